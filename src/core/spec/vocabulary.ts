@@ -1,0 +1,128 @@
+/**
+ * The closed vocabularies of the package language. Closed on purpose: an unknown word is an error with a
+ * "did you mean", never a silently new category that no trigger, source or response knows about.
+ */
+
+export const roles = ['party', 'protected', 'guarantor', 'monitor', 'force', 'mediator', 'body'] as const;
+
+export const activities = [
+  'artillery-fire',
+  'mortar-fire',
+  'small-arms-fire',
+  'missile-strike',
+  'drone-strike',
+  'air-strike',
+  'naval-strike',
+  'ground-advance',
+  'troop-presence',
+  'heavy-weapon-presence',
+  'reinforcement',
+  'overflight',
+  'naval-incursion',
+  'mine-laying',
+  'denial-of-access',
+  'jamming',
+  'nuclear-use',
+  'nuclear-threat',
+  'economic-coercion',
+] as const;
+
+/** Activities that are attacks on the monitors themselves: findings in their own right (OSCE SMM practice). */
+export const accessActivities: readonly Activity[] = ['denial-of-access', 'jamming'];
+
+export const weaponClasses = [
+  'small-arms',
+  'mortar',
+  'artillery-under-100mm',
+  'artillery-100mm-plus',
+  'mlrs',
+  'mlrs-heavy',
+  'tactical-missile',
+  'cruise-missile',
+  'ballistic-missile',
+  'tank',
+  'armoured-vehicle',
+  'combat-aircraft',
+  'attack-helicopter',
+  'strike-uav',
+  'air-defence',
+  'warship',
+  'nuclear',
+] as const;
+
+export const sourceKinds = [
+  'satellite',
+  'uav',
+  'radar',
+  'acoustic',
+  'seismic',
+  'air-defence-track',
+  'patrol',
+  'inspection-team',
+  'fixed-camera',
+  'open-source',
+  'national-intelligence',
+] as const;
+
+export const domains = ['land', 'air', 'sea'] as const;
+
+export const ruleTypes = ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus'] as const;
+
+export const deadlineDefaults = ['declare', 'dismiss', 'no-decision'] as const;
+
+export const responseActions = [
+  'consult',
+  'public-report',
+  'referral',
+  'investigation',
+  'mediation',
+  'sanctions',
+  'sanctions-snapback',
+  'financial-support',
+  'intelligence-support',
+  'weapons-delivery',
+  'air-defence-surge',
+  'reinforce',
+  'deploy-force',
+  'mutual-defence',
+  'use-of-force',
+] as const;
+
+/**
+ * Actions that change what the violator can do or what it costs: the rest (talk, reports, referral) are not
+ * material responses, whatever their political weight.
+ */
+export const materialActions: ReadonlySet<ResponseAction> = new Set<ResponseAction>([
+  'sanctions',
+  'sanctions-snapback',
+  'financial-support',
+  'intelligence-support',
+  'weapons-delivery',
+  'air-defence-surge',
+  'reinforce',
+  'deploy-force',
+  'mutual-defence',
+  'use-of-force',
+]);
+
+/** Groups usable wherever actors are named: `by: guarantors`. */
+export const actorGroups = ['guarantors', 'parties', 'monitors', 'members'] as const;
+
+export const legalForms = ['treaty', 'appropriation-law', 'executive', 'political'] as const;
+
+export const periods = ['month', 'quarter', 'year', 'once'] as const;
+
+export const escalationSteps = ['reminder', 'escalate', 'public-mark'] as const;
+
+export type Role = (typeof roles)[number];
+export type Activity = (typeof activities)[number];
+export type WeaponClass = (typeof weaponClasses)[number];
+export type SourceKind = (typeof sourceKinds)[number];
+export type Domain = (typeof domains)[number];
+export type RuleType = (typeof ruleTypes)[number];
+export type DeadlineDefault = (typeof deadlineDefaults)[number];
+export type ResponseAction = (typeof responseActions)[number];
+export type ActorGroup = (typeof actorGroups)[number];
+export type LegalForm = (typeof legalForms)[number];
+export type Period = (typeof periods)[number];
+export type EscalationStep = (typeof escalationSteps)[number];
