@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { diagnosticToJson } from '../core/diagnostics/render/json.js';
+import { renderMarkdown } from '../core/diagnostics/render/markdown.js';
+import { renderSarif } from '../core/diagnostics/render/sarif.js';
+import { renderText } from '../core/diagnostics/render/text.js';
+import { loadPackageFile, UsageError } from './files.js';
+import { toolVersion } from './version.js';
+
+const formats = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof formats)[number];
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('validate and analyse guarantee packages; exit 1 on errors (or warnings with --strict)')
+    .argument('<files...>', 'package files (YAML)')
+    .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
+    .option('--strict', 'treat warnings as errors', false)
+    .action((files: string[], opts: { format: string; strict: boolean }) => {
+      if (!formats.includes(opts.format as Format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+      process.exitCode = runCheck(files, opts.format as Format, opts.strict);
+    });
+}
+
+export function runCheck(files: string[], format: Format, strict: boolean): number {
+  const loaded = files.map((f) => loadPackageFile(f));
+  const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics).sort(compareDiagnostics);
+  const failed = hasErrors(diagnostics, strict);
+  let out: string;
+  switch (format) {
+    case 'json': {
+      const errors = diagnostics.filter((d) => d.severity === 'error').length;
+      const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+      out =
+        JSON.stringify(
+          {
+            version: 1,
+            tool: { name: 'guarantor', version: toolVersion },
+            ok: !failed,
+            summary: { errors, warnings, infos: diagnostics.length - errors - warnings },
+            diagnostics: diagnostics.map(diagnosticToJson),
+            packages: loaded.map((l) => ({ file: l.file, package: l.model?.package ?? null, valid: l.model !== undefined })),
+          },
+          null,
+          2,
+        ) + '\n';
+      break;
+    }
+    case 'sarif':
+      out = renderSarif(diagnostics, toolVersion);
+      break;
+    case 'markdown':
+      out = renderMarkdown(diagnostics);
+      break;
+    default:
+      out = renderText(diagnostics, { sources: new Map(loaded.map((l) => [l.file, l.source.text])), color: process.stdout.isTTY === true && !process.env['NO_COLOR'] });
+  }
+  process.stdout.write(out);
+  return failed ? 1 : 0;
+}
