@@ -4,7 +4,8 @@ import { diagnosticToJson } from '../core/diagnostics/render/json.js';
 import { renderMarkdown } from '../core/diagnostics/render/markdown.js';
 import { renderSarif } from '../core/diagnostics/render/sarif.js';
 import { renderText } from '../core/diagnostics/render/text.js';
-import { loadPackageFile, UsageError } from './files.js';
+import { checkPackage } from '../core/check.js';
+import { geometryReaderFor, readText, UsageError } from './files.js';
 import { toolVersion } from './version.js';
 
 const formats = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -24,8 +25,9 @@ export function registerCheck(program: Command): void {
 }
 
 export function runCheck(files: string[], format: Format, strict: boolean): number {
-  const loaded = files.map((f) => loadPackageFile(f));
-  const diagnostics: Diagnostic[] = loaded.flatMap((l) => l.diagnostics).sort(compareDiagnostics);
+  const results = files.map((f) => checkPackage(readText(f), { file: f, readGeometry: geometryReaderFor(f) }));
+  const loaded = results.map((r) => r.loaded);
+  const diagnostics: Diagnostic[] = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
   const failed = hasErrors(diagnostics, strict);
   let out: string;
   switch (format) {

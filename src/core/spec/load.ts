@@ -147,7 +147,15 @@ function fieldName(path: Path): string {
   return parts.join('') || 'the package';
 }
 
-function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile): Diagnostic[] {
+/** What a value at this path is, for messages: `detects` keys are activities, `weapons` items weapon classes. */
+function vocabularyName(path: Path): string {
+  const names: Record<string, string> = { activities: 'activity', detects: 'activity', weapons: 'weapon class', do: 'response action', form: 'legal form' };
+  const field = String(path.filter((p) => typeof p === 'string').at(-2 + (typeof path.at(-1) === 'number' ? 1 : 0)) ?? '');
+  const last = String(path.filter((p) => typeof p === 'string').at(-1) ?? 'value');
+  return names[last] ?? names[field] ?? last;
+}
+
+function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyIssue = false): Diagnostic[] {
   const file = source.file;
   const path = issue.path as (string | number)[];
   const input = (issue as { input?: unknown }).input;
@@ -167,12 +175,15 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile): Dia
       return [makeDiagnostic('wrong-type', file, source.span(path), { field: fieldName(path), expected: expectedPhrase(issue.expected), actual: describe(input) })];
     }
     case 'invalid_value': {
+      if (input === undefined) {
+        return [makeDiagnostic('missing-field', file, source.span(path.slice(0, -1), 'key'), { field: String(path.at(-1) ?? '') })];
+      }
       const options = issue.values.map(String);
       const value = String(input);
       return [
-        makeDiagnostic('unknown-value', file, source.span(path), {
+        makeDiagnostic('unknown-value', file, source.span(path, keyIssue ? 'key' : 'value'), {
           value,
-          what: String(path.filter((p) => typeof p === 'string').at(-1) ?? 'value'),
+          what: vocabularyName(path),
           suggestion: didYouMean(value, options),
           options: options.join(', '),
         }),
@@ -181,10 +192,10 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile): Dia
     case 'invalid_union': {
       const disc = issue as unknown as { discriminator?: string; options?: unknown[] };
       if (disc.discriminator) {
-        const kPath = [...path, disc.discriminator];
-        const data = path.reduce<unknown>((d, p) => (d && typeof d === 'object' ? (d as Record<string | number, unknown>)[p] : undefined), raw);
+        const kPath = path.at(-1) === disc.discriminator ? path : [...path, disc.discriminator];
+        const data = kPath.slice(0, -1).reduce<unknown>((d, p) => (d && typeof d === 'object' ? (d as Record<string | number, unknown>)[p] : undefined), raw);
         const value = data && typeof data === 'object' ? (data as Record<string, unknown>)[disc.discriminator] : undefined;
-        if (value === undefined) return [makeDiagnostic('missing-field', file, source.span(path, 'key'), { field: disc.discriminator })];
+        if (value === undefined) return [makeDiagnostic('missing-field', file, source.span(kPath.slice(0, -1), 'key'), { field: disc.discriminator })];
         const options = (disc.options ?? []).map(String);
         return [
           makeDiagnostic('unknown-value', file, source.span(kPath), {
@@ -222,6 +233,8 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile): Dia
     case 'invalid_format':
       return [makeDiagnostic('bad-id', file, source.span(path), { value: String(input) })];
     case 'invalid_key': {
+      const inner = issue.issues.find((i) => i.code === 'invalid_value');
+      if (inner) return issueToDiagnostics({ ...inner, path, input } as Issue, raw, source, true);
       return [makeDiagnostic('bad-id', file, source.span(path, 'key'), { value: String(input ?? path.at(-1)) })];
     }
     default:

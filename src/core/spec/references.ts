@@ -78,7 +78,7 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     const kind = zoneKind(value);
     if (kind !== undefined && kind !== 'line') {
       out.push(
-        makeDiagnostic('wrong-zone-kind', file, source.span(path), { ref: String(value), kind, field, expected: 'a line' }, [
+        makeDiagnostic('wrong-zone-kind', file, source.span(path), { ref: String(value), kind: withArticle(kind), field, expected: 'a line' }, [
           { message: `\`${String(value)}\` is declared here`, file, span: source.span(['zones', String(value)], 'key') },
         ]),
       );
@@ -193,4 +193,8 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     }
   }
   return out;
+}
+
+function withArticle(word: string): string {
+  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
 }

@@ -15,6 +15,8 @@ interface Def {
   in?: AnySchema;
   options?: AnySchema[];
   values?: unknown[];
+  keyType?: AnySchema;
+  entries?: Record<string, unknown>;
 }
 
 const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -66,5 +68,10 @@ export function fieldsAt(root: AnySchema, path: readonly (string | number)[], da
     if (!o) return undefined;
     def = defOf(o);
   }
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+  if (def.type === 'object' && def.shape) return Object.keys(def.shape);
+  if (def.type === 'record' && def.keyType) {
+    const k = defOf(unwrap(def.keyType));
+    if (k.entries) return Object.keys(k.entries);
+  }
+  return undefined;
 }

@@ -23,7 +23,7 @@ export const loadCodes = [
   define('reference', 1502, 'unknown-prohibition', 'error', '`{ref}` is not a declared prohibition{suggestion}', 'Declare it under `prohibitions`, or use a declared id.'),
   define('reference', 1503, 'unknown-severity', 'error', '`{ref}` is not a declared severity{suggestion}', 'List every severity under `severities`, least to most serious.'),
   define('reference', 1504, 'unknown-requirement', 'error', '`{ref}` is not a declared sustainment requirement{suggestion}', 'A commitment provides a category declared under `sustainment.requirements`.'),
-  define('reference', 1505, 'wrong-zone-kind', 'error', '`{ref}` is a {kind} zone, but `{field}` needs {expected}', 'Point at a zone of the right kind.'),
+  define('reference', 1505, 'wrong-zone-kind', 'error', '`{ref}` is {kind} zone, but `{field}` needs {expected}', 'Point at a zone of the right kind.'),
   define('reference', 1506, 'unknown-region', 'error', '`{ref}` is not a region code in {file}{suggestion}', 'Use a code from the regions layer (property `{property}`).'),
   define('reference', 1507, 'regions-not-declared', 'error', 'Zone `{zone}` names regions, but the package has no `regions` layer', 'Declare `regions: { geometry: data/regions.geojson }` at the top level.'),
   define('reference', 1508, 'duplicate-severity', 'error', 'Severity `{ref}` is listed twice', 'List each severity once.'),
