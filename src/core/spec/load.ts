@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { checkReferences } from './references.js';
-import { packageSchema, type Package } from './schema.js';
+import { idRegex, packageSchema, type Package } from './schema.js';
 import { fieldsAt } from './shape.js';
 import { keyText, SourceFile, type Path } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -231,9 +231,12 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyI
       return [makeDiagnostic('out-of-range', file, source.span(path), { field: fieldName(path), reason })];
     }
     case 'invalid_format':
-      return [makeDiagnostic('bad-id', file, source.span(path), { value: String(input) })];
+      if (issue.format === 'regex' && (issue as { pattern?: string }).pattern === String(idRegex)) {
+        return [makeDiagnostic('bad-id', file, source.span(path, keyIssue ? 'key' : 'value'), { value: String(input) })];
+      }
+      return [makeDiagnostic('bad-structure', file, source.span(path, keyIssue ? 'key' : 'value'), { field: fieldName(path), reason: issue.message })];
     case 'invalid_key': {
-      const inner = issue.issues.find((i) => i.code === 'invalid_value');
+      const inner = issue.issues.find((i) => i.code === 'invalid_value' || i.code === 'invalid_format');
       if (inner) return issueToDiagnostics({ ...inner, path, input } as Issue, raw, source, true);
       return [makeDiagnostic('bad-id', file, source.span(path, 'key'), { value: String(input ?? path.at(-1)) })];
     }

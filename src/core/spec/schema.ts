@@ -51,8 +51,8 @@ const startRule = z
   })
   .meta({ description: 'A date, or a duration after `effective` (14d)', examples: ['14d', '2026-06-15'] });
 
-const idPattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-export const id = z.string().regex(idPattern, { message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."' });
+export const idRegex = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export const id = z.string().regex(idRegex, { message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."' });
 const ref = id.meta({ description: 'The id of a clause declared elsewhere in the package' });
 const refs = z.union([ref, z.array(ref).min(1)]);
 const text = z.string().meta({ description: 'Free text as written in the agreement; scanned for hedge wording' });
@@ -205,11 +205,13 @@ export const escalationSchema = z.strictObject({
   step: z.enum(v.escalationSteps),
 });
 
+const currency = z.string().regex(/^[A-Z]{3}$/, { message: 'a currency is a three-letter ISO 4217 code such as EUR' });
+
 export const assumptionsSchema = z.strictObject({
   'advance-rate': speed.optional(),
   'national-decision': duration.optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
-  fx: z.record(z.string().regex(/^[A-Z]{3}$/), money).optional(),
+  currency: currency.default('EUR'),
+  fx: z.record(currency, money).optional(),
 });
 
 export const packageSchema = z
