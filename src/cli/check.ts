@@ -11,7 +11,7 @@ import { toolVersion } from './version.js';
 const formats = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof formats)[number];
 
-export function registerCheck(program: Command): void {
+export function register(program: Command): void {
   program
     .command('check')
     .description('validate and analyse guarantee packages; exit 1 on errors (or warnings with --strict)')

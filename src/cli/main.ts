@@ -1,22 +1,32 @@
-/** The `guarantor` command: one file per subcommand; this file only assembles them and maps failures to exit codes. */
+/**
+ * The `guarantor` command. Each subcommand lives in its own file exporting `register(program)`; only the module of
+ * the subcommand being run is imported, so `guarantor check` never pays for loading the server or the simulator.
+ */
 import { Command, CommanderError } from 'commander';
-import { registerCheck } from './check.js';
 import { UsageError } from './files.js';
 import { toolVersion } from './version.js';
 
-export function buildProgram(): Command {
+type Registrar = (program: Command) => void;
+
+/** Subcommand name -> its module. Add one line per command. */
+const commands: Record<string, () => Promise<{ register: Registrar }>> = {
+  check: () => import('./check.js'),
+};
+
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('guarantor')
     .description('Specify, test and operate the security guarantees of a ceasefire.')
     .version(toolVersion)
     .exitOverride()
     .showHelpAfterError();
-  registerCheck(program);
+  const names = only !== undefined && only in commands ? [only] : Object.keys(commands);
+  for (const name of names) (await commands[name]!()).register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv[2]);
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
