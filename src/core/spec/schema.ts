@@ -174,6 +174,10 @@ export const responseSchema = z.strictObject({
   do: z.enum(v.responseActions),
   within: duration.optional(),
   automatic: z.boolean().default(false),
+  upon: z.enum(v.responseStarts).default('declaration').meta({
+    description: 'What starts the clock: the judgment body\'s declaration (default), or the trigger itself when each responder judges for itself',
+  }),
+  form: z.enum(v.legalForms).optional().meta({ description: 'Legal form of this obligation: treaty, appropriation-law, executive or political' }),
   ...clause,
 });
 

@@ -110,6 +110,12 @@ export const actorGroups = ['guarantors', 'parties', 'monitors', 'members'] as c
 
 export const legalForms = ['treaty', 'appropriation-law', 'executive', 'political'] as const;
 
+/**
+ * What starts a response's clock: the judgment body's `declaration`, or the `trigger` itself when each responder
+ * judges for itself (North Atlantic Treaty Art. 5; US-ROK Mutual Defense Treaty Art. III).
+ */
+export const responseStarts = ['declaration', 'trigger'] as const;
+
 export const periods = ['month', 'quarter', 'year', 'once'] as const;
 
 export const escalationSteps = ['reminder', 'escalate', 'public-mark'] as const;
@@ -124,5 +130,6 @@ export type DeadlineDefault = (typeof deadlineDefaults)[number];
 export type ResponseAction = (typeof responseActions)[number];
 export type ActorGroup = (typeof actorGroups)[number];
 export type LegalForm = (typeof legalForms)[number];
+export type ResponseStart = (typeof responseStarts)[number];
 export type Period = (typeof periods)[number];
 export type EscalationStep = (typeof escalationSteps)[number];
