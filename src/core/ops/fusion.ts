@@ -1,0 +1,315 @@
+/**
+ * Fusion: reports of the same event from different sources become one incident.
+ *
+ * The rule (docs/operations/fusion.md): a report joins an incident when it coheres with every member (complete
+ * linkage): same activity, a different source (a source's distinct ids assert distinct events, so an incident
+ * holds at most one report per source), time intervals no further apart than the activity's window, and
+ * uncertainty discs no further apart than the slack (distance <= r1 + r2 + slack), or the same region for
+ * region-level reports. A report that coheres with several incidents that also cohere with each other bridges
+ * them: they merge into the one that started earliest. Observations are immutable and the relation is fixed, so
+ * an incident never needs splitting; it only grows, or is merged away.
+ *
+ * Confidence combines operators as independent witnesses, 1 - prod(1 - c_op), where c_op is the highest
+ * confidence among that operator's reports: two sources of one operator are not independent (the same
+ * organisation, the same tasking), so corroboration counts operators, not reports.
+ */
+import { createHash } from 'node:crypto';
+import { HOUR, MINUTE, DAY } from '../spec/units.js';
+import type { Activity, WeaponClass } from '../spec/vocabulary.js';
+import { discBox, haversine, unionBox, type Box } from './geodesy.js';
+import type { IncidentIndex } from './incident-index.js';
+import { observationKey, type AttributionBasis, type Observation } from './observation.js';
+import type { IncidentProbe } from './ports.js';
+
+/** One report inside an incident: what fusion and attribution need, without the evidence list. */
+export interface IncidentMember {
+  source: string;
+  sourceId: string;
+  operator: string;
+  confidence: number;
+  time: number;
+  start: number;
+  end: number;
+  lon?: number;
+  lat?: number;
+  radius: number;
+  altitude?: number;
+  region?: string;
+  weapon?: WeaponClass;
+  count: number;
+  attribution?: { party: string; basis: AttributionBasis };
+}
+
+export type IncidentReason = 'created' | 'joined' | 'merged' | 'merged-into';
+
+/** An incident at one revision: a full snapshot, never mutated once returned. */
+export interface Incident {
+  id: string;
+  /** 1 when created; +1 on every change. */
+  revision: number;
+  status: 'open' | 'merged';
+  reason: IncidentReason;
+  /** For `merged-into`: the incident that absorbed this one. */
+  mergedInto?: string;
+  /** For `merged`: the incidents absorbed in this revision. */
+  absorbed?: string[];
+  activity: Activity;
+  /** In the order they joined. */
+  members: IncidentMember[];
+  confidence: number;
+  /** Distinct operators among the members. */
+  corroboration: number;
+  operators: string[];
+  weapons: WeaponClass[];
+  count: number;
+  /** Best estimate of when, and the span of the members' intervals. */
+  time: number;
+  start: number;
+  end: number;
+  /** Point incidents: weighted mean position and the smallest member radius; region incidents: the region. */
+  lon?: number;
+  lat?: number;
+  radius: number;
+  altitude?: number;
+  region?: string;
+  /** The box around every member's uncertainty disc (point incidents). */
+  box?: Box;
+  /** Processing times (the injected clock). */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FusionOptions {
+  /** Largest gap between two reports' time intervals for them to be one event, by activity (ms). */
+  windows: Partial<Record<Activity, number>>;
+  /** For activities not in `windows`. */
+  defaultWindow: number;
+  /** Added to r1 + r2: reports rarely state their full error (metres). */
+  slack: number;
+}
+
+/**
+ * Windows by the nature of the activity: a shelling or strike is seconds to minutes long and reports of it are
+ * timed by sensors; presence and access restrictions persist, and patrols report them once a day.
+ */
+export const defaultFusionOptions: FusionOptions = {
+  windows: {
+    'artillery-fire': 30 * MINUTE,
+    'mortar-fire': 30 * MINUTE,
+    'small-arms-fire': 30 * MINUTE,
+    'missile-strike': 30 * MINUTE,
+    'drone-strike': 30 * MINUTE,
+    'air-strike': 30 * MINUTE,
+    'naval-strike': 30 * MINUTE,
+    overflight: 15 * MINUTE,
+    'ground-advance': 6 * HOUR,
+    'naval-incursion': 6 * HOUR,
+    jamming: 2 * HOUR,
+    'denial-of-access': 12 * HOUR,
+    'troop-presence': DAY,
+    'heavy-weapon-presence': DAY,
+    reinforcement: DAY,
+    'mine-laying': DAY,
+    'nuclear-use': HOUR,
+    'nuclear-threat': DAY,
+    'economic-coercion': 7 * DAY,
+  },
+  defaultWindow: HOUR,
+  slack: 1000,
+};
+
+export function windowOf(options: FusionOptions, activity: Activity): number {
+  return options.windows[activity] ?? options.defaultWindow;
+}
+
+export function incidentId(source: string, sourceId: string): string {
+  return 'inc-' + createHash('sha256').update(observationKey(source, sourceId)).digest('hex').slice(0, 24);
+}
+
+export function memberOf(o: Observation, operator: string): IncidentMember {
+  const m: IncidentMember = {
+    source: o.source,
+    sourceId: o.sourceId,
+    operator,
+    confidence: o.confidence,
+    time: o.time,
+    start: o.start,
+    end: o.end,
+    radius: o.radius,
+    count: o.count,
+  };
+  if (o.lon !== undefined) {
+    m.lon = o.lon;
+    m.lat = o.lat!;
+  }
+  if (o.altitude !== undefined) m.altitude = o.altitude;
+  if (o.region !== undefined) m.region = o.region;
+  if (o.weapon !== undefined) m.weapon = o.weapon;
+  if (o.attribution) m.attribution = o.attribution;
+  return m;
+}
+
+/** Do two reports of one activity describe the same event? */
+export function cohere(a: IncidentMember, b: IncidentMember, window: number, slack: number): boolean {
+  if (a.source === b.source) return false;
+  if (Math.max(a.start, b.start) - Math.min(a.end, b.end) > window) return false;
+  if (a.region !== undefined || b.region !== undefined) return a.region === b.region;
+  return haversine(a.lon!, a.lat!, b.lon!, b.lat!) <= a.radius + b.radius + slack;
+}
+
+function coheresWithAll(m: IncidentMember, members: readonly IncidentMember[], window: number, slack: number): boolean {
+  for (const x of members) if (!cohere(m, x, window, slack)) return false;
+  return true;
+}
+
+/** Where to look for incidents an observation might join. */
+export function probeFor(o: Observation, options: FusionOptions): IncidentProbe {
+  const w = windowOf(options, o.activity);
+  if (o.region !== undefined) return { activity: o.activity, from: o.start - w, to: o.end + w, region: o.region };
+  const [minLon, minLat, maxLon, maxLat] = discBox(o.lon!, o.lat!, o.radius + options.slack);
+  return { activity: o.activity, from: o.start - w, to: o.end + w, minLon, minLat, maxLon, maxLat };
+}
+
+/** The derived fields of an incident from its members. */
+export function summarize(
+  base: { id: string; revision: number; status: 'open' | 'merged'; reason: IncidentReason; activity: Activity; createdAt: number; updatedAt: number },
+  members: IncidentMember[],
+): Incident {
+  const byOperator = new Map<string, number>();
+  const weapons = new Set<WeaponClass>();
+  let count = 0;
+  let start = Infinity;
+  let end = -Infinity;
+  let best = members[0]!;
+  let sw = 0;
+  let slon = 0;
+  let slat = 0;
+  let radius = Infinity;
+  let altitude: number | undefined;
+  for (const m of members) {
+    byOperator.set(m.operator, Math.max(byOperator.get(m.operator) ?? 0, m.confidence));
+    if (m.weapon) weapons.add(m.weapon);
+    if (m.count > count) count = m.count;
+    if (m.start < start) start = m.start;
+    if (m.end > end) end = m.end;
+    const span = m.end - m.start;
+    const bestSpan = best.end - best.start;
+    if (span < bestSpan || (span === bestSpan && m.time < best.time)) best = m;
+    if (m.lon !== undefined) {
+      // Inverse-variance weights, with a floor so that a claimed 0 m radius does not outvote everyone.
+      const r = Math.max(m.radius, 100);
+      const w = 1 / (r * r);
+      sw += w;
+      slon += w * m.lon;
+      slat += w * m.lat!;
+      if (m.radius < radius) radius = m.radius;
+    }
+    if (m.altitude !== undefined && altitude === undefined) altitude = m.altitude;
+  }
+  let miss = 1;
+  for (const c of byOperator.values()) miss *= 1 - c;
+  const operators = [...byOperator.keys()].sort();
+  const out: Incident = {
+    ...base,
+    members,
+    confidence: 1 - miss,
+    corroboration: operators.length,
+    operators,
+    weapons: [...weapons].sort(),
+    count,
+    time: best.time,
+    start,
+    end,
+    radius: 0,
+  };
+  const first = members[0]!;
+  if (first.region !== undefined) {
+    out.region = first.region;
+  } else {
+    out.lon = slon / sw;
+    out.lat = slat / sw;
+    out.radius = radius;
+    let box = discBox(first.lon!, first.lat!, first.radius);
+    for (let i = 1; i < members.length; i++) box = unionBox(box, discBox(members[i]!.lon!, members[i]!.lat!, members[i]!.radius));
+    out.box = box;
+  }
+  if (altitude !== undefined) out.altitude = altitude;
+  return out;
+}
+
+export interface FusionResult {
+  /** Every revision made, in order (an incident changed twice in a batch appears twice). */
+  revisions: Incident[];
+  /** For each incident changed: its state before the batch, or null if the batch created it. */
+  before: Map<string, Incident | null>;
+  /** Observations already fused earlier (a retry): skipped. */
+  duplicates: number;
+}
+
+/**
+ * Fuses a batch into the open incidents held by `index` (loaded from the store for this batch), updating the
+ * index in place. Deterministic: the same incidents and the same observations in the same order give the same
+ * revisions and ids.
+ */
+export function fuse(
+  observations: readonly Observation[],
+  index: IncidentIndex,
+  operatorOf: (source: string) => string,
+  options: FusionOptions,
+  now: number,
+): FusionResult {
+  const revisions: Incident[] = [];
+  const before = new Map<string, Incident | null>();
+  const memberKeys = new Set<string>();
+  for (const i of index.all()) for (const m of i.members) memberKeys.add(observationKey(m.source, m.sourceId));
+  let duplicates = 0;
+
+  const record = (i: Incident, prior: Incident | null) => {
+    if (!before.has(i.id)) before.set(i.id, prior);
+    revisions.push(i);
+    index.put(i);
+  };
+
+  for (const o of observations) {
+    const key = observationKey(o.source, o.sourceId);
+    if (memberKeys.has(key)) {
+      duplicates++;
+      continue;
+    }
+    memberKeys.add(key);
+    const m = memberOf(o, operatorOf(o.source));
+    const w = windowOf(options, o.activity);
+    const candidates: Incident[] = [];
+    for (const i of index.query(probeFor(o, options)).values()) {
+      if (i.activity === o.activity && coheresWithAll(m, i.members, w, options.slack)) candidates.push(i);
+    }
+    if (candidates.length === 0) {
+      record(summarize({ id: incidentId(o.source, o.sourceId), revision: 1, status: 'open', reason: 'created', activity: o.activity, createdAt: now, updatedAt: now }, [m]), null);
+      continue;
+    }
+    candidates.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const survivor = candidates[0]!;
+    const members = [...survivor.members];
+    const absorbed: Incident[] = [];
+    for (let c = 1; c < candidates.length; c++) {
+      const other = candidates[c]!;
+      if (other.members.every((x) => coheresWithAll(x, members, w, options.slack))) {
+        members.push(...other.members);
+        absorbed.push(other);
+      }
+    }
+    members.push(m);
+    for (const a of absorbed) {
+      const gone = summarize({ id: a.id, revision: a.revision + 1, status: 'merged', reason: 'merged-into', activity: a.activity, createdAt: a.createdAt, updatedAt: now }, a.members);
+      gone.mergedInto = survivor.id;
+      record(gone, a);
+    }
+    const next = summarize(
+      { id: survivor.id, revision: survivor.revision + 1, status: 'open', reason: absorbed.length ? 'merged' : 'joined', activity: survivor.activity, createdAt: survivor.createdAt, updatedAt: now },
+      members,
+    );
+    if (absorbed.length) next.absorbed = absorbed.map((a) => a.id);
+    record(next, survivor);
+  }
+  return { revisions, before, duplicates };
+}

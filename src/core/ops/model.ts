@@ -1,0 +1,154 @@
+/**
+ * The package as the operations pipeline needs it: lookups built once per package version, so that each batch
+ * costs only the work its observations bring.
+ */
+import type { Package } from '../spec/schema.js';
+import { MINUTE } from '../spec/units.js';
+import type { Activity, WeaponClass } from '../spec/vocabulary.js';
+import { defaultFusionOptions, type FusionOptions } from './fusion.js';
+import type { ObservationRules } from './observation.js';
+
+/** Distance and side of a point relative to one line zone of the package. */
+export interface LineLocation {
+  zone: string;
+  /** Metres from the line. */
+  distance: number;
+  /** Looking along the line's direction; `on` within numerical tolerance. */
+  side: 'left' | 'right' | 'on';
+}
+
+/** What the geo engine says about a point. */
+export interface ZoneLocation {
+  /** Ids of the area-like zones (buffers, corridors, airspaces by footprint, areas) containing the point. */
+  zones: readonly string[];
+  /** Every line zone, with distance and side. */
+  lines: readonly LineLocation[];
+  /** Region code of the package's regions layer, if the point lies in one. */
+  region?: string;
+}
+
+export interface ZoneLocator {
+  locate(lon: number, lat: number): ZoneLocation;
+}
+
+export interface PreparedProhibition {
+  id: string;
+  binds: ReadonlySet<string>;
+  activities: ReadonlySet<Activity>;
+  weapons?: ReadonlySet<WeaponClass>;
+  inside?: readonly string[];
+  across?: string;
+  /** Epoch ms from which it binds: the later of `effective` and its `from`. */
+  activeFrom: number;
+}
+
+export interface PreparedTrigger {
+  id: string;
+  on: readonly string[];
+  sources: number;
+  confidence: number;
+  count: number;
+  /** Window length (ms); absent when the trigger names no `within`. */
+  within?: number;
+  depth?: number;
+  severity: string;
+}
+
+export interface OpsModel {
+  pkg: Package;
+  effective: number;
+  rules: ObservationRules;
+  operators: ReadonlyMap<string, string>;
+  prohibitions: readonly PreparedProhibition[];
+  /** Prohibition id -> triggers that cover it. */
+  triggersOn: ReadonlyMap<string, readonly PreparedTrigger[]>;
+  triggers: readonly PreparedTrigger[];
+  /** Line zone -> which party holds each side. */
+  sides: ReadonlyMap<string, { left?: string; right?: string }>;
+  /** Area zones defined by regions. */
+  areaRegions: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Airspace zones: altitude band (metres). */
+  airspace: ReadonlyMap<string, { floor: number; ceiling: number }>;
+  locator: ZoneLocator;
+  fusion: FusionOptions;
+}
+
+export interface OpsOptions {
+  locator: ZoneLocator;
+  /** Region codes of the package's regions layer (from its geometry). */
+  regions: Iterable<string>;
+  fusion?: FusionOptions;
+  /** How far ahead of the clock a report may be dated (ms); default 10 minutes. */
+  maxFuture?: number;
+}
+
+export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
+  const effective = pkg.effective.start;
+  const operators = new Map<string, string>();
+  const sources = new Map<string, { operator: string }>();
+  const activities = new Set<string>();
+  for (const [id, s] of Object.entries(pkg.verification)) {
+    operators.set(id, s.operator);
+    for (const a of Object.keys(s.detects)) activities.add(a);
+    sources.set(id, { operator: s.operator });
+  }
+  const prohibitions: PreparedProhibition[] = [];
+  for (const [id, p] of Object.entries(pkg.prohibitions)) {
+    for (const a of p.activities) activities.add(a);
+    let activeFrom = effective;
+    if (p.from) activeFrom = Math.max(effective, 'after' in p.from ? effective + p.from.after : p.from.at.start);
+    const prepared: PreparedProhibition = { id, binds: new Set(p.binds), activities: new Set(p.activities), activeFrom };
+    if (p.weapons) prepared.weapons = new Set(p.weapons);
+    if (p.inside !== undefined) prepared.inside = typeof p.inside === 'string' ? [p.inside] : p.inside;
+    if (p.across !== undefined) prepared.across = p.across;
+    prohibitions.push(prepared);
+  }
+  const triggers: PreparedTrigger[] = [];
+  const triggersOn = new Map<string, PreparedTrigger[]>();
+  for (const [id, t] of Object.entries(pkg.triggers)) {
+    const prepared: PreparedTrigger = {
+      id,
+      on: t.on,
+      sources: t.evidence?.['independent-sources'] ?? 1,
+      confidence: t.evidence?.confidence ?? 0,
+      count: t.count ?? 1,
+      severity: t.severity,
+    };
+    if (t.within !== undefined) prepared.within = t.within;
+    if (t.depth !== undefined) prepared.depth = t.depth;
+    triggers.push(prepared);
+    for (const p of t.on) {
+      let l = triggersOn.get(p);
+      if (!l) triggersOn.set(p, (l = []));
+      l.push(prepared);
+    }
+  }
+  const sides = new Map<string, { left?: string; right?: string }>();
+  const areaRegions = new Map<string, Set<string>>();
+  const airspace = new Map<string, { floor: number; ceiling: number }>();
+  for (const [id, z] of Object.entries(pkg.zones)) {
+    if (z.kind === 'line' && z.sides) sides.set(id, { ...z.sides });
+    if (z.kind === 'area' && z.regions) areaRegions.set(id, new Set(z.regions));
+    if (z.kind === 'airspace') airspace.set(id, { floor: z.floor ?? 0, ceiling: z.ceiling });
+  }
+  return {
+    pkg,
+    effective,
+    rules: {
+      sources,
+      activities,
+      regions: new Set(options.regions),
+      actors: new Set(Object.keys(pkg.actors)),
+      maxFuture: options.maxFuture ?? 10 * MINUTE,
+    },
+    operators,
+    prohibitions,
+    triggersOn,
+    triggers,
+    sides,
+    areaRegions,
+    airspace,
+    locator: options.locator,
+    fusion: options.fusion ?? defaultFusionOptions,
+  };
+}

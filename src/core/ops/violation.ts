@@ -1,0 +1,174 @@
+/**
+ * Violations: an incident checked against each prohibition of the package. A prohibition is violated when the
+ * activity is one it names, the incident's best time is at or after the prohibition binds (`effective`, or its
+ * `from`), the weapon class is one it names (a report with no weapon class cannot violate a weapons clause), the
+ * place is inside one of its zones (the incident's best position, via the geo engine; a region-level incident is
+ * inside only area zones defined by regions), or across its line, and the party held responsible is one it binds
+ * (or is undetermined). Denial of access and jamming are violations like any other.
+ *
+ * Across a line: a ground advance seen on one side of a line with `sides` is a violation by the party holding the
+ * other side (`advance-side`), unless the reports attribute it to the party holding the side it was seen on (that
+ * party moving on its own ground). Its depth is the distance beyond the line.
+ */
+import { createHash } from 'node:crypto';
+import type { Activity, WeaponClass } from '../spec/vocabulary.js';
+import { attribute, oppositeHolder, reportedAttribution, UNDETERMINED, type Attribution, type Basis } from './attribution.js';
+import type { Incident } from './fusion.js';
+import type { LineLocation, OpsModel, PreparedProhibition, ZoneLocation } from './model.js';
+
+export interface ObservationRef {
+  source: string;
+  sourceId: string;
+}
+
+export interface Violation {
+  /** Derived from the incident and the prohibition: the same breach keeps its id across revisions and replays. */
+  id: string;
+  /** The incident revision it was computed from. */
+  revision: number;
+  /** `withdrawn` when a later revision (a merge, a changed attribution) no longer supports it. */
+  status: 'active' | 'withdrawn';
+  prohibition: string;
+  incidentId: string;
+  activity: Activity;
+  weapons: WeaponClass[];
+  /** An actor id, or `undetermined`. */
+  party: string;
+  basis: Basis;
+  time: number;
+  start: number;
+  end: number;
+  lon?: number;
+  lat?: number;
+  radius: number;
+  region?: string;
+  /** Zones of the prohibition the incident is inside. */
+  zones: string[];
+  /** For `across`: the line, the side the incident is on, and how far beyond the line (metres). */
+  line?: LineLocation;
+  depth?: number;
+  confidence: number;
+  corroboration: number;
+  operators: string[];
+  /** The evidence chain's last link: the observations behind the incident. */
+  observations: ObservationRef[];
+  /** Processing time of this revision. */
+  detectedAt: number;
+}
+
+export function violationId(incidentId: string, prohibition: string): string {
+  return 'vio-' + createHash('sha256').update(`${incidentId}\u0000${prohibition}`).digest('hex').slice(0, 24);
+}
+
+/** Where the incident is, asked once per incident revision. */
+export function locateIncident(model: OpsModel, incident: Incident): ZoneLocation | undefined {
+  if (incident.lon === undefined) return undefined;
+  return model.locator.locate(incident.lon, incident.lat!);
+}
+
+function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc: ZoneLocation | undefined): string[] {
+  const hits: string[] = [];
+  for (const z of p.inside!) {
+    const regions = model.areaRegions.get(z);
+    if (incident.region !== undefined) {
+      if (regions?.has(incident.region)) hits.push(z);
+      continue;
+    }
+    if (!loc) continue;
+    const inZone = loc.zones.includes(z) || (regions !== undefined && loc.region !== undefined && regions.has(loc.region));
+    if (!inZone) continue;
+    const band = model.airspace.get(z);
+    if (band && incident.altitude !== undefined && (incident.altitude < band.floor || incident.altitude > band.ceiling)) continue;
+    hits.push(z);
+  }
+  return hits;
+}
+
+/** Every prohibition the incident violates, in package order. */
+export function detectViolations(model: OpsModel, incident: Incident, now: number, loc: ZoneLocation | undefined = locateIncident(model, incident)): Violation[] {
+  if (incident.status !== 'open') return [];
+  const out: Violation[] = [];
+  let general: Attribution | undefined;
+  for (const p of model.prohibitions) {
+    if (!p.activities.has(incident.activity)) continue;
+    if (incident.time < p.activeFrom) continue;
+    if (p.weapons && !incident.weapons.some((w) => p.weapons!.has(w))) continue;
+    let zones: string[] = [];
+    if (p.inside) {
+      zones = inside(model, p, incident, loc);
+      if (zones.length === 0) continue;
+    }
+    let who: Attribution;
+    let line: LineLocation | undefined;
+    if (p.across !== undefined) {
+      line = loc?.lines.find((l) => l.zone === p.across);
+      const sides = model.sides.get(p.across);
+      if (!line || !sides || line.side === 'on') continue;
+      const ownSide = sides[line.side];
+      const reported = reportedAttribution(incident);
+      if (reported && reported.party !== UNDETERMINED) {
+        if (reported.party === ownSide) continue;
+        who = reported;
+      } else {
+        const party = oppositeHolder(model, line);
+        who = party === undefined ? { party: UNDETERMINED, basis: reported?.basis ?? 'none' } : { party, basis: 'advance-side' };
+      }
+    } else {
+      who = general ??= attribute(model, incident, loc);
+    }
+    if (who.party !== UNDETERMINED && !p.binds.has(who.party)) continue;
+    const v: Violation = {
+      id: violationId(incident.id, p.id),
+      revision: incident.revision,
+      status: 'active',
+      prohibition: p.id,
+      incidentId: incident.id,
+      activity: incident.activity,
+      weapons: incident.weapons,
+      party: who.party,
+      basis: who.basis,
+      time: incident.time,
+      start: incident.start,
+      end: incident.end,
+      radius: incident.radius,
+      zones,
+      confidence: incident.confidence,
+      corroboration: incident.corroboration,
+      operators: incident.operators,
+      observations: incident.members.map((m) => ({ source: m.source, sourceId: m.sourceId })),
+      detectedAt: now,
+    };
+    if (incident.lon !== undefined) {
+      v.lon = incident.lon;
+      v.lat = incident.lat!;
+    }
+    const region = incident.region ?? loc?.region;
+    if (region !== undefined) v.region = region;
+    if (line) {
+      v.line = line;
+      v.depth = line.distance;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The violation records one batch's fusion produces: for every incident changed, its violations now, and a
+ * withdrawal for each violation its state before the batch had that no longer holds (merged away, attribution
+ * changed). Sorted by id for a stable order.
+ */
+export function violationChanges(model: OpsModel, changed: Iterable<Incident>, before: ReadonlyMap<string, Incident | null>, now: number): Violation[] {
+  const out: Violation[] = [];
+  for (const incident of changed) {
+    const current = detectViolations(model, incident, now);
+    out.push(...current);
+    const prior = before.get(incident.id);
+    if (!prior) continue;
+    const still = new Set(current.map((v) => v.id));
+    for (const old of detectViolations(model, prior, now)) {
+      if (!still.has(old.id)) out.push({ ...old, revision: incident.revision, status: 'withdrawn', detectedAt: now });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
