@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { EFFECTIVE, EAST, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
+import { defaultFusionOptions, incidentId } from './fusion.js';
+import { MINUTE, DAY } from '../spec/units.js';
+
+const T = EFFECTIVE + 30 * DAY + 10 * 3_600_000;
+const near = (dLonMetres: number) => ({ lon: WEST.lon + dLonMetres / (111_195 * Math.cos((WEST.lat * Math.PI) / 180)), lat: WEST.lat });
+
+describe('fusion', () => {
+  it('fuses reports of one event from two operators and combines their confidence', async () => {
+    const r = new Runner();
+    const out = await r.run([
+      obs({ source: 'radar', sourceId: 'a', at: T, confidence: 0.9, location: { ...WEST, radius: 500 } }),
+      obs({ source: 'acoustic', sourceId: 'b', at: T + 5 * MINUTE, confidence: 0.8, location: { ...near(1500), radius: 300 } }),
+    ]);
+    expect(out.incidentRevisions.map((i) => [i.reason, i.revision])).toEqual([
+      ['created', 1],
+      ['joined', 2],
+    ]);
+    const inc = out.incidentRevisions[1]!;
+    expect(inc.id).toBe(incidentId('radar', 'a'));
+    expect(inc.corroboration).toBe(2);
+    expect(inc.operators).toEqual(['CMM', 'DE']);
+    expect(inc.confidence).toBeCloseTo(1 - 0.1 * 0.2, 12);
+    expect(inc.members.map((m) => m.sourceId)).toEqual(['a', 'b']);
+    expect(inc.radius).toBe(300);
+    // Weighted towards the better-located report.
+    expect(inc.lon!).toBeGreaterThan(WEST.lon + ((1500 / (111_195 * Math.cos((WEST.lat * Math.PI) / 180))) * 0.5));
+    expect(inc.start).toBe(T);
+    expect(inc.end).toBe(T + 5 * MINUTE);
+    expect(r.reader.incidents.size).toBe(1);
+  });
+
+  it('counts operators, not reports: two sources of one operator corroborate nothing', async () => {
+    const r = new Runner();
+    const out = await r.run([
+      obs({ source: 'radar', sourceId: 'a', at: T, confidence: 0.6 }),
+      obs({ source: 'uav', sourceId: 'b', at: T + MINUTE, confidence: 0.7 }),
+    ]);
+    const inc = out.incidentRevisions.at(-1)!;
+    expect(inc.members.length).toBe(2);
+    expect(inc.corroboration).toBe(1);
+    expect(inc.confidence).toBeCloseTo(0.7, 12);
+  });
+
+  it('keeps apart what is too far apart in space or time, and two reports of one source', async () => {
+    const r = new Runner();
+    await r.run([
+      obs({ source: 'radar', sourceId: 'a', at: T }),
+      obs({ source: 'radar', sourceId: 'b', at: T }),
+      obs({ source: 'acoustic', sourceId: 'c', at: T, location: { ...near(3000), radius: 500 } }),
+      obs({ source: 'uav', sourceId: 'd', at: T + 40 * MINUTE }),
+      obs({ source: 'sat', sourceId: 'e', at: T, activity: 'ground-advance' }),
+    ]);
+    // radar a/b are distinct events; acoustic c is 3 km off (> 500 + 500 + 1000); uav d is 40 min later (> 30 min).
+    const ids = [...r.reader.incidents.values()].map((i) => i.members.map((m) => m.sourceId).join('+')).sort();
+    expect(ids).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('joins within the distance r1 + r2 + slack and not beyond', async () => {
+    const r = new Runner();
+    await r.run([obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }), obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(1990), radius: 500 } })]);
+    expect(r.reader.incidents.size).toBe(1);
+    const r2 = new Runner();
+    await r2.run([obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }), obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(2030), radius: 500 } })]);
+    expect(r2.reader.incidents.size).toBe(2);
+  });
+
+  it('lets a late report join an incident across batches, and ignores a retried batch', async () => {
+    const r = new Runner();
+    const first = [obs({ source: 'radar', sourceId: 'a', at: T })];
+    await r.run(first);
+    const late = await r.run([obs({ source: 'acoustic', sourceId: 'b', at: T - 10 * MINUTE, location: { ...near(800), radius: 200 } })]);
+    expect(late.incidentRevisions).toHaveLength(1);
+    expect(late.incidentRevisions[0]).toMatchObject({ id: incidentId('radar', 'a'), revision: 2, reason: 'joined', start: T - 10 * MINUTE });
+    const retry = await r.run(first);
+    expect(retry).toMatchObject({ incidentRevisions: [], violations: [], caseOpenings: [], duplicates: 1 });
+  });
+
+  it('fuses region-level reports of one region, not with points', async () => {
+    const r = new Runner();
+    await r.run([
+      obs({ source: 'air-track', sourceId: 'a', activity: 'overflight', at: T, location: { region: 'UA-14' } }),
+      obs({ source: 'sat', sourceId: 'b', activity: 'overflight', at: T, location: { region: 'UA-14' } }),
+      obs({ source: 'uav', sourceId: 'c', activity: 'overflight', at: T, location: { region: 'UA-09' } }),
+      obs({ source: 'radar', sourceId: 'd', activity: 'overflight', at: T, location: { ...EAST, radius: 0 } }),
+    ]);
+    const groups = [...r.reader.incidents.values()].map((i) => i.members.map((m) => m.sourceId).join('+')).sort();
+    expect(groups).toEqual(['a+b', 'c', 'd']);
+  });
+
+  it('merges incidents that a bridging report shows to be one, when the rules allow it (a wider window)', async () => {
+    const narrow = new Runner();
+    await narrow.run([obs({ source: 'radar', sourceId: 'a', at: T }), obs({ source: 'acoustic', sourceId: 'b', at: T + 45 * MINUTE })]);
+    expect(narrow.reader.incidents.size).toBe(2);
+    // A package version with a two-hour window for artillery: the stored incidents are now mutually coherent.
+    const wide = { ...exampleModel(), fusion: { ...defaultFusionOptions, windows: { ...defaultFusionOptions.windows, 'artillery-fire': 120 * MINUTE } } };
+    const r = new Runner(wide);
+    for (const rev of narrow.reader.revisions) r.reader.apply({ incidentRevisions: [rev], violations: [], caseOpenings: [], duplicates: 0 });
+    const out = await r.run([obs({ source: 'uav', sourceId: 'c', at: T + 20 * MINUTE })]);
+    const a = incidentId('radar', 'a');
+    const b = incidentId('acoustic', 'b');
+    expect(out.incidentRevisions.map((i) => [i.id, i.revision, i.status, i.reason])).toEqual([
+      [b, 2, 'merged', 'merged-into'],
+      [a, 2, 'open', 'merged'],
+    ]);
+    expect(out.incidentRevisions[0]!.mergedInto).toBe(a);
+    expect(out.incidentRevisions[1]!.absorbed).toEqual([b]);
+    expect(out.incidentRevisions[1]!.members.map((m) => m.sourceId)).toEqual(['a', 'b', 'c']);
+    // The absorbed incident's violation is withdrawn; the survivor's stands.
+    const byIncident = Object.fromEntries(out.violations.map((v) => [v.incidentId, v.status]));
+    expect(byIncident).toEqual({ [a]: 'active', [b]: 'withdrawn' });
+    expect([...r.reader.incidents.values()].filter((i) => i.status === 'open')).toHaveLength(1);
+  });
+
+  it('gives the same incidents whatever the batch size', async () => {
+    const items = Array.from({ length: 300 }, (_, k) =>
+      obs({
+        source: ['radar', 'acoustic', 'uav', 'patrol'][k % 4]!,
+        sourceId: `s${k}`,
+        at: T + Math.floor(k / 7) * 20 * MINUTE,
+        location: { ...near((k % 5) * 700), radius: 400 },
+      }),
+    );
+    const whole = new Runner();
+    await whole.run(items);
+    const split = new Runner();
+    for (let i = 0; i < items.length; i += 17) await split.run(items.slice(i, i + 17));
+    const snap = (r: Runner) => [...r.reader.incidents.values()].map((i) => ({ ...i, createdAt: 0, updatedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(snap(split)).toEqual(snap(whole));
+    expect(whole.reader.incidents.size).toBeGreaterThan(20);
+    expect(whole.reader.incidents.size).toBeLessThan(300);
+  });
+});
