@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { EFFECTIVE, NOW, Runner, WEST, obs } from '../../../test/ops/harness.js';
+import { DAY, HOUR, MINUTE } from '../spec/units.js';
+import { caseId } from './trigger.js';
+import type { ObservationInput } from './observation.js';
+
+const DAY30 = EFFECTIVE + 30 * DAY;
+// Places west of WEST: all on the Ukrainian-held side, within artillery reach of the line.
+const at = (offset: number) => ({ lon: WEST.lon - offset * 0.2, lat: WEST.lat, radius: 300 });
+
+/** One shelling seen by radar (CMM) and acoustic sensors (DE): two independent operators. */
+function shelling(id: string, t: number, place = 0, conf = 0.9): ObservationInput[] {
+  return [
+    obs({ source: 'radar', sourceId: `${id}r`, at: t, confidence: conf, location: at(place) }),
+    obs({ source: 'acoustic', sourceId: `${id}a`, at: t + MINUTE, confidence: conf, location: at(place) }),
+  ];
+}
+
+describe('triggers to cases', () => {
+  it('opens a serious case at the third corroborated violation in a 24-hour window, once', async () => {
+    const r = new Runner();
+    const first = await r.run([...shelling('a', DAY30 + HOUR), ...shelling('b', DAY30 + 5 * HOUR, 0.1)]);
+    expect(first.caseOpenings).toEqual([]);
+    const third = await r.run(shelling('c', DAY30 + 9 * HOUR, 0.2));
+    expect(third.caseOpenings).toHaveLength(1);
+    const c = third.caseOpenings[0]!;
+    const key = `serious-violation|RU|${DAY30}`;
+    expect(c).toMatchObject({ id: caseId(key), key, trigger: 'serious-violation', severity: 'serious', party: 'RU', windowStart: DAY30, windowEnd: DAY30 + DAY, breachAt: DAY30 + 9 * HOUR, openedAt: NOW });
+    expect(c.evidence.map((e) => e.time)).toEqual([DAY30 + HOUR, DAY30 + 5 * HOUR, DAY30 + 9 * HOUR]);
+    expect(c.evidence[0]!.observations).toEqual([
+      { source: 'radar', sourceId: 'ar' },
+      { source: 'acoustic', sourceId: 'aa' },
+    ]);
+    // A fourth in the same window, and a replay of everything, open nothing more.
+    expect((await r.run(shelling('d', DAY30 + 10 * HOUR, 0.3))).caseOpenings).toEqual([]);
+    expect((await r.run([...shelling('a', DAY30 + HOUR), ...shelling('c', DAY30 + 9 * HOUR, 0.2)])).caseOpenings).toEqual([]);
+    expect(r.reader.cases.size).toBe(1);
+  });
+
+  it('does not count what lacks independent corroboration or confidence, or falls in another window', async () => {
+    const r = new Runner();
+    await r.run([
+      ...shelling('a', DAY30 + HOUR),
+      ...shelling('b', DAY30 + 2 * HOUR, 0.1, 0.5), // 1 - 0.5^2 = 0.75 < 0.8
+      obs({ source: 'radar', sourceId: 'c', at: DAY30 + 3 * HOUR, location: at(0.2) }), // one operator
+      obs({ source: 'uav', sourceId: 'c2', at: DAY30 + 3 * HOUR, location: at(0.2) }), // same operator (CMM)
+      ...shelling('d', DAY30 + DAY + HOUR, 0.3), // next window
+      ...shelling('e', DAY30 + 4 * HOUR, 0.4, 0.9),
+    ]);
+    expect(r.reader.cases.size).toBe(0);
+    // One more in the first window completes it: a, e and f.
+    const out = await r.run(shelling('f', DAY30 + 20 * HOUR, 0.5));
+    expect(out.caseOpenings.map((c) => c.evidence.length)).toEqual([3]);
+  });
+
+  it('opens a case as late corroboration lifts violations over the evidence threshold', async () => {
+    const r = new Runner();
+    await r.run([0, 1, 2].map((k) => obs({ source: 'radar', sourceId: `r${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })));
+    expect(r.reader.cases.size).toBe(0);
+    const out = await r.run([0, 1, 2].map((k) => obs({ source: 'acoustic', sourceId: `s${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })));
+    expect(out.caseOpenings).toHaveLength(1);
+    expect(out.caseOpenings[0]!.breachAt).toBe(DAY30 + 2 * HOUR);
+  });
+
+  it('opens an armed-attack case on an advance deeper than 2 km seen by two operators', async () => {
+    const r = new Runner();
+    const adv = (src: string, id: string, location: object, conf = 0.95) => obs({ source: src, sourceId: id, activity: 'ground-advance', at: DAY30, location, confidence: conf });
+    // 13.5 km beyond the line on the Ukrainian-held side.
+    const out = await r.run([adv('sat', 's1', WEST), adv('eu-sat', 'e1', WEST)]);
+    expect(out.caseOpenings).toHaveLength(1);
+    expect(out.caseOpenings[0]).toMatchObject({ trigger: 'armed-attack', severity: 'armed-attack', party: 'RU' });
+    expect(out.caseOpenings[0]!.depth!).toBeGreaterThan(13_000);
+    // 1 km beyond: a violation, not an armed attack.
+    // 1 km west of a vertex of the line south of Pokrovsk.
+    const shallow = { lon: 37.2749 - 1000 / (111_195 * Math.cos((47.99531 * Math.PI) / 180)), lat: 47.99531 };
+    const r2 = new Runner();
+    const out2 = await r2.run([adv('sat', 's1', shallow), adv('eu-sat', 'e1', shallow)]);
+    const depth = out2.violations[0]!.depth!;
+    expect(out2.violations).toHaveLength(1);
+    expect(out2.violations[0]).toMatchObject({ prohibition: 'no-advance', party: 'RU' });
+    expect(depth).toBeGreaterThan(300);
+    expect(depth).toBeLessThanOrEqual(1000);
+    expect(out2.caseOpenings).toEqual([]);
+  });
+
+  it('counts access denials over a week with a single source, by party', async () => {
+    const r = new Runner();
+    const deny = (k: number, party?: string) =>
+      obs({ source: 'patrol', sourceId: `p${k}${party ?? ''}`, activity: 'denial-of-access', at: DAY30 + k * DAY, confidence: 1, location: at(k * 0.3), ...(party ? { attribution: { party, basis: 'observed' as const } } : {}) });
+    const out = await r.run([deny(0, 'RU'), deny(1, 'RU'), deny(2, 'UA'), deny(3, 'RU')]);
+    // Windows of 7 days from the effective time: day 30 falls in [28, 35).
+    expect(out.caseOpenings.map((c) => [c.trigger, c.party, c.evidence.length])).toEqual([['access-denied', 'RU', 3]]);
+    expect(out.caseOpenings[0]!.windowStart).toBe(EFFECTIVE + 28 * DAY);
+  });
+
+  it('opens one case per qualifying overflight (no count, no window)', async () => {
+    const r = new Runner();
+    const fly = (id: string, t: number, lon: number) => obs({ source: 'air-track', sourceId: id, activity: 'overflight', at: t, location: { lon, lat: 48.3 }, confidence: 0.9 });
+    const out = await r.run([fly('f1', DAY30, 37.5), fly('f2', DAY30 + HOUR, 37.55)]);
+    expect(out.caseOpenings.map((c) => c.trigger)).toEqual(['overflight', 'overflight']);
+    expect(new Set(out.caseOpenings.map((c) => c.key)).size).toBe(2);
+  });
+});
