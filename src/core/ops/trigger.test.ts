@@ -64,7 +64,7 @@ describe('triggers to cases', () => {
 
   it('opens an armed-attack case on an advance deeper than 2 km seen by two operators', async () => {
     const r = new Runner();
-    const adv = (src: string, id: string, location: object, conf = 0.95) => obs({ source: src, sourceId: id, activity: 'ground-advance', at: DAY30, location, confidence: conf });
+    const adv = (src: string, id: string, location: { lon: number; lat: number }, conf = 0.95) => obs({ source: src, sourceId: id, activity: 'ground-advance', at: DAY30, location, confidence: conf });
     // 13.5 km beyond the line on the Ukrainian-held side.
     const out = await r.run([adv('sat', 's1', WEST), adv('eu-sat', 'e1', WEST)]);
     expect(out.caseOpenings).toHaveLength(1);

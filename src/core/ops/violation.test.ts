@@ -36,7 +36,7 @@ describe('violations on the example package', () => {
   });
 
   it('checks heavy weapons by class, zone and the 14-day withdrawal period', async () => {
-    const hw = (at: number, weapon: string | undefined, location: object) =>
+    const hw = (at: number, weapon: string | undefined, location: { lon: number; lat: number }) =>
       obs({ source: 'sat', activity: 'heavy-weapon-presence', at, location, ...(weapon ? { weapon: weapon as 'tank' } : {}) });
     expect(await violations([hw(EFFECTIVE + 10 * DAY, 'tank', EAST)])).toEqual([]);
     expect(await violations([hw(EFFECTIVE + 15 * DAY, 'tank', EAST)])).toEqual([
@@ -48,7 +48,7 @@ describe('violations on the example package', () => {
   });
 
   it('finds an advance across the line with its depth and the party from the side', async () => {
-    const adv = (location: object, extra: object = {}) => obs({ source: 'sat', activity: 'ground-advance', at: T, location, ...extra });
+    const adv = (location: { lon: number; lat: number }, extra: object = {}) => obs({ source: 'sat', activity: 'ground-advance', at: T, location, ...extra });
     const [v] = await violations([adv(WEST)]);
     expect(v).toMatchObject({ prohibition: 'no-advance', party: 'RU', basis: 'advance-side', status: 'active' });
     expect(v!.depth!).toBeGreaterThan(13_000);
