@@ -1,0 +1,231 @@
+/**
+ * A breach case after it opens: its judgment and, once declared, its response tasks, with the timers that drive
+ * both. Pure transitions over a plain-JSON `CaseFile` that return the new file and the timers to schedule; the store
+ * persists both in one transaction. `MemoryCasework` runs the same transitions in memory on a `Clock`, for scenario
+ * tests and benchmarks.
+ */
+import type { Package } from '../spec/schema.js';
+import type { Clock } from './clock.js';
+import {
+  castVote,
+  expireJudgment,
+  judgmentPlan,
+  openJudgment,
+  unjudged,
+  type JudgmentCase,
+  type JudgmentPlan,
+  type JudgmentState,
+  type Rejection,
+  type VoteInput,
+  type VoteRecord,
+} from './judgment.js';
+import {
+  acknowledgeTask,
+  deliverTask,
+  escalateTask,
+  instantiateTasks,
+  responsePlan,
+  taskFallsDue,
+  taskSchedule,
+  type ResponsePlan,
+  type ResponseTask,
+  type TaskResult,
+} from './response.js';
+import { escalationTimer, judgmentTimer, taskDueTimer, TimerQueue, type Timer } from './timer.js';
+
+export interface CasePlans {
+  package: string;
+  version: string;
+  judgment?: JudgmentPlan;
+  responses: ResponsePlan;
+}
+
+export function casePlans(pkg: Package): CasePlans {
+  const j = judgmentPlan(pkg);
+  return { package: pkg.package, version: pkg.version ?? '', ...(j ? { judgment: j } : {}), responses: responsePlan(pkg) };
+}
+
+export interface CaseFile {
+  version: 1;
+  caseId: string;
+  severity: string;
+  openedAt: number;
+  /** What opened it: the trigger id, for the record. */
+  trigger?: string;
+  attributedTo?: string[];
+  judgment: JudgmentState;
+  /** Instantiated on declaration (by vote or by default), in package order. */
+  tasks: ResponseTask[];
+}
+
+export interface CaseStep {
+  file: CaseFile;
+  /** Timers to schedule (keys are unique; scheduling one twice is harmless). */
+  timers: Timer[];
+}
+
+export interface CaseOpeningInput extends JudgmentCase {
+  trigger?: string;
+}
+
+export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
+  const judgment = plans.judgment ? openJudgment(plans.judgment, c) : unjudged(c);
+  const file: CaseFile = {
+    version: 1,
+    caseId: c.caseId,
+    severity: c.severity,
+    openedAt: c.openedAt,
+    ...(c.trigger === undefined ? {} : { trigger: c.trigger }),
+    ...(c.attributedTo === undefined ? {} : { attributedTo: [...c.attributedTo] }),
+    judgment,
+    tasks: [],
+  };
+  const timers = judgment.deadline !== null && !judgment.outcome ? [judgmentTimer(c.caseId, judgment.deadline)] : [];
+  return afterJudgment(plans, file, timers);
+}
+
+export type CaseVoteResult = (CaseStep & { ok: true; vote: VoteRecord }) | (CaseStep & { ok: false; rejection: Rejection });
+
+export function voteOnCase(plans: CasePlans, file: CaseFile, v: VoteInput): CaseVoteResult {
+  if (!plans.judgment) {
+    const rejection: Rejection = { code: 'not-a-member', message: 'the package names no judgment body', member: v.member, choice: String(v.choice), at: v.at };
+    return { ok: false, file: { ...file, judgment: { ...file.judgment, rejections: [...file.judgment.rejections, rejection] } }, timers: [], rejection };
+  }
+  const r = castVote(plans.judgment, file.judgment, v);
+  const step = afterJudgment(plans, { ...file, judgment: r.state }, []);
+  return r.ok ? { ok: true, ...step, vote: r.vote } : { ok: false, ...step, rejection: r.rejection };
+}
+
+/** Fires one due timer. A timer whose effect no longer applies (task delivered, case decided) changes nothing. */
+export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseStep {
+  if (timer.caseId !== file.caseId) throw new RangeError(`timer ${timer.key} is for case ${timer.caseId}, not ${file.caseId}`);
+  switch (timer.kind) {
+    case 'judgment-deadline': {
+      if (!plans.judgment) return { file, timers: [] };
+      return afterJudgment(plans, { ...file, judgment: expireJudgment(plans.judgment, file.judgment, timer.at) }, []);
+    }
+    case 'task-due':
+      return { file: updateTask(file, timer.taskId!, (t) => taskFallsDue(plans.responses, t)), timers: [] };
+    case 'task-escalation':
+      return { file: updateTask(file, timer.taskId!, (t) => escalateTask(plans.responses, t, timer.step!)), timers: [] };
+  }
+}
+
+export type CaseTaskResult = { ok: true; file: CaseFile; task: ResponseTask } | { ok: false; code: 'no-such-task' | TaskResultCode; message: string };
+type TaskResultCode = Extract<TaskResult, { ok: false }>['code'];
+
+export function acknowledgeCaseTask(file: CaseFile, id: string, actor: string, at: number): CaseTaskResult {
+  return onTask(file, id, (t) => acknowledgeTask(t, actor, at));
+}
+
+export function deliverCaseTask(file: CaseFile, id: string, actor: string, at: number, report: { note: string; evidence?: readonly string[] }): CaseTaskResult {
+  return onTask(file, id, (t) => deliverTask(t, actor, at, report));
+}
+
+function onTask(file: CaseFile, id: string, f: (t: ResponseTask) => TaskResult): CaseTaskResult {
+  const task = file.tasks.find((t) => t.id === id);
+  if (!task) return { ok: false, code: 'no-such-task', message: `case ${file.caseId} has no task ${id}` };
+  const r = f(task);
+  if (!r.ok) return r;
+  return { ok: true, file: updateTask(file, id, () => r.task), task: r.task };
+}
+
+function updateTask(file: CaseFile, id: string, f: (t: ResponseTask) => ResponseTask): CaseFile {
+  let changed = false;
+  const tasks = file.tasks.map((t) => {
+    if (t.id !== id) return t;
+    const n = f(t);
+    changed ||= n !== t;
+    return n;
+  });
+  return changed ? { ...file, tasks } : file;
+}
+
+/** A declaration (by vote or by default) instantiates the responses once, due from the declaration instant. */
+function afterJudgment(plans: CasePlans, file: CaseFile, timers: Timer[]): CaseStep {
+  const o = file.judgment.outcome;
+  if (!o || o.effect !== 'declare' || file.tasks.length > 0) return { file, timers };
+  const tasks = instantiateTasks(plans.responses, { caseId: file.caseId, severity: file.severity, declaredAt: o.at });
+  const more = tasks.flatMap((t) =>
+    taskSchedule(plans.responses, t).map((s) => (s.kind === 'task-due' ? taskDueTimer(file.caseId, t.id, s.at) : escalationTimer(file.caseId, t.id, s.step!, s.at))),
+  );
+  return { file: { ...file, tasks }, timers: [...timers, ...more] };
+}
+
+/** Response failures across cases, in the order they happened: the listing that puts failing guarantors on the record. */
+export function responseFailures(files: Iterable<CaseFile>) {
+  const out = [];
+  for (const f of files) for (const t of f.tasks) if (t.failure) out.push(t.failure);
+  return out.sort((a, b) => a.at - b.at || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+}
+
+/**
+ * The casework of one package in memory, on a clock: cases, their timers in a queue, and a `tick` that fires
+ * whatever fell due, in order, each exactly once. Votes and task updates first fire what fell due before them.
+ */
+export class MemoryCasework {
+  readonly files = new Map<string, CaseFile>();
+  readonly queue = new TimerQueue();
+  /** Every timer fired, in order, for the record and for tests. */
+  readonly fired: Timer[] = [];
+
+  constructor(
+    readonly plans: CasePlans,
+    readonly clock: Clock,
+  ) {}
+
+  open(c: Omit<CaseOpeningInput, 'openedAt'> & { openedAt?: number }): CaseFile {
+    if (this.files.has(c.caseId)) throw new RangeError(`case ${c.caseId} is already open`);
+    const step = openCase(this.plans, { ...c, openedAt: c.openedAt ?? this.clock.now() });
+    this.#save(step);
+    return step.file;
+  }
+
+  vote(caseId: string, v: Omit<VoteInput, 'at'>): CaseVoteResult {
+    this.tick();
+    const r = voteOnCase(this.plans, this.#file(caseId), { ...v, at: this.clock.now() });
+    this.#save(r);
+    return r;
+  }
+
+  acknowledge(caseId: string, taskId: string, actor: string): CaseTaskResult {
+    this.tick();
+    const r = acknowledgeCaseTask(this.#file(caseId), taskId, actor, this.clock.now());
+    if (r.ok) this.files.set(caseId, r.file);
+    return r;
+  }
+
+  deliver(caseId: string, taskId: string, actor: string, report: { note: string; evidence?: readonly string[] }): CaseTaskResult {
+    this.tick();
+    const r = deliverCaseTask(this.#file(caseId), taskId, actor, this.clock.now(), report);
+    if (r.ok) this.files.set(caseId, r.file);
+    return r;
+  }
+
+  /** Fires every timer due now, in firing order, including ones that firing creates; returns them. */
+  tick(): Timer[] {
+    const now = this.clock.now();
+    const out: Timer[] = [];
+    for (let t = this.queue.popIfDue(now); t; t = this.queue.popIfDue(now)) {
+      this.#save(fireTimer(this.plans, this.#file(t.caseId), t));
+      out.push(t);
+    }
+    this.fired.push(...out);
+    return out;
+  }
+
+  get(caseId: string): CaseFile | undefined {
+    return this.files.get(caseId);
+  }
+
+  #file(caseId: string): CaseFile {
+    const f = this.files.get(caseId);
+    if (!f) throw new RangeError(`no case ${caseId}`);
+    return f;
+  }
+
+  #save(step: CaseStep): void {
+    this.files.set(step.file.caseId, step.file);
+    for (const t of step.timers) this.queue.add(t);
+  }
+}
