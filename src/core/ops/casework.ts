@@ -32,6 +32,7 @@ import {
   type TaskResult,
 } from './response.js';
 import { escalationTimer, judgmentTimer, taskDueTimer, TimerQueue, type Timer } from './timer.js';
+import type { CaseOpening } from './trigger.js';
 
 export interface CasePlans {
   package: string;
@@ -66,6 +67,11 @@ export interface CaseStep {
 
 export interface CaseOpeningInput extends JudgmentCase {
   trigger?: string;
+}
+
+/** What the pipeline's case opening tells judgment: the attributed party (unless undetermined) for recusal. */
+export function fromCaseOpening(c: CaseOpening): CaseOpeningInput {
+  return { caseId: c.id, severity: c.severity, openedAt: c.openedAt, trigger: c.trigger, attributedTo: c.party === 'undetermined' ? [] : [c.party] };
 }
 
 export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
@@ -212,6 +218,19 @@ export class MemoryCasework {
     }
     this.fired.push(...out);
     return out;
+  }
+
+  /** Everything this casework holds, as JSON: what a store would have kept. */
+  snapshot(): { files: CaseFile[]; timers: Timer[] } {
+    return JSON.parse(JSON.stringify({ files: [...this.files.values()], timers: this.queue.toArray() })) as { files: CaseFile[]; timers: Timer[] };
+  }
+
+  /** A casework rebuilt from a snapshot, as a restarted server rebuilds from its store. */
+  static restore(plans: CasePlans, clock: Clock, s: { files: CaseFile[]; timers: Timer[] }): MemoryCasework {
+    const w = new MemoryCasework(plans, clock);
+    for (const f of s.files) w.files.set(f.caseId, f);
+    for (const t of s.timers) w.queue.add(t);
+    return w;
   }
 
   get(caseId: string): CaseFile | undefined {
