@@ -37,6 +37,10 @@ export const tlogErrorCodes = [
   'witness-quorum',
   // Keys and vkeys.
   'bad-key',
+  // Log entries (canonical JSON, entry framing).
+  'entry-kind',
+  'entry-value',
+  'entry-encoding',
 ] as const;
 
 export type TlogErrorCode = (typeof tlogErrorCodes)[number];

@@ -1,0 +1,101 @@
+/**
+ * Canonical JSON after RFC 8785 (JCS): object keys sorted by UTF-16 code units, no whitespace, strings and numbers
+ * serialised as ECMAScript's JSON.stringify does (shortest round-trip numbers, RFC 8785 §3.2.2). The same value
+ * gives the same bytes whatever its key order, so a record's leaf hash depends only on its content.
+ *
+ * Stricter than JSON.stringify, which silently drops or rewrites what JSON cannot say: NaN, ±Infinity,
+ * undefined, functions, symbols, bigints, lone surrogates (not I-JSON, RFC 7493), cycles, array holes and
+ * non-plain objects (Date, Map, class instances) are refused with the path to the offending value.
+ */
+import { TlogError } from './error.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Deeper than any record we log; stops hostile input from exhausting the stack. */
+export const MAX_DEPTH = 64;
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function canonicalJson(value: unknown): string {
+  const w = new Writer();
+  w.value(value);
+  return w.out;
+}
+
+class Writer {
+  out = '';
+  /** Keys and indices from the root to the value being written; formatted only when something is refused. */
+  readonly #path: (string | number)[] = [];
+  readonly #open = new Set<object>();
+
+  value(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        if (loneSurrogate.test(value)) throw this.#bad('a string with a lone UTF-16 surrogate is not valid Unicode');
+        this.out += JSON.stringify(value);
+        return;
+      case 'number':
+        if (!Number.isFinite(value)) throw this.#bad(`${value} is not a JSON number`);
+        // Number#toString is the ECMAScript serialisation RFC 8785 §3.2.2.3 prescribes; -0 becomes 0.
+        this.out += value === 0 ? '0' : String(value);
+        return;
+      case 'boolean':
+        this.out += value ? 'true' : 'false';
+        return;
+      case 'object':
+        if (value === null) {
+          this.out += 'null';
+          return;
+        }
+        return this.#container(value);
+      default:
+        throw this.#bad(`${typeof value} is not a JSON value`);
+    }
+  }
+
+  #container(value: object): void {
+    if (this.#path.length >= MAX_DEPTH) throw this.#bad(`nested deeper than ${MAX_DEPTH} levels`);
+    if (this.#open.has(value)) throw this.#bad('the value contains itself (a cycle)');
+    this.#open.add(value);
+    if (Array.isArray(value)) {
+      this.out += '[';
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.out += ',';
+        this.#path.push(i);
+        if (!(i in value)) throw this.#bad('a hole in an array is not a JSON value');
+        this.value(value[i]);
+        this.#path.pop();
+      }
+      this.out += ']';
+    } else {
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'non-plain';
+        throw this.#bad(`a ${name} object is not plain JSON data; convert it first`);
+      }
+      if (Object.getOwnPropertySymbols(value).length > 0) throw this.#bad('symbol keys are not JSON');
+      // The default sort compares UTF-16 code units: the order RFC 8785 §3.2.3 requires.
+      const keys = Object.keys(value).sort();
+      this.out += '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const child = (value as Record<string, unknown>)[key];
+        this.#path.push(key);
+        if (loneSurrogate.test(key)) throw this.#bad('the key has a lone UTF-16 surrogate');
+        if (child === undefined) throw this.#bad('undefined is not a JSON value; omit the key or use null');
+        if (i > 0) this.out += ',';
+        this.out += JSON.stringify(key) + ':';
+        this.value(child);
+        this.#path.pop();
+      }
+      this.out += '}';
+    }
+    this.#open.delete(value);
+  }
+
+  #bad(reason: string): TlogError {
+    let path = '$';
+    for (const p of this.#path) path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+    return new TlogError('entry-value', `${path}: ${reason}`);
+  }
+}
