@@ -1,0 +1,49 @@
+/**
+ * The operations pipeline as the server runs it: the package prepared once (`prepareOps`), the clock, and the
+ * `BatchProcessor` the store calls inside each ingest transaction.
+ */
+import type { Clock } from '../core/ops/clock.js';
+import type { ObservationRules } from '../core/ops/observation.js';
+import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../core/ops/pipeline.js';
+import type { BatchProcessor } from '../core/ports/store.js';
+import type { LoadedPackage } from '../core/spec/load.js';
+
+export interface Operations {
+  model: OpsModel;
+  rules: ObservationRules;
+  clock: Clock;
+  process: BatchProcessor;
+}
+
+/**
+ * Until the geo engine's locator is wired in (issue 4), a locator that places every point in no zone, on no line
+ * and in no region: prohibitions without `inside`/`across` (e.g. no-fire, monitor-access) are still detected.
+ */
+export const nowhere: ZoneLocator = { locate: () => ({ zones: [], lines: [] }) };
+
+/** Region codes of the package's regions layer, read from its loaded geometry. */
+export function regionCodes(loaded: LoadedPackage): string[] {
+  const regions = loaded.model?.regions;
+  if (!regions) return [];
+  const g = loaded.geometries.get(regions.geometry)?.geojson;
+  const out = new Set<string>();
+  for (const f of g?.features ?? []) {
+    const code = f.properties?.[regions.code];
+    if (typeof code === 'string' && code) out.add(code);
+  }
+  return [...out].sort();
+}
+
+export function operationsFor(loaded: LoadedPackage, options: { clock: Clock; locator?: ZoneLocator; maxFuture?: number }): Operations {
+  if (!loaded.model) throw new Error(`package ${loaded.file} has errors; run \`guarantor check\` on it`);
+  const opts: Parameters<typeof prepareOps>[1] = { locator: options.locator ?? nowhere, regions: regionCodes(loaded) };
+  if (options.maxFuture !== undefined) opts.maxFuture = options.maxFuture;
+  const model = prepareOps(loaded.model, opts);
+  const clock = options.clock;
+  return {
+    model,
+    rules: model.rules,
+    clock,
+    process: (observations, reader) => processBatch({ model, now: clock.now() }, observations, reader),
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The store contract: one suite, run against every adapter (SQLite in memory and on disk, PostgreSQL in a fresh
+ * schema). The pipeline's in-memory reader is the reference: a store must end up holding exactly what it holds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { loadPackageFile } from '../cli/files.js';
+import { ManualClock } from '../core/ops/clock.js';
+import { MemoryOpsReader } from '../core/ops/memory-reader.js';
+import { parseObservationBatch, type Observation } from '../core/ops/observation.js';
+import { processBatch, type ZoneLocator } from '../core/ops/pipeline.js';
+import { StoreQueryError, type Store } from '../core/ports/store.js';
+import { operationsFor } from '../server/operations.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
+import { traffic } from '../../test/support/observations.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import { operations as core } from './migrations/0001-operations.js';
+import { MigrationError } from './migrations/migration.js';
+
+const loaded = loadPackageFile('examples/ukraine-2026.yaml');
+/** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side (roughly), Donetsk oblast. */
+const locator: ZoneLocator = {
+  locate: (lon) => {
+    const distance = Math.abs(lon - 37.5) * 73_000;
+    const zones = distance < 15_000 ? ['buffer', 'heavy-weapons'] : distance < 50_000 ? ['heavy-weapons'] : [];
+    return { zones, lines: [{ zone: 'contact-line', distance, side: lon > 37.5 ? 'left' : 'right' }], region: 'UA-14' };
+  },
+};
+const T0 = Date.UTC(2026, 6, 1);
+
+interface Adapter {
+  name: string;
+  open(): Promise<Store>;
+  /** Opens a second store on the same database (a restart, or a second server). */
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'guarantor-store-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let fileNo = 0;
+
+function sqliteAdapter(): Adapter {
+  const path = join(tmp, `s${++fileNo}.db`);
+  return {
+    name: 'sqlite',
+    open: async () => SqliteStore.open({ path }),
+    reopen: async () => SqliteStore.open({ path }),
+    cleanup: async () => undefined,
+  };
+}
+
+function postgresAdapter(): Adapter {
+  const schema = freshSchema('contract');
+  return {
+    name: 'postgres',
+    open: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
+    reopen: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
+    cleanup: () => dropSchema(schema),
+  };
+}
+
+const hasPg = await postgresAvailable();
+const adapters: [string, () => Adapter][] = [['sqlite', sqliteAdapter]];
+if (hasPg) adapters.push(['postgres', postgresAdapter]);
+
+function batches(events: number, size: number, seed = 7, prefix = 'e'): Observation[][] {
+  const items = traffic({ events, seed, prefix });
+  const parsed = parseObservationBatch(items, operationsFor(loaded, { clock: new ManualClock(T0), locator }).rules, T0);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors.slice(0, 3)));
+  const out: Observation[][] = [];
+  for (let i = 0; i < parsed.observations.length; i += size) out.push(parsed.observations.slice(i, i + size));
+  return out;
+}
+
+const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+async function all<T>(list: (cursor?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    out.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return out;
+}
+
+describe.each(adapters)('store contract: %s', (_name, make) => {
+  let adapter: Adapter;
+  let store: Store;
+  const clock = new ManualClock(T0);
+  const ops = operationsFor(loaded, { clock, locator });
+  const meta = { receivedAt: T0, submittedBy: 'k1' };
+
+  beforeEach(async () => {
+    adapter = make();
+    store = await adapter.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await adapter.cleanup();
+  });
+
+  it('applies migrations once, records them, and reopens without reapplying', async () => {
+    expect((await store.status()).migrations).toEqual(['0001-operations']);
+    const again = await adapter.reopen();
+    expect((await again.status()).migrations).toEqual(['0001-operations']);
+    await again.close();
+  });
+
+  it('refuses a database whose applied migration was edited, or that a newer version migrated', async () => {
+    const edited = { ...core, sqlite: core.sqlite + '\n-- edited', postgres: core.postgres + '\n-- edited' };
+    await expect(openWith(adapter, [edited])).rejects.toThrow(MigrationError);
+    await expect(openWith(adapter, [])).rejects.toThrow(/newer version/);
+  });
+
+  it('stores a batch, answers ids in input order, and treats a resend as duplicates', async () => {
+    const [b] = batches(30, 1000);
+    const first = await store.ingest(b!, meta, ops.process);
+    expect(first.accepted).toBe(b!.length);
+    expect(first.duplicates).toBe(0);
+    expect(new Set(first.ids).size).toBe(b!.length);
+    const again = await store.ingest(b!, meta, ops.process);
+    expect(again).toMatchObject({ accepted: 0, duplicates: b!.length, incidentRevisions: 0, violations: 0, cases: 0 });
+    expect(again.ids).toEqual(first.ids);
+    // A batch mixing new and old items: only the new ones are stored and processed.
+    const [c] = batches(5, 1000, 8, 'x');
+    const mixed = await store.ingest([...c!, b![0]!], meta, ops.process);
+    expect(mixed.accepted).toBe(c!.length);
+    expect(mixed.duplicates).toBe(1);
+    expect(mixed.ids.at(-1)).toBe(first.ids[0]);
+    const o = await store.getObservation(first.ids[3]!);
+    expect(o).toEqual({ ...b![3]!, seq: first.ids[3], receivedAt: T0, submittedBy: 'k1' });
+    expect(await store.getObservation(999_999)).toBeUndefined();
+  });
+
+  it('ends up holding exactly what the reference pipeline holds', async () => {
+    const ref = new MemoryOpsReader();
+    let cases = 0;
+    for (const b of batches(600, 97)) {
+      clock.advance(1000);
+      const expected = await processBatch({ model: ops.model, now: clock.now() }, b, ref);
+      ref.apply(expected);
+      const r = await store.ingest(b, meta, ops.process);
+      expect(r.incidentRevisions).toBe(expected.incidentRevisions.length);
+      expect(r.violations).toBe(expected.violations.length);
+      expect(r.cases).toBe(expected.caseOpenings.length);
+      cases += r.cases;
+    }
+    expect(cases).toBeGreaterThan(0);
+    const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    expect(sortById(incidents)).toEqual(sortById([...ref.incidents.values()]));
+    const violations = await all((cursor) => store.listViolations({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    expect(violations.length).toBeGreaterThan(0);
+    expect(sortById(violations)).toEqual(sortById([...ref.violations.values()]));
+    const stored = await all((cursor) => store.listCases({ limit: 7, ...(cursor ? { cursor } : {}) }));
+    expect(sortById(stored.map(({ seq: _s, ...c }) => c))).toEqual(sortById([...ref.cases.values()]));
+    // Every revision is kept, in order.
+    const some = incidents.find((i) => i.revision > 1)!;
+    const history = await store.incidentHistory(some.id);
+    expect(history.map((h) => h.revision)).toEqual(ref.revisions.filter((r) => r.id === some.id).map((r) => r.revision));
+    expect(await store.getIncident(some.id)).toEqual(some);
+    expect(await store.getViolation(violations[0]!.id)).toEqual(violations[0]);
+    expect(await store.getCase(stored[0]!.id)).toEqual(stored[0]);
+    const s = await store.status();
+    expect(s).toMatchObject({ incidents: ref.incidents.size, violations: ref.violations.size, cases: ref.cases.size });
+  });
+
+  it('writes nothing when processing fails: the batch is all or nothing', async () => {
+    const [b] = batches(20, 1000);
+    const failing = () => {
+      throw new Error('pipeline exploded');
+    };
+    await expect(store.ingest(b!, meta, failing)).rejects.toThrow('pipeline exploded');
+    expect(await store.status()).toMatchObject({ observations: 0, incidents: 0 });
+    // The store still works, and the same batch then goes through.
+    expect((await store.ingest(b!, meta, ops.process)).accepted).toBe(b!.length);
+  });
+
+  it('serialises concurrent batches: every observation once, every case once', async () => {
+    const bs = batches(400, 50, 11, 'c');
+    const results = await Promise.all(bs.flatMap((b) => [store.ingest(b, meta, ops.process), store.ingest(b, meta, ops.process)]));
+    const total = bs.reduce((n, b) => n + b.length, 0);
+    expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(total);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(total);
+    const cases = await all((cursor) => store.listCases({ limit: 50, ...(cursor ? { cursor } : {}) }));
+    expect(new Set(cases.map((c) => c.key)).size).toBe(cases.length);
+  });
+
+  it('pages with opaque cursors in a stable order, with filters', async () => {
+    for (const b of batches(200, 100, 3, 'p')) await store.ingest(b, meta, ops.process);
+    const every = await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
+    const paged = await all((cursor) => store.listObservations({ limit: 17, ...(cursor ? { cursor } : {}) }));
+    expect(paged.map((o) => o.seq)).toEqual(every.map((o) => o.seq));
+    expect([...paged.map((o) => o.seq)].sort((a, b) => a - b)).toEqual(paged.map((o) => o.seq));
+    const first = await store.listObservations({ limit: 10 });
+    // New rows land after existing pages: the next page is unchanged by an insert.
+    const nextBefore = await store.listObservations({ limit: 10, cursor: first.next! });
+    await store.ingest(batches(5, 100, 99, 'late')[0]!, meta, ops.process);
+    expect(await store.listObservations({ limit: 10, cursor: first.next! })).toEqual(nextBefore);
+    every.splice(0, every.length, ...(await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }))));
+
+    const mid = every[Math.floor(every.length / 2)]!.time;
+    const late = await all((cursor) => store.listObservations({ limit: 50, from: mid, ...(cursor ? { cursor } : {}) }));
+    expect(late.length).toBe(every.filter((o) => o.time >= mid).length);
+    const early = await store.listObservations({ limit: 1000, to: mid });
+    expect(early.items.every((o) => o.time < mid)).toBe(true);
+    const radar = await store.listObservations({ limit: 1000, source: 'radar' });
+    expect(radar.items.length).toBe(every.filter((o) => o.source === 'radar').length);
+    const region = await store.listObservations({ limit: 1000, region: 'UA-14' });
+    expect(region.items.every((o) => o.region === 'UA-14')).toBe(true);
+    const mortar = await store.listObservations({ limit: 1000, activity: 'mortar-fire' });
+    expect(mortar.items.length).toBe(every.filter((o) => o.activity === 'mortar-fire').length);
+
+    const incidents = await all((cursor) => store.listIncidents({ limit: 1000, ...(cursor ? { cursor } : {}) }));
+    const arty = await all((cursor) => store.listIncidents({ limit: 9, activity: 'artillery-fire', status: 'open', ...(cursor ? { cursor } : {}) }));
+    expect(arty.length).toBe(incidents.filter((i) => i.activity === 'artillery-fire' && i.status === 'open').length);
+
+    const violations = await all((cursor) => store.listViolations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
+    const byRu = await store.listViolations({ limit: 1000, party: 'RU', prohibition: 'monitor-access' });
+    expect(byRu.items.length).toBe(violations.filter((v) => v.party === 'RU' && v.prohibition === 'monitor-access').length);
+    const withZone = violations.find((v) => v.zones.length);
+    expect(withZone).toBeDefined();
+    expect((await store.listViolations({ limit: 1000, zone: withZone!.zones[0]! })).items.length).toBe(violations.filter((v) => v.zones.includes(withZone!.zones[0]!)).length);
+    expect((await store.listViolations({ limit: 1000, zone: 'no-such-zone' })).items).toEqual([]);
+
+    const cases = await all((cursor) => store.listCases({ limit: 1000, ...(cursor ? { cursor } : {}) }));
+    const serious = await store.listCases({ limit: 1000, severity: 'serious' });
+    expect(serious.items.length).toBe(cases.filter((c) => c.severity === 'serious').length);
+    const trig = await store.listCases({ limit: 1000, trigger: 'access-denied', party: 'RU' });
+    expect(trig.items.length).toBe(cases.filter((c) => c.trigger === 'access-denied' && c.party === 'RU').length);
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    for (const bad of ['nonsense', 'djE6LTE', Buffer.from('v2:5').toString('base64url'), 'a'.repeat(80)]) {
+      await expect(store.listObservations({ limit: 5, cursor: bad })).rejects.toThrow(StoreQueryError);
+    }
+  });
+
+  it('keeps API keys: create, find, list, revoke once, count admins', async () => {
+    expect(await store.countActiveAdmins()).toBe(0);
+    await store.createApiKey({ id: 'a1', hash: 'h'.repeat(64), actor: '*', role: 'admin', label: 'bootstrap', createdAt: 5 });
+    await store.createApiKey({ id: 'm1', hash: 'm'.repeat(64), actor: 'CMM', role: 'monitor', label: 'radar feed', createdAt: 6 });
+    expect(await store.countActiveAdmins()).toBe(1);
+    expect(await store.getApiKey('m1')).toEqual({ id: 'm1', hash: 'm'.repeat(64), actor: 'CMM', role: 'monitor', label: 'radar feed', createdAt: 6 });
+    expect(await store.getApiKey('zz')).toBeUndefined();
+    expect((await store.listApiKeys()).map((k) => k.id)).toEqual(['a1', 'm1']);
+    expect(await store.revokeApiKey('a1', 9)).toBe(true);
+    expect(await store.revokeApiKey('a1', 10)).toBe(false);
+    expect(await store.revokeApiKey('nope', 10)).toBe(false);
+    expect((await store.getApiKey('a1'))!.revokedAt).toBe(9);
+    expect(await store.countActiveAdmins()).toBe(0);
+    await expect(store.createApiKey({ id: 'm1', hash: 'x', actor: 'CMM', role: 'monitor', label: '', createdAt: 1 })).rejects.toThrow();
+  });
+});
+
+async function openWith(adapter: Adapter, list: typeof core[]): Promise<void> {
+  // Reaches the same database as `adapter` with a different migration list.
+  const probe = await adapter.reopen();
+  await probe.close();
+  if (probe instanceof SqliteStore) SqliteStore.open({ path: probe.db.name, migrations: list });
+  else await PostgresStore.open({ url: pgUrl, schema: (probe as PostgresStore).schema, migrations: list });
+}
+
+describe.skipIf(!hasPg)('postgres migrations', () => {
+  it('are applied once when several servers start together', async () => {
+    const schema = freshSchema('mig');
+    try {
+      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations']);
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+});

@@ -1,0 +1,5 @@
+/** Every migration, one line each; the runner sorts them by id. Add new features' tables as new files. */
+import type { Migration } from './migration.js';
+import { operations } from './0001-operations.js';
+
+export const migrations: readonly Migration[] = [operations];

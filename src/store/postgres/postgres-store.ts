@@ -1,0 +1,369 @@
+/**
+ * The PostgreSQL store, for several API servers over one database (how a mission outgrows one machine).
+ *
+ * Exactly once across servers: every ingest transaction takes a transaction-scoped advisory lock before it inserts,
+ * so batches are stored and processed one at a time in a single global order, whichever server received them. The
+ * pipeline reads prior state inside that transaction, and the lock is released by COMMIT or ROLLBACK, or by
+ * PostgreSQL when a killed server's connection drops: there is no processor to fail over and no backlog to lose.
+ * A batch is acknowledged only after COMMIT returns. docs/operations/store.md discusses the trade-off.
+ */
+import pg from 'pg';
+import type { Incident } from '../../core/ops/fusion.js';
+import type { Observation } from '../../core/ops/observation.js';
+import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ops/ports.js';
+import type { CaseOpening } from '../../core/ops/trigger.js';
+import type { Violation } from '../../core/ops/violation.js';
+import type {
+  ApiKeyRecord,
+  BatchProcessor,
+  CaseFilter,
+  IncidentFilter,
+  IngestMeta,
+  IngestResult,
+  ObservationFilter,
+  Page,
+  ProcessedBatch,
+  Role,
+  Store,
+  StoredCase,
+  StoredObservation,
+  StoreStatus,
+  ViolationFilter,
+} from '../../core/ports/store.js';
+import { caseColumns, emptyBatch, incidentColumns, latestById, violationColumns } from '../columns.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { caseConditions, incidentConditions, numbered, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
+import { migrations as allMigrations } from '../migrations/index.js';
+import type { Migration } from '../migrations/migration.js';
+import { WriteQueue } from '../write-queue.js';
+import { lockName, migratePostgres, quoteIdent } from './migrate.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database */
+  url: string;
+  /** Tables live in this schema (created if missing); default `public`. */
+  schema?: string;
+  poolSize?: number;
+  migrations?: readonly Migration[];
+}
+
+const FAR = Number.MAX_SAFE_INTEGER;
+const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : Math.round(t));
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly migrations: string[];
+  readonly #queue = new WriteQueue();
+
+  private constructor(pool: pg.Pool, schema: string, applied: string[]) {
+    this.pool = pool;
+    this.schema = schema;
+    this.migrations = applied;
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? 'public';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema "${schema}": use letters, digits and _ (at most 63)`);
+    const setup = new pg.Client({ connectionString: options.url });
+    await setup.connect();
+    let applied: string[];
+    try {
+      applied = await migratePostgres(setup, schema, options.migrations ?? allMigrations);
+    } finally {
+      await setup.end();
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${quoteIdent(schema)}` });
+    // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    return new PostgresStore(pool, schema, applied);
+  }
+
+  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
+    return this.#queue.run(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockName('ingest', this.schema)]);
+        const n = observations.length;
+        const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
+        for (const o of observations) {
+          cols[0].push(o.source);
+          cols[1].push(o.sourceId);
+          cols[2].push(o.activity);
+          cols[3].push(o.time);
+          cols[4].push(o.region ?? null);
+          cols[5].push(JSON.stringify(o));
+        }
+        const inserted = await client.query(
+          `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
+           SELECT s, i, a, t, r, $7, $8, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
+           ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
+          [...cols, meta.receivedAt, meta.submittedBy],
+        );
+        const seqs = new Map<string, number>();
+        for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
+        const fresh: StoredObservation[] = [];
+        const freshKeys = new Set<string>();
+        const missing: Observation[] = [];
+        for (const o of observations) {
+          const k = `${o.source}\u0000${o.sourceId}`;
+          const seq = seqs.get(k);
+          if (seq === undefined) missing.push(o);
+          else if (!freshKeys.has(k)) {
+            freshKeys.add(k);
+            fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+          }
+        }
+        if (missing.length) {
+          const r = await client.query(
+            'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
+            [missing.map((o) => o.source), missing.map((o) => o.sourceId)],
+          );
+          for (const row of r.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
+        }
+        const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
+        const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
+        await this.#write(client, out);
+        await client.query('COMMIT');
+        return {
+          accepted: fresh.length,
+          duplicates: n - fresh.length,
+          ids,
+          incidentRevisions: out.incidentRevisions.length,
+          violations: out.violations.length,
+          cases: out.caseOpenings.length,
+        };
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  #reader(client: pg.PoolClient): OpsReader {
+    return {
+      findIncidents: async (probes: readonly IncidentProbe[]): Promise<Incident[]> => {
+        if (!probes.length) return [];
+        const c: unknown[][] = [[], [], [], [], [], [], [], []];
+        for (const p of probes) {
+          c[0]!.push(p.activity);
+          c[1]!.push(bound(p.from));
+          c[2]!.push(bound(p.to));
+          if ('region' in p) {
+            c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(p.region);
+          } else {
+            c[3]!.push(p.minLon), c[4]!.push(p.minLat), c[5]!.push(p.maxLon), c[6]!.push(p.maxLat), c[7]!.push(null);
+          }
+        }
+        const r = await client.query(
+          `SELECT DISTINCT ON (i.id) i.id, i.doc FROM incidents i
+           JOIN unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+             AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
+           ON i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.start_ms <= p.t
+             AND (CASE WHEN p.region IS NULL THEN i.max_lon >= p.min_lon AND i.min_lon <= p.max_lon AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat
+                       ELSE i.region = p.region END)`,
+          c,
+        );
+        return (r.rows as { doc: Incident }[]).map((x) => x.doc);
+      },
+      findViolations: async (queries: readonly ViolationQuery[]): Promise<Violation[]> => {
+        const c: unknown[][] = [[], [], [], []];
+        for (const q of queries)
+          for (const p of q.prohibitions) {
+            c[0]!.push(p);
+            c[1]!.push(q.party);
+            c[2]!.push(bound(q.from));
+            c[3]!.push(bound(q.to));
+          }
+        if (!c[0]!.length) return [];
+        const r = await client.query(
+          `SELECT DISTINCT ON (v.id) v.id, v.doc FROM violations v
+           JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS q(prohibition, party, f, t)
+           ON v.status = 'active' AND v.prohibition = q.prohibition AND v.party = q.party AND v.time >= q.f AND v.time < q.t`,
+          c,
+        );
+        return (r.rows as { doc: Violation }[]).map((x) => x.doc);
+      },
+      existingCases: async (keys: readonly string[]): Promise<ReadonlySet<string>> => {
+        if (!keys.length) return new Set();
+        const r = await client.query('SELECT case_key FROM cases WHERE case_key = ANY($1::text[])', [keys]);
+        return new Set((r.rows as { case_key: string }[]).map((x) => x.case_key));
+      },
+    };
+  }
+
+  async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
+    if (out.incidentRevisions.length) {
+      const revs = out.incidentRevisions;
+      await client.query('INSERT INTO incident_revisions (id, revision, doc) SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[])', [
+        revs.map((r) => r.id),
+        revs.map((r) => r.revision),
+        revs.map((r) => JSON.stringify(r)),
+      ]);
+      const latest = latestById(revs);
+      const cols = transpose(latest.map((r) => [...incidentColumns(r), JSON.stringify(r)]), 13);
+      await client.query(
+        `INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
+           end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+           region = excluded.region, doc = excluded.doc`,
+        cols,
+      );
+    }
+    if (out.violations.length) {
+      const vs = out.violations;
+      await client.query('INSERT INTO violation_revisions (id, revision, doc) SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[])', [
+        vs.map((v) => v.id),
+        vs.map((v) => v.revision),
+        vs.map((v) => JSON.stringify(v)),
+      ]);
+      const latest = latestById(vs);
+      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), JSON.stringify(v)]), 9);
+      // Zones travel as JSON text: unnest cannot take a ragged text[][].
+      await client.query(
+        `INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
+         SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[])
+           AS u(id, revision, status, prohibition, party, time, region, zones, doc)
+         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
+           time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
+        cols,
+      );
+    }
+    if (out.caseOpenings.length) {
+      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), JSON.stringify(c)]), 7);
+      const r = await client.query(
+        `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[])
+         ON CONFLICT (case_key) DO NOTHING`,
+        cols,
+      );
+      // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
+      if (r.rowCount !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - (r.rowCount ?? 0)} case(s) opened twice`);
+    }
+  }
+
+  async #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, columns: string, map: (row: Record<string, unknown>) => T): Promise<Page<T>> {
+    const q = pageQuery(table, conds, decodeCursor(cursor), limit);
+    const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
+    const rows = (await this.pool.query(sql, q.values)).rows as Record<string, unknown>[];
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const page: Page<T> = { items: rows.map(map) };
+    if (more) page.next = encodeCursor(Number(rows[rows.length - 1]!['seq']));
+    return page;
+  }
+
+  listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
+    return this.#page('observations', observationConditions(q), q.cursor, q.limit, 'seq, doc, received_at, submitted_by', storedObservation);
+  }
+
+  async getObservation(seq: number): Promise<StoredObservation | undefined> {
+    const r = await this.pool.query('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = $1', [seq]);
+    return r.rows[0] ? storedObservation(r.rows[0]) : undefined;
+  }
+
+  listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
+    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, 'seq, doc', (r) => r['doc'] as Incident);
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const r = await this.pool.query('SELECT doc FROM incidents WHERE id = $1', [id]);
+    return r.rows[0]?.doc as Incident | undefined;
+  }
+
+  async incidentHistory(id: string): Promise<Incident[]> {
+    const r = await this.pool.query('SELECT doc FROM incident_revisions WHERE id = $1 ORDER BY revision, seq', [id]);
+    return (r.rows as { doc: Incident }[]).map((x) => x.doc);
+  }
+
+  listViolations(q: ViolationFilter): Promise<Page<Violation>> {
+    return this.#page('violations', violationConditions(q, 'postgres'), q.cursor, q.limit, 'seq, doc', (r) => r['doc'] as Violation);
+  }
+
+  async getViolation(id: string): Promise<Violation | undefined> {
+    const r = await this.pool.query('SELECT doc FROM violations WHERE id = $1', [id]);
+    return r.rows[0]?.doc as Violation | undefined;
+  }
+
+  listCases(q: CaseFilter): Promise<Page<StoredCase>> {
+    return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({ ...(r['doc'] as CaseOpening), seq: Number(r['seq']) }));
+  }
+
+  async getCase(id: string): Promise<StoredCase | undefined> {
+    const r = await this.pool.query('SELECT seq, doc FROM cases WHERE id = $1', [id]);
+    const row = r.rows[0] as { seq: string; doc: CaseOpening } | undefined;
+    return row && { ...row.doc, seq: Number(row.seq) };
+  }
+
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    await this.pool.query('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      k.id,
+      k.hash,
+      k.actor,
+      k.role,
+      k.label,
+      k.createdAt,
+      k.revokedAt ?? null,
+    ]);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.pool.query('SELECT * FROM api_keys WHERE id = $1', [id]);
+    return r.rows[0] ? apiKey(r.rows[0]) : undefined;
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.pool.query('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(apiKey);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    return (await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount === 1;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return Number((await this.pool.query("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")).rows[0].n);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const r = await this.pool.query(
+      'SELECT (SELECT count(*) FROM observations) AS o, (SELECT count(*) FROM incidents) AS i, (SELECT count(*) FROM violations) AS v, (SELECT count(*) FROM cases) AS c',
+    );
+    const row = r.rows[0];
+    const applied = ((await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]).map((x) => x.id);
+    return { dialect: 'postgres', observations: Number(row.o), incidents: Number(row.i), violations: Number(row.v), cases: Number(row.c), migrations: applied };
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.run(async () => undefined);
+    await this.pool.end();
+  }
+}
+
+function transpose(rows: unknown[][], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => []);
+  for (const r of rows) for (let i = 0; i < width; i++) cols[i]!.push(r[i]);
+  return cols;
+}
+
+function storedObservation(r: Record<string, unknown>): StoredObservation {
+  return { ...(r['doc'] as Observation), seq: Number(r['seq']), receivedAt: Number(r['received_at']), submittedBy: r['submitted_by'] as string };
+}
+
+function apiKey(r: Record<string, unknown>): ApiKeyRecord {
+  const k: ApiKeyRecord = {
+    id: r['id'] as string,
+    hash: r['hash'] as string,
+    actor: r['actor'] as string,
+    role: r['role'] as Role,
+    label: r['label'] as string,
+    createdAt: Number(r['created_at']),
+  };
+  if (r['revoked_at'] !== null && r['revoked_at'] !== undefined) k.revokedAt = Number(r['revoked_at']);
+  return k;
+}

@@ -1,0 +1,319 @@
+/**
+ * The embedded store: one SQLite file through better-sqlite3, for a mission on one machine (a single server process
+ * owns the file; docs/operations/store.md).
+ *
+ * Durability: WAL with `synchronous=FULL` by default, so an acknowledged batch survives not only `kill -9` of the
+ * server but a power cut (the WAL is fsynced at every commit). `synchronous=NORMAL` skips that fsync: still safe
+ * against a process crash (the committed WAL frames are in the OS page cache), but the last commits can be lost if
+ * the machine loses power. Batches are 500 observations, so one fsync per batch costs little (bench/ingest.ts).
+ * https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html
+ */
+import Database from 'better-sqlite3';
+import type { Incident } from '../../core/ops/fusion.js';
+import type { Observation } from '../../core/ops/observation.js';
+import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ops/ports.js';
+import type { CaseOpening } from '../../core/ops/trigger.js';
+import type { Violation } from '../../core/ops/violation.js';
+import type {
+  ApiKeyRecord,
+  BatchProcessor,
+  CaseFilter,
+  IncidentFilter,
+  IngestMeta,
+  IngestResult,
+  ObservationFilter,
+  Page,
+  ProcessedBatch,
+  Role,
+  Store,
+  StoredCase,
+  StoredObservation,
+  StoreStatus,
+  ViolationFilter,
+} from '../../core/ports/store.js';
+import { caseColumns, emptyBatch, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { caseConditions, incidentConditions, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
+import { migrations as allMigrations } from '../migrations/index.js';
+import type { Migration } from '../migrations/migration.js';
+import { WriteQueue } from '../write-queue.js';
+import { migrateSqlite } from './migrate.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` for tests. */
+  path: string;
+  /** Default `full`; see the module comment. */
+  synchronous?: 'full' | 'normal';
+  migrations?: readonly Migration[];
+}
+
+type Stmt = Database.Statement;
+
+/** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
+const FAR = Number.MAX_SAFE_INTEGER;
+const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly db: Database.Database;
+  readonly migrations: string[];
+  readonly #queue = new WriteQueue();
+  readonly #s: Record<string, Stmt>;
+
+  private constructor(db: Database.Database, applied: string[]) {
+    this.db = db;
+    this.migrations = applied;
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      insertObservation: p(
+        'INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING',
+      ),
+      seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
+      observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
+      probeBox: p(
+        "SELECT id, doc FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+      ),
+      probeRegion: p("SELECT id, doc FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND region = ?"),
+      insertIncidentRevision: p('INSERT INTO incident_revisions (id, revision, doc) VALUES (?, ?, ?)'),
+      upsertIncident: p(
+        `INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
+           end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+           region = excluded.region, doc = excluded.doc`,
+      ),
+      incident: p('SELECT doc FROM incidents WHERE id = ?'),
+      incidentHistory: p('SELECT doc FROM incident_revisions WHERE id = ? ORDER BY revision, seq'),
+      activeViolations: p("SELECT id, doc FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
+      insertViolationRevision: p('INSERT INTO violation_revisions (id, revision, doc) VALUES (?, ?, ?)'),
+      upsertViolation: p(
+        `INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
+           time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
+      ),
+      violation: p('SELECT doc FROM violations WHERE id = ?'),
+      caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
+      insertCase: p('INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_key) DO NOTHING'),
+      case: p('SELECT seq, doc FROM cases WHERE id = ?'),
+      insertKey: p('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      key: p('SELECT * FROM api_keys WHERE id = ?'),
+      keys: p('SELECT * FROM api_keys ORDER BY created_at, id'),
+      revokeKey: p('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      admins: p("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL"),
+    };
+  }
+
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const db = new Database(options.path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // A second process (a CLI reading the file) may hold the lock briefly; wait rather than fail.
+      db.pragma('busy_timeout = 5000');
+      const applied = migrateSqlite(db, options.migrations ?? allMigrations);
+      return new SqliteStore(db, applied);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
+    return this.#queue.run(async () => {
+      const db = this.db;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const ids: number[] = new Array(observations.length);
+        const fresh: StoredObservation[] = [];
+        const s = this.#s;
+        for (let i = 0; i < observations.length; i++) {
+          const o = observations[i]!;
+          const r = s.insertObservation!.run(...observationColumns(o), meta.receivedAt, meta.submittedBy, JSON.stringify(o));
+          if (r.changes === 1) {
+            const seq = Number(r.lastInsertRowid);
+            ids[i] = seq;
+            fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+          } else {
+            ids[i] = (s.seqOf!.get(o.source, o.sourceId) as { seq: number }).seq;
+          }
+        }
+        const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
+        this.#write(out);
+        db.exec('COMMIT');
+        return {
+          accepted: fresh.length,
+          duplicates: observations.length - fresh.length,
+          ids,
+          incidentRevisions: out.incidentRevisions.length,
+          violations: out.violations.length,
+          cases: out.caseOpenings.length,
+        };
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+
+  /** Reads inside the ingest transaction (the same connection), so it sees the batch's own writes. */
+  readonly #reader: OpsReader = {
+    findIncidents: (probes: readonly IncidentProbe[]): Incident[] => {
+      const out = new Map<string, Incident>();
+      for (const p of probes) {
+        const rows = (
+          'region' in p
+            ? this.#s.probeRegion!.all(p.activity, p.from, p.to, p.region)
+            : this.#s.probeBox!.all(p.activity, p.from, p.to, p.minLon, p.maxLon, p.minLat, p.maxLat)
+        ) as { id: string; doc: string }[];
+        for (const r of rows) if (!out.has(r.id)) out.set(r.id, JSON.parse(r.doc) as Incident);
+      }
+      return [...out.values()];
+    },
+    findViolations: (queries: readonly ViolationQuery[]): Violation[] => {
+      const out = new Map<string, Violation>();
+      for (const q of queries)
+        for (const p of q.prohibitions) {
+          const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; doc: string }[];
+          for (const r of rows) if (!out.has(r.id)) out.set(r.id, JSON.parse(r.doc) as Violation);
+        }
+      return [...out.values()];
+    },
+    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#s.caseExists!.get(k) !== undefined)),
+  };
+
+  #write(out: ProcessedBatch): void {
+    const s = this.#s;
+    for (const r of out.incidentRevisions) s.insertIncidentRevision!.run(r.id, r.revision, JSON.stringify(r));
+    for (const r of latestById(out.incidentRevisions)) s.upsertIncident!.run(...incidentColumns(r), JSON.stringify(r));
+    for (const v of out.violations) s.insertViolationRevision!.run(v.id, v.revision, JSON.stringify(v));
+    for (const v of latestById(out.violations)) s.upsertViolation!.run(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
+    for (const c of out.caseOpenings) {
+      const r = s.insertCase!.run(...caseColumns(c), JSON.stringify(c));
+      // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
+      if (r.changes !== 1) throw new Error(`bug: case ${c.key} opened twice`);
+    }
+  }
+
+  #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, map: (row: { seq: number; doc: string }) => T): Page<T> {
+    const q = pageQuery(table, conds, decodeCursor(cursor), limit);
+    const rows = this.db.prepare(q.sql).all(...(q.values as unknown[])) as { seq: number; doc: string }[];
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const page: Page<T> = { items: rows.map(map) };
+    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq);
+    return page;
+  }
+
+  async listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
+    const conds = observationConditions(q);
+    const query = pageQuery('observations', conds, decodeCursor(q.cursor), q.limit);
+    const sql = query.sql.replace('SELECT seq, doc', 'SELECT seq, doc, received_at, submitted_by');
+    const rows = this.db.prepare(sql).all(...(query.values as unknown[])) as ObservationRow[];
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    const page: Page<StoredObservation> = { items: rows.map(storedObservation) };
+    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq);
+    return page;
+  }
+
+  async getObservation(seq: number): Promise<StoredObservation | undefined> {
+    const r = this.#s.observation!.get(seq) as ObservationRow | undefined;
+    return r && storedObservation(r);
+  }
+
+  async listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
+    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, (r) => JSON.parse(r.doc) as Incident);
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const r = this.#s.incident!.get(id) as { doc: string } | undefined;
+    return r && (JSON.parse(r.doc) as Incident);
+  }
+
+  async incidentHistory(id: string): Promise<Incident[]> {
+    return (this.#s.incidentHistory!.all(id) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Incident);
+  }
+
+  async listViolations(q: ViolationFilter): Promise<Page<Violation>> {
+    return this.#page('violations', violationConditions(q, 'sqlite'), q.cursor, q.limit, (r) => JSON.parse(r.doc) as Violation);
+  }
+
+  async getViolation(id: string): Promise<Violation | undefined> {
+    const r = this.#s.violation!.get(id) as { doc: string } | undefined;
+    return r && (JSON.parse(r.doc) as Violation);
+  }
+
+  async listCases(q: CaseFilter): Promise<Page<StoredCase>> {
+    return this.#page('cases', caseConditions(q), q.cursor, q.limit, (r) => ({ ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq }));
+  }
+
+  async getCase(id: string): Promise<StoredCase | undefined> {
+    const r = this.#s.case!.get(id) as { seq: number; doc: string } | undefined;
+    return r && { ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq };
+  }
+
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    this.#s.insertKey!.run(k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const r = this.#s.key!.get(id) as KeyRow | undefined;
+    return r && apiKey(r);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.#s.keys!.all() as KeyRow[]).map(apiKey);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    return this.#s.revokeKey!.run(at, id).changes === 1;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return (this.#s.admins!.get() as { n: number }).n;
+  }
+
+  async status(): Promise<StoreStatus> {
+    const n = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return {
+      dialect: 'sqlite',
+      observations: n('observations'),
+      incidents: n('incidents'),
+      violations: n('violations'),
+      cases: n('cases'),
+      migrations: [...this.migrations],
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.run(async () => undefined);
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface ObservationRow {
+  seq: number;
+  doc: string;
+  received_at: number;
+  submitted_by: string;
+}
+
+function storedObservation(r: ObservationRow): StoredObservation {
+  return { ...(JSON.parse(r.doc) as Observation), seq: r.seq, receivedAt: r.received_at, submittedBy: r.submitted_by };
+}
+
+interface KeyRow {
+  id: string;
+  hash: string;
+  actor: string;
+  role: string;
+  label: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function apiKey(r: KeyRow): ApiKeyRecord {
+  const k: ApiKeyRecord = { id: r.id, hash: r.hash, actor: r.actor, role: r.role as Role, label: r.label, createdAt: Number(r.created_at) };
+  if (r.revoked_at !== null) k.revokedAt = Number(r.revoked_at);
+  return k;
+}
