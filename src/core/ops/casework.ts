@@ -55,8 +55,10 @@ export interface CaseFile {
   trigger?: string;
   attributedTo?: string[];
   judgment: JudgmentState;
-  /** Instantiated on declaration (by vote or by default), in package order. */
+  /** `upon: trigger` tasks from the opening, then `upon: declaration` tasks from the declaration (by vote or default). */
   tasks: ResponseTask[];
+  /** Set once the declaration's tasks were instantiated, so they are made once. */
+  declaredTasks?: boolean;
 }
 
 export interface CaseStep {
@@ -87,7 +89,9 @@ export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
     tasks: [],
   };
   const timers = judgment.deadline !== null && !judgment.outcome ? [judgmentTimer(c.caseId, judgment.deadline)] : [];
-  return afterJudgment(plans, file, timers);
+  // Responses each responder owes on the trigger alone (`upon: trigger`) start with the case, whatever the judgment.
+  const onTrigger = instantiateTasks(plans.responses, { caseId: c.caseId, severity: c.severity, declaredAt: c.openedAt, upon: 'trigger' });
+  return afterJudgment(plans, { ...file, tasks: onTrigger }, [...timers, ...timersFor(plans, file.caseId, onTrigger)]);
 }
 
 export type CaseVoteResult = (CaseStep & { ok: true; vote: VoteRecord }) | (CaseStep & { ok: false; rejection: Rejection });
@@ -150,12 +154,15 @@ function updateTask(file: CaseFile, id: string, f: (t: ResponseTask) => Response
 /** A declaration (by vote or by default) instantiates the responses once, due from the declaration instant. */
 function afterJudgment(plans: CasePlans, file: CaseFile, timers: Timer[]): CaseStep {
   const o = file.judgment.outcome;
-  if (!o || o.effect !== 'declare' || file.tasks.length > 0) return { file, timers };
-  const tasks = instantiateTasks(plans.responses, { caseId: file.caseId, severity: file.severity, declaredAt: o.at });
-  const more = tasks.flatMap((t) =>
-    taskSchedule(plans.responses, t).map((s) => (s.kind === 'task-due' ? taskDueTimer(file.caseId, t.id, s.at) : escalationTimer(file.caseId, t.id, s.step!, s.at))),
+  if (!o || o.effect !== 'declare' || file.declaredTasks) return { file, timers };
+  const tasks = instantiateTasks(plans.responses, { caseId: file.caseId, severity: file.severity, declaredAt: o.at, upon: 'declaration' });
+  return { file: { ...file, tasks: [...file.tasks, ...tasks], declaredTasks: true }, timers: [...timers, ...timersFor(plans, file.caseId, tasks)] };
+}
+
+function timersFor(plans: CasePlans, caseId: string, tasks: readonly ResponseTask[]): Timer[] {
+  return tasks.flatMap((t) =>
+    taskSchedule(plans.responses, t).map((s) => (s.kind === 'task-due' ? taskDueTimer(caseId, t.id, s.at) : escalationTimer(caseId, t.id, s.step!, s.at))),
   );
-  return { file: { ...file, tasks }, timers: [...timers, ...more] };
 }
 
 /** Response failures across cases, in the order they happened: the listing that puts failing guarantors on the record. */

@@ -36,7 +36,7 @@ describe('responses: instantiation', () => {
 
   it('a severity with no tier makes no tasks; a response with no `within` has no due time and no timers', () => {
     expect(instantiateTasks(plan, { caseId: 'c', severity: 'unknown', declaredAt: D })).toEqual([]);
-    const pkg: Package = { ...example, responses: { minor: [{ by: 'FR', do: 'consult', automatic: true }] } };
+    const pkg: Package = { ...example, responses: { minor: [{ by: 'FR', do: 'consult', automatic: true, upon: 'declaration' }] } };
     const p = responsePlan(pkg);
     const [t] = instantiateTasks(p, { caseId: 'c', severity: 'minor', declaredAt: D });
     expect(t!.dueAt).toBeNull();

@@ -7,7 +7,7 @@
  * Pure: every transition takes the instant it happens at and returns a new task.
  */
 import type { Package } from '../spec/schema.js';
-import { materialActions, type EscalationStep, type ResponseAction, type Role } from '../spec/vocabulary.js';
+import { materialActions, type EscalationStep, type ResponseAction, type ResponseStart, type Role } from '../spec/vocabulary.js';
 
 export interface ResponseTemplate {
   /** Position in `responses[severity]`. */
@@ -15,6 +15,8 @@ export interface ResponseTemplate {
   actors: readonly string[];
   action: ResponseAction;
   automatic: boolean;
+  /** What starts its clock: the declaration, or the trigger (the case opening) for obligations each responder judges for itself. */
+  upon: ResponseStart;
   /** From the declaration to the due time (ms): `within`, plus the national decision unless automatic; absent: no due time. */
   window?: number;
 }
@@ -61,6 +63,7 @@ export function responsePlan(pkg: Package): ResponsePlan {
       actors: expandActors(pkg, r.by),
       action: r.do,
       automatic: r.automatic,
+      upon: r.upon,
       ...(r.within === undefined ? {} : { window: r.within + (r.automatic ? 0 : national) }),
     }));
   }
@@ -104,6 +107,8 @@ export interface ResponseTask {
   material: boolean;
   actor: string;
   automatic: boolean;
+  upon: ResponseStart;
+  /** When its clock started: the declaration, or the case opening for `upon: trigger`. */
   declaredAt: number;
   /** Null when the package gives the response no `within`. */
   dueAt: number | null;
@@ -123,10 +128,15 @@ export interface ResponseTask {
 
 export const taskId = (caseId: string, severity: string, index: number, actor: string): string => `${caseId}/${severity}/${index}/${actor}`;
 
-/** The tasks a declaration creates, in package order: response by response, actor by actor. */
-export function instantiateTasks(plan: ResponsePlan, c: { caseId: string; severity: string; declaredAt: number }): ResponseTask[] {
+/**
+ * The tasks a declaration (or, for `upon: trigger`, the case opening) creates, in package order: response by
+ * response, actor by actor. `declaredAt` is the instant that starts their clocks.
+ */
+export function instantiateTasks(plan: ResponsePlan, c: { caseId: string; severity: string; declaredAt: number; upon?: ResponseStart }): ResponseTask[] {
   const out: ResponseTask[] = [];
+  const upon = c.upon ?? 'declaration';
   for (const r of plan.tiers[c.severity] ?? []) {
+    if (r.upon !== upon) continue;
     for (const actor of r.actors) {
       out.push({
         id: taskId(c.caseId, c.severity, r.index, actor),
@@ -137,6 +147,7 @@ export function instantiateTasks(plan: ResponsePlan, c: { caseId: string; severi
         material: materialActions.has(r.action),
         actor,
         automatic: r.automatic,
+        upon: r.upon,
         declaredAt: c.declaredAt,
         dueAt: r.window === undefined ? null : c.declaredAt + r.window,
         status: 'open',
