@@ -6,7 +6,8 @@
  * Order: what the reports say (when every attributing report names the same party; the strongest basis among them
  * is kept; disagreement is `undetermined` with basis `conflicting`), otherwise an inference from the contact line:
  * fire that lands on one side of a line with `sides` is taken as coming from the party holding the other side
- * (`impact-side`), within the reach of the weapon. Inference never overrides a report.
+ * (`impact-side`), within the reach of the weapon, and only when the whole uncertainty disc lies on that side (a
+ * report located to 25 km says nothing about the side of a line 10 km away). Inference never overrides a report.
  */
 import type { Activity } from '../spec/vocabulary.js';
 import type { Incident } from './fusion.js';
@@ -76,7 +77,7 @@ export function attribute(model: OpsModel, incident: Incident, loc: ZoneLocation
   const reach = fireReach[incident.activity];
   if (reach !== undefined) {
     const line = nearestSidedLine(model, loc);
-    if (line && line.distance <= reach) {
+    if (line && line.distance <= reach && line.distance > incident.radius) {
       const party = oppositeHolder(model, line);
       if (party !== undefined) return { party, basis: 'impact-side' };
     }

@@ -8,7 +8,8 @@
  *
  * Across a line: a ground advance seen on one side of a line with `sides` is a violation by the party holding the
  * other side (`advance-side`), unless the reports attribute it to the party holding the side it was seen on (that
- * party moving on its own ground). Its depth is the distance beyond the line.
+ * party moving on its own ground). Its depth is the distance beyond the line. An incident whose uncertainty disc
+ * reaches the line cannot be said to be across it, and is not a violation of an `across` clause.
  */
 import { createHash } from 'node:crypto';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
@@ -103,7 +104,7 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
     if (p.across !== undefined) {
       line = loc?.lines.find((l) => l.zone === p.across);
       const sides = model.sides.get(p.across);
-      if (!line || !sides || line.side === 'on') continue;
+      if (!line || !sides || line.side === 'on' || line.distance <= incident.radius) continue;
       const ownSide = sides[line.side];
       const reported = reportedAttribution(incident);
       if (reported && reported.party !== UNDETERMINED) {
