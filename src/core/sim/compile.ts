@@ -1,0 +1,506 @@
+/**
+ * A package compiled once into the flat tables the per-day loop reads: act kinds with their detecting sources,
+ * triggers, the judgment's decision probabilities, response actions per severity, and the sustainment book. Nothing
+ * here runs per simulated day, so it may allocate freely; the engine then never does.
+ */
+import type { Package, Zone } from '../spec/schema.js';
+import { DAY } from '../spec/units.js';
+import { materialActions, type Activity, type ResponseAction, type LegalForm } from '../spec/vocabulary.js';
+import type { ModelParams } from './params.js';
+
+/** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
+const persistentActivities: ReadonlySet<Activity> = new Set<Activity>(['heavy-weapon-presence', 'troop-presence', 'reinforcement', 'jamming', 'ground-advance']);
+
+/** Sources without a revisit interval watch continuously; for a lasting act they get one look a day (assumption). */
+const CONTINUOUS_LOOK = 1;
+
+export interface ActKind {
+  id: string;
+  prohibition: string;
+  activity: Activity;
+  persistent: boolean;
+  /** First day the prohibition binds (its `from`). */
+  startDay: number;
+  /** Detecting sources: index into `sources`, probability (with coverage), revisit and latency in days. */
+  src: Int32Array;
+  srcP: Float64Array;
+  /** The source's nominal detection probability, taken as its report confidence. */
+  srcConf: Float64Array;
+  srcRevisit: Float64Array;
+  srcLatency: Float64Array;
+  srcBlindable: Uint8Array;
+  srcOperator: Int32Array;
+  /** Triggers covering this act's prohibition. */
+  triggers: Int32Array;
+}
+
+export interface CompiledTrigger {
+  id: string;
+  count: number;
+  /** Days; Infinity when the trigger names no window. */
+  window: number;
+  sources: number;
+  confidence: number;
+  /** Kilometres; 0 when the trigger has no depth. */
+  depth: number;
+  severity: number;
+}
+
+export interface CompiledJudgment {
+  exists: boolean;
+  /** Probabilities of the members' vote, before the deadline. */
+  pDeclare: number;
+  pDismiss: number;
+  /** Days from a case opening to the vote. */
+  decisionTime: number;
+  /** Days; Infinity when there is no deadline. */
+  deadline: number;
+  onDeadline: 'declare' | 'dismiss' | 'no-decision';
+}
+
+export interface CompiledResponses {
+  /** Per action: responding actor index (into `actors`), material flag, automatic flag, due days, sustainment category (-1 none). */
+  actor: Int32Array;
+  material: Uint8Array;
+  automatic: Uint8Array;
+  due: Float64Array;
+  category: Int32Array;
+  action: ResponseAction[];
+}
+
+export interface CompiledModel {
+  pkg: Package;
+  params: ModelParams;
+  adversary: string;
+  horizonDays: number;
+  actors: string[];
+  /** Per actor: lapse probability at each of its elections (0 for actors that cannot lapse). */
+  actorLapse: Float64Array;
+  /** Per actor: force actors lapse only when all contributors have (indices), else empty. */
+  actorContributors: number[][];
+  /** Per actor: election days within the horizon. */
+  elections: number[][];
+  sources: { id: string; kind: string; operator: string }[];
+  operators: string[];
+  kinds: ActKind[];
+  /** The act kind an offensive uses (ground advance across the line; synthetic when the package prohibits none). */
+  advanceKind: number;
+  /** The act kind accidental incidents use (fire if prohibited), or -1. */
+  backgroundKind: number;
+  triggers: CompiledTrigger[];
+  severities: string[];
+  judgment: CompiledJudgment;
+  /** Per severity index. */
+  responses: CompiledResponses[];
+  categories: string[];
+  /** Per category: requirement per day (0 = none stated), stock days. */
+  requirementPerDay: Float64Array;
+  stockDays: Float64Array;
+  /** Commitments: guarantor actor index, category, amount per day, start and end day, lapse probability. */
+  commitments: { actor: number; category: number; perDay: number; start: number; end: number; lapse: number; form: LegalForm }[];
+  advanceRate: number;
+  nationalDecision: number;
+}
+
+const formStrength: Record<LegalForm, number> = { political: 0, executive: 1, 'appropriation-law': 2, treaty: 3 };
+
+export function lapseProbability(form: LegalForm, p: ModelParams): number {
+  switch (form) {
+    case 'political':
+      return p['lapse-political'];
+    case 'executive':
+      return p['lapse-executive'];
+    case 'appropriation-law':
+      return p['lapse-appropriation-law'];
+    case 'treaty':
+      return p['lapse-treaty'];
+  }
+}
+
+const asList = (x: string | string[] | undefined): string[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/** Which sustainment categories a material action draws on, by the category's name (documented heuristic). */
+const actionNeeds: Partial<Record<ResponseAction, RegExp>> = {
+  'air-defence-surge': /air|intercept|missile/i,
+  'weapons-delivery': /weapon|ammun|intercept|artiller|arms|missile/i,
+  'financial-support': /financ|fund|budget|money|grant|loan/i,
+  reinforce: /force|troop|personnel|brigade/i,
+  'deploy-force': /force|troop|personnel|brigade/i,
+};
+
+export function compile(pkg: Package, params: ModelParams, adversary: string): CompiledModel {
+  const horizonDays = Math.max(1, Math.ceil(pkg.horizon / DAY));
+  const t0 = pkg.effective.start;
+  const toDay = (ms: number) => (ms - t0) / DAY;
+
+  const actors = Object.keys(pkg.actors);
+  const actorIndex = new Map(actors.map((a, i) => [a, i]));
+  const roleOf = (a: string) => pkg.actors[a]?.role;
+  const expand = (ref: string): string[] => {
+    switch (ref) {
+      case 'guarantors':
+        return actors.filter((a) => roleOf(a) === 'guarantor');
+      case 'parties':
+        return actors.filter((a) => roleOf(a) === 'party');
+      case 'monitors':
+        return actors.filter((a) => roleOf(a) === 'monitor');
+      case 'members':
+        return pkg.judgment ? pkg.judgment.members.flatMap(expand) : [];
+      default:
+        return actorIndex.has(ref) ? [ref] : [];
+    }
+  };
+
+  // Elections and lapse: an actor's promise to respond is as strong as its strongest sustainment commitment; a
+  // guarantor with none has only a political promise (assumption).
+  const elections = actors.map((a) =>
+    (pkg.actors[a]!.elections ?? [])
+      .map((e) => toDay(e.start))
+      .filter((d) => d >= 0 && d < horizonDays)
+      .sort((x, y) => x - y),
+  );
+  const strongest = new Map<string, LegalForm>();
+  for (const c of pkg.sustainment.commitments) {
+    const cur = strongest.get(c.by);
+    if (cur === undefined || formStrength[c.form] > formStrength[cur]) strongest.set(c.by, c.form);
+  }
+  const actorLapse = new Float64Array(actors.length);
+  const actorContributors: number[][] = actors.map(() => []);
+  actors.forEach((a, i) => {
+    const role = roleOf(a);
+    if (role === 'guarantor') actorLapse[i] = lapseProbability(strongest.get(a) ?? 'political', params);
+    if (role === 'force') actorContributors[i] = (pkg.actors[a]!.contributors ?? []).map((c) => actorIndex.get(c)).filter((x): x is number => x !== undefined);
+  });
+
+  // Sources and operators.
+  const sourceIds = Object.keys(pkg.verification);
+  const sources = sourceIds.map((id) => ({ id, kind: pkg.verification[id]!.kind as string, operator: pkg.verification[id]!.operator }));
+  const operators = [...new Set(sources.map((s) => s.operator))];
+
+  // Triggers and severities.
+  const severities = [...pkg.severities];
+  for (const t of Object.values(pkg.triggers)) if (!severities.includes(t.severity)) severities.push(t.severity);
+  const triggerIds = Object.keys(pkg.triggers);
+  const triggers: CompiledTrigger[] = triggerIds.map((id) => {
+    const t = pkg.triggers[id]!;
+    return {
+      id,
+      count: t.count ?? 1,
+      window: t.within !== undefined ? t.within / DAY : Infinity,
+      sources: t.evidence?.['independent-sources'] ?? 1,
+      confidence: t.evidence?.confidence ?? 0,
+      depth: t.depth !== undefined ? t.depth / 1000 : 0,
+      severity: severities.indexOf(t.severity),
+    };
+  });
+
+  // Act kinds: every activity a prohibition forbids the adversary.
+  const kinds: ActKind[] = [];
+  let advanceKind = -1;
+  for (const [pid, pr] of Object.entries(pkg.prohibitions)) {
+    if (!pr.binds.includes(adversary) && !pr.binds.includes('parties')) continue;
+    const startDay = pr.from === undefined ? 0 : 'after' in pr.from ? pr.from.after / DAY : Math.max(0, toDay(pr.from.at.start));
+    const zonesOfAct = actZones(pkg, pr.inside, pr.across);
+    const trig = triggerIds.map((id, i) => (pkg.triggers[id]!.on.includes(pid) ? i : -1)).filter((i) => i >= 0);
+    for (const activity of pr.activities) {
+      const k = buildKind(pkg, params, `${pid}/${activity}`, pid, activity, startDay, zonesOfAct, sourceIds, operators, trig);
+      if (activity === 'ground-advance' && advanceKind < 0) advanceKind = kinds.length;
+      kinds.push(k);
+    }
+  }
+  if (advanceKind < 0) {
+    // The package does not prohibit an advance: an offensive is still an attack, but no trigger can see it.
+    const line = Object.entries(pkg.zones).find(([, z]) => z.kind === 'line')?.[0];
+    advanceKind = kinds.length;
+    kinds.push(buildKind(pkg, params, 'unprohibited/ground-advance', '', 'ground-advance', 0, line ? [line] : [], sourceIds, operators, []));
+  }
+  const fireOrder: Activity[] = ['artillery-fire', 'mortar-fire', 'small-arms-fire', 'drone-strike', 'missile-strike'];
+  let backgroundKind = -1;
+  for (const a of fireOrder) {
+    backgroundKind = kinds.findIndex((k) => k.activity === a && k.prohibition !== '');
+    if (backgroundKind >= 0) break;
+  }
+
+  // Sustainment.
+  const categories = Object.keys(pkg.sustainment.requirements);
+  const currency = pkg.assumptions.currency;
+  const fx = pkg.assumptions.fx ?? {};
+  const inCurrency = (amount: number, cur: string) => (cur === currency ? amount : fx[cur] && fx[cur]!.currency === currency ? amount * fx[cur]!.amount : amount);
+  const periodDays = { month: 365.2425 / 12, quarter: 365.2425 / 4, year: 365.2425, once: 365.2425 } as const;
+  const requirementPerDay = new Float64Array(categories.length);
+  const stockDays = new Float64Array(categories.length);
+  categories.forEach((c, i) => {
+    const r = pkg.sustainment.requirements[c]!;
+    const q = r.amount ? inCurrency(r.amount.amount, r.amount.currency) : (r.quantity ?? 0);
+    requirementPerDay[i] = q / periodDays[r.per];
+    stockDays[i] = r.stock !== undefined ? r.stock / DAY : 0;
+  });
+  const commitments = pkg.sustainment.commitments
+    .map((c) => {
+      const q = c.amount ? inCurrency(c.amount.amount, c.amount.currency) : (c.quantity ?? 0);
+      const lead = c['lead-time'] !== undefined ? c['lead-time'] / DAY : 0;
+      const start = toDay(c.from.start) + lead;
+      const end = c.per === 'once' ? start + periodDays.once : c.until ? toDay(c.until.end) : Infinity;
+      return {
+        actor: actorIndex.get(c.by) ?? -1,
+        category: categories.indexOf(c.provides),
+        perDay: q / periodDays[c.per],
+        start,
+        end,
+        lapse: lapseProbability(c.form, params),
+        form: c.form,
+      };
+    })
+    .filter((c) => c.actor >= 0 && c.category >= 0);
+
+  // Responses per severity.
+  const nationalDecision = params['national-decision'];
+  const responses: CompiledResponses[] = severities.map((sev) => {
+    const list = pkg.responses[sev] ?? [];
+    const rows: { actor: number; material: boolean; automatic: boolean; due: number; category: number; action: ResponseAction }[] = [];
+    for (const r of list) {
+      const within = r.within !== undefined ? r.within / DAY : params['default-within'];
+      const due = within + (r.automatic ? 0 : nationalDecision);
+      const re = actionNeeds[r.do];
+      const category = re ? categories.findIndex((c) => re.test(c)) : -1;
+      for (const a of asList(r.by).flatMap(expand)) {
+        rows.push({ actor: actorIndex.get(a)!, material: materialActions.has(r.do), automatic: r.automatic, due, category, action: r.do });
+      }
+    }
+    return {
+      actor: Int32Array.from(rows.map((r) => r.actor)),
+      material: Uint8Array.from(rows.map((r) => (r.material ? 1 : 0))),
+      automatic: Uint8Array.from(rows.map((r) => (r.automatic ? 1 : 0))),
+      due: Float64Array.from(rows.map((r) => r.due)),
+      category: Int32Array.from(rows.map((r) => r.category)),
+      action: rows.map((r) => r.action),
+    };
+  });
+
+  return {
+    pkg,
+    params,
+    adversary,
+    horizonDays,
+    actors,
+    actorLapse,
+    actorContributors,
+    elections,
+    sources,
+    operators,
+    kinds,
+    advanceKind,
+    backgroundKind,
+    triggers,
+    severities,
+    judgment: compileJudgment(pkg, params, adversary, expand),
+    responses,
+    categories,
+    requirementPerDay,
+    stockDays,
+    commitments,
+    advanceRate: params['advance-rate'],
+    nationalDecision,
+  };
+}
+
+/**
+ * Where an act takes place, as zones: the prohibition's `inside` zones, else the line it must not cross, else the
+ * front, taken as the narrowest buffer around a line (assumption: fire and strikes concentrate near the front).
+ */
+function actZones(pkg: Package, inside: string | string[] | undefined, across: string | undefined): string[] {
+  const inZones = asList(inside);
+  if (inZones.length) return inZones;
+  if (across) return [across];
+  let best: string | undefined;
+  let width = Infinity;
+  for (const [id, z] of Object.entries(pkg.zones)) {
+    if (z.kind === 'buffer' && z.width < width) {
+      best = id;
+      width = z.width;
+    }
+  }
+  return best ? [best] : [];
+}
+
+/** Follow airspace-over to the ground zone it sits over. */
+function ground(pkg: Package, id: string): string {
+  let cur = id;
+  for (let i = 0; i < 8; i++) {
+    const z: Zone | undefined = pkg.zones[cur];
+    if (z?.kind === 'airspace' && z.over) cur = z.over;
+    else break;
+  }
+  return cur;
+}
+
+/**
+ * Share of acts in zone `act` that a source covering zone `cover` can see: 1 for the same zone or a line inside a
+ * buffer around it; for two buffers around one line, the ratio of their widths (a 15 km buffer sees 15/50 of a
+ * 50 km zone, acts being spread evenly across its depth: assumption); else 0.
+ */
+export function coverageShare(pkg: Package, cover: string, act: string): number {
+  const c = ground(pkg, cover);
+  const a = ground(pkg, act);
+  if (c === a) return 1;
+  const cz = pkg.zones[c];
+  const az = pkg.zones[a];
+  if (!cz || !az) return 0;
+  if (az.kind === 'line' && cz.kind === 'buffer' && cz.around === a) return 1;
+  if (az.kind === 'buffer' && cz.kind === 'buffer' && az.around === cz.around) {
+    const sideShare = cz.side === 'both' || cz.side === az.side ? 1 : az.side === 'both' ? 0.5 : 0;
+    return Math.min(1, cz.width / az.width) * sideShare;
+  }
+  return 0;
+}
+
+function buildKind(
+  pkg: Package,
+  params: ModelParams,
+  id: string,
+  prohibition: string,
+  activity: Activity,
+  startDay: number,
+  zones: string[],
+  sourceIds: string[],
+  operators: string[],
+  triggers: number[],
+): ActKind {
+  const rows: { src: number; p: number; conf: number; revisit: number; latency: number; blindable: boolean; operator: number }[] = [];
+  sourceIds.forEach((sid, i) => {
+    const s = pkg.verification[sid]!;
+    const p = s.detects[activity];
+    if (p === undefined || p <= 0) return;
+    let share: number;
+    if (!s.covers) share = 1;
+    else if (zones.length === 0) share = 0.5; // an act tied to no zone; a source confined to named zones sees half (assumption)
+    else share = zones.reduce((acc, z) => acc + Math.max(0, ...s.covers!.map((c) => coverageShare(pkg, c, z))), 0) / zones.length;
+    if (share <= 0) return;
+    rows.push({
+      src: i,
+      p: p * share,
+      conf: p,
+      revisit: s.revisit !== undefined ? s.revisit / DAY : 0,
+      latency: s.latency / DAY,
+      blindable: params.blindable.includes(s.kind),
+      operator: operators.indexOf(s.operator),
+    });
+  });
+  return {
+    id,
+    prohibition,
+    activity,
+    persistent: persistentActivities.has(activity),
+    startDay,
+    src: Int32Array.from(rows.map((r) => r.src)),
+    srcP: Float64Array.from(rows.map((r) => r.p)),
+    srcConf: Float64Array.from(rows.map((r) => r.conf)),
+    srcRevisit: Float64Array.from(rows.map((r) => r.revisit)),
+    srcLatency: Float64Array.from(rows.map((r) => r.latency)),
+    srcBlindable: Uint8Array.from(rows.map((r) => (r.blindable ? 1 : 0))),
+    srcOperator: Int32Array.from(rows.map((r) => r.operator)),
+    triggers: Int32Array.from(triggers),
+  };
+}
+
+export { CONTINUOUS_LOOK };
+
+/**
+ * The judgment as probabilities, by exact enumeration of the members' votes (2^n for the n members whose vote is
+ * uncertain; sampled with a fixed sequence beyond 16). Semantics follow docs/operations (judgment-rules): a veto or,
+ * under unanimity and consensus, any objection blocks a declaration by vote; the case then runs to its deadline and
+ * the package's default decides.
+ */
+function compileJudgment(pkg: Package, params: ModelParams, adversary: string, expand: (ref: string) => string[]): CompiledJudgment {
+  const j = pkg.judgment;
+  if (!j) return { exists: false, pDeclare: 0, pDismiss: 0, decisionTime: Infinity, deadline: Infinity, onDeadline: 'no-decision' };
+  const members = [...new Set(j.members.flatMap(expand))];
+  const recused = new Set(j.recuse === 'parties' ? members.filter((m) => pkg.actors[m]?.role === 'party') : j.recuse === 'none' ? [] : j.recuse.flatMap(expand));
+  const eligible = members.filter((m) => !recused.has(m));
+  const vetoHolders = new Set(j.rule.type === 'unanimity' || j.rule.type === 'consensus' ? eligible : (j.rule.veto ?? []).flatMap(expand).filter((m) => !recused.has(m)));
+  // The adversary votes against; the other belligerent and the protected state for; the rest by `member-declare`.
+  const fixed = new Map<string, boolean>();
+  const uncertain: string[] = [];
+  for (const m of eligible) {
+    const role = pkg.actors[m]?.role;
+    if (m === adversary) fixed.set(m, false);
+    else if (role === 'party' || role === 'protected') fixed.set(m, true);
+    else uncertain.push(m);
+  }
+  const q = params['member-declare'];
+  let pDeclare = 0;
+  let pDismiss = 0;
+  const votes = new Map<string, boolean>(fixed);
+  const evaluate = (weight: number) => {
+    const v = verdict(j, eligible, vetoHolders, votes);
+    if (v === 'declare') pDeclare += weight;
+    else if (v === 'dismiss') pDismiss += weight;
+  };
+  if (uncertain.length <= 16) {
+    for (let mask = 0; mask < 1 << uncertain.length; mask++) {
+      let w = 1;
+      uncertain.forEach((m, i) => {
+        const yes = (mask & (1 << i)) !== 0;
+        votes.set(m, yes);
+        w *= yes ? q : 1 - q;
+      });
+      if (w > 0) evaluate(w);
+    }
+  } else {
+    const n = 20000;
+    let s = 0x12345678;
+    for (let r = 0; r < n; r++) {
+      for (const m of uncertain) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        votes.set(m, s / 4294967296 < q);
+      }
+      evaluate(1 / n);
+    }
+  }
+  const deadline = j.deadline !== undefined ? j.deadline / DAY : Infinity;
+  return {
+    exists: true,
+    pDeclare,
+    pDismiss,
+    decisionTime: Math.min(params.deliberation, deadline),
+    deadline,
+    onDeadline: j['on-deadline'] ?? 'no-decision',
+  };
+}
+
+type VoteVerdict = 'declare' | 'dismiss' | 'none';
+
+function verdict(j: NonNullable<Package['judgment']>, eligible: string[], vetoHolders: Set<string>, votes: Map<string, boolean>): VoteVerdict {
+  let yes = 0;
+  let no = 0;
+  for (const m of eligible) if (votes.get(m)) yes++;
+  else no++;
+  for (const m of vetoHolders) if (votes.get(m) === false) return 'none';
+  const cast = yes + no;
+  const quorate = j.rule.quorum === undefined || cast >= j.rule.quorum;
+  switch (j.rule.type) {
+    case 'majority': {
+      if (!quorate) return 'none';
+      if (yes > no) return 'declare';
+      if (no > yes) return 'dismiss';
+      const tb = j['tie-break'];
+      if (tb === 'declare' || tb === 'dismiss') return tb;
+      if (tb !== undefined && eligible.includes(tb)) return votes.get(tb) ? 'declare' : 'dismiss';
+      return 'none';
+    }
+    case 'qualified-majority': {
+      if (!quorate || cast === 0) return 'none';
+      const f = j.rule.fraction ?? 2 / 3;
+      if (yes / cast >= f - 1e-9) return 'declare';
+      return no / cast > 1 - f + 1e-9 ? 'dismiss' : 'none';
+    }
+    case 'unanimity':
+      return yes === eligible.length && eligible.length > 0 ? 'declare' : 'none';
+    case 'consensus':
+      return yes >= 1 && no === 0 ? 'declare' : 'none';
+    case 'reverse-consensus': {
+      const overturned = j.rule.fraction === undefined ? no * 2 > eligible.length : no >= j.rule.fraction * eligible.length - 1e-9;
+      return overturned && quorate ? 'dismiss' : 'declare';
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The tornado: each model parameter or package clause moved, one at a time, to both ends of a documented range,
+ * with every other input held and the same random numbers reused (common random numbers), so the change in the
+ * collapse share is the effect of that one input and not noise between two independent samples.
+ */
+import type { Package } from '../spec/schema.js';
+import { DAY, formatDuration } from '../spec/units.js';
+import { paramSpecs, type ModelParams, type ParamName } from './params.js';
+
+export type End = 'low' | 'high';
+
+export interface SensitivityItem {
+  id: string;
+  kind: 'parameter' | 'clause';
+  label: string;
+  /** How each end is described, given the base inputs; undefined when the item does not apply to this package. */
+  describe(pkg: Package, params: ModelParams): { low: string; high: string } | undefined;
+  apply(pkg: Package, params: ModelParams, end: End): { pkg: Package; params: ModelParams };
+}
+
+const fmtParam = (name: ParamName, v: number): string => {
+  const k = paramSpecs[name].kind;
+  if (k === 'duration') return formatDuration(v * DAY);
+  if (k === 'distance') return `${round(v)} km`;
+  if (k === 'speed') return `${round(v)} km/d`;
+  return String(round(v));
+};
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function paramItem(name: ParamName, relative = false): SensitivityItem {
+  const spec = paramSpecs[name];
+  const ends = (params: ModelParams): [number, number] => (relative ? [params[name] * 0.5, params[name] * 2] : [spec.low, spec.high]);
+  return {
+    id: name,
+    kind: 'parameter',
+    label: spec.description.split(/[;(]/)[0]!.trim(),
+    describe: (_pkg, params) => {
+      const [lo, hi] = ends(params);
+      return { low: fmtParam(name, lo), high: fmtParam(name, hi) };
+    },
+    apply: (pkg, params, end) => {
+      const [lo, hi] = ends(params);
+      return { pkg, params: { ...params, [name]: end === 'low' ? lo : hi } };
+    },
+  };
+}
+
+function clauseItem(
+  id: string,
+  label: string,
+  applies: (pkg: Package) => boolean,
+  ends: { low: string; high: string },
+  edit: (pkg: Package, end: End) => void,
+): SensitivityItem {
+  return {
+    id,
+    kind: 'clause',
+    label,
+    describe: (pkg) => (applies(pkg) ? ends : undefined),
+    apply: (pkg, params, end) => {
+      const copy = structuredClone(pkg);
+      edit(copy, end);
+      return { pkg: copy, params };
+    },
+  };
+}
+
+const triggers = (p: Package) => Object.values(p.triggers);
+const sources = (p: Package) => Object.values(p.verification);
+const responses = (p: Package) => Object.values(p.responses).flat();
+
+/** The items, in the order the documentation lists them. */
+export const sensitivityItems: readonly SensitivityItem[] = [
+  clauseItem(
+    'judgment.deadline',
+    'Judgment deadline',
+    (p) => p.judgment?.deadline !== undefined,
+    { low: 'halved', high: 'doubled' },
+    (p, end) => {
+      p.judgment!.deadline = p.judgment!.deadline! * (end === 'low' ? 0.5 : 2);
+    },
+  ),
+  clauseItem(
+    'judgment.on-deadline',
+    'What happens when the judgment deadline passes',
+    (p) => p.judgment?.deadline !== undefined,
+    { low: 'dismiss', high: 'declare' },
+    (p, end) => {
+      p.judgment!['on-deadline'] = end === 'low' ? 'dismiss' : 'declare';
+    },
+  ),
+  clauseItem(
+    'triggers.evidence',
+    'Independent sources every trigger demands',
+    (p) => triggers(p).length > 0,
+    { low: 'one fewer (at least 1)', high: 'one more' },
+    (p, end) => {
+      for (const t of triggers(p)) {
+        const k = t.evidence?.['independent-sources'] ?? 1;
+        t.evidence = { ...t.evidence, 'independent-sources': end === 'low' ? Math.max(1, k - 1) : k + 1 };
+      }
+    },
+  ),
+  clauseItem(
+    'triggers.count',
+    'Events every counting trigger needs in its window',
+    (p) => triggers(p).some((t) => (t.count ?? 1) > 1),
+    { low: 'one fewer', high: 'one more' },
+    (p, end) => {
+      for (const t of triggers(p)) if ((t.count ?? 1) > 1) t.count = end === 'low' ? t.count! - 1 : t.count! + 1;
+    },
+  ),
+  clauseItem(
+    'triggers.depth',
+    'Depth of advance that meets a depth trigger',
+    (p) => triggers(p).some((t) => t.depth !== undefined),
+    { low: 'halved', high: 'doubled' },
+    (p, end) => {
+      for (const t of triggers(p)) if (t.depth !== undefined) t.depth *= end === 'low' ? 0.5 : 2;
+    },
+  ),
+  clauseItem(
+    'verification.detects',
+    'Detection probability of every source',
+    (p) => sources(p).length > 0,
+    { low: '-0.1', high: '+0.1' },
+    (p, end) => {
+      for (const s of sources(p)) {
+        for (const a of Object.keys(s.detects) as (keyof typeof s.detects)[]) {
+          s.detects[a] = Math.min(1, Math.max(0, s.detects[a]! + (end === 'low' ? -0.1 : 0.1)));
+        }
+      }
+    },
+  ),
+  clauseItem(
+    'verification.latency',
+    'Reporting latency of every source',
+    (p) => sources(p).length > 0,
+    { low: 'halved', high: 'doubled' },
+    (p, end) => {
+      for (const s of sources(p)) s.latency *= end === 'low' ? 0.5 : 2;
+    },
+  ),
+  clauseItem(
+    'responses.within',
+    'Time allowed for every response action',
+    (p) => responses(p).some((r) => r.within !== undefined),
+    { low: 'halved', high: 'doubled' },
+    (p, end) => {
+      for (const r of responses(p)) if (r.within !== undefined) r.within *= end === 'low' ? 0.5 : 2;
+    },
+  ),
+  clauseItem(
+    'responses.automatic',
+    'Responses automatic or needing a national decision',
+    (p) => responses(p).length > 0,
+    { low: 'none automatic', high: 'all automatic' },
+    (p, end) => {
+      for (const r of responses(p)) r.automatic = end === 'high';
+    },
+  ),
+  paramItem('advance-rate', true),
+  paramItem('national-decision', true),
+  paramItem('member-declare'),
+  paramItem('auto-on-time'),
+  paramItem('national-on-time'),
+  paramItem('lapse-political'),
+  paramItem('lapse-executive'),
+  paramItem('embolden'),
+  paramItem('deter'),
+  paramItem('collapse-depth'),
+  paramItem('defence-halt'),
+  paramItem('offensive-days'),
+  paramItem('blind-factor'),
+  paramItem('attribution'),
+];
+
+export function sensitivityItem(id: string): SensitivityItem | undefined {
+  return sensitivityItems.find((i) => i.id === id);
+}
+

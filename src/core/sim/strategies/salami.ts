@@ -1,0 +1,69 @@
+/**
+ * Salami: repeated small violations kept just under what the package's triggers can see or count, plus a creeping
+ * advance kept under the depth trigger. It never launches an offensive; it erodes.
+ */
+import { z } from 'zod';
+import { duration } from '../../spec/schema.js';
+import { DAY } from '../../spec/units.js';
+import type { Engine } from '../engine.js';
+import { actKinds, canEvidence, rateUnderThreshold } from './kinds.js';
+import type { StrategyModule } from './strategy.js';
+
+const options = z.strictObject({
+  'max-rate': z.number().positive().max(24).default(1).meta({ description: 'Most acts a day when no trigger constrains them' }),
+  margin: z.number().min(0).max(2).default(0.1).meta({ description: "Spacing margin beyond the trigger's window" }),
+  creep: z.number().min(0).max(1).default(0.75).meta({ description: "Each creep gains this share of the depth trigger's depth" }),
+  'creep-every': duration.default(30 * DAY).meta({ description: 'Time between creeping advances' }),
+  'free-creep': z.number().min(0).default(1).meta({ description: 'Kilometres gained per creep when no trigger covers advances' }),
+});
+
+export const salami: StrategyModule<z.output<typeof options>> = {
+  name: 'salami',
+  summary: "repeated acts kept just under the triggers' count or evidence threshold, and a creeping advance under the depth trigger",
+  options,
+  prepare(m, o) {
+    let kind = -1;
+    let rate = 0;
+    for (const k of actKinds(m)) {
+      const r = rateUnderThreshold(m, k, o['max-rate'], o.margin);
+      if (r > rate) {
+        rate = r;
+        kind = k;
+      }
+    }
+    // Creeping: below the smallest depth trigger on the advance; not at all if a trigger without depth can see it.
+    const adv = m.kinds[m.advanceKind]!;
+    let creepKm = adv.prohibition === '' ? 0 : o['free-creep'];
+    let blocked = false;
+    let minDepth = Infinity;
+    for (const ti of adv.triggers) {
+      const tr = m.triggers[ti]!;
+      if (!canEvidence(m, adv, ti)) continue;
+      if (tr.depth > 0) minDepth = Math.min(minDepth, tr.depth);
+      else if (tr.count < 2) blocked = true;
+    }
+    if (minDepth < Infinity) creepKm = o.creep * minDepth;
+    if (blocked) creepKm = 0;
+    const period = rate > 0 ? 1 / rate : Infinity;
+    const creepEvery = o['creep-every'] / DAY;
+    let nextAct = 0;
+    let nextCreep = 0;
+    return {
+      start(e: Engine) {
+        nextAct = 1 + e.rng.next() * Math.min(period, 7);
+        nextCreep = 7 + e.rng.next() * creepEvery;
+      },
+      day(e: Engine, t: number) {
+        while (nextAct < t + 1) {
+          e.commit(kind, nextAct, true, false);
+          nextAct += period;
+        }
+        if (creepKm > 0 && nextCreep < t + 1) {
+          e.commit(m.advanceKind, nextCreep, true, false, creepKm, creepKm, 1);
+          e.addGround(creepKm);
+          nextCreep += creepEvery;
+        }
+      },
+    };
+  },
+};

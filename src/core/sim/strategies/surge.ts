@@ -1,0 +1,37 @@
+/**
+ * Surge: keeps the ceasefire, then launches a major offensive at a chosen month. A deterred adversary (boldness
+ * below 1 after timely material responses) may postpone it a month at a time. The default month, 4, sits inside
+ * the 65-193 days in which CSIS finds larger ceasefire failures tend to occur [S/U].
+ */
+import { z } from 'zod';
+import { MONTH, DAY } from '../../spec/units.js';
+import type { Engine } from '../engine.js';
+import type { StrategyModule } from './strategy.js';
+
+const options = z.strictObject({
+  month: z.number().min(0).default(4).meta({ description: 'Month after the ceasefire takes effect in which the offensive starts' }),
+});
+
+export const surge: StrategyModule<z.output<typeof options>> = {
+  name: 'surge',
+  summary: 'keeps the ceasefire, then launches a major offensive at a chosen month',
+  options,
+  prepare(_m, o) {
+    const month = MONTH / DAY;
+    let at = 0;
+    let launched = false;
+    return {
+      start(e: Engine) {
+        at = o.month * month + e.rng.next() * 7;
+        launched = false;
+      },
+      day(e: Engine, t: number) {
+        if (launched || at >= t + 1) return;
+        if (e.rng.next() < Math.min(1, e.bold)) {
+          e.launchOffensive(Math.max(at, t), false);
+          launched = true;
+        } else at += month;
+      },
+    };
+  },
+};
