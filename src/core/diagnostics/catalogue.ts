@@ -2,9 +2,10 @@ import type { DiagnosticDefinition } from './definition.js';
 import { phases } from './definition.js';
 import { loadCodes } from './codes/load.js';
 import { geometryCodes } from './codes/geometry.js';
+import { analysisCodes } from './codes/analysis.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
-export const catalogue: readonly DiagnosticDefinition[] = [...loadCodes, ...geometryCodes];
+export const catalogue: readonly DiagnosticDefinition[] = [...loadCodes, ...geometryCodes, ...analysisCodes];
 
 const byCode = new Map<string, DiagnosticDefinition>();
 const byName = new Map<string, DiagnosticDefinition>();

@@ -1,0 +1,50 @@
+/**
+ * Who can stop the judgment body from declaring a breach. Follows the decision semantics of `judgment.rule`
+ * (docs/language.md; the same rules the live commission runs in core/ops): a `veto` holder's dismiss vote blocks;
+ * under unanimity and consensus every eligible member holds such a veto; a member the quorum cannot do without
+ * can block by staying away.
+ */
+import type { Judgment } from '../spec/schema.js';
+import type { PackageView } from './package-view.js';
+
+export interface Blocker {
+  actor: string;
+  /** How: "a veto", "an objection under consensus", "staying away: the quorum of 3 needs its vote". */
+  how: string;
+}
+
+export interface JudgmentPower {
+  /** Members who vote (not recused). */
+  eligible: string[];
+  /** Every eligible member who can block alone. */
+  blockers: Blocker[];
+  /** The blockers that are parties (or bodies staffed only by parties): a violator judging itself. */
+  partyBlockers: Blocker[];
+  /** The body is made only of the opposing sides and has no tie-break. */
+  twoSided: boolean;
+}
+
+export function recusedOf(j: Judgment, view: PackageView): Set<string> {
+  if (j.recuse === 'parties') return new Set(j.members.filter((m) => view.isPartyControlled(m)));
+  if (j.recuse === 'none') return new Set();
+  return new Set(j.recuse);
+}
+
+export function judgmentPower(j: Judgment, view: PackageView): JudgmentPower {
+  const recused = recusedOf(j, view);
+  const eligible = j.members.filter((m) => !recused.has(m));
+  const blockers: Blocker[] = [];
+  const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus';
+  const vetoes = new Set(j.rule.veto ?? []);
+  const nonParty = eligible.filter((m) => !view.isPartyControlled(m)).length;
+  for (const m of eligible) {
+    if (everyone) blockers.push({ actor: m, how: j.rule.type === 'unanimity' ? 'withholding unanimity' : 'an objection under consensus' });
+    else if (vetoes.has(m)) blockers.push({ actor: m, how: 'a veto' });
+    else if (j.rule.quorum !== undefined && view.isPartyControlled(m) && j.rule.quorum > nonParty && j.rule.type !== 'reverse-consensus') {
+      blockers.push({ actor: m, how: `staying away: the quorum of ${j.rule.quorum} cannot be met without the parties` });
+    }
+  }
+  const partyBlockers = blockers.filter((b) => view.isPartyControlled(b.actor));
+  const twoSided = eligible.length >= 2 && eligible.every((m) => view.isPartyControlled(m)) && j['tie-break'] === undefined;
+  return { eligible, blockers, partyBlockers, twoSided };
+}

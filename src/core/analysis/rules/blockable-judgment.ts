@@ -1,0 +1,62 @@
+/**
+ * A judgment a violator can block: a bound party that votes under unanimity or consensus, holds a veto, or that the
+ * quorum cannot do without. And, less grave, a rule under which any single member can block.
+ */
+import { edit } from '../fixes.js';
+import type { Finding } from '../finding.js';
+import { judgmentPower } from '../judgment-power.js';
+import type { Rule } from '../rule.js';
+
+export const blockableJudgment: Rule = {
+  name: 'blockable-judgment',
+  codes: ['judgment-party-can-block', 'judgment-member-can-block'],
+  check({ model, view }) {
+    const j = model.judgment;
+    if (!j) return [];
+    const power = judgmentPower(j, view);
+    const out: Finding[] = [];
+    const nonParty = j.members.filter((mm) => !view.isPartyControlled(mm));
+    for (const b of power.partyBlockers) {
+      const where = j.members.indexOf(b.actor);
+      const vetoAt = (j.rule.veto ?? []).indexOf(b.actor);
+      out.push({
+        code: 'judgment-party-can-block',
+        path: vetoAt >= 0 ? ['judgment', 'rule', 'veto', vetoAt] : ['judgment', 'members', where],
+        args: { actor: b.actor, how: b.how },
+        related: [{ message: `the rule is ${j.rule.type}`, path: ['judgment', 'rule', 'type'] }],
+        ...(nonParty.length
+          ? {
+              fix: {
+                description: 'Recuse the bound parties from the judgment and take away their veto',
+                apply: (m) =>
+                  edit(m, (x) => {
+                    const jj = x.judgment!;
+                    jj.recuse = 'parties';
+                    if (jj.rule.veto) jj.rule.veto = jj.rule.veto.filter((v) => !view.isPartyControlled(v));
+                    if (jj.rule.quorum !== undefined && jj.rule.quorum > nonParty.length) jj.rule.quorum = nonParty.length;
+                  }),
+              },
+            }
+          : {}),
+      });
+    }
+    const others = power.blockers.filter((b) => !view.isPartyControlled(b.actor));
+    if (others.length) {
+      const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus';
+      out.push({
+        code: 'judgment-member-can-block',
+        path: everyone ? ['judgment', 'rule', 'type'] : ['judgment', 'rule', 'veto'],
+        args: { how: everyone ? j.rule.type : `vetoes held by ${power.blockers.map((b) => b.actor).join(', ')}`, count: power.blockers.length },
+        fix: {
+          description: 'Decide by simple majority, with no single-member veto',
+          apply: (m) =>
+            edit(m, (x) => {
+              x.judgment!.rule.type = 'majority';
+              delete x.judgment!.rule.veto;
+            }),
+        },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,203 @@
+/**
+ * Month twelve of a fragile peace: month by month over the horizon, what is committed against what is required,
+ * per category, in the package currency. A commitment delivers from `from` plus its lead time until `until`;
+ * political and executive commitments are counted as at risk from their guarantor's first election inside their
+ * term (they lapse with a government); stocks on hand fill shortfalls until they run out.
+ */
+import type { Commitment, Package, Requirement } from '../spec/schema.js';
+import type { LegalForm, Period } from '../spec/vocabulary.js';
+
+export interface MonthPoint {
+  required: number;
+  /** Delivered by treaty and appropriation-law commitments, and by the others before an election. */
+  firm: number;
+  /** Delivered by political or executive commitments after their guarantor's election. */
+  atRisk: number;
+  /** Drawn from stock to fill a shortfall. */
+  stock: number;
+  /** (firm + atRisk + stock) / required, at most 1; 1 when nothing is required. */
+  coverage: number;
+}
+
+export interface RequirementView {
+  id: string;
+  /** `currency` for money (in the package currency), `units` for materiel. */
+  unit: string;
+  perMonth: number;
+  series: MonthPoint[];
+  meanCoverage: number;
+  /** Months with coverage below one half. */
+  shortMonths: number;
+  /** Share of what is delivered over the horizon, per guarantor, largest first. */
+  shares: { by: string; share: number }[];
+  commitments: number[];
+}
+
+export interface Cliff {
+  /** 1-based commitment number, as `commitment 3` in messages. */
+  n: number;
+  by: string;
+  requirement: string;
+  /** First month without it (YYYY-MM). */
+  month: string;
+  /** Milliseconds from its end to the end of the horizon. */
+  left: number;
+  before: number;
+  after: number;
+}
+
+export interface ElectionRisk {
+  n: number;
+  by: string;
+  requirement: string;
+  form: LegalForm;
+  date: string;
+}
+
+export interface LeadGap {
+  n: number;
+  by: string;
+  requirement: string;
+  lead: number;
+  stock: number;
+}
+
+export interface Sustainment {
+  currency: string;
+  /** YYYY-MM of each month of the horizon. */
+  months: string[];
+  requirements: RequirementView[];
+  cliffs: Cliff[];
+  electionRisks: ElectionRisk[];
+  leadGaps: LeadGap[];
+  unconverted: { clause: string; path: (string | number)[]; currency: string }[];
+}
+
+const periodMonths: Record<Period, number> = { month: 1, quarter: 3, year: 12, once: 0 };
+
+function monthStart(t: number, plus = 0): number {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + plus, 1);
+}
+
+function monthLabel(t: number): string {
+  const d = new Date(t);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Months the horizon spans, counted from the month the package takes effect. */
+export function horizonMonths(m: Package): number {
+  return Math.max(1, Math.round(m.horizon / ((365.2425 * 86_400_000) / 12)));
+}
+
+export function sustainment(m: Package): Sustainment {
+  const currency = m.assumptions.currency;
+  const n = horizonMonths(m);
+  const first = monthStart(m.effective.start);
+  const starts = Array.from({ length: n }, (_, i) => monthStart(first, i));
+  const horizonEnd = monthStart(first, n);
+  const unconverted: Sustainment['unconverted'] = [];
+  const rate = (cur: string): number | undefined => {
+    if (cur === currency) return 1;
+    const fx = m.assumptions.fx?.[cur];
+    return fx && fx.currency === currency ? fx.amount : undefined;
+  };
+  /** Per-month value of a requirement or commitment in the package currency (or units); undefined if unconvertible. */
+  const monthly = (x: Requirement | Commitment, clause: string, path: (string | number)[]): { perMonth: number; once: boolean } | undefined => {
+    let v = x.quantity ?? 0;
+    if (x.amount) {
+      const r = rate(x.amount.currency);
+      if (r === undefined) {
+        unconverted.push({ clause, path: [...path, 'amount'], currency: x.amount.currency });
+        return undefined;
+      }
+      v = x.amount.amount * r;
+    }
+    const pm = periodMonths[x.per];
+    return pm === 0 ? { perMonth: v, once: true } : { perMonth: v / pm, once: false };
+  };
+
+  const commitments = m.sustainment.commitments;
+  const requirements: RequirementView[] = [];
+  const cliffs: Cliff[] = [];
+  const electionRisks: ElectionRisk[] = [];
+  const leadGaps: LeadGap[] = [];
+
+  for (const [rid, req] of Object.entries(m.sustainment.requirements)) {
+    const need = monthly(req, `requirement \`${rid}\``, ['sustainment', 'requirements', rid]);
+    const required = starts.map((_, i) => (need ? (need.once ? (i === 0 ? need.perMonth : 0) : need.perMonth) : 0));
+    const firm = starts.map(() => 0);
+    const atRisk = starts.map(() => 0);
+    const byActor = new Map<string, number>();
+    const mine: number[] = [];
+    commitments.forEach((c, ci) => {
+      if (c.provides !== rid) return;
+      mine.push(ci + 1);
+      const v = monthly(c, `commitment ${ci + 1} (${c.by})`, ['sustainment', 'commitments', ci]);
+      if (!v) return;
+      const deliversFrom = c.from.start + (c['lead-time'] ?? 0);
+      const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
+      const lapses = c.form === 'political' || c.form === 'executive';
+      const election = lapses ? (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends).sort((a, b) => a.start - b.start)[0] : undefined;
+      if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
+      let firstDelivery = true;
+      starts.forEach((s, i) => {
+        if (s < monthStart(deliversFrom) || s >= ends) return;
+        const amount = v.once ? (firstDelivery ? v.perMonth : 0) : v.perMonth;
+        firstDelivery = false;
+        if (election && s >= election.start) atRisk[i]! += amount;
+        else firm[i]! += amount;
+        byActor.set(c.by, (byActor.get(c.by) ?? 0) + amount);
+      });
+    });
+    // Stocks fill shortfalls until they run out.
+    const stockMonths = req.stock !== undefined ? req.stock / ((365.2425 * 86_400_000) / 12) : 0;
+    let budget = (need && !need.once ? need.perMonth : 0) * stockMonths;
+    const series: MonthPoint[] = starts.map((_, i) => {
+      const gap = Math.max(0, required[i]! - firm[i]! - atRisk[i]!);
+      const fill = Math.min(gap, budget);
+      budget -= fill;
+      const coverage = required[i]! > 0 ? Math.min(1, (firm[i]! + atRisk[i]! + fill) / required[i]!) : 1;
+      return { required: required[i]!, firm: firm[i]!, atRisk: atRisk[i]!, stock: fill, coverage };
+    });
+    const total = [...byActor.values()].reduce((a, b) => a + b, 0);
+    const shares = [...byActor.entries()]
+      .map(([by, v]) => ({ by, share: total > 0 ? v / total : 0 }))
+      .sort((a, b) => b.share - a.share || (a.by < b.by ? -1 : 1));
+    const counted = series.filter((p) => p.required > 0);
+    const meanCoverage = counted.length ? counted.reduce((a, p) => a + p.coverage, 0) / counted.length : 1;
+    requirements.push({
+      id: rid,
+      unit: req.amount ? currency : 'units',
+      perMonth: need?.perMonth ?? 0,
+      series,
+      meanCoverage,
+      shortMonths: counted.filter((p) => p.coverage < 0.5).length,
+      shares,
+      commitments: mine,
+    });
+
+    for (const ci of mine) {
+      const c = commitments[ci - 1]!;
+      if (c.until === undefined) continue;
+      const idx = starts.findIndex((s) => s >= c.until!.end);
+      if (idx <= 0) continue;
+      cliffs.push({
+        n: ci,
+        by: c.by,
+        requirement: rid,
+        month: monthLabel(starts[idx]!),
+        left: horizonEnd - c.until.end,
+        before: series[idx - 1]!.coverage,
+        after: series[idx]!.coverage,
+      });
+    }
+    for (const ci of mine) {
+      const c = commitments[ci - 1]!;
+      const lead = c['lead-time'];
+      if (lead !== undefined && lead > (req.stock ?? 0)) leadGaps.push({ n: ci, by: c.by, requirement: rid, lead, stock: req.stock ?? 0 });
+    }
+  }
+  cliffs.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.n - b.n));
+  return { currency, months: starts.map(monthLabel), requirements, cliffs, electionRisks, leadGaps, unconverted };
+}
