@@ -3,9 +3,10 @@ import { phases } from './definition.js';
 import { loadCodes } from './codes/load.js';
 import { geometryCodes } from './codes/geometry.js';
 import { analysisCodes } from './codes/analysis.js';
+import { scenarioCodes } from './codes/scenario.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
-export const catalogue: readonly DiagnosticDefinition[] = [...loadCodes, ...geometryCodes, ...analysisCodes];
+export const catalogue: readonly DiagnosticDefinition[] = [...loadCodes, ...geometryCodes, ...analysisCodes, ...scenarioCodes];
 
 const byCode = new Map<string, DiagnosticDefinition>();
 const byName = new Map<string, DiagnosticDefinition>();
