@@ -1,0 +1,109 @@
+/**
+ * Walks every route with every role and with no key: each is allowed exactly when the route's declared access
+ * says so. Also: a route without a declaration cannot be registered.
+ */
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roles, type Role } from '../core/ports/store.js';
+import { testServer, type TestServer } from '../../test/support/app.js';
+import { installAccess } from './access.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await testServer();
+});
+afterAll(() => s.close());
+
+/** A request that passes validation for the route, so only access decides between 401/403 and the rest. */
+function requestFor(method: string, url: string): { url: string; payload?: unknown } {
+  const path = url.replace(':id', url.startsWith('/v1/observations') ? '1' : 'x').replace('*', 'index.css');
+  if (method === 'POST' && url === '/v1/observations') return { url: path, payload: [] };
+  if (method === 'POST' && url === '/v1/apikeys') return { url: path, payload: { actor: 'CMM', role: 'monitor' } };
+  return { url: path };
+}
+
+describe('access', () => {
+  it('declares access on every route, and the API routes are the expected set', () => {
+    const api = s.app.routeAccess.filter((r) => !r.url.startsWith('/docs')).map((r) => `${r.method} ${r.url}`);
+    expect(api).toEqual([
+      'GET /healthz',
+      'GET /v1/status',
+      'POST /v1/observations',
+      'GET /v1/observations',
+      'GET /v1/observations/:id',
+      'GET /v1/incidents',
+      'GET /v1/incidents/:id',
+      'GET /v1/incidents/:id/revisions',
+      'GET /v1/violations',
+      'GET /v1/violations/:id',
+      'GET /v1/cases',
+      'GET /v1/cases/:id',
+      'GET /v1/apikeys',
+      'POST /v1/apikeys',
+      'DELETE /v1/apikeys/:id',
+    ]);
+  });
+
+  const principals: (Role | 'anonymous')[] = ['anonymous', ...roles];
+  it.each(principals)('walks every route as %s', async (who) => {
+    let checked = 0;
+    for (const route of s.app.routeAccess) {
+      // DELETE revokes: walk it with a throwaway key id so the walk does not revoke its own keys.
+      const { url, payload } = requestFor(route.method, route.url);
+      const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: s.auth[who] };
+      const r = await s.app.inject({ method: route.method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const allowed = route.access === 'public' || (who !== 'anonymous' && route.access.includes(who));
+      const where = `${who} ${route.method} ${route.url} -> ${r.statusCode} ${r.body.slice(0, 120)}`;
+      if (allowed) {
+        expect(r.statusCode, where).not.toBe(401);
+        expect(r.statusCode, where).not.toBe(403);
+        expect(r.statusCode, where).toBeLessThan(500);
+      } else {
+        expect(r.statusCode, where).toBe(who === 'anonymous' ? 401 : 403);
+        expect(r.json().error, where).toBe(who === 'anonymous' ? 'unauthorized' : 'forbidden');
+      }
+      checked++;
+    }
+    expect(checked).toBe(s.app.routeAccess.length);
+  });
+
+  it('rejects missing, malformed, unknown, forged and revoked keys with 401 and a reason', async () => {
+    const get = (authorization?: string) => s.app.inject({ method: 'GET', url: '/v1/incidents', headers: authorization ? { authorization } : {} });
+    expect((await get()).json().message).toMatch(/needs an API key/);
+    expect((await get('Basic abc')).json().message).toMatch(/Bearer/);
+    expect((await get('Bearer not-a-key')).json().message).toMatch(/not valid/);
+    const forged = s.keys.analyst.slice(0, -4) + (s.keys.analyst.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect((await get(`Bearer ${forged}`)).statusCode).toBe(401);
+    const made = await s.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: s.auth.admin }, payload: { actor: '*', role: 'analyst', label: 'temp' } });
+    expect(made.statusCode).toBe(201);
+    const { key, id } = made.json();
+    expect((await get(`Bearer ${key}`)).statusCode).toBe(200);
+    const del = await s.app.inject({ method: 'DELETE', url: `/v1/apikeys/${id}`, headers: { authorization: s.auth.admin } });
+    expect(del.statusCode).toBe(200);
+    expect(del.json().revokedAt).toBeDefined();
+    const after = await get(`Bearer ${key}`);
+    expect(after.statusCode).toBe(401);
+    expect(after.json().message).toBe(`the API key ${id} was revoked`);
+    expect((await s.app.inject({ method: 'DELETE', url: `/v1/apikeys/${id}`, headers: { authorization: s.auth.admin } })).statusCode).toBe(409);
+    expect((await s.app.inject({ method: 'DELETE', url: '/v1/apikeys/nope', headers: { authorization: s.auth.admin } })).statusCode).toBe(404);
+    // The list never shows key text or hashes.
+    const list = await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } });
+    expect(list.body).not.toContain(key);
+    expect(list.body).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it('refuses an API key for an actor the package does not know', async () => {
+    const r = await s.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: s.auth.admin }, payload: { actor: 'XX', role: 'monitor' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().problems[0].path).toBe('body.actor');
+  });
+
+  it('cannot register a route that declares no access', async () => {
+    const app = Fastify();
+    const store = SqliteStore.open({ path: ':memory:' });
+    installAccess(app, store, []);
+    expect(() => app.get('/open', async () => 'oops')).toThrow(/declares no access/);
+    await store.close();
+  });
+});

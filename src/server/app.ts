@@ -1,0 +1,62 @@
+/**
+ * `buildApp(deps)`: the HTTP API over a store and the operations pipeline. It never listens (`src/main.ts` does),
+ * so tests drive it with `inject()` and no sockets. OpenAPI is generated from the route schemas and served, with
+ * Swagger UI from the installed package (no CDN), at `/docs`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { toolVersion } from '../cli/version.js';
+import { installAccess, type RouteAccess } from './access.js';
+import { defaultLimits, type ServerDeps } from './deps.js';
+import { errorSchema, installErrorHandler } from './errors.js';
+import { installNdjson } from './ndjson.js';
+import { routePlugins } from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route and who may call it, for the access test and the docs. */
+    routeAccess: RouteAccess[];
+  }
+}
+
+export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits = { ...defaultLimits, ...deps.limits };
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: limits.bodyLimit,
+    // Query strings: coerce numbers, apply defaults, and refuse unknown parameters rather than ignore a typo.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    return503OnClosing: true,
+  });
+  installErrorHandler(app);
+  installNdjson(app);
+  app.addSchema(errorSchema);
+  const table = installAccess(app, deps.store, ['/docs']);
+  app.decorate('routeAccess', table);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Guarantor API',
+        version: toolVersion,
+        description:
+          'Observations in; incidents, violations and breach cases out. Send `Authorization: Bearer <API key>`; each operation lists the roles it admits. See docs/api.md.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access;
+      if (!schema || access === undefined) return { schema, url };
+      const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${access.join(', ')}.`;
+      const out = { ...schema, description: [who, (schema as { description?: string }).description].filter(Boolean).join(' ') } as typeof schema & { security?: unknown[] };
+      if (access === 'public') out.security = [];
+      return { schema: out, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  for (const plugin of routePlugins) await app.register(plugin, deps);
+  return app;
+}

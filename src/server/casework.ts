@@ -1,0 +1,197 @@
+/**
+ * Casework as the server runs it: the pure transitions of `core/ops/casework.ts` applied through the casework store,
+ * on the server's clock. Every call first catches up: stored case openings get their case file, and every timer that
+ * fell due (while the server was busy, or down) fires once, in order, before the call looks at a case.
+ */
+import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/case-timeline.js';
+import {
+  acknowledgeCaseTask,
+  casePlans,
+  deliverCaseTask,
+  fireTimer,
+  fromCaseOpening,
+  openCase,
+  responseFailures,
+  voteOnCase,
+  type CaseFile,
+  type CasePlans,
+  type CaseTaskResult,
+} from '../core/ops/casework.js';
+import type { Clock } from '../core/ops/clock.js';
+import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/judgment.js';
+import type { ResponseFailure } from '../core/ops/response.js';
+import type { Timer } from '../core/ops/timer.js';
+import { verifyVote, type VoteRejectionCode } from '../core/ops/vote.js';
+import { NonceReplayError, type CaseworkStore, type MemberKey } from '../core/ports/casework.js';
+import type { Store } from '../core/ports/store.js';
+import type { Package } from '../core/spec/schema.js';
+import { SqliteCaseworkStore } from '../store/sqlite/casework-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { PostgresCaseworkStore } from '../store/postgres/casework-store.js';
+import type { PostgresStore } from '../store/postgres/postgres-store.js';
+
+export type VoteOutcome =
+  | { ok: true; vote: VoteRecord; judgment: JudgmentView }
+  | { ok: false; status: number; code: VoteRejectionCode | Rejection['code'] | 'not-found'; message: string };
+
+export interface CaseworkOptions {
+  /** Member public keys from the server configuration (PEM), in addition to those registered through the API. */
+  memberKeys?: ReadonlyMap<string, readonly string[]>;
+  /** Accepted distance between a vote's signing time and the server clock (ms). */
+  voteWindow?: number;
+}
+
+const verifyStatus: Record<VoteRejectionCode, number> = {
+  malformed: 400,
+  'not-canonical': 400,
+  'wrong-package': 400,
+  'wrong-case': 400,
+  stale: 400,
+  'unknown-member': 403,
+  'wrong-member': 403,
+  'bad-signature': 403,
+  replayed: 409,
+};
+
+export class CaseworkService {
+  readonly plans: CasePlans;
+  #catching: Promise<Timer[]> | undefined;
+
+  constructor(
+    readonly store: CaseworkStore,
+    readonly pkg: Package,
+    readonly clock: Clock,
+    readonly options: CaseworkOptions = {},
+  ) {
+    this.plans = casePlans(pkg);
+  }
+
+  /** Adopts new cases and fires every due timer, in order; concurrent callers share one pass. */
+  catchUp(): Promise<Timer[]> {
+    this.#catching ??= this.#catchUp().finally(() => (this.#catching = undefined));
+    return this.#catching;
+  }
+
+  async #catchUp(): Promise<Timer[]> {
+    await this.store.adoptCases((c) => openCase(this.plans, fromCaseOpening(c)));
+    const fired: Timer[] = [];
+    const now = this.clock.now();
+    for (;;) {
+      const t = await this.store.fireNext(now, (file, timer) => fireTimer(this.plans, file, timer));
+      if (!t) return fired;
+      fired.push(t);
+    }
+  }
+
+  async file(caseId: string): Promise<CaseFile | undefined> {
+    await this.catchUp();
+    return this.store.getCaseFile(caseId);
+  }
+
+  async view(caseId: string): Promise<JudgmentView | undefined> {
+    const f = await this.file(caseId);
+    return f && this.#view(f);
+  }
+
+  #view(f: CaseFile): JudgmentView {
+    const plan = this.plans.judgment;
+    if (plan) return judgmentView(plan, f.judgment, this.clock.now());
+    return caseTimeline(undefined, f, this.clock.now()).judgment;
+  }
+
+  /** Cases with their clocks: open ones first by deadline, then decided ones, most recent first. */
+  async list(status: 'open' | 'decided' | undefined, limit: number): Promise<JudgmentView[]> {
+    await this.catchUp();
+    const views = (await this.store.listCaseFiles({ ...(status ? { status } : {}), limit })).map((f) => this.#view(f));
+    return views.sort((a, b) => {
+      if (a.status !== b.status) return a.status === 'open' ? -1 : 1;
+      if (a.status === 'open') return (a.deadline ?? Infinity) - (b.deadline ?? Infinity) || a.caseId.localeCompare(b.caseId);
+      return (b.outcome?.at ?? 0) - (a.outcome?.at ?? 0) || a.caseId.localeCompare(b.caseId);
+    });
+  }
+
+  async memberKeys(): Promise<Map<string, string[]>> {
+    const keys = new Map<string, string[]>();
+    for (const [m, ks] of this.options.memberKeys ?? []) keys.set(m, [...ks]);
+    for (const k of await this.store.listMemberKeys()) if (k.revokedAt === undefined) keys.set(k.member, [...(keys.get(k.member) ?? []), k.publicKey]);
+    return keys;
+  }
+
+  async registerKey(k: MemberKey): Promise<boolean> {
+    return this.store.addMemberKey(k);
+  }
+
+  /** Verifies a signed vote from `caller` (the API key's actor) and casts it; the nonce is consumed with the vote. */
+  async vote(caseId: string, signed: unknown, caller: string): Promise<VoteOutcome> {
+    await this.catchUp();
+    const now = this.clock.now();
+    const v = verifyVote(signed, {
+      package: this.plans.package,
+      version: this.plans.version,
+      caseId,
+      caller,
+      keys: await this.memberKeys(),
+      now,
+      ...(this.options.voteWindow === undefined ? {} : { window: this.options.voteWindow }),
+      seen: () => false, // the unique nonce insert in the vote's transaction decides, race-free
+    });
+    if (!v.ok) return { ok: false, status: verifyStatus[v.code], code: v.code, message: v.message };
+    const s = v.statement;
+    try {
+      return await this.store.updateCase<VoteOutcome>(caseId, (file) => {
+        if (!file) return { result: { ok: false, status: 404, code: 'not-found', message: `no case ${caseId}` } };
+        const r = voteOnCase(this.plans, file, { member: s.member, choice: s.choice, at: now, ...(s.reason ? { reason: s.reason } : {}), statement: v.digest });
+        const nonce = { nonce: s.nonce, member: s.member, digest: v.digest, receivedAt: now };
+        const result: VoteOutcome = r.ok
+          ? { ok: true, vote: r.vote, judgment: this.#view(r.file) }
+          : { ok: false, status: r.rejection.code === 'recused' || r.rejection.code === 'not-a-member' ? 403 : 409, code: r.rejection.code, message: r.rejection.message };
+        return { step: r, nonce, result };
+      });
+    } catch (e) {
+      if (e instanceof NonceReplayError) return { ok: false, status: 409, code: 'replayed', message: e.message };
+      throw e;
+    }
+  }
+
+  async acknowledge(caseId: string, taskId: string, actor: string): Promise<CaseTaskResult | undefined> {
+    return this.#task(caseId, (f, now) => acknowledgeCaseTask(f, taskId, actor, now));
+  }
+
+  async deliver(caseId: string, taskId: string, actor: string, report: { note: string; evidence?: readonly string[] }): Promise<CaseTaskResult | undefined> {
+    return this.#task(caseId, (f, now) => deliverCaseTask(f, taskId, actor, now, report));
+  }
+
+  async #task(caseId: string, f: (file: CaseFile, now: number) => CaseTaskResult): Promise<CaseTaskResult | undefined> {
+    await this.catchUp();
+    const now = this.clock.now();
+    return this.store.updateCase<CaseTaskResult | undefined>(caseId, (file) => {
+      if (!file) return { result: undefined };
+      const r = f(file, now);
+      return r.ok ? { step: { file: r.file, timers: [] }, result: r } : { result: r };
+    });
+  }
+
+  async timeline(caseId: string, evidence: readonly EvidenceEntry[] = []): Promise<CaseTimeline | undefined> {
+    const f = await this.file(caseId);
+    return f && caseTimeline(this.plans.judgment, f, this.clock.now(), evidence);
+  }
+
+  async failures(limit = 10_000): Promise<ResponseFailure[]> {
+    await this.catchUp();
+    return responseFailures(await this.store.listCaseFiles({ limit }));
+  }
+}
+
+const services = new WeakMap<Store, CaseworkService>();
+
+/** The casework service over the operations store's database: one per store. */
+export function caseworkFor(store: Store, pkg: Package, clock: Clock, options?: CaseworkOptions): CaseworkService {
+  let s = services.get(store);
+  if (!s) {
+    const cw: CaseworkStore =
+      store.dialect === 'sqlite' ? new SqliteCaseworkStore((store as unknown as SqliteStore).db) : new PostgresCaseworkStore((store as unknown as PostgresStore).pool);
+    s = new CaseworkService(cw, pkg, clock, options);
+    services.set(store, s);
+  }
+  return s;
+}

@@ -1,0 +1,96 @@
+/**
+ * Error bodies: every 4xx and 5xx answer is `{ error, message, problems? }`, where `error` is a stable code a client
+ * can switch on, `message` is for people, and `problems` lists each bad item or field (index, path, reason).
+ * Fastify's own errors (body too large, bad JSON, schema validation of query strings) are translated here.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { StoreQueryError } from '../core/ports/store.js';
+
+export interface Problem {
+  /** Index of the item in the batch, for batch endpoints. */
+  index?: number;
+  /** Field path inside the item or request, e.g. `location.lat` or `query.limit`. */
+  path: string;
+  reason: string;
+}
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  problems?: Problem[];
+  /** When `problems` was cut short. */
+  problemCount?: number;
+}
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'A stable code: invalid-body, invalid-observations, batch-too-large, unauthorized, forbidden, ...' },
+    message: { type: 'string' },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'reason'],
+        properties: { index: { type: 'integer' }, path: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+    problemCount: { type: 'integer' },
+  },
+} as const;
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+export function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof HttpError) return sendError(reply, err.statusCode, err.body);
+    if (err instanceof StoreQueryError) return sendError(reply, 400, { error: 'invalid-query', message: err.message, problems: [{ path: `query.${err.field}`, reason: err.reason }] });
+    if (err.validation) {
+      const where = err.validationContext ?? 'request';
+      const problems = err.validation.map((v) => {
+        const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+        let field = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        let reason = v.message ?? 'is invalid';
+        if (params?.additionalProperty !== undefined) {
+          field = [field, params.additionalProperty].filter(Boolean).join('.');
+          reason = 'is not a known parameter';
+        } else if (params?.missingProperty !== undefined) {
+          field = [field, params.missingProperty].filter(Boolean).join('.');
+          reason = 'is required';
+        }
+        return { path: field ? `${where}.${field}` : where, reason };
+      });
+      return sendError(reply, 400, { error: `invalid-${where}`, message: `the ${where} is invalid: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems });
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, 413, { error: 'body-too-large', message: `the body is larger than this server accepts (${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes); send smaller batches` });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, 415, { error: 'unsupported-media-type', message: `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; use application/json or application/x-ndjson` });
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, 400, { error: 'invalid-body', message: 'the body is empty; send a JSON array' });
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, 400, { error: 'invalid-body', message: `the body is not valid JSON: ${err.message}` });
+    }
+    if (err instanceof SyntaxError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return sendError(reply, err.statusCode ?? 400, { error: 'invalid-body', message: err.message });
+    }
+    request.log.error({ err }, 'request failed');
+    return sendError(reply, 500, { error: 'internal', message: 'the server failed to handle this request; it has been logged' });
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+}

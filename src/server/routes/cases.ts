@@ -1,0 +1,62 @@
+/** Breach cases opened by triggers: severity, party, the window, the evidence chain, when the clock started. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { CaseFilter } from '../../core/ports/store.js';
+import { can } from '../access.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+
+export const caseSchema = {
+  type: 'object',
+  description: 'A breach case as opened: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there)',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    key: { type: 'string' },
+    trigger: { type: 'string' },
+    severity: { type: 'string' },
+    party: { type: 'string' },
+    breachAt: { type: 'integer' },
+    openedAt: { type: 'integer' },
+    evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+
+export const caseRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+  app.get(
+    '/v1/cases',
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['cases'],
+        summary: 'Breach cases in the order they opened; from/to select by opening time',
+        querystring: listQuerySchema({ severity: text('A severity of the package'), trigger: text('A trigger id'), party: text('An actor id, or undetermined') }),
+        response: { 200: pageSchema(caseSchema) },
+      },
+    },
+    async (request) => {
+      const page = await store.listCases(storeFilter<CaseFilter>(request.query as RawListQuery));
+      return { ...page, items: page.items.map(({ seq: _seq, ...c }) => c) };
+    },
+  );
+
+  app.get(
+    '/v1/cases/:id',
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['cases'],
+        summary: 'One case',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        response: { 200: caseSchema, 404: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const c = await store.getCase(id);
+      if (!c) return sendError(reply, 404, { error: 'not-found', message: `no case ${id}` });
+      const { seq: _seq, ...rest } = c;
+      return rest;
+    },
+  );
+};

@@ -1,0 +1,67 @@
+/** Incidents (fused observations): the latest revision, and every revision. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { IncidentFilter } from '../../core/ports/store.js';
+import { can } from '../access.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+
+export const incidentSchema = {
+  type: 'object',
+  description: 'An incident at one revision: its members (the observations fused into it), confidence, corroboration',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    revision: { type: 'integer' },
+    status: { type: 'string', enum: ['open', 'merged'] },
+    activity: { type: 'string' },
+    confidence: { type: 'number' },
+    corroboration: { type: 'integer' },
+    time: { type: 'integer' },
+  },
+} as const;
+
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+
+export const incidentRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+  app.get(
+    '/v1/incidents',
+    {
+      config: { access: can.readFindings },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Incidents (latest revisions), in order of creation',
+        querystring: listQuerySchema({ activity: text('An activity'), region: text('A region code'), status: { type: 'string', enum: ['open', 'merged'] } }),
+        response: { 200: pageSchema(incidentSchema) },
+      },
+    },
+    async (request) => store.listIncidents(storeFilter<IncidentFilter>(request.query as RawListQuery)),
+  );
+
+  app.get(
+    '/v1/incidents/:id',
+    { config: { access: can.readFindings }, schema: { tags: ['incidents'], summary: 'One incident, latest revision', params: idParams, response: { 200: incidentSchema, 404: { $ref: 'Error#' } } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await store.getIncident(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` });
+    },
+  );
+
+  app.get(
+    '/v1/incidents/:id/revisions',
+    {
+      config: { access: can.readFindings },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Every revision of an incident, oldest first',
+        params: idParams,
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: incidentSchema } } }, 404: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const items = await store.incidentHistory(id);
+      return items.length ? { items } : sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` });
+    },
+  );
+};

@@ -1,0 +1,11 @@
+/** Every route plugin, one per resource; `buildApp` registers them in this order. Add one line per new resource. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerDeps } from '../deps.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { caseRoutes } from './cases.js';
+import { healthRoutes } from './health.js';
+import { incidentRoutes } from './incidents.js';
+import { observationRoutes } from './observations.js';
+import { violationRoutes } from './violations.js';
+
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, apiKeyRoutes];

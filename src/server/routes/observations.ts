@@ -1,0 +1,139 @@
+/**
+ * `POST /v1/observations`: a batch in (JSON array or NDJSON), all or nothing, acknowledged after commit.
+ * `GET /v1/observations[/:id]`: the raw reports, for analysts.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { observationJsonSchema, parseObservationBatch } from '../../core/ops/observation.js';
+import type { ObservationFilter } from '../../core/ports/store.js';
+import { can } from '../access.js';
+import { defaultLimits, type ServerDeps } from '../deps.js';
+import { HttpError, sendError, type Problem } from '../errors.js';
+import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+
+/** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
+const maxProblems = 1000;
+
+export const storedObservationSchema = {
+  type: 'object',
+  description: 'A stored observation: normalised (times as epoch ms, interval start..end), with its id (seq)',
+  additionalProperties: true,
+  properties: {
+    seq: { type: 'integer' },
+    source: { type: 'string' },
+    sourceId: { type: 'string' },
+    activity: { type: 'string' },
+    time: { type: 'integer' },
+    start: { type: 'integer' },
+    end: { type: 'integer' },
+    receivedAt: { type: 'integer' },
+    submittedBy: { type: 'string' },
+  },
+} as const;
+
+export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const limits = { ...defaultLimits, ...deps.limits };
+  const { store, operations } = deps;
+  const item = observationJsonSchema();
+  delete item['$schema'];
+
+  app.post(
+    '/v1/observations',
+    {
+      config: { access: can.submit },
+      bodyLimit: limits.bodyLimit,
+      // The schema documents the body; validation is the core's (index, path and reason per item, and the checks
+      // that need the package), so Fastify's validator is bypassed for this route.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      schema: {
+        tags: ['observations'],
+        summary: 'Submit a batch of observations (JSON array or NDJSON); all or nothing; idempotent on (source, sourceId)',
+        body: { type: 'array', maxItems: limits.maxBatch, items: item },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              accepted: { type: 'integer', description: 'Newly stored' },
+              duplicates: { type: 'integer', description: 'Already stored (same source and sourceId): not processed again' },
+              ids: { type: 'array', items: { type: 'integer' }, description: 'The id of each item, in order' },
+              incidentRevisions: { type: 'integer' },
+              violations: { type: 'integer' },
+              cases: { type: 'integer' },
+            },
+          },
+          400: { $ref: 'Error#' },
+          401: { $ref: 'Error#' },
+          403: { $ref: 'Error#' },
+          413: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!Array.isArray(body)) {
+        return sendError(reply, 400, { error: 'invalid-body', message: 'the body must be a JSON array of observations, or NDJSON (one per line)' });
+      }
+      if (body.length > limits.maxBatch) {
+        return sendError(reply, 413, { error: 'batch-too-large', message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.length}` });
+      }
+      const principal = request.principal!;
+      if (principal.actor !== '*') checkOperator(body, principal.actor, operations.model.operators);
+      const now = operations.clock.now();
+      const parsed = parseObservationBatch(body, operations.rules, now);
+      if (!parsed.ok) {
+        const problems: Problem[] = parsed.errors.slice(0, maxProblems);
+        const items = new Set(parsed.errors.map((e) => e.index)).size;
+        const answer = { error: 'invalid-observations', message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`, problems };
+        return sendError(reply, 400, parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer);
+      }
+      return store.ingest(parsed.observations, { receivedAt: now, submittedBy: principal.keyId }, operations.process);
+    },
+  );
+
+  app.get(
+    '/v1/observations',
+    {
+      config: { access: can.readRaw },
+      schema: {
+        tags: ['observations'],
+        summary: 'Observations, oldest first',
+        querystring: listQuerySchema({
+          source: text('A verification source id'),
+          activity: text('An activity'),
+          region: text('A region code (region-level reports)'),
+        }),
+        response: { 200: pageSchema(storedObservationSchema) },
+      },
+    },
+    async (request) => store.listObservations(storeFilter<ObservationFilter>(request.query as RawListQuery)),
+  );
+
+  app.get(
+    '/v1/observations/:id',
+    {
+      config: { access: can.readRaw },
+      schema: {
+        tags: ['observations'],
+        summary: 'One observation by id',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        response: { 200: storedObservationSchema, 404: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const o = await store.getObservation(id);
+      return o ?? sendError(reply, 404, { error: 'not-found', message: `no observation ${id}` });
+    },
+  );
+};
+
+/** A key bound to an actor submits only for the sources that actor operates. */
+function checkOperator(items: unknown[], actor: string, operators: ReadonlyMap<string, string>): void {
+  const problems: Problem[] = [];
+  for (let i = 0; i < items.length && problems.length < maxProblems; i++) {
+    const source = (items[i] as { source?: unknown } | null)?.source;
+    if (typeof source !== 'string') continue;
+    const operator = operators.get(source);
+    if (operator !== undefined && operator !== actor) problems.push({ index: i, path: 'source', reason: `source "${source}" is operated by ${operator}; this key acts for ${actor}` });
+  }
+  if (problems.length) throw new HttpError(403, { error: 'forbidden-source', message: `this key may submit only for sources ${actor} operates; nothing was stored`, problems });
+}

@@ -1,0 +1,63 @@
+/** Violations: incidents checked against the package's prohibitions, with attribution and evidence. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ViolationFilter } from '../../core/ports/store.js';
+import { can } from '../access.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+
+export const violationSchema = {
+  type: 'object',
+  description: 'A violation of one prohibition by one incident, its attribution and basis, and its evidence chain',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    revision: { type: 'integer' },
+    status: { type: 'string', enum: ['active', 'withdrawn'] },
+    prohibition: { type: 'string' },
+    incidentId: { type: 'string' },
+    party: { type: 'string' },
+    basis: { type: 'string' },
+    zones: { type: 'array', items: { type: 'string' } },
+    time: { type: 'integer' },
+  },
+} as const;
+
+export const violationRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+  app.get(
+    '/v1/violations',
+    {
+      config: { access: can.readFindings },
+      schema: {
+        tags: ['violations'],
+        summary: 'Violations (latest revisions), in order of detection',
+        querystring: listQuerySchema({
+          zone: text('A zone id of the package'),
+          region: text('A region code'),
+          prohibition: text('A prohibition id'),
+          party: text('An actor id, or undetermined'),
+          status: { type: 'string', enum: ['active', 'withdrawn'] },
+        }),
+        response: { 200: pageSchema(violationSchema) },
+      },
+    },
+    async (request) => store.listViolations(storeFilter<ViolationFilter>(request.query as RawListQuery)),
+  );
+
+  app.get(
+    '/v1/violations/:id',
+    {
+      config: { access: can.readFindings },
+      schema: {
+        tags: ['violations'],
+        summary: 'One violation',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        response: { 200: violationSchema, 404: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await store.getViolation(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no violation ${id}` });
+    },
+  );
+};

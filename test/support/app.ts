@@ -1,0 +1,59 @@
+/** A server on a fresh store, with one key per role, for socket-free tests. */
+import type { FastifyInstance } from 'fastify';
+import { loadPackageFile } from '../../src/cli/files.js';
+import { ManualClock } from '../../src/core/ops/clock.js';
+import type { ZoneLocator } from '../../src/core/ops/pipeline.js';
+import { roles, type Role, type Store } from '../../src/core/ports/store.js';
+import { generateKey } from '../../src/server/api-keys.js';
+import { buildApp } from '../../src/server/app.js';
+import type { Limits } from '../../src/server/deps.js';
+import { operationsFor } from '../../src/server/operations.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+export const examplePackage = loadPackageFile('examples/ukraine-2026.yaml');
+
+/** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side, Donetsk oblast. */
+export const testLocator: ZoneLocator = {
+  locate: (lon) => {
+    const distance = Math.abs(lon - 37.5) * 73_000;
+    const zones = distance < 15_000 ? ['buffer', 'heavy-weapons'] : distance < 50_000 ? ['heavy-weapons'] : [];
+    return { zones, lines: [{ zone: 'contact-line', distance, side: lon > 37.5 ? 'left' : 'right' }], region: 'UA-14' };
+  },
+};
+
+export interface TestServer {
+  app: FastifyInstance;
+  store: Store;
+  clock: ManualClock;
+  /** `Authorization` header values by role; monitors act for CMM. */
+  auth: Record<Role, string>;
+  keys: Record<Role, string>;
+  close(): Promise<void>;
+}
+
+export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number } = {}): Promise<TestServer> {
+  const store = options.store ?? SqliteStore.open({ path: ':memory:' });
+  const clock = new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
+  const operations = operationsFor(examplePackage, { clock, locator: testLocator });
+  const deps = options.limits ? { store, operations, limits: options.limits } : { store, operations };
+  const app = await buildApp(deps);
+  const keys = {} as Record<Role, string>;
+  const auth = {} as Record<Role, string>;
+  for (const role of roles) {
+    const k = generateKey(role === 'monitor' ? 'CMM' : role === 'guarantor' ? 'UK' : role === 'member' ? 'FR' : '*', role, `test ${role}`, clock.now());
+    await store.createApiKey(k.record);
+    keys[role] = k.key;
+    auth[role] = `Bearer ${k.key}`;
+  }
+  return {
+    app,
+    store,
+    clock,
+    auth,
+    keys,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
