@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 /** A request that passes validation for the route, so only access decides between 401/403 and the rest. */
-function requestFor(method: string, url: string): { url: string; payload?: unknown } {
+function requestFor(method: string, url: string): { url: string; payload?: object } {
   const path = url.replace(':id', url.startsWith('/v1/observations') ? '1' : 'x').replace('*', 'index.css');
   if (method === 'POST' && url === '/v1/observations') return { url: path, payload: [] };
   if (method === 'POST' && url === '/v1/apikeys') return { url: path, payload: { actor: 'CMM', role: 'monitor' } };
@@ -52,7 +52,7 @@ describe('access', () => {
       // DELETE revokes: walk it with a throwaway key id so the walk does not revoke its own keys.
       const { url, payload } = requestFor(route.method, route.url);
       const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: s.auth[who] };
-      const r = await s.app.inject({ method: route.method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const r = await s.app.inject(payload === undefined ? { method: route.method as 'GET', url, headers } : { method: route.method as 'POST', url, headers, payload });
       const allowed = route.access === 'public' || (who !== 'anonymous' && route.access.includes(who));
       const where = `${who} ${route.method} ${route.url} -> ${r.statusCode} ${r.body.slice(0, 120)}`;
       if (allowed) {
