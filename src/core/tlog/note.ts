@@ -99,6 +99,7 @@ export function parseNote(input: string | Uint8Array): NoteResult {
     const keyId = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
     signatures.push({ name, keyId, signature: raw.subarray(4), line });
   });
+  errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return errors.length ? { ok: false, errors } : { ok: true, note: { text, signatures } };
 }
 
