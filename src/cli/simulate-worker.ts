@@ -1,0 +1,9 @@
+/** A simulation worker thread: builds a Simulator from the experiment it is given, then runs tasks on request. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Simulator, type ExperimentSpec, type Task } from '../core/sim/experiment.js';
+
+const sim = new Simulator(workerData as ExperimentSpec);
+parentPort!.on('message', (task: Task) => {
+  const records = sim.runTask(task);
+  parentPort!.postMessage({ task, records }, [records.buffer as ArrayBuffer]);
+});
