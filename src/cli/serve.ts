@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { configFrom, start, type ServeFlags } from '../main.js';
+import { describeDb } from '../store/open.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the live API: observations in, incidents, violations and breach cases out')
+    .option('--package <file>', 'the guarantee package (or GUARANTOR_PACKAGE)')
+    .option('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name] (or DATABASE_URL); default data/guarantor.db')
+    .option('--port <n>', 'TCP port (or PORT); default 8080; 0 picks a free one')
+    .option('--host <addr>', 'address to listen on (or HOST); default 127.0.0.1')
+    .action(async (flags: ServeFlags) => {
+      const config = configFrom(flags, process.env);
+      const running = await start(config);
+      const out = process.stdout;
+      out.write(`guarantor: serving ${config.packagePath} at ${running.url} (store ${describeDb(config.db)}; API docs at ${running.url}/docs)\n`);
+      if (running.bootstrapKey) {
+        out.write(`guarantor: no admin key existed, so one was created. It is shown this once and stored only as a hash:\n\n  ${running.bootstrapKey}\n\n`);
+        out.write(`guarantor: issue other keys with POST /v1/apikeys (Authorization: Bearer <this key>) or \`guarantor apikey new\`.\n`);
+      }
+      let closing = false;
+      const stop = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        process.stderr.write(`guarantor: ${signal}: finishing requests in flight, then closing the store\n`);
+        running.close().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            process.stderr.write(`guarantor: error while closing: ${(e as Error).message}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,123 @@
+/**
+ * The composition root: the one place that reads configuration (flags, then environment), opens the store, loads
+ * the package, builds the app and listens. Everything below it receives plain objects.
+ *
+ * Configuration: `--db` or `DATABASE_URL` (a SQLite path or a postgres:// URL; default `data/guarantor.db`),
+ * `--port` or `PORT` (default 8080), `--host` or `HOST` (default 127.0.0.1), `--package` or `GUARANTOR_PACKAGE`,
+ * `GUARANTOR_ADMIN_KEY` (a bootstrap admin key, in key format), `GUARANTOR_SQLITE_SYNC` (`full` or `normal`),
+ * `GUARANTOR_LOG_LEVEL` (default `warn`).
+ */
+import type { FastifyInstance } from 'fastify';
+import { loadPackageFile, UsageError } from './cli/files.js';
+import type { Store } from './core/ports/store.js';
+import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
+import { buildApp } from './server/app.js';
+import type { Limits } from './server/deps.js';
+import { operationsFor } from './server/operations.js';
+import { describeDb, openStore } from './store/open.js';
+
+export interface ServeConfig {
+  packagePath: string;
+  db: string;
+  port: number;
+  host: string;
+  adminKey?: string;
+  synchronous?: 'full' | 'normal';
+  logLevel: string;
+  limits?: Partial<Limits>;
+}
+
+export interface ServeFlags {
+  package?: string;
+  db?: string;
+  port?: string;
+  host?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
+  const packagePath = flags.package ?? env['GUARANTOR_PACKAGE'];
+  if (!packagePath) throw new UsageError('no package: pass --package FILE (or set GUARANTOR_PACKAGE)');
+  const portText = flags.port ?? env['PORT'] ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number 0..65535, got "${portText}"`);
+  const sync = env['GUARANTOR_SQLITE_SYNC'];
+  if (sync !== undefined && sync !== 'full' && sync !== 'normal') throw new UsageError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
+  const config: ServeConfig = {
+    packagePath,
+    db: flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db',
+    port,
+    host: flags.host ?? env['HOST'] ?? '127.0.0.1',
+    logLevel: env['GUARANTOR_LOG_LEVEL'] ?? 'warn',
+  };
+  if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
+  if (sync) config.synchronous = sync;
+  return config;
+}
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** The bootstrap admin key when this start created one (print it once). */
+  bootstrapKey?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Makes sure an admin can get in: with no active admin key, registers GUARANTOR_ADMIN_KEY if given, or creates one
+ * and returns its text (the caller prints it once; only its hash is stored).
+ */
+export async function ensureAdmin(store: Store, now: number, adminKey?: string): Promise<string | undefined> {
+  if ((await store.countActiveAdmins()) > 0) return undefined;
+  if (adminKey !== undefined) {
+    const record = recordForKey(adminKey, '*', 'admin', 'GUARANTOR_ADMIN_KEY', now);
+    if (!record) throw new UsageError(`GUARANTOR_ADMIN_KEY is not an API key (${keyFormat}); make one with \`guarantor apikey generate\``);
+    if (!(await store.getApiKey(record.id))) await store.createApiKey(record);
+    return undefined;
+  }
+  const { key, record } = generateKey('*', 'admin', 'bootstrap', now);
+  await store.createApiKey(record);
+  return key;
+}
+
+export async function start(config: ServeConfig): Promise<Running> {
+  const loaded = loadPackageFile(config.packagePath);
+  if (!loaded.model) {
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UsageError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
+  }
+  const clock = { now: () => Date.now() };
+  const operations = operationsFor(loaded, { clock });
+  let store: Store;
+  try {
+    store = await openStore(config.db, config.synchronous ? { synchronous: config.synchronous } : {});
+  } catch (e) {
+    throw new UsageError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
+  }
+  try {
+    const bootstrapKey = await ensureAdmin(store, clock.now(), config.adminKey);
+    const app = await buildApp({
+      store,
+      operations,
+      logger: { level: config.logLevel },
+      ...(config.limits ? { limits: config.limits } : {}),
+    });
+    const url = await app.listen({ port: config.port, host: config.host });
+    const running: Running = {
+      app,
+      store,
+      url,
+      close: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+    if (bootstrapKey) running.bootstrapKey = bootstrapKey;
+    return running;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

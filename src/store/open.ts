@@ -1,0 +1,46 @@
+/**
+ * Opens the store a `--db` value names: `postgres://` or `postgresql://` URLs go to PostgreSQL (an optional
+ * `schema` query parameter picks the schema, default `public`), anything else is a SQLite file path, whose
+ * directory is created if missing.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Store } from '../core/ports/store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+
+export interface OpenOptions {
+  /** SQLite only; default `full`. */
+  synchronous?: 'full' | 'normal';
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The URL without our `schema` parameter, and the schema. */
+export function splitSchema(db: string): { url: string; schema?: string } {
+  const u = new URL(db);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  return schema === undefined ? { url: u.toString() } : { url: u.toString(), schema };
+}
+
+export async function openStore(db: string, options: OpenOptions = {}): Promise<Store> {
+  if (isPostgresUrl(db)) {
+    const { url, schema } = splitSchema(db);
+    return PostgresStore.open({ url, ...(schema !== undefined ? { schema } : {}), ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}) });
+  }
+  if (db !== ':memory:') mkdirSync(dirname(resolve(db)), { recursive: true });
+  return SqliteStore.open({ path: db, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+}
+
+/** The store named in messages: a path, or a URL without its password. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  const u = new URL(db);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
