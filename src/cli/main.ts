@@ -11,6 +11,7 @@ type Registrar = (program: Command) => void;
 /** Subcommand name -> its module. Add one line per command. */
 const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   check: () => import('./check.js'),
+  simulate: () => import('./simulate.js'),
   replay: () => import('./replay.js'),
   serve: () => import('./serve.js'),
   apikey: () => import('./apikey.js'),
