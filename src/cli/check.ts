@@ -4,6 +4,8 @@ import { diagnosticToJson } from '../core/diagnostics/render/json.js';
 import { renderMarkdown } from '../core/diagnostics/render/markdown.js';
 import { renderSarif } from '../core/diagnostics/render/sarif.js';
 import { renderText } from '../core/diagnostics/render/text.js';
+import { scorecardJson, timelineJson } from '../core/analysis/analysis-json.js';
+import type { Scorecard } from '../core/analysis/scorecard.js';
 import { checkPackage } from '../core/check.js';
 import { geometryReaderFor, readText, UsageError } from './files.js';
 import { toolVersion } from './version.js';
@@ -42,7 +44,16 @@ export function runCheck(files: string[], format: Format, strict: boolean): numb
             ok: !failed,
             summary: { errors, warnings, infos: diagnostics.length - errors - warnings },
             diagnostics: diagnostics.map(diagnosticToJson),
-            packages: loaded.map((l) => ({ file: l.file, package: l.model?.package ?? null, valid: l.model !== undefined })),
+            packages: results.map((r) => ({
+              file: r.loaded.file,
+              package: r.loaded.model?.package ?? null,
+              valid: r.loaded.model !== undefined,
+              scorecard: r.analysis ? scorecardJson(r.analysis) : null,
+              timeline: r.analysis && r.loaded.model ? timelineJson(r.loaded.model, r.analysis) : null,
+            })),
+            ...(results.length === 1 && results[0]!.analysis && results[0]!.loaded.model
+              ? { scorecard: scorecardJson(results[0]!.analysis), timeline: timelineJson(results[0]!.loaded.model, results[0]!.analysis) }
+              : {}),
           },
           null,
           2,
@@ -57,7 +68,13 @@ export function runCheck(files: string[], format: Format, strict: boolean): numb
       break;
     default:
       out = renderText(diagnostics, { sources: new Map(loaded.map((l) => [l.file, l.source.text])), color: process.stdout.isTTY === true && !process.env['NO_COLOR'] });
+      for (const r of results) if (r.analysis) out += scoreLine(r.loaded.file, r.analysis.scorecard);
   }
   process.stdout.write(out);
   return failed ? 1 : 0;
+}
+
+function scoreLine(file: string, s: Scorecard): string {
+  const dims = Object.entries(s.dimensions).map(([d, v]) => `${d} ${v.score}`).join(', ');
+  return `${file}: credibility ${s.overall}/100 (${dims}); weakest: ${s.weakest}. \`guarantor explain ${file}\` shows the timeline.\n`;
 }

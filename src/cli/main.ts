@@ -12,9 +12,13 @@ type Registrar = (program: Command) => void;
 const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   check: () => import('./check.js'),
   simulate: () => import('./simulate.js'),
+  explain: () => import('./explain.js'),
+  compare: () => import('./compare.js'),
   replay: () => import('./replay.js'),
   serve: () => import('./serve.js'),
   apikey: () => import('./apikey.js'),
+  keys: () => import('./keys.js'),
+  vote: () => import('./vote.js'),
 };
 
 export async function buildProgram(only?: string): Promise<Command> {

@@ -138,7 +138,7 @@ export function sustainment(m: Package): Sustainment {
       const deliversFrom = c.from.start + (c['lead-time'] ?? 0);
       const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
       const lapses = c.form === 'political' || c.form === 'executive';
-      const election = lapses ? (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends).sort((a, b) => a.start - b.start)[0] : undefined;
+      const election = lapses ? (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0] : undefined;
       if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
       let firstDelivery = true;
       starts.forEach((s, i) => {
@@ -198,6 +198,7 @@ export function sustainment(m: Package): Sustainment {
       if (lead !== undefined && lead > (req.stock ?? 0)) leadGaps.push({ n: ci, by: c.by, requirement: rid, lead, stock: req.stock ?? 0 });
     }
   }
+  electionRisks.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.n - b.n));
   cliffs.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.n - b.n));
   return { currency, months: starts.map(monthLabel), requirements, cliffs, electionRisks, leadGaps, unconverted };
 }

@@ -1,0 +1,189 @@
+/**
+ * The analysis in plain language: the day-one timeline of each trigger as an ordered list of moments a negotiator
+ * can read aloud (`T+0h ... T+96h ...`), and the month-twelve view of what is committed against what is required.
+ * Every number comes from the package (or from an assumption it states, named as such).
+ */
+import type { Package } from '../spec/schema.js';
+import type { Analysis, ModelAnalysis } from './analyse.js';
+import type { Sustainment } from './sustainment.js';
+import { isAdvance, type Interval, type TriggerTimeline } from './timeline.js';
+import { at, duration, km, km2, list, money, percent, rate } from './wording.js';
+
+export interface Moment {
+  /** Milliseconds after the breach begins, best and worst case (Infinity: never). */
+  at: Interval;
+  text: string;
+  kind: 'breach' | 'threshold' | 'detection' | 'judgment' | 'response';
+  material?: boolean;
+  first?: boolean;
+}
+
+export interface TriggerStory {
+  trigger: string;
+  severity: string;
+  headline: string;
+  moments: Moment[];
+  /** The closing sentence: first material response, depth and area gained. */
+  summary: string;
+}
+
+const ordinal = (n: number) => (n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`);
+
+export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
+  const t = m.triggers[tl.trigger]!;
+  const act = tl.slowest ?? tl.acts[0];
+  const p = act ? m.prohibitions[act.prohibition] : undefined;
+  const place = p ? (p.across ? ` across \`${p.across}\`` : p.inside ? ` in ${[p.inside].flat().map((z) => `\`${z}\``).join(', ')}` : '') : '';
+  const headline = `Trigger \`${tl.trigger}\` (severity \`${tl.severity}\`) on ${list(t.on.map((x) => `\`${x}\``))}`;
+  const moments: Moment[] = [];
+  moments.push({ at: { best: 0, worst: 0 }, kind: 'breach', text: act ? `A violator begins: ${act.activity}${place} (prohibition \`${act.prohibition}\`).` : 'A violator begins.' });
+  if (tl.threshold.depthTime !== undefined && t.depth !== undefined) {
+    const r = m.assumptions['advance-rate'];
+    moments.push({
+      at: { best: tl.threshold.depthTime, worst: tl.threshold.depthTime },
+      kind: 'threshold',
+      text: r ? `The advance reaches the ${km(t.depth)} depth the trigger requires (at the assumed ${rate(r)}).` : `The advance reaches the ${km(t.depth)} depth the trigger requires (no advance rate is assumed, so this is counted as at once).`,
+    });
+  }
+  if (tl.threshold.window !== undefined) {
+    moments.push({
+      at: { best: tl.threshold.best, worst: tl.threshold.worst },
+      kind: 'threshold',
+      text: Number.isFinite(tl.threshold.window)
+        ? `The ${ordinal(t.count!)} violation comes inside the window of ${duration(t.within!)} (at worst, spread across all of it).`
+        : `The ${ordinal(t.count!)} violation: with no window (\`within\`), the violator can spread them out for ever.`,
+    });
+  }
+  if (tl.detection && act?.confirmed) {
+    const ops = act.operators.slice(0, Math.max(tl.k, 1)).map((o) => `${o.operator} (${o.sources.join(', ')}, within ${duration(o.worst)})`);
+    moments.push({
+      at: tl.caseOpens,
+      kind: 'detection',
+      text:
+        tl.k > 1
+          ? `The ${ordinal(tl.k)} independent operator reports it: ${list(ops)}. The trigger is met and a breach case opens.`
+          : `It is reported: ${list(ops)}. The trigger is met and a breach case opens.`,
+    });
+  } else {
+    moments.push({ at: { best: Infinity, worst: Infinity }, kind: 'detection', text: `No act the trigger covers can be confirmed by ${tl.k} independent source${tl.k === 1 ? '' : 's'}: the case never opens.` });
+  }
+  const j = m.judgment;
+  if (j) {
+    const d = tl.judgment;
+    const blocked = d.risks.length ? ` At worst it never comes: ${list(d.risks)}.` : '';
+    moments.push({
+      at: d.decision,
+      kind: 'judgment',
+      text:
+        j.deadline !== undefined
+          ? `${j.body} must decide within ${duration(j.deadline)}; when the deadline passes ${j['on-deadline'] === 'declare' ? 'the finding stands (declared)' : j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}.${blocked}`
+          : `${j.body} decides, with no deadline.${blocked}`,
+    });
+  } else {
+    moments.push({ at: { best: Infinity, worst: Infinity }, kind: 'judgment', text: 'There is no judgment body: nobody declares the breach.' });
+  }
+  for (const r of tl.responses) {
+    const start = r.upon === 'trigger' ? 'after the trigger is met' : 'after the declaration';
+    const within = r.within !== undefined ? `${duration(r.within)} ${start}` : `with no time limit ${start}`;
+    const decision = r.automatic ? 'automatic' : `plus ${duration(r.decision)} for a national decision (assumed)`;
+    moments.push({
+      at: r.due,
+      kind: 'response',
+      material: r.material,
+      first: tl.firstMaterial?.index === r.index,
+      text: `${list(r.by)}: ${r.action} due (${within}, ${decision})${r.material ? '' : '; not a material response'}.`,
+    });
+  }
+  moments.sort((a, b) => a.at.worst - b.at.worst || a.at.best - b.at.best);
+  return { trigger: tl.trigger, severity: tl.severity, headline, moments, summary: summaryOf(m, tl) };
+}
+
+function summaryOf(m: Package, tl: TriggerTimeline): string {
+  const f = tl.firstMaterial;
+  if (!f || !Number.isFinite(f.at.best)) return 'No material response ever comes: the violator pays nothing at this level.';
+  let s = `The first material response, ${f.action} by ${list(f.by)}, is due at ${at(f.at.worst)} at worst (${at(f.at.best)} at best).`;
+  const r = m.assumptions['advance-rate'];
+  if (tl.depth && r !== undefined && isAdvance(m, m.triggers[tl.trigger]!)) {
+    s += ` By then, at the assumed ${rate(r)}, a violator can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
+    s += tl.along ? `: up to ${km2(tl.along.area.worst)} along the ${km(tl.along.length)} of \`${tl.along.line}\`.` : '.';
+  }
+  return s;
+}
+
+export interface MonthTwelve {
+  /** The month the view centres on (the 12th of the horizon, or the last if shorter). */
+  month: string;
+  lines: string[];
+}
+
+export function monthTwelve(s: Sustainment): MonthTwelve {
+  const i = Math.min(11, s.months.length - 1);
+  const lines: string[] = [];
+  for (const r of s.requirements) {
+    const p = r.series[i]!;
+    const fmt = (x: number) => (r.unit === 'units' ? `${Math.round(x * 12).toLocaleString('en-GB')} a year` : `${money(x * 12, r.unit)} a year`);
+    lines.push(
+      `\`${r.id}\`: ${fmt(p.firm + p.atRisk)} committed against ${fmt(p.required)} required (${percent(p.coverage)} covered${p.stock > 0 ? ', drawing on stock' : ''}${p.atRisk > 0 ? `; ${fmt(p.atRisk)} at risk after an election` : ''}). Over the horizon: ${percent(r.meanCoverage)} on average${r.shares[0] ? `; ${r.shares[0].by} carries ${percent(r.shares[0].share)}` : ''}.`,
+    );
+  }
+  for (const c of s.cliffs) lines.push(`Cliff in ${c.month}: commitment ${c.n} (${c.by}, \`${c.requirement}\`) ends; coverage falls from ${percent(c.before)} to ${percent(c.after)}.`);
+  for (const e of s.electionRisks) lines.push(`Election ${e.date}: ${e.by}'s ${e.form} commitment ${e.n} (\`${e.requirement}\`) is at risk from then on.`);
+  for (const g of s.leadGaps) lines.push(`Lead time: commitment ${g.n} (${g.by}, \`${g.requirement}\`) takes ${duration(g.lead)} to deliver; stocks cover ${g.stock > 0 ? duration(g.stock) : 'nothing'}.`);
+  if (s.requirements.length === 0) lines.push('The package states no requirements and no commitments: nothing says who pays or supplies what, or for how long.');
+  return { month: s.months[i] ?? '', lines };
+}
+
+/** Plain text for the terminal: the day-one timelines, then the month-twelve view, then the scorecard. */
+export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
+  const out: string[] = [`${m.title} (${m.package})`, ''];
+  out.push('Day one of a breach', '===================', '');
+  if (a.timeline.length === 0) out.push('The package has no triggers: no breach case can open.', '');
+  for (const tl of a.timeline) {
+    const s = triggerStory(m, tl);
+    out.push(s.headline.replace(/`/g, ''));
+    for (const mo of s.moments) {
+      const best = mo.at.best !== mo.at.worst ? ` (best case ${at(mo.at.best)})` : '';
+      out.push(`  ${at(mo.at.worst).padEnd(10)} ${mo.first ? '>> ' : ''}${mo.text.replace(/`/g, '')}${best}`);
+    }
+    out.push(`  ${s.summary.replace(/`/g, '')}`, '');
+  }
+  const mt = monthTwelve(a.sustainment);
+  const title = `Month twelve (${mt.month})`;
+  out.push(title, '='.repeat(title.length), '');
+  for (const l of mt.lines) out.push(`  ${l.replace(/`/g, '')}`);
+  out.push('', 'Scorecard', '=========', '');
+  out.push(`  overall ${a.scorecard.overall}/100 (held down by ${a.scorecard.weakest})`);
+  for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
+    out.push(`  ${d.padEnd(13)} ${String(v.score).padStart(3)}`);
+    for (const x of v.deductions) out.push(`      -${String(x.points).padEnd(5)} ${x.code} ${x.message.replace(/`/g, '')}`);
+  }
+  if (m.assumptions['advance-rate'] !== undefined || m.assumptions['national-decision'] !== undefined) {
+    out.push('', 'Assumptions (not the text of the package)');
+    if (m.assumptions['advance-rate'] !== undefined) out.push(`  advance rate: ${rate(m.assumptions['advance-rate'])}`);
+    if (m.assumptions['national-decision'] !== undefined) out.push(`  national decision: ${duration(m.assumptions['national-decision'])}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
+
+export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis): string {
+  const out: string[] = [`# ${m.title}`, '', `Package \`${m.package}\`. Overall credibility **${a.scorecard.overall}/100**, held down by ${a.scorecard.weakest}.`, ''];
+  out.push('## Day one of a breach', '');
+  if (a.timeline.length === 0) out.push('The package has no triggers: no breach case can open.', '');
+  for (const tl of a.timeline) {
+    const s = triggerStory(m, tl);
+    out.push(`### ${s.headline}`, '', '| worst case | best case | what happens |', '|---|---|---|');
+    for (const mo of s.moments) out.push(`| ${at(mo.at.worst)} | ${at(mo.at.best)} | ${mo.first ? '**' : ''}${mdEscape(mo.text)}${mo.first ? '**' : ''} |`);
+    out.push('', s.summary, '');
+  }
+  const mt = monthTwelve(a.sustainment);
+  out.push(`## Month twelve (${mt.month})`, '');
+  for (const l of mt.lines) out.push(`- ${l}`);
+  out.push('', '## Scorecard', '', '| dimension | score | deductions |', '|---|---|---|');
+  for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
+    out.push(`| ${d} | ${v.score} | ${v.deductions.map((x) => `−${x.points} ${x.code}: ${mdEscape(x.message)}`).join('<br>') || 'none'} |`);
+  }
+  out.push('', `**Overall: ${a.scorecard.overall}/100** (the mean of the weakest dimension and the average; see docs/scoring.md).`, '');
+  return out.join('\n');
+}
