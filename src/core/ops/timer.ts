@@ -22,6 +22,9 @@ export interface Timer {
 /** Among timers due at the same instant: the judgment first (it may create tasks), then due times, then escalations. */
 const kindRank: Record<TimerKind, number> = { 'judgment-deadline': 0, 'task-due': 1, 'task-escalation': 2 };
 
+/** The kind's place among timers due at one instant: stores order by (at, rank, step, key), as `compareTimers`. */
+export const timerRank = (kind: TimerKind): number => kindRank[kind];
+
 /** Firing order: time, then kind, then escalation step, then key; total, so every server fires in the same order. */
 export function compareTimers(a: Timer, b: Timer): number {
   return a.at - b.at || kindRank[a.kind] - kindRank[b.kind] || (a.step ?? 0) - (b.step ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

@@ -41,6 +41,11 @@ export function canonicalStatement(s: VoteStatement): string {
   return JSON.stringify(Object.fromEntries(fieldOrder.map((k) => [k, s[k]])));
 }
 
+/** SHA-256 of the DER (SPKI) public key: how a member key is named in listings and logs. */
+export function keyFingerprint(pem: string): string {
+  return 'sha256:' + createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
 export function statementDigest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -5,7 +5,8 @@ import { apiKeyRoutes } from './api-keys.js';
 import { caseRoutes } from './cases.js';
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
+import { judgmentRoutes } from './judgment.js';
 import { observationRoutes } from './observations.js';
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, apiKeyRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes];

@@ -1,5 +1,6 @@
 /** Every migration, one line each; the runner sorts them by id. Add new features' tables as new files. */
 import type { Migration } from './migration.js';
 import { operations } from './0001-operations.js';
+import { casework } from './0002-casework.js';
 
-export const migrations: readonly Migration[] = [operations];
+export const migrations: readonly Migration[] = [operations, casework];

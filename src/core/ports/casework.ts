@@ -1,0 +1,67 @@
+/**
+ * The storage port of casework (issue 6): case files (judgment + response tasks), their durable timers, vote
+ * nonces and members' public keys. Implemented beside the operations store by `src/store/sqlite/casework-store.ts`
+ * and `src/store/postgres/casework-store.ts`, over the same database.
+ *
+ * Every write goes through a transition function from `core/ops/casework.ts`, applied inside the store's
+ * transaction with the case file locked, so the effect, the timers it schedules, the nonce it consumes and the
+ * fired mark of the timer that caused it commit together or not at all.
+ */
+import type { CaseFile, CaseStep } from '../ops/casework.js';
+import type { Timer } from '../ops/timer.js';
+import type { CaseOpening } from '../ops/trigger.js';
+
+/** A signed vote's nonce, consumed in the vote's transaction: a second use fails the transaction. */
+export interface NonceUse {
+  nonce: string;
+  member: string;
+  digest: string;
+  receivedAt: number;
+}
+
+/** What a case update decides: the new step to write (or none), and the caller's result. */
+export interface CaseUpdate<T> {
+  step?: CaseStep;
+  nonce?: NonceUse;
+  result: T;
+}
+
+export interface MemberKey {
+  member: string;
+  fingerprint: string;
+  publicKey: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+export interface CaseFileQuery {
+  status?: 'open' | 'decided';
+  limit: number;
+}
+
+export interface CaseworkStore {
+  /** Opens a case file for every stored case opening that has none yet (oldest first); returns how many. */
+  adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number>;
+  /** Reads the case file locked, applies `f`, writes what it returns; `undefined` file when the case has none. */
+  updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T>;
+  /**
+   * Claims the earliest unfired timer due at `now` (on PostgreSQL: skipping cases another server holds), applies
+   * `fire` to its case file, writes the result and marks the timer fired, in one transaction. Undefined when none.
+   */
+  fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined>;
+  getCaseFile(caseId: string): Promise<CaseFile | undefined>;
+  listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]>;
+  /** Unfired timers, in firing order (for views and tests). */
+  pendingTimers(caseId?: string): Promise<Timer[]>;
+  nonceUsed(nonce: string): Promise<boolean>;
+  /** Adds a key; false when this member already has this key. */
+  addMemberKey(k: MemberKey): Promise<boolean>;
+  listMemberKeys(): Promise<MemberKey[]>;
+}
+
+/** A nonce used twice: the transaction is rolled back and the vote answered as a replay. */
+export class NonceReplayError extends Error {
+  constructor(readonly nonce: string) {
+    super(`nonce ${nonce} was already used`);
+  }
+}

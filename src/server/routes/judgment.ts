@@ -1,0 +1,231 @@
+/**
+ * Judgment and responses over HTTP: cases with their running clocks, the tally, signed votes, the ballot a member
+ * signs, response tasks (acknowledged and delivered by their own actor only), response failures, a case's full
+ * timeline as JSON or Markdown, and members' public keys. Timers fire in the background every `tickMs` and, before
+ * any of these routes answers, whatever fell due is fired first.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/case-timeline.js';
+import { taskId } from '../../core/ops/response.js';
+import { keyFingerprint } from '../../core/ops/vote.js';
+import { can, type Principal } from '../access.js';
+import { caseworkFor, type CaseworkService } from '../casework.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { createPublicKey } from 'node:crypto';
+
+const obj = { type: 'object', additionalProperties: true } as const;
+const caseParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+const taskParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 }, index: { type: 'integer', minimum: 0 }, actor: { type: 'string', maxLength: 100 } },
+  required: ['id', 'index', 'actor'],
+} as const;
+
+/** How often the background pass fires due timers (ms). */
+export const tickMs = 1000;
+
+const who = (p: Principal | null): string => p?.actor ?? '';
+
+export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const cw: CaseworkService = caseworkFor(deps.store, deps.operations.model.pkg, deps.operations.clock);
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      cw.catchUp().catch((err: unknown) => app.log.error({ err }, 'timer pass failed'));
+    }, tickMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+    await cw.catchUp().catch(() => undefined);
+  });
+
+  const notFound = (reply: FastifyReply, id: string) => sendError(reply, 404, { error: 'not-found', message: `no case ${id}` });
+
+  app.get(
+    '/v1/judgment',
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['judgment'],
+        summary: 'Cases with their judgment clocks: open ones first, soonest deadline first, with time left and the tally',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { type: 'string', enum: ['open', 'decided'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+        response: { 200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: obj } } } },
+      },
+    },
+    async (request) => {
+      const q = request.query as { status?: 'open' | 'decided'; limit: number };
+      return { time: deps.operations.clock.now(), items: await cw.list(q.status, q.limit) };
+    },
+  );
+
+  app.get(
+    '/v1/cases/:id/judgment',
+    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The tally, who voted what and when, who has not, time left, the outcome', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await cw.view(id)) ?? notFound(reply, id);
+    },
+  );
+
+  app.get(
+    '/v1/cases/:id/ballot',
+    {
+      config: { access: ['member'] },
+      schema: { tags: ['judgment'], summary: 'The fields a member signs for this case (package, version, case, member, server time)', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!(await cw.file(id))) return notFound(reply, id);
+      return { type: 'guarantor/vote/v1', package: cw.plans.package, version: cw.plans.version, case: id, member: who(request.principal), time: new Date(deps.operations.clock.now()).toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/cases/:id/votes',
+    {
+      config: { access: ['member'] },
+      schema: {
+        tags: ['judgment'],
+        summary: 'Cast a signed vote: {statement, signature}; see docs/operations/judgment.md',
+        params: caseParams,
+        body: { type: 'object', required: ['statement', 'signature'], properties: { statement: { type: 'string', maxLength: 8192 }, signature: { type: 'string', maxLength: 200 } } },
+        response: { 200: obj },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const r = await cw.vote(id, request.body, who(request.principal));
+      if (!r.ok) return sendError(reply, r.status, { error: r.code === 'not-found' ? 'not-found' : `vote-${r.code}`, message: r.message });
+      return r;
+    },
+  );
+
+  app.get(
+    '/v1/cases/:id/tasks',
+    { config: { access: can.readCases }, schema: { tags: ['responses'], summary: 'Response tasks of a case, in package order', params: caseParams, response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } }, 404: { $ref: 'Error#' } } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const f = await cw.file(id);
+      return f ? { items: f.tasks } : notFound(reply, id);
+    },
+  );
+
+  const taskAction = (action: 'acknowledge' | 'deliver') =>
+    app.post(
+      `/v1/cases/:id/tasks/:index/:actor/${action}`,
+      {
+        config: { access: ['guarantor', 'monitor'] },
+        schema: {
+          tags: ['responses'],
+          summary: action === 'acknowledge' ? 'Acknowledge a task (its own actor only)' : 'Report delivery with a note and evidence hashes (its own actor only)',
+          params: taskParams,
+          ...(action === 'deliver'
+            ? {
+                body: {
+                  type: 'object',
+                  required: ['note'],
+                  additionalProperties: false,
+                  properties: { note: { type: 'string', maxLength: 4000 }, evidence: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 80 } } },
+                },
+              }
+            : {}),
+          response: { 200: obj },
+        },
+      },
+      async (request, reply) => {
+        const { id, index, actor } = request.params as { id: string; index: number; actor: string };
+        const f = await cw.file(id);
+        if (!f) return notFound(reply, id);
+        const tid = taskId(id, f.severity, index, actor);
+        const caller = who(request.principal);
+        const r = action === 'acknowledge' ? await cw.acknowledge(id, tid, caller) : await cw.deliver(id, tid, caller, request.body as { note: string; evidence?: string[] });
+        if (!r) return notFound(reply, id);
+        if (r.ok) return r.task;
+        const status = r.code === 'not-yours' ? 403 : r.code === 'no-such-task' ? 404 : r.code === 'bad-note' || r.code === 'bad-evidence' ? 400 : 409;
+        return sendError(reply, status, { error: r.code === 'no-such-task' ? 'not-found' : `task-${r.code}`, message: r.message });
+      },
+    );
+  taskAction('acknowledge');
+  taskAction('deliver');
+
+  app.get(
+    '/v1/response-failures',
+    {
+      config: { access: can.readCases },
+      schema: { tags: ['responses'], summary: 'Every response failure: a responsible actor that missed its deadline, in the order they happened', response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } } },
+    },
+    async () => ({ items: await cw.failures() }),
+  );
+
+  const timeline = async (id: string) => {
+    const c = await deps.store.getCase(id);
+    const evidence: EvidenceEntry[] = (c?.evidence ?? []).map((e) => ({
+      at: e.time,
+      kind: 'violation',
+      id: e.violation,
+      summary: `${e.prohibition}: incident ${e.incident}, ${e.corroboration} independent operators, confidence ${e.confidence.toFixed(2)}, observations ${e.observations.map((o) => `${o.source}/${o.sourceId}`).join(', ')}`,
+    }));
+    return cw.timeline(id, evidence);
+  };
+
+  app.get(
+    '/v1/cases/:id/timeline',
+    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as JSON: evidence, opening, votes, judgment, tasks, failures, what is still to come', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await timeline(id)) ?? notFound(reply, id);
+    },
+  );
+
+  app.get(
+    '/v1/cases/:id/timeline.md',
+    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as Markdown', params: caseParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const t = await timeline(id);
+      if (!t) return notFound(reply, id);
+      return reply.type('text/markdown; charset=utf-8').send(renderCaseTimelineMarkdown(t));
+    },
+  );
+
+  app.post(
+    '/v1/members/:member/keys',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['judgment'],
+        summary: "Register a member's Ed25519 public key (PEM, from `guarantor keys new`)",
+        params: { type: 'object', properties: { member: { type: 'string', maxLength: 100 } }, required: ['member'] },
+        body: { type: 'object', required: ['publicKey'], additionalProperties: false, properties: { publicKey: { type: 'string', maxLength: 1000 } } },
+        response: { 200: obj, 201: obj },
+      },
+    },
+    async (request, reply) => {
+      const { member } = request.params as { member: string };
+      const { publicKey } = request.body as { publicKey: string };
+      if (!cw.plans.judgment?.members.includes(member) && cw.plans.judgment?.rule.tieBreak?.kind !== 'actor') {
+        return sendError(reply, 400, { error: 'invalid-params', message: `${member} is not a member of the judgment body`, problems: [{ path: 'params.member', reason: 'not a member' }] });
+      }
+      try {
+        if (createPublicKey(publicKey).asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
+      } catch {
+        return sendError(reply, 400, { error: 'invalid-body', message: 'publicKey must be an Ed25519 public key in PEM (SPKI)', problems: [{ path: 'body.publicKey', reason: 'not an Ed25519 PEM public key' }] });
+      }
+      const fingerprint = keyFingerprint(publicKey);
+      const added = await cw.registerKey({ member, fingerprint, publicKey, createdAt: deps.operations.clock.now() });
+      return reply.code(added ? 201 : 200).send({ member, fingerprint, added });
+    },
+  );
+
+  app.get(
+    '/v1/members/keys',
+    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'Registered member public keys', response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } } } },
+    async () => ({ items: await cw.store.listMemberKeys() }),
+  );
+};

@@ -1,0 +1,171 @@
+/**
+ * Casework on PostgreSQL, for several API servers over one database. Exactly once across servers: a timer is
+ * claimed by locking its case file row (`FOR UPDATE OF f SKIP LOCKED`, so two servers work on different cases at
+ * once), the earliest unfired due timer of that case is fired, and `fired_at` is set in the same transaction as the
+ * effect. A server that crashes mid-transaction releases its locks on rollback; the timer stays unfired and the next
+ * pass fires it. Adopting new cases takes a transaction-scoped advisory lock so two servers do not race to open
+ * the same case file (the insert would be a no-op anyway).
+ * https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
+ */
+import type pg from 'pg';
+import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
+import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
+import type { CaseOpening } from '../../core/ops/trigger.js';
+import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
+
+interface TimerRow {
+  key: string;
+  case_id: string;
+  kind: TimerKind;
+  step: number;
+  at: string;
+  task_id: string | null;
+}
+
+const toTimer = (r: TimerRow): Timer => ({
+  key: r.key,
+  kind: r.kind,
+  at: Number(r.at),
+  caseId: r.case_id,
+  ...(r.task_id === null ? {} : { taskId: r.task_id }),
+  ...(r.kind === 'task-escalation' ? { step: Number(r.step) } : {}),
+});
+
+const TIMER_COLS = 'key, case_id, kind, step, at, task_id';
+const DUE_ORDER = 'ORDER BY at, rank, step, key';
+
+export class PostgresCaseworkStore implements CaseworkStore {
+  constructor(readonly pool: pg.Pool) {}
+
+  async #tx<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await f(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async #write(c: pg.PoolClient, step: CaseStep, insert: boolean): Promise<void> {
+    const f = step.file;
+    const status = f.judgment.outcome ? 'decided' : 'open';
+    if (insert) {
+      await c.query('INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING', [
+        f.caseId,
+        f.openedAt,
+        status,
+        f.judgment.deadline,
+        JSON.stringify(f),
+      ]);
+    } else {
+      await c.query('UPDATE case_files SET status = $1, deadline = $2, doc = $3 WHERE case_id = $4', [status, f.judgment.deadline, JSON.stringify(f), f.caseId]);
+    }
+    if (step.timers.length) {
+      const t = step.timers;
+      await c.query(
+        `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING`,
+        [t.map((x) => x.key), t.map((x) => x.caseId), t.map((x) => x.kind), t.map((x) => timerRank(x.kind)), t.map((x) => x.step ?? 0), t.map((x) => x.at), t.map((x) => x.taskId ?? null)],
+      );
+    }
+  }
+
+  async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
+    return this.#tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor:casework:adopt'))");
+      const rows = (await c.query('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq')).rows as { doc: CaseOpening }[];
+      for (const r of rows) await this.#write(c, open(r.doc), true);
+      return rows.length;
+    });
+  }
+
+  async updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T> {
+    return this.#tx(async (c) => {
+      const row = (await c.query('SELECT doc FROM case_files WHERE case_id = $1 FOR UPDATE', [caseId])).rows[0] as { doc: CaseFile } | undefined;
+      const u = f(row?.doc);
+      if (u.nonce) {
+        const n = u.nonce;
+        const r = await c.query('INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING', [
+          n.nonce,
+          caseId,
+          n.member,
+          n.digest,
+          n.receivedAt,
+        ]);
+        if (r.rowCount === 0) throw new NonceReplayError(n.nonce);
+      }
+      if (u.step) await this.#write(c, u.step, false);
+      return u.result;
+    });
+  }
+
+  async fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined> {
+    return this.#tx(async (c) => {
+      // Lock the case of the earliest due timer that no other server is working on...
+      const claim = (
+        await c.query(
+          `SELECT f.case_id, f.doc FROM timers t JOIN case_files f ON f.case_id = t.case_id
+           WHERE t.fired_at IS NULL AND t.at <= $1 ORDER BY t.at, t.rank, t.step, t.key LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
+          [now],
+        )
+      ).rows[0] as { case_id: string; doc: CaseFile } | undefined;
+      if (!claim) return undefined;
+      // ...then fire that case's earliest due timer: with the case locked, its timers fire in order, once.
+      const r = (await c.query(`SELECT ${TIMER_COLS} FROM timers WHERE case_id = $1 AND fired_at IS NULL AND at <= $2 ${DUE_ORDER} LIMIT 1`, [claim.case_id, now]))
+        .rows[0] as TimerRow | undefined;
+      if (!r) return undefined;
+      const timer = toTimer(r);
+      await this.#write(c, fire(claim.doc, timer), false);
+      await c.query('UPDATE timers SET fired_at = $1 WHERE key = $2', [now, timer.key]);
+      return timer;
+    });
+  }
+
+  async getCaseFile(caseId: string): Promise<CaseFile | undefined> {
+    return ((await this.pool.query('SELECT doc FROM case_files WHERE case_id = $1', [caseId])).rows[0] as { doc: CaseFile } | undefined)?.doc;
+  }
+
+  async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
+    const r = q.status
+      ? await this.pool.query('SELECT doc FROM case_files WHERE status = $1 ORDER BY opened_at, case_id LIMIT $2', [q.status, q.limit])
+      : await this.pool.query('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT $1', [q.limit]);
+    return (r.rows as { doc: CaseFile }[]).map((x) => x.doc);
+  }
+
+  async pendingTimers(caseId?: string): Promise<Timer[]> {
+    const r =
+      caseId === undefined
+        ? await this.pool.query(`SELECT ${TIMER_COLS} FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`)
+        : await this.pool.query(`SELECT ${TIMER_COLS} FROM timers WHERE fired_at IS NULL AND case_id = $1 ${DUE_ORDER}`, [caseId]);
+    return (r.rows as TimerRow[]).map(toTimer);
+  }
+
+  async nonceUsed(nonce: string): Promise<boolean> {
+    return ((await this.pool.query('SELECT 1 FROM vote_nonces WHERE nonce = $1', [nonce])).rowCount ?? 0) > 0;
+  }
+
+  async addMemberKey(k: MemberKey): Promise<boolean> {
+    const r = await this.pool.query(
+      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+      [k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null],
+    );
+    return (r.rowCount ?? 0) === 1;
+  }
+
+  async listMemberKeys(): Promise<MemberKey[]> {
+    const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
+    return (r.rows as { member: string; fingerprint: string; public_key: string; created_at: string; revoked_at: string | null }[]).map((x) => ({
+      member: x.member,
+      fingerprint: x.fingerprint,
+      publicKey: x.public_key,
+      createdAt: Number(x.created_at),
+      ...(x.revoked_at === null ? {} : { revokedAt: Number(x.revoked_at) }),
+    }));
+  }
+}
