@@ -88,6 +88,7 @@ export class Engine {
   private offStart = 0;
   private offRate = 0;
   private offEnd = 0;
+  private offDeniable = false;
   private firstMaterial = Infinity;
   /** The first material response after the first deliberate violation. */
   private firstMaterialAfter = Infinity;
@@ -160,7 +161,7 @@ export class Engine {
         if (this.offEnd <= t) this.endOffensive();
         else if (this.fireKind >= 0) {
           const n = this.p['offensive-fire'];
-          for (let i = 0; i < n; i++) this.commit(this.fireKind, t + rng.next(), true, false);
+          for (let i = 0; i < n; i++) this.commit(this.fireKind, t + rng.next(), true, this.offDeniable);
         }
       }
       if (this.model.backgroundKind >= 0 && rng.next() < this.backgroundP[t]!) this.commit(this.model.backgroundKind, t + rng.next(), false, false);
@@ -416,8 +417,10 @@ export class Engine {
         let pOn = r.automatic[i] === 1 ? p['auto-on-time'] : p['national-on-time'];
         let pLate = r.automatic[i] === 1 ? p['auto-late'] : p['national-late'];
         const cat = r.category[i]!;
-        if (r.material[i] === 1 && cat >= 0) {
-          const f = this.coverage(cat, declaredAt);
+        if (r.material[i] === 1) {
+          // A material action is only as deliverable as what sustains it: its own category in full, else the
+          // coalition's mean coverage, weighted (assumption).
+          const f = cat >= 0 ? this.coverage(cat, declaredAt) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(declaredAt));
           pOn *= f;
           pLate *= f;
         }
@@ -453,6 +456,19 @@ export class Engine {
       if (c.category === cat && c.start <= d && d < c.end && this.commitLapseDay[i]! > d) have += c.perDay;
     }
     return have >= need ? 1 : have / need;
+  }
+
+  /** Mean coverage over the categories with a stated requirement; 1 when there are none. */
+  private meanCoverage(d: number): number {
+    const m = this.model;
+    let sum = 0;
+    let n = 0;
+    for (let c = 0; c < m.categories.length; c++) {
+      if (m.requirementPerDay[c]! <= 0) continue;
+      sum += this.coverage(c, d);
+      n++;
+    }
+    return n ? sum / n : 1;
   }
 
   private scheduleMaterial(when: number, timely: boolean): void {
@@ -513,6 +529,7 @@ export class Engine {
     this.offStart = t;
     this.offRate = v;
     this.offEnd = end;
+    this.offDeniable = deniable;
     this.commit(this.model.advanceKind, t, true, deniable, v * (end - t), v, end - t);
   }
 

@@ -128,6 +128,14 @@ export const paramSpecs = {
     description: 'Chance that a response action needing a national decision is delivered late (the rest are never delivered)',
     basis: assumption,
   },
+  'shortfall-weight': {
+    kind: 'probability',
+    default: 0.5,
+    low: 0,
+    high: 1,
+    description: 'How much the mean sustainment shortfall lowers the delivery of a material action that draws on no named category',
+    basis: 'assumption; actions that draw on a category are scaled by that category\'s coverage in full',
+  },
   'late-factor': {
     kind: 'number',
     default: 1,

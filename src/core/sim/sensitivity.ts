@@ -166,6 +166,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
   paramItem('national-on-time'),
   paramItem('lapse-political'),
   paramItem('lapse-executive'),
+  paramItem('shortfall-weight'),
   paramItem('embolden'),
   paramItem('deter'),
   paramItem('collapse-depth'),

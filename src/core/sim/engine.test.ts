@@ -1,0 +1,204 @@
+// Behaviour of the model: each test moves one input and checks the outcome moves the way the model says it must,
+// on the same random numbers (same seed), so a difference is the input's effect and not sampling noise.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPackageFile } from '../../cli/files.js';
+import type { Package } from '../spec/schema.js';
+import { DAY, HOUR } from '../spec/units.js';
+import { compile } from './compile.js';
+import { F, FIELDS } from './engine.js';
+import { resolveParams, runExperiment, Simulator, type ExperimentSpec, type StrategyResult } from './experiment.js';
+import type { ModelParams } from './params.js';
+import { strategies } from './strategies/index.js';
+import { rateUnderThreshold } from './strategies/kinds.js';
+
+const example = loadPackageFile(join('examples', 'ukraine-2026.yaml')).model!;
+
+function spec(pkg: Package, names: string[], over: Partial<ModelParams> = {}, runs = 400, seed = 11): ExperimentSpec {
+  return {
+    pkg,
+    adversary: 'RU',
+    params: resolveParams(pkg, over),
+    strategies: names.map((n) => ({ name: n, label: n, options: strategies[n]!.options.parse({}) })),
+    seed,
+    runs,
+    sensitivityRuns: 0,
+  };
+}
+const run = (pkg: Package, name: string, over: Partial<ModelParams> = {}, runs = 400): StrategyResult => runExperiment(spec(pkg, [name], over, runs)).strategies[0]!;
+const edit = (f: (p: Package) => void): Package => {
+  const p = structuredClone(example);
+  f(p);
+  return p;
+};
+
+describe('compiling a package', () => {
+  it('turns the example judgment into exact vote probabilities (majority of 5, parties recused)', () => {
+    const m = compile(example, resolveParams(example), 'RU');
+    // P(at least 3 of 5 members declare) with each at 0.85.
+    const q = 0.85;
+    const expected = [3, 4, 5].reduce((a, k) => a + binom(5, k) * q ** k * (1 - q) ** (5 - k), 0);
+    expect(m.judgment.pDeclare).toBeCloseTo(expected, 12);
+    expect(m.judgment.pDeclare + m.judgment.pDismiss).toBeCloseTo(1, 12);
+    expect(m.judgment.deadline).toBe(2);
+    expect(m.judgment.decisionTime).toBe(1);
+  });
+
+  it('lets a voting adversary block a unanimity rule; the deadline default then decides', () => {
+    const blocked = edit((p) => {
+      p.judgment!.members = [...p.judgment!.members, 'RU'];
+      p.judgment!.rule = { type: 'unanimity' };
+      p.judgment!.recuse = 'none';
+    });
+    expect(compile(blocked, resolveParams(blocked), 'RU').judgment.pDeclare).toBe(0);
+    const m = compile(example, resolveParams(example), 'RU');
+    expect(m.advanceKind).toBeGreaterThanOrEqual(0);
+    expect(m.kinds[m.advanceKind]!.activity).toBe('ground-advance');
+  });
+
+  it('converts package units: advance rate to km/day, national decision to days, source latency to days', () => {
+    const m = compile(example, resolveParams(example), 'RU');
+    expect(m.advanceRate).toBeCloseTo(5);
+    expect(m.nationalDecision).toBeCloseTo(3);
+    const fire = m.kinds.find((k) => k.id === 'no-fire/artillery-fire')!;
+    const radar = m.sources.findIndex((s) => s.id === 'radar');
+    expect(fire.srcLatency[[...fire.src].indexOf(radar)]).toBeCloseTo(10 / 60 / 24);
+  });
+
+  it('lets salami stay just under a count trigger: (count - 1) per window', () => {
+    const m = compile(example, resolveParams(example), 'RU');
+    const fire = m.kinds.findIndex((k) => k.id === 'no-fire/artillery-fire');
+    expect(rateUnderThreshold(m, fire, 10, 0)).toBeCloseTo(2); // serious-violation: 3 within 24h
+    const stricter = edit((p) => (p.triggers['serious-violation']!.count = 2));
+    expect(rateUnderThreshold(compile(stricter, resolveParams(stricter), 'RU'), fire, 10, 0)).toBeCloseTo(1);
+  });
+});
+
+describe('the model', () => {
+  it('is deterministic for a seed, and a different seed gives different runs', () => {
+    const a = runExperiment(spec(example, ['surge', 'salami'], {}, 200, 5));
+    const b = runExperiment(spec(example, ['surge', 'salami'], {}, 200, 5));
+    const c = runExperiment(spec(example, ['surge', 'salami'], {}, 200, 6));
+    expect(a).toEqual(b);
+    expect(c.strategies[0]!.groundKm.mean).not.toBe(a.strategies[0]!.groundKm.mean);
+  });
+
+  it('gives the same records whatever the chunking of runs into tasks', () => {
+    const s = spec(example, ['probe-and-escalate', 'deniable'], {}, 90);
+    expect(runExperiment(s, 7)).toEqual(runExperiment(s, 250));
+  });
+
+  it('keeps a compliant adversary from collapsing or eroding the ceasefire', () => {
+    const r = run(example, 'compliant');
+    expect(r.outcomes.collapse.share).toBe(0);
+    expect(r.outcomes.hold.share).toBeGreaterThan(0.95);
+    expect(r.violations.committed).toBeGreaterThan(0); // accidents still happen
+    expect(r.responseDays.noViolationShare).toBe(1);
+  });
+
+  it('makes salami erode, not collapse, and gain ground below the depth trigger', () => {
+    const r = run(example, 'salami', {}, 100);
+    expect(r.outcomes.collapse.share).toBe(0);
+    expect(r.outcomes.erode.share).toBeGreaterThan(0.9);
+    expect(r.groundKm.mean).toBeGreaterThan(10);
+    expect(r.violations.punished / r.violations.committed).toBeLessThan(0.1);
+  });
+
+  it('collapses more often when nothing responds', () => {
+    const none = edit((p) => (p.responses = {}));
+    const base = run(example, 'surge');
+    const bare = run(none, 'surge');
+    expect(bare.outcomes.collapse.share).toBeGreaterThan(base.outcomes.collapse.share + 0.2);
+    expect(bare.responseDays.noResponseShare).toBe(1);
+    expect(bare.violations.punished).toBe(0);
+  });
+
+  it('collapses less often when every response is automatic than when none is', () => {
+    const all = edit((p) => Object.values(p.responses).flat().forEach((r) => (r.automatic = true)));
+    const none = edit((p) => Object.values(p.responses).flat().forEach((r) => (r.automatic = false)));
+    expect(run(all, 'surge').outcomes.collapse.share).toBeLessThan(run(none, 'surge').outcomes.collapse.share);
+  });
+
+  it('declares nothing when there is no judgment body', () => {
+    const r = run(
+      edit((p) => delete p.judgment),
+      'probe-and-escalate',
+      {},
+      100,
+    );
+    expect(r.violations.declared).toBe(0);
+    expect(r.outcomes.collapse.share).toBeGreaterThan(0.9);
+  });
+
+  it('lets blinding lower detection', () => {
+    const clear = run(example, 'blind-then-strike', { 'blind-factor': 1 });
+    const dark = run(example, 'blind-then-strike', { 'blind-factor': 0 });
+    expect(dark.violations.detected / dark.violations.committed).toBeLessThan(clear.violations.detected / clear.violations.committed);
+  });
+
+  it('keeps deniable acts out of triggers unless attributed', () => {
+    const hidden = run(example, 'deniable', { attribution: 0, 'offensive-attribution': 0 }, 200);
+    const open = run(example, 'deniable', { attribution: 1, 'offensive-attribution': 1 }, 200);
+    expect(hidden.violations.declared).toBe(0);
+    expect(open.violations.declared).toBeGreaterThan(hidden.violations.declared);
+    expect(open.outcomes.collapse.share).toBeLessThan(hidden.outcomes.collapse.share);
+  });
+
+  it('lets impunity embolden a probing adversary', () => {
+    const calm = run(example, 'probe-and-escalate', { embolden: 0 }, 300);
+    const bold = run(example, 'probe-and-escalate', { embolden: 0.2 }, 300);
+    expect(bold.violations.committed).toBeGreaterThan(calm.violations.committed);
+  });
+
+  it('lets lapsed commitments after elections weaken responses', () => {
+    // Every guarantor holds an election in month 2 and only a political promise; the surge comes in month 4.
+    const fragile = edit((p) => {
+      for (const a of Object.values(p.actors)) if (a.role === 'guarantor') a.elections = [{ start: p.effective.start + 60 * DAY, end: p.effective.start + 61 * DAY, precision: 'day', text: 'x' }];
+      p.sustainment.commitments = [];
+    });
+    const kept = run(fragile, 'surge', { 'lapse-political': 0 });
+    const lapsed = run(fragile, 'surge', { 'lapse-political': 1 });
+    expect(lapsed.outcomes.collapse.share).toBeGreaterThan(kept.outcomes.collapse.share + 0.1);
+  });
+
+  it('moves the collapse share with the armed-attack trigger depth and the advance rate', () => {
+    const shallow = edit((p) => (p.triggers['armed-attack']!.depth = 500));
+    const deep = edit((p) => (p.triggers['armed-attack']!.depth = 8000));
+    expect(run(shallow, 'surge').outcomes.collapse.share).toBeLessThan(run(deep, 'surge').outcomes.collapse.share);
+    expect(run(example, 'surge', { 'advance-rate': 2 }).outcomes.collapse.share).toBeLessThan(run(example, 'surge', { 'advance-rate': 10 }).outcomes.collapse.share);
+  });
+
+  it('responds faster with a shorter judgment deadline when the body cannot decide', () => {
+    // A body that never reaches a decision by vote: the deadline default alone declares.
+    const stuck = (deadline: number) =>
+      edit((p) => {
+        p.judgment!.rule = { type: 'consensus' };
+        p.judgment!.members = ['FR', 'UK', 'DE', 'US', 'CMM'];
+        p.judgment!.deadline = deadline;
+        p.judgment!['on-deadline'] = 'declare';
+      });
+    const fast = run(stuck(24 * HOUR), 'surge', { 'member-declare': 0 });
+    const slow = run(stuck(7 * DAY), 'surge', { 'member-declare': 0 });
+    expect(fast.responseDays.p50).toBeLessThan(slow.responseDays.p50);
+    expect(fast.outcomes.collapse.share).toBeLessThan(slow.outcomes.collapse.share);
+  });
+
+  it('writes one record per run with consistent counts', () => {
+    const s = spec(example, ['probe-and-escalate'], {}, 50);
+    const rec = new Simulator(s).runTask({ variant: 0, strategy: 0, from: 0, to: 50 });
+    for (let i = 0; i < 50; i++) {
+      const o = i * FIELDS;
+      expect(rec[o + F.detected]!).toBeLessThanOrEqual(rec[o + F.committed]!);
+      expect(rec[o + F.punished]!).toBeLessThanOrEqual(rec[o + F.declared]!);
+      expect(rec[o + F.declared]!).toBeLessThanOrEqual(rec[o + F.committed]!);
+      expect(rec[o + F.days]!).toBeLessThanOrEqual(1096);
+      if (rec[o + F.outcome] === 2) expect(rec[o + F.collapseDay]!).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
+
+function binom(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - i + 1)) / i;
+  return r;
+}
