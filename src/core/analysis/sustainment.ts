@@ -142,7 +142,9 @@ export function sustainment(m: Package): Sustainment {
       if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
       let firstDelivery = true;
       starts.forEach((s, i) => {
-        if (s < monthStart(deliversFrom) || s >= ends) return;
+        // Deliveries begin in the first month that starts once the lead time has run (two days' slack for the
+        // mean-month arithmetic of `18mo`).
+        if (s < deliversFrom - 2 * 86_400_000 || s >= ends) return;
         const amount = v.once ? (firstDelivery ? v.perMonth : 0) : v.perMonth;
         firstDelivery = false;
         if (election && s >= election.start) atRisk[i]! += amount;
