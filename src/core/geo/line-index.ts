@@ -1,0 +1,580 @@
+/**
+ * The nearest point of a polyline set to a query point, on the WGS84 ellipsoid, with no allocation per query.
+ *
+ * Segments are straight in longitude/latitude, as RFC 7946 §3.1.1 defines a line between two positions. The
+ * distance from P to a segment is the corrected mid-latitude distance (`ellipsoid.ts`) from P to the segment's
+ * point Q(t) nearest P in a plane tangent at the mean latitude of P and the segment; the error of t is first order,
+ * so its effect on the distance is second order (the distance is stationary at the foot point).
+ *
+ * Index: a binary hierarchy over runs of consecutive segments (a strip tree: D. H. Ballard, "Strip trees: a
+ * hierarchical representation for curves", CACM 24(5), 1981). Each node keeps its box, the chord from its first
+ * to its last vertex and the width of the strip around that chord holding all its vertices. A node cannot hold a
+ * point nearer than max(distance to its box, distance to its chord − width), evaluated with the smallest scale
+ * factors over the latitudes involved and the curvature bound, so the bound is a true lower bound of the computed
+ * distance; branch and bound is exact. Consecutive segments of a densified straight piece give strips of zero
+ * width, whose bound is tight, which keeps far queries (hundreds of km) to a handful of segment evaluations.
+ * A coarse grid of hints gives each query a near-best first candidate.
+ */
+import { METRIC_STEPS_PER_DEGREE, METRIC_TABLE, MAX_LATITUDE } from './ellipsoid.js';
+
+export const LEFT = -1;
+export const RIGHT = 1;
+/** The point is on the line (distance 0). */
+export const ON = 0;
+
+const HAS_PREV = 1;
+const HAS_NEXT = 2;
+const LEAF = 8;
+/** Node record: minLon, minLat, maxLon, maxLat, chord x0, y0, x1, y1, width (m), ref kx, ref ky. */
+const NS = 11;
+/** Margin for the linear interpolation of convex table functions in lower bounds. */
+const SAFE = 1 - 1e-7;
+
+const T = METRIC_TABLE;
+const SPD = METRIC_STEPS_PER_DEGREE;
+
+function rowOf(lat: number): number {
+  const l = lat > MAX_LATITUDE ? MAX_LATITUDE : lat < -MAX_LATITUDE ? -MAX_LATITUDE : lat;
+  return (l + 90) * SPD;
+}
+
+export interface LineIndexOptions {
+  /** Polygon (or other owner) number per part, for boundary queries; default: the part number. */
+  partOwner?: ArrayLike<number>;
+  /** Extent [minLon, minLat, maxLon, maxLat] over which to build the hint grid; omit for no hints. */
+  hintExtent?: readonly [number, number, number, number];
+  /** Cells of the hint grid along its longer side. Default 48. */
+  hintCells?: number;
+}
+
+export class LineIndex {
+  readonly segmentCount: number;
+  readonly partCount: number;
+  /** Owner number of each segment (see `partOwner`). */
+  readonly owner: Int32Array;
+
+  // Segment i runs from (ax, ay) to (ax + dx, ay + dy), in degrees.
+  private readonly ax: Float64Array;
+  private readonly ay: Float64Array;
+  private readonly dx: Float64Array;
+  private readonly dy: Float64Array;
+  private readonly links: Uint8Array;
+  private readonly partFirst: Int32Array;
+  private readonly partLast: Int32Array;
+
+  private readonly nodeCount: number;
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly parent: Int32Array;
+  /** Node id of each leaf, in segment order: leaf k holds segments [k·LEAF, (k+1)·LEAF). */
+  private readonly leafNode: Int32Array;
+  private readonly geom: Float64Array;
+
+  private readonly stackNode: Int32Array;
+  private readonly stackLb: Float64Array;
+
+  private readonly hintX0: number = 0;
+  private readonly hintY0: number = 0;
+  private readonly hintW: number = 1;
+  private readonly hintH: number = 1;
+  private readonly hintNx: number = 0;
+  private readonly hintNy: number = 0;
+  private readonly hints: Int32Array = new Int32Array(0);
+
+  // Results of the last `nearest` call; read them before the next call.
+  /** Metres from the query point to the nearest point of the lines. */
+  distance = Infinity;
+  /** Index of the nearest segment. */
+  segment = -1;
+  /** Position of the nearest point along that segment, 0 at its start, 1 at its end. */
+  t = 0;
+  /** LEFT, RIGHT or ON, relative to the direction of the line (see `side()` for the rule). */
+  side = ON;
+  /** True when the nearest point is the first or last position of a part: the point is beyond an end. */
+  atEnd = false;
+
+  private evalT = 0;
+  private best = Infinity;
+  private bestSeg = -1;
+  private bestT = 0;
+
+  /** `parts`: flat [lon, lat, ...] arrays of at least two distinct positions each, already validated. */
+  constructor(parts: readonly Float64Array[], options: LineIndexOptions = {}) {
+    let total = 0;
+    for (const p of parts) total += Math.max(0, p.length / 2 - 1);
+    this.ax = new Float64Array(total);
+    this.ay = new Float64Array(total);
+    this.dx = new Float64Array(total);
+    this.dy = new Float64Array(total);
+    this.links = new Uint8Array(total);
+    this.owner = new Int32Array(total);
+    this.partFirst = new Int32Array(parts.length);
+    this.partLast = new Int32Array(parts.length);
+    let n = 0;
+    parts.forEach((p, k) => {
+      const first = n;
+      const ownerOf = options.partOwner ? options.partOwner[k]! : k;
+      for (let i = 0; i + 1 < p.length / 2; i++) {
+        const x = p[i * 2]!;
+        const y = p[i * 2 + 1]!;
+        const ddx = p[i * 2 + 2]! - x;
+        const ddy = p[i * 2 + 3]! - y;
+        if (ddx === 0 && ddy === 0) continue; // repeated position
+        this.ax[n] = x;
+        this.ay[n] = y;
+        this.dx[n] = ddx;
+        this.dy[n] = ddy;
+        this.owner[n] = ownerOf;
+        this.links[n] = n > first ? HAS_PREV | HAS_NEXT : HAS_NEXT;
+        n++;
+      }
+      if (n > first) this.links[n - 1]! &= ~HAS_NEXT;
+      this.partFirst[k] = first;
+      this.partLast[k] = n - 1;
+    });
+    this.segmentCount = n;
+    this.partCount = parts.length;
+
+    const maxNodes = Math.max(1, 2 * Math.ceil(n / LEAF) - 1);
+    this.lo = new Int32Array(maxNodes);
+    this.hi = new Int32Array(maxNodes);
+    this.left = new Int32Array(maxNodes);
+    this.right = new Int32Array(maxNodes);
+    this.parent = new Int32Array(maxNodes);
+    this.leafNode = new Int32Array(Math.ceil(n / LEAF));
+    this.geom = new Float64Array(maxNodes * NS);
+    let count = 0;
+    let depth = 0;
+    const build = (lo: number, hi: number, d: number): number => {
+      const id = count++;
+      depth = Math.max(depth, d);
+      this.lo[id] = lo;
+      this.hi[id] = hi;
+      if (hi - lo <= LEAF) {
+        this.left[id] = -1;
+        this.right[id] = -1;
+        this.leafNode[(lo / LEAF) | 0] = id;
+      } else {
+        // Split at a multiple of LEAF so that every leaf but the last is full: ceil(n / LEAF) leaves.
+        const mid = lo + LEAF * Math.ceil((hi - lo) / LEAF / 2);
+        const l = build(lo, mid, d + 1);
+        const r = build(mid, hi, d + 1);
+        this.left[id] = l;
+        this.right[id] = r;
+        this.parent[l] = id;
+        this.parent[r] = id;
+      }
+      this.describeNode(id);
+      return id;
+    };
+    if (n > 0) build(0, n, 1);
+    this.nodeCount = count;
+    this.stackNode = new Int32Array(2 * depth + 4);
+    this.stackLb = new Float64Array(2 * depth + 4);
+
+    if (options.hintExtent && n > 0) {
+      const [x0, y0, x1, y1] = options.hintExtent;
+      const cells = options.hintCells ?? 48;
+      const kx = (x1 - x0) * Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+      const ky = y1 - y0;
+      const nx = Math.max(1, Math.round(kx >= ky ? cells : (cells * kx) / ky));
+      const ny = Math.max(1, Math.round(ky >= kx ? cells : (cells * ky) / kx));
+      this.hintX0 = x0;
+      this.hintY0 = y0;
+      this.hintW = (x1 - x0) / nx || 1;
+      this.hintH = (y1 - y0) / ny || 1;
+      this.hintNx = nx;
+      this.hintNy = ny;
+      this.hints = new Int32Array(nx * ny).fill(-1);
+      const hints = new Int32Array(nx * ny);
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          this.nearest(x0 + (i + 0.5) * this.hintW, y0 + (j + 0.5) * this.hintH);
+          hints[j * nx + i] = this.segment;
+        }
+      }
+      this.hints = hints;
+    }
+  }
+
+  /** Box, chord and strip width of node `id`. */
+  private describeNode(id: number): void {
+    const lo = this.lo[id]!;
+    const hi = this.hi[id]!;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let s = lo; s < hi; s++) {
+      const x = this.ax[s]!;
+      const y = this.ay[s]!;
+      const x2 = x + this.dx[s]!;
+      const y2 = y + this.dy[s]!;
+      minX = Math.min(minX, x, x2);
+      maxX = Math.max(maxX, x, x2);
+      minY = Math.min(minY, y, y2);
+      maxY = Math.max(maxY, y, y2);
+    }
+    const cx0 = this.ax[lo]!;
+    const cy0 = this.ay[lo]!;
+    const cx1 = this.ax[hi - 1]! + this.dx[hi - 1]!;
+    const cy1 = this.ay[hi - 1]! + this.dy[hi - 1]!;
+    // Width in metres in a frame at the node's middle latitude. At query time it is scaled by the largest ratio of
+    // the query frame's scale factors to these, which bounds the width in the query frame from above.
+    const r = rowOf((minY + maxY) / 2);
+    const i = r | 0;
+    const f = r - i;
+    const kx = T[i * 4]! + (T[i * 4 + 4]! - T[i * 4]!) * f;
+    const ky = T[i * 4 + 1]! + (T[i * 4 + 5]! - T[i * 4 + 1]!) * f;
+    let width = 0;
+    for (let s = lo; s < hi; s++) {
+      for (let e = 0; e < 2; e++) {
+        const x = this.ax[s]! + e * this.dx[s]!;
+        const y = this.ay[s]! + e * this.dy[s]!;
+        width = Math.max(width, pointSegment((x - cx0) * kx, (y - cy0) * ky, (cx1 - cx0) * kx, (cy1 - cy0) * ky));
+      }
+    }
+    const g = this.geom;
+    const o = id * NS;
+    g[o] = minX;
+    g[o + 1] = minY;
+    g[o + 2] = maxX;
+    g[o + 3] = maxY;
+    g[o + 4] = cx0;
+    g[o + 5] = cy0;
+    g[o + 6] = cx1;
+    g[o + 7] = cy1;
+    // Round the width up a little: it is computed in floating point and must stay an upper bound.
+    g[o + 8] = width * (1 + 1e-9) + 1e-6;
+    g[o + 9] = kx;
+    g[o + 10] = ky;
+  }
+
+  /**
+   * A lower bound, in metres, of the computed distance from (px, py) to any segment of node `id`.
+   */
+  private lowerBound(id: number, px: number, py: number): number {
+    const g = this.geom;
+    const o = id * NS;
+    const minX = g[o]!;
+    const minY = g[o + 1]!;
+    const maxX = g[o + 2]!;
+    const maxY = g[o + 3]!;
+    // The mean latitude of P and any point of the node lies in [latA, latB].
+    const latA = (py + minY) * 0.5;
+    const latB = (py + maxY) * 0.5;
+    const ra = rowOf(latA);
+    const ia = ra | 0;
+    const fa = ra - ia;
+    const rb = rowOf(latB);
+    const ib = rb | 0;
+    const fb = rb - ib;
+    const kxa = T[ia * 4]! + (T[ia * 4 + 4]! - T[ia * 4]!) * fa;
+    const kxb = T[ib * 4]! + (T[ib * 4 + 4]! - T[ib * 4]!) * fb;
+    let kya = T[ia * 4 + 1]! + (T[ia * 4 + 5]! - T[ia * 4 + 1]!) * fa;
+    const kyb = T[ib * 4 + 1]! + (T[ib * 4 + 5]! - T[ib * 4 + 1]!) * fb;
+    const ca = T[ia * 4 + 3]! + (T[ia * 4 + 7]! - T[ia * 4 + 3]!) * fa;
+    const cb = T[ib * 4 + 3]! + (T[ib * 4 + 7]! - T[ib * 4 + 3]!) * fb;
+    // Longitude scale falls and latitude scale rises away from the equator (monotone on each side of it).
+    const kx = (kxa < kxb ? kxa : kxb) * SAFE;
+    if (latA < 0 && latB > 0) kya = T[90 * SPD * 4 + 1]!;
+    const ky = (kya < kyb ? kya : kyb) * SAFE;
+    const k = ca > cb ? ca : cb;
+
+    const gx = px < minX ? minX - px : px > maxX ? px - maxX : 0;
+    const gy = py < minY ? minY - py : py > maxY ? py - maxY : 0;
+    const bx = gx * kx;
+    const by = gy * ky;
+    let lb = Math.sqrt(bx * bx + by * by);
+
+    const rx = kx / g[o + 9]!;
+    const ry = ky / g[o + 10]!;
+    const chord =
+      pointSegment((px - g[o + 4]!) * kx, (py - g[o + 5]!) * ky, (g[o + 6]! - g[o + 4]!) * kx, (g[o + 7]! - g[o + 5]!) * ky) -
+      g[o + 8]! * (rx > ry ? rx : ry);
+    if (chord > lb) lb = chord;
+    const c = k * lb * lb;
+    return c < 1 / 3 ? lb * (1 - c) : 0;
+  }
+
+  /**
+   * Distance in metres from (px, py) to segment s; leaves the foot parameter in `evalT`.
+   * kx0, ky0: scale factors at py; kx1, ky1: their derivatives per degree of latitude.
+   */
+  private segmentDistance(s: number, px: number, py: number, kx0: number, ky0: number, kx1: number, ky1: number): number {
+    const ax = this.ax[s]!;
+    const ay = this.ay[s]!;
+    const dx = this.dx[s]!;
+    const dy = this.dy[s]!;
+    // Foot point in a plane at the mean latitude of P and the segment's middle.
+    const h = (ay + 0.5 * dy - py) * 0.5;
+    const kx = kx0 + kx1 * h;
+    const ky = ky0 + ky1 * h;
+    const ex = (ax - px) * kx;
+    const ey = (ay - py) * ky;
+    const fx = dx * kx;
+    const fy = dy * ky;
+    let t = -(ex * fx + ey * fy) / (fx * fx + fy * fy);
+    t = t > 0 ? (t < 1 ? t : 1) : 0;
+    this.evalT = t;
+    const qx = ax + t * dx;
+    const qy = ay + t * dy;
+    // Corrected mid-latitude distance from P to Q (ellipsoid.ts, inlined).
+    const r = rowOf((py + qy) * 0.5);
+    const i = r | 0;
+    const f = r - i;
+    const j = i * 4;
+    const X = (qx - px) * (T[j]! + (T[j + 4]! - T[j]!) * f);
+    const Y = (qy - py) * (T[j + 1]! + (T[j + 5]! - T[j + 1]!) * f);
+    const X2 = X * X;
+    const Y2 = Y * Y;
+    const m2 = X2 + Y2;
+    if (m2 === 0) return 0;
+    const c1 = T[j + 2]! + (T[j + 6]! - T[j + 2]!) * f;
+    const c2 = T[j + 3]! + (T[j + 7]! - T[j + 3]!) * f;
+    return Math.sqrt(m2) * (1 - (X2 * (X2 * c1 + Y2 * c2)) / m2);
+  }
+
+  /**
+   * Finds the nearest point of the lines to (px, py) and sets `distance`, `segment`, `t`, `side` and `atEnd`.
+   * Exact up to ties: where two segments are equally near, the one found first wins.
+   */
+  nearest(px: number, py: number): void {
+    this.distance = Infinity;
+    this.segment = -1;
+    this.t = 0;
+    this.side = ON;
+    this.atEnd = false;
+    if (this.segmentCount === 0) return;
+    const r0 = rowOf(py);
+    const i0 = r0 | 0;
+    const f0 = r0 - i0;
+    const j0 = i0 * 4;
+    const kx1 = (T[j0 + 4]! - T[j0]!) * SPD;
+    const ky1 = (T[j0 + 5]! - T[j0 + 1]!) * SPD;
+    const kx0 = T[j0]! + (kx1 / SPD) * f0;
+    const ky0 = T[j0 + 1]! + (ky1 / SPD) * f0;
+
+    this.best = Infinity;
+    this.bestSeg = -1;
+    this.bestT = 0;
+    let h = -1;
+    if (this.hintNx > 0) {
+      let ci = Math.floor((px - this.hintX0) / this.hintW);
+      let cj = Math.floor((py - this.hintY0) / this.hintH);
+      ci = ci < 0 ? 0 : ci >= this.hintNx ? this.hintNx - 1 : ci;
+      cj = cj < 0 ? 0 : cj >= this.hintNy ? this.hintNy - 1 : cj;
+      h = this.hints[cj * this.hintNx + ci]!;
+    }
+    if (h >= 0) {
+      // Search the hinted leaf, then climb to the root, searching each sibling subtree that could hold a nearer
+      // segment: about one bound per level instead of two.
+      let node = this.leafNode[(h / LEAF) | 0]!;
+      this.search(node, px, py, kx0, ky0, kx1, ky1);
+      while (node !== 0) {
+        const parent = this.parent[node]!;
+        const l = this.left[parent]!;
+        const sibling = l === node ? this.right[parent]! : l;
+        if (this.lowerBound(sibling, px, py) < this.best) this.search(sibling, px, py, kx0, ky0, kx1, ky1);
+        node = parent;
+      }
+    } else {
+      this.search(0, px, py, kx0, ky0, kx1, ky1);
+    }
+    const best = this.best;
+    const bestSeg = this.bestSeg;
+    const bestT = this.bestT;
+    this.distance = best;
+    this.segment = bestSeg;
+    this.t = bestT;
+    this.sideOf(px, py, kx0, ky0);
+  }
+
+  /** Branch and bound below node `root`, improving `best`, `bestSeg`, `bestT`. */
+  private search(root: number, px: number, py: number, kx0: number, ky0: number, kx1: number, ky1: number): void {
+    const stackNode = this.stackNode;
+    const stackLb = this.stackLb;
+    let best = this.best;
+    let sp = 0;
+    stackNode[sp] = root;
+    stackLb[sp] = 0;
+    sp++;
+    while (sp > 0) {
+      sp--;
+      if (stackLb[sp]! >= best) continue;
+      const id = stackNode[sp]!;
+      const l = this.left[id]!;
+      if (l < 0) {
+        const hi = this.hi[id]!;
+        for (let s = this.lo[id]!; s < hi; s++) {
+          const d = this.segmentDistance(s, px, py, kx0, ky0, kx1, ky1);
+          if (d < best) {
+            best = d;
+            this.bestSeg = s;
+            this.bestT = this.evalT;
+          }
+        }
+        continue;
+      }
+      const r = this.right[id]!;
+      const lbL = this.lowerBound(l, px, py);
+      const lbR = this.lowerBound(r, px, py);
+      // Push the farther child first so that the nearer one is searched first.
+      if (lbL <= lbR) {
+        if (lbR < best) {
+          stackNode[sp] = r;
+          stackLb[sp++] = lbR;
+        }
+        if (lbL < best) {
+          stackNode[sp] = l;
+          stackLb[sp++] = lbL;
+        }
+      } else {
+        if (lbL < best) {
+          stackNode[sp] = l;
+          stackLb[sp++] = lbL;
+        }
+        if (lbR < best) {
+          stackNode[sp] = r;
+          stackLb[sp++] = lbR;
+        }
+      }
+    }
+    this.best = best;
+  }
+
+  /**
+   * The side rule. In a plane tangent at the query point (x east, y north):
+   * - nearest point inside a segment: the sign of the cross product of the segment's direction with P − A;
+   * - nearest point at a vertex V joining segments d1 (in) and d2 (out): P is left when it is left of both
+   *   (a left turn, cross(d1, d2) > 0, whose left side is the inner wedge) or left of either (a right turn). This
+   *   equals taking the side of the bisector of the angle at V, and is the side of the wedge P is in.
+   * - nearest point at the first or last position of a part: the side of that end segment's extension; `atEnd`.
+   * A point at distance 0 is ON.
+   */
+  private sideOf(px: number, py: number, kx: number, ky: number): void {
+    const s = this.segment;
+    const t = this.t;
+    if (this.distance === 0) {
+      this.side = ON;
+      return;
+    }
+    const links = this.links[s]!;
+    let cross: number;
+    if (t <= 0 && links & HAS_PREV) {
+      cross = this.vertexCross(s - 1, s, px - this.ax[s]!, py - this.ay[s]!, kx, ky);
+    } else if (t >= 1 && links & HAS_NEXT) {
+      cross = this.vertexCross(s, s + 1, px - this.ax[s + 1]!, py - this.ay[s + 1]!, kx, ky);
+    } else {
+      this.atEnd = (t <= 0 && !(links & HAS_PREV)) || (t >= 1 && !(links & HAS_NEXT));
+      cross = this.dx[s]! * kx * (py - this.ay[s]!) * ky - this.dy[s]! * ky * (px - this.ax[s]!) * kx;
+    }
+    this.side = cross > 0 ? LEFT : cross < 0 ? RIGHT : ON;
+  }
+
+  /** Positive when P (at offset wx, wy in degrees from the shared vertex) is left of the polyline at the vertex. */
+  private vertexCross(s1: number, s2: number, wx: number, wy: number, kx: number, ky: number): number {
+    const d1x = this.dx[s1]! * kx;
+    const d1y = this.dy[s1]! * ky;
+    const d2x = this.dx[s2]! * kx;
+    const d2y = this.dy[s2]! * ky;
+    const x = wx * kx;
+    const y = wy * ky;
+    const c1 = d1x * y - d1y * x;
+    const c2 = d2x * y - d2y * x;
+    const turn = d1x * d2y - d1y * d2x;
+    if (turn > 0) return c1 > 0 && c2 > 0 ? 1 : -1;
+    if (turn < 0) return c1 > 0 || c2 > 0 ? 1 : -1;
+    return c1 !== 0 ? c1 : c2;
+  }
+
+  /**
+   * Sets `marks[owner] = 1` for every owner with a segment within `radius` metres of (px, py).
+   * Used to tell which polygons' boundaries a disc touches.
+   */
+  markWithin(px: number, py: number, radius: number, marks: Uint8Array): void {
+    if (this.segmentCount === 0) return;
+    const r0 = rowOf(py);
+    const i0 = r0 | 0;
+    const f0 = r0 - i0;
+    const j0 = i0 * 4;
+    const kx1 = (T[j0 + 4]! - T[j0]!) * SPD;
+    const ky1 = (T[j0 + 5]! - T[j0 + 1]!) * SPD;
+    const kx0 = T[j0]! + (kx1 / SPD) * f0;
+    const ky0 = T[j0 + 1]! + (ky1 / SPD) * f0;
+    const stackNode = this.stackNode;
+    let sp = 0;
+    stackNode[sp++] = 0;
+    while (sp > 0) {
+      const id = stackNode[--sp]!;
+      if (this.lowerBound(id, px, py) > radius) continue;
+      const l = this.left[id]!;
+      if (l < 0) {
+        const hi = this.hi[id]!;
+        for (let s = this.lo[id]!; s < hi; s++) {
+          if (marks[this.owner[s]!]) continue;
+          if (this.segmentDistance(s, px, py, kx0, ky0, kx1, ky1) <= radius) marks[this.owner[s]!] = 1;
+        }
+        continue;
+      }
+      stackNode[sp++] = this.right[id]!;
+      stackNode[sp++] = l;
+    }
+  }
+
+  /**
+   * Metres from (px, py) to the nearest of the rays that extend each part beyond its two ends. Beyond an end the
+   * side of a point is the side of that ray, so a disc that touches neither the line nor these rays lies on one side.
+   * Evaluated in the plane tangent at the point: accurate to a few parts in 10^4 within a few hundred km.
+   */
+  endRayDistance(px: number, py: number): number {
+    const r0 = rowOf(py);
+    const i0 = r0 | 0;
+    const f0 = r0 - i0;
+    const kx = T[i0 * 4]! + (T[i0 * 4 + 4]! - T[i0 * 4]!) * f0;
+    const ky = T[i0 * 4 + 1]! + (T[i0 * 4 + 5]! - T[i0 * 4 + 1]!) * f0;
+    let best = Infinity;
+    for (let k = 0; k < this.partCount; k++) {
+      const first = this.partFirst[k]!;
+      const last = this.partLast[k]!;
+      if (last < first) continue;
+      // Ray back from the first position, against the first segment's direction.
+      best = Math.min(best, rayDistance((px - this.ax[first]!) * kx, (py - this.ay[first]!) * ky, -this.dx[first]! * kx, -this.dy[first]! * ky));
+      const ex = this.ax[last]! + this.dx[last]!;
+      const ey = this.ay[last]! + this.dy[last]!;
+      best = Math.min(best, rayDistance((px - ex) * kx, (py - ey) * ky, this.dx[last]! * kx, this.dy[last]! * ky));
+    }
+    return best;
+  }
+
+  /** [lon, lat] of the start of segment s and its direction, for tests and reports. */
+  segmentCoordinates(s: number): [number, number, number, number] {
+    return [this.ax[s]!, this.ay[s]!, this.ax[s]! + this.dx[s]!, this.ay[s]! + this.dy[s]!];
+  }
+
+  /** Number of tree nodes (for the documentation of the index layout). */
+  get nodes(): number {
+    return this.nodeCount;
+  }
+}
+
+/** Planar distance from the origin... from point (px, py) to the segment from (0, 0) to (fx, fy), P given relative to the start. */
+function pointSegment(px: number, py: number, fx: number, fy: number): number {
+  const l2 = fx * fx + fy * fy;
+  let t = l2 > 0 ? (px * fx + py * fy) / l2 : 0;
+  t = t > 0 ? (t < 1 ? t : 1) : 0;
+  const x = px - t * fx;
+  const y = py - t * fy;
+  return Math.sqrt(x * x + y * y);
+}
+
+/** Planar distance from point (px, py), given relative to the ray's origin, to the ray in direction (fx, fy). */
+function rayDistance(px: number, py: number, fx: number, fy: number): number {
+  const l2 = fx * fx + fy * fy;
+  const t = l2 > 0 ? Math.max(0, (px * fx + py * fy) / l2) : 0;
+  const x = px - t * fx;
+  const y = py - t * fy;
+  return Math.sqrt(x * x + y * y);
+}
