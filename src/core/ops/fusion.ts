@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { HOUR, MINUTE, DAY } from '../spec/units.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
-import { discBox, haversine, unionBox, type Box } from './geodesy.js';
+import { discBox, haversine, type Box } from './geodesy.js';
 import type { IncidentIndex } from './incident-index.js';
 import { observationKey, type AttributionBasis, type Observation } from './observation.js';
 import type { IncidentProbe } from './ports.js';
@@ -77,6 +77,11 @@ export interface Incident {
   /** Processing times (the injected clock). */
   createdAt: number;
   updatedAt: number;
+  /**
+   * Ids of the violations this revision supports, set by the pipeline on the last revision of each incident in
+   * a batch: the next batch compares against it to withdraw what no longer holds.
+   */
+  violations?: string[];
 }
 
 export interface FusionOptions {
@@ -208,19 +213,25 @@ export function summarize(
   }
   let miss = 1;
   for (const c of byOperator.values()) miss *= 1 - c;
-  const operators = [...byOperator.keys()].sort();
+  const operators = byOperator.size === 1 ? [members[0]!.operator] : [...byOperator.keys()].sort();
   const out: Incident = {
-    ...base,
+    id: base.id,
+    revision: base.revision,
+    status: base.status,
+    reason: base.reason,
+    activity: base.activity,
     members,
     confidence: 1 - miss,
     corroboration: operators.length,
     operators,
-    weapons: [...weapons].sort(),
+    weapons: weapons.size === 0 ? [] : [...weapons].sort(),
     count,
     time: best.time,
     start,
     end,
     radius: 0,
+    createdAt: base.createdAt,
+    updatedAt: base.updatedAt,
   };
   const first = members[0]!;
   if (first.region !== undefined) {
@@ -229,8 +240,14 @@ export function summarize(
     out.lon = slon / sw;
     out.lat = slat / sw;
     out.radius = radius;
-    let box = discBox(first.lon!, first.lat!, first.radius);
-    for (let i = 1; i < members.length; i++) box = unionBox(box, discBox(members[i]!.lon!, members[i]!.lat!, members[i]!.radius));
+    const box = discBox(first.lon!, first.lat!, first.radius);
+    for (let i = 1; i < members.length; i++) {
+      const b = discBox(members[i]!.lon!, members[i]!.lat!, members[i]!.radius);
+      if (b[0] < box[0]) box[0] = b[0];
+      if (b[1] < box[1]) box[1] = b[1];
+      if (b[2] > box[2]) box[2] = b[2];
+      if (b[3] > box[3]) box[3] = b[3];
+    }
     out.box = box;
   }
   if (altitude !== undefined) out.altitude = altitude;

@@ -1,23 +1,31 @@
 /**
- * A spatio-temporal index of open incidents: a grid of 0.25-degree cells by one-day buckets, per activity.
+ * A spatio-temporal index of open incidents: a grid of 0.1-degree cells by three-hour buckets, per activity
+ * (about the size of a report's uncertainty and of the longer fusion windows, so a probe touches a few cells).
  * Fusion looks up the incidents a new report could join through it, and the in-memory reader stores with it.
  * An incident sits in every cell and bucket its box and time span cover; one that would cover more than
  * `maxKeys` of them (a month-long report, a 1,000 km radius) sits in a short list scanned on every query.
+ * Keys are numbers (activity, cell x, cell y, bucket packed into 47 bits), not strings: this is the hot loop.
  */
-import type { Activity } from '../spec/vocabulary.js';
-import { boxesIntersect, type Box } from './geodesy.js';
+import { HOUR } from '../spec/units.js';
+import { activities, type Activity } from '../spec/vocabulary.js';
 import type { Incident } from './fusion.js';
 import type { IncidentProbe } from './ports.js';
-import { DAY } from '../spec/units.js';
 
-const CELL = 0.25;
-const BUCKET = DAY;
+const CELL = 0.1;
+const BUCKET = 3 * HOUR;
 const maxKeys = 96;
+const activityIndex = new Map<string, number>(activities.map((a, i) => [a, i]));
+
+/** Activity (5 bits), x and y cells offset to be non-negative (12 bits each), bucket modulo 2^18. */
+function cellKey(a: number, x: number, y: number, b: number): number {
+  return ((a * 4096 + (x + 2048)) * 4096 + (y + 2048)) * 262_144 + (((b % 262_144) + 262_144) % 262_144);
+}
 
 export class IncidentIndex {
-  private readonly cells = new Map<string, Set<Incident>>();
+  private readonly cells = new Map<number, Incident[]>();
+  private readonly regionCells = new Map<string, Incident[]>();
   private readonly wide = new Map<Activity, Set<Incident>>();
-  private readonly byId = new Map<string, { incident: Incident; keys: string[] | null }>();
+  private readonly byId = new Map<string, { incident: Incident; keys: (number | string)[] | null }>();
 
   get size(): number {
     return this.byId.size;
@@ -42,9 +50,10 @@ export class IncidentIndex {
       s.add(incident);
     } else {
       for (const k of keys) {
-        let s = this.cells.get(k);
-        if (!s) this.cells.set(k, (s = new Set()));
-        s.add(incident);
+        const m = (typeof k === 'number' ? this.cells : this.regionCells) as Map<number | string, Incident[]>;
+        const s = m.get(k);
+        if (s) s.push(incident);
+        else m.set(k, [incident]);
       }
     }
     this.byId.set(incident.id, { incident, keys });
@@ -56,35 +65,28 @@ export class IncidentIndex {
     if (e.keys === null) this.wide.get(e.incident.activity)?.delete(e.incident);
     else
       for (const k of e.keys) {
-        const s = this.cells.get(k)!;
-        s.delete(e.incident);
-        if (s.size === 0) this.cells.delete(k);
+        const m = (typeof k === 'number' ? this.cells : this.regionCells) as Map<number | string, Incident[]>;
+        const s = m.get(k)!;
+        if (s.length === 1) m.delete(k);
+        else s.splice(s.indexOf(e.incident), 1);
       }
     this.byId.delete(id);
   }
 
-  /** Incidents answering the probe (exact on time and box, not on distance). */
+  /** Incidents answering the probe (exact on time and box, not on distance), added to `out`. */
   query(probe: IncidentProbe, out: Map<string, Incident> = new Map()): Map<string, Incident> {
-    const match = (i: Incident) => {
-      if (i.end < probe.from || i.start > probe.to) return;
-      if ('region' in probe) {
-        if (i.region !== probe.region) return;
-      } else {
-        if (!i.box || !boxesIntersect(i.box, [probe.minLon, probe.minLat, probe.maxLon, probe.maxLat])) return;
-      }
-      out.set(i.id, i);
-    };
     const wide = this.wide.get(probe.activity);
-    if (wide) for (const i of wide) match(i);
+    if (wide) for (const i of wide) if (matches(i, probe)) out.set(i.id, i);
     const b0 = Math.floor(probe.from / BUCKET);
     const b1 = Math.floor(probe.to / BUCKET);
     if ('region' in probe) {
       for (let b = b0; b <= b1; b++) {
-        const s = this.cells.get(`${probe.activity}|r|${probe.region}|${b}`);
-        if (s) for (const i of s) match(i);
+        const s = this.regionCells.get(`${probe.activity}|${probe.region}|${b}`);
+        if (s) for (const i of s) if (matches(i, probe)) out.set(i.id, i);
       }
       return out;
     }
+    const a = activityIndex.get(probe.activity)!;
     const x0 = Math.floor(probe.minLon / CELL);
     const x1 = Math.floor(probe.maxLon / CELL);
     const y0 = Math.floor(probe.minLat / CELL);
@@ -92,8 +94,8 @@ export class IncidentIndex {
     for (let b = b0; b <= b1; b++)
       for (let x = x0; x <= x1; x++)
         for (let y = y0; y <= y1; y++) {
-          const s = this.cells.get(`${probe.activity}|${x}|${y}|${b}`);
-          if (s) for (const i of s) match(i);
+          const s = this.cells.get(cellKey(a, x, y, b));
+          if (s) for (const i of s) if (!out.has(i.id) && matches(i, probe)) out.set(i.id, i);
         }
     return out;
   }
@@ -103,22 +105,30 @@ export class IncidentIndex {
   }
 }
 
-function keysOf(i: Incident): string[] | null {
+function matches(i: Incident, p: IncidentProbe): boolean {
+  if (i.end < p.from || i.start > p.to) return false;
+  if ('region' in p) return i.region === p.region;
+  const b = i.box;
+  return b !== undefined && b[0] <= p.maxLon && p.minLon <= b[2] && b[1] <= p.maxLat && p.minLat <= b[3];
+}
+
+function keysOf(i: Incident): (number | string)[] | null {
   const b0 = Math.floor(i.start / BUCKET);
   const b1 = Math.floor(i.end / BUCKET);
   if (i.region !== undefined) {
     if (b1 - b0 + 1 > maxKeys) return null;
     const keys: string[] = [];
-    for (let b = b0; b <= b1; b++) keys.push(`${i.activity}|r|${i.region}|${b}`);
+    for (let b = b0; b <= b1; b++) keys.push(`${i.activity}|${i.region}|${b}`);
     return keys;
   }
-  const box = i.box as Box;
+  const box = i.box!;
   const x0 = Math.floor(box[0] / CELL);
   const x1 = Math.floor(box[2] / CELL);
   const y0 = Math.floor(box[1] / CELL);
   const y1 = Math.floor(box[3] / CELL);
   if ((b1 - b0 + 1) * (x1 - x0 + 1) * (y1 - y0 + 1) > maxKeys) return null;
-  const keys: string[] = [];
-  for (let b = b0; b <= b1; b++) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) keys.push(`${i.activity}|${x}|${y}|${b}`);
+  const a = activityIndex.get(i.activity)!;
+  const keys: number[] = [];
+  for (let b = b0; b <= b1; b++) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) keys.push(cellKey(a, x, y, b));
   return keys;
 }

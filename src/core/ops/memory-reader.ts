@@ -12,6 +12,7 @@ import type { Violation } from './violation.js';
 
 export class MemoryOpsReader implements OpsReader {
   readonly incidents = new Map<string, Incident>();
+  /** Every incident revision, when kept (`keepRevisions`, the default). */
   readonly revisions: Incident[] = [];
   readonly violations = new Map<string, Violation>();
   readonly cases = new Map<string, CaseOpening>();
@@ -20,6 +21,8 @@ export class MemoryOpsReader implements OpsReader {
   private readonly byDay = new Map<string, Set<string>>();
   /** `prohibition|party` -> violation ids. */
   private readonly byParty = new Map<string, Set<string>>();
+
+  constructor(private readonly options: { keepRevisions?: boolean } = {}) {}
 
   findIncidents(probes: readonly IncidentProbe[]): Incident[] {
     const out = new Map<string, Incident>();
@@ -54,7 +57,7 @@ export class MemoryOpsReader implements OpsReader {
   /** What a store does in the batch's transaction. */
   apply(result: BatchResult): void {
     for (const r of result.incidentRevisions) {
-      this.revisions.push(r);
+      if (this.options.keepRevisions !== false) this.revisions.push(r);
       this.incidents.set(r.id, r);
       this.open.put(r);
     }

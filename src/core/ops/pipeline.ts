@@ -11,7 +11,7 @@ import { IncidentIndex } from './incident-index.js';
 import type { OpsModel } from './model.js';
 import type { Observation } from './observation.js';
 import type { OpsReader } from './ports.js';
-import { openCases, touchedWindows, type CaseOpening } from './trigger.js';
+import { openCases, touchedWindows, windowQueries, type CaseOpening } from './trigger.js';
 import { violationChanges, type Violation } from './violation.js';
 
 export type { OpsModel, OpsOptions, ZoneLocator, ZoneLocation, LineLocation } from './model.js';
@@ -47,11 +47,14 @@ export async function processBatch(ctx: OpsContext, observations: readonly Obser
   for (const r of fusion.revisions) latest.set(r.id, r);
   const violations = violationChanges(model, latest.values(), fusion.before, now);
 
-  const { windows, queries } = touchedWindows(model, violations);
+  // Windows whose case is already open need nothing more: ask about those first, then read only the rest.
+  const touched = touchedWindows(model, violations).windows;
   let caseOpenings: CaseOpening[] = [];
-  if (windows.length) {
+  if (touched.length) {
+    const existing = await reader.existingCases(touched.map((w) => w.key));
+    const windows = touched.filter((w) => !existing.has(w.key));
+    const queries = windowQueries(windows);
     const stored = queries.length ? await reader.findViolations(queries) : [];
-    const existing = await reader.existingCases(windows.map((w) => w.key));
     caseOpenings = openCases(windows, stored, violations, existing, now);
   }
   return { incidentRevisions: fusion.revisions, violations, caseOpenings, duplicates: fusion.duplicates };

@@ -94,10 +94,12 @@ export function touchedWindows(model: OpsModel, changes: readonly Violation[]): 
     }
   }
   const list = [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const queries: ViolationQuery[] = list
-    .filter((w) => w.trigger.count > 1)
-    .map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.end }));
-  return { windows: list, queries };
+  return { windows: list, queries: windowQueries(list) };
+}
+
+/** What to ask the store about windows that need more than one violation. */
+export function windowQueries(windows: readonly BreachWindow[]): ViolationQuery[] {
+  return windows.filter((w) => w.trigger.count > 1).map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.end }));
 }
 
 /**

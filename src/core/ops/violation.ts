@@ -157,16 +157,20 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
 /**
  * The violation records one batch's fusion produces: for every incident changed, its violations now, and a
  * withdrawal for each violation its state before the batch had that no longer holds (merged away, attribution
- * changed). Sorted by id for a stable order.
+ * changed). Records on each changed incident (its latest revision) the ids it supports. Sorted by id.
  */
 export function violationChanges(model: OpsModel, changed: Iterable<Incident>, before: ReadonlyMap<string, Incident | null>, now: number): Violation[] {
   const out: Violation[] = [];
   for (const incident of changed) {
     const current = detectViolations(model, incident, now);
     out.push(...current);
+    incident.violations = current.map((v) => v.id);
     const prior = before.get(incident.id);
     if (!prior) continue;
-    const still = new Set(current.map((v) => v.id));
+    const still = new Set(incident.violations);
+    // The prior revision records what it supported; recompute only for a record from before that field existed.
+    const had = prior.violations ?? detectViolations(model, prior, now).map((v) => v.id);
+    if (had.every((id) => still.has(id))) continue;
     for (const old of detectViolations(model, prior, now)) {
       if (!still.has(old.id)) out.push({ ...old, revision: incident.revision, status: 'withdrawn', detectedAt: now });
     }
