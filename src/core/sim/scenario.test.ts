@@ -65,3 +65,14 @@ describe('scenario files', () => {
     expect(r.scenario!.strategies.map((c) => c.name)).toEqual(['compliant', 'salami', 'probe-and-escalate', 'surge', 'blind-then-strike', 'deniable']);
   });
 });
+
+describe('example scenarios', () => {
+  const exampleDir = join('examples', 'scenarios');
+  for (const name of readdirSync(exampleDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    it(`${name} loads against the example package without findings`, () => {
+      const r = loadScenario(readFileSync(join(exampleDir, name), 'utf8'), example.model!, { file: name, packageFile: example.file });
+      expect(r.diagnostics).toEqual([]);
+      expect(r.scenario!.strategies.length).toBeGreaterThan(0);
+    });
+  }
+});
