@@ -21,6 +21,15 @@ describe('violations on the example package', () => {
     expect((await violations([obs({ source: 'air-track', activity: 'missile-strike', at: T, location: FAR_WEST })]))[0]).toMatchObject({ party: 'RU', basis: 'impact-side' });
   });
 
+  it('infers nothing from the side when the uncertainty disc reaches the line', async () => {
+    // EAST is 4 km from the line.
+    expect((await violations([obs({ at: T, location: { ...EAST, radius: 3500 } })]))[0]).toMatchObject({ party: 'UA', basis: 'impact-side' });
+    expect((await violations([obs({ at: T, location: { ...EAST, radius: 4500 } })]))[0]).toMatchObject({ party: 'undetermined', basis: 'none' });
+    const adv = (radius: number) => obs({ source: 'sat', activity: 'ground-advance', at: T, location: { ...EAST, radius } });
+    expect(await violations([adv(3500)])).toHaveLength(1);
+    expect(await violations([adv(4500)])).toEqual([]);
+  });
+
   it('takes the reported attribution over inference, and calls disagreement undetermined', async () => {
     expect((await violations([obs({ at: T, attribution: { party: 'UA', basis: 'crater-analysis' } })]))[0]).toMatchObject({ party: 'UA', basis: 'crater-analysis' });
     const both = await violations([

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAlerts } from './alerts.js';
+import { normalizeRegionName, parseCrosswalk } from './crosswalk.js';
+import { CsvFormatError, parseCsv } from './csv.js';
+import { parseUcdp, ucdpActivity } from './ucdp.js';
+import { observationInputSchema } from '../observation.js';
+
+const crosswalk = parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8'));
+
+describe('CSV (RFC 4180)', () => {
+  it('reads quoted fields with commas, doubled quotes and line breaks, CRLF, a BOM and a missing final newline', () => {
+    const t = parseCsv('\uFEFFa,b,c\r\n1,"x, y","say ""hi"""\r\n2,"two\nlines",\n\n3,,"last"');
+    expect(t.header).toEqual(['a', 'b', 'c']);
+    expect(t.rows.map((r) => r.fields)).toEqual([
+      ['1', 'x, y', 'say "hi"'],
+      ['2', 'two\nlines', ''],
+      ['3', '', 'last'],
+    ]);
+    expect(t.rows.map((r) => r.line)).toEqual([2, 3, 6]);
+  });
+
+  it('refuses a file without the columns it needs', () => {
+    expect(() => parseUcdp('id,foo\n1,2\n', { source: 'ucdp', crosswalk })).toThrow(CsvFormatError);
+    expect(() => parseUcdp('id,foo\n1,2\n', { source: 'ucdp', crosswalk })).toThrow(/missing columns .*where_prec/);
+  });
+});
+
+describe('crosswalk', () => {
+  it('maps the names each dataset uses to ISO 3166-2 codes', () => {
+    expect(crosswalk.get(normalizeRegionName('Donetsk oblast'))).toBe('UA-14');
+    expect(crosswalk.get(normalizeRegionName("Donets'k"))).toBe('UA-14');
+    expect(crosswalk.get(normalizeRegionName('Luhanska oblast'))).toBe('UA-09');
+    expect(crosswalk.get(normalizeRegionName('Kyiv City'))).toBe('UA-30');
+    expect(crosswalk.get(normalizeRegionName('Kiev City'))).toBe('UA-30');
+    expect(crosswalk.get(normalizeRegionName('Rostov oblast'))).toBeUndefined();
+  });
+});
+
+const header =
+  'id,type_of_violence,side_a,side_b,where_prec,where_coordinates,adm_1,latitude,longitude,event_clarity,date_start,date_end,best,low,high,number_of_sources';
+
+describe('UCDP GED rows', () => {
+  it('maps precision to radius or region, dates to intervals, sides to activity, clarity to confidence', () => {
+    const rows = [
+      '1,1,Government of Ukraine,DPR,1,Marinka,Donetsk oblast,47.94,37.50,1,2016-03-02,2016-03-02,3,2,4,2',
+      '2,1,Government of Ukraine,LPR,2,near Popasna,Luhansk oblast,48.63,38.38,2,2016-03-02,2016-03-04,1,1,1,1',
+      '3,1,Government of Ukraine,DPR,4,Donetsk oblast,Donetsk oblast,48.14,37.74,1,2016-03-02,2016-03-02,1,1,1,1',
+      '4,1,Government of Ukraine,Maidan,1,Kyiv,Kiev Special Republican city,50.45,30.52,1,2014-01-22,2014-01-22,5,5,5,5',
+      '5,1,Government of Ukraine,DPR,6,Ukraine,,49,32,1,2016-03-02,2016-03-02,1,1,1,1',
+      '6,1,Government of Ukraine,DPR,4,Rostov oblast,Rostov oblast,47.2,39.7,1,2016-03-02,2016-03-02,1,1,1,1',
+      '7,1,Government of Ukraine,DPR,1,x,Donetsk oblast,,,1,2016-03-02,2016-03-02,1,1,1,1',
+      '8,1,Government of Ukraine,DPR,1,x,Donetsk oblast,48,37,1,2016-13-02,2016-03-02,1,1,1,1',
+      '9,1,Government of Ukraine,United Armed Forces of Novorossiya,5,Donets Basin Area,,48.15,38.65,1,2016-03-02,2016-03-02,1,1,1,1',
+    ];
+    const r = parseUcdp([header, ...rows].join('\n'), { source: 'ucdp', crosswalk });
+    const byId = Object.fromEntries(r.observations.map((o) => [o.sourceId, o]));
+    expect(byId['1']).toMatchObject({ source: 'ucdp', activity: 'artillery-fire', time: '2016-03-02T00:00:00Z', timePrecision: 'day', location: { lon: 37.5, lat: 47.94, radius: 2000 }, confidence: 0.9 });
+    expect(byId['1']!.until).toBeUndefined();
+    expect(byId['1']!.note).toMatch(/deaths best 3 \(low 2, high 4\)/);
+    expect(byId['2']).toMatchObject({ location: { radius: 25_000 }, confidence: 0.6, until: '2016-03-05T00:00:00.000Z' });
+    expect(byId['3']).toMatchObject({ location: { region: 'UA-14' } });
+    expect(byId['4']).toMatchObject({ activity: 'small-arms-fire' });
+    expect(byId['9']).toMatchObject({ activity: 'artillery-fire', location: { radius: 100_000 } });
+    expect(r.skipped.map((s) => [s.id, s.line])).toEqual([
+      ['5', 6],
+      ['6', 7],
+      ['7', 8],
+      ['8', 9],
+    ]);
+    expect(r.skipped[0]!.reason).toMatch(/country/);
+    expect(r.skipped[1]!.reason).toMatch(/Rostov oblast/);
+    for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
+    expect(ucdpActivity('Government of Ukraine', 'Right Sector', '2')).toBe('small-arms-fire');
+  });
+
+  it('parses the whole shared file into schema-valid observations', () => {
+    const r = parseUcdp(readFileSync('../shared/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'utf8'), { source: 'ucdp', crosswalk });
+    expect(r.observations.length + r.skipped.length).toBe(3077);
+    expect(new Set(r.observations.map((o) => o.sourceId)).size).toBe(r.observations.length);
+    for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
+  });
+});
+
+describe('air-raid alert rows', () => {
+  it('maps alerts to region-level overflight over the alert, oblast for raion and hromada alerts, with stable ids', () => {
+    const text = [
+      'oblast,raion,hromada,level,started_at,finished_at,source',
+      'Vinnytska oblast,,,oblast,2022-03-15 16:10:34+00:00,2022-03-15 16:50:07+00:00,official',
+      'Cherkaska oblast,Umanskyi raion,Umanska terytorialna hromada,hromada,2022-03-15 16:11:50+00:00,2022-03-15 16:54:47+00:00,official',
+      'Kyiv City,,,oblast,2022-03-16 01:00:00+00:00,,official',
+      'Lubenskyi raion,,,raion,2022-03-16 02:00:00+00:00,2022-03-16 02:30:00+00:00,official',
+      'Atlantis,,,oblast,2022-03-16 02:00:00+00:00,2022-03-16 02:30:00+00:00,official',
+      'Lvivska oblast,,,oblast,yesterday,,official',
+      'Lvivska oblast,,,oblast,2022-03-16 03:00:00+00:00,2022-03-16 02:00:00+00:00,official',
+    ].join('\n');
+    const a = parseAlerts(text, { source: 'air-alerts', crosswalk });
+    expect(a.observations.map((o) => [(o.location as { region: string }).region, o.time, o.until])).toEqual([
+      ['UA-05', '2022-03-15T16:10:34Z', '2022-03-15T16:50:07Z'],
+      ['UA-71', '2022-03-15T16:11:50Z', '2022-03-15T16:54:47Z'],
+      ['UA-30', '2022-03-16T01:00:00Z', undefined],
+      ['UA-53', '2022-03-16T02:00:00Z', '2022-03-16T02:30:00Z'],
+    ]);
+    expect(a.observations.every((o) => o.activity === 'overflight' && o.source === 'air-alerts')).toBe(true);
+    expect(a.skipped.map((s) => s.reason)).toEqual(['"Atlantis" is not a region of the crosswalk', 'started_at "yesterday" is not a time', 'ends before it starts']);
+    expect(parseAlerts(text, { source: 'air-alerts', crosswalk }).observations.map((o) => o.sourceId)).toEqual(a.observations.map((o) => o.sourceId));
+    for (const o of a.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
+  });
+});
