@@ -4,12 +4,13 @@ import { judgmentDeadline } from './judgment-deadline.js';
 
 describe('judgment-deadline', () => {
   it('is silent with a deadline and a declaring default', () => expect(run(judgmentDeadline)).toEqual([]));
-  it('reports no deadline and no default', () => {
+  it('reports no deadline (and then no default: there is nothing to default at)', () => {
     const f = run(judgmentDeadline, [{ delete: ['judgment', 'deadline'] }, { delete: ['judgment', 'on-deadline'] }]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([
-      ['judgment-no-deadline', {}],
-      ['judgment-no-default', { what: 'nothing is decided' }],
-    ]);
+    expect(f.map((x) => [x.code, x.args])).toEqual([['judgment-no-deadline', {}]]);
+  });
+  it('reports a deadline with no rule for when it passes', () => {
+    const f = run(judgmentDeadline, [{ delete: ['judgment', 'on-deadline'] }]);
+    expect(f.map((x) => [x.code, x.path, x.args])).toEqual([['judgment-no-default', ['judgment'], { what: 'nothing is decided' }]]);
   });
   it('reports a dismissing default', () => {
     const f = run(judgmentDeadline, [{ set: ['judgment', 'on-deadline'], to: 'dismiss' }]);

@@ -20,7 +20,8 @@ export const judgmentDeadline: Rule = {
       });
     }
     const d = j['on-deadline'];
-    if (d !== 'declare') {
+    // Without a deadline there is nothing to default at; the missing deadline is the finding.
+    if (j.deadline !== undefined && d !== 'declare') {
       const what = d === undefined ? 'nothing is decided' : d === 'dismiss' ? 'the case is dismissed' : 'the case stays undecided';
       out.push({
         code: 'judgment-no-default',

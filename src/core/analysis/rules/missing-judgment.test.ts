@@ -4,9 +4,9 @@ import { missingJudgment } from './missing-judgment.js';
 
 describe('missing-judgment', () => {
   it('is silent when there is a judgment body', () => expect(run(missingJudgment)).toEqual([]));
-  it('counts the responses left waiting for a declaration', () => {
-    const f = run(missingJudgment, [{ delete: ['judgment'] }, { set: ['responses', 'armed-attack', 0, 'upon'], to: 'trigger' }]);
-    expect(f.map((x) => x.args)).toEqual([{ count: 1 }]);
+  it('reports a package with prohibitions and no judgment body', () => {
+    const f = run(missingJudgment, [{ delete: ['judgment'] }]);
+    expect(f.map((x) => [x.code, x.path])).toEqual([['judgment-missing', ['responses']]]);
   });
   it('proposes a body of the neutral actors', () => {
     const f = run(missingJudgment, [{ delete: ['judgment'] }]);

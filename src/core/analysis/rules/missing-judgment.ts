@@ -7,14 +7,13 @@ export const missingJudgment: Rule = {
   codes: ['judgment-missing'],
   check({ model, view }) {
     if (model.judgment !== undefined || Object.keys(model.prohibitions).length === 0) return [];
-    const waiting = Object.values(model.responses).flat().filter((r) => r.upon === 'declaration').length;
     const members = neutralActors(view);
     return [
       {
         code: 'judgment-missing',
         path: Object.keys(model.responses).length ? ['responses'] : ['triggers'],
         prefer: 'key',
-        args: { count: waiting },
+        args: {},
         ...(members.length
           ? {
               fix: {
