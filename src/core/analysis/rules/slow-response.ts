@@ -60,7 +60,12 @@ export const slowResponse: Rule = {
         continue;
       }
       if (r.at.worst > slowLimit) {
-        const worst = Number.isFinite(r.at.worst) ? at(r.at.worst) : `with no upper bound (${r.within === undefined ? 'it has no time limit' : list(tl.judgment.risks) || 'no source confirms the act in time'})`;
+        const why = [
+          ...(r.within === undefined ? ['it has no time limit'] : []),
+          ...(r.upon === 'declaration' ? tl.judgment.risks : []),
+          ...(!Number.isFinite(tl.caseOpens.worst) ? ['the count window is open-ended'] : []),
+        ];
+        const worst = Number.isFinite(r.at.worst) ? at(r.at.worst) : `with no upper bound (${list(why)})`;
         const fix = speedUp(tl);
         out.push({
           code: 'slow-material-response',
