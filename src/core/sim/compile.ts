@@ -65,6 +65,8 @@ export interface CompiledResponses {
   automatic: Uint8Array;
   due: Float64Array;
   category: Int32Array;
+  /** actionWeight of each action (0 for actions that are not material). */
+  weight: Float64Array;
   action: ResponseAction[];
 }
 
@@ -76,6 +78,8 @@ export interface CompiledModel {
   actors: string[];
   /** Per actor: lapse probability at each of its elections (0 for actors that cannot lapse). */
   actorLapse: Float64Array;
+  /** Per actor: how much its promise weighs in the adversary's eyes, by the legal form behind it (assumption). */
+  actorForm: Float64Array;
   /** Per actor: force actors lapse only when all contributors have (indices), else empty. */
   actorContributors: number[][];
   /** Per actor: election days within the horizon. */
@@ -103,6 +107,30 @@ export interface CompiledModel {
 }
 
 const formStrength: Record<LegalForm, number> = { political: 0, executive: 1, 'appropriation-law': 2, treaty: 3 };
+
+/**
+ * How far an adversary believes a promise, by the legal form behind it (assumption; the ordering follows the
+ * language's own: a ratified treaty binds beyond an election, a political declaration does not, as the 1994
+ * Budapest Memorandum showed [C]).
+ */
+export const formWeight: Record<LegalForm, number> = { treaty: 1, 'appropriation-law': 0.9, executive: 0.75, political: 0.5 };
+
+/**
+ * How much a material action costs an attacker, for ex-ante deterrence (assumption): force meets force in full;
+ * arms and air defence raise the cost of an advance; sanctions, money and intelligence less.
+ */
+export const actionWeight: Partial<Record<ResponseAction, number>> = {
+  'mutual-defence': 1,
+  'use-of-force': 1,
+  'deploy-force': 1,
+  reinforce: 1,
+  'air-defence-surge': 0.6,
+  'weapons-delivery': 0.6,
+  'intelligence-support': 0.3,
+  'financial-support': 0.3,
+  sanctions: 0.3,
+  'sanctions-snapback': 0.3,
+};
 
 export function lapseProbability(form: LegalForm, p: ModelParams): number {
   switch (form) {
@@ -165,11 +193,20 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     if (cur === undefined || formStrength[c.form] > formStrength[cur]) strongest.set(c.by, c.form);
   }
   const actorLapse = new Float64Array(actors.length);
+  const actorForm = new Float64Array(actors.length).fill(1);
   const actorContributors: number[][] = actors.map(() => []);
   actors.forEach((a, i) => {
     const role = roleOf(a);
-    if (role === 'guarantor') actorLapse[i] = lapseProbability(strongest.get(a) ?? 'political', params);
+    if (role === 'guarantor') {
+      const form = strongest.get(a) ?? 'political';
+      actorLapse[i] = lapseProbability(form, params);
+      actorForm[i] = formWeight[form];
+    }
     if (role === 'force') actorContributors[i] = (pkg.actors[a]!.contributors ?? []).map((c) => actorIndex.get(c)).filter((x): x is number => x !== undefined);
+  });
+  actors.forEach((_, i) => {
+    const cs = actorContributors[i]!;
+    if (cs.length) actorForm[i] = Math.max(...cs.map((c) => actorForm[c]!));
   });
 
   // Sources and operators.
@@ -273,6 +310,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       automatic: Uint8Array.from(rows.map((r) => (r.automatic ? 1 : 0))),
       due: Float64Array.from(rows.map((r) => r.due)),
       category: Int32Array.from(rows.map((r) => r.category)),
+      weight: Float64Array.from(rows.map((r) => (r.material ? (actionWeight[r.action] ?? 0.3) : 0))),
       action: rows.map((r) => r.action),
     };
   });
@@ -284,6 +322,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     horizonDays,
     actors,
     actorLapse,
+    actorForm,
     actorContributors,
     elections,
     sources,

@@ -130,6 +130,21 @@ describe('the model', () => {
     expect(r.outcomes.collapse.share).toBeGreaterThan(0.9);
   });
 
+  it('deters offensives ex ante by the credibility of the response to an armed attack', () => {
+    // Without a judgment nothing can be declared: credibility 0, so a surge always goes ahead.
+    expect(run(edit((p) => delete p.judgment), 'surge').offensivesPerRun).toBe(1);
+    const m = compile(example, resolveParams(example), 'RU');
+    const strong = edit((p) => p.responses['armed-attack']!.push({ by: 'US', do: 'mutual-defence', within: DAY, automatic: true }));
+    const credible = compile(strong, resolveParams(strong), 'RU');
+    expect(credible.responses[credible.severities.indexOf('armed-attack')]!.weight.at(-1)).toBe(1);
+    const base = run(example, 'surge');
+    const deterred = run(strong, 'surge');
+    expect(deterred.offensivesPerRun).toBeLessThan(base.offensivesPerRun);
+    expect(deterred.outcomes.collapse.share).toBeLessThan(base.outcomes.collapse.share);
+    expect(m.actorForm[m.actors.indexOf('DE')]).toBe(0.9); // appropriation law
+    expect(m.actorForm[m.actors.indexOf('UK')]).toBe(0.5); // only a political commitment
+  });
+
   it('lets blinding lower detection', () => {
     const clear = run(example, 'blind-then-strike', { 'blind-factor': 1 });
     const dark = run(example, 'blind-then-strike', { 'blind-factor': 0 });

@@ -509,6 +509,42 @@ export class Engine {
     }
   }
 
+  /**
+   * What the adversary expects if it attacks on day `t`: the chance that a breach is declared times the chance that
+   * at least one material action arrives, each weighted by what it costs an attacker (actionWeight), the legal form
+   * behind its actor's promise (formWeight), that actor not having lapsed, and the sustainment behind it.
+   */
+  credibility(t: number): number {
+    const m = this.model;
+    const j = m.judgment;
+    if (!j.exists) return 0;
+    const pDeclared = j.pDeclare + (j.onDeadline === 'declare' && j.deadline < Infinity ? 1 - j.pDeclare - j.pDismiss : 0);
+    const p = this.p;
+    let best = 0;
+    const trigs = m.kinds[m.advanceKind]!.triggers;
+    for (let x = 0; x < trigs.length; x++) {
+      const r = m.responses[m.triggers[trigs[x]!]!.severity]!;
+      let none = 1;
+      for (let i = 0; i < r.actor.length; i++) {
+        const w = r.weight[i]!;
+        if (w === 0 || this.actorLapseDay[r.actor[i]!]! <= t) continue;
+        let deliver = r.automatic[i] === 1 ? p['auto-on-time'] + p['auto-late'] : p['national-on-time'] + p['national-late'];
+        const cat = r.category[i]!;
+        deliver *= cat >= 0 ? this.coverage(cat, t) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(t));
+        none *= 1 - deliver * w * m.actorForm[r.actor[i]!]!;
+      }
+      const c = pDeclared * (1 - none);
+      if (c > best) best = c;
+    }
+    return best;
+  }
+
+  /** Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: bolder, or less deterred. */
+  decidesToAttack(t: number): boolean {
+    const b = this.bold > 1 ? 1 : this.bold;
+    return this.rng.next() < b * (1 - this.p['deterrence-weight'] * this.credibility(t));
+  }
+
   /** Launch an offensive at `t`. */
   launchOffensive(t: number, deniable: boolean): void {
     if (this.offensiveActive || this.collapsed || t >= this.H) return;

@@ -192,6 +192,14 @@ export const paramSpecs = {
     description: "Share by which a timely material response cuts the adversary's boldness",
     basis: 'assumption on the size; direction as for embolden',
   },
+  'deterrence-weight': {
+    kind: 'probability',
+    default: 0.8,
+    low: 0.4,
+    high: 1,
+    description: "How far the credibility of the response to an armed attack lowers the chance that the adversary launches one when its strategy calls for it",
+    basis: 'assumption on the size; the direction is Fortna (2003) [C]: third-party guarantees and peacekeeping lengthen peace by raising the cost of attack',
+  },
   'late-deter': {
     kind: 'probability',
     default: 0.5,

@@ -33,7 +33,9 @@ export const blindThenStrike: StrategyModule<z.output<typeof options>> = {
         e.blind(strike + m.params['offensive-days']);
         for (const k of access) e.commit(k, t + e.rng.next(), true, false);
         if (strike < t + 1) {
-          e.launchOffensive(Math.max(strike, t), false);
+          // Deterred at the last moment, it stops blinding and stands down.
+          if (e.decidesToAttack(t)) e.launchOffensive(Math.max(strike, t), false);
+          else e.blind(t + 1);
           launched = true;
         }
       },

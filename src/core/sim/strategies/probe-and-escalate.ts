@@ -71,8 +71,14 @@ export const probeAndEscalate: StrategyModule<z.output<typeof options>> = {
             break;
           default:
             if (!e.offensiveActive) {
-              e.launchOffensive(t + rng.next(), false);
-              wasOffensive = true;
+              if (e.decidesToAttack(t)) {
+                e.launchOffensive(t + rng.next(), false);
+                wasOffensive = true;
+              } else {
+                // Deterred at the brink: back to bursts of fire, and climb again only after more impunity.
+                level = 1;
+                unpunishedAtLevel = e.unpunished;
+              }
             }
         }
       },

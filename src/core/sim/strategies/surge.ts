@@ -1,7 +1,8 @@
 /**
- * Surge: keeps the ceasefire, then launches a major offensive at a chosen month. A deterred adversary (boldness
- * below 1 after timely material responses) may postpone it a month at a time. The default month, 4, sits inside
- * the 65-193 days in which CSIS finds larger ceasefire failures tend to occur [S/U].
+ * Surge: keeps the ceasefire, then launches a major offensive at a chosen month, unless deterred (Engine
+ * decidesToAttack: the credibility of the response to an armed attack, and boldness); a deterred adversary calls
+ * the offensive off, or reconsiders every `retry-every` months. The default month, 4, sits inside the 65-193 days in
+ * which CSIS finds larger ceasefire failures tend to occur [S/U].
  */
 import { z } from 'zod';
 import { MONTH, DAY } from '../../spec/units.js';
@@ -10,6 +11,7 @@ import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
   month: z.number().min(0).default(4).meta({ description: 'Month after the ceasefire takes effect in which the offensive starts' }),
+  'retry-every': z.number().positive().nullable().default(null).meta({ description: 'Months after which a deterred adversary reconsiders; null: never' }),
 });
 
 export const surge: StrategyModule<z.output<typeof options>> = {
@@ -27,10 +29,11 @@ export const surge: StrategyModule<z.output<typeof options>> = {
       },
       day(e: Engine, t: number) {
         if (launched || at >= t + 1) return;
-        if (e.rng.next() < Math.min(1, e.bold)) {
+        if (e.decidesToAttack(t)) {
           e.launchOffensive(Math.max(at, t), false);
           launched = true;
-        } else at += month;
+        } else if (o['retry-every'] === null) launched = true;
+        else at += o['retry-every'] * month;
       },
     };
   },
