@@ -187,35 +187,54 @@ export class LineIndex {
       this.hintH = (y1 - y0) / ny || 1;
       this.hintNx = nx;
       this.hintNy = ny;
-      this.hints = new Int32Array(nx * ny).fill(-1);
       const hints = new Int32Array(nx * ny);
+      // Each cell's search starts from its neighbour's answer, which is near: the build stays cheap.
+      let seed = -1;
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
-          this.nearest(x0 + (i + 0.5) * this.hintW, y0 + (j + 0.5) * this.hintH);
-          hints[j * nx + i] = this.segment;
+          const ii = j % 2 === 0 ? i : nx - 1 - i;
+          this.nearestFrom(x0 + (ii + 0.5) * this.hintW, y0 + (j + 0.5) * this.hintH, seed);
+          hints[j * nx + ii] = this.segment;
+          seed = this.segment;
         }
       }
       this.hints = hints;
     }
   }
 
-  /** Box, chord and strip width of node `id`. */
+  /**
+   * Box, chord and strip width of node `id`, whose children (if any) are already described. A leaf's width is
+   * exact; an internal node's is bounded from its children's, in O(1): every point of child c lies within w_c of
+   * c's chord, whose points lie within the larger distance of its two ends from this node's chord (distance to a
+   * segment is convex), so the sum bounds this node's width. Building is thus linear in the number of segments.
+   */
   private describeNode(id: number): void {
     const lo = this.lo[id]!;
     const hi = this.hi[id]!;
+    const g = this.geom;
+    const o = id * NS;
+    const l = this.left[id]!;
+    const rt = this.right[id]!;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
-    for (let s = lo; s < hi; s++) {
-      const x = this.ax[s]!;
-      const y = this.ay[s]!;
-      const x2 = x + this.dx[s]!;
-      const y2 = y + this.dy[s]!;
-      minX = Math.min(minX, x, x2);
-      maxX = Math.max(maxX, x, x2);
-      minY = Math.min(minY, y, y2);
-      maxY = Math.max(maxY, y, y2);
+    if (l < 0) {
+      for (let s = lo; s < hi; s++) {
+        const x = this.ax[s]!;
+        const y = this.ay[s]!;
+        const x2 = x + this.dx[s]!;
+        const y2 = y + this.dy[s]!;
+        minX = Math.min(minX, x, x2);
+        maxX = Math.max(maxX, x, x2);
+        minY = Math.min(minY, y, y2);
+        maxY = Math.max(maxY, y, y2);
+      }
+    } else {
+      minX = Math.min(g[l * NS]!, g[rt * NS]!);
+      minY = Math.min(g[l * NS + 1]!, g[rt * NS + 1]!);
+      maxX = Math.max(g[l * NS + 2]!, g[rt * NS + 2]!);
+      maxY = Math.max(g[l * NS + 3]!, g[rt * NS + 3]!);
     }
     const cx0 = this.ax[lo]!;
     const cy0 = this.ay[lo]!;
@@ -228,16 +247,26 @@ export class LineIndex {
     const f = r - i;
     const kx = T[i * 4]! + (T[i * 4 + 4]! - T[i * 4]!) * f;
     const ky = T[i * 4 + 1]! + (T[i * 4 + 5]! - T[i * 4 + 1]!) * f;
+    const fx = (cx1 - cx0) * kx;
+    const fy = (cy1 - cy0) * ky;
     let width = 0;
-    for (let s = lo; s < hi; s++) {
-      for (let e = 0; e < 2; e++) {
-        const x = this.ax[s]! + e * this.dx[s]!;
-        const y = this.ay[s]! + e * this.dy[s]!;
-        width = Math.max(width, pointSegment((x - cx0) * kx, (y - cy0) * ky, (cx1 - cx0) * kx, (cy1 - cy0) * ky));
+    if (l < 0) {
+      for (let s = lo; s < hi; s++) {
+        for (let e = 0; e < 2; e++) {
+          const x = this.ax[s]! + e * this.dx[s]!;
+          const y = this.ay[s]! + e * this.dy[s]!;
+          width = Math.max(width, pointSegment((x - cx0) * kx, (y - cy0) * ky, fx, fy));
+        }
+      }
+    } else {
+      for (const c of [l, rt]) {
+        const q = c * NS;
+        const ratio = Math.max(kx / g[q + 9]!, ky / g[q + 10]!);
+        const e0 = pointSegment((g[q + 4]! - cx0) * kx, (g[q + 5]! - cy0) * ky, fx, fy);
+        const e1 = pointSegment((g[q + 6]! - cx0) * kx, (g[q + 7]! - cy0) * ky, fx, fy);
+        width = Math.max(width, g[q + 8]! * ratio + Math.max(e0, e1));
       }
     }
-    const g = this.geom;
-    const o = id * NS;
     g[o] = minX;
     g[o + 1] = minY;
     g[o + 2] = maxX;
@@ -342,6 +371,19 @@ export class LineIndex {
    * Exact up to ties: where two segments are equally near, the one found first wins.
    */
   nearest(px: number, py: number): void {
+    let h = -1;
+    if (this.hintNx > 0) {
+      let ci = Math.floor((px - this.hintX0) / this.hintW);
+      let cj = Math.floor((py - this.hintY0) / this.hintH);
+      ci = ci < 0 ? 0 : ci >= this.hintNx ? this.hintNx - 1 : ci;
+      cj = cj < 0 ? 0 : cj >= this.hintNy ? this.hintNy - 1 : cj;
+      h = this.hints[cj * this.hintNx + ci]!;
+    }
+    this.nearestFrom(px, py, h);
+  }
+
+  /** `nearest`, starting from segment h (-1: from the root). */
+  private nearestFrom(px: number, py: number, h: number): void {
     this.distance = Infinity;
     this.segment = -1;
     this.t = 0;
@@ -360,14 +402,6 @@ export class LineIndex {
     this.best = Infinity;
     this.bestSeg = -1;
     this.bestT = 0;
-    let h = -1;
-    if (this.hintNx > 0) {
-      let ci = Math.floor((px - this.hintX0) / this.hintW);
-      let cj = Math.floor((py - this.hintY0) / this.hintH);
-      ci = ci < 0 ? 0 : ci >= this.hintNx ? this.hintNx - 1 : ci;
-      cj = cj < 0 ? 0 : cj >= this.hintNy ? this.hintNy - 1 : cj;
-      h = this.hints[cj * this.hintNx + ci]!;
-    }
     if (h >= 0) {
       // Search the hinted leaf, then climb to the root, searching each sibling subtree that could hold a nearer
       // segment: about one bound per level instead of two.
