@@ -67,6 +67,13 @@ export interface CompiledResponses {
   category: Int32Array;
   /** actionWeight of each action (0 for actions that are not material). */
   weight: Float64Array;
+  /** 1 when the clock starts at the trigger (`upon: trigger`: each responder judges for itself), not a declaration. */
+  uponTrigger: Uint8Array;
+  /** The action's own legal form, where it states one: lapse probability and form weight; -1 to use the actor's. */
+  lapse: Float64Array;
+  formWeight: Float64Array;
+  /** Index of this severity's first action among all actions (for per-run lapse draws). */
+  offset: number;
   action: ResponseAction[];
 }
 
@@ -294,14 +301,14 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const nationalDecision = params['national-decision'];
   const responses: CompiledResponses[] = severities.map((sev) => {
     const list = pkg.responses[sev] ?? [];
-    const rows: { actor: number; material: boolean; automatic: boolean; due: number; category: number; action: ResponseAction }[] = [];
+    const rows: { actor: number; material: boolean; automatic: boolean; due: number; category: number; action: ResponseAction; upon: boolean; form?: LegalForm }[] = [];
     for (const r of list) {
       const within = r.within !== undefined ? r.within / DAY : params['default-within'];
       const due = within + (r.automatic ? 0 : nationalDecision);
       const re = actionNeeds[r.do];
       const category = re ? categories.findIndex((c) => re.test(c)) : -1;
       for (const a of asList(r.by).flatMap(expand)) {
-        rows.push({ actor: actorIndex.get(a)!, material: materialActions.has(r.do), automatic: r.automatic, due, category, action: r.do });
+        rows.push({ actor: actorIndex.get(a)!, material: materialActions.has(r.do), automatic: r.automatic, due, category, action: r.do, upon: r.upon === 'trigger', form: r.form });
       }
     }
     return {
@@ -311,9 +318,19 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       due: Float64Array.from(rows.map((r) => r.due)),
       category: Int32Array.from(rows.map((r) => r.category)),
       weight: Float64Array.from(rows.map((r) => (r.material ? (actionWeight[r.action] ?? 0.3) : 0))),
+      uponTrigger: Uint8Array.from(rows.map((r) => (r.upon ? 1 : 0))),
+      lapse: Float64Array.from(rows.map((r) => (r.form ? lapseProbability(r.form, params) : -1))),
+      formWeight: Float64Array.from(rows.map((r) => (r.form ? formWeight[r.form] : -1))),
+      offset: 0,
       action: rows.map((r) => r.action),
     };
   });
+
+  let offset = 0;
+  for (const r of responses) {
+    r.offset = offset;
+    offset += r.actor.length;
+  }
 
   return {
     pkg,

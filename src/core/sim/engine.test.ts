@@ -134,7 +134,7 @@ describe('the model', () => {
     // Without a judgment nothing can be declared: credibility 0, so a surge always goes ahead.
     expect(run(edit((p) => delete p.judgment), 'surge').offensivesPerRun).toBe(1);
     const m = compile(example, resolveParams(example), 'RU');
-    const strong = edit((p) => p.responses['armed-attack']!.push({ by: 'US', do: 'mutual-defence', within: DAY, automatic: true }));
+    const strong = edit((p) => p.responses['armed-attack']!.push({ by: 'US', do: 'mutual-defence', within: DAY, automatic: true, upon: 'declaration' }));
     const credible = compile(strong, resolveParams(strong), 'RU');
     expect(credible.responses[credible.severities.indexOf('armed-attack')]!.weight.at(-1)).toBe(1);
     const base = run(example, 'surge');
@@ -143,6 +143,28 @@ describe('the model', () => {
     expect(deterred.outcomes.collapse.share).toBeLessThan(base.outcomes.collapse.share);
     expect(m.actorForm[m.actors.indexOf('DE')]).toBe(0.9); // appropriation law
     expect(m.actorForm[m.actors.indexOf('UK')]).toBe(0.5); // only a political commitment
+  });
+
+  it('starts `upon: trigger` responses without any declaration, and weighs a response by its own legal form', () => {
+    const selfJudged = (form: 'treaty' | 'political') =>
+      edit((p) => {
+        delete p.judgment;
+        for (const r of Object.values(p.responses).flat()) {
+          r.upon = 'trigger';
+          r.form = form;
+        }
+      });
+    const none = run(edit((p) => delete p.judgment), 'surge');
+    const treaty = run(selfJudged('treaty'), 'surge');
+    expect(none.violations.punished).toBe(0);
+    expect(treaty.violations.declared).toBe(0);
+    expect(treaty.violations.punished).toBeGreaterThan(0);
+    expect(treaty.outcomes.collapse.share).toBeLessThan(none.outcomes.collapse.share - 0.2);
+    const m = compile(selfJudged('political'), resolveParams(example), 'RU');
+    const armed = m.responses[m.severities.indexOf('armed-attack')]!;
+    expect([...armed.uponTrigger]).toEqual(armed.actor.length ? new Array(armed.actor.length).fill(1) : []);
+    expect(armed.formWeight[0]).toBe(0.5);
+    expect(run(selfJudged('political'), 'surge').offensivesPerRun).toBeGreaterThan(treaty.offensivesPerRun);
   });
 
   it('lets blinding lower detection', () => {

@@ -84,6 +84,8 @@ export class Engine {
   // Guarantor and commitment lapses, drawn at the start of a run.
   private readonly actorLapseDay: Float64Array;
   private readonly commitLapseDay: Float64Array;
+  /** Per response action (all severities): its lapse day when it states its own legal form, else its actor's. */
+  private readonly rowLapseDay: Float64Array;
   // The offensive in progress.
   private offStart = 0;
   private offRate = 0;
@@ -134,6 +136,7 @@ export class Engine {
     this.sortConf = new Float64Array(O);
     this.actorLapseDay = new Float64Array(model.actors.length);
     this.commitLapseDay = new Float64Array(model.commitments.length);
+    this.rowLapseDay = new Float64Array(model.responses.reduce((a, r) => a + r.actor.length, 0));
     this.fireKind = model.backgroundKind;
   }
 
@@ -221,6 +224,24 @@ export class Engine {
         let all = 0;
         for (const c of cs) all = Math.max(all, this.actorLapseDay[c]!);
         this.actorLapseDay[a] = all;
+      }
+    }
+    for (const r of m.responses) {
+      for (let i = 0; i < r.actor.length; i++) {
+        const q = r.lapse[i]!;
+        let day = this.actorLapseDay[r.actor[i]!]!;
+        if (q >= 0) {
+          day = Infinity;
+          if (q > 0) {
+            for (const e of m.elections[r.actor[i]!]!) {
+              if (rng.next() < q) {
+                day = e;
+                break;
+              }
+            }
+          }
+        }
+        this.rowLapseDay[r.offset + i] = day;
       }
     }
     for (let i = 0; i < m.commitments.length; i++) {
@@ -407,36 +428,39 @@ export class Engine {
     }
     let material = Infinity;
     let timely = false;
-    if (declaredAt < Infinity) {
-      const r = m.responses[m.triggers[ti]!.severity]!;
-      let last = declaredAt;
-      for (let i = 0; i < r.actor.length; i++) {
-        const due = r.due[i]!;
-        if (declaredAt + due > last) last = declaredAt + due;
-        if (this.actorLapseDay[r.actor[i]!]! <= declaredAt) continue;
-        let pOn = r.automatic[i] === 1 ? p['auto-on-time'] : p['national-on-time'];
-        let pLate = r.automatic[i] === 1 ? p['auto-late'] : p['national-late'];
-        const cat = r.category[i]!;
-        if (r.material[i] === 1) {
-          // A material action is only as deliverable as what sustains it: its own category in full, else the
-          // coalition's mean coverage, weighted (assumption).
-          const f = cat >= 0 ? this.coverage(cat, declaredAt) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(declaredAt));
-          pOn *= f;
-          pLate *= f;
-        }
-        const u = rng.next();
-        let when: number;
-        if (u < pOn) when = declaredAt + due;
-        else if (u < pOn + pLate) when = declaredAt + due + p['late-factor'] * Math.max(due, 1) * -Math.log(1 - rng.next());
-        else continue;
-        if (r.material[i] === 1 && when < material) {
-          material = when;
-          timely = u < pOn;
-        }
+    const r = m.responses[m.triggers[ti]!.severity]!;
+    let last = resolve;
+    let started = false;
+    for (let i = 0; i < r.actor.length; i++) {
+      // An action starts on the declaration, or on the trigger itself when each responder judges for itself.
+      const start = r.uponTrigger[i] === 1 ? at : declaredAt;
+      if (start === Infinity) continue;
+      started = true;
+      const due = r.due[i]!;
+      if (start + due > last) last = start + due;
+      if (this.rowLapseDay[r.offset + i]! <= start) continue;
+      let pOn = r.automatic[i] === 1 ? p['auto-on-time'] : p['national-on-time'];
+      let pLate = r.automatic[i] === 1 ? p['auto-late'] : p['national-late'];
+      const cat = r.category[i]!;
+      if (r.material[i] === 1) {
+        // A material action is only as deliverable as what sustains it: its own category in full, else the
+        // coalition's mean coverage, weighted (assumption).
+        const f = cat >= 0 ? this.coverage(cat, start) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(start));
+        pOn *= f;
+        pLate *= f;
       }
-      resolve = Math.max(resolve, last);
-      this.caseDeclared[c] = 1;
-    } else this.caseDeclared[c] = 0;
+      const u = rng.next();
+      let when: number;
+      if (u < pOn) when = start + due;
+      else if (u < pOn + pLate) when = start + due + p['late-factor'] * Math.max(due, 1) * -Math.log(1 - rng.next());
+      else continue;
+      if (r.material[i] === 1 && when < material) {
+        material = when;
+        timely = u < pOn;
+      }
+    }
+    if (started) resolve = last;
+    this.caseDeclared[c] = declaredAt < Infinity ? 1 : 0;
     this.caseResolve[c] = resolve;
     if (material < Infinity) {
       this.casePunished[c] = 1;
@@ -517,23 +541,26 @@ export class Engine {
   credibility(t: number): number {
     const m = this.model;
     const j = m.judgment;
-    if (!j.exists) return 0;
-    const pDeclared = j.pDeclare + (j.onDeadline === 'declare' && j.deadline < Infinity ? 1 - j.pDeclare - j.pDismiss : 0);
+    const pDeclared = !j.exists ? 0 : j.pDeclare + (j.onDeadline === 'declare' && j.deadline < Infinity ? 1 - j.pDeclare - j.pDismiss : 0);
     const p = this.p;
     let best = 0;
     const trigs = m.kinds[m.advanceKind]!.triggers;
     for (let x = 0; x < trigs.length; x++) {
       const r = m.responses[m.triggers[trigs[x]!]!.severity]!;
-      let none = 1;
+      // Actions started by a declaration share its chance; actions started by the trigger need none.
+      let noneDeclared = 1;
+      let noneTriggered = 1;
       for (let i = 0; i < r.actor.length; i++) {
         const w = r.weight[i]!;
-        if (w === 0 || this.actorLapseDay[r.actor[i]!]! <= t) continue;
+        if (w === 0 || this.rowLapseDay[r.offset + i]! <= t) continue;
         let deliver = r.automatic[i] === 1 ? p['auto-on-time'] + p['auto-late'] : p['national-on-time'] + p['national-late'];
         const cat = r.category[i]!;
         deliver *= cat >= 0 ? this.coverage(cat, t) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(t));
-        none *= 1 - deliver * w * m.actorForm[r.actor[i]!]!;
+        const form = r.formWeight[i]! >= 0 ? r.formWeight[i]! : m.actorForm[r.actor[i]!]!;
+        if (r.uponTrigger[i] === 1) noneTriggered *= 1 - deliver * w * form;
+        else noneDeclared *= 1 - deliver * w * form;
       }
-      const c = pDeclared * (1 - none);
+      const c = 1 - (1 - pDeclared * (1 - noneDeclared)) * noneTriggered;
       if (c > best) best = c;
     }
     return best;
