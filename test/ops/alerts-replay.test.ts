@@ -10,7 +10,8 @@ import { parseObservationBatch } from '../../src/core/ops/observation.js';
 import { prepareOps, processBatch } from '../../src/core/ops/pipeline.js';
 import { parseAlerts } from '../../src/core/ops/replay/alerts.js';
 import { parseCrosswalk } from '../../src/core/ops/replay/crosswalk.js';
-import { SimpleLocator, loadExample } from './simple-locator.js';
+import { loadExample } from './simple-locator.js';
+import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
 
 const ALERTS = resolve('../shared/data/air-raid-alerts/official_data_en.csv');
 const EFFECTIVE = Date.parse('2022-03-15T00:00:00Z');
@@ -22,7 +23,9 @@ describe('air-raid alerts replay against an air truce', () => {
 
   beforeAll(async () => {
     const loaded = loadExample('examples/replay/ukraine-2022-air-alerts-replay.yaml');
-    const locator = new SimpleLocator(loaded.model!, loaded.geometries);
+    const built = geoLocatorFor(loaded.model!, loaded.geometries);
+    if (!built.ok) throw new Error(JSON.stringify(built.problems));
+    const locator = built.locator;
     const model = prepareOps(loaded.model!, { locator, regions: locator.regionCodes() });
     const p = parseAlerts(readFileSync(ALERTS, 'utf8'), { source: 'air-alerts', crosswalk: parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8')) });
     parsed = p.observations.length;

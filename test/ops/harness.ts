@@ -2,20 +2,25 @@
 import { MemoryOpsReader } from '../../src/core/ops/memory-reader.js';
 import { parseObservationBatch, type ObservationInput } from '../../src/core/ops/observation.js';
 import { prepareOps, processBatch, type BatchResult, type OpsModel } from '../../src/core/ops/pipeline.js';
-import { SimpleLocator, loadExample } from './simple-locator.js';
+import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
+import { loadExample } from './simple-locator.js';
 
 export const EFFECTIVE = Date.parse('2026-06-01T00:00:00Z');
 export const NOW = Date.parse('2026-09-01T00:00:00Z');
 
-let cached: { model: OpsModel; locator: SimpleLocator } | undefined;
+let cached: OpsModel | undefined;
 
+/** The example package with the real geo engine as its locator. */
 export function exampleModel(): OpsModel {
-  if (!cached) {
-    const loaded = loadExample('examples/ukraine-2026.yaml');
-    const locator = new SimpleLocator(loaded.model!, loaded.geometries);
-    cached = { model: prepareOps(loaded.model!, { locator, regions: locator.regionCodes() }), locator };
-  }
-  return cached.model;
+  if (!cached) cached = modelFor('examples/ukraine-2026.yaml');
+  return cached;
+}
+
+export function modelFor(file: string): OpsModel {
+  const loaded = loadExample(file);
+  const built = geoLocatorFor(loaded.model!, loaded.geometries);
+  if (!built.ok) throw new Error(`${file}: ${JSON.stringify(built.problems)}`);
+  return prepareOps(loaded.model!, { locator: built.locator, regions: built.locator.regionCodes() });
 }
 
 /** RU-held side, 4 km east of the line (buffer, heavy-weapons, no-fly; UA-14). */

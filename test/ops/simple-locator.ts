@@ -24,31 +24,45 @@ function linesOf(geojson: any): number[][][] {
   return out;
 }
 
-/** Distance (m) and side of a point from polylines; side by the cross product at the nearest segment. */
+/**
+ * Distance (m) and side of a point from polylines. The side is the sign of the cross product at the nearest
+ * segment, or, when the nearest point is a vertex between two segments, of the sum of both segments' unit normals
+ * (the pseudo-normal: a single segment's sign is wrong in the wedge beyond a bend).
+ */
 export function lineDistance(parts: number[][][], lon: number, lat: number): { distance: number; side: 'left' | 'right' | 'on' } {
   const k = Math.cos((lat * Math.PI) / 180);
   let best = Infinity;
   let cross = 0;
-  for (const p of parts)
+  for (const p of parts) {
+    const X = (i: number) => (p[i]![0]! - lon) * k * M;
+    const Y = (i: number) => (p[i]![1]! - lat) * M;
     for (let i = 0; i + 1 < p.length; i++) {
-      const ax = (p[i]![0]! - lon) * k * M;
-      const ay = (p[i]![1]! - lat) * M;
-      const bx = (p[i + 1]![0]! - lon) * k * M;
-      const by = (p[i + 1]![1]! - lat) * M;
-      const dx = bx - ax;
-      const dy = by - ay;
+      const ax = X(i);
+      const ay = Y(i);
+      const dx = X(i + 1) - ax;
+      const dy = Y(i + 1) - ay;
       const len2 = dx * dx + dy * dy;
       let t = len2 ? -(ax * dx + ay * dy) / len2 : 0;
       t = Math.max(0, Math.min(1, t));
-      const qx = ax + t * dx;
-      const qy = ay + t * dy;
-      const d = Math.hypot(qx, qy);
+      const d = Math.hypot(ax + t * dx, ay + t * dy);
       if (d < best) {
         best = d;
-        // The point is at the origin: its offset from A is (-ax, -ay).
-        cross = dx * -ay - dy * -ax;
+        const len = Math.sqrt(len2) || 1;
+        // The point is at the origin: its offset from A is (-ax, -ay); unit normal dot offset.
+        cross = (dx * -ay - dy * -ax) / len;
+        const v = t === 1 && i + 2 < p.length ? i + 1 : t === 0 && i > 0 ? i : -1;
+        if (v >= 0) {
+          const [px, py] = [-X(v), -Y(v)];
+          const n = (a: number, b: number) => {
+            const ex = X(b) - X(a);
+            const ey = Y(b) - Y(a);
+            return (ex * py - ey * px) / (Math.hypot(ex, ey) || 1);
+          };
+          cross = n(v - 1, v) + n(v, v + 1);
+        }
       }
     }
+  }
   return { distance: best, side: best < 1e-6 ? 'on' : cross > 0 ? 'left' : 'right' };
 }
 

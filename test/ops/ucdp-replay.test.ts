@@ -1,5 +1,6 @@
 /**
- * Replaying the full UCDP GED Ukraine file (3,077 events) through the pipeline against the Minsk II replay package,
+ * Replaying the full UCDP GED Ukraine file (3,077 events) through the pipeline (with the geo engine as its
+ * locator) against the Minsk II replay package,
  * checked against an independent count made directly from the CSV: its own CSV reading, Turf for distances, and
  * the documented rules restated in a few lines (docs/operations/replay.md).
  */
@@ -13,7 +14,8 @@ import { parseObservationBatch } from '../../src/core/ops/observation.js';
 import { prepareOps, processBatch, type OpsModel } from '../../src/core/ops/pipeline.js';
 import { parseCrosswalk } from '../../src/core/ops/replay/crosswalk.js';
 import { parseUcdp } from '../../src/core/ops/replay/ucdp.js';
-import { SimpleLocator, loadExample } from './simple-locator.js';
+import { loadExample } from './simple-locator.js';
+import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
 
 const UCDP = resolve('../shared/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
 const PACKAGE = 'examples/replay/ukraine-2015-minsk-replay.yaml';
@@ -100,7 +102,9 @@ describe('UCDP replay against Minsk II', () => {
   beforeAll(async () => {
     const loaded = loadExample(PACKAGE);
     line = (loaded.geometries.get('data/contact-line-2015.geojson')!.geojson as any).features[0].geometry.coordinates;
-    const locator = new SimpleLocator(loaded.model!, loaded.geometries);
+    const built = geoLocatorFor(loaded.model!, loaded.geometries);
+    if (!built.ok) throw new Error(JSON.stringify(built.problems));
+    const locator = built.locator;
     model = prepareOps(loaded.model!, { locator, regions: locator.regionCodes() });
     const crosswalk = parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8'));
     const parsed = parseUcdp(readFileSync(UCDP, 'utf8'), { source: 'ucdp', crosswalk });

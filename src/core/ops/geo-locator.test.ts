@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { SimpleLocator, loadExample } from '../../../test/ops/simple-locator.js';
+import { mulberry32 } from '../../../test/ops/workload.js';
+import { geoLocatorFor } from './geo-locator.js';
+
+describe('the geo engine as the pipeline locator', () => {
+  for (const file of ['examples/ukraine-2026.yaml', 'examples/replay/ukraine-2015-minsk-replay.yaml']) {
+    it(`agrees with the brute-force test locator on ${file}`, () => {
+      const loaded = loadExample(file);
+      const built = geoLocatorFor(loaded.model!, loaded.geometries);
+      if (!built.ok) throw new Error(JSON.stringify(built.problems));
+      const geo = built.locator;
+      const simple = new SimpleLocator(loaded.model!, loaded.geometries);
+      expect(geo.regionCodes().sort()).toEqual(simple.regionCodes().sort());
+      const rnd = mulberry32(7);
+      const line = [...loaded.geometries.values()].map((g) => (g.geojson as any).features[0].geometry).find((g) => g.type === 'LineString').coordinates as number[][];
+      let compared = 0;
+      for (let k = 0; k < 400; k++) {
+        // Points within about 60 km of the line, away from its ends (where "side" means little).
+        const v = line[Math.floor(line.length * (0.05 + 0.9 * rnd()))]!;
+        const lon = v[0]! + (rnd() - 0.5) * 1.2;
+        const lat = v[1]! + (rnd() - 0.5) * 0.8;
+        const a = geo.locate(lon, lat);
+        const b = simple.locate(lon, lat);
+        expect(a.lines.map((l) => l.zone)).toEqual(b.lines.map((l) => l.zone));
+        for (let i = 0; i < a.lines.length; i++) {
+          const [x, y] = [a.lines[i]!, b.lines[i]!];
+          // Ellipsoid vs one sphere plane at the point's latitude: close near the line, looser hundreds of km away.
+          expect(Math.abs(x.distance - y.distance)).toBeLessThanOrEqual(y.distance < 50_000 ? Math.max(50, 0.005 * y.distance) : 0.015 * y.distance);
+          if (y.distance > 500) expect(x.side).toBe(y.side);
+        }
+        // Zones and regions can differ only for points close to a boundary; count agreement instead.
+        if (JSON.stringify(a.zones) === JSON.stringify(b.zones) && a.region === b.region) compared++;
+      }
+      expect(compared).toBeGreaterThan(390);
+    });
+  }
+});
