@@ -13,8 +13,10 @@ export interface ComparisonRow {
   package: string;
   overall: number;
   dimensions: Record<Dimension, number>;
-  /** Worst case, in ms after the breach, of the fastest trigger's first material response; Infinity if none. */
+  /** Worst case, in ms after the breach, of the fastest trigger's first material response; Infinity if unbounded or none. */
   firstMaterialResponse: number;
+  /** Best case of the same (the earliest any trigger's first material response can come); Infinity if none ever does. */
+  firstMaterialResponseBest: number;
   /** The trigger it belongs to. */
   via?: string;
   bestFix?: Omit<RankedFix, 'apply' | 'dimensions'>;
@@ -22,11 +24,13 @@ export interface ComparisonRow {
 
 export function comparisonRow(file: string, model: Package, a: ModelAnalysis, options: AnalysisOptions = {}): ComparisonRow {
   let first = Number.POSITIVE_INFINITY;
+  let best = Number.POSITIVE_INFINITY;
   let via: string | undefined;
   for (const tl of a.timeline) {
-    const w = tl.firstMaterial?.at.worst ?? Number.POSITIVE_INFINITY;
-    if (w < first) {
-      first = w;
+    const at = tl.firstMaterial?.at ?? { best: Number.POSITIVE_INFINITY, worst: Number.POSITIVE_INFINITY };
+    if (at.worst < first || (at.worst === first && at.best < best)) {
+      first = at.worst;
+      best = at.best;
       via = tl.trigger;
     }
   }
@@ -37,6 +41,7 @@ export function comparisonRow(file: string, model: Package, a: ModelAnalysis, op
     overall: a.scorecard.overall,
     dimensions: Object.fromEntries(dimensions.map((d) => [d, a.scorecard.dimensions[d].score])) as Record<Dimension, number>,
     firstMaterialResponse: first,
+    firstMaterialResponseBest: best,
   };
   if (via !== undefined) row.via = via;
   if (fix) row.bestFix = { description: fix.description, code: fix.code, before: fix.before, after: fix.after, gain: fix.gain };
@@ -46,7 +51,9 @@ export function comparisonRow(file: string, model: Package, a: ModelAnalysis, op
 const short: Record<Dimension, string> = { trigger: 'trig', verification: 'verif', judgment: 'judg', response: 'resp', sustainment: 'sust', control: 'ctrl' };
 
 function firstResponse(r: ComparisonRow): string {
-  return Number.isFinite(r.firstMaterialResponse) ? `${at(r.firstMaterialResponse)} (${r.via})` : 'never';
+  if (Number.isFinite(r.firstMaterialResponse)) return `${at(r.firstMaterialResponse)} (${r.via})`;
+  if (Number.isFinite(r.firstMaterialResponseBest)) return `no limit; ${at(r.firstMaterialResponseBest)} at best (${r.via})`;
+  return 'never';
 }
 
 export function renderComparisonText(rows: readonly ComparisonRow[]): string {
@@ -72,5 +79,6 @@ export function renderComparisonMarkdown(rows: readonly ComparisonRow[]): string
 }
 
 export function comparisonJson(rows: readonly ComparisonRow[]) {
-  return rows.map((r) => ({ ...r, firstMaterialResponse: Number.isFinite(r.firstMaterialResponse) ? Math.round(r.firstMaterialResponse) : null }));
+  const ms = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
+  return rows.map((r) => ({ ...r, firstMaterialResponse: ms(r.firstMaterialResponse), firstMaterialResponseBest: ms(r.firstMaterialResponseBest) }));
 }

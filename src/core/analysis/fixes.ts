@@ -31,9 +31,12 @@ export function freshId(taken: Record<string, unknown>, base: string): string {
   for (let i = 2; ; i++) if (!(`${base}-${i}` in taken)) return `${base}-${i}`;
 }
 
-/** Actors fit to act for the guarantee: not bound by it. Monitors first, then guarantors, then forces. */
+/**
+ * Actors fit to act for the guarantee: not bound by it. Monitors first, then guarantors, then forces; mediators and
+ * bodies are left out (a mediator's neutrality is what it claims, not what the text guarantees).
+ */
 export function neutralActors(view: PackageView): string[] {
-  const order = ['monitor', 'guarantor', 'force', 'body', 'mediator'];
+  const order = ['monitor', 'guarantor', 'force'];
   return Object.entries(view.model.actors)
     .filter(([id, a]) => order.includes(a.role) && !view.isPartyControlled(id))
     .sort((a, b) => order.indexOf(a[1].role) - order.indexOf(b[1].role) || (a[0] < b[0] ? -1 : 1))
