@@ -26,7 +26,6 @@ import {
   instantiateTasks,
   responsePlan,
   taskFallsDue,
-  taskSchedule,
   type ResponsePlan,
   type ResponseTask,
   type TaskResult,
@@ -91,7 +90,7 @@ export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
   const timers = judgment.deadline !== null && !judgment.outcome ? [judgmentTimer(c.caseId, judgment.deadline)] : [];
   // Responses each responder owes on the trigger alone (`upon: trigger`) start with the case, whatever the judgment.
   const onTrigger = instantiateTasks(plans.responses, { caseId: c.caseId, severity: c.severity, declaredAt: c.openedAt, upon: 'trigger' });
-  return afterJudgment(plans, { ...file, tasks: onTrigger }, [...timers, ...timersFor(plans, file.caseId, onTrigger)]);
+  return afterJudgment(plans, { ...file, tasks: onTrigger }, [...timers, ...timersFor(file.caseId, onTrigger)]);
 }
 
 export type CaseVoteResult = (CaseStep & { ok: true; vote: VoteRecord }) | (CaseStep & { ok: false; rejection: Rejection });
@@ -115,9 +114,17 @@ export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseS
       return afterJudgment(plans, { ...file, judgment: expireJudgment(plans.judgment, file.judgment, timer.at) }, []);
     }
     case 'task-due':
-      return { file: updateTask(file, timer.taskId!, (t) => taskFallsDue(plans.responses, t)), timers: [] };
-    case 'task-escalation':
-      return { file: updateTask(file, timer.taskId!, (t) => escalateTask(plans.responses, t, timer.step!)), timers: [] };
+    case 'task-escalation': {
+      // Escalation steps are chained: each is scheduled when the one before it fires and finds the task still
+      // overdue and undelivered, so a delivered task leaves no timers behind.
+      const step = timer.kind === 'task-due' ? -1 : timer.step!;
+      const before = file.tasks.find((t) => t.id === timer.taskId);
+      const next = updateTask(file, timer.taskId!, (t) => (step < 0 ? taskFallsDue(plans.responses, t) : escalateTask(plans.responses, t, step)));
+      const after = next.tasks.find((t) => t.id === timer.taskId);
+      const e = plans.responses.escalation[step + 1];
+      const fired = after !== undefined && after !== before && after.overdue && after.status !== 'delivered';
+      return { file: next, timers: fired && e ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt! + e.after)] : [] };
+    }
   }
 }
 
@@ -156,13 +163,14 @@ function afterJudgment(plans: CasePlans, file: CaseFile, timers: Timer[]): CaseS
   const o = file.judgment.outcome;
   if (!o || o.effect !== 'declare' || file.declaredTasks) return { file, timers };
   const tasks = instantiateTasks(plans.responses, { caseId: file.caseId, severity: file.severity, declaredAt: o.at, upon: 'declaration' });
-  return { file: { ...file, tasks: [...file.tasks, ...tasks], declaredTasks: true }, timers: [...timers, ...timersFor(plans, file.caseId, tasks)] };
+  return { file: { ...file, tasks: [...file.tasks, ...tasks], declaredTasks: true }, timers: [...timers, ...timersFor(file.caseId, tasks)] };
 }
 
-function timersFor(plans: CasePlans, caseId: string, tasks: readonly ResponseTask[]): Timer[] {
-  return tasks.flatMap((t) =>
-    taskSchedule(plans.responses, t).map((s) => (s.kind === 'task-due' ? taskDueTimer(caseId, t.id, s.at) : escalationTimer(caseId, t.id, s.step!, s.at))),
-  );
+/** Each task's due time; its escalation steps are scheduled one at a time once it falls overdue. */
+function timersFor(caseId: string, tasks: readonly ResponseTask[]): Timer[] {
+  const out: Timer[] = [];
+  for (const t of tasks) if (t.dueAt !== null) out.push(taskDueTimer(caseId, t.id, t.dueAt));
+  return out;
 }
 
 /** Response failures across cases, in the order they happened: the listing that puts failing guarantors on the record. */

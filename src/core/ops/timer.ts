@@ -68,15 +68,18 @@ export class TimerQueue {
   add(t: Timer): boolean {
     if (this.#keys.has(t.key)) return false;
     this.#keys.add(t.key);
+    // Sift up with a hole rather than swaps: no temporary arrays on the hot path.
     const h = this.#heap;
+    let i = h.length;
     h.push(t);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (compareTimers(h[i]!, h[p]!) >= 0) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (compareTimers(t, parent) >= 0) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = t;
     return true;
   }
 
@@ -90,19 +93,19 @@ export class TimerQueue {
     const top = h[0];
     if (top === undefined || top.at > now) return undefined;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && compareTimers(h[l]!, h[m]!) < 0) m = l;
-        if (r < h.length && compareTimers(h[r]!, h[m]!) < 0) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const m = r < n && compareTimers(h[r]!, h[l]!) < 0 ? r : l;
+        if (compareTimers(h[m]!, last) >= 0) break;
+        h[i] = h[m]!;
         i = m;
       }
+      h[i] = last;
     }
     this.#keys.delete(top.key);
     return top;
