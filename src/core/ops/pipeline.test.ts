@@ -17,7 +17,9 @@ const observation = fc.record({
   weapon: fc.constantFrom(undefined, 'tank', 'mlrs'),
 });
 
-function toInputs(xs: fc.infer<typeof observation>[]): ObservationInput[] {
+type Generated = typeof observation extends fc.Arbitrary<infer T> ? T : never;
+
+function toInputs(xs: Generated[]): ObservationInput[] {
   return xs.map((x, i) => {
     const o: ObservationInput = {
       source: x.source,
