@@ -15,36 +15,48 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export const MAX_DEPTH = 64;
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String#isWellFormed (V8 11.x, Node 20) is native; the regex is the fallback.
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !loneSurrogate.test(s);
+
+// Records share their keys, so each key's serialisation (`"key":`) is computed once. Bounded: hostile input with
+// endless distinct keys stops being cached rather than growing memory.
+const keyText = new Map<string, string>();
+const KEY_CACHE_LIMIT = 10_000;
 
 export function canonicalJson(value: unknown): string {
   const w = new Writer();
   w.value(value);
-  return w.out;
+  return w.out.join('');
 }
 
 class Writer {
-  out = '';
+  /** Pieces joined once at the end: one copy, where += would build a rope that is flattened later. */
+  readonly out: string[] = [];
   /** Keys and indices from the root to the value being written; formatted only when something is refused. */
   readonly #path: (string | number)[] = [];
-  readonly #open = new Set<object>();
+  /** The containers being written, root first; a cycle shows up as depth, and is named when the depth runs out. */
+  readonly #open: object[] = [];
 
   value(value: unknown): void {
     switch (typeof value) {
       case 'string':
-        if (loneSurrogate.test(value)) throw this.#bad('a string with a lone UTF-16 surrogate is not valid Unicode');
-        this.out += JSON.stringify(value);
+        if (!wellFormed(value)) throw this.#bad('a string with a lone UTF-16 surrogate is not valid Unicode');
+        this.out.push(JSON.stringify(value));
         return;
       case 'number':
         if (!Number.isFinite(value)) throw this.#bad(`${value} is not a JSON number`);
         // Number#toString is the ECMAScript serialisation RFC 8785 §3.2.2.3 prescribes; -0 becomes 0.
-        this.out += value === 0 ? '0' : String(value);
+        this.out.push(value === 0 ? '0' : String(value));
         return;
       case 'boolean':
-        this.out += value ? 'true' : 'false';
+        this.out.push(value ? 'true' : 'false');
         return;
       case 'object':
         if (value === null) {
-          this.out += 'null';
+          this.out.push('null');
           return;
         }
         return this.#container(value);
@@ -54,19 +66,24 @@ class Writer {
   }
 
   #container(value: object): void {
-    if (this.#path.length >= MAX_DEPTH) throw this.#bad(`nested deeper than ${MAX_DEPTH} levels`);
-    if (this.#open.has(value)) throw this.#bad('the value contains itself (a cycle)');
-    this.#open.add(value);
+    if (this.#open.length >= MAX_DEPTH) {
+      // Name the first place where a container reappears inside itself, if that is why we are this deep.
+      const open = this.#open;
+      const repeat = open.findIndex((o, i) => open.indexOf(o) < i);
+      if (repeat > 0) throw this.#bad('the value contains itself (a cycle)', repeat);
+      throw this.#bad(`nested deeper than ${MAX_DEPTH} levels`);
+    }
+    this.#open.push(value);
     if (Array.isArray(value)) {
-      this.out += '[';
+      this.out.push('[');
       for (let i = 0; i < value.length; i++) {
-        if (i > 0) this.out += ',';
+        if (i > 0) this.out.push(',');
         this.#path.push(i);
         if (!(i in value)) throw this.#bad('a hole in an array is not a JSON value');
         this.value(value[i]);
         this.#path.pop();
       }
-      this.out += ']';
+      this.out.push(']');
     } else {
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
@@ -76,26 +93,30 @@ class Writer {
       if (Object.getOwnPropertySymbols(value).length > 0) throw this.#bad('symbol keys are not JSON');
       // The default sort compares UTF-16 code units: the order RFC 8785 §3.2.3 requires.
       const keys = Object.keys(value).sort();
-      this.out += '{';
+      this.out.push('{');
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const child = (value as Record<string, unknown>)[key];
         this.#path.push(key);
-        if (loneSurrogate.test(key)) throw this.#bad('the key has a lone UTF-16 surrogate');
+        let text = keyText.get(key);
+        if (text === undefined) {
+          if (!wellFormed(key)) throw this.#bad('the key has a lone UTF-16 surrogate');
+          text = `${JSON.stringify(key)}:`;
+          if (keyText.size < KEY_CACHE_LIMIT) keyText.set(key, text);
+        }
         if (child === undefined) throw this.#bad('undefined is not a JSON value; omit the key or use null');
-        if (i > 0) this.out += ',';
-        this.out += JSON.stringify(key) + ':';
+        this.out.push(i > 0 ? `,${text}` : text);
         this.value(child);
         this.#path.pop();
       }
-      this.out += '}';
+      this.out.push('}');
     }
-    this.#open.delete(value);
+    this.#open.pop();
   }
 
-  #bad(reason: string): TlogError {
+  #bad(reason: string, depth = this.#path.length): TlogError {
     let path = '$';
-    for (const p of this.#path) path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+    for (const p of this.#path.slice(0, depth)) path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
     return new TlogError('entry-value', `${path}: ${reason}`);
   }
 }

@@ -35,7 +35,6 @@ export interface Entry {
 }
 
 const kinds: ReadonlySet<string> = new Set(entryKinds);
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function isEntryKind(kind: unknown): kind is EntryKind {
@@ -46,7 +45,8 @@ export function isEntryKind(kind: unknown): kind is EntryKind {
 export function encodeEntry(kind: EntryKind, record: object): Uint8Array {
   if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new TlogError('entry-value', '$: a record is a JSON object');
-  return encoder.encode(`${ENTRY_VERSION}\n${kind}\n${canonicalJson(record)}`);
+  // Buffer.from is Node's fastest UTF-8 encoder; the result is an ordinary Uint8Array to callers.
+  return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${canonicalJson(record)}`, 'utf8');
 }
 
 /** hashLeaf(encodeEntry(kind, record)). */

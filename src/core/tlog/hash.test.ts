@@ -56,3 +56,21 @@ describe('RFC 9162 §2.1.1 hashing', () => {
     expect(hashesEqual(bytes('00ff'), bytes('00'))).toBe(false);
   });
 });
+
+describe('hashing paths', () => {
+  it('hashes long leaves (streamed) and short ones (reused buffer) alike', () => {
+    for (const n of [0, 1, 1023, 1024, 5000, 16 * 1024 - 2, 16 * 1024 - 1, 16 * 1024, 100_000]) {
+      const d = new Uint8Array(n).map((_, i) => i * 7);
+      expect(hex(hashLeaf(d)), `${n} bytes`).toBe(createHash('sha256').update(Buffer.from([0])).update(d).digest('hex'));
+    }
+  });
+  it('returns results that later calls do not overwrite', () => {
+    const a = hashLeaf(bytes('01'));
+    const b = hashChildren(a, a);
+    const keepA = hex(a);
+    const keepB = hex(b);
+    hashLeaf(bytes('02'));
+    hashChildren(b, b);
+    expect([hex(a), hex(b)]).toEqual([keepA, keepB]);
+  });
+});
