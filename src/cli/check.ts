@@ -4,7 +4,6 @@ import { diagnosticToJson } from '../core/diagnostics/render/json.js';
 import { renderMarkdown } from '../core/diagnostics/render/markdown.js';
 import { renderSarif } from '../core/diagnostics/render/sarif.js';
 import { renderText } from '../core/diagnostics/render/text.js';
-import { scorecardJson, timelineJson } from '../core/analysis/analysis-json.js';
 import type { Scorecard } from '../core/analysis/scorecard.js';
 import { checkPackage } from '../core/check.js';
 import { geometryReaderFor, readText, UsageError } from './files.js';
@@ -20,13 +19,13 @@ export function register(program: Command): void {
     .argument('<files...>', 'package files (YAML)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .option('--strict', 'treat warnings as errors', false)
-    .action((files: string[], opts: { format: string; strict: boolean }) => {
+    .action(async (files: string[], opts: { format: string; strict: boolean }) => {
       if (!formats.includes(opts.format as Format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
-      process.exitCode = runCheck(files, opts.format as Format, opts.strict);
+      process.exitCode = await runCheck(files, opts.format as Format, opts.strict);
     });
 }
 
-export function runCheck(files: string[], format: Format, strict: boolean): number {
+export async function runCheck(files: string[], format: Format, strict: boolean): Promise<number> {
   const results = files.map((f) => checkPackage(readText(f), { file: f, readGeometry: geometryReaderFor(f) }));
   const loaded = results.map((r) => r.loaded);
   const diagnostics: Diagnostic[] = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
@@ -34,6 +33,8 @@ export function runCheck(files: string[], format: Format, strict: boolean): numb
   let out: string;
   switch (format) {
     case 'json': {
+      // Loaded only for JSON: the timeline's plain-language moments are not needed for the other formats.
+      const { scorecardJson, timelineJson } = await import('../core/analysis/analysis-json.js');
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
       out =

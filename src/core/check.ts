@@ -2,7 +2,7 @@
  * `check` as one pure function: load and validate a package, then (when it is valid) analyse it.
  * The CLI, the server and the golden fixtures all call this, so they always agree.
  */
-import { analyse, type Analysis } from './analysis/index.js';
+import { analyse, type Analysis } from './analysis/analyse.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { loadPackage, type LoadedPackage, type LoadOptions } from './spec/load.js';
 
