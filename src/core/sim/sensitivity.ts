@@ -33,7 +33,7 @@ function paramItem(name: ParamName, relative = false): SensitivityItem {
   return {
     id: name,
     kind: 'parameter',
-    label: spec.description.split(/[;(]/)[0]!.trim(),
+    label: spec.description.split(';')[0]!.trim(),
     describe: (_pkg, params) => {
       const [lo, hi] = ends(params);
       return { low: fmtParam(name, lo), high: fmtParam(name, hi) };
@@ -169,6 +169,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
   paramItem('shortfall-weight'),
   paramItem('embolden'),
   paramItem('deter'),
+  paramItem('deterrence-weight'),
   paramItem('collapse-depth'),
   paramItem('defence-halt'),
   paramItem('offensive-days'),
