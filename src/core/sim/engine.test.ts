@@ -104,6 +104,21 @@ describe('the model', () => {
     expect(r.violations.punished / r.violations.committed).toBeLessThan(0.1);
   });
 
+  it('leaves salami no slice when every act can meet a trigger on its own', () => {
+    const strict = edit((p) => {
+      for (const t of Object.values(p.triggers)) {
+        t.count = 1;
+        t.evidence = { 'independent-sources': 1 };
+      }
+      p.triggers['catch-all'] = { on: Object.keys(p.prohibitions), evidence: { 'independent-sources': 1 }, severity: 'minor' };
+    });
+    const r = run(strict, 'salami', {}, 50);
+    expect(r.outcomes.collapse.share).toBe(0);
+    // Only accidents and the creeping advance remain (creep is blocked too: a count-1 trigger sees the advance).
+    expect(r.violations.committed).toBeLessThan(10);
+    expect(r.groundKm.mean).toBe(0);
+  });
+
   it('collapses more often when nothing responds', () => {
     const none = edit((p) => (p.responses = {}));
     const base = run(example, 'surge');

@@ -54,7 +54,7 @@ export const salami: StrategyModule<z.output<typeof options>> = {
         nextCreep = 7 + e.rng.next() * creepEvery;
       },
       day(e: Engine, t: number) {
-        while (nextAct < t + 1) {
+        while (kind >= 0 && nextAct < t + 1) {
           e.commit(kind, nextAct, true, false);
           nextAct += period;
         }
