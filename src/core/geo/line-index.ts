@@ -337,16 +337,35 @@ export class LineIndex {
     const ay = this.ay[s]!;
     const dx = this.dx[s]!;
     const dy = this.dy[s]!;
-    // Foot point in a plane at the mean latitude of P and the segment's middle.
-    const h = (ay + 0.5 * dy - py) * 0.5;
+    const ex = ax - px;
+    const ey = ay - py;
+    // Foot point: first in a plane at the mean latitude of P and the segment's middle...
+    const h = (ey + 0.5 * dy) * 0.5;
     const kx = kx0 + kx1 * h;
     const ky = ky0 + ky1 * h;
-    const ex = (ax - px) * kx;
-    const ey = (ay - py) * ky;
     const fx = dx * kx;
     const fy = dy * ky;
-    let t = -(ex * fx + ey * fy) / (fx * fx + fy * fy);
+    let t = -(ex * kx * fx + ey * ky * fy) / (fx * fx + fy * fy);
     t = t > 0 ? (t < 1 ? t : 1) : 0;
+    // ...then one Newton step on f(t) = (u·K)² + (v·L)², u and v the offsets of Q(t) from P in degrees, K and L the
+    // scale factors at the mean latitude of P and Q(t). The varying K is the convergence of the meridians: it moves
+    // the foot on a north-south segment poleward by about sin φ cos φ Δλ² / 2, which the plane does not see and
+    // which would cost (offset)² / 2d of distance on long segments far away.
+    const u = ex + t * dx;
+    const v = ey + t * dy;
+    const K = kx0 + 0.5 * kx1 * v;
+    const L = ky0 + 0.5 * ky1 * v;
+    const Kp = 0.5 * kx1 * dy;
+    const Lp = 0.5 * ky1 * dy;
+    const A = u * K;
+    const Ap = dx * K + u * Kp;
+    const B = v * L;
+    const Bp = dy * L + v * Lp;
+    const f2 = Ap * Ap + 2 * A * dx * Kp + Bp * Bp + 2 * B * dy * Lp;
+    if (f2 > 0) {
+      t -= (A * Ap + B * Bp) / f2;
+      t = t > 0 ? (t < 1 ? t : 1) : 0;
+    }
     this.evalT = t;
     const qx = ax + t * dx;
     const qy = ay + t * dy;

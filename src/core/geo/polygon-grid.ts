@@ -18,8 +18,13 @@
  */
 
 export interface PolygonGridOptions {
-  /** Grid cells to aim for; default four per edge, between 1,024 and 2^21. */
+  /** Grid cells to aim for; default four per edge, at least 1,024; at most 2^21. */
   targetCells?: number;
+  /**
+   * A fixed grid instead: its extent and cell counts. The extent is widened when it does not contain every edge.
+   * For tests that put vertices exactly on grid lines, and for aligning grids.
+   */
+  layout?: { x0: number; y0: number; x1: number; y1: number; nx: number; ny: number };
 }
 
 /** The abscissa where an edge crosses the horizontal line y: one expression used by build and query alike. */
@@ -106,14 +111,15 @@ export class PolygonGrid {
     // A margin keeps every edge strictly inside the grid.
     const mx = (maxX - minX) * 1e-6 + 1e-6;
     const my = (maxY - minY) * 1e-6 + 1e-6;
-    const x0 = minX - mx;
-    const y0 = minY - my;
-    const spanX = maxX - minX + 2 * mx;
-    const spanY = maxY - minY + 2 * my;
-    const target = Math.min(1 << 21, Math.max(1024, options.targetCells ?? 4 * E));
+    const lay = options.layout;
+    const x0 = lay ? Math.min(lay.x0, minX - mx) : minX - mx;
+    const y0 = lay ? Math.min(lay.y0, minY - my) : minY - my;
+    const spanX = (lay ? Math.max(lay.x1, maxX + mx) : maxX + mx) - x0;
+    const spanY = (lay ? Math.max(lay.y1, maxY + my) : maxY + my) - y0;
+    const target = Math.min(1 << 21, Math.max(1, options.targetCells ?? Math.max(1024, 4 * E)));
     const aspect = (spanX * Math.cos((((minY + maxY) / 2) * Math.PI) / 180)) / spanY;
-    const nx = Math.max(1, Math.round(Math.sqrt(target * aspect)));
-    const ny = Math.max(1, Math.round(target / nx));
+    const nx = lay ? Math.max(1, Math.floor(lay.nx)) : Math.max(1, Math.round(Math.sqrt(target * aspect)));
+    const ny = lay ? Math.max(1, Math.floor(lay.ny)) : Math.max(1, Math.round(target / nx));
     this.cellsX = nx;
     this.cellsY = ny;
     this.x0 = x0;
@@ -290,9 +296,10 @@ export class PolygonGrid {
       if (!aAbove && !bAbove) continue;
       if (aAbove !== bAbove) {
         // The edge crosses the bottom line at xc; it is above the line at px − ε on its upper end's side of xc.
+        // Which side that is comes from the end points, not from comparing an end with xc, which may round onto it.
         const xc = xcross(ax, ay, bx, by, yr);
-        const upperX = aAbove ? ax : bx;
-        if (upperX > xc ? !(px > xc) : !(px <= xc)) continue;
+        const upperRight = aAbove ? ax > bx : bx > ax;
+        if (upperRight ? !(px > xc) : !(px <= xc)) continue;
       }
       // The edge is above the bottom line at px; it crosses the path when P is on or above it.
       const cross = ax < bx ? (bx - ax) * (py - ay) - (by - ay) * (px - ax) : (ax - bx) * (py - by) - (ay - by) * (px - bx);
