@@ -101,6 +101,7 @@ export async function start(config: ServeConfig): Promise<Running> {
     const app = await buildApp({
       store,
       operations,
+      package: loaded, // the dashboard's map draws its regions and zones
       logger: { level: config.logLevel },
       ...(config.limits ? { limits: config.limits } : {}),
     });

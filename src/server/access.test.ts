@@ -54,6 +54,15 @@ describe('access', () => {
       'GET /v1/apikeys',
       'POST /v1/apikeys',
       'DELETE /v1/apikeys/:id',
+      // The dashboard (src/server/routes/dashboard.ts): the app and MapLibre at / and /*, and its read-only endpoints.
+      'GET /',
+      'GET /*',
+      'GET /v1/package/model',
+      'GET /v1/package/geometry',
+      'GET /v1/package/analysis',
+      'GET /v1/dashboard/me',
+      'GET /v1/dashboard/tasks',
+      'GET /v1/public/regions',
     ]);
   });
 

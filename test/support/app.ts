@@ -35,7 +35,7 @@ export async function testServer(options: { store?: Store; limits?: Partial<Limi
   const store = options.store ?? SqliteStore.open({ path: ':memory:' });
   const clock = new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
   const operations = operationsFor(examplePackage, { clock, locator: testLocator });
-  const deps = options.limits ? { store, operations, limits: options.limits } : { store, operations };
+  const deps = options.limits ? { store, operations, package: examplePackage, limits: options.limits } : { store, operations, package: examplePackage };
   const app = await buildApp(deps);
   const keys = {} as Record<Role, string>;
   const auth = {} as Record<Role, string>;

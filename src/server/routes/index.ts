@@ -3,10 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { caseRoutes } from './cases.js';
+import { dashboardRoutes } from './dashboard.js'; // the web dashboard and its read-only endpoints (docs/dashboard.md)
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
 import { judgmentRoutes } from './judgment.js';
 import { observationRoutes } from './observations.js';
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes];

@@ -1,0 +1,229 @@
+/**
+ * The web dashboard (docs/dashboard.md): the static app in `web/` at `/`, MapLibre GL from node_modules at
+ * `/vendor/`, and the few read-only endpoints the dashboard needs that no other resource provides:
+ *
+ * - `GET /v1/package/model`     public: the package in force (the agreement's text as data; durations in ms)
+ * - `GET /v1/package/geometry`  public: regions and zones as GeoJSON for the map (buffers drawn as outlines)
+ * - `GET /v1/package/analysis`  keyed: scorecard, day-one timeline, month-twelve sustainment, findings
+ * - `GET /v1/public/regions`    public: one plain state per region, nothing about sources or attribution
+ * - `GET /v1/dashboard/me`      keyed: the caller's actor and role, so the page shows what that role may read
+ * - `GET /v1/dashboard/tasks`   keyed: every response task of every case, in one request
+ *
+ * Everything is computed once per package and served with an ETag and gzip, for field connections. The map needs
+ * the package's geometry: `main.ts` passes the loaded package as `deps.package`; without it those endpoints say so.
+ */
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { analyse } from '../../core/analysis/index.js';
+import { diagnosticToJson } from '../../core/diagnostics/render/json.js';
+import type { CaseFile } from '../../core/ops/casework.js';
+import type { Violation } from '../../core/ops/violation.js';
+import { roles } from '../../core/ports/store.js';
+import type { LoadedPackage } from '../../core/spec/load.js';
+import { DAY } from '../../core/spec/units.js';
+import { can } from '../access.js';
+import { caseworkFor } from '../casework.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
+import { packageMap } from '../dashboard/package-geometry.js';
+import { RegionIndex, regionalStatus, violationRegion } from '../dashboard/regional-status.js';
+
+declare module '../deps.js' {
+  interface ServerDeps {
+    /** The loaded package with its geometry files, for the dashboard's map (set by `main.ts`). */
+    package?: LoadedPackage;
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** `web/` at the repository root: three levels up from both `src/server/routes` and `dist/server/routes`. */
+export const webDir = join(here, '..', '..', '..', 'web');
+const maplibreDir = join(dirname(createRequire(import.meta.url).resolve('maplibre-gl/package.json')), 'dist');
+const vendorFiles = ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css'] as const;
+
+/**
+ * Nothing leaves for another origin: no tiles, fonts or scripts from a CDN. MapLibre starts its worker from its own
+ * module URL (`worker-src 'self'`) and draws GeoJSON into blob images (`img-src blob:`).
+ */
+export const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; worker-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const pageHeaders = { 'content-security-policy': contentSecurityPolicy, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+/** App files revalidate on every load (a 304 is tiny); the versioned vendor files are kept a day. */
+const revalidate = 'no-cache';
+const vendorCache = 'public, max-age=86400';
+
+/** Infinity (a response that never comes) and NaN are not JSON; they travel as null (docs/dashboard.md). */
+const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+const jsonAsset = (value: unknown, access: 'public' | 'private') => makeAsset(JSON.stringify(value, finite), 'application/json; charset=utf-8', `${access}, no-cache`);
+
+/** Memoises a value computed from the package; a thrown error is answered as 500 each time, not cached. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}
+
+const anyRole = [...roles];
+
+export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const pkg = deps.operations.model.pkg;
+  const loaded = deps.package;
+  const hide = { hide: true } as const;
+
+  // The app (every file in web/, read once at start: a few tens of kB) and MapLibre GL from the installed package
+  // (read on first use), behind one wildcard route; `/` is index.html.
+  const assets = new Map<string, () => Asset>();
+  for (const rel of listFiles(webDir)) {
+    const asset = fileAsset(join(webDir, rel), revalidate, rel.endsWith('.html') ? pageHeaders : undefined);
+    assets.set(`/${rel}`, () => asset);
+  }
+  for (const name of vendorFiles) assets.set(`/vendor/${name}`, once(() => fileAsset(join(maplibreDir, name), vendorCache)));
+  const index = assets.get('/index.html');
+  if (!index) throw new Error(`the dashboard has no ${join(webDir, 'index.html')}`);
+  app.get('/', { config: { access: 'public' }, schema: hide }, async (request, reply) => sendAsset(request, reply, index()));
+  app.get('/*', { config: { access: 'public' }, schema: hide }, async (request, reply) => {
+    const asset = assets.get(request.url.split('?')[0]!);
+    return asset ? sendAsset(request, reply, asset()) : sendError(reply, 404, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  const noGeometry = (reply: FastifyReply) =>
+    sendError(reply, 503, { error: 'no-geometry', message: 'this server was started without the package geometry (deps.package); the map is unavailable' });
+
+  app.get(
+    '/v1/package/model',
+    { config: { access: 'public' }, schema: { tags: ['package'], summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms' } },
+    (() => {
+      const asset = once(() => jsonAsset(pkg, 'public'));
+      return async (request: FastifyRequest, reply: FastifyReply) => sendAsset(request, reply, asset());
+    })(),
+  );
+
+  const geometry = once(() => (loaded ? jsonAsset(packageMap(loaded), 'public') : undefined));
+  app.get(
+    '/v1/package/geometry',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['package'],
+        summary: 'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
+      },
+    },
+    async (request, reply) => {
+      const a = geometry();
+      return a ? sendAsset(request, reply, a) : noGeometry(reply);
+    },
+  );
+
+  const analysis = once((): Asset | undefined => {
+    if (!loaded) return undefined;
+    const a = analyse(loaded);
+    if (!a) return undefined;
+    return jsonAsset({ scorecard: a.scorecard, timeline: a.timeline, sustainment: a.sustainment, findings: a.diagnostics.map(diagnosticToJson) }, 'private');
+  });
+  app.get(
+    '/v1/package/analysis',
+    {
+      config: { access: can.readCases },
+      schema: { tags: ['package'], summary: 'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never' },
+    },
+    async (request, reply) => {
+      const a = analysis();
+      return a ? sendAsset(request, reply, a) : noGeometry(reply);
+    },
+  );
+
+  app.get(
+    '/v1/dashboard/me',
+    {
+      config: { access: anyRole },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Who the key is: its actor and role',
+        response: { 200: { type: 'object', properties: { keyId: { type: 'string' }, actor: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } } } },
+      },
+    },
+    async (request) => {
+      const p = request.principal!;
+      return { keyId: p.keyId, actor: p.actor, role: p.role, name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor) };
+    },
+  );
+
+  const casework = () => caseworkFor(deps.store, pkg, deps.operations.clock);
+
+  app.get(
+    '/v1/dashboard/tasks',
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Every response task of every case (the board by responsible actor), with the server time',
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } } },
+        response: { 200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
+      },
+    },
+    async (request) => {
+      const cw = casework();
+      await cw.catchUp();
+      const { limit } = request.query as { limit: number };
+      const files = await cw.store.listCaseFiles({ limit });
+      return { time: deps.operations.clock.now(), items: files.flatMap((f) => f.tasks) };
+    },
+  );
+
+  // Public regional status: at most one computation per second of wall time, however many people ask.
+  const regions = loaded ? new RegionIndex(loaded) : undefined;
+  let cached: { wall: number; days: number; body: unknown } | undefined;
+  app.get(
+    '/v1/public/regions',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'Per region: calm, violations (reported in the window), breach (declared), or response (under way)',
+        querystring: { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } } },
+      },
+    },
+    async (request, reply) => {
+      if (!regions) return noGeometry(reply);
+      const { days } = request.query as { days: number };
+      const now = deps.operations.clock.now();
+      const wall = performance.now();
+      if (cached && cached.days === days && wall - cached.wall < 1000) return cached.body;
+      const violations: Violation[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.store.listViolations({ from: now - days * DAY, status: 'active', limit: 1000, ...(cursor ? { cursor } : {}) });
+        violations.push(...page.items);
+        cursor = page.next;
+      } while (cursor);
+      const cw = casework();
+      await cw.catchUp();
+      const files: CaseFile[] = await cw.store.listCaseFiles({ limit: 1000 });
+      const cases = [];
+      for (const file of files) {
+        if (file.judgment.outcome?.effect !== 'declare') continue;
+        const opening = await deps.store.getCase(file.caseId);
+        const codes = new Set<string>();
+        for (const e of opening?.evidence ?? []) {
+          const v = await deps.store.getViolation(e.violation);
+          const code = v && violationRegion(v, regions);
+          if (code) codes.add(code);
+        }
+        cases.push({ file, regions: [...codes] });
+      }
+      const body = { time: now, days, regions: regionalStatus(regions, { violations, cases }) };
+      cached = { wall, days, body };
+      return body;
+    },
+  );
+};

@@ -1,0 +1,157 @@
+// Breach cases with their judgment clocks, and response tasks by responsible actor. Clocks tick in the browser
+// against the server's time (offset measured at each poll), so a skewed laptop clock does not move a deadline.
+// Markup carries deadlines, not times left, so a poll that changes nothing re-renders nothing; `tick` fills them.
+import { duration, esc, render, utc } from './format.js';
+
+const outcomeText = {
+  declared: 'breach declared',
+  dismissed: 'dismissed',
+  defaulted: 'decided by the deadline default',
+};
+
+/**
+ * `judgments`: JudgmentView[] from GET /v1/judgment; `openings`: Map caseId -> the case as opened (GET /v1/cases),
+ * with its trigger, party and evidence. Cases without a judgment view yet (just opened) are shown from the opening.
+ */
+export function renderCases(el, { judgments, openings, pkg, onViolation }) {
+  const seen = new Set(judgments.map((j) => j.caseId));
+  const pending = [...openings.values()].filter((c) => !seen.has(c.id));
+  const deadlineMs = pkg.judgment?.deadline;
+  const rows = [
+    ...judgments.map((j) => caseItem(j, openings.get(j.caseId), pkg)),
+    // Opened but not yet adopted by casework (or no judgment routes): the clock runs from the opening.
+    ...pending.map((c) =>
+      caseItem(
+        { caseId: c.id, severity: c.severity, status: 'open', openedAt: c.openedAt, deadline: deadlineMs === undefined ? null : c.openedAt + deadlineMs, tally: undefined, pending: [], recused: [], votes: [] },
+        c,
+        pkg,
+      ),
+    ),
+  ];
+  const changed = render(el, rows.join('') || '<li class="empty">No breach case has opened.</li>');
+  if (changed) {
+    for (const a of el.querySelectorAll('[data-violation]')) {
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        onViolation?.(a.dataset.violation);
+      });
+    }
+  }
+  return rows.length;
+}
+
+function caseItem(j, opening, pkg) {
+  const sev = j.severity;
+  const open = j.status === 'open';
+  const party = opening?.party;
+  const clock = open
+    ? j.deadline === null
+      ? '<span class="clock none">no deadline</span>'
+      : `<span class="clock" data-deadline="${j.deadline}" aria-label="time left to judge"></span>`
+    : `<span class="outcome outcome-${esc(j.outcome?.result)}">${esc(outcomeText[j.outcome?.result] ?? j.outcome?.result ?? 'decided')}</span> <span class="muted">${esc(utc(j.outcome?.at))}${j.outcome?.by === 'vote' ? ' by vote' : ''}</span>`;
+  const t = j.tally;
+  const tally = t
+    ? `<div class="tally" aria-label="tally">
+        <span class="vote declare">declare <b>${t.declare}</b></span>
+        <span class="vote dismiss">dismiss <b>${t.dismiss}</b></span>
+        <span class="vote abstain">abstain <b>${t.abstain}</b></span>
+        <span class="muted">of ${t.eligible} eligible</span>
+        ${j.leaning && open ? `<span class="muted">· leaning ${esc(j.leaning.verdict)}</span>` : ''}
+      </div>
+      ${j.pending?.length && open ? `<div class="muted">not yet voted: ${esc(j.pending.join(', '))}</div>` : ''}
+      ${j.recused?.length ? `<div class="muted">recused: ${esc(j.recused.map((r) => `${r.member} (${r.reason})`).join(', '))}</div>` : ''}`
+    : '<div class="muted">judgment not opened yet</div>';
+  const evidence = (opening?.evidence ?? [])
+    .map((e) => `<li><a href="#" data-violation="${esc(e.violation)}">${esc(e.prohibition)}</a> ${esc(utc(e.time))}, ${esc(e.corroboration)} operators, ${Math.round(e.confidence * 100)}%</li>`)
+    .join('');
+  return `<li class="case sev-${esc(sev)} ${open ? 'is-open' : 'is-decided'}" data-case="${esc(j.caseId)}">
+    <div class="case-head">
+      <span class="badge sev-${esc(sev)}">${esc(sev)}</span>
+      <strong>${esc(opening?.trigger ?? 'case')}</strong>
+      ${party ? `<span class="muted">attributed to</span> <strong>${esc(pkg.actors?.[party]?.name ?? party)}</strong>` : ''}
+    </div>
+    <div class="case-clock">${open ? 'time left to judge: ' : ''}${clock}</div>
+    ${tally}
+    <div class="muted small">opened ${esc(utc(j.openedAt))}${opening?.breachAt ? ` · threshold met ${esc(utc(opening.breachAt))}` : ''} · <code>${esc(j.caseId.slice(0, 17))}</code></div>
+    ${evidence ? `<details><summary>evidence (${opening.evidence.length})</summary><ul class="chain">${evidence}</ul></details>` : ''}
+  </li>`;
+}
+
+const statusText = { open: 'not acknowledged', acknowledged: 'acknowledged', delivered: 'delivered' };
+
+/** Tasks grouped by responsible actor; `me` (the signed-in actor) first. Overdue tasks first within each. */
+export function renderTasks(el, { tasks, pkg, me }) {
+  const byActor = new Map();
+  for (const t of tasks) {
+    if (!byActor.has(t.actor)) byActor.set(t.actor, []);
+    byActor.get(t.actor).push(t);
+  }
+  const order = [...byActor.keys()].sort((a, b) => (a === me ? -1 : b === me ? 1 : a.localeCompare(b)));
+  const cards = order.map((actor) => {
+    const list = byActor.get(actor).sort((a, b) => rankTask(a) - rankTask(b) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
+    const count = (f) => list.filter(f).length;
+    const overdue = count((t) => t.overdue && t.status !== 'delivered');
+    return `<article class="actor ${overdue ? 'has-overdue' : ''}" data-actor="${esc(actor)}">
+      <h3>${esc(pkg.actors?.[actor]?.name ?? actor)} <span class="muted">${esc(actor)}${actor === me ? ' · you' : ''}</span></h3>
+      <p class="counts">
+        <span>${count((t) => t.status === 'open')} due</span>
+        <span>${count((t) => t.status === 'acknowledged')} acknowledged</span>
+        <span>${count((t) => t.status === 'delivered')} delivered</span>
+        <span class="${overdue ? 'overdue' : ''}">${overdue} overdue</span>
+      </p>
+      <ul class="items compact">${list.map(taskItem).join('')}</ul>
+    </article>`;
+  });
+  render(el, cards.join('') || '<p class="empty">No response is due: no breach has been declared.</p>');
+}
+
+const rankTask = (t) => (t.overdue && t.status !== 'delivered' ? 0 : t.status === 'open' ? 1 : t.status === 'acknowledged' ? 2 : 3);
+
+function taskItem(t) {
+  const late = t.overdue && t.status !== 'delivered';
+  let due;
+  if (t.status === 'delivered') due = `delivered ${esc(utc(t.deliveredAt))}${t.deliveredAt > (t.dueAt ?? Infinity) ? ' <span class="overdue">late</span>' : ''}`;
+  else if (t.dueAt === null) due = '<span class="muted">no deadline</span>';
+  else due = `<span class="clock ${late ? 'overdue' : ''}" data-deadline="${t.dueAt}" data-overdue-label="overdue by"></span>`;
+  const marks = [];
+  if (t.automatic) marks.push('automatic');
+  if (t.material) marks.push('material');
+  if (t.escalations?.length) marks.push(`escalated: ${t.escalations.map((e) => e.step).join(', ')}`);
+  if (t.publicMarkAt) marks.push(`public mark ${utc(t.publicMarkAt)}`);
+  return `<li class="task status-${esc(t.status)} ${late ? 'is-overdue' : ''}">
+    <div><strong>${esc(t.action)}</strong> <span class="badge sev-${esc(t.severity)}">${esc(t.severity)}</span> <span class="status">${esc(late ? 'OVERDUE' : statusText[t.status] ?? t.status)}</span></div>
+    <div>${t.status === 'delivered' ? '' : 'due in '}${due}</div>
+    ${marks.length ? `<div class="muted small">${esc(marks.join(' · '))}</div>` : ''}
+  </li>`;
+}
+
+/** Response failures: a guarantor that missed its deadline is a finding as loud as the breach. */
+export function renderFailures(el, panel, { failures, pkg }) {
+  panel.hidden = failures.length === 0;
+  render(
+    el,
+    failures
+      .slice()
+      .reverse()
+      .map(
+        (f) => `<li class="failure"><strong>${esc(pkg.actors?.[f.actor]?.name ?? f.actor)}</strong> missed <strong>${esc(f.action)}</strong>${f.material ? ' (material)' : ''}, due ${esc(utc(f.dueAt))} <span class="muted">case <code>${esc(f.caseId.slice(0, 17))}</code></span></li>`,
+      )
+      .join(''),
+  );
+}
+
+/** Every second: each `[data-deadline]` shows the time left on the server's clock, or how late it is. */
+export function tick(root, serverNow) {
+  const now = serverNow();
+  for (const el of root.querySelectorAll('[data-deadline]')) {
+    const left = Number(el.dataset.deadline) - now;
+    if (left >= 0) {
+      el.textContent = duration(left);
+      el.classList.remove('passed');
+    } else {
+      el.textContent = `${el.dataset.overdueLabel ?? 'passed'} ${duration(-left)}`;
+      el.classList.add('passed');
+    }
+  }
+  return now;
+}

@@ -1,0 +1,264 @@
+// The dashboard: public regional status for anyone; with an API key, what the key's role may read (cases and
+// responses for guarantors, members and analysts; violations and the evidence for members and analysts).
+// Updates by polling GET /v1/status (a few hundred bytes) and fetching the lists only when its counts change, so an
+// idle dashboard on a satellite link costs almost nothing.
+import * as api from './api.js';
+import { renderFindings, renderScorecard, renderSustainment, renderTimeline } from './analysis.js';
+import { renderCases, renderFailures, renderTasks, tick } from './cases.js';
+import { esc, render, utc } from './format.js';
+import { loadCheckpoint } from './log.js';
+import { activityGroups, DashboardMap, regionStateColors } from './map.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Which reads each role has (OPERATIONS.md "Roles"; the server enforces the same table). */
+const can = {
+  findings: new Set(['analyst', 'member', 'admin']),
+  cases: new Set(['analyst', 'member', 'guarantor', 'admin']),
+};
+const stateText = { calm: 'calm', violations: 'violations reported', breach: 'breach declared', response: 'response under way' };
+
+const POLL = 5000;
+const FULL_REFRESH = 30_000;
+
+const app = {
+  pkg: undefined,
+  me: undefined,
+  offset: 0,
+  lastCounts: '',
+  lastFull: 0,
+  failures: 0,
+  timer: undefined,
+  map: undefined,
+};
+
+const serverNow = () => Date.now() + app.offset;
+
+function setConn(state, text) {
+  const el = $('conn');
+  el.dataset.state = state;
+  el.textContent = text;
+}
+
+async function boot() {
+  const fromLink = api.keyFromFragment();
+  if (fromLink) api.storeKey(fromLink, false);
+
+  app.map = new DashboardMap($('map'), {});
+  $('key-form').addEventListener('submit', onSignIn);
+  $('sign-out').addEventListener('click', signOut);
+
+  try {
+    app.pkg = await api.get('/v1/package/model');
+  } catch (e) {
+    setConn('offline', e.message);
+    return;
+  }
+  const pkg = app.pkg;
+  $('title').textContent = pkg.title ?? pkg.package;
+  document.title = `${pkg.title ?? pkg.package} · Guarantor`;
+  $('subtitle').textContent = `${pkg.package} v${pkg.version ?? ''} · in effect from ${utc(pkg.effective?.start)}`;
+
+  // The map needs the geometry; the rest of the page works without it.
+  api
+    .get('/v1/package/geometry')
+    .then((fc) => app.map.setGeometry(fc).then(() => renderZoneList(fc)))
+    .catch((e) => {
+      $('map').dataset.state = 'error';
+      render($('zone-list'), `<li class="error">${esc(e.message)}</li>`);
+    });
+  renderActivityLegend();
+
+  const key = api.storedKey();
+  if (key) await signIn(key, undefined, true);
+  else showRole();
+  poll();
+  setInterval(() => tick(document, serverNow), 1000);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) poll();
+  });
+}
+
+function renderZoneList(fc) {
+  const zones = app.map.zones;
+  render(
+    $('zone-list'),
+    zones
+      .map(
+        (z) => `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)} <span class="muted">${esc(z.properties.kind)}</span></label></li>`,
+      )
+      .join('') + (fc.undrawn?.length ? fc.undrawn.map((u) => `<li class="muted">${esc(u.zone)}: not drawn (${esc(u.reason)})</li>`).join('') : ''),
+  );
+  for (const box of $('zone-list').querySelectorAll('input[data-zone]')) box.addEventListener('change', () => app.map.setZoneVisible(box.dataset.zone, box.checked));
+}
+
+function renderActivityLegend() {
+  render(
+    $('activity-legend'),
+    activityGroups.map((g) => `<li><span class="swatch round" style="background:${g.color}"></span>${esc(g.label)}</li>`).join('') +
+      '<li><span class="swatch round ring"></span>evidence of a case</li><li><span class="swatch round small grey"></span>incident, no violation</li>',
+  );
+}
+
+async function onSignIn(e) {
+  e.preventDefault();
+  const key = $('key-input').value.trim();
+  if (!key) return;
+  await signIn(key, $('key-remember').checked);
+}
+
+async function signIn(key, remember, quiet = false) {
+  const err = $('key-error');
+  err.hidden = true;
+  try {
+    app.me = await api.get('/v1/dashboard/me', key);
+    if (remember !== undefined) api.storeKey(key, remember);
+    $('key-input').value = '';
+  } catch (e) {
+    app.me = undefined;
+    if (e.status === 401) api.forgetKey();
+    if (!quiet || e.status === 401) {
+      err.textContent = e.status === 401 ? `Sign-in refused: ${e.message}` : e.message;
+      err.hidden = false;
+    }
+  }
+  app.lastCounts = '';
+  showRole();
+  if (app.timer) poll();
+}
+
+function signOut() {
+  api.forgetKey();
+  app.me = undefined;
+  app.lastCounts = '';
+  showRole();
+  app.map.setFindings({ incidents: [], violations: [], caseViolations: new Set(), severityRank: () => 0 });
+  poll();
+}
+
+function showRole() {
+  const role = app.me?.role;
+  $('key-form').hidden = !!app.me;
+  $('who').hidden = !app.me;
+  if (app.me) $('who-text').innerHTML = `<strong>${esc(app.me.name)}</strong> <span class="badge">${esc(role)}</span>`;
+  $('public-panel').hidden = !!app.me;
+  $('cases-panel').hidden = !can.cases.has(role);
+  $('tasks-panel').hidden = !can.cases.has(role);
+  $('analysis-panel').hidden = !can.cases.has(role);
+  $('violations-panel').hidden = !can.findings.has(role);
+  $('map-legend-points').hidden = !can.findings.has(role);
+  $('log-panel').hidden = false;
+  if (!can.cases.has(role)) $('failures-panel').hidden = true;
+  document.body.dataset.role = role ?? 'public';
+}
+
+/** Polls the status; refreshes the lists when a count moved, or every 30 s (clocks fire timers on the server). */
+async function poll() {
+  clearTimeout(app.timer);
+  let delay = document.hidden ? POLL * 6 : POLL;
+  try {
+    const t0 = Date.now();
+    const status = await api.get('/v1/status');
+    const t1 = Date.now();
+    app.offset = Date.parse(status.time) - (t0 + t1) / 2;
+    $('server-time').textContent = utc(serverNow());
+    const counts = `${status.observations}/${status.incidents}/${status.violations}/${status.cases}`;
+    const due = counts !== app.lastCounts || Date.now() - app.lastFull > FULL_REFRESH;
+    if (due) {
+      await refresh();
+      app.lastCounts = counts;
+      app.lastFull = Date.now();
+    }
+    app.failures = 0;
+    setConn('live', `live · ${status.observations.toLocaleString('en')} reports`);
+  } catch (e) {
+    app.failures++;
+    delay = Math.min(60_000, POLL * 2 ** app.failures);
+    setConn('offline', `offline: ${e.message}; retrying in ${Math.round(delay / 1000)} s`);
+  }
+  app.timer = setTimeout(poll, delay);
+}
+
+async function refresh() {
+  const role = app.me?.role;
+  const jobs = [refreshRegions(), loadCheckpoint($('log'), api.storedKey())];
+  if (can.cases.has(role)) jobs.push(refreshCases());
+  if (can.cases.has(role) && !app.analysed) jobs.push(refreshAnalysis());
+  await Promise.all(jobs);
+  tick(document, serverNow);
+}
+
+async function refreshRegions() {
+  const r = await api.optional('/v1/public/regions');
+  if (!r) return;
+  const states = new Map(r.regions.map((x) => [x.code, x.state]));
+  app.map.setRegionStates(states);
+  const order = { response: 0, breach: 1, violations: 2, calm: 3 };
+  const list = r.regions.slice().sort((a, b) => order[a.state] - order[b.state] || a.name.localeCompare(b.name));
+  render(
+    $('region-list'),
+    list
+      .map(
+        (x) => `<li class="region region-${esc(x.state)}" data-state="${esc(x.state)}" data-region="${esc(x.code)}"><span class="swatch" style="background:${regionStateColors[x.state]}"></span><strong>${esc(x.name)}</strong> <span>${esc(stateText[x.state])}</span>${x.violations ? ` <span class="muted">${x.violations} in ${r.days} days</span>` : ''}</li>`,
+      )
+      .join(''),
+  );
+}
+
+async function refreshCases() {
+  const pkg = app.pkg;
+  const [openings, judgment, tasks, failures, violations, incidents] = await Promise.all([
+    api.all('/v1/cases?limit=1000', 2000),
+    api.optional('/v1/judgment?limit=1000'),
+    api.optional('/v1/dashboard/tasks'),
+    api.optional('/v1/response-failures'),
+    can.findings.has(app.me?.role) ? api.all('/v1/violations?limit=1000&status=active') : Promise.resolve([]),
+    can.findings.has(app.me?.role) ? api.all('/v1/incidents?limit=1000&status=open') : Promise.resolve([]),
+  ]);
+  const byId = new Map(openings.map((c) => [c.id, c]));
+  const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.showViolation(id) });
+  $('case-count').textContent = String(n);
+  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor });
+  renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
+
+  const caseViolations = new Set(openings.flatMap((c) => (c.evidence ?? []).map((e) => e.violation)));
+  const severities = pkg.severities ?? [];
+  const rankOf = new Map();
+  for (const t of Object.values(pkg.triggers ?? {})) for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
+  app.map.setFindings({ incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
+  renderViolations(violations, caseViolations);
+}
+
+function renderViolations(violations, caseViolations) {
+  const latest = violations.slice().sort((a, b) => b.time - a.time).slice(0, 50);
+  $('violation-count').textContent = String(violations.length);
+  const changed = render(
+    $('violation-list'),
+    latest
+      .map(
+        (v) => `<li><a href="#" data-violation="${esc(v.id)}">${esc(v.prohibition)}</a>: ${esc(v.activity)} <span class="muted">${esc(utc(v.time))} · ${esc(v.party)} (${esc(v.basis)}) · ${Math.round(v.confidence * 100)}%${caseViolations.has(v.id) ? ' · in a case' : ''}</span></li>`,
+      )
+      .join('') || '<li class="empty">No violation recorded.</li>',
+  );
+  if (changed) {
+    for (const a of $('violation-list').querySelectorAll('[data-violation]')) {
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        app.map.showViolation(a.dataset.violation);
+      });
+    }
+  }
+}
+
+async function refreshAnalysis() {
+  const a = await api.optional('/v1/package/analysis');
+  if (!a) return;
+  app.analysed = true;
+  renderScorecard($('scorecard'), a.scorecard);
+  renderTimeline($('timeline'), a.timeline);
+  renderSustainment($('sustainment'), a.sustainment);
+  renderFindings($('finding-list'), a.findings);
+  $('finding-count').textContent = String(a.findings.length);
+}
+
+boot();

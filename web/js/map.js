@@ -1,0 +1,275 @@
+// The map: regions of the package's regions layer as the base map, zones over them, incidents and violations on
+// top. Only GeoJSON sources and a background colour: no tiles, glyphs or sprites, so nothing is fetched from
+// anywhere but this server and the map works offline. Labels are HTML markers (no font server).
+import { Map as MapLibre, Marker, NavigationControl, Popup, ScaleControl } from '/vendor/maplibre-gl.mjs';
+import { esc, km, pct, utc } from './format.js';
+
+/** Activity groups and their colours (ColorBrewer qualitative, distinguishable in greyscale by the legend's order). */
+export const activityGroups = [
+  { id: 'fire', label: 'fire and strikes', color: '#d7301f', activities: ['artillery-fire', 'mortar-fire', 'small-arms-fire', 'missile-strike', 'drone-strike', 'air-strike', 'naval-strike'] },
+  { id: 'advance', label: 'ground advance, troops', color: '#7a0177', activities: ['ground-advance', 'troop-presence', 'reinforcement'] },
+  { id: 'heavy', label: 'heavy weapons', color: '#e66101', activities: ['heavy-weapon-presence'] },
+  { id: 'air', label: 'airspace', color: '#2166ac', activities: ['overflight'] },
+  { id: 'sea', label: 'at sea', color: '#01665e', activities: ['naval-incursion', 'mine-laying'] },
+  { id: 'access', label: 'monitors denied, jamming', color: '#4d4d4d', activities: ['denial-of-access', 'jamming'] },
+  { id: 'other', label: 'other', color: '#000000', activities: [] },
+];
+const groupOf = new globalThis.Map(activityGroups.flatMap((g) => g.activities.map((a) => [a, g])));
+export const activityColor = (a) => (groupOf.get(a) ?? activityGroups.at(-1)).color;
+
+const zoneColors = { line: '#b2182b', buffer: '#f4a582', corridor: '#4393c3', airspace: '#5aae61', area: '#9970ab' };
+export const regionStateColors = { calm: '#f3f0e8', violations: '#fdd49e', breach: '#ef6548', response: '#b30000' };
+
+const empty = () => ({ type: 'FeatureCollection', features: [] });
+const isLine = ['==', ['get', 'kind'], 'line'];
+const isArea = ['!=', ['get', 'kind'], 'line'];
+/** What a click selects when several things lie under it: the most specific first. */
+const clickable = ['violations', 'incidents', 'zone-line', 'zone-fill'];
+
+export class DashboardMap {
+  constructor(container, { onSelect } = {}) {
+    this.container = container;
+    this.onSelect = onSelect;
+    this.zones = [];
+    this.labels = [];
+    this.popup = new Popup({ maxWidth: '360px', closeButton: true, focusAfterOpen: false });
+    this.map = new MapLibre({
+      container,
+      style: {
+        version: 8,
+        sources: {
+          regions: { type: 'geojson', data: empty() },
+          zones: { type: 'geojson', data: empty() },
+          incidents: { type: 'geojson', data: empty() },
+          violations: { type: 'geojson', data: empty() },
+        },
+        layers: [
+          { id: 'sea', type: 'background', paint: { 'background-color': '#d4e2ec' } },
+          {
+            id: 'region-fill',
+            type: 'fill',
+            source: 'regions',
+            paint: {
+              'fill-color': ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', regionStateColors.violations, 'breach', regionStateColors.breach, 'response', regionStateColors.response, regionStateColors.calm],
+            },
+          },
+          { id: 'region-line', type: 'line', source: 'regions', paint: { 'line-color': '#8c8c8c', 'line-width': 0.7 } },
+          { id: 'zone-fill', type: 'fill', source: 'zones', filter: isArea, paint: { 'fill-color': ['get', 'color'], 'fill-opacity': ['get', 'opacity'] } },
+          { id: 'zone-edge', type: 'line', source: 'zones', filter: isArea, paint: { 'line-color': ['get', 'color'], 'line-width': 1.2, 'line-dasharray': [3, 2] } },
+          { id: 'zone-line', type: 'line', source: 'zones', filter: isLine, paint: { 'line-color': ['get', 'color'], 'line-width': 3 } },
+          { id: 'incidents', type: 'circle', source: 'incidents', paint: { 'circle-radius': 3, 'circle-color': '#737373', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+          {
+            id: 'violations',
+            type: 'circle',
+            source: 'violations',
+            paint: {
+              'circle-radius': ['+', 5, ['*', 1.5, ['get', 'rank']]],
+              'circle-color': ['get', 'color'],
+              'circle-stroke-color': ['case', ['get', 'inCase'], '#000', '#fff'],
+              'circle-stroke-width': ['case', ['get', 'inCase'], 2.5, 1.2],
+            },
+          },
+        ],
+      },
+      center: [31.5, 48.5],
+      zoom: 4.5,
+      attributionControl: false,
+      maplibreLogo: false,
+      // Keeps the canvas readable by screenshots and tests; the cost is one copy per frame on a map this small.
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.ready = new Promise((resolve) => this.map.once('load', resolve));
+    this.map.on('click', (e) => {
+      const hits = this.map.queryRenderedFeatures(e.point, { layers: clickable });
+      hits.sort((a, b) => clickable.indexOf(a.layer.id) - clickable.indexOf(b.layer.id));
+      if (hits[0]) this.select(hits[0].layer.id, hits[0].properties, e.lngLat);
+    });
+    this.map.on('mousemove', (e) => {
+      const over = this.map.queryRenderedFeatures(e.point, { layers: clickable }).length > 0;
+      this.map.getCanvas().style.cursor = over ? 'pointer' : '';
+    });
+  }
+
+  /** The package's regions and zones (GET /v1/package/geometry). */
+  async setGeometry(fc) {
+    await this.ready;
+    const regions = fc.features.filter((f) => f.properties.layer === 'region');
+    const kindCount = {};
+    this.zones = fc.features
+      .filter((f) => f.properties.layer === 'zone')
+      .map((f) => {
+        const kind = f.properties.kind;
+        const n = (kindCount[kind] = (kindCount[kind] ?? 0) + 1);
+        // Several buffers around one line: each wider one paler, so the nesting reads at a glance.
+        const opacity = kind === 'buffer' ? Math.max(0.08, 0.3 / n) : kind === 'airspace' ? 0.06 : 0.22;
+        return { ...f, properties: { ...f.properties, color: zoneColors[kind] ?? '#666', opacity } };
+      });
+    this.regionFeatures = regions;
+    this.map.getSource('regions').setData({ type: 'FeatureCollection', features: regions });
+    // Widest first, so narrower zones draw on top and stay clickable.
+    const polys = this.zones.filter((z) => z.geometry.type === 'MultiPolygon').sort((a, b) => (b.properties.width ?? 0) - (a.properties.width ?? 0));
+    const lines = this.zones.filter((z) => z.geometry.type !== 'MultiPolygon');
+    // Zone ids as given; MapLibre needs numeric feature ids, which the server assigns.
+    this.map.getSource('zones').setData({ type: 'FeatureCollection', features: [...polys, ...lines] });
+    for (const m of this.labels) m.remove();
+    this.labels = regions.map((f) => {
+      const el = document.createElement('span');
+      el.className = 'region-label';
+      el.textContent = f.properties.name;
+      return new Marker({ element: el }).setLngLat(labelPoint(f.geometry)).addTo(this.map);
+    });
+    if (fc.bbox) {
+      const [w, s, e, n] = fc.bbox;
+      this.map.fitBounds([[w, s], [e, n]], { padding: 20, animate: false });
+    }
+    this.container.dataset.zoneCount = String(this.zones.length);
+    this.container.dataset.regionCount = String(regions.length);
+    this.container.dataset.state = 'ready';
+  }
+
+  /** Region states (public view), by region code. */
+  setRegionStates(byCode) {
+    for (const f of this.regionFeatures ?? []) this.map.setFeatureState({ source: 'regions', id: f.id }, { state: byCode.get(f.properties.code) ?? 'calm' });
+  }
+
+  /** Incidents and violations as points; `severityRank(prohibition)` sizes a violation by the worst trigger on it. */
+  setFindings({ incidents, violations, caseViolations, severityRank }) {
+    const violating = new Set(violations.map((v) => v.incidentId));
+    const point = (x) => x.lon !== undefined && x.lat !== undefined;
+    this.violationsById = new globalThis.Map(violations.map((v) => [v.id, v]));
+    this.incidentsById = new globalThis.Map(incidents.map((i) => [i.id, i]));
+    this.map.getSource('incidents').setData({
+      type: 'FeatureCollection',
+      features: incidents
+        .filter((i) => point(i) && i.status === 'open' && !violating.has(i.id))
+        .map((i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [i.lon, i.lat] }, properties: { id: i.id, activity: i.activity } })),
+    });
+    this.map.getSource('violations').setData({
+      type: 'FeatureCollection',
+      features: violations
+        .filter((v) => point(v) && v.status === 'active')
+        .map((v) => ({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
+          properties: { id: v.id, activity: v.activity, color: activityColor(v.activity), rank: severityRank(v.prohibition), inCase: caseViolations.has(v.id) },
+        })),
+    });
+    this.container.dataset.violationCount = String(violations.length);
+  }
+
+  select(layer, props, lngLat) {
+    let content;
+    if (layer === 'violations') {
+      const v = this.violationsById?.get(props.id);
+      if (!v) return;
+      content = violationDetails(v, this.incidentsById?.get(v.incidentId));
+      lngLat ??= [v.lon, v.lat];
+    } else if (layer === 'incidents') {
+      const i = this.incidentsById?.get(props.id);
+      if (!i) return;
+      content = incidentDetails(i);
+      lngLat ??= [i.lon, i.lat];
+    } else {
+      const z = this.zones.find((x) => x.properties.id === props.id);
+      content = zoneDetails(z?.properties ?? props);
+    }
+    this.popup.setLngLat(lngLat).setHTML(content).addTo(this.map);
+    this.onSelect?.(layer, props.id);
+  }
+
+  /** Opens a violation's details and brings it into view (from the list). */
+  showViolation(id) {
+    const v = this.violationsById?.get(id);
+    if (!v || v.lon === undefined) return;
+    this.map.easeTo({ center: [v.lon, v.lat], zoom: Math.max(this.map.getZoom(), 7), duration: 400 });
+    this.select('violations', { id }, [v.lon, v.lat]);
+  }
+
+  /** Shows or hides the zone with this id (the legend's checkboxes). */
+  setZoneVisible(id, visible) {
+    const hidden = (this.hiddenZones ??= new Set());
+    visible ? hidden.delete(id) : hidden.add(id);
+    const filter = hidden.size ? ['!', ['in', ['get', 'id'], ['literal', [...hidden]]]] : null;
+    for (const layer of ['zone-fill', 'zone-edge', 'zone-line']) {
+      const base = layer === 'zone-line' ? isLine : isArea;
+      this.map.setFilter(layer, filter ? ['all', base, filter] : base);
+    }
+  }
+}
+
+/** The area-weighted centroid of the largest outer ring: good enough for a label on an oblast. */
+function labelPoint(geometry) {
+  let best = null;
+  let bestArea = 0;
+  for (const poly of geometry.coordinates) {
+    const ring = poly[0];
+    let a = 0;
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const cross = ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+      a += cross;
+      cx += (ring[i][0] + ring[i + 1][0]) * cross;
+      cy += (ring[i][1] + ring[i + 1][1]) * cross;
+    }
+    if (Math.abs(a) > bestArea) {
+      bestArea = Math.abs(a);
+      best = [cx / (3 * a), cy / (3 * a)];
+    }
+  }
+  return best ?? geometry.coordinates[0][0][0];
+}
+
+const row = (k, v) => `<tr><th scope="row">${esc(k)}</th><td>${v}</td></tr>`;
+
+export function violationDetails(v, incident) {
+  const obs = (v.observations ?? []).map((o) => `<li><code>${esc(o.source)}/${esc(o.sourceId)}</code>${o.seq !== undefined ? ` #${esc(o.seq)}` : ''}</li>`).join('');
+  const members = (incident?.members ?? [])
+    .map((m) => `<li><code>${esc(m.source)}</code> (${esc(m.operator)}) ${pct(m.confidence)} at ${esc(utc(m.time))}${m.attribution ? `, says ${esc(m.attribution.party)} (${esc(m.attribution.basis)})` : ''}</li>`)
+    .join('');
+  return `<div class="popup">
+  <h3><span class="dot" style="background:${activityColor(v.activity)}"></span>${esc(v.prohibition)}: ${esc(v.activity)}</h3>
+  <table>
+    ${row('when', `${esc(utc(v.time))}${v.end > v.start ? ` <span class="muted">(${esc(utc(v.start))} – ${esc(utc(v.end))})</span>` : ''}`)}
+    ${v.weapons?.length ? row('weapons', esc(v.weapons.join(', '))) : ''}
+    ${row('where', `${v.lon?.toFixed(4)}, ${v.lat?.toFixed(4)} ± ${esc(km(v.radius))}${v.region ? `, ${esc(v.region)}` : ''}`)}
+    ${v.zones?.length ? row('zones', esc(v.zones.join(', '))) : ''}
+    ${v.line ? row('line', `${esc(km(v.line.distance))} ${esc(v.line.side)} of ${esc(v.line.zone)}${v.depth !== undefined ? `, ${esc(km(v.depth))} beyond` : ''}`) : ''}
+    ${row('confidence', `${pct(v.confidence)}, ${esc(v.corroboration)} independent operator${v.corroboration === 1 ? '' : 's'} (${esc((v.operators ?? []).join(', '))})`)}
+    ${row('attribution', `<strong>${esc(v.party)}</strong> <span class="muted">basis: ${esc(v.basis)}</span>`)}
+    ${row('status', `${esc(v.status)}, revision ${esc(v.revision)}, detected ${esc(utc(v.detectedAt))}`)}
+  </table>
+  <h4>Evidence chain</h4>
+  <p class="muted">violation <code>${esc(v.id)}</code> ← incident <code>${esc(v.incidentId)}</code> ← observations:</p>
+  <ul class="chain">${obs}</ul>
+  ${members ? `<h4>Sources</h4><ul class="chain">${members}</ul>` : ''}
+</div>`;
+}
+
+function incidentDetails(i) {
+  return `<div class="popup">
+  <h3>Incident: ${esc(i.activity)}</h3>
+  <p class="muted">No prohibition breached.</p>
+  <table>
+    ${row('when', esc(utc(i.time)))}
+    ${row('confidence', `${pct(i.confidence)}, ${esc(i.corroboration)} operator(s): ${esc((i.operators ?? []).join(', '))}`)}
+    ${row('reports', esc((i.members ?? []).map((m) => `${m.source}/${m.sourceId}`).join(', ')))}
+  </table>
+</div>`;
+}
+
+function zoneDetails(p) {
+  const bits = [];
+  if (p.kind === 'buffer') bits.push(`${km(p.width)} ${p.side === 'both' ? 'either side of' : `on the ${p.side} of`} ${p.around}`);
+  if (p.kind === 'corridor') bits.push(`${km(p.width)} wide`);
+  if (p.kind === 'airspace') bits.push(`${p.over ? `over ${p.over}, ` : ''}${p.floor ? `${km(p.floor)} to ` : 'up to '}${km(p.ceiling)}`);
+  if (p.kind === 'area' && p.regions) bits.push(`regions ${[].concat(p.regions).join(', ')}`);
+  if (p.kind === 'line' && (p.left || p.right)) bits.push(`held: ${p.left ?? '?'} left, ${p.right ?? '?'} right (looking along the line)`);
+  const rules = [].concat(p.prohibitions ?? []);
+  return `<div class="popup"><h3>${esc(p.id)} <span class="muted">${esc(p.kind)}</span></h3>
+  ${bits.length ? `<p>${esc(bits.join('; '))}</p>` : ''}
+  ${rules.length ? `<p>Prohibitions here: ${esc(rules.join(', '))}</p>` : ''}
+  ${p.text ? `<p>${esc(p.text)}</p>` : ''}</div>`;
+}
