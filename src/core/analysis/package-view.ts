@@ -27,6 +27,10 @@ export interface PackageView {
   lineOf(zone: string): string | undefined;
   /** Metres, for line zones whose geometry was loaded. */
   lineLengths: ReadonlyMap<string, number>;
+  /** Sources by the activity they detect (probability above zero), in declaration order. */
+  detectors(activity: Activity): readonly (readonly [string, Source])[];
+  /** Prohibitions by the zone they apply `inside`. */
+  prohibitionsInside(zone: string): readonly string[];
 }
 
 const list = (x: string | readonly string[] | undefined): string[] => (x === undefined ? [] : typeof x === 'string' ? [x] : [...x]);
@@ -44,9 +48,9 @@ export function buildView(model: Package, lineLengths: ReadonlyMap<string, numbe
     members: model.judgment?.members ?? [],
   };
   const actorsIn = (ref: string | readonly string[] | undefined): string[] => {
-    const out: string[] = [];
-    for (const r of list(ref)) for (const a of groups[r] ?? [r]) if (!out.includes(a)) out.push(a);
-    return out;
+    const out = new Set<string>();
+    for (const r of list(ref)) for (const a of groups[r] ?? [r]) out.add(a);
+    return [...out];
   };
   const isPartyControlled = (actor: string): boolean => {
     if (parties.has(actor)) return true;
@@ -84,14 +88,48 @@ export function buildView(model: Package, lineLengths: ReadonlyMap<string, numbe
     if (za.kind === 'area' && zb.kind === 'area' && za.regions && zb.regions) return za.regions.some((r) => zb.regions!.includes(r));
     return false;
   };
-  const placesOf = (p: Prohibition): string[] => [...list(p.inside), ...list(p.across)];
+  const places = new Map<Prohibition, string[]>();
+  const placesOf = (p: Prohibition): string[] => {
+    let z = places.get(p);
+    if (!z) places.set(p, (z = [...list(p.inside), ...list(p.across)]));
+    return z;
+  };
+  const byActivity = new Map<Activity, [string, Source][]>();
+  for (const [id, src] of Object.entries(model.verification)) {
+    for (const [a, prob] of Object.entries(src.detects) as [Activity, number][]) {
+      if (!(prob > 0)) continue;
+      let l = byActivity.get(a);
+      if (!l) byActivity.set(a, (l = []));
+      l.push([id, src]);
+    }
+  }
+  const inside = new Map<string, string[]>();
+  for (const [pid, p] of Object.entries(model.prohibitions)) {
+    for (const z of list(p.inside)) {
+      let l = inside.get(z);
+      if (!l) inside.set(z, (l = []));
+      l.push(pid);
+    }
+  }
   const sees = (s: Source, p: Prohibition): boolean => {
     if (s.covers === undefined) return true;
     const places = placesOf(p);
     if (places.length === 0) return s.covers.length > 0;
     return s.covers.some((c) => places.some((z) => overlaps(c, z)));
   };
-  return { model, parties, actorsIn, isPartyControlled, overlaps, placesOf, sees, lineOf: (z) => lineOf(z), lineLengths };
+  return {
+    model,
+    parties,
+    actorsIn,
+    isPartyControlled,
+    overlaps,
+    placesOf,
+    sees,
+    lineOf: (z) => lineOf(z),
+    lineLengths,
+    detectors: (a) => byActivity.get(a) ?? [],
+    prohibitionsInside: (z) => inside.get(z) ?? [],
+  };
 }
 
 /** The domain an activity happens in, where it is not ambiguous; the rest take the domain of their zone. */

@@ -86,8 +86,8 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
     if (!p) continue;
     for (const activity of p.activities) {
       const byOp = new Map<string, OperatorTime>();
-      for (const [sid, s] of Object.entries(m.verification)) {
-        if (!((s.detects[activity] ?? 0) > 0) || !view.sees(s, p)) continue;
+      for (const [sid, s] of view.detectors(activity)) {
+        if (!view.sees(s, p)) continue;
         const best = s.latency;
         const worst = (s.revisit ?? 0) + s.latency;
         const cur = byOp.get(s.operator);
@@ -124,17 +124,9 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   const caseOpens: Interval = detection ? { best: threshold.best + detection.best, worst: threshold.worst + detection.worst } : { best: inf, worst: inf };
 
   const j = m.judgment;
-  const risks: string[] = [];
+  const risks: string[] = [...(judgmentRisks.get(view) ?? computeRisks(view))];
   let decision: Interval = { best: inf, worst: inf };
-  if (!j) risks.push('there is no judgment body to declare a breach');
-  else {
-    const power = judgmentPower(j, view);
-    if (power.partyBlockers.length) risks.push(`${power.partyBlockers.map((b) => b.actor).join(', ')} can block it`);
-    if (j.deadline === undefined) risks.push('the judgment has no deadline');
-    else if (j['on-deadline'] !== 'declare') risks.push(`when the deadline passes ${j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}`);
-    const worst = risks.length ? inf : caseOpens.worst + j.deadline!;
-    decision = { best: caseOpens.best, worst };
-  }
+  if (j) decision = { best: caseOpens.best, worst: risks.length ? inf : caseOpens.worst + j.deadline! };
 
   const nd = m.assumptions['national-decision'] ?? 0;
   const responses: ResponseTiming[] = (m.responses[t.severity] ?? []).map((r, index) => {
@@ -178,6 +170,22 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
     if (line !== undefined && length !== undefined) out.along = { line, length, area: { best: out.depth.best * length, worst: out.depth.worst * length } };
   }
   return out;
+}
+
+/** Why a declaration may never come, the same for every trigger: computed once per view. */
+const judgmentRisks = new WeakMap<PackageView, string[]>();
+function computeRisks(view: PackageView): string[] {
+  const j = view.model.judgment;
+  const risks: string[] = [];
+  if (!j) risks.push('there is no judgment body to declare a breach');
+  else {
+    const power = judgmentPower(j, view);
+    if (power.partyBlockers.length) risks.push(`${power.partyBlockers.map((b) => b.actor).join(', ')} can block it`);
+    if (j.deadline === undefined) risks.push('the judgment has no deadline');
+    else if (j['on-deadline'] !== 'declare') risks.push(`when the deadline passes ${j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}`);
+  }
+  judgmentRisks.set(view, risks);
+  return risks;
 }
 
 /** The line an advance under this trigger is measured along: one its prohibitions cross, or that their zones surround. */

@@ -11,12 +11,13 @@ export const independenceUnmet: Rule = {
   codes: ['independence-unmet'],
   check({ model, view, timelines }) {
     const out: Finding[] = [];
+    const neutral = neutralActors(view);
     for (const tl of timelines) {
       for (const act of tl.acts) {
         const n = act.operators.length;
         if (n === 0 || n >= tl.k) continue;
         const taken = new Set(act.operators.map((o) => o.operator));
-        const operator = neutralActors(view).find((a) => !taken.has(a));
+        const operator = neutral.find((a) => !taken.has(a));
         const places = view.placesOf(model.prohibitions[act.prohibition]!);
         out.push({
           code: 'independence-unmet',

@@ -24,13 +24,14 @@ export const uncontrolledZone: Rule = {
     const out: Finding[] = [];
     const actor = neutralActors(view)[0];
     const securer = Object.entries(model.actors).find(([id, a]) => a.role === 'force' && !view.isPartyControlled(id))?.[0] ?? 'guarantors';
+    const controlOf = new Map<string, Package['control']>();
+    for (const c of model.control) controlOf.set(c.zone, [...(controlOf.get(c.zone) ?? []), c]);
     for (const [id, z] of zones) {
       if (z.kind === 'line') continue;
-      const entries = model.control.filter((c) => c.zone === id);
+      const entries = controlOf.get(id) ?? [];
       const needed = new Map<Domain, { prohibition: string; activities: string[] }>();
-      for (const [pid, p] of Object.entries(model.prohibitions)) {
-        const inside = typeof p.inside === 'string' ? [p.inside] : (p.inside ?? []);
-        if (!inside.includes(id)) continue;
+      for (const pid of view.prohibitionsInside(id)) {
+        const p = model.prohibitions[pid]!;
         for (const d of domainsNeeded(z, p.activities)) if (!needed.has(d)) needed.set(d, { prohibition: pid, activities: [...p.activities] });
       }
       const firstDomain: Domain = [...needed.keys()][0] ?? (z.kind === 'airspace' ? 'air' : 'land');
