@@ -37,6 +37,7 @@ import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
+import { matcher, planProbes } from '../probe-plan.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -84,8 +85,8 @@ export class PostgresStore implements Store {
     return this.#queue.run(async () => {
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockName('ingest', this.schema)]);
+        // One round trip: the schema name is validated at open, so it is safe inside the literal.
+        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`);
         const n = observations.length;
         const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
         for (const o of observations) {
@@ -98,7 +99,7 @@ export class PostgresStore implements Store {
         }
         const inserted = await client.query(
           `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
-           SELECT s, i, a, t, r, $7, $8, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
+           SELECT s, i, a, t, r, $7, $8, d FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
            ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
           [...cols, meta.receivedAt, meta.submittedBy],
         );
@@ -147,28 +148,39 @@ export class PostgresStore implements Store {
   #reader(client: pg.PoolClient): OpsReader {
     return {
       findIncidents: async (probes: readonly IncidentProbe[]): Promise<Incident[]> => {
+        // One query for every cluster of probes (probe-plan.ts) over the indexed columns, the exact test here, then
+        // the documents of the matches only.
         if (!probes.length) return [];
+        const clusters = planProbes(probes);
         const c: unknown[][] = [[], [], [], [], [], [], [], []];
-        for (const p of probes) {
-          c[0]!.push(p.activity);
-          c[1]!.push(bound(p.from));
-          c[2]!.push(bound(p.to));
-          if ('region' in p) {
-            c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(p.region);
-          } else {
-            c[3]!.push(p.minLon), c[4]!.push(p.minLat), c[5]!.push(p.maxLon), c[6]!.push(p.maxLat), c[7]!.push(null);
-          }
+        for (const k of clusters) {
+          c[0]!.push(k.activity);
+          c[1]!.push(bound(k.from));
+          c[2]!.push(bound(k.to));
+          if (k.kind === 'region') c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(k.region);
+          else c[3]!.push(k.minLon), c[4]!.push(k.minLat), c[5]!.push(k.maxLon), c[6]!.push(k.maxLat), c[7]!.push(null);
         }
         const r = await client.query(
-          `SELECT DISTINCT ON (i.id) i.id, i.doc FROM incidents i
-           JOIN unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+          `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
              AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
-           ON i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.start_ms <= p.t
-             AND (CASE WHEN p.region IS NULL THEN i.max_lon >= p.min_lon AND i.min_lon <= p.max_lon AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat
-                       ELSE i.region = p.region END)`,
+           CROSS JOIN LATERAL (
+             SELECT * FROM incidents i WHERE i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.start_ms <= p.t
+               AND ((p.region IS NULL AND i.max_lon >= p.min_lon AND i.min_lon <= p.max_lon AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat)
+                 OR (p.region IS NOT NULL AND i.region = p.region))
+           ) i`,
           c,
         );
-        return (r.rows as { doc: Incident }[]).map((x) => x.doc);
+        const wanted = matcher(probes);
+        const ids: string[] = [];
+        for (const row of r.rows as Record<string, unknown>[]) {
+          const box = row['min_lon'] === null ? null : [row['min_lon'], row['min_lat'], row['max_lon'], row['max_lat']].map(Number);
+          const shape = { activity: row['activity'] as string, start: Number(row['start_ms']), end: Number(row['end_ms']), box, region: (row['region'] as string | null) ?? null };
+          if (wanted(shape)) ids.push(row['id'] as string);
+        }
+        if (!ids.length) return [];
+        const docs = await client.query('SELECT doc FROM incidents WHERE id = ANY($1::text[])', [ids]);
+        return (docs.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Incident);
       },
       findViolations: async (queries: readonly ViolationQuery[]): Promise<Violation[]> => {
         const c: unknown[][] = [[], [], [], []];
@@ -186,7 +198,7 @@ export class PostgresStore implements Store {
            ON v.status = 'active' AND v.prohibition = q.prohibition AND v.party = q.party AND v.time >= q.f AND v.time < q.t`,
           c,
         );
-        return (r.rows as { doc: Violation }[]).map((x) => x.doc);
+        return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Violation);
       },
       existingCases: async (keys: readonly string[]): Promise<ReadonlySet<string>> => {
         if (!keys.length) return new Set();
@@ -196,50 +208,57 @@ export class PostgresStore implements Store {
     };
   }
 
+  /**
+   * As in the SQLite store: current rows hold the latest revision, superseded ones move to `*_revisions`. One
+   * statement per record kind: its WITH parts all read the snapshot from before the statement, so the archived row
+   * is the old one even though the main INSERT replaces it.
+   */
   async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
     if (out.incidentRevisions.length) {
-      const revs = out.incidentRevisions;
-      await client.query('INSERT INTO incident_revisions (id, revision, doc) SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[])', [
-        revs.map((r) => r.id),
-        revs.map((r) => r.revision),
-        revs.map((r) => JSON.stringify(r)),
-      ]);
-      const latest = latestById(revs);
+      const latest = latestById(out.incidentRevisions);
+      const last = new Set<object>(latest);
+      const older = out.incidentRevisions.filter((r) => !last.has(r));
       const cols = transpose(latest.map((r) => [...incidentColumns(r), JSON.stringify(r)]), 13);
       await client.query(
-        `INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::jsonb[])
+        `WITH archived AS (
+           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($1::text[])
+         ), older AS (
+           INSERT INTO incident_revisions (id, revision, doc) SELECT * FROM unnest($14::text[], $15::int[], $16::text[])
+         )
+         INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::text[])
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
-        cols,
+        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => JSON.stringify(r))],
       );
     }
     if (out.violations.length) {
-      const vs = out.violations;
-      await client.query('INSERT INTO violation_revisions (id, revision, doc) SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[])', [
-        vs.map((v) => v.id),
-        vs.map((v) => v.revision),
-        vs.map((v) => JSON.stringify(v)),
-      ]);
-      const latest = latestById(vs);
+      const latest = latestById(out.violations);
+      const last = new Set<object>(latest);
+      const older = out.violations.filter((v) => !last.has(v));
       const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), JSON.stringify(v)]), 9);
       // Zones travel as JSON text: unnest cannot take a ragged text[][].
       await client.query(
-        `INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
+        `WITH archived AS (
+           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($1::text[])
+         ), older AS (
+           INSERT INTO violation_revisions (id, revision, doc) SELECT * FROM unnest($10::text[], $11::int[], $12::text[])
+         )
+         INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
          SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[])
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[])
            AS u(id, revision, status, prohibition, party, time, region, zones, doc)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
            time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-        cols,
+        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => JSON.stringify(v))],
       );
     }
     if (out.caseOpenings.length) {
       const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), JSON.stringify(c)]), 7);
       const r = await client.query(
         `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
          ON CONFLICT (case_key) DO NOTHING`,
         cols,
       );
@@ -269,36 +288,36 @@ export class PostgresStore implements Store {
   }
 
   listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
-    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, 'seq, doc', (r) => r['doc'] as Incident);
+    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, 'seq, doc', (r) => JSON.parse(r['doc'] as string) as Incident);
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
     const r = await this.pool.query('SELECT doc FROM incidents WHERE id = $1', [id]);
-    return r.rows[0]?.doc as Incident | undefined;
+    return r.rows[0] ? (JSON.parse(r.rows[0].doc) as Incident) : undefined;
   }
 
   async incidentHistory(id: string): Promise<Incident[]> {
-    const r = await this.pool.query('SELECT doc FROM incident_revisions WHERE id = $1 ORDER BY revision, seq', [id]);
-    return (r.rows as { doc: Incident }[]).map((x) => x.doc);
+    const r = await this.pool.query('SELECT revision, doc FROM incident_revisions WHERE id = $1 UNION ALL SELECT revision, doc FROM incidents WHERE id = $1 ORDER BY revision', [id]);
+    return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Incident);
   }
 
   listViolations(q: ViolationFilter): Promise<Page<Violation>> {
-    return this.#page('violations', violationConditions(q, 'postgres'), q.cursor, q.limit, 'seq, doc', (r) => r['doc'] as Violation);
+    return this.#page('violations', violationConditions(q, 'postgres'), q.cursor, q.limit, 'seq, doc', (r) => JSON.parse(r['doc'] as string) as Violation);
   }
 
   async getViolation(id: string): Promise<Violation | undefined> {
     const r = await this.pool.query('SELECT doc FROM violations WHERE id = $1', [id]);
-    return r.rows[0]?.doc as Violation | undefined;
+    return r.rows[0] ? (JSON.parse(r.rows[0].doc) as Violation) : undefined;
   }
 
   listCases(q: CaseFilter): Promise<Page<StoredCase>> {
-    return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({ ...(r['doc'] as CaseOpening), seq: Number(r['seq']) }));
+    return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({ ...(JSON.parse(r['doc'] as string) as CaseOpening), seq: Number(r['seq']) }));
   }
 
   async getCase(id: string): Promise<StoredCase | undefined> {
     const r = await this.pool.query('SELECT seq, doc FROM cases WHERE id = $1', [id]);
-    const row = r.rows[0] as { seq: string; doc: CaseOpening } | undefined;
-    return row && { ...row.doc, seq: Number(row.seq) };
+    const row = r.rows[0] as { seq: string; doc: string } | undefined;
+    return row && { ...(JSON.parse(row.doc) as CaseOpening), seq: Number(row.seq) };
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {
@@ -352,7 +371,7 @@ function transpose(rows: unknown[][], width: number): unknown[][] {
 }
 
 function storedObservation(r: Record<string, unknown>): StoredObservation {
-  return { ...(r['doc'] as Observation), seq: Number(r['seq']), receivedAt: Number(r['received_at']), submittedBy: r['submitted_by'] as string };
+  return { ...(JSON.parse(r['doc'] as string) as Observation), seq: Number(r['seq']), receivedAt: Number(r['received_at']), submittedBy: r['submitted_by'] as string };
 }
 
 function apiKey(r: Record<string, unknown>): ApiKeyRecord {

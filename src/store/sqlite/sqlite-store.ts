@@ -38,6 +38,7 @@ import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
+import { matcher, planProbes } from '../probe-plan.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -71,10 +72,11 @@ export class SqliteStore implements Store {
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
       observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
       probeBox: p(
-        "SELECT id, doc FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+        "SELECT id, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
       ),
-      probeRegion: p("SELECT id, doc FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND region = ?"),
+      probeRegion: p("SELECT id, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND region = ?"),
       insertIncidentRevision: p('INSERT INTO incident_revisions (id, revision, doc) VALUES (?, ?, ?)'),
+      archiveIncident: p('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?'),
       upsertIncident: p(
         `INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -83,9 +85,10 @@ export class SqliteStore implements Store {
            region = excluded.region, doc = excluded.doc`,
       ),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
-      incidentHistory: p('SELECT doc FROM incident_revisions WHERE id = ? ORDER BY revision, seq'),
+      incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
       activeViolations: p("SELECT id, doc FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
       insertViolationRevision: p('INSERT INTO violation_revisions (id, revision, doc) VALUES (?, ?, ?)'),
+      archiveViolation: p('INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?'),
       upsertViolation: p(
         `INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
@@ -158,14 +161,20 @@ export class SqliteStore implements Store {
   /** Reads inside the ingest transaction (the same connection), so it sees the batch's own writes. */
   readonly #reader: OpsReader = {
     findIncidents: (probes: readonly IncidentProbe[]): Incident[] => {
+      // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
       const out = new Map<string, Incident>();
-      for (const p of probes) {
+      const wanted = matcher(probes);
+      for (const c of planProbes(probes)) {
         const rows = (
-          'region' in p
-            ? this.#s.probeRegion!.all(p.activity, p.from, p.to, p.region)
-            : this.#s.probeBox!.all(p.activity, p.from, p.to, p.minLon, p.maxLon, p.minLat, p.maxLat)
-        ) as { id: string; doc: string }[];
-        for (const r of rows) if (!out.has(r.id)) out.set(r.id, JSON.parse(r.doc) as Incident);
+          c.kind === 'region'
+            ? this.#s.probeRegion!.all(c.activity, bound(c.from), bound(c.to), c.region)
+            : this.#s.probeBox!.all(c.activity, bound(c.from), bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
+        ) as ProbeRow[];
+        for (const r of rows) {
+          if (out.has(r.id)) continue;
+          const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
+          if (wanted(shape)) out.set(r.id, JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident);
+        }
       }
       return [...out.values()];
     },
@@ -181,12 +190,23 @@ export class SqliteStore implements Store {
     existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#s.caseExists!.get(k) !== undefined)),
   };
 
+  /**
+   * The current row of each record holds its latest revision; `*_revisions` holds the superseded ones. A changed
+   * record's old row is copied to its revisions table first (inside SQLite, no re-serialising), so a new incident,
+   * the common case, is written once.
+   */
   #write(out: ProcessedBatch): void {
     const s = this.#s;
-    for (const r of out.incidentRevisions) s.insertIncidentRevision!.run(r.id, r.revision, JSON.stringify(r));
-    for (const r of latestById(out.incidentRevisions)) s.upsertIncident!.run(...incidentColumns(r), JSON.stringify(r));
-    for (const v of out.violations) s.insertViolationRevision!.run(v.id, v.revision, JSON.stringify(v));
-    for (const v of latestById(out.violations)) s.upsertViolation!.run(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
+    const incidents = latestById(out.incidentRevisions);
+    const lastIncident = new Set<object>(incidents);
+    for (const r of incidents) s.archiveIncident!.run(r.id);
+    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) s.insertIncidentRevision!.run(r.id, r.revision, JSON.stringify(r));
+    for (const r of incidents) s.upsertIncident!.run(...incidentColumns(r), JSON.stringify(r));
+    const violations = latestById(out.violations);
+    const lastViolation = new Set<object>(violations);
+    for (const v of violations) s.archiveViolation!.run(v.id);
+    for (const v of out.violations) if (!lastViolation.has(v)) s.insertViolationRevision!.run(v.id, v.revision, JSON.stringify(v));
+    for (const v of violations) s.upsertViolation!.run(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
     for (const c of out.caseOpenings) {
       const r = s.insertCase!.run(...caseColumns(c), JSON.stringify(c));
       // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
@@ -231,7 +251,7 @@ export class SqliteStore implements Store {
   }
 
   async incidentHistory(id: string): Promise<Incident[]> {
-    return (this.#s.incidentHistory!.all(id) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Incident);
+    return (this.#s.incidentHistory!.all(id, id) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Incident);
   }
 
   async listViolations(q: ViolationFilter): Promise<Page<Violation>> {
@@ -289,6 +309,18 @@ export class SqliteStore implements Store {
     await this.#queue.run(async () => undefined);
     if (this.db.open) this.db.close();
   }
+}
+
+interface ProbeRow {
+  id: string;
+  activity: string;
+  start_ms: number;
+  end_ms: number;
+  min_lon?: number | null;
+  min_lat?: number | null;
+  max_lon?: number | null;
+  max_lat?: number | null;
+  region?: string | null;
 }
 
 interface ObservationRow {

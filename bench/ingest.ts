@@ -1,0 +1,160 @@
+// Ingest over HTTP: a real `guarantor serve` in a child process (real sockets, keep-alive), batches of 500 through
+// validation, fusion, violation checks, case triggers and commit, on SQLite and on PostgreSQL. The ceiling is the
+// same rows inserted by a bare better-sqlite3 loop (same schema, same pragmas, one transaction per 500), measured
+// in the same run. Targets (issue 5): SQLite >= 20,000 obs/s and >= half the ceiling; p99 ack < 100 ms;
+// PostgreSQL >= 10,000 obs/s.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseObservationBatch } from '../src/core/ops/observation.js';
+import type { Store } from '../src/core/ports/store.js';
+import { generateKey } from '../src/server/api-keys.js';
+import { operationsFor } from '../src/server/operations.js';
+import { operations as coreMigration } from '../src/store/migrations/0001-operations.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { examplePackage } from '../test/support/app.js';
+import { spawnServer } from '../test/support/child.js';
+import { traffic } from '../test/support/observations.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
+
+const BATCH = 500;
+const EVENTS = Number(process.env['INGEST_EVENTS'] ?? 90_000);
+const CONCURRENCY = Number(process.env['INGEST_CONCURRENCY'] ?? 2);
+
+const items = traffic({ events: EVENTS, prefix: 'b', seed: 3 });
+const batches: string[] = [];
+for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringify(items.slice(i, i + BATCH)));
+const total = batches.length * BATCH;
+
+interface Run {
+  obsPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function post(agent: Agent, url: URL, key: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: '/v1/observations', method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+          const r = JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number };
+          if (r.accepted !== BATCH) return reject(new Error(`accepted ${r.accepted} of ${BATCH}`));
+          resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function drive(urlText: string, key: string, list: string[]): Promise<Run> {
+  const url = new URL(urlText);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < list.length) latencies.push(await post(agent, url, key, list[next++]!));
+    }),
+  );
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { obsPerSec: (list.length * BATCH) / secs, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1]! };
+}
+
+async function serverRun(db: string, open: () => Promise<Store>, env: Record<string, string> = {}): Promise<Run> {
+  const setup = await open();
+  const k = generateKey('*', 'monitor', 'bench', 0);
+  await setup.createApiKey(k.record);
+  await setup.createApiKey(generateKey('*', 'admin', 'bench', 0).record);
+  await setup.close();
+  const child = await spawnServer(db, env);
+  try {
+    // Warm-up on distinct ids (JIT, statement caches), then the measured run on the rest.
+    const warm = Math.min(20, Math.floor(batches.length / 10));
+    await drive(child.url, k.key, batches.slice(0, warm));
+    return await drive(child.url, k.key, batches.slice(warm));
+  } finally {
+    await child.kill9();
+  }
+}
+
+/** The same rows a bare loop inserts: validated and normalised ahead of time, so only the insert is timed. */
+function ceiling(path: string, synchronous: 'FULL' | 'NORMAL'): number {
+  const rules = operationsFor(examplePackage, { clock: { now: () => Date.UTC(2026, 10, 1) } }).rules;
+  const parsed = parseObservationBatch(items.slice(0, batches.length * BATCH), rules, Date.UTC(2026, 10, 1));
+  if (!parsed.ok) throw new Error('bench data is invalid');
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(coreMigration.sqlite);
+  const ins = db.prepare('INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING');
+  const obs = parsed.observations;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < obs.length; i += BATCH) {
+    db.exec('BEGIN IMMEDIATE');
+    for (let j = i; j < i + BATCH && j < obs.length; j++) {
+      const o = obs[j]!;
+      ins.run(o.source, o.sourceId, o.activity, o.time, o.region ?? null, 0, 'bench', JSON.stringify(o));
+    }
+    db.exec('COMMIT');
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  db.close();
+  return obs.length / secs;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-'));
+try {
+  console.log(`${total} observations in ${batches.length} batches of ${BATCH}, ${CONCURRENCY} in flight; example package, 1-3 sensors per event`);
+  const ceil = ceiling(join(dir, 'ceiling.db'), 'FULL');
+  console.log(`ceiling: bare better-sqlite3 insert loop (WAL, synchronous=FULL): ${Math.round(ceil).toLocaleString('en')} obs/s`);
+  const db = join(dir, 'serve.db');
+  const sqlite = await serverRun(db, async () => SqliteStore.open({ path: db }));
+  const fmt = (r: Run) => `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s; ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
+  console.log(`SQLite over HTTP (synchronous=FULL):   ${fmt(sqlite)}  (target >= 20,000 and >= ${Math.round(ceil / 2).toLocaleString('en')}; p99 < 100 ms)`);
+  const dbN = join(dir, 'serve-normal.db');
+  const normal = await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), { GUARANTOR_SQLITE_SYNC: 'normal' });
+  console.log(`SQLite over HTTP (synchronous=NORMAL): ${fmt(normal)}`);
+  let pg: Run | undefined;
+  if (await postgresAvailable()) {
+    const schema = freshSchema('bench');
+    try {
+      const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+      pg = await serverRun(url, () => PostgresStore.open({ url: pgUrl, schema }));
+      console.log(`PostgreSQL over HTTP:                  ${fmt(pg)}  (target >= 10,000)`);
+    } finally {
+      await dropSchema(schema);
+    }
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'ingest',
+      unit: 'obs/s',
+      value: Math.round(sqlite.obsPerSec),
+      baselines: { 'bare-sqlite-insert': Math.round(ceil) },
+      ratios: { 'bare-sqlite-insert': +(sqlite.obsPerSec / ceil).toFixed(3) },
+      sqlite: { obsPerSec: Math.round(sqlite.obsPerSec), p50: +sqlite.p50.toFixed(1), p99: +sqlite.p99.toFixed(1) },
+      sqliteNormal: { obsPerSec: Math.round(normal.obsPerSec), p50: +normal.p50.toFixed(1), p99: +normal.p99.toFixed(1) },
+      postgres: pg ? { obsPerSec: Math.round(pg.obsPerSec), p50: +pg.p50.toFixed(1), p99: +pg.p99.toFixed(1) } : null,
+      batch: BATCH,
+      concurrency: CONCURRENCY,
+      observations: total,
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
