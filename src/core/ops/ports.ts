@@ -24,6 +24,7 @@ export interface ViolationQuery {
   prohibitions: readonly string[];
   party: string;
   from: number;
+  /** Exclusive; `Infinity` for a trigger that counts without a window (`count` without `within`). */
   to: number;
 }
 
