@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addCosignature, formatCheckpoint, parseCheckpoint, parseCheckpointText, signCheckpoint, verifyCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -243,5 +244,33 @@ describe('a forked log is caught', () => {
     const impostor = keyPair(ORIGIN, SIG_ED25519);
     const r = addCosignature(head(forked, 15).replace(/\u2014.*\n$/, '') + signCheckpoint({ origin: ORIGIN, size: 15, rootHash: forked.root(), time: T0, extensions: [] }, impostor.signer).split('\n\n')[1], w1.signer, { time: T0, serverKey: log.verifier });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('hostile notes', () => {
+  const note = cosign(cosign(signCheckpoint(cp, log.signer), w1), w2);
+
+  it('never throws, and no single-character change of a cosigned note still verifies', () => {
+    const alphabet = ['\n', ' ', '\u2014', '+', '/', '=', 'A', 'a', '0', '9', '-', 'é', '\r', '\u0000'];
+    fc.assert(
+      fc.property(fc.nat(note.length - 1), fc.constantFrom(...alphabet), fc.constantFrom('replace', 'insert', 'delete'), (at, ch, op) => {
+        const mutated = op === 'replace' ? note.slice(0, at) + ch + note.slice(at + 1) : op === 'insert' ? note.slice(0, at) + ch + note.slice(at) : note.slice(0, at) + note.slice(at + 1);
+        fc.pre(mutated !== note);
+        const r = verifyCheckpoint(mutated, log.verifier, witnesses, { quorum: 2 });
+        expect(r.ok).toBe(false);
+        expect(r.errors.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('never throws on arbitrary text or bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })), (input) => {
+        expect(verifyCheckpoint(input, log.verifier, witnesses).ok).toBe(false);
+        parseCheckpoint(input);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
