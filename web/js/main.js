@@ -150,6 +150,7 @@ function showRole() {
   $('log-panel').hidden = false;
   if (!can.cases.has(role)) $('failures-panel').hidden = true;
   document.body.dataset.role = role ?? 'public';
+  app.map.tint = can.findings.has(role);
 }
 
 /** Polls the status; refreshes the lists when a count moved, or every 30 s (clocks fire timers on the server). */

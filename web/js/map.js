@@ -19,6 +19,8 @@ export const activityColor = (a) => (groupOf.get(a) ?? activityGroups.at(-1)).co
 
 const zoneColors = { line: '#b2182b', buffer: '#f4a582', corridor: '#4393c3', airspace: '#5aae61', area: '#9970ab' };
 export const regionStateColors = { calm: '#f3f0e8', violations: '#fdd49e', breach: '#ef6548', response: '#b30000' };
+const regionStateTints = { calm: '#f3f0e8', violations: '#f7e6cc', breach: '#f3cfc2', response: '#e8b5ae' };
+const stateColor = (c) => ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', c.violations, 'breach', c.breach, 'response', c.response, c.calm];
 
 const empty = () => ({ type: 'FeatureCollection', features: [] });
 const isLine = ['==', ['get', 'kind'], 'line'];
@@ -50,7 +52,13 @@ export class DashboardMap {
             type: 'fill',
             source: 'regions',
             paint: {
-              'fill-color': ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', regionStateColors.violations, 'breach', regionStateColors.breach, 'response', regionStateColors.response, regionStateColors.calm],
+              // Signed in, the zones and points carry the detail: the region states stay a pale tint beneath them.
+              'fill-color': [
+                'case',
+                ['boolean', ['feature-state', 'tint'], false],
+                stateColor(regionStateTints),
+                stateColor(regionStateColors),
+              ],
             },
           },
           { id: 'region-line', type: 'line', source: 'regions', paint: { 'line-color': '#8c8c8c', 'line-width': 0.7 } },
@@ -129,9 +137,9 @@ export class DashboardMap {
     this.container.dataset.state = 'ready';
   }
 
-  /** Region states (public view), by region code. */
+  /** Region states by region code; `tint` softens them under the zones and points of the signed-in view. */
   setRegionStates(byCode) {
-    for (const f of this.regionFeatures ?? []) this.map.setFeatureState({ source: 'regions', id: f.id }, { state: byCode.get(f.properties.code) ?? 'calm' });
+    for (const f of this.regionFeatures ?? []) this.map.setFeatureState({ source: 'regions', id: f.id }, { state: byCode.get(f.properties.code) ?? 'calm', tint: !!this.tint });
   }
 
   /** Incidents and violations as points; `severityRank(prohibition)` sizes a violation by the worst trigger on it. */

@@ -267,6 +267,22 @@ export function contour(field: DistanceField, level: LevelFunction): MultiPolygo
   return assemble(rings);
 }
 
+/** The diagonal of a ring's box, metres. */
+function extent(ring: readonly Position[]): number {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  for (const p of ring) {
+    w = Math.min(w, p[0]);
+    e = Math.max(e, p[0]);
+    s = Math.min(s, p[1]);
+    n = Math.max(n, p[1]);
+  }
+  const { kx, ky } = metresPerDegree((s + n) / 2);
+  return Math.hypot((e - w) * kx, (n - s) * ky);
+}
+
 /** Twice the signed area in degrees²: positive for counter-clockwise. */
 export function signedArea(ring: readonly Position[]): number {
   let s = 0;
@@ -368,13 +384,13 @@ export function simplifyRing(ring: readonly Position[], tolerance: number): Posi
   return ring.filter((_, i) => keep[i]);
 }
 
-/** Simplify every ring, round positions to `digits` decimals, and drop rings that collapse. */
+/** Simplify every ring, round positions to `digits` decimals, and drop rings that collapse or are smaller than the tolerance. */
 export function simplifyPolygons(polys: MultiPolygonCoordinates, tolerance: number, digits = 5): MultiPolygonCoordinates {
   const r = 10 ** digits;
   const round = (p: Position): Position => [Math.round(p[0] * r) / r, Math.round(p[1] * r) / r];
   const out: MultiPolygonCoordinates = [];
   for (const poly of polys) {
-    const rings = poly.map((ring) => simplifyRing(ring, tolerance).map(round)).filter((ring) => ring.length >= 4);
+    const rings = poly.map((ring) => simplifyRing(ring, tolerance).map(round)).filter((ring) => ring.length >= 4 && extent(ring) >= tolerance);
     if (rings.length && poly[0] && rings[0] && signedArea(rings[0]) > 0) out.push(rings);
   }
   return out;

@@ -1,0 +1,198 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against a real server: the example
+ * package on a fresh SQLite file on an ephemeral port, seeded through the HTTP API only. One case is declared by the
+ * deadline default and its automatic public report goes overdue (a response failure); a second case is open with
+ * its judgment clock running. Asserts what a mission would look at, and that the page fetched nothing from outside
+ * this server.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardServer, shellings, type DashboardServer } from './dashboard/server.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const HOUR = 3_600_000;
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let s: DashboardServer;
+let browser: Browser;
+const shotDir = mkdtempSync(join(tmpdir(), 'guarantor-dashboard-shots-'));
+
+/** Waits until `f` holds, polling: timer passes on the server run every second. */
+async function until(f: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await f()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
+  s = await dashboardServer();
+  // Case A: opens now, is declared when its 48 h deadline passes with no vote (on-deadline: declare), and its
+  // automatic 12 h public report goes overdue: a response failure.
+  const a = await s.post('/v1/observations', s.keys.monitor, shellings(s.now(), 'a'));
+  expect(a.status, JSON.stringify(a.body)).toBe(200);
+  expect((a.body as { cases: number }).cases).toBe(1);
+  s.advance(49 * HOUR);
+  await until(async () => ((await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as { items: unknown[] }).items.length > 0, 'the declaration of case A');
+  s.advance(13 * HOUR);
+  await until(async () => ((await s.get('/v1/response-failures', s.keys.analyst)).body as { items: unknown[] }).items.length > 0, 'the overdue public report');
+  // Case B: opens now; its clock runs.
+  const b = await s.post('/v1/observations', s.keys.monitor, shellings(s.now(), 'b'));
+  expect((b.body as { cases: number }).cases).toBe(1);
+  browser = await chromium.launch({ executablePath: chromiumPath, args });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+async function open(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(s.url + '/');
+  await page.waitForSelector('#map[data-state=ready]', { timeout: 20_000 });
+  return { page, requests, errors };
+}
+
+/** Distinct colours in a sample of the map's canvas: a blank or failed WebGL canvas has one or two. */
+async function canvasColours(page: Page): Promise<number> {
+  // A string, evaluated in the page: this file is type-checked without the DOM library.
+  return page.evaluate<number>(`(() => {
+    const c = document.querySelector('#map canvas.maplibregl-canvas');
+    const probe = document.createElement('canvas');
+    probe.width = 200;
+    probe.height = 200;
+    const ctx = probe.getContext('2d');
+    ctx.drawImage(c, 0, 0, 200, 200);
+    const d = ctx.getImageData(0, 0, 200, 200).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  })()`);
+}
+
+const outsideLocalhost = (urls: string[], base: string) => urls.filter((u) => !u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+
+describe('dashboard', () => {
+  it('shows the public regional status on the map without a key, and nothing else', async () => {
+    const { page, requests, errors } = await open();
+    expect(await page.locator('#map canvas.maplibregl-canvas').count()).toBe(1);
+    expect(await page.getAttribute('#map', 'data-zone-count')).toBe('7');
+    expect(await page.getAttribute('#map', 'data-region-count')).toBe('27');
+    expect(await page.locator('#zone-list input[data-zone]').count()).toBe(7);
+    // The test locator puts every report in Donetsk (UA-14); case A was declared and nobody acted on it yet.
+    await page.waitForSelector('#region-list li[data-region="UA-14"]');
+    expect(await page.getAttribute('#region-list li[data-region="UA-14"]', 'data-state')).toBe('breach');
+    expect(await page.getAttribute('#region-list li[data-region="UA-46"]', 'data-state')).toBe('calm');
+    expect(await page.isHidden('#cases-panel')).toBe(true);
+    expect(await page.isHidden('#violations-panel')).toBe(true);
+    expect(await canvasColours(page)).toBeGreaterThan(8);
+    // No request for a case, a violation or an incident went out without a key.
+    expect(requests.filter((u) => /\/v1\/(cases|violations|incidents|judgment)/.test(u))).toEqual([]);
+    expect(outsideLocalhost(requests, s.url)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in with a key, shows violations on the map, cases with a ticking clock, tasks and failures', async () => {
+    const { page, requests, errors } = await open();
+    await page.fill('#key-input', s.keys.analyst);
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#case-list li.case');
+    expect(await page.textContent('#who-text')).toContain('analyst');
+
+    // Two cases: B open with its clock, A decided by the deadline default.
+    expect(await page.locator('#case-list li.case').count()).toBe(2);
+    const clock = page.locator('#case-list li.is-open .clock[data-deadline]');
+    await expect.poll(async () => (await clock.textContent()) ?? '', { timeout: 5000 }).toMatch(/^1d 2[23]h \d\dm \d\ds$/);
+    const first = await clock.textContent();
+    await page.waitForTimeout(1500);
+    const second = await clock.textContent();
+    expect(second).not.toBe(first);
+    const secs = (t: string | null) => {
+      const m = /^(\d+)d (\d+)h (\d+)m (\d+)s$/.exec(t ?? '')!;
+      return ((Number(m[1]) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4]);
+    };
+    expect(secs(first) - secs(second)).toBeGreaterThanOrEqual(1);
+    expect(secs(first) - secs(second)).toBeLessThanOrEqual(3);
+    expect(await page.textContent('#case-list li.is-decided')).toContain('decided by the deadline default');
+    expect(await page.textContent('#case-list li.is-open .tally')).toMatch(/declare\s*0\s*dismiss\s*0\s*abstain\s*0\s*of 5 eligible/);
+
+    // The overdue automatic public report: a response failure, as loud as the breach.
+    expect(await page.isVisible('#failures-panel')).toBe(true);
+    expect(await page.textContent('#failure-list')).toContain('Ceasefire Monitoring Mission missed public-report');
+    expect(await page.locator('#task-board article[data-actor="CMM"].has-overdue').count()).toBe(1);
+    expect(await page.textContent('#task-board article[data-actor="CMM"]')).toMatch(/OVERDUE/);
+    expect(await page.locator('#task-board article[data-actor="UK"] li.task').count()).toBeGreaterThan(0);
+
+    // Violations: 3 corroborated shellings per case plus a heavy-weapon sighting and a denial of access each.
+    await expect.poll(async () => page.getAttribute('#map', 'data-violation-count')).toBe('10');
+    expect(await page.locator('#violation-list li').count()).toBe(10);
+    await page.click('#violation-list a[data-violation]');
+    const popup = page.locator('.maplibregl-popup-content');
+    await popup.waitFor();
+    const text = (await popup.textContent()) ?? '';
+    expect(text).toMatch(/Evidence chain/);
+    expect(text).toMatch(/attribution\s*RU\s*basis: crater-analysis/);
+    expect(text).toMatch(/2 independent operators \(CMM, DE\)/);
+    expect(text).toMatch(/radar\/b-r2/);
+
+    // The analysis: a scorecard, one timeline per trigger, one sustainment chart per requirement.
+    await page.waitForSelector('#scorecard .overall');
+    expect(await page.locator('#timeline figure.timeline').count()).toBe(4);
+    expect(await page.locator('#sustainment figure.sustain').count()).toBe(2);
+    expect(await page.textContent('#sustainment')).toContain('Month 12');
+
+    await page.screenshot({ path: join(shotDir, 'dashboard.png') });
+    expect(outsideLocalhost(requests, s.url)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a guarantor its own tasks first and no violations (its role may not read them)', async () => {
+    const { page, errors } = await open();
+    await page.fill('#key-input', s.keys.guarantor);
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#task-board article');
+    expect(await page.getAttribute('#task-board article:first-child', 'data-actor')).toBe('UK');
+    expect(await page.isHidden('#violations-panel')).toBe(true);
+    expect(await page.isVisible('#cases-panel')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a wrong key with the server reason and stays public', async () => {
+    const { page } = await open();
+    await page.fill('#key-input', 'gk_000000000000_' + 'A'.repeat(43));
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#key-error:not([hidden])');
+    expect(await page.textContent('#key-error')).toMatch(/Sign-in refused: the API key is not valid/);
+    expect(await page.isVisible('#public-panel')).toBe(true);
+    await page.close();
+  });
+
+  it('signs in from a first-time link (#key=...) and removes the key from the address bar', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/#key=${encodeURIComponent(s.keys.analyst)}`);
+    await page.waitForSelector('#case-list li.case');
+    expect(page.url()).toBe(s.url + '/');
+    await page.close();
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const { page, errors } = await open({ width: 390, height: 844 });
+    expect(await canvasColours(page)).toBeGreaterThan(8);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
