@@ -119,6 +119,17 @@ describe('the model', () => {
     expect(r.groundKm.mean).toBe(0);
   });
 
+  it('keeps counting acts beyond the per-run record limit', () => {
+    // 24 acts a day for three years: more than the 16,384 acts a run follows one by one.
+    const free = edit((p) => (p.triggers = {}));
+    const s = spec(free, ['salami'], {}, 2);
+    s.strategies[0]!.options = strategies['salami']!.options.parse({ 'max-rate': 24 });
+    const r = runExperiment(s).strategies[0]!;
+    expect(r.violations.committed).toBeGreaterThan(24 * 1000);
+    expect(r.violations.detected).toBeGreaterThan(16384);
+    expect(r.outcomes.erode.share).toBe(1);
+  });
+
   it('collapses more often when nothing responds', () => {
     const none = edit((p) => (p.responses = {}));
     const base = run(example, 'surge');

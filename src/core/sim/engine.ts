@@ -60,6 +60,10 @@ export class Engine {
   private readonly backgroundP: Float64Array;
   // Acts.
   private nActs = 0;
+  /** Acts beyond MAX_ACTS are counted but not followed (they count as unpunished). */
+  private overflowActs = 0;
+  private overflowDetected = 0;
+  private overflowInWindow = 0;
   private readonly actTime = new Float64Array(MAX_ACTS);
   private readonly actCase = new Int32Array(MAX_ACTS);
   private readonly actFlags = new Uint8Array(MAX_ACTS); // 1 deliberate, 2 detected
@@ -188,6 +192,9 @@ export class Engine {
     this.collapsed = false;
     this.blindUntil = -1;
     this.nActs = 0;
+    this.overflowActs = 0;
+    this.overflowDetected = 0;
+    this.overflowInWindow = 0;
     this.nCases = 0;
     this.firstMaterial = Infinity;
     this.firstMaterialAfter = Infinity;
@@ -276,6 +283,10 @@ export class Engine {
     const rng = this.rng;
     const p = this.p;
     const act = this.nActs < MAX_ACTS ? this.nActs++ : -1;
+    if (act < 0) {
+      this.overflowActs++;
+      if (t >= this.H - p['erosion-window']) this.overflowInWindow++;
+    }
     if (deliberate && (this.firstViolation < 0 || t < this.firstViolation)) this.firstViolation = t;
     if (act >= 0) {
       this.actTime[act] = t;
@@ -322,6 +333,7 @@ export class Engine {
       return;
     }
     if (act >= 0) this.actFlags[act]! |= 2;
+    else this.overflowDetected++;
     // Operators that reported, in the order of their reports (insertion sort: a handful of operators).
     let n = 0;
     for (let j = 0; j < nSrc; j++) {
@@ -613,11 +625,11 @@ export class Engine {
   }
 
   private finish(out: Float64Array, o: number, days: number): void {
-    let committed = 0;
-    let detected = 0;
+    let committed = this.overflowActs;
+    let detected = this.overflowDetected;
     let declared = 0;
     let punished = 0;
-    let windowUnpunished = 0;
+    let windowUnpunished = this.overflowInWindow;
     const from = this.H - this.p['erosion-window'];
     for (let a = 0; a < this.nActs; a++) {
       committed++;
