@@ -13,17 +13,23 @@ export interface Ledger {
   attempted: Set<number>;
   /** Not acknowledged yet: to send (again). */
   pending: number[];
+  /** Requests that failed because the server died under them (then queued again). */
+  interrupted: number;
 }
 
 export function ledger(batches: ObservationInput[][]): Ledger {
-  return { batches, acked: new Set(), attempted: new Set(), pending: batches.map((_, i) => i) };
+  return { batches, acked: new Set(), attempted: new Set(), pending: batches.map((_, i) => i), interrupted: 0 };
 }
 
-/** Posts pending batches to `url` until `stop()` is true or none are left; a failed one goes back on the queue. */
-export async function sender(l: Ledger, url: () => string, key: string, stop: () => boolean): Promise<void> {
+/**
+ * Posts pending batches to `url` until `stop()` is true or none are left; a failed one goes back on the queue.
+ * Resolves to the number of batches this sender got acknowledged.
+ */
+export async function sender(l: Ledger, url: () => string, key: string, stop: () => boolean): Promise<number> {
+  let acked = 0;
   while (!stop()) {
     const i = l.pending.shift();
-    if (i === undefined) return;
+    if (i === undefined) return acked;
     l.attempted.add(i);
     try {
       const r = await fetch(`${url()}/v1/observations`, {
@@ -35,13 +41,16 @@ export async function sender(l: Ledger, url: () => string, key: string, stop: ()
       if (r.status !== 200) throw new Error(`batch ${i}: ${r.status} ${JSON.stringify(body)}`);
       if ((body.accepted ?? 0) + (body.duplicates ?? 0) !== l.batches[i]!.length) throw new Error(`batch ${i}: bad counts ${JSON.stringify(body)}`);
       l.acked.add(i);
+      acked++;
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('batch ')) throw e;
       // The server died under us: not acknowledged; resend later (the retry a real client makes).
       l.pending.push(i);
-      return;
+      l.interrupted++;
+      return acked;
     }
   }
+  return acked;
 }
 
 const key = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
