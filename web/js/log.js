@@ -74,6 +74,7 @@ export async function loadCheckpoint(el, key) {
       <dt>origin</dt><dd><code>${esc(cp.origin)}</code></dd>
       <dt>entries</dt><dd>${cp.size.toLocaleString('en')}</dd>
       <dt>root hash</dt><dd><code class="hash">${esc(cp.root)}</code></dd>
+      ${cp.extensions.filter((l) => l.startsWith('time ')).map((l) => `<dt>signed at</dt><dd>${esc(l.slice(5).replace('T', ' ').replace('Z', ' UTC'))}</dd>`).join('')}
       <dt>signed by</dt><dd>${esc(cp.signatures.join(', ') || 'nobody')}</dd>
     </dl>
     <p class="log-state log-${state}" data-state="${state}">${esc(stateText[state])}</p>`,
