@@ -1,7 +1,7 @@
-// Sanity against history (issue 8): under the same strategies, a package with no trigger, no judge and no response
-// (Minsk II, 2015) collapses far more often than the Korean Armistice with the US-ROK Mutual Defense Treaty behind
-// it; and strengthening the example package's weakest clause, as `guarantor compare` names it, lowers its collapse
-// share. The historical packages are minimal encodings in test/fixtures/sim/ (from HISTORY.md).
+// Sanity against history (issue 8): under the same strategies, the packages of the historical library with no
+// trigger, no judge and no response (Minsk II 2015, the Budapest Memorandum 1994) collapse far more often than the
+// Korean Armistice with the US-ROK Mutual Defense Treaty behind it and than NATO's Article 5; and strengthening the
+// example package's weakest clause, as `guarantor compare` names it, lowers its collapse share.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPackageFile } from '../src/cli/files.js';
@@ -28,27 +28,49 @@ const collapse = (r: SimulationReport, name: string) => r.strategies.find((s) =>
 const meanCollapse = (r: SimulationReport) => r.strategies.reduce((a, s) => a + s.outcomes.collapse.share, 0) / r.strategies.length;
 
 describe('simulation against history', () => {
-  const minsk = loadPackageFile(join('test', 'fixtures', 'sim', 'minsk-ii.yaml'));
-  const korea = loadPackageFile(join('test', 'fixtures', 'sim', 'korea-1953.yaml'));
+  const lib = (name: string) => loadPackageFile(join('examples', 'historical', name));
+  // The adversary in each: the party that attacked (Minsk II: the separatist formations at Debaltseve; Korea: the
+  // KPA), or the attacker the text anticipates (Budapest: Russia; NATO: any armed attacker).
+  const packages = {
+    minsk: { loaded: lib('minsk-ii-2015.yaml'), adversary: 'DPR' },
+    budapest: { loaded: lib('budapest-1994.yaml'), adversary: 'RU' },
+    korea: { loaded: lib('korea-1953.yaml'), adversary: 'KPA' },
+    nato: { loaded: lib('nato-1949.yaml'), adversary: 'attacker' },
+  };
+  const names = ['compliant', ...attacks];
+  const reports = new Map<string, SimulationReport>();
+  const report = (k: keyof typeof packages) => {
+    if (!reports.has(k)) reports.set(k, simulate(packages[k].loaded.model!, packages[k].adversary, names));
+    return reports.get(k)!;
+  };
 
-  it('loads both historical fixtures', () => {
-    expect(minsk.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(korea.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  });
-
-  it('collapses Minsk II far more often than the Korean Armistice with its treaty, strategy by strategy', () => {
-    const m = simulate(minsk.model!, 'RU');
-    const k = simulate(korea.model!, 'KPA');
-    for (const s of attacks) {
-      // Far more often: at least 1.5 times, with the 95% intervals apart.
-      expect(collapse(m, s).share).toBeGreaterThan(1.5 * collapse(k, s).share);
-      expect(collapse(m, s).ci95.low).toBeGreaterThan(collapse(k, s).ci95.high);
+  it('loads the historical library', () => {
+    for (const p of Object.values(packages)) {
+      expect(p.loaded.model, p.loaded.file).toBeDefined();
+      expect(p.loaded.model!.actors[p.adversary], `${p.loaded.file}: ${p.adversary}`).toBeDefined();
     }
-    expect(meanCollapse(m)).toBeGreaterThan(meanCollapse(k) + 0.15);
-    // Neither collapses when the adversary complies.
-    expect(collapse(m, 'compliant').share).toBe(0);
-    expect(collapse(k, 'compliant').share).toBe(0);
   });
+
+  for (const [weak, strong] of [
+    ['minsk', 'korea'],
+    ['budapest', 'nato'],
+    ['minsk', 'nato'],
+    ['budapest', 'korea'],
+  ] as const) {
+    it(`collapses ${weak} far more often than ${strong}, strategy by strategy`, () => {
+      const w = report(weak);
+      const s = report(strong);
+      for (const name of attacks) {
+        // Far more often: at least 1.5 times, with the 95% intervals apart.
+        expect(collapse(w, name).share).toBeGreaterThan(1.5 * collapse(s, name).share);
+        expect(collapse(w, name).ci95.low).toBeGreaterThan(collapse(s, name).ci95.high);
+      }
+      expect(meanCollapse(w)).toBeGreaterThan(meanCollapse(s) + 0.15);
+      // Neither collapses when the adversary complies.
+      expect(collapse(w, 'compliant').share).toBe(0);
+      expect(collapse(s, 'compliant').share).toBe(0);
+    });
+  }
 
   it("lowers the example package's collapse share when its weakest clause is strengthened", () => {
     const example = loadPackageFile(join('examples', 'ukraine-2026.yaml')).model!;
