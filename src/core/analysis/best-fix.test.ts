@@ -26,4 +26,8 @@ describe('best single fix', () => {
     expect(rankFixes(m).map((r) => [r.description, r.gain])).toEqual(a);
     expect(a.length).toBeGreaterThan(1);
   });
+  it('re-scores at most `limit` candidates', () => {
+    const m = samplePackage([{ delete: ['verification', 'acoustic'] }, { delete: ['control'] }, { delete: ['judgment', 'deadline'] }]);
+    expect(rankFixes(m, { limit: 2 })).toHaveLength(2);
+  });
 });

@@ -6,7 +6,7 @@
 import type { Package } from '../spec/schema.js';
 import { analyseModel, type AnalysisOptions } from './analyse.js';
 import type { Dimension, Fix } from './finding.js';
-import type { Scorecard } from './scorecard.js';
+import { weights, type Scorecard } from './scorecard.js';
 
 export interface RankedFix {
   description: string;
@@ -20,13 +20,28 @@ export interface RankedFix {
   apply: Fix['apply'];
 }
 
-/** Every distinct fix the findings suggest, best first (ties: by description). */
-export function rankFixes(model: Package, options: AnalysisOptions = {}): RankedFix[] {
+export interface RankOptions extends AnalysisOptions {
+  /**
+   * Most candidate fixes to re-score (default 64), taken from the findings that weigh most: each try is a full
+   * analysis, and a large package can suggest hundreds of near-identical fixes.
+   */
+  limit?: number;
+}
+
+/** Every distinct fix the findings suggest (up to `limit`), re-scored, best first (ties: by description). */
+export function rankFixes(model: Package, options: RankOptions = {}): RankedFix[] {
   const base = analyseModel(model, options);
   const seen = new Set<string>();
   const out: RankedFix[] = [];
-  for (const f of base.findings) {
+  const weight = (f: (typeof base.findings)[number]) => (weights[f.code]?.points ?? 0) * (f.scale ?? 1);
+  const candidates = base.findings
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => f.fix !== undefined)
+    .sort((a, b) => weight(b.f) - weight(a.f) || a.i - b.i)
+    .map(({ f }) => f);
+  for (const f of candidates) {
     if (!f.fix || seen.has(f.fix.description)) continue;
+    if (seen.size >= (options.limit ?? 64)) break;
     seen.add(f.fix.description);
     const after = analyseModel(f.fix.apply(model), options).scorecard;
     out.push({
@@ -43,7 +58,7 @@ export function rankFixes(model: Package, options: AnalysisOptions = {}): Ranked
 }
 
 /** The single fix that raises the overall score most, if any raises it at all. */
-export function bestSingleFix(model: Package, options: AnalysisOptions = {}): RankedFix | undefined {
+export function bestSingleFix(model: Package, options: RankOptions = {}): RankedFix | undefined {
   const best = rankFixes(model, options)[0];
   return best && best.gain > 0 ? best : undefined;
 }

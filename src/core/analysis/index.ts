@@ -1,6 +1,6 @@
 /** The analysis: what a hostile party would find in a guarantee package, day one and month twelve, scored. */
 export { analyse, analyseModel, toDiagnostic, type Analysis, type AnalysisOptions, type ModelAnalysis } from './analyse.js';
-export { bestSingleFix, rankFixes, dimensionScores, type RankedFix } from './best-fix.js';
+export { bestSingleFix, rankFixes, dimensionScores, type RankedFix, type RankOptions } from './best-fix.js';
 export { dimensions, type Dimension, type Finding, type Fix } from './finding.js';
 export { lineLengths } from './line-length.js';
 export { rules } from './ruleset.js';
