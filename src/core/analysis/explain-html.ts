@@ -3,7 +3,7 @@ import type { Package } from '../spec/schema.js';
 import type { ModelAnalysis } from './analyse.js';
 import { monthTwelve, triggerStory } from './narrative.js';
 import { sustainmentSvg } from './sustainment-chart.js';
-import { at } from './wording.js';
+import { at, atWorst } from './wording.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Escape, then render `code` spans. */
@@ -18,7 +18,7 @@ export function renderHtml(m: Package, a: ModelAnalysis): string {
   for (const tl of a.timeline) {
     const s = triggerStory(m, tl);
     body.push(`<h3>${inline(s.headline)}</h3>`, '<table><thead><tr><th>worst case</th><th>best case</th><th>what happens</th></tr></thead><tbody>');
-    for (const mo of s.moments) body.push(`<tr${mo.first ? ' class="first"' : ''}><td>${at(mo.at.worst)}</td><td>${at(mo.at.best)}</td><td>${inline(mo.text)}</td></tr>`);
+    for (const mo of s.moments) body.push(`<tr${mo.first ? ' class="first"' : ''}><td>${atWorst(mo.at)}</td><td>${at(mo.at.best)}</td><td>${inline(mo.text)}</td></tr>`);
     body.push('</tbody></table>', `<p>${inline(s.summary)}</p>`);
   }
   const mt = monthTwelve(a.sustainment);

@@ -7,7 +7,7 @@ import type { Package } from '../spec/schema.js';
 import type { Analysis, ModelAnalysis } from './analyse.js';
 import type { Sustainment } from './sustainment.js';
 import { isAdvance, type Interval, type TriggerTimeline } from './timeline.js';
-import { at, duration, km, km2, list, money, percent, rate } from './wording.js';
+import { at, atWorst, duration, km, km2, list, money, percent, rate } from './wording.js';
 
 export interface Moment {
   /** Milliseconds after the breach begins, best and worst case (Infinity: never). */
@@ -101,11 +101,17 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
 function summaryOf(m: Package, tl: TriggerTimeline): string {
   const f = tl.firstMaterial;
   if (!f || !Number.isFinite(f.at.best)) return 'No material response ever comes: the violator pays nothing at this level.';
-  let s = `The first material response, ${f.action} by ${list(f.by)}, is due at ${at(f.at.worst)} at worst (${at(f.at.best)} at best).`;
+  const bounded = Number.isFinite(f.at.worst);
+  let s = `The first material response, ${f.action} by ${list(f.by)}, is due ${bounded ? `at ${at(f.at.worst)}` : 'with no upper bound'} at worst (${at(f.at.best)} at best).`;
   const r = m.assumptions['advance-rate'];
   if (tl.depth && r !== undefined && isAdvance(m, m.triggers[tl.trigger]!)) {
-    s += ` By then, at the assumed ${rate(r)}, a violator can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
-    s += tl.along ? `: up to ${km2(tl.along.area.worst)} along the ${km(tl.along.length)} of \`${tl.along.line}\`.` : '.';
+    const along = tl.along ? ` along the ${km(tl.along.length)} of \`${tl.along.line}\`` : '';
+    if (bounded) {
+      s += ` By then, at the assumed ${rate(r)}, a violator can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
+      s += tl.along ? `: up to ${km2(tl.along.area.worst)}${along}.` : '.';
+    } else {
+      s += ` Until then, at the assumed ${rate(r)}, the advance has no limit at worst; at best it is ${km(tl.depth.best)}${tl.along ? `, up to ${km2(tl.along.area.best)}${along}` : ''}.`;
+    }
   }
   return s;
 }
@@ -143,7 +149,7 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
     out.push(s.headline.replace(/`/g, ''));
     for (const mo of s.moments) {
       const best = mo.at.best !== mo.at.worst ? ` (best case ${at(mo.at.best)})` : '';
-      out.push(`  ${at(mo.at.worst).padEnd(10)} ${mo.first ? '>> ' : ''}${mo.text.replace(/`/g, '')}${best}`);
+      out.push(`  ${atWorst(mo.at).padEnd(10)} ${mo.first ? '>> ' : ''}${mo.text.replace(/`/g, '')}${best}`);
     }
     out.push(`  ${s.summary.replace(/`/g, '')}`, '');
   }
@@ -174,7 +180,7 @@ export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis): string 
   for (const tl of a.timeline) {
     const s = triggerStory(m, tl);
     out.push(`### ${s.headline}`, '', '| worst case | best case | what happens |', '|---|---|---|');
-    for (const mo of s.moments) out.push(`| ${at(mo.at.worst)} | ${at(mo.at.best)} | ${mo.first ? '**' : ''}${mdEscape(mo.text)}${mo.first ? '**' : ''} |`);
+    for (const mo of s.moments) out.push(`| ${atWorst(mo.at)} | ${at(mo.at.best)} | ${mo.first ? '**' : ''}${mdEscape(mo.text)}${mo.first ? '**' : ''} |`);
     out.push('', s.summary, '');
   }
   const mt = monthTwelve(a.sustainment);

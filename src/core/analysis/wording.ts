@@ -27,6 +27,12 @@ export function at(ms: number): string {
   return h ? `T+${d}d ${h}h` : `T+${d}d`;
 }
 
+/** The worst case of an interval: `never` when even the best case never comes, `no limit` when only the worst is unbounded. */
+export function atWorst(i: { best: number; worst: number }): string {
+  if (Number.isFinite(i.worst)) return at(i.worst);
+  return Number.isFinite(i.best) ? 'no limit' : 'never';
+}
+
 export function km(metres: number): string {
   if (!Number.isFinite(metres)) return 'unlimited ground';
   return `${Math.round(metres / 100) / 10} km`;
