@@ -1,7 +1,7 @@
 // The package's analysis (GET /v1/package/analysis): the scorecard, the day-one timeline of each trigger (best and
 // worst case from the first act to each response) and the month-twelve sustainment chart. Charts are inline SVG:
 // no chart library to download, readable without colour (labels and patterns carry the meaning).
-import { duration, esc, pct, render, span } from './format.js';
+import { duration, esc, pct, render } from './format.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -25,9 +25,9 @@ export function renderScorecard(el, sc) {
   );
 }
 
-/** Time axis for day one: square-root scale from 0 to 30 days, so hours and weeks both read. */
-const axisMax = 30 * DAY;
-const ticks = [
+/** Time axis for day one: square-root scale from 0 to the latest finite time of the chart (at least 7 days), so
+ * hours and weeks both read. */
+const allTicks = [
   [0, '0'],
   [HOUR, '1h'],
   [6 * HOUR, '6h'],
@@ -35,8 +35,10 @@ const ticks = [
   [3 * DAY, '3d'],
   [7 * DAY, '7d'],
   [30 * DAY, '30d'],
+  [90 * DAY, '90d'],
+  [365 * DAY, '1y'],
 ];
-const x = (ms, w) => (Math.sqrt(Math.min(ms, axisMax) / axisMax) * w) | 0;
+const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
 export function renderTimeline(el, timelines) {
   const charts = timelines.map((t) => {
@@ -45,6 +47,10 @@ export function renderTimeline(el, timelines) {
     rows.push(['case opens', t.caseOpens]);
     if (t.judgment?.present) rows.push(['judged', t.judgment.decision]);
     for (const r of t.responses) rows.push([`${r.action} (${[].concat(r.by).join(', ')})${r.material ? ' ●' : ''}`, r.due]);
+    const latest = Math.max(7 * DAY, ...rows.flatMap(([, iv]) => [iv.best, iv.worst].filter(finite)));
+    const axisMax = allTicks.find(([ms]) => ms >= latest)?.[0] ?? latest;
+    const ticks = allTicks.filter(([ms]) => ms <= axisMax);
+    const x = (ms, w) => (Math.sqrt(Math.min(ms, axisMax) / axisMax) * w) | 0;
     const W = 300;
     const L = 150;
     const H = 16;
@@ -95,10 +101,11 @@ export function renderSustainment(el, s) {
     const risk = (p) => p.firm + p.atRisk;
     const stock = (p) => p.firm + p.atRisk + p.stock;
     const req = r.series.map((p, i) => `${X(i)},${Y(p.required)} ${X(i + 1)},${Y(p.required)}`).join(' ');
-    const m12 = n >= 12 ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${X(11.5)}" y="10" class="tick" text-anchor="middle">month 12</text>` : '';
+    const m12 = n >= 12 ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${X(11.5) - 3}" y="${H - 4}" class="tick m12-label" text-anchor="end">month 12</text>` : '';
     const at12 = r.series[Math.min(11, n - 1)];
-    const unit = r.unit === 'currency' ? s.currency : 'units';
-    const fmt = (v) => (r.unit === 'currency' ? `${(v / 1e9).toFixed(2)} bn ${s.currency}` : `${Math.round(v)} ${unit}`);
+    // Money is in the package currency (the requirement's unit names it); materiel in units.
+    const money = r.unit !== 'units';
+    const fmt = (v) => (money ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} bn ${r.unit}` : `${(v / 1e6).toFixed(0)} m ${r.unit}`) : `${Math.round(v)} units`);
     const years = s.months.filter((m, i) => i % 12 === 0).map((m, k) => `<text x="${X(k * 12)}" y="${H + 12}" class="tick">${esc(m)}</text>`).join('');
     return `<figure class="sustain" data-requirement="${esc(r.id)}">
       <figcaption><strong>${esc(r.id)}</strong>: needs ${esc(fmt(r.perMonth))} a month. Month 12: ${esc(at12 ? pct(at12.coverage) : '—')} covered (${esc(at12 ? fmt(at12.firm) : '—')} firm, ${esc(at12 ? fmt(at12.atRisk) : '—')} at risk after an election). Mean coverage ${esc(pct(r.meanCoverage))}; ${r.shortMonths} month${r.shortMonths === 1 ? '' : 's'} under half.</figcaption>
@@ -112,7 +119,8 @@ export function renderSustainment(el, s) {
       <p class="legend-line"><span class="swatch firm"></span>firm <span class="swatch atrisk"></span>at risk <span class="swatch stock"></span>stock <span class="swatch required"></span>required</p>
     </figure>`;
   });
-  const cliffs = s.cliffs.map((c) => `<li>${esc(c.by)}'s ${esc(c.requirement)} ends ${esc(c.month)} (${esc(span(c.left))} before the horizon ends)</li>`).join('');
+  const months = (ms) => Math.round(ms / (30.436875 * DAY));
+  const cliffs = s.cliffs.map((c) => `<li>${esc(c.by)}'s ${esc(c.requirement)} commitment ends ${esc(c.month)}, ${months(c.left)} months before the horizon; coverage falls from ${esc(pct(c.before))} to ${esc(pct(c.after))}</li>`).join('');
   render(el, (charts.join('') || '<p class="empty">The package has no sustainment requirements.</p>') + (cliffs ? `<h4>Cliffs</h4><ul class="items compact">${cliffs}</ul>` : ''));
 }
 
