@@ -22,7 +22,12 @@ export function renderHtml(m: Package, a: ModelAnalysis): string {
     body.push('</tbody></table>', `<p>${inline(s.summary)}</p>`);
   }
   const mt = monthTwelve(a.sustainment);
-  body.push(`<h2>Month twelve (${esc(mt.month)})</h2>`, sustainmentSvg(a.sustainment), '<ul>');
+  body.push(
+    `<h2>Month twelve (${esc(mt.month)})</h2>`,
+    sustainmentSvg(a.sustainment),
+    `<p class="note">Share of each month's requirement covered, ${esc(a.sustainment.months[0] ?? '')} to ${esc(a.sustainment.months.at(-1) ?? '')}. Solid: all commitments and stock; dashed: without the commitments at risk after an election; dots: a commitment ends.</p>`,
+    '<ul>',
+  );
   for (const l of mt.lines) body.push(`<li>${inline(l)}</li>`);
   body.push('</ul>', '<h2>Scorecard</h2>', '<table><thead><tr><th>dimension</th><th>score</th><th>deductions</th></tr></thead><tbody>');
   for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
@@ -34,6 +39,6 @@ export function renderHtml(m: Package, a: ModelAnalysis): string {
     'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}' +
     'table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}' +
     'td:first-child,td:nth-child(2){white-space:nowrap;font-variant-numeric:tabular-nums}tr.first td{background:#fff3cd;font-weight:600}' +
-    'td.n{text-align:right}code{background:#f3f3f3;padding:0 .2rem;border-radius:3px}svg{max-width:100%;height:auto}';
+    'td.n{text-align:right}code{background:#f3f3f3;padding:0 .2rem;border-radius:3px}svg{max-width:100%;height:auto}.note{color:#555;font-size:.9em}';
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(m.title)}: analysis</title><style>${css}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;
 }

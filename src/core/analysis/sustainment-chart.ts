@@ -24,7 +24,8 @@ export function sustainmentSvg(s: Sustainment, width = 760, height = 320): strin
   }
   s.months.forEach((mo, i) => {
     if (i % 6 !== 0 && i !== n - 1) return;
-    parts.push(`<text x="${x(i).toFixed(1)}" y="${pad.top + h + 16}" font-size="11" text-anchor="middle" fill="#444">${esc(mo)}</text>`);
+    const anchor = i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle';
+    parts.push(`<text x="${x(i).toFixed(1)}" y="${pad.top + h + 16}" font-size="11" text-anchor="${anchor}" fill="#444">${esc(mo)}</text>`);
   });
   for (const e of s.electionRisks) {
     const i = s.months.findIndex((mo) => mo >= e.date.slice(0, 7));
