@@ -160,8 +160,10 @@ describe('LineIndex boundary helpers', () => {
   it('measures the distance to the rays beyond the ends', () => {
     const li = new LineIndex([line(30, 50, 31, 50)]);
     // 0.1° north of the ray extending east from (31, 50): about 11.1 km.
-    expect(li.endRayDistance(32, 50.1)).toBeGreaterThan(11000);
-    expect(li.endRayDistance(32, 50.1)).toBeLessThan(11200);
-    expect(li.endRayDistance(29, 50)).toBe(0);
+    li.measureEndRays(32, 50.1);
+    expect(li.endRayDistance).toBeGreaterThan(11000);
+    expect(li.endRayDistance).toBeLessThan(11200);
+    li.measureEndRays(29, 50);
+    expect(li.endRayDistance).toBe(0);
   });
 });

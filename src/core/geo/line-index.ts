@@ -30,11 +30,15 @@ const NS = 11;
 /** Margin for the linear interpolation of convex table functions in lower bounds. */
 const SAFE = 1 - 1e-7;
 
+// Module-level copies of imported constants: V8 treats an imported binding in arithmetic as an unknown tagged
+// value, so that `lat > MAX_LATITUDE ? MAX_LATITUDE : lat` boxes `lat` (allocates) on every call; a local const
+// does not.
 const T = METRIC_TABLE;
 const SPD = METRIC_STEPS_PER_DEGREE;
+const MAX_LAT = MAX_LATITUDE;
 
 function rowOf(lat: number): number {
-  const l = lat > MAX_LATITUDE ? MAX_LATITUDE : lat < -MAX_LATITUDE ? -MAX_LATITUDE : lat;
+  const l = lat > MAX_LAT ? MAX_LAT : lat < -MAX_LAT ? -MAX_LAT : lat;
   return (l + 90) * SPD;
 }
 
@@ -85,20 +89,30 @@ export class LineIndex {
 
   // Results of the last `nearest` call; read them before the next call.
   /** Metres from the query point to the nearest point of the lines. */
-  distance = Infinity;
+  get distance(): number {
+    return this.num[0]!;
+  }
   /** Index of the nearest segment. */
   segment = -1;
   /** Position of the nearest point along that segment, 0 at its start, 1 at its end. */
-  t = 0;
+  get t(): number {
+    return this.num[1]!;
+  }
   /** LEFT, RIGHT or ON, relative to the direction of the line (see `side()` for the rule). */
   side = ON;
   /** True when the nearest point is the first or last position of a part: the point is beyond an end. */
   atEnd = false;
 
-  private evalT = 0;
-  private best = Infinity;
+  /**
+   * Doubles written on every query live in a typed array, not in fields: a field that has held both a small
+   * integer and a fraction is boxed by V8, and every write would then allocate.
+   * [0] distance, [1] t, [2] foot of the last segment measured, [3] best so far, [4] its foot, [5] last lower
+   * bound, [6] last segment distance, [7] distance to the end rays.
+   */
+  private readonly num = new Float64Array([Infinity, 0, 0, Infinity, 0, 0, 0, Infinity]);
+  /** The query: [px, py, kx0, ky0, kx1, ky1] (see `setQuery`). */
+  private readonly q = new Float64Array(6);
   private bestSeg = -1;
-  private bestT = 0;
 
   /** `parts`: flat [lon, lat, ...] arrays of at least two distinct positions each, already validated. */
   constructor(parts: readonly Float64Array[], options: LineIndexOptions = {}) {
@@ -193,7 +207,8 @@ export class LineIndex {
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
           const ii = j % 2 === 0 ? i : nx - 1 - i;
-          this.nearestFrom(x0 + (ii + 0.5) * this.hintW, y0 + (j + 0.5) * this.hintH, seed);
+          this.setQuery(x0 + (ii + 0.5) * this.hintW, y0 + (j + 0.5) * this.hintH);
+          this.nearestFrom(seed);
           hints[j * nx + ii] = this.segment;
           seed = this.segment;
         }
@@ -282,9 +297,12 @@ export class LineIndex {
   }
 
   /**
-   * A lower bound, in metres, of the computed distance from (px, py) to any segment of node `id`.
+   * A lower bound, in metres, of the computed distance from the query point to any segment of node `id`, into
+   * num[5].
    */
-  private lowerBound(id: number, px: number, py: number): number {
+  private lowerBound(id: number): void {
+    const px = this.q[0]!;
+    const py = this.q[1]!;
     const g = this.geom;
     const o = id * NS;
     const minX = g[o]!;
@@ -325,14 +343,20 @@ export class LineIndex {
       g[o + 8]! * (rx > ry ? rx : ry);
     if (chord > lb) lb = chord;
     const c = k * lb * lb;
-    return c < 1 / 3 ? lb * (1 - c) : 0;
+    this.num[5] = c < 1 / 3 ? lb * (1 - c) : 0;
   }
 
   /**
-   * Distance in metres from (px, py) to segment s; leaves the foot parameter in `evalT`.
-   * kx0, ky0: scale factors at py; kx1, ky1: their derivatives per degree of latitude.
+   * Distance in metres from the query point to segment s, into num[6]; the foot parameter into num[2].
    */
-  private segmentDistance(s: number, px: number, py: number, kx0: number, ky0: number, kx1: number, ky1: number): number {
+  private segmentDistance(s: number): void {
+    const q = this.q;
+    const px = q[0]!;
+    const py = q[1]!;
+    const kx0 = q[2]!;
+    const ky0 = q[3]!;
+    const kx1 = q[4]!;
+    const ky1 = q[5]!;
     const ax = this.ax[s]!;
     const ay = this.ay[s]!;
     const dx = this.dx[s]!;
@@ -366,7 +390,7 @@ export class LineIndex {
       t -= (A * Ap + B * Bp) / f2;
       t = t > 0 ? (t < 1 ? t : 1) : 0;
     }
-    this.evalT = t;
+    this.num[2] = t;
     const qx = ax + t * dx;
     const qy = ay + t * dy;
     // Corrected mid-latitude distance from P to Q (ellipsoid.ts, inlined).
@@ -379,10 +403,13 @@ export class LineIndex {
     const X2 = X * X;
     const Y2 = Y * Y;
     const m2 = X2 + Y2;
-    if (m2 === 0) return 0;
+    if (m2 === 0) {
+      this.num[6] = 0;
+      return;
+    }
     const c1 = T[j + 2]! + (T[j + 6]! - T[j + 2]!) * f;
     const c2 = T[j + 3]! + (T[j + 7]! - T[j + 3]!) * f;
-    return Math.sqrt(m2) * (1 - (X2 * (X2 * c1 + Y2 * c2)) / m2);
+    this.num[6] = Math.sqrt(m2) * (1 - (X2 * (X2 * c1 + Y2 * c2)) / m2);
   }
 
   /**
@@ -390,6 +417,22 @@ export class LineIndex {
    * Exact up to ties: where two segments are equally near, the one found first wins.
    */
   nearest(px: number, py: number): void {
+    this.setQuery(px, py);
+    this.nearestHinted();
+  }
+
+  /**
+   * `nearest` for the point (p[0], p[1]). Callers in hot loops pass coordinates this way: V8 boxes a double
+   * argument of a call it does not inline, which would allocate on every query.
+   */
+  nearestPoint(p: Float64Array): void {
+    this.setQuery(p[0]!, p[1]!);
+    this.nearestHinted();
+  }
+
+  private nearestHinted(): void {
+    const px = this.q[0]!;
+    const py = this.q[1]!;
     let h = -1;
     if (this.hintNx > 0) {
       let ci = Math.floor((px - this.hintX0) / this.hintW);
@@ -398,58 +441,69 @@ export class LineIndex {
       cj = cj < 0 ? 0 : cj >= this.hintNy ? this.hintNy - 1 : cj;
       h = this.hints[cj * this.hintNx + ci]!;
     }
-    this.nearestFrom(px, py, h);
+    this.nearestFrom(h);
   }
 
-  /** `nearest`, starting from segment h (-1: from the root). */
-  private nearestFrom(px: number, py: number, h: number): void {
-    this.distance = Infinity;
-    this.segment = -1;
-    this.t = 0;
-    this.side = ON;
-    this.atEnd = false;
-    if (this.segmentCount === 0) return;
+  /**
+   * Stores the query point and its scale factors (kx0, ky0 at its latitude; kx1, ky1 their derivatives per degree)
+   * in `q`. Doubles travel through typed arrays, not arguments or return values: V8 boxes a double passed to or
+   * returned from a call it does not inline, which would allocate on every query.
+   */
+  private setQuery(px: number, py: number): void {
     const r0 = rowOf(py);
     const i0 = r0 | 0;
     const f0 = r0 - i0;
     const j0 = i0 * 4;
     const kx1 = (T[j0 + 4]! - T[j0]!) * SPD;
     const ky1 = (T[j0 + 5]! - T[j0 + 1]!) * SPD;
-    const kx0 = T[j0]! + (kx1 / SPD) * f0;
-    const ky0 = T[j0 + 1]! + (ky1 / SPD) * f0;
+    const q = this.q;
+    q[0] = px;
+    q[1] = py;
+    q[2] = T[j0]! + (kx1 / SPD) * f0;
+    q[3] = T[j0 + 1]! + (ky1 / SPD) * f0;
+    q[4] = kx1;
+    q[5] = ky1;
+  }
 
-    this.best = Infinity;
+  /** `nearest` for the point in `q`, starting from segment h (-1: from the root). */
+  private nearestFrom(h: number): void {
+    this.num[0] = Infinity;
+    this.segment = -1;
+    this.num[1] = 0;
+    this.side = ON;
+    this.atEnd = false;
+    if (this.segmentCount === 0) return;
+
+    this.num[3] = Infinity;
     this.bestSeg = -1;
-    this.bestT = 0;
+    this.num[4] = 0;
     if (h >= 0) {
       // Search the hinted leaf, then climb to the root, searching each sibling subtree that could hold a nearer
       // segment: about one bound per level instead of two.
       let node = this.leafNode[(h / LEAF) | 0]!;
-      this.search(node, px, py, kx0, ky0, kx1, ky1);
+      this.search(node);
       while (node !== 0) {
         const parent = this.parent[node]!;
         const l = this.left[parent]!;
         const sibling = l === node ? this.right[parent]! : l;
-        if (this.lowerBound(sibling, px, py) < this.best) this.search(sibling, px, py, kx0, ky0, kx1, ky1);
+        this.lowerBound(sibling);
+        if (this.num[5]! < this.num[3]!) this.search(sibling);
         node = parent;
       }
     } else {
-      this.search(0, px, py, kx0, ky0, kx1, ky1);
+      this.search(0);
     }
-    const best = this.best;
-    const bestSeg = this.bestSeg;
-    const bestT = this.bestT;
-    this.distance = best;
-    this.segment = bestSeg;
-    this.t = bestT;
-    this.sideOf(px, py, kx0, ky0);
+    this.num[0] = this.num[3]!;
+    this.segment = this.bestSeg;
+    this.num[1] = this.num[4]!;
+    this.sideOf();
   }
 
   /** Branch and bound below node `root`, improving `best`, `bestSeg`, `bestT`. */
-  private search(root: number, px: number, py: number, kx0: number, ky0: number, kx1: number, ky1: number): void {
+  private search(root: number): void {
     const stackNode = this.stackNode;
     const stackLb = this.stackLb;
-    let best = this.best;
+    let best = this.num[3]!;
     let sp = 0;
     stackNode[sp] = root;
     stackLb[sp] = 0;
@@ -462,18 +516,21 @@ export class LineIndex {
       if (l < 0) {
         const hi = this.hi[id]!;
         for (let s = this.lo[id]!; s < hi; s++) {
-          const d = this.segmentDistance(s, px, py, kx0, ky0, kx1, ky1);
+          this.segmentDistance(s);
+          const d = this.num[6]!;
           if (d < best) {
             best = d;
             this.bestSeg = s;
-            this.bestT = this.evalT;
+            this.num[4] = this.num[2]!;
           }
         }
         continue;
       }
       const r = this.right[id]!;
-      const lbL = this.lowerBound(l, px, py);
-      const lbR = this.lowerBound(r, px, py);
+      this.lowerBound(l);
+      const lbL = this.num[5]!;
+      this.lowerBound(r);
+      const lbR = this.num[5]!;
       // Push the farther child first so that the nearer one is searched first.
       if (lbL <= lbR) {
         if (lbR < best) {
@@ -495,7 +552,7 @@ export class LineIndex {
         }
       }
     }
-    this.best = best;
+    this.num[3] = best;
   }
 
   /**
@@ -507,7 +564,11 @@ export class LineIndex {
    * - nearest point at the first or last position of a part: the side of that end segment's extension; `atEnd`.
    * A point at distance 0 is ON.
    */
-  private sideOf(px: number, py: number, kx: number, ky: number): void {
+  private sideOf(): void {
+    const px = this.q[0]!;
+    const py = this.q[1]!;
+    const kx = this.q[2]!;
+    const ky = this.q[3]!;
     const s = this.segment;
     const t = this.t;
     if (this.distance === 0) {
@@ -515,32 +576,37 @@ export class LineIndex {
       return;
     }
     const links = this.links[s]!;
-    let cross: number;
     if (t <= 0 && links & HAS_PREV) {
-      cross = this.vertexCross(s - 1, s, px - this.ax[s]!, py - this.ay[s]!, kx, ky);
-    } else if (t >= 1 && links & HAS_NEXT) {
-      cross = this.vertexCross(s, s + 1, px - this.ax[s + 1]!, py - this.ay[s + 1]!, kx, ky);
-    } else {
-      this.atEnd = (t <= 0 && !(links & HAS_PREV)) || (t >= 1 && !(links & HAS_NEXT));
-      cross = this.dx[s]! * kx * (py - this.ay[s]!) * ky - this.dy[s]! * ky * (px - this.ax[s]!) * kx;
+      this.side = this.vertexSide(s - 1, s);
+      return;
     }
+    if (t >= 1 && links & HAS_NEXT) {
+      this.side = this.vertexSide(s, s + 1);
+      return;
+    }
+    this.atEnd = (t <= 0 && !(links & HAS_PREV)) || (t >= 1 && !(links & HAS_NEXT));
+    const cross = this.dx[s]! * kx * (py - this.ay[s]!) * ky - this.dy[s]! * ky * (px - this.ax[s]!) * kx;
     this.side = cross > 0 ? LEFT : cross < 0 ? RIGHT : ON;
   }
 
-  /** Positive when P (at offset wx, wy in degrees from the shared vertex) is left of the polyline at the vertex. */
-  private vertexCross(s1: number, s2: number, wx: number, wy: number, kx: number, ky: number): number {
+  /** The side of the query point at the vertex joining segment s1 to segment s2 = s1 + 1. */
+  private vertexSide(s1: number, s2: number): number {
+    const kx = this.q[2]!;
+    const ky = this.q[3]!;
+    const x = (this.q[0]! - this.ax[s2]!) * kx;
+    const y = (this.q[1]! - this.ay[s2]!) * ky;
     const d1x = this.dx[s1]! * kx;
     const d1y = this.dy[s1]! * ky;
     const d2x = this.dx[s2]! * kx;
     const d2y = this.dy[s2]! * ky;
-    const x = wx * kx;
-    const y = wy * ky;
     const c1 = d1x * y - d1y * x;
     const c2 = d2x * y - d2y * x;
     const turn = d1x * d2y - d1y * d2x;
-    if (turn > 0) return c1 > 0 && c2 > 0 ? 1 : -1;
-    if (turn < 0) return c1 > 0 || c2 > 0 ? 1 : -1;
-    return c1 !== 0 ? c1 : c2;
+    if (turn > 0) return c1 > 0 && c2 > 0 ? LEFT : RIGHT;
+    if (turn < 0) return c1 > 0 || c2 > 0 ? LEFT : RIGHT;
+    // Straight on, or folding back: the first segment decides.
+    const c = c1 !== 0 ? c1 : c2;
+    return c > 0 ? LEFT : c < 0 ? RIGHT : ON;
   }
 
   /**
@@ -548,27 +614,32 @@ export class LineIndex {
    * Used to tell which polygons' boundaries a disc touches.
    */
   markWithin(px: number, py: number, radius: number, marks: Uint8Array): void {
+    this.setQuery(px, py);
+    this.markWithinQuery(radius, marks);
+  }
+
+  /** `markWithin` for the point (p[0], p[1]) and radius p[2]; see `nearestPoint` for why. */
+  markWithinPoint(p: Float64Array, marks: Uint8Array): void {
+    this.setQuery(p[0]!, p[1]!);
+    this.markWithinQuery(p[2]!, marks);
+  }
+
+  private markWithinQuery(radius: number, marks: Uint8Array): void {
     if (this.segmentCount === 0) return;
-    const r0 = rowOf(py);
-    const i0 = r0 | 0;
-    const f0 = r0 - i0;
-    const j0 = i0 * 4;
-    const kx1 = (T[j0 + 4]! - T[j0]!) * SPD;
-    const ky1 = (T[j0 + 5]! - T[j0 + 1]!) * SPD;
-    const kx0 = T[j0]! + (kx1 / SPD) * f0;
-    const ky0 = T[j0 + 1]! + (ky1 / SPD) * f0;
     const stackNode = this.stackNode;
     let sp = 0;
     stackNode[sp++] = 0;
     while (sp > 0) {
       const id = stackNode[--sp]!;
-      if (this.lowerBound(id, px, py) > radius) continue;
+      this.lowerBound(id);
+      if (this.num[5]! > radius) continue;
       const l = this.left[id]!;
       if (l < 0) {
         const hi = this.hi[id]!;
         for (let s = this.lo[id]!; s < hi; s++) {
           if (marks[this.owner[s]!]) continue;
-          if (this.segmentDistance(s, px, py, kx0, ky0, kx1, ky1) <= radius) marks[this.owner[s]!] = 1;
+          this.segmentDistance(s);
+          if (this.num[6]! <= radius) marks[this.owner[s]!] = 1;
         }
         continue;
       }
@@ -578,11 +649,24 @@ export class LineIndex {
   }
 
   /**
-   * Metres from (px, py) to the nearest of the rays that extend each part beyond its two ends. Beyond an end the
+   * Measures the metres from (px, py) to the nearest of the rays that extend each part beyond its two ends. Beyond an end the
    * side of a point is the side of that ray, so a disc that touches neither the line nor these rays lies on one side.
    * Evaluated in the plane tangent at the point: accurate to a few parts in 10^4 within a few hundred km.
    */
-  endRayDistance(px: number, py: number): number {
+  measureEndRays(px: number, py: number): void {
+    this.setQuery(px, py);
+    this.measureEndRaysQuery();
+  }
+
+  /** `measureEndRays` for the point (p[0], p[1]). */
+  measureEndRaysPoint(p: Float64Array): void {
+    this.setQuery(p[0]!, p[1]!);
+    this.measureEndRaysQuery();
+  }
+
+  private measureEndRaysQuery(): void {
+    const px = this.q[0]!;
+    const py = this.q[1]!;
     const r0 = rowOf(py);
     const i0 = r0 | 0;
     const f0 = r0 - i0;
@@ -599,7 +683,12 @@ export class LineIndex {
       const ey = this.ay[last]! + this.dy[last]!;
       best = Math.min(best, rayDistance((px - ex) * kx, (py - ey) * ky, this.dx[last]! * kx, this.dy[last]! * ky));
     }
-    return best;
+    this.num[7] = best;
+  }
+
+  /** The result of the last `measureEndRays`. */
+  get endRayDistance(): number {
+    return this.num[7]!;
   }
 
   /** [lon, lat] of the start of segment s and its direction, for tests and reports. */

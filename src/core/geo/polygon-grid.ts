@@ -57,6 +57,7 @@ export class PolygonGrid {
   private readonly crossX: Float64Array;
   private readonly crossPoly: Int32Array;
   private readonly mask: Int32Array;
+  private readonly p = new Float64Array(2);
 
   /** `polygons[p]` is the list of rings of polygon p, each a closed flat [lon, lat, ...] array. */
   constructor(polygons: readonly (readonly Float64Array[])[], options: PolygonGridOptions = {}) {
@@ -253,6 +254,18 @@ export class PolygonGrid {
    * or NaN, is inside nothing.
    */
   contains(px: number, py: number, out: Int32Array): void {
+    this.p[0] = px;
+    this.p[1] = py;
+    this.containsPoint(this.p, out);
+  }
+
+  /**
+   * `contains` for the point (p[0], p[1]). Callers in hot loops pass coordinates this way: V8 boxes a double
+   * argument of a call it does not inline, which would allocate on every query.
+   */
+  containsPoint(p: Float64Array, out: Int32Array): void {
+    const px = p[0]!;
+    const py = p[1]!;
     const W = this.words;
     const nx = this.cellsX;
     const colX = this.colX;

@@ -73,6 +73,12 @@ export interface RegionInfo {
   name: string;
 }
 
+// Local copies of imported constants (see line-index.ts: imported bindings are slower in hot loops).
+const S_OUTSIDE = OUTSIDE;
+const S_MAYBE = MAYBE;
+const S_INSIDE = INSIDE;
+const SIDE_ON = ON;
+
 const K_LINE = 0;
 const K_BUFFER = 1;
 const K_CORRIDOR = 2;
@@ -288,6 +294,8 @@ export class ZoneIndex {
   private readonly ceiling: Float64Array;
 
   private readonly bits: Int32Array;
+  /** The query [lon, lat, radius, altitude], passed to the indexes in an array so that no double is boxed. */
+  private readonly pt = new Float64Array(4);
   private readonly regionWords: Int32Array;
   private readonly marks: Uint8Array;
   private readonly polyStatus: Uint8Array;
@@ -410,16 +418,38 @@ export class ZoneIndex {
 
   /**
    * Places a point. Returns this index's one Location object, overwritten by the next call: copy what you keep.
-   * `altitude` in metres; omit it (or pass NaN) when unknown.
+   * `altitude` in metres; omit it (or pass NaN) when unknown. Allocates nothing; but a caller that reads the
+   * coordinates from a typed array makes V8 box them for the call (16 bytes each): `locateFrom` avoids even that.
    */
   locate(lon: number, lat: number, altitude = NaN): Location {
+    const pt = this.pt;
+    pt[0] = lon;
+    pt[1] = lat;
+    pt[3] = altitude;
+    return this.locateQuery();
+  }
+
+  /** `locate` for coords[offset] = longitude, coords[offset + 1] = latitude, and the altitude at offset + 2 if `withAltitude`. */
+  locateFrom(coords: Float64Array, offset: number, withAltitude = false): Location {
+    const pt = this.pt;
+    pt[0] = coords[offset]!;
+    pt[1] = coords[offset + 1]!;
+    pt[3] = withAltitude ? coords[offset + 2]! : NaN;
+    return this.locateQuery();
+  }
+
+  private locateQuery(): Location {
+    const pt = this.pt;
+    const lon = pt[0]!;
+    const lat = pt[1]!;
+    const altitude = pt[3]!;
     const loc = this.location;
     loc.valid = lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
     loc.altitudeKnown = altitude === altitude;
     if (!loc.valid) {
       loc.inside.fill(0);
       loc.distance.fill(NaN);
-      loc.side.fill(ON);
+      loc.side.fill(SIDE_ON);
       loc.beyondEnd.fill(0);
       loc.segment.fill(-1);
       loc.region = -1;
@@ -428,14 +458,14 @@ export class ZoneIndex {
     const lis = this.lineIndexes;
     for (let l = 0; l < lis.length; l++) {
       const li = lis[l]!;
-      li.nearest(lon, lat);
+      li.nearestPoint(pt);
       loc.distance[l] = li.distance;
       loc.side[l] = li.side;
       loc.beyondEnd[l] = li.atEnd ? 1 : 0;
       loc.segment[l] = li.segment;
     }
     const bits = this.bits;
-    this.grid.contains(lon, lat, bits);
+    this.grid.containsPoint(pt, bits);
     loc.region = -1;
     for (let w = 0; w < bits.length; w++) {
       const v = bits[w]! & this.regionWords[w]!;
@@ -457,7 +487,7 @@ export class ZoneIndex {
         case K_CORRIDOR: {
           const l = this.line[z]!;
           const want = this.side[z]!;
-          v = loc.distance[l]! <= this.width[z]! && (want === 0 || loc.side[l] === want || loc.side[l] === ON) ? 1 : 0;
+          v = loc.distance[l]! <= this.width[z]! && (want === 0 || loc.side[l] === want || loc.side[l] === SIDE_ON) ? 1 : 0;
           break;
         }
         case K_AREA:
@@ -491,43 +521,67 @@ export class ZoneIndex {
    * call. Certainty is conservative: a disc within about a centimetre (or 0.1%) of deciding is MAYBE.
    */
   locateWithin(lon: number, lat: number, radius: number, altitude = NaN): Proximity {
+    const pt = this.pt;
+    pt[0] = lon;
+    pt[1] = lat;
+    pt[2] = radius;
+    pt[3] = altitude;
+    return this.locateWithinQuery();
+  }
+
+  /** `locateWithin` for coords[offset..]: longitude, latitude, radius, and the altitude if `withAltitude`. */
+  locateWithinFrom(coords: Float64Array, offset: number, withAltitude = false): Proximity {
+    const pt = this.pt;
+    pt[0] = coords[offset]!;
+    pt[1] = coords[offset + 1]!;
+    pt[2] = coords[offset + 2]!;
+    pt[3] = withAltitude ? coords[offset + 3]! : NaN;
+    return this.locateWithinQuery();
+  }
+
+  private locateWithinQuery(): Proximity {
+    const pt = this.pt;
+    const lon = pt[0]!;
+    const lat = pt[1]!;
+    const radius = pt[2]!;
+    const altitude = pt[3]!;
     const pr = this.proximity;
     pr.valid = lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90 && radius >= 0 && radius < Infinity;
     pr.altitudeKnown = altitude === altitude;
     if (!pr.valid) {
-      pr.status.fill(OUTSIDE);
-      pr.regionStatus.fill(OUTSIDE);
+      pr.status.fill(S_OUTSIDE);
+      pr.regionStatus.fill(S_OUTSIDE);
       pr.distance.fill(NaN);
       return pr;
     }
     const r = radius;
     const lis = this.lineIndexes;
     for (let l = 0; l < lis.length; l++) {
-      lis[l]!.nearest(lon, lat);
+      lis[l]!.nearestPoint(pt);
       pr.distance[l] = lis[l]!.distance;
     }
     // Polygons: MAYBE when the boundary is within the radius, otherwise the centre's answer holds for the disc.
     const bits = this.bits;
-    this.grid.contains(lon, lat, bits);
+    this.grid.containsPoint(pt, bits);
     const marks = this.marks;
     marks.fill(0);
-    this.boundaries.markWithin(lon, lat, r, marks);
+    this.boundaries.markWithinPoint(pt, marks);
     const ps = this.polyStatus;
-    for (let p = 0; p < ps.length; p++) ps[p] = marks[p] ? MAYBE : (bits[p >> 5]! >>> (p & 31)) & 1 ? INSIDE : OUTSIDE;
+    for (let p = 0; p < ps.length; p++) ps[p] = marks[p] ? S_MAYBE : (bits[p >> 5]! >>> (p & 31)) & 1 ? S_INSIDE : S_OUTSIDE;
     for (let g = 0; g < pr.regionStatus.length; g++) pr.regionStatus[g] = ps[g]!;
 
     const status = pr.status;
     const order = this.order;
     for (let k = 0; k < order.length; k++) {
       const z = order[k]!;
-      let v = OUTSIDE;
+      let v = S_OUTSIDE;
       switch (this.kind[z]) {
         case K_LINE:
-          v = pr.distance[this.line[z]!]! <= r ? MAYBE : OUTSIDE;
+          v = pr.distance[this.line[z]!]! <= r ? S_MAYBE : S_OUTSIDE;
           break;
         case K_BUFFER:
         case K_CORRIDOR:
-          v = this.bufferStatus(z, lon, lat, r);
+          v = this.bufferStatus(z);
           break;
         case K_AREA:
           v = this.polygonsStatus(z);
@@ -535,7 +589,7 @@ export class ZoneIndex {
         case K_AIRSPACE: {
           const b = this.base[z]!;
           v = b >= 0 ? status[b]! : this.polygonsStatus(z);
-          if (altitude === altitude && !(altitude >= this.floor[z]! && altitude <= this.ceiling[z]!)) v = OUTSIDE;
+          if (altitude === altitude && !(altitude >= this.floor[z]! && altitude <= this.ceiling[z]!)) v = S_OUTSIDE;
           break;
         }
       }
@@ -544,31 +598,33 @@ export class ZoneIndex {
     return pr;
   }
 
-  private bufferStatus(z: number, lon: number, lat: number, r: number): number {
+  private bufferStatus(z: number): number {
+    const r = this.pt[2]!;
     const l = this.line[z]!;
     const li = this.lineIndexes[l]!;
     const d = li.distance;
     const w = this.width[z]!;
     // Certainty margins: the computed distance is within 1e-6 relative of the true one; keep well clear of that.
     const slack = 1e-6 * (d + r) + 0.01;
-    if (d - r > w + slack) return OUTSIDE;
+    if (d - r > w + slack) return S_OUTSIDE;
     const want = this.side[z]!;
-    if (want === 0) return d + r <= w - slack ? INSIDE : MAYBE;
+    if (want === 0) return d + r <= w - slack ? S_INSIDE : S_MAYBE;
     // One-sided: the disc is on one side when it touches neither the line nor the rays extending its ends.
-    const clear = d >= r + slack && li.endRayDistance(lon, lat) * (1 - 1e-3) - 0.01 > r;
-    if (!clear) return MAYBE;
+    li.measureEndRaysPoint(this.pt);
+    const clear = d >= r + slack && li.endRayDistance * (1 - 1e-3) - 0.01 > r;
+    if (!clear) return S_MAYBE;
     const right = li.side === want;
-    if (!right) return OUTSIDE;
-    return d + r <= w - slack ? INSIDE : MAYBE;
+    if (!right) return S_OUTSIDE;
+    return d + r <= w - slack ? S_INSIDE : S_MAYBE;
   }
 
   private polygonsStatus(z: number): number {
     const end = this.polyStart[z + 1]!;
-    let v = OUTSIDE;
+    let v = S_OUTSIDE;
     for (let k = this.polyStart[z]!; k < end; k++) {
       const s = this.polyStatus[this.polys[k]!]!;
-      if (s === INSIDE) return INSIDE;
-      if (s === MAYBE) v = MAYBE;
+      if (s === S_INSIDE) return S_INSIDE;
+      if (s === S_MAYBE) v = S_MAYBE;
     }
     return v;
   }
