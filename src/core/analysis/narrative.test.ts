@@ -28,6 +28,11 @@ describe('narrative', () => {
     expect(text).toContain('advance rate: 5 km/day');
     expect(text).toContain('national decision: 72 hours');
   });
+  it('lists coverage month by month, with the part at risk after an election', () => {
+    const text = renderText(m, a);
+    expect(text).toMatch(/^ {2}2027-05 +0% +60% \(10% at risk\)$/m);
+    expect(text.match(/^ {2}20\d\d-\d\d /gm)).toHaveLength(36);
+  });
   it('shows month twelve of the horizon', () => {
     const mt = monthTwelve(a.sustainment);
     expect(mt.month).toBe('2027-05');

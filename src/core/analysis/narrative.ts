@@ -139,6 +139,18 @@ export function monthTwelve(s: Sustainment): MonthTwelve {
   return { month: s.months[i] ?? '', lines };
 }
 
+/** Month by month: each requirement's coverage, with the part at risk after an election in brackets. */
+export function coverageRows(s: Sustainment): { month: string; cells: string[] }[] {
+  return s.months.map((month, i) => ({
+    month,
+    cells: s.requirements.map((r) => {
+      const p = r.series[i]!;
+      const risk = p.required > 0 && p.atRisk > 0 ? ` (${percent(Math.min(p.atRisk, p.required) / p.required)} at risk)` : '';
+      return `${percent(p.coverage)}${risk}`;
+    }),
+  }));
+}
+
 /** Plain text for the terminal: the day-one timelines, then the month-twelve view, then the scorecard. */
 export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
   const out: string[] = [`${m.title} (${m.package})`, ''];
@@ -157,6 +169,14 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
   const title = `Month twelve (${mt.month})`;
   out.push(title, '='.repeat(title.length), '');
   for (const l of mt.lines) out.push(`  ${l.replace(/`/g, '')}`);
+  if (a.sustainment.requirements.length) {
+    const rows = coverageRows(a.sustainment);
+    const heads = a.sustainment.requirements.map((r) => r.id);
+    const widths = heads.map((h, k) => Math.max(h.length, ...rows.map((r) => r.cells[k]!.length)));
+    out.push('', '  Coverage month by month (share of the month\'s requirement; the part at risk after an election in brackets)', '');
+    out.push(`  ${'month'.padEnd(8)} ${heads.map((h, k) => h.padStart(widths[k]!)).join('  ')}`);
+    for (const r of rows) out.push(`  ${r.month.padEnd(8)} ${r.cells.map((c, k) => c.padStart(widths[k]!)).join('  ')}`);
+  }
   out.push('', 'Scorecard', '=========', '');
   out.push(`  overall ${a.scorecard.overall}/100 (held down by ${a.scorecard.weakest})`);
   for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
@@ -186,6 +206,10 @@ export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis): string 
   const mt = monthTwelve(a.sustainment);
   out.push(`## Month twelve (${mt.month})`, '');
   for (const l of mt.lines) out.push(`- ${l}`);
+  if (a.sustainment.requirements.length) {
+    out.push('', '| month | ' + a.sustainment.requirements.map((r) => `\`${r.id}\``).join(' | ') + ' |', '|---|' + a.sustainment.requirements.map(() => '---:').join('|') + '|');
+    for (const r of coverageRows(a.sustainment)) out.push(`| ${r.month} | ${r.cells.join(' | ')} |`);
+  }
   out.push('', '## Scorecard', '', '| dimension | score | deductions |', '|---|---|---|');
   for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
     out.push(`| ${d} | ${v.score} | ${v.deductions.map((x) => `−${x.points} ${x.code}: ${mdEscape(x.message)}`).join('<br>') || 'none'} |`);
