@@ -53,7 +53,6 @@ export class Engine {
   private readonly p: CompiledModel['params'];
   // Per-day calendars.
   private readonly boldMul: Float64Array;
-  private readonly boldAdd: Float64Array;
   private readonly deterAt: Int32Array;
   private readonly materialAt: Float64Array;
   private readonly pendHead: Int32Array;
@@ -110,7 +109,6 @@ export class Engine {
     this.p = model.params;
     const H = (this.H = model.horizonDays);
     this.boldMul = new Float64Array(H + 2);
-    this.boldAdd = new Float64Array(H + 2);
     this.deterAt = new Int32Array(H + 2);
     this.materialAt = new Float64Array(H + 2);
     this.pendHead = new Int32Array(H + 2);
@@ -155,10 +153,10 @@ export class Engine {
     for (; t < H; t++) {
       this.t = t;
       // What the adversary learns today.
-      const b = this.bold * this.boldMul[t]! + this.boldAdd[t]!;
-      this.bold = b > maxBold ? maxBold : b < 0 ? 0 : b;
+      this.bold *= this.boldMul[t]!;
       this.deterred += this.deterAt[t]!;
       if (this.pendHead[t]! >= 0) this.checkImpunity(t);
+      if (this.bold > maxBold) this.bold = maxBold;
       if (this.offensiveActive) {
         const tc = this.offStart + this.p['collapse-depth'] / this.offRate;
         if (tc < t && tc < this.offEnd) {
@@ -202,7 +200,6 @@ export class Engine {
     this.ground = 0;
     this.collapseAt = -1;
     this.boldMul.fill(1);
-    this.boldAdd.fill(0);
     this.deterAt.fill(0);
     this.materialAt.fill(Infinity);
     this.pendHead.fill(-1);
