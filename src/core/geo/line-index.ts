@@ -110,8 +110,8 @@ export class LineIndex {
    * bound, [6] last segment distance, [7] distance to the end rays.
    */
   private readonly num = new Float64Array([Infinity, 0, 0, Infinity, 0, 0, 0, Infinity]);
-  /** The query: [px, py, kx0, ky0, kx1, ky1] (see `setQuery`). */
-  private readonly q = new Float64Array(6);
+  /** The query: [px, py, kx0, ky0, kx1, ky1] (see `setQuery`), and [6] a radius. */
+  private readonly q = new Float64Array(7);
   private bestSeg = -1;
 
   /** `parts`: flat [lon, lat, ...] arrays of at least two distinct positions each, already validated. */
@@ -338,9 +338,17 @@ export class LineIndex {
 
     const rx = kx / g[o + 9]!;
     const ry = ky / g[o + 10]!;
-    const chord =
-      pointSegment((px - g[o + 4]!) * kx, (py - g[o + 5]!) * ky, (g[o + 6]! - g[o + 4]!) * kx, (g[o + 7]! - g[o + 5]!) * ky) -
-      g[o + 8]! * (rx > ry ? rx : ry);
+    // Distance to the chord (written out: a call taking doubles that V8 declines to inline would box them).
+    const wx = (px - g[o + 4]!) * kx;
+    const wy = (py - g[o + 5]!) * ky;
+    const fx = (g[o + 6]! - g[o + 4]!) * kx;
+    const fy = (g[o + 7]! - g[o + 5]!) * ky;
+    const l2 = fx * fx + fy * fy;
+    let u = l2 > 0 ? (wx * fx + wy * fy) / l2 : 0;
+    u = u > 0 ? (u < 1 ? u : 1) : 0;
+    const cx = wx - u * fx;
+    const cy = wy - u * fy;
+    const chord = Math.sqrt(cx * cx + cy * cy) - g[o + 8]! * (rx > ry ? rx : ry);
     if (chord > lb) lb = chord;
     const c = k * lb * lb;
     this.num[5] = c < 1 / 3 ? lb * (1 - c) : 0;
@@ -426,7 +434,7 @@ export class LineIndex {
    * argument of a call it does not inline, which would allocate on every query.
    */
   nearestPoint(p: Float64Array): void {
-    this.setQuery(p[0]!, p[1]!);
+    this.setQueryFrom(p);
     this.nearestHinted();
   }
 
@@ -450,15 +458,25 @@ export class LineIndex {
    * returned from a call it does not inline, which would allocate on every query.
    */
   private setQuery(px: number, py: number): void {
-    const r0 = rowOf(py);
+    this.q[0] = px;
+    this.q[1] = py;
+    this.setScales();
+  }
+
+  private setQueryFrom(p: Float64Array): void {
+    this.q[0] = p[0]!;
+    this.q[1] = p[1]!;
+    this.setScales();
+  }
+
+  private setScales(): void {
+    const q = this.q;
+    const r0 = rowOf(q[1]!);
     const i0 = r0 | 0;
     const f0 = r0 - i0;
     const j0 = i0 * 4;
     const kx1 = (T[j0 + 4]! - T[j0]!) * SPD;
     const ky1 = (T[j0 + 5]! - T[j0 + 1]!) * SPD;
-    const q = this.q;
-    q[0] = px;
-    q[1] = py;
     q[2] = T[j0]! + (kx1 / SPD) * f0;
     q[3] = T[j0 + 1]! + (ky1 / SPD) * f0;
     q[4] = kx1;
@@ -615,17 +633,21 @@ export class LineIndex {
    */
   markWithin(px: number, py: number, radius: number, marks: Uint8Array): void {
     this.setQuery(px, py);
-    this.markWithinQuery(radius, marks);
+    this.q[6] = radius;
+    this.markWithinQuery(marks);
   }
 
   /** `markWithin` for the point (p[0], p[1]) and radius p[2]; see `nearestPoint` for why. */
   markWithinPoint(p: Float64Array, marks: Uint8Array): void {
-    this.setQuery(p[0]!, p[1]!);
-    this.markWithinQuery(p[2]!, marks);
+    this.setQueryFrom(p);
+    this.q[6] = p[2]!;
+    this.markWithinQuery(marks);
   }
 
-  private markWithinQuery(radius: number, marks: Uint8Array): void {
+  /** The radius is in q[6]: a double argument would be boxed when this call is not inlined. */
+  private markWithinQuery(marks: Uint8Array): void {
     if (this.segmentCount === 0) return;
+    const radius = this.q[6]!;
     const stackNode = this.stackNode;
     let sp = 0;
     stackNode[sp++] = 0;
@@ -660,7 +682,7 @@ export class LineIndex {
 
   /** `measureEndRays` for the point (p[0], p[1]). */
   measureEndRaysPoint(p: Float64Array): void {
-    this.setQuery(p[0]!, p[1]!);
+    this.setQueryFrom(p);
     this.measureEndRaysQuery();
   }
 
@@ -677,11 +699,23 @@ export class LineIndex {
       const first = this.partFirst[k]!;
       const last = this.partLast[k]!;
       if (last < first) continue;
-      // Ray back from the first position, against the first segment's direction.
-      best = Math.min(best, rayDistance((px - this.ax[first]!) * kx, (py - this.ay[first]!) * ky, -this.dx[first]! * kx, -this.dy[first]! * ky));
-      const ex = this.ax[last]! + this.dx[last]!;
-      const ey = this.ay[last]! + this.dy[last]!;
-      best = Math.min(best, rayDistance((px - ex) * kx, (py - ey) * ky, this.dx[last]! * kx, this.dy[last]! * ky));
+      // Two rays per part: back from the first position against the first segment's direction, and on from the
+      // last position along the last segment's. Written out rather than calling a helper (see lowerBound).
+      for (let e = 0; e < 2; e++) {
+        const s = e === 0 ? first : last;
+        const ox = e === 0 ? this.ax[s]! : this.ax[s]! + this.dx[s]!;
+        const oy = e === 0 ? this.ay[s]! : this.ay[s]! + this.dy[s]!;
+        const fx = (e === 0 ? -this.dx[s]! : this.dx[s]!) * kx;
+        const fy = (e === 0 ? -this.dy[s]! : this.dy[s]!) * ky;
+        const wx = (px - ox) * kx;
+        const wy = (py - oy) * ky;
+        const l2 = fx * fx + fy * fy;
+        const u = l2 > 0 ? Math.max(0, (wx * fx + wy * fy) / l2) : 0;
+        const x = wx - u * fx;
+        const y = wy - u * fy;
+        const d = Math.sqrt(x * x + y * y);
+        if (d < best) best = d;
+      }
     }
     this.num[7] = best;
   }
@@ -702,20 +736,11 @@ export class LineIndex {
   }
 }
 
-/** Planar distance from the origin... from point (px, py) to the segment from (0, 0) to (fx, fy), P given relative to the start. */
+/** Planar distance from point (px, py) to the segment from (0, 0) to (fx, fy), P given relative to the start. */
 function pointSegment(px: number, py: number, fx: number, fy: number): number {
   const l2 = fx * fx + fy * fy;
   let t = l2 > 0 ? (px * fx + py * fy) / l2 : 0;
   t = t > 0 ? (t < 1 ? t : 1) : 0;
-  const x = px - t * fx;
-  const y = py - t * fy;
-  return Math.sqrt(x * x + y * y);
-}
-
-/** Planar distance from point (px, py), given relative to the ray's origin, to the ray in direction (fx, fy). */
-function rayDistance(px: number, py: number, fx: number, fy: number): number {
-  const l2 = fx * fx + fy * fy;
-  const t = l2 > 0 ? Math.max(0, (px * fx + py * fy) / l2) : 0;
   const x = px - t * fx;
   const y = py - t * fy;
   return Math.sqrt(x * x + y * y);
