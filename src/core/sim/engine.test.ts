@@ -65,6 +65,18 @@ describe('compiling a package', () => {
     expect(fire.srcLatency[[...fire.src].indexOf(radar)]).toBeCloseTo(10 / 60 / 24);
   });
 
+  it('says what salami will repeat, and under which trigger', () => {
+    const m = compile(example, resolveParams(example), 'RU');
+    const plan = (max: number) => strategies['salami']!.prepare(m, strategies['salami']!.options.parse({ 'max-rate': max })).plan!;
+    // Only the monitoring mission's UAV and radar hear mortar fire: one operator cannot meet a two-source rule.
+    expect(plan(10)).toBe('repeats mortar-fire (no-fire) 10 a day (its most), which no trigger can evidence; creeps 1.5 km every 30 days');
+    const twoOperators = edit((p) => (p.prohibitions = { 'no-fire': { ...p.prohibitions['no-fire']!, activities: ['artillery-fire'] } }));
+    const m2 = compile(twoOperators, resolveParams(twoOperators), 'RU');
+    expect(strategies['salami']!.prepare(m2, strategies['salami']!.options.parse({ 'max-rate': 10 })).plan).toMatch(/ 1\.82 a day, just under serious-violation \(3 within 1 d\)/);
+    const blind = edit((p) => (p.triggers = {}));
+    expect(strategies['salami']!.prepare(compile(blind, resolveParams(blind), 'RU'), strategies['salami']!.options.parse({})).plan).toMatch(/which no trigger can evidence/);
+  });
+
   it('lets salami stay just under a count trigger: (count - 1) per window', () => {
     const m = compile(example, resolveParams(example), 'RU');
     const fire = m.kinds.findIndex((k) => k.id === 'no-fire/artillery-fire');

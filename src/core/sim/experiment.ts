@@ -169,6 +169,8 @@ export interface StrategyResult {
   strategy: string;
   label: string;
   summary: string;
+  /** What the strategy does against this package (where it says). */
+  plan?: string;
   runs: number;
   outcomes: { hold: Share; erode: Share; collapse: Share };
   /** Days from the first violation to the first material response, over runs that had both. */
@@ -224,6 +226,7 @@ function collapseShare(records: Float64Array[]): number {
 export function buildReport(spec: ExperimentSpec, results: ResultSet): SimulationReport {
   const base = results.data[0]!;
   const horizonDays = Math.max(1, Math.ceil(spec.pkg.horizon / DAY));
+  const model = compile(spec.pkg, spec.params, spec.adversary);
   const strategyResults = spec.strategies.map((choice, s): StrategyResult => {
     const rec = base[s]!;
     const n = spec.runs;
@@ -245,6 +248,7 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
       strategy: choice.name,
       label: choice.label,
       summary: strategies[choice.name]!.summary,
+      plan: strategies[choice.name]!.prepare(model, choice.options).plan,
       runs: n,
       outcomes: { hold: share(Outcome.Hold), erode: share(Outcome.Erode), collapse: share(Outcome.Collapse) },
       responseDays: {

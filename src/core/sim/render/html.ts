@@ -21,6 +21,7 @@ export function renderHtml(r: SimulationReport): string {
   for (const s of r.strategies)
     body.push(tr([s.label, num(s.groundKm.mean), num(s.groundKm.p90), num(s.violations.committed), num(s.violations.detected), num(s.violations.declared), num(s.violations.punished)]));
   body.push('</table><p class="note">Means per run.</p>');
+  for (const s of r.strategies) if (s.plan) body.push(`<p><strong>${esc(s.label)}</strong> ${esc(s.plan)}.</p>`);
   if (r.sensitivity) {
     const base = r.sensitivity.base;
     body.push('<h2>Sensitivity</h2>', `<p>${esc(r.sensitivity.metric)}; base ${pct(base)}; ${r.sensitivity.runs} runs per strategy per end on the same random numbers.</p>`);

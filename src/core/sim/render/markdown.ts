@@ -21,6 +21,11 @@ export function renderMarkdown(r: SimulationReport): string {
     out.push(
       row([s.label, num(s.groundKm.mean), num(s.groundKm.p90), num(s.violations.committed), num(s.violations.detected), num(s.violations.declared), num(s.violations.punished)]),
     );
+  const plans = r.strategies.filter((s) => s.plan);
+  if (plans.length) {
+    out.push('');
+    for (const s of plans) out.push(`- **${s.label}** ${s.plan}.`);
+  }
   if (r.sensitivity) {
     const base = r.sensitivity.base;
     out.push('', '## Sensitivity', '', `${r.sensitivity.metric}; base ${pct(base)}; ${r.sensitivity.runs} runs per strategy per end on the same random numbers.`, '');

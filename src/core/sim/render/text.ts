@@ -50,6 +50,11 @@ export function renderText(r: SimulationReport): string {
       ]),
     ]),
   );
+  const plans = r.strategies.filter((s) => s.plan);
+  if (plans.length) {
+    out.push('');
+    for (const s of plans) out.push(`${s.label}: ${s.plan}`);
+  }
   if (r.sensitivity) {
     out.push('');
     out.push(`Sensitivity: ${r.sensitivity.metric}, base ${pct(r.sensitivity.base)} (${r.sensitivity.runs} runs per strategy per end, same random numbers)`);

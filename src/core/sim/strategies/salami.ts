@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY } from '../../spec/units.js';
 import type { Engine } from '../engine.js';
+import type { CompiledModel } from '../compile.js';
 import { actKinds, canEvidence, rateUnderThreshold } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
 
@@ -24,11 +25,15 @@ export const salami: StrategyModule<z.output<typeof options>> = {
   prepare(m, o) {
     let kind = -1;
     let rate = 0;
+    // The act it can repeat most often; between equals, one that no trigger can evidence at all.
+    let hidden = false;
     for (const k of actKinds(m)) {
       const r = rateUnderThreshold(m, k, o['max-rate'], o.margin);
-      if (r > rate) {
+      const h = underWhich(m, k) === '';
+      if (r > rate || (r === rate && r > 0 && h && !hidden)) {
         rate = r;
         kind = k;
+        hidden = h;
       }
     }
     // Creeping: below the smallest depth trigger on the advance; not at all if a trigger without depth can see it.
@@ -45,10 +50,17 @@ export const salami: StrategyModule<z.output<typeof options>> = {
     if (minDepth < Infinity) creepKm = o.creep * minDepth;
     if (blocked) creepKm = 0;
     const period = rate > 0 ? 1 / rate : Infinity;
+    const binding = kind >= 0 ? underWhich(m, kind) : '';
+    const what =
+      kind < 0
+        ? 'finds no act it can repeat without meeting a trigger'
+        : `repeats ${m.kinds[kind]!.activity} (${m.kinds[kind]!.prohibition}) ${round(rate)} a day${rate >= o['max-rate'] ? ' (its most)' : ''}, ${binding ? `${rate >= o['max-rate'] ? 'under' : 'just under'} ${binding}` : 'which no trigger can evidence'}`;
+    const creepText = creepKm > 0 ? `; creeps ${round(creepKm)} km every ${round(o['creep-every'] / DAY)} days` : '; cannot creep unseen';
     const creepEvery = o['creep-every'] / DAY;
     let nextAct = 0;
     let nextCreep = 0;
     return {
+      plan: what + creepText,
       start(e: Engine) {
         nextAct = 1 + e.rng.next() * Math.min(period, 7);
         nextCreep = 7 + e.rng.next() * creepEvery;
@@ -67,3 +79,21 @@ export const salami: StrategyModule<z.output<typeof options>> = {
     };
   },
 };
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The trigger whose count binds the rate of kind `k`. */
+function underWhich(m: CompiledModel, k: number): string {
+  let best = '';
+  let rate = Infinity;
+  for (const ti of m.kinds[k]!.triggers) {
+    const tr = m.triggers[ti]!;
+    if (tr.depth > 0 || tr.count < 2 || !canEvidence(m, m.kinds[k]!, ti)) continue;
+    const r = (tr.count - 1) / tr.window;
+    if (r < rate) {
+      rate = r;
+      best = `${tr.id} (${tr.count} within ${round(tr.window)} d)`;
+    }
+  }
+  return best;
+}

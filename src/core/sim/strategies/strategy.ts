@@ -5,6 +5,8 @@ import type { Engine } from '../engine.js';
 
 /** Per-run behaviour. A runner belongs to one thread and is reused across runs: `start` resets it. */
 export interface StrategyRunner {
+  /** What this strategy will do against this package, in a sentence for the report (e.g. which act salami repeats). */
+  plan?: string;
   start(e: Engine): void;
   /** Called once per simulated day `t`, after the engine has applied that day's events. */
   day(e: Engine, t: number): void;
