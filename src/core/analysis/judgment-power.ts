@@ -22,6 +22,25 @@ export interface JudgmentPower {
   partyBlockers: Blocker[];
   /** The body is made only of the opposing sides and has no tie-break. */
   twoSided: boolean;
+  /** Eligible parties that cannot block alone but vote on their own breach, and how many allies they need to. */
+  partyVoters: { actor: string; allies: number }[];
+}
+
+/** Dismiss votes that stop a declaration when all `eligible` members vote (abstentions aside). */
+export function blockingMinority(j: Judgment, eligible: number): number {
+  switch (j.rule.type) {
+    case 'majority': {
+      // A tie does not declare, unless a tie-break (`declare`, or an actor, assumed to side with the finding) does.
+      const tb = j['tie-break'];
+      return tb === undefined || tb === 'dismiss' ? Math.ceil(eligible / 2) : Math.floor(eligible / 2) + 1;
+    }
+    case 'qualified-majority':
+      return Math.floor(eligible * (1 - (j.rule.fraction ?? 2 / 3)) + 1e-9) + 1;
+    case 'reverse-consensus':
+      return j.rule.fraction === undefined ? Math.floor(eligible / 2) + 1 : Math.ceil(eligible * j.rule.fraction - 1e-9);
+    default:
+      return 1;
+  }
 }
 
 export function recusedOf(j: Judgment, view: PackageView): Set<string> {
@@ -37,14 +56,19 @@ export function judgmentPower(j: Judgment, view: PackageView): JudgmentPower {
   const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus';
   const vetoes = new Set(j.rule.veto ?? []);
   const nonParty = eligible.filter((m) => !view.isPartyControlled(m)).length;
+  const need = blockingMinority(j, eligible.length);
   for (const m of eligible) {
     if (everyone) blockers.push({ actor: m, how: j.rule.type === 'unanimity' ? 'withholding unanimity' : 'an objection under consensus' });
     else if (vetoes.has(m)) blockers.push({ actor: m, how: 'a veto' });
+    else if (need <= 1) blockers.push({ actor: m, how: `a single dismiss vote, which is enough among ${eligible.length} voting member${eligible.length === 1 ? '' : 's'}` });
     else if (j.rule.quorum !== undefined && view.isPartyControlled(m) && j.rule.quorum > nonParty && j.rule.type !== 'reverse-consensus') {
       blockers.push({ actor: m, how: `staying away: the quorum of ${j.rule.quorum} cannot be met without the parties` });
     }
   }
   const partyBlockers = blockers.filter((b) => view.isPartyControlled(b.actor));
   const twoSided = eligible.length >= 2 && eligible.every((m) => view.isPartyControlled(m)) && j['tie-break'] === undefined;
-  return { eligible, blockers, partyBlockers, twoSided };
+  const partyVoters = eligible
+    .filter((m) => view.isPartyControlled(m) && !blockers.some((b) => b.actor === m))
+    .map((actor) => ({ actor, allies: Math.max(0, need - 1) }));
+  return { eligible, blockers, partyBlockers, twoSided, partyVoters };
 }

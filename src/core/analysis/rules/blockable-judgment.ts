@@ -1,6 +1,7 @@
 /**
  * A judgment a violator can block: a bound party that votes under unanimity or consensus, holds a veto, or that the
- * quorum cannot do without. And, less grave, a rule under which any single member can block.
+ * quorum cannot do without; or that votes on its own breach unrecused (a blocking minority with a few friends). And,
+ * less grave, a rule under which any single member can block.
  */
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
@@ -34,6 +35,29 @@ export const blockableJudgment: Rule = {
                     jj.recuse = 'parties';
                     if (jj.rule.veto) jj.rule.veto = jj.rule.veto.filter((v) => !view.isPartyControlled(v));
                     if (jj.rule.quorum !== undefined && jj.rule.quorum > nonParty.length) jj.rule.quorum = nonParty.length;
+                  }),
+              },
+            }
+          : {}),
+      });
+    }
+    // A party voting on its own breach without recusal (LANGUAGE.md: "a party as a voting member without recusal"):
+    // not a veto, but a blocking minority with `allies` friends; half the weight of a veto.
+    for (const v of power.partyVoters) {
+      out.push({
+        code: 'judgment-party-can-block',
+        path: ['judgment', 'members', j.members.indexOf(v.actor)],
+        args: { actor: v.actor, how: `voting on its own breach, not recused: with ${v.allies} other member${v.allies === 1 ? '' : 's'} it holds a blocking minority` },
+        related: [{ message: `recusal is ${typeof j.recuse === 'string' ? j.recuse : j.recuse.join(', ')}`, path: ['judgment', 'recuse'] }],
+        scale: 0.5,
+        ...(nonParty.length
+          ? {
+              fix: {
+                description: 'Recuse the bound parties from the judgment and take away their veto',
+                apply: (m) =>
+                  edit(m, (x) => {
+                    x.judgment!.recuse = 'parties';
+                    if (x.judgment!.rule.quorum !== undefined && x.judgment!.rule.quorum > nonParty.length) x.judgment!.rule.quorum = nonParty.length;
                   }),
               },
             }
