@@ -106,9 +106,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
     await again.close();
   });
 
@@ -271,7 +271,7 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);

@@ -1,0 +1,82 @@
+/**
+ * The storage port of the transparency log (issue 7, docs/tlog.md): what the server's log routes, the checkpoint
+ * signer and the auditor need from a database. Implemented by `src/store/sqlite/tlog-store.ts` and
+ * `src/store/postgres/tlog-store.ts` over the operations store's database; entries are appended by the stores
+ * themselves, inside the transactions that write the records they log.
+ */
+import type { EntryKind } from '../tlog/entry.js';
+import type { JsonValue } from '../tlog/canonical-json.js';
+
+/** One record to log: its kind, its id (unique per kind; a record that changes is logged again under its id). */
+export interface LogEntry {
+  kind: EntryKind;
+  recordId: string;
+  record: { [key: string]: JsonValue };
+}
+
+export interface StoredEntry {
+  index: number;
+  kind: string;
+  recordId: string;
+  /** The leaf bytes (`guarantor-entry/1`). */
+  entry: Uint8Array;
+  /** The stored leaf hash (the level-0 node). */
+  leaf: Uint8Array;
+}
+
+export interface LogHead {
+  size: number;
+  root: Uint8Array;
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Uint8Array;
+  /** Signing time, epoch ms (whole seconds). */
+  time: number;
+  /** The log-signed note, without cosignatures. */
+  note: string;
+  /** Witness cosignature lines (`— name base64\n`), in the order they arrived. */
+  cosignatures: string[];
+}
+
+export interface WitnessKey {
+  name: string;
+  /** The witness's cosignature/v1 vkey. */
+  vkey: string;
+  createdAt: number;
+}
+
+/** The log's signing key as stored: created once, on first start, and shared by every server of the database. */
+export interface LogKey {
+  origin: string;
+  privatePem: string;
+  /** The public key as a note vkey (`origin+keyid+base64`). */
+  vkey: string;
+  createdAt: number;
+}
+
+export interface LogStore {
+  head(): Promise<LogHead>;
+  /** Appends in a transaction of its own (package versions, tests, benchmarks); records are logged by the stores. */
+  append(entries: readonly LogEntry[]): Promise<{ start: number; size: number }>;
+  inclusionProof(index: number, size: number): Promise<Uint8Array[]>;
+  consistencyProof(oldSize: number, newSize: number): Promise<Uint8Array[]>;
+  rootAt(size: number): Promise<Uint8Array>;
+  /** Entries [from, to), in index order. */
+  entries(from: number, to: number): Promise<StoredEntry[]>;
+  indexOfLeaf(leaf: Uint8Array): Promise<number | undefined>;
+  /** The latest entry of a record. */
+  indexOfRecord(kind: string, recordId: string): Promise<number | undefined>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  checkpointAt(size: number): Promise<StoredCheckpoint | undefined>;
+  /** Stores a signed checkpoint unless one of that size exists; returns the stored one either way. */
+  saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint>;
+  /** False when this witness already cosigned that size. */
+  addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean>;
+  witnesses(): Promise<WitnessKey[]>;
+  /** False when a witness of that name is registered. */
+  addWitness(w: WitnessKey): Promise<boolean>;
+  /** The stored key, or `create()` stored atomically when there is none (two servers starting agree on one). */
+  signingKey(create: () => LogKey): Promise<LogKey>;
+}

@@ -1,0 +1,87 @@
+/**
+ * How each stored record becomes a transparency-log entry (docs/tlog.md, "Records and their entries"). One
+ * definition serves both the write path (the stores log what they write, in the same transaction) and the audit
+ * (which rebuilds every entry from the stored rows and compares), so the two cannot drift apart.
+ *
+ * Records are logged as they are stored: as the JSON the store keeps (`JSON.stringify` drops undefined fields and
+ * PostgreSQL's JSONB keeps what it was given), never from in-memory objects that may hold `undefined`.
+ *
+ * | kind | record id | from |
+ * |---|---|---|
+ * | observation | seq | `observations` (doc + seq, received_at, submitted_by) |
+ * | incident-revision | `<id>@<revision>` | `incidents` (latest) and `incident_revisions` (superseded) |
+ * | violation | `<id>@<revision>` | `violations` and `violation_revisions` |
+ * | case-event | `<case>/opened` | `cases` (the pipeline's case opening) |
+ * | case-event | `<case>/file` | `case_files`: the case and its judgment state, without votes, rejections, tasks |
+ * | case-event | `<case>/rejection/<n>` | `case_files`: a refused vote, on the record |
+ * | vote | `<case>/vote/<seq>` | `case_files`: an accepted vote |
+ * | task-change | the task id | `case_files`: a response task, logged again whenever it changes |
+ * | pledge, delivery | | not stored yet (the sustainment ledger is not built); the kinds are reserved |
+ * | package-version | `<package>@<version>/<sha256>` | logged by the server when it starts with a package it has not logged |
+ */
+import type { CaseFile } from '../core/ops/casework.js';
+import type { Incident } from '../core/ops/fusion.js';
+import type { CaseOpening } from '../core/ops/trigger.js';
+import type { Violation } from '../core/ops/violation.js';
+import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
+import type { LogEntry } from '../core/ports/tlog.js';
+import type { JsonValue } from '../core/tlog/canonical-json.js';
+
+type Json = { [key: string]: JsonValue };
+
+/** The record as the store keeps it: a JSON round trip. */
+export function asStored(x: unknown): Json {
+  return JSON.parse(JSON.stringify(x)) as Json;
+}
+
+/** An observation row: its document and the store's fields (seq orders the log; who submitted it and when). */
+export function observationEntry(seq: number, receivedAt: number, submittedBy: string, doc: Json): LogEntry {
+  return { kind: 'observation', recordId: String(seq), record: { seq, receivedAt, submittedBy, observation: doc } };
+}
+
+export function incidentEntry(doc: Json): LogEntry {
+  return { kind: 'incident-revision', recordId: `${String(doc['id'])}@${String(doc['revision'])}`, record: doc };
+}
+
+export function violationEntry(doc: Json): LogEntry {
+  return { kind: 'violation', recordId: `${String(doc['id'])}@${String(doc['revision'])}`, record: doc };
+}
+
+export function caseOpeningEntry(doc: Json): LogEntry {
+  return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
+}
+
+/** Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made. */
+export function ingestEntries(fresh: readonly StoredObservation[], out: ProcessedBatch): LogEntry[] {
+  const entries: LogEntry[] = [];
+  for (const o of fresh) {
+    const { seq, receivedAt, submittedBy, ...observation } = o;
+    entries.push(observationEntry(seq, receivedAt, submittedBy, asStored(observation)));
+  }
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentEntry(asStored(r)));
+  for (const v of out.violations as readonly Violation[]) entries.push(violationEntry(asStored(v)));
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningEntry(asStored(c)));
+  return entries;
+}
+
+/**
+ * The records a case file holds, each as the entry its current state gives. The casework stores log the ones whose
+ * latest entry differs (a new vote, a task that moved, a decision); the audit checks every one against its latest.
+ */
+export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
+  const f = asStored(file) as unknown as CaseFile & Json;
+  const caseId = f.caseId;
+  const { votes, rejections, ...judgment } = f.judgment;
+  const { tasks, ...header } = f;
+  const entries: LogEntry[] = [{ kind: 'case-event', recordId: `${caseId}/file`, record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json }];
+  for (const v of votes) entries.push({ kind: 'vote', recordId: `${caseId}/vote/${v.seq}`, record: { case: caseId, vote: v } as unknown as Json });
+  rejections.forEach((r, i) => entries.push({ kind: 'case-event', recordId: `${caseId}/rejection/${i + 1}`, record: { event: 'vote-rejected', case: caseId, rejection: r } as unknown as Json }));
+  for (const t of tasks) entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json });
+  return entries;
+}
+
+/** The package a server runs, logged once per distinct text (so which rules were in force is on the record). */
+export function packageVersionEntry(pkg: { package: string; version?: unknown }, sha256: string): LogEntry {
+  const version = String(pkg.version ?? '');
+  return { kind: 'package-version', recordId: `${pkg.package}@${version}/${sha256}`, record: { package: pkg.package, version, sha256 } };
+}

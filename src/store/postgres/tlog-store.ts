@@ -1,0 +1,323 @@
+/**
+ * The transparency log on PostgreSQL (docs/tlog.md, "Storage"), for several servers over one database.
+ *
+ * Single sequencer: every append first locks the one `tlog_head` row (`SELECT ... FOR UPDATE`) inside the
+ * transaction that writes the records, then writes the entries at head.size, head.size + 1, ... and the new head.
+ * A second writer, on this server or another, waits on that row until the first commits or rolls back, so
+ * indices are gap-free and follow commit order. The row lock is always the last lock a writer takes (after the
+ * ingest advisory lock or a case file's row lock), so it adds no deadlock cycle. The right edge of the tree is
+ * cached per pool and checked against the locked head (size and root): another server's append, or a rolled-back
+ * one, makes the cache miss and it is rebuilt from the O(log n) frontier nodes in one query.
+ *
+ * Proofs read every node they need in one query (`planNodes`), so a proof costs one round trip.
+ */
+import type pg from 'pg';
+import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, WitnessKey } from '../../core/ports/tlog.js';
+import {
+  CompactRange,
+  TlogError,
+  consistencyPlan,
+  encodeEntry,
+  frontierNodes,
+  hashLeaf,
+  hashesEqual,
+  inclusionPlan,
+  planNodes,
+  proofFromPlan,
+  rootPlan,
+  foldNodes,
+  emptyRoot,
+  type NodeId,
+  type ProofPlan,
+} from '../../core/tlog/index.js';
+
+type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
+
+interface Cache {
+  range: CompactRange;
+  root: Uint8Array;
+}
+
+const logs = new WeakMap<object, PostgresLog>();
+
+export class PostgresLog implements LogStore {
+  #cache: Cache | undefined;
+
+  private constructor(readonly pool: pg.Pool) {}
+
+  /** The log of a pool: one per pool, shared by the operations and casework stores that write through it. */
+  static of(pool: pg.Pool): PostgresLog {
+    let log = logs.get(pool);
+    if (!log) logs.set(pool, (log = new PostgresLog(pool)));
+    return log;
+  }
+
+  async #nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    if (!ids.length) return out;
+    const leaves = ids.filter((n) => n.level === 0).map((n) => n.index);
+    const inner = ids.filter((n) => n.level > 0);
+    const r = await q.query(
+      `SELECT 0 AS level, idx, leaf AS hash FROM tlog_entry WHERE idx = ANY($1::bigint[])
+       UNION ALL
+       SELECT n.level, n.idx, n.hash FROM tlog_node n JOIN unnest($2::smallint[], $3::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
+      [leaves, inner.map((n) => n.level), inner.map((n) => n.index)],
+    );
+    for (const row of r.rows as { level: number; idx: string; hash: Buffer }[]) out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash));
+    return out;
+  }
+
+  async #proof(q: Queryable, plan: ProofPlan): Promise<Uint8Array[]> {
+    const nodes = await this.#nodes(q, planNodes(plan));
+    return proofFromPlan(plan, (l, i) => {
+      const h = nodes.get(`${l}/${i}`);
+      if (!h) throw new TlogError('index-out-of-range', `node ${l}/${i} is not stored`);
+      return h;
+    });
+  }
+
+  async #head(q: Queryable, lock: boolean): Promise<LogHead> {
+    const r = await q.query(`SELECT size, root FROM tlog_head WHERE id = 1${lock ? ' FOR UPDATE' : ''}`);
+    const row = r.rows[0] as { size: string; root: Buffer } | undefined;
+    if (!row) throw new Error('the tlog_head row is missing: the 0003-tlog migration did not run');
+    return { size: Number(row.size), root: new Uint8Array(row.root) };
+  }
+
+  async #range(q: Queryable, head: LogHead): Promise<CompactRange> {
+    const c = this.#cache;
+    if (c && c.range.size === head.size && hashesEqual(c.root, head.root)) return c.range;
+    const ids = frontierNodes(head.size);
+    const nodes = await this.#nodes(q, ids);
+    const range = CompactRange.fromFrontier(
+      head.size,
+      ids.map((n) => {
+        const h = nodes.get(`${n.level}/${n.index}`);
+        if (!h) throw new TlogError('index-out-of-range', `frontier node ${n.level}/${n.index} is not stored`);
+        return h;
+      }),
+    );
+    if (!hashesEqual(range.root(), head.root)) throw new TlogError('root-mismatch', `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`);
+    return range;
+  }
+
+  /**
+   * Appends inside the caller's transaction (`client` has run BEGIN). With `onlyChanged`, entries whose record's
+   * latest entry is identical are skipped (casework logs a case file's changed parts this way).
+   */
+  async appendIn(client: pg.ClientBase, entries: readonly LogEntry[], onlyChanged = false): Promise<{ start: number; size: number }> {
+    const head = await this.#head(client, true);
+    let bytes = entries.map((e) => encodeEntry(e.kind, e.record));
+    let leaves = bytes.map(hashLeaf);
+    let list = entries;
+    if (onlyChanged && entries.length) {
+      const r = await client.query(
+        `SELECT DISTINCT ON (e.kind, e.record_id) e.kind, e.record_id, e.leaf FROM tlog_entry e
+         JOIN unnest($1::text[], $2::text[]) AS w(kind, record_id) ON e.kind = w.kind AND e.record_id = w.record_id
+         ORDER BY e.kind, e.record_id, e.idx DESC`,
+        [entries.map((e) => e.kind), entries.map((e) => e.recordId)],
+      );
+      const latest = new Map((r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [`${x.kind}\n${x.record_id}`, x.leaf]));
+      const keep = entries.map((e, i) => {
+        const l = latest.get(`${e.kind}\n${e.recordId}`);
+        return !l || !hashesEqual(l, leaves[i]!);
+      });
+      list = entries.filter((_, i) => keep[i]);
+      bytes = bytes.filter((_, i) => keep[i]);
+      leaves = leaves.filter((_, i) => keep[i]);
+    }
+    if (!list.length) return { start: head.size, size: head.size };
+    const range = await this.#range(client, head);
+    this.#cache = undefined; // until the head row shows this append committed
+    const batches = range.append(leaves);
+    const n = list.length;
+    const idx: number[] = new Array(n);
+    for (let i = 0; i < n; i++) idx[i] = head.size + i;
+    const levels: number[] = [];
+    const nodeIdx: number[] = [];
+    const hashes: Buffer[] = [];
+    for (const b of batches) {
+      if (b.level === 0) continue;
+      for (let j = 0; j < b.count; j++) {
+        levels.push(b.level);
+        nodeIdx.push(b.start + j);
+        hashes.push(Buffer.from(b.hashes.buffer, b.hashes.byteOffset + j * 32, 32));
+      }
+    }
+    const root = range.root();
+    await client.query(
+      `WITH e AS (
+         INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
+       ), n AS (
+         INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($6::smallint[], $7::bigint[], $8::bytea[])
+       )
+       UPDATE tlog_head SET size = $9, root = $10 WHERE id = 1`,
+      [idx, list.map((e) => e.kind), list.map((e) => e.recordId), leaves.map(toBuffer), bytes.map(toBuffer), levels, nodeIdx, hashes, range.size, toBuffer(root)],
+    );
+    this.#cache = { range, root };
+    return { start: head.size, size: range.size };
+  }
+
+  async head(): Promise<LogHead> {
+    return this.#head(this.pool, false);
+  }
+
+  async append(entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await this.appendIn(c, entries);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async #checkSize(size: number): Promise<void> {
+    const head = await this.head();
+    if (size > head.size) throw new TlogError('bad-size', `tree size ${size} is beyond the ${head.size} entries stored`);
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    const plan = inclusionPlan(index, size);
+    await this.#checkSize(size);
+    return this.#proof(this.pool, plan);
+  }
+
+  async consistencyProof(oldSize: number, newSize: number): Promise<Uint8Array[]> {
+    const plan = consistencyPlan(oldSize, newSize);
+    await this.#checkSize(newSize);
+    return this.#proof(this.pool, plan);
+  }
+
+  async rootAt(size: number): Promise<Uint8Array> {
+    await this.#checkSize(size);
+    if (size === 0) return emptyRoot();
+    const ids = rootPlan(size);
+    const nodes = await this.#nodes(this.pool, ids);
+    return foldNodes(ids, (l, i) => {
+      const h = nodes.get(`${l}/${i}`);
+      if (!h) throw new TlogError('index-out-of-range', `node ${l}/${i} is not stored`);
+      return h;
+    });
+  }
+
+  async entries(from: number, to: number): Promise<StoredEntry[]> {
+    const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to]);
+    return (r.rows as EntryRow[]).map(storedEntry);
+  }
+
+  /** Every entry in index order, a page at a time (for audits). */
+  async *iterateEntries(page = 10_000): AsyncGenerator<StoredEntry> {
+    for (let after = -1; ; ) {
+      const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > $1 ORDER BY idx LIMIT $2', [after, page]);
+      const rows = r.rows as EntryRow[];
+      for (const row of rows) yield storedEntry(row);
+      if (rows.length < page) return;
+      after = Number(rows[rows.length - 1]!.idx);
+    }
+  }
+
+  /** Nodes of one level in [from, to) (for audits). */
+  async levelNodes(level: number, from: number, to: number): Promise<Map<number, Uint8Array>> {
+    const r = await this.pool.query('SELECT idx, hash FROM tlog_node WHERE level = $1 AND idx >= $2 AND idx < $3', [level, from, to]);
+    return new Map((r.rows as { idx: string; hash: Buffer }[]).map((x) => [Number(x.idx), new Uint8Array(x.hash)]));
+  }
+
+  async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
+    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE leaf = $1 ORDER BY idx LIMIT 1', [toBuffer(leaf)]);
+    return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+  }
+
+  async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
+    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE kind = $1 AND record_id = $2 ORDER BY idx DESC LIMIT 1', [kind, recordId]);
+    return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+  }
+
+  async #checkpoint(where: string, values: unknown[]): Promise<StoredCheckpoint | undefined> {
+    const r = await this.pool.query(
+      `SELECT c.size, c.root, c.time, c.note, COALESCE((SELECT array_agg(s.line ORDER BY s.time, s.witness) FROM tlog_cosignature s WHERE s.size = c.size), '{}') AS lines
+       FROM tlog_checkpoint c ${where}`,
+      values,
+    );
+    const row = r.rows[0] as { size: string; root: Buffer; time: string; note: string; lines: string[] } | undefined;
+    return row && { size: Number(row.size), root: new Uint8Array(row.root), time: Number(row.time), note: row.note, cosignatures: row.lines };
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return this.#checkpoint('ORDER BY c.size DESC LIMIT 1', []);
+  }
+
+  checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    return this.#checkpoint('WHERE c.size = $1', [size]);
+  }
+
+  async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
+    await this.pool.query('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING', [cp.size, toBuffer(cp.root), cp.time, cp.note]);
+    return (await this.checkpointAt(cp.size))!;
+  }
+
+  async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [size, witness, line, time]);
+    return r.rowCount === 1;
+  }
+
+  async witnesses(): Promise<WitnessKey[]> {
+    const r = await this.pool.query('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name');
+    return (r.rows as { name: string; vkey: string; created_at: string }[]).map((x) => ({ name: x.name, vkey: x.vkey, createdAt: Number(x.created_at) }));
+  }
+
+  async addWitness(w: WitnessKey): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO tlog_witness (name, vkey, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [w.name, w.vkey, w.createdAt]);
+    return r.rowCount === 1;
+  }
+
+  async signingKey(create: () => LogKey): Promise<LogKey> {
+    const read = async () => (await this.pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as KeyRow | undefined;
+    let r = await read();
+    if (!r) {
+      const k = create();
+      // Two servers starting together: the first insert wins and both read it back.
+      await this.pool.query('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT DO NOTHING', [k.origin, k.privatePem, k.vkey, k.createdAt]);
+      r = (await read())!;
+    }
+    return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+  }
+}
+
+interface KeyRow {
+  origin: string;
+  private_pem: string;
+  vkey: string;
+  created_at: string;
+}
+
+interface EntryRow {
+  idx: string;
+  kind: string;
+  record_id: string;
+  leaf: Buffer;
+  entry: Buffer;
+}
+
+function storedEntry(r: EntryRow): StoredEntry {
+  return { index: Number(r.idx), kind: r.kind, recordId: r.record_id, entry: new Uint8Array(r.entry), leaf: new Uint8Array(r.leaf) };
+}
+
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/** Appends `entries` inside the caller's transaction on `client` (the operations store's ingest). */
+export function appendEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+  return PostgresLog.of(pool).appendIn(client, entries);
+}
+
+/** Appends the entries whose record changed since its latest entry (the casework store's case files). */
+export function appendChangedEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+  return PostgresLog.of(pool).appendIn(client, entries, true);
+}

@@ -1,0 +1,265 @@
+/**
+ * The transparency log on SQLite (docs/tlog.md, "Storage"). `appendEntries(db, entries)` is called by the
+ * operations and casework stores inside their own transactions, so a record and its entry commit together. The
+ * head row (size, root) is read and rewritten by every append: SQLite has one writer at a time, so indices are
+ * gap-free and in commit order. The right edge of the tree is cached per connection and checked against the head
+ * before each append (a rolled-back append or another process leaves a head the cache does not match, and the
+ * cache is rebuilt from the O(log n) frontier nodes).
+ */
+import type Database from 'better-sqlite3';
+import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, WitnessKey } from '../../core/ports/tlog.js';
+import {
+  CompactRange,
+  TlogError,
+  consistencyPlan,
+  encodeEntry,
+  frontierNodes,
+  hashLeaf,
+  hashesEqual,
+  inclusionPlan,
+  proofFromPlan,
+  rootAt,
+  type TreeReader,
+} from '../../core/tlog/index.js';
+
+type Stmt = Database.Statement;
+
+interface Cache {
+  range: CompactRange;
+  root: Uint8Array;
+}
+
+export class SqliteLog implements LogStore {
+  readonly db: Database.Database;
+  #cache: Cache | undefined;
+  readonly #s: Record<string, Stmt>;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      head: p('SELECT size, root FROM tlog_head WHERE id = 1'),
+      setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
+      insertEntry: p('INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) VALUES (?, ?, ?, ?, ?)'),
+      insertNode: p('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)'),
+      node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
+      leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
+      latestLeaf: p('SELECT leaf FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
+      byRecord: p('SELECT idx FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
+      byLeaf: p('SELECT idx FROM tlog_entry WHERE leaf = ? ORDER BY idx LIMIT 1'),
+      entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
+      checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
+      insertCheckpoint: p('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING'),
+      cosignatures: p('SELECT line FROM tlog_cosignature WHERE size = ? ORDER BY time, witness'),
+      insertCosignature: p('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      witnesses: p('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name'),
+      insertWitness: p('INSERT INTO tlog_witness (name, vkey, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      key: p('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'),
+      insertKey: p('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    };
+  }
+
+  static #logs = new WeakMap<Database.Database, SqliteLog>();
+
+  /** The log of a database connection: one per connection, shared by every store that writes through it. */
+  static of(db: Database.Database): SqliteLog {
+    let log = SqliteLog.#logs.get(db);
+    if (!log) SqliteLog.#logs.set(db, (log = new SqliteLog(db)));
+    return log;
+  }
+
+  headSync(): LogHead {
+    const r = this.#s.head!.get() as { size: number; root: Buffer } | undefined;
+    if (!r) throw new Error('the tlog_head row is missing: the 0003-tlog migration did not run');
+    return { size: Number(r.size), root: new Uint8Array(r.root) };
+  }
+
+  /** Level 0 is the leaf hash kept with the entry; higher levels are in tlog_node. */
+  node(level: number, index: number): Uint8Array {
+    const r = (level === 0 ? this.#s.leaf!.get(index) : this.#s.node!.get(level, index)) as { leaf?: Buffer; hash?: Buffer } | undefined;
+    const h = r && (r.leaf ?? r.hash);
+    if (!h) throw new TlogError('index-out-of-range', `node ${level}/${index} is not stored`);
+    return h;
+  }
+
+  reader(size?: number): TreeReader {
+    const s = size ?? this.headSync().size;
+    return { size: s, node: (l, i) => this.node(l, i) };
+  }
+
+  #range(head: LogHead): CompactRange {
+    const c = this.#cache;
+    if (c && c.range.size === head.size && hashesEqual(c.root, head.root)) return c.range;
+    const range = CompactRange.fromFrontier(
+      head.size,
+      frontierNodes(head.size).map((n) => this.node(n.level, n.index)),
+    );
+    if (!hashesEqual(range.root(), head.root)) throw new TlogError('root-mismatch', `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`);
+    return range;
+  }
+
+  /**
+   * Appends entries; must run inside the caller's write transaction (BEGIN IMMEDIATE), which it joins. Returns the
+   * index of the first entry and the new size.
+   */
+  appendSync(entries: readonly LogEntry[]): { start: number; size: number } {
+    if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
+    const head = this.headSync();
+    if (!entries.length) return { start: head.size, size: head.size };
+    const range = this.#range(head);
+    this.#cache = undefined; // until the head row says this append committed
+    const leaves: Uint8Array[] = new Array(entries.length);
+    const insertEntry = this.#s.insertEntry!;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const bytes = encodeEntry(e.kind, e.record);
+      const leaf = hashLeaf(bytes);
+      leaves[i] = leaf;
+      insertEntry.run(head.size + i, e.kind, e.recordId, leaf, bytes);
+    }
+    const insertNode = this.#s.insertNode!;
+    for (const b of range.append(leaves)) {
+      if (b.level === 0) continue;
+      for (let j = 0; j < b.count; j++) insertNode.run(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
+    }
+    const root = range.root();
+    this.#s.setHead!.run(range.size, root);
+    this.#cache = { range, root };
+    return { start: head.size, size: range.size };
+  }
+
+  /** Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way. */
+  appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
+    const changed = entries.filter((e) => {
+      const r = this.#s.latestLeaf!.get(e.kind, e.recordId) as { leaf: Buffer } | undefined;
+      return !r || !hashesEqual(r.leaf, hashLeaf(encodeEntry(e.kind, e.record)));
+    });
+    return this.appendSync(changed);
+  }
+
+  async head(): Promise<LogHead> {
+    return this.headSync();
+  }
+
+  async append(entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
+    return this.db.transaction(() => this.appendSync(entries)).immediate();
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    const r = this.reader();
+    if (size > r.size) fail(size, r.size);
+    return proofFromPlan(inclusionPlan(index, size), (l, i) => r.node(l, i));
+  }
+
+  async consistencyProof(oldSize: number, newSize: number): Promise<Uint8Array[]> {
+    const r = this.reader();
+    if (newSize > r.size) fail(newSize, r.size);
+    return proofFromPlan(consistencyPlan(oldSize, newSize), (l, i) => r.node(l, i));
+  }
+
+  async rootAt(size: number): Promise<Uint8Array> {
+    return rootAt(this.reader(), size);
+  }
+
+  async entries(from: number, to: number): Promise<StoredEntry[]> {
+    return (this.#s.entries!.all(from, to) as EntryRow[]).map(storedEntry);
+  }
+
+  /** Every entry in index order, a page at a time (for audits). */
+  *iterateEntries(page = 10_000): Generator<StoredEntry> {
+    const next = this.db.prepare('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > ? ORDER BY idx LIMIT ?');
+    for (let after = -1; ; ) {
+      const rows = next.all(after, page) as EntryRow[];
+      for (const r of rows) yield storedEntry(r);
+      if (rows.length < page) return;
+      after = Number(rows[rows.length - 1]!.idx);
+    }
+  }
+
+  async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
+    const r = this.#s.byLeaf!.get(leaf) as { idx: number } | undefined;
+    return r && Number(r.idx);
+  }
+
+  async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
+    const r = this.#s.byRecord!.get(kind, recordId) as { idx: number } | undefined;
+    return r && Number(r.idx);
+  }
+
+  #checkpoint(r: CheckpointRow | undefined): StoredCheckpoint | undefined {
+    if (!r) return undefined;
+    const size = Number(r.size);
+    return { size, root: new Uint8Array(r.root), time: Number(r.time), note: r.note, cosignatures: (this.#s.cosignatures!.all(size) as { line: string }[]).map((x) => x.line) };
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return this.#checkpoint(this.#s.latestCheckpoint!.get() as CheckpointRow | undefined);
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    return this.#checkpoint(this.#s.checkpoint!.get(size) as CheckpointRow | undefined);
+  }
+
+  async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
+    this.#s.insertCheckpoint!.run(cp.size, cp.root, cp.time, cp.note);
+    return (await this.checkpointAt(cp.size))!;
+  }
+
+  async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
+    return this.#s.insertCosignature!.run(size, witness, line, time).changes === 1;
+  }
+
+  async witnesses(): Promise<WitnessKey[]> {
+    return (this.#s.witnesses!.all() as { name: string; vkey: string; created_at: number }[]).map((r) => ({ name: r.name, vkey: r.vkey, createdAt: Number(r.created_at) }));
+  }
+
+  async addWitness(w: WitnessKey): Promise<boolean> {
+    return this.#s.insertWitness!.run(w.name, w.vkey, w.createdAt).changes === 1;
+  }
+
+  async signingKey(create: () => LogKey): Promise<LogKey> {
+    const read = () => this.#s.key!.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
+    let r = read();
+    if (!r) {
+      const k = create();
+      this.#s.insertKey!.run(k.origin, k.privatePem, k.vkey, k.createdAt);
+      r = read()!;
+    }
+    return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+  }
+}
+
+function fail(size: number, stored: number): never {
+  throw new TlogError('bad-size', `tree size ${size} is beyond the ${stored} entries stored`);
+}
+
+interface EntryRow {
+  idx: number;
+  kind: string;
+  record_id: string;
+  leaf: Buffer;
+  entry: Buffer;
+}
+
+interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  time: number;
+  note: string;
+}
+
+function storedEntry(r: EntryRow): StoredEntry {
+  return { index: Number(r.idx), kind: r.kind, recordId: r.record_id, entry: new Uint8Array(r.entry), leaf: new Uint8Array(r.leaf) };
+}
+
+/** Appends `entries` to the log of `db` inside the caller's transaction (the operations store's ingest). */
+export function appendEntries(db: Database.Database, entries: readonly LogEntry[]): { start: number; size: number } {
+  return SqliteLog.of(db).appendSync(entries);
+}
+
+/** Appends the entries whose record changed since its latest entry (the casework store's case files). */
+export function appendChangedEntries(db: Database.Database, entries: readonly LogEntry[]): { start: number; size: number } {
+  return SqliteLog.of(db).appendChangedSync(entries);
+}
