@@ -2,6 +2,7 @@
 import type { Rule } from './rule.js';
 import { blockableJudgment } from './rules/blockable-judgment.js';
 import { commitmentCliff } from './rules/commitment-cliff.js';
+import { countWithoutWindow } from './rules/count-without-window.js';
 import { deadlockedJudgment } from './rules/deadlocked-judgment.js';
 import { depthBeforeResponse } from './rules/depth-before-response.js';
 import { electionRisk } from './rules/election-risk.js';
@@ -34,6 +35,7 @@ export const rules: readonly Rule[] = [
   uncoveredProhibition,
   noTriggers,
   triggerWithoutEvidence,
+  countWithoutWindow,
   missingJudgment,
   blockableJudgment,
   deadlockedJudgment,

@@ -21,6 +21,7 @@ export const weights: Record<string, Weight> = {
   'uncovered-prohibition': { dimension: 'trigger', points: 70, cap: 70 },
   'no-triggers': { dimension: 'trigger', points: 30, cap: 30 },
   'trigger-without-evidence': { dimension: 'trigger', points: 15, cap: 30 },
+  'count-without-window': { dimension: 'trigger', points: 10, cap: 20 },
   'judgment-missing': { dimension: 'judgment', points: 100, cap: 100 },
   'judgment-party-can-block': { dimension: 'judgment', points: 50, cap: 50 },
   'judgment-member-can-block': { dimension: 'judgment', points: 20, cap: 20 },

@@ -20,6 +20,7 @@ export const analysisCodes = [
   define('ambiguity', 2010, 'hedge-wording', 'warning', '"{phrase}" in {clause} leaves the obligation to the obligor\'s discretion: it can be met by doing nothing', 'Replace the hedge with an operational obligation: who does what, by when ("{phrase}" is the kind of wording a reluctant guarantor relies on).'),
   define('ambiguity', 2011, 'response-no-time-limit', 'warning', 'Response `{action}` by {by} (`{severity}`) has no time limit: it can arrive after the violator has finished', 'Give it `within:` a duration; "immediately" and "forthwith" are not deadlines a commission can enforce.'),
   define('ambiguity', 2012, 'no-triggers', 'warning', 'The package has {count} prohibition(s) but no trigger: no violation, however grave, opens a breach case', 'Add `triggers`: which prohibitions, what evidence, how many events in what window, and which severity that makes.'),
+  define('ambiguity', 2014, 'count-without-window', 'warning', 'Trigger `{trigger}` counts {count} violations but sets no window (`within`): a violator can space them out and put off the case indefinitely', 'Say within what time the violations must fall: `within: 24h`.'),
   define('ambiguity', 2013, 'no-responses', 'warning', 'The package has no response to any breach: a violator faces no cost at all', 'Add `responses` per severity: who does what, by when after the declaration, automatic or not.'),
 
   // Verification: who sees a violation, and whether they can be trusted to say so.
