@@ -12,6 +12,8 @@ import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
 import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
 import type { CaseOpening } from '../../core/ops/trigger.js';
 import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
+import { caseFileEntries } from '../log-entries.js';
+import { appendChangedEntries } from './tlog-store.js';
 
 interface TimerRow {
   key: string;
@@ -74,13 +76,15 @@ export class PostgresCaseworkStore implements CaseworkStore {
         [t.map((x) => x.key), t.map((x) => x.caseId), t.map((x) => x.kind), t.map((x) => timerRank(x.kind)), t.map((x) => x.step ?? 0), t.map((x) => x.at), t.map((x) => x.taskId ?? null)],
       );
     }
+    await appendChangedEntries(this.pool, c, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
   }
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
     return this.#tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor:casework:adopt'))");
-      const rows = (await c.query('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq')).rows as { doc: CaseOpening }[];
-      for (const r of rows) await this.#write(c, open(r.doc), true);
+      const rows = (await c.query('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq')).rows as { doc: string }[];
+      // cases.doc is TEXT since 955e287 (JSONB cost a third of ingest time), so parse it here.
+      for (const r of rows) await this.#write(c, open(JSON.parse(r.doc) as CaseOpening), true);
       return rows.length;
     });
   }

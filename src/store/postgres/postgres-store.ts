@@ -38,6 +38,8 @@ import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
+import { ingestEntries } from '../log-entries.js';
+import { appendEntries } from './tlog-store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -127,6 +129,7 @@ export class PostgresStore implements Store {
         const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
         const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
         await this.#write(client, out);
+        await appendEntries(this.pool, client, ingestEntries(fresh, out)); // the transparency log, in this transaction (docs/tlog.md)
         await client.query('COMMIT');
         return {
           accepted: fresh.length,

@@ -8,6 +8,8 @@ import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
 import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
 import type { CaseOpening } from '../../core/ops/trigger.js';
 import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
+import { caseFileEntries } from '../log-entries.js';
+import { appendChangedEntries } from './tlog-store.js';
 
 interface TimerRow {
   key: string;
@@ -68,6 +70,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
     if (insert) this.#s.insertFile!.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
     else this.#s.updateFile!.run(status, f.judgment.deadline, doc, f.caseId);
     for (const t of step.timers) this.#s.insertTimer!.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
+    appendChangedEntries(this.#db, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
   }
 
   #file(caseId: string): CaseFile | undefined {

@@ -39,6 +39,8 @@ import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
+import { ingestEntries } from '../log-entries.js';
+import { appendEntries } from './tlog-store.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -142,6 +144,7 @@ export class SqliteStore implements Store {
         }
         const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
         this.#write(out);
+        appendEntries(db, ingestEntries(fresh, out)); // the transparency log, in this transaction (docs/tlog.md)
         db.exec('COMMIT');
         return {
           accepted: fresh.length,
