@@ -75,7 +75,7 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
   const { tasks, ...header } = f;
   const entries: LogEntry[] = [{ kind: 'case-event', recordId: `${caseId}/file`, record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json }];
   for (const v of votes) entries.push({ kind: 'vote', recordId: `${caseId}/vote/${v.seq}`, record: { case: caseId, vote: v } as unknown as Json });
-  rejections.forEach((r, i) => entries.push({ kind: 'case-event', recordId: `${caseId}/rejection/${i + 1}`, record: { event: 'vote-rejected', case: caseId, rejection: r } as unknown as Json }));
+  rejections.forEach((r, i) => entries.push({ kind: 'case-event', recordId: `${caseId}/rejection/${i + 1}`, record: { event: 'vote-rejected', case: caseId, n: i + 1, rejection: r } as unknown as Json }));
   for (const t of tasks) entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json });
   return entries;
 }
@@ -85,3 +85,36 @@ export function packageVersionEntry(pkg: { package: string; version?: unknown },
   const version = String(pkg.version ?? '');
   return { kind: 'package-version', recordId: `${pkg.package}@${version}/${sha256}`, record: { package: pkg.package, version, sha256 } };
 }
+
+/**
+ * The record id an entry's own bytes give, so a `record_id` column rewritten to point an entry at another record is
+ * caught; undefined when the record does not say (then the entry is malformed for its kind).
+ */
+export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): string | undefined {
+  const o = (x: JsonValue | undefined): { [key: string]: JsonValue } => (x !== null && typeof x === 'object' && !Array.isArray(x) ? x : {});
+  const s = (x: JsonValue | undefined): string | undefined => (typeof x === 'string' || typeof x === 'number' ? String(x) : undefined);
+  const join = (...parts: (string | undefined)[]): string | undefined => (parts.every((p) => p !== undefined) ? parts.join('') : undefined);
+  switch (kind) {
+    case 'observation':
+      return s(r['seq']);
+    case 'incident-revision':
+    case 'violation':
+      return join(s(r['id']), '@', s(r['revision']));
+    case 'case-event':
+      if (r['event'] === 'opened') return join(s(o(r['opening'])['id']), '/opened');
+      if (r['event'] === 'case-file') return join(s(o(r['file'])['caseId']), '/file');
+      if (r['event'] === 'vote-rejected') return join(s(r['case']), '/rejection/', s(r['n']));
+      return undefined;
+    case 'vote':
+      return join(s(r['case']), '/vote/', s(o(r['vote'])['seq']));
+    case 'task-change':
+      return s(o(r['task'])['id']);
+    case 'package-version':
+      return join(s(r['package']), '@', s(r['version']), '/', s(r['sha256']));
+    default:
+      return undefined;
+  }
+}
+
+/** Kinds whose records the database keeps, so the audit can rebuild their entries; the others are checked as bytes. */
+export const storedKinds: ReadonlySet<string> = new Set(['observation', 'incident-revision', 'violation', 'case-event', 'vote', 'task-change']);

@@ -7,7 +7,8 @@ import { dashboardRoutes } from './dashboard.js'; // the web dashboard and its r
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
 import { judgmentRoutes } from './judgment.js';
+import { logRoutes } from './log.js'; // the transparency log: checkpoints, proofs, entries, witnesses (docs/tlog.md)
 import { observationRoutes } from './observations.js';
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes];

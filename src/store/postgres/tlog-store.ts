@@ -30,6 +30,7 @@ import {
   type NodeId,
   type ProofPlan,
 } from '../../core/tlog/index.js';
+import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
 
@@ -320,4 +321,51 @@ export function appendEntries(pool: pg.Pool, client: pg.ClientBase, entries: rea
 /** Appends the entries whose record changed since its latest entry (the casework store's case files). */
 export function appendChangedEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries, true);
+}
+
+/** What `auditLog` reads from a PostgreSQL database (the pool's schema). */
+export function postgresAuditSource(pool: pg.Pool): AuditSource {
+  const log = PostgresLog.of(pool);
+  return {
+    entries: () => log.iterateEntries(),
+    nodes: (level, from, to) => log.levelNodes(level, from, to),
+    nodeCount: async () => Number((await pool.query('SELECT count(*) AS n FROM tlog_node')).rows[0].n),
+    head: () => log.head(),
+    checkpoints: async () => {
+      const sizes = ((await pool.query('SELECT size FROM tlog_checkpoint ORDER BY size')).rows as { size: string }[]).map((r) => Number(r.size));
+      const out: StoredCheckpoint[] = [];
+      for (const s of sizes) out.push((await log.checkpointAt(s))!);
+      return out;
+    },
+    signingKey: async () => {
+      const r = (await pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as KeyRow | undefined;
+      return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+    },
+    witnesses: () => log.witnesses(),
+    records: async function* () {
+      for (const t of auditTables) {
+        // Keyset pages keep memory flat on large tables.
+        const key = t.order;
+        for (let after: unknown = null; ; ) {
+          const r = await pool.query(
+            `SELECT ${t.columns} FROM ${t.table} ${after === null ? '' : `WHERE ${key} > $1`} ORDER BY ${key} LIMIT 5000`,
+            after === null ? [] : [after],
+          );
+          for (const row of r.rows as Record<string, unknown>[]) {
+            let doc: unknown = row['doc'];
+            if (typeof doc === 'string') {
+              try {
+                doc = JSON.parse(doc);
+              } catch {
+                doc = { unreadable: (doc as string).slice(0, 100) };
+              }
+            }
+            yield* recordsOfRow(t.table, { ...row, doc });
+          }
+          if (r.rows.length < 5000) break;
+          after = (r.rows[r.rows.length - 1] as Record<string, unknown>)[key];
+        }
+      }
+    },
+  };
 }

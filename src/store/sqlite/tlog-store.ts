@@ -21,6 +21,7 @@ import {
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
+import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
 
 type Stmt = Database.Statement;
 
@@ -262,4 +263,41 @@ export function appendEntries(db: Database.Database, entries: readonly LogEntry[
 /** Appends the entries whose record changed since its latest entry (the casework store's case files). */
 export function appendChangedEntries(db: Database.Database, entries: readonly LogEntry[]): { start: number; size: number } {
   return SqliteLog.of(db).appendChangedSync(entries);
+}
+
+/** What `auditLog` reads from a SQLite database: the log tables and every record table, straight from the rows. */
+export function sqliteAuditSource(db: Database.Database): AuditSource {
+  const log = SqliteLog.of(db);
+  const nodes = db.prepare('SELECT idx, hash FROM tlog_node WHERE level = ? AND idx >= ? AND idx < ?');
+  return {
+    entries: () => log.iterateEntries(),
+    nodes: async (level, from, to) => new Map((nodes.all(level, from, to) as { idx: number; hash: Buffer }[]).map((r) => [Number(r.idx), new Uint8Array(r.hash)])),
+    nodeCount: async () => (db.prepare('SELECT count(*) AS n FROM tlog_node').get() as { n: number }).n,
+    head: async () => log.headSync(),
+    checkpoints: async () => {
+      const sizes = (db.prepare('SELECT size FROM tlog_checkpoint ORDER BY size').all() as { size: number }[]).map((r) => Number(r.size));
+      const out: StoredCheckpoint[] = [];
+      for (const s of sizes) out.push((await log.checkpointAt(s))!);
+      return out;
+    },
+    signingKey: async () => {
+      const r = db.prepare('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1').get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
+      return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+    },
+    witnesses: () => log.witnesses(),
+    records: function* () {
+      for (const t of auditTables) {
+        const stmt = db.prepare(`SELECT ${t.columns} FROM ${t.table} ORDER BY ${t.order}`);
+        for (const row of stmt.iterate() as Iterable<Record<string, unknown>>) {
+          let doc: unknown;
+          try {
+            doc = JSON.parse(row['doc'] as string);
+          } catch {
+            doc = { unreadable: String(row['doc']).slice(0, 100) };
+          }
+          yield* recordsOfRow(t.table, { ...row, doc });
+        }
+      }
+    },
+  };
 }

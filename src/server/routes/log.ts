@@ -1,0 +1,234 @@
+/**
+ * The transparency log over HTTP (docs/tlog.md, "API"). Reading is public: anyone may fetch checkpoints, proofs and
+ * entries and check them offline with the log's public key. Witnesses post cosignatures (authenticated by their
+ * registered key, not an API key); an admin registers witness keys and may ask for a checkpoint now.
+ *
+ * - `GET  /v1/log/checkpoint`              the latest signed checkpoint (text/plain signed note, with cosignatures)
+ * - `GET  /v1/log/checkpoint/:size`        the checkpoint signed at that size
+ * - `POST /v1/log/checkpoint`              admin: sign a checkpoint of the current tree now
+ * - `GET  /v1/log/key`                     the log's public key as a note vkey (text/plain)
+ * - `GET  /v1/log/witnesses`               registered witness keys
+ * - `POST /v1/log/witnesses`               admin: register a witness's cosignature/v1 vkey
+ * - `POST /v1/log/cosignatures`            a checkpoint note with a witness's cosignature line added
+ * - `GET  /v1/log/proof/inclusion`         by `index`, `leaf` (hex or base64 leaf hash) or `kind` + `id`; at `size`
+ * - `GET  /v1/log/proof/consistency`       between sizes `from` and `to`
+ * - `GET  /v1/log/entries`                 entries [start, end), at most 1,000, with their leaf bytes (base64)
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { TlogError, hashLeaf } from '../../core/tlog/index.js';
+import { can } from '../access.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { LogService, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
+
+declare module '../deps.js' {
+  interface ServerDeps {
+    /** Transparency-log options (origin of a new key, checkpoint interval); defaults when absent. */
+    log?: LogServiceOptions;
+  }
+}
+
+export const MAX_ENTRIES = 1000;
+/** How often the server checks whether the log grew and signs a checkpoint (ms). */
+export const checkpointEveryMs = 10_000;
+
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+const size = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const hashes = { type: 'array', items: { type: 'string', description: 'base64 SHA-256' } } as const;
+const text = { type: 'string' } as const;
+
+function hashParam(s: string): Uint8Array | undefined {
+  const raw = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(s) ? Buffer.from(s, 'base64') : undefined;
+  return raw && raw.length === 32 ? new Uint8Array(raw) : undefined;
+}
+
+function tlogError(reply: FastifyReply, e: unknown): FastifyReply {
+  if (e instanceof TlogError) return sendError(reply, 400, { error: e.code, message: e.message });
+  throw e;
+}
+
+export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const pkg = deps.operations.model.pkg;
+  const svc: LogService = logServiceFor(deps.store, deps.operations.clock, pkg.package, deps.log);
+  const log = svc.log;
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    // The key exists from the first start, and the package in force is on the record.
+    await svc.key();
+    await svc.logPackage(pkg, deps.package?.source.text ?? JSON.stringify(pkg));
+    timer = setInterval(() => {
+      svc.latest().catch((err: unknown) => app.log.error({ err }, 'checkpoint signing failed'));
+    }, checkpointEveryMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+  });
+  const pub = { access: 'public' } as const;
+  const tags = ['log'];
+
+  app.get('/v1/log/checkpoint', { config: pub, schema: { tags, summary: 'The latest signed checkpoint (C2SP signed note with cosignatures)', response: { 200: text } } }, async (_req, reply) => {
+    const cp = await svc.latest();
+    return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(LogService.note(cp));
+  });
+
+  app.get(
+    '/v1/log/checkpoint/:size',
+    { config: pub, schema: { tags, summary: 'The checkpoint signed at a tree size', params: { type: 'object', properties: { size }, required: ['size'] }, response: { 200: text, 404: { $ref: 'Error#' } } } },
+    async (request, reply) => {
+      const n = (request.params as { size: number }).size;
+      const cp = await log.checkpointAt(n);
+      if (!cp) return sendError(reply, 404, { error: 'not-found', message: `the log signed no checkpoint at size ${n}` });
+      return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
+    },
+  );
+
+  app.post('/v1/log/checkpoint', { config: { access: can.administer }, schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: text } } }, async (_req, reply) => {
+    const cp = await svc.latest(true);
+    return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
+  });
+
+  app.get('/v1/log/key', { config: pub, schema: { tags, summary: "The log's public key (note vkey)", response: { 200: text } } }, async (_req, reply) => {
+    const { key } = await svc.key();
+    return reply.type('text/plain; charset=utf-8').send(`${key.vkey}\n`);
+  });
+
+  const witness = { type: 'object', properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } } } as const;
+  app.get('/v1/log/witnesses', { config: pub, schema: { tags, summary: 'Registered witness keys', response: { 200: { type: 'object', properties: { witnesses: { type: 'array', items: witness } } } } } }, async () => ({
+    witnesses: await log.witnesses(),
+  }));
+
+  app.post(
+    '/v1/log/witnesses',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags,
+        summary: "Register a witness's cosignature/v1 vkey",
+        body: { type: 'object', properties: { vkey: { type: 'string', maxLength: 500 } }, required: ['vkey'], additionalProperties: false },
+        response: { 201: witness, 200: witness, 400: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const r = await svc.addWitness((request.body as { vkey: string }).vkey);
+      if (!r.ok) return sendError(reply, 400, { error: 'invalid-vkey', message: r.message, problems: [{ path: 'body.vkey', reason: r.message }] });
+      const w = (await log.witnesses()).find((x) => x.name === r.name)!;
+      return reply.code(r.added ? 201 : 200).send(w);
+    },
+  );
+
+  app.post(
+    '/v1/log/cosignatures',
+    {
+      config: pub,
+      bodyLimit: 64 * 1024,
+      schema: {
+        tags,
+        summary: "A checkpoint note with a registered witness's cosignature line(s) added; each is verified before it is stored",
+        response: { 200: { type: 'object', properties: { size: { type: 'integer' }, accepted: { type: 'array', items: text }, already: { type: 'array', items: text } } } },
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string') return sendError(reply, 400, { error: 'invalid-body', message: 'send the cosigned checkpoint note as text/plain' });
+      const r = await svc.cosign(request.body);
+      if (!r.ok) return sendError(reply, r.status, { error: r.status === 404 ? 'not-found' : r.status === 409 ? 'checkpoint-mismatch' : 'invalid-cosignature', message: r.message });
+      return { size: r.size, accepted: r.accepted, already: r.already };
+    },
+  );
+
+  app.get(
+    '/v1/log/proof/inclusion',
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: 'Inclusion proof of one entry (by index, leaf hash or record) in the tree of a size (default: the latest checkpoint)',
+        querystring: {
+          type: 'object',
+          properties: { index: size, leaf: { type: 'string', maxLength: 64 }, kind: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 300 }, size },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { index: { type: 'integer' }, size: { type: 'integer' }, leaf: text, root: text, proof: hashes } },
+          400: { $ref: 'Error#' },
+          404: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { index?: number; leaf?: string; kind?: string; id?: string; size?: number };
+      const ways = [q.index !== undefined, q.leaf !== undefined, q.kind !== undefined || q.id !== undefined].filter(Boolean).length;
+      if (ways !== 1) return sendError(reply, 400, { error: 'invalid-query', message: 'name the entry by exactly one of index, leaf, or kind and id' });
+      let index = q.index;
+      if (q.leaf !== undefined) {
+        const h = hashParam(q.leaf);
+        if (!h) return sendError(reply, 400, { error: 'invalid-query', message: 'leaf is a SHA-256 hash: 64 hex digits or 44 base64 characters', problems: [{ path: 'query.leaf', reason: 'not a hash' }] });
+        index = await log.indexOfLeaf(h);
+        if (index === undefined) return sendError(reply, 404, { error: 'not-found', message: 'no entry has that leaf hash' });
+      } else if (q.kind !== undefined || q.id !== undefined) {
+        if (q.kind === undefined || q.id === undefined) return sendError(reply, 400, { error: 'invalid-query', message: 'kind and id go together' });
+        index = await log.indexOfRecord(q.kind, q.id);
+        if (index === undefined) return sendError(reply, 404, { error: 'not-found', message: `no entry logs ${q.kind} ${q.id}` });
+      }
+      const n = q.size ?? (await svc.latest()).size;
+      try {
+        const proof = await log.inclusionProof(index!, n);
+        const [e] = await log.entries(index!, index! + 1);
+        return { index, size: n, leaf: b64(hashLeaf(e!.entry)), root: b64(await log.rootAt(n)), proof: proof.map(b64) };
+      } catch (e) {
+        return tlogError(reply, e);
+      }
+    },
+  );
+
+  app.get(
+    '/v1/log/proof/consistency',
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: 'Consistency proof between two tree sizes (to: default the latest checkpoint)',
+        querystring: { type: 'object', properties: { from: size, to: size }, required: ['from'], additionalProperties: false },
+        response: { 200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: hashes } }, 400: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { from: number; to?: number };
+      const to = q.to ?? (await svc.latest()).size;
+      try {
+        return { from: q.from, to, proof: (await log.consistencyProof(q.from, to)).map(b64) };
+      } catch (e) {
+        return tlogError(reply, e);
+      }
+    },
+  );
+
+  app.get(
+    '/v1/log/entries',
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: `Entries [start, end) in index order, at most ${MAX_ENTRIES}, with their leaf bytes (base64)`,
+        querystring: { type: 'object', properties: { start: size, end: size }, required: ['start', 'end'], additionalProperties: false },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              entries: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, kind: text, recordId: text, entry: text } } },
+            },
+          },
+          400: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { start: number; end: number };
+      if (q.end < q.start || q.end - q.start > MAX_ENTRIES) {
+        return sendError(reply, 400, { error: 'invalid-query', message: `end must be at least start and at most start + ${MAX_ENTRIES}` });
+      }
+      const entries = await log.entries(q.start, q.end);
+      return { entries: entries.map((e) => ({ index: e.index, kind: e.kind, recordId: e.recordId, entry: b64(e.entry) })) };
+    },
+  );
+};

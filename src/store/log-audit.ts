@@ -1,0 +1,279 @@
+/**
+ * `guarantor log audit`: checks a database against its own transparency log, without trusting either.
+ *
+ * 1. Every stored entry: indices gap-free from 0; the leaf hash recomputed from the entry bytes; the bytes a canonical
+ *    `guarantor-entry/1` entry whose record names the record id stored beside it.
+ * 2. The tree: every node recomputed from the leaves and compared with the stored one; the head row's size and root.
+ * 3. Every signed checkpoint: its root recomputed at its size, its log signature and cosignatures verified.
+ * 4. Every stored record (observations, incident and violation revisions, case openings, case files' events, votes
+ *    and tasks) rebuilt into its entry from the rows themselves (`log-entries.ts`), and compared with the latest
+ *    entry logged for it: a changed row, a row whose order (seq) moved, a row the log never saw, and a logged record
+ *    whose row is gone are each reported with the record's kind and id. The indexed columns beside each document
+ *    are checked against it too (a query filters on them).
+ *
+ * Findings are data; the CLI renders them. Nothing here throws for tampering, only for I/O.
+ */
+import type { LogEntry, LogHead, LogKey, StoredCheckpoint, StoredEntry, WitnessKey } from '../core/ports/tlog.js';
+import type { CaseFile } from '../core/ops/casework.js';
+import type { Incident } from '../core/ops/fusion.js';
+import type { Observation } from '../core/ops/observation.js';
+import type { CaseOpening } from '../core/ops/trigger.js';
+import type { Violation } from '../core/ops/violation.js';
+import { CompactRange, decodeEntry, encodeEntry, hashLeaf, hashesEqual, parseVkey, verifyCheckpoint, type JsonValue, type Verifier } from '../core/tlog/index.js';
+import { caseColumns, incidentColumns, observationColumns, violationColumns } from './columns.js';
+import { caseFileEntries, caseOpeningEntry, incidentEntry, observationEntry, recordIdOf, storedKinds, violationEntry } from './log-entries.js';
+
+export type AuditCode =
+  | 'entry-gap'
+  | 'entry-hash'
+  | 'entry-invalid'
+  | 'node-mismatch'
+  | 'head-mismatch'
+  | 'checkpoint-root'
+  | 'checkpoint-beyond-log'
+  | 'checkpoint-signature'
+  | 'key-mismatch'
+  | 'record-changed'
+  | 'record-unlogged'
+  | 'record-deleted'
+  | 'record-duplicate'
+  | 'record-columns';
+
+export interface AuditFinding {
+  code: AuditCode;
+  message: string;
+  kind?: string;
+  recordId?: string;
+  index?: number;
+  /** The table the record was read from. */
+  table?: string;
+}
+
+/** A stored record rebuilt into the entry it must have been logged as. */
+export interface StoredRecord {
+  table: string;
+  entry: LogEntry;
+  /** When the row's indexed columns disagree with its document: which ones. */
+  columns?: string[];
+}
+
+/** What the audit reads; implemented per dialect in `sqlite/tlog-store.ts` and `postgres/tlog-store.ts`. */
+export interface AuditSource {
+  entries(): AsyncIterable<StoredEntry> | Iterable<StoredEntry>;
+  /** Stored nodes of `level` (>= 1) with index in [from, to). */
+  nodes(level: number, from: number, to: number): Promise<Map<number, Uint8Array>>;
+  nodeCount(): Promise<number>;
+  head(): Promise<LogHead>;
+  checkpoints(): Promise<StoredCheckpoint[]>;
+  signingKey(): Promise<LogKey | undefined>;
+  witnesses(): Promise<WitnessKey[]>;
+  records(): AsyncIterable<StoredRecord> | Iterable<StoredRecord>;
+}
+
+export interface AuditOptions {
+  /** The log's public key as the auditor knows it (a vkey); without it, the key stored in the database is used. */
+  serverKey?: Verifier;
+  witnessKeys?: Verifier[];
+}
+
+export interface AuditReport {
+  entries: number;
+  records: number;
+  checkpoints: number;
+  /** The root recomputed from the stored entries. */
+  root: Uint8Array;
+  findings: AuditFinding[];
+}
+
+const CHUNK = 8192;
+const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
+
+export async function auditLog(source: AuditSource, options: AuditOptions = {}): Promise<AuditReport> {
+  const findings: AuditFinding[] = [];
+  const checkpoints = (await source.checkpoints()).sort((a, b) => a.size - b.size);
+  const roots = new Map<number, Uint8Array>();
+  const range = new CompactRange();
+  if (checkpoints.some((c) => c.size === 0)) roots.set(0, range.root());
+  let computedNodes = 0;
+  /** Latest entry of each record: its index and leaf hash. */
+  const latest = new Map<string, { index: number; kind: string; recordId: string; leaf: string }>();
+  let pending: Uint8Array[] = [];
+  let expected = 0;
+
+  const flush = async (): Promise<void> => {
+    // Split at checkpoint sizes so the root at each is seen.
+    while (pending.length) {
+      const next = checkpoints.find((c) => c.size > range.size);
+      const take = next && next.size - range.size <= pending.length ? next.size - range.size : pending.length;
+      const part = pending.slice(0, take);
+      pending = pending.slice(take);
+      for (const b of range.append(part)) {
+        if (b.level === 0) continue;
+        computedNodes += b.count;
+        const stored = await source.nodes(b.level, b.start, b.start + b.count);
+        for (let j = 0; j < b.count; j++) {
+          const h = stored.get(b.start + j);
+          const want = b.hashes.subarray(j * 32, (j + 1) * 32);
+          if (!h || !hashesEqual(h, want)) {
+            const first = (b.start + j) * 2 ** b.level;
+            findings.push({ code: 'node-mismatch', message: `tree node ${b.level}/${b.start + j} (leaves ${first}..${first + 2 ** b.level - 1}) is ${h ? 'not the hash of its children' : 'missing'}` });
+          }
+        }
+      }
+      if (checkpoints.some((c) => c.size === range.size)) roots.set(range.size, range.root());
+    }
+  };
+
+  for await (const e of source.entries()) {
+    if (e.index !== expected) {
+      findings.push({ code: 'entry-gap', index: expected, message: `entries ${expected}..${e.index - 1} are missing from the log table` });
+      // The tree cannot be rebuilt past a gap; recompute with what is there so later checks still run.
+    }
+    expected = e.index + 1;
+    const leaf = hashLeaf(e.entry);
+    if (!hashesEqual(leaf, e.leaf)) findings.push({ code: 'entry-hash', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes do not hash to the stored leaf hash` });
+    const d = decodeEntry(e.entry);
+    if (!d.ok) findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: ${d.error.message}` });
+    else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) {
+      findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}` });
+    }
+    // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes.
+    pending.push(e.leaf);
+    latest.set(`${e.kind}\n${e.recordId}`, { index: e.index, kind: e.kind, recordId: e.recordId, leaf: hex(leaf) });
+    if (pending.length >= CHUNK) await flush();
+  }
+  await flush();
+  const size = range.size;
+  const root = range.root();
+  const storedNodes = await source.nodeCount();
+  if (storedNodes !== computedNodes) findings.push({ code: 'node-mismatch', message: `the log holds ${storedNodes} tree nodes; ${size} entries make ${computedNodes}` });
+
+  const head = await source.head();
+  if (head.size !== size || !hashesEqual(head.root, root)) {
+    findings.push({ code: 'head-mismatch', message: `the head row says ${head.size} entries with root ${hex(head.root)}; the entries give ${size} with root ${hex(root)}` });
+  }
+
+  // Checkpoints: the root at each size, then the signatures.
+  const key = await source.signingKey();
+  let serverKey = options.serverKey;
+  if (key) {
+    const stored = parseVkey(key.vkey);
+    if (!stored.ok) findings.push({ code: 'key-mismatch', message: `the stored log key is not a vkey: ${stored.error.message}` });
+    else if (!serverKey) serverKey = stored.verifier;
+    else if (stored.verifier.keyId !== serverKey.keyId || !hashesEqual(stored.verifier.publicKey, serverKey.publicKey)) {
+      findings.push({ code: 'key-mismatch', message: `the database's log key ${key.vkey} is not the key given (${serverKey.name}); checkpoints are checked against the key given` });
+    }
+  }
+  const witnessKeys = options.witnessKeys ?? (await source.witnesses()).flatMap((w) => {
+    const v = parseVkey(w.vkey);
+    return v.ok ? [v.verifier] : [];
+  });
+  for (const cp of checkpoints) {
+    const at = roots.get(cp.size);
+    if (cp.size > size) findings.push({ code: 'checkpoint-beyond-log', message: `checkpoint ${cp.size} was signed over more entries than the log holds (${size}): entries were deleted` });
+    else if (!at || !hashesEqual(at, cp.root)) findings.push({ code: 'checkpoint-root', message: `checkpoint ${cp.size}: the signed root ${hex(cp.root)} is not the root of the stored entries at that size${at ? ` (${hex(at)})` : ''}` });
+    if (serverKey) {
+      const v = verifyCheckpoint(cp.note + cp.cosignatures.join(''), serverKey, witnessKeys, { allowUnknown: true, origin: key?.origin ?? serverKey.name });
+      if (!v.ok) findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: ${v.errors.map((x) => x.message).join('; ')}` });
+      else if (v.checkpoint && (v.checkpoint.size !== cp.size || !hashesEqual(v.checkpoint.rootHash, cp.root))) {
+        findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: the signed note says size ${v.checkpoint.size}, root ${hex(v.checkpoint.rootHash)}, not what is filed beside it` });
+      }
+    } else findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: no log key to verify it with (none stored, none given)` });
+  }
+
+  // Records against their latest entries.
+  const seen = new Set<string>();
+  let records = 0;
+  for await (const r of source.records()) {
+    records++;
+    const { kind, recordId } = r.entry;
+    const k = `${kind}\n${recordId}`;
+    const where = { kind, recordId, table: r.table };
+    if (r.columns?.length) findings.push({ code: 'record-columns', ...where, message: `${kind} ${recordId} (${r.table}): the columns ${r.columns.join(', ')} disagree with the stored document` });
+    if (seen.has(k)) {
+      findings.push({ code: 'record-duplicate', ...where, message: `${kind} ${recordId} is stored twice (${r.table})` });
+      continue;
+    }
+    seen.add(k);
+    const l = latest.get(k);
+    let leaf: string;
+    try {
+      leaf = hex(hashLeaf(encodeRecord(r.entry)));
+    } catch (e) {
+      findings.push({ code: 'record-changed', ...where, message: `${kind} ${recordId} (${r.table}) cannot be encoded: ${(e as Error).message}` });
+      continue;
+    }
+    if (!l) findings.push({ code: 'record-unlogged', ...where, message: `${kind} ${recordId} (${r.table}) is not in the log: added after the fact, or its id was changed` });
+    else if (l.leaf !== leaf) findings.push({ code: 'record-changed', ...where, index: l.index, message: `${kind} ${recordId} (${r.table}) differs from its entry ${l.index}: changed after it was logged` });
+  }
+  for (const [k, l] of latest) {
+    if (!seen.has(k) && storedKinds.has(l.kind)) {
+      findings.push({ code: 'record-deleted', kind: l.kind, recordId: l.recordId, index: l.index, message: `${l.kind} ${l.recordId} is logged (entry ${l.index}) but no longer stored: deleted` });
+    }
+  }
+  return { entries: size, records, checkpoints: checkpoints.length, root, findings };
+}
+
+function encodeRecord(e: LogEntry): Uint8Array {
+  return encodeEntry(e.kind, e.record);
+}
+
+/** The tables the audit reads, in this order, with the columns it needs; `doc` is parsed before `recordsOfRow`. */
+export const auditTables: readonly { table: string; columns: string; order: string }[] = [
+  { table: 'observations', columns: 'seq, source, source_id, activity, time, region, received_at, submitted_by, doc', order: 'seq' },
+  { table: 'incidents', columns: 'seq, id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc', order: 'seq' },
+  { table: 'incident_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
+  { table: 'violations', columns: 'seq, id, revision, status, prohibition, party, time, region, doc', order: 'seq' },
+  { table: 'violation_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
+  { table: 'cases', columns: 'seq, id, case_key, trigger_id, severity, party, opened_at, doc', order: 'seq' },
+  { table: 'case_files', columns: 'case_id, opened_at, status, deadline, doc', order: 'case_id' },
+];
+
+type Row = Record<string, unknown>;
+type Doc = { [key: string]: JsonValue };
+
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  return a === b;
+};
+
+function differing(row: Row, names: readonly string[], values: readonly unknown[]): string[] {
+  return names.filter((n, i) => !same(row[n], values[i]));
+}
+
+/** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */
+export function recordsOfRow(table: string, row: Row): StoredRecord[] {
+  const doc = row['doc'] as Doc;
+  const one = (entry: LogEntry, columns: string[]): StoredRecord[] => [columns.length ? { table, entry, columns } : { table, entry }];
+  switch (table) {
+    case 'observations':
+      return one(
+        observationEntry(Number(row['seq']), Number(row['received_at']), String(row['submitted_by']), doc),
+        differing(row, ['source', 'source_id', 'activity', 'time', 'region'], observationColumns(doc as unknown as Observation)),
+      );
+    case 'incidents':
+      return one(
+        incidentEntry(doc),
+        differing(row, ['id', 'revision', 'status', 'activity', 'time', 'start_ms', 'end_ms', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'region'], incidentColumns(doc as unknown as Incident)),
+      );
+    case 'violations':
+      return one(
+        violationEntry(doc),
+        differing(row, ['id', 'revision', 'status', 'prohibition', 'party', 'time', 'region'], violationColumns(doc as unknown as Violation)),
+      );
+    case 'incident_revisions':
+      return one(incidentEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
+    case 'violation_revisions':
+      return one(violationEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
+    case 'cases':
+      return one(caseOpeningEntry(doc), differing(row, ['id', 'case_key', 'trigger_id', 'severity', 'party', 'opened_at'], caseColumns(doc as unknown as CaseOpening)));
+    case 'case_files': {
+      const f = doc as unknown as CaseFile;
+      const cols = differing(row, ['case_id', 'opened_at', 'status', 'deadline'], [f.caseId, f.openedAt, f.judgment?.outcome ? 'decided' : 'open', f.judgment?.deadline]);
+      return caseFileEntries(f).map((entry, i) => (i === 0 && cols.length ? { table, entry, columns: cols } : { table, entry }));
+    }
+    default:
+      throw new Error(`bug: no audit rule for table ${table}`);
+  }
+}
