@@ -138,7 +138,9 @@ describe('dashboard', () => {
     // Violations: 3 corroborated shellings per case plus a heavy-weapon sighting and a denial of access each.
     await expect.poll(async () => page.getAttribute('#map', 'data-violation-count')).toBe('10');
     expect(await page.locator('#violation-list li').count()).toBe(10);
+    const clicked = await page.getAttribute('#violation-list a[data-violation]', 'data-violation');
     await page.click('#violation-list a[data-violation]');
+    await expect.poll(() => page.getAttribute('#map', 'data-selected')).toBe(clicked);
     const popup = page.locator('.maplibregl-popup-content');
     await popup.waitFor();
     const text = (await popup.textContent()) ?? '';

@@ -35,6 +35,7 @@ export class DashboardMap {
     this.zones = [];
     this.labels = [];
     this.popup = new Popup({ maxWidth: '360px', closeButton: true, focusAfterOpen: false });
+    this.popup.on('close', () => this.map.getSource('selection')?.setData(empty()));
     this.map = new MapLibre({
       container,
       style: {
@@ -44,6 +45,7 @@ export class DashboardMap {
           zones: { type: 'geojson', data: empty() },
           incidents: { type: 'geojson', data: empty() },
           violations: { type: 'geojson', data: empty() },
+          selection: { type: 'geojson', data: empty() },
         },
         layers: [
           { id: 'sea', type: 'background', paint: { 'background-color': '#d4e2ec' } },
@@ -65,6 +67,9 @@ export class DashboardMap {
           { id: 'zone-fill', type: 'fill', source: 'zones', filter: isArea, paint: { 'fill-color': ['get', 'color'], 'fill-opacity': ['get', 'opacity'] } },
           { id: 'zone-edge', type: 'line', source: 'zones', filter: isArea, paint: { 'line-color': ['get', 'color'], 'line-width': 1.2, 'line-dasharray': [3, 2] } },
           { id: 'zone-line', type: 'line', source: 'zones', filter: isLine, paint: { 'line-color': ['get', 'color'], 'line-width': 3 } },
+          // The selected report's uncertainty disc: where the event may have been, not a false point.
+          { id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#1f5f99', 'fill-opacity': 0.12 } },
+          { id: 'selection-edge', type: 'line', source: 'selection', paint: { 'line-color': '#1f5f99', 'line-width': 1.5 } },
           { id: 'incidents', type: 'circle', source: 'incidents', paint: { 'circle-radius': 3, 'circle-color': '#737373', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
           {
             id: 'violations',
@@ -183,7 +188,11 @@ export class DashboardMap {
       const z = this.zones.find((x) => x.properties.id === props.id);
       content = zoneDetails(z?.properties ?? props);
     }
+    const found = layer === 'violations' ? this.violationsById?.get(props.id) : layer === 'incidents' ? this.incidentsById?.get(props.id) : undefined;
     this.popup.setLngLat(lngLat).setHTML(content).addTo(this.map);
+    this.container.dataset.selected = props.id ?? '';
+    // After addTo: re-opening the popup closes it first, and closing clears the disc.
+    this.map.getSource('selection').setData(found?.radius > 0 ? { type: 'FeatureCollection', features: [disc(found.lon, found.lat, found.radius)] } : empty());
     this.onSelect?.(layer, props.id);
   }
 
@@ -205,6 +214,18 @@ export class DashboardMap {
       this.map.setFilter(layer, filter ? ['all', base, filter] : base);
     }
   }
+}
+
+/** A circle of `radius` metres as a 64-gon (local plane: exact enough below a few hundred km). */
+function disc(lon, lat, radius) {
+  const ky = 111_132.954 - 559.822 * Math.cos((2 * lat * Math.PI) / 180);
+  const kx = 111_412.84 * Math.cos((lat * Math.PI) / 180);
+  const ring = [];
+  for (let i = 0; i <= 64; i++) {
+    const a = (i / 64) * 2 * Math.PI;
+    ring.push([lon + (radius * Math.cos(a)) / kx, lat + (radius * Math.sin(a)) / ky]);
+  }
+  return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
 }
 
 /** The area-weighted centroid of the largest outer ring: good enough for a label on an oblast. */
