@@ -37,4 +37,28 @@ describe('month-twelve sustainment', () => {
     expect(s.requirements[0]!.shares.map((x) => x.by)).toEqual(['G1', 'G2']);
     expect(s.requirements[0]!.shares[0]!.share).toBeCloseTo(0.75, 9);
   });
+  it('spreads quarterly amounts over three months and counts a one-off in its first delivery month', () => {
+    const s = sustainment(
+      samplePackage([
+        { set: ['sustainment', 'commitments', 0, 'amount'], to: '0.25e9 EUR' },
+        { set: ['sustainment', 'commitments', 0, 'per'], to: 'quarter' },
+        { set: ['sustainment', 'commitments', 1, 'amount'], to: '3e9 EUR' },
+        { set: ['sustainment', 'commitments', 1, 'per'], to: 'once' },
+        { set: ['sustainment', 'commitments', 1, 'from'], to: '2026-08' },
+      ]),
+    );
+    const firm = s.requirements[0]!.series.map((p) => Math.round(p.firm / 1e6));
+    expect(firm.slice(0, 4)).toEqual([83, 83, 3083, 83]);
+  });
+  it('records cliffs with coverage before and after (G2 delivers from August after its lead time), and lead gaps against stock', () => {
+    const s = sustainment(
+      samplePackage([
+        { set: ['sustainment', 'commitments', 0, 'until'], to: '2026-09' },
+        { set: ['sustainment', 'commitments', 1, 'lead-time'], to: '2mo' },
+        { set: ['sustainment', 'requirements', 'financing', 'stock'], to: '1mo' },
+      ]),
+    );
+    expect(s.cliffs.map((c) => [c.n, c.month, Math.round(c.before * 100), Math.round(c.after * 100)])).toEqual([[1, '2026-10', 100, 50]]);
+    expect(s.leadGaps.map((g) => [g.n, g.requirement])).toEqual([[2, 'financing']]);
+  });
 });
