@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   apikey: () => import('./apikey.js'),
   keys: () => import('./keys.js'),
   vote: () => import('./vote.js'),
+  log: () => import('./log.js'),
 };
 
 export async function buildProgram(only?: string): Promise<Command> {

@@ -138,7 +138,7 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
       findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}` });
     }
     // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes.
-    pending.push(e.leaf);
+    pending.push(e.leaf.length === 32 ? e.leaf : leaf);
     latest.set(`${e.kind}\n${e.recordId}`, { index: e.index, kind: e.kind, recordId: e.recordId, leaf: hex(leaf) });
     if (pending.length >= CHUNK) await flush();
   }

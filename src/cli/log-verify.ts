@@ -1,0 +1,150 @@
+/**
+ * The client side of `guarantor log verify` (docs/tlog.md, "CLI"): fetch the latest checkpoint, check the log's
+ * signature and the witnesses' cosignatures, prove it consistent with the checkpoint saved last time, re-hash every
+ * entry since and fold them onto the saved right edge of the tree (which must give the signed root), and only then
+ * save the new checkpoint. A server that rewrote history, rolled back, or serves entries that are not its tree
+ * fails here, whoever signed it.
+ */
+import type { Fetch } from './vote.js';
+import {
+  CompactRange,
+  decodeEntry,
+  hashLeaf,
+  hashesEqual,
+  verifyCheckpoint,
+  verifyConsistency,
+  type Checkpoint,
+  type Verifier,
+} from '../core/tlog/index.js';
+import { recordIdOf } from '../store/log-entries.js';
+
+/** What a client keeps between runs: the last verified checkpoint and the right edge of its tree. */
+export interface VerifyState {
+  version: 1;
+  origin: string;
+  size: number;
+  /** base64 */
+  root: string;
+  note: string;
+  /** Frontier node hashes (base64), largest first: enough to keep hashing entries from `size` on. */
+  frontier: string[];
+}
+
+export interface VerifyOptions {
+  url: string;
+  serverKey: Verifier;
+  witnessKeys: Verifier[];
+  quorum?: number;
+  state?: VerifyState;
+  now: Date;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Tampering, forks and bad signatures: exit 1. */
+  problems: string[];
+  lines: string[];
+  checkpoint?: Checkpoint;
+  entriesChecked: number;
+  state?: VerifyState;
+}
+
+const PAGE = 1000;
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** Network trouble or a server that does not speak the API: not evidence of tampering (exit 2). */
+export class FetchError extends Error {}
+
+async function get(doFetch: Fetch, base: string, path: string): Promise<string> {
+  let r: { status: number; text(): Promise<string> };
+  try {
+    r = await doFetch(new URL(path, base.endsWith('/') ? base : base + '/').toString());
+  } catch (e) {
+    throw new FetchError(`cannot reach ${base}: ${(e as Error).message}`);
+  }
+  const body = await r.text();
+  if (r.status !== 200) throw new FetchError(`GET ${path}: HTTP ${r.status} ${body.slice(0, 200)}`);
+  return body;
+}
+
+export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<VerifyResult> {
+  const problems: string[] = [];
+  const lines: string[] = [];
+  const out: VerifyResult = { ok: false, problems, lines, entriesChecked: 0 };
+  const note = await get(doFetch, opts.url, 'v1/log/checkpoint');
+  const v = verifyCheckpoint(note, opts.serverKey, opts.witnessKeys, { allowUnknown: true, now: opts.now, quorum: opts.quorum ?? 0 });
+  if (!v.ok || !v.checkpoint) {
+    problems.push(...v.errors.map((e) => `checkpoint: ${e.line ? `line ${e.line}: ` : ''}${e.message}`));
+    return out;
+  }
+  const cp = v.checkpoint;
+  out.checkpoint = cp;
+  lines.push(`checkpoint ${cp.origin} size ${cp.size} root ${b64(cp.rootHash)} signed ${cp.time.toISOString()}`);
+  lines.push(v.verifiedWitnesses.length ? `cosigned by ${v.verifiedWitnesses.map((w) => `${w.name} (${w.time.toISOString()})`).join(', ')}` : 'no cosignature from a configured witness');
+  if (v.ignored.length) lines.push(`ignored signatures from keys not configured: ${v.ignored.map((i) => i.name).join(', ')}`);
+
+  const prev = opts.state;
+  let range = new CompactRange();
+  if (prev) {
+    if (prev.origin !== cp.origin) {
+      problems.push(`the saved checkpoint is from ${prev.origin}, this log is ${cp.origin}`);
+      return out;
+    }
+    const prevRoot = unb64(prev.root);
+    if (cp.size < prev.size) {
+      problems.push(`rollback: the log shows ${cp.size} entries, but a checkpoint of ${prev.size} was verified before`);
+      return out;
+    }
+    if (cp.size === prev.size && !hashesEqual(prevRoot, cp.rootHash)) {
+      problems.push(`fork: two signed checkpoints of size ${cp.size} with different roots (saved ${prev.root}, now ${b64(cp.rootHash)})`);
+      return out;
+    }
+    if (cp.size > prev.size) {
+      const body = JSON.parse(await get(doFetch, opts.url, `v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as { proof?: unknown };
+      const proof = Array.isArray(body.proof) ? body.proof.map((p) => unb64(String(p))) : [];
+      const c = verifyConsistency(prev.size, cp.size, prevRoot, cp.rootHash, proof);
+      if (!c.ok) {
+        problems.push(`fork: the log at ${cp.size} is not an extension of the checkpoint of ${prev.size} verified before (${c.error.message}): history was rewritten`);
+        return out;
+      }
+      lines.push(`consistent with the saved checkpoint of size ${prev.size}`);
+    }
+    range = CompactRange.fromFrontier(prev.size, prev.frontier.map(unb64));
+    if (!hashesEqual(range.root(), prevRoot)) {
+      problems.push('the saved state is corrupt: its frontier does not give its root');
+      return out;
+    }
+  }
+
+  // Re-hash every entry since, onto the saved right edge.
+  for (let from = range.size; from < cp.size; from += PAGE) {
+    const to = Math.min(cp.size, from + PAGE);
+    const body = JSON.parse(await get(doFetch, opts.url, `v1/log/entries?start=${from}&end=${to}`)) as { entries?: { index: number; kind: string; recordId: string; entry: string }[] };
+    const entries = body.entries ?? [];
+    const leaves: Uint8Array[] = [];
+    for (let i = from; i < to; i++) {
+      const e = entries[i - from];
+      if (!e || e.index !== i) {
+        problems.push(`entries: the server did not return entry ${i}`);
+        return out;
+      }
+      const bytes = unb64(e.entry);
+      const d = decodeEntry(bytes);
+      if (!d.ok) problems.push(`entry ${i}: ${d.error.message}`);
+      else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) problems.push(`entry ${i}: served as ${e.kind} ${e.recordId} but logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '?'}`);
+      leaves.push(hashLeaf(bytes));
+    }
+    range.append(leaves);
+    out.entriesChecked += leaves.length;
+  }
+  if (!hashesEqual(range.root(), cp.rootHash)) {
+    problems.push(`entries: the ${out.entriesChecked} entries served since size ${prev?.size ?? 0} do not give the signed root: the server serves entries that are not its log`);
+    return out;
+  }
+  lines.push(`re-hashed ${out.entriesChecked} entries since size ${prev?.size ?? 0}: they give the signed root`);
+  if (problems.length) return out;
+  out.ok = true;
+  out.state = { version: 1, origin: cp.origin, size: cp.size, root: b64(cp.rootHash), note, frontier: range.frontier().map((f) => b64(f.hash)) };
+  return out;
+}
