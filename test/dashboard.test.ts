@@ -149,6 +149,13 @@ describe('dashboard', () => {
     expect(text).toMatch(/2 independent operators \(CMM, DE\)/);
     expect(text).toMatch(/radar\/b-r2/);
 
+    // The time window bounds what the map fetches: case A's reports are 62 hours old.
+    await page.selectOption('#window', '1');
+    await expect.poll(async () => page.getAttribute('#map', 'data-violation-count')).toBe('5');
+    expect(await page.locator('#violation-list li').count()).toBe(5);
+    await page.selectOption('#window', '7');
+    await expect.poll(async () => page.getAttribute('#map', 'data-violation-count')).toBe('10');
+
     // The analysis: a scorecard, one timeline per trigger, one sustainment chart per requirement.
     await page.waitForSelector('#scorecard .overall');
     expect(await page.locator('#timeline figure.timeline').count()).toBe(4);

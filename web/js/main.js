@@ -47,6 +47,10 @@ async function boot() {
   app.map = new DashboardMap($('map'), {});
   $('key-form').addEventListener('submit', onSignIn);
   $('sign-out').addEventListener('click', signOut);
+  $('window').addEventListener('change', () => {
+    app.lastCounts = '';
+    poll();
+  });
 
   try {
     app.pkg = await api.get('/v1/package/model');
@@ -213,8 +217,8 @@ async function refreshCases() {
     api.optional('/v1/judgment?limit=1000'),
     api.optional('/v1/dashboard/tasks'),
     api.optional('/v1/response-failures'),
-    can.findings.has(app.me?.role) ? api.all('/v1/violations?limit=1000&status=active') : Promise.resolve([]),
-    can.findings.has(app.me?.role) ? api.all('/v1/incidents?limit=1000&status=open') : Promise.resolve([]),
+    can.findings.has(app.me?.role) ? api.all(`/v1/violations?limit=1000&status=active${since()}`) : Promise.resolve([]),
+    can.findings.has(app.me?.role) ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
   ]);
   const byId = new Map(openings.map((c) => [c.id, c]));
   const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.showViolation(id) });
@@ -228,6 +232,12 @@ async function refreshCases() {
   for (const t of Object.values(pkg.triggers ?? {})) for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
   app.map.setFindings({ incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
   renderViolations(violations, caseViolations);
+}
+
+/** The map's time window (event time, on the server's clock): bounds what each refresh moves. */
+function since() {
+  const days = Number($('window').value);
+  return days > 0 ? `&from=${new Date(serverNow() - days * 86_400_000).toISOString()}` : '';
 }
 
 function renderViolations(violations, caseViolations) {
