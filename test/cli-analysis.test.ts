@@ -47,6 +47,7 @@ describe('guarantor explain', () => {
     expect(out).toMatch(/T\+0h {7}A violator begins: ground-advance across contact-line/);
     expect(out).toContain('>> US: intelligence-support due');
     expect(out).toContain('Month twelve (2027-05)');
+    expect(out).toMatch(/The one change that raises the overall score most: .+ \(52 -> \d+\)\./);
   });
   it('writes HTML with an inline SVG chart, Markdown and JSON', () => {
     runExplain(example, 'html');
@@ -59,6 +60,7 @@ describe('guarantor explain', () => {
     const j = JSON.parse(out);
     expect(j.sustainment.months).toHaveLength(36);
     expect(j.timeline).toHaveLength(4);
+    expect(j.bestFix.after).toBeGreaterThan(j.bestFix.before);
   });
   it('refuses a package that does not check, with its errors', () => {
     expect(runExplain('test/fixtures/check/bad-units.yaml', 'text')).toBe(1);

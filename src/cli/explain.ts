@@ -1,6 +1,8 @@
 /** `guarantor explain FILE`: the day-one timeline and the month-twelve view in plain language. */
 import type { Command } from 'commander';
 import { analyse } from '../core/analysis/analyse.js';
+import { bestSingleFix } from '../core/analysis/best-fix.js';
+import { lineLengths } from '../core/analysis/line-length.js';
 import { scorecardJson, sustainmentJson, timelineJson } from '../core/analysis/analysis-json.js';
 import { renderHtml } from '../core/analysis/explain-html.js';
 import { renderMarkdown, renderText } from '../core/analysis/narrative.js';
@@ -31,19 +33,21 @@ export function runExplain(file: string, format: Format): number {
     return 1;
   }
   const m = loaded.model;
+  const best = bestSingleFix(m, { lineLengths: lineLengths(m, loaded.geometries) });
+  const fix = best ? { description: best.description, before: best.before, after: best.after } : undefined;
   let out: string;
   switch (format) {
     case 'json':
-      out = JSON.stringify({ version: 1, file, package: m.package, scorecard: scorecardJson(a), timeline: timelineJson(m, a), sustainment: sustainmentJson(a) }, null, 2) + '\n';
+      out = JSON.stringify({ version: 1, file, package: m.package, scorecard: scorecardJson(a), timeline: timelineJson(m, a), sustainment: sustainmentJson(a), bestFix: fix ?? null }, null, 2) + '\n';
       break;
     case 'markdown':
-      out = renderMarkdown(m, a);
+      out = renderMarkdown(m, a, fix);
       break;
     case 'html':
-      out = renderHtml(m, a);
+      out = renderHtml(m, a, fix);
       break;
     default:
-      out = renderText(m, a);
+      out = renderText(m, a, fix);
   }
   process.stdout.write(out);
   return 0;

@@ -1,7 +1,7 @@
 /** `guarantor explain --format html`: one self-contained page (inline CSS and SVG, no external assets). */
 import type { Package } from '../spec/schema.js';
 import type { ModelAnalysis } from './analyse.js';
-import { monthTwelve, triggerStory } from './narrative.js';
+import { monthTwelve, triggerStory, type FixNote } from './narrative.js';
 import { sustainmentSvg } from './sustainment-chart.js';
 import { at, atWorst } from './wording.js';
 
@@ -9,7 +9,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** Escape, then render `code` spans. */
 const inline = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
-export function renderHtml(m: Package, a: ModelAnalysis): string {
+export function renderHtml(m: Package, a: ModelAnalysis, fix?: FixNote): string {
   const body: string[] = [];
   body.push(`<h1>${esc(m.title)}</h1>`);
   body.push(`<p>Package <code>${esc(m.package)}</code>. Overall credibility <strong>${a.scorecard.overall}/100</strong>, held down by <em>${a.scorecard.weakest}</em>.</p>`);
@@ -35,6 +35,7 @@ export function renderHtml(m: Package, a: ModelAnalysis): string {
     body.push(`<tr><td>${d}</td><td class="n">${v.score}</td><td>${ds}</td></tr>`);
   }
   body.push('</tbody></table>');
+  body.push(`<p>${fix ? `The one change that raises the overall score most: ${inline(fix.description)} (${fix.before} → ${fix.after}).` : 'No single suggested change raises the overall score.'}</p>`);
   const css =
     'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}' +
     'table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}' +

@@ -7,7 +7,7 @@ export { rules } from './ruleset.js';
 export { score, weights, overallOf, type Scorecard, type DimensionScore, type Deduction } from './scorecard.js';
 export { sustainment, type Sustainment, type RequirementView, type MonthPoint } from './sustainment.js';
 export { triggerTimeline, timelines, type TriggerTimeline, type Interval, type ResponseTiming } from './timeline.js';
-export { renderText as renderExplainText, renderMarkdown as renderExplainMarkdown, triggerStory, monthTwelve, type Moment, type TriggerStory } from './narrative.js';
+export { renderText as renderExplainText, renderMarkdown as renderExplainMarkdown, triggerStory, monthTwelve, coverageRows, type Moment, type TriggerStory, type FixNote } from './narrative.js';
 export { renderHtml as renderExplainHtml } from './explain-html.js';
 export { sustainmentSvg } from './sustainment-chart.js';
 export { scorecardJson, timelineJson, sustainmentJson } from './analysis-json.js';

@@ -152,7 +152,14 @@ export function coverageRows(s: Sustainment): { month: string; cells: string[] }
 }
 
 /** Plain text for the terminal: the day-one timelines, then the month-twelve view, then the scorecard. */
-export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
+/** The best single fix, as `explain` reports it (from `bestSingleFix`). */
+export interface FixNote {
+  description: string;
+  before: number;
+  after: number;
+}
+
+export function renderText(m: Package, a: ModelAnalysis | Analysis, fix?: FixNote): string {
   const out: string[] = [`${m.title} (${m.package})`, ''];
   out.push('Day one of a breach', '===================', '');
   if (a.timeline.length === 0) out.push('The package has no triggers: no breach case can open.', '');
@@ -183,6 +190,7 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
     out.push(`  ${d.padEnd(13)} ${String(v.score).padStart(3)}`);
     for (const x of v.deductions) out.push(`      -${String(x.points).padEnd(5)} ${x.code} ${x.message.replace(/`/g, '')}`);
   }
+  out.push('', fix ? `  The one change that raises the overall score most: ${fix.description.replace(/`/g, '')} (${fix.before} -> ${fix.after}).` : '  No single suggested change raises the overall score.');
   if (m.assumptions['advance-rate'] !== undefined || m.assumptions['national-decision'] !== undefined) {
     out.push('', 'Assumptions (not the text of the package)');
     if (m.assumptions['advance-rate'] !== undefined) out.push(`  advance rate: ${rate(m.assumptions['advance-rate'])}`);
@@ -193,7 +201,7 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis): string {
 
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 
-export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis): string {
+export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis, fix?: FixNote): string {
   const out: string[] = [`# ${m.title}`, '', `Package \`${m.package}\`. Overall credibility **${a.scorecard.overall}/100**, held down by ${a.scorecard.weakest}.`, ''];
   out.push('## Day one of a breach', '');
   if (a.timeline.length === 0) out.push('The package has no triggers: no breach case can open.', '');
@@ -215,5 +223,6 @@ export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis): string 
     out.push(`| ${d} | ${v.score} | ${v.deductions.map((x) => `−${x.points} ${x.code}: ${mdEscape(x.message)}`).join('<br>') || 'none'} |`);
   }
   out.push('', `**Overall: ${a.scorecard.overall}/100** (the mean of the weakest dimension and the average; see docs/scoring.md).`, '');
+  out.push(fix ? `The one change that raises the overall score most: ${fix.description} (${fix.before} → ${fix.after}).` : 'No single suggested change raises the overall score.', '');
   return out.join('\n');
 }
