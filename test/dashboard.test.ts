@@ -198,6 +198,46 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it('verifies the log checkpoint in the browser, then its consistency with the one it saw before, and catches a fork', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const signed = await s.post('/v1/log/checkpoint', s.keys.admin, undefined);
+    expect(signed.status).toBe(200);
+    await page.goto(s.url + '/');
+    await page.waitForSelector('#log[data-state]');
+    expect(await page.getAttribute('#log', 'data-state')).toBe('verified');
+    expect(await page.getAttribute('#log', 'data-consistency')).toBe('first');
+    expect(await page.textContent('#log')).toMatch(/signature\s*valid/);
+
+    // The log grows (more reports, a new checkpoint): the next visit proves the new tree extends the old one.
+    expect((await s.post('/v1/observations', s.keys.monitor, shellings(s.now(), 'c', 1))).status).toBe(200);
+    expect((await s.post('/v1/log/checkpoint', s.keys.admin, undefined)).status).toBe(200);
+    await page.reload();
+    await page.waitForSelector('#log[data-state]');
+    expect(await page.getAttribute('#log', 'data-consistency')).toBe('consistent');
+    expect(await page.getAttribute('#log', 'data-state')).toBe('verified');
+
+    // A browser that remembers another root at this size: a fork, shown as a failure.
+    await page.evaluate(`(() => {
+      const seen = JSON.parse(localStorage.getItem('guarantor.checkpoint'));
+      localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...seen, root: 'A'.repeat(43) + '=' }));
+    })()`);
+    await page.reload();
+    await page.waitForSelector('#log[data-state]');
+    expect(await page.getAttribute('#log', 'data-consistency')).toBe('fork');
+    expect(await page.getAttribute('#log', 'data-state')).toBe('failed');
+    expect(await page.textContent('#log')).toContain('VERIFICATION FAILED');
+    // And one that remembers a smaller tree with a wrong root: the consistency proof fails.
+    await page.evaluate(`localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...JSON.parse(localStorage.getItem('guarantor.checkpoint')), size: 3 }))`);
+    await page.reload();
+    await page.waitForSelector('#log[data-state]');
+    expect(await page.getAttribute('#log', 'data-consistency')).toBe('inconsistent');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('works on a phone-sized screen', async () => {
     const { page, errors } = await open({ width: 390, height: 844 });
     expect(await canvasColours(page)).toBeGreaterThan(8);

@@ -45,7 +45,8 @@ export async function dashboardServer(): Promise<DashboardServer> {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    const json = (res.headers.get('content-type') ?? '').startsWith('application/json');
+    return { status: res.status, body: text && json ? (JSON.parse(text) as unknown) : text || undefined };
   };
   return {
     app,

@@ -186,7 +186,7 @@ async function poll() {
 
 async function refresh() {
   const role = app.me?.role;
-  const jobs = [refreshRegions(), loadCheckpoint($('log'), api.storedKey())];
+  const jobs = [refreshRegions(), loadCheckpoint($('log'))];
   if (can.cases.has(role)) jobs.push(refreshCases());
   if (can.cases.has(role) && !app.analysed) jobs.push(refreshAnalysis());
   await Promise.all(jobs);
