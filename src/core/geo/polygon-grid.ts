@@ -18,7 +18,7 @@
  */
 
 export interface PolygonGridOptions {
-  /** Grid cells to aim for; default four per edge, at least 1,024; at most 2^21. */
+  /** Grid cells to aim for; default two per edge, at least 1,024; at most 2^21. */
   targetCells?: number;
   /**
    * A fixed grid instead: its extent and cell counts. The extent is widened when it does not contain every edge.
@@ -117,7 +117,7 @@ export class PolygonGrid {
     const y0 = lay ? Math.min(lay.y0, minY - my) : minY - my;
     const spanX = (lay ? Math.max(lay.x1, maxX + mx) : maxX + mx) - x0;
     const spanY = (lay ? Math.max(lay.y1, maxY + my) : maxY + my) - y0;
-    const target = Math.min(1 << 21, Math.max(1, options.targetCells ?? Math.max(1024, 4 * E)));
+    const target = Math.min(1 << 21, Math.max(1, options.targetCells ?? Math.max(1024, 2 * E)));
     const aspect = (spanX * Math.cos((((minY + maxY) / 2) * Math.PI) / 180)) / spanY;
     const nx = lay ? Math.max(1, Math.floor(lay.nx)) : Math.max(1, Math.round(Math.sqrt(target * aspect)));
     const ny = lay ? Math.max(1, Math.floor(lay.ny)) : Math.max(1, Math.round(target / nx));
