@@ -1,8 +1,19 @@
 // Transparency log core: (1) appending entries in batches of 1,000 (encode the record as a guarantor-entry/1
 // leaf, hash it, append to the in-memory tree and collect the new nodes a store would persist), against raw
 // SHA-256 of the same entry bytes measured in the same run (the ceiling); (2) inclusion and consistency proof
-// construction in a 10,000,000-leaf tree whose nodes sit in one Uint8Array per level, the layout a store mirrors.
+// construction in a 10,000,000-leaf tree whose nodes sit in one Uint8Array per level, the layout a store mirrors;
+// (3) the same in a database: appending with storage on SQLite (and PostgreSQL), and proofs read from a store
+// holding the 10,000,000-leaf tree (see part 3 below).
 import * as crypto from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { LogEntry } from '../src/core/ports/tlog.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { PostgresLog } from '../src/store/postgres/tlog-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { SqliteLog, appendEntries } from '../src/store/sqlite/tlog-store.js';
 import { consistencyProof, encodeEntry, hashLeaf, inclusionProof, MerkleTree, verifyConsistency, verifyInclusion, type NodeBatch } from '../src/core/tlog/index.js';
 
 const ENTRIES = Number(process.env.TLOG_BENCH_ENTRIES ?? 1_000_000);
@@ -150,14 +161,209 @@ console.log(`  inclusion proof:   median ${incl.p50Us.toFixed(1)} µs, mean ${in
 console.log(`  consistency proof: median ${cons.p50Us.toFixed(1)} µs, mean ${cons.meanUs.toFixed(1)} µs, p99 ${cons.p99Us.toFixed(1)} µs`);
 console.log(`  verify inclusion:  mean ${verifyUs.toFixed(1)} µs; 2,000 sampled proofs verified, ${bad} failed`);
 
+// --- 3. the log in a database ---------------------------------------------------------------------------------
+// (a) Appending with storage: each batch of 1,000 observation-shaped entries in its own transaction (encode, hash,
+// insert entries and the new nodes, update the head), against inserting the same entry bytes into a plain table in
+// the same kind of transaction (storage alone), alternating batch by batch. SQLite at the store's default
+// synchronous=FULL (one fsync per batch); PostgreSQL when it is reachable.
+// (b) Proofs from the store: the 10,000,000-leaf tree of part 2 bulk-loaded (leaf hashes and every node computed in
+// memory, inserted in large transactions with the secondary indexes built afterwards), then inclusion and
+// consistency proofs for random leaves read from the database. The bulk-loaded entries carry an empty body (their
+// leaf hashes are random): only the node reads are timed, and 3.3 GB of entry text would prove nothing more.
+const STORE_ENTRIES = Number(process.env.TLOG_BENCH_STORE_ENTRIES ?? 200_000);
+const STORE_TREE = Math.min(TREE, Number(process.env.TLOG_BENCH_STORE_TREE ?? TREE));
+const PG_TREE = Math.min(TREE, Number(process.env.TLOG_BENCH_PG_TREE ?? 1_000_000));
+const STORE_PROOFS = 5_000;
+const pgUrl = process.env.GUARANTOR_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface StoreFigures {
+  rate: number;
+  rawRate: number;
+  proof?: { p50: number; mean: number; p99: number };
+  consistency?: { p50: number; mean: number; p99: number };
+  treeLoadS?: number;
+  treeLeaves?: number;
+}
+
+function stats(samples: number[]): { p50: number; mean: number; p99: number } {
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length / 2)]!, mean: samples.reduce((a, b) => a + b, 0) / samples.length, p99: samples[Math.floor(samples.length * 0.99)]! };
+}
+
+function entriesFor(from: number, n: number): LogEntry[] {
+  return Array.from({ length: n }, (_, j) => ({ kind: 'observation', recordId: String(from + j), record: record(from + j) as unknown as LogEntry['record'] }));
+}
+
+async function proofTimes(store: { inclusionProof(i: number, n: number): Promise<Uint8Array[]>; consistencyProof(m: number, n: number): Promise<Uint8Array[]> }, n: number) {
+  const r = tree.root(n);
+  const incl: number[] = [];
+  const cons: number[] = [];
+  let wrong = 0;
+  for (let k = 0; k < STORE_PROOFS + 200; k++) {
+    const i = Math.floor(rand() * n);
+    const m = 1 + Math.floor(rand() * (n - 1));
+    let t = now();
+    const p = await store.inclusionProof(i, n);
+    const a = now() - t;
+    t = now();
+    const c = await store.consistencyProof(m, n);
+    const b = now() - t;
+    if (k >= 200) {
+      incl.push(a * 1000);
+      cons.push(b * 1000);
+    }
+    if (k % 50 === 0 && (!verifyInclusion(i, n, tree.node(0, i), p, r).ok || !verifyConsistency(m, n, tree.root(m), r, c).ok)) wrong++;
+  }
+  if (wrong) {
+    console.error(`${wrong} proofs read from the store failed to verify`);
+    process.exitCode = 1;
+  }
+  return { proof: stats(incl), consistency: stats(cons) };
+}
+
+async function sqliteFigures(): Promise<StoreFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'tlog-bench-'));
+  try {
+    // (a)
+    const store = SqliteStore.open({ path: join(dir, 'append.db') });
+    store.db.exec('CREATE TABLE raw (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL)');
+    const raw = store.db.prepare('INSERT INTO raw (idx, entry) VALUES (?, ?)');
+    let logMs = 0;
+    let rawMs = 0;
+    for (let i = 0; i < STORE_ENTRIES; i += BATCH) {
+      const n = Math.min(STORE_ENTRIES, i + BATCH) - i;
+      const batch = entriesFor(i, n);
+      const bytes = batch.map((e) => encodeEntry(e.kind, e.record));
+      let t = now();
+      store.db.exec('BEGIN IMMEDIATE');
+      appendEntries(store.db, batch);
+      store.db.exec('COMMIT');
+      logMs += now() - t;
+      t = now();
+      store.db.exec('BEGIN IMMEDIATE');
+      for (let j = 0; j < n; j++) raw.run(i + j, bytes[j]);
+      store.db.exec('COMMIT');
+      rawMs += now() - t;
+    }
+    await store.close();
+    // (b)
+    const t0 = now();
+    const big = SqliteStore.open({ path: join(dir, 'tree.db'), synchronous: 'normal' });
+    const db = big.db;
+    db.pragma('cache_size = -262144');
+    db.exec('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
+    const ins = db.prepare("INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) VALUES (?, 'observation', ?, ?, x'')");
+    const insNode = db.prepare('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)');
+    const CH = 500_000;
+    for (let i = 0; i < STORE_TREE; i += CH) {
+      db.transaction(() => {
+        for (let j = i; j < Math.min(STORE_TREE, i + CH); j++) ins.run(j, String(j), tree.node(0, j));
+      })();
+    }
+    for (let level = 1; 2 ** level <= STORE_TREE; level++) {
+      const count = Math.floor(STORE_TREE / 2 ** level);
+      for (let i = 0; i < count; i += CH) {
+        db.transaction(() => {
+          for (let j = i; j < Math.min(count, i + CH); j++) insNode.run(level, j, tree.node(level, j));
+        })();
+      }
+    }
+    db.exec('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf)');
+    db.prepare('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1').run(STORE_TREE, tree.root(STORE_TREE));
+    const treeLoadS = (now() - t0) / 1000;
+    const times = await proofTimes(SqliteLog.of(db), STORE_TREE);
+    await big.close();
+    return { rate: STORE_ENTRIES / (logMs / 1000), rawRate: STORE_ENTRIES / (rawMs / 1000), ...times, treeLoadS, treeLeaves: STORE_TREE };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresFigures(): Promise<StoreFigures | undefined> {
+  const probe = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await probe.connect();
+  } catch {
+    console.log(`store (PostgreSQL): skipped, ${pgUrl} is unreachable`);
+    return undefined;
+  }
+  const schema = `bench_tlog_${process.pid}`;
+  try {
+    const store = await PostgresStore.open({ url: pgUrl, schema, poolSize: 2 });
+    const log = PostgresLog.of(store.pool);
+    await store.pool.query('CREATE TABLE raw (idx BIGINT PRIMARY KEY, entry BYTEA NOT NULL)');
+    const n0 = Math.min(STORE_ENTRIES, 100_000);
+    let logMs = 0;
+    let rawMs = 0;
+    for (let i = 0; i < n0; i += BATCH) {
+      const n = Math.min(n0, i + BATCH) - i;
+      const batch = entriesFor(i, n);
+      const bytes = batch.map((e) => Buffer.from(encodeEntry(e.kind, e.record)));
+      let t = now();
+      await log.append(batch);
+      logMs += now() - t;
+      t = now();
+      const c = await store.pool.connect();
+      await c.query('BEGIN');
+      await c.query('INSERT INTO raw (idx, entry) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [Array.from({ length: n }, (_, j) => i + j), bytes]);
+      await c.query('COMMIT');
+      c.release();
+      rawMs += now() - t;
+    }
+    await store.pool.query('TRUNCATE tlog_entry, tlog_node');
+    const t0 = now();
+    await store.pool.query('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
+    const CH = 50_000;
+    for (let i = 0; i < PG_TREE; i += CH) {
+      const ids = Array.from({ length: Math.min(PG_TREE, i + CH) - i }, (_, j) => i + j);
+      await store.pool.query("INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) SELECT i, 'observation', i::text, l, '' FROM unnest($1::bigint[], $2::bytea[]) AS u(i, l)", [
+        ids,
+        ids.map((j) => Buffer.from(tree.node(0, j))),
+      ]);
+    }
+    for (let level = 1; 2 ** level <= PG_TREE; level++) {
+      const count = Math.floor(PG_TREE / 2 ** level);
+      for (let i = 0; i < count; i += CH) {
+        const ids = Array.from({ length: Math.min(count, i + CH) - i }, (_, j) => i + j);
+        await store.pool.query('INSERT INTO tlog_node (level, idx, hash) SELECT $1, i, h FROM unnest($2::bigint[], $3::bytea[]) AS u(i, h)', [level, ids, ids.map((j) => Buffer.from(tree.node(level, j)))]);
+      }
+    }
+    await store.pool.query('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf); ANALYZE tlog_entry; ANALYZE tlog_node');
+    await store.pool.query('UPDATE tlog_head SET size = $1, root = $2 WHERE id = 1', [PG_TREE, Buffer.from(tree.root(PG_TREE))]);
+    const treeLoadS = (now() - t0) / 1000;
+    const times = await proofTimes(log, PG_TREE);
+    await store.close();
+    return { rate: n0 / (logMs / 1000), rawRate: n0 / (rawMs / 1000), ...times, treeLoadS, treeLeaves: PG_TREE };
+  } finally {
+    await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await probe.end();
+  }
+}
+
+const us = (x: { p50: number; mean: number; p99: number } | undefined) => (x ? `median ${x.p50.toFixed(0)} µs, mean ${x.mean.toFixed(0)} µs, p99 ${x.p99.toFixed(0)} µs` : 'n/a');
+const lite = await sqliteFigures();
+console.log(`store (SQLite, synchronous=FULL): ${fmt(STORE_ENTRIES)} entries in transactions of ${fmt(BATCH)}`);
+console.log(`  append with storage: ${fmt(lite.rate)} entries/s (target >= 50,000/s); the same bytes into a plain table: ${fmt(lite.rawRate)} entries/s`);
+console.log(`  ${fmt(lite.treeLeaves!)}-leaf tree bulk-loaded in ${lite.treeLoadS!.toFixed(0)} s; inclusion proof from the store: ${us(lite.proof)} (target < 1,000 µs)`);
+console.log(`  consistency proof from the store: ${us(lite.consistency)}`);
+const pgf = await postgresFigures();
+if (pgf) {
+  console.log(`store (PostgreSQL): ${fmt(Math.min(STORE_ENTRIES, 100_000))} entries in transactions of ${fmt(BATCH)}`);
+  console.log(`  append with storage: ${fmt(pgf.rate)} entries/s; the same bytes into a plain table: ${fmt(pgf.rawRate)} entries/s`);
+  console.log(`  ${fmt(pgf.treeLeaves!)}-leaf tree loaded in ${pgf.treeLoadS!.toFixed(0)} s; inclusion proof (one query): ${us(pgf.proof)}; consistency: ${us(pgf.consistency)}`);
+}
+
 console.log(
   JSON.stringify({
     bench: 'tlog',
     unit: 'entries/s',
-    value: Math.round(best.rate),
-    baselines: { 'sha256-only': Math.round(ceiling) },
-    ratios: { 'sha256-only': +(best.rate / ceiling).toFixed(3) },
+    value: Math.round(lite.rate),
+    baselines: { 'sha256-only': Math.round(ceiling), 'sqlite-plain-insert': Math.round(lite.rawRate) },
+    ratios: { 'sha256-only': +(lite.rate / ceiling).toFixed(3), 'sqlite-plain-insert': +(lite.rate / lite.rawRate).toFixed(3) },
+    memory_entries_per_s: Math.round(best.rate),
+    memory_ratio_sha256: +(best.rate / ceiling).toFixed(3),
     entries: ENTRIES,
+    store_entries: STORE_ENTRIES,
     batch: BATCH,
     entry_bytes: Math.round(avgBytes),
     tree_leaves: TREE,
@@ -165,8 +371,24 @@ console.log(
     proof_p50_us: +incl.p50Us.toFixed(2),
     proof_p99_us: +incl.p99Us.toFixed(2),
     consistency_proof_us: +cons.meanUs.toFixed(2),
-    consistency_proof_p50_us: +cons.p50Us.toFixed(2),
     verify_us: +verifyUs.toFixed(2),
     tree_build_s: +(buildMs / 1000).toFixed(1),
+    sqlite_tree_leaves: lite.treeLeaves,
+    sqlite_tree_load_s: +lite.treeLoadS!.toFixed(1),
+    sqlite_proof_p50_us: +lite.proof!.p50.toFixed(1),
+    sqlite_proof_us: +lite.proof!.mean.toFixed(1),
+    sqlite_proof_p99_us: +lite.proof!.p99.toFixed(1),
+    sqlite_consistency_p50_us: +lite.consistency!.p50.toFixed(1),
+    ...(pgf
+      ? {
+          pg_entries_per_s: Math.round(pgf.rate),
+          pg_plain_insert_per_s: Math.round(pgf.rawRate),
+          pg_tree_leaves: pgf.treeLeaves,
+          pg_proof_p50_us: +pgf.proof!.p50.toFixed(1),
+          pg_proof_us: +pgf.proof!.mean.toFixed(1),
+          pg_proof_p99_us: +pgf.proof!.p99.toFixed(1),
+          pg_consistency_p50_us: +pgf.consistency!.p50.toFixed(1),
+        }
+      : {}),
   }),
 );

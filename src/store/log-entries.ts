@@ -118,3 +118,8 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
 
 /** Kinds whose records the database keeps, so the audit can rebuild their entries; the others are checked as bytes. */
 export const storedKinds: ReadonlySet<string> = new Set(['observation', 'incident-revision', 'violation', 'case-event', 'vote', 'task-change']);
+
+/** The index key of a leaf hash: its first six bytes, a safe integer (the full hash is compared after). */
+export function leafKey(leaf: Uint8Array): number {
+  return leaf[0]! * 2 ** 40 + leaf[1]! * 2 ** 32 + ((leaf[2]! << 24) >>> 0) + (leaf[3]! << 16) + (leaf[4]! << 8) + leaf[5]!;
+}

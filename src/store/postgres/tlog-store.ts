@@ -31,6 +31,7 @@ import {
   type ProofPlan,
 } from '../../core/tlog/index.js';
 import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
+import { leafKey } from '../log-entries.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
 
@@ -147,13 +148,13 @@ export class PostgresLog implements LogStore {
     const root = range.root();
     await client.query(
       `WITH e AS (
-         INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
+         INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $11::bigint[], $5::bytea[])
        ), n AS (
          INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($6::smallint[], $7::bigint[], $8::bytea[])
        )
        UPDATE tlog_head SET size = $9, root = $10 WHERE id = 1`,
-      [idx, list.map((e) => e.kind), list.map((e) => e.recordId), leaves.map(toBuffer), bytes.map(toBuffer), levels, nodeIdx, hashes, range.size, toBuffer(root)],
+      [idx, list.map((e) => e.kind), list.map((e) => e.recordId), leaves.map(toBuffer), bytes.map(toBuffer), levels, nodeIdx, hashes, range.size, toBuffer(root), leaves.map(leafKey)],
     );
     this.#cache = { range, root };
     return { start: head.size, size: range.size };
@@ -230,7 +231,8 @@ export class PostgresLog implements LogStore {
   }
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
-    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE leaf = $1 ORDER BY idx LIMIT 1', [toBuffer(leaf)]);
+    if (leaf.length !== 32) return undefined;
+    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE leaf_key = $1 AND leaf = $2 ORDER BY idx LIMIT 1', [leafKey(leaf), toBuffer(leaf)]);
     return r.rows[0] ? Number(r.rows[0].idx) : undefined;
   }
 

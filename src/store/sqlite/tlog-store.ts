@@ -22,6 +22,7 @@ import {
   type TreeReader,
 } from '../../core/tlog/index.js';
 import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
+import { leafKey } from '../log-entries.js';
 
 type Stmt = Database.Statement;
 
@@ -41,13 +42,13 @@ export class SqliteLog implements LogStore {
     this.#s = {
       head: p('SELECT size, root FROM tlog_head WHERE id = 1'),
       setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
-      insertEntry: p('INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) VALUES (?, ?, ?, ?, ?)'),
+      insertEntry: p('INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, ?, ?, ?, ?, ?)'),
       insertNode: p('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)'),
       node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
       leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
       latestLeaf: p('SELECT leaf FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
       byRecord: p('SELECT idx FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
-      byLeaf: p('SELECT idx FROM tlog_entry WHERE leaf = ? ORDER BY idx LIMIT 1'),
+      byLeaf: p('SELECT idx FROM tlog_entry WHERE leaf_key = ? AND leaf = ? ORDER BY idx LIMIT 1'),
       entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
       latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
       checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
@@ -117,7 +118,7 @@ export class SqliteLog implements LogStore {
       const bytes = encodeEntry(e.kind, e.record);
       const leaf = hashLeaf(bytes);
       leaves[i] = leaf;
-      insertEntry.run(head.size + i, e.kind, e.recordId, leaf, bytes);
+      insertEntry.run(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
     }
     const insertNode = this.#s.insertNode!;
     for (const b of range.append(leaves)) {
@@ -180,7 +181,7 @@ export class SqliteLog implements LogStore {
   }
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
-    const r = this.#s.byLeaf!.get(leaf) as { idx: number } | undefined;
+    const r = leaf.length === 32 ? (this.#s.byLeaf!.get(leafKey(leaf), leaf) as { idx: number } | undefined) : undefined;
     return r && Number(r.idx);
   }
 
