@@ -309,8 +309,8 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
       let t = now();
       const c0 = process.cpuUsage();
       await log.append(batch);
-      const c = process.cpuUsage(c0);
-      cpuUs += c.user + c.system;
+      const cpu = process.cpuUsage(c0);
+      cpuUs += cpu.user + cpu.system;
       logMs += now() - t;
       t = now();
       const c = await store.pool.connect();
