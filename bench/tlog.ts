@@ -14,6 +14,7 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { PostgresLog } from '../src/store/postgres/tlog-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { SqliteLog, appendEntries } from '../src/store/sqlite/tlog-store.js';
+import { leafKey } from '../src/store/log-entries.js';
 import { consistencyProof, encodeEntry, hashLeaf, inclusionProof, MerkleTree, verifyConsistency, verifyInclusion, type NodeBatch } from '../src/core/tlog/index.js';
 
 const ENTRIES = Number(process.env.TLOG_BENCH_ENTRIES ?? 1_000_000);
@@ -258,12 +259,15 @@ async function sqliteFigures(): Promise<StoreFigures> {
     const db = big.db;
     db.pragma('cache_size = -262144');
     db.exec('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
-    const ins = db.prepare("INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) VALUES (?, 'observation', ?, ?, x'')");
+    const ins = db.prepare("INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, 'observation', ?, ?, ?, x'')");
     const insNode = db.prepare('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)');
     const CH = 500_000;
     for (let i = 0; i < STORE_TREE; i += CH) {
       db.transaction(() => {
-        for (let j = i; j < Math.min(STORE_TREE, i + CH); j++) ins.run(j, String(j), tree.node(0, j));
+        for (let j = i; j < Math.min(STORE_TREE, i + CH); j++) {
+          const leaf = tree.node(0, j);
+          ins.run(j, String(j), leaf, leafKey(leaf));
+        }
       })();
     }
     for (let level = 1; 2 ** level <= STORE_TREE; level++) {
@@ -274,7 +278,7 @@ async function sqliteFigures(): Promise<StoreFigures> {
         })();
       }
     }
-    db.exec('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf)');
+    db.exec('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf_key)');
     db.prepare('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1').run(STORE_TREE, tree.root(STORE_TREE));
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(SqliteLog.of(db), STORE_TREE);
@@ -326,9 +330,10 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
     const CH = 50_000;
     for (let i = 0; i < PG_TREE; i += CH) {
       const ids = Array.from({ length: Math.min(PG_TREE, i + CH) - i }, (_, j) => i + j);
-      await store.pool.query("INSERT INTO tlog_entry (idx, kind, record_id, leaf, entry) SELECT i, 'observation', i::text, l, '' FROM unnest($1::bigint[], $2::bytea[]) AS u(i, l)", [
+      await store.pool.query("INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) SELECT i, 'observation', i::text, l, k, '' FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(i, l, k)", [
         ids,
         ids.map((j) => Buffer.from(tree.node(0, j))),
+        ids.map((j) => leafKey(tree.node(0, j))),
       ]);
     }
     for (let level = 1; 2 ** level <= PG_TREE; level++) {
@@ -338,7 +343,7 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
         await store.pool.query('INSERT INTO tlog_node (level, idx, hash) SELECT $1, i, h FROM unnest($2::bigint[], $3::bytea[]) AS u(i, h)', [level, ids, ids.map((j) => Buffer.from(tree.node(level, j)))]);
       }
     }
-    await store.pool.query('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf); ANALYZE tlog_entry; ANALYZE tlog_node');
+    await store.pool.query('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf_key); ANALYZE tlog_entry; ANALYZE tlog_node');
     await store.pool.query('UPDATE tlog_head SET size = $1, root = $2 WHERE id = 1', [PG_TREE, Buffer.from(tree.root(PG_TREE))]);
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(log, PG_TREE);
