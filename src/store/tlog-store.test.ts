@@ -143,6 +143,26 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     expect(await h.log.indexOfRecord('task-change', 'nope')).toBeUndefined();
   });
 
+  it('keeps indices gap-free and the tree whole under concurrent appends from two writers', async () => {
+    if (!h) return;
+    const { size: start } = await h.log.head();
+    const writers = Array.from({ length: 24 }, (_, k) => (k % 2 ? h!.log : h!.other).append(Array.from({ length: 1 + (k % 5) }, (_, j) => ({ kind: 'vote', recordId: `c/${k}/${j}`, record: { k, j } }))));
+    const results = await Promise.all(writers);
+    const spans = results.map((r) => [r.start, r.size] as const).sort((a, b) => a[0] - b[0]);
+    let at = start;
+    for (const [a, b] of spans) {
+      expect(a).toBe(at);
+      at = b;
+    }
+    const head = await h.other.head();
+    expect(head.size).toBe(at);
+    const all = await h.log.entries(0, head.size);
+    expect(all.map((e) => e.index)).toEqual(all.map((_, i) => i));
+    expect(hex(head.root)).toBe(hex(rootFromLeafHashes(all.map((e) => hashLeaf(e.entry)))));
+    leaves.length = 0;
+    leaves.push(...all.map((e) => hashLeaf(e.entry)));
+  });
+
   it('stores checkpoints once per size, cosignatures once per witness, witnesses and one signing key', async () => {
     if (!h) return;
     const root = new Uint8Array(32).fill(7);
