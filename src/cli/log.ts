@@ -4,6 +4,7 @@
  *
  *     guarantor log verify --url URL --key server.pub [--witness KEY]... [--quorum N] [--state FILE]
  *     guarantor log audit --db PATH|URL [--key server.pub] [--witness KEY]... [--json]
+ *     guarantor log key --db PATH|URL
  */
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -120,6 +121,21 @@ export function register(program: Command): void {
     .option('--state <file>', 'where the last verified checkpoint is kept (read, then replaced when verification passes)')
     .action(async (flags: VerifyFlags) => {
       process.exitCode = await runVerify(flags, fetch as unknown as Fetch, new Date(), (s) => process.stdout.write(s));
+    });
+  log
+    .command('key')
+    .description("print the log's public key (a vkey) from a database, for `log verify --key`")
+    .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
+    .action(async (flags: { db: string }) => {
+      const { openAuditSource } = await import('./log-audit-source.js');
+      const src = await openAuditSource(flags.db);
+      try {
+        const key = await src.source.signingKey();
+        if (!key) throw new UsageError(`${flags.db} has no log key yet: it is created when a server first starts on it`);
+        process.stdout.write(`${key.vkey}\n`);
+      } finally {
+        await src.close();
+      }
     });
   log
     .command('audit')

@@ -15,6 +15,7 @@ export function register(program: Command): void {
       const running = await start(config);
       const out = process.stdout;
       out.write(`guarantor: serving ${config.packagePath} at ${running.url} (store ${describeDb(config.db)}; API docs at ${running.url}/docs)\n`);
+      out.write(`guarantor: transparency log key (keep it to check checkpoints: guarantor log verify --key): ${(await running.app.inject({ method: 'GET', url: '/v1/log/key' })).body.trim()}\n`);
       out.write(`guarantor: dashboard at ${running.url}/${running.bootstrapKey ? `#key=${running.bootstrapKey} (this link signs the browser tab in as admin)` : ' (sign in with an API key)'}\n`);
       if (running.bootstrapKey) {
         out.write(`guarantor: no admin key existed, so one was created. It is shown this once and stored only as a hash:\n\n  ${running.bootstrapKey}\n\n`);
