@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile, UsageError } from './cli/files.js';
+import { geoLocatorFor } from './core/ops/geo-locator.js';
 import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
@@ -89,7 +90,10 @@ export async function start(config: ServeConfig): Promise<Running> {
     throw new UsageError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
   }
   const clock = { now: () => Date.now() };
-  const operations = operationsFor(loaded, { clock });
+  // The geo engine places incidents in the package's zones, on which side of its lines, and in which region.
+  const geo = geoLocatorFor(loaded.model, loaded.geometries);
+  if (!geo.ok) throw new UsageError(`the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`);
+  const operations = operationsFor(loaded, { clock, locator: geo.locator });
   let store: Store;
   try {
     store = await openStore(config.db, config.synchronous ? { synchronous: config.synchronous } : {});

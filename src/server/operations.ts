@@ -16,8 +16,9 @@ export interface Operations {
 }
 
 /**
- * Until the geo engine's locator is wired in (issue 4), a locator that places every point in no zone, on no line
- * and in no region: prohibitions without `inside`/`across` (e.g. no-fire, monitor-access) are still detected.
+ * A locator that places every point in no zone, on no line and in no region, for callers with no geometry: only
+ * prohibitions without `inside`/`across` (e.g. no-fire, monitor-access) are then detected. `src/main.ts` passes the
+ * geo engine's (`geoLocatorFor`).
  */
 export const nowhere: ZoneLocator = { locate: () => ({ zones: [], lines: [] }) };
 
