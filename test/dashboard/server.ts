@@ -16,6 +16,8 @@ import { examplePackage, testLocator } from '../support/app.js';
 export interface DashboardServer {
   app: FastifyInstance;
   url: string;
+  /** Lines the server logged at level error. */
+  errors: string[];
   keys: { admin: string; analyst: string; monitor: string; guarantor: string };
   /** Moves the server's clock forward. */
   advance(ms: number): void;
@@ -31,7 +33,9 @@ export async function dashboardServer(): Promise<DashboardServer> {
   let shift = 0;
   const clock: Clock = { now: () => Date.now() + shift };
   const operations = operationsFor(examplePackage, { clock, locator: testLocator });
-  const app = await buildApp({ store, operations, package: examplePackage });
+  // Server errors are kept, so a failing test can say what the server logged.
+  const errors: string[] = [];
+  const app = await buildApp({ store, operations, package: examplePackage, logger: { level: 'error', stream: { write: (line: string) => errors.push(line) } } });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const make = async (actor: string, role: 'admin' | 'analyst' | 'monitor' | 'guarantor') => {
     const k = generateKey(actor, role, `dashboard test ${role}`, clock.now());
@@ -51,6 +55,7 @@ export async function dashboardServer(): Promise<DashboardServer> {
   return {
     app,
     url,
+    errors,
     keys,
     advance: (ms) => {
       shift += ms;

@@ -157,15 +157,41 @@ function showRole() {
   app.map.tint = can.findings.has(role);
 }
 
-/** Polls the status; refreshes the lists when a count moved, or every 30 s (clocks fire timers on the server). */
-async function poll() {
+/**
+ * Polls the status; refreshes the lists when a count moved, or every 30 s (clocks fire timers on the server). One
+ * poll at a time: a request for another while one runs (sign-in, a new window) runs once it ends, so an older answer
+ * never overwrites a newer view.
+ */
+function poll() {
+  if (app.polling) {
+    app.again = true;
+    return app.polling;
+  }
+  app.polling = pollOnce().finally(() => {
+    app.polling = undefined;
+    if (app.again) {
+      app.again = false;
+      poll();
+    }
+  });
+  return app.polling;
+}
+
+async function pollOnce() {
   clearTimeout(app.timer);
   let delay = document.hidden ? POLL * 6 : POLL;
   try {
     const t0 = Date.now();
     const status = await api.get('/v1/status');
     const t1 = Date.now();
-    app.offset = Date.parse(status.time) - (t0 + t1) / 2;
+    // NTP's rule: trust the sample with the shortest round trip (its midpoint is the least uncertain), unless the
+    // server's clock really moved (more than 2 s from the current estimate), so clocks do not jitter between polls.
+    const offset = Date.parse(status.time) - (t0 + t1) / 2;
+    const rtt = t1 - t0;
+    if (app.rtt === undefined || rtt <= app.rtt || Math.abs(offset - app.offset) > 2000) {
+      app.offset = offset;
+      app.rtt = rtt;
+    }
     $('server-time').textContent = utc(serverNow());
     const counts = `${status.observations}/${status.incidents}/${status.violations}/${status.cases}`;
     const due = counts !== app.lastCounts || Date.now() - app.lastFull > FULL_REFRESH;
