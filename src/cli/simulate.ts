@@ -30,6 +30,7 @@ interface Options {
   workers?: string;
   format: string;
   sensitivityRuns?: string;
+  perClause?: boolean;
 }
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed (default: the scenario, else 1)')
     .option('-w, --workers <n>', 'worker threads (default: one per core)')
     .option('--sensitivity-runs <n>', `runs per strategy for each end of each sensitivity input; 0 for none (default ${DEFAULT_SENSITIVITY_RUNS})`)
+    .option('--per-clause', 'add one tornado input per trigger, response tier and source (slower)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .action(async (file: string, opts: Options) => {
       process.exitCode = await runSimulate(file, opts);
@@ -82,6 +84,7 @@ export async function runSimulate(file: string, opts: Options): Promise<number> 
         runs: n,
         sensitivityRuns: Math.min(n, sensitivityRuns ?? s.sensitivityRuns ?? DEFAULT_SENSITIVITY_RUNS),
         sensitivityItems: s.sensitivityItems,
+        sensitivityPerClause: opts.perClause === true || s.sensitivityPerClause,
       };
     }
   }

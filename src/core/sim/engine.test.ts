@@ -11,6 +11,7 @@ import { resolveParams, runExperiment, Simulator, type ExperimentSpec, type Stra
 import type { ModelParams } from './params.js';
 import { strategies } from './strategies/index.js';
 import { rateUnderThreshold } from './strategies/kinds.js';
+import { clauseItems } from './sensitivity.js';
 
 const example = loadPackageFile(join('examples', 'ukraine-2026.yaml')).model!;
 
@@ -83,6 +84,34 @@ describe('compiling a package', () => {
     expect(rateUnderThreshold(m, fire, 10, 0)).toBeCloseTo(2); // serious-violation: 3 within 24h
     const stricter = edit((p) => (p.triggers['serious-violation']!.count = 2));
     expect(rateUnderThreshold(compile(stricter, resolveParams(stricter), 'RU'), fire, 10, 0)).toBeCloseTo(1);
+  });
+});
+
+describe('sensitivity inputs', () => {
+  it('offers one input per clause of the package, and each moves only its clause', () => {
+    const ids = clauseItems(example).map((i) => i.id);
+    expect(ids).toContain('triggers.armed-attack.depth');
+    expect(ids).toContain('triggers.serious-violation.count');
+    expect(ids).not.toContain('triggers.armed-attack.count'); // no count to move
+    expect(ids).toContain('responses.armed-attack.automatic');
+    expect(ids).toContain('verification.radar.latency');
+    const params = resolveParams(example);
+    const low = clauseItems(example).find((i) => i.id === 'triggers.armed-attack.depth')!.apply(example, params, 'low').pkg;
+    expect(low.triggers['armed-attack']!.depth).toBe(1000);
+    expect(example.triggers['armed-attack']!.depth).toBe(2000); // the base package is untouched
+    const high = clauseItems(example).find((i) => i.id === 'verification.uav.detects')!.apply(example, params, 'high').pkg;
+    expect(high.verification['uav']!.detects['ground-advance']).toBe(1);
+    expect(high.verification['radar']).toEqual(example.verification['radar']);
+  });
+
+  it('runs the named inputs, per clause included, on the same random numbers as the base', () => {
+    const s = { ...spec(example, ['surge'], {}, 100), sensitivityRuns: 100, sensitivityItems: ['triggers.armed-attack.depth', 'advance-rate'] };
+    const r = runExperiment(s);
+    expect(r.sensitivity!.rows.map((x) => x.item).sort()).toEqual(['advance-rate', 'triggers.armed-attack.depth']);
+    // Moving an input that this strategy never meets leaves every run as it was: same seeds, same numbers.
+    const idle = runExperiment({ ...spec(example, ['compliant'], {}, 100), sensitivityRuns: 100, sensitivityItems: ['triggers.armed-attack.depth'] });
+    expect(idle.sensitivity!.rows[0]!.low).toBe(idle.sensitivity!.base);
+    expect(idle.sensitivity!.rows[0]!.high).toBe(idle.sensitivity!.base);
   });
 });
 

@@ -10,7 +10,7 @@ import { compile, type CompiledModel } from './compile.js';
 import { Engine, F, FIELDS, Outcome } from './engine.js';
 import { defaultParams, type ModelParams, type ParamName } from './params.js';
 import { Xoshiro128 } from './rng.js';
-import { sensitivityItem, sensitivityItems, type End } from './sensitivity.js';
+import { allItems, sensitivityItem, sensitivityItems, type End } from './sensitivity.js';
 import { histogram, summarise, wilson, type Interval, type Summary } from './stats.js';
 import { strategies } from './strategies/index.js';
 import type { StrategyRunner } from './strategies/strategy.js';
@@ -34,8 +34,9 @@ export interface ExperimentSpec {
   runs: number;
   /** Runs per strategy for each sensitivity variant; 0 for none. */
   sensitivityRuns: number;
-  /** Sensitivity item ids to use; all applicable ones when absent. */
+  /** Sensitivity item ids to use; when absent, every aggregate item that applies (and every clause with `sensitivityPerClause`). */
   sensitivityItems?: string[];
+  sensitivityPerClause?: boolean;
 }
 
 /** A variant: the base case, or one sensitivity item at one end. */
@@ -69,7 +70,7 @@ export function variantsOf(spec: ExperimentSpec): Variant[] {
   const out: Variant[] = [{ id: 'base' }];
   if (spec.sensitivityRuns <= 0) return out;
   const wanted = spec.sensitivityItems ? new Set(spec.sensitivityItems) : undefined;
-  for (const item of sensitivityItems) {
+  for (const item of wanted || spec.sensitivityPerClause ? allItems(spec.pkg) : sensitivityItems) {
     if (wanted && !wanted.has(item.id)) continue;
     if (!item.describe(spec.pkg, spec.params)) continue;
     out.push({ id: `${item.id}:low`, item: item.id, end: 'low' }, { id: `${item.id}:high`, item: item.id, end: 'high' });
@@ -112,7 +113,7 @@ export class Simulator {
       const variant = this.variants[v]!;
       let pkg = this.spec.pkg;
       let params = this.spec.params;
-      if (variant.item) ({ pkg, params } = sensitivityItem(variant.item)!.apply(pkg, params, variant.end!));
+      if (variant.item) ({ pkg, params } = sensitivityItem(variant.item, pkg)!.apply(pkg, params, variant.end!));
       m = compile(pkg, params, this.spec.adversary);
       this.models.set(v, m);
     }
@@ -281,7 +282,7 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     const baseShare = collapseShare(base.map((r) => r.subarray(0, Math.min(spec.runs, spec.sensitivityRuns) * FIELDS)));
     const rows: TornadoRow[] = [];
     for (let v = 1; v < variants.length; v += 2) {
-      const item = sensitivityItem(variants[v]!.item!)!;
+      const item = sensitivityItem(variants[v]!.item!, spec.pkg)!;
       const ends = item.describe(spec.pkg, spec.params)!;
       const low = collapseShare(results.data[v]!);
       const high = collapseShare(results.data[v + 1]!);

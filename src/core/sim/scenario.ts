@@ -20,7 +20,7 @@ import { DAY, MONTH } from '../spec/units.js';
 import { sourceKinds } from '../spec/vocabulary.js';
 import { defaultAdversary, resolveParams, type StrategyChoice } from './experiment.js';
 import { paramNames, paramSpecs, type ModelParams, type ParamName, type ParamSpec } from './params.js';
-import { sensitivityItems } from './sensitivity.js';
+import { allItems } from './sensitivity.js';
 import { strategies, strategyNames } from './strategies/index.js';
 
 /** Runs per strategy when neither the scenario nor the command line says. */
@@ -63,6 +63,7 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         runs: z.int().min(0).optional(),
         items: z.array(z.string()).min(1).optional(),
+        'per-clause': z.boolean().optional().meta({ description: 'Add one tornado input per trigger, response tier and source' }),
       }),
     ])
     .optional(),
@@ -78,6 +79,7 @@ export interface Scenario {
   /** Undefined: the command line decides. 0: no sensitivity analysis. */
   sensitivityRuns?: number;
   sensitivityItems?: string[];
+  sensitivityPerClause?: boolean;
 }
 
 export interface LoadedScenario {
@@ -210,7 +212,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   // Sensitivity items.
   const sens = raw['sensitivity'];
   if (sens && typeof sens === 'object' && Array.isArray((sens as Record<string, unknown>)['items'])) {
-    const ids = sensitivityItems.map((s) => s.id);
+    const ids = allItems(pkg).map((s) => s.id);
     ((sens as Record<string, unknown>)['items'] as unknown[]).forEach((v, i) => {
       if (typeof v === 'string' && !ids.includes(v)) {
         report('unknown-sensitivity-item', ['sensitivity', 'items', i], { value: v, suggestion: didYouMean(v, ids), options: ids.join(', ') });
@@ -232,6 +234,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     params: resolveParams(pkg, overrides),
     sensitivityRuns: sensitivity === false ? 0 : sensitivity?.runs,
     sensitivityItems: sensitivity === false ? undefined : sensitivity?.items,
+    sensitivityPerClause: sensitivity === false ? undefined : sensitivity?.['per-clause'],
   };
   return out;
 }
@@ -245,7 +248,7 @@ function finish(out: LoadedScenario): LoadedScenario {
 function allowedAt(path: Path): string[] {
   if (path.length === 0) return Object.keys(scenarioSchema.shape);
   if (path[0] === 'model') return [...paramNames, 'blindable'];
-  if (path[0] === 'sensitivity') return ['runs', 'items'];
+  if (path[0] === 'sensitivity') return ['runs', 'items', 'per-clause'];
   return [];
 }
 
