@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the compiled CLI; `npm install` builds it (the `prepare` script), `npm run build` rebuilds it.
+// Runs the built CLI: the bundle when present (fast start), else tsc's output. `npm install` builds both (the
+// `prepare` script); `npm run build` rebuilds them.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(entry)) {
+const candidates = ['../dist/cli-bundle/main.js', '../dist/cli/main.js'].map((p) => new URL(p, import.meta.url));
+const entry = candidates.find((u) => existsSync(u));
+if (!entry) {
   process.stderr.write('guarantor: not built yet; run `npm run build` in the project first\n');
   process.exit(2);
 }
