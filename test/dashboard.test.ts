@@ -246,6 +246,26 @@ describe('dashboard', () => {
     await context.close();
   });
 
+  it('shows cases and clocks before MapLibre has arrived on a slow link, and the map when it does', async () => {
+    const page = await browser.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/vendor/maplibre-gl.mjs', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${s.url}/#key=${encodeURIComponent(s.keys.analyst)}`);
+    await page.waitForSelector('#case-list li.case .clock[data-deadline]');
+    await page.waitForSelector('#task-board article');
+    expect(await page.getAttribute('#map', 'data-state')).toBe('loading');
+    release();
+    await page.waitForSelector('#map[data-state=ready]', { timeout: 20_000 });
+    // The violations fetched while the map was loading are on it once it is.
+    await expect.poll(async () => Number(await page.getAttribute('#map', 'data-violation-count')), { timeout: 15_000 }).toBeGreaterThanOrEqual(10);
+    expect(await page.getAttribute('#map', 'data-violation-count')).toBe(await page.textContent('#violation-count'));
+    await page.close();
+  });
+
   it('works on a phone-sized screen', async () => {
     const { page, errors } = await open({ width: 390, height: 844 });
     expect(await canvasColours(page)).toBeGreaterThan(8);

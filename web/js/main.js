@@ -7,7 +7,7 @@ import { renderFindings, renderScorecard, renderSustainment, renderTimeline } fr
 import { renderCases, renderFailures, renderTasks, tick } from './cases.js';
 import { esc, render, utc } from './format.js';
 import { loadCheckpoint } from './log.js';
-import { activityGroups, DashboardMap, regionStateColors } from './map.js';
+import { activityGroups, regionStateColors } from './palette.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,6 +34,34 @@ const app = {
 
 const serverNow = () => Date.now() + app.offset;
 
+/**
+ * The map, loaded in the background: MapLibre is most of the page's weight, so on a slow link the cases, clocks and
+ * tasks show first and the map joins when it arrives. Calls made before then are applied in order once it is ready.
+ */
+class LazyMap {
+  constructor(container) {
+    this.queue = import('./map.js')
+      .then(({ DashboardMap }) => (this.map = new DashboardMap(container, {})))
+      .catch((e) => {
+        container.dataset.state = 'error';
+        container.textContent = `The map could not load: ${e.message}`;
+      });
+  }
+
+  /** Runs `map[name](...args)` after every earlier call; resolves to its result (undefined without a map). */
+  call(name, ...args) {
+    const run = this.queue.then(() => this.map?.[name](...args));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  set(name, value) {
+    this.queue = this.queue.then(() => {
+      if (this.map) this.map[name] = value;
+    });
+  }
+}
+
 function setConn(state, text) {
   const el = $('conn');
   el.dataset.state = state;
@@ -44,7 +72,7 @@ async function boot() {
   const fromLink = api.keyFromFragment();
   if (fromLink) api.storeKey(fromLink, false);
 
-  app.map = new DashboardMap($('map'), {});
+  app.map = new LazyMap($('map'));
   $('key-form').addEventListener('submit', onSignIn);
   $('sign-out').addEventListener('click', signOut);
   $('window').addEventListener('change', () => {
@@ -66,7 +94,7 @@ async function boot() {
   // The map needs the geometry; the rest of the page works without it.
   api
     .get('/v1/package/geometry')
-    .then((fc) => app.map.setGeometry(fc).then(() => renderZoneList(fc)))
+    .then((fc) => app.map.call('setGeometry', fc).then((zones) => zones && renderZoneList(fc, zones)))
     .catch((e) => {
       $('map').dataset.state = 'error';
       render($('zone-list'), `<li class="error">${esc(e.message)}</li>`);
@@ -83,8 +111,7 @@ async function boot() {
   });
 }
 
-function renderZoneList(fc) {
-  const zones = app.map.zones;
+function renderZoneList(fc, zones) {
   render(
     $('zone-list'),
     zones
@@ -93,7 +120,7 @@ function renderZoneList(fc) {
       )
       .join('') + (fc.undrawn?.length ? fc.undrawn.map((u) => `<li class="muted">${esc(u.zone)}: not drawn (${esc(u.reason)})</li>`).join('') : ''),
   );
-  for (const box of $('zone-list').querySelectorAll('input[data-zone]')) box.addEventListener('change', () => app.map.setZoneVisible(box.dataset.zone, box.checked));
+  for (const box of $('zone-list').querySelectorAll('input[data-zone]')) box.addEventListener('change', () => app.map.call('setZoneVisible', box.dataset.zone, box.checked));
 }
 
 function renderActivityLegend() {
@@ -136,7 +163,7 @@ function signOut() {
   app.me = undefined;
   app.lastCounts = '';
   showRole();
-  app.map.setFindings({ incidents: [], violations: [], caseViolations: new Set(), severityRank: () => 0 });
+  app.map.call('setFindings', { incidents: [], violations: [], caseViolations: new Set(), severityRank: () => 0 });
   poll();
 }
 
@@ -154,7 +181,7 @@ function showRole() {
   $('log-panel').hidden = false;
   if (!can.cases.has(role)) $('failures-panel').hidden = true;
   document.body.dataset.role = role ?? 'public';
-  app.map.tint = can.findings.has(role);
+  app.map.set('tint', can.findings.has(role));
 }
 
 /**
@@ -223,7 +250,7 @@ async function refreshRegions() {
   const r = await api.optional('/v1/public/regions');
   if (!r) return;
   const states = new Map(r.regions.map((x) => [x.code, x.state]));
-  app.map.setRegionStates(states);
+  app.map.call('setRegionStates', states);
   const order = { response: 0, breach: 1, violations: 2, calm: 3 };
   const list = r.regions.slice().sort((a, b) => order[a.state] - order[b.state] || a.name.localeCompare(b.name));
   render(
@@ -247,7 +274,7 @@ async function refreshCases() {
     can.findings.has(app.me?.role) ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
   ]);
   const byId = new Map(openings.map((c) => [c.id, c]));
-  const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.showViolation(id) });
+  const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.call('showViolation', id) });
   $('case-count').textContent = String(n);
   renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor });
   renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
@@ -256,7 +283,7 @@ async function refreshCases() {
   const severities = pkg.severities ?? [];
   const rankOf = new Map();
   for (const t of Object.values(pkg.triggers ?? {})) for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
-  app.map.setFindings({ incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
+  app.map.call('setFindings', { incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
   renderViolations(violations, caseViolations);
 }
 
@@ -281,7 +308,7 @@ function renderViolations(violations, caseViolations) {
     for (const a of $('violation-list').querySelectorAll('[data-violation]')) {
       a.addEventListener('click', (e) => {
         e.preventDefault();
-        app.map.showViolation(a.dataset.violation);
+        app.map.call('showViolation', a.dataset.violation);
       });
     }
   }

@@ -3,26 +3,10 @@
 // anywhere but this server and the map works offline. Labels are HTML markers (no font server).
 import { Map as MapLibre, Marker, NavigationControl, Popup, ScaleControl } from '/vendor/maplibre-gl.mjs';
 import { esc, km, pct, utc } from './format.js';
-
-/** Activity groups and their colours (ColorBrewer qualitative, distinguishable in greyscale by the legend's order). */
-export const activityGroups = [
-  { id: 'fire', label: 'fire and strikes', color: '#d7301f', activities: ['artillery-fire', 'mortar-fire', 'small-arms-fire', 'missile-strike', 'drone-strike', 'air-strike', 'naval-strike'] },
-  { id: 'advance', label: 'ground advance, troops', color: '#7a0177', activities: ['ground-advance', 'troop-presence', 'reinforcement'] },
-  { id: 'heavy', label: 'heavy weapons', color: '#e66101', activities: ['heavy-weapon-presence'] },
-  { id: 'air', label: 'airspace', color: '#2166ac', activities: ['overflight'] },
-  { id: 'sea', label: 'at sea', color: '#01665e', activities: ['naval-incursion', 'mine-laying'] },
-  { id: 'access', label: 'monitors denied, jamming', color: '#4d4d4d', activities: ['denial-of-access', 'jamming'] },
-  { id: 'other', label: 'other', color: '#000000', activities: [] },
-];
-const groupOf = new globalThis.Map(activityGroups.flatMap((g) => g.activities.map((a) => [a, g])));
-export const activityColor = (a) => (groupOf.get(a) ?? activityGroups.at(-1)).color;
-
-const zoneColors = { line: '#b2182b', buffer: '#f4a582', corridor: '#4393c3', airspace: '#5aae61', area: '#9970ab' };
-export const regionStateColors = { calm: '#f3f0e8', violations: '#fdd49e', breach: '#ef6548', response: '#b30000' };
-const regionStateTints = { calm: '#f3f0e8', violations: '#f7e6cc', breach: '#f3cfc2', response: '#e8b5ae' };
-const stateColor = (c) => ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', c.violations, 'breach', c.breach, 'response', c.response, c.calm];
+import { activityColor, regionStateColors, regionStateTints, zoneColors } from './palette.js';
 
 const empty = () => ({ type: 'FeatureCollection', features: [] });
+const stateColor = (c) => ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', c.violations, 'breach', c.breach, 'response', c.response, c.calm];
 const isLine = ['==', ['get', 'kind'], 'line'];
 const isArea = ['!=', ['get', 'kind'], 'line'];
 /** What a click selects when several things lie under it: the most specific first. */
@@ -137,18 +121,23 @@ export class DashboardMap {
       const [w, s, e, n] = fc.bbox;
       this.map.fitBounds([[w, s], [e, n]], { padding: 20, animate: false });
     }
+    if (this.states) await this.setRegionStates(this.states);
     this.container.dataset.zoneCount = String(this.zones.length);
     this.container.dataset.regionCount = String(regions.length);
     this.container.dataset.state = 'ready';
+    return this.zones;
   }
 
   /** Region states by region code; `tint` softens them under the zones and points of the signed-in view. */
-  setRegionStates(byCode) {
+  async setRegionStates(byCode) {
+    this.states = byCode;
+    await this.ready;
     for (const f of this.regionFeatures ?? []) this.map.setFeatureState({ source: 'regions', id: f.id }, { state: byCode.get(f.properties.code) ?? 'calm', tint: !!this.tint });
   }
 
   /** Incidents and violations as points; `severityRank(prohibition)` sizes a violation by the worst trigger on it. */
-  setFindings({ incidents, violations, caseViolations, severityRank }) {
+  async setFindings({ incidents, violations, caseViolations, severityRank }) {
+    await this.ready;
     const violating = new Set(violations.map((v) => v.incidentId));
     const point = (x) => x.lon !== undefined && x.lat !== undefined;
     this.violationsById = new globalThis.Map(violations.map((v) => [v.id, v]));
