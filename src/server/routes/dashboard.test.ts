@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../../../test/support/app.js';
+import { start } from '../../main.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -153,5 +156,25 @@ describe('session, tasks and public regions', () => {
     const r = await get('/v1/dashboard/tasks', { authorization: s.auth.analyst });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ time: s.clock.now(), items: [] });
+  });
+});
+
+describe('guarantor serve', () => {
+  it('serves the dashboard and the package map (main.ts hands the loaded package to the app)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guarantor-serve-dashboard-'));
+    const running = await start({ packagePath: 'examples/ukraine-2026.yaml', db: join(dir, 'g.db'), port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    try {
+      const page = await fetch(running.url + '/');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="/js/main.js">');
+      const map = await fetch(running.url + '/v1/package/geometry');
+      expect(map.status).toBe(200);
+      const fc = (await map.json()) as { features: { properties: { layer: string } }[] };
+      expect(fc.features.filter((f) => f.properties.layer === 'zone')).toHaveLength(7);
+      expect(running.bootstrapKey).toMatch(/^gk_/);
+    } finally {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
