@@ -28,6 +28,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     // Query strings: coerce numbers, apply defaults, and refuse unknown parameters rather than ignore a typo.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    // A client that trickles a body (or never finishes one) does not hold a connection forever.
+    requestTimeout: 120_000,
   });
   installErrorHandler(app);
   installNdjson(app);

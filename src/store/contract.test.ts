@@ -266,6 +266,20 @@ async function openWith(adapter: Adapter, list: typeof core[]): Promise<void> {
   else await PostgresStore.open({ url: pgUrl, schema: (probe as PostgresStore).schema, migrations: list });
 }
 
+describe.skipIf(!hasPg)('postgres sessions', () => {
+  it('end a session left idle inside a transaction (a dead server holding the ingest lock)', async () => {
+    const schema = freshSchema('idle');
+    const store = await PostgresStore.open({ url: pgUrl, schema, poolSize: 1 });
+    try {
+      expect((await store.pool.query('SHOW idle_in_transaction_session_timeout')).rows[0].idle_in_transaction_session_timeout).toBe('30s');
+      expect((await store.pool.query('SHOW search_path')).rows[0].search_path).toBe(`"${schema}"`);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});
+
 describe.skipIf(!hasPg)('postgres migrations', () => {
   it('are applied once when several servers start together', async () => {
     const schema = freshSchema('mig');

@@ -77,7 +77,14 @@ export class PostgresStore implements Store {
     } finally {
       await setup.end();
     }
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${quoteIdent(schema)}` });
+    // A server whose machine dies mid-batch leaves its session idle in a transaction, holding the ingest lock, until
+    // TCP notices (hours); PostgreSQL ends such sessions after 30 s, and keepalives find dead peers sooner.
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      keepAlive: true,
+      options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=30000`,
+    });
     // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     return new PostgresStore(pool, schema, applied);
