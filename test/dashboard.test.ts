@@ -90,6 +90,10 @@ describe('dashboard', () => {
     expect(await page.getAttribute('#map', 'data-zone-count')).toBe('7');
     expect(await page.getAttribute('#map', 'data-region-count')).toBe('27');
     expect(await page.locator('#zone-list input[data-zone]').count()).toBe(7);
+    // Each zone's details without a mouse: its button frames it and opens them.
+    await page.click('#zone-list button[data-show-zone="rear-ua"]');
+    await expect.poll(() => page.getAttribute('#map', 'data-selected'), { timeout: 15_000 }).toBe('rear-ua');
+    expect(await page.textContent('.maplibregl-popup-content')).toMatch(/100 km on the right of contact-line/);
     // The test locator puts every report in Donetsk (UA-14); case A was declared and nobody acted on it yet.
     await page.waitForSelector('#region-list li[data-region="UA-14"]');
     expect(await page.getAttribute('#region-list li[data-region="UA-14"]', 'data-state')).toBe('breach');

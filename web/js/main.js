@@ -116,11 +116,13 @@ function renderZoneList(fc, zones) {
     $('zone-list'),
     zones
       .map(
-        (z) => `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)} <span class="muted">${esc(z.properties.kind)}</span></label></li>`,
+        (z) =>
+          `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)}</label> <button type="button" class="link" data-show-zone="${esc(z.properties.id)}" aria-label="${esc(`Show ${z.properties.id} on the map`)}">${esc(z.properties.kind)}</button></li>`,
       )
       .join('') + (fc.undrawn?.length ? fc.undrawn.map((u) => `<li class="muted">${esc(u.zone)}: not drawn (${esc(u.reason)})</li>`).join('') : ''),
   );
   for (const box of $('zone-list').querySelectorAll('input[data-zone]')) box.addEventListener('change', () => app.map.call('setZoneVisible', box.dataset.zone, box.checked));
+  for (const b of $('zone-list').querySelectorAll('button[data-show-zone]')) b.addEventListener('click', () => app.map.call('showZone', b.dataset.showZone));
 }
 
 function renderActivityLegend() {

@@ -193,6 +193,18 @@ export class DashboardMap {
     this.select('violations', { id }, [v.lon, v.lat]);
   }
 
+  /** Frames a zone and opens its details (the legend's buttons: the zones without a mouse). */
+  showZone(id) {
+    const z = this.zones.find((x) => x.properties.id === id);
+    if (!z) return;
+    const points = z.geometry.type === 'MultiPolygon' ? z.geometry.coordinates.flatMap((p) => p[0]) : z.geometry.coordinates.flat();
+    const lons = points.map((p) => p[0]);
+    const lats = points.map((p) => p[1]);
+    this.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, duration: 400 });
+    const at = z.geometry.type === 'MultiPolygon' ? labelPoint(z.geometry) : points[Math.floor(points.length / 2)];
+    this.select('zone-fill', z.properties, at);
+  }
+
   /** Shows or hides the zone with this id (the legend's checkboxes). */
   setZoneVisible(id, visible) {
     const hidden = (this.hiddenZones ??= new Set());
