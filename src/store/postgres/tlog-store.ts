@@ -54,23 +54,35 @@ export class PostgresLog implements LogStore {
     return log;
   }
 
-  async #nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+  /**
+   * The nodes asked for, and the stored size, in one round trip (a named statement: parsed and planned once per
+   * connection). Level -1 carries the head's size.
+   */
+  async #nodes(q: Queryable, ids: readonly NodeId[]): Promise<{ nodes: Map<string, Uint8Array>; size: number }> {
     const out = new Map<string, Uint8Array>();
-    if (!ids.length) return out;
+    let size = 0;
     const leaves = ids.filter((n) => n.level === 0).map((n) => n.index);
     const inner = ids.filter((n) => n.level > 0);
-    const r = await q.query(
-      `SELECT 0 AS level, idx, leaf AS hash FROM tlog_entry WHERE idx = ANY($1::bigint[])
+    const r = await q.query({
+      name: 'tlog-nodes',
+      text: `SELECT -1 AS level, size AS idx, NULL::bytea AS hash FROM tlog_head WHERE id = 1
+       UNION ALL
+       SELECT 0, idx, leaf FROM tlog_entry WHERE idx = ANY($1::bigint[])
        UNION ALL
        SELECT n.level, n.idx, n.hash FROM tlog_node n JOIN unnest($2::smallint[], $3::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
-      [leaves, inner.map((n) => n.level), inner.map((n) => n.index)],
-    );
-    for (const row of r.rows as { level: number; idx: string; hash: Buffer }[]) out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash));
-    return out;
+      values: [leaves, inner.map((n) => n.level), inner.map((n) => n.index)],
+    });
+    for (const row of r.rows as { level: number; idx: string; hash: Buffer | null }[]) {
+      if (row.level === -1) size = Number(row.idx);
+      else out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash!));
+    }
+    return { nodes: out, size };
   }
 
-  async #proof(q: Queryable, plan: ProofPlan): Promise<Uint8Array[]> {
-    const nodes = await this.#nodes(q, planNodes(plan));
+  /** A proof from one round trip; `size` is checked against the stored head read in the same query. */
+  async #proof(q: Queryable, plan: ProofPlan, size: number): Promise<Uint8Array[]> {
+    const { nodes, size: stored } = await this.#nodes(q, planNodes(plan));
+    if (size > stored) throw new TlogError('bad-size', `tree size ${size} is beyond the ${stored} entries stored`);
     return proofFromPlan(plan, (l, i) => {
       const h = nodes.get(`${l}/${i}`);
       if (!h) throw new TlogError('index-out-of-range', `node ${l}/${i} is not stored`);
@@ -89,7 +101,7 @@ export class PostgresLog implements LogStore {
     const c = this.#cache;
     if (c && c.range.size === head.size && hashesEqual(c.root, head.root)) return c.range;
     const ids = frontierNodes(head.size);
-    const nodes = await this.#nodes(q, ids);
+    const { nodes } = await this.#nodes(q, ids);
     const range = CompactRange.fromFrontier(
       head.size,
       ids.map((n) => {
@@ -185,22 +197,18 @@ export class PostgresLog implements LogStore {
   }
 
   async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
-    const plan = inclusionPlan(index, size);
-    await this.#checkSize(size);
-    return this.#proof(this.pool, plan);
+    return this.#proof(this.pool, inclusionPlan(index, size), size);
   }
 
   async consistencyProof(oldSize: number, newSize: number): Promise<Uint8Array[]> {
-    const plan = consistencyPlan(oldSize, newSize);
-    await this.#checkSize(newSize);
-    return this.#proof(this.pool, plan);
+    return this.#proof(this.pool, consistencyPlan(oldSize, newSize), newSize);
   }
 
   async rootAt(size: number): Promise<Uint8Array> {
     await this.#checkSize(size);
     if (size === 0) return emptyRoot();
     const ids = rootPlan(size);
-    const nodes = await this.#nodes(this.pool, ids);
+    const { nodes } = await this.#nodes(this.pool, ids);
     return foldNodes(ids, (l, i) => {
       const h = nodes.get(`${l}/${i}`);
       if (!h) throw new TlogError('index-out-of-range', `node ${l}/${i} is not stored`);
