@@ -259,7 +259,7 @@ async function refreshRegions() {
     $('region-list'),
     list
       .map(
-        (x) => `<li class="region region-${esc(x.state)}" data-state="${esc(x.state)}" data-region="${esc(x.code)}"><span class="swatch" style="background:${regionStateColors[x.state]}"></span><strong>${esc(x.name)}</strong> <span>${esc(stateText[x.state])}</span>${x.violations ? ` <span class="muted">${x.violations} in ${r.days} days</span>` : ''}</li>`,
+        (x) => `<li class="region region-${esc(x.state)}" data-state="${esc(x.state)}" data-region="${esc(x.code)}"><span class="swatch" style="background:${regionStateColors[x.state]}"></span><strong>${esc(x.name)}</strong> <span class="muted small">${esc(x.code)}</span> <span>${esc(stateText[x.state])}</span>${x.violations ? ` <span class="muted">${x.violations} in ${r.days} days</span>` : ''}</li>`,
       )
       .join(''),
   );
