@@ -182,6 +182,24 @@ describe('dashboard', () => {
     expect(await page.getAttribute('#task-board article:first-child', 'data-actor')).toBe('UK');
     expect(await page.isHidden('#violations-panel')).toBe(true);
     expect(await page.isVisible('#cases-panel')).toBe(true);
+    // Only its own tasks carry actions.
+    expect(await page.locator('#task-board article[data-actor="FR"] [data-task-action]').count()).toBe(0);
+    const uk = page.locator('#task-board article[data-actor="UK"]');
+    const acknowledged = await uk.locator('li.status-acknowledged').count();
+    await uk.locator('button[data-task-action="acknowledge"]').first().click();
+    await expect.poll(() => uk.locator('li.status-acknowledged').count(), { timeout: 15_000 }).toBe(acknowledged + 1);
+    const form = uk.locator('li.status-acknowledged form[data-task-action="deliver"]').first();
+    await form.locator('input[name=note]').fill('Consultations held in London, minutes ref. 12/2026');
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => uk.locator('li.status-delivered').count(), { timeout: 15_000 }).toBe(1);
+    expect(await uk.locator('li.status-delivered').textContent()).toContain('reported: Consultations held in London');
+    // The server holds the same.
+    const tasks = (await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as { items: { actor: string; status: string; note?: string }[] };
+    expect(tasks.items.filter((t) => t.actor === 'UK' && t.status === 'delivered').map((t) => t.note)).toEqual(['Consultations held in London, minutes ref. 12/2026']);
+    // And the public sees a response under way in Donetsk (the regional status is recomputed at most once a second).
+    await new Promise((r) => setTimeout(r, 1100));
+    const regions = (await s.get('/v1/public/regions')).body as { regions: { code: string; state: string }[] };
+    expect(regions.regions.find((r) => r.code === 'UA-14')?.state).toBe('response');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -56,6 +56,28 @@ export async function get(path, key = storedKey()) {
   return body;
 }
 
+/** POST, with a JSON body when given; answers the parsed JSON or throws ApiError with the server's reason. */
+export async function post(path, body, key = storedKey()) {
+  const headers = { accept: 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch (e) {
+    throw new ApiError(0, { error: 'offline', message: `cannot reach the server (${e.message})` });
+  }
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = { error: 'not-json', message: `the server answered ${res.status} with something that is not JSON` };
+  }
+  if (!res.ok) throw new ApiError(res.status, parsed);
+  return parsed;
+}
+
 /** Like get, but a 404 (a resource this server does not offer) or 403 (not for this role) gives undefined. */
 export async function optional(path, key) {
   try {

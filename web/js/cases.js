@@ -79,8 +79,11 @@ function caseItem(j, opening, pkg) {
 
 const statusText = { open: 'not acknowledged', acknowledged: 'acknowledged', delivered: 'delivered' };
 
-/** Tasks grouped by responsible actor; `me` (the signed-in actor) first. Overdue tasks first within each. */
-export function renderTasks(el, { tasks, pkg, me }) {
+/**
+ * Tasks grouped by responsible actor; `me` (the signed-in actor) first. Overdue tasks first within each. When
+ * `canAct`, the signed-in actor's own open tasks carry Acknowledge and Report delivery (the server checks it too).
+ */
+export function renderTasks(el, { tasks, pkg, me, canAct }) {
   const byActor = new Map();
   for (const t of tasks) {
     if (!byActor.has(t.actor)) byActor.set(t.actor, []);
@@ -99,7 +102,7 @@ export function renderTasks(el, { tasks, pkg, me }) {
         <span>${count((t) => t.status === 'delivered')} delivered</span>
         <span class="${overdue ? 'overdue' : ''}">${overdue} overdue</span>
       </p>
-      <ul class="items compact">${list.map(taskItem).join('')}</ul>
+      <ul class="items compact">${list.map((t) => taskItem(t, canAct && t.actor === me)).join('')}</ul>
     </article>`;
   });
   render(el, cards.join('') || '<p class="empty">No response is due: no breach has been declared.</p>');
@@ -107,7 +110,7 @@ export function renderTasks(el, { tasks, pkg, me }) {
 
 const rankTask = (t) => (t.overdue && t.status !== 'delivered' ? 0 : t.status === 'open' ? 1 : t.status === 'acknowledged' ? 2 : 3);
 
-function taskItem(t) {
+function taskItem(t, mine) {
   const late = t.overdue && t.status !== 'delivered';
   let due;
   if (t.status === 'delivered') due = `delivered ${esc(utc(t.deliveredAt))}${t.deliveredAt > (t.dueAt ?? Infinity) ? ' <span class="overdue">late</span>' : ''}`;
@@ -122,7 +125,23 @@ function taskItem(t) {
     <div><strong>${esc(t.action)}</strong> <span class="badge sev-${esc(t.severity)}">${esc(t.severity)}</span> <span class="status">${esc(late ? 'OVERDUE' : statusText[t.status] ?? t.status)}</span></div>
     <div>${t.status === 'delivered' ? '' : 'due in '}${due}</div>
     ${marks.length ? `<div class="muted small">${esc(marks.join(' · '))}</div>` : ''}
+    ${t.status === 'delivered' && t.note ? `<div class="small">reported: ${esc(t.note)}</div>` : ''}
+    ${mine && t.status !== 'delivered' ? actions(t) : ''}
   </li>`;
+}
+
+/** The responsible actor's own controls: acknowledge, and report delivery with a note saying what was delivered. */
+function actions(t) {
+  const ref = `data-case="${esc(t.caseId)}" data-index="${esc(t.index)}" data-actor="${esc(t.actor)}"`;
+  return `<div class="task-actions">
+    ${t.status === 'open' ? `<button type="button" class="small-button" data-task-action="acknowledge" ${ref}>Acknowledge</button>` : ''}
+    <form class="deliver" data-task-action="deliver" ${ref}>
+      <label class="visually-hidden" for="note-${esc(t.id)}">What was delivered</label>
+      <input id="note-${esc(t.id)}" name="note" maxlength="4000" required placeholder="what was delivered">
+      <button type="submit" class="small-button">Report delivery</button>
+    </form>
+    <p class="error small" role="alert" hidden></p>
+  </div>`;
 }
 
 /** Response failures: a guarantor that missed its deadline is a finding as loud as the breach. */

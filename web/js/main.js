@@ -75,6 +75,17 @@ async function boot() {
   app.map = new LazyMap($('map'));
   $('key-form').addEventListener('submit', onSignIn);
   $('sign-out').addEventListener('click', signOut);
+  // Task actions, delegated: the board re-renders when tasks change.
+  $('task-board').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-task-action="acknowledge"]');
+    if (b) taskAction(b, 'acknowledge');
+  });
+  $('task-board').addEventListener('submit', (e) => {
+    const f = e.target.closest('form[data-task-action="deliver"]');
+    if (!f) return;
+    e.preventDefault();
+    taskAction(f, 'deliver', { note: f.elements.note.value.trim() });
+  });
   $('window').addEventListener('change', () => {
     app.lastCounts = '';
     poll();
@@ -278,7 +289,7 @@ async function refreshCases() {
   const byId = new Map(openings.map((c) => [c.id, c]));
   const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.call('showViolation', id) });
   $('case-count').textContent = String(n);
-  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor });
+  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor, canAct: ['guarantor', 'monitor'].includes(app.me?.role) });
   renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
 
   const caseViolations = new Set(openings.flatMap((c) => (c.evidence ?? []).map((e) => e.violation)));
@@ -293,6 +304,22 @@ async function refreshCases() {
 function since() {
   const days = Number($('window').value);
   return days > 0 ? `&from=${new Date(serverNow() - days * 86_400_000).toISOString()}` : '';
+}
+
+async function taskAction(el, action, body) {
+  const { case: caseId, index, actor } = el.dataset;
+  const err = el.closest('.task-actions').querySelector('.error');
+  err.hidden = true;
+  el.closest('.task-actions').querySelectorAll('button').forEach((b) => (b.disabled = true));
+  try {
+    await api.post(`/v1/cases/${encodeURIComponent(caseId)}/tasks/${encodeURIComponent(index)}/${encodeURIComponent(actor)}/${action}`, body);
+    app.lastCounts = '';
+    await poll();
+  } catch (e) {
+    err.textContent = e.message;
+    err.hidden = false;
+    el.closest('.task-actions').querySelectorAll('button').forEach((b) => (b.disabled = false));
+  }
 }
 
 function renderViolations(violations, caseViolations) {
