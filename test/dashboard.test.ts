@@ -204,6 +204,21 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it("shows the mission's monitor key the tasks the mission owes, and no case", async () => {
+    const made = await s.post('/v1/apikeys', s.keys.admin, { actor: 'CMM', role: 'monitor', label: 'mission desk' });
+    expect(made.status).toBe(201);
+    const { page, errors } = await open();
+    await page.fill('#key-input', (made.body as { key: string }).key);
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#task-board article[data-actor="CMM"]');
+    expect(await page.locator('#task-board article').count()).toBe(1);
+    expect(await page.textContent('#task-board article[data-actor="CMM"]')).toMatch(/public-report.*OVERDUE/s);
+    expect(await page.locator('#task-board [data-task-action="deliver"]').count()).toBeGreaterThan(0);
+    expect(await page.isHidden('#cases-panel')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a wrong key with the server reason and stays public', async () => {
     const { page } = await open();
     await page.fill('#key-input', 'gk_000000000000_' + 'A'.repeat(43));

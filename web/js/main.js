@@ -187,7 +187,7 @@ function showRole() {
   if (app.me) $('who-text').innerHTML = `<strong>${esc(app.me.name)}</strong> <span class="badge">${esc(role)}</span>`;
   $('public-panel').hidden = !!app.me;
   $('cases-panel').hidden = !can.cases.has(role);
-  $('tasks-panel').hidden = !can.cases.has(role);
+  $('tasks-panel').hidden = !can.cases.has(role) && role !== 'monitor';
   $('analysis-panel').hidden = !can.cases.has(role);
   $('violations-panel').hidden = !can.findings.has(role);
   $('map-legend-points').hidden = !can.findings.has(role);
@@ -254,6 +254,7 @@ async function refresh() {
   const role = app.me?.role;
   const jobs = [refreshRegions(), loadCheckpoint($('log'))];
   if (can.cases.has(role)) jobs.push(refreshCases());
+  else if (role === 'monitor') jobs.push(refreshOwnTasks());
   if (can.cases.has(role) && !app.analysed) jobs.push(refreshAnalysis());
   await Promise.all(jobs);
   tick(document, serverNow);
@@ -274,6 +275,12 @@ async function refreshRegions() {
       )
       .join(''),
   );
+}
+
+/** A monitor reads no case: only the tasks its actor owes (GET /v1/dashboard/tasks answers those). */
+async function refreshOwnTasks() {
+  const tasks = await api.get('/v1/dashboard/tasks');
+  renderTasks($('task-board'), { tasks: tasks.items, pkg: app.pkg, me: app.me.actor, canAct: true });
 }
 
 async function refreshCases() {

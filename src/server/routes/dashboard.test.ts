@@ -152,10 +152,36 @@ describe('session, tasks and public regions', () => {
   });
 
   it('lists every task of every case in one request for the board', async () => {
-    expect((await get('/v1/dashboard/tasks', { authorization: s.auth.monitor })).statusCode).toBe(403);
+    expect((await get('/v1/dashboard/tasks', { authorization: s.auth.member })).statusCode).toBe(200);
+    expect((await get('/v1/dashboard/tasks')).statusCode).toBe(401);
     const r = await get('/v1/dashboard/tasks', { authorization: s.auth.analyst });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ time: s.clock.now(), items: [] });
+  });
+});
+
+describe('tasks for a monitor', () => {
+  it("shows a monitor key only its own actor's tasks", async () => {
+    const t = await testServer();
+    try {
+      const now = t.clock.now();
+      // Three corroborated shellings within 24 h: a serious case; 49 h later it is declared by the deadline default.
+      const obs = [0, 1, 2].flatMap((i) => [
+        { source: 'radar', sourceId: `m-r${i}`, activity: 'artillery-fire', time: new Date(now - (30 - i * 10) * 60_000).toISOString(), location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 }, confidence: 0.9 },
+        { source: 'acoustic', sourceId: `m-a${i}`, activity: 'artillery-fire', time: new Date(now - (30 - i * 10) * 60_000).toISOString(), location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 }, confidence: 0.9 },
+      ]);
+      const admin = await t.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: t.auth.admin }, payload: { actor: '*', role: 'monitor' } });
+      const posted = await t.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${admin.json().key}` }, payload: obs });
+      expect(posted.json().cases).toBe(1);
+      t.clock.advance(49 * 3_600_000);
+      const all = (await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.analyst } })).json().items as { actor: string }[];
+      expect(new Set(all.map((x) => x.actor))).toEqual(new Set(['CMM', 'FR', 'UK', 'DE', 'US']));
+      const mine = (await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.monitor } })).json().items as { actor: string }[];
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((x) => x.actor === 'CMM')).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -163,10 +163,11 @@ export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps)
   app.get(
     '/v1/dashboard/tasks',
     {
-      config: { access: can.readCases },
+      // A monitor reads no case, but the mission owes responses too (a public report): it sees its own tasks.
+      config: { access: [...can.readCases, 'monitor'] },
       schema: {
         tags: ['dashboard'],
-        summary: 'Every response task of every case (the board by responsible actor), with the server time',
+        summary: 'Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor\'s tasks',
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } } },
         response: { 200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
       },
@@ -176,7 +177,9 @@ export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps)
       await cw.catchUp();
       const { limit } = request.query as { limit: number };
       const files = await cw.store.listCaseFiles({ limit });
-      return { time: deps.operations.clock.now(), items: files.flatMap((f) => f.tasks) };
+      const p = request.principal!;
+      const tasks = files.flatMap((f) => f.tasks);
+      return { time: deps.operations.clock.now(), items: p.role === 'monitor' ? tasks.filter((t) => t.actor === p.actor) : tasks };
     },
   );
 
