@@ -97,7 +97,7 @@ export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps)
   });
 
   const noGeometry = (reply: FastifyReply) =>
-    sendError(reply, 503, { error: 'no-geometry', message: 'this server was started without the package geometry (deps.package); the map is unavailable' });
+    sendError(reply, 503, { error: 'no-package', message: 'this server was started without the loaded package and its geometry (deps.package); the map, the analysis and the regional status are unavailable' });
 
   app.get(
     '/v1/package/model',
