@@ -219,6 +219,23 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it('returns to the public view, saying why, when the key is revoked while the page is open', async () => {
+    const made = await s.post('/v1/apikeys', s.keys.admin, { actor: '*', role: 'analyst', label: 'to revoke' });
+    const { key, id } = made.body as { key: string; id: string };
+    const { page } = await open();
+    await page.fill('#key-input', key);
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#case-list li.case');
+    const res = await fetch(`${s.url}/v1/apikeys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.keys.admin}` } });
+    expect(res.status).toBe(200);
+    // The next refresh (within 30 s; the status poll every 5 s) meets the 401.
+    await page.selectOption('#window', '30');
+    await page.waitForSelector('#key-error:not([hidden])', { timeout: 40_000 });
+    expect(await page.textContent('#key-error')).toContain(`Signed out: the API key ${id} was revoked`);
+    expect(await page.isVisible('#public-panel')).toBe(true);
+    await page.close();
+  });
+
   it('refuses a wrong key with the server reason and stays public', async () => {
     const { page } = await open();
     await page.fill('#key-input', 'gk_000000000000_' + 'A'.repeat(43));

@@ -243,9 +243,20 @@ async function pollOnce() {
     app.failures = 0;
     setConn('live', `live · ${status.observations.toLocaleString('en')} reports`);
   } catch (e) {
-    app.failures++;
-    delay = Math.min(60_000, POLL * 2 ** app.failures);
-    setConn('offline', `offline: ${e.message}; retrying in ${Math.round(delay / 1000)} s`);
+    if (e.status === 401 && app.me) {
+      // The key was revoked (or the store replaced): back to the public view, saying why.
+      api.forgetKey();
+      app.me = undefined;
+      app.lastCounts = '';
+      showRole();
+      $('key-error').textContent = `Signed out: ${e.message}`;
+      $('key-error').hidden = false;
+      delay = 0;
+    } else {
+      app.failures++;
+      delay = Math.min(60_000, POLL * 2 ** app.failures);
+      setConn('offline', `offline: ${e.message}; retrying in ${Math.round(delay / 1000)} s`);
+    }
   }
   app.timer = setTimeout(poll, delay);
 }
