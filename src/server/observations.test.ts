@@ -213,6 +213,7 @@ describe('OpenAPI', () => {
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url}`).toBeDefined();
     }
     expect(doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema.items.properties.activity.enum).toContain('artillery-fire');
+    expect(Object.keys(doc.paths['/v1/observations'].post.requestBody.content).sort()).toEqual(['application/json', 'application/x-ndjson']);
     expect(doc.paths['/v1/observations'].post.description).toMatch(/Roles: monitor/);
     const ui = await s.app.inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * The storage port: what the server and the operations flow need from a store, declared in the core and implemented
- * by `src/store/sqlite` and `src/store/postgres`. Both adapters pass one contract suite (`src/store/contract.ts`).
+ * by `src/store/sqlite` and `src/store/postgres`. Both adapters pass one contract suite (`src/store/contract.test.ts`).
  *
  * Exactly once: an ingest call inserts the new observations, runs the pipeline on them through an `OpsReader` that
  * reads inside the same transaction, writes what it returns, and commits, all under one write lock (SQLite's writer

@@ -47,6 +47,7 @@ export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, dep
       schema: {
         tags: ['observations'],
         summary: 'Submit a batch of observations (JSON array or NDJSON); all or nothing; idempotent on (source, sourceId)',
+        consumes: ['application/json', 'application/x-ndjson'],
         body: { type: 'array', maxItems: limits.maxBatch, items: item },
         response: {
           200: {
