@@ -221,7 +221,7 @@ export class PostgresStore implements Store {
   /**
    * As in the SQLite store: current rows hold the latest revision, superseded ones move to `*_revisions`. One
    * statement per record kind: its WITH parts all read the snapshot from before the statement, so the archived row
-   * is the old one even though the main INSERT replaces it.
+   * is the old one even though the main INSERT replaces it. Revision 1 is new in this batch: nothing to archive.
    */
   async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
     if (out.incidentRevisions.length) {
@@ -231,7 +231,7 @@ export class PostgresStore implements Store {
       const cols = transpose(latest.map((r) => [...incidentColumns(r), JSON.stringify(r)]), 13);
       await client.query(
         `WITH archived AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($1::text[])
+           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($17::text[])
          ), older AS (
            INSERT INTO incident_revisions (id, revision, doc) SELECT * FROM unnest($14::text[], $15::int[], $16::text[])
          )
@@ -240,7 +240,7 @@ export class PostgresStore implements Store {
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
-        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => JSON.stringify(r))],
+        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => JSON.stringify(r)), latest.filter((r) => r.revision > 1).map((r) => r.id)],
       );
     }
     if (out.violations.length) {
@@ -251,7 +251,7 @@ export class PostgresStore implements Store {
       // Zones travel as JSON text: unnest cannot take a ragged text[][].
       await client.query(
         `WITH archived AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($1::text[])
+           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($13::text[])
          ), older AS (
            INSERT INTO violation_revisions (id, revision, doc) SELECT * FROM unnest($10::text[], $11::int[], $12::text[])
          )
@@ -261,7 +261,7 @@ export class PostgresStore implements Store {
            AS u(id, revision, status, prohibition, party, time, region, zones, doc)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
            time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => JSON.stringify(v))],
+        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => JSON.stringify(v)), latest.filter((v) => v.revision > 1).map((v) => v.id)],
       );
     }
     if (out.caseOpenings.length) {

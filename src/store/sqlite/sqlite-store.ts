@@ -202,12 +202,13 @@ export class SqliteStore implements Store {
     const s = this.#s;
     const incidents = latestById(out.incidentRevisions);
     const lastIncident = new Set<object>(incidents);
-    for (const r of incidents) s.archiveIncident!.run(r.id);
+    // Revision 1 is new in this batch: there is no current row to archive.
+    for (const r of incidents) if (r.revision > 1) s.archiveIncident!.run(r.id);
     for (const r of out.incidentRevisions) if (!lastIncident.has(r)) s.insertIncidentRevision!.run(r.id, r.revision, JSON.stringify(r));
     for (const r of incidents) s.upsertIncident!.run(...incidentColumns(r), JSON.stringify(r));
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
-    for (const v of violations) s.archiveViolation!.run(v.id);
+    for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
     for (const v of out.violations) if (!lastViolation.has(v)) s.insertViolationRevision!.run(v.id, v.revision, JSON.stringify(v));
     for (const v of violations) s.upsertViolation!.run(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
     for (const c of out.caseOpenings) {
