@@ -115,6 +115,10 @@ export class SqliteStore implements Store {
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       // A second process (a CLI reading the file) may hold the lock briefly; wait rather than fail.
       db.pragma('busy_timeout = 5000');
+      // Checkpoint the WAL every ~40 MB instead of 4 MB: a batch writes about 2 MB, so the default checkpointed (and
+      // fsynced the database file) every other batch; 10,000 pages cut ingest time by ~15% (bench/ingest.ts). Commit
+      // durability is unchanged; recovery after a crash replays at most that much WAL.
+      db.pragma('wal_autocheckpoint = 10000');
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
       return new SqliteStore(db, applied);
     } catch (e) {
