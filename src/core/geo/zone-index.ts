@@ -18,7 +18,7 @@ import { LineIndex, LEFT, ON, RIGHT } from './line-index.js';
 import { INSIDE, Location, MAYBE, OUTSIDE, Proximity, sideName, type LocationRecord, type ProximityRecord } from './location.js';
 import { PolygonGrid } from './polygon-grid.js';
 import { validateGeometry, type GeometryProblem, type GeometryUse } from './validate-geometry.js';
-import type { LineSides, ZoneGeometryInput, ZoneInput, ZoneKind } from './zones.js';
+import type { LineSides, ZoneGeometryInput, ZoneKind } from './zones.js';
 
 export type ZoneProblemReason =
   /** The zone's or the regions layer's GeoJSON has a problem; see `geometry`. */

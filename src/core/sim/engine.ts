@@ -181,7 +181,6 @@ export class Engine {
   }
 
   private reset(): void {
-    const H = this.H;
     this.bold = 1;
     this.unpunished = 0;
     this.deterred = 0;

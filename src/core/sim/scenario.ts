@@ -9,12 +9,11 @@
  *   model: { collapse-depth: 15km, embolden: 0.08 }
  *   sensitivity: { runs: 500 }
  */
-import { isMap, isPair } from 'yaml';
 import { z } from 'zod';
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { distance, duration, speed, type Package } from '../spec/schema.js';
-import { keyText, SourceFile, type Path } from '../spec/source.js';
+import { SourceFile, type Path } from '../spec/source.js';
 import { didYouMean } from '../spec/suggest.js';
 import { DAY, MONTH } from '../spec/units.js';
 import { sourceKinds } from '../spec/vocabulary.js';
@@ -114,7 +113,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     let fatal = false;
     for (const e of source.doc.errors) {
       const s = source.spanOfRange(e.pos[0], e.pos[1]);
-      if (e.code === 'DUPLICATE_KEY') diagnostics.push(makeDiagnostic('scenario-duplicate-key', file, s, { key: duplicateKeyAt(source, e.pos[0]) }));
+      if (e.code === 'DUPLICATE_KEY') diagnostics.push(makeDiagnostic('scenario-duplicate-key', file, s, { key: source.keyAt(e.pos[0]) }));
       else {
         fatal = true;
         diagnostics.push(makeDiagnostic('scenario-syntax', file, s, { detail: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
@@ -324,24 +323,6 @@ function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
     cur = (cur as Record<string | number, unknown>)[p];
   }
   return cur;
-}
-
-function duplicateKeyAt(source: SourceFile, offset: number): string {
-  let key = '';
-  const visit = (node: unknown) => {
-    if (isMap(node)) {
-      for (const p of node.items) {
-        if (!isPair(p)) continue;
-        const k = p.key as { range?: [number, number, number] } | null;
-        if (k?.range && k.range[0] <= offset && offset <= k.range[1]) key = keyText(p.key);
-        visit(p.value);
-      }
-    } else if (node && typeof node === 'object' && 'items' in node) {
-      for (const i of (node as { items: unknown[] }).items) visit(i);
-    }
-  };
-  visit(source.doc.contents);
-  return key || 'this key';
 }
 
 export type { ParamName };

@@ -2,14 +2,13 @@
  * Loading a package: YAML with exact locations, the schema, then the checks the schema cannot express
  * (references between clauses, geometry files). Every problem is collected; nothing throws for bad input.
  */
-import { isMap, isPair } from 'yaml';
 import type { z } from 'zod';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { checkReferences } from './references.js';
 import { idRegex, packageSchema, type Package } from './schema.js';
 import { fieldsAt } from './shape.js';
-import { keyText, SourceFile, type Path } from './source.js';
+import { SourceFile, type Path } from './source.js';
 import { didYouMean } from './suggest.js';
 import { checkGeometryFiles, type GeometryReader, type LoadedGeometry } from './geometry-files.js';
 
@@ -41,7 +40,7 @@ export function loadPackage(text: string, options: LoadOptions): LoadedPackage {
   for (const e of source.doc.errors) {
     const span = source.spanOfRange(e.pos[0], e.pos[1]);
     if (e.code === 'DUPLICATE_KEY') {
-      report(makeDiagnostic('duplicate-key', options.file, span, { key: duplicateKeyAt(source, e.pos[0]) }));
+      report(makeDiagnostic('duplicate-key', options.file, span, { key: source.keyAt(e.pos[0]) }));
     } else {
       fatal = true;
       report(makeDiagnostic('yaml-syntax', options.file, span, { detail: firstLine(e.message) }));
@@ -90,24 +89,6 @@ function finish(out: LoadedPackage): LoadedPackage {
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-function duplicateKeyAt(source: SourceFile, offset: number): string {
-  let key = '';
-  const visit = (node: unknown) => {
-    if (isMap(node)) {
-      for (const p of node.items) {
-        if (!isPair(p)) continue;
-        const k = p.key as { range?: [number, number, number] } | null;
-        if (k?.range && k.range[0] <= offset && offset <= k.range[1]) key = keyText(p.key);
-        visit(p.value);
-      }
-    } else if (node && typeof node === 'object' && 'items' in node) {
-      for (const i of (node as { items: unknown[] }).items) visit(i);
-    }
-  };
-  visit(source.doc.contents);
-  return key || 'this key';
 }
 
 type Issue = z.core.$ZodIssue;

@@ -56,6 +56,25 @@ export class SourceFile {
     return { found, depth };
   }
 
+  /** The text of the mapping key whose span contains `offset` (for the parser's duplicate-key errors). */
+  keyAt(offset: number): string {
+    let key = '';
+    const visit = (node: unknown) => {
+      if (isMap(node)) {
+        for (const p of node.items) {
+          if (!isPair(p)) continue;
+          const k = p.key as { range?: [number, number, number] } | null;
+          if (k?.range && k.range[0] <= offset && offset <= k.range[1]) key = keyText(p.key);
+          visit(p.value);
+        }
+      } else if (isSeq(node)) {
+        for (const i of node.items) visit(i);
+      }
+    };
+    visit(this.doc.contents);
+    return key || 'this key';
+  }
+
   /**
    * Where a finding about `path` should point: the value when it exists, else the key, else the deepest
    * enclosing key; `prefer: 'key'` points at the key (for unknown or duplicate fields).
