@@ -54,13 +54,16 @@ export function caseOpeningEntry(doc: Json): LogEntry {
 /** Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made. */
 export function ingestEntries(fresh: readonly StoredObservation[], out: ProcessedBatch): LogEntry[] {
   const entries: LogEntry[] = [];
+  // The in-memory records, flagged `stored`: the log serialises each once, as its JSON round trip would read
+  // (canonicalStoredJson), instead of a JSON.parse(JSON.stringify()) copy per record first.
+  const raw = (x: object): Json => x as unknown as Json;
   for (const o of fresh) {
     const { seq, receivedAt, submittedBy, ...observation } = o;
-    entries.push(observationEntry(seq, receivedAt, submittedBy, asStored(observation)));
+    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true });
   }
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentEntry(asStored(r)));
-  for (const v of out.violations as readonly Violation[]) entries.push(violationEntry(asStored(v)));
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningEntry(asStored(c)));
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true });
+  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true });
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true });
   return entries;
 }
 

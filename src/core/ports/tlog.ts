@@ -12,6 +12,11 @@ export interface LogEntry {
   kind: EntryKind;
   recordId: string;
   record: { [key: string]: JsonValue };
+  /**
+   * The record is an in-memory object logged as the store keeps it (its JSON.stringify text): undefined members are
+   * dropped rather than refused (canonicalStoredJson). Saves the JSON round trip on the ingest path.
+   */
+  stored?: boolean;
 }
 
 export interface StoredEntry {

@@ -8,7 +8,7 @@
  * record's content alone. New kinds may be appended to `entryKinds` without a version change: old entries keep
  * their bytes. Changing how any existing kind is framed or serialised needs guarantor-entry/2.
  */
-import { canonicalJson, type JsonValue } from './canonical-json.js';
+import { canonicalJson, canonicalStoredJson, type JsonValue } from './canonical-json.js';
 import { TlogError } from './error.js';
 import { hashLeaf } from './hash.js';
 
@@ -42,11 +42,13 @@ export function isEntryKind(kind: unknown): kind is EntryKind {
 }
 
 /** The leaf bytes of a record. Throws TlogError (a bug in the caller) for an unknown kind or a non-JSON record. */
-export function encodeEntry(kind: EntryKind, record: object): Uint8Array {
+export function encodeEntry(kind: EntryKind, record: object, stored = false): Uint8Array {
   if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new TlogError('entry-value', '$: a record is a JSON object');
+  // `stored`: the record as a JSON store keeps it (undefined members dropped); see canonicalStoredJson.
+  const json = stored ? canonicalStoredJson(record) : canonicalJson(record);
   // Buffer.from is Node's fastest UTF-8 encoder; the result is an ordinary Uint8Array to callers.
-  return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${canonicalJson(record)}`, 'utf8');
+  return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${json}`, 'utf8');
 }
 
 /** hashLeaf(encodeEntry(kind, record)). */

@@ -20,7 +20,7 @@ export { consistencyPlan, consistencyProof, verifyConsistency } from './consiste
 export { CompactRange, batchNode, frontierNodes, type NodeBatch } from './compact-range.js';
 export { MerkleTree } from './merkle-tree.js';
 export { TlogError, tlogErrorCodes, type TlogErrorCode, type Verified } from './error.js';
-export { canonicalJson, type JsonValue } from './canonical-json.js';
+export { canonicalJson, canonicalStoredJson, type JsonValue } from './canonical-json.js';
 export { ENTRY_VERSION, decodeEntry, encodeEntry, entryKinds, entryLeafHash, isEntryKind, type Entry, type EntryKind } from './entry.js';
 export {
   SIG_COSIGNATURE_V1,

@@ -115,7 +115,7 @@ export class SqliteLog implements LogStore {
     const insertEntry = this.#s.insertEntry!;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const bytes = encodeEntry(e.kind, e.record);
+      const bytes = encodeEntry(e.kind, e.record, e.stored);
       const leaf = hashLeaf(bytes);
       leaves[i] = leaf;
       insertEntry.run(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
@@ -135,7 +135,7 @@ export class SqliteLog implements LogStore {
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
       const r = this.#s.latestLeaf!.get(e.kind, e.recordId) as { leaf: Buffer } | undefined;
-      return !r || !hashesEqual(r.leaf, hashLeaf(encodeEntry(e.kind, e.record)));
+      return !r || !hashesEqual(r.leaf, hashLeaf(encodeEntry(e.kind, e.record, e.stored)));
     });
     return this.appendSync(changed);
   }

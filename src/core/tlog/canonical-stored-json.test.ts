@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, canonicalStoredJson } from './canonical-json.js';
+import { encodeEntry } from './entry.js';
+
+/** What canonicalStoredJson promises to equal: the canonical JSON of the value's JSON round trip, or its error. */
+function roundTrip(value: unknown): { ok: string } | { error: string } {
+  try {
+    return { ok: canonicalJson(JSON.parse(JSON.stringify(value)) as unknown) };
+  } catch (e) {
+    return { error: (e as Error).constructor.name };
+  }
+}
+
+function fast(value: unknown): { ok: string } | { error: string } {
+  try {
+    return { ok: canonicalStoredJson(value) };
+  } catch (e) {
+    return { error: (e as Error).constructor.name };
+  }
+}
+
+describe('canonicalStoredJson', () => {
+  it('drops undefined members, writes undefined elements and non-finite numbers as null, as the round trip does', () => {
+    const v = { b: undefined, a: [1, undefined, NaN, Infinity, () => 1], c: { z: -0, y: 'x', f: () => 1 }, d: null };
+    expect(canonicalStoredJson(v)).toBe('{"a":[1,null,null,null,null],"c":{"y":"x","z":0},"d":null}');
+    expect(canonicalStoredJson(v)).toBe(canonicalJson(JSON.parse(JSON.stringify(v))));
+    // The strict form refuses the same value: the stored form is only for records a JSON store keeps.
+    expect(() => canonicalJson(v)).toThrow(/undefined is not a JSON value/);
+  });
+
+  it('handles holes, toJSON, class instances and boxed values by the round trip', () => {
+    const holes: unknown[] = [1];
+    holes[3] = 2;
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    const cases: unknown[] = [
+      { holes },
+      { at: new Date(0) },
+      { p: new Point(1, 2) },
+      { n: Object(3) as unknown, s: Object('s') as unknown },
+      { j: { toJSON: () => ({ b: 1, a: 2 }) } },
+      { first: undefined },
+      {},
+    ];
+    for (const c of cases) expect(fast(c)).toEqual(roundTrip(c));
+  });
+
+  it('throws where the round trip throws: cycles, bigints, lone surrogates', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(() => canonicalStoredJson(cyclic)).toThrow(TypeError);
+    expect(() => canonicalStoredJson({ n: 1n })).toThrow(TypeError);
+    expect(() => canonicalStoredJson({ s: '\uD800' })).toThrow(/lone UTF-16 surrogate/);
+  });
+
+  it('equals the canonical JSON of the JSON round trip for arbitrary values (property)', () => {
+    const value = fc.anything({
+      withBoxedValues: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withObjectString: true,
+      maxDepth: 5,
+    });
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(fast(v)).toEqual(roundTrip(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the same entry bytes as the round-tripped record', () => {
+    const record = { seq: 7, observation: { id: 'x', note: undefined, where: { lon: 30.5, lat: 50.4 } } };
+    const viaRoundTrip = encodeEntry('observation', JSON.parse(JSON.stringify(record)) as object);
+    expect(Buffer.from(encodeEntry('observation', record, true)).equals(Buffer.from(viaRoundTrip))).toBe(true);
+    expect(() => encodeEntry('observation', record)).toThrow(/observation\.note: undefined/);
+  });
+});
