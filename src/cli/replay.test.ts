@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { runReplay } from './replay.js';
 
-const UCDP = resolve('../shared/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
-const ALERTS = resolve('../shared/data/air-raid-alerts/official_data_en.csv');
+const UCDP = resolve('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
+const ALERTS = resolve('examples/data/air-raid-alerts/official_data_en.csv');
 const CROSSWALK = 'examples/data/oblast-crosswalk.csv';
 
 /** A stand-in server: idempotent on (source, sourceId), refusing items whose time is before `refuseBefore`. */

@@ -13,7 +13,7 @@ import { parseCrosswalk } from '../../src/core/ops/replay/crosswalk.js';
 import { loadExample } from './simple-locator.js';
 import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
 
-const ALERTS = resolve('../shared/data/air-raid-alerts/official_data_en.csv');
+const ALERTS = resolve('examples/data/air-raid-alerts/official_data_en.csv');
 const EFFECTIVE = Date.parse('2022-03-15T00:00:00Z');
 const DAY = 86_400_000;
 

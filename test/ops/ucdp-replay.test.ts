@@ -17,7 +17,7 @@ import { parseUcdp } from '../../src/core/ops/replay/ucdp.js';
 import { loadExample } from './simple-locator.js';
 import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
 
-const UCDP = resolve('../shared/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
+const UCDP = resolve('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
 const PACKAGE = 'examples/replay/ukraine-2015-minsk-replay.yaml';
 const EFFECTIVE = Date.parse('2015-02-14T22:00:00Z');
 const WEEK = 7 * 86_400_000;

@@ -11,7 +11,6 @@ import { validateGeometry } from './validate-geometry.js';
 import { geodesicDistance } from './vincenty.js';
 import { buildZoneIndex } from './zone-index.js';
 
-const SHARED = new URL('../../../../shared/data/', import.meta.url);
 const EXAMPLES = new URL('../../../examples/data/', import.meta.url);
 const readJson = (base: URL, path: string): unknown => JSON.parse(readFileSync(new URL(path, base), 'utf8'));
 
@@ -109,7 +108,7 @@ describe('Natural Earth oblasts', () => {
 
 describe('the Korean DMZ (LSIB)', () => {
   type Line = { properties: Record<string, string>; geometry: { type: 'LineString'; coordinates: [number, number][] } };
-  const lines = (readJson(SHARED, 'korea-dmz/korea-dmz-lsib.geojson') as { features: Line[] }).features;
+  const lines = (readJson(EXAMPLES, 'korea-dmz-lsib.geojson') as { features: Line[] }).features;
   // The LSIB labels: the MDL is "Military Demarcation Line"; the DMZ edges are "DMZ" lines, the northern one on the
   // North Korean side (COUNTRY_CO KN), the southern one on the South Korean side (KS).
   const mdl = lines.find((f) => f.properties['DISCLAIME1'] === 'Military Demarcation Line')!;
@@ -194,7 +193,7 @@ describe('the Korean DMZ (LSIB)', () => {
 // UCDP GED events of the Minsk years, precisely located (where_prec 1 exact, 2 within ~25 km), placed against the
 // example package's (2025-2026, illustrative) contact line.
 const ucdp = (() => {
-  const rows = parseCsv(readFileSync(new URL('ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', SHARED), 'utf8'));
+  const rows = parseCsv(readFileSync(new URL('ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', EXAMPLES), 'utf8'));
   const head = rows[0]!;
   const col = (name: string) => head.indexOf(name);
   const events = rows

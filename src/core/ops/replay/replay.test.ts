@@ -75,7 +75,7 @@ describe('UCDP GED rows', () => {
   });
 
   it('parses the whole shared file into schema-valid observations', () => {
-    const r = parseUcdp(readFileSync('../shared/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'utf8'), { source: 'ucdp', crosswalk });
+    const r = parseUcdp(readFileSync('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'utf8'), { source: 'ucdp', crosswalk });
     expect(r.observations.length + r.skipped.length).toBe(3077);
     expect(new Set(r.observations.map((o) => o.sourceId)).size).toBe(r.observations.length);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
