@@ -27,7 +27,13 @@ const keyText = new Map<string, string>();
 const KEY_CACHE_LIMIT = 10_000;
 
 export function canonicalJson(value: unknown): string {
-  const w = new Writer(false);
+  try {
+    return fast(value, false, 0);
+  } catch (e) {
+    if (e !== unusual) throw e;
+  }
+  // Something to refuse: the writer below finds it again and names its path.
+  const w = new Writer();
   w.value(value);
   return w.out.join('');
 }
@@ -36,32 +42,88 @@ export function canonicalJson(value: unknown): string {
  * The canonical JSON of `value` as a JSON store keeps it: exactly `canonicalJson(JSON.parse(JSON.stringify(value)))`
  * (undefined members dropped, undefined array elements and non-finite numbers as null), in one pass instead of
  * three. Records are logged as they are stored (src/store/log-entries.ts); on ingest this is most of the log's
- * serialising. Anything unusual (toJSON, non-plain objects, lone surrogates, cycles, depth) takes the slow path, so
+ * serialising. Anything unusual (toJSON, non-plain objects, lone surrogates, cycles, depth) takes the round trip, so
  * the result, or the error, is always the round trip's.
  */
 export function canonicalStoredJson(value: unknown): string {
-  const w = new Writer(true);
   try {
     // JSON.stringify gives no text for these at the top level (and JSON.parse then throws).
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') throw unusual;
-    w.value(value);
+    if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') return fast(value, true, 0);
   } catch (e) {
     if (e !== unusual) throw e;
-    return canonicalJson(JSON.parse(JSON.stringify(value)) as unknown);
   }
-  return w.out.join('');
+  return canonicalJson(JSON.parse(JSON.stringify(value)) as unknown);
 }
 
-/** Thrown inside the stored-mode writer to fall back to the round trip; never escapes. */
+/** Thrown by `fast` when the value needs the careful path (to refuse it with a message, or to round-trip it). */
 const unusual = new Error('unusual value');
 
-class Writer {
-  /** Stored mode (canonicalStoredJson): JSON.stringify's rules for undefined and non-finite numbers. */
-  readonly #stored: boolean;
-  constructor(stored: boolean) {
-    this.#stored = stored;
-  }
+const skipped = (x: unknown): boolean => x === undefined || typeof x === 'function' || typeof x === 'symbol';
 
+/**
+ * The common case, without Writer's bookkeeping: strings concatenated (V8 flattens the rope once), no path kept,
+ * depth counted instead of containers tracked. `stored` applies JSON.stringify's rules to undefined and non-finite
+ * numbers; anything else out of the ordinary throws `unusual`.
+ */
+function fast(value: unknown, stored: boolean, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      if (!wellFormed(value)) throw unusual;
+      return JSON.stringify(value);
+    case 'number':
+      if (Number.isFinite(value)) return value === 0 ? '0' : String(value);
+      if (stored) return 'null';
+      throw unusual;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth >= MAX_DEPTH) throw unusual;
+      if (stored && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw unusual;
+      if (Array.isArray(value)) {
+        let s = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) s += ',';
+          const x: unknown = value[i];
+          if (skipped(x)) {
+            if (!stored) throw unusual;
+            s += 'null';
+          } else s += fast(x, stored, depth + 1);
+        }
+        return s + ']';
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw unusual;
+      if (!stored && Object.getOwnPropertySymbols(value).length > 0) throw unusual;
+      // The default sort compares UTF-16 code units: the order RFC 8785 §3.2.3 requires.
+      const keys = Object.keys(value).sort();
+      let s = '{';
+      let first = true;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const child = (value as Record<string, unknown>)[key];
+        if (skipped(child)) {
+          if (!stored) throw unusual;
+          continue;
+        }
+        let text = keyText.get(key);
+        if (text === undefined) {
+          if (!wellFormed(key)) throw unusual;
+          text = `${JSON.stringify(key)}:`;
+          if (keyText.size < KEY_CACHE_LIMIT) keyText.set(key, text);
+        }
+        s += first ? text : `,${text}`;
+        first = false;
+        s += fast(child, stored, depth + 1);
+      }
+      return s + '}';
+    }
+    default:
+      throw unusual;
+  }
+}
+
+class Writer {
   /** Pieces joined once at the end: one copy, where += would build a rope that is flattened later. */
   readonly out: string[] = [];
   /** Keys and indices from the root to the value being written; formatted only when something is refused. */
@@ -76,10 +138,7 @@ class Writer {
         this.out.push(JSON.stringify(value));
         return;
       case 'number':
-        if (!Number.isFinite(value)) {
-          if (this.#stored) return void this.out.push('null');
-          throw this.#bad(`${value} is not a JSON number`);
-        }
+        if (!Number.isFinite(value)) throw this.#bad(`${value} is not a JSON number`);
         // Number#toString is the ECMAScript serialisation RFC 8785 §3.2.2.3 prescribes; -0 becomes 0.
         this.out.push(value === 0 ? '0' : String(value));
         return;
@@ -92,12 +151,6 @@ class Writer {
           return;
         }
         return this.#container(value);
-      case 'undefined':
-      case 'function':
-      case 'symbol':
-        // Reached only for array elements (members with these values are skipped), which JSON.stringify writes as null.
-        if (this.#stored) return void this.out.push('null');
-        throw this.#bad(`${typeof value} is not a JSON value`);
       default:
         throw this.#bad(`${typeof value} is not a JSON value`);
     }
@@ -117,7 +170,7 @@ class Writer {
       for (let i = 0; i < value.length; i++) {
         if (i > 0) this.out.push(',');
         this.#path.push(i);
-        if (!(i in value) && !this.#stored) throw this.#bad('a hole in an array is not a JSON value');
+        if (!(i in value)) throw this.#bad('a hole in an array is not a JSON value');
         this.value(value[i]);
         this.#path.pop();
       }
@@ -128,18 +181,13 @@ class Writer {
         const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'non-plain';
         throw this.#bad(`a ${name} object is not plain JSON data; convert it first`);
       }
-      if (this.#stored) {
-        // JSON.stringify would call it, and ignores symbol keys.
-        if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw unusual;
-      } else if (Object.getOwnPropertySymbols(value).length > 0) throw this.#bad('symbol keys are not JSON');
+      if (Object.getOwnPropertySymbols(value).length > 0) throw this.#bad('symbol keys are not JSON');
       // The default sort compares UTF-16 code units: the order RFC 8785 §3.2.3 requires.
       const keys = Object.keys(value).sort();
       this.out.push('{');
-      let written = 0;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const child = (value as Record<string, unknown>)[key];
-        if (this.#stored && (child === undefined || typeof child === 'function' || typeof child === 'symbol')) continue;
         this.#path.push(key);
         let text = keyText.get(key);
         if (text === undefined) {
@@ -148,7 +196,7 @@ class Writer {
           if (keyText.size < KEY_CACHE_LIMIT) keyText.set(key, text);
         }
         if (child === undefined) throw this.#bad('undefined is not a JSON value; omit the key or use null');
-        this.out.push(written++ > 0 ? `,${text}` : text);
+        this.out.push(i > 0 ? `,${text}` : text);
         this.value(child);
         this.#path.pop();
       }
@@ -158,7 +206,6 @@ class Writer {
   }
 
   #bad(reason: string, depth = this.#path.length): TlogError {
-    if (this.#stored) throw unusual;
     let path = '$';
     for (const p of this.#path.slice(0, depth)) path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
     return new TlogError('entry-value', `${path}: ${reason}`);

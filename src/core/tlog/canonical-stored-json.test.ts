@@ -83,4 +83,24 @@ describe('canonicalStoredJson', () => {
     expect(Buffer.from(encodeEntry('observation', record, true)).equals(Buffer.from(viaRoundTrip))).toBe(true);
     expect(() => encodeEntry('observation', record)).toThrow(/observation\.note: undefined/);
   });
+
+  it('canonicalJson agrees with an independent reference on JSON values (property)', () => {
+    // Reference: keys sorted by code units, written out by hand (an object would put integer-like keys first).
+    const reference = (x: unknown): string =>
+      Array.isArray(x)
+        ? `[${x.map(reference).join(',')}]`
+        : x !== null && typeof x === 'object'
+          ? `{${Object.keys(x)
+              .sort()
+              .map((k) => `${JSON.stringify(k)}:${reference((x as Record<string, unknown>)[k])}`)
+              .join(',')}}`
+          : JSON.stringify(x);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+        expect(canonicalStoredJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -35,6 +35,8 @@ export class SqliteLog implements LogStore {
   readonly db: Database.Database;
   #cache: Cache | undefined;
   readonly #s: Record<string, Stmt>;
+  /** Multi-row INSERTs by table and row count, prepared once per connection (see Rows). */
+  readonly #statements = new Map<string, Stmt>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -42,8 +44,6 @@ export class SqliteLog implements LogStore {
     this.#s = {
       head: p('SELECT size, root FROM tlog_head WHERE id = 1'),
       setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
-      insertEntry: p('INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertNode: p('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)'),
       node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
       leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
       latestLeaf: p('SELECT leaf FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
@@ -112,19 +112,21 @@ export class SqliteLog implements LogStore {
     const range = this.#range(head);
     this.#cache = undefined; // until the head row says this append committed
     const leaves: Uint8Array[] = new Array(entries.length);
-    const insertEntry = this.#s.insertEntry!;
+    const entryRows = new Rows(this.db, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6, this.#statements);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       const bytes = encodeEntry(e.kind, e.record, e.stored);
       const leaf = hashLeaf(bytes);
       leaves[i] = leaf;
-      insertEntry.run(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
+      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
     }
-    const insertNode = this.#s.insertNode!;
+    entryRows.flush();
+    const nodeRows = new Rows(this.db, 'tlog_node (level, idx, hash)', 3, this.#statements);
     for (const b of range.append(leaves)) {
       if (b.level === 0) continue;
-      for (let j = 0; j < b.count; j++) insertNode.run(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
+      for (let j = 0; j < b.count; j++) nodeRows.add(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
     }
+    nodeRows.flush();
     const root = range.root();
     this.#s.setHead!.run(range.size, root);
     this.#cache = { range, root };
@@ -230,6 +232,41 @@ export class SqliteLog implements LogStore {
       r = read()!;
     }
     return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+  }
+}
+
+/**
+ * Rows for one table, inserted CHUNK at a time by one multi-row INSERT: a statement per row cost more in
+ * better-sqlite3's per-call overhead and SQLite's statement start-up than in the B-tree inserts themselves. The
+ * statements (a full chunk, and each remainder size met) are prepared once per connection and reused.
+ */
+class Rows {
+  static readonly CHUNK = 100;
+  readonly #values: unknown[] = [];
+  constructor(
+    readonly db: Database.Database,
+    readonly target: string,
+    readonly width: number,
+    readonly statements: Map<string, Stmt>,
+  ) {}
+
+  add(...row: unknown[]): void {
+    for (const v of row) this.#values.push(v);
+    if (this.#values.length === Rows.CHUNK * this.width) this.flush();
+  }
+
+  flush(): void {
+    const n = this.#values.length / this.width;
+    if (n === 0) return;
+    const key = `${this.target}/${n}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      const row = `(${new Array(this.width).fill('?').join(', ')})`;
+      stmt = this.db.prepare(`INSERT INTO ${this.target} VALUES ${new Array(n).fill(row).join(', ')}`);
+      this.statements.set(key, stmt);
+    }
+    stmt.run(this.#values);
+    this.#values.length = 0;
   }
 }
 
