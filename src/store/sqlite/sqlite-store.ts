@@ -41,6 +41,7 @@ import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { ingestEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
+import { Rows } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -56,12 +57,22 @@ type Stmt = Database.Statement;
 const FAR = Number.MAX_SAFE_INTEGER;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
+const incidentTarget = 'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)';
+const incidentUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time,
+  start_ms = excluded.start_ms, end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
+  max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`;
+const violationTarget = 'violations (id, revision, status, prohibition, party, time, region, zones, doc)';
+const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition,
+  party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
+
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly migrations: string[];
   readonly #queue = new WriteQueue();
   readonly #s: Record<string, Stmt>;
+  /** Multi-row INSERTs by table and row count (Rows), prepared once per connection. */
+  readonly #statements = new Map<string, Stmt>();
 
   private constructor(db: Database.Database, applied: string[]) {
     this.db = db;
@@ -77,25 +88,11 @@ export class SqliteStore implements Store {
         "SELECT id, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
       ),
       probeRegion: p("SELECT id, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND region = ?"),
-      insertIncidentRevision: p('INSERT INTO incident_revisions (id, revision, doc) VALUES (?, ?, ?)'),
       archiveIncident: p('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?'),
-      upsertIncident: p(
-        `INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
-           end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
-           region = excluded.region, doc = excluded.doc`,
-      ),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
       incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
       activeViolations: p("SELECT id, doc FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
-      insertViolationRevision: p('INSERT INTO violation_revisions (id, revision, doc) VALUES (?, ?, ?)'),
       archiveViolation: p('INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?'),
-      upsertViolation: p(
-        `INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
-           time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-      ),
       violation: p('SELECT doc FROM violations WHERE id = ?'),
       caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
       insertCase: p('INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_key) DO NOTHING'),
@@ -208,17 +205,28 @@ export class SqliteStore implements Store {
    */
   #write(out: ProcessedBatch): void {
     const s = this.#s;
+    const db = this.db;
+    const st = this.#statements;
+    // Multi-row statements (src/store/sqlite/rows.ts); latestById gives each id once, as a multi-row upsert needs.
     const incidents = latestById(out.incidentRevisions);
     const lastIncident = new Set<object>(incidents);
     // Revision 1 is new in this batch: there is no current row to archive.
     for (const r of incidents) if (r.revision > 1) s.archiveIncident!.run(r.id);
-    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) s.insertIncidentRevision!.run(r.id, r.revision, JSON.stringify(r));
-    for (const r of incidents) s.upsertIncident!.run(...incidentColumns(r), JSON.stringify(r));
+    const incidentRevisions = new Rows(db, st, 'incident_revisions (id, revision, doc)', 3);
+    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) incidentRevisions.add(r.id, r.revision, JSON.stringify(r));
+    incidentRevisions.flush();
+    const incidentRows = new Rows(db, st, incidentTarget, 13, incidentUpsert);
+    for (const r of incidents) incidentRows.add(...incidentColumns(r), JSON.stringify(r));
+    incidentRows.flush();
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
     for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
-    for (const v of out.violations) if (!lastViolation.has(v)) s.insertViolationRevision!.run(v.id, v.revision, JSON.stringify(v));
-    for (const v of violations) s.upsertViolation!.run(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
+    const violationRevisions = new Rows(db, st, 'violation_revisions (id, revision, doc)', 3);
+    for (const v of out.violations) if (!lastViolation.has(v)) violationRevisions.add(v.id, v.revision, JSON.stringify(v));
+    violationRevisions.flush();
+    const violationRows = new Rows(db, st, violationTarget, 9, violationUpsert);
+    for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
+    violationRows.flush();
     for (const c of out.caseOpenings) {
       const r = s.insertCase!.run(...caseColumns(c), JSON.stringify(c));
       // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.

@@ -23,6 +23,7 @@ import {
 } from '../../core/tlog/index.js';
 import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
+import { Rows } from './rows.js';
 
 type Stmt = Database.Statement;
 
@@ -112,7 +113,7 @@ export class SqliteLog implements LogStore {
     const range = this.#range(head);
     this.#cache = undefined; // until the head row says this append committed
     const leaves: Uint8Array[] = new Array(entries.length);
-    const entryRows = new Rows(this.db, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6, this.#statements);
+    const entryRows = new Rows(this.db, this.#statements, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       const bytes = encodeEntry(e.kind, e.record, e.stored);
@@ -121,7 +122,7 @@ export class SqliteLog implements LogStore {
       entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
     }
     entryRows.flush();
-    const nodeRows = new Rows(this.db, 'tlog_node (level, idx, hash)', 3, this.#statements);
+    const nodeRows = new Rows(this.db, this.#statements, 'tlog_node (level, idx, hash)', 3);
     for (const b of range.append(leaves)) {
       if (b.level === 0) continue;
       for (let j = 0; j < b.count; j++) nodeRows.add(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
@@ -232,41 +233,6 @@ export class SqliteLog implements LogStore {
       r = read()!;
     }
     return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
-  }
-}
-
-/**
- * Rows for one table, inserted CHUNK at a time by one multi-row INSERT: a statement per row cost more in
- * better-sqlite3's per-call overhead and SQLite's statement start-up than in the B-tree inserts themselves. The
- * statements (a full chunk, and each remainder size met) are prepared once per connection and reused.
- */
-class Rows {
-  static readonly CHUNK = 100;
-  readonly #values: unknown[] = [];
-  constructor(
-    readonly db: Database.Database,
-    readonly target: string,
-    readonly width: number,
-    readonly statements: Map<string, Stmt>,
-  ) {}
-
-  add(...row: unknown[]): void {
-    for (const v of row) this.#values.push(v);
-    if (this.#values.length === Rows.CHUNK * this.width) this.flush();
-  }
-
-  flush(): void {
-    const n = this.#values.length / this.width;
-    if (n === 0) return;
-    const key = `${this.target}/${n}`;
-    let stmt = this.statements.get(key);
-    if (!stmt) {
-      const row = `(${new Array(this.width).fill('?').join(', ')})`;
-      stmt = this.db.prepare(`INSERT INTO ${this.target} VALUES ${new Array(n).fill(row).join(', ')}`);
-      this.statements.set(key, stmt);
-    }
-    stmt.run(this.#values);
-    this.#values.length = 0;
   }
 }
 

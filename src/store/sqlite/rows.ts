@@ -1,0 +1,40 @@
+/**
+ * Rows for one table, inserted CHUNK at a time by one multi-row INSERT: a statement per row cost more in
+ * better-sqlite3's per-call overhead and SQLite's statement start-up than in the B-tree inserts themselves. The
+ * statements (a full chunk, and each remainder size met) are prepared once per connection and kept in `statements`.
+ * `tail` follows the VALUES list (an ON CONFLICT clause); a multi-row upsert must not name one key twice.
+ */
+import type Database from 'better-sqlite3';
+
+export class Rows {
+  static readonly CHUNK = 100;
+  readonly #values: unknown[] = [];
+  constructor(
+    readonly db: Database.Database,
+    readonly statements: Map<string, Database.Statement>,
+    /** `table (col, ...)` */
+    readonly target: string,
+    readonly width: number,
+    readonly tail = '',
+  ) {}
+
+  add(...row: unknown[]): void {
+    if (row.length !== this.width) throw new Error(`bug: ${row.length} values for ${this.width} columns of ${this.target}`);
+    for (const v of row) this.#values.push(v);
+    if (this.#values.length === Rows.CHUNK * this.width) this.flush();
+  }
+
+  flush(): void {
+    const n = this.#values.length / this.width;
+    if (n === 0) return;
+    const key = `${this.target}/${this.tail}/${n}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      const row = `(${new Array(this.width).fill('?').join(', ')})`;
+      stmt = this.db.prepare(`INSERT INTO ${this.target} VALUES ${new Array(n).fill(row).join(', ')} ${this.tail}`);
+      this.statements.set(key, stmt);
+    }
+    stmt.run(this.#values);
+    this.#values.length = 0;
+  }
+}
