@@ -58,6 +58,8 @@ export function canonicalStoredJson(value: unknown): string {
 /** Thrown by `fast` when the value needs the careful path (to refuse it with a message, or to round-trip it). */
 const unusual = new Error('unusual value');
 
+const plain = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 const skipped = (x: unknown): boolean => x === undefined || typeof x === 'function' || typeof x === 'symbol';
 
 /**
@@ -68,6 +70,8 @@ const skipped = (x: unknown): boolean => x === undefined || typeof x === 'functi
 function fast(value: unknown, stored: boolean, depth: number): string {
   switch (typeof value) {
     case 'string':
+      // Most strings are printable ASCII without quote or backslash: JSON.stringify would only add the quotes.
+      if (plain.test(value)) return `"${value}"`;
       if (!wellFormed(value)) throw unusual;
       return JSON.stringify(value);
     case 'number':

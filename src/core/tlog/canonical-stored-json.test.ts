@@ -103,4 +103,18 @@ describe('canonicalStoredJson', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('writes strings as JSON.stringify does, on the plain-ASCII shortcut and off it', () => {
+    const strings = ['', 'plain text 123', 'a"b', 'a\\b', 'tab\there', '\u0000\u001f', '\u007f', 'é', 'Київ', '😀', '</script>', '\u2028'];
+    for (const x of strings) {
+      expect(canonicalJson(x)).toBe(JSON.stringify(x));
+      expect(canonicalStoredJson({ [x]: x })).toBe(`{${JSON.stringify(x)}:${JSON.stringify(x)}}`);
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii' }), (x) => {
+        expect(canonicalJson(x)).toBe(JSON.stringify(x));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
