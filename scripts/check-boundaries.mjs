@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Packages the core may import: pure computation only. */
-export const allowedPackages = new Set(['yaml', 'zod', 'flatbush', 'node:crypto']);
+export const allowedPackages = new Set(['yaml', 'zod', 'node:crypto']);
 
 const forbiddenCalls = [
   [/\bprocess\.env\b/, 'reads process.env'],
