@@ -16,7 +16,8 @@
 import { createHash } from 'node:crypto';
 import { HOUR, MINUTE, DAY } from '../spec/units.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
-import { discBox, haversine, type Box } from './geodesy.js';
+import { distanceMetres } from '../geo/ellipsoid.js';
+import { discBox, type Box } from './geodesy.js';
 import type { IncidentIndex } from './incident-index.js';
 import { observationKey, type AttributionBasis, type Observation } from './observation.js';
 import type { IncidentProbe } from './ports.js';
@@ -159,7 +160,7 @@ export function cohere(a: IncidentMember, b: IncidentMember, window: number, sla
   if (a.source === b.source) return false;
   if (Math.max(a.start, b.start) - Math.min(a.end, b.end) > window) return false;
   if (a.region !== undefined || b.region !== undefined) return a.region === b.region;
-  return haversine(a.lon!, a.lat!, b.lon!, b.lat!) <= a.radius + b.radius + slack;
+  return distanceMetres(a.lon!, a.lat!, b.lon!, b.lat!) <= a.radius + b.radius + slack;
 }
 
 function coheresWithAll(m: IncidentMember, members: readonly IncidentMember[], window: number, slack: number): boolean {

@@ -1,16 +1,12 @@
-/** Distances on the sphere for fusion and queries: haversine on the IUGG mean Earth radius (accurate to ~0.5%). */
+/**
+ * Bounding boxes for the fusion index. Distances themselves come from the geo engine (`geo/ellipsoid.ts`); the
+ * boxes only need to be never too small, so a sphere of the mean Earth radius with a 1% margin is enough.
+ */
 
-export const EARTH_RADIUS = 6_371_008.8;
+const EARTH_RADIUS = 6_371_008.8;
 const RAD = Math.PI / 180;
-/** Degrees of latitude per metre. */
-export const DEG_PER_METRE = 1 / (EARTH_RADIUS * RAD);
-
-export function haversine(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const dLat = (lat2 - lat1) * RAD;
-  const dLon = (lon2 - lon1) * RAD;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(s)));
-}
+/** Degrees of latitude per metre, 1% generous: an ellipsoidal degree is as short as 110.57 km at the equator. */
+const DEG_PER_METRE = 1.01 / (EARTH_RADIUS * RAD);
 
 export type Box = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 
