@@ -13,11 +13,9 @@ describe('fusion', () => {
       obs({ source: 'radar', sourceId: 'a', at: T, confidence: 0.9, location: { ...WEST, radius: 500 } }),
       obs({ source: 'acoustic', sourceId: 'b', at: T + 5 * MINUTE, confidence: 0.8, location: { ...near(1500), radius: 300 } }),
     ]);
-    expect(out.incidentRevisions.map((i) => [i.reason, i.revision])).toEqual([
-      ['created', 1],
-      ['joined', 2],
-    ]);
-    const inc = out.incidentRevisions[1]!;
+    // One revision per batch: the second report joined before anything was stored.
+    expect(out.incidentRevisions.map((i) => [i.reason, i.revision])).toEqual([['created', 1]]);
+    const inc = out.incidentRevisions[0]!;
     expect(inc.id).toBe(incidentId('radar', 'a'));
     expect(inc.corroboration).toBe(2);
     expect(inc.operators).toEqual(['CMM', 'DE']);
@@ -113,7 +111,7 @@ describe('fusion', () => {
     expect([...r.reader.incidents.values()].filter((i) => i.status === 'open')).toHaveLength(1);
   });
 
-  it('gives the same incidents whatever the batch size', async () => {
+  it('gives the same incidents whatever the batch size; revisions count batches', async () => {
     const items = Array.from({ length: 300 }, (_, k) =>
       obs({
         source: ['radar', 'acoustic', 'uav', 'patrol'][k % 4]!,
@@ -126,8 +124,13 @@ describe('fusion', () => {
     await whole.run(items);
     const split = new Runner();
     for (let i = 0; i < items.length; i += 17) await split.run(items.slice(i, i + 17));
-    const snap = (r: Runner) => [...r.reader.incidents.values()].map((i) => ({ ...i, createdAt: 0, updatedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const snap = (r: Runner) =>
+      [...r.reader.incidents.values()].map((i) => ({ ...i, createdAt: 0, updatedAt: 0, revision: 0, reason: '' })).sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(snap(split)).toEqual(snap(whole));
+    // In one batch every incident is made in one revision; split, one per batch that changed it.
+    expect([...whole.reader.incidents.values()].every((i) => i.revision === 1 && i.reason === 'created')).toBe(true);
+    expect(whole.reader.revisions).toHaveLength(whole.reader.incidents.size);
+    expect([...split.reader.incidents.values()].some((i) => i.revision > 1 && i.reason === 'joined')).toBe(true);
     expect(whole.reader.incidents.size).toBeGreaterThan(20);
     expect(whole.reader.incidents.size).toBeLessThan(300);
   });

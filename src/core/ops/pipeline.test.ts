@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EFFECTIVE, Runner, WEST } from '../../../test/ops/harness.js';
 import { DAY, MINUTE } from '../spec/units.js';
+import type { Incident } from './fusion.js';
 import type { ObservationInput } from './observation.js';
+import { batchRevisions } from './pipeline.js';
 
 const sources = ['radar', 'acoustic', 'uav', 'sat', 'eu-sat', 'patrol', 'air-track'];
 const activities = ['artillery-fire', 'mortar-fire', 'heavy-weapon-presence', 'ground-advance', 'denial-of-access'] as const;
@@ -59,5 +61,39 @@ describe('processBatch', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('batchRevisions: one revision per incident per batch', () => {
+  const base = { status: 'open' as const, activity: 'artillery-fire' as const, members: [], confidence: 0.9, corroboration: 1, operators: [], weapons: [], count: 1, time: 0, start: 0, end: 0, radius: 0, createdAt: 0, updatedAt: 0 };
+  const rev = (id: string, revision: number, reason: Incident['reason'], extra: Partial<Incident> = {}): Incident => ({ ...base, id, revision, reason, ...extra });
+
+  it('folds each incident to its last state, numbered one past its stored revision, in first-change order', () => {
+    const stored = rev('s', 4, 'joined');
+    const steps = [rev('n', 1, 'created'), rev('s', 5, 'joined'), rev('n', 2, 'joined', { count: 3 }), rev('s', 6, 'joined', { count: 7 })];
+    const out = batchRevisions(steps, new Map([['n', null], ['s', stored]]));
+    expect(out.map((r) => [r.id, r.revision, r.reason, r.count])).toEqual([
+      ['n', 1, 'created', 3],
+      ['s', 5, 'joined', 7],
+    ]);
+  });
+
+  it('keeps every absorption: the survivor lists all it took, an absorbed incident says merged-into', () => {
+    const steps = [
+      rev('b', 3, 'merged-into', { status: 'merged', mergedInto: 'a' }),
+      rev('a', 2, 'merged', { absorbed: ['b'] }),
+      rev('c', 2, 'merged-into', { status: 'merged', mergedInto: 'a' }),
+      rev('a', 3, 'merged', { absorbed: ['c'] }),
+      rev('a', 4, 'joined', { count: 9 }),
+    ];
+    const out = batchRevisions(steps, new Map<string, Incident | null>([['a', rev('a', 1, 'created')], ['b', rev('b', 2, 'joined')], ['c', rev('c', 1, 'created')]]));
+    expect(out.map((r) => [r.id, r.revision, r.reason, r.absorbed ?? null, r.mergedInto ?? null])).toEqual([
+      ['b', 3, 'merged-into', null, 'a'],
+      ['a', 2, 'merged', ['b', 'c'], null],
+      ['c', 2, 'merged-into', null, 'a'],
+    ]);
+    expect(out[1]!.count).toBe(9);
+    // The steps themselves are not changed.
+    expect(steps[4]!.revision).toBe(4);
   });
 });
