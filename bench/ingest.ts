@@ -4,7 +4,7 @@
 // in the same run. Targets (issue 5): SQLite >= 20,000 obs/s and >= half the ceiling; p99 ack < 100 ms;
 // PostgreSQL >= 10,000 obs/s.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/suppo
 const BATCH = 500;
 const EVENTS = Number(process.env['INGEST_EVENTS'] ?? 90_000);
 const CONCURRENCY = Number(process.env['INGEST_CONCURRENCY'] ?? 2);
+/** Which server runs (all by default): `full` (SQLite, synchronous=FULL), `normal`, `pg`; e.g. INGEST_RUNS=full. */
+const RUNS = new Set((process.env['INGEST_RUNS'] ?? 'full,normal,pg').split(','));
 
 const items = traffic({ events: EVENTS, prefix: 'b', seed: 3 });
 const batches: string[] = [];
@@ -31,6 +33,8 @@ for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringi
 const total = batches.length * BATCH;
 
 interface Run {
+  /** The server process's own CPU (user + system) per batch of 500: what a run costs whatever else the machine does. */
+  serverCpuMs: number;
   obsPerSec: number;
   p50: number;
   p99: number;
@@ -73,7 +77,7 @@ async function drive(urlText: string, key: string, list: string[]): Promise<Run>
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { obsPerSec: (list.length * BATCH) / secs, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1]! };
+  return { serverCpuMs: 0, obsPerSec: (list.length * BATCH) / secs, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1]! };
 }
 
 async function serverRun(db: string, open: () => Promise<Store>, env: Record<string, string> = {}): Promise<Run> {
@@ -87,10 +91,19 @@ async function serverRun(db: string, open: () => Promise<Store>, env: Record<str
     // Warm-up on distinct ids (JIT, statement caches), then the measured run on the rest.
     const warm = Math.min(20, Math.floor(batches.length / 10));
     await drive(child.url, k.key, batches.slice(0, warm));
-    return await drive(child.url, k.key, batches.slice(warm));
+    const cpu0 = processCpuMs(child.proc.pid!);
+    const run = await drive(child.url, k.key, batches.slice(warm));
+    run.serverCpuMs = (processCpuMs(child.proc.pid!) - cpu0) / (batches.length - warm);
+    return run;
   } finally {
     await child.kill9();
   }
+}
+
+/** utime + stime of a process, from /proc (Linux), in ms. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 /** The same rows a bare loop inserts: validated and normalised ahead of time, so only the insert is timed. */
@@ -169,13 +182,13 @@ try {
   console.log(`ceiling: bare better-sqlite3 insert loop (WAL, synchronous=FULL): ${Math.round(ceil).toLocaleString('en')} obs/s`);
   const db = join(dir, 'serve.db');
   const sqlite = await serverRun(db, async () => SqliteStore.open({ path: db }));
-  const fmt = (r: Run) => `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s; ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
+  const fmt = (r: Run) => `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s (server CPU ${r.serverCpuMs.toFixed(1)} ms per batch); ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
   console.log(`SQLite over HTTP (synchronous=FULL):   ${fmt(sqlite)}  (target >= 20,000 and >= ${Math.round(ceil / 2).toLocaleString('en')}; p99 < 100 ms)`);
   const dbN = join(dir, 'serve-normal.db');
-  const normal = await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), { GUARANTOR_SQLITE_SYNC: 'normal' });
-  console.log(`SQLite over HTTP (synchronous=NORMAL): ${fmt(normal)}`);
+  const normal = RUNS.has('normal') ? await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), { GUARANTOR_SQLITE_SYNC: 'normal' }) : undefined;
+  if (normal) console.log(`SQLite over HTTP (synchronous=NORMAL): ${fmt(normal)}`);
   let pg: Run | undefined;
-  if (await postgresAvailable()) {
+  if (RUNS.has('pg') && (await postgresAvailable())) {
     const schema = freshSchema('bench');
     try {
       const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
@@ -192,9 +205,9 @@ try {
       value: Math.round(sqlite.obsPerSec),
       baselines: { 'bare-sqlite-insert': Math.round(ceil) },
       ratios: { 'bare-sqlite-insert': +(sqlite.obsPerSec / ceil).toFixed(3) },
-      sqlite: { obsPerSec: Math.round(sqlite.obsPerSec), p50: +sqlite.p50.toFixed(1), p99: +sqlite.p99.toFixed(1) },
-      sqliteNormal: { obsPerSec: Math.round(normal.obsPerSec), p50: +normal.p50.toFixed(1), p99: +normal.p99.toFixed(1) },
-      postgres: pg ? { obsPerSec: Math.round(pg.obsPerSec), p50: +pg.p50.toFixed(1), p99: +pg.p99.toFixed(1) } : null,
+      sqlite: { obsPerSec: Math.round(sqlite.obsPerSec), serverCpuMsPerBatch: +sqlite.serverCpuMs.toFixed(1), p50: +sqlite.p50.toFixed(1), p99: +sqlite.p99.toFixed(1) },
+      sqliteNormal: normal && { obsPerSec: Math.round(normal.obsPerSec), p50: +normal.p50.toFixed(1), p99: +normal.p99.toFixed(1) },
+      postgres: pg ? { obsPerSec: Math.round(pg.obsPerSec), serverCpuMsPerBatch: +pg.serverCpuMs.toFixed(1), p50: +pg.p50.toFixed(1), p99: +pg.p99.toFixed(1) } : null,
       cpuPerBatchMs: stages,
       obsPerSecPerIdleCore: Math.round((BATCH * 1000) / cpuTotal),
       loadAverage: loadavg().map((x) => +x.toFixed(1)),

@@ -191,6 +191,26 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(new Set(cases.map((c) => c.key)).size).toBe(cases.length);
   });
 
+  it('commits concurrent batches in groups that end as if sent one by one; a failing batch is refused alone', async () => {
+    const bs = batches(300, 60, 13, 'g');
+    const ref = new MemoryOpsReader();
+    for (const b of bs) ref.apply(await processBatch({ model: ops.model, now: clock.now() }, b, ref));
+    const failing = () => {
+      throw new Error('pipeline exploded');
+    };
+    const bad = batches(10, 1000, 14, 'bad')[0]!;
+    // Submitted together: the first starts alone, the rest wait and share transactions (group-commit.ts).
+    const outcomes = await Promise.allSettled([...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => store.ingest(b, meta, b === bad ? failing : ops.process)));
+    expect(outcomes.map((o) => o.status)).toEqual([...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => (b === bad ? 'rejected' : 'fulfilled')));
+    const ok = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<Store['ingest']>>> => o.status === 'fulfilled').map((o) => o.value);
+    expect(ok.map((r) => r.accepted)).toEqual(bs.map((b) => b.length));
+    expect((await store.status()).observations).toBe(bs.reduce((n, b) => n + b.length, 0));
+    const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    const strip = (xs: { id: string; createdAt: number; updatedAt: number; revision: number; reason: string }[]) =>
+      sortById(xs.map((i) => ({ ...i, createdAt: 0, updatedAt: 0, revision: 0, reason: '' })));
+    expect(strip(incidents)).toEqual(strip([...ref.incidents.values()]));
+  });
+
   it('pages with opaque cursors in a stable order, with filters', async () => {
     for (const b of batches(200, 100, 3, 'p')) await store.ingest(b, meta, ops.process);
     const every = await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }));

@@ -36,6 +36,8 @@ import { caseConditions, incidentConditions, numbered, observationConditions, pa
 import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
+import { GroupCommit, type IngestRequest } from '../group-commit.js';
+import type { LogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { ingestEntries } from '../log-entries.js';
@@ -59,6 +61,7 @@ export class PostgresStore implements Store {
   readonly schema: string;
   readonly migrations: string[];
   readonly #queue = new WriteQueue();
+  readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
 
   private constructor(pool: pg.Pool, schema: string, applied: string[]) {
     this.pool = pool;
@@ -91,68 +94,79 @@ export class PostgresStore implements Store {
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
-    return this.#queue.run(async () => {
-      const client = await this.pool.connect();
-      try {
-        // One round trip: the schema name is validated at open, so it is safe inside the literal.
-        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`);
-        const n = observations.length;
-        const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
-        for (const o of observations) {
-          cols[0].push(o.source);
-          cols[1].push(o.sourceId);
-          cols[2].push(o.activity);
-          cols[3].push(o.time);
-          cols[4].push(o.region ?? null);
-          cols[5].push(JSON.stringify(o));
-        }
-        const inserted = await client.query(
-          `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
-           SELECT s, i, a, t, r, $7, $8, d FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
-           ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
-          [...cols, meta.receivedAt, meta.submittedBy],
-        );
-        const seqs = new Map<string, number>();
-        for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
-        const fresh: StoredObservation[] = [];
-        const freshKeys = new Set<string>();
-        const missing: Observation[] = [];
-        for (const o of observations) {
-          const k = `${o.source}\u0000${o.sourceId}`;
-          const seq = seqs.get(k);
-          if (seq === undefined) missing.push(o);
-          else if (!freshKeys.has(k)) {
-            freshKeys.add(k);
-            fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
-          }
-        }
-        if (missing.length) {
-          const r = await client.query(
-            'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
-            [missing.map((o) => o.source), missing.map((o) => o.sourceId)],
-          );
-          for (const row of r.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
-        }
-        const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
-        const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
-        await this.#write(client, out);
-        await appendEntries(this.pool, client, ingestEntries(fresh, out)); // the transparency log, in this transaction (docs/tlog.md)
-        await client.query('COMMIT');
-        return {
-          accepted: fresh.length,
-          duplicates: n - fresh.length,
-          ids,
-          incidentRevisions: out.incidentRevisions.length,
-          violations: out.violations.length,
-          cases: out.caseOpenings.length,
-        };
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
+    return this.#groups.submit({ observations, meta, process });
+  }
+
+  /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
+  async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
+    const client = await this.pool.connect();
+    try {
+      // One round trip: the schema name is validated at open, so it is safe inside the literal.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`);
+      const results: IngestResult[] = [];
+      const entries: LogEntry[] = [];
+      for (const request of group) results.push(await this.#ingestOne(client, request, entries));
+      await appendEntries(this.pool, client, entries); // the transparency log, in this transaction (docs/tlog.md)
+      await client.query('COMMIT');
+      return results;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: LogEntry[]): Promise<IngestResult> {
+    const n = observations.length;
+    const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
+    for (const o of observations) {
+      cols[0].push(o.source);
+      cols[1].push(o.sourceId);
+      cols[2].push(o.activity);
+      cols[3].push(o.time);
+      cols[4].push(o.region ?? null);
+      cols[5].push(JSON.stringify(o));
+    }
+    const inserted = await client.query(
+      `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
+       SELECT s, i, a, t, r, $7, $8, d FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
+       ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
+      [...cols, meta.receivedAt, meta.submittedBy],
+    );
+    const seqs = new Map<string, number>();
+    for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
+    const fresh: StoredObservation[] = [];
+    const freshKeys = new Set<string>();
+    const missing: Observation[] = [];
+    for (const o of observations) {
+      const k = `${o.source}\u0000${o.sourceId}`;
+      const seq = seqs.get(k);
+      if (seq === undefined) missing.push(o);
+      else if (!freshKeys.has(k)) {
+        freshKeys.add(k);
+        fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
       }
-    });
+    }
+    if (missing.length) {
+      const r = await client.query(
+        'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
+        [missing.map((o) => o.source), missing.map((o) => o.sourceId)],
+      );
+      for (const row of r.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
+    }
+    const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
+    const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
+    await this.#write(client, out);
+    for (const e of ingestEntries(fresh, out)) entries.push(e);
+    return {
+      accepted: fresh.length,
+      duplicates: n - fresh.length,
+      ids,
+      incidentRevisions: out.incidentRevisions.length,
+      violations: out.violations.length,
+      cases: out.caseOpenings.length,
+    };
   }
 
   #reader(client: pg.PoolClient): OpsReader {

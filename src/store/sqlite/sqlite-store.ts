@@ -37,6 +37,8 @@ import { caseConditions, incidentConditions, observationConditions, pageQuery, v
 import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
+import { GroupCommit, type IngestRequest } from '../group-commit.js';
+import type { LogEntry } from '../../core/ports/tlog.js';
 import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { ingestEntries } from '../log-entries.js';
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly migrations: string[];
   readonly #queue = new WriteQueue();
+  readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
   readonly #s: Record<string, Stmt>;
   /** Multi-row INSERTs by table and row count (Rows), prepared once per connection. */
   readonly #statements = new Map<string, Stmt>();
@@ -129,13 +132,20 @@ export class SqliteStore implements Store {
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
-    return this.#queue.run(async () => {
-      const db = this.db;
-      db.exec('BEGIN IMMEDIATE');
-      try {
+    return this.#groups.submit({ observations, meta, process });
+  }
+
+  /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
+  async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
+    const db = this.db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const results: IngestResult[] = [];
+      const entries: LogEntry[] = [];
+      const s = this.#s;
+      for (const { observations, meta, process } of group) {
         const ids: number[] = new Array(observations.length);
         const fresh: StoredObservation[] = [];
-        const s = this.#s;
         for (let i = 0; i < observations.length; i++) {
           const o = observations[i]!;
           const r = s.insertObservation!.run(...observationColumns(o), meta.receivedAt, meta.submittedBy, JSON.stringify(o));
@@ -149,21 +159,23 @@ export class SqliteStore implements Store {
         }
         const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
         this.#write(out);
-        appendEntries(db, ingestEntries(fresh, out)); // the transparency log, in this transaction (docs/tlog.md)
-        db.exec('COMMIT');
-        return {
+        for (const e of ingestEntries(fresh, out)) entries.push(e);
+        results.push({
           accepted: fresh.length,
           duplicates: observations.length - fresh.length,
           ids,
           incidentRevisions: out.incidentRevisions.length,
           violations: out.violations.length,
           cases: out.caseOpenings.length,
-        };
-      } catch (e) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw e;
+        });
       }
-    });
+      appendEntries(db, entries); // the transparency log, in this transaction (docs/tlog.md)
+      db.exec('COMMIT');
+      return results;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
   }
 
   /** Reads inside the ingest transaction (the same connection), so it sees the batch's own writes. */
