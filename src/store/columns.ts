@@ -38,7 +38,4 @@ export function latestById<T extends { id: string }>(records: readonly T[]): T[]
 
 export const emptyBatch: ProcessedBatch = { incidentRevisions: [], violations: [], caseOpenings: [] };
 
-/** The observation as stored (the document): the normalised form, without store fields. */
-export function observationDoc(o: Observation): string {
-  return JSON.stringify(o);
-}
+

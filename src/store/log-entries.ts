@@ -25,7 +25,7 @@ import type { CaseOpening } from '../core/ops/trigger.js';
 import type { Violation } from '../core/ops/violation.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import type { LogEntry } from '../core/ports/tlog.js';
-import type { JsonValue } from '../core/tlog/canonical-json.js';
+import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
 
 type Json = { [key: string]: JsonValue };
 
@@ -51,19 +51,39 @@ export function caseOpeningEntry(doc: Json): LogEntry {
   return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
 }
 
-/** Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made. */
-export function ingestEntries(fresh: readonly StoredObservation[], out: ProcessedBatch): LogEntry[] {
+const texts = new WeakMap<object, string>();
+
+/**
+ * A record's stored document: its canonical JSON (sorted keys; what JSON.stringify keeps), computed once per object.
+ * The store writes it as the row's `doc` and the log frames the same text as the entry (LogEntry.text), so each
+ * ingest record is serialised once rather than twice (bench/ingest.ts).
+ */
+export function docText(x: object): string {
+  let t = texts.get(x);
+  if (t === undefined) texts.set(x, (t = canonicalStoredJson(x)));
+  return t;
+}
+
+/** The canonical JSON of an observation entry's record, around the observation's document text (keys in order). */
+function observationEntryText(seq: number, receivedAt: number, submittedBy: string, doc: string): string {
+  return `{"observation":${doc},"receivedAt":${canonicalStoredJson(receivedAt)},"seq":${canonicalStoredJson(seq)},"submittedBy":${canonicalStoredJson(submittedBy)}}`;
+}
+
+/**
+ * Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made.
+ * `docs[i]` is the document stored for `fresh[i]` (docText of the observation before the store's fields).
+ */
+export function ingestEntries(fresh: readonly StoredObservation[], out: ProcessedBatch, docs: readonly string[]): LogEntry[] {
   const entries: LogEntry[] = [];
-  // The in-memory records, flagged `stored`: the log serialises each once, as its JSON round trip would read
-  // (canonicalStoredJson), instead of a JSON.parse(JSON.stringify()) copy per record first.
+  // The in-memory records, flagged `stored`, with the text the store wrote: the log serialises nothing again.
   const raw = (x: object): Json => x as unknown as Json;
-  for (const o of fresh) {
+  fresh.forEach((o, i) => {
     const { seq, receivedAt, submittedBy, ...observation } = o;
-    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true });
-  }
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true });
-  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true });
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true });
+    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true, text: observationEntryText(seq, receivedAt, submittedBy, docs[i]!) });
+  });
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true, text: docText(r) });
+  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, text: docText(v) });
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true, text: `{"event":"opened","opening":${docText(c)}}` });
   return entries;
 }
 

@@ -17,6 +17,8 @@ export interface LogEntry {
    * dropped rather than refused (canonicalStoredJson). Saves the JSON round trip on the ingest path.
    */
   stored?: boolean;
+  /** The canonical JSON of `record` when the caller already has it (the store's row document): not serialised again. */
+  text?: string;
 }
 
 export interface StoredEntry {

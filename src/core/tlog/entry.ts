@@ -51,6 +51,16 @@ export function encodeEntry(kind: EntryKind, record: object, stored = false): Ui
   return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${json}`, 'utf8');
 }
 
+/**
+ * The leaf bytes from a record's canonical JSON text that the caller already holds (a store that writes the same
+ * text as the row's document): encodeEntry without serialising again. The caller vouches that `canonical` is
+ * canonicalJson of the record; src/store/log-entries.test.ts checks the stores' texts against encodeEntry.
+ */
+export function encodeCanonicalEntry(kind: EntryKind, canonical: string): Uint8Array {
+  if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
+  return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${canonical}`, 'utf8');
+}
+
 /** hashLeaf(encodeEntry(kind, record)). */
 export function entryLeafHash(kind: EntryKind, record: object): Uint8Array {
   return hashLeaf(encodeEntry(kind, record));

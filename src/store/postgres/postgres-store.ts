@@ -40,7 +40,7 @@ import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { ingestEntries } from '../log-entries.js';
+import { docText, ingestEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 
 export interface PostgresStoreOptions {
@@ -126,7 +126,7 @@ export class PostgresStore implements Store {
       cols[2].push(o.activity);
       cols[3].push(o.time);
       cols[4].push(o.region ?? null);
-      cols[5].push(JSON.stringify(o));
+      cols[5].push(docText(o));
     }
     const inserted = await client.query(
       `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
@@ -138,6 +138,7 @@ export class PostgresStore implements Store {
     for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
     const fresh: StoredObservation[] = [];
     const freshKeys = new Set<string>();
+    const docs: string[] = [];
     const missing: Observation[] = [];
     for (const o of observations) {
       const k = `${o.source}\u0000${o.sourceId}`;
@@ -146,6 +147,7 @@ export class PostgresStore implements Store {
       else if (!freshKeys.has(k)) {
         freshKeys.add(k);
         fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+        docs.push(docText(o));
       }
     }
     if (missing.length) {
@@ -158,7 +160,7 @@ export class PostgresStore implements Store {
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
     await this.#write(client, out);
-    for (const e of ingestEntries(fresh, out)) entries.push(e);
+    for (const e of ingestEntries(fresh, out, docs)) entries.push(e);
     return {
       accepted: fresh.length,
       duplicates: n - fresh.length,
@@ -242,7 +244,7 @@ export class PostgresStore implements Store {
       const latest = latestById(out.incidentRevisions);
       const last = new Set<object>(latest);
       const older = out.incidentRevisions.filter((r) => !last.has(r));
-      const cols = transpose(latest.map((r) => [...incidentColumns(r), JSON.stringify(r)]), 13);
+      const cols = transpose(latest.map((r) => [...incidentColumns(r), docText(r)]), 13);
       await client.query(
         `WITH archived AS (
            INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($17::text[])
@@ -254,14 +256,14 @@ export class PostgresStore implements Store {
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
-        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => JSON.stringify(r)), latest.filter((r) => r.revision > 1).map((r) => r.id)],
+        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => docText(r)), latest.filter((r) => r.revision > 1).map((r) => r.id)],
       );
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
       const last = new Set<object>(latest);
       const older = out.violations.filter((v) => !last.has(v));
-      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), JSON.stringify(v)]), 9);
+      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), docText(v)]), 9);
       // Zones travel as JSON text: unnest cannot take a ragged text[][].
       await client.query(
         `WITH archived AS (
@@ -275,11 +277,11 @@ export class PostgresStore implements Store {
            AS u(id, revision, status, prohibition, party, time, region, zones, doc)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
            time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => JSON.stringify(v)), latest.filter((v) => v.revision > 1).map((v) => v.id)],
+        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => docText(v)), latest.filter((v) => v.revision > 1).map((v) => v.id)],
       );
     }
     if (out.caseOpenings.length) {
-      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), JSON.stringify(c)]), 7);
+      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), docText(c)]), 7);
       const r = await client.query(
         `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])

@@ -17,6 +17,7 @@ import {
   CompactRange,
   TlogError,
   consistencyPlan,
+  encodeCanonicalEntry,
   encodeEntry,
   frontierNodes,
   hashLeaf,
@@ -120,7 +121,7 @@ export class PostgresLog implements LogStore {
    */
   async appendIn(client: pg.ClientBase, entries: readonly LogEntry[], onlyChanged = false): Promise<{ start: number; size: number }> {
     const head = await this.#head(client, true);
-    let bytes = entries.map((e) => encodeEntry(e.kind, e.record, e.stored));
+    let bytes = entries.map((e) => (e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored)));
     let leaves = bytes.map(hashLeaf);
     let list = entries;
     if (onlyChanged && entries.length) {

@@ -41,7 +41,7 @@ import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { ingestEntries } from '../log-entries.js';
+import { docText, ingestEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { Rows } from './rows.js';
 
@@ -146,20 +146,23 @@ export class SqliteStore implements Store {
       for (const { observations, meta, process } of group) {
         const ids: number[] = new Array(observations.length);
         const fresh: StoredObservation[] = [];
+        const docs: string[] = [];
         for (let i = 0; i < observations.length; i++) {
           const o = observations[i]!;
-          const r = s.insertObservation!.run(...observationColumns(o), meta.receivedAt, meta.submittedBy, JSON.stringify(o));
+          const doc = docText(o);
+          const r = s.insertObservation!.run(...observationColumns(o), meta.receivedAt, meta.submittedBy, doc);
           if (r.changes === 1) {
             const seq = Number(r.lastInsertRowid);
             ids[i] = seq;
             fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+            docs.push(doc);
           } else {
             ids[i] = (s.seqOf!.get(o.source, o.sourceId) as { seq: number }).seq;
           }
         }
         const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
         this.#write(out);
-        for (const e of ingestEntries(fresh, out)) entries.push(e);
+        for (const e of ingestEntries(fresh, out, docs)) entries.push(e);
         results.push({
           accepted: fresh.length,
           duplicates: observations.length - fresh.length,
@@ -225,22 +228,22 @@ export class SqliteStore implements Store {
     // Revision 1 is new in this batch: there is no current row to archive.
     for (const r of incidents) if (r.revision > 1) s.archiveIncident!.run(r.id);
     const incidentRevisions = new Rows(db, st, 'incident_revisions (id, revision, doc)', 3);
-    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) incidentRevisions.add(r.id, r.revision, JSON.stringify(r));
+    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) incidentRevisions.add(r.id, r.revision, docText(r));
     incidentRevisions.flush();
     const incidentRows = new Rows(db, st, incidentTarget, 13, incidentUpsert);
-    for (const r of incidents) incidentRows.add(...incidentColumns(r), JSON.stringify(r));
+    for (const r of incidents) incidentRows.add(...incidentColumns(r), docText(r));
     incidentRows.flush();
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
     for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
     const violationRevisions = new Rows(db, st, 'violation_revisions (id, revision, doc)', 3);
-    for (const v of out.violations) if (!lastViolation.has(v)) violationRevisions.add(v.id, v.revision, JSON.stringify(v));
+    for (const v of out.violations) if (!lastViolation.has(v)) violationRevisions.add(v.id, v.revision, docText(v));
     violationRevisions.flush();
     const violationRows = new Rows(db, st, violationTarget, 9, violationUpsert);
-    for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, JSON.stringify(v));
+    for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, docText(v));
     violationRows.flush();
     for (const c of out.caseOpenings) {
-      const r = s.insertCase!.run(...caseColumns(c), JSON.stringify(c));
+      const r = s.insertCase!.run(...caseColumns(c), docText(c));
       // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
       if (r.changes !== 1) throw new Error(`bug: case ${c.key} opened twice`);
     }

@@ -12,6 +12,7 @@ import {
   CompactRange,
   TlogError,
   consistencyPlan,
+  encodeCanonicalEntry,
   encodeEntry,
   frontierNodes,
   hashLeaf,
@@ -116,7 +117,7 @@ export class SqliteLog implements LogStore {
     const entryRows = new Rows(this.db, this.#statements, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const bytes = encodeEntry(e.kind, e.record, e.stored);
+      const bytes = e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored);
       const leaf = hashLeaf(bytes);
       leaves[i] = leaf;
       entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
