@@ -17,6 +17,8 @@ import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/su
 import { traffic } from '../../test/support/observations.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { SqliteLog } from './sqlite/tlog-store.js';
+import { PostgresLog } from './postgres/tlog-store.js';
 import { operations as core } from './migrations/0001-operations.js';
 import { MigrationError } from './migrations/migration.js';
 
@@ -106,9 +108,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
     await again.close();
   });
 
@@ -211,6 +213,29 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(strip(incidents)).toEqual(strip([...ref.incidents.values()]));
   });
 
+  it('finds the log entry of a stored observation, incident revision and violation through its row', async () => {
+    for (const b of batches(300, 50, 21, 'lr')) await store.ingest(b, meta, ops.process);
+    const log = store instanceof SqliteStore ? SqliteLog.of(store.db) : PostgresLog.of((store as PostgresStore).pool);
+    const revised = (await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }))).find((i) => i.revision > 1)!;
+    const violation = (await store.listViolations({ limit: 1 })).items[0]!;
+    const observation = (await store.listObservations({ limit: 1 })).items[0]!;
+    const wanted: [string, string][] = [
+      ['observation', String(observation.seq)],
+      ['incident-revision', `${revised.id}@${revised.revision}`],
+      ['incident-revision', `${revised.id}@1`],
+      ['violation', `${violation.id}@${violation.revision}`],
+    ];
+    for (const [kind, id] of wanted) {
+      const index = await log.indexOfRecord(kind, id);
+      expect(index, `${kind} ${id}`).toBeDefined();
+      const [e] = await log.entries(index!, index! + 1);
+      expect([e!.kind, e!.recordId]).toEqual([kind, id]);
+    }
+    for (const [kind, id] of [['observation', '0'], ['observation', '1e3'], ['incident-revision', `${revised.id}@99`], ['violation', 'nope'], ['nonsense', '1'], ["vote' OR 1=1 --", 'x']]) {
+      expect(await log.indexOfRecord(kind!, id!)).toBeUndefined();
+    }
+  });
+
   it('pages with opaque cursors in a stable order, with filters', async () => {
     for (const b of batches(200, 100, 3, 'p')) await store.ingest(b, meta, ops.process);
     const every = await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
@@ -305,7 +330,7 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);

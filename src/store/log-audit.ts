@@ -232,6 +232,33 @@ export const auditTables: readonly { table: string; columns: string; order: stri
 type Row = Record<string, unknown>;
 type Doc = { [key: string]: JsonValue };
 
+/**
+ * Kinds logged once per record (a new revision is a new record id) and found through the record's own row rather
+ * than the log's record index, which leaves them out (migration 0004): rebuild the entry from the row, and its
+ * leaf hash finds it in the log.
+ */
+export const rowLoggedKinds: ReadonlySet<string> = new Set(['observation', 'incident-revision', 'violation']);
+
+/**
+ * The queries that may find a row-logged record's row, tried in order (current table, then the revisions table).
+ * `p(n)` writes the dialect's n-th placeholder. Empty when the id cannot name such a record.
+ */
+export function rowQueries(kind: string, recordId: string, p: (n: number) => string): { table: string; sql: string; params: unknown[] }[] {
+  const cols = (table: string) => auditTables.find((t) => t.table === table)!.columns;
+  const integer = (text: string): number | undefined => (/^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined);
+  if (kind === 'observation') {
+    const seq = integer(recordId);
+    return seq === undefined ? [] : [{ table: 'observations', sql: `SELECT ${cols('observations')} FROM observations WHERE seq = ${p(1)}`, params: [seq] }];
+  }
+  if (kind !== 'incident-revision' && kind !== 'violation') return [];
+  const at = recordId.lastIndexOf('@');
+  const revision = at > 0 ? integer(recordId.slice(at + 1)) : undefined;
+  if (revision === undefined) return [];
+  const id = recordId.slice(0, at);
+  const tables = kind === 'violation' ? ['violations', 'violation_revisions'] : ['incidents', 'incident_revisions'];
+  return tables.map((table) => ({ table, sql: `SELECT ${cols(table)} FROM ${table} WHERE id = ${p(1)} AND revision = ${p(2)}`, params: [id, revision] }));
+}
+
 const same = (a: unknown, b: unknown): boolean => {
   if (a === null || a === undefined) return b === null || b === undefined;
   if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
@@ -240,6 +267,18 @@ const same = (a: unknown, b: unknown): boolean => {
 
 function differing(row: Row, names: readonly string[], values: readonly unknown[]): string[] {
   return names.filter((n, i) => !same(row[n], values[i]));
+}
+
+/** The leaf hash of the entry a row-logged record's row gives (`doc` as stored text). */
+export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(String(row['doc']));
+  } catch {
+    return undefined; // a damaged row logs nothing findable; the audit reports it
+  }
+  const [r] = recordsOfRow(table, { ...row, doc });
+  return r && hashLeaf(encodeEntry(r.entry.kind, r.entry.record));
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */

@@ -3,5 +3,6 @@ import type { Migration } from './migration.js';
 import { operations } from './0001-operations.js';
 import { casework } from './0002-casework.js';
 import { tlog } from './0003-tlog.js';
+import { tlogRecordIndex } from './0004-tlog-record-index.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex];

@@ -23,6 +23,7 @@ import {
   hashLeaf,
   hashesEqual,
   inclusionPlan,
+  isEntryKind,
   planNodes,
   proofFromPlan,
   rootPlan,
@@ -31,7 +32,7 @@ import {
   type NodeId,
   type ProofPlan,
 } from '../../core/tlog/index.js';
-import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
+import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -125,17 +126,7 @@ export class PostgresLog implements LogStore {
     let leaves = bytes.map(hashLeaf);
     let list = entries;
     if (onlyChanged && entries.length) {
-      const r = await client.query(
-        `SELECT DISTINCT ON (e.kind, e.record_id) e.kind, e.record_id, e.leaf FROM tlog_entry e
-         JOIN unnest($1::text[], $2::text[]) AS w(kind, record_id) ON e.kind = w.kind AND e.record_id = w.record_id
-         ORDER BY e.kind, e.record_id, e.idx DESC`,
-        [entries.map((e) => e.kind), entries.map((e) => e.recordId)],
-      );
-      const latest = new Map((r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [`${x.kind}\n${x.record_id}`, x.leaf]));
-      const keep = entries.map((e, i) => {
-        const l = latest.get(`${e.kind}\n${e.recordId}`);
-        return !l || !hashesEqual(l, leaves[i]!);
-      });
+      const keep = await this.#changed(client, entries, leaves);
       list = entries.filter((_, i) => keep[i]);
       bytes = bytes.filter((_, i) => keep[i]);
       leaves = leaves.filter((_, i) => keep[i]);
@@ -246,8 +237,49 @@ export class PostgresLog implements LogStore {
   }
 
   async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
-    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE kind = $1 AND record_id = $2 ORDER BY idx DESC LIMIT 1', [kind, recordId]);
-    return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+    if (!isEntryKind(kind)) return undefined;
+    if (!rowLoggedKinds.has(kind)) {
+      // The kind written literally: PostgreSQL then proves the partial record index (migration 0004) applies.
+      const r = await this.pool.query(`SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 ORDER BY idx DESC LIMIT 1`, [recordId]);
+      return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+    }
+    for (const q of rowQueries(kind, recordId, (n) => `$${n}`)) {
+      const row = (await this.pool.query(q.sql, q.params)).rows[0] as Record<string, unknown> | undefined;
+      const leaf = row && leafOfRow(q.table, row);
+      if (leaf) return this.indexOfLeaf(leaf);
+    }
+    return undefined;
+  }
+
+  /**
+   * Which entries differ from their record's latest entry (or have none). Row-logged kinds have one entry per record
+   * id, so theirs are looked up by leaf; the others through the record index, their kinds written literally.
+   */
+  async #changed(client: pg.ClientBase, entries: readonly LogEntry[], leaves: readonly Uint8Array[]): Promise<boolean[]> {
+    const keep = entries.map(() => true);
+    const byRecord = entries.map((e, i) => i).filter((i) => !rowLoggedKinds.has(entries[i]!.kind));
+    const byLeaf = entries.map((e, i) => i).filter((i) => rowLoggedKinds.has(entries[i]!.kind));
+    if (byRecord.length) {
+      const kinds = [...new Set(byRecord.map((i) => entries[i]!.kind))].filter(isEntryKind);
+      const r = await client.query(
+        `SELECT DISTINCT ON (e.kind, e.record_id) e.kind, e.record_id, e.leaf FROM tlog_entry e
+         JOIN unnest($1::text[], $2::text[]) AS w(kind, record_id) ON e.kind = w.kind AND e.record_id = w.record_id
+         WHERE e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')})
+         ORDER BY e.kind, e.record_id, e.idx DESC`,
+        [byRecord.map((i) => entries[i]!.kind), byRecord.map((i) => entries[i]!.recordId)],
+      );
+      const latest = new Map((r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [`${x.kind}\n${x.record_id}`, x.leaf]));
+      for (const i of byRecord) {
+        const l = latest.get(`${entries[i]!.kind}\n${entries[i]!.recordId}`);
+        keep[i] = !l || !hashesEqual(l, leaves[i]!);
+      }
+    }
+    if (byLeaf.length) {
+      const r = await client.query('SELECT leaf FROM tlog_entry WHERE leaf_key = ANY($1::bigint[])', [byLeaf.map((i) => leafKey(leaves[i]!))]);
+      const stored = (r.rows as { leaf: Buffer }[]).map((x) => x.leaf);
+      for (const i of byLeaf) keep[i] = !stored.some((l) => hashesEqual(l, leaves[i]!));
+    }
+    return keep;
   }
 
   async #checkpoint(where: string, values: unknown[]): Promise<StoredCheckpoint | undefined> {

@@ -18,11 +18,12 @@ import {
   hashLeaf,
   hashesEqual,
   inclusionPlan,
+  isEntryKind,
   proofFromPlan,
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
-import { auditTables, recordsOfRow, type AuditSource } from '../log-audit.js';
+import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 
@@ -48,8 +49,6 @@ export class SqliteLog implements LogStore {
       setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
       node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
       leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
-      latestLeaf: p('SELECT leaf FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
-      byRecord: p('SELECT idx FROM tlog_entry WHERE kind = ? AND record_id = ? ORDER BY idx DESC LIMIT 1'),
       byLeaf: p('SELECT idx FROM tlog_entry WHERE leaf_key = ? AND leaf = ? ORDER BY idx LIMIT 1'),
       entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
       latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
@@ -138,10 +137,29 @@ export class SqliteLog implements LogStore {
   /** Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way. */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
-      const r = this.#s.latestLeaf!.get(e.kind, e.recordId) as { leaf: Buffer } | undefined;
-      return !r || !hashesEqual(r.leaf, hashLeaf(encodeEntry(e.kind, e.record, e.stored)));
+      const leaf = hashLeaf(encodeEntry(e.kind, e.record, e.stored));
+      // A row-logged kind has one entry per record id: changed means not logged yet.
+      if (rowLoggedKinds.has(e.kind)) return this.#indexOfLeafSync(leaf) === undefined;
+      const r = this.#latestOfRecord(e.kind, e.recordId);
+      return !r || !hashesEqual(r.leaf, leaf);
     });
     return this.appendSync(changed);
+  }
+
+  /**
+   * The latest entry of a record of a kind the record index covers (migration 0004). The kind is written into the
+   * SQL literally, one statement per kind, so SQLite can prove the partial index applies.
+   */
+  #latestOfRecord(kind: string, recordId: string): { idx: number; leaf: Buffer } | undefined {
+    if (!isEntryKind(kind)) return undefined;
+    let stmt = this.#statements.get(`latest/${kind}`);
+    if (!stmt) this.#statements.set(`latest/${kind}`, (stmt = this.db.prepare(`SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`)));
+    return stmt.get(recordId) as { idx: number; leaf: Buffer } | undefined;
+  }
+
+  #indexOfLeafSync(leaf: Uint8Array): number | undefined {
+    const r = leaf.length === 32 ? (this.#s.byLeaf!.get(leafKey(leaf), leaf) as { idx: number } | undefined) : undefined;
+    return r && Number(r.idx);
   }
 
   async head(): Promise<LogHead> {
@@ -185,13 +203,20 @@ export class SqliteLog implements LogStore {
   }
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
-    const r = leaf.length === 32 ? (this.#s.byLeaf!.get(leafKey(leaf), leaf) as { idx: number } | undefined) : undefined;
-    return r && Number(r.idx);
+    return this.#indexOfLeafSync(leaf);
   }
 
   async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
-    const r = this.#s.byRecord!.get(kind, recordId) as { idx: number } | undefined;
-    return r && Number(r.idx);
+    if (!rowLoggedKinds.has(kind)) {
+      const r = this.#latestOfRecord(kind, recordId);
+      return r && Number(r.idx);
+    }
+    for (const q of rowQueries(kind, recordId, () => '?')) {
+      const row = this.db.prepare(q.sql).get(...q.params) as Record<string, unknown> | undefined;
+      const leaf = row && leafOfRow(q.table, row);
+      if (leaf) return this.#indexOfLeafSync(leaf);
+    }
+    return undefined;
   }
 
   #checkpoint(r: CheckpointRow | undefined): StoredCheckpoint | undefined {
