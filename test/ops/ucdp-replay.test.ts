@@ -52,7 +52,7 @@ function countFromCsv(line: number[][]): Expected {
   const radius: Record<string, number> = { '1': 2, '2': 25, '3': 50, '5': 100 };
   const ls = lineString(line);
   const violations = new Map<string, number>();
-  const perWindow = new Map<string, number>();
+  const times = new Map<string, number[]>();
   for (const r of rows) {
     if (r['date_start']! < '2015-02-15') continue;
     let party = 'undetermined';
@@ -68,10 +68,17 @@ function countFromCsv(line: number[][]): Expected {
     violations.set(party, (violations.get(party) ?? 0) + 1);
     if (r['event_clarity'] !== '1') continue;
     const t = Date.parse(`${r['date_start']}T00:00:00Z`);
-    const k = `${party}|${EFFECTIVE + Math.floor((t - EFFECTIVE) / WEEK) * WEEK}`;
-    perWindow.set(k, (perWindow.get(k) ?? 0) + 1);
+    times.set(party, [...(times.get(party) ?? []), t]);
   }
-  const cases = new Set([...perWindow].filter(([, n]) => n >= 3).map(([k]) => `ceasefire-breach|${k}`));
+  // Sliding windows anchored to weeks from the effective date: a case for week k when three clear events lie less
+  // than a week apart and the earliest of them falls in week k.
+  const cases = new Set<string>();
+  for (const [party, ts] of times) {
+    ts.sort((a, b) => a - b);
+    for (let i = 0; i + 2 < ts.length; i++) {
+      if (ts[i + 2]! - ts[i]! < WEEK) cases.add(`ceasefire-breach|${party}|${EFFECTIVE + Math.floor((ts[i]! - EFFECTIVE) / WEEK) * WEEK}`);
+    }
+  }
   return { violations, cases };
 }
 

@@ -36,9 +36,11 @@ function toInputs(xs: Generated[]): ObservationInput[] {
   });
 }
 
+// Revision numbers, reasons and absorbed lists record how the stream was batched (one revision per batch); the
+// state itself must not depend on it.
 const snapshot = (r: Runner) => ({
-  incidents: [...r.reader.incidents.values()].map((i) => ({ ...i, createdAt: 0, updatedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
-  violations: [...r.reader.violations.values()].map((v) => ({ ...v, detectedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  incidents: [...r.reader.incidents.values()].map(({ revision: _r, reason: _why, absorbed: _a, ...i }) => ({ ...i, createdAt: 0, updatedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  violations: [...r.reader.violations.values()].map(({ revision: _r, ...v }) => ({ ...v, detectedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
   cases: [...r.reader.cases.keys()].sort(),
 });
 

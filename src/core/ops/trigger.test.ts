@@ -25,7 +25,8 @@ describe('triggers to cases', () => {
     expect(third.caseOpenings).toHaveLength(1);
     const c = third.caseOpenings[0]!;
     const key = `serious-violation|RU|${DAY30}`;
-    expect(c).toMatchObject({ id: caseId(key), key, trigger: 'serious-violation', severity: 'serious', party: 'RU', windowStart: DAY30, windowEnd: DAY30 + DAY, breachAt: DAY30 + 9 * HOUR, openedAt: NOW });
+    // The key names the period the run starts in; the window is the run's own 24 hours.
+    expect(c).toMatchObject({ id: caseId(key), key, trigger: 'serious-violation', severity: 'serious', party: 'RU', windowStart: DAY30 + HOUR, windowEnd: DAY30 + HOUR + DAY, breachAt: DAY30 + 9 * HOUR, openedAt: NOW });
     expect(c.evidence.map((e) => e.time)).toEqual([DAY30 + HOUR, DAY30 + 5 * HOUR, DAY30 + 9 * HOUR]);
     expect(c.evidence[0]!.observations).toEqual([
       { source: 'radar', sourceId: 'ar' },
@@ -88,9 +89,37 @@ describe('triggers to cases', () => {
     const deny = (k: number, party?: string) =>
       obs({ source: 'patrol', sourceId: `p${k}${party ?? ''}`, activity: 'denial-of-access', at: DAY30 + k * DAY, confidence: 1, location: at(k * 0.3), ...(party ? { attribution: { party, basis: 'observed' as const } } : {}) });
     const out = await r.run([deny(0, 'RU'), deny(1, 'RU'), deny(2, 'UA'), deny(3, 'RU')]);
-    // Windows of 7 days from the effective time: day 30 falls in [28, 35).
+    // Periods of 7 days from the effective time: the run starts on day 30, in [28, 35).
     expect(out.caseOpenings.map((c) => [c.trigger, c.party, c.evidence.length])).toEqual([['access-denied', 'RU', 3]]);
-    expect(out.caseOpenings[0]!.windowStart).toBe(EFFECTIVE + 28 * DAY);
+    expect(out.caseOpenings[0]!.key).toBe(`access-denied|RU|${EFFECTIVE + 28 * DAY}`);
+    expect(out.caseOpenings[0]!.windowStart).toBe(DAY30);
+  });
+
+  it('catches a run that straddles a period boundary, whatever order its reports arrive in', async () => {
+    // Three corroborated shellings in 6 hours, across the midnight that ends day 30's period: fixed windows would
+    // count two in one and one in the next, and open nothing.
+    const times = [DAY30 + 20 * HOUR, DAY30 + 23 * HOUR, DAY30 + 26 * HOUR];
+    const keys: string[][] = [];
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0]]) {
+      const r = new Runner();
+      for (const k of order) await r.run(shelling(`s${k}`, times[k]!, k * 0.1));
+      keys.push([...r.reader.cases.keys()]);
+      const c = [...r.reader.cases.values()][0]!;
+      expect(c.breachAt).toBe(DAY30 + 26 * HOUR);
+      expect(c.windowStart).toBe(DAY30 + 20 * HOUR);
+    }
+    expect(keys).toEqual([[`serious-violation|RU|${DAY30}`], [`serious-violation|RU|${DAY30}`], [`serious-violation|RU|${DAY30}`]]);
+    // Three spread over more than 24 hours are no breach.
+    const r = new Runner();
+    await r.run([...shelling('x', DAY30 + 2 * HOUR), ...shelling('y', DAY30 + 14 * HOUR, 0.1), ...shelling('z', DAY30 + 26 * HOUR, 0.2)]);
+    expect(r.reader.cases.size).toBe(0);
+  });
+
+  it('opens at most one case per period for a sustained campaign', async () => {
+    const r = new Runner();
+    // A corroborated shelling every 3 hours for 3 days from day 30.
+    for (let k = 0; k < 24; k++) await r.run(shelling(`c${k}`, DAY30 + k * 3 * HOUR, (k % 5) * 0.1));
+    expect([...r.reader.cases.keys()].sort()).toEqual([0, 1, 2].map((d) => `serious-violation|RU|${DAY30 + d * DAY}`));
   });
 
   it('opens one case per qualifying overflight (no count, no window)', async () => {

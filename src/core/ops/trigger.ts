@@ -2,13 +2,17 @@
  * Triggers to breach cases. A violation qualifies for a trigger when the trigger covers its prohibition, enough
  * independent operators saw it (`independent-sources`), its combined confidence is high enough, and, for a depth
  * trigger, it lies at least that far beyond the line. A case opens when `count` qualifying violations by one
- * party (or by an undetermined party) fall in one window of `within`.
+ * party (or by an undetermined party) fall within `within` of each other: a sliding window, so no run of violations
+ * escapes by straddling a boundary.
  *
- * Windows are fixed, aligned to the package's `effective` time: [effective + k*within, effective + (k+1)*within).
- * That makes the case key (trigger, party, window start) a pure function of the violations, whatever order they
- * arrive in, so replays and retries never open a breach twice. The price: a run of violations that straddles a
- * window boundary is counted in two windows (docs/operations/fusion.md discusses it). Without `within`, `count`
- * counts over the whole life of the package; with neither, every qualifying violation is its own breach.
+ * Anchored sliding windows: the timeline is cut into periods [effective + k*within, effective + (k+1)*within), and
+ * period k's breach is a run of `count` qualifying violations spanning less than `within` whose earliest member
+ * falls in period k. Every qualifying run has its earliest member in exactly one period, so every run is caught
+ * (fixed windows miss a run split by a boundary: a violator could time attacks to never trigger); the case key
+ * (trigger, party, period start) stays a pure function of the violations, whatever order they arrive in, so replays
+ * and retries never open a breach twice; and a sustained campaign opens at most one case per period, as before.
+ * Without `within`, `count` counts over the whole life of the package; with neither, every qualifying violation is
+ * its own breach.
  *
  * Two times: `breachAt` is when, in the world, the threshold was met (the time of the count-th qualifying
  * violation); `openedAt` is when the system knew (the clock at processing). The judgment clock starts at
@@ -69,18 +73,29 @@ export interface BreachWindow {
   key: string;
   trigger: PreparedTrigger;
   party: string;
+  /** Where a run's earliest member may lie: the period [start, end); end exclusive, Infinity without end. */
   start: number;
-  /** Exclusive; Infinity without end. */
   end: number;
+  /** Exclusive bound on the members' times: end + within for a sliding window, else end. */
+  reach: number;
 }
 
-export function windowFor(model: OpsModel, t: PreparedTrigger, v: Violation): BreachWindow {
+/**
+ * The windows a violation may complete: for a sliding trigger, the period it falls in and the one before (a run it
+ * ends may have started there); otherwise the one window it belongs to.
+ */
+export function windowsFor(model: OpsModel, t: PreparedTrigger, v: Violation): BreachWindow[] {
   if (t.within !== undefined) {
-    const start = model.effective + Math.floor((v.time - model.effective) / t.within) * t.within;
-    return { key: `${t.id}|${v.party}|${start}`, trigger: t, party: v.party, start, end: start + t.within };
+    const w = t.within;
+    const k = Math.floor((v.time - model.effective) / w);
+    const period = (j: number): BreachWindow => {
+      const start = model.effective + j * w;
+      return { key: `${t.id}|${v.party}|${start}`, trigger: t, party: v.party, start, end: start + w, reach: start + 2 * w };
+    };
+    return k > 0 ? [period(k - 1), period(k)] : [period(k)];
   }
-  if (t.count > 1) return { key: `${t.id}|${v.party}|all`, trigger: t, party: v.party, start: model.effective, end: Infinity };
-  return { key: `${t.id}|${v.party}|${v.incidentId}`, trigger: t, party: v.party, start: v.time, end: v.time };
+  if (t.count > 1) return [{ key: `${t.id}|${v.party}|all`, trigger: t, party: v.party, start: model.effective, end: Infinity, reach: Infinity }];
+  return [{ key: `${t.id}|${v.party}|${v.incidentId}`, trigger: t, party: v.party, start: v.time, end: v.time, reach: v.time }];
 }
 
 /** The windows a batch's violation changes touch, and what to ask the store about them. */
@@ -89,8 +104,7 @@ export function touchedWindows(model: OpsModel, changes: readonly Violation[]): 
   for (const v of changes) {
     for (const t of model.triggersOn.get(v.prohibition) ?? []) {
       if (!qualifies(t, v)) continue;
-      const w = windowFor(model, t, v);
-      if (!windows.has(w.key)) windows.set(w.key, w);
+      for (const w of windowsFor(model, t, v)) if (!windows.has(w.key)) windows.set(w.key, w);
     }
   }
   const list = [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -99,7 +113,7 @@ export function touchedWindows(model: OpsModel, changes: readonly Violation[]): 
 
 /** What to ask the store about windows that need more than one violation. */
 export function windowQueries(windows: readonly BreachWindow[]): ViolationQuery[] {
-  return windows.filter((w) => w.trigger.count > 1).map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.end }));
+  return windows.filter((w) => w.trigger.count > 1).map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.reach }));
 }
 
 /**
@@ -127,10 +141,13 @@ export function openCases(
     if (existing.has(w.key)) continue;
     const t = w.trigger;
     const on = new Set(t.on);
-    const inWindow = (v: Violation) => (t.count > 1 || t.within !== undefined ? v.time >= w.start && v.time < w.end : w.key === `${t.id}|${v.party}|${v.incidentId}`);
-    const hits = (byParty.get(w.party) ?? []).filter((v) => on.has(v.prohibition) && inWindow(v) && qualifies(t, v));
-    if (hits.length < t.count) continue;
-    hits.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+    const inReach = (v: Violation) => (t.count > 1 || t.within !== undefined ? v.time >= w.start && v.time < w.reach : w.key === `${t.id}|${v.party}|${v.incidentId}`);
+    const candidates = (byParty.get(w.party) ?? []).filter((v) => on.has(v.prohibition) && inReach(v) && qualifies(t, v));
+    if (candidates.length < t.count) continue;
+    candidates.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+    const run = t.within === undefined ? { hits: candidates, start: w.start, end: w.end } : earliestRun(candidates, w, t.within, t.count);
+    if (!run) continue;
+    const hits = run.hits;
     const evidence = hits.map((v): EvidenceLink => {
       const link: EvidenceLink = {
         violation: v.id,
@@ -150,8 +167,8 @@ export function openCases(
       trigger: t.id,
       severity: t.severity,
       party: w.party,
-      windowStart: w.start,
-      windowEnd: Number.isFinite(w.end) ? w.end : null,
+      windowStart: run.start,
+      windowEnd: Number.isFinite(run.end) ? run.end : null,
       breachAt: hits[t.count - 1]!.time,
       openedAt: now,
       evidence,
@@ -161,4 +178,24 @@ export function openCases(
     out.push(c);
   }
   return out;
+}
+
+/**
+ * The run that completes first in the world: among runs of `count` violations (times sorted) spanning less than
+ * `within` whose earliest member lies in the window's period, the one whose count-th member is earliest (ties: the
+ * earliest start). The run's evidence is every candidate in [its start, its start + within).
+ */
+function earliestRun(sorted: readonly Violation[], w: BreachWindow, within: number, count: number): { hits: Violation[]; start: number; end: number } | undefined {
+  let best: { i: number; completes: number } | undefined;
+  for (let i = 0; i + count - 1 < sorted.length; i++) {
+    const first = sorted[i]!.time;
+    if (first < w.start) continue;
+    if (first >= w.end) break;
+    const completes = sorted[i + count - 1]!.time;
+    if (completes - first >= within) continue;
+    if (!best || completes < best.completes) best = { i, completes };
+  }
+  if (!best) return undefined;
+  const start = sorted[best.i]!.time;
+  return { hits: sorted.filter((v, j) => j >= best.i && v.time < start + within), start, end: start + within };
 }
