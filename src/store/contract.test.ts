@@ -108,9 +108,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
     await again.close();
   });
 
@@ -236,6 +236,34 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     }
   });
 
+  it('lets a report about a time long past join its incident, reading only incidents near that time', async () => {
+    const items = traffic({ events: 300, seed: 31, prefix: 'late', gap: 10 * 60_000 });
+    const parsed = parseObservationBatch(items, ops.rules, T0);
+    if (!parsed.ok) throw new Error('bad traffic');
+    for (let i = 0; i < parsed.observations.length; i += 100) await store.ingest(parsed.observations.slice(i, i + 100), meta, ops.process);
+    const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    // An early point incident seen by radar alone; two days of later incidents have ended since.
+    const old = incidents.filter((i) => i.lon !== undefined && i.members.length === 1 && i.members[0]!.source === 'radar').sort((a, b) => a.start - b.start)[0]!;
+    expect(Math.max(...incidents.map((i) => i.end)) - old.end).toBeGreaterThan(24 * 3_600_000);
+    const late = parseObservationBatch(
+      [{ source: 'acoustic', sourceId: 'late-1', activity: old.activity, time: new Date(old.time).toISOString(), location: { lon: old.lon!, lat: old.lat!, radius: 100 }, confidence: 0.9 }],
+      ops.rules,
+      T0,
+    );
+    if (!late.ok) throw new Error(JSON.stringify(late.errors));
+    expect((await store.ingest(late.observations, meta, ops.process)).incidentRevisions).toBe(1);
+    const joined = (await store.getIncident(old.id))!;
+    expect(joined.revision).toBe(old.revision + 1);
+    expect(joined.members.map((m) => m.source)).toEqual(['radar', 'acoustic']);
+    if (store instanceof SqliteStore) {
+      // The probe's range on incidents_open is bounded above by to + the activity's longest span (0005).
+      const plan = store.db.prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
+      ).all('x', 0, 1, 1, 'r') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/incidents_open \(activity=\? AND end_ms>\? AND end_ms<\?\)/);
+    }
+  });
+
   it('pages with opaque cursors in a stable order, with filters', async () => {
     for (const b of batches(200, 100, 3, 'p')) await store.ingest(b, meta, ops.process);
     const every = await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
@@ -330,7 +358,7 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);

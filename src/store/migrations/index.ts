@@ -4,5 +4,6 @@ import { operations } from './0001-operations.js';
 import { casework } from './0002-casework.js';
 import { tlog } from './0003-tlog.js';
 import { tlogRecordIndex } from './0004-tlog-record-index.js';
+import { incidentSpans } from './0005-incident-spans.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans];

@@ -30,7 +30,7 @@ import type {
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
-import { caseColumns, emptyBatch, incidentColumns, latestById, violationColumns } from '../columns.js';
+import { caseColumns, emptyBatch, incidentColumns, latestById, spansByActivity, violationColumns } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { caseConditions, incidentConditions, numbered, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
@@ -190,8 +190,9 @@ export class PostgresStore implements Store {
           `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
            FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
              AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
+           JOIN incident_spans s ON s.activity = p.activity
            CROSS JOIN LATERAL (
-             SELECT * FROM incidents i WHERE i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.start_ms <= p.t
+             SELECT * FROM incidents i WHERE i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.end_ms <= p.t + s.max_span AND i.start_ms <= p.t
                AND ((p.region IS NULL AND i.max_lon >= p.min_lon AND i.min_lon <= p.max_lon AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat)
                  OR (p.region IS NOT NULL AND i.region = p.region))
            ) i`,
@@ -257,6 +258,12 @@ export class PostgresStore implements Store {
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
         [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => docText(r)), latest.filter((r) => r.revision > 1).map((r) => r.id)],
+      );
+      const spans = spansByActivity(latest);
+      await client.query(
+        `INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span)`,
+        [[...spans.keys()], [...spans.values()]],
       );
     }
     if (out.violations.length) {

@@ -31,7 +31,7 @@ import type {
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
-import { caseColumns, emptyBatch, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
+import { caseColumns, emptyBatch, incidentColumns, latestById, observationColumns, spansByActivity, violationColumns } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { caseConditions, incidentConditions, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
@@ -88,9 +88,11 @@ export class SqliteStore implements Store {
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
       observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
       probeBox: p(
-        "SELECT id, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+        "SELECT id, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
       ),
-      probeRegion: p("SELECT id, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND start_ms <= ? AND region = ?"),
+      probeRegion: p("SELECT id, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
+      spans: p('SELECT activity, max_span FROM incident_spans'),
+      growSpan: p('INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)'),
       archiveIncident: p('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?'),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
       incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
@@ -187,11 +189,16 @@ export class SqliteStore implements Store {
       // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
       const out = new Map<string, Incident>();
       const wanted = matcher(probes);
+      const spans = new Map((this.#s.spans!.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span]));
       for (const c of planProbes(probes)) {
+        const span = spans.get(c.activity);
+        if (span === undefined) continue; // no incident of this activity yet
+        // An overlapping incident starts by `to`, so it ends by `to + span` (migration 0005).
+        const last = bound(c.to) + span;
         const rows = (
           c.kind === 'region'
-            ? this.#s.probeRegion!.all(c.activity, bound(c.from), bound(c.to), c.region)
-            : this.#s.probeBox!.all(c.activity, bound(c.from), bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
+            ? this.#s.probeRegion!.all(c.activity, bound(c.from), last, bound(c.to), c.region)
+            : this.#s.probeBox!.all(c.activity, bound(c.from), last, bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
         ) as ProbeRow[];
         for (const r of rows) {
           if (out.has(r.id)) continue;
@@ -233,6 +240,7 @@ export class SqliteStore implements Store {
     const incidentRows = new Rows(db, st, incidentTarget, 13, incidentUpsert);
     for (const r of incidents) incidentRows.add(...incidentColumns(r), docText(r));
     incidentRows.flush();
+    for (const [activity, span] of spansByActivity(incidents)) s.growSpan!.run(activity, span);
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
     for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
