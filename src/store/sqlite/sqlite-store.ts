@@ -74,6 +74,15 @@ export class SqliteStore implements Store {
   readonly #queue = new WriteQueue();
   readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
   readonly #s: Record<string, Stmt>;
+  /**
+   * The incidents this store wrote last, by id: the next batches probe mostly these, and a hit whose revision matches
+   * the row's is used without reading and parsing its document (a rolled-back write leaves an entry whose revision
+   * the row does not have, so it is never used). Only this process writes the file (see the module comment).
+   */
+  readonly #recent = new Map<string, Incident>();
+  /** The same for violations: sliding trigger windows re-read a party's recent violations every batch. */
+  readonly #recentViolations = new Map<string, Violation>();
+  static readonly RECENT = 20_000;
   /** Multi-row INSERTs by table and row count (Rows), prepared once per connection. */
   readonly #statements = new Map<string, Stmt>();
 
@@ -88,15 +97,15 @@ export class SqliteStore implements Store {
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
       observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
       probeBox: p(
-        "SELECT id, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+        "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
       ),
-      probeRegion: p("SELECT id, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
+      probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
       spans: p('SELECT activity, max_span FROM incident_spans'),
       growSpan: p('INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)'),
       archiveIncident: p('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?'),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
       incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
-      activeViolations: p("SELECT id, doc FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
+      activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
       archiveViolation: p('INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?'),
       violation: p('SELECT doc FROM violations WHERE id = ?'),
       caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
@@ -203,7 +212,9 @@ export class SqliteStore implements Store {
         for (const r of rows) {
           if (out.has(r.id)) continue;
           const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
-          if (wanted(shape)) out.set(r.id, JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident);
+          if (!wanted(shape)) continue;
+          const cached = this.#recent.get(r.id);
+          out.set(r.id, cached !== undefined && cached.revision === r.revision ? cached : (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
         }
       }
       return [...out.values()];
@@ -212,8 +223,12 @@ export class SqliteStore implements Store {
       const out = new Map<string, Violation>();
       for (const q of queries)
         for (const p of q.prohibitions) {
-          const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; doc: string }[];
-          for (const r of rows) if (!out.has(r.id)) out.set(r.id, JSON.parse(r.doc) as Violation);
+          const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
+          for (const r of rows) {
+            if (out.has(r.id)) continue;
+            const cached = this.#recentViolations.get(r.id);
+            out.set(r.id, cached !== undefined && cached.revision === r.revision ? cached : (JSON.parse((this.#s.violation!.get(r.id) as { doc: string }).doc) as Violation));
+          }
         }
       return [...out.values()];
     },
@@ -241,6 +256,7 @@ export class SqliteStore implements Store {
     for (const r of incidents) incidentRows.add(...incidentColumns(r), docText(r));
     incidentRows.flush();
     for (const [activity, span] of spansByActivity(incidents)) s.growSpan!.run(activity, span);
+    remember(this.#recent, incidents);
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
     for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
@@ -250,6 +266,7 @@ export class SqliteStore implements Store {
     const violationRows = new Rows(db, st, violationTarget, 9, violationUpsert);
     for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, docText(v));
     violationRows.flush();
+    remember(this.#recentViolations, violations);
     for (const c of out.caseOpenings) {
       const r = s.insertCase!.run(...caseColumns(c), docText(c));
       // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
@@ -354,8 +371,21 @@ export class SqliteStore implements Store {
   }
 }
 
+/** Keeps the latest `RECENT` records written, by id, oldest first (re-inserting moves a record to the end). */
+function remember<T extends { id: string }>(recent: Map<string, T>, written: readonly T[]): void {
+  for (const r of written) {
+    recent.delete(r.id);
+    recent.set(r.id, r);
+  }
+  for (const id of recent.keys()) {
+    if (recent.size <= SqliteStore.RECENT) break;
+    recent.delete(id);
+  }
+}
+
 interface ProbeRow {
   id: string;
+  revision: number;
   activity: string;
   start_ms: number;
   end_ms: number;
