@@ -130,9 +130,9 @@ export class PostgresStore implements Store {
     }
     const inserted = await client.query(
       `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
-       SELECT s, i, a, t, r, $7, $8, d FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS u(s, i, a, t, r, d)
+       SELECT s, i, a, t, r, $7, $8, d::text FROM ${rowsFrom(['text', 'text', 'text', 'bigint', 'text', 'json'])} AS u(s, i, a, t, r, d)
        ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
-      [...cols, meta.receivedAt, meta.submittedBy],
+      [...cols.slice(0, 5), jsonArray(cols[5]), meta.receivedAt, meta.submittedBy],
     );
     const seqs = new Map<string, number>();
     for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
@@ -250,14 +250,16 @@ export class PostgresStore implements Store {
         `WITH archived AS (
            INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($17::text[])
          ), older AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT * FROM unnest($14::text[], $15::int[], $16::text[])
+           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc::text FROM ${rowsFrom(['text', 'int', 'json'], 14)} AS o(id, revision, doc)
          )
          INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::text[])
+         SELECT id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc::text
+         FROM ${rowsFrom(['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'json'])}
+           AS u(id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
-        [...cols, older.map((r) => r.id), older.map((r) => r.revision), older.map((r) => docText(r)), latest.filter((r) => r.revision > 1).map((r) => r.id)],
+        [...cols.slice(0, 12), jsonArray(cols[12]!), older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r))), latest.filter((r) => r.revision > 1).map((r) => r.id)],
       );
       const spans = spansByActivity(latest);
       await client.query(
@@ -276,24 +278,24 @@ export class PostgresStore implements Store {
         `WITH archived AS (
            INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($13::text[])
          ), older AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT * FROM unnest($10::text[], $11::int[], $12::text[])
+           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc::text FROM ${rowsFrom(['text', 'int', 'json'], 10)} AS o(id, revision, doc)
          )
          INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
-         SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[])
+         SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc::text
+         FROM ${rowsFrom(['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'json'])}
            AS u(id, revision, status, prohibition, party, time, region, zones, doc)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
            time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-        [...cols, older.map((v) => v.id), older.map((v) => v.revision), older.map((v) => docText(v)), latest.filter((v) => v.revision > 1).map((v) => v.id)],
+        [...cols.slice(0, 8), jsonArray(cols[8]!), older.map((v) => v.id), older.map((v) => v.revision), jsonArray(older.map((v) => docText(v))), latest.filter((v) => v.revision > 1).map((v) => v.id)],
       );
     }
     if (out.caseOpenings.length) {
       const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), docText(c)]), 7);
       const r = await client.query(
         `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+         SELECT i, k, t, s, p, o, d::text FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'json'])} AS u(i, k, t, s, p, o, d)
          ON CONFLICT (case_key) DO NOTHING`,
-        cols,
+        [...cols.slice(0, 6), jsonArray(cols[6]!)],
       );
       // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
       if (r.rowCount !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - (r.rowCount ?? 0)} case(s) opened twice`);
@@ -395,6 +397,20 @@ export class PostgresStore implements Store {
     await this.#queue.run(async () => undefined);
     await this.pool.end();
   }
+}
+
+/**
+ * Parallel arrays as rows, for INSERT ... SELECT. A `json` column is one parameter holding a JSON array of documents
+ * (jsonArray): `json_array_elements` gives each element's text exactly as sent, and the driver sends one string
+ * instead of escaping every document into an array literal (5% of the server's CPU on ingest).
+ */
+function rowsFrom(types: readonly string[], first = 1): string {
+  return `ROWS FROM (${types.map((t, i) => (t === 'json' ? `json_array_elements($${first + i}::json)` : `unnest($${first + i}::${t}[])`)).join(', ')})`;
+}
+
+/** Documents (each a JSON text) as one JSON array text. */
+function jsonArray(docs: readonly unknown[]): string {
+  return `[${docs.join(',')}]`;
 }
 
 function transpose(rows: unknown[][], width: number): unknown[][] {

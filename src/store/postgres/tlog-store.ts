@@ -150,15 +150,42 @@ export class PostgresLog implements LogStore {
       }
     }
     const root = range.root();
+    // Hashes and entry bytes travel packed, one binary parameter each, cut apart by PostgreSQL: as bytea[] the driver
+    // hex-encoded and escaped every element (the packed form is sent as raw bytes).
+    const offsets: number[] = new Array(n);
+    const lengths: number[] = new Array(n);
+    let at = 1;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = at;
+      lengths[i] = bytes[i]!.length;
+      at += lengths[i]!;
+    }
     await client.query(
       `WITH e AS (
          INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $11::bigint[], $5::bytea[])
+         SELECT i, k, r, substring($4::bytea FROM ((o - 1) * 32 + 1)::int FOR 32), lk, substring($5::bytea FROM eo FOR el)
+         FROM ROWS FROM (unnest($1::bigint[]), unnest($2::text[]), unnest($3::text[]), unnest($11::bigint[]), unnest($12::int[]), unnest($13::int[]))
+           WITH ORDINALITY AS u(i, k, r, lk, eo, el, o)
        ), n AS (
-         INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($6::smallint[], $7::bigint[], $8::bytea[])
+         INSERT INTO tlog_node (level, idx, hash)
+         SELECT l, x, substring($8::bytea FROM ((o - 1) * 32 + 1)::int FOR 32) FROM ROWS FROM (unnest($6::smallint[]), unnest($7::bigint[])) WITH ORDINALITY AS v(l, x, o)
        )
        UPDATE tlog_head SET size = $9, root = $10 WHERE id = 1`,
-      [idx, list.map((e) => e.kind), list.map((e) => e.recordId), leaves.map(toBuffer), bytes.map(toBuffer), levels, nodeIdx, hashes, range.size, toBuffer(root), leaves.map(leafKey)],
+      [
+        idx,
+        list.map((e) => e.kind),
+        list.map((e) => e.recordId),
+        Buffer.concat(leaves),
+        Buffer.concat(bytes),
+        levels,
+        nodeIdx,
+        Buffer.concat(hashes),
+        range.size,
+        toBuffer(root),
+        leaves.map(leafKey),
+        offsets,
+        lengths,
+      ],
     );
     this.#cache = { range, root };
     return { start: head.size, size: range.size };
