@@ -258,6 +258,8 @@ async function sqliteFigures(): Promise<StoreFigures> {
     const big = SqliteStore.open({ path: join(dir, 'tree.db'), synchronous: 'normal' });
     const db = big.db;
     db.pragma('cache_size = -262144');
+    // Bulk load without the entry indexes, then rebuild them as the migrations define them.
+    const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ('tlog_entry_record', 'tlog_entry_leaf')").all() as { sql: string }[]).map((r) => r.sql);
     db.exec('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
     const ins = db.prepare("INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, 'observation', ?, ?, ?, x'')");
     const insNode = db.prepare('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)');
@@ -278,7 +280,7 @@ async function sqliteFigures(): Promise<StoreFigures> {
         })();
       }
     }
-    db.exec('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf_key)');
+    for (const sql of indexes) db.exec(sql);
     db.prepare('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1').run(STORE_TREE, tree.root(STORE_TREE));
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(SqliteLog.of(db), STORE_TREE);
@@ -326,6 +328,8 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
     }
     await store.pool.query('TRUNCATE tlog_entry, tlog_node');
     const t0 = now();
+    // Bulk load without the entry indexes, then rebuild them as the migrations define them.
+    const indexes = ((await store.pool.query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ('tlog_entry_record', 'tlog_entry_leaf')")).rows as { indexdef: string }[]).map((r) => r.indexdef);
     await store.pool.query('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
     const CH = 50_000;
     for (let i = 0; i < PG_TREE; i += CH) {
@@ -343,7 +347,8 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
         await store.pool.query('INSERT INTO tlog_node (level, idx, hash) SELECT $1, i, h FROM unnest($2::bigint[], $3::bytea[]) AS u(i, h)', [level, ids, ids.map((j) => Buffer.from(tree.node(level, j)))]);
       }
     }
-    await store.pool.query('CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx); CREATE INDEX tlog_entry_leaf ON tlog_entry (leaf_key); ANALYZE tlog_entry; ANALYZE tlog_node');
+    for (const sql of indexes) await store.pool.query(sql);
+    await store.pool.query('ANALYZE tlog_entry; ANALYZE tlog_node');
     await store.pool.query('UPDATE tlog_head SET size = $1, root = $2 WHERE id = 1', [PG_TREE, Buffer.from(tree.root(PG_TREE))]);
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(log, PG_TREE);
