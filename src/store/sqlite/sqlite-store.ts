@@ -75,9 +75,9 @@ export class SqliteStore implements Store {
   readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
   readonly #s: Record<string, Stmt>;
   /**
-   * The incidents this store wrote last, by id: the next batches probe mostly these, and a hit whose revision matches
-   * the row's is used without reading and parsing its document (a rolled-back write leaves an entry whose revision
-   * the row does not have, so it is never used). Only this process writes the file (see the module comment).
+   * The incidents this store committed last, by id: the next batches probe mostly these, and a hit whose revision
+   * matches the row's is used without reading and parsing its document. Filled after COMMIT, so a rolled-back write
+   * is never remembered.
    */
   readonly #recent = new Map<string, Incident>();
   /** The same for violations: sliding trigger windows re-read a party's recent violations every batch. */
@@ -153,6 +153,7 @@ export class SqliteStore implements Store {
     try {
       const results: IngestResult[] = [];
       const entries: LogEntry[] = [];
+      const written: ProcessedBatch[] = [];
       const s = this.#s;
       for (const { observations, meta, process } of group) {
         const ids: number[] = new Array(observations.length);
@@ -173,6 +174,7 @@ export class SqliteStore implements Store {
         }
         const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
         this.#write(out);
+        written.push(out);
         for (const e of ingestEntries(fresh, out, docs)) entries.push(e);
         results.push({
           accepted: fresh.length,
@@ -185,6 +187,11 @@ export class SqliteStore implements Store {
       }
       appendEntries(db, entries); // the transparency log, in this transaction (docs/tlog.md)
       db.exec('COMMIT');
+      // Only what committed is remembered.
+      for (const out of written) {
+        remember(this.#recent, latestById(out.incidentRevisions));
+        remember(this.#recentViolations, latestById(out.violations));
+      }
       return results;
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -256,7 +263,6 @@ export class SqliteStore implements Store {
     for (const r of incidents) incidentRows.add(...incidentColumns(r), docText(r));
     incidentRows.flush();
     for (const [activity, span] of spansByActivity(incidents)) s.growSpan!.run(activity, span);
-    remember(this.#recent, incidents);
     const violations = latestById(out.violations);
     const lastViolation = new Set<object>(violations);
     for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
@@ -266,7 +272,6 @@ export class SqliteStore implements Store {
     const violationRows = new Rows(db, st, violationTarget, 9, violationUpsert);
     for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, docText(v));
     violationRows.flush();
-    remember(this.#recentViolations, violations);
     for (const c of out.caseOpenings) {
       const r = s.insertCase!.run(...caseColumns(c), docText(c));
       // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
