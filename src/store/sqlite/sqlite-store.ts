@@ -44,6 +44,7 @@ import { matcher, planProbes } from '../probe-plan.js';
 import { docText, ingestEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { Rows } from './rows.js';
+import { RecentRecords } from '../recent-records.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -74,15 +75,9 @@ export class SqliteStore implements Store {
   readonly #queue = new WriteQueue();
   readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
   readonly #s: Record<string, Stmt>;
-  /**
-   * The incidents this store committed last, by id: the next batches probe mostly these, and a hit whose revision
-   * matches the row's is used without reading and parsing its document. Filled after COMMIT, so a rolled-back write
-   * is never remembered.
-   */
-  readonly #recent = new Map<string, Incident>();
-  /** The same for violations: sliding trigger windows re-read a party's recent violations every batch. */
-  readonly #recentViolations = new Map<string, Violation>();
-  static readonly RECENT = 20_000;
+  /** Recently committed incidents and violations (recent-records.ts): lookups skip their documents. */
+  readonly #recent = new RecentRecords<Incident>();
+  readonly #recentViolations = new RecentRecords<Violation>();
   /** Multi-row INSERTs by table and row count (Rows), prepared once per connection. */
   readonly #statements = new Map<string, Stmt>();
 
@@ -189,8 +184,8 @@ export class SqliteStore implements Store {
       db.exec('COMMIT');
       // Only what committed is remembered.
       for (const out of written) {
-        remember(this.#recent, latestById(out.incidentRevisions));
-        remember(this.#recentViolations, latestById(out.violations));
+        this.#recent.remember(out.incidentRevisions);
+        this.#recentViolations.remember(out.violations);
       }
       return results;
     } catch (e) {
@@ -220,8 +215,7 @@ export class SqliteStore implements Store {
           if (out.has(r.id)) continue;
           const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
           if (!wanted(shape)) continue;
-          const cached = this.#recent.get(r.id);
-          out.set(r.id, cached !== undefined && cached.revision === r.revision ? cached : (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
+          out.set(r.id, this.#recent.at(r.id, r.revision) ?? (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
         }
       }
       return [...out.values()];
@@ -233,8 +227,7 @@ export class SqliteStore implements Store {
           const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
           for (const r of rows) {
             if (out.has(r.id)) continue;
-            const cached = this.#recentViolations.get(r.id);
-            out.set(r.id, cached !== undefined && cached.revision === r.revision ? cached : (JSON.parse((this.#s.violation!.get(r.id) as { doc: string }).doc) as Violation));
+            out.set(r.id, this.#recentViolations.at(r.id, r.revision) ?? (JSON.parse((this.#s.violation!.get(r.id) as { doc: string }).doc) as Violation));
           }
         }
       return [...out.values()];
@@ -373,18 +366,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#queue.run(async () => undefined);
     if (this.db.open) this.db.close();
-  }
-}
-
-/** Keeps the latest `RECENT` records written, by id, oldest first (re-inserting moves a record to the end). */
-function remember<T extends { id: string }>(recent: Map<string, T>, written: readonly T[]): void {
-  for (const r of written) {
-    recent.delete(r.id);
-    recent.set(r.id, r);
-  }
-  for (const id of recent.keys()) {
-    if (recent.size <= SqliteStore.RECENT) break;
-    recent.delete(id);
   }
 }
 
