@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { geoLocatorFor } from '../src/core/ops/geo-locator.js';
 import { parseObservationBatch } from '../src/core/ops/observation.js';
 import type { Store } from '../src/core/ports/store.js';
 import { generateKey } from '../src/server/api-keys.js';
@@ -20,6 +19,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage } from '../test/support/app.js';
 import { spawnServer } from '../test/support/child.js';
 import { traffic } from '../test/support/observations.js';
+import { ingestStages } from './support/ingest-stages.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
 const BATCH = 500;
@@ -172,51 +172,11 @@ function sameRowsCeiling(serverDb: string, path: string, nBatches: number): { ob
   return { obsPerSec: observations / secs, rowsPerBatch: data.reduce((n, d) => n + d.rows.length, 0) / nBatches };
 }
 
-/**
- * CPU time per batch by stage, in this process, on the same data (the real geo engine as locator): what an idle core
- * would need, whatever else the machine runs. The HTTP figures above are wall-clock and suffer from a busy machine.
- */
-async function cpuStages(path: string): Promise<Record<string, number>> {
-  const geo = geoLocatorFor(examplePackage.model!, examplePackage.geometries);
-  if (!geo.ok) throw new Error('example zones do not build');
-  const now = Date.UTC(2026, 10, 1);
-  const ops = operationsFor(examplePackage, { clock: { now: () => now }, locator: geo.locator });
-  const store = SqliteStore.open({ path });
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  const acc = { 'JSON.parse': 0, validate: 0, pipeline: 0, 'store (insert, writes, log, commit)': 0 };
-  for (const body of batches) {
-    let c = cpu();
-    const items = JSON.parse(body) as unknown[];
-    acc['JSON.parse'] += cpu() - c;
-    c = cpu();
-    const parsed = parseObservationBatch(items, ops.rules, now);
-    acc.validate += cpu() - c;
-    if (!parsed.ok) throw new Error('bench data is invalid');
-    let inPipeline = 0;
-    c = cpu();
-    await store.ingest(parsed.observations, { receivedAt: now, submittedBy: 'bench' }, async (o, reader) => {
-      const p = cpu();
-      const out = await ops.process(o, reader);
-      inPipeline += cpu() - p;
-      return out;
-    });
-    acc['store (insert, writes, log, commit)'] += cpu() - c - inPipeline;
-    acc.pipeline += inPipeline;
-  }
-  await store.close();
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(acc)) out[k] = +(v / batches.length).toFixed(2);
-  return out;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-'));
 try {
   console.log(`${total} observations in ${batches.length} batches of ${BATCH}, ${CONCURRENCY} in flight; example package, 1-3 sensors per event`);
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs`);
-  const stages = await cpuStages(join(dir, 'stages.db'));
+  const stages = (await ingestStages(batches, join(dir, 'stages.db'))).perBatch;
   const cpuTotal = Object.values(stages).reduce((a, b) => a + b, 0);
   console.log(`CPU per batch of ${BATCH} (in process, SQLite FULL): ${Object.entries(stages).map(([k, v]) => `${k} ${v} ms`).join(', ')}; total ${cpuTotal.toFixed(1)} ms = ${Math.round((BATCH * 1000) / cpuTotal).toLocaleString('en')} obs/s per idle core`);
   const ceil = ceiling(join(dir, 'ceiling.db'), 'FULL');

@@ -212,7 +212,9 @@ export class SqliteLog implements LogStore {
       return r && Number(r.idx);
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
-      const row = this.db.prepare(q.sql).get(...q.params) as Record<string, unknown> | undefined;
+      let stmt = this.#statements.get(q.sql);
+      if (!stmt) this.#statements.set(q.sql, (stmt = this.db.prepare(q.sql)));
+      const row = stmt.get(...q.params) as Record<string, unknown> | undefined;
       const leaf = row && leafOfRow(q.table, row);
       if (leaf) return this.#indexOfLeafSync(leaf);
     }
