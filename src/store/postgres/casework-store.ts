@@ -7,6 +7,7 @@
  * the same case file (the insert would be a no-op anyway).
  * https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
  */
+import { transaction } from './transaction.js';
 import type pg from 'pg';
 import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
 import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
@@ -39,19 +40,8 @@ const DUE_ORDER = 'ORDER BY at, rank, step, key';
 export class PostgresCaseworkStore implements CaseworkStore {
   constructor(readonly pool: pg.Pool) {}
 
-  async #tx<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const r = await f(c);
-      await c.query('COMMIT');
-      return r;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+  #tx<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, f);
   }
 
   async #write(c: pg.PoolClient, step: CaseStep, insert: boolean): Promise<void> {

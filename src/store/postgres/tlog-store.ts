@@ -11,6 +11,7 @@
  *
  * Proofs read every node they need in one query (`planNodes`), so a proof costs one round trip.
  */
+import { transaction } from './transaction.js';
 import type pg from 'pg';
 import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, WitnessKey } from '../../core/ports/tlog.js';
 import {
@@ -196,18 +197,7 @@ export class PostgresLog implements LogStore {
   }
 
   async append(entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const r = await this.appendIn(c, entries);
-      await c.query('COMMIT');
-      return r;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    return transaction(this.pool, (c) => this.appendIn(c, entries));
   }
 
   async #checkSize(size: number): Promise<void> {
