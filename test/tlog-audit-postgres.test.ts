@@ -90,7 +90,8 @@ describe('log audit on PostgreSQL', () => {
     ['a case opening changed', () => `UPDATE cases SET doc = jsonb_set(doc::jsonb, '{openedAt}', '0')::text`, 'record-changed case-event $case/opened:'],
     ['a vote changed', () => `UPDATE case_files SET doc = jsonb_set(doc, '{judgment,votes,0,choice}', '"dismiss"')`, 'record-changed vote $case/vote/1:'],
     ['a task deleted', () => `UPDATE case_files SET doc = doc #- '{tasks,1}'`, 'record-deleted task-change $task1:'],
-    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = convert_to(replace(convert_from(entry, 'UTF8'), '0.9', '0.8'), 'UTF8') WHERE idx = 1`, 'entry-hash'],
+    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = convert_to(replace(convert_from(entry, 'UTF8'), '"choice":"', '"choice":"x'), 'UTF8') WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'vote')`, 'entry-hash'],
+    ['the leaf hash of an entry kept in its row rewritten', () => `UPDATE tlog_entry SET leaf = '\\x${'00'.repeat(32)}' WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'observation')`, 'node-mismatch'],
   ];
 
   it.each(cases)('catches %s', async (_name, sql, expected) => {

@@ -54,6 +54,8 @@ describe('log audit on SQLite', () => {
     expect((await audit(base)).code).toBe(0);
   });
 
+  const firstVote = "(SELECT min(idx) FROM tlog_entry WHERE kind = 'vote')";
+  const firstObservation = "(SELECT min(idx) FROM tlog_entry WHERE kind = 'observation')";
   const obsSeq = () => ids['obs']!;
   const caseId = () => ids['case']!;
   const cases: [string, () => string, (string | [string, string, string])[]][] = [
@@ -84,12 +86,16 @@ describe('log audit on SQLite', () => {
     ['a refused vote changed', () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.rejections[0].member', 'FR')`, [['record-changed', 'case-event', '$case/rejection/1']]],
     ['a task changed', () => `UPDATE case_files SET doc = json_set(doc, '$.tasks[0].status', 'delivered')`, [['record-changed', 'task-change', '$task0']]],
     ['a task deleted', () => `UPDATE case_files SET doc = json_remove(doc, '$.tasks[1]')`, [['record-deleted', 'task-change', '$task1']]],
-    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '0.9', '0.8') AS BLOB) WHERE idx = 1`, ['entry-hash']],
+    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}`, ['entry-hash']],
     [
       'a log entry rewritten with its leaf hash',
-      () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '0.9', '0.8') AS BLOB) WHERE idx = 1; UPDATE tlog_entry SET leaf = leafhash(entry) WHERE idx = 1`,
+      () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}; UPDATE tlog_entry SET leaf = leafhash(entry) WHERE idx = ${firstVote}`,
       ['record-changed', 'node-mismatch', 'head-mismatch', 'checkpoint-root'],
     ],
+    // Observations, incident revisions and violations keep their bytes in their rows only (migration 0006).
+    ['the leaf hash of an entry kept in its row rewritten', () => `UPDATE tlog_entry SET leaf = zeroblob(32) WHERE idx = ${firstObservation}`, ['record-changed', 'node-mismatch', 'checkpoint-root']],
+    ['bytes forged for an entry kept in its row', () => `UPDATE tlog_entry SET entry = CAST('{}' AS BLOB) WHERE idx = ${firstObservation}`, ['entry-hash', 'entry-invalid']],
+    ['the bytes of a logged vote removed', () => `UPDATE tlog_entry SET entry = NULL WHERE idx = ${firstVote}`, ['entry-invalid']],
     ['two log entries swapped', () => `UPDATE tlog_entry SET idx = -1 WHERE idx = 2; UPDATE tlog_entry SET idx = 2 WHERE idx = 3; UPDATE tlog_entry SET idx = 3 WHERE idx = -1`, ['node-mismatch', 'checkpoint-root']],
     ['the log truncated', () => `DELETE FROM tlog_entry WHERE idx >= (SELECT max(idx) - 2 FROM tlog_entry)`, ['checkpoint-beyond-log', 'head-mismatch', 'record-']],
     ['a checkpoint re-signed with another key', () => `UPDATE tlog_checkpoint SET note = replace(note, substr(note, instr(note, '— ') + 2, 30), 'x') WHERE size = (SELECT min(size) FROM tlog_checkpoint)`, ['checkpoint-signature']],

@@ -20,7 +20,9 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 import { SqliteLog } from './sqlite/tlog-store.js';
 import { PostgresLog } from './postgres/tlog-store.js';
 import { operations as core } from './migrations/0001-operations.js';
-import { MigrationError } from './migrations/migration.js';
+import { MigrationError, type Migration } from './migrations/migration.js';
+import { migrations } from './migrations/index.js';
+import type { LogEntry } from '../core/ports/tlog.js';
 
 const loaded = loadPackageFile('examples/ukraine-2026.yaml');
 /** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side (roughly), Donetsk oblast. */
@@ -38,6 +40,8 @@ interface Adapter {
   open(): Promise<Store>;
   /** Opens a second store on the same database (a restart, or a second server). */
   reopen(): Promise<Store>;
+  /** Opens the same database with only these migrations (an older version). */
+  openAt(list: readonly Migration[]): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ function sqliteAdapter(): Adapter {
     name: 'sqlite',
     open: async () => SqliteStore.open({ path }),
     reopen: async () => SqliteStore.open({ path }),
+    openAt: async (list) => SqliteStore.open({ path, migrations: list }),
     cleanup: async () => undefined,
   };
 }
@@ -61,6 +66,7 @@ function postgresAdapter(): Adapter {
     name: 'postgres',
     open: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
     reopen: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
+    openAt: (list) => PostgresStore.open({ url: pgUrl, schema, poolSize: 4, migrations: list }),
     cleanup: () => dropSchema(schema),
   };
 }
@@ -108,9 +114,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
     await again.close();
   });
 
@@ -236,6 +242,27 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     }
   });
 
+  it('keeps the bytes of entries logged before migration 0006, and serves them unchanged after it', async () => {
+    // A database at 0005, where every entry kept its bytes; then the current migrations.
+    await store.close();
+    await adapter.cleanup();
+    adapter = make();
+    const first = await adapter.openAt(migrations.filter((m) => m.id < '0006'));
+    const oldLog = first instanceof SqliteStore ? SqliteLog.of(first.db) : PostgresLog.of((first as PostgresStore).pool);
+    const logged: LogEntry[] = [
+      { kind: 'observation', recordId: '1', record: { seq: 1, note: 'before 0006' } },
+      { kind: 'vote', recordId: 'c/vote/1', record: { case: 'c', vote: { seq: 1 } } },
+    ];
+    await oldLog.append(logged);
+    const entries = await oldLog.entries(0, 2);
+    await first.close();
+    store = await adapter.reopen();
+    expect((await store.status()).migrations).toContain('0006-tlog-entry-in-row');
+    const log = store instanceof SqliteStore ? SqliteLog.of(store.db) : PostgresLog.of((store as PostgresStore).pool);
+    expect(await log.entries(0, 2)).toEqual(entries);
+    expect((await log.head()).size).toBe(2);
+  });
+
   it('lets a report about a time long past join its incident, reading only incidents near that time', async () => {
     const items = traffic({ events: 300, seed: 31, prefix: 'late', gap: 10 * 60_000 });
     const parsed = parseObservationBatch(items, ops.rules, T0);
@@ -358,7 +385,7 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);

@@ -57,9 +57,12 @@ export interface StoredRecord {
   columns?: string[];
 }
 
+/** A stored entry as the table holds it: without bytes when its record's row holds them (migration 0006). */
+export type AuditEntry = Omit<StoredEntry, 'entry'> & { entry?: Uint8Array };
+
 /** What the audit reads; implemented per dialect in `sqlite/tlog-store.ts` and `postgres/tlog-store.ts`. */
 export interface AuditSource {
-  entries(): AsyncIterable<StoredEntry> | Iterable<StoredEntry>;
+  entries(): AsyncIterable<AuditEntry> | Iterable<AuditEntry>;
   /** Stored nodes of `level` (>= 1) with index in [from, to). */
   nodes(level: number, from: number, to: number): Promise<Map<number, Uint8Array>>;
   nodeCount(): Promise<number>;
@@ -130,14 +133,20 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
       // The tree cannot be rebuilt past a gap; recompute with what is there so later checks still run.
     }
     expected = e.index + 1;
-    const leaf = hashLeaf(e.entry);
-    if (!hashesEqual(leaf, e.leaf)) findings.push({ code: 'entry-hash', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes do not hash to the stored leaf hash` });
-    const d = decodeEntry(e.entry);
-    if (!d.ok) findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: ${d.error.message}` });
-    else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) {
-      findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}` });
+    let leaf = e.leaf;
+    if (e.entry) {
+      leaf = hashLeaf(e.entry);
+      if (!hashesEqual(leaf, e.leaf)) findings.push({ code: 'entry-hash', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes do not hash to the stored leaf hash` });
+      const d = decodeEntry(e.entry);
+      if (!d.ok) findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: ${d.error.message}` });
+      else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) {
+        findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}` });
+      }
+    } else if (!rowLoggedKinds.has(e.kind) || e.leaf.length !== 32) {
+      findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes are missing, and ${e.kind} records are not rebuilt from rows` });
     }
-    // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes.
+    // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes, or
+    // without them the stored leaf hash, and rebuilds each row to compare.
     pending.push(e.leaf.length === 32 ? e.leaf : leaf);
     latest.set(`${e.kind}\n${e.recordId}`, { index: e.index, kind: e.kind, recordId: e.recordId, leaf: hex(leaf) });
     if (pending.length >= CHUNK) await flush();
@@ -269,8 +278,8 @@ function differing(row: Row, names: readonly string[], values: readonly unknown[
   return names.filter((n, i) => !same(row[n], values[i]));
 }
 
-/** The leaf hash of the entry a row-logged record's row gives (`doc` as stored text). */
-export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
+/** The entry bytes a row-logged record's row gives (`doc` as stored text): what the log rebuilds rather than keeps. */
+export function entryOfRow(table: string, row: Row): Uint8Array | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(String(row['doc']));
@@ -278,7 +287,69 @@ export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
     return undefined; // a damaged row logs nothing findable; the audit reports it
   }
   const [r] = recordsOfRow(table, { ...row, doc });
-  return r && hashLeaf(encodeEntry(r.entry.kind, r.entry.record));
+  return r && encodeEntry(r.entry.kind, r.entry.record);
+}
+
+/** The leaf hash of the entry a row-logged record's row gives. */
+export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
+  const bytes = entryOfRow(table, row);
+  return bytes && hashLeaf(bytes);
+}
+
+/**
+ * Many entries stored without bytes, rebuilt from their rows in one query per table (`$n` placeholders, arrays bound
+ * as one parameter each: PostgreSQL). Keyed by kind and record id; a record whose row is gone is absent.
+ */
+export async function rebuildEntries(
+  wanted: readonly { kind: string; recordId: string }[],
+  query: (sql: string, params: unknown[]) => Promise<Row[]>,
+): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const seqs = new Set<number>();
+  const ids = { incident: new Set<string>(), violation: new Set<string>() };
+  for (const w of wanted) {
+    for (const q of rowQueries(w.kind, w.recordId, (n) => `$${n}`)) {
+      if (q.table === 'observations') seqs.add(q.params[0] as number);
+      else (w.kind === 'violation' ? ids.violation : ids.incident).add(q.params[0] as string);
+    }
+  }
+  const cols = (table: string) => auditTables.find((t) => t.table === table)!.columns;
+  const read = async (table: string, where: string, values: unknown[]): Promise<void> => {
+    if (!values.length) return;
+    for (const row of await query(`SELECT ${cols(table)} FROM ${table} WHERE ${where}`, [values])) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(String(row['doc']));
+      } catch {
+        continue;
+      }
+      const [r] = recordsOfRow(table, { ...row, doc });
+      if (r) out.set(`${r.entry.kind}\n${r.entry.recordId}`, encodeEntry(r.entry.kind, r.entry.record));
+    }
+  };
+  await read('observations', 'seq = ANY($1::bigint[])', [...seqs]);
+  for (const [kind, set] of Object.entries(ids)) {
+    for (const table of kind === 'violation' ? ['violations', 'violation_revisions'] : ['incidents', 'incident_revisions']) await read(table, 'id = ANY($1::text[])', [...set]);
+  }
+  return out;
+}
+
+/**
+ * The bytes of an entry stored without them (migration 0006), rebuilt from its record's row; empty when the row is
+ * gone. `query` runs one of `rowQueries` with `?` or `$n` placeholders, as `p` writes them.
+ */
+export async function rebuildEntry(
+  kind: string,
+  recordId: string,
+  p: (n: number) => string,
+  query: (sql: string, params: unknown[]) => Row | undefined | Promise<Row | undefined>,
+): Promise<Uint8Array> {
+  for (const q of rowQueries(kind, recordId, p)) {
+    const row = await query(q.sql, q.params);
+    const bytes = row && entryOfRow(q.table, row);
+    if (bytes) return bytes;
+  }
+  return new Uint8Array(0);
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */

@@ -79,10 +79,10 @@ export function ingestEntries(fresh: readonly StoredObservation[], out: Processe
   const raw = (x: object): Json => x as unknown as Json;
   fresh.forEach((o, i) => {
     const { seq, receivedAt, submittedBy, ...observation } = o;
-    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true, text: observationEntryText(seq, receivedAt, submittedBy, docs[i]!) });
+    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true, inRow: true, text: observationEntryText(seq, receivedAt, submittedBy, docs[i]!) });
   });
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true, text: docText(r) });
-  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, text: docText(v) });
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true, inRow: true, text: docText(r) });
+  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, inRow: true, text: docText(v) });
   for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true, text: `{"event":"opened","opening":${docText(c)}}` });
   return entries;
 }

@@ -19,6 +19,12 @@ export interface LogEntry {
   stored?: boolean;
   /** The canonical JSON of `record` when the caller already has it (the store's row document): not serialised again. */
   text?: string;
+  /**
+   * The record's own row, written in the same transaction, gives these bytes back (an observation, incident revision
+   * or violation the ingest stores): the log keeps only the leaf hash and rebuilds the bytes from the row when they
+   * are asked for (migration 0006).
+   */
+  inRow?: boolean;
 }
 
 export interface StoredEntry {

@@ -13,16 +13,16 @@ import type { Migration } from './migration.js';
 
 // Frozen with the migration (its checksum covers this text). A kind added later and not listed is still found,
 // by a scan; list it in a new migration.
-const predicate = ['case-event', 'vote', 'task-change', 'package-version', 'pledge', 'delivery', 'checkpoint-cosign'].map((k) => `kind = '${k}'`).join(' OR ');
+export const recordIndexPredicate = ['case-event', 'vote', 'task-change', 'package-version', 'pledge', 'delivery', 'checkpoint-cosign'].map((k) => `kind = '${k}'`).join(' OR ');
 
 export const tlogRecordIndex: Migration = {
   id: '0004-tlog-record-index',
   sqlite: `
 DROP INDEX tlog_entry_record;
-CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id) WHERE ${predicate};
+CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id) WHERE ${recordIndexPredicate};
 `,
   postgres: `
 DROP INDEX tlog_entry_record;
-CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx) WHERE ${predicate};
+CREATE INDEX tlog_entry_record ON tlog_entry (kind, record_id, idx) WHERE ${recordIndexPredicate};
 `,
 };

@@ -5,5 +5,6 @@ import { casework } from './0002-casework.js';
 import { tlog } from './0003-tlog.js';
 import { tlogRecordIndex } from './0004-tlog-record-index.js';
 import { incidentSpans } from './0005-incident-spans.js';
+import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow];

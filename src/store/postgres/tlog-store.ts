@@ -33,7 +33,7 @@ import {
   type NodeId,
   type ProofPlan,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditSource } from '../log-audit.js';
+import { auditTables, leafOfRow, rebuildEntries, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -153,18 +153,24 @@ export class PostgresLog implements LogStore {
     const root = range.root();
     // Hashes and entry bytes travel packed, one binary parameter each, cut apart by PostgreSQL: as bytea[] the driver
     // hex-encoded and escaped every element (the packed form is sent as raw bytes).
+    // An entry its record's row gives back is not kept twice (migration 0006): length -1 stores NULL.
     const offsets: number[] = new Array(n);
     const lengths: number[] = new Array(n);
+    const kept: Uint8Array[] = [];
     let at = 1;
     for (let i = 0; i < n; i++) {
       offsets[i] = at;
-      lengths[i] = bytes[i]!.length;
-      at += lengths[i]!;
+      if (list[i]!.inRow) lengths[i] = -1;
+      else {
+        lengths[i] = bytes[i]!.length;
+        at += lengths[i]!;
+        kept.push(bytes[i]!);
+      }
     }
     await client.query(
       `WITH e AS (
          INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)
-         SELECT i, k, r, substring($4::bytea FROM ((o - 1) * 32 + 1)::int FOR 32), lk, substring($5::bytea FROM eo FOR el)
+         SELECT i, k, r, substring($4::bytea FROM ((o - 1) * 32 + 1)::int FOR 32), lk, CASE WHEN el < 0 THEN NULL ELSE substring($5::bytea FROM eo FOR el) END
          FROM ROWS FROM (unnest($1::bigint[]), unnest($2::text[]), unnest($3::text[]), unnest($11::bigint[]), unnest($12::int[]), unnest($13::int[]))
            WITH ORDINALITY AS u(i, k, r, lk, eo, el, o)
        ), n AS (
@@ -177,7 +183,7 @@ export class PostgresLog implements LogStore {
         list.map((e) => e.kind),
         list.map((e) => e.recordId),
         Buffer.concat(leaves),
-        Buffer.concat(bytes),
+        Buffer.concat(kept),
         levels,
         nodeIdx,
         Buffer.concat(hashes),
@@ -227,11 +233,17 @@ export class PostgresLog implements LogStore {
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
     const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to]);
-    return (r.rows as EntryRow[]).map(storedEntry);
+    const stored = (r.rows as EntryRow[]).map(storedEntry);
+    const rebuilt = await rebuildEntries(
+      stored.filter((e) => !e.entry),
+      async (sql, params) => (await this.pool.query(sql, params)).rows as Record<string, unknown>[],
+    );
+    // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
+    return stored.map((e) => ({ ...e, entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0) }));
   }
 
-  /** Every entry in index order, a page at a time (for audits). */
-  async *iterateEntries(page = 10_000): AsyncGenerator<StoredEntry> {
+  /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */
+  async *iterateEntries(page = 10_000): AsyncGenerator<AuditEntry> {
     for (let after = -1; ; ) {
       const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > $1 ORDER BY idx LIMIT $2', [after, page]);
       const rows = r.rows as EntryRow[];
@@ -362,11 +374,13 @@ interface EntryRow {
   kind: string;
   record_id: string;
   leaf: Buffer;
-  entry: Buffer;
+  entry: Buffer | null;
 }
 
-function storedEntry(r: EntryRow): StoredEntry {
-  return { index: Number(r.idx), kind: r.kind, recordId: r.record_id, entry: new Uint8Array(r.entry), leaf: new Uint8Array(r.leaf) };
+function storedEntry(r: EntryRow): AuditEntry {
+  const e: AuditEntry = { index: Number(r.idx), kind: r.kind, recordId: r.record_id, leaf: new Uint8Array(r.leaf) };
+  if (r.entry) e.entry = new Uint8Array(r.entry);
+  return e;
 }
 
 function toBuffer(u: Uint8Array): Buffer {

@@ -23,7 +23,7 @@ import {
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditSource } from '../log-audit.js';
+import { auditTables, leafOfRow, rebuildEntry, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 
@@ -119,7 +119,8 @@ export class SqliteLog implements LogStore {
       const bytes = e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored);
       const leaf = hashLeaf(bytes);
       leaves[i] = leaf;
-      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
+      // An entry its record's row gives back is not kept twice (migration 0006).
+      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), e.inRow ? null : bytes);
     }
     entryRows.flush();
     const nodeRows = new Rows(this.db, this.#statements, 'tlog_node (level, idx, hash)', 3);
@@ -188,11 +189,22 @@ export class SqliteLog implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
-    return (this.#s.entries!.all(from, to) as EntryRow[]).map(storedEntry);
+    const out: StoredEntry[] = [];
+    for (const r of this.#s.entries!.all(from, to) as EntryRow[]) {
+      const e = storedEntry(r);
+      out.push({ ...e, entry: e.entry ?? (await rebuildEntry(e.kind, e.recordId, () => '?', (sql, params) => this.#row(sql, params))) });
+    }
+    return out;
   }
 
-  /** Every entry in index order, a page at a time (for audits). */
-  *iterateEntries(page = 10_000): Generator<StoredEntry> {
+  #row(sql: string, params: unknown[]): Record<string, unknown> | undefined {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt.get(...params) as Record<string, unknown> | undefined;
+  }
+
+  /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */
+  *iterateEntries(page = 10_000): Generator<AuditEntry> {
     const next = this.db.prepare('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > ? ORDER BY idx LIMIT ?');
     for (let after = -1; ; ) {
       const rows = next.all(after, page) as EntryRow[];
@@ -212,9 +224,7 @@ export class SqliteLog implements LogStore {
       return r && Number(r.idx);
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
-      let stmt = this.#statements.get(q.sql);
-      if (!stmt) this.#statements.set(q.sql, (stmt = this.db.prepare(q.sql)));
-      const row = stmt.get(...q.params) as Record<string, unknown> | undefined;
+      const row = this.#row(q.sql, q.params);
       const leaf = row && leafOfRow(q.table, row);
       if (leaf) return this.#indexOfLeafSync(leaf);
     }
@@ -273,7 +283,7 @@ interface EntryRow {
   kind: string;
   record_id: string;
   leaf: Buffer;
-  entry: Buffer;
+  entry: Buffer | null;
 }
 
 interface CheckpointRow {
@@ -283,8 +293,10 @@ interface CheckpointRow {
   note: string;
 }
 
-function storedEntry(r: EntryRow): StoredEntry {
-  return { index: Number(r.idx), kind: r.kind, recordId: r.record_id, entry: new Uint8Array(r.entry), leaf: new Uint8Array(r.leaf) };
+function storedEntry(r: EntryRow): AuditEntry {
+  const e: AuditEntry = { index: Number(r.idx), kind: r.kind, recordId: r.record_id, leaf: new Uint8Array(r.leaf) };
+  if (r.entry) e.entry = new Uint8Array(r.entry);
+  return e;
 }
 
 /** Appends `entries` to the log of `db` inside the caller's transaction (the operations store's ingest). */
