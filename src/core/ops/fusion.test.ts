@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EFFECTIVE, EAST, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
 import { defaultFusionOptions, incidentId } from './fusion.js';
+import { violationId } from './violation.js';
 import { MINUTE, DAY } from '../spec/units.js';
 
 const T = EFFECTIVE + 30 * DAY + 10 * 3_600_000;
@@ -16,7 +17,7 @@ describe('fusion', () => {
     // One revision per batch: the second report joined before anything was stored.
     expect(out.incidentRevisions.map((i) => [i.reason, i.revision])).toEqual([['created', 1]]);
     const inc = out.incidentRevisions[0]!;
-    expect(inc.id).toBe(incidentId('radar', 'a'));
+    expect(inc.id).toBe(incidentId('radar', 'a', T));
     expect(inc.corroboration).toBe(2);
     expect(inc.operators).toEqual(['CMM', 'DE']);
     expect(inc.confidence).toBeCloseTo(1 - 0.1 * 0.2, 12);
@@ -70,7 +71,7 @@ describe('fusion', () => {
     await r.run(first);
     const late = await r.run([obs({ source: 'acoustic', sourceId: 'b', at: T - 10 * MINUTE, location: { ...near(800), radius: 200 } })]);
     expect(late.incidentRevisions).toHaveLength(1);
-    expect(late.incidentRevisions[0]).toMatchObject({ id: incidentId('radar', 'a'), revision: 2, reason: 'joined', start: T - 10 * MINUTE });
+    expect(late.incidentRevisions[0]).toMatchObject({ id: incidentId('radar', 'a', T), revision: 2, reason: 'joined', start: T - 10 * MINUTE });
     const retry = await r.run(first);
     expect(retry).toMatchObject({ incidentRevisions: [], violations: [], caseOpenings: [], duplicates: 1 });
   });
@@ -96,8 +97,8 @@ describe('fusion', () => {
     const r = new Runner(wide);
     for (const rev of narrow.reader.revisions) r.reader.apply({ incidentRevisions: [rev], violations: [], caseOpenings: [], duplicates: 0 });
     const out = await r.run([obs({ source: 'uav', sourceId: 'c', at: T + 20 * MINUTE })]);
-    const a = incidentId('radar', 'a');
-    const b = incidentId('acoustic', 'b');
+    const a = incidentId('radar', 'a', T);
+    const b = incidentId('acoustic', 'b', T + 45 * MINUTE);
     expect(out.incidentRevisions.map((i) => [i.id, i.revision, i.status, i.reason])).toEqual([
       [b, 2, 'merged', 'merged-into'],
       [a, 2, 'open', 'merged'],
@@ -133,5 +134,20 @@ describe('fusion', () => {
     expect([...split.reader.incidents.values()].some((i) => i.revision > 1 && i.reason === 'joined')).toBe(true);
     expect(whole.reader.incidents.size).toBeGreaterThan(20);
     expect(whole.reader.incidents.size).toBeLessThan(300);
+  });
+});
+
+describe('incident and violation ids', () => {
+  it('are a function of the founding report, and sort by its time', () => {
+    expect(incidentId('radar', 'a', T)).toBe(incidentId('radar', 'a', T));
+    expect(incidentId('radar', 'a', T)).not.toBe(incidentId('radar', 'b', T));
+    expect(incidentId('radar', 'a', Date.UTC(2026, 6, 1, 12, 3, 4, 567))).toMatch(/^inc-20260701T120304Z-[0-9a-f]{16}$/);
+    const times = [Date.UTC(1999, 11, 31, 23, 59, 59), Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, 0, 0, 1), Date.UTC(2026, 10, 26, 9)];
+    const ids = times.map((t, i) => incidentId('uav', `z${9 - i}`, t));
+    expect([...ids].sort()).toEqual(ids);
+    const v = ids.map((id) => violationId(id, 'no-fire'));
+    expect([...v].sort()).toEqual(v);
+    expect(v[1]).toMatch(/^vio-20260101T000000Z-[0-9a-f]{16}$/);
+    expect(violationId(ids[1]!, 'no-fire')).not.toBe(violationId(ids[1]!, 'no-heavy-weapons'));
   });
 });

@@ -128,8 +128,20 @@ export function windowOf(options: FusionOptions, activity: Activity): number {
   return options.windows[activity] ?? options.defaultWindow;
 }
 
-export function incidentId(source: string, sourceId: string): string {
-  return 'inc-' + createHash('sha256').update(observationKey(source, sourceId)).digest('hex').slice(0, 24);
+/**
+ * `inc-<the founding report's time, UTC to the second>-<64 bits of SHA-256(source, sourceId)>`. Replays give the same
+ * id (a report's key and time never change), and ids sort by time: the stores' id indexes grow at their right edge
+ * instead of taking an insert on a random page each, which cut SQLite's share of an ingest batch by about a quarter
+ * (bench/ingest.ts; docs/operations/fusion.md).
+ */
+export function incidentId(source: string, sourceId: string, time: number): string {
+  return `inc-${timeStamp(time)}-${createHash('sha256').update(observationKey(source, sourceId)).digest('hex').slice(0, 16)}`;
+}
+
+/** `20260701T120000Z`: sorts as the time does (years 1000-9999; observation times are checked to be plausible). */
+export function timeStamp(t: number): string {
+  const iso = new Date(Math.floor(t / 1000) * 1000).toISOString(); // 2026-07-01T12:00:00.000Z
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 export function memberOf(o: Observation, operator: string): IncidentMember {
@@ -302,7 +314,7 @@ export function fuse(
       if (i.activity === o.activity && coheresWithAll(m, i.members, w, options.slack)) candidates.push(i);
     }
     if (candidates.length === 0) {
-      record(summarize({ id: incidentId(o.source, o.sourceId), revision: 1, status: 'open', reason: 'created', activity: o.activity, createdAt: now, updatedAt: now }, [m]), null);
+      record(summarize({ id: incidentId(o.source, o.sourceId, o.time), revision: 1, status: 'open', reason: 'created', activity: o.activity, createdAt: now, updatedAt: now }, [m]), null);
       continue;
     }
     candidates.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -57,8 +57,10 @@ export interface Violation {
   detectedAt: number;
 }
 
+/** `vio-<the incident's time stamp>-<64 bits of SHA-256(incident, prohibition)>`: in time order, like incident ids. */
 export function violationId(incidentId: string, prohibition: string): string {
-  return 'vio-' + createHash('sha256').update(`${incidentId}\u0000${prohibition}`).digest('hex').slice(0, 24);
+  const stamp = /^inc-(\d{8}T\d{6}Z)-/.exec(incidentId)?.[1];
+  return `vio-${stamp ? `${stamp}-` : ''}${createHash('sha256').update(`${incidentId}\u0000${prohibition}`).digest('hex').slice(0, 16)}`;
 }
 
 /** Where the incident is, asked once per incident revision. */

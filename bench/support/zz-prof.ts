@@ -1,0 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestStages } from './ingest-stages.js';
+import { traffic } from '../../test/support/observations.js';
+const BATCH = 500;
+const items = traffic({ events: 70000, prefix: 'b', seed: 3 });
+const bodies: string[] = [];
+for (let i = 0; i + BATCH <= items.length; i += BATCH) bodies.push(JSON.stringify(items.slice(i, i + BATCH)));
+const dir = mkdtempSync(join(tmpdir(), 'prof-'));
+console.log(await ingestStages(bodies, join(dir, 's.db')));
