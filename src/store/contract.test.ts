@@ -114,9 +114,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
     await again.close();
   });
 
@@ -385,7 +385,7 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);

@@ -12,6 +12,7 @@ import { PostgresStore } from './postgres/postgres-store.js';
 import { PostgresLog } from './postgres/tlog-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { SqliteLog } from './sqlite/tlog-store.js';
+import { LEAF_BUCKET_BITS } from './migrations/0007-tlog-leaf-buckets.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,27 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     const r = await h.log.append([{ kind: 'task-change', recordId: 'c1/t', record: { v: 1 } }, { kind: 'task-change', recordId: 'c1/t', record: { v: 2 } }]);
     expect(await h.log.indexOfRecord('task-change', 'c1/t')).toBe(r.size - 1);
     expect(await h.log.indexOfRecord('task-change', 'nope')).toBeUndefined();
+  });
+
+  it('finds a leaf in every bucket of the leaf index, the first entry of a repeated leaf, and no other (0007)', async () => {
+    if (!h) return;
+    const { size: start } = await h.log.head();
+    const bucket = 2 ** LEAF_BUCKET_BITS;
+    // Past two bucket boundaries; one record logged twice, in two buckets.
+    const more: LogEntry[] = Array.from({ length: 2 * bucket + 100 - (start % bucket) }, (_, i) => ({ kind: 'vote', recordId: `b/${i}`, record: { i } }));
+    const twice: LogEntry = { kind: 'vote', recordId: 'b/twice', record: { twice: true } };
+    more.splice(10, 0, twice);
+    more.push(twice);
+    for (let i = 0; i < more.length; i += 5_000) await h.log.append(more.slice(i, i + 5_000));
+    const size = (await h.log.head()).size;
+    expect(Math.floor((size - 1) / bucket) - Math.floor(start / bucket)).toBeGreaterThanOrEqual(2);
+    for (const at of [start, start + 10, bucket - 1, bucket, bucket + 1, 2 * bucket - 1, 2 * bucket, size - 2]) {
+      if (at < start || at >= size - 1) continue;
+      const e = more[at - start]!;
+      expect(await h.log.indexOfLeaf(leafOf(e)), `entry ${at}`).toBe(e === twice ? start + 10 : at);
+    }
+    expect(await h.log.indexOfLeaf(leafOf(twice))).toBe(start + 10);
+    expect(await h.log.indexOfLeaf(leafOf({ kind: 'vote', recordId: 'b/none', record: { none: true } }))).toBeUndefined();
   });
 
   it('keeps indices gap-free and the tree whole under concurrent appends from two writers', async () => {

@@ -6,5 +6,6 @@ import { tlog } from './0003-tlog.js';
 import { tlogRecordIndex } from './0004-tlog-record-index.js';
 import { incidentSpans } from './0005-incident-spans.js';
 import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
+import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets];

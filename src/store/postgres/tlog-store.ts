@@ -35,6 +35,7 @@ import {
 } from '../../core/tlog/index.js';
 import { auditTables, leafOfRow, rebuildEntries, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
+import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
 
@@ -261,7 +262,7 @@ export class PostgresLog implements LogStore {
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
     if (leaf.length !== 32) return undefined;
-    const r = await this.pool.query('SELECT idx FROM tlog_entry WHERE leaf_key = $1 AND leaf = $2 ORDER BY idx LIMIT 1', [leafKey(leaf), toBuffer(leaf)]);
+    const r = await this.pool.query(`SELECT idx FROM tlog_entry WHERE ${inEveryBucket} AND leaf_key = $1 AND leaf = $2 ORDER BY idx LIMIT 1`, [leafKey(leaf), toBuffer(leaf)]);
     return r.rows[0] ? Number(r.rows[0].idx) : undefined;
   }
 
@@ -304,7 +305,7 @@ export class PostgresLog implements LogStore {
       }
     }
     if (byLeaf.length) {
-      const r = await client.query('SELECT leaf FROM tlog_entry WHERE leaf_key = ANY($1::bigint[])', [byLeaf.map((i) => leafKey(leaves[i]!))]);
+      const r = await client.query(`SELECT leaf FROM tlog_entry WHERE ${inEveryBucket} AND leaf_key = ANY($1::bigint[])`, [byLeaf.map((i) => leafKey(leaves[i]!))]);
       const stored = (r.rows as { leaf: Buffer }[]).map((x) => x.leaf);
       for (const i of byLeaf) keep[i] = !stored.some((l) => hashesEqual(l, leaves[i]!));
     }
@@ -382,6 +383,9 @@ function storedEntry(r: EntryRow): AuditEntry {
   if (r.entry) e.entry = new Uint8Array(r.entry);
   return e;
 }
+
+/** Every bucket of the leaf index (migration 0007): PostgreSQL seeks each, as the expression matches the index's. */
+const inEveryBucket = `(idx >> ${LEAF_BUCKET_BITS}) = ANY(ARRAY(SELECT generate_series(0, (SELECT size FROM tlog_head WHERE id = 1) >> ${LEAF_BUCKET_BITS})))`;
 
 function toBuffer(u: Uint8Array): Buffer {
   return Buffer.from(u.buffer, u.byteOffset, u.byteLength);

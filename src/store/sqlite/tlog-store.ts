@@ -26,6 +26,7 @@ import {
 import { auditTables, leafOfRow, rebuildEntry, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
+import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Stmt = Database.Statement;
 
@@ -49,7 +50,11 @@ export class SqliteLog implements LogStore {
       setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
       node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
       leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
-      byLeaf: p('SELECT idx FROM tlog_entry WHERE leaf_key = ? AND leaf = ? ORDER BY idx LIMIT 1'),
+      // Every bucket of the leaf index, newest first (migration 0007); the expression matches the index's.
+      byLeaf: p(
+        `WITH RECURSIVE b(x) AS (SELECT (SELECT size FROM tlog_head WHERE id = 1) >> ${LEAF_BUCKET_BITS} UNION ALL SELECT x - 1 FROM b WHERE x > 0)
+         SELECT e.idx FROM b CROSS JOIN tlog_entry e WHERE e.idx >> ${LEAF_BUCKET_BITS} = b.x AND e.leaf_key = ? AND e.leaf = ? ORDER BY e.idx LIMIT 1`,
+      ),
       entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
       latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
       checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
