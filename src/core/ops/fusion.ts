@@ -13,7 +13,7 @@
  * confidence among that operator's reports: two sources of one operator are not independent (the same
  * organisation, the same tasking), so corroboration counts operators, not reports.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest.js';
 import { HOUR, MINUTE, DAY } from '../spec/units.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
 import { distanceMetres } from '../geo/ellipsoid.js';
@@ -135,7 +135,7 @@ export function windowOf(options: FusionOptions, activity: Activity): number {
  * (bench/ingest.ts; docs/operations/fusion.md).
  */
 export function incidentId(source: string, sourceId: string, time: number): string {
-  return `inc-${timeStamp(time)}-${createHash('sha256').update(observationKey(source, sourceId)).digest('hex').slice(0, 16)}`;
+  return `inc-${timeStamp(time)}-${sha256Hex(observationKey(source, sourceId)).slice(0, 16)}`;
 }
 
 /** `20260701T120000Z`: sorts as the time does (years 1000-9999; observation times are checked to be plausible). */

@@ -19,7 +19,7 @@
  * `openedAt`: a body cannot deliberate over a breach before anyone can know of it, and a late report must not
  * open a case whose deadline has already passed.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest.js';
 import type { OpsModel, PreparedTrigger } from './model.js';
 import type { ViolationQuery } from './ports.js';
 import type { ObservationRef, Violation } from './violation.js';
@@ -57,7 +57,7 @@ export interface CaseOpening {
 }
 
 export function caseId(key: string): string {
-  return 'case-' + createHash('sha256').update(key).digest('hex').slice(0, 24);
+  return 'case-' + sha256Hex(key).slice(0, 24);
 }
 
 export function qualifies(t: PreparedTrigger, v: Violation): boolean {

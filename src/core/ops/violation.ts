@@ -11,7 +11,7 @@
  * party moving on its own ground). Its depth is the distance beyond the line. An incident whose uncertainty disc
  * reaches the line cannot be said to be across it, and is not a violation of an `across` clause.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
 import { attribute, oppositeHolder, reportedAttribution, UNDETERMINED, type Attribution, type Basis } from './attribution.js';
 import type { Incident } from './fusion.js';
@@ -60,7 +60,7 @@ export interface Violation {
 /** `vio-<the incident's time stamp>-<64 bits of SHA-256(incident, prohibition)>`: in time order, like incident ids. */
 export function violationId(incidentId: string, prohibition: string): string {
   const stamp = /^inc-(\d{8}T\d{6}Z)-/.exec(incidentId)?.[1];
-  return `vio-${stamp ? `${stamp}-` : ''}${createHash('sha256').update(`${incidentId}\u0000${prohibition}`).digest('hex').slice(0, 16)}`;
+  return `vio-${stamp ? `${stamp}-` : ''}${sha256Hex(`${incidentId}\u0000${prohibition}`).slice(0, 16)}`;
 }
 
 /** Where the incident is, asked once per incident revision. */
