@@ -209,7 +209,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
       config: pub,
       schema: {
         tags,
-        summary: `Entries [start, end) in index order, at most ${MAX_ENTRIES}, with their leaf bytes (base64)`,
+        summary: `Entries [start, end) in index order, at most ${MAX_ENTRIES}, with their leaf bytes (base64; empty when the record's row is gone)`,
         querystring: { type: 'object', properties: { start: size, end: size }, required: ['start', 'end'], additionalProperties: false },
         response: {
           200: {
