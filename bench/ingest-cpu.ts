@@ -16,10 +16,11 @@ for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringi
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-cpu-'));
 try {
-  const { perBatch: per, wallObsPerSec } = await ingestStages(batches, join(dir, 'cpu.db'));
+  const { perBatch: per, wallObsPerSec, storeByQuarter } = await ingestStages(batches, join(dir, 'cpu.db'));
   const total = Object.values(per).reduce((a, b) => a + b, 0);
   console.log(`CPU per batch of ${BATCH} over ${batches.length} batches: ${Object.entries(per).map(([k, v]) => `${k} ${v} ms`).join(', ')}; total ${total.toFixed(1)} ms = ${Math.round((BATCH * 1000) / total).toLocaleString('en')} obs/s per idle core; wall ${Math.round(wallObsPerSec).toLocaleString('en')} obs/s`);
-  console.log(JSON.stringify({ bench: 'ingest-cpu', unit: 'ms/batch', value: +total.toFixed(2), baselines: {}, ratios: {}, cpuPerBatchMs: per }));
+  console.log(`store CPU per batch by quarter of the run (does it grow with the database?): ${storeByQuarter.map((x) => `${x} ms`).join(', ')}`);
+  console.log(JSON.stringify({ bench: 'ingest-cpu', unit: 'ms/batch', value: +total.toFixed(2), baselines: {}, ratios: {}, cpuPerBatchMs: per, storeByQuarter }));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

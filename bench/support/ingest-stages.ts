@@ -14,6 +14,8 @@ export interface Stages {
   perBatch: { parse: number; validate: number; pipeline: number; store: number };
   /** Observations per wall-clock second over the whole loop. */
   wallObsPerSec: number;
+  /** Store CPU per batch (ms) in each quarter of the run, in order: does the cost grow with the database? */
+  storeByQuarter: number[];
 }
 
 const cpu = () => {
@@ -30,6 +32,7 @@ export async function ingestStages(bodies: readonly string[], path: string): Pro
   const store = SqliteStore.open({ path });
   const acc = { parse: 0, validate: 0, pipeline: 0, store: 0 };
   let observations = 0;
+  const storeByBatch: number[] = [];
   const t0 = process.hrtime.bigint();
   try {
     for (const body of bodies) {
@@ -50,6 +53,7 @@ export async function ingestStages(bodies: readonly string[], path: string): Pro
         return out;
       });
       acc.store += cpu() - c - inPipeline;
+      storeByBatch.push(cpu() - c - inPipeline);
       acc.pipeline += inPipeline;
     }
   } finally {
@@ -57,5 +61,13 @@ export async function ingestStages(bodies: readonly string[], path: string): Pro
   }
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const mean = (v: number) => +(v / bodies.length).toFixed(2);
-  return { perBatch: { parse: mean(acc.parse), validate: mean(acc.validate), pipeline: mean(acc.pipeline), store: mean(acc.store) }, wallObsPerSec: observations / wall };
+  const quarter = (q: number) => {
+    const part = storeByBatch.slice(Math.floor((q * storeByBatch.length) / 4), Math.floor(((q + 1) * storeByBatch.length) / 4));
+    return +(part.reduce((a, b) => a + b, 0) / Math.max(1, part.length)).toFixed(2);
+  };
+  return {
+    perBatch: { parse: mean(acc.parse), validate: mean(acc.validate), pipeline: mean(acc.pipeline), store: mean(acc.store) },
+    wallObsPerSec: observations / wall,
+    storeByQuarter: [0, 1, 2, 3].map(quarter),
+  };
 }
