@@ -278,15 +278,20 @@ function differing(row: Row, names: readonly string[], values: readonly unknown[
   return names.filter((n, i) => !same(row[n], values[i]));
 }
 
-/** The entry bytes a row-logged record's row gives (`doc` as stored text): what the log rebuilds rather than keeps. */
-export function entryOfRow(table: string, row: Row): Uint8Array | undefined {
+/** The record a row-logged record's row holds (`doc` as stored text); undefined when the document is unreadable. */
+function recordOfRow(table: string, row: Row): StoredRecord | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(String(row['doc']));
   } catch {
     return undefined; // a damaged row logs nothing findable; the audit reports it
   }
-  const [r] = recordsOfRow(table, { ...row, doc });
+  return recordsOfRow(table, { ...row, doc })[0];
+}
+
+/** The entry bytes a row-logged record's row gives: what the log rebuilds rather than keeps (migration 0006). */
+export function entryOfRow(table: string, row: Row): Uint8Array | undefined {
+  const r = recordOfRow(table, row);
   return r && encodeEntry(r.entry.kind, r.entry.record);
 }
 
@@ -317,13 +322,7 @@ export async function rebuildEntries(
   const read = async (table: string, where: string, values: unknown[]): Promise<void> => {
     if (!values.length) return;
     for (const row of await query(`SELECT ${cols(table)} FROM ${table} WHERE ${where}`, [values])) {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(String(row['doc']));
-      } catch {
-        continue;
-      }
-      const [r] = recordsOfRow(table, { ...row, doc });
+      const r = recordOfRow(table, row);
       if (r) out.set(`${r.entry.kind}\n${r.entry.recordId}`, encodeEntry(r.entry.kind, r.entry.record));
     }
   };
@@ -332,24 +331,6 @@ export async function rebuildEntries(
     for (const table of kind === 'violation' ? ['violations', 'violation_revisions'] : ['incidents', 'incident_revisions']) await read(table, 'id = ANY($1::text[])', [...set]);
   }
   return out;
-}
-
-/**
- * The bytes of an entry stored without them (migration 0006), rebuilt from its record's row; empty when the row is
- * gone. `query` runs one of `rowQueries` with `?` or `$n` placeholders, as `p` writes them.
- */
-export async function rebuildEntry(
-  kind: string,
-  recordId: string,
-  p: (n: number) => string,
-  query: (sql: string, params: unknown[]) => Row | undefined | Promise<Row | undefined>,
-): Promise<Uint8Array> {
-  for (const q of rowQueries(kind, recordId, p)) {
-    const row = await query(q.sql, q.params);
-    const bytes = row && entryOfRow(q.table, row);
-    if (bytes) return bytes;
-  }
-  return new Uint8Array(0);
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */

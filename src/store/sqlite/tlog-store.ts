@@ -23,7 +23,7 @@ import {
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, rebuildEntry, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
+import { auditTables, entryOfRow, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
 import { leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
@@ -194,12 +194,20 @@ export class SqliteLog implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
-    const out: StoredEntry[] = [];
-    for (const r of this.#s.entries!.all(from, to) as EntryRow[]) {
+    return (this.#s.entries!.all(from, to) as EntryRow[]).map((r) => {
       const e = storedEntry(r);
-      out.push({ ...e, entry: e.entry ?? (await rebuildEntry(e.kind, e.recordId, () => '?', (sql, params) => this.#row(sql, params))) });
+      return { ...e, entry: e.entry ?? this.#rebuild(e.kind, e.recordId) };
+    });
+  }
+
+  /** The bytes of an entry kept only in its record's row (migration 0006); empty when the row is gone. */
+  #rebuild(kind: string, recordId: string): Uint8Array {
+    for (const q of rowQueries(kind, recordId, () => '?')) {
+      const row = this.#row(q.sql, q.params);
+      const bytes = row && entryOfRow(q.table, row);
+      if (bytes) return bytes;
     }
-    return out;
+    return new Uint8Array(0);
   }
 
   #row(sql: string, params: unknown[]): Record<string, unknown> | undefined {
