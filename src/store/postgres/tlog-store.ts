@@ -282,13 +282,14 @@ export class PostgresLog implements LogStore {
   }
 
   /**
-   * Which entries differ from their record's latest entry (or have none). Row-logged kinds have one entry per record
-   * id, so theirs are looked up by leaf; the others through the record index, their kinds written literally.
+   * Which entries differ from their record's latest entry (or have none), through the record index, the kinds
+   * written literally. Only kinds that index covers (migration 0004): row-logged records are logged once, by the ingest.
    */
   async #changed(client: pg.ClientBase, entries: readonly LogEntry[], leaves: readonly Uint8Array[]): Promise<boolean[]> {
     const keep = entries.map(() => true);
-    const byRecord = entries.map((e, i) => i).filter((i) => !rowLoggedKinds.has(entries[i]!.kind));
-    const byLeaf = entries.map((e, i) => i).filter((i) => rowLoggedKinds.has(entries[i]!.kind));
+    const rowLogged = entries.find((e) => rowLoggedKinds.has(e.kind));
+    if (rowLogged) throw new Error(`bug: ${rowLogged.kind} records are logged by the ingest, once, not by their latest entry`);
+    const byRecord = entries.map((e, i) => i);
     if (byRecord.length) {
       const kinds = [...new Set(byRecord.map((i) => entries[i]!.kind))].filter(isEntryKind);
       const r = await client.query(
@@ -303,11 +304,6 @@ export class PostgresLog implements LogStore {
         const l = latest.get(`${entries[i]!.kind}\n${entries[i]!.recordId}`);
         keep[i] = !l || !hashesEqual(l, leaves[i]!);
       }
-    }
-    if (byLeaf.length) {
-      const r = await client.query(`SELECT leaf FROM tlog_entry WHERE ${inEveryBucket} AND leaf_key = ANY($1::bigint[])`, [byLeaf.map((i) => leafKey(leaves[i]!))]);
-      const stored = (r.rows as { leaf: Buffer }[]).map((x) => x.leaf);
-      for (const i of byLeaf) keep[i] = !stored.some((l) => hashesEqual(l, leaves[i]!));
     }
     return keep;
   }

@@ -140,12 +140,13 @@ export class SqliteLog implements LogStore {
     return { start: head.size, size: range.size };
   }
 
-  /** Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way. */
+  /**
+   * Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way.
+   * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest.
+   */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
       const leaf = hashLeaf(encodeEntry(e.kind, e.record, e.stored));
-      // A row-logged kind has one entry per record id: changed means not logged yet.
-      if (rowLoggedKinds.has(e.kind)) return this.#indexOfLeafSync(leaf) === undefined;
       const r = this.#latestOfRecord(e.kind, e.recordId);
       return !r || !hashesEqual(r.leaf, leaf);
     });
@@ -157,6 +158,7 @@ export class SqliteLog implements LogStore {
    * SQL literally, one statement per kind, so SQLite can prove the partial index applies.
    */
   #latestOfRecord(kind: string, recordId: string): { idx: number; leaf: Buffer } | undefined {
+    if (rowLoggedKinds.has(kind)) throw new Error(`bug: ${kind} records are logged by the ingest, once, not by their latest entry`);
     if (!isEntryKind(kind)) return undefined;
     let stmt = this.#statements.get(`latest/${kind}`);
     if (!stmt) this.#statements.set(`latest/${kind}`, (stmt = this.db.prepare(`SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`)));
