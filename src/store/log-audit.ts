@@ -289,48 +289,10 @@ function recordOfRow(table: string, row: Row): StoredRecord | undefined {
   return recordsOfRow(table, { ...row, doc })[0];
 }
 
-/** The entry bytes a row-logged record's row gives: what the log rebuilds rather than keeps (migration 0006). */
-export function entryOfRow(table: string, row: Row): Uint8Array | undefined {
-  const r = recordOfRow(table, row);
-  return r && encodeEntry(r.entry.kind, r.entry.record);
-}
-
 /** The leaf hash of the entry a row-logged record's row gives. */
 export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
-  const bytes = entryOfRow(table, row);
-  return bytes && hashLeaf(bytes);
-}
-
-/**
- * Many entries stored without bytes, rebuilt from their rows in one query per table (`$n` placeholders, arrays bound
- * as one parameter each: PostgreSQL). Keyed by kind and record id; a record whose row is gone is absent.
- */
-export async function rebuildEntries(
-  wanted: readonly { kind: string; recordId: string }[],
-  query: (sql: string, params: unknown[]) => Promise<Row[]>,
-): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
-  const seqs = new Set<number>();
-  const ids = { incident: new Set<string>(), violation: new Set<string>() };
-  for (const w of wanted) {
-    for (const q of rowQueries(w.kind, w.recordId, (n) => `$${n}`)) {
-      if (q.table === 'observations') seqs.add(q.params[0] as number);
-      else (w.kind === 'violation' ? ids.violation : ids.incident).add(q.params[0] as string);
-    }
-  }
-  const cols = (table: string) => auditTables.find((t) => t.table === table)!.columns;
-  const read = async (table: string, where: string, values: unknown[]): Promise<void> => {
-    if (!values.length) return;
-    for (const row of await query(`SELECT ${cols(table)} FROM ${table} WHERE ${where}`, [values])) {
-      const r = recordOfRow(table, row);
-      if (r) out.set(`${r.entry.kind}\n${r.entry.recordId}`, encodeEntry(r.entry.kind, r.entry.record));
-    }
-  };
-  await read('observations', 'seq = ANY($1::bigint[])', [...seqs]);
-  for (const [kind, set] of Object.entries(ids)) {
-    for (const table of kind === 'violation' ? ['violations', 'violation_revisions'] : ['incidents', 'incident_revisions']) await read(table, 'id = ANY($1::text[])', [...set]);
-  }
-  return out;
+  const r = recordOfRow(table, row);
+  return r && hashLeaf(encodeEntry(r.entry.kind, r.entry.record));
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */

@@ -26,6 +26,7 @@ import type { Violation } from '../core/ops/violation.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import type { LogEntry } from '../core/ports/tlog.js';
 import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
+import { encodeCanonicalEntry } from '../core/tlog/entry.js';
 
 type Json = { [key: string]: JsonValue };
 
@@ -85,6 +86,54 @@ export function ingestEntries(fresh: readonly StoredObservation[], out: Processe
   for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, inRow: true, text: docText(v) });
   for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true, text: `{"event":"opened","opening":${docText(c)}}` });
   return entries;
+}
+
+/** How a dialect tests a column against a list of values bound as one parameter. */
+export interface ListBinding {
+  test(column: string, type: 'bigint' | 'text'): string;
+  bind(values: readonly (string | number)[]): unknown;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The bytes of entries the ingest kept only in their rows (migration 0006), framed from the stored documents exactly
+ * as `ingestEntries` framed them on the way in: no parsing and no serialising again, so a row changed in any byte no
+ * longer gives its leaf hash. One query per table; keyed `kind\nrecordId` by the rows' key columns. A record whose
+ * row is gone is absent.
+ */
+export async function entriesFromRows(
+  wanted: readonly { kind: string; recordId: string }[],
+  list: ListBinding,
+  query: (sql: string, params: unknown[]) => Row[] | Promise<Row[]>,
+): Promise<Map<string, Uint8Array>> {
+  const seqs = new Set<number>();
+  const ids = { 'incident-revision': new Set<string>(), violation: new Set<string>() };
+  for (const { kind, recordId } of wanted) {
+    if (kind === 'observation') {
+      if (/^[1-9][0-9]{0,15}$/.test(recordId)) seqs.add(Number(recordId));
+    } else if (kind === 'incident-revision' || kind === 'violation') {
+      const at = recordId.lastIndexOf('@');
+      if (at > 0) ids[kind].add(recordId.slice(0, at));
+    }
+  }
+  const out = new Map<string, Uint8Array>();
+  if (seqs.size) {
+    for (const r of await query(`SELECT seq, received_at, submitted_by, doc FROM observations WHERE ${list.test('seq', 'bigint')}`, [list.bind([...seqs])])) {
+      const text = observationEntryText(Number(r['seq']), Number(r['received_at']), String(r['submitted_by']), String(r['doc']));
+      out.set(`observation\n${Number(r['seq'])}`, encodeCanonicalEntry('observation', text));
+    }
+  }
+  const tables = { 'incident-revision': ['incidents', 'incident_revisions'], violation: ['violations', 'violation_revisions'] } as const;
+  for (const kind of ['incident-revision', 'violation'] as const) {
+    if (!ids[kind].size) continue;
+    for (const table of tables[kind]) {
+      for (const r of await query(`SELECT id, revision, doc FROM ${table} WHERE ${list.test('id', 'text')}`, [list.bind([...ids[kind]])])) {
+        out.set(`${kind}\n${String(r['id'])}@${Number(r['revision'])}`, encodeCanonicalEntry(kind, String(r['doc'])));
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -33,8 +33,8 @@ import {
   type NodeId,
   type ProofPlan,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, rebuildEntries, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
-import { leafKey } from '../log-entries.js';
+import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
+import { entriesFromRows, leafKey } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -235,8 +235,9 @@ export class PostgresLog implements LogStore {
   async entries(from: number, to: number): Promise<StoredEntry[]> {
     const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to]);
     const stored = (r.rows as EntryRow[]).map(storedEntry);
-    const rebuilt = await rebuildEntries(
+    const rebuilt = await entriesFromRows(
       stored.filter((e) => !e.entry),
+      { test: (column, type) => `${column} = ANY($1::${type}[])`, bind: (values) => values },
       async (sql, params) => (await this.pool.query(sql, params)).rows as Record<string, unknown>[],
     );
     // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.

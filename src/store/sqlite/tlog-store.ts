@@ -23,8 +23,8 @@ import {
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
-import { auditTables, entryOfRow, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
-import { leafKey } from '../log-entries.js';
+import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
+import { entriesFromRows, leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
@@ -196,20 +196,18 @@ export class SqliteLog implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
-    return (this.#s.entries!.all(from, to) as EntryRow[]).map((r) => {
-      const e = storedEntry(r);
-      return { ...e, entry: e.entry ?? this.#rebuild(e.kind, e.recordId) };
-    });
-  }
-
-  /** The bytes of an entry kept only in its record's row (migration 0006); empty when the row is gone. */
-  #rebuild(kind: string, recordId: string): Uint8Array {
-    for (const q of rowQueries(kind, recordId, () => '?')) {
-      const row = this.#row(q.sql, q.params);
-      const bytes = row && entryOfRow(q.table, row);
-      if (bytes) return bytes;
-    }
-    return new Uint8Array(0);
+    const stored = (this.#s.entries!.all(from, to) as EntryRow[]).map(storedEntry);
+    const rebuilt = await entriesFromRows(
+      stored.filter((e) => !e.entry),
+      { test: (column) => `${column} IN (SELECT value FROM json_each(?))`, bind: (values) => JSON.stringify(values) },
+      (sql, params) => {
+        let stmt = this.#statements.get(sql);
+        if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)));
+        return stmt.all(...params) as Record<string, unknown>[];
+      },
+    );
+    // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
+    return stored.map((e) => ({ ...e, entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0) }));
   }
 
   #row(sql: string, params: unknown[]): Record<string, unknown> | undefined {
