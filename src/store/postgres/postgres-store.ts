@@ -42,6 +42,7 @@ import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { docText, ingestEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
+import { transaction } from './transaction.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -99,22 +100,18 @@ export class PostgresStore implements Store {
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
   async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
-    const client = await this.pool.connect();
-    try {
+    return transaction(
+      this.pool,
+      async (client) => {
+        const results: IngestResult[] = [];
+        const entries: LogEntry[] = [];
+        for (const request of group) results.push(await this.#ingestOne(client, request, entries));
+        await appendEntries(this.pool, client, entries); // the transparency log, in this transaction (docs/tlog.md)
+        return results;
+      },
       // One round trip: the schema name is validated at open, so it is safe inside the literal.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`);
-      const results: IngestResult[] = [];
-      const entries: LogEntry[] = [];
-      for (const request of group) results.push(await this.#ingestOne(client, request, entries));
-      await appendEntries(this.pool, client, entries); // the transparency log, in this transaction (docs/tlog.md)
-      await client.query('COMMIT');
-      return results;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`,
+    );
   }
 
   async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: LogEntry[]): Promise<IngestResult> {

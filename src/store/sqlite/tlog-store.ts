@@ -160,9 +160,7 @@ export class SqliteLog implements LogStore {
   #latestOfRecord(kind: string, recordId: string): { idx: number; leaf: Buffer } | undefined {
     if (rowLoggedKinds.has(kind)) throw new Error(`bug: ${kind} records are logged by the ingest, once, not by their latest entry`);
     if (!isEntryKind(kind)) return undefined;
-    let stmt = this.#statements.get(`latest/${kind}`);
-    if (!stmt) this.#statements.set(`latest/${kind}`, (stmt = this.db.prepare(`SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`)));
-    return stmt.get(recordId) as { idx: number; leaf: Buffer } | undefined;
+    return this.#stmt(`SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`).get(recordId) as { idx: number; leaf: Buffer } | undefined;
   }
 
   #indexOfLeafSync(leaf: Uint8Array): number | undefined {
@@ -200,20 +198,17 @@ export class SqliteLog implements LogStore {
     const rebuilt = await entriesFromRows(
       stored.filter((e) => !e.entry),
       { test: (column) => `${column} IN (SELECT value FROM json_each(?))`, bind: (values) => JSON.stringify(values) },
-      (sql, params) => {
-        let stmt = this.#statements.get(sql);
-        if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)));
-        return stmt.all(...params) as Record<string, unknown>[];
-      },
+      (sql, params) => this.#stmt(sql).all(...params) as Record<string, unknown>[],
     );
     // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
     return stored.map((e) => ({ ...e, entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0) }));
   }
 
-  #row(sql: string, params: unknown[]): Record<string, unknown> | undefined {
+  /** A statement prepared once per connection, by its text. */
+  #stmt(sql: string): Stmt {
     let stmt = this.#statements.get(sql);
     if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)));
-    return stmt.get(...params) as Record<string, unknown> | undefined;
+    return stmt;
   }
 
   /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */
@@ -237,7 +232,7 @@ export class SqliteLog implements LogStore {
       return r && Number(r.idx);
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
-      const row = this.#row(q.sql, q.params);
+      const row = this.#stmt(q.sql).get(...q.params) as Record<string, unknown> | undefined;
       const leaf = row && leafOfRow(q.table, row);
       if (leaf) return this.#indexOfLeafSync(leaf);
     }
