@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeObservation, observationInputSchema, observationJsonSchema, parseObservationBatch, type ObservationRules } from './observation.js';
+import { compiledObservationSchema, normalizeObservation, observationInputSchema, observationJsonSchema, parseObservationBatch, type ObservationRules } from './observation.js';
 
 const NOW = Date.parse('2026-07-01T12:00:00Z');
 const rules: ObservationRules = {
@@ -82,5 +83,31 @@ describe('observation batches', () => {
     const s = observationJsonSchema() as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(s.properties)).toContain('location');
     expect(s.required.sort()).toEqual(['activity', 'confidence', 'location', 'source', 'sourceId', 'time']);
+  });
+
+  it('the compiled schema answers exactly as the runtime schema, valid or not', () => {
+    const full = { ...good, weapon: 'artillery-100mm-plus', count: 3, until: '2026-07-01T11:00:00+01:00', timePrecision: 'minute', attribution: { party: 'RU', basis: 'observed' }, evidence: ['a'.repeat(64)], note: 'seen' };
+    const odd = fc.oneof(
+      fc.constantFrom(undefined, null, '', 'x', -1, 0, 0.5, 1.5, 1e9, NaN, Infinity, true, [], {}, 'hour', 'artillery-fire', '2026-02-30T00:00:00Z', '2026-07-01T10:15Z', '2026-07-01T10:15:30.123456+02:00', { region: 'UA-14' }, { lon: 181, lat: 0 }, { lon: 1, lat: 2, radius: -1 }, ['f'.repeat(64)], ['F'.repeat(64)], 'a\u0000b', 'x'.repeat(201)),
+      fc.anything(),
+    );
+    const keys = [...Object.keys(full), 'extra', 'location.lon', 'location.lat', 'location.radius', 'location.altitude', 'location.region', 'attribution.party', 'attribution.basis'];
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.tuple(fc.constantFrom(...keys), odd, fc.boolean()), { maxLength: 4 }), (fromFull, edits) => {
+        const item = structuredClone(fromFull ? full : good) as Record<string, unknown>;
+        for (const [key, value, remove] of edits) {
+          const [a, b] = key.split('.') as [string, string | undefined];
+          const holder = b === undefined ? item : ((item[a] = typeof item[a] === 'object' && item[a] !== null ? item[a] : {}) as Record<string, unknown>);
+          if (remove) delete holder[b ?? a];
+          else holder[b ?? a] = value;
+        }
+        const runtime = observationInputSchema.safeParse(item);
+        const compiled = compiledObservationSchema.safeParse(item);
+        expect(compiled.success).toBe(runtime.success);
+        if (runtime.success) expect(compiled.data).toEqual(runtime.data);
+        else expect(compiled.error!.issues.map((i) => [i.path, i.message])).toEqual(runtime.error.issues.map((i) => [i.path, i.message]));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

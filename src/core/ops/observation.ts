@@ -79,6 +79,14 @@ export const observationInputSchema = z
   })
   .meta({ title: 'Observation', description: 'One report from one verification source' });
 
+/**
+ * The same schema compiled ahead of time (Zod's `z.compile`): generated code validates and builds the output, and
+ * any input it refuses goes to the runtime parser, which gives the issues. About four times faster per valid item
+ * (bench/ingest.ts, "validate"); `strict` makes a schema the compiler cannot model fail at start-up, not silently.
+ * observation.test.ts checks that both answer alike on valid and mutated items.
+ */
+export const compiledObservationSchema = z.compile(observationInputSchema, { strict: true });
+
 export type ObservationInput = z.input<typeof observationInputSchema>;
 export type ParsedObservationInput = z.output<typeof observationInputSchema>;
 
@@ -234,7 +242,7 @@ export function parseObservationBatch(items: readonly unknown[], rules: Observat
   const out: Observation[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < items.length; i++) {
-    const r = observationInputSchema.safeParse(items[i]);
+    const r = compiledObservationSchema.safeParse(items[i]);
     if (!r.success) {
       for (const issue of r.error.issues) errors.push({ index: i, path: pathText(issue.path), reason: issue.message });
       continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_VERSION, decodeEntry, encodeEntry, entryKinds, entryLeafHash } from './entry.js';
+import fc from 'fast-check';
+import { ENTRY_VERSION, canonicalEntryLeafHash, decodeEntry, encodeCanonicalEntry, encodeEntry, entryKinds, entryLeafHash } from './entry.js';
 import { hashLeaf } from './hash.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -22,6 +23,20 @@ describe('log entries, guarantor-entry/1', () => {
     expect(hex(entryLeafHash('vote', vote))).toBe(hex(hashLeaf(new TextEncoder().encode('guarantor-entry/1\nvote\n{"at":"2026-11-26T05:00:00Z","case":"case-17","member":"FR","vote":"breach","weight":1}'))));
     // SHA-256(0x00 || 'guarantor-entry/1\nobservation\n{"count":3,"id":"o1"}'), computed outside this code base.
     expect(hex(entryLeafHash('observation', { id: 'o1', count: 3 }))).toBe('d3fcd51dd4a1b31a92cd43583640f2a8141f55d8c8b8b9585bcc77192b0f28b1');
+  });
+
+  it('hashes an entry from its canonical text as hashLeaf of its bytes, for any text and length', () => {
+    const long = 'é'.repeat(9000); // past the reused buffer: UTF-8 longer than the scratch limit
+    for (const t of ['{}', '{"a":"\u00e9\u2603\ud83d\ude00"}', `{"note":"${long}"}`, `{"x":"${'a'.repeat(5000)}"}`]) {
+      expect(hex(canonicalEntryLeafHash('violation', t))).toBe(hex(hashLeaf(encodeCanonicalEntry('violation', t))));
+    }
+    fc.assert(
+      fc.property(fc.constantFrom(...entryKinds), fc.string({ unit: 'grapheme', maxLength: 3000 }), (kind, t) => {
+        expect(hex(canonicalEntryLeafHash(kind, t))).toBe(hex(hashLeaf(encodeCanonicalEntry(kind, t))));
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => canonicalEntryLeafHash('nope' as never, '{}')).toThrow(/not an entry kind/);
   });
 
   it('separates kinds: the same record as two kinds is two leaves', () => {

@@ -10,7 +10,7 @@
  */
 import { canonicalJson, canonicalStoredJson, type JsonValue } from './canonical-json.js';
 import { TlogError } from './error.js';
-import { hashLeaf } from './hash.js';
+import { hashLeaf, hashLeafText } from './hash.js';
 
 export const ENTRY_VERSION = 'guarantor-entry/1';
 
@@ -59,6 +59,15 @@ export function encodeEntry(kind: EntryKind, record: object, stored = false): Ui
 export function encodeCanonicalEntry(kind: EntryKind, canonical: string): Uint8Array {
   if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
   return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${canonical}`, 'utf8');
+}
+
+const entryHeads = new Map<string, Uint8Array>(entryKinds.map((k) => [k, Buffer.from(`${ENTRY_VERSION}\n${k}\n`, 'utf8')]));
+
+/** hashLeaf(encodeCanonicalEntry(kind, canonical)) without building the entry: for entries whose bytes are not kept. */
+export function canonicalEntryLeafHash(kind: EntryKind, canonical: string): Uint8Array {
+  const head = entryHeads.get(kind);
+  if (!head) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
+  return hashLeafText(head, canonical);
 }
 
 /** hashLeaf(encodeEntry(kind, record)). */

@@ -31,6 +31,28 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
   return sha256(leafScratch.subarray(0, data.length + 1));
 }
 
+let textScratch = Buffer.allocUnsafe(4096);
+
+/**
+ * hashLeaf(head || UTF-8 of text), with the text encoded straight into a reused buffer: no joined string and no
+ * per-leaf Buffer (the ingest hashes about a thousand entries a batch whose bytes it does not keep).
+ */
+export function hashLeafText(head: Uint8Array, text: string): Uint8Array {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const most = 1 + head.length + 3 * text.length;
+  if (most > SCRATCH_LIMIT) {
+    const bytes = Buffer.allocUnsafe(head.length + Buffer.byteLength(text, 'utf8'));
+    bytes.set(head, 0);
+    bytes.write(text, head.length, 'utf8');
+    return hashLeaf(bytes);
+  }
+  if (most > textScratch.length) textScratch = Buffer.allocUnsafe(SCRATCH_LIMIT);
+  textScratch[0] = 0x00;
+  textScratch.set(head, 1);
+  const n = textScratch.write(text, 1 + head.length, 'utf8');
+  return sha256(textScratch.subarray(0, 1 + head.length + n));
+}
+
 /** SHA-256(0x01 || left || right), the interior node hash of RFC 9162 §2.1.1. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {

@@ -18,6 +18,7 @@ import {
   CompactRange,
   TlogError,
   consistencyPlan,
+  canonicalEntryLeafHash,
   encodeCanonicalEntry,
   encodeEntry,
   frontierNodes,
@@ -124,8 +125,9 @@ export class PostgresLog implements LogStore {
    */
   async appendIn(client: pg.ClientBase, entries: readonly LogEntry[], onlyChanged = false): Promise<{ start: number; size: number }> {
     const head = await this.#head(client, true);
-    let bytes = entries.map((e) => (e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored)));
-    let leaves = bytes.map(hashLeaf);
+    // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
+    let bytes = entries.map((e) => (e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored)));
+    let leaves = bytes.map((b, i) => (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, entries[i]!.text!)));
     let list = entries;
     if (onlyChanged && entries.length) {
       const keep = await this.#changed(client, entries, leaves);

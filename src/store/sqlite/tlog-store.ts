@@ -12,6 +12,7 @@ import {
   CompactRange,
   TlogError,
   consistencyPlan,
+  canonicalEntryLeafHash,
   encodeCanonicalEntry,
   encodeEntry,
   frontierNodes,
@@ -121,10 +122,10 @@ export class SqliteLog implements LogStore {
     const entryRows = new Rows(this.db, this.#statements, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const bytes = e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored);
-      const leaf = hashLeaf(bytes);
+      // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
+      const bytes = e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored);
+      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, e.text!);
       leaves[i] = leaf;
-      // An entry its record's row gives back is not kept twice (migration 0006).
       entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), e.inRow ? null : bytes);
     }
     entryRows.flush();
