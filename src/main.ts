@@ -96,7 +96,7 @@ export async function start(config: ServeConfig): Promise<Running> {
   const operations = operationsFor(loaded, { clock, locator: geo.locator });
   let store: Store;
   try {
-    store = await openStore(config.db, config.synchronous ? { synchronous: config.synchronous } : {});
+    store = await openStore(config.db, { writerThread: true, ...(config.synchronous ? { synchronous: config.synchronous } : {}) });
   } catch (e) {
     throw new UsageError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
   }

@@ -49,13 +49,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'guarantor-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let fileNo = 0;
 
-function sqliteAdapter(): Adapter {
+function sqliteAdapter(writer: 'inline' | 'thread' = 'inline'): Adapter {
   const path = join(tmp, `s${++fileNo}.db`);
   return {
-    name: 'sqlite',
-    open: async () => SqliteStore.open({ path }),
-    reopen: async () => SqliteStore.open({ path }),
-    openAt: async (list) => SqliteStore.open({ path, migrations: list }),
+    name: `sqlite-${writer}`,
+    open: async () => SqliteStore.open({ path, writer }),
+    reopen: async () => SqliteStore.open({ path, writer }),
+    openAt: async (list) => SqliteStore.open({ path, writer, migrations: list }),
     cleanup: async () => undefined,
   };
 }
@@ -72,7 +72,11 @@ function postgresAdapter(): Adapter {
 }
 
 const hasPg = await postgresAvailable();
-const adapters: [string, () => Adapter][] = [['sqlite', sqliteAdapter]];
+// `thread`: ingest writes go through the writer thread (ingest-writer.ts), as `guarantor serve` runs them.
+const adapters: [string, () => Adapter][] = [
+  ['sqlite', () => sqliteAdapter('inline')],
+  ['sqlite, writer thread', () => sqliteAdapter('thread')],
+];
 if (hasPg) adapters.push(['postgres', postgresAdapter]);
 
 function batches(events: number, size: number, seed = 7, prefix = 'e'): Observation[][] {

@@ -6,7 +6,7 @@ import { encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 import { operationsFor } from '../server/operations.js';
 import { examplePackage } from '../../test/support/app.js';
 import { traffic } from '../../test/support/observations.js';
-import { asStored, docText, ingestEntries } from './log-entries.js';
+import { asStored, docText, ingestEntries, ingestTextEntries } from './log-entries.js';
 
 describe('ingest entries: one serialisation for the row and the log', () => {
   it('frames the stored document text into exactly the bytes encodeEntry gives the record', async () => {
@@ -33,6 +33,8 @@ describe('ingest entries: one serialisation for the row and the log', () => {
         expect(Buffer.from(encodeCanonicalEntry(e.kind, e.text!)).equals(Buffer.from(encodeEntry(e.kind, asStored(e.record))))).toBe(true);
         checked++;
       }
+      // The text-only entries (the SQLite ingest's) are the same entries.
+      expect(ingestTextEntries(fresh, out, docs)).toEqual(entries.map((e) => ({ kind: e.kind, recordId: e.recordId, text: e.text, ...(e.inRow ? { inRow: true } : {}) })));
     }
     expect(checked).toBeGreaterThan(800);
   });

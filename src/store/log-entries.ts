@@ -24,7 +24,7 @@ import type { Incident } from '../core/ops/fusion.js';
 import type { CaseOpening } from '../core/ops/trigger.js';
 import type { Violation } from '../core/ops/violation.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
-import type { LogEntry } from '../core/ports/tlog.js';
+import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
 import { encodeCanonicalEntry } from '../core/tlog/entry.js';
 
@@ -85,6 +85,22 @@ export function ingestEntries(fresh: readonly StoredObservation[], out: Processe
   for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true, inRow: true, text: docText(r) });
   for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, inRow: true, text: docText(v) });
   for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true, text: `{"event":"opened","opening":${docText(c)}}` });
+  return entries;
+}
+
+/**
+ * The same entries as `ingestEntries`, by their text alone: what the SQLite ingest hands to the thread that writes
+ * (plain data; the records themselves stay behind).
+ */
+export function ingestTextEntries(fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[], out: ProcessedBatch, docs: readonly string[]): TextLogEntry[] {
+  const entries: TextLogEntry[] = [];
+  for (let i = 0; i < fresh.length; i++) {
+    const o = fresh[i]!;
+    entries.push({ kind: 'observation', recordId: String(o.seq), text: observationEntryText(o.seq, o.receivedAt, o.submittedBy, docs[i]!), inRow: true });
+  }
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text: docText(r), inRow: true });
+  for (const v of out.violations as readonly Violation[]) entries.push({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
   return entries;
 }
 

@@ -14,6 +14,11 @@ export interface OpenOptions {
   synchronous?: 'full' | 'normal';
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * SQLite files only: ingest writes on a writer thread (sqlite/ingest-writer.ts), so a second core commits while
+   * the server prepares the next batch. `guarantor serve` turns it on; one-shot commands do not need the thread.
+   */
+  writerThread?: boolean;
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -34,7 +39,11 @@ export async function openStore(db: string, options: OpenOptions = {}): Promise<
     return PostgresStore.open({ url, ...(schema !== undefined ? { schema } : {}), ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}) });
   }
   if (db !== ':memory:') mkdirSync(dirname(resolve(db)), { recursive: true });
-  return SqliteStore.open({ path: db, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+  return SqliteStore.open({
+    path: db,
+    ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+    ...(options.writerThread && db !== ':memory:' ? { writer: 'thread' as const } : {}),
+  });
 }
 
 /** The store named in messages: a path, or a URL without its password. */

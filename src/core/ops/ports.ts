@@ -29,7 +29,10 @@ export interface ViolationQuery {
 }
 
 export interface OpsReader {
-  /** The union of the answers to every probe, each incident once, latest revision, status `open` only. */
+  /**
+   * The union of the answers to every probe, each incident once, latest revision, status `open` only. It may hold
+   * other open incidents too (fusion tests each one exactly): a store can answer coarsely where that is cheaper.
+   */
   findIncidents(probes: readonly IncidentProbe[]): Maybe<Incident[]>;
   /** Latest revisions of active violations answering any of the queries, each once. */
   findViolations(queries: readonly ViolationQuery[]): Maybe<Violation[]>;

@@ -27,6 +27,17 @@ export interface LogEntry {
   inRow?: boolean;
 }
 
+/**
+ * An entry given by its canonical JSON text alone (a record the ingest has already serialised as its row's document,
+ * src/store/sqlite/ingest-writes.ts): enough to log it, and plain data a worker thread can be sent.
+ */
+export interface TextLogEntry {
+  kind: EntryKind;
+  recordId: string;
+  text: string;
+  inRow?: boolean;
+}
+
 export interface StoredEntry {
   index: number;
   kind: string;

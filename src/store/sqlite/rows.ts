@@ -24,6 +24,16 @@ export class Rows {
     if (this.#values.length === Rows.CHUNK * this.width) this.flush();
   }
 
+  /** Rows already laid out flat, `width` values each. */
+  addAll(values: readonly unknown[]): void {
+    if (values.length % this.width !== 0) throw new Error(`bug: ${values.length} values for rows of ${this.width} columns of ${this.target}`);
+    const full = Rows.CHUNK * this.width;
+    for (const v of values) {
+      this.#values.push(v);
+      if (this.#values.length === full) this.flush();
+    }
+  }
+
   flush(): void {
     const n = this.#values.length / this.width;
     if (n === 0) return;

@@ -1,16 +1,17 @@
 /**
  * The embedded store: one SQLite file through better-sqlite3, for a mission on one machine (a single server process
- * owns the file; docs/operations/store.md).
+ * owns the file; docs/operations/store.md). Durability: connection.ts.
  *
- * Durability: WAL with `synchronous=FULL` by default, so an acknowledged batch survives not only `kill -9` of the
- * server but a power cut (the WAL is fsynced at every commit). `synchronous=NORMAL` skips that fsync: still safe
- * against a process crash (the committed WAL frames are in the OS page cache), but the last commits can be lost if
- * the machine loses power. Batches are 500 observations, so one fsync per batch costs little (bench/ingest.ts).
- * https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html
+ * Ingest runs in two steps. On this thread: deduplication, the pipeline (reading committed rows plus the batches
+ * still in flight, in-flight.ts) and serialising, one batch at a time. Then the writes (ingest-writes.ts) go to an
+ * `IngestWriter`: on this connection at once, or (`writer: 'thread'`, what `guarantor serve` uses) to a writer
+ * thread with its own connection, which commits while this thread prepares the next batch. A batch is acknowledged
+ * only after its COMMIT either way.
  */
 import Database from 'better-sqlite3';
 import type { Incident } from '../../core/ops/fusion.js';
 import type { Observation } from '../../core/ops/observation.js';
+import { observationKey } from '../../core/ops/observation.js';
 import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ops/ports.js';
 import type { CaseOpening } from '../../core/ops/trigger.js';
 import type { Violation } from '../../core/ops/violation.js';
@@ -23,7 +24,6 @@ import type {
   IngestResult,
   ObservationFilter,
   Page,
-  ProcessedBatch,
   Role,
   Store,
   StoredCase,
@@ -31,27 +31,30 @@ import type {
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
-import { caseColumns, emptyBatch, incidentColumns, latestById, observationColumns, spansByActivity, violationColumns } from '../columns.js';
+import { emptyBatch, latestById, spansByActivity } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { caseConditions, incidentConditions, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
-import { GroupCommit, type IngestRequest } from '../group-commit.js';
-import type { LogEntry } from '../../core/ports/tlog.js';
 import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { docText, ingestEntries } from '../log-entries.js';
-import { appendEntries } from './tlog-store.js';
-import { Rows } from './rows.js';
 import { RecentRecords } from '../recent-records.js';
+import { openConnection, type Synchronous } from './connection.js';
+import { InFlight } from './in-flight.js';
+import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
   path: string;
-  /** Default `full`; see the module comment. */
-  synchronous?: 'full' | 'normal';
+  /** Default `full`; see connection.ts. */
+  synchronous?: Synchronous;
   migrations?: readonly Migration[];
+  /**
+   * Who writes ingest batches: `inline` (default) on this connection; `thread`, a writer thread with its own
+   * connection (a file only), so a second core commits while this one prepares the next batch.
+   */
+  writer?: 'inline' | 'thread';
 }
 
 type Stmt = Database.Statement;
@@ -60,51 +63,45 @@ type Stmt = Database.Statement;
 const FAR = Number.MAX_SAFE_INTEGER;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
-const incidentTarget = 'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)';
-const incidentUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time,
-  start_ms = excluded.start_ms, end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
-  max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`;
-const violationTarget = 'violations (id, revision, status, prohibition, party, time, region, zones, doc)';
-const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition,
-  party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
-
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly migrations: string[];
-  readonly #queue = new WriteQueue();
-  readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
+  /** Batches are prepared one at a time, in arrival order (each sees the ones before it). */
+  readonly #preparing = new WriteQueue();
+  readonly #inFlight = new InFlight();
+  readonly #writer: IngestWriter;
+  /** Moves on when a write fails: what was prepared on top of it is refused (ingest-writer.ts). */
+  #epoch = 0;
+  #recovering: Promise<void> | undefined;
+  /** The next observation seq: assigned here, so a batch's log entries are complete before it is written. */
+  #nextSeq: number | undefined;
+  /** The longest incident span per activity, committed or in flight (only the ingest changes it). */
+  #spans: Map<string, number> | undefined;
   readonly #s: Record<string, Stmt>;
   /** Recently committed incidents and violations (recent-records.ts): lookups skip their documents. */
   readonly #recent = new RecentRecords<Incident>();
   readonly #recentViolations = new RecentRecords<Violation>();
-  /** Multi-row INSERTs by table and row count (Rows), prepared once per connection. */
-  readonly #statements = new Map<string, Stmt>();
 
-  private constructor(db: Database.Database, applied: string[]) {
+  private constructor(db: Database.Database, applied: string[], writer: (db: Database.Database) => IngestWriter) {
     this.db = db;
     this.migrations = applied;
+    this.#writer = writer(db);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
-      insertObservation: p(
-        'INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING',
-      ),
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
+      maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
       observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
       probeBox: p(
         "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
       ),
       probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
       spans: p('SELECT activity, max_span FROM incident_spans'),
-      growSpan: p('INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)'),
-      archiveIncident: p('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?'),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
       incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
       activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
-      archiveViolation: p('INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?'),
       violation: p('SELECT doc FROM violations WHERE id = ?'),
       caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
-      insertCase: p('INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_key) DO NOTHING'),
       case: p('SELECT seq, doc FROM cases WHERE id = ?'),
       insertKey: p('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       key: p('SELECT * FROM api_keys WHERE id = ?'),
@@ -115,22 +112,12 @@ export class SqliteStore implements Store {
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
-    const db = new Database(options.path);
+    const threaded = options.writer === 'thread';
+    if (threaded && (options.path === ':memory:' || options.path === '')) throw new Error('a writer thread needs a database file, not an in-memory database');
+    const db = openConnection(options.path, options.synchronous);
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-      // A second process (a CLI reading the file) may hold the lock briefly; wait rather than fail.
-      db.pragma('busy_timeout = 5000');
-      // Checkpoint the WAL every ~40 MB instead of 4 MB: a batch writes about 2 MB, so the default checkpointed (and
-      // fsynced the database file) every other batch; 10,000 pages cut ingest time by ~15% (bench/ingest.ts). Commit
-      // durability is unchanged; recovery after a crash replays at most that much WAL.
-      db.pragma('wal_autocheckpoint = 10000');
-      // A 64 MB page cache (default 2 MB): a batch dirties more pages than the default holds, so SQLite spilled them
-      // to the WAL mid-transaction and read index pages back; temp B-trees in memory. Neither changes durability.
-      db.pragma('cache_size = -65536');
-      db.pragma('temp_store = MEMORY');
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
-      return new SqliteStore(db, applied);
+      return new SqliteStore(db, applied, (own) => (threaded ? new ThreadWriter(options.path, options.synchronous ?? 'full') : new InlineWriter(own)));
     } catch (e) {
       db.close();
       throw e;
@@ -138,69 +125,95 @@ export class SqliteStore implements Store {
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
-    return this.#groups.submit({ observations, meta, process });
+    // The queue moves on once the batch is handed to the writer; the answer waits for its commit.
+    return this.#preparing.run(() => this.#prepare(observations, meta, process)).then((p) => p.committed);
   }
 
-  /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
-  async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
-    const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
+  async #prepare(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<{ committed: Promise<IngestResult> }> {
+    if (this.#recovering) await this.#recovering;
+    const s = this.#s;
+    const flight = this.#inFlight;
+    const firstSeq = (this.#nextSeq ??= (s.maxSeq!.get() as { n: number }).n + 1);
     try {
-      const results: IngestResult[] = [];
-      const entries: LogEntry[] = [];
-      const written: ProcessedBatch[] = [];
-      const s = this.#s;
-      for (const { observations, meta, process } of group) {
-        const ids: number[] = new Array(observations.length);
-        const fresh: StoredObservation[] = [];
-        const docs: string[] = [];
-        for (let i = 0; i < observations.length; i++) {
-          const o = observations[i]!;
-          const doc = docText(o);
-          const r = s.insertObservation!.run(...observationColumns(o), meta.receivedAt, meta.submittedBy, doc);
-          if (r.changes === 1) {
-            const seq = Number(r.lastInsertRowid);
-            ids[i] = seq;
-            fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
-            docs.push(doc);
-          } else {
-            ids[i] = (s.seqOf!.get(o.source, o.sourceId) as { seq: number }).seq;
-          }
+      const ids: number[] = new Array(observations.length);
+      const fresh: StoredObservation[] = [];
+      const submitted: Observation[] = [];
+      const seqs: number[] = [];
+      const mine = new Map<string, number>();
+      for (let i = 0; i < observations.length; i++) {
+        const o = observations[i]!;
+        const key = observationKey(o.source, o.sourceId);
+        const known = mine.get(key) ?? flight.observations.get(key)?.value ?? (s.seqOf!.get(o.source, o.sourceId) as { seq: number } | undefined)?.seq;
+        if (known !== undefined) {
+          ids[i] = known; // a retry: already stored (or in flight), not processed again
+          continue;
         }
-        const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
-        this.#write(out);
-        written.push(out);
-        for (const e of ingestEntries(fresh, out, docs)) entries.push(e);
-        results.push({
-          accepted: fresh.length,
-          duplicates: observations.length - fresh.length,
-          ids,
-          incidentRevisions: out.incidentRevisions.length,
-          violations: out.violations.length,
-          cases: out.caseOpenings.length,
-        });
+        const seq = this.#nextSeq++;
+        ids[i] = seq;
+        mine.set(key, seq);
+        fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+        submitted.push(o);
+        seqs.push(seq);
       }
-      appendEntries(db, entries); // the transparency log, in this transaction (docs/tlog.md)
-      db.exec('COMMIT');
-      // Only what committed is remembered.
-      for (const out of written) {
-        this.#recent.remember(out.incidentRevisions);
-        this.#recentViolations.remember(out.violations);
-      }
-      return results;
+      const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
+      const spans = this.#currentSpans();
+      for (const [activity, span] of spansByActivity(latestById(out.incidentRevisions))) spans.set(activity, Math.max(spans.get(activity) ?? 0, span));
+      const result: IngestResult = {
+        accepted: fresh.length,
+        duplicates: observations.length - fresh.length,
+        ids,
+        incidentRevisions: out.incidentRevisions.length,
+        violations: out.violations.length,
+        cases: out.caseOpenings.length,
+      };
+      const batch = flight.add(fresh, out);
+      const epoch = this.#epoch;
+      // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
+      // so an id is never acknowledged before the batch that stores it.
+      const committed = this.#writer.write({ observations: submitted, seqs, meta, out }, epoch).then(
+        () => {
+          flight.settle(batch);
+          // Only what committed is remembered.
+          this.#recent.remember(out.incidentRevisions);
+          this.#recentViolations.remember(out.violations);
+          return result;
+        },
+        (e: unknown) => {
+          this.#failed(epoch);
+          flight.settle(batch);
+          throw e;
+        },
+      );
+      return { committed };
     } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      this.#nextSeq = firstSeq; // nothing of this batch was handed on
       throw e;
     }
   }
 
-  /** Reads inside the ingest transaction (the same connection), so it sees the batch's own writes. */
+  /** A write failed: batches prepared on top of it fail too; once none is in flight, state is read again. */
+  #failed(epoch: number): void {
+    if (epoch !== this.#epoch) return;
+    this.#epoch++;
+    this.#recovering = this.#inFlight.drained().then(() => {
+      this.#nextSeq = undefined;
+      this.#spans = undefined;
+      this.#recovering = undefined;
+    });
+  }
+
+  #currentSpans(): Map<string, number> {
+    return (this.#spans ??= new Map((this.#s.spans!.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span])));
+  }
+
+  /** Reads on this connection (committed rows) and the batches in flight, newest first. */
   readonly #reader: OpsReader = {
     findIncidents: (probes: readonly IncidentProbe[]): Incident[] => {
       // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
       const out = new Map<string, Incident>();
       const wanted = matcher(probes);
-      const spans = new Map((this.#s.spans!.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span]));
+      const flight = this.#inFlight.incidents;
+      const spans = this.#currentSpans();
       for (const c of planProbes(probes)) {
         const span = spans.get(c.activity);
         if (span === undefined) continue; // no incident of this activity yet
@@ -212,65 +225,47 @@ export class SqliteStore implements Store {
             : this.#s.probeBox!.all(c.activity, bound(c.from), last, bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
         ) as ProbeRow[];
         for (const r of rows) {
-          if (out.has(r.id)) continue;
+          if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
           const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
           if (!wanted(shape)) continue;
           out.set(r.id, this.#recent.at(r.id, r.revision) ?? (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
+        }
+      }
+      // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
+      // probes ask for (the port allows it), and cheaper than testing each incident against each probe.
+      if (flight.size) {
+        const range = new Map<string, [number, number]>();
+        for (const p of probes) {
+          const r = range.get(p.activity);
+          if (!r) range.set(p.activity, [p.from, p.to]);
+          else [r[0], r[1]] = [Math.min(r[0], p.from), Math.max(r[1], p.to)];
+        }
+        for (const { value: i } of flight.values()) {
+          const r = range.get(i.activity);
+          if (r && i.status === 'open' && i.end >= r[0] && i.start <= r[1]) out.set(i.id, i);
         }
       }
       return [...out.values()];
     },
     findViolations: (queries: readonly ViolationQuery[]): Violation[] => {
       const out = new Map<string, Violation>();
+      const flight = this.#inFlight.violations;
       for (const q of queries)
         for (const p of q.prohibitions) {
           const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
           for (const r of rows) {
-            if (out.has(r.id)) continue;
+            if (out.has(r.id) || flight.has(r.id)) continue;
             out.set(r.id, this.#recentViolations.at(r.id, r.revision) ?? (JSON.parse((this.#s.violation!.get(r.id) as { doc: string }).doc) as Violation));
           }
         }
+      for (const { value: v } of flight.values()) {
+        if (v.status !== 'active') continue;
+        if (queries.some((q) => v.party === q.party && v.time >= q.from && v.time < q.to && q.prohibitions.includes(v.prohibition))) out.set(v.id, v);
+      }
       return [...out.values()];
     },
-    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#s.caseExists!.get(k) !== undefined)),
+    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists!.get(k) !== undefined)),
   };
-
-  /**
-   * The current row of each record holds its latest revision; `*_revisions` holds the superseded ones. A changed
-   * record's old row is copied to its revisions table first (inside SQLite, no re-serialising), so a new incident,
-   * the common case, is written once.
-   */
-  #write(out: ProcessedBatch): void {
-    const s = this.#s;
-    const db = this.db;
-    const st = this.#statements;
-    // Multi-row statements (src/store/sqlite/rows.ts); latestById gives each id once, as a multi-row upsert needs.
-    const incidents = latestById(out.incidentRevisions);
-    const lastIncident = new Set<object>(incidents);
-    // Revision 1 is new in this batch: there is no current row to archive.
-    for (const r of incidents) if (r.revision > 1) s.archiveIncident!.run(r.id);
-    const incidentRevisions = new Rows(db, st, 'incident_revisions (id, revision, doc)', 3);
-    for (const r of out.incidentRevisions) if (!lastIncident.has(r)) incidentRevisions.add(r.id, r.revision, docText(r));
-    incidentRevisions.flush();
-    const incidentRows = new Rows(db, st, incidentTarget, 13, incidentUpsert);
-    for (const r of incidents) incidentRows.add(...incidentColumns(r), docText(r));
-    incidentRows.flush();
-    for (const [activity, span] of spansByActivity(incidents)) s.growSpan!.run(activity, span);
-    const violations = latestById(out.violations);
-    const lastViolation = new Set<object>(violations);
-    for (const v of violations) if (v.revision > 1) s.archiveViolation!.run(v.id);
-    const violationRevisions = new Rows(db, st, 'violation_revisions (id, revision, doc)', 3);
-    for (const v of out.violations) if (!lastViolation.has(v)) violationRevisions.add(v.id, v.revision, docText(v));
-    violationRevisions.flush();
-    const violationRows = new Rows(db, st, violationTarget, 9, violationUpsert);
-    for (const v of violations) violationRows.add(...violationColumns(v), `,${v.zones.join(',')},`, docText(v));
-    violationRows.flush();
-    for (const c of out.caseOpenings) {
-      const r = s.insertCase!.run(...caseColumns(c), docText(c));
-      // The pipeline asked existingCases in this transaction: a conflict here is a bug, not a retry.
-      if (r.changes !== 1) throw new Error(`bug: case ${c.key} opened twice`);
-    }
-  }
 
   #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, map: (row: { seq: number; doc: string }) => T): Page<T> {
     const q = pageQuery(table, conds, decodeCursor(cursor), limit);
@@ -364,7 +359,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.#queue.run(async () => undefined);
+    await this.#preparing.run(async () => undefined);
+    await this.#inFlight.drained();
+    await this.#writer.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -7,7 +7,7 @@
  * cache is rebuilt from the O(log n) frontier nodes).
  */
 import type Database from 'better-sqlite3';
-import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, WitnessKey } from '../../core/ports/tlog.js';
+import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, TextLogEntry, WitnessKey } from '../../core/ports/tlog.js';
 import {
   CompactRange,
   TlogError,
@@ -112,7 +112,7 @@ export class SqliteLog implements LogStore {
    * Appends entries; must run inside the caller's write transaction (BEGIN IMMEDIATE), which it joins. Returns the
    * index of the first entry and the new size.
    */
-  appendSync(entries: readonly LogEntry[]): { start: number; size: number } {
+  appendSync(entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
     if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
     const head = this.headSync();
     if (!entries.length) return { start: head.size, size: head.size };
@@ -123,7 +123,7 @@ export class SqliteLog implements LogStore {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-      const bytes = e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored);
+      const bytes = e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, (e as LogEntry).record, (e as LogEntry).stored);
       const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, e.text!);
       leaves[i] = leaf;
       entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), e.inRow ? null : bytes);
@@ -309,7 +309,7 @@ function storedEntry(r: EntryRow): AuditEntry {
 }
 
 /** Appends `entries` to the log of `db` inside the caller's transaction (the operations store's ingest). */
-export function appendEntries(db: Database.Database, entries: readonly LogEntry[]): { start: number; size: number } {
+export function appendEntries(db: Database.Database, entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
   return SqliteLog.of(db).appendSync(entries);
 }
 

@@ -1,0 +1,79 @@
+/**
+ * What the batches sent to the writer but not yet committed have written: the server thread prepares the next
+ * batch while the writer thread commits the last (sqlite-store.ts), so the next batch's pipeline must see those
+ * records although SQLite does not have them yet. Each record is kept at the latest revision a batch in flight gave
+ * it, tagged with that batch; a batch's records leave when it commits, unless a later batch has replaced them.
+ *
+ * A record that committed may still be here for a moment (the commit's answer not yet handled): harmless, since
+ * it is the same record SQLite now holds.
+ */
+import type { Incident } from '../../core/ops/fusion.js';
+import { observationKey } from '../../core/ops/observation.js';
+import type { CaseOpening } from '../../core/ops/trigger.js';
+import type { Violation } from '../../core/ops/violation.js';
+import type { ProcessedBatch, StoredObservation } from '../../core/ports/store.js';
+
+interface Tagged<T> {
+  value: T;
+  batch: number;
+}
+
+interface BatchKeys {
+  incidents: string[];
+  violations: string[];
+  cases: string[];
+  observations: string[];
+}
+
+export class InFlight {
+  readonly incidents = new Map<string, Tagged<Incident>>();
+  readonly violations = new Map<string, Tagged<Violation>>();
+  readonly cases = new Map<string, Tagged<true>>();
+  /** observationKey -> its seq. */
+  readonly observations = new Map<string, Tagged<number>>();
+  readonly #batches = new Map<number, BatchKeys>();
+  #next = 0;
+  #drained: (() => void)[] = [];
+
+  get size(): number {
+    return this.#batches.size;
+  }
+
+  /** Records a prepared batch; returns its tag. */
+  add(fresh: readonly StoredObservation[], out: ProcessedBatch): number {
+    const batch = this.#next++;
+    const keys: BatchKeys = { incidents: [], violations: [], cases: [], observations: [] };
+    for (const o of fresh) put(this.observations, keys.observations, observationKey(o.source, o.sourceId), o.seq, batch);
+    for (const i of out.incidentRevisions as Incident[]) put(this.incidents, keys.incidents, i.id, i, batch);
+    for (const v of out.violations as Violation[]) put(this.violations, keys.violations, v.id, v, batch);
+    for (const c of out.caseOpenings as CaseOpening[]) put(this.cases, keys.cases, c.key, true, batch);
+    this.#batches.set(batch, keys);
+    return batch;
+  }
+
+  /** The batch committed, or failed: either way SQLite now answers for it. */
+  settle(batch: number): void {
+    const keys = this.#batches.get(batch);
+    if (!keys) return;
+    this.#batches.delete(batch);
+    drop(this.observations, keys.observations, batch);
+    drop(this.incidents, keys.incidents, batch);
+    drop(this.violations, keys.violations, batch);
+    drop(this.cases, keys.cases, batch);
+    if (this.#batches.size === 0) for (const f of this.#drained.splice(0)) f();
+  }
+
+  /** Resolves when no batch is in flight. */
+  drained(): Promise<void> {
+    return this.#batches.size === 0 ? Promise.resolve() : new Promise((resolve) => this.#drained.push(resolve));
+  }
+}
+
+function put<T>(map: Map<string, Tagged<T>>, keys: string[], key: string, value: T, batch: number): void {
+  map.set(key, { value, batch });
+  keys.push(key);
+}
+
+function drop<T>(map: Map<string, Tagged<T>>, keys: readonly string[], batch: number): void {
+  for (const k of keys) if (map.get(k)?.batch === batch) map.delete(k);
+}

@@ -1,0 +1,107 @@
+/**
+ * The writer thread (ingest-writer.ts): batches prepared while earlier ones are still being written must end exactly
+ * as if written one by one, down to the log's root; and a batch that fails to commit takes with it the batches
+ * prepared on top of it, and nothing else.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/ops/clock.js';
+import { geoLocatorFor } from '../../core/ops/geo-locator.js';
+import { parseObservationBatch, type Observation } from '../../core/ops/observation.js';
+import { operationsFor } from '../../server/operations.js';
+import { examplePackage } from '../../../test/support/app.js';
+import { traffic } from '../../../test/support/observations.js';
+import { SqliteStore } from './sqlite-store.js';
+import { SqliteLog } from './tlog-store.js';
+
+const T0 = Date.UTC(2026, 6, 1);
+const geo = geoLocatorFor(examplePackage.model!, examplePackage.geometries);
+if (!geo.ok) throw new Error('example zones do not build');
+const ops = operationsFor(examplePackage, { clock: new ManualClock(T0), locator: geo.locator });
+const meta = { receivedAt: T0, submittedBy: 'k1' };
+const tmp = mkdtempSync(join(tmpdir(), 'guarantor-writer-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+const file = () => join(tmp, `w${++n}.db`);
+
+function batches(events: number, size: number, prefix: string): Observation[][] {
+  const parsed = parseObservationBatch(traffic({ events, seed: 11, prefix }), ops.rules, T0);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors.slice(0, 3)));
+  const out: Observation[][] = [];
+  for (let i = 0; i < parsed.observations.length; i += size) out.push(parsed.observations.slice(i, i + size));
+  return out;
+}
+
+/** Everything the ingest wrote, as stored: rows in key order and the log's head. */
+function contents(path: string): unknown {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = (sql: string) => db.prepare(sql).raw().all();
+    return {
+      observations: rows('SELECT seq, source, source_id, doc FROM observations ORDER BY seq'),
+      incidents: rows('SELECT id, revision, doc FROM incidents ORDER BY id'),
+      incidentRevisions: rows('SELECT id, revision, doc FROM incident_revisions ORDER BY id, revision'),
+      violations: rows('SELECT id, revision, doc FROM violations ORDER BY id'),
+      violationRevisions: rows('SELECT id, revision, doc FROM violation_revisions ORDER BY id, revision'),
+      cases: rows('SELECT case_key, doc FROM cases ORDER BY case_key'),
+      head: SqliteLog.of(db).headSync(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function oneByOne(list: readonly Observation[][]): Promise<unknown> {
+  const path = file();
+  const store = SqliteStore.open({ path });
+  for (const b of list) await store.ingest(b, meta, ops.process);
+  await store.close();
+  return contents(path);
+}
+
+describe('SQLite writer thread', () => {
+  it('ends exactly as batches written one by one, down to the log root, with every batch prepared before the first commits', async () => {
+    const list = batches(2500, 150, 'p');
+    expect(list.length).toBeGreaterThan(20);
+    const path = file();
+    const store = SqliteStore.open({ path, writer: 'thread' });
+    // All submitted at once: each is prepared against the ones still in flight (in-flight.ts).
+    const results = await Promise.all(list.map((b) => store.ingest(b, meta, ops.process)));
+    expect(results.map((r) => r.accepted)).toEqual(list.map((b) => b.length));
+    // A resend, also in flight with the rest, is all duplicates with the same ids.
+    const again = await Promise.all([store.ingest(list[3]!, meta, ops.process), store.ingest(list[4]!, meta, ops.process)]);
+    expect(again.map((r) => r.duplicates)).toEqual([list[3]!.length, list[4]!.length]);
+    expect(again.map((r) => r.ids)).toEqual([results[3]!.ids, results[4]!.ids]);
+    await store.close();
+    const got = contents(path) as { violations: unknown[]; cases: unknown[]; incidentRevisions: unknown[] };
+    expect(got.violations.length).toBeGreaterThan(100);
+    expect(got.cases.length).toBeGreaterThan(0);
+    expect(got.incidentRevisions.length).toBeGreaterThan(0);
+    expect(got).toEqual(await oneByOne(list));
+  });
+
+  it('refuses a batch that fails to commit and those prepared on top of it, keeps those before it, and recovers', async () => {
+    const [a, b, c, d, e] = batches(600, 120, 'f');
+    const path = file();
+    const store = SqliteStore.open({ path, writer: 'thread' });
+    // The writer thread's INSERT of this one observation fails, as a full disk or a corrupt page would.
+    const poisoned = b!.map((o, i) => (i === 7 ? { ...o, sourceId: 'poison' } : o));
+    const side = new Database(path);
+    side.exec("CREATE TRIGGER poison BEFORE INSERT ON observations WHEN NEW.source_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+    side.close();
+    const outcomes = await Promise.allSettled([a!, poisoned, c!, d!].map((x) => store.ingest(x, meta, ops.process)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/poisoned/);
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/a batch before it failed/);
+    // Nothing of the refused batches was kept; resent, they go in as if the poisoned batch had never come.
+    for (const x of [c!, d!, e!]) expect((await store.ingest(x, meta, ops.process)).accepted).toBe(x.length);
+    await store.close();
+    const side2 = new Database(path);
+    side2.exec('DROP TRIGGER poison');
+    side2.close();
+    expect(contents(path)).toEqual(await oneByOne([a!, c!, d!, e!]));
+  });
+});

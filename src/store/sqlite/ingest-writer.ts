@@ -1,0 +1,146 @@
+/**
+ * Who applies an ingest batch's writes (ingest-writes.ts). `InlineWriter` applies them on the server's own
+ * connection, at once. `ThreadWriter` hands them to a worker thread with its own connection to the same file
+ * (writer-worker.ts): the inserts, the log's hashing and the COMMIT run on a second core while the server thread
+ * validates, fuses and serialises the next batch (docs/operations/store.md, "Two threads").
+ *
+ * Epochs: when a write fails, every batch prepared after it was prepared on top of it (in-flight.ts), so those are
+ * refused too. The server moves to a new epoch once it has seen the failure; the worker refuses every later batch
+ * of the failed epoch, and takes the new epoch's batches again.
+ */
+import { once } from 'node:events';
+import { receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { Synchronous } from './connection.js';
+import { WriteApplier, type BatchRecords } from './ingest-writes.js';
+
+export interface IngestWriter {
+  /** Resolves when the batch has committed. */
+  write(records: BatchRecords, epoch: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class InlineWriter implements IngestWriter {
+  readonly #applier: WriteApplier;
+  constructor(db: Database.Database) {
+    this.#applier = new WriteApplier(db);
+  }
+  write(records: BatchRecords): Promise<void> {
+    try {
+      this.#applier.commit([records]);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+  async close(): Promise<void> {}
+}
+
+/** Messages to the worker. */
+export type ToWriter = { id: number; epoch: number; records: BatchRecords } | { close: true };
+/** Messages from it: one per batch, in the order sent. */
+export type FromWriter = { id: number; error?: { message: string; code?: string } } | { ready: true } | { fatal: string };
+
+export class ThreadWriter implements IngestWriter {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  #next = 0;
+  #dead: Error | undefined;
+
+  /** Starts the worker; batches sent before its connection is open wait in its port. */
+  constructor(path: string, synchronous: Synchronous) {
+    const worker = (this.#worker = newWorker({ path, synchronous }));
+    const die = (e: Error) => {
+      this.#dead ??= e;
+      for (const w of this.#waiting.values()) w.reject(this.#dead);
+      this.#waiting.clear();
+    };
+    worker.on('message', (m: FromWriter) => {
+      if ('fatal' in m) return die(new Error(m.fatal));
+      if (!('id' in m)) return;
+      const w = this.#waiting.get(m.id);
+      if (!w) return;
+      this.#waiting.delete(m.id);
+      if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      else w.resolve();
+    });
+    worker.on('error', die);
+    worker.on('exit', (code) => die(new Error(`the SQLite writer thread exited (code ${code})`)));
+  }
+
+  write(records: BatchRecords, epoch: number): Promise<void> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, epoch, records } satisfies ToWriter);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#dead) return;
+    const exited = once(this.#worker, 'exit');
+    this.#worker.postMessage({ close: true } satisfies ToWriter);
+    await exited;
+  }
+}
+
+/** Compiled, the entry sits beside this file as .js; from source (tests, tsx) it is .ts and needs tsx's loader. */
+function newWorker(workerData: { path: string; synchronous: Synchronous }): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./writer-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * The worker's loop (writer-worker.ts): every batch waiting in the port goes into one transaction (group commit:
+ * one COMMIT and one pass over the hot index pages for several batches), and each gets its answer.
+ */
+export function serveWrites(port: MessagePort, applier: WriteApplier, close: () => void): void {
+  let failedEpoch = -1;
+  let lastFailure = new Error('unknown');
+  const refusal = (cause: Error) => {
+    lastFailure = cause;
+    return new Error(`refused: a batch before it failed to commit (${cause.message}); send it again`);
+  };
+  port.on('message', (first: ToWriter) => {
+    const group: ToWriter[] = [first];
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) group.push(m.message as ToWriter);
+    const live: { id: number; epoch: number; records: BatchRecords }[] = [];
+    let closing = false;
+    for (const m of group) {
+      if ('close' in m) closing = true;
+      else if (m.epoch <= failedEpoch) port.postMessage({ id: m.id, error: { message: refusal(lastFailure).message } } satisfies FromWriter);
+      else live.push(m);
+    }
+    const answer = (m: { id: number }, e?: unknown) => {
+      const err = e as (Error & { code?: string }) | undefined;
+      port.postMessage((err ? { id: m.id, error: err.code ? { message: err.message, code: err.code } : { message: err.message } } : { id: m.id }) satisfies FromWriter);
+    };
+    try {
+      if (live.length) applier.commit(live.map((m) => m.records));
+      for (const m of live) answer(m);
+    } catch (e) {
+      // Find the batch at fault: those before it commit alone; it and everything prepared on top of it are refused.
+      let failed: Error | undefined;
+      for (const m of live) {
+        failedEpoch = failed ? Math.max(failedEpoch, m.epoch) : failedEpoch;
+        if (failed) {
+          answer(m, refusal(failed));
+          continue;
+        }
+        try {
+          if (live.length > 1) applier.commit([m.records]);
+          else throw e;
+          answer(m);
+        } catch (alone) {
+          failed = alone as Error;
+          failedEpoch = Math.max(failedEpoch, m.epoch);
+          answer(m, failed);
+        }
+      }
+    }
+    if (closing) close();
+  });
+}
