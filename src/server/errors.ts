@@ -4,7 +4,7 @@
  * Fastify's own errors (body too large, bad JSON, schema validation of query strings) are translated here.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { StoreQueryError } from '../core/ports/store.js';
+import { StoreQueryError, StoreUnavailableError } from '../core/ports/store.js';
 
 export interface Problem {
   /** Index of the item in the batch, for batch endpoints. */
@@ -57,6 +57,7 @@ export function sendError(reply: FastifyReply, status: number, body: ErrorBody):
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.statusCode, err.body);
+    if (err instanceof StoreUnavailableError) return sendError(reply.header('retry-after', '1'), 503, { error: 'unavailable', message: err.message });
     if (err instanceof StoreQueryError) return sendError(reply, 400, { error: 'invalid-query', message: err.message, problems: [{ path: `query.${err.field}`, reason: err.reason }] });
     if (err.validation) {
       const where = err.validationContext ?? 'request';

@@ -1,6 +1,7 @@
 /** `POST /v1/observations` and the list endpoints, socket-free: good batches, every kind of bad input, paging. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationInput } from '../core/ops/observation.js';
+import { StoreUnavailableError } from '../core/ports/store.js';
 import { testServer, type TestServer } from '../../test/support/app.js';
 import { traffic } from '../../test/support/observations.js';
 
@@ -131,6 +132,18 @@ describe('POST /v1/observations', () => {
     expect(body.error).toBe('forbidden-source');
     expect(body.problems[0]).toMatchObject({ path: 'source', reason: expect.stringMatching(/operated by (DE|US|FR)/) });
     expect((await counts()).observations).toBe(0);
+  });
+
+  it('answers 503 with Retry-After when the store refuses a batch it may be sent again (a write before it failed)', async () => {
+    const items = cmm(5);
+    const ingest = s.store.ingest.bind(s.store);
+    s.store.ingest = () => Promise.reject(new StoreUnavailableError('refused: a batch before it failed to commit; send it again'));
+    const r = await post(items);
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/send it again/) });
+    s.store.ingest = ingest;
+    expect((await post(items)).statusCode).toBe(200);
   });
 
   it('answers an empty batch with zero counts', async () => {

@@ -167,3 +167,9 @@ export class StoreQueryError extends Error {
     super(`${field}: ${reason}`);
   }
 }
+
+/**
+ * The batch was not stored, through no fault of its own (a batch before it failed to commit, or the store's writer
+ * restarted): the client should send it again. The server answers 503 with Retry-After.
+ */
+export class StoreUnavailableError extends Error {}

@@ -65,6 +65,7 @@ export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, dep
           401: { $ref: 'Error#' },
           403: { $ref: 'Error#' },
           413: { $ref: 'Error#' },
+          503: { $ref: 'Error#', description: 'Not stored through no fault of the batch (a write before it failed, or the store restarted its writer): send it again after Retry-After' },
         },
       },
     },

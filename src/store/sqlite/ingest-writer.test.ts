@@ -11,9 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/ops/clock.js';
 import { geoLocatorFor } from '../../core/ops/geo-locator.js';
 import { parseObservationBatch, type Observation } from '../../core/ops/observation.js';
+import { StoreUnavailableError } from '../../core/ports/store.js';
 import { operationsFor } from '../../server/operations.js';
 import { examplePackage } from '../../../test/support/app.js';
 import { traffic } from '../../../test/support/observations.js';
+import { ThreadWriter } from './ingest-writer.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteLog } from './tlog-store.js';
 
@@ -96,6 +98,9 @@ describe('SQLite writer thread', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/poisoned/);
     expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/a batch before it failed/);
+    // The poisoned batch is the server's failure (500); the ones refused after it are to be sent again (503).
+    expect((outcomes[1] as PromiseRejectedResult).reason).not.toBeInstanceOf(StoreUnavailableError);
+    for (const o of outcomes.slice(2)) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
     // Nothing of the refused batches was kept; resent, they go in as if the poisoned batch had never come.
     for (const x of [c!, d!, e!]) expect((await store.ingest(x, meta, ops.process)).accepted).toBe(x.length);
     await store.close();
@@ -103,5 +108,22 @@ describe('SQLite writer thread', () => {
     side2.exec('DROP TRIGGER poison');
     side2.close();
     expect(contents(path)).toEqual(await oneByOne([a!, c!, d!, e!]));
+  });
+
+  it('starts a new writer thread after one dies, refusing what the dead one held', async () => {
+    const [a, b, c, d] = batches(500, 120, 'k');
+    const path = file();
+    let writer: ThreadWriter | undefined;
+    const store = SqliteStore.open({ path, writer: () => (writer = new ThreadWriter(path, 'full')) });
+    expect((await store.ingest(a!, meta, ops.process)).accepted).toBe(a!.length);
+    const held = [b!, c!].map((x) => store.ingest(x, meta, ops.process));
+    await writer!.terminate(); // as a crash would: the batches it held get no commit
+    const outcomes = await Promise.allSettled(held);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/writer thread stopped/);
+    for (const o of outcomes) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    for (const x of [d!, b!, c!]) expect((await store.ingest(x, meta, ops.process)).accepted).toBe(x.length);
+    await store.close();
+    expect(contents(path)).toEqual(await oneByOne([a!, d!, b!, c!]));
   });
 });

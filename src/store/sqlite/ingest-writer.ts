@@ -11,6 +11,7 @@
 import { once } from 'node:events';
 import { receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../../core/ports/store.js';
 import type { Synchronous } from './connection.js';
 import { WriteApplier, type BatchRecords } from './ingest-writes.js';
 
@@ -36,24 +37,42 @@ export class InlineWriter implements IngestWriter {
   async close(): Promise<void> {}
 }
 
+/** The error code of a batch refused because one before it failed: the server answers 503, send it again. */
+const REFUSED = 'GUARANTOR_REFUSED';
+
 /** Messages to the worker. */
 export type ToWriter = { id: number; epoch: number; records: BatchRecords } | { close: true };
 /** Messages from it: one per batch, in the order sent. */
 export type FromWriter = { id: number; error?: { message: string; code?: string } } | { ready: true } | { fatal: string };
 
 export class ThreadWriter implements IngestWriter {
-  readonly #worker: Worker;
+  #worker: Worker | undefined;
   readonly #waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   #next = 0;
-  #dead: Error | undefined;
+  #closed = false;
+  /** The newest epoch sent; after the thread dies, batches of it or older are refused (they were prepared on top of lost ones). */
+  #lastEpoch = -1;
+  #minEpoch = 0;
 
   /** Starts the worker; batches sent before its connection is open wait in its port. */
-  constructor(path: string, synchronous: Synchronous) {
-    const worker = (this.#worker = newWorker({ path, synchronous }));
+  constructor(
+    readonly path: string,
+    readonly synchronous: Synchronous,
+  ) {
+    this.#worker = this.#start();
+  }
+
+  #start(): Worker {
+    const worker = newWorker({ path: this.path, synchronous: this.synchronous });
+    // A thread that dies (a crash, out of memory, a connection it cannot open) fails what it held; the next batch
+    // of a later epoch starts a new one.
     const die = (e: Error) => {
-      this.#dead ??= e;
-      for (const w of this.#waiting.values()) w.reject(this.#dead);
+      if (this.#worker !== worker) return;
+      this.#worker = undefined;
+      this.#minEpoch = this.#lastEpoch + 1;
+      for (const w of this.#waiting.values()) w.reject(e);
       this.#waiting.clear();
+      void worker.terminate();
     };
     worker.on('message', (m: FromWriter) => {
       if ('fatal' in m) return die(new Error(m.fatal));
@@ -61,26 +80,41 @@ export class ThreadWriter implements IngestWriter {
       const w = this.#waiting.get(m.id);
       if (!w) return;
       this.#waiting.delete(m.id);
-      if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      if (m.error) w.reject(m.error.code === REFUSED ? new StoreUnavailableError(m.error.message) : Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
       else w.resolve();
     });
     worker.on('error', die);
-    worker.on('exit', (code) => die(new Error(`the SQLite writer thread exited (code ${code})`)));
+    worker.on('exit', (code) => die(new StoreUnavailableError(`the SQLite writer thread stopped (exit code ${code}); send the batch again`)));
+    return worker;
   }
 
   write(records: BatchRecords, epoch: number): Promise<void> {
-    if (this.#dead) return Promise.reject(this.#dead);
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    if (epoch < this.#minEpoch) return Promise.reject(new StoreUnavailableError('refused: the writer thread stopped before it; send it again'));
+    const worker = (this.#worker ??= this.#start());
+    this.#lastEpoch = Math.max(this.#lastEpoch, epoch);
     const id = this.#next++;
     return new Promise<void>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, epoch, records } satisfies ToWriter);
+      worker.postMessage({ id, epoch, records } satisfies ToWriter);
     });
   }
 
+  /** Stops the thread at once, as a crash would (for tests); the next batch of a later epoch starts a new one. */
+  async terminate(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    const exited = once(worker, 'exit');
+    await worker.terminate();
+    await exited;
+  }
+
   async close(): Promise<void> {
-    if (this.#dead) return;
-    const exited = once(this.#worker, 'exit');
-    this.#worker.postMessage({ close: true } satisfies ToWriter);
+    this.#closed = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    const exited = once(worker, 'exit');
+    worker.postMessage({ close: true } satisfies ToWriter);
     await exited;
   }
 }
@@ -102,7 +136,7 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
   let lastFailure = new Error('unknown');
   const refusal = (cause: Error) => {
     lastFailure = cause;
-    return new Error(`refused: a batch before it failed to commit (${cause.message}); send it again`);
+    return Object.assign(new Error(`refused: a batch before it failed to commit (${cause.message}); send it again`), { code: REFUSED });
   };
   port.on('message', (first: ToWriter) => {
     const group: ToWriter[] = [first];
@@ -111,7 +145,7 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
     let closing = false;
     for (const m of group) {
       if ('close' in m) closing = true;
-      else if (m.epoch <= failedEpoch) port.postMessage({ id: m.id, error: { message: refusal(lastFailure).message } } satisfies FromWriter);
+      else if (m.epoch <= failedEpoch) port.postMessage({ id: m.id, error: { message: refusal(lastFailure).message, code: REFUSED } } satisfies FromWriter);
       else live.push(m);
     }
     const answer = (m: { id: number }, e?: unknown) => {

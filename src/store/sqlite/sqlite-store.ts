@@ -52,9 +52,10 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /**
    * Who writes ingest batches: `inline` (default) on this connection; `thread`, a writer thread with its own
-   * connection (a file only), so a second core commits while this one prepares the next batch.
+   * connection (a file only), so a second core commits while this one prepares the next batch; or a writer made
+   * from this connection (tests).
    */
-  writer?: 'inline' | 'thread';
+  writer?: 'inline' | 'thread' | ((db: Database.Database) => IngestWriter);
 }
 
 type Stmt = Database.Statement;
@@ -112,12 +113,13 @@ export class SqliteStore implements Store {
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
-    const threaded = options.writer === 'thread';
-    if (threaded && (options.path === ':memory:' || options.path === '')) throw new Error('a writer thread needs a database file, not an in-memory database');
+    const w = options.writer ?? 'inline';
+    if (w === 'thread' && (options.path === ':memory:' || options.path === '')) throw new Error('a writer thread needs a database file, not an in-memory database');
     const db = openConnection(options.path, options.synchronous);
     try {
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
-      return new SqliteStore(db, applied, (own) => (threaded ? new ThreadWriter(options.path, options.synchronous ?? 'full') : new InlineWriter(own)));
+      const writer = w === 'thread' ? () => new ThreadWriter(options.path, options.synchronous ?? 'full') : w === 'inline' ? (own: Database.Database) => new InlineWriter(own) : w;
+      return new SqliteStore(db, applied, writer);
     } catch (e) {
       db.close();
       throw e;
