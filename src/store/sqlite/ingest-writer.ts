@@ -2,7 +2,7 @@
  * Who applies an ingest batch's writes (ingest-writes.ts). `InlineWriter` applies them on the server's own
  * connection, at once. `ThreadWriter` hands them to a worker thread with its own connection to the same file
  * (writer-worker.ts): the inserts, the log's hashing and the COMMIT run on a second core while the server thread
- * validates, fuses and serialises the next batch (docs/operations/store.md, "Two threads").
+ * validates and fuses the next batch (docs/operations/store.md, "Exactly once").
  *
  * Epochs: when a write fails, every batch prepared after it was prepared on top of it (in-flight.ts), so those are
  * refused too. The server moves to a new epoch once it has seen the failure; the worker refuses every later batch
@@ -159,20 +159,19 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
       // Find the batch at fault: those before it commit alone; it and everything prepared on top of it are refused.
       let failed: Error | undefined;
       for (const m of live) {
-        failedEpoch = failed ? Math.max(failedEpoch, m.epoch) : failedEpoch;
-        if (failed) {
-          answer(m, refusal(failed));
-          continue;
+        if (failed) answer(m, refusal(failed));
+        else {
+          try {
+            if (live.length === 1) throw e;
+            applier.commit([m.records]);
+            answer(m);
+            continue;
+          } catch (alone) {
+            failed = alone as Error;
+            answer(m, failed);
+          }
         }
-        try {
-          if (live.length > 1) applier.commit([m.records]);
-          else throw e;
-          answer(m);
-        } catch (alone) {
-          failed = alone as Error;
-          failedEpoch = Math.max(failedEpoch, m.epoch);
-          answer(m, failed);
-        }
+        failedEpoch = Math.max(failedEpoch, m.epoch);
       }
     }
     if (closing) close();

@@ -2,11 +2,11 @@
  * The embedded store: one SQLite file through better-sqlite3, for a mission on one machine (a single server process
  * owns the file; docs/operations/store.md). Durability: connection.ts.
  *
- * Ingest runs in two steps. On this thread: deduplication, the pipeline (reading committed rows plus the batches
- * still in flight, in-flight.ts) and serialising, one batch at a time. Then the writes (ingest-writes.ts) go to an
- * `IngestWriter`: on this connection at once, or (`writer: 'thread'`, what `guarantor serve` uses) to a writer
- * thread with its own connection, which commits while this thread prepares the next batch. A batch is acknowledged
- * only after its COMMIT either way.
+ * Ingest runs in two steps. On this thread, one batch at a time: deduplication and the pipeline (reading committed
+ * rows plus the batches still in flight, in-flight.ts). Then the records go to an `IngestWriter`, which serialises
+ * and writes them (ingest-writes.ts): on this connection at once, or (`writer: 'thread'`, what `guarantor serve`
+ * uses) on a writer thread with its own connection, which commits while this thread prepares the next batch. A
+ * batch is acknowledged only after its COMMIT either way.
  */
 import Database from 'better-sqlite3';
 import type { Incident } from '../../core/ops/fusion.js';
