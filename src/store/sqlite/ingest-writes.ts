@@ -48,29 +48,33 @@ const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revi
   party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
 
 /**
- * A batch as the server thread hands it over: the new observations (as submitted, with the seqs assigned to them)
- * and what the pipeline made of them. Plain data: structured-cloned to the writer thread, which serialises it.
+ * A batch as the server thread hands it over: the new observations' rows (their documents already serialised there,
+ * which balances the two threads' work) and what the pipeline made of them. Plain data: structured-cloned to the
+ * writer thread, which serialises the rest.
  */
 export interface BatchRecords {
-  observations: readonly Observation[];
-  seqs: readonly number[];
-  meta: IngestMeta;
+  /** 9 values per new observation, as `BatchWrites.observations` (observationRow). */
+  observations: unknown[];
   out: ProcessedBatch;
+}
+
+/** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
+export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta): void {
+  rows.push(seq, ...observationColumns(o), meta.receivedAt, meta.submittedBy, docText(o));
 }
 
 /**
  * The rows of one batch. The current row of each record holds its latest revision; a changed record's old row is
  * archived first (inside SQLite, no re-serialising), so a new incident, the common case, is written once.
  */
-export function batchWrites({ observations: obs, seqs, meta, out }: BatchRecords): BatchWrites {
-  const observations: unknown[] = [];
-  const docs: string[] = new Array(obs.length);
-  const stored: Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[] = new Array(obs.length);
-  for (let i = 0; i < obs.length; i++) {
-    const o = obs[i]!;
-    const doc = (docs[i] = docText(o));
-    stored[i] = { seq: seqs[i]!, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy };
-    observations.push(seqs[i], ...observationColumns(o), meta.receivedAt, meta.submittedBy, doc);
+export function batchWrites({ observations, out }: BatchRecords): BatchWrites {
+  const n = observations.length / 9;
+  const docs: string[] = new Array(n);
+  const stored: Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = i * 9;
+    stored[i] = { seq: observations[at] as number, receivedAt: observations[at + 6] as number, submittedBy: observations[at + 7] as string };
+    docs[i] = observations[at + 8] as string;
   }
   const incidents = latestById(out.incidentRevisions as Incident[]);
   const lastIncident = new Set<object>(incidents);

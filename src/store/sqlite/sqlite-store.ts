@@ -42,6 +42,7 @@ import { matcher, planProbes } from '../probe-plan.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
+import { observationRow } from './ingest-writes.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
 export interface SqliteStoreOptions {
@@ -139,8 +140,7 @@ export class SqliteStore implements Store {
     try {
       const ids: number[] = new Array(observations.length);
       const fresh: StoredObservation[] = [];
-      const submitted: Observation[] = [];
-      const seqs: number[] = [];
+      const rows: unknown[] = [];
       const mine = new Map<string, number>();
       for (let i = 0; i < observations.length; i++) {
         const o = observations[i]!;
@@ -154,8 +154,7 @@ export class SqliteStore implements Store {
         ids[i] = seq;
         mine.set(key, seq);
         fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
-        submitted.push(o);
-        seqs.push(seq);
+        observationRow(rows, o, seq, meta);
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
       const spans = this.#currentSpans();
@@ -172,7 +171,7 @@ export class SqliteStore implements Store {
       const epoch = this.#epoch;
       // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
       // so an id is never acknowledged before the batch that stores it.
-      const committed = this.#writer.write({ observations: submitted, seqs, meta, out }, epoch).then(
+      const committed = this.#writer.write({ observations: rows, out }, epoch).then(
         () => {
           flight.settle(batch);
           // Only what committed is remembered.
