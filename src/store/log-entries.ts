@@ -26,7 +26,7 @@ import type { Violation } from '../core/ops/violation.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
-import { encodeCanonicalEntry } from '../core/tlog/entry.js';
+import { encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 
 type Json = { [key: string]: JsonValue };
 
@@ -56,7 +56,7 @@ const texts = new WeakMap<object, string>();
 
 /**
  * A record's stored document: its canonical JSON (sorted keys; what JSON.stringify keeps), computed once per object.
- * The store writes it as the row's `doc` and the log frames the same text as the entry (LogEntry.text), so each
+ * The store writes it as the row's `doc` and the log frames the same text as the entry (TextLogEntry.text), so each
  * ingest record is serialised once rather than twice (bench/ingest.ts).
  */
 export function docText(x: object): string {
@@ -72,25 +72,8 @@ function observationEntryText(seq: number, receivedAt: number, submittedBy: stri
 
 /**
  * Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made.
- * `docs[i]` is the document stored for `fresh[i]` (docText of the observation before the store's fields).
- */
-export function ingestEntries(fresh: readonly StoredObservation[], out: ProcessedBatch, docs: readonly string[]): LogEntry[] {
-  const entries: LogEntry[] = [];
-  // The in-memory records, flagged `stored`, with the text the store wrote: the log serialises nothing again.
-  const raw = (x: object): Json => x as unknown as Json;
-  fresh.forEach((o, i) => {
-    const { seq, receivedAt, submittedBy, ...observation } = o;
-    entries.push({ ...observationEntry(seq, receivedAt, submittedBy, raw(observation)), stored: true, inRow: true, text: observationEntryText(seq, receivedAt, submittedBy, docs[i]!) });
-  });
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ ...incidentEntry(raw(r)), stored: true, inRow: true, text: docText(r) });
-  for (const v of out.violations as readonly Violation[]) entries.push({ ...violationEntry(raw(v)), stored: true, inRow: true, text: docText(v) });
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ ...caseOpeningEntry(raw(c)), stored: true, text: `{"event":"opened","opening":${docText(c)}}` });
-  return entries;
-}
-
-/**
- * The same entries as `ingestEntries`, by their text alone: what the SQLite ingest hands to the thread that writes
- * (plain data; the records themselves stay behind).
+ * Each entry by its text alone (`docs[i]` is the document stored for `fresh[i]`, the other records' documents are
+ * docText), so nothing is serialised twice and the entries are plain data a writer thread can be sent.
  */
 export function ingestTextEntries(fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[], out: ProcessedBatch, docs: readonly string[]): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
@@ -102,6 +85,12 @@ export function ingestTextEntries(fresh: readonly Pick<StoredObservation, 'seq' 
   for (const v of out.violations as readonly Violation[]) entries.push({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
   for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
   return entries;
+}
+
+/** The bytes the log keeps for an entry: none for one its record's row gives back (migration 0006). */
+export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null {
+  if (!('text' in e)) return encodeEntry(e.kind, e.record, e.stored);
+  return e.inRow ? null : encodeCanonicalEntry(e.kind, e.text);
 }
 
 /** How a dialect tests a column against a list of values bound as one parameter. */

@@ -1,7 +1,7 @@
 /**
- * Runs async tasks one at a time, in arrival order. better-sqlite3 has one connection and a transaction must not
- * interleave with another request's while the pipeline awaits; on PostgreSQL the queue keeps one server from
- * queueing many transactions on the advisory lock (they would only wait there, holding pool connections).
+ * Runs async tasks one at a time, in arrival order. On SQLite it orders the ingest's prepare step (each batch is
+ * prepared against the ones before it); on PostgreSQL it keeps one server from queueing many transactions on the
+ * advisory lock (they would only wait there, holding pool connections).
  */
 export class WriteQueue {
   #tail: Promise<unknown> = Promise.resolve();

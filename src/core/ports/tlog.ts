@@ -17,24 +17,23 @@ export interface LogEntry {
    * dropped rather than refused (canonicalStoredJson). Saves the JSON round trip on the ingest path.
    */
   stored?: boolean;
-  /** The canonical JSON of `record` when the caller already has it (the store's row document): not serialised again. */
-  text?: string;
+}
+
+/**
+ * An entry given by its canonical JSON text alone: a record the ingest has already serialised as its row's document
+ * (`ingestTextEntries`, src/store/log-entries.ts), so it is not serialised again; plain data a worker thread can be
+ * sent.
+ */
+export interface TextLogEntry {
+  kind: EntryKind;
+  recordId: string;
+  /** canonicalJson of the record, exactly. */
+  text: string;
   /**
    * The record's own row, written in the same transaction, gives these bytes back (an observation, incident revision
    * or violation the ingest stores): the log keeps only the leaf hash and rebuilds the bytes from the row when they
    * are asked for (migration 0006).
    */
-  inRow?: boolean;
-}
-
-/**
- * An entry given by its canonical JSON text alone (a record the ingest has already serialised as its row's document,
- * src/store/sqlite/ingest-writes.ts): enough to log it, and plain data a worker thread can be sent.
- */
-export interface TextLogEntry {
-  kind: EntryKind;
-  recordId: string;
-  text: string;
   inRow?: boolean;
 }
 

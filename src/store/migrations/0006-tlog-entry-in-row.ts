@@ -1,7 +1,7 @@
 /**
  * The log stops keeping a second copy of the records the ingest writes. An observation, incident revision or
  * violation entry is its row's document framed (`log-entries.ts`), so `tlog_entry.entry` is NULL for the entries
- * appended with their row (`LogEntry.inRow`) and the bytes are rebuilt from the row when served
+ * appended with their row (`TextLogEntry.inRow`) and the bytes are rebuilt from the row when served
  * (`entriesFromRows`, src/store/log-entries.ts). The leaf hash stays, so the tree and every signature still commit to the
  * record: a changed row no longer matches its leaf, for the audit and for any client re-hashing served entries.
  * The copy was about half of what an ingest transaction wrote (bench/ingest.ts).

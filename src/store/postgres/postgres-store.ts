@@ -37,10 +37,10 @@ import { migrations as allMigrations } from '../migrations/index.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
-import type { LogEntry } from '../../core/ports/tlog.js';
+import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { docText, ingestEntries } from '../log-entries.js';
+import { docText, ingestTextEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { transaction } from './transaction.js';
 
@@ -104,7 +104,7 @@ export class PostgresStore implements Store {
       this.pool,
       async (client) => {
         const results: IngestResult[] = [];
-        const entries: LogEntry[] = [];
+        const entries: TextLogEntry[] = [];
         for (const request of group) results.push(await this.#ingestOne(client, request, entries));
         await appendEntries(this.pool, client, entries); // the transparency log, in this transaction (docs/tlog.md)
         return results;
@@ -114,7 +114,7 @@ export class PostgresStore implements Store {
     );
   }
 
-  async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: LogEntry[]): Promise<IngestResult> {
+  async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: TextLogEntry[]): Promise<IngestResult> {
     const n = observations.length;
     const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
     for (const o of observations) {
@@ -157,7 +157,7 @@ export class PostgresStore implements Store {
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
     await this.#write(client, out);
-    for (const e of ingestEntries(fresh, out, docs)) entries.push(e);
+    for (const e of ingestTextEntries(fresh, out, docs)) entries.push(e);
     return {
       accepted: fresh.length,
       duplicates: n - fresh.length,

@@ -13,14 +13,12 @@
  */
 import { transaction } from './transaction.js';
 import type pg from 'pg';
-import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, WitnessKey } from '../../core/ports/tlog.js';
+import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, TextLogEntry, WitnessKey } from '../../core/ports/tlog.js';
 import {
   CompactRange,
   TlogError,
   consistencyPlan,
   canonicalEntryLeafHash,
-  encodeCanonicalEntry,
-  encodeEntry,
   frontierNodes,
   hashLeaf,
   hashesEqual,
@@ -35,7 +33,7 @@ import {
   type ProofPlan,
 } from '../../core/tlog/index.js';
 import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
-import { entriesFromRows, leafKey } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -123,11 +121,11 @@ export class PostgresLog implements LogStore {
    * Appends inside the caller's transaction (`client` has run BEGIN). With `onlyChanged`, entries whose record's
    * latest entry is identical are skipped (casework logs a case file's changed parts this way).
    */
-  async appendIn(client: pg.ClientBase, entries: readonly LogEntry[], onlyChanged = false): Promise<{ start: number; size: number }> {
+  async appendIn(client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[], onlyChanged = false): Promise<{ start: number; size: number }> {
     const head = await this.#head(client, true);
     // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-    let bytes = entries.map((e) => (e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, e.record, e.stored)));
-    let leaves = bytes.map((b, i) => (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, entries[i]!.text!)));
+    let bytes = entries.map(entryBytes);
+    let leaves = bytes.map((b, i) => (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)));
     let list = entries;
     if (onlyChanged && entries.length) {
       const keep = await this.#changed(client, entries, leaves);
@@ -163,7 +161,7 @@ export class PostgresLog implements LogStore {
     let at = 1;
     for (let i = 0; i < n; i++) {
       offsets[i] = at;
-      if (list[i]!.inRow) lengths[i] = -1;
+      if (!bytes[i]) lengths[i] = -1;
       else {
         lengths[i] = bytes[i]!.length;
         at += lengths[i]!;
@@ -288,7 +286,7 @@ export class PostgresLog implements LogStore {
    * Which entries differ from their record's latest entry (or have none), through the record index, the kinds
    * written literally. Only kinds that index covers (migration 0004): row-logged records are logged once, by the ingest.
    */
-  async #changed(client: pg.ClientBase, entries: readonly LogEntry[], leaves: readonly Uint8Array[]): Promise<boolean[]> {
+  async #changed(client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[], leaves: readonly Uint8Array[]): Promise<boolean[]> {
     const keep = entries.map(() => true);
     const rowLogged = entries.find((e) => rowLoggedKinds.has(e.kind));
     if (rowLogged) throw new Error(`bug: ${rowLogged.kind} records are logged by the ingest, once, not by their latest entry`);
@@ -391,7 +389,7 @@ function toBuffer(u: Uint8Array): Buffer {
 }
 
 /** Appends `entries` inside the caller's transaction on `client` (the operations store's ingest). */
-export function appendEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+export function appendEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[]): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries);
 }
 

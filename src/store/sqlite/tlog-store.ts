@@ -13,7 +13,6 @@ import {
   TlogError,
   consistencyPlan,
   canonicalEntryLeafHash,
-  encodeCanonicalEntry,
   encodeEntry,
   frontierNodes,
   hashLeaf,
@@ -25,7 +24,7 @@ import {
   type TreeReader,
 } from '../../core/tlog/index.js';
 import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
-import { entriesFromRows, leafKey } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
@@ -123,10 +122,10 @@ export class SqliteLog implements LogStore {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-      const bytes = e.inRow && e.text !== undefined ? null : e.text !== undefined ? encodeCanonicalEntry(e.kind, e.text) : encodeEntry(e.kind, (e as LogEntry).record, (e as LogEntry).stored);
-      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, e.text!);
+      const bytes = entryBytes(e);
+      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
       leaves[i] = leaf;
-      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), e.inRow ? null : bytes);
+      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
     }
     entryRows.flush();
     const nodeRows = new Rows(this.db, this.#statements, 'tlog_node (level, idx, hash)', 3);
