@@ -33,7 +33,8 @@ export class InFlight {
   readonly observations = new Map<string, Tagged<number>>();
   readonly #batches = new Map<number, BatchKeys>();
   #next = 0;
-  #drained: (() => void)[] = [];
+  /** Waiters for the number in flight to fall below a bound. */
+  #waiters: { below: number; resolve: () => void }[] = [];
 
   get size(): number {
     return this.#batches.size;
@@ -60,12 +61,18 @@ export class InFlight {
     drop(this.incidents, keys.incidents, batch);
     drop(this.violations, keys.violations, batch);
     drop(this.cases, keys.cases, batch);
-    if (this.#batches.size === 0) for (const f of this.#drained.splice(0)) f();
+    const size = this.#batches.size;
+    this.#waiters = this.#waiters.filter((w) => (size < w.below ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves when fewer than `n` batches are in flight. */
+  below(n: number): Promise<void> {
+    return this.#batches.size < n ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ below: n, resolve }));
   }
 
   /** Resolves when no batch is in flight. */
   drained(): Promise<void> {
-    return this.#batches.size === 0 ? Promise.resolve() : new Promise((resolve) => this.#drained.push(resolve));
+    return this.below(1);
   }
 }
 

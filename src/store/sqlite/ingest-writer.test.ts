@@ -15,8 +15,8 @@ import { StoreUnavailableError } from '../../core/ports/store.js';
 import { operationsFor } from '../../server/operations.js';
 import { examplePackage } from '../../../test/support/app.js';
 import { traffic } from '../../../test/support/observations.js';
-import { ThreadWriter } from './ingest-writer.js';
-import { SqliteStore } from './sqlite-store.js';
+import { InlineWriter, ThreadWriter } from './ingest-writer.js';
+import { MAX_IN_FLIGHT, SqliteStore } from './sqlite-store.js';
 import { SqliteLog } from './tlog-store.js';
 
 const T0 = Date.UTC(2026, 6, 1);
@@ -65,12 +65,12 @@ async function oneByOne(list: readonly Observation[][]): Promise<unknown> {
 }
 
 describe('SQLite writer thread', () => {
-  it('ends exactly as batches written one by one, down to the log root, with every batch prepared before the first commits', async () => {
+  it('ends exactly as batches written one by one, down to the log root, with batches prepared while earlier ones are being written', async () => {
     const list = batches(2500, 150, 'p');
     expect(list.length).toBeGreaterThan(20);
     const path = file();
     const store = SqliteStore.open({ path, writer: 'thread' });
-    // All submitted at once: each is prepared against the ones still in flight (in-flight.ts).
+    // All submitted at once: each is prepared against the ones still in flight (in-flight.ts), up to MAX_IN_FLIGHT.
     const results = await Promise.all(list.map((b) => store.ingest(b, meta, ops.process)));
     expect(results.map((r) => r.accepted)).toEqual(list.map((b) => b.length));
     // A resend, also in flight with the rest, is all duplicates with the same ids.
@@ -125,5 +125,33 @@ describe('SQLite writer thread', () => {
     for (const x of [d!, b!, c!]) expect((await store.ingest(x, meta, ops.process)).accepted).toBe(x.length);
     await store.close();
     expect(contents(path)).toEqual(await oneByOne([a!, d!, b!, c!]));
+  });
+
+  it('holds at most a few batches in flight when the writer is slower than the server thread', async () => {
+    const list = batches(1500, 100, 'q');
+    const path = file();
+    let outstanding = 0;
+    let most = 0;
+    // A writer that commits at once but answers 5 ms later: the server thread runs far ahead of it.
+    const store = SqliteStore.open({
+      path,
+      writer: (db) => {
+        const inline = new InlineWriter(db);
+        return {
+          write: async (records) => {
+            most = Math.max(most, ++outstanding);
+            await inline.write(records);
+            await new Promise((r) => setTimeout(r, 5));
+            outstanding--;
+          },
+          close: () => inline.close(),
+        };
+      },
+    });
+    const results = await Promise.all(list.map((b) => store.ingest(b, meta, ops.process)));
+    await store.close();
+    expect(results.map((r) => r.accepted)).toEqual(list.map((b) => b.length));
+    expect(most).toBe(MAX_IN_FLIGHT);
+    expect(contents(path)).toEqual(await oneByOne(list));
   });
 });

@@ -61,6 +61,12 @@ export interface SqliteStoreOptions {
 
 type Stmt = Database.Statement;
 
+/**
+ * Batches handed to the writer and not yet committed, at most. Enough for the writer always to have the next batch
+ * (and to group a few into one transaction); more would only queue, holding memory and lengthening every answer.
+ */
+export const MAX_IN_FLIGHT = 4;
+
 /** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
 const FAR = Number.MAX_SAFE_INTEGER;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
@@ -134,6 +140,8 @@ export class SqliteStore implements Store {
 
   async #prepare(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<{ committed: Promise<IngestResult> }> {
     if (this.#recovering) await this.#recovering;
+    // Backpressure: a writer slower than this thread would otherwise let batches (and memory) pile up in flight.
+    await this.#inFlight.below(MAX_IN_FLIGHT);
     const s = this.#s;
     const flight = this.#inFlight;
     const firstSeq = (this.#nextSeq ??= (s.maxSeq!.get() as { n: number }).n + 1);
