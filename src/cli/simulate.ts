@@ -4,8 +4,9 @@
  * `--workers` says (a test holds us to it).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
+import { startWorker } from '../worker-thread.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { renderText as renderDiagnostics } from '../core/diagnostics/render/text.js';
@@ -146,14 +147,6 @@ export async function simulate(spec: ExperimentSpec, workers: number, progress?:
   return buildReport(spec, results);
 }
 
-/** A new worker. Compiled, its entry sits beside this file as .js; from source (tests, tsx) it is .ts and needs tsx's loader. */
-function newWorker(spec: ExperimentSpec): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./simulate-worker.js', import.meta.url), { workerData: spec });
-  const entry = new URL('./simulate-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: spec });
-}
-
 function runOnWorkers(spec: ExperimentSpec, tasks: Task[], n: number, onResult: (t: Task, records: Float64Array, done: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -166,7 +159,7 @@ function runOnWorkers(spec: ExperimentSpec, tasks: Task[], n: number, onResult: 
       else resolve();
     };
     for (let i = 0; i < n; i++) {
-      const w = newWorker(spec);
+      const w = startWorker(import.meta.url, 'simulate-worker', spec);
       pool.push(w);
       const feed = () => {
         if (next < tasks.length) w.postMessage(tasks[next++]);

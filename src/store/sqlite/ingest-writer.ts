@@ -9,7 +9,8 @@
  * of the failed epoch, and takes the new epoch's batches again.
  */
 import { once } from 'node:events';
-import { receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startWorker } from '../../worker-thread.js';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../core/ports/store.js';
 import type { Synchronous } from './connection.js';
@@ -63,7 +64,7 @@ export class ThreadWriter implements IngestWriter {
   }
 
   #start(): Worker {
-    const worker = newWorker({ path: this.path, synchronous: this.synchronous });
+    const worker = startWorker(import.meta.url, 'writer-worker', { path: this.path, synchronous: this.synchronous });
     // A thread that dies (a crash, out of memory, a connection it cannot open) fails what it held; the next batch
     // of a later epoch starts a new one.
     const die = (e: Error) => {
@@ -117,14 +118,6 @@ export class ThreadWriter implements IngestWriter {
     worker.postMessage({ close: true } satisfies ToWriter);
     await exited;
   }
-}
-
-/** Compiled, the entry sits beside this file as .js; from source (tests, tsx) it is .ts and needs tsx's loader. */
-function newWorker(workerData: { path: string; synchronous: Synchronous }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./writer-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Violation } from '../../core/ops/violation.js';
 import type { Observation } from '../../core/ops/observation.js';
 import type { IngestMeta, ProcessedBatch, StoredObservation } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
-import { caseColumns, incidentColumns, latestById, observationColumns, spansByActivity, violationColumns } from '../columns.js';
+import { caseColumns, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
 import { docText, ingestTextEntries } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
@@ -56,6 +56,8 @@ export interface BatchRecords {
   /** 9 values per new observation, as `BatchWrites.observations` (observationRow). */
   observations: unknown[];
   out: ProcessedBatch;
+  /** The longest incident span per activity among the batch's incidents (the server thread needs them too). */
+  spans: [string, number][];
 }
 
 /** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
@@ -67,7 +69,7 @@ export function observationRow(rows: unknown[], o: Observation, seq: number, met
  * The rows of one batch. The current row of each record holds its latest revision; a changed record's old row is
  * archived first (inside SQLite, no re-serialising), so a new incident, the common case, is written once.
  */
-export function batchWrites({ observations, out }: BatchRecords): BatchWrites {
+export function batchWrites({ observations, out, spans }: BatchRecords): BatchWrites {
   const n = observations.length / 9;
   const docs: string[] = new Array(n);
   const stored: Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[] = new Array(n);
@@ -96,7 +98,7 @@ export function batchWrites({ observations, out }: BatchRecords): BatchWrites {
     incidentArchive: incidents.filter((r) => r.revision > 1).map((r) => r.id),
     incidentRevisions,
     incidents: incidentRows,
-    spans: [...spansByActivity(incidents)],
+    spans,
     violationArchive: violations.filter((v) => v.revision > 1).map((v) => v.id),
     violationRevisions,
     violations: violationRows,

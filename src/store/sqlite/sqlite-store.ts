@@ -166,7 +166,8 @@ export class SqliteStore implements Store {
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
       const spans = this.#currentSpans();
-      for (const [activity, span] of spansByActivity(latestById(out.incidentRevisions))) spans.set(activity, Math.max(spans.get(activity) ?? 0, span));
+      const batchSpans = [...spansByActivity(latestById(out.incidentRevisions))];
+      for (const [activity, span] of batchSpans) spans.set(activity, Math.max(spans.get(activity) ?? 0, span));
       const result: IngestResult = {
         accepted: fresh.length,
         duplicates: observations.length - fresh.length,
@@ -179,7 +180,7 @@ export class SqliteStore implements Store {
       const epoch = this.#epoch;
       // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
       // so an id is never acknowledged before the batch that stores it.
-      const committed = this.#writer.write({ observations: rows, out }, epoch).then(
+      const committed = this.#writer.write({ observations: rows, out, spans: batchSpans }, epoch).then(
         () => {
           flight.settle(batch);
           // Only what committed is remembered.
