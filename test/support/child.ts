@@ -12,7 +12,8 @@ export interface Child {
 }
 
 export async function spawnServer(db: string, env: Record<string, string> = {}): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, 'examples/ukraine-2026.yaml'), db], {
+  // The Node.js flag bin/guarantor.js gives the server, so tests and benchmarks run what is deployed.
+  const proc = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, 'examples/ukraine-2026.yaml'), db], {
     cwd: root,
     env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
