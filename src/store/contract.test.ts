@@ -49,13 +49,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'guarantor-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let fileNo = 0;
 
-function sqliteAdapter(writer: 'inline' | 'thread' = 'inline'): Adapter {
+function sqliteAdapter(writer: 'inline' | 'thread' = 'inline', hotIncidents?: number): Adapter {
   const path = join(tmp, `s${++fileNo}.db`);
+  const options = { path, writer, ...(hotIncidents ? { hotIncidents } : {}) };
   return {
     name: `sqlite-${writer}`,
-    open: async () => SqliteStore.open({ path, writer }),
-    reopen: async () => SqliteStore.open({ path, writer }),
-    openAt: async (list) => SqliteStore.open({ path, writer, migrations: list }),
+    open: async () => SqliteStore.open(options),
+    reopen: async () => SqliteStore.open(options),
+    openAt: async (list) => SqliteStore.open({ ...options, migrations: list }),
     cleanup: async () => undefined,
   };
 }
@@ -76,6 +77,8 @@ const hasPg = await postgresAvailable();
 const adapters: [string, () => Adapter][] = [
   ['sqlite', () => sqliteAdapter('inline')],
   ['sqlite, writer thread', () => sqliteAdapter('thread')],
+  // Three open incidents per activity in memory: most probes fall through to SQL, and the window's floor keeps rising.
+  ['sqlite, writer thread, hot window of 3', () => sqliteAdapter('thread', 3)],
 ];
 if (hasPg) adapters.push(['postgres', postgresAdapter]);
 

@@ -2,7 +2,7 @@
  * The records a store committed last, by id, so the next batches' lookups (which mostly find these) skip reading and
  * parsing their documents. A record is used only when its stored row has the same revision: (id, revision) names one
  * content, since revisions only grow. Filled only after COMMIT, so a rolled-back write is never remembered. Used by
- * the SQLite store; on PostgreSQL the same cache measured no gain (the documents come in one round trip either way).
+ * the SQLite store for violations (its incidents have a fuller cache, hot-incidents.ts); on PostgreSQL the same cache measured no gain (the documents come in one round trip either way).
  */
 export class RecentRecords<T extends { id: string; revision: number }> {
   readonly #byId = new Map<string, T>();

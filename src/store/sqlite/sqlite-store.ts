@@ -43,6 +43,7 @@ import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
 import { observationRow } from './ingest-writes.js';
+import { HotIncidents } from './hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
 export interface SqliteStoreOptions {
@@ -57,6 +58,8 @@ export interface SqliteStoreOptions {
    * from this connection (tests).
    */
   writer?: 'inline' | 'thread' | ((db: Database.Database) => IngestWriter);
+  /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 5,000. */
+  hotIncidents?: number;
 }
 
 type Stmt = Database.Statement;
@@ -87,15 +90,18 @@ export class SqliteStore implements Store {
   /** The longest incident span per activity, committed or in flight (only the ingest changes it). */
   #spans: Map<string, number> | undefined;
   readonly #s: Record<string, Stmt>;
-  /** Recently committed incidents and violations (recent-records.ts): lookups skip their documents. */
-  readonly #recent = new RecentRecords<Incident>();
+  /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
+  readonly #hot: HotIncidents;
+  /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
 
-  private constructor(db: Database.Database, applied: string[], writer: (db: Database.Database) => IngestWriter) {
+  private constructor(db: Database.Database, applied: string[], writer: (db: Database.Database) => IngestWriter, hotIncidents: number) {
     this.db = db;
     this.migrations = applied;
     this.#writer = writer(db);
     const p = (sql: string) => db.prepare(sql);
+    const latestOpen = p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck();
+    this.#hot = new HotIncidents(hotIncidents, (activity, limit) => (latestOpen.all(activity, limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
     this.#s = {
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
@@ -126,7 +132,7 @@ export class SqliteStore implements Store {
     try {
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
       const writer = w === 'thread' ? () => new ThreadWriter(options.path, options.synchronous ?? 'full') : w === 'inline' ? (own: Database.Database) => new InlineWriter(own) : w;
-      return new SqliteStore(db, applied, writer);
+      return new SqliteStore(db, applied, writer, options.hotIncidents ?? 5_000);
     } catch (e) {
       db.close();
       throw e;
@@ -184,7 +190,7 @@ export class SqliteStore implements Store {
         () => {
           flight.settle(batch);
           // Only what committed is remembered.
-          this.#recent.remember(out.incidentRevisions);
+          this.#hot.committed(out.incidentRevisions);
           this.#recentViolations.remember(out.violations);
           return result;
         },
@@ -208,6 +214,7 @@ export class SqliteStore implements Store {
     this.#recovering = this.#inFlight.drained().then(() => {
       this.#nextSeq = undefined;
       this.#spans = undefined;
+      this.#hot.reset(); // the write may have committed although it failed to answer
       this.#recovering = undefined;
     });
   }
@@ -219,12 +226,19 @@ export class SqliteStore implements Store {
   /** Reads on this connection (committed rows) and the batches in flight, newest first. */
   readonly #reader: OpsReader = {
     findIncidents: (probes: readonly IncidentProbe[]): Incident[] => {
-      // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
       const out = new Map<string, Incident>();
-      const wanted = matcher(probes);
       const flight = this.#inFlight.incidents;
+      // Committed: from memory when the hot window covers the probe, else from SQL (below).
+      const older: IncidentProbe[] = [];
+      for (const p of probes) {
+        if (this.#hot.covers(p)) this.#hot.query(p, out);
+        else older.push(p);
+      }
+      for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
+      // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
+      const wanted = matcher(older);
       const spans = this.#currentSpans();
-      for (const c of planProbes(probes)) {
+      for (const c of planProbes(older)) {
         const span = spans.get(c.activity);
         if (span === undefined) continue; // no incident of this activity yet
         // An overlapping incident starts by `to`, so it ends by `to + span` (migration 0005).
@@ -238,7 +252,8 @@ export class SqliteStore implements Store {
           if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
           const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
           if (!wanted(shape)) continue;
-          out.set(r.id, this.#recent.at(r.id, r.revision) ?? (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
+          const held = this.#hot.get(r.activity, r.id);
+          out.set(r.id, held?.revision === r.revision ? held : (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
         }
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
