@@ -33,8 +33,8 @@ export interface ProcessedBatch {
   caseOpenings: CaseOpening[];
 }
 
-/** Runs the operations pipeline on newly stored observations, reading prior state through `reader`. */
-export type BatchProcessor = (observations: readonly StoredObservation[], reader: OpsReader) => Maybe<ProcessedBatch>;
+/** Runs the operations pipeline on the batch's new observations, reading prior state through `reader`. */
+export type BatchProcessor = (observations: readonly Observation[], reader: OpsReader) => Maybe<ProcessedBatch>;
 
 export interface IngestMeta {
   receivedAt: number;

@@ -8,10 +8,9 @@
  * it is the same record SQLite now holds.
  */
 import type { Incident } from '../../core/ops/fusion.js';
-import { observationKey } from '../../core/ops/observation.js';
 import type { CaseOpening } from '../../core/ops/trigger.js';
 import type { Violation } from '../../core/ops/violation.js';
-import type { ProcessedBatch, StoredObservation } from '../../core/ports/store.js';
+import type { ProcessedBatch } from '../../core/ports/store.js';
 
 interface Tagged<T> {
   value: T;
@@ -40,11 +39,11 @@ export class InFlight {
     return this.#batches.size;
   }
 
-  /** Records a prepared batch; returns its tag. */
-  add(fresh: readonly StoredObservation[], out: ProcessedBatch): number {
+  /** Records a prepared batch (`fresh`: its new observations' keys, observationKey, and seqs); returns its tag. */
+  add(fresh: ReadonlyMap<string, number>, out: ProcessedBatch): number {
     const batch = this.#next++;
     const keys: BatchKeys = { incidents: [], violations: [], cases: [], observations: [] };
-    for (const o of fresh) put(this.observations, keys.observations, observationKey(o.source, o.sourceId), o.seq, batch);
+    for (const [key, seq] of fresh) put(this.observations, keys.observations, key, seq, batch);
     for (const i of out.incidentRevisions as Incident[]) put(this.incidents, keys.incidents, i.id, i, batch);
     for (const v of out.violations as Violation[]) put(this.violations, keys.violations, v.id, v, batch);
     for (const c of out.caseOpenings as CaseOpening[]) put(this.cases, keys.cases, c.key, true, batch);

@@ -13,6 +13,7 @@ import type { Violation } from '../../core/ops/violation.js';
 import type { Observation } from '../../core/ops/observation.js';
 import type { IngestMeta, ProcessedBatch, StoredObservation } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
+import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { caseColumns, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
 import { docText, ingestTextEntries } from '../log-entries.js';
 import { Rows } from './rows.js';
@@ -62,7 +63,9 @@ export interface BatchRecords {
 
 /** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
 export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta): void {
-  rows.push(seq, ...observationColumns(o), meta.receivedAt, meta.submittedBy, docText(o));
+  // Serialised straight (not docText): this text is used once, for the row; the writer frames the entry from it.
+  const c = observationColumns(o);
+  rows.push(seq, c[0], c[1], c[2], c[3], c[4], meta.receivedAt, meta.submittedBy, canonicalStoredJson(o));
 }
 
 /**

@@ -153,8 +153,9 @@ export class SqliteStore implements Store {
     const firstSeq = (this.#nextSeq ??= (s.maxSeq!.get() as { n: number }).n + 1);
     try {
       const ids: number[] = new Array(observations.length);
-      const fresh: StoredObservation[] = [];
+      const fresh: Observation[] = [];
       const rows: unknown[] = [];
+      /** The new observations' keys and seqs. */
       const mine = new Map<string, number>();
       for (let i = 0; i < observations.length; i++) {
         const o = observations[i]!;
@@ -167,7 +168,7 @@ export class SqliteStore implements Store {
         const seq = this.#nextSeq++;
         ids[i] = seq;
         mine.set(key, seq);
-        fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
+        fresh.push(o);
         observationRow(rows, o, seq, meta);
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
@@ -182,7 +183,7 @@ export class SqliteStore implements Store {
         violations: out.violations.length,
         cases: out.caseOpenings.length,
       };
-      const batch = flight.add(fresh, out);
+      const batch = flight.add(mine, out);
       const epoch = this.#epoch;
       // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
       // so an id is never acknowledged before the batch that stores it.
