@@ -79,13 +79,24 @@ export function ingestTextEntries(fresh: readonly Pick<StoredObservation, 'seq' 
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
     const o = fresh[i]!;
-    entries.push({ kind: 'observation', recordId: String(o.seq), text: observationEntryText(o.seq, o.receivedAt, o.submittedBy, docs[i]!), inRow: true });
+    entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!));
   }
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text: docText(r), inRow: true });
-  for (const v of out.violations as readonly Violation[]) entries.push({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentTextEntry(r));
+  for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v));
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningTextEntry(c));
   return entries;
 }
+
+/** Each ingest record's entry by its text: the pieces of `ingestTextEntries`, for a writer that builds them apart. */
+export const observationTextEntry = (seq: number, receivedAt: number, submittedBy: string, doc: string): TextLogEntry => ({
+  kind: 'observation',
+  recordId: String(seq),
+  text: observationEntryText(seq, receivedAt, submittedBy, doc),
+  inRow: true,
+});
+export const incidentTextEntry = (r: Incident): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text: docText(r), inRow: true });
+export const violationTextEntry = (v: Violation): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
+export const caseOpeningTextEntry = (c: CaseOpening): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
 
 /** The bytes the log keeps for an entry: none for one its record's row gives back (migration 0006). */
 export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null {

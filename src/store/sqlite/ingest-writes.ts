@@ -1,8 +1,9 @@
 /**
  * An ingest batch's writes on SQLite: the records as the server thread hands them over (plain data, so a worker
  * thread can be sent them), the rows they become, and the code that writes those inside one write transaction.
- * Deduplication and the pipeline happen before, on the server's thread (sqlite-store.ts); serialising and writing
- * happen here, on the writer's.
+ * Deduplication and the pipeline happen before, on the server's thread (sqlite-store.ts). Serialising is shared for
+ * balance: the server thread serialises the observations and violations (strings are far cheaper to send a thread
+ * than the records), the writer the incidents, and it inserts, hashes and commits.
  * Leaf hashes and tree nodes are computed here, by whoever holds the lock, because the log's size is only known
  * inside the transaction (casework appends to the same log).
  */
@@ -11,32 +12,51 @@ import type { Incident } from '../../core/ops/fusion.js';
 import type { CaseOpening } from '../../core/ops/trigger.js';
 import type { Violation } from '../../core/ops/violation.js';
 import type { Observation } from '../../core/ops/observation.js';
-import type { IngestMeta, ProcessedBatch, StoredObservation } from '../../core/ports/store.js';
+import type { IngestMeta } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { caseColumns, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
-import { docText, ingestTextEntries } from '../log-entries.js';
+import { caseOpeningTextEntry, docText, incidentTextEntry, observationTextEntry, violationTextEntry } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
 
+/** One kind of record's writes in a batch (incidents, violations): plain data. */
+export interface RecordWrites {
+  /** Ids whose current row is copied to the revisions table before it is replaced (revision > 1). */
+  archive: string[];
+  /** 3 values (id, revision, doc) per revision superseded inside the batch. */
+  revisions: unknown[];
+  /** The current rows, flat: incidents 13 values (incidentColumns, doc), violations 9 (violationColumns, zones, doc). */
+  rows: unknown[];
+  /** Their log entries, one per revision, in the batch's order. */
+  entries: TextLogEntry[];
+}
+
+/**
+ * A batch as the server thread hands it over: the new observations' rows and the violations' writes, serialised
+ * there, and the incidents and case openings the pipeline made, which the writer serialises.
+ */
+export interface BatchRecords {
+  /** 9 values per new observation (observationRow). */
+  observations: unknown[];
+  incidents: Incident[];
+  violations: RecordWrites;
+  caseOpenings: CaseOpening[];
+  /** The longest incident span per activity among the batch's incidents (the server thread needs them too). */
+  spans: [string, number][];
+}
+
+/** A batch's rows and log entries, ready to insert. */
 export interface BatchWrites {
   /** 9 values per observation: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
   observations: unknown[];
-  /** Incidents whose current row is copied to `incident_revisions` before it is replaced. */
-  incidentArchive: string[];
-  /** 3 values (id, revision, doc) per revision superseded inside the batch. */
-  incidentRevisions: unknown[];
-  /** 13 values per incident: its current row (incidentColumns, doc). */
-  incidents: unknown[];
-  /** The longest incident span per activity this batch wrote (migration 0005). */
-  spans: [string, number][];
-  violationArchive: string[];
-  violationRevisions: unknown[];
-  /** 9 values per violation (violationColumns, zones, doc). */
-  violations: unknown[];
+  incidents: RecordWrites;
+  violations: RecordWrites;
   /** 7 values per case opening (caseColumns, doc). */
   cases: unknown[];
-  /** The log entries, in log order: observations, then what the pipeline made. */
+  /** The longest incident span per activity this batch wrote (migration 0005). */
+  spans: [string, number][];
+  /** The log entries, in log order: observations, incidents, violations, case openings. */
   entries: TextLogEntry[];
 }
 
@@ -48,19 +68,6 @@ const violationTarget = 'violations (id, revision, status, prohibition, party, t
 const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition,
   party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
 
-/**
- * A batch as the server thread hands it over: the new observations' rows (their documents already serialised there,
- * which balances the two threads' work) and what the pipeline made of them. Plain data: structured-cloned to the
- * writer thread, which serialises the rest.
- */
-export interface BatchRecords {
-  /** 9 values per new observation, as `BatchWrites.observations` (observationRow). */
-  observations: unknown[];
-  out: ProcessedBatch;
-  /** The longest incident span per activity among the batch's incidents (the server thread needs them too). */
-  spans: [string, number][];
-}
-
 /** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
 export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta): void {
   // Serialised straight (not docText): this text is used once, for the row; the writer frames the entry from it.
@@ -69,45 +76,44 @@ export function observationRow(rows: unknown[], o: Observation, seq: number, met
 }
 
 /**
- * The rows of one batch. The current row of each record holds its latest revision; a changed record's old row is
- * archived first (inside SQLite, no re-serialising), so a new incident, the common case, is written once.
+ * The writes of one kind of record. The current row of each record holds its latest revision; a changed record's
+ * old row is archived first (inside SQLite, no re-serialising), so a new record, the common case, is written once.
  */
-export function batchWrites({ observations, out, spans }: BatchRecords): BatchWrites {
-  const n = observations.length / 9;
-  const docs: string[] = new Array(n);
-  const stored: Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = i * 9;
-    stored[i] = { seq: observations[at] as number, receivedAt: observations[at + 6] as number, submittedBy: observations[at + 7] as string };
-    docs[i] = observations[at + 8] as string;
-  }
-  const incidents = latestById(out.incidentRevisions as Incident[]);
-  const lastIncident = new Set<object>(incidents);
-  const incidentRevisions: unknown[] = [];
-  for (const r of out.incidentRevisions as Incident[]) if (!lastIncident.has(r)) incidentRevisions.push(r.id, r.revision, docText(r));
-  const incidentRows: unknown[] = [];
-  for (const r of incidents) incidentRows.push(...incidentColumns(r), docText(r));
-  const violations = latestById(out.violations as Violation[]);
-  const lastViolation = new Set<object>(violations);
-  const violationRevisions: unknown[] = [];
-  for (const v of out.violations as Violation[]) if (!lastViolation.has(v)) violationRevisions.push(v.id, v.revision, docText(v));
-  const violationRows: unknown[] = [];
-  for (const v of violations) violationRows.push(...violationColumns(v), `,${v.zones.join(',')},`, docText(v));
-  const cases: unknown[] = [];
-  for (const c of out.caseOpenings as CaseOpening[]) cases.push(...caseColumns(c), docText(c));
+function recordWrites<T extends { id: string; revision: number }>(list: readonly T[], row: (r: T, rows: unknown[]) => void, entry: (r: T) => TextLogEntry): RecordWrites {
+  const latest = latestById(list);
+  const last = new Set<object>(latest);
+  const revisions: unknown[] = [];
+  for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, docText(r));
+  const rows: unknown[] = [];
+  for (const r of latest) row(r, rows);
   return {
-    observations,
     // Revision 1 is new in this batch: there is no current row to archive.
-    incidentArchive: incidents.filter((r) => r.revision > 1).map((r) => r.id),
-    incidentRevisions,
-    incidents: incidentRows,
-    spans,
-    violationArchive: violations.filter((v) => v.revision > 1).map((v) => v.id),
-    violationRevisions,
-    violations: violationRows,
-    cases,
-    entries: ingestTextEntries(stored, out, docs),
+    archive: latest.filter((r) => r.revision > 1).map((r) => r.id),
+    revisions,
+    rows,
+    entries: list.map(entry),
   };
+}
+
+export const incidentWrites = (list: readonly Incident[]): RecordWrites => recordWrites(list, (r, rows) => rows.push(...incidentColumns(r), docText(r)), incidentTextEntry);
+
+export const violationWrites = (list: readonly Violation[]): RecordWrites =>
+  recordWrites(list, (v, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, docText(v)), violationTextEntry);
+
+/** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
+export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
+  const entries: TextLogEntry[] = [];
+  for (let at = 0; at < observations.length; at += 9)
+    entries.push(observationTextEntry(observations[at] as number, observations[at + 6] as number, observations[at + 7] as string, observations[at + 8] as string));
+  const i = incidentWrites(incidents);
+  for (const e of i.entries) entries.push(e);
+  for (const e of violations.entries) entries.push(e);
+  const cases: unknown[] = [];
+  for (const c of caseOpenings) {
+    cases.push(...caseColumns(c), docText(c));
+    entries.push(caseOpeningTextEntry(c));
+  }
+  return { observations, incidents: i, violations, cases, spans, entries };
 }
 
 /** Applies batch writes on one connection; the statements are prepared once. */
@@ -126,7 +132,7 @@ export class WriteApplier {
   /** One transaction for the batches, in order: all of them commit, or none and this throws. */
   commit(batches: readonly BatchRecords[]): void {
     const db = this.db;
-    const writes = batches.map(batchWrites); // serialising happens here, on the writer's thread
+    const writes = batches.map(batchWrites); // the incidents are serialised here, on the writer's thread
     db.exec('BEGIN IMMEDIATE');
     try {
       const entries: TextLogEntry[] = [];
@@ -151,13 +157,13 @@ export class WriteApplier {
     // Seqs were assigned by the server thread, which checked each (source, sourceId) was new: a conflict is a bug
     // (or another process writing observations), and fails the batch.
     rows('observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc)', 9, w.observations);
-    for (const id of w.incidentArchive) this.#archiveIncident.run(id);
-    rows('incident_revisions (id, revision, doc)', 3, w.incidentRevisions);
-    rows(incidentTarget, 13, w.incidents, incidentUpsert);
+    for (const id of w.incidents.archive) this.#archiveIncident.run(id);
+    rows('incident_revisions (id, revision, doc)', 3, w.incidents.revisions);
+    rows(incidentTarget, 13, w.incidents.rows, incidentUpsert);
     for (const [activity, span] of w.spans) this.#growSpan.run(activity, span);
-    for (const id of w.violationArchive) this.#archiveViolation.run(id);
-    rows('violation_revisions (id, revision, doc)', 3, w.violationRevisions);
-    rows(violationTarget, 9, w.violations, violationUpsert);
+    for (const id of w.violations.archive) this.#archiveViolation.run(id);
+    rows('violation_revisions (id, revision, doc)', 3, w.violations.revisions);
+    rows(violationTarget, 9, w.violations.rows, violationUpsert);
     // The server thread asked which cases exist: a conflict here is a bug, not a retry (case_key is UNIQUE).
     rows('cases (id, case_key, trigger_id, severity, party, opened_at, doc)', 7, w.cases);
   }

@@ -42,7 +42,7 @@ import { matcher, planProbes } from '../probe-plan.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
-import { observationRow } from './ingest-writes.js';
+import { observationRow, violationWrites } from './ingest-writes.js';
 import { HotIncidents } from './hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
@@ -187,7 +187,8 @@ export class SqliteStore implements Store {
       const epoch = this.#epoch;
       // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
       // so an id is never acknowledged before the batch that stores it.
-      const committed = this.#writer.write({ observations: rows, out, spans: batchSpans }, epoch).then(
+      const records = { observations: rows, incidents: out.incidentRevisions, violations: violationWrites(out.violations), caseOpenings: out.caseOpenings, spans: batchSpans };
+      const committed = this.#writer.write(records, epoch).then(
         () => {
           flight.settle(batch);
           // Only what committed is remembered.
