@@ -58,7 +58,7 @@ export interface SqliteStoreOptions {
    * from this connection (tests).
    */
   writer?: 'inline' | 'thread' | ((db: Database.Database) => IngestWriter);
-  /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 5,000. */
+  /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 2,000 (held: up to twice that per activity, about 0.4 KB each). */
   hotIncidents?: number;
 }
 
@@ -132,7 +132,7 @@ export class SqliteStore implements Store {
     try {
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
       const writer = w === 'thread' ? () => new ThreadWriter(options.path, options.synchronous ?? 'full') : w === 'inline' ? (own: Database.Database) => new InlineWriter(own) : w;
-      return new SqliteStore(db, applied, writer, options.hotIncidents ?? 5_000);
+      return new SqliteStore(db, applied, writer, options.hotIncidents ?? 2_000);
     } catch (e) {
       db.close();
       throw e;
