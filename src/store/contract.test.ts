@@ -61,13 +61,14 @@ function sqliteAdapter(writer: 'inline' | 'thread' = 'inline', hotIncidents?: nu
   };
 }
 
-function postgresAdapter(): Adapter {
+function postgresAdapter(hotIncidents?: number): Adapter {
   const schema = freshSchema('contract');
+  const options = { url: pgUrl, schema, poolSize: 4, ...(hotIncidents ? { hotIncidents } : {}) };
   return {
     name: 'postgres',
-    open: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
-    reopen: () => PostgresStore.open({ url: pgUrl, schema, poolSize: 4 }),
-    openAt: (list) => PostgresStore.open({ url: pgUrl, schema, poolSize: 4, migrations: list }),
+    open: () => PostgresStore.open(options),
+    reopen: () => PostgresStore.open(options),
+    openAt: (list) => PostgresStore.open({ ...options, migrations: list }),
     cleanup: () => dropSchema(schema),
   };
 }
@@ -80,7 +81,7 @@ const adapters: [string, () => Adapter][] = [
   // Three open incidents per activity in memory: most probes fall through to SQL, and the window's floor keeps rising.
   ['sqlite, writer thread, hot window of 3', () => sqliteAdapter('thread', 3)],
 ];
-if (hasPg) adapters.push(['postgres', postgresAdapter]);
+if (hasPg) adapters.push(['postgres', () => postgresAdapter()], ['postgres, hot window of 3', () => postgresAdapter(3)]);
 
 function batches(events: number, size: number, seed = 7, prefix = 'e'): Observation[][] {
   const items = traffic({ events, seed, prefix });

@@ -39,6 +39,7 @@ import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
+import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { docText, ingestTextEntries } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
@@ -51,6 +52,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   poolSize?: number;
   migrations?: readonly Migration[];
+  /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 2,000. */
+  hotIncidents?: number;
 }
 
 const FAR = Number.MAX_SAFE_INTEGER;
@@ -63,11 +66,18 @@ export class PostgresStore implements Store {
   readonly migrations: string[];
   readonly #queue = new WriteQueue();
   readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
+  /**
+   * The latest open incidents, as of the log's size `#hotAt` (hot-incidents.ts). Other servers write too: an ingest
+   * that finds the log at another size than this server left it drops the window and reads it again.
+   */
+  readonly #hot: HotIncidents;
+  #hotAt: number | undefined;
 
-  private constructor(pool: pg.Pool, schema: string, applied: string[]) {
+  private constructor(pool: pg.Pool, schema: string, applied: string[], hotIncidents: number) {
     this.pool = pool;
     this.schema = schema;
     this.migrations = applied;
+    this.#hot = new HotIncidents(hotIncidents);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -91,7 +101,7 @@ export class PostgresStore implements Store {
     });
     // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
-    return new PostgresStore(pool, schema, applied);
+    return new PostgresStore(pool, schema, applied, options.hotIncidents ?? 2_000);
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
@@ -100,18 +110,30 @@ export class PostgresStore implements Store {
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
   async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
-    return transaction(
-      this.pool,
-      async (client) => {
-        const results: IngestResult[] = [];
-        const entries: TextLogEntry[] = [];
-        for (const request of group) results.push(await this.#ingestOne(client, request, entries));
-        await appendEntries(this.pool, client, entries); // the transparency log, in this transaction (docs/tlog.md)
-        return results;
-      },
-      // One round trip: the schema name is validated at open, so it is safe inside the literal.
-      `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}'))`,
-    );
+    let size: number | undefined;
+    try {
+      const results = await transaction(
+        this.pool,
+        async (client, begun) => {
+          // Every ingest appends to the log, under the lock: the same size as this server left it means no other
+          // server has written incidents since, so the hot window is still exact.
+          if (Number((begun[2]?.rows[0] as { size: string } | undefined)?.size) !== this.#hotAt) this.#hot.reset();
+          this.#hotAt = undefined; // until this transaction commits
+          const results: IngestResult[] = [];
+          const entries: TextLogEntry[] = [];
+          for (const request of group) results.push(await this.#ingestOne(client, request, entries));
+          size = (await appendEntries(this.pool, client, entries)).size; // the transparency log, in this transaction (docs/tlog.md)
+          return results;
+        },
+        // One round trip: the schema name is validated at open, so it is safe inside the literal.
+        `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}')); SELECT size FROM tlog_head WHERE id = 1`,
+      );
+      this.#hotAt = size;
+      return results;
+    } catch (e) {
+      this.#hot.reset(); // it holds what the rolled-back transaction wrote (or the commit's outcome is unknown)
+      throw e;
+    }
   }
 
   async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: TextLogEntry[]): Promise<IngestResult> {
@@ -156,6 +178,7 @@ export class PostgresStore implements Store {
     }
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
+    this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
     await this.#write(client, out);
     for (const e of ingestTextEntries(fresh, out, docs)) entries.push(e);
     return {
@@ -170,10 +193,28 @@ export class PostgresStore implements Store {
 
   #reader(client: pg.PoolClient): OpsReader {
     return {
-      findIncidents: async (probes: readonly IncidentProbe[]): Promise<Incident[]> => {
-        // One query for every cluster of probes (probe-plan.ts) over the indexed columns, the exact test here, then
-        // the documents of the matches only.
-        if (!probes.length) return [];
+      findIncidents: async (all: readonly IncidentProbe[]): Promise<Incident[]> => {
+        const hot = this.#hot;
+        const missing = hot.missing(all);
+        if (missing.length) {
+          const r = await client.query(
+            `SELECT a.activity, i.doc FROM unnest($1::text[]) AS a(activity) CROSS JOIN LATERAL (
+               SELECT doc FROM incidents WHERE status = 'open' AND activity = a.activity ORDER BY end_ms DESC LIMIT $2) i`,
+            [missing, hot.limit],
+          );
+          const rows = new Map<string, Incident[]>(missing.map((a) => [a, []]));
+          for (const row of r.rows as { activity: string; doc: string }[]) rows.get(row.activity)!.push(JSON.parse(row.doc) as Incident);
+          for (const [activity, list] of rows) hot.install(activity, list);
+        }
+        const out = new Map<string, Incident>();
+        const probes: IncidentProbe[] = [];
+        for (const p of all) {
+          if (hot.covers(p)) hot.query(p, out);
+          else probes.push(p);
+        }
+        // Probes older than the window: one query for every cluster (probe-plan.ts) over the indexed columns, the
+        // exact test here, then the documents of the matches only.
+        if (!probes.length) return [...out.values()];
         const clusters = planProbes(probes);
         const c: unknown[][] = [[], [], [], [], [], [], [], []];
         for (const k of clusters) {
@@ -202,9 +243,14 @@ export class PostgresStore implements Store {
           const shape = { activity: row['activity'] as string, start: Number(row['start_ms']), end: Number(row['end_ms']), box, region: (row['region'] as string | null) ?? null };
           if (wanted(shape)) ids.push(row['id'] as string);
         }
-        if (!ids.length) return [];
-        const docs = await client.query('SELECT doc FROM incidents WHERE id = ANY($1::text[])', [ids]);
-        return (docs.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Incident);
+        if (ids.length) {
+          const docs = await client.query('SELECT doc FROM incidents WHERE id = ANY($1::text[])', [ids]);
+          for (const x of docs.rows as { doc: string }[]) {
+            const i = JSON.parse(x.doc) as Incident;
+            out.set(i.id, i);
+          }
+        }
+        return [...out.values()];
       },
       findViolations: async (queries: readonly ViolationQuery[]): Promise<Violation[]> => {
         const c: unknown[][] = [[], [], [], []];

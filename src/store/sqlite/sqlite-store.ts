@@ -43,7 +43,7 @@ import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
 import { observationRow, violationWrites } from './ingest-writes.js';
-import { HotIncidents } from './hot-incidents.js';
+import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
 export interface SqliteStoreOptions {
@@ -100,8 +100,7 @@ export class SqliteStore implements Store {
     this.migrations = applied;
     this.#writer = writer(db);
     const p = (sql: string) => db.prepare(sql);
-    const latestOpen = p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck();
-    this.#hot = new HotIncidents(hotIncidents, (activity, limit) => (latestOpen.all(activity, limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
+    this.#hot = new HotIncidents(hotIncidents);
     this.#s = {
       seqOf: p('SELECT seq FROM observations WHERE source = ? AND source_id = ?'),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
@@ -112,6 +111,7 @@ export class SqliteStore implements Store {
       probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
       spans: p('SELECT activity, max_span FROM incident_spans'),
       incident: p('SELECT doc FROM incidents WHERE id = ?'),
+      latestOpen: p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck(),
       incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
       activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
       violation: p('SELECT doc FROM violations WHERE id = ?'),
@@ -192,7 +192,7 @@ export class SqliteStore implements Store {
         () => {
           flight.settle(batch);
           // Only what committed is remembered.
-          this.#hot.committed(out.incidentRevisions);
+          this.#hot.written(out.incidentRevisions);
           this.#recentViolations.remember(out.violations);
           return result;
         },
@@ -231,6 +231,7 @@ export class SqliteStore implements Store {
       const out = new Map<string, Incident>();
       const flight = this.#inFlight.incidents;
       // Committed: from memory when the hot window covers the probe, else from SQL (below).
+      for (const a of this.#hot.missing(probes)) this.#hot.install(a, (this.#s.latestOpen!.all(a, this.#hot.limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
       const older: IncidentProbe[] = [];
       for (const p of probes) {
         if (this.#hot.covers(p)) this.#hot.query(p, out);
