@@ -26,7 +26,7 @@ import type { Violation } from '../core/ops/violation.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
-import { encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
+import { canonicalEntryLeafHash, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 
 type Json = { [key: string]: JsonValue };
 
@@ -97,6 +97,12 @@ export const observationTextEntry = (seq: number, receivedAt: number, submittedB
 export const incidentTextEntry = (r: Incident): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text: docText(r), inRow: true });
 export const violationTextEntry = (v: Violation): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
 export const caseOpeningTextEntry = (c: CaseOpening): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
+
+/** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
+export function withLeaf(e: TextLogEntry): TextLogEntry {
+  e.leaf = canonicalEntryLeafHash(e.kind, e.text);
+  return e;
+}
 
 /** The bytes the log keeps for an entry: none for one its record's row gives back (migration 0006). */
 export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null {

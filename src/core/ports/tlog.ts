@@ -35,6 +35,8 @@ export interface TextLogEntry {
    * are asked for (migration 0006).
    */
   inRow?: boolean;
+  /** The entry's leaf hash, when the caller computed it already (`canonicalEntryLeafHash(kind, text)`). */
+  leaf?: Uint8Array;
 }
 
 export interface StoredEntry {

@@ -41,7 +41,7 @@ import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { docText, ingestTextEntries } from '../log-entries.js';
+import { docText, ingestTextEntries, withLeaf } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { transaction } from './transaction.js';
 
@@ -105,6 +105,8 @@ export class PostgresStore implements Store {
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
+    // Serialised before the batch waits for the lock (docText keeps the text): less work while every server waits.
+    for (const o of observations) docText(o);
     return this.#groups.submit({ observations, meta, process });
   }
 
@@ -179,8 +181,13 @@ export class PostgresStore implements Store {
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
     this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
-    await this.#write(client, out);
-    for (const e of ingestTextEntries(fresh, out, docs)) entries.push(e);
+    const written = this.#write(client, out);
+    try {
+      // While PostgreSQL writes: the log entries and their leaf hashes.
+      for (const e of ingestTextEntries(fresh, out, docs)) entries.push(withLeaf(e));
+    } finally {
+      await written; // also when hashing threw: no write is left unawaited
+    }
     return {
       accepted: fresh.length,
       duplicates: n - fresh.length,
@@ -283,13 +290,18 @@ export class PostgresStore implements Store {
    * statement per record kind: its WITH parts all read the snapshot from before the statement, so the archived row
    * is the old one even though the main INSERT replaces it. Revision 1 is new in this batch: nothing to archive.
    */
-  async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
+  /**
+   * Sends the batch's writes, one statement per kind, without waiting between them: the driver queues them on the
+   * connection, and the caller hashes the log entries while PostgreSQL works. Resolves when all are done.
+   */
+  #write(client: pg.PoolClient, out: ProcessedBatch): Promise<unknown> {
+    const sent: Promise<unknown>[] = [];
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
       const last = new Set<object>(latest);
       const older = out.incidentRevisions.filter((r) => !last.has(r));
       const cols = transpose(latest.map((r) => [...incidentColumns(r), docText(r)]), 13);
-      await client.query(
+      sent.push(client.query(
         `WITH archived AS (
            INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($17::text[])
          ), older AS (
@@ -303,13 +315,13 @@ export class PostgresStore implements Store {
            end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
            region = excluded.region, doc = excluded.doc`,
         [...cols.slice(0, 12), jsonArray(cols[12]!), older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r))), latest.filter((r) => r.revision > 1).map((r) => r.id)],
-      );
+      ));
       const spans = spansByActivity(latest);
-      await client.query(
+      sent.push(client.query(
         `INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($1::text[], $2::bigint[])
          ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span)`,
         [[...spans.keys()], [...spans.values()]],
-      );
+      ));
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
@@ -317,7 +329,7 @@ export class PostgresStore implements Store {
       const older = out.violations.filter((v) => !last.has(v));
       const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), docText(v)]), 9);
       // Zones travel as JSON text: unnest cannot take a ragged text[][].
-      await client.query(
+      sent.push(client.query(
         `WITH archived AS (
            INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($13::text[])
          ), older AS (
@@ -330,19 +342,25 @@ export class PostgresStore implements Store {
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
            time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
         [...cols.slice(0, 8), jsonArray(cols[8]!), older.map((v) => v.id), older.map((v) => v.revision), jsonArray(older.map((v) => docText(v))), latest.filter((v) => v.revision > 1).map((v) => v.id)],
-      );
+      ));
     }
     if (out.caseOpenings.length) {
       const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), docText(c)]), 7);
-      const r = await client.query(
-        `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
-         SELECT i, k, t, s, p, o, d::text FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'json'])} AS u(i, k, t, s, p, o, d)
-         ON CONFLICT (case_key) DO NOTHING`,
-        [...cols.slice(0, 6), jsonArray(cols[6]!)],
+      sent.push(
+        client
+          .query(
+            `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
+             SELECT i, k, t, s, p, o, d::text FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'json'])} AS u(i, k, t, s, p, o, d)
+             ON CONFLICT (case_key) DO NOTHING`,
+            [...cols.slice(0, 6), jsonArray(cols[6]!)],
+          )
+          .then((r) => {
+            // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
+            if (r.rowCount !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - (r.rowCount ?? 0)} case(s) opened twice`);
+          }),
       );
-      // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
-      if (r.rowCount !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - (r.rowCount ?? 0)} case(s) opened twice`);
     }
+    return Promise.all(sent);
   }
 
   async #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, columns: string, map: (row: Record<string, unknown>) => T): Promise<Page<T>> {

@@ -125,7 +125,7 @@ export class PostgresLog implements LogStore {
     const head = await this.#head(client, true);
     // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
     let bytes = entries.map(entryBytes);
-    let leaves = bytes.map((b, i) => (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)));
+    let leaves = bytes.map((b, i) => (entries[i] as TextLogEntry).leaf ?? (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)));
     let list = entries;
     if (onlyChanged && entries.length) {
       const keep = await this.#changed(client, entries, leaves);
