@@ -287,80 +287,79 @@ export class PostgresStore implements Store {
 
   /**
    * As in the SQLite store: current rows hold the latest revision, superseded ones move to `*_revisions`. One
-   * statement per record kind: its WITH parts all read the snapshot from before the statement, so the archived row
-   * is the old one even though the main INSERT replaces it. Revision 1 is new in this batch: nothing to archive.
+   * statement for the whole batch (a data-modifying WITH part per table): its parts all read the snapshot from before
+   * the statement, so an archived row is the old one even though the main INSERT replaces it, and one round trip
+   * lets the caller hash the log entries while PostgreSQL writes. Revision 1 is new in this batch: nothing to archive.
    */
-  /**
-   * Sends the batch's writes, one statement per kind, without waiting between them: the driver queues them on the
-   * connection, and the caller hashes the log entries while PostgreSQL works. Resolves when all are done.
-   */
-  #write(client: pg.PoolClient, out: ProcessedBatch): Promise<unknown> {
-    const sent: Promise<unknown>[] = [];
+  async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
+    const params: unknown[] = [];
+    /** Adds the values as the next parameters; returns the number of the first. */
+    const add = (...values: unknown[]) => {
+      const first = params.length + 1;
+      params.push(...values);
+      return first;
+    };
+    const parts: string[] = [];
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
       const last = new Set<object>(latest);
       const older = out.incidentRevisions.filter((r) => !last.has(r));
       const cols = transpose(latest.map((r) => [...incidentColumns(r), docText(r)]), 13);
-      sent.push(client.query(
-        `WITH archived AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($17::text[])
-         ), older AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc::text FROM ${rowsFrom(['text', 'int', 'json'], 14)} AS o(id, revision, doc)
-         )
-         INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-         SELECT id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc::text
-         FROM ${rowsFrom(['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'json'])}
-           AS u(id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
-           end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
-           region = excluded.region, doc = excluded.doc`,
-        [...cols.slice(0, 12), jsonArray(cols[12]!), older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r))), latest.filter((r) => r.revision > 1).map((r) => r.id)],
-      ));
       const spans = spansByActivity(latest);
-      sent.push(client.query(
-        `INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($1::text[], $2::bigint[])
-         ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span)`,
-        [[...spans.keys()], [...spans.values()]],
-      ));
+      parts.push(
+        `incident_archived AS (
+           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
+        `incident_older AS (
+           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc::text
+           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r)))))} AS o(id, revision, doc))`,
+        `incident_rows AS (
+           INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
+           SELECT id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc::text
+           FROM ${rowsFrom(['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'json'], add(...cols.slice(0, 12), jsonArray(cols[12]!)))}
+             AS u(id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
+           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
+             end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+             region = excluded.region, doc = excluded.doc)`,
+        `incident_spans_grown AS (
+           INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($${add([...spans.keys()], [...spans.values()])}::text[], $${params.length}::bigint[])
+           ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span))`,
+      );
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
       const last = new Set<object>(latest);
       const older = out.violations.filter((v) => !last.has(v));
       const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), docText(v)]), 9);
-      // Zones travel as JSON text: unnest cannot take a ragged text[][].
-      sent.push(client.query(
-        `WITH archived AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($13::text[])
-         ), older AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc::text FROM ${rowsFrom(['text', 'int', 'json'], 10)} AS o(id, revision, doc)
-         )
-         INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
-         SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc::text
-         FROM ${rowsFrom(['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'json'])}
-           AS u(id, revision, status, prohibition, party, time, region, zones, doc)
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
-           time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-        [...cols.slice(0, 8), jsonArray(cols[8]!), older.map((v) => v.id), older.map((v) => v.revision), jsonArray(older.map((v) => docText(v))), latest.filter((v) => v.revision > 1).map((v) => v.id)],
-      ));
+      parts.push(
+        `violation_archived AS (
+           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($${add(latest.filter((v) => v.revision > 1).map((v) => v.id))}::text[]))`,
+        `violation_older AS (
+           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc::text
+           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((v) => v.id), older.map((v) => v.revision), jsonArray(older.map((v) => docText(v)))))} AS o(id, revision, doc))`,
+        // Zones travel as JSON text: unnest cannot take a ragged text[][].
+        `violation_rows AS (
+           INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
+           SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc::text
+           FROM ${rowsFrom(['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'json'], add(...cols.slice(0, 8), jsonArray(cols[8]!)))}
+             AS u(id, revision, status, prohibition, party, time, region, zones, doc)
+           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
+             time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc)`,
+      );
     }
     if (out.caseOpenings.length) {
       const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), docText(c)]), 7);
-      sent.push(
-        client
-          .query(
-            `INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
-             SELECT i, k, t, s, p, o, d::text FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'json'])} AS u(i, k, t, s, p, o, d)
-             ON CONFLICT (case_key) DO NOTHING`,
-            [...cols.slice(0, 6), jsonArray(cols[6]!)],
-          )
-          .then((r) => {
-            // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
-            if (r.rowCount !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - (r.rowCount ?? 0)} case(s) opened twice`);
-          }),
+      parts.push(
+        `case_rows AS (
+           INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
+           SELECT i, k, t, s, p, o, d::text FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'json'], add(...cols.slice(0, 6), jsonArray(cols[6]!)))} AS u(i, k, t, s, p, o, d)
+           ON CONFLICT (case_key) DO NOTHING RETURNING 1)`,
       );
     }
-    return Promise.all(sent);
+    if (!parts.length) return;
+    const r = await client.query(`WITH ${parts.join(',\n')}\nSELECT ${out.caseOpenings.length ? '(SELECT count(*) FROM case_rows)' : '0'} AS cases`, params);
+    // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
+    const cases = Number((r.rows[0] as { cases: string | number }).cases);
+    if (cases !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - cases} case(s) opened twice`);
   }
 
   async #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, columns: string, map: (row: Record<string, unknown>) => T): Promise<Page<T>> {
