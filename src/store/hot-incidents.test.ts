@@ -1,3 +1,7 @@
+/**
+ * The hot incident window (hot-incidents.ts): its floor and eviction on their own, and in both stores against the
+ * reference pipeline: across restarts (SQLite) and with two servers taking turns on one database (PostgreSQL).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,31 +149,17 @@ describe('hot incidents in the SQLite store', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('loads its window from the database after a restart, and ends as the reference pipeline does', async () => {
-    const T0 = Date.UTC(2026, 6, 1);
-    const clock = new ManualClock(T0);
-    const ops = operationsFor(examplePackage, { clock, locator: testLocator });
-    const parsed = parseObservationBatch(traffic({ events: 900, seed: 5, prefix: 'h' }), ops.rules, T0);
-    if (!parsed.ok) throw new Error('bad traffic');
     const path = join(tmp, 'hot.db');
-    const ref = new MemoryOpsReader();
-    const meta = { receivedAt: T0, submittedBy: 'k1' };
-    // A window of 4 per activity, and a restart every third batch: the window is loaded from rows many times.
-    let store = SqliteStore.open({ path, hotIncidents: 4 });
-    for (let i = 0, b = 0; i < parsed.observations.length; i += 80, b++) {
-      const batch = parsed.observations.slice(i, i + 80);
-      clock.advance(1000);
-      const expected = await processBatch({ model: ops.model, now: clock.now() }, batch, ref);
-      ref.apply(expected);
-      const r = await store.ingest(batch, meta, ops.process);
-      expect([r.incidentRevisions, r.violations, r.cases]).toEqual([expected.incidentRevisions.length, expected.violations.length, expected.caseOpenings.length]);
-      if (b % 3 === 2) {
-        await store.close();
-        store = SqliteStore.open({ path, hotIncidents: 4 });
-      }
-    }
-    const stored = (store.db.prepare('SELECT doc FROM incidents ORDER BY id').pluck().all() as string[]).map((d) => JSON.parse(d) as Incident);
-    expect(stored).toEqual([...ref.incidents.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    // A window of 4 per activity, and a restart every third batch: the window is installed from rows many times.
+    let store: SqliteStore | undefined;
+    const { ref, last } = await againstReference(async (b) => {
+      if (store && b % 3 === 0) await store.close();
+      if (!store || b % 3 === 0) store = SqliteStore.open({ path, hotIncidents: 4 });
+      return store;
+    });
+    const stored = await allIncidents(last);
+    expect(stored).toEqual(byId(ref.incidents.values()));
     expect(stored.some((i) => i.revision > 1)).toBe(true);
-    await store.close();
+    await last.close();
   });
 });

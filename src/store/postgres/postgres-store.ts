@@ -299,19 +299,25 @@ export class PostgresStore implements Store {
       params.push(...values);
       return first;
     };
+    /** The parts that keep superseded revisions: current rows this batch replaces, and revisions superseded within it. */
+    const archive = (kind: 'incident' | 'violation', list: readonly (Incident | Violation)[], latest: readonly (Incident | Violation)[]) => {
+      const last = new Set<object>(latest);
+      const older = list.filter((r) => !last.has(r));
+      return [
+        `${kind}_archived AS (
+           INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc FROM ${kind}s WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
+        `${kind}_older AS (
+           INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc::text
+           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r)))))} AS o(id, revision, doc))`,
+      ];
+    };
     const parts: string[] = [];
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
-      const last = new Set<object>(latest);
-      const older = out.incidentRevisions.filter((r) => !last.has(r));
       const cols = transpose(latest.map((r) => [...incidentColumns(r), docText(r)]), 13);
       const spans = spansByActivity(latest);
       parts.push(
-        `incident_archived AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
-        `incident_older AS (
-           INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc::text
-           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r)))))} AS o(id, revision, doc))`,
+        ...archive('incident', out.incidentRevisions, latest),
         `incident_rows AS (
            INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
            SELECT id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc::text
@@ -327,15 +333,9 @@ export class PostgresStore implements Store {
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
-      const last = new Set<object>(latest);
-      const older = out.violations.filter((v) => !last.has(v));
       const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), docText(v)]), 9);
       parts.push(
-        `violation_archived AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ANY($${add(latest.filter((v) => v.revision > 1).map((v) => v.id))}::text[]))`,
-        `violation_older AS (
-           INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc::text
-           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((v) => v.id), older.map((v) => v.revision), jsonArray(older.map((v) => docText(v)))))} AS o(id, revision, doc))`,
+        ...archive('violation', out.violations, latest),
         // Zones travel as JSON text: unnest cannot take a ragged text[][].
         `violation_rows AS (
            INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
