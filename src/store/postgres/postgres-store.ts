@@ -68,10 +68,12 @@ export class PostgresStore implements Store {
   readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
   /**
    * The latest open incidents, as of the log's size `#hotAt` (hot-incidents.ts). Other servers write too: an ingest
-   * that finds the log at another size than this server left it drops the window and reads it again.
+   * that finds the log at another size than this server left it drops the window, and reads through SQL.
    */
   readonly #hot: HotIncidents;
   #hotAt: number | undefined;
+  /** Whether this transaction may install windows: only when this server also wrote the transaction before. */
+  #hotInUse = false;
 
   private constructor(pool: pg.Pool, schema: string, applied: string[], hotIncidents: number) {
     this.pool = pool;
@@ -119,7 +121,11 @@ export class PostgresStore implements Store {
         async (client, begun) => {
           // Every ingest appends to the log, under the lock: the same size as this server left it means no other
           // server has written incidents since, so the hot window is still exact.
-          if (Number((begun[2]?.rows[0] as { size: string } | undefined)?.size) !== this.#hotAt) this.#hot.reset();
+          const unchanged = Number((begun[2]?.rows[0] as { size: string } | undefined)?.size) === this.#hotAt;
+          if (!unchanged) this.#hot.reset();
+          // Servers taking turns would read the whole window again for every batch: a window is installed only
+          // when this server wrote the transaction before too.
+          this.#hotInUse = unchanged;
           this.#hotAt = undefined; // until this transaction commits
           const results: IngestResult[] = [];
           const entries: TextLogEntry[] = [];
@@ -202,7 +208,7 @@ export class PostgresStore implements Store {
     return {
       findIncidents: async (all: readonly IncidentProbe[]): Promise<Incident[]> => {
         const hot = this.#hot;
-        const missing = hot.missing(all);
+        const missing = this.#hotInUse ? hot.missing(all) : [];
         if (missing.length) {
           const r = await client.query(
             `SELECT a.activity, i.doc FROM unnest($1::text[]) AS a(activity) CROSS JOIN LATERAL (
