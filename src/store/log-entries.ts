@@ -94,8 +94,8 @@ export const observationTextEntry = (seq: number, receivedAt: number, submittedB
   text: observationEntryText(seq, receivedAt, submittedBy, doc),
   inRow: true,
 });
-export const incidentTextEntry = (r: Incident): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text: docText(r), inRow: true });
-export const violationTextEntry = (v: Violation): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text: docText(v), inRow: true });
+export const incidentTextEntry = (r: Incident, text = docText(r)): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text, inRow: true });
+export const violationTextEntry = (v: Violation, text = docText(v)): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text, inRow: true });
 export const caseOpeningTextEntry = (c: CaseOpening): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */

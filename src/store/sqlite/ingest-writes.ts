@@ -79,26 +79,38 @@ export function observationRow(rows: unknown[], o: Observation, seq: number, met
  * The writes of one kind of record. The current row of each record holds its latest revision; a changed record's
  * old row is archived first (inside SQLite, no re-serialising), so a new record, the common case, is written once.
  */
-function recordWrites<T extends { id: string; revision: number }>(list: readonly T[], row: (r: T, rows: unknown[]) => void, entry: (r: T) => TextLogEntry): RecordWrites {
+function recordWrites<T extends { id: string; revision: number }>(
+  list: readonly T[],
+  row: (r: T, text: string, rows: unknown[]) => void,
+  entry: (r: T, text: string) => TextLogEntry,
+): RecordWrites {
+  // Each record serialised once, for its row and its entry.
+  const texts = new Map<T, string>();
+  const entries: TextLogEntry[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const text = canonicalStoredJson(list[i]);
+    texts.set(list[i]!, text);
+    entries[i] = entry(list[i]!, text);
+  }
   const latest = latestById(list);
   const last = new Set<object>(latest);
   const revisions: unknown[] = [];
-  for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, docText(r));
+  for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, texts.get(r));
   const rows: unknown[] = [];
-  for (const r of latest) row(r, rows);
+  for (const r of latest) row(r, texts.get(r)!, rows);
   return {
     // Revision 1 is new in this batch: there is no current row to archive.
     archive: latest.filter((r) => r.revision > 1).map((r) => r.id),
     revisions,
     rows,
-    entries: list.map(entry),
+    entries,
   };
 }
 
-export const incidentWrites = (list: readonly Incident[]): RecordWrites => recordWrites(list, (r, rows) => rows.push(...incidentColumns(r), docText(r)), incidentTextEntry);
+export const incidentWrites = (list: readonly Incident[]): RecordWrites => recordWrites(list, (r, text, rows) => rows.push(...incidentColumns(r), text), incidentTextEntry);
 
 export const violationWrites = (list: readonly Violation[]): RecordWrites =>
-  recordWrites(list, (v, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, docText(v)), violationTextEntry);
+  recordWrites(list, (v, text, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text), violationTextEntry);
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
 export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
