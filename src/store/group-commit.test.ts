@@ -8,6 +8,7 @@ const request = (n: number, tag: string): IngestRequest => ({
   observations: Array.from({ length: n }, (_, i) => ({ source: tag, sourceId: String(i) }) as unknown as Observation),
   meta: { receivedAt: 0, submittedBy: tag },
   process: () => ({ incidentRevisions: [], violations: [], caseOpenings: [] }),
+  docs: Array.from({ length: n }, () => '{}'),
 });
 const result = (r: IngestRequest): IngestResult => ({ accepted: r.observations.length, duplicates: 0, ids: [], incidentRevisions: 0, violations: 0, cases: 0 });
 const tick = () => new Promise((r) => setTimeout(r, 5));

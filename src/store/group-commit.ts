@@ -16,6 +16,8 @@ export interface IngestRequest {
   observations: readonly Observation[];
   meta: IngestMeta;
   process: BatchProcessor;
+  /** The observations' documents (canonical JSON), serialised before the batch waits for its transaction. */
+  docs: readonly string[];
 }
 
 /** Runs requests in one transaction, in order; resolves with one result per request, or throws having rolled back. */

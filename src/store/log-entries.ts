@@ -75,15 +75,21 @@ function observationEntryText(seq: number, receivedAt: number, submittedBy: stri
  * Each entry by its text alone (`docs[i]` is the document stored for `fresh[i]`, the other records' documents are
  * docText), so nothing is serialised twice and the entries are plain data a writer thread can be sent.
  */
-export function ingestTextEntries(fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[], out: ProcessedBatch, docs: readonly string[]): TextLogEntry[] {
+export function ingestTextEntries(
+  fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[],
+  out: ProcessedBatch,
+  docs: readonly string[],
+  /** The stored document of an incident, violation or case opening (a store that serialised them passes its own). */
+  textOf: (record: object) => string = docText,
+): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
     const o = fresh[i]!;
     entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!));
   }
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentTextEntry(r));
-  for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v));
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningTextEntry(c));
+  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentTextEntry(r, textOf(r)));
+  for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v, textOf(v)));
+  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningTextEntry(c, textOf(c)));
   return entries;
 }
 
@@ -96,7 +102,7 @@ export const observationTextEntry = (seq: number, receivedAt: number, submittedB
 });
 export const incidentTextEntry = (r: Incident, text = docText(r)): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text, inRow: true });
 export const violationTextEntry = (v: Violation, text = docText(v)): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text, inRow: true });
-export const caseOpeningTextEntry = (c: CaseOpening): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${docText(c)}}` });
+export const caseOpeningTextEntry = (c: CaseOpening, text = docText(c)): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${text}}` });
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
 export function withLeaf(e: TextLogEntry): TextLogEntry {

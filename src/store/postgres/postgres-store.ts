@@ -41,7 +41,8 @@ import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { docText, ingestTextEntries, withLeaf } from '../log-entries.js';
+import { ingestTextEntries, withLeaf } from '../log-entries.js';
+import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries } from './tlog-store.js';
 import { transaction } from './transaction.js';
 
@@ -107,9 +108,8 @@ export class PostgresStore implements Store {
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
-    // Serialised before the batch waits for the lock (docText keeps the text): less work while every server waits.
-    for (const o of observations) docText(o);
-    return this.#groups.submit({ observations, meta, process });
+    // Serialised before the batch waits for the lock: less work while every server waits.
+    return this.#groups.submit({ observations, meta, process, docs: observations.map(canonicalStoredJson) });
   }
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
@@ -144,16 +144,15 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #ingestOne(client: pg.PoolClient, { observations, meta, process }: IngestRequest, entries: TextLogEntry[]): Promise<IngestResult> {
+  async #ingestOne(client: pg.PoolClient, { observations, meta, process, docs: allDocs }: IngestRequest, entries: TextLogEntry[]): Promise<IngestResult> {
     const n = observations.length;
-    const cols: [string[], string[], string[], number[], (string | null)[], string[]] = [[], [], [], [], [], []];
+    const cols: [string[], string[], string[], number[], (string | null)[], readonly string[]] = [[], [], [], [], [], allDocs];
     for (const o of observations) {
       cols[0].push(o.source);
       cols[1].push(o.sourceId);
       cols[2].push(o.activity);
       cols[3].push(o.time);
       cols[4].push(o.region ?? null);
-      cols[5].push(docText(o));
     }
     const inserted = await client.query(
       `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
@@ -167,16 +166,16 @@ export class PostgresStore implements Store {
     const freshKeys = new Set<string>();
     const docs: string[] = [];
     const missing: Observation[] = [];
-    for (const o of observations) {
+    observations.forEach((o, i) => {
       const k = `${o.source}\u0000${o.sourceId}`;
       const seq = seqs.get(k);
       if (seq === undefined) missing.push(o);
       else if (!freshKeys.has(k)) {
         freshKeys.add(k);
         fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
-        docs.push(docText(o));
+        docs.push(allDocs[i]!);
       }
-    }
+    });
     if (missing.length) {
       const r = await client.query(
         'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
@@ -187,10 +186,13 @@ export class PostgresStore implements Store {
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
     this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
-    const written = this.#write(client, out);
+    // Each record serialised once, for its row and its entry.
+    const texts = new Map<object, string>();
+    for (const r of [...out.incidentRevisions, ...out.violations, ...out.caseOpenings]) texts.set(r, canonicalStoredJson(r));
+    const written = this.#write(client, out, texts);
     try {
       // While PostgreSQL writes: the log entries and their leaf hashes.
-      for (const e of ingestTextEntries(fresh, out, docs)) entries.push(withLeaf(e));
+      for (const e of ingestTextEntries(fresh, out, docs, (r) => texts.get(r)!)) entries.push(withLeaf(e));
     } finally {
       await written; // also when hashing threw: no write is left unawaited
     }
@@ -297,7 +299,8 @@ export class PostgresStore implements Store {
    * the statement, so an archived row is the old one even though the main INSERT replaces it, and one round trip
    * lets the caller hash the log entries while PostgreSQL writes. Revision 1 is new in this batch: nothing to archive.
    */
-  async #write(client: pg.PoolClient, out: ProcessedBatch): Promise<void> {
+  async #write(client: pg.PoolClient, out: ProcessedBatch, texts: ReadonlyMap<object, string>): Promise<void> {
+    const textOf = (r: object) => texts.get(r)!;
     const params: unknown[] = [];
     /** Adds the values as the next parameters; returns the number of the first. */
     const add = (...values: unknown[]) => {
@@ -314,13 +317,13 @@ export class PostgresStore implements Store {
            INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc FROM ${kind}s WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
         `${kind}_older AS (
            INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc::text
-           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => docText(r)))))} AS o(id, revision, doc))`,
+           FROM ${rowsFrom(['text', 'int', 'json'], add(older.map((r) => r.id), older.map((r) => r.revision), jsonArray(older.map((r) => textOf(r)))))} AS o(id, revision, doc))`,
       ];
     };
     const parts: string[] = [];
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
-      const cols = transpose(latest.map((r) => [...incidentColumns(r), docText(r)]), 13);
+      const cols = transpose(latest.map((r) => [...incidentColumns(r), textOf(r)]), 13);
       const spans = spansByActivity(latest);
       parts.push(
         ...archive('incident', out.incidentRevisions, latest),
@@ -339,7 +342,7 @@ export class PostgresStore implements Store {
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
-      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), docText(v)]), 9);
+      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), textOf(v)]), 9);
       parts.push(
         ...archive('violation', out.violations, latest),
         // Zones travel as JSON text: unnest cannot take a ragged text[][].
@@ -353,7 +356,7 @@ export class PostgresStore implements Store {
       );
     }
     if (out.caseOpenings.length) {
-      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), docText(c)]), 7);
+      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), textOf(c)]), 7);
       parts.push(
         `case_rows AS (
            INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
