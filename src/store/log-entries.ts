@@ -52,18 +52,12 @@ export function caseOpeningEntry(doc: Json): LogEntry {
   return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
 }
 
-const texts = new WeakMap<object, string>();
-
 /**
- * A record's stored document: its canonical JSON (sorted keys; what JSON.stringify keeps), computed once per object.
- * The store writes it as the row's `doc` and the log frames the same text as the entry (TextLogEntry.text), so each
- * ingest record is serialised once rather than twice (bench/ingest.ts).
+ * A record's stored document: its canonical JSON (sorted keys; what JSON.stringify keeps). The store writes it as the
+ * row's `doc` and the log frames the same text as the entry (TextLogEntry.text): the stores serialise each ingest
+ * record once and pass the text to both (a cache keyed by object, a WeakMap, cost more in the collector than it saved).
  */
-export function docText(x: object): string {
-  let t = texts.get(x);
-  if (t === undefined) texts.set(x, (t = canonicalStoredJson(x)));
-  return t;
-}
+export const docText = (x: object): string => canonicalStoredJson(x);
 
 /** The canonical JSON of an observation entry's record, around the observation's document text (keys in order). */
 function observationEntryText(seq: number, receivedAt: number, submittedBy: string, doc: string): string {

@@ -16,7 +16,7 @@ import type { IngestMeta } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { caseColumns, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
-import { caseOpeningTextEntry, docText, incidentTextEntry, observationTextEntry, violationTextEntry } from '../log-entries.js';
+import { caseOpeningTextEntry, incidentTextEntry, observationTextEntry, violationTextEntry } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
 
@@ -70,7 +70,7 @@ const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revi
 
 /** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
 export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta): void {
-  // Serialised straight (not docText): this text is used once, for the row; the writer frames the entry from it.
+  // The writer frames the entry from this text.
   const c = observationColumns(o);
   rows.push(seq, c[0], c[1], c[2], c[3], c[4], meta.receivedAt, meta.submittedBy, canonicalStoredJson(o));
 }
@@ -122,8 +122,9 @@ export function batchWrites({ observations, incidents, violations, caseOpenings,
   for (const e of violations.entries) entries.push(e);
   const cases: unknown[] = [];
   for (const c of caseOpenings) {
-    cases.push(...caseColumns(c), docText(c));
-    entries.push(caseOpeningTextEntry(c));
+    const text = canonicalStoredJson(c);
+    cases.push(...caseColumns(c), text);
+    entries.push(caseOpeningTextEntry(c, text));
   }
   return { observations, incidents: i, violations, cases, spans, entries };
 }
