@@ -143,12 +143,18 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const again = await store.ingest(b!, meta, ops.process);
     expect(again).toMatchObject({ accepted: 0, duplicates: b!.length, incidentRevisions: 0, violations: 0, cases: 0 });
     expect(again.ids).toEqual(first.ids);
-    // A batch mixing new and old items: only the new ones are stored and processed.
+    // A batch mixing new and old items: only the new ones are stored and processed (as the reference processes them).
     const [c] = batches(5, 1000, 8, 'x');
-    const mixed = await store.ingest([...c!, b![0]!], meta, ops.process);
+    const ref = new MemoryOpsReader();
+    ref.apply(await processBatch({ model: ops.model, now: clock.now() }, b!, ref));
+    const expected = await processBatch({ model: ops.model, now: clock.now() }, c!, ref);
+    const mixed = await store.ingest([b![0]!, ...c!, b![1]!], meta, ops.process);
     expect(mixed.accepted).toBe(c!.length);
-    expect(mixed.duplicates).toBe(1);
-    expect(mixed.ids.at(-1)).toBe(first.ids[0]);
+    expect(mixed.duplicates).toBe(2);
+    expect([mixed.incidentRevisions, mixed.violations, mixed.cases]).toEqual([expected.incidentRevisions.length, expected.violations.length, expected.caseOpenings.length]);
+    expect(mixed.incidentRevisions).toBeGreaterThan(0);
+    expect(mixed.ids[0]).toBe(first.ids[0]);
+    expect(mixed.ids.at(-1)).toBe(first.ids[1]);
     const o = await store.getObservation(first.ids[3]!);
     expect(o).toEqual({ ...b![3]!, seq: first.ids[3], receivedAt: T0, submittedBy: 'k1' });
     expect(await store.getObservation(999_999)).toBeUndefined();

@@ -154,12 +154,37 @@ export class PostgresStore implements Store {
       cols[3].push(o.time);
       cols[4].push(o.region ?? null);
     }
-    const inserted = await client.query(
+    const inserting = client.query(
       `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
        SELECT s, i, a, t, r, $7, $8, d::text FROM ${rowsFrom(['text', 'text', 'text', 'bigint', 'text', 'json'])} AS u(s, i, a, t, r, d)
        ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
       [...cols.slice(0, 5), jsonArray(cols[5]), meta.receivedAt, meta.submittedBy],
     );
+    // While PostgreSQL inserts, the pipeline already runs on the batch as if every observation were new (the common
+    // case): fusion works from the hot window in memory, and its first read from the database waits at `gate`. The
+    // gate opens once the insert confirms that guess; otherwise this run is abandoned and the new ones run alone.
+    const candidates: Observation[] = [];
+    const once = new Set<string>();
+    for (const o of observations) {
+      const k = `${o.source}\u0000${o.sourceId}`;
+      if (!once.has(k)) once.add(k), candidates.push(o);
+    }
+    let open!: () => void;
+    let abandon!: () => void;
+    const gate = new Promise<void>((resolve, reject) => {
+      open = resolve;
+      abandon = () => reject(new Error('abandoned: the batch held observations already stored'));
+    });
+    gate.catch(() => undefined);
+    const early = (async () => process(candidates, this.#reader(client, gate)))();
+    early.catch(() => undefined); // awaited below, or abandoned
+    let inserted: pg.QueryResult;
+    try {
+      inserted = await inserting;
+    } catch (e) {
+      abandon();
+      throw e;
+    }
     const seqs = new Map<string, number>();
     for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
     const fresh: StoredObservation[] = [];
@@ -176,7 +201,9 @@ export class PostgresStore implements Store {
         docs.push(allDocs[i]!);
       }
     });
+    if (fresh.length !== candidates.length) abandon();
     if (missing.length) {
+      await early.catch(() => undefined); // its reads stopped at the gate: the connection is free
       const r = await client.query(
         'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
         [missing.map((o) => o.source), missing.map((o) => o.sourceId)],
@@ -184,7 +211,11 @@ export class PostgresStore implements Store {
       for (const row of r.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
     }
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
-    const out = fresh.length ? await process(fresh, this.#reader(client)) : emptyBatch;
+    let out: ProcessedBatch;
+    if (fresh.length === candidates.length) {
+      open();
+      out = await early;
+    } else out = fresh.length ? await process(fresh, this.#reader(client, Promise.resolve())) : emptyBatch;
     this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
     // Each record serialised once, for its row and its entry.
     const texts = new Map<object, string>();
@@ -206,12 +237,14 @@ export class PostgresStore implements Store {
     };
   }
 
-  #reader(client: pg.PoolClient): OpsReader {
+  /** The pipeline's reads inside the ingest transaction; none touches the connection before `gate` resolves. */
+  #reader(client: pg.PoolClient, gate: Promise<void>): OpsReader {
     return {
       findIncidents: async (all: readonly IncidentProbe[]): Promise<Incident[]> => {
         const hot = this.#hot;
         const missing = this.#hotInUse ? hot.missing(all) : [];
         if (missing.length) {
+          await gate;
           const r = await client.query(
             `SELECT a.activity, i.doc FROM unnest($1::text[]) AS a(activity) CROSS JOIN LATERAL (
                SELECT doc FROM incidents WHERE status = 'open' AND activity = a.activity ORDER BY end_ms DESC LIMIT $2) i`,
@@ -230,6 +263,7 @@ export class PostgresStore implements Store {
         // Probes older than the window: one query for every cluster (probe-plan.ts) over the indexed columns, the
         // exact test here, then the documents of the matches only.
         if (!probes.length) return [...out.values()];
+        await gate;
         const clusters = planProbes(probes);
         const c: unknown[][] = [[], [], [], [], [], [], [], []];
         for (const k of clusters) {
@@ -277,6 +311,7 @@ export class PostgresStore implements Store {
             c[3]!.push(bound(q.to));
           }
         if (!c[0]!.length) return [];
+        await gate;
         const r = await client.query(
           `SELECT DISTINCT ON (v.id) v.id, v.doc FROM violations v
            JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS q(prohibition, party, f, t)
@@ -287,6 +322,7 @@ export class PostgresStore implements Store {
       },
       existingCases: async (keys: readonly string[]): Promise<ReadonlySet<string>> => {
         if (!keys.length) return new Set();
+        await gate;
         const r = await client.query('SELECT case_key FROM cases WHERE case_key = ANY($1::text[])', [keys]);
         return new Set((r.rows as { case_key: string }[]).map((x) => x.case_key));
       },
