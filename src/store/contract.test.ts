@@ -160,6 +160,14 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(await store.getObservation(999_999)).toBeUndefined();
   });
 
+  it('keeps a document with control characters and non-ASCII text exactly', async () => {
+    const [b] = batches(3, 1000, 9, 'ctl');
+    const odd = { ...b![0]!, note: 'a\u001eb\u0000c\nd é 🛰 "q" \\' };
+    const r = await store.ingest([odd, ...b!.slice(1)], meta, ops.process);
+    expect(r.accepted).toBe(b!.length);
+    expect(await store.getObservation(r.ids[0]!)).toEqual({ ...odd, seq: r.ids[0], receivedAt: T0, submittedBy: 'k1' });
+  });
+
   it('ends up holding exactly what the reference pipeline holds', async () => {
     const ref = new MemoryOpsReader();
     let cases = 0;
