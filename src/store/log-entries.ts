@@ -52,13 +52,6 @@ export function caseOpeningEntry(doc: Json): LogEntry {
   return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
 }
 
-/**
- * A record's stored document: its canonical JSON (sorted keys; what JSON.stringify keeps). The store writes it as the
- * row's `doc` and the log frames the same text as the entry (TextLogEntry.text): the stores serialise each ingest
- * record once and pass the text to both (a cache keyed by object, a WeakMap, cost more in the collector than it saved).
- */
-export const docText = (x: object): string => canonicalStoredJson(x);
-
 /** The canonical JSON of an observation entry's record, around the observation's document text (keys in order). */
 function observationEntryText(seq: number, receivedAt: number, submittedBy: string, doc: string): string {
   return `{"observation":${doc},"receivedAt":${canonicalStoredJson(receivedAt)},"seq":${canonicalStoredJson(seq)},"submittedBy":${canonicalStoredJson(submittedBy)}}`;
@@ -66,15 +59,16 @@ function observationEntryText(seq: number, receivedAt: number, submittedBy: stri
 
 /**
  * Everything an ingest transaction stores, in the order it is logged: observations, then what the pipeline made.
- * Each entry by its text alone (`docs[i]` is the document stored for `fresh[i]`, the other records' documents are
- * docText), so nothing is serialised twice and the entries are plain data a writer thread can be sent.
+ * Each entry by its text alone: a record's stored document is its `canonicalStoredJson`, which the store writes as
+ * the row's `doc` and the log frames as the entry. `docs[i]` is the document stored for `fresh[i]`; `textOf` gives the
+ * others, so a store that serialised them for its rows passes those texts and nothing is serialised twice.
  */
 export function ingestTextEntries(
   fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[],
   out: ProcessedBatch,
   docs: readonly string[],
   /** The stored document of an incident, violation or case opening (a store that serialised them passes its own). */
-  textOf: (record: object) => string = docText,
+  textOf: (record: object) => string = canonicalStoredJson,
 ): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
@@ -94,9 +88,9 @@ export const observationTextEntry = (seq: number, receivedAt: number, submittedB
   text: observationEntryText(seq, receivedAt, submittedBy, doc),
   inRow: true,
 });
-export const incidentTextEntry = (r: Incident, text = docText(r)): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text, inRow: true });
-export const violationTextEntry = (v: Violation, text = docText(v)): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text, inRow: true });
-export const caseOpeningTextEntry = (c: CaseOpening, text = docText(c)): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${text}}` });
+export const incidentTextEntry = (r: Incident, text: string): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text, inRow: true });
+export const violationTextEntry = (v: Violation, text: string): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text, inRow: true });
+export const caseOpeningTextEntry = (c: CaseOpening, text: string): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${text}}` });
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
 export function withLeaf(e: TextLogEntry): TextLogEntry {
