@@ -15,6 +15,7 @@ import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../core/ports/store.js';
 import type { Synchronous } from './connection.js';
 import { WriteApplier, type BatchRecords } from './ingest-writes.js';
+import type { WalCheckpoints } from './wal-checkpoints.js';
 
 export interface IngestWriter {
   /** Resolves when the batch has committed. */
@@ -124,7 +125,7 @@ export class ThreadWriter implements IngestWriter {
  * The worker's loop (writer-worker.ts): every batch waiting in the port goes into one transaction (group commit:
  * one COMMIT and one pass over the hot index pages for several batches), and each gets its answer.
  */
-export function serveWrites(port: MessagePort, applier: WriteApplier, close: () => void): void {
+export function serveWrites(port: MessagePort, applier: WriteApplier, close: () => void, checkpoints?: WalCheckpoints): void {
   let failedEpoch = -1;
   let lastFailure = new Error('unknown');
   const refusal = (cause: Error) => {
@@ -146,7 +147,7 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
       port.postMessage((err ? { id: m.id, error: err.code ? { message: err.message, code: err.code } : { message: err.message } } : { id: m.id }) satisfies FromWriter);
     };
     try {
-      if (live.length) applier.commit(live.map((m) => m.records));
+      if (live.length) checkpoints?.committed(applier.commit(live.map((m) => m.records)));
       for (const m of live) answer(m);
     } catch (e) {
       // Find the batch at fault: those before it commit alone; it and everything prepared on top of it are refused.
@@ -156,7 +157,7 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
         else {
           try {
             if (live.length === 1) throw e;
-            applier.commit([m.records]);
+            checkpoints?.committed(applier.commit([m.records]));
             answer(m);
             continue;
           } catch (alone) {
@@ -168,5 +169,6 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
       }
     }
     if (closing) close();
+    else checkpoints?.run(); // the answers have gone: only the batches sent since wait for it
   });
 }

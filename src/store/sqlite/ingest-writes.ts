@@ -142,8 +142,8 @@ export class WriteApplier {
     this.#growSpan = db.prepare('INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)');
   }
 
-  /** One transaction for the batches, in order: all of them commit, or none and this throws. */
-  commit(batches: readonly BatchRecords[]): void {
+  /** One transaction for the batches, in order: all of them commit, or none and this throws. Returns the number of log entries written. */
+  commit(batches: readonly BatchRecords[]): number {
     const db = this.db;
     const writes = batches.map(batchWrites); // the incidents are serialised here, on the writer's thread
     db.exec('BEGIN IMMEDIATE');
@@ -155,6 +155,7 @@ export class WriteApplier {
       }
       appendEntries(db, entries); // the transparency log, in this transaction (docs/tlog.md)
       db.exec('COMMIT');
+      return entries.length;
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw e;
