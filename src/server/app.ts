@@ -10,6 +10,7 @@ import { toolVersion } from '../cli/version.js';
 import { installAccess, type RouteAccess } from './access.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
+import { installJsonBody } from './json-body.js';
 import { installNdjson } from './ndjson.js';
 import { routePlugins } from './routes/index.js';
 
@@ -32,6 +33,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     requestTimeout: 120_000,
   });
   installErrorHandler(app);
+  installJsonBody(app);
   installNdjson(app);
   app.addSchema(errorSchema);
   const table = installAccess(app, deps.store, ['/docs']);

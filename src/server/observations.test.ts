@@ -90,6 +90,24 @@ describe('POST /v1/observations', () => {
     expect((await post(good)).statusCode).toBe(200);
   });
 
+  it('rejects text that is not Unicode (a lone surrogate escape) in JSON and NDJSON with 400, naming item and field, storing nothing', async () => {
+    const good = cmm(4, 'u');
+    const bad = { ...base(), note: 'seen \udc00 twice' };
+    for (const [payload, type] of [
+      [JSON.stringify([...good.slice(0, 2), bad, ...good.slice(2)]), 'application/json'],
+      [[...good.slice(0, 2), bad, ...good.slice(2)].map((o) => JSON.stringify(o)).join('\n'), 'application/x-ndjson'],
+      [JSON.stringify([...good.slice(0, 2), { ...base(), sourceId: 'id-\ud800' }, ...good.slice(2)]), 'application/json'],
+    ] as const) {
+      const r = await post(payload, { 'content-type': type });
+      expect(r.statusCode, r.body).toBe(400);
+      const body = r.json();
+      expect(body.error).toBe('invalid-body');
+      expect(body.problems).toEqual([{ index: 2, path: expect.stringMatching(/^(note|sourceId)$/), reason: expect.stringMatching(/not valid Unicode text: it holds a lone UTF-16 surrogate/) }]);
+    }
+    expect((await counts()).observations).toBe(0);
+    expect((await post(good)).statusCode).toBe(200);
+  });
+
   it('rejects duplicate ids inside one batch', async () => {
     const [a] = cmm(1);
     const r = await post([a, { ...a }]);

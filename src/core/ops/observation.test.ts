@@ -42,6 +42,9 @@ describe('observation batches', () => {
         { ...good, sourceId: 'k', time: '2026-07-01T10:00:00Z', until: '2026-06-30T10:00:00Z' },
         { ...good, sourceId: 'l\u0000m' },
         'not an object',
+        { ...good, sourceId: 'n\ud800' },
+        { ...good, sourceId: 'o', note: 'a \udfff b' },
+        { ...good, sourceId: 'p', note: 'a \ud83d\ude00 b' },
       ],
       rules,
       NOW,
@@ -64,6 +67,10 @@ describe('observation batches', () => {
     expect(at(10)).toEqual(['until']);
     expect(at(11)).toEqual(['sourceId']);
     expect(at(12)).toEqual(['']);
+    expect(at(13)).toEqual(['sourceId']);
+    expect(at(14)).toEqual(['note']);
+    expect(at(15)).toEqual([]); // a surrogate pair is Unicode
+    expect(r.errors.find((e) => e.index === 14)!.reason).toMatch(/lone UTF-16 surrogate/);
     for (const e of r.errors) expect(e.reason.length).toBeGreaterThan(5);
     const sorted = [...r.errors].sort((a, b) => a.index - b.index);
     expect(r.errors.map((e) => e.index)).toEqual(sorted.map((e) => e.index));

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { DAY, HOUR, MINUTE, WEEK } from '../spec/units.js';
 import { activities, weaponClasses, type Activity, type WeaponClass } from '../spec/vocabulary.js';
+import { wellFormed } from '../tlog/canonical-json.js';
 
 /** How an attribution was made, strongest first. `impact-side` and `advance-side` are inferred by the pipeline. */
 export const attributionBases = ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'] as const;
@@ -209,12 +210,18 @@ export function normalizeObservation(o: ParsedObservationInput): Observation {
   return out;
 }
 
-/** The checks the schema cannot make: they need the package and the current time. */
+const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';
+
+/** The checks the schema cannot make: they need the package and the current time (or a check the compiled schema cannot hold). */
 export function checkObservation(o: ParsedObservationInput, index: number, rules: ObservationRules, now: number): ObservationError[] {
   const errs: ObservationError[] = [];
   const err = (path: string, reason: string) => errs.push({ index, path, reason });
   const src = rules.sources.get(o.source);
   if (!src) err('source', `"${o.source}" is not a verification source of the package`);
+  // Stored and logged as canonical JSON, which refuses text that is not Unicode (RFC 7493). The other strings are
+  // checked against the package or a pattern.
+  if (!wellFormed(o.sourceId)) err('sourceId', notUnicode);
+  if (o.note !== undefined && !wellFormed(o.note)) err('note', notUnicode);
   if (!rules.activities.has(o.activity)) err('activity', `the package names no prohibition or source for "${o.activity}"`);
   const t = Date.parse(o.time);
   if (t > now + rules.maxFuture) err('time', `${o.time} is in the future (more than ${Math.round(rules.maxFuture / MINUTE)} min after the server's clock)`);

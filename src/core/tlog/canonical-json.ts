@@ -15,8 +15,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export const MAX_DEPTH = 64;
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// String#isWellFormed (V8 11.x, Node 20) is native; the regex is the fallback.
-const wellFormed: (s: string) => boolean =
+/** Whether a string is Unicode: no lone UTF-16 surrogate. String#isWellFormed (V8 11.x, Node 20) is native; the regex is the fallback. */
+export const wellFormed: (s: string) => boolean =
   typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
     ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
     : (s) => !loneSurrogate.test(s);
