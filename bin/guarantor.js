@@ -1,6 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=32 --v8-pool-size=0
 // The larger young generation (V8 default 16 MB semi-spaces) halves scavenges under ingest load: +12% obs/s over
-// HTTP (docs/operations/store.md, "Performance"). `npm start` passes the same flag.
+// HTTP. V8's helper threads (concurrent marking, parallel scavenges) number one fewer than the cores rather than
+// Node's fixed four, which on two cores left the server's two threads a fraction of a core while a collection
+// marked (docs/operations/store.md, "Performance"). `npm start` passes the same flags.
 // Runs the built CLI: the bundle when present (fast start), else tsc's output. `npm install` builds both (the
 // `prepare` script); `npm run build` rebuilds them.
 import { existsSync } from 'node:fs';

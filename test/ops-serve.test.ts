@@ -1,5 +1,6 @@
 /** The composition root and the serve/apikey commands: configuration precedence, bootstrap key, a real listen. */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,7 @@ import { configFrom, ensureAdmin, start } from '../src/main.js';
 import { generateKey, hashKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { splitSchema } from '../src/store/open.js';
+import { serverNodeFlags } from './support/child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +81,13 @@ describe('serve', () => {
     const again = await start({ packagePath: 'examples/ukraine-2026.yaml', db, port: 0, host: '127.0.0.1', logLevel: 'silent' });
     expect(again.bootstrapKey).toBeUndefined();
     await again.close();
+  });
+
+  it('runs under the same Node.js flags from bin/guarantor.js and `npm start`, and Node accepts them', () => {
+    expect(serverNodeFlags).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--v8-pool-size=0']));
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(start.startsWith(`node ${serverNodeFlags.join(' ')} bin/guarantor.js serve`)).toBe(true);
+    expect(execFileSync(process.execPath, [...serverNodeFlags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })).toBe('ok');
   });
 
   it('refuses a package with errors, and a store it cannot open, as usage errors', async () => {

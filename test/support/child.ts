@@ -1,5 +1,6 @@
 /** Starting and killing server processes for crash and multi-server tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -11,9 +12,11 @@ export interface Child {
   kill9(): Promise<void>;
 }
 
+/** The Node.js flags bin/guarantor.js gives the server (its first line), so tests and benchmarks run what is deployed. */
+export const serverNodeFlags: string[] = (/^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(join(root, 'bin/guarantor.js'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
+
 export async function spawnServer(db: string, env: Record<string, string> = {}): Promise<Child> {
-  // The Node.js flag bin/guarantor.js gives the server, so tests and benchmarks run what is deployed.
-  const proc = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, 'examples/ukraine-2026.yaml'), db], {
+  const proc = spawn(process.execPath, [...serverNodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, 'examples/ukraine-2026.yaml'), db], {
     cwd: root,
     env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
