@@ -145,25 +145,25 @@ export function timeStamp(t: number): string {
 }
 
 export function memberOf(o: Observation, operator: string): IncidentMember {
-  const m: IncidentMember = {
-    source: o.source,
-    sourceId: o.sourceId,
-    operator,
-    confidence: o.confidence,
-    time: o.time,
-    start: o.start,
-    end: o.end,
-    radius: o.radius,
-    count: o.count,
-  };
-  if (o.lon !== undefined) {
-    m.lon = o.lon;
-    m.lat = o.lat!;
-  }
+  // Keys in canonical order, optional ones in their places (canonical-json.ts): stored inside the incident as written.
+  const m = {} as IncidentMember;
   if (o.altitude !== undefined) m.altitude = o.altitude;
-  if (o.region !== undefined) m.region = o.region;
-  if (o.weapon !== undefined) m.weapon = o.weapon;
   if (o.attribution) m.attribution = o.attribution;
+  m.confidence = o.confidence;
+  m.count = o.count;
+  m.end = o.end;
+  if (o.lon !== undefined) {
+    m.lat = o.lat!;
+    m.lon = o.lon;
+  }
+  m.operator = operator;
+  m.radius = o.radius;
+  if (o.region !== undefined) m.region = o.region;
+  m.source = o.source;
+  m.sourceId = o.sourceId;
+  m.start = o.start;
+  m.time = o.time;
+  if (o.weapon !== undefined) m.weapon = o.weapon;
   return m;
 }
 

@@ -65,7 +65,7 @@ export class GeoLocator implements ZoneLocator {
     const zones: string[] = [];
     const zs = this.index.zones;
     for (let z = 0; z < zs.length; z++) if (loc.inside[z] && zs[z]!.kind !== 'line') zones.push(zs[z]!.id);
-    const lines: LineLocation[] = this.lineZones.map((l) => ({ zone: l.id, distance: loc.distance[l.at]!, side: sideName(loc.side[l.at]!) }));
+    const lines: LineLocation[] = this.lineZones.map((l) => ({ distance: loc.distance[l.at]!, side: sideName(loc.side[l.at]!), zone: l.id })); // canonical key order
     const out: ZoneLocation = { zones, lines };
     if (loc.region >= 0) (out as { region?: string }).region = this.index.regions[loc.region]!.code;
     return out;

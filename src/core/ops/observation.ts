@@ -184,29 +184,27 @@ export function normalizeObservation(o: ParsedObservationInput): Observation {
     [start, end] = calendarUnit(t, p);
   }
   if (o.until !== undefined) end = Math.max(end, Date.parse(o.until));
-  const out: Observation = {
-    source: o.source,
-    sourceId: o.sourceId,
-    activity: o.activity,
-    count: o.count ?? 1,
-    time: t,
-    start,
-    end,
-    radius: 0,
-    confidence: o.confidence,
-    evidence: o.evidence ?? [],
-  };
-  if (o.weapon !== undefined) out.weapon = o.weapon;
-  if ('region' in o.location) {
-    out.region = o.location.region;
-  } else {
-    out.lon = o.location.lon;
-    out.lat = o.location.lat;
-    out.radius = o.location.radius ?? 0;
-    if (o.location.altitude !== undefined) out.altitude = o.location.altitude;
+  // Keys in canonical (code-unit) order, optional ones in their places: stored as written (canonical-json.ts).
+  const point = 'region' in o.location ? undefined : o.location;
+  const out = { activity: o.activity } as Observation;
+  if (point?.altitude !== undefined) out.altitude = point.altitude;
+  if (o.attribution) out.attribution = { basis: o.attribution.basis, party: o.attribution.party };
+  out.confidence = o.confidence;
+  out.count = o.count ?? 1;
+  out.end = end;
+  out.evidence = o.evidence ?? [];
+  if (point) {
+    out.lat = point.lat;
+    out.lon = point.lon;
   }
-  if (o.attribution) out.attribution = { party: o.attribution.party, basis: o.attribution.basis };
   if (o.note !== undefined) out.note = o.note;
+  out.radius = point?.radius ?? 0;
+  if ('region' in o.location) out.region = o.location.region;
+  out.source = o.source;
+  out.sourceId = o.sourceId;
+  out.start = start;
+  out.time = t;
+  if (o.weapon !== undefined) out.weapon = o.weapon;
   return out;
 }
 

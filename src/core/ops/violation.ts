@@ -120,37 +120,29 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
       who = general ??= attribute(model, incident, loc);
     }
     if (who.party !== UNDETERMINED && !p.binds.has(who.party)) continue;
-    const v: Violation = {
-      id: violationId(incident.id, p.id),
-      revision: incident.revision,
-      status: 'active',
-      prohibition: p.id,
-      incidentId: incident.id,
-      activity: incident.activity,
-      weapons: incident.weapons,
-      party: who.party,
-      basis: who.basis,
-      time: incident.time,
-      start: incident.start,
-      end: incident.end,
-      radius: incident.radius,
-      zones,
-      confidence: incident.confidence,
-      corroboration: incident.corroboration,
-      operators: incident.operators,
-      observations: incident.members.map((m) => ({ source: m.source, sourceId: m.sourceId })),
-      detectedAt: now,
-    };
-    if (incident.lon !== undefined) {
-      v.lon = incident.lon;
-      v.lat = incident.lat!;
-    }
+    // Keys in canonical order, optional ones in their places (canonical-json.ts): stored as written.
+    const v = { activity: incident.activity, basis: who.basis, confidence: incident.confidence, corroboration: incident.corroboration } as Violation;
+    if (line) v.depth = line.distance;
+    v.detectedAt = now;
+    v.end = incident.end;
+    v.id = violationId(incident.id, p.id);
+    v.incidentId = incident.id;
+    if (incident.lon !== undefined) v.lat = incident.lat!;
+    if (line) v.line = line;
+    if (incident.lon !== undefined) v.lon = incident.lon;
+    v.observations = incident.members.map((m) => ({ source: m.source, sourceId: m.sourceId }));
+    v.operators = incident.operators;
+    v.party = who.party;
+    v.prohibition = p.id;
+    v.radius = incident.radius;
     const region = incident.region ?? loc?.region;
     if (region !== undefined) v.region = region;
-    if (line) {
-      v.line = line;
-      v.depth = line.distance;
-    }
+    v.revision = incident.revision;
+    v.start = incident.start;
+    v.status = 'active';
+    v.time = incident.time;
+    v.weapons = incident.weapons;
+    v.zones = zones;
     out.push(v);
   }
   return out;

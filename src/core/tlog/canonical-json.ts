@@ -55,6 +55,42 @@ export function canonicalStoredJson(value: unknown): string {
   return canonicalJson(JSON.parse(JSON.stringify(value)) as unknown);
 }
 
+/**
+ * Whether JSON.stringify writes `value` exactly as `canonicalStoredJson` would: every object plain, without toJSON,
+ * its keys (in the order JSON.stringify takes them) strictly ascending by UTF-16 code units, every string and key
+ * Unicode, no bigint, not deeper than MAX_DEPTH. The pipeline builds its records with their keys in that order
+ * (canonical-order.test.ts), so most of a batch's documents are written by the native serialiser. Keys are checked
+ * before values, so an object whose own keys are out of order is refused without walking below it.
+ */
+export function inCanonicalOrder(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+      return wellFormed(value);
+    case 'bigint':
+      return false;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!inCanonicalOrder(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      const keys = Object.keys(value);
+      for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+      for (let i = 0; i < keys.length; i++) {
+        if (!wellFormed(keys[i]!) || !inCanonicalOrder((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      // Numbers (non-finite ones are null either way), booleans, and what both leave out or write as null.
+      return true;
+  }
+}
+
 /** Thrown by `fast` when the value needs the careful path (to refuse it with a message, or to round-trip it). */
 const unusual = new Error('unusual value');
 
@@ -83,6 +119,9 @@ function fast(value: unknown, stored: boolean, depth: number): string {
     case 'object': {
       if (value === null) return 'null';
       if (depth >= MAX_DEPTH) throw unusual;
+      // A record and its members (an incident whose own keys are out of order, its members in order) are tried
+      // whole; deeper, the walk would repeat what was just checked.
+      if (stored && depth < 2 && inCanonicalOrder(value, depth)) return JSON.stringify(value);
       if (stored && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw unusual;
       if (Array.isArray(value)) {
         let s = '[';

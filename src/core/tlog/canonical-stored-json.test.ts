@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalStoredJson } from './canonical-json.js';
+import { canonicalJson, canonicalStoredJson, inCanonicalOrder } from './canonical-json.js';
 import { encodeEntry } from './entry.js';
 
 /** What canonicalStoredJson promises to equal: the canonical JSON of the value's JSON round trip, or its error. */
@@ -75,6 +75,44 @@ describe('canonicalStoredJson', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('takes the native serialiser for values built in canonical key order, with the same result (property)', () => {
+    // Plain objects rebuilt with their keys in code-unit order, the way the pipeline builds its records.
+    const ordered = (x: unknown, seen = new Set<unknown>()): unknown => {
+      if (x === null || typeof x !== 'object' || seen.has(x)) return x;
+      seen.add(x);
+      if (Array.isArray(x)) return x.map((e) => ordered(e, seen));
+      const proto: unknown = Object.getPrototypeOf(x);
+      if (proto !== Object.prototype && proto !== null) return x;
+      const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
+      for (const k of Object.keys(x).sort()) out[k] = ordered((x as Record<string, unknown>)[k], seen);
+      return out;
+    };
+    const value = fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withDate: true, maxDepth: 5 });
+    let native = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        const o = ordered(v);
+        if (o !== null && typeof o === 'object' && inCanonicalOrder(o)) native++;
+        expect(fast(o)).toEqual(roundTrip(o));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(native).toBeGreaterThan(100); // the shortcut was taken (300-700 times in 3,000 runs), not only the careful path
+  });
+
+  it('refuses the shortcut where JSON.stringify would write another order or another text', () => {
+    expect(inCanonicalOrder({ a: 1, b: { c: 2, d: [{ e: null }] } })).toBe(true);
+    expect(inCanonicalOrder({ b: 1, a: 2 })).toBe(false);
+    expect(inCanonicalOrder({ a: { d: 1, c: 2 } })).toBe(false);
+    expect(inCanonicalOrder({ 2: 'x', 10: 'y' })).toBe(false); // integer keys come first, in numeric order
+    expect(canonicalStoredJson({ 2: 'x', 10: 'y' })).toBe('{"10":"y","2":"x"}');
+    expect(inCanonicalOrder({ a: '\ud800' })).toBe(false);
+    expect(inCanonicalOrder({ a: new Date(0) })).toBe(false);
+    expect(inCanonicalOrder({ a: 1n })).toBe(false);
+    expect(inCanonicalOrder({ a: undefined, b: [undefined, NaN, -0] })).toBe(true);
+    expect(canonicalStoredJson({ a: undefined, b: [undefined, NaN, -0] })).toBe('{"b":[null,null,0]}');
   });
 
   it('gives the same entry bytes as the round-tripped record', () => {
