@@ -227,33 +227,10 @@ export function summarize(
   let miss = 1;
   for (const c of byOperator.values()) miss *= 1 - c;
   const operators = byOperator.size === 1 ? [members[0]!.operator] : [...byOperator.keys()].sort();
-  const out: Incident = {
-    id: base.id,
-    revision: base.revision,
-    status: base.status,
-    reason: base.reason,
-    activity: base.activity,
-    members,
-    confidence: 1 - miss,
-    corroboration: operators.length,
-    operators,
-    weapons: weapons.size === 0 ? [] : [...weapons].sort(),
-    count,
-    time: best.time,
-    start,
-    end,
-    radius: 0,
-    createdAt: base.createdAt,
-    updatedAt: base.updatedAt,
-  };
   const first = members[0]!;
-  if (first.region !== undefined) {
-    out.region = first.region;
-  } else {
-    out.lon = slon / sw;
-    out.lat = slat / sw;
-    out.radius = radius;
-    const box = discBox(first.lon!, first.lat!, first.radius);
+  let box: Box | undefined;
+  if (first.region === undefined) {
+    box = discBox(first.lon!, first.lat!, first.radius);
     for (let i = 1; i < members.length; i++) {
       const b = discBox(members[i]!.lon!, members[i]!.lat!, members[i]!.radius);
       if (b[0] < box[0]) box[0] = b[0];
@@ -261,9 +238,35 @@ export function summarize(
       if (b[2] > box[2]) box[2] = b[2];
       if (b[3] > box[3]) box[3] = b[3];
     }
-    out.box = box;
   }
+  // Keys in canonical order, optional ones in their places, so that the stored document is written as the object
+  // is (canonical-json.ts). `violations` is held open in its place for the pipeline to fill in (violation.ts);
+  // `absorbed` and `mergedInto`, set on a merge, fall outside the order, and those rare revisions take the slow path.
+  const out = { activity: base.activity } as Incident;
   if (altitude !== undefined) out.altitude = altitude;
+  if (box) out.box = box;
+  out.confidence = 1 - miss;
+  out.corroboration = operators.length;
+  out.count = count;
+  out.createdAt = base.createdAt;
+  out.end = end;
+  out.id = base.id;
+  if (box) {
+    out.lat = slat / sw;
+    out.lon = slon / sw;
+  }
+  out.members = members;
+  out.operators = operators;
+  out.radius = box ? radius : 0;
+  out.reason = base.reason;
+  if (first.region !== undefined) out.region = first.region;
+  out.revision = base.revision;
+  out.start = start;
+  out.status = base.status;
+  out.time = best.time;
+  out.updatedAt = base.updatedAt;
+  out.violations = undefined;
+  out.weapons = weapons.size === 0 ? [] : [...weapons].sort();
   return out;
 }
 
