@@ -3,7 +3,7 @@
 // bare better-sqlite3 loop measured in the same run (same pragmas, one transaction per batch): the observation rows
 // alone, and every row the server stored (observations, incidents, violations, cases, log entries and nodes: "the
 // same rows" taken literally). The last sixth of the batches goes one at a time, for latency without queueing.
-// Targets (issue 5): SQLite >= 20,000 obs/s and >= half the ceiling; p99 ack < 100 ms; PostgreSQL >= 10,000 obs/s.
+// Targets (issue 5): SQLite >= 20,000 obs/s and >= half the same-rows ceiling; p99 ack < 100 ms; PostgreSQL >= 10,000 obs/s.
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -186,7 +186,11 @@ try {
   const same = sameRowsCeiling(db, join(dir, 'same-rows.db'), batches.length);
   console.log(`ceiling: the same rows the server stored (${Math.round(same.rowsPerBatch).toLocaleString('en')} per batch in ${8} tables), bare loop: ${Math.round(same.obsPerSec).toLocaleString('en')} obs/s`);
   const fmt = (r: Run) => `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s (server CPU ${r.serverCpuMs.toFixed(1)} ms per batch); ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; one at a time: p50 ${r.alone!.p50.toFixed(1)} ms, p99 ${r.alone!.p99.toFixed(1)} ms`;
-  console.log(`SQLite over HTTP (synchronous=FULL):   ${fmt(sqlite)}  (target >= 20,000 and >= ${Math.round(ceil / 2).toLocaleString('en')}, half the observations-only loop; ${(sqlite.obsPerSec / same.obsPerSec).toFixed(2)} of the same-rows loop; p99 < 100 ms)`);
+  // The issue's ceiling is "the same rows inserted by a bare better-sqlite3 loop": every row the server stored. The
+  // observations-only loop inserts a fraction of them, so its ratio is context, not the target.
+  console.log(
+    `SQLite over HTTP (synchronous=FULL):   ${fmt(sqlite)}  (targets: >= 20,000 obs/s; >= 0.5 of the same-rows loop, here ${(sqlite.obsPerSec / same.obsPerSec).toFixed(2)}; p99 < 100 ms; ${(sqlite.obsPerSec / ceil).toFixed(2)} of the observations-only loop)`,
+  );
   const dbN = join(dir, 'serve-normal.db');
   const normal = RUNS.has('normal') ? await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), { GUARANTOR_SQLITE_SYNC: 'normal' }) : undefined;
   if (normal) console.log(`SQLite over HTTP (synchronous=NORMAL): ${fmt(normal)}`);
