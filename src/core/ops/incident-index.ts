@@ -4,7 +4,9 @@
  * Fusion looks up the incidents a new report could join through it, and the in-memory reader stores with it.
  * An incident sits in every cell and bucket its box and time span cover; one that would cover more than
  * `maxKeys` of them (a month-long report, a 1,000 km radius) sits in a short list scanned on every query.
- * Keys are numbers (activity, cell x, cell y, bucket packed into 47 bits), not strings: this is the hot loop.
+ * Keys are numbers, not strings: this is the hot loop. Buckets map to cells, and a cell key (activity, cell x, cell
+ * y in 29 bits) is a small integer for V8: a lookup hashes it without allocating (one key of 47 bits was a heap
+ * number, allocated at every lookup of the 7-8 a probe makes on average).
  */
 import { HOUR } from '../spec/units.js';
 import { activities, type Activity } from '../spec/vocabulary.js';
@@ -16,16 +18,20 @@ const BUCKET = 3 * HOUR;
 const maxKeys = 96;
 const activityIndex = new Map<string, number>(activities.map((a, i) => [a, i]));
 
-/** Activity (5 bits), x and y cells offset to be non-negative (12 bits each), bucket modulo 2^18. */
-function cellKey(a: number, x: number, y: number, b: number): number {
-  return ((a * 4096 + (x + 2048)) * 4096 + (y + 2048)) * 262_144 + (((b % 262_144) + 262_144) % 262_144);
+/** Activity (5 bits), x and y cells offset to be non-negative (12 bits each): under 2^29, a V8 small integer. */
+function cellKey(a: number, x: number, y: number): number {
+  return (a * 4096 + (x + 2048)) * 4096 + (y + 2048);
 }
 
+/** Where an incident is filed: bucket and cell pairs (flat), region keys, or the wide list (null). */
+type Filed = { cells: number[] } | { regions: string[] } | null;
+
 export class IncidentIndex {
-  private readonly cells = new Map<number, Incident[]>();
+  /** Bucket -> cell key -> incidents. */
+  private readonly buckets = new Map<number, Map<number, Incident[]>>();
   private readonly regionCells = new Map<string, Incident[]>();
   private readonly wide = new Map<Activity, Set<Incident>>();
-  private readonly byId = new Map<string, { incident: Incident; keys: (number | string)[] | null }>();
+  private readonly byId = new Map<string, { incident: Incident; filed: Filed }>();
 
   get size(): number {
     return this.byId.size;
@@ -43,33 +49,44 @@ export class IncidentIndex {
   put(incident: Incident): void {
     this.remove(incident.id);
     if (incident.status !== 'open') return;
-    const keys = keysOf(incident);
-    if (keys === null) {
+    const filed = fileOf(incident);
+    if (filed === null) {
       let s = this.wide.get(incident.activity);
       if (!s) this.wide.set(incident.activity, (s = new Set()));
       s.add(incident);
-    } else {
-      for (const k of keys) {
-        const m = (typeof k === 'number' ? this.cells : this.regionCells) as Map<number | string, Incident[]>;
-        const s = m.get(k);
+    } else if ('regions' in filed) {
+      for (const k of filed.regions) {
+        const s = this.regionCells.get(k);
         if (s) s.push(incident);
-        else m.set(k, [incident]);
+        else this.regionCells.set(k, [incident]);
+      }
+    } else {
+      const c = filed.cells;
+      for (let j = 0; j < c.length; j += 2) {
+        let cells = this.buckets.get(c[j]!);
+        if (!cells) this.buckets.set(c[j]!, (cells = new Map()));
+        const s = cells.get(c[j + 1]!);
+        if (s) s.push(incident);
+        else cells.set(c[j + 1]!, [incident]);
       }
     }
-    this.byId.set(incident.id, { incident, keys });
+    this.byId.set(incident.id, { incident, filed });
   }
 
   remove(id: string): void {
     const e = this.byId.get(id);
     if (!e) return;
-    if (e.keys === null) this.wide.get(e.incident.activity)?.delete(e.incident);
-    else
-      for (const k of e.keys) {
-        const m = (typeof k === 'number' ? this.cells : this.regionCells) as Map<number | string, Incident[]>;
-        const s = m.get(k)!;
-        if (s.length === 1) m.delete(k);
-        else s.splice(s.indexOf(e.incident), 1);
+    const filed = e.filed;
+    if (filed === null) this.wide.get(e.incident.activity)?.delete(e.incident);
+    else if ('regions' in filed) for (const k of filed.regions) drop(this.regionCells, k, e.incident);
+    else {
+      const c = filed.cells;
+      for (let j = 0; j < c.length; j += 2) {
+        const cells = this.buckets.get(c[j]!)!;
+        drop(cells, c[j + 1]!, e.incident);
+        if (cells.size === 0) this.buckets.delete(c[j]!);
       }
+    }
     this.byId.delete(id);
   }
 
@@ -91,12 +108,15 @@ export class IncidentIndex {
     const x1 = Math.floor(probe.maxLon / CELL);
     const y0 = Math.floor(probe.minLat / CELL);
     const y1 = Math.floor(probe.maxLat / CELL);
-    for (let b = b0; b <= b1; b++)
+    for (let b = b0; b <= b1; b++) {
+      const cells = this.buckets.get(b);
+      if (!cells) continue;
       for (let x = x0; x <= x1; x++)
         for (let y = y0; y <= y1; y++) {
-          const s = this.cells.get(cellKey(a, x, y, b));
+          const s = cells.get(cellKey(a, x, y));
           if (s) for (const i of s) if (!out.has(i.id) && matches(i, probe)) out.set(i.id, i);
         }
+    }
     return out;
   }
 
@@ -112,14 +132,20 @@ function matches(i: Incident, p: IncidentProbe): boolean {
   return b !== undefined && b[0] <= p.maxLon && p.minLon <= b[2] && b[1] <= p.maxLat && p.minLat <= b[3];
 }
 
-function keysOf(i: Incident): (number | string)[] | null {
+function drop<K>(m: Map<K, Incident[]>, k: K, incident: Incident): void {
+  const s = m.get(k)!;
+  if (s.length === 1) m.delete(k);
+  else s.splice(s.indexOf(incident), 1);
+}
+
+function fileOf(i: Incident): Filed {
   const b0 = Math.floor(i.start / BUCKET);
   const b1 = Math.floor(i.end / BUCKET);
   if (i.region !== undefined) {
     if (b1 - b0 + 1 > maxKeys) return null;
-    const keys: string[] = [];
-    for (let b = b0; b <= b1; b++) keys.push(`${i.activity}|${i.region}|${b}`);
-    return keys;
+    const regions: string[] = [];
+    for (let b = b0; b <= b1; b++) regions.push(`${i.activity}|${i.region}|${b}`);
+    return { regions };
   }
   const box = i.box!;
   const x0 = Math.floor(box[0] / CELL);
@@ -128,7 +154,7 @@ function keysOf(i: Incident): (number | string)[] | null {
   const y1 = Math.floor(box[3] / CELL);
   if ((b1 - b0 + 1) * (x1 - x0 + 1) * (y1 - y0 + 1) > maxKeys) return null;
   const a = activityIndex.get(i.activity)!;
-  const keys: number[] = [];
-  for (let b = b0; b <= b1; b++) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) keys.push(cellKey(a, x, y, b));
-  return keys;
+  const cells: number[] = [];
+  for (let b = b0; b <= b1; b++) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) cells.push(b, cellKey(a, x, y));
+  return { cells };
 }
