@@ -145,26 +145,25 @@ export function timeStamp(t: number): string {
 }
 
 export function memberOf(o: Observation, operator: string): IncidentMember {
-  // Keys in canonical order, optional ones in their places (canonical-json.ts): stored inside the incident as written.
-  const m = {} as IncidentMember;
-  if (o.altitude !== undefined) m.altitude = o.altitude;
-  if (o.attribution) m.attribution = o.attribution;
-  m.confidence = o.confidence;
-  m.count = o.count;
-  m.end = o.end;
-  if (o.lon !== undefined) {
-    m.lat = o.lat!;
-    m.lon = o.lon;
-  }
-  m.operator = operator;
-  m.radius = o.radius;
-  if (o.region !== undefined) m.region = o.region;
-  m.source = o.source;
-  m.sourceId = o.sourceId;
-  m.start = o.start;
-  m.time = o.time;
-  if (o.weapon !== undefined) m.weapon = o.weapon;
-  return m;
+  // Every key, in canonical order (optional ones held open, undefined, in their places): stored inside the incident
+  // as written (canonical-json.ts), and the compiler sees every field.
+  return {
+    altitude: o.altitude,
+    attribution: o.attribution,
+    confidence: o.confidence,
+    count: o.count,
+    end: o.end,
+    lat: o.lat,
+    lon: o.lon,
+    operator,
+    radius: o.radius,
+    region: o.region,
+    source: o.source,
+    sourceId: o.sourceId,
+    start: o.start,
+    time: o.time,
+    weapon: o.weapon,
+  };
 }
 
 /** Do two reports of one activity describe the same event? */
@@ -239,35 +238,35 @@ export function summarize(
       if (b[3] > box[3]) box[3] = b[3];
     }
   }
-  // Keys in canonical order, optional ones in their places, so that the stored document is written as the object
-  // is (canonical-json.ts). `violations` is held open in its place for the pipeline to fill in (violation.ts);
-  // `absorbed` and `mergedInto`, set on a merge, fall outside the order, and those rare revisions take the slow path.
-  const out = { activity: base.activity } as Incident;
-  if (altitude !== undefined) out.altitude = altitude;
-  if (box) out.box = box;
-  out.confidence = 1 - miss;
-  out.corroboration = operators.length;
-  out.count = count;
-  out.createdAt = base.createdAt;
-  out.end = end;
-  out.id = base.id;
-  if (box) {
-    out.lat = slat / sw;
-    out.lon = slon / sw;
-  }
-  out.members = members;
-  out.operators = operators;
-  out.radius = box ? radius : 0;
-  out.reason = base.reason;
-  if (first.region !== undefined) out.region = first.region;
-  out.revision = base.revision;
-  out.start = start;
-  out.status = base.status;
-  out.time = best.time;
-  out.updatedAt = base.updatedAt;
-  out.violations = undefined;
-  out.weapons = weapons.size === 0 ? [] : [...weapons].sort();
-  return out;
+  // Every key, in canonical order (optional ones held open, undefined, in their places): the stored document is
+  // written as the object is (canonical-json.ts), and the compiler sees every field. `violations` is filled in by
+  // the pipeline (violation.ts); `absorbed` and `mergedInto`, set on a merge, fall outside the order, and those rare
+  // revisions take the slow path.
+  return {
+    activity: base.activity,
+    altitude,
+    box,
+    confidence: 1 - miss,
+    corroboration: operators.length,
+    count,
+    createdAt: base.createdAt,
+    end,
+    id: base.id,
+    lat: box ? slat / sw : undefined,
+    lon: box ? slon / sw : undefined,
+    members,
+    operators,
+    radius: box ? radius : 0,
+    reason: base.reason,
+    region: first.region,
+    revision: base.revision,
+    start,
+    status: base.status,
+    time: best.time,
+    updatedAt: base.updatedAt,
+    violations: undefined,
+    weapons: weapons.size === 0 ? [] : [...weapons].sort(),
+  };
 }
 
 export interface FusionResult {

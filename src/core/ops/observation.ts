@@ -184,28 +184,28 @@ export function normalizeObservation(o: ParsedObservationInput): Observation {
     [start, end] = calendarUnit(t, p);
   }
   if (o.until !== undefined) end = Math.max(end, Date.parse(o.until));
-  // Keys in canonical (code-unit) order, optional ones in their places: stored as written (canonical-json.ts).
+  // Every key, in canonical order (optional ones held open, undefined, in their places): stored as written
+  // (canonical-json.ts), and the compiler sees every field.
   const point = 'region' in o.location ? undefined : o.location;
-  const out = { activity: o.activity } as Observation;
-  if (point?.altitude !== undefined) out.altitude = point.altitude;
-  if (o.attribution) out.attribution = { basis: o.attribution.basis, party: o.attribution.party };
-  out.confidence = o.confidence;
-  out.count = o.count ?? 1;
-  out.end = end;
-  out.evidence = o.evidence ?? [];
-  if (point) {
-    out.lat = point.lat;
-    out.lon = point.lon;
-  }
-  if (o.note !== undefined) out.note = o.note;
-  out.radius = point?.radius ?? 0;
-  if ('region' in o.location) out.region = o.location.region;
-  out.source = o.source;
-  out.sourceId = o.sourceId;
-  out.start = start;
-  out.time = t;
-  if (o.weapon !== undefined) out.weapon = o.weapon;
-  return out;
+  return {
+    activity: o.activity,
+    altitude: point?.altitude,
+    attribution: o.attribution && { basis: o.attribution.basis, party: o.attribution.party },
+    confidence: o.confidence,
+    count: o.count ?? 1,
+    end,
+    evidence: o.evidence ?? [],
+    lat: point?.lat,
+    lon: point?.lon,
+    note: o.note,
+    radius: point?.radius ?? 0,
+    region: 'region' in o.location ? o.location.region : undefined,
+    source: o.source,
+    sourceId: o.sourceId,
+    start,
+    time: t,
+    weapon: o.weapon,
+  };
 }
 
 const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';

@@ -120,29 +120,35 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
       who = general ??= attribute(model, incident, loc);
     }
     if (who.party !== UNDETERMINED && !p.binds.has(who.party)) continue;
-    // Keys in canonical order, optional ones in their places (canonical-json.ts): stored as written.
-    const v = { activity: incident.activity, basis: who.basis, confidence: incident.confidence, corroboration: incident.corroboration } as Violation;
-    if (line) v.depth = line.distance;
-    v.detectedAt = now;
-    v.end = incident.end;
-    v.id = violationId(incident.id, p.id);
-    v.incidentId = incident.id;
-    if (incident.lon !== undefined) v.lat = incident.lat!;
-    if (line) v.line = line;
-    if (incident.lon !== undefined) v.lon = incident.lon;
-    v.observations = incident.members.map((m) => ({ source: m.source, sourceId: m.sourceId }));
-    v.operators = incident.operators;
-    v.party = who.party;
-    v.prohibition = p.id;
-    v.radius = incident.radius;
-    const region = incident.region ?? loc?.region;
-    if (region !== undefined) v.region = region;
-    v.revision = incident.revision;
-    v.start = incident.start;
-    v.status = 'active';
-    v.time = incident.time;
-    v.weapons = incident.weapons;
-    v.zones = zones;
+    // Every key, in canonical order (optional ones held open, undefined, in their places): the document is written
+    // as the object is (canonical-json.ts), and the compiler sees every field.
+    const point = incident.lon !== undefined;
+    const v: Violation = {
+      activity: incident.activity,
+      basis: who.basis,
+      confidence: incident.confidence,
+      corroboration: incident.corroboration,
+      depth: line?.distance,
+      detectedAt: now,
+      end: incident.end,
+      id: violationId(incident.id, p.id),
+      incidentId: incident.id,
+      lat: point ? incident.lat : undefined,
+      line,
+      lon: point ? incident.lon : undefined,
+      observations: incident.members.map((m) => ({ source: m.source, sourceId: m.sourceId })),
+      operators: incident.operators,
+      party: who.party,
+      prohibition: p.id,
+      radius: incident.radius,
+      region: incident.region ?? loc?.region,
+      revision: incident.revision,
+      start: incident.start,
+      status: 'active',
+      time: incident.time,
+      weapons: incident.weapons,
+      zones,
+    };
     out.push(v);
   }
   return out;
