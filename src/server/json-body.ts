@@ -5,13 +5,11 @@
  * where it is), not a failure of the server. NDJSON lines (ndjson.ts) pass the same checks.
  */
 import type { FastifyInstance } from 'fastify';
-import { pathText } from '../core/ops/observation.js';
+import { notUnicode, pathText } from '../core/ops/observation.js';
 import { wellFormed } from '../core/tlog/canonical-json.js';
 import { HttpError, type Problem } from './errors.js';
 
 export type JsonParser = (text: string) => unknown;
-
-export const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';
 
 /** Fastify's default JSON parser as a plain function; it throws what Fastify would answer. */
 export function fastifyJson(app: FastifyInstance): JsonParser {

@@ -208,7 +208,8 @@ export function normalizeObservation(o: ParsedObservationInput): Observation {
   };
 }
 
-const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';
+/** Why a string that is not Unicode is refused, here and for any request body (src/server/json-body.ts). */
+export const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';
 
 /** The checks the schema cannot make: they need the package and the current time (or a check the compiled schema cannot hold). */
 export function checkObservation(o: ParsedObservationInput, index: number, rules: ObservationRules, now: number): ObservationError[] {
