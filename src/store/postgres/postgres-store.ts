@@ -357,20 +357,36 @@ export class PostgresStore implements Store {
       ];
     };
     const parts: string[] = [];
+    /**
+     * The current rows: those new in this batch (revision 1: a new incident, or a violation of one) by a plain
+     * INSERT, which PostgreSQL does without the speculative insertion an upsert costs; the rest by the upsert.
+     */
+    const current = (name: string, table: string, columns: string, types: readonly string[], rows: readonly unknown[][], update: string, select = columns) => {
+      const fresh = rows.filter((r) => r[1] === 1);
+      const changed = rows.filter((r) => r[1] !== 1);
+      const from = (list: readonly unknown[][]) => {
+        const cols = transpose(list as unknown[][], types.length);
+        return `${rowsFrom(types, add(...cols.slice(0, -1), packDocs(cols[types.length - 1] as string[])))} AS u(${columns})`;
+      };
+      const out: string[] = [];
+      if (fresh.length) out.push(`${name}_new AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(fresh)})`);
+      if (changed.length) out.push(`${name}_changed AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(changed)} ON CONFLICT (id) DO UPDATE SET ${update})`);
+      return out;
+    };
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
-      const cols = transpose(latest.map((r) => [...incidentColumns(r), textOf(r)]), 13);
       const spans = spansByActivity(latest);
       parts.push(
         ...archive('incident', out.incidentRevisions, latest),
-        `incident_rows AS (
-           INSERT INTO incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-           SELECT id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc
-           FROM ${rowsFrom(['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'docs'], add(...cols.slice(0, 12), packDocs(cols[12] as string[])))}
-             AS u(id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)
-           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms,
-             end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
-             region = excluded.region, doc = excluded.doc)`,
+        ...current(
+          'incident',
+          'incidents',
+          'id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc',
+          ['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'docs'],
+          latest.map((r) => [...incidentColumns(r), textOf(r)]),
+          `revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms, end_ms = excluded.end_ms,
+             min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`,
+        ),
         `incident_spans_grown AS (
            INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($${add([...spans.keys()], [...spans.values()])}::text[], $${params.length}::bigint[])
            ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span))`,
@@ -378,17 +394,19 @@ export class PostgresStore implements Store {
     }
     if (out.violations.length) {
       const latest = latestById(out.violations);
-      const cols = transpose(latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), textOf(v)]), 9);
       parts.push(
         ...archive('violation', out.violations, latest),
         // Zones travel as JSON text: unnest cannot take a ragged text[][].
-        `violation_rows AS (
-           INSERT INTO violations (id, revision, status, prohibition, party, time, region, zones, doc)
-           SELECT id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc
-           FROM ${rowsFrom(['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'docs'], add(...cols.slice(0, 8), packDocs(cols[8] as string[])))}
-             AS u(id, revision, status, prohibition, party, time, region, zones, doc)
-           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party,
-             time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc)`,
+        ...current(
+          'violation',
+          'violations',
+          'id, revision, status, prohibition, party, time, region, zones, doc',
+          ['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'docs'],
+          latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), textOf(v)]),
+          `revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party, time = excluded.time,
+             region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
+          'id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc',
+        ),
       );
     }
     if (out.caseOpenings.length) {
