@@ -155,7 +155,15 @@ export interface Store {
   countActiveAdmins(): Promise<number>;
 
   status(): Promise<StoreStatus>;
+  /** Whether the store answers a trivial query now: `/healthz`, and load balancers, read it. Never throws. */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** Why not, when not: e.g. the database connection was lost. */
+  reason?: string;
 }
 
 /** A bad cursor or filter from a client: the server answers 400. */

@@ -3,9 +3,26 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 
 export const healthRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
-  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['public'], summary: 'Liveness', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({
-    ok: true,
-  }));
+  // Load balancers and orchestrators read the status code: 503 while the store does not answer.
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'Liveness and the store: 200 when the store answers, 503 (with the reason) when it does not',
+        response: {
+          200: { type: 'object', required: ['ok', 'store'], properties: { ok: { type: 'boolean' }, store: { type: 'string' } } },
+          503: { type: 'object', required: ['ok', 'store'], properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } } },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const h = await deps.store.health();
+      if (h.ok) return { ok: true, store: 'ok' };
+      return reply.code(503).header('retry-after', '1').send({ ok: false, store: 'unavailable', reason: h.reason ?? 'the store did not answer' });
+    },
+  );
 
   app.get(
     '/v1/status',

@@ -71,7 +71,8 @@ export class PostgresCaseworkStore implements CaseworkStore {
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
     return this.#tx(async (c) => {
-      await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor:casework:adopt'))");
+      // Named per schema (search_path is the store's schema): missions sharing a database do not queue on each other.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor.casework-adopt.' || current_schema()))");
       const rows = (await c.query('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq')).rows as { doc: string }[];
       // cases.doc is TEXT since 955e287 (JSONB cost a third of ingest time), so parse it here.
       for (const r of rows) await this.#write(c, open(JSON.parse(r.doc) as CaseOpening), true);

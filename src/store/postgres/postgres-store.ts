@@ -27,6 +27,7 @@ import type {
   Store,
   StoredCase,
   StoredObservation,
+  StoreHealth,
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
@@ -39,6 +40,7 @@ import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
+import { openPool } from './pool.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { ingestTextEntries, withLeaf } from '../log-entries.js';
@@ -96,14 +98,14 @@ export class PostgresStore implements Store {
     }
     // A server whose machine dies mid-batch leaves its session idle in a transaction, holding the ingest lock, until
     // TCP notices (hours); PostgreSQL ends such sessions after 30 s, and keepalives find dead peers sooner.
-    const pool = new pg.Pool({
+    const pool = openPool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       keepAlive: true,
+      // A database that accepts no connection (restarting, a dropped route) is a 503 within seconds, not a hang.
+      connectionTimeoutMillis: 5_000,
       options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=30000`,
     });
-    // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
     return new PostgresStore(pool, schema, applied, options.hotIncidents ?? 2_000);
   }
 
@@ -514,6 +516,15 @@ export class PostgresStore implements Store {
     const row = r.rows[0];
     const applied = ((await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]).map((x) => x.id);
     return { dialect: 'postgres', observations: Number(row.o), incidents: Number(row.i), violations: Number(row.v), cases: Number(row.c), migrations: applied };
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.pool.query('SELECT 1');
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,7 @@ import type {
   Store,
   StoredCase,
   StoredObservation,
+  StoreHealth,
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
@@ -396,6 +397,15 @@ export class SqliteStore implements Store {
       cases: n('cases'),
       migrations: [...this.migrations],
     };
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
   }
 
   async close(): Promise<void> {
