@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseObservationBatch } from '../src/core/ops/observation.js';
+import { parseObservationBatch } from '../src/core/ops/index.js';
 import type { Store } from '../src/core/ports/store.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { operationsFor } from '../src/server/operations.js';

@@ -9,10 +9,10 @@
  * `JSON.parse` of the same batches.
  */
 import { readFileSync } from 'node:fs';
-import { MemoryOpsReader } from '../src/core/ops/memory-reader.js';
-import { parseObservationBatch, type Observation } from '../src/core/ops/observation.js';
-import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../src/core/ops/pipeline.js';
-import { geoLocatorFor } from '../src/core/ops/geo-locator.js';
+import { MemoryOpsReader } from '../src/core/ops/index.js';
+import { parseObservationBatch, type Observation } from '../src/core/ops/index.js';
+import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../src/core/ops/index.js';
+import { geoLocatorFor } from '../src/core/ops/index.js';
 import { loadExample } from '../test/ops/simple-locator.js';
 import { workload } from '../test/ops/workload.js';
 

@@ -5,9 +5,9 @@
 // two weeks on in which every task timer falls due. Baseline in the same run: the naive pass that sorts all timers
 // (`dueTimers`) and fires the due ones, on the same data.
 import { readFileSync } from 'node:fs';
-import { casePlans, fireTimer, MemoryCasework, type CaseFile } from '../src/core/ops/casework.js';
-import { ManualClock } from '../src/core/ops/clock.js';
-import { dueTimers, type Timer } from '../src/core/ops/timer.js';
+import { casePlans, fireTimer, MemoryCasework, type CaseFile } from '../src/core/ops/index.js';
+import { ManualClock } from '../src/core/ops/index.js';
+import { dueTimers, type Timer } from '../src/core/ops/index.js';
 import { loadPackage } from '../src/core/spec/load.js';
 import { CaseworkService } from '../src/server/casework.js';
 import { SqliteCaseworkStore } from '../src/store/sqlite/casework-store.js';

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile, UsageError } from './cli/files.js';
-import { geoLocatorFor } from './core/ops/geo-locator.js';
+import { geoLocatorFor } from './core/ops/index.js';
 import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';

@@ -5,8 +5,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/core/ops/clock.js';
-import { signVote } from '../src/core/ops/vote.js';
+import { ManualClock } from '../src/core/ops/index.js';
+import { signVote } from '../src/core/ops/index.js';
 import { loadPackage } from '../src/core/spec/load.js';
 import { HOUR } from '../src/core/spec/units.js';
 import { CaseworkService } from '../src/server/casework.js';

@@ -4,12 +4,12 @@
  * pipeline (issue 5) opens the case, the casework (judgment, responses, timers) takes it from there.
  */
 import { describe, expect, it } from 'vitest';
-import { caseTimeline, renderCaseTimelineMarkdown } from '../src/core/ops/case-timeline.js';
-import { casePlans, fromCaseOpening, MemoryCasework, responseFailures } from '../src/core/ops/casework.js';
-import { ManualClock } from '../src/core/ops/clock.js';
-import type { ObservationInput } from '../src/core/ops/observation.js';
-import { prepareOps } from '../src/core/ops/pipeline.js';
-import type { CaseOpening } from '../src/core/ops/trigger.js';
+import { caseTimeline, renderCaseTimelineMarkdown } from '../src/core/ops/index.js';
+import { casePlans, fromCaseOpening, MemoryCasework, responseFailures } from '../src/core/ops/index.js';
+import { ManualClock } from '../src/core/ops/index.js';
+import type { ObservationInput } from '../src/core/ops/index.js';
+import { prepareOps } from '../src/core/ops/index.js';
+import type { CaseOpening } from '../src/core/ops/index.js';
 import type { Package } from '../src/core/spec/schema.js';
 import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
 import { EFFECTIVE, Runner, WEST, obs } from './ops/harness.js';

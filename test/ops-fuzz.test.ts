@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObservationInput } from '../src/core/ops/observation.js';
+import type { ObservationInput } from '../src/core/ops/index.js';
 import { testServer, type TestServer } from './support/app.js';
 import { traffic } from './support/observations.js';
 

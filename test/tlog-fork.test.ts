@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
 import type { Fetch } from '../src/cli/vote.js';
-import type { ObservationInput } from '../src/core/ops/observation.js';
+import type { ObservationInput } from '../src/core/ops/index.js';
 import { addCosignature, parseVkey } from '../src/core/tlog/index.js';
 import { LogService, logServiceFor } from '../src/server/transparency-log.js';
 import { SqliteLog } from '../src/store/sqlite/tlog-store.js';

@@ -3,8 +3,8 @@
  * transparency-log append), on the example package with the real geo engine as locator: what an idle core would
  * need, whatever else the machine runs. Shared by bench/ingest.ts and bench/ingest-cpu.ts.
  */
-import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
-import { parseObservationBatch } from '../../src/core/ops/observation.js';
+import { geoLocatorFor } from '../../src/core/ops/index.js';
+import { parseObservationBatch } from '../../src/core/ops/index.js';
 import { operationsFor } from '../../src/server/operations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { examplePackage } from '../../test/support/app.js';

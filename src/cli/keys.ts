@@ -3,7 +3,7 @@
  * and `NAME.pub` (SPKI PEM, to register with the server). Refuses to overwrite an existing key.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { keyFingerprint } from '../core/ops/vote.js';
+import { keyFingerprint } from '../core/ops/index.js';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './files.js';

@@ -7,11 +7,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import type { ObservationInput } from '../core/ops/observation.js';
-import { parseAlerts } from '../core/ops/replay/alerts.js';
-import { parseCrosswalk } from '../core/ops/replay/crosswalk.js';
-import { CsvFormatError } from '../core/ops/replay/csv.js';
-import { parseUcdp, type ReplayParse } from '../core/ops/replay/ucdp.js';
+import type { ObservationInput } from '../core/ops/index.js';
+import { parseAlerts } from '../core/ops/index.js';
+import { parseCrosswalk } from '../core/ops/index.js';
+import { CsvFormatError } from '../core/ops/index.js';
+import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
 import { readText, UsageError } from './files.js';
 
 const kinds = ['ucdp', 'alerts'] as const;

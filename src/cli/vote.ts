@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { choices, type Choice } from '../core/ops/judgment-rules.js';
-import { signVote, VOTE_STATEMENT_TYPE, type SignedVote } from '../core/ops/vote.js';
+import { choices, type Choice } from '../core/ops/index.js';
+import { signVote, VOTE_STATEMENT_TYPE, type SignedVote } from '../core/ops/index.js';
 import { readText, UsageError } from './files.js';
 
 export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;

@@ -3,25 +3,13 @@
  * on the server's clock. Every call first catches up: stored case openings get their case file, and every timer that
  * fell due (while the server was busy, or down) fires once, in order, before the call looks at a case.
  */
-import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/case-timeline.js';
-import {
-  acknowledgeCaseTask,
-  casePlans,
-  deliverCaseTask,
-  fireTimer,
-  fromCaseOpening,
-  openCase,
-  responseFailures,
-  voteOnCase,
-  type CaseFile,
-  type CasePlans,
-  type CaseTaskResult,
-} from '../core/ops/casework.js';
-import type { Clock } from '../core/ops/clock.js';
-import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/judgment.js';
-import type { ResponseFailure } from '../core/ops/response.js';
-import type { Timer } from '../core/ops/timer.js';
-import { verifyVote, type VoteRejectionCode } from '../core/ops/vote.js';
+import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/index.js';
+import { acknowledgeCaseTask, casePlans, deliverCaseTask, fireTimer, fromCaseOpening, openCase, responseFailures, voteOnCase, type CaseFile, type CasePlans, type CaseTaskResult } from '../core/ops/index.js';
+import type { Clock } from '../core/ops/index.js';
+import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/index.js';
+import type { ResponseFailure } from '../core/ops/index.js';
+import type { Timer } from '../core/ops/index.js';
+import { verifyVote, type VoteRejectionCode } from '../core/ops/index.js';
 import { NonceReplayError, type CaseworkStore, type MemberKey } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';

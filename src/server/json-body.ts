@@ -5,7 +5,7 @@
  * where it is), not a failure of the server. NDJSON lines (ndjson.ts) pass the same checks.
  */
 import type { FastifyInstance } from 'fastify';
-import { notUnicode, pathText } from '../core/ops/observation.js';
+import { notUnicode, pathText } from '../core/ops/index.js';
 import { wellFormed } from '../core/tlog/canonical-json.js';
 import { HttpError, type Problem } from './errors.js';
 

@@ -1,6 +1,6 @@
 /** `POST /v1/observations` and the list endpoints, socket-free: good batches, every kind of bad input, paging. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ObservationInput } from '../core/ops/observation.js';
+import type { ObservationInput } from '../core/ops/index.js';
 import { StoreUnavailableError } from '../core/ports/store.js';
 import { testServer, type TestServer } from '../../test/support/app.js';
 import { traffic } from '../../test/support/observations.js';

@@ -2,9 +2,9 @@
  * The operations pipeline as the server runs it: the package prepared once (`prepareOps`), the clock, and the
  * `BatchProcessor` the store calls inside each ingest transaction.
  */
-import type { Clock } from '../core/ops/clock.js';
-import type { ObservationRules } from '../core/ops/observation.js';
-import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../core/ops/pipeline.js';
+import type { Clock } from '../core/ops/index.js';
+import type { ObservationRules } from '../core/ops/index.js';
+import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../core/ops/index.js';
 import type { BatchProcessor } from '../core/ports/store.js';
 import type { LoadedPackage } from '../core/spec/load.js';
 

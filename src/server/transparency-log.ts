@@ -5,7 +5,7 @@
  * cosignatures verified before they are stored.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import type { Clock } from '../core/ops/clock.js';
+import type { Clock } from '../core/ops/index.js';
 import type { Store } from '../core/ports/store.js';
 import type { LogKey, LogStore, StoredCheckpoint } from '../core/ports/tlog.js';
 import {

@@ -2,10 +2,10 @@
  * The indexed columns of each record, beside its whole JSON document: one definition for both dialects, so the
  * two adapters cannot disagree on what a filter sees.
  */
-import type { Incident } from '../core/ops/fusion.js';
-import type { Observation } from '../core/ops/observation.js';
-import type { CaseOpening } from '../core/ops/trigger.js';
-import type { Violation } from '../core/ops/violation.js';
+import type { Incident } from '../core/ops/index.js';
+import type { Observation } from '../core/ops/index.js';
+import type { CaseOpening } from '../core/ops/index.js';
+import type { Violation } from '../core/ops/index.js';
 import type { ProcessedBatch } from '../core/ports/store.js';
 
 /** (source, sourceId, activity, time, region) */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../core/ops/observation.js';
+import type { Observation } from '../core/ops/index.js';
 import type { IngestResult } from '../core/ports/store.js';
 import { GroupCommit, type IngestRequest } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';

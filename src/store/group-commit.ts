@@ -8,7 +8,7 @@
  * Each batch keeps its own all-or-nothing: if a group fails (a bug, a constraint, the disk), the transaction is
  * rolled back and every batch in it is run again alone, so only the batch at fault is refused.
  */
-import type { Observation } from '../core/ops/observation.js';
+import type { Observation } from '../core/ops/index.js';
 import type { BatchProcessor, IngestMeta, IngestResult } from '../core/ports/store.js';
 import type { WriteQueue } from './write-queue.js';
 

@@ -9,9 +9,9 @@
  * `limit`. Valid only while this process sees every incident write: SQLite's one server process always; on
  * PostgreSQL, while no other server has written since (postgres-store.ts checks the log's size).
  */
-import type { Incident } from '../core/ops/fusion.js';
-import { IncidentIndex } from '../core/ops/incident-index.js';
-import type { IncidentProbe } from '../core/ops/ports.js';
+import type { Incident } from '../core/ops/index.js';
+import { IncidentIndex } from '../core/ops/index.js';
+import type { IncidentProbe } from '../core/ports/ops-reader.js';
 
 interface Window {
   index: IncidentIndex;

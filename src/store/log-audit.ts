@@ -14,11 +14,11 @@
  * Findings are data; the CLI renders them. Nothing here throws for tampering, only for I/O.
  */
 import type { LogEntry, LogHead, LogKey, StoredCheckpoint, StoredEntry, WitnessKey } from '../core/ports/tlog.js';
-import type { CaseFile } from '../core/ops/casework.js';
-import type { Incident } from '../core/ops/fusion.js';
-import type { Observation } from '../core/ops/observation.js';
-import type { CaseOpening } from '../core/ops/trigger.js';
-import type { Violation } from '../core/ops/violation.js';
+import type { CaseFile } from '../core/ops/index.js';
+import type { Incident } from '../core/ops/index.js';
+import type { Observation } from '../core/ops/index.js';
+import type { CaseOpening } from '../core/ops/index.js';
+import type { Violation } from '../core/ops/index.js';
 import { CompactRange, decodeEntry, encodeEntry, hashLeaf, hashesEqual, parseVkey, verifyCheckpoint, type JsonValue, type Verifier } from '../core/tlog/index.js';
 import { caseColumns, incidentColumns, observationColumns, violationColumns } from './columns.js';
 import { caseFileEntries, caseOpeningEntry, incidentEntry, observationEntry, recordIdOf, storedKinds, violationEntry } from './log-entries.js';

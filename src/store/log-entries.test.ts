@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryOpsReader } from '../core/ops/memory-reader.js';
-import { parseObservationBatch } from '../core/ops/observation.js';
+import { MemoryOpsReader } from '../core/ops/index.js';
+import { parseObservationBatch } from '../core/ops/index.js';
 import type { StoredObservation } from '../core/ports/store.js';
 import { encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 import { operationsFor } from '../server/operations.js';

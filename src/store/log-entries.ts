@@ -19,10 +19,10 @@
  * | pledge, delivery | | not stored yet (the sustainment ledger is not built); the kinds are reserved |
  * | package-version | `<package>@<version>/<sha256>` | logged by the server when it starts with a package it has not logged |
  */
-import type { CaseFile } from '../core/ops/casework.js';
-import type { Incident } from '../core/ops/fusion.js';
-import type { CaseOpening } from '../core/ops/trigger.js';
-import type { Violation } from '../core/ops/violation.js';
+import type { CaseFile } from '../core/ops/index.js';
+import type { Incident } from '../core/ops/index.js';
+import type { CaseOpening } from '../core/ops/index.js';
+import type { Violation } from '../core/ops/index.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';

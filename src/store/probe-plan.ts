@@ -5,7 +5,7 @@
  * union of the probes' answers, as the port requires. A batch of reports in time order needs a handful of queries;
  * reports scattered over months fall back to about one query per probe.
  */
-import type { IncidentProbe } from '../core/ops/ports.js';
+import type { IncidentProbe } from '../core/ports/ops-reader.js';
 
 type BoxProbe = Extract<IncidentProbe, { minLon: number }>;
 type RegionProbe = Extract<IncidentProbe, { region: string }>;

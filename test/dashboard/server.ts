@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../src/core/ops/clock.js';
+import type { Clock } from '../../src/core/ops/index.js';
 import { generateKey } from '../../src/server/api-keys.js';
 import { buildApp } from '../../src/server/app.js';
 import { operationsFor } from '../../src/server/operations.js';

@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryOpsReader } from '../../src/core/ops/memory-reader.js';
-import { parseObservationBatch } from '../../src/core/ops/observation.js';
-import { prepareOps, processBatch } from '../../src/core/ops/pipeline.js';
-import { parseAlerts } from '../../src/core/ops/replay/alerts.js';
-import { parseCrosswalk } from '../../src/core/ops/replay/crosswalk.js';
+import { MemoryOpsReader } from '../../src/core/ops/index.js';
+import { parseObservationBatch } from '../../src/core/ops/index.js';
+import { prepareOps, processBatch } from '../../src/core/ops/index.js';
+import { parseAlerts } from '../../src/core/ops/index.js';
+import { parseCrosswalk } from '../../src/core/ops/index.js';
 import { loadExample } from './simple-locator.js';
-import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
+import { geoLocatorFor } from '../../src/core/ops/index.js';
 
 const ALERTS = resolve('examples/data/air-raid-alerts/official_data_en.csv');
 const EFFECTIVE = Date.parse('2022-03-15T00:00:00Z');

@@ -1,8 +1,8 @@
 /** Shared set-up for operations tests: the example package, a simple locator, a batch runner. */
-import { MemoryOpsReader } from '../../src/core/ops/memory-reader.js';
-import { parseObservationBatch, type ObservationInput } from '../../src/core/ops/observation.js';
-import { prepareOps, processBatch, type BatchResult, type OpsModel } from '../../src/core/ops/pipeline.js';
-import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
+import { MemoryOpsReader } from '../../src/core/ops/index.js';
+import { parseObservationBatch, type ObservationInput } from '../../src/core/ops/index.js';
+import { prepareOps, processBatch, type BatchResult, type OpsModel } from '../../src/core/ops/index.js';
+import { geoLocatorFor } from '../../src/core/ops/index.js';
 import { loadExample } from './simple-locator.js';
 
 export const EFFECTIVE = Date.parse('2026-06-01T00:00:00Z');

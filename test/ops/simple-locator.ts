@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Package } from '../../src/core/spec/schema.js';
 import { loadPackage, type LoadedPackage } from '../../src/core/spec/load.js';
-import type { LineLocation, ZoneLocation, ZoneLocator } from '../../src/core/ops/model.js';
+import type { LineLocation, ZoneLocation, ZoneLocator } from '../../src/core/ops/index.js';
 
 type Ring = number[][];
 type Poly = { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };

@@ -3,7 +3,7 @@
  * along the contact line, each seen by one to three sources with jitter in time and place, some reports late.
  * Seeded, so every run sends the same stream.
  */
-import type { ObservationInput } from '../../src/core/ops/observation.js';
+import type { ObservationInput } from '../../src/core/ops/index.js';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

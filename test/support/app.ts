@@ -1,8 +1,8 @@
 /** A server on a fresh store, with one key per role, for socket-free tests. */
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from '../../src/cli/files.js';
-import { ManualClock } from '../../src/core/ops/clock.js';
-import type { ZoneLocator } from '../../src/core/ops/pipeline.js';
+import { ManualClock } from '../../src/core/ops/index.js';
+import type { ZoneLocator } from '../../src/core/ops/index.js';
 import { roles, type Role, type Store } from '../../src/core/ports/store.js';
 import { generateKey } from '../../src/server/api-keys.js';
 import { buildApp } from '../../src/server/app.js';

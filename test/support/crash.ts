@@ -2,7 +2,7 @@
  * The crash harness shared by the kill -9 tests: senders that post batches over real sockets and record which
  * were acknowledged, and the checks run on the database afterwards.
  */
-import type { ObservationInput } from '../../src/core/ops/observation.js';
+import type { ObservationInput } from '../../src/core/ops/index.js';
 import type { Store } from '../../src/core/ports/store.js';
 
 export interface Ledger {

@@ -4,7 +4,7 @@
  * example package's triggers fire; heavy weapons seen by satellites and drones; patrol reports of denied access at
  * region level.
  */
-import type { ObservationInput } from '../../src/core/ops/observation.js';
+import type { ObservationInput } from '../../src/core/ops/index.js';
 
 /** mulberry32: small, fast, good enough for test data (not for anything secret). */
 export function rng(seed: number): () => number {

@@ -5,8 +5,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'vitest';
-import { acknowledgeCaseTask, casePlans, fireTimer, voteOnCase, type CaseFile } from '../../src/core/ops/casework.js';
-import type { ObservationInput } from '../../src/core/ops/observation.js';
+import { acknowledgeCaseTask, casePlans, fireTimer, voteOnCase, type CaseFile } from '../../src/core/ops/index.js';
+import type { ObservationInput } from '../../src/core/ops/index.js';
 import type { CaseworkStore } from '../../src/core/ports/casework.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { DAY, HOUR, MINUTE } from '../../src/core/spec/units.js';

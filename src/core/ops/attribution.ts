@@ -10,7 +10,7 @@
  * report located to 25 km says nothing about the side of a line 10 km away). Inference never overrides a report.
  */
 import type { Activity } from '../spec/vocabulary.js';
-import type { Incident } from './fusion.js';
+import type { Incident } from './incident.js';
 import type { LineLocation, OpsModel, ZoneLocation } from './model.js';
 import { attributionBases, type AttributionBasis } from './observation.js';
 

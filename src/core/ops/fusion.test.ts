@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EFFECTIVE, EAST, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
-import { defaultFusionOptions, incidentId } from './fusion.js';
+import { incidentId } from './fusion.js';
+import { defaultFusionOptions } from './incident.js';
 import { violationId } from './violation.js';
 import { MINUTE, DAY } from '../spec/units.js';
 

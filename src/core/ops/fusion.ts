@@ -14,119 +14,13 @@
  * organisation, the same tasking), so corroboration counts operators, not reports.
  */
 import { sha256Hex } from './digest.js';
-import { HOUR, MINUTE, DAY } from '../spec/units.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
 import { distanceMetres } from '../geo/ellipsoid.js';
 import { discBox, type Box } from './geodesy.js';
+import { windowOf, type FusionOptions, type Incident, type IncidentMember, type IncidentReason } from './incident.js';
 import type { IncidentIndex } from './incident-index.js';
-import { observationKey, type AttributionBasis, type Observation } from './observation.js';
-import type { IncidentProbe } from './ports.js';
-
-/** One report inside an incident: what fusion and attribution need, without the evidence list. */
-export interface IncidentMember {
-  source: string;
-  sourceId: string;
-  operator: string;
-  confidence: number;
-  time: number;
-  start: number;
-  end: number;
-  lon?: number;
-  lat?: number;
-  radius: number;
-  altitude?: number;
-  region?: string;
-  weapon?: WeaponClass;
-  count: number;
-  attribution?: { party: string; basis: AttributionBasis };
-}
-
-export type IncidentReason = 'created' | 'joined' | 'merged' | 'merged-into';
-
-/** An incident at one revision: a full snapshot, never mutated once returned. */
-export interface Incident {
-  id: string;
-  /** 1 when created; +1 on every change. */
-  revision: number;
-  status: 'open' | 'merged';
-  reason: IncidentReason;
-  /** For `merged-into`: the incident that absorbed this one. */
-  mergedInto?: string;
-  /** For `merged`: the incidents absorbed in this revision. */
-  absorbed?: string[];
-  activity: Activity;
-  /** In the order they joined. */
-  members: IncidentMember[];
-  confidence: number;
-  /** Distinct operators among the members. */
-  corroboration: number;
-  operators: string[];
-  weapons: WeaponClass[];
-  count: number;
-  /** Best estimate of when, and the span of the members' intervals. */
-  time: number;
-  start: number;
-  end: number;
-  /** Point incidents: weighted mean position and the smallest member radius; region incidents: the region. */
-  lon?: number;
-  lat?: number;
-  radius: number;
-  altitude?: number;
-  region?: string;
-  /** The box around every member's uncertainty disc (point incidents). */
-  box?: Box;
-  /** Processing times (the injected clock). */
-  createdAt: number;
-  updatedAt: number;
-  /**
-   * Ids of the violations this revision supports, set by the pipeline on the last revision of each incident in
-   * a batch: the next batch compares against it to withdraw what no longer holds.
-   */
-  violations?: string[];
-}
-
-export interface FusionOptions {
-  /** Largest gap between two reports' time intervals for them to be one event, by activity (ms). */
-  windows: Partial<Record<Activity, number>>;
-  /** For activities not in `windows`. */
-  defaultWindow: number;
-  /** Added to r1 + r2: reports rarely state their full error (metres). */
-  slack: number;
-}
-
-/**
- * Windows by the nature of the activity: a shelling or strike is seconds to minutes long and reports of it are
- * timed by sensors; presence and access restrictions persist, and patrols report them once a day.
- */
-export const defaultFusionOptions: FusionOptions = {
-  windows: {
-    'artillery-fire': 30 * MINUTE,
-    'mortar-fire': 30 * MINUTE,
-    'small-arms-fire': 30 * MINUTE,
-    'missile-strike': 30 * MINUTE,
-    'drone-strike': 30 * MINUTE,
-    'air-strike': 30 * MINUTE,
-    'naval-strike': 30 * MINUTE,
-    overflight: 15 * MINUTE,
-    'ground-advance': 6 * HOUR,
-    'naval-incursion': 6 * HOUR,
-    jamming: 2 * HOUR,
-    'denial-of-access': 12 * HOUR,
-    'troop-presence': DAY,
-    'heavy-weapon-presence': DAY,
-    reinforcement: DAY,
-    'mine-laying': DAY,
-    'nuclear-use': HOUR,
-    'nuclear-threat': DAY,
-    'economic-coercion': 7 * DAY,
-  },
-  defaultWindow: HOUR,
-  slack: 1000,
-};
-
-export function windowOf(options: FusionOptions, activity: Activity): number {
-  return options.windows[activity] ?? options.defaultWindow;
-}
+import { observationKey, type Observation } from './observation.js';
+import type { IncidentProbe } from '../ports/ops-reader.js';
 
 /**
  * `inc-<the founding report's time, UTC to the second>-<64 bits of SHA-256(source, sourceId)>`. Replays give the same

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOUR } from '../spec/units.js';
-import type { Incident } from './fusion.js';
+import type { Incident } from './incident.js';
 import { IncidentIndex } from './incident-index.js';
-import type { IncidentProbe } from './ports.js';
+import type { IncidentProbe } from '../ports/ops-reader.js';
 
 const T0 = Date.UTC(2026, 5, 1);
 const activities = ['artillery-fire', 'overflight'] as const;

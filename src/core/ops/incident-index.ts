@@ -10,8 +10,8 @@
  */
 import { HOUR } from '../spec/units.js';
 import { activities, type Activity } from '../spec/vocabulary.js';
-import type { Incident } from './fusion.js';
-import type { IncidentProbe } from './ports.js';
+import type { Incident } from './incident.js';
+import type { IncidentProbe } from '../ports/ops-reader.js';
 
 const CELL = 0.1;
 const BUCKET = 3 * HOUR;

@@ -3,10 +3,10 @@
  * by tests, the pipeline benchmark and the stores' contract tests (a store must answer as this does).
  */
 import { DAY } from '../spec/units.js';
-import type { Incident } from './fusion.js';
+import type { Incident } from './incident.js';
 import { IncidentIndex } from './incident-index.js';
 import type { BatchResult } from './pipeline.js';
-import type { IncidentProbe, OpsReader, ViolationQuery } from './ports.js';
+import type { IncidentProbe, OpsReader, ViolationQuery } from '../ports/ops-reader.js';
 import type { CaseOpening } from './trigger.js';
 import type { Violation } from './violation.js';
 

@@ -5,7 +5,7 @@
 import type { Package } from '../spec/schema.js';
 import { MINUTE } from '../spec/units.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
-import { defaultFusionOptions, type FusionOptions } from './fusion.js';
+import { defaultFusionOptions, type FusionOptions } from './incident.js';
 import type { ObservationRules } from './observation.js';
 
 /** Distance and side of a point relative to one line zone of the package. */

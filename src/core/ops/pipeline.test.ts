@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EFFECTIVE, Runner, WEST } from '../../../test/ops/harness.js';
 import { DAY, MINUTE } from '../spec/units.js';
-import type { Incident } from './fusion.js';
+import type { Incident } from './incident.js';
 import type { ObservationInput } from './observation.js';
 import { batchRevisions } from './pipeline.js';
 

@@ -6,11 +6,12 @@
  *
  *   observations -> fuse (fusion.ts) -> violations (violation.ts, attribution.ts) -> cases (trigger.ts)
  */
-import { fuse, probeFor, type Incident } from './fusion.js';
+import { fuse, probeFor } from './fusion.js';
+import type { Incident } from './incident.js';
 import { IncidentIndex } from './incident-index.js';
 import type { OpsModel } from './model.js';
 import type { Observation } from './observation.js';
-import type { OpsReader } from './ports.js';
+import type { OpsReader } from '../ports/ops-reader.js';
 import { openCases, touchedWindows, windowQueries, type CaseOpening } from './trigger.js';
 import { violationChanges, type Violation } from './violation.js';
 

@@ -21,7 +21,7 @@
  */
 import { sha256Hex } from './digest.js';
 import type { OpsModel, PreparedTrigger } from './model.js';
-import type { ViolationQuery } from './ports.js';
+import type { ViolationQuery } from '../ports/ops-reader.js';
 import type { ObservationRef, Violation } from './violation.js';
 
 export interface EvidenceLink {

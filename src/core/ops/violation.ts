@@ -14,7 +14,7 @@
 import { sha256Hex } from './digest.js';
 import type { Activity, WeaponClass } from '../spec/vocabulary.js';
 import { attribute, oppositeHolder, reportedAttribution, UNDETERMINED, type Attribution, type Basis } from './attribution.js';
-import type { Incident } from './fusion.js';
+import type { Incident } from './incident.js';
 import type { LineLocation, OpsModel, PreparedProhibition, ZoneLocation } from './model.js';
 
 export interface ObservationRef {

@@ -8,8 +8,8 @@
  * and processed, a batch is never half-written, and two servers on one PostgreSQL never fuse or open a case twice.
  */
 import type { Observation } from '../ops/observation.js';
-import type { OpsReader, Maybe } from '../ops/ports.js';
-import type { Incident } from '../ops/fusion.js';
+import type { OpsReader, Maybe } from './ops-reader.js';
+import type { Incident } from '../ops/incident.js';
 import type { Violation } from '../ops/violation.js';
 import type { CaseOpening } from '../ops/trigger.js';
 

@@ -10,6 +10,7 @@
 import type { CompiledModel } from './compile.js';
 import { CONTINUOUS_LOOK } from './compile.js';
 import { normal, type Xoshiro128 } from './rng.js';
+import type { Battlefield } from './battlefield.js';
 import type { StrategyRunner } from './strategies/strategy.js';
 
 /** Run outcomes as stored in a result record. */
@@ -37,7 +38,7 @@ export const FIELDS = 12;
 const MAX_ACTS = 16384;
 const MAX_CASES = 4096;
 
-export class Engine {
+export class Engine implements Battlefield {
   readonly H: number;
   // Adversary state the strategies read.
   bold = 1;

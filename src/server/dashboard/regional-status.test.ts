@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseFile } from '../../core/ops/casework.js';
+import type { CaseFile } from '../../core/ops/index.js';
 import { examplePackage } from '../../../test/support/app.js';
 import { RegionIndex, regionalStatus } from './regional-status.js';
 

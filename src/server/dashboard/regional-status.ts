@@ -4,8 +4,8 @@
  * incident, source, attribution or vote, only counts and states per region, so that the anonymous public sees what
  * is happening where without learning how the mission knows it.
  */
-import type { CaseFile } from '../../core/ops/casework.js';
-import type { Violation } from '../../core/ops/violation.js';
+import type { CaseFile } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 
 export const regionStates = ['calm', 'violations', 'breach', 'response'] as const;

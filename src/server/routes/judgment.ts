@@ -5,9 +5,9 @@
  * any of these routes answers, whatever fell due is fired first.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/case-timeline.js';
-import { taskId } from '../../core/ops/response.js';
-import { keyFingerprint } from '../../core/ops/vote.js';
+import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/index.js';
+import { taskId } from '../../core/ops/index.js';
+import { keyFingerprint } from '../../core/ops/index.js';
 import { can, type Principal } from '../access.js';
 import { caseworkFor, type CaseworkService } from '../casework.js';
 import type { ServerDeps } from '../deps.js';

@@ -3,7 +3,7 @@
  * `GET /v1/observations[/:id]`: the raw reports, for analysts.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { observationJsonSchema, parseObservationBatch } from '../../core/ops/observation.js';
+import { observationJsonSchema, parseObservationBatch } from '../../core/ops/index.js';
 import type { ObservationFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';

@@ -9,9 +9,9 @@
  */
 import { transaction } from './transaction.js';
 import type pg from 'pg';
-import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
-import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
+import type { CaseFile, CaseStep } from '../../core/ops/index.js';
+import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
+import type { CaseOpening } from '../../core/ops/index.js';
 import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';

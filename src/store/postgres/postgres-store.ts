@@ -8,11 +8,11 @@
  * A batch is acknowledged only after COMMIT returns. docs/operations/store.md discusses the trade-off.
  */
 import pg from 'pg';
-import type { Incident } from '../../core/ops/fusion.js';
-import type { Observation } from '../../core/ops/observation.js';
-import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ops/ports.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
-import type { Violation } from '../../core/ops/violation.js';
+import type { Incident } from '../../core/ops/index.js';
+import type { Observation } from '../../core/ops/index.js';
+import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ports/ops-reader.js';
+import type { CaseOpening } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
 import type {
   ApiKeyRecord,
   BatchProcessor,

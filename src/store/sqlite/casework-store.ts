@@ -4,9 +4,9 @@
  * store has a transaction open across an await (an ingest running the pipeline), never interleaving with it.
  */
 import type Database from 'better-sqlite3';
-import type { CaseFile, CaseStep } from '../../core/ops/casework.js';
-import { timerRank, type Timer, type TimerKind } from '../../core/ops/timer.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
+import type { CaseFile, CaseStep } from '../../core/ops/index.js';
+import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
+import type { CaseOpening } from '../../core/ops/index.js';
 import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';

@@ -7,9 +7,9 @@
  * A record that committed may still be here for a moment (the commit's answer not yet handled): harmless, since
  * it is the same record SQLite now holds.
  */
-import type { Incident } from '../../core/ops/fusion.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
-import type { Violation } from '../../core/ops/violation.js';
+import type { Incident } from '../../core/ops/index.js';
+import type { CaseOpening } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
 import type { ProcessedBatch } from '../../core/ports/store.js';
 
 interface Tagged<T> {

@@ -8,10 +8,10 @@
  * inside the transaction (casework appends to the same log).
  */
 import type Database from 'better-sqlite3';
-import type { Incident } from '../../core/ops/fusion.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
-import type { Violation } from '../../core/ops/violation.js';
-import type { Observation } from '../../core/ops/observation.js';
+import type { Incident } from '../../core/ops/index.js';
+import type { CaseOpening } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
+import type { Observation } from '../../core/ops/index.js';
 import type { IngestMeta } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';

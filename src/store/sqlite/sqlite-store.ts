@@ -9,12 +9,12 @@
  * batch is acknowledged only after its COMMIT either way.
  */
 import Database from 'better-sqlite3';
-import type { Incident } from '../../core/ops/fusion.js';
-import type { Observation } from '../../core/ops/observation.js';
-import { observationKey } from '../../core/ops/observation.js';
-import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ops/ports.js';
-import type { CaseOpening } from '../../core/ops/trigger.js';
-import type { Violation } from '../../core/ops/violation.js';
+import type { Incident } from '../../core/ops/index.js';
+import type { Observation } from '../../core/ops/index.js';
+import { observationKey } from '../../core/ops/index.js';
+import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ports/ops-reader.js';
+import type { CaseOpening } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
 import type {
   ApiKeyRecord,
   BatchProcessor,

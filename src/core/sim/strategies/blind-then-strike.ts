@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY, MONTH } from '../../spec/units.js';
-import type { Engine } from '../engine.js';
+import type { Battlefield } from '../battlefield.js';
 import { accessKinds } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
 
@@ -24,11 +24,11 @@ export const blindThenStrike: StrategyModule<z.output<typeof options>> = {
     let strike = 0;
     let launched = false;
     return {
-      start(e: Engine) {
+      start(e: Battlefield) {
         strike = o.month * (MONTH / DAY) + e.rng.next() * 7;
         launched = false;
       },
-      day(e: Engine, t: number) {
+      day(e: Battlefield, t: number) {
         if (launched || t + 1 < strike - blindDays) return;
         e.blind(strike + m.params['offensive-days']);
         for (const k of access) e.commit(k, t + e.rng.next(), true, false);

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MONTH, DAY } from '../../spec/units.js';
-import type { Engine } from '../engine.js';
+import type { Battlefield } from '../battlefield.js';
 import { actKinds } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
 
@@ -22,11 +22,11 @@ export const deniable: StrategyModule<z.output<typeof options>> = {
     let at = Infinity;
     let launched = false;
     return {
-      start(e: Engine) {
+      start(e: Battlefield) {
         at = o.month === null ? Infinity : o.month * (MONTH / DAY) + e.rng.next() * 7;
         launched = false;
       },
-      day(e: Engine, t: number) {
+      day(e: Battlefield, t: number) {
         if (kinds.length && e.rng.next() < o.rate * e.bold) {
           e.commit(kinds[Math.floor(e.rng.next() * kinds.length)]!, t + e.rng.next(), true, true);
         }

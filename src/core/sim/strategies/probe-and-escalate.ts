@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY } from '../../spec/units.js';
-import type { Engine } from '../engine.js';
+import type { Battlefield } from '../battlefield.js';
 import { accessKinds, actKinds } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
 
@@ -37,7 +37,7 @@ export const probeAndEscalate: StrategyModule<z.output<typeof options>> = {
         deterredSeen = 0;
         wasOffensive = false;
       },
-      day(e: Engine, t: number) {
+      day(e: Battlefield, t: number) {
         if (e.deterred > deterredSeen) {
           deterredSeen = e.deterred;
           if (level > 0 && !e.offensiveActive) level--;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY } from '../../spec/units.js';
-import type { Engine } from '../engine.js';
+import type { Battlefield } from '../battlefield.js';
 import type { CompiledModel } from '../compile.js';
 import { actKinds, canEvidence, rateUnderThreshold } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
@@ -61,11 +61,11 @@ export const salami: StrategyModule<z.output<typeof options>> = {
     let nextCreep = 0;
     return {
       plan: what + creepText,
-      start(e: Engine) {
+      start(e: Battlefield) {
         nextAct = 1 + e.rng.next() * Math.min(period, 7);
         nextCreep = 7 + e.rng.next() * creepEvery;
       },
-      day(e: Engine, t: number) {
+      day(e: Battlefield, t: number) {
         while (kind >= 0 && nextAct < t + 1) {
           e.commit(kind, nextAct, true, false);
           nextAct += period;

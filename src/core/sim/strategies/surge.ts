@@ -1,12 +1,12 @@
 /**
- * Surge: keeps the ceasefire, then launches a major offensive at a chosen month, unless deterred (Engine
+ * Surge: keeps the ceasefire, then launches a major offensive at a chosen month, unless deterred (Battlefield
  * decidesToAttack: the credibility of the response to an armed attack, and boldness); a deterred adversary calls
  * the offensive off, or reconsiders every `retry-every` months. The default month, 4, sits inside the 65-193 days in
  * which CSIS finds larger ceasefire failures tend to occur [S/U].
  */
 import { z } from 'zod';
 import { MONTH, DAY } from '../../spec/units.js';
-import type { Engine } from '../engine.js';
+import type { Battlefield } from '../battlefield.js';
 import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
@@ -23,11 +23,11 @@ export const surge: StrategyModule<z.output<typeof options>> = {
     let at = 0;
     let launched = false;
     return {
-      start(e: Engine) {
+      start(e: Battlefield) {
         at = o.month * month + e.rng.next() * 7;
         launched = false;
       },
-      day(e: Engine, t: number) {
+      day(e: Battlefield, t: number) {
         if (launched || at >= t + 1) return;
         if (e.decidesToAttack(t)) {
           e.launchOffensive(Math.max(at, t), false);

@@ -5,8 +5,8 @@
  * Methods may answer synchronously (better-sqlite3, the in-memory reader) or with a promise (PostgreSQL).
  */
 import type { Activity } from '../spec/vocabulary.js';
-import type { Incident } from './fusion.js';
-import type { Violation } from './violation.js';
+import type { Incident } from '../ops/incident.js';
+import type { Violation } from '../ops/violation.js';
 
 export type Maybe<T> = T | Promise<T>;
 

@@ -1,0 +1,38 @@
+/**
+ * The public surface of the operations core: what the server, the stores, the CLI and the tests may use. Modules
+ * outside src/core import operations from here, never from a file inside (scripts/check-boundaries.mjs enforces
+ * it), so a module can be split or renamed without touching the layers above.
+ */
+export { caseTimeline, renderCaseTimelineMarkdown } from './case-timeline.js';
+export type { CaseTimeline, EvidenceEntry } from './case-timeline.js';
+export { MemoryCasework, acknowledgeCaseTask, casePlans, deliverCaseTask, fireTimer, fromCaseOpening, openCase, responseFailures, voteOnCase } from './casework.js';
+export type { CaseFile, CasePlans, CaseStep, CaseTaskResult } from './casework.js';
+export { ManualClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { geoLocatorFor } from './geo-locator.js';
+export { IncidentIndex } from './incident-index.js';
+export type { Incident } from './incident.js';
+export { choices } from './judgment-rules.js';
+export type { Choice } from './judgment-rules.js';
+export { judgmentView } from './judgment.js';
+export type { JudgmentView, Rejection, VoteRecord } from './judgment.js';
+export { MemoryOpsReader } from './memory-reader.js';
+export { prepareOps } from './model.js';
+export type { LineLocation, OpsModel, ZoneLocation, ZoneLocator } from './model.js';
+export { notUnicode, observationJsonSchema, observationKey, parseObservationBatch, pathText } from './observation.js';
+export type { Observation, ObservationInput, ObservationRules } from './observation.js';
+export { processBatch } from './pipeline.js';
+export type { BatchResult } from './pipeline.js';
+export { parseAlerts } from './replay/alerts.js';
+export { parseCrosswalk } from './replay/crosswalk.js';
+export { CsvFormatError } from './replay/csv.js';
+export { parseUcdp } from './replay/ucdp.js';
+export type { ReplayParse } from './replay/ucdp.js';
+export { taskId } from './response.js';
+export type { ResponseFailure } from './response.js';
+export { dueTimers, timerRank } from './timer.js';
+export type { Timer, TimerKind } from './timer.js';
+export type { CaseOpening } from './trigger.js';
+export type { Violation } from './violation.js';
+export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyVote } from './vote.js';
+export type { SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';
