@@ -101,7 +101,6 @@ export async function start(config: ServeConfig): Promise<Running> {
     throw new UsageError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
   }
   try {
-    const bootstrapKey = await ensureAdmin(store, clock.now(), config.adminKey);
     const app = await buildApp({
       store,
       operations,
@@ -109,7 +108,15 @@ export async function start(config: ServeConfig): Promise<Running> {
       logger: { level: config.logLevel },
       ...(config.limits ? { limits: config.limits } : {}),
     });
-    const url = await app.listen({ port: config.port, host: config.host });
+    let url: string;
+    try {
+      url = await app.listen({ port: config.port, host: config.host });
+    } catch (e) {
+      await app.close();
+      throw listenError(e, config);
+    }
+    // Only once the server listens: a start that fails (a busy port) must not create a key it never prints.
+    const bootstrapKey = await ensureAdmin(store, clock.now(), config.adminKey);
     const running: Running = {
       app,
       store,
@@ -125,4 +132,14 @@ export async function start(config: ServeConfig): Promise<Running> {
     await store.close();
     throw e;
   }
+}
+
+/** A listen failure as one line with its fix; anything unexpected stays as it is. */
+function listenError(e: unknown, config: ServeConfig): unknown {
+  const code = (e as { code?: string }).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return new UsageError(`cannot listen on ${where}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
+  if (code === 'EACCES') return new UsageError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges); pass --port 8080 or another above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`cannot listen on ${where}: this machine has no such address; pass --host 127.0.0.1 or 0.0.0.0`);
+  return e;
 }

@@ -83,6 +83,23 @@ describe('serve', () => {
     await again.close();
   });
 
+  it('a busy port is one usage error with its fix, and creates no admin key it would never print', async () => {
+    const db = join(dir, 'busy.db');
+    const first = await start({ packagePath: 'examples/ukraine-2026.yaml', db: join(dir, 'other.db'), port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    try {
+      const port = Number(new URL(first.url).port);
+      const busy = start({ packagePath: 'examples/ukraine-2026.yaml', db, port, host: '127.0.0.1', logLevel: 'silent' });
+      await expect(busy).rejects.toBeInstanceOf(UsageError);
+      await expect(busy).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
+    } finally {
+      await first.close();
+    }
+    // The retry on a free port finds no admin key, so it creates one and returns it to be printed.
+    const retry = await start({ packagePath: 'examples/ukraine-2026.yaml', db, port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    expect(retry.bootstrapKey).toMatch(/^gk_/);
+    await retry.close();
+  });
+
   it('runs under the same Node.js flags from bin/guarantor.js and `npm start`, and Node accepts them', () => {
     expect(serverNodeFlags).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--v8-pool-size=0']));
     const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
