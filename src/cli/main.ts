@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   keys: () => import('./keys.js'),
   vote: () => import('./vote.js'),
   log: () => import('./log.js'),
+  report: () => import('./report.js'),
 };
 
 export async function buildProgram(only?: string): Promise<Command> {

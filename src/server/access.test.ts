@@ -74,6 +74,9 @@ describe('access', () => {
       'GET /v1/log/proof/inclusion',
       'GET /v1/log/proof/consistency',
       'GET /v1/log/entries',
+      // The daily report (src/server/routes/reports.ts): keyed, and its public variant.
+      'GET /v1/reports/daily',
+      'GET /v1/public/reports/daily',
     ]);
   });
 

@@ -9,6 +9,7 @@ import { incidentRoutes } from './incidents.js';
 import { judgmentRoutes } from './judgment.js';
 import { logRoutes } from './log.js'; // the transparency log: checkpoints, proofs, entries, witnesses (docs/tlog.md)
 import { observationRoutes } from './observations.js';
+import { reportRoutes } from './reports.js'; // the daily report (docs/operations/report.md)
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes];

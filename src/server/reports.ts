@@ -1,0 +1,99 @@
+/**
+ * The daily report's inputs read from the stores (docs/operations/report.md): active violations with event times in
+ * the chart's 30 days before the cut-off (paged through the store, oldest first), every case file opened before
+ * it, the sustainment ledger's alerts (none until a ledger exists), and the log checkpoint. The report itself is
+ * `core/report/daily.ts`, a pure function of these; this module only fetches them.
+ *
+ * The checkpoint is taken after the records are read, so it covers at least everything the report counted.
+ */
+import type { CaseFile } from '../core/ops/casework.js';
+import type { Violation } from '../core/ops/violation.js';
+import type { CaseworkStore } from '../core/ports/casework.js';
+import type { Store } from '../core/ports/store.js';
+import type { StoredCheckpoint } from '../core/ports/tlog.js';
+import { dailyReport, historyMs, reportPackage, type DailyReport, type ReportCheckpoint, type ReportPackage, type ReportSection, type SustainmentInput } from '../core/report/daily.js';
+import type { ReportWindow } from '../core/report/window.js';
+import type { LoadedPackage } from '../core/spec/load.js';
+import type { Package } from '../core/spec/schema.js';
+import { parseCheckpoint } from '../core/tlog/index.js';
+
+/** Region code -> name from the package's regions layer. */
+export function regionNames(loaded: LoadedPackage | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  const spec = loaded?.model?.regions;
+  if (!loaded || !spec) return out;
+  for (const f of (loaded.geometries.get(spec.geometry)?.geojson as { features?: { properties?: Record<string, unknown> }[] } | undefined)?.features ?? []) {
+    const code = f.properties?.[spec.code];
+    const name = f.properties?.[spec.name];
+    if (typeof code === 'string' && code) out.set(code, typeof name === 'string' && name ? name : code);
+  }
+  return out;
+}
+
+export function reportPackageOf(pkg: Package, loaded: LoadedPackage | undefined): ReportPackage {
+  return reportPackage(pkg, regionNames(loaded));
+}
+
+/** Every active violation with event time in [from, to), oldest first, a page at a time. */
+export async function* violationsBetween(store: Store, from: number, to: number): AsyncGenerator<Violation> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.listViolations({ from, to, status: 'active', limit: 1000, ...(cursor ? { cursor } : {}) });
+    yield* page.items;
+    cursor = page.next;
+  } while (cursor);
+}
+
+/** Case files opened before `end`. Case files are few (one per breach), so they are read in one query. */
+export async function caseFilesBefore(casework: CaseworkStore, end: number): Promise<CaseFile[]> {
+  return (await casework.listCaseFiles({ limit: 1_000_000 })).filter((f) => f.openedAt < end);
+}
+
+/** A stored checkpoint as the report names it: origin, size, root, time, and the witnesses that cosigned it. */
+export function reportCheckpoint(cp: StoredCheckpoint): ReportCheckpoint {
+  const parsed = parseCheckpoint(cp.note);
+  const origin = parsed.ok ? parsed.checkpoint.origin : cp.note.split('\n', 1)[0]!;
+  const witnesses = [...new Set(cp.cosignatures.map((l) => /^— (\S+) /.exec(l)?.[1]).filter((x): x is string => x !== undefined))].sort();
+  return {
+    origin,
+    size: cp.size,
+    root: Buffer.from(cp.root).toString('base64'),
+    rootHex: Buffer.from(cp.root).toString('hex'),
+    time: new Date(cp.time).toISOString(),
+    witnesses,
+  };
+}
+
+export interface ReportSources {
+  store: Store;
+  casework: CaseworkStore;
+  pkg: ReportPackage;
+  /** The checkpoint to report, taken after the records are read; undefined: none. */
+  checkpoint?: () => Promise<StoredCheckpoint | undefined>;
+  sustainment?: () => Promise<SustainmentInput>;
+}
+
+export interface ReportRequest {
+  window: ReportWindow;
+  sections?: readonly ReportSection[];
+  public?: boolean;
+}
+
+export async function buildDailyReport(src: ReportSources, q: ReportRequest): Promise<DailyReport> {
+  const violations: Violation[] = [];
+  const wantsViolations = !q.sections || q.sections.some((s) => s === 'violations' || s === 'heavy-weapons' || s === 'access');
+  if (wantsViolations) for await (const v of violationsBetween(src.store, q.window.end - historyMs, q.window.end)) violations.push(v);
+  const cases = await caseFilesBefore(src.casework, q.window.end);
+  const sustainment = src.sustainment ? await src.sustainment() : ({ status: 'no-ledger' } as const);
+  const cp = src.checkpoint ? await src.checkpoint() : undefined;
+  return dailyReport({
+    pkg: src.pkg,
+    window: q.window,
+    violations,
+    cases,
+    checkpoint: cp ? reportCheckpoint(cp) : null,
+    sustainment,
+    ...(q.sections ? { sections: q.sections } : {}),
+    ...(q.public ? { public: true } : {}),
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * The daily report over HTTP (docs/operations/report.md):
+ *
+ * - `GET /v1/reports/daily?date=YYYY-MM-DD`         keyed: the sections the caller's role may see
+ * - `GET /v1/public/reports/daily?date=YYYY-MM-DD`  public: the public variant (counts and declared outcomes only)
+ *
+ * `format` picks the rendering, `sections` a subset (a section the role may not see is a 403 naming it), `cutoff`
+ * and `offset` the cut-off time and the package's UTC offset. Timers that fell due are fired first, as on every
+ * casework route, so the case files hold everything up to now.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { renderReportJson, reportSections, sectionAccess, type DailyReport, type ReportSection } from '../../core/report/daily.js';
+import { renderReportMarkdown } from '../../core/report/markdown.js';
+import { checkedReportWindow, packageOffset } from '../../core/report/window.js';
+import { caseworkFor } from '../casework.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { buildDailyReport, reportPackageOf } from '../reports.js';
+import { logServiceFor } from '../transparency-log.js';
+
+export const reportFormats = ['json', 'md'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+const querystring = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['date'],
+  properties: {
+    date: { type: 'string', maxLength: 20, description: "The report's day, YYYY-MM-DD, in the package's local time" },
+    format: { type: 'string', enum: reportFormats, default: 'json', description: 'json, md (Markdown)' },
+    sections: { type: 'string', maxLength: 200, description: `Comma-separated subset of: ${reportSections.join(', ')}` },
+    cutoff: { type: 'string', maxLength: 10, description: 'Local time of day of the cut-off, HH:MM (default 24:00: midnight at the end of the day)' },
+    offset: { type: 'string', maxLength: 10, description: "The package's local time as a UTC offset, +02:00 (default: the offset `effective` is written in)" },
+  },
+} as const;
+
+interface Query {
+  date: string;
+  format: ReportFormat;
+  sections?: string;
+  cutoff?: string;
+  offset?: string;
+}
+
+const bad = (field: string, reason: string) =>
+  new HttpError(400, { error: 'invalid-querystring', message: `${field}: ${reason}`, problems: [{ path: `querystring.${field}`, reason }] });
+
+const contentTypes: Record<ReportFormat, string> = { json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8' };
+
+export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const pkg = deps.operations.model.pkg;
+  const clock = deps.operations.clock;
+  const reportPkg = reportPackageOf(pkg, deps.package);
+  const cw = caseworkFor(deps.store, pkg, clock);
+  const log = logServiceFor(deps.store, clock, pkg.package);
+  const defaultOffset = packageOffset(pkg.effective.text);
+
+  const parseSections = (text: string | undefined, allowed: readonly ReportSection[], who: string): ReportSection[] => {
+    if (text === undefined) return [...allowed];
+    const out: ReportSection[] = [];
+    for (const s of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (!(reportSections as readonly string[]).includes(s)) throw bad('sections', `"${s}" is not a section; use ${reportSections.join(', ')}`);
+      if (!allowed.includes(s as ReportSection)) {
+        throw new HttpError(403, { error: 'forbidden-section', message: `sections: ${who} may not see "${s}"; it may see ${allowed.join(', ') || 'no section'}`, problems: [{ path: 'querystring.sections', reason: `${who} may not see "${s}"` }] });
+      }
+      if (!out.includes(s as ReportSection)) out.push(s as ReportSection);
+    }
+    if (!out.length) throw bad('sections', 'names no section');
+    return out;
+  };
+
+  const answer = async (request: FastifyRequest, reply: FastifyReply, isPublic: boolean) => {
+    const q = request.query as Query;
+    const role = request.principal?.role;
+    const allowed = isPublic ? sectionAccess.public : sectionAccess[role ?? 'monitor'];
+    const sections = parseSections(q.sections, allowed, isPublic ? 'the public' : `a ${role} key`);
+    const w = checkedReportWindow(q.date, { offset: q.offset ?? defaultOffset, ...(q.cutoff ? { cutoff: q.cutoff } : {}), effective: reportPkg.effective, now: clock.now() });
+    if (!w.ok) throw bad(w.field, w.reason);
+    await cw.catchUp();
+    const report = await buildDailyReport(
+      { store: deps.store, casework: cw.store, pkg: reportPkg, checkpoint: () => log.latest() },
+      { window: w.window, sections, public: isPublic },
+    );
+    return send(reply, report, q.format);
+  };
+
+  const send = (reply: FastifyReply, r: DailyReport, format: ReportFormat) => {
+    reply.header('content-type', contentTypes[format]);
+    return format === 'json' ? renderReportJson(r) : renderReportMarkdown(r);
+  };
+
+  app.get(
+    '/v1/reports/daily',
+    {
+      config: { access: ['analyst', 'member', 'guarantor', 'admin'] },
+      schema: {
+        tags: ['reports'],
+        summary: "The daily report: the sections the caller's role may see (docs/operations/report.md)",
+        querystring,
+        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' } },
+      },
+    },
+    (request, reply) => answer(request, reply, false),
+  );
+
+  app.get(
+    '/v1/public/reports/daily',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['reports'],
+        summary: 'The public daily report: violation counts by type and region, declared breaches, publicly marked response failures, the checkpoint',
+        querystring,
+        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' } },
+      },
+    },
+    (request, reply) => answer(request, reply, true),
+  );
+};
