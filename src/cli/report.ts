@@ -5,17 +5,18 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { renderReportJson, reportSections, type ReportSection } from '../core/report/daily.js';
-import { renderReportMarkdown } from '../core/report/markdown.js';
+import { reportSections, type ReportSection } from '../core/report/daily.js';
 import { checkedReportWindow, packageOffset } from '../core/report/window.js';
 import { caseworkFor } from '../server/casework.js';
-import { buildDailyReport, reportPackageOf } from '../server/reports.js';
+import { packageMap } from '../server/dashboard/package-geometry.js';
+import { PdfUnavailableError } from '../server/report-pdf.js';
+import { buildDailyReport, renderReport, reportFormats, reportPackageOf, type ReportFormat } from '../server/reports.js';
 import { logStoreFor } from '../server/transparency-log.js';
 import { describeDb, openStore } from '../store/open.js';
 import { loadPackageFile, UsageError } from './files.js';
 
-export const cliReportFormats = ['md', 'json'] as const;
-type Format = (typeof cliReportFormats)[number];
+export const cliReportFormats = reportFormats;
+type Format = ReportFormat;
 
 export interface DailyOptions {
   date: string;
@@ -64,7 +65,12 @@ export async function dailyReportBytes(o: DailyOptions, env: Record<string, stri
       { store, casework: caseworkFor(store, pkg, clock).store, pkg: reportPackageOf(pkg, loaded), checkpoint: () => log.latestCheckpoint() },
       { window: w.window, ...(sections ? { sections } : {}) },
     );
-    return Buffer.from(format === 'json' ? renderReportJson(report) : renderReportMarkdown(report));
+    try {
+      return await renderReport(report, format, format === 'html' || format === 'pdf' ? packageMap(loaded) : undefined);
+    } catch (e) {
+      if (e instanceof PdfUnavailableError) throw new UsageError(`--format pdf: ${e.message}`);
+      throw e;
+    }
   } finally {
     await store.close();
   }

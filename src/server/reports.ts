@@ -11,7 +11,10 @@ import type { Violation } from '../core/ops/violation.js';
 import type { CaseworkStore } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { StoredCheckpoint } from '../core/ports/tlog.js';
-import { dailyReport, historyMs, reportPackage, type DailyReport, type ReportCheckpoint, type ReportPackage, type ReportSection, type SustainmentInput } from '../core/report/daily.js';
+import { renderReportMarkdown } from '../core/report/markdown.js';
+import { checkpointFooter, renderReportHtml, type ReportMap } from '../core/report/html.js';
+import { printPdf } from './report-pdf.js';
+import { dailyReport, historyMs, renderReportJson, reportPackage, type DailyReport, type ReportCheckpoint, type ReportPackage, type ReportSection, type SustainmentInput } from '../core/report/daily.js';
 import type { ReportWindow } from '../core/report/window.js';
 import type { LoadedPackage } from '../core/spec/load.js';
 import type { Package } from '../core/spec/schema.js';
@@ -96,4 +99,28 @@ export async function buildDailyReport(src: ReportSources, q: ReportRequest): Pr
     ...(q.sections ? { sections: q.sections } : {}),
     ...(q.public ? { public: true } : {}),
   });
+}
+
+export const reportFormats = ['json', 'md', 'html', 'pdf'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+export const reportContentTypes: Record<ReportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
+/** The report in a format; `map` draws the HTML's (and PDF's) map. PDF throws PdfUnavailableError without Chromium. */
+export async function renderReport(r: DailyReport, format: ReportFormat, map?: ReportMap): Promise<Buffer> {
+  switch (format) {
+    case 'json':
+      return Buffer.from(renderReportJson(r));
+    case 'md':
+      return Buffer.from(renderReportMarkdown(r));
+    case 'html':
+      return Buffer.from(renderReportHtml(r, map));
+    case 'pdf':
+      return printPdf(renderReportHtml(r, map), checkpointFooter(r));
+  }
 }

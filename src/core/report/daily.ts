@@ -143,6 +143,8 @@ export interface ViolationSection {
   byParty?: CountRow[];
   /** Incidents in violation per day, the chart's days oldest first. */
   daily: { date: string; count: number }[];
+  /** The same per type (the types of `byType`), aligned with `daily`. */
+  dailyByType: { key: string; counts: number[] }[];
   /** Located incidents of the day, for the map. */
   points?: MapPoint[];
 }
@@ -370,11 +372,13 @@ export function dailyReport(input: ReportInput): DailyReport {
   if (has('violations')) {
     const daily: { date: string; count: number }[] = [];
     for (let d = chartDays - 1; d >= 0; d--) daily.push({ date: dayLabel(w, d), count: total.count(d, 'all') });
+    const types = byType.rows((k) => k);
     const section: ViolationSection = {
       total: total.row('all', 'incidents in violation'),
-      byType: byType.rows((k) => k),
+      byType: types,
       byRegion: byRegion.rows((k) => pkg.regions[k] ?? (k === NO_REGION ? 'outside the regions layer' : k)),
       daily,
+      dailyByType: types.map((t) => ({ key: t.key, counts: Array.from({ length: chartDays }, (_, i) => byType.count(chartDays - 1 - i, t.key)) })),
     };
     if (!pub) {
       section.byProhibition = byProhibition.rows((k) => k);

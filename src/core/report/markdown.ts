@@ -1,9 +1,10 @@
 /** The daily report as Markdown: headings and tables, for people and for mail. */
-import type { CaseRow, CountRow, DailyReport, TaskRow } from './daily.js';
+import { NO_REGION, type CaseRow, type CountRow, type DailyReport, type TaskRow } from './daily.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
-const when = (t: string | null | undefined): string => (t ? t.replace('.000Z', 'Z').replace('T', ' ') : '—');
+/** ISO 8601 to `2026-06-20 09:03Z`: minutes are the report's resolution. */
+export const when = (t: string | null | undefined): string => (t ? `${t.slice(0, 10)} ${t.slice(11, 16)}Z` : '—');
 
 /** "37h 05m" / "3d 4h" / "overdue 2h 10m". */
 export function clock(ms: number | null): string {
@@ -17,7 +18,7 @@ export function clock(ms: number | null): string {
 function countTable(title: string, rows: readonly CountRow[]): string[] {
   if (!rows.length) return [`${title}: none in the last 8 days.`, ''];
   const out = [`| ${title} | day | previous day | change | 7-day mean | vs mean |`, '|---|--:|--:|--:|--:|--:|'];
-  for (const r of rows) out.push(`| ${cell(r.label === r.key ? r.key : `${r.label} (${r.key})`)} | ${r.count} | ${r.previous} | ${signed(r.delta)} | ${r.mean7} | ${signed(r.deltaMean7)} |`);
+  for (const r of rows) out.push(`| ${cell(r.label === r.key || r.key === NO_REGION ? r.label : `${r.label} (${r.key})`)} | ${r.count} | ${r.previous} | ${signed(r.delta)} | ${r.mean7} | ${signed(r.deltaMean7)} |`);
   return [...out, ''];
 }
 

@@ -9,17 +9,16 @@
  * casework route, so the case files hold everything up to now.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { renderReportJson, reportSections, sectionAccess, type DailyReport, type ReportSection } from '../../core/report/daily.js';
-import { renderReportMarkdown } from '../../core/report/markdown.js';
+import { reportSections, sectionAccess, type ReportSection } from '../../core/report/daily.js';
 import { checkedReportWindow, packageOffset } from '../../core/report/window.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { buildDailyReport, reportPackageOf } from '../reports.js';
+import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
+import { PdfUnavailableError } from '../report-pdf.js';
+import { buildDailyReport, renderReport, reportContentTypes, reportFormats, reportPackageOf, type ReportFormat } from '../reports.js';
 import { logServiceFor } from '../transparency-log.js';
 
-export const reportFormats = ['json', 'md'] as const;
-export type ReportFormat = (typeof reportFormats)[number];
 
 const querystring = {
   type: 'object',
@@ -27,7 +26,7 @@ const querystring = {
   required: ['date'],
   properties: {
     date: { type: 'string', maxLength: 20, description: "The report's day, YYYY-MM-DD, in the package's local time" },
-    format: { type: 'string', enum: reportFormats, default: 'json', description: 'json, md (Markdown)' },
+    format: { type: 'string', enum: reportFormats, default: 'json', description: 'json, md (Markdown), html (with an SVG map and charts), pdf (A4, printed by Chromium)' },
     sections: { type: 'string', maxLength: 200, description: `Comma-separated subset of: ${reportSections.join(', ')}` },
     cutoff: { type: 'string', maxLength: 10, description: 'Local time of day of the cut-off, HH:MM (default 24:00: midnight at the end of the day)' },
     offset: { type: 'string', maxLength: 10, description: "The package's local time as a UTC offset, +02:00 (default: the offset `effective` is written in)" },
@@ -45,7 +44,6 @@ interface Query {
 const bad = (field: string, reason: string) =>
   new HttpError(400, { error: 'invalid-querystring', message: `${field}: ${reason}`, problems: [{ path: `querystring.${field}`, reason }] });
 
-const contentTypes: Record<ReportFormat, string> = { json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8' };
 
 export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
@@ -54,6 +52,9 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
   const cw = caseworkFor(deps.store, pkg, clock);
   const log = logServiceFor(deps.store, clock, pkg.package);
   const defaultOffset = packageOffset(pkg.effective.text);
+  // The map is drawn once, on the first HTML or PDF report (the dashboard draws its own the same way).
+  let map: PackageMap | undefined;
+  const mapOnce = () => (deps.package ? (map ??= packageMap(deps.package)) : undefined);
 
   const parseSections = (text: string | undefined, allowed: readonly ReportSection[], who: string): ReportSection[] => {
     if (text === undefined) return [...allowed];
@@ -81,12 +82,16 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       { store: deps.store, casework: cw.store, pkg: reportPkg, checkpoint: () => log.latest() },
       { window: w.window, sections, public: isPublic },
     );
-    return send(reply, report, q.format);
-  };
-
-  const send = (reply: FastifyReply, r: DailyReport, format: ReportFormat) => {
-    reply.header('content-type', contentTypes[format]);
-    return format === 'json' ? renderReportJson(r) : renderReportMarkdown(r);
+    let body: Buffer;
+    try {
+      body = await renderReport(report, q.format, q.format === 'html' || q.format === 'pdf' ? mapOnce() : undefined);
+    } catch (e) {
+      if (e instanceof PdfUnavailableError) throw new HttpError(503, { error: 'pdf-unavailable', message: e.message });
+      throw e;
+    }
+    reply.header('content-type', reportContentTypes[q.format]);
+    if (q.format === 'pdf') reply.header('content-disposition', `inline; filename="daily-report-${q.date}.pdf"`);
+    return reply.send(body);
   };
 
   app.get(
@@ -97,7 +102,7 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['reports'],
         summary: "The daily report: the sections the caller's role may see (docs/operations/report.md)",
         querystring,
-        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' } },
+        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     (request, reply) => answer(request, reply, false),
@@ -111,7 +116,7 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['reports'],
         summary: 'The public daily report: violation counts by type and region, declared breaches, publicly marked response failures, the checkpoint',
         querystring,
-        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' } },
+        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     (request, reply) => answer(request, reply, true),
