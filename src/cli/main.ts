@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   vote: () => import('./vote.js'),
   log: () => import('./log.js'),
   report: () => import('./report.js'),
+  export: () => import('./export.js'),
 };
 
 export async function buildProgram(only?: string): Promise<Command> {

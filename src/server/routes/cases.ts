@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CaseFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
+import { exportFormatOf, sendExport } from '../exports.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -34,7 +35,10 @@ export const caseRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store })
         response: { 200: pageSchema(caseSchema) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // `Accept: text/csv` or `application/geo+json`: every matching case, streamed (docs/operations/report.md).
+      const format = exportFormatOf(request.headers.accept);
+      if (format) return sendExport(reply, store, 'cases', format, request.query as RawListQuery);
       const page = await store.listCases(storeFilter<CaseFilter>(request.query as RawListQuery));
       return { ...page, items: page.items.map(({ seq: _seq, ...c }) => c) };
     },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { IncidentFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
+import { exportFormatOf, sendExport } from '../exports.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -35,7 +36,12 @@ export const incidentRoutes: FastifyPluginAsync<ServerDeps> = async (app, { stor
         response: { 200: pageSchema(incidentSchema) },
       },
     },
-    async (request) => store.listIncidents(storeFilter<IncidentFilter>(request.query as RawListQuery)),
+    async (request, reply) => {
+      // `Accept: text/csv` or `application/geo+json`: every matching record, streamed (docs/operations/report.md).
+      const format = exportFormatOf(request.headers.accept);
+      if (format) return sendExport(reply, store, 'incidents', format, request.query as RawListQuery);
+      return store.listIncidents(storeFilter<IncidentFilter>(request.query as RawListQuery));
+    },
   );
 
   app.get(

@@ -8,6 +8,7 @@ import type { ObservationFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import { HttpError, sendError, type Problem } from '../errors.js';
+import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
@@ -106,7 +107,12 @@ export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, dep
         response: { 200: pageSchema(storedObservationSchema) },
       },
     },
-    async (request) => store.listObservations(storeFilter<ObservationFilter>(request.query as RawListQuery)),
+    async (request, reply) => {
+      // `Accept: text/csv` or `application/geo+json`: every matching record, streamed (docs/operations/report.md).
+      const format = exportFormatOf(request.headers.accept);
+      if (format) return sendExport(reply, store, 'observations', format, request.query as RawListQuery);
+      return store.listObservations(storeFilter<ObservationFilter>(request.query as RawListQuery));
+    },
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ViolationFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
+import { exportFormatOf, sendExport } from '../exports.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -41,7 +42,12 @@ export const violationRoutes: FastifyPluginAsync<ServerDeps> = async (app, { sto
         response: { 200: pageSchema(violationSchema) },
       },
     },
-    async (request) => store.listViolations(storeFilter<ViolationFilter>(request.query as RawListQuery)),
+    async (request, reply) => {
+      // `Accept: text/csv` or `application/geo+json`: every matching record, streamed (docs/operations/report.md).
+      const format = exportFormatOf(request.headers.accept);
+      if (format) return sendExport(reply, store, 'violations', format, request.query as RawListQuery);
+      return store.listViolations(storeFilter<ViolationFilter>(request.query as RawListQuery));
+    },
   );
 
   app.get(
