@@ -14,8 +14,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import type { Incident } from '../core/ops/fusion.js';
-import type { Violation } from '../core/ops/violation.js';
+import type { Incident, Violation } from '../core/ops/index.js';
 import type { CaseFilter, IncidentFilter, ObservationFilter, Page, Store, StoredCase, StoredObservation, ViolationFilter } from '../core/ports/store.js';
 import { storeFilter, type RawListQuery } from './list-query.js';
 

@@ -6,8 +6,7 @@
  *
  * The checkpoint is taken after the records are read, so it covers at least everything the report counted.
  */
-import type { CaseFile } from '../core/ops/casework.js';
-import type { Violation } from '../core/ops/violation.js';
+import type { CaseFile, Violation } from '../core/ops/index.js';
 import type { CaseworkStore } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { StoredCheckpoint } from '../core/ports/tlog.js';

@@ -10,14 +10,20 @@ import { point } from '@turf/helpers';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackageFile } from '../../src/cli/files.js';
-import { casePlans, fromCaseOpening, openCase } from '../../src/core/ops/casework.js';
-import { ManualClock } from '../../src/core/ops/clock.js';
-import { geoLocatorFor } from '../../src/core/ops/geo-locator.js';
-import { MemoryOpsReader } from '../../src/core/ops/memory-reader.js';
-import { parseObservationBatch, type ObservationInput } from '../../src/core/ops/observation.js';
-import { prepareOps, processBatch } from '../../src/core/ops/pipeline.js';
-import { parseCrosswalk } from '../../src/core/ops/replay/crosswalk.js';
-import { parseUcdp } from '../../src/core/ops/replay/ucdp.js';
+import {
+  ManualClock,
+  MemoryOpsReader,
+  casePlans,
+  fromCaseOpening,
+  geoLocatorFor,
+  openCase,
+  parseCrosswalk,
+  parseObservationBatch,
+  parseUcdp,
+  prepareOps,
+  processBatch,
+  type ObservationInput,
+} from '../../src/core/ops/index.js';
 import { dailyReport, renderReportJson, type DailyReport } from '../../src/core/report/daily.js';
 import { reportWindow } from '../../src/core/report/window.js';
 import { generateKey } from '../../src/server/api-keys.js';
