@@ -7,6 +7,8 @@ import type { Package, Zone } from '../spec/schema.js';
 import { DAY } from '../spec/units.js';
 import { materialActions, type Activity, type ResponseAction, type LegalForm } from '../spec/vocabulary.js';
 import type { ModelParams } from './params.js';
+import { castVote, expireJudgment, judgmentPlan, openJudgment, type Choice } from '../ops/judgment.js';
+import { boundBy, protectedAgainst, sidesOf } from '../spec/sides.js';
 
 /** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
 const persistentActivities: ReadonlySet<Activity> = new Set<Activity>(['heavy-weapon-presence', 'troop-presence', 'reinforcement', 'jamming', 'ground-advance']);
@@ -21,7 +23,7 @@ export interface ActKind {
   persistent: boolean;
   /** First day the prohibition binds (its `from`). */
   startDay: number;
-  /** Detecting sources: index into `sources`, probability (with coverage), revisit and latency in days. */
+  /** Detecting sources: index into `sources` (-1 for the protected side's own report), probability (with coverage), revisit and latency in days. */
   src: Int32Array;
   srcP: Float64Array;
   /** The source's nominal detection probability, taken as its report confidence. */
@@ -48,9 +50,11 @@ export interface CompiledTrigger {
 
 export interface CompiledJudgment {
   exists: boolean;
-  /** Probabilities of the members' vote, before the deadline. */
+  /** Probabilities that the members' votes declare or dismiss (at `decisionTime`). */
   pDeclare: number;
   pDismiss: number;
+  /** Probability that the votes decide nothing and the deadline default declares (at `deadline`). */
+  pDeadlineDeclare: number;
   /** Days from a case opening to the vote. */
   decisionTime: number;
   /** Days; Infinity when there is no deadline. */
@@ -220,6 +224,10 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const sourceIds = Object.keys(pkg.verification);
   const sources = sourceIds.map((id) => ({ id, kind: pkg.verification[id]!.kind as string, operator: pkg.verification[id]!.operator }));
   const operators = [...new Set(sources.map((s) => s.operator))];
+  // The protected side sees an armed advance into its own territory. When the package names no source it operates
+  // that detects an advance, a stand-in source stands for its report (`victim-report`; an unstated default, flagged).
+  const victim = victimReporter(pkg, adversary);
+  if (victim !== undefined && !operators.includes(victim)) operators.push(victim);
 
   // Triggers and severities.
   const severities = [...pkg.severities];
@@ -242,12 +250,12 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const kinds: ActKind[] = [];
   let advanceKind = -1;
   for (const [pid, pr] of Object.entries(pkg.prohibitions)) {
-    if (!pr.binds.includes(adversary) && !pr.binds.includes('parties')) continue;
+    if (!boundBy(pkg, pid).includes(adversary)) continue;
     const startDay = pr.from === undefined ? 0 : 'after' in pr.from ? pr.from.after / DAY : Math.max(0, toDay(pr.from.at.start));
     const zonesOfAct = actZones(pkg, pr.inside, pr.across);
     const trig = triggerIds.map((id, i) => (pkg.triggers[id]!.on.includes(pid) ? i : -1)).filter((i) => i >= 0);
     for (const activity of pr.activities) {
-      const k = buildKind(pkg, params, `${pid}/${activity}`, pid, activity, startDay, zonesOfAct, sourceIds, operators, trig);
+      const k = buildKind(pkg, params, `${pid}/${activity}`, pid, activity, startDay, zonesOfAct, sourceIds, operators, trig, victim);
       if (activity === 'ground-advance' && advanceKind < 0) advanceKind = kinds.length;
       kinds.push(k);
     }
@@ -256,7 +264,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     // The package does not prohibit an advance: an offensive is still an attack, but no trigger can see it.
     const line = Object.entries(pkg.zones).find(([, z]) => z.kind === 'line')?.[0];
     advanceKind = kinds.length;
-    kinds.push(buildKind(pkg, params, 'unprohibited/ground-advance', '', 'ground-advance', 0, line ? [line] : [], sourceIds, operators, []));
+    kinds.push(buildKind(pkg, params, 'unprohibited/ground-advance', '', 'ground-advance', 0, line ? [line] : [], sourceIds, operators, [], victim));
   }
   const fireOrder: Activity[] = ['artillery-fire', 'mortar-fire', 'small-arms-fire', 'drone-strike', 'missile-strike'];
   let backgroundKind = -1;
@@ -297,10 +305,14 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     })
     .filter((c) => c.actor >= 0 && c.category >= 0);
 
-  // Responses per severity.
+  // Responses per severity. They act on the violator only: the adversary does not respond to its own acts, and a
+  // guarantee that protects only the adversary is not set off by the adversary's violations (docs/simulation.md,
+  // Sides). A package that says whom nobody is protected against (no protected side at all) is taken as written.
+  const sides = sidesOf(pkg);
+  const responsesApply = sides.protectedBasis === 'none' || protectedAgainst(pkg, adversary).length > 0;
   const nationalDecision = params['national-decision'];
   const responses: CompiledResponses[] = severities.map((sev) => {
-    const list = pkg.responses[sev] ?? [];
+    const list = responsesApply ? (pkg.responses[sev] ?? []) : [];
     const rows: { actor: number; material: boolean; automatic: boolean; due: number; category: number; action: ResponseAction; upon: boolean; form?: LegalForm }[] = [];
     for (const r of list) {
       const within = r.within !== undefined ? r.within / DAY : params['default-within'];
@@ -308,6 +320,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       const re = actionNeeds[r.do];
       const category = re ? categories.findIndex((c) => re.test(c)) : -1;
       for (const a of asList(r.by).flatMap(expand)) {
+        if (a === adversary) continue;
         rows.push({ actor: actorIndex.get(a)!, material: materialActions.has(r.do), automatic: r.automatic, due, category, action: r.do, upon: r.upon === 'trigger', form: r.form });
       }
     }
@@ -349,7 +362,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     backgroundKind,
     triggers,
     severities,
-    judgment: compileJudgment(pkg, params, adversary, expand),
+    judgment: compileJudgment(pkg, params, adversary),
     responses,
     categories,
     requirementPerDay,
@@ -421,6 +434,7 @@ function buildKind(
   sourceIds: string[],
   operators: string[],
   triggers: number[],
+  victim: string | undefined,
 ): ActKind {
   const rows: { src: number; p: number; conf: number; revisit: number; latency: number; blindable: boolean; operator: number }[] = [];
   sourceIds.forEach((sid, i) => {
@@ -442,6 +456,17 @@ function buildKind(
       operator: operators.indexOf(s.operator),
     });
   });
+  if (victim !== undefined && activity === 'ground-advance' && params['victim-report'] > 0) {
+    rows.push({
+      src: -1,
+      p: params['victim-report'],
+      conf: params['victim-report'],
+      revisit: 0,
+      latency: params['victim-latency'],
+      blindable: false,
+      operator: operators.indexOf(victim),
+    });
+  }
   return {
     id,
     prohibition,
@@ -462,101 +487,90 @@ function buildKind(
 export { CONTINUOUS_LOOK };
 
 /**
- * The judgment as probabilities, by exact enumeration of the members' votes (2^n for the n members whose vote is
- * uncertain; sampled with a fixed sequence beyond 16). Semantics follow docs/operations (judgment-rules): a veto or,
- * under unanimity and consensus, any objection blocks a declaration by vote; the case then runs to its deadline and
- * the package's default decides.
+ * The protected actor whose own report of an armed advance stands in for a source the package does not name: the
+ * first actor the guarantee protects against `adversary`, when no source it operates detects a ground advance.
  */
-function compileJudgment(pkg: Package, params: ModelParams, adversary: string, expand: (ref: string) => string[]): CompiledJudgment {
-  const j = pkg.judgment;
-  if (!j) return { exists: false, pDeclare: 0, pDismiss: 0, decisionTime: Infinity, deadline: Infinity, onDeadline: 'no-decision' };
-  const members = [...new Set(j.members.flatMap(expand))];
-  const recused = new Set(j.recuse === 'parties' ? members.filter((m) => pkg.actors[m]?.role === 'party') : j.recuse === 'none' ? [] : j.recuse.flatMap(expand));
-  const eligible = members.filter((m) => !recused.has(m));
-  const vetoHolders = new Set(j.rule.type === 'unanimity' || j.rule.type === 'consensus' ? eligible : (j.rule.veto ?? []).flatMap(expand).filter((m) => !recused.has(m)));
-  // The adversary votes against; the other belligerent and the protected state for; the rest by `member-declare`.
-  const fixed = new Map<string, boolean>();
+export function victimReporter(pkg: Package, adversary: string): string | undefined {
+  const victim = protectedAgainst(pkg, adversary)[0];
+  if (victim === undefined) return undefined;
+  const stated = Object.values(pkg.verification).some((s) => s.operator === victim && (s.detects['ground-advance'] ?? 0) > 0);
+  return stated ? undefined : victim;
+}
+
+/**
+ * The judgment as probabilities, by running the live judgment state machine (`core/ops/judgment.ts`, whose rules are
+ * `core/ops/judgment-rules.ts`) on every combination of the uncertain members' votes (2^n for the n members whose
+ * vote is uncertain; sampled with a fixed sequence beyond 12). One semantics: recusal, veto (a blocking objection
+ * dismisses), quorum, tie-break and the deadline default are the operations' own. Every vote is cast when the case
+ * opens, so a vote that decides nothing stays undecided until the deadline, where the package's `on-deadline`
+ * applies.
+ *
+ * Who votes how: the violator (the adversary) dismisses; an actor the guarantee protects against it declares; every
+ * other eligible member declares with probability `member-declare` (assumption), else dismisses.
+ */
+export function compileJudgment(pkg: Package, params: ModelParams, adversary: string): CompiledJudgment {
+  const plan = judgmentPlan(pkg);
+  if (!plan) return { exists: false, pDeclare: 0, pDismiss: 0, pDeadlineDeclare: 0, decisionTime: Infinity, deadline: Infinity, onDeadline: 'no-decision' };
+  const protectedSide = new Set(protectedAgainst(pkg, adversary));
+  const base = openJudgment(plan, { caseId: 'sim', severity: '', openedAt: 0, attributedTo: [adversary] });
+  const voters = [...base.electorate, ...(base.casting !== undefined ? [base.casting] : [])];
+  const fixed = new Map<string, Choice>();
   const uncertain: string[] = [];
-  for (const m of eligible) {
-    const role = pkg.actors[m]?.role;
-    if (m === adversary) fixed.set(m, false);
-    else if (role === 'party' || role === 'protected') fixed.set(m, true);
+  for (const m of voters) {
+    if (m === adversary) fixed.set(m, 'dismiss');
+    else if (protectedSide.has(m)) fixed.set(m, 'declare');
     else uncertain.push(m);
   }
   const q = params['member-declare'];
+  const deadlineMs = plan.deadline;
   let pDeclare = 0;
   let pDismiss = 0;
-  const votes = new Map<string, boolean>(fixed);
+  let pDeadlineDeclare = 0;
+  const choice = new Map<string, Choice>(fixed);
   const evaluate = (weight: number) => {
-    const v = verdict(j, eligible, vetoHolders, votes);
-    if (v === 'declare') pDeclare += weight;
-    else if (v === 'dismiss') pDismiss += weight;
+    let state = base;
+    for (const m of voters) {
+      if (state.outcome) break;
+      const r = castVote(plan, state, { member: m, choice: choice.get(m)!, at: 0 });
+      state = r.state;
+    }
+    if (!state.outcome && deadlineMs !== undefined) state = expireJudgment(plan, state, deadlineMs);
+    const o = state.outcome;
+    if (!o || o.effect === 'none') return;
+    if (o.by === 'deadline') {
+      if (o.effect === 'declare') pDeadlineDeclare += weight;
+    } else if (o.effect === 'declare') pDeclare += weight;
+    else pDismiss += weight;
   };
-  if (uncertain.length <= 16) {
+  if (uncertain.length <= 12) {
     for (let mask = 0; mask < 1 << uncertain.length; mask++) {
       let w = 1;
       uncertain.forEach((m, i) => {
         const yes = (mask & (1 << i)) !== 0;
-        votes.set(m, yes);
+        choice.set(m, yes ? 'declare' : 'dismiss');
         w *= yes ? q : 1 - q;
       });
       if (w > 0) evaluate(w);
     }
   } else {
-    const n = 20000;
+    const n = 4096;
     let s = 0x12345678;
     for (let r = 0; r < n; r++) {
       for (const m of uncertain) {
         s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        votes.set(m, s / 4294967296 < q);
+        choice.set(m, s / 4294967296 < q ? 'declare' : 'dismiss');
       }
       evaluate(1 / n);
     }
   }
-  const deadline = j.deadline !== undefined ? j.deadline / DAY : Infinity;
+  const deadline = deadlineMs !== undefined ? deadlineMs / DAY : Infinity;
   return {
     exists: true,
     pDeclare,
     pDismiss,
+    pDeadlineDeclare,
     decisionTime: Math.min(params.deliberation, deadline),
     deadline,
-    onDeadline: j['on-deadline'] ?? 'no-decision',
+    onDeadline: plan.onDeadline,
   };
-}
-
-type VoteVerdict = 'declare' | 'dismiss' | 'none';
-
-function verdict(j: NonNullable<Package['judgment']>, eligible: string[], vetoHolders: Set<string>, votes: Map<string, boolean>): VoteVerdict {
-  let yes = 0;
-  let no = 0;
-  for (const m of eligible) if (votes.get(m)) yes++;
-  else no++;
-  for (const m of vetoHolders) if (votes.get(m) === false) return 'none';
-  const cast = yes + no;
-  const quorate = j.rule.quorum === undefined || cast >= j.rule.quorum;
-  switch (j.rule.type) {
-    case 'majority': {
-      if (!quorate) return 'none';
-      if (yes > no) return 'declare';
-      if (no > yes) return 'dismiss';
-      const tb = j['tie-break'];
-      if (tb === 'declare' || tb === 'dismiss') return tb;
-      if (tb !== undefined && eligible.includes(tb)) return votes.get(tb) ? 'declare' : 'dismiss';
-      return 'none';
-    }
-    case 'qualified-majority': {
-      if (!quorate || cast === 0) return 'none';
-      const f = j.rule.fraction ?? 2 / 3;
-      if (yes / cast >= f - 1e-9) return 'declare';
-      return no / cast > 1 - f + 1e-9 ? 'dismiss' : 'none';
-    }
-    case 'unanimity':
-      return yes === eligible.length && eligible.length > 0 ? 'declare' : 'none';
-    case 'consensus':
-      return yes >= 1 && no === 0 ? 'declare' : 'none';
-    case 'reverse-consensus': {
-      const overturned = j.rule.fraction === undefined ? no * 2 > eligible.length : no >= j.rule.fraction * eligible.length - 1e-9;
-      return overturned && quorate ? 'dismiss' : 'declare';
-    }
-  }
 }

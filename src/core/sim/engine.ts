@@ -9,6 +9,7 @@
  */
 import type { CompiledModel } from './compile.js';
 import { CONTINUOUS_LOOK } from './compile.js';
+import { detectionChain, type DetectionChain } from './detection.js';
 import { normal, type Xoshiro128 } from './rng.js';
 import type { Battlefield } from './battlefield.js';
 import type { StrategyRunner } from './strategies/strategy.js';
@@ -102,6 +103,9 @@ export class Engine implements Battlefield {
   private ground = 0;
   private collapseAt = -1;
   private fireKind: number;
+  private readonly chain: DetectionChain;
+  /** The adversary's resolve for this run: uniform on [0, 1), drawn once (see decidesToAttack). */
+  private resolve = 0;
 
   constructor(
     readonly model: CompiledModel,
@@ -141,6 +145,7 @@ export class Engine implements Battlefield {
     this.commitLapseDay = new Float64Array(model.commitments.length);
     this.rowLapseDay = new Float64Array(model.responses.reduce((a, r) => a + r.actor.length, 0));
     this.fireKind = model.backgroundKind;
+    this.chain = detectionChain(model.kinds[model.advanceKind]!, model.triggers, model.judgment, this.p);
   }
 
   /** Run one ceasefire and write its record into `out` at `offset`. */
@@ -261,6 +266,7 @@ export class Engine implements Battlefield {
       }
       this.commitLapseDay[i] = day;
     }
+    this.resolve = rng.next();
   }
 
   /** The adversary denies access and jams until `until`: access-dependent sources see less. */
@@ -432,7 +438,7 @@ export class Engine implements Battlefield {
     } else {
       const u = rng.next();
       if (u < j.pDeclare) declaredAt = at + j.decisionTime;
-      else if (u >= j.pDeclare + j.pDismiss && j.onDeadline === 'declare' && j.deadline < Infinity) declaredAt = at + j.deadline;
+      else if (u < j.pDeclare + j.pDismiss + j.pDeadlineDeclare) declaredAt = at + j.deadline;
       resolve = u < j.pDeclare + j.pDismiss ? at + j.decisionTime : j.deadline < Infinity ? at + j.deadline : at + p['impunity-window'];
     }
     let material = Infinity;
@@ -547,14 +553,19 @@ export class Engine implements Battlefield {
    * at least one material action arrives, each weighted by what it costs an attacker (actionWeight), the legal form
    * behind its actor's promise (formWeight), that actor not having lapsed, and the sustainment behind it.
    */
-  credibility(t: number): number {
+  credibility(t: number, deniable = false): number {
     const m = this.model;
-    const j = m.judgment;
-    const pDeclared = !j.exists ? 0 : j.pDeclare + (j.onDeadline === 'declare' && j.deadline < Infinity ? 1 - j.pDeclare - j.pDismiss : 0);
+    const chain = this.chain;
+    // Detection gates everything downstream: seen by enough sources in time, declared in time, then answered.
+    const pDeclared = chain.declared;
+    const seen = t < this.blindUntil ? chain.seenBlinded : chain.seen;
+    const attributed = deniable ? chain.attributed : 1;
     const p = this.p;
     let best = 0;
     const trigs = m.kinds[m.advanceKind]!.triggers;
     for (let x = 0; x < trigs.length; x++) {
+      const evidenced = seen[trigs[x]!]! * attributed;
+      if (evidenced <= 0) continue;
       const r = m.responses[m.triggers[trigs[x]!]!.severity]!;
       // Actions started by a declaration share its chance; actions started by the trigger need none.
       let noneDeclared = 1;
@@ -569,16 +580,21 @@ export class Engine implements Battlefield {
         if (r.uponTrigger[i] === 1) noneTriggered *= 1 - deliver * w * form;
         else noneDeclared *= 1 - deliver * w * form;
       }
-      const c = 1 - (1 - pDeclared * (1 - noneDeclared)) * noneTriggered;
+      const c = evidenced * (1 - (1 - pDeclared * (1 - noneDeclared)) * noneTriggered);
       if (c > best) best = c;
     }
     return best;
   }
 
-  /** Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: bolder, or less deterred. */
-  decidesToAttack(t: number): boolean {
+  /**
+   * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: it attacks when its resolve,
+   * drawn once per run, is below min(1, boldness) x (1 - `deterrence-weight` x credibility). Drawn once, so
+   * reconsidering later changes the answer only when boldness or credibility has changed (a punishment, a lapse, a
+   * shortfall), not by a fresh throw of the dice.
+   */
+  decidesToAttack(t: number, deniable = false): boolean {
     const b = this.bold > 1 ? 1 : this.bold;
-    return this.rng.next() < b * (1 - this.p['deterrence-weight'] * this.credibility(t));
+    return this.resolve < b * (1 - this.p['deterrence-weight'] * this.credibility(t, deniable));
   }
 
   /** Launch an offensive at `t`. */

@@ -5,6 +5,7 @@
  * workers or the chunk size. Results are placed by run index and summarised in a fixed order.
  */
 import type { Package } from '../spec/schema.js';
+import { adversaryOf } from '../spec/sides.js';
 import { DAY } from '../spec/units.js';
 import { compile, type CompiledModel } from './compile.js';
 import { Engine, F, FIELDS, Outcome } from './engine.js';
@@ -61,9 +62,9 @@ export function resolveParams(pkg: Package, overrides: Partial<ModelParams> = {}
   return { ...p, ...overrides };
 }
 
-/** The adversary by default: the first actor whose role is `party`. */
+/** The adversary by default: a bound party opposed to the protected side (src/core/spec/sides.ts). */
 export function defaultAdversary(pkg: Package): string | undefined {
-  return Object.entries(pkg.actors).find(([, a]) => a.role === 'party')?.[0];
+  return adversaryOf(pkg).adversary;
 }
 
 export function variantsOf(spec: ExperimentSpec): Variant[] {

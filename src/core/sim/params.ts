@@ -296,6 +296,23 @@ export const paramSpecs = {
     description: 'Daily chance that a deniable offensive is attributed',
     basis: assumption,
   },
+  'victim-report': {
+    kind: 'probability',
+    default: 0.9,
+    low: 0.5,
+    high: 1,
+    description:
+      'Chance a day that the protected side reports an armed advance into its territory, counted as one source of its own, when the package names no source it operates that detects an advance',
+    basis: 'assumption; UN Charter Art. 51 [C]: measures taken in self-defence "shall be immediately reported to the Security Council"',
+  },
+  'victim-latency': {
+    kind: 'duration',
+    default: 1,
+    low: 0.25,
+    high: 3,
+    description: "From an armed advance to the protected side's report of it (the stand-in source above)",
+    basis: 'assumption; NATO 2001 [C]: the Council met on the attack within 24 hours',
+  },
   'erosion-window': {
     kind: 'duration',
     default: 180,

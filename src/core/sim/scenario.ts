@@ -17,7 +17,8 @@ import { SourceFile, type Path } from '../spec/source.js';
 import { didYouMean } from '../spec/suggest.js';
 import { DAY, MONTH } from '../spec/units.js';
 import { sourceKinds } from '../spec/vocabulary.js';
-import { defaultAdversary, resolveParams, type StrategyChoice } from './experiment.js';
+import { resolveParams, type StrategyChoice } from './experiment.js';
+import { adversaryOf, protectedAgainst, sidesOf } from '../spec/sides.js';
 import { paramNames, paramSpecs, type ModelParams, type ParamName, type ParamSpec } from './params.js';
 import { allItems } from './sensitivity.js';
 import { strategies, strategyNames } from './strategies/index.js';
@@ -51,7 +52,7 @@ modelShape['blindable'] = z.array(z.enum(sourceKinds)).optional().meta({ descrip
 export const scenarioSchema = z.strictObject({
   scenario: z.string().optional().meta({ description: 'A name for the scenario' }),
   description: z.string().optional(),
-  adversary: z.string().optional().meta({ description: 'The actor that plays the adversary; default: the first party' }),
+  adversary: z.string().optional().meta({ description: 'The actor that plays the adversary; default: derived from the package (a bound party opposed to the protected side)' }),
   runs: z.int().min(1).max(10_000_000).optional(),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   strategies: z.array(z.unknown()).min(1).optional().meta({ description: 'Strategy names, or mappings `{ strategy: NAME, ...options }`' }),
@@ -139,24 +140,30 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   if (!parsed.success) for (const issue of parsed.error.issues) issueToDiagnostic(issue, [], raw, report, allowedAt);
   const data = parsed.success ? parsed.data : undefined;
 
-  // Adversary.
+  // Adversary: named by the scenario, else derived from the package's sides (src/core/spec/sides.ts).
   const actorIds = Object.keys(pkg.actors);
   let adversary = typeof raw['adversary'] === 'string' ? raw['adversary'] : undefined;
+  const atPackage = (code: string, args: Record<string, string | number>) => {
+    // Point at the scenario when there is one (the fix is usually `adversary:` there), else at the package's actors.
+    if (source) report(code, [], args);
+    else {
+      const s = options.packageSource?.span(['actors'], 'key') ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+      diagnostics.push(makeDiagnostic(code, options.packageFile, s, args));
+    }
+  };
   if (adversary !== undefined) {
     const actor = pkg.actors[adversary];
     if (!actor) {
       report('unknown-adversary', ['adversary'], { value: adversary, package: pkg.package, suggestion: didYouMean(adversary, actorIds) });
       adversary = undefined;
-    } else if (actor.role !== 'party') report('adversary-not-party', ['adversary'], { value: adversary, role: actor.role });
+    } else if (!sidesOf(pkg).bound.includes(adversary)) report('adversary-not-party', ['adversary'], { value: adversary, role: actor.role });
+    else if (protectedAgainst(pkg, adversary).length === 0) report('adversary-protected', ['adversary'], { value: adversary });
   } else if (!raw['adversary']) {
-    adversary = defaultAdversary(pkg);
-    if (adversary === undefined) {
-      // Point at the scenario when there is one (the fix is usually `adversary:` there), else at the package's actors.
-      if (source) report('no-adversary', [], { package: pkg.package });
-      else {
-        const s = options.packageSource?.span(['actors'], 'key') ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-        diagnostics.push(makeDiagnostic('no-adversary', options.packageFile, s, { package: pkg.package }));
-      }
+    const choice = adversaryOf(pkg);
+    adversary = choice.adversary;
+    if (adversary === undefined) atPackage('no-adversary', { package: pkg.package });
+    else if (choice.basis === 'first-candidate') {
+      atPackage('adversary-by-default', { adversary, candidates: choice.candidates.join(', '), protected: sidesOf(pkg).protected.join(', ') || 'none' });
     }
   }
 

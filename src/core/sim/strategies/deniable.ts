@@ -31,7 +31,7 @@ export const deniable: StrategyModule<z.output<typeof options>> = {
           e.commit(kinds[Math.floor(e.rng.next() * kinds.length)]!, t + e.rng.next(), true, true);
         }
         if (!launched && at < t + 1) {
-          if (e.decidesToAttack(t)) e.launchOffensive(Math.max(at, t), true);
+          if (e.decidesToAttack(t, true)) e.launchOffensive(Math.max(at, t), true);
           launched = true;
         }
       },
