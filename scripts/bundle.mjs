@@ -25,7 +25,11 @@ const serverFromDist = {
 };
 
 await build({
-  entryPoints: { main: join(root, 'src/cli/main.ts'), 'simulate-worker': join(root, 'src/cli/simulate-worker.ts') },
+  entryPoints: {
+    main: join(root, 'src/cli/main.ts'),
+    'simulate-worker': join(root, 'src/cli/simulate-worker.ts'),
+    'calibrate-worker': join(root, 'src/cli/calibrate-worker.ts'),
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -12,6 +12,7 @@ type Registrar = (program: Command) => void;
 const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   check: () => import('./check.js'),
   simulate: () => import('./simulate.js'),
+  calibrate: () => import('./calibrate.js'),
   explain: () => import('./explain.js'),
   compare: () => import('./compare.js'),
   replay: () => import('./replay.js'),

@@ -79,6 +79,7 @@ export async function runSimulate(file: string, opts: Options): Promise<number> 
       spec = {
         pkg: loaded.model,
         adversary: s.adversary,
+        adversaryNamed: s.adversaryNamed,
         params: s.params,
         strategies: s.strategies,
         seed: seed ?? s.seed,

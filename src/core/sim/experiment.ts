@@ -8,6 +8,7 @@ import type { Package } from '../spec/schema.js';
 import { adversaryOf } from '../spec/sides.js';
 import { DAY } from '../spec/units.js';
 import { compile, type CompiledModel } from './compile.js';
+import { unstatedDefaults, type UnstatedDefault } from './defaults.js';
 import { Engine, F, FIELDS, Outcome } from './engine.js';
 import { defaultParams, type ModelParams, type ParamName } from './params.js';
 import { Xoshiro128 } from './rng.js';
@@ -38,6 +39,8 @@ export interface ExperimentSpec {
   /** Sensitivity item ids to use; when absent, every aggregate item that applies (and every clause with `sensitivityPerClause`). */
   sensitivityItems?: string[];
   sensitivityPerClause?: boolean;
+  /** False when the adversary was derived from the package rather than named (default true). */
+  adversaryNamed?: boolean;
 }
 
 /** A variant: the base case, or one sensitivity item at one end. */
@@ -182,6 +185,8 @@ export interface StrategyResult {
   /** Mean per run. */
   violations: { committed: number; detected: number; declared: number; punished: number };
   offensivesPerRun: number;
+  /** Ids of the report's `defaults` that affect this strategy's figures. */
+  defaults: string[];
 }
 
 export interface TornadoRow {
@@ -209,9 +214,17 @@ export interface SimulationReport {
   sensitivity?: { runs: number; metric: string; base: number; rows: TornadoRow[] };
   params: ModelParams;
   runDays: number;
+  /** Defaults standing in for what the package does not say (docs/simulation.md, Unstated is not stated). */
+  defaults: UnstatedDefault[];
 }
 
 export const responseEdges = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 60, 90, 180, 365, 100000];
+
+function sameRecords(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
 
 /** Mean collapse share over the strategies of one variant. */
 function collapseShare(records: Float64Array[]): number {
@@ -263,8 +276,20 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
       collapseDay: summarise(collapseDays),
       violations: { committed: meanOf(F.committed), detected: meanOf(F.detected), declared: meanOf(F.declared), punished: meanOf(F.punished) },
       offensivesPerRun: meanOf(F.offensives),
+      defaults: [],
     };
   });
+  // Which defaults affect which strategy: where the tornado moved the default's input, a strategy is affected when
+  // its runs differ between the two ends (the same random numbers, so any difference is the default's doing);
+  // otherwise every strategy is marked.
+  const defaults = unstatedDefaults(spec.pkg, spec.params, spec.adversary, spec.adversaryNamed ?? true);
+  const variantsForDefaults = variantsOf(spec);
+  for (const d of defaults) {
+    const low = variantsForDefaults.findIndex((v) => v.item === d.input && v.end === 'low');
+    strategyResults.forEach((sr, si) => {
+      if (low < 0 || !sameRecords(results.data[low]![si]!, results.data[low + 1]![si]!)) sr.defaults.push(d.id);
+    });
+  }
   const report: SimulationReport = {
     version: 1,
     package: spec.pkg.package,
@@ -276,6 +301,7 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     strategies: strategyResults,
     params: spec.params,
     runDays: results.runDays,
+    defaults,
   };
   const variants = variantsOf(spec);
   if (variants.length > 1) {

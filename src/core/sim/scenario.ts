@@ -72,6 +72,8 @@ export const scenarioSchema = z.strictObject({
 export interface Scenario {
   name?: string;
   adversary: string;
+  /** False when the package, not the scenario, chose the adversary. */
+  adversaryNamed: boolean;
   runs: number;
   seed: number;
   strategies: StrategyChoice[];
@@ -234,6 +236,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   out.scenario = {
     name: data.scenario,
     adversary,
+    adversaryNamed: typeof raw['adversary'] === 'string',
     runs: data.runs ?? DEFAULT_RUNS,
     seed: data.seed ?? DEFAULT_SEED,
     strategies: choices,

@@ -27,14 +27,15 @@ const fmtParam = (name: ParamName, v: number): string => {
 };
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function paramItem(name: ParamName, relative = false): SensitivityItem {
+function paramItem(name: ParamName, relative = false, applies: (pkg: Package) => boolean = () => true): SensitivityItem {
   const spec = paramSpecs[name];
   const ends = (params: ModelParams): [number, number] => (relative ? [params[name] * 0.5, params[name] * 2] : [spec.low, spec.high]);
   return {
     id: name,
     kind: 'parameter',
     label: spec.description.split(';')[0]!.trim(),
-    describe: (_pkg, params) => {
+    describe: (pkg, params) => {
+      if (!applies(pkg)) return undefined;
       const [lo, hi] = ends(params);
       return { low: fmtParam(name, lo), high: fmtParam(name, hi) };
     },
@@ -161,6 +162,9 @@ export const sensitivityItems: readonly SensitivityItem[] = [
   ),
   paramItem('advance-rate', true),
   paramItem('national-decision', true),
+  // Defaults that stand in for what a package does not say (docs/simulation.md, Unstated is not stated).
+  paramItem('default-within', false, (p) => responses(p).some((r) => r.within === undefined)),
+  paramItem('victim-report', false, (p) => Object.keys(p.actors).some((a) => p.actors[a]!.role === 'protected') || Object.keys(p.responses).length > 0),
   paramItem('member-declare'),
   paramItem('auto-on-time'),
   paramItem('national-on-time'),

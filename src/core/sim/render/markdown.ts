@@ -1,6 +1,6 @@
 /** The simulation report as Markdown. */
 import type { SimulationReport } from '../experiment.js';
-import { num, pct, shareText, signed } from './format.js';
+import { defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
 
 const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 const head = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? '---' : '---:')))].join('\n');
@@ -10,17 +10,21 @@ export function renderMarkdown(r: SimulationReport): string {
   out.push(`# Simulation of \`${r.package}\``, '', `${r.title}. Adversary \`${r.adversary}\`; ${r.runs} runs per strategy over ${r.horizonDays} days; **seed ${r.seed}**.`, '');
   out.push('## Outcomes', '', 'Shares of runs with 95% Wilson intervals.', '');
   out.push(head(['strategy', 'hold', 'erode', 'collapse']));
-  for (const s of r.strategies) out.push(row([s.label, shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]));
+  for (const s of r.strategies) out.push(row([labelOf(r, s), shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]));
   out.push('', '## First deliberate violation to first material response', '');
   out.push(head(['strategy', 'p10 (days)', 'median', 'p90', 'none came', 'no violation']));
   for (const s of r.strategies)
-    out.push(row([s.label, num(s.responseDays.p10), num(s.responseDays.p50), num(s.responseDays.p90), pct(s.responseDays.noResponseShare), pct(s.responseDays.noViolationShare)]));
+    out.push(row([labelOf(r, s), num(s.responseDays.p10), num(s.responseDays.p50), num(s.responseDays.p90), pct(s.responseDays.noResponseShare), pct(s.responseDays.noViolationShare)]));
   out.push('', '## Ground lost and violations', '', 'Means per run.', '');
   out.push(head(['strategy', 'ground (km)', 'p90 (km)', 'committed', 'detected', 'declared', 'punished']));
   for (const s of r.strategies)
     out.push(
-      row([s.label, num(s.groundKm.mean), num(s.groundKm.p90), num(s.violations.committed), num(s.violations.detected), num(s.violations.declared), num(s.violations.punished)]),
+      row([labelOf(r, s), num(s.groundKm.mean), num(s.groundKm.p90), num(s.violations.committed), num(s.violations.detected), num(s.violations.declared), num(s.violations.punished)]),
     );
+  if (r.defaults.length) {
+    out.push('', '## Defaults standing in for what the package does not say', '', 'Each is marked next to every strategy whose figures rest on it.', '');
+    for (const l of defaultLines(r)) out.push(`- ${l}`);
+  }
   const plans = r.strategies.filter((s) => s.plan);
   if (plans.length) {
     out.push('');

@@ -1,6 +1,6 @@
 /** The simulation report as plain text for a terminal. */
 import type { SimulationReport } from '../experiment.js';
-import { num, pct, shareText, signed } from './format.js';
+import { defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -16,7 +16,7 @@ export function renderText(r: SimulationReport): string {
   out.push(
     table([
       ['strategy', 'hold', 'erode', 'collapse'],
-      ...r.strategies.map((s) => [s.label, shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]),
+      ...r.strategies.map((s) => [labelOf(r, s), shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]),
     ]),
   );
   out.push('');
@@ -25,7 +25,7 @@ export function renderText(r: SimulationReport): string {
     table([
       ['strategy', 'p10', 'median', 'p90', 'none came', 'no violation'],
       ...r.strategies.map((s) => [
-        s.label,
+        labelOf(r, s),
         num(s.responseDays.p10),
         num(s.responseDays.p50),
         num(s.responseDays.p90),
@@ -40,7 +40,7 @@ export function renderText(r: SimulationReport): string {
     table([
       ['strategy', 'ground km', 'p90 km', 'committed', 'detected', 'declared', 'punished'],
       ...r.strategies.map((s) => [
-        s.label,
+        labelOf(r, s),
         num(s.groundKm.mean),
         num(s.groundKm.p90),
         num(s.violations.committed),
@@ -50,6 +50,11 @@ export function renderText(r: SimulationReport): string {
       ]),
     ]),
   );
+  if (r.defaults.length) {
+    out.push('');
+    out.push('Defaults standing in for what the package does not say (marked next to each strategy whose figures rest on them)');
+    out.push(...defaultLines(r));
+  }
   const plans = r.strategies.filter((s) => s.plan);
   if (plans.length) {
     out.push('');
