@@ -213,7 +213,7 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const years = (d: number) => `${(d / 365.2425).toFixed(1)} y`;
+const years = (d: number) => (d < 365.2425 ? `${Math.round(d)} d` : `${(d / 365.2425).toFixed(1)} y`);
 const paramText = (p: Record<string, number>) =>
   calibrationGrid.map((g) => `${g.name} ${p[g.name]}`).join(', ');
 
