@@ -23,8 +23,11 @@ export interface Battlefield {
    * For an offensive, `depthKm` is the ground it will gain, `rate` its speed and `lifetime` how long it lasts.
    */
   commit(k: number, t: number, deliberate: boolean, deniable: boolean, depthKm?: number, rate?: number, lifetime?: number): void;
-  /** Whether an adversary whose strategy calls for an offensive on day `t` goes ahead. */
-  decidesToAttack(t: number): boolean;
+  /**
+   * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead (a deniable one weighs the chance
+   * that it is attributed in time).
+   */
+  decidesToAttack(t: number, deniable?: boolean): boolean;
   /** Launch an offensive at `t`. */
   launchOffensive(t: number, deniable: boolean): void;
   /** Ground taken by creeping below a depth trigger. */

@@ -549,9 +549,12 @@ export class Engine implements Battlefield {
   }
 
   /**
-   * What the adversary expects if it attacks on day `t`: the chance that a breach is declared times the chance that
-   * at least one material action arrives, each weighted by what it costs an attacker (actionWeight), the legal form
-   * behind its actor's promise (formWeight), that actor not having lapsed, and the sustainment behind it.
+   * What the adversary expects if it attacks on day `t` (docs/simulation.md, the detection chain): the chance that the
+   * advance is evidenced in time for a trigger (src/core/sim/detection.ts; blinded sources while it blinds them; a
+   * deniable advance attributed in time), times, for actions started by a declaration, the chance of a declaration in
+   * time, times the chance that at least one material action arrives, each weighted by what it costs an attacker
+   * (actionWeight), the legal form behind its actor's promise (formWeight), that actor not having lapsed, and the
+   * sustainment behind it. The best trigger counts.
    */
   credibility(t: number, deniable = false): number {
     const m = this.model;

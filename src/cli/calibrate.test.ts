@@ -1,0 +1,56 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCalibrate } from './calibrate.js';
+import { UsageError } from './files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'guarantor-calibrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small library: Minsk II and NATO with their outcomes, plus a package with no outcome. */
+function library(outcomes: string): string {
+  const d = mkdtempSync(join(dir, 'lib-'));
+  for (const f of ['minsk-ii-2015.yaml', 'nato-1949.yaml', 'korea-1953.yaml']) cpSync(join('examples', 'historical', f), join(d, f));
+  cpSync(join('examples', 'historical', 'data'), join(d, 'data'), { recursive: true });
+  cpSync(join('examples', 'replay'), join(dir, 'replay'), { recursive: true });
+  writeFileSync(join(d, 'outcomes.yaml'), outcomes);
+  return d;
+}
+const good = `agreements:
+  minsk-ii-2015.yaml: { adversary: DPR, outcome: failed, failed: 2015-02-18, source: HISTORY.md }
+  nato-1949.yaml: { adversary: attacker, outcome: held, observed-until: 2026-01-01, source: HISTORY.md }
+`;
+
+describe('guarantor calibrate', () => {
+  let out = '';
+  beforeEach(() => {
+    out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the same report on one worker and on two, and says which package it left out', async () => {
+    const d = library(good);
+    expect(await runCalibrate(d, { runs: '3', seed: '4', workers: '1', format: 'json' })).toBe(0);
+    const one = JSON.parse(out);
+    out = '';
+    await runCalibrate(d, { runs: '3', seed: '4', workers: '2', format: 'json' });
+    const two = JSON.parse(out);
+    expect(two).toEqual(one);
+    expect(one.rows.map((r: { file: string }) => r.file)).toEqual(['minsk-ii-2015.yaml', 'nato-1949.yaml']);
+    expect(one.skipped).toEqual([{ file: 'korea-1953.yaml', reason: 'no outcome recorded in outcomes.yaml' }]);
+    out = '';
+    await runCalibrate(d, { runs: '3', seed: '4', workers: '1', format: 'markdown' });
+    expect(out).toContain('Leave-one-out discrimination: ');
+    expect(out).toContain('Left out: `korea-1953.yaml`: no outcome recorded in outcomes.yaml.');
+  }, 120_000);
+
+  it('refuses a broken outcomes file, naming the field', async () => {
+    const d = library(`agreements:\n  nato-1949.yaml: { adversary: attacker, outcome: lasted, source: x }\n`);
+    await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(UsageError);
+    await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/agreements\.nato-1949\.yaml\.outcome/);
+    const e = library(`agreements:\n  nato-1949.yaml: { adversary: nobody, outcome: held, observed-until: 2026-01-01, source: x }\n`);
+    await expect(runCalibrate(e, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/needs at least two agreements/);
+  });
+});
