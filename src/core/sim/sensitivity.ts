@@ -164,7 +164,8 @@ export const sensitivityItems: readonly SensitivityItem[] = [
   paramItem('national-decision', true),
   // Defaults that stand in for what a package does not say (docs/simulation.md, Unstated is not stated).
   paramItem('default-within', false, (p) => responses(p).some((r) => r.within === undefined)),
-  paramItem('victim-report', false, (p) => Object.keys(p.actors).some((a) => p.actors[a]!.role === 'protected') || Object.keys(p.responses).length > 0),
+  // The stand-in report matters only where something answers what it sees.
+  paramItem('victim-report', false, (p) => responses(p).length > 0),
   paramItem('member-declare'),
   paramItem('auto-on-time'),
   paramItem('national-on-time'),
