@@ -232,6 +232,7 @@ export function calibrationMarkdown(r: CalibrationReport): string {
       `| \`${row.file}\` | ${row.adversary} | ${row.outcome} | ${years(row.days)} | ${pct(row.loo.collapse)} (${pct(row.loo.ci95.low)} to ${pct(row.loo.ci95.high)}) | ${paramText(row.loo.params)} | ${pct(row.fitted.collapse)} |`,
     );
   }
+  out.push('', `A scenario adopts the fit with \`model: { ${calibrationGrid.map((g) => `${g.name}: ${r.fit.params[g.name]}`).join(', ')} }\`; the defaults stay the documented assumptions.`);
   const d = r.discrimination;
   out.push('', `Leave-one-out discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, **${d.pairs ? d.share.toFixed(2) : 'n/a'}**.`);
   for (const s of r.skipped) out.push('', `Left out: \`${s.file}\`: ${s.reason}.`);
