@@ -45,7 +45,7 @@ describe('unstated defaults', () => {
     // A compliant adversary launches nothing the stand-in report could see.
     expect(compliant.defaults).not.toContain('victim-report');
     const text = renderText(r);
-    expect(text).toContain('[1] The package does not say how long a response may take');
+    expect(text).toContain('[1] Not stated: how long a response may take');
     expect(text).toMatch(/surge \[\d\]\[\d\]/);
     expect(renderMarkdown(r)).toContain('## Defaults standing in for what the package does not say');
   });

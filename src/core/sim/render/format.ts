@@ -15,6 +15,6 @@ export const labelOf = (r: SimulationReport, s: StrategyResult) => (s.defaults.l
 /** The list of defaults, one line each, numbered as the markers are. */
 export function defaultLines(r: SimulationReport): string[] {
   return r.defaults.map(
-    (d, i) => `[${i + 1}] The package does not say ${d.unstated}; assumed: ${d.assumed}${d.clauses.length ? ` (${d.clauses.join(', ')})` : ''}${d.input ? `; tornado input \`${d.input}\`` : ''}.`,
+    (d, i) => `[${i + 1}] Not stated: ${d.unstated}; assumed: ${d.assumed}${d.clauses.length ? ` (${d.clauses.join(', ')})` : ''}${d.input ? `; tornado input \`${d.input}\`` : ''}.`,
   );
 }
