@@ -15,8 +15,13 @@ export interface MonthPoint {
   atRisk: number;
   /** Drawn from stock to fill a shortfall. */
   stock: number;
-  /** (firm + atRisk + stock) / required, at most 1; 1 when nothing is required. */
+  /** (firm + atRisk + stock) / required, at most 1; 1 when nothing is required. Months before `asOf` count what
+   * was delivered in place of firm + atRisk. */
   coverage: number;
+  /** What the ledger records as delivered in the month (0 without a ledger). */
+  delivered: number;
+  /** Stock left at the end of the month (in months' worth of `perMonth` times `perMonth`). */
+  stockLeft: number;
 }
 
 export interface RequirementView {
@@ -31,6 +36,12 @@ export interface RequirementView {
   /** Share of what is delivered over the horizon, per guarantor, largest first. */
   shares: { by: string; share: number }[];
   commitments: number[];
+  /** First month from `asOf` (or the start) whose coverage is below 1: when stock and supply no longer suffice. */
+  runsOut?: string;
+  /** The longest lead time of its commitments (ms; 0 when none states one). */
+  lead: number;
+  /** The last month an order with that lead time can be placed to arrive before `runsOut`. */
+  orderBy?: string;
 }
 
 export interface Cliff {
@@ -90,34 +101,92 @@ export function horizonMonths(m: Package): number {
   return Math.max(1, Math.round(m.horizon / ((365.2425 * 86_400_000) / 12)));
 }
 
+/**
+ * Where supply comes from: the package's own commitments (`explain`), or the ledger's pledges as commitments with
+ * what it recorded as delivered (the live view, `src/core/ledger/`). One function serves both, so with a ledger
+ * equal to the package's commitments the two views agree exactly.
+ */
+export interface SupplySource {
+  commitments: readonly Commitment[];
+  /** Per requirement, what arrived in each month of the horizon (package currency or units). */
+  delivered?: ReadonlyMap<string, ArrayLike<number>>;
+  /** Index of the current month: months before it count what was delivered, it and later ones what is pledged. */
+  asOf?: number;
+}
+
+/** The package's own view: its commitments, nothing delivered yet. */
 export function sustainment(m: Package): Sustainment {
+  return sustainmentOf(m, { commitments: m.sustainment.commitments });
+}
+
+/** Per-month value of a requirement or commitment in the package currency (or units); undefined if unconvertible. */
+export function monthlyValue(m: Package, x: { amount?: { amount: number; currency: string } | undefined; quantity?: number | undefined; per: Period }): { perMonth: number; once: boolean } | undefined {
+  let v = x.quantity ?? 0;
+  if (x.amount) {
+    const r = fxRate(m, x.amount.currency);
+    if (r === undefined) return undefined;
+    v = x.amount.amount * r;
+  }
+  const pm = periodMonths[x.per];
+  return pm === 0 ? { perMonth: v, once: true } : { perMonth: v / pm, once: false };
+}
+
+/** The rate from `cur` to the package currency (`assumptions.fx`), or undefined when the package gives none. */
+export function fxRate(m: Package, cur: string): number | undefined {
+  if (cur === m.assumptions.currency) return 1;
+  const fx = m.assumptions.fx?.[cur];
+  return fx && fx.currency === m.assumptions.currency ? fx.amount : undefined;
+}
+
+/** Month starts of the horizon (epoch ms), from the month the package takes effect. */
+export function horizonStarts(m: Package): number[] {
+  const first = monthStart(m.effective.start);
+  return Array.from({ length: horizonMonths(m) }, (_, i) => monthStart(first, i));
+}
+
+export { monthLabel, monthStart };
+
+/**
+ * What a commitment delivers in each month of `starts`: from the first month that starts once its lead time has run
+ * (two days' slack for the mean-month arithmetic of `18mo`) until `until`; a one-off in its first delivery month.
+ */
+export function commitmentSchedule(c: Commitment, v: { perMonth: number; once: boolean }, starts: readonly number[]): { amounts: Float64Array; from: number; to: number } {
+  const amounts = new Float64Array(starts.length);
+  const deliversFrom = c.from.start + (c['lead-time'] ?? 0);
+  const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i]!;
+    if (s < deliversFrom - 2 * 86_400_000 || s >= ends) continue;
+    if (from < 0) from = i;
+    to = i + 1;
+    amounts[i] = v.once ? (i === from ? v.perMonth : 0) : v.perMonth;
+  }
+  return from < 0 ? { amounts, from: 0, to: 0 } : { amounts, from, to };
+}
+
+/** The first election of a political or executive commitment's guarantor inside its term and the horizon. */
+export function electionCrossing(m: Package, c: Commitment, horizonEnd: number): { start: number; text: string } | undefined {
+  if (c.form !== 'political' && c.form !== 'executive') return undefined;
+  const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
+  return (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0];
+}
+
+export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
   const currency = m.assumptions.currency;
   const n = horizonMonths(m);
-  const first = monthStart(m.effective.start);
-  const starts = Array.from({ length: n }, (_, i) => monthStart(first, i));
-  const horizonEnd = monthStart(first, n);
+  const starts = horizonStarts(m);
+  const horizonEnd = monthStart(starts[0]!, n);
   const unconverted: Sustainment['unconverted'] = [];
-  const rate = (cur: string): number | undefined => {
-    if (cur === currency) return 1;
-    const fx = m.assumptions.fx?.[cur];
-    return fx && fx.currency === currency ? fx.amount : undefined;
-  };
-  /** Per-month value of a requirement or commitment in the package currency (or units); undefined if unconvertible. */
+  const asOf = Math.max(0, Math.min(n, source.asOf ?? 0));
   const monthly = (x: Requirement | Commitment, clause: string, path: (string | number)[]): { perMonth: number; once: boolean } | undefined => {
-    let v = x.quantity ?? 0;
-    if (x.amount) {
-      const r = rate(x.amount.currency);
-      if (r === undefined) {
-        unconverted.push({ clause, path: [...path, 'amount'], currency: x.amount.currency });
-        return undefined;
-      }
-      v = x.amount.amount * r;
-    }
-    const pm = periodMonths[x.per];
-    return pm === 0 ? { perMonth: v, once: true } : { perMonth: v / pm, once: false };
+    const v = monthlyValue(m, x);
+    if (!v && x.amount) unconverted.push({ clause, path: [...path, 'amount'], currency: x.amount.currency });
+    return v;
   };
 
-  const commitments = m.sustainment.commitments;
+  const commitments = source.commitments;
   const requirements: RequirementView[] = [];
   const cliffs: Cliff[] = [];
   const electionRisks: ElectionRisk[] = [];
@@ -130,38 +199,37 @@ export function sustainment(m: Package): Sustainment {
     const atRisk = starts.map(() => 0);
     const byActor = new Map<string, number>();
     const mine: number[] = [];
+    let lead = 0;
     commitments.forEach((c, ci) => {
       if (c.provides !== rid) return;
       mine.push(ci + 1);
+      lead = Math.max(lead, c['lead-time'] ?? 0);
       const v = monthly(c, `commitment ${ci + 1} (${c.by})`, ['sustainment', 'commitments', ci]);
       if (!v) return;
-      const deliversFrom = c.from.start + (c['lead-time'] ?? 0);
-      const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
-      const lapses = c.form === 'political' || c.form === 'executive';
-      const election = lapses ? (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0] : undefined;
+      const election = electionCrossing(m, c, horizonEnd);
       if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
-      let firstDelivery = true;
-      starts.forEach((s, i) => {
-        // Deliveries begin in the first month that starts once the lead time has run (two days' slack for the
-        // mean-month arithmetic of `18mo`).
-        if (s < deliversFrom - 2 * 86_400_000 || s >= ends) return;
-        const amount = v.once ? (firstDelivery ? v.perMonth : 0) : v.perMonth;
-        firstDelivery = false;
-        if (election && s >= election.start) atRisk[i]! += amount;
+      const schedule = commitmentSchedule(c, v, starts);
+      for (let i = schedule.from; i < schedule.to; i++) {
+        const amount = schedule.amounts[i]!;
+        if (election && starts[i]! >= election.start) atRisk[i]! += amount;
         else firm[i]! += amount;
         byActor.set(c.by, (byActor.get(c.by) ?? 0) + amount);
-      });
+      }
     });
-    // Stocks fill shortfalls until they run out.
+    const delivered = source.delivered?.get(rid);
+    // Stocks fill shortfalls until they run out; months before `asOf` count what was delivered, not what was pledged.
     const stockMonths = req.stock !== undefined ? req.stock / ((365.2425 * 86_400_000) / 12) : 0;
     let budget = (need && !need.once ? need.perMonth : 0) * stockMonths;
     const series: MonthPoint[] = starts.map((_, i) => {
-      const gap = Math.max(0, required[i]! - firm[i]! - atRisk[i]!);
+      const got = delivered?.[i] ?? 0;
+      const supply = i < asOf ? got : firm[i]! + atRisk[i]!;
+      const gap = Math.max(0, required[i]! - supply);
       const fill = Math.min(gap, budget);
       budget -= fill;
-      const coverage = required[i]! > 0 ? Math.min(1, (firm[i]! + atRisk[i]! + fill) / required[i]!) : 1;
-      return { required: required[i]!, firm: firm[i]!, atRisk: atRisk[i]!, stock: fill, coverage };
+      const coverage = required[i]! > 0 ? Math.min(1, (supply + fill) / required[i]!) : 1;
+      return { required: required[i]!, firm: firm[i]!, atRisk: atRisk[i]!, stock: fill, coverage, delivered: got, stockLeft: budget };
     });
+    const short = series.findIndex((p, i) => i >= asOf && p.coverage < 1);
     const total = [...byActor.values()].reduce((a, b) => a + b, 0);
     const shares = [...byActor.entries()]
       .map(([by, v]) => ({ by, share: total > 0 ? v / total : 0 }))
@@ -177,6 +245,9 @@ export function sustainment(m: Package): Sustainment {
       shortMonths: counted.filter((p) => p.coverage < 0.5).length,
       shares,
       commitments: mine,
+      lead,
+      ...(short >= 0 ? { runsOut: monthLabel(starts[short]!) } : {}),
+      ...(short >= 0 && lead > 0 ? { orderBy: monthLabel(starts[short]! - lead + 2 * 86_400_000) } : {}),
     });
 
     for (const ci of mine) {

@@ -204,6 +204,13 @@ export const commitmentSchema = z.strictObject({
   ...clause,
 });
 
+/** When the live ledger warns (docs/operations/ledger.md): each has a default, so the section is optional. */
+export const sustainmentAlertsSchema = z.strictObject({
+  threshold: probability.optional().meta({ description: 'Warn when a requirement is projected below this coverage (0..1; default 0.8)' }),
+  within: duration.optional().meta({ description: 'How far ahead to look: projected shortfalls, commitments ending, elections (default 3mo)' }),
+  'max-share': probability.optional().meta({ description: 'Warn when one guarantor carries more than this share of a requirement (0..1; default 0.5)' }),
+});
+
 export const escalationSchema = z.strictObject({
   after: duration.meta({ description: 'Time after a task falls overdue' }),
   step: z.enum(v.escalationSteps),
@@ -241,6 +248,7 @@ export const packageSchema = z
       .strictObject({
         requirements: z.record(id, requirementSchema).default({}),
         commitments: z.array(commitmentSchema).default([]),
+        alerts: sustainmentAlertsSchema.optional(),
       })
       .default({ requirements: {}, commitments: [] }),
     assumptions: assumptionsSchema.default({ currency: 'EUR' }),
@@ -258,6 +266,7 @@ export type Judgment = z.output<typeof judgmentSchema>;
 export type Response = z.output<typeof responseSchema>;
 export type Requirement = z.output<typeof requirementSchema>;
 export type Commitment = z.output<typeof commitmentSchema>;
+export type SustainmentAlerts = z.output<typeof sustainmentAlertsSchema>;
 export type Assumptions = z.output<typeof assumptionsSchema>;
 
 /** The JSON Schema that editors use to autocomplete and check a package. */
