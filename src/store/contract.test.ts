@@ -23,6 +23,10 @@ import { operations as core } from './migrations/0001-operations.js';
 import { MigrationError, type Migration } from './migrations/migration.js';
 import { migrations } from './migrations/index.js';
 import type { LogEntry } from '../core/ports/tlog.js';
+import { alertTransitions, type AlertCondition, type SustainmentAlert } from '../core/ledger/alerts.js';
+import type { LedgerFields } from '../core/ledger/record.js';
+import { LedgerConflictError } from '../core/ports/ledger.js';
+import { ledgerStoreFor } from './ledger-store.js';
 
 const loaded = loadPackageFile('examples/ukraine-2026.yaml');
 /** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side (roughly), Donetsk oblast. */
@@ -122,9 +126,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {
-    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
+    expect((await store.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets', '0020-ledger']);
     const again = await adapter.reopen();
-    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
+    expect((await again.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets', '0020-ledger']);
     await again.close();
   });
 
@@ -407,10 +411,99 @@ describe.skipIf(!hasPg)('postgres migrations', () => {
     const schema = freshSchema('mig');
     try {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: pgUrl, schema, poolSize: 1 })));
-      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets']);
+      for (const s of stores) expect((await s.status()).migrations).toEqual(['0001-operations', '0002-casework', '0003-tlog', '0004-tlog-record-index', '0005-incident-spans', '0006-tlog-entry-in-row', '0007-tlog-leaf-buckets', '0020-ledger']);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(schema);
+    }
+  });
+});
+
+describe.each(adapters)('ledger contract: %s', (_name, make) => {
+  let adapter: Adapter;
+  let store: Store;
+  const meta = { recordedAt: T0, submittedBy: 'k1' };
+  const pledge = (id: string, by = 'DE', extra: Partial<LedgerFields> = {}): LedgerFields =>
+    ({ type: 'pledge', id, by, requirement: 'financing', amount: 9e9, currency: 'EUR', per: 'year', from: '2026-06', form: 'appropriation-law', ...extra }) as LedgerFields;
+  const delivery = (id: string, on: string, amount: number): LedgerFields => ({ type: 'delivery', id, by: 'DE', pledge: on, requirement: 'financing', amount, currency: 'EUR', delivered: '2026-07-01' });
+  const logOf = (s: Store) => (s instanceof SqliteStore ? SqliteLog.of(s.db) : PostgresLog.of((s as PostgresStore).pool));
+  const condition = (key: string): AlertCondition => ({ key, kind: 'late-delivery', requirement: 'financing', guarantor: 'DE', pledge: 'p1', month: '2026-07', size: 1, unit: 'EUR', message: key });
+
+  beforeEach(async () => {
+    adapter = make();
+    store = await adapter.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await adapter.cleanup();
+  });
+
+  it('appends records in commit order, each a log entry; a resend is a duplicate; a changed resend stores nothing', async () => {
+    const ledger = ledgerStoreFor(store);
+    const r = await ledger.appendLedger([pledge('p1'), pledge('p2', 'FR'), delivery('d1', 'p1', 5)], meta);
+    expect(r).toEqual({ accepted: 3, duplicates: 0, seqs: [1, 2, 3] });
+    expect(await ledger.appendLedger([delivery('d1', 'p1', 5), delivery('d2', 'p1', 6)], meta)).toEqual({ accepted: 1, duplicates: 1, seqs: [3, 4] });
+    const before = (await logOf(store).head()).size;
+    await expect(ledger.appendLedger([delivery('d3', 'p1', 1), delivery('d1', 'p1', 7)], meta)).rejects.toBeInstanceOf(LedgerConflictError);
+    expect(await ledger.ledgerHead()).toBe(4);
+    expect((await logOf(store).head()).size).toBe(before);
+    const log = logOf(store);
+    for (const [kind, id] of [['pledge', 'p1'], ['pledge', 'p2'], ['delivery', 'd2']] as const) {
+      const index = await log.indexOfRecord(kind, id);
+      expect(index, `${kind} ${id}`).toBeDefined();
+      const [e] = await log.entries(index!, index! + 1);
+      expect([e!.kind, e!.recordId]).toEqual([kind, id]);
+    }
+    expect((await ledger.ledgerSince(2, 10)).map((x) => [x.id, x.seq, x.recordedAt, x.submittedBy])).toEqual([['d1', 3, T0, 'k1'], ['d2', 4, T0, 'k1']]);
+  });
+
+  it('lists with filters and cursor pages', async () => {
+    const ledger = ledgerStoreFor(store);
+    const items: LedgerFields[] = [];
+    for (let i = 0; i < 25; i++) items.push(pledge(`p${i}`, i % 2 ? 'FR' : 'DE'));
+    items.push(delivery('d0', 'p0', 1), { type: 'withdrawal', id: 'w0', by: 'DE', withdraws: 'p0', requirement: 'financing', from: '2027-01' });
+    await ledger.appendLedger(items, meta);
+    const pages = await all((cursor) => ledger.listLedger({ limit: 7, ...(cursor ? { cursor } : {}) }));
+    expect(pages.map((x) => x.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+    expect((await all((cursor) => ledger.listLedger({ limit: 5, by: 'FR', ...(cursor ? { cursor } : {}) }))).length).toBe(12);
+    expect((await ledger.listLedger({ limit: 100, pledge: 'p0' })).items.map((x) => x.id)).toEqual(['p0', 'd0', 'w0']);
+    expect((await ledger.listLedger({ limit: 100, type: 'delivery' })).items.map((x) => x.id)).toEqual(['d0']);
+    await expect(ledger.listLedger({ limit: 5, cursor: 'bogus!' })).rejects.toBeInstanceOf(StoreQueryError);
+  });
+
+  it('raises each alert once, resolves it, logs every change; refuses to sync when the ledger moved', async () => {
+    const ledger = ledgerStoreFor(store);
+    await ledger.appendLedger([pledge('p1')], meta);
+    const sync = (keys: string[], t: number) => ledger.syncAlerts(1, (stored) => alertTransitions(stored, keys.map(condition), t, '2026-08'));
+    expect((await sync(['a', 'b'], 1)) as SustainmentAlert[]).toHaveLength(2);
+    expect(await sync(['a', 'b'], 2)).toEqual([]);
+    const ack = await ledger.updateAlert('a', (x) => ({ ...x, state: 'acknowledged', acknowledgedBy: 'k', acknowledgedAt: 3, revision: x.revision + 1 }));
+    expect(ack?.alert.state).toBe('acknowledged');
+    expect((await ledger.openAlerts()).map((x) => [x.key, x.state])).toEqual([['a', 'acknowledged'], ['b', 'open']]);
+    const resolved = (await sync(['b'], 4)) as SustainmentAlert[];
+    expect(resolved.map((x) => [x.key, x.state, x.revision])).toEqual([['a', 'resolved', 3]]);
+    expect((await ledger.listAlerts({ limit: 10, state: 'resolved' })).map((x) => x.key)).toEqual(['a']);
+    expect(await ledger.syncAlerts(0, () => [])).toBe('stale');
+    const log = logOf(store);
+    for (const id of ['a#1', 'a#2', 'a#3', 'b#1']) expect(await log.indexOfRecord('sustainment-alert', id), id).toBeDefined();
+    expect(await ledger.updateAlert('nope', (x) => x)).toBeUndefined();
+  });
+
+  it('raises an alert once when two servers sync at the same time', async () => {
+    const ledger = ledgerStoreFor(store);
+    await ledger.appendLedger([pledge('p1')], meta);
+    const other = await adapter.reopen();
+    try {
+      const both = [ledger, ledgerStoreFor(other)];
+      const runs = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) => both[i % 2]!.syncAlerts(1, (stored) => alertTransitions(stored, ['x', 'y', 'z'].map(condition), 10 + i, '2026-08'))),
+      );
+      expect(runs.flatMap((r) => (r === 'stale' ? [] : r)).map((a) => a.key).sort()).toEqual(['x', 'y', 'z']);
+      const log = logOf(store);
+      for (const id of ['x#1', 'y#1', 'z#1']) expect(await log.indexOfRecord('sustainment-alert', id)).toBeDefined();
+      expect(await log.indexOfRecord('sustainment-alert', 'x#2')).toBeUndefined();
+    } finally {
+      await other.close();
     }
   });
 });

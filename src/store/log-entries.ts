@@ -16,9 +16,13 @@
  * | case-event | `<case>/rejection/<n>` | `case_files`: a refused vote, on the record |
  * | vote | `<case>/vote/<seq>` | `case_files`: an accepted vote |
  * | task-change | the task id | `case_files`: a response task, logged again whenever it changes |
- * | pledge, delivery | | not stored yet (the sustainment ledger is not built); the kinds are reserved |
+ * | pledge | the record id | `ledger_records`: a pledge or a withdrawal, with seq, recordedAt, submittedBy |
+ * | delivery | the record id | `ledger_records`: a delivery |
+ * | sustainment-alert | `<key>#<revision>` | `ledger_alerts`: a decay alert, logged at every change of state |
  * | package-version | `<package>@<version>/<sha256>` | logged by the server when it starts with a package it has not logged |
  */
+import type { SustainmentAlert } from '../core/ledger/alerts.js';
+import { entryKindOf, type LedgerRecord } from '../core/ledger/record.js';
 import type { CaseFile } from '../core/ops/index.js';
 import type { Incident } from '../core/ops/index.js';
 import type { CaseOpening } from '../core/ops/index.js';
@@ -168,6 +172,16 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
   return entries;
 }
 
+/** A ledger record as stored: a `pledge` entry for pledges and withdrawals, a `delivery` entry for deliveries. */
+export function ledgerEntry(r: LedgerRecord): LogEntry {
+  return { kind: entryKindOf(r), recordId: r.id, record: asStored(r) };
+}
+
+/** A decay alert at one revision (raised, acknowledged, resolved, reopened). */
+export function alertEntry(a: SustainmentAlert): LogEntry {
+  return { kind: 'sustainment-alert', recordId: `${a.key}#${a.revision}`, record: asStored(a) };
+}
+
 /** The package a server runs, logged once per distinct text (so which rules were in force is on the record). */
 export function packageVersionEntry(pkg: { package: string; version?: unknown }, sha256: string): LogEntry {
   const version = String(pkg.version ?? '');
@@ -199,6 +213,11 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
       return s(o(r['task'])['id']);
     case 'package-version':
       return join(s(r['package']), '@', s(r['version']), '/', s(r['sha256']));
+    case 'pledge':
+    case 'delivery':
+      return s(r['id']);
+    case 'sustainment-alert':
+      return join(s(r['key']), '#', s(r['revision']));
     default:
       return undefined;
   }

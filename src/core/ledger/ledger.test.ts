@@ -54,7 +54,6 @@ describe('the live month-twelve view', () => {
     const deliveries: DeliveryRecord[] = [];
     let seq = 100;
     for (const p of pledges.filter((x) => x.requirement === 'financing')) {
-      const rate = p.currency === 'EUR' ? 1 : p.currency === 'GBP' ? 1.17 : 0.92;
       for (let i = 0; i < 10; i++) {
         if (Date.UTC(2026, 5 + i, 1) >= Date.parse(p.until! + '-01T00:00:00Z') + 31 * 86_400_000) continue;
         const last = new Date(Date.UTC(Number(p.until!.slice(0, 4)), Number(p.until!.slice(5, 7)), 1)).getTime();
@@ -78,7 +77,7 @@ describe('the live month-twelve view', () => {
   it('a revision ends the pledge it supersedes where it begins; a withdrawal from its month', () => {
     const ledger = new LedgerIndex(pkg);
     const [p1] = pledgesFromYaml();
-    ledger.add([p1!, { ...p1!, id: 'p1b', amount: 6e9, from: '2027-01', supersedes: 'p1', seq: 2 }, { type: 'withdrawal', id: 'w', by: 'DE', withdraws: 'p1b', from: '2027-06', seq: 3, recordedAt: 0, submittedBy: 'k' }]);
+    ledger.add([p1!, { ...p1!, id: 'p1b', amount: 6e9, from: '2027-01', supersedes: 'p1', seq: 2 }, { type: 'withdrawal', id: 'w', by: 'DE', withdraws: 'p1b', requirement: 'financing', from: '2027-06', seq: 3, recordedAt: 0, submittedBy: 'k' }]);
     const fin = liveSustainment(pkg, ledger, start).requirements.find((r) => r.id === 'financing')!;
     expect(fin.series[6]!.firm).toBeCloseTo(9e9 / 12, 0);
     expect(fin.series[7]!.firm).toBeCloseTo(6e9 / 12, 0);

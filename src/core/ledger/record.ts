@@ -46,6 +46,8 @@ export interface WithdrawalFields {
   by: string;
   /** The pledge withdrawn. */
   withdraws: string;
+  /** The withdrawn pledge's requirement (filled in from the pledge). */
+  requirement: string;
   /** The first month (or day) without it. */
   from: string;
   source?: string;
@@ -91,7 +93,7 @@ export function ledgerFields(r: LedgerFields): LedgerFields {
         until: r.until, form: r.form, leadTime: r.leadTime, source: r.source, supersedes: r.supersedes,
       });
     case 'withdrawal':
-      return keep({ type: r.type, id: r.id, by: r.by, withdraws: r.withdraws, from: r.from, source: r.source });
+      return keep({ type: r.type, id: r.id, by: r.by, withdraws: r.withdraws, requirement: r.requirement, from: r.from, source: r.source });
     case 'delivery':
       return keep({
         type: r.type, id: r.id, by: r.by, pledge: r.pledge, requirement: r.requirement, amount: r.amount, currency: r.currency, quantity: r.quantity,

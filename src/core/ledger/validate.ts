@@ -192,7 +192,7 @@ export function parsePledgeBatch(items: readonly unknown[], rules: LedgerRules, 
         if (pf.ok && from.start < pf.value.start) fail(c, 'from', `${from.text} is before the pledge begins (${p.from})`);
       }
       const source = str(c, o, 'source', false);
-      if (rid !== undefined && by !== undefined && p && from) rec = { type: 'withdrawal', id: rid, by, withdraws: o['withdraws'] as string, from: from.text, ...(source ? { source } : {}) } satisfies WithdrawalFields;
+      if (rid !== undefined && by !== undefined && p && from) rec = { type: 'withdrawal', id: rid, by, withdraws: o['withdraws'] as string, requirement: p.requirement, from: from.text, ...(source ? { source } : {}) } satisfies WithdrawalFields;
     } else {
       fieldsOnly(c, o, pledgeKeys);
       const requirement = id(c, o, 'requirement');
@@ -295,7 +295,7 @@ function retry(o: Record<string, unknown>, type: LedgerFields['type'], ledger: L
   if (!idOk(o['id'])) return false;
   const old = ledger.record(o['id']);
   if (!old || old.type !== type) return false;
-  const candidate = { ...o, type, ...(old.type === 'delivery' ? { requirement: old.requirement } : {}) } as LedgerFields;
+  const candidate = { ...o, type, ...(old.type !== 'pledge' ? { requirement: old.requirement } : {}) } as LedgerFields;
   if (!sameFields(old, candidate) || inBatch?.has(old.id)) return false;
   inBatch?.set(old.id, old);
   records.push(old);

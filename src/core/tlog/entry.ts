@@ -25,6 +25,7 @@ export const entryKinds = [
   'delivery',
   'package-version',
   'checkpoint-cosign',
+  'sustainment-alert',
 ] as const;
 export type EntryKind = (typeof entryKinds)[number];
 

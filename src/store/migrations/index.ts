@@ -7,5 +7,6 @@ import { tlogRecordIndex } from './0004-tlog-record-index.js';
 import { incidentSpans } from './0005-incident-spans.js';
 import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
+import { ledger } from './0020-ledger.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets, ledger];
