@@ -14,6 +14,7 @@ import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
+import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, openStore } from './store/open.js';
 
@@ -117,11 +118,19 @@ export async function start(config: ServeConfig): Promise<Running> {
     }
     // Only once the server listens: a start that fails (a busy port) must not create a key it never prints.
     const bootstrapKey = await ensureAdmin(store, clock.now(), config.adminKey);
+    // Decay alerts follow the clock as well as the ledger: derive them at start (catching up on whatever a crash or
+    // a stop left underived) and every minute; each sync is idempotent, so servers sharing a database may all run it.
+    const ledger = ledgerFor(store, loaded.model, clock);
+    const evaluate = () => ledger.evaluate().catch((e: unknown) => app.log.error({ err: e }, 'ledger alerts could not be derived'));
+    await evaluate();
+    const ticker = setInterval(() => void evaluate(), 60_000);
+    ticker.unref();
     const running: Running = {
       app,
       store,
       url,
       close: async () => {
+        clearInterval(ticker);
         await app.close();
         await store.close();
       },

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   log: () => import('./log.js'),
   report: () => import('./report.js'),
   export: () => import('./export.js'),
+  ledger: () => import('./ledger.js'),
 };
 
 export async function buildProgram(only?: string): Promise<Command> {

@@ -77,6 +77,13 @@ describe('access', () => {
       // The daily report (src/server/routes/reports.ts): keyed, and its public variant.
       'GET /v1/reports/daily',
       'GET /v1/public/reports/daily',
+      // The sustainment ledger (src/server/routes/ledger.ts): guarantors report for themselves, admins for anyone.
+      'POST /v1/ledger/pledges',
+      'POST /v1/ledger/deliveries',
+      'GET /v1/ledger',
+      'GET /v1/ledger/coverage',
+      'GET /v1/ledger/alerts',
+      'POST /v1/ledger/alerts/acknowledge',
     ]);
   });
 

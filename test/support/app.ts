@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from '../../src/cli/files.js';
 import { ManualClock } from '../../src/core/ops/index.js';
 import type { ZoneLocator } from '../../src/core/ops/index.js';
+import type { LoadedPackage } from '../../src/core/spec/load.js';
 import { roles, type Role, type Store } from '../../src/core/ports/store.js';
 import { generateKey } from '../../src/server/api-keys.js';
 import { buildApp } from '../../src/server/app.js';
@@ -31,11 +32,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number } = {}): Promise<TestServer> {
+export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number; clock?: ManualClock; package?: LoadedPackage } = {}): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open({ path: ':memory:' });
-  const clock = new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
-  const operations = operationsFor(examplePackage, { clock, locator: testLocator });
-  const deps = options.limits ? { store, operations, package: examplePackage, limits: options.limits } : { store, operations, package: examplePackage };
+  const clock = options.clock ?? new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
+  const pkg = options.package ?? examplePackage;
+  const operations = operationsFor(pkg, { clock, locator: testLocator });
+  const deps = options.limits ? { store, operations, package: pkg, limits: options.limits } : { store, operations, package: pkg };
   const app = await buildApp(deps);
   const keys = {} as Record<Role, string>;
   const auth = {} as Record<Role, string>;

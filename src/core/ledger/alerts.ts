@@ -8,7 +8,7 @@
  * |---|---|---|---|
  * | late-delivery | a pledge delivered less than its schedule due before this month | first month not covered | the backlog (total) |
  * | below-threshold | coverage projected below the threshold within the window | start of the run below it | missing in the first month in the window |
- * | ending-without-successor | a pledge ends within the window (or has ended) and nothing delivers after it | first month without it | its monthly amount |
+ * | ending-without-successor | a pledge ends within the window (or has ended) and no pledge starting then takes over | first month without it | its monthly amount |
  * | election | an election of its guarantor within the window crosses an executive or political pledge | the election's month | its monthly amount |
  * | lead-time | the first shortfall is so close that an order with the longest lead time must be placed now | the shortfall's month | missing in that month |
  * | dependence | one guarantor carries more than the maximum share of a requirement | its next delivery month | its monthly amount |
@@ -129,7 +129,11 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       if (e >= 0 && e < windowEnd && e < n) {
         const check = Math.max(e, c);
         const needed = (views.get(p.requirement)?.series[check]?.required ?? 0) > 0;
-        const successor = pledges.some((o) => o.s !== s && o.s.pledge.requirement === p.requirement && o.schedule !== undefined && o.schedule.amounts[check]! > 0);
+        // A successor takes over: it starts delivering no earlier than the month before this one ends (a pledge
+        // that was already running alongside is not one) and delivers in the month that matters now.
+        const successor = pledges.some(
+          (o) => o.s !== s && o.s.pledge.requirement === p.requirement && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0,
+        );
         if (needed && !successor) {
           out.push({
             key: `ending-without-successor/${p.id}/${months[e]}`, kind: 'ending-without-successor', requirement: p.requirement, guarantor: p.by, pledge: p.id, month: months[e]!, size: v.perMonth, unit,
@@ -228,6 +232,8 @@ function leadTime(
   let s = -1;
   for (let i = c; i < starts.length && s < 0; i++) if (r.series[i]!.required > 0 && r.series[i]!.coverage < 1) s = i;
   if (s < 0) return;
+  // Named from the start of the shortfall it belongs to, so it keeps its key while the shortfall lasts.
+  while (s > 0 && r.series[s - 1]!.required > 0 && r.series[s - 1]!.coverage < 1) s--;
   // The order must arrive by the start of month s; placed in the month starting at `orderBy` or later, it is late.
   const orderBy = starts[s]! - longest.lead + 2 * 86_400_000;
   const nextMonth = c + 1 < starts.length ? starts[c + 1]! : Number.POSITIVE_INFINITY;

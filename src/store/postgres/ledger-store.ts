@@ -16,7 +16,8 @@ import { alertEntry, ledgerEntry } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { transaction } from './transaction.js';
 
-const LOCK = "SELECT pg_advisory_xact_lock(hashtext('guarantor:ledger'))";
+/** One lock per schema: servers over one schema serialise; tests in other schemas do not wait on it. */
+const LOCK = "SELECT pg_advisory_xact_lock(hashtext('guarantor.ledger.' || current_schema()))";
 
 export class PostgresLedgerStore implements LedgerStore {
   constructor(readonly pool: pg.Pool) {}
