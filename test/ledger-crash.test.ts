@@ -43,8 +43,9 @@ function batches(n: number, seed: number, prefix: string): unknown[][] {
       continue;
     }
     const id = `${prefix}p${i}`;
-    const from = `${2025 + Math.floor(r() * 3)}-0${1 + Math.floor(r() * 9)}`;
-    const until = r() < 0.5 ? { until: `${2026 + Math.floor(r() * 4)}-12` } : {};
+    const year = 2025 + Math.floor(r() * 3);
+    const from = `${year}-0${1 + Math.floor(r() * 9)}`;
+    const until = r() < 0.5 ? { until: `${year + Math.floor(r() * 4)}-12` } : {};
     out.push([{ id, by, requirement: req, ...(money ? { amount: Math.round(r() * 4e8), currency: 'EUR' } : { quantity: Math.round(r() * 300) }), per: 'year', from, ...until, form: r() < 0.5 ? 'executive' : 'treaty' }]);
     pledged.push({ id, by, money });
   }
@@ -119,8 +120,8 @@ describe('decay alerts under kill -9', () => {
     const admin = generateKey('*', 'admin', 'crash test', 0);
     await setup.createApiKey(admin.record);
     await setup.close();
-    const queue = { items: batches(400, 3, 'a'), next: 0 };
-    const kills = await rounds(db, admin.key, [queue], 6, 1, 11);
+    const queue = { items: batches(300, 3, 'a'), next: 0 };
+    const kills = await rounds(db, admin.key, [queue], 5, 1, 11);
     const store = SqliteStore.open({ path: db });
     try {
       const a = await audit(store);
@@ -144,9 +145,9 @@ describe.skipIf(!hasPg)('decay alerts with two servers on PostgreSQL, under kill
     const admin = generateKey('*', 'admin', 'crash test', 0);
     await setup.createApiKey(admin.record);
     await setup.close();
-    const queues = [{ items: batches(200, 5, 'x'), next: 0 }, { items: batches(200, 6, 'y'), next: 0 }];
+    const queues = [{ items: batches(150, 5, 'x'), next: 0 }, { items: batches(150, 6, 'y'), next: 0 }];
     try {
-      const kills = await rounds(db, admin.key, queues, 4, 2, 13);
+      const kills = await rounds(db, admin.key, queues, 3, 2, 13);
       const store = await PostgresStore.open({ url: pgUrl, schema });
       try {
         const a = await audit(store);
