@@ -14,6 +14,20 @@ import { normal, type Xoshiro128 } from './rng.js';
 import type { Battlefield } from './battlefield.js';
 import type { StrategyRunner } from './strategies/strategy.js';
 
+/** The links of the detection chain for the trigger that gives the best credibility (docs/simulation.md). */
+export interface CredibilityLinks {
+  /** The trigger; empty when no trigger covering the armed advance can be evidenced. */
+  trigger: string;
+  /** P(the advance is evidenced for it in time). */
+  seen: number;
+  /** P(a case is declared in time). */
+  declared: number;
+  /** P(at least one material action arrives), weighted, for actions started by a declaration and by the trigger. */
+  answeredOnDeclaration: number;
+  answeredUponTrigger: number;
+  credibility: number;
+}
+
 /** Run outcomes as stored in a result record. */
 export const Outcome = { Hold: 0, Erode: 1, Collapse: 2 } as const;
 export const outcomeNames = ['hold', 'erode', 'collapse'] as const;
@@ -557,6 +571,24 @@ export class Engine implements Battlefield {
    * sustainment behind it. The best trigger counts.
    */
   credibility(t: number, deniable = false): number {
+    return this.credibilityChain(t, deniable, undefined);
+  }
+
+  /** The chain's links on day 0, before any promise has lapsed or any source is blinded (for the report). */
+  credibilityAtStart(): CredibilityLinks {
+    this.rowLapseDay.fill(Infinity);
+    this.commitLapseDay.fill(Infinity);
+    this.blindUntil = -1;
+    const out: CredibilityLinks = { trigger: '', seen: 0, declared: 0, answeredOnDeclaration: 0, answeredUponTrigger: 0, credibility: 0 };
+    this.credibilityChain(0, false, out);
+    return out;
+  }
+
+  /**
+   * The same, and when `out` is given, the links of the best trigger written into it: what the report shows so an
+   * analyst can see which link holds a package's deterrence back.
+   */
+  credibilityChain(t: number, deniable: boolean, out: CredibilityLinks | undefined): number {
     const m = this.model;
     const chain = this.chain;
     // Detection gates everything downstream: seen by enough sources in time, declared in time, then answered.
@@ -584,10 +616,21 @@ export class Engine implements Battlefield {
         else noneDeclared *= 1 - deliver * w * form;
       }
       const c = evidenced * (1 - (1 - pDeclared * (1 - noneDeclared)) * noneTriggered);
-      if (c > best) best = c;
+      if (c > best) {
+        best = c;
+        if (out) {
+          out.trigger = m.triggers[trigs[x]!]!.id;
+          out.seen = evidenced;
+          out.declared = pDeclared;
+          out.answeredOnDeclaration = 1 - noneDeclared;
+          out.answeredUponTrigger = 1 - noneTriggered;
+        }
+      }
     }
+    if (out) out.credibility = best;
     return best;
   }
+
 
   /**
    * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: it attacks when its resolve,

@@ -9,7 +9,7 @@ import { adversaryOf } from '../spec/sides.js';
 import { DAY } from '../spec/units.js';
 import { compile, type CompiledModel } from './compile.js';
 import { unstatedDefaults, type UnstatedDefault } from './defaults.js';
-import { Engine, F, FIELDS, Outcome } from './engine.js';
+import { Engine, F, FIELDS, Outcome, type CredibilityLinks } from './engine.js';
 import { defaultParams, type ModelParams, type ParamName } from './params.js';
 import { Xoshiro128 } from './rng.js';
 import { allItems, sensitivityItem, sensitivityItems, type End } from './sensitivity.js';
@@ -216,6 +216,8 @@ export interface SimulationReport {
   runDays: number;
   /** Defaults standing in for what the package does not say (docs/simulation.md, Unstated is not stated). */
   defaults: UnstatedDefault[];
+  /** The detection chain behind the credibility of the response to an armed advance, on day 0. */
+  credibility: CredibilityLinks;
 }
 
 export const responseEdges = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 60, 90, 180, 365, 100000];
@@ -302,6 +304,7 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     params: spec.params,
     runDays: results.runDays,
     defaults,
+    credibility: new Engine(model, new Xoshiro128()).credibilityAtStart(),
   };
   const variants = variantsOf(spec);
   if (variants.length > 1) {

@@ -70,11 +70,12 @@ describe('sides', () => {
   });
 });
 
+// No source the package names can see anything, and the protected side's own report is switched off too.
+const blind: Package = { ...structuredClone(example), verification: {} };
+const unanswered: Package = { ...structuredClone(blind), responses: {} };
+const noVictim = { 'victim-report': 0 };
+
 describe('detection gates deterrence', () => {
-  // No source the package names can see anything, and the protected side's own report is switched off too.
-  const blind: Package = { ...structuredClone(example), verification: {} };
-  const unanswered: Package = { ...structuredClone(blind), responses: {} };
-  const noVictim = { 'victim-report': 0 };
 
   it('collapses a package no source can see at least as often as the same package without responses', () => {
     const a = result(sim(blind, 'RU', ['surge'], noVictim, 1000), 'surge');
@@ -99,5 +100,16 @@ describe('detection gates deterrence', () => {
     e2.rng.reseed(1, 0, 0);
     e2.run(runner, new Float64Array(16), 0);
     expect(e2.credibility(0)).toBeGreaterThan(0.3);
+  });
+});
+
+describe('the report shows the detection chain', () => {
+  it('gives the links of the best trigger on day 0, and zero where nothing can be set off', () => {
+    const r = sim(example, 'RU', ['compliant'], {}, 10);
+    expect(r.credibility.trigger).not.toBe('');
+    const c = r.credibility;
+    expect(c.credibility).toBeCloseTo(c.seen * (1 - (1 - c.declared * c.answeredOnDeclaration) * (1 - c.answeredUponTrigger)), 12);
+    const blindReport = sim(blind, 'RU', ['compliant'], noVictim, 10);
+    expect(blindReport.credibility).toMatchObject({ trigger: '', credibility: 0 });
   });
 });

@@ -18,3 +18,14 @@ export function defaultLines(r: SimulationReport): string[] {
     (d, i) => `[${i + 1}] Not stated: ${d.unstated}; assumed: ${d.assumed}${d.clauses.length ? ` (${d.clauses.join(', ')})` : ''}${d.input ? `; tornado input \`${d.input}\`` : ''}.`,
   );
 }
+
+/** One sentence: the links of the detection chain behind the credibility of the response to an armed advance. */
+export function credibilityLine(r: SimulationReport): string {
+  const c = r.credibility;
+  const n = (x: number) => x.toFixed(2);
+  if (!c.trigger) return 'Credibility of the response to an armed advance on day 0: 0 (no trigger covering it is both evidenced in time and answered by a material response: nothing deters).';
+  return (
+    `Credibility of the response to an armed advance on day 0: ${n(c.credibility)} = seen in time ${n(c.seen)} x ` +
+    `(1 - (1 - declared in time ${n(c.declared)} x answered on declaration ${n(c.answeredOnDeclaration)}) x (1 - answered upon the trigger ${n(c.answeredUponTrigger)})), trigger \`${c.trigger}\`.`
+  );
+}

@@ -1,13 +1,14 @@
 /** The simulation report as one self-contained HTML page with inline SVG charts. */
 import type { SimulationReport } from '../experiment.js';
 import { esc, outcomeChart, responseChart, tornadoChart } from './svg.js';
-import { defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
+import { credibilityLine, defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
 
 export function renderHtml(r: SimulationReport): string {
   const tr = (cells: string[], th = false) => `<tr>${cells.map((c, i) => `<${th ? 'th' : 'td'}${i ? ' class="n"' : ''}>${esc(c)}</${th ? 'th' : 'td'}>`).join('')}</tr>`;
   const body: string[] = [];
   body.push(`<h1>Simulation of <code>${esc(r.package)}</code></h1>`);
   body.push(`<p>${esc(r.title)}. Adversary <code>${esc(r.adversary)}</code>; ${r.runs} runs per strategy over ${r.horizonDays} days; <strong>seed ${r.seed}</strong>.</p>`);
+  body.push(`<p>${esc(credibilityLine(r))}</p>`);
   body.push('<h2>Outcomes</h2>', outcomeChart(r.strategies));
   body.push('<table>', tr(['strategy', 'hold', 'erode', 'collapse'], true));
   for (const s of r.strategies) body.push(tr([labelOf(r, s), shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]));

@@ -1,13 +1,13 @@
 /** The simulation report as Markdown. */
 import type { SimulationReport } from '../experiment.js';
-import { defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
+import { credibilityLine, defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
 
 const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 const head = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? '---' : '---:')))].join('\n');
 
 export function renderMarkdown(r: SimulationReport): string {
   const out: string[] = [];
-  out.push(`# Simulation of \`${r.package}\``, '', `${r.title}. Adversary \`${r.adversary}\`; ${r.runs} runs per strategy over ${r.horizonDays} days; **seed ${r.seed}**.`, '');
+  out.push(`# Simulation of \`${r.package}\``, '', `${r.title}. Adversary \`${r.adversary}\`; ${r.runs} runs per strategy over ${r.horizonDays} days; **seed ${r.seed}**.`, '', credibilityLine(r), '');
   out.push('## Outcomes', '', 'Shares of runs with 95% Wilson intervals.', '');
   out.push(head(['strategy', 'hold', 'erode', 'collapse']));
   for (const s of r.strategies) out.push(row([labelOf(r, s), shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]));

@@ -1,6 +1,6 @@
 /** The simulation report as plain text for a terminal. */
 import type { SimulationReport } from '../experiment.js';
-import { defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
+import { credibilityLine, defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -11,6 +11,7 @@ export function renderText(r: SimulationReport): string {
   const out: string[] = [];
   out.push(`Simulation of ${r.package}: ${r.title}`);
   out.push(`adversary ${r.adversary}; ${r.runs} runs per strategy over ${r.horizonDays} days; seed ${r.seed}`);
+  out.push(credibilityLine(r));
   out.push('');
   out.push('Outcomes (95% Wilson intervals)');
   out.push(
