@@ -1,6 +1,6 @@
 /**
  * The daily report's inputs read from the stores (docs/operations/report.md): active violations with event times in
- * the chart's 30 days before the cut-off (paged through the store, oldest first), every case file opened before
+ * the chart's 30 days before the cut-off (one range scan by event time), every case file opened before
  * it, the sustainment ledger's alerts (none until a ledger exists), and the log checkpoint. The report itself is
  * `core/report/daily.ts`, a pure function of these; this module only fetches them.
  *
@@ -34,16 +34,6 @@ export function regionNames(loaded: LoadedPackage | undefined): Map<string, stri
 
 export function reportPackageOf(pkg: Package, loaded: LoadedPackage | undefined): ReportPackage {
   return reportPackage(pkg, regionNames(loaded));
-}
-
-/** Every active violation with event time in [from, to), oldest first, a page at a time. */
-export async function* violationsBetween(store: Store, from: number, to: number): AsyncGenerator<Violation> {
-  let cursor: string | undefined;
-  do {
-    const page = await store.listViolations({ from, to, status: 'active', limit: 1000, ...(cursor ? { cursor } : {}) });
-    yield* page.items;
-    cursor = page.next;
-  } while (cursor);
 }
 
 /** Case files opened before `end`. Case files are few (one per breach), so they are read in one query. */
@@ -82,9 +72,8 @@ export interface ReportRequest {
 }
 
 export async function buildDailyReport(src: ReportSources, q: ReportRequest): Promise<DailyReport> {
-  const violations: Violation[] = [];
   const wantsViolations = !q.sections || q.sections.some((s) => s === 'violations' || s === 'heavy-weapons' || s === 'access');
-  if (wantsViolations) for await (const v of violationsBetween(src.store, q.window.end - historyMs, q.window.end)) violations.push(v);
+  const violations: Violation[] = wantsViolations ? await src.store.activeViolationsBetween(q.window.end - historyMs, q.window.end) : [];
   const cases = await caseFilesBefore(src.casework, q.window.end);
   const sustainment = src.sustainment ? await src.sustainment() : ({ status: 'no-ledger' } as const);
   const cp = src.checkpoint ? await src.checkpoint() : undefined;

@@ -353,6 +353,13 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(withZone).toBeDefined();
     expect((await store.listViolations({ limit: 1000, zone: withZone!.zones[0]! })).items.length).toBe(violations.filter((v) => v.zones.includes(withZone!.zones[0]!)).length);
     expect((await store.listViolations({ limit: 1000, zone: 'no-such-zone' })).items).toEqual([]);
+    // The daily report's range scan: active ones in [from, to), by time then insertion order.
+    const times = violations.map((v) => v.time).sort((a, b) => a - b);
+    const [from, to] = [times[Math.floor(times.length / 4)]!, times[Math.floor((3 * times.length) / 4)]!];
+    const inRange = violations.filter((v) => v.status === 'active' && v.time >= from && v.time < to);
+    const scanned = await store.activeViolationsBetween(from, to);
+    expect(inRange.length).toBeGreaterThan(0);
+    expect(scanned.map((v) => v.id)).toEqual([...inRange].sort((a, b) => a.time - b.time || violations.indexOf(a) - violations.indexOf(b)).map((v) => v.id));
 
     const cases = await all((cursor) => store.listCases({ limit: 1000, ...(cursor ? { cursor } : {}) }));
     const serious = await store.listCases({ limit: 1000, severity: 'serious' });

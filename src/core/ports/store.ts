@@ -143,6 +143,8 @@ export interface Store {
   incidentHistory(id: string): Promise<Incident[]>;
   listViolations(q: ViolationFilter): Promise<Page<Violation>>;
   getViolation(id: string): Promise<Violation | undefined>;
+  /** Active violations with event time in [from, to), by time then insertion order: one range scan (the daily report). */
+  activeViolationsBetween(from: number, to: number): Promise<Violation[]>;
   listCases(q: CaseFilter): Promise<Page<StoredCase>>;
   getCase(id: string): Promise<StoredCase | undefined>;
 

@@ -30,7 +30,7 @@ function vio(o: Partial<Violation> & { time: number }): Violation {
     activity: 'artillery-fire',
     weapons: [],
     party: 'RU',
-    basis: 'reported',
+    basis: 'observed',
     start: o.time,
     end: o.time,
     lon: 37.6,

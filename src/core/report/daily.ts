@@ -254,19 +254,17 @@ const iso = (t: number): string => new Date(t).toISOString();
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** Per day (0 = the report's day, 1 = the day before, ...) and key: the distinct incidents. */
+/** Per day (0 = the report's day, 1 = the day before, ...) and key: a count (the caller counts each incident once). */
 class DayCounts {
-  readonly days: Map<string, Set<string>>[] = Array.from({ length: chartDays }, () => new Map());
+  readonly days: Map<string, number>[] = Array.from({ length: chartDays }, () => new Map());
 
-  add(day: number, key: string, incident: string): void {
+  add(day: number, key: string): void {
     const m = this.days[day]!;
-    let s = m.get(key);
-    if (!s) m.set(key, (s = new Set()));
-    s.add(incident);
+    m.set(key, (m.get(key) ?? 0) + 1);
   }
 
   count(day: number, key: string): number {
-    return this.days[day]!.get(key)?.size ?? 0;
+    return this.days[day]!.get(key) ?? 0;
   }
 
   /** A row per key seen on the day or the 7 before it, most first. */
@@ -306,15 +304,25 @@ export function dailyReport(input: ReportInput): DailyReport {
   const access = new Map<string, AccessFinding>();
   const accessPrevious = new Set<string>();
 
+  // Per day: each incident in violation, with the parties already counted for it (an incident has one activity and
+  // one place, but each clause it breaks names its own party).
+  const seen: Map<string, string[]>[] = Array.from({ length: chartDays }, () => new Map());
   for (const v of input.violations) {
     if (v.status !== 'active' || v.time < from || v.time >= w.end) continue;
     const day = Math.floor((w.end - 1 - v.time) / DAY);
     const inc = v.incidentId;
-    total.add(day, 'all', inc);
-    byType.add(day, v.activity, inc);
-    byRegion.add(day, v.region ?? NO_REGION, inc);
-    byProhibition.add(day, v.prohibition, v.id);
-    byParty.add(day, v.party, inc);
+    let parties = seen[day]!.get(inc);
+    if (!parties) {
+      seen[day]!.set(inc, (parties = []));
+      total.add(day, 'all');
+      byType.add(day, v.activity);
+      byRegion.add(day, v.region ?? NO_REGION);
+    }
+    if (!parties.includes(v.party)) {
+      parties.push(v.party);
+      byParty.add(day, v.party);
+    }
+    byProhibition.add(day, v.prohibition);
     const weapons = pkg.weaponClauses[v.prohibition];
     const isAccess = accessActivities.includes(v.activity);
     if (day === 1) {

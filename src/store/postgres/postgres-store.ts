@@ -497,6 +497,11 @@ export class PostgresStore implements Store {
     return r.rows[0] ? (JSON.parse(r.rows[0].doc) as Violation) : undefined;
   }
 
+  async activeViolationsBetween(from: number, to: number): Promise<Violation[]> {
+    const r = await this.pool.query("SELECT doc FROM violations WHERE time >= $1 AND time < $2 AND status = 'active' ORDER BY time, seq", [from, to]);
+    return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Violation);
+  }
+
   listCases(q: CaseFilter): Promise<Page<StoredCase>> {
     return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({ ...(JSON.parse(r['doc'] as string) as CaseOpening), seq: Number(r['seq']) }));
   }

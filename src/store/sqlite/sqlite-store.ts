@@ -357,6 +357,11 @@ export class SqliteStore implements Store {
     return r && (JSON.parse(r.doc) as Violation);
   }
 
+  async activeViolationsBetween(from: number, to: number): Promise<Violation[]> {
+    const rows = this.db.prepare("SELECT doc FROM violations WHERE time >= ? AND time < ? AND status = 'active' ORDER BY time, seq").all(from, to) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as Violation);
+  }
+
   async listCases(q: CaseFilter): Promise<Page<StoredCase>> {
     return this.#page('cases', caseConditions(q), q.cursor, q.limit, (r) => ({ ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq }));
   }
