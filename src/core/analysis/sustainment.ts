@@ -187,6 +187,14 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
   };
 
   const commitments = source.commitments;
+  // Each requirement's commitments (their indexes), so a requirement looks only at its own: a live ledger holds
+  // thousands of pledges.
+  const byRequirement = new Map<string, number[]>();
+  commitments.forEach((c, ci) => {
+    const list = byRequirement.get(c.provides);
+    if (list) list.push(ci);
+    else byRequirement.set(c.provides, [ci]);
+  });
   const requirements: RequirementView[] = [];
   const cliffs: Cliff[] = [];
   const electionRisks: ElectionRisk[] = [];
@@ -200,12 +208,12 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
     const byActor = new Map<string, number>();
     const mine: number[] = [];
     let lead = 0;
-    commitments.forEach((c, ci) => {
-      if (c.provides !== rid) return;
+    for (const ci of byRequirement.get(rid) ?? []) {
+      const c = commitments[ci]!;
       mine.push(ci + 1);
       lead = Math.max(lead, c['lead-time'] ?? 0);
       const v = monthly(c, `commitment ${ci + 1} (${c.by})`, ['sustainment', 'commitments', ci]);
-      if (!v) return;
+      if (!v) continue;
       const election = electionCrossing(m, c, horizonEnd);
       if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
       const schedule = commitmentSchedule(c, v, starts);
@@ -215,7 +223,7 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
         else firm[i]! += amount;
         byActor.set(c.by, (byActor.get(c.by) ?? 0) + amount);
       }
-    });
+    }
     const delivered = source.delivered?.get(rid);
     // Stocks fill shortfalls until they run out; months before `asOf` count what was delivered, not what was pledged.
     const stockMonths = req.stock !== undefined ? req.stock / ((365.2425 * 86_400_000) / 12) : 0;

@@ -97,6 +97,12 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
     const schedule = cm && v ? commitmentSchedule(cm, v, starts) : undefined;
     return { s, cm, v, schedule };
   });
+  const byRequirement = new Map<string, typeof pledges>();
+  for (const x of pledges) {
+    const list = byRequirement.get(x.s.pledge.requirement);
+    if (list) list.push(x);
+    else byRequirement.set(x.s.pledge.requirement, [x]);
+  }
 
   for (const { s, cm, v, schedule } of pledges) {
     const p = s.pledge;
@@ -131,9 +137,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         const needed = (views.get(p.requirement)?.series[check]?.required ?? 0) > 0;
         // A successor takes over: it starts delivering no earlier than the month before this one ends (a pledge
         // that was already running alongside is not one) and delivers in the month that matters now.
-        const successor = pledges.some(
-          (o) => o.s !== s && o.s.pledge.requirement === p.requirement && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0,
-        );
+        const successor = byRequirement.get(p.requirement)!.some((o) => o.s !== s && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0);
         if (needed && !successor) {
           out.push({
             key: `ending-without-successor/${p.id}/${months[e]}`, kind: 'ending-without-successor', requirement: p.requirement, guarantor: p.by, pledge: p.id, month: months[e]!, size: v.perMonth, unit,
@@ -160,8 +164,8 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
   for (const r of view.requirements) {
     const bySupply = new Map<string, Float64Array>();
     let longest: { by: string; lead: number } | undefined;
-    for (const { s, cm, schedule } of pledges) {
-      if (s.pledge.requirement !== r.id || !schedule || !cm) continue;
+    for (const { s, cm, schedule } of byRequirement.get(r.id) ?? []) {
+      if (!schedule || !cm) continue;
       let a = bySupply.get(s.pledge.by);
       if (!a) bySupply.set(s.pledge.by, (a = new Float64Array(n)));
       for (let i = schedule.from; i < schedule.to; i++) a[i]! += schedule.amounts[i]!;
