@@ -6,6 +6,7 @@ import * as api from './api.js';
 import { renderFindings, renderScorecard, renderSustainment, renderTimeline } from './analysis.js';
 import { renderCases, renderFailures, renderTasks, tick } from './cases.js';
 import { esc, render, utc } from './format.js';
+import { renderLedger } from './ledger.js';
 import { loadCheckpoint } from './log.js';
 import { activityGroups, regionStateColors } from './palette.js';
 
@@ -189,6 +190,7 @@ function showRole() {
   $('cases-panel').hidden = !can.cases.has(role);
   $('tasks-panel').hidden = !can.cases.has(role) && role !== 'monitor';
   $('analysis-panel').hidden = !can.cases.has(role);
+  $('ledger-panel').hidden = !can.cases.has(role);
   $('violations-panel').hidden = !can.findings.has(role);
   $('map-legend-points').hidden = !can.findings.has(role);
   $('log-panel').hidden = false;
@@ -267,6 +269,7 @@ async function refresh() {
   if (can.cases.has(role)) jobs.push(refreshCases());
   else if (role === 'monitor') jobs.push(refreshOwnTasks());
   if (can.cases.has(role) && !app.analysed) jobs.push(refreshAnalysis());
+  if (can.cases.has(role)) jobs.push(refreshLedger());
   await Promise.all(jobs);
   tick(document, serverNow);
 }
@@ -358,6 +361,25 @@ function renderViolations(violations, caseViolations) {
         app.map.call('showViolation', a.dataset.violation);
       });
     }
+  }
+}
+
+async function refreshLedger() {
+  const [coverage, alerts] = await Promise.all([api.optional('/v1/ledger/coverage'), api.optional('/v1/ledger/alerts?limit=1000')]);
+  if (!coverage || !alerts) return;
+  const el = $('ledger');
+  renderLedger(el, coverage, alerts.items, ['guarantor', 'analyst', 'admin'].includes(app.me?.role));
+  for (const b of el.querySelectorAll('button.ack')) {
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await api.post('/v1/ledger/alerts/acknowledge', { key: b.dataset.key });
+        await refreshLedger();
+      } catch (e) {
+        b.disabled = false;
+        b.title = e.message;
+      }
+    });
   }
 }
 
