@@ -205,8 +205,7 @@ async function drain(path: string, accept: string): Promise<{ bytes: number; pea
       const res = await fetch(new URL(path, url), { headers: { authorization: `Bearer ${key.key}`, accept } });
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         bytes += chunk.length;
-        for (const c of chunk) {
-          if (c !== 10) continue;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
           // Every 100,000 rows, the RSS: constant memory is a flat series, whatever the rows sent so far.
           if (++rows % 100_000 === 1 && rows > 1) series.push(Math.round(rss()));
         }

@@ -40,7 +40,7 @@ export function exportFormatOf(accept: string | undefined): ExportFormat | undef
 
 type Cell = string | number | boolean | undefined | null;
 
-const formulaStart = /^[=+\-@\t\r]/;
+const needsQuotes = /[",\r\n]/;
 
 /** One CSV field: numbers as they are; text neutralised against formulas, then quoted when it must be. */
 export function csvCell(v: Cell): string {
@@ -48,8 +48,10 @@ export function csvCell(v: Cell): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   let s = v;
-  if (formulaStart.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // = + - @ tab CR: what spreadsheets take for the start of a formula.
+  const c = s.charCodeAt(0);
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
+  return needsQuotes.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const csvRow = (cells: readonly Cell[]): string => cells.map(csvCell).join(',') + '\r\n';
