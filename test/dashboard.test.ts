@@ -205,6 +205,27 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it('shows a guarantor the sustainment ledger: coverage month by month and open alerts, and lets it acknowledge its own', async () => {
+    const pledge = { id: 'uk-fin', by: 'UK', requirement: 'financing', amount: 3e9, currency: 'GBP', per: 'year', from: '2026-06', until: '2027-03', form: 'political' };
+    const r = await s.post('/v1/ledger/pledges', s.keys.guarantor, [pledge]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const { page, errors } = await open();
+    await page.fill('#key-input', s.keys.guarantor);
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#ledger-panel:not([hidden]) figure.ledger-chart[data-requirement="financing"]');
+    expect(await page.locator('#ledger figure.ledger-chart').count()).toBe(2);
+    // UK alone pledged financing: a dependence alert names UK (it may acknowledge it), a threshold alert names no one.
+    const own = page.locator('#ledger li.ledger-alert[data-key="dependence/financing/UK"]');
+    expect(await own.textContent()).toContain('single-guarantor dependence');
+    const alerts = ((await s.get('/v1/ledger/alerts?state=open', s.keys.analyst)).body as { items: { key: string; guarantor: string | null }[] }).items;
+    expect(alerts.some((a) => a.guarantor !== 'UK')).toBe(true);
+    for (const a of alerts) expect(await page.locator(`#ledger li.ledger-alert[data-key="${a.key}"] button.ack`).count(), a.key).toBe(a.guarantor === 'UK' ? 1 : 0);
+    await own.locator('button.ack').click();
+    await expect.poll(async () => ((await s.get('/v1/ledger/alerts?state=acknowledged', s.keys.analyst)).body as { items: { key: string }[] }).items.map((a) => a.key), { timeout: 15_000 }).toEqual(['dependence/financing/UK']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows the mission's monitor key the tasks the mission owes, and no case", async () => {
     const made = await s.post('/v1/apikeys', s.keys.admin, { actor: 'CMM', role: 'monitor', label: 'mission desk' });
     expect(made.status).toBe(201);

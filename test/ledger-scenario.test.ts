@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPackageFile } from '../src/cli/files.js';
-import { ManualClock } from '../src/core/ops/clock.js';
+import { ManualClock } from '../src/core/ops/index.js';
 import type { SustainmentAlert } from '../src/core/ledger/alerts.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';

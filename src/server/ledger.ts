@@ -9,7 +9,7 @@ import { acknowledgeAlert, alertTransitions, deriveAlerts, type SustainmentAlert
 import { LedgerIndex } from '../core/ledger/state.js';
 import { forbiddenItems, parseDeliveryBatch, parsePledgeBatch } from '../core/ledger/validate.js';
 import { liveSustainment, type LiveSustainment } from '../core/ledger/view.js';
-import type { Clock } from '../core/ops/clock.js';
+import type { Clock } from '../core/ops/index.js';
 import { LedgerConflictError, type AlertFilter, type LedgerAppendResult, type LedgerStore } from '../core/ports/ledger.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';

@@ -49,14 +49,15 @@ function chart(r, asOf) {
   </figure>`;
 }
 
-export function renderLedger(el, coverage, alerts, canAcknowledge) {
+/** `mayAcknowledge(alert)`: whether this key may acknowledge it (a guarantor only those that name it). */
+export function renderLedger(el, coverage, alerts, mayAcknowledge) {
   const open = alerts.filter((a) => a.state !== 'resolved');
   const list = open
     .map(
       (a) => `<li class="ledger-alert ${esc(a.state)}" data-key="${esc(a.key)}">
         <span class="badge">${esc(kindText[a.kind] ?? a.kind)}</span> <strong>${esc(a.requirement)}</strong>${a.guarantor ? `, ${esc(a.guarantor)}` : ''}: from <strong>${esc(a.month)}</strong>, ${esc(amount(a.size, a.unit))}
         <span class="muted small">${esc(a.state)} since ${esc(a.raisedMonth)}</span>
-        ${canAcknowledge && a.state === 'open' ? `<button type="button" class="ack" data-key="${esc(a.key)}">Acknowledge</button>` : ''}
+        ${mayAcknowledge(a) && a.state === 'open' ? `<button type="button" class="ack" data-key="${esc(a.key)}">Acknowledge</button>` : ''}
         <div class="small">${esc(a.message)}</div>
       </li>`,
     )

@@ -368,7 +368,8 @@ async function refreshLedger() {
   const [coverage, alerts] = await Promise.all([api.optional('/v1/ledger/coverage'), api.optional('/v1/ledger/alerts?limit=1000')]);
   if (!coverage || !alerts) return;
   const el = $('ledger');
-  renderLedger(el, coverage, alerts.items, ['guarantor', 'analyst', 'admin'].includes(app.me?.role));
+  const me = app.me;
+  renderLedger(el, coverage, alerts.items, (a) => ['analyst', 'admin'].includes(me?.role) || (me?.role === 'guarantor' && a.guarantor === me.actor));
   for (const b of el.querySelectorAll('button.ack')) {
     b.addEventListener('click', async () => {
       b.disabled = true;
