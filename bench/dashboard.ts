@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { packageMap } from '../src/server/dashboard/package-geometry.js';
 import { listFiles } from '../src/server/dashboard/assets.js';
 import { bothSides, contour, distanceField, oneSide, simplifyPolygons } from '../src/server/dashboard/zone-outlines.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import type { simulate as Simulate } from '../src/cli/simulate.js';
 import { resolveParams, Simulator, planTasks, type ExperimentSpec } from '../src/core/sim/experiment.js';
 import { F, FIELDS } from '../src/core/sim/engine.js';

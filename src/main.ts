@@ -8,7 +8,8 @@
  * `GUARANTOR_LOG_LEVEL` (default `warn`).
  */
 import type { FastifyInstance } from 'fastify';
-import { loadPackageFile, UsageError } from './cli/files.js';
+import { loadPackageFile } from './package-files.js';
+import { InputError } from './input-error.js';
 import { geoLocatorFor } from './core/ops/index.js';
 import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
@@ -40,12 +41,12 @@ type Env = Record<string, string | undefined>;
 
 export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   const packagePath = flags.package ?? env['GUARANTOR_PACKAGE'];
-  if (!packagePath) throw new UsageError('no package: pass --package FILE (or set GUARANTOR_PACKAGE)');
+  if (!packagePath) throw new InputError('no package: pass --package FILE (or set GUARANTOR_PACKAGE)');
   const portText = flags.port ?? env['PORT'] ?? '8080';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number 0..65535, got "${portText}"`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new InputError(`--port must be a number 0..65535, got "${portText}"`);
   const sync = env['GUARANTOR_SQLITE_SYNC'];
-  if (sync !== undefined && sync !== 'full' && sync !== 'normal') throw new UsageError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
+  if (sync !== undefined && sync !== 'full' && sync !== 'normal') throw new InputError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
   const config: ServeConfig = {
     packagePath,
     db: flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db',
@@ -75,7 +76,7 @@ export async function ensureAdmin(store: Store, now: number, adminKey?: string):
   if ((await store.countActiveAdmins()) > 0) return undefined;
   if (adminKey !== undefined) {
     const record = recordForKey(adminKey, '*', 'admin', 'GUARANTOR_ADMIN_KEY', now);
-    if (!record) throw new UsageError(`GUARANTOR_ADMIN_KEY is not an API key (${keyFormat}); make one with \`guarantor apikey generate\``);
+    if (!record) throw new InputError(`GUARANTOR_ADMIN_KEY is not an API key (${keyFormat}); make one with \`guarantor apikey generate\``);
     if (!(await store.getApiKey(record.id))) await store.createApiKey(record);
     return undefined;
   }
@@ -88,18 +89,18 @@ export async function start(config: ServeConfig): Promise<Running> {
   const loaded = loadPackageFile(config.packagePath);
   if (!loaded.model) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new UsageError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
+    throw new InputError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
   }
   const clock = { now: () => Date.now() };
   // The geo engine places incidents in the package's zones, on which side of its lines, and in which region.
   const geo = geoLocatorFor(loaded.model, loaded.geometries);
-  if (!geo.ok) throw new UsageError(`the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`);
+  if (!geo.ok) throw new InputError(`the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`);
   const operations = operationsFor(loaded, { clock, locator: geo.locator });
   let store: Store;
   try {
     store = await openStore(config.db, { writerThread: true, ...(config.synchronous ? { synchronous: config.synchronous } : {}) });
   } catch (e) {
-    throw new UsageError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
+    throw new InputError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
   }
   try {
     const app = await buildApp({

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPackage } from '../src/core/check.js';
-import { geometryReaderFor } from '../src/cli/files.js';
+import { geometryReaderFor } from '../src/package-files.js';
 
 export const fixtureDir = join('test', 'fixtures', 'check');
 const names = readdirSync(fixtureDir).filter((f) => f.endsWith('.yaml')).sort();

@@ -3,7 +3,7 @@
 // response) below the Korean Armistice with its 1953 treaty and below NATO's Article 5 (HISTORY.md).
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/core/analysis/index.js';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 
 const files = {
   budapest: 'examples/historical/budapest-1994.yaml',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main as cli } from '../src/cli/main.js';
-import { UsageError } from '../src/cli/files.js';
+import { InputError } from '../src/input-error.js';
 import { configFrom, ensureAdmin, start } from '../src/main.js';
 import { generateKey, hashKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -29,7 +29,7 @@ describe('configuration', () => {
 
   it('refuses bad values with a usage error naming them', () => {
     expect(() => configFrom({}, {})).toThrow(/--package/);
-    expect(() => configFrom({ package: 'p', port: 'eighty' }, {})).toThrow(UsageError);
+    expect(() => configFrom({ package: 'p', port: 'eighty' }, {})).toThrow(InputError);
     expect(() => configFrom({ package: 'p', port: '70000' }, {})).toThrow(/--port/);
     expect(() => configFrom({ package: 'p' }, { GUARANTOR_SQLITE_SYNC: 'off' })).toThrow(/GUARANTOR_SQLITE_SYNC/);
   });

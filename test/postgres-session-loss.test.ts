@@ -9,7 +9,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/core/ops/clock.js';
+import { ManualClock } from '../src/core/ops/index.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { buildApp } from '../src/server/app.js';
 import { caseworkFor } from '../src/server/casework.js';

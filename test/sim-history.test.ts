@@ -4,7 +4,7 @@
 // example package's weakest clause, as `guarantor compare` names it, lowers its collapse share.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { bestSingleFix } from '../src/core/analysis/best-fix.js';
 import type { Package } from '../src/core/spec/schema.js';
 import { resolveParams, runExperiment, type SimulationReport } from '../src/core/sim/experiment.js';

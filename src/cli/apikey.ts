@@ -7,7 +7,7 @@ import { roles, type Role, type Store } from '../core/ports/store.js';
 import { generateKey } from '../server/api-keys.js';
 import { publicKey } from '../server/routes/api-keys.js';
 import { openStore } from '../store/open.js';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 
 const dbOption = ['--db <path|url>', 'a SQLite file or postgres:// URL (or DATABASE_URL); default data/guarantor.db'] as const;
 const dbOf = (o: { db?: string }) => o.db ?? process.env['DATABASE_URL'] ?? 'data/guarantor.db';

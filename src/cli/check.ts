@@ -6,8 +6,9 @@ import { renderSarif } from '../core/diagnostics/render/sarif.js';
 import { renderText } from '../core/diagnostics/render/text.js';
 import type { Scorecard } from '../core/analysis/scorecard.js';
 import { checkPackage } from '../core/check.js';
-import { geometryReaderFor, readText, UsageError } from './files.js';
-import { toolVersion } from './version.js';
+import { geometryReaderFor, readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
+import { toolVersion } from '../version.js';
 
 const formats = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof formats)[number];

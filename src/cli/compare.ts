@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { analyse } from '../core/analysis/analyse.js';
 import { comparisonJson, comparisonRow, renderComparisonMarkdown, renderComparisonText, type ComparisonRow } from '../core/analysis/compare.js';
 import { lineLengths } from '../core/analysis/line-length.js';
-import { loadPackageFile, UsageError } from './files.js';
+import { loadPackageFile } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 const formats = ['text', 'markdown', 'json'] as const;
 type Format = (typeof formats)[number];

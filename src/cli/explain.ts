@@ -7,7 +7,8 @@ import { scorecardJson, sustainmentJson, timelineJson } from '../core/analysis/a
 import { renderHtml } from '../core/analysis/explain-html.js';
 import { renderMarkdown, renderText } from '../core/analysis/narrative.js';
 import { renderText as renderDiagnostics } from '../core/diagnostics/render/text.js';
-import { loadPackageFile, UsageError } from './files.js';
+import { loadPackageFile } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 const formats = ['text', 'markdown', 'html', 'json'] as const;
 type Format = (typeof formats)[number];

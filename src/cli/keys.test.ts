@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newKeyPair } from './keys.js';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 
 describe('guarantor keys new', () => {
   it('writes an Ed25519 pair, the private key readable by its owner only, and refuses to overwrite it', () => {

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { keyFingerprint } from '../core/ops/index.js';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('signing keys for judgment members');

@@ -7,7 +7,7 @@ import { describeDb, isPostgresUrl, splitSchema } from '../store/open.js';
 import { quoteIdent } from '../store/postgres/migrate.js';
 import { postgresAuditSource } from '../store/postgres/tlog-store.js';
 import { sqliteAuditSource } from '../store/sqlite/tlog-store.js';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 
 export async function openAuditSource(db: string): Promise<{ source: AuditSource; close(): Promise<void> }> {
   if (isPostgresUrl(db)) {

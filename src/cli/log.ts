@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIG_COSIGNATURE_V1, SIG_ED25519, parseVkey, type Verifier } from '../core/tlog/index.js';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 import { FetchError, verifyLog, type VerifyState } from './log-verify.js';
 import type { Fetch } from './vote.js';
 

@@ -3,8 +3,8 @@
  * the subcommand being run is imported, so `guarantor check` never pays for loading the server or the simulator.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './files.js';
-import { toolVersion } from './version.js';
+import { InputError } from '../input-error.js';
+import { toolVersion } from '../version.js';
 
 type Registrar = (program: Command) => void;
 
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof InputError) {
       process.stderr.write(`guarantor: ${e.message}\n`);
       process.exitCode = 2;
       return;

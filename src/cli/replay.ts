@@ -12,7 +12,8 @@ import { parseAlerts } from '../core/ops/index.js';
 import { parseCrosswalk } from '../core/ops/index.js';
 import { CsvFormatError } from '../core/ops/index.js';
 import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
-import { readText, UsageError } from './files.js';
+import { readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 const kinds = ['ucdp', 'alerts'] as const;
 type Kind = (typeof kinds)[number];

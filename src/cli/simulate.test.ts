@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveParams, type ExperimentSpec } from '../core/sim/experiment.js';
 import { strategies } from '../core/sim/strategies/index.js';
-import { loadPackageFile } from './files.js';
+import { loadPackageFile } from '../package-files.js';
 import { render, runSimulate, simulate } from './simulate.js';
 
 const pkg = loadPackageFile(join('examples', 'ukraine-2026.yaml')).model!;

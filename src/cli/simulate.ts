@@ -15,8 +15,9 @@ import { renderHtml } from '../core/sim/render/html.js';
 import { renderMarkdown } from '../core/sim/render/markdown.js';
 import { renderText } from '../core/sim/render/text.js';
 import { loadScenario } from '../core/sim/scenario.js';
-import { loadPackageFile, readText, UsageError } from './files.js';
-import { toolVersion } from './version.js';
+import { loadPackageFile, readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
+import { toolVersion } from '../version.js';
 
 const formats = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof formats)[number];

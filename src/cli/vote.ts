@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { choices, type Choice } from '../core/ops/index.js';
 import { signVote, VOTE_STATEMENT_TYPE, type SignedVote } from '../core/ops/index.js';
-import { readText, UsageError } from './files.js';
+import { readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;
 

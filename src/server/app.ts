@@ -6,7 +6,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { toolVersion } from '../cli/version.js';
+import { toolVersion } from '../version.js';
 import { installAccess, type RouteAccess } from './access.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';

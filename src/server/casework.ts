@@ -13,10 +13,6 @@ import { verifyVote, type VoteRejectionCode } from '../core/ops/index.js';
 import { NonceReplayError, type CaseworkStore, type MemberKey } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
-import { SqliteCaseworkStore } from '../store/sqlite/casework-store.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { PostgresCaseworkStore } from '../store/postgres/casework-store.js';
-import type { PostgresStore } from '../store/postgres/postgres-store.js';
 
 export type VoteOutcome =
   | { ok: true; vote: VoteRecord; judgment: JudgmentView }
@@ -176,9 +172,7 @@ const services = new WeakMap<Store, CaseworkService>();
 export function caseworkFor(store: Store, pkg: Package, clock: Clock, options?: CaseworkOptions): CaseworkService {
   let s = services.get(store);
   if (!s) {
-    const cw: CaseworkStore =
-      store.dialect === 'sqlite' ? new SqliteCaseworkStore((store as unknown as SqliteStore).db) : new PostgresCaseworkStore((store as unknown as PostgresStore).pool);
-    s = new CaseworkService(cw, pkg, clock, options);
+    s = new CaseworkService(store.casework(), pkg, clock, options);
     services.set(store, s);
   }
   return s;

@@ -22,14 +22,10 @@ import {
   type Verifier,
 } from '../core/tlog/index.js';
 import { packageVersionEntry } from '../store/log-entries.js';
-import type { PostgresStore } from '../store/postgres/postgres-store.js';
-import { PostgresLog } from '../store/postgres/tlog-store.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { SqliteLog } from '../store/sqlite/tlog-store.js';
 
 /** The log store over an operations store's database. */
 export function logStoreFor(store: Store): LogStore {
-  return store.dialect === 'sqlite' ? SqliteLog.of((store as unknown as SqliteStore).db) : PostgresLog.of((store as unknown as PostgresStore).pool);
+  return store.transparencyLog();
 }
 
 /** A new Ed25519 log key named `origin`. */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../cli/files.js';
+import { loadPackageFile } from '../package-files.js';
 import { ManualClock } from '../core/ops/index.js';
 import { MemoryOpsReader } from '../core/ops/index.js';
 import { parseObservationBatch, type Observation } from '../core/ops/index.js';

@@ -1,6 +1,6 @@
 /** A server on a fresh store, with one key per role, for socket-free tests. */
 import type { FastifyInstance } from 'fastify';
-import { loadPackageFile } from '../../src/cli/files.js';
+import { loadPackageFile } from '../../src/package-files.js';
 import { ManualClock } from '../../src/core/ops/index.js';
 import type { ZoneLocator } from '../../src/core/ops/index.js';
 import type { LoadedPackage } from '../../src/core/spec/load.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { geometryReaderFor } from '../../cli/files.js';
+import { geometryReaderAt as geometryReaderFor } from '../../../test/support/package-file.js';
 import { loadPackage } from '../spec/load.js';
 import { analyse } from './analyse.js';
 import { renderHtml } from './explain-html.js';

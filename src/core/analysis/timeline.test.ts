@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../spec/units.js';
 import { loadPackage } from '../spec/load.js';
-import { geometryReaderFor } from '../../cli/files.js';
+import { geometryReaderAt as geometryReaderFor } from '../../../test/support/package-file.js';
 import { analyse } from './analyse.js';
 import { buildView } from './package-view.js';
 import { samplePackage, type Edit } from './sample.js';

@@ -33,6 +33,7 @@ export type { ResponseFailure } from './response.js';
 export { dueTimers, timerRank } from './timer.js';
 export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
+export { violationChanges } from './violation.js';
 export type { Violation } from './violation.js';
 export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyVote } from './vote.js';
 export type { SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';

@@ -8,7 +8,9 @@
  * and processed, a batch is never half-written, and two servers on one PostgreSQL never fuse or open a case twice.
  */
 import type { Observation } from '../ops/observation.js';
+import type { CaseworkStore } from './casework.js';
 import type { OpsReader, Maybe } from './ops-reader.js';
+import type { LogStore } from './tlog.js';
 import type { Incident } from '../ops/incident.js';
 import type { Violation } from '../ops/violation.js';
 import type { CaseOpening } from '../ops/trigger.js';
@@ -155,6 +157,11 @@ export interface Store {
   revokeApiKey(id: string, at: number): Promise<boolean>;
   /** Active admin keys: the server prints a bootstrap key only when there are none. */
   countActiveAdmins(): Promise<number>;
+
+  /** The casework store over the same database (case files, votes, timers, member keys). */
+  casework(): CaseworkStore;
+  /** The transparency log over the same database. */
+  transparencyLog(): LogStore;
 
   status(): Promise<StoreStatus>;
   /** Whether the store answers a trivial query now: `/healthz`, and load balancers, read it. Never throws. */

@@ -2,7 +2,7 @@
 // on the same random numbers (same seed), so a difference is the input's effect and not sampling noise.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import type { Package } from '../spec/schema.js';
 import { DAY, HOUR } from '../spec/units.js';
 import { compile } from './compile.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { runExperiment } from './experiment.js';
 import { loadScenario } from './scenario.js';

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import { DAY } from '../spec/units.js';
 import { defaultParams } from './params.js';
 import { loadScenario } from './scenario.js';

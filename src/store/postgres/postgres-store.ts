@@ -35,6 +35,7 @@ import { caseColumns, emptyBatch, incidentColumns, latestById, spansByActivity, 
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { caseConditions, incidentConditions, numbered, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
+import { PostgresCaseworkStore } from './casework-store.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
@@ -45,7 +46,7 @@ import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
 import { ingestTextEntries, withLeaf } from '../log-entries.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
-import { appendEntries } from './tlog-store.js';
+import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
 
 export interface PostgresStoreOptions {
@@ -539,6 +540,16 @@ export class PostgresStore implements Store {
 
   async countActiveAdmins(): Promise<number> {
     return Number((await this.pool.query("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")).rows[0].n);
+  }
+
+  #casework: PostgresCaseworkStore | undefined;
+
+  casework(): PostgresCaseworkStore {
+    return (this.#casework ??= new PostgresCaseworkStore(this.pool));
+  }
+
+  transparencyLog(): PostgresLog {
+    return PostgresLog.of(this.pool);
   }
 
   async status(): Promise<StoreStatus> {

@@ -36,6 +36,8 @@ import { emptyBatch, latestById, spansByActivity } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { caseConditions, incidentConditions, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
+import { SqliteCaseworkStore } from './casework-store.js';
+import { SqliteLog } from './tlog-store.js';
 import type { Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
@@ -390,6 +392,16 @@ export class SqliteStore implements Store {
 
   async countActiveAdmins(): Promise<number> {
     return (this.#s.admins!.get() as { n: number }).n;
+  }
+
+  #casework: SqliteCaseworkStore | undefined;
+
+  casework(): SqliteCaseworkStore {
+    return (this.#casework ??= new SqliteCaseworkStore(this.db));
+  }
+
+  transparencyLog(): SqliteLog {
+    return SqliteLog.of(this.db);
   }
 
   async status(): Promise<StoreStatus> {

@@ -4,15 +4,11 @@
  * record built out of order is still stored correctly, only slower: this test is what keeps the order.
  */
 import { describe, expect, it } from 'vitest';
-import { inCanonicalOrder } from '../tlog/canonical-json.js';
-import { examplePackage } from '../../../test/support/app.js';
-import { traffic } from '../../../test/support/observations.js';
-import { operationsFor } from '../../server/operations.js';
-import { geoLocatorFor } from './geo-locator.js';
-import { MemoryOpsReader } from './memory-reader.js';
-import { parseObservationBatch } from './observation.js';
-import { processBatch } from './pipeline.js';
-import { violationChanges } from './violation.js';
+import { geoLocatorFor, MemoryOpsReader, parseObservationBatch, processBatch, violationChanges } from '../../src/core/ops/index.js';
+import { inCanonicalOrder } from '../../src/core/tlog/canonical-json.js';
+import { operationsFor } from '../../src/server/operations.js';
+import { examplePackage } from '../support/app.js';
+import { traffic } from '../support/observations.js';
 
 describe('canonical key order of the pipeline records', () => {
   it('holds for every observation, incident (but a merge), incident member and violation (active and withdrawn) of busy traffic', async () => {
