@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { StoreQueryError, StoreUnavailableError } from '../core/ports/store.js';
+import { errorCodes, type ErrorCode, type StatusOf } from './error-codes.js';
 
 export interface Problem {
   /** Index of the item in the batch, for batch endpoints. */
@@ -14,8 +15,9 @@ export interface Problem {
   reason: string;
 }
 
-export interface ErrorBody {
-  error: string;
+export interface ErrorBody<C extends ErrorCode = ErrorCode> {
+  /** A code from the catalogue (error-codes.ts). */
+  error: C;
   message: string;
   problems?: Problem[];
   /** When `problems` was cut short. */
@@ -27,7 +29,7 @@ export const errorSchema = {
   type: 'object',
   required: ['error', 'message'],
   properties: {
-    error: { type: 'string', description: 'A stable code: invalid-body, invalid-observations, batch-too-large, unauthorized, forbidden, ...' },
+    error: { type: 'string', enum: errorCodes, description: 'A stable code from the catalogue (docs/api.md, Errors)' },
     message: { type: 'string' },
     problems: {
       type: 'array',
@@ -41,16 +43,18 @@ export const errorSchema = {
   },
 } as const;
 
-export class HttpError extends Error {
+/** An error answer thrown from a handler or hook; the status must be the one the catalogue gives its code. */
+export class HttpError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly statusCode: number,
-    readonly body: ErrorBody,
+    readonly statusCode: StatusOf<C>,
+    readonly body: ErrorBody<C>,
   ) {
     super(body.message);
   }
 }
 
-export function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+/** Sends an error answer; the status must be the one the catalogue gives its code (the compiler checks it). */
+export function sendError<C extends ErrorCode>(reply: FastifyReply, status: StatusOf<C>, body: ErrorBody<C>): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -60,7 +64,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof StoreUnavailableError) return sendError(reply.header('retry-after', '1'), 503, { error: 'unavailable', message: err.message });
     if (err instanceof StoreQueryError) return sendError(reply, 400, { error: 'invalid-query', message: err.message, problems: [{ path: `query.${err.field}`, reason: err.reason }] });
     if (err.validation) {
-      const where = err.validationContext ?? 'request';
+      const where = err.validationContext ?? 'body';
       const problems = err.validation.map((v) => {
         const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
         let field = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
@@ -74,7 +78,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         }
         return { path: field ? `${where}.${field}` : where, reason };
       });
-      return sendError(reply, 400, { error: `invalid-${where}`, message: `the ${where} is invalid: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems });
+      return sendError(reply, 400, { error: `invalid-${where}` as const, message: `the ${where} is invalid: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems });
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -87,8 +91,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendError(reply, 400, { error: 'invalid-body', message: `the body is not valid JSON: ${err.message}` });
     }
+    // Fastify's other errors about the request (a bad content-type header, say) all come as 400.
     if (err instanceof SyntaxError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return sendError(reply, err.statusCode ?? 400, { error: 'invalid-body', message: err.message });
+      return sendError(reply, 400, { error: 'invalid-body', message: err.message });
     }
     request.log.error({ err }, 'request failed');
     return sendError(reply, 500, { error: 'internal', message: 'the server failed to handle this request; it has been logged' });

@@ -1,9 +1,9 @@
 /** API key administration (admin): issue a key bound to an actor and a role, list keys, revoke. */
-import type { FastifyPluginAsync } from 'fastify';
-import { roles, type ApiKeyRecord, type Role } from '../../core/ports/store.js';
+import { roles, type ApiKeyRecord } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import { generateKey } from '../api-keys.js';
 import type { ServerDeps } from '../deps.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 
 const keySchema = {
@@ -24,7 +24,7 @@ export function publicKey(k: ApiKeyRecord) {
   return out;
 }
 
-export const apiKeyRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store, operations }) => {
+export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operations }) => {
   const actors = Object.keys(operations.model.pkg.actors);
 
   app.get(
@@ -54,7 +54,7 @@ export const apiKeyRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store,
       },
     },
     async (request, reply) => {
-      const body = request.body as { actor: string; role: Role; label?: string };
+      const body = request.body;
       const { key, record } = generateKey(body.actor, body.role, body.label ?? '', operations.clock.now());
       await store.createApiKey(record);
       return reply.code(201).send({ key, ...publicKey(record) });
@@ -73,7 +73,7 @@ export const apiKeyRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store,
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const revoked = await store.revokeApiKey(id, operations.clock.now());
       const k = await store.getApiKey(id);
       if (!k) return sendError(reply, 404, { error: 'not-found', message: `no API key ${id}` });

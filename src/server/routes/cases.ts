@@ -1,9 +1,9 @@
 /** Breach cases opened by triggers: severity, party, the window, the evidence chain, when the clock started. */
-import type { FastifyPluginAsync } from 'fastify';
 import type { CaseFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -23,7 +23,7 @@ export const caseSchema = {
   },
 } as const;
 
-export const caseRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+export const caseRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
   app.get(
     '/v1/cases',
     {
@@ -56,7 +56,7 @@ export const caseRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store })
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const c = await store.getCase(id);
       if (!c) return sendError(reply, 404, { error: 'not-found', message: `no case ${id}` });
       const { seq: _seq, ...rest } = c;

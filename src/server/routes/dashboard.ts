@@ -15,7 +15,7 @@
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { analyse } from '../../core/analysis/index.js';
 import { diagnosticToJson } from '../../core/diagnostics/render/json.js';
 import type { CaseFile } from '../../core/ops/index.js';
@@ -26,6 +26,7 @@ import { DAY } from '../../core/spec/units.js';
 import { can } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
 import { packageMap } from '../dashboard/package-geometry.js';
@@ -75,7 +76,7 @@ function once<T>(f: () => T): () => T {
 
 const anyRole = [...roles];
 
-export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
   const loaded = deps.package;
   const hide = { hide: true } as const;
@@ -175,7 +176,7 @@ export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps)
     async (request) => {
       const cw = casework();
       await cw.catchUp();
-      const { limit } = request.query as { limit: number };
+      const { limit } = request.query;
       const files = await cw.store.listCaseFiles({ limit });
       const p = request.principal!;
       const tasks = files.flatMap((f) => f.tasks);
@@ -198,7 +199,7 @@ export const dashboardRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps)
     },
     async (request, reply) => {
       if (!regions) return noGeometry(reply);
-      const { days } = request.query as { days: number };
+      const { days } = request.query;
       const now = deps.operations.clock.now();
       const wall = performance.now();
       if (cached && cached.days === days && wall - cached.wall < 1000) return cached.body;

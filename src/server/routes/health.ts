@@ -1,8 +1,8 @@
 /** Liveness and the public status: what anyone may read without a key. */
-import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDeps } from '../deps.js';
+import type { RoutePlugin } from '../type-provider.js';
 
-export const healthRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   // Load balancers and orchestrators read the status code: 503 while the store does not answer.
   app.get(
     '/healthz',

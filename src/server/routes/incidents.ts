@@ -1,9 +1,9 @@
 /** Incidents (fused observations): the latest revision, and every revision. */
-import type { FastifyPluginAsync } from 'fastify';
 import type { IncidentFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -24,7 +24,7 @@ export const incidentSchema = {
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
 
-export const incidentRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
   app.get(
     '/v1/incidents',
     {
@@ -48,7 +48,7 @@ export const incidentRoutes: FastifyPluginAsync<ServerDeps> = async (app, { stor
     '/v1/incidents/:id',
     { config: { access: can.readFindings }, schema: { tags: ['incidents'], summary: 'One incident, latest revision', params: idParams, response: { 200: incidentSchema, 404: { $ref: 'Error#' } } } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await store.getIncident(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` });
     },
   );
@@ -65,7 +65,7 @@ export const incidentRoutes: FastifyPluginAsync<ServerDeps> = async (app, { stor
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const items = await store.incidentHistory(id);
       return items.length ? { items } : sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` });
     },

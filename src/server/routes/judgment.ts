@@ -4,13 +4,15 @@
  * timeline as JSON or Markdown, and members' public keys. Timers fire in the background every `tickMs` and, before
  * any of these routes answers, whatever fell due is fired first.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { RoutePlugin } from '../type-provider.js';
+import type { FastifyReply } from 'fastify';
 import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/index.js';
 import { taskId } from '../../core/ops/index.js';
 import { keyFingerprint } from '../../core/ops/index.js';
 import { can, type Principal } from '../access.js';
 import { caseworkFor, type CaseworkService } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
+import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { createPublicKey } from 'node:crypto';
 
@@ -27,7 +29,7 @@ export const tickMs = 1000;
 
 const who = (p: Principal | null): string => p?.actor ?? '';
 
-export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const cw: CaseworkService = caseworkFor(deps.store, deps.operations.model.pkg, deps.operations.clock);
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
@@ -59,7 +61,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const q = request.query as { status?: 'open' | 'decided'; limit: number };
+      const q = request.query;
       return { time: deps.operations.clock.now(), items: await cw.list(q.status, q.limit) };
     },
   );
@@ -68,7 +70,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
     '/v1/cases/:id/judgment',
     { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The tally, who voted what and when, who has not, time left, the outcome', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await cw.view(id)) ?? notFound(reply, id);
     },
   );
@@ -80,7 +82,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
       schema: { tags: ['judgment'], summary: 'The fields a member signs for this case (package, version, case, member, server time)', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await cw.file(id))) return notFound(reply, id);
       return { type: 'guarantor/vote/v1', package: cw.plans.package, version: cw.plans.version, case: id, member: who(request.principal), time: new Date(deps.operations.clock.now()).toISOString() };
     },
@@ -99,9 +101,12 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const r = await cw.vote(id, request.body, who(request.principal));
-      if (!r.ok) return sendError(reply, r.status, { error: r.code === 'not-found' ? 'not-found' : `vote-${r.code}`, message: r.message });
+      if (!r.ok) {
+        const code = r.code === 'not-found' ? 'not-found' : (`vote-${r.code}` as const);
+        return sendError(reply, statusOf(code), { error: code, message: r.message });
+      }
       return r;
     },
   );
@@ -110,7 +115,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
     '/v1/cases/:id/tasks',
     { config: { access: can.readCases }, schema: { tags: ['responses'], summary: 'Response tasks of a case, in package order', params: caseParams, response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } }, 404: { $ref: 'Error#' } } } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const f = await cw.file(id);
       return f ? { items: f.tasks } : notFound(reply, id);
     },
@@ -139,16 +144,16 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
         },
       },
       async (request, reply) => {
-        const { id, index, actor } = request.params as { id: string; index: number; actor: string };
+        const { id, index, actor } = request.params;
         const f = await cw.file(id);
         if (!f) return notFound(reply, id);
         const tid = taskId(id, f.severity, index, actor);
         const caller = who(request.principal);
-        const r = action === 'acknowledge' ? await cw.acknowledge(id, tid, caller) : await cw.deliver(id, tid, caller, request.body as { note: string; evidence?: string[] });
+        const r = action === 'acknowledge' ? await cw.acknowledge(id, tid, caller) : await cw.deliver(id, tid, caller, request.body as { note: string; evidence?: string[] }); // one handler for two routes: only deliver's schema has a body
         if (!r) return notFound(reply, id);
         if (r.ok) return r.task;
-        const status = r.code === 'not-yours' ? 403 : r.code === 'no-such-task' ? 404 : r.code === 'bad-note' || r.code === 'bad-evidence' ? 400 : 409;
-        return sendError(reply, status, { error: r.code === 'no-such-task' ? 'not-found' : `task-${r.code}`, message: r.message });
+        const code = r.code === 'no-such-task' ? 'not-found' : (`task-${r.code}` as const);
+        return sendError(reply, statusOf(code), { error: code, message: r.message });
       },
     );
   taskAction('acknowledge');
@@ -178,7 +183,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
     '/v1/cases/:id/timeline',
     { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as JSON: evidence, opening, votes, judgment, tasks, failures, what is still to come', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await timeline(id)) ?? notFound(reply, id);
     },
   );
@@ -187,7 +192,7 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
     '/v1/cases/:id/timeline.md',
     { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as Markdown', params: caseParams } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const t = await timeline(id);
       if (!t) return notFound(reply, id);
       return reply.type('text/markdown; charset=utf-8').send(renderCaseTimelineMarkdown(t));
@@ -207,8 +212,8 @@ export const judgmentRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) 
       },
     },
     async (request, reply) => {
-      const { member } = request.params as { member: string };
-      const { publicKey } = request.body as { publicKey: string };
+      const { member } = request.params;
+      const { publicKey } = request.body;
       if (!cw.plans.judgment?.members.includes(member) && cw.plans.judgment?.rule.tieBreak?.kind !== 'actor') {
         return sendError(reply, 400, { error: 'invalid-params', message: `${member} is not a member of the judgment body`, problems: [{ path: 'params.member', reason: 'not a member' }] });
       }

@@ -14,10 +14,12 @@
  * - `GET  /v1/log/proof/consistency`       between sizes `from` and `to`
  * - `GET  /v1/log/entries`                 entries [start, end), at most 1,000, with their leaf bytes (base64)
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { TlogError, hashLeaf } from '../../core/tlog/index.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
+import type { RoutePlugin } from '../type-provider.js';
+import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { LogService, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
 
@@ -42,12 +44,16 @@ function hashParam(s: string): Uint8Array | undefined {
   return raw && raw.length === 32 ? new Uint8Array(raw) : undefined;
 }
 
+/** The TlogError codes a proof request can earn; any other is the server's fault (500). */
+const proofErrors = new Set(['bad-size', 'index-out-of-range', 'size-out-of-order'] as const);
+const isProofError = (code: string): code is typeof proofErrors extends Set<infer C> ? C : never => proofErrors.has(code as never);
+
 function tlogError(reply: FastifyReply, e: unknown): FastifyReply {
-  if (e instanceof TlogError) return sendError(reply, 400, { error: e.code, message: e.message });
+  if (e instanceof TlogError && isProofError(e.code)) return sendError(reply, 400, { error: e.code, message: e.message });
   throw e;
 }
 
-export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
   const svc: LogService = logServiceFor(deps.store, deps.operations.clock, pkg.package, deps.log);
   const log = svc.log;
@@ -76,7 +82,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
     '/v1/log/checkpoint/:size',
     { config: pub, schema: { tags, summary: 'The checkpoint signed at a tree size', params: { type: 'object', properties: { size }, required: ['size'] }, response: { 200: text, 404: { $ref: 'Error#' } } } },
     async (request, reply) => {
-      const n = (request.params as { size: number }).size;
+      const n = request.params.size;
       const cp = await log.checkpointAt(n);
       if (!cp) return sendError(reply, 404, { error: 'not-found', message: `the log signed no checkpoint at size ${n}` });
       return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
@@ -110,7 +116,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const r = await svc.addWitness((request.body as { vkey: string }).vkey);
+      const r = await svc.addWitness(request.body.vkey);
       if (!r.ok) return sendError(reply, 400, { error: 'invalid-vkey', message: r.message, problems: [{ path: 'body.vkey', reason: r.message }] });
       const w = (await log.witnesses()).find((x) => x.name === r.name)!;
       return reply.code(r.added ? 201 : 200).send(w);
@@ -131,7 +137,10 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
     async (request, reply) => {
       if (typeof request.body !== 'string') return sendError(reply, 400, { error: 'invalid-body', message: 'send the cosigned checkpoint note as text/plain' });
       const r = await svc.cosign(request.body);
-      if (!r.ok) return sendError(reply, r.status, { error: r.status === 404 ? 'not-found' : r.status === 409 ? 'checkpoint-mismatch' : 'invalid-cosignature', message: r.message });
+      if (!r.ok) {
+        const code = r.status === 404 ? 'not-found' : r.status === 409 ? 'checkpoint-mismatch' : 'invalid-cosignature';
+        return sendError(reply, statusOf(code), { error: code, message: r.message });
+      }
       return { size: r.size, accepted: r.accepted, already: r.already };
     },
   );
@@ -156,7 +165,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const q = request.query as { index?: number; leaf?: string; kind?: string; id?: string; size?: number };
+      const q = request.query;
       const ways = [q.index !== undefined, q.leaf !== undefined, q.kind !== undefined || q.id !== undefined].filter(Boolean).length;
       if (ways !== 1) return sendError(reply, 400, { error: 'invalid-query', message: 'name the entry by exactly one of index, leaf, or kind and id' });
       let index = q.index;
@@ -193,7 +202,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const q = request.query as { from: number; to?: number };
+      const q = request.query;
       const to = q.to ?? (await svc.latest()).size;
       try {
         return { from: q.from, to, proof: (await log.consistencyProof(q.from, to)).map(b64) };
@@ -223,7 +232,7 @@ export const logRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const q = request.query as { start: number; end: number };
+      const q = request.query;
       if (q.end < q.start || q.end - q.start > MAX_ENTRIES) {
         return sendError(reply, 400, { error: 'invalid-query', message: `end must be at least start and at most start + ${MAX_ENTRIES}` });
       }

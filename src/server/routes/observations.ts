@@ -2,11 +2,11 @@
  * `POST /v1/observations`: a batch in (JSON array or NDJSON), all or nothing, acknowledged after commit.
  * `GET /v1/observations[/:id]`: the raw reports, for analysts.
  */
-import type { FastifyPluginAsync } from 'fastify';
 import { observationJsonSchema, parseObservationBatch } from '../../core/ops/index.js';
 import type { ObservationFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
@@ -31,7 +31,7 @@ export const storedObservationSchema = {
   },
 } as const;
 
-export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const limits = { ...defaultLimits, ...deps.limits };
   const { store, operations } = deps;
   const item = observationJsonSchema();
@@ -85,7 +85,7 @@ export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, dep
       if (!parsed.ok) {
         const problems: Problem[] = parsed.errors.slice(0, maxProblems);
         const items = new Set(parsed.errors.map((e) => e.index)).size;
-        const answer = { error: 'invalid-observations', message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`, problems };
+        const answer = { error: 'invalid-observations' as const, message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`, problems };
         return sendError(reply, 400, parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer);
       }
       return store.ingest(parsed.observations, { receivedAt: now, submittedBy: principal.keyId }, operations.process);
@@ -127,7 +127,7 @@ export const observationRoutes: FastifyPluginAsync<ServerDeps> = async (app, dep
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const o = await store.getObservation(id);
       return o ?? sendError(reply, 404, { error: 'not-found', message: `no observation ${id}` });
     },

@@ -1,9 +1,9 @@
 /** Violations: incidents checked against the package's prohibitions, with attribution and evidence. */
-import type { FastifyPluginAsync } from 'fastify';
 import type { ViolationFilter } from '../../core/ports/store.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
+import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -24,7 +24,7 @@ export const violationSchema = {
   },
 } as const;
 
-export const violationRoutes: FastifyPluginAsync<ServerDeps> = async (app, { store }) => {
+export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
   app.get(
     '/v1/violations',
     {
@@ -62,7 +62,7 @@ export const violationRoutes: FastifyPluginAsync<ServerDeps> = async (app, { sto
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await store.getViolation(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no violation ${id}` });
     },
   );
