@@ -33,6 +33,22 @@ export const MAX_LATITUDE = 89;
  */
 const TABLE = buildTable();
 
+/**
+ * The WGS84 radii of curvature at a latitude (degrees), exact: `n` in the prime vertical, `m` in the meridian (metres).
+ * The one derivation of the ellipsoid: the table below and the dashboard's zone outlines both build on it.
+ */
+export function radiiOfCurvature(lat: number): { n: number; m: number } {
+  const s = Math.sin(lat * RAD);
+  const w = Math.sqrt(1 - E2 * s * s);
+  return { n: WGS84_A / w, m: (WGS84_A * (1 - E2)) / (w * w * w) };
+}
+
+/** Metres per degree of longitude (`kx`) and of latitude (`ky`) at a latitude, exact (the table interpolates these). */
+export function metresPerDegree(lat: number): { kx: number; ky: number } {
+  const { n, m } = radiiOfCurvature(lat);
+  return { kx: n * Math.cos(lat * RAD) * RAD, ky: m * RAD };
+}
+
 function buildTable(): Float64Array {
   const t = new Float64Array(ROWS * 4);
   for (let i = 0; i < ROWS; i++) {
@@ -41,9 +57,7 @@ function buildTable(): Float64Array {
     const phi = lat * RAD;
     const s = Math.sin(phi);
     const c = Math.cos(phi);
-    const w = Math.sqrt(1 - E2 * s * s);
-    const n = WGS84_A / w;
-    const m = (WGS84_A * (1 - E2)) / (w * w * w);
+    const { n, m } = radiiOfCurvature(lat);
     const tan2 = (s * s) / (c * c);
     t[i * 4] = n * c * RAD;
     t[i * 4 + 1] = m * RAD;

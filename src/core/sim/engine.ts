@@ -228,19 +228,7 @@ export class Engine implements Battlefield {
     const m = this.model;
     const rng = this.rng;
     // Elections: a commitment or a promise to respond may lapse at each election of the actor that made it.
-    for (let a = 0; a < m.actors.length; a++) {
-      let day = Infinity;
-      const q = m.actorLapse[a]!;
-      if (q > 0) {
-        for (const e of m.elections[a]!) {
-          if (rng.next() < q) {
-            day = e;
-            break;
-          }
-        }
-      }
-      this.actorLapseDay[a] = day;
-    }
+    for (let a = 0; a < m.actors.length; a++) this.actorLapseDay[a] = lapseDay(rng, m.elections[a]!, m.actorLapse[a]!);
     for (let a = 0; a < m.actors.length; a++) {
       const cs = m.actorContributors[a]!;
       if (cs.length) {
@@ -251,34 +239,14 @@ export class Engine implements Battlefield {
     }
     for (const r of m.responses) {
       for (let i = 0; i < r.actor.length; i++) {
+        // A negative chance: the action has no legal form of its own and lapses with its actor.
         const q = r.lapse[i]!;
-        let day = this.actorLapseDay[r.actor[i]!]!;
-        if (q >= 0) {
-          day = Infinity;
-          if (q > 0) {
-            for (const e of m.elections[r.actor[i]!]!) {
-              if (rng.next() < q) {
-                day = e;
-                break;
-              }
-            }
-          }
-        }
-        this.rowLapseDay[r.offset + i] = day;
+        this.rowLapseDay[r.offset + i] = q >= 0 ? lapseDay(rng, m.elections[r.actor[i]!]!, q) : this.actorLapseDay[r.actor[i]!]!;
       }
     }
     for (let i = 0; i < m.commitments.length; i++) {
       const c = m.commitments[i]!;
-      let day = Infinity;
-      if (c.lapse > 0) {
-        for (const e of m.elections[c.actor]!) {
-          if (rng.next() < c.lapse) {
-            day = e;
-            break;
-          }
-        }
-      }
-      this.commitLapseDay[i] = day;
+      this.commitLapseDay[i] = lapseDay(rng, m.elections[c.actor]!, c.lapse);
     }
     this.resolve = rng.next();
   }
@@ -722,4 +690,15 @@ function geometricDays(rng: Xoshiro128, p: number): number {
   if (p <= 0) return Infinity;
   if (p >= 1) return rng.next();
   return Math.floor(Math.log(1 - rng.next()) / Math.log(1 - p)) + rng.next();
+}
+
+/**
+ * The day a promise lapses: the first of its actor's elections at which it lapses, each with chance `q`, drawn in
+ * order; never (Infinity) when `q` is 0. The one place the lapse draws are made, so their order stays fixed per seed.
+ */
+function lapseDay(rng: Xoshiro128, elections: readonly number[], q: number): number {
+  if (q > 0) {
+    for (const e of elections) if (rng.next() < q) return e;
+  }
+  return Infinity;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { distanceMetres } from '../../core/geo/ellipsoid.js';
-import { bothSides, contour, distanceField, metresPerDegree, oneSide, signedArea, simplifyLine, simplifyPolygons, simplifyRing, type Position } from './zone-outlines.js';
+import { metresPerDegree } from '../../core/geo/ellipsoid.js';
+import { bothSides, contour, distanceField, oneSide, signedArea, simplifyLine, simplifyPolygons, simplifyRing, type Position } from './zone-outlines.js';
 
 const line = JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')).features[0].geometry.coordinates as Position[];
 const flat = Float64Array.from(line.flat());

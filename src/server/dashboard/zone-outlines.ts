@@ -12,22 +12,12 @@
  * either segment wherever they agree, both segments give the same answer, and it is stable where the line is straight
  * (rounding makes tiny turns of either sign there).
  */
+import { metresPerDegree } from '../../core/geo/ellipsoid.js';
 
 export type Position = [number, number];
 /** A GeoJSON MultiPolygon's coordinates: polygons of rings, outer rings counter-clockwise, holes clockwise. */
 export type MultiPolygonCoordinates = Position[][][];
 
-const A = 6378137;
-const F = 1 / 298.257223563;
-const E2 = F * (2 - F);
-const RAD = Math.PI / 180;
-
-/** Metres per degree of longitude and of latitude at a latitude (WGS84). */
-export function metresPerDegree(lat: number): { kx: number; ky: number } {
-  const s = Math.sin(lat * RAD);
-  const w = Math.sqrt(1 - E2 * s * s);
-  return { kx: (A / w) * Math.cos(lat * RAD) * RAD, ky: ((A * (1 - E2)) / (w * w * w)) * RAD };
-}
 
 const LEFT = -1;
 const RIGHT = 1;

@@ -4,7 +4,7 @@
  * less grave, a rule under which any single member can block.
  */
 import { edit } from '../fixes.js';
-import type { Finding } from '../finding.js';
+import type { Finding, Fix } from '../finding.js';
 import { judgmentPower } from '../judgment-power.js';
 import type { Rule } from '../rule.js';
 
@@ -17,6 +17,18 @@ export const blockableJudgment: Rule = {
     const power = judgmentPower(j, view);
     const out: Finding[] = [];
     const nonParty = j.members.filter((mm) => !view.isPartyControlled(mm));
+    // One fix for a party that can block, by veto or by vote: recuse the parties, take away their vetoes, and let the
+    // quorum be met by the members that remain.
+    const recuseParties: Fix = {
+      description: 'Recuse the bound parties from the judgment and take away their veto',
+      apply: (m) =>
+        edit(m, (x) => {
+          const jj = x.judgment!;
+          jj.recuse = 'parties';
+          if (jj.rule.veto) jj.rule.veto = jj.rule.veto.filter((v) => !view.isPartyControlled(v));
+          if (jj.rule.quorum !== undefined && jj.rule.quorum > nonParty.length) jj.rule.quorum = nonParty.length;
+        }),
+    };
     for (const b of power.partyBlockers) {
       const where = j.members.indexOf(b.actor);
       const vetoAt = (j.rule.veto ?? []).indexOf(b.actor);
@@ -27,16 +39,7 @@ export const blockableJudgment: Rule = {
         related: [{ message: `the rule is ${j.rule.type}`, path: ['judgment', 'rule', 'type'] }],
         ...(nonParty.length
           ? {
-              fix: {
-                description: 'Recuse the bound parties from the judgment and take away their veto',
-                apply: (m) =>
-                  edit(m, (x) => {
-                    const jj = x.judgment!;
-                    jj.recuse = 'parties';
-                    if (jj.rule.veto) jj.rule.veto = jj.rule.veto.filter((v) => !view.isPartyControlled(v));
-                    if (jj.rule.quorum !== undefined && jj.rule.quorum > nonParty.length) jj.rule.quorum = nonParty.length;
-                  }),
-              },
+              fix: recuseParties,
             }
           : {}),
       });
@@ -52,14 +55,7 @@ export const blockableJudgment: Rule = {
         scale: 0.5,
         ...(nonParty.length
           ? {
-              fix: {
-                description: 'Recuse the bound parties from the judgment and take away their veto',
-                apply: (m) =>
-                  edit(m, (x) => {
-                    x.judgment!.recuse = 'parties';
-                    if (x.judgment!.rule.quorum !== undefined && x.judgment!.rule.quorum > nonParty.length) x.judgment!.rule.quorum = nonParty.length;
-                  }),
-              },
+              fix: recuseParties,
             }
           : {}),
       });
