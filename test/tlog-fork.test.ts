@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
-import type { Fetch } from '../src/cli/vote.js';
+import type { Fetch } from '../src/cli/http-client.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { addCosignature, parseVkey } from '../src/core/tlog/index.js';
 import { LogService, logServiceFor } from '../src/server/transparency-log.js';

@@ -5,7 +5,7 @@
  * save the new checkpoint. A server that rewrote history, rolled back, or serves entries that are not its tree
  * fails here, whoever signed it.
  */
-import type { Fetch } from './vote.js';
+import { HttpClient, type Fetch } from './http-client.js';
 import {
   CompactRange,
   decodeEntry,
@@ -53,26 +53,12 @@ const PAGE = 1000;
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
-/** Network trouble or a server that does not speak the API: not evidence of tampering (exit 2). */
-export class FetchError extends Error {}
-
-async function get(doFetch: Fetch, base: string, path: string): Promise<string> {
-  let r: { status: number; text(): Promise<string> };
-  try {
-    r = await doFetch(new URL(path, base.endsWith('/') ? base : base + '/').toString());
-  } catch (e) {
-    throw new FetchError(`cannot reach ${base}: ${(e as Error).message}`);
-  }
-  const body = await r.text();
-  if (r.status !== 200) throw new FetchError(`GET ${path}: HTTP ${r.status} ${body.slice(0, 200)}`);
-  return body;
-}
-
 export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<VerifyResult> {
   const problems: string[] = [];
   const lines: string[] = [];
   const out: VerifyResult = { ok: false, problems, lines, entriesChecked: 0 };
-  const note = await get(doFetch, opts.url, 'v1/log/checkpoint');
+  const client = new HttpClient(opts.url, doFetch);
+  const note = await client.getText('v1/log/checkpoint');
   const v = verifyCheckpoint(note, opts.serverKey, opts.witnessKeys, { allowUnknown: true, now: opts.now, quorum: opts.quorum ?? 0 });
   if (!v.ok || !v.checkpoint) {
     problems.push(...v.errors.map((e) => `checkpoint: ${e.line ? `line ${e.line}: ` : ''}${e.message}`));
@@ -101,7 +87,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       return out;
     }
     if (cp.size > prev.size) {
-      const body = JSON.parse(await get(doFetch, opts.url, `v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as { proof?: unknown };
+      const body = JSON.parse(await client.getText(`v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as { proof?: unknown };
       const proof = Array.isArray(body.proof) ? body.proof.map((p) => unb64(String(p))) : [];
       const c = verifyConsistency(prev.size, cp.size, prevRoot, cp.rootHash, proof);
       if (!c.ok) {
@@ -120,7 +106,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   // Re-hash every entry since, onto the saved right edge.
   for (let from = range.size; from < cp.size; from += PAGE) {
     const to = Math.min(cp.size, from + PAGE);
-    const body = JSON.parse(await get(doFetch, opts.url, `v1/log/entries?start=${from}&end=${to}`)) as { entries?: { index: number; kind: string; recordId: string; entry: string }[] };
+    const body = JSON.parse(await client.getText(`v1/log/entries?start=${from}&end=${to}`)) as { entries?: { index: number; kind: string; recordId: string; entry: string }[] };
     const entries = body.entries ?? [];
     const leaves: Uint8Array[] = [];
     for (let i = from; i < to; i++) {

@@ -10,8 +10,9 @@ import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIG_COSIGNATURE_V1, SIG_ED25519, parseVkey, type Verifier } from '../core/tlog/index.js';
 import { UsageError } from './usage-error.js';
-import { FetchError, verifyLog, type VerifyState } from './log-verify.js';
-import type { Fetch } from './vote.js';
+import { ServerError } from './http-client.js';
+import { verifyLog, type VerifyState } from './log-verify.js';
+import type { Fetch } from './http-client.js';
 
 /** A vkey given inline or as a file holding one (the first non-empty line). */
 export function readVkey(arg: string, type: number, what: string): Verifier {
@@ -61,7 +62,8 @@ export async function runVerify(flags: VerifyFlags, doFetch: Fetch, now: Date, w
   try {
     r = await verifyLog({ url: flags.url, serverKey, witnessKeys, quorum, now, ...(state ? { state } : {}) }, doFetch);
   } catch (e) {
-    if (e instanceof FetchError || e instanceof SyntaxError) throw new UsageError(e.message);
+    // A body that is not JSON where the API promises JSON: the server does not speak the API (exit 2).
+    if (e instanceof SyntaxError) throw new ServerError(e.message);
     throw e;
   }
   for (const l of r.lines) write(`${l}\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
+import type { Fetch } from './http-client.js';
 import { runReplay } from './replay.js';
 
 const UCDP = resolve('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv');
@@ -23,7 +24,7 @@ function fakeServer(refuseBefore = '') {
     }
     return new Response(JSON.stringify({ accepted, duplicates: items.length - accepted, violations: 0, cases: 0 }), { status: 200 });
   };
-  return { fetch: f as typeof fetch, requests, seen };
+  return { fetch: f as unknown as Fetch, requests, seen };
 }
 
 describe('guarantor replay', () => {
@@ -49,7 +50,7 @@ describe('guarantor replay', () => {
   });
 
   it('stops with a usage error when the server refuses the key', async () => {
-    const deny = (async () => new Response(JSON.stringify({ error: 'unauthorized', message: 'unknown key' }), { status: 401 })) as unknown as typeof fetch;
+    const deny = (async () => new Response(JSON.stringify({ error: 'unauthorized', message: 'unknown key' }), { status: 401 })) as unknown as Fetch;
     await expect(runReplay({ kind: 'ucdp', file: UCDP, to: 'http://x', key: 'bad', batch: 500, source: 'ucdp', crosswalk: CROSSWALK, fetch: deny })).rejects.toThrow(/401 \(unauthorized\).*unknown key/);
   });
 });

@@ -13,6 +13,7 @@ import { parseCrosswalk } from '../core/ops/index.js';
 import { CsvFormatError } from '../core/ops/index.js';
 import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
 import { readText } from '../package-files.js';
+import { HttpClient, type Fetch } from './http-client.js';
 import { UsageError } from './usage-error.js';
 
 const kinds = ['ucdp', 'alerts'] as const;
@@ -29,7 +30,7 @@ export interface ReplayOptions {
   source: string;
   crosswalk: string;
   limit?: number;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   /** Progress output; false for none (tests, pipes). */
   progress?: boolean;
   log?: (line: string) => void;
@@ -106,27 +107,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const started = process.hrtime.bigint();
   const parsed = parseFile(o.kind, readText(o.file), o.source, readText(o.crosswalk));
   const items = o.limit !== undefined ? parsed.observations.slice(0, o.limit) : parsed.observations;
-  const url = new URL('/v1/observations', o.to).toString();
-  const doFetch = o.fetch ?? fetch;
+  const client = new HttpClient(o.to, o.fetch ?? (fetch as unknown as Fetch), o.key);
   const s: ReplaySummary = { parsed: parsed.observations.length, skipped: parsed.skipped.length, sent: 0, accepted: 0, duplicates: 0, rejected: 0, violations: 0, cases: 0, seconds: 0, problems: [] };
   const bar = o.progress ? new SingleBar({ format: 'replay {bar} {value}/{total} observations | {accepted} accepted, {duplicates} duplicate, {rejected} rejected | {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(items.length, 0, { accepted: 0, duplicates: 0, rejected: 0 });
 
   const post = async (batch: ObservationInput[]): Promise<{ status: number; body: Record<string, unknown> }> => {
-    let res: Response;
-    try {
-      res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` }, body: JSON.stringify(batch) });
-    } catch (e) {
-      throw new UsageError(`cannot reach ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
-    }
-    const text = await res.text();
-    let body: Record<string, unknown> = {};
-    try {
-      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      body = { message: text.slice(0, 200) };
-    }
-    return { status: res.status, body };
+    const a = await client.request('POST', 'v1/observations', batch);
+    const body = typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : a.text ? { message: a.text.slice(0, 200) } : {};
+    return { status: a.status, body };
   };
   const count = (body: Record<string, unknown>, n: number) => {
     s.accepted += num(body['accepted']) ?? n;

@@ -9,9 +9,9 @@ import type { Command } from 'commander';
 import { choices, type Choice } from '../core/ops/index.js';
 import { signVote, VOTE_STATEMENT_TYPE, type SignedVote } from '../core/ops/index.js';
 import { readText } from '../package-files.js';
+import { errorText, HttpClient, type Fetch } from './http-client.js';
 import { UsageError } from './usage-error.js';
 
-export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface VoteOptions {
   key: string;
@@ -42,10 +42,10 @@ export async function sendVote(caseId: string, choice: string, opts: VoteOptions
   if (!opts.apiKey) throw new UsageError('no API key: pass --api-key or set GUARANTOR_API_KEY');
   const pem = readText(opts.key);
   const base = opts.to.replace(/\/+$/, '');
-  const headers = { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' };
-  const url = `${base}/v1/cases/${encodeURIComponent(caseId)}`;
+  const client = new HttpClient(base, doFetch, opts.apiKey);
+  const path = `v1/cases/${encodeURIComponent(caseId)}`;
 
-  const ballot = await call(doFetch, `${url}/ballot`, { headers });
+  const ballot = await client.request('GET', `${path}/ballot`);
   if (ballot.status !== 200) return { ok: false, message: `the server refused the ballot (${ballot.status}): ${errorText(ballot.body)}`, body: ballot.body };
   const b = ballot.body as { package?: unknown; version?: unknown; member?: unknown };
   if (typeof b.package !== 'string' || typeof b.version !== 'string' || typeof b.member !== 'string') throw new UsageError(`${base} did not answer with a ballot`);
@@ -69,27 +69,10 @@ export async function sendVote(caseId: string, choice: string, opts: VoteOptions
   } catch (e) {
     throw new UsageError(`cannot sign with ${opts.key}: ${(e as Error).message}`);
   }
-  const r = await call(doFetch, `${url}/votes`, { method: 'POST', headers, body: JSON.stringify(signed) });
+  const r = await client.request('POST', `${path}/votes`, signed);
   if (r.status !== 200) return { ok: false, message: `vote rejected (${r.status}): ${errorText(r.body)}`, body: r.body };
   const j = (r.body as { judgment?: { status?: string; outcome?: { result?: string } } }).judgment;
   const state = j?.outcome?.result ? `the case is now ${j.outcome.result}` : 'judgment still open';
   return { ok: true, message: `vote recorded: ${b.member} ${choice} on ${caseId}; ${state}`, body: r.body };
 }
 
-async function call(doFetch: Fetch, url: string, init: Parameters<Fetch>[1]): Promise<{ status: number; body: unknown }> {
-  let res;
-  try {
-    res = await doFetch(url, init);
-  } catch (e) {
-    throw new UsageError(`cannot reach ${url}: ${(e as Error).message}`);
-  }
-  const text = await res.text();
-  try {
-    return { status: res.status, body: JSON.parse(text) };
-  } catch {
-    return { status: res.status, body: text };
-  }
-}
-
-const errorText = (body: unknown): string =>
-  typeof body === 'object' && body !== null && 'message' in body ? `${(body as { error?: string }).error ?? 'error'}: ${(body as { message: string }).message}` : String(body);
