@@ -31,6 +31,8 @@ const forbiddenCalls = [
 export const adapterImporters = new Map([
   ['src/cli/serve.ts', 'describes the --db value in its help and errors (store/open.ts describeDb)'],
   ['src/cli/apikey.ts', 'issues and revokes API keys directly in the database, with no server running'],
+  ['src/cli/export.ts', '`export --db` writes records straight from the database, with no server running'],
+  ['src/cli/report.ts', '`report --db` renders the daily report straight from the database, with no server running'],
   ['src/cli/log-audit-source.ts', '`log audit` reads the transparency log tables directly, to audit a server it does not trust'],
 ]);
 

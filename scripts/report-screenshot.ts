@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { ManualClock, geoLocatorFor } from '../src/core/ops/index.js';
 import { renderReportHtml } from '../src/core/report/html.js';
 import { reportWindow } from '../src/core/report/window.js';

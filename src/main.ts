@@ -148,8 +148,8 @@ export async function start(config: ServeConfig): Promise<Running> {
 function listenError(e: unknown, config: ServeConfig): unknown {
   const code = (e as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
-  if (code === 'EADDRINUSE') return new UsageError(`cannot listen on ${where}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
-  if (code === 'EACCES') return new UsageError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges); pass --port 8080 or another above 1023`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`cannot listen on ${where}: this machine has no such address; pass --host 127.0.0.1 or 0.0.0.0`);
+  if (code === 'EADDRINUSE') return new InputError(`cannot listen on ${where}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
+  if (code === 'EACCES') return new InputError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges); pass --port 8080 or another above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new InputError(`cannot listen on ${where}: this machine has no such address; pass --host 127.0.0.1 or 0.0.0.0`);
   return e;
 }

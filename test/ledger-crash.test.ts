@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { deriveAlerts } from '../src/core/ledger/alerts.js';
 import { LedgerIndex } from '../src/core/ledger/state.js';
 import { liveSustainment } from '../src/core/ledger/view.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { ManualClock } from '../src/core/ops/index.js';
 import type { SustainmentAlert } from '../src/core/ledger/alerts.js';
 import { generateKey } from '../src/server/api-keys.js';

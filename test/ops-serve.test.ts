@@ -89,7 +89,7 @@ describe('serve', () => {
     try {
       const port = Number(new URL(first.url).port);
       const busy = start({ packagePath: 'examples/ukraine-2026.yaml', db, port, host: '127.0.0.1', logLevel: 'silent' });
-      await expect(busy).rejects.toBeInstanceOf(UsageError);
+      await expect(busy).rejects.toBeInstanceOf(InputError);
       await expect(busy).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
     } finally {
       await first.close();

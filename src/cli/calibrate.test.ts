@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCalibrate } from './calibrate.js';
-import { UsageError } from './files.js';
+import { calibrate, gridPoints } from '../core/sim/calibration.js';
+import { loadLibrary, runCalibrate } from './calibrate.js';
+import { UsageError } from './usage-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-calibrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,5 +53,26 @@ describe('guarantor calibrate', () => {
     await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/agreements\.nato-1949\.yaml\.outcome/);
     const e = library(`agreements:\n  nato-1949.yaml: { adversary: nobody, outcome: held, observed-until: 2026-01-01, source: x }\n`);
     await expect(runCalibrate(e, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/needs at least two agreements/);
+  });
+});
+
+// Moved from core/sim/calibration.test.ts: it reads the library through the CLI's loader.
+describe('calibration of the historical library', () => {
+  it('fits the library and predicts each agreement from a fit made without it', async () => {
+    const { agreements, skipped } = loadLibrary('examples/historical');
+    expect(agreements.length).toBeGreaterThanOrEqual(4);
+    expect(skipped.filter((s) => s.reason !== 'no outcome recorded in outcomes.yaml')).toEqual([]);
+    const some = agreements.filter((a) => ['minsk-ii-2015.yaml', 'nato-1949.yaml'].includes(a.file));
+    const r = await calibrate(some, { runs: 4, seed: 3 });
+    expect(r.rows).toHaveLength(2);
+    expect(r.fit.point).toBeGreaterThanOrEqual(0);
+    for (const row of r.rows) {
+      expect(gridPoints()).toContainEqual(row.loo.params);
+      expect(row.loo.ci95.low).toBeLessThanOrEqual(row.loo.collapse);
+      expect(row.loo.ci95.high).toBeGreaterThanOrEqual(row.loo.collapse);
+    }
+    expect(r.discrimination.pairs).toBe(1);
+    // The same seed gives the same report.
+    expect(await calibrate(some, { runs: 4, seed: 3 })).toEqual(r);
   });
 });

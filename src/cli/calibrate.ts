@@ -14,8 +14,9 @@ import { hasErrors } from '../core/diagnostics/diagnostic.js';
 import { calibrate, calibrationMarkdown, outcomesSchema, type Agreement, type CalibrationReport } from '../core/sim/calibration.js';
 import type { ExperimentSpec } from '../core/sim/experiment.js';
 import { startWorker } from '../worker-thread.js';
-import { loadPackageFile, readText, UsageError } from './files.js';
-import { toolVersion } from './version.js';
+import { loadPackageFile, readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
+import { toolVersion } from '../version.js';
 
 const formats = ['text', 'json', 'markdown'] as const;
 

@@ -10,7 +10,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportChunks, exportContentTypes, exportFormats, exportKinds, type ExportFormat, type ExportKind } from '../server/exports.js';
 import { describeDb, openStore } from '../store/open.js';
-import { UsageError } from './files.js';
+import { UsageError } from './usage-error.js';
 
 /** Filters of each kind, as the list endpoints take them (docs/api.md). */
 export const exportFilters: Record<ExportKind, readonly string[]> = {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPackageFile } from './files.js';
+import { loadPackageFile } from '../package-files.js';
 import { billionsToEuros, parseKielCsv } from '../core/ledger/import.js';
 import type { LedgerRecord } from '../core/ledger/record.js';
 import { testServer, type TestServer } from '../../test/support/app.js';

@@ -7,7 +7,8 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { detectLayout, LedgerCsvError, parseKielCsv, parseLedgerCsv, type CsvLayout, type KielCategory, type LedgerImport } from '../core/ledger/import.js';
-import { readText, UsageError } from './files.js';
+import { readText } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 export interface LedgerImportOptions {
   file: string;

@@ -13,7 +13,8 @@ import { PdfUnavailableError } from '../server/report-pdf.js';
 import { buildDailyReport, renderReport, reportFormats, reportPackageOf, type ReportFormat } from '../server/reports.js';
 import { logStoreFor } from '../server/transparency-log.js';
 import { describeDb, openStore } from '../store/open.js';
-import { loadPackageFile, UsageError } from './files.js';
+import { loadPackageFile } from '../package-files.js';
+import { UsageError } from './usage-error.js';
 
 export const cliReportFormats = reportFormats;
 type Format = ReportFormat;

@@ -23,13 +23,18 @@ export const httpErrors = {
   'body-too-large': { status: 413, meaning: 'the body is over the size limit (16 MiB by default)' },
   'batch-too-large': { status: 413, meaning: 'the batch holds more observations than the limit (10,000 by default)' },
   'unsupported-media-type': { status: 415, meaning: 'the content type is not one the route accepts (JSON, NDJSON, or text for notes)' },
+  'invalid-pledges': { status: 400, meaning: 'a ledger pledge or withdrawal in the batch is invalid (each named by index and field); nothing was stored' },
+  'invalid-deliveries': { status: 400, meaning: 'a ledger delivery in the batch is invalid (each named by index and field); nothing was stored' },
   // Who is asking.
   unauthorized: { status: 401, meaning: 'no API key, or a key that is unknown, revoked or malformed' },
   forbidden: { status: 403, meaning: "the key's role may not call this route" },
   'forbidden-source': { status: 403, meaning: 'a key bound to an actor submitted for a source another actor operates; nothing was stored' },
+  'forbidden-guarantor': { status: 403, meaning: "a key acting for a guarantor reported or acknowledged for another guarantor; nothing was stored" },
+  'forbidden-section': { status: 403, meaning: "the daily report's `sections` asks for one the key's role may not see" },
   // What is asked for.
   'not-found': { status: 404, meaning: 'no such route, or no record with that id (case, incident, violation, observation, key, checkpoint, log entry, task)' },
   'already-revoked': { status: 409, meaning: 'the API key was already revoked' },
+  'id-conflict': { status: 409, meaning: 'a ledger record id is already the id of another record; nothing was stored' },
   'checkpoint-mismatch': { status: 409, meaning: 'the cosigned checkpoint is not the text the log signed at that size' },
   // Transparency-log proofs (core/tlog TlogError codes, RFC 9162 §2.1.3, §2.1.4).
   'bad-size': { status: 400, meaning: 'a tree size beyond the log, or not a size at all' },
@@ -59,6 +64,7 @@ export const httpErrors = {
   'task-already-acknowledged': { status: 409, meaning: 'the task was already acknowledged' },
   // The server.
   'no-package': { status: 503, meaning: 'the server was started without the loaded package, so the map, analysis and regional status are unavailable' },
+  'pdf-unavailable': { status: 503, meaning: 'a PDF report was asked of a server without Chromium (the Debian package `chromium`)' },
   unavailable: { status: 503, meaning: 'not done through no fault of the request (a failed commit before it, the SQLite writer restarting); Retry-After: 1, send it again' },
   internal: { status: 500, meaning: 'the server failed; the failure is logged, and nothing of the request was stored' },
 } as const satisfies Record<string, ErrorEntry>;

@@ -9,21 +9,8 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point } from '@turf/helpers';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../src/cli/files.js';
-import {
-  ManualClock,
-  MemoryOpsReader,
-  casePlans,
-  fromCaseOpening,
-  geoLocatorFor,
-  openCase,
-  parseCrosswalk,
-  parseObservationBatch,
-  parseUcdp,
-  prepareOps,
-  processBatch,
-  type ObservationInput,
-} from '../../src/core/ops/index.js';
+import { loadPackageFile } from '../../src/package-files.js';
+import { ManualClock, MemoryOpsReader, casePlans, fromCaseOpening, geoLocatorFor, openCase, parseCrosswalk, parseObservationBatch, parseUcdp, prepareOps, processBatch, type ObservationInput } from '../../src/core/ops/index.js';
 import { dailyReport, renderReportJson, type DailyReport } from '../../src/core/report/daily.js';
 import { reportWindow } from '../../src/core/report/window.js';
 import { generateKey } from '../../src/server/api-keys.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sustainment } from '../analysis/sustainment.js';
-import { geometryReaderFor } from '../../cli/files.js';
+import { geometryReaderAt as geometryReaderFor } from '../../../test/support/package-file.js';
 import { loadPackage } from '../spec/load.js';
 import type { Package } from '../spec/schema.js';
 import { deriveAlerts, alertTransitions, type SustainmentAlert } from './alerts.js';

@@ -1,7 +1,6 @@
 // Calibration against history: the likelihood, the discrimination figure, and the fit with its leave-one-out check.
 import { describe, expect, it } from 'vitest';
-import { loadLibrary } from '../../cli/calibrate.js';
-import { calibrate, calibrationGrid, discrimination, gridPoints, logLikelihood, outcomesSchema } from './calibration.js';
+import { calibrationGrid, discrimination, gridPoints, logLikelihood, outcomesSchema } from './calibration.js';
 import { defaultParams } from './params.js';
 
 describe('calibration', () => {
@@ -37,23 +36,5 @@ describe('calibration', () => {
     const r = outcomesSchema.safeParse({ agreements: { 'x.yaml': { adversary: 'A', outcome: 'maybe', source: 's' } } });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['agreements', 'x.yaml', 'outcome']);
-  });
-
-  it('fits the library and predicts each agreement from a fit made without it', async () => {
-    const { agreements, skipped } = loadLibrary('examples/historical');
-    expect(agreements.length).toBeGreaterThanOrEqual(4);
-    expect(skipped.filter((s) => s.reason !== 'no outcome recorded in outcomes.yaml')).toEqual([]);
-    const some = agreements.filter((a) => ['minsk-ii-2015.yaml', 'nato-1949.yaml'].includes(a.file));
-    const r = await calibrate(some, { runs: 4, seed: 3 });
-    expect(r.rows).toHaveLength(2);
-    expect(r.fit.point).toBeGreaterThanOrEqual(0);
-    for (const row of r.rows) {
-      expect(gridPoints()).toContainEqual(row.loo.params);
-      expect(row.loo.ci95.low).toBeLessThanOrEqual(row.loo.collapse);
-      expect(row.loo.ci95.high).toBeGreaterThanOrEqual(row.loo.collapse);
-    }
-    expect(r.discrimination.pairs).toBe(1);
-    // The same seed gives the same report.
-    expect(await calibrate(some, { runs: 4, seed: 3 })).toEqual(r);
   });
 });

@@ -2,7 +2,7 @@
 // figure it affects, and the tornado moves it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import { resolveParams, runExperiment, type ExperimentSpec } from './experiment.js';
 import { renderText } from './render/text.js';
 import { renderMarkdown } from './render/markdown.js';

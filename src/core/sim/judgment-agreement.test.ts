@@ -5,7 +5,7 @@
 // docs/operations/judgment.md states them.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import { verdictOf, type Rule, type Tally } from '../ops/judgment-rules.js';
 import type { Judgment, Package } from '../spec/schema.js';
 import { HOUR } from '../spec/units.js';

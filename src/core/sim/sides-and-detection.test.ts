@@ -3,7 +3,7 @@
 // gates deterrence, so a guarantee nobody can trigger deters nothing.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import type { Package } from '../spec/schema.js';
 import { compile } from './compile.js';
 import { Engine } from './engine.js';

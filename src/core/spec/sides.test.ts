@@ -2,7 +2,7 @@
 // alone unless the text cannot tell, and then said so).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPackageFile } from '../../cli/files.js';
+import { loadPackageAt as loadPackageFile } from '../../../test/support/package-file.js';
 import type { Package } from './schema.js';
 import { adversaryOf, protectedAgainst, sidesOf } from './sides.js';
 
