@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { ManualClock, type CaseOpening, type Observation, type Violation } from '../src/core/ops/index.js';
 import { renderReportHtml } from '../src/core/report/html.js';
 import { reportWindow } from '../src/core/report/window.js';

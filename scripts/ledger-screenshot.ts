@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { ManualClock } from '../src/core/ops/index.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { buildApp } from '../src/server/app.js';
