@@ -12,6 +12,7 @@ import { packageMap } from '../server/dashboard/package-geometry.js';
 import { PdfUnavailableError } from '../server/report-pdf.js';
 import { buildDailyReport, renderReport, reportFormats, reportPackageOf, type ReportFormat } from '../server/reports.js';
 import { logStoreFor } from '../server/transparency-log.js';
+import { ledgerStoreFor } from '../store/ledger-store.js';
 import { describeDb, openStore } from '../store/open.js';
 import { loadPackageFile } from '../package-files.js';
 import { UsageError } from './usage-error.js';
@@ -63,7 +64,14 @@ export async function dailyReportBytes(o: DailyOptions, env: Record<string, stri
     const clock = { now: () => now };
     const log = logStoreFor(store);
     const report = await buildDailyReport(
-      { store, casework: caseworkFor(store, pkg, clock).store, pkg: reportPackageOf(pkg, loaded), checkpoint: () => log.latestCheckpoint() },
+      {
+        store,
+        casework: caseworkFor(store, pkg, clock).store,
+        pkg: reportPackageOf(pkg, loaded),
+        checkpoint: () => log.latestCheckpoint(),
+        // Read only: the alerts as the server last derived them.
+        sustainment: async () => ({ status: 'ledger', alerts: await ledgerStoreFor(store).listAlerts({ limit: 100_000 }) }),
+      },
       { window: w.window, ...(sections ? { sections } : {}) },
     );
     try {

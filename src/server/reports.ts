@@ -62,6 +62,7 @@ export interface ReportSources {
   pkg: ReportPackage;
   /** The checkpoint to report, taken after the records are read; undefined: none. */
   checkpoint?: () => Promise<StoredCheckpoint | undefined>;
+  /** The ledger's alerts (every state; the report reads them at the cut-off); undefined: `no-ledger`. */
   sustainment?: () => Promise<SustainmentInput>;
 }
 

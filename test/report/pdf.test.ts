@@ -52,6 +52,7 @@ describe('daily report as HTML and PDF', () => {
     expect(json.violations!.points!.length).toBeGreaterThan(20);
     expect(html).toContain(`aria-label="all incidents in violation, ${json.violations!.daily[0]!.date} to 2026-06-20"`);
     expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(json.sustainment).toEqual({ status: 'ledger', alerts: [] });
   });
 
   it('prints an A4 PDF whose text has the page count, the body counts and the checkpoint in every footer', async () => {

@@ -9,6 +9,7 @@
  * batch cuts, give the same report, byte for byte. Every list is sorted on a key of its own; no processing time
  * (`detectedAt`) is read.
  */
+import type { SustainmentAlert as LedgerAlert } from '../ledger/alerts.js';
 import type { CaseFile } from '../ops/casework.js';
 import type { ResponseTask } from '../ops/response.js';
 import type { Violation } from '../ops/violation.js';
@@ -85,16 +86,26 @@ export interface ReportCheckpoint {
   witnesses: string[];
 }
 
-export interface SustainmentAlert {
-  id: string;
-  at: number;
-  actor: string;
-  kind: string;
-  message: string;
-}
+/**
+ * The sustainment ledger's decay alerts (issue 17, `core/ledger/alerts.ts`), every one stored: the report lists those
+ * raised before the cut-off and not resolved before it. `no-ledger` from a source that keeps none.
+ */
+export type SustainmentInput = { status: 'no-ledger' } | { status: 'ledger'; alerts: readonly LedgerAlert[] };
 
-/** The sustainment ledger's open decay alerts, or `no-ledger` while the server has none. */
-export type SustainmentInput = { status: 'no-ledger' } | { status: 'ledger'; alerts: readonly SustainmentAlert[] };
+export interface SustainmentRow {
+  key: string;
+  kind: string;
+  requirement: string;
+  guarantor: string | null;
+  /** YYYY-MM: the month the shortfall starts. */
+  month: string;
+  size: number;
+  unit: string;
+  message: string;
+  raisedAt: string;
+  /** At the cut-off. */
+  state: 'open' | 'acknowledged';
+}
 
 export interface ReportInput {
   pkg: ReportPackage;
@@ -246,7 +257,7 @@ export interface DailyReport {
   cases?: CasesSection | PublicCasesSection;
   votes?: VotesSection;
   responses?: ResponsesSection | PublicResponsesSection;
-  sustainment?: { status: 'no-ledger' } | { status: 'ledger'; alerts: { id: string; at: string; actor: string; kind: string; message: string }[] };
+  sustainment?: { status: 'no-ledger' } | { status: 'ledger'; alerts: SustainmentRow[] };
   checkpoint: ReportCheckpoint | null;
 }
 
@@ -426,9 +437,22 @@ export function dailyReport(input: ReportInput): DailyReport {
         : {
             status: 'ledger',
             alerts: s.alerts
-              .filter((a) => a.at < w.end)
-              .map((a) => ({ id: a.id, at: iso(a.at), actor: a.actor, kind: a.kind, message: a.message }))
-              .sort((a, b) => cmp(a.at, b.at) || cmp(a.id, b.id)),
+              .filter((a) => a.raisedAt < w.end && !(a.resolvedAt !== undefined && a.resolvedAt < w.end))
+              .map(
+                (a): SustainmentRow => ({
+                  key: a.key,
+                  kind: a.kind,
+                  requirement: a.requirement,
+                  guarantor: a.guarantor,
+                  month: a.month,
+                  size: a.size,
+                  unit: a.unit,
+                  message: a.message,
+                  raisedAt: iso(a.raisedAt),
+                  state: a.acknowledgedAt !== undefined && a.acknowledgedAt < w.end ? 'acknowledged' : 'open',
+                }),
+              )
+              .sort((a, b) => cmp(a.month, b.month) || cmp(a.key, b.key)),
           };
   }
   // The checkpoint last, whatever order the sections were filled in.

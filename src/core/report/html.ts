@@ -30,6 +30,9 @@ function colourOf(activity: string): string {
 
 const W = 680;
 
+/** 1234567.8 -> "1,234,568": no locale data, the same bytes everywhere. */
+const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /** An equirectangular projection scaled by the cosine of the middle latitude, fitted to the box. */
 function projection(b: [number, number, number, number]) {
   const k = Math.cos((((b[1] + b[3]) / 2) * Math.PI) / 180);
@@ -207,7 +210,15 @@ export function renderReportHtml(r: DailyReport, map?: ReportMap): string {
   if (r.sustainment) {
     H.push('<h2>Sustainment</h2>');
     if (r.sustainment.status === 'no-ledger') H.push('<p>No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.</p>');
-    else H.push(r.sustainment.alerts.length ? `<ul>${r.sustainment.alerts.map((x) => `<li>${esc(when(x.at))} ${esc(x.actor)}: ${esc(x.kind)}: ${esc(x.message)}</li>`).join('')}</ul>` : '<p class="none">No open decay alerts.</p>');
+    else {
+      H.push(
+        r.sustainment.alerts.length
+          ? `<table><thead><tr><th>alert</th><th>from</th><th>requirement</th><th>guarantor</th><th>missing</th><th>state</th></tr></thead><tbody>${r.sustainment.alerts
+              .map((x) => `<tr><td><b>${esc(x.kind)}</b><br><span class="meta">${esc(x.message)}</span></td><td>${esc(x.month)}</td><td>${esc(x.requirement)}</td><td>${esc(x.guarantor ?? '—')}</td><td class="n">${esc(thousands(x.size))} ${esc(x.unit)}</td><td>${x.state}</td></tr>`)
+              .join('')}</tbody></table>`
+          : '<p class="none">No decay alerts open at the cut-off.</p>',
+      );
+    }
   }
   H.push('<h2>Log checkpoint</h2>');
   const cp = r.checkpoint;

@@ -113,8 +113,8 @@ export function renderReportMarkdown(r: DailyReport): string {
     L.push('## Sustainment', '');
     if (r.sustainment.status === 'no-ledger') L.push('No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.', '');
     else {
-      if (!r.sustainment.alerts.length) L.push('No open decay alerts.', '');
-      for (const x of r.sustainment.alerts) L.push(`- ${when(x.at)} ${x.actor}: ${x.kind}: ${cell(x.message)}`);
+      if (!r.sustainment.alerts.length) L.push('No decay alerts open at the cut-off.', '');
+      for (const x of r.sustainment.alerts) L.push(`- **${x.kind}** from ${x.month}, ${x.requirement}${x.guarantor ? `, ${x.guarantor}` : ''}: ${cell(x.message)} (raised ${when(x.raisedAt)}${x.state === 'acknowledged' ? ', acknowledged' : ''})`);
       if (r.sustainment.alerts.length) L.push('');
     }
   }

@@ -17,6 +17,7 @@ import { HttpError } from '../errors.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
 import { PdfUnavailableError } from '../report-pdf.js';
 import { buildDailyReport, renderReport, reportContentTypes, reportFormats, reportPackageOf, type ReportFormat } from '../reports.js';
+import { ledgerFor } from '../ledger.js';
 import { logServiceFor } from '../transparency-log.js';
 
 
@@ -40,6 +41,9 @@ interface Query {
   cutoff?: string;
   offset?: string;
 }
+
+/** Alerts read for a report: far more than a package's requirements, guarantors and months can raise. */
+const maxAlerts = 100_000;
 
 const bad = (field: string, reason: string) =>
   new HttpError(400, { error: 'invalid-querystring', message: `${field}: ${reason}`, problems: [{ path: `querystring.${field}`, reason }] });
@@ -79,7 +83,14 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     if (!w.ok) throw bad(w.field, w.reason);
     await cw.catchUp();
     const report = await buildDailyReport(
-      { store: deps.store, casework: cw.store, pkg: reportPkg, checkpoint: () => log.latest() },
+      {
+        store: deps.store,
+        casework: cw.store,
+        pkg: reportPkg,
+        checkpoint: () => log.latest(),
+        // The ledger derives its alerts for now first (as its own routes do), then every alert is read at the cut-off.
+        sustainment: async () => ({ status: 'ledger', alerts: await ledgerFor(deps.store, pkg, clock).alerts({ limit: maxAlerts }) }),
+      },
       { window: w.window, sections, public: isPublic },
     );
     let body: Buffer;
