@@ -65,6 +65,7 @@ export const httpErrors = {
   // The server.
   'no-package': { status: 503, meaning: 'the server was started without the loaded package, so the map, analysis and regional status are unavailable' },
   'pdf-unavailable': { status: 503, meaning: 'a PDF report was asked of a server without Chromium (the Debian package `chromium`)' },
+  'pdf-busy': { status: 503, meaning: 'as many PDF reports as the server prints at once are being printed (each starts a browser); `Retry-After` says when to ask again' },
   unavailable: { status: 503, meaning: 'not done through no fault of the request (a failed commit before it, the SQLite writer restarting); Retry-After: 1, send it again' },
   internal: { status: 500, meaning: 'the server failed; the failure is logged, and nothing of the request was stored' },
 } as const satisfies Record<string, ErrorEntry>;

@@ -11,6 +11,13 @@ export const defaultChromium = '/usr/bin/chromium';
 
 export class PdfUnavailableError extends Error {}
 
+/** Too many PDFs are being printed: each starts a browser, so a flood of requests (the public route) is refused. */
+export class PdfBusyError extends Error {}
+
+/** PDFs printed at once, at most; more are refused rather than queued. */
+export const maxConcurrentPrints = 2;
+let printing = 0;
+
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -20,6 +27,16 @@ export async function printPdf(html: string, footer: string, executablePath = de
   if (!existsSync(executablePath)) {
     throw new PdfUnavailableError(`PDF needs Chromium, which is not installed at ${executablePath}: install the Debian package \`chromium\` (apt-get install chromium), or ask for format html`);
   }
+  if (printing >= maxConcurrentPrints) throw new PdfBusyError(`${printing} reports are being printed; try again in a few seconds`);
+  printing++;
+  try {
+    return await print(html, footer, executablePath);
+  } finally {
+    printing--;
+  }
+}
+
+async function print(html: string, footer: string, executablePath: string): Promise<Buffer> {
   let browser;
   try {
     browser = await chromium.launch({ executablePath, args });

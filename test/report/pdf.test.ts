@@ -87,3 +87,16 @@ describe('daily report as HTML and PDF', () => {
     await expect(printPdf('<p>x</p>', 'f', '/nonexistent/chromium')).rejects.toThrow(/install the Debian package `chromium`/);
   });
 });
+
+describe('PDF printing under load', () => {
+  it('prints at most two at once and refuses a third as busy, rather than start a browser per request', async () => {
+    const { maxConcurrentPrints, PdfBusyError: Busy } = await import('../../src/server/report-pdf.js');
+    expect(maxConcurrentPrints).toBe(2);
+    const runs = [printPdf('<p>a</p>', 'f'), printPdf('<p>b</p>', 'f'), printPdf('<p>c</p>', 'f')];
+    const results = await Promise.allSettled(runs);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(Busy);
+    // And once they are done, printing works again.
+    expect((await printPdf('<p>d</p>', 'f')).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 60_000);
+});

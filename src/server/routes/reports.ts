@@ -15,7 +15,7 @@ import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
-import { PdfUnavailableError } from '../report-pdf.js';
+import { PdfBusyError, PdfUnavailableError } from '../report-pdf.js';
 import { buildDailyReport, renderReport, reportContentTypes, reportFormats, reportPackageOf, type ReportFormat } from '../reports.js';
 import { ledgerFor } from '../ledger.js';
 import { logServiceFor } from '../transparency-log.js';
@@ -98,6 +98,10 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       body = await renderReport(report, q.format, q.format === 'html' || q.format === 'pdf' ? mapOnce() : undefined);
     } catch (e) {
       if (e instanceof PdfUnavailableError) throw new HttpError(503, { error: 'pdf-unavailable', message: e.message });
+      if (e instanceof PdfBusyError) {
+        reply.header('retry-after', '5');
+        throw new HttpError(503, { error: 'pdf-busy', message: e.message });
+      }
       throw e;
     }
     reply.header('content-type', reportContentTypes[q.format]);
