@@ -85,6 +85,8 @@ export class LedgerService {
       }
       throw e;
     }
+    // An evaluation already under way may have read the ledger before this batch: wait for it, then derive afresh.
+    await this.#evaluating?.catch(() => undefined);
     const changes = await this.evaluate();
     return { ...stored, alerts: { raised: changes.filter((a) => a.state === 'open').length, resolved: changes.filter((a) => a.state === 'resolved').length } };
   }
