@@ -71,6 +71,8 @@ describe('daily report', () => {
     // The day: two artillery incidents, one breaking two clauses (it counts once), one withdrawn (it does not count).
     vio({ time: D + 1 * HOUR, incidentId: 'inc-a' }),
     vio({ time: D + 1 * HOUR, incidentId: 'inc-a', prohibition: 'monitor-access', id: 'vio-a2' }),
+    // ... and a third clause that holds the other party responsible: the incident counts once for each party.
+    vio({ time: D + 1 * HOUR, incidentId: 'inc-a', prohibition: 'no-advance', id: 'vio-a3', party: 'UA' }),
     vio({ time: D + 2 * HOUR, region: 'UA-23' }),
     vio({ time: D + 3 * HOUR, status: 'withdrawn' }),
     // Heavy weapons: two tanks and an MLRS in the withdrawal zone, one of them unattributed.
@@ -137,6 +139,7 @@ describe('daily report', () => {
       ['UA-23', 'Zaporizhzhia', 2],
     ]);
     expect(v.byProhibition!.find((x) => x.key === 'monitor-access')!.count).toBe(3);
+    expect(Object.fromEntries(v.byParty!.map((x) => [x.key, x.count]))).toEqual({ RU: 5, UA: 2, undetermined: 1 });
     expect(v.daily.at(-1)).toEqual({ date: '2026-07-10', count: 7 });
     expect(v.daily.at(-2)).toEqual({ date: '2026-07-09', count: 3 });
     expect(v.daily[0]!.date).toBe('2026-06-11');

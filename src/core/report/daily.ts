@@ -317,20 +317,21 @@ export function dailyReport(input: ReportInput): DailyReport {
 
   // Per day: each incident in violation, with the parties already counted for it (an incident has one activity and
   // one place, but each clause it breaks names its own party).
-  const seen: Map<string, string[]>[] = Array.from({ length: chartDays }, () => new Map());
+  const seen: Map<string, string | string[]>[] = Array.from({ length: chartDays }, () => new Map());
   for (const v of input.violations) {
     if (v.status !== 'active' || v.time < from || v.time >= w.end) continue;
     const day = Math.floor((w.end - 1 - v.time) / DAY);
     const inc = v.incidentId;
-    let parties = seen[day]!.get(inc);
-    if (!parties) {
-      seen[day]!.set(inc, (parties = []));
+    // The parties counted for it: one (a string) almost always, an array only when its clauses name several.
+    const parties = seen[day]!.get(inc);
+    if (parties === undefined) {
+      seen[day]!.set(inc, v.party);
       total.add(day, 'all');
       byType.add(day, v.activity);
       byRegion.add(day, v.region ?? NO_REGION);
-    }
-    if (!parties.includes(v.party)) {
-      parties.push(v.party);
+      byParty.add(day, v.party);
+    } else if (parties !== v.party && !(Array.isArray(parties) && parties.includes(v.party))) {
+      seen[day]!.set(inc, [...(Array.isArray(parties) ? parties : [parties]), v.party]);
       byParty.add(day, v.party);
     }
     byProhibition.add(day, v.prohibition);
@@ -341,7 +342,11 @@ export function dailyReport(input: ReportInput): DailyReport {
       if (isAccess) accessPrevious.add(inc);
     }
     if (day !== 0) continue;
-    if (v.lon !== undefined && v.lat !== undefined && !points.has(inc)) {
+    // An incident's clauses may name different parties: the map shows the first in sort order, whatever the input order.
+    const pt = points.get(inc);
+    if (pt) {
+      if (cmp(v.party, pt.party!) < 0) pt.party = v.party;
+    } else if (v.lon !== undefined && v.lat !== undefined) {
       points.set(inc, { incident: inc, activity: v.activity, lon: v.lon, lat: v.lat, radius: v.radius, party: v.party });
     }
     if (weapons) {
@@ -361,6 +366,7 @@ export function dailyReport(input: ReportInput): DailyReport {
       const f = access.get(inc);
       if (f) {
         if (!f.prohibitions.includes(v.prohibition)) f.prohibitions = [...f.prohibitions, v.prohibition].sort();
+        if (cmp(v.party, f.party) < 0) f.party = v.party;
         f.zones = [...new Set([...f.zones, ...v.zones])].sort();
       } else {
         access.set(inc, {

@@ -51,18 +51,27 @@ function ringPath(ring: number[][], p: ReturnType<typeof projection>): string {
   return d + 'Z';
 }
 
-function mapSvg(r: DailyReport, map: ReportMap): string {
+/** The drawn regions and zones of a map: the same for every report of a server, so drawn once per map. */
+interface DrawnMap {
+  p: ReturnType<typeof projection>;
+  regions: { code: string; name: string; d: string }[];
+  zones: string;
+}
+
+const drawn = new WeakMap<ReportMap, DrawnMap>();
+
+function draw(map: ReportMap): DrawnMap {
+  const cached = drawn.get(map);
+  if (cached) return cached;
   const p = projection(map.bbox);
-  const counts = new Map((r.violations?.byRegion ?? []).map((x) => [x.key, x.count]));
-  const max = Math.max(1, ...counts.values());
-  const parts: string[] = [];
+  const regions: DrawnMap['regions'] = [];
+  const zones: string[] = [];
   for (const f of map.features) {
     const props = f.properties;
-    if (props['layer'] !== 'region' || f.geometry.type !== 'MultiPolygon') continue;
-    const n = counts.get(String(props['code'])) ?? 0;
-    const fill = n ? `rgba(192,57,43,${(0.12 + 0.5 * (n / max)).toFixed(2)})` : '#f4f4f0';
-    const d = f.geometry.coordinates.map((poly) => poly.map((ring) => ringPath(ring, p)).join('')).join('');
-    parts.push(`<path d="${d}" fill="${fill}" stroke="#999" stroke-width="0.5" fill-rule="evenodd"><title>${esc(String(props['name'] ?? props['code']))}: ${n}</title></path>`);
+    if (props['layer'] === 'region' && f.geometry.type === 'MultiPolygon') {
+      const d = f.geometry.coordinates.map((poly) => poly.map((ring) => ringPath(ring, p)).join('')).join('');
+      regions.push({ code: String(props['code']), name: String(props['name'] ?? props['code']), d });
+    }
   }
   for (const f of map.features) {
     const props = f.properties;
@@ -70,12 +79,28 @@ function mapSvg(r: DailyReport, map: ReportMap): string {
     const title = `<title>${esc(String(props['id']))} (${esc(String(props['kind']))})</title>`;
     if (f.geometry.type === 'MultiLineString') {
       const d = f.geometry.coordinates.map((l) => l.map((pt, i) => `${i ? 'L' : 'M'}${p.x(pt[0]!)} ${p.y(pt[1]!)}`).join('')).join('');
-      parts.push(`<path d="${d}" fill="none" stroke="#222" stroke-width="1.6">${title}</path>`);
+      zones.push(`<path d="${d}" fill="none" stroke="#222" stroke-width="1.6">${title}</path>`);
     } else {
       const d = f.geometry.coordinates.map((poly) => poly.map((ring) => ringPath(ring, p)).join('')).join('');
-      parts.push(`<path d="${d}" fill="rgba(36,113,163,0.06)" stroke="#2471a3" stroke-width="0.7" stroke-dasharray="3 2" fill-rule="evenodd">${title}</path>`);
+      zones.push(`<path d="${d}" fill="rgba(36,113,163,0.06)" stroke="#2471a3" stroke-width="0.7" stroke-dasharray="3 2" fill-rule="evenodd">${title}</path>`);
     }
   }
+  const out = { p, regions, zones: zones.join('') };
+  drawn.set(map, out);
+  return out;
+}
+
+function mapSvg(r: DailyReport, map: ReportMap): string {
+  const { p, regions, zones } = draw(map);
+  const counts = new Map((r.violations?.byRegion ?? []).map((x) => [x.key, x.count]));
+  const max = Math.max(1, ...counts.values());
+  const parts: string[] = [];
+  for (const g of regions) {
+    const n = counts.get(g.code) ?? 0;
+    const fill = n ? `rgba(192,57,43,${(0.12 + 0.5 * (n / max)).toFixed(2)})` : '#f4f4f0';
+    parts.push(`<path d="${g.d}" fill="${fill}" stroke="#999" stroke-width="0.5" fill-rule="evenodd"><title>${esc(g.name)}: ${n}</title></path>`);
+  }
+  parts.push(zones);
   for (const pt of r.violations?.points ?? []) {
     const cx = p.x(pt.lon);
     const cy = p.y(pt.lat);
