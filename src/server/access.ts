@@ -31,8 +31,21 @@ export const can = {
   readRaw: ['analyst', 'admin'],
   readFindings: ['analyst', 'member', 'admin'],
   readCases: ['analyst', 'member', 'guarantor', 'admin'],
+  /** Acknowledge and deliver response tasks (each actor only its own). */
+  actOnTasks: ['guarantor', 'monitor'],
+  /** Acknowledge sustainment alerts (a guarantor only those about itself). */
+  acknowledgeAlerts: ['guarantor', 'analyst', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
+
+/**
+ * What a role may do, as the dashboard needs it: served by `GET /v1/dashboard/me`, so that web/ shows what the
+ * server will answer and keeps no copy of the table.
+ */
+export function dashboardPowers(role: Role): { findings: boolean; cases: boolean; tasks: boolean; actOnTasks: boolean; acknowledgeAlerts: boolean } {
+  const has = (list: readonly Role[]) => list.includes(role);
+  return { findings: has(can.readFindings), cases: has(can.readCases), tasks: has(can.readCases) || role === 'monitor', actOnTasks: has(can.actOnTasks), acknowledgeAlerts: has(can.acknowledgeAlerts) };
+}
 
 export interface RouteAccess {
   method: string;

@@ -12,11 +12,9 @@ import { activityGroups, regionStateColors } from './palette.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** Which reads each role has (OPERATIONS.md "Roles"; the server enforces the same table). */
-const can = {
-  findings: new Set(['analyst', 'member', 'admin']),
-  cases: new Set(['analyst', 'member', 'guarantor', 'admin']),
-};
+/** What the key's role may see and do: the server's own role table, served with `GET /v1/dashboard/me`. */
+const nothing = { findings: false, cases: false, tasks: false, actOnTasks: false, acknowledgeAlerts: false };
+const may = () => app.me?.can ?? nothing;
 const stateText = { calm: 'calm', violations: 'violations reported', breach: 'breach declared', response: 'response under way' };
 
 const POLL = 5000;
@@ -187,16 +185,17 @@ function showRole() {
   $('who').hidden = !app.me;
   if (app.me) $('who-text').innerHTML = `<strong>${esc(app.me.name)}</strong> <span class="badge">${esc(role)}</span>`;
   $('public-panel').hidden = !!app.me;
-  $('cases-panel').hidden = !can.cases.has(role);
-  $('tasks-panel').hidden = !can.cases.has(role) && role !== 'monitor';
-  $('analysis-panel').hidden = !can.cases.has(role);
-  $('ledger-panel').hidden = !can.cases.has(role);
-  $('violations-panel').hidden = !can.findings.has(role);
-  $('map-legend-points').hidden = !can.findings.has(role);
+  const can = may();
+  $('cases-panel').hidden = !can.cases;
+  $('tasks-panel').hidden = !can.tasks;
+  $('analysis-panel').hidden = !can.cases;
+  $('ledger-panel').hidden = !can.cases;
+  $('violations-panel').hidden = !can.findings;
+  $('map-legend-points').hidden = !can.findings;
   $('log-panel').hidden = false;
-  if (!can.cases.has(role)) $('failures-panel').hidden = true;
+  if (!can.cases) $('failures-panel').hidden = true;
   document.body.dataset.role = role ?? 'public';
-  app.map.set('tint', can.findings.has(role));
+  app.map.set('tint', can.findings);
 }
 
 /**
@@ -264,12 +263,12 @@ async function pollOnce() {
 }
 
 async function refresh() {
-  const role = app.me?.role;
+  const can = may();
   const jobs = [refreshRegions(), loadCheckpoint($('log'))];
-  if (can.cases.has(role)) jobs.push(refreshCases());
-  else if (role === 'monitor') jobs.push(refreshOwnTasks());
-  if (can.cases.has(role) && !app.analysed) jobs.push(refreshAnalysis());
-  if (can.cases.has(role)) jobs.push(refreshLedger());
+  if (can.cases) jobs.push(refreshCases());
+  else if (can.tasks) jobs.push(refreshOwnTasks());
+  if (can.cases && !app.analysed) jobs.push(refreshAnalysis());
+  if (can.cases) jobs.push(refreshLedger());
   await Promise.all(jobs);
   tick(document, serverNow);
 }
@@ -304,13 +303,13 @@ async function refreshCases() {
     api.optional('/v1/judgment?limit=1000'),
     api.optional('/v1/dashboard/tasks'),
     api.optional('/v1/response-failures'),
-    can.findings.has(app.me?.role) ? api.all(`/v1/violations?limit=1000&status=active${since()}`) : Promise.resolve([]),
-    can.findings.has(app.me?.role) ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
+    may().findings ? api.all(`/v1/violations?limit=1000&status=active${since()}`) : Promise.resolve([]),
+    may().findings ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
   ]);
   const byId = new Map(openings.map((c) => [c.id, c]));
   const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.call('showViolation', id) });
   $('case-count').textContent = String(n);
-  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor, canAct: ['guarantor', 'monitor'].includes(app.me?.role) });
+  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor, canAct: may().actOnTasks });
   renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
 
   const caseViolations = new Set(openings.flatMap((c) => (c.evidence ?? []).map((e) => e.violation)));
@@ -369,7 +368,8 @@ async function refreshLedger() {
   if (!coverage || !alerts) return;
   const el = $('ledger');
   const me = app.me;
-  renderLedger(el, coverage, alerts.items, (a) => ['analyst', 'admin'].includes(me?.role) || (me?.role === 'guarantor' && a.guarantor === me.actor));
+  // A key bound to an actor acknowledges only alerts about that actor (the server refuses the rest).
+  renderLedger(el, coverage, alerts.items, (a) => may().acknowledgeAlerts && (me?.actor === '*' || a.guarantor === me?.actor));
   for (const b of el.querySelectorAll('button.ack')) {
     b.addEventListener('click', async () => {
       b.disabled = true;

@@ -122,6 +122,17 @@ describe('session, tasks and public regions', () => {
     expect((await get('/v1/dashboard/me', { authorization: s.auth.analyst })).json()).toMatchObject({ actor: '*', role: 'analyst', name: 'operator' });
   });
 
+  it("serves the role's powers from the server's own table, so the dashboard keeps no copy", async () => {
+    const powers = async (role: keyof typeof s.auth) => (await get('/v1/dashboard/me', { authorization: s.auth[role] })).json().can;
+    expect(await powers('monitor')).toEqual({ findings: false, cases: false, tasks: true, actOnTasks: true, acknowledgeAlerts: false });
+    expect(await powers('member')).toEqual({ findings: true, cases: true, tasks: true, actOnTasks: false, acknowledgeAlerts: false });
+    expect(await powers('guarantor')).toEqual({ findings: false, cases: true, tasks: true, actOnTasks: true, acknowledgeAlerts: true });
+    expect(await powers('analyst')).toEqual({ findings: true, cases: true, tasks: true, actOnTasks: false, acknowledgeAlerts: true });
+    // Each power is what the routes answer: a member reads violations, a guarantor does not.
+    expect((await get('/v1/violations', { authorization: s.auth.member })).statusCode).toBe(200);
+    expect((await get('/v1/violations', { authorization: s.auth.guarantor })).statusCode).toBe(403);
+  });
+
   it('shows the public a state per region, and nothing about sources or attribution', async () => {
     const before = await get('/v1/public/regions');
     expect(before.statusCode).toBe(200);

@@ -23,7 +23,7 @@ import type { Violation } from '../../core/ops/index.js';
 import { roles } from '../../core/ports/store.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
-import { can } from '../access.js';
+import { can, dashboardPowers } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -149,13 +149,27 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: anyRole },
       schema: {
         tags: ['dashboard'],
-        summary: 'Who the key is: its actor and role',
-        response: { 200: { type: 'object', properties: { keyId: { type: 'string' }, actor: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } } } },
+        summary: 'Who the key is: its actor and role, and what the role may see and do (the server\'s own role table)',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              keyId: { type: 'string' },
+              actor: { type: 'string' },
+              role: { type: 'string' },
+              name: { type: 'string' },
+              can: {
+                type: 'object',
+                properties: { findings: { type: 'boolean' }, cases: { type: 'boolean' }, tasks: { type: 'boolean' }, actOnTasks: { type: 'boolean' }, acknowledgeAlerts: { type: 'boolean' } },
+              },
+            },
+          },
+        },
       },
     },
     async (request) => {
       const p = request.principal!;
-      return { keyId: p.keyId, actor: p.actor, role: p.role, name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor) };
+      return { keyId: p.keyId, actor: p.actor, role: p.role, name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor), can: dashboardPowers(p.role) };
     },
   );
 
@@ -165,7 +179,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     '/v1/dashboard/tasks',
     {
       // A monitor reads no case, but the mission owes responses too (a public report): it sees its own tasks.
-      config: { access: [...can.readCases, 'monitor'] },
+      config: { access: [...can.readCases, 'monitor'] }, // dashboardPowers(role).tasks
       schema: {
         tags: ['dashboard'],
         summary: 'Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor\'s tasks',

@@ -125,7 +125,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     app.post(
       `/v1/cases/:id/tasks/:index/:actor/${action}`,
       {
-        config: { access: ['guarantor', 'monitor'] },
+        config: { access: can.actOnTasks },
         schema: {
           tags: ['responses'],
           summary: action === 'acknowledge' ? 'Acknowledge a task (its own actor only)' : 'Report delivery with a note and evidence hashes (its own actor only)',

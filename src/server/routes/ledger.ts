@@ -9,6 +9,7 @@ import type { LedgerRecord } from '../../core/ledger/record.js';
 import { coverageReport } from '../../core/ledger/view.js';
 import type { LedgerFilter } from '../../core/ports/ledger.js';
 import type { Role } from '../../core/ports/store.js';
+import { can } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import { sendError } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
@@ -166,7 +167,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
   app.post(
     '/v1/ledger/alerts/acknowledge',
     {
-      config: { access: ['guarantor', 'analyst', 'admin'] },
+      config: { access: can.acknowledgeAlerts },
       schema: {
         tags: ['ledger'],
         summary: 'Acknowledge an open alert (a guarantor only one that names it); logged',
