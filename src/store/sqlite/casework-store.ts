@@ -31,30 +31,37 @@ const toTimer = (r: TimerRow): Timer => ({
 
 const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
+/** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    unadopted: p('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq'),
+    file: p('SELECT doc FROM case_files WHERE case_id = ?'),
+    insertFile: p('INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING'),
+    updateFile: p('UPDATE case_files SET status = ?, deadline = ?, doc = ? WHERE case_id = ?'),
+    insertTimer: p('INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'),
+    nextDue: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`),
+    markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
+    pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
+    pendingFor: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND case_id = ? ${DUE_ORDER}`),
+    filesAll: p('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT ?'),
+    filesByStatus: p('SELECT doc FROM case_files WHERE status = ? ORDER BY opened_at, case_id LIMIT ?'),
+    nonce: p('SELECT 1 FROM vote_nonces WHERE nonce = ?'),
+    insertNonce: p('INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING'),
+    insertKey: p('INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class SqliteCaseworkStore implements CaseworkStore {
   readonly #db: Database.Database;
-  readonly #s: Record<string, Database.Statement>;
+  readonly #s: Statements;
 
   constructor(db: Database.Database) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      unadopted: p('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq'),
-      file: p('SELECT doc FROM case_files WHERE case_id = ?'),
-      insertFile: p('INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING'),
-      updateFile: p('UPDATE case_files SET status = ?, deadline = ?, doc = ? WHERE case_id = ?'),
-      insertTimer: p('INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'),
-      nextDue: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`),
-      markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
-      pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
-      pendingFor: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND case_id = ? ${DUE_ORDER}`),
-      filesAll: p('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT ?'),
-      filesByStatus: p('SELECT doc FROM case_files WHERE status = ? ORDER BY opened_at, case_id LIMIT ?'),
-      nonce: p('SELECT 1 FROM vote_nonces WHERE nonce = ?'),
-      insertNonce: p('INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING'),
-      insertKey: p('INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
-    };
+    this.#s = prepareStatements(db);
   }
 
   /** Runs `f` in one IMMEDIATE transaction, after any transaction the operations store holds across an await. */
@@ -67,20 +74,20 @@ export class SqliteCaseworkStore implements CaseworkStore {
     const f = step.file;
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
-    if (insert) this.#s.insertFile!.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
-    else this.#s.updateFile!.run(status, f.judgment.deadline, doc, f.caseId);
-    for (const t of step.timers) this.#s.insertTimer!.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
+    if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
+    else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
+    for (const t of step.timers) this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
     appendChangedEntries(this.#db, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
   }
 
   #file(caseId: string): CaseFile | undefined {
-    const r = this.#s.file!.get(caseId) as { doc: string } | undefined;
+    const r = this.#s.file.get(caseId) as { doc: string } | undefined;
     return r && (JSON.parse(r.doc) as CaseFile);
   }
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
     return this.#tx(() => {
-      const rows = this.#s.unadopted!.all() as { doc: string }[];
+      const rows = this.#s.unadopted.all() as { doc: string }[];
       for (const r of rows) this.#write(open(JSON.parse(r.doc) as CaseOpening), true);
       return rows.length;
     });
@@ -91,7 +98,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
       const u = f(this.#file(caseId));
       if (u.nonce) {
         const n = u.nonce;
-        if (this.#s.insertNonce!.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0) throw new NonceReplayError(n.nonce);
+        if (this.#s.insertNonce.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0) throw new NonceReplayError(n.nonce);
       }
       if (u.step) this.#write(u.step, false);
       return u.result;
@@ -100,12 +107,12 @@ export class SqliteCaseworkStore implements CaseworkStore {
 
   async fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined> {
     return this.#tx(() => {
-      const r = this.#s.nextDue!.get(now) as TimerRow | undefined;
+      const r = this.#s.nextDue.get(now) as TimerRow | undefined;
       if (!r) return undefined;
       const timer = toTimer(r);
       const file = this.#file(timer.caseId);
       if (file) this.#write(fire(file, timer), false);
-      this.#s.markFired!.run(now, timer.key);
+      this.#s.markFired.run(now, timer.key);
       return timer;
     });
   }
@@ -115,24 +122,24 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
-    const rows = (q.status ? this.#s.filesByStatus!.all(q.status, q.limit) : this.#s.filesAll!.all(q.limit)) as { doc: string }[];
+    const rows = (q.status ? this.#s.filesByStatus.all(q.status, q.limit) : this.#s.filesAll.all(q.limit)) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as CaseFile);
   }
 
   async pendingTimers(caseId?: string): Promise<Timer[]> {
-    return ((caseId === undefined ? this.#s.pending!.all() : this.#s.pendingFor!.all(caseId)) as TimerRow[]).map(toTimer);
+    return ((caseId === undefined ? this.#s.pending.all() : this.#s.pendingFor.all(caseId)) as TimerRow[]).map(toTimer);
   }
 
   async nonceUsed(nonce: string): Promise<boolean> {
-    return this.#s.nonce!.get(nonce) !== undefined;
+    return this.#s.nonce.get(nonce) !== undefined;
   }
 
   async addMemberKey(k: MemberKey): Promise<boolean> {
-    return this.#tx(() => this.#s.insertKey!.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1);
+    return this.#tx(() => this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1);
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
-    return (this.#s.keys!.all() as { member: string; fingerprint: string; public_key: string; created_at: number; revoked_at: number | null }[]).map((r) => ({
+    return (this.#s.keys.all() as { member: string; fingerprint: string; public_key: string; created_at: number; revoked_at: number | null }[]).map((r) => ({
       member: r.member,
       fingerprint: r.fingerprint,
       publicKey: r.public_key,

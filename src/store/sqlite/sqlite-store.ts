@@ -65,7 +65,36 @@ export interface SqliteStoreOptions {
   hotIncidents?: number;
 }
 
-type Stmt = Database.Statement;
+/** The store's prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    // Which of a batch's (source, sourceId) pairs are stored, by their index in the JSON array: one statement per
+    // batch, where one per observation cost about four times as much (CROSS JOIN keeps the pairs the outer loop).
+    storedSeqs: p('SELECT k.key AS i, o.seq FROM json_each(?) AS k CROSS JOIN observations AS o ON o.source = k.value ->> 0 AND o.source_id = k.value ->> 1'),
+    maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
+    observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
+    probeBox: p(
+      "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+    ),
+    probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
+    spans: p('SELECT activity, max_span FROM incident_spans'),
+    incident: p('SELECT doc FROM incidents WHERE id = ?'),
+    latestOpen: p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck(),
+    incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
+    activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
+    violation: p('SELECT doc FROM violations WHERE id = ?'),
+    caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
+    case: p('SELECT seq, doc FROM cases WHERE id = ?'),
+    insertKey: p('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    key: p('SELECT * FROM api_keys WHERE id = ?'),
+    keys: p('SELECT * FROM api_keys ORDER BY created_at, id'),
+    revokeKey: p('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    admins: p("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL"),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
 
 /**
  * Batches handed to the writer and not yet committed, at most. Enough for the writer always to have the next batch
@@ -92,7 +121,7 @@ export class SqliteStore implements Store {
   #nextSeq: number | undefined;
   /** The longest incident span per activity, committed or in flight (only the ingest changes it). */
   #spans: Map<string, number> | undefined;
-  readonly #s: Record<string, Stmt>;
+  readonly #s: Statements;
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
@@ -102,32 +131,8 @@ export class SqliteStore implements Store {
     this.db = db;
     this.migrations = applied;
     this.#writer = writer(db);
-    const p = (sql: string) => db.prepare(sql);
     this.#hot = new HotIncidents(hotIncidents);
-    this.#s = {
-      // Which of a batch's (source, sourceId) pairs are stored, by their index in the JSON array: one statement per
-      // batch, where one per observation cost about four times as much (CROSS JOIN keeps the pairs the outer loop).
-      storedSeqs: p('SELECT k.key AS i, o.seq FROM json_each(?) AS k CROSS JOIN observations AS o ON o.source = k.value ->> 0 AND o.source_id = k.value ->> 1'),
-      maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
-      observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
-      probeBox: p(
-        "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
-      ),
-      probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
-      spans: p('SELECT activity, max_span FROM incident_spans'),
-      incident: p('SELECT doc FROM incidents WHERE id = ?'),
-      latestOpen: p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck(),
-      incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
-      activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
-      violation: p('SELECT doc FROM violations WHERE id = ?'),
-      caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
-      case: p('SELECT seq, doc FROM cases WHERE id = ?'),
-      insertKey: p('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      key: p('SELECT * FROM api_keys WHERE id = ?'),
-      keys: p('SELECT * FROM api_keys ORDER BY created_at, id'),
-      revokeKey: p('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      admins: p("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL"),
-    };
+    this.#s = prepareStatements(db);
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -155,7 +160,7 @@ export class SqliteStore implements Store {
     await this.#inFlight.below(MAX_IN_FLIGHT);
     const s = this.#s;
     const flight = this.#inFlight;
-    const firstSeq = (this.#nextSeq ??= (s.maxSeq!.get() as { n: number }).n + 1);
+    const firstSeq = (this.#nextSeq ??= (s.maxSeq.get() as { n: number }).n + 1);
     try {
       const ids: number[] = new Array(observations.length);
       const fresh: Observation[] = [];
@@ -220,7 +225,7 @@ export class SqliteStore implements Store {
     const pairs: [string, string][] = new Array(observations.length);
     for (let i = 0; i < observations.length; i++) pairs[i] = [observations[i]!.source, observations[i]!.sourceId];
     const out = new Map<number, number>();
-    for (const r of this.#s.storedSeqs!.all(JSON.stringify(pairs)) as { i: number; seq: number }[]) out.set(r.i, r.seq);
+    for (const r of this.#s.storedSeqs.all(JSON.stringify(pairs)) as { i: number; seq: number }[]) out.set(r.i, r.seq);
     return out;
   }
 
@@ -237,7 +242,7 @@ export class SqliteStore implements Store {
   }
 
   #currentSpans(): Map<string, number> {
-    return (this.#spans ??= new Map((this.#s.spans!.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span])));
+    return (this.#spans ??= new Map((this.#s.spans.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span])));
   }
 
   /** Reads on this connection (committed rows) and the batches in flight, newest first. */
@@ -246,7 +251,7 @@ export class SqliteStore implements Store {
       const out = new Map<string, Incident>();
       const flight = this.#inFlight.incidents;
       // Committed: from memory when the hot window covers the probe, else from SQL (below).
-      for (const a of this.#hot.missing(probes)) this.#hot.install(a, (this.#s.latestOpen!.all(a, this.#hot.limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
+      for (const a of this.#hot.missing(probes)) this.#hot.install(a, (this.#s.latestOpen.all(a, this.#hot.limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
       const older: IncidentProbe[] = [];
       for (const p of probes) {
         if (this.#hot.covers(p)) this.#hot.query(p, out);
@@ -263,15 +268,15 @@ export class SqliteStore implements Store {
         const last = bound(c.to) + span;
         const rows = (
           c.kind === 'region'
-            ? this.#s.probeRegion!.all(c.activity, bound(c.from), last, bound(c.to), c.region)
-            : this.#s.probeBox!.all(c.activity, bound(c.from), last, bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
+            ? this.#s.probeRegion.all(c.activity, bound(c.from), last, bound(c.to), c.region)
+            : this.#s.probeBox.all(c.activity, bound(c.from), last, bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
         ) as ProbeRow[];
         for (const r of rows) {
           if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
           const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
           if (!wanted(shape)) continue;
           const held = this.#hot.get(r.activity, r.id);
-          out.set(r.id, held?.revision === r.revision ? held : (JSON.parse((this.#s.incident!.get(r.id) as { doc: string }).doc) as Incident));
+          out.set(r.id, held?.revision === r.revision ? held : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident));
         }
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
@@ -295,10 +300,10 @@ export class SqliteStore implements Store {
       const flight = this.#inFlight.violations;
       for (const q of queries)
         for (const p of q.prohibitions) {
-          const rows = this.#s.activeViolations!.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
+          const rows = this.#s.activeViolations.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
           for (const r of rows) {
             if (out.has(r.id) || flight.has(r.id)) continue;
-            out.set(r.id, this.#recentViolations.at(r.id, r.revision) ?? (JSON.parse((this.#s.violation!.get(r.id) as { doc: string }).doc) as Violation));
+            out.set(r.id, this.#recentViolations.at(r.id, r.revision) ?? (JSON.parse((this.#s.violation.get(r.id) as { doc: string }).doc) as Violation));
           }
         }
       for (const { value: v } of flight.values()) {
@@ -307,7 +312,7 @@ export class SqliteStore implements Store {
       }
       return [...out.values()];
     },
-    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists!.get(k) !== undefined)),
+    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists.get(k) !== undefined)),
   };
 
   #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, map: (row: { seq: number; doc: string }) => T): Page<T> {
@@ -333,7 +338,7 @@ export class SqliteStore implements Store {
   }
 
   async getObservation(seq: number): Promise<StoredObservation | undefined> {
-    const r = this.#s.observation!.get(seq) as ObservationRow | undefined;
+    const r = this.#s.observation.get(seq) as ObservationRow | undefined;
     return r && storedObservation(r);
   }
 
@@ -342,12 +347,12 @@ export class SqliteStore implements Store {
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
-    const r = this.#s.incident!.get(id) as { doc: string } | undefined;
+    const r = this.#s.incident.get(id) as { doc: string } | undefined;
     return r && (JSON.parse(r.doc) as Incident);
   }
 
   async incidentHistory(id: string): Promise<Incident[]> {
-    return (this.#s.incidentHistory!.all(id, id) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Incident);
+    return (this.#s.incidentHistory.all(id, id) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Incident);
   }
 
   async listViolations(q: ViolationFilter): Promise<Page<Violation>> {
@@ -355,7 +360,7 @@ export class SqliteStore implements Store {
   }
 
   async getViolation(id: string): Promise<Violation | undefined> {
-    const r = this.#s.violation!.get(id) as { doc: string } | undefined;
+    const r = this.#s.violation.get(id) as { doc: string } | undefined;
     return r && (JSON.parse(r.doc) as Violation);
   }
 
@@ -369,29 +374,29 @@ export class SqliteStore implements Store {
   }
 
   async getCase(id: string): Promise<StoredCase | undefined> {
-    const r = this.#s.case!.get(id) as { seq: number; doc: string } | undefined;
+    const r = this.#s.case.get(id) as { seq: number; doc: string } | undefined;
     return r && { ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq };
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {
-    this.#s.insertKey!.run(k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null);
+    this.#s.insertKey.run(k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null);
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
-    const r = this.#s.key!.get(id) as KeyRow | undefined;
+    const r = this.#s.key.get(id) as KeyRow | undefined;
     return r && apiKey(r);
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
-    return (this.#s.keys!.all() as KeyRow[]).map(apiKey);
+    return (this.#s.keys.all() as KeyRow[]).map(apiKey);
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    return this.#s.revokeKey!.run(at, id).changes === 1;
+    return this.#s.revokeKey.run(at, id).changes === 1;
   }
 
   async countActiveAdmins(): Promise<number> {
-    return (this.#s.admins!.get() as { n: number }).n;
+    return (this.#s.admins.get() as { n: number }).n;
   }
 
   #casework: SqliteCaseworkStore | undefined;

@@ -35,37 +35,44 @@ interface Cache {
   root: Uint8Array;
 }
 
+/** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    head: p('SELECT size, root FROM tlog_head WHERE id = 1'),
+    setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
+    node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
+    leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
+    // Every bucket of the leaf index, newest first (migration 0007); the expression matches the index's.
+    byLeaf: p(
+      `WITH RECURSIVE b(x) AS (SELECT (SELECT size FROM tlog_head WHERE id = 1) >> ${LEAF_BUCKET_BITS} UNION ALL SELECT x - 1 FROM b WHERE x > 0)
+       SELECT e.idx FROM b CROSS JOIN tlog_entry e WHERE e.idx >> ${LEAF_BUCKET_BITS} = b.x AND e.leaf_key = ? AND e.leaf = ? ORDER BY e.idx LIMIT 1`,
+    ),
+    entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
+    latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
+    checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
+    insertCheckpoint: p('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING'),
+    cosignatures: p('SELECT line FROM tlog_cosignature WHERE size = ? ORDER BY time, witness'),
+    insertCosignature: p('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    witnesses: p('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name'),
+    insertWitness: p('INSERT INTO tlog_witness (name, vkey, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    key: p('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'),
+    insertKey: p('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class SqliteLog implements LogStore {
   readonly db: Database.Database;
   #cache: Cache | undefined;
-  readonly #s: Record<string, Stmt>;
+  readonly #s: Statements;
   /** Multi-row INSERTs by table and row count, prepared once per connection (see Rows). */
   readonly #statements = new Map<string, Stmt>();
 
   private constructor(db: Database.Database) {
     this.db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      head: p('SELECT size, root FROM tlog_head WHERE id = 1'),
-      setHead: p('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1'),
-      node: p('SELECT hash FROM tlog_node WHERE level = ? AND idx = ?'),
-      leaf: p('SELECT leaf FROM tlog_entry WHERE idx = ?'),
-      // Every bucket of the leaf index, newest first (migration 0007); the expression matches the index's.
-      byLeaf: p(
-        `WITH RECURSIVE b(x) AS (SELECT (SELECT size FROM tlog_head WHERE id = 1) >> ${LEAF_BUCKET_BITS} UNION ALL SELECT x - 1 FROM b WHERE x > 0)
-         SELECT e.idx FROM b CROSS JOIN tlog_entry e WHERE e.idx >> ${LEAF_BUCKET_BITS} = b.x AND e.leaf_key = ? AND e.leaf = ? ORDER BY e.idx LIMIT 1`,
-      ),
-      entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
-      checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
-      insertCheckpoint: p('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING'),
-      cosignatures: p('SELECT line FROM tlog_cosignature WHERE size = ? ORDER BY time, witness'),
-      insertCosignature: p('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      witnesses: p('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name'),
-      insertWitness: p('INSERT INTO tlog_witness (name, vkey, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-      key: p('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'),
-      insertKey: p('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    };
+    this.#s = prepareStatements(db);
   }
 
   static #logs = new WeakMap<Database.Database, SqliteLog>();
@@ -78,14 +85,14 @@ export class SqliteLog implements LogStore {
   }
 
   headSync(): LogHead {
-    const r = this.#s.head!.get() as { size: number; root: Buffer } | undefined;
+    const r = this.#s.head.get() as { size: number; root: Buffer } | undefined;
     if (!r) throw new Error('the tlog_head row is missing: the 0003-tlog migration did not run');
     return { size: Number(r.size), root: new Uint8Array(r.root) };
   }
 
   /** Level 0 is the leaf hash kept with the entry; higher levels are in tlog_node. */
   node(level: number, index: number): Uint8Array {
-    const r = (level === 0 ? this.#s.leaf!.get(index) : this.#s.node!.get(level, index)) as { leaf?: Buffer; hash?: Buffer } | undefined;
+    const r = (level === 0 ? this.#s.leaf.get(index) : this.#s.node.get(level, index)) as { leaf?: Buffer; hash?: Buffer } | undefined;
     const h = r && (r.leaf ?? r.hash);
     if (!h) throw new TlogError('index-out-of-range', `node ${level}/${index} is not stored`);
     return h;
@@ -135,7 +142,7 @@ export class SqliteLog implements LogStore {
     }
     nodeRows.flush();
     const root = range.root();
-    this.#s.setHead!.run(range.size, root);
+    this.#s.setHead.run(range.size, root);
     this.#cache = { range, root };
     return { start: head.size, size: range.size };
   }
@@ -164,7 +171,7 @@ export class SqliteLog implements LogStore {
   }
 
   #indexOfLeafSync(leaf: Uint8Array): number | undefined {
-    const r = leaf.length === 32 ? (this.#s.byLeaf!.get(leafKey(leaf), leaf) as { idx: number } | undefined) : undefined;
+    const r = leaf.length === 32 ? (this.#s.byLeaf.get(leafKey(leaf), leaf) as { idx: number } | undefined) : undefined;
     return r && Number(r.idx);
   }
 
@@ -194,7 +201,7 @@ export class SqliteLog implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
-    const stored = (this.#s.entries!.all(from, to) as EntryRow[]).map(storedEntry);
+    const stored = (this.#s.entries.all(from, to) as EntryRow[]).map(storedEntry);
     const rebuilt = await entriesFromRows(
       stored.filter((e) => !e.entry),
       { test: (column) => `${column} IN (SELECT value FROM json_each(?))`, bind: (values) => JSON.stringify(values) },
@@ -242,40 +249,40 @@ export class SqliteLog implements LogStore {
   #checkpoint(r: CheckpointRow | undefined): StoredCheckpoint | undefined {
     if (!r) return undefined;
     const size = Number(r.size);
-    return { size, root: new Uint8Array(r.root), time: Number(r.time), note: r.note, cosignatures: (this.#s.cosignatures!.all(size) as { line: string }[]).map((x) => x.line) };
+    return { size, root: new Uint8Array(r.root), time: Number(r.time), note: r.note, cosignatures: (this.#s.cosignatures.all(size) as { line: string }[]).map((x) => x.line) };
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    return this.#checkpoint(this.#s.latestCheckpoint!.get() as CheckpointRow | undefined);
+    return this.#checkpoint(this.#s.latestCheckpoint.get() as CheckpointRow | undefined);
   }
 
   async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
-    return this.#checkpoint(this.#s.checkpoint!.get(size) as CheckpointRow | undefined);
+    return this.#checkpoint(this.#s.checkpoint.get(size) as CheckpointRow | undefined);
   }
 
   async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
-    this.#s.insertCheckpoint!.run(cp.size, cp.root, cp.time, cp.note);
+    this.#s.insertCheckpoint.run(cp.size, cp.root, cp.time, cp.note);
     return (await this.checkpointAt(cp.size))!;
   }
 
   async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
-    return this.#s.insertCosignature!.run(size, witness, line, time).changes === 1;
+    return this.#s.insertCosignature.run(size, witness, line, time).changes === 1;
   }
 
   async witnesses(): Promise<WitnessKey[]> {
-    return (this.#s.witnesses!.all() as { name: string; vkey: string; created_at: number }[]).map((r) => ({ name: r.name, vkey: r.vkey, createdAt: Number(r.created_at) }));
+    return (this.#s.witnesses.all() as { name: string; vkey: string; created_at: number }[]).map((r) => ({ name: r.name, vkey: r.vkey, createdAt: Number(r.created_at) }));
   }
 
   async addWitness(w: WitnessKey): Promise<boolean> {
-    return this.#s.insertWitness!.run(w.name, w.vkey, w.createdAt).changes === 1;
+    return this.#s.insertWitness.run(w.name, w.vkey, w.createdAt).changes === 1;
   }
 
   async signingKey(create: () => LogKey): Promise<LogKey> {
-    const read = () => this.#s.key!.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
+    const read = () => this.#s.key.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
     let r = read();
     if (!r) {
       const k = create();
-      this.#s.insertKey!.run(k.origin, k.privatePem, k.vkey, k.createdAt);
+      this.#s.insertKey.run(k.origin, k.privatePem, k.vkey, k.createdAt);
       r = read()!;
     }
     return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
