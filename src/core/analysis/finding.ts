@@ -3,6 +3,7 @@
  * span only when there is a source), its arguments, and the single fix it suggests. Weights live in the scorecard,
  * not here, so that detection and scoring can be read (and argued with) separately.
  */
+import type { CodeName } from '../diagnostics/catalogue.js';
 import type { Package } from '../spec/schema.js';
 import type { Path } from '../spec/source.js';
 
@@ -18,7 +19,7 @@ export interface Fix {
 
 export interface Finding {
   /** Catalogue name, e.g. `uncovered-prohibition`. */
-  code: string;
+  code: CodeName;
   /** Where the finding points; a path that the file does not hold falls back to the nearest enclosing key. */
   path: Path;
   /** Point at the key (a clause as a whole) or at the value (one field). */

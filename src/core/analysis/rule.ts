@@ -1,4 +1,5 @@
 /** What every rule receives and returns. A rule reads the package and the derived views; it never mutates them. */
+import type { CodeName } from '../diagnostics/catalogue.js';
 import type { Package } from '../spec/schema.js';
 import type { Finding } from './finding.js';
 import type { PackageView } from './package-view.js';
@@ -16,6 +17,6 @@ export interface Rule {
   /** The rule's name: its file in src/core/analysis/rules and its page in docs/rules. */
   name: string;
   /** Catalogue names of the codes it can report. */
-  codes: readonly string[];
+  codes: readonly CodeName[];
   check(ctx: RuleContext): Finding[];
 }

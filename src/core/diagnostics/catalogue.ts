@@ -6,7 +6,10 @@ import { analysisCodes } from './codes/analysis.js';
 import { scenarioCodes } from './codes/scenario.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
-export const catalogue: readonly DiagnosticDefinition[] = [...loadCodes, ...geometryCodes, ...analysisCodes, ...scenarioCodes];
+export const catalogue = [...loadCodes, ...geometryCodes, ...analysisCodes, ...scenarioCodes] as const;
+
+/** The name of a catalogue entry, e.g. `uncovered-prohibition`: what a finding or diagnostic is typed by. */
+export type CodeName = (typeof catalogue)[number]['name'];
 
 const byCode = new Map<string, DiagnosticDefinition>();
 const byName = new Map<string, DiagnosticDefinition>();

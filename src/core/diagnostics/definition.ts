@@ -20,22 +20,22 @@ export type Phase = keyof typeof phases;
  * One catalogue entry. `message` and `help` are templates: `{name}` is replaced by the argument of that name.
  * `message` states the problem; `help` says what a fix looks like.
  */
-export interface DiagnosticDefinition {
+export interface DiagnosticDefinition<N extends string = string> {
   code: string;
-  name: string;
+  name: N;
   phase: Phase;
   severity: Severity;
   message: string;
   help: string;
 }
 
-export function define(
+export function define<N extends string>(
   phase: Phase,
   n: number,
-  name: string,
+  name: N,
   severity: Severity,
   message: string,
   help: string,
-): DiagnosticDefinition {
+): DiagnosticDefinition<N> {
   return { code: `G${n}`, name, phase, severity, message, help };
 }
