@@ -46,7 +46,7 @@ describe('guarantor report daily', () => {
       expect(r.statusCode, r.body).toBe(200);
     }
     url = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await s?.close();
@@ -69,7 +69,18 @@ describe('guarantor report daily', () => {
     const md = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml']);
     expect(md.stdout).toMatch(new RegExp(`^# Daily report 2026-06-21`));
     expect(md.stdout).toContain(`**${a.violations!.total.count}** incidents in violation`);
-  }, 60_000);
+  }, 180_000);
+
+  it('writes HTML with its map and a PDF from the store', async () => {
+    const html = join(dir, 'r.html');
+    const pdf = join(dir, 'r.pdf');
+    const a = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml', '--format', 'html', '--out', html]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg class="map"/);
+    const b = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml', '--format', 'pdf', '--out', pdf]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 180_000);
 
   it('exits 2 naming the option for bad input', async () => {
     const base = ['report', 'daily', '--db', db, '--package', 'examples/ukraine-2026.yaml'];
@@ -88,5 +99,5 @@ describe('guarantor report daily', () => {
     const refused = await cli(['report', 'daily', '--date', '2026-06-21', '--url', url, '--key', s.keys.guarantor, '--sections', 'violations', '--format', 'json']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused the report \(403\): sections: a guarantor key may not see "violations"/);
-  }, 60_000);
+  }, 180_000);
 });

@@ -66,7 +66,7 @@ describe('exports', () => {
       expect(r.statusCode, r.body).toBe(200);
     }
     url = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await s?.close();
@@ -175,5 +175,5 @@ describe('exports', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-  }, 60_000);
+  }, 180_000);
 });
