@@ -1,3 +1,4 @@
+// @ts-check
 // The package's analysis (GET /v1/package/analysis): the scorecard, the day-one timeline of each trigger (best and
 // worst case from the first act to each response) and the month-twelve sustainment chart. Charts are inline SVG:
 // no chart library to download, readable without colour (labels and patterns carry the meaning).
@@ -27,6 +28,7 @@ export function renderScorecard(el, sc) {
 
 /** Time axis for day one: square-root scale from 0 to the latest finite time of the chart (at least 7 days), so
  * hours and weeks both read. */
+/** @type {[number, string][]} */
 const allTicks = [
   [0, '0'],
   [HOUR, '1h'],
@@ -101,7 +103,7 @@ export function renderSustainment(el, s) {
     const risk = (p) => p.firm + p.atRisk;
     const stock = (p) => p.firm + p.atRisk + p.stock;
     const req = r.series.map((p, i) => `${X(i)},${Y(p.required)} ${X(i + 1)},${Y(p.required)}`).join(' ');
-    const m12 = n >= 12 ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${X(11.5) - 3}" y="${H - 4}" class="tick m12-label" text-anchor="end">month 12</text>` : '';
+    const m12 = n >= 12 ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(11.5)) - 3}" y="${H - 4}" class="tick m12-label" text-anchor="end">month 12</text>` : '';
     const at12 = r.series[Math.min(11, n - 1)];
     // Money is in the package currency (the requirement's unit names it); materiel in units.
     const money = r.unit !== 'units';

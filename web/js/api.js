@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboard talks to the server over HTTP only: JSON under /v1, `Authorization: Bearer <key>` when signed in.
 // The key lives in sessionStorage (this tab) or, when the user asks, localStorage (this device); never in a cookie,
 // so no other site can make the browser send it.

@@ -1,3 +1,4 @@
+// @ts-check
 // Breach cases with their judgment clocks, and response tasks by responsible actor. Clocks tick in the browser
 // against the server's time (offset measured at each poll), so a skewed laptop clock does not move a deadline.
 // Markup carries deadlines, not times left, so a poll that changes nothing re-renders nothing; `tick` fills them.

@@ -1,3 +1,4 @@
+// @ts-check
 // Formatting shared by the panels: times in UTC (a mission spans time zones), durations as the package writes
 // them, and HTML escaping for every value that came from the server.
 

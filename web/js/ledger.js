@@ -1,3 +1,4 @@
+// @ts-check
 // The sustainment ledger (GET /v1/ledger/coverage, GET /v1/ledger/alerts): month by month per requirement, what is
 // required, pledged (firm and at risk) and delivered, with the current month marked; and the decay alerts not yet
 // resolved, each naming requirement, guarantor, the month its shortfall starts and its size. Inline SVG, readable
@@ -30,7 +31,7 @@ function chart(r, asOf) {
   const pledged = `${X(0)},${H} ${step((p) => p.pledged)} ${X(n)},${H}`;
   const firm = `${X(0)},${H} ${step((p) => p.firm)} ${X(n)},${H}`;
   const bars = r.months
-    .map((p, i) => (now >= 0 && i >= now) || p.delivered <= 0 ? '' : `<rect x="${X(i + 0.15)}" y="${Y(p.delivered)}" width="${((0.7 / n) * W).toFixed(1)}" height="${(H - Y(p.delivered)).toFixed(1)}" class="delivered"><title>${esc(`${p.month}: delivered ${amount(p.delivered, r.unit)} of ${amount(p.required, r.unit)} required (${pct(p.coverage)} covered with stock)`)}</title></rect>`)
+    .map((p, i) => (now >= 0 && i >= now) || p.delivered <= 0 ? '' : `<rect x="${X(i + 0.15)}" y="${Y(p.delivered)}" width="${((0.7 / n) * W).toFixed(1)}" height="${(H - Number(Y(p.delivered))).toFixed(1)}" class="delivered"><title>${esc(`${p.month}: delivered ${amount(p.delivered, r.unit)} of ${amount(p.required, r.unit)} required (${pct(p.coverage)} covered with stock)`)}</title></rect>`)
     .join('');
   const marker = now >= 0 ? `<line x1="${X(now)}" x2="${X(now)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(now)) + 3}" y="10" class="tick">now</text>` : '';
   const years = r.months.map((p, i) => (p.month.endsWith('-01') || i === 0 ? `<text x="${X(i)}" y="${H + 12}" class="tick">${esc(p.month)}</text>` : '')).join('');

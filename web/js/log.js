@@ -1,3 +1,4 @@
+// @ts-check
 // The transparency log, checked in the browser (docs/tlog.md): the latest checkpoint is a C2SP signed note
 // (https://c2sp.org/tlog-checkpoint, https://c2sp.org/signed-note). The page verifies the log's Ed25519 signature
 // and each registered witness's cosignature (https://c2sp.org/tlog-cosignature) with WebCrypto, pins the log key on

@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboard: public regional status for anyone; with an API key, what the key's role may read (cases and
 // responses for guarantors, members and analysts; violations and the evidence for members and analysts).
 // Updates by polling GET /v1/status (a few hundred bytes) and fetching the lists only when its counts change, so an
@@ -10,6 +11,7 @@ import { renderLedger } from './ledger.js';
 import { loadCheckpoint } from './log.js';
 import { activityGroups, regionStateColors } from './palette.js';
 
+/** The element with this id; `any`, since each is a different kind of element (input, form, div). @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 
 /** What the key's role may see and do: the server's own role table, served with `GET /v1/dashboard/me`. */
@@ -76,14 +78,14 @@ async function boot() {
   $('sign-out').addEventListener('click', signOut);
   // Task actions, delegated: the board re-renders when tasks change.
   $('task-board').addEventListener('click', (e) => {
-    const b = e.target.closest('button[data-task-action="acknowledge"]');
+    const b = /** @type {HTMLElement} */ (e.target).closest('button[data-task-action="acknowledge"]');
     if (b) taskAction(b, 'acknowledge');
   });
   $('task-board').addEventListener('submit', (e) => {
-    const f = e.target.closest('form[data-task-action="deliver"]');
+    const f = /** @type {HTMLFormElement | null} */ (/** @type {HTMLElement} */ (e.target).closest('form[data-task-action="deliver"]'));
     if (!f) return;
     e.preventDefault();
-    taskAction(f, 'deliver', { note: f.elements.note.value.trim() });
+    taskAction(f, 'deliver', { note: /** @type {HTMLInputElement} */ (f.elements.namedItem('note')).value.trim() });
   });
   $('window').addEventListener('change', () => {
     app.lastCounts = '';

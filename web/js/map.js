@@ -1,3 +1,4 @@
+// @ts-check
 // The map: regions of the package's regions layer as the base map, zones over them, incidents and violations on
 // top. Only GeoJSON sources and a background colour: no tiles, glyphs or sprites, so nothing is fetched from
 // anywhere but this server and the map works offline. Labels are HTML markers (no font server).
@@ -13,9 +14,14 @@ const isArea = ['!=', ['get', 'kind'], 'line'];
 const clickable = ['violations', 'incidents', 'zone-line', 'zone-fill'];
 
 export class DashboardMap {
+  /** @param {HTMLElement} container @param {{ onSelect?: (layer: string, id: string | undefined) => void }} [options] */
   constructor(container, { onSelect } = {}) {
     this.container = container;
     this.onSelect = onSelect;
+    /** Signed in: region states are a pale tint under the zones and points. */
+    this.tint = false;
+    /** @type {Set<string> | undefined} */
+    this.hiddenZones = undefined;
     this.zones = [];
     this.labels = [];
     this.popup = new Popup({ maxWidth: '360px', closeButton: true, focusAfterOpen: false });

@@ -1,3 +1,4 @@
+// @ts-check
 // Colours shared by the map and the legends, apart from the map so that the page can draw its legends and lists
 // before MapLibre (most of the page's weight) has arrived.
 
