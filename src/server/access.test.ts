@@ -16,10 +16,12 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 /** A request that passes validation for the route, so only access decides between 401/403 and the rest. */
-function requestFor(method: string, url: string): { url: string; payload?: object } {
+function requestFor(method: string, url: string): { url: string; payload?: object; headers?: Record<string, string> } {
   const path = url.replace(':id', url.startsWith('/v1/observations') ? '1' : 'x').replace('*', 'index.css');
   if (method === 'POST' && url === '/v1/observations') return { url: path, payload: [] };
   if (method === 'POST' && url === '/v1/apikeys') return { url: path, payload: { actor: 'CMM', role: 'monitor' } };
+  // The live feed never ends; a bad Last-Event-ID is answered (400) once access has let the request through.
+  if (url === '/v1/events') return { url: path, headers: { 'last-event-id': 'not-an-id' } };
   return { url: path };
 }
 
@@ -84,6 +86,19 @@ describe('access', () => {
       'GET /v1/ledger/coverage',
       'GET /v1/ledger/alerts',
       'POST /v1/ledger/alerts/acknowledge',
+      // The public face (src/server/routes/public.ts): status, CAP, the live feed, crossings, webhooks.
+      'GET /v1/public/status',
+      'GET /v1/public/status/compact',
+      'GET /v1/public/cap',
+      'GET /v1/public/cap/:id',
+      'GET /v1/events',
+      'PUT /v1/crossings/:id/state',
+      'POST /v1/webhooks',
+      'GET /v1/webhooks',
+      'GET /v1/webhooks/:id',
+      'DELETE /v1/webhooks/:id',
+      'GET /v1/webhooks/:id/deliveries',
+      'POST /v1/webhooks/:id/deliveries/:event/retry',
     ]);
   });
 
@@ -92,8 +107,8 @@ describe('access', () => {
     let checked = 0;
     for (const route of s.app.routeAccess) {
       // DELETE revokes: walk it with a throwaway key id so the walk does not revoke its own keys.
-      const { url, payload } = requestFor(route.method, route.url);
-      const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: s.auth[who] };
+      const { url, payload, headers: extra } = requestFor(route.method, route.url);
+      const headers: Record<string, string> = { ...extra, ...(who === 'anonymous' ? {} : { authorization: s.auth[who] }) };
       const r = await s.app.inject(payload === undefined ? { method: route.method as 'GET', url, headers } : { method: route.method as 'POST', url, headers, payload });
       const allowed = route.access === 'public' || (who !== 'anonymous' && route.access.includes(who));
       const where = `${who} ${route.method} ${route.url} -> ${r.statusCode} ${r.body.slice(0, 120)}`;

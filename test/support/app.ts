@@ -7,7 +7,7 @@ import type { LoadedPackage } from '../../src/core/spec/load.js';
 import { roles, type Role, type Store } from '../../src/core/ports/store.js';
 import { generateKey } from '../../src/server/api-keys.js';
 import { buildApp } from '../../src/server/app.js';
-import type { Limits } from '../../src/server/deps.js';
+import type { Limits, ServerDeps } from '../../src/server/deps.js';
 import { operationsFor } from '../../src/server/operations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -32,13 +32,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number; clock?: ManualClock; package?: LoadedPackage } = {}): Promise<TestServer> {
+export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number; clock?: ManualClock; package?: LoadedPackage; deps?: Partial<ServerDeps> } = {}): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open({ path: ':memory:' });
   const clock = options.clock ?? new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
   const pkg = options.package ?? examplePackage;
   const operations = operationsFor(pkg, { clock, locator: testLocator });
   const deps = options.limits ? { store, operations, package: pkg, limits: options.limits } : { store, operations, package: pkg };
-  const app = await buildApp(deps);
+  const app = await buildApp({ ...deps, ...options.deps });
   const keys = {} as Record<Role, string>;
   const auth = {} as Record<Role, string>;
   for (const role of roles) {

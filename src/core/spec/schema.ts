@@ -4,6 +4,7 @@
  * in the file and every later finding can point at its clause.
  */
 import { z } from 'zod';
+import { crossingSchema } from './crossings.js';
 import * as units from './units.js';
 import * as v from './vocabulary.js';
 
@@ -252,6 +253,7 @@ export const packageSchema = z
       })
       .default({ requirements: {}, commitments: [] }),
     assumptions: assumptionsSchema.default({ currency: 'EUR' }),
+    crossings: z.record(id, crossingSchema).default({}).meta({ description: 'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)' }),
   })
   .meta({ title: 'Guarantor guarantee package', description: 'A ceasefire guarantee package: who verifies, who judges, who responds, how fast, and who pays.' });
 

@@ -10,7 +10,8 @@ import { judgmentRoutes } from './judgment.js';
 import { ledgerRoutes } from './ledger.js'; // the sustainment ledger: pledges, deliveries, coverage, decay alerts (docs/operations/ledger.md)
 import { logRoutes } from './log.js'; // the transparency log: checkpoints, proofs, entries, witnesses (docs/tlog.md)
 import { observationRoutes } from './observations.js';
+import { publicRoutes } from './public.js'; // status, CAP, the live feed, crossings, webhooks (docs/operations/public.md)
 import { reportRoutes } from './reports.js'; // the daily report (docs/operations/report.md)
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes, ledgerRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes, ledgerRoutes, publicRoutes];

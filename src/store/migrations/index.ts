@@ -8,5 +8,6 @@ import { incidentSpans } from './0005-incident-spans.js';
 import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
 import { ledger } from './0020-ledger.js';
+import { publicFace } from './0040-public.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets, ledger];
+export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets, ledger, publicFace];

@@ -1,0 +1,240 @@
+/**
+ * The projector (docs/operations/public.md): turns what the store committed into the public face. Each pass reads
+ * the transparency log after its cursor (violations and case events), fires due case timers, works out each
+ * touched case's public phase and the next CAP message of its chain, recomputes every place's status over the
+ * window, and commits the new events, status, CAP messages and cursor at once. One server projects at a time; a
+ * pass that finds the cursor moved under it commits nothing, so nothing is published twice.
+ */
+import { casePhase, livePhases, publicStatus, statusChanges, type LiveCase, type PublicStatus } from '../../core/public/area-status.js';
+import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
+import { capPolygons } from '../../core/public/cap-area.js';
+import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
+import type { Clock } from '../../core/ops/clock.js';
+import type { Violation } from '../../core/ops/violation.js';
+import type { NewFeedEvent, ProjectionCommit, PublicStore, PublishedArea } from '../../core/ports/public.js';
+import type { Store } from '../../core/ports/store.js';
+import type { LoadedPackage } from '../../core/spec/load.js';
+import type { Package } from '../../core/spec/schema.js';
+import { DAY } from '../../core/spec/units.js';
+import type { CaseworkService } from '../casework.js';
+
+export interface ProjectorOptions {
+  /** How long a violation keeps its region `violations` (ms); default 7 days. */
+  window?: number;
+  /** CAP `sender`; default `guarantor@<package>`. */
+  capSender?: string;
+  /** CAP `web`: where the public reads more. */
+  capWeb?: string;
+}
+
+export const defaultStatusWindow = 7 * DAY;
+const PAGE = 5000;
+
+interface RegionShape {
+  code: string;
+  name: string;
+  geometry?: { type: string; coordinates: unknown };
+}
+
+/** The package's regions layer: codes, names and outlines. */
+export function regionShapes(loaded: LoadedPackage | undefined): RegionShape[] {
+  const spec = loaded?.model?.regions;
+  if (!loaded || !spec) return [];
+  const out = new Map<string, RegionShape>();
+  for (const f of loaded.geometries.get(spec.geometry)?.geojson?.features ?? []) {
+    const code = f.properties?.[spec.code];
+    if (typeof code !== 'string' || !code || out.has(code)) continue;
+    const name = f.properties?.[spec.name];
+    out.set(code, { code, name: typeof name === 'string' ? name : code, ...(f.geometry ? { geometry: f.geometry as RegionShape['geometry'] & object } : {}) });
+  }
+  return [...out.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** Zones a violation can be located in: those some prohibition names under `inside`. */
+export function watchedZones(pkg: Package): { code: string; name: string }[] {
+  const ids = new Set<string>();
+  for (const p of Object.values(pkg.prohibitions)) for (const z of p.inside === undefined ? [] : Array.isArray(p.inside) ? p.inside : [p.inside]) ids.add(z);
+  return [...ids].sort().map((code) => ({ code, name: code }));
+}
+
+export function violationEvent(v: Violation, at: number): NewFeedEvent {
+  return {
+    kind: 'violation',
+    audience: 'findings',
+    at,
+    data: { id: v.id, revision: v.revision, status: v.status, prohibition: v.prohibition, party: v.party, activity: v.activity, time: v.time, region: v.region ?? null, zones: v.zones, confidence: v.confidence },
+  };
+}
+
+export class Projector {
+  readonly window: number;
+  readonly crossings: CrossingPlan[];
+  readonly regions: RegionShape[];
+  readonly zones: { code: string; name: string }[];
+  readonly #cap: CapContext;
+  readonly #capAreas = new Map<string, CapArea>();
+  readonly #caseAreas = new Map<string, { regions: string[]; zones: string[] }>();
+  #lastStatus: string | undefined;
+
+  constructor(
+    readonly store: Store,
+    readonly ps: PublicStore,
+    readonly casework: CaseworkService,
+    readonly clock: Clock,
+    loaded: LoadedPackage | undefined,
+    options: ProjectorOptions = {},
+  ) {
+    const pkg = casework.pkg;
+    this.window = options.window ?? defaultStatusWindow;
+    this.crossings = crossingPlans(pkg);
+    this.regions = regionShapes(loaded);
+    this.zones = watchedZones(pkg);
+    this.#cap = {
+      sender: options.capSender ?? `guarantor@${pkg.package}`,
+      senderName: `Guarantor: ${pkg.title}`,
+      packageTitle: pkg.title,
+      severities: pkg.severities,
+      ...(options.capWeb ? { web: options.capWeb } : {}),
+    };
+  }
+
+  /** Runs passes until the log is followed to its end; the number of events published. Skips if another server projects. */
+  async run(): Promise<number> {
+    return (
+      (await this.ps.withProjectionLock(async () => {
+        let total = 0;
+        for (;;) {
+          const r = await this.#pass();
+          total += r.published;
+          if (!r.more) return total;
+        }
+      })) ?? 0
+    );
+  }
+
+  #capArea(code: string): CapArea | undefined {
+    let a = this.#capAreas.get(code);
+    if (!a) {
+      const r = this.regions.find((x) => x.code === code);
+      if (!r) return undefined;
+      a = { areaDesc: r.name, polygons: r.geometry ? capPolygons(r.geometry) : [], geocodes: [{ valueName: 'ISO 3166-2', value: r.code }] };
+      this.#capAreas.set(code, a);
+    }
+    return a;
+  }
+
+  /** Where a case's evidence lies: fixed when it opened, so read once. */
+  async #areasOf(caseId: string): Promise<{ regions: string[]; zones: string[] }> {
+    let a = this.#caseAreas.get(caseId);
+    if (!a) {
+      const regions = new Set<string>();
+      const zones = new Set<string>();
+      for (const e of (await this.store.getCase(caseId))?.evidence ?? []) {
+        const v = await this.store.getViolation(e.violation);
+        if (v?.region) regions.add(v.region);
+        for (const z of v?.zones ?? []) zones.add(z);
+      }
+      a = { regions: [...regions].sort(), zones: [...zones].sort() };
+      this.#caseAreas.set(caseId, a);
+    }
+    return a;
+  }
+
+  async #pass(): Promise<{ published: number; more: boolean }> {
+    const { cursor, areas } = await this.ps.projectionState();
+    const marks = await this.ps.logAfter(cursor, PAGE);
+    // After reading the log: every case opening it holds is adopted (given its file) before it is looked at.
+    await this.casework.catchUp();
+    const now = this.clock.now();
+    const to = marks.length ? marks.at(-1)!.idx : cursor;
+    const events: NewFeedEvent[] = [];
+
+    const violations = new Set<string>();
+    const changed = new Set<string>();
+    for (const m of marks) {
+      if (m.kind === 'violation') violations.add(m.recordId.slice(0, m.recordId.lastIndexOf('@')));
+      else changed.add(m.recordId.split('/')[0]!);
+    }
+    for (const id of violations) {
+      const v = await this.store.getViolation(id);
+      if (v) events.push(violationEvent(v, now));
+    }
+
+    const cap: ProjectionCommit['cap'] = [];
+    const live: LiveCase[] = [];
+    const cases = new Set([...changed, ...(await this.ps.openCapCases())]);
+    for (const caseId of [...cases].sort()) {
+      const file = await this.casework.store.getCaseFile(caseId);
+      if (!file) continue;
+      const phase = casePhase(file);
+      const where = await this.#areasOf(caseId);
+      if (livePhases.includes(phase)) live.push({ caseId, phase, ...where });
+      if (changed.has(caseId)) {
+        const o = file.judgment.outcome;
+        events.push({
+          kind: 'case',
+          audience: 'cases',
+          at: now,
+          data: {
+            caseId,
+            phase,
+            severity: file.severity,
+            trigger: file.trigger ?? null,
+            openedAt: file.openedAt,
+            outcome: o ? { result: o.result, effect: o.effect, at: o.at } : null,
+            tasks: { total: file.tasks.length, open: file.tasks.filter((t) => t.status === 'open').length, delivered: file.tasks.filter((t) => t.status === 'delivered').length, overdue: file.tasks.filter((t) => t.overdue).length },
+            regions: where.regions,
+          },
+        });
+      }
+      const chain = await this.ps.capChain(caseId);
+      const areasOfCase = where.regions.map((r) => this.#capArea(r)).filter((a): a is CapArea => a !== undefined);
+      const m = nextCapMessage(this.#cap, { caseId, severity: file.severity, phase, areas: areasOfCase }, chain, now);
+      if (m) {
+        cap.push({ message: m, xml: capXml(m) });
+        events.push({
+          kind: 'cap',
+          audience: 'public',
+          at: now,
+          data: { identifier: m.identifier, msgType: m.msgType, caseId, phase, sent: m.sent, references: m.references.map((r) => r.identifier), regions: where.regions, url: `/v1/public/cap/${encodeURIComponent(m.identifier)}` },
+        });
+      }
+    }
+
+    const longest = Math.max(this.window, ...this.crossings.map((c) => c.window));
+    const status: PublicStatus = publicStatus({
+      now,
+      window: this.window,
+      regions: this.regions,
+      zones: this.zones,
+      crossings: this.crossings,
+      violations: await this.ps.activeViolationsSince(now - longest),
+      cases: live,
+      settings: await this.ps.crossingSettings(),
+      previous: areas,
+    });
+    const published: PublishedArea[] = [];
+    for (const ch of statusChanges(status, areas)) {
+      const a = ch.area;
+      published.push({ key: ch.key, state: a.state, since: a.since });
+      events.push({ kind: 'status', audience: 'public', at: now, data: { area: ch.kind, code: a.code, name: a.name, state: a.state, from: ch.from ?? null, since: a.since } });
+    }
+    // The status document changes when any state or count does; `time` alone does not make it new.
+    const body = JSON.stringify({ ...status, time: 0 });
+    if (this.#lastStatus === undefined) {
+      const stored = await this.ps.publicStatus();
+      this.#lastStatus = stored ? JSON.stringify({ ...(JSON.parse(stored.doc) as PublicStatus), time: 0 }) : '';
+    }
+    const statusChanged = body !== this.#lastStatus;
+    if (!events.length && to === cursor && !statusChanged && !published.length) return { published: 0, more: false };
+    const commit: ProjectionCommit = { from: cursor, to, events, areas: published, cap };
+    if (statusChanged) commit.status = { doc: JSON.stringify(status), at: now };
+    const seqs = await this.ps.commitProjection(commit);
+    if (!seqs) {
+      this.#lastStatus = undefined; // another server moved on: read its status next time
+      return { published: 0, more: false };
+    }
+    if (statusChanged) this.#lastStatus = body;
+    return { published: seqs.length, more: marks.length === PAGE };
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * The public face over HTTP (docs/operations/public.md, docs/api.md "Public face"):
+ *
+ * - `GET /v1/public/status`          public: every region's, zone's and crossing's state, with ETag and Cache-Control
+ * - `GET /v1/public/status/compact`  public: one character per region (text/plain), for low-bandwidth clients
+ * - `GET /v1/public/cap`             public: an Atom index of current CAP 1.2 alerts
+ * - `GET /v1/public/cap/{id}`        public: one CAP 1.2 message (application/cap+xml)
+ * - `GET /v1/events`                 public: the live feed as Server-Sent Events; a key adds what its role may see
+ * - `PUT /v1/crossings/{id}/state`   keyed: a crossing's authority sets it open, restricted or closed
+ * - `/v1/webhooks...`                admin: subscriptions, their deliveries, the dead-letter list, retries
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { areaStates } from '../../core/public/area-status.js';
+import { capTime } from '../../core/public/cap.js';
+import { crossingStates, mayAuthorise, type CrossingState } from '../../core/public/crossings.js';
+import { eventKinds, type Audience, type DeliveryStatus, type EventKind, type WebhookRecord } from '../../core/ports/public.js';
+import { roles } from '../../core/ports/store.js';
+import { authenticate, can } from '../access.js';
+import { caseworkFor } from '../casework.js';
+import type { ServerDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
+import { PublicFace, type PublicOptions } from '../public/face.js';
+import { RateLimiter, type RateLimitOptions } from '../public/rate-limit.js';
+import { newSecret } from '../public/webhooks.js';
+
+declare module '../deps.js' {
+  interface ServerDeps {
+    /** The public face's options: status window, CAP sender, feed buffers, webhook retries, background passes. */
+    public?: PublicOptions;
+    /** Per-address limits of the public routes. */
+    rateLimit?: RateLimitOptions;
+  }
+}
+
+/** CDNs and browsers may keep the status 5 s, and serve it stale for 30 s while they revalidate with the ETag. */
+export const statusCache = 'public, max-age=5, stale-while-revalidate=30';
+const capCache = 'public, max-age=30';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function audiencesOf(role: string | undefined): Set<Audience> {
+  const out = new Set<Audience>(['public']);
+  if (role && (can.readFindings as readonly string[]).includes(role)) out.add('findings');
+  if (role && (can.readCases as readonly string[]).includes(role)) out.add('cases');
+  return out;
+}
+
+const webhookView = (w: WebhookRecord) => ({
+  id: w.id,
+  url: w.url,
+  kinds: w.kinds,
+  createdAt: new Date(w.createdAt).toISOString(),
+  createdBy: w.createdBy,
+  ...(w.removedAt === undefined ? {} : { removedAt: new Date(w.removedAt).toISOString() }),
+});
+
+export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+  const { store } = deps;
+  const pkg = deps.operations.model.pkg;
+  const clock = deps.operations.clock;
+  const face = new PublicFace(store, caseworkFor(store, pkg, clock), clock, deps.package, deps.public ?? {}, (err, what) => app.log.error({ err }, what));
+  const limiter = new RateLimiter(deps.rateLimit);
+  app.addHook('onReady', () => face.start());
+  // Before the server stops accepting: end the streams, which would otherwise hold `close` open.
+  app.addHook('preClose', async () => face.stop());
+
+  // Public routes of this plugin spend a token of the caller's address (429 with Retry-After when none is left).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.access !== 'public') return;
+    const wait = limiter.take(request.ip, Date.now());
+    if (wait > 0) return sendError(reply.header('retry-after', String(wait)), 429, { error: 'rate-limited', message: `too many requests from ${request.ip}; try again in ${wait} s` });
+  });
+
+  // The status document as the projector last stored it, as an asset (ETag over the bytes), re-read at most once a
+  // second however many clients ask; a CDN in front revalidates with If-None-Match and gets 304.
+  let status: { wall: number; seen: number; doc: string; full: Asset; compact: Asset } | undefined;
+  const statusAsset = async (): Promise<typeof status> => {
+    const wall = performance.now();
+    const seen = face.hub.last; // a new event may mean a new status: read it then, not a second later
+    if (status && status.seen === seen && wall - status.wall < 1000) return status;
+    let stored = await face.ps.publicStatus();
+    if (!stored) {
+      // The first request after the first start: compute it now rather than make the client retry.
+      await face.project().catch(() => 0);
+      stored = await face.ps.publicStatus();
+    }
+    if (!stored) return undefined;
+    if (status?.doc !== stored.doc) {
+      const s = JSON.parse(stored.doc) as { regions: { code: string }[]; compact: string; time: number };
+      const compact = `${s.compact}\n${s.regions.map((r) => r.code).join(',')}\n${new Date(s.time).toISOString()}\n`;
+      status = { wall, seen, doc: stored.doc, full: makeAsset(stored.doc, 'application/json; charset=utf-8', statusCache), compact: makeAsset(compact, 'text/plain; charset=utf-8', statusCache) };
+    } else {
+      status.wall = wall;
+      status.seen = seen;
+    }
+    return status;
+  };
+  const notYet = (reply: FastifyReply) => sendError(reply.header('retry-after', '1'), 503, { error: 'not-ready', message: 'the public status has not been computed yet; try again in a second' });
+
+  app.get(
+    '/v1/public/status',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: `Each region, zone and crossing: its state (${areaStates.join(', ')}; crossings ${crossingStates.join(', ')}), since when, and counts; ETag, If-None-Match and Cache-Control for CDNs`,
+      },
+    },
+    async (request, reply) => {
+      const s = await statusAsset();
+      return s ? sendAsset(request, reply, s.full) : notYet(reply);
+    },
+  );
+
+  app.get(
+    '/v1/public/status/compact',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: `Three lines of text: one digit per region (${areaStates.map((s, i) => `${i} ${s}`).join(', ')}), the region codes in that order, and when the status last changed`,
+      },
+    },
+    async (request, reply) => {
+      const s = await statusAsset();
+      return s ? sendAsset(request, reply, s.compact) : notYet(reply);
+    },
+  );
+
+  const base = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+  app.get(
+    '/v1/public/cap',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'An Atom feed of current CAP 1.2 alerts: the latest message of each case still live, and cancellations of the last 24 hours',
+      },
+    },
+    async (request, reply) => {
+      const now = clock.now();
+      const items = await face.ps.currentCap(now - 24 * 3600_000, 500);
+      const updated = items.length ? Math.max(...items.map((i) => i.message.sent)) : now;
+      const root = base(request);
+      const entries = items.map(({ message: m }) =>
+        [
+          '  <entry>',
+          `    <id>urn:guarantor:cap:${esc(m.identifier)}</id>`,
+          `    <title>${esc(`${m.msgType}: ${m.info.headline}`)}</title>`,
+          `    <updated>${capTime(m.sent)}</updated>`,
+          `    <summary>${esc(m.info.description)}</summary>`,
+          `    <link rel="alternate" type="application/cap+xml" href="${esc(`${root}/v1/public/cap/${encodeURIComponent(m.identifier)}`)}"/>`,
+          '  </entry>',
+        ].join('\n'),
+      );
+      const xml = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        `  <id>urn:guarantor:cap:${esc(pkg.package)}</id>`,
+        `  <title>${esc(`${pkg.title}: CAP alerts`)}</title>`,
+        `  <updated>${capTime(updated)}</updated>`,
+        `  <author><name>${esc(`Guarantor: ${pkg.title}`)}</name></author>`,
+        `  <link rel="self" href="${esc(`${root}/v1/public/cap`)}"/>`,
+        ...entries,
+        '</feed>',
+        '',
+      ].join('\n');
+      return sendAsset(request, reply, makeAsset(xml, 'application/atom+xml; charset=utf-8', capCache));
+    },
+  );
+
+  app.get(
+    '/v1/public/cap/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'One CAP 1.2 message, as XML valid against the OASIS schema',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const m = await face.ps.getCap(id);
+      if (!m) return sendError(reply, 404, { error: 'not-found', message: `no CAP message ${id}` });
+      // A message never changes once sent: it may be kept for a day.
+      return sendAsset(request, reply, makeAsset(m.xml, 'application/cap+xml; charset=utf-8', 'public, max-age=86400, immutable'));
+    },
+  );
+
+  app.get(
+    '/v1/events',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary:
+          'The live feed (Server-Sent Events): status and cap events for everyone; with a key, violation events (analyst, member, admin) and case events (analyst, member, guarantor, admin). Resume with Last-Event-ID',
+        querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, description: 'Resume after this event id (for clients that cannot send Last-Event-ID)' } } },
+      },
+    },
+    async (request, reply) => {
+      const header = request.headers['last-event-id'];
+      const text = Array.isArray(header) ? header[0] : header;
+      if (text !== undefined && !/^\d{1,15}$/.test(text.trim())) return sendError(reply, 400, { error: 'invalid-last-event-id', message: `Last-Event-ID must be an event id (a non-negative integer), not "${text.slice(0, 40)}"` });
+      const after = text !== undefined ? Number(text.trim()) : (request.query as { after?: number }).after;
+      const principal = request.headers.authorization ? await authenticate(store, request.headers.authorization) : undefined;
+      if (!limiter.openStream(request.ip)) {
+        return sendError(reply.header('retry-after', '10'), 429, { error: 'too-many-streams', message: `${request.ip} already holds ${limiter.streamsPerAddress} live-feed streams` });
+      }
+      reply.hijack();
+      const res = reply.raw;
+      res.on('close', () => limiter.closeStream(request.ip));
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no', // nginx: pass events on as they come
+        'x-content-type-options': 'nosniff',
+      });
+      res.write(`retry: 2000\n: guarantor live feed; last event ${face.hub.last}\n\n`);
+      await face.hub.attach(res, audiencesOf(principal?.role), after);
+    },
+  );
+
+  // Crossings: the package's authority for a crossing sets its state; violations in it may make it more restrictive.
+  const crossings = new Map(face.projector.crossings.map((c) => [c.id, c]));
+  app.put(
+    '/v1/crossings/:id/state',
+    {
+      config: { access: [...roles] },
+      schema: {
+        tags: ['public'],
+        summary: "Set a crossing open, restricted or closed; only an actor the package names as the crossing's authority may",
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['state'],
+          properties: { state: { type: 'string', enum: [...crossingStates] }, reason: { type: 'string', maxLength: 500 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const plan = crossings.get(id);
+      if (!plan) return sendError(reply, 404, { error: 'not-found', message: `the package declares no crossing ${id}` });
+      const p = request.principal!;
+      if (!mayAuthorise(plan, p.actor)) {
+        return sendError(reply, 403, { error: 'not-authority', message: `${p.actor} is not an authority of crossing ${id} (the package names: ${plan.authority.join(', ') || 'none'})` });
+      }
+      const body = request.body as { state: CrossingState; reason?: string };
+      const at = clock.now();
+      await face.ps.addCrossingSetting({ crossing: id, state: body.state, at, by: p.actor, keyId: p.keyId, ...(body.reason ? { reason: body.reason } : {}) });
+      void face.project().catch(() => undefined);
+      return reply.code(202).send({ crossing: id, state: body.state, at, by: p.actor });
+    },
+  );
+
+  // Webhooks (admin).
+  const hookParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+  app.post(
+    '/v1/webhooks',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Subscribe a URL to event kinds; answers the signing secret once',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'kinds'],
+          properties: { url: { type: 'string', maxLength: 2000 }, kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...eventKinds] } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { url: string; kinds: EventKind[] };
+      let url: URL;
+      try {
+        url = new URL(body.url);
+      } catch {
+        return sendError(reply, 400, { error: 'invalid-body', message: 'url is not an absolute URL', problems: [{ path: 'url', reason: 'not an absolute URL' }] });
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return sendError(reply, 400, { error: 'invalid-body', message: 'url must be http or https', problems: [{ path: 'url', reason: `scheme ${url.protocol} is not http or https` }] });
+      }
+      if (url.username || url.password) {
+        return sendError(reply, 400, { error: 'invalid-body', message: 'url must not hold credentials', problems: [{ path: 'url', reason: 'credentials in a URL end up in logs; authenticate the signature instead' }] });
+      }
+      const w: WebhookRecord = { id: `wh_${randomBytes(8).toString('hex')}`, url: url.toString(), secret: newSecret(), kinds: body.kinds, createdAt: clock.now(), createdBy: request.principal!.keyId };
+      await face.ps.createWebhook(w);
+      return reply.code(201).send({ ...webhookView(w), secret: w.secret });
+    },
+  );
+
+  app.get('/v1/webhooks', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'Every webhook subscription (never its secret)' } }, async () => ({
+    items: (await face.ps.listWebhooks()).map(webhookView),
+  }));
+
+  app.get('/v1/webhooks/:id', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'One subscription', params: hookParams } }, async (request, reply) => {
+    const w = await face.ps.getWebhook((request.params as { id: string }).id);
+    return w ? webhookView(w) : sendError(reply, 404, { error: 'not-found', message: `no webhook ${(request.params as { id: string }).id}` });
+  });
+
+  app.delete('/v1/webhooks/:id', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'Unsubscribe: pending deliveries are dropped; delivered and dead ones stay listed', params: hookParams } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    return (await face.ps.removeWebhook(id, clock.now())) ? reply.code(204).send() : sendError(reply, 404, { error: 'not-found', message: `no active webhook ${id}` });
+  });
+
+  app.get(
+    '/v1/webhooks/:id/deliveries',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Deliveries of a webhook, newest event first; status=dead is the dead-letter list',
+        params: hookParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { type: 'string', enum: ['pending', 'delivered', 'dead'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!(await face.ps.getWebhook(id))) return sendError(reply, 404, { error: 'not-found', message: `no webhook ${id}` });
+      const q = request.query as { status?: DeliveryStatus; limit: number };
+      return { items: await face.ps.listDeliveries(id, q.status, q.limit) };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/deliveries/:event/retry',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Send a dead delivery again (same event id, so the receiver can tell a retry)',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 }, event: { type: 'integer', minimum: 1 } }, required: ['id', 'event'] },
+      },
+    },
+    async (request, reply) => {
+      const { id, event } = request.params as { id: string; event: number };
+      if (!(await face.ps.retryDelivery(id, event, clock.now()))) return sendError(reply, 404, { error: 'not-found', message: `webhook ${id} has no dead delivery of event ${event}` });
+      return reply.code(202).send({ webhook: id, event, status: 'pending' });
+    },
+  );
+};
