@@ -3,7 +3,7 @@
  * app is ready and stopped when it closes (docs/operations/public.md). Every server runs all three; the store's
  * locks decide which server projects and which sends each webhook.
  */
-import type { Clock } from '../../core/ops/clock.js';
+import type { Clock } from '../../core/ops/index.js';
 import type { PublicStore } from '../../core/ports/public.js';
 import type { Store } from '../../core/ports/store.js';
 import type { LoadedPackage } from '../../core/spec/load.js';

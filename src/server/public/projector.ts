@@ -9,8 +9,8 @@ import { casePhase, livePhases, publicStatus, statusChanges, type LiveCase, type
 import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
 import { capPolygons } from '../../core/public/cap-area.js';
 import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
-import type { Clock } from '../../core/ops/clock.js';
-import type { Violation } from '../../core/ops/violation.js';
+import type { Clock } from '../../core/ops/index.js';
+import type { Violation } from '../../core/ops/index.js';
 import type { NewFeedEvent, ProjectionCommit, PublicStore, PublishedArea } from '../../core/ports/public.js';
 import type { Store } from '../../core/ports/store.js';
 import type { LoadedPackage } from '../../core/spec/load.js';

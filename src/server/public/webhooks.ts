@@ -7,7 +7,7 @@
  * with growing delays, and after `maxAttempts` the delivery is dead (listed, and retried only when an admin asks).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../core/ops/clock.js';
+import type { Clock } from '../../core/ops/index.js';
 import type { Delivery, FeedEvent, PublicStore, WebhookRecord } from '../../core/ports/public.js';
 
 export interface WebhookOptions {
