@@ -1,12 +1,14 @@
 // @ts-check
 // The dashboard: public regional status for anyone; with an API key, what the key's role may read (cases and
 // responses for guarantors, members and analysts; violations and the evidence for members and analysts).
-// Updates by polling GET /v1/status (a few hundred bytes) and fetching the lists only when its counts change, so an
+// Updates when the live feed (GET /v1/events) says something changed, fetching the lists then; GET /v1/status (a
+// few hundred bytes) is read once a minute for the server's clock, and every 5 s only while the feed is down, so an
 // idle dashboard on a satellite link costs almost nothing.
 import * as api from './api.js';
 import { renderFindings, renderScorecard, renderSustainment, renderTimeline } from './analysis.js';
 import { renderCases, renderFailures, renderTasks, tick } from './cases.js';
 import { esc, render, utc } from './format.js';
+import { follow } from './feed.js';
 import { renderLedger } from './ledger.js';
 import { loadCheckpoint } from './log.js';
 import { activityGroups, regionStateColors } from './palette.js';
@@ -20,6 +22,8 @@ const may = () => app.me?.can ?? nothing;
 const stateText = { calm: 'calm', violations: 'violations reported', breach: 'breach declared', response: 'response under way' };
 
 const POLL = 5000;
+/** While the feed is live, the status is read this often only for the server's clock. */
+const FEED_POLL = 60_000;
 const FULL_REFRESH = 30_000;
 
 const app = {
@@ -117,6 +121,7 @@ async function boot() {
   if (key) await signIn(key, undefined, true);
   else showRole();
   poll();
+  startFeed();
   setInterval(() => tick(document, serverNow), 1000);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) poll();
@@ -170,6 +175,7 @@ async function signIn(key, remember, quiet = false) {
   app.lastCounts = '';
   showRole();
   if (app.timer) poll();
+  startFeed();
 }
 
 function signOut() {
@@ -179,6 +185,33 @@ function signOut() {
   showRole();
   app.map.call('setFindings', { incidents: [], violations: [], caseViolations: new Set(), severityRank: () => 0 });
   poll();
+  startFeed();
+}
+
+/**
+ * Follows the live feed with the current key (the public events without one): any event means the lists are
+ * stale, so they are fetched again, at most every 300 ms however many events arrive together.
+ */
+function startFeed() {
+  app.feed?.stop();
+  app.feedLive = false;
+  app.feed = follow({
+    key: api.storedKey(),
+    onEvent: () => {
+      if (app.soon) return;
+      app.soon = setTimeout(() => {
+        app.soon = undefined;
+        app.lastCounts = '';
+        poll();
+      }, 300);
+    },
+    onState: (state) => {
+      const was = app.feedLive;
+      app.feedLive = state === 'live';
+      // Back from an outage: catch up at once; gone: polling every 5 s takes over until it returns.
+      if (app.feedLive !== was) poll();
+    },
+  });
 }
 
 function showRole() {
@@ -222,7 +255,7 @@ function poll() {
 
 async function pollOnce() {
   clearTimeout(app.timer);
-  let delay = document.hidden ? POLL * 6 : POLL;
+  let delay = app.feedLive ? FEED_POLL : document.hidden ? POLL * 6 : POLL;
   try {
     const t0 = Date.now();
     const status = await api.get('/v1/status');
@@ -244,7 +277,7 @@ async function pollOnce() {
       app.lastFull = Date.now();
     }
     app.failures = 0;
-    setConn('live', `live · ${status.observations.toLocaleString('en')} reports`);
+    setConn('live', `${app.feedLive ? 'live' : 'polling'} · ${status.observations.toLocaleString('en')} reports`);
   } catch (e) {
     if (e.status === 401 && app.me) {
       // The key was revoked (or the store replaced): back to the public view, saying why.

@@ -29,6 +29,8 @@ export interface ProjectorOptions {
 
 export const defaultStatusWindow = 7 * DAY;
 const PAGE = 5000;
+/** ms: the longest a place's state may lag the end of a window. */
+const statusEvery = 5000;
 
 interface RegionShape {
   code: string;
@@ -62,7 +64,7 @@ export function violationEvent(v: Violation, at: number): NewFeedEvent {
     kind: 'violation',
     audience: 'findings',
     at,
-    data: { id: v.id, revision: v.revision, status: v.status, prohibition: v.prohibition, party: v.party, activity: v.activity, time: v.time, region: v.region ?? null, zones: v.zones, confidence: v.confidence },
+    data: { id: v.id, revision: v.revision, status: v.status, prohibition: v.prohibition, party: v.party, activity: v.activity, time: v.time, region: v.region ?? null, zones: v.zones, confidence: v.confidence, detectedAt: v.detectedAt },
   };
 }
 
@@ -75,6 +77,8 @@ export class Projector {
   readonly #capAreas = new Map<string, CapArea>();
   readonly #caseAreas = new Map<string, { regions: string[]; zones: string[] }>();
   #lastStatus: string | undefined;
+  #statusAt = -Infinity;
+  #settingsText: string | undefined;
 
   constructor(
     readonly store: Store,
@@ -201,6 +205,14 @@ export class Projector {
       }
     }
 
+    // The status is recomputed when something it depends on changed, and every few seconds for the windows' ends;
+    // reading every violation of the window four times a second would cost a busy mission for nothing.
+    const settings = await this.ps.crossingSettings();
+    const settingsText = JSON.stringify([...settings.values()]);
+    const due = marks.length > 0 || cap.length > 0 || settingsText !== this.#settingsText || now - this.#statusAt >= statusEvery || now < this.#statusAt;
+    if (!due) return { published: 0, more: false };
+    this.#statusAt = now;
+    this.#settingsText = settingsText;
     const longest = Math.max(this.window, ...this.crossings.map((c) => c.window));
     const status: PublicStatus = publicStatus({
       now,
@@ -210,7 +222,7 @@ export class Projector {
       crossings: this.crossings,
       violations: await this.ps.activeViolationsSince(now - longest),
       cases: live,
-      settings: await this.ps.crossingSettings(),
+      settings,
       previous: areas,
     });
     const published: PublishedArea[] = [];
@@ -232,6 +244,7 @@ export class Projector {
     const seqs = await this.ps.commitProjection(commit);
     if (!seqs) {
       this.#lastStatus = undefined; // another server moved on: read its status next time
+      this.#statusAt = -Infinity;
       return { published: 0, more: false };
     }
     if (statusChanged) this.#lastStatus = body;

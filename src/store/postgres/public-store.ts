@@ -75,16 +75,25 @@ export class PostgresPublicStore implements PublicStore {
 
   async withProjectionLock<T>(f: () => Promise<T>): Promise<T | undefined> {
     const c = await this.#pool.connect();
+    // A session that failed (the server restarted, the connection dropped) is destroyed, not returned to the pool;
+    // its lock went with it.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     try {
       const got = (await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.#lock('project')])).rows[0] as { ok: boolean };
       if (!got.ok) return undefined;
       try {
         return await f();
       } finally {
-        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#lock('project')]);
+        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#lock('project')]).catch((e: Error) => (broken = e));
       }
+    } catch (e) {
+      broken ??= e as Error;
+      throw e;
     } finally {
-      c.release();
+      c.off('error', onError);
+      c.release(broken ?? false);
     }
   }
 
@@ -127,7 +136,7 @@ export class PostgresPublicStore implements PublicStore {
         const seqs: number[] = [];
         if (c.events.length) {
           const r = await q.query(
-            'INSERT INTO feed_events (kind, audience, at, doc) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS t(k, a, at, d, o) ORDER BY o RETURNING seq',
+            'INSERT INTO feed_events (kind, audience, at, doc) SELECT k, a, at, d FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS t(k, a, at, d, o) ORDER BY o RETURNING seq',
             [c.events.map((e) => e.kind), c.events.map((e) => e.audience), c.events.map((e) => e.at), c.events.map((e) => JSON.stringify(e.data))],
           );
           seqs.push(...(r.rows as { seq: string }[]).map((x) => Number(x.seq)).sort((a, b) => a - b));

@@ -1,0 +1,252 @@
+// The live feed under load (issue 19): a real `guarantor serve` (SQLite, child process) ingests observations at
+// 2,000/s for 2 minutes while 1,000 Server-Sent Events clients on loopback follow /v1/events with an analyst key
+// (every event: violations, cases, status, CAP). Every client must receive every event, in order, none twice.
+// Figures: delivery latency from publication (the event's `at`) and from ingest (a violation's `detectedAt`) to a
+// client, p50/p99, over a sample of 100 clients that parse every event; the server's RSS (max, from /proc).
+// Baseline, same run: a bare node:http SSE broadcaster (bench/support/sse-baseline.ts) writing the same number of
+// events at the same rate to the same 1,000 clients: the fan-out floor. FEED_CLIENTS, FEED_SECONDS, FEED_RATE
+// scale it down for a quick look.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request, type IncomingMessage } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKey } from '../src/server/api-keys.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { spawnServer } from '../test/support/child.js';
+import { traffic } from '../test/support/observations.js';
+
+const CLIENTS = Number(process.env['FEED_CLIENTS'] ?? 1000);
+const SECONDS = Number(process.env['FEED_SECONDS'] ?? 120);
+const RATE = Number(process.env['FEED_RATE'] ?? 2000);
+const SAMPLED = Math.min(100, CLIENTS);
+/** Streams per loopback address (the server allows 8 per address): clients spread over 127.0.0.1, .2, ... */
+const PER_ADDRESS = 6;
+const BATCH = RATE / 10; // ten batches a second
+
+interface Client {
+  ids: number[];
+  latency: number[];
+  ingest: number[];
+  res?: IncomingMessage;
+  done: boolean;
+}
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+function follow(url: string, i: number, auth: string | undefined, sampled: boolean): Promise<Client> {
+  const u = new URL(url);
+  const c: Client = { ids: [], latency: [], ingest: [], done: false };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `${u.pathname}${u.search}`,
+        localAddress: `127.0.${Math.floor(i / PER_ADDRESS / 250)}.${1 + (Math.floor(i / PER_ADDRESS) % 250)}`,
+        headers: { accept: 'text/event-stream', ...(auth ? { authorization: auth } : {}) },
+        agent: new Agent({ keepAlive: false }),
+      },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`client ${i}: HTTP ${res.statusCode}`));
+        c.res = res;
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let k: number;
+          while ((k = buf.indexOf('\n\n')) >= 0) {
+            const frame = buf.slice(0, k);
+            buf = buf.slice(k + 2);
+            if (!frame.startsWith('id: ')) continue;
+            const nl = frame.indexOf('\n');
+            c.ids.push(Number(frame.slice(4, nl)));
+            if (sampled) {
+              const now = Date.now();
+              const data = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { at: number; detectedAt?: number };
+              c.latency.push(now - data.at);
+              if (data.detectedAt !== undefined) c.ingest.push(now - data.detectedAt);
+            }
+          }
+        });
+        res.on('close', () => (c.done = true));
+        resolve(c);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function connectAll(url: string, auth: string | undefined): Promise<Client[]> {
+  const out: Client[] = [];
+  for (let i = 0; i < CLIENTS; i += 50) out.push(...(await Promise.all(Array.from({ length: Math.min(50, CLIENTS - i) }, (_, j) => follow(url, i + j, auth, i + j < SAMPLED)))));
+  return out;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function settle(clients: Client[], quietMs: number, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const top = Math.max(...clients.map((c) => c.ids.at(-1) ?? 0));
+    const all = clients.every((c) => (c.ids.at(-1) ?? 0) === top);
+    if (top !== last || !all) {
+      last = top;
+      since = Date.now();
+    }
+    if (all && Date.now() - since >= quietMs) return top;
+    if (Date.now() - t0 > timeoutMs) return top;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function post(agent: Agent, url: URL, key: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: '/v1/observations', method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`ingest: HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// --- Guarantor ---------------------------------------------------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'guarantor-feed-'));
+const db = join(dir, 'feed.db');
+const setup = SqliteStore.open({ path: db });
+const monitor = generateKey('*', 'monitor', 'feed bench', Date.now());
+const analyst = generateKey('*', 'analyst', 'feed bench', Date.now());
+await setup.createApiKey(monitor.record);
+await setup.createApiKey(analyst.record);
+await setup.createApiKey(generateKey('*', 'admin', 'feed bench', Date.now()).record);
+await setup.close();
+const server = await spawnServer(db);
+const pid = server.proc.pid!;
+const items = traffic({ events: RATE * SECONDS, prefix: 'f', seed: 19 });
+const batches: string[] = [];
+for (let i = 0; i < items.length; i += BATCH) batches.push(JSON.stringify(items.slice(i, i + BATCH)));
+
+let ours: { clients: Client[]; events: number; missing: number; dup: number; sent: number; secs: number; rssMax: number; rssIdle: number; dropped: number };
+try {
+  const rssIdle = rssMb(pid);
+  const clients = await connectAll(`${server.url}/v1/events?after=0`, `Bearer ${analyst.key}`);
+  let rssMax = rssMb(pid);
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(pid))), 500);
+  const url = new URL(server.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const t0 = Date.now();
+  const inflight = new Set<Promise<void>>();
+  let sent = 0;
+  for (let k = 0; k < batches.length; k++) {
+    const due = t0 + k * 100;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    while (inflight.size >= 8) await Promise.race(inflight);
+    const p = post(agent, url, monitor.key, batches[k]!).then(() => void (sent += BATCH));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }
+  await Promise.all(inflight);
+  const secs = (Date.now() - t0) / 1000;
+  agent.destroy();
+  const top = await settle(clients, 3000, 60_000);
+  clearInterval(sampler);
+  let missing = 0;
+  let dup = 0;
+  for (const c of clients) {
+    const seen = new Set(c.ids);
+    dup += c.ids.length - seen.size;
+    for (let id = 1; id <= top; id++) if (!seen.has(id)) missing++;
+  }
+  const dropped = clients.filter((c) => c.done).length;
+  for (const c of clients) c.res?.destroy();
+  ours = { clients, events: top, missing, dup, sent, secs, rssMax, rssIdle, dropped };
+} finally {
+  await server.kill9();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- Baseline: a bare broadcaster, the same number of events at the same rate ----------------------------------
+const base = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sse-baseline.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const baseUrl = await new Promise<string>((resolve) => {
+  let out = '';
+  base.stdout!.on('data', (d) => {
+    out += d;
+    const m = /READY (\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+});
+let baseline: { p50: number; p99: number; missing: number };
+try {
+  const clients = await connectAll(`${baseUrl}/`, undefined);
+  const perTick = Math.max(1, Math.round(ours.events / (ours.secs * 10)));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const u = new URL(baseUrl);
+  let emitted = 0;
+  const t0 = Date.now();
+  for (let k = 0; emitted < ours.events; k++) {
+    const due = t0 + k * 100;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const n = Math.min(perTick, ours.events - emitted);
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ agent, host: u.hostname, port: u.port, path: `/emit?n=${n}`, method: 'POST' }, (res) => (res.resume(), res.on('end', resolve)));
+      req.on('error', reject);
+      req.end();
+    });
+    emitted += n;
+  }
+  agent.destroy();
+  await settle(clients, 1000, 30_000);
+  const lat = clients.slice(0, SAMPLED).flatMap((c) => c.latency);
+  let missing = 0;
+  for (const c of clients) missing += ours.events - new Set(c.ids).size;
+  for (const c of clients) c.res?.destroy();
+  baseline = { p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), missing };
+} finally {
+  base.kill('SIGKILL');
+}
+
+const lat = ours.clients.slice(0, SAMPLED).flatMap((c) => c.latency);
+const ing = ours.clients.slice(0, SAMPLED).flatMap((c) => c.ingest);
+const p50 = quantile(lat, 0.5);
+const p99 = quantile(lat, 0.99);
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`);
+console.log(`ingest: ${ours.sent.toLocaleString('en')} observations in ${ours.secs.toFixed(1)} s = ${Math.round(ours.sent / ours.secs).toLocaleString('en')} obs/s (target ${RATE.toLocaleString('en')})`);
+console.log(`feed: ${ours.events.toLocaleString('en')} events to ${CLIENTS} clients: missing ${ours.missing}, duplicated ${ours.dup}, disconnected ${ours.dropped}`);
+console.log(`latency publication -> client (${SAMPLED} clients): p50 ${p50} ms, p99 ${p99} ms`);
+console.log(`latency ingest -> client (violations):           p50 ${quantile(ing, 0.5)} ms, p99 ${quantile(ing, 0.99)} ms`);
+console.log(`server RSS: ${ours.rssIdle.toFixed(0)} MB before the clients, ${ours.rssMax.toFixed(0)} MB at most`);
+console.log(`baseline, bare node:http broadcaster, same events and clients: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, missing ${baseline.missing}`);
+if (ours.missing || ours.dup) console.log('FAILED: a client missed or repeated an event');
+console.log(
+  JSON.stringify({
+    bench: 'feed',
+    unit: 'ms',
+    value: p99,
+    baselines: { 'bare-sse-p99': baseline.p99 },
+    ratios: { 'bare-sse-p99': +(p99 / Math.max(1, baseline.p99)).toFixed(2) },
+    p50,
+    events: ours.events,
+    clients: CLIENTS,
+    missing: ours.missing,
+    duplicated: ours.dup,
+    obsPerSec: Math.round(ours.sent / ours.secs),
+    rssMaxMb: Math.round(ours.rssMax),
+    ingestP50: quantile(ing, 0.5),
+    ingestP99: quantile(ing, 0.99),
+  }),
+);
+process.exit(ours.missing || ours.dup ? 1 : 0);
