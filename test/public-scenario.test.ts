@@ -60,7 +60,7 @@ async function listening(s: TestServer): Promise<string> {
 }
 
 async function started(now: number, deps: Parameters<typeof testServer>[0] extends infer O ? (O extends { deps?: infer D } ? D : never) : never = {}) {
-  const s = await testServer({ now, deps: { public: { background: false }, ...deps } });
+  const s = await testServer({ now, deps: { public: { background: false, statusEvery: 0 }, ...deps } });
   cleanups.push(() => s.close());
   const base = await listening(s);
   const face = publicFaceOf(s.store)!;
@@ -226,7 +226,7 @@ describe('public face scenario', () => {
   });
 
   it('resumes by Last-Event-ID with nothing lost or repeated, across the ring and the table', async () => {
-    const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, feed: { ring: 3 } } });
+    const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, statusEvery: 0, feed: { ring: 3 } } });
     await face.tick();
     const first = await sse(`${base}/v1/events?after=0`, { authorization: s.auth.analyst });
     cleanups.push(async () => first.close());
@@ -281,7 +281,7 @@ describe('public face scenario', () => {
   });
 
   it('a hanging webhook target holds up only itself; failures back off, then go to the dead-letter list', async () => {
-    const { s, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, webhooks: { timeout: 300, maxAttempts: 2, backoff: [1000] } } });
+    const { s, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, statusEvery: 0, webhooks: { timeout: 300, maxAttempts: 2, backoff: [1000] } } });
     const hang = await receiver('hang');
     const fail = await receiver('fail');
     const good = await receiver('ok');
@@ -342,7 +342,7 @@ describe('crossings through the API', () => {
     // Every point is inside the corridor: naval strikes there break corridor-safety.
     const locator = { locate: () => ({ zones: ['grain-corridor'], lines: [], region: 'UA-51' }) };
     const store = SqliteStore.open({ path: ':memory:' });
-    const app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator }), package: loaded, public: { background: false } });
+    const app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator }), package: loaded, public: { background: false, statusEvery: 0 } });
     cleanups.push(async () => (await app.close(), await store.close()));
     const key = async (actor: string, role: 'guarantor' | 'monitor') => {
       const k = generateKey(actor, role, actor, clock.now());

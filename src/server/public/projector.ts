@@ -25,6 +25,8 @@ export interface ProjectorOptions {
   capSender?: string;
   /** CAP `web`: where the public reads more. */
   capWeb?: string;
+  /** Wall ms between status computations while violations keep arriving; default 1000 (0 in tests). */
+  statusEvery?: number;
 }
 
 export const defaultStatusWindow = 7 * DAY;
@@ -78,6 +80,12 @@ export class Projector {
   readonly #caseAreas = new Map<string, { regions: string[]; zones: string[] }>();
   #lastStatus: string | undefined;
   #statusAt = -Infinity;
+  #statusWall = -Infinity;
+  /** Cases in a live phase, as of `#cursor` (the log index this server's last commit followed to). */
+  #live: Map<string, LiveCase> | undefined;
+  #cursor: number | undefined;
+  /** Wall ms between status computations while inputs keep changing. */
+  readonly statusEvery: number;
   #settingsText: string | undefined;
 
   constructor(
@@ -90,6 +98,7 @@ export class Projector {
   ) {
     const pkg = casework.pkg;
     this.window = options.window ?? defaultStatusWindow;
+    this.statusEvery = options.statusEvery ?? 1000;
     this.crossings = crossingPlans(pkg);
     this.regions = regionShapes(loaded);
     this.zones = watchedZones(pkg);
@@ -165,14 +174,21 @@ export class Projector {
     }
 
     const cap: ProjectionCommit['cap'] = [];
-    const live: LiveCase[] = [];
-    const cases = new Set([...changed, ...(await this.ps.openCapCases())]);
-    for (const caseId of [...cases].sort()) {
+    // A case's phase changes only with its case file, which the log records: a pass looks at the cases its log
+    // entries name. Live cases are kept between passes, read again in full when another server projected since.
+    const look = new Set(changed);
+    if (this.#live === undefined || this.#cursor !== cursor) {
+      this.#live = new Map();
+      for (const id of await this.ps.openCapCases()) look.add(id);
+    }
+    const live = this.#live;
+    for (const caseId of [...look].sort()) {
       const file = await this.casework.store.getCaseFile(caseId);
       if (!file) continue;
       const phase = casePhase(file);
       const where = await this.#areasOf(caseId);
-      if (livePhases.includes(phase)) live.push({ caseId, phase, ...where });
+      if (livePhases.includes(phase)) live.set(caseId, { caseId, phase, ...where });
+      else live.delete(caseId);
       if (changed.has(caseId)) {
         const o = file.judgment.outcome;
         events.push({
@@ -209,9 +225,15 @@ export class Projector {
     // reading every violation of the window four times a second would cost a busy mission for nothing.
     const settings = await this.ps.crossingSettings();
     const settingsText = JSON.stringify([...settings.values()]);
-    const due = marks.length > 0 || cap.length > 0 || settingsText !== this.#settingsText || now - this.#statusAt >= statusEvery || now < this.#statusAt;
-    if (!due) return { published: 0, more: false };
+    const wall = performance.now();
+    const changedInputs = marks.length > 0 || cap.length > 0 || settingsText !== this.#settingsText;
+    const due = (changedInputs && wall - this.#statusWall >= this.statusEvery) || now - this.#statusAt >= statusEvery || now < this.#statusAt;
+    if (!due) {
+      if (!events.length && to === cursor) return { published: 0, more: false };
+      return this.#commit({ from: cursor, to, events, areas: [], cap }, undefined, marks.length === PAGE);
+    }
     this.#statusAt = now;
+    this.#statusWall = wall;
     this.#settingsText = settingsText;
     const longest = Math.max(this.window, ...this.crossings.map((c) => c.window));
     const status: PublicStatus = publicStatus({
@@ -221,7 +243,7 @@ export class Projector {
       zones: this.zones,
       crossings: this.crossings,
       violations: await this.ps.activeViolationsSince(now - longest),
-      cases: live,
+      cases: [...live.values()],
       settings,
       previous: areas,
     });
@@ -239,15 +261,22 @@ export class Projector {
     }
     const statusChanged = body !== this.#lastStatus;
     if (!events.length && to === cursor && !statusChanged && !published.length) return { published: 0, more: false };
-    const commit: ProjectionCommit = { from: cursor, to, events, areas: published, cap };
-    if (statusChanged) commit.status = { doc: JSON.stringify(status), at: now };
+    return this.#commit({ from: cursor, to, events, areas: published, cap }, statusChanged ? { doc: JSON.stringify(status), at: now, body } : undefined, marks.length === PAGE);
+  }
+
+  async #commit(commit: ProjectionCommit, status: { doc: string; at: number; body: string } | undefined, more: boolean): Promise<{ published: number; more: boolean }> {
+    if (status) commit.status = { doc: status.doc, at: status.at };
     const seqs = await this.ps.commitProjection(commit);
     if (!seqs) {
-      this.#lastStatus = undefined; // another server moved on: read its status next time
+      // Another server moved on: read its status and its live cases next time.
+      this.#lastStatus = undefined;
       this.#statusAt = -Infinity;
+      this.#statusWall = -Infinity;
+      this.#live = undefined;
       return { published: 0, more: false };
     }
-    if (statusChanged) this.#lastStatus = body;
-    return { published: seqs.length, more: marks.length === PAGE };
+    this.#cursor = commit.to;
+    if (status) this.#lastStatus = status.body;
+    return { published: seqs.length, more };
   }
 }
