@@ -285,6 +285,7 @@ async function pollOnce() {
       app.me = undefined;
       app.lastCounts = '';
       showRole();
+      startFeed(); // the feed too goes on without the key
       $('key-error').textContent = `Signed out: ${e.message}`;
       $('key-error').hidden = false;
       delay = 0;
