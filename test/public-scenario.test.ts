@@ -134,6 +134,9 @@ describe('public face scenario', () => {
     expect(calm.regions.find((r: { code: string }) => r.code === 'UA-14')).toMatchObject({ state: 'calm' });
     expect(calm.compact).toMatch(/^0+$/);
     expect(calm.compact).toHaveLength(calm.regions.length);
+    // The ledger's coverage of the month, aggregate only: no guarantor appears anywhere in the public document.
+    expect(calm.sustainment).toEqual({ month: '2026-07', coverage: expect.any(Number), short: expect.any(Number) });
+    for (const g of ['FR', 'UK', 'DE', 'US']) expect(JSON.stringify(calm)).not.toContain(`"${g}"`);
 
     const pub = await sse(`${base}/v1/events`);
     const analyst = await sse(`${base}/v1/events`, { authorization: s.auth.analyst });

@@ -71,6 +71,11 @@ export interface PublicStatus {
   crossings: CrossingStatus[];
   /** One character per region, in `regions` order (by code): the index of its state in `areaStates`. */
   compact: string;
+  /**
+   * The sustainment ledger's coverage this month across requirements (0..1, and how many fall short), when the
+   * package has requirements: aggregate only, no guarantor named.
+   */
+  sustainment?: { month: string; coverage: number; short: number };
 }
 
 export interface StatusViolation {

@@ -27,6 +27,8 @@ export interface ProjectorOptions {
   capWeb?: string;
   /** Wall ms between status computations while violations keep arriving; default 1000 (0 in tests). */
   statusEvery?: number;
+  /** The sustainment ledger's aggregate coverage of the current month (set by the routes when the ledger exists). */
+  coverage?: () => Promise<{ month: string; coverage: number; short: number } | undefined>;
 }
 
 export const defaultStatusWindow = 7 * DAY;
@@ -94,7 +96,7 @@ export class Projector {
     readonly casework: CaseworkService,
     readonly clock: Clock,
     loaded: LoadedPackage | undefined,
-    options: ProjectorOptions = {},
+    readonly options: ProjectorOptions = {},
   ) {
     const pkg = casework.pkg;
     this.window = options.window ?? defaultStatusWindow;
@@ -247,6 +249,8 @@ export class Projector {
       settings,
       previous: areas,
     });
+    const coverage = await this.options.coverage?.().catch(() => undefined);
+    if (coverage) status.sustainment = coverage;
     const published: PublishedArea[] = [];
     for (const ch of statusChanges(status, areas)) {
       const a = ch.area;

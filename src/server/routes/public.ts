@@ -17,7 +17,9 @@ import { crossingStates, mayAuthorise, type CrossingState } from '../../core/pub
 import { eventKinds, type Audience, type DeliveryStatus, type EventKind, type WebhookRecord } from '../../core/ports/public.js';
 import { roles } from '../../core/ports/store.js';
 import { authenticate, can } from '../access.js';
+import { aggregateCoverage } from '../../core/ledger/view.js';
 import { caseworkFor } from '../casework.js';
+import { ledgerFor } from '../ledger.js';
 import type { ServerDeps } from '../deps.js';
 import { sendError } from '../errors.js';
 import { makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
@@ -60,7 +62,14 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
   const { store } = deps;
   const pkg = deps.operations.model.pkg;
   const clock = deps.operations.clock;
-  const face = new PublicFace(store, caseworkFor(store, pkg, clock), clock, deps.package, deps.public ?? {}, (err, what) => app.log.error({ err }, what));
+  // The public sees the ledger's aggregate coverage of the month only (issue 17): no guarantor, no pledge.
+  const coverage = async () => {
+    if (!Object.keys(pkg.sustainment.requirements).length) return undefined;
+    const month = new Date(clock.now()).toISOString().slice(0, 7);
+    const m = aggregateCoverage(await ledgerFor(store, pkg, clock).view()).find((x) => x.month === month);
+    return m && { month: m.month, coverage: Math.round(m.coverage * 1000) / 1000, short: m.short };
+  };
+  const face = new PublicFace(store, caseworkFor(store, pkg, clock), clock, deps.package, { coverage, ...deps.public }, (err, what) => app.log.error({ err }, what));
   const limiter = new RateLimiter(deps.rateLimit);
   app.addHook('onReady', () => face.start());
   // Before the server stops accepting: end the streams, which would otherwise hold `close` open.
