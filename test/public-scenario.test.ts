@@ -8,7 +8,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../src/core/ports/store.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { signVote, type VoteStatement } from '../src/core/ops/index.js';
 import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
@@ -59,8 +63,31 @@ async function listening(s: TestServer): Promise<string> {
   return s.app.listen({ port: 0, host: '127.0.0.1' });
 }
 
+const hasPg = await postgresAvailable();
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const x of schemas) await dropSchema(x);
+});
+/** Every test of the scenario runs on both stores. */
+const backends: [string, () => Promise<Store>][] = [
+  ['sqlite', async () => SqliteStore.open({ path: ':memory:' })],
+  ...(hasPg
+    ? ([
+        [
+          'postgres',
+          async () => {
+            const schema = freshSchema('pub');
+            schemas.push(schema);
+            return PostgresStore.open({ url: pgUrl, schema });
+          },
+        ],
+      ] as [string, () => Promise<Store>][])
+    : []),
+];
+let makeStore: () => Promise<Store> = backends[0]![1];
+
 async function started(now: number, deps: Parameters<typeof testServer>[0] extends infer O ? (O extends { deps?: infer D } ? D : never) : never = {}) {
-  const s = await testServer({ now, deps: { public: { background: false, statusEvery: 0 }, ...deps } });
+  const s = await testServer({ now, store: await makeStore(), deps: { public: { background: false, statusEvery: 0 }, ...deps } });
   cleanups.push(() => s.close());
   const base = await listening(s);
   const face = publicFaceOf(s.store)!;
@@ -117,7 +144,10 @@ describe('CAP 1.2 validation with xmllint', () => {
   });
 });
 
-describe('public face scenario', () => {
+describe.each(backends)('public face scenario (%s)', (_name, make) => {
+  beforeEach(() => {
+    makeStore = make;
+  });
   it('case opens → status, CAP Alert, SSE, signed webhook; declared → Update; dismissed → Cancel', async () => {
     const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE);
     const hook = await receiver();
@@ -328,14 +358,16 @@ describe('public face scenario', () => {
   });
 });
 
-describe('crossings through the API', () => {
+describe.each(backends)('crossings through the API (%s)', (_name, make) => {
+  beforeEach(() => {
+    makeStore = make;
+  });
   it('an authority sets a corridor; another actor may not; violations in it restrict it again', async () => {
     const { readFileSync } = await import('node:fs');
     const { loadPackage } = await import('../src/core/spec/load.js');
     const { geometryReaderFor } = await import('../src/cli/files.js');
     const { operationsFor } = await import('../src/server/operations.js');
     const { buildApp } = await import('../src/server/app.js');
-    const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
     const { ManualClock } = await import('../src/core/ops/index.js');
     const file = 'examples/ukraine-2026.yaml';
     const text = `${readFileSync(file, 'utf8')}\ncrossings:\n  grain: { name: Black Sea grain corridor, kind: corridor, zone: grain-corridor, authority: [UK, FR], close-after: 2 }\n`;
@@ -344,7 +376,7 @@ describe('crossings through the API', () => {
     const clock = new ManualClock(DAY30);
     // Every point is inside the corridor: naval strikes there break corridor-safety.
     const locator = { locate: () => ({ zones: ['grain-corridor'], lines: [], region: 'UA-51' }) };
-    const store = SqliteStore.open({ path: ':memory:' });
+    const store = await makeStore();
     const app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator }), package: loaded, public: { background: false, statusEvery: 0 } });
     cleanups.push(async () => (await app.close(), await store.close()));
     const key = async (actor: string, role: 'guarantor' | 'monitor') => {
