@@ -25,12 +25,17 @@ export const httpErrors = {
   'unsupported-media-type': { status: 415, meaning: 'the content type is not one the route accepts (JSON, NDJSON, or text for notes)' },
   'invalid-pledges': { status: 400, meaning: 'a ledger pledge or withdrawal in the batch is invalid (each named by index and field); nothing was stored' },
   'invalid-deliveries': { status: 400, meaning: 'a ledger delivery in the batch is invalid (each named by index and field); nothing was stored' },
+  'invalid-last-event-id': { status: 400, meaning: 'the live feed was asked to resume after something that is not an event id' },
   // Who is asking.
   unauthorized: { status: 401, meaning: 'no API key, or a key that is unknown, revoked or malformed' },
   forbidden: { status: 403, meaning: "the key's role may not call this route" },
   'forbidden-source': { status: 403, meaning: 'a key bound to an actor submitted for a source another actor operates; nothing was stored' },
   'forbidden-guarantor': { status: 403, meaning: "a key acting for a guarantor reported or acknowledged for another guarantor; nothing was stored" },
   'forbidden-section': { status: 403, meaning: "the daily report's `sections` asks for one the key's role may not see" },
+  'not-authority': { status: 403, meaning: "a crossing's state was set by an actor the package does not name as its authority" },
+  // Abuse of the public routes (docs/operations/public.md "Abuse").
+  'rate-limited': { status: 429, meaning: 'the client address has spent its requests to the public routes; `Retry-After` says when to ask again' },
+  'too-many-streams': { status: 429, meaning: 'the client address holds as many live-feed streams as it may (8 by default)' },
   // What is asked for.
   'not-found': { status: 404, meaning: 'no such route, or no record with that id (case, incident, violation, observation, key, checkpoint, log entry, task)' },
   'already-revoked': { status: 409, meaning: 'the API key was already revoked' },
@@ -63,6 +68,7 @@ export const httpErrors = {
   'task-already-delivered': { status: 409, meaning: 'the task was already delivered' },
   'task-already-acknowledged': { status: 409, meaning: 'the task was already acknowledged' },
   // The server.
+  'not-ready': { status: 503, meaning: 'the public status has not been computed yet (another server holds the projection); `Retry-After: 1`' },
   'no-package': { status: 503, meaning: 'the server was started without the loaded package, so the map, analysis and regional status are unavailable' },
   'pdf-unavailable': { status: 503, meaning: 'a PDF report was asked of a server without Chromium (the Debian package `chromium`)' },
   'pdf-busy': { status: 503, meaning: 'as many PDF reports as the server prints at once are being printed (each starts a browser); `Retry-After` says when to ask again' },

@@ -10,7 +10,7 @@ import type { LoadedPackage } from '../../core/spec/load.js';
 import type { CaseworkService } from '../casework.js';
 import { FeedHub, type FeedOptions } from './feed.js';
 import { Projector, type ProjectorOptions } from './projector.js';
-import { publicStoreFor } from './public-store.js';
+import { publicStoreFor } from '../../store/public-store.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhooks.js';
 
 export interface PublicOptions extends ProjectorOptions {
