@@ -1,3 +1,4 @@
+// @ts-check
 // The live feed (GET /v1/events, Server-Sent Events; docs/operations/public.md), read with fetch rather than
 // EventSource so the API key travels in the Authorization header, never in a URL. Reconnects with Last-Event-ID,
 // waiting longer after each failure (1 s doubling to a minute), so a server restart costs nothing.
