@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAlerts } from './alerts.js';
 import { normalizeRegionName, parseCrosswalk } from './crosswalk.js';
 import { CsvFormatError, parseCsv } from './csv.js';
-import { parseUcdp, ucdpActivity } from './ucdp.js';
+import { parseUcdp, ucdpActivity, undeterminedReason } from './ucdp.js';
 import { observationInputSchema } from '../observation.js';
 
 const crosswalk = parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8'));
@@ -38,20 +38,21 @@ describe('crosswalk', () => {
 });
 
 const header =
-  'id,type_of_violence,side_a,side_b,where_prec,where_coordinates,adm_1,latitude,longitude,event_clarity,date_start,date_end,best,low,high,number_of_sources';
+  'id,type_of_violence,side_a,side_b,where_prec,where_coordinates,adm_1,latitude,longitude,event_clarity,date_start,date_end,best,low,high,number_of_sources,source_headline';
 
 describe('UCDP GED rows', () => {
   it('maps precision to radius or region, dates to intervals, sides to activity, clarity to confidence', () => {
     const rows = [
-      '1,1,Government of Ukraine,DPR,1,Marinka,Donetsk oblast,47.94,37.50,1,2016-03-02,2016-03-02,3,2,4,2',
-      '2,1,Government of Ukraine,LPR,2,near Popasna,Luhansk oblast,48.63,38.38,2,2016-03-02,2016-03-04,1,1,1,1',
-      '3,1,Government of Ukraine,DPR,4,Donetsk oblast,Donetsk oblast,48.14,37.74,1,2016-03-02,2016-03-02,1,1,1,1',
-      '4,1,Government of Ukraine,Maidan,1,Kyiv,Kiev Special Republican city,50.45,30.52,1,2014-01-22,2014-01-22,5,5,5,5',
-      '5,1,Government of Ukraine,DPR,6,Ukraine,,49,32,1,2016-03-02,2016-03-02,1,1,1,1',
-      '6,1,Government of Ukraine,DPR,4,Rostov oblast,Rostov oblast,47.2,39.7,1,2016-03-02,2016-03-02,1,1,1,1',
-      '7,1,Government of Ukraine,DPR,1,x,Donetsk oblast,,,1,2016-03-02,2016-03-02,1,1,1,1',
-      '8,1,Government of Ukraine,DPR,1,x,Donetsk oblast,48,37,1,2016-13-02,2016-03-02,1,1,1,1',
-      '9,1,Government of Ukraine,United Armed Forces of Novorossiya,5,Donets Basin Area,,48.15,38.65,1,2016-03-02,2016-03-02,1,1,1,1',
+      '1,1,Government of Ukraine,DPR,1,Marinka,Donetsk oblast,47.94,37.50,1,2016-03-02,2016-03-02,3,2,4,2,"Three killed in shelling of Marinka;Rebels say Kiev used Grad rockets"',
+      '2,1,Government of Ukraine,LPR,2,near Popasna,Luhansk oblast,48.63,38.38,2,2016-03-02,2016-03-04,1,1,1,1,Soldier killed by sniper near Popasna',
+      '3,1,Government of Ukraine,DPR,4,Donetsk oblast,Donetsk oblast,48.14,37.74,1,2016-03-02,2016-03-02,1,1,1,1,Missile hits a town',
+      '4,1,Government of Ukraine,Maidan,1,Kyiv,Kiev Special Republican city,50.45,30.52,1,2014-01-22,2014-01-22,5,5,5,5,Two protesters shot dead in Kiev',
+      '5,1,Government of Ukraine,DPR,6,Ukraine,,49,32,1,2016-03-02,2016-03-02,1,1,1,1,shelling',
+      '6,1,Government of Ukraine,DPR,4,Rostov oblast,Rostov oblast,47.2,39.7,1,2016-03-02,2016-03-02,1,1,1,1,shelling',
+      '7,1,Government of Ukraine,DPR,1,x,Donetsk oblast,,,1,2016-03-02,2016-03-02,1,1,1,1,shelling',
+      '8,1,Government of Ukraine,DPR,1,x,Donetsk oblast,48,37,1,2016-13-02,2016-03-02,1,1,1,1,shelling',
+      '9,1,Government of Ukraine,United Armed Forces of Novorossiya,5,Donets Basin Area,,48.15,38.65,1,2016-03-02,2016-03-02,1,1,1,1,Aviation struck rebel positions',
+      '10,1,Government of Ukraine,DPR,1,Avdiivka,Donetsk oblast,48.14,37.74,1,2016-03-02,2016-03-02,1,1,1,1,Two soldiers killed in east',
     ];
     const r = parseUcdp([header, ...rows].join('\n'), { source: 'ucdp', crosswalk });
     const byId = Object.fromEntries(r.observations.map((o) => [o.sourceId, o]));
@@ -60,18 +61,26 @@ describe('UCDP GED rows', () => {
     expect(byId['1']!.note).toMatch(/deaths best 3 \(low 2, high 4\)/);
     expect(byId['2']).toMatchObject({ location: { radius: 25_000 }, confidence: 0.6, until: '2016-03-05T00:00:00.000Z' });
     expect(byId['3']).toMatchObject({ location: { region: 'UA-14' } });
+    expect(byId['1']!.note).toMatch(/"Grad" in the headlines/);
+    expect(byId['2']).toMatchObject({ activity: 'small-arms-fire' });
+    expect(byId['3']).toMatchObject({ activity: 'missile-strike' });
     expect(byId['4']).toMatchObject({ activity: 'small-arms-fire' });
-    expect(byId['9']).toMatchObject({ activity: 'artillery-fire', location: { radius: 100_000 } });
+    expect(byId['9']).toMatchObject({ activity: 'air-strike', location: { radius: 100_000 } });
     expect(r.skipped.map((s) => [s.id, s.line])).toEqual([
       ['5', 6],
       ['6', 7],
       ['7', 8],
       ['8', 9],
+      ['10', 11],
     ]);
+    expect(r.skipped[4]!.reason).toBe(undeterminedReason);
+    const sent = parseUcdp([header, ...rows].join('\n'), { source: 'ucdp', crosswalk, undetermined: 'artillery-fire' });
+    expect(sent.observations.find((o) => o.sourceId === '10')).toMatchObject({ activity: 'artillery-fire', note: expect.stringMatching(/undetermined by the headlines, sent as artillery-fire/) });
     expect(r.skipped[0]!.reason).toMatch(/country/);
     expect(r.skipped[1]!.reason).toMatch(/Rostov oblast/);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
-    expect(ucdpActivity('Government of Ukraine', 'Right Sector', '2')).toBe('small-arms-fire');
+    expect(ucdpActivity('Rebels say Kiev used Grad rockets')).toEqual({ activity: 'artillery-fire', word: 'Grad' });
+    expect(ucdpActivity('The enemy shelled Pokrovsk with Iskanders')).toEqual({ activity: 'missile-strike', word: 'Iskanders' });
   });
 
   it('parses the whole shared file into schema-valid observations', () => {

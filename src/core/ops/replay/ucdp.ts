@@ -6,13 +6,14 @@
  * (international waters or airspace) and `date_start`/`date_end` as the first and last day the event may have
  * happened; both are uncertainty, and they become an uncertainty radius (or a region) and a time interval.
  *
- * GED records fatal events of organised violence, not what was fired: in Donbas 2014-2022 the bulk of fatal
- * ceasefire violations were shelling (OSCE SMM daily reports count explosions far above small-arms bursts), so
- * state-based events between the government and the DPR, LPR or "Novorossiya" forces map to `artillery-fire`;
- * everything else (the Maidan events of early 2014) maps to `small-arms-fire`. This is the mapping's main limit:
- * a GED event is a fatal clash, and the replay treats it as a fire incident.
+ * GED records fatal events of organised violence, not what was fired: its type of violence and dyad say who
+ * fought, not with what. The activity comes from the source's own words, the event's headlines
+ * (`activityFromWords`); when they say nothing the event is `undetermined`, and the replay skips it unless the
+ * operator names an activity for such events (`undetermined`), which the note then says.
  */
+import type { Activity } from '../../spec/vocabulary.js';
 import { observationLimits, type ObservationInput } from '../observation.js';
+import { activityFromWords, type WordMatch } from './activity-words.js';
 import type { Crosswalk } from './crosswalk.js';
 import { normalizeRegionName } from './crosswalk.js';
 import { columns, parseCsv } from './csv.js';
@@ -22,6 +23,8 @@ export interface ReplayOptions {
   source: string;
   /** Region names (as the file writes them) to codes. */
   crosswalk: Crosswalk;
+  /** What an event whose words name no weapon becomes: skipped (default), or sent as this activity. */
+  undetermined?: Activity | 'skip';
 }
 
 export interface Skipped {
@@ -43,13 +46,18 @@ export const ucdpRadius: Readonly<Record<string, number>> = {
   '5': 100_000, // a part of the country or a linear feature ("Donets Basin Area")
 };
 
-const separatists = new Set(['DPR', 'LPR', 'United Armed Forces of Novorossiya']);
+/** GED's `type_of_violence` (codebook): who fought, which the note keeps; it does not choose the activity. */
+export const ucdpViolenceTypes: Readonly<Record<string, string>> = { '1': 'state-based', '2': 'non-state', '3': 'one-sided' };
 
-export function ucdpActivity(sideA: string, sideB: string, typeOfViolence: string): 'artillery-fire' | 'small-arms-fire' {
-  return typeOfViolence === '1' && (separatists.has(sideA) || separatists.has(sideB)) ? 'artillery-fire' : 'small-arms-fire';
+/** The activity of a GED event, from its headlines (`source_headline`, several joined by ";"). */
+export function ucdpActivity(headlines: string): WordMatch {
+  return activityFromWords(headlines);
 }
 
-const needed = ['id', 'type_of_violence', 'side_a', 'side_b', 'where_prec', 'where_coordinates', 'adm_1', 'latitude', 'longitude', 'event_clarity', 'date_start', 'date_end', 'best', 'low', 'high', 'number_of_sources'] as const;
+/** The reason an undetermined event is skipped (one string, so a summary groups them). */
+export const undeterminedReason = 'the headlines do not say what was fired (activity undetermined; --undetermined ACTIVITY sends such events as that activity)';
+
+const needed = ['id', 'type_of_violence', 'side_a', 'side_b', 'where_prec', 'where_coordinates', 'adm_1', 'latitude', 'longitude', 'event_clarity', 'date_start', 'date_end', 'best', 'low', 'high', 'number_of_sources', 'source_headline'] as const;
 
 const dayRe = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -99,16 +107,23 @@ export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
       skip(`date_end ${end} is before date_start ${start}`);
       continue;
     }
+    const words = ucdpActivity(f('source_headline'));
+    const undetermined = options.undetermined ?? 'skip';
+    if (words.activity === 'undetermined' && undetermined === 'skip') {
+      skip(undeterminedReason);
+      continue;
+    }
+    const how = words.activity === 'undetermined' ? `activity undetermined by the headlines, sent as ${undetermined}` : `"${words.word}" in the headlines`;
     const o: ObservationInput = {
       source: options.source,
       sourceId: id,
-      activity: ucdpActivity(f('side_a'), f('side_b'), f('type_of_violence')),
+      activity: words.activity === 'undetermined' ? (undetermined as Activity) : words.activity,
       time: `${start}T00:00:00Z`,
       timePrecision: 'day',
       location,
       // event_clarity 1: the event is clearly described; 2: unclear in some respect (GED codebook).
       confidence: f('event_clarity') === '1' ? 0.9 : 0.6,
-      note: `UCDP GED ${id}: ${f('side_a')} - ${f('side_b')}; deaths best ${f('best') || '?'} (low ${f('low') || '?'}, high ${f('high') || '?'}); ${f('where_coordinates')}`.slice(0, observationLimits.noteLength),
+      note: `UCDP GED ${id} (${ucdpViolenceTypes[f('type_of_violence')] ?? 'type ' + f('type_of_violence')}): ${f('side_a')} - ${f('side_b')}; ${how}; deaths best ${f('best') || '?'} (low ${f('low') || '?'}, high ${f('high') || '?'}); ${f('where_coordinates')}`.slice(0, observationLimits.noteLength),
     };
     if (endMs > startMs) o.until = new Date(endMs + 86_400_000).toISOString();
     observations.push(o);

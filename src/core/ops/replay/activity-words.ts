@@ -1,0 +1,97 @@
+/**
+ * What was fired, from the source's own words (docs/operations/replay.md, "Activity from the words").
+ *
+ * Event datasets say who fought, where and when, and how many died, but not with what: UCDP GED has no weapon
+ * field, and its dyad ("Government of Russia - Government of Ukraine") says nothing about shelling versus a
+ * missile. Its headlines often do ("killed in shelling", "hit Pavlohrad with rockets", "Aerospace Forces struck").
+ * The rules below read them. They are data: an ordered table of word patterns per activity, written from how
+ * English-language wires and translated Ukrainian and Russian reports name weapons, before any count was made on
+ * the labelled sample (examples/data/ucdp-ged/activity-sample.csv; the commit order shows it).
+ *
+ * Two tiers. A weapon word (a missile, a rocket launcher, an aircraft, a drone, a sniper) names the means; when
+ * several are named, the one written first wins (the lead of a report names the event, later headlines add
+ * context). Only when no weapon word is present does a generic word decide: "shelling" is artillery in the
+ * Donbas sense (mortars, guns and rocket artillery alike). Words that name a target rather than a means
+ * ("destroyed a howitzer", "a tank", "an ammunition depot") are deliberately absent, and so are "strike", "hit",
+ * "attack" and "fire damage", which say a blow fell but not what delivered it: those events stay `undetermined`.
+ */
+import type { Activity } from '../../spec/vocabulary.js';
+
+export type WordActivity = Extract<Activity, 'artillery-fire' | 'missile-strike' | 'air-strike' | 'drone-strike' | 'small-arms-fire'>;
+
+export interface WordRule {
+  activity: WordActivity;
+  /** `weapon` words name the means and beat `generic` ones wherever they stand. */
+  tier: 'weapon' | 'generic';
+  /** Case-insensitive regular-expression sources, matched at word starts. */
+  words: readonly string[];
+  why: string;
+}
+
+export const activityWordRules: readonly WordRule[] = [
+  {
+    activity: 'artillery-fire',
+    tier: 'weapon',
+    words: ['mlrs', 'multiple[- ]rocket', 'rocket launchers?', 'rocket artillery', 'grads?\\b', 'gradov', 'uragan', 'hurricanes?\\b', 'smerch', 'tornado', 'himars', 'artillery', 'artillerym[ae]n', 'mortars?\\b', 'mortar fire', 'howitzer fire', 'fire missions?'],
+    why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets',
+  },
+  {
+    activity: 'missile-strike',
+    tier: 'weapon',
+    words: ['missiles?\\b', 'rockets?\\b(?! artillery)', 'rocket attack', 'iskanders?', 'kalibrs?', 'kinzhals?', 'tochka', 's-300', 's-400', 'kh-\\d+', 'cruise', 'ballistic', 'shot down', 'shoots? down', 'downed'],
+    why: 'in translated Ukrainian and Russian reports "rocket" (raketa) is a missile unless it is rocket artillery; an aircraft shot down was hit by a surface-to-air missile in nearly every case of this war',
+  },
+  {
+    activity: 'air-strike',
+    tier: 'weapon',
+    words: ['air ?strikes?', 'air raids?', 'aviation', 'aerospace forces', 'warplanes?', 'sorties?', 'bombing', 'bombed', 'bombs\\b', 'glide bombs?', 'helicopter gunships?'],
+    why: 'aviation and the Russian Aerospace Forces (VKS) deliver air strikes; "air raid" in a report (not an alert) is a strike',
+  },
+  {
+    activity: 'drone-strike',
+    tier: 'weapon',
+    words: ['drones?\\b', 'uavs?\\b', 'kamikaze', 'shaheds?', 'geran', 'lancets?', 'loitering'],
+    why: 'strike and kamikaze drones (Shahed/Geran, Lancet)',
+  },
+  {
+    activity: 'small-arms-fire',
+    tier: 'weapon',
+    words: ['snipers?', 'small arms', 'small-arms', 'machine[- ]guns?', 'gunfire', 'gunmen', 'shot dead', 'rifles?\\b', 'automatic weapons'],
+    why: 'rifles and machine guns; a sniper is small-arms fire',
+  },
+  {
+    activity: 'artillery-fire',
+    tier: 'generic',
+    words: ['shell(ing|ings|ed|s)?\\b', 'shellfire'],
+    why: '"shelling" (obstril) is the common word for indirect fire; it is read as artillery only when no weapon word says otherwise',
+  },
+];
+
+interface Compiled {
+  activity: WordActivity;
+  tier: 'weapon' | 'generic';
+  re: RegExp;
+}
+
+const compiled: readonly Compiled[] = activityWordRules.map((r) => ({ activity: r.activity, tier: r.tier, re: new RegExp(`\\b(?:${r.words.join('|')})`, 'gi') }));
+
+export interface WordMatch {
+  activity: WordActivity | 'undetermined';
+  /** The word that decided, as written; absent for `undetermined`. */
+  word?: string;
+}
+
+/** The activity the text names (docs/operations/replay.md): the first weapon word, else a generic word, else undetermined. */
+export function activityFromWords(text: string): WordMatch {
+  for (const tier of ['weapon', 'generic'] as const) {
+    let best: { at: number; activity: WordActivity; word: string } | undefined;
+    for (const c of compiled) {
+      if (c.tier !== tier) continue;
+      c.re.lastIndex = 0;
+      const m = c.re.exec(text);
+      if (m && (!best || m.index < best.at)) best = { at: m.index, activity: c.activity, word: m[0] };
+    }
+    if (best) return { activity: best.activity, word: best.word };
+  }
+  return { activity: 'undetermined' };
+}
