@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from './package-files.js';
 import { InputError } from './input-error.js';
-import { geoLocatorFor } from './core/ops/index.js';
+import { geoLocatorFor, ManualClock } from './core/ops/index.js';
 import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
@@ -28,6 +28,8 @@ export interface ServeConfig {
   synchronous?: 'full' | 'normal';
   logLevel: string;
   limits?: Partial<Limits>;
+  /** `live` (default): the system clock; `event`: a replay server whose clock the replayed events move. */
+  clock?: 'live' | 'event';
 }
 
 export interface ServeFlags {
@@ -35,6 +37,7 @@ export interface ServeFlags {
   db?: string;
   port?: string;
   host?: string;
+  clock?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +57,8 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     logLevel: env['GUARANTOR_LOG_LEVEL'] ?? 'warn',
   };
+  if (flags.clock !== undefined && flags.clock !== 'live' && flags.clock !== 'event') throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
+  if (flags.clock === 'event') config.clock = 'event';
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
   if (sync) config.synchronous = sync;
   return config;
@@ -91,11 +96,14 @@ export async function start(config: ServeConfig): Promise<Running> {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
     throw new InputError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
   }
-  const clock = { now: () => Date.now() };
+  // A replay server's clock starts at the package's effective time and moves only forward, as events arrive
+  // (`POST /v1/clock`, sent by `guarantor replay --clock event`).
+  const event = config.clock === 'event';
+  const clock = event ? new ManualClock(loaded.model.effective.start) : { now: () => Date.now() };
   // The geo engine places incidents in the package's zones, on which side of its lines, and in which region.
   const geo = geoLocatorFor(loaded.model, loaded.geometries);
   if (!geo.ok) throw new InputError(`the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`);
-  const operations = operationsFor(loaded, { clock, locator: geo.locator });
+  const operations = operationsFor(loaded, { clock, eventClock: event, locator: geo.locator });
   let store: Store;
   try {
     store = await openStore(config.db, { writerThread: true, ...(config.synchronous ? { synchronous: config.synchronous } : {}) });
@@ -118,7 +126,7 @@ export async function start(config: ServeConfig): Promise<Running> {
       throw listenError(e, config);
     }
     // Only once the server listens: a start that fails (a busy port) must not create a key it never prints.
-    const bootstrapKey = await ensureAdmin(store, clock.now(), config.adminKey);
+    const bootstrapKey = await ensureAdmin(store, Date.now(), config.adminKey);
     // Decay alerts follow the clock as well as the ledger: derive them at start (catching up on whatever a crash or
     // a stop left underived) and every minute; each sync is idempotent, so servers sharing a database may all run it.
     const ledger = ledgerFor(store, loaded.model, clock);

@@ -1,17 +1,22 @@
 /**
- * `guarantor replay ucdp|alerts FILE --to URL --key KEY`: real data sent to a running server as observations, in
+ * `guarantor replay ucdp|alerts FILE --url URL --key KEY`: real data sent to a running server as observations, in
  * batches, with a progress bar. The parsing is pure (core/ops/replay); this file reads the files, talks HTTP and
  * reports. A batch the server refuses for some bad items is resent without them, so one odd row does not sink a
- * replay; the refused items are counted and the first reasons shown.
+ * replay; skipped rows and refused items are grouped by reason, with counts and two examples each.
+ *
+ * `--dry-run` reads and maps without sending. `--clock event` replays on the events' own clock: observations go in
+ * time order, a day at a time, and before each day the replay server's clock (`serve --clock event`) is moved to
+ * it, so cases open, deadlines pass and responses fall due when they would have.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { ObservationInput } from '../core/ops/index.js';
 import { parseAlerts } from '../core/ops/index.js';
 import { parseCrosswalk } from '../core/ops/index.js';
 import { CsvFormatError } from '../core/ops/index.js';
 import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
+import { activities, type Activity } from '../core/spec/vocabulary.js';
 import { readText } from '../package-files.js';
 import { HttpClient, type Fetch } from './http-client.js';
 import { UsageError } from './usage-error.js';
@@ -21,32 +26,60 @@ type Kind = (typeof kinds)[number];
 const defaultSource: Record<Kind, string> = { ucdp: 'ucdp', alerts: 'air-alerts' };
 const defaultCrosswalk = fileURLToPath(new URL('../../examples/data/oblast-crosswalk.csv', import.meta.url));
 
+/** What each kind of file must look like: printed when nothing usable was read. */
+export const expectedFormat: Record<Kind, string> = {
+  ucdp: 'a UCDP GED CSV file (UTF-8, comma-separated, a header row): the columns id, type_of_violence, side_a, side_b, where_prec, where_coordinates, adm_1, latitude, longitude, event_clarity, date_start, date_end (days as YYYY-MM-DD), best, low, high, number_of_sources, source_headline',
+  alerts: 'an air-raid alerts CSV file (UTF-8, comma-separated, a header row): oblast, raion, hromada, level, started_at, finished_at (times as YYYY-MM-DD HH:MM:SS with an optional offset, e.g. 2022-03-15 16:10:34+00:00)',
+};
+
 export interface ReplayOptions {
   kind: Kind;
   file: string;
-  to: string;
-  key: string;
+  /** The server; absent only for a dry run. */
+  url?: string;
+  key?: string;
   batch: number;
   source: string;
   crosswalk: string;
   limit?: number;
+  /** UCDP: what events whose words name no weapon become. */
+  undetermined?: Activity | 'skip';
+  clock?: 'live' | 'event';
+  dryRun?: boolean;
   fetch?: Fetch;
   /** Progress output; false for none (tests, pipes). */
   progress?: boolean;
-  log?: (line: string) => void;
+}
+
+/** Reasons with how many and two examples each, most frequent first. */
+export interface ReasonGroup {
+  reason: string;
+  count: number;
+  examples: string[];
 }
 
 export interface ReplaySummary {
+  kind: Kind;
+  rows: number;
   parsed: number;
   skipped: number;
+  skippedBy: ReasonGroup[];
+  /** Observations by activity, and by how their location is known. */
+  activities: Record<string, number>;
+  locations: Record<string, number>;
+  dryRun: boolean;
   sent: number;
   accepted: number;
   duplicates: number;
   rejected: number;
+  rejectedBy: ReasonGroup[];
+  /** Accepted observations from before the package's effective time: stored as context, never violations. */
+  context: number;
   violations: number;
   cases: number;
+  /** With `--clock event`: the replay server's clock at the end. */
+  clockAt?: string;
   seconds: number;
-  problems: { sourceId: string; path: string; reason: string }[];
 }
 
 interface Problem {
@@ -55,19 +88,26 @@ interface Problem {
   reason: string;
 }
 
+/** Nothing usable in the file: exit 1 (the file, not the command line, is wrong). */
+export class NothingUsable extends Error {}
+
 export function register(program: Command): void {
   program
     .command('replay')
     .description('send real data to a server as observations: UCDP GED events (ucdp) or air-raid alerts (alerts)')
     .argument('<kind>', `what the file holds: ${kinds.join(' or ')}`)
     .argument('<file>', 'the CSV file')
-    .requiredOption('--to <url>', 'the server, e.g. http://localhost:8080')
-    .requiredOption('--key <key>', 'an API key with the monitor role')
+    .option('--url <url>', 'the server, e.g. http://localhost:8081 (required unless --dry-run)')
+    .addOption(new Option('--to <url>').hideHelp())
+    .option('--key <key>', 'an API key with the monitor role (required unless --dry-run)')
     .option('--batch <n>', 'observations per request', '500')
     .option('--source <id>', 'the verification source of the package the observations come from (default: ucdp, air-alerts)')
     .option('--crosswalk <file>', 'region names to ISO 3166-2 codes (CSV)', defaultCrosswalk)
     .option('--limit <n>', 'send only the first n observations')
-    .action(async (kind: string, file: string, opts: { to: string; key: string; batch: string; source?: string; crosswalk: string; limit?: string }) => {
+    .option('--undetermined <activity>', 'ucdp: events whose headlines name no weapon are skipped (skip, the default), or sent as this activity', 'skip')
+    .option('--clock <live|event>', "live (default): the server's own clock; event: move a replay server's clock (serve --clock event) with the events", 'live')
+    .option('--dry-run', 'read and map the file, print what would be sent, send nothing')
+    .action(async (kind: string, file: string, opts: { url?: string; to?: string; key?: string; batch: string; source?: string; crosswalk: string; limit?: string; undetermined: string; clock: string; dryRun?: boolean }) => {
       if (!kinds.includes(kind as Kind)) throw new UsageError(`unknown kind "${kind}"; use ${kinds.join(' or ')}`);
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new UsageError(`--batch must be a whole number from 1 to 100000, not "${opts.batch}"`);
@@ -76,91 +116,215 @@ export function register(program: Command): void {
         limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number, not "${opts.limit}"`);
       }
-      const summary = await runReplay({
-        kind: kind as Kind,
-        file,
-        to: opts.to,
-        key: opts.key,
-        batch,
-        source: opts.source ?? defaultSource[kind as Kind],
-        crosswalk: opts.crosswalk,
-        progress: process.stderr.isTTY === true,
-        log: (l) => process.stderr.write(l + '\n'),
-        ...(limit !== undefined ? { limit } : {}),
-      });
+      if (opts.undetermined !== 'skip' && !(activities as readonly string[]).includes(opts.undetermined)) throw new UsageError(`--undetermined must be skip or an activity (${activities.join(', ')}), not "${opts.undetermined}"`);
+      if (opts.clock !== 'live' && opts.clock !== 'event') throw new UsageError(`--clock must be live or event, not "${opts.clock}"`);
+      const url = opts.url ?? opts.to;
+      if (!opts.dryRun) {
+        if (url === undefined) throw new UsageError('--url is required (the server, e.g. http://localhost:8081), or --dry-run');
+        if (opts.key === undefined) throw new UsageError('--key is required (an API key with the monitor role), or --dry-run');
+      }
+      if (url !== undefined) checkUrl(url);
+      let summary: ReplaySummary;
+      try {
+        summary = await runReplay({
+          kind: kind as Kind,
+          file,
+          batch,
+          source: opts.source ?? defaultSource[kind as Kind],
+          crosswalk: opts.crosswalk,
+          undetermined: opts.undetermined as Activity | 'skip',
+          clock: opts.clock,
+          dryRun: opts.dryRun === true,
+          progress: process.stderr.isTTY === true,
+          ...(url !== undefined ? { url } : {}),
+          ...(opts.key !== undefined ? { key: opts.key } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof NothingUsable)) throw e;
+        process.stderr.write(`guarantor: ${e.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       process.stdout.write(formatSummary(summary));
       process.exitCode = summary.rejected > 0 ? 1 : 0;
     });
 }
 
-export function parseFile(kind: Kind, text: string, source: string, crosswalkText: string): ReplayParse {
+/** A server URL: http or https with a host; anything else is a usage error, not a crash later. */
+export function checkUrl(url: string): URL {
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.host) {
+    throw new UsageError(`--url must be an http:// or https:// URL with a host, e.g. http://localhost:8081; got "${url}"${/^[\w.-]+(:\d+)?(\/|$)/.test(url) ? ` (did you mean http://${url}?)` : ''}`);
+  }
+  return u;
+}
+
+export function parseFile(kind: Kind, text: string, source: string, crosswalkText: string, undetermined: Activity | 'skip' = 'skip'): ReplayParse {
   const crosswalk = parseCrosswalk(crosswalkText);
   try {
-    return kind === 'ucdp' ? parseUcdp(text, { source, crosswalk }) : parseAlerts(text, { source, crosswalk });
+    return kind === 'ucdp' ? parseUcdp(text, { source, crosswalk, undetermined }) : parseAlerts(text, { source, crosswalk });
   } catch (e) {
-    if (e instanceof CsvFormatError) throw new UsageError(e.message);
+    if (e instanceof CsvFormatError) throw new NothingUsable(`${e.message}\nexpected ${expectedFormat[kind]}`);
     throw e;
   }
 }
 
+/**
+ * Groups reasons: values in quotes and numbers are masked for the key, so `dates "2/27/2023" are not days` and
+ * `dates "3/1/2023" are not days` are one reason with two examples.
+ */
+export function groupReasons(items: Iterable<{ reason: string; example: string }>): ReasonGroup[] {
+  const groups = new Map<string, ReasonGroup & { same: boolean }>();
+  for (const { reason, example } of items) {
+    const key = reason.replace(/"[^"]*"/g, '"…"').replace(/\d+(\.\d+)?/g, 'N');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { reason, count: 0, examples: [], same: true }));
+    else if (g.same && g.reason !== reason) g.same = false;
+    g.count++;
+    if (g.examples.length < 2) g.examples.push(example);
+  }
+  // A group reads as its first member's reason, and says so when the others differ in their values.
+  return [...groups.values()]
+    .map((g) => ({ reason: g.same ? g.reason : `${g.reason} (and the like)`, count: g.count, examples: g.examples }))
+    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+function locationKind(o: ObservationInput): string {
+  const l = o.location as { region?: string; radius?: number };
+  if (l.region !== undefined) return 'region';
+  return `point ±${Math.round((l.radius ?? 0) / 1000)} km`;
+}
+
 export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const started = process.hrtime.bigint();
-  const parsed = parseFile(o.kind, readText(o.file), o.source, readText(o.crosswalk));
-  const items = o.limit !== undefined ? parsed.observations.slice(0, o.limit) : parsed.observations;
-  const client = new HttpClient(o.to, o.fetch ?? (fetch as unknown as Fetch), o.key);
-  const s: ReplaySummary = { parsed: parsed.observations.length, skipped: parsed.skipped.length, sent: 0, accepted: 0, duplicates: 0, rejected: 0, violations: 0, cases: 0, seconds: 0, problems: [] };
+  const parsed = parseFile(o.kind, readText(o.file), o.source, readText(o.crosswalk), o.undetermined ?? 'skip');
+  const skippedBy = groupReasons(parsed.skipped.map((k) => ({ reason: k.reason, example: `line ${k.line}${k.id ? ` (${o.kind === 'ucdp' ? 'id ' : ''}${k.id})` : ''}` })));
+  const rows = parsed.observations.length + parsed.skipped.length;
+  if (parsed.observations.length === 0) {
+    const why = skippedBy.slice(0, 3).map((g) => `\n  ${g.count} × ${g.reason} (e.g. ${g.examples.join(', ')})`).join('');
+    throw new NothingUsable(`nothing usable in ${o.file}: ${rows} row(s), 0 observations${why}\nexpected ${expectedFormat[o.kind]}`);
+  }
+  let items = o.limit !== undefined ? parsed.observations.slice(0, o.limit) : parsed.observations;
+  const s: ReplaySummary = {
+    kind: o.kind,
+    rows,
+    parsed: parsed.observations.length,
+    skipped: parsed.skipped.length,
+    skippedBy,
+    activities: {},
+    locations: {},
+    dryRun: o.dryRun === true,
+    sent: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedBy: [],
+    context: 0,
+    violations: 0,
+    cases: 0,
+    seconds: 0,
+  };
+  for (const x of items) {
+    s.activities[x.activity] = (s.activities[x.activity] ?? 0) + 1;
+    const k = locationKind(x);
+    s.locations[k] = (s.locations[k] ?? 0) + 1;
+  }
+  if (o.dryRun) {
+    s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return s;
+  }
+  if (o.url === undefined || o.key === undefined) throw new UsageError('a replay that sends needs --url and --key');
+  const base = checkUrl(o.url);
+  const client = new HttpClient(base.toString(), o.fetch ?? (fetch as unknown as Fetch), o.key);
+  const rejections: { reason: string; example: string }[] = [];
+
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const a = await client.request(method, path, body);
+    const parsed = typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : a.text ? { message: a.text.slice(0, 200) } : {};
+    return { status: a.status, body: parsed };
+  };
+  const fail = (r: { status: number; body: Record<string, unknown> }, what: string): never => {
+    const message = typeof r.body['message'] === 'string' ? r.body['message'] : '';
+    throw new UsageError(`the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${what}: ${message}`);
+  };
+
+  // On the event clock: time order, and batches that never span two UTC days, so the clock set before a batch is
+  // that day's latest event time and a case opens on the day its threshold was met.
+  let batches: ObservationInput[][] = [];
+  if (o.clock === 'event') {
+    const clock = await call('GET', '/v1/clock');
+    if (clock.status !== 200) fail(clock, 'GET /v1/clock');
+    if (clock.body['mode'] !== 'event') throw new UsageError(`the server at ${o.url} runs the live clock; --clock event needs a replay server (guarantor serve --clock event)`);
+    items = items.map((x, i) => ({ x, i, t: Date.parse(x.time) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x);
+    let cur: ObservationInput[] = [];
+    let day = '';
+    for (const x of items) {
+      const d = new Date(Date.parse(x.time)).toISOString().slice(0, 10);
+      if (cur.length && (d !== day || cur.length >= o.batch)) {
+        batches.push(cur);
+        cur = [];
+      }
+      day = d;
+      cur.push(x);
+    }
+    if (cur.length) batches.push(cur);
+  } else {
+    for (let i = 0; i < items.length; i += o.batch) batches.push(items.slice(i, i + o.batch));
+  }
+
   const bar = o.progress ? new SingleBar({ format: 'replay {bar} {value}/{total} observations | {accepted} accepted, {duplicates} duplicate, {rejected} rejected | {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(items.length, 0, { accepted: 0, duplicates: 0, rejected: 0 });
-
-  const post = async (batch: ObservationInput[]): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const a = await client.request('POST', 'v1/observations', batch);
-    const body = typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : a.text ? { message: a.text.slice(0, 200) } : {};
-    return { status: a.status, body };
-  };
   const count = (body: Record<string, unknown>, n: number) => {
     s.accepted += num(body['accepted']) ?? n;
     s.duplicates += num(body['duplicates']) ?? 0;
+    s.context += num(body['context']) ?? 0;
     s.violations += num(body['violations']) ?? 0;
     s.cases += num(body['cases']) ?? 0;
   };
 
   try {
-    for (let i = 0; i < items.length; i += o.batch) {
-      const batch = items.slice(i, i + o.batch);
+    let done = 0;
+    for (const batch of batches) {
+      if (o.clock === 'event') {
+        const latest = batch.reduce((m, x) => Math.max(m, Date.parse(x.time)), -Infinity);
+        const r = await call('POST', '/v1/clock', { time: new Date(latest).toISOString() });
+        if (r.status !== 200) fail(r, 'POST /v1/clock');
+        if (typeof r.body['time'] === 'string') s.clockAt = r.body['time'];
+      }
       s.sent += batch.length;
-      let r = await post(batch);
+      let r = await call('POST', '/v1/observations', batch);
       if (r.status === 400 && Array.isArray(r.body['problems'])) {
         const bad = new Set<number>();
         for (const p of r.body['problems'] as Problem[]) {
           if (typeof p.index !== 'number') continue;
           bad.add(p.index);
-          if (s.problems.length < 20) s.problems.push({ sourceId: batch[p.index]?.sourceId ?? '?', path: p.path, reason: p.reason });
+          rejections.push({ reason: `${p.path ? p.path + ': ' : ''}${p.reason}`, example: batch[p.index]?.sourceId ?? '?' });
         }
         // A list cut short (problemCount) may leave bad items in the rest: then the retry fails and says so.
         if (bad.size) {
           s.rejected += bad.size;
           const rest = batch.filter((_, k) => !bad.has(k));
-          r = rest.length ? await post(rest) : { status: 200, body: { accepted: 0, duplicates: 0 } };
+          r = rest.length ? await call('POST', '/v1/observations', rest) : { status: 200, body: { accepted: 0, duplicates: 0 } };
           if (r.status < 300) count(r.body, rest.length);
         }
       } else if (r.status < 300) {
         count(r.body, batch.length);
       }
-      if (r.status >= 300) {
-        const message = typeof r.body['message'] === 'string' ? r.body['message'] : '';
-        throw new UsageError(`the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for observations ${i}..${i + batch.length - 1}: ${message}`);
-      }
-      bar?.update(Math.min(items.length, i + batch.length), { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected });
+      if (r.status >= 300) fail(r, `observations ${done}..${done + batch.length - 1}`);
+      done += batch.length;
+      bar?.update(done, { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected });
     }
   } finally {
     bar?.stop();
   }
+  s.rejectedBy = groupReasons(rejections);
   s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (o.log && parsed.skipped.length) {
-    const reasons = new Map<string, number>();
-    for (const k of parsed.skipped) reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-    for (const [reason, n] of [...reasons].slice(0, 5)) o.log(`skipped ${n}: ${reason}`);
-  }
   return s;
 }
 
@@ -168,11 +332,30 @@ function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
 }
 
+const n = (x: number) => x.toLocaleString('en-GB');
+const tally = (r: Record<string, number>) =>
+  Object.entries(r)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(', ');
+
+function groups(title: string, gs: ReasonGroup[], what: string): string[] {
+  if (!gs.length) return [];
+  return [title, ...gs.map((g) => `  ${n(g.count).padStart(6)}  ${g.reason}  (e.g. ${what}${g.examples.join(', ')})`)];
+}
+
 export function formatSummary(s: ReplaySummary): string {
-  const lines = [
-    `${s.parsed} observations from the file (${s.skipped} rows skipped), ${s.sent} sent in ${s.seconds.toFixed(1)} s`,
-    `${s.accepted} accepted, ${s.duplicates} duplicate, ${s.rejected} rejected; ${s.violations} violation records, ${s.cases} cases opened`,
-  ];
-  for (const p of s.problems) lines.push(`  rejected ${p.sourceId}: ${p.path ? p.path + ': ' : ''}${p.reason}`);
+  const lines = [`${n(s.rows)} rows read: ${n(s.parsed)} observations, ${n(s.skipped)} rows skipped`];
+  const sent = s.sent || Object.values(s.activities).reduce((a, b) => a + b, 0);
+  lines.push(`  activity: ${tally(s.activities)}`, `  location: ${tally(s.locations)}`);
+  lines.push(...groups('skipped, by reason:', s.skippedBy, ''));
+  if (s.dryRun) {
+    lines.push(`dry run: ${n(sent)} observations mapped, nothing sent`);
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`${n(s.sent)} sent in ${s.seconds.toFixed(1)} s: ${n(s.accepted)} accepted, ${n(s.duplicates)} duplicate, ${n(s.rejected)} rejected; ${n(s.violations)} violation records, ${n(s.cases)} cases opened`);
+  if (s.context) lines.push(`  ${n(s.context)} of the observations are from before the package's effective time: stored as context, not violations`);
+  if (s.clockAt) lines.push(`  the replay server's clock is now ${s.clockAt}`);
+  lines.push(...groups('rejected by the server, by reason:', s.rejectedBy, 'source id '));
   return lines.join('\n') + '\n';
 }

@@ -10,11 +10,13 @@ export function register(program: Command): void {
     .option('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name] (or DATABASE_URL); default data/guarantor.db')
     .option('--port <n>', 'TCP port (or PORT); default 8080; 0 picks a free one')
     .option('--host <addr>', 'address to listen on (or HOST); default 127.0.0.1')
+    .option('--clock <live|event>', 'live (default): the system clock; event: a replay server whose clock the replayed events move (guarantor replay --clock event)')
     .action(async (flags: ServeFlags) => {
       const config = configFrom(flags, process.env);
       const running = await start(config);
       const out = process.stdout;
       out.write(`guarantor: serving ${config.packagePath} at ${running.url} (store ${describeDb(config.db)}; API docs at ${running.url}/docs)\n`);
+      if (config.clock === 'event') out.write(`guarantor: replay server: the clock starts at the package's effective time and moves only with the replayed events (POST /v1/clock)\n`);
       out.write(`guarantor: transparency log key (keep it to check checkpoints: guarantor log verify --key): ${(await running.app.inject({ method: 'GET', url: '/v1/log/key' })).body.trim()}\n`);
       out.write(`guarantor: dashboard at ${running.url}/${running.bootstrapKey ? `#key=${running.bootstrapKey} (this link signs the browser tab in as admin)` : ' (sign in with an API key)'}\n`);
       if (running.bootstrapKey) {

@@ -40,6 +40,8 @@ export const httpErrors = {
   'not-found': { status: 404, meaning: 'no such route, or no record with that id (case, incident, violation, observation, key, checkpoint, log entry, task)' },
   'already-revoked': { status: 409, meaning: 'the API key was already revoked' },
   'id-conflict': { status: 409, meaning: 'a ledger record id is already the id of another record; nothing was stored' },
+  'live-clock': { status: 409, meaning: 'the server runs the live clock: only a replay server (`serve --clock event`) lets replayed events move it' },
+  'invalid-time': { status: 400, meaning: 'a clock time is not ISO 8601 with Z or an offset' },
   'checkpoint-mismatch': { status: 409, meaning: 'the cosigned checkpoint is not the text the log signed at that size' },
   // Transparency-log proofs (core/tlog TlogError codes, RFC 9162 §2.1.3, §2.1.4).
   'bad-size': { status: 400, meaning: 'a tree size beyond the log, or not a size at all' },

@@ -2,7 +2,7 @@
  * The operations pipeline as the server runs it: the package prepared once (`prepareOps`), the clock, and the
  * `BatchProcessor` the store calls inside each ingest transaction.
  */
-import type { Clock } from '../core/ops/index.js';
+import type { Clock, ManualClock } from '../core/ops/index.js';
 import type { ObservationRules } from '../core/ops/index.js';
 import { prepareOps, processBatch, type OpsModel, type ZoneLocator } from '../core/ops/index.js';
 import type { BatchProcessor } from '../core/ports/store.js';
@@ -12,6 +12,11 @@ export interface Operations {
   model: OpsModel;
   rules: ObservationRules;
   clock: Clock;
+  /**
+   * On a replay server (`serve --clock event`), the clock the replayed events move (`POST /v1/clock`), so that
+   * deadlines, defaults and escalations fall when they would have; absent on a live server.
+   */
+  eventClock?: ManualClock;
   process: BatchProcessor;
 }
 
@@ -35,16 +40,18 @@ export function regionCodes(loaded: LoadedPackage): string[] {
   return [...out].sort();
 }
 
-export function operationsFor(loaded: LoadedPackage, options: { clock: Clock; locator?: ZoneLocator; maxFuture?: number }): Operations {
+export function operationsFor(loaded: LoadedPackage, options: { clock: Clock | ManualClock; eventClock?: boolean; locator?: ZoneLocator; maxFuture?: number }): Operations {
   if (!loaded.model) throw new Error(`package ${loaded.file} has errors; run \`guarantor check\` on it`);
   const opts: Parameters<typeof prepareOps>[1] = { locator: options.locator ?? nowhere, regions: regionCodes(loaded) };
   if (options.maxFuture !== undefined) opts.maxFuture = options.maxFuture;
   const model = prepareOps(loaded.model, opts);
   const clock = options.clock;
-  return {
+  const ops: Operations = {
     model,
     rules: model.rules,
     clock,
     process: (observations, reader) => processBatch({ model, now: clock.now() }, observations, reader),
   };
+  if (options.eventClock) ops.eventClock = clock as ManualClock;
+  return ops;
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { caseRoutes } from './cases.js';
+import { clockRoutes } from './clock.js'; // the server's clock; a replay server's moves with the events (docs/operations/replay.md)
 import { dashboardRoutes } from './dashboard.js'; // the web dashboard and its read-only endpoints (docs/dashboard.md)
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
@@ -14,4 +15,4 @@ import { publicRoutes } from './public.js'; // status, CAP, the live feed, cross
 import { reportRoutes } from './reports.js'; // the daily report (docs/operations/report.md)
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes, ledgerRoutes, publicRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes, ledgerRoutes, publicRoutes, clockRoutes];
