@@ -254,18 +254,19 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     throw new UsageError(`the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${what}: ${message}`);
   };
 
-  // On the event clock: time order, and batches that never span two UTC days, so the clock set before a batch is
-  // that day's latest event time and a case opens on the day its threshold was met.
+  // On the event clock, observations go in the order they became known (the end of an interval, else the time: a
+  // week-long GED event is reported once the week is over), in batches that never span two UTC days; before each,
+  // the clock is set to the batch's latest such time, so a case opens on the day its threshold could be known.
   let batches: ObservationInput[][] = [];
   if (o.clock === 'event') {
     const clock = await call('GET', '/v1/clock');
     if (clock.status !== 200) fail(clock, 'GET /v1/clock');
     if (clock.body['mode'] !== 'event') throw new UsageError(`the server at ${o.url} runs the live clock; --clock event needs a replay server (guarantor serve --clock event)`);
-    items = items.map((x, i) => ({ x, i, t: Date.parse(x.time) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x);
+    items = items.map((x, i) => ({ x, i, t: knownAt(x) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x);
     let cur: ObservationInput[] = [];
     let day = '';
     for (const x of items) {
-      const d = new Date(Date.parse(x.time)).toISOString().slice(0, 10);
+      const d = new Date(knownAt(x)).toISOString().slice(0, 10);
       if (cur.length && (d !== day || cur.length >= o.batch)) {
         batches.push(cur);
         cur = [];
@@ -292,7 +293,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     let done = 0;
     for (const batch of batches) {
       if (o.clock === 'event') {
-        const latest = batch.reduce((m, x) => Math.max(m, Date.parse(x.time)), -Infinity);
+        const latest = batch.reduce((m, x) => Math.max(m, knownAt(x)), -Infinity);
         const r = await call('POST', '/v1/clock', { time: new Date(latest).toISOString() });
         if (r.status !== 200) fail(r, 'POST /v1/clock');
         if (typeof r.body['time'] === 'string') s.clockAt = r.body['time'];
@@ -326,6 +327,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   s.rejectedBy = groupReasons(rejections);
   s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return s;
+}
+
+/** When a report could first be known: the end of its interval, or its time. */
+function knownAt(x: ObservationInput): number {
+  return Date.parse(x.until ?? x.time);
 }
 
 function num(x: unknown): number | undefined {

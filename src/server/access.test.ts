@@ -99,6 +99,9 @@ describe('access', () => {
       'DELETE /v1/webhooks/:id',
       'GET /v1/webhooks/:id/deliveries',
       'POST /v1/webhooks/:id/deliveries/:event/retry',
+      // The clock (src/server/routes/clock.ts): public read; a replay server's monitors move it with the events.
+      'GET /v1/clock',
+      'POST /v1/clock',
     ]);
   });
 

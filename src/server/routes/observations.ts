@@ -60,6 +60,8 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               incidentRevisions: { type: 'integer' },
               violations: { type: 'integer' },
               cases: { type: 'integer' },
+              context: { type: 'integer', description: "Items of the batch from before the package's effective time: stored as context, never violations (absent when none)" },
+              notes: { type: 'array', items: { type: 'string' }, description: 'What the sender should know about the batch (absent when nothing)' },
             },
           },
           400: { $ref: 'Error#' },
@@ -88,7 +90,18 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         const answer = { error: 'invalid-observations' as const, message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`, problems };
         return sendError(reply, 400, parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer);
       }
-      return store.ingest(parsed.observations, { receivedAt: now, submittedBy: principal.keyId }, operations.process);
+      const result = await store.ingest(parsed.observations, { receivedAt: now, submittedBy: principal.keyId }, operations.process);
+      // Reports from before the package binds are kept (they are the record of what came before) but are no
+      // violations (violation.ts: an incident before a prohibition binds is none); the sender is told so.
+      const effective = operations.model.effective;
+      let context = 0;
+      for (const o of parsed.observations) if (o.time < effective) context++;
+      if (!context) return result;
+      return {
+        ...result,
+        context,
+        notes: [`${context} of ${parsed.observations.length} observation(s) are from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`],
+      };
     },
   );
 
