@@ -279,6 +279,8 @@ export class ZoneIndex {
   private readonly grid: PolygonGrid;
   /** All polygons' rings, owner = polygon number, for distances to boundaries in locateWithin. */
   private readonly boundaries: LineIndex;
+  /** The regions' rings only, owner = region number: for the nearest region of a disc outside every region. */
+  private readonly regionBoundaries: LineIndex;
   private readonly polygonCount: number;
 
   // Compiled zones, in evaluation order (airspace last, after the zones it stands over).
@@ -365,6 +367,8 @@ export class ZoneIndex {
       }
     });
     this.boundaries = new LineIndex(ringParts, { partOwner: ringOwner });
+    const regionRings = ringOwner.filter((o) => o < regions.length).length;
+    this.regionBoundaries = new LineIndex(ringParts.slice(0, regionRings), { partOwner: ringOwner.slice(0, regionRings) });
 
     const n = plans.length;
     this.kind = new Uint8Array(n);
@@ -627,6 +631,30 @@ export class ZoneIndex {
       if (s === S_MAYBE) v = S_MAYBE;
     }
     return v;
+  }
+
+  /**
+   * For a disc whose centre lies in no region: the nearest region, when the disc reaches it (its boundary within
+   * `radius` metres), and every region the disc reaches, by index. Null when the disc reaches none. The caller has
+   * established that the centre is outside every region (then the distance to a region is the distance to its
+   * boundary). Allocates: it runs only for the few reports near a coast, a river border or the country's edge.
+   */
+  nearestRegionWithin(lon: number, lat: number, radius: number): { region: number; distance: number; candidates: number[] } | null {
+    if (this.regions.length === 0 || !(radius > 0) || !(radius < Infinity)) return null;
+    const pt = this.pt;
+    pt[0] = lon;
+    pt[1] = lat;
+    pt[2] = radius;
+    pt[3] = NaN;
+    const b = this.regionBoundaries;
+    b.nearestPoint(pt);
+    const distance = b.distance;
+    if (!(distance <= radius) || b.segment < 0) return null;
+    const marks = new Uint8Array(this.regions.length);
+    b.markWithinPoint(pt, marks);
+    const candidates: number[] = [];
+    for (let g = 0; g < marks.length; g++) if (marks[g]) candidates.push(g);
+    return { region: b.owner[b.segment]!, distance, candidates };
   }
 
   /** A plain copy of a Location of this index (allocates; for logs, tests and APIs). */

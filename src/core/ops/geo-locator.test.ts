@@ -36,3 +36,37 @@ describe('the geo engine as the pipeline locator', () => {
     });
   }
 });
+
+describe('regions that respect uncertainty', () => {
+  const loaded = loadExample('examples/replay/ukraine-2015-minsk-replay.yaml');
+  const built = geoLocatorFor(loaded.model!, loaded.geometries);
+  if (!built.ok) throw new Error(JSON.stringify(built.problems));
+  const geo = built.locator;
+
+  it('puts a Kherson-city point with a 2 km radius in UA-65, though the coarse boundary leaves its centre in the Dnipro', () => {
+    // Natural Earth 1:10m draws the Kherson oblast edge along the river south of the point: the centre is in no region.
+    expect(geo.locate(32.615, 46.637).region).toBeUndefined();
+    const loc = geo.locate(32.615, 46.637, 2_000);
+    expect(loc.region).toBe('UA-65');
+    expect(loc.regionNear!.candidates).toContain('UA-65');
+    expect(loc.regionNear!.distance).toBeGreaterThan(0);
+    expect(loc.regionNear!.distance).toBeLessThanOrEqual(2_000);
+  });
+
+  it('keeps a point in its own region whatever the radius, and gives none when the disc reaches no region', () => {
+    expect(geo.locate(37.8, 48.0, 50_000)).toMatchObject({ region: 'UA-14' });
+    expect(geo.locate(37.8, 48.0, 50_000).regionNear).toBeUndefined();
+    // The Black Sea, 60 km south of Odesa's coast: a 2 km disc reaches nothing; a 100 km one reaches the coast.
+    expect(geo.locate(30.8, 45.9, 2_000).region).toBeUndefined();
+    const far = geo.locate(30.8, 45.9, 100_000);
+    expect(far.region).toBe('UA-51');
+    expect(far.regionNear!.candidates[0]).toBeDefined();
+  });
+
+  it('records every region the disc reaches, the nearest chosen', () => {
+    // In the Syvash lagoon between Kherson oblast and Crimea: a 30 km disc reaches both; Kherson oblast is nearer.
+    const loc = geo.locate(33.5, 46.0, 30_000);
+    expect(loc.region).toBe('UA-65');
+    expect(loc.regionNear!.candidates).toEqual(['UA-43', 'UA-65']);
+  });
+});

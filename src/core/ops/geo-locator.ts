@@ -59,7 +59,7 @@ export class GeoLocator implements ZoneLocator {
     return this.index.regions.map((r) => r.code);
   }
 
-  locate(lon: number, lat: number): ZoneLocation {
+  locate(lon: number, lat: number, radius = 0): ZoneLocation {
     const loc = this.index.locate(lon, lat);
     if (!loc.valid) return { zones: [], lines: [] };
     const zones: string[] = [];
@@ -67,7 +67,16 @@ export class GeoLocator implements ZoneLocator {
     for (let z = 0; z < zs.length; z++) if (loc.inside[z] && zs[z]!.kind !== 'line') zones.push(zs[z]!.id);
     const lines: LineLocation[] = this.lineZones.map((l) => ({ distance: loc.distance[l.at]!, side: sideName(loc.side[l.at]!), zone: l.id })); // canonical key order
     const out: ZoneLocation = { zones, lines };
-    if (loc.region >= 0) (out as { region?: string }).region = this.index.regions[loc.region]!.code;
+    if (loc.region >= 0) out.region = this.index.regions[loc.region]!.code;
+    else if (radius > 0) {
+      // Outside every region, but the disc of uncertainty reaches one: a coastal or river-border town that a coarse
+      // boundary leaves in the water (docs/geo.md, "Regions and uncertainty").
+      const near = this.index.nearestRegionWithin(lon, lat, radius);
+      if (near) {
+        out.region = this.index.regions[near.region]!.code;
+        out.regionNear = { distance: near.distance, candidates: near.candidates.map((g) => this.index.regions[g]!.code) };
+      }
+    }
     return out;
   }
 }

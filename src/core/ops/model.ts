@@ -23,12 +23,18 @@ export interface ZoneLocation {
   zones: readonly string[];
   /** Every line zone, with distance and side. */
   lines: readonly LineLocation[];
-  /** Region code of the package's regions layer, if the point lies in one. */
+  /**
+   * Region code of the package's regions layer: the one the point lies in; or, for a point outside every region by
+   * no more than its uncertainty radius, the nearest region its disc reaches (then `regionNear` says so).
+   */
   region?: string;
+  /** Set when `region` is the nearest one: the centre's distance to it (m) and every region the disc reaches. */
+  regionNear?: { distance: number; candidates: string[] };
 }
 
 export interface ZoneLocator {
-  locate(lon: number, lat: number): ZoneLocation;
+  /** `radius`: the location's uncertainty (m); a point outside every region may still be given the nearest one within it. */
+  locate(lon: number, lat: number, radius?: number): ZoneLocation;
 }
 
 export interface PreparedProhibition {

@@ -43,6 +43,8 @@ export interface Violation {
   lat?: number;
   radius: number;
   region?: string;
+  /** When `region` is the nearest region to a point outside every region: every region its disc reaches. */
+  regionCandidates?: string[];
   /** Zones of the prohibition the incident is inside. */
   zones: string[];
   /** For `across`: the line, the side the incident is on, and how far beyond the line (metres). */
@@ -66,7 +68,7 @@ export function violationId(incidentId: string, prohibition: string): string {
 /** Where the incident is, asked once per incident revision. */
 export function locateIncident(model: OpsModel, incident: Incident): ZoneLocation | undefined {
   if (incident.lon === undefined) return undefined;
-  return model.locator.locate(incident.lon, incident.lat!);
+  return model.locator.locate(incident.lon, incident.lat!, incident.radius);
 }
 
 function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc: ZoneLocation | undefined): string[] {
@@ -142,6 +144,7 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
       prohibition: p.id,
       radius: incident.radius,
       region: incident.region ?? loc?.region,
+      regionCandidates: incident.region === undefined ? loc?.regionNear?.candidates : undefined,
       revision: incident.revision,
       start: incident.start,
       status: 'active',
