@@ -6,9 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay, type ReplaySummary } from '../src/cli/replay.js';
-import { loadPackageFile } from '../src/cli/files.js';
-import { ManualClock } from '../src/core/ops/clock.js';
-import { geoLocatorFor } from '../src/core/ops/geo-locator.js';
+import { loadPackageFile } from '../src/package-files.js';
+import { geoLocatorFor, ManualClock } from '../src/core/ops/index.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { buildApp } from '../src/server/app.js';
 import { operationsFor } from '../src/server/operations.js';
