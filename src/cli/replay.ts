@@ -12,7 +12,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { ObservationInput } from '../core/ops/index.js';
-import { parseAlerts } from '../core/ops/index.js';
+import { parseAcled, parseAlerts } from '../core/ops/index.js';
 import { parseCrosswalk } from '../core/ops/index.js';
 import { CsvFormatError } from '../core/ops/index.js';
 import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
@@ -21,14 +21,15 @@ import { readText } from '../package-files.js';
 import { HttpClient, type Fetch } from './http-client.js';
 import { UsageError } from './usage-error.js';
 
-const kinds = ['ucdp', 'alerts'] as const;
+const kinds = ['ucdp', 'alerts', 'acled'] as const;
 type Kind = (typeof kinds)[number];
-const defaultSource: Record<Kind, string> = { ucdp: 'ucdp', alerts: 'air-alerts' };
+const defaultSource: Record<Kind, string> = { ucdp: 'ucdp', alerts: 'air-alerts', acled: 'acled' };
 const defaultCrosswalk = fileURLToPath(new URL('../../examples/data/oblast-crosswalk.csv', import.meta.url));
 
 /** What each kind of file must look like: printed when nothing usable was read. */
 export const expectedFormat: Record<Kind, string> = {
   ucdp: 'a UCDP GED CSV file (UTF-8, comma-separated, a header row): the columns id, type_of_violence, side_a, side_b, where_prec, where_coordinates, adm_1, latitude, longitude, event_clarity, date_start, date_end (days as YYYY-MM-DD), best, low, high, number_of_sources, source_headline',
+  acled: "an ACLED CSV export (UTF-8, comma-separated, a header row): event_id_cnty, event_date (YYYY-MM-DD or \"24 February 2022\"), time_precision, event_type, sub_event_type, actor1, actor2, country, admin1, location, latitude, longitude, geo_precision, source, notes, fatalities, among ACLED's 31 columns",
   alerts: 'an air-raid alerts CSV file (UTF-8, comma-separated, a header row): oblast, raion, hromada, level, started_at, finished_at (times as YYYY-MM-DD HH:MM:SS with an optional offset, e.g. 2022-03-15 16:10:34+00:00)',
 };
 
@@ -94,17 +95,17 @@ export class NothingUsable extends Error {}
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('send real data to a server as observations: UCDP GED events (ucdp) or air-raid alerts (alerts)')
+    .description('send real data to a server as observations: UCDP GED events (ucdp), ACLED events (acled) or air-raid alerts (alerts)')
     .argument('<kind>', `what the file holds: ${kinds.join(' or ')}`)
     .argument('<file>', 'the CSV file')
     .option('--url <url>', 'the server, e.g. http://localhost:8081 (required unless --dry-run)')
     .addOption(new Option('--to <url>').hideHelp())
     .option('--key <key>', 'an API key with the monitor role (required unless --dry-run)')
     .option('--batch <n>', 'observations per request', '500')
-    .option('--source <id>', 'the verification source of the package the observations come from (default: ucdp, air-alerts)')
+    .option('--source <id>', 'the verification source of the package the observations come from (default: ucdp, acled, air-alerts)')
     .option('--crosswalk <file>', 'region names to ISO 3166-2 codes (CSV)', defaultCrosswalk)
     .option('--limit <n>', 'send only the first n observations')
-    .option('--undetermined <activity>', 'ucdp: events whose headlines name no weapon are skipped (skip, the default), or sent as this activity', 'skip')
+    .option('--undetermined <activity>', 'ucdp, acled: events whose words name no weapon are skipped (skip, the default), or sent as this activity', 'skip')
     .option('--clock <live|event>', "live (default): the server's own clock; event: move a replay server's clock (serve --clock event) with the events", 'live')
     .option('--dry-run', 'read and map the file, print what would be sent, send nothing')
     .action(async (kind: string, file: string, opts: { url?: string; to?: string; key?: string; batch: string; source?: string; crosswalk: string; limit?: string; undetermined: string; clock: string; dryRun?: boolean }) => {
@@ -168,6 +169,7 @@ export function checkUrl(url: string): URL {
 export function parseFile(kind: Kind, text: string, source: string, crosswalkText: string, undetermined: Activity | 'skip' = 'skip'): ReplayParse {
   const crosswalk = parseCrosswalk(crosswalkText);
   try {
+    if (kind === 'acled') return parseAcled(text, { source, crosswalk, undetermined });
     return kind === 'ucdp' ? parseUcdp(text, { source, crosswalk, undetermined }) : parseAlerts(text, { source, crosswalk });
   } catch (e) {
     if (e instanceof CsvFormatError) throw new NothingUsable(`${e.message}\nexpected ${expectedFormat[kind]}`);

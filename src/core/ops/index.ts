@@ -23,6 +23,7 @@ export { notUnicode, observationJsonSchema, observationKey, parseObservationBatc
 export type { Observation, ObservationInput, ObservationRules } from './observation.js';
 export { processBatch } from './pipeline.js';
 export type { BatchResult } from './pipeline.js';
+export { parseAcled } from './replay/acled.js';
 export { parseAlerts } from './replay/alerts.js';
 export { parseCrosswalk } from './replay/crosswalk.js';
 export { CsvFormatError } from './replay/csv.js';

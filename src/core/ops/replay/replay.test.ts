@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { acledDay, parseAcled } from './acled.js';
 import { parseAlerts } from './alerts.js';
 import { normalizeRegionName, parseCrosswalk } from './crosswalk.js';
 import { CsvFormatError, parseCsv } from './csv.js';
@@ -114,5 +115,40 @@ describe('air-raid alert rows', () => {
     expect(a.skipped.map((s) => s.reason)).toEqual(['"Atlantis" is not a region of the crosswalk', 'started_at "yesterday" is not a time', 'ends before it starts']);
     expect(parseAlerts(text, { source: 'air-alerts', crosswalk }).observations.map((o) => o.sourceId)).toEqual(a.observations.map((o) => o.sourceId));
     for (const o of a.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
+  });
+});
+
+describe('ACLED rows (a fixture in ACLED\'s column layout)', () => {
+  const text = readFileSync('test/fixtures/acled/acled-ukraine-fixture.csv', 'utf8');
+
+  it('maps sub-event types, split by the notes\' weapon words, precision to radius or region, and skips what is no act of fire', () => {
+    const r = parseAcled(text, { source: 'acled', crosswalk });
+    const byId = Object.fromEntries(r.observations.map((o) => [o.sourceId, o]));
+    expect(byId['UKR900001']).toMatchObject({ activity: 'artillery-fire', time: '2023-03-02T00:00:00Z', timePrecision: 'day', location: { lon: 37.7497, lat: 48.1394, radius: 2000 }, confidence: 0.8 });
+    expect(byId['UKR900002']).toMatchObject({ activity: 'missile-strike', note: expect.stringMatching(/"missile" in the notes/) });
+    expect(byId['UKR900003']).toMatchObject({ activity: 'air-strike', time: '2023-03-02T00:00:00Z', timePrecision: 7 * 86_400, location: { radius: 25_000 } });
+    expect(byId['UKR900004']).toMatchObject({ activity: 'drone-strike' });
+    expect(byId['UKR900005']).toMatchObject({ activity: 'small-arms-fire' });
+    expect(byId['UKR900006']).toMatchObject({ activity: 'ground-advance', timePrecision: 'month', location: { region: 'UA-63' } });
+    expect(byId['UKR900010']).toMatchObject({ activity: 'artillery-fire' });
+    expect(Object.keys(byId).sort()).toEqual(['UKR900001', 'UKR900002', 'UKR900003', 'UKR900004', 'UKR900005', 'UKR900006', 'UKR900010']);
+    expect(r.skipped.map((s) => [s.id, s.reason.slice(0, 40)])).toEqual([
+      ['UKR900007', 'a mine or an explosive device, not fire '],
+      ['UKR900008', 'Protests / Peaceful protest: not an act '],
+      ['UKR900009', 'Attack: the notes do not say what was us'],
+      ['UKR900011', 'event_date "2023-02-30" is not a day (YY'],
+      ['UKR900012', 'a strike intercepted or a device defused'],
+    ]);
+    for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
+    const sent = parseAcled(text, { source: 'acled', crosswalk, undetermined: 'small-arms-fire' });
+    expect(sent.observations.find((o) => o.sourceId === 'UKR900009')).toMatchObject({ activity: 'small-arms-fire', note: expect.stringMatching(/Attack, the notes name no weapon, sent as small-arms-fire/) });
+  });
+
+  it('reads both of ACLED\'s date forms and refuses a file without its columns', () => {
+    expect(acledDay('2022-02-24')).toBe('2022-02-24');
+    expect(acledDay('24 February 2022')).toBe('2022-02-24');
+    expect(acledDay('31 June 2022')).toBeUndefined();
+    expect(acledDay('02/24/2022')).toBeUndefined();
+    expect(() => parseAcled('event_id_cnty,notes\n1,x\n', { source: 'acled', crosswalk })).toThrow(/not an ACLED file: missing columns event_date/);
   });
 });
