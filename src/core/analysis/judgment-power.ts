@@ -53,12 +53,17 @@ export function judgmentPower(j: Judgment, view: PackageView): JudgmentPower {
   const recused = recusedOf(j, view);
   const eligible = j.members.filter((m) => !recused.has(m));
   const blockers: Blocker[] = [];
-  const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus';
+  // An unpublished rule is read at its worst case: as if every member's objection blocked.
+  const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus' || j.rule.type === 'unpublished';
   const vetoes = new Set(j.rule.veto ?? []);
   const nonParty = eligible.filter((m) => !view.isPartyControlled(m)).length;
   const need = blockingMinority(j, eligible.length);
+  // A sole voting member with no veto written is the judge, not a blocker: its dismissal is the decision itself
+  // (an impartial arbiter or a force commander deciding alone). Only a party judging alone can block its own breach.
+  const sole = eligible.length === 1 && !vetoes.has(eligible[0]!);
   for (const m of eligible) {
-    if (everyone) blockers.push({ actor: m, how: j.rule.type === 'unanimity' ? 'withholding unanimity' : 'an objection under consensus' });
+    if (sole && !view.isPartyControlled(m)) continue;
+    if (everyone) blockers.push({ actor: m, how: j.rule.type === 'unanimity' ? 'withholding unanimity' : j.rule.type === 'unpublished' ? 'an objection, at worst under an unpublished rule' : 'an objection under consensus' });
     else if (vetoes.has(m)) blockers.push({ actor: m, how: 'a veto' });
     else if (need <= 1) blockers.push({ actor: m, how: `a single dismiss vote, which is enough among ${eligible.length} voting member${eligible.length === 1 ? '' : 's'}` });
     else if (j.rule.quorum !== undefined && view.isPartyControlled(m) && j.rule.quorum > nonParty && j.rule.type !== 'reverse-consensus') {

@@ -37,7 +37,7 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
   const headline = `Trigger \`${tl.trigger}\` (severity \`${tl.severity}\`) on ${list(t.on.map((x) => `\`${x}\``))}`;
   const moments: Moment[] = [];
   moments.push({ at: { best: 0, worst: 0 }, kind: 'breach', text: act ? `A violator begins: ${act.activity}${place} (prohibition \`${act.prohibition}\`).` : 'A violator begins.' });
-  if (tl.threshold.depthTime !== undefined && t.depth !== undefined) {
+  if (tl.threshold.depthTime !== undefined && t.depth !== undefined && isAdvance(m, t)) {
     const r = m.assumptions['advance-rate'];
     moments.push({
       at: { best: tl.threshold.depthTime, worst: tl.threshold.depthTime },
@@ -56,13 +56,19 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
   }
   if (tl.detection && act?.confirmed) {
     const ops = act.operators.slice(0, Math.max(tl.k, 1)).map((o) => `${o.operator} (${o.sources.join(', ')}, within ${duration(o.worst)})`);
+    // The moment is this act's own: its best case is when *it* is reported, never another act's faster latency.
+    const own: Interval = { best: tl.threshold.best + act.confirmed.best, worst: tl.caseOpens.worst };
+    const sooner =
+      tl.fastest && tl.fastest !== act && tl.caseOpens.best < own.best
+        ? ` A different act, ${tl.fastest.activity} (prohibition \`${tl.fastest.prohibition}\`), is seen sooner: a case on it can open at ${at(tl.caseOpens.best)}.`
+        : '';
     moments.push({
-      at: tl.caseOpens,
+      at: own,
       kind: 'detection',
       text:
-        tl.k > 1
+        (tl.k > 1
           ? `The ${ordinal(tl.k)} independent operator reports it: ${list(ops)}. The trigger is met and a breach case opens.`
-          : `It is reported: ${list(ops)}. The trigger is met and a breach case opens.`,
+          : `It is reported: ${list(ops)}. The trigger is met and a breach case opens.`) + sooner,
     });
   } else {
     moments.push({ at: { best: Infinity, worst: Infinity }, kind: 'detection', text: `No act the trigger covers can be confirmed by ${tl.k} independent source${tl.k === 1 ? '' : 's'}: the case never opens.` });
@@ -84,8 +90,13 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
   }
   for (const r of tl.responses) {
     const start = r.upon === 'trigger' ? 'after the trigger is met' : 'after the declaration';
+    // With no time limit, no time is added to it: "no time limit, plus 72 hours" would read as a bound.
     const within = r.within !== undefined ? `${duration(r.within)} ${start}` : `with no time limit ${start}`;
-    const decision = r.automatic ? 'automatic' : `plus ${duration(r.decision)} for a national decision (assumed)`;
+    const decision = r.automatic
+      ? 'automatic'
+      : r.within !== undefined
+        ? `plus ${duration(r.decision)} for a national decision (assumed)`
+        : 'and a national decision first';
     moments.push({
       at: r.due,
       kind: 'response',
@@ -104,13 +115,18 @@ function summaryOf(m: Package, tl: TriggerTimeline): string {
   const bounded = Number.isFinite(f.at.worst);
   let s = `The first material response, ${f.action} by ${list(f.by)}, is due ${bounded ? `at ${at(f.at.worst)}` : 'with no upper bound'} at worst (${at(f.at.best)} at best).`;
   const r = m.assumptions['advance-rate'];
-  if (tl.depth && r !== undefined && isAdvance(m, m.triggers[tl.trigger]!)) {
+  const t = m.triggers[tl.trigger]!;
+  if (tl.depth && r !== undefined && isAdvance(m, t)) {
+    // Ground is narrated only for the advance, and an area only beside a depth that rounds to something.
+    const adv = t.on.find((p) => m.prohibitions[p]?.activities.includes('ground-advance'))!;
+    const who = m.prohibitions[adv]!.activities.length > 1 || t.on.length > 1 ? `a violator advancing on the ground (prohibition \`${adv}\`)` : 'a violator';
     const along = tl.along ? ` along the ${km(tl.along.length)} of \`${tl.along.line}\`` : '';
+    const area = (depth: number, a: number) => (tl.along && Math.round(depth / 100) > 0 ? `, up to ${km2(a)}${along}` : '');
     if (bounded) {
-      s += ` By then, at the assumed ${rate(r)}, a violator can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
-      s += tl.along ? `: up to ${km2(tl.along.area.worst)}${along}.` : '.';
+      s += ` By then, at the assumed ${rate(r)}, ${who} can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
+      s += tl.along ? `${area(tl.depth.worst, tl.along.area.worst).replace(/^, /, ': ')}.` : '.';
     } else {
-      s += ` Until then, at the assumed ${rate(r)}, the advance has no limit at worst; at best it is ${km(tl.depth.best)}${tl.along ? `, up to ${km2(tl.along.area.best)}${along}` : ''}.`;
+      s += ` Until then, at the assumed ${rate(r)}, the advance of ${who} has no limit at worst; at best it is ${km(tl.depth.best)}${tl.along ? area(tl.depth.best, tl.along.area.best) : ''}.`;
     }
   }
   return s;
@@ -127,7 +143,13 @@ export function monthTwelve(s: Sustainment): MonthTwelve {
   const lines: string[] = [];
   for (const r of s.requirements) {
     const p = r.series[i]!;
-    const fmt = (x: number) => (r.unit === 'units' ? `${Math.round(x * 12).toLocaleString('en-GB')} a year` : `${money(x * 12, r.unit)} a year`);
+    // A level (a standing force) is held, not spent: never annualised.
+    const fmt = (x: number) =>
+      r.level
+        ? `${r.unit === 'units' ? Math.round(x).toLocaleString('en-GB') : money(x, r.unit)} held`
+        : r.unit === 'units'
+          ? `${Math.round(x * 12).toLocaleString('en-GB')} a year`
+          : `${money(x * 12, r.unit)} a year`;
     lines.push(
       `\`${r.id}\`: ${fmt(p.firm + p.atRisk)} committed against ${fmt(p.required)} required (${percent(p.coverage)} covered${p.stock > 0 ? ', drawing on stock' : ''}${p.atRisk > 0 ? `; ${fmt(p.atRisk)} at risk after an election` : ''}). Over the horizon: ${percent(r.meanCoverage)} on average${r.shares[0] ? `; ${r.shares[0].by} carries ${percent(r.shares[0].share)}` : ''}.`,
     );

@@ -9,6 +9,7 @@
  */
 import type { Package, Prohibition, Source, Zone } from '../spec/schema.js';
 import type { Activity, Domain } from '../spec/vocabulary.js';
+import { inspectsTooSlowly } from './inspection.js';
 
 export interface PackageView {
   model: Package;
@@ -97,7 +98,7 @@ export function buildView(model: Package, lineLengths: ReadonlyMap<string, numbe
   const byActivity = new Map<Activity, [string, Source][]>();
   for (const [id, src] of Object.entries(model.verification)) {
     for (const [a, prob] of Object.entries(src.detects) as [Activity, number][]) {
-      if (!(prob > 0)) continue;
+      if (!(prob > 0) || inspectsTooSlowly(src, a)) continue;
       let l = byActivity.get(a);
       if (!l) byActivity.set(a, (l = []));
       l.push([id, src]);

@@ -1,5 +1,13 @@
 /** Every rule of the analysis, in the order of the phases: ambiguity, verification, control, delay, decay. */
 import type { Rule } from './rule.js';
+import { coalitionUnanimity } from './rules/coalition-unanimity.js';
+import { dormantTrigger } from './rules/dormant-trigger.js';
+import { phaseGap } from './rules/phase-gap.js';
+import { slowInspection } from './rules/slow-inspection.js';
+import { termLapses } from './rules/term-lapses.js';
+import { unboundedStage } from './rules/unbounded-stage.js';
+import { uncountedLimit } from './rules/uncounted-limit.js';
+import { unpublishedRule } from './rules/unpublished-rule.js';
 import { blockableJudgment } from './rules/blockable-judgment.js';
 import { commitmentCliff } from './rules/commitment-cliff.js';
 import { countWithoutWindow } from './rules/count-without-window.js';
@@ -38,18 +46,25 @@ export const rules: readonly Rule[] = [
   countWithoutWindow,
   missingJudgment,
   blockableJudgment,
+  unpublishedRule,
   deadlockedJudgment,
   judgmentDeadline,
+  unboundedStage,
+  phaseGap,
+  dormantTrigger,
   severityWithoutResponse,
   nonMaterialTier,
   hedgeWording,
   responseNoTimeLimit,
+  coalitionUnanimity,
   noResponses,
   noVerification,
   undetectedActivity,
   independenceUnmet,
   uncoveredZone,
   partyVerification,
+  uncountedLimit,
+  slowInspection,
   uncontrolledZone,
   slowResponse,
   depthBeforeResponse,
@@ -62,4 +77,5 @@ export const rules: readonly Rule[] = [
   nothingCommitted,
   unconvertedCurrency,
   nonBindingResponse,
+  termLapses,
 ];

@@ -55,7 +55,29 @@ export const weights: Record<string, Weight> = {
   'nothing-committed': { dimension: 'sustainment', points: 70, cap: 70 },
   'unconverted-currency': { dimension: 'sustainment', points: 5, cap: 10 },
   'non-binding-response': { dimension: 'sustainment', points: 10, cap: 20 },
+  'unpublished-rule': { dimension: 'judgment', points: 10, cap: 10 },
+  'unbounded-stage': { dimension: 'judgment', points: 15, cap: 15 },
+  'phase-gap': { dimension: 'trigger', points: 10, cap: 20 },
+  'dormant-trigger': { dimension: 'trigger', points: 15, cap: 30 },
+  'coalition-unanimity': { dimension: 'response', points: 10, cap: 20 },
+  'uncounted-limit': { dimension: 'verification', points: 10, cap: 30 },
+  // Costs nothing itself: the act it cannot catch counts as undetected (package-view.ts), which `undetected-activity` scores.
+  'slow-inspection': { dimension: 'verification', points: 0, cap: 0 },
+  'term-lapses': { dimension: 'sustainment', points: 10, cap: 10 },
 };
+
+/**
+ * Codes that share one budget across the dimension, whatever each one's own cap. `stated-sustainment` holds what a
+ * package that states its sustainment can lose for it, capped at what stating nothing loses (`nothing-committed`,
+ * 70): the documented rule "stating nothing must never score better than stating a shortfall" (docs/scoring.md).
+ */
+export const groups: Record<string, { codes: readonly string[]; cap: number }> = {
+  'stated-sustainment': {
+    codes: ['sustainment-shortfall', 'requirement-uncommitted', 'commitment-cliff', 'election-risk', 'lead-time-gap', 'single-guarantor', 'unconverted-currency'],
+    cap: 70,
+  },
+};
+const groupOf = new Map<string, string>(Object.entries(groups).flatMap(([g, x]) => x.codes.map((c) => [c, g] as const)));
 
 export interface Deduction {
   dimension: Dimension;
@@ -95,9 +117,13 @@ export function score(findings: readonly Finding[]): Scorecard {
     const dimension = f.dimension ?? w.dimension;
     const key = `${f.code}|${dimension}`;
     const spent = used.get(key) ?? 0;
-    const points = Math.min(w.points * (f.scale ?? 1), w.cap - spent);
-    if (points <= 0) continue;
+    const group = groupOf.get(f.code);
+    const groupKey = group !== undefined ? `group:${group}|${dimension}` : undefined;
+    const groupLeft = groupKey !== undefined ? groups[group!]!.cap - (used.get(groupKey) ?? 0) : Infinity;
+    const points = Math.min(w.points * (f.scale ?? 1), w.cap - spent, groupLeft);
+    if (points <= 1e-9) continue;
     used.set(key, spent + points);
+    if (groupKey !== undefined) used.set(groupKey, (used.get(groupKey) ?? 0) + points);
     dims[dimension].deductions.push({ dimension, code: definition(f.code).code, points: round1(points), message: fillTemplate(definition(f.code).message, f.args) });
   }
   const scores = {} as Record<Dimension, number>;

@@ -6,6 +6,7 @@
  */
 import type { Commitment, Package, Requirement } from '../spec/schema.js';
 import type { LegalForm, Period } from '../spec/vocabulary.js';
+import type { CalendarTime } from '../spec/units.js';
 
 export interface MonthPoint {
   required: number;
@@ -28,6 +29,8 @@ export interface RequirementView {
   id: string;
   /** `currency` for money (in the package currency), `units` for materiel. */
   unit: string;
+  /** A level to sustain (`per: level`, a standing force): `perMonth` is the level held, not a flow. */
+  level: boolean;
   perMonth: number;
   series: MonthPoint[];
   meanCoverage: number;
@@ -84,7 +87,8 @@ export interface Sustainment {
   unconverted: { clause: string; path: (string | number)[]; currency: string }[];
 }
 
-const periodMonths: Record<Period, number> = { month: 1, quarter: 3, year: 12, once: 0 };
+// A level (a standing force) is held each month: its monthly value is the level itself.
+const periodMonths: Record<Period, number> = { month: 1, quarter: 3, year: 12, once: 0, level: 1 };
 
 function monthStart(t: number, plus = 0): number {
   const d = new Date(t);
@@ -94,6 +98,16 @@ function monthStart(t: number, plus = 0): number {
 function monthLabel(t: number): string {
   const d = new Date(t);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The elections at which an actor's political commitments can lapse: its own, and for a coalition or bloc
+ * (`members`), every member's (one member's change of government can break a decision that needs them all).
+ */
+export function electionsOf(m: Package, actor: string, depth = 0): CalendarTime[] {
+  const a = m.actors[actor];
+  if (!a || depth > 4) return [];
+  return [...(a.elections ?? []), ...(a.members ?? []).flatMap((x) => electionsOf(m, x, depth + 1))];
 }
 
 /** Months the horizon spans, counted from the month the package takes effect. */
@@ -170,7 +184,7 @@ export function commitmentSchedule(c: Commitment, v: { perMonth: number; once: b
 export function electionCrossing(m: Package, c: Commitment, horizonEnd: number): { start: number; text: string } | undefined {
   if (c.form !== 'political' && c.form !== 'executive') return undefined;
   const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
-  return (m.actors[c.by]?.elections ?? []).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0];
+  return electionsOf(m, c.by).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0];
 }
 
 export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
@@ -216,10 +230,12 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       if (!v) continue;
       const election = electionCrossing(m, c, horizonEnd);
       if (election) electionRisks.push({ n: ci + 1, by: c.by, requirement: rid, form: c.form, date: election.text });
+      // Stated only as intent: at risk from the first month, election or not.
+      const intent = c.form === 'intent';
       const schedule = commitmentSchedule(c, v, starts);
       for (let i = schedule.from; i < schedule.to; i++) {
         const amount = schedule.amounts[i]!;
-        if (election && starts[i]! >= election.start) atRisk[i]! += amount;
+        if (intent || (election && starts[i]! >= election.start)) atRisk[i]! += amount;
         else firm[i]! += amount;
         byActor.set(c.by, (byActor.get(c.by) ?? 0) + amount);
       }
@@ -247,6 +263,7 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
     requirements.push({
       id: rid,
       unit: req.amount ? currency : 'units',
+      level: req.per === 'level',
       perMonth: need?.perMonth ?? 0,
       series,
       meanCoverage,

@@ -117,7 +117,9 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   const detection = fastest && slowest ? { best: fastest.confirmed!.best, worst: slowest.confirmed!.worst } : undefined;
 
   const rate = m.assumptions['advance-rate'];
-  const depthTime = t.depth !== undefined && rate !== undefined && rate > 0 ? t.depth / rate : t.depth !== undefined ? 0 : undefined;
+  // Depth is ground gained: it means something only for a trigger on a ground advance.
+  const deep = t.depth !== undefined && isAdvance(m, t) ? t.depth : undefined;
+  const depthTime = deep !== undefined && rate !== undefined && rate > 0 ? deep / rate : deep !== undefined ? 0 : undefined;
   const count = t.count ?? 1;
   const window = count > 1 ? (t.within ?? inf) : undefined;
   const threshold = { best: depthTime ?? 0, worst: add(depthTime ?? 0, window ?? 0), depthTime, window };
@@ -126,7 +128,9 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   const j = m.judgment;
   const risks: string[] = [...(judgmentRisks.get(view) ?? computeRisks(view))];
   let decision: Interval = { best: inf, worst: inf };
-  if (j) decision = { best: caseOpens.best, worst: risks.length ? inf : caseOpens.worst + j.deadline! };
+  // Steps before the decision (negotiation, conciliation ...) each take up to their `within` first.
+  const stages = (j?.before ?? []).reduce((a, st) => a + (st.within ?? inf), 0);
+  if (j) decision = { best: caseOpens.best, worst: risks.length ? inf : caseOpens.worst + stages + j.deadline! };
 
   const nd = m.assumptions['national-decision'] ?? 0;
   const responses: ResponseTiming[] = (m.responses[t.severity] ?? []).map((r, index) => {
@@ -181,6 +185,9 @@ function computeRisks(view: PackageView): string[] {
   else {
     const power = judgmentPower(j, view);
     if (power.partyBlockers.length) risks.push(`${power.partyBlockers.map((b) => b.actor).join(', ')} can block it`);
+    (j.before ?? []).forEach((st, i) => {
+      if (st.within === undefined) risks.push(`${st.step}, step ${i + 1} before the decision, has no time limit`);
+    });
     if (j.deadline === undefined) risks.push('the judgment has no deadline');
     else if (j['on-deadline'] !== 'declare') risks.push(`when the deadline passes ${j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}`);
   }
@@ -205,7 +212,10 @@ export function timelines(view: PackageView): TriggerTimeline[] {
   return Object.entries(view.model.triggers).map(([id, t]) => triggerTimeline(view, id, t));
 }
 
-/** Whether a trigger's prohibitions include an advance: the acts where depth gained is the measure of delay. */
+/**
+ * Whether a trigger's prohibitions include a ground advance: the only act where depth gained is the measure of delay
+ * (a weapons deployment, a strike or an overflight gains no ground, whatever `depth` the trigger states).
+ */
 export function isAdvance(m: Package, t: Trigger): boolean {
-  return t.depth !== undefined || t.on.some((p) => m.prohibitions[p]?.activities.includes('ground-advance'));
+  return t.on.some((p) => m.prohibitions[p]?.activities.includes('ground-advance'));
 }

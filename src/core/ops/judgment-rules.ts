@@ -69,7 +69,8 @@ export interface RuleVerdict {
 const EPS = 1e-9;
 
 /** Whether every eligible member is a veto holder under this rule type. */
-export const everyoneHoldsVeto = (type: RuleType): boolean => type === 'unanimity' || type === 'consensus';
+// An unpublished rule is run at its worst case: as if it needed every member (docs/language.md).
+export const everyoneHoldsVeto = (type: RuleType): boolean => type === 'unanimity' || type === 'consensus' || type === 'unpublished';
 
 export function verdictOf(rule: Rule, t: Tally): RuleVerdict {
   if (t.blocked) return { verdict: 'dismiss', reason: everyoneHoldsVeto(rule.type) ? 'objection' : 'veto' };
@@ -93,6 +94,7 @@ export function verdictOf(rule: Rule, t: Tally): RuleVerdict {
       return { verdict: t.declare + EPS >= f * voting ? 'declare' : 'dismiss', reason: 'qualified-majority' };
     }
     case 'unanimity':
+    case 'unpublished':
       return t.declare === t.eligible && t.eligible > 0 ? { verdict: 'declare', reason: 'unanimous' } : { verdict: 'none', reason: 'not-unanimous' };
     case 'consensus':
       return t.declare > 0 ? { verdict: 'declare', reason: 'consensus' } : { verdict: 'none', reason: 'no-votes' };

@@ -117,14 +117,15 @@ export interface CompiledModel {
   nationalDecision: number;
 }
 
-const formStrength: Record<LegalForm, number> = { political: 0, executive: 1, 'appropriation-law': 2, treaty: 3 };
+const formStrength: Record<LegalForm, number> = { intent: -1, political: 0, executive: 1, 'appropriation-law': 2, treaty: 3 };
 
 /**
  * How far an adversary believes a promise, by the legal form behind it (assumption; the ordering follows the
  * language's own: a ratified treaty binds beyond an election, a political declaration does not, as the 1994
  * Budapest Memorandum showed [C]).
  */
-export const formWeight: Record<LegalForm, number> = { treaty: 1, 'appropriation-law': 0.9, executive: 0.75, political: 0.5 };
+// `intent` (money stated only as an intention) weighs no more than a political declaration (assumption).
+export const formWeight: Record<LegalForm, number> = { treaty: 1, 'appropriation-law': 0.9, executive: 0.75, political: 0.5, intent: 0.5 };
 
 /**
  * How much a material action costs an attacker, for ex-ante deterrence (assumption): force meets force in full;
@@ -146,6 +147,7 @@ export const actionWeight: Partial<Record<ResponseAction, number>> = {
 export function lapseProbability(form: LegalForm, p: ModelParams): number {
   switch (form) {
     case 'political':
+    case 'intent':
       return p['lapse-political'];
     case 'executive':
       return p['lapse-executive'];
@@ -278,7 +280,8 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const currency = pkg.assumptions.currency;
   const fx = pkg.assumptions.fx ?? {};
   const inCurrency = (amount: number, cur: string) => (cur === currency ? amount : fx[cur] && fx[cur]!.currency === currency ? amount * fx[cur]!.amount : amount);
-  const periodDays = { month: 365.2425 / 12, quarter: 365.2425 / 4, year: 365.2425, once: 365.2425 } as const;
+  // A `level` is compared with levels only (docs/language.md), so any common unit will do: a month.
+  const periodDays = { month: 365.2425 / 12, quarter: 365.2425 / 4, year: 365.2425, once: 365.2425, level: 365.2425 / 12 } as const;
   const requirementPerDay = new Float64Array(categories.length);
   const stockDays = new Float64Array(categories.length);
   categories.forEach((c, i) => {

@@ -85,7 +85,10 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     }
   };
 
-  for (const [id, a] of Object.entries(actors)) checkMany(ns.actor, objAt(a)['contributors'], ['actors', id, 'contributors']);
+  for (const [id, a] of Object.entries(actors)) {
+    checkMany(ns.actor, objAt(a)['contributors'], ['actors', id, 'contributors']);
+    checkMany(ns.actor, objAt(a)['members'], ['actors', id, 'members']);
+  }
 
   for (const [id, zv] of Object.entries(zones)) {
     const z = objAt(zv);
@@ -129,6 +132,18 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     checkMany(ns.zone, pr['inside'], [...p, 'inside']);
     check(ns.zone, pr['across'], [...p, 'across']);
     needLine(pr['across'], [...p, 'across'], 'across');
+    checkMany(ns.zone, pr['except'], [...p, 'except']);
+    check(ns.prohibition, pr['follows'], [...p, 'follows']);
+    if (pr['follows'] === id) out.push(makeDiagnostic('bad-structure', file, source.span([...p, 'follows']), { field: 'follows', reason: 'a prohibition cannot follow itself' }));
+    const acts = listAt(pr['activities']);
+    if (pr['limit'] !== undefined && !acts.includes('troop-presence') && !acts.includes('heavy-weapon-presence')) {
+      out.push(
+        makeDiagnostic('bad-structure', file, source.span([...p, 'limit'], 'key'), {
+          field: 'limit',
+          reason: 'a limit counts forces present, so the prohibition needs `troop-presence` or `heavy-weapon-presence` among its activities',
+        }),
+      );
+    }
   }
 
   for (const [id, sv] of Object.entries(objAt(raw['verification']))) {
@@ -150,6 +165,13 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     const t = objAt(tv);
     checkMany(ns.prohibition, t['on'], ['triggers', id, 'on']);
     check(ns.severity, t['severity'], ['triggers', id, 'severity']);
+    if (isObj(t['wakes'])) {
+      const w = t['wakes'];
+      check(ns.prohibition, w['on-lapse-of'], ['triggers', id, 'wakes', 'on-lapse-of']);
+      if (['at', 'held', 'on-lapse-of'].filter((k) => w[k] !== undefined).length !== 1) {
+        out.push(makeDiagnostic('bad-structure', file, source.span(['triggers', id, 'wakes'], 'key'), { field: 'wakes', reason: 'give exactly one of `at`, `held` or `on-lapse-of`' }));
+      }
+    }
   }
 
   if (isObj(raw['judgment'])) {
@@ -159,6 +181,11 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     if (Array.isArray(j['recuse'])) checkMany(ns.actor, j['recuse'], ['judgment', 'recuse']);
     const tb = j['tie-break'];
     if (typeof tb === 'string' && tb !== 'declare' && tb !== 'dismiss') check(ns.actor, tb, ['judgment', 'tie-break']);
+    listAt(j['before']).forEach((st, i) => checkMany(actorOrGroup, objAt(st)['by'], ['judgment', 'before', i, 'by']));
+  }
+  if (isObj(raw['term'])) {
+    checkMany(actorOrGroup, raw['term']['by'], ['term', 'by']);
+    checkMany(ns.actor, raw['term']['veto'], ['term', 'veto']);
   }
 
   for (const [sev, list] of Object.entries(objAt(raw['responses']))) {
@@ -181,6 +208,16 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     check(ns.actor, c['by'], [...p, 'by']);
     check(ns.requirement, c['provides'], [...p, 'provides']);
     amountOrQuantity(cv, p, `commitment ${i + 1}`);
+    // A level (a standing force) is met only by levels, and a flow only by flows.
+    const req = typeof c['provides'] === 'string' ? objAt(requirements[c['provides']]) : {};
+    if (req['per'] !== undefined && c['per'] !== undefined && (req['per'] === 'level') !== (c['per'] === 'level')) {
+      out.push(
+        makeDiagnostic('bad-structure', file, source.span([...p, 'per']), {
+          field: 'per',
+          reason: `requirement \`${String(c['provides'])}\` is ${req['per'] === 'level' ? 'a level to sustain, so its commitments are `per: level`' : `per ${String(req['per'])}, a flow, which a level cannot meet`}`,
+        }),
+      );
+    }
     if (typeof c['from'] === 'string' && typeof c['until'] === 'string' && c['until'] < c['from']) {
       out.push(makeDiagnostic('dates-out-of-order', file, source.span([...p, 'until']), { field: 'until', value: c['until'], other: `from (${c['from']})` }));
     }

@@ -68,6 +68,8 @@ export const actorSchema = z.strictObject({
   role: z.enum(v.roles),
   elections: z.array(calendar).optional().meta({ description: 'National elections that can end executive or political commitments' }),
   contributors: z.array(ref).optional().meta({ description: 'For a force or body: the actors that staff it' }),
+  members: z.array(ref).min(1).optional().meta({ description: 'For a coalition or bloc: its member actors (their elections matter)' }),
+  decides: z.enum(v.coalitionRules).optional().meta({ description: 'For a coalition or bloc: how it decides to act' }),
   ...clause,
 });
 
@@ -124,8 +126,15 @@ export const prohibitionSchema = z.strictObject({
   activities: z.array(z.enum(v.activities)).min(1),
   weapons: z.array(z.enum(v.weaponClasses)).min(1).optional(),
   inside: refs.optional(),
+  except: refs.optional().meta({ description: 'Zones inside `inside` where the prohibition does not apply (cantonments, a zone with holes)' }),
   across: ref.optional(),
+  limit: z
+    .partialRecord(z.enum(v.limitUnits), z.int().min(0))
+    .optional()
+    .meta({ description: 'A ceiling rather than a ban: the most personnel or pieces of each weapon class each bound actor may keep there' }),
   from: startRule.optional(),
+  until: startRule.optional().meta({ description: 'When the clause ends: a date, or a duration after `effective` (a phase)' }),
+  follows: ref.optional().meta({ description: 'The prohibition this one succeeds (the next phase of a withdrawal)' }),
   ...clause,
 });
 
@@ -136,6 +145,12 @@ export const sourceSchema = z.strictObject({
   latency: duration.meta({ description: 'From seeing to reporting' }),
   covers: z.array(ref).min(1).optional().meta({ description: 'Zones it can see; absent means all of them' }),
   detects: z.partialRecord(z.enum(v.activities), probability),
+  'on-request': duration.optional().meta({ description: 'Inspects within this time of a party\'s request' }),
+  quota: z
+    .strictObject({ count: z.int().min(1), per: duration })
+    .optional()
+    .meta({ description: 'At least `count` inspections every `per` ("at least twice a month": { count: 2, per: 1mo })' }),
+  counts: z.boolean().optional().meta({ description: 'It counts personnel and weapons (verifies force limits); default: inspection teams and patrols do' }),
   ...clause,
 });
 
@@ -151,6 +166,21 @@ export const triggerSchema = z.strictObject({
   within: duration.optional(),
   depth: distance.optional(),
   severity: ref,
+  wakes: z
+    .strictObject({
+      at: startRule.optional(),
+      held: duration.optional().meta({ description: 'Wakes once the ceasefire has held this long' }),
+      'on-lapse-of': ref.optional().meta({ description: 'Wakes when this prohibition lapses (its `until`)' }),
+    })
+    .optional()
+    .meta({ description: 'A dormant trigger: it applies only from when it wakes (exactly one of at, held, on-lapse-of)' }),
+  ...clause,
+});
+
+export const stageSchema = z.strictObject({
+  step: z.enum(v.stageKinds),
+  by: refs,
+  within: duration.optional().meta({ description: 'How long the step may take before the next' }),
   ...clause,
 });
 
@@ -167,6 +197,16 @@ export const judgmentSchema = z.strictObject({
   'tie-break': z.union([z.enum(['declare', 'dismiss']), ref]).optional(),
   deadline: duration.optional(),
   'on-deadline': z.enum(v.deadlineDefaults).optional(),
+  before: z.array(stageSchema).min(1).optional().meta({ description: 'Steps before the body decides, in order: negotiation, consultation, conciliation ...' }),
+  ...clause,
+});
+
+export const termSchema = z.strictObject({
+  length: duration.meta({ description: 'How long the agreement (or mandate) runs from `effective`' }),
+  renewal: z.enum(v.renewals),
+  by: refs.optional().meta({ description: 'Who decides a renewal' }),
+  rule: z.enum(v.ruleTypes).optional().meta({ description: 'How the renewing body decides' }),
+  veto: z.array(ref).optional().meta({ description: 'Members of the renewing body whose single vote stops a renewal' }),
   ...clause,
 });
 
@@ -234,6 +274,7 @@ export const packageSchema = z
     description: z.string().optional(),
     effective: calendar,
     horizon: duration,
+    term: termSchema.optional().meta({ description: 'The agreement\'s own term and how it is renewed' }),
     actors: z.record(id, actorSchema),
     regions: regionsSchema.optional(),
     zones: z.record(id, zoneSchema).default({}),
@@ -270,6 +311,8 @@ export type Requirement = z.output<typeof requirementSchema>;
 export type Commitment = z.output<typeof commitmentSchema>;
 export type SustainmentAlerts = z.output<typeof sustainmentAlertsSchema>;
 export type Assumptions = z.output<typeof assumptionsSchema>;
+export type Stage = z.output<typeof stageSchema>;
+export type Term = z.output<typeof termSchema>;
 
 /** The JSON Schema that editors use to autocomplete and check a package. */
 export function packageJsonSchema(): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * "did you mean", never a silently new category that no trigger, source or response knows about.
  */
 
-export const roles = ['party', 'protected', 'guarantor', 'monitor', 'force', 'mediator', 'body'] as const;
+export const roles = ['party', 'protected', 'guarantor', 'monitor', 'force', 'mediator', 'body', 'coalition'] as const;
 
 export const activities = [
   'artillery-fire',
@@ -25,6 +25,8 @@ export const activities = [
   'nuclear-use',
   'nuclear-threat',
   'economic-coercion',
+  'radar-emission',
+  'blockade',
 ] as const;
 
 /** Activities that are attacks on the monitors themselves: findings in their own right (OSCE SMM practice). */
@@ -66,7 +68,20 @@ export const sourceKinds = [
 
 export const domains = ['land', 'air', 'sea'] as const;
 
-export const ruleTypes = ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus'] as const;
+/** `unpublished`: the body's rule is not in the text (or not public); the analysis reasons about its worst case. */
+export const ruleTypes = ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'] as const;
+
+/** How a coalition or bloc (an actor with `members`) decides to act. */
+export const coalitionRules = ['unanimity', 'consensus', 'majority', 'qualified-majority', 'unpublished'] as const;
+
+/** Steps a dispute goes through before the body decides: a ladder (negotiation, then conciliation, ...). */
+export const stageKinds = ['negotiation', 'consultation', 'joint-commission', 'conciliation', 'mediation'] as const;
+
+/** How an agreement's term is renewed when it runs out. */
+export const renewals = ['automatic', 'decision', 'none'] as const;
+
+/** What a force limit counts: personnel, or a weapon class. */
+export const limitUnits = ['personnel', ...weaponClasses] as const;
 
 export const deadlineDefaults = ['declare', 'dismiss', 'no-decision'] as const;
 
@@ -86,6 +101,7 @@ export const responseActions = [
   'deploy-force',
   'mutual-defence',
   'use-of-force',
+  'unspecified-measures',
 ] as const;
 
 /**
@@ -108,7 +124,8 @@ export const materialActions: ReadonlySet<ResponseAction> = new Set<ResponseActi
 /** Groups usable wherever actors are named: `by: guarantors`. */
 export const actorGroups = ['guarantors', 'parties', 'monitors', 'members'] as const;
 
-export const legalForms = ['treaty', 'appropriation-law', 'executive', 'political'] as const;
+/** `intent` is money or materiel stated only as an intention ("intends to provide"): no obligation at all. */
+export const legalForms = ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] as const;
 
 /**
  * What starts a response's clock: the judgment body's `declaration`, or the `trigger` itself when each responder
@@ -116,7 +133,8 @@ export const legalForms = ['treaty', 'appropriation-law', 'executive', 'politica
  */
 export const responseStarts = ['declaration', 'trigger'] as const;
 
-export const periods = ['month', 'quarter', 'year', 'once'] as const;
+/** `level` is a level to sustain (a standing force of N troops), not a quantity per period. */
+export const periods = ['month', 'quarter', 'year', 'once', 'level'] as const;
 
 export const escalationSteps = ['reminder', 'escalate', 'public-mark'] as const;
 
@@ -133,3 +151,7 @@ export type LegalForm = (typeof legalForms)[number];
 export type ResponseStart = (typeof responseStarts)[number];
 export type Period = (typeof periods)[number];
 export type EscalationStep = (typeof escalationSteps)[number];
+export type CoalitionRule = (typeof coalitionRules)[number];
+export type StageKind = (typeof stageKinds)[number];
+export type Renewal = (typeof renewals)[number];
+export type LimitUnit = (typeof limitUnits)[number];

@@ -62,11 +62,11 @@ export const blockableJudgment: Rule = {
     }
     const others = power.blockers.filter((b) => !view.isPartyControlled(b.actor));
     if (others.length) {
-      const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus';
+      const everyone = j.rule.type === 'unanimity' || j.rule.type === 'consensus' || j.rule.type === 'unpublished';
       out.push({
         code: 'judgment-member-can-block',
         path: everyone ? ['judgment', 'rule', 'type'] : ['judgment', 'rule', 'veto'],
-        args: { how: everyone ? j.rule.type : `vetoes held by ${power.blockers.map((b) => b.actor).join(', ')}`, count: power.blockers.length },
+        args: { how: everyone ? (j.rule.type === 'unpublished' ? 'an unpublished rule (at worst)' : j.rule.type) : `vetoes held by ${power.blockers.map((b) => b.actor).join(', ')}`, count: power.blockers.length },
         fix: {
           description: 'Decide by simple majority, with no single-member veto',
           apply: (m) =>

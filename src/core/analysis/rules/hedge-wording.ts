@@ -1,7 +1,8 @@
 /**
  * Hedge wording in the quoted text of a clause: phrases that turn an obligation into a discretion. The list is the
  * drafting language the historical library shows doing that work: "seek" (Budapest Memorandum para 4), "such action
- * as it deems necessary" (North Atlantic Treaty Art. 5), and the usual "appropriate measures" and "best efforts".
+ * as it deems necessary" (North Atlantic Treaty Art. 5), and the usual "appropriate measures" and "best efforts"; and from the wider library "as necessary", "at the request of", "will be
+ * prepared to consider" and "intend(s) to" (issue 20).
  */
 import { edit } from '../fixes.js';
 import type { Dimension, Finding } from '../finding.js';
@@ -13,6 +14,9 @@ export const hedges: readonly string[] = [
   'as they deem necessary',
   'as it deems appropriate',
   'as they deem appropriate',
+  'will be prepared to consider',
+  'be prepared to consider',
+  'at the request of',
   'to the extent possible',
   'appropriate measures',
   'deems necessary',
@@ -20,6 +24,9 @@ export const hedges: readonly string[] = [
   'best endeavours',
   'best endeavors',
   'best efforts',
+  'as necessary',
+  'intends to',
+  'intend to',
   'where possible',
   'if necessary',
   'as appropriate',

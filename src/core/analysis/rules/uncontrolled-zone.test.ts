@@ -6,7 +6,7 @@ describe('uncontrolled-zone', () => {
   it('is silent when each zone is policed or secured', () => expect(run(uncontrolledZone)).toEqual([]));
   it('reports a zone that is only monitored', () => {
     const f = run(uncontrolledZone, [{ set: ['control'], to: [{ zone: 'buffer', domain: 'land', monitors: 'M' }] }]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([['uncontrolled-zone', { zone: 'buffer', monitored: ' (it is only monitored)' }]]);
+    expect(f.map((x) => [x.code, x.args])).toEqual([['uncontrolled-zone', { zone: 'buffer', monitored: ' (it is only monitored)', consequence: 'a violator can move into it and hold it' }]]);
   });
   it('reports a domain where a prohibition applies and nobody polices', () => {
     const f = run(uncontrolledZone, [

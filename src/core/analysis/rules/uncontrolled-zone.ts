@@ -7,9 +7,16 @@ import { edit, neutralActors } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import { domainsNeeded } from '../package-view.js';
 import type { Rule } from '../rule.js';
-import type { Package } from '../../spec/schema.js';
+import type { Package, Zone } from '../../spec/schema.js';
 import type { Domain } from '../../spec/vocabulary.js';
 import { list } from '../wording.js';
+
+/** What a violator can do in a zone nobody polices or secures: ground can be held; air and sea lanes only used. */
+function consequenceOf(z: Zone): string {
+  if (z.kind === 'airspace') return 'a violator can fly through it unchallenged';
+  if (z.kind === 'corridor') return 'a violator can enter it and block or use it unchallenged';
+  return 'a violator can move into it and hold it';
+}
 
 const enforces = (c: Package['control'][number]) => c.polices !== undefined || c.secures !== undefined;
 
@@ -41,7 +48,7 @@ export const uncontrolledZone: Rule = {
           code: 'uncontrolled-zone',
           path: ['zones', id],
           prefer: 'key',
-          args: { zone: id, monitored: monitored ? ' (it is only monitored)' : '' },
+          args: { zone: id, monitored: monitored ? ' (it is only monitored)' : '', consequence: consequenceOf(z) },
           ...(actor
             ? {
                 fix: {

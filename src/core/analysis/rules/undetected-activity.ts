@@ -1,6 +1,7 @@
 /** A prohibited act that no source can detect where it is prohibited: the violator can do it unseen. */
 import { addSource, neutralActors } from '../fixes.js';
 import type { Finding } from '../finding.js';
+import { inspectsTooSlowly } from '../inspection.js';
 import type { Rule } from '../rule.js';
 
 export const undetectedActivity: Rule = {
@@ -13,7 +14,7 @@ export const undetectedActivity: Rule = {
     const out: Finding[] = [];
     const operator = neutralActors(view)[0];
     for (const { id, p, a, i } of pairs) {
-      if (sources.some((s) => (s.detects[a] ?? 0) > 0 && view.sees(s, p))) continue;
+      if (sources.some((s) => (s.detects[a] ?? 0) > 0 && !inspectsTooSlowly(s, a) && view.sees(s, p))) continue;
       const places = view.placesOf(p);
       out.push({
         code: 'undetected-activity',
