@@ -202,8 +202,11 @@ export const judgmentSchema = z.strictObject({
 });
 
 export const termSchema = z.strictObject({
-  length: duration.meta({ description: 'How long the agreement (or mandate) runs from `effective`' }),
+  length: duration.optional().meta({ description: 'How long the agreement (or mandate) runs from `effective`; absent: until ended' }),
   renewal: z.enum(v.renewals),
+  notice: duration
+    .optional()
+    .meta({ description: 'Any party may end the agreement (or stop its renewal) by giving this much notice' }),
   by: refs.optional().meta({ description: 'Who decides a renewal' }),
   rule: z.enum(v.ruleTypes).optional().meta({ description: 'How the renewing body decides' }),
   veto: z.array(ref).optional().meta({ description: 'Members of the renewing body whose single vote stops a renewal' }),

@@ -16,8 +16,10 @@ export const dormantTrigger: Rule = {
   codes: ['dormant-trigger'],
   check({ model }) {
     const out: Finding[] = [];
-    const end = model.effective.start + Math.min(model.horizon, model.term?.renewal === 'automatic' || model.term === undefined ? Infinity : model.term.length);
-    const endWhy = model.term && model.term.renewal !== 'automatic' && model.term.length < model.horizon ? `the agreement's own term ends first (${iso(end)})` : `that lies beyond the horizon (${iso(end)})`;
+    const t = model.term;
+    const termEnds = t && t.renewal !== 'automatic' && t.length !== undefined && t.length < model.horizon ? t.length : undefined;
+    const end = model.effective.start + (termEnds ?? model.horizon);
+    const endWhy = termEnds !== undefined ? `the agreement's own term ends first (${iso(end)})` : `that lies beyond the horizon (${iso(end)})`;
     for (const [id, t] of Object.entries(model.triggers)) {
       const w = t.wakes;
       if (!w) continue;

@@ -1,7 +1,8 @@
 /**
  * The agreement's own term (a mandate renewed every six months; a ceasefire for a fixed period) ending before the
  * horizon without automatic renewal: the guarantee lapses unless someone decides to renew it, and a party holding a
- * veto over the renewal can end it without breaching anything (UN mandates renewed by the Security Council).
+ * veto over the renewal can end it without breaching anything (UN mandates renewed by the Security Council). Or an
+ * agreement any party can end by notice (Sri Lanka's 2002 ceasefire, Art. 4.4: fourteen days).
  */
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
@@ -13,20 +14,31 @@ export const termLapses: Rule = {
   codes: ['term-lapses'],
   check({ model, view }) {
     const t = model.term;
-    if (!t || t.renewal === 'automatic' || t.length >= model.horizon) return [];
+    if (!t) return [];
+    const lapses = t.length !== undefined && t.length < model.horizon && t.renewal !== 'automatic';
+    if (!lapses && t.notice === undefined) return [];
     const by = view.actorsIn(t.by);
     const vetoes = (t.veto ?? []).filter((a) => view.isPartyControlled(a));
     const renewal =
       t.renewal === 'none'
         ? 'is not provided for'
         : `needs a decision${by.length ? ` by ${list(by)}` : ''}${t.rule ? ` (${t.rule})` : ''}${vetoes.length ? `, over which ${list(vetoes)}, bound by the prohibitions, hold${vetoes.length === 1 ? 's' : ''} a veto` : ''}`;
-    const end = new Date(model.effective.start + t.length).toISOString().slice(0, 7);
+    const parts: string[] = [];
+    if (lapses) parts.push(`runs ${duration(t.length!)} and ends in ${new Date(model.effective.start + t.length!).toISOString().slice(0, 7)}, before the horizon; its renewal ${renewal}`);
+    if (t.notice !== undefined) parts.push(`any party can end it${t.length !== undefined ? ' (or stop its renewal)' : ''} on ${duration(t.notice)}' notice`);
     const out: Finding = {
       code: 'term-lapses',
       path: ['term'],
       prefer: 'key',
-      args: { length: duration(t.length), end, renewal },
-      fix: { description: 'Renew the agreement automatically unless a party gives notice', apply: (m) => edit(m, (x) => void (x.term!.renewal = 'automatic')) },
+      args: { term: parts.join('; and ') },
+      fix: {
+        description: 'Renew the agreement automatically, with no party able to end it by notice alone',
+        apply: (m) =>
+          edit(m, (x) => {
+            x.term!.renewal = 'automatic';
+            delete x.term!.notice;
+          }),
+      },
     };
     return [out];
   },

@@ -58,6 +58,6 @@ export const analysisCodes = [
   define('decay', 2605, 'nothing-committed', 'info', 'The package states no sustainment requirements or commitments: nothing says who pays or supplies what, or for how long', 'State what the guarantee needs per year and who commits what, in which legal form, until when.'),
   define('decay', 2606, 'requirement-uncommitted', 'warning', 'Nobody commits anything to `{requirement}`', 'Add a commitment that `provides: {requirement}`.'),
   define('decay', 2607, 'unconverted-currency', 'warning', 'No exchange rate from {currency} to {target} in `assumptions.fx`: {clause} is left out of the sums', 'Add `{currency}: <rate> {target}` to `assumptions.fx`.'),
-  define('decay', 2609, 'term-lapses', 'warning', 'The agreement runs {length} and ends in {end}, before the horizon; its renewal {renewal}', 'Make renewal automatic unless a party gives notice, or let no party to the conflict hold a veto over it.'),
+  define('decay', 2609, 'term-lapses', 'warning', 'The agreement {term}: it can end without anyone breaching it', 'Make renewal automatic, let no party to the conflict hold a veto over it, and let no party end it by notice alone.'),
   define('decay', 2608, 'non-binding-response', 'warning', 'The `{action}` obligation of {by} (`{severity}`) is {form}: it can lapse without any breach of law', 'Anchor the obligation in a ratified treaty or a law, so that it outlives the government that made it.'),
 ];
