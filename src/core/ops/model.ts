@@ -4,7 +4,7 @@
  */
 import type { Package } from '../spec/schema.js';
 import { MINUTE } from '../spec/units.js';
-import type { Activity, WeaponClass } from '../spec/vocabulary.js';
+import type { Activity, LimitUnit, WeaponClass } from '../spec/vocabulary.js';
 import { defaultFusionOptions, type FusionOptions } from './incident.js';
 import type { ObservationRules } from './observation.js';
 
@@ -46,6 +46,12 @@ export interface PreparedProhibition {
   across?: string;
   /** Epoch ms from which it binds: the later of `effective` and its `from`. */
   activeFrom: number;
+  /** Epoch ms at which it stops binding (its `until`; a phase ends); Infinity when it never does. */
+  activeUntil: number;
+  /** Zones inside `inside` where it does not apply (cantonments). */
+  except?: readonly string[];
+  /** A ceiling rather than a ban: personnel or pieces per weapon class (a count above it is the violation). */
+  limit?: Readonly<Partial<Record<LimitUnit, number>>>;
 }
 
 export interface PreparedTrigger {
@@ -103,8 +109,12 @@ export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
     for (const a of p.activities) activities.add(a);
     let activeFrom = effective;
     if (p.from) activeFrom = Math.max(effective, 'after' in p.from ? effective + p.from.after : p.from.at.start);
-    const prepared: PreparedProhibition = { id, binds: new Set(p.binds), activities: new Set(p.activities), activeFrom };
+    // A phase ends at its `until` (a month or day as an end date means through its end).
+    const activeUntil = p.until === undefined ? Infinity : 'after' in p.until ? effective + p.until.after : p.until.at.end;
+    const prepared: PreparedProhibition = { id, binds: new Set(p.binds), activities: new Set(p.activities), activeFrom, activeUntil };
     if (p.weapons) prepared.weapons = new Set(p.weapons);
+    if (p.except !== undefined) prepared.except = typeof p.except === 'string' ? [p.except] : p.except;
+    if (p.limit !== undefined) prepared.limit = { ...p.limit };
     if (p.inside !== undefined) prepared.inside = typeof p.inside === 'string' ? [p.inside] : p.inside;
     if (p.across !== undefined) prepared.across = p.across;
     prohibitions.push(prepared);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EFFECTIVE, EAST, FAR_WEST, Runner, WEST, obs } from '../../../test/ops/harness.js';
+import { EFFECTIVE, EAST, FAR_WEST, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
+import { prepareOps } from './model.js';
 import { DAY, HOUR } from '../spec/units.js';
 
 const T = EFFECTIVE + 30 * DAY;
@@ -100,5 +101,44 @@ describe('violations on the example package', () => {
     expect(b.violations[0]!.id).toBe(a.violations[0]!.id);
     expect(b.violations[0]).toMatchObject({ revision: 2, corroboration: 2, operators: ['CMM', 'DE'], observations: [{ source: 'radar', sourceId: 'v1' }, { source: 'acoustic', sourceId: 'v2' }] });
     expect(b.violations[0]!.confidence).toBeCloseTo(0.91, 12);
+  });
+});
+
+describe('violations honour what real agreements say: phases, limits, holes (issue 20)', () => {
+  // The example package with clauses added: a phase that ends at day 30 and its successor on another zone; a force
+  // limit of 10 tanks and 100 personnel; a ban with a hole (the buffer except the heavy-weapons zone's overlap).
+  async function run(items: Parameters<Runner['run']>[0]) {
+    const base = exampleModel();
+    const pkg = structuredClone(base.pkg);
+    pkg.prohibitions = {
+      'phase-1': { binds: ['UA', 'RU'], activities: ['troop-presence'], inside: 'buffer', until: { after: 30 * DAY } },
+      'phase-2': { binds: ['UA', 'RU'], activities: ['troop-presence'], inside: 'rear-ua', follows: 'phase-1', from: { after: 30 * DAY } },
+      ceiling: { binds: ['UA', 'RU'], activities: ['heavy-weapon-presence', 'troop-presence'], inside: 'heavy-weapons', limit: { tank: 10, personnel: 100 } },
+      holed: { binds: ['UA', 'RU'], activities: ['mine-laying'], inside: 'heavy-weapons', except: 'rear-ua' },
+    };
+    const r = new Runner(prepareOps(pkg, { locator: base.locator, regions: base.rules.regions }));
+    return (await r.run(items)).violations.map((v) => v.prohibition).sort();
+  }
+  const troops = (at: number, location: { lon: number; lat: number }, count = 1) =>
+    obs({ source: 'sat', activity: 'troop-presence', at, location: { ...location, radius: 100 }, count });
+
+  it('applies a phase until its date, and its successor (on its own zone) from then', async () => {
+    // WEST is in the buffer and in rear-ua; FAR_WEST only in rear-ua.
+    expect(await run([troops(EFFECTIVE + 10 * DAY, FAR_WEST)])).toEqual([]);
+    expect(await run([troops(EFFECTIVE + 10 * DAY, WEST)])).toEqual(['phase-1']);
+    expect(await run([troops(EFFECTIVE + 40 * DAY, WEST)])).toEqual(['phase-2']);
+    expect(await run([troops(EFFECTIVE + 40 * DAY, FAR_WEST)])).toEqual(['phase-2']);
+  });
+  it('makes a count above a force limit a violation, and a count within it none', async () => {
+    const tanks = (count: number) => obs({ source: 'sat', activity: 'heavy-weapon-presence', weapon: 'tank', at: T, location: { ...EAST, radius: 100 }, count });
+    expect(await run([tanks(10)])).toEqual([]);
+    expect(await run([tanks(11)])).toEqual(['ceiling']);
+    expect(await run([troops(EFFECTIVE + 40 * DAY, EAST, 100)])).toEqual([]);
+    expect(await run([troops(EFFECTIVE + 40 * DAY, EAST, 101)])).toEqual(['ceiling']);
+  });
+  it('does not apply a prohibition in its `except` zones', async () => {
+    const mines = (location: { lon: number; lat: number }) => obs({ source: 'sat', activity: 'mine-laying', at: T, location: { ...location, radius: 100 } });
+    expect(await run([mines(EAST)])).toEqual(['holed']);
+    expect(await run([mines(WEST)])).toEqual([]);
   });
 });

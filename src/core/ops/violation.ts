@@ -1,7 +1,8 @@
 /**
  * Violations: an incident checked against each prohibition of the package. A prohibition is violated when the
  * activity is one it names, the incident's best time is at or after the prohibition binds (`effective`, or its
- * `from`), the weapon class is one it names (a report with no weapon class cannot violate a weapons clause), the
+ * `from`) and before its `until` (so a phase change at its date changes the zones in force), its count exceeds the
+ * ceiling where the prohibition is a `limit`, the place is not in one of its `except` zones, the weapon class is one it names (a report with no weapon class cannot violate a weapons clause), the
  * place is inside one of its zones (the incident's best position, via the geo engine; a region-level incident is
  * inside only area zones defined by regions), or across its line, and the party held responsible is one it binds
  * (or is undetermined). Denial of access and jamming are violations like any other.
@@ -12,7 +13,7 @@
  * reaches the line cannot be said to be across it, and is not a violation of an `across` clause.
  */
 import { sha256Hex } from './digest.js';
-import type { Activity, WeaponClass } from '../spec/vocabulary.js';
+import type { Activity, LimitUnit, WeaponClass } from '../spec/vocabulary.js';
 import { attribute, oppositeHolder, reportedAttribution, UNDETERMINED, type Attribution, type Basis } from './attribution.js';
 import type { Incident } from './incident.js';
 import type { LineLocation, OpsModel, PreparedProhibition, ZoneLocation } from './model.js';
@@ -89,6 +90,18 @@ function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc
   return hits;
 }
 
+/**
+ * Whether an incident's count exceeds the ceiling a limit sets for what it saw: pieces of a weapon class it reports
+ * (the lowest ceiling among them), else personnel. A class the limit does not name is not limited by it. The count is
+ * the incident's (the largest count among its reports): counts in separate reports are not summed, since two reports
+ * may see the same forces.
+ */
+export function overLimit(limit: Readonly<Partial<Record<LimitUnit, number>>>, incident: Incident): boolean {
+  const ceilings = incident.weapons.map((w) => limit[w]).filter((x): x is number => x !== undefined);
+  const ceiling = ceilings.length ? Math.min(...ceilings) : incident.activity === 'troop-presence' ? limit.personnel : undefined;
+  return ceiling !== undefined && incident.count > ceiling;
+}
+
 /** Every prohibition the incident violates, in package order. */
 export function detectViolations(model: OpsModel, incident: Incident, now: number, loc: ZoneLocation | undefined = locateIncident(model, incident)): Violation[] {
   if (incident.status !== 'open') return [];
@@ -96,12 +109,14 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
   let general: Attribution | undefined;
   for (const p of model.prohibitions) {
     if (!p.activities.has(incident.activity)) continue;
-    if (incident.time < p.activeFrom) continue;
+    if (incident.time < p.activeFrom || incident.time >= p.activeUntil) continue;
     if (p.weapons && !incident.weapons.some((w) => p.weapons!.has(w))) continue;
+    if (p.limit && !overLimit(p.limit, incident)) continue;
     let zones: string[] = [];
     if (p.inside) {
       zones = inside(model, p, incident, loc);
       if (zones.length === 0) continue;
+      if (p.except && inside(model, { ...p, inside: p.except }, incident, loc).length > 0) continue;
     }
     let who: Attribution;
     let line: LineLocation | undefined;
