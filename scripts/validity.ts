@@ -1,20 +1,23 @@
-// Prints docs/validity.md's table: every historical package's scorecard beside its outcome
-// (examples/historical/outcomes.json), and the discrimination figure. `npm run validity`.
+// Prints docs/validity.md's table: every historical package's scorecard beside its outcome (the library's one
+// outcomes file, examples/historical/outcomes.yaml, which the simulation's calibration reads too), and the
+// discrimination figure. `npm run validity`.
 import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { analyse } from '../src/core/analysis/index.js';
-import { validityMarkdown, validityRow, type Outcome } from '../src/core/analysis/validity.js';
+import { validityMarkdown, validityRow } from '../src/core/analysis/validity.js';
+import { outcomesSchema } from '../src/core/sim/calibration.js';
 import { loadPackageFile } from '../src/cli/files.js';
 
 export function validityTable(dir = 'examples/historical'): string {
-  const outcomes = (JSON.parse(readFileSync(`${dir}/outcomes.json`, 'utf8')) as { outcomes: Record<string, { outcome: Outcome }> }).outcomes;
+  const outcomes = outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
   const rows = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml')
     .map((f) => {
       const loaded = loadPackageFile(`${dir}/${f}`);
       const a = analyse(loaded);
       if (!a || !loaded.model) throw new Error(`${f} does not check`);
-      const o = outcomes[loaded.model.package];
-      if (!o) throw new Error(`${f}: no outcome in outcomes.json`);
+      const o = outcomes[f];
+      if (!o) throw new Error(`${f}: no outcome in outcomes.yaml`);
       return validityRow(loaded.model.package, o.outcome, a.scorecard);
     });
   return validityMarkdown(rows);

@@ -3,6 +3,8 @@
 // response) below the Korean Armistice with its 1953 treaty and below NATO's Article 5 (HISTORY.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { outcomesSchema } from '../src/core/sim/calibration.js';
 import { analyse } from '../src/core/analysis/index.js';
 import { loadPackageFile } from '../src/package-files.js';
 
@@ -13,8 +15,8 @@ const files = {
   nato: 'examples/historical/nato-1949.yaml',
 };
 /** Every package in the library, and the outcome each is scored against (docs/validity.md). */
-const library = readdirSync('examples/historical').filter((f) => f.endsWith('.yaml')).sort();
-const outcomes = (JSON.parse(readFileSync('examples/historical/outcomes.json', 'utf8')) as { outcomes: Record<string, { outcome: string }> }).outcomes;
+const library = readdirSync('examples/historical').filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml').sort();
+const outcomes = outcomesSchema.parse(parse(readFileSync('examples/historical/outcomes.yaml', 'utf8'))).agreements;
 
 const analysed = Object.fromEntries(
   Object.entries(files).map(([k, f]) => {
@@ -54,7 +56,8 @@ describe('historical library', () => {
       const loaded = loadPackageFile(`examples/historical/${f}`);
       expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.start.line}: ${d.message}`)).toEqual([]);
       const m = loaded.model!;
-      expect(['held', 'failed']).toContain(outcomes[m.package]?.outcome);
+      expect(['held', 'failed']).toContain(outcomes[f]?.outcome);
+      expect(m.actors[outcomes[f]!.adversary]).toBeDefined();
       for (const p of Object.values(m.prohibitions)) expect(p.cite).toBeTruthy();
       for (const t of Object.values(m.triggers)) expect(t.cite).toBeTruthy();
       for (const r of Object.values(m.responses).flat()) expect(r.cite).toBeTruthy();
