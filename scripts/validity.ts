@@ -1,15 +1,28 @@
-// Prints docs/validity.md's table: every historical package's scorecard beside its outcome (the library's one
-// outcomes file, examples/historical/outcomes.yaml, which the simulation's calibration reads too), and the
-// discrimination figure. `npm run validity`.
+// Prints docs/validity.md's table: every historical package's scorecard beside its outcome (examples/historical/
+// outcomes.yaml, which the simulation's calibration reads, and outcomes-added.json), and the discrimination figure.
+// `npm run validity`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { analyse } from '../src/core/analysis/index.js';
 import { validityMarkdown, validityRow } from '../src/core/analysis/validity.js';
-import { outcomesSchema } from '../src/core/sim/calibration.js';
+import { outcomesSchema, type Outcomes } from '../src/core/sim/calibration.js';
 import { loadPackageFile } from '../src/cli/files.js';
 
+/**
+ * Every package's outcome: outcomes.yaml (the calibration's) and outcomes-added.json (the agreements issue 20 added,
+ * in the same entry form, kept apart until the calibration takes them in). A package in both is an error.
+ */
+export function libraryOutcomes(dir = 'examples/historical'): Outcomes['agreements'] {
+  const base = outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
+  const raw = JSON.parse(readFileSync(`${dir}/outcomes-added.json`, 'utf8')) as { agreements: Record<string, Record<string, unknown>> };
+  const stripped = Object.fromEntries(Object.entries(raw.agreements).map(([f, e]) => [f, Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'note'))]));
+  const added = outcomesSchema.parse({ agreements: stripped }).agreements;
+  for (const f of Object.keys(added)) if (f in base) throw new Error(`${f} has an outcome in both outcomes.yaml and outcomes-added.json`);
+  return { ...base, ...added };
+}
+
 export function validityTable(dir = 'examples/historical'): string {
-  const outcomes = outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
+  const outcomes = libraryOutcomes(dir);
   const rows = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml')
     .map((f) => {

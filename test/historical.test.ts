@@ -3,8 +3,7 @@
 // response) below the Korean Armistice with its 1953 treaty and below NATO's Article 5 (HISTORY.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { outcomesSchema } from '../src/core/sim/calibration.js';
+import { libraryOutcomes } from '../scripts/validity.js';
 import { analyse } from '../src/core/analysis/index.js';
 import { loadPackageFile } from '../src/package-files.js';
 
@@ -16,7 +15,7 @@ const files = {
 };
 /** Every package in the library, and the outcome each is scored against (docs/validity.md). */
 const library = readdirSync('examples/historical').filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml').sort();
-const outcomes = outcomesSchema.parse(parse(readFileSync('examples/historical/outcomes.yaml', 'utf8'))).agreements;
+const outcomes = libraryOutcomes();
 
 const analysed = Object.fromEntries(
   Object.entries(files).map(([k, f]) => {
