@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { analyse } from '../src/core/analysis/index.js';
 import { validityMarkdown, validityRow } from '../src/core/analysis/validity.js';
 import { outcomesSchema, type Outcomes } from '../src/core/sim/calibration.js';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 
 /**
  * Every package's outcome: outcomes.yaml (the calibration's) and outcomes-added.json (the agreements issue 20 added,
