@@ -67,5 +67,5 @@ describe('narrative invariants', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 });

@@ -61,7 +61,7 @@ describe('scoring rules as properties', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   const acts = ['artillery-fire', 'ground-advance', 'troop-presence', 'heavy-weapon-presence', 'overflight', 'drone-strike'] as const;
   const source = fc.record({
@@ -108,7 +108,7 @@ describe('scoring rules as properties', () => {
       }),
       { numRuns: 80 },
     );
-  });
+  }, 120_000);
 
   const judgment = fc.record({
     members: fc.subarray(['A', 'B', 'G1', 'G2', 'M'], { minLength: 1 }),
@@ -130,7 +130,7 @@ describe('scoring rules as properties', () => {
         const bound = j.members.filter((x) => x === 'A' || x === 'B');
         if (bound.length) expect(score(bound)).toBeGreaterThanOrEqual(none);
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
-  });
+  }, 120_000);
 });
