@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { checkCore, checkFile, checkLayers, checkProject, findCycles, importGraph, projectFiles } from '../scripts/check-boundaries.mjs';
+import { checkCore, checkFile, checkLayers, checkProject } from '../scripts/check-boundaries.mjs';
+// @ts-expect-error plain ESM script without types
+import { findCycles, importGraph, projectFiles } from '../scripts/check-boundaries.mjs';
 
 const core = resolve('src/core');
 const at = join(core, 'spec', 'x.ts');
