@@ -27,15 +27,24 @@ function bigPackage(dir: string, lines: number): string {
   const extra: Record<string, string[]> = { actors: [], zones: [], prohibitions: [], verification: [], triggers: [] };
   let n = base.split('\n').length;
   for (let i = 0; n < lines; i++) {
-    extra.actors!.push(`  X${i}: { name: Extra guarantor ${i}, role: guarantor, elections: [2028-05-0${(i % 9) + 1}] }`);
+    extra.actors!.push(
+      `  X${i}: { name: Extra guarantor ${i}, role: guarantor, elections: [2028-05-0${(i % 9) + 1}] }`,
+    );
     extra.zones!.push(`  z${i}:\n    kind: buffer\n    around: contact-line\n    width: ${(i % 90) + 5}km`);
-    extra.prohibitions!.push(`  p${i}:\n    binds: [UA, RU]\n    activities: [artillery-fire, drone-strike]\n    inside: z${i}`);
-    extra.verification!.push(`  s${i}: { kind: uav, operator: X${i}, revisit: 2h, latency: 1h, covers: [z${i}], detects: { artillery-fire: 0.7 } }`);
-    extra.triggers!.push(`  t${i}:\n    on: [p${i}]\n    evidence: { independent-sources: 1, confidence: 0.8 }\n    count: 2\n    within: 24h\n    severity: serious`);
+    extra.prohibitions!.push(
+      `  p${i}:\n    binds: [UA, RU]\n    activities: [artillery-fire, drone-strike]\n    inside: z${i}`,
+    );
+    extra.verification!.push(
+      `  s${i}: { kind: uav, operator: X${i}, revisit: 2h, latency: 1h, covers: [z${i}], detects: { artillery-fire: 0.7 } }`,
+    );
+    extra.triggers!.push(
+      `  t${i}:\n    on: [p${i}]\n    evidence: { independent-sources: 1, confidence: 0.8 }\n    count: 2\n    within: 24h\n    severity: serious`,
+    );
     n += 16;
   }
   let text = base;
-  for (const [section, entries] of Object.entries(extra)) text = text.replace(`\n${section}:\n`, `\n${section}:\n${entries.join('\n')}\n`);
+  for (const [section, entries] of Object.entries(extra))
+    text = text.replace(`\n${section}:\n`, `\n${section}:\n${entries.join('\n')}\n`);
   const file = join(dir, 'big.yaml');
   writeFileSync(file, text);
   return file;

@@ -29,11 +29,26 @@ for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringi
 function post(agent: Agent, url: URL, key: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/observations', method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/observations',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`))));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -94,15 +109,22 @@ async function run(n: number): Promise<Result> {
   }
 }
 
-console.log(`${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 const one = await run(1);
 const two = await run(2);
-const fmt = (r: Result) => `${r.servers} server${r.servers > 1 ? 's' : ''}: ${Math.round(r.obsPerSec).toLocaleString('en')} obs/s, servers' CPU ${r.cpuMsPerKObs.toFixed(1)} ms per 1,000 observations`;
+const fmt = (r: Result) =>
+  `${r.servers} server${r.servers > 1 ? 's' : ''}: ${Math.round(r.obsPerSec).toLocaleString('en')} obs/s, servers' CPU ${r.cpuMsPerKObs.toFixed(1)} ms per 1,000 observations`;
 console.log(fmt(one));
 console.log(fmt(two));
 const throughput = two.obsPerSec / one.obsPerSec;
 const cpu = two.cpuMsPerKObs / one.cpuMsPerKObs;
-console.log(`two against one: throughput ${throughput.toFixed(2)}x (target >= 1), summed CPU per observation ${cpu.toFixed(2)}x (target <= 1.10)`);
+console.log(
+  `two against one: throughput ${throughput.toFixed(2)}x (target >= 1), summed CPU per observation ${cpu.toFixed(2)}x (target <= 1.10)`,
+);
 console.log(
   JSON.stringify({
     bench: 'cluster',

@@ -30,20 +30,35 @@ const map = median(() => {
 }, runs);
 
 // Baseline: the three contact-line buffers from the dense line as drawn, same grid and contours.
-const dense = [Float64Array.from((JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')).features[0].geometry.coordinates as number[][]).flat())];
+const dense = [
+  Float64Array.from(
+    (
+      JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')).features[0].geometry
+        .coordinates as number[][]
+    ).flat(),
+  ),
+];
 const naive = median(() => {
   const f = distanceField(dense, 100_000, 15_000 / 8);
-  for (const level of [bothSides(15_000), bothSides(50_000), oneSide(100_000, 'right')]) simplifyPolygons(contour(f, level), 60);
+  for (const level of [bothSides(15_000), bothSides(50_000), oneSide(100_000, 'right')])
+    simplifyPolygons(contour(f, level), 60);
 }, 3);
 
 const gz = (b: Buffer | string) => gzipSync(b, { level: 9 }).length;
 const web = listFiles(webDir).reduce((n, f) => n + gz(readFileSync(join(webDir, f))), 0);
-const vendor = ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css'].reduce((n, f) => n + gz(readFileSync(join('node_modules/maplibre-gl/dist', f))), 0);
+const vendor = ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css'].reduce(
+  (n, f) => n + gz(readFileSync(join('node_modules/maplibre-gl/dist', f))),
+  0,
+);
 const geometry = gz(JSON.stringify(packageMap(loaded)));
 
-console.log(`package map (27 regions, 7 zones):        ${map.toFixed(0)} ms, ${(bytes / 1000).toFixed(0)} kB JSON, ${(geometry / 1000).toFixed(0)} kB gzipped`);
+console.log(
+  `package map (27 regions, 7 zones):        ${map.toFixed(0)} ms, ${(bytes / 1000).toFixed(0)} kB JSON, ${(geometry / 1000).toFixed(0)} kB gzipped`,
+);
 console.log(`baseline, 3 buffers from the dense line:   ${naive.toFixed(0)} ms`);
-console.log(`first visit, gzipped: app ${(web / 1000).toFixed(0)} kB + MapLibre ${(vendor / 1000).toFixed(0)} kB + map ${(geometry / 1000).toFixed(0)} kB = ${((web + vendor + geometry) / 1000).toFixed(0)} kB`);
+console.log(
+  `first visit, gzipped: app ${(web / 1000).toFixed(0)} kB + MapLibre ${(vendor / 1000).toFixed(0)} kB + map ${(geometry / 1000).toFixed(0)} kB = ${((web + vendor + geometry) / 1000).toFixed(0)} kB`,
+);
 console.log(
   JSON.stringify({
     bench: 'dashboard',

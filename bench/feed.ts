@@ -91,7 +91,14 @@ function follow(url: string, i: number, auth: string | undefined, sampled: boole
 /** Clients 0..ANALYSTS-1 use `analystAuth` (when given); the first SAMPLED parse every event for latency. */
 async function connectAll(url: string, analystAuth: string | undefined): Promise<Client[]> {
   const out: Client[] = [];
-  for (let i = 0; i < CLIENTS; i += 50) out.push(...(await Promise.all(Array.from({ length: Math.min(50, CLIENTS - i) }, (_, j) => follow(url, i + j, i + j < ANALYSTS ? analystAuth : undefined, i + j < SAMPLED)))));
+  for (let i = 0; i < CLIENTS; i += 50)
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, CLIENTS - i) }, (_, j) =>
+          follow(url, i + j, i + j < ANALYSTS ? analystAuth : undefined, i + j < SAMPLED),
+        ),
+      )),
+    );
   return out;
 }
 
@@ -101,7 +108,12 @@ function rssMb(pid: number): number {
 }
 
 /** Waits until every client has the last event it may see and nothing new came for `quietMs`. */
-async function settle(clients: Client[], quietMs: number, timeoutMs: number, expected: (c: Client) => number): Promise<void> {
+async function settle(
+  clients: Client[],
+  quietMs: number,
+  timeoutMs: number,
+  expected: (c: Client) => number,
+): Promise<void> {
   const t0 = Date.now();
   let last = -1;
   let since = Date.now();
@@ -121,7 +133,18 @@ async function settle(clients: Client[], quietMs: number, timeoutMs: number, exp
 function post(agent: Agent, url: URL, key: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/observations', method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/observations',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`ingest: HTTP ${res.statusCode}`))));
@@ -146,12 +169,27 @@ const server = await spawnServer(db);
 const pid = server.proc.pid!;
 // Event times spread as the generator spreads them (20 s apart on average), ending about now.
 // The generator makes one to three observations per event: take exactly RATE * SECONDS of them.
-const items = traffic({ events: RATE * SECONDS, prefix: 'f', seed: 19, start: Date.now() - RATE * SECONDS * 20_000 * 1.02 }).slice(0, RATE * SECONDS);
+const items = traffic({
+  events: RATE * SECONDS,
+  prefix: 'f',
+  seed: 19,
+  start: Date.now() - RATE * SECONDS * 20_000 * 1.02,
+}).slice(0, RATE * SECONDS);
 const batches: string[] = [];
 for (let i = 0; i < items.length; i += BATCH) batches.push(JSON.stringify(items.slice(i, i + BATCH)));
 
 let publicEvents = 0;
-let ours: { clients: Client[]; events: number; missing: number; dup: number; sent: number; secs: number; rssMax: number; rssIdle: number; dropped: number };
+let ours: {
+  clients: Client[];
+  events: number;
+  missing: number;
+  dup: number;
+  sent: number;
+  secs: number;
+  rssMax: number;
+  rssIdle: number;
+  dropped: number;
+};
 try {
   const rssIdle = rssMb(pid);
   const clients = await connectAll(`${server.url}/v1/events?after=0`, `Bearer ${analyst.key}`);
@@ -203,7 +241,9 @@ try {
 }
 
 // --- Baseline: a bare broadcaster, the public events to every client at the same rate ----------------------------------
-const base = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sse-baseline.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const base = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sse-baseline.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const baseUrl = await new Promise<string>((resolve) => {
   let out = '';
   base.stdout!.on('data', (d) => {
@@ -227,7 +267,10 @@ try {
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     const n = Math.min(perTick, baseEvents - emitted);
     await new Promise<void>((resolve, reject) => {
-      const req = request({ agent, host: u.hostname, port: u.port, path: `/emit?n=${n}`, method: 'POST' }, (res) => (res.resume(), res.on('end', resolve)));
+      const req = request(
+        { agent, host: u.hostname, port: u.port, path: `/emit?n=${n}`, method: 'POST' },
+        (res) => (res.resume(), res.on('end', resolve)),
+      );
       req.on('error', reject);
       req.end();
     });
@@ -248,13 +291,25 @@ const lat = ours.clients.slice(0, SAMPLED).flatMap((c) => c.latency);
 const ing = ours.clients.slice(0, SAMPLED).flatMap((c) => c.ingest);
 const p50 = quantile(lat, 0.5);
 const p99 = quantile(lat, 0.99);
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`);
-console.log(`ingest: ${ours.sent.toLocaleString('en')} observations in ${ours.secs.toFixed(1)} s = ${Math.round(ours.sent / ours.secs).toLocaleString('en')} obs/s (target ${RATE.toLocaleString('en')})`);
-console.log(`feed: ${ours.events.toLocaleString('en')} events (${publicEvents.toLocaleString('en')} public) to ${CLIENTS - ANALYSTS} public and ${ANALYSTS} analyst clients: missing ${ours.missing}, duplicated ${ours.dup}, disconnected ${ours.dropped}`);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (2 cores, shared)`,
+);
+console.log(
+  `ingest: ${ours.sent.toLocaleString('en')} observations in ${ours.secs.toFixed(1)} s = ${Math.round(ours.sent / ours.secs).toLocaleString('en')} obs/s (target ${RATE.toLocaleString('en')})`,
+);
+console.log(
+  `feed: ${ours.events.toLocaleString('en')} events (${publicEvents.toLocaleString('en')} public) to ${CLIENTS - ANALYSTS} public and ${ANALYSTS} analyst clients: missing ${ours.missing}, duplicated ${ours.dup}, disconnected ${ours.dropped}`,
+);
 console.log(`latency publication -> client (${SAMPLED} clients): p50 ${p50} ms, p99 ${p99} ms`);
-console.log(`latency ingest -> client (violations):           p50 ${quantile(ing, 0.5)} ms, p99 ${quantile(ing, 0.99)} ms`);
+console.log(
+  `latency ingest -> client (violations):           p50 ${quantile(ing, 0.5)} ms, p99 ${quantile(ing, 0.99)} ms`,
+);
 console.log(`server RSS: ${ours.rssIdle.toFixed(0)} MB before the clients, ${ours.rssMax.toFixed(0)} MB at most`);
-console.log(`baseline, bare node:http broadcaster, the public events to as many clients: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, missing ${baseline.missing}`);
+console.log(
+  `baseline, bare node:http broadcaster, the public events to as many clients: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, missing ${baseline.missing}`,
+);
 if (ours.missing || ours.dup) console.log('FAILED: a client missed or repeated an event');
 console.log(
   JSON.stringify({

@@ -24,7 +24,8 @@ const TURF_POINTS = Number(process.env.GEO_BENCH_TURF ?? 400);
 const POSTGIS_POINTS = Number(process.env.GEO_BENCH_POSTGIS ?? 20_000);
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const readJson = (path: string) => JSON.parse(readFileSync(new URL(`../examples/data/${path}`, import.meta.url), 'utf8'));
+const readJson = (path: string) =>
+  JSON.parse(readFileSync(new URL(`../examples/data/${path}`, import.meta.url), 'utf8'));
 const contactLine = readJson('contact-line.geojson');
 const grainCorridor = readJson('grain-corridor.geojson');
 const oblasts = readJson('ukraine-oblasts.geojson');
@@ -63,8 +64,12 @@ const warm: number[] = [];
 for (let k = 0; k < 5; k++) warm.push(timed(() => buildZoneIndex(input)).cpu);
 warm.sort((a, b) => a - b);
 const segments = ix.lines.map((l) => `${l.id} ${l.segments}`).join(', ');
-console.log(`zones: ${ix.zones.length} (${ix.zones.map((z) => z.id).join(', ')}); regions: ${ix.regions.length}; segments: ${segments}`);
-console.log(`index build, first in process: ${first.cpu.toFixed(0)} ms CPU (${first.wall.toFixed(0)} ms wall); warm median: ${warm[2]!.toFixed(0)} ms CPU  (target < 200 ms)`);
+console.log(
+  `zones: ${ix.zones.length} (${ix.zones.map((z) => z.id).join(', ')}); regions: ${ix.regions.length}; segments: ${segments}`,
+);
+console.log(
+  `index build, first in process: ${first.cpu.toFixed(0)} ms CPU (${first.wall.toFixed(0)} ms wall); warm median: ${warm[2]!.toFixed(0)} ms CPU  (target < 200 ms)`,
+);
 
 // --- Points ------------------------------------------------------------------------------------------------------
 // Uniform over the extent of the package's geometry (Ukraine and the western Black Sea): context only.
@@ -147,7 +152,9 @@ const rate = (POINTS / best.cpu) * 1000;
 console.log(
   `locate, points within ${NEAR_M / 1000} km of the contact line (headline): ${fmt(POINTS)} points in ${best.cpu.toFixed(0)} ms CPU (${best.wall.toFixed(0)} ms wall, best of 3): ${fmt(rate)} points/s per core  (target >= 500,000)`,
 );
-console.log(`locate, points uniform over the extent (context; most are far from every line): ${fmt(uniformRate)} points/s per core`);
+console.log(
+  `locate, points uniform over the extent (context; most are far from every line): ${fmt(uniformRate)} points/s per core`,
+);
 const plainRate = (() => {
   const n = Math.min(POINTS, 300_000);
   const t = timed(() => {
@@ -169,10 +176,18 @@ const within = (() => {
 console.log(`locate(lon, lat) with numbers: ${fmt(plainRate)} points/s; locateWithin(…, 2 km): ${fmt(within)} discs/s`);
 
 // --- Baseline: Turf -----------------------------------------------------------------------------------------------
-const lineOf = (fc: { features: { geometry: unknown }[] }) => ({ type: 'Feature', properties: {}, geometry: fc.features[0]!.geometry });
+const lineOf = (fc: { features: { geometry: unknown }[] }) => ({
+  type: 'Feature',
+  properties: {},
+  geometry: fc.features[0]!.geometry,
+});
 const turfContact = lineOf(contactLine);
 const turfCorridor = lineOf(grainCorridor);
-const regionFeatures = oblasts.features as { geometry: { coordinates: unknown }; bbox?: number[]; properties: Record<string, string> }[];
+const regionFeatures = oblasts.features as {
+  geometry: { coordinates: unknown };
+  bbox?: number[];
+  properties: Record<string, string>;
+}[];
 for (const f of regionFeatures) {
   // A box per region lets booleanPointInPolygon skip most regions quickly: the fairest use of Turf.
   const b = [180, 90, -180, -90];
@@ -208,7 +223,9 @@ const turf = timed(() => {
   return c;
 });
 const turfRate = (TURF_POINTS / turf.cpu) * 1000;
-console.log(`turf (booleanPointInPolygon x27 + pointToLineDistance x2): ${fmt(TURF_POINTS)} points in ${turf.cpu.toFixed(0)} ms CPU: ${fmt(turfRate)} points/s`);
+console.log(
+  `turf (booleanPointInPolygon x27 + pointToLineDistance x2): ${fmt(TURF_POINTS)} points in ${turf.cpu.toFixed(0)} ms CPU: ${fmt(turfRate)} points/s`,
+);
 
 // --- Baseline: PostGIS --------------------------------------------------------------------------------------------
 interface PostgisRun {
@@ -217,7 +234,12 @@ interface PostgisRun {
   note: string;
 }
 async function postgis(): Promise<(PostgisRun & { earlier: PostgisRun }) | string> {
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: 5432,
+    user: process.env.PGUSER ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'test',
+  });
   try {
     await client.connect();
   } catch (e) {
@@ -232,27 +254,35 @@ async function postgis(): Promise<(PostgisRun & { earlier: PostgisRun }) | strin
     await client.query('SET max_parallel_workers_per_gather = 0'); // one core, like the engine
     await client.query('DROP SCHEMA IF EXISTS geo_bench CASCADE');
     await client.query('CREATE SCHEMA geo_bench');
-    await client.query('CREATE TABLE geo_bench.lines (id text PRIMARY KEY, geom geometry(LineString, 4326), geog geography(LineString, 4326))');
+    await client.query(
+      'CREATE TABLE geo_bench.lines (id text PRIMARY KEY, geom geometry(LineString, 4326), geog geography(LineString, 4326))',
+    );
     for (const [id, fc] of [
       ['contact-line', contactLine],
       ['grain-corridor', grainCorridor],
     ] as const) {
       const g = JSON.stringify(fc.features[0].geometry);
-      await client.query('INSERT INTO geo_bench.lines VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)::geography)', [id, g]);
+      await client.query(
+        'INSERT INTO geo_bench.lines VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)::geography)',
+        [id, g],
+      );
     }
-    await client.query('CREATE TABLE geo_bench.regions (n int PRIMARY KEY, code text, geom geometry(MultiPolygon, 4326), geog geography(MultiPolygon, 4326))');
+    await client.query(
+      'CREATE TABLE geo_bench.regions (n int PRIMARY KEY, code text, geom geometry(MultiPolygon, 4326), geog geography(MultiPolygon, 4326))',
+    );
     for (let r = 0; r < regionFeatures.length; r++) {
       const f = regionFeatures[r]!;
-      await client.query('INSERT INTO geo_bench.regions VALUES ($1, $2, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326)), ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))::geography)', [
-        r,
-        f.properties['iso_3166_2'],
-        JSON.stringify(f.geometry),
-      ]);
+      await client.query(
+        'INSERT INTO geo_bench.regions VALUES ($1, $2, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326)), ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))::geography)',
+        [r, f.properties['iso_3166_2'], JSON.stringify(f.geometry)],
+      );
     }
     await client.query('CREATE INDEX ON geo_bench.regions USING gist (geom)');
     await client.query('CREATE INDEX ON geo_bench.regions USING gist (geog)');
     await client.query('CREATE INDEX ON geo_bench.lines USING gist (geog)');
-    await client.query('CREATE TABLE geo_bench.points (id int PRIMARY KEY, geom geometry(Point, 4326), geog geography(Point, 4326))');
+    await client.query(
+      'CREATE TABLE geo_bench.points (id int PRIMARY KEY, geom geometry(Point, 4326), geog geography(Point, 4326))',
+    );
     const n = POSTGIS_POINTS;
     const lon: number[] = [];
     const lat: number[] = [];
@@ -271,7 +301,9 @@ async function postgis(): Promise<(PostgisRun & { earlier: PostgisRun }) | strin
     // The same answers as locate: region, distance to each line, the buffers, the corridor, the airspace footprint,
     // the area, and the side of the contact line for the one-sided buffer (from the segment around the nearest
     // point: the sign of the cross product, in degrees, which is the side).
-    const side = (geom: string) => `(SELECT (ST_X(b) - ST_X(a)) * (ST_Y(${geom}) - ST_Y(a)) - (ST_Y(b) - ST_Y(a)) * (ST_X(${geom}) - ST_X(a)) < 0
+    const side = (
+      geom: string,
+    ) => `(SELECT (ST_X(b) - ST_X(a)) * (ST_Y(${geom}) - ST_Y(a)) - (ST_Y(b) - ST_Y(a)) * (ST_X(${geom}) - ST_X(a)) < 0
           FROM (SELECT ST_LineInterpolatePoint(c.geom, greatest(f - 1e-6, 0)) AS a, ST_LineInterpolatePoint(c.geom, least(f + 1e-6, 1)) AS b
                 FROM (SELECT ST_LineLocatePoint(c.geom, ${geom}) AS f) s) ab)`;
     // The fair query: regions on geometry, each distance once, memberships derived from the distances.
@@ -311,36 +343,50 @@ async function postgis(): Promise<(PostgisRun & { earlier: PostgisRun }) | strin
         return null;
       }
     };
-  const run = async (sql: string) => {
-    await client.query(`${sql} LIMIT 2000`); // warm the caches
-    const c0 = backendCpu();
-    const w0 = wallMs();
-    const res = await client.query(sql);
-    const wall = wallMs() - w0;
-    const c1 = backendCpu();
-    const cpu = c0 !== null && c1 !== null && c1 > c0 ? c1 - c0 : wall;
-    // Same answers? Compare with the engine on every point.
-    let regionDiff = 0;
-    let memberDiff = 0;
-    let worstRel = 0;
-    let worstNear = 0;
-    let worstAt = 0;
-    for (const row of res.rows as { id: number; region: string | null; d_contact: number; buffer: boolean; heavy: boolean; corridor: boolean; rear: boolean }[]) {
-      const i = row.id - 1;
-      const loc = ix.locate(coords[2 * i]!, coords[2 * i + 1]!);
-      const code = loc.region >= 0 ? ix.regions[loc.region]!.code : null;
-      if (code !== row.region) regionDiff++;
-      if (row.buffer !== (loc.inside[1] === 1) || row.heavy !== (loc.inside[2] === 1) || row.corridor !== (loc.inside[4] === 1) || row.rear !== (loc.inside[3] === 1)) memberDiff++;
-      const rel = Math.abs(row.d_contact - loc.distance[0]!) / row.d_contact;
-      if (row.d_contact > 1 && rel > worstRel) {
-        worstRel = rel;
-        worstAt = row.d_contact;
+    const run = async (sql: string) => {
+      await client.query(`${sql} LIMIT 2000`); // warm the caches
+      const c0 = backendCpu();
+      const w0 = wallMs();
+      const res = await client.query(sql);
+      const wall = wallMs() - w0;
+      const c1 = backendCpu();
+      const cpu = c0 !== null && c1 !== null && c1 > c0 ? c1 - c0 : wall;
+      // Same answers? Compare with the engine on every point.
+      let regionDiff = 0;
+      let memberDiff = 0;
+      let worstRel = 0;
+      let worstNear = 0;
+      let worstAt = 0;
+      for (const row of res.rows as {
+        id: number;
+        region: string | null;
+        d_contact: number;
+        buffer: boolean;
+        heavy: boolean;
+        corridor: boolean;
+        rear: boolean;
+      }[]) {
+        const i = row.id - 1;
+        const loc = ix.locate(coords[2 * i]!, coords[2 * i + 1]!);
+        const code = loc.region >= 0 ? ix.regions[loc.region]!.code : null;
+        if (code !== row.region) regionDiff++;
+        if (
+          row.buffer !== (loc.inside[1] === 1) ||
+          row.heavy !== (loc.inside[2] === 1) ||
+          row.corridor !== (loc.inside[4] === 1) ||
+          row.rear !== (loc.inside[3] === 1)
+        )
+          memberDiff++;
+        const rel = Math.abs(row.d_contact - loc.distance[0]!) / row.d_contact;
+        if (row.d_contact > 1 && rel > worstRel) {
+          worstRel = rel;
+          worstAt = row.d_contact;
+        }
+        if (row.d_contact > 1 && row.d_contact <= 100_000) worstNear = Math.max(worstNear, rel);
       }
-      if (row.d_contact > 1 && row.d_contact <= 100_000) worstNear = Math.max(worstNear, rel);
-    }
-    const note = `${fmt(n)} points in ${cpu.toFixed(0)} ms backend CPU (${wall.toFixed(0)} ms wall); answers differ from the engine's for ${regionDiff} regions and ${memberDiff} points' memberships; contact-line distances within ${(worstNear * 100).toFixed(4)}% up to 100 km, ${(worstRel * 100).toFixed(3)}% at worst (at ${fmt(worstAt / 1000)} km: PostGIS measures on the spheroid to the nearest point found on the sphere)`;
-    return { rate: (n / cpu) * 1000, wallRate: (n / wall) * 1000, note };
-  };
+      const note = `${fmt(n)} points in ${cpu.toFixed(0)} ms backend CPU (${wall.toFixed(0)} ms wall); answers differ from the engine's for ${regionDiff} regions and ${memberDiff} points' memberships; contact-line distances within ${(worstNear * 100).toFixed(4)}% up to 100 km, ${(worstRel * 100).toFixed(3)}% at worst (at ${fmt(worstAt / 1000)} km: PostGIS measures on the spheroid to the nearest point found on the sphere)`;
+      return { rate: (n / cpu) * 1000, wallRate: (n / wall) * 1000, note };
+    };
     const fairRun = await run(fair);
     const earlierRun = await run(earlier);
     return { ...fairRun, earlier: earlierRun };
@@ -355,10 +401,28 @@ const baselines: Record<string, number> = { turf: Math.round(turfRate) };
 if (typeof pgResult === 'string') console.log(`postgis: skipped: ${pgResult}`);
 else {
   baselines['postgis'] = Math.round(pgResult.rate);
-  console.log(`postgis (regions on geometry, each distance once, GiST, one batch query, no parallel workers): ${pgResult.note}: ${fmt(pgResult.rate)} points/s`);
-  console.log(`postgis, the earlier query (context: regions on geography, ST_DWithin beside ST_Distance): ${pgResult.earlier.note}: ${fmt(pgResult.earlier.rate)} points/s (${(rate / pgResult.earlier.rate).toFixed(1)}x)`);
+  console.log(
+    `postgis (regions on geometry, each distance once, GiST, one batch query, no parallel workers): ${pgResult.note}: ${fmt(pgResult.rate)} points/s`,
+  );
+  console.log(
+    `postgis, the earlier query (context: regions on geography, ST_DWithin beside ST_Distance): ${pgResult.earlier.note}: ${fmt(pgResult.earlier.rate)} points/s (${(rate / pgResult.earlier.rate).toFixed(1)}x)`,
+  );
 }
 const ratios: Record<string, number> = {};
 for (const [k, v] of Object.entries(baselines)) ratios[k] = +(rate / v).toFixed(1);
-console.log(`ratios: ${Object.entries(ratios).map(([k, v]) => `${v}x ${k}`).join(', ')}  (target >= 50x postgis)`);
-console.log(JSON.stringify({ bench: 'geo', unit: 'points/s', value: Math.round(rate), baselines, ratios, uniform_points_per_s: Math.round(uniformRate), build_ms: Math.round(first.cpu) }));
+console.log(
+  `ratios: ${Object.entries(ratios)
+    .map(([k, v]) => `${v}x ${k}`)
+    .join(', ')}  (target >= 50x postgis)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'geo',
+    unit: 'points/s',
+    value: Math.round(rate),
+    baselines,
+    ratios,
+    uniform_points_per_s: Math.round(uniformRate),
+    build_ms: Math.round(first.cpu),
+  }),
+);

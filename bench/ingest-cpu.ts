@@ -18,9 +18,27 @@ const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-cpu-'));
 try {
   const { perBatch: per, wallObsPerSec, storeByQuarter } = await ingestStages(batches, join(dir, 'cpu.db'));
   const total = Object.values(per).reduce((a, b) => a + b, 0);
-  console.log(`CPU per batch of ${BATCH} over ${batches.length} batches: ${Object.entries(per).map(([k, v]) => `${k} ${v} ms`).join(', ')}; total ${total.toFixed(1)} ms = ${Math.round((BATCH * 1000) / total).toLocaleString('en')} obs/s per idle core; wall ${Math.round(wallObsPerSec).toLocaleString('en')} obs/s`);
-  console.log(`store CPU per batch by quarter of the run (does it grow with the database?): ${storeByQuarter.map((x) => `${x} ms`).join(', ')}`);
-  console.log(JSON.stringify({ bench: 'ingest-cpu', unit: 'ms/batch', value: +total.toFixed(2), baselines: {}, ratios: {}, cpuPerBatchMs: per, storeByQuarter }));
+  console.log(
+    `CPU per batch of ${BATCH} over ${batches.length} batches: ${Object.entries(per)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(
+        ', ',
+      )}; total ${total.toFixed(1)} ms = ${Math.round((BATCH * 1000) / total).toLocaleString('en')} obs/s per idle core; wall ${Math.round(wallObsPerSec).toLocaleString('en')} obs/s`,
+  );
+  console.log(
+    `store CPU per batch by quarter of the run (does it grow with the database?): ${storeByQuarter.map((x) => `${x} ms`).join(', ')}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'ingest-cpu',
+      unit: 'ms/batch',
+      value: +total.toFixed(2),
+      baselines: {},
+      ratios: {},
+      cpuPerBatchMs: per,
+      storeByQuarter,
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

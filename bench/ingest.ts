@@ -48,12 +48,24 @@ function post(agent: Agent, url: URL, key: string, body: string): Promise<number
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/observations', method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/observations',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+          if (res.statusCode !== 200)
+            return reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
           const r = JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number };
           if (r.accepted !== BATCH) return reject(new Error(`accepted ${r.accepted} of ${BATCH}`));
           resolve(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -80,7 +92,13 @@ async function drive(urlText: string, key: string, list: string[], concurrency =
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { serverCpuMs: 0, obsPerSec: (list.length * BATCH) / secs, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1]! };
+  return {
+    serverCpuMs: 0,
+    obsPerSec: (list.length * BATCH) / secs,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: latencies[latencies.length - 1]!,
+  };
 }
 
 async function serverRun(db: string, open: () => Promise<Store>, env: Record<string, string> = {}): Promise<Run> {
@@ -121,7 +139,9 @@ function ceiling(path: string, synchronous: 'FULL' | 'NORMAL'): number {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.exec(coreMigration.sqlite);
-  const ins = db.prepare('INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING');
+  const ins = db.prepare(
+    'INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING',
+  );
   const obs = parsed.observations;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < obs.length; i += BATCH) {
@@ -144,9 +164,22 @@ function ceiling(path: string, synchronous: 'FULL' | 'NORMAL'): number {
  * share of each table. What SQLite alone needs for what the path writes: no HTTP, validation, fusion, serialising
  * or hashing.
  */
-function sameRowsCeiling(serverDb: string, path: string, nBatches: number): { obsPerSec: number; rowsPerBatch: number } {
+function sameRowsCeiling(
+  serverDb: string,
+  path: string,
+  nBatches: number,
+): { obsPerSec: number; rowsPerBatch: number } {
   const src = new Database(serverDb);
-  const tables = ['observations', 'incidents', 'incident_revisions', 'violations', 'violation_revisions', 'cases', 'tlog_entry', 'tlog_node'];
+  const tables = [
+    'observations',
+    'incidents',
+    'incident_revisions',
+    'violations',
+    'violation_revisions',
+    'cases',
+    'tlog_entry',
+    'tlog_node',
+  ];
   const data = tables.map((t) => {
     const stmt = src.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'tlog_node' ? 'idx, level' : 'rowid'}`);
     const columns = stmt.columns().map((c) => c.name);
@@ -156,7 +189,9 @@ function sameRowsCeiling(serverDb: string, path: string, nBatches: number): { ob
   src.close();
   const store = SqliteStore.open({ path }); // the same schema and pragmas as the server's
   const db = store.db;
-  const inserts = data.map((d) => db.prepare(`INSERT INTO ${d.t} (${d.columns.join(', ')}) VALUES (${d.columns.map(() => '?').join(', ')})`));
+  const inserts = data.map((d) =>
+    db.prepare(`INSERT INTO ${d.t} (${d.columns.join(', ')}) VALUES (${d.columns.map(() => '?').join(', ')})`),
+  );
   const t0 = process.hrtime.bigint();
   for (let b = 0; b < nBatches; b++) {
     db.exec('BEGIN IMMEDIATE');
@@ -174,25 +209,46 @@ function sameRowsCeiling(serverDb: string, path: string, nBatches: number): { ob
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-'));
 try {
-  console.log(`${total} observations in ${batches.length} batches of ${BATCH}, ${CONCURRENCY} in flight; example package, 1-3 sensors per event`);
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs`);
+  console.log(
+    `${total} observations in ${batches.length} batches of ${BATCH}, ${CONCURRENCY} in flight; example package, 1-3 sensors per event`,
+  );
+  console.log(
+    `load average before: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${(await import('node:os')).cpus().length} CPUs`,
+  );
   const stages = (await ingestStages(batches, join(dir, 'stages.db'))).perBatch;
   const cpuTotal = Object.values(stages).reduce((a, b) => a + b, 0);
-  console.log(`CPU per batch of ${BATCH} (in process, SQLite FULL): ${Object.entries(stages).map(([k, v]) => `${k} ${v} ms`).join(', ')}; total ${cpuTotal.toFixed(1)} ms = ${Math.round((BATCH * 1000) / cpuTotal).toLocaleString('en')} obs/s per idle core`);
+  console.log(
+    `CPU per batch of ${BATCH} (in process, SQLite FULL): ${Object.entries(stages)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(
+        ', ',
+      )}; total ${cpuTotal.toFixed(1)} ms = ${Math.round((BATCH * 1000) / cpuTotal).toLocaleString('en')} obs/s per idle core`,
+  );
   const ceil = ceiling(join(dir, 'ceiling.db'), 'FULL');
-  console.log(`ceiling: bare better-sqlite3 insert loop (WAL, synchronous=FULL): ${Math.round(ceil).toLocaleString('en')} obs/s`);
+  console.log(
+    `ceiling: bare better-sqlite3 insert loop (WAL, synchronous=FULL): ${Math.round(ceil).toLocaleString('en')} obs/s`,
+  );
   const db = join(dir, 'serve.db');
   const sqlite = await serverRun(db, async () => SqliteStore.open({ path: db }));
   const same = sameRowsCeiling(db, join(dir, 'same-rows.db'), batches.length);
-  console.log(`ceiling: the same rows the server stored (${Math.round(same.rowsPerBatch).toLocaleString('en')} per batch in ${8} tables), bare loop: ${Math.round(same.obsPerSec).toLocaleString('en')} obs/s`);
-  const fmt = (r: Run) => `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s (server CPU ${r.serverCpuMs.toFixed(1)} ms per batch); ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; one at a time: p50 ${r.alone!.p50.toFixed(1)} ms, p99 ${r.alone!.p99.toFixed(1)} ms`;
+  console.log(
+    `ceiling: the same rows the server stored (${Math.round(same.rowsPerBatch).toLocaleString('en')} per batch in ${8} tables), bare loop: ${Math.round(same.obsPerSec).toLocaleString('en')} obs/s`,
+  );
+  const fmt = (r: Run) =>
+    `${Math.round(r.obsPerSec).toLocaleString('en')} obs/s (server CPU ${r.serverCpuMs.toFixed(1)} ms per batch); ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; one at a time: p50 ${r.alone!.p50.toFixed(1)} ms, p99 ${r.alone!.p99.toFixed(1)} ms`;
   // The issue's ceiling is "the same rows inserted by a bare better-sqlite3 loop": every row the server stored. The
   // observations-only loop inserts a fraction of them, so its ratio is context, not the target.
   console.log(
     `SQLite over HTTP (synchronous=FULL):   ${fmt(sqlite)}  (targets: >= 20,000 obs/s; >= 0.5 of the same-rows loop, here ${(sqlite.obsPerSec / same.obsPerSec).toFixed(2)}; p99 < 100 ms; ${(sqlite.obsPerSec / ceil).toFixed(2)} of the observations-only loop)`,
   );
   const dbN = join(dir, 'serve-normal.db');
-  const normal = RUNS.has('normal') ? await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), { GUARANTOR_SQLITE_SYNC: 'normal' }) : undefined;
+  const normal = RUNS.has('normal')
+    ? await serverRun(dbN, async () => SqliteStore.open({ path: dbN, synchronous: 'normal' }), {
+        GUARANTOR_SQLITE_SYNC: 'normal',
+      })
+    : undefined;
   if (normal) console.log(`SQLite over HTTP (synchronous=NORMAL): ${fmt(normal)}`);
   let pg: Run | undefined;
   if (RUNS.has('pg') && (await postgresAvailable())) {
@@ -211,10 +267,30 @@ try {
       unit: 'obs/s',
       value: Math.round(sqlite.obsPerSec),
       baselines: { 'bare-sqlite-insert': Math.round(ceil), 'same-rows-bare-insert': Math.round(same.obsPerSec) },
-      ratios: { 'bare-sqlite-insert': +(sqlite.obsPerSec / ceil).toFixed(3), 'same-rows-bare-insert': +(sqlite.obsPerSec / same.obsPerSec).toFixed(3) },
-      sqlite: { obsPerSec: Math.round(sqlite.obsPerSec), serverCpuMsPerBatch: +sqlite.serverCpuMs.toFixed(1), p50: +sqlite.p50.toFixed(1), p99: +sqlite.p99.toFixed(1), aloneP99: +sqlite.alone!.p99.toFixed(1) },
-      sqliteNormal: normal && { obsPerSec: Math.round(normal.obsPerSec), p50: +normal.p50.toFixed(1), p99: +normal.p99.toFixed(1) },
-      postgres: pg ? { obsPerSec: Math.round(pg.obsPerSec), serverCpuMsPerBatch: +pg.serverCpuMs.toFixed(1), p50: +pg.p50.toFixed(1), p99: +pg.p99.toFixed(1) } : null,
+      ratios: {
+        'bare-sqlite-insert': +(sqlite.obsPerSec / ceil).toFixed(3),
+        'same-rows-bare-insert': +(sqlite.obsPerSec / same.obsPerSec).toFixed(3),
+      },
+      sqlite: {
+        obsPerSec: Math.round(sqlite.obsPerSec),
+        serverCpuMsPerBatch: +sqlite.serverCpuMs.toFixed(1),
+        p50: +sqlite.p50.toFixed(1),
+        p99: +sqlite.p99.toFixed(1),
+        aloneP99: +sqlite.alone!.p99.toFixed(1),
+      },
+      sqliteNormal: normal && {
+        obsPerSec: Math.round(normal.obsPerSec),
+        p50: +normal.p50.toFixed(1),
+        p99: +normal.p99.toFixed(1),
+      },
+      postgres: pg
+        ? {
+            obsPerSec: Math.round(pg.obsPerSec),
+            serverCpuMsPerBatch: +pg.serverCpuMs.toFixed(1),
+            p50: +pg.p50.toFixed(1),
+            p99: +pg.p99.toFixed(1),
+          }
+        : null,
       cpuPerBatchMs: stages,
       obsPerSecPerIdleCore: Math.round((BATCH * 1000) / cpuTotal),
       loadAverage: loadavg().map((x) => +x.toFixed(1)),

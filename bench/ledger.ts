@@ -35,7 +35,7 @@ if (!pkg) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
 
 // A deterministic generator (no Math.random: the same ledger every run).
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const records: LedgerRecord[] = [];
 let seq = 0;
 const meta = () => ({ seq: ++seq, recordedAt: 0, submittedBy: 'bench' });
@@ -48,9 +48,19 @@ for (let i = 0; i < 2600; i++) {
   const from = `2026-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}`;
   const id = `p${i}`;
   records.push({
-    type: 'pledge', id, by, requirement: req, ...(money ? { amount: Math.round(rand() * 2e9), currency: i % 5 === 0 ? 'USD' : 'EUR' } : { quantity: Math.round(rand() * 20000) }),
-    per: rand() < 0.1 ? 'once' : 'year', from, ...(rand() < 0.5 ? { until: `2028-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}` } : {}), form: forms[i % 4]!,
-    ...(rand() < 0.3 ? { leadTime: `${1 + Math.floor(rand() * 12)}mo` } : {}), ...meta(),
+    type: 'pledge',
+    id,
+    by,
+    requirement: req,
+    ...(money
+      ? { amount: Math.round(rand() * 2e9), currency: i % 5 === 0 ? 'USD' : 'EUR' }
+      : { quantity: Math.round(rand() * 20000) }),
+    per: rand() < 0.1 ? 'once' : 'year',
+    from,
+    ...(rand() < 0.5 ? { until: `2028-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}` } : {}),
+    form: forms[i % 4]!,
+    ...(rand() < 0.3 ? { leadTime: `${1 + Math.floor(rand() * 12)}mo` } : {}),
+    ...meta(),
   });
   pledges.push({ id, by, req, money });
 }
@@ -63,15 +73,28 @@ for (let i = 0; i < 300; i++) {
 }
 for (let i = 0; i < 100; i++) {
   const p = pledges[i * 11 + 3]!;
-  records.push({ type: 'withdrawal', id: `w${i}`, by: p.by, withdraws: p.id, requirement: p.req, from: '2027-09', ...meta() });
+  records.push({
+    type: 'withdrawal',
+    id: `w${i}`,
+    by: p.by,
+    withdraws: p.id,
+    requirement: p.req,
+    from: '2027-09',
+    ...meta(),
+  });
 }
 while (records.length < 100_000) {
   const p = pledges[Math.floor(rand() * pledges.length)]!;
   const day = Math.floor(rand() * 33 * 30);
   records.push({
-    type: 'delivery', id: `d${records.length}`, by: p.by, pledge: p.id, requirement: p.req,
+    type: 'delivery',
+    id: `d${records.length}`,
+    by: p.by,
+    pledge: p.id,
+    requirement: p.req,
     ...(p.money ? { amount: Math.round(rand() * 1e8), currency: 'EUR' } : { quantity: Math.round(rand() * 500) }),
-    delivered: new Date(Date.UTC(2026, 0, 1) + day * 86_400_000).toISOString().slice(0, 10), ...meta(),
+    delivered: new Date(Date.UTC(2026, 0, 1) + day * 86_400_000).toISOString().slice(0, 10),
+    ...meta(),
   });
 }
 const now = Date.UTC(2028, 8, 15);
@@ -101,10 +124,14 @@ function median(f: () => void, runs: number, name?: string): number {
 const index = new LedgerIndex(pkg);
 index.add(records);
 let months = 0;
-const view = median(() => {
-  const r = coverageReport(liveSustainment(pkg, index, now));
-  months = r.requirements.reduce((n, x) => n + x.months.length, 0);
-}, 21, 'view');
+const view = median(
+  () => {
+    const r = coverageReport(liveSustainment(pkg, index, now));
+    months = r.requirements.reduce((n, x) => n + x.months.length, 0);
+  },
+  21,
+  'view',
+);
 const incrementalOnly: number[] = [];
 for (let i = 0; i < 5; i++) {
   const ix = new LedgerIndex(pkg);
@@ -114,24 +141,38 @@ for (let i = 0; i < 5; i++) {
   coverageReport(liveSustainment(pkg, ix, now));
   incrementalOnly.push(Number(process.hrtime.bigint() - t0) / 1e6);
 }
-const baseline = median(() => {
-  const ix = new LedgerIndex(pkg);
-  ix.add(records);
-  coverageReport(liveSustainment(pkg, ix, now));
-}, 7, 'baseline');
+const baseline = median(
+  () => {
+    const ix = new LedgerIndex(pkg);
+    ix.add(records);
+    coverageReport(liveSustainment(pkg, ix, now));
+  },
+  7,
+  'baseline',
+);
 let alertCount = 0;
-const alerts = median(() => {
-  alertCount = deriveAlerts(pkg, index, liveSustainment(pkg, index, now), now).length;
-}, 11, 'alerts');
+const alerts = median(
+  () => {
+    alertCount = deriveAlerts(pkg, index, liveSustainment(pkg, index, now), now).length;
+  },
+  11,
+  'alerts',
+);
 incrementalOnly.sort((a, b) => a - b);
 const inc = incrementalOnly[Math.floor(incrementalOnly.length / 2)] ?? NaN;
 
-console.log(`ledger: ${records.length.toLocaleString('en-GB')} records (2,600 pledges, 300 revisions, 100 withdrawals, ${(records.length - 3000).toLocaleString('en-GB')} deliveries), 30 guarantors, 6 requirements, 36 months`);
-console.log(`coverage view from the folded index:       ${view.toFixed(2)} ms (${months} requirement-months)  target < 100 ms`);
+console.log(
+  `ledger: ${records.length.toLocaleString('en-GB')} records (2,600 pledges, 300 revisions, 100 withdrawals, ${(records.length - 3000).toLocaleString('en-GB')} deliveries), 30 guarantors, 6 requirements, 36 months`,
+);
+console.log(
+  `coverage view from the folded index:       ${view.toFixed(2)} ms (${months} requirement-months)  target < 100 ms`,
+);
 console.log(`fold in a batch of 500 records + view:     ${inc.toFixed(2)} ms`);
 console.log(`decay alerts (view + derivation):          ${alerts.toFixed(2)} ms (${alertCount} holding)`);
 console.log(`baseline, fold all 100,000 then the view:  ${baseline.toFixed(2)} ms`);
-console.log(`CPU time (median): view ${cpu['view']!.toFixed(1)} ms, alerts ${cpu['alerts']!.toFixed(1)} ms, baseline ${cpu['baseline']!.toFixed(1)} ms (wall time on a loaded machine is longer)`);
+console.log(
+  `CPU time (median): view ${cpu['view']!.toFixed(1)} ms, alerts ${cpu['alerts']!.toFixed(1)} ms, baseline ${cpu['baseline']!.toFixed(1)} ms (wall time on a loaded machine is longer)`,
+);
 console.log(
   JSON.stringify({
     bench: 'ledger',
@@ -139,6 +180,12 @@ console.log(
     value: Number(view.toFixed(3)),
     baselines: { recomputeFromAllRecords: Number(baseline.toFixed(3)) },
     ratios: { recomputeFromAllRecords: Number((baseline / view).toFixed(1)) },
-    extra: { batchOf500PlusView: Number(inc.toFixed(3)), alerts: Number(alerts.toFixed(3)), cpuView: cpu['view'], cpuBaseline: cpu['baseline'], target: 100 },
+    extra: {
+      batchOf500PlusView: Number(inc.toFixed(3)),
+      alerts: Number(alerts.toFixed(3)),
+      cpuView: cpu['view'],
+      cpuBaseline: cpu['baseline'],
+      target: 100,
+    },
   }),
 );

@@ -23,7 +23,11 @@ const built = geoLocatorFor(loaded.model!, loaded.geometries);
 if (!built.ok) throw new Error(JSON.stringify(built.problems));
 const geo = built.locator;
 const regions = geo.regionCodes();
-const line = (JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')) as { features: { geometry: { coordinates: number[][] } }[] }).features[0]!.geometry.coordinates;
+const line = (
+  JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')) as {
+    features: { geometry: { coordinates: number[][] } }[];
+  }
+).features[0]!.geometry.coordinates;
 const start = Date.parse('2026-07-01T00:00:00Z');
 const now = start + 400 * 86_400_000;
 const items = workload(N, line, start);
@@ -34,7 +38,11 @@ let locateCalls = 0;
 const constant: ZoneLocator = {
   locate: () => {
     locateCalls++;
-    return { zones: ['buffer', 'heavy-weapons', 'no-fly'], lines: [{ zone: 'contact-line', distance: 5000, side: 'right' }], region: 'UA-14' };
+    return {
+      zones: ['buffer', 'heavy-weapons', 'no-fly'],
+      lines: [{ zone: 'contact-line', distance: 5000, side: 'right' }],
+      region: 'UA-14',
+    };
   },
 };
 
@@ -68,7 +76,15 @@ async function pipeline(model: OpsModel, parsed: Observation[][], limit = parsed
   const cpu = process.cpuUsage(c0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   lat.sort((a, b) => a - b);
-  return { seconds, cpuSeconds, obs, cases, incidents: reader.incidents.size, violations: reader.violations.size, p99: lat[Math.floor(lat.length * 0.99)]! };
+  return {
+    seconds,
+    cpuSeconds,
+    obs,
+    cases,
+    incidents: reader.incidents.size,
+    violations: reader.violations.size,
+    p99: lat[Math.floor(lat.length * 0.99)]!,
+  };
 }
 
 const model = prepareOps(loaded.model!, { locator: constant, regions });
@@ -88,8 +104,22 @@ const rate = g.obs / g.seconds;
 const validation = N / v.seconds;
 const json = N / jsonSeconds;
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
-console.log(`stream: ${N} observations for the example package, batches of ${BATCH}; the machine may be shared, so CPU-time rates (GC threads included) are shown too`);
-console.log(`pipeline, geo engine: ${fmt(rate)} obs/s wall, ${fmt(g.obs / g.cpuSeconds)} obs/s CPU; p99 batch ${g.p99.toFixed(2)} ms; ${g.incidents} incidents, ${g.violations} violations, ${g.cases} cases`);
-console.log(`pipeline, constant locator: ${fmt(p.obs / p.seconds)} obs/s wall, ${fmt(p.obs / p.cpuSeconds)} obs/s CPU; p99 batch ${p.p99.toFixed(2)} ms; ${callsPerObs.toFixed(2)} locate calls per observation`);
+console.log(
+  `stream: ${N} observations for the example package, batches of ${BATCH}; the machine may be shared, so CPU-time rates (GC threads included) are shown too`,
+);
+console.log(
+  `pipeline, geo engine: ${fmt(rate)} obs/s wall, ${fmt(g.obs / g.cpuSeconds)} obs/s CPU; p99 batch ${g.p99.toFixed(2)} ms; ${g.incidents} incidents, ${g.violations} violations, ${g.cases} cases`,
+);
+console.log(
+  `pipeline, constant locator: ${fmt(p.obs / p.seconds)} obs/s wall, ${fmt(p.obs / p.cpuSeconds)} obs/s CPU; p99 batch ${p.p99.toFixed(2)} ms; ${callsPerObs.toFixed(2)} locate calls per observation`,
+);
 console.log(`baseline validation: ${fmt(validation)} obs/s; baseline JSON.parse: ${fmt(json)} obs/s`);
-console.log(JSON.stringify({ bench: 'pipeline', unit: 'observations/s', value: Math.round(rate), baselines: { validation: Math.round(validation), 'json-parse': Math.round(json) }, ratios: { validation: rate / validation, 'json-parse': rate / json } }));
+console.log(
+  JSON.stringify({
+    bench: 'pipeline',
+    unit: 'observations/s',
+    value: Math.round(rate),
+    baselines: { validation: Math.round(validation), 'json-parse': Math.round(json) },
+    ratios: { validation: rate / validation, 'json-parse': rate / json },
+  }),
+);

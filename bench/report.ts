@@ -82,7 +82,21 @@ function violation(r: () => number, i: number, time: number): Violation {
 }
 
 function observation(i: number, time: number): Observation {
-  return { source: 'radar', sourceId: `o-${i}`, activity: 'artillery-fire', count: 1, time, start: time, end: time, lon: 37.5, lat: 48, radius: 500, confidence: 0.9, evidence: [], note: `report ${i}` };
+  return {
+    source: 'radar',
+    sourceId: `o-${i}`,
+    activity: 'artillery-fire',
+    count: 1,
+    time,
+    start: time,
+    end: time,
+    lon: 37.5,
+    lat: 48,
+    radius: 500,
+    confidence: 0.9,
+    evidence: [],
+    note: `report ${i}`,
+  };
 }
 
 const rss = () => process.memoryUsage().rss / 2 ** 20;
@@ -93,8 +107,10 @@ const r = rng(1);
 let n = 0;
 const meta = { receivedAt: D + 2 * DAY, submittedBy: 'bench' };
 const batches: Violation[][] = [];
-for (let d = 29; d >= 1; d--) batches.push(Array.from({ length: 1000 }, () => violation(r, n++, D - d * DAY + Math.floor(r() * DAY))));
-for (let b = 0; b < 5; b++) batches.push(Array.from({ length: 2000 }, () => violation(r, n++, D + Math.floor(r() * DAY))));
+for (let d = 29; d >= 1; d--)
+  batches.push(Array.from({ length: 1000 }, () => violation(r, n++, D - d * DAY + Math.floor(r() * DAY))));
+for (let b = 0; b < 5; b++)
+  batches.push(Array.from({ length: 2000 }, () => violation(r, n++, D + Math.floor(r() * DAY))));
 // 1,000 cases opened on the day, each with three violations of the day as evidence.
 const dayViolations = batches.slice(29).flat();
 const cases: CaseOpening[] = Array.from({ length: 1000 }, (_, i) => {
@@ -110,19 +126,33 @@ const cases: CaseOpening[] = Array.from({ length: 1000 }, (_, i) => {
     windowEnd: openedAt,
     breachAt: openedAt,
     openedAt,
-    evidence: ev.map((v) => ({ violation: v.id, incident: v.incidentId, prohibition: v.prohibition, time: v.time, confidence: v.confidence, corroboration: v.corroboration, observations: v.observations })),
+    evidence: ev.map((v) => ({
+      violation: v.id,
+      incident: v.incidentId,
+      prohibition: v.prohibition,
+      time: v.time,
+      confidence: v.confidence,
+      corroboration: v.corroboration,
+      observations: v.observations,
+    })),
   };
 });
 let t0 = performance.now();
 for (const [i, b] of batches.entries()) {
-  await store.ingest([observation(i, b[0]!.time)], meta, () => ({ incidentRevisions: [], violations: b, caseOpenings: i === batches.length - 1 ? cases : [] }));
+  await store.ingest([observation(i, b[0]!.time)], meta, () => ({
+    incidentRevisions: [],
+    violations: b,
+    caseOpenings: i === batches.length - 1 ? cases : [],
+  }));
 }
 const clock = new ManualClock(D + DAY + 3_600_000);
 const cw = caseworkFor(store, pkg, clock);
 await cw.catchUp();
 const log = logServiceFor(store, clock, pkg.package);
 await log.latest(true);
-console.log(`setup: ${n} violations (10,000 on the day), 1,000 cases, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `setup: ${n} violations (10,000 on the day), 1,000 cases, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 const wr = reportWindow('2026-07-15', 'Z');
 if (!wr.ok) throw new Error(wr.reason);
@@ -133,9 +163,16 @@ const map = packageMap(loaded);
 const mapMs = performance.now() - t0;
 
 async function report(): Promise<{ html: number; open: number; count: number }> {
-  const rep = await buildDailyReport({ store, casework: cw.store, pkg: rpkg, checkpoint: () => log.latest() }, { window: w.window });
+  const rep = await buildDailyReport(
+    { store, casework: cw.store, pkg: rpkg, checkpoint: () => log.latest() },
+    { window: w.window },
+  );
   const html = renderReportHtml(rep, map);
-  return { html: html.length, open: (rep.cases as { counts: { open: number } }).counts.open, count: rep.violations!.total.count };
+  return {
+    html: html.length,
+    open: (rep.cases as { counts: { open: number } }).counts.open,
+    count: rep.violations!.total.count,
+  };
 }
 
 // The peer's way: SQL over the same table, the counts the report's tables hold.
@@ -172,8 +209,12 @@ const reportT = await time(report, 7);
 const peerT = await time(peer, 7);
 const reportMs = reportT.wall;
 const peerMs = peerT.wall;
-console.log(`daily report, HTML with map: ${reportMs.toFixed(0)} ms median of 7 (CPU ${reportT.cpu.toFixed(0)} ms) (${check.count} incidents, ${check.open} open cases, ${(check.html / 1e6).toFixed(2)} MB of HTML; the package map, drawn once per server: ${mapMs.toFixed(0)} ms)`);
-console.log(`baseline, SQL GROUP BY for the counts by type, region and day: ${peerMs.toFixed(0)} ms (CPU ${peerT.cpu.toFixed(0)} ms)`);
+console.log(
+  `daily report, HTML with map: ${reportMs.toFixed(0)} ms median of 7 (CPU ${reportT.cpu.toFixed(0)} ms) (${check.count} incidents, ${check.open} open cases, ${(check.html / 1e6).toFixed(2)} MB of HTML; the package map, drawn once per server: ${mapMs.toFixed(0)} ms)`,
+);
+console.log(
+  `baseline, SQL GROUP BY for the counts by type, region and day: ${peerMs.toFixed(0)} ms (CPU ${peerT.cpu.toFixed(0)} ms)`,
+);
 console.log(`target < 500 ms: ${reportMs < 500 ? 'met' : 'NOT met'}`);
 await store.close();
 
@@ -214,7 +255,9 @@ async function drain(path: string, accept: string): Promise<{ bytes: number; pea
     } else {
       let cursor: string | undefined;
       do {
-        const res = await fetch(new URL(`${path}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, url), { headers: { authorization: `Bearer ${key.key}` } });
+        const res = await fetch(new URL(`${path}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, url), {
+          headers: { authorization: `Bearer ${key.key}` },
+        });
         const text = await res.text();
         bytes += text.length;
         const page = JSON.parse(text) as { items: unknown[]; next?: string };
@@ -233,19 +276,39 @@ const paged = await drain('/v1/observations', 'application/json');
 await app.close();
 await big.close();
 rmSync(dir, { recursive: true, force: true });
-if (csv.rows !== N || paged.rows !== N) throw new Error(`exported ${csv.rows} CSV rows and ${paged.rows} JSON items, not ${N}`);
+if (csv.rows !== N || paged.rows !== N)
+  throw new Error(`exported ${csv.rows} CSV rows and ${paged.rows} JSON items, not ${N}`);
 const growth = csv.peak - before;
-console.log(`export of ${N} observations as CSV: ${(csv.ms / 1000).toFixed(1)} s, ${(csv.bytes / 2 ** 20).toFixed(0)} MB, ${Math.round(N / (csv.ms / 1000))} rows/s; RSS ${before.toFixed(0)} MB before, peak ${csv.peak.toFixed(0)} MB (+${growth.toFixed(0)} MB for ${(csv.bytes / 2 ** 20).toFixed(0)} MB sent)`);
+console.log(
+  `export of ${N} observations as CSV: ${(csv.ms / 1000).toFixed(1)} s, ${(csv.bytes / 2 ** 20).toFixed(0)} MB, ${Math.round(N / (csv.ms / 1000))} rows/s; RSS ${before.toFixed(0)} MB before, peak ${csv.peak.toFixed(0)} MB (+${growth.toFixed(0)} MB for ${(csv.bytes / 2 ** 20).toFixed(0)} MB sent)`,
+);
 console.log(`RSS every 100,000 rows sent (MB): ${series.join(' ')}`);
-console.log(`baseline, paging the JSON list (limit 1000): ${(paged.ms / 1000).toFixed(1)} s, ${Math.round(N / (paged.ms / 1000))} rows/s, peak RSS ${paged.peak.toFixed(0)} MB`);
+console.log(
+  `baseline, paging the JSON list (limit 1000): ${(paged.ms / 1000).toFixed(1)} s, ${Math.round(N / (paged.ms / 1000))} rows/s, peak RSS ${paged.peak.toFixed(0)} MB`,
+);
 console.log(
   JSON.stringify({
     bench: 'report',
     unit: 'ms',
     value: Math.round(reportMs),
-    baselines: { 'sql-group-by-counts': Math.round(peerMs), 'export-json-paging-rows-per-s': Math.round(N / (paged.ms / 1000)) },
-    ratios: { 'sql-group-by-counts': +(reportMs / peerMs).toFixed(2), 'sql-group-by-counts-cpu': +(reportT.cpu / peerT.cpu).toFixed(2), 'export-csv-vs-json-paging-speed': +(paged.ms / csv.ms).toFixed(2) },
+    baselines: {
+      'sql-group-by-counts': Math.round(peerMs),
+      'export-json-paging-rows-per-s': Math.round(N / (paged.ms / 1000)),
+    },
+    ratios: {
+      'sql-group-by-counts': +(reportMs / peerMs).toFixed(2),
+      'sql-group-by-counts-cpu': +(reportT.cpu / peerT.cpu).toFixed(2),
+      'export-csv-vs-json-paging-speed': +(paged.ms / csv.ms).toFixed(2),
+    },
     cpu: { reportMs: Math.round(reportT.cpu), sqlGroupByMs: Math.round(peerT.cpu) },
-    export: { rows: N, csvRowsPerS: Math.round(N / (csv.ms / 1000)), csvMB: Math.round(csv.bytes / 2 ** 20), rssBeforeMB: Math.round(before), rssPeakMB: Math.round(csv.peak), rssGrowthMB: Math.round(growth), rssEvery100kRowsMB: series },
+    export: {
+      rows: N,
+      csvRowsPerS: Math.round(N / (csv.ms / 1000)),
+      csvMB: Math.round(csv.bytes / 2 ** 20),
+      rssBeforeMB: Math.round(before),
+      rssPeakMB: Math.round(csv.peak),
+      rssGrowthMB: Math.round(growth),
+      rssEvery100kRowsMB: series,
+    },
   }),
 );

@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3)).sort();
+const all = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = names.filter((n) => !all.includes(n));
 if (unknown.length) {
@@ -17,7 +20,10 @@ if (unknown.length) {
 let failed = 0;
 for (const name of names.length ? names : all) {
   console.log(`\n== bench ${name} ==`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit', cwd: join(here, '..') });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], {
+    stdio: 'inherit',
+    cwd: join(here, '..'),
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

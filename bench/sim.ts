@@ -44,13 +44,19 @@ for (let s = 0; s < strategyNames.length; s++) {
 const perCore = (days / ms) * 1000;
 console.log('one thread, 2,000 runs per strategy:');
 console.log(perStrategy.join('\n'));
-console.log(`  all strategies       ${(perCore / 1e6).toFixed(2).padStart(7)} M package-days/s  (target >= 1 M per core)`);
+console.log(
+  `  all strategies       ${(perCore / 1e6).toFixed(2).padStart(7)} M package-days/s  (target >= 1 M per core)`,
+);
 
 // 2. The CLI path: 10,000 runs per strategy, every strategy, on 1 and 2 workers (worker start-up included). The
 // compiled CLI (dist/, `npm run build`) is what users run; from source each worker would first compile TypeScript.
 const compiled = resolve('dist', 'cli', 'simulate.js');
-const { simulate } = (existsSync(compiled) ? await import(pathToFileURL(compiled).href) : await import('../src/cli/simulate.js')) as { simulate: typeof Simulate };
-console.log(`\nworkers run ${existsSync(compiled) ? 'the compiled CLI (dist/)' : 'from source through tsx (run `npm run build` first for the real figure)'}`);
+const { simulate } = (
+  existsSync(compiled) ? await import(pathToFileURL(compiled).href) : await import('../src/cli/simulate.js')
+) as { simulate: typeof Simulate };
+console.log(
+  `\nworkers run ${existsSync(compiled) ? 'the compiled CLI (dist/)' : 'from source through tsx (run `npm run build` first for the real figure)'}`,
+);
 const full = spec(10_000);
 // CPU time (all threads) is reported beside wall time: on a shared, oversubscribed machine the wall-clock speed-up
 // says more about the neighbours than about us.
@@ -59,17 +65,32 @@ const time = async (workers: number) => {
   const c0 = process.cpuUsage();
   const r = await simulate(full, workers);
   const c = process.cpuUsage(c0);
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000, runDays: r.runDays, report: r };
+  return {
+    ms: Number(process.hrtime.bigint() - t0) / 1e6,
+    cpuMs: (c.user + c.system) / 1000,
+    runDays: r.runDays,
+    report: r,
+  };
 };
 const w1 = await time(1);
 const w2 = await time(2);
 const same = JSON.stringify(w1.report) === JSON.stringify(w2.report);
 const runs = full.runs * full.strategies.length;
 console.log(`\n10,000 runs x ${full.strategies.length} strategies (${runs} runs, ${w1.runDays} package-days):`);
-console.log(`  1 worker:  ${(w1.ms / 1000).toFixed(2)} s wall, ${(w1.cpuMs / 1000).toFixed(2)} s CPU  ${((w1.runDays / w1.ms) * 1000 / 1e6).toFixed(2)} M package-days/s`);
-console.log(`  2 workers: ${(w2.ms / 1000).toFixed(2)} s wall, ${(w2.cpuMs / 1000).toFixed(2)} s CPU  ${((w2.runDays / w2.ms) * 1000 / 1e6).toFixed(2)} M package-days/s  (target < 10 s)`);
-console.log(`  speed-up 1 -> 2 workers: ${(w1.ms / w2.ms).toFixed(2)}x wall; on two free cores at most ${((2 * w1.cpuMs) / w2.cpuMs).toFixed(2)}x (CPU); identical reports: ${same}`);
-console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+console.log(
+  `  1 worker:  ${(w1.ms / 1000).toFixed(2)} s wall, ${(w1.cpuMs / 1000).toFixed(2)} s CPU  ${(((w1.runDays / w1.ms) * 1000) / 1e6).toFixed(2)} M package-days/s`,
+);
+console.log(
+  `  2 workers: ${(w2.ms / 1000).toFixed(2)} s wall, ${(w2.cpuMs / 1000).toFixed(2)} s CPU  ${(((w2.runDays / w2.ms) * 1000) / 1e6).toFixed(2)} M package-days/s  (target < 10 s)`,
+);
+console.log(
+  `  speed-up 1 -> 2 workers: ${(w1.ms / w2.ms).toFixed(2)}x wall; on two free cores at most ${((2 * w1.cpuMs) / w2.cpuMs).toFixed(2)}x (CPU); identical reports: ${same}`,
+);
+console.log(
+  `  load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
 if (!same) process.exitCode = 1;
 console.log(
   JSON.stringify({

@@ -103,10 +103,23 @@ for (let r = 0; r < runs; r++) {
 /** The same 1,000 cases on the SQLite store (in memory): the passes the server runs, one transaction per timer. */
 async function storePasses(): Promise<{ idle: number; deadlines: number; fired: number }> {
   const store = SqliteStore.open({ path: ':memory:' });
-  const insert = store.db.prepare('INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = store.db.prepare(
+    'INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   for (let i = 0; i < N; i++) {
     const id = `case-${String(i).padStart(4, '0')}`;
-    const doc = { id, key: id, trigger: 't', severity: severities[i % 3], party: 'RU', windowStart: T0, windowEnd: null, breachAt: T0, openedAt: T0 + i * MINUTE, evidence: [] };
+    const doc = {
+      id,
+      key: id,
+      trigger: 't',
+      severity: severities[i % 3],
+      party: 'RU',
+      windowStart: T0,
+      windowEnd: null,
+      breachAt: T0,
+      openedAt: T0 + i * MINUTE,
+      evidence: [],
+    };
     insert.run(id, id, 't', doc.severity, 'RU', doc.openedAt, JSON.stringify(doc));
   }
   const clock = new ManualClock(T0 + N * MINUTE);
@@ -126,12 +139,18 @@ const sq = await storePasses();
 
 const value = median(deadlines);
 const baseline = median(naiveDeadlines);
-console.log(`${counts.cases} open cases, ${counts.timers} running timers before the passes; ${counts.tasks} tasks after`);
+console.log(
+  `${counts.cases} open cases, ${counts.timers} running timers before the passes; ${counts.tasks} tasks after`,
+);
 console.log(`idle pass (nothing due):                      ${median(idle).toFixed(3)} ms`);
 console.log(`every judgment deadline due (${counts.firedDeadlines} timers): ${value.toFixed(2)} ms  (target < 50 ms)`);
 console.log(`every task timer due two weeks on (${counts.firedTasks} timers): ${median(tasks).toFixed(2)} ms`);
-console.log(`baseline, naive sort-all pass on the deadlines:  ${baseline.toFixed(2)} ms; idle: ${median(naiveIdle).toFixed(3)} ms`);
-console.log(`SQLite store (in memory): idle pass ${sq.idle.toFixed(2)} ms; every deadline due (${sq.fired} timers, one transaction each): ${sq.deadlines.toFixed(1)} ms`);
+console.log(
+  `baseline, naive sort-all pass on the deadlines:  ${baseline.toFixed(2)} ms; idle: ${median(naiveIdle).toFixed(3)} ms`,
+);
+console.log(
+  `SQLite store (in memory): idle pass ${sq.idle.toFixed(2)} ms; every deadline due (${sq.fired} timers, one transaction each): ${sq.deadlines.toFixed(1)} ms`,
+);
 console.log(
   JSON.stringify({
     bench: 'timers',

@@ -15,7 +15,16 @@ import { PostgresLog } from '../src/store/postgres/tlog-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { SqliteLog, appendEntries } from '../src/store/sqlite/tlog-store.js';
 import { leafKey } from '../src/store/log-entries.js';
-import { consistencyProof, encodeEntry, hashLeaf, inclusionProof, MerkleTree, verifyConsistency, verifyInclusion, type NodeBatch } from '../src/core/tlog/index.js';
+import {
+  consistencyProof,
+  encodeEntry,
+  hashLeaf,
+  inclusionProof,
+  MerkleTree,
+  verifyConsistency,
+  verifyInclusion,
+  type NodeBatch,
+} from '../src/core/tlog/index.js';
 
 const ENTRIES = Number(process.env.TLOG_BENCH_ENTRIES ?? 1_000_000);
 const BATCH = 1_000;
@@ -47,7 +56,11 @@ function record(i: number) {
     count: 1 + (i % 17),
     time: new Date(t0 + i * 1_000).toISOString(),
     precision: 'minute',
-    location: { lat: 48.5 + ((i % 1000) - 500) / 1e4, lon: 37.9 + ((i % 777) - 388) / 1e4, radius: 250 + (i % 4) * 250 },
+    location: {
+      lat: 48.5 + ((i % 1000) - 500) / 1e4,
+      lon: 37.9 + ((i % 777) - 388) / 1e4,
+      radius: 250 + (i % 4) * 250,
+    },
     confidence: 0.5 + (i % 50) / 100,
     evidence: [`sha256:${((i * 40503) >>> 0).toString(16).padStart(8, '0')}`],
   };
@@ -55,7 +68,10 @@ function record(i: number) {
 
 // --- 1. append throughput ---------------------------------------------------------------------------------
 // The fastest SHA-256 Node offers for one short message (the one-shot crypto.hash hashLeaf also uses).
-const sha256 = typeof crypto.hash === 'function' ? (d: Uint8Array) => crypto.hash('sha256', d, 'buffer') : (d: Uint8Array) => crypto.createHash('sha256').update(d).digest();
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (d: Uint8Array) => crypto.hash('sha256', d, 'buffer')
+    : (d: Uint8Array) => crypto.createHash('sha256').update(d).digest();
 
 /**
  * Pipeline and baseline alternate batch by batch over the same bytes, so load changes on a shared machine hit both
@@ -97,7 +113,9 @@ const best = { rate, nodes };
 
 console.log(`append: ${fmt(ENTRIES)} entries (~${Math.round(avgBytes)} bytes each) in batches of ${fmt(BATCH)}`);
 console.log(`  sha256 of the entry bytes only (ceiling):  ${fmt(ceiling)} entries/s`);
-console.log(`  encode + hash leaf + append + new nodes:  ${fmt(best.rate)} entries/s  (${fmt(best.nodes)} nodes handed out; target >= 50,000/s)`);
+console.log(
+  `  encode + hash leaf + append + new nodes:  ${fmt(best.rate)} entries/s  (${fmt(best.nodes)} nodes handed out; target >= 50,000/s)`,
+);
 console.log(`  ratio to ceiling: ${(best.rate / ceiling).toFixed(2)}`);
 
 // --- 2. proofs in a 10M-leaf tree ---------------------------------------------------------------------------
@@ -156,10 +174,16 @@ if (bad) {
   process.exitCode = 1;
 }
 
-console.log(`proofs: ${fmt(TREE)}-leaf tree built in ${(buildMs / 1000).toFixed(1)} s (${fmt(TREE / (buildMs / 1000))} leaves/s), nodes in memory ${fmt((TREE * 2 * 32) / 2 ** 20)} MiB, rss ${fmt(mem.rss / 2 ** 20)} MiB`);
+console.log(
+  `proofs: ${fmt(TREE)}-leaf tree built in ${(buildMs / 1000).toFixed(1)} s (${fmt(TREE / (buildMs / 1000))} leaves/s), nodes in memory ${fmt((TREE * 2 * 32) / 2 ** 20)} MiB, rss ${fmt(mem.rss / 2 ** 20)} MiB`,
+);
 // The mean carries the odd GC pause or descheduling on a shared machine; the median is the typical proof.
-console.log(`  inclusion proof:   median ${incl.p50Us.toFixed(1)} µs, mean ${incl.meanUs.toFixed(1)} µs, p99 ${incl.p99Us.toFixed(1)} µs  (target < 1,000 µs)`);
-console.log(`  consistency proof: median ${cons.p50Us.toFixed(1)} µs, mean ${cons.meanUs.toFixed(1)} µs, p99 ${cons.p99Us.toFixed(1)} µs`);
+console.log(
+  `  inclusion proof:   median ${incl.p50Us.toFixed(1)} µs, mean ${incl.meanUs.toFixed(1)} µs, p99 ${incl.p99Us.toFixed(1)} µs  (target < 1,000 µs)`,
+);
+console.log(
+  `  consistency proof: median ${cons.p50Us.toFixed(1)} µs, mean ${cons.meanUs.toFixed(1)} µs, p99 ${cons.p99Us.toFixed(1)} µs`,
+);
 console.log(`  verify inclusion:  mean ${verifyUs.toFixed(1)} µs; 2,000 sampled proofs verified, ${bad} failed`);
 
 // --- 3. the log in a database ---------------------------------------------------------------------------------
@@ -192,15 +216,27 @@ interface StoreFigures {
 
 function stats(samples: number[]): { p50: number; mean: number; p99: number } {
   samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length / 2)]!, mean: samples.reduce((a, b) => a + b, 0) / samples.length, p99: samples[Math.floor(samples.length * 0.99)]! };
+  return {
+    p50: samples[Math.floor(samples.length / 2)]!,
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    p99: samples[Math.floor(samples.length * 0.99)]!,
+  };
 }
 
 function entriesFor(from: number, n: number): LogEntry[] {
-  return Array.from({ length: n }, (_, j) => ({ kind: 'observation', recordId: String(from + j), record: record(from + j) as unknown as LogEntry['record'] }));
+  return Array.from({ length: n }, (_, j) => ({
+    kind: 'observation',
+    recordId: String(from + j),
+    record: record(from + j) as unknown as LogEntry['record'],
+  }));
 }
 
 async function proofTimes(
-  store: { inclusionProof(i: number, n: number): Promise<Uint8Array[]>; consistencyProof(m: number, n: number): Promise<Uint8Array[]>; indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> },
+  store: {
+    inclusionProof(i: number, n: number): Promise<Uint8Array[]>;
+    consistencyProof(m: number, n: number): Promise<Uint8Array[]>;
+    indexOfLeaf(leaf: Uint8Array): Promise<number | undefined>;
+  },
   n: number,
 ) {
   const r = tree.root(n);
@@ -229,7 +265,11 @@ async function proofTimes(
       incl.push(a * 1000);
       cons.push(b * 1000);
     }
-    if (k % 50 === 0 && (!verifyInclusion(i, n, tree.node(0, i), p, r).ok || !verifyConsistency(m, n, tree.root(m), r, c).ok)) wrong++;
+    if (
+      k % 50 === 0 &&
+      (!verifyInclusion(i, n, tree.node(0, i), p, r).ok || !verifyConsistency(m, n, tree.root(m), r, c).ok)
+    )
+      wrong++;
   }
   if (wrong) {
     console.error(`${wrong} proofs read from the store failed to verify`);
@@ -273,9 +313,17 @@ async function sqliteFigures(): Promise<StoreFigures> {
     const db = big.db;
     db.pragma('cache_size = -262144');
     // Bulk load without the entry indexes, then rebuild them as the migrations define them.
-    const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ('tlog_entry_record', 'tlog_entry_leaf')").all() as { sql: string }[]).map((r) => r.sql);
+    const indexes = (
+      db
+        .prepare(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ('tlog_entry_record', 'tlog_entry_leaf')",
+        )
+        .all() as { sql: string }[]
+    ).map((r) => r.sql);
     db.exec('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
-    const ins = db.prepare("INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, 'observation', ?, ?, ?, x'')");
+    const ins = db.prepare(
+      "INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) VALUES (?, 'observation', ?, ?, ?, x'')",
+    );
     const insNode = db.prepare('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)');
     const CH = 500_000;
     for (let i = 0; i < STORE_TREE; i += CH) {
@@ -299,7 +347,14 @@ async function sqliteFigures(): Promise<StoreFigures> {
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(SqliteLog.of(db), STORE_TREE);
     await big.close();
-    return { rate: STORE_ENTRIES / (logMs / 1000), cpuRate: STORE_ENTRIES / (cpuUs / 1e6), rawRate: STORE_ENTRIES / (rawMs / 1000), ...times, treeLoadS, treeLeaves: STORE_TREE };
+    return {
+      rate: STORE_ENTRIES / (logMs / 1000),
+      cpuRate: STORE_ENTRIES / (cpuUs / 1e6),
+      rawRate: STORE_ENTRIES / (rawMs / 1000),
+      ...times,
+      treeLoadS,
+      treeLeaves: STORE_TREE,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -335,7 +390,10 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
       t = now();
       const c = await store.pool.connect();
       await c.query('BEGIN');
-      await c.query('INSERT INTO raw (idx, entry) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [Array.from({ length: n }, (_, j) => i + j), bytes]);
+      await c.query('INSERT INTO raw (idx, entry) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [
+        Array.from({ length: n }, (_, j) => i + j),
+        bytes,
+      ]);
       await c.query('COMMIT');
       c.release();
       rawMs += now() - t;
@@ -343,48 +401,77 @@ async function postgresFigures(): Promise<StoreFigures | undefined> {
     await store.pool.query('TRUNCATE tlog_entry, tlog_node');
     const t0 = now();
     // Bulk load without the entry indexes, then rebuild them as the migrations define them.
-    const indexes = ((await store.pool.query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ('tlog_entry_record', 'tlog_entry_leaf')")).rows as { indexdef: string }[]).map((r) => r.indexdef);
+    const indexes = (
+      (
+        await store.pool.query(
+          "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ('tlog_entry_record', 'tlog_entry_leaf')",
+        )
+      ).rows as { indexdef: string }[]
+    ).map((r) => r.indexdef);
     await store.pool.query('DROP INDEX tlog_entry_record; DROP INDEX tlog_entry_leaf');
     const CH = 50_000;
     for (let i = 0; i < PG_TREE; i += CH) {
       const ids = Array.from({ length: Math.min(PG_TREE, i + CH) - i }, (_, j) => i + j);
-      await store.pool.query("INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) SELECT i, 'observation', i::text, l, k, '' FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(i, l, k)", [
-        ids,
-        ids.map((j) => Buffer.from(tree.node(0, j))),
-        ids.map((j) => leafKey(tree.node(0, j))),
-      ]);
+      await store.pool.query(
+        "INSERT INTO tlog_entry (idx, kind, record_id, leaf, leaf_key, entry) SELECT i, 'observation', i::text, l, k, '' FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(i, l, k)",
+        [ids, ids.map((j) => Buffer.from(tree.node(0, j))), ids.map((j) => leafKey(tree.node(0, j)))],
+      );
     }
     for (let level = 1; 2 ** level <= PG_TREE; level++) {
       const count = Math.floor(PG_TREE / 2 ** level);
       for (let i = 0; i < count; i += CH) {
         const ids = Array.from({ length: Math.min(count, i + CH) - i }, (_, j) => i + j);
-        await store.pool.query('INSERT INTO tlog_node (level, idx, hash) SELECT $1, i, h FROM unnest($2::bigint[], $3::bytea[]) AS u(i, h)', [level, ids, ids.map((j) => Buffer.from(tree.node(level, j)))]);
+        await store.pool.query(
+          'INSERT INTO tlog_node (level, idx, hash) SELECT $1, i, h FROM unnest($2::bigint[], $3::bytea[]) AS u(i, h)',
+          [level, ids, ids.map((j) => Buffer.from(tree.node(level, j)))],
+        );
       }
     }
     for (const sql of indexes) await store.pool.query(sql);
     await store.pool.query('ANALYZE tlog_entry; ANALYZE tlog_node');
-    await store.pool.query('UPDATE tlog_head SET size = $1, root = $2 WHERE id = 1', [PG_TREE, Buffer.from(tree.root(PG_TREE))]);
+    await store.pool.query('UPDATE tlog_head SET size = $1, root = $2 WHERE id = 1', [
+      PG_TREE,
+      Buffer.from(tree.root(PG_TREE)),
+    ]);
     const treeLoadS = (now() - t0) / 1000;
     const times = await proofTimes(log, PG_TREE);
     await store.close();
-    return { rate: n0 / (logMs / 1000), cpuRate: n0 / (cpuUs / 1e6), rawRate: n0 / (rawMs / 1000), ...times, treeLoadS, treeLeaves: PG_TREE };
+    return {
+      rate: n0 / (logMs / 1000),
+      cpuRate: n0 / (cpuUs / 1e6),
+      rawRate: n0 / (rawMs / 1000),
+      ...times,
+      treeLoadS,
+      treeLeaves: PG_TREE,
+    };
   } finally {
     await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await probe.end();
   }
 }
 
-const us = (x: { p50: number; mean: number; p99: number } | undefined) => (x ? `median ${x.p50.toFixed(0)} µs, mean ${x.mean.toFixed(0)} µs, p99 ${x.p99.toFixed(0)} µs` : 'n/a');
+const us = (x: { p50: number; mean: number; p99: number } | undefined) =>
+  x ? `median ${x.p50.toFixed(0)} µs, mean ${x.mean.toFixed(0)} µs, p99 ${x.p99.toFixed(0)} µs` : 'n/a';
 const lite = await sqliteFigures();
 console.log(`store (SQLite, synchronous=FULL): ${fmt(STORE_ENTRIES)} entries in transactions of ${fmt(BATCH)}`);
-console.log(`  append with storage: ${fmt(lite.rate)} entries/s wall-clock, ${fmt(lite.cpuRate)} per CPU-second (target >= 50,000/s); the same bytes into a plain table: ${fmt(lite.rawRate)} entries/s`);
-console.log(`  ${fmt(lite.treeLeaves!)}-leaf tree bulk-loaded in ${lite.treeLoadS!.toFixed(0)} s; inclusion proof from the store: ${us(lite.proof)} (target < 1,000 µs)`);
-console.log(`  consistency proof from the store: ${us(lite.consistency)}; an entry found by its leaf hash: ${us(lite.byLeaf)}`);
+console.log(
+  `  append with storage: ${fmt(lite.rate)} entries/s wall-clock, ${fmt(lite.cpuRate)} per CPU-second (target >= 50,000/s); the same bytes into a plain table: ${fmt(lite.rawRate)} entries/s`,
+);
+console.log(
+  `  ${fmt(lite.treeLeaves!)}-leaf tree bulk-loaded in ${lite.treeLoadS!.toFixed(0)} s; inclusion proof from the store: ${us(lite.proof)} (target < 1,000 µs)`,
+);
+console.log(
+  `  consistency proof from the store: ${us(lite.consistency)}; an entry found by its leaf hash: ${us(lite.byLeaf)}`,
+);
 const pgf = await postgresFigures();
 if (pgf) {
   console.log(`store (PostgreSQL): ${fmt(Math.min(STORE_ENTRIES, 100_000))} entries in transactions of ${fmt(BATCH)}`);
-  console.log(`  append with storage: ${fmt(pgf.rate)} entries/s wall-clock, ${fmt(pgf.cpuRate)} per CPU-second of this process (PostgreSQL's own work not counted); the same bytes into a plain table: ${fmt(pgf.rawRate)} entries/s`);
-  console.log(`  ${fmt(pgf.treeLeaves!)}-leaf tree loaded in ${pgf.treeLoadS!.toFixed(0)} s; inclusion proof (one query): ${us(pgf.proof)}; consistency: ${us(pgf.consistency)}; by leaf hash: ${us(pgf.byLeaf)}`);
+  console.log(
+    `  append with storage: ${fmt(pgf.rate)} entries/s wall-clock, ${fmt(pgf.cpuRate)} per CPU-second of this process (PostgreSQL's own work not counted); the same bytes into a plain table: ${fmt(pgf.rawRate)} entries/s`,
+  );
+  console.log(
+    `  ${fmt(pgf.treeLeaves!)}-leaf tree loaded in ${pgf.treeLoadS!.toFixed(0)} s; inclusion proof (one query): ${us(pgf.proof)}; consistency: ${us(pgf.consistency)}; by leaf hash: ${us(pgf.byLeaf)}`,
+  );
 }
 
 console.log(
@@ -393,7 +480,10 @@ console.log(
     unit: 'entries/s',
     value: Math.round(lite.rate),
     baselines: { 'sha256-only': Math.round(ceiling), 'sqlite-plain-insert': Math.round(lite.rawRate) },
-    ratios: { 'sha256-only': +(lite.rate / ceiling).toFixed(3), 'sqlite-plain-insert': +(lite.rate / lite.rawRate).toFixed(3) },
+    ratios: {
+      'sha256-only': +(lite.rate / ceiling).toFixed(3),
+      'sqlite-plain-insert': +(lite.rate / lite.rawRate).toFixed(3),
+    },
     cpu_entries_per_s: Math.round(lite.cpuRate),
     memory_entries_per_s: Math.round(best.rate),
     memory_ratio_sha256: +(best.rate / ceiling).toFixed(3),

@@ -23,7 +23,8 @@ export function newestInput(dir = root) {
     }
   };
   walk(join(dir, 'src'));
-  for (const f of ['tsconfig.json', 'package.json', 'scripts/bundle.mjs']) if (existsSync(join(dir, f))) consider(join(dir, f));
+  for (const f of ['tsconfig.json', 'package.json', 'scripts/bundle.mjs'])
+    if (existsSync(join(dir, f))) consider(join(dir, f));
   return newest;
 }
 
@@ -31,7 +32,9 @@ export function staleBecause(dir = root) {
   const out = join(dir, 'dist', 'cli-bundle', 'main.js');
   if (!existsSync(out)) return 'there is no build yet';
   const newest = newestInput(dir);
-  return newest.mtime > statSync(out).mtimeMs ? `${relative(dir, newest.path)} changed since the last build` : undefined;
+  return newest.mtime > statSync(out).mtimeMs
+    ? `${relative(dir, newest.path)} changed since the last build`
+    : undefined;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -18,7 +18,9 @@ const serverFromDist = {
       const target = resolve(args.resolveDir, args.path);
       const rel = relative(join(root, 'src'), target);
       if (!/^(server|store)\//.test(rel) && rel !== 'main.js') return undefined;
-      const path = relative(outdir, join(root, 'dist', rel)).split('\\').join('/');
+      const path = relative(outdir, join(root, 'dist', rel))
+        .split('\\')
+        .join('/');
       return { path: path.startsWith('.') ? path : `./${path}`, external: true };
     });
   },
@@ -41,6 +43,8 @@ await build({
   plugins: [serverFromDist],
   // Native modules load from node_modules, only when a command needs them.
   external: ['better-sqlite3', 'pg', 'fastify', '@fastify/*', 'cli-progress', 'playwright-core', 'maplibre-gl'],
-  banner: { js: "import { createRequire as __guarantorRequire } from 'node:module'; const require = __guarantorRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __guarantorRequire } from 'node:module'; const require = __guarantorRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

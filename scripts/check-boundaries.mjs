@@ -33,7 +33,10 @@ export const adapterImporters = new Map([
   ['src/cli/apikey.ts', 'issues and revokes API keys directly in the database, with no server running'],
   ['src/cli/export.ts', '`export --db` writes records straight from the database, with no server running'],
   ['src/cli/report.ts', '`report --db` renders the daily report straight from the database, with no server running'],
-  ['src/cli/log-audit-source.ts', '`log audit` reads the transparency log tables directly, to audit a server it does not trust'],
+  [
+    'src/cli/log-audit-source.ts',
+    '`log audit` reads the transparency log tables directly, to audit a server it does not trust',
+  ],
 ]);
 
 // `import x, { a, type B } from '…'`, `export * as n from '…'`, `import('…')`, `import '…'`; the clause cannot hold a
@@ -69,7 +72,12 @@ export function checkFile(file, text, coreDir) {
       if (rel.startsWith('..')) out.push({ file, line, reason: `imports ${spec}, outside src/core` });
     } else {
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-      if (!allowedPackages.has(pkg)) out.push({ file, line, reason: `imports ${spec}; the core may import only ${[...allowedPackages].join(', ')}` });
+      if (!allowedPackages.has(pkg))
+        out.push({
+          file,
+          line,
+          reason: `imports ${spec}; the core may import only ${[...allowedPackages].join(', ')}`,
+        });
     }
   }
   for (const [re, reason] of forbiddenCalls) {
@@ -171,7 +179,12 @@ export function findCycles(graph, include = () => true) {
  * Edge modules any outer layer may use, which import only the core: the package-file adapter, the input error, the
  * tool's version, the worker-thread starter.
  */
-export const sharedModules = new Set(['src/package-files.ts', 'src/input-error.ts', 'src/version.ts', 'src/worker-thread.ts']);
+export const sharedModules = new Set([
+  'src/package-files.ts',
+  'src/input-error.ts',
+  'src/version.ts',
+  'src/worker-thread.ts',
+]);
 
 /** The layer a project file belongs to (posix path relative to the root). */
 export function layerOf(file) {
@@ -185,7 +198,8 @@ export function layerOf(file) {
 }
 
 const rank = { core: 0, shared: 1, store: 2, server: 3, root: 4, cli: 5 };
-const isAdapter = (f) => f.startsWith('src/store/sqlite/') || f.startsWith('src/store/postgres/') || f === 'src/store/open.ts';
+const isAdapter = (f) =>
+  f.startsWith('src/store/sqlite/') || f.startsWith('src/store/postgres/') || f === 'src/store/open.ts';
 const isTest = (f) => f.endsWith('.test.ts');
 
 /** Layer violations in an import graph: [{file, line, reason}]. */
@@ -197,7 +211,11 @@ export function checkLayers(graph) {
       const layer = layerOf(to);
       if (from === 'outside') {
         if (to.startsWith('src/core/ops/') && to !== 'src/core/ops/index.ts') {
-          out.push({ file, line, reason: `imports ${spec}: outside src/core, import operations from core/ops/index.js` });
+          out.push({
+            file,
+            line,
+            reason: `imports ${spec}: outside src/core, import operations from core/ops/index.js`,
+          });
         }
         continue;
       }
@@ -206,7 +224,11 @@ export function checkLayers(graph) {
         continue;
       }
       if (layer === 'cli' && from !== 'cli') {
-        out.push({ file, line, reason: `imports ${spec}: ${from === 'server' ? 'the server never imports the CLI' : 'only the CLI imports the CLI'}` });
+        out.push({
+          file,
+          line,
+          reason: `imports ${spec}: ${from === 'server' ? 'the server never imports the CLI' : 'only the CLI imports the CLI'}`,
+        });
         continue;
       }
       if (layer !== 'outside' && from !== 'core' && rank[layer] > rank[from] && !isTest(file)) {
@@ -214,7 +236,11 @@ export function checkLayers(graph) {
         continue;
       }
       if (isAdapter(to) && from !== 'store' && file !== 'src/main.ts' && !adapterImporters.has(file) && !isTest(file)) {
-        out.push({ file, line, reason: `imports ${spec}: only the composition root (src/main.ts) picks a concrete store adapter` });
+        out.push({
+          file,
+          line,
+          reason: `imports ${spec}: only the composition root (src/main.ts) picks a concrete store adapter`,
+        });
         continue;
       }
       if (from !== 'core' && to.startsWith('src/core/ops/') && to !== 'src/core/ops/index.ts') {
@@ -233,7 +259,11 @@ export function checkLayers(graph) {
         const f = todo.pop();
         for (const { to } of graph.get(f) ?? []) {
           if (layerOf(to) !== 'outside' && layerOf(to) !== 'core') {
-            out.push({ file, line: first.line, reason: `imports ${first.spec}, which reaches ${to}: the core imports no outer layer, tests included` });
+            out.push({
+              file,
+              line: first.line,
+              reason: `imports ${first.spec}, which reaches ${to}: the core imports no outer layer, tests included`,
+            });
             todo.length = 0;
             break;
           }
@@ -260,7 +290,11 @@ export function projectFiles(root) {
 
 /** All problems in a project: core purity, circles in src/, layer rules. */
 export function checkProject(root) {
-  const problems = checkCore(join(root, 'src', 'core')).map((p) => ({ ...p, file: posix(relative(root, p.file)), rule: 'core purity' }));
+  const problems = checkCore(join(root, 'src', 'core')).map((p) => ({
+    ...p,
+    file: posix(relative(root, p.file)),
+    rule: 'core purity',
+  }));
   const graph = importGraph(projectFiles(root));
   for (const c of findCycles(graph, (f) => f.startsWith('src/') && !isTest(f))) {
     problems.push({ file: c[0], line: 1, rule: 'import circle', reason: `${c.join(' -> ')} import each other` });

@@ -90,8 +90,16 @@ export function renderPages(): Map<string, string> {
   for (const [phase, info] of Object.entries(phases)) {
     const codes = catalogue.filter((c) => c.phase === phase);
     if (codes.length === 0) continue;
-    index.push(`## ${info.title} (${info.range[0]}-${info.range[1]})`, '', '| code | name | severity | message |', '|---|---|---|---|');
-    for (const c of codes) index.push(`| [${c.code}](${c.code}.md) | ${c.name} | ${c.severity} | ${c.message.replace(/\|/g, '\\|').replace(/\{([a-zA-Z]+)\}/g, '<$1>')} |`);
+    index.push(
+      `## ${info.title} (${info.range[0]}-${info.range[1]})`,
+      '',
+      '| code | name | severity | message |',
+      '|---|---|---|---|',
+    );
+    for (const c of codes)
+      index.push(
+        `| [${c.code}](${c.code}.md) | ${c.name} | ${c.severity} | ${c.message.replace(/\|/g, '\\|').replace(/\{([a-zA-Z]+)\}/g, '<$1>')} |`,
+      );
     index.push('');
   }
   pages.set('README', index.join('\n'));

@@ -29,7 +29,11 @@ const geo = geoLocatorFor(loaded.model!, loaded.geometries);
 if (!geo.ok) throw new Error('geometry');
 const clock = new ManualClock(Date.UTC(2026, 5, 1));
 const store = SqliteStore.open({ path: ':memory:' });
-const app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator: geo.locator }), package: loaded });
+const app = await buildApp({
+  store,
+  operations: operationsFor(loaded, { clock, locator: geo.locator }),
+  package: loaded,
+});
 const monitor = generateKey('*', 'monitor', 'all', clock.now());
 await store.createApiKey(monitor.record);
 const obs = traffic({ events: 3600, start: Date.UTC(2026, 5, 1, 6), gap: 8 * 60_000, seed: 7 });
@@ -38,7 +42,12 @@ for (let i = 0; i < obs.length; i += 100) {
   const batch = obs.slice(i, i + 100);
   const last = Math.max(...batch.map((o) => Date.parse(o.time)));
   if (last + 3_600_000 > clock.now()) clock.set(last + 3_600_000);
-  const r = await app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' }, payload: batch });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/v1/observations',
+    headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' },
+    payload: batch,
+  });
   if (r.statusCode !== 200) throw new Error(r.body);
 }
 const cw = caseworkFor(store, loaded.model!, clock);
@@ -49,10 +58,16 @@ const log = logServiceFor(store, clock, loaded.model!.package);
 await log.key();
 const w = reportWindow('2026-06-20', 'Z');
 if (!w.ok) throw new Error(w.reason);
-const report = await buildDailyReport({ store, casework: cw.store, pkg: reportPackageOf(loaded.model!, loaded), checkpoint: () => log.latest(true) }, { window: w.window });
+const report = await buildDailyReport(
+  { store, casework: cw.store, pkg: reportPackageOf(loaded.model!, loaded), checkpoint: () => log.latest(true) },
+  { window: w.window },
+);
 const html = renderReportHtml(report, packageMap(loaded));
 if (htmlOut) writeFileSync(htmlOut, html);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 const page = await browser.newPage({ viewport: { width: 760, height: 1400 }, deviceScaleFactor: 1 });
 await page.setContent(html, { waitUntil: 'load' });
 mkdirSync(dirname(out), { recursive: true });
@@ -60,4 +75,6 @@ await page.screenshot({ path: out, fullPage: false });
 await browser.close();
 await app.close();
 await store.close();
-console.log(`${out}: ${report.violations!.total.count} incidents in violation, ${(report.cases as { counts: { open: number } }).counts.open} open cases`);
+console.log(
+  `${out}: ${report.violations!.total.count} incidents in violation, ${(report.cases as { counts: { open: number } }).counts.open} open cases`,
+);

@@ -14,10 +14,18 @@ import { loadPackageFile } from '../src/package-files.js';
  */
 export function libraryOutcomes(dir = 'examples/historical'): Outcomes['agreements'] {
   const base = outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
-  const raw = JSON.parse(readFileSync(`${dir}/outcomes-added.json`, 'utf8')) as { agreements: Record<string, Record<string, unknown>> };
-  const stripped = Object.fromEntries(Object.entries(raw.agreements).map(([f, e]) => [f, Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'note'))]));
+  const raw = JSON.parse(readFileSync(`${dir}/outcomes-added.json`, 'utf8')) as {
+    agreements: Record<string, Record<string, unknown>>;
+  };
+  const stripped = Object.fromEntries(
+    Object.entries(raw.agreements).map(([f, e]) => [
+      f,
+      Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'note')),
+    ]),
+  );
   const added = outcomesSchema.parse({ agreements: stripped }).agreements;
-  for (const f of Object.keys(added)) if (f in base) throw new Error(`${f} has an outcome in both outcomes.yaml and outcomes-added.json`);
+  for (const f of Object.keys(added))
+    if (f in base) throw new Error(`${f} has an outcome in both outcomes.yaml and outcomes-added.json`);
   return { ...base, ...added };
 }
 

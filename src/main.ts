@@ -47,9 +47,11 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   if (!packagePath) throw new InputError('no package: pass --package FILE (or set GUARANTOR_PACKAGE)');
   const portText = flags.port ?? env['PORT'] ?? '8080';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new InputError(`--port must be a number 0..65535, got "${portText}"`);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new InputError(`--port must be a number 0..65535, got "${portText}"`);
   const sync = env['GUARANTOR_SQLITE_SYNC'];
-  if (sync !== undefined && sync !== 'full' && sync !== 'normal') throw new InputError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
+  if (sync !== undefined && sync !== 'full' && sync !== 'normal')
+    throw new InputError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
   const config: ServeConfig = {
     packagePath,
     db: flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db',
@@ -57,7 +59,8 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     logLevel: env['GUARANTOR_LOG_LEVEL'] ?? 'warn',
   };
-  if (flags.clock !== undefined && flags.clock !== 'live' && flags.clock !== 'event') throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
+  if (flags.clock !== undefined && flags.clock !== 'live' && flags.clock !== 'event')
+    throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
   if (flags.clock === 'event') config.clock = 'event';
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
   if (sync) config.synchronous = sync;
@@ -81,7 +84,10 @@ export async function ensureAdmin(store: Store, now: number, adminKey?: string):
   if ((await store.countActiveAdmins()) > 0) return undefined;
   if (adminKey !== undefined) {
     const record = recordForKey(adminKey, '*', 'admin', 'GUARANTOR_ADMIN_KEY', now);
-    if (!record) throw new InputError(`GUARANTOR_ADMIN_KEY is not an API key (${keyFormat}); make one with \`guarantor apikey generate\``);
+    if (!record)
+      throw new InputError(
+        `GUARANTOR_ADMIN_KEY is not an API key (${keyFormat}); make one with \`guarantor apikey generate\``,
+      );
     if (!(await store.getApiKey(record.id))) await store.createApiKey(record);
     return undefined;
   }
@@ -102,11 +108,17 @@ export async function start(config: ServeConfig): Promise<Running> {
   const clock = event ? new ManualClock(loaded.model.effective.start) : { now: () => Date.now() };
   // The geo engine places incidents in the package's zones, on which side of its lines, and in which region.
   const geo = geoLocatorFor(loaded.model, loaded.geometries);
-  if (!geo.ok) throw new InputError(`the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`);
+  if (!geo.ok)
+    throw new InputError(
+      `the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`,
+    );
   const operations = operationsFor(loaded, { clock, eventClock: event, locator: geo.locator });
   let store: Store;
   try {
-    store = await openStore(config.db, { writerThread: true, ...(config.synchronous ? { synchronous: config.synchronous } : {}) });
+    store = await openStore(config.db, {
+      writerThread: true,
+      ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+    });
   } catch (e) {
     throw new InputError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
   }
@@ -130,7 +142,8 @@ export async function start(config: ServeConfig): Promise<Running> {
     // Decay alerts follow the clock as well as the ledger: derive them at start (catching up on whatever a crash or
     // a stop left underived) and every minute; each sync is idempotent, so servers sharing a database may all run it.
     const ledger = ledgerFor(store, loaded.model, clock);
-    const evaluate = () => ledger.evaluate().catch((e: unknown) => app.log.error({ err: e }, 'ledger alerts could not be derived'));
+    const evaluate = () =>
+      ledger.evaluate().catch((e: unknown) => app.log.error({ err: e }, 'ledger alerts could not be derived'));
     await evaluate();
     const ticker = setInterval(() => void evaluate(), 60_000);
     ticker.unref();
@@ -156,8 +169,17 @@ export async function start(config: ServeConfig): Promise<Running> {
 function listenError(e: unknown, config: ServeConfig): unknown {
   const code = (e as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
-  if (code === 'EADDRINUSE') return new InputError(`cannot listen on ${where}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
-  if (code === 'EACCES') return new InputError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges); pass --port 8080 or another above 1023`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new InputError(`cannot listen on ${where}: this machine has no such address; pass --host 127.0.0.1 or 0.0.0.0`);
+  if (code === 'EADDRINUSE')
+    return new InputError(
+      `cannot listen on ${where}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`,
+    );
+  if (code === 'EACCES')
+    return new InputError(
+      `cannot listen on ${where}: permission denied (ports below 1024 need privileges); pass --port 8080 or another above 1023`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new InputError(
+      `cannot listen on ${where}: this machine has no such address; pass --host 127.0.0.1 or 0.0.0.0`,
+    );
   return e;
 }

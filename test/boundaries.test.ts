@@ -68,17 +68,37 @@ describe('import circles and layers', () => {
     ['src/server/app.ts', `import { UsageError } from '../cli/usage-error.js';`, 'the server never imports the CLI'],
     ['src/server/routes/health.ts', `import { main } from '../../cli/main.js';`, 'the server never imports the CLI'],
     ['src/main.ts', `import { UsageError } from './cli/usage-error.js';`, 'only the CLI imports the CLI'],
-    ['src/server/casework.ts', `import { SqliteCaseworkStore } from '../store/sqlite/casework-store.js';`, 'only the composition root'],
-    ['src/server/app.ts', `import type { PostgresStore } from '../store/postgres/postgres-store.js';`, 'only the composition root'],
+    [
+      'src/server/casework.ts',
+      `import { SqliteCaseworkStore } from '../store/sqlite/casework-store.js';`,
+      'only the composition root',
+    ],
+    [
+      'src/server/app.ts',
+      `import type { PostgresStore } from '../store/postgres/postgres-store.js';`,
+      'only the composition root',
+    ],
     ['src/cli/check.ts', `import { openStore } from '../store/open.js';`, 'only the composition root'],
     ['src/store/columns.ts', `import { buildApp } from '../server/app.js';`, 'an arrow back up, from store to server'],
     ['src/server/app.ts', `import { serve } from '../main.js';`, 'an arrow back up, from server to root'],
     ['src/package-files.ts', `import { openStore } from './store/open.js';`, 'an arrow back up, from shared to store'],
     ['src/core/check.ts', `import { loadPackageFile } from '../package-files.js';`, 'the core imports no outer layer'],
-    ['src/core/sim/engine.test.ts', `import { buildApp } from '../../server/app.js';`, 'the core imports no outer layer (server)'],
-    ['src/core/sim/engine.test.ts', `import { examplePackage } from '../../../test/support/app.js';`, 'which reaches src/'],
+    [
+      'src/core/sim/engine.test.ts',
+      `import { buildApp } from '../../server/app.js';`,
+      'the core imports no outer layer (server)',
+    ],
+    [
+      'src/core/sim/engine.test.ts',
+      `import { examplePackage } from '../../../test/support/app.js';`,
+      'which reaches src/',
+    ],
     ['src/server/app.ts', `import { fuse } from '../core/ops/fusion.js';`, 'import operations from core/ops/index.js'],
-    ['test/golden.test.ts', `import type { Incident } from '../src/core/ops/incident.js';`, 'import operations from core/ops/index.js'],
+    [
+      'test/golden.test.ts',
+      `import type { Incident } from '../src/core/ops/incident.js';`,
+      'import operations from core/ops/index.js',
+    ],
   ])('in %s, catches %s', (file, line, why) => {
     const before = project.get(file) ?? '';
     const v = (checkLayers(planted({ [file]: `\n${line}\n` })) as Problem[]).filter((p) => p.file === file);

@@ -10,7 +10,8 @@ import type { GeometryReader } from '../src/core/spec/load.js';
 const example = readFileSync('examples/ukraine-2026.yaml', 'utf8');
 const minimal = readFileSync('test/fixtures/check/minimal.yaml', 'utf8');
 const line = readFileSync('test/fixtures/check/data/line.geojson', 'utf8');
-const reader: GeometryReader = (p) => (p.endsWith('line.geojson') ? { ok: true, text: line } : { ok: false, reason: 'no such file' });
+const reader: GeometryReader = (p) =>
+  p.endsWith('line.geojson') ? { ok: true, text: line } : { ok: false, reason: 'no such file' };
 
 function assertWellFormed(text: string) {
   const r = checkPackage(text, { file: 'fuzz.yaml', readGeometry: reader });
@@ -29,7 +30,34 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ maxLength: 20 }) }),
-  fc.record({ kind: fc.constant('char' as const), at: fc.nat(), ch: fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '\t', '"', "'", '&', '*', '!', '#', '|', '>', '%', '@', '`', '\\', 'x', '0') }),
+  fc.record({
+    kind: fc.constant('char' as const),
+    at: fc.nat(),
+    ch: fc.constantFrom(
+      ':',
+      '-',
+      '[',
+      ']',
+      '{',
+      '}',
+      ' ',
+      '\t',
+      '"',
+      "'",
+      '&',
+      '*',
+      '!',
+      '#',
+      '|',
+      '>',
+      '%',
+      '@',
+      '`',
+      '\\',
+      'x',
+      '0',
+    ),
+  }),
 );
 
 type Mutation = { kind: string; at: number; with?: number; text?: string; ch?: string };
@@ -55,7 +83,10 @@ function mutate(text: string, ms: Mutation[]): string {
 
 describe('check never crashes', () => {
   it('on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => assertWellFormed(s)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => assertWellFormed(s)),
+      { numRuns: 500 },
+    );
   });
 
   it('on arbitrary YAML values', () => {
@@ -69,14 +100,18 @@ describe('check never crashes', () => {
     const base = parseYaml(minimal) as Record<string, unknown>;
     const keys = Object.keys(base);
     fc.assert(
-      fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), (k, v) => assertWellFormed(stringify({ ...base, [k]: v }))),
+      fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), (k, v) =>
+        assertWellFormed(stringify({ ...base, [k]: v })),
+      ),
       { numRuns: 400 },
     );
   });
 
   it('on mutated real packages', () => {
     fc.assert(
-      fc.property(fc.constantFrom(example, minimal), fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, ms) => assertWellFormed(mutate(text, ms))),
+      fc.property(fc.constantFrom(example, minimal), fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, ms) =>
+        assertWellFormed(mutate(text, ms)),
+      ),
       { numRuns: 600 },
     );
   });

@@ -15,7 +15,9 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 const example = 'examples/ukraine-2026.yaml';
-const historical = ['budapest-1994', 'korea-1953', 'minsk-ii-2015', 'nato-1949'].map((n) => `examples/historical/${n}.yaml`);
+const historical = ['budapest-1994', 'korea-1953', 'minsk-ii-2015', 'nato-1949'].map(
+  (n) => `examples/historical/${n}.yaml`,
+);
 
 describe('guarantor check with the analysis', () => {
   it('keeps exit code 0 for a valid but weak package, and 1 with --strict', async () => {
@@ -26,11 +28,22 @@ describe('guarantor check with the analysis', () => {
   it('adds scorecard and timeline to the JSON, per package and (for one file) at the top level', async () => {
     await runCheck([example], 'json', false);
     const j = JSON.parse(out);
-    expect(Object.keys(j.scorecard.dimensions)).toEqual(['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control']);
+    expect(Object.keys(j.scorecard.dimensions)).toEqual([
+      'trigger',
+      'verification',
+      'judgment',
+      'response',
+      'sustainment',
+      'control',
+    ]);
     expect(j.scorecard.overall).toBe(52);
     expect(j.packages[0].scorecard).toEqual(j.scorecard);
     const armed = j.timeline.find((t: { trigger: string }) => t.trigger === 'armed-attack');
-    expect(armed.firstMaterialResponse).toEqual({ action: 'intelligence-support', by: ['US'], due: { best: 131760000, worst: 326160000 } });
+    expect(armed.firstMaterialResponse).toEqual({
+      action: 'intelligence-support',
+      by: ['US'],
+      due: { best: 131760000, worst: 326160000 },
+    });
     expect(armed.moments[0].text).toContain('A violator begins');
   });
   it('reports null scorecards for packages that do not load, and no top-level scorecard for several files', async () => {
@@ -73,12 +86,18 @@ describe('guarantor compare', () => {
     expect(runCompare(historical, 'text')).toBe(0);
     const lines = out.split('\n');
     expect(lines[0]).toMatch(/^package\s+overall\s+trig\s+verif\s+judg\s+resp\s+sust\s+ctrl\s+first material response/);
-    for (const n of ['budapest-1994', 'korea-1953', 'minsk-ii-2015', 'nato-1949']) expect(out).toMatch(new RegExp(`^  ${n}: .+ \\(\\d+ -> \\d+\\)$`, 'm'));
+    for (const n of ['budapest-1994', 'korea-1953', 'minsk-ii-2015', 'nato-1949'])
+      expect(out).toMatch(new RegExp(`^  ${n}: .+ \\(\\d+ -> \\d+\\)$`, 'm'));
   });
   it('writes JSON with nulls for responses that never come', () => {
     runCompare(historical, 'json');
     const j = JSON.parse(out);
-    expect(j.packages.map((p: { package: string }) => p.package)).toEqual(['budapest-1994', 'korea-1953', 'minsk-ii-2015', 'nato-1949']);
+    expect(j.packages.map((p: { package: string }) => p.package)).toEqual([
+      'budapest-1994',
+      'korea-1953',
+      'minsk-ii-2015',
+      'nato-1949',
+    ]);
     expect(j.packages[0].firstMaterialResponse).toBeNull();
     expect(j.packages[0].bestFix.after).toBeGreaterThan(j.packages[0].bestFix.before);
   });

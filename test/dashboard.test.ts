@@ -14,7 +14,16 @@ import { dashboardServer, shellings, type DashboardServer } from './dashboard/se
 
 const chromiumPath = '/usr/bin/chromium';
 const HOUR = 3_600_000;
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let s: DashboardServer;
 let browser: Browser;
@@ -39,9 +48,15 @@ beforeAll(async () => {
   expect(a.status, `${JSON.stringify(a.body)}\n${s.errors.join('')}`).toBe(200);
   expect((a.body as { cases: number }).cases).toBe(1);
   s.advance(49 * HOUR);
-  await until(async () => ((await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as { items: unknown[] }).items.length > 0, 'the declaration of case A');
+  await until(
+    async () => ((await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as { items: unknown[] }).items.length > 0,
+    'the declaration of case A',
+  );
   s.advance(13 * HOUR);
-  await until(async () => ((await s.get('/v1/response-failures', s.keys.analyst)).body as { items: unknown[] }).items.length > 0, 'the overdue public report');
+  await until(
+    async () => ((await s.get('/v1/response-failures', s.keys.analyst)).body as { items: unknown[] }).items.length > 0,
+    'the overdue public report',
+  );
   // Case B: opens now; its clock runs.
   const b = await s.post('/v1/observations', s.keys.monitor, shellings(s.now(), 'b'));
   expect((b.body as { cases: number }).cases).toBe(1);
@@ -53,7 +68,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function open(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+async function open(
+  viewport = { width: 1440, height: 900 },
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const requests: string[] = [];
   const errors: string[] = [];
@@ -81,7 +98,8 @@ async function canvasColours(page: Page): Promise<number> {
   })()`);
 }
 
-const outsideLocalhost = (urls: string[], base: string) => urls.filter((u) => !u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+const outsideLocalhost = (urls: string[], base: string) =>
+  urls.filter((u) => !u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
 
 describe('dashboard', () => {
   it('shows the public regional status on the map without a key, and nothing else', async () => {
@@ -119,7 +137,9 @@ describe('dashboard', () => {
     // Two cases: B open with its clock, A decided by the deadline default.
     expect(await page.locator('#case-list li.case').count()).toBe(2);
     const clock = page.locator('#case-list li.is-open .clock[data-deadline]');
-    await expect.poll(async () => (await clock.textContent()) ?? '', { timeout: 5000 }).toMatch(/^1d 2[23]h \d\dm \d\ds$/);
+    await expect
+      .poll(async () => (await clock.textContent()) ?? '', { timeout: 5000 })
+      .toMatch(/^1d 2[23]h \d\dm \d\ds$/);
     const first = await clock.textContent();
     const t0 = Date.now();
     await page.waitForTimeout(2500);
@@ -133,7 +153,9 @@ describe('dashboard', () => {
     expect(secs(first) - secs(second)).toBeGreaterThanOrEqual(1);
     expect(secs(first) - secs(second)).toBeLessThanOrEqual(elapsed + 1);
     expect(await page.textContent('#case-list li.is-decided')).toContain('decided by the deadline default');
-    expect(await page.textContent('#case-list li.is-open .tally')).toMatch(/declare\s*0\s*dismiss\s*0\s*abstain\s*0\s*of 5 eligible/);
+    expect(await page.textContent('#case-list li.is-open .tally')).toMatch(
+      /declare\s*0\s*dismiss\s*0\s*abstain\s*0\s*of 5 eligible/,
+    );
 
     // The overdue automatic public report: a response failure, as loud as the breach.
     expect(await page.isVisible('#failures-panel')).toBe(true);
@@ -195,8 +217,12 @@ describe('dashboard', () => {
     await expect.poll(() => uk.locator('li.status-delivered').count(), { timeout: 15_000 }).toBe(1);
     expect(await uk.locator('li.status-delivered').textContent()).toContain('reported: Consultations held in London');
     // The server holds the same.
-    const tasks = (await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as { items: { actor: string; status: string; note?: string }[] };
-    expect(tasks.items.filter((t) => t.actor === 'UK' && t.status === 'delivered').map((t) => t.note)).toEqual(['Consultations held in London, minutes ref. 12/2026']);
+    const tasks = (await s.get('/v1/dashboard/tasks', s.keys.analyst)).body as {
+      items: { actor: string; status: string; note?: string }[];
+    };
+    expect(tasks.items.filter((t) => t.actor === 'UK' && t.status === 'delivered').map((t) => t.note)).toEqual([
+      'Consultations held in London, minutes ref. 12/2026',
+    ]);
     // And the public sees a response under way in Donetsk (the regional status is recomputed at most once a second).
     await new Promise((r) => setTimeout(r, 1100));
     const regions = (await s.get('/v1/public/regions')).body as { regions: { code: string; state: string }[] };
@@ -206,7 +232,17 @@ describe('dashboard', () => {
   });
 
   it('shows a guarantor the sustainment ledger: coverage month by month and open alerts, and lets it acknowledge its own', async () => {
-    const pledge = { id: 'uk-fin', by: 'UK', requirement: 'financing', amount: 3e9, currency: 'GBP', per: 'year', from: '2026-06', until: '2027-03', form: 'political' };
+    const pledge = {
+      id: 'uk-fin',
+      by: 'UK',
+      requirement: 'financing',
+      amount: 3e9,
+      currency: 'GBP',
+      per: 'year',
+      from: '2026-06',
+      until: '2027-03',
+      form: 'political',
+    };
     const r = await s.post('/v1/ledger/pledges', s.keys.guarantor, [pledge]);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const { page, errors } = await open();
@@ -217,11 +253,26 @@ describe('dashboard', () => {
     // UK alone pledged financing: a dependence alert names UK (it may acknowledge it), a threshold alert names no one.
     const own = page.locator('#ledger li.ledger-alert[data-key="dependence/financing/UK"]');
     expect(await own.textContent()).toContain('single-guarantor dependence');
-    const alerts = ((await s.get('/v1/ledger/alerts?state=open', s.keys.analyst)).body as { items: { key: string; guarantor: string | null }[] }).items;
+    const alerts = (
+      (await s.get('/v1/ledger/alerts?state=open', s.keys.analyst)).body as {
+        items: { key: string; guarantor: string | null }[];
+      }
+    ).items;
     expect(alerts.some((a) => a.guarantor !== 'UK')).toBe(true);
-    for (const a of alerts) expect(await page.locator(`#ledger li.ledger-alert[data-key="${a.key}"] button.ack`).count(), a.key).toBe(a.guarantor === 'UK' ? 1 : 0);
+    for (const a of alerts)
+      expect(await page.locator(`#ledger li.ledger-alert[data-key="${a.key}"] button.ack`).count(), a.key).toBe(
+        a.guarantor === 'UK' ? 1 : 0,
+      );
     await own.locator('button.ack').click();
-    await expect.poll(async () => ((await s.get('/v1/ledger/alerts?state=acknowledged', s.keys.analyst)).body as { items: { key: string }[] }).items.map((a) => a.key), { timeout: 15_000 }).toEqual(['dependence/financing/UK']);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await s.get('/v1/ledger/alerts?state=acknowledged', s.keys.analyst)).body as { items: { key: string }[] }
+          ).items.map((a) => a.key),
+        { timeout: 15_000 },
+      )
+      .toEqual(['dependence/financing/UK']);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -248,7 +299,10 @@ describe('dashboard', () => {
     await page.fill('#key-input', key);
     await page.click('#key-form button[type=submit]');
     await page.waitForSelector('#case-list li.case');
-    const res = await fetch(`${s.url}/v1/apikeys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.keys.admin}` } });
+    const res = await fetch(`${s.url}/v1/apikeys/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${s.keys.admin}` },
+    });
     expect(res.status).toBe(200);
     // The next refresh (within 30 s; the status poll every 5 s) meets the 401.
     await page.selectOption('#window', '30');
@@ -309,12 +363,16 @@ describe('dashboard', () => {
     expect(await page.getAttribute('#log', 'data-state')).toBe('failed');
     expect(await page.textContent('#log')).toContain('VERIFICATION FAILED');
     // One that remembers a larger tree: a rollback.
-    await page.evaluate(`localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...JSON.parse(localStorage.getItem('guarantor.checkpoint')), size: 1e9 }))`);
+    await page.evaluate(
+      `localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...JSON.parse(localStorage.getItem('guarantor.checkpoint')), size: 1e9 }))`,
+    );
     await page.reload();
     await page.waitForSelector('#log[data-state]');
     expect(await page.getAttribute('#log', 'data-consistency')).toBe('rollback');
     // And one that remembers a smaller tree with a wrong root: the consistency proof fails.
-    await page.evaluate(`localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...JSON.parse(localStorage.getItem('guarantor.checkpoint')), size: 3 }))`);
+    await page.evaluate(
+      `localStorage.setItem('guarantor.checkpoint', JSON.stringify({ ...JSON.parse(localStorage.getItem('guarantor.checkpoint')), size: 3 }))`,
+    );
     await page.reload();
     await page.waitForSelector('#log[data-state]');
     expect(await page.getAttribute('#log', 'data-consistency')).toBe('inconsistent');
@@ -337,7 +395,9 @@ describe('dashboard', () => {
     release();
     await page.waitForSelector('#map[data-state=ready]', { timeout: 20_000 });
     // The violations fetched while the map was loading are on it once it is.
-    await expect.poll(async () => Number(await page.getAttribute('#map', 'data-violation-count')), { timeout: 15_000 }).toBeGreaterThanOrEqual(10);
+    await expect
+      .poll(async () => Number(await page.getAttribute('#map', 'data-violation-count')), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(10);
     expect(await page.getAttribute('#map', 'data-violation-count')).toBe(await page.textContent('#violation-count'));
     await page.close();
   });

@@ -7,11 +7,16 @@ import { checkPackage } from '../src/core/check.js';
 import { geometryReaderFor } from '../src/package-files.js';
 
 export const fixtureDir = join('test', 'fixtures', 'check');
-const names = readdirSync(fixtureDir).filter((f) => f.endsWith('.yaml')).sort();
+const names = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 export function runFixture(name: string) {
   const file = join(fixtureDir, name);
-  const { diagnostics } = checkPackage(readFileSync(file, 'utf8'), { file: name, readGeometry: geometryReaderFor(file) });
+  const { diagnostics } = checkPackage(readFileSync(file, 'utf8'), {
+    file: name,
+    readGeometry: geometryReaderFor(file),
+  });
   return diagnostics.map((d) => ({
     code: d.code,
     line: d.span.start.line,
@@ -28,7 +33,8 @@ describe('golden fixtures', () => {
     it(name, () => {
       const actual = runFixture(name);
       const expectedFile = join(fixtureDir, name.replace(/\.yaml$/, '.expected.json'));
-      if (process.env['UPDATE_GOLDEN'] || !existsSync(expectedFile)) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
+      if (process.env['UPDATE_GOLDEN'] || !existsSync(expectedFile))
+        writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
       expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
     });
   }

@@ -14,7 +14,9 @@ const files = {
   nato: 'examples/historical/nato-1949.yaml',
 };
 /** Every package in the library, and the outcome each is scored against (docs/validity.md). */
-const library = readdirSync('examples/historical').filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml').sort();
+const library = readdirSync('examples/historical')
+  .filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml')
+  .sort();
 const outcomes = libraryOutcomes();
 
 const analysed = Object.fromEntries(
@@ -30,20 +32,25 @@ describe('historical library', () => {
   for (const [k, f] of Object.entries(files)) {
     it(`${f} checks without structural errors`, () => {
       const { loaded } = analysed[k as keyof typeof files];
-      expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.start.line}: ${d.message}`)).toEqual([]);
+      expect(
+        loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.start.line}: ${d.message}`),
+      ).toEqual([]);
       expect(loaded.model).toBeDefined();
     });
   }
 
   it('orders as history went: Budapest and Minsk II below Korea (with its treaty) and below NATO', () => {
     for (const weak of ['budapest', 'minsk'] as const) {
-      for (const strong of ['korea', 'nato'] as const) expect(overall(weak), `${weak} < ${strong}`).toBeLessThan(overall(strong));
+      for (const strong of ['korea', 'nato'] as const)
+        expect(overall(weak), `${weak} < ${strong}`).toBeLessThan(overall(strong));
     }
   });
 
   it('finds what history found: a veto held by the violator in Budapest, no judge and no response in Minsk II', () => {
     const codes = (k: keyof typeof files) => analysed[k].analysis!.diagnostics.map((d) => d.code);
-    expect(analysed.budapest.analysis!.diagnostics.filter((d) => d.code === 'G2003').map((d) => d.args['actor'])).toContain('RU');
+    expect(
+      analysed.budapest.analysis!.diagnostics.filter((d) => d.code === 'G2003').map((d) => d.args['actor']),
+    ).toContain('RU');
     expect(codes('budapest')).toEqual(expect.arrayContaining(['G2204', 'G2009', 'G2010']));
     expect(codes('minsk')).toEqual(expect.arrayContaining(['G2002', 'G2012', 'G2013']));
     expect(codes('korea')).toEqual(expect.arrayContaining(['G2005']));
@@ -53,7 +60,9 @@ describe('historical library', () => {
   for (const f of library) {
     it(`${f}: checks with no error, has an outcome, and cites the article or paragraph beside each clause`, () => {
       const loaded = loadPackageFile(`examples/historical/${f}`);
-      expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.start.line}: ${d.message}`)).toEqual([]);
+      expect(
+        loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.start.line}: ${d.message}`),
+      ).toEqual([]);
       const m = loaded.model!;
       expect(['held', 'failed']).toContain(outcomes[f]?.outcome);
       expect(m.actors[outcomes[f]!.adversary]).toBeDefined();
@@ -64,7 +73,9 @@ describe('historical library', () => {
       if (m.term) expect(m.term.cite).toBeTruthy();
       for (const c of m.sustainment.commitments) expect(c.cite).toBeTruthy();
       // No language gap left as a comment: nothing the text says is put aside as "cannot be written".
-      expect(readFileSync(`examples/historical/${f}`, 'utf8')).not.toMatch(/cannot be (written|encoded|expressed)|language (gap|cannot)/i);
+      expect(readFileSync(`examples/historical/${f}`, 'utf8')).not.toMatch(
+        /cannot be (written|encoded|expressed)|language (gap|cannot)/i,
+      );
     });
   }
 

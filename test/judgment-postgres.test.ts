@@ -28,10 +28,25 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     b = await PostgresStore.open({ url: pgUrl, schema, poolSize: 6 });
     const values = Array.from({ length: N }, (_, i) => {
       const id = `case-${String(i).padStart(3, '0')}`;
-      const doc = { id, key: `k${i}`, trigger: 'serious-violation', severity: i % 2 ? 'serious' : 'minor', party: 'RU', windowStart: T0, windowEnd: null, breachAt: T0, openedAt: T0 + i * 1000, evidence: [] };
+      const doc = {
+        id,
+        key: `k${i}`,
+        trigger: 'serious-violation',
+        severity: i % 2 ? 'serious' : 'minor',
+        party: 'RU',
+        windowStart: T0,
+        windowEnd: null,
+        breachAt: T0,
+        openedAt: T0 + i * 1000,
+        evidence: [],
+      };
       return [id, `k${i}`, doc.trigger, doc.severity, 'RU', doc.openedAt, JSON.stringify(doc)];
     });
-    for (const v of values) await a.pool.query('INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)', v);
+    for (const v of values)
+      await a.pool.query(
+        'INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        v,
+      );
   });
   afterAll(async () => {
     await a?.close();
@@ -51,7 +66,17 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     await sa.registerKey({ member: 'FR', fingerprint: 'fp', publicKey: pem, createdAt: clock.now() });
     const signed = signVote(
-      { type: 'guarantor/vote/v1', package: pkg.package, version: pkg.version ?? '', case: 'case-000', member: 'FR', choice: 'dismiss', reason: '', time: new Date(clock.now()).toISOString(), nonce: randomBytes(16).toString('hex') },
+      {
+        type: 'guarantor/vote/v1',
+        package: pkg.package,
+        version: pkg.version ?? '',
+        case: 'case-000',
+        member: 'FR',
+        choice: 'dismiss',
+        reason: '',
+        time: new Date(clock.now()).toISOString(),
+        nonce: randomBytes(16).toString('hex'),
+      },
       privateKey,
     );
     expect(await sa.vote('case-000', signed, 'FR')).toMatchObject({ ok: true });
@@ -63,9 +88,13 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     const [fa, fb] = await Promise.all([sa.catchUp(), sb.catchUp()]);
     const keys = [...fa, ...fb].map((t) => t.key);
     expect(new Set(keys).size).toBe(keys.length);
-    const fired = (await a.pool.query('SELECT count(*)::int AS n FROM timers WHERE fired_at IS NOT NULL')).rows[0].n as number;
+    const fired = (await a.pool.query('SELECT count(*)::int AS n FROM timers WHERE fired_at IS NOT NULL')).rows[0]
+      .n as number;
     expect(keys.length).toBe(fired);
-    expect((await a.pool.query('SELECT count(*)::int AS n FROM timers WHERE fired_at IS NULL AND at <= $1', [clock.now()])).rows[0].n).toBe(0);
+    expect(
+      (await a.pool.query('SELECT count(*)::int AS n FROM timers WHERE fired_at IS NULL AND at <= $1', [clock.now()]))
+        .rows[0].n,
+    ).toBe(0);
     expect(fa.length).toBeGreaterThan(0);
     expect(fb.length).toBeGreaterThan(0);
 
@@ -83,7 +112,12 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     }
     // Each server fired its share of a case's timers in firing order (the case row lock serialises a case).
     for (const id of ['case-000', 'case-001', 'case-031']) {
-      const rows = (await a.pool.query('SELECT key FROM timers WHERE case_id = $1 AND fired_at IS NOT NULL ORDER BY at, rank, step, key', [id])).rows.map((r: { key: string }) => r.key);
+      const rows = (
+        await a.pool.query(
+          'SELECT key FROM timers WHERE case_id = $1 AND fired_at IS NOT NULL ORDER BY at, rank, step, key',
+          [id],
+        )
+      ).rows.map((r: { key: string }) => r.key);
       for (const mine of [fa, fb]) {
         const keys = mine.filter((t) => t.caseId === id).map((t) => t.key);
         expect(keys).toEqual(rows.filter((k: string) => keys.includes(k)));

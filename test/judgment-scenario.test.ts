@@ -53,7 +53,11 @@ describe('scenario: a serious violation under the example package', () => {
     const work = new MemoryCasework(plans, clock);
     const id = opening.id;
     let file = work.open(fromCaseOpening(opening));
-    expect(file.judgment).toMatchObject({ deadline: OPEN + 48 * HOUR, electorate: ['FR', 'UK', 'DE', 'US', 'CMM'], recused: [] });
+    expect(file.judgment).toMatchObject({
+      deadline: OPEN + 48 * HOUR,
+      electorate: ['FR', 'UK', 'DE', 'US', 'CMM'],
+      recused: [],
+    });
 
     // Judgment: FR and UK declare, US dismisses, DE's declaration makes the majority certain.
     const at = (h: number) => clock.set(OPEN + h * HOUR);
@@ -70,7 +74,12 @@ describe('scenario: a serious violation under the example package', () => {
     work.vote(id, { member: 'DE', choice: 'declare' });
     const DECLARED = OPEN + 6 * HOUR;
     file = work.get(id)!;
-    expect(file.judgment.outcome).toMatchObject({ result: 'declared', at: DECLARED, nonVoters: ['CMM'], tally: { declare: 3, dismiss: 1 } });
+    expect(file.judgment.outcome).toMatchObject({
+      result: 'declared',
+      at: DECLARED,
+      nonVoters: ['CMM'],
+      tally: { declare: 3, dismiss: 1 },
+    });
     expect(work.queue.has(`judgment:${id}`)).toBe(true); // the deadline timer fires later and changes nothing
 
     // Responses for `serious`, due from the declaration.
@@ -84,11 +93,14 @@ describe('scenario: a serious violation under the example package', () => {
       'DE:sanctions-snapback': 168,
       'US:sanctions-snapback': 168,
     });
-    const task = (actor: string, action: string) => `${id}/serious/${['public-report', 'consult', 'sanctions-snapback'].indexOf(action)}/${actor}`;
+    const task = (actor: string, action: string) =>
+      `${id}/serious/${['public-report', 'consult', 'sanctions-snapback'].indexOf(action)}/${actor}`;
     const hash = 'sha256:' + '5e'.repeat(32);
 
     clock.set(DECLARED + 10 * HOUR);
-    expect(work.deliver(id, task('CMM', 'public-report'), 'CMM', { note: 'Spot report published', evidence: [hash] }).ok).toBe(true);
+    expect(
+      work.deliver(id, task('CMM', 'public-report'), 'CMM', { note: 'Spot report published', evidence: [hash] }).ok,
+    ).toBe(true);
     expect(work.acknowledge(id, task('FR', 'consult'), 'UK')).toMatchObject({ ok: false, code: 'not-yours' });
     clock.set(DECLARED + 20 * HOUR);
     expect(work.acknowledge(id, task('FR', 'consult'), 'FR').ok).toBe(true);
@@ -105,11 +117,19 @@ describe('scenario: a serious violation under the example package', () => {
     expect(responseFailures(work.files.values())).toEqual([]);
     clock.set(DECLARED + 96 * HOUR);
     // FR delivered in time; UK did not: its first escalation step (after 0h) is scheduled and fires at once.
-    expect(work.tick().map((t) => t.key)).toEqual([`due:${task('FR', 'consult')}`, `due:${task('UK', 'consult')}`, `escalation:${task('UK', 'consult')}:0`]);
-    expect(responseFailures(work.files.values()).map((f) => [f.actor, f.action, f.at])).toEqual([['UK', 'consult', DECLARED + 96 * HOUR]]);
+    expect(work.tick().map((t) => t.key)).toEqual([
+      `due:${task('FR', 'consult')}`,
+      `due:${task('UK', 'consult')}`,
+      `escalation:${task('UK', 'consult')}:0`,
+    ]);
+    expect(responseFailures(work.files.values()).map((f) => [f.actor, f.action, f.at])).toEqual([
+      ['UK', 'consult', DECLARED + 96 * HOUR],
+    ]);
 
     clock.set(DECLARED + 100 * HOUR);
-    expect(work.deliver(id, task('DE', 'sanctions-snapback'), 'DE', { note: 'Snapback in force', evidence: [hash] }).ok).toBe(true);
+    expect(
+      work.deliver(id, task('DE', 'sanctions-snapback'), 'DE', { note: 'Snapback in force', evidence: [hash] }).ok,
+    ).toBe(true);
 
     // The whole of the next two weeks, in one jump: every timer fires once, in order, at its own instant.
     const before = work.fired.length;
@@ -149,9 +169,23 @@ describe('scenario: a serious violation under the example package', () => {
       ['public-mark', 168, 1],
     ]);
     // Delivered in time: no escalation. The CMM report and DE's snapback are clean.
-    expect(file.tasks.filter((t) => t.escalations.length === 0).map((t) => t.actor + ':' + t.action)).toEqual(['CMM:public-report', 'FR:consult', 'DE:sanctions-snapback']);
+    expect(file.tasks.filter((t) => t.escalations.length === 0).map((t) => t.actor + ':' + t.action)).toEqual([
+      'CMM:public-report',
+      'FR:consult',
+      'DE:sanctions-snapback',
+    ]);
 
-    const tl = caseTimeline(plans.judgment, file, clock.now(), opening.evidence.map((e) => ({ at: e.time, kind: 'violation' as const, id: e.violation, summary: `${e.prohibition}, ${e.corroboration} operators` })));
+    const tl = caseTimeline(
+      plans.judgment,
+      file,
+      clock.now(),
+      opening.evidence.map((e) => ({
+        at: e.time,
+        kind: 'violation' as const,
+        id: e.violation,
+        summary: `${e.prohibition}, ${e.corroboration} operators`,
+      })),
+    );
     expect(tl.entries[0]).toMatchObject({ kind: 'violation', at: DAY30 + HOUR });
     expect(tl.entries.filter((e) => e.kind === 'response-failure')).toHaveLength(4);
     const md = renderCaseTimelineMarkdown(tl);
@@ -166,7 +200,13 @@ describe('scenario: a serious violation under the example package', () => {
   it('under unanimity with an unrecused party, the party blocks the judgment and the timeline names it', async () => {
     const pkg: Package = {
       ...example,
-      judgment: { ...example.judgment!, members: ['FR', 'UK', 'DE', 'US', 'RU'], rule: { type: 'unanimity' }, recuse: 'none', 'tie-break': undefined },
+      judgment: {
+        ...example.judgment!,
+        members: ['FR', 'UK', 'DE', 'US', 'RU'],
+        rule: { type: 'unanimity' },
+        recuse: 'none',
+        'tie-break': undefined,
+      },
     };
     const clock = new ManualClock(DAY30);
     const opening = await openSeriousCase(pkg, clock);
@@ -175,14 +215,25 @@ describe('scenario: a serious violation under the example package', () => {
     const id = opening.id;
     work.open(fromCaseOpening(opening));
     expect(work.get(id)!.judgment.recused).toEqual([]);
-    for (const [h, m] of [[1, 'FR'], [2, 'UK'], [3, 'DE'], [4, 'US']] as const) {
+    for (const [h, m] of [
+      [1, 'FR'],
+      [2, 'UK'],
+      [3, 'DE'],
+      [4, 'US'],
+    ] as const) {
       clock.set(opening.openedAt + h * HOUR);
       work.vote(id, { member: m, choice: 'declare' });
     }
     clock.set(opening.openedAt + 5 * HOUR);
     work.vote(id, { member: 'RU', choice: 'dismiss', reason: 'provocation by the other side' });
     const file = work.get(id)!;
-    expect(file.judgment.outcome).toMatchObject({ result: 'dismissed', reason: 'objection', blockedBy: ['RU'], at: opening.openedAt + 5 * HOUR, tally: { declare: 4, dismiss: 1 } });
+    expect(file.judgment.outcome).toMatchObject({
+      result: 'dismissed',
+      reason: 'objection',
+      blockedBy: ['RU'],
+      at: opening.openedAt + 5 * HOUR,
+      tally: { declare: 4, dismiss: 1 },
+    });
     expect(file.tasks).toEqual([]);
     // The deadline (48 h) later changes nothing: the default never applies to a decided case.
     clock.set(opening.openedAt + 60 * HOUR);
@@ -214,10 +265,18 @@ describe('scenario: a serious violation under the example package', () => {
     ]);
     const fired = work.tick();
     expect(fired.filter((t) => t.kind === 'judgment-deadline')).toHaveLength(1);
-    expect(work.get(id)!.judgment.outcome).toMatchObject({ result: 'defaulted', default: 'declare', at: opening.openedAt + 48 * HOUR, nonVoters: ['UK', 'DE', 'CMM'] });
+    expect(work.get(id)!.judgment.outcome).toMatchObject({
+      result: 'defaulted',
+      default: 'declare',
+      at: opening.openedAt + 48 * HOUR,
+      nonVoters: ['UK', 'DE', 'CMM'],
+    });
     // Tasks run from the deadline, not from the restart; the public report (12 h) fell due while down, too.
     expect(fired.map((t) => t.kind)).toEqual(['judgment-deadline', 'task-due', 'task-escalation']);
     expect(work.tick()).toEqual([]);
-    expect(work.vote(id, { member: 'UK', choice: 'dismiss' })).toMatchObject({ ok: false, rejection: { code: 'decided' } });
+    expect(work.vote(id, { member: 'UK', choice: 'dismiss' })).toMatchObject({
+      ok: false,
+      rejection: { code: 'decided' },
+    });
   });
 });

@@ -34,10 +34,22 @@ describe('the sustainment ledger over 18 months', () => {
     }
     keys['admin'] = s.auth.admin;
     const post = async (url: string, who: string, items: unknown[]) => {
-      const r = await s.app.inject({ method: 'POST', url, headers: { authorization: keys[who]! }, payload: items as never });
+      const r = await s.app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: keys[who]! },
+        payload: items as never,
+      });
       expect(r.statusCode, `${url} ${r.body}`).toBe(200);
     };
-    const alerts = async (): Promise<SustainmentAlert[]> => (await s.app.inject({ method: 'GET', url: '/v1/ledger/alerts?limit=1000', headers: { authorization: keys['admin']! } })).json().items;
+    const alerts = async (): Promise<SustainmentAlert[]> =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: '/v1/ledger/alerts?limit=1000',
+          headers: { authorization: keys['admin']! },
+        })
+      ).json().items;
     clock.set(Date.UTC(2026, 11, 15));
     await post('/v1/ledger/pledges', 'admin', initial);
 
@@ -50,13 +62,20 @@ describe('the sustainment ledger over 18 months', () => {
       }
       clock.set(at(m, 2));
       const events: [number, () => Promise<void>][] = [];
-      for (const [day, who, items] of pledges[m] ?? []) events.push([day, () => post('/v1/ledger/pledges', who, items)]);
+      for (const [day, who, items] of pledges[m] ?? [])
+        events.push([day, () => post('/v1/ledger/pledges', who, items)]);
       deliveries(m).forEach((d, i) =>
         events.push([
           d.day,
           () =>
             post('/v1/ledger/deliveries', d.by, [
-              { id: `d-${d.pledge}-${label(m)}-${i}`, by: d.by, pledge: d.pledge, ...(d.amount !== undefined ? { amount: d.amount, currency: 'EUR' } : { quantity: d.quantity }), delivered: new Date(at(m, d.day)).toISOString().slice(0, 10) },
+              {
+                id: `d-${d.pledge}-${label(m)}-${i}`,
+                by: d.by,
+                pledge: d.pledge,
+                ...(d.amount !== undefined ? { amount: d.amount, currency: 'EUR' } : { quantity: d.quantity }),
+                delivered: new Date(at(m, d.day)).toISOString().slice(0, 10),
+              },
             ]),
         ]),
       );
@@ -73,15 +92,39 @@ describe('the sustainment ledger over 18 months', () => {
     expect(all.every((a) => a.state === 'resolved' && a.revision === 2)).toBe(true);
     // Each alert names requirement, guarantor, the month the shortfall starts and its size.
     const byKey = new Map(all.map((a) => [a.key, a]));
-    expect(byKey.get('late-delivery/p-de/2027-03')).toMatchObject({ requirement: 'financing', guarantor: 'DE', month: '2027-03', size: 20e6, unit: 'EUR' });
-    expect(byKey.get('late-delivery/p-us/2027-08')).toMatchObject({ requirement: 'interceptors', guarantor: 'US', month: '2027-08', size: 10, unit: 'units' });
-    expect(byKey.get('below-threshold/financing/2027-10')).toMatchObject({ guarantor: 'FR', month: '2027-10', size: 50e6 });
+    expect(byKey.get('late-delivery/p-de/2027-03')).toMatchObject({
+      requirement: 'financing',
+      guarantor: 'DE',
+      month: '2027-03',
+      size: 20e6,
+      unit: 'EUR',
+    });
+    expect(byKey.get('late-delivery/p-us/2027-08')).toMatchObject({
+      requirement: 'interceptors',
+      guarantor: 'US',
+      month: '2027-08',
+      size: 10,
+      unit: 'units',
+    });
+    expect(byKey.get('below-threshold/financing/2027-10')).toMatchObject({
+      guarantor: 'FR',
+      month: '2027-10',
+      size: 50e6,
+    });
     expect(byKey.get('lead-time/interceptors/2027-12')).toMatchObject({ guarantor: 'DE', month: '2027-12', size: 5 });
     expect(byKey.get('election/p-us/2027-07-15')).toMatchObject({ guarantor: 'US', month: '2027-07', size: 10 });
     // Logged once per change: raised (#1) and resolved (#2), nothing else.
     const db = (s.store as SqliteStore).db;
-    const logged = (db.prepare("SELECT record_id FROM tlog_entry WHERE kind = 'sustainment-alert' ORDER BY idx").all() as { record_id: string }[]).map((r) => r.record_id);
-    expect([...logged].sort()).toEqual(Object.keys(expected).flatMap((k) => [`${k}#1`, `${k}#2`]).sort());
+    const logged = (
+      db.prepare("SELECT record_id FROM tlog_entry WHERE kind = 'sustainment-alert' ORDER BY idx").all() as {
+        record_id: string;
+      }[]
+    ).map((r) => r.record_id);
+    expect([...logged].sort()).toEqual(
+      Object.keys(expected)
+        .flatMap((k) => [`${k}#1`, `${k}#2`])
+        .sort(),
+    );
     await s.close();
   }, 120_000);
 });

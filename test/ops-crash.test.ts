@@ -36,7 +36,14 @@ describe('kill -9 (SQLite)', () => {
       const child = await spawnServer(db);
       let dead = false;
       const killAt = 50 + Math.floor(r() * 1200);
-      const senders = [1, 2].map(() => sender(l, () => child.url, monitor.key, () => dead));
+      const senders = [1, 2].map(() =>
+        sender(
+          l,
+          () => child.url,
+          monitor.key,
+          () => dead,
+        ),
+      );
       await sleep(killAt);
       await child.kill9();
       dead = true;
@@ -48,7 +55,9 @@ describe('kill -9 (SQLite)', () => {
     const store = SqliteStore.open({ path: db });
     try {
       const a = await audit(store, l);
-      console.log(`kill -9 x${rounds}: ${l.acked.size} batches acknowledged, ${l.attempted.size} attempted, ${l.interrupted} interrupted by a kill, ${a.stored} observations stored, ${a.cases} cases`);
+      console.log(
+        `kill -9 x${rounds}: ${l.acked.size} batches acknowledged, ${l.attempted.size} attempted, ${l.interrupted} interrupted by a kill, ${a.stored} observations stored, ${a.cases} cases`,
+      );
       expect(a).toMatchObject({ lostAcked: 0, halfBatches: 0, unprocessed: 0, doublyProcessed: 0, duplicateCases: 0 });
       expect(a.stored).toBeGreaterThanOrEqual([...l.acked].reduce((n, i) => n + batches[i]!.length, 0));
     } finally {

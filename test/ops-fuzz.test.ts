@@ -16,11 +16,38 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const pool: ObservationInput[] = traffic({ events: 400, prefix: 'f', seed: 17 });
-const fields = ['source', 'sourceId', 'activity', 'weapon', 'count', 'time', 'until', 'timePrecision', 'location', 'confidence', 'attribution', 'evidence', 'note'];
+const fields = [
+  'source',
+  'sourceId',
+  'activity',
+  'weapon',
+  'count',
+  'time',
+  'until',
+  'timePrecision',
+  'location',
+  'confidence',
+  'attribution',
+  'evidence',
+  'note',
+];
 
 const nasty = fc.oneof(
   fc.anything(),
-  fc.constantFrom(null, '', -1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 'NaN', '2026-13-45T99:99:99Z', '9999-01-01T00:00:00Z', '\u0000', 'x'.repeat(5000)),
+  fc.constantFrom(
+    null,
+    '',
+    -1,
+    0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    'NaN',
+    '2026-13-45T99:99:99Z',
+    '9999-01-01T00:00:00Z',
+    '\u0000',
+    'x'.repeat(5000),
+  ),
   fc.record({ lon: fc.double(), lat: fc.double(), radius: fc.double() }),
   fc.record({ region: fc.string() }),
   fc.array(fc.string({ maxLength: 70 }), { maxLength: 70 }),
@@ -33,15 +60,31 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     delete c[f];
     return c;
   }),
-  fc.tuple(fc.constantFrom(...fields, '__proto__', 'constructor', 'extra'), nasty).map(([f, v]) => (o: Record<string, unknown>) => ({ ...o, [f]: v })),
-  fc.tuple(fc.constantFrom('lon', 'lat', 'radius', 'altitude', 'region', 'extra'), nasty).map(([f, v]) => (o: Record<string, unknown>) => ({ ...o, location: { ...(o['location'] as object), [f]: v } })),
+  fc
+    .tuple(fc.constantFrom(...fields, '__proto__', 'constructor', 'extra'), nasty)
+    .map(([f, v]) => (o: Record<string, unknown>) => ({ ...o, [f]: v })),
+  fc
+    .tuple(fc.constantFrom('lon', 'lat', 'radius', 'altitude', 'region', 'extra'), nasty)
+    .map(([f, v]) => (o: Record<string, unknown>) => ({ ...o, location: { ...(o['location'] as object), [f]: v } })),
   nasty.map((v) => () => v),
 );
 
 /** A batch: valid items from the pool (fresh ids), some mutated; or a wholly broken body. */
 const request = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.array(fc.tuple(fc.nat(pool.length - 1), fc.option(mutation, { freq: 2 })), { minLength: 1, maxLength: 8 }), fc.nat(), fc.boolean()) },
-  { weight: 1, arbitrary: fc.oneof(fc.string(), fc.json(), fc.constantFrom('[', '[{]', '{"a":1}', 'null', '[]x', '\u0000')).map((t) => ({ raw: t })) },
+  {
+    weight: 8,
+    arbitrary: fc.tuple(
+      fc.array(fc.tuple(fc.nat(pool.length - 1), fc.option(mutation, { freq: 2 })), { minLength: 1, maxLength: 8 }),
+      fc.nat(),
+      fc.boolean(),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.string(), fc.json(), fc.constantFrom('[', '[{]', '{"a":1}', 'null', '[]x', '\u0000'))
+      .map((t) => ({ raw: t })),
+  },
 );
 
 let counter = 0;
@@ -67,10 +110,15 @@ describe('hostile batches', () => {
           });
           if (ndjson) {
             contentType = 'application/x-ndjson';
-            payload = items.map((x) => (x === undefined ? '' : JSON.stringify(x) ?? '')).join('\n');
+            payload = items.map((x) => (x === undefined ? '' : (JSON.stringify(x) ?? ''))).join('\n');
           } else payload = JSON.stringify(items);
         }
-        const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor, 'content-type': contentType }, payload });
+        const r = await s.app.inject({
+          method: 'POST',
+          url: '/v1/observations',
+          headers: { authorization: s.auth.monitor, 'content-type': contentType },
+          payload,
+        });
         expect(r.statusCode, r.body).toBeLessThan(500);
         const body = r.json() as { error?: string; message?: string };
         if (r.statusCode === 200) {

@@ -34,17 +34,47 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
 
     // Phase 1: both servers take traffic; server 0 is killed while batches are in flight.
     let stop0 = false;
-    const s0 = sender(l, () => servers[0]!.url, monitor.key, () => stop0);
-    const s1 = sender(l, () => servers[1]!.url, monitor.key, () => false);
+    const s0 = sender(
+      l,
+      () => servers[0]!.url,
+      monitor.key,
+      () => stop0,
+    );
+    const s1 = sender(
+      l,
+      () => servers[1]!.url,
+      monitor.key,
+      () => false,
+    );
     await sleep(1500);
     await servers[0]!.kill9();
     stop0 = true;
     const ackedBy0 = await s0;
     // Phase 2: server 0's client fails over to server 1; a replacement server joins and takes a share.
     const replacement = await spawnServer(db);
-    const [ackedBy1] = await Promise.all([s1, sender(l, () => servers[1]!.url, monitor.key, () => false), sender(l, () => replacement.url, monitor.key, () => false)]);
+    const [ackedBy1] = await Promise.all([
+      s1,
+      sender(
+        l,
+        () => servers[1]!.url,
+        monitor.key,
+        () => false,
+      ),
+      sender(
+        l,
+        () => replacement.url,
+        monitor.key,
+        () => false,
+      ),
+    ]);
     // Anything still unacknowledged (in flight at the kill) is resent until acknowledged.
-    while (l.pending.length) await sender(l, () => replacement.url, monitor.key, () => false);
+    while (l.pending.length)
+      await sender(
+        l,
+        () => replacement.url,
+        monitor.key,
+        () => false,
+      );
     await servers[1]!.kill9();
     await replacement.kill9();
 
@@ -56,8 +86,17 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
     const store = await PostgresStore.open({ url: pgUrl, schema });
     try {
       const a = await audit(store, l);
-      console.log(`two servers, one killed: ${batches.length} batches, ${a.stored} observations stored, ${a.cases} cases`);
-      expect(a).toMatchObject({ stored: items.length, lostAcked: 0, halfBatches: 0, unprocessed: 0, doublyProcessed: 0, duplicateCases: 0 });
+      console.log(
+        `two servers, one killed: ${batches.length} batches, ${a.stored} observations stored, ${a.cases} cases`,
+      );
+      expect(a).toMatchObject({
+        stored: items.length,
+        lostAcked: 0,
+        halfBatches: 0,
+        unprocessed: 0,
+        doublyProcessed: 0,
+        duplicateCases: 0,
+      });
       expect(a.cases).toBeGreaterThan(0);
     } finally {
       await store.close();

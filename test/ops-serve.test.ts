@@ -21,10 +21,35 @@ afterEach(() => {
 
 describe('configuration', () => {
   it('takes flags before the environment, with documented defaults', () => {
-    expect(configFrom({ package: 'p.yaml' }, {})).toEqual({ packagePath: 'p.yaml', db: 'data/guarantor.db', port: 8080, host: '127.0.0.1', logLevel: 'warn' });
-    const env = { DATABASE_URL: 'postgres://x@h/db', PORT: '9000', HOST: '0.0.0.0', GUARANTOR_PACKAGE: 'env.yaml', GUARANTOR_SQLITE_SYNC: 'normal', GUARANTOR_LOG_LEVEL: 'info' };
-    expect(configFrom({}, env)).toMatchObject({ packagePath: 'env.yaml', db: 'postgres://x@h/db', port: 9000, host: '0.0.0.0', synchronous: 'normal', logLevel: 'info' });
-    expect(configFrom({ package: 'f.yaml', db: 'f.db', port: '1', host: '::1' }, env)).toMatchObject({ packagePath: 'f.yaml', db: 'f.db', port: 1, host: '::1' });
+    expect(configFrom({ package: 'p.yaml' }, {})).toEqual({
+      packagePath: 'p.yaml',
+      db: 'data/guarantor.db',
+      port: 8080,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+    });
+    const env = {
+      DATABASE_URL: 'postgres://x@h/db',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      GUARANTOR_PACKAGE: 'env.yaml',
+      GUARANTOR_SQLITE_SYNC: 'normal',
+      GUARANTOR_LOG_LEVEL: 'info',
+    };
+    expect(configFrom({}, env)).toMatchObject({
+      packagePath: 'env.yaml',
+      db: 'postgres://x@h/db',
+      port: 9000,
+      host: '0.0.0.0',
+      synchronous: 'normal',
+      logLevel: 'info',
+    });
+    expect(configFrom({ package: 'f.yaml', db: 'f.db', port: '1', host: '::1' }, env)).toMatchObject({
+      packagePath: 'f.yaml',
+      db: 'f.db',
+      port: 1,
+      host: '::1',
+    });
   });
 
   it('refuses bad values with a usage error naming them', () => {
@@ -35,7 +60,10 @@ describe('configuration', () => {
   });
 
   it('reads a PostgreSQL schema from the URL and strips it before connecting', () => {
-    expect(splitSchema('postgres://u@h:5432/db?schema=s1&sslmode=disable')).toEqual({ url: 'postgres://u@h:5432/db?sslmode=disable', schema: 's1' });
+    expect(splitSchema('postgres://u@h:5432/db?schema=s1&sslmode=disable')).toEqual({
+      url: 'postgres://u@h:5432/db?sslmode=disable',
+      schema: 's1',
+    });
     expect(splitSchema('postgres://u@h/db')).toEqual({ url: 'postgres://u@h/db' });
   });
 });
@@ -66,36 +94,70 @@ describe('bootstrap admin key', () => {
 describe('serve', () => {
   it('creates the data directory, listens, and answers over a real socket', async () => {
     const db = join(dir, 'nested', 'data', 'g.db');
-    const running = await start({ packagePath: 'examples/ukraine-2026.yaml', db, port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    const running = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
     try {
       expect(existsSync(db)).toBe(true);
       expect(running.bootstrapKey).toBeDefined();
       const status = await (await fetch(`${running.url}/v1/status`)).json();
       expect(status).toMatchObject({ package: 'ukraine-2026-illustrative', store: 'sqlite', observations: 0 });
-      const keys = await fetch(`${running.url}/v1/apikeys`, { headers: { authorization: `Bearer ${running.bootstrapKey}` } });
+      const keys = await fetch(`${running.url}/v1/apikeys`, {
+        headers: { authorization: `Bearer ${running.bootstrapKey}` },
+      });
       expect(keys.status).toBe(200);
     } finally {
       await running.close();
     }
     // A restart finds the admin and prints no new key.
-    const again = await start({ packagePath: 'examples/ukraine-2026.yaml', db, port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    const again = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
     expect(again.bootstrapKey).toBeUndefined();
     await again.close();
   });
 
   it('a busy port is one usage error with its fix, and creates no admin key it would never print', async () => {
     const db = join(dir, 'busy.db');
-    const first = await start({ packagePath: 'examples/ukraine-2026.yaml', db: join(dir, 'other.db'), port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    const first = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db: join(dir, 'other.db'),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
     try {
       const port = Number(new URL(first.url).port);
-      const busy = start({ packagePath: 'examples/ukraine-2026.yaml', db, port, host: '127.0.0.1', logLevel: 'silent' });
+      const busy = start({
+        packagePath: 'examples/ukraine-2026.yaml',
+        db,
+        port,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+      });
       await expect(busy).rejects.toBeInstanceOf(InputError);
-      await expect(busy).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`);
+      await expect(busy).rejects.toThrow(
+        `cannot listen on 127.0.0.1:${port}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server`,
+      );
     } finally {
       await first.close();
     }
     // The retry on a free port finds no admin key, so it creates one and returns it to be printed.
-    const retry = await start({ packagePath: 'examples/ukraine-2026.yaml', db, port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    const retry = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
     expect(retry.bootstrapKey).toMatch(/^gk_/);
     await retry.close();
   });
@@ -104,14 +166,32 @@ describe('serve', () => {
     expect(serverNodeFlags).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--v8-pool-size=0']));
     const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
     expect(start.startsWith(`node ${serverNodeFlags.join(' ')} bin/guarantor.js serve`)).toBe(true);
-    expect(execFileSync(process.execPath, [...serverNodeFlags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })).toBe('ok');
+    expect(
+      execFileSync(process.execPath, [...serverNodeFlags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' }),
+    ).toBe('ok');
   });
 
   it('refuses a package with errors, and a store it cannot open, as usage errors', async () => {
-    await expect(start({ packagePath: 'test/fixtures/check/issue-example.yaml', db: ':memory:', port: 0, host: '127.0.0.1', logLevel: 'silent' })).rejects.toThrow(/error\(s\)/);
+    await expect(
+      start({
+        packagePath: 'test/fixtures/check/issue-example.yaml',
+        db: ':memory:',
+        port: 0,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+      }),
+    ).rejects.toThrow(/error\(s\)/);
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a directory');
-    await expect(start({ packagePath: 'examples/ukraine-2026.yaml', db: join(file, 'x.db'), port: 0, host: '127.0.0.1', logLevel: 'silent' })).rejects.toThrow(/cannot open the store/);
+    await expect(
+      start({
+        packagePath: 'examples/ukraine-2026.yaml',
+        db: join(file, 'x.db'),
+        port: 0,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+      }),
+    ).rejects.toThrow(/cannot open the store/);
   });
 });
 
@@ -121,7 +201,20 @@ describe('guarantor apikey', () => {
     const out: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    await cli(['node', 'guarantor', 'apikey', 'new', '--role', 'monitor', '--actor', 'CMM', '--label', 'radar feed', '--db', db]);
+    await cli([
+      'node',
+      'guarantor',
+      'apikey',
+      'new',
+      '--role',
+      'monitor',
+      '--actor',
+      'CMM',
+      '--label',
+      'radar feed',
+      '--db',
+      db,
+    ]);
     const key = out.join('').trim();
     expect(key).toMatch(/^gk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     const id = key.slice(3, 15);

@@ -60,7 +60,11 @@ async function pgProxy(): Promise<{ url: string; outage(ms: number): Promise<voi
 }
 
 /** Runs `act` (once) on a server connection just before it sends the first statement matching `sql`. */
-function onStatement(store: PostgresStore, sql: RegExp, act: (client: pg.PoolClient & { processID?: number }) => Promise<void>): { fired(): boolean } {
+function onStatement(
+  store: PostgresStore,
+  sql: RegExp,
+  act: (client: pg.PoolClient & { processID?: number }) => Promise<void>,
+): { fired(): boolean } {
   let armed = true;
   store.pool.on('acquire', (client: pg.PoolClient) => {
     const c = client as pg.PoolClient & { __hooked?: boolean };
@@ -99,8 +103,20 @@ async function server(url: string) {
   const monitor = generateKey('*', 'monitor', 'session-loss test', clock.now());
   await store.createApiKey(monitor.record);
   const post = (body: unknown) =>
-    app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-  return { store, clock, app, post, casework: () => caseworkFor(store, operations.model.pkg, clock), close: async () => (await app.close(), await store.close()) };
+    app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+  return {
+    store,
+    clock,
+    app,
+    post,
+    casework: () => caseworkFor(store, operations.model.pkg, clock),
+    close: async () => (await app.close(), await store.close()),
+  };
 }
 
 describe.skipIf(!hasPg)('PostgreSQL ends a session', () => {
@@ -187,11 +203,17 @@ describe.skipIf(!hasPg)('PostgreSQL ends a session', () => {
       expect((await b.post(before)).statusCode).toBe(200); // both started and serving before the restart
       const outage = proxy.outage(1_500);
       await new Promise((r) => setTimeout(r, 100));
-      const during = await Promise.all([a.post(traffic({ events: 30, prefix: 'r1', seed: 7 })), b.post(traffic({ events: 30, prefix: 'r2', seed: 8 }))]);
+      const during = await Promise.all([
+        a.post(traffic({ events: 30, prefix: 'r1', seed: 7 })),
+        b.post(traffic({ events: 30, prefix: 'r2', seed: 8 })),
+      ]);
       for (const r of during) expect(r.statusCode).toBe(503);
       expect((await a.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
       await outage;
-      const after = await Promise.all([a.post(traffic({ events: 30, prefix: 'r1', seed: 7 })), b.post(traffic({ events: 30, prefix: 'r2', seed: 8 }))]);
+      const after = await Promise.all([
+        a.post(traffic({ events: 30, prefix: 'r1', seed: 7 })),
+        b.post(traffic({ events: 30, prefix: 'r2', seed: 8 })),
+      ]);
       for (const r of after) expect(r.statusCode).toBe(200);
       expect((await b.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ ok: true, store: 'ok' });
       expect(unhandled).toEqual([]);
@@ -213,10 +235,22 @@ describe.skipIf(!hasPg)('missions in different schemas of one database', () => {
       // Another mission (schema a) holds its adoption lock in an open transaction.
       await holder.query('BEGIN');
       await holder.query("SELECT pg_advisory_xact_lock(hashtext('guarantor.casework-adopt.' || $1))", [a.store.schema]);
-      const done = await Promise.race([b.casework().catchUp().then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), 3_000))]);
+      const done = await Promise.race([
+        b
+          .casework()
+          .catchUp()
+          .then(() => 'done'),
+        new Promise((r) => setTimeout(() => r('waiting'), 3_000)),
+      ]);
       expect(done).toBe('done');
       // The same mission's pass does wait for it.
-      const same = await Promise.race([a.casework().catchUp().then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+      const same = await Promise.race([
+        a
+          .casework()
+          .catchUp()
+          .then(() => 'done'),
+        new Promise((r) => setTimeout(() => r('waiting'), 500)),
+      ]);
       expect(same).toBe('waiting');
       await holder.query('COMMIT');
     } finally {

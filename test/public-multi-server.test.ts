@@ -32,7 +32,14 @@ describe.skipIf(!hasPg)('public face on two servers over one PostgreSQL', () => 
     const clock = new ManualClock(DAY30 + 9 * HOUR + 30 * MINUTE);
     const stores = [await PostgresStore.open({ url: pgUrl, schema }), await PostgresStore.open({ url: pgUrl, schema })];
     const apps = await Promise.all(
-      stores.map((store) => buildApp({ store, operations: operationsFor(examplePackage, { clock, locator: testLocator }), package: examplePackage, public: { tick: 100, webhookTick: 100 } })),
+      stores.map((store) =>
+        buildApp({
+          store,
+          operations: operationsFor(examplePackage, { clock, locator: testLocator }),
+          package: examplePackage,
+          public: { tick: 100, webhookTick: 100 },
+        }),
+      ),
     );
     const urls = await Promise.all(apps.map((a) => a.listen({ port: 0, host: '127.0.0.1' })));
     const got: { headers: IncomingMessage['headers']; body: string }[] = [];
@@ -52,18 +59,48 @@ describe.skipIf(!hasPg)('public face on two servers over one PostgreSQL', () => 
         await stores[0]!.createApiKey(k.record);
         return `Bearer ${k.key}`;
       };
-      const [cmm, de, analyst, admin] = [await key('CMM', 'monitor'), await key('DE', 'monitor'), await key('*', 'analyst'), await key('*', 'admin')];
-      const made = await apps[1]!.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: admin }, payload: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`, kinds: ['cap', 'violation', 'case'] } });
+      const [cmm, de, analyst, admin] = [
+        await key('CMM', 'monitor'),
+        await key('DE', 'monitor'),
+        await key('*', 'analyst'),
+        await key('*', 'admin'),
+      ];
+      const made = await apps[1]!.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: { authorization: admin },
+        payload: {
+          url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`,
+          kinds: ['cap', 'violation', 'case'],
+        },
+      });
       expect(made.statusCode).toBe(201);
       const secret = made.json().secret as string;
       for (const u of urls) clients.push(await sse(`${u}/v1/events?after=0`, { authorization: analyst }));
 
       // Radar reports through server A, acoustic through server B; then more of each, alternately.
-      const post = (i: number, items: ObservationInput[], auth: string) => apps[i]!.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
+      const post = (i: number, items: ObservationInput[], auth: string) =>
+        apps[i]!.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
       for (const [k, h] of [1, 5, 9].entries()) {
         const t = DAY30 + h * HOUR;
-        expect((await post(0, [obs({ source: 'radar', sourceId: `r${k}`, at: t, confidence: 0.9, location: place(k) })], cmm)).statusCode).toBe(200);
-        expect((await post(1, [obs({ source: 'acoustic', sourceId: `a${k}`, at: t + MINUTE, confidence: 0.9, location: place(k) })], de)).statusCode).toBe(200);
+        expect(
+          (
+            await post(
+              0,
+              [obs({ source: 'radar', sourceId: `r${k}`, at: t, confidence: 0.9, location: place(k) })],
+              cmm,
+            )
+          ).statusCode,
+        ).toBe(200);
+        expect(
+          (
+            await post(
+              1,
+              [obs({ source: 'acoustic', sourceId: `a${k}`, at: t + MINUTE, confidence: 0.9, location: place(k) })],
+              de,
+            )
+          ).statusCode,
+        ).toBe(200);
       }
       // The case is open, CAP Alert issued: both clients see it.
       for (const c of clients) await c.waitFor((e) => e.event === 'cap' && e.json['msgType'] === 'Alert', 20_000);
@@ -81,17 +118,33 @@ describe.skipIf(!hasPg)('public face on two servers over one PostgreSQL', () => 
       expect(clients[0]!.events.filter((e) => e.event === 'violation').length).toBeGreaterThanOrEqual(3);
 
       // Webhooks: every subscribed event delivered, each once, though both servers dispatch.
-      const subscribed = clients[0]!.events.filter((e) => ['cap', 'violation', 'case'].includes(e.event)).map((e) => Number(e.id));
+      const subscribed = clients[0]!.events
+        .filter((e) => ['cap', 'violation', 'case'].includes(e.event))
+        .map((e) => Number(e.id));
       const deadline = Date.now() + 20_000;
       while (got.length < subscribed.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1000)); // time for a duplicate to show up, if any
       const delivered = got.map((g) => Number(g.headers['webhook-id'])).sort((a, b) => a - b);
       // Events may still be coming (timers fire, tasks fall due): compare against what the client had by then.
       await clients[0]!.waitFor((e) => Number(e.id) >= delivered.at(-1)!, 10_000);
-      const upTo = clients[0]!.events.filter((e) => ['cap', 'violation', 'case'].includes(e.event) && Number(e.id) <= delivered.at(-1)!).map((e) => Number(e.id));
+      const upTo = clients[0]!.events
+        .filter((e) => ['cap', 'violation', 'case'].includes(e.event) && Number(e.id) <= delivered.at(-1)!)
+        .map((e) => Number(e.id));
       expect(subscribed.length).toBeGreaterThan(0);
       expect(delivered).toEqual(upTo);
-      for (const g of got) expect(verify(secret, { id: String(g.headers['webhook-id']), timestamp: String(g.headers['webhook-timestamp']), signature: String(g.headers['webhook-signature']) }, g.body, Math.floor(Date.now() / 1000))).toBe(true);
+      for (const g of got)
+        expect(
+          verify(
+            secret,
+            {
+              id: String(g.headers['webhook-id']),
+              timestamp: String(g.headers['webhook-timestamp']),
+              signature: String(g.headers['webhook-signature']),
+            },
+            g.body,
+            Math.floor(Date.now() / 1000),
+          ),
+        ).toBe(true);
     } finally {
       for (const c of clients) c.close();
       for (const a of apps) await a.close();

@@ -39,7 +39,9 @@ interface Received {
 }
 
 /** A webhook receiver on 127.0.0.1 that records every request; `hang` makes it never answer. */
-async function receiver(mode: 'ok' | 'hang' | 'fail' = 'ok'): Promise<{ url: string; got: Received[]; server: Server }> {
+async function receiver(
+  mode: 'ok' | 'hang' | 'fail' = 'ok',
+): Promise<{ url: string; got: Received[]; server: Server }> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -86,8 +88,15 @@ const backends: [string, () => Promise<Store>][] = [
 ];
 let makeStore: () => Promise<Store> = backends[0]![1];
 
-async function started(now: number, deps: Parameters<typeof testServer>[0] extends infer O ? (O extends { deps?: infer D } ? D : never) : never = {}) {
-  const s = await testServer({ now, store: await makeStore(), deps: { public: { background: false, statusEvery: 0 }, ...deps } });
+async function started(
+  now: number,
+  deps: Parameters<typeof testServer>[0] extends infer O ? (O extends { deps?: infer D } ? D : never) : never = {},
+) {
+  const s = await testServer({
+    now,
+    store: await makeStore(),
+    deps: { public: { background: false, statusEvery: 0 }, ...deps },
+  });
   cleanups.push(() => s.close());
   const base = await listening(s);
   const face = publicFaceOf(s.store)!;
@@ -101,13 +110,24 @@ async function members(s: TestServer) {
     const k = generateKey(m, 'member', `${m} member`, s.clock.now());
     await s.store.createApiKey(k.record);
     out[m] = { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), auth: `Bearer ${k.key}` };
-    const r = await s.app.inject({ method: 'POST', url: `/v1/members/${m}/keys`, headers: { authorization: s.auth.admin }, payload: { publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    const r = await s.app.inject({
+      method: 'POST',
+      url: `/v1/members/${m}/keys`,
+      headers: { authorization: s.auth.admin },
+      payload: { publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    });
     expect(r.statusCode).toBe(201);
   }
   return out;
 }
 
-function vote(s: TestServer, m: { pem: string; auth: string }, member: string, caseId: string, choice: VoteStatement['choice']) {
+function vote(
+  s: TestServer,
+  m: { pem: string; auth: string },
+  member: string,
+  caseId: string,
+  choice: VoteStatement['choice'],
+) {
   const st: VoteStatement = {
     type: 'guarantor/vote/v1',
     package: 'ukraine-2026-illustrative',
@@ -119,15 +139,37 @@ function vote(s: TestServer, m: { pem: string; auth: string }, member: string, c
     time: new Date(s.clock.now()).toISOString(),
     nonce: Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32),
   };
-  return s.app.inject({ method: 'POST', url: `/v1/cases/${caseId}/votes`, headers: { authorization: m.auth }, payload: signVote(st, m.pem) as unknown as Record<string, unknown> });
+  return s.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${caseId}/votes`,
+    headers: { authorization: m.auth },
+    payload: signVote(st, m.pem) as unknown as Record<string, unknown>,
+  });
 }
 
 /** Three corroborated shellings from `t0`: the radar half by the mission's key, the acoustic half by DE's. */
 async function openCase(s: TestServer, de: string, t0: number, tag: string): Promise<number> {
-  const post = (items: ObservationInput[], auth: string) => s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
-  const all = [...shelling(`${tag}a`, t0 + HOUR, 0), ...shelling(`${tag}b`, t0 + 5 * HOUR, 1), ...shelling(`${tag}c`, t0 + 9 * HOUR, 2)];
-  expect((await post(all.filter((o) => o.source === 'radar'), s.auth.monitor)).statusCode).toBe(200);
-  return (await post(all.filter((o) => o.source === 'acoustic'), de)).json().cases as number;
+  const post = (items: ObservationInput[], auth: string) =>
+    s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
+  const all = [
+    ...shelling(`${tag}a`, t0 + HOUR, 0),
+    ...shelling(`${tag}b`, t0 + 5 * HOUR, 1),
+    ...shelling(`${tag}c`, t0 + 9 * HOUR, 2),
+  ];
+  expect(
+    (
+      await post(
+        all.filter((o) => o.source === 'radar'),
+        s.auth.monitor,
+      )
+    ).statusCode,
+  ).toBe(200);
+  return (
+    await post(
+      all.filter((o) => o.source === 'acoustic'),
+      de,
+    )
+  ).json().cases as number;
 }
 
 const capOf = async (s: TestServer, id: string) => {
@@ -139,7 +181,8 @@ const capOf = async (s: TestServer, id: string) => {
 
 describe('CAP 1.2 validation with xmllint', () => {
   it('accepts the official examples and refuses the invalid ones (the check can fail)', () => {
-    for (const f of readdirSync(join(capDir, 'examples'))) expect(xmllint(join(capDir, 'examples', f)).ok, f).toBe(true);
+    for (const f of readdirSync(join(capDir, 'examples')))
+      expect(xmllint(join(capDir, 'examples', f)).ok, f).toBe(true);
     for (const f of readdirSync(join(capDir, 'invalid'))) expect(xmllint(join(capDir, 'invalid', f)).ok, f).toBe(false);
   });
 });
@@ -152,11 +195,19 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE);
     const hook = await receiver();
     cleanups.push(() => new Promise((r) => hook.server.close(r)));
-    const created = await s.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: s.auth.admin }, payload: { url: hook.url, kinds: ['cap', 'status'] } });
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: { authorization: s.auth.admin },
+      payload: { url: hook.url, kinds: ['cap', 'status'] },
+    });
     expect(created.statusCode).toBe(201);
     const { id: hookId, secret } = created.json() as { id: string; secret: string };
     expect(secret).toMatch(/^whsec_/);
-    expect((await s.app.inject({ method: 'GET', url: '/v1/webhooks', headers: { authorization: s.auth.admin } })).json().items[0]).not.toHaveProperty('secret');
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/webhooks', headers: { authorization: s.auth.admin } })).json()
+        .items[0],
+    ).not.toHaveProperty('secret');
 
     // The first pass publishes every place calm.
     await face.tick();
@@ -174,11 +225,11 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(pub.status).toBe(200);
     expect(pub.headers.get('content-type')).toContain('text/event-stream');
 
-    const de = `Bearer ${(await (async () => {
+    const de = `Bearer ${await (async () => {
       const k = generateKey('DE', 'monitor', 'DE monitor', s.clock.now());
       await s.store.createApiKey(k.record);
       return k.key;
-    })())}`;
+    })()}`;
     expect(await openCase(s, de, DAY30, 'x')).toBe(1);
     await face.tick();
 
@@ -188,7 +239,11 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(st.regions[i]).toMatchObject({ state: 'case', cases: 1, violations: 3 });
     expect(st.compact[i]).toBe('2');
     // Zones are those a prohibition applies inside; shelling breaks no-fire, which applies everywhere, so none changed.
-    expect(st.zones.map((z: { code: string; state: string }) => `${z.code}:${z.state}`)).toEqual(['grain-corridor:calm', 'heavy-weapons:calm', 'no-fly:calm']);
+    expect(st.zones.map((z: { code: string; state: string }) => `${z.code}:${z.state}`)).toEqual([
+      'grain-corridor:calm',
+      'heavy-weapons:calm',
+      'no-fly:calm',
+    ]);
 
     // A CAP Alert, valid against the OASIS schema.
     const alertEv = await pub.waitFor((e) => e.event === 'cap');
@@ -209,10 +264,42 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     const capHook = hook.got.find((g) => JSON.parse(g.body).kind === 'cap');
     expect(capHook).toBeDefined();
     const h = capHook!.headers;
-    expect(verify(secret, { id: String(h['webhook-id']), timestamp: String(h['webhook-timestamp']), signature: String(h['webhook-signature']) }, capHook!.body, Math.floor(Date.now() / 1000))).toBe(true);
-    expect(verify(secret, { id: String(h['webhook-id']), timestamp: String(h['webhook-timestamp']), signature: String(h['webhook-signature']) }, capHook!.body.replace('Alert', 'Cance'), Math.floor(Date.now() / 1000))).toBe(false);
-    expect(JSON.parse(capHook!.body)).toMatchObject({ id: Number(h['webhook-id']), kind: 'cap', data: { msgType: 'Alert' } });
-    const delivered = (await s.app.inject({ method: 'GET', url: `/v1/webhooks/${hookId}/deliveries?status=delivered`, headers: { authorization: s.auth.admin } })).json().items;
+    expect(
+      verify(
+        secret,
+        {
+          id: String(h['webhook-id']),
+          timestamp: String(h['webhook-timestamp']),
+          signature: String(h['webhook-signature']),
+        },
+        capHook!.body,
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
+    expect(
+      verify(
+        secret,
+        {
+          id: String(h['webhook-id']),
+          timestamp: String(h['webhook-timestamp']),
+          signature: String(h['webhook-signature']),
+        },
+        capHook!.body.replace('Alert', 'Cance'),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
+    expect(JSON.parse(capHook!.body)).toMatchObject({
+      id: Number(h['webhook-id']),
+      kind: 'cap',
+      data: { msgType: 'Alert' },
+    });
+    const delivered = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/v1/webhooks/${hookId}/deliveries?status=delivered`,
+        headers: { authorization: s.auth.admin },
+      })
+    ).json().items;
     expect(delivered.length).toBe(hook.got.length);
 
     // The judgment deadline passes with no decision: the package's default declares. → CAP Update referencing the Alert.
@@ -222,9 +309,15 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(updateEv.json).toMatchObject({ phase: 'declared', references: [alertEv.json['identifier']] });
     const updateXml = await capOf(s, String(updateEv.json['identifier']));
     expect(validateCap(updateXml).ok).toBe(true);
-    expect(updateXml).toMatch(new RegExp(`<references>guarantor@ukraine-2026-illustrative,${String(alertEv.json['identifier']).replace('.', '\\.')},\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00</references>`));
+    expect(updateXml).toMatch(
+      new RegExp(
+        `<references>guarantor@ukraine-2026-illustrative,${String(alertEv.json['identifier']).replace('.', '\\.')},\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00</references>`,
+      ),
+    );
     expect(updateXml).toContain('<certainty>Observed</certainty>');
-    expect((await s.app.inject({ method: 'GET', url: '/v1/public/status' })).json().regions[i]).toMatchObject({ state: 'breach' });
+    expect((await s.app.inject({ method: 'GET', url: '/v1/public/status' })).json().regions[i]).toMatchObject({
+      state: 'breach',
+    });
 
     // A second case, dismissed by a majority of the body → CAP Cancel referencing its Alert.
     const m = await members(s);
@@ -232,11 +325,18 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     s.clock.set(t2 + 9 * HOUR + 30 * MINUTE);
     expect(await openCase(s, de, t2, 'y')).toBe(1);
     await face.tick();
-    const alert2 = await pub.waitFor((e) => e.event === 'cap' && e.json['msgType'] === 'Alert' && e.json['identifier'] !== alertEv.json['identifier']);
-    for (const who of ['FR', 'UK', 'US']) expect((await vote(s, m[who]!, who, String(alert2.json['caseId']), 'dismiss')).statusCode).toBe(200);
+    const alert2 = await pub.waitFor(
+      (e) => e.event === 'cap' && e.json['msgType'] === 'Alert' && e.json['identifier'] !== alertEv.json['identifier'],
+    );
+    for (const who of ['FR', 'UK', 'US'])
+      expect((await vote(s, m[who]!, who, String(alert2.json['caseId']), 'dismiss')).statusCode).toBe(200);
     await face.tick();
     const cancelEv = await pub.waitFor((e) => e.event === 'cap' && e.json['msgType'] === 'Cancel');
-    expect(cancelEv.json).toMatchObject({ phase: 'dismissed', caseId: alert2.json['caseId'], references: [alert2.json['identifier']] });
+    expect(cancelEv.json).toMatchObject({
+      phase: 'dismissed',
+      caseId: alert2.json['caseId'],
+      references: [alert2.json['identifier']],
+    });
     const cancelXml = await capOf(s, String(cancelEv.json['identifier']));
     expect(validateCap(cancelXml).ok).toBe(true);
     expect(cancelXml).toContain('<msgType>Cancel</msgType>');
@@ -253,13 +353,28 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     const ids = hook.got.map((g) => g.headers['webhook-id']);
     expect(new Set(ids).size).toBe(ids.length);
     for (const g of hook.got) {
-      expect(verify(secret, { id: String(g.headers['webhook-id']), timestamp: String(g.headers['webhook-timestamp']), signature: String(g.headers['webhook-signature']) }, g.body, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(
+        verify(
+          secret,
+          {
+            id: String(g.headers['webhook-id']),
+            timestamp: String(g.headers['webhook-timestamp']),
+            signature: String(g.headers['webhook-signature']),
+          },
+          g.body,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toBe(true);
     }
-    expect(hook.got.filter((g) => JSON.parse(g.body).kind === 'cap').map((g) => JSON.parse(g.body).data.msgType)).toEqual(['Alert', 'Update', 'Alert', 'Cancel']);
+    expect(
+      hook.got.filter((g) => JSON.parse(g.body).kind === 'cap').map((g) => JSON.parse(g.body).data.msgType),
+    ).toEqual(['Alert', 'Update', 'Alert', 'Cancel']);
   });
 
   it('resumes by Last-Event-ID with nothing lost or repeated, across the ring and the table', async () => {
-    const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, statusEvery: 0, feed: { ring: 3 } } });
+    const { s, base, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, {
+      public: { background: false, statusEvery: 0, feed: { ring: 3 } },
+    });
     await face.tick();
     const first = await sse(`${base}/v1/events?after=0`, { authorization: s.auth.analyst });
     cleanups.push(async () => first.close());
@@ -310,16 +425,29 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(limited?.statusCode).toBe(429);
     expect(Number(limited?.headers['retry-after'])).toBeGreaterThan(0);
     // Another address is not affected.
-    expect((await s.app.inject({ method: 'GET', url: '/v1/public/status', remoteAddress: '10.0.0.9' })).statusCode).toBe(200);
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/public/status', remoteAddress: '10.0.0.9' })).statusCode,
+    ).toBe(200);
   });
 
   it('a hanging webhook target holds up only itself; failures back off, then go to the dead-letter list', async () => {
-    const { s, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, { public: { background: false, statusEvery: 0, webhooks: { timeout: 300, maxAttempts: 2, backoff: [1000] } } });
+    const { s, face } = await started(DAY30 + 9 * HOUR + 30 * MINUTE, {
+      public: { background: false, statusEvery: 0, webhooks: { timeout: 300, maxAttempts: 2, backoff: [1000] } },
+    });
     const hang = await receiver('hang');
     const fail = await receiver('fail');
     const good = await receiver('ok');
-    for (const r of [hang, fail, good]) cleanups.push(() => (r.server.closeAllConnections(), new Promise((x) => r.server.close(x))));
-    const sub = async (url: string) => (await s.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: s.auth.admin }, payload: { url, kinds: ['cap'] } })).json().id as string;
+    for (const r of [hang, fail, good])
+      cleanups.push(() => (r.server.closeAllConnections(), new Promise((x) => r.server.close(x))));
+    const sub = async (url: string) =>
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { authorization: s.auth.admin },
+          payload: { url, kinds: ['cap'] },
+        })
+      ).json().id as string;
     const [h, f, g] = [await sub(hang.url), await sub(fail.url), await sub(good.url)];
     // One case: one CAP Alert, one delivery to each target.
     const k = generateKey('DE', 'monitor', 'DE monitor', s.clock.now());
@@ -334,8 +462,18 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(hang.got.length).toBe(1);
     await face.webhooks.settle();
     expect(Date.now() - t0).toBeLessThan(5000);
-    const list = async (id: string, status: string) => (await s.app.inject({ method: 'GET', url: `/v1/webhooks/${id}/deliveries?status=${status}`, headers: { authorization: s.auth.admin } })).json().items;
-    expect((await list(h, 'pending'))[0]).toMatchObject({ attempts: 1, lastError: expect.stringContaining('no answer within 300 ms') });
+    const list = async (id: string, status: string) =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: `/v1/webhooks/${id}/deliveries?status=${status}`,
+          headers: { authorization: s.auth.admin },
+        })
+      ).json().items;
+    expect((await list(h, 'pending'))[0]).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('no answer within 300 ms'),
+    });
     expect((await list(f, 'pending'))[0]).toMatchObject({ attempts: 1, lastStatus: 500 });
     // Not due before the backoff; due after it; dead after the second failure.
     await face.tick();
@@ -347,14 +485,45 @@ describe.each(backends)('public face scenario (%s)', (_name, make) => {
     expect(dead).toHaveLength(1);
     expect((await list(g, 'delivered')).length).toBeGreaterThan(0);
     // An admin sends a dead one again; the receiver sees the same event id.
-    const retry = await s.app.inject({ method: 'POST', url: `/v1/webhooks/${f}/deliveries/${dead[0].event}/retry`, headers: { authorization: s.auth.admin } });
+    const retry = await s.app.inject({
+      method: 'POST',
+      url: `/v1/webhooks/${f}/deliveries/${dead[0].event}/retry`,
+      headers: { authorization: s.auth.admin },
+    });
     expect(retry.statusCode).toBe(202);
     await face.tick();
     expect(fail.got.at(-1)!.headers['webhook-id']).toBe(String(dead[0].event));
     // Refused: a non-http URL, an unknown kind, a non-admin.
-    expect((await s.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: s.auth.admin }, payload: { url: 'file:///etc/passwd', kinds: ['cap'] } })).json()).toMatchObject({ error: 'invalid-body', problems: [{ path: 'url' }] });
-    expect((await s.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: s.auth.admin }, payload: { url: good.url, kinds: ['everything'] } })).statusCode).toBe(400);
-    expect((await s.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: s.auth.analyst }, payload: { url: good.url, kinds: ['cap'] } })).statusCode).toBe(403);
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { authorization: s.auth.admin },
+          payload: { url: 'file:///etc/passwd', kinds: ['cap'] },
+        })
+      ).json(),
+    ).toMatchObject({ error: 'invalid-body', problems: [{ path: 'url' }] });
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { authorization: s.auth.admin },
+          payload: { url: good.url, kinds: ['everything'] },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { authorization: s.auth.analyst },
+          payload: { url: good.url, kinds: ['cap'] },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 
@@ -377,7 +546,12 @@ describe.each(backends)('crossings through the API (%s)', (_name, make) => {
     // Every point is inside the corridor: naval strikes there break corridor-safety.
     const locator = { locate: () => ({ zones: ['grain-corridor'], lines: [], region: 'UA-51' }) };
     const store = await makeStore();
-    const app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator }), package: loaded, public: { background: false, statusEvery: 0 } });
+    const app = await buildApp({
+      store,
+      operations: operationsFor(loaded, { clock, locator }),
+      package: loaded,
+      public: { background: false, statusEvery: 0 },
+    });
     cleanups.push(async () => (await app.close(), await store.close()));
     const key = async (actor: string, role: 'guarantor' | 'monitor') => {
       const k = generateKey(actor, role, actor, clock.now());
@@ -392,20 +566,43 @@ describe.each(backends)('crossings through the API (%s)', (_name, make) => {
     const grain = async () => (await app.inject({ method: 'GET', url: '/v1/public/status' })).json().crossings[0];
     expect(await grain()).toMatchObject({ code: 'grain', kind: 'corridor', state: 'open', cause: 'package' });
 
-    const put = (auth: string, body: object, id = 'grain') => app.inject({ method: 'PUT', url: `/v1/crossings/${id}/state`, headers: { authorization: auth }, payload: body });
-    expect((await put(us, { state: 'closed' })).json()).toMatchObject({ error: 'not-authority', message: expect.stringContaining('UK, FR') });
+    const put = (auth: string, body: object, id = 'grain') =>
+      app.inject({ method: 'PUT', url: `/v1/crossings/${id}/state`, headers: { authorization: auth }, payload: body });
+    expect((await put(us, { state: 'closed' })).json()).toMatchObject({
+      error: 'not-authority',
+      message: expect.stringContaining('UK, FR'),
+    });
     expect((await put(uk, { state: 'shut' })).statusCode).toBe(400);
     expect((await put(uk, { state: 'closed' }, 'nowhere')).statusCode).toBe(404);
     clock.advance(MINUTE);
     expect((await put(uk, { state: 'restricted', reason: 'mine clearance' })).statusCode).toBe(202);
     await face.tick();
-    expect(await grain()).toMatchObject({ state: 'restricted', cause: 'authority', by: 'UK', reason: 'mine clearance', since: clock.now() });
+    expect(await grain()).toMatchObject({
+      state: 'restricted',
+      cause: 'authority',
+      by: 'UK',
+      reason: 'mine clearance',
+      since: clock.now(),
+    });
 
     // Two naval strikes in the corridor after the setting close it (close-after: 2).
-    const strike = (id: string, t: number) => obs({ source: 'navy', sourceId: id, at: t, confidence: 0.95, activity: 'naval-strike', location: { lon: 31, lat: 45.5, radius: 500 } });
+    const strike = (id: string, t: number) =>
+      obs({
+        source: 'navy',
+        sourceId: id,
+        at: t,
+        confidence: 0.95,
+        activity: 'naval-strike',
+        location: { lon: 31, lat: 45.5, radius: 500 },
+      });
     const mon = await key('UK', 'monitor');
     clock.advance(HOUR);
-    const r = await app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: mon }, payload: [strike('n1', clock.now() - 30 * MINUTE), strike('n2', clock.now() - 10 * MINUTE)] });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: mon },
+      payload: [strike('n1', clock.now() - 30 * MINUTE), strike('n2', clock.now() - 10 * MINUTE)],
+    });
     expect(r.statusCode).toBe(200);
     await face.tick();
     expect(await grain()).toMatchObject({ state: 'closed', cause: 'violations', violations: 2, since: clock.now() });

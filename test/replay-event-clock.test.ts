@@ -20,8 +20,16 @@ const DAY = 86_400_000;
 function injectFetch(app: FastifyInstance): typeof fetch {
   return (async (url: string | URL | Request, init?: RequestInit) => {
     const u = new URL(String(url));
-    const r = await app.inject({ method: (init?.method ?? 'GET') as 'GET' | 'POST', url: u.pathname + u.search, headers: init?.headers as Record<string, string>, ...(init?.body !== undefined ? { payload: init.body as string } : {}) });
-    return new Response(r.body, { status: r.statusCode, headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') } });
+    const r = await app.inject({
+      method: (init?.method ?? 'GET') as 'GET' | 'POST',
+      url: u.pathname + u.search,
+      headers: init?.headers as Record<string, string>,
+      ...(init?.body !== undefined ? { payload: init.body as string } : {}),
+    });
+    return new Response(r.body, {
+      status: r.statusCode,
+      headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') },
+    });
   }) as typeof fetch;
 }
 
@@ -31,7 +39,11 @@ async function replayServer(event: boolean) {
   if (!geo.ok) throw new Error('zones');
   const clock = event ? new ManualClock(loaded.model!.effective.start) : new ManualClock(Date.UTC(2026, 11, 7));
   const store = SqliteStore.open({ path: ':memory:' });
-  const app = await buildApp({ store, operations: operationsFor(loaded, { clock, eventClock: event, locator: geo.locator }), package: loaded });
+  const app = await buildApp({
+    store,
+    operations: operationsFor(loaded, { clock, eventClock: event, locator: geo.locator }),
+    package: loaded,
+  });
   const monitor = generateKey('UCDP', 'monitor', 'replay', 0);
   const analyst = generateKey('*', 'analyst', 'read', 0);
   await store.createApiKey(monitor.record);
@@ -45,7 +57,18 @@ describe('replay --clock event', () => {
 
   beforeAll(async () => {
     s = await replayServer(true);
-    summary = await runReplay({ kind: 'ucdp', file: UCDP, url: 'http://replay.test', key: s.monitor, batch: 500, source: 'ucdp', crosswalk: 'examples/data/oblast-crosswalk.csv', undetermined: 'artillery-fire', clock: 'event', fetch: injectFetch(s.app) });
+    summary = await runReplay({
+      kind: 'ucdp',
+      file: UCDP,
+      url: 'http://replay.test',
+      key: s.monitor,
+      batch: 500,
+      source: 'ucdp',
+      crosswalk: 'examples/data/oblast-crosswalk.csv',
+      undetermined: 'artillery-fire',
+      clock: 'event',
+      fetch: injectFetch(s.app),
+    });
   }, 300_000);
   afterAll(async () => {
     await s?.app.close();
@@ -53,14 +76,21 @@ describe('replay --clock event', () => {
   });
 
   it('sends every event, the pre-ceasefire ones as context, and leaves the clock at the last event', () => {
-    expect(summary).toMatchObject({ sent: 3074, accepted: 3074, rejected: 0, clockAt: expect.stringMatching(/^2022-02-2/) });
+    expect(summary).toMatchObject({
+      sent: 3074,
+      accepted: 3074,
+      rejected: 0,
+      clockAt: expect.stringMatching(/^2022-02-2/),
+    });
     // 2014 to 14 February 2015: before the ceasefire, stored, not violations.
     expect(summary.context).toBeGreaterThan(1000);
     expect(summary.cases).toBeGreaterThan(100);
   });
 
   it('decides every case at its historical deadline: declared 14 days after the day its threshold was met', async () => {
-    const list = (await s.app.inject({ method: 'GET', url: '/v1/judgment?limit=1000', headers: { authorization: s.analyst } })).json() as { items: Record<string, any>[] };
+    const list = (
+      await s.app.inject({ method: 'GET', url: '/v1/judgment?limit=1000', headers: { authorization: s.analyst } })
+    ).json() as { items: Record<string, any>[] };
     expect(list.items.length).toBe(summary.cases);
     const deadline = 14 * DAY;
     expect(s.pkg.judgment!.deadline).toBe(deadline);
@@ -70,7 +100,13 @@ describe('replay --clock event', () => {
     expect(decided.length).toBe(due.length);
     expect(decided.length).toBeGreaterThan(100);
     const cases = new Map<string, Record<string, any>>();
-    for (const c of decided) cases.set(c.caseId, (await s.app.inject({ method: 'GET', url: `/v1/cases/${c.caseId}`, headers: { authorization: s.analyst } })).json());
+    for (const c of decided)
+      cases.set(
+        c.caseId,
+        (
+          await s.app.inject({ method: 'GET', url: `/v1/cases/${c.caseId}`, headers: { authorization: s.analyst } })
+        ).json(),
+      );
     for (const c of decided) {
       expect(c.outcome).toMatchObject({ by: 'deadline' });
       // Opened when the threshold could be known: its day, or the end of a multi-day event among the evidence.
@@ -92,11 +128,27 @@ describe('replay --clock event', () => {
   it('a live server refuses to have its clock moved, and the replay says what to run instead', async () => {
     const live = await replayServer(false);
     try {
-      const r = await live.app.inject({ method: 'POST', url: '/v1/clock', headers: { authorization: `Bearer ${live.monitor}` }, payload: { time: '2015-03-01T00:00:00Z' } });
+      const r = await live.app.inject({
+        method: 'POST',
+        url: '/v1/clock',
+        headers: { authorization: `Bearer ${live.monitor}` },
+        payload: { time: '2015-03-01T00:00:00Z' },
+      });
       expect(r.statusCode).toBe(409);
       expect(r.json()).toMatchObject({ error: 'live-clock' });
       await expect(
-        runReplay({ kind: 'ucdp', file: UCDP, url: 'http://live.test', key: live.monitor, batch: 500, source: 'ucdp', crosswalk: 'examples/data/oblast-crosswalk.csv', clock: 'event', fetch: injectFetch(live.app), limit: 5 }),
+        runReplay({
+          kind: 'ucdp',
+          file: UCDP,
+          url: 'http://live.test',
+          key: live.monitor,
+          batch: 500,
+          source: 'ucdp',
+          crosswalk: 'examples/data/oblast-crosswalk.csv',
+          clock: 'event',
+          fetch: injectFetch(live.app),
+          limit: 5,
+        }),
       ).rejects.toThrow(/runs the live clock; --clock event needs a replay server \(guarantor serve --clock event\)/);
     } finally {
       await live.app.close();
@@ -106,17 +158,49 @@ describe('replay --clock event', () => {
 
   it("says in the reply that reports from before the package's effective time are stored as context, and makes no violation of them", async () => {
     const before = (await s.app.inject({ method: 'GET', url: '/v1/status' })).json() as { violations: number };
-    const item = { source: 'ucdp', sourceId: 'context-1', activity: 'artillery-fire', time: '2014-08-01T00:00:00Z', location: { lon: 37.75, lat: 48.0, radius: 2000 }, confidence: 0.9 };
-    const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${s.monitor}` }, payload: [item] });
-    expect(r.json()).toMatchObject({ accepted: 1, context: 1, notes: [expect.stringMatching(/^1 of 1 observation\(s\) are from before the package's effective time 2015-02-14T22:00:00.000Z: stored as context; they are not violations$/)] });
-    expect(((await s.app.inject({ method: 'GET', url: '/v1/status' })).json() as { violations: number }).violations).toBe(before.violations);
+    const item = {
+      source: 'ucdp',
+      sourceId: 'context-1',
+      activity: 'artillery-fire',
+      time: '2014-08-01T00:00:00Z',
+      location: { lon: 37.75, lat: 48.0, radius: 2000 },
+      confidence: 0.9,
+    };
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: `Bearer ${s.monitor}` },
+      payload: [item],
+    });
+    expect(r.json()).toMatchObject({
+      accepted: 1,
+      context: 1,
+      notes: [
+        expect.stringMatching(
+          /^1 of 1 observation\(s\) are from before the package's effective time 2015-02-14T22:00:00.000Z: stored as context; they are not violations$/,
+        ),
+      ],
+    });
+    expect(
+      ((await s.app.inject({ method: 'GET', url: '/v1/status' })).json() as { violations: number }).violations,
+    ).toBe(before.violations);
   });
 
   it('moves a replay clock only forward, and refuses a time that is not ISO 8601', async () => {
     const before = s.clock.now();
-    const back = await s.app.inject({ method: 'POST', url: '/v1/clock', headers: { authorization: `Bearer ${s.monitor}` }, payload: { time: '2015-03-01T00:00:00Z' } });
+    const back = await s.app.inject({
+      method: 'POST',
+      url: '/v1/clock',
+      headers: { authorization: `Bearer ${s.monitor}` },
+      payload: { time: '2015-03-01T00:00:00Z' },
+    });
     expect(back.json()).toMatchObject({ moved: false, mode: 'event', time: new Date(before).toISOString() });
-    const bad = await s.app.inject({ method: 'POST', url: '/v1/clock', headers: { authorization: `Bearer ${s.monitor}` }, payload: { time: '2/27/2023' } });
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/v1/clock',
+      headers: { authorization: `Bearer ${s.monitor}` },
+      payload: { time: '2/27/2023' },
+    });
     expect(bad.statusCode).toBe(400);
     const anon = await s.app.inject({ method: 'POST', url: '/v1/clock', payload: { time: '2030-01-01T00:00:00Z' } });
     expect(anon.statusCode).toBe(401);

@@ -24,8 +24,10 @@ function simulate(pkg: Package, adversary: string, names = all, runs = 1500): Si
     sensitivityRuns: 0,
   });
 }
-const collapse = (r: SimulationReport, name: string) => r.strategies.find((s) => s.strategy === name)!.outcomes.collapse;
-const meanCollapse = (r: SimulationReport) => r.strategies.reduce((a, s) => a + s.outcomes.collapse.share, 0) / r.strategies.length;
+const collapse = (r: SimulationReport, name: string) =>
+  r.strategies.find((s) => s.strategy === name)!.outcomes.collapse;
+const meanCollapse = (r: SimulationReport) =>
+  r.strategies.reduce((a, s) => a + s.outcomes.collapse.share, 0) / r.strategies.length;
 
 describe('simulation against history', () => {
   const lib = (name: string) => loadPackageFile(join('examples', 'historical', name));

@@ -28,16 +28,23 @@ const simulate = (a: Agreement, runs: number): SimulationReport =>
     runs,
     sensitivityRuns: 0,
   });
-const mean = (r: SimulationReport) => r.strategies.reduce((s, x) => s + x.outcomes.collapse.share, 0) / r.strategies.length;
+const mean = (r: SimulationReport) =>
+  r.strategies.reduce((s, x) => s + x.outcomes.collapse.share, 0) / r.strategies.length;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('strategies discriminate between the strongest and the weakest historical package', () => {
-  const ranked = agreements.map((a) => ({ a, r: simulate(a, RANK_RUNS) })).sort((x, y) => mean(x.r) - mean(y.r) || (x.a.file < y.a.file ? -1 : 1));
+  const ranked = agreements
+    .map((a) => ({ a, r: simulate(a, RANK_RUNS) }))
+    .sort((x, y) => mean(x.r) - mean(y.r) || (x.a.file < y.a.file ? -1 : 1));
   const strongest = ranked[0]!.a;
   const weakest = ranked[ranked.length - 1]!.a;
   const weak = simulate(weakest, RUNS);
   const strong = simulate(strongest, RUNS);
-  const rows = strategyNames.map((name, i) => ({ name, w: weak.strategies[i]!.outcomes, s: strong.strategies[i]!.outcomes }));
+  const rows = strategyNames.map((name, i) => ({
+    name,
+    w: weak.strategies[i]!.outcomes,
+    s: strong.strategies[i]!.outcomes,
+  }));
 
   it('has a strongest and a weakest package', () => {
     expect(ranked.length).toBeGreaterThanOrEqual(4);
@@ -52,12 +59,16 @@ describe('strategies discriminate between the strongest and the weakest historic
         expect(w.collapse.count + s.collapse.count).toBe(0);
         return;
       }
-      expect(w.collapse.ci95.low, `${name}: weakest ${pct(w.collapse.share)} against strongest ${pct(s.collapse.share)}`).toBeGreaterThan(s.collapse.ci95.high);
+      expect(
+        w.collapse.ci95.low,
+        `${name}: weakest ${pct(w.collapse.share)} against strongest ${pct(s.collapse.share)}`,
+      ).toBeGreaterThan(s.collapse.ci95.high);
     });
   }
 
   it('writes the tables into docs/simulation.md on request', () => {
-    const interval = (x: { share: number; ci95: { low: number; high: number } }) => `${pct(x.share)} (${pct(x.ci95.low)} to ${pct(x.ci95.high)})`;
+    const interval = (x: { share: number; ci95: { low: number; high: number } }) =>
+      `${pct(x.share)} (${pct(x.ci95.low)} to ${pct(x.ci95.high)})`;
     const table = [
       `Weakest: \`${weakest.file}\` (adversary ${weakest.entry.adversary}); strongest: \`${strongest.file}\` (adversary ${strongest.entry.adversary}); ${RUNS} runs per strategy, seed ${SEED}, default parameters.`,
       '',
@@ -72,12 +83,21 @@ describe('strategies discriminate between the strongest and the weakest historic
       '',
       `| package | outcome | ${strategyNames.join(' | ')} | mean |`,
       `|---|---|${strategyNames.map(() => '---:').join('|')}|---:|`,
-      ...ranked.map(({ a, r }) => `| \`${a.file}\` | ${a.entry.outcome} | ${r.strategies.map((s) => pct(s.outcomes.collapse.share)).join(' | ')} | ${pct(mean(r))} |`),
+      ...ranked.map(
+        ({ a, r }) =>
+          `| \`${a.file}\` | ${a.entry.outcome} | ${r.strategies.map((s) => pct(s.outcomes.collapse.share)).join(' | ')} | ${pct(mean(r))} |`,
+      ),
     ].join('\n');
     if (process.env['UPDATE_DOCS']) {
       const file = join('docs', 'simulation.md');
       const page = readFileSync(file, 'utf8');
-      writeFileSync(file, page.replace(/<!-- spread:begin -->[\s\S]*?<!-- spread:end -->/, `<!-- spread:begin -->\n${table}\n<!-- spread:end -->`));
+      writeFileSync(
+        file,
+        page.replace(
+          /<!-- spread:begin -->[\s\S]*?<!-- spread:end -->/,
+          `<!-- spread:begin -->\n${table}\n<!-- spread:end -->`,
+        ),
+      );
     }
     expect(table).toContain('| `surge` |');
   });

@@ -46,7 +46,8 @@ beforeAll(async () => {
   await p.s.close();
   client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
-  const one = async (sql: string) => Object.values((await client.query(sql)).rows[0] as Record<string, unknown>)[0] as string;
+  const one = async (sql: string) =>
+    Object.values((await client.query(sql)).rows[0] as Record<string, unknown>)[0] as string;
   ids['obs'] = String(await one(`SELECT seq FROM "${base}".observations ORDER BY seq LIMIT 1 OFFSET 2`));
   ids['incident'] = await one(`SELECT id || '@' || revision FROM "${base}".incidents ORDER BY seq LIMIT 1`);
   ids['violation'] = await one(`SELECT id || '@' || revision FROM "${base}".violations ORDER BY seq LIMIT 1`);
@@ -84,14 +85,46 @@ describe('log audit on PostgreSQL', () => {
   });
 
   const cases: [string, () => string, string][] = [
-    ['an observation changed', () => `UPDATE observations SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.1')::text WHERE seq = ${ids['obs']}`, 'record-changed observation $obs:'],
-    ['an incident changed', () => `UPDATE incidents SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.01')::text WHERE id || '@' || revision = '${ids['incident']}'`, 'record-changed incident-revision $incident:'],
-    ['a violation deleted', () => `DELETE FROM violations WHERE id || '@' || revision = '${ids['violation']}'`, 'record-deleted violation $violation:'],
-    ['a case opening changed', () => `UPDATE cases SET doc = jsonb_set(doc::jsonb, '{openedAt}', '0')::text`, 'record-changed case-event $case/opened:'],
-    ['a vote changed', () => `UPDATE case_files SET doc = jsonb_set(doc, '{judgment,votes,0,choice}', '"dismiss"')`, 'record-changed vote $case/vote/1:'],
+    [
+      'an observation changed',
+      () =>
+        `UPDATE observations SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.1')::text WHERE seq = ${ids['obs']}`,
+      'record-changed observation $obs:',
+    ],
+    [
+      'an incident changed',
+      () =>
+        `UPDATE incidents SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.01')::text WHERE id || '@' || revision = '${ids['incident']}'`,
+      'record-changed incident-revision $incident:',
+    ],
+    [
+      'a violation deleted',
+      () => `DELETE FROM violations WHERE id || '@' || revision = '${ids['violation']}'`,
+      'record-deleted violation $violation:',
+    ],
+    [
+      'a case opening changed',
+      () => `UPDATE cases SET doc = jsonb_set(doc::jsonb, '{openedAt}', '0')::text`,
+      'record-changed case-event $case/opened:',
+    ],
+    [
+      'a vote changed',
+      () => `UPDATE case_files SET doc = jsonb_set(doc, '{judgment,votes,0,choice}', '"dismiss"')`,
+      'record-changed vote $case/vote/1:',
+    ],
     ['a task deleted', () => `UPDATE case_files SET doc = doc #- '{tasks,1}'`, 'record-deleted task-change $task1:'],
-    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = convert_to(replace(convert_from(entry, 'UTF8'), '"choice":"', '"choice":"x'), 'UTF8') WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'vote')`, 'entry-hash'],
-    ['the leaf hash of an entry kept in its row rewritten', () => `UPDATE tlog_entry SET leaf = '\\x${'00'.repeat(32)}' WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'observation')`, 'node-mismatch'],
+    [
+      'a log entry rewritten',
+      () =>
+        `UPDATE tlog_entry SET entry = convert_to(replace(convert_from(entry, 'UTF8'), '"choice":"', '"choice":"x'), 'UTF8') WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'vote')`,
+      'entry-hash',
+    ],
+    [
+      'the leaf hash of an entry kept in its row rewritten',
+      () =>
+        `UPDATE tlog_entry SET leaf = '\\x${'00'.repeat(32)}' WHERE idx = (SELECT min(idx) FROM tlog_entry WHERE kind = 'observation')`,
+      'node-mismatch',
+    ],
   ];
 
   it.each(cases)('catches %s', async (_name, sql, expected) => {

@@ -59,11 +59,20 @@ describe('log audit on SQLite', () => {
   const obsSeq = () => ids['obs']!;
   const caseId = () => ids['case']!;
   const cases: [string, () => string, (string | [string, string, string])[]][] = [
-    ['an observation changed', () => `UPDATE observations SET doc = json_set(doc, '$.confidence', 0.1) WHERE seq = ${obsSeq()}`, [['record-changed', 'observation', '$obs']]],
-    ['an observation deleted', () => `DELETE FROM observations WHERE seq = ${obsSeq()}`, [['record-deleted', 'observation', '$obs']]],
+    [
+      'an observation changed',
+      () => `UPDATE observations SET doc = json_set(doc, '$.confidence', 0.1) WHERE seq = ${obsSeq()}`,
+      [['record-changed', 'observation', '$obs']],
+    ],
+    [
+      'an observation deleted',
+      () => `DELETE FROM observations WHERE seq = ${obsSeq()}`,
+      [['record-deleted', 'observation', '$obs']],
+    ],
     [
       'two observations reordered',
-      () => `UPDATE observations SET seq = -1 WHERE seq = 1; UPDATE observations SET seq = 1 WHERE seq = 2; UPDATE observations SET seq = 2 WHERE seq = -1`,
+      () =>
+        `UPDATE observations SET seq = -1 WHERE seq = 1; UPDATE observations SET seq = 1 WHERE seq = 2; UPDATE observations SET seq = 2 WHERE seq = -1`,
       [
         ['record-changed', 'observation', '1'],
         ['record-changed', 'observation', '2'],
@@ -71,34 +80,117 @@ describe('log audit on SQLite', () => {
     ],
     [
       'an observation added behind the log',
-      () => `INSERT INTO observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc) SELECT 9999, source, 'forged', activity, time, region, received_at, submitted_by, json_set(doc, '$.sourceId', 'forged') FROM observations WHERE seq = 1`,
+      () =>
+        `INSERT INTO observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc) SELECT 9999, source, 'forged', activity, time, region, received_at, submitted_by, json_set(doc, '$.sourceId', 'forged') FROM observations WHERE seq = 1`,
       [['record-unlogged', 'observation', '9999']],
     ],
-    ['an observation column changed', () => `UPDATE observations SET activity = 'patrol' WHERE seq = ${obsSeq()}`, [['record-columns', 'observation', '$obs']]],
-    ['an incident changed', () => `UPDATE incidents SET doc = json_set(doc, '$.confidence', 0.01) WHERE id || '@' || revision = '${ids['incident']}'`, [['record-changed', 'incident-revision', '$incident']]],
-    ['a superseded incident revision deleted', () => `DELETE FROM incident_revisions WHERE id || '@' || revision = '${ids['incidentRev']}'`, [['record-deleted', 'incident-revision', '$incidentRev']]],
-    ['a violation changed', () => `UPDATE violations SET doc = json_set(doc, '$.party', 'undetermined') WHERE id || '@' || revision = '${ids['violation']}'`, [['record-changed', 'violation', '$violation']]],
-    ['a violation deleted', () => `DELETE FROM violations WHERE id || '@' || revision = '${ids['violation']}'`, [['record-deleted', 'violation', '$violation']]],
-    ['a case opening changed', () => `UPDATE cases SET doc = json_set(doc, '$.openedAt', 0)`, [['record-changed', 'case-event', '$case/opened']]],
-    ['a case file changed', () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.deadline', 1)`, [['record-changed', 'case-event', '$case/file']]],
-    ['a vote changed', () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.votes[0].choice', 'dismiss')`, [['record-changed', 'vote', '$case/vote/1']]],
-    ['a vote deleted', () => `UPDATE case_files SET doc = json_remove(doc, '$.judgment.votes[2]')`, [['record-deleted', 'vote', '$case/vote/3']]],
-    ['a refused vote changed', () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.rejections[0].member', 'FR')`, [['record-changed', 'case-event', '$case/rejection/1']]],
-    ['a task changed', () => `UPDATE case_files SET doc = json_set(doc, '$.tasks[0].status', 'delivered')`, [['record-changed', 'task-change', '$task0']]],
-    ['a task deleted', () => `UPDATE case_files SET doc = json_remove(doc, '$.tasks[1]')`, [['record-deleted', 'task-change', '$task1']]],
-    ['a log entry rewritten', () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}`, ['entry-hash']],
+    [
+      'an observation column changed',
+      () => `UPDATE observations SET activity = 'patrol' WHERE seq = ${obsSeq()}`,
+      [['record-columns', 'observation', '$obs']],
+    ],
+    [
+      'an incident changed',
+      () =>
+        `UPDATE incidents SET doc = json_set(doc, '$.confidence', 0.01) WHERE id || '@' || revision = '${ids['incident']}'`,
+      [['record-changed', 'incident-revision', '$incident']],
+    ],
+    [
+      'a superseded incident revision deleted',
+      () => `DELETE FROM incident_revisions WHERE id || '@' || revision = '${ids['incidentRev']}'`,
+      [['record-deleted', 'incident-revision', '$incidentRev']],
+    ],
+    [
+      'a violation changed',
+      () =>
+        `UPDATE violations SET doc = json_set(doc, '$.party', 'undetermined') WHERE id || '@' || revision = '${ids['violation']}'`,
+      [['record-changed', 'violation', '$violation']],
+    ],
+    [
+      'a violation deleted',
+      () => `DELETE FROM violations WHERE id || '@' || revision = '${ids['violation']}'`,
+      [['record-deleted', 'violation', '$violation']],
+    ],
+    [
+      'a case opening changed',
+      () => `UPDATE cases SET doc = json_set(doc, '$.openedAt', 0)`,
+      [['record-changed', 'case-event', '$case/opened']],
+    ],
+    [
+      'a case file changed',
+      () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.deadline', 1)`,
+      [['record-changed', 'case-event', '$case/file']],
+    ],
+    [
+      'a vote changed',
+      () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.votes[0].choice', 'dismiss')`,
+      [['record-changed', 'vote', '$case/vote/1']],
+    ],
+    [
+      'a vote deleted',
+      () => `UPDATE case_files SET doc = json_remove(doc, '$.judgment.votes[2]')`,
+      [['record-deleted', 'vote', '$case/vote/3']],
+    ],
+    [
+      'a refused vote changed',
+      () => `UPDATE case_files SET doc = json_set(doc, '$.judgment.rejections[0].member', 'FR')`,
+      [['record-changed', 'case-event', '$case/rejection/1']],
+    ],
+    [
+      'a task changed',
+      () => `UPDATE case_files SET doc = json_set(doc, '$.tasks[0].status', 'delivered')`,
+      [['record-changed', 'task-change', '$task0']],
+    ],
+    [
+      'a task deleted',
+      () => `UPDATE case_files SET doc = json_remove(doc, '$.tasks[1]')`,
+      [['record-deleted', 'task-change', '$task1']],
+    ],
+    [
+      'a log entry rewritten',
+      () =>
+        `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}`,
+      ['entry-hash'],
+    ],
     [
       'a log entry rewritten with its leaf hash',
-      () => `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}; UPDATE tlog_entry SET leaf = leafhash(entry) WHERE idx = ${firstVote}`,
+      () =>
+        `UPDATE tlog_entry SET entry = CAST(replace(CAST(entry AS TEXT), '"choice":"', '"choice":"x') AS BLOB) WHERE idx = ${firstVote}; UPDATE tlog_entry SET leaf = leafhash(entry) WHERE idx = ${firstVote}`,
       ['record-changed', 'node-mismatch', 'head-mismatch', 'checkpoint-root'],
     ],
     // Observations, incident revisions and violations keep their bytes in their rows only (migration 0006).
-    ['the leaf hash of an entry kept in its row rewritten', () => `UPDATE tlog_entry SET leaf = zeroblob(32) WHERE idx = ${firstObservation}`, ['record-changed', 'node-mismatch', 'checkpoint-root']],
-    ['bytes forged for an entry kept in its row', () => `UPDATE tlog_entry SET entry = CAST('{}' AS BLOB) WHERE idx = ${firstObservation}`, ['entry-hash', 'entry-invalid']],
-    ['the bytes of a logged vote removed', () => `UPDATE tlog_entry SET entry = NULL WHERE idx = ${firstVote}`, ['entry-invalid']],
-    ['two log entries swapped', () => `UPDATE tlog_entry SET idx = -1 WHERE idx = 2; UPDATE tlog_entry SET idx = 2 WHERE idx = 3; UPDATE tlog_entry SET idx = 3 WHERE idx = -1`, ['node-mismatch', 'checkpoint-root']],
-    ['the log truncated', () => `DELETE FROM tlog_entry WHERE idx >= (SELECT max(idx) - 2 FROM tlog_entry)`, ['checkpoint-beyond-log', 'head-mismatch', 'record-']],
-    ['a checkpoint re-signed with another key', () => `UPDATE tlog_checkpoint SET note = replace(note, substr(note, instr(note, '— ') + 2, 30), 'x') WHERE size = (SELECT min(size) FROM tlog_checkpoint)`, ['checkpoint-signature']],
+    [
+      'the leaf hash of an entry kept in its row rewritten',
+      () => `UPDATE tlog_entry SET leaf = zeroblob(32) WHERE idx = ${firstObservation}`,
+      ['record-changed', 'node-mismatch', 'checkpoint-root'],
+    ],
+    [
+      'bytes forged for an entry kept in its row',
+      () => `UPDATE tlog_entry SET entry = CAST('{}' AS BLOB) WHERE idx = ${firstObservation}`,
+      ['entry-hash', 'entry-invalid'],
+    ],
+    [
+      'the bytes of a logged vote removed',
+      () => `UPDATE tlog_entry SET entry = NULL WHERE idx = ${firstVote}`,
+      ['entry-invalid'],
+    ],
+    [
+      'two log entries swapped',
+      () =>
+        `UPDATE tlog_entry SET idx = -1 WHERE idx = 2; UPDATE tlog_entry SET idx = 2 WHERE idx = 3; UPDATE tlog_entry SET idx = 3 WHERE idx = -1`,
+      ['node-mismatch', 'checkpoint-root'],
+    ],
+    [
+      'the log truncated',
+      () => `DELETE FROM tlog_entry WHERE idx >= (SELECT max(idx) - 2 FROM tlog_entry)`,
+      ['checkpoint-beyond-log', 'head-mismatch', 'record-'],
+    ],
+    [
+      'a checkpoint re-signed with another key',
+      () =>
+        `UPDATE tlog_checkpoint SET note = replace(note, substr(note, instr(note, '— ') + 2, 30), 'x') WHERE size = (SELECT min(size) FROM tlog_checkpoint)`,
+      ['checkpoint-signature'],
+    ],
   ];
 
   it.each(cases)('catches %s', async (_name, sql, expected) => {
@@ -127,6 +219,13 @@ describe('log audit on SQLite', () => {
     db.close();
     let out = '';
     expect(await runAudit({ db: copy, json: true }, (s) => (out += s))).toBe(1);
-    expect(JSON.parse(out).findings).toEqual([expect.objectContaining({ code: 'record-changed', kind: 'vote', recordId: `${caseId()}/vote/1`, table: 'case_files' })]);
+    expect(JSON.parse(out).findings).toEqual([
+      expect.objectContaining({
+        code: 'record-changed',
+        kind: 'vote',
+        recordId: `${caseId()}/vote/1`,
+        table: 'case_files',
+      }),
+    ]);
   });
 });

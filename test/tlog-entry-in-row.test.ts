@@ -32,10 +32,14 @@ const dialects = [
     name: 'sqlite',
     open: async (): Promise<Store> => {
       const store = SqliteStore.open({ path: join(dir, 'g.db') });
-      sql = async (text) => (text.trim().startsWith('SELECT') ? (store.db.prepare(text).all() as Record<string, unknown>[]) : (store.db.exec(text), []));
+      sql = async (text) =>
+        text.trim().startsWith('SELECT')
+          ? (store.db.prepare(text).all() as Record<string, unknown>[])
+          : (store.db.exec(text), []);
       return store;
     },
-    change: "UPDATE observations SET doc = json_set(doc, '$.confidence', 0.01) WHERE seq = (SELECT min(seq) FROM observations)",
+    change:
+      "UPDATE observations SET doc = json_set(doc, '$.confidence', 0.01) WHERE seq = (SELECT min(seq) FROM observations)",
   },
   {
     name: 'postgres',
@@ -45,13 +49,19 @@ const dialects = [
       sql = async (text) => (await store.pool.query(text)).rows as Record<string, unknown>[];
       return store;
     },
-    change: "UPDATE observations SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.01')::text WHERE seq = (SELECT min(seq) FROM observations)",
+    change:
+      "UPDATE observations SET doc = jsonb_set(doc::jsonb, '{confidence}', '0.01')::text WHERE seq = (SELECT min(seq) FROM observations)",
   },
 ];
 
 async function verify(): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runVerify({ url, key: keyFile }, fetch as unknown as Fetch, new Date(DAY30 + 86_400_000), (x) => (out += x));
+  const code = await runVerify(
+    { url, key: keyFile },
+    fetch as unknown as Fetch,
+    new Date(DAY30 + 86_400_000),
+    (x) => (out += x),
+  );
   return { code, out };
 }
 
@@ -65,8 +75,15 @@ describe.each(dialects)('entries kept in their rows ($name)', ({ name, open, cha
     s = await testServer({ store, now: DAY30 + 3_600_000 });
     url = await s.app.listen({ port: 0, host: '127.0.0.1' });
     // A uav and a radar 100 m apart within minutes: incidents, corroborated, and violations in the example's zones.
-    const items = Array.from({ length: 8 }, (_, i) => obs({ source: i % 2 ? 'radar' : 'uav', sourceId: `o${i}`, at: DAY30 + i * 60_000 }));
-    const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor }, payload: items });
+    const items = Array.from({ length: 8 }, (_, i) =>
+      obs({ source: i % 2 ? 'radar' : 'uav', sourceId: `o${i}`, at: DAY30 + i * 60_000 }),
+    );
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: s.auth.monitor },
+      payload: items,
+    });
     expect(r.statusCode, r.body).toBe(200);
     await logServiceFor(store, s.clock, 'ukraine-2026-illustrative').latest(true);
     keyFile = join(dir, 'server.pub');
@@ -83,10 +100,18 @@ describe.each(dialects)('entries kept in their rows ($name)', ({ name, open, cha
 
   it('stores no second copy of ingest records, and serves bytes that hash to the stored leaves', async () => {
     if (skip) return;
-    const rows = (await sql('SELECT kind, entry IS NULL AS "inRow", leaf FROM tlog_entry ORDER BY idx')) as { kind: string; inRow: number | boolean; leaf: Buffer }[];
-    expect(new Set(rows.filter((r) => r.inRow).map((r) => r.kind))).toEqual(new Set(['observation', 'incident-revision', 'violation']));
+    const rows = (await sql('SELECT kind, entry IS NULL AS "inRow", leaf FROM tlog_entry ORDER BY idx')) as {
+      kind: string;
+      inRow: number | boolean;
+      leaf: Buffer;
+    }[];
+    expect(new Set(rows.filter((r) => r.inRow).map((r) => r.kind))).toEqual(
+      new Set(['observation', 'incident-revision', 'violation']),
+    );
     expect(rows.filter((r) => !r.inRow).map((r) => r.kind)).toContain('package-version');
-    const served = (await fetch(`${url}/v1/log/entries?start=0&end=${rows.length}`).then((x) => x.json())) as { entries: { kind: string; entry: string }[] };
+    const served = (await fetch(`${url}/v1/log/entries?start=0&end=${rows.length}`).then((x) => x.json())) as {
+      entries: { kind: string; entry: string }[];
+    };
     expect(served.entries).toHaveLength(rows.length);
     served.entries.forEach((e, i) => {
       const bytes = Buffer.from(e.entry, 'base64');

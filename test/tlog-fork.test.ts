@@ -28,9 +28,14 @@ afterAll(async () => {
 });
 
 const batch = (prefix: string, n: number, confidence = 0.8): ObservationInput[] =>
-  Array.from({ length: n }, (_, i) => obs({ source: 'radar', sourceId: `${prefix}${i}`, at: DAY30 + i * 60_000, confidence: i === 0 ? confidence : 0.8 }));
+  Array.from({ length: n }, (_, i) =>
+    obs({ source: 'radar', sourceId: `${prefix}${i}`, at: DAY30 + i * 60_000, confidence: i === 0 ? confidence : 0.8 }),
+  );
 
-async function server(path: string, key?: Awaited<ReturnType<LogService['key']>>['key']): Promise<{ s: TestServer; url: string; log: LogService }> {
+async function server(
+  path: string,
+  key?: Awaited<ReturnType<LogService['key']>>['key'],
+): Promise<{ s: TestServer; url: string; log: LogService }> {
   const store = SqliteStore.open({ path });
   // The operator copies the real key into the rewritten database: the fork is signed by the log's own key.
   if (key) await SqliteLog.of(store.db).signingKey(() => key);
@@ -41,14 +46,29 @@ async function server(path: string, key?: Awaited<ReturnType<LogService['key']>>
 }
 
 async function ingest(s: TestServer, items: ObservationInput[]): Promise<void> {
-  const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor }, payload: items });
+  const r = await s.app.inject({
+    method: 'POST',
+    url: '/v1/observations',
+    headers: { authorization: s.auth.monitor },
+    payload: items,
+  });
   expect(r.statusCode, r.body).toBe(200);
   s.clock.advance(2000);
 }
 
-async function verify(url: string, keyFile: string, state?: string, extra: Partial<Parameters<typeof runVerify>[0]> = {}): Promise<{ code: number; out: string }> {
+async function verify(
+  url: string,
+  keyFile: string,
+  state?: string,
+  extra: Partial<Parameters<typeof runVerify>[0]> = {},
+): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runVerify({ url, key: keyFile, ...(state ? { state } : {}), ...extra }, fetch as unknown as Fetch, new Date(DAY30 + 86_400_000), (s) => (out += s));
+  const code = await runVerify(
+    { url, key: keyFile, ...(state ? { state } : {}), ...extra },
+    fetch as unknown as Fetch,
+    new Date(DAY30 + 86_400_000),
+    (s) => (out += s),
+  );
   return { code, out };
 }
 
@@ -80,7 +100,9 @@ describe('a forked log', () => {
     const second = await verify(honest.url, keyFile, state);
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(new RegExp(`consistent with the saved checkpoint of size ${saved.size}`));
-    expect(second.out).toMatch(new RegExp(`re-hashed \\d+ entries since size ${saved.size}: they give the signed root`));
+    expect(second.out).toMatch(
+      new RegExp(`re-hashed \\d+ entries since size ${saved.size}: they give the signed root`),
+    );
   });
 
   it('refuses a longer fork signed with the same key, keeping the saved checkpoint', async () => {
@@ -92,7 +114,9 @@ describe('a forked log', () => {
     await ingest(fork.s, batch('f', 4));
     const r = await verify(fork.url, keyFile, state);
     expect(r.code, r.out).toBe(1);
-    expect(r.out).toMatch(/TAMPERING: fork: the log at \d+ is not an extension of the checkpoint of \d+ verified before \(.*\): history was rewritten/);
+    expect(r.out).toMatch(
+      /TAMPERING: fork: the log at \d+ is not an extension of the checkpoint of \d+ verified before \(.*\): history was rewritten/,
+    );
     expect(readFileSync(state, 'utf8')).toBe(before);
     // Its checkpoint verifies on its own: only the saved one exposes it.
     const fresh = await verify(fork.url, keyFile);
@@ -106,7 +130,9 @@ describe('a forked log', () => {
     const forkNote = LogService.note(await fork.log.latest(true));
     const forkSize = Number(forkNote.split('\n')[1]);
     const proof = (await fork.log.log.consistencyProof(honestCp.size, forkSize)).map((p) => p);
-    expect(addCosignature(honestNote, witness, { time: new Date(DAY30 + 7_200_000), serverKey: serverKey.verifier }).ok).toBe(true);
+    expect(
+      addCosignature(honestNote, witness, { time: new Date(DAY30 + 7_200_000), serverKey: serverKey.verifier }).ok,
+    ).toBe(true);
     const refused = addCosignature(forkNote, witness, {
       time: new Date(DAY30 + 7_200_000),
       serverKey: serverKey.verifier,
@@ -124,13 +150,17 @@ describe('a forked log', () => {
     expect((await same.log.log.head()).size).toBe(saved.size);
     const r = await verify(same.url, keyFile, state);
     expect(r.code, r.out).toBe(1);
-    expect(r.out).toMatch(new RegExp(`TAMPERING: fork: two signed checkpoints of size ${saved.size} with different roots`));
+    expect(r.out).toMatch(
+      new RegExp(`TAMPERING: fork: two signed checkpoints of size ${saved.size} with different roots`),
+    );
 
     const short = await server(join(dir, 'short.db'), honestKey);
     await ingest(short.s, batch('h', 2));
     const back = await verify(short.url, keyFile, state);
     expect(back.code, back.out).toBe(1);
-    expect(back.out).toMatch(/TAMPERING: rollback: the log shows \d+ entries, but a checkpoint of \d+ was verified before/);
+    expect(back.out).toMatch(
+      /TAMPERING: rollback: the log shows \d+ entries, but a checkpoint of \d+ was verified before/,
+    );
   });
 
   it('refuses a checkpoint signed by another key, and exits 2 on usage errors', async () => {

@@ -62,11 +62,19 @@ export async function ingestStages(bodies: readonly string[], path: string): Pro
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const mean = (v: number) => +(v / bodies.length).toFixed(2);
   const quarter = (q: number) => {
-    const part = storeByBatch.slice(Math.floor((q * storeByBatch.length) / 4), Math.floor(((q + 1) * storeByBatch.length) / 4));
+    const part = storeByBatch.slice(
+      Math.floor((q * storeByBatch.length) / 4),
+      Math.floor(((q + 1) * storeByBatch.length) / 4),
+    );
     return +(part.reduce((a, b) => a + b, 0) / Math.max(1, part.length)).toFixed(2);
   };
   return {
-    perBatch: { parse: mean(acc.parse), validate: mean(acc.validate), pipeline: mean(acc.pipeline), store: mean(acc.store) },
+    perBatch: {
+      parse: mean(acc.parse),
+      validate: mean(acc.validate),
+      pipeline: mean(acc.pipeline),
+      store: mean(acc.store),
+    },
     wallObsPerSec: observations / wall,
     storeByQuarter: [0, 1, 2, 3].map(quarter),
   };

@@ -9,7 +9,10 @@ import { publicKey } from '../server/routes/api-keys.js';
 import { openStore } from '../store/open.js';
 import { UsageError } from './usage-error.js';
 
-const dbOption = ['--db <path|url>', 'a SQLite file or postgres:// URL (or DATABASE_URL); default data/guarantor.db'] as const;
+const dbOption = [
+  '--db <path|url>',
+  'a SQLite file or postgres:// URL (or DATABASE_URL); default data/guarantor.db',
+] as const;
 const dbOf = (o: { db?: string }) => o.db ?? process.env['DATABASE_URL'] ?? 'data/guarantor.db';
 
 async function withStore<T>(db: string, f: (s: Store) => Promise<T>): Promise<T> {
@@ -31,12 +34,16 @@ export function register(program: Command): void {
     .option('--label <text>', 'a note for the key list', '')
     .option(...dbOption)
     .action(async (o: { role: string; actor: string; label: string; db?: string }) => {
-      if (!(roles as readonly string[]).includes(o.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}, got "${o.role}"`);
-      if (!/^(\*|[A-Za-z][A-Za-z0-9_.-]*)$/.test(o.actor)) throw new UsageError(`--actor must be an actor id or *, got "${o.actor}"`);
+      if (!(roles as readonly string[]).includes(o.role))
+        throw new UsageError(`--role must be one of ${roles.join(', ')}, got "${o.role}"`);
+      if (!/^(\*|[A-Za-z][A-Za-z0-9_.-]*)$/.test(o.actor))
+        throw new UsageError(`--actor must be an actor id or *, got "${o.actor}"`);
       const { key, record } = generateKey(o.actor, o.role as Role, o.label, Date.now());
       await withStore(dbOf(o), (s) => s.createApiKey(record));
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`guarantor: key ${record.id} (${record.role} for ${record.actor}) stored; the text above is shown only now\n`);
+      process.stderr.write(
+        `guarantor: key ${record.id} (${record.role} for ${record.actor}) stored; the text above is shown only now\n`,
+      );
     });
   cmd
     .command('list')
@@ -44,7 +51,10 @@ export function register(program: Command): void {
     .option(...dbOption)
     .action(async (o: { db?: string }) => {
       const keys = await withStore(dbOf(o), (s) => s.listApiKeys());
-      for (const k of keys.map(publicKey)) process.stdout.write(`${k['id']}  ${k['role']!.padEnd(9)}  ${k['actor']!.padEnd(6)}  ${k['createdAt']}  ${k['revokedAt'] ? `revoked ${k['revokedAt']}` : 'active'}  ${k['label']}\n`);
+      for (const k of keys.map(publicKey))
+        process.stdout.write(
+          `${k['id']}  ${k['role']!.padEnd(9)}  ${k['actor']!.padEnd(6)}  ${k['createdAt']}  ${k['revokedAt'] ? `revoked ${k['revokedAt']}` : 'active'}  ${k['label']}\n`,
+        );
     });
   cmd
     .command('revoke')

@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A small library: Minsk II and NATO with their outcomes, plus a package with no outcome. */
 function library(outcomes: string): string {
   const d = mkdtempSync(join(dir, 'lib-'));
-  for (const f of ['minsk-ii-2015.yaml', 'nato-1949.yaml', 'korea-1953.yaml']) cpSync(join('examples', 'historical', f), join(d, f));
+  for (const f of ['minsk-ii-2015.yaml', 'nato-1949.yaml', 'korea-1953.yaml'])
+    cpSync(join('examples', 'historical', f), join(d, f));
   cpSync(join('examples', 'historical', 'data'), join(d, 'data'), { recursive: true });
   cpSync(join('examples', 'replay'), join(dir, 'replay'), { recursive: true });
   writeFileSync(join(d, 'outcomes.yaml'), outcomes);
@@ -50,9 +51,15 @@ describe('guarantor calibrate', () => {
   it('refuses a broken outcomes file, naming the field', async () => {
     const d = library(`agreements:\n  nato-1949.yaml: { adversary: attacker, outcome: lasted, source: x }\n`);
     await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(UsageError);
-    await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/agreements\.nato-1949\.yaml\.outcome/);
-    const e = library(`agreements:\n  nato-1949.yaml: { adversary: nobody, outcome: held, observed-until: 2026-01-01, source: x }\n`);
-    await expect(runCalibrate(e, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(/needs at least two agreements/);
+    await expect(runCalibrate(d, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(
+      /agreements\.nato-1949\.yaml\.outcome/,
+    );
+    const e = library(
+      `agreements:\n  nato-1949.yaml: { adversary: nobody, outcome: held, observed-until: 2026-01-01, source: x }\n`,
+    );
+    await expect(runCalibrate(e, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(
+      /needs at least two agreements/,
+    );
   });
 });
 

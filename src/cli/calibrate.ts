@@ -11,7 +11,13 @@ import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { hasErrors } from '../core/diagnostics/diagnostic.js';
-import { calibrate, calibrationMarkdown, outcomesSchema, type Agreement, type CalibrationReport } from '../core/sim/calibration.js';
+import {
+  calibrate,
+  calibrationMarkdown,
+  outcomesSchema,
+  type Agreement,
+  type CalibrationReport,
+} from '../core/sim/calibration.js';
 import type { ExperimentSpec } from '../core/sim/experiment.js';
 import { startWorker } from '../worker-thread.js';
 import { loadPackageFile, readText } from '../package-files.js';
@@ -28,7 +34,8 @@ interface Options {
 }
 
 const int = (name: string, v: string, min: number): number => {
-  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`);
   return Number(v);
 };
 
@@ -84,17 +91,20 @@ export function loadLibrary(dir: string): { agreements: Agreement[]; skipped: { 
     }
     agreements.push({ file, pkg: loaded.model, entry });
   }
-  for (const file of Object.keys(outcomes)) if (!files.includes(file)) skipped.push({ file, reason: 'no such package file' });
+  for (const file of Object.keys(outcomes))
+    if (!files.includes(file)) skipped.push({ file, reason: 'no such package file' });
   return { agreements, skipped };
 }
 
 export async function runCalibrate(dir: string, opts: Options): Promise<number> {
-  if (!(formats as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+  if (!(formats as readonly string[]).includes(opts.format))
+    throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
   const runs = int('runs', opts.runs, 1);
   const seed = int('seed', opts.seed, 0);
   const workers = opts.workers === undefined ? availableParallelism() : int('workers', opts.workers, 1);
   const { agreements, skipped } = loadLibrary(dir);
-  if (agreements.length < 2) throw new UsageError(`${dir}: calibration needs at least two agreements with outcomes; found ${agreements.length}`);
+  if (agreements.length < 2)
+    throw new UsageError(`${dir}: calibration needs at least two agreements with outcomes; found ${agreements.length}`);
   const pool = workers > 1 ? new Pool(workers) : undefined;
   let report: CalibrationReport;
   try {
@@ -102,14 +112,19 @@ export async function runCalibrate(dir: string, opts: Options): Promise<number> 
       runs,
       seed,
       run: pool ? (spec) => pool.run(spec) : undefined,
-      onPoint: process.stderr.isTTY ? (d, t) => process.stderr.write(`\rcalibrating: ${d}/${t} experiments`) : undefined,
+      onPoint: process.stderr.isTTY
+        ? (d, t) => process.stderr.write(`\rcalibrating: ${d}/${t} experiments`)
+        : undefined,
     });
   } finally {
     await pool?.close();
     if (process.stderr.isTTY) process.stderr.write('\n');
   }
   report.skipped = skipped;
-  if (opts.format === 'json') process.stdout.write(JSON.stringify({ tool: { name: 'guarantor', version: toolVersion }, ...report }, null, 2) + '\n');
+  if (opts.format === 'json')
+    process.stdout.write(
+      JSON.stringify({ tool: { name: 'guarantor', version: toolVersion }, ...report }, null, 2) + '\n',
+    );
   else process.stdout.write(calibrationMarkdown(report));
   return 0;
 }
@@ -119,7 +134,10 @@ class Pool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: { id: number; spec: ExperimentSpec }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: { collapses: number; runs: number }) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: { collapses: number; runs: number }) => void; reject: (e: Error) => void }
+  >();
   private next = 0;
 
   constructor(n: number) {

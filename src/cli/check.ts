@@ -21,7 +21,8 @@ export function register(program: Command): void {
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .option('--strict', 'treat warnings as errors', false)
     .action(async (files: string[], opts: { format: string; strict: boolean }) => {
-      if (!formats.includes(opts.format as Format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+      if (!formats.includes(opts.format as Format))
+        throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
       process.exitCode = await runCheck(files, opts.format as Format, opts.strict);
     });
 }
@@ -54,7 +55,10 @@ export async function runCheck(files: string[], format: Format, strict: boolean)
               timeline: r.analysis && r.loaded.model ? timelineJson(r.loaded.model, r.analysis) : null,
             })),
             ...(results.length === 1 && results[0]!.analysis && results[0]!.loaded.model
-              ? { scorecard: scorecardJson(results[0]!.analysis), timeline: timelineJson(results[0]!.loaded.model, results[0]!.analysis) }
+              ? {
+                  scorecard: scorecardJson(results[0]!.analysis),
+                  timeline: timelineJson(results[0]!.loaded.model, results[0]!.analysis),
+                }
               : {}),
           },
           null,
@@ -69,7 +73,10 @@ export async function runCheck(files: string[], format: Format, strict: boolean)
       out = renderMarkdown(diagnostics);
       break;
     default:
-      out = renderText(diagnostics, { sources: new Map(loaded.map((l) => [l.file, l.source.text])), color: process.stdout.isTTY === true && !process.env['NO_COLOR'] });
+      out = renderText(diagnostics, {
+        sources: new Map(loaded.map((l) => [l.file, l.source.text])),
+        color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+      });
       for (const r of results) if (r.analysis) out += scoreLine(r.loaded.file, r.analysis.scorecard);
   }
   process.stdout.write(out);
@@ -77,6 +84,8 @@ export async function runCheck(files: string[], format: Format, strict: boolean)
 }
 
 function scoreLine(file: string, s: Scorecard): string {
-  const dims = Object.entries(s.dimensions).map(([d, v]) => `${d} ${v.score}`).join(', ');
+  const dims = Object.entries(s.dimensions)
+    .map(([d, v]) => `${d} ${v.score}`)
+    .join(', ');
   return `${file}: credibility ${s.overall}/100 (${dims}); weakest: ${s.weakest}. \`guarantor explain ${file}\` shows the timeline.\n`;
 }

@@ -20,7 +20,8 @@ export function register(program: Command): void {
     .argument('<file>', 'package file (YAML)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .action((file: string, opts: { format: string }) => {
-      if (!formats.includes(opts.format as Format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+      if (!formats.includes(opts.format as Format))
+        throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
       process.exitCode = runExplain(file, opts.format as Format);
     });
 }
@@ -29,7 +30,9 @@ export function runExplain(file: string, format: Format): number {
   const loaded = loadPackageFile(file);
   const a = analyse(loaded);
   if (!a || !loaded.model) {
-    process.stderr.write(renderDiagnostics(loaded.diagnostics, { sources: new Map([[loaded.file, loaded.source.text]]), color: false }));
+    process.stderr.write(
+      renderDiagnostics(loaded.diagnostics, { sources: new Map([[loaded.file, loaded.source.text]]), color: false }),
+    );
     process.stderr.write(`guarantor: ${file} does not check; fix the errors above before explaining it\n`);
     return 1;
   }
@@ -39,7 +42,20 @@ export function runExplain(file: string, format: Format): number {
   let out: string;
   switch (format) {
     case 'json':
-      out = JSON.stringify({ version: 1, file, package: m.package, scorecard: scorecardJson(a), timeline: timelineJson(m, a), sustainment: sustainmentJson(a), bestFix: fix ?? null }, null, 2) + '\n';
+      out =
+        JSON.stringify(
+          {
+            version: 1,
+            file,
+            package: m.package,
+            scorecard: scorecardJson(a),
+            timeline: timelineJson(m, a),
+            sustainment: sustainmentJson(a),
+            bestFix: fix ?? null,
+          },
+          null,
+          2,
+        ) + '\n';
       break;
     case 'markdown':
       out = renderMarkdown(m, a, fix);

@@ -8,7 +8,14 @@ import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { exportChunks, exportContentTypes, exportFormats, exportKinds, type ExportFormat, type ExportKind } from '../server/exports.js';
+import {
+  exportChunks,
+  exportContentTypes,
+  exportFormats,
+  exportKinds,
+  type ExportFormat,
+  type ExportKind,
+} from '../server/exports.js';
 import { describeDb, openStore } from '../store/open.js';
 import { UsageError } from './usage-error.js';
 
@@ -33,22 +40,33 @@ export interface ExportOptions {
 }
 
 /** Streams the export to `sink`; throws UsageError for bad input. */
-export async function runExport(kind: string, o: ExportOptions, env: Record<string, string | undefined>, sink: Writable): Promise<void> {
-  if (!(exportKinds as readonly string[]).includes(kind)) throw new UsageError(`kind: "${kind}" is not something to export; use ${exportKinds.join(', ')}`);
-  if (!(exportFormats as readonly string[]).includes(o.format)) throw new UsageError(`--format: "${o.format}" is not an export format; use ${exportFormats.join(' or ')}`);
+export async function runExport(
+  kind: string,
+  o: ExportOptions,
+  env: Record<string, string | undefined>,
+  sink: Writable,
+): Promise<void> {
+  if (!(exportKinds as readonly string[]).includes(kind))
+    throw new UsageError(`kind: "${kind}" is not something to export; use ${exportKinds.join(', ')}`);
+  if (!(exportFormats as readonly string[]).includes(o.format))
+    throw new UsageError(`--format: "${o.format}" is not an export format; use ${exportFormats.join(' or ')}`);
   if (o.url !== undefined && o.db !== undefined) throw new UsageError('--db and --url: give one, not both');
   const k = kind as ExportKind;
   const format = o.format as ExportFormat;
   const filter: Record<string, unknown> = {};
   for (const f of allFilters) {
     if (o[f] === undefined) continue;
-    if (!exportFilters[k].includes(f)) throw new UsageError(`--${f}: ${k} have no ${f} filter; they take ${['from', 'to', ...exportFilters[k]].map((x) => `--${x}`).join(', ')}`);
+    if (!exportFilters[k].includes(f))
+      throw new UsageError(
+        `--${f}: ${k} have no ${f} filter; they take ${['from', 'to', ...exportFilters[k]].map((x) => `--${x}`).join(', ')}`,
+      );
     filter[f] = o[f];
   }
   for (const t of ['from', 'to'] as const) {
     if (o[t] === undefined) continue;
     const ms = Date.parse(o[t]!);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(o[t]!) || Number.isNaN(ms)) throw new UsageError(`--${t}: "${o[t]}" is not an ISO 8601 time`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(o[t]!) || Number.isNaN(ms))
+      throw new UsageError(`--${t}: "${o[t]}" is not an ISO 8601 time`);
     filter[t] = ms;
   }
   if (o.url !== undefined) return fromServer(k, format, o, filter, env, sink);
@@ -66,7 +84,14 @@ export async function runExport(kind: string, o: ExportOptions, env: Record<stri
   }
 }
 
-async function fromServer(kind: ExportKind, format: ExportFormat, o: ExportOptions, filter: Record<string, unknown>, env: Record<string, string | undefined>, sink: Writable): Promise<void> {
+async function fromServer(
+  kind: ExportKind,
+  format: ExportFormat,
+  o: ExportOptions,
+  filter: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  sink: Writable,
+): Promise<void> {
   const key = o.key ?? env['GUARANTOR_KEY'];
   if (!key) throw new UsageError('--key: exporting from a server needs an API key (--key or GUARANTOR_KEY)');
   let url: URL;
@@ -75,12 +100,17 @@ async function fromServer(kind: ExportKind, format: ExportFormat, o: ExportOptio
   } catch {
     throw new UsageError(`--url: "${o.url}" is not a URL`);
   }
-  for (const [f, v] of Object.entries(filter)) url.searchParams.set(f, typeof v === 'number' ? new Date(v).toISOString() : String(v));
+  for (const [f, v] of Object.entries(filter))
+    url.searchParams.set(f, typeof v === 'number' ? new Date(v).toISOString() : String(v));
   let res: Response;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept: exportContentTypes[format].split(';')[0]! } });
+    res = await fetch(url, {
+      headers: { authorization: `Bearer ${key}`, accept: exportContentTypes[format].split(';')[0]! },
+    });
   } catch (e) {
-    throw new UsageError(`--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+    throw new UsageError(
+      `--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
+    );
   }
   if (res.status >= 400 || !res.body) {
     const text = (await res.text()).slice(0, 500);
@@ -99,16 +129,25 @@ async function fromServer(kind: ExportKind, format: ExportFormat, o: ExportOptio
 export function register(program: Command): void {
   const cmd = program
     .command('export')
-    .description('records as CSV (RFC 4180) or GeoJSON (RFC 7946), streamed: observations, incidents, violations or cases')
+    .description(
+      'records as CSV (RFC 4180) or GeoJSON (RFC 7946), streamed: observations, incidents, violations or cases',
+    )
     .argument('<kind>', exportKinds.join(', '))
     .requiredOption('--format <format>', exportFormats.join(' or '))
-    .option('--db <path|url>', 'read this store (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)')
+    .option(
+      '--db <path|url>',
+      'read this store (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)',
+    )
     .option('--url <url>', 'ask a running server instead')
     .option('--key <key>', 'API key for --url (default GUARANTOR_KEY)')
     .option('--from <time>', 'records at or after this time (ISO 8601; event time, or opening time for cases)')
     .option('--to <time>', 'records before this time')
     .option('--out <file>', 'write to a file instead of standard output');
-  for (const f of allFilters) cmd.option(`--${f} <value>`, `filter by ${f} (${exportKinds.filter((k) => exportFilters[k].includes(f)).join(', ')})`);
+  for (const f of allFilters)
+    cmd.option(
+      `--${f} <value>`,
+      `filter by ${f} (${exportKinds.filter((k) => exportFilters[k].includes(f)).join(', ')})`,
+    );
   cmd.action(async (kind: string, o: ExportOptions) => {
     await runExport(kind, o, process.env, o.out ? createWriteStream(o.out) : process.stdout);
   });

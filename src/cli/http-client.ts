@@ -7,7 +7,10 @@
 import { UsageError } from './usage-error.js';
 
 /** The part of `fetch` the client uses, so tests can answer through `app.inject` instead of a socket. */
-export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;
+export type Fetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** The server could not be reached, or did not answer as the API says. */
 export class ServerError extends UsageError {}

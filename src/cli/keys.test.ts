@@ -10,7 +10,11 @@ describe('guarantor keys new', () => {
   it('writes an Ed25519 pair, the private key readable by its owner only, and refuses to overwrite it', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'guarantor-keys-')), 'fr');
     const r = newKeyPair(out);
-    expect(r).toMatchObject({ privatePath: `${out}.key`, publicPath: `${out}.pub`, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(r).toMatchObject({
+      privatePath: `${out}.key`,
+      publicPath: `${out}.pub`,
+      fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     expect(statSync(r.privatePath).mode & 0o777).toBe(0o600);
     expect(createPrivateKey(readFileSync(r.privatePath, 'utf8')).asymmetricKeyType).toBe('ed25519');
     expect(createPublicKey(readFileSync(r.publicPath, 'utf8')).asymmetricKeyType).toBe('ed25519');

@@ -12,11 +12,15 @@ export function register(program: Command): void {
   const keys = program.command('keys').description('signing keys for judgment members');
   keys
     .command('new')
-    .description('write a new Ed25519 key pair: NAME.key (private, mode 0600) and NAME.pub (register it with the server)')
+    .description(
+      'write a new Ed25519 key pair: NAME.key (private, mode 0600) and NAME.pub (register it with the server)',
+    )
     .option('-o, --out <name>', 'file name without extension', 'member')
     .action((opts: { out: string }) => {
       const r = newKeyPair(opts.out);
-      process.stdout.write(`wrote ${r.privatePath} (keep it secret) and ${r.publicPath}\nfingerprint ${r.fingerprint}\n`);
+      process.stdout.write(
+        `wrote ${r.privatePath} (keep it secret) and ${r.publicPath}\nfingerprint ${r.fingerprint}\n`,
+      );
     });
 }
 
@@ -31,13 +35,16 @@ export function newKeyPair(out: string): { privatePath: string; publicPath: stri
   return { privatePath, publicPath, fingerprint: keyFingerprint(pub) };
 }
 
-
 function write(path: string, text: string, mode: number): void {
   try {
     // `wx`: fail rather than overwrite a key someone may already have registered.
     writeFileSync(path, text, { mode, flag: 'wx' });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UsageError(err.code === 'EEXIST' ? `${path} already exists; choose another --out or move it away` : `cannot write ${path}: ${err.message}`);
+    throw new UsageError(
+      err.code === 'EEXIST'
+        ? `${path} already exists; choose another --out or move it away`
+        : `cannot write ${path}: ${err.message}`,
+    );
   }
 }

@@ -27,7 +27,12 @@ afterEach(() => s.close());
 /** fetch, answered by the app in process. */
 const viaApp = (async (url: string | URL | Request, init?: RequestInit) => {
   const u = new URL(String(url));
-  const r = await s.app.inject({ method: (init?.method ?? 'GET') as 'POST', url: u.pathname + u.search, headers: Object.fromEntries(new Headers(init?.headers).entries()), payload: init?.body as string });
+  const r = await s.app.inject({
+    method: (init?.method ?? 'GET') as 'POST',
+    url: u.pathname + u.search,
+    headers: Object.fromEntries(new Headers(init?.headers).entries()),
+    payload: init?.body as string,
+  });
   return new Response(r.body, { status: r.statusCode });
 }) as typeof fetch;
 
@@ -35,18 +40,36 @@ async function allRecords(): Promise<LedgerRecord[]> {
   const out: LedgerRecord[] = [];
   let cursor = '';
   do {
-    const page = (await s.app.inject({ method: 'GET', url: `/v1/ledger?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, headers: { authorization: s.auth.admin } })).json();
+    const page = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/v1/ledger?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: { authorization: s.auth.admin },
+      })
+    ).json();
     out.push(...page.items);
     cursor = page.next ?? '';
   } while (cursor);
   return out;
 }
 
-const map = { financial: 'financial', humanitarian: 'humanitarian', military: 'military', to_be_allocated: 'unallocated' } as const;
+const map = {
+  financial: 'financial',
+  humanitarian: 'humanitarian',
+  military: 'military',
+  to_be_allocated: 'unallocated',
+} as const;
 
 describe('guarantor ledger import, Kiel tracker layout', () => {
   it('gives totals per donor and category equal to a direct count of the CSV', async () => {
-    const summary = await runLedgerImport({ file: KIEL, to: 'http://server', key: s.keys.admin, batch: 50, map, fetch: viaApp });
+    const summary = await runLedgerImport({
+      file: KIEL,
+      to: 'http://server',
+      key: s.keys.admin,
+      batch: 50,
+      map,
+      fetch: viaApp,
+    });
     expect(summary).toMatchObject({ layout: 'kiel', refused: [], unreadable: [], notes: [] });
     expect(summary.accepted).toBe(summary.pledges + summary.deliveries);
 
@@ -67,21 +90,50 @@ describe('guarantor ledger import, Kiel tracker layout', () => {
     expect(flowsDiffer).toBeGreaterThan(5); // months allocating more than they commit, drawing on earlier commitments
 
     const records = await allRecords();
-    const sum = (pred: (r: LedgerRecord) => boolean) => records.filter(pred).reduce((n, r) => n + ((r as { amount?: number }).amount ?? 0), 0);
+    const sum = (pred: (r: LedgerRecord) => boolean) =>
+      records.filter(pred).reduce((n, r) => n + ((r as { amount?: number }).amount ?? 0), 0);
     for (const [iso, d] of direct) {
       for (const c of ['financial', 'humanitarian', 'military'] as const) {
-        expect(sum((r) => r.type === 'delivery' && r.by === iso && r.requirement === c), `${iso} ${c} delivered`).toBe(d[c]);
-        expect(sum((r) => r.type === 'pledge' && r.by === iso && r.requirement === c), `${iso} ${c} pledged`).toBe(d[c]);
+        expect(
+          sum((r) => r.type === 'delivery' && r.by === iso && r.requirement === c),
+          `${iso} ${c} delivered`,
+        ).toBe(d[c]);
+        expect(
+          sum((r) => r.type === 'pledge' && r.by === iso && r.requirement === c),
+          `${iso} ${c} pledged`,
+        ).toBe(d[c]);
       }
-      expect(sum((r) => r.type === 'pledge' && r.by === iso), `${iso} pledged`).toBe(d['commitments']);
-      expect(sum((r) => r.type === 'pledge' && r.by === iso && r.requirement === 'unallocated'), `${iso} backlog`).toBe(d['backlog']);
+      expect(
+        sum((r) => r.type === 'pledge' && r.by === iso),
+        `${iso} pledged`,
+      ).toBe(d['commitments']);
+      expect(
+        sum((r) => r.type === 'pledge' && r.by === iso && r.requirement === 'unallocated'),
+        `${iso} backlog`,
+      ).toBe(d['backlog']);
     }
     // A second import is all duplicates.
-    const again = await runLedgerImport({ file: KIEL, to: 'http://server', key: s.keys.admin, batch: 200, map, fetch: viaApp });
+    const again = await runLedgerImport({
+      file: KIEL,
+      to: 'http://server',
+      key: s.keys.admin,
+      batch: 200,
+      map,
+      fetch: viaApp,
+    });
     expect(again).toMatchObject({ accepted: 0, duplicates: summary.accepted });
     // The coverage view reads them: military delivered in 2022-03 as the file allocates it.
-    const cov = (await s.app.inject({ method: 'GET', url: '/v1/ledger/coverage?from=2022-03&to=2022-04&requirement=military', headers: { authorization: s.auth.admin } })).json();
-    const march = rows.map((r) => r.split(',')).filter((f) => f[2] === '2022' && f[3] === '3').reduce((n, f) => n + billionsToEuros(f[7]!)!, 0);
+    const cov = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/v1/ledger/coverage?from=2022-03&to=2022-04&requirement=military',
+        headers: { authorization: s.auth.admin },
+      })
+    ).json();
+    const march = rows
+      .map((r) => r.split(','))
+      .filter((f) => f[2] === '2022' && f[3] === '3')
+      .reduce((n, f) => n + billionsToEuros(f[7]!)!, 0);
     expect(cov.requirements[0].months[0].delivered).toBe(march);
   }, 60_000);
 
@@ -95,7 +147,9 @@ describe('guarantor ledger import, Kiel tracker layout', () => {
       [9, 'total "-0.1" is not a non-negative number of EUR billion'],
       [5, "allocates more than the donor's open commitments"],
     ]);
-    expect(r.notes).toEqual([{ line: 6, reason: 'to_be_allocated 0.300000 differs from the running backlog 0.400000 EUR bn' }]);
+    expect(r.notes).toEqual([
+      { line: 6, reason: 'to_be_allocated 0.300000 differs from the running backlog 0.400000 EUR bn' },
+    ]);
   });
 });
 

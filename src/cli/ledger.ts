@@ -6,7 +6,15 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { detectLayout, LedgerCsvError, parseKielCsv, parseLedgerCsv, type CsvLayout, type KielCategory, type LedgerImport } from '../core/ledger/import.js';
+import {
+  detectLayout,
+  LedgerCsvError,
+  parseKielCsv,
+  parseLedgerCsv,
+  type CsvLayout,
+  type KielCategory,
+  type LedgerImport,
+} from '../core/ledger/import.js';
 import { readText } from '../package-files.js';
 import { UsageError } from './usage-error.js';
 
@@ -58,48 +66,91 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
 }
 
 export function register(program: Command): void {
-  const ledger = program.command('ledger').description('the sustainment ledger: pledges and deliveries (docs/operations/ledger.md)');
+  const ledger = program
+    .command('ledger')
+    .description('the sustainment ledger: pledges and deliveries (docs/operations/ledger.md)');
   ledger
     .command('import')
-    .description('send pledges and deliveries from a CSV file to a server: the ledger CSV format, or the Kiel tracker data-explorer layout')
+    .description(
+      'send pledges and deliveries from a CSV file to a server: the ledger CSV format, or the Kiel tracker data-explorer layout',
+    )
     .argument('<file>', 'the CSV file')
     .requiredOption('--to <url>', 'the server, e.g. http://localhost:8080')
     .requiredOption('--key <key>', 'an API key: a guarantor key for its own records, an admin key for anyone')
     .option('--format <layout>', 'ledger or kiel (default: from the header)')
-    .option('--map <category=requirement...>', 'kiel: the requirement each category goes to, e.g. military=military-aid (financial, humanitarian, military, to_be_allocated)')
+    .option(
+      '--map <category=requirement...>',
+      'kiel: the requirement each category goes to, e.g. military=military-aid (financial, humanitarian, military, to_be_allocated)',
+    )
     .option('--actor <iso=actor...>', 'kiel: the package actor of a donor code, e.g. DEU=DE (default: the code itself)')
-    .option('--form <form>', 'kiel: the legal form of imported pledges (treaty, appropriation-law, executive, political)', 'political')
+    .option(
+      '--form <form>',
+      'kiel: the legal form of imported pledges (treaty, appropriation-law, executive, political)',
+      'political',
+    )
     .option('--batch <n>', 'records per request', '500')
-    .action(async (file: string, opts: { to: string; key: string; format?: string; map?: string[]; actor?: string[]; form: string; batch: string }) => {
-      const batch = Number(opts.batch);
-      if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new UsageError(`--batch must be a whole number from 1 to 10000, not "${opts.batch}"`);
-      if (opts.format !== undefined && opts.format !== 'ledger' && opts.format !== 'kiel') throw new UsageError(`--format must be ledger or kiel, not "${opts.format}"`);
-      const map = pairs(opts.map, '--map');
-      for (const k of Object.keys(map)) if (!(categories as readonly string[]).includes(k)) throw new UsageError(`--map: "${k}" is not a category; use ${categories.join(', ')}`);
-      const summary = await runLedgerImport({
-        file,
-        to: opts.to,
-        key: opts.key,
-        batch,
-        ...(opts.format ? { format: opts.format as CsvLayout } : {}),
-        map,
-        form: opts.form,
-        actors: pairs(opts.actor, '--actor'),
-        progress: process.stderr.isTTY === true,
-      });
-      process.stdout.write(formatLedgerSummary(summary));
-      process.exitCode = summary.refused.length || summary.unreadable.length ? 1 : 0;
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          to: string;
+          key: string;
+          format?: string;
+          map?: string[];
+          actor?: string[];
+          form: string;
+          batch: string;
+        },
+      ) => {
+        const batch = Number(opts.batch);
+        if (!Number.isInteger(batch) || batch < 1 || batch > 10_000)
+          throw new UsageError(`--batch must be a whole number from 1 to 10000, not "${opts.batch}"`);
+        if (opts.format !== undefined && opts.format !== 'ledger' && opts.format !== 'kiel')
+          throw new UsageError(`--format must be ledger or kiel, not "${opts.format}"`);
+        const map = pairs(opts.map, '--map');
+        for (const k of Object.keys(map))
+          if (!(categories as readonly string[]).includes(k))
+            throw new UsageError(`--map: "${k}" is not a category; use ${categories.join(', ')}`);
+        const summary = await runLedgerImport({
+          file,
+          to: opts.to,
+          key: opts.key,
+          batch,
+          ...(opts.format ? { format: opts.format as CsvLayout } : {}),
+          map,
+          form: opts.form,
+          actors: pairs(opts.actor, '--actor'),
+          progress: process.stderr.isTTY === true,
+        });
+        process.stdout.write(formatLedgerSummary(summary));
+        process.exitCode = summary.refused.length || summary.unreadable.length ? 1 : 0;
+      },
+    );
 }
 
-export function parseLedgerFile(text: string, o: Pick<LedgerImportOptions, 'format' | 'map' | 'form' | 'actors'>): { layout: CsvLayout; parsed: LedgerImport } {
+export function parseLedgerFile(
+  text: string,
+  o: Pick<LedgerImportOptions, 'format' | 'map' | 'form' | 'actors'>,
+): { layout: CsvLayout; parsed: LedgerImport } {
   const layout = o.format ?? detectLayout(text);
-  if (!layout) throw new UsageError('the header is neither the ledger CSV format (type, id, by, ...) nor the Kiel tracker layout (country, iso, year, month, total, ...); see docs/operations/ledger.md');
+  if (!layout)
+    throw new UsageError(
+      'the header is neither the ledger CSV format (type, id, by, ...) nor the Kiel tracker layout (country, iso, year, month, total, ...); see docs/operations/ledger.md',
+    );
   try {
     if (layout === 'ledger') return { layout, parsed: parseLedgerCsv(text) };
     const map = o.map ?? {};
-    const requirements = Object.keys(map).length ? map : { financial: 'financial', humanitarian: 'humanitarian', military: 'military' };
-    return { layout, parsed: parseKielCsv(text, { requirements, ...(o.form ? { form: o.form } : {}), ...(o.actors ? { actors: o.actors } : {}) }) };
+    const requirements = Object.keys(map).length
+      ? map
+      : { financial: 'financial', humanitarian: 'humanitarian', military: 'military' };
+    return {
+      layout,
+      parsed: parseKielCsv(text, {
+        requirements,
+        ...(o.form ? { form: o.form } : {}),
+        ...(o.actors ? { actors: o.actors } : {}),
+      }),
+    };
   } catch (e) {
     if (e instanceof LedgerCsvError) throw new UsageError(e.message);
     throw e;
@@ -117,27 +168,55 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
   const { layout, parsed } = parseLedgerFile(readText(o.file), o);
   const doFetch = o.fetch ?? fetch;
   const s: LedgerImportSummary = {
-    layout, pledges: parsed.pledges.length, deliveries: parsed.deliveries.length, accepted: 0, duplicates: 0, unreadable: parsed.rejected, notes: parsed.notes, refused: [], alertsRaised: 0, seconds: 0,
+    layout,
+    pledges: parsed.pledges.length,
+    deliveries: parsed.deliveries.length,
+    accepted: 0,
+    duplicates: 0,
+    unreadable: parsed.rejected,
+    notes: parsed.notes,
+    refused: [],
+    alertsRaised: 0,
+    seconds: 0,
   };
   const groups = new Map<string, { count: number; example: string }>();
   const refuse = (item: Record<string, unknown> | undefined, p: Problem) => {
     const g = groupOf(p);
     const e = groups.get(g);
     if (e) e.count++;
-    else groups.set(g, { count: 1, example: `${String(item?.['id'] ?? '?')}: ${p.path ? p.path + ': ' : ''}${p.reason}` });
+    else
+      groups.set(g, { count: 1, example: `${String(item?.['id'] ?? '?')}: ${p.path ? p.path + ': ' : ''}${p.reason}` });
   };
   const total = parsed.pledges.length + parsed.deliveries.length;
-  const bar = o.progress ? new SingleBar({ format: 'ledger import {bar} {value}/{total} records | {accepted} accepted, {duplicates} duplicate, {refused} refused | {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = o.progress
+    ? new SingleBar(
+        {
+          format:
+            'ledger import {bar} {value}/{total} records | {accepted} accepted, {duplicates} duplicate, {refused} refused | {eta_formatted}',
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(total, 0, { accepted: 0, duplicates: 0, refused: 0 });
   let done = 0;
   let refused = 0;
 
-  const post = async (url: string, items: Record<string, unknown>[]): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const post = async (
+    url: string,
+    items: Record<string, unknown>[],
+  ): Promise<{ status: number; body: Record<string, unknown> }> => {
     let res: Response;
     try {
-      res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` }, body: JSON.stringify(items) });
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` },
+        body: JSON.stringify(items),
+      });
     } catch (e) {
-      throw new UsageError(`cannot reach ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+      throw new UsageError(
+        `cannot reach ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
+      );
     }
     const text = await res.text();
     try {
@@ -148,7 +227,10 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
   };
 
   try {
-    for (const [kind, items] of [['pledges', parsed.pledges], ['deliveries', parsed.deliveries]] as const) {
+    for (const [kind, items] of [
+      ['pledges', parsed.pledges],
+      ['deliveries', parsed.deliveries],
+    ] as const) {
       const url = new URL(`/v1/ledger/${kind}`, o.to).toString();
       for (let i = 0; i < items.length; i += o.batch) {
         let batch = items.slice(i, i + o.batch);
@@ -161,9 +243,13 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
             s.alertsRaised += Number((r.body['alerts'] as { raised?: number } | undefined)?.raised ?? 0);
             break;
           }
-          const problems = Array.isArray(r.body['problems']) ? (r.body['problems'] as Problem[]).filter((p) => typeof p.index === 'number') : [];
+          const problems = Array.isArray(r.body['problems'])
+            ? (r.body['problems'] as Problem[]).filter((p) => typeof p.index === 'number')
+            : [];
           if ((r.status !== 400 && r.status !== 403 && r.status !== 409) || !problems.length || round > 50) {
-            throw new UsageError(`the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${kind} ${i}..${i + batch.length - 1}: ${String(r.body['message'] ?? '')}`);
+            throw new UsageError(
+              `the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${kind} ${i}..${i + batch.length - 1}: ${String(r.body['message'] ?? '')}`,
+            );
           }
           const bad = new Set(problems.map((p) => p.index!));
           for (const p of problems) refuse(batch[p.index!], p);
@@ -177,7 +263,9 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
   } finally {
     bar?.stop();
   }
-  s.refused = [...groups].map(([group, g]) => ({ group, ...g })).sort((a, b) => b.count - a.count || (a.group < b.group ? -1 : 1));
+  s.refused = [...groups]
+    .map(([group, g]) => ({ group, ...g }))
+    .sort((a, b) => b.count - a.count || (a.group < b.group ? -1 : 1));
   s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return s;
 }
@@ -188,7 +276,8 @@ export function formatLedgerSummary(s: LedgerImportSummary): string {
     `${s.accepted} accepted, ${s.duplicates} duplicate, ${s.refused.reduce((n, g) => n + g.count, 0)} refused; ${s.alertsRaised} alerts raised`,
   ];
   if (s.refused.length) lines.push('refused, by reason:');
-  for (const g of s.refused.slice(0, 20)) lines.push(`  ${String(g.count).padStart(6)}  ${g.group}\n          e.g. ${g.example}`);
+  for (const g of s.refused.slice(0, 20))
+    lines.push(`  ${String(g.count).padStart(6)}  ${g.group}\n          e.g. ${g.example}`);
   const unreadable = new Map<string, { count: number; line: number; reason: string }>();
   for (const u of s.unreadable) {
     const g = groupOf({ path: '', reason: u.reason });

@@ -12,7 +12,11 @@ import { UsageError } from './usage-error.js';
 export async function openAuditSource(db: string): Promise<{ source: AuditSource; close(): Promise<void> }> {
   if (isPostgresUrl(db)) {
     const { url, schema } = splitSchema(db);
-    const pool = new pg.Pool({ connectionString: url, max: 2, ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}) });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 2,
+      ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    });
     pool.on('error', () => undefined);
     try {
       await pool.query('SELECT 1 FROM tlog_head');

@@ -59,7 +59,11 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   const out: VerifyResult = { ok: false, problems, lines, entriesChecked: 0 };
   const client = new HttpClient(opts.url, doFetch);
   const note = await client.getText('v1/log/checkpoint');
-  const v = verifyCheckpoint(note, opts.serverKey, opts.witnessKeys, { allowUnknown: true, now: opts.now, quorum: opts.quorum ?? 0 });
+  const v = verifyCheckpoint(note, opts.serverKey, opts.witnessKeys, {
+    allowUnknown: true,
+    now: opts.now,
+    quorum: opts.quorum ?? 0,
+  });
   if (!v.ok || !v.checkpoint) {
     problems.push(...v.errors.map((e) => `checkpoint: ${e.line ? `line ${e.line}: ` : ''}${e.message}`));
     return out;
@@ -67,8 +71,13 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   const cp = v.checkpoint;
   out.checkpoint = cp;
   lines.push(`checkpoint ${cp.origin} size ${cp.size} root ${b64(cp.rootHash)} signed ${cp.time.toISOString()}`);
-  lines.push(v.verifiedWitnesses.length ? `cosigned by ${v.verifiedWitnesses.map((w) => `${w.name} (${w.time.toISOString()})`).join(', ')}` : 'no cosignature from a configured witness');
-  if (v.ignored.length) lines.push(`ignored signatures from keys not configured: ${v.ignored.map((i) => i.name).join(', ')}`);
+  lines.push(
+    v.verifiedWitnesses.length
+      ? `cosigned by ${v.verifiedWitnesses.map((w) => `${w.name} (${w.time.toISOString()})`).join(', ')}`
+      : 'no cosignature from a configured witness',
+  );
+  if (v.ignored.length)
+    lines.push(`ignored signatures from keys not configured: ${v.ignored.map((i) => i.name).join(', ')}`);
 
   const prev = opts.state;
   let range = new CompactRange();
@@ -83,15 +92,21 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       return out;
     }
     if (cp.size === prev.size && !hashesEqual(prevRoot, cp.rootHash)) {
-      problems.push(`fork: two signed checkpoints of size ${cp.size} with different roots (saved ${prev.root}, now ${b64(cp.rootHash)})`);
+      problems.push(
+        `fork: two signed checkpoints of size ${cp.size} with different roots (saved ${prev.root}, now ${b64(cp.rootHash)})`,
+      );
       return out;
     }
     if (cp.size > prev.size) {
-      const body = JSON.parse(await client.getText(`v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as { proof?: unknown };
+      const body = JSON.parse(await client.getText(`v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as {
+        proof?: unknown;
+      };
       const proof = Array.isArray(body.proof) ? body.proof.map((p) => unb64(String(p))) : [];
       const c = verifyConsistency(prev.size, cp.size, prevRoot, cp.rootHash, proof);
       if (!c.ok) {
-        problems.push(`fork: the log at ${cp.size} is not an extension of the checkpoint of ${prev.size} verified before (${c.error.message}): history was rewritten`);
+        problems.push(
+          `fork: the log at ${cp.size} is not an extension of the checkpoint of ${prev.size} verified before (${c.error.message}): history was rewritten`,
+        );
         return out;
       }
       lines.push(`consistent with the saved checkpoint of size ${prev.size}`);
@@ -106,7 +121,9 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   // Re-hash every entry since, onto the saved right edge.
   for (let from = range.size; from < cp.size; from += PAGE) {
     const to = Math.min(cp.size, from + PAGE);
-    const body = JSON.parse(await client.getText(`v1/log/entries?start=${from}&end=${to}`)) as { entries?: { index: number; kind: string; recordId: string; entry: string }[] };
+    const body = JSON.parse(await client.getText(`v1/log/entries?start=${from}&end=${to}`)) as {
+      entries?: { index: number; kind: string; recordId: string; entry: string }[];
+    };
     const entries = body.entries ?? [];
     const leaves: Uint8Array[] = [];
     for (let i = from; i < to; i++) {
@@ -120,19 +137,31 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       // Empty: the server rebuilds this entry from its record's row (migration 0006), and the row is gone.
       if (!bytes.length) problems.push(`entry ${i}: the server no longer holds its record (${e.kind} ${e.recordId})`);
       else if (!d.ok) problems.push(`entry ${i}: ${d.error.message}`);
-      else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) problems.push(`entry ${i}: served as ${e.kind} ${e.recordId} but logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '?'}`);
+      else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId)
+        problems.push(
+          `entry ${i}: served as ${e.kind} ${e.recordId} but logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '?'}`,
+        );
       leaves.push(hashLeaf(bytes));
     }
     range.append(leaves);
     out.entriesChecked += leaves.length;
   }
   if (!hashesEqual(range.root(), cp.rootHash)) {
-    problems.push(`entries: the ${out.entriesChecked} entries served since size ${prev?.size ?? 0} do not give the signed root: the server serves entries that are not its log`);
+    problems.push(
+      `entries: the ${out.entriesChecked} entries served since size ${prev?.size ?? 0} do not give the signed root: the server serves entries that are not its log`,
+    );
     return out;
   }
   lines.push(`re-hashed ${out.entriesChecked} entries since size ${prev?.size ?? 0}: they give the signed root`);
   if (problems.length) return out;
   out.ok = true;
-  out.state = { version: 1, origin: cp.origin, size: cp.size, root: b64(cp.rootHash), note, frontier: range.frontier().map((f) => b64(f.hash)) };
+  out.state = {
+    version: 1,
+    origin: cp.origin,
+    size: cp.size,
+    root: b64(cp.rootHash),
+    note,
+    frontier: range.frontier().map((f) => b64(f.hash)),
+  };
   return out;
 }

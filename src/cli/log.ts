@@ -19,14 +19,21 @@ export function readVkey(arg: string, type: number, what: string): Verifier {
   let text = arg.trim();
   if (!text.includes('+') || existsSync(arg)) {
     try {
-      text = readFileSync(arg, 'utf8').split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+      text =
+        readFileSync(arg, 'utf8')
+          .split('\n')
+          .map((l) => l.trim())
+          .find((l) => l.length > 0) ?? '';
     } catch (e) {
       throw new UsageError(`${what}: cannot read ${arg}: ${(e as Error).message}`);
     }
   }
   const v = parseVkey(text);
   if (!v.ok) throw new UsageError(`${what}: ${v.error.message}`);
-  if (v.verifier.type !== type) throw new UsageError(`${what}: expected a ${type === SIG_ED25519 ? 'log (Ed25519, type 0x01)' : 'witness (cosignature/v1, type 0x04)'} vkey`);
+  if (v.verifier.type !== type)
+    throw new UsageError(
+      `${what}: expected a ${type === SIG_ED25519 ? 'log (Ed25519, type 0x01)' : 'witness (cosignature/v1, type 0x04)'} vkey`,
+    );
   return v.verifier;
 }
 
@@ -34,7 +41,8 @@ function readState(path: string | undefined): VerifyState | undefined {
   if (!path || !existsSync(path)) return undefined;
   try {
     const s = JSON.parse(readFileSync(path, 'utf8')) as VerifyState;
-    if (s.version !== 1 || typeof s.size !== 'number' || typeof s.root !== 'string' || !Array.isArray(s.frontier)) throw new Error('not a guarantor log state file (version 1)');
+    if (s.version !== 1 || typeof s.size !== 'number' || typeof s.root !== 'string' || !Array.isArray(s.frontier))
+      throw new Error('not a guarantor log state file (version 1)');
     return s;
   } catch (e) {
     throw new UsageError(`--state ${path}: ${(e as Error).message}`);
@@ -52,11 +60,17 @@ export interface VerifyFlags {
 }
 
 /** Runs `log verify`; returns the exit code. */
-export async function runVerify(flags: VerifyFlags, doFetch: Fetch, now: Date, write: (s: string) => void): Promise<number> {
+export async function runVerify(
+  flags: VerifyFlags,
+  doFetch: Fetch,
+  now: Date,
+  write: (s: string) => void,
+): Promise<number> {
   const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
   const witnessKeys = (flags.witness ?? []).map((w) => readVkey(w, SIG_COSIGNATURE_V1, '--witness'));
   const quorum = flags.quorum === undefined ? 0 : Number(flags.quorum);
-  if (!Number.isInteger(quorum) || quorum < 0) throw new UsageError(`--quorum must be a whole number, got "${flags.quorum}"`);
+  if (!Number.isInteger(quorum) || quorum < 0)
+    throw new UsageError(`--quorum must be a whole number, got "${flags.quorum}"`);
   const state = readState(flags.state);
   let r;
   try {
@@ -96,13 +110,32 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
   const { auditLog } = await import('../store/log-audit.js');
   const src = await openAuditSource(flags.db);
   try {
-    const r = await auditLog(src.source, { ...(serverKey ? { serverKey } : {}), ...(witnessKeys ? { witnessKeys } : {}) });
+    const r = await auditLog(src.source, {
+      ...(serverKey ? { serverKey } : {}),
+      ...(witnessKeys ? { witnessKeys } : {}),
+    });
     if (flags.json) {
-      write(JSON.stringify({ entries: r.entries, records: r.records, checkpoints: r.checkpoints, root: Buffer.from(r.root).toString('hex'), findings: r.findings }, null, 2) + '\n');
+      write(
+        JSON.stringify(
+          {
+            entries: r.entries,
+            records: r.records,
+            checkpoints: r.checkpoints,
+            root: Buffer.from(r.root).toString('hex'),
+            findings: r.findings,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
-      write(`log audit: ${r.entries} entries, ${r.records} records, ${r.checkpoints} checkpoints; root ${Buffer.from(r.root).toString('hex')}\n`);
-      if (!serverKey) write('log audit: no --key given, so checkpoints were checked against the key stored in the database itself\n');
-      for (const f of r.findings) write(`${f.code}${f.kind ? ` ${f.kind}` : ''}${f.recordId ? ` ${f.recordId}` : ''}: ${f.message}\n`);
+      write(
+        `log audit: ${r.entries} entries, ${r.records} records, ${r.checkpoints} checkpoints; root ${Buffer.from(r.root).toString('hex')}\n`,
+      );
+      if (!serverKey)
+        write('log audit: no --key given, so checkpoints were checked against the key stored in the database itself\n');
+      for (const f of r.findings)
+        write(`${f.code}${f.kind ? ` ${f.kind}` : ''}${f.recordId ? ` ${f.recordId}` : ''}: ${f.message}\n`);
       write(r.findings.length ? `log audit: TAMPERING FOUND (${r.findings.length} finding(s))\n` : 'log audit: OK\n');
     }
     return r.findings.length ? 1 : 0;
@@ -112,15 +145,22 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
 }
 
 export function register(program: Command): void {
-  const log = program.command('log').description('check the transparency log: as a client of a server, or directly against its database');
+  const log = program
+    .command('log')
+    .description('check the transparency log: as a client of a server, or directly against its database');
   log
     .command('verify')
-    .description('fetch the latest checkpoint, check its signatures, its consistency with the saved one and every entry since; save it')
+    .description(
+      'fetch the latest checkpoint, check its signatures, its consistency with the saved one and every entry since; save it',
+    )
     .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
     .requiredOption('--key <file|vkey>', "the log's public key (GET /v1/log/key)")
     .option('--witness <file|vkey>', 'a witness key whose cosignatures count (repeatable)', collect)
     .option('--quorum <n>', 'how many configured witnesses must have cosigned (default 0)')
-    .option('--state <file>', 'where the last verified checkpoint is kept (read, then replaced when verification passes)')
+    .option(
+      '--state <file>',
+      'where the last verified checkpoint is kept (read, then replaced when verification passes)',
+    )
     .action(async (flags: VerifyFlags) => {
       process.exitCode = await runVerify(flags, fetch as unknown as Fetch, new Date(), (s) => process.stdout.write(s));
     });
@@ -133,7 +173,8 @@ export function register(program: Command): void {
       const src = await openAuditSource(flags.db);
       try {
         const key = await src.source.signingKey();
-        if (!key) throw new UsageError(`${flags.db} has no log key yet: it is created when a server first starts on it`);
+        if (!key)
+          throw new UsageError(`${flags.db} has no log key yet: it is created when a server first starts on it`);
         process.stdout.write(`${key.vkey}\n`);
       } finally {
         await src.close();
@@ -141,10 +182,16 @@ export function register(program: Command): void {
     });
   log
     .command('audit')
-    .description('recompute every entry from the stored records, the tree and the checkpoints, directly against a database')
+    .description(
+      'recompute every entry from the stored records, the tree and the checkpoints, directly against a database',
+    )
     .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
     .option('--key <file|vkey>', "the log's public key as you know it (default: the one stored in the database)")
-    .option('--witness <file|vkey>', 'a witness key (repeatable; default: the witnesses registered in the database)', collect)
+    .option(
+      '--witness <file|vkey>',
+      'a witness key (repeatable; default: the witnesses registered in the database)',
+      collect,
+    )
     .option('--json', 'findings as JSON')
     .action(async (flags: AuditFlags) => {
       process.exitCode = await runAudit(flags, (s) => process.stdout.write(s));

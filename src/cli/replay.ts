@@ -29,8 +29,10 @@ const defaultCrosswalk = fileURLToPath(new URL('../../examples/data/oblast-cross
 /** What each kind of file must look like: printed when nothing usable was read. */
 export const expectedFormat: Record<Kind, string> = {
   ucdp: 'a UCDP GED CSV file (UTF-8, comma-separated, a header row): the columns id, type_of_violence, side_a, side_b, where_prec, where_coordinates, adm_1, latitude, longitude, event_clarity, date_start, date_end (days as YYYY-MM-DD), best, low, high, number_of_sources, source_headline',
-  acled: "an ACLED CSV export (UTF-8, comma-separated, a header row): event_id_cnty, event_date (YYYY-MM-DD or \"24 February 2022\"), time_precision, event_type, sub_event_type, actor1, actor2, country, admin1, location, latitude, longitude, geo_precision, source, notes, fatalities, among ACLED's 31 columns",
-  alerts: 'an air-raid alerts CSV file (UTF-8, comma-separated, a header row): oblast, raion, hromada, level, started_at, finished_at (times as YYYY-MM-DD HH:MM:SS with an optional offset, e.g. 2022-03-15 16:10:34+00:00)',
+  acled:
+    'an ACLED CSV export (UTF-8, comma-separated, a header row): event_id_cnty, event_date (YYYY-MM-DD or "24 February 2022"), time_precision, event_type, sub_event_type, actor1, actor2, country, admin1, location, latitude, longitude, geo_precision, source, notes, fatalities, among ACLED\'s 31 columns',
+  alerts:
+    'an air-raid alerts CSV file (UTF-8, comma-separated, a header row): oblast, raion, hromada, level, started_at, finished_at (times as YYYY-MM-DD HH:MM:SS with an optional offset, e.g. 2022-03-15 16:10:34+00:00)',
 };
 
 export interface ReplayOptions {
@@ -95,61 +97,99 @@ export class NothingUsable extends Error {}
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('send real data to a server as observations: UCDP GED events (ucdp), ACLED events (acled) or air-raid alerts (alerts)')
+    .description(
+      'send real data to a server as observations: UCDP GED events (ucdp), ACLED events (acled) or air-raid alerts (alerts)',
+    )
     .argument('<kind>', `what the file holds: ${kinds.join(' or ')}`)
     .argument('<file>', 'the CSV file')
     .option('--url <url>', 'the server, e.g. http://localhost:8081 (required unless --dry-run)')
     .addOption(new Option('--to <url>').hideHelp())
     .option('--key <key>', 'an API key with the monitor role (required unless --dry-run)')
     .option('--batch <n>', 'observations per request', '500')
-    .option('--source <id>', 'the verification source of the package the observations come from (default: ucdp, acled, air-alerts)')
+    .option(
+      '--source <id>',
+      'the verification source of the package the observations come from (default: ucdp, acled, air-alerts)',
+    )
     .option('--crosswalk <file>', 'region names to ISO 3166-2 codes (CSV)', defaultCrosswalk)
     .option('--limit <n>', 'send only the first n observations')
-    .option('--undetermined <activity>', 'ucdp, acled: events whose words name no weapon are skipped (skip, the default), or sent as this activity', 'skip')
-    .option('--clock <live|event>', "live (default): the server's own clock; event: move a replay server's clock (serve --clock event) with the events", 'live')
+    .option(
+      '--undetermined <activity>',
+      'ucdp, acled: events whose words name no weapon are skipped (skip, the default), or sent as this activity',
+      'skip',
+    )
+    .option(
+      '--clock <live|event>',
+      "live (default): the server's own clock; event: move a replay server's clock (serve --clock event) with the events",
+      'live',
+    )
     .option('--dry-run', 'read and map the file, print what would be sent, send nothing')
-    .action(async (kind: string, file: string, opts: { url?: string; to?: string; key?: string; batch: string; source?: string; crosswalk: string; limit?: string; undetermined: string; clock: string; dryRun?: boolean }) => {
-      if (!kinds.includes(kind as Kind)) throw new UsageError(`unknown kind "${kind}"; use ${kinds.join(' or ')}`);
-      const batch = Number(opts.batch);
-      if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new UsageError(`--batch must be a whole number from 1 to 100000, not "${opts.batch}"`);
-      let limit: number | undefined;
-      if (opts.limit !== undefined) {
-        limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number, not "${opts.limit}"`);
-      }
-      if (opts.undetermined !== 'skip' && !(activities as readonly string[]).includes(opts.undetermined)) throw new UsageError(`--undetermined must be skip or an activity (${activities.join(', ')}), not "${opts.undetermined}"`);
-      if (opts.clock !== 'live' && opts.clock !== 'event') throw new UsageError(`--clock must be live or event, not "${opts.clock}"`);
-      const url = opts.url ?? opts.to;
-      if (!opts.dryRun) {
-        if (url === undefined) throw new UsageError('--url is required (the server, e.g. http://localhost:8081), or --dry-run');
-        if (opts.key === undefined) throw new UsageError('--key is required (an API key with the monitor role), or --dry-run');
-      }
-      if (url !== undefined) checkUrl(url);
-      let summary: ReplaySummary;
-      try {
-        summary = await runReplay({
-          kind: kind as Kind,
-          file,
-          batch,
-          source: opts.source ?? defaultSource[kind as Kind],
-          crosswalk: opts.crosswalk,
-          undetermined: opts.undetermined as Activity | 'skip',
-          clock: opts.clock,
-          dryRun: opts.dryRun === true,
-          progress: process.stderr.isTTY === true,
-          ...(url !== undefined ? { url } : {}),
-          ...(opts.key !== undefined ? { key: opts.key } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-        });
-      } catch (e) {
-        if (!(e instanceof NothingUsable)) throw e;
-        process.stderr.write(`guarantor: ${e.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(formatSummary(summary));
-      process.exitCode = summary.rejected > 0 ? 1 : 0;
-    });
+    .action(
+      async (
+        kind: string,
+        file: string,
+        opts: {
+          url?: string;
+          to?: string;
+          key?: string;
+          batch: string;
+          source?: string;
+          crosswalk: string;
+          limit?: string;
+          undetermined: string;
+          clock: string;
+          dryRun?: boolean;
+        },
+      ) => {
+        if (!kinds.includes(kind as Kind)) throw new UsageError(`unknown kind "${kind}"; use ${kinds.join(' or ')}`);
+        const batch = Number(opts.batch);
+        if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
+          throw new UsageError(`--batch must be a whole number from 1 to 100000, not "${opts.batch}"`);
+        let limit: number | undefined;
+        if (opts.limit !== undefined) {
+          limit = Number(opts.limit);
+          if (!Number.isInteger(limit) || limit < 0)
+            throw new UsageError(`--limit must be a whole number, not "${opts.limit}"`);
+        }
+        if (opts.undetermined !== 'skip' && !(activities as readonly string[]).includes(opts.undetermined))
+          throw new UsageError(
+            `--undetermined must be skip or an activity (${activities.join(', ')}), not "${opts.undetermined}"`,
+          );
+        if (opts.clock !== 'live' && opts.clock !== 'event')
+          throw new UsageError(`--clock must be live or event, not "${opts.clock}"`);
+        const url = opts.url ?? opts.to;
+        if (!opts.dryRun) {
+          if (url === undefined)
+            throw new UsageError('--url is required (the server, e.g. http://localhost:8081), or --dry-run');
+          if (opts.key === undefined)
+            throw new UsageError('--key is required (an API key with the monitor role), or --dry-run');
+        }
+        if (url !== undefined) checkUrl(url);
+        let summary: ReplaySummary;
+        try {
+          summary = await runReplay({
+            kind: kind as Kind,
+            file,
+            batch,
+            source: opts.source ?? defaultSource[kind as Kind],
+            crosswalk: opts.crosswalk,
+            undetermined: opts.undetermined as Activity | 'skip',
+            clock: opts.clock,
+            dryRun: opts.dryRun === true,
+            progress: process.stderr.isTTY === true,
+            ...(url !== undefined ? { url } : {}),
+            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+          });
+        } catch (e) {
+          if (!(e instanceof NothingUsable)) throw e;
+          process.stderr.write(`guarantor: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(formatSummary(summary));
+        process.exitCode = summary.rejected > 0 ? 1 : 0;
+      },
+    );
 }
 
 /** A server URL: http or https with a host; anything else is a usage error, not a crash later. */
@@ -161,16 +201,26 @@ export function checkUrl(url: string): URL {
     u = undefined;
   }
   if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.host) {
-    throw new UsageError(`--url must be an http:// or https:// URL with a host, e.g. http://localhost:8081; got "${url}"${/^[\w.-]+(:\d+)?(\/|$)/.test(url) ? ` (did you mean http://${url}?)` : ''}`);
+    throw new UsageError(
+      `--url must be an http:// or https:// URL with a host, e.g. http://localhost:8081; got "${url}"${/^[\w.-]+(:\d+)?(\/|$)/.test(url) ? ` (did you mean http://${url}?)` : ''}`,
+    );
   }
   return u;
 }
 
-export function parseFile(kind: Kind, text: string, source: string, crosswalkText: string, undetermined: Activity | 'skip' = 'skip'): ReplayParse {
+export function parseFile(
+  kind: Kind,
+  text: string,
+  source: string,
+  crosswalkText: string,
+  undetermined: Activity | 'skip' = 'skip',
+): ReplayParse {
   const crosswalk = parseCrosswalk(crosswalkText);
   try {
     if (kind === 'acled') return parseAcled(text, { source, crosswalk, undetermined });
-    return kind === 'ucdp' ? parseUcdp(text, { source, crosswalk, undetermined }) : parseAlerts(text, { source, crosswalk });
+    return kind === 'ucdp'
+      ? parseUcdp(text, { source, crosswalk, undetermined })
+      : parseAlerts(text, { source, crosswalk });
   } catch (e) {
     if (e instanceof CsvFormatError) throw new NothingUsable(`${e.message}\nexpected ${expectedFormat[kind]}`);
     throw e;
@@ -206,11 +256,21 @@ function locationKind(o: ObservationInput): string {
 export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const started = process.hrtime.bigint();
   const parsed = parseFile(o.kind, readText(o.file), o.source, readText(o.crosswalk), o.undetermined ?? 'skip');
-  const skippedBy = groupReasons(parsed.skipped.map((k) => ({ reason: k.reason, example: `line ${k.line}${k.id ? ` (${o.kind === 'ucdp' ? 'id ' : ''}${k.id})` : ''}` })));
+  const skippedBy = groupReasons(
+    parsed.skipped.map((k) => ({
+      reason: k.reason,
+      example: `line ${k.line}${k.id ? ` (${o.kind === 'ucdp' ? 'id ' : ''}${k.id})` : ''}`,
+    })),
+  );
   const rows = parsed.observations.length + parsed.skipped.length;
   if (parsed.observations.length === 0) {
-    const why = skippedBy.slice(0, 3).map((g) => `\n  ${g.count} × ${g.reason} (e.g. ${g.examples.join(', ')})`).join('');
-    throw new NothingUsable(`nothing usable in ${o.file}: ${rows} row(s), 0 observations${why}\nexpected ${expectedFormat[o.kind]}`);
+    const why = skippedBy
+      .slice(0, 3)
+      .map((g) => `\n  ${g.count} × ${g.reason} (e.g. ${g.examples.join(', ')})`)
+      .join('');
+    throw new NothingUsable(
+      `nothing usable in ${o.file}: ${rows} row(s), 0 observations${why}\nexpected ${expectedFormat[o.kind]}`,
+    );
   }
   let items = o.limit !== undefined ? parsed.observations.slice(0, o.limit) : parsed.observations;
   const s: ReplaySummary = {
@@ -246,14 +306,25 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const client = new HttpClient(base.toString(), o.fetch ?? (fetch as unknown as Fetch), o.key);
   const rejections: { reason: string; example: string }[] = [];
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> => {
     const a = await client.request(method, path, body);
-    const parsed = typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : a.text ? { message: a.text.slice(0, 200) } : {};
+    const parsed =
+      typeof a.body === 'object' && a.body !== null
+        ? (a.body as Record<string, unknown>)
+        : a.text
+          ? { message: a.text.slice(0, 200) }
+          : {};
     return { status: a.status, body: parsed };
   };
   const fail = (r: { status: number; body: Record<string, unknown> }, what: string): never => {
     const message = typeof r.body['message'] === 'string' ? r.body['message'] : '';
-    throw new UsageError(`the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${what}: ${message}`);
+    throw new UsageError(
+      `the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${what}: ${message}`,
+    );
   };
 
   // On the event clock, observations go in the order they became known (the end of an interval, else the time: a
@@ -263,8 +334,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   if (o.clock === 'event') {
     const clock = await call('GET', '/v1/clock');
     if (clock.status !== 200) fail(clock, 'GET /v1/clock');
-    if (clock.body['mode'] !== 'event') throw new UsageError(`the server at ${o.url} runs the live clock; --clock event needs a replay server (guarantor serve --clock event)`);
-    items = items.map((x, i) => ({ x, i, t: knownAt(x) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x);
+    if (clock.body['mode'] !== 'event')
+      throw new UsageError(
+        `the server at ${o.url} runs the live clock; --clock event needs a replay server (guarantor serve --clock event)`,
+      );
+    items = items
+      .map((x, i) => ({ x, i, t: knownAt(x) }))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map((e) => e.x);
     let cur: ObservationInput[] = [];
     let day = '';
     for (const x of items) {
@@ -281,7 +358,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     for (let i = 0; i < items.length; i += o.batch) batches.push(items.slice(i, i + o.batch));
   }
 
-  const bar = o.progress ? new SingleBar({ format: 'replay {bar} {value}/{total} observations | {accepted} accepted, {duplicates} duplicate, {rejected} rejected | {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = o.progress
+    ? new SingleBar(
+        {
+          format:
+            'replay {bar} {value}/{total} observations | {accepted} accepted, {duplicates} duplicate, {rejected} rejected | {eta_formatted}',
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(items.length, 0, { accepted: 0, duplicates: 0, rejected: 0 });
   const count = (body: Record<string, unknown>, n: number) => {
     s.accepted += num(body['accepted']) ?? n;
@@ -307,13 +393,18 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         for (const p of r.body['problems'] as Problem[]) {
           if (typeof p.index !== 'number') continue;
           bad.add(p.index);
-          rejections.push({ reason: `${p.path ? p.path + ': ' : ''}${p.reason}`, example: batch[p.index]?.sourceId ?? '?' });
+          rejections.push({
+            reason: `${p.path ? p.path + ': ' : ''}${p.reason}`,
+            example: batch[p.index]?.sourceId ?? '?',
+          });
         }
         // A list cut short (problemCount) may leave bad items in the rest: then the retry fails and says so.
         if (bad.size) {
           s.rejected += bad.size;
           const rest = batch.filter((_, k) => !bad.has(k));
-          r = rest.length ? await call('POST', '/v1/observations', rest) : { status: 200, body: { accepted: 0, duplicates: 0 } };
+          r = rest.length
+            ? await call('POST', '/v1/observations', rest)
+            : { status: 200, body: { accepted: 0, duplicates: 0 } };
           if (r.status < 300) count(r.body, rest.length);
         }
       } else if (r.status < 300) {
@@ -361,8 +452,13 @@ export function formatSummary(s: ReplaySummary): string {
     lines.push(`dry run: ${n(sent)} observations mapped, nothing sent`);
     return lines.join('\n') + '\n';
   }
-  lines.push(`${n(s.sent)} sent in ${s.seconds.toFixed(1)} s: ${n(s.accepted)} accepted, ${n(s.duplicates)} duplicate, ${n(s.rejected)} rejected; ${n(s.violations)} violation records, ${n(s.cases)} cases opened`);
-  if (s.context) lines.push(`  ${n(s.context)} of the observations are from before the package's effective time: stored as context, not violations`);
+  lines.push(
+    `${n(s.sent)} sent in ${s.seconds.toFixed(1)} s: ${n(s.accepted)} accepted, ${n(s.duplicates)} duplicate, ${n(s.rejected)} rejected; ${n(s.violations)} violation records, ${n(s.cases)} cases opened`,
+  );
+  if (s.context)
+    lines.push(
+      `  ${n(s.context)} of the observations are from before the package's effective time: stored as context, not violations`,
+    );
   if (s.clockAt) lines.push(`  the replay server's clock is now ${s.clockAt}`);
   lines.push(...groups('rejected by the server, by reason:', s.rejectedBy, 'source id '));
   return lines.join('\n') + '\n';

@@ -10,7 +10,13 @@ import { checkedReportWindow, packageOffset } from '../core/report/window.js';
 import { caseworkFor } from '../server/casework.js';
 import { packageMap } from '../server/dashboard/package-geometry.js';
 import { PdfUnavailableError } from '../server/report-pdf.js';
-import { buildDailyReport, renderReport, reportFormats, reportPackageOf, type ReportFormat } from '../server/reports.js';
+import {
+  buildDailyReport,
+  renderReport,
+  reportFormats,
+  reportPackageOf,
+  type ReportFormat,
+} from '../server/reports.js';
 import { logStoreFor } from '../server/transparency-log.js';
 import { ledgerStoreFor } from '../store/ledger-store.js';
 import { describeDb, openStore } from '../store/open.js';
@@ -34,24 +40,40 @@ export interface DailyOptions {
 }
 
 /** The report's bytes, by the options; throws UsageError for bad input. */
-export async function dailyReportBytes(o: DailyOptions, env: Record<string, string | undefined>, now: number): Promise<Buffer> {
-  if (!(cliReportFormats as readonly string[]).includes(o.format)) throw new UsageError(`--format: "${o.format}" is not a format; use ${cliReportFormats.join(', ')}`);
+export async function dailyReportBytes(
+  o: DailyOptions,
+  env: Record<string, string | undefined>,
+  now: number,
+): Promise<Buffer> {
+  if (!(cliReportFormats as readonly string[]).includes(o.format))
+    throw new UsageError(`--format: "${o.format}" is not a format; use ${cliReportFormats.join(', ')}`);
   const format = o.format as Format;
   if (o.url !== undefined && o.db !== undefined) throw new UsageError('--db and --url: give one, not both');
   let sections: ReportSection[] | undefined;
   if (o.sections !== undefined) {
-    sections = o.sections.split(',').map((s) => s.trim()).filter(Boolean) as ReportSection[];
+    sections = o.sections
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as ReportSection[];
     const unknown = sections.find((s) => !reportSections.includes(s));
-    if (unknown !== undefined || !sections.length) throw new UsageError(`--sections: "${unknown ?? o.sections}" is not a section; use ${reportSections.join(', ')}`);
+    if (unknown !== undefined || !sections.length)
+      throw new UsageError(`--sections: "${unknown ?? o.sections}" is not a section; use ${reportSections.join(', ')}`);
   }
   if (o.url !== undefined) return fromServer(o, format, env);
 
   const packagePath = o.package ?? env['GUARANTOR_PACKAGE'];
-  if (!packagePath) throw new UsageError('--package: reading a store needs the package it runs (--package FILE or GUARANTOR_PACKAGE)');
+  if (!packagePath)
+    throw new UsageError('--package: reading a store needs the package it runs (--package FILE or GUARANTOR_PACKAGE)');
   const loaded = loadPackageFile(packagePath);
-  if (!loaded.model) throw new UsageError(`--package: ${packagePath} has errors; run \`guarantor check ${packagePath}\``);
+  if (!loaded.model)
+    throw new UsageError(`--package: ${packagePath} has errors; run \`guarantor check ${packagePath}\``);
   const pkg = loaded.model;
-  const w = checkedReportWindow(o.date, { offset: o.offset ?? packageOffset(pkg.effective.text), ...(o.cutoff ? { cutoff: o.cutoff } : {}), effective: pkg.effective.start, now });
+  const w = checkedReportWindow(o.date, {
+    offset: o.offset ?? packageOffset(pkg.effective.text),
+    ...(o.cutoff ? { cutoff: o.cutoff } : {}),
+    effective: pkg.effective.start,
+    now,
+  });
   if (!w.ok) throw new UsageError(`--${w.field}: ${w.reason}`);
   const db = o.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db';
   let store;
@@ -70,7 +92,10 @@ export async function dailyReportBytes(o: DailyOptions, env: Record<string, stri
         pkg: reportPackageOf(pkg, loaded),
         checkpoint: () => log.latestCheckpoint(),
         // Read only: the alerts as the server last derived them.
-        sustainment: async () => ({ status: 'ledger', alerts: await ledgerStoreFor(store).listAlerts({ limit: 100_000 }) }),
+        sustainment: async () => ({
+          status: 'ledger',
+          alerts: await ledgerStoreFor(store).listAlerts({ limit: 100_000 }),
+        }),
       },
       { window: w.window, ...(sections ? { sections } : {}) },
     );
@@ -100,7 +125,9 @@ async function fromServer(o: DailyOptions, format: Format, env: Record<string, s
   try {
     res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   } catch (e) {
-    throw new UsageError(`--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+    throw new UsageError(
+      `--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
+    );
   }
   const body = Buffer.from(await res.arrayBuffer());
   if (res.status >= 400) {
@@ -123,7 +150,10 @@ export function register(program: Command): void {
     .description("the mission's daily report for a day, as of a cut-off (package-local midnight by default)")
     .requiredOption('--date <YYYY-MM-DD>', "the report's day, in the package's local time")
     .option('--format <format>', `${cliReportFormats.join(', ')}`, 'md')
-    .option('--db <path|url>', 'read this store directly (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)')
+    .option(
+      '--db <path|url>',
+      'read this store directly (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)',
+    )
     .option('--package <file>', 'the package the store runs (with --db; default GUARANTOR_PACKAGE)')
     .option('--url <url>', 'ask a running server instead')
     .option('--key <key>', 'API key for --url (default GUARANTOR_KEY; without one, the public variant)')

@@ -10,7 +10,11 @@ const spec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   pkg,
   adversary: 'RU',
   params: resolveParams(pkg),
-  strategies: ['surge', 'deniable', 'probe-and-escalate'].map((n) => ({ name: n, label: n, options: strategies[n]!.options.parse({}) })),
+  strategies: ['surge', 'deniable', 'probe-and-escalate'].map((n) => ({
+    name: n,
+    label: n,
+    options: strategies[n]!.options.parse({}),
+  })),
   seed: 99,
   runs: 600,
   sensitivityRuns: 60,
@@ -25,7 +29,11 @@ describe('guarantor simulate', () => {
     const three = await simulate(spec(), 3);
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     expect(JSON.stringify(three)).toBe(JSON.stringify(one));
-    expect(one.sensitivity!.rows.map((r) => r.item).sort()).toEqual(['advance-rate', 'judgment.deadline', 'responses.automatic']);
+    expect(one.sensitivity!.rows.map((r) => r.item).sort()).toEqual([
+      'advance-rate',
+      'judgment.deadline',
+      'responses.automatic',
+    ]);
   }, 60_000);
 
   it('puts the seed in every output format, and the HTML is self-contained with three charts', async () => {
@@ -63,7 +71,12 @@ describe('guarantor simulate', () => {
       const r = JSON.parse(out);
       expect(r.seed).toBe(7);
       expect(r.runs).toBe(50);
-      expect(r.strategies.map((s: { strategy: string }) => s.strategy)).toEqual(['compliant', 'salami', 'surge', 'blind-then-strike']);
+      expect(r.strategies.map((s: { strategy: string }) => s.strategy)).toEqual([
+        'compliant',
+        'salami',
+        'surge',
+        'blind-then-strike',
+      ]);
       expect(r.params['collapse-depth']).toBeCloseTo(15);
     });
 
@@ -79,8 +92,12 @@ describe('guarantor simulate', () => {
     });
 
     it('rejects bad options as usage errors', async () => {
-      await expect(runSimulate(join('examples', 'ukraine-2026.yaml'), { runs: 'lots', format: 'text' })).rejects.toThrow(/--runs/);
-      await expect(runSimulate(join('examples', 'ukraine-2026.yaml'), { format: 'pdf' })).rejects.toThrow(/unknown format/);
+      await expect(
+        runSimulate(join('examples', 'ukraine-2026.yaml'), { runs: 'lots', format: 'text' }),
+      ).rejects.toThrow(/--runs/);
+      await expect(runSimulate(join('examples', 'ukraine-2026.yaml'), { format: 'pdf' })).rejects.toThrow(
+        /unknown format/,
+      );
     });
   });
 });

@@ -10,7 +10,15 @@ import { startWorker } from '../worker-thread.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { renderText as renderDiagnostics } from '../core/diagnostics/render/text.js';
-import { buildReport, planTasks, ResultSet, Simulator, type ExperimentSpec, type SimulationReport, type Task } from '../core/sim/experiment.js';
+import {
+  buildReport,
+  planTasks,
+  ResultSet,
+  Simulator,
+  type ExperimentSpec,
+  type SimulationReport,
+  type Task,
+} from '../core/sim/experiment.js';
 import { renderHtml } from '../core/sim/render/html.js';
 import { renderMarkdown } from '../core/sim/render/markdown.js';
 import { renderText } from '../core/sim/render/text.js';
@@ -37,7 +45,8 @@ interface Options {
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`);
   return Number(v);
 };
 
@@ -50,7 +59,10 @@ export function register(program: Command): void {
     .option('-n, --runs <n>', 'runs per strategy (default: the scenario, else 10000)')
     .option('--seed <n>', 'random seed (default: the scenario, else 1)')
     .option('-w, --workers <n>', 'worker threads (default: one per core)')
-    .option('--sensitivity-runs <n>', `runs per strategy for each end of each sensitivity input; 0 for none (default ${DEFAULT_SENSITIVITY_RUNS})`)
+    .option(
+      '--sensitivity-runs <n>',
+      `runs per strategy for each end of each sensitivity input; 0 for none (default ${DEFAULT_SENSITIVITY_RUNS})`,
+    )
     .option('--per-clause', 'add one tornado input per trigger, response tier and source (slower)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .action(async (file: string, opts: Options) => {
@@ -59,7 +71,8 @@ export function register(program: Command): void {
 }
 
 export async function runSimulate(file: string, opts: Options): Promise<number> {
-  if (!formats.includes(opts.format as Format)) throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+  if (!formats.includes(opts.format as Format))
+    throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
   const runs = int('runs', opts.runs, 1);
   const seed = int('seed', opts.seed, 0);
   const workers = int('workers', opts.workers, 1) ?? availableParallelism();
@@ -71,7 +84,11 @@ export async function runSimulate(file: string, opts: Options): Promise<number> 
   let spec: ExperimentSpec | undefined;
   if (loaded.model) {
     const text = opts.scenario === undefined ? undefined : readText(opts.scenario);
-    const sc = loadScenario(text, loaded.model, { file: opts.scenario ?? file, packageFile: file, packageSource: loaded.source });
+    const sc = loadScenario(text, loaded.model, {
+      file: opts.scenario ?? file,
+      packageFile: file,
+      packageSource: loaded.source,
+    });
     if (sc.source) sources.set(sc.source.file, sc.source.text);
     diagnostics.push(...sc.diagnostics);
     if (sc.scenario) {
@@ -91,15 +108,27 @@ export async function runSimulate(file: string, opts: Options): Promise<number> 
       };
     }
   }
-  if (diagnostics.length) process.stderr.write(renderDiagnostics(diagnostics, { sources, color: process.stderr.isTTY === true && !process.env['NO_COLOR'] }));
+  if (diagnostics.length)
+    process.stderr.write(
+      renderDiagnostics(diagnostics, { sources, color: process.stderr.isTTY === true && !process.env['NO_COLOR'] }),
+    );
   if (!spec || hasErrors(diagnostics)) return 1;
 
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {value}/{total} tasks | {eta}s left', hideCursor: true }, Presets.shades_classic) : undefined;
-  const report = await simulate(spec, workers, bar && {
-    start: (total) => bar.start(total, 0),
-    tick: (done) => bar.update(done),
-    stop: () => bar.stop(),
-  });
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { format: 'simulating [{bar}] {percentage}% | {value}/{total} tasks | {eta}s left', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : undefined;
+  const report = await simulate(
+    spec,
+    workers,
+    bar && {
+      start: (total) => bar.start(total, 0),
+      tick: (done) => bar.update(done),
+      stop: () => bar.stop(),
+    },
+  );
   process.stdout.write(render(report, opts.format as Format));
   return 0;
 }
@@ -149,7 +178,12 @@ export async function simulate(spec: ExperimentSpec, workers: number, progress?:
   return buildReport(spec, results);
 }
 
-function runOnWorkers(spec: ExperimentSpec, tasks: Task[], n: number, onResult: (t: Task, records: Float64Array, done: number) => void): Promise<void> {
+function runOnWorkers(
+  spec: ExperimentSpec,
+  tasks: Task[],
+  n: number,
+  onResult: (t: Task, records: Float64Array, done: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let done = 0;

@@ -12,7 +12,6 @@ import { readText } from '../package-files.js';
 import { errorText, HttpClient, type Fetch } from './http-client.js';
 import { UsageError } from './usage-error.js';
 
-
 export interface VoteOptions {
   key: string;
   to: string;
@@ -31,14 +30,27 @@ export function register(program: Command): void {
     .option('-r, --reason <text>', 'reason for the record')
     .option('--api-key <key>', 'your member API key (default: $GUARANTOR_API_KEY)')
     .action(async (caseId: string, choice: string, opts: VoteOptions) => {
-      const r = await sendVote(caseId, choice, { ...opts, apiKey: opts.apiKey ?? process.env['GUARANTOR_API_KEY'] }, fetch as unknown as Fetch, Date.now());
+      const r = await sendVote(
+        caseId,
+        choice,
+        { ...opts, apiKey: opts.apiKey ?? process.env['GUARANTOR_API_KEY'] },
+        fetch as unknown as Fetch,
+        Date.now(),
+      );
       process.stdout.write(r.message + '\n');
       process.exitCode = r.ok ? 0 : 1;
     });
 }
 
-export async function sendVote(caseId: string, choice: string, opts: VoteOptions, doFetch: Fetch, now: number): Promise<{ ok: boolean; message: string; body?: unknown }> {
-  if (!(choices as readonly string[]).includes(choice)) throw new UsageError(`"${choice}" is not a vote; use ${choices.join(', ')}`);
+export async function sendVote(
+  caseId: string,
+  choice: string,
+  opts: VoteOptions,
+  doFetch: Fetch,
+  now: number,
+): Promise<{ ok: boolean; message: string; body?: unknown }> {
+  if (!(choices as readonly string[]).includes(choice))
+    throw new UsageError(`"${choice}" is not a vote; use ${choices.join(', ')}`);
   if (!opts.apiKey) throw new UsageError('no API key: pass --api-key or set GUARANTOR_API_KEY');
   const pem = readText(opts.key);
   const base = opts.to.replace(/\/+$/, '');
@@ -46,9 +58,15 @@ export async function sendVote(caseId: string, choice: string, opts: VoteOptions
   const path = `v1/cases/${encodeURIComponent(caseId)}`;
 
   const ballot = await client.request('GET', `${path}/ballot`);
-  if (ballot.status !== 200) return { ok: false, message: `the server refused the ballot (${ballot.status}): ${errorText(ballot.body)}`, body: ballot.body };
+  if (ballot.status !== 200)
+    return {
+      ok: false,
+      message: `the server refused the ballot (${ballot.status}): ${errorText(ballot.body)}`,
+      body: ballot.body,
+    };
   const b = ballot.body as { package?: unknown; version?: unknown; member?: unknown };
-  if (typeof b.package !== 'string' || typeof b.version !== 'string' || typeof b.member !== 'string') throw new UsageError(`${base} did not answer with a ballot`);
+  if (typeof b.package !== 'string' || typeof b.version !== 'string' || typeof b.member !== 'string')
+    throw new UsageError(`${base} did not answer with a ballot`);
 
   let signed: SignedVote;
   try {
@@ -70,9 +88,9 @@ export async function sendVote(caseId: string, choice: string, opts: VoteOptions
     throw new UsageError(`cannot sign with ${opts.key}: ${(e as Error).message}`);
   }
   const r = await client.request('POST', `${path}/votes`, signed);
-  if (r.status !== 200) return { ok: false, message: `vote rejected (${r.status}): ${errorText(r.body)}`, body: r.body };
+  if (r.status !== 200)
+    return { ok: false, message: `vote rejected (${r.status}): ${errorText(r.body)}`, body: r.body };
   const j = (r.body as { judgment?: { status?: string; outcome?: { result?: string } } }).judgment;
   const state = j?.outcome?.result ? `the case is now ${j.outcome.result}` : 'judgment still open';
   return { ok: true, message: `vote recorded: ${b.member} ${choice} on ${caseId}; ${state}`, body: r.body };
 }
-

@@ -111,8 +111,15 @@ describe('access', () => {
     for (const route of s.app.routeAccess) {
       // DELETE revokes: walk it with a throwaway key id so the walk does not revoke its own keys.
       const { url, payload, headers: extra } = requestFor(route.method, route.url);
-      const headers: Record<string, string> = { ...extra, ...(who === 'anonymous' ? {} : { authorization: s.auth[who] }) };
-      const r = await s.app.inject(payload === undefined ? { method: route.method as 'GET', url, headers } : { method: route.method as 'POST', url, headers, payload });
+      const headers: Record<string, string> = {
+        ...extra,
+        ...(who === 'anonymous' ? {} : { authorization: s.auth[who] }),
+      };
+      const r = await s.app.inject(
+        payload === undefined
+          ? { method: route.method as 'GET', url, headers }
+          : { method: route.method as 'POST', url, headers, payload },
+      );
       const allowed = route.access === 'public' || (who !== 'anonymous' && route.access.includes(who));
       const where = `${who} ${route.method} ${route.url} -> ${r.statusCode} ${r.body.slice(0, 120)}`;
       if (allowed) {
@@ -129,24 +136,40 @@ describe('access', () => {
   });
 
   it('rejects missing, malformed, unknown, forged and revoked keys with 401 and a reason', async () => {
-    const get = (authorization?: string) => s.app.inject({ method: 'GET', url: '/v1/incidents', headers: authorization ? { authorization } : {} });
+    const get = (authorization?: string) =>
+      s.app.inject({ method: 'GET', url: '/v1/incidents', headers: authorization ? { authorization } : {} });
     expect((await get()).json().message).toMatch(/needs an API key/);
     expect((await get('Basic abc')).json().message).toMatch(/Bearer/);
     expect((await get('Bearer not-a-key')).json().message).toMatch(/not valid/);
     const forged = s.keys.analyst.slice(0, -4) + (s.keys.analyst.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect((await get(`Bearer ${forged}`)).statusCode).toBe(401);
-    const made = await s.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: s.auth.admin }, payload: { actor: '*', role: 'analyst', label: 'temp' } });
+    const made = await s.app.inject({
+      method: 'POST',
+      url: '/v1/apikeys',
+      headers: { authorization: s.auth.admin },
+      payload: { actor: '*', role: 'analyst', label: 'temp' },
+    });
     expect(made.statusCode).toBe(201);
     const { key, id } = made.json();
     expect((await get(`Bearer ${key}`)).statusCode).toBe(200);
-    const del = await s.app.inject({ method: 'DELETE', url: `/v1/apikeys/${id}`, headers: { authorization: s.auth.admin } });
+    const del = await s.app.inject({
+      method: 'DELETE',
+      url: `/v1/apikeys/${id}`,
+      headers: { authorization: s.auth.admin },
+    });
     expect(del.statusCode).toBe(200);
     expect(del.json().revokedAt).toBeDefined();
     const after = await get(`Bearer ${key}`);
     expect(after.statusCode).toBe(401);
     expect(after.json().message).toBe(`the API key ${id} was revoked`);
-    expect((await s.app.inject({ method: 'DELETE', url: `/v1/apikeys/${id}`, headers: { authorization: s.auth.admin } })).statusCode).toBe(409);
-    expect((await s.app.inject({ method: 'DELETE', url: '/v1/apikeys/nope', headers: { authorization: s.auth.admin } })).statusCode).toBe(404);
+    expect(
+      (await s.app.inject({ method: 'DELETE', url: `/v1/apikeys/${id}`, headers: { authorization: s.auth.admin } }))
+        .statusCode,
+    ).toBe(409);
+    expect(
+      (await s.app.inject({ method: 'DELETE', url: '/v1/apikeys/nope', headers: { authorization: s.auth.admin } }))
+        .statusCode,
+    ).toBe(404);
     // The list never shows key text or hashes.
     const list = await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } });
     expect(list.body).not.toContain(key);
@@ -154,7 +177,12 @@ describe('access', () => {
   });
 
   it('refuses an API key for an actor the package does not know', async () => {
-    const r = await s.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: s.auth.admin }, payload: { actor: 'XX', role: 'monitor' } });
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/v1/apikeys',
+      headers: { authorization: s.auth.admin },
+      payload: { actor: 'XX', role: 'monitor' },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().problems[0].path).toBe('body.actor');
   });

@@ -42,9 +42,21 @@ export const can = {
  * What a role may do, as the dashboard needs it: served by `GET /v1/dashboard/me`, so that web/ shows what the
  * server will answer and keeps no copy of the table.
  */
-export function dashboardPowers(role: Role): { findings: boolean; cases: boolean; tasks: boolean; actOnTasks: boolean; acknowledgeAlerts: boolean } {
+export function dashboardPowers(role: Role): {
+  findings: boolean;
+  cases: boolean;
+  tasks: boolean;
+  actOnTasks: boolean;
+  acknowledgeAlerts: boolean;
+} {
   const has = (list: readonly Role[]) => list.includes(role);
-  return { findings: has(can.readFindings), cases: has(can.readCases), tasks: has(can.readCases) || role === 'monitor', actOnTasks: has(can.actOnTasks), acknowledgeAlerts: has(can.acknowledgeAlerts) };
+  return {
+    findings: has(can.readFindings),
+    cases: has(can.readCases),
+    tasks: has(can.readCases) || role === 'monitor',
+    actOnTasks: has(can.actOnTasks),
+    acknowledgeAlerts: has(can.acknowledgeAlerts),
+  };
 }
 
 export interface RouteAccess {
@@ -64,7 +76,8 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   const record = id === undefined ? undefined : await store.getApiKey(id);
   if (!record || !matches(key, record)) throw unauthorized('the API key is not valid');
   if (record.revokedAt !== undefined) throw unauthorized(`the API key ${record.id} was revoked`);
-  if (!(roles as readonly string[]).includes(record.role)) throw unauthorized(`the API key ${record.id} has an unknown role`);
+  if (!(roles as readonly string[]).includes(record.role))
+    throw unauthorized(`the API key ${record.id} has an unknown role`);
   return { keyId: record.id, actor: record.actor, role: record.role };
 }
 
@@ -78,7 +91,10 @@ export function installAccess(app: FastifyInstance, store: Store, publicPrefixes
       route.config = { ...(route.config ?? {}), access: 'public' };
     }
     const access = route.config?.access;
-    if (access === undefined) throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access: 'public' or a list of roles)`);
+    if (access === undefined)
+      throw new Error(
+        `route ${methods.join(',')} ${route.url} declares no access (config.access: 'public' or a list of roles)`,
+      );
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -86,7 +102,10 @@ export function installAccess(app: FastifyInstance, store: Store, publicPrefixes
     if (access === undefined || access === 'public') return;
     const principal = await authenticate(store, request.headers.authorization);
     if (!access.includes(principal.role)) {
-      throw new HttpError(403, { error: 'forbidden', message: `a ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}` });
+      throw new HttpError(403, {
+        error: 'forbidden',
+        message: `a ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
+      });
     }
     request.principal = principal;
   });

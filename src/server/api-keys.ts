@@ -25,7 +25,13 @@ export function generateKey(actor: string, role: Role, label: string, createdAt:
 }
 
 /** A key given by the operator (e.g. GUARANTOR_ADMIN_KEY) as a record; undefined when it is not in key format. */
-export function recordForKey(key: string, actor: string, role: Role, label: string, createdAt: number): ApiKeyRecord | undefined {
+export function recordForKey(
+  key: string,
+  actor: string,
+  role: Role,
+  label: string,
+  createdAt: number,
+): ApiKeyRecord | undefined {
   const m = keyPattern.exec(key);
   return m ? { id: m[1]!, hash: hashKey(key), actor, role, label, createdAt } : undefined;
 }

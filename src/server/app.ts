@@ -48,14 +48,19 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
         description:
           'Observations in; incidents, violations and breach cases out. Send `Authorization: Bearer <API key>`; each operation lists the roles it admits. See docs/api.md.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } },
+      },
       security: [{ apiKey: [] }],
     },
     transform: ({ schema, url, route }) => {
       const access = route.config?.access;
       if (!schema || access === undefined) return { schema, url };
       const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${access.join(', ')}.`;
-      const out = { ...schema, description: [who, (schema as { description?: string }).description].filter(Boolean).join(' ') } as typeof schema & { security?: unknown[] };
+      const out = {
+        ...schema,
+        description: [who, (schema as { description?: string }).description].filter(Boolean).join(' '),
+      } as typeof schema & { security?: unknown[] };
       if (access === 'public') out.security = [];
       return { schema: out, url };
     },

@@ -4,7 +4,19 @@
  * fell due (while the server was busy, or down) fires once, in order, before the call looks at a case.
  */
 import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/index.js';
-import { acknowledgeCaseTask, casePlans, deliverCaseTask, fireTimer, fromCaseOpening, openCase, responseFailures, voteOnCase, type CaseFile, type CasePlans, type CaseTaskResult } from '../core/ops/index.js';
+import {
+  acknowledgeCaseTask,
+  casePlans,
+  deliverCaseTask,
+  fireTimer,
+  fromCaseOpening,
+  openCase,
+  responseFailures,
+  voteOnCase,
+  type CaseFile,
+  type CasePlans,
+  type CaseTaskResult,
+} from '../core/ops/index.js';
 import type { Clock } from '../core/ops/index.js';
 import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/index.js';
 import type { ResponseFailure } from '../core/ops/index.js';
@@ -89,7 +101,8 @@ export class CaseworkService {
     const views = (await this.store.listCaseFiles({ ...(status ? { status } : {}), limit })).map((f) => this.#view(f));
     return views.sort((a, b) => {
       if (a.status !== b.status) return a.status === 'open' ? -1 : 1;
-      if (a.status === 'open') return (a.deadline ?? Infinity) - (b.deadline ?? Infinity) || a.caseId.localeCompare(b.caseId);
+      if (a.status === 'open')
+        return (a.deadline ?? Infinity) - (b.deadline ?? Infinity) || a.caseId.localeCompare(b.caseId);
       return (b.outcome?.at ?? 0) - (a.outcome?.at ?? 0) || a.caseId.localeCompare(b.caseId);
     });
   }
@@ -97,7 +110,8 @@ export class CaseworkService {
   async memberKeys(): Promise<Map<string, string[]>> {
     const keys = new Map<string, string[]>();
     for (const [m, ks] of this.options.memberKeys ?? []) keys.set(m, [...ks]);
-    for (const k of await this.store.listMemberKeys()) if (k.revokedAt === undefined) keys.set(k.member, [...(keys.get(k.member) ?? []), k.publicKey]);
+    for (const k of await this.store.listMemberKeys())
+      if (k.revokedAt === undefined) keys.set(k.member, [...(keys.get(k.member) ?? []), k.publicKey]);
     return keys;
   }
 
@@ -124,11 +138,22 @@ export class CaseworkService {
     try {
       return await this.store.updateCase<VoteOutcome>(caseId, (file) => {
         if (!file) return { result: { ok: false, status: 404, code: 'not-found', message: `no case ${caseId}` } };
-        const r = voteOnCase(this.plans, file, { member: s.member, choice: s.choice, at: now, ...(s.reason ? { reason: s.reason } : {}), statement: v.digest });
+        const r = voteOnCase(this.plans, file, {
+          member: s.member,
+          choice: s.choice,
+          at: now,
+          ...(s.reason ? { reason: s.reason } : {}),
+          statement: v.digest,
+        });
         const nonce = { nonce: s.nonce, member: s.member, digest: v.digest, receivedAt: now };
         const result: VoteOutcome = r.ok
           ? { ok: true, vote: r.vote, judgment: this.#view(r.file) }
-          : { ok: false, status: r.rejection.code === 'recused' || r.rejection.code === 'not-a-member' ? 403 : 409, code: r.rejection.code, message: r.rejection.message };
+          : {
+              ok: false,
+              status: r.rejection.code === 'recused' || r.rejection.code === 'not-a-member' ? 403 : 409,
+              code: r.rejection.code,
+              message: r.rejection.message,
+            };
         return { step: r, nonce, result };
       });
     } catch (e) {
@@ -141,7 +166,12 @@ export class CaseworkService {
     return this.#task(caseId, (f, now) => acknowledgeCaseTask(f, taskId, actor, now));
   }
 
-  async deliver(caseId: string, taskId: string, actor: string, report: { note: string; evidence?: readonly string[] }): Promise<CaseTaskResult | undefined> {
+  async deliver(
+    caseId: string,
+    taskId: string,
+    actor: string,
+    report: { note: string; evidence?: readonly string[] },
+  ): Promise<CaseTaskResult | undefined> {
     return this.#task(caseId, (f, now) => deliverCaseTask(f, taskId, actor, now, report));
   }
 

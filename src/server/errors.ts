@@ -54,15 +54,25 @@ export class HttpError<C extends ErrorCode = ErrorCode> extends Error {
 }
 
 /** Sends an error answer; the status must be the one the catalogue gives its code (the compiler checks it). */
-export function sendError<C extends ErrorCode>(reply: FastifyReply, status: StatusOf<C>, body: ErrorBody<C>): FastifyReply {
+export function sendError<C extends ErrorCode>(
+  reply: FastifyReply,
+  status: StatusOf<C>,
+  body: ErrorBody<C>,
+): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.statusCode, err.body);
-    if (err instanceof StoreUnavailableError) return sendError(reply.header('retry-after', '1'), 503, { error: 'unavailable', message: err.message });
-    if (err instanceof StoreQueryError) return sendError(reply, 400, { error: 'invalid-query', message: err.message, problems: [{ path: `query.${err.field}`, reason: err.reason }] });
+    if (err instanceof StoreUnavailableError)
+      return sendError(reply.header('retry-after', '1'), 503, { error: 'unavailable', message: err.message });
+    if (err instanceof StoreQueryError)
+      return sendError(reply, 400, {
+        error: 'invalid-query',
+        message: err.message,
+        problems: [{ path: `query.${err.field}`, reason: err.reason }],
+      });
     if (err.validation) {
       const where = err.validationContext ?? 'body';
       const problems = err.validation.map((v) => {
@@ -78,13 +88,23 @@ export function installErrorHandler(app: FastifyInstance): void {
         }
         return { path: field ? `${where}.${field}` : where, reason };
       });
-      return sendError(reply, 400, { error: `invalid-${where}` as const, message: `the ${where} is invalid: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems });
+      return sendError(reply, 400, {
+        error: `invalid-${where}` as const,
+        message: `the ${where} is invalid: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`,
+        problems,
+      });
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendError(reply, 413, { error: 'body-too-large', message: `the body is larger than this server accepts (${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes); send smaller batches` });
+        return sendError(reply, 413, {
+          error: 'body-too-large',
+          message: `the body is larger than this server accepts (${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes); send smaller batches`,
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 415, { error: 'unsupported-media-type', message: `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; use application/json or application/x-ndjson` });
+        return sendError(reply, 415, {
+          error: 'unsupported-media-type',
+          message: `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; use application/json or application/x-ndjson`,
+        });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, { error: 'invalid-body', message: 'the body is empty; send a JSON array' });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -96,7 +116,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(reply, 400, { error: 'invalid-body', message: err.message });
     }
     request.log.error({ err }, 'request failed');
-    return sendError(reply, 500, { error: 'internal', message: 'the server failed to handle this request; it has been logged' });
+    return sendError(reply, 500, {
+      error: 'internal',
+      message: 'the server failed to handle this request; it has been logged',
+    });
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
 }

@@ -15,7 +15,16 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { Incident, Violation } from '../core/ops/index.js';
-import type { CaseFilter, IncidentFilter, ObservationFilter, Page, Store, StoredCase, StoredObservation, ViolationFilter } from '../core/ports/store.js';
+import type {
+  CaseFilter,
+  IncidentFilter,
+  ObservationFilter,
+  Page,
+  Store,
+  StoredCase,
+  StoredObservation,
+  ViolationFilter,
+} from '../core/ports/store.js';
 import { storeFilter, type RawListQuery } from './list-query.js';
 
 export const exportKinds = ['observations', 'incidents', 'violations', 'cases'] as const;
@@ -55,7 +64,8 @@ export function csvCell(v: Cell): string {
 }
 
 const csvRow = (cells: readonly Cell[]): string => cells.map(csvCell).join(',') + '\r\n';
-const iso = (t: number | undefined | null): string | undefined => (t === undefined || t === null ? undefined : new Date(t).toISOString());
+const iso = (t: number | undefined | null): string | undefined =>
+  t === undefined || t === null ? undefined : new Date(t).toISOString();
 const list = (xs: readonly string[] | undefined): string | undefined => (xs?.length ? xs.join(';') : undefined);
 
 interface Columns<T> {
@@ -64,33 +74,202 @@ interface Columns<T> {
 }
 
 const observationColumns: Columns<StoredObservation> = {
-  header: ['id', 'source', 'source_id', 'activity', 'weapon', 'count', 'time', 'start', 'end', 'lon', 'lat', 'radius_m', 'altitude_m', 'region', 'confidence', 'party', 'attribution_basis', 'evidence', 'note', 'received_at', 'submitted_by'],
-  row: (o) => [o.seq, o.source, o.sourceId, o.activity, o.weapon, o.count, iso(o.time), iso(o.start), iso(o.end), o.lon, o.lat, o.radius, o.altitude, o.region, o.confidence, o.attribution?.party, o.attribution?.basis, list(o.evidence), o.note, iso(o.receivedAt), o.submittedBy],
+  header: [
+    'id',
+    'source',
+    'source_id',
+    'activity',
+    'weapon',
+    'count',
+    'time',
+    'start',
+    'end',
+    'lon',
+    'lat',
+    'radius_m',
+    'altitude_m',
+    'region',
+    'confidence',
+    'party',
+    'attribution_basis',
+    'evidence',
+    'note',
+    'received_at',
+    'submitted_by',
+  ],
+  row: (o) => [
+    o.seq,
+    o.source,
+    o.sourceId,
+    o.activity,
+    o.weapon,
+    o.count,
+    iso(o.time),
+    iso(o.start),
+    iso(o.end),
+    o.lon,
+    o.lat,
+    o.radius,
+    o.altitude,
+    o.region,
+    o.confidence,
+    o.attribution?.party,
+    o.attribution?.basis,
+    list(o.evidence),
+    o.note,
+    iso(o.receivedAt),
+    o.submittedBy,
+  ],
 };
 
 const incidentColumns: Columns<Incident> = {
-  header: ['id', 'revision', 'status', 'reason', 'merged_into', 'activity', 'weapons', 'count', 'confidence', 'corroboration', 'operators', 'members', 'time', 'start', 'end', 'lon', 'lat', 'radius_m', 'altitude_m', 'region', 'violations'],
-  row: (i) => [i.id, i.revision, i.status, i.reason, i.mergedInto, i.activity, list(i.weapons), i.count, i.confidence, i.corroboration, list(i.operators), i.members.length, iso(i.time), iso(i.start), iso(i.end), i.lon, i.lat, i.radius, i.altitude, i.region, list(i.violations)],
+  header: [
+    'id',
+    'revision',
+    'status',
+    'reason',
+    'merged_into',
+    'activity',
+    'weapons',
+    'count',
+    'confidence',
+    'corroboration',
+    'operators',
+    'members',
+    'time',
+    'start',
+    'end',
+    'lon',
+    'lat',
+    'radius_m',
+    'altitude_m',
+    'region',
+    'violations',
+  ],
+  row: (i) => [
+    i.id,
+    i.revision,
+    i.status,
+    i.reason,
+    i.mergedInto,
+    i.activity,
+    list(i.weapons),
+    i.count,
+    i.confidence,
+    i.corroboration,
+    list(i.operators),
+    i.members.length,
+    iso(i.time),
+    iso(i.start),
+    iso(i.end),
+    i.lon,
+    i.lat,
+    i.radius,
+    i.altitude,
+    i.region,
+    list(i.violations),
+  ],
 };
 
 const violationColumns: Columns<Violation> = {
-  header: ['id', 'revision', 'status', 'prohibition', 'incident_id', 'activity', 'weapons', 'party', 'basis', 'time', 'start', 'end', 'lon', 'lat', 'radius_m', 'region', 'zones', 'line', 'line_side', 'line_distance_m', 'depth_m', 'confidence', 'corroboration', 'operators', 'observations', 'detected_at'],
-  row: (v) => [v.id, v.revision, v.status, v.prohibition, v.incidentId, v.activity, list(v.weapons), v.party, v.basis, iso(v.time), iso(v.start), iso(v.end), v.lon, v.lat, v.radius, v.region, list(v.zones), v.line?.zone, v.line?.side, v.line?.distance, v.depth, v.confidence, v.corroboration, list(v.operators), list(v.observations.map((o) => `${o.source}:${o.sourceId}`)), iso(v.detectedAt)],
+  header: [
+    'id',
+    'revision',
+    'status',
+    'prohibition',
+    'incident_id',
+    'activity',
+    'weapons',
+    'party',
+    'basis',
+    'time',
+    'start',
+    'end',
+    'lon',
+    'lat',
+    'radius_m',
+    'region',
+    'zones',
+    'line',
+    'line_side',
+    'line_distance_m',
+    'depth_m',
+    'confidence',
+    'corroboration',
+    'operators',
+    'observations',
+    'detected_at',
+  ],
+  row: (v) => [
+    v.id,
+    v.revision,
+    v.status,
+    v.prohibition,
+    v.incidentId,
+    v.activity,
+    list(v.weapons),
+    v.party,
+    v.basis,
+    iso(v.time),
+    iso(v.start),
+    iso(v.end),
+    v.lon,
+    v.lat,
+    v.radius,
+    v.region,
+    list(v.zones),
+    v.line?.zone,
+    v.line?.side,
+    v.line?.distance,
+    v.depth,
+    v.confidence,
+    v.corroboration,
+    list(v.operators),
+    list(v.observations.map((o) => `${o.source}:${o.sourceId}`)),
+    iso(v.detectedAt),
+  ],
 };
 
 const caseColumns: Columns<StoredCase> = {
-  header: ['id', 'trigger', 'severity', 'party', 'window_start', 'window_end', 'breach_at', 'opened_at', 'depth_m', 'evidence'],
-  row: (c) => [c.id, c.trigger, c.severity, c.party, iso(c.windowStart), iso(c.windowEnd), iso(c.breachAt), iso(c.openedAt), c.depth, list(c.evidence.map((e) => e.violation))],
+  header: [
+    'id',
+    'trigger',
+    'severity',
+    'party',
+    'window_start',
+    'window_end',
+    'breach_at',
+    'opened_at',
+    'depth_m',
+    'evidence',
+  ],
+  row: (c) => [
+    c.id,
+    c.trigger,
+    c.severity,
+    c.party,
+    iso(c.windowStart),
+    iso(c.windowEnd),
+    iso(c.breachAt),
+    iso(c.openedAt),
+    c.depth,
+    list(c.evidence.map((e) => e.violation)),
+  ],
 };
 
-type Geometry = { type: 'Point'; coordinates: [number, number] } | { type: 'MultiPoint'; coordinates: [number, number][] } | null;
+type Geometry =
+  { type: 'Point'; coordinates: [number, number] } | { type: 'MultiPoint'; coordinates: [number, number][] } | null;
 
 function point(x: { lon?: number; lat?: number }): Geometry {
   return x.lon !== undefined && x.lat !== undefined ? { type: 'Point', coordinates: [x.lon, x.lat] } : null;
 }
 
 /** A feature's properties: the CSV's columns and values, empty ones left out, lists as arrays. */
-function properties<T>(c: Columns<T>, x: T, arrays: Record<string, readonly string[] | undefined>): Record<string, unknown> {
+function properties<T>(
+  c: Columns<T>,
+  x: T,
+  arrays: Record<string, readonly string[] | undefined>,
+): Record<string, unknown> {
   const cells = c.row(x);
   const out: Record<string, unknown> = {};
   c.header.forEach((h, i) => {
@@ -111,7 +290,17 @@ interface Kind<T> {
   feature(x: T, store: Store): Promise<{ geometry: Geometry; arrays: Record<string, readonly string[] | undefined> }>;
 }
 
-const kinds: { [K in ExportKind]: Kind<K extends 'observations' ? StoredObservation : K extends 'incidents' ? Incident : K extends 'violations' ? Violation : StoredCase> } = {
+const kinds: {
+  [K in ExportKind]: Kind<
+    K extends 'observations'
+      ? StoredObservation
+      : K extends 'incidents'
+        ? Incident
+        : K extends 'violations'
+          ? Violation
+          : StoredCase
+  >;
+} = {
   observations: {
     columns: observationColumns,
     page: (s, f) => s.listObservations(f as unknown as ObservationFilter),
@@ -122,13 +311,24 @@ const kinds: { [K in ExportKind]: Kind<K extends 'observations' ? StoredObservat
     columns: incidentColumns,
     page: (s, f) => s.listIncidents(f as unknown as IncidentFilter),
     id: (i) => i.id,
-    feature: async (i) => ({ geometry: point(i), arrays: { weapons: i.weapons, operators: i.operators, violations: i.violations } }),
+    feature: async (i) => ({
+      geometry: point(i),
+      arrays: { weapons: i.weapons, operators: i.operators, violations: i.violations },
+    }),
   },
   violations: {
     columns: violationColumns,
     page: (s, f) => s.listViolations(f as unknown as ViolationFilter),
     id: (v) => v.id,
-    feature: async (v) => ({ geometry: point(v), arrays: { weapons: v.weapons, zones: v.zones, operators: v.operators, observations: v.observations.map((o) => `${o.source}:${o.sourceId}`) } }),
+    feature: async (v) => ({
+      geometry: point(v),
+      arrays: {
+        weapons: v.weapons,
+        zones: v.zones,
+        operators: v.operators,
+        observations: v.observations.map((o) => `${o.source}:${o.sourceId}`),
+      },
+    }),
   },
   cases: {
     columns: caseColumns,
@@ -140,7 +340,10 @@ const kinds: { [K in ExportKind]: Kind<K extends 'observations' ? StoredObservat
         const v = await store.getViolation(e.violation);
         if (v?.lon !== undefined && v.lat !== undefined) coordinates.push([v.lon, v.lat]);
       }
-      return { geometry: coordinates.length ? { type: 'MultiPoint', coordinates } : null, arrays: { evidence: c.evidence.map((e) => e.violation) } };
+      return {
+        geometry: coordinates.length ? { type: 'MultiPoint', coordinates } : null,
+        arrays: { evidence: c.evidence.map((e) => e.violation) },
+      };
     },
   },
 };
@@ -152,7 +355,12 @@ export const exportPage = 1000;
  * The export as text chunks, one per store page: pull-driven, so a slow reader holds the store back rather than
  * the server buffering. `filter` is the list filter without `limit` (a `cursor` starts after its record).
  */
-export async function* exportChunks(store: Store, kind: ExportKind, format: ExportFormat, filter: Record<string, unknown>): AsyncGenerator<string> {
+export async function* exportChunks(
+  store: Store,
+  kind: ExportKind,
+  format: ExportFormat,
+  filter: Record<string, unknown>,
+): AsyncGenerator<string> {
   const k = kinds[kind] as Kind<unknown>;
   let cursor = filter['cursor'] as string | undefined;
   let first = true;
@@ -178,7 +386,13 @@ export async function* exportChunks(store: Store, kind: ExportKind, format: Expo
  * Answers a list request as an export: the first page is read before the headers go, so a bad filter or cursor is
  * still a 400; then the rest streams. `query` is the list's parsed query (its `limit` does not apply).
  */
-export async function sendExport(reply: FastifyReply, store: Store, kind: ExportKind, format: ExportFormat, query: RawListQuery): Promise<FastifyReply> {
+export async function sendExport(
+  reply: FastifyReply,
+  store: Store,
+  kind: ExportKind,
+  format: ExportFormat,
+  query: RawListQuery,
+): Promise<FastifyReply> {
   const { limit: _limit, ...filter } = storeFilter<Record<string, unknown>>(query);
   const chunks = exportChunks(store, kind, format, filter);
   const head: string[] = [];

@@ -27,7 +27,9 @@ describe('JSON request bodies', () => {
   afterEach(() => s.close());
 
   it('answers 400 naming the field on a route other than ingest, and stores nothing', async () => {
-    const before = (await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } })).json().items.length;
+    const before = (
+      await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } })
+    ).json().items.length;
     const r = await s.app.inject({
       method: 'POST',
       url: '/v1/apikeys',
@@ -35,13 +37,25 @@ describe('JSON request bodies', () => {
       payload: '{"actor":"*","role":"analyst","label":"desk \\ud800"}',
     });
     expect(r.statusCode).toBe(400);
-    expect(r.json()).toEqual({ error: 'invalid-body', message: expect.stringMatching(/not Unicode/), problems: [{ path: 'label', reason: expect.stringMatching(/lone UTF-16 surrogate/) }] });
-    const after = (await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } })).json().items.length;
+    expect(r.json()).toEqual({
+      error: 'invalid-body',
+      message: expect.stringMatching(/not Unicode/),
+      problems: [{ path: 'label', reason: expect.stringMatching(/lone UTF-16 surrogate/) }],
+    });
+    const after = (
+      await s.app.inject({ method: 'GET', url: '/v1/apikeys', headers: { authorization: s.auth.admin } })
+    ).json().items.length;
     expect(after).toBe(before);
   });
 
   it('still refuses prototype poisoning and malformed JSON as before', async () => {
-    const post = (payload: string) => s.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: s.auth.admin, 'content-type': 'application/json' }, payload });
+    const post = (payload: string) =>
+      s.app.inject({
+        method: 'POST',
+        url: '/v1/apikeys',
+        headers: { authorization: s.auth.admin, 'content-type': 'application/json' },
+        payload,
+      });
     expect((await post('{"__proto__":{"x":1},"actor":"*","role":"analyst"}')).statusCode).toBe(400);
     expect((await post('{"actor":')).statusCode).toBe(400);
     expect((await post('{"actor":"*","role":"analyst","label":"ok \\ud83d\\ude00"}')).statusCode).toBe(201);

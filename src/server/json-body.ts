@@ -66,7 +66,12 @@ export function installJsonBody(app: FastifyInstance): void {
     try {
       const value = parse(body as string);
       const at = notUnicodeAt(body as string, value);
-      if (at) throw new HttpError(400, { error: 'invalid-body', message: `the body holds text that is not Unicode (a lone UTF-16 surrogate escape)`, problems: [notUnicodeProblem(at)] });
+      if (at)
+        throw new HttpError(400, {
+          error: 'invalid-body',
+          message: `the body holds text that is not Unicode (a lone UTF-16 surrogate escape)`,
+          problems: [notUnicodeProblem(at)],
+        });
       done(null, value);
     } catch (e) {
       done(e as Error, undefined);

@@ -10,7 +10,12 @@ import { LedgerIndex } from '../core/ledger/state.js';
 import { forbiddenItems, parseDeliveryBatch, parsePledgeBatch } from '../core/ledger/validate.js';
 import { liveSustainment, type LiveSustainment } from '../core/ledger/view.js';
 import type { Clock } from '../core/ops/index.js';
-import { LedgerConflictError, type AlertFilter, type LedgerAppendResult, type LedgerStore } from '../core/ports/ledger.js';
+import {
+  LedgerConflictError,
+  type AlertFilter,
+  type LedgerAppendResult,
+  type LedgerStore,
+} from '../core/ports/ledger.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
 import { ledgerStoreFor } from '../store/ledger-store.js';
@@ -62,33 +67,67 @@ export class LedgerService {
   }
 
   /** Validates a batch all or nothing and stores it; throws `HttpError` (403, 400, 409) naming items and fields. */
-  async submit(kind: 'pledges' | 'deliveries', items: readonly unknown[], actor: string, keyId: string): Promise<LedgerSubmitResult> {
+  async submit(
+    kind: 'pledges' | 'deliveries',
+    items: readonly unknown[],
+    actor: string,
+    keyId: string,
+  ): Promise<LedgerSubmitResult> {
     const noun = kind === 'pledges' ? 'pledge or withdrawal' : 'delivery';
     const forbidden = forbiddenItems(items, actor);
     if (forbidden.length) {
-      throw new HttpError(403, { error: 'forbidden-guarantor', message: `a key acting for ${actor} reports only for ${actor}; nothing was stored`, ...cut(forbidden) });
+      throw new HttpError(403, {
+        error: 'forbidden-guarantor',
+        message: `a key acting for ${actor} reports only for ${actor}; nothing was stored`,
+        ...cut(forbidden),
+      });
     }
     await this.refresh();
     const now = this.clock.now();
-    const rules = { pkg: this.pkg, now, ...(this.options.maxFuture !== undefined ? { maxFuture: this.options.maxFuture } : {}) };
-    const parsed = kind === 'pledges' ? parsePledgeBatch(items, rules, this.#index) : parseDeliveryBatch(items, rules, this.#index);
+    const rules = {
+      pkg: this.pkg,
+      now,
+      ...(this.options.maxFuture !== undefined ? { maxFuture: this.options.maxFuture } : {}),
+    };
+    const parsed =
+      kind === 'pledges' ? parsePledgeBatch(items, rules, this.#index) : parseDeliveryBatch(items, rules, this.#index);
     if (!parsed.ok) {
       const bad = new Set(parsed.errors.map((e) => e.index)).size;
-      throw new HttpError(400, { error: `invalid-${kind}`, message: `${bad} of ${items.length} ${noun} item(s) are invalid; nothing was stored`, ...cut(parsed.errors) });
+      throw new HttpError(400, {
+        error: `invalid-${kind}`,
+        message: `${bad} of ${items.length} ${noun} item(s) are invalid; nothing was stored`,
+        ...cut(parsed.errors),
+      });
     }
     let stored: LedgerAppendResult;
     try {
       stored = await this.store.appendLedger(parsed.records, { recordedAt: now, submittedBy: keyId });
     } catch (e) {
       if (e instanceof LedgerConflictError) {
-        throw new HttpError(409, { error: 'id-conflict', message: `${e.message}; nothing was stored`, problems: [{ index: e.index, path: 'id', reason: 'is already the id of another record; records are never edited (supersede or withdraw instead)' }] });
+        throw new HttpError(409, {
+          error: 'id-conflict',
+          message: `${e.message}; nothing was stored`,
+          problems: [
+            {
+              index: e.index,
+              path: 'id',
+              reason: 'is already the id of another record; records are never edited (supersede or withdraw instead)',
+            },
+          ],
+        });
       }
       throw e;
     }
     // An evaluation already under way may have read the ledger before this batch: wait for it, then derive afresh.
     await this.#evaluating?.catch(() => undefined);
     const changes = await this.evaluate();
-    return { ...stored, alerts: { raised: changes.filter((a) => a.state === 'open').length, resolved: changes.filter((a) => a.state === 'resolved').length } };
+    return {
+      ...stored,
+      alerts: {
+        raised: changes.filter((a) => a.state === 'open').length,
+        resolved: changes.filter((a) => a.state === 'resolved').length,
+      },
+    };
   }
 
   /** Derives the alerts that hold now and syncs them to the store; returns the changes. Concurrent callers share. */
@@ -120,8 +159,18 @@ export class LedgerService {
   async acknowledge(key: string, actor: string, keyId: string): Promise<{ alert: SustainmentAlert; changed: boolean }> {
     const now = this.clock.now();
     const a = await this.store.getAlert(key);
-    if (!a) throw new HttpError(404, { error: 'not-found', message: `no alert ${key}`, problems: [{ path: 'key', reason: 'is not the key of a stored alert' }] });
-    if (actor !== '*' && a.guarantor !== actor) throw new HttpError(403, { error: 'forbidden-guarantor', message: `alert ${key} is about ${a.guarantor ?? 'no guarantor'}; this key acts for ${actor}`, problems: [{ path: 'key', reason: `names ${a.guarantor ?? 'no guarantor'}` }] });
+    if (!a)
+      throw new HttpError(404, {
+        error: 'not-found',
+        message: `no alert ${key}`,
+        problems: [{ path: 'key', reason: 'is not the key of a stored alert' }],
+      });
+    if (actor !== '*' && a.guarantor !== actor)
+      throw new HttpError(403, {
+        error: 'forbidden-guarantor',
+        message: `alert ${key} is about ${a.guarantor ?? 'no guarantor'}; this key acts for ${actor}`,
+        problems: [{ path: 'key', reason: `names ${a.guarantor ?? 'no guarantor'}` }],
+      });
     const r = await this.store.updateAlert(key, (x) => acknowledgeAlert(x, `${actor}/${keyId}`, now));
     if (!r) throw new HttpError(404, { error: 'not-found', message: `no alert ${key}` });
     return r;
@@ -129,7 +178,9 @@ export class LedgerService {
 }
 
 function cut(problems: readonly Problem[]): { problems: Problem[]; problemCount?: number } {
-  return problems.length > maxProblems ? { problems: problems.slice(0, maxProblems), problemCount: problems.length } : { problems: [...problems] };
+  return problems.length > maxProblems
+    ? { problems: problems.slice(0, maxProblems), problemCount: problems.length }
+    : { problems: [...problems] };
 }
 
 const services = new WeakMap<Store, LedgerService>();

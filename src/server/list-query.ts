@@ -33,7 +33,12 @@ export function storeFilter<T>(q: RawListQuery): T {
     if (v === undefined || k === 'limit') continue;
     if (k === 'from' || k === 'to') {
       const t = Date.parse(v as string);
-      if (Number.isNaN(t)) throw new HttpError(400, { error: 'invalid-querystring', message: `${k} is not a time`, problems: [{ path: `querystring.${k}`, reason: 'is not an ISO 8601 time' }] });
+      if (Number.isNaN(t))
+        throw new HttpError(400, {
+          error: 'invalid-querystring',
+          message: `${k} is not a time`,
+          problems: [{ path: `querystring.${k}`, reason: 'is not an ISO 8601 time' }],
+        });
       out[k] = t;
     } else out[k] = v;
   }
@@ -44,6 +49,9 @@ export function pageSchema(item: unknown) {
   return {
     type: 'object',
     required: ['items'],
-    properties: { items: { type: 'array', items: item }, next: { type: 'string', description: 'Cursor of the next page; absent on the last' } },
+    properties: {
+      items: { type: 'array', items: item },
+      next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
+    },
   } as const;
 }

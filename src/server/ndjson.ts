@@ -27,7 +27,12 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
       items.push(undefined);
     }
   }
-  if (problems.length) throw new HttpError(400, { error: 'invalid-body', message: `${problems.length} NDJSON line(s) are not JSON or not Unicode`, problems });
+  if (problems.length)
+    throw new HttpError(400, {
+      error: 'invalid-body',
+      message: `${problems.length} NDJSON line(s) are not JSON or not Unicode`,
+      problems,
+    });
   return items;
 }
 

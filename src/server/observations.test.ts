@@ -17,11 +17,21 @@ function cmm(events: number, prefix = 'e', seed = 1): ObservationInput[] {
 }
 
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
-  s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor, ...headers }, payload: payload as string });
+  s.app.inject({
+    method: 'POST',
+    url: '/v1/observations',
+    headers: { authorization: s.auth.monitor, ...headers },
+    payload: payload as string,
+  });
 const get = (url: string) => s.app.inject({ method: 'GET', url, headers: { authorization: s.auth.analyst } });
 
 async function counts() {
-  return (await s.app.inject({ method: 'GET', url: '/v1/status' })).json() as { observations: number; incidents: number; violations: number; cases: number };
+  return (await s.app.inject({ method: 'GET', url: '/v1/status' })).json() as {
+    observations: number;
+    incidents: number;
+    violations: number;
+    cases: number;
+  };
 }
 
 describe('POST /v1/observations', () => {
@@ -38,7 +48,12 @@ describe('POST /v1/observations', () => {
     const again = await post(items);
     expect(again.json()).toMatchObject({ accepted: 0, duplicates: items.length, ids: body.ids });
     const one = await get(`/v1/observations/${body.ids[0]}`);
-    expect(one.json()).toMatchObject({ seq: body.ids[0], source: items[0]!.source, sourceId: items[0]!.sourceId, submittedBy: expect.any(String) });
+    expect(one.json()).toMatchObject({
+      seq: body.ids[0],
+      source: items[0]!.source,
+      sourceId: items[0]!.sourceId,
+      submittedBy: expect.any(String),
+    });
   });
 
   it('takes NDJSON, blank lines ignored', async () => {
@@ -51,7 +66,9 @@ describe('POST /v1/observations', () => {
 
   it('names the NDJSON line that is not JSON, and stores nothing', async () => {
     const items = cmm(3).map((o) => JSON.stringify(o));
-    const r = await post([items[0], '{"source": "radar",', items[1]].join('\n'), { 'content-type': 'application/x-ndjson' });
+    const r = await post([items[0], '{"source": "radar",', items[1]].join('\n'), {
+      'content-type': 'application/x-ndjson',
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().problems).toEqual([{ index: 1, path: '', reason: expect.stringMatching(/^line 2 is not JSON/) }]);
     expect((await counts()).observations).toBe(0);
@@ -72,23 +89,26 @@ describe('POST /v1/observations', () => {
     ['a bad evidence hash', (o) => ({ ...o, evidence: ['abc'] }), 'evidence[0]', /SHA-256/],
     ['not an object', () => 42, '', /object/],
   ];
-  it.each(cases)('rejects %s with its index, path and reason, storing nothing of the batch', async (_what, mutate, path, reason) => {
-    const good = cmm(4, 'g');
-    const bad = mutate(base() as unknown as Record<string, unknown>);
-    const r = await post([...good.slice(0, 2), bad, ...good.slice(2)]);
-    expect(r.statusCode).toBe(400);
-    const body = r.json();
-    expect(body.error).toBe('invalid-observations');
-    expect(body.message).toMatch(/nothing was stored/);
-    const p = body.problems.find((x: { index: number }) => x.index === 2);
-    expect(p, JSON.stringify(body)).toBeDefined();
-    expect(p.path.startsWith(path), JSON.stringify(body)).toBe(true);
-    expect(p.reason).toMatch(reason);
-    expect(body.problems.every((x: { index: number }) => x.index === 2)).toBe(true);
-    expect((await counts()).observations).toBe(0);
-    // The server keeps serving: the good part alone goes through.
-    expect((await post(good)).statusCode).toBe(200);
-  });
+  it.each(cases)(
+    'rejects %s with its index, path and reason, storing nothing of the batch',
+    async (_what, mutate, path, reason) => {
+      const good = cmm(4, 'g');
+      const bad = mutate(base() as unknown as Record<string, unknown>);
+      const r = await post([...good.slice(0, 2), bad, ...good.slice(2)]);
+      expect(r.statusCode).toBe(400);
+      const body = r.json();
+      expect(body.error).toBe('invalid-observations');
+      expect(body.message).toMatch(/nothing was stored/);
+      const p = body.problems.find((x: { index: number }) => x.index === 2);
+      expect(p, JSON.stringify(body)).toBeDefined();
+      expect(p.path.startsWith(path), JSON.stringify(body)).toBe(true);
+      expect(p.reason).toMatch(reason);
+      expect(body.problems.every((x: { index: number }) => x.index === 2)).toBe(true);
+      expect((await counts()).observations).toBe(0);
+      // The server keeps serving: the good part alone goes through.
+      expect((await post(good)).statusCode).toBe(200);
+    },
+  );
 
   it('rejects text that is not Unicode (a lone surrogate escape) in JSON and NDJSON with 400, naming item and field, storing nothing', async () => {
     const good = cmm(4, 'u');
@@ -96,13 +116,22 @@ describe('POST /v1/observations', () => {
     for (const [payload, type] of [
       [JSON.stringify([...good.slice(0, 2), bad, ...good.slice(2)]), 'application/json'],
       [[...good.slice(0, 2), bad, ...good.slice(2)].map((o) => JSON.stringify(o)).join('\n'), 'application/x-ndjson'],
-      [JSON.stringify([...good.slice(0, 2), { ...base(), sourceId: 'id-\ud800' }, ...good.slice(2)]), 'application/json'],
+      [
+        JSON.stringify([...good.slice(0, 2), { ...base(), sourceId: 'id-\ud800' }, ...good.slice(2)]),
+        'application/json',
+      ],
     ] as const) {
       const r = await post(payload, { 'content-type': type });
       expect(r.statusCode, r.body).toBe(400);
       const body = r.json();
       expect(body.error).toBe('invalid-body');
-      expect(body.problems).toEqual([{ index: 2, path: expect.stringMatching(/^(note|sourceId)$/), reason: expect.stringMatching(/not valid Unicode text: it holds a lone UTF-16 surrogate/) }]);
+      expect(body.problems).toEqual([
+        {
+          index: 2,
+          path: expect.stringMatching(/^(note|sourceId)$/),
+          reason: expect.stringMatching(/not valid Unicode text: it holds a lone UTF-16 surrogate/),
+        },
+      ]);
     }
     expect((await counts()).observations).toBe(0);
     expect((await post(good)).statusCode).toBe(200);
@@ -112,7 +141,9 @@ describe('POST /v1/observations', () => {
     const [a] = cmm(1);
     const r = await post([a, { ...a }]);
     expect(r.statusCode).toBe(400);
-    expect(r.json().problems).toEqual([{ index: 1, path: 'sourceId', reason: expect.stringMatching(/duplicates item 0/) }]);
+    expect(r.json().problems).toEqual([
+      { index: 1, path: 'sourceId', reason: expect.stringMatching(/duplicates item 0/) },
+    ]);
   });
 
   it('answers malformed JSON, a non-array and an unsupported content type with a clear 4xx', async () => {
@@ -155,7 +186,8 @@ describe('POST /v1/observations', () => {
   it('answers 503 with Retry-After when the store refuses a batch it may be sent again (a write before it failed)', async () => {
     const items = cmm(5);
     const ingest = s.store.ingest.bind(s.store);
-    s.store.ingest = () => Promise.reject(new StoreUnavailableError('refused: a batch before it failed to commit; send it again'));
+    s.store.ingest = () =>
+      Promise.reject(new StoreUnavailableError('refused: a batch before it failed to commit; send it again'));
     const r = await post(items);
     expect(r.statusCode).toBe(503);
     expect(r.headers['retry-after']).toBe('1');
@@ -226,7 +258,14 @@ describe('list endpoints', () => {
       expect(r.statusCode, url).toBe(status);
       expect(r.json().problems[0].path, url).toBe(path);
     }
-    for (const url of ['/v1/observations/999', '/v1/incidents/nope', '/v1/incidents/nope/revisions', '/v1/violations/nope', '/v1/cases/nope', '/v1/nothing']) {
+    for (const url of [
+      '/v1/observations/999',
+      '/v1/incidents/nope',
+      '/v1/incidents/nope/revisions',
+      '/v1/violations/nope',
+      '/v1/cases/nope',
+      '/v1/nothing',
+    ]) {
       const r = await get(url);
       expect(r.statusCode, url).toBe(404);
       expect(r.json().error).toBe('not-found');
@@ -243,8 +282,13 @@ describe('OpenAPI', () => {
       const path = r.url.replace(/:(\w+)/g, '{$1}');
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url}`).toBeDefined();
     }
-    expect(doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema.items.properties.activity.enum).toContain('artillery-fire');
-    expect(Object.keys(doc.paths['/v1/observations'].post.requestBody.content).sort()).toEqual(['application/json', 'application/x-ndjson']);
+    expect(
+      doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema.items.properties.activity.enum,
+    ).toContain('artillery-fire');
+    expect(Object.keys(doc.paths['/v1/observations'].post.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/x-ndjson',
+    ]);
     expect(doc.paths['/v1/observations'].post.description).toMatch(/Roles: monitor/);
     const ui = await s.app.inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);

@@ -40,7 +40,10 @@ export function regionCodes(loaded: LoadedPackage): string[] {
   return [...out].sort();
 }
 
-export function operationsFor(loaded: LoadedPackage, options: { clock: Clock | ManualClock; eventClock?: boolean; locator?: ZoneLocator; maxFuture?: number }): Operations {
+export function operationsFor(
+  loaded: LoadedPackage,
+  options: { clock: Clock | ManualClock; eventClock?: boolean; locator?: ZoneLocator; maxFuture?: number },
+): Operations {
   if (!loaded.model) throw new Error(`package ${loaded.file} has errors; run \`guarantor check\` on it`);
   const opts: Parameters<typeof prepareOps>[1] = { locator: options.locator ?? nowhere, regions: regionCodes(loaded) };
   if (options.maxFuture !== undefined) opts.maxFuture = options.maxFuture;

@@ -18,16 +18,29 @@ export class PdfBusyError extends Error {}
 export const maxConcurrentPrints = 2;
 let printing = 0;
 
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Prints `html` to an A4 PDF with "page N of M" and `footer` at the foot of every page. */
 export async function printPdf(html: string, footer: string, executablePath = defaultChromium): Promise<Buffer> {
   if (!existsSync(executablePath)) {
-    throw new PdfUnavailableError(`PDF needs Chromium, which is not installed at ${executablePath}: install the Debian package \`chromium\` (apt-get install chromium), or ask for format html`);
+    throw new PdfUnavailableError(
+      `PDF needs Chromium, which is not installed at ${executablePath}: install the Debian package \`chromium\` (apt-get install chromium), or ask for format html`,
+    );
   }
-  if (printing >= maxConcurrentPrints) throw new PdfBusyError(`${printing} reports are being printed; try again in a few seconds`);
+  if (printing >= maxConcurrentPrints)
+    throw new PdfBusyError(`${printing} reports are being printed; try again in a few seconds`);
   printing++;
   try {
     return await print(html, footer, executablePath);
@@ -41,7 +54,9 @@ async function print(html: string, footer: string, executablePath: string): Prom
   try {
     browser = await chromium.launch({ executablePath, args });
   } catch (e) {
-    throw new PdfUnavailableError(`PDF needs Chromium, which did not start from ${executablePath} (${(e as Error).message.split('\n')[0]}): install the Debian package \`chromium\``);
+    throw new PdfUnavailableError(
+      `PDF needs Chromium, which did not start from ${executablePath} (${(e as Error).message.split('\n')[0]}): install the Debian package \`chromium\``,
+    );
   }
   try {
     const page = await browser.newPage();

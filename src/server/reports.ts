@@ -13,7 +13,17 @@ import type { StoredCheckpoint } from '../core/ports/tlog.js';
 import { renderReportMarkdown } from '../core/report/markdown.js';
 import { checkpointFooter, renderReportHtml, type ReportMap } from '../core/report/html.js';
 import { printPdf } from './report-pdf.js';
-import { dailyReport, historyMs, renderReportJson, reportPackage, type DailyReport, type ReportCheckpoint, type ReportPackage, type ReportSection, type SustainmentInput } from '../core/report/daily.js';
+import {
+  dailyReport,
+  historyMs,
+  renderReportJson,
+  reportPackage,
+  type DailyReport,
+  type ReportCheckpoint,
+  type ReportPackage,
+  type ReportSection,
+  type SustainmentInput,
+} from '../core/report/daily.js';
 import type { ReportWindow } from '../core/report/window.js';
 import type { LoadedPackage } from '../core/spec/load.js';
 import type { Package } from '../core/spec/schema.js';
@@ -24,7 +34,10 @@ export function regionNames(loaded: LoadedPackage | undefined): Map<string, stri
   const out = new Map<string, string>();
   const spec = loaded?.model?.regions;
   if (!loaded || !spec) return out;
-  for (const f of (loaded.geometries.get(spec.geometry)?.geojson as { features?: { properties?: Record<string, unknown> }[] } | undefined)?.features ?? []) {
+  for (const f of (
+    loaded.geometries.get(spec.geometry)?.geojson as
+      { features?: { properties?: Record<string, unknown> }[] } | undefined
+  )?.features ?? []) {
     const code = f.properties?.[spec.code];
     const name = f.properties?.[spec.name];
     if (typeof code === 'string' && code) out.set(code, typeof name === 'string' && name ? name : code);
@@ -45,7 +58,9 @@ export async function caseFilesBefore(casework: CaseworkStore, end: number): Pro
 export function reportCheckpoint(cp: StoredCheckpoint): ReportCheckpoint {
   const parsed = parseCheckpoint(cp.note);
   const origin = parsed.ok ? parsed.checkpoint.origin : cp.note.split('\n', 1)[0]!;
-  const witnesses = [...new Set(cp.cosignatures.map((l) => /^— (\S+) /.exec(l)?.[1]).filter((x): x is string => x !== undefined))].sort();
+  const witnesses = [
+    ...new Set(cp.cosignatures.map((l) => /^— (\S+) /.exec(l)?.[1]).filter((x): x is string => x !== undefined)),
+  ].sort();
   return {
     origin,
     size: cp.size,
@@ -73,8 +88,11 @@ export interface ReportRequest {
 }
 
 export async function buildDailyReport(src: ReportSources, q: ReportRequest): Promise<DailyReport> {
-  const wantsViolations = !q.sections || q.sections.some((s) => s === 'violations' || s === 'heavy-weapons' || s === 'access');
-  const violations: Violation[] = wantsViolations ? await src.store.activeViolationsBetween(q.window.end - historyMs, q.window.end) : [];
+  const wantsViolations =
+    !q.sections || q.sections.some((s) => s === 'violations' || s === 'heavy-weapons' || s === 'access');
+  const violations: Violation[] = wantsViolations
+    ? await src.store.activeViolationsBetween(q.window.end - historyMs, q.window.end)
+    : [];
   const cases = await caseFilesBefore(src.casework, q.window.end);
   const sustainment = src.sustainment ? await src.sustainment() : ({ status: 'no-ledger' } as const);
   const cp = src.checkpoint ? await src.checkpoint() : undefined;

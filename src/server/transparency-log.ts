@@ -33,7 +33,12 @@ export function newLogKey(origin: string, now: number): LogKey {
   if (!isKeyName(origin)) throw new Error(`log origin ${JSON.stringify(origin)} is not a key name (no spaces, no "+")`);
   const { privateKey } = generateKeyPairSync('ed25519');
   const signer = ed25519Signer(origin, privateKey);
-  return { origin, privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, vkey: encodeVkey({ name: origin, type: SIG_ED25519, publicKey: signer.publicKey }), createdAt: now };
+  return {
+    origin,
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    vkey: encodeVkey({ name: origin, type: SIG_ED25519, publicKey: signer.publicKey }),
+    createdAt: now,
+  };
 }
 
 export interface LogServiceOptions {
@@ -43,7 +48,8 @@ export interface LogServiceOptions {
   minIntervalMs?: number;
 }
 
-export type CosignResult = { ok: true; size: number; accepted: string[]; already: string[] } | { ok: false; status: number; message: string };
+export type CosignResult =
+  { ok: true; size: number; accepted: string[]; already: string[] } | { ok: false; status: number; message: string };
 
 export class LogService {
   #key: Promise<{ key: LogKey; signer: Signer; verifier: Verifier }> | undefined;
@@ -71,7 +77,9 @@ export class LogService {
   /** The latest checkpoint, signing a new one first when the log grew and the last is older than the interval. */
   async latest(force = false): Promise<StoredCheckpoint> {
     const [head, last] = await Promise.all([this.log.head(), this.log.latestCheckpoint()]);
-    const due = !last || (head.size > last.size && (force || this.clock.now() - last.time >= (this.options.minIntervalMs ?? 1000)));
+    const due =
+      !last ||
+      (head.size > last.size && (force || this.clock.now() - last.time >= (this.options.minIntervalMs ?? 1000)));
     if (!due) return last;
     // Concurrent callers share one signing.
     this.#signing ??= this.#sign().finally(() => (this.#signing = undefined));
@@ -82,7 +90,10 @@ export class LogService {
     const { key, signer } = await this.key();
     const head = await this.log.head();
     const time = Math.floor(this.clock.now() / 1000) * 1000;
-    const note = signCheckpoint({ origin: key.origin, size: head.size, rootHash: head.root, time: new Date(time), extensions: [] }, signer);
+    const note = signCheckpoint(
+      { origin: key.origin, size: head.size, rootHash: head.root, time: new Date(time), extensions: [] },
+      signer,
+    );
     return this.log.saveCheckpoint({ size: head.size, root: head.root, time, note });
   }
 
@@ -95,9 +106,11 @@ export class LogService {
   async addWitness(vkey: string): Promise<{ ok: true; name: string; added: boolean } | { ok: false; message: string }> {
     const v = parseVkey(vkey.trim());
     if (!v.ok) return { ok: false, message: `vkey: ${v.error.message}` };
-    if (v.verifier.type !== SIG_COSIGNATURE_V1) return { ok: false, message: 'vkey: a witness key must be a cosignature/v1 key (type 0x04)' };
+    if (v.verifier.type !== SIG_COSIGNATURE_V1)
+      return { ok: false, message: 'vkey: a witness key must be a cosignature/v1 key (type 0x04)' };
     const { verifier } = await this.key();
-    if (Buffer.from(v.verifier.publicKey).equals(Buffer.from(verifier.publicKey))) return { ok: false, message: "vkey: a witness cannot use the log's own key" };
+    if (Buffer.from(v.verifier.publicKey).equals(Buffer.from(verifier.publicKey)))
+      return { ok: false, message: "vkey: a witness cannot use the log's own key" };
     const added = await this.log.addWitness({ name: v.verifier.name, vkey: vkey.trim(), createdAt: this.clock.now() });
     return { ok: true, name: v.verifier.name, added };
   }
@@ -108,11 +121,21 @@ export class LogService {
    */
   async cosign(body: string): Promise<CosignResult> {
     const parsed = parseCheckpoint(body);
-    if (!parsed.ok) return { ok: false, status: 400, message: parsed.errors.map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; ') };
+    if (!parsed.ok)
+      return {
+        ok: false,
+        status: 400,
+        message: parsed.errors.map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; '),
+      };
     const { checkpoint, note } = parsed;
     const stored = await this.log.checkpointAt(checkpoint.size);
     if (!stored) return { ok: false, status: 404, message: `the log signed no checkpoint of size ${checkpoint.size}` };
-    if (!stored.note.startsWith(note.text + '\n')) return { ok: false, status: 409, message: `the checkpoint text is not the one the log signed at size ${checkpoint.size}` };
+    if (!stored.note.startsWith(note.text + '\n'))
+      return {
+        ok: false,
+        status: 409,
+        message: `the checkpoint text is not the one the log signed at size ${checkpoint.size}`,
+      };
     const witnesses = new Map<string, Verifier>();
     for (const w of await this.log.witnesses()) {
       const v = parseVkey(w.vkey);
@@ -143,7 +166,8 @@ export class LogService {
       else already.push(w.name);
     }
     if (problems.length) return { ok: false, status: 400, message: problems.join('; ') };
-    if (!accepted.length && !already.length) return { ok: false, status: 400, message: 'the note carries no cosignature from a registered witness' };
+    if (!accepted.length && !already.length)
+      return { ok: false, status: 400, message: 'the note carries no cosignature from a registered witness' };
     return { ok: true, size: checkpoint.size, accepted, already };
   }
 

@@ -14,9 +14,37 @@ export function observationColumns(o: Observation): [string, string, string, num
 }
 
 /** (id, revision, status, activity, time, start, end, minLon, minLat, maxLon, maxLat, region) */
-export function incidentColumns(i: Incident): [string, number, string, string, number, number, number, number | null, number | null, number | null, number | null, string | null] {
+export function incidentColumns(
+  i: Incident,
+): [
+  string,
+  number,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+] {
   const b = i.box;
-  return [i.id, i.revision, i.status, i.activity, i.time, i.start, i.end, b ? b[0] : null, b ? b[1] : null, b ? b[2] : null, b ? b[3] : null, i.region ?? null];
+  return [
+    i.id,
+    i.revision,
+    i.status,
+    i.activity,
+    i.time,
+    i.start,
+    i.end,
+    b ? b[0] : null,
+    b ? b[1] : null,
+    b ? b[2] : null,
+    b ? b[3] : null,
+    i.region ?? null,
+  ];
 }
 
 /** (id, revision, status, prohibition, party, time, region) */
@@ -37,8 +65,6 @@ export function latestById<T extends { id: string }>(records: readonly T[]): T[]
 }
 
 export const emptyBatch: ProcessedBatch = { incidentRevisions: [], violations: [], caseOpenings: [] };
-
-
 
 /** The longest span (end - start) among a batch's incidents, by activity: what `incident_spans` must cover. */
 export function spansByActivity(incidents: readonly Incident[]): Map<string, number> {

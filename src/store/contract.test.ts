@@ -88,7 +88,8 @@ const adapters: [string, () => Adapter][] = [
   // Three open incidents per activity in memory: most probes fall through to SQL, and the window's floor keeps rising.
   ['sqlite, writer thread, hot window of 3', () => sqliteAdapter('thread', 3)],
 ];
-if (hasPg) adapters.push(['postgres', () => postgresAdapter()], ['postgres, hot window of 3', () => postgresAdapter(3)]);
+if (hasPg)
+  adapters.push(['postgres', () => postgresAdapter()], ['postgres, hot window of 3', () => postgresAdapter(3)]);
 
 function batches(events: number, size: number, seed = 7, prefix = 'e'): Observation[][] {
   const items = traffic({ events, seed, prefix });
@@ -99,7 +100,8 @@ function batches(events: number, size: number, seed = 7, prefix = 'e'): Observat
   return out;
 }
 
-const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const sortById = <T extends { id: string }>(xs: T[]) =>
+  [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 async function all<T>(list: (cursor?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
   const out: T[] = [];
@@ -158,7 +160,11 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const mixed = await store.ingest([b![0]!, ...c!, b![1]!], meta, ops.process);
     expect(mixed.accepted).toBe(c!.length);
     expect(mixed.duplicates).toBe(2);
-    expect([mixed.incidentRevisions, mixed.violations, mixed.cases]).toEqual([expected.incidentRevisions.length, expected.violations.length, expected.caseOpenings.length]);
+    expect([mixed.incidentRevisions, mixed.violations, mixed.cases]).toEqual([
+      expected.incidentRevisions.length,
+      expected.violations.length,
+      expected.caseOpenings.length,
+    ]);
     expect(mixed.incidentRevisions).toBeGreaterThan(0);
     expect(mixed.ids[0]).toBe(first.ids[0]);
     expect(mixed.ids.at(-1)).toBe(first.ids[1]);
@@ -199,7 +205,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     // Every revision is kept, in order.
     const some = incidents.find((i) => i.revision > 1)!;
     const history = await store.incidentHistory(some.id);
-    expect(history.map((h) => h.revision)).toEqual(ref.revisions.filter((r) => r.id === some.id).map((r) => r.revision));
+    expect(history.map((h) => h.revision)).toEqual(
+      ref.revisions.filter((r) => r.id === some.id).map((r) => r.revision),
+    );
     expect(await store.getIncident(some.id)).toEqual(some);
     expect(await store.getViolation(violations[0]!.id)).toEqual(violations[0]);
     expect(await store.getCase(stored[0]!.id)).toEqual(stored[0]);
@@ -220,7 +228,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
 
   it('serialises concurrent batches: every observation once, every case once', async () => {
     const bs = batches(400, 50, 11, 'c');
-    const results = await Promise.all(bs.flatMap((b) => [store.ingest(b, meta, ops.process), store.ingest(b, meta, ops.process)]));
+    const results = await Promise.all(
+      bs.flatMap((b) => [store.ingest(b, meta, ops.process), store.ingest(b, meta, ops.process)]),
+    );
     const total = bs.reduce((n, b) => n + b.length, 0);
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(total);
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(total);
@@ -237,9 +247,15 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     };
     const bad = batches(10, 1000, 14, 'bad')[0]!;
     // Submitted together: the first starts alone, the rest wait and share transactions (group-commit.ts).
-    const outcomes = await Promise.allSettled([...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => store.ingest(b, meta, b === bad ? failing : ops.process)));
-    expect(outcomes.map((o) => o.status)).toEqual([...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => (b === bad ? 'rejected' : 'fulfilled')));
-    const ok = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<Store['ingest']>>> => o.status === 'fulfilled').map((o) => o.value);
+    const outcomes = await Promise.allSettled(
+      [...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => store.ingest(b, meta, b === bad ? failing : ops.process)),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(
+      [...bs.slice(0, 3), bad, ...bs.slice(3)].map((b) => (b === bad ? 'rejected' : 'fulfilled')),
+    );
+    const ok = outcomes
+      .filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<Store['ingest']>>> => o.status === 'fulfilled')
+      .map((o) => o.value);
     expect(ok.map((r) => r.accepted)).toEqual(bs.map((b) => b.length));
     expect((await store.status()).observations).toBe(bs.reduce((n, b) => n + b.length, 0));
     const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
@@ -251,7 +267,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   it('finds the log entry of a stored observation, incident revision and violation through its row', async () => {
     for (const b of batches(300, 50, 21, 'lr')) await store.ingest(b, meta, ops.process);
     const log = store instanceof SqliteStore ? SqliteLog.of(store.db) : PostgresLog.of((store as PostgresStore).pool);
-    const revised = (await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }))).find((i) => i.revision > 1)!;
+    const revised = (await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }))).find(
+      (i) => i.revision > 1,
+    )!;
     const violation = (await store.listViolations({ limit: 1 })).items[0]!;
     const observation = (await store.listObservations({ limit: 1 })).items[0]!;
     const wanted: [string, string][] = [
@@ -266,7 +284,14 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       const [e] = await log.entries(index!, index! + 1);
       expect([e!.kind, e!.recordId]).toEqual([kind, id]);
     }
-    for (const [kind, id] of [['observation', '0'], ['observation', '1e3'], ['incident-revision', `${revised.id}@99`], ['violation', 'nope'], ['nonsense', '1'], ["vote' OR 1=1 --", 'x']]) {
+    for (const [kind, id] of [
+      ['observation', '0'],
+      ['observation', '1e3'],
+      ['incident-revision', `${revised.id}@99`],
+      ['violation', 'nope'],
+      ['nonsense', '1'],
+      ["vote' OR 1=1 --", 'x'],
+    ]) {
       expect(await log.indexOfRecord(kind!, id!)).toBeUndefined();
     }
   });
@@ -277,7 +302,8 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     await adapter.cleanup();
     adapter = make();
     const first = await adapter.openAt(migrations.filter((m) => m.id < '0006'));
-    const oldLog = first instanceof SqliteStore ? SqliteLog.of(first.db) : PostgresLog.of((first as PostgresStore).pool);
+    const oldLog =
+      first instanceof SqliteStore ? SqliteLog.of(first.db) : PostgresLog.of((first as PostgresStore).pool);
     const logged: LogEntry[] = [
       { kind: 'observation', recordId: '1', record: { seq: 1, note: 'before 0006' } },
       { kind: 'vote', recordId: 'c/vote/1', record: { case: 'c', vote: { seq: 1 } } },
@@ -296,13 +322,25 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const items = traffic({ events: 300, seed: 31, prefix: 'late', gap: 10 * 60_000 });
     const parsed = parseObservationBatch(items, ops.rules, T0);
     if (!parsed.ok) throw new Error('bad traffic');
-    for (let i = 0; i < parsed.observations.length; i += 100) await store.ingest(parsed.observations.slice(i, i + 100), meta, ops.process);
+    for (let i = 0; i < parsed.observations.length; i += 100)
+      await store.ingest(parsed.observations.slice(i, i + 100), meta, ops.process);
     const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
     // An early point incident seen by radar alone; two days of later incidents have ended since.
-    const old = incidents.filter((i) => i.lon !== undefined && i.members.length === 1 && i.members[0]!.source === 'radar').sort((a, b) => a.start - b.start)[0]!;
+    const old = incidents
+      .filter((i) => i.lon !== undefined && i.members.length === 1 && i.members[0]!.source === 'radar')
+      .sort((a, b) => a.start - b.start)[0]!;
     expect(Math.max(...incidents.map((i) => i.end)) - old.end).toBeGreaterThan(24 * 3_600_000);
     const late = parseObservationBatch(
-      [{ source: 'acoustic', sourceId: 'late-1', activity: old.activity, time: new Date(old.time).toISOString(), location: { lon: old.lon!, lat: old.lat!, radius: 100 }, confidence: 0.9 }],
+      [
+        {
+          source: 'acoustic',
+          sourceId: 'late-1',
+          activity: old.activity,
+          time: new Date(old.time).toISOString(),
+          location: { lon: old.lon!, lat: old.lat!, radius: 100 },
+          confidence: 0.9,
+        },
+      ],
       ops.rules,
       T0,
     );
@@ -313,9 +351,11 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(joined.members.map((m) => m.source)).toEqual(['radar', 'acoustic']);
     if (store instanceof SqliteStore) {
       // The probe's range on incidents_open is bounded above by to + the activity's longest span (0005).
-      const plan = store.db.prepare(
-        "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
-      ).all('x', 0, 1, 1, 'r') as { detail: string }[];
+      const plan = store.db
+        .prepare(
+          "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
+        )
+        .all('x', 0, 1, 1, 'r') as { detail: string }[];
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/incidents_open \(activity=\? AND end_ms>\? AND end_ms<\?\)/);
     }
   });
@@ -331,7 +371,11 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const nextBefore = await store.listObservations({ limit: 10, cursor: first.next! });
     await store.ingest(batches(5, 100, 99, 'late')[0]!, meta, ops.process);
     expect(await store.listObservations({ limit: 10, cursor: first.next! })).toEqual(nextBefore);
-    every.splice(0, every.length, ...(await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }))));
+    every.splice(
+      0,
+      every.length,
+      ...(await all((cursor) => store.listObservations({ limit: 1000, ...(cursor ? { cursor } : {}) }))),
+    );
 
     const mid = every[Math.floor(every.length / 2)]!.time;
     const late = await all((cursor) => store.listObservations({ limit: 50, from: mid, ...(cursor ? { cursor } : {}) }));
@@ -346,15 +390,21 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(mortar.items.length).toBe(every.filter((o) => o.activity === 'mortar-fire').length);
 
     const incidents = await all((cursor) => store.listIncidents({ limit: 1000, ...(cursor ? { cursor } : {}) }));
-    const arty = await all((cursor) => store.listIncidents({ limit: 9, activity: 'artillery-fire', status: 'open', ...(cursor ? { cursor } : {}) }));
+    const arty = await all((cursor) =>
+      store.listIncidents({ limit: 9, activity: 'artillery-fire', status: 'open', ...(cursor ? { cursor } : {}) }),
+    );
     expect(arty.length).toBe(incidents.filter((i) => i.activity === 'artillery-fire' && i.status === 'open').length);
 
     const violations = await all((cursor) => store.listViolations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
     const byRu = await store.listViolations({ limit: 1000, party: 'RU', prohibition: 'monitor-access' });
-    expect(byRu.items.length).toBe(violations.filter((v) => v.party === 'RU' && v.prohibition === 'monitor-access').length);
+    expect(byRu.items.length).toBe(
+      violations.filter((v) => v.party === 'RU' && v.prohibition === 'monitor-access').length,
+    );
     const withZone = violations.find((v) => v.zones.length);
     expect(withZone).toBeDefined();
-    expect((await store.listViolations({ limit: 1000, zone: withZone!.zones[0]! })).items.length).toBe(violations.filter((v) => v.zones.includes(withZone!.zones[0]!)).length);
+    expect((await store.listViolations({ limit: 1000, zone: withZone!.zones[0]! })).items.length).toBe(
+      violations.filter((v) => v.zones.includes(withZone!.zones[0]!)).length,
+    );
     expect((await store.listViolations({ limit: 1000, zone: 'no-such-zone' })).items).toEqual([]);
     // The daily report's range scan: active ones in [from, to), by time then insertion order.
     const times = violations.map((v) => v.time).sort((a, b) => a - b);
@@ -362,7 +412,9 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const inRange = violations.filter((v) => v.status === 'active' && v.time >= from && v.time < to);
     const scanned = await store.activeViolationsBetween(from, to);
     expect(inRange.length).toBeGreaterThan(0);
-    expect(scanned.map((v) => v.id)).toEqual([...inRange].sort((a, b) => a.time - b.time || violations.indexOf(a) - violations.indexOf(b)).map((v) => v.id));
+    expect(scanned.map((v) => v.id)).toEqual(
+      [...inRange].sort((a, b) => a.time - b.time || violations.indexOf(a) - violations.indexOf(b)).map((v) => v.id),
+    );
 
     const cases = await all((cursor) => store.listCases({ limit: 1000, ...(cursor ? { cursor } : {}) }));
     const serious = await store.listCases({ limit: 1000, severity: 'serious' });
@@ -379,10 +431,31 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
 
   it('keeps API keys: create, find, list, revoke once, count admins', async () => {
     expect(await store.countActiveAdmins()).toBe(0);
-    await store.createApiKey({ id: 'a1', hash: 'h'.repeat(64), actor: '*', role: 'admin', label: 'bootstrap', createdAt: 5 });
-    await store.createApiKey({ id: 'm1', hash: 'm'.repeat(64), actor: 'CMM', role: 'monitor', label: 'radar feed', createdAt: 6 });
+    await store.createApiKey({
+      id: 'a1',
+      hash: 'h'.repeat(64),
+      actor: '*',
+      role: 'admin',
+      label: 'bootstrap',
+      createdAt: 5,
+    });
+    await store.createApiKey({
+      id: 'm1',
+      hash: 'm'.repeat(64),
+      actor: 'CMM',
+      role: 'monitor',
+      label: 'radar feed',
+      createdAt: 6,
+    });
     expect(await store.countActiveAdmins()).toBe(1);
-    expect(await store.getApiKey('m1')).toEqual({ id: 'm1', hash: 'm'.repeat(64), actor: 'CMM', role: 'monitor', label: 'radar feed', createdAt: 6 });
+    expect(await store.getApiKey('m1')).toEqual({
+      id: 'm1',
+      hash: 'm'.repeat(64),
+      actor: 'CMM',
+      role: 'monitor',
+      label: 'radar feed',
+      createdAt: 6,
+    });
     expect(await store.getApiKey('zz')).toBeUndefined();
     expect((await store.listApiKeys()).map((k) => k.id)).toEqual(['a1', 'm1']);
     expect(await store.revokeApiKey('a1', 9)).toBe(true);
@@ -390,11 +463,13 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(await store.revokeApiKey('nope', 10)).toBe(false);
     expect((await store.getApiKey('a1'))!.revokedAt).toBe(9);
     expect(await store.countActiveAdmins()).toBe(0);
-    await expect(store.createApiKey({ id: 'm1', hash: 'x', actor: 'CMM', role: 'monitor', label: '', createdAt: 1 })).rejects.toThrow();
+    await expect(
+      store.createApiKey({ id: 'm1', hash: 'x', actor: 'CMM', role: 'monitor', label: '', createdAt: 1 }),
+    ).rejects.toThrow();
   });
 });
 
-async function openWith(adapter: Adapter, list: typeof core[]): Promise<void> {
+async function openWith(adapter: Adapter, list: (typeof core)[]): Promise<void> {
   // Reaches the same database as `adapter` with a different migration list.
   const probe = await adapter.reopen();
   await probe.close();
@@ -407,7 +482,10 @@ describe.skipIf(!hasPg)('postgres sessions', () => {
     const schema = freshSchema('idle');
     const store = await PostgresStore.open({ url: pgUrl, schema, poolSize: 1 });
     try {
-      expect((await store.pool.query('SHOW idle_in_transaction_session_timeout')).rows[0].idle_in_transaction_session_timeout).toBe('30s');
+      expect(
+        (await store.pool.query('SHOW idle_in_transaction_session_timeout')).rows[0]
+          .idle_in_transaction_session_timeout,
+      ).toBe('30s');
       expect((await store.pool.query('SHOW search_path')).rows[0].search_path).toBe(`"${schema}"`);
     } finally {
       await store.close();
@@ -434,10 +512,41 @@ describe.each(adapters)('ledger contract: %s', (_name, make) => {
   let store: Store;
   const meta = { recordedAt: T0, submittedBy: 'k1' };
   const pledge = (id: string, by = 'DE', extra: Partial<LedgerFields> = {}): LedgerFields =>
-    ({ type: 'pledge', id, by, requirement: 'financing', amount: 9e9, currency: 'EUR', per: 'year', from: '2026-06', form: 'appropriation-law', ...extra }) as LedgerFields;
-  const delivery = (id: string, on: string, amount: number): LedgerFields => ({ type: 'delivery', id, by: 'DE', pledge: on, requirement: 'financing', amount, currency: 'EUR', delivered: '2026-07-01' });
-  const logOf = (s: Store) => (s instanceof SqliteStore ? SqliteLog.of(s.db) : PostgresLog.of((s as PostgresStore).pool));
-  const condition = (key: string): AlertCondition => ({ key, kind: 'late-delivery', requirement: 'financing', guarantor: 'DE', pledge: 'p1', month: '2026-07', size: 1, unit: 'EUR', message: key });
+    ({
+      type: 'pledge',
+      id,
+      by,
+      requirement: 'financing',
+      amount: 9e9,
+      currency: 'EUR',
+      per: 'year',
+      from: '2026-06',
+      form: 'appropriation-law',
+      ...extra,
+    }) as LedgerFields;
+  const delivery = (id: string, on: string, amount: number): LedgerFields => ({
+    type: 'delivery',
+    id,
+    by: 'DE',
+    pledge: on,
+    requirement: 'financing',
+    amount,
+    currency: 'EUR',
+    delivered: '2026-07-01',
+  });
+  const logOf = (s: Store) =>
+    s instanceof SqliteStore ? SqliteLog.of(s.db) : PostgresLog.of((s as PostgresStore).pool);
+  const condition = (key: string): AlertCondition => ({
+    key,
+    kind: 'late-delivery',
+    requirement: 'financing',
+    guarantor: 'DE',
+    pledge: 'p1',
+    month: '2026-07',
+    size: 1,
+    unit: 'EUR',
+    message: key,
+  });
 
   beforeEach(async () => {
     adapter = make();
@@ -452,30 +561,52 @@ describe.each(adapters)('ledger contract: %s', (_name, make) => {
     const ledger = ledgerStoreFor(store);
     const r = await ledger.appendLedger([pledge('p1'), pledge('p2', 'FR'), delivery('d1', 'p1', 5)], meta);
     expect(r).toEqual({ accepted: 3, duplicates: 0, seqs: [1, 2, 3] });
-    expect(await ledger.appendLedger([delivery('d1', 'p1', 5), delivery('d2', 'p1', 6)], meta)).toEqual({ accepted: 1, duplicates: 1, seqs: [3, 4] });
+    expect(await ledger.appendLedger([delivery('d1', 'p1', 5), delivery('d2', 'p1', 6)], meta)).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      seqs: [3, 4],
+    });
     const before = (await logOf(store).head()).size;
-    await expect(ledger.appendLedger([delivery('d3', 'p1', 1), delivery('d1', 'p1', 7)], meta)).rejects.toBeInstanceOf(LedgerConflictError);
+    await expect(ledger.appendLedger([delivery('d3', 'p1', 1), delivery('d1', 'p1', 7)], meta)).rejects.toBeInstanceOf(
+      LedgerConflictError,
+    );
     expect(await ledger.ledgerHead()).toBe(4);
     expect((await logOf(store).head()).size).toBe(before);
     const log = logOf(store);
-    for (const [kind, id] of [['pledge', 'p1'], ['pledge', 'p2'], ['delivery', 'd2']] as const) {
+    for (const [kind, id] of [
+      ['pledge', 'p1'],
+      ['pledge', 'p2'],
+      ['delivery', 'd2'],
+    ] as const) {
       const index = await log.indexOfRecord(kind, id);
       expect(index, `${kind} ${id}`).toBeDefined();
       const [e] = await log.entries(index!, index! + 1);
       expect([e!.kind, e!.recordId]).toEqual([kind, id]);
     }
-    expect((await ledger.ledgerSince(2, 10)).map((x) => [x.id, x.seq, x.recordedAt, x.submittedBy])).toEqual([['d1', 3, T0, 'k1'], ['d2', 4, T0, 'k1']]);
+    expect((await ledger.ledgerSince(2, 10)).map((x) => [x.id, x.seq, x.recordedAt, x.submittedBy])).toEqual([
+      ['d1', 3, T0, 'k1'],
+      ['d2', 4, T0, 'k1'],
+    ]);
   });
 
   it('lists with filters and cursor pages', async () => {
     const ledger = ledgerStoreFor(store);
     const items: LedgerFields[] = [];
     for (let i = 0; i < 25; i++) items.push(pledge(`p${i}`, i % 2 ? 'FR' : 'DE'));
-    items.push(delivery('d0', 'p0', 1), { type: 'withdrawal', id: 'w0', by: 'DE', withdraws: 'p0', requirement: 'financing', from: '2027-01' });
+    items.push(delivery('d0', 'p0', 1), {
+      type: 'withdrawal',
+      id: 'w0',
+      by: 'DE',
+      withdraws: 'p0',
+      requirement: 'financing',
+      from: '2027-01',
+    });
     await ledger.appendLedger(items, meta);
     const pages = await all((cursor) => ledger.listLedger({ limit: 7, ...(cursor ? { cursor } : {}) }));
     expect(pages.map((x) => x.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
-    expect((await all((cursor) => ledger.listLedger({ limit: 5, by: 'FR', ...(cursor ? { cursor } : {}) }))).length).toBe(12);
+    expect(
+      (await all((cursor) => ledger.listLedger({ limit: 5, by: 'FR', ...(cursor ? { cursor } : {}) }))).length,
+    ).toBe(12);
     expect((await ledger.listLedger({ limit: 100, pledge: 'p0' })).items.map((x) => x.id)).toEqual(['p0', 'd0', 'w0']);
     expect((await ledger.listLedger({ limit: 100, type: 'delivery' })).items.map((x) => x.id)).toEqual(['d0']);
     await expect(ledger.listLedger({ limit: 5, cursor: 'bogus!' })).rejects.toBeInstanceOf(StoreQueryError);
@@ -484,18 +615,29 @@ describe.each(adapters)('ledger contract: %s', (_name, make) => {
   it('raises each alert once, resolves it, logs every change; refuses to sync when the ledger moved', async () => {
     const ledger = ledgerStoreFor(store);
     await ledger.appendLedger([pledge('p1')], meta);
-    const sync = (keys: string[], t: number) => ledger.syncAlerts(1, (stored) => alertTransitions(stored, keys.map(condition), t, '2026-08'));
+    const sync = (keys: string[], t: number) =>
+      ledger.syncAlerts(1, (stored) => alertTransitions(stored, keys.map(condition), t, '2026-08'));
     expect((await sync(['a', 'b'], 1)) as SustainmentAlert[]).toHaveLength(2);
     expect(await sync(['a', 'b'], 2)).toEqual([]);
-    const ack = await ledger.updateAlert('a', (x) => ({ ...x, state: 'acknowledged', acknowledgedBy: 'k', acknowledgedAt: 3, revision: x.revision + 1 }));
+    const ack = await ledger.updateAlert('a', (x) => ({
+      ...x,
+      state: 'acknowledged',
+      acknowledgedBy: 'k',
+      acknowledgedAt: 3,
+      revision: x.revision + 1,
+    }));
     expect(ack?.alert.state).toBe('acknowledged');
-    expect((await ledger.openAlerts()).map((x) => [x.key, x.state])).toEqual([['a', 'acknowledged'], ['b', 'open']]);
+    expect((await ledger.openAlerts()).map((x) => [x.key, x.state])).toEqual([
+      ['a', 'acknowledged'],
+      ['b', 'open'],
+    ]);
     const resolved = (await sync(['b'], 4)) as SustainmentAlert[];
     expect(resolved.map((x) => [x.key, x.state, x.revision])).toEqual([['a', 'resolved', 3]]);
     expect((await ledger.listAlerts({ limit: 10, state: 'resolved' })).map((x) => x.key)).toEqual(['a']);
     expect(await ledger.syncAlerts(0, () => [])).toBe('stale');
     const log = logOf(store);
-    for (const id of ['a#1', 'a#2', 'a#3', 'b#1']) expect(await log.indexOfRecord('sustainment-alert', id), id).toBeDefined();
+    for (const id of ['a#1', 'a#2', 'a#3', 'b#1'])
+      expect(await log.indexOfRecord('sustainment-alert', id), id).toBeDefined();
     expect(await ledger.updateAlert('nope', (x) => x)).toBeUndefined();
   });
 
@@ -506,9 +648,18 @@ describe.each(adapters)('ledger contract: %s', (_name, make) => {
     try {
       const both = [ledger, ledgerStoreFor(other)];
       const runs = await Promise.all(
-        [0, 1, 2, 3, 4, 5].map((i) => both[i % 2]!.syncAlerts(1, (stored) => alertTransitions(stored, ['x', 'y', 'z'].map(condition), 10 + i, '2026-08'))),
+        [0, 1, 2, 3, 4, 5].map((i) =>
+          both[i % 2]!.syncAlerts(1, (stored) =>
+            alertTransitions(stored, ['x', 'y', 'z'].map(condition), 10 + i, '2026-08'),
+          ),
+        ),
       );
-      expect(runs.flatMap((r) => (r === 'stale' ? [] : r)).map((a) => a.key).sort()).toEqual(['x', 'y', 'z']);
+      expect(
+        runs
+          .flatMap((r) => (r === 'stale' ? [] : r))
+          .map((a) => a.key)
+          .sort(),
+      ).toEqual(['x', 'y', 'z']);
       const log = logOf(store);
       for (const id of ['x#1', 'y#1', 'z#1']) expect(await log.indexOfRecord('sustainment-alert', id)).toBeDefined();
       expect(await log.indexOfRecord('sustainment-alert', 'x#2')).toBeUndefined();

@@ -14,6 +14,10 @@ export function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined || cursor === '') return 0;
   const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
   const m = /^v1:(\d{1,15})$/.exec(text);
-  if (!m) throw new StoreQueryError('cursor', 'is not a cursor this server issued (pass the `next` of a previous page unchanged)');
+  if (!m)
+    throw new StoreQueryError(
+      'cursor',
+      'is not a cursor this server issued (pass the `next` of a previous page unchanged)',
+    );
   return Number(m[1]);
 }

@@ -23,7 +23,9 @@ function eq(out: Condition[], column: string, value: string | undefined): void {
 function zone(out: Condition[], dialect: Dialect, value: string | undefined): void {
   if (value === undefined) return;
   // SQLite keeps zones as ",a,b,"; PostgreSQL as a text[].
-  out.push(dialect === 'sqlite' ? { sql: 'instr(zones, ?) > 0', value: `,${value},` } : { sql: '? = ANY(zones)', value });
+  out.push(
+    dialect === 'sqlite' ? { sql: 'instr(zones, ?) > 0', value: `,${value},` } : { sql: '? = ANY(zones)', value },
+  );
 }
 
 export function observationConditions(f: ObservationFilter): Condition[] {
@@ -65,9 +67,17 @@ export function caseConditions(f: CaseFilter): Condition[] {
 }
 
 /** `SELECT seq, doc FROM table WHERE seq > cursor AND ... ORDER BY seq LIMIT n+1`, placeholders as `?`. */
-export function pageQuery(table: string, conditions: readonly Condition[], after: number, limit: number): { sql: string; values: unknown[] } {
+export function pageQuery(
+  table: string,
+  conditions: readonly Condition[],
+  after: number,
+  limit: number,
+): { sql: string; values: unknown[] } {
   const where = ['seq > ?', ...conditions.map((c) => c.sql)].join(' AND ');
-  return { sql: `SELECT seq, doc FROM ${table} WHERE ${where} ORDER BY seq LIMIT ?`, values: [after, ...conditions.map((c) => c.value), limit + 1] };
+  return {
+    sql: `SELECT seq, doc FROM ${table} WHERE ${where} ORDER BY seq LIMIT ?`,
+    values: [after, ...conditions.map((c) => c.value), limit + 1],
+  };
 }
 
 /** Numbers `?` placeholders as `$1, $2, ...` for PostgreSQL (our SQL has no `?` inside literals). */

@@ -10,7 +10,14 @@ const request = (n: number, tag: string): IngestRequest => ({
   process: () => ({ incidentRevisions: [], violations: [], caseOpenings: [] }),
   docs: Array.from({ length: n }, () => '{}'),
 });
-const result = (r: IngestRequest): IngestResult => ({ accepted: r.observations.length, duplicates: 0, ids: [], incidentRevisions: 0, violations: 0, cases: 0 });
+const result = (r: IngestRequest): IngestResult => ({
+  accepted: r.observations.length,
+  duplicates: 0,
+  ids: [],
+  incidentRevisions: 0,
+  violations: 0,
+  cases: 0,
+});
 const tick = () => new Promise((r) => setTimeout(r, 5));
 /** After the group commit's own turn of the event loop: the first group has been taken. */
 const started = () => new Promise((r) => setImmediate(() => setImmediate(r)));
@@ -58,7 +65,12 @@ describe('GroupCommit', () => {
     });
     const first = g.submit(request(1, 'a'));
     await started();
-    const outcomes = await Promise.allSettled([first, g.submit(request(1, 'b')), g.submit(request(1, 'bad')), g.submit(request(1, 'c'))]);
+    const outcomes = await Promise.allSettled([
+      first,
+      g.submit(request(1, 'b')),
+      g.submit(request(1, 'bad')),
+      g.submit(request(1, 'c')),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe('constraint failed');
     expect(runs).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);

@@ -60,7 +60,10 @@ export class GroupCommit {
     this.#scheduled = false;
     const group: Pending[] = [];
     let size = 0;
-    while (this.#pending.length && (group.length === 0 || size + this.#pending[0]!.request.observations.length <= this.maxObservations)) {
+    while (
+      this.#pending.length &&
+      (group.length === 0 || size + this.#pending[0]!.request.observations.length <= this.maxObservations)
+    ) {
       const p = this.#pending.shift()!;
       size += p.request.observations.length;
       group.push(p);

@@ -21,11 +21,29 @@ import { PostgresStore } from './postgres/postgres-store.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
 import type { Store } from '../core/ports/store.js';
 
-const box = (lon: number, lat: number): [number, number, number, number] => [lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01];
+const box = (lon: number, lat: number): [number, number, number, number] => [
+  lon - 0.01,
+  lat - 0.01,
+  lon + 0.01,
+  lat + 0.01,
+];
 function incident(id: string, end: number, over: Partial<Incident> = {}): Incident {
-  return { id, revision: 1, status: 'open', activity: 'artillery-fire', start: end - 60_000, end, time: end - 30_000, lon: 37, lat: 48, box: box(37, 48), ...over } as Incident;
+  return {
+    id,
+    revision: 1,
+    status: 'open',
+    activity: 'artillery-fire',
+    start: end - 60_000,
+    end,
+    time: end - 30_000,
+    lon: 37,
+    lat: 48,
+    box: box(37, 48),
+    ...over,
+  } as Incident;
 }
-const probe = (from: number, to: number, activity = 'artillery-fire'): IncidentProbe => ({ activity, from, to, minLon: 36.9, minLat: 47.9, maxLon: 37.1, maxLat: 48.1 }) as IncidentProbe;
+const probe = (from: number, to: number, activity = 'artillery-fire'): IncidentProbe =>
+  ({ activity, from, to, minLon: 36.9, minLat: 47.9, maxLon: 37.1, maxLat: 48.1 }) as IncidentProbe;
 const found = (hot: HotIncidents, p: IncidentProbe) => {
   const out = new Map<string, Incident>();
   hot.query(p, out);
@@ -91,7 +109,9 @@ describe('hot incidents', () => {
 });
 
 /** Ingests the traffic in batches of 80 through `storeFor(batch number)`, checking each batch against the reference. */
-async function againstReference(storeFor: (b: number) => Promise<Store>): Promise<{ ref: MemoryOpsReader; last: Store }> {
+async function againstReference(
+  storeFor: (b: number) => Promise<Store>,
+): Promise<{ ref: MemoryOpsReader; last: Store }> {
   const T0 = Date.UTC(2026, 6, 1);
   const clock = new ManualClock(T0);
   const ops = operationsFor(examplePackage, { clock, locator: testLocator });
@@ -107,7 +127,11 @@ async function againstReference(storeFor: (b: number) => Promise<Store>): Promis
     ref.apply(expected);
     store = await storeFor(b);
     const r = await store.ingest(batch, meta, ops.process);
-    expect([r.incidentRevisions, r.violations, r.cases]).toEqual([expected.incidentRevisions.length, expected.violations.length, expected.caseOpenings.length]);
+    expect([r.incidentRevisions, r.violations, r.cases]).toEqual([
+      expected.incidentRevisions.length,
+      expected.violations.length,
+      expected.caseOpenings.length,
+    ]);
   }
   return { ref, last: store! };
 }

@@ -35,7 +35,10 @@ export class HotIncidents {
 
   /** Installs an activity's window from up to `limit` of its open incidents, latest end first (all when fewer). */
   install(activity: string, rows: readonly Incident[]): void {
-    const w: Window = { index: new IncidentIndex(), floor: rows.length < this.limit ? -Infinity : rows[rows.length - 1]!.end };
+    const w: Window = {
+      index: new IncidentIndex(),
+      floor: rows.length < this.limit ? -Infinity : rows[rows.length - 1]!.end,
+    };
     // Ties with the last row's end may have been cut off: the floor excludes that end, so drop the ones loaded.
     for (const i of rows) if (i.end > w.floor) w.index.put(i);
     this.#windows.set(activity, w);

@@ -39,7 +39,10 @@ export function alertConditions(f: AlertFilter): Condition[] {
 }
 
 /** Conditions as SQL and parameters; a condition may bind several values (an array). */
-export function where(conds: readonly Condition[], placeholder: (n: number) => string): { sql: string; params: unknown[] } {
+export function where(
+  conds: readonly Condition[],
+  placeholder: (n: number) => string,
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const parts = conds.map((c) => {
     const values = Array.isArray(c.value) ? c.value : [c.value];

@@ -11,7 +11,10 @@ const stores = new WeakMap<Store, LedgerStore>();
 export function ledgerStoreFor(store: Store): LedgerStore {
   let s = stores.get(store);
   if (!s) {
-    s = store.dialect === 'sqlite' ? new SqliteLedgerStore((store as unknown as SqliteStore).db) : new PostgresLedgerStore((store as unknown as PostgresStore).pool);
+    s =
+      store.dialect === 'sqlite'
+        ? new SqliteLedgerStore((store as unknown as SqliteStore).db)
+        : new PostgresLedgerStore((store as unknown as PostgresStore).pool);
     stores.set(store, s);
   }
   return s;

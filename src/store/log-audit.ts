@@ -19,9 +19,27 @@ import type { Incident } from '../core/ops/index.js';
 import type { Observation } from '../core/ops/index.js';
 import type { CaseOpening } from '../core/ops/index.js';
 import type { Violation } from '../core/ops/index.js';
-import { CompactRange, decodeEntry, encodeEntry, hashLeaf, hashesEqual, parseVkey, verifyCheckpoint, type JsonValue, type Verifier } from '../core/tlog/index.js';
+import {
+  CompactRange,
+  decodeEntry,
+  encodeEntry,
+  hashLeaf,
+  hashesEqual,
+  parseVkey,
+  verifyCheckpoint,
+  type JsonValue,
+  type Verifier,
+} from '../core/tlog/index.js';
 import { caseColumns, incidentColumns, observationColumns, violationColumns } from './columns.js';
-import { caseFileEntries, caseOpeningEntry, incidentEntry, observationEntry, recordIdOf, storedKinds, violationEntry } from './log-entries.js';
+import {
+  caseFileEntries,
+  caseOpeningEntry,
+  incidentEntry,
+  observationEntry,
+  recordIdOf,
+  storedKinds,
+  violationEntry,
+} from './log-entries.js';
 
 export type AuditCode =
   | 'entry-gap'
@@ -119,7 +137,10 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
           const want = b.hashes.subarray(j * 32, (j + 1) * 32);
           if (!h || !hashesEqual(h, want)) {
             const first = (b.start + j) * 2 ** b.level;
-            findings.push({ code: 'node-mismatch', message: `tree node ${b.level}/${b.start + j} (leaves ${first}..${first + 2 ** b.level - 1}) is ${h ? 'not the hash of its children' : 'missing'}` });
+            findings.push({
+              code: 'node-mismatch',
+              message: `tree node ${b.level}/${b.start + j} (leaves ${first}..${first + 2 ** b.level - 1}) is ${h ? 'not the hash of its children' : 'missing'}`,
+            });
           }
         }
       }
@@ -129,21 +150,51 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
 
   for await (const e of source.entries()) {
     if (e.index !== expected) {
-      findings.push({ code: 'entry-gap', index: expected, message: `entries ${expected}..${e.index - 1} are missing from the log table` });
+      findings.push({
+        code: 'entry-gap',
+        index: expected,
+        message: `entries ${expected}..${e.index - 1} are missing from the log table`,
+      });
       // The tree cannot be rebuilt past a gap; recompute with what is there so later checks still run.
     }
     expected = e.index + 1;
     let leaf = e.leaf;
     if (e.entry) {
       leaf = hashLeaf(e.entry);
-      if (!hashesEqual(leaf, e.leaf)) findings.push({ code: 'entry-hash', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes do not hash to the stored leaf hash` });
+      if (!hashesEqual(leaf, e.leaf))
+        findings.push({
+          code: 'entry-hash',
+          index: e.index,
+          kind: e.kind,
+          recordId: e.recordId,
+          message: `entry ${e.index}: its bytes do not hash to the stored leaf hash`,
+        });
       const d = decodeEntry(e.entry);
-      if (!d.ok) findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: ${d.error.message}` });
+      if (!d.ok)
+        findings.push({
+          code: 'entry-invalid',
+          index: e.index,
+          kind: e.kind,
+          recordId: e.recordId,
+          message: `entry ${e.index}: ${d.error.message}`,
+        });
       else if (d.entry.kind !== e.kind || recordIdOf(d.entry.kind, d.entry.record) !== e.recordId) {
-        findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}` });
+        findings.push({
+          code: 'entry-invalid',
+          index: e.index,
+          kind: e.kind,
+          recordId: e.recordId,
+          message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}`,
+        });
       }
     } else if (!rowLoggedKinds.has(e.kind) || e.leaf.length !== 32) {
-      findings.push({ code: 'entry-invalid', index: e.index, kind: e.kind, recordId: e.recordId, message: `entry ${e.index}: its bytes are missing, and ${e.kind} records are not rebuilt from rows` });
+      findings.push({
+        code: 'entry-invalid',
+        index: e.index,
+        kind: e.kind,
+        recordId: e.recordId,
+        message: `entry ${e.index}: its bytes are missing, and ${e.kind} records are not rebuilt from rows`,
+      });
     }
     // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes, or
     // without them the stored leaf hash, and rebuilds each row to compare.
@@ -155,11 +206,18 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   const size = range.size;
   const root = range.root();
   const storedNodes = await source.nodeCount();
-  if (storedNodes !== computedNodes) findings.push({ code: 'node-mismatch', message: `the log holds ${storedNodes} tree nodes; ${size} entries make ${computedNodes}` });
+  if (storedNodes !== computedNodes)
+    findings.push({
+      code: 'node-mismatch',
+      message: `the log holds ${storedNodes} tree nodes; ${size} entries make ${computedNodes}`,
+    });
 
   const head = await source.head();
   if (head.size !== size || !hashesEqual(head.root, root)) {
-    findings.push({ code: 'head-mismatch', message: `the head row says ${head.size} entries with root ${hex(head.root)}; the entries give ${size} with root ${hex(root)}` });
+    findings.push({
+      code: 'head-mismatch',
+      message: `the head row says ${head.size} entries with root ${hex(head.root)}; the entries give ${size} with root ${hex(root)}`,
+    });
   }
 
   // Checkpoints: the root at each size, then the signatures.
@@ -167,27 +225,58 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   let serverKey = options.serverKey;
   if (key) {
     const stored = parseVkey(key.vkey);
-    if (!stored.ok) findings.push({ code: 'key-mismatch', message: `the stored log key is not a vkey: ${stored.error.message}` });
+    if (!stored.ok)
+      findings.push({ code: 'key-mismatch', message: `the stored log key is not a vkey: ${stored.error.message}` });
     else if (!serverKey) serverKey = stored.verifier;
-    else if (stored.verifier.keyId !== serverKey.keyId || !hashesEqual(stored.verifier.publicKey, serverKey.publicKey)) {
-      findings.push({ code: 'key-mismatch', message: `the database's log key ${key.vkey} is not the key given (${serverKey.name}); checkpoints are checked against the key given` });
+    else if (
+      stored.verifier.keyId !== serverKey.keyId ||
+      !hashesEqual(stored.verifier.publicKey, serverKey.publicKey)
+    ) {
+      findings.push({
+        code: 'key-mismatch',
+        message: `the database's log key ${key.vkey} is not the key given (${serverKey.name}); checkpoints are checked against the key given`,
+      });
     }
   }
-  const witnessKeys = options.witnessKeys ?? (await source.witnesses()).flatMap((w) => {
-    const v = parseVkey(w.vkey);
-    return v.ok ? [v.verifier] : [];
-  });
+  const witnessKeys =
+    options.witnessKeys ??
+    (await source.witnesses()).flatMap((w) => {
+      const v = parseVkey(w.vkey);
+      return v.ok ? [v.verifier] : [];
+    });
   for (const cp of checkpoints) {
     const at = roots.get(cp.size);
-    if (cp.size > size) findings.push({ code: 'checkpoint-beyond-log', message: `checkpoint ${cp.size} was signed over more entries than the log holds (${size}): entries were deleted` });
-    else if (!at || !hashesEqual(at, cp.root)) findings.push({ code: 'checkpoint-root', message: `checkpoint ${cp.size}: the signed root ${hex(cp.root)} is not the root of the stored entries at that size${at ? ` (${hex(at)})` : ''}` });
+    if (cp.size > size)
+      findings.push({
+        code: 'checkpoint-beyond-log',
+        message: `checkpoint ${cp.size} was signed over more entries than the log holds (${size}): entries were deleted`,
+      });
+    else if (!at || !hashesEqual(at, cp.root))
+      findings.push({
+        code: 'checkpoint-root',
+        message: `checkpoint ${cp.size}: the signed root ${hex(cp.root)} is not the root of the stored entries at that size${at ? ` (${hex(at)})` : ''}`,
+      });
     if (serverKey) {
-      const v = verifyCheckpoint(cp.note + cp.cosignatures.join(''), serverKey, witnessKeys, { allowUnknown: true, origin: key?.origin ?? serverKey.name });
-      if (!v.ok) findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: ${v.errors.map((x) => x.message).join('; ')}` });
+      const v = verifyCheckpoint(cp.note + cp.cosignatures.join(''), serverKey, witnessKeys, {
+        allowUnknown: true,
+        origin: key?.origin ?? serverKey.name,
+      });
+      if (!v.ok)
+        findings.push({
+          code: 'checkpoint-signature',
+          message: `checkpoint ${cp.size}: ${v.errors.map((x) => x.message).join('; ')}`,
+        });
       else if (v.checkpoint && (v.checkpoint.size !== cp.size || !hashesEqual(v.checkpoint.rootHash, cp.root))) {
-        findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: the signed note says size ${v.checkpoint.size}, root ${hex(v.checkpoint.rootHash)}, not what is filed beside it` });
+        findings.push({
+          code: 'checkpoint-signature',
+          message: `checkpoint ${cp.size}: the signed note says size ${v.checkpoint.size}, root ${hex(v.checkpoint.rootHash)}, not what is filed beside it`,
+        });
       }
-    } else findings.push({ code: 'checkpoint-signature', message: `checkpoint ${cp.size}: no log key to verify it with (none stored, none given)` });
+    } else
+      findings.push({
+        code: 'checkpoint-signature',
+        message: `checkpoint ${cp.size}: no log key to verify it with (none stored, none given)`,
+      });
   }
 
   // Records against their latest entries.
@@ -198,9 +287,18 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     const { kind, recordId } = r.entry;
     const k = `${kind}\n${recordId}`;
     const where = { kind, recordId, table: r.table };
-    if (r.columns?.length) findings.push({ code: 'record-columns', ...where, message: `${kind} ${recordId} (${r.table}): the columns ${r.columns.join(', ')} disagree with the stored document` });
+    if (r.columns?.length)
+      findings.push({
+        code: 'record-columns',
+        ...where,
+        message: `${kind} ${recordId} (${r.table}): the columns ${r.columns.join(', ')} disagree with the stored document`,
+      });
     if (seen.has(k)) {
-      findings.push({ code: 'record-duplicate', ...where, message: `${kind} ${recordId} is stored twice (${r.table})` });
+      findings.push({
+        code: 'record-duplicate',
+        ...where,
+        message: `${kind} ${recordId} is stored twice (${r.table})`,
+      });
       continue;
     }
     seen.add(k);
@@ -209,15 +307,36 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     try {
       leaf = hex(hashLeaf(encodeRecord(r.entry)));
     } catch (e) {
-      findings.push({ code: 'record-changed', ...where, message: `${kind} ${recordId} (${r.table}) cannot be encoded: ${(e as Error).message}` });
+      findings.push({
+        code: 'record-changed',
+        ...where,
+        message: `${kind} ${recordId} (${r.table}) cannot be encoded: ${(e as Error).message}`,
+      });
       continue;
     }
-    if (!l) findings.push({ code: 'record-unlogged', ...where, message: `${kind} ${recordId} (${r.table}) is not in the log: added after the fact, or its id was changed` });
-    else if (l.leaf !== leaf) findings.push({ code: 'record-changed', ...where, index: l.index, message: `${kind} ${recordId} (${r.table}) differs from its entry ${l.index}: changed after it was logged` });
+    if (!l)
+      findings.push({
+        code: 'record-unlogged',
+        ...where,
+        message: `${kind} ${recordId} (${r.table}) is not in the log: added after the fact, or its id was changed`,
+      });
+    else if (l.leaf !== leaf)
+      findings.push({
+        code: 'record-changed',
+        ...where,
+        index: l.index,
+        message: `${kind} ${recordId} (${r.table}) differs from its entry ${l.index}: changed after it was logged`,
+      });
   }
   for (const [k, l] of latest) {
     if (!seen.has(k) && storedKinds.has(l.kind)) {
-      findings.push({ code: 'record-deleted', kind: l.kind, recordId: l.recordId, index: l.index, message: `${l.kind} ${l.recordId} is logged (entry ${l.index}) but no longer stored: deleted` });
+      findings.push({
+        code: 'record-deleted',
+        kind: l.kind,
+        recordId: l.recordId,
+        index: l.index,
+        message: `${l.kind} ${l.recordId} is logged (entry ${l.index}) but no longer stored: deleted`,
+      });
     }
   }
   return { entries: size, records, checkpoints: checkpoints.length, root, findings };
@@ -229,8 +348,17 @@ function encodeRecord(e: LogEntry): Uint8Array {
 
 /** The tables the audit reads, in this order, with the columns it needs; `doc` is parsed before `recordsOfRow`. */
 export const auditTables: readonly { table: string; columns: string; order: string }[] = [
-  { table: 'observations', columns: 'seq, source, source_id, activity, time, region, received_at, submitted_by, doc', order: 'seq' },
-  { table: 'incidents', columns: 'seq, id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc', order: 'seq' },
+  {
+    table: 'observations',
+    columns: 'seq, source, source_id, activity, time, region, received_at, submitted_by, doc',
+    order: 'seq',
+  },
+  {
+    table: 'incidents',
+    columns:
+      'seq, id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc',
+    order: 'seq',
+  },
   { table: 'incident_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
   { table: 'violations', columns: 'seq, id, revision, status, prohibition, party, time, region, doc', order: 'seq' },
   { table: 'violation_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
@@ -252,12 +380,25 @@ export const rowLoggedKinds: ReadonlySet<string> = new Set(['observation', 'inci
  * The queries that may find a row-logged record's row, tried in order (current table, then the revisions table).
  * `p(n)` writes the dialect's n-th placeholder. Empty when the id cannot name such a record.
  */
-export function rowQueries(kind: string, recordId: string, p: (n: number) => string): { table: string; sql: string; params: unknown[] }[] {
+export function rowQueries(
+  kind: string,
+  recordId: string,
+  p: (n: number) => string,
+): { table: string; sql: string; params: unknown[] }[] {
   const cols = (table: string) => auditTables.find((t) => t.table === table)!.columns;
-  const integer = (text: string): number | undefined => (/^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined);
+  const integer = (text: string): number | undefined =>
+    /^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
   if (kind === 'observation') {
     const seq = integer(recordId);
-    return seq === undefined ? [] : [{ table: 'observations', sql: `SELECT ${cols('observations')} FROM observations WHERE seq = ${p(1)}`, params: [seq] }];
+    return seq === undefined
+      ? []
+      : [
+          {
+            table: 'observations',
+            sql: `SELECT ${cols('observations')} FROM observations WHERE seq = ${p(1)}`,
+            params: [seq],
+          },
+        ];
   }
   if (kind !== 'incident-revision' && kind !== 'violation') return [];
   const at = recordId.lastIndexOf('@');
@@ -265,7 +406,11 @@ export function rowQueries(kind: string, recordId: string, p: (n: number) => str
   if (revision === undefined) return [];
   const id = recordId.slice(0, at);
   const tables = kind === 'violation' ? ['violations', 'violation_revisions'] : ['incidents', 'incident_revisions'];
-  return tables.map((table) => ({ table, sql: `SELECT ${cols(table)} FROM ${table} WHERE id = ${p(1)} AND revision = ${p(2)}`, params: [id, revision] }));
+  return tables.map((table) => ({
+    table,
+    sql: `SELECT ${cols(table)} FROM ${table} WHERE id = ${p(1)} AND revision = ${p(2)}`,
+    params: [id, revision],
+  }));
 }
 
 const same = (a: unknown, b: unknown): boolean => {
@@ -298,33 +443,73 @@ export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */
 export function recordsOfRow(table: string, row: Row): StoredRecord[] {
   const doc = row['doc'] as Doc;
-  const one = (entry: LogEntry, columns: string[]): StoredRecord[] => [columns.length ? { table, entry, columns } : { table, entry }];
+  const one = (entry: LogEntry, columns: string[]): StoredRecord[] => [
+    columns.length ? { table, entry, columns } : { table, entry },
+  ];
   switch (table) {
     case 'observations':
       return one(
         observationEntry(Number(row['seq']), Number(row['received_at']), String(row['submitted_by']), doc),
-        differing(row, ['source', 'source_id', 'activity', 'time', 'region'], observationColumns(doc as unknown as Observation)),
+        differing(
+          row,
+          ['source', 'source_id', 'activity', 'time', 'region'],
+          observationColumns(doc as unknown as Observation),
+        ),
       );
     case 'incidents':
       return one(
         incidentEntry(doc),
-        differing(row, ['id', 'revision', 'status', 'activity', 'time', 'start_ms', 'end_ms', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'region'], incidentColumns(doc as unknown as Incident)),
+        differing(
+          row,
+          [
+            'id',
+            'revision',
+            'status',
+            'activity',
+            'time',
+            'start_ms',
+            'end_ms',
+            'min_lon',
+            'min_lat',
+            'max_lon',
+            'max_lat',
+            'region',
+          ],
+          incidentColumns(doc as unknown as Incident),
+        ),
       );
     case 'violations':
       return one(
         violationEntry(doc),
-        differing(row, ['id', 'revision', 'status', 'prohibition', 'party', 'time', 'region'], violationColumns(doc as unknown as Violation)),
+        differing(
+          row,
+          ['id', 'revision', 'status', 'prohibition', 'party', 'time', 'region'],
+          violationColumns(doc as unknown as Violation),
+        ),
       );
     case 'incident_revisions':
       return one(incidentEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
     case 'violation_revisions':
       return one(violationEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
     case 'cases':
-      return one(caseOpeningEntry(doc), differing(row, ['id', 'case_key', 'trigger_id', 'severity', 'party', 'opened_at'], caseColumns(doc as unknown as CaseOpening)));
+      return one(
+        caseOpeningEntry(doc),
+        differing(
+          row,
+          ['id', 'case_key', 'trigger_id', 'severity', 'party', 'opened_at'],
+          caseColumns(doc as unknown as CaseOpening),
+        ),
+      );
     case 'case_files': {
       const f = doc as unknown as CaseFile;
-      const cols = differing(row, ['case_id', 'opened_at', 'status', 'deadline'], [f.caseId, f.openedAt, f.judgment?.outcome ? 'decided' : 'open', f.judgment?.deadline]);
-      return caseFileEntries(f).map((entry, i) => (i === 0 && cols.length ? { table, entry, columns: cols } : { table, entry }));
+      const cols = differing(
+        row,
+        ['case_id', 'opened_at', 'status', 'deadline'],
+        [f.caseId, f.openedAt, f.judgment?.outcome ? 'decided' : 'open', f.judgment?.deadline],
+      );
+      return caseFileEntries(f).map((entry, i) =>
+        i === 0 && cols.length ? { table, entry, columns: cols } : { table, entry },
+      );
     }
     default:
       throw new Error(`bug: no audit rule for table ${table}`);

@@ -7,7 +7,14 @@ import { operationsFor } from '../server/operations.js';
 import { examplePackage } from '../../test/support/app.js';
 import { traffic } from '../../test/support/observations.js';
 import { canonicalStoredJson } from '../core/tlog/canonical-json.js';
-import { asStored, caseOpeningEntry, incidentEntry, ingestTextEntries, observationEntry, violationEntry } from './log-entries.js';
+import {
+  asStored,
+  caseOpeningEntry,
+  incidentEntry,
+  ingestTextEntries,
+  observationEntry,
+  violationEntry,
+} from './log-entries.js';
 
 describe('ingest entries: one serialisation for the row and the log', () => {
   it('frames the stored document text into exactly the bytes encodeEntry gives the record', async () => {
@@ -23,20 +30,31 @@ describe('ingest entries: one serialisation for the row and the log', () => {
       const parsed = parseObservationBatch(items.slice(i, i + 100), ops.rules, now);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
       const docs = parsed.observations.map((o) => canonicalStoredJson(o));
-      const fresh: StoredObservation[] = parsed.observations.map((o) => ({ ...o, seq: seq++, receivedAt: now + i, submittedBy: i ? 'key-1' : 'clé "ü"' }));
+      const fresh: StoredObservation[] = parsed.observations.map((o) => ({
+        ...o,
+        seq: seq++,
+        receivedAt: now + i,
+        submittedBy: i ? 'key-1' : 'clé "ü"',
+      }));
       const out = await ops.process(fresh, reader);
       reader.apply({ ...out, duplicates: 0 });
       const entries = ingestTextEntries(fresh, out, docs);
       // The reference: each record as the store reads it back, logged from scratch.
       const reference = [
-        ...fresh.map(({ seq, receivedAt, submittedBy, ...o }) => observationEntry(seq, receivedAt, submittedBy, asStored(o))),
+        ...fresh.map(({ seq, receivedAt, submittedBy, ...o }) =>
+          observationEntry(seq, receivedAt, submittedBy, asStored(o)),
+        ),
         ...out.incidentRevisions.map((r) => incidentEntry(asStored(r))),
         ...out.violations.map((v) => violationEntry(asStored(v))),
         ...out.caseOpenings.map((c) => caseOpeningEntry(asStored(c))),
       ];
       expect(entries.map((e) => [e.kind, e.recordId])).toEqual(reference.map((e) => [e.kind, e.recordId]));
       entries.forEach((e, k) => {
-        expect(Buffer.from(encodeCanonicalEntry(e.kind, e.text)).equals(Buffer.from(encodeEntry(e.kind, reference[k]!.record)))).toBe(true);
+        expect(
+          Buffer.from(encodeCanonicalEntry(e.kind, e.text)).equals(
+            Buffer.from(encodeEntry(e.kind, reference[k]!.record)),
+          ),
+        ).toBe(true);
         // Kept only in their rows: all but the case openings, whose bytes the log keeps.
         expect(e.inRow ?? false).toBe(e.kind !== 'case-event');
         checked++;

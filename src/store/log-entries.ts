@@ -86,15 +86,34 @@ export function ingestTextEntries(
 }
 
 /** Each ingest record's entry by its text: the pieces of `ingestTextEntries`, for a writer that builds them apart. */
-export const observationTextEntry = (seq: number, receivedAt: number, submittedBy: string, doc: string): TextLogEntry => ({
+export const observationTextEntry = (
+  seq: number,
+  receivedAt: number,
+  submittedBy: string,
+  doc: string,
+): TextLogEntry => ({
   kind: 'observation',
   recordId: String(seq),
   text: observationEntryText(seq, receivedAt, submittedBy, doc),
   inRow: true,
 });
-export const incidentTextEntry = (r: Incident, text: string): TextLogEntry => ({ kind: 'incident-revision', recordId: `${r.id}@${r.revision}`, text, inRow: true });
-export const violationTextEntry = (v: Violation, text: string): TextLogEntry => ({ kind: 'violation', recordId: `${v.id}@${v.revision}`, text, inRow: true });
-export const caseOpeningTextEntry = (c: CaseOpening, text: string): TextLogEntry => ({ kind: 'case-event', recordId: `${c.id}/opened`, text: `{"event":"opened","opening":${text}}` });
+export const incidentTextEntry = (r: Incident, text: string): TextLogEntry => ({
+  kind: 'incident-revision',
+  recordId: `${r.id}@${r.revision}`,
+  text,
+  inRow: true,
+});
+export const violationTextEntry = (v: Violation, text: string): TextLogEntry => ({
+  kind: 'violation',
+  recordId: `${v.id}@${v.revision}`,
+  text,
+  inRow: true,
+});
+export const caseOpeningTextEntry = (c: CaseOpening, text: string): TextLogEntry => ({
+  kind: 'case-event',
+  recordId: `${c.id}/opened`,
+  text: `{"event":"opened","opening":${text}}`,
+});
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
 export function withLeaf(e: TextLogEntry): TextLogEntry {
@@ -139,16 +158,29 @@ export async function entriesFromRows(
   }
   const out = new Map<string, Uint8Array>();
   if (seqs.size) {
-    for (const r of await query(`SELECT seq, received_at, submitted_by, doc FROM observations WHERE ${list.test('seq', 'bigint')}`, [list.bind([...seqs])])) {
-      const text = observationEntryText(Number(r['seq']), Number(r['received_at']), String(r['submitted_by']), String(r['doc']));
+    for (const r of await query(
+      `SELECT seq, received_at, submitted_by, doc FROM observations WHERE ${list.test('seq', 'bigint')}`,
+      [list.bind([...seqs])],
+    )) {
+      const text = observationEntryText(
+        Number(r['seq']),
+        Number(r['received_at']),
+        String(r['submitted_by']),
+        String(r['doc']),
+      );
       out.set(`observation\n${Number(r['seq'])}`, encodeCanonicalEntry('observation', text));
     }
   }
-  const tables = { 'incident-revision': ['incidents', 'incident_revisions'], violation: ['violations', 'violation_revisions'] } as const;
+  const tables = {
+    'incident-revision': ['incidents', 'incident_revisions'],
+    violation: ['violations', 'violation_revisions'],
+  } as const;
   for (const kind of ['incident-revision', 'violation'] as const) {
     if (!ids[kind].size) continue;
     for (const table of tables[kind]) {
-      for (const r of await query(`SELECT id, revision, doc FROM ${table} WHERE ${list.test('id', 'text')}`, [list.bind([...ids[kind]])])) {
+      for (const r of await query(`SELECT id, revision, doc FROM ${table} WHERE ${list.test('id', 'text')}`, [
+        list.bind([...ids[kind]]),
+      ])) {
         out.set(`${kind}\n${String(r['id'])}@${Number(r['revision'])}`, encodeCanonicalEntry(kind, String(r['doc'])));
       }
     }
@@ -165,9 +197,26 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
   const caseId = f.caseId;
   const { votes, rejections, ...judgment } = f.judgment;
   const { tasks, ...header } = f;
-  const entries: LogEntry[] = [{ kind: 'case-event', recordId: `${caseId}/file`, record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json }];
-  for (const v of votes) entries.push({ kind: 'vote', recordId: `${caseId}/vote/${v.seq}`, record: { case: caseId, vote: v } as unknown as Json });
-  rejections.forEach((r, i) => entries.push({ kind: 'case-event', recordId: `${caseId}/rejection/${i + 1}`, record: { event: 'vote-rejected', case: caseId, n: i + 1, rejection: r } as unknown as Json }));
+  const entries: LogEntry[] = [
+    {
+      kind: 'case-event',
+      recordId: `${caseId}/file`,
+      record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json,
+    },
+  ];
+  for (const v of votes)
+    entries.push({
+      kind: 'vote',
+      recordId: `${caseId}/vote/${v.seq}`,
+      record: { case: caseId, vote: v } as unknown as Json,
+    });
+  rejections.forEach((r, i) =>
+    entries.push({
+      kind: 'case-event',
+      recordId: `${caseId}/rejection/${i + 1}`,
+      record: { event: 'vote-rejected', case: caseId, n: i + 1, rejection: r } as unknown as Json,
+    }),
+  );
   for (const t of tasks) entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json });
   return entries;
 }
@@ -185,7 +234,11 @@ export function alertEntry(a: SustainmentAlert): LogEntry {
 /** The package a server runs, logged once per distinct text (so which rules were in force is on the record). */
 export function packageVersionEntry(pkg: { package: string; version?: unknown }, sha256: string): LogEntry {
   const version = String(pkg.version ?? '');
-  return { kind: 'package-version', recordId: `${pkg.package}@${version}/${sha256}`, record: { package: pkg.package, version, sha256 } };
+  return {
+    kind: 'package-version',
+    recordId: `${pkg.package}@${version}/${sha256}`,
+    record: { package: pkg.package, version, sha256 },
+  };
 }
 
 /**
@@ -193,9 +246,12 @@ export function packageVersionEntry(pkg: { package: string; version?: unknown },
  * caught; undefined when the record does not say (then the entry is malformed for its kind).
  */
 export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): string | undefined {
-  const o = (x: JsonValue | undefined): { [key: string]: JsonValue } => (x !== null && typeof x === 'object' && !Array.isArray(x) ? x : {});
-  const s = (x: JsonValue | undefined): string | undefined => (typeof x === 'string' || typeof x === 'number' ? String(x) : undefined);
-  const join = (...parts: (string | undefined)[]): string | undefined => (parts.every((p) => p !== undefined) ? parts.join('') : undefined);
+  const o = (x: JsonValue | undefined): { [key: string]: JsonValue } =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? x : {};
+  const s = (x: JsonValue | undefined): string | undefined =>
+    typeof x === 'string' || typeof x === 'number' ? String(x) : undefined;
+  const join = (...parts: (string | undefined)[]): string | undefined =>
+    parts.every((p) => p !== undefined) ? parts.join('') : undefined;
   switch (kind) {
     case 'observation':
       return s(r['seq']);
@@ -224,9 +280,18 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
 }
 
 /** Kinds whose records the database keeps, so the audit can rebuild their entries; the others are checked as bytes. */
-export const storedKinds: ReadonlySet<string> = new Set(['observation', 'incident-revision', 'violation', 'case-event', 'vote', 'task-change']);
+export const storedKinds: ReadonlySet<string> = new Set([
+  'observation',
+  'incident-revision',
+  'violation',
+  'case-event',
+  'vote',
+  'task-change',
+]);
 
 /** The index key of a leaf hash: its first six bytes, a safe integer (the full hash is compared after). */
 export function leafKey(leaf: Uint8Array): number {
-  return leaf[0]! * 2 ** 40 + leaf[1]! * 2 ** 32 + ((leaf[2]! << 24) >>> 0) + (leaf[3]! << 16) + (leaf[4]! << 8) + leaf[5]!;
+  return (
+    leaf[0]! * 2 ** 40 + leaf[1]! * 2 ** 32 + ((leaf[2]! << 24) >>> 0) + (leaf[3]! << 16) + (leaf[4]! << 8) + leaf[5]!
+  );
 }

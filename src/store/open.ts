@@ -36,7 +36,11 @@ export function splitSchema(db: string): { url: string; schema?: string } {
 export async function openStore(db: string, options: OpenOptions = {}): Promise<Store> {
   if (isPostgresUrl(db)) {
     const { url, schema } = splitSchema(db);
-    return PostgresStore.open({ url, ...(schema !== undefined ? { schema } : {}), ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}) });
+    return PostgresStore.open({
+      url,
+      ...(schema !== undefined ? { schema } : {}),
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    });
   }
   if (db !== ':memory:') mkdirSync(dirname(resolve(db)), { recursive: true });
   return SqliteStore.open({

@@ -53,7 +53,16 @@ export function planProbes(probes: readonly IncidentProbe[]): Cluster[] {
         c.maxLon = Math.max(c.maxLon, p.maxLon);
         c.maxLat = Math.max(c.maxLat, p.maxLat);
       } else {
-        c = { kind: 'box', activity: p.activity, from: p.from, to: p.to, minLon: p.minLon, minLat: p.minLat, maxLon: p.maxLon, maxLat: p.maxLat };
+        c = {
+          kind: 'box',
+          activity: p.activity,
+          from: p.from,
+          to: p.to,
+          minLon: p.minLon,
+          minLat: p.minLat,
+          maxLon: p.maxLon,
+          maxLat: p.maxLat,
+        };
         out.push(c);
       }
     }
@@ -91,7 +100,14 @@ export function matcher(probes: readonly IncidentProbe[]): (i: IncidentShape) =>
       if (i.end < p.from || i.start > p.to) continue;
       if ('region' in p) {
         if (i.region === p.region) return true;
-      } else if (i.box && i.box[0]! <= p.maxLon && p.minLon <= i.box[2]! && i.box[1]! <= p.maxLat && p.minLat <= i.box[3]!) return true;
+      } else if (
+        i.box &&
+        i.box[0]! <= p.maxLon &&
+        p.minLon <= i.box[2]! &&
+        i.box[1]! <= p.maxLat &&
+        p.minLat <= i.box[3]!
+      )
+        return true;
     }
     return false;
   };

@@ -11,7 +11,10 @@ const stores = new WeakMap<Store, PublicStore>();
 export function publicStoreFor(store: Store): PublicStore {
   let s = stores.get(store);
   if (!s) {
-    s = store.dialect === 'sqlite' ? new SqlitePublicStore((store as unknown as SqliteStore).db) : new PostgresPublicStore((store as unknown as PostgresStore).pool, (store as unknown as PostgresStore).schema);
+    s =
+      store.dialect === 'sqlite'
+        ? new SqlitePublicStore((store as unknown as SqliteStore).db)
+        : new PostgresPublicStore((store as unknown as PostgresStore).pool, (store as unknown as PostgresStore).schema);
     stores.set(store, s);
   }
   return s;

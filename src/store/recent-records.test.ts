@@ -4,7 +4,10 @@ import { RecentRecords } from './recent-records.js';
 describe('RecentRecords', () => {
   it('answers only at the remembered revision and forgets the oldest past its limit', () => {
     const r = new RecentRecords<{ id: string; revision: number; v: string }>(2);
-    r.remember([{ id: 'a', revision: 1, v: 'a1' }, { id: 'b', revision: 1, v: 'b1' }]);
+    r.remember([
+      { id: 'a', revision: 1, v: 'a1' },
+      { id: 'b', revision: 1, v: 'b1' },
+    ]);
     expect(r.at('a', 1)?.v).toBe('a1');
     expect(r.at('a', 2)).toBeUndefined();
     r.remember([{ id: 'a', revision: 2, v: 'a2' }]); // a moves to the end

@@ -18,7 +18,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const entry = (i: number): LogEntry => ({ kind: 'observation', recordId: String(i), record: { seq: i, note: `entry ${i}`, x: i * 0.5 } });
+const entry = (i: number): LogEntry => ({
+  kind: 'observation',
+  recordId: String(i),
+  record: { seq: i, note: `entry ${i}`, x: i * 0.5 },
+});
 const leafOf = (e: LogEntry) => hashLeaf(encodeEntry(e.kind, e.record));
 const hex = (u: Uint8Array | undefined) => (u ? Buffer.from(u).toString('hex') : u);
 
@@ -103,7 +107,9 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
       expect(r).toEqual({ start: n, size: n + size });
       n += size;
       leaves.push(...batch.map(leafOf));
-      expect(Buffer.from((await h.log.head()).root).toString('hex')).toBe(Buffer.from(rootFromLeafHashes(leaves)).toString('hex'));
+      expect(Buffer.from((await h.log.head()).root).toString('hex')).toBe(
+        Buffer.from(rootFromLeafHashes(leaves)).toString('hex'),
+      );
       // A rolled-back append leaves the head, and the cache, as they were.
       await h.appendThenRollback([entry(9_999), entry(9_998)]);
       expect((await h.log.head()).size).toBe(n);
@@ -115,7 +121,11 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     expect(hex((await h.other.head()).root)).toBe(hex(rootFromLeafHashes(leaves)));
     const stored = await h.log.entries(0, leaves.length);
     expect(stored.map((e) => e.index)).toEqual(leaves.map((_, i) => i));
-    expect(stored.every((e, i) => Buffer.from(e.leaf).equals(leaves[i]!) && Buffer.from(hashLeaf(e.entry)).equals(leaves[i]!))).toBe(true);
+    expect(
+      stored.every(
+        (e, i) => Buffer.from(e.leaf).equals(leaves[i]!) && Buffer.from(hashLeaf(e.entry)).equals(leaves[i]!),
+      ),
+    ).toBe(true);
   });
 
   it('answers every inclusion and consistency proof from stored nodes', async () => {
@@ -144,7 +154,10 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     if (!h) return;
     expect(await h.log.indexOfLeaf(leaves[42]!)).toBe(42);
     expect(await h.log.indexOfLeaf(new Uint8Array(32))).toBeUndefined();
-    const r = await h.log.append([{ kind: 'task-change', recordId: 'c1/t', record: { v: 1 } }, { kind: 'task-change', recordId: 'c1/t', record: { v: 2 } }]);
+    const r = await h.log.append([
+      { kind: 'task-change', recordId: 'c1/t', record: { v: 1 } },
+      { kind: 'task-change', recordId: 'c1/t', record: { v: 2 } },
+    ]);
     expect(await h.log.indexOfRecord('task-change', 'c1/t')).toBe(r.size - 1);
     expect(await h.log.indexOfRecord('task-change', 'nope')).toBeUndefined();
   });
@@ -154,7 +167,11 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     const { size: start } = await h.log.head();
     const bucket = 2 ** LEAF_BUCKET_BITS;
     // Past two bucket boundaries; one record logged twice, in two buckets.
-    const more: LogEntry[] = Array.from({ length: 2 * bucket + 100 - (start % bucket) }, (_, i) => ({ kind: 'vote', recordId: `b/${i}`, record: { i } }));
+    const more: LogEntry[] = Array.from({ length: 2 * bucket + 100 - (start % bucket) }, (_, i) => ({
+      kind: 'vote',
+      recordId: `b/${i}`,
+      record: { i },
+    }));
     const twice: LogEntry = { kind: 'vote', recordId: 'b/twice', record: { twice: true } };
     more.splice(10, 0, twice);
     more.push(twice);
@@ -167,7 +184,9 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
       expect(await h.log.indexOfLeaf(leafOf(e)), `entry ${at}`).toBe(e === twice ? start + 10 : at);
     }
     expect(await h.log.indexOfLeaf(leafOf(twice))).toBe(start + 10);
-    expect(await h.log.indexOfLeaf(leafOf({ kind: 'vote', recordId: 'b/none', record: { none: true } }))).toBeUndefined();
+    expect(
+      await h.log.indexOfLeaf(leafOf({ kind: 'vote', recordId: 'b/none', record: { none: true } })),
+    ).toBeUndefined();
   });
 
   it('refuses to log a row-logged record by its latest entry (the ingest logs those once)', async () => {
@@ -180,7 +199,11 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
   it('keeps indices gap-free and the tree whole under concurrent appends from two writers', async () => {
     if (!h) return;
     const { size: start } = await h.log.head();
-    const writers = Array.from({ length: 24 }, (_, k) => (k % 2 ? h!.log : h!.other).append(Array.from({ length: 1 + (k % 5) }, (_, j) => ({ kind: 'vote', recordId: `c/${k}/${j}`, record: { k, j } }))));
+    const writers = Array.from({ length: 24 }, (_, k) =>
+      (k % 2 ? h!.log : h!.other).append(
+        Array.from({ length: 1 + (k % 5) }, (_, j) => ({ kind: 'vote', recordId: `c/${k}/${j}`, record: { k, j } })),
+      ),
+    );
     const results = await Promise.all(writers);
     const spans = results.map((r) => [r.start, r.size] as const).sort((a, b) => a[0] - b[0]);
     let at = start;

@@ -35,19 +35,33 @@ export async function dashboardServer(): Promise<DashboardServer> {
   const operations = operationsFor(examplePackage, { clock, locator: testLocator });
   // Server errors are kept, so a failing test can say what the server logged.
   const errors: string[] = [];
-  const app = await buildApp({ store, operations, package: examplePackage, logger: { level: 'error', stream: { write: (line: string) => errors.push(line) } } });
+  const app = await buildApp({
+    store,
+    operations,
+    package: examplePackage,
+    logger: { level: 'error', stream: { write: (line: string) => errors.push(line) } },
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const make = async (actor: string, role: 'admin' | 'analyst' | 'monitor' | 'guarantor') => {
     const k = generateKey(actor, role, `dashboard test ${role}`, clock.now());
     await store.createApiKey(k.record);
     return k.key;
   };
-  const keys = { admin: await make('*', 'admin'), analyst: await make('*', 'analyst'), monitor: await make('*', 'monitor'), guarantor: await make('UK', 'guarantor') };
+  const keys = {
+    admin: await make('*', 'admin'),
+    analyst: await make('*', 'analyst'),
+    monitor: await make('*', 'monitor'),
+    guarantor: await make('UK', 'guarantor'),
+  };
   const call = async (method: string, path: string, key?: string, body?: unknown) => {
     const headers: Record<string, string> = {};
     if (key) headers['authorization'] = `Bearer ${key}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     const json = (res.headers.get('content-type') ?? '').startsWith('application/json');
     return { status: res.status, body: text && json ? (JSON.parse(text) as unknown) : text || undefined };
@@ -86,11 +100,45 @@ export function shellings(now: number, tag: string, events = 3): unknown[] {
     const lat = 48.3 - i * 0.2;
     const attribution = { party: 'RU', basis: 'crater-analysis' };
     out.push(
-      { source: 'radar', sourceId: `${tag}-r${i}`, activity: 'artillery-fire', weapon: 'artillery-100mm-plus', count: 12, time, location: { lon, lat, radius: 500 }, confidence: 0.9, attribution },
-      { source: 'acoustic', sourceId: `${tag}-a${i}`, activity: 'artillery-fire', time, location: { lon: lon + 0.002, lat, radius: 800 }, confidence: 0.9, evidence: ['a'.repeat(64)] },
+      {
+        source: 'radar',
+        sourceId: `${tag}-r${i}`,
+        activity: 'artillery-fire',
+        weapon: 'artillery-100mm-plus',
+        count: 12,
+        time,
+        location: { lon, lat, radius: 500 },
+        confidence: 0.9,
+        attribution,
+      },
+      {
+        source: 'acoustic',
+        sourceId: `${tag}-a${i}`,
+        activity: 'artillery-fire',
+        time,
+        location: { lon: lon + 0.002, lat, radius: 800 },
+        confidence: 0.9,
+        evidence: ['a'.repeat(64)],
+      },
     );
   }
-  out.push({ source: 'uav', sourceId: `${tag}-u`, activity: 'heavy-weapon-presence', weapon: 'tank', count: 4, time: new Date(now - 90 * MIN).toISOString(), location: { lon: 37.3, lat: 48.9, radius: 200 }, confidence: 0.7 });
-  out.push({ source: 'patrol', sourceId: `${tag}-p`, activity: 'denial-of-access', time: new Date(now - 120 * MIN).toISOString(), location: { lon: 37.55, lat: 47.9, radius: 1000 }, confidence: 1 });
+  out.push({
+    source: 'uav',
+    sourceId: `${tag}-u`,
+    activity: 'heavy-weapon-presence',
+    weapon: 'tank',
+    count: 4,
+    time: new Date(now - 90 * MIN).toISOString(),
+    location: { lon: 37.3, lat: 48.9, radius: 200 },
+    confidence: 0.7,
+  });
+  out.push({
+    source: 'patrol',
+    sourceId: `${tag}-p`,
+    activity: 'denial-of-access',
+    time: new Date(now - 120 * MIN).toISOString(),
+    location: { lon: 37.55, lat: 47.9, radius: 1000 },
+    confidence: 1,
+  });
   return out;
 }

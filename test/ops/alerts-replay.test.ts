@@ -27,7 +27,10 @@ describe('air-raid alerts replay against an air truce', () => {
     if (!built.ok) throw new Error(JSON.stringify(built.problems));
     const locator = built.locator;
     const model = prepareOps(loaded.model!, { locator, regions: locator.regionCodes() });
-    const p = parseAlerts(readFileSync(ALERTS, 'utf8'), { source: 'air-alerts', crosswalk: parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8')) });
+    const p = parseAlerts(readFileSync(ALERTS, 'utf8'), {
+      source: 'air-alerts',
+      crosswalk: parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8')),
+    });
     parsed = p.observations.length;
     const now = Date.parse('2024-05-01T00:00:00Z');
     for (let i = 0; i < p.observations.length; i += 1000) {
@@ -40,13 +43,21 @@ describe('air-raid alerts replay against an air truce', () => {
   it('finds one violation per alert and a case for every run of 20 alerts within a day, as counted from the CSV', () => {
     // The independent count: every line after the header is an alert. A case for day k (UTC days from the effective
     // time) when 20 alerts start less than a day apart and the earliest of them starts on day k.
-    const lines = readFileSync(ALERTS, 'utf8').split('\n').slice(1).filter((l) => l.trim());
+    const lines = readFileSync(ALERTS, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim());
     const times = lines.map((l) => Date.parse(l.split(',')[4]!.replace(' ', 'T'))).sort((a, b) => a - b);
     const days = new Set<number>();
-    for (let i = 0; i + 19 < times.length; i++) if (times[i + 19]! - times[i]! < DAY) days.add(Math.floor((times[i]! - EFFECTIVE) / DAY));
+    for (let i = 0; i + 19 < times.length; i++)
+      if (times[i + 19]! - times[i]! < DAY) days.add(Math.floor((times[i]! - EFFECTIVE) / DAY));
     expect(parsed).toBe(lines.length);
     expect(reader.violations.size).toBe(lines.length);
-    expect([...reader.violations.values()].every((v) => v.party === 'undetermined' && v.zones[0] === 'ukraine' && v.region !== undefined)).toBe(true);
+    expect(
+      [...reader.violations.values()].every(
+        (v) => v.party === 'undetermined' && v.zones[0] === 'ukraine' && v.region !== undefined,
+      ),
+    ).toBe(true);
     const expectedCases = [...days].map((d) => `mass-alerts|undetermined|${EFFECTIVE + d * DAY}`).sort();
     expect([...reader.cases.keys()].sort()).toEqual(expectedCases);
     expect(expectedCases.length).toBeGreaterThan(100);

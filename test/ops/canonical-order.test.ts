@@ -4,7 +4,13 @@
  * record built out of order is still stored correctly, only slower: this test is what keeps the order.
  */
 import { describe, expect, it } from 'vitest';
-import { geoLocatorFor, MemoryOpsReader, parseObservationBatch, processBatch, violationChanges } from '../../src/core/ops/index.js';
+import {
+  geoLocatorFor,
+  MemoryOpsReader,
+  parseObservationBatch,
+  processBatch,
+  violationChanges,
+} from '../../src/core/ops/index.js';
 import { inCanonicalOrder } from '../../src/core/tlog/canonical-json.js';
 import { operationsFor } from '../../src/server/operations.js';
 import { examplePackage } from '../support/app.js';
@@ -51,7 +57,13 @@ describe('canonical key order of the pipeline records', () => {
     // Withdrawals: every incident that had violations, merged away (a merged incident supports none).
     for (const prior of reader.incidents.values()) {
       if (!prior.violations?.length) continue;
-      const merged = { ...prior, revision: prior.revision + 1, status: 'merged' as const, reason: 'merged-into' as const, mergedInto: 'inc-other' };
+      const merged = {
+        ...prior,
+        revision: prior.revision + 1,
+        status: 'merged' as const,
+        reason: 'merged-into' as const,
+        mergedInto: 'inc-other',
+      };
       for (const v of violationChanges(model, [merged], new Map([[prior.id, prior]]), now)) {
         expect(v.status).toBe('withdrawn');
         expect(inCanonicalOrder(v), JSON.stringify(Object.keys(v))).toBe(true);
@@ -59,7 +71,11 @@ describe('canonical key order of the pipeline records', () => {
       }
     }
     // Line locations, which a violation of an `across` prohibition carries (rare in this traffic).
-    for (const [lon, lat] of [[37.8, 48.0], [36.0, 47.5], [38.5, 48.9]] as const)
+    for (const [lon, lat] of [
+      [37.8, 48.0],
+      [36.0, 47.5],
+      [38.5, 48.9],
+    ] as const)
       for (const l of geo.locator.locate(lon, lat).lines) {
         expect(inCanonicalOrder(l), JSON.stringify(Object.keys(l))).toBe(true);
         seen.lines++;

@@ -29,7 +29,11 @@ function linesOf(geojson: any): number[][][] {
  * segment, or, when the nearest point is a vertex between two segments, of the sum of both segments' unit normals
  * (the pseudo-normal: a single segment's sign is wrong in the wedge beyond a bend).
  */
-export function lineDistance(parts: number[][][], lon: number, lat: number): { distance: number; side: 'left' | 'right' | 'on' } {
+export function lineDistance(
+  parts: number[][][],
+  lon: number,
+  lat: number,
+): { distance: number; side: 'left' | 'right' | 'on' } {
   const k = Math.cos((lat * Math.PI) / 180);
   let best = Infinity;
   let cross = 0;
@@ -80,7 +84,8 @@ export class SimpleLocator implements ZoneLocator {
     }
     if (pkg.regions) {
       const g = geometries.get(pkg.regions.geometry)!.geojson as any;
-      for (const f of g.features) this.regions.push({ code: String(f.properties[pkg.regions.code]), geometry: f.geometry });
+      for (const f of g.features)
+        this.regions.push({ code: String(f.properties[pkg.regions.code]), geometry: f.geometry });
     }
   }
 
@@ -127,7 +132,10 @@ export class SimpleLocator implements ZoneLocator {
 export function loadExample(path: string): LoadedPackage {
   const text = readFileSync(path, 'utf8');
   const base = dirname(resolve(path));
-  const loaded = loadPackage(text, { file: path, readGeometry: (rel) => ({ ok: true, text: readFileSync(resolve(base, rel), 'utf8') }) });
+  const loaded = loadPackage(text, {
+    file: path,
+    readGeometry: (rel) => ({ ok: true, text: readFileSync(resolve(base, rel), 'utf8') }),
+  });
   if (!loaded.model) throw new Error(`${path} does not load: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
   return loaded;
 }

@@ -58,13 +58,20 @@ function countFromCsv(line: number[][], activityOf: ReadonlyMap<string, string>)
     let party = 'undetermined';
     const prec = r['where_prec']!;
     if (prec === '4') {
-      if (!['Donetsk oblast', 'Luhansk oblast', 'Dnipropetrovsk oblast', 'Kiev Special Republican city'].includes(r['adm_1']!)) continue;
+      if (
+        !['Donetsk oblast', 'Luhansk oblast', 'Dnipropetrovsk oblast', 'Kiev Special Republican city'].includes(
+          r['adm_1']!,
+        )
+      )
+        continue;
     } else if (radius[prec] !== undefined) {
       const lon = Number(r['longitude']);
       const lat = Number(r['latitude']);
       const d = pointToLineDistance(point([lon, lat]), ls, { units: 'kilometers' });
       // Fire reaches 40 km (artillery), 2 km (small arms); missiles, drones and aircraft have no such bound.
-      const reach = ({ 'artillery-fire': 40, 'small-arms-fire': 2 } as Record<string, number>)[activityOf.get(r['id']!)!] ?? Infinity;
+      const reach =
+        ({ 'artillery-fire': 40, 'small-arms-fire': 2 } as Record<string, number>)[activityOf.get(r['id']!)!] ??
+        Infinity;
       if (d > radius[prec]! && d <= reach) party = sideOf(line, lon, lat) === 'left' ? 'UA' : 'DPR-LPR';
     } else continue;
     violations.set(party, (violations.get(party) ?? 0) + 1);
@@ -78,7 +85,8 @@ function countFromCsv(line: number[][], activityOf: ReadonlyMap<string, string>)
   for (const [party, ts] of times) {
     ts.sort((a, b) => a - b);
     for (let i = 0; i + 2 < ts.length; i++) {
-      if (ts[i + 2]! - ts[i]! < WEEK) cases.add(`ceasefire-breach|${party}|${EFFECTIVE + Math.floor((ts[i]! - EFFECTIVE) / WEEK) * WEEK}`);
+      if (ts[i + 2]! - ts[i]! < WEEK)
+        cases.add(`ceasefire-breach|${party}|${EFFECTIVE + Math.floor((ts[i]! - EFFECTIVE) / WEEK) * WEEK}`);
     }
   }
   return { violations, cases };
@@ -140,7 +148,8 @@ describe('UCDP replay against Minsk II', () => {
   it('finds the violations an independent count finds, by party', () => {
     const expected = countFromCsv(line, activityOf);
     const got = new Map<string, number>();
-    for (const v of reader.violations.values()) if (v.status === 'active') got.set(v.party, (got.get(v.party) ?? 0) + 1);
+    for (const v of reader.violations.values())
+      if (v.status === 'active') got.set(v.party, (got.get(v.party) ?? 0) + 1);
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected.violations));
     expect([...got.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(1400);
     expect(got.get('UA')).toBeGreaterThan(50);
@@ -152,7 +161,9 @@ describe('UCDP replay against Minsk II', () => {
     const keys = new Set(reader.cases.keys());
     expect([...keys].sort()).toEqual([...expected.cases].sort());
     expect(keys.size).toBeGreaterThan(20);
-    console.log(`UCDP replay: ${reader.violations.size} violations, ${keys.size} cases (${[...new Set([...reader.cases.values()].map((c) => c.party))].join(', ')})`);
+    console.log(
+      `UCDP replay: ${reader.violations.size} violations, ${keys.size} cases (${[...new Set([...reader.cases.values()].map((c) => c.party))].join(', ')})`,
+    );
     for (const c of reader.cases.values()) {
       expect(c.severity).toBe('serious');
       expect(c.evidence.length).toBeGreaterThanOrEqual(3);

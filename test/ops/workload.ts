@@ -57,7 +57,11 @@ export function workload(count: number, line: number[][], start: number, seed = 
         sourceId: `w${seed}-${++n}`,
         activity: kind[0],
         time: new Date(t + Math.floor((rnd() - 0.5) * 120_000)).toISOString(),
-        location: { lon: lon + (rnd() - 0.5) * 0.004, lat: lat + (rnd() - 0.5) * 0.003, radius: 200 + Math.floor(rnd() * 1300) },
+        location: {
+          lon: lon + (rnd() - 0.5) * 0.004,
+          lat: lat + (rnd() - 0.5) * 0.003,
+          radius: 200 + Math.floor(rnd() * 1300),
+        },
         confidence: 0.6 + rnd() * 0.35,
       };
       if (weapon) o.weapon = weapon;

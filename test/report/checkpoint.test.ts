@@ -22,16 +22,36 @@ describe('the report and the log', () => {
   it('reports the cosigned checkpoint: size, root and witnesses as the signed note has them', async () => {
     const admin = { authorization: s.auth.admin };
     const w = witnessSigner('witness.example/de');
-    expect((await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } })).statusCode).toBe(201);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } }))
+        .statusCode,
+    ).toBe(201);
     // A first report (its casework and ledger passes may log), then a checkpoint the witness cosigns.
-    await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-22', headers: { authorization: s.auth.analyst } });
+    await s.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2026-06-22',
+      headers: { authorization: s.auth.analyst },
+    });
     s.clock.advance(2000);
     const signed = (await s.app.inject({ method: 'POST', url: '/v1/log/checkpoint', headers: admin })).body;
     const cos = addCosignature(signed, w, { time: new Date(s.clock.now()), serverKey: key });
     if (!cos.ok) throw new Error('cosign');
-    const posted = await s.app.inject({ method: 'POST', url: '/v1/log/cosignatures', headers: { 'content-type': 'text/plain' }, payload: cos.note });
+    const posted = await s.app.inject({
+      method: 'POST',
+      url: '/v1/log/cosignatures',
+      headers: { 'content-type': 'text/plain' },
+      payload: cos.note,
+    });
     expect(posted.json()).toMatchObject({ accepted: ['witness.example/de'] });
-    const r = JSON.parse((await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-22', headers: { authorization: s.auth.analyst } })).body) as DailyReport;
+    const r = JSON.parse(
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: '/v1/reports/daily?date=2026-06-22',
+          headers: { authorization: s.auth.analyst },
+        })
+      ).body,
+    ) as DailyReport;
     const cp = parseCheckpoint(signed);
     if (!cp.ok) throw new Error('checkpoint');
     expect(r.checkpoint).toMatchObject({
@@ -41,7 +61,11 @@ describe('the report and the log', () => {
       rootHex: Buffer.from(cp.checkpoint.rootHash).toString('hex'),
       witnesses: ['witness.example/de'],
     });
-    const md = await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-22&format=md', headers: { authorization: s.auth.analyst } });
+    const md = await s.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2026-06-22&format=md',
+      headers: { authorization: s.auth.analyst },
+    });
     expect(md.body).toContain(`Computed at checkpoint **${cp.checkpoint.size}**`);
     expect(md.body).toContain('Cosigned by witness.example/de.');
   });

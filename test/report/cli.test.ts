@@ -16,9 +16,16 @@ import { traffic } from '../support/observations.js';
 const root = join(import.meta.dirname, '..', '..');
 const NOW = Date.UTC(2026, 5, 23, 12);
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(root, 'bin/guarantor.js'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(root, 'bin/guarantor.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -42,7 +49,12 @@ describe('guarantor report daily', () => {
     await s.store.createApiKey(monitor.record);
     const obs = traffic({ events: 600, start: Date.UTC(2026, 5, 20), gap: 6 * 60_000 });
     for (let i = 0; i < obs.length; i += 500) {
-      const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' }, payload: obs.slice(i, i + 500) });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/v1/observations',
+        headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' },
+        payload: obs.slice(i, i + 500),
+      });
       expect(r.statusCode, r.body).toBe(200);
     }
     url = await s.app.listen({ port: 0, host: '127.0.0.1' });
@@ -55,18 +67,51 @@ describe('guarantor report daily', () => {
 
   it('reads the store directly and asks the server, and both give the same report', async () => {
     const out = join(dir, 'r.json');
-    const direct = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml', '--format', 'json', '--out', out]);
+    const direct = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--db',
+      db,
+      '--package',
+      'examples/ukraine-2026.yaml',
+      '--format',
+      'json',
+      '--out',
+      out,
+    ]);
     expect(direct.code, direct.stderr).toBe(0);
     const a = JSON.parse(readFileSync(out, 'utf8')) as DailyReport;
     expect(a.violations!.total.count).toBeGreaterThan(10);
     expect(a.violations!.total.previous).toBeGreaterThan(10);
-    const viaServer = await cli(['report', 'daily', '--date', '2026-06-21', '--url', url, '--key', s.keys.analyst, '--format', 'json']);
+    const viaServer = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--url',
+      url,
+      '--key',
+      s.keys.analyst,
+      '--format',
+      'json',
+    ]);
     expect(viaServer.code, viaServer.stderr).toBe(0);
     const b = JSON.parse(viaServer.stdout) as DailyReport;
     // The server signs a checkpoint; the direct read names the latest stored one.
     expect({ ...b, checkpoint: null }).toEqual({ ...a, checkpoint: null });
     expect(b.checkpoint!.size).toBeGreaterThan(0);
-    const md = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml']);
+    const md = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--db',
+      db,
+      '--package',
+      'examples/ukraine-2026.yaml',
+    ]);
     expect(md.stdout).toMatch(new RegExp(`^# Daily report 2026-06-21`));
     expect(md.stdout).toContain(`**${a.violations!.total.count}** incidents in violation`);
   }, 180_000);
@@ -74,10 +119,36 @@ describe('guarantor report daily', () => {
   it('writes HTML with its map and a PDF from the store', async () => {
     const html = join(dir, 'r.html');
     const pdf = join(dir, 'r.pdf');
-    const a = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml', '--format', 'html', '--out', html]);
+    const a = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--db',
+      db,
+      '--package',
+      'examples/ukraine-2026.yaml',
+      '--format',
+      'html',
+      '--out',
+      html,
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg class="map"/);
-    const b = await cli(['report', 'daily', '--date', '2026-06-21', '--db', db, '--package', 'examples/ukraine-2026.yaml', '--format', 'pdf', '--out', pdf]);
+    const b = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--db',
+      db,
+      '--package',
+      'examples/ukraine-2026.yaml',
+      '--format',
+      'pdf',
+      '--out',
+      pdf,
+    ]);
     expect(b.code, b.stderr).toBe(0);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
   }, 180_000);
@@ -96,7 +167,20 @@ describe('guarantor report daily', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    const refused = await cli(['report', 'daily', '--date', '2026-06-21', '--url', url, '--key', s.keys.guarantor, '--sections', 'violations', '--format', 'json']);
+    const refused = await cli([
+      'report',
+      'daily',
+      '--date',
+      '2026-06-21',
+      '--url',
+      url,
+      '--key',
+      s.keys.guarantor,
+      '--sections',
+      'violations',
+      '--format',
+      'json',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused the report \(403\): sections: a guarantor key may not see "violations"/);
   }, 180_000);

@@ -10,7 +10,20 @@ import { point } from '@turf/helpers';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackageFile } from '../../src/package-files.js';
-import { ManualClock, MemoryOpsReader, casePlans, fromCaseOpening, geoLocatorFor, openCase, parseCrosswalk, parseObservationBatch, parseUcdp, prepareOps, processBatch, type ObservationInput } from '../../src/core/ops/index.js';
+import {
+  ManualClock,
+  MemoryOpsReader,
+  casePlans,
+  fromCaseOpening,
+  geoLocatorFor,
+  openCase,
+  parseCrosswalk,
+  parseObservationBatch,
+  parseUcdp,
+  prepareOps,
+  processBatch,
+  type ObservationInput,
+} from '../../src/core/ops/index.js';
 import { dailyReport, renderReportJson, type DailyReport } from '../../src/core/report/daily.js';
 import { reportWindow } from '../../src/core/report/window.js';
 import { generateKey } from '../../src/server/api-keys.js';
@@ -43,8 +56,15 @@ function readCsv(text: string): Record<string, string>[] {
 }
 
 const loaded = loadPackageFile(PACKAGE);
-const oblasts = JSON.parse(readFileSync('examples/data/ukraine-oblasts.geojson', 'utf8')) as { features: { properties: { iso_3166_2: string }; geometry: any }[] };
-const adm1: Record<string, string> = { 'Donetsk oblast': 'UA-14', 'Luhansk oblast': 'UA-09', 'Dnipropetrovsk oblast': 'UA-12', 'Kiev Special Republican city': 'UA-30' };
+const oblasts = JSON.parse(readFileSync('examples/data/ukraine-oblasts.geojson', 'utf8')) as {
+  features: { properties: { iso_3166_2: string }; geometry: any }[];
+};
+const adm1: Record<string, string> = {
+  'Donetsk oblast': 'UA-14',
+  'Luhansk oblast': 'UA-09',
+  'Dnipropetrovsk oblast': 'UA-12',
+  'Kiev Special Republican city': 'UA-30',
+};
 
 /**
  * Incidents in violation on a day, by type and by region, counted from the CSV: every event from 15 February 2015
@@ -52,7 +72,11 @@ const adm1: Record<string, string> = { 'Donetsk oblast': 'UA-14', 'Luhansk oblas
  * region is the oblast containing it. Its type is the activity the replay gave it (from the headlines' words, the
  * undetermined sent as artillery fire: docs/operations/replay.md; the words are tested on their own labelled sample).
  */
-function countDay(rows: readonly Record<string, string>[], date: string, activityOf: ReadonlyMap<string, string>): { byType: Record<string, number>; byRegion: Record<string, number> } {
+function countDay(
+  rows: readonly Record<string, string>[],
+  date: string,
+  activityOf: ReadonlyMap<string, string>,
+): { byType: Record<string, number>; byRegion: Record<string, number> } {
   const byType: Record<string, number> = {};
   const byRegion: Record<string, number> = {};
   const radius: Record<string, number> = { '1': 2, '2': 25, '3': 50, '5': 100 };
@@ -76,14 +100,16 @@ function countDay(rows: readonly Record<string, string>[], date: string, activit
 }
 
 const dayBefore = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-const asCounts = (rows: { key: string; count: number }[]) => Object.fromEntries(rows.filter((r) => r.count > 0).map((r) => [r.key, r.count]));
+const asCounts = (rows: { key: string; count: number }[]) =>
+  Object.fromEntries(rows.filter((r) => r.count > 0).map((r) => [r.key, r.count]));
 
 /** The activity the replay gave each event, by GED id. */
 const activityOf = new Map<string, string>();
 
 const observations = (): ObservationInput[] => {
   const crosswalk = parseCrosswalk(readFileSync('examples/data/oblast-crosswalk.csv', 'utf8'));
-  return parseUcdp(readFileSync(UCDP, 'utf8'), { source: 'ucdp', crosswalk, undetermined: 'artillery-fire' }).observations;
+  return parseUcdp(readFileSync(UCDP, 'utf8'), { source: 'ucdp', crosswalk, undetermined: 'artillery-fire' })
+    .observations;
 };
 
 describe('daily report on the UCDP replay (Minsk II)', () => {
@@ -99,7 +125,11 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     if (!geo.ok) throw new Error(JSON.stringify(geo.problems));
     const clock = new ManualClock(NOW);
     store = SqliteStore.open({ path: ':memory:' });
-    app = await buildApp({ store, operations: operationsFor(loaded, { clock, locator: geo.locator }), package: loaded });
+    app = await buildApp({
+      store,
+      operations: operationsFor(loaded, { clock, locator: geo.locator }),
+      package: loaded,
+    });
     auth = {};
     for (const role of ['monitor', 'analyst', 'guarantor'] as const) {
       const k = generateKey(role === 'monitor' ? 'UCDP' : role === 'guarantor' ? 'UA' : '*', role, role, NOW);
@@ -109,11 +139,20 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     const obs = observations();
     for (const o of obs) activityOf.set(o.sourceId, o.activity);
     for (let i = 0; i < obs.length; i += 500) {
-      const res = await app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth['monitor']!, 'content-type': 'application/json' }, payload: obs.slice(i, i + 500) });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/observations',
+        headers: { authorization: auth['monitor']!, 'content-type': 'application/json' },
+        payload: obs.slice(i, i + 500),
+      });
       expect(res.statusCode, res.body).toBe(200);
     }
     for (const d of DATES) {
-      const res = await app.inject({ method: 'GET', url: `/v1/reports/daily?date=${d}`, headers: { authorization: auth['analyst']! } });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/reports/daily?date=${d}`,
+        headers: { authorization: auth['analyst']! },
+      });
       expect(res.statusCode, res.body).toBe(200);
       reports.set(d, JSON.parse(res.body) as DailyReport);
     }
@@ -124,39 +163,50 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     await store?.close();
   });
 
-  it.each(DATES)('%s: counts by type and region are those counted from the CSV, with the previous day and the change', (d) => {
-    const r = reports.get(d)!;
-    expect(r.window).toMatchObject({ offset: '+02:00', cutoff: '24:00', end: new Date(Date.parse(`${d}T00:00:00Z`) + 22 * 3_600_000).toISOString() });
-    const day = countDay(rows, d, activityOf);
-    const prev = countDay(rows, dayBefore(d), activityOf);
-    const v = r.violations!;
-    expect(asCounts(v.byType)).toEqual(day.byType);
-    expect(asCounts(v.byRegion)).toEqual(day.byRegion);
-    expect(v.total.count).toBe(Object.values(day.byType).reduce((a, b) => a + b, 0));
-    expect(v.total.count).toBeGreaterThan(0);
-    for (const row of v.byType) {
-      expect(row.previous).toBe(prev.byType[row.key] ?? 0);
-      expect(row.delta).toBe(row.count - row.previous);
-    }
-    for (const row of v.byRegion) expect(row.previous).toBe(prev.byRegion[row.key] ?? 0);
-    expect(v.total.previous).toBe(Object.values(prev.byType).reduce((a, b) => a + b, 0));
-    // The 7-day mean from the CSV.
-    let week = 0;
-    for (let k = 1, x = d; k <= 7; k++) {
-      x = dayBefore(x);
-      week += Object.values(countDay(rows, x, activityOf).byType).reduce((a, b) => a + b, 0);
-    }
-    expect(v.total.mean7).toBe(Math.round((week / 7) * 100) / 100);
-    expect(v.daily).toHaveLength(30);
-    expect(v.daily.at(-1)).toEqual({ date: d, count: v.total.count });
-    expect(r.checkpoint!.size).toBeGreaterThan(3000);
-    // The Minsk II package names no sustainment requirements: the ledger raises nothing.
-    expect(r.sustainment).toEqual({ status: 'ledger', alerts: [] });
-  });
+  it.each(DATES)(
+    '%s: counts by type and region are those counted from the CSV, with the previous day and the change',
+    (d) => {
+      const r = reports.get(d)!;
+      expect(r.window).toMatchObject({
+        offset: '+02:00',
+        cutoff: '24:00',
+        end: new Date(Date.parse(`${d}T00:00:00Z`) + 22 * 3_600_000).toISOString(),
+      });
+      const day = countDay(rows, d, activityOf);
+      const prev = countDay(rows, dayBefore(d), activityOf);
+      const v = r.violations!;
+      expect(asCounts(v.byType)).toEqual(day.byType);
+      expect(asCounts(v.byRegion)).toEqual(day.byRegion);
+      expect(v.total.count).toBe(Object.values(day.byType).reduce((a, b) => a + b, 0));
+      expect(v.total.count).toBeGreaterThan(0);
+      for (const row of v.byType) {
+        expect(row.previous).toBe(prev.byType[row.key] ?? 0);
+        expect(row.delta).toBe(row.count - row.previous);
+      }
+      for (const row of v.byRegion) expect(row.previous).toBe(prev.byRegion[row.key] ?? 0);
+      expect(v.total.previous).toBe(Object.values(prev.byType).reduce((a, b) => a + b, 0));
+      // The 7-day mean from the CSV.
+      let week = 0;
+      for (let k = 1, x = d; k <= 7; k++) {
+        x = dayBefore(x);
+        week += Object.values(countDay(rows, x, activityOf).byType).reduce((a, b) => a + b, 0);
+      }
+      expect(v.total.mean7).toBe(Math.round((week / 7) * 100) / 100);
+      expect(v.daily).toHaveLength(30);
+      expect(v.daily.at(-1)).toEqual({ date: d, count: v.total.count });
+      expect(r.checkpoint!.size).toBeGreaterThan(3000);
+      // The Minsk II package names no sustainment requirements: the ledger raises nothing.
+      expect(r.sustainment).toEqual({ status: 'ledger', alerts: [] });
+    },
+  );
 
   it('reports cases by the processing clock: none open on 2015 days, every replayed case new on the replay day', async () => {
     expect(reports.get(DATES[0]!)!.cases).toMatchObject({ counts: { new: 0, open: 0 } });
-    const res = await app.inject({ method: 'GET', url: '/v1/reports/daily?date=2022-03-01&sections=cases,votes', headers: { authorization: auth['guarantor']! } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2022-03-01&sections=cases,votes',
+      headers: { authorization: auth['guarantor']! },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const r = JSON.parse(res.body) as DailyReport;
     expect(r.sections).toEqual(['cases', 'votes']);
@@ -165,7 +215,9 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     expect(c.counts.new).toBeGreaterThan(20);
     expect(c.counts.open).toBe(c.counts.new);
     // Consensus of UA, RU and OSCE, nobody voted: each member owes a vote on every open case.
-    expect(r.votes!.byMember.map((m) => [m.member, m.pending.length])).toEqual(['OSCE', 'RU', 'UA'].map((m) => [m, c.counts.open]));
+    expect(r.votes!.byMember.map((m) => [m.member, m.pending.length])).toEqual(
+      ['OSCE', 'RU', 'UA'].map((m) => [m, c.counts.open]),
+    );
   });
 
   it('gives byte-identical JSON whatever the batch cuts and order of the replay', async () => {
@@ -205,18 +257,29 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
         [...DATES, '2022-03-01'].map((d) => {
           const w = reportWindow(d, '+02:00');
           if (!w.ok) throw new Error(w.reason);
-          return renderReportJson(dailyReport({ pkg, window: w.window, violations: reader.violations.values(), cases: files, checkpoint: null, sustainment: { status: 'ledger', alerts: [] } }));
+          return renderReportJson(
+            dailyReport({
+              pkg,
+              window: w.window,
+              violations: reader.violations.values(),
+              cases: files,
+              checkpoint: null,
+              sustainment: { status: 'ledger', alerts: [] },
+            }),
+          );
         }),
       );
     }
     const [first, ...rest] = [...texts.values()];
     for (const t of rest) expect(t).toEqual(first);
     // And the server's report, read from SQLite after HTTP batches, is the same but for the checkpoint it names.
-    for (const [i, d] of DATES.entries()) expect(renderReportJson({ ...reports.get(d)!, checkpoint: null })).toBe(first![i]);
+    for (const [i, d] of DATES.entries())
+      expect(renderReportJson({ ...reports.get(d)!, checkpoint: null })).toBe(first![i]);
   }, 120_000);
 
   it('refuses bad input naming the parameter and the reason', async () => {
-    const get = (q: string, role = 'analyst') => app.inject({ method: 'GET', url: `/v1/reports/daily?${q}`, headers: { authorization: auth[role]! } });
+    const get = (q: string, role = 'analyst') =>
+      app.inject({ method: 'GET', url: `/v1/reports/daily?${q}`, headers: { authorization: auth[role]! } });
     const cases: [string, number, string, RegExp][] = [
       ['date=2015-02-30', 400, 'querystring.date', /2015-02 has 28 days/],
       ['date=2015-2-3', 400, 'querystring.date', /not a date/],
@@ -236,7 +299,10 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     }
     const res = await get('date=2015-03-01&sections=cases,violations', 'guarantor');
     expect(res.statusCode).toBe(403);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden-section', problems: [{ path: 'querystring.sections', reason: 'a guarantor key may not see "violations"' }] });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: 'forbidden-section',
+      problems: [{ path: 'querystring.sections', reason: 'a guarantor key may not see "violations"' }],
+    });
   });
 
   it('serves a public variant with public content only, and refuses a section outside it', async () => {
@@ -251,8 +317,14 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
     const bad = await app.inject({ method: 'GET', url: `/v1/public/reports/daily?date=${DATES[0]}&sections=votes` });
     expect(bad.statusCode).toBe(403);
     expect(bad.body).toMatch(/the public may not see \\"votes\\"/);
-    const md = await app.inject({ method: 'GET', url: `/v1/reports/daily?date=${DATES[0]}&format=md`, headers: { authorization: auth['analyst']! } });
+    const md = await app.inject({
+      method: 'GET',
+      url: `/v1/reports/daily?date=${DATES[0]}&format=md`,
+      headers: { authorization: auth['analyst']! },
+    });
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
-    expect(md.body).toMatch(new RegExp(`\\*\\*${reports.get(DATES[0]!)!.violations!.total.count}\\*\\* incidents in violation`));
+    expect(md.body).toMatch(
+      new RegExp(`\\*\\*${reports.get(DATES[0]!)!.violations!.total.count}\\*\\* incidents in violation`),
+    );
   });
 });

@@ -28,10 +28,19 @@ describe('daily report as HTML and PDF', () => {
     await s.store.createApiKey(monitor.record);
     const obs = traffic({ events: 900, start: Date.UTC(2026, 5, 19), gap: 6 * 60_000 });
     for (let i = 0; i < obs.length; i += 500) {
-      const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' }, payload: obs.slice(i, i + 500) });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/v1/observations',
+        headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' },
+        payload: obs.slice(i, i + 500),
+      });
       expect(r.statusCode, r.body).toBe(200);
     }
-    const r = await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-20', headers: { authorization: s.auth.analyst } });
+    const r = await s.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2026-06-20',
+      headers: { authorization: s.auth.analyst },
+    });
     json = JSON.parse(r.body) as DailyReport;
   }, 60_000);
 
@@ -41,7 +50,11 @@ describe('daily report as HTML and PDF', () => {
   });
 
   it('renders HTML with an SVG map of the day over regions and zones, and 30-day charts, nothing fetched', async () => {
-    const r = await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-20&format=html', headers: { authorization: s.auth.analyst } });
+    const r = await s.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2026-06-20&format=html',
+      headers: { authorization: s.auth.analyst },
+    });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/text\/html/);
     const html = r.body;
@@ -56,7 +69,11 @@ describe('daily report as HTML and PDF', () => {
   });
 
   it('prints an A4 PDF whose text has the page count, the body counts and the checkpoint in every footer', async () => {
-    const r = await s.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2026-06-20&format=pdf', headers: { authorization: s.auth.analyst } });
+    const r = await s.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2026-06-20&format=pdf',
+      headers: { authorization: s.auth.analyst },
+    });
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     expect(r.headers['content-type']).toBe('application/pdf');
     const file = join(dir, 'r.pdf');
@@ -84,7 +101,9 @@ describe('daily report as HTML and PDF', () => {
 
   it('names the Debian package when Chromium is missing', async () => {
     await expect(printPdf('<p>x</p>', 'f', '/nonexistent/chromium')).rejects.toThrow(PdfUnavailableError);
-    await expect(printPdf('<p>x</p>', 'f', '/nonexistent/chromium')).rejects.toThrow(/install the Debian package `chromium`/);
+    await expect(printPdf('<p>x</p>', 'f', '/nonexistent/chromium')).rejects.toThrow(
+      /install the Debian package `chromium`/,
+    );
   });
 });
 

@@ -27,7 +27,12 @@ describe.runIf(available)('daily report and exports on PostgreSQL', () => {
     for (const s of [pgS, liteS]) {
       await s.store.createApiKey(monitor.record);
       for (let i = 0; i < obs.length; i += 250) {
-        const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' }, payload: obs.slice(i, i + 250) });
+        const r = await s.app.inject({
+          method: 'POST',
+          url: '/v1/observations',
+          headers: { authorization: `Bearer ${monitor.key}`, 'content-type': 'application/json' },
+          payload: obs.slice(i, i + 250),
+        });
         expect(r.statusCode, r.body).toBe(200);
       }
     }
@@ -40,7 +45,16 @@ describe.runIf(available)('daily report and exports on PostgreSQL', () => {
   });
 
   it.each(['2026-06-21', '2026-06-23'])('gives the same report for %s as SQLite', async (date) => {
-    const get = async (s: TestServer) => JSON.parse((await s.app.inject({ method: 'GET', url: `/v1/reports/daily?date=${date}`, headers: { authorization: s.auth.analyst } })).body) as DailyReport;
+    const get = async (s: TestServer) =>
+      JSON.parse(
+        (
+          await s.app.inject({
+            method: 'GET',
+            url: `/v1/reports/daily?date=${date}`,
+            headers: { authorization: s.auth.analyst },
+          })
+        ).body,
+      ) as DailyReport;
     const [a, b] = [await get(pgS), await get(liteS)];
     // Events on the 21st; cases open on the 23rd, when the traffic was processed.
     if (date === '2026-06-21') expect(a.violations!.total.count).toBeGreaterThan(10);
@@ -51,7 +65,14 @@ describe.runIf(available)('daily report and exports on PostgreSQL', () => {
 
   it.each(['text/csv', 'application/geo+json'])('exports the same %s bytes as SQLite', async (accept) => {
     for (const kind of ['observations', 'violations', 'cases']) {
-      const get = async (s: TestServer) => (await s.app.inject({ method: 'GET', url: `/v1/${kind}?from=2026-06-20T00:00:00Z`, headers: { authorization: s.auth.analyst, accept } })).body;
+      const get = async (s: TestServer) =>
+        (
+          await s.app.inject({
+            method: 'GET',
+            url: `/v1/${kind}?from=2026-06-20T00:00:00Z`,
+            headers: { authorization: s.auth.analyst, accept },
+          })
+        ).body;
       const [a, b] = [await get(pgS), await get(liteS)];
       expect(a.length, kind).toBeGreaterThan(200);
       expect(a, kind).toBe(b);

@@ -32,17 +32,33 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function testServer(options: { store?: Store; limits?: Partial<Limits>; now?: number; clock?: ManualClock; package?: LoadedPackage; deps?: Partial<ServerDeps> } = {}): Promise<TestServer> {
+export async function testServer(
+  options: {
+    store?: Store;
+    limits?: Partial<Limits>;
+    now?: number;
+    clock?: ManualClock;
+    package?: LoadedPackage;
+    deps?: Partial<ServerDeps>;
+  } = {},
+): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open({ path: ':memory:' });
   const clock = options.clock ?? new ManualClock(options.now ?? Date.UTC(2026, 6, 1));
   const pkg = options.package ?? examplePackage;
   const operations = operationsFor(pkg, { clock, locator: testLocator });
-  const deps = options.limits ? { store, operations, package: pkg, limits: options.limits } : { store, operations, package: pkg };
+  const deps = options.limits
+    ? { store, operations, package: pkg, limits: options.limits }
+    : { store, operations, package: pkg };
   const app = await buildApp({ ...deps, ...options.deps });
   const keys = {} as Record<Role, string>;
   const auth = {} as Record<Role, string>;
   for (const role of roles) {
-    const k = generateKey(role === 'monitor' ? 'CMM' : role === 'guarantor' ? 'UK' : role === 'member' ? 'FR' : '*', role, `test ${role}`, clock.now());
+    const k = generateKey(
+      role === 'monitor' ? 'CMM' : role === 'guarantor' ? 'UK' : role === 'member' ? 'FR' : '*',
+      role,
+      `test ${role}`,
+      clock.now(),
+    );
     await store.createApiKey(k.record);
     keys[role] = k.key;
     auth[role] = `Bearer ${k.key}`;

@@ -13,14 +13,26 @@ export interface Child {
 }
 
 /** The Node.js flags bin/guarantor.js gives the server (its first line), so tests and benchmarks run what is deployed. */
-export const serverNodeFlags: string[] = (/^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(join(root, 'bin/guarantor.js'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
+export const serverNodeFlags: string[] = (
+  /^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(join(root, 'bin/guarantor.js'), 'utf8'))?.[1] ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
 
-export async function spawnServer(db: string, env: Record<string, string> = {}, pkg = 'examples/ukraine-2026.yaml'): Promise<Child> {
-  const proc = spawn(process.execPath, [...serverNodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, pkg), db], {
-    cwd: root,
-    env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnServer(
+  db: string,
+  env: Record<string, string> = {},
+  pkg = 'examples/ukraine-2026.yaml',
+): Promise<Child> {
+  const proc = spawn(
+    process.execPath,
+    [...serverNodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, pkg), db],
+    {
+      cwd: root,
+      env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const url = await new Promise<string>((resolve, reject) => {

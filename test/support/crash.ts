@@ -39,7 +39,8 @@ export async function sender(l: Ledger, url: () => string, key: string, stop: ()
       });
       const body = (await r.json()) as { accepted?: number; duplicates?: number };
       if (r.status !== 200) throw new Error(`batch ${i}: ${r.status} ${JSON.stringify(body)}`);
-      if ((body.accepted ?? 0) + (body.duplicates ?? 0) !== l.batches[i]!.length) throw new Error(`batch ${i}: bad counts ${JSON.stringify(body)}`);
+      if ((body.accepted ?? 0) + (body.duplicates ?? 0) !== l.batches[i]!.length)
+        throw new Error(`batch ${i}: bad counts ${JSON.stringify(body)}`);
       l.acked.add(i);
       acked++;
     } catch (e) {
@@ -85,7 +86,9 @@ export async function audit(store: Store, l: Ledger): Promise<Audit> {
   const inIncidents = new Map<string, number>();
   for (let cursor: string | undefined, first = true; first || cursor; first = false) {
     const page = await store.listIncidents({ limit: 1000, status: 'open', ...(cursor ? { cursor } : {}) });
-    for (const i of page.items) for (const m of i.members) inIncidents.set(key(m.source, m.sourceId), (inIncidents.get(key(m.source, m.sourceId)) ?? 0) + 1);
+    for (const i of page.items)
+      for (const m of i.members)
+        inIncidents.set(key(m.source, m.sourceId), (inIncidents.get(key(m.source, m.sourceId)) ?? 0) + 1);
     cursor = page.next;
   }
   let unprocessed = 0;
@@ -98,7 +101,15 @@ export async function audit(store: Store, l: Ledger): Promise<Audit> {
     caseKeys.push(...page.items.map((c) => c.key));
     cursor = page.next;
   }
-  return { stored: stored.size, lostAcked, halfBatches, unprocessed, doublyProcessed, duplicateCases: caseKeys.length - new Set(caseKeys).size, cases: caseKeys.length };
+  return {
+    stored: stored.size,
+    lostAcked,
+    halfBatches,
+    unprocessed,
+    doublyProcessed,
+    duplicateCases: caseKeys.length - new Set(caseKeys).size,
+    cases: caseKeys.length,
+  };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,9 @@ export const at = (m: number, day: number) => Date.UTC(2027, m, day);
 export const label = (m: number) => new Date(at(m, 1)).toISOString().slice(0, 7);
 
 /** What each guarantor delivers in month m (0 = 2027-01), on which day: on time, except where the scenario says. */
-export function deliveries(m: number): { day: number; by: string; pledge: string; amount?: number; quantity?: number }[] {
+export function deliveries(
+  m: number,
+): { day: number; by: string; pledge: string; amount?: number; quantity?: number }[] {
   const out: { day: number; by: string; pledge: string; amount?: number; quantity?: number }[] = [];
   // DE delivers 30 of its 50 million in March, and the missing 20 on 20 April.
   out.push({ day: 10, by: 'DE', pledge: 'p-de', amount: m === 2 ? 30e6 : 50e6 });
@@ -25,17 +27,106 @@ export function deliveries(m: number): { day: number; by: string; pledge: string
 
 /** The first pledges, recorded on 15 December 2026, before the package takes effect. */
 export const initial: Record<string, unknown>[] = [
-    { id: 'p-de', by: 'DE', requirement: 'financing', amount: 600e6, currency: 'EUR', per: 'year', from: '2027-01', until: '2028-12', form: 'appropriation-law', source: 'Haushaltsgesetz 2027' },
-    { id: 'p-fr', by: 'FR', requirement: 'financing', amount: 600e6, currency: 'EUR', per: 'year', from: '2027-01', until: '2027-09', form: 'treaty' },
-    { id: 'p-us', by: 'US', requirement: 'interceptors', quantity: 120, per: 'year', from: '2027-01', until: '2028-12', form: 'executive' },
+  {
+    id: 'p-de',
+    by: 'DE',
+    requirement: 'financing',
+    amount: 600e6,
+    currency: 'EUR',
+    per: 'year',
+    from: '2027-01',
+    until: '2028-12',
+    form: 'appropriation-law',
+    source: 'Haushaltsgesetz 2027',
+  },
+  {
+    id: 'p-fr',
+    by: 'FR',
+    requirement: 'financing',
+    amount: 600e6,
+    currency: 'EUR',
+    per: 'year',
+    from: '2027-01',
+    until: '2027-09',
+    form: 'treaty',
+  },
+  {
+    id: 'p-us',
+    by: 'US',
+    requirement: 'interceptors',
+    quantity: 120,
+    per: 'year',
+    from: '2027-01',
+    until: '2028-12',
+    form: 'executive',
+  },
 ];
 
 /** Pledges and withdrawals by month (0 = 2027-01): [day, key owner, items]. */
 export const pledges: Record<number, [number, string, Record<string, unknown>[]][]> = {
-  2: [[3, 'DE', [{ id: 'p-de-int', by: 'DE', requirement: 'interceptors', quantity: 60, per: 'year', from: '2027-03', until: '2028-12', form: 'appropriation-law', leadTime: '3mo' }]]],
-  9: [[5, 'US', [{ id: 'w-us', by: 'US', withdraws: 'p-us', from: '2027-08', source: 'the new administration lapsed it' }]]],
-  10: [[3, 'FR', [{ id: 'p-fr2', by: 'FR', requirement: 'financing', amount: 600e6, currency: 'EUR', per: 'year', from: '2027-11', until: '2028-12', form: 'treaty' }]]],
-  12: [[5, 'FR', [{ id: 'p-fr-int', by: 'FR', requirement: 'interceptors', quantity: 60, per: 'year', from: '2028-01', until: '2028-12', form: 'treaty' }]]],
+  2: [
+    [
+      3,
+      'DE',
+      [
+        {
+          id: 'p-de-int',
+          by: 'DE',
+          requirement: 'interceptors',
+          quantity: 60,
+          per: 'year',
+          from: '2027-03',
+          until: '2028-12',
+          form: 'appropriation-law',
+          leadTime: '3mo',
+        },
+      ],
+    ],
+  ],
+  9: [
+    [
+      5,
+      'US',
+      [{ id: 'w-us', by: 'US', withdraws: 'p-us', from: '2027-08', source: 'the new administration lapsed it' }],
+    ],
+  ],
+  10: [
+    [
+      3,
+      'FR',
+      [
+        {
+          id: 'p-fr2',
+          by: 'FR',
+          requirement: 'financing',
+          amount: 600e6,
+          currency: 'EUR',
+          per: 'year',
+          from: '2027-11',
+          until: '2028-12',
+          form: 'treaty',
+        },
+      ],
+    ],
+  ],
+  12: [
+    [
+      5,
+      'FR',
+      [
+        {
+          id: 'p-fr-int',
+          by: 'FR',
+          requirement: 'interceptors',
+          quantity: 60,
+          per: 'year',
+          from: '2028-01',
+          until: '2028-12',
+          form: 'treaty',
+        },
+      ],
+    ],
+  ],
 };
 
 /** Each alert: the month it is raised and the month it is resolved. */
@@ -51,4 +142,3 @@ export const expected: Record<string, [string, string]> = {
   'below-threshold/interceptors/2027-12': ['2027-10', '2028-01'],
   'lead-time/interceptors/2027-12': ['2027-10', '2028-01'],
 };
-

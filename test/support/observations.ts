@@ -86,7 +86,11 @@ export function traffic(options: TrafficOptions): ObservationInput[] {
         activity,
         time: new Date(t + Math.round(r() * 60_000)).toISOString(),
         timePrecision: 30,
-        location: { lon: +(lon + (r() - 0.5) * 0.004).toFixed(5), lat: +(lat + (r() - 0.5) * 0.004).toFixed(5), radius: 300 + Math.round(r() * 500) },
+        location: {
+          lon: +(lon + (r() - 0.5) * 0.004).toFixed(5),
+          lat: +(lat + (r() - 0.5) * 0.004).toFixed(5),
+          radius: 300 + Math.round(r() * 500),
+        },
         confidence: +(0.8 + r() * 0.15).toFixed(2),
       };
       if (activity === 'artillery-fire' && r() < 0.5) o.weapon = 'artillery-100mm-plus';

@@ -20,8 +20,13 @@ export async function postgresAvailable(): Promise<boolean> {
       await c.query('SELECT 1');
       return true;
     } catch (e) {
-      if (required) throw new Error(`PostgreSQL at ${pgUrl} is required (CI or GUARANTOR_PG_URL is set) but unreachable: ${(e as Error).message}`);
-      console.warn(`PostgreSQL tests skipped: ${pgUrl} is unreachable (${(e as Error).message}); set GUARANTOR_PG_URL or start it`);
+      if (required)
+        throw new Error(
+          `PostgreSQL at ${pgUrl} is required (CI or GUARANTOR_PG_URL is set) but unreachable: ${(e as Error).message}`,
+        );
+      console.warn(
+        `PostgreSQL tests skipped: ${pgUrl} is unreachable (${(e as Error).message}); set GUARANTOR_PG_URL or start it`,
+      );
       return false;
     } finally {
       await c.end().catch(() => undefined);

@@ -68,7 +68,13 @@ export async function sse(url: string, headers: Record<string, string> = {}): Pr
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {
         const w = { pred, resolve: (e: SseEvent) => (clearTimeout(t), resolve(e)) };
-        const t = setTimeout(() => (waiters.delete(w), reject(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(',')}`))), timeoutMs);
+        const t = setTimeout(
+          () => (
+            waiters.delete(w),
+            reject(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(',')}`))
+          ),
+          timeoutMs,
+        );
         waiters.add(w);
       });
     },

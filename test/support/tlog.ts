@@ -10,7 +10,13 @@ import type { ObservationInput } from '../../src/core/ops/index.js';
 import type { CaseworkStore } from '../../src/core/ports/casework.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { DAY, HOUR, MINUTE } from '../../src/core/spec/units.js';
-import { SIG_COSIGNATURE_V1, addCosignature, ed25519Signer, encodeVkey, type Signer } from '../../src/core/tlog/index.js';
+import {
+  SIG_COSIGNATURE_V1,
+  addCosignature,
+  ed25519Signer,
+  encodeVkey,
+  type Signer,
+} from '../../src/core/tlog/index.js';
 import { generateKey } from '../../src/server/api-keys.js';
 import { caseworkFor } from '../../src/server/casework.js';
 import { LogService, logServiceFor } from '../../src/server/transparency-log.js';
@@ -42,7 +48,9 @@ export interface Populated {
 }
 
 function caseworkStore(store: Store): CaseworkStore {
-  return store.dialect === 'sqlite' ? new SqliteCaseworkStore((store as unknown as SqliteStore).db) : new PostgresCaseworkStore((store as unknown as PostgresStore).pool);
+  return store.dialect === 'sqlite'
+    ? new SqliteCaseworkStore((store as unknown as SqliteStore).db)
+    : new PostgresCaseworkStore((store as unknown as PostgresStore).pool);
 }
 
 export async function populate(store: Store): Promise<Populated> {
@@ -50,24 +58,56 @@ export async function populate(store: Store): Promise<Populated> {
   const log = logServiceFor(store, s.clock, examplePackage.model!.package, { minIntervalMs: 0 });
   await s.app.ready();
   const witness = witnessSigner();
-  expect((await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: { authorization: s.auth.admin }, payload: { vkey: witness.vkey } })).statusCode).toBe(201);
+  expect(
+    (
+      await s.app.inject({
+        method: 'POST',
+        url: '/v1/log/witnesses',
+        headers: { authorization: s.auth.admin },
+        payload: { vkey: witness.vkey },
+      })
+    ).statusCode,
+  ).toBe(201);
 
   const de = generateKey('DE', 'monitor', 'DE monitor', s.clock.now());
   await store.createApiKey(de.record);
   const post = async (items: ObservationInput[], auth = s.auth.monitor) => {
-    const r = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: auth },
+      payload: items,
+    });
     expect(r.statusCode, r.body).toBe(200);
     return r.json();
   };
-  const all = [...shelling('a', DAY30 + HOUR, 0), ...shelling('b', DAY30 + 5 * HOUR, 1), ...shelling('c', DAY30 + 9 * HOUR, 2)];
+  const all = [
+    ...shelling('a', DAY30 + HOUR, 0),
+    ...shelling('b', DAY30 + 5 * HOUR, 1),
+    ...shelling('c', DAY30 + 9 * HOUR, 2),
+  ];
   await post(all.filter((o) => o.source === 'radar'));
   // A cosigned checkpoint in the middle.
   const first = await log.latest(true);
   const { verifier } = await log.key();
   const cos = addCosignature(LogService.note(first), witness, { time: new Date(s.clock.now()), serverKey: verifier });
   if (!cos.ok) throw new Error(cos.errors.map((e) => e.message).join('; '));
-  expect((await s.app.inject({ method: 'POST', url: '/v1/log/cosignatures', headers: { 'content-type': 'text/plain' }, payload: cos.note })).json()).toMatchObject({ accepted: [witness.name] });
-  expect(await post(all.filter((o) => o.source === 'acoustic'), `Bearer ${de.key}`)).toMatchObject({ cases: 1 });
+  expect(
+    (
+      await s.app.inject({
+        method: 'POST',
+        url: '/v1/log/cosignatures',
+        headers: { 'content-type': 'text/plain' },
+        payload: cos.note,
+      })
+    ).json(),
+  ).toMatchObject({ accepted: [witness.name] });
+  expect(
+    await post(
+      all.filter((o) => o.source === 'acoustic'),
+      `Bearer ${de.key}`,
+    ),
+  ).toMatchObject({ cases: 1 });
 
   // Casework through the store, as the service does it: adopt, votes (one refused), declaration, tasks.
   const plans = casePlans(examplePackage.model!);

@@ -48,7 +48,8 @@ export function renderTimeline(el, timelines) {
     if (t.detection) rows.push(['detected', t.detection]);
     rows.push(['case opens', t.caseOpens]);
     if (t.judgment?.present) rows.push(['judged', t.judgment.decision]);
-    for (const r of t.responses) rows.push([`${r.action} (${[].concat(r.by).join(', ')})${r.material ? ' ●' : ''}`, r.due]);
+    for (const r of t.responses)
+      rows.push([`${r.action} (${[].concat(r.by).join(', ')})${r.material ? ' ●' : ''}`, r.due]);
     const latest = Math.max(7 * DAY, ...rows.flatMap(([, iv]) => [iv.best, iv.worst].filter(finite)));
     const axisMax = allTicks.find(([ms]) => ms >= latest)?.[0] ?? latest;
     const ticks = allTicks.filter(([ms]) => ms <= axisMax);
@@ -73,9 +74,18 @@ export function renderTimeline(el, timelines) {
         </g>`;
       })
       .join('');
-    const axis = ticks.map(([ms, l]) => `<line x1="${L + x(ms, W)}" x2="${L + x(ms, W)}" y1="10" y2="${height}" class="grid"/><text x="${L + x(ms, W)}" y="9" text-anchor="middle" class="tick">${l}</text>`).join('');
-    const depth = t.depth ? `<p class="muted small">A violator can advance ${esc(t.depth.worst === null ? 'without limit' : `${Math.round(t.depth.worst / 1000)} km`)} before the first material response (worst case).</p>` : '';
-    const risks = t.judgment?.risks?.length ? `<p class="muted small">Judgment: ${esc(t.judgment.risks.join('; '))}</p>` : '';
+    const axis = ticks
+      .map(
+        ([ms, l]) =>
+          `<line x1="${L + x(ms, W)}" x2="${L + x(ms, W)}" y1="10" y2="${height}" class="grid"/><text x="${L + x(ms, W)}" y="9" text-anchor="middle" class="tick">${l}</text>`,
+      )
+      .join('');
+    const depth = t.depth
+      ? `<p class="muted small">A violator can advance ${esc(t.depth.worst === null ? 'without limit' : `${Math.round(t.depth.worst / 1000)} km`)} before the first material response (worst case).</p>`
+      : '';
+    const risks = t.judgment?.risks?.length
+      ? `<p class="muted small">Judgment: ${esc(t.judgment.risks.join('; '))}</p>`
+      : '';
     return `<figure class="timeline" data-trigger="${esc(t.trigger)}">
       <figcaption><strong>${esc(t.trigger)}</strong> <span class="badge sev-${esc(t.severity)}">${esc(t.severity)}</span> <span class="muted">${t.k} independent source${t.k === 1 ? '' : 's'}; bars run from best to worst case after the first act</span></figcaption>
       <svg viewBox="0 0 ${L + W + 40} ${height}" width="100%" role="img" aria-label="${esc(`Day-one timeline for trigger ${t.trigger}`)}">${axis}${bars}</svg>
@@ -96,19 +106,33 @@ export function renderSustainment(el, s) {
     const Y = (v) => (H - (v / max) * H).toFixed(1);
     const area = (lo, hi) => {
       const top = r.series.map((p, i) => `${X(i)},${Y(hi(p))} ${X(i + 1)},${Y(hi(p))}`).join(' ');
-      const bottom = r.series.map((p, i) => `${X(i + 1)},${Y(lo(p))} ${X(i)},${Y(lo(p))}`).reverse().join(' ');
+      const bottom = r.series
+        .map((p, i) => `${X(i + 1)},${Y(lo(p))} ${X(i)},${Y(lo(p))}`)
+        .reverse()
+        .join(' ');
       return `${top} ${bottom}`;
     };
     const firm = (p) => p.firm;
     const risk = (p) => p.firm + p.atRisk;
     const stock = (p) => p.firm + p.atRisk + p.stock;
     const req = r.series.map((p, i) => `${X(i)},${Y(p.required)} ${X(i + 1)},${Y(p.required)}`).join(' ');
-    const m12 = n >= 12 ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(11.5)) - 3}" y="${H - 4}" class="tick m12-label" text-anchor="end">month 12</text>` : '';
+    const m12 =
+      n >= 12
+        ? `<line x1="${X(11.5)}" x2="${X(11.5)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(11.5)) - 3}" y="${H - 4}" class="tick m12-label" text-anchor="end">month 12</text>`
+        : '';
     const at12 = r.series[Math.min(11, n - 1)];
     // Money is in the package currency (the requirement's unit names it); materiel in units.
     const money = r.unit !== 'units';
-    const fmt = (v) => (money ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} bn ${r.unit}` : `${(v / 1e6).toFixed(0)} m ${r.unit}`) : `${Math.round(v)} units`);
-    const years = s.months.filter((m, i) => i % 12 === 0).map((m, k) => `<text x="${X(k * 12)}" y="${H + 12}" class="tick">${esc(m)}</text>`).join('');
+    const fmt = (v) =>
+      money
+        ? v >= 1e9
+          ? `${(v / 1e9).toFixed(2)} bn ${r.unit}`
+          : `${(v / 1e6).toFixed(0)} m ${r.unit}`
+        : `${Math.round(v)} units`;
+    const years = s.months
+      .filter((m, i) => i % 12 === 0)
+      .map((m, k) => `<text x="${X(k * 12)}" y="${H + 12}" class="tick">${esc(m)}</text>`)
+      .join('');
     return `<figure class="sustain" data-requirement="${esc(r.id)}">
       <figcaption><strong>${esc(r.id)}</strong>: needs ${esc(fmt(r.perMonth))} a month. Month 12: ${esc(at12 ? pct(at12.coverage) : '—')} covered (${esc(at12 ? fmt(at12.firm) : '—')} firm, ${esc(at12 ? fmt(at12.atRisk) : '—')} at risk after an election). Mean coverage ${esc(pct(r.meanCoverage))}; ${r.shortMonths} month${r.shortMonths === 1 ? '' : 's'} under half.</figcaption>
       <svg viewBox="-2 -2 ${W + 4} ${H + 16}" width="100%" role="img" aria-label="${esc(`Sustainment of ${r.id}: delivered against required, month by month`)}">
@@ -122,15 +146,27 @@ export function renderSustainment(el, s) {
     </figure>`;
   });
   const months = (ms) => Math.round(ms / (30.436875 * DAY));
-  const cliffs = s.cliffs.map((c) => `<li>${esc(c.by)}'s ${esc(c.requirement)} commitment ends ${esc(c.month)}, ${months(c.left)} months before the horizon; coverage falls from ${esc(pct(c.before))} to ${esc(pct(c.after))}</li>`).join('');
-  render(el, (charts.join('') || '<p class="empty">The package has no sustainment requirements.</p>') + (cliffs ? `<h4>Cliffs</h4><ul class="items compact">${cliffs}</ul>` : ''));
+  const cliffs = s.cliffs
+    .map(
+      (c) =>
+        `<li>${esc(c.by)}'s ${esc(c.requirement)} commitment ends ${esc(c.month)}, ${months(c.left)} months before the horizon; coverage falls from ${esc(pct(c.before))} to ${esc(pct(c.after))}</li>`,
+    )
+    .join('');
+  render(
+    el,
+    (charts.join('') || '<p class="empty">The package has no sustainment requirements.</p>') +
+      (cliffs ? `<h4>Cliffs</h4><ul class="items compact">${cliffs}</ul>` : ''),
+  );
 }
 
 export function renderFindings(el, findings) {
   render(
     el,
     findings
-      .map((f) => `<li class="finding ${esc(f.severity)}"><code>${esc(f.code)}</code> <span class="muted">line ${esc(f.line)}</span> ${esc(f.message)}</li>`)
+      .map(
+        (f) =>
+          `<li class="finding ${esc(f.severity)}"><code>${esc(f.code)}</code> <span class="muted">line ${esc(f.line)}</span> ${esc(f.message)}</li>`,
+      )
       .join('') || '<li class="empty">No findings.</li>',
   );
 }

@@ -23,7 +23,17 @@ export function renderCases(el, { judgments, openings, pkg, onViolation }) {
     // Opened but not yet adopted by casework (or no judgment routes): the clock runs from the opening.
     ...pending.map((c) =>
       caseItem(
-        { caseId: c.id, severity: c.severity, status: 'open', openedAt: c.openedAt, deadline: deadlineMs === undefined ? null : c.openedAt + deadlineMs, tally: undefined, pending: [], recused: [], votes: [] },
+        {
+          caseId: c.id,
+          severity: c.severity,
+          status: 'open',
+          openedAt: c.openedAt,
+          deadline: deadlineMs === undefined ? null : c.openedAt + deadlineMs,
+          tally: undefined,
+          pending: [],
+          recused: [],
+          votes: [],
+        },
         c,
         pkg,
       ),
@@ -63,7 +73,10 @@ function caseItem(j, opening, pkg) {
       ${j.recused?.length ? `<div class="muted">recused: ${esc(j.recused.map((r) => `${r.member} (${r.reason})`).join(', '))}</div>` : ''}`
     : '<div class="muted">judgment not opened yet</div>';
   const evidence = (opening?.evidence ?? [])
-    .map((e) => `<li><a href="#" data-violation="${esc(e.violation)}">${esc(e.prohibition)}</a> ${esc(utc(e.time))}, ${esc(e.corroboration)} operators, ${Math.round(e.confidence * 100)}%</li>`)
+    .map(
+      (e) =>
+        `<li><a href="#" data-violation="${esc(e.violation)}">${esc(e.prohibition)}</a> ${esc(utc(e.time))}, ${esc(e.corroboration)} operators, ${Math.round(e.confidence * 100)}%</li>`,
+    )
     .join('');
   return `<li class="case sev-${esc(sev)} ${open ? 'is-open' : 'is-decided'}" data-case="${esc(j.caseId)}">
     <div class="case-head">
@@ -92,7 +105,9 @@ export function renderTasks(el, { tasks, pkg, me, canAct }) {
   }
   const order = [...byActor.keys()].sort((a, b) => (a === me ? -1 : b === me ? 1 : a.localeCompare(b)));
   const cards = order.map((actor) => {
-    const list = byActor.get(actor).sort((a, b) => rankTask(a) - rankTask(b) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
+    const list = byActor
+      .get(actor)
+      .sort((a, b) => rankTask(a) - rankTask(b) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
     const count = (f) => list.filter(f).length;
     const overdue = count((t) => t.overdue && t.status !== 'delivered');
     return `<article class="actor ${overdue ? 'has-overdue' : ''}" data-actor="${esc(actor)}">
@@ -109,21 +124,24 @@ export function renderTasks(el, { tasks, pkg, me, canAct }) {
   render(el, cards.join('') || '<p class="empty">No response is due: no breach has been declared.</p>');
 }
 
-const rankTask = (t) => (t.overdue && t.status !== 'delivered' ? 0 : t.status === 'open' ? 1 : t.status === 'acknowledged' ? 2 : 3);
+const rankTask = (t) =>
+  t.overdue && t.status !== 'delivered' ? 0 : t.status === 'open' ? 1 : t.status === 'acknowledged' ? 2 : 3;
 
 function taskItem(t, mine) {
   const late = t.overdue && t.status !== 'delivered';
   let due;
-  if (t.status === 'delivered') due = `delivered ${esc(utc(t.deliveredAt))}${t.deliveredAt > (t.dueAt ?? Infinity) ? ' <span class="overdue">late</span>' : ''}`;
+  if (t.status === 'delivered')
+    due = `delivered ${esc(utc(t.deliveredAt))}${t.deliveredAt > (t.dueAt ?? Infinity) ? ' <span class="overdue">late</span>' : ''}`;
   else if (t.dueAt === null) due = '<span class="muted">no deadline</span>';
-  else due = `<span class="clock ${late ? 'overdue' : ''}" data-deadline="${t.dueAt}" data-overdue-label="overdue by"></span>`;
+  else
+    due = `<span class="clock ${late ? 'overdue' : ''}" data-deadline="${t.dueAt}" data-overdue-label="overdue by"></span>`;
   const marks = [];
   if (t.automatic) marks.push('automatic');
   if (t.material) marks.push('material');
   if (t.escalations?.length) marks.push(`escalated: ${t.escalations.map((e) => e.step).join(', ')}`);
   if (t.publicMarkAt) marks.push(`public mark ${utc(t.publicMarkAt)}`);
   return `<li class="task status-${esc(t.status)} ${late ? 'is-overdue' : ''}">
-    <div><strong>${esc(t.action)}</strong> <span class="badge sev-${esc(t.severity)}">${esc(t.severity)}</span> <span class="status">${esc(late ? 'OVERDUE' : statusText[t.status] ?? t.status)}</span></div>
+    <div><strong>${esc(t.action)}</strong> <span class="badge sev-${esc(t.severity)}">${esc(t.severity)}</span> <span class="status">${esc(late ? 'OVERDUE' : (statusText[t.status] ?? t.status))}</span></div>
     <div>${t.status === 'delivered' ? '' : 'due in '}${due}</div>
     ${marks.length ? `<div class="muted small">${esc(marks.join(' · '))}</div>` : ''}
     ${t.status === 'delivered' && t.note ? `<div class="small">reported: ${esc(t.note)}</div>` : ''}
@@ -154,7 +172,8 @@ export function renderFailures(el, panel, { failures, pkg }) {
       .slice()
       .reverse()
       .map(
-        (f) => `<li class="failure"><strong>${esc(pkg.actors?.[f.actor]?.name ?? f.actor)}</strong> missed <strong>${esc(f.action)}</strong>${f.material ? ' (material)' : ''}, due ${esc(utc(f.dueAt))} <span class="muted">case <code>${esc(f.caseId.slice(0, 17))}</code></span></li>`,
+        (f) =>
+          `<li class="failure"><strong>${esc(pkg.actors?.[f.actor]?.name ?? f.actor)}</strong> missed <strong>${esc(f.action)}</strong>${f.material ? ' (material)' : ''}, due ${esc(utc(f.dueAt))} <span class="muted">case <code>${esc(f.caseId.slice(0, 17))}</code></span></li>`,
       )
       .join(''),
   );

@@ -31,10 +31,21 @@ function chart(r, asOf) {
   const pledged = `${X(0)},${H} ${step((p) => p.pledged)} ${X(n)},${H}`;
   const firm = `${X(0)},${H} ${step((p) => p.firm)} ${X(n)},${H}`;
   const bars = r.months
-    .map((p, i) => (now >= 0 && i >= now) || p.delivered <= 0 ? '' : `<rect x="${X(i + 0.15)}" y="${Y(p.delivered)}" width="${((0.7 / n) * W).toFixed(1)}" height="${(H - Number(Y(p.delivered))).toFixed(1)}" class="delivered"><title>${esc(`${p.month}: delivered ${amount(p.delivered, r.unit)} of ${amount(p.required, r.unit)} required (${pct(p.coverage)} covered with stock)`)}</title></rect>`)
+    .map((p, i) =>
+      (now >= 0 && i >= now) || p.delivered <= 0
+        ? ''
+        : `<rect x="${X(i + 0.15)}" y="${Y(p.delivered)}" width="${((0.7 / n) * W).toFixed(1)}" height="${(H - Number(Y(p.delivered))).toFixed(1)}" class="delivered"><title>${esc(`${p.month}: delivered ${amount(p.delivered, r.unit)} of ${amount(p.required, r.unit)} required (${pct(p.coverage)} covered with stock)`)}</title></rect>`,
+    )
     .join('');
-  const marker = now >= 0 ? `<line x1="${X(now)}" x2="${X(now)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(now)) + 3}" y="10" class="tick">now</text>` : '';
-  const years = r.months.map((p, i) => (p.month.endsWith('-01') || i === 0 ? `<text x="${X(i)}" y="${H + 12}" class="tick">${esc(p.month)}</text>` : '')).join('');
+  const marker =
+    now >= 0
+      ? `<line x1="${X(now)}" x2="${X(now)}" y1="0" y2="${H}" class="m12"/><text x="${Number(X(now)) + 3}" y="10" class="tick">now</text>`
+      : '';
+  const years = r.months
+    .map((p, i) =>
+      p.month.endsWith('-01') || i === 0 ? `<text x="${X(i)}" y="${H + 12}" class="tick">${esc(p.month)}</text>` : '',
+    )
+    .join('');
   const cur = now >= 0 ? r.months[now] : undefined;
   const top = r.shares[0];
   return `<figure class="sustain ledger-chart" data-requirement="${esc(r.id)}">

@@ -77,7 +77,8 @@ async function verifyCosignature(cp, w) {
     const raw = b64(s.sig);
     if (raw.length !== 76 || !equal(raw.slice(0, 4), w.id)) continue;
     const t = new DataView(raw.buffer, 4, 8).getBigUint64(0);
-    if (await ed25519(w.key, raw.slice(12), enc.encode(`cosignature/v1\ntime ${t}\n${cp.text}`))) return Number(t) * 1000;
+    if (await ed25519(w.key, raw.slice(12), enc.encode(`cosignature/v1\ntime ${t}\n${cp.text}`)))
+      return Number(t) * 1000;
   }
   return undefined;
 }
@@ -144,7 +145,10 @@ export async function loadCheckpoint(el, storage = localStorage) {
   const cp = note.status === 200 ? parseCheckpoint(note.body) : undefined;
   const key = vkey.status === 200 ? await parseVkey(vkey.body) : undefined;
   if (!cp || !key) {
-    render(el, `<p class="error">The checkpoint or the log key could not be read (HTTP ${note.status}, ${vkey.status}).</p>`);
+    render(
+      el,
+      `<p class="error">The checkpoint or the log key could not be read (HTTP ${note.status}, ${vkey.status}).</p>`,
+    );
     return undefined;
   }
   const verdict = { size: cp.size, signature: false, keyChanged: false, witnesses: [], consistency: 'first' };
@@ -187,13 +191,17 @@ export async function loadCheckpoint(el, storage = localStorage) {
     else {
       const res = await fetch(`/v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`, { cache: 'no-cache' });
       const proof = res.ok ? (await res.json()).proof.map(b64) : undefined;
-      verdict.consistency = proof && (await verifyConsistency(prev.size, cp.size, b64(prev.root), b64(cp.root), proof)) ? 'consistent' : 'inconsistent';
+      verdict.consistency =
+        proof && (await verifyConsistency(prev.size, cp.size, b64(prev.root), b64(cp.root), proof))
+          ? 'consistent'
+          : 'inconsistent';
     }
   }
   if (verdict.signature && !verdict.keyChanged && ['first', 'unchanged', 'consistent'].includes(verdict.consistency)) {
     storage.setItem(SEEN, JSON.stringify({ origin: cp.origin, size: cp.size, root: cp.root }));
   }
-  const bad = !verdict.signature || verdict.keyChanged || ['rollback', 'fork', 'inconsistent'].includes(verdict.consistency);
+  const bad =
+    !verdict.signature || verdict.keyChanged || ['rollback', 'fork', 'inconsistent'].includes(verdict.consistency);
   verdict.state = bad ? 'failed' : 'verified';
 
   const consistencyText = {
@@ -223,4 +231,3 @@ export async function loadCheckpoint(el, storage = localStorage) {
   el.dataset.consistency = verdict.consistency;
   return verdict;
 }
-

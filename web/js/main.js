@@ -19,7 +19,12 @@ const $ = (id) => document.getElementById(id);
 /** What the key's role may see and do: the server's own role table, served with `GET /v1/dashboard/me`. */
 const nothing = { findings: false, cases: false, tasks: false, actOnTasks: false, acknowledgeAlerts: false };
 const may = () => app.me?.can ?? nothing;
-const stateText = { calm: 'calm', violations: 'violations reported', breach: 'breach declared', response: 'response under way' };
+const stateText = {
+  calm: 'calm',
+  violations: 'violations reported',
+  breach: 'breach declared',
+  response: 'response under way',
+};
 
 const POLL = 5000;
 /** While the feed is live, the status is read this often only for the server's clock. */
@@ -86,7 +91,9 @@ async function boot() {
     if (b) taskAction(b, 'acknowledge');
   });
   $('task-board').addEventListener('submit', (e) => {
-    const f = /** @type {HTMLFormElement | null} */ (/** @type {HTMLElement} */ (e.target).closest('form[data-task-action="deliver"]'));
+    const f = /** @type {HTMLFormElement | null} */ (
+      /** @type {HTMLElement} */ (e.target).closest('form[data-task-action="deliver"]')
+    );
     if (!f) return;
     e.preventDefault();
     taskAction(f, 'deliver', { note: /** @type {HTMLInputElement} */ (f.elements.namedItem('note')).value.trim() });
@@ -136,16 +143,23 @@ function renderZoneList(fc, zones) {
         (z) =>
           `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)}</label> <button type="button" class="link" data-show-zone="${esc(z.properties.id)}" aria-label="${esc(`Show ${z.properties.id} on the map`)}">${esc(z.properties.kind)}</button></li>`,
       )
-      .join('') + (fc.undrawn?.length ? fc.undrawn.map((u) => `<li class="muted">${esc(u.zone)}: not drawn (${esc(u.reason)})</li>`).join('') : ''),
+      .join('') +
+      (fc.undrawn?.length
+        ? fc.undrawn.map((u) => `<li class="muted">${esc(u.zone)}: not drawn (${esc(u.reason)})</li>`).join('')
+        : ''),
   );
-  for (const box of $('zone-list').querySelectorAll('input[data-zone]')) box.addEventListener('change', () => app.map.call('setZoneVisible', box.dataset.zone, box.checked));
-  for (const b of $('zone-list').querySelectorAll('button[data-show-zone]')) b.addEventListener('click', () => app.map.call('showZone', b.dataset.showZone));
+  for (const box of $('zone-list').querySelectorAll('input[data-zone]'))
+    box.addEventListener('change', () => app.map.call('setZoneVisible', box.dataset.zone, box.checked));
+  for (const b of $('zone-list').querySelectorAll('button[data-show-zone]'))
+    b.addEventListener('click', () => app.map.call('showZone', b.dataset.showZone));
 }
 
 function renderActivityLegend() {
   render(
     $('activity-legend'),
-    activityGroups.map((g) => `<li><span class="swatch round" style="background:${g.color}"></span>${esc(g.label)}</li>`).join('') +
+    activityGroups
+      .map((g) => `<li><span class="swatch round" style="background:${g.color}"></span>${esc(g.label)}</li>`)
+      .join('') +
       '<li><span class="swatch round ring"></span>evidence of a case</li><li><span class="swatch round small grey"></span>incident, no violation</li>',
   );
 }
@@ -320,7 +334,8 @@ async function refreshRegions() {
     $('region-list'),
     list
       .map(
-        (x) => `<li class="region region-${esc(x.state)}" data-state="${esc(x.state)}" data-region="${esc(x.code)}"><span class="swatch" style="background:${regionStateColors[x.state]}"></span><strong>${esc(x.name)}</strong> <span class="muted small">${esc(x.code)}</span> <span>${esc(stateText[x.state])}</span>${x.violations ? ` <span class="muted">${x.violations} in ${r.days} days</span>` : ''}</li>`,
+        (x) =>
+          `<li class="region region-${esc(x.state)}" data-state="${esc(x.state)}" data-region="${esc(x.code)}"><span class="swatch" style="background:${regionStateColors[x.state]}"></span><strong>${esc(x.name)}</strong> <span class="muted small">${esc(x.code)}</span> <span>${esc(stateText[x.state])}</span>${x.violations ? ` <span class="muted">${x.violations} in ${r.days} days</span>` : ''}</li>`,
       )
       .join(''),
   );
@@ -343,7 +358,12 @@ async function refreshCases() {
     may().findings ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
   ]);
   const byId = new Map(openings.map((c) => [c.id, c]));
-  const n = renderCases($('case-list'), { judgments: judgment?.items ?? [], openings: byId, pkg, onViolation: (id) => app.map.call('showViolation', id) });
+  const n = renderCases($('case-list'), {
+    judgments: judgment?.items ?? [],
+    openings: byId,
+    pkg,
+    onViolation: (id) => app.map.call('showViolation', id),
+  });
   $('case-count').textContent = String(n);
   renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor, canAct: may().actOnTasks });
   renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
@@ -351,7 +371,8 @@ async function refreshCases() {
   const caseViolations = new Set(openings.flatMap((c) => (c.evidence ?? []).map((e) => e.violation)));
   const severities = pkg.severities ?? [];
   const rankOf = new Map();
-  for (const t of Object.values(pkg.triggers ?? {})) for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
+  for (const t of Object.values(pkg.triggers ?? {}))
+    for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
   app.map.call('setFindings', { incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
   renderViolations(violations, caseViolations);
 }
@@ -366,26 +387,37 @@ async function taskAction(el, action, body) {
   const { case: caseId, index, actor } = el.dataset;
   const err = el.closest('.task-actions').querySelector('.error');
   err.hidden = true;
-  el.closest('.task-actions').querySelectorAll('button').forEach((b) => (b.disabled = true));
+  el.closest('.task-actions')
+    .querySelectorAll('button')
+    .forEach((b) => (b.disabled = true));
   try {
-    await api.post(`/v1/cases/${encodeURIComponent(caseId)}/tasks/${encodeURIComponent(index)}/${encodeURIComponent(actor)}/${action}`, body);
+    await api.post(
+      `/v1/cases/${encodeURIComponent(caseId)}/tasks/${encodeURIComponent(index)}/${encodeURIComponent(actor)}/${action}`,
+      body,
+    );
     app.lastCounts = '';
     await poll();
   } catch (e) {
     err.textContent = e.message;
     err.hidden = false;
-    el.closest('.task-actions').querySelectorAll('button').forEach((b) => (b.disabled = false));
+    el.closest('.task-actions')
+      .querySelectorAll('button')
+      .forEach((b) => (b.disabled = false));
   }
 }
 
 function renderViolations(violations, caseViolations) {
-  const latest = violations.slice().sort((a, b) => b.time - a.time).slice(0, 50);
+  const latest = violations
+    .slice()
+    .sort((a, b) => b.time - a.time)
+    .slice(0, 50);
   $('violation-count').textContent = String(violations.length);
   const changed = render(
     $('violation-list'),
     latest
       .map(
-        (v) => `<li><a href="#" data-violation="${esc(v.id)}">${esc(v.prohibition)}</a>: ${esc(v.activity)} <span class="muted">${esc(utc(v.time))} · ${esc(v.party)} (${esc(v.basis)}) · ${Math.round(v.confidence * 100)}%${caseViolations.has(v.id) ? ' · in a case' : ''}</span></li>`,
+        (v) =>
+          `<li><a href="#" data-violation="${esc(v.id)}">${esc(v.prohibition)}</a>: ${esc(v.activity)} <span class="muted">${esc(utc(v.time))} · ${esc(v.party)} (${esc(v.basis)}) · ${Math.round(v.confidence * 100)}%${caseViolations.has(v.id) ? ' · in a case' : ''}</span></li>`,
       )
       .join('') || '<li class="empty">No violation recorded.</li>',
   );
@@ -400,12 +432,20 @@ function renderViolations(violations, caseViolations) {
 }
 
 async function refreshLedger() {
-  const [coverage, alerts] = await Promise.all([api.optional('/v1/ledger/coverage'), api.optional('/v1/ledger/alerts?limit=1000')]);
+  const [coverage, alerts] = await Promise.all([
+    api.optional('/v1/ledger/coverage'),
+    api.optional('/v1/ledger/alerts?limit=1000'),
+  ]);
   if (!coverage || !alerts) return;
   const el = $('ledger');
   const me = app.me;
   // A key bound to an actor acknowledges only alerts about that actor (the server refuses the rest).
-  renderLedger(el, coverage, alerts.items, (a) => may().acknowledgeAlerts && (me?.actor === '*' || a.guarantor === me?.actor));
+  renderLedger(
+    el,
+    coverage,
+    alerts.items,
+    (a) => may().acknowledgeAlerts && (me?.actor === '*' || a.guarantor === me?.actor),
+  );
   for (const b of el.querySelectorAll('button.ack')) {
     b.addEventListener('click', async () => {
       b.disabled = true;

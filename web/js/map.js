@@ -7,7 +7,17 @@ import { esc, km, pct, utc } from './format.js';
 import { activityColor, regionStateColors, regionStateTints, zoneColors } from './palette.js';
 
 const empty = () => ({ type: 'FeatureCollection', features: [] });
-const stateColor = (c) => ['match', ['coalesce', ['feature-state', 'state'], 'calm'], 'violations', c.violations, 'breach', c.breach, 'response', c.response, c.calm];
+const stateColor = (c) => [
+  'match',
+  ['coalesce', ['feature-state', 'state'], 'calm'],
+  'violations',
+  c.violations,
+  'breach',
+  c.breach,
+  'response',
+  c.response,
+  c.calm,
+];
 const isLine = ['==', ['get', 'kind'], 'line'];
 const isArea = ['!=', ['get', 'kind'], 'line'];
 /** What a click selects when several things lie under it: the most specific first. */
@@ -54,13 +64,51 @@ export class DashboardMap {
             },
           },
           { id: 'region-line', type: 'line', source: 'regions', paint: { 'line-color': '#8c8c8c', 'line-width': 0.7 } },
-          { id: 'zone-fill', type: 'fill', source: 'zones', filter: isArea, paint: { 'fill-color': ['get', 'color'], 'fill-opacity': ['get', 'opacity'] } },
-          { id: 'zone-edge', type: 'line', source: 'zones', filter: isArea, paint: { 'line-color': ['get', 'color'], 'line-width': 1.2, 'line-dasharray': [3, 2] } },
-          { id: 'zone-line', type: 'line', source: 'zones', filter: isLine, paint: { 'line-color': ['get', 'color'], 'line-width': 3 } },
+          {
+            id: 'zone-fill',
+            type: 'fill',
+            source: 'zones',
+            filter: isArea,
+            paint: { 'fill-color': ['get', 'color'], 'fill-opacity': ['get', 'opacity'] },
+          },
+          {
+            id: 'zone-edge',
+            type: 'line',
+            source: 'zones',
+            filter: isArea,
+            paint: { 'line-color': ['get', 'color'], 'line-width': 1.2, 'line-dasharray': [3, 2] },
+          },
+          {
+            id: 'zone-line',
+            type: 'line',
+            source: 'zones',
+            filter: isLine,
+            paint: { 'line-color': ['get', 'color'], 'line-width': 3 },
+          },
           // The selected report's uncertainty disc: where the event may have been, not a false point.
-          { id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#1f5f99', 'fill-opacity': 0.12 } },
-          { id: 'selection-edge', type: 'line', source: 'selection', paint: { 'line-color': '#1f5f99', 'line-width': 1.5 } },
-          { id: 'incidents', type: 'circle', source: 'incidents', paint: { 'circle-radius': 3, 'circle-color': '#737373', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+          {
+            id: 'selection-fill',
+            type: 'fill',
+            source: 'selection',
+            paint: { 'fill-color': '#1f5f99', 'fill-opacity': 0.12 },
+          },
+          {
+            id: 'selection-edge',
+            type: 'line',
+            source: 'selection',
+            paint: { 'line-color': '#1f5f99', 'line-width': 1.5 },
+          },
+          {
+            id: 'incidents',
+            type: 'circle',
+            source: 'incidents',
+            paint: {
+              'circle-radius': 3,
+              'circle-color': '#737373',
+              'circle-stroke-color': '#fff',
+              'circle-stroke-width': 1,
+            },
+          },
           {
             id: 'violations',
             type: 'circle',
@@ -112,7 +160,9 @@ export class DashboardMap {
     this.regionFeatures = regions;
     this.map.getSource('regions').setData({ type: 'FeatureCollection', features: regions });
     // Widest first, so narrower zones draw on top and stay clickable.
-    const polys = this.zones.filter((z) => z.geometry.type === 'MultiPolygon').sort((a, b) => (b.properties.width ?? 0) - (a.properties.width ?? 0));
+    const polys = this.zones
+      .filter((z) => z.geometry.type === 'MultiPolygon')
+      .sort((a, b) => (b.properties.width ?? 0) - (a.properties.width ?? 0));
     const lines = this.zones.filter((z) => z.geometry.type !== 'MultiPolygon');
     // Zone ids as given; MapLibre needs numeric feature ids, which the server assigns.
     this.map.getSource('zones').setData({ type: 'FeatureCollection', features: [...polys, ...lines] });
@@ -125,7 +175,13 @@ export class DashboardMap {
     });
     if (fc.bbox) {
       const [w, s, e, n] = fc.bbox;
-      this.map.fitBounds([[w, s], [e, n]], { padding: 20, animate: false });
+      this.map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: 20, animate: false },
+      );
     }
     if (this.states) await this.setRegionStates(this.states);
     this.container.dataset.zoneCount = String(this.zones.length);
@@ -138,7 +194,11 @@ export class DashboardMap {
   async setRegionStates(byCode) {
     this.states = byCode;
     await this.ready;
-    for (const f of this.regionFeatures ?? []) this.map.setFeatureState({ source: 'regions', id: f.id }, { state: byCode.get(f.properties.code) ?? 'calm', tint: !!this.tint });
+    for (const f of this.regionFeatures ?? [])
+      this.map.setFeatureState(
+        { source: 'regions', id: f.id },
+        { state: byCode.get(f.properties.code) ?? 'calm', tint: !!this.tint },
+      );
   }
 
   /** Incidents and violations as points; `severityRank(prohibition)` sizes a violation by the worst trigger on it. */
@@ -152,7 +212,11 @@ export class DashboardMap {
       type: 'FeatureCollection',
       features: incidents
         .filter((i) => point(i) && i.status === 'open' && !violating.has(i.id))
-        .map((i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [i.lon, i.lat] }, properties: { id: i.id, activity: i.activity } })),
+        .map((i) => ({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [i.lon, i.lat] },
+          properties: { id: i.id, activity: i.activity },
+        })),
     });
     this.map.getSource('violations').setData({
       type: 'FeatureCollection',
@@ -161,7 +225,13 @@ export class DashboardMap {
         .map((v) => ({
           type: 'Feature',
           geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
-          properties: { id: v.id, activity: v.activity, color: activityColor(v.activity), rank: severityRank(v.prohibition), inCase: caseViolations.has(v.id) },
+          properties: {
+            id: v.id,
+            activity: v.activity,
+            color: activityColor(v.activity),
+            rank: severityRank(v.prohibition),
+            inCase: caseViolations.has(v.id),
+          },
         })),
     });
     this.container.dataset.violationCount = String(violations.length);
@@ -183,11 +253,22 @@ export class DashboardMap {
       const z = this.zones.find((x) => x.properties.id === props.id);
       content = zoneDetails(z?.properties ?? props);
     }
-    const found = layer === 'violations' ? this.violationsById?.get(props.id) : layer === 'incidents' ? this.incidentsById?.get(props.id) : undefined;
+    const found =
+      layer === 'violations'
+        ? this.violationsById?.get(props.id)
+        : layer === 'incidents'
+          ? this.incidentsById?.get(props.id)
+          : undefined;
     this.popup.setLngLat(lngLat).setHTML(content).addTo(this.map);
     this.container.dataset.selected = props.id ?? '';
     // After addTo: re-opening the popup closes it first, and closing clears the disc.
-    this.map.getSource('selection').setData(found?.radius > 0 ? { type: 'FeatureCollection', features: [disc(found.lon, found.lat, found.radius)] } : empty());
+    this.map
+      .getSource('selection')
+      .setData(
+        found?.radius > 0
+          ? { type: 'FeatureCollection', features: [disc(found.lon, found.lat, found.radius)] }
+          : empty(),
+      );
     this.onSelect?.(layer, props.id);
   }
 
@@ -203,10 +284,17 @@ export class DashboardMap {
   showZone(id) {
     const z = this.zones.find((x) => x.properties.id === id);
     if (!z) return;
-    const points = z.geometry.type === 'MultiPolygon' ? z.geometry.coordinates.flatMap((p) => p[0]) : z.geometry.coordinates.flat();
+    const points =
+      z.geometry.type === 'MultiPolygon' ? z.geometry.coordinates.flatMap((p) => p[0]) : z.geometry.coordinates.flat();
     const lons = points.map((p) => p[0]);
     const lats = points.map((p) => p[1]);
-    this.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, duration: 400 });
+    this.map.fitBounds(
+      [
+        [Math.min(...lons), Math.min(...lats)],
+        [Math.max(...lons), Math.max(...lats)],
+      ],
+      { padding: 40, duration: 400 },
+    );
     const at = z.geometry.type === 'MultiPolygon' ? labelPoint(z.geometry) : points[Math.floor(points.length / 2)];
     this.select('zone-fill', z.properties, at);
   }
@@ -261,9 +349,16 @@ function labelPoint(geometry) {
 const row = (k, v) => `<tr><th scope="row">${esc(k)}</th><td>${v}</td></tr>`;
 
 export function violationDetails(v, incident) {
-  const obs = (v.observations ?? []).map((o) => `<li><code>${esc(o.source)}/${esc(o.sourceId)}</code>${o.seq !== undefined ? ` #${esc(o.seq)}` : ''}</li>`).join('');
+  const obs = (v.observations ?? [])
+    .map(
+      (o) => `<li><code>${esc(o.source)}/${esc(o.sourceId)}</code>${o.seq !== undefined ? ` #${esc(o.seq)}` : ''}</li>`,
+    )
+    .join('');
   const members = (incident?.members ?? [])
-    .map((m) => `<li><code>${esc(m.source)}</code> (${esc(m.operator)}) ${pct(m.confidence)} at ${esc(utc(m.time))}${m.attribution ? `, says ${esc(m.attribution.party)} (${esc(m.attribution.basis)})` : ''}</li>`)
+    .map(
+      (m) =>
+        `<li><code>${esc(m.source)}</code> (${esc(m.operator)}) ${pct(m.confidence)} at ${esc(utc(m.time))}${m.attribution ? `, says ${esc(m.attribution.party)} (${esc(m.attribution.basis)})` : ''}</li>`,
+    )
     .join('');
   return `<div class="popup">
   <h3><span class="dot" style="background:${activityColor(v.activity)}"></span>${esc(v.prohibition)}: ${esc(v.activity)}</h3>
@@ -298,11 +393,14 @@ function incidentDetails(i) {
 
 function zoneDetails(p) {
   const bits = [];
-  if (p.kind === 'buffer') bits.push(`${km(p.width)} ${p.side === 'both' ? 'either side of' : `on the ${p.side} of`} ${p.around}`);
+  if (p.kind === 'buffer')
+    bits.push(`${km(p.width)} ${p.side === 'both' ? 'either side of' : `on the ${p.side} of`} ${p.around}`);
   if (p.kind === 'corridor') bits.push(`${km(p.width)} wide`);
-  if (p.kind === 'airspace') bits.push(`${p.over ? `over ${p.over}, ` : ''}${p.floor ? `${km(p.floor)} to ` : 'up to '}${km(p.ceiling)}`);
+  if (p.kind === 'airspace')
+    bits.push(`${p.over ? `over ${p.over}, ` : ''}${p.floor ? `${km(p.floor)} to ` : 'up to '}${km(p.ceiling)}`);
   if (p.kind === 'area' && p.regions) bits.push(`regions ${[].concat(p.regions).join(', ')}`);
-  if (p.kind === 'line' && (p.left || p.right)) bits.push(`held: ${p.left ?? '?'} left, ${p.right ?? '?'} right (looking along the line)`);
+  if (p.kind === 'line' && (p.left || p.right))
+    bits.push(`held: ${p.left ?? '?'} left, ${p.right ?? '?'} right (looking along the line)`);
   const rules = [].concat(p.prohibitions ?? []);
   return `<div class="popup"><h3>${esc(p.id)} <span class="muted">${esc(p.kind)}</span></h3>
   ${bits.length ? `<p>${esc(bits.join('; '))}</p>` : ''}

@@ -63,6 +63,8 @@ export function toDiagnostic(f: Finding, source: SourceFile): Diagnostic {
     source.file,
     spanAt(source, f.path, f.prefer ?? 'value'),
     f.args,
-    (f.related ?? []).filter((r) => source.locate(r.path).depth === r.path.length).map((r) => ({ message: r.message, file: source.file, span: source.span(r.path) })),
+    (f.related ?? [])
+      .filter((r) => source.locate(r.path).depth === r.path.length)
+      .map((r) => ({ message: r.message, file: source.file, span: source.span(r.path) })),
   );
 }

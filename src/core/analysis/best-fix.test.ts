@@ -6,7 +6,11 @@ import { samplePackage } from './sample.js';
 describe('best single fix', () => {
   it('finds nothing to fix in the strong sample', () => expect(bestSingleFix(samplePackage())).toBeUndefined());
   it('picks the change that raises the overall score most, and reports before and after', () => {
-    const m = samplePackage([{ delete: ['judgment'] }, { delete: ['sustainment', 'commitments', 1, 'form'] }, { set: ['sustainment', 'commitments', 1, 'form'], to: 'treaty' }]);
+    const m = samplePackage([
+      { delete: ['judgment'] },
+      { delete: ['sustainment', 'commitments', 1, 'form'] },
+      { set: ['sustainment', 'commitments', 1, 'form'], to: 'treaty' },
+    ]);
     const best = bestSingleFix(m)!;
     expect(best.code).toBe('judgment-missing');
     expect(best.before).toBe(analyseModel(m).scorecard.overall);
@@ -27,7 +31,11 @@ describe('best single fix', () => {
     expect(a.length).toBeGreaterThan(1);
   });
   it('re-scores at most `limit` candidates', () => {
-    const m = samplePackage([{ delete: ['verification', 'acoustic'] }, { delete: ['control'] }, { delete: ['judgment', 'deadline'] }]);
+    const m = samplePackage([
+      { delete: ['verification', 'acoustic'] },
+      { delete: ['control'] },
+      { delete: ['judgment', 'deadline'] },
+    ]);
     expect(rankFixes(m, { limit: 2 })).toHaveLength(2);
   });
 });

@@ -54,7 +54,9 @@ export function rankFixes(model: Package, options: RankOptions = {}): RankedFix[
       apply: f.fix.apply,
     });
   }
-  return out.sort((a, b) => b.gain - a.gain || (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
+  return out.sort(
+    (a, b) => b.gain - a.gain || (a.description < b.description ? -1 : a.description > b.description ? 1 : 0),
+  );
 }
 
 /** The single fix that raises the overall score most, if any raises it at all. */

@@ -22,7 +22,12 @@ export interface ComparisonRow {
   bestFix?: Omit<RankedFix, 'apply' | 'dimensions'>;
 }
 
-export function comparisonRow(file: string, model: Package, a: ModelAnalysis, options: AnalysisOptions = {}): ComparisonRow {
+export function comparisonRow(
+  file: string,
+  model: Package,
+  a: ModelAnalysis,
+  options: AnalysisOptions = {},
+): ComparisonRow {
   let first = Number.POSITIVE_INFINITY;
   let best = Number.POSITIVE_INFINITY;
   let via: string | undefined;
@@ -39,30 +44,66 @@ export function comparisonRow(file: string, model: Package, a: ModelAnalysis, op
     file,
     package: model.package,
     overall: a.scorecard.overall,
-    dimensions: Object.fromEntries(dimensions.map((d) => [d, a.scorecard.dimensions[d].score])) as Record<Dimension, number>,
+    dimensions: Object.fromEntries(dimensions.map((d) => [d, a.scorecard.dimensions[d].score])) as Record<
+      Dimension,
+      number
+    >,
     firstMaterialResponse: first,
     firstMaterialResponseBest: best,
   };
   if (via !== undefined) row.via = via;
-  if (fix) row.bestFix = { description: fix.description, code: fix.code, before: fix.before, after: fix.after, gain: fix.gain };
+  if (fix)
+    row.bestFix = {
+      description: fix.description,
+      code: fix.code,
+      before: fix.before,
+      after: fix.after,
+      gain: fix.gain,
+    };
   return row;
 }
 
-const short: Record<Dimension, string> = { trigger: 'trig', verification: 'verif', judgment: 'judg', response: 'resp', sustainment: 'sust', control: 'ctrl' };
+const short: Record<Dimension, string> = {
+  trigger: 'trig',
+  verification: 'verif',
+  judgment: 'judg',
+  response: 'resp',
+  sustainment: 'sust',
+  control: 'ctrl',
+};
 
 function firstResponse(r: ComparisonRow): string {
   if (Number.isFinite(r.firstMaterialResponse)) return `${at(r.firstMaterialResponse)} (${r.via})`;
-  if (Number.isFinite(r.firstMaterialResponseBest)) return `no limit; ${at(r.firstMaterialResponseBest)} at best (${r.via})`;
+  if (Number.isFinite(r.firstMaterialResponseBest))
+    return `no limit; ${at(r.firstMaterialResponseBest)} at best (${r.via})`;
   return 'never';
 }
 
 export function renderComparisonText(rows: readonly ComparisonRow[]): string {
   const head = ['package', 'overall', ...dimensions.map((d) => short[d]), 'first material response (worst)'];
-  const body = rows.map((r) => [r.package, String(r.overall), ...dimensions.map((d) => String(r.dimensions[d])), firstResponse(r)]);
+  const body = rows.map((r) => [
+    r.package,
+    String(r.overall),
+    ...dimensions.map((d) => String(r.dimensions[d])),
+    firstResponse(r),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), '', 'Best single fix (the one change that raises the overall score most):'];
-  for (const r of rows) out.push(`  ${r.package}: ${r.bestFix ? `${r.bestFix.description} (${r.bestFix.before} -> ${r.bestFix.after})` : 'no single suggested change raises the score'}`);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+    '',
+    'Best single fix (the one change that raises the overall score most):',
+  ];
+  for (const r of rows)
+    out.push(
+      `  ${r.package}: ${r.bestFix ? `${r.bestFix.description} (${r.bestFix.before} -> ${r.bestFix.after})` : 'no single suggested change raises the score'}`,
+    );
   return out.join('\n') + '\n';
 }
 
@@ -73,12 +114,18 @@ export function renderComparisonMarkdown(rows: readonly ComparisonRow[]): string
   ];
   for (const r of rows) {
     const fix = r.bestFix ? `${r.bestFix.description} (${r.bestFix.before} → ${r.bestFix.after})` : '—';
-    out.push(`| \`${r.package}\` | **${r.overall}** | ${dimensions.map((d) => r.dimensions[d]).join(' | ')} | ${firstResponse(r)} | ${fix.replace(/\|/g, '\\|')} |`);
+    out.push(
+      `| \`${r.package}\` | **${r.overall}** | ${dimensions.map((d) => r.dimensions[d]).join(' | ')} | ${firstResponse(r)} | ${fix.replace(/\|/g, '\\|')} |`,
+    );
   }
   return out.join('\n') + '\n';
 }
 
 export function comparisonJson(rows: readonly ComparisonRow[]) {
   const ms = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
-  return rows.map((r) => ({ ...r, firstMaterialResponse: ms(r.firstMaterialResponse), firstMaterialResponseBest: ms(r.firstMaterialResponseBest) }));
+  return rows.map((r) => ({
+    ...r,
+    firstMaterialResponse: ms(r.firstMaterialResponse),
+    firstMaterialResponseBest: ms(r.firstMaterialResponseBest),
+  }));
 }

@@ -43,7 +43,13 @@ export function neutralActors(view: PackageView): string[] {
     .map(([id]) => id);
 }
 
-export const materialResponse = (): Response => ({ by: 'guarantors', do: 'sanctions', within: suggested.responseWithin, automatic: true, upon: 'declaration' });
+export const materialResponse = (): Response => ({
+  by: 'guarantors',
+  do: 'sanctions',
+  within: suggested.responseWithin,
+  automatic: true,
+  upon: 'declaration',
+});
 
 export function addMaterialResponse(model: Package, severity: string): Package {
   return edit(model, (m) => {
@@ -52,14 +58,28 @@ export function addMaterialResponse(model: Package, severity: string): Package {
 }
 
 const kindFor = (a: Activity): SourceKind =>
-  ['artillery-fire', 'mortar-fire', 'missile-strike', 'drone-strike', 'air-strike', 'overflight', 'naval-strike', 'naval-incursion'].includes(a)
+  [
+    'artillery-fire',
+    'mortar-fire',
+    'missile-strike',
+    'drone-strike',
+    'air-strike',
+    'overflight',
+    'naval-strike',
+    'naval-incursion',
+  ].includes(a)
     ? 'radar'
     : ['denial-of-access', 'jamming', 'mine-laying', 'economic-coercion', 'nuclear-threat'].includes(a)
       ? 'patrol'
       : 'satellite';
 
 /** Add a source run by `operator` that detects `activities` over `covers` (all zones when absent). */
-export function addSource(model: Package, operator: string, activities: readonly Activity[], covers?: string[]): Package {
+export function addSource(
+  model: Package,
+  operator: string,
+  activities: readonly Activity[],
+  covers?: string[],
+): Package {
   return edit(model, (m) => {
     const id = freshId(m.verification, `${operator.toLowerCase()}-${kindFor(activities[0]!)}`);
     const s: Source = {

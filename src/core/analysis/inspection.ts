@@ -24,14 +24,20 @@ export const transientActs: ReadonlySet<Activity> = new Set<Activity>([
 /** How long a transient act lasts (assumption, a design choice). */
 export const transientLasts = 3_600_000;
 
-export const isInspection = (s: Source): boolean => s.kind === 'inspection-team' || s.quota !== undefined || s['on-request'] !== undefined;
+export const isInspection = (s: Source): boolean =>
+  s.kind === 'inspection-team' || s.quota !== undefined || s['on-request'] !== undefined;
 
 /** The soonest an inspection can look after an act: its revisit, quota interval or on-request delay. */
 export function lookInterval(s: Source): { ms: number; how: string } | undefined {
   const xs: { ms: number; how: string }[] = [];
   if (s.revisit !== undefined) xs.push({ ms: s.revisit, how: `every ${duration(s.revisit)}` });
-  if (s.quota) xs.push({ ms: s.quota.per / s.quota.count, how: `${s.quota.count} time${s.quota.count === 1 ? '' : 's'} every ${duration(s.quota.per)}` });
-  if (s['on-request'] !== undefined) xs.push({ ms: s['on-request'], how: `within ${duration(s['on-request'])} of a request` });
+  if (s.quota)
+    xs.push({
+      ms: s.quota.per / s.quota.count,
+      how: `${s.quota.count} time${s.quota.count === 1 ? '' : 's'} every ${duration(s.quota.per)}`,
+    });
+  if (s['on-request'] !== undefined)
+    xs.push({ ms: s['on-request'], how: `within ${duration(s['on-request'])} of a request` });
   return xs.sort((a, b) => a.ms - b.ms)[0];
 }
 

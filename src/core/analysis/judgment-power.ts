@@ -37,7 +37,9 @@ export function blockingMinority(j: Judgment, eligible: number): number {
     case 'qualified-majority':
       return Math.floor(eligible * (1 - (j.rule.fraction ?? 2 / 3)) + 1e-9) + 1;
     case 'reverse-consensus':
-      return j.rule.fraction === undefined ? Math.floor(eligible / 2) + 1 : Math.ceil(eligible * j.rule.fraction - 1e-9);
+      return j.rule.fraction === undefined
+        ? Math.floor(eligible / 2) + 1
+        : Math.ceil(eligible * j.rule.fraction - 1e-9);
     default:
       return 1;
   }
@@ -63,15 +65,37 @@ export function judgmentPower(j: Judgment, view: PackageView): JudgmentPower {
   const sole = eligible.length === 1 && !vetoes.has(eligible[0]!);
   for (const m of eligible) {
     if (sole && !view.isPartyControlled(m)) continue;
-    if (everyone) blockers.push({ actor: m, how: j.rule.type === 'unanimity' ? 'withholding unanimity' : j.rule.type === 'unpublished' ? 'an objection, at worst under an unpublished rule' : 'an objection under consensus' });
+    if (everyone)
+      blockers.push({
+        actor: m,
+        how:
+          j.rule.type === 'unanimity'
+            ? 'withholding unanimity'
+            : j.rule.type === 'unpublished'
+              ? 'an objection, at worst under an unpublished rule'
+              : 'an objection under consensus',
+      });
     else if (vetoes.has(m)) blockers.push({ actor: m, how: 'a veto' });
-    else if (need <= 1) blockers.push({ actor: m, how: `a single dismiss vote, which is enough among ${eligible.length} voting member${eligible.length === 1 ? '' : 's'}` });
-    else if (j.rule.quorum !== undefined && view.isPartyControlled(m) && j.rule.quorum > nonParty && j.rule.type !== 'reverse-consensus') {
-      blockers.push({ actor: m, how: `staying away: the quorum of ${j.rule.quorum} cannot be met without the parties` });
+    else if (need <= 1)
+      blockers.push({
+        actor: m,
+        how: `a single dismiss vote, which is enough among ${eligible.length} voting member${eligible.length === 1 ? '' : 's'}`,
+      });
+    else if (
+      j.rule.quorum !== undefined &&
+      view.isPartyControlled(m) &&
+      j.rule.quorum > nonParty &&
+      j.rule.type !== 'reverse-consensus'
+    ) {
+      blockers.push({
+        actor: m,
+        how: `staying away: the quorum of ${j.rule.quorum} cannot be met without the parties`,
+      });
     }
   }
   const partyBlockers = blockers.filter((b) => view.isPartyControlled(b.actor));
-  const twoSided = eligible.length >= 2 && eligible.every((m) => view.isPartyControlled(m)) && j['tie-break'] === undefined;
+  const twoSided =
+    eligible.length >= 2 && eligible.every((m) => view.isPartyControlled(m)) && j['tie-break'] === undefined;
   const partyVoters = eligible
     .filter((m) => view.isPartyControlled(m) && !blockers.some((b) => b.actor === m))
     .map((actor) => ({ actor, allies: Math.max(0, need - 1) }));

@@ -14,14 +14,16 @@ export function geometryLength(g: LoadedGeometry): number {
     for (let i = 1; i < coords.length; i++) {
       const p = coords[i - 1];
       const q = coords[i];
-      if (Array.isArray(p) && Array.isArray(q)) total += distanceMetres(p[0] as number, p[1] as number, q[0] as number, q[1] as number);
+      if (Array.isArray(p) && Array.isArray(q))
+        total += distanceMetres(p[0] as number, p[1] as number, q[0] as number, q[1] as number);
     }
   };
   for (const f of g.geojson.features ?? []) {
     const geom = f.geometry;
     if (!geom) continue;
     if (geom.type === 'LineString') path(geom.coordinates);
-    else if (geom.type === 'MultiLineString' && Array.isArray(geom.coordinates)) for (const part of geom.coordinates) path(part);
+    else if (geom.type === 'MultiLineString' && Array.isArray(geom.coordinates))
+      for (const part of geom.coordinates) path(part);
   }
   return total;
 }

@@ -29,8 +29,27 @@ function edits(g: G): Edit[] {
     { set: ['prohibitions', 'acts'], to: { binds: ['A'], activities: g.acts, inside: 'buffer' } },
     { set: ['verification', 'radar', 'detects'], to: Object.fromEntries(g.acts.map((a) => [a, 0.9])) },
     { set: ['verification', 'radar', 'latency'], to: `${g.latency}m` },
-    { set: ['triggers', 'acts'], to: { on: g.alsoAdvance ? ['acts', 'no-advance'] : ['acts'], severity: 'serious', evidence: { 'independent-sources': 1 }, ...(g.depth ? { depth: `${g.depth}km` } : {}) } },
-    { set: ['responses', 'serious'], to: [{ by: 'G1', do: g.action, automatic: g.automatic, upon: g.upon, ...(g.within !== undefined ? { within: `${g.within}h` } : {}) }] },
+    {
+      set: ['triggers', 'acts'],
+      to: {
+        on: g.alsoAdvance ? ['acts', 'no-advance'] : ['acts'],
+        severity: 'serious',
+        evidence: { 'independent-sources': 1 },
+        ...(g.depth ? { depth: `${g.depth}km` } : {}),
+      },
+    },
+    {
+      set: ['responses', 'serious'],
+      to: [
+        {
+          by: 'G1',
+          do: g.action,
+          automatic: g.automatic,
+          upon: g.upon,
+          ...(g.within !== undefined ? { within: `${g.within}h` } : {}),
+        },
+      ],
+    },
   ];
   if (g.rate === undefined) e.push({ delete: ['assumptions', 'advance-rate'] });
   else e.push({ set: ['assumptions', 'advance-rate'], to: `${g.rate}km/d` });
@@ -57,7 +76,8 @@ describe('narrative invariants', () => {
             if (area) expect(Number(area[1])).toBeGreaterThan(0);
             if (/km²/.test(t)) expect(t).not.toMatch(/(^|[^\d.])0 km\b[^.]*?:? up to [\d,]+ km²/);
           }
-          for (const mo of s.moments) if (/no time limit/.test(mo.text)) expect(mo.text).not.toMatch(/no time limit[^.]*plus \d/);
+          for (const mo of s.moments)
+            if (/no time limit/.test(mo.text)) expect(mo.text).not.toMatch(/no time limit[^.]*plus \d/);
         }
         for (const f of a.findings.filter((x) => x.code === 'uncontrolled-zone')) {
           const z = m.zones[String(f.args['zone'])]!;

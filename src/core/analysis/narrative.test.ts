@@ -13,11 +13,18 @@ const m = loaded.model!;
 
 describe('narrative', () => {
   it('tells day one of the armed-attack trigger in order, T+0h first', () => {
-    const s = triggerStory(m, a.timeline.find((t) => t.trigger === 'armed-attack')!);
+    const s = triggerStory(
+      m,
+      a.timeline.find((t) => t.trigger === 'armed-attack')!,
+    );
     const worst = s.moments.map((x) => x.at.worst);
     expect([...worst].sort((x, y) => x - y)).toEqual(worst);
-    expect(s.moments[0]!.text).toBe('A violator begins: ground-advance across `contact-line` (prohibition `no-advance`).');
-    expect(s.moments.filter((x) => x.first).map((x) => x.text)).toEqual(['US: intelligence-support due (24 hours after the declaration, automatic).']);
+    expect(s.moments[0]!.text).toBe(
+      'A violator begins: ground-advance across `contact-line` (prohibition `no-advance`).',
+    );
+    expect(s.moments.filter((x) => x.first).map((x) => x.text)).toEqual([
+      'US: intelligence-support due (24 hours after the declaration, automatic).',
+    ]);
     expect(s.summary).toContain('is due at T+90.6h at worst (T+36.6h at best)');
     expect(s.summary).toContain('advanced 18.9 km (7.6 km at best)');
   });
@@ -36,7 +43,11 @@ describe('narrative', () => {
   it('shows month twelve of the horizon', () => {
     const mt = monthTwelve(a.sustainment);
     expect(mt.month).toBe('2027-05');
-    expect(mt.lines.some((l) => l.startsWith('`financing`: 24.04bn EUR a year committed against 40bn EUR a year required (60% covered'))).toBe(true);
+    expect(
+      mt.lines.some((l) =>
+        l.startsWith('`financing`: 24.04bn EUR a year committed against 40bn EUR a year required (60% covered'),
+      ),
+    ).toBe(true);
   });
   it('writes Markdown and a self-contained HTML page with an SVG chart', () => {
     expect(renderMarkdown(m, a)).toContain('| worst case | best case | what happens |');

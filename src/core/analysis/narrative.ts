@@ -33,16 +33,33 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
   const t = m.triggers[tl.trigger]!;
   const act = tl.slowest ?? tl.acts[0];
   const p = act ? m.prohibitions[act.prohibition] : undefined;
-  const place = p ? (p.across ? ` across \`${p.across}\`` : p.inside ? ` in ${[p.inside].flat().map((z) => `\`${z}\``).join(', ')}` : '') : '';
+  const place = p
+    ? p.across
+      ? ` across \`${p.across}\``
+      : p.inside
+        ? ` in ${[p.inside]
+            .flat()
+            .map((z) => `\`${z}\``)
+            .join(', ')}`
+        : ''
+    : '';
   const headline = `Trigger \`${tl.trigger}\` (severity \`${tl.severity}\`) on ${list(t.on.map((x) => `\`${x}\``))}`;
   const moments: Moment[] = [];
-  moments.push({ at: { best: 0, worst: 0 }, kind: 'breach', text: act ? `A violator begins: ${act.activity}${place} (prohibition \`${act.prohibition}\`).` : 'A violator begins.' });
+  moments.push({
+    at: { best: 0, worst: 0 },
+    kind: 'breach',
+    text: act
+      ? `A violator begins: ${act.activity}${place} (prohibition \`${act.prohibition}\`).`
+      : 'A violator begins.',
+  });
   if (tl.threshold.depthTime !== undefined && t.depth !== undefined && isAdvance(m, t)) {
     const r = m.assumptions['advance-rate'];
     moments.push({
       at: { best: tl.threshold.depthTime, worst: tl.threshold.depthTime },
       kind: 'threshold',
-      text: r ? `The advance reaches the ${km(t.depth)} depth the trigger requires (at the assumed ${rate(r)}).` : `The advance reaches the ${km(t.depth)} depth the trigger requires (no advance rate is assumed, so this is counted as at once).`,
+      text: r
+        ? `The advance reaches the ${km(t.depth)} depth the trigger requires (at the assumed ${rate(r)}).`
+        : `The advance reaches the ${km(t.depth)} depth the trigger requires (no advance rate is assumed, so this is counted as at once).`,
     });
   }
   if (tl.threshold.window !== undefined) {
@@ -55,7 +72,9 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
     });
   }
   if (tl.detection && act?.confirmed) {
-    const ops = act.operators.slice(0, Math.max(tl.k, 1)).map((o) => `${o.operator} (${o.sources.join(', ')}, within ${duration(o.worst)})`);
+    const ops = act.operators
+      .slice(0, Math.max(tl.k, 1))
+      .map((o) => `${o.operator} (${o.sources.join(', ')}, within ${duration(o.worst)})`);
     // The moment is this act's own: its best case is when *it* is reported, never another act's faster latency.
     const own: Interval = { best: tl.threshold.best + act.confirmed.best, worst: tl.caseOpens.worst };
     const sooner =
@@ -71,7 +90,11 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
           : `It is reported: ${list(ops)}. The trigger is met and a breach case opens.`) + sooner,
     });
   } else {
-    moments.push({ at: { best: Infinity, worst: Infinity }, kind: 'detection', text: `No act the trigger covers can be confirmed by ${tl.k} independent source${tl.k === 1 ? '' : 's'}: the case never opens.` });
+    moments.push({
+      at: { best: Infinity, worst: Infinity },
+      kind: 'detection',
+      text: `No act the trigger covers can be confirmed by ${tl.k} independent source${tl.k === 1 ? '' : 's'}: the case never opens.`,
+    });
   }
   const j = m.judgment;
   if (j) {
@@ -86,7 +109,11 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
           : `${j.body} decides, with no deadline.${blocked}`,
     });
   } else {
-    moments.push({ at: { best: Infinity, worst: Infinity }, kind: 'judgment', text: 'There is no judgment body: nobody declares the breach.' });
+    moments.push({
+      at: { best: Infinity, worst: Infinity },
+      kind: 'judgment',
+      text: 'There is no judgment body: nobody declares the breach.',
+    });
   }
   for (const r of tl.responses) {
     const start = r.upon === 'trigger' ? 'after the trigger is met' : 'after the declaration';
@@ -111,7 +138,8 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
 
 function summaryOf(m: Package, tl: TriggerTimeline): string {
   const f = tl.firstMaterial;
-  if (!f || !Number.isFinite(f.at.best)) return 'No material response ever comes: the violator pays nothing at this level.';
+  if (!f || !Number.isFinite(f.at.best))
+    return 'No material response ever comes: the violator pays nothing at this level.';
   const bounded = Number.isFinite(f.at.worst);
   let s = `The first material response, ${f.action} by ${list(f.by)}, is due ${bounded ? `at ${at(f.at.worst)}` : 'with no upper bound'} at worst (${at(f.at.best)} at best).`;
   const r = m.assumptions['advance-rate'];
@@ -119,9 +147,13 @@ function summaryOf(m: Package, tl: TriggerTimeline): string {
   if (tl.depth && r !== undefined && isAdvance(m, t)) {
     // Ground is narrated only for the advance, and an area only beside a depth that rounds to something.
     const adv = t.on.find((p) => m.prohibitions[p]?.activities.includes('ground-advance'))!;
-    const who = m.prohibitions[adv]!.activities.length > 1 || t.on.length > 1 ? `a violator advancing on the ground (prohibition \`${adv}\`)` : 'a violator';
+    const who =
+      m.prohibitions[adv]!.activities.length > 1 || t.on.length > 1
+        ? `a violator advancing on the ground (prohibition \`${adv}\`)`
+        : 'a violator';
     const along = tl.along ? ` along the ${km(tl.along.length)} of \`${tl.along.line}\`` : '';
-    const area = (depth: number, a: number) => (tl.along && Math.round(depth / 100) > 0 ? `, up to ${km2(a)}${along}` : '');
+    const area = (depth: number, a: number) =>
+      tl.along && Math.round(depth / 100) > 0 ? `, up to ${km2(a)}${along}` : '';
     if (bounded) {
       s += ` By then, at the assumed ${rate(r)}, ${who} can have advanced ${km(tl.depth.worst)} (${km(tl.depth.best)} at best)`;
       s += tl.along ? `${area(tl.depth.worst, tl.along.area.worst).replace(/^, /, ': ')}.` : '.';
@@ -154,10 +186,22 @@ export function monthTwelve(s: Sustainment): MonthTwelve {
       `\`${r.id}\`: ${fmt(p.firm + p.atRisk)} committed against ${fmt(p.required)} required (${percent(p.coverage)} covered${p.stock > 0 ? ', drawing on stock' : ''}${p.atRisk > 0 ? `; ${fmt(p.atRisk)} at risk after an election` : ''}). Over the horizon: ${percent(r.meanCoverage)} on average${r.shares[0] ? `; ${r.shares[0].by} carries ${percent(r.shares[0].share)}` : ''}.`,
     );
   }
-  for (const c of s.cliffs) lines.push(`Cliff in ${c.month}: commitment ${c.n} (${c.by}, \`${c.requirement}\`) ends; coverage falls from ${percent(c.before)} to ${percent(c.after)}.`);
-  for (const e of s.electionRisks) lines.push(`Election ${e.date}: ${e.by}'s ${e.form} commitment ${e.n} (\`${e.requirement}\`) is at risk from then on.`);
-  for (const g of s.leadGaps) lines.push(`Lead time: commitment ${g.n} (${g.by}, \`${g.requirement}\`) takes ${duration(g.lead)} to deliver; stocks cover ${g.stock > 0 ? duration(g.stock) : 'nothing'}.`);
-  if (s.requirements.length === 0) lines.push('The package states no requirements and no commitments: nothing says who pays or supplies what, or for how long.');
+  for (const c of s.cliffs)
+    lines.push(
+      `Cliff in ${c.month}: commitment ${c.n} (${c.by}, \`${c.requirement}\`) ends; coverage falls from ${percent(c.before)} to ${percent(c.after)}.`,
+    );
+  for (const e of s.electionRisks)
+    lines.push(
+      `Election ${e.date}: ${e.by}'s ${e.form} commitment ${e.n} (\`${e.requirement}\`) is at risk from then on.`,
+    );
+  for (const g of s.leadGaps)
+    lines.push(
+      `Lead time: commitment ${g.n} (${g.by}, \`${g.requirement}\`) takes ${duration(g.lead)} to deliver; stocks cover ${g.stock > 0 ? duration(g.stock) : 'nothing'}.`,
+    );
+  if (s.requirements.length === 0)
+    lines.push(
+      'The package states no requirements and no commitments: nothing says who pays or supplies what, or for how long.',
+    );
   return { month: s.months[i] ?? '', lines };
 }
 
@@ -167,7 +211,8 @@ export function coverageRows(s: Sustainment): { month: string; cells: string[] }
     month,
     cells: s.requirements.map((r) => {
       const p = r.series[i]!;
-      const risk = p.required > 0 && p.atRisk > 0 ? ` (${percent(Math.min(p.atRisk, p.required) / p.required)} at risk)` : '';
+      const risk =
+        p.required > 0 && p.atRisk > 0 ? ` (${percent(Math.min(p.atRisk, p.required) / p.required)} at risk)` : '';
       return `${percent(p.coverage)}${risk}`;
     }),
   }));
@@ -202,21 +247,33 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis, fix?: FixNot
     const rows = coverageRows(a.sustainment);
     const heads = a.sustainment.requirements.map((r) => r.id);
     const widths = heads.map((h, k) => Math.max(h.length, ...rows.map((r) => r.cells[k]!.length)));
-    out.push('', '  Coverage month by month (share of the month\'s requirement; the part at risk after an election in brackets)', '');
+    out.push(
+      '',
+      "  Coverage month by month (share of the month's requirement; the part at risk after an election in brackets)",
+      '',
+    );
     out.push(`  ${'month'.padEnd(8)} ${heads.map((h, k) => h.padStart(widths[k]!)).join('  ')}`);
-    for (const r of rows) out.push(`  ${r.month.padEnd(8)} ${r.cells.map((c, k) => c.padStart(widths[k]!)).join('  ')}`);
+    for (const r of rows)
+      out.push(`  ${r.month.padEnd(8)} ${r.cells.map((c, k) => c.padStart(widths[k]!)).join('  ')}`);
   }
   out.push('', 'Scorecard', '=========', '');
   out.push(`  overall ${a.scorecard.overall}/100 (held down by ${a.scorecard.weakest})`);
   for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
     out.push(`  ${d.padEnd(13)} ${String(v.score).padStart(3)}`);
-    for (const x of v.deductions) out.push(`      -${String(x.points).padEnd(5)} ${x.code} ${x.message.replace(/`/g, '')}`);
+    for (const x of v.deductions)
+      out.push(`      -${String(x.points).padEnd(5)} ${x.code} ${x.message.replace(/`/g, '')}`);
   }
-  out.push('', fix ? `  The one change that raises the overall score most: ${fix.description.replace(/`/g, '')} (${fix.before} -> ${fix.after}).` : '  No single suggested change raises the overall score.');
+  out.push(
+    '',
+    fix
+      ? `  The one change that raises the overall score most: ${fix.description.replace(/`/g, '')} (${fix.before} -> ${fix.after}).`
+      : '  No single suggested change raises the overall score.',
+  );
   if (m.assumptions['advance-rate'] !== undefined || m.assumptions['national-decision'] !== undefined) {
     out.push('', 'Assumptions (not the text of the package)');
     if (m.assumptions['advance-rate'] !== undefined) out.push(`  advance rate: ${rate(m.assumptions['advance-rate'])}`);
-    if (m.assumptions['national-decision'] !== undefined) out.push(`  national decision: ${duration(m.assumptions['national-decision'])}`);
+    if (m.assumptions['national-decision'] !== undefined)
+      out.push(`  national decision: ${duration(m.assumptions['national-decision'])}`);
   }
   return out.join('\n') + '\n';
 }
@@ -224,27 +281,50 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis, fix?: FixNot
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 
 export function renderMarkdown(m: Package, a: ModelAnalysis | Analysis, fix?: FixNote): string {
-  const out: string[] = [`# ${m.title}`, '', `Package \`${m.package}\`. Overall credibility **${a.scorecard.overall}/100**, held down by ${a.scorecard.weakest}.`, ''];
+  const out: string[] = [
+    `# ${m.title}`,
+    '',
+    `Package \`${m.package}\`. Overall credibility **${a.scorecard.overall}/100**, held down by ${a.scorecard.weakest}.`,
+    '',
+  ];
   out.push('## Day one of a breach', '');
   if (a.timeline.length === 0) out.push('The package has no triggers: no breach case can open.', '');
   for (const tl of a.timeline) {
     const s = triggerStory(m, tl);
     out.push(`### ${s.headline}`, '', '| worst case | best case | what happens |', '|---|---|---|');
-    for (const mo of s.moments) out.push(`| ${atWorst(mo.at)} | ${at(mo.at.best)} | ${mo.first ? '**' : ''}${mdEscape(mo.text)}${mo.first ? '**' : ''} |`);
+    for (const mo of s.moments)
+      out.push(
+        `| ${atWorst(mo.at)} | ${at(mo.at.best)} | ${mo.first ? '**' : ''}${mdEscape(mo.text)}${mo.first ? '**' : ''} |`,
+      );
     out.push('', s.summary, '');
   }
   const mt = monthTwelve(a.sustainment);
   out.push(`## Month twelve (${mt.month})`, '');
   for (const l of mt.lines) out.push(`- ${l}`);
   if (a.sustainment.requirements.length) {
-    out.push('', '| month | ' + a.sustainment.requirements.map((r) => `\`${r.id}\``).join(' | ') + ' |', '|---|' + a.sustainment.requirements.map(() => '---:').join('|') + '|');
+    out.push(
+      '',
+      '| month | ' + a.sustainment.requirements.map((r) => `\`${r.id}\``).join(' | ') + ' |',
+      '|---|' + a.sustainment.requirements.map(() => '---:').join('|') + '|',
+    );
     for (const r of coverageRows(a.sustainment)) out.push(`| ${r.month} | ${r.cells.join(' | ')} |`);
   }
   out.push('', '## Scorecard', '', '| dimension | score | deductions |', '|---|---|---|');
   for (const [d, v] of Object.entries(a.scorecard.dimensions)) {
-    out.push(`| ${d} | ${v.score} | ${v.deductions.map((x) => `−${x.points} ${x.code}: ${mdEscape(x.message)}`).join('<br>') || 'none'} |`);
+    out.push(
+      `| ${d} | ${v.score} | ${v.deductions.map((x) => `−${x.points} ${x.code}: ${mdEscape(x.message)}`).join('<br>') || 'none'} |`,
+    );
   }
-  out.push('', `**Overall: ${a.scorecard.overall}/100** (the mean of the weakest dimension and the average; see docs/scoring.md).`, '');
-  out.push(fix ? `The one change that raises the overall score most: ${fix.description} (${fix.before} → ${fix.after}).` : 'No single suggested change raises the overall score.', '');
+  out.push(
+    '',
+    `**Overall: ${a.scorecard.overall}/100** (the mean of the weakest dimension and the average; see docs/scoring.md).`,
+    '',
+  );
+  out.push(
+    fix
+      ? `The one change that raises the overall score most: ${fix.description} (${fix.before} → ${fix.after}).`
+      : 'No single suggested change raises the overall score.',
+    '',
+  );
   return out.join('\n');
 }

@@ -34,14 +34,18 @@ export interface PackageView {
   prohibitionsInside(zone: string): readonly string[];
 }
 
-const list = (x: string | readonly string[] | undefined): string[] => (x === undefined ? [] : typeof x === 'string' ? [x] : [...x]);
+const list = (x: string | readonly string[] | undefined): string[] =>
+  x === undefined ? [] : typeof x === 'string' ? [x] : [...x];
 
 export function buildView(model: Package, lineLengths: ReadonlyMap<string, number> = new Map()): PackageView {
   const parties = new Set<string>();
   for (const [id, a] of Object.entries(model.actors)) if (a.role === 'party') parties.add(id);
   for (const p of Object.values(model.prohibitions)) for (const b of p.binds) parties.add(b);
 
-  const byRole = (role: string) => Object.entries(model.actors).filter(([, a]) => a.role === role).map(([id]) => id);
+  const byRole = (role: string) =>
+    Object.entries(model.actors)
+      .filter(([, a]) => a.role === role)
+      .map(([id]) => id);
   const groups: Record<string, string[]> = {
     guarantors: byRole('guarantor'),
     parties: [...parties].sort(),
@@ -86,7 +90,8 @@ export function buildView(model: Package, lineLengths: ReadonlyMap<string, numbe
       if (za.around !== zb.around) return false;
       return za.side === 'both' || zb.side === 'both' || za.side === zb.side;
     }
-    if (za.kind === 'area' && zb.kind === 'area' && za.regions && zb.regions) return za.regions.some((r) => zb.regions!.includes(r));
+    if (za.kind === 'area' && zb.kind === 'area' && za.regions && zb.regions)
+      return za.regions.some((r) => zb.regions!.includes(r));
     return false;
   };
   const places = new Map<Prohibition, string[]>();
@@ -163,8 +168,12 @@ export function domainsNeeded(zone: Zone, activities: readonly Activity[]): Doma
 }
 
 /** Activities a trigger can fire on: those of the prohibitions it lists. */
-export function triggerActivities(model: Package, on: readonly string[]): { prohibition: string; activity: Activity }[] {
+export function triggerActivities(
+  model: Package,
+  on: readonly string[],
+): { prohibition: string; activity: Activity }[] {
   const out: { prohibition: string; activity: Activity }[] = [];
-  for (const pid of on) for (const a of model.prohibitions[pid]?.activities ?? []) out.push({ prohibition: pid, activity: a });
+  for (const pid of on)
+    for (const a of model.prohibitions[pid]?.activities ?? []) out.push({ prohibition: pid, activity: a });
   return out;
 }

@@ -15,12 +15,16 @@ describe('rule set', () => {
       expect(existsSync(`src/core/analysis/rules/${r.name}.ts`)).toBe(true);
       expect(existsSync(`src/core/analysis/rules/${r.name}.test.ts`)).toBe(true);
       const page = readFileSync(`docs/rules/${r.name}.md`, 'utf8');
-      for (const c of r.codes) expect(page).toContain(`[${definition(c).code}](../diagnostics/${definition(c).code}.md)`);
+      for (const c of r.codes)
+        expect(page).toContain(`[${definition(c).code}](../diagnostics/${definition(c).code}.md)`);
       expect(readFileSync('docs/rules/README.md', 'utf8')).toContain(`[${r.name}](${r.name}.md)`);
     });
   }
   it('lists every rule file', () => {
-    const files = readdirSync('src/core/analysis/rules').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3)).sort();
+    const files = readdirSync('src/core/analysis/rules')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3))
+      .sort();
     expect(files).toEqual(rules.map((r) => r.name).sort());
   });
 });

@@ -79,7 +79,10 @@ export function sampleText(edits: readonly Edit[] = []): string {
 export function samplePackage(edits: readonly Edit[] = []): Package {
   const text = sampleText(edits);
   const loaded = loadPackage(text, { file: 'sample.yaml' });
-  if (!loaded.model) throw new Error(`sample does not load:\n${loaded.diagnostics.map((d) => `${d.span.start.line}: ${d.message}`).join('\n')}\n${text}`);
+  if (!loaded.model)
+    throw new Error(
+      `sample does not load:\n${loaded.diagnostics.map((d) => `${d.span.start.line}: ${d.message}`).join('\n')}\n${text}`,
+    );
   return loaded.model;
 }
 

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { analyseSample, type Edit } from './sample.js';
 
 const forms = fc.constantFrom('treaty', 'appropriation-law', 'executive', 'political', 'intent');
-const month = fc.integer({ min: 0, max: 30 }).map((i) => `${2026 + Math.floor((5 + i) / 12)}-${String(((5 + i) % 12) + 1).padStart(2, '0')}`);
+const month = fc
+  .integer({ min: 0, max: 30 })
+  .map((i) => `${2026 + Math.floor((5 + i) / 12)}-${String(((5 + i) % 12) + 1).padStart(2, '0')}`);
 const commitment = fc.record({
   by: fc.constantFrom('G1', 'G2'),
   provides: fc.constantFrom('money', 'kit'),
@@ -28,7 +30,8 @@ const sustainmentEdits = fc.record({
 
 function stated(s: typeof sustainmentEdits extends fc.Arbitrary<infer T> ? T : never): Edit[] {
   const requirements: Record<string, unknown> = {};
-  if (s.money !== undefined) requirements['money'] = { amount: `${s.money}e6 EUR`, per: 'year', ...(s.stock ? { stock: `${s.stock}mo` } : {}) };
+  if (s.money !== undefined)
+    requirements['money'] = { amount: `${s.money}e6 EUR`, per: 'year', ...(s.stock ? { stock: `${s.stock}mo` } : {}) };
   if (s.kit !== undefined) requirements['kit'] = { quantity: s.kit, per: 'year' };
   const commitments = s.commitments
     .filter((c) => requirements[c.provides] !== undefined)
@@ -63,7 +66,14 @@ describe('scoring rules as properties', () => {
     );
   }, 120_000);
 
-  const acts = ['artillery-fire', 'ground-advance', 'troop-presence', 'heavy-weapon-presence', 'overflight', 'drone-strike'] as const;
+  const acts = [
+    'artillery-fire',
+    'ground-advance',
+    'troop-presence',
+    'heavy-weapon-presence',
+    'overflight',
+    'drone-strike',
+  ] as const;
   const source = fc.record({
     kind: fc.constantFrom('satellite', 'uav', 'radar', 'patrol', 'inspection-team', 'open-source'),
     operator: fc.constantFrom('A', 'B', 'G1', 'G2', 'M'),
@@ -94,7 +104,16 @@ describe('scoring rules as properties', () => {
     const e: Edit[] = [{ set: ['triggers', 'fire', 'evidence', 'independent-sources'], to: b.k }];
     if (b.dropRadar) e.push({ delete: ['verification', 'radar'] });
     if (b.dropAcoustic) e.push({ delete: ['verification', 'acoustic'] });
-    if (b.extra.length) e.push({ set: ['prohibitions', 'extra'], to: { binds: ['A', 'B'], activities: b.extra, inside: 'buffer', ...(b.limit && b.extra.includes('troop-presence') ? { limit: { personnel: 100 } } : {}) } });
+    if (b.extra.length)
+      e.push({
+        set: ['prohibitions', 'extra'],
+        to: {
+          binds: ['A', 'B'],
+          activities: b.extra,
+          inside: 'buffer',
+          ...(b.limit && b.extra.includes('troop-presence') ? { limit: { personnel: 100 } } : {}),
+        },
+      });
     return e;
   };
 
@@ -103,7 +122,8 @@ describe('scoring rules as properties', () => {
       fc.property(base, source, (b, s) => {
         const e = baseEdits(b);
         const before = analyseSample(e).scorecard.dimensions.verification.score;
-        const after = analyseSample([...e, { set: ['verification', 'added'], to: toSource(s) }]).scorecard.dimensions.verification.score;
+        const after = analyseSample([...e, { set: ['verification', 'added'], to: toSource(s) }]).scorecard.dimensions
+          .verification.score;
         expect(after).toBeGreaterThanOrEqual(before);
       }),
       { numRuns: 80 },
@@ -112,7 +132,14 @@ describe('scoring rules as properties', () => {
 
   const judgment = fc.record({
     members: fc.subarray(['A', 'B', 'G1', 'G2', 'M'], { minLength: 1 }),
-    type: fc.constantFrom('majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'),
+    type: fc.constantFrom(
+      'majority',
+      'qualified-majority',
+      'unanimity',
+      'consensus',
+      'reverse-consensus',
+      'unpublished',
+    ),
     quorum: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
     veto: fc.option(fc.subarray(['A', 'B', 'G1', 'G2', 'M']), { nil: undefined }),
     tieBreak: fc.option(fc.constantFrom('declare', 'dismiss', 'M', 'A'), { nil: undefined }),
@@ -120,9 +147,21 @@ describe('scoring rules as properties', () => {
   it('recusing a party never lowers judgment', () => {
     fc.assert(
       fc.property(judgment, (j) => {
-        const rule = { type: j.type, ...(j.quorum !== undefined ? { quorum: j.quorum } : {}), ...(j.veto ? { veto: j.veto.filter((v) => j.members.includes(v)) } : {}) };
-        const body = { body: 'Body', members: j.members, rule, deadline: '24h', 'on-deadline': 'declare', ...(j.tieBreak ? { 'tie-break': j.tieBreak } : {}) };
-        const score = (recuse: unknown) => analyseSample([{ set: ['judgment'], to: { ...body, recuse } }]).scorecard.dimensions.judgment.score;
+        const rule = {
+          type: j.type,
+          ...(j.quorum !== undefined ? { quorum: j.quorum } : {}),
+          ...(j.veto ? { veto: j.veto.filter((v) => j.members.includes(v)) } : {}),
+        };
+        const body = {
+          body: 'Body',
+          members: j.members,
+          rule,
+          deadline: '24h',
+          'on-deadline': 'declare',
+          ...(j.tieBreak ? { 'tie-break': j.tieBreak } : {}),
+        };
+        const score = (recuse: unknown) =>
+          analyseSample([{ set: ['judgment'], to: { ...body, recuse } }]).scorecard.dimensions.judgment.score;
         const none = score('none');
         // Recusing the bound parties, by group or by name. (Recusing only one of two opposing parties is not covered:
         // it can leave the other as a single blocker, which the score rightly reports.)

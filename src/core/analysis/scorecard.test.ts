@@ -11,7 +11,10 @@ describe('scorecard', () => {
     for (const d of Object.values(s.dimensions)) expect(d).toEqual({ score: 100, deductions: [] });
   });
   it('has a weight for every analysis code, and every rule code is catalogued', () => {
-    const analysisCodes = catalogue.filter((c) => Number(c.code.slice(1)) >= 2000 && Number(c.code.slice(1)) < 3000).map((c) => c.name).sort();
+    const analysisCodes = catalogue
+      .filter((c) => Number(c.code.slice(1)) >= 2000 && Number(c.code.slice(1)) < 3000)
+      .map((c) => c.name)
+      .sort();
     expect(Object.keys(weights).sort()).toEqual(analysisCodes);
     expect(rules.flatMap((r) => r.codes).sort()).toEqual(analysisCodes);
   });
@@ -23,11 +26,17 @@ describe('scorecard', () => {
     ]);
     expect(s.dimensions.trigger.score).toBe(70);
     expect(s.dimensions.trigger.deductions.map((d) => d.points)).toEqual([15, 15]);
-    expect(s.dimensions.trigger.deductions[0]!.message).toBe('Trigger `a` sets no evidence threshold: a violator can contest every finding as unproven');
+    expect(s.dimensions.trigger.deductions[0]!.message).toBe(
+      'Trigger `a` sets no evidence threshold: a violator can contest every finding as unproven',
+    );
   });
   it('holds the overall score down by the weakest dimension', () => {
-    expect(overallOf({ trigger: 100, verification: 100, judgment: 100, response: 100, sustainment: 100, control: 100 })).toBe(100);
-    expect(overallOf({ trigger: 100, verification: 100, judgment: 0, response: 100, sustainment: 100, control: 100 })).toBe(42);
+    expect(
+      overallOf({ trigger: 100, verification: 100, judgment: 100, response: 100, sustainment: 100, control: 100 }),
+    ).toBe(100);
+    expect(
+      overallOf({ trigger: 100, verification: 100, judgment: 0, response: 100, sustainment: 100, control: 100 }),
+    ).toBe(42);
     const weak = analyseSample([{ delete: ['judgment'] }]).scorecard;
     expect(weak.weakest).toBe('judgment');
     expect(weak.overall).toBeLessThan(Math.min(...Object.values(weak.dimensions).map((d) => d.score)) + 50);

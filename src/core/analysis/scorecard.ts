@@ -73,11 +73,21 @@ export const weights: Record<string, Weight> = {
  */
 export const groups: Record<string, { codes: readonly string[]; cap: number }> = {
   'stated-sustainment': {
-    codes: ['sustainment-shortfall', 'requirement-uncommitted', 'commitment-cliff', 'election-risk', 'lead-time-gap', 'single-guarantor', 'unconverted-currency'],
+    codes: [
+      'sustainment-shortfall',
+      'requirement-uncommitted',
+      'commitment-cliff',
+      'election-risk',
+      'lead-time-gap',
+      'single-guarantor',
+      'unconverted-currency',
+    ],
     cap: 70,
   },
 };
-const groupOf = new Map<string, string>(Object.entries(groups).flatMap(([g, x]) => x.codes.map((c) => [c, g] as const)));
+const groupOf = new Map<string, string>(
+  Object.entries(groups).flatMap(([g, x]) => x.codes.map((c) => [c, g] as const)),
+);
 
 export interface Deduction {
   dimension: Dimension;
@@ -110,7 +120,10 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export function score(findings: readonly Finding[]): Scorecard {
   const used = new Map<string, number>();
-  const dims = Object.fromEntries(dimensions.map((d) => [d, { score: 100, deductions: [] as Deduction[] }])) as Record<Dimension, DimensionScore>;
+  const dims = Object.fromEntries(dimensions.map((d) => [d, { score: 100, deductions: [] as Deduction[] }])) as Record<
+    Dimension,
+    DimensionScore
+  >;
   for (const f of findings) {
     const w = weights[f.code];
     if (!w) throw new Error(`scorecard: no weight for ${f.code}`);
@@ -124,7 +137,12 @@ export function score(findings: readonly Finding[]): Scorecard {
     if (points <= 1e-9) continue;
     used.set(key, spent + points);
     if (groupKey !== undefined) used.set(groupKey, (used.get(groupKey) ?? 0) + points);
-    dims[dimension].deductions.push({ dimension, code: definition(f.code).code, points: round1(points), message: fillTemplate(definition(f.code).message, f.args) });
+    dims[dimension].deductions.push({
+      dimension,
+      code: definition(f.code).code,
+      points: round1(points),
+      message: fillTemplate(definition(f.code).message, f.args),
+    });
   }
   const scores = {} as Record<Dimension, number>;
   for (const d of dimensions) {

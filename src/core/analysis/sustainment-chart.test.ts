@@ -23,6 +23,8 @@ describe('sustainment chart', () => {
     expect(svg).not.toContain('a<b');
   });
   it('says so when nothing is stated', () => {
-    expect(sustainmentSvg(sustainment(samplePackage([{ delete: ['sustainment'] }])))).toContain('No requirements or commitments stated');
+    expect(sustainmentSvg(sustainment(samplePackage([{ delete: ['sustainment'] }])))).toContain(
+      'No requirements or commitments stated',
+    );
   });
 });

@@ -11,7 +11,12 @@ describe('month-twelve sustainment', () => {
     expect(s.requirements[0]!.series.every((p) => p.coverage === 1)).toBe(true);
   });
   it('converts currencies with assumptions.fx', () => {
-    const s = sustainment(samplePackage([{ set: ['sustainment', 'commitments', 1, 'amount'], to: '1e9 GBP' }, { set: ['assumptions', 'fx'], to: { GBP: '1.2 EUR' } }]));
+    const s = sustainment(
+      samplePackage([
+        { set: ['sustainment', 'commitments', 1, 'amount'], to: '1e9 GBP' },
+        { set: ['assumptions', 'fx'], to: { GBP: '1.2 EUR' } },
+      ]),
+    );
     expect(s.requirements[0]!.series[0]!.firm).toBeCloseTo((1e9 + 1.2e9) / 12, 0);
   });
   it('shifts deliveries by the lead time and fills the gap from stock until it runs out', () => {
@@ -25,12 +30,19 @@ describe('month-twelve sustainment', () => {
     // month 0: G2's half plus a month of stock spread over the gap (two months at half); from month 4 both deliver
     expect(cov.slice(0, 6)).toEqual([100, 100, 50, 50, 100, 100]);
   });
-  it('counts political commitments as at risk after their guarantor\'s election', () => {
-    const s = sustainment(samplePackage([{ set: ['actors', 'G1', 'elections'], to: ['2026-11-03'] }, { set: ['sustainment', 'commitments', 0, 'form'], to: 'executive' }]));
+  it("counts political commitments as at risk after their guarantor's election", () => {
+    const s = sustainment(
+      samplePackage([
+        { set: ['actors', 'G1', 'elections'], to: ['2026-11-03'] },
+        { set: ['sustainment', 'commitments', 0, 'form'], to: 'executive' },
+      ]),
+    );
     const r = s.requirements[0]!;
     expect(r.series[5]!.atRisk).toBe(0);
     expect(r.series[6]!.atRisk).toBeCloseTo(1e9 / 12, 0);
-    expect(s.electionRisks).toEqual([{ n: 1, by: 'G1', requirement: 'financing', form: 'executive', date: '2026-11-03' }]);
+    expect(s.electionRisks).toEqual([
+      { n: 1, by: 'G1', requirement: 'financing', form: 'executive', date: '2026-11-03' },
+    ]);
   });
   it('reports shares per guarantor, largest first', () => {
     const s = sustainment(samplePackage([{ set: ['sustainment', 'commitments', 0, 'amount'], to: '3e9 EUR' }]));
@@ -58,7 +70,9 @@ describe('month-twelve sustainment', () => {
         { set: ['sustainment', 'requirements', 'financing', 'stock'], to: '1mo' },
       ]),
     );
-    expect(s.cliffs.map((c) => [c.n, c.month, Math.round(c.before * 100), Math.round(c.after * 100)])).toEqual([[1, '2026-10', 100, 50]]);
+    expect(s.cliffs.map((c) => [c.n, c.month, Math.round(c.before * 100), Math.round(c.after * 100)])).toEqual([
+      [1, '2026-10', 100, 50],
+    ]);
     expect(s.leadGaps.map((g) => [g.n, g.requirement])).toEqual([[2, 'financing']]);
   });
 });

@@ -134,7 +134,10 @@ export function sustainment(m: Package): Sustainment {
 }
 
 /** Per-month value of a requirement or commitment in the package currency (or units); undefined if unconvertible. */
-export function monthlyValue(m: Package, x: { amount?: { amount: number; currency: string } | undefined; quantity?: number | undefined; per: Period }): { perMonth: number; once: boolean } | undefined {
+export function monthlyValue(
+  m: Package,
+  x: { amount?: { amount: number; currency: string } | undefined; quantity?: number | undefined; per: Period },
+): { perMonth: number; once: boolean } | undefined {
   let v = x.quantity ?? 0;
   if (x.amount) {
     const r = fxRate(m, x.amount.currency);
@@ -164,7 +167,11 @@ export { monthLabel, monthStart };
  * What a commitment delivers in each month of `starts`: from the first month that starts once its lead time has run
  * (two days' slack for the mean-month arithmetic of `18mo`) until `until`; a one-off in its first delivery month.
  */
-export function commitmentSchedule(c: Commitment, v: { perMonth: number; once: boolean }, starts: readonly number[]): { amounts: Float64Array; from: number; to: number } {
+export function commitmentSchedule(
+  c: Commitment,
+  v: { perMonth: number; once: boolean },
+  starts: readonly number[],
+): { amounts: Float64Array; from: number; to: number } {
   const amounts = new Float64Array(starts.length);
   const deliversFrom = c.from.start + (c['lead-time'] ?? 0);
   const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
@@ -181,10 +188,16 @@ export function commitmentSchedule(c: Commitment, v: { perMonth: number; once: b
 }
 
 /** The first election of a political or executive commitment's guarantor inside its term and the horizon. */
-export function electionCrossing(m: Package, c: Commitment, horizonEnd: number): { start: number; text: string } | undefined {
+export function electionCrossing(
+  m: Package,
+  c: Commitment,
+  horizonEnd: number,
+): { start: number; text: string } | undefined {
   if (c.form !== 'political' && c.form !== 'executive') return undefined;
   const ends = c.until?.end ?? Number.POSITIVE_INFINITY;
-  return electionsOf(m, c.by).filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd).sort((a, b) => a.start - b.start)[0];
+  return electionsOf(m, c.by)
+    .filter((e) => e.start >= c.from.start && e.start < ends && e.start < horizonEnd)
+    .sort((a, b) => a.start - b.start)[0];
 }
 
 export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
@@ -194,7 +207,11 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
   const horizonEnd = monthStart(starts[0]!, n);
   const unconverted: Sustainment['unconverted'] = [];
   const asOf = Math.max(0, Math.min(n, source.asOf ?? 0));
-  const monthly = (x: Requirement | Commitment, clause: string, path: (string | number)[]): { perMonth: number; once: boolean } | undefined => {
+  const monthly = (
+    x: Requirement | Commitment,
+    clause: string,
+    path: (string | number)[],
+  ): { perMonth: number; once: boolean } | undefined => {
     const v = monthlyValue(m, x);
     if (!v && x.amount) unconverted.push({ clause, path: [...path, 'amount'], currency: x.amount.currency });
     return v;
@@ -251,7 +268,15 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       const fill = Math.min(gap, budget);
       budget -= fill;
       const coverage = required[i]! > 0 ? Math.min(1, (supply + fill) / required[i]!) : 1;
-      return { required: required[i]!, firm: firm[i]!, atRisk: atRisk[i]!, stock: fill, coverage, delivered: got, stockLeft: budget };
+      return {
+        required: required[i]!,
+        firm: firm[i]!,
+        atRisk: atRisk[i]!,
+        stock: fill,
+        coverage,
+        delivered: got,
+        stockLeft: budget,
+      };
     });
     const short = series.findIndex((p, i) => i >= asOf && p.coverage < 1);
     const total = [...byActor.values()].reduce((a, b) => a + b, 0);
@@ -293,7 +318,8 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
     for (const ci of mine) {
       const c = commitments[ci - 1]!;
       const lead = c['lead-time'];
-      if (lead !== undefined && lead > (req.stock ?? 0)) leadGaps.push({ n: ci, by: c.by, requirement: rid, lead, stock: req.stock ?? 0 });
+      if (lead !== undefined && lead > (req.stock ?? 0))
+        leadGaps.push({ n: ci, by: c.by, requirement: rid, lead, stock: req.stock ?? 0 });
     }
   }
   electionRisks.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.n - b.n));

@@ -28,10 +28,12 @@ function edits(p: Params): Edit[] {
     { set: ['responses', 'armed-attack', 0, 'automatic'], to: p.automatic },
     { set: ['triggers', 'advance', 'evidence', 'independent-sources'], to: p.k },
   ];
-  if (p.acousticRevisit !== undefined) e.push({ set: ['verification', 'acoustic', 'revisit'], to: `${p.acousticRevisit}h` });
+  if (p.acousticRevisit !== undefined)
+    e.push({ set: ['verification', 'acoustic', 'revisit'], to: `${p.acousticRevisit}h` });
   return e;
 }
-const advance = (p: Params): TriggerTimeline => timelines(buildView(samplePackage(edits(p)))).find((t) => t.trigger === 'advance')!;
+const advance = (p: Params): TriggerTimeline =>
+  timelines(buildView(samplePackage(edits(p)))).find((t) => t.trigger === 'advance')!;
 
 describe('timeline properties', () => {
   it('orders each chain: best <= worst, and detection <= case <= declaration <= response', () => {
@@ -49,13 +51,18 @@ describe('timeline properties', () => {
   });
   it('never brings a moment forward when a latency, the deadline or the response window grows', () => {
     fc.assert(
-      fc.property(params, fc.constantFrom('radarLatency', 'acousticLatency', 'deadline', 'within'), fc.integer({ min: 1, max: 48 }), (p, key, more) => {
-        const a = advance(p);
-        const b = advance({ ...p, [key]: p[key] + more });
-        expect(b.firstMaterial!.at.worst).toBeGreaterThanOrEqual(a.firstMaterial!.at.worst);
-        expect(b.firstMaterial!.at.best).toBeGreaterThanOrEqual(a.firstMaterial!.at.best);
-        expect(b.depth!.worst).toBeGreaterThanOrEqual(a.depth!.worst);
-      }),
+      fc.property(
+        params,
+        fc.constantFrom('radarLatency', 'acousticLatency', 'deadline', 'within'),
+        fc.integer({ min: 1, max: 48 }),
+        (p, key, more) => {
+          const a = advance(p);
+          const b = advance({ ...p, [key]: p[key] + more });
+          expect(b.firstMaterial!.at.worst).toBeGreaterThanOrEqual(a.firstMaterial!.at.worst);
+          expect(b.firstMaterial!.at.best).toBeGreaterThanOrEqual(a.firstMaterial!.at.best);
+          expect(b.depth!.worst).toBeGreaterThanOrEqual(a.depth!.worst);
+        },
+      ),
       { numRuns: 60 },
     );
   });

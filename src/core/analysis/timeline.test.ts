@@ -8,11 +8,17 @@ import { buildView } from './package-view.js';
 import { samplePackage, type Edit } from './sample.js';
 import { timelines, type TriggerTimeline } from './timeline.js';
 
-const tl = (edits: Edit[] = [], id = 'advance'): TriggerTimeline => timelines(buildView(samplePackage(edits))).find((t) => t.trigger === id)!;
+const tl = (edits: Edit[] = [], id = 'advance'): TriggerTimeline =>
+  timelines(buildView(samplePackage(edits))).find((t) => t.trigger === id)!;
 
 const example = readFileSync('examples/ukraine-2026.yaml', 'utf8');
 function exampleTimeline(text: string, id: string) {
-  const a = analyse(loadPackage(text, { file: 'examples/ukraine-2026.yaml', readGeometry: geometryReaderFor('examples/ukraine-2026.yaml') }))!;
+  const a = analyse(
+    loadPackage(text, {
+      file: 'examples/ukraine-2026.yaml',
+      readGeometry: geometryReaderFor('examples/ukraine-2026.yaml'),
+    }),
+  )!;
   return a.timeline.find((t) => t.trigger === id)!;
 }
 
@@ -25,11 +31,17 @@ describe('day-one timeline', () => {
     expect(t.detection).toEqual({ best: 15 * MINUTE, worst: 15 * MINUTE });
     expect(t.caseOpens).toEqual({ best: depth + 15 * MINUTE, worst: depth + 15 * MINUTE });
     expect(t.judgment.decision).toEqual({ best: depth + 15 * MINUTE, worst: depth + 15 * MINUTE + 24 * HOUR });
-    expect(t.firstMaterial!.at).toEqual({ best: depth + 15 * MINUTE + 24 * HOUR, worst: depth + 15 * MINUTE + 48 * HOUR });
-    expect(t.depth!.worst).toBeCloseTo(((5000 / DAY) * (depth + 15 * MINUTE + 48 * HOUR)), 6);
+    expect(t.firstMaterial!.at).toEqual({
+      best: depth + 15 * MINUTE + 24 * HOUR,
+      worst: depth + 15 * MINUTE + 48 * HOUR,
+    });
+    expect(t.depth!.worst).toBeCloseTo((5000 / DAY) * (depth + 15 * MINUTE + 48 * HOUR), 6);
   });
   it('waits for the k-th distinct operator: revisit + latency in the worst case', () => {
-    const t = tl([{ set: ['verification', 'acoustic', 'revisit'], to: '6h' }, { set: ['verification', 'acoustic', 'latency'], to: '2h' }]);
+    const t = tl([
+      { set: ['verification', 'acoustic', 'revisit'], to: '6h' },
+      { set: ['verification', 'acoustic', 'latency'], to: '2h' },
+    ]);
     expect(t.detection).toEqual({ best: 2 * HOUR, worst: 8 * HOUR });
   });
   it('spreads count events over the window in the worst case', () => {
@@ -48,7 +60,11 @@ describe('day-one timeline', () => {
   it('never declares when a party can block, the default is not to declare, or there is no deadline', () => {
     expect(tl([{ set: ['judgment', 'on-deadline'], to: 'no-decision' }]).judgment.decision.worst).toBe(Infinity);
     expect(tl([{ delete: ['judgment', 'deadline'] }]).judgment.decision.worst).toBe(Infinity);
-    const blocked = tl([{ set: ['judgment', 'members'], to: ['G1', 'A'] }, { set: ['judgment', 'recuse'], to: 'none' }, { set: ['judgment', 'rule', 'veto'], to: ['A'] }]);
+    const blocked = tl([
+      { set: ['judgment', 'members'], to: ['G1', 'A'] },
+      { set: ['judgment', 'recuse'], to: 'none' },
+      { set: ['judgment', 'rule', 'veto'], to: ['A'] },
+    ]);
     expect(blocked.judgment.risks).toEqual(['A can block it']);
     expect(blocked.judgment.decision.best).toBe(blocked.caseOpens.best);
   });
@@ -61,12 +77,19 @@ describe('day-one timeline', () => {
 
   describe('on the example package, every number follows from the package', () => {
     const base = exampleTimeline(example, 'armed-attack');
-    it('moves by exactly the change in a source latency (the k-th operator\'s)', () => {
+    it("moves by exactly the change in a source latency (the k-th operator's)", () => {
       // ground-advance is confirmed by the 2nd of CMM (uav: 2h + 1h) and US (sat: 6h + 3h): US sets the worst case
-      const moved = exampleTimeline(example.replace('sat: { kind: satellite, operator: US, revisit: 6h, latency: 3h', 'sat: { kind: satellite, operator: US, revisit: 6h, latency: 5h'), 'armed-attack');
+      const moved = exampleTimeline(
+        example.replace(
+          'sat: { kind: satellite, operator: US, revisit: 6h, latency: 3h',
+          'sat: { kind: satellite, operator: US, revisit: 6h, latency: 5h',
+        ),
+        'armed-attack',
+      );
       expect(moved.caseOpens.worst - base.caseOpens.worst).toBe(2 * HOUR);
       expect(moved.firstMaterial!.at.worst - base.firstMaterial!.at.worst).toBe(2 * HOUR);
-      for (const [a, b] of base.responses.map((r, i) => [r, moved.responses[i]!] as const)) expect(b.due.worst - a.due.worst).toBe(2 * HOUR);
+      for (const [a, b] of base.responses.map((r, i) => [r, moved.responses[i]!] as const))
+        expect(b.due.worst - a.due.worst).toBe(2 * HOUR);
     });
     it('moves by exactly the change in the judgment deadline', () => {
       const moved = exampleTimeline(example.replace('deadline: 48h', 'deadline: 96h'), 'armed-attack');

@@ -98,7 +98,9 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
           cur.worst = Math.min(cur.worst, worst);
         }
       }
-      const operators = [...byOp.values()].sort((a, b) => a.worst - b.worst || a.best - b.best || (a.operator < b.operator ? -1 : 1));
+      const operators = [...byOp.values()].sort(
+        (a, b) => a.worst - b.worst || a.best - b.best || (a.operator < b.operator ? -1 : 1),
+      );
       const act: ActDetection = { prohibition: pid, activity, operators };
       if (operators.length >= k) {
         const bests = operators.map((o) => o.best).sort((a, b) => a - b);
@@ -119,11 +121,14 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   const rate = m.assumptions['advance-rate'];
   // Depth is ground gained: it means something only for a trigger on a ground advance.
   const deep = t.depth !== undefined && isAdvance(m, t) ? t.depth : undefined;
-  const depthTime = deep !== undefined && rate !== undefined && rate > 0 ? deep / rate : deep !== undefined ? 0 : undefined;
+  const depthTime =
+    deep !== undefined && rate !== undefined && rate > 0 ? deep / rate : deep !== undefined ? 0 : undefined;
   const count = t.count ?? 1;
   const window = count > 1 ? (t.within ?? inf) : undefined;
   const threshold = { best: depthTime ?? 0, worst: add(depthTime ?? 0, window ?? 0), depthTime, window };
-  const caseOpens: Interval = detection ? { best: threshold.best + detection.best, worst: threshold.worst + detection.worst } : { best: inf, worst: inf };
+  const caseOpens: Interval = detection
+    ? { best: threshold.best + detection.best, worst: threshold.worst + detection.worst }
+    : { best: inf, worst: inf };
 
   const j = m.judgment;
   const risks: string[] = [...(judgmentRisks.get(view) ?? computeRisks(view))];
@@ -151,7 +156,11 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   let firstMaterial: TriggerTimeline['firstMaterial'];
   for (const r of responses) {
     if (!r.material) continue;
-    if (!firstMaterial || r.due.worst < firstMaterial.at.worst || (r.due.worst === firstMaterial.at.worst && r.due.best < firstMaterial.at.best)) {
+    if (
+      !firstMaterial ||
+      r.due.worst < firstMaterial.at.worst ||
+      (r.due.worst === firstMaterial.at.worst && r.due.best < firstMaterial.at.best)
+    ) {
       firstMaterial = { ...r, at: { ...r.due } };
     }
   }
@@ -160,7 +169,17 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
     firstMaterial.at.best = Math.min(...responses.filter((r) => r.material).map((r) => r.due.best));
   }
 
-  const out: TriggerTimeline = { trigger: id, severity: t.severity, k, acts, detection, threshold, caseOpens, judgment: { present: j !== undefined, decision, risks }, responses };
+  const out: TriggerTimeline = {
+    trigger: id,
+    severity: t.severity,
+    k,
+    acts,
+    detection,
+    threshold,
+    caseOpens,
+    judgment: { present: j !== undefined, decision, risks },
+    responses,
+  };
   if (fastest) out.fastest = fastest;
   if (slowest) out.slowest = slowest;
   if (j?.deadline !== undefined) out.judgment.deadline = j.deadline;
@@ -171,7 +190,8 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
     out.depth = { best: rate * at.best, worst: rate * at.worst };
     const line = lineFor(view, t);
     const length = line !== undefined ? view.lineLengths.get(line) : undefined;
-    if (line !== undefined && length !== undefined) out.along = { line, length, area: { best: out.depth.best * length, worst: out.depth.worst * length } };
+    if (line !== undefined && length !== undefined)
+      out.along = { line, length, area: { best: out.depth.best * length, worst: out.depth.worst * length } };
   }
   return out;
 }
@@ -189,7 +209,10 @@ function computeRisks(view: PackageView): string[] {
       if (st.within === undefined) risks.push(`${st.step}, step ${i + 1} before the decision, has no time limit`);
     });
     if (j.deadline === undefined) risks.push('the judgment has no deadline');
-    else if (j['on-deadline'] !== 'declare') risks.push(`when the deadline passes ${j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}`);
+    else if (j['on-deadline'] !== 'declare')
+      risks.push(
+        `when the deadline passes ${j['on-deadline'] === undefined ? 'nothing is decided' : `the default is ${j['on-deadline']}`}`,
+      );
   }
   judgmentRisks.set(view, risks);
   return risks;

@@ -26,7 +26,12 @@ export interface Discrimination {
 }
 
 export function validityRow(pkg: string, outcome: Outcome, s: Scorecard): ValidityRow {
-  return { package: pkg, outcome, overall: s.overall, scores: Object.fromEntries(dimensions.map((d) => [d, s.dimensions[d].score])) as Record<Dimension, number> };
+  return {
+    package: pkg,
+    outcome,
+    overall: s.overall,
+    scores: Object.fromEntries(dimensions.map((d) => [d, s.dimensions[d].score])) as Record<Dimension, number>,
+  };
 }
 
 export function discrimination(rows: readonly ValidityRow[]): Discrimination {
@@ -34,16 +39,26 @@ export function discrimination(rows: readonly ValidityRow[]): Discrimination {
   const failed = rows.filter((r) => r.outcome === 'failed');
   let correct = 0;
   let ties = 0;
-  for (const h of held) for (const f of failed) h.overall > f.overall ? correct++ : h.overall === f.overall ? ties++ : 0;
+  for (const h of held)
+    for (const f of failed) h.overall > f.overall ? correct++ : h.overall === f.overall ? ties++ : 0;
   const pairs = held.length * failed.length;
   return { pairs, correct, ties, share: pairs ? correct / pairs : 0, auc: pairs ? (correct + ties / 2) / pairs : 0 };
 }
 
 export function validityMarkdown(rows: readonly ValidityRow[]): string {
   const sorted = [...rows].sort((a, b) => b.overall - a.overall || (a.package < b.package ? -1 : 1));
-  const out = [`| package | outcome | overall | ${dimensions.join(' | ')} |`, `|---|---|---:|${dimensions.map(() => '---:').join('|')}|`];
-  for (const r of sorted) out.push(`| \`${r.package}\` | ${r.outcome} | **${r.overall}** | ${dimensions.map((d) => r.scores[d]).join(' | ')} |`);
+  const out = [
+    `| package | outcome | overall | ${dimensions.join(' | ')} |`,
+    `|---|---|---:|${dimensions.map(() => '---:').join('|')}|`,
+  ];
+  for (const r of sorted)
+    out.push(
+      `| \`${r.package}\` | ${r.outcome} | **${r.overall}** | ${dimensions.map((d) => r.scores[d]).join(' | ')} |`,
+    );
   const d = discrimination(rows);
-  out.push('', `Discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, ${d.ties} tied: **${d.share.toFixed(2)}** (AUC, a tie counted as half: ${d.auc.toFixed(2)}).`);
+  out.push(
+    '',
+    `Discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, ${d.ties} tied: **${d.share.toFixed(2)}** (AUC, a tie counted as half: ${d.auc.toFixed(2)}).`,
+  );
   return out.join('\n');
 }

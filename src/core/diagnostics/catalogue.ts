@@ -7,7 +7,13 @@ import { scenarioCodes } from './codes/scenario.js';
 import { crossingCodes } from './codes/crossings.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
-export const catalogue = [...loadCodes, ...geometryCodes, ...analysisCodes, ...scenarioCodes, ...crossingCodes] as const;
+export const catalogue = [
+  ...loadCodes,
+  ...geometryCodes,
+  ...analysisCodes,
+  ...scenarioCodes,
+  ...crossingCodes,
+] as const;
 
 /** The name of a catalogue entry, e.g. `uncovered-prohibition`: what a finding or diagnostic is typed by. */
 export type CodeName = (typeof catalogue)[number]['name'];

@@ -52,7 +52,8 @@ export function readAreaFeatures(doc: unknown): AreaFeature[] {
   for (const { geometry, properties } of geometries(doc)) {
     const c = geometry['coordinates'] as unknown[];
     if (geometry['type'] === 'Polygon') out.push({ rings: c.map(flat), properties });
-    else if (geometry['type'] === 'MultiPolygon') out.push({ rings: (c as unknown[][]).flatMap((p) => p.map(flat)), properties });
+    else if (geometry['type'] === 'MultiPolygon')
+      out.push({ rings: (c as unknown[][]).flatMap((p) => p.map(flat)), properties });
   }
   return out;
 }

@@ -30,7 +30,9 @@ function geodesicToSegment(px: number, py: number, ax: number, ay: number, bx: n
 
 function geodesicToLine(px: number, py: number, parts: Float64Array[]): number {
   let best = Infinity;
-  for (const p of parts) for (let i = 0; i + 3 < p.length; i += 2) best = Math.min(best, geodesicToSegment(px, py, p[i]!, p[i + 1]!, p[i + 2]!, p[i + 3]!));
+  for (const p of parts)
+    for (let i = 0; i + 3 < p.length; i += 2)
+      best = Math.min(best, geodesicToSegment(px, py, p[i]!, p[i + 1]!, p[i + 2]!, p[i + 3]!));
   return best;
 }
 
@@ -38,16 +40,22 @@ const line = (...xy: number[]) => new Float64Array(xy);
 
 describe('LineIndex.nearest: distance', () => {
   // Long segments (100-300 km), where the method's approximations would show.
-  const waypoints = [line(30.75, 46.48, 30.95, 46.2, 30.9, 45.6, 30.2, 45, 29.9, 44.3, 29.4, 43.6, 29.2, 42.6, 29.1, 41.3)];
+  const waypoints = [
+    line(30.75, 46.48, 30.95, 46.2, 30.9, 45.6, 30.2, 45, 29.9, 44.3, 29.4, 43.6, 29.2, 42.6, 29.1, 41.3),
+  ];
   const index = new LineIndex(waypoints, { hintExtent: [25, 40, 36, 48] });
 
   it('matches the geodesic distance within 1e-5 for points from metres to 600 km away', () => {
     fc.assert(
-      fc.property(fc.double({ min: 24, max: 37, noNaN: true }), fc.double({ min: 40, max: 49, noNaN: true }), (x, y) => {
-        index.nearest(x, y);
-        const ref = geodesicToLine(x, y, waypoints);
-        expect(Math.abs(index.distance - ref)).toBeLessThanOrEqual(1e-5 * ref + 1e-6);
-      }),
+      fc.property(
+        fc.double({ min: 24, max: 37, noNaN: true }),
+        fc.double({ min: 40, max: 49, noNaN: true }),
+        (x, y) => {
+          index.nearest(x, y);
+          const ref = geodesicToLine(x, y, waypoints);
+          expect(Math.abs(index.distance - ref)).toBeLessThanOrEqual(1e-5 * ref + 1e-6);
+        },
+      ),
       { numRuns: 300, seed: 42 },
     );
   });
@@ -58,7 +66,11 @@ describe('LineIndex.nearest: distance', () => {
       for (const t of [0, 0.001, 0.5, 0.999]) {
         const x = p[i]! + (p[i + 2]! - p[i]!) * t;
         const y = p[i + 1]! + (p[i + 3]! - p[i + 1]!) * t;
-        for (const [ox, oy] of [[1e-5, 0], [0, -3e-5], [2e-6, 2e-6]]) {
+        for (const [ox, oy] of [
+          [1e-5, 0],
+          [0, -3e-5],
+          [2e-6, 2e-6],
+        ]) {
           index.nearest(x + ox!, y + oy!);
           const ref = geodesicToLine(x + ox!, y + oy!, waypoints);
           expect(Math.abs(index.distance - ref)).toBeLessThan(1e-3);
@@ -72,7 +84,11 @@ describe('LineIndex.nearest: distance', () => {
     expect(index.distance).toBe(0);
     expect(index.side).toBe(ON);
     const plain = new LineIndex(waypoints);
-    for (const [x, y] of [[27, 47], [33, 41], [29.5, 44.1]]) {
+    for (const [x, y] of [
+      [27, 47],
+      [33, 41],
+      [29.5, 44.1],
+    ]) {
       index.nearest(x!, y!);
       plain.nearest(x!, y!);
       expect(plain.distance).toBe(index.distance);
@@ -85,7 +101,12 @@ describe('LineIndex.nearest: distance', () => {
     expect(li.segmentCount).toBe(2);
     li.nearest(31.5, 50.1);
     expect(li.atEnd).toBe(true);
-    expect(li.distance).toBeCloseTo(geodesicToSegment(31.5, 50.1, 31, 50, 32, 50) > 0 ? geodesicToLine(31.5, 50.1, [line(30, 50, 31, 50), line(32, 50, 33, 50)]) : 0, 3);
+    expect(li.distance).toBeCloseTo(
+      geodesicToSegment(31.5, 50.1, 31, 50, 32, 50) > 0
+        ? geodesicToLine(31.5, 50.1, [line(30, 50, 31, 50), line(32, 50, 33, 50)])
+        : 0,
+      3,
+    );
   });
 });
 
@@ -136,11 +157,15 @@ describe('LineIndex.nearest: side', () => {
     // For a straight line the side is the sign of the cross product with its direction, whatever the vertex.
     const straight = new LineIndex([line(30, 48, 31, 49, 32, 50)]);
     fc.assert(
-      fc.property(fc.double({ min: 29, max: 33, noNaN: true }), fc.double({ min: 47, max: 51, noNaN: true }), (x, y) => {
-        straight.nearest(x, y);
-        const c = (x - 30) * 1 - (y - 48) * 1; // direction (1, 1): left when y - x > 18
-        if (Math.abs(c) > 1e-9) expect(straight.side).toBe(c < 0 ? LEFT : RIGHT);
-      }),
+      fc.property(
+        fc.double({ min: 29, max: 33, noNaN: true }),
+        fc.double({ min: 47, max: 51, noNaN: true }),
+        (x, y) => {
+          straight.nearest(x, y);
+          const c = (x - 30) * 1 - (y - 48) * 1; // direction (1, 1): left when y - x > 18
+          if (Math.abs(c) > 1e-9) expect(straight.side).toBe(c < 0 ? LEFT : RIGHT);
+        },
+      ),
       { numRuns: 500, seed: 7 },
     );
   });

@@ -81,7 +81,10 @@ describe('PolygonGrid', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(ringArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.tuple(fc.integer({ min: -2, max: 28 }), fc.integer({ min: -2, max: 28 })), { minLength: 20, maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: -2, max: 28 }), fc.integer({ min: -2, max: 28 })), {
+          minLength: 20,
+          maxLength: 60,
+        }),
         fc.integer({ min: 1, max: 400 }),
         fc.boolean(),
         (polys, queries, cells, aligned) => {
@@ -115,9 +118,13 @@ describe('PolygonGrid', () => {
     const rings = [ring(...star)];
     const g = new PolygonGrid([rings], { targetCells: 64 });
     fc.assert(
-      fc.property(fc.double({ min: 24, max: 36, noNaN: true }), fc.double({ min: 42, max: 54, noNaN: true }), (x, y) => {
-        expect(inside(g, x, y)).toBe(pnpoly(rings, x, y));
-      }),
+      fc.property(
+        fc.double({ min: 24, max: 36, noNaN: true }),
+        fc.double({ min: 42, max: 54, noNaN: true }),
+        (x, y) => {
+          expect(inside(g, x, y)).toBe(pnpoly(rings, x, y));
+        },
+      ),
       { numRuns: 5000, seed: 5 },
     );
   });

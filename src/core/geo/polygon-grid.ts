@@ -315,7 +315,8 @@ export class PolygonGrid {
         if (upperRight ? !(px > xc) : !(px <= xc)) continue;
       }
       // The edge is above the bottom line at px; it crosses the path when P is on or above it.
-      const cross = ax < bx ? (bx - ax) * (py - ay) - (by - ay) * (px - ax) : (ax - bx) * (py - by) - (ay - by) * (px - bx);
+      const cross =
+        ax < bx ? (bx - ax) * (py - ay) - (by - ay) * (px - ax) : (ax - bx) * (py - by) - (ay - by) * (px - bx);
       if (cross >= 0) {
         const p = this.epoly[e]!;
         out[p >> 5]! ^= 1 << (p & 31);

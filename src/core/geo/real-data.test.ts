@@ -199,15 +199,33 @@ const ucdp = (() => {
   const events = rows
     .slice(1)
     .filter((r) => r.length === head.length)
-    .map((r) => ({ prec: Number(r[col('where_prec')]), lat: Number(r[col('latitude')]), lon: Number(r[col('longitude')]), date: r[col('date_start')]!, adm1: r[col('adm_1')]! }));
+    .map((r) => ({
+      prec: Number(r[col('where_prec')]),
+      lat: Number(r[col('latitude')]),
+      lon: Number(r[col('longitude')]),
+      date: r[col('date_start')]!,
+      adm1: r[col('adm_1')]!,
+    }));
   const selected = events.filter((e) => e.prec <= 2 && e.date >= '2015-01-01');
   const { index } = buildZoneIndex({
     regions: { geometry: readJson(EXAMPLES, 'ukraine-oblasts.geojson') },
-    zones: [{ id: 'contact-line', kind: 'line', geometry: readJson(EXAMPLES, 'contact-line.geojson'), sides: { left: 'RU', right: 'UA' } }],
+    zones: [
+      {
+        id: 'contact-line',
+        kind: 'line',
+        geometry: readJson(EXAMPLES, 'contact-line.geojson'),
+        sides: { left: 'RU', right: 'UA' },
+      },
+    ],
   });
   const located = selected.map((e) => {
     const loc = index!.locate(e.lon, e.lat);
-    return { ...e, km: loc.distance[0]! / 1000, side: index!.party(0, loc.side[0]!), region: loc.region >= 0 ? index!.regions[loc.region]!.code : null };
+    return {
+      ...e,
+      km: loc.distance[0]! / 1000,
+      side: index!.party(0, loc.side[0]!),
+      region: loc.region >= 0 ? index!.regions[loc.region]!.code : null,
+    };
   });
   const km = located.map((e) => e.km).sort((a, b) => a - b);
   return { rows: rows.length - 1, events, located, median: quantile(km, 0.5), p90: quantile(km, 0.9), km };

@@ -23,7 +23,9 @@ import { buildZoneIndex, type ZoneIndex } from './zone-index.js';
 
 const EXAMPLES = new URL('../../../examples/data/', import.meta.url);
 const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, EXAMPLES), 'utf8'));
-const oblasts = readJson('ukraine-oblasts.geojson') as { features: { bbox?: number[]; geometry: unknown; properties: Record<string, string> }[] };
+const oblasts = readJson('ukraine-oblasts.geojson') as {
+  features: { bbox?: number[]; geometry: unknown; properties: Record<string, string> }[];
+};
 const contact = readLineParts(readJson('contact-line.geojson'))[0]!;
 const corridor = readLineParts(readJson('grain-corridor.geojson'))[0]!;
 
@@ -54,10 +56,18 @@ const kxAt = (lat: number) => (A * Math.cos(lat * RAD) * RAD) / Math.sqrt(1 - E2
 const kyAt = (lat: number) => (A * (1 - E2) * RAD) / (1 - E2 * Math.sin(lat * RAD) ** 2) ** 1.5;
 
 /** Vincenty distance from P to the point at t along the lon/lat-straight segment AB. */
-const along = (px: number, py: number, ax: number, ay: number, bx: number, by: number, t: number) => geodesicDistance(px, py, ax + (bx - ax) * t, ay + (by - ay) * t);
+const along = (px: number, py: number, ax: number, ay: number, bx: number, by: number, t: number) =>
+  geodesicDistance(px, py, ax + (bx - ax) * t, ay + (by - ay) * t);
 
 /** Geodesic distance from P to segment AB: the best of 16 samples, then golden section around it. */
-function geodesicToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): { d: number; t: number } {
+function geodesicToSegment(
+  px: number,
+  py: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): { d: number; t: number } {
   const n = 16;
   let k0 = 0;
   let best = Infinity;
@@ -112,7 +122,19 @@ interface Segments {
 }
 function segments(xy: Float64Array, long: boolean): Segments {
   const n = xy.length / 2 - 1;
-  const s = { long, ax: new Float64Array(n), ay: new Float64Array(n), bx: new Float64Array(n), by: new Float64Array(n), kx: new Float64Array(n), ky: new Float64Array(n), kxa: new Float64Array(n), kxb: new Float64Array(n), kya: new Float64Array(n), kyb: new Float64Array(n) };
+  const s = {
+    long,
+    ax: new Float64Array(n),
+    ay: new Float64Array(n),
+    bx: new Float64Array(n),
+    by: new Float64Array(n),
+    kx: new Float64Array(n),
+    ky: new Float64Array(n),
+    kxa: new Float64Array(n),
+    kxb: new Float64Array(n),
+    kya: new Float64Array(n),
+    kyb: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     s.ax[i] = xy[i * 2]!;
     s.ay[i] = xy[i * 2 + 1]!;
@@ -271,7 +293,12 @@ function generate(): void {
       for (let i = 0; i + 3 < ring.length; i += 2) {
         jitter(ring[i]!, ring[i + 1]!, near(), 'oblast-vertex');
         const t = next();
-        jitter(ring[i]! + (ring[i + 2]! - ring[i]!) * t, ring[i + 1]! + (ring[i + 3]! - ring[i + 1]!) * t, near(), 'oblast-edge');
+        jitter(
+          ring[i]! + (ring[i + 2]! - ring[i]!) * t,
+          ring[i + 1]! + (ring[i + 3]! - ring[i + 1]!) * t,
+          near(),
+          'oblast-edge',
+        );
       }
     }
   }
@@ -279,7 +306,12 @@ function generate(): void {
     for (let i = 0; i + 1 < line.length; i += 2) jitter(line[i]!, line[i + 1]!, near(), 'line-vertex');
     for (let i = 0; i + 3 < line.length; i += 2) {
       const t = next();
-      jitter(line[i]! + (line[i + 2]! - line[i]!) * t, line[i + 1]! + (line[i + 3]! - line[i + 1]!) * t, near(), 'line-edge');
+      jitter(
+        line[i]! + (line[i + 2]! - line[i]!) * t,
+        line[i + 1]! + (line[i + 3]! - line[i + 1]!) * t,
+        near(),
+        'line-edge',
+      );
     }
   }
   // Near the buffers' and the corridor's edges: a point on the line, moved across it to the edge, give or take 5 m.
@@ -330,7 +362,12 @@ beforeAll(() => {
   const built = buildZoneIndex({
     regions: { geometry: oblasts, code: 'iso_3166_2', name: 'name_en' },
     zones: [
-      { id: 'contact-line', kind: 'line', geometry: readJson('contact-line.geojson'), sides: { left: 'RU', right: 'UA' } },
+      {
+        id: 'contact-line',
+        kind: 'line',
+        geometry: readJson('contact-line.geojson'),
+        sides: { left: 'RU', right: 'UA' },
+      },
       { id: 'buffer', kind: 'buffer', around: 'contact-line', width: W_BUFFER },
       { id: 'heavy-weapons', kind: 'buffer', around: 'contact-line', width: W_HEAVY },
       { id: 'rear-ua', kind: 'buffer', around: 'contact-line', width: W_REAR, side: 'right' },
@@ -374,55 +411,64 @@ describe(`locate against references on ${N.toLocaleString('en')} points`, () => 
     expect(disagreements).toEqual([]);
   });
 
-  it('agrees with the geodesic reference on buffer, corridor and airspace membership, and on the side', { timeout: 120_000 }, () => {
-    const BAND = 1; // metres either side of a buffer's edge
-    let decided = 0;
-    let banded = 0;
-    const wrong: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const x = xs[i]!;
-      const y = ys[i]!;
-      const loc = ix.locate(x, y);
-      const r = refContact[i]!;
-      const rc = refCorridor[i]!;
-      const check = (id: string, d: number, width: number, sideOk: boolean) => {
-        if (Math.abs(d - width) <= BAND) {
-          banded++;
-          return;
-        }
-        decided++;
-        const want = d <= width && sideOk;
-        if ((loc.inside[zone[id]!] === 1) !== want) wrong.push(`${kinds[i]} ${x},${y} ${id} ref ${d} got ${loc.inside[zone[id]!]}`);
-      };
-      check('buffer', r.d, W_BUFFER, true);
-      check('heavy-weapons', r.d, W_HEAVY, true);
-      check('no-fly', r.d, W_BUFFER, true);
-      check('grain-corridor', rc.d, W_CORRIDOR / 2, true);
-      if (r.seg >= 0 && r.d > BAND) check('rear-ua', r.d, W_REAR, referenceSide(x, y, CONTACT, r) === RIGHT);
-    }
-    expect(wrong.slice(0, 5)).toEqual([]);
-    expect(decided).toBeGreaterThan(4 * N);
-    expect(banded).toBeLessThan(N / 100);
-  });
+  it(
+    'agrees with the geodesic reference on buffer, corridor and airspace membership, and on the side',
+    { timeout: 120_000 },
+    () => {
+      const BAND = 1; // metres either side of a buffer's edge
+      let decided = 0;
+      let banded = 0;
+      const wrong: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const x = xs[i]!;
+        const y = ys[i]!;
+        const loc = ix.locate(x, y);
+        const r = refContact[i]!;
+        const rc = refCorridor[i]!;
+        const check = (id: string, d: number, width: number, sideOk: boolean) => {
+          if (Math.abs(d - width) <= BAND) {
+            banded++;
+            return;
+          }
+          decided++;
+          const want = d <= width && sideOk;
+          if ((loc.inside[zone[id]!] === 1) !== want)
+            wrong.push(`${kinds[i]} ${x},${y} ${id} ref ${d} got ${loc.inside[zone[id]!]}`);
+        };
+        check('buffer', r.d, W_BUFFER, true);
+        check('heavy-weapons', r.d, W_HEAVY, true);
+        check('no-fly', r.d, W_BUFFER, true);
+        check('grain-corridor', rc.d, W_CORRIDOR / 2, true);
+        if (r.seg >= 0 && r.d > BAND) check('rear-ua', r.d, W_REAR, referenceSide(x, y, CONTACT, r) === RIGHT);
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+      expect(decided).toBeGreaterThan(4 * N);
+      expect(banded).toBeLessThan(N / 100);
+    },
+  );
 
-  it('has distances within 0.1% of the geodesic reference (in fact 1e-4), near the line and far from it', { timeout: 120_000 }, () => {
-    // Every point within 200 km of the contact line, and one in twenty of the rest (up to 1,300 km away).
-    let worst = 0;
-    let compared = 0;
-    let far = 0;
-    for (let i = 0; i < N; i++) {
-      const r = refContact[i]!;
-      if (r.seg < 0) continue;
-      const d = ix.locate(xs[i]!, ys[i]!).distance[0]!;
-      if (r.d < 1) expect(Math.abs(d - r.d)).toBeLessThan(1e-3);
-      else worst = Math.max(worst, Math.abs(d - r.d) / r.d);
-      compared++;
-      if (r.d > 200_000) far++;
-    }
-    expect(far).toBeGreaterThan(1000);
-    expect(compared).toBeGreaterThan(20_000);
-    expect(worst).toBeLessThan(1e-4);
-  });
+  it(
+    'has distances within 0.1% of the geodesic reference (in fact 1e-4), near the line and far from it',
+    { timeout: 120_000 },
+    () => {
+      // Every point within 200 km of the contact line, and one in twenty of the rest (up to 1,300 km away).
+      let worst = 0;
+      let compared = 0;
+      let far = 0;
+      for (let i = 0; i < N; i++) {
+        const r = refContact[i]!;
+        if (r.seg < 0) continue;
+        const d = ix.locate(xs[i]!, ys[i]!).distance[0]!;
+        if (r.d < 1) expect(Math.abs(d - r.d)).toBeLessThan(1e-3);
+        else worst = Math.max(worst, Math.abs(d - r.d) / r.d);
+        compared++;
+        if (r.d > 200_000) far++;
+      }
+      expect(far).toBeGreaterThan(1000);
+      expect(compared).toBeGreaterThan(20_000);
+      expect(worst).toBeLessThan(1e-4);
+    },
+  );
 
   it('has corridor distances within 0.1% (long segments: 100-150 km)', { timeout: 120_000 }, () => {
     let worst = 0;

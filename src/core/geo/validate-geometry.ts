@@ -48,7 +48,15 @@ const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !
 
 const LINE_TYPES = new Set(['LineString', 'MultiLineString']);
 const AREA_TYPES = new Set(['Polygon', 'MultiPolygon']);
-const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
+const GEOMETRY_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+]);
 const MAX_COLLECTION_DEPTH = 4;
 
 class Full extends Error {}
@@ -73,7 +81,12 @@ export function validateGeometry(geojson: unknown, options: ValidateOptions = {}
   } catch (e) {
     if (!(e instanceof Full)) {
       // A getter that throws, a proxy, a stack overflow: whatever it was, it is the input's fault, not a crash.
-      c.problems.push({ featureIndex: null, path: '', reason: 'not-geojson', detail: `the document could not be read: ${describeError(e)}` });
+      c.problems.push({
+        featureIndex: null,
+        path: '',
+        reason: 'not-geojson',
+        detail: `the document could not be read: ${describeError(e)}`,
+      });
     }
   }
   return c.problems;
@@ -174,7 +187,8 @@ function checkGeometry(g: Obj, index: number | null, path: string, c: Collector,
       checkPosition(coords, index, cp, c);
       return;
     case 'MultiPoint':
-      if (listOf(coords, index, cp, c, 'positions')) coords.forEach((p, i) => checkPosition(p, index, `${cp}[${i}]`, c));
+      if (listOf(coords, index, cp, c, 'positions'))
+        coords.forEach((p, i) => checkPosition(p, index, `${cp}[${i}]`, c));
       return;
     case 'LineString':
       checkLine(coords, index, cp, c);
@@ -245,7 +259,12 @@ function positions(list: unknown[], index: number | null, path: string, c: Colle
   if (!ok) return undefined;
   for (let i = 1; i < list.length; i++) {
     if (Math.abs(out[i * 2]! - out[i * 2 - 2]!) > 180) {
-      c.add(index, `${path}[${i}]`, 'crosses-antimeridian', `the segment from position ${i - 1} to ${i} spans more than 180° of longitude`);
+      c.add(
+        index,
+        `${path}[${i}]`,
+        'crosses-antimeridian',
+        `the segment from position ${i - 1} to ${i} spans more than 180° of longitude`,
+      );
       ok = false;
     }
   }
@@ -261,7 +280,12 @@ function checkLine(l: unknown, index: number | null, path: string, c: Collector)
     return;
   }
   for (let i = 2; i < xy.length; i += 2) if (xy[i] !== xy[0] || xy[i + 1] !== xy[1]) return;
-  c.add(index, path, 'too-few-positions', `a line needs at least 2 distinct positions; all ${l.length} are [${xy[0]}, ${xy[1]}]`);
+  c.add(
+    index,
+    path,
+    'too-few-positions',
+    `a line needs at least 2 distinct positions; all ${l.length} are [${xy[0]}, ${xy[1]}]`,
+  );
 }
 
 function checkPolygon(rings: unknown, index: number | null, path: string, c: Collector): void {
@@ -275,11 +299,21 @@ function checkPolygon(rings: unknown, index: number | null, path: string, c: Col
     if (!xy) continue;
     const n = ring.length;
     if (n < 4) {
-      c.add(index, rp, 'too-few-positions', `a ring needs at least 4 positions (the last repeating the first), got ${n}`);
+      c.add(
+        index,
+        rp,
+        'too-few-positions',
+        `a ring needs at least 4 positions (the last repeating the first), got ${n}`,
+      );
       continue;
     }
     if (xy[0] !== xy[n * 2 - 2] || xy[1] !== xy[n * 2 - 1]) {
-      c.add(index, `${rp}[${n - 1}]`, 'unclosed-ring', `the last position [${xy[n * 2 - 2]}, ${xy[n * 2 - 1]}] is not the first [${xy[0]}, ${xy[1]}]`);
+      c.add(
+        index,
+        `${rp}[${n - 1}]`,
+        'unclosed-ring',
+        `the last position [${xy[n * 2 - 2]}, ${xy[n * 2 - 1]}] is not the first [${xy[0]}, ${xy[1]}]`,
+      );
       continue;
     }
     let distinct = 0;
@@ -301,7 +335,12 @@ function checkPolygon(rings: unknown, index: number | null, path: string, c: Col
  * not n². (A flatbush index over the boxes gave the same pairs at twice the cold cost: closures and result
  * arrays per query.)
  */
-function checkRingIntersections(rings: { xy: Float64Array; ring: number }[], index: number | null, path: string, c: Collector): void {
+function checkRingIntersections(
+  rings: { xy: Float64Array; ring: number }[],
+  index: number | null,
+  path: string,
+  c: Collector,
+): void {
   // Collect non-degenerate segments: ring number, start position index, and the position of the segment in its ring's
   // sequence of non-degenerate segments (for adjacency).
   let total = 0;
@@ -402,7 +441,17 @@ function onSegment(ax: number, ay: number, bx: number, by: number, px: number, p
 }
 
 /** Whether two segments share a point; with `properOnly`, only a crossing or a collinear overlap counts. */
-function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number, properOnly: boolean): boolean {
+function segmentsMeet(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  cx: number,
+  cy: number,
+  dx: number,
+  dy: number,
+  properOnly: boolean,
+): boolean {
   const o1 = orient(ax, ay, bx, by, cx, cy);
   const o2 = orient(ax, ay, bx, by, dx, dy);
   const o3 = orient(cx, cy, dx, dy, ax, ay);
@@ -429,7 +478,15 @@ function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number
 }
 
 /** Adjacent segments i then j (or j then i when not `forward`) that turn back on themselves along one line. */
-function foldsBack(i: number, j: number, forward: boolean, x0: Float64Array, y0: Float64Array, x1: Float64Array, y1: Float64Array): boolean {
+function foldsBack(
+  i: number,
+  j: number,
+  forward: boolean,
+  x0: Float64Array,
+  y0: Float64Array,
+  x1: Float64Array,
+  y1: Float64Array,
+): boolean {
   const [p, q] = forward ? [i, j] : [j, i];
   const ux = x1[p]! - x0[p]!;
   const uy = y1[p]! - y0[p]!;
@@ -443,7 +500,11 @@ function join(path: string, key: string): string {
 }
 
 function expected(use: GeometryUse): string {
-  return use === 'line' ? 'LineString or MultiLineString' : use === 'area' ? 'Polygon or MultiPolygon' : 'a GeoJSON geometry';
+  return use === 'line'
+    ? 'LineString or MultiLineString'
+    : use === 'area'
+      ? 'Polygon or MultiPolygon'
+      : 'a GeoJSON geometry';
 }
 
 function quote(x: unknown): string {

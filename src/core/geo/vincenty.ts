@@ -40,7 +40,11 @@ export function geodesicDistance(lon1: number, lat1: number, lon2: number, lat2:
     cos2SigmaM = cos2Alpha !== 0 ? cosSigma - (2 * sinU1 * sinU2) / cos2Alpha : 0;
     const C = (f / 16) * cos2Alpha * (4 + f * (4 - 3 * cos2Alpha));
     const next =
-      L + (1 - C) * f * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM * cos2SigmaM)));
+      L +
+      (1 - C) *
+        f *
+        sinAlpha *
+        (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM * cos2SigmaM)));
     const done = Math.abs(next - lambda) < 1e-13;
     lambda = next;
     if (done) {

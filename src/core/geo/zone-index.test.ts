@@ -8,19 +8,37 @@ import type { ZoneGeometryInput, ZoneInput } from './zones.js';
 
 const lineString = (...pairs: [number, number][]) => ({ type: 'LineString', coordinates: pairs });
 const polygon = (...pairs: [number, number][]) => ({ type: 'Polygon', coordinates: [[...pairs, pairs[0]!]] });
-const feature = (geometry: unknown, properties: Record<string, unknown> = {}) => ({ type: 'Feature', properties, geometry });
+const feature = (geometry: unknown, properties: Record<string, unknown> = {}) => ({
+  type: 'Feature',
+  properties,
+  geometry,
+});
 const collection = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 // A front along the meridian 30°E from 48°N to 50°N, running north: west is its left.
 const zones: ZoneInput[] = [
-  { id: 'front', kind: 'line', geometry: collection(feature(lineString([30, 48], [30, 50]))), sides: { left: 'A', right: 'B' } },
+  {
+    id: 'front',
+    kind: 'line',
+    geometry: collection(feature(lineString([30, 48], [30, 50]))),
+    sides: { left: 'A', right: 'B' },
+  },
   { id: 'b10', kind: 'buffer', around: 'front', width: 10_000 },
   { id: 'east20', kind: 'buffer', around: 'front', width: 20_000, side: 'right' },
   { id: 'lane', kind: 'corridor', geometry: lineString([31, 48.5], [32, 48.5]), width: 10_000 },
-  { id: 'box', kind: 'area', geometry: collection(feature(polygon([29.5, 48.8], [30.5, 48.8], [30.5, 49.2], [29.5, 49.2]))) },
+  {
+    id: 'box',
+    kind: 'area',
+    geometry: collection(feature(polygon([29.5, 48.8], [30.5, 48.8], [30.5, 49.2], [29.5, 49.2]))),
+  },
   { id: 'r2', kind: 'area', regions: ['R-2'] },
   { id: 'nofly', kind: 'airspace', over: 'b10', ceiling: 5000, floor: 100 },
-  { id: 'dome', kind: 'airspace', geometry: polygon([29.5, 48.8], [30.5, 48.8], [30.5, 49.2], [29.5, 49.2]), ceiling: 3000 },
+  {
+    id: 'dome',
+    kind: 'airspace',
+    geometry: polygon([29.5, 48.8], [30.5, 48.8], [30.5, 49.2], [29.5, 49.2]),
+    ceiling: 3000,
+  },
 ];
 const regions = {
   geometry: collection(
@@ -87,7 +105,13 @@ describe('ZoneIndex.locate', () => {
   });
 
   it('answers nothing for an invalid point, and recovers', () => {
-    for (const [x, y] of [[Number.NaN, 49], [30, Number.NaN], [200, 0], [0, 91], [Infinity, 0]]) {
+    for (const [x, y] of [
+      [Number.NaN, 49],
+      [30, Number.NaN],
+      [200, 0],
+      [0, 91],
+      [Infinity, 0],
+    ]) {
       const loc = ix.locate(x!, y!);
       expect(loc.valid).toBe(false);
       expect([...loc.inside].every((v) => v === 0)).toBe(true);
@@ -150,15 +174,19 @@ describe('ZoneIndex.locateWithin', () => {
 
   it('with radius 0 agrees with locate (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 27, max: 33, noNaN: true }), fc.double({ min: 47, max: 51, noNaN: true }), (x, y) => {
-        const inside = [...ix.locate(x, y).inside];
-        const status = [...ix.locateWithin(x, y, 0).status];
-        inside.forEach((v, i) => {
-          if (status[i] === MAYBE) return;
-          // A line zone is never INSIDE a disc; off the line both say no.
-          expect(status[i] === INSIDE ? 1 : 0).toBe(ix.zones[i]!.kind === 'line' ? 0 : v);
-        });
-      }),
+      fc.property(
+        fc.double({ min: 27, max: 33, noNaN: true }),
+        fc.double({ min: 47, max: 51, noNaN: true }),
+        (x, y) => {
+          const inside = [...ix.locate(x, y).inside];
+          const status = [...ix.locateWithin(x, y, 0).status];
+          inside.forEach((v, i) => {
+            if (status[i] === MAYBE) return;
+            // A line zone is never INSIDE a disc; off the line both say no.
+            expect(status[i] === INSIDE ? 1 : 0).toBe(ix.zones[i]!.kind === 'line' ? 0 : v);
+          });
+        },
+      ),
       { numRuns: 2000, seed: 3 },
     );
   });
@@ -174,7 +202,13 @@ describe('buildZoneIndex problems', () => {
   const withZones = (...zs: unknown[]) => buildZoneIndex({ zones: zs as ZoneInput[], regions });
 
   it('reports references to missing zones or zones of the wrong kind', () => {
-    const r = withZones(zones[0], { id: 'b', kind: 'buffer', around: 'nope', width: 5 }, { id: 'c', kind: 'buffer', around: 'a', width: 5 }, { id: 'a', kind: 'area', regions: ['R-1'] }, { id: 's', kind: 'airspace', over: 'front', ceiling: 5 });
+    const r = withZones(
+      zones[0],
+      { id: 'b', kind: 'buffer', around: 'nope', width: 5 },
+      { id: 'c', kind: 'buffer', around: 'a', width: 5 },
+      { id: 'a', kind: 'area', regions: ['R-1'] },
+      { id: 's', kind: 'airspace', over: 'front', ceiling: 5 },
+    );
     expect(r.index).toBeNull();
     expect(reasons(r.problems)).toEqual([
       ['b', 'around', 'unknown-zone'],
@@ -208,7 +242,12 @@ describe('buildZoneIndex problems', () => {
   });
 
   it('reports missing geometry and unknown region codes', () => {
-    const r = withZones({ id: 'l', kind: 'line' }, { id: 'a', kind: 'area' }, { id: 'g', kind: 'area', regions: ['R-9'] }, { id: 'x', kind: 'airspace', ceiling: 1 });
+    const r = withZones(
+      { id: 'l', kind: 'line' },
+      { id: 'a', kind: 'area' },
+      { id: 'g', kind: 'area', regions: ['R-9'] },
+      { id: 'x', kind: 'airspace', ceiling: 1 },
+    );
     expect(reasons(r.problems)).toEqual([
       ['l', 'geometry', 'missing-geometry'],
       ['a', 'geometry', 'missing-geometry'],
@@ -220,13 +259,31 @@ describe('buildZoneIndex problems', () => {
   });
 
   it('carries GeoJSON problems with their feature index and path', () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[30, 48], [31, 49], [31, 48], [30, 49], [30, 48]]] };
-    const r = withZones({ id: 'a', kind: 'area', geometry: collection(feature(polygon([30, 48], [31, 48], [31, 49])), feature(bowtie)) }, { id: 'l', kind: 'line', geometry: polygon([30, 48], [31, 48], [31, 49]) });
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [30, 48],
+          [31, 49],
+          [31, 48],
+          [30, 49],
+          [30, 48],
+        ],
+      ],
+    };
+    const r = withZones(
+      { id: 'a', kind: 'area', geometry: collection(feature(polygon([30, 48], [31, 48], [31, 49])), feature(bowtie)) },
+      { id: 'l', kind: 'line', geometry: polygon([30, 48], [31, 48], [31, 49]) },
+    );
     expect(reasons(r.problems)).toEqual([
       ['a', 'geometry', 'geometry'],
       ['l', 'geometry', 'geometry'],
     ]);
-    expect(r.problems[0]!.geometry).toMatchObject({ featureIndex: 1, path: 'features[1].geometry.coordinates[0][0]', reason: 'self-intersection' });
+    expect(r.problems[0]!.geometry).toMatchObject({
+      featureIndex: 1,
+      path: 'features[1].geometry.coordinates[0][0]',
+      reason: 'self-intersection',
+    });
     expect(r.problems[1]!.geometry).toMatchObject({ reason: 'wrong-type', path: 'type' });
   });
 
@@ -244,7 +301,28 @@ describe('buildZoneIndex problems', () => {
   });
 
   it('never throws on hostile input', () => {
-    for (const bad of [null, 42, { zones: 'x' }, { zones: [null, 1, 'a'] }, { zones: [], regions: 5 }, { zones: [{ id: 'a', kind: 'line', geometry: { type: 'LineString', coordinates: [[Number.NaN, 1], [2, 3]] } }] }]) {
+    for (const bad of [
+      null,
+      42,
+      { zones: 'x' },
+      { zones: [null, 1, 'a'] },
+      { zones: [], regions: 5 },
+      {
+        zones: [
+          {
+            id: 'a',
+            kind: 'line',
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [Number.NaN, 1],
+                [2, 3],
+              ],
+            },
+          },
+        ],
+      },
+    ]) {
       const r = buildZoneIndex(bad as unknown as ZoneGeometryInput);
       expect(r.index).toBeNull();
       expect(r.problems.length).toBeGreaterThan(0);

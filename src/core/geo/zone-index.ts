@@ -15,7 +15,16 @@
  */
 import { readAreaFeatures, readLineParts, type AreaFeature } from './features.js';
 import { LineIndex, LEFT, ON, RIGHT } from './line-index.js';
-import { INSIDE, Location, MAYBE, OUTSIDE, Proximity, sideName, type LocationRecord, type ProximityRecord } from './location.js';
+import {
+  INSIDE,
+  Location,
+  MAYBE,
+  OUTSIDE,
+  Proximity,
+  sideName,
+  type LocationRecord,
+  type ProximityRecord,
+} from './location.js';
 import { PolygonGrid } from './polygon-grid.js';
 import { validateGeometry, type GeometryProblem, type GeometryUse } from './validate-geometry.js';
 import type { LineSides, ZoneGeometryInput, ZoneKind } from './zones.js';
@@ -84,7 +93,13 @@ const K_BUFFER = 1;
 const K_CORRIDOR = 2;
 const K_AREA = 3;
 const K_AIRSPACE = 4;
-const KIND_CODE: Record<ZoneKind, number> = { line: K_LINE, buffer: K_BUFFER, corridor: K_CORRIDOR, area: K_AREA, airspace: K_AIRSPACE };
+const KIND_CODE: Record<ZoneKind, number> = {
+  line: K_LINE,
+  buffer: K_BUFFER,
+  corridor: K_CORRIDOR,
+  area: K_AREA,
+  airspace: K_AIRSPACE,
+};
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
@@ -92,7 +107,13 @@ const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !
 /** Checks the input and builds the index; never throws on bad input. */
 export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
   const problems: ZoneProblem[] = [];
-  const add = (zone: string | null, field: string, reason: ZoneProblemReason, detail: string, geometry?: GeometryProblem): void => {
+  const add = (
+    zone: string | null,
+    field: string,
+    reason: ZoneProblemReason,
+    detail: string,
+    geometry?: GeometryProblem,
+  ): void => {
     problems.push(geometry ? { zone, field, reason, detail, geometry } : { zone, field, reason, detail });
   };
   const checkGeometry = (zone: string | null, field: string, doc: unknown, use: GeometryUse): boolean => {
@@ -107,7 +128,8 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
   const regionByCode = new Map<string, number>();
   const layer: unknown = isObj(input) ? (input as unknown as Obj)['regions'] : undefined;
   if (layer !== undefined) {
-    if (!isObj(layer)) add(null, 'regions', 'missing-geometry', 'the regions layer must be an object with a `geometry`');
+    if (!isObj(layer))
+      add(null, 'regions', 'missing-geometry', 'the regions layer must be an object with a `geometry`');
     else if (checkGeometry(null, 'regions.geometry', layer['geometry'], 'area')) {
       const codeProp = typeof layer['code'] === 'string' ? layer['code'] : 'iso_3166_2';
       const nameProp = typeof layer['name'] === 'string' ? layer['name'] : 'name_en';
@@ -118,7 +140,12 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
           return;
         }
         if (regionByCode.has(code)) {
-          add(null, 'regions.code', 'bad-region-code', `features ${regionByCode.get(code)} and ${i} both have ${codeProp} "${code}"`);
+          add(
+            null,
+            'regions.code',
+            'bad-region-code',
+            `features ${regionByCode.get(code)} and ${i} both have ${codeProp} "${code}"`,
+          );
           return;
         }
         const name = f.properties[nameProp];
@@ -147,7 +174,12 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
       }
       seen.add(id);
       if (typeof z['kind'] !== 'string' || !(z['kind'] in KIND_CODE)) {
-        add(id, 'kind', 'unknown-kind', `kind ${JSON.stringify(z['kind'])} is not one of line, buffer, corridor, area, airspace`);
+        add(
+          id,
+          'kind',
+          'unknown-kind',
+          `kind ${JSON.stringify(z['kind'])} is not one of line, buffer, corridor, area, airspace`,
+        );
         return;
       }
       list.push(z);
@@ -182,7 +214,19 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
   for (const z of list) {
     const id = z['id'] as string;
     const kind = z['kind'] as ZoneKind;
-    const plan: ZonePlan = { id, kind, parts: null, sides: null, width: NaN, side: 0, ref: null, areas: [], regionCodes: [], ceiling: NaN, floor: NaN };
+    const plan: ZonePlan = {
+      id,
+      kind,
+      parts: null,
+      sides: null,
+      width: NaN,
+      side: 0,
+      ref: null,
+      areas: [],
+      regionCodes: [],
+      ceiling: NaN,
+      floor: NaN,
+    };
     switch (kind) {
       case 'line':
       case 'corridor': {
@@ -195,7 +239,8 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
       case 'buffer': {
         plan.width = positive(id, 'width', z['width']);
         const side = z['side'] ?? 'both';
-        if (side !== 'both' && side !== 'left' && side !== 'right') add(id, 'side', 'bad-side', `side must be both, left or right, got ${JSON.stringify(side)}`);
+        if (side !== 'both' && side !== 'left' && side !== 'right')
+          add(id, 'side', 'bad-side', `side must be both, left or right, got ${JSON.stringify(side)}`);
         plan.side = side === 'left' ? LEFT : side === 'right' ? RIGHT : 0;
         plan.ref = reference(id, 'around', z['around'], ['line', 'corridor']);
         break;
@@ -203,10 +248,13 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
       case 'area': {
         const hasGeometry = z['geometry'] !== undefined;
         const codes = z['regions'];
-        if (!hasGeometry && codes === undefined) add(id, 'geometry', 'missing-geometry', 'an area needs polygon geometry or a list of region codes');
-        if (hasGeometry && checkGeometry(id, 'geometry', z['geometry'], 'area')) plan.areas = readAreaFeatures(z['geometry']);
+        if (!hasGeometry && codes === undefined)
+          add(id, 'geometry', 'missing-geometry', 'an area needs polygon geometry or a list of region codes');
+        if (hasGeometry && checkGeometry(id, 'geometry', z['geometry'], 'area'))
+          plan.areas = readAreaFeatures(z['geometry']);
         if (codes !== undefined) {
-          if (!Array.isArray(codes) || codes.length === 0) add(id, 'regions', 'unknown-region', 'regions must be a non-empty list of region codes');
+          if (!Array.isArray(codes) || codes.length === 0)
+            add(id, 'regions', 'unknown-region', 'regions must be a non-empty list of region codes');
           else
             codes.forEach((c, i) => {
               if (typeof c === 'string' && regionByCode.has(c)) plan.regionCodes.push(regionByCode.get(c)!);
@@ -215,7 +263,9 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
                   id,
                   `regions[${i}]`,
                   'unknown-region',
-                  layer === undefined ? `no regions layer to look up ${JSON.stringify(c)} in` : `${JSON.stringify(c)} is not a region code of the regions layer`,
+                  layer === undefined
+                    ? `no regions layer to look up ${JSON.stringify(c)} in`
+                    : `${JSON.stringify(c)} is not a region code of the regions layer`,
                 );
             });
         }
@@ -225,13 +275,19 @@ export function buildZoneIndex(input: ZoneGeometryInput): BuildResult {
         const over = z['over'];
         const hasGeometry = z['geometry'] !== undefined;
         if ((over === undefined) === !hasGeometry) {
-          add(id, 'over', 'missing-geometry', 'an airspace needs either `over` (a zone) or its own polygon geometry, not both');
+          add(
+            id,
+            'over',
+            'missing-geometry',
+            'an airspace needs either `over` (a zone) or its own polygon geometry, not both',
+          );
         } else if (hasGeometry) {
           if (checkGeometry(id, 'geometry', z['geometry'], 'area')) plan.areas = readAreaFeatures(z['geometry']);
         } else plan.ref = reference(id, 'over', over, ['area', 'buffer', 'corridor']);
         plan.ceiling = finite(id, 'ceiling', z['ceiling']);
         plan.floor = z['floor'] === undefined ? 0 : finite(id, 'floor', z['floor']);
-        if (plan.floor > plan.ceiling) add(id, 'floor', 'bad-number', `floor ${plan.floor} m is above ceiling ${plan.ceiling} m`);
+        if (plan.floor > plan.ceiling)
+          add(id, 'floor', 'bad-number', `floor ${plan.floor} m is above ceiling ${plan.ceiling} m`);
         break;
       }
     }
@@ -368,7 +424,9 @@ export class ZoneIndex {
     });
     this.boundaries = new LineIndex(ringParts, { partOwner: ringOwner });
     const regionRings = ringOwner.filter((o) => o < regions.length).length;
-    this.regionBoundaries = new LineIndex(ringParts.slice(0, regionRings), { partOwner: ringOwner.slice(0, regionRings) });
+    this.regionBoundaries = new LineIndex(ringParts.slice(0, regionRings), {
+      partOwner: ringOwner.slice(0, regionRings),
+    });
 
     const n = plans.length;
     this.kind = new Uint8Array(n);
@@ -491,7 +549,10 @@ export class ZoneIndex {
         case K_CORRIDOR: {
           const l = this.line[z]!;
           const want = this.side[z]!;
-          v = loc.distance[l]! <= this.width[z]! && (want === 0 || loc.side[l] === want || loc.side[l] === SIDE_ON) ? 1 : 0;
+          v =
+            loc.distance[l]! <= this.width[z]! && (want === 0 || loc.side[l] === want || loc.side[l] === SIDE_ON)
+              ? 1
+              : 0;
           break;
         }
         case K_AREA:
@@ -571,7 +632,8 @@ export class ZoneIndex {
     marks.fill(0);
     this.boundaries.markWithinPoint(pt, marks);
     const ps = this.polyStatus;
-    for (let p = 0; p < ps.length; p++) ps[p] = marks[p] ? S_MAYBE : (bits[p >> 5]! >>> (p & 31)) & 1 ? S_INSIDE : S_OUTSIDE;
+    for (let p = 0; p < ps.length; p++)
+      ps[p] = marks[p] ? S_MAYBE : (bits[p >> 5]! >>> (p & 31)) & 1 ? S_INSIDE : S_OUTSIDE;
     for (let g = 0; g < pr.regionStatus.length; g++) pr.regionStatus[g] = ps[g]!;
 
     const status = pr.status;
@@ -639,7 +701,11 @@ export class ZoneIndex {
    * established that the centre is outside every region (then the distance to a region is the distance to its
    * boundary). Allocates: it runs only for the few reports near a coast, a river border or the country's edge.
    */
-  nearestRegionWithin(lon: number, lat: number, radius: number): { region: number; distance: number; candidates: number[] } | null {
+  nearestRegionWithin(
+    lon: number,
+    lat: number,
+    radius: number,
+  ): { region: number; distance: number; candidates: number[] } | null {
     if (this.regions.length === 0 || !(radius > 0) || !(radius < Infinity)) return null;
     const pt = this.pt;
     pt[0] = lon;

@@ -18,7 +18,14 @@ import type { Package } from '../spec/schema.js';
 import { pledgeCommitment, type LedgerIndex } from './state.js';
 import type { LiveSustainment } from './view.js';
 
-export const alertKinds = ['late-delivery', 'below-threshold', 'ending-without-successor', 'election', 'lead-time', 'dependence'] as const;
+export const alertKinds = [
+  'late-delivery',
+  'below-threshold',
+  'ending-without-successor',
+  'election',
+  'lead-time',
+  'dependence',
+] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
 export interface AlertCondition {
@@ -74,7 +81,8 @@ export function alertSettings(pkg: Package): AlertSettings {
   };
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : String(Math.round(x * 100) / 100));
+const fmt = (x: number) =>
+  Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : String(Math.round(x * 100) / 100);
 
 /** Every condition that holds at `now`, sorted by key. `view` is `liveSustainment(pkg, ledger, now)`. */
 export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustainment, now: number): AlertCondition[] {
@@ -123,7 +131,14 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         }
       }
       out.push({
-        key: `late-delivery/${p.id}/${months[first]}`, kind: 'late-delivery', requirement: p.requirement, guarantor: p.by, pledge: p.id, month: months[first]!, size: due - s.total, unit,
+        key: `late-delivery/${p.id}/${months[first]}`,
+        kind: 'late-delivery',
+        requirement: p.requirement,
+        guarantor: p.by,
+        pledge: p.id,
+        month: months[first]!,
+        size: due - s.total,
+        unit,
         message: `${p.by} is behind on pledge ${p.id} (${p.requirement}) since ${months[first]}: ${fmt(due - s.total)} ${unit} due before ${months[c] ?? 'the end of the horizon'} not delivered`,
       });
     }
@@ -137,10 +152,21 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         const needed = (views.get(p.requirement)?.series[check]?.required ?? 0) > 0;
         // A successor takes over: it starts delivering no earlier than the month before this one ends (a pledge
         // that was already running alongside is not one) and delivers in the month that matters now.
-        const successor = byRequirement.get(p.requirement)!.some((o) => o.s !== s && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0);
+        const successor = byRequirement
+          .get(p.requirement)!
+          .some(
+            (o) => o.s !== s && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0,
+          );
         if (needed && !successor) {
           out.push({
-            key: `ending-without-successor/${p.id}/${months[e]}`, kind: 'ending-without-successor', requirement: p.requirement, guarantor: p.by, pledge: p.id, month: months[e]!, size: v.perMonth, unit,
+            key: `ending-without-successor/${p.id}/${months[e]}`,
+            kind: 'ending-without-successor',
+            requirement: p.requirement,
+            guarantor: p.by,
+            pledge: p.id,
+            month: months[e]!,
+            size: v.perMonth,
+            unit,
             message: `pledge ${p.id} by ${p.by} (${p.requirement}, ${fmt(v.perMonth)} ${unit} a month) ends before ${months[e]} and no pledge takes over from ${months[check]}`,
           });
         }
@@ -154,7 +180,14 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       for (let i = Math.max(c, e); i < schedule.to; i++) if (schedule.amounts[i]! > 0) ahead = true;
       if (e < windowEnd && ahead) {
         out.push({
-          key: `election/${p.id}/${election.text}`, kind: 'election', requirement: p.requirement, guarantor: p.by, pledge: p.id, month: months[e]!, size: v.perMonth, unit,
+          key: `election/${p.id}/${election.text}`,
+          kind: 'election',
+          requirement: p.requirement,
+          guarantor: p.by,
+          pledge: p.id,
+          month: months[e]!,
+          size: v.perMonth,
+          unit,
           message: `${p.by}'s election on ${election.text} crosses its ${cm.form} pledge ${p.id} (${p.requirement}, ${fmt(v.perMonth)} ${unit} a month): at risk from ${months[e]}`,
         });
       }
@@ -186,7 +219,13 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       let k = j;
       while (k > 0 && below(k - 1)) k--;
       out.push({
-        key: `below-threshold/${r.id}/${months[k]}`, kind: 'below-threshold', requirement: r.id, guarantor: dropAt(bySupply, k), month: months[k]!, size: missing(j), unit: r.unit,
+        key: `below-threshold/${r.id}/${months[k]}`,
+        kind: 'below-threshold',
+        requirement: r.id,
+        guarantor: dropAt(bySupply, k),
+        month: months[k]!,
+        size: missing(j),
+        unit: r.unit,
         message: `${r.id} is projected at ${Math.round(r.series[j]!.coverage * 100)}% in ${months[j]}, below the ${Math.round(settings.threshold * 100)}% threshold (from ${months[k]}): ${fmt(missing(j))} ${r.unit} missing`,
       });
     }
@@ -199,7 +238,13 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       if (a) for (let i = c; i < n && next < 0; i++) if (a[i]! > 0) next = i;
       if (next >= 0) {
         out.push({
-          key: `dependence/${r.id}/${top.by}`, kind: 'dependence', requirement: r.id, guarantor: top.by, month: months[next]!, size: a![next]!, unit: r.unit,
+          key: `dependence/${r.id}/${top.by}`,
+          kind: 'dependence',
+          requirement: r.id,
+          guarantor: top.by,
+          month: months[next]!,
+          size: a![next]!,
+          unit: r.unit,
           message: `${top.by} carries ${Math.round(top.share * 100)}% of ${r.id}, above the ${Math.round(settings.maxShare * 100)}% maximum share: without it ${fmt(a![next]!)} ${r.unit} a month goes missing from ${months[next]}`,
         });
       }
@@ -243,7 +288,13 @@ function leadTime(
   const nextMonth = c + 1 < starts.length ? starts[c + 1]! : Number.POSITIVE_INFINITY;
   if (orderBy >= nextMonth) return;
   out.push({
-    key: `lead-time/${r.id}/${months[s]}`, kind: 'lead-time', requirement: r.id, guarantor: longest.by, month: months[s]!, size: missing(s), unit: r.unit,
+    key: `lead-time/${r.id}/${months[s]}`,
+    kind: 'lead-time',
+    requirement: r.id,
+    guarantor: longest.by,
+    month: months[s]!,
+    size: missing(s),
+    unit: r.unit,
     message: `${r.id} falls short in ${months[s]} (${fmt(missing(s))} ${r.unit} missing) and ${longest.by}'s lead time is ${Math.round(longest.lead / meanMonth)} months: an order must be placed now`,
   });
 }
@@ -252,7 +303,12 @@ function leadTime(
  * What the store does with what holds now: raise conditions it has no row for (or reopen a resolved one), resolve
  * open or acknowledged alerts whose condition no longer holds. Pure: the same inputs give the same changes.
  */
-export function alertTransitions(stored: ReadonlyMap<string, SustainmentAlert>, holding: readonly AlertCondition[], now: number, month: string): SustainmentAlert[] {
+export function alertTransitions(
+  stored: ReadonlyMap<string, SustainmentAlert>,
+  holding: readonly AlertCondition[],
+  now: number,
+  month: string,
+): SustainmentAlert[] {
   const changes: SustainmentAlert[] = [];
   const keys = new Set<string>();
   for (const h of holding) {
@@ -265,7 +321,8 @@ export function alertTransitions(stored: ReadonlyMap<string, SustainmentAlert>, 
     }
   }
   for (const old of stored.values()) {
-    if (old.state !== 'resolved' && !keys.has(old.key)) changes.push({ ...old, state: 'resolved', resolvedAt: now, resolvedMonth: month, revision: old.revision + 1 });
+    if (old.state !== 'resolved' && !keys.has(old.key))
+      changes.push({ ...old, state: 'resolved', resolvedAt: now, resolvedMonth: month, revision: old.revision + 1 });
   }
   return changes;
 }

@@ -28,13 +28,42 @@ export interface LedgerImport {
   notes: ImportRejection[];
 }
 
-export const kielColumns = ['country', 'iso', 'year', 'month', 'total', 'financial', 'humanitarian', 'military', 'commitments', 'to_be_allocated'] as const;
+export const kielColumns = [
+  'country',
+  'iso',
+  'year',
+  'month',
+  'total',
+  'financial',
+  'humanitarian',
+  'military',
+  'commitments',
+  'to_be_allocated',
+] as const;
 export const kielCategories = ['financial', 'humanitarian', 'military'] as const;
 export type KielCategory = (typeof kielCategories)[number] | 'to_be_allocated';
 
 /** The documented ledger CSV's columns; a row's `type` says which apply. */
 export const ledgerCsvColumns = [
-  'type', 'id', 'by', 'requirement', 'pledge', 'amount', 'currency', 'quantity', 'per', 'from', 'until', 'form', 'lead_time', 'supersedes', 'withdraws', 'delivered', 'evidence', 'source', 'note',
+  'type',
+  'id',
+  'by',
+  'requirement',
+  'pledge',
+  'amount',
+  'currency',
+  'quantity',
+  'per',
+  'from',
+  'until',
+  'form',
+  'lead_time',
+  'supersedes',
+  'withdraws',
+  'delivered',
+  'evidence',
+  'source',
+  'note',
 ] as const;
 
 export type CsvLayout = 'ledger' | 'kiel';
@@ -51,7 +80,8 @@ function columns(t: CsvTable, wanted: readonly string[], required: readonly stri
   const index = new Map<string, number>();
   t.header.forEach((h, i) => index.set(h.trim().toLowerCase(), i));
   const missing = required.filter((c) => !index.has(c));
-  if (missing.length) throw new LedgerCsvError(`the header lacks ${missing.join(', ')}; expected columns ${wanted.join(', ')}`);
+  if (missing.length)
+    throw new LedgerCsvError(`the header lacks ${missing.join(', ')}; expected columns ${wanted.join(', ')}`);
   return index;
 }
 
@@ -81,7 +111,11 @@ export function parseLedgerCsv(text: string): LedgerImport {
         // Sent as a number when it is one; otherwise as written, so the server names the field and the reason.
         const n = Number(v);
         item[c] = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) && Number.isFinite(n) ? n : v;
-      } else if (c === 'evidence') item[c] = v.split(';').map((x) => x.trim()).filter(Boolean);
+      } else if (c === 'evidence')
+        item[c] = v
+          .split(';')
+          .map((x) => x.trim())
+          .filter(Boolean);
       else item[rename[c] ?? c] = v;
     }
     if (type === 'pledge' || type === 'withdrawal') out.pledges.push(item);
@@ -126,7 +160,12 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
   const t = parseCsv(text);
   const col = columns(t, kielColumns, kielColumns);
   const out: LedgerImport = { pledges: [], deliveries: [], rejected: [], notes: [] };
-  interface Row { line: number; iso: string; month: string; flows: Record<(typeof kielColumns)[number], number> }
+  interface Row {
+    line: number;
+    iso: string;
+    month: string;
+    flows: Record<(typeof kielColumns)[number], number>;
+  }
   const byDonor = new Map<string, Row[]>();
   for (const row of t.rows) {
     if (row.fields.every((f) => f.trim() === '')) continue;
@@ -179,10 +218,16 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
     const deliveries: { month: string; category: KielCategory; chunk: Chunk; euros: number }[] = [];
     let backlog = 0;
     for (const r of rows) {
-      const open = r.flows.commitments > 0 ? { month: r.month, left: r.flows.commitments, drawn: new Map<KielCategory, number>() } : undefined;
+      const open =
+        r.flows.commitments > 0
+          ? { month: r.month, left: r.flows.commitments, drawn: new Map<KielCategory, number>() }
+          : undefined;
       const available = backlog + r.flows.commitments;
       if (r.flows.total > available + tolerance) {
-        out.rejected.push({ line: r.line, reason: `allocates more than the donor's open commitments (${(r.flows.total / 1e9).toFixed(6)} of ${(available / 1e9).toFixed(6)} EUR bn): the backlog would go below zero` });
+        out.rejected.push({
+          line: r.line,
+          reason: `allocates more than the donor's open commitments (${(r.flows.total / 1e9).toFixed(6)} of ${(available / 1e9).toFixed(6)} EUR bn): the backlog would go below zero`,
+        });
         continue;
       }
       if (open) chunks.push(open);
@@ -206,7 +251,10 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
       }
       backlog = chunks.reduce((n, c) => n + Math.max(0, c.left), 0);
       if (Math.abs(backlog - r.flows.to_be_allocated) > tolerance) {
-        out.notes.push({ line: r.line, reason: `to_be_allocated ${(r.flows.to_be_allocated / 1e9).toFixed(6)} differs from the running backlog ${(backlog / 1e9).toFixed(6)} EUR bn` });
+        out.notes.push({
+          line: r.line,
+          reason: `to_be_allocated ${(r.flows.to_be_allocated / 1e9).toFixed(6)} differs from the running backlog ${(backlog / 1e9).toFixed(6)} EUR bn`,
+        });
       }
     }
     const pledgeId = (c: Chunk, category: KielCategory) => `kiel-${iso}-${c.month}-${category}`;
@@ -220,7 +268,17 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
           skipped.set(category, (skipped.get(category) ?? 0) + euros);
           continue;
         }
-        out.pledges.push({ id: pledgeId(c, category), by, requirement, amount: euros, currency: 'EUR', per: 'once', from: c.month, form, source: `${source}: ${iso} ${c.month}` });
+        out.pledges.push({
+          id: pledgeId(c, category),
+          by,
+          requirement,
+          amount: euros,
+          currency: 'EUR',
+          per: 'once',
+          from: c.month,
+          form,
+          source: `${source}: ${iso} ${c.month}`,
+        });
       }
     }
     const merged = new Map<string, { month: string; category: KielCategory; chunk: Chunk; euros: number }>();
@@ -232,9 +290,21 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
     }
     for (const d of merged.values()) {
       if (!o.requirements[d.category]) continue;
-      out.deliveries.push({ id: `kiel-${iso}-${d.month}-${d.category}-from-${d.chunk.month}`, by, pledge: pledgeId(d.chunk, d.category), amount: d.euros, currency: 'EUR', delivered: `${d.month}-01`, source: `${source}: ${iso} ${d.month}` });
+      out.deliveries.push({
+        id: `kiel-${iso}-${d.month}-${d.category}-from-${d.chunk.month}`,
+        by,
+        pledge: pledgeId(d.chunk, d.category),
+        amount: d.euros,
+        currency: 'EUR',
+        delivered: `${d.month}-01`,
+        source: `${source}: ${iso} ${d.month}`,
+      });
     }
-    for (const [category, euros] of skipped) out.notes.push({ line: 0, reason: `${iso}: ${(euros / 1e9).toFixed(6)} EUR bn of ${category} not imported (no requirement given for ${category})` });
+    for (const [category, euros] of skipped)
+      out.notes.push({
+        line: 0,
+        reason: `${iso}: ${(euros / 1e9).toFixed(6)} EUR bn of ${category} not imported (no requirement given for ${category})`,
+      });
   }
   return out;
 }

@@ -4,9 +4,27 @@
  * status, and decay alerts. The store keeps records and alerts (`core/ports/ledger.ts`); the server wires them.
  */
 export * from './record.js';
-export { forbiddenItems, ledgerLimits, parseDeliveryBatch, parsePledgeBatch, type LedgerBatch, type LedgerLookup, type LedgerProblem, type LedgerRules } from './validate.js';
+export {
+  forbiddenItems,
+  ledgerLimits,
+  parseDeliveryBatch,
+  parsePledgeBatch,
+  type LedgerBatch,
+  type LedgerLookup,
+  type LedgerProblem,
+  type LedgerRules,
+} from './validate.js';
 export { LedgerIndex, deliveryTime, pledgeCommitment, valueOf, type PledgeState } from './state.js';
-export { aggregateCoverage, coverageReport, liveSustainment, type AggregateMonth, type CoverageMonth, type CoverageReport, type CoverageRequirement, type LiveSustainment } from './view.js';
+export {
+  aggregateCoverage,
+  coverageReport,
+  liveSustainment,
+  type AggregateMonth,
+  type CoverageMonth,
+  type CoverageReport,
+  type CoverageRequirement,
+  type LiveSustainment,
+} from './view.js';
 export {
   acknowledgeAlert,
   alertKinds,

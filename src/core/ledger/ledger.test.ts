@@ -22,10 +22,19 @@ function pledgesFromYaml(): PledgeRecord[] {
     const [amount, currency] = typeof c['amount'] === 'string' ? (c['amount'] as string).split(/\s+/) : [];
     const month = (x: unknown) => (x instanceof Date ? x.toISOString().slice(0, 7) : String(x));
     return {
-      type: 'pledge', id: `p${i + 1}`, by: String(c['by']), requirement: String(c['provides']),
+      type: 'pledge',
+      id: `p${i + 1}`,
+      by: String(c['by']),
+      requirement: String(c['provides']),
       ...(amount ? { amount: Number(amount), currency: currency! } : { quantity: Number(c['quantity']) }),
-      per: c['per'] as PledgeRecord['per'], from: month(c['from']), ...(c['until'] ? { until: month(c['until']) } : {}), form: c['form'] as PledgeRecord['form'],
-      ...(c['lead-time'] ? { leadTime: String(c['lead-time']) } : {}), seq: i + 1, recordedAt: 0, submittedBy: 'k',
+      per: c['per'] as PledgeRecord['per'],
+      from: month(c['from']),
+      ...(c['until'] ? { until: month(c['until']) } : {}),
+      form: c['form'] as PledgeRecord['form'],
+      ...(c['lead-time'] ? { leadTime: String(c['lead-time']) } : {}),
+      seq: i + 1,
+      recordedAt: 0,
+      submittedBy: 'k',
     };
   });
 }
@@ -34,7 +43,7 @@ const start = Date.UTC(2026, 5, 1);
 const month = (i: number) => Date.UTC(2026, 5 + i, 1);
 
 describe('the live month-twelve view', () => {
-  it('with a ledger equal to the package commitments, agrees exactly with explain\'s view', () => {
+  it("with a ledger equal to the package commitments, agrees exactly with explain's view", () => {
     const ledger = new LedgerIndex(pkg);
     ledger.add(pledgesFromYaml());
     const { asOf, asOfIndex, pledges, ...live } = liveSustainment(pkg, ledger, start);
@@ -58,7 +67,19 @@ describe('the live month-twelve view', () => {
         if (Date.UTC(2026, 5 + i, 1) >= Date.parse(p.until! + '-01T00:00:00Z') + 31 * 86_400_000) continue;
         const last = new Date(Date.UTC(Number(p.until!.slice(0, 4)), Number(p.until!.slice(5, 7)), 1)).getTime();
         if (month(i) >= last) continue;
-        deliveries.push({ type: 'delivery', id: `d${seq}`, by: p.by, pledge: p.id, requirement: p.requirement, amount: p.amount! / 12, currency: p.currency!, delivered: new Date(month(i) + 14 * 86_400_000).toISOString().slice(0, 10), seq: seq++, recordedAt: 0, submittedBy: 'k' });
+        deliveries.push({
+          type: 'delivery',
+          id: `d${seq}`,
+          by: p.by,
+          pledge: p.id,
+          requirement: p.requirement,
+          amount: p.amount! / 12,
+          currency: p.currency!,
+          delivered: new Date(month(i) + 14 * 86_400_000).toISOString().slice(0, 10),
+          seq: seq++,
+          recordedAt: 0,
+          submittedBy: 'k',
+        });
       }
     }
     ledger.add(deliveries);
@@ -70,14 +91,35 @@ describe('the live month-twelve view', () => {
     expect(fin.series[3]!.delivered).toBeCloseTo(want.series[3]!.firm + want.series[3]!.atRisk, 3);
     expect(fin.series[12]!.delivered).toBe(0);
     const report = coverageReport(live, '2027-01', '2027-07');
-    expect(report.requirements[1]!.months.map((m) => m.month)).toEqual(['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06']);
+    expect(report.requirements[1]!.months.map((m) => m.month)).toEqual([
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+      '2027-05',
+      '2027-06',
+    ]);
     expect(report.aggregate).toHaveLength(6);
   });
 
   it('a revision ends the pledge it supersedes where it begins; a withdrawal from its month', () => {
     const ledger = new LedgerIndex(pkg);
     const [p1] = pledgesFromYaml();
-    ledger.add([p1!, { ...p1!, id: 'p1b', amount: 6e9, from: '2027-01', supersedes: 'p1', seq: 2 }, { type: 'withdrawal', id: 'w', by: 'DE', withdraws: 'p1b', requirement: 'financing', from: '2027-06', seq: 3, recordedAt: 0, submittedBy: 'k' }]);
+    ledger.add([
+      p1!,
+      { ...p1!, id: 'p1b', amount: 6e9, from: '2027-01', supersedes: 'p1', seq: 2 },
+      {
+        type: 'withdrawal',
+        id: 'w',
+        by: 'DE',
+        withdraws: 'p1b',
+        requirement: 'financing',
+        from: '2027-06',
+        seq: 3,
+        recordedAt: 0,
+        submittedBy: 'k',
+      },
+    ]);
     const fin = liveSustainment(pkg, ledger, start).requirements.find((r) => r.id === 'financing')!;
     expect(fin.series[6]!.firm).toBeCloseTo(9e9 / 12, 0);
     expect(fin.series[7]!.firm).toBeCloseTo(6e9 / 12, 0);
@@ -91,7 +133,22 @@ describe('ledger batches', () => {
   const rules = { pkg, now };
   const stored = () => {
     const l = new LedgerIndex(pkg);
-    l.add([{ type: 'pledge', id: 'de-fin', by: 'DE', requirement: 'financing', amount: 9e9, currency: 'EUR', per: 'year', from: '2026-06', form: 'appropriation-law', seq: 1, recordedAt: 0, submittedBy: 'k' }]);
+    l.add([
+      {
+        type: 'pledge',
+        id: 'de-fin',
+        by: 'DE',
+        requirement: 'financing',
+        amount: 9e9,
+        currency: 'EUR',
+        per: 'year',
+        from: '2026-06',
+        form: 'appropriation-law',
+        seq: 1,
+        recordedAt: 0,
+        submittedBy: 'k',
+      },
+    ]);
     return l;
   };
   const good = { id: 'd1', by: 'DE', pledge: 'de-fin', amount: 7.5e8, currency: 'EUR', delivered: '2026-07-15' };
@@ -100,7 +157,9 @@ describe('ledger batches', () => {
     const r = parseDeliveryBatch([good], rules, stored());
     expect(r.ok).toBe(true);
     const l = stored();
-    l.add([{ ...(r.ok ? r.records[0]! : ({} as LedgerFields)), seq: 2, recordedAt: 0, submittedBy: 'k' } as LedgerRecord]);
+    l.add([
+      { ...(r.ok ? r.records[0]! : ({} as LedgerFields)), seq: 2, recordedAt: 0, submittedBy: 'k' } as LedgerRecord,
+    ]);
     const again = parseDeliveryBatch([good], rules, l);
     expect(again.ok && again.duplicate).toEqual([true]);
   });
@@ -110,9 +169,19 @@ describe('ledger batches', () => {
     ['a negative amount', { ...good, amount: -5 }, 'amount', /negative/],
     ['a non-numeric amount', { ...good, amount: '7e8' }, 'amount', /must be a number/],
     ['a currency the package cannot convert', { ...good, currency: 'JPY' }, 'currency', /cannot convert JPY to EUR/],
-    ['a date before the effective date', { ...good, delivered: '2026-05-31' }, 'delivered', /before the package takes effect/],
+    [
+      'a date before the effective date',
+      { ...good, delivered: '2026-05-31' },
+      'delivered',
+      /before the package takes effect/,
+    ],
     ['a date in the future beyond the tolerance', { ...good, delivered: '2026-10-03' }, 'delivered', /in the future/],
-    ['a quantity for a money requirement', { id: 'd1', by: 'DE', pledge: 'de-fin', quantity: 3, delivered: '2026-07-15' }, 'quantity', /counted in money/],
+    [
+      'a quantity for a money requirement',
+      { id: 'd1', by: 'DE', pledge: 'de-fin', quantity: 3, delivered: '2026-07-15' },
+      'quantity',
+      /counted in money/,
+    ],
     ['an unknown field', { ...good, colour: 'red' }, 'colour', /not a field/],
   ])('refuses %s, naming the item and the field', (_name, item, path, reason) => {
     const r = parseDeliveryBatch([good, item], rules, stored());
@@ -123,16 +192,59 @@ describe('ledger batches', () => {
   });
 
   it('refuses a bad pledge in a batch, naming each item and field', () => {
-    const p = { id: 'us-ad', by: 'US', requirement: 'air-defence-interceptors', quantity: 600, per: 'year', from: '2026-06', form: 'executive', leadTime: '18mo' };
+    const p = {
+      id: 'us-ad',
+      by: 'US',
+      requirement: 'air-defence-interceptors',
+      quantity: 600,
+      per: 'year',
+      from: '2026-06',
+      form: 'executive',
+      leadTime: '18mo',
+    };
     expect(parsePledgeBatch([p], rules, stored()).ok).toBe(true);
-    const r = parsePledgeBatch([p, { ...p, id: 'x', from: '2026-01' }, { ...p, id: 'y', requirement: 'tanks' }, { ...p, id: 'z', quantity: undefined, amount: 5, currency: 'EUR' }, { ...p, id: 'w', by: 'XX' }, { id: 'v', by: 'US', withdraws: 'de-fin', from: '2027-01' }, p], rules, stored());
+    const r = parsePledgeBatch(
+      [
+        p,
+        { ...p, id: 'x', from: '2026-01' },
+        { ...p, id: 'y', requirement: 'tanks' },
+        { ...p, id: 'z', quantity: undefined, amount: 5, currency: 'EUR' },
+        { ...p, id: 'w', by: 'XX' },
+        { id: 'v', by: 'US', withdraws: 'de-fin', from: '2027-01' },
+        p,
+      ],
+      rules,
+      stored(),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => [e.index, e.path])).toEqual([[1, 'from'], [2, 'requirement'], [3, 'amount'], [4, 'by'], [5, 'withdraws'], [6, 'id']]);
+    expect(r.errors.map((e) => [e.index, e.path])).toEqual([
+      [1, 'from'],
+      [2, 'requirement'],
+      [3, 'amount'],
+      [4, 'by'],
+      [5, 'withdraws'],
+      [6, 'id'],
+    ]);
   });
 
   it('refuses an id already used by a different record', () => {
-    const r = parsePledgeBatch([{ id: 'de-fin', by: 'DE', requirement: 'financing', amount: 1, currency: 'EUR', per: 'year', from: '2026-06', form: 'treaty' }], rules, stored());
+    const r = parsePledgeBatch(
+      [
+        {
+          id: 'de-fin',
+          by: 'DE',
+          requirement: 'financing',
+          amount: 1,
+          currency: 'EUR',
+          per: 'year',
+          from: '2026-06',
+          form: 'treaty',
+        },
+      ],
+      rules,
+      stored(),
+    );
     expect(!r.ok && r.errors[0]).toMatchObject({ index: 0, path: 'id' });
   });
 });

@@ -85,19 +85,50 @@ export function entryKindOf(r: { type: LedgerRecord['type'] }): 'pledge' | 'deli
 
 /** The fields a record was submitted with, in a fixed key order (the store keeps this document). */
 export function ledgerFields(r: LedgerFields): LedgerFields {
-  const keep = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const keep = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   switch (r.type) {
     case 'pledge':
       return keep({
-        type: r.type, id: r.id, by: r.by, requirement: r.requirement, amount: r.amount, currency: r.currency, quantity: r.quantity, per: r.per, from: r.from,
-        until: r.until, form: r.form, leadTime: r.leadTime, source: r.source, supersedes: r.supersedes,
+        type: r.type,
+        id: r.id,
+        by: r.by,
+        requirement: r.requirement,
+        amount: r.amount,
+        currency: r.currency,
+        quantity: r.quantity,
+        per: r.per,
+        from: r.from,
+        until: r.until,
+        form: r.form,
+        leadTime: r.leadTime,
+        source: r.source,
+        supersedes: r.supersedes,
       });
     case 'withdrawal':
-      return keep({ type: r.type, id: r.id, by: r.by, withdraws: r.withdraws, requirement: r.requirement, from: r.from, source: r.source });
+      return keep({
+        type: r.type,
+        id: r.id,
+        by: r.by,
+        withdraws: r.withdraws,
+        requirement: r.requirement,
+        from: r.from,
+        source: r.source,
+      });
     case 'delivery':
       return keep({
-        type: r.type, id: r.id, by: r.by, pledge: r.pledge, requirement: r.requirement, amount: r.amount, currency: r.currency, quantity: r.quantity,
-        delivered: r.delivered, evidence: r.evidence, source: r.source, note: r.note,
+        type: r.type,
+        id: r.id,
+        by: r.by,
+        pledge: r.pledge,
+        requirement: r.requirement,
+        amount: r.amount,
+        currency: r.currency,
+        quantity: r.quantity,
+        delivered: r.delivered,
+        evidence: r.evidence,
+        source: r.source,
+        note: r.note,
       });
   }
 }

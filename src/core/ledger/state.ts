@@ -165,7 +165,10 @@ export class LedgerIndex implements LedgerLookup {
 }
 
 /** A pledge as a commitment of the package language, ending at `endsAt` if something ended it earlier. */
-export function pledgeCommitment(p: PledgeRecord | Omit<PledgeRecord, 'seq' | 'recordedAt' | 'submittedBy'>, endsAt?: number): Commitment | undefined {
+export function pledgeCommitment(
+  p: PledgeRecord | Omit<PledgeRecord, 'seq' | 'recordedAt' | 'submittedBy'>,
+  endsAt?: number,
+): Commitment | undefined {
   const from = calendar(p.from);
   let until = p.until === undefined ? undefined : calendar(p.until);
   if (endsAt !== undefined && (until === undefined || endsAt < until.end)) {

@@ -32,7 +32,15 @@ export type TimelineEntry =
       blockedBy: string[];
       nonVoters: string[];
     }
-  | { at: number; kind: 'task-created'; task: string; actor: string; action: string; dueAt: number | null; automatic: boolean }
+  | {
+      at: number;
+      kind: 'task-created';
+      task: string;
+      actor: string;
+      action: string;
+      dueAt: number | null;
+      automatic: boolean;
+    }
   | { at: number; kind: 'task-acknowledged'; task: string; actor: string }
   | { at: number; kind: 'task-delivered'; task: string; actor: string; note: string; evidence: string[]; late: boolean }
   | { at: number; kind: 'response-failure'; task: string; actor: string; action: string; material: boolean }
@@ -75,7 +83,12 @@ const rank: Record<TimelineEntry['kind'], number> = {
   escalation: 11,
 };
 
-export function caseTimeline(plan: JudgmentPlan | undefined, file: CaseFile, asOf: number, evidence: readonly EvidenceEntry[] = []): CaseTimeline {
+export function caseTimeline(
+  plan: JudgmentPlan | undefined,
+  file: CaseFile,
+  asOf: number,
+  evidence: readonly EvidenceEntry[] = [],
+): CaseTimeline {
   const entries: TimelineEntry[] = [...evidence];
   const j = file.judgment;
   entries.push({
@@ -95,7 +108,15 @@ export function caseTimeline(plan: JudgmentPlan | undefined, file: CaseFile, asO
       ...(v.previous === undefined ? {} : { previous: v.previous }),
     });
   }
-  for (const r of j.rejections) entries.push({ at: r.at, kind: 'vote-rejected', member: r.member, choice: r.choice, code: r.code, message: r.message });
+  for (const r of j.rejections)
+    entries.push({
+      at: r.at,
+      kind: 'vote-rejected',
+      member: r.member,
+      choice: r.choice,
+      code: r.code,
+      message: r.message,
+    });
   if (j.outcome) {
     const o = j.outcome;
     entries.push({
@@ -111,20 +132,48 @@ export function caseTimeline(plan: JudgmentPlan | undefined, file: CaseFile, asO
     });
   }
   for (const t of file.tasks) {
-    entries.push({ at: t.declaredAt, kind: 'task-created', task: t.id, actor: t.actor, action: t.action, dueAt: t.dueAt, automatic: t.automatic });
-    if (t.acknowledgedAt !== undefined && t.acknowledgedAt !== t.deliveredAt) entries.push({ at: t.acknowledgedAt, kind: 'task-acknowledged', task: t.id, actor: t.actor });
+    entries.push({
+      at: t.declaredAt,
+      kind: 'task-created',
+      task: t.id,
+      actor: t.actor,
+      action: t.action,
+      dueAt: t.dueAt,
+      automatic: t.automatic,
+    });
+    if (t.acknowledgedAt !== undefined && t.acknowledgedAt !== t.deliveredAt)
+      entries.push({ at: t.acknowledgedAt, kind: 'task-acknowledged', task: t.id, actor: t.actor });
     if (t.deliveredAt !== undefined) {
-      entries.push({ at: t.deliveredAt, kind: 'task-delivered', task: t.id, actor: t.actor, note: t.note ?? '', evidence: t.evidence ?? [], late: deliveredLate(t) });
+      entries.push({
+        at: t.deliveredAt,
+        kind: 'task-delivered',
+        task: t.id,
+        actor: t.actor,
+        note: t.note ?? '',
+        evidence: t.evidence ?? [],
+        late: deliveredLate(t),
+      });
     }
-    if (t.failure) entries.push({ at: t.failure.at, kind: 'response-failure', task: t.id, actor: t.actor, action: t.action, material: t.material });
-    for (const e of t.escalations) entries.push({ at: e.at, kind: 'escalation', task: t.id, actor: t.actor, step: e.step, level: e.level });
+    if (t.failure)
+      entries.push({
+        at: t.failure.at,
+        kind: 'response-failure',
+        task: t.id,
+        actor: t.actor,
+        action: t.action,
+        material: t.material,
+      });
+    for (const e of t.escalations)
+      entries.push({ at: e.at, kind: 'escalation', task: t.id, actor: t.actor, step: e.step, level: e.level });
   }
   // Stable sort: same instant and kind keep insertion order (votes in arrival order, tasks in package order).
   entries.sort((a, b) => a.at - b.at || rank[a.kind] - rank[b.kind]);
 
   const upcoming: UpcomingEntry[] = [];
   if (!j.outcome && j.deadline !== null) upcoming.push({ at: j.deadline, kind: 'judgment-deadline' });
-  for (const t of file.tasks) if (t.status !== 'delivered' && !t.overdue && t.dueAt !== null) upcoming.push({ at: t.dueAt, kind: 'task-due', task: t.id, actor: t.actor });
+  for (const t of file.tasks)
+    if (t.status !== 'delivered' && !t.overdue && t.dueAt !== null)
+      upcoming.push({ at: t.dueAt, kind: 'task-due', task: t.id, actor: t.actor });
   upcoming.sort((a, b) => a.at - b.at);
 
   const view: JudgmentView = plan ? judgmentView(plan, j, asOf) : unjudgedView(file, asOf);
@@ -179,29 +228,52 @@ function describe(e: TimelineEntry): [string, string] {
     case 'violation':
       return [e.kind, `\`${e.id}\` ${e.summary}`];
     case 'case-opened':
-      return ['case opened', `severity **${e.severity}**${e.trigger ? `, trigger \`${e.trigger}\`` : ''}${e.attributedTo?.length ? `, attributed to ${e.attributedTo.join(', ')}` : ''}`];
+      return [
+        'case opened',
+        `severity **${e.severity}**${e.trigger ? `, trigger \`${e.trigger}\`` : ''}${e.attributedTo?.length ? `, attributed to ${e.attributedTo.join(', ')}` : ''}`,
+      ];
     case 'vote':
-      return ['vote', `${e.member}: **${e.choice}**${e.previous ? ` (changed from ${e.previous})` : ''}${e.reason ? `: ${e.reason}` : ''}`];
+      return [
+        'vote',
+        `${e.member}: **${e.choice}**${e.previous ? ` (changed from ${e.previous})` : ''}${e.reason ? `: ${e.reason}` : ''}`,
+      ];
     case 'vote-rejected':
       return ['vote rejected', `${e.member} (${e.choice}): ${e.code}: ${e.message}`];
     case 'judgment': {
-      const what = e.result === 'defaulted' ? `**defaulted** to ${e.default} at the deadline` : `**${e.result}** (${e.reason}, by ${e.by})`;
+      const what =
+        e.result === 'defaulted'
+          ? `**defaulted** to ${e.default} at the deadline`
+          : `**${e.result}** (${e.reason}, by ${e.by})`;
       const t = e.tally;
-      const parts = [`${what}; ${t.declare} declare, ${t.dismiss} dismiss, ${t.abstain} abstain of ${t.eligible} eligible`];
+      const parts = [
+        `${what}; ${t.declare} declare, ${t.dismiss} dismiss, ${t.abstain} abstain of ${t.eligible} eligible`,
+      ];
       if (e.blockedBy.length) parts.push(`blocked by ${e.blockedBy.join(', ')}`);
       if (e.nonVoters.length) parts.push(`did not vote: ${e.nonVoters.join(', ')}`);
       return ['judgment', parts.join('; ')];
     }
     case 'task-created':
-      return ['task', `${e.actor}: ${e.action}${e.automatic ? ' (automatic)' : ''}, due ${e.dueAt === null ? 'with no deadline' : iso(e.dueAt)}`];
+      return [
+        'task',
+        `${e.actor}: ${e.action}${e.automatic ? ' (automatic)' : ''}, due ${e.dueAt === null ? 'with no deadline' : iso(e.dueAt)}`,
+      ];
     case 'task-acknowledged':
       return ['acknowledged', `${e.actor}: \`${e.task}\``];
     case 'task-delivered':
-      return ['delivered', `${e.actor}: \`${e.task}\`${e.late ? ' **late**' : ''}: ${e.note}${e.evidence.length ? ` (evidence ${e.evidence.map((h) => `\`${h.slice(0, 19)}…\``).join(', ')})` : ''}`];
+      return [
+        'delivered',
+        `${e.actor}: \`${e.task}\`${e.late ? ' **late**' : ''}: ${e.note}${e.evidence.length ? ` (evidence ${e.evidence.map((h) => `\`${h.slice(0, 19)}…\``).join(', ')})` : ''}`,
+      ];
     case 'response-failure':
-      return ['**response failure**', `${e.actor} missed the deadline for ${e.action}${e.material ? ' (material)' : ''}`];
+      return [
+        '**response failure**',
+        `${e.actor} missed the deadline for ${e.action}${e.material ? ' (material)' : ''}`,
+      ];
     case 'escalation':
-      return [e.step === 'public-mark' ? '**public mark**' : e.step, `${e.actor}: \`${e.task}\`${e.step === 'escalate' ? ` (level ${e.level})` : ''}`];
+      return [
+        e.step === 'public-mark' ? '**public mark**' : e.step,
+        `${e.actor}: \`${e.task}\`${e.step === 'escalate' ? ` (level ${e.level})` : ''}`,
+      ];
   }
 }
 
@@ -212,11 +284,16 @@ export function renderCaseTimelineMarkdown(t: CaseTimeline): string {
   lines.push(`- Opened: ${iso(t.openedAt)}`);
   if (j.outcome) {
     const o = j.outcome;
-    lines.push(`- Judgment: **${o.result}**${o.default ? ` (default: ${o.default})` : ''} at ${iso(o.at)}${o.blockedBy.length ? `; blocked by ${o.blockedBy.join(', ')}` : ''}`);
+    lines.push(
+      `- Judgment: **${o.result}**${o.default ? ` (default: ${o.default})` : ''} at ${iso(o.at)}${o.blockedBy.length ? `; blocked by ${o.blockedBy.join(', ')}` : ''}`,
+    );
     if (o.nonVoters.length) lines.push(`- Did not vote: ${o.nonVoters.join(', ')}`);
   } else {
-    lines.push(`- Judgment: open; ${j.tally.declare} declare, ${j.tally.dismiss} dismiss, ${j.tally.abstain} abstain of ${j.tally.eligible}`);
-    if (j.deadline !== null) lines.push(`- Deadline: ${iso(j.deadline)} (${formatDuration(j.timeLeft ?? 0)} left as of ${iso(t.asOf)})`);
+    lines.push(
+      `- Judgment: open; ${j.tally.declare} declare, ${j.tally.dismiss} dismiss, ${j.tally.abstain} abstain of ${j.tally.eligible}`,
+    );
+    if (j.deadline !== null)
+      lines.push(`- Deadline: ${iso(j.deadline)} (${formatDuration(j.timeLeft ?? 0)} left as of ${iso(t.asOf)})`);
     if (j.pending.length) lines.push(`- Not yet voted: ${j.pending.join(', ')}`);
   }
   if (j.recused.length) lines.push(`- Recused: ${j.recused.map((r) => `${r.member} (${r.reason})`).join(', ')}`);
@@ -231,12 +308,15 @@ export function renderCaseTimelineMarkdown(t: CaseTimeline): string {
   }
   if (t.failures.length) {
     lines.push('', '## Response failures', '');
-    for (const f of t.failures) lines.push(`- ${f.actor} (${f.role}) missed ${f.action}${f.material ? ' (material)' : ''}, due ${iso(f.dueAt)}`);
+    for (const f of t.failures)
+      lines.push(`- ${f.actor} (${f.role}) missed ${f.action}${f.material ? ' (material)' : ''}, due ${iso(f.dueAt)}`);
   }
   if (t.upcoming.length) {
     lines.push('', '## Upcoming', '');
     for (const u of t.upcoming) {
-      lines.push(`- ${iso(u.at)} (in ${formatDuration(Math.max(0, u.at - t.asOf))}): ${u.kind === 'judgment-deadline' ? 'judgment deadline' : `${u.actor} due: \`${u.task}\``}`);
+      lines.push(
+        `- ${iso(u.at)} (in ${formatDuration(Math.max(0, u.at - t.asOf))}): ${u.kind === 'judgment-deadline' ? 'judgment deadline' : `${u.actor} due: \`${u.task}\``}`,
+      );
     }
   }
   return lines.join('\n') + '\n';

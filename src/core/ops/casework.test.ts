@@ -22,23 +22,38 @@ describe('casework', () => {
     };
     const plans = casePlans(pkg);
     const opened = openCase(plans, { caseId: 'c', severity: 'serious', openedAt: T0 });
-    expect(opened.file.tasks.map((t) => [t.actor, t.action, t.dueAt! - T0])).toEqual([['US', 'intelligence-support', 24 * HOUR]]);
+    expect(opened.file.tasks.map((t) => [t.actor, t.action, t.dueAt! - T0])).toEqual([
+      ['US', 'intelligence-support', 24 * HOUR],
+    ]);
     expect(opened.timers.map((t) => t.key)).toEqual(['judgment:c', 'due:c/serious/0/US']);
     // Falling due schedules the first escalation step; each step schedules the next.
     const due = fireTimer(plans, opened.file, opened.timers[1]!);
     expect(due.timers.map((t) => [t.key, t.at - T0])).toEqual([['escalation:c/serious/0/US:0', 24 * HOUR]]);
     const step0 = fireTimer(plans, due.file, due.timers[0]!);
     expect(step0.timers.map((t) => [t.key, t.at - T0])).toEqual([['escalation:c/serious/0/US:1', 48 * HOUR]]);
-    const step2 = fireTimer(plans, fireTimer(plans, step0.file, step0.timers[0]!).file, { key: 'escalation:c/serious/0/US:2', kind: 'task-escalation', at: T0 + 96 * HOUR, caseId: 'c', taskId: 'c/serious/0/US', step: 2 });
+    const step2 = fireTimer(plans, fireTimer(plans, step0.file, step0.timers[0]!).file, {
+      key: 'escalation:c/serious/0/US:2',
+      kind: 'task-escalation',
+      at: T0 + 96 * HOUR,
+      caseId: 'c',
+      taskId: 'c/serious/0/US',
+      step: 2,
+    });
     expect(step2.timers).toEqual([]);
     expect(step2.file.tasks[0]!.escalations.map((e) => e.step)).toEqual(['reminder', 'escalate', 'public-mark']);
     let file = opened.file;
-    for (const [m, h] of [['FR', 1], ['UK', 2], ['DE', 3]] as const) file = voteOnCase(plans, file, { member: m, choice: 'dismiss', at: T0 + h * HOUR }).file;
+    for (const [m, h] of [
+      ['FR', 1],
+      ['UK', 2],
+      ['DE', 3],
+    ] as const)
+      file = voteOnCase(plans, file, { member: m, choice: 'dismiss', at: T0 + h * HOUR }).file;
     expect(file.judgment.outcome?.result).toBe('dismissed');
     expect(file.tasks).toHaveLength(1);
 
     let declared = { file: opened.file, timers: opened.timers };
-    for (const [i, m] of ['FR', 'UK', 'DE'].entries()) declared = voteOnCase(plans, declared.file, { member: m, choice: 'declare', at: T0 + (i + 1) * HOUR });
+    for (const [i, m] of ['FR', 'UK', 'DE'].entries())
+      declared = voteOnCase(plans, declared.file, { member: m, choice: 'declare', at: T0 + (i + 1) * HOUR });
     expect(declared.file.tasks.map((t) => [t.actor, t.upon])).toEqual([
       ['US', 'trigger'],
       ['FR', 'declaration'],
@@ -46,9 +61,19 @@ describe('casework', () => {
       ['DE', 'declaration'],
       ['US', 'declaration'],
     ]);
-    expect(declared.timers.filter((t) => t.kind === 'task-due').map((t) => t.at - T0)).toEqual([3 * HOUR + 7 * 24 * HOUR, 3 * HOUR + 7 * 24 * HOUR, 3 * HOUR + 7 * 24 * HOUR, 3 * HOUR + 7 * 24 * HOUR]);
+    expect(declared.timers.filter((t) => t.kind === 'task-due').map((t) => t.at - T0)).toEqual([
+      3 * HOUR + 7 * 24 * HOUR,
+      3 * HOUR + 7 * 24 * HOUR,
+      3 * HOUR + 7 * 24 * HOUR,
+      3 * HOUR + 7 * 24 * HOUR,
+    ]);
     // The deadline timer after a declaration changes nothing and creates no second set of tasks.
-    const again = fireTimer(plans, declared.file, { key: 'judgment:c', kind: 'judgment-deadline', at: T0 + 48 * HOUR, caseId: 'c' });
+    const again = fireTimer(plans, declared.file, {
+      key: 'judgment:c',
+      kind: 'judgment-deadline',
+      at: T0 + 48 * HOUR,
+      caseId: 'c',
+    });
     expect(again.file.tasks).toHaveLength(5);
     expect(again.timers).toEqual([]);
   });

@@ -42,7 +42,12 @@ export interface CasePlans {
 
 export function casePlans(pkg: Package): CasePlans {
   const j = judgmentPlan(pkg);
-  return { package: pkg.package, version: pkg.version ?? '', ...(j ? { judgment: j } : {}), responses: responsePlan(pkg) };
+  return {
+    package: pkg.package,
+    version: pkg.version ?? '',
+    ...(j ? { judgment: j } : {}),
+    responses: responsePlan(pkg),
+  };
 }
 
 export interface CaseFile {
@@ -72,7 +77,13 @@ export interface CaseOpeningInput extends JudgmentCase {
 
 /** What the pipeline's case opening tells judgment: the attributed party (unless undetermined) for recusal. */
 export function fromCaseOpening(c: CaseOpening): CaseOpeningInput {
-  return { caseId: c.id, severity: c.severity, openedAt: c.openedAt, trigger: c.trigger, attributedTo: c.party === 'undetermined' ? [] : [c.party] };
+  return {
+    caseId: c.id,
+    severity: c.severity,
+    openedAt: c.openedAt,
+    trigger: c.trigger,
+    attributedTo: c.party === 'undetermined' ? [] : [c.party],
+  };
 }
 
 export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
@@ -89,16 +100,33 @@ export function openCase(plans: CasePlans, c: CaseOpeningInput): CaseStep {
   };
   const timers = judgment.deadline !== null && !judgment.outcome ? [judgmentTimer(c.caseId, judgment.deadline)] : [];
   // Responses each responder owes on the trigger alone (`upon: trigger`) start with the case, whatever the judgment.
-  const onTrigger = instantiateTasks(plans.responses, { caseId: c.caseId, severity: c.severity, declaredAt: c.openedAt, upon: 'trigger' });
+  const onTrigger = instantiateTasks(plans.responses, {
+    caseId: c.caseId,
+    severity: c.severity,
+    declaredAt: c.openedAt,
+    upon: 'trigger',
+  });
   return afterJudgment(plans, { ...file, tasks: onTrigger }, [...timers, ...timersFor(file.caseId, onTrigger)]);
 }
 
-export type CaseVoteResult = (CaseStep & { ok: true; vote: VoteRecord }) | (CaseStep & { ok: false; rejection: Rejection });
+export type CaseVoteResult =
+  (CaseStep & { ok: true; vote: VoteRecord }) | (CaseStep & { ok: false; rejection: Rejection });
 
 export function voteOnCase(plans: CasePlans, file: CaseFile, v: VoteInput): CaseVoteResult {
   if (!plans.judgment) {
-    const rejection: Rejection = { code: 'not-a-member', message: 'the package names no judgment body', member: v.member, choice: String(v.choice), at: v.at };
-    return { ok: false, file: { ...file, judgment: { ...file.judgment, rejections: [...file.judgment.rejections, rejection] } }, timers: [], rejection };
+    const rejection: Rejection = {
+      code: 'not-a-member',
+      message: 'the package names no judgment body',
+      member: v.member,
+      choice: String(v.choice),
+      at: v.at,
+    };
+    return {
+      ok: false,
+      file: { ...file, judgment: { ...file.judgment, rejections: [...file.judgment.rejections, rejection] } },
+      timers: [],
+      rejection,
+    };
   }
   const r = castVote(plans.judgment, file.judgment, v);
   const step = afterJudgment(plans, { ...file, judgment: r.state }, []);
@@ -107,7 +135,8 @@ export function voteOnCase(plans: CasePlans, file: CaseFile, v: VoteInput): Case
 
 /** Fires one due timer. A timer whose effect no longer applies (task delivered, case decided) changes nothing. */
 export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseStep {
-  if (timer.caseId !== file.caseId) throw new RangeError(`timer ${timer.key} is for case ${timer.caseId}, not ${file.caseId}`);
+  if (timer.caseId !== file.caseId)
+    throw new RangeError(`timer ${timer.key} is for case ${timer.caseId}, not ${file.caseId}`);
   switch (timer.kind) {
     case 'judgment-deadline': {
       if (!plans.judgment) return { file, timers: [] };
@@ -119,23 +148,36 @@ export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseS
       // overdue and undelivered, so a delivered task leaves no timers behind.
       const step = timer.kind === 'task-due' ? -1 : timer.step!;
       const before = file.tasks.find((t) => t.id === timer.taskId);
-      const next = updateTask(file, timer.taskId!, (t) => (step < 0 ? taskFallsDue(plans.responses, t) : escalateTask(plans.responses, t, step)));
+      const next = updateTask(file, timer.taskId!, (t) =>
+        step < 0 ? taskFallsDue(plans.responses, t) : escalateTask(plans.responses, t, step),
+      );
       const after = next.tasks.find((t) => t.id === timer.taskId);
       const e = plans.responses.escalation[step + 1];
       const fired = after !== undefined && after !== before && after.overdue && after.status !== 'delivered';
-      return { file: next, timers: fired && e ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt! + e.after)] : [] };
+      return {
+        file: next,
+        timers: fired && e ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt! + e.after)] : [],
+      };
     }
   }
 }
 
-export type CaseTaskResult = { ok: true; file: CaseFile; task: ResponseTask } | { ok: false; code: 'no-such-task' | TaskResultCode; message: string };
+export type CaseTaskResult =
+  | { ok: true; file: CaseFile; task: ResponseTask }
+  | { ok: false; code: 'no-such-task' | TaskResultCode; message: string };
 type TaskResultCode = Extract<TaskResult, { ok: false }>['code'];
 
 export function acknowledgeCaseTask(file: CaseFile, id: string, actor: string, at: number): CaseTaskResult {
   return onTask(file, id, (t) => acknowledgeTask(t, actor, at));
 }
 
-export function deliverCaseTask(file: CaseFile, id: string, actor: string, at: number, report: { note: string; evidence?: readonly string[] }): CaseTaskResult {
+export function deliverCaseTask(
+  file: CaseFile,
+  id: string,
+  actor: string,
+  at: number,
+  report: { note: string; evidence?: readonly string[] },
+): CaseTaskResult {
   return onTask(file, id, (t) => deliverTask(t, actor, at, report));
 }
 
@@ -162,8 +204,16 @@ function updateTask(file: CaseFile, id: string, f: (t: ResponseTask) => Response
 function afterJudgment(plans: CasePlans, file: CaseFile, timers: Timer[]): CaseStep {
   const o = file.judgment.outcome;
   if (!o || o.effect !== 'declare' || file.declaredTasks) return { file, timers };
-  const tasks = instantiateTasks(plans.responses, { caseId: file.caseId, severity: file.severity, declaredAt: o.at, upon: 'declaration' });
-  return { file: { ...file, tasks: [...file.tasks, ...tasks], declaredTasks: true }, timers: [...timers, ...timersFor(file.caseId, tasks)] };
+  const tasks = instantiateTasks(plans.responses, {
+    caseId: file.caseId,
+    severity: file.severity,
+    declaredAt: o.at,
+    upon: 'declaration',
+  });
+  return {
+    file: { ...file, tasks: [...file.tasks, ...tasks], declaredTasks: true },
+    timers: [...timers, ...timersFor(file.caseId, tasks)],
+  };
 }
 
 /** Each task's due time; its escalation steps are scheduled one at a time once it falls overdue. */
@@ -216,7 +266,12 @@ export class MemoryCasework {
     return r;
   }
 
-  deliver(caseId: string, taskId: string, actor: string, report: { note: string; evidence?: readonly string[] }): CaseTaskResult {
+  deliver(
+    caseId: string,
+    taskId: string,
+    actor: string,
+    report: { note: string; evidence?: readonly string[] },
+  ): CaseTaskResult {
     this.tick();
     const r = deliverCaseTask(this.#file(caseId), taskId, actor, this.clock.now(), report);
     if (r.ok) this.files.set(caseId, r.file);
@@ -237,7 +292,10 @@ export class MemoryCasework {
 
   /** Everything this casework holds, as JSON: what a store would have kept. */
   snapshot(): { files: CaseFile[]; timers: Timer[] } {
-    return JSON.parse(JSON.stringify({ files: [...this.files.values()], timers: this.queue.toArray() })) as { files: CaseFile[]; timers: Timer[] };
+    return JSON.parse(JSON.stringify({ files: [...this.files.values()], timers: this.queue.toArray() })) as {
+      files: CaseFile[];
+      timers: Timer[];
+    };
   }
 
   /** A casework rebuilt from a snapshot, as a restarted server rebuilds from its store. */

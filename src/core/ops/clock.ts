@@ -23,7 +23,8 @@ export class ManualClock implements Clock {
 
   /** Moves forward by `ms` (>= 0) and returns the new instant. */
   advance(ms: number): number {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`a clock advances by a finite, non-negative duration, got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms))
+      throw new RangeError(`a clock advances by a finite, non-negative duration, got ${ms}`);
     this.#t += ms;
     return this.#t;
   }

@@ -6,14 +6,23 @@ import { violationId } from './violation.js';
 import { MINUTE, DAY } from '../spec/units.js';
 
 const T = EFFECTIVE + 30 * DAY + 10 * 3_600_000;
-const near = (dLonMetres: number) => ({ lon: WEST.lon + dLonMetres / (111_195 * Math.cos((WEST.lat * Math.PI) / 180)), lat: WEST.lat });
+const near = (dLonMetres: number) => ({
+  lon: WEST.lon + dLonMetres / (111_195 * Math.cos((WEST.lat * Math.PI) / 180)),
+  lat: WEST.lat,
+});
 
 describe('fusion', () => {
   it('fuses reports of one event from two operators and combines their confidence', async () => {
     const r = new Runner();
     const out = await r.run([
       obs({ source: 'radar', sourceId: 'a', at: T, confidence: 0.9, location: { ...WEST, radius: 500 } }),
-      obs({ source: 'acoustic', sourceId: 'b', at: T + 5 * MINUTE, confidence: 0.8, location: { ...near(1500), radius: 300 } }),
+      obs({
+        source: 'acoustic',
+        sourceId: 'b',
+        at: T + 5 * MINUTE,
+        confidence: 0.8,
+        location: { ...near(1500), radius: 300 },
+      }),
     ]);
     // One revision per batch: the second report joined before anything was stored.
     expect(out.incidentRevisions.map((i) => [i.reason, i.revision])).toEqual([['created', 1]]);
@@ -25,7 +34,7 @@ describe('fusion', () => {
     expect(inc.members.map((m) => m.sourceId)).toEqual(['a', 'b']);
     expect(inc.radius).toBe(300);
     // Weighted towards the better-located report.
-    expect(inc.lon!).toBeGreaterThan(WEST.lon + ((1500 / (111_195 * Math.cos((WEST.lat * Math.PI) / 180))) * 0.5));
+    expect(inc.lon!).toBeGreaterThan(WEST.lon + (1500 / (111_195 * Math.cos((WEST.lat * Math.PI) / 180))) * 0.5);
     expect(inc.start).toBe(T);
     expect(inc.end).toBe(T + 5 * MINUTE);
     expect(r.reader.incidents.size).toBe(1);
@@ -59,10 +68,16 @@ describe('fusion', () => {
 
   it('joins within the distance r1 + r2 + slack and not beyond', async () => {
     const r = new Runner();
-    await r.run([obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }), obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(1990), radius: 500 } })]);
+    await r.run([
+      obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }),
+      obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(1990), radius: 500 } }),
+    ]);
     expect(r.reader.incidents.size).toBe(1);
     const r2 = new Runner();
-    await r2.run([obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }), obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(2030), radius: 500 } })]);
+    await r2.run([
+      obs({ source: 'radar', sourceId: 'a', at: T, location: { ...WEST, radius: 500 } }),
+      obs({ source: 'acoustic', sourceId: 'b', at: T, location: { ...near(2030), radius: 500 } }),
+    ]);
     expect(r2.reader.incidents.size).toBe(2);
   });
 
@@ -70,9 +85,16 @@ describe('fusion', () => {
     const r = new Runner();
     const first = [obs({ source: 'radar', sourceId: 'a', at: T })];
     await r.run(first);
-    const late = await r.run([obs({ source: 'acoustic', sourceId: 'b', at: T - 10 * MINUTE, location: { ...near(800), radius: 200 } })]);
+    const late = await r.run([
+      obs({ source: 'acoustic', sourceId: 'b', at: T - 10 * MINUTE, location: { ...near(800), radius: 200 } }),
+    ]);
     expect(late.incidentRevisions).toHaveLength(1);
-    expect(late.incidentRevisions[0]).toMatchObject({ id: incidentId('radar', 'a', T), revision: 2, reason: 'joined', start: T - 10 * MINUTE });
+    expect(late.incidentRevisions[0]).toMatchObject({
+      id: incidentId('radar', 'a', T),
+      revision: 2,
+      reason: 'joined',
+      start: T - 10 * MINUTE,
+    });
     const retry = await r.run(first);
     expect(retry).toMatchObject({ incidentRevisions: [], violations: [], caseOpenings: [], duplicates: 1 });
   });
@@ -91,12 +113,19 @@ describe('fusion', () => {
 
   it('merges incidents that a bridging report shows to be one, when the rules allow it (a wider window)', async () => {
     const narrow = new Runner();
-    await narrow.run([obs({ source: 'radar', sourceId: 'a', at: T }), obs({ source: 'acoustic', sourceId: 'b', at: T + 45 * MINUTE })]);
+    await narrow.run([
+      obs({ source: 'radar', sourceId: 'a', at: T }),
+      obs({ source: 'acoustic', sourceId: 'b', at: T + 45 * MINUTE }),
+    ]);
     expect(narrow.reader.incidents.size).toBe(2);
     // A package version with a two-hour window for artillery: the stored incidents are now mutually coherent.
-    const wide = { ...exampleModel(), fusion: { ...defaultFusionOptions, windows: { ...defaultFusionOptions.windows, 'artillery-fire': 120 * MINUTE } } };
+    const wide = {
+      ...exampleModel(),
+      fusion: { ...defaultFusionOptions, windows: { ...defaultFusionOptions.windows, 'artillery-fire': 120 * MINUTE } },
+    };
     const r = new Runner(wide);
-    for (const rev of narrow.reader.revisions) r.reader.apply({ incidentRevisions: [rev], violations: [], caseOpenings: [], duplicates: 0 });
+    for (const rev of narrow.reader.revisions)
+      r.reader.apply({ incidentRevisions: [rev], violations: [], caseOpenings: [], duplicates: 0 });
     const out = await r.run([obs({ source: 'uav', sourceId: 'c', at: T + 20 * MINUTE })]);
     const a = incidentId('radar', 'a', T);
     const b = incidentId('acoustic', 'b', T + 45 * MINUTE);
@@ -127,7 +156,9 @@ describe('fusion', () => {
     const split = new Runner();
     for (let i = 0; i < items.length; i += 17) await split.run(items.slice(i, i + 17));
     const snap = (r: Runner) =>
-      [...r.reader.incidents.values()].map((i) => ({ ...i, createdAt: 0, updatedAt: 0, revision: 0, reason: '' })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      [...r.reader.incidents.values()]
+        .map((i) => ({ ...i, createdAt: 0, updatedAt: 0, revision: 0, reason: '' }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(snap(split)).toEqual(snap(whole));
     // In one batch every incident is made in one revision; split, one per batch that changed it.
     expect([...whole.reader.incidents.values()].every((i) => i.revision === 1 && i.reason === 'created')).toBe(true);
@@ -142,8 +173,15 @@ describe('incident and violation ids', () => {
   it('are a function of the founding report, and sort by its time', () => {
     expect(incidentId('radar', 'a', T)).toBe(incidentId('radar', 'a', T));
     expect(incidentId('radar', 'a', T)).not.toBe(incidentId('radar', 'b', T));
-    expect(incidentId('radar', 'a', Date.UTC(2026, 6, 1, 12, 3, 4, 567))).toMatch(/^inc-20260701T120304Z-[0-9a-f]{16}$/);
-    const times = [Date.UTC(1999, 11, 31, 23, 59, 59), Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, 0, 0, 1), Date.UTC(2026, 10, 26, 9)];
+    expect(incidentId('radar', 'a', Date.UTC(2026, 6, 1, 12, 3, 4, 567))).toMatch(
+      /^inc-20260701T120304Z-[0-9a-f]{16}$/,
+    );
+    const times = [
+      Date.UTC(1999, 11, 31, 23, 59, 59),
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2026, 0, 1, 0, 0, 1),
+      Date.UTC(2026, 10, 26, 9),
+    ];
     const ids = times.map((t, i) => incidentId('uav', `z${9 - i}`, t));
     expect([...ids].sort()).toEqual(ids);
     const v = ids.map((id) => violationId(id, 'no-fire'));

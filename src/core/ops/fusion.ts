@@ -83,7 +83,15 @@ export function probeFor(o: Observation, options: FusionOptions): IncidentProbe 
 
 /** The derived fields of an incident from its members. */
 export function summarize(
-  base: { id: string; revision: number; status: 'open' | 'merged'; reason: IncidentReason; activity: Activity; createdAt: number; updatedAt: number },
+  base: {
+    id: string;
+    revision: number;
+    status: 'open' | 'merged';
+    reason: IncidentReason;
+    activity: Activity;
+    createdAt: number;
+    updatedAt: number;
+  },
   members: IncidentMember[],
 ): Incident {
   const byOperator = new Map<string, number>();
@@ -210,7 +218,21 @@ export function fuse(
       if (i.activity === o.activity && coheresWithAll(m, i.members, w, options.slack)) candidates.push(i);
     }
     if (candidates.length === 0) {
-      record(summarize({ id: incidentId(o.source, o.sourceId, o.time), revision: 1, status: 'open', reason: 'created', activity: o.activity, createdAt: now, updatedAt: now }, [m]), null);
+      record(
+        summarize(
+          {
+            id: incidentId(o.source, o.sourceId, o.time),
+            revision: 1,
+            status: 'open',
+            reason: 'created',
+            activity: o.activity,
+            createdAt: now,
+            updatedAt: now,
+          },
+          [m],
+        ),
+        null,
+      );
       continue;
     }
     candidates.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -226,12 +248,31 @@ export function fuse(
     }
     members.push(m);
     for (const a of absorbed) {
-      const gone = summarize({ id: a.id, revision: a.revision + 1, status: 'merged', reason: 'merged-into', activity: a.activity, createdAt: a.createdAt, updatedAt: now }, a.members);
+      const gone = summarize(
+        {
+          id: a.id,
+          revision: a.revision + 1,
+          status: 'merged',
+          reason: 'merged-into',
+          activity: a.activity,
+          createdAt: a.createdAt,
+          updatedAt: now,
+        },
+        a.members,
+      );
       gone.mergedInto = survivor.id;
       record(gone, a);
     }
     const next = summarize(
-      { id: survivor.id, revision: survivor.revision + 1, status: 'open', reason: absorbed.length ? 'merged' : 'joined', activity: survivor.activity, createdAt: survivor.createdAt, updatedAt: now },
+      {
+        id: survivor.id,
+        revision: survivor.revision + 1,
+        status: 'open',
+        reason: absorbed.length ? 'merged' : 'joined',
+        activity: survivor.activity,
+        createdAt: survivor.createdAt,
+        updatedAt: now,
+      },
       members,
     );
     if (absorbed.length) next.absorbed = absorbed.map((a) => a.id);

@@ -13,7 +13,9 @@ describe('the geo engine as the pipeline locator', () => {
       const simple = new SimpleLocator(loaded.model!, loaded.geometries);
       expect(geo.regionCodes().sort()).toEqual(simple.regionCodes().sort());
       const rnd = mulberry32(7);
-      const line = [...loaded.geometries.values()].map((g) => (g.geojson as any).features[0].geometry).find((g) => g.type === 'LineString').coordinates as number[][];
+      const line = [...loaded.geometries.values()]
+        .map((g) => (g.geojson as any).features[0].geometry)
+        .find((g) => g.type === 'LineString').coordinates as number[][];
       let compared = 0;
       for (let k = 0; k < 400; k++) {
         // Points within about 60 km of the line, away from its ends (where "side" means little).
@@ -26,7 +28,9 @@ describe('the geo engine as the pipeline locator', () => {
         for (let i = 0; i < a.lines.length; i++) {
           const [x, y] = [a.lines[i]!, b.lines[i]!];
           // Ellipsoid vs one sphere plane at the point's latitude: close near the line, looser hundreds of km away.
-          expect(Math.abs(x.distance - y.distance)).toBeLessThanOrEqual(y.distance < 50_000 ? Math.max(50, 0.005 * y.distance) : 0.015 * y.distance);
+          expect(Math.abs(x.distance - y.distance)).toBeLessThanOrEqual(
+            y.distance < 50_000 ? Math.max(50, 0.005 * y.distance) : 0.015 * y.distance,
+          );
           if (y.distance > 500) expect(x.side).toBe(y.side);
         }
         // Zones and regions can differ only for points close to a boundary; count agreement instead.

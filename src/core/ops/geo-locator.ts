@@ -8,14 +8,18 @@ import type { ZoneGeometryInput, ZoneInput } from '../geo/zones.js';
 import type { Package } from '../spec/schema.js';
 import type { LineLocation, ZoneLocation, ZoneLocator } from './model.js';
 
-export function zoneGeometryInput(pkg: Package, geometries: ReadonlyMap<string, { geojson: unknown }>): ZoneGeometryInput {
+export function zoneGeometryInput(
+  pkg: Package,
+  geometries: ReadonlyMap<string, { geojson: unknown }>,
+): ZoneGeometryInput {
   const geo = (path: string | undefined) => (path === undefined ? undefined : geometries.get(path)?.geojson);
   const zones: ZoneInput[] = [];
   for (const [id, z] of Object.entries(pkg.zones)) {
     switch (z.kind) {
       case 'line': {
         const input: ZoneInput = { id, kind: 'line', geometry: geo(z.geometry) };
-        if (z.sides?.left !== undefined && z.sides.right !== undefined) input.sides = { left: z.sides.left, right: z.sides.right };
+        if (z.sides?.left !== undefined && z.sides.right !== undefined)
+          input.sides = { left: z.sides.left, right: z.sides.right };
         zones.push(input);
         break;
       }
@@ -43,7 +47,8 @@ export function zoneGeometryInput(pkg: Package, geometries: ReadonlyMap<string, 
     }
   }
   const out: ZoneGeometryInput = { zones };
-  if (pkg.regions) out.regions = { geometry: geo(pkg.regions.geometry), code: pkg.regions.code, name: pkg.regions.name };
+  if (pkg.regions)
+    out.regions = { geometry: geo(pkg.regions.geometry), code: pkg.regions.code, name: pkg.regions.name };
   return out;
 }
 
@@ -52,7 +57,9 @@ export class GeoLocator implements ZoneLocator {
 
   constructor(readonly index: ZoneIndex) {
     // Line zones only (corridors are lines to the engine but not to attribution).
-    this.lineZones = index.lines.map((l, at) => ({ id: l.id, at })).filter((l) => index.zones.find((z) => z.id === l.id)?.kind === 'line');
+    this.lineZones = index.lines
+      .map((l, at) => ({ id: l.id, at }))
+      .filter((l) => index.zones.find((z) => z.id === l.id)?.kind === 'line');
   }
 
   regionCodes(): string[] {
@@ -65,7 +72,11 @@ export class GeoLocator implements ZoneLocator {
     const zones: string[] = [];
     const zs = this.index.zones;
     for (let z = 0; z < zs.length; z++) if (loc.inside[z] && zs[z]!.kind !== 'line') zones.push(zs[z]!.id);
-    const lines: LineLocation[] = this.lineZones.map((l) => ({ distance: loc.distance[l.at]!, side: sideName(loc.side[l.at]!), zone: l.id })); // canonical key order
+    const lines: LineLocation[] = this.lineZones.map((l) => ({
+      distance: loc.distance[l.at]!,
+      side: sideName(loc.side[l.at]!),
+      zone: l.id,
+    })); // canonical key order
     const out: ZoneLocation = { zones, lines };
     if (loc.region >= 0) out.region = this.index.regions[loc.region]!.code;
     else if (radius > 0) {
@@ -74,7 +85,10 @@ export class GeoLocator implements ZoneLocator {
       const near = this.index.nearestRegionWithin(lon, lat, radius);
       if (near) {
         out.region = this.index.regions[near.region]!.code;
-        out.regionNear = { distance: near.distance, candidates: near.candidates.map((g) => this.index.regions[g]!.code) };
+        out.regionNear = {
+          distance: near.distance,
+          candidates: near.candidates.map((g) => this.index.regions[g]!.code),
+        };
       }
     }
     return out;

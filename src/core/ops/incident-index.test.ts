@@ -13,8 +13,33 @@ import type { IncidentProbe } from '../ports/ops-reader.js';
 const T0 = Date.UTC(2026, 5, 1);
 const activities = ['artillery-fire', 'overflight'] as const;
 
-function incident(id: string, activity: (typeof activities)[number], start: number, span: number, where: { lon: number; lat: number; r: number } | { region: string }, status: 'open' | 'merged'): Incident {
-  const base = { id, revision: 1, status, reason: 'created', activity, members: [], confidence: 0.9, corroboration: 1, operators: ['CMM'], weapons: [], count: 1, time: start, start, end: start + span, radius: 0, createdAt: T0, updatedAt: T0 } as Incident;
+function incident(
+  id: string,
+  activity: (typeof activities)[number],
+  start: number,
+  span: number,
+  where: { lon: number; lat: number; r: number } | { region: string },
+  status: 'open' | 'merged',
+): Incident {
+  const base = {
+    id,
+    revision: 1,
+    status,
+    reason: 'created',
+    activity,
+    members: [],
+    confidence: 0.9,
+    corroboration: 1,
+    operators: ['CMM'],
+    weapons: [],
+    count: 1,
+    time: start,
+    start,
+    end: start + span,
+    radius: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  } as Incident;
   if ('region' in where) base.region = where.region;
   else base.box = [where.lon - where.r, where.lat - where.r, where.lon + where.r, where.lat + where.r];
   return base;
@@ -28,7 +53,11 @@ function matches(i: Incident, p: IncidentProbe): boolean {
 }
 
 const where = fc.oneof(
-  fc.record({ lon: fc.double({ min: -179, max: 179, noNaN: true }), lat: fc.double({ min: -89, max: 89, noNaN: true }), r: fc.oneof(fc.double({ min: 0, max: 0.3, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })) }),
+  fc.record({
+    lon: fc.double({ min: -179, max: 179, noNaN: true }),
+    lat: fc.double({ min: -89, max: 89, noNaN: true }),
+    r: fc.oneof(fc.double({ min: 0, max: 0.3, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })),
+  }),
   fc.record({ region: fc.constantFrom('UA-14', 'UA-23') }),
 );
 const op = fc.record({
@@ -40,7 +69,12 @@ const op = fc.record({
   status: fc.constantFrom('open', 'open', 'open', 'merged'),
   remove: fc.boolean(),
 });
-const probe = fc.record({ activity: fc.constantFrom(...activities), from: fc.integer({ min: -60, max: 60 }).map((h) => T0 + h * HOUR), hours: fc.integer({ min: 0, max: 24 }), where });
+const probe = fc.record({
+  activity: fc.constantFrom(...activities),
+  from: fc.integer({ min: -60, max: 60 }).map((h) => T0 + h * HOUR),
+  hours: fc.integer({ min: 0, max: 24 }),
+  where,
+});
 
 describe('IncidentIndex', () => {
   it('answers every probe as a scan of the open incidents does (property)', () => {
@@ -64,9 +98,20 @@ describe('IncidentIndex', () => {
           const p: IncidentProbe =
             'region' in q.where
               ? { activity: q.activity, from: q.from, to: q.from + q.hours * HOUR, region: q.where.region }
-              : { activity: q.activity, from: q.from, to: q.from + q.hours * HOUR, minLon: q.where.lon - q.where.r, minLat: q.where.lat - q.where.r, maxLon: q.where.lon + q.where.r, maxLat: q.where.lat + q.where.r };
+              : {
+                  activity: q.activity,
+                  from: q.from,
+                  to: q.from + q.hours * HOUR,
+                  minLon: q.where.lon - q.where.r,
+                  minLat: q.where.lat - q.where.r,
+                  maxLon: q.where.lon + q.where.r,
+                  maxLat: q.where.lat + q.where.r,
+                };
           const got = [...index.query(p).keys()].sort();
-          const want = [...current.values()].filter((i) => matches(i, p)).map((i) => i.id).sort();
+          const want = [...current.values()]
+            .filter((i) => matches(i, p))
+            .map((i) => i.id)
+            .sort();
           expect(got).toEqual(want);
         }
       }),

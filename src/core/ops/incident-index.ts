@@ -155,6 +155,7 @@ function fileOf(i: Incident): Filed {
   if ((b1 - b0 + 1) * (x1 - x0 + 1) * (y1 - y0 + 1) > maxKeys) return null;
   const a = activityIndex.get(i.activity)!;
   const cells: number[] = [];
-  for (let b = b0; b <= b1; b++) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) cells.push(b, cellKey(a, x, y));
+  for (let b = b0; b <= b1; b++)
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) cells.push(b, cellKey(a, x, y));
   return { cells };
 }

@@ -5,7 +5,17 @@
  */
 export { caseTimeline, renderCaseTimelineMarkdown } from './case-timeline.js';
 export type { CaseTimeline, EvidenceEntry } from './case-timeline.js';
-export { MemoryCasework, acknowledgeCaseTask, casePlans, deliverCaseTask, fireTimer, fromCaseOpening, openCase, responseFailures, voteOnCase } from './casework.js';
+export {
+  MemoryCasework,
+  acknowledgeCaseTask,
+  casePlans,
+  deliverCaseTask,
+  fireTimer,
+  fromCaseOpening,
+  openCase,
+  responseFailures,
+  voteOnCase,
+} from './casework.js';
 export type { CaseFile, CasePlans, CaseStep, CaseTaskResult } from './casework.js';
 export { ManualClock } from './clock.js';
 export type { Clock } from './clock.js';

@@ -70,21 +70,26 @@ const EPS = 1e-9;
 
 /** Whether every eligible member is a veto holder under this rule type. */
 // An unpublished rule is run at its worst case: as if it needed every member (docs/language.md).
-export const everyoneHoldsVeto = (type: RuleType): boolean => type === 'unanimity' || type === 'consensus' || type === 'unpublished';
+export const everyoneHoldsVeto = (type: RuleType): boolean =>
+  type === 'unanimity' || type === 'consensus' || type === 'unpublished';
 
 export function verdictOf(rule: Rule, t: Tally): RuleVerdict {
   if (t.blocked) return { verdict: 'dismiss', reason: everyoneHoldsVeto(rule.type) ? 'objection' : 'veto' };
   const cast = t.declare + t.dismiss + t.abstain;
   if (rule.type === 'reverse-consensus') {
-    const overturned = rule.fraction === undefined ? t.dismiss * 2 > t.eligible : t.dismiss + EPS >= rule.fraction * t.eligible;
+    const overturned =
+      rule.fraction === undefined ? t.dismiss * 2 > t.eligible : t.dismiss + EPS >= rule.fraction * t.eligible;
     const quorate = rule.quorum === undefined || cast >= rule.quorum;
-    return overturned && quorate ? { verdict: 'dismiss', reason: 'overturned' } : { verdict: 'declare', reason: 'finding-stands' };
+    return overturned && quorate
+      ? { verdict: 'dismiss', reason: 'overturned' }
+      : { verdict: 'declare', reason: 'finding-stands' };
   }
   if (rule.quorum !== undefined && cast < rule.quorum) return { verdict: 'none', reason: 'quorum-not-met' };
   switch (rule.type) {
     case 'majority': {
       if (t.declare + t.dismiss === 0) return { verdict: 'none', reason: 'no-votes' };
-      if (t.declare !== t.dismiss) return { verdict: t.declare > t.dismiss ? 'declare' : 'dismiss', reason: 'majority' };
+      if (t.declare !== t.dismiss)
+        return { verdict: t.declare > t.dismiss ? 'declare' : 'dismiss', reason: 'majority' };
       return breakTie(rule.tieBreak, t.tieBreakVote);
     }
     case 'qualified-majority': {
@@ -95,7 +100,9 @@ export function verdictOf(rule: Rule, t: Tally): RuleVerdict {
     }
     case 'unanimity':
     case 'unpublished':
-      return t.declare === t.eligible && t.eligible > 0 ? { verdict: 'declare', reason: 'unanimous' } : { verdict: 'none', reason: 'not-unanimous' };
+      return t.declare === t.eligible && t.eligible > 0
+        ? { verdict: 'declare', reason: 'unanimous' }
+        : { verdict: 'none', reason: 'not-unanimous' };
     case 'consensus':
       return t.declare > 0 ? { verdict: 'declare', reason: 'consensus' } : { verdict: 'none', reason: 'no-votes' };
   }

@@ -44,7 +44,8 @@ export function judgmentPlan(pkg: Package): JudgmentPlan | undefined {
   const j = pkg.judgment;
   if (!j) return undefined;
   const tb = j['tie-break'];
-  const tieBreak: TieBreak | undefined = tb === undefined ? undefined : tb === 'declare' || tb === 'dismiss' ? { kind: tb } : { kind: 'actor', actor: tb };
+  const tieBreak: TieBreak | undefined =
+    tb === undefined ? undefined : tb === 'declare' || tb === 'dismiss' ? { kind: tb } : { kind: 'actor', actor: tb };
   const rule: Rule = { type: j.rule.type, fraction: j.rule.fraction, quorum: j.rule.quorum, tieBreak };
   return {
     body: j.body,
@@ -91,7 +92,8 @@ export interface VoteRecord extends VoteInput {
   previous?: Choice;
 }
 
-export type RejectionCode = 'not-a-member' | 'recused' | 'before-open' | 'after-deadline' | 'decided' | 'unknown-choice';
+export type RejectionCode =
+  'not-a-member' | 'recused' | 'before-open' | 'after-deadline' | 'decided' | 'unknown-choice';
 
 export interface Rejection {
   code: RejectionCode;
@@ -206,7 +208,8 @@ export function unjudged(c: JudgmentCase): JudgmentState {
   };
 }
 
-export type VoteResult = { ok: true; state: JudgmentState; vote: VoteRecord } | { ok: false; state: JudgmentState; rejection: Rejection };
+export type VoteResult =
+  { ok: true; state: JudgmentState; vote: VoteRecord } | { ok: false; state: JudgmentState; rejection: Rejection };
 
 /**
  * Records a vote, or a rejection with its reason. The vote window is [openedAt, deadline): a vote at the deadline
@@ -218,20 +221,38 @@ export function castVote(plan: JudgmentPlan, state: JudgmentState, v: VoteInput)
     const rejection: Rejection = { code, message, member: v.member, choice: String(v.choice), at: v.at };
     return { ok: false, state: { ...state, rejections: [...state.rejections, rejection] }, rejection };
   };
-  if (!(choices as readonly string[]).includes(v.choice)) return reject('unknown-choice', `"${String(v.choice)}" is not a vote; vote declare, dismiss or abstain`);
+  if (!(choices as readonly string[]).includes(v.choice))
+    return reject('unknown-choice', `"${String(v.choice)}" is not a vote; vote declare, dismiss or abstain`);
   const recusal = state.recused.find((r) => r.member === v.member);
-  if (recusal) return reject('recused', `${v.member} is recused from judging case ${state.caseId} (${recusalText[recusal.reason]})`);
+  if (recusal)
+    return reject(
+      'recused',
+      `${v.member} is recused from judging case ${state.caseId} (${recusalText[recusal.reason]})`,
+    );
   if (!state.electorate.includes(v.member) && state.casting !== v.member) {
     return reject('not-a-member', `${v.member} is not a member of ${plan.body}; members: ${plan.members.join(', ')}`);
   }
-  if (state.outcome) return reject('decided', `case ${state.caseId} was already decided (${state.outcome.result}) at ${iso(state.outcome.at)}`);
-  if (v.at < state.openedAt) return reject('before-open', `the vote at ${iso(v.at)} precedes the opening of case ${state.caseId} at ${iso(state.openedAt)}`);
+  if (state.outcome)
+    return reject(
+      'decided',
+      `case ${state.caseId} was already decided (${state.outcome.result}) at ${iso(state.outcome.at)}`,
+    );
+  if (v.at < state.openedAt)
+    return reject(
+      'before-open',
+      `the vote at ${iso(v.at)} precedes the opening of case ${state.caseId} at ${iso(state.openedAt)}`,
+    );
   if (state.deadline !== null && v.at >= state.deadline) {
-    return reject('after-deadline', `the judgment deadline of case ${state.caseId} passed at ${iso(state.deadline)}; the vote arrived at ${iso(v.at)}`);
+    return reject(
+      'after-deadline',
+      `the judgment deadline of case ${state.caseId} passed at ${iso(state.deadline)}; the vote arrived at ${iso(v.at)}`,
+    );
   }
   if (state.votes.length && v.at < state.votes[state.votes.length - 1]!.at) {
     // Votes are recorded in the order they arrive; a caller feeding them out of order is a bug, not a user error.
-    throw new RangeError(`vote at ${v.at} is earlier than the last recorded vote at ${state.votes[state.votes.length - 1]!.at}`);
+    throw new RangeError(
+      `vote at ${v.at} is earlier than the last recorded vote at ${state.votes[state.votes.length - 1]!.at}`,
+    );
   }
   const previous = lastVoteOf(state, v.member)?.choice;
   const vote: VoteRecord = { ...v, seq: state.votes.length + 1, ...(previous === undefined ? {} : { previous }) };
@@ -244,12 +265,17 @@ export function expireJudgment(plan: JudgmentPlan, state: JudgmentState, now: nu
   if (state.outcome || state.deadline === null || now < state.deadline) return state;
   const t = tallyOf(plan, state);
   const v = verdictOf(plan.rule, t);
-  if (v.verdict !== 'none') return { ...state, outcome: outcomeOf(plan, state, t, v.verdict, v.reason, state.deadline, 'deadline') };
+  if (v.verdict !== 'none')
+    return { ...state, outcome: outcomeOf(plan, state, t, v.verdict, v.reason, state.deadline, 'deadline') };
   const d = plan.onDeadline;
   const effect = d === 'no-decision' ? 'none' : d;
   return {
     ...state,
-    outcome: { ...outcomeOf(plan, state, t, effect, 'deadline-default', state.deadline, 'deadline'), result: 'defaulted', default: d },
+    outcome: {
+      ...outcomeOf(plan, state, t, effect, 'deadline-default', state.deadline, 'deadline'),
+      result: 'defaulted',
+      default: d,
+    },
   };
 }
 
@@ -370,7 +396,17 @@ export function judgmentView(plan: JudgmentPlan, state: JudgmentState, now: numb
     leaning: verdictOf(plan.rule, t),
     votes: voters.flatMap((m) => {
       const v = cur.get(m);
-      return v ? [{ member: m, choice: v.choice, at: v.at, ...(v.reason === undefined ? {} : { reason: v.reason }), changed: changed.has(m) }] : [];
+      return v
+        ? [
+            {
+              member: m,
+              choice: v.choice,
+              at: v.at,
+              ...(v.reason === undefined ? {} : { reason: v.reason }),
+              changed: changed.has(m),
+            },
+          ]
+        : [];
     }),
     pending: voters.filter((m) => !cur.has(m)),
     recused: state.recused,

@@ -43,7 +43,8 @@ export class MemoryOpsReader implements OpsReader {
         };
         const d0 = Math.floor(q.from / DAY);
         const d1 = Math.floor(q.to / DAY);
-        if (Number.isFinite(q.to) && d1 - d0 <= 400) for (let d = d0; d <= d1; d++) take(this.byDay.get(`${p}|${q.party}|${d}`));
+        if (Number.isFinite(q.to) && d1 - d0 <= 400)
+          for (let d = d0; d <= d1; d++) take(this.byDay.get(`${p}|${q.party}|${d}`));
         else take(this.byParty.get(`${p}|${q.party}`));
       }
     }

@@ -110,8 +110,15 @@ export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
     let activeFrom = effective;
     if (p.from) activeFrom = Math.max(effective, 'after' in p.from ? effective + p.from.after : p.from.at.start);
     // A phase ends at its `until` (a month or day as an end date means through its end).
-    const activeUntil = p.until === undefined ? Infinity : 'after' in p.until ? effective + p.until.after : p.until.at.end;
-    const prepared: PreparedProhibition = { id, binds: new Set(p.binds), activities: new Set(p.activities), activeFrom, activeUntil };
+    const activeUntil =
+      p.until === undefined ? Infinity : 'after' in p.until ? effective + p.until.after : p.until.at.end;
+    const prepared: PreparedProhibition = {
+      id,
+      binds: new Set(p.binds),
+      activities: new Set(p.activities),
+      activeFrom,
+      activeUntil,
+    };
     if (p.weapons) prepared.weapons = new Set(p.weapons);
     if (p.except !== undefined) prepared.except = typeof p.except === 'string' ? [p.except] : p.except;
     if (p.limit !== undefined) prepared.limit = { ...p.limit };

@@ -13,7 +13,14 @@ import { activities, weaponClasses, type Activity, type WeaponClass } from '../s
 import { wellFormed } from '../tlog/canonical-json.js';
 
 /** How an attribution was made, strongest first. `impact-side` and `advance-side` are inferred by the pipeline. */
-export const attributionBases = ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'] as const;
+export const attributionBases = [
+  'observed',
+  'crater-analysis',
+  'origin-side',
+  'claimed',
+  'impact-side',
+  'advance-side',
+] as const;
 export type AttributionBasis = (typeof attributionBases)[number];
 
 export const timePrecisions = ['exact', 'minute', 'hour', 'day', 'week', 'month'] as const;
@@ -34,35 +41,66 @@ export const observationLimits = {
 } as const;
 
 // No control characters: ids end up in keys, logs and terminals.
-const sourceKey = z.string().min(1).max(observationLimits.idLength).regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'an id may not contain control characters' });
-const isoTime = z.iso.datetime({ offset: true, local: false }).meta({ description: 'ISO 8601 UTC time or time with offset', examples: ['2026-06-03T14:20:00Z'] });
+const sourceKey = z
+  .string()
+  .min(1)
+  .max(observationLimits.idLength)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'an id may not contain control characters' });
+const isoTime = z.iso
+  .datetime({ offset: true, local: false })
+  .meta({ description: 'ISO 8601 UTC time or time with offset', examples: ['2026-06-03T14:20:00Z'] });
 
 const pointLocation = z
   .strictObject({
     lon: z.number().min(-180).max(180).meta({ description: 'WGS 84 longitude, degrees' }),
     lat: z.number().min(-90).max(90).meta({ description: 'WGS 84 latitude, degrees' }),
-    radius: z.number().nonnegative().max(observationLimits.radius).optional().meta({ description: 'Location uncertainty, metres (absent: exact)' }),
-    altitude: z.number().min(-12_000).max(1_000_000).optional().meta({ description: 'Metres above mean sea level, for airspace' }),
+    radius: z
+      .number()
+      .nonnegative()
+      .max(observationLimits.radius)
+      .optional()
+      .meta({ description: 'Location uncertainty, metres (absent: exact)' }),
+    altitude: z
+      .number()
+      .min(-12_000)
+      .max(1_000_000)
+      .optional()
+      .meta({ description: 'Metres above mean sea level, for airspace' }),
   })
   .meta({ description: 'A point with its uncertainty radius' });
 
 const regionLocation = z
-  .strictObject({ region: z.string().min(1).max(64).meta({ description: "A region code of the package's regions layer (ISO 3166-2)", examples: ['UA-14'] }) })
+  .strictObject({
+    region: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ description: "A region code of the package's regions layer (ISO 3166-2)", examples: ['UA-14'] }),
+  })
   .meta({ description: 'Known only to a region (oblast)' });
 
 export const observationInputSchema = z
   .strictObject({
     source: sourceKey.meta({ description: 'The id of a verification source of the package' }),
-    sourceId: sourceKey.meta({ description: "The source's own id for this report; (source, sourceId) is the idempotency key" }),
+    sourceId: sourceKey.meta({
+      description: "The source's own id for this report; (source, sourceId) is the idempotency key",
+    }),
     activity: z.enum(activities),
     weapon: z.enum(weaponClasses).optional(),
-    count: z.int().min(1).max(observationLimits.count).optional().meta({ description: 'How many were seen (rounds, vehicles); default 1' }),
+    count: z
+      .int()
+      .min(1)
+      .max(observationLimits.count)
+      .optional()
+      .meta({ description: 'How many were seen (rounds, vehicles); default 1' }),
     time: isoTime,
     until: isoTime.optional().meta({ description: 'When the report covers an interval: its end (time is its start)' }),
     timePrecision: z
       .union([z.enum(timePrecisions), z.number().nonnegative().max(observationLimits.uncertainty)])
       .optional()
-      .meta({ description: 'A calendar unit containing `time` (UTC), or an uncertainty in seconds either side; default exact' }),
+      .meta({
+        description: 'A calendar unit containing `time` (UTC), or an uncertainty in seconds either side; default exact',
+      }),
     location: z.union([pointLocation, regionLocation]),
     confidence: z.number().min(0).max(1).meta({ description: "The source's confidence that the report is true, 0..1" }),
     attribution: z
@@ -72,7 +110,11 @@ export const observationInputSchema = z
       })
       .optional(),
     evidence: z
-      .array(z.string().regex(/^[0-9a-f]{64}$/, { message: 'an evidence reference is a SHA-256 hash: 64 lowercase hex digits' }))
+      .array(
+        z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, { message: 'an evidence reference is a SHA-256 hash: 64 lowercase hex digits' }),
+      )
       .max(observationLimits.evidence)
       .optional()
       .meta({ description: 'SHA-256 content hashes of images or files (the files stay with the source)' }),
@@ -212,7 +254,12 @@ export function normalizeObservation(o: ParsedObservationInput): Observation {
 export const notUnicode = 'is not valid Unicode text: it holds a lone UTF-16 surrogate';
 
 /** The checks the schema cannot make: they need the package and the current time (or a check the compiled schema cannot hold). */
-export function checkObservation(o: ParsedObservationInput, index: number, rules: ObservationRules, now: number): ObservationError[] {
+export function checkObservation(
+  o: ParsedObservationInput,
+  index: number,
+  rules: ObservationRules,
+  now: number,
+): ObservationError[] {
   const errs: ObservationError[] = [];
   const err = (path: string, reason: string) => errs.push({ index, path, reason });
   const src = rules.sources.get(o.source);
@@ -221,9 +268,14 @@ export function checkObservation(o: ParsedObservationInput, index: number, rules
   // checked against the package or a pattern.
   if (!wellFormed(o.sourceId)) err('sourceId', notUnicode);
   if (o.note !== undefined && !wellFormed(o.note)) err('note', notUnicode);
-  if (!rules.activities.has(o.activity)) err('activity', `the package names no prohibition or source for "${o.activity}"`);
+  if (!rules.activities.has(o.activity))
+    err('activity', `the package names no prohibition or source for "${o.activity}"`);
   const t = Date.parse(o.time);
-  if (t > now + rules.maxFuture) err('time', `${o.time} is in the future (more than ${Math.round(rules.maxFuture / MINUTE)} min after the server's clock)`);
+  if (t > now + rules.maxFuture)
+    err(
+      'time',
+      `${o.time} is in the future (more than ${Math.round(rules.maxFuture / MINUTE)} min after the server's clock)`,
+    );
   if (o.until !== undefined) {
     const u = Date.parse(o.until);
     if (u < t) err('until', `ends (${o.until}) before it starts (${o.time})`);
@@ -233,7 +285,8 @@ export function checkObservation(o: ParsedObservationInput, index: number, rules
   if ('region' in o.location && !rules.regions.has(o.location.region)) {
     err('location.region', `"${o.location.region}" is not a region code of the package's regions layer`);
   }
-  if (o.attribution && !rules.actors.has(o.attribution.party)) err('attribution.party', `"${o.attribution.party}" is not an actor of the package`);
+  if (o.attribution && !rules.actors.has(o.attribution.party))
+    err('attribution.party', `"${o.attribution.party}" is not an actor of the package`);
   return errs;
 }
 
@@ -243,7 +296,11 @@ export type ObservationBatch = { ok: true; observations: Observation[] } | { ok:
  * A whole batch, all or nothing: schema, package checks, and duplicates inside the batch (the same source and
  * source id twice is a client bug, not a retry). Errors are sorted by index then path.
  */
-export function parseObservationBatch(items: readonly unknown[], rules: ObservationRules, now: number): ObservationBatch {
+export function parseObservationBatch(
+  items: readonly unknown[],
+  rules: ObservationRules,
+  now: number,
+): ObservationBatch {
   const errors: ObservationError[] = [];
   const out: Observation[] = [];
   const seen = new Map<string, number>();
@@ -261,7 +318,11 @@ export function parseObservationBatch(items: readonly unknown[], rules: Observat
     const key = observationKey(r.data.source, r.data.sourceId);
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push({ index: i, path: 'sourceId', reason: `duplicates item ${first} (same source and sourceId in one batch)` });
+      errors.push({
+        index: i,
+        path: 'sourceId',
+        reason: `duplicates item ${first} (same source and sourceId in one batch)`,
+      });
       continue;
     }
     seen.set(key, i);
@@ -281,5 +342,8 @@ export function observationKey(source: string, sourceId: string): string {
 
 /** The JSON Schema of one observation (for OpenAPI). */
 export function observationJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(observationInputSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(observationInputSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 }

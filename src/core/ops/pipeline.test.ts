@@ -7,7 +7,13 @@ import type { ObservationInput } from './observation.js';
 import { batchRevisions } from './pipeline.js';
 
 const sources = ['radar', 'acoustic', 'uav', 'sat', 'eu-sat', 'patrol', 'air-track'];
-const activities = ['artillery-fire', 'mortar-fire', 'heavy-weapon-presence', 'ground-advance', 'denial-of-access'] as const;
+const activities = [
+  'artillery-fire',
+  'mortar-fire',
+  'heavy-weapon-presence',
+  'ground-advance',
+  'denial-of-access',
+] as const;
 
 const observation = fc.record({
   source: fc.constantFrom(...sources),
@@ -39,41 +45,81 @@ function toInputs(xs: Generated[]): ObservationInput[] {
 // Revision numbers, reasons and absorbed lists record how the stream was batched (one revision per batch); the
 // state itself must not depend on it.
 const snapshot = (r: Runner) => ({
-  incidents: [...r.reader.incidents.values()].map(({ revision: _r, reason: _why, absorbed: _a, ...i }) => ({ ...i, createdAt: 0, updatedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
-  violations: [...r.reader.violations.values()].map(({ revision: _r, ...v }) => ({ ...v, detectedAt: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  incidents: [...r.reader.incidents.values()]
+    .map(({ revision: _r, reason: _why, absorbed: _a, ...i }) => ({ ...i, createdAt: 0, updatedAt: 0 }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1)),
+  violations: [...r.reader.violations.values()]
+    .map(({ revision: _r, ...v }) => ({ ...v, detectedAt: 0 }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1)),
   cases: [...r.reader.cases.keys()].sort(),
 });
 
 describe('processBatch', () => {
   it('gives the same incidents, violations and cases however a stream is cut into batches, and nothing more on a retry', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(observation, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 40 }), async (xs, size) => {
-        const items = toInputs(xs);
-        const whole = new Runner();
-        await whole.run(items);
-        const cut = new Runner();
-        for (let i = 0; i < items.length; i += size) {
-          await cut.run(items.slice(i, i + size));
-          // A retry of the batch just stored changes nothing.
-          const again = await cut.run(items.slice(i, i + size));
-          expect(again.incidentRevisions).toEqual([]);
-          expect(again.caseOpenings).toEqual([]);
-        }
-        expect(snapshot(cut)).toEqual(snapshot(whole));
-      }),
+      fc.asyncProperty(
+        fc.array(observation, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (xs, size) => {
+          const items = toInputs(xs);
+          const whole = new Runner();
+          await whole.run(items);
+          const cut = new Runner();
+          for (let i = 0; i < items.length; i += size) {
+            await cut.run(items.slice(i, i + size));
+            // A retry of the batch just stored changes nothing.
+            const again = await cut.run(items.slice(i, i + size));
+            expect(again.incidentRevisions).toEqual([]);
+            expect(again.caseOpenings).toEqual([]);
+          }
+          expect(snapshot(cut)).toEqual(snapshot(whole));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 });
 
 describe('batchRevisions: one revision per incident per batch', () => {
-  const base = { status: 'open' as const, activity: 'artillery-fire' as const, members: [], confidence: 0.9, corroboration: 1, operators: [], weapons: [], count: 1, time: 0, start: 0, end: 0, radius: 0, createdAt: 0, updatedAt: 0 };
-  const rev = (id: string, revision: number, reason: Incident['reason'], extra: Partial<Incident> = {}): Incident => ({ ...base, id, revision, reason, ...extra });
+  const base = {
+    status: 'open' as const,
+    activity: 'artillery-fire' as const,
+    members: [],
+    confidence: 0.9,
+    corroboration: 1,
+    operators: [],
+    weapons: [],
+    count: 1,
+    time: 0,
+    start: 0,
+    end: 0,
+    radius: 0,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  const rev = (id: string, revision: number, reason: Incident['reason'], extra: Partial<Incident> = {}): Incident => ({
+    ...base,
+    id,
+    revision,
+    reason,
+    ...extra,
+  });
 
   it('folds each incident to its last state, numbered one past its stored revision, in first-change order', () => {
     const stored = rev('s', 4, 'joined');
-    const steps = [rev('n', 1, 'created'), rev('s', 5, 'joined'), rev('n', 2, 'joined', { count: 3 }), rev('s', 6, 'joined', { count: 7 })];
-    const out = batchRevisions(steps, new Map([['n', null], ['s', stored]]));
+    const steps = [
+      rev('n', 1, 'created'),
+      rev('s', 5, 'joined'),
+      rev('n', 2, 'joined', { count: 3 }),
+      rev('s', 6, 'joined', { count: 7 }),
+    ];
+    const out = batchRevisions(
+      steps,
+      new Map([
+        ['n', null],
+        ['s', stored],
+      ]),
+    );
     expect(out.map((r) => [r.id, r.revision, r.reason, r.count])).toEqual([
       ['n', 1, 'created', 3],
       ['s', 5, 'joined', 7],
@@ -88,7 +134,14 @@ describe('batchRevisions: one revision per incident per batch', () => {
       rev('a', 3, 'merged', { absorbed: ['c'] }),
       rev('a', 4, 'joined', { count: 9 }),
     ];
-    const out = batchRevisions(steps, new Map<string, Incident | null>([['a', rev('a', 1, 'created')], ['b', rev('b', 2, 'joined')], ['c', rev('c', 1, 'created')]]));
+    const out = batchRevisions(
+      steps,
+      new Map<string, Incident | null>([
+        ['a', rev('a', 1, 'created')],
+        ['b', rev('b', 2, 'joined')],
+        ['c', rev('c', 1, 'created')],
+      ]),
+    );
     expect(out.map((r) => [r.id, r.revision, r.reason, r.absorbed ?? null, r.mergedInto ?? null])).toEqual([
       ['b', 3, 'merged-into', null, 'a'],
       ['a', 2, 'merged', ['b', 'c'], null],

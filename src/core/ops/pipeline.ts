@@ -37,7 +37,11 @@ export interface BatchResult {
   duplicates: number;
 }
 
-export async function processBatch(ctx: OpsContext, observations: readonly Observation[], reader: OpsReader): Promise<BatchResult> {
+export async function processBatch(
+  ctx: OpsContext,
+  observations: readonly Observation[],
+  reader: OpsReader,
+): Promise<BatchResult> {
   const { model, now } = ctx;
   const index = new IncidentIndex();
   if (observations.length) {

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { loadPackage } from '../spec/load.js';
 import type { Package } from '../spec/schema.js';
 import { DAY, HOUR } from '../spec/units.js';
-import { acknowledgeTask, deliveredLate, deliverTask, escalateTask, expandActors, instantiateTasks, responsePlan, taskFallsDue, taskSchedule } from './response.js';
+import {
+  acknowledgeTask,
+  deliveredLate,
+  deliverTask,
+  escalateTask,
+  expandActors,
+  instantiateTasks,
+  responsePlan,
+  taskFallsDue,
+  taskSchedule,
+} from './response.js';
 
 const example = loadPackage(readFileSync('examples/ukraine-2026.yaml', 'utf8'), { file: 'ukraine-2026.yaml' }).model!;
 const plan = responsePlan(example);
@@ -36,7 +46,10 @@ describe('responses: instantiation', () => {
 
   it('a severity with no tier makes no tasks; a response with no `within` has no due time and no timers', () => {
     expect(instantiateTasks(plan, { caseId: 'c', severity: 'unknown', declaredAt: D })).toEqual([]);
-    const pkg: Package = { ...example, responses: { minor: [{ by: 'FR', do: 'consult', automatic: true, upon: 'declaration' }] } };
+    const pkg: Package = {
+      ...example,
+      responses: { minor: [{ by: 'FR', do: 'consult', automatic: true, upon: 'declaration' }] },
+    };
     const p = responsePlan(pkg);
     const [t] = instantiateTasks(p, { caseId: 'c', severity: 'minor', declaredAt: D });
     expect(t!.dueAt).toBeNull();
@@ -59,14 +72,24 @@ describe('responses: task life', () => {
     if (!a.ok) return;
     expect(acknowledgeTask(a.task, 'FR', D + 2 * HOUR)).toMatchObject({ ok: false, code: 'already-acknowledged' });
     const d = deliverTask(a.task, 'FR', D + 3 * HOUR, { note: 'consultations held in Paris', evidence: [hash] });
-    expect(d).toMatchObject({ ok: true, task: { status: 'delivered', deliveredAt: D + 3 * HOUR, acknowledgedAt: D + HOUR, evidence: [hash] } });
+    expect(d).toMatchObject({
+      ok: true,
+      task: { status: 'delivered', deliveredAt: D + 3 * HOUR, acknowledgedAt: D + HOUR, evidence: [hash] },
+    });
     if (!d.ok) return;
-    expect(deliverTask(d.task, 'FR', D + 4 * HOUR, { note: 'again' })).toMatchObject({ ok: false, code: 'already-delivered' });
+    expect(deliverTask(d.task, 'FR', D + 4 * HOUR, { note: 'again' })).toMatchObject({
+      ok: false,
+      code: 'already-delivered',
+    });
     expect(acknowledgeTask(d.task, 'FR', D + 4 * HOUR)).toMatchObject({ ok: false, code: 'already-delivered' });
   });
 
   it('rejects an empty note and malformed evidence, naming the field', () => {
-    expect(deliverTask(report!, 'CMM', D, { note: '  ' })).toMatchObject({ ok: false, code: 'bad-note', message: expect.stringContaining('note') });
+    expect(deliverTask(report!, 'CMM', D, { note: '  ' })).toMatchObject({
+      ok: false,
+      code: 'bad-note',
+      message: expect.stringContaining('note'),
+    });
     expect(deliverTask(report!, 'CMM', D, { note: 'ok', evidence: [hash, 'md5:abc'] })).toMatchObject({
       ok: false,
       code: 'bad-evidence',
@@ -90,7 +113,10 @@ describe('responses: task life', () => {
       ['task-escalation', 72, 2],
     ]);
     let t = taskFallsDue(plan, consultFR!);
-    expect(t).toMatchObject({ overdue: true, failure: { actor: 'FR', role: 'guarantor', action: 'consult', at: consultFR!.dueAt, material: false } });
+    expect(t).toMatchObject({
+      overdue: true,
+      failure: { actor: 'FR', role: 'guarantor', action: 'consult', at: consultFR!.dueAt, material: false },
+    });
     expect(taskFallsDue(plan, t)).toBe(t);
     t = escalateTask(plan, t, 0);
     t = escalateTask(plan, t, 0);

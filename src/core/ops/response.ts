@@ -7,7 +7,13 @@
  * Pure: every transition takes the instant it happens at and returns a new task.
  */
 import type { Package } from '../spec/schema.js';
-import { materialActions, type EscalationStep, type ResponseAction, type ResponseStart, type Role } from '../spec/vocabulary.js';
+import {
+  materialActions,
+  type EscalationStep,
+  type ResponseAction,
+  type ResponseStart,
+  type Role,
+} from '../spec/vocabulary.js';
 
 export interface ResponseTemplate {
   /** Position in `responses[severity]`. */
@@ -126,13 +132,17 @@ export interface ResponseTask {
   publicMarkAt?: number;
 }
 
-export const taskId = (caseId: string, severity: string, index: number, actor: string): string => `${caseId}/${severity}/${index}/${actor}`;
+export const taskId = (caseId: string, severity: string, index: number, actor: string): string =>
+  `${caseId}/${severity}/${index}/${actor}`;
 
 /**
  * The tasks a declaration (or, for `upon: trigger`, the case opening) creates, in package order: response by
  * response, actor by actor. `declaredAt` is the instant that starts their clocks.
  */
-export function instantiateTasks(plan: ResponsePlan, c: { caseId: string; severity: string; declaredAt: number; upon?: ResponseStart }): ResponseTask[] {
+export function instantiateTasks(
+  plan: ResponsePlan,
+  c: { caseId: string; severity: string; declaredAt: number; upon?: ResponseStart },
+): ResponseTask[] {
   const out: ResponseTask[] = [];
   const upon = c.upon ?? 'declaration';
   for (const r of plan.tiers[c.severity] ?? []) {
@@ -166,33 +176,71 @@ export type TaskResult = { ok: true; task: ResponseTask } | { ok: false; code: T
 const hashRe = /^sha256:[0-9a-f]{64}$/;
 
 export function acknowledgeTask(task: ResponseTask, actor: string, at: number): TaskResult {
-  if (actor !== task.actor) return { ok: false, code: 'not-yours', message: `task ${task.id} belongs to ${task.actor}, not ${actor}` };
-  if (task.status === 'delivered') return { ok: false, code: 'already-delivered', message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}` };
-  if (task.status === 'acknowledged') return { ok: false, code: 'already-acknowledged', message: `task ${task.id} was acknowledged at ${iso(task.acknowledgedAt!)}` };
+  if (actor !== task.actor)
+    return { ok: false, code: 'not-yours', message: `task ${task.id} belongs to ${task.actor}, not ${actor}` };
+  if (task.status === 'delivered')
+    return {
+      ok: false,
+      code: 'already-delivered',
+      message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}`,
+    };
+  if (task.status === 'acknowledged')
+    return {
+      ok: false,
+      code: 'already-acknowledged',
+      message: `task ${task.id} was acknowledged at ${iso(task.acknowledgedAt!)}`,
+    };
   return { ok: true, task: { ...task, status: 'acknowledged', acknowledgedAt: at } };
 }
 
 /** Delivery with a note (1..4000 characters) and evidence hashes; delivering implies acknowledging. */
-export function deliverTask(task: ResponseTask, actor: string, at: number, report: { note: string; evidence?: readonly string[] }): TaskResult {
-  if (actor !== task.actor) return { ok: false, code: 'not-yours', message: `task ${task.id} belongs to ${task.actor}, not ${actor}` };
-  if (task.status === 'delivered') return { ok: false, code: 'already-delivered', message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}` };
+export function deliverTask(
+  task: ResponseTask,
+  actor: string,
+  at: number,
+  report: { note: string; evidence?: readonly string[] },
+): TaskResult {
+  if (actor !== task.actor)
+    return { ok: false, code: 'not-yours', message: `task ${task.id} belongs to ${task.actor}, not ${actor}` };
+  if (task.status === 'delivered')
+    return {
+      ok: false,
+      code: 'already-delivered',
+      message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}`,
+    };
   if (typeof report.note !== 'string' || report.note.trim().length === 0 || report.note.length > 4000) {
     return { ok: false, code: 'bad-note', message: 'note: say what was delivered, in 1 to 4000 characters' };
   }
   const evidence = [...(report.evidence ?? [])];
   const bad = evidence.findIndex((h) => typeof h !== 'string' || !hashRe.test(h));
-  if (bad >= 0) return { ok: false, code: 'bad-evidence', message: `evidence[${bad}]: a content hash is "sha256:" followed by 64 lower-case hex digits` };
+  if (bad >= 0)
+    return {
+      ok: false,
+      code: 'bad-evidence',
+      message: `evidence[${bad}]: a content hash is "sha256:" followed by 64 lower-case hex digits`,
+    };
   return {
     ok: true,
-    task: { ...task, status: 'delivered', acknowledgedAt: task.acknowledgedAt ?? at, deliveredAt: at, note: report.note, evidence },
+    task: {
+      ...task,
+      status: 'delivered',
+      acknowledgedAt: task.acknowledgedAt ?? at,
+      deliveredAt: at,
+      note: report.note,
+      evidence,
+    },
   };
 }
 
 /** Whether a delivered task was delivered after its due time. */
-export const deliveredLate = (t: ResponseTask): boolean => t.deliveredAt !== undefined && t.dueAt !== null && t.deliveredAt > t.dueAt;
+export const deliveredLate = (t: ResponseTask): boolean =>
+  t.deliveredAt !== undefined && t.dueAt !== null && t.deliveredAt > t.dueAt;
 
 /** The instants at which a task's timers fire: its due time, then each escalation step after it. */
-export function taskSchedule(plan: ResponsePlan, task: ResponseTask): { kind: 'task-due' | 'task-escalation'; at: number; step?: number }[] {
+export function taskSchedule(
+  plan: ResponsePlan,
+  task: ResponseTask,
+): { kind: 'task-due' | 'task-escalation'; at: number; step?: number }[] {
   if (task.dueAt === null) return [];
   return [
     { kind: 'task-due' as const, at: task.dueAt },
@@ -205,7 +253,8 @@ export function taskSchedule(plan: ResponsePlan, task: ResponseTask): { kind: 't
  * the deadline was missed, not when a late timer noticed). Delivered in time: nothing happens.
  */
 export function taskFallsDue(plan: ResponsePlan, task: ResponseTask): ResponseTask {
-  if (task.dueAt === null || task.overdue || (task.deliveredAt !== undefined && task.deliveredAt <= task.dueAt)) return task;
+  if (task.dueAt === null || task.overdue || (task.deliveredAt !== undefined && task.deliveredAt <= task.dueAt))
+    return task;
   const failure: ResponseFailure = {
     taskId: task.id,
     caseId: task.caseId,

@@ -1,12 +1,33 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
-import { compareTimers, dueTimers, escalationTimer, judgmentTimer, taskDueTimer, TimerQueue, type Timer } from './timer.js';
+import {
+  compareTimers,
+  dueTimers,
+  escalationTimer,
+  judgmentTimer,
+  taskDueTimer,
+  TimerQueue,
+  type Timer,
+} from './timer.js';
 
 describe('timers', () => {
   it('due timers come out in firing order: time, then judgment before due before escalation, then step', () => {
-    const ts: Timer[] = [escalationTimer('c', 't', 1, 100), escalationTimer('c', 't', 0, 100), taskDueTimer('c', 't', 100), judgmentTimer('c', 100), judgmentTimer('d', 50), taskDueTimer('c', 'u', 200)];
-    expect(dueTimers(ts, 100).map((t) => t.key)).toEqual(['judgment:d', 'judgment:c', 'due:t', 'escalation:t:0', 'escalation:t:1']);
+    const ts: Timer[] = [
+      escalationTimer('c', 't', 1, 100),
+      escalationTimer('c', 't', 0, 100),
+      taskDueTimer('c', 't', 100),
+      judgmentTimer('c', 100),
+      judgmentTimer('d', 50),
+      taskDueTimer('c', 'u', 200),
+    ];
+    expect(dueTimers(ts, 100).map((t) => t.key)).toEqual([
+      'judgment:d',
+      'judgment:c',
+      'due:t',
+      'escalation:t:0',
+      'escalation:t:1',
+    ]);
     expect(dueTimers(ts, 49)).toEqual([]);
   });
 
@@ -25,24 +46,37 @@ describe('timers', () => {
   });
 
   it('agrees with sorting, for any timers and any pass times (property)', () => {
-    const timer = fc.record({ at: fc.integer({ min: 0, max: 1000 }), kind: fc.constantFrom('j', 'd', 'e'), id: fc.integer({ min: 0, max: 50 }), step: fc.integer({ min: 0, max: 2 }) });
+    const timer = fc.record({
+      at: fc.integer({ min: 0, max: 1000 }),
+      kind: fc.constantFrom('j', 'd', 'e'),
+      id: fc.integer({ min: 0, max: 50 }),
+      step: fc.integer({ min: 0, max: 2 }),
+    });
     fc.assert(
-      fc.property(fc.array(timer, { maxLength: 200 }), fc.array(fc.integer({ min: 0, max: 1200 }), { maxLength: 5 }), (raw, passes) => {
-        const ts = raw.map((r) =>
-          r.kind === 'j' ? judgmentTimer(`c${r.id}`, r.at) : r.kind === 'd' ? taskDueTimer(`c${r.id}`, `t${r.id}`, r.at) : escalationTimer(`c${r.id}`, `t${r.id}`, r.step, r.at),
-        );
-        const q = new TimerQueue();
-        const unique = new Map<string, Timer>();
-        for (const t of ts) if (q.add(t)) unique.set(t.key, t);
-        const clock = new ManualClock(0);
-        const popped: Timer[] = [];
-        for (const p of [...passes].sort((a, b) => a - b)) {
-          clock.set(Math.max(clock.now(), p));
-          popped.push(...q.popDue(clock.now()));
-        }
-        popped.push(...q.popDue(Infinity));
-        expect(popped).toEqual([...unique.values()].sort(compareTimers));
-      }),
+      fc.property(
+        fc.array(timer, { maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 1200 }), { maxLength: 5 }),
+        (raw, passes) => {
+          const ts = raw.map((r) =>
+            r.kind === 'j'
+              ? judgmentTimer(`c${r.id}`, r.at)
+              : r.kind === 'd'
+                ? taskDueTimer(`c${r.id}`, `t${r.id}`, r.at)
+                : escalationTimer(`c${r.id}`, `t${r.id}`, r.step, r.at),
+          );
+          const q = new TimerQueue();
+          const unique = new Map<string, Timer>();
+          for (const t of ts) if (q.add(t)) unique.set(t.key, t);
+          const clock = new ManualClock(0);
+          const popped: Timer[] = [];
+          for (const p of [...passes].sort((a, b) => a - b)) {
+            clock.set(Math.max(clock.now(), p));
+            popped.push(...q.popDue(clock.now()));
+          }
+          popped.push(...q.popDue(Infinity));
+          expect(popped).toEqual([...unique.values()].sort(compareTimers));
+        },
+      ),
     );
   });
 });

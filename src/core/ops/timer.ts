@@ -27,11 +27,27 @@ export const timerRank = (kind: TimerKind): number => kindRank[kind];
 
 /** Firing order: time, then kind, then escalation step, then key; total, so every server fires in the same order. */
 export function compareTimers(a: Timer, b: Timer): number {
-  return a.at - b.at || kindRank[a.kind] - kindRank[b.kind] || (a.step ?? 0) - (b.step ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return (
+    a.at - b.at ||
+    kindRank[a.kind] - kindRank[b.kind] ||
+    (a.step ?? 0) - (b.step ?? 0) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
 }
 
-export const judgmentTimer = (caseId: string, at: number): Timer => ({ key: `judgment:${caseId}`, kind: 'judgment-deadline', at, caseId });
-export const taskDueTimer = (caseId: string, taskId: string, at: number): Timer => ({ key: `due:${taskId}`, kind: 'task-due', at, caseId, taskId });
+export const judgmentTimer = (caseId: string, at: number): Timer => ({
+  key: `judgment:${caseId}`,
+  kind: 'judgment-deadline',
+  at,
+  caseId,
+});
+export const taskDueTimer = (caseId: string, taskId: string, at: number): Timer => ({
+  key: `due:${taskId}`,
+  kind: 'task-due',
+  at,
+  caseId,
+  taskId,
+});
 export const escalationTimer = (caseId: string, taskId: string, step: number, at: number): Timer => ({
   key: `escalation:${taskId}:${step}`,
   kind: 'task-escalation',

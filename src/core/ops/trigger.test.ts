@@ -26,7 +26,17 @@ describe('triggers to cases', () => {
     const c = third.caseOpenings[0]!;
     const key = `serious-violation|RU|${DAY30}`;
     // The key names the period the run starts in; the window is the run's own 24 hours.
-    expect(c).toMatchObject({ id: caseId(key), key, trigger: 'serious-violation', severity: 'serious', party: 'RU', windowStart: DAY30 + HOUR, windowEnd: DAY30 + HOUR + DAY, breachAt: DAY30 + 9 * HOUR, openedAt: NOW });
+    expect(c).toMatchObject({
+      id: caseId(key),
+      key,
+      trigger: 'serious-violation',
+      severity: 'serious',
+      party: 'RU',
+      windowStart: DAY30 + HOUR,
+      windowEnd: DAY30 + HOUR + DAY,
+      breachAt: DAY30 + 9 * HOUR,
+      openedAt: NOW,
+    });
     expect(c.evidence.map((e) => e.time)).toEqual([DAY30 + HOUR, DAY30 + 5 * HOUR, DAY30 + 9 * HOUR]);
     expect(c.evidence[0]!.observations).toEqual([
       { source: 'radar', sourceId: 'ar' },
@@ -34,7 +44,9 @@ describe('triggers to cases', () => {
     ]);
     // A fourth in the same window, and a replay of everything, open nothing more.
     expect((await r.run(shelling('d', DAY30 + 10 * HOUR, 0.3))).caseOpenings).toEqual([]);
-    expect((await r.run([...shelling('a', DAY30 + HOUR), ...shelling('c', DAY30 + 9 * HOUR, 0.2)])).caseOpenings).toEqual([]);
+    expect(
+      (await r.run([...shelling('a', DAY30 + HOUR), ...shelling('c', DAY30 + 9 * HOUR, 0.2)])).caseOpenings,
+    ).toEqual([]);
     expect(r.reader.cases.size).toBe(1);
   });
 
@@ -56,16 +68,21 @@ describe('triggers to cases', () => {
 
   it('opens a case as late corroboration lifts violations over the evidence threshold', async () => {
     const r = new Runner();
-    await r.run([0, 1, 2].map((k) => obs({ source: 'radar', sourceId: `r${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })));
+    await r.run(
+      [0, 1, 2].map((k) => obs({ source: 'radar', sourceId: `r${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })),
+    );
     expect(r.reader.cases.size).toBe(0);
-    const out = await r.run([0, 1, 2].map((k) => obs({ source: 'acoustic', sourceId: `s${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })));
+    const out = await r.run(
+      [0, 1, 2].map((k) => obs({ source: 'acoustic', sourceId: `s${k}`, at: DAY30 + k * HOUR, location: at(k * 0.1) })),
+    );
     expect(out.caseOpenings).toHaveLength(1);
     expect(out.caseOpenings[0]!.breachAt).toBe(DAY30 + 2 * HOUR);
   });
 
   it('opens an armed-attack case on an advance deeper than 2 km seen by two operators', async () => {
     const r = new Runner();
-    const adv = (src: string, id: string, location: { lon: number; lat: number }, conf = 0.95) => obs({ source: src, sourceId: id, activity: 'ground-advance', at: DAY30, location, confidence: conf });
+    const adv = (src: string, id: string, location: { lon: number; lat: number }, conf = 0.95) =>
+      obs({ source: src, sourceId: id, activity: 'ground-advance', at: DAY30, location, confidence: conf });
     // 13.5 km beyond the line on the Ukrainian-held side.
     const out = await r.run([adv('sat', 's1', WEST), adv('eu-sat', 'e1', WEST)]);
     expect(out.caseOpenings).toHaveLength(1);
@@ -87,7 +104,15 @@ describe('triggers to cases', () => {
   it('counts access denials over a week with a single source, by party', async () => {
     const r = new Runner();
     const deny = (k: number, party?: string) =>
-      obs({ source: 'patrol', sourceId: `p${k}${party ?? ''}`, activity: 'denial-of-access', at: DAY30 + k * DAY, confidence: 1, location: at(k * 0.3), ...(party ? { attribution: { party, basis: 'observed' as const } } : {}) });
+      obs({
+        source: 'patrol',
+        sourceId: `p${k}${party ?? ''}`,
+        activity: 'denial-of-access',
+        at: DAY30 + k * DAY,
+        confidence: 1,
+        location: at(k * 0.3),
+        ...(party ? { attribution: { party, basis: 'observed' as const } } : {}),
+      });
     const out = await r.run([deny(0, 'RU'), deny(1, 'RU'), deny(2, 'UA'), deny(3, 'RU')]);
     // Periods of 7 days from the effective time: the run starts on day 30, in [28, 35).
     expect(out.caseOpenings.map((c) => [c.trigger, c.party, c.evidence.length])).toEqual([['access-denied', 'RU', 3]]);
@@ -100,7 +125,11 @@ describe('triggers to cases', () => {
     // count two in one and one in the next, and open nothing.
     const times = [DAY30 + 20 * HOUR, DAY30 + 23 * HOUR, DAY30 + 26 * HOUR];
     const keys: string[][] = [];
-    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0]]) {
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+    ]) {
       const r = new Runner();
       for (const k of order) await r.run(shelling(`s${k}`, times[k]!, k * 0.1));
       keys.push([...r.reader.cases.keys()]);
@@ -108,10 +137,18 @@ describe('triggers to cases', () => {
       expect(c.breachAt).toBe(DAY30 + 26 * HOUR);
       expect(c.windowStart).toBe(DAY30 + 20 * HOUR);
     }
-    expect(keys).toEqual([[`serious-violation|RU|${DAY30}`], [`serious-violation|RU|${DAY30}`], [`serious-violation|RU|${DAY30}`]]);
+    expect(keys).toEqual([
+      [`serious-violation|RU|${DAY30}`],
+      [`serious-violation|RU|${DAY30}`],
+      [`serious-violation|RU|${DAY30}`],
+    ]);
     // Three spread over more than 24 hours are no breach.
     const r = new Runner();
-    await r.run([...shelling('x', DAY30 + 2 * HOUR), ...shelling('y', DAY30 + 14 * HOUR, 0.1), ...shelling('z', DAY30 + 26 * HOUR, 0.2)]);
+    await r.run([
+      ...shelling('x', DAY30 + 2 * HOUR),
+      ...shelling('y', DAY30 + 14 * HOUR, 0.1),
+      ...shelling('z', DAY30 + 26 * HOUR, 0.2),
+    ]);
     expect(r.reader.cases.size).toBe(0);
   });
 
@@ -124,7 +161,15 @@ describe('triggers to cases', () => {
 
   it('opens one case per qualifying overflight (no count, no window)', async () => {
     const r = new Runner();
-    const fly = (id: string, t: number, lon: number) => obs({ source: 'air-track', sourceId: id, activity: 'overflight', at: t, location: { lon, lat: 48.3 }, confidence: 0.9 });
+    const fly = (id: string, t: number, lon: number) =>
+      obs({
+        source: 'air-track',
+        sourceId: id,
+        activity: 'overflight',
+        at: t,
+        location: { lon, lat: 48.3 },
+        confidence: 0.9,
+      });
     const out = await r.run([fly('f1', DAY30, 37.5), fly('f2', DAY30 + HOUR, 37.55)]);
     expect(out.caseOpenings.map((c) => c.trigger)).toEqual(['overflight', 'overflight']);
     expect(new Set(out.caseOpenings.map((c) => c.key)).size).toBe(2);

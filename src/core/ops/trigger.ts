@@ -90,16 +90,45 @@ export function windowsFor(model: OpsModel, t: PreparedTrigger, v: Violation): B
     const k = Math.floor((v.time - model.effective) / w);
     const period = (j: number): BreachWindow => {
       const start = model.effective + j * w;
-      return { key: `${t.id}|${v.party}|${start}`, trigger: t, party: v.party, start, end: start + w, reach: start + 2 * w };
+      return {
+        key: `${t.id}|${v.party}|${start}`,
+        trigger: t,
+        party: v.party,
+        start,
+        end: start + w,
+        reach: start + 2 * w,
+      };
     };
     return k > 0 ? [period(k - 1), period(k)] : [period(k)];
   }
-  if (t.count > 1) return [{ key: `${t.id}|${v.party}|all`, trigger: t, party: v.party, start: model.effective, end: Infinity, reach: Infinity }];
-  return [{ key: `${t.id}|${v.party}|${v.incidentId}`, trigger: t, party: v.party, start: v.time, end: v.time, reach: v.time }];
+  if (t.count > 1)
+    return [
+      {
+        key: `${t.id}|${v.party}|all`,
+        trigger: t,
+        party: v.party,
+        start: model.effective,
+        end: Infinity,
+        reach: Infinity,
+      },
+    ];
+  return [
+    {
+      key: `${t.id}|${v.party}|${v.incidentId}`,
+      trigger: t,
+      party: v.party,
+      start: v.time,
+      end: v.time,
+      reach: v.time,
+    },
+  ];
 }
 
 /** The windows a batch's violation changes touch, and what to ask the store about them. */
-export function touchedWindows(model: OpsModel, changes: readonly Violation[]): { windows: BreachWindow[]; queries: ViolationQuery[] } {
+export function touchedWindows(
+  model: OpsModel,
+  changes: readonly Violation[],
+): { windows: BreachWindow[]; queries: ViolationQuery[] } {
   const windows = new Map<string, BreachWindow>();
   for (const v of changes) {
     for (const t of model.triggersOn.get(v.prohibition) ?? []) {
@@ -113,7 +142,9 @@ export function touchedWindows(model: OpsModel, changes: readonly Violation[]): 
 
 /** What to ask the store about windows that need more than one violation. */
 export function windowQueries(windows: readonly BreachWindow[]): ViolationQuery[] {
-  return windows.filter((w) => w.trigger.count > 1).map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.reach }));
+  return windows
+    .filter((w) => w.trigger.count > 1)
+    .map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.reach }));
 }
 
 /**
@@ -141,11 +172,19 @@ export function openCases(
     if (existing.has(w.key)) continue;
     const t = w.trigger;
     const on = new Set(t.on);
-    const inReach = (v: Violation) => (t.count > 1 || t.within !== undefined ? v.time >= w.start && v.time < w.reach : w.key === `${t.id}|${v.party}|${v.incidentId}`);
-    const candidates = (byParty.get(w.party) ?? []).filter((v) => on.has(v.prohibition) && inReach(v) && qualifies(t, v));
+    const inReach = (v: Violation) =>
+      t.count > 1 || t.within !== undefined
+        ? v.time >= w.start && v.time < w.reach
+        : w.key === `${t.id}|${v.party}|${v.incidentId}`;
+    const candidates = (byParty.get(w.party) ?? []).filter(
+      (v) => on.has(v.prohibition) && inReach(v) && qualifies(t, v),
+    );
     if (candidates.length < t.count) continue;
     candidates.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
-    const run = t.within === undefined ? { hits: candidates, start: w.start, end: w.end } : earliestRun(candidates, w, t.within, t.count);
+    const run =
+      t.within === undefined
+        ? { hits: candidates, start: w.start, end: w.end }
+        : earliestRun(candidates, w, t.within, t.count);
     if (!run) continue;
     const hits = run.hits;
     const evidence = hits.map((v): EvidenceLink => {
@@ -185,7 +224,12 @@ export function openCases(
  * `within` whose earliest member lies in the window's period, the one whose count-th member is earliest (ties: the
  * earliest start). The run's evidence is every candidate in [its start, its start + within).
  */
-function earliestRun(sorted: readonly Violation[], w: BreachWindow, within: number, count: number): { hits: Violation[]; start: number; end: number } | undefined {
+function earliestRun(
+  sorted: readonly Violation[],
+  w: BreachWindow,
+  within: number,
+  count: number,
+): { hits: Violation[]; start: number; end: number } | undefined {
   let best: { i: number; completes: number } | undefined;
   for (let i = 0; i + count - 1 < sorted.length; i++) {
     const first = sorted[i]!.time;

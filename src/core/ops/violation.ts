@@ -14,7 +14,14 @@
  */
 import { sha256Hex } from './digest.js';
 import type { Activity, LimitUnit, WeaponClass } from '../spec/vocabulary.js';
-import { attribute, oppositeHolder, reportedAttribution, UNDETERMINED, type Attribution, type Basis } from './attribution.js';
+import {
+  attribute,
+  oppositeHolder,
+  reportedAttribution,
+  UNDETERMINED,
+  type Attribution,
+  type Basis,
+} from './attribution.js';
 import type { Incident } from './incident.js';
 import type { LineLocation, OpsModel, PreparedProhibition, ZoneLocation } from './model.js';
 
@@ -81,10 +88,12 @@ function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc
       continue;
     }
     if (!loc) continue;
-    const inZone = loc.zones.includes(z) || (regions !== undefined && loc.region !== undefined && regions.has(loc.region));
+    const inZone =
+      loc.zones.includes(z) || (regions !== undefined && loc.region !== undefined && regions.has(loc.region));
     if (!inZone) continue;
     const band = model.airspace.get(z);
-    if (band && incident.altitude !== undefined && (incident.altitude < band.floor || incident.altitude > band.ceiling)) continue;
+    if (band && incident.altitude !== undefined && (incident.altitude < band.floor || incident.altitude > band.ceiling))
+      continue;
     hits.push(z);
   }
   return hits;
@@ -98,12 +107,21 @@ function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc
  */
 export function overLimit(limit: Readonly<Partial<Record<LimitUnit, number>>>, incident: Incident): boolean {
   const ceilings = incident.weapons.map((w) => limit[w]).filter((x): x is number => x !== undefined);
-  const ceiling = ceilings.length ? Math.min(...ceilings) : incident.activity === 'troop-presence' ? limit.personnel : undefined;
+  const ceiling = ceilings.length
+    ? Math.min(...ceilings)
+    : incident.activity === 'troop-presence'
+      ? limit.personnel
+      : undefined;
   return ceiling !== undefined && incident.count > ceiling;
 }
 
 /** Every prohibition the incident violates, in package order. */
-export function detectViolations(model: OpsModel, incident: Incident, now: number, loc: ZoneLocation | undefined = locateIncident(model, incident)): Violation[] {
+export function detectViolations(
+  model: OpsModel,
+  incident: Incident,
+  now: number,
+  loc: ZoneLocation | undefined = locateIncident(model, incident),
+): Violation[] {
   if (incident.status !== 'open') return [];
   const out: Violation[] = [];
   let general: Attribution | undefined;
@@ -131,7 +149,10 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
         who = reported;
       } else {
         const party = oppositeHolder(model, line);
-        who = party === undefined ? { party: UNDETERMINED, basis: reported?.basis ?? 'none' } : { party, basis: 'advance-side' };
+        who =
+          party === undefined
+            ? { party: UNDETERMINED, basis: reported?.basis ?? 'none' }
+            : { party, basis: 'advance-side' };
       }
     } else {
       who = general ??= attribute(model, incident, loc);
@@ -177,7 +198,12 @@ export function detectViolations(model: OpsModel, incident: Incident, now: numbe
  * withdrawal for each violation its state before the batch had that no longer holds (merged away, attribution
  * changed). Records on each changed incident (its latest revision) the ids it supports. Sorted by id.
  */
-export function violationChanges(model: OpsModel, changed: Iterable<Incident>, before: ReadonlyMap<string, Incident | null>, now: number): Violation[] {
+export function violationChanges(
+  model: OpsModel,
+  changed: Iterable<Incident>,
+  before: ReadonlyMap<string, Incident | null>,
+  now: number,
+): Violation[] {
   const out: Violation[] = [];
   for (const incident of changed) {
     const current = detectViolations(model, incident, now);

@@ -1,10 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalStatement, signVote, verifyVote, type SignedVote, type VerifyContext, type VoteStatement } from './vote.js';
+import {
+  canonicalStatement,
+  signVote,
+  verifyVote,
+  type SignedVote,
+  type VerifyContext,
+  type VoteStatement,
+} from './vote.js';
 
 const pair = () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(), key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {
+    pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 };
 const fr = pair();
 const uk = pair();
@@ -53,7 +63,11 @@ describe('signed votes', () => {
 
   it('the canonical form fixes field order and spacing', () => {
     const text = canonicalStatement({ ...statement(), nonce: 'ab'.repeat(16) });
-    expect(text.startsWith('{"type":"guarantor/vote/v1","package":"ukraine-2026-illustrative","version":"0.3","case":"case-1","member":"FR"')).toBe(true);
+    expect(
+      text.startsWith(
+        '{"type":"guarantor/vote/v1","package":"ukraine-2026-illustrative","version":"0.3","case":"case-1","member":"FR"',
+      ),
+    ).toBe(true);
     expect(text).not.toMatch(/\s"/);
   });
 
@@ -78,7 +92,9 @@ describe('signed votes', () => {
 
   it('accepts any of several registered keys (rotation)', () => {
     const next = pair();
-    expect(code(verifyVote(signVote(statement(), next.key), ctx({ keys: new Map([['FR', [fr.pub, next.pub]]]) })))).toBe('ok');
+    expect(
+      code(verifyVote(signVote(statement(), next.key), ctx({ keys: new Map([['FR', [fr.pub, next.pub]]]) }))),
+    ).toBe('ok');
   });
 
   it('rejects a replayed nonce and a time outside the window', () => {
@@ -105,7 +121,11 @@ describe('signed votes', () => {
       [signVote(statement({ choice: 'maybe' as 'declare' }), fr.key), 'malformed', 'choice'],
       [signVote(statement({ time: '2026-07-01' }), fr.key), 'malformed', 'time'],
       [signVote(statement({ nonce: 'short' }), fr.key), 'malformed', 'nonce'],
-      [{ statement: JSON.stringify(JSON.parse(good.statement), null, 1), signature: good.signature }, 'not-canonical', 'canonical'],
+      [
+        { statement: JSON.stringify(JSON.parse(good.statement), null, 1), signature: good.signature },
+        'not-canonical',
+        'canonical',
+      ],
       [{ statement: good.statement.replace('{', '{"extra":"1",'), signature: good.signature }, 'malformed', 'extra'],
     ];
     for (const [input, c, word] of cases) {

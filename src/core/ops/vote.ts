@@ -43,7 +43,12 @@ export function canonicalStatement(s: VoteStatement): string {
 
 /** SHA-256 of the DER (SPKI) public key: how a member key is named in listings and logs. */
 export function keyFingerprint(pem: string): string {
-  return 'sha256:' + createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
+  return (
+    'sha256:' +
+    createHash('sha256')
+      .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+  );
 }
 
 export function statementDigest(text: string): string {
@@ -53,7 +58,8 @@ export function statementDigest(text: string): string {
 /** Signs with a PEM (PKCS#8) Ed25519 private key or a KeyObject. */
 export function signVote(s: VoteStatement, privateKey: string | KeyObject): SignedVote {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
-  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError(`a vote is signed with an Ed25519 key, got ${key.asymmetricKeyType ?? 'a symmetric key'}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new TypeError(`a vote is signed with an Ed25519 key, got ${key.asymmetricKeyType ?? 'a symmetric key'}`);
   const statement = canonicalStatement(s);
   return { statement, signature: sign(null, Buffer.from(statement, 'utf8'), key).toString('base64') };
 }
@@ -101,9 +107,11 @@ const isoRe = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function verifyVote(input: unknown, ctx: VerifyContext): VerifiedVote {
   const no = (code: VoteRejectionCode, message: string): VerifiedVote => ({ ok: false, code, message });
-  if (typeof input !== 'object' || input === null) return no('malformed', 'a signed vote is an object {statement, signature}');
+  if (typeof input !== 'object' || input === null)
+    return no('malformed', 'a signed vote is an object {statement, signature}');
   const { statement, signature } = input as Record<string, unknown>;
-  if (typeof statement !== 'string' || typeof signature !== 'string') return no('malformed', 'statement and signature must be strings');
+  if (typeof statement !== 'string' || typeof signature !== 'string')
+    return no('malformed', 'statement and signature must be strings');
   if (statement.length > MAX_STATEMENT) return no('malformed', `statement is longer than ${MAX_STATEMENT} characters`);
   let parsed: unknown;
   try {
@@ -113,22 +121,29 @@ export function verifyVote(input: unknown, ctx: VerifyContext): VerifiedVote {
   }
   const s = parseStatement(parsed);
   if (typeof s === 'string') return no('malformed', s);
-  if (canonicalStatement(s) !== statement) return no('not-canonical', 'statement is not in canonical form (fields in order, no whitespace)');
+  if (canonicalStatement(s) !== statement)
+    return no('not-canonical', 'statement is not in canonical form (fields in order, no whitespace)');
   const sig = Buffer.from(signature, 'base64');
-  if (sig.length !== 64 || sig.toString('base64') !== signature) return no('malformed', 'signature must be 64 bytes in base64');
+  if (sig.length !== 64 || sig.toString('base64') !== signature)
+    return no('malformed', 'signature must be 64 bytes in base64');
 
   if (s.package !== ctx.package || s.version !== ctx.version) {
-    return no('wrong-package', `statement is for package ${s.package} version "${s.version}"; this server runs ${ctx.package} version "${ctx.version}"`);
+    return no(
+      'wrong-package',
+      `statement is for package ${s.package} version "${s.version}"; this server runs ${ctx.package} version "${ctx.version}"`,
+    );
   }
   if (s.case !== ctx.caseId) return no('wrong-case', `statement is for case ${s.case}, sent to case ${ctx.caseId}`);
-  if (ctx.caller !== undefined && ctx.caller !== s.member) return no('wrong-member', `statement is signed as ${s.member} but sent by ${ctx.caller}`);
+  if (ctx.caller !== undefined && ctx.caller !== s.member)
+    return no('wrong-member', `statement is signed as ${s.member} but sent by ${ctx.caller}`);
 
   const data = Buffer.from(statement, 'utf8');
   const own = ctx.keys.get(s.member);
   if (!own || own.length === 0) return no('unknown-member', `no public key is registered for ${s.member}`);
   if (!own.some((k) => verifies(data, sig, k))) {
     for (const [m, ks] of ctx.keys) {
-      if (m !== s.member && ks.some((k) => verifies(data, sig, k))) return no('wrong-member', `statement claims ${s.member} but is signed with the key of ${m}`);
+      if (m !== s.member && ks.some((k) => verifies(data, sig, k)))
+        return no('wrong-member', `statement claims ${s.member} but is signed with the key of ${m}`);
     }
     return no('bad-signature', `signature does not verify under the registered key of ${s.member}`);
   }
@@ -136,7 +151,10 @@ export function verifyVote(input: unknown, ctx: VerifyContext): VerifiedVote {
   const signedAt = Date.parse(s.time);
   const window = ctx.window ?? DEFAULT_VOTE_WINDOW;
   if (Math.abs(signedAt - ctx.now) > window) {
-    return no('stale', `statement signed at ${s.time} is more than ${Math.round(window / 1000)} s from the server time ${new Date(ctx.now).toISOString()}`);
+    return no(
+      'stale',
+      `statement signed at ${s.time} is more than ${Math.round(window / 1000)} s from the server time ${new Date(ctx.now).toISOString()}`,
+    );
   }
   if (ctx.seen(s.nonce)) return no('replayed', `nonce ${s.nonce} was already used`);
   return { ok: true, statement: s, digest: statementDigest(statement), signedAt };
@@ -158,10 +176,13 @@ function parseStatement(x: unknown): VoteStatement | string {
   if (extra.length) return `unknown field ${extra[0]}`;
   for (const k of fieldOrder) if (typeof o[k] !== 'string') return `${k} must be a string`;
   if (o['type'] !== VOTE_STATEMENT_TYPE) return `type must be ${VOTE_STATEMENT_TYPE}`;
-  if (!(choices as readonly unknown[]).includes(o['choice'])) return `choice must be declare, dismiss or abstain, got "${String(o['choice'])}"`;
-  if (!isoRe.test(o['time'] as string) || Number.isNaN(Date.parse(o['time'] as string))) return 'time must be ISO 8601 UTC with milliseconds, e.g. 2026-07-01T12:00:00.000Z';
+  if (!(choices as readonly unknown[]).includes(o['choice']))
+    return `choice must be declare, dismiss or abstain, got "${String(o['choice'])}"`;
+  if (!isoRe.test(o['time'] as string) || Number.isNaN(Date.parse(o['time'] as string)))
+    return 'time must be ISO 8601 UTC with milliseconds, e.g. 2026-07-01T12:00:00.000Z';
   if (!nonceRe.test(o['nonce'] as string)) return 'nonce must be 32 to 128 lower-case hex digits';
   if ((o['reason'] as string).length > 2000) return 'reason is longer than 2000 characters';
-  for (const k of ['package', 'case', 'member'] as const) if ((o[k] as string).length === 0 || (o[k] as string).length > 200) return `${k} must be 1 to 200 characters`;
+  for (const k of ['package', 'case', 'member'] as const)
+    if ((o[k] as string).length === 0 || (o[k] as string).length > 200) return `${k} must be 1 to 200 characters`;
   return o as unknown as VoteStatement;
 }

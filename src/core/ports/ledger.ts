@@ -64,9 +64,15 @@ export interface LedgerStore {
    * Under the write lock: when the ledger's head is still `ledgerSeq`, reads every stored alert, applies `f` (the
    * core's `alertTransitions`) and writes what it returns, each change a log entry; `'stale'` when the ledger moved.
    */
-  syncAlerts(ledgerSeq: number, f: (stored: ReadonlyMap<string, SustainmentAlert>) => SustainmentAlert[]): Promise<SustainmentAlert[] | 'stale'>;
+  syncAlerts(
+    ledgerSeq: number,
+    f: (stored: ReadonlyMap<string, SustainmentAlert>) => SustainmentAlert[],
+  ): Promise<SustainmentAlert[] | 'stale'>;
   /** Reads the alert locked, applies `f`, writes and logs what it returns; undefined when there is no such alert. */
-  updateAlert(key: string, f: (a: SustainmentAlert) => SustainmentAlert | undefined): Promise<{ alert: SustainmentAlert; changed: boolean } | undefined>;
+  updateAlert(
+    key: string,
+    f: (a: SustainmentAlert) => SustainmentAlert | undefined,
+  ): Promise<{ alert: SustainmentAlert; changed: boolean } | undefined>;
   getAlert(key: string): Promise<SustainmentAlert | undefined>;
   /** Alerts by month of the shortfall, then key. */
   listAlerts(q: AlertFilter): Promise<SustainmentAlert[]>;

@@ -133,7 +133,12 @@ export interface PublicStore {
    * Claims up to `limit` pending deliveries due at `now` (at most one per webhook, oldest first), leasing them until
    * `leaseUntil` so no other server sends them meanwhile; skips `busy` webhooks (this server is still sending to them).
    */
-  claimDeliveries(now: number, leaseUntil: number, limit: number, busy: readonly string[]): Promise<{ delivery: Delivery; webhook: WebhookRecord; event: FeedEvent }[]>;
+  claimDeliveries(
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    busy: readonly string[],
+  ): Promise<{ delivery: Delivery; webhook: WebhookRecord; event: FeedEvent }[]>;
   finishDelivery(webhook: string, event: number, outcome: DeliveryOutcome): Promise<void>;
   listDeliveries(webhook: string, status: DeliveryStatus | undefined, limit: number): Promise<Delivery[]>;
   /** Puts a dead delivery back to pending, due at `now`; false when there is no such dead delivery. */

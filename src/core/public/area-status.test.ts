@@ -5,7 +5,16 @@ import { areaStates, casePhase, publicStatus, statusChanges, type StatusInput } 
 import type { CrossingPlan } from './crossings.js';
 
 const NOW = 1_800_000_000_000;
-const gate: CrossingPlan = { id: 'gate', name: 'Gate', kind: 'checkpoint', zone: 'z1', authority: ['M'], restrictAfter: 1, closeAfter: 3, window: 24 * HOUR };
+const gate: CrossingPlan = {
+  id: 'gate',
+  name: 'Gate',
+  kind: 'checkpoint',
+  zone: 'z1',
+  authority: ['M'],
+  restrictAfter: 1,
+  closeAfter: 3,
+  window: 24 * HOUR,
+};
 
 const input = (over: Partial<StatusInput> = {}): StatusInput => ({
   now: NOW,
@@ -57,7 +66,11 @@ describe('public status', () => {
         ],
       }),
     );
-    expect(s.regions.map((r) => `${r.code}:${r.state}:${r.violations}:${r.cases}`)).toEqual(['UA-09:response:0:1', 'UA-14:case:1:1', 'UA-63:violations:1:0']);
+    expect(s.regions.map((r) => `${r.code}:${r.state}:${r.violations}:${r.cases}`)).toEqual([
+      'UA-09:response:0:1',
+      'UA-14:case:1:1',
+      'UA-63:violations:1:0',
+    ]);
     expect(s.compact).toBe(['response', 'case', 'violations'].map((x) => areaStates.indexOf(x as never)).join(''));
   });
 
@@ -70,21 +83,47 @@ describe('public status', () => {
     expect(s.regions.find((r) => r.code === 'UA-09')!.since).toBe(6);
     expect(s.regions.find((r) => r.code === 'UA-14')!.since).toBe(NOW);
     const changes = statusChanges(s, previous).map((c) => `${c.key}:${c.from ?? '-'}>${c.area.state}`);
-    expect(changes).toEqual(['region:UA-14:calm>violations', 'region:UA-63:->calm', 'zone:z1:->calm', 'crossing:gate:->open']);
+    expect(changes).toEqual([
+      'region:UA-14:calm>violations',
+      'region:UA-63:->calm',
+      'zone:z1:->calm',
+      'crossing:gate:->open',
+    ]);
   });
 
   it('restricts and closes a crossing from the violations in its zone, and an authority overrules only older ones', () => {
     const v = (h: number) => ({ zones: ['z1'], time: NOW - h * HOUR });
-    expect(publicStatus(input({ violations: [v(1)] })).crossings[0]).toMatchObject({ state: 'restricted', cause: 'violations', violations: 1 });
-    expect(publicStatus(input({ violations: [v(1), v(2), v(3)] })).crossings[0]).toMatchObject({ state: 'closed', cause: 'violations' });
+    expect(publicStatus(input({ violations: [v(1)] })).crossings[0]).toMatchObject({
+      state: 'restricted',
+      cause: 'violations',
+      violations: 1,
+    });
+    expect(publicStatus(input({ violations: [v(1), v(2), v(3)] })).crossings[0]).toMatchObject({
+      state: 'closed',
+      cause: 'violations',
+    });
     expect(publicStatus(input({ violations: [v(30), v(31), v(32)] })).crossings[0]).toMatchObject({ state: 'open' }); // outside its 24h window
     // The authority reopens after three violations: open, until a new violation restricts it again.
-    const settings = new Map([['gate', { crossing: 'gate', state: 'open' as const, at: NOW - 30 * 60_000, by: 'M', reason: 'cleared' }]]);
-    expect(publicStatus(input({ violations: [v(1), v(2), v(3)], settings })).crossings[0]).toMatchObject({ state: 'open', cause: 'authority', by: 'M', reason: 'cleared' });
-    expect(publicStatus(input({ violations: [v(1), v(2), v(0.1)], settings })).crossings[0]).toMatchObject({ state: 'restricted', cause: 'violations', violations: 1 });
+    const settings = new Map([
+      ['gate', { crossing: 'gate', state: 'open' as const, at: NOW - 30 * 60_000, by: 'M', reason: 'cleared' }],
+    ]);
+    expect(publicStatus(input({ violations: [v(1), v(2), v(3)], settings })).crossings[0]).toMatchObject({
+      state: 'open',
+      cause: 'authority',
+      by: 'M',
+      reason: 'cleared',
+    });
+    expect(publicStatus(input({ violations: [v(1), v(2), v(0.1)], settings })).crossings[0]).toMatchObject({
+      state: 'restricted',
+      cause: 'violations',
+      violations: 1,
+    });
     // Closed by the authority stays closed whatever the violations.
     const closed = new Map([['gate', { crossing: 'gate', state: 'closed' as const, at: NOW - 60_000, by: 'M' }]]);
-    expect(publicStatus(input({ settings: closed })).crossings[0]).toMatchObject({ state: 'closed', cause: 'authority' });
+    expect(publicStatus(input({ settings: closed })).crossings[0]).toMatchObject({
+      state: 'closed',
+      cause: 'authority',
+    });
   });
 
   it('gives a case its public phase from the judgment and the tasks', () => {
@@ -92,7 +131,11 @@ describe('public status', () => {
     expect(casePhase(file({ outcome: { effect: 'dismiss' } as never }))).toBe('dismissed');
     expect(casePhase(file({ outcome: { effect: 'none' } as never }))).toBe('lapsed');
     expect(casePhase(file({ outcome: { effect: 'declare' } as never, statuses: ['open', 'open'] }))).toBe('declared');
-    expect(casePhase(file({ outcome: { effect: 'declare' } as never, statuses: ['acknowledged', 'open'] }))).toBe('response');
-    expect(casePhase(file({ outcome: { effect: 'declare' } as never, statuses: ['delivered', 'delivered'] }))).toBe('resolved');
+    expect(casePhase(file({ outcome: { effect: 'declare' } as never, statuses: ['acknowledged', 'open'] }))).toBe(
+      'response',
+    );
+    expect(casePhase(file({ outcome: { effect: 'declare' } as never, statuses: ['delivered', 'delivered'] }))).toBe(
+      'resolved',
+    );
   });
 });

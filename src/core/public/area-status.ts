@@ -122,7 +122,10 @@ export function areaKey(kind: 'region' | 'zone' | 'crossing', code: string): str
 /** Each place's state: the most serious that applies (the order of `areaStates`). */
 export function publicStatus(input: StatusInput): PublicStatus {
   const from = input.now - input.window;
-  const make = (kind: 'region' | 'zone', a: { code: string; name: string }): [string, AreaStatus] => [a.code, { code: a.code, name: a.name, state: 'calm', since: 0, violations: 0, cases: 0 }];
+  const make = (kind: 'region' | 'zone', a: { code: string; name: string }): [string, AreaStatus] => [
+    a.code,
+    { code: a.code, name: a.name, state: 'calm', since: 0, violations: 0, cases: 0 },
+  ];
   const regions = new Map(input.regions.map((r) => make('region', r)));
   const zones = new Map(input.zones.map((z) => make('zone', z)));
   const raise = (s: AreaStatus | undefined, state: AreaState) => {
@@ -177,7 +180,11 @@ export function publicStatus(input: StatusInput): PublicStatus {
  * zone since that setting and within its own window: `restrict-after` of them restrict it, `close-after` close it.
  * So an authority that reopens a crossing is overruled only by violations after it did.
  */
-function crossingStatus(c: CrossingPlan, input: StatusInput, since: (key: string, state: string) => number): CrossingStatus {
+function crossingStatus(
+  c: CrossingPlan,
+  input: StatusInput,
+  since: (key: string, state: string) => number,
+): CrossingStatus {
   const setting = input.settings.get(c.id);
   const from = Math.max(input.now - c.window, setting ? setting.at + 1 : -Infinity);
   let n = 0;
@@ -204,7 +211,8 @@ function crossingStatus(c: CrossingPlan, input: StatusInput, since: (key: string
 
 /** The places whose state differs from the last published one (new places count as changed). */
 export function statusChanges(status: PublicStatus, previous: ReadonlyMap<string, { state: string; since: number }>) {
-  const out: { key: string; kind: 'region' | 'zone' | 'crossing'; area: AreaStatus | CrossingStatus; from?: string }[] = [];
+  const out: { key: string; kind: 'region' | 'zone' | 'crossing'; area: AreaStatus | CrossingStatus; from?: string }[] =
+    [];
   const check = (kind: 'region' | 'zone' | 'crossing', a: AreaStatus | CrossingStatus) => {
     const key = areaKey(kind, a.code);
     const p = previous.get(key);

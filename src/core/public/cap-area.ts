@@ -48,11 +48,19 @@ function simplifyLine(points: readonly Pt[], tolerance: number): Pt[] {
 
 /** A closed ring (first point repeated last) simplified to at most `max` points, still closed; undefined if degenerate. */
 export function simplifyRing(ring: readonly Pt[], max = capMaxPoints): Pt[] | undefined {
-  const open = ring.length > 1 && ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1] ? ring.slice(0, -1) : [...ring];
+  const open =
+    ring.length > 1 && ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1]
+      ? ring.slice(0, -1)
+      : [...ring];
   if (open.length < 3) return undefined;
   // Split at the point farthest from the first, so both halves are lines with fixed ends.
   let far = 0;
-  for (let k = 1; k < open.length; k++) if (Math.hypot(open[k]![0] - open[0]![0], open[k]![1] - open[0]![1]) > Math.hypot(open[far]![0] - open[0]![0], open[far]![1] - open[0]![1])) far = k;
+  for (let k = 1; k < open.length; k++)
+    if (
+      Math.hypot(open[k]![0] - open[0]![0], open[k]![1] - open[0]![1]) >
+      Math.hypot(open[far]![0] - open[0]![0], open[far]![1] - open[0]![1])
+    )
+      far = k;
   if (far === 0) return undefined;
   const a = open.slice(0, far + 1);
   const b = [...open.slice(far), open[0]!];
@@ -76,7 +84,9 @@ function ringArea(r: readonly Pt[]): number {
  * the largest parts first, at most `capMaxParts`.
  */
 export function capPolygons(geometry: { type: string; coordinates: unknown }): string[] {
-  const parts = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : []) as number[][][][];
+  const parts = (
+    geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : []
+  ) as number[][][][];
   const outers = parts
     .map((p) => (p[0] ?? []).map((q) => [q[0]!, q[1]!] as Pt))
     .filter((r) => r.length >= 4)

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { capMaxPoints, capPolygons, simplifyRing } from './cap-area.js';
 import { capMsgTypeFor, capSeverity, capTime, capToken, capXml, nextCapMessage, type CapMessage } from './cap.js';
 
-const ctx = { sender: 'guarantor@pkg', senderName: 'Guarantor: Pkg', packageTitle: 'Pkg & <Co>', severities: ['minor', 'serious', 'armed-attack'] };
+const ctx = {
+  sender: 'guarantor@pkg',
+  senderName: 'Guarantor: Pkg',
+  packageTitle: 'Pkg & <Co>',
+  severities: ['minor', 'serious', 'armed-attack'],
+};
 
 describe('CAP messages', () => {
   it('writes times as the schema wants them: seconds and +00:00, never Z or fractions', () => {
@@ -30,7 +35,12 @@ describe('CAP messages', () => {
   });
 
   it('references every earlier message, sends strictly later, and escapes text', () => {
-    const c = { caseId: 'case-1', severity: 'serious', phase: 'open' as const, areas: [{ areaDesc: 'Donetsk', polygons: [], geocodes: [{ valueName: 'ISO 3166-2', value: 'UA-14' }] }] };
+    const c = {
+      caseId: 'case-1',
+      severity: 'serious',
+      phase: 'open' as const,
+      areas: [{ areaDesc: 'Donetsk', polygons: [], geocodes: [{ valueName: 'ISO 3166-2', value: 'UA-14' }] }],
+    };
     const a = nextCapMessage(ctx, c, [], 1_000_500)!;
     const u = nextCapMessage(ctx, { ...c, phase: 'declared' }, [a], 1_000_700)!;
     expect(u.msgType).toBe('Update');
@@ -60,8 +70,20 @@ describe('CAP areas', () => {
   });
 
   it('writes lat,lon pairs, the largest parts first', () => {
-    const small = [[0, 0], [0.1, 0], [0.1, 0.1], [0, 0.1], [0, 0]];
-    const big = [[10, 50], [12, 50], [12, 52], [10, 52], [10, 50]];
+    const small = [
+      [0, 0],
+      [0.1, 0],
+      [0.1, 0.1],
+      [0, 0.1],
+      [0, 0],
+    ];
+    const big = [
+      [10, 50],
+      [12, 50],
+      [12, 52],
+      [10, 52],
+      [10, 50],
+    ];
     const p = capPolygons({ type: 'MultiPolygon', coordinates: [[small], [big]] });
     expect(p[0]).toBe('50.0000,10.0000 50.0000,12.0000 52.0000,12.0000 52.0000,10.0000 50.0000,10.0000');
     expect(p).toHaveLength(2);

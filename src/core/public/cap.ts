@@ -72,7 +72,10 @@ export function capPhaseFields(phase: CasePhase): Pick<CapMessage['info'], 'urge
 }
 
 /** Which message a new phase needs after the chain so far: none if the phase is unchanged or the chain already ended. */
-export function capMsgTypeFor(phase: CasePhase, chain: readonly Pick<CapMessage, 'msgType' | 'phase'>[]): CapMsgType | undefined {
+export function capMsgTypeFor(
+  phase: CasePhase,
+  chain: readonly Pick<CapMessage, 'msgType' | 'phase'>[],
+): CapMsgType | undefined {
   const last = chain.at(-1);
   if (last?.msgType === 'Cancel') return undefined;
   const ended = phase === 'dismissed' || phase === 'resolved' || phase === 'lapsed';
@@ -107,18 +110,37 @@ export function capXml(m: CapMessage): string {
     `  ${el('msgType', m.msgType)}`,
     '  <scope>Public</scope>',
   ];
-  if (m.references.length) lines.push(`  ${el('references', m.references.map((r) => `${r.sender},${r.identifier},${capTime(r.sent)}`).join(' '))}`);
+  if (m.references.length)
+    lines.push(
+      `  ${el('references', m.references.map((r) => `${r.sender},${r.identifier},${capTime(r.sent)}`).join(' '))}`,
+    );
   lines.push(`  ${el('incidents', m.caseId)}`);
-  lines.push('  <info>', '    <language>en</language>', '    <category>Security</category>', `    ${el('event', i.event)}`, `    ${el('responseType', i.responseType)}`);
-  lines.push(`    ${el('urgency', i.urgency)}`, `    ${el('severity', i.severity)}`, `    ${el('certainty', i.certainty)}`);
-  lines.push(`    ${el('senderName', i.senderName)}`, `    ${el('headline', i.headline)}`, `    ${el('description', i.description)}`);
+  lines.push(
+    '  <info>',
+    '    <language>en</language>',
+    '    <category>Security</category>',
+    `    ${el('event', i.event)}`,
+    `    ${el('responseType', i.responseType)}`,
+  );
+  lines.push(
+    `    ${el('urgency', i.urgency)}`,
+    `    ${el('severity', i.severity)}`,
+    `    ${el('certainty', i.certainty)}`,
+  );
+  lines.push(
+    `    ${el('senderName', i.senderName)}`,
+    `    ${el('headline', i.headline)}`,
+    `    ${el('description', i.description)}`,
+  );
   if (i.instruction) lines.push(`    ${el('instruction', i.instruction)}`);
   if (i.web) lines.push(`    ${el('web', i.web)}`);
-  for (const p of i.parameters) lines.push(`    <parameter>${el('valueName', p.valueName)}${el('value', p.value)}</parameter>`);
+  for (const p of i.parameters)
+    lines.push(`    <parameter>${el('valueName', p.valueName)}${el('value', p.value)}</parameter>`);
   for (const a of i.areas) {
     lines.push('    <area>', `      ${el('areaDesc', a.areaDesc)}`);
     for (const p of a.polygons) lines.push(`      ${el('polygon', p)}`);
-    for (const g of a.geocodes) lines.push(`      <geocode>${el('valueName', g.valueName)}${el('value', g.value)}</geocode>`);
+    for (const g of a.geocodes)
+      lines.push(`      <geocode>${el('valueName', g.valueName)}${el('value', g.value)}</geocode>`);
     lines.push('    </area>');
   }
   lines.push('  </info>', '</alert>', '');
@@ -150,14 +172,24 @@ export interface CapCase {
 }
 
 /** The next message of a case's chain, or undefined when the phase needs none. */
-export function nextCapMessage(ctx: CapContext, c: CapCase, chain: readonly CapMessage[], now: number): CapMessage | undefined {
+export function nextCapMessage(
+  ctx: CapContext,
+  c: CapCase,
+  chain: readonly CapMessage[],
+  now: number,
+): CapMessage | undefined {
   const msgType = capMsgTypeFor(c.phase, chain);
   if (!msgType) return undefined;
   // Strictly after the last message: receivers order a chain by `sent`, which has one-second resolution.
   const sent = Math.max(now, (chain.at(-1)?.sent ?? -Infinity) + 1000);
   const identifier = capToken(`${c.caseId}.${chain.length + 1}`);
   const where = c.areas.map((a) => a.areaDesc).join(', ') || 'the area of the agreement';
-  const event = c.phase === 'open' ? 'Ceasefire breach case' : c.phase === 'declared' || c.phase === 'response' ? 'Ceasefire breach declared' : 'Ceasefire breach case closed';
+  const event =
+    c.phase === 'open'
+      ? 'Ceasefire breach case'
+      : c.phase === 'declared' || c.phase === 'response'
+        ? 'Ceasefire breach declared'
+        : 'Ceasefire breach case closed';
   return {
     identifier,
     sender: ctx.sender,
@@ -173,7 +205,12 @@ export function nextCapMessage(ctx: CapContext, c: CapCase, chain: readonly CapM
       senderName: ctx.senderName,
       headline: `${event}: ${where}`.slice(0, 160),
       description: `Under ${ctx.packageTitle}: ${phaseWords[c.phase]} (case ${c.caseId}, severity ${c.severity}). Violations behind it were located in: ${where}.`,
-      ...(c.phase === 'open' || c.phase === 'declared' || c.phase === 'response' ? { instruction: 'Follow the instructions of local authorities. This message reports the state of a ceasefire guarantee; it is not an air-raid warning.' } : {}),
+      ...(c.phase === 'open' || c.phase === 'declared' || c.phase === 'response'
+        ? {
+            instruction:
+              'Follow the instructions of local authorities. This message reports the state of a ceasefire guarantee; it is not an air-raid warning.',
+          }
+        : {}),
       ...(ctx.web ? { web: ctx.web } : {}),
       parameters: [
         { valueName: 'guarantor:case', value: c.caseId },

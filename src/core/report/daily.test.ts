@@ -5,12 +5,25 @@ import { ManualClock } from '../ops/clock.js';
 import type { Violation } from '../ops/violation.js';
 import { loadPackage } from '../spec/load.js';
 import { HOUR } from '../spec/units.js';
-import { dailyReport, renderReportJson, reportPackage, type CasesSection, type ReportInput, type ResponsesSection } from './daily.js';
+import {
+  dailyReport,
+  renderReportJson,
+  reportPackage,
+  type CasesSection,
+  type ReportInput,
+  type ResponsesSection,
+} from './daily.js';
 import { renderReportMarkdown } from './markdown.js';
 import { checkedReportWindow, packageOffset, reportWindow } from './window.js';
 
 const pkg = loadPackage(readFileSync('examples/ukraine-2026.yaml', 'utf8'), { file: 'ukraine-2026.yaml' }).model!;
-const rpkg = reportPackage(pkg, new Map([['UA-14', 'Donetsk'], ['UA-23', 'Zaporizhzhia']]));
+const rpkg = reportPackage(
+  pkg,
+  new Map([
+    ['UA-14', 'Donetsk'],
+    ['UA-23', 'Zaporizhzhia'],
+  ]),
+);
 const D = Date.UTC(2026, 6, 10);
 const w = (() => {
   const r = reportWindow('2026-07-10', 'Z');
@@ -53,15 +66,33 @@ describe('report window', () => {
     expect(packageOffset('2026-06-01T00:00Z')).toBe('Z');
     expect(packageOffset('2026-06-01')).toBe('Z');
     const r = reportWindow('2015-03-01', '+02:00');
-    expect(r.ok && [new Date(r.window.start).toISOString(), new Date(r.window.end).toISOString()]).toEqual(['2015-02-28T22:00:00.000Z', '2015-03-01T22:00:00.000Z']);
+    expect(r.ok && [new Date(r.window.start).toISOString(), new Date(r.window.end).toISOString()]).toEqual([
+      '2015-02-28T22:00:00.000Z',
+      '2015-03-01T22:00:00.000Z',
+    ]);
     const c = reportWindow('2015-03-01', '+0200', '19:30');
-    expect(c.ok && [new Date(c.window.end).toISOString(), c.window.offset]).toEqual(['2015-03-01T17:30:00.000Z', '+02:00']);
+    expect(c.ok && [new Date(c.window.end).toISOString(), c.window.offset]).toEqual([
+      '2015-03-01T17:30:00.000Z',
+      '+02:00',
+    ]);
     const o = { offset: 'Z', effective: pkg.effective.start, now: Date.UTC(2026, 6, 10, 9) };
-    expect(checkedReportWindow('2026-02-29', o)).toMatchObject({ ok: false, field: 'date', reason: expect.stringMatching(/has 28 days/) });
-    expect(checkedReportWindow('2026-05-31', o)).toMatchObject({ ok: false, field: 'date', reason: expect.stringMatching(/before the package took effect/) });
+    expect(checkedReportWindow('2026-02-29', o)).toMatchObject({
+      ok: false,
+      field: 'date',
+      reason: expect.stringMatching(/has 28 days/),
+    });
+    expect(checkedReportWindow('2026-05-31', o)).toMatchObject({
+      ok: false,
+      field: 'date',
+      reason: expect.stringMatching(/before the package took effect/),
+    });
     expect(checkedReportWindow('2026-06-01', o).ok).toBe(true);
     expect(checkedReportWindow('2026-07-10', o).ok).toBe(true);
-    expect(checkedReportWindow('2026-07-11', o)).toMatchObject({ ok: false, field: 'date', reason: expect.stringMatching(/after today \(2026-07-10/) });
+    expect(checkedReportWindow('2026-07-11', o)).toMatchObject({
+      ok: false,
+      field: 'date',
+      reason: expect.stringMatching(/after today \(2026-07-10/),
+    });
     expect(checkedReportWindow('2026-07-01', { ...o, cutoff: '7:00' })).toMatchObject({ ok: false, field: 'cutoff' });
   });
 });
@@ -76,16 +107,54 @@ describe('daily report', () => {
     vio({ time: D + 2 * HOUR, region: 'UA-23' }),
     vio({ time: D + 3 * HOUR, status: 'withdrawn' }),
     // Heavy weapons: two tanks and an MLRS in the withdrawal zone, one of them unattributed.
-    vio({ time: D + 4 * HOUR, prohibition: 'heavy-weapons', activity: 'heavy-weapon-presence', weapons: ['tank'], zones: ['heavy-weapons'] }),
-    vio({ time: D + 5 * HOUR, prohibition: 'heavy-weapons', activity: 'heavy-weapon-presence', weapons: ['tank'], zones: ['heavy-weapons'], party: 'undetermined' }),
-    vio({ time: D + 6 * HOUR, prohibition: 'heavy-weapons', activity: 'heavy-weapon-presence', weapons: ['mlrs'], zones: ['heavy-weapons'] }),
+    vio({
+      time: D + 4 * HOUR,
+      prohibition: 'heavy-weapons',
+      activity: 'heavy-weapon-presence',
+      weapons: ['tank'],
+      zones: ['heavy-weapons'],
+    }),
+    vio({
+      time: D + 5 * HOUR,
+      prohibition: 'heavy-weapons',
+      activity: 'heavy-weapon-presence',
+      weapons: ['tank'],
+      zones: ['heavy-weapons'],
+      party: 'undetermined',
+    }),
+    vio({
+      time: D + 6 * HOUR,
+      prohibition: 'heavy-weapons',
+      activity: 'heavy-weapon-presence',
+      weapons: ['mlrs'],
+      zones: ['heavy-weapons'],
+    }),
     // Freedom of movement.
-    vio({ time: D + 7 * HOUR, prohibition: 'monitor-access', activity: 'denial-of-access', party: 'UA', operators: ['CMM'] }),
-    vio({ time: D + 8 * HOUR, prohibition: 'monitor-access', activity: 'jamming', lon: undefined, lat: undefined, region: 'UA-23' }),
+    vio({
+      time: D + 7 * HOUR,
+      prohibition: 'monitor-access',
+      activity: 'denial-of-access',
+      party: 'UA',
+      operators: ['CMM'],
+    }),
+    vio({
+      time: D + 8 * HOUR,
+      prohibition: 'monitor-access',
+      activity: 'jamming',
+      lon: undefined,
+      lat: undefined,
+      region: 'UA-23',
+    }),
     // The day before: one artillery, one jamming, one tank. Days 2-7 before: one artillery each.
     vio({ time: D - 1 * HOUR }),
     vio({ time: D - 2 * HOUR, prohibition: 'monitor-access', activity: 'jamming' }),
-    vio({ time: D - 3 * HOUR, prohibition: 'heavy-weapons', activity: 'heavy-weapon-presence', weapons: ['tank'], zones: ['heavy-weapons'] }),
+    vio({
+      time: D - 3 * HOUR,
+      prohibition: 'heavy-weapons',
+      activity: 'heavy-weapon-presence',
+      weapons: ['tank'],
+      zones: ['heavy-weapons'],
+    }),
     ...[2, 3, 4, 5, 6, 7].map((d) => vio({ time: D - d * 24 * HOUR + HOUR })),
     // After the cut-off, and more than 30 days before: ignored.
     vio({ time: D + 24 * HOUR }),
@@ -121,7 +190,15 @@ describe('daily report', () => {
   }
 
   const { atCutoff, later } = casework();
-  const input = (o: Partial<ReportInput> = {}): ReportInput => ({ pkg: rpkg, window: w, violations, cases: later, checkpoint: null, sustainment: { status: 'no-ledger' }, ...o });
+  const input = (o: Partial<ReportInput> = {}): ReportInput => ({
+    pkg: rpkg,
+    window: w,
+    violations,
+    cases: later,
+    checkpoint: null,
+    sustainment: { status: 'no-ledger' },
+    ...o,
+  });
 
   it('counts incidents by type and region with the previous day and the 7-day mean', () => {
     const r = dailyReport(input());
@@ -166,28 +243,51 @@ describe('daily report', () => {
     expect(renderReportJson(r)).toBe(renderReportJson(dailyReport(input({ cases: atCutoff }))));
     const c = r.cases as CasesSection;
     expect(c.counts).toEqual({ new: 1, open: 1, declared: 1, dismissed: 1, lapsed: 0 });
-    expect(c.open[0]).toMatchObject({ id: 'case-b', status: 'open', tally: { declare: 1, dismiss: 0, abstain: 0 }, timeLeft: 6 * HOUR + 48 * HOUR - 24 * HOUR });
+    expect(c.open[0]).toMatchObject({
+      id: 'case-b',
+      status: 'open',
+      tally: { declare: 1, dismiss: 0, abstain: 0 },
+      timeLeft: 6 * HOUR + 48 * HOUR - 24 * HOUR,
+    });
     expect(c.declared[0]).toMatchObject({ id: 'case-a', decidedAt: new Date(D + 12 * HOUR).toISOString() });
     expect(c.dismissed[0]!.id).toBe('case-c');
     // Recusal of the parties: the guarantors and the monitors vote; FR has voted on B.
     expect(r.votes!.byMember).toEqual(['CMM', 'DE', 'UK', 'US'].map((member) => ({ member, pending: ['case-b'] })));
     const resp = r.responses as ResponsesSection;
-    const by = Object.fromEntries(resp.byActor.map((a) => [a.actor, [a.due.length, a.delivered.length, a.overdue.length]]));
+    const by = Object.fromEntries(
+      resp.byActor.map((a) => [a.actor, [a.due.length, a.delivered.length, a.overdue.length]]),
+    );
     // Declared at 12:00: CMM's 12 h public report delivered at 20:00; consultations and snapback still running.
     expect(by).toEqual({ CMM: [0, 1, 0], FR: [2, 0, 0], UK: [2, 0, 0], DE: [1, 0, 0], US: [1, 0, 0] });
     // Ten days on, the same files show the missed deadlines: A's consultations and snapback, and B's tasks (B was
     // declared at its deadline after the day's cut-off).
-    const late = dailyReport(input({ window: { ...w, date: '2026-07-20', start: w.start + 10 * 24 * HOUR, end: w.end + 10 * 24 * HOUR } }));
-    const lateBy = Object.fromEntries((late.responses as ResponsesSection).byActor.map((a) => [a.actor, a.overdue.length]));
+    const late = dailyReport(
+      input({ window: { ...w, date: '2026-07-20', start: w.start + 10 * 24 * HOUR, end: w.end + 10 * 24 * HOUR } }),
+    );
+    const lateBy = Object.fromEntries(
+      (late.responses as ResponsesSection).byActor.map((a) => [a.actor, a.overdue.length]),
+    );
     expect(lateBy).toEqual({ FR: 3, UK: 3, DE: 2, US: 2, CMM: 1 });
   });
 
   it('keeps sections to those asked for, and the public variant to counts and declarations', () => {
     const only = dailyReport(input({ sections: ['votes'] }));
-    expect(Object.keys(only)).toEqual(['type', 'variant', 'package', 'date', 'window', 'sections', 'votes', 'checkpoint']);
+    expect(Object.keys(only)).toEqual([
+      'type',
+      'variant',
+      'package',
+      'date',
+      'window',
+      'sections',
+      'votes',
+      'checkpoint',
+    ]);
     const pub = dailyReport(input({ public: true }));
     expect(pub.sections).toEqual(['violations', 'cases', 'responses']);
-    expect(pub.cases).toEqual({ counts: { declared: 1 }, declared: [{ severity: 'serious', declaredAt: new Date(D + 12 * HOUR).toISOString() }] });
+    expect(pub.cases).toEqual({
+      counts: { declared: 1 },
+      declared: [{ severity: 'serious', declaredAt: new Date(D + 12 * HOUR).toISOString() }],
+    });
     const text = renderReportJson(pub);
     expect(text).not.toMatch(/"party"|"lon"|case-a|"RU"|operators|byParty/);
     expect(dailyReport(input()).sustainment).toEqual({ status: 'no-ledger' });
@@ -196,7 +296,9 @@ describe('daily report', () => {
 
   it('is the same report for the records in any order', () => {
     const a = renderReportJson(dailyReport(input()));
-    const b = renderReportJson(dailyReport(input({ violations: [...violations].reverse(), cases: [...later].reverse() })));
+    const b = renderReportJson(
+      dailyReport(input({ violations: [...violations].reverse(), cases: [...later].reverse() })),
+    );
     expect(b).toBe(a);
     const md = renderReportMarkdown(dailyReport(input()));
     expect(md).toMatch(/\*\*7\*\* incidents in violation \(previous day 3, change \+4/);

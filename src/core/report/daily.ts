@@ -20,7 +20,15 @@ import { accessActivities } from '../spec/vocabulary.js';
 import type { ReportWindow } from './window.js';
 
 /** The sections a report can hold, in the order it shows them (the checkpoint is always there). */
-export const reportSections = ['violations', 'heavy-weapons', 'access', 'cases', 'votes', 'responses', 'sustainment'] as const;
+export const reportSections = [
+  'violations',
+  'heavy-weapons',
+  'access',
+  'cases',
+  'votes',
+  'responses',
+  'sustainment',
+] as const;
 export type ReportSection = (typeof reportSections)[number];
 
 /**
@@ -170,7 +178,15 @@ export interface HeavyWeaponsSection {
   total: number;
   previous: number;
   byClassAndZone: HeavyWeaponRow[];
-  items: { violation: string; time: string; prohibition: string; weapons: string[]; zones: string[]; party: string; region?: string }[];
+  items: {
+    violation: string;
+    time: string;
+    prohibition: string;
+    weapons: string[];
+    zones: string[];
+    party: string;
+    region?: string;
+  }[];
 }
 
 export interface AccessFinding {
@@ -282,7 +298,9 @@ class DayCounts {
   rows(label: (key: string) => string): CountRow[] {
     const keys = new Set<string>();
     for (let d = 0; d <= 7; d++) for (const k of this.days[d]!.keys()) keys.add(k);
-    return [...keys].map((k) => this.row(k, label(k))).sort((a, b) => b.count - a.count || b.previous - a.previous || cmp(a.key, b.key));
+    return [...keys]
+      .map((k) => this.row(k, label(k)))
+      .sort((a, b) => b.count - a.count || b.previous - a.previous || cmp(a.key, b.key));
   }
 
   row(key: string, label: string): CountRow {
@@ -347,7 +365,14 @@ export function dailyReport(input: ReportInput): DailyReport {
     if (pt) {
       if (cmp(v.party, pt.party!) < 0) pt.party = v.party;
     } else if (v.lon !== undefined && v.lat !== undefined) {
-      points.set(inc, { incident: inc, activity: v.activity, lon: v.lon, lat: v.lat, radius: v.radius, party: v.party });
+      points.set(inc, {
+        incident: inc,
+        activity: v.activity,
+        lon: v.lon,
+        lat: v.lat,
+        radius: v.radius,
+        party: v.party,
+      });
     }
     if (weapons) {
       const named = v.weapons.filter((x) => weapons.includes(x));
@@ -360,7 +385,15 @@ export function dailyReport(input: ReportInput): DailyReport {
           s.add(v.id);
         }
       }
-      heavy.push({ violation: v.id, time: iso(v.time), prohibition: v.prohibition, weapons: [...v.weapons].sort(), zones: [...v.zones].sort(), party: v.party, ...(v.region === undefined ? {} : { region: v.region }) });
+      heavy.push({
+        violation: v.id,
+        time: iso(v.time),
+        prohibition: v.prohibition,
+        weapons: [...v.weapons].sort(),
+        zones: [...v.zones].sort(),
+        party: v.party,
+        ...(v.region === undefined ? {} : { region: v.region }),
+      });
     }
     if (isAccess) {
       const f = access.get(inc);
@@ -403,7 +436,10 @@ export function dailyReport(input: ReportInput): DailyReport {
       byType: types,
       byRegion: byRegion.rows((k) => pkg.regions[k] ?? (k === NO_REGION ? 'outside the regions layer' : k)),
       daily,
-      dailyByType: types.map((t) => ({ key: t.key, counts: Array.from({ length: chartDays }, (_, i) => byType.count(chartDays - 1 - i, t.key)) })),
+      dailyByType: types.map((t) => ({
+        key: t.key,
+        counts: Array.from({ length: chartDays }, (_, i) => byType.count(chartDays - 1 - i, t.key)),
+      })),
     };
     if (!pub) {
       section.byProhibition = byProhibition.rows((k) => k);
@@ -428,10 +464,19 @@ export function dailyReport(input: ReportInput): DailyReport {
   }
 
   if (has('access')) {
-    report.access = { total: access.size, previous: accessPrevious.size, findings: [...access.values()].sort((a, b) => cmp(a.time, b.time) || cmp(a.incident, b.incident)) };
+    report.access = {
+      total: access.size,
+      previous: accessPrevious.size,
+      findings: [...access.values()].sort((a, b) => cmp(a.time, b.time) || cmp(a.incident, b.incident)),
+    };
   }
 
-  const files = has('cases') || has('votes') || has('responses') ? [...input.cases].filter((f) => f.openedAt < w.end).sort((a, b) => a.openedAt - b.openedAt || cmp(a.caseId, b.caseId)) : [];
+  const files =
+    has('cases') || has('votes') || has('responses')
+      ? [...input.cases]
+          .filter((f) => f.openedAt < w.end)
+          .sort((a, b) => a.openedAt - b.openedAt || cmp(a.caseId, b.caseId))
+      : [];
   if (has('cases')) report.cases = pub ? publicCases(files, w) : casesSection(files, w);
   if (has('votes')) report.votes = votesSection(files, w);
   if (has('responses')) report.responses = pub ? publicResponses(files, w) : responsesSection(files, w, pkg);
@@ -444,20 +489,18 @@ export function dailyReport(input: ReportInput): DailyReport {
             status: 'ledger',
             alerts: s.alerts
               .filter((a) => a.raisedAt < w.end && !(a.resolvedAt !== undefined && a.resolvedAt < w.end))
-              .map(
-                (a): SustainmentRow => ({
-                  key: a.key,
-                  kind: a.kind,
-                  requirement: a.requirement,
-                  guarantor: a.guarantor,
-                  month: a.month,
-                  size: a.size,
-                  unit: a.unit,
-                  message: a.message,
-                  raisedAt: iso(a.raisedAt),
-                  state: a.acknowledgedAt !== undefined && a.acknowledgedAt < w.end ? 'acknowledged' : 'open',
-                }),
-              )
+              .map((a): SustainmentRow => ({
+                key: a.key,
+                kind: a.kind,
+                requirement: a.requirement,
+                guarantor: a.guarantor,
+                month: a.month,
+                size: a.size,
+                unit: a.unit,
+                message: a.message,
+                raisedAt: iso(a.raisedAt),
+                state: a.acknowledgedAt !== undefined && a.acknowledgedAt < w.end ? 'acknowledged' : 'open',
+              }))
               .sort((a, b) => cmp(a.month, b.month) || cmp(a.key, b.key)),
           };
   }
@@ -509,7 +552,14 @@ function caseRow(f: CaseFile, end: number): CaseRow {
 }
 
 function casesSection(files: readonly CaseFile[], w: ReportWindow): CasesSection {
-  const out: CasesSection = { counts: { new: 0, open: 0, declared: 0, dismissed: 0, lapsed: 0 }, new: [], open: [], declared: [], dismissed: [], lapsed: [] };
+  const out: CasesSection = {
+    counts: { new: 0, open: 0, declared: 0, dismissed: 0, lapsed: 0 },
+    new: [],
+    open: [],
+    declared: [],
+    dismissed: [],
+    lapsed: [],
+  };
   for (const f of files) {
     const row = caseRow(f, w.end);
     if (f.openedAt >= w.start) out.new.push(row);
@@ -517,7 +567,9 @@ function casesSection(files: readonly CaseFile[], w: ReportWindow): CasesSection
     else if (f.judgment.outcome!.at >= w.start) out[row.status].push(row);
   }
   // Open cases: the soonest deadline first (no deadline last).
-  out.open.sort((a, b) => (a.timeLeft ?? Infinity) - (b.timeLeft ?? Infinity) || cmp(a.openedAt, b.openedAt) || cmp(a.id, b.id));
+  out.open.sort(
+    (a, b) => (a.timeLeft ?? Infinity) - (b.timeLeft ?? Infinity) || cmp(a.openedAt, b.openedAt) || cmp(a.id, b.id),
+  );
   for (const k of ['new', 'open', 'declared', 'dismissed', 'lapsed'] as const) out.counts[k] = out[k].length;
   return out;
 }
@@ -526,7 +578,8 @@ function publicCases(files: readonly CaseFile[], w: ReportWindow): PublicCasesSe
   const declared: PublicCasesSection['declared'] = [];
   for (const f of files) {
     const { outcome } = atCutoff(f, w.end);
-    if (outcome && outcome.effect === 'declare' && outcome.at >= w.start) declared.push({ severity: f.severity, declaredAt: iso(outcome.at) });
+    if (outcome && outcome.effect === 'declare' && outcome.at >= w.start)
+      declared.push({ severity: f.severity, declaredAt: iso(outcome.at) });
   }
   declared.sort((a, b) => cmp(a.declaredAt, b.declaredAt) || cmp(a.severity, b.severity));
   return { counts: { declared: declared.length }, declared };
@@ -545,7 +598,11 @@ function votesSection(files: readonly CaseFile[], w: ReportWindow): VotesSection
       l.push(f.caseId);
     }
   }
-  return { byMember: [...pending].map(([member, l]) => ({ member, pending: l.sort() })).sort((a, b) => b.pending.length - a.pending.length || cmp(a.member, b.member)) };
+  return {
+    byMember: [...pending]
+      .map(([member, l]) => ({ member, pending: l.sort() }))
+      .sort((a, b) => b.pending.length - a.pending.length || cmp(a.member, b.member)),
+  };
 }
 
 function taskRow(t: ResponseTask, end: number): TaskRow {
@@ -577,7 +634,13 @@ function responsesSection(files: readonly CaseFile[], w: ReportWindow, pkg: Repo
   const order = (a: TaskRow, b: TaskRow) => cmp(a.dueAt ?? '~', b.dueAt ?? '~') || cmp(a.task, b.task);
   return {
     byActor: [...by]
-      .map(([actor, a]) => ({ actor, role: pkg.actors[actor]?.role ?? '', due: a.due.sort(order), delivered: a.delivered.sort(order), overdue: a.overdue.sort(order) }))
+      .map(([actor, a]) => ({
+        actor,
+        role: pkg.actors[actor]?.role ?? '',
+        due: a.due.sort(order),
+        delivered: a.delivered.sort(order),
+        overdue: a.overdue.sort(order),
+      }))
       .sort((a, b) => b.overdue.length - a.overdue.length || cmp(a.actor, b.actor)),
   };
 }
@@ -586,10 +649,18 @@ function publicResponses(files: readonly CaseFile[], w: ReportWindow): PublicRes
   const marks: PublicResponsesSection['publicMarks'] = [];
   for (const f of files) {
     for (const t of f.tasks) {
-      if (t.publicMarkAt !== undefined && t.publicMarkAt < w.end) marks.push({ actor: t.actor, action: t.action, dueAt: t.dueAt === null ? null : iso(t.dueAt), markedAt: iso(t.publicMarkAt) });
+      if (t.publicMarkAt !== undefined && t.publicMarkAt < w.end)
+        marks.push({
+          actor: t.actor,
+          action: t.action,
+          dueAt: t.dueAt === null ? null : iso(t.dueAt),
+          markedAt: iso(t.publicMarkAt),
+        });
     }
   }
-  return { publicMarks: marks.sort((a, b) => cmp(a.markedAt, b.markedAt) || cmp(a.actor, b.actor) || cmp(a.action, b.action)) };
+  return {
+    publicMarks: marks.sort((a, b) => cmp(a.markedAt, b.markedAt) || cmp(a.actor, b.actor) || cmp(a.action, b.action)),
+  };
 }
 
 /** The report as JSON text: two-space indentation, a final newline. */

@@ -12,11 +12,13 @@ export interface ReportMap {
   bbox: [number, number, number, number];
   features: {
     properties: Record<string, unknown>;
-    geometry: { type: 'MultiPolygon'; coordinates: number[][][][] } | { type: 'MultiLineString'; coordinates: number[][][] };
+    geometry:
+      { type: 'MultiPolygon'; coordinates: number[][][][] } | { type: 'MultiLineString'; coordinates: number[][][] };
   }[];
 }
 
-const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string | number): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 
 /** Colours by activity family: fire red, air blue, ground brown, access purple, the rest grey. */
@@ -31,7 +33,10 @@ function colourOf(activity: string): string {
 const W = 680;
 
 /** 1234567.8 -> "1,234,568": no locale data, the same bytes everywhere. */
-const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const thousands = (n: number): string =>
+  Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** An equirectangular projection scaled by the cosine of the middle latitude, fitted to the box. */
 function projection(b: [number, number, number, number]) {
@@ -78,11 +83,15 @@ function draw(map: ReportMap): DrawnMap {
     if (props['layer'] !== 'zone') continue;
     const title = `<title>${esc(String(props['id']))} (${esc(String(props['kind']))})</title>`;
     if (f.geometry.type === 'MultiLineString') {
-      const d = f.geometry.coordinates.map((l) => l.map((pt, i) => `${i ? 'L' : 'M'}${p.x(pt[0]!)} ${p.y(pt[1]!)}`).join('')).join('');
+      const d = f.geometry.coordinates
+        .map((l) => l.map((pt, i) => `${i ? 'L' : 'M'}${p.x(pt[0]!)} ${p.y(pt[1]!)}`).join(''))
+        .join('');
       zones.push(`<path d="${d}" fill="none" stroke="#222" stroke-width="1.6">${title}</path>`);
     } else {
       const d = f.geometry.coordinates.map((poly) => poly.map((ring) => ringPath(ring, p)).join('')).join('');
-      zones.push(`<path d="${d}" fill="rgba(36,113,163,0.06)" stroke="#2471a3" stroke-width="0.7" stroke-dasharray="3 2" fill-rule="evenodd">${title}</path>`);
+      zones.push(
+        `<path d="${d}" fill="rgba(36,113,163,0.06)" stroke="#2471a3" stroke-width="0.7" stroke-dasharray="3 2" fill-rule="evenodd">${title}</path>`,
+      );
     }
   }
   const out = { p, regions, zones: zones.join('') };
@@ -98,7 +107,9 @@ function mapSvg(r: DailyReport, map: ReportMap): string {
   for (const g of regions) {
     const n = counts.get(g.code) ?? 0;
     const fill = n ? `rgba(192,57,43,${(0.12 + 0.5 * (n / max)).toFixed(2)})` : '#f4f4f0';
-    parts.push(`<path d="${g.d}" fill="${fill}" stroke="#999" stroke-width="0.5" fill-rule="evenodd"><title>${esc(g.name)}: ${n}</title></path>`);
+    parts.push(
+      `<path d="${g.d}" fill="${fill}" stroke="#999" stroke-width="0.5" fill-rule="evenodd"><title>${esc(g.name)}: ${n}</title></path>`,
+    );
   }
   parts.push(zones);
   for (const pt of r.violations?.points ?? []) {
@@ -106,8 +117,13 @@ function mapSvg(r: DailyReport, map: ReportMap): string {
     const cy = p.y(pt.lat);
     const c = colourOf(pt.activity);
     const u = p.m(pt.radius);
-    if (u > 2.5) parts.push(`<circle cx="${cx}" cy="${cy}" r="${u.toFixed(1)}" fill="${c}" fill-opacity="0.08" stroke="${c}" stroke-opacity="0.35" stroke-width="0.5"/>`);
-    parts.push(`<circle cx="${cx}" cy="${cy}" r="2.2" fill="${c}"><title>${esc(pt.activity)} ${esc(pt.incident)}</title></circle>`);
+    if (u > 2.5)
+      parts.push(
+        `<circle cx="${cx}" cy="${cy}" r="${u.toFixed(1)}" fill="${c}" fill-opacity="0.08" stroke="${c}" stroke-opacity="0.35" stroke-width="0.5"/>`,
+      );
+    parts.push(
+      `<circle cx="${cx}" cy="${cy}" r="2.2" fill="${c}"><title>${esc(pt.activity)} ${esc(pt.incident)}</title></circle>`,
+    );
   }
   return `<svg class="map" viewBox="0 0 ${W} ${p.h}" width="${W}" height="${p.h}" role="img" aria-label="Map of the day's violations">${parts.join('')}</svg>`;
 }
@@ -128,7 +144,10 @@ function barChart(counts: readonly number[], label: string, width = 320, height 
 function countTable(title: string, rows: readonly CountRow[]): string {
   if (!rows.length) return `<p>${esc(title)}: none in the last 8 days.</p>`;
   const body = rows
-    .map((r) => `<tr><td>${esc(r.label === r.key || r.key === NO_REGION ? r.label : `${r.label} (${r.key})`)}</td><td class="n"><b>${r.count}</b></td><td class="n">${r.previous}</td><td class="n ${r.delta > 0 ? 'up' : r.delta < 0 ? 'down' : ''}">${signed(r.delta)}</td><td class="n">${r.mean7}</td><td class="n">${signed(r.deltaMean7)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.label === r.key || r.key === NO_REGION ? r.label : `${r.label} (${r.key})`)}</td><td class="n"><b>${r.count}</b></td><td class="n">${r.previous}</td><td class="n ${r.delta > 0 ? 'up' : r.delta < 0 ? 'down' : ''}">${signed(r.delta)}</td><td class="n">${r.mean7}</td><td class="n">${signed(r.deltaMean7)}</td></tr>`,
+    )
     .join('');
   return `<table><thead><tr><th>${esc(title)}</th><th>day</th><th>previous</th><th>change</th><th>7-day mean</th><th>vs mean</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -144,7 +163,8 @@ function caseTable(rows: readonly CaseRow[]): string {
   return `<table><thead><tr><th>case</th><th>severity</th><th>trigger</th><th>attributed to</th><th>opened</th><th>clock</th><th>votes d/d/a</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const taskCells = (t: TaskRow): string => `<td><code>${esc(t.task)}</code></td><td>${esc(t.action)}</td><td>${esc(when(t.dueAt))}</td><td>${t.deliveredAt ? `${esc(when(t.deliveredAt))}${t.late ? ' <b>late</b>' : ''}` : '—'}</td>`;
+const taskCells = (t: TaskRow): string =>
+  `<td><code>${esc(t.task)}</code></td><td>${esc(t.action)}</td><td>${esc(when(t.dueAt))}</td><td>${t.deliveredAt ? `${esc(when(t.deliveredAt))}${t.late ? ' <b>late</b>' : ''}` : '—'}</td>`;
 
 const css = `
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -166,55 +186,98 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; } .up { color: #a9
 export function renderReportHtml(r: DailyReport, map?: ReportMap): string {
   const H: string[] = [];
   H.push(`<h1>Daily report ${esc(r.date)}</h1>`);
-  H.push(`<p class="meta">${esc(r.package.title)} · package <code>${esc(r.package.id)}</code> version ${esc(r.package.version || '—')}${r.variant === 'public' ? ' · <b>public variant</b>' : ''}<br>Covers ${esc(when(r.window.start))} to ${esc(when(r.window.end))} UTC (cut-off ${esc(r.window.cutoff)} at UTC${esc(r.window.offset === 'Z' ? '' : r.window.offset)}); records with event times before the cut-off.</p>`);
+  H.push(
+    `<p class="meta">${esc(r.package.title)} · package <code>${esc(r.package.id)}</code> version ${esc(r.package.version || '—')}${r.variant === 'public' ? ' · <b>public variant</b>' : ''}<br>Covers ${esc(when(r.window.start))} to ${esc(when(r.window.end))} UTC (cut-off ${esc(r.window.cutoff)} at UTC${esc(r.window.offset === 'Z' ? '' : r.window.offset)}); records with event times before the cut-off.</p>`,
+  );
   const v = r.violations;
   if (v) {
-    H.push(`<div class="summary"><span class="big">${v.total.count}</span><span>incidents in violation<br>previous day ${v.total.previous} (${signed(v.total.delta)}), 7-day mean ${v.total.mean7} (${signed(v.total.deltaMean7)})</span></div>`);
+    H.push(
+      `<div class="summary"><span class="big">${v.total.count}</span><span>incidents in violation<br>previous day ${v.total.previous} (${signed(v.total.delta)}), 7-day mean ${v.total.mean7} (${signed(v.total.deltaMean7)})</span></div>`,
+    );
   }
   if (map) {
     H.push('<h2>Map of the day</h2>', mapSvg(r, map));
     const acts = [...new Set((v?.points ?? []).map((p) => p.activity))].sort();
-    H.push(`<p class="legend">${acts.map((a) => `<span><i style="background:${colourOf(a)}"></i>${esc(a)}</span>`).join('')}<span>regions shaded by the day's count; dashed: zones; black: lines${v?.points ? '; faint circles: uncertainty' : ''}</span></p>`);
+    H.push(
+      `<p class="legend">${acts.map((a) => `<span><i style="background:${colourOf(a)}"></i>${esc(a)}</span>`).join('')}<span>regions shaded by the day's count; dashed: zones; black: lines${v?.points ? '; faint circles: uncertainty' : ''}</span></p>`,
+    );
   }
   if (v) {
     H.push('<h2>Violations</h2>');
-    H.push(`<div class="charts">${barChart(v.daily.map((d) => d.count), `all incidents in violation, ${v.daily[0]?.date ?? ''} to ${r.date}`)}${v.dailyByType
-      .slice(0, 5)
-      .map((t) => barChart(t.counts, t.key, 200, 50))
-      .join('')}</div>`);
+    H.push(
+      `<div class="charts">${barChart(
+        v.daily.map((d) => d.count),
+        `all incidents in violation, ${v.daily[0]?.date ?? ''} to ${r.date}`,
+      )}${v.dailyByType
+        .slice(0, 5)
+        .map((t) => barChart(t.counts, t.key, 200, 50))
+        .join('')}</div>`,
+    );
     H.push(countTable('type', v.byType), countTable('region', v.byRegion));
     if (v.byProhibition) H.push(countTable('prohibition (records)', v.byProhibition));
     if (v.byParty) H.push(countTable('attributed to', v.byParty));
   }
   const h = r.heavyWeapons;
   if (h) {
-    H.push('<h2>Heavy weapons in violation</h2>', `<p>${h.total} violation records of withdrawal clauses (previous day ${h.previous}).</p>`);
-    if (h.byClassAndZone.length) H.push(`<table><thead><tr><th>weapon class</th><th>zone</th><th>count</th></tr></thead><tbody>${h.byClassAndZone.map((x) => `<tr><td>${esc(x.weapon)}</td><td>${esc(x.zone)}</td><td class="n">${x.count}</td></tr>`).join('')}</tbody></table>`);
+    H.push(
+      '<h2>Heavy weapons in violation</h2>',
+      `<p>${h.total} violation records of withdrawal clauses (previous day ${h.previous}).</p>`,
+    );
+    if (h.byClassAndZone.length)
+      H.push(
+        `<table><thead><tr><th>weapon class</th><th>zone</th><th>count</th></tr></thead><tbody>${h.byClassAndZone.map((x) => `<tr><td>${esc(x.weapon)}</td><td>${esc(x.zone)}</td><td class="n">${x.count}</td></tr>`).join('')}</tbody></table>`,
+      );
   }
   const a = r.access;
   if (a) {
-    H.push('<h2>Freedom of movement: denials of access and jamming</h2>', `<p>${a.total} findings (previous day ${a.previous}).</p>`);
+    H.push(
+      '<h2>Freedom of movement: denials of access and jamming</h2>',
+      `<p>${a.total} findings (previous day ${a.previous}).</p>`,
+    );
     if (a.findings.length) {
-      H.push(`<table><thead><tr><th>time</th><th>finding</th><th>where</th><th>attributed to</th><th>clauses</th><th>reported by</th></tr></thead><tbody>${a.findings
-        .map((f) => `<tr><td>${esc(when(f.time))}</td><td><b>${esc(f.activity)}</b></td><td>${esc([f.region, ...f.zones].filter(Boolean).join(', ') || '—')}</td><td>${esc(f.party)}</td><td>${esc(f.prohibitions.join(', '))}</td><td>${esc(f.operators.join(', '))}</td></tr>`)
-        .join('')}</tbody></table>`);
+      H.push(
+        `<table><thead><tr><th>time</th><th>finding</th><th>where</th><th>attributed to</th><th>clauses</th><th>reported by</th></tr></thead><tbody>${a.findings
+          .map(
+            (f) =>
+              `<tr><td>${esc(when(f.time))}</td><td><b>${esc(f.activity)}</b></td><td>${esc([f.region, ...f.zones].filter(Boolean).join(', ') || '—')}</td><td>${esc(f.party)}</td><td>${esc(f.prohibitions.join(', '))}</td><td>${esc(f.operators.join(', '))}</td></tr>`,
+          )
+          .join('')}</tbody></table>`,
+      );
     }
   }
   const c = r.cases;
   if (c) {
     H.push('<h2>Cases</h2>');
     if ('open' in c) {
-      H.push(`<p>${c.counts.new} new, ${c.counts.open} open, ${c.counts.declared} declared, ${c.counts.dismissed} dismissed, ${c.counts.lapsed} lapsed.</p>`);
-      H.push('<h3>Open, soonest deadline first</h3>', caseTable(c.open), '<h3>New</h3>', caseTable(c.new), '<h3>Declared</h3>', caseTable(c.declared), '<h3>Dismissed</h3>', caseTable(c.dismissed));
+      H.push(
+        `<p>${c.counts.new} new, ${c.counts.open} open, ${c.counts.declared} declared, ${c.counts.dismissed} dismissed, ${c.counts.lapsed} lapsed.</p>`,
+      );
+      H.push(
+        '<h3>Open, soonest deadline first</h3>',
+        caseTable(c.open),
+        '<h3>New</h3>',
+        caseTable(c.new),
+        '<h3>Declared</h3>',
+        caseTable(c.declared),
+        '<h3>Dismissed</h3>',
+        caseTable(c.dismissed),
+      );
       if (c.lapsed.length) H.push('<h3>Lapsed undecided</h3>', caseTable(c.lapsed));
     } else {
       H.push(`<p>${c.counts.declared} breaches declared.</p>`);
-      if (c.declared.length) H.push(`<ul>${c.declared.map((d) => `<li>${esc(when(d.declaredAt))}: a ${esc(d.severity)} breach declared</li>`).join('')}</ul>`);
+      if (c.declared.length)
+        H.push(
+          `<ul>${c.declared.map((d) => `<li>${esc(when(d.declaredAt))}: a ${esc(d.severity)} breach declared</li>`).join('')}</ul>`,
+        );
     }
   }
   if (r.votes) {
     H.push('<h2>Votes pending</h2>');
-    H.push(r.votes.byMember.length ? `<table><thead><tr><th>member</th><th>pending</th><th>cases</th></tr></thead><tbody>${r.votes.byMember.map((m) => `<tr><td>${esc(m.member)}</td><td class="n">${m.pending.length}</td><td>${m.pending.map((x) => `<code>${esc(x)}</code>`).join(' ')}</td></tr>`).join('')}</tbody></table>` : '<p class="none">None.</p>');
+    H.push(
+      r.votes.byMember.length
+        ? `<table><thead><tr><th>member</th><th>pending</th><th>cases</th></tr></thead><tbody>${r.votes.byMember.map((m) => `<tr><td>${esc(m.member)}</td><td class="n">${m.pending.length}</td><td>${m.pending.map((x) => `<code>${esc(x)}</code>`).join(' ')}</td></tr>`).join('')}</tbody></table>`
+        : '<p class="none">None.</p>',
+    );
   }
   const resp = r.responses;
   if (resp) {
@@ -222,24 +285,43 @@ export function renderReportHtml(r: DailyReport, map?: ReportMap): string {
     if ('byActor' in resp) {
       if (!resp.byActor.length) H.push('<p class="none">No response tasks.</p>');
       else {
-        H.push(`<table><thead><tr><th>responder</th><th>role</th><th>due</th><th>delivered</th><th>overdue</th></tr></thead><tbody>${resp.byActor
-          .map((x) => `<tr><td>${esc(x.actor)}</td><td>${esc(x.role)}</td><td class="n">${x.due.length}</td><td class="n">${x.delivered.length}</td><td class="n ${x.overdue.length ? 'failing' : ''}">${x.overdue.length}</td></tr>`)
-          .join('')}</tbody></table>`);
-        const rows = resp.byActor.flatMap((x) => [...x.overdue.map((t) => [x.actor, 'overdue', t] as const), ...x.delivered.map((t) => [x.actor, 'delivered', t] as const), ...x.due.map((t) => [x.actor, 'due', t] as const)]);
-        H.push(`<table><thead><tr><th>responder</th><th>state</th><th>task</th><th>action</th><th>due</th><th>delivered</th></tr></thead><tbody>${rows.map(([actor, state, t]) => `<tr><td>${esc(actor)}</td><td class="${state === 'overdue' ? 'failing' : ''}">${state}</td>${taskCells(t)}</tr>`).join('')}</tbody></table>`);
+        H.push(
+          `<table><thead><tr><th>responder</th><th>role</th><th>due</th><th>delivered</th><th>overdue</th></tr></thead><tbody>${resp.byActor
+            .map(
+              (x) =>
+                `<tr><td>${esc(x.actor)}</td><td>${esc(x.role)}</td><td class="n">${x.due.length}</td><td class="n">${x.delivered.length}</td><td class="n ${x.overdue.length ? 'failing' : ''}">${x.overdue.length}</td></tr>`,
+            )
+            .join('')}</tbody></table>`,
+        );
+        const rows = resp.byActor.flatMap((x) => [
+          ...x.overdue.map((t) => [x.actor, 'overdue', t] as const),
+          ...x.delivered.map((t) => [x.actor, 'delivered', t] as const),
+          ...x.due.map((t) => [x.actor, 'due', t] as const),
+        ]);
+        H.push(
+          `<table><thead><tr><th>responder</th><th>state</th><th>task</th><th>action</th><th>due</th><th>delivered</th></tr></thead><tbody>${rows.map(([actor, state, t]) => `<tr><td>${esc(actor)}</td><td class="${state === 'overdue' ? 'failing' : ''}">${state}</td>${taskCells(t)}</tr>`).join('')}</tbody></table>`,
+        );
       }
     } else {
-      H.push(resp.publicMarks.length ? `<ul>${resp.publicMarks.map((m) => `<li>${esc(m.actor)} failed to ${esc(m.action)} (due ${esc(when(m.dueAt))}; marked ${esc(when(m.markedAt))})</li>`).join('')}</ul>` : '<p class="none">No publicly marked response failures.</p>');
+      H.push(
+        resp.publicMarks.length
+          ? `<ul>${resp.publicMarks.map((m) => `<li>${esc(m.actor)} failed to ${esc(m.action)} (due ${esc(when(m.dueAt))}; marked ${esc(when(m.markedAt))})</li>`).join('')}</ul>`
+          : '<p class="none">No publicly marked response failures.</p>',
+      );
     }
   }
   if (r.sustainment) {
     H.push('<h2>Sustainment</h2>');
-    if (r.sustainment.status === 'no-ledger') H.push('<p>No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.</p>');
+    if (r.sustainment.status === 'no-ledger')
+      H.push('<p>No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.</p>');
     else {
       H.push(
         r.sustainment.alerts.length
           ? `<table><thead><tr><th>alert</th><th>from</th><th>requirement</th><th>guarantor</th><th>missing</th><th>state</th></tr></thead><tbody>${r.sustainment.alerts
-              .map((x) => `<tr><td><b>${esc(x.kind)}</b><br><span class="meta">${esc(x.message)}</span></td><td>${esc(x.month)}</td><td>${esc(x.requirement)}</td><td>${esc(x.guarantor ?? '—')}</td><td class="n">${esc(thousands(x.size))} ${esc(x.unit)}</td><td>${x.state}</td></tr>`)
+              .map(
+                (x) =>
+                  `<tr><td><b>${esc(x.kind)}</b><br><span class="meta">${esc(x.message)}</span></td><td>${esc(x.month)}</td><td>${esc(x.requirement)}</td><td>${esc(x.guarantor ?? '—')}</td><td class="n">${esc(thousands(x.size))} ${esc(x.unit)}</td><td>${x.state}</td></tr>`,
+              )
               .join('')}</tbody></table>`
           : '<p class="none">No decay alerts open at the cut-off.</p>',
       );
@@ -265,5 +347,7 @@ ${H.join('\n')}
 /** The footer line the PDF carries on every page: the checkpoint, so a printed page names the log state. */
 export function checkpointFooter(r: DailyReport): string {
   const cp = r.checkpoint;
-  return cp ? `checkpoint ${cp.origin} size ${cp.size} root ${cp.root}${cp.witnesses.length ? ` cosigned by ${cp.witnesses.join(', ')}` : ''}` : 'no log checkpoint';
+  return cp
+    ? `checkpoint ${cp.origin} size ${cp.size} root ${cp.root}${cp.witnesses.length ? ` cosigned by ${cp.witnesses.join(', ')}` : ''}`
+    : 'no log checkpoint';
 }

@@ -18,31 +18,46 @@ export function clock(ms: number | null): string {
 function countTable(title: string, rows: readonly CountRow[]): string[] {
   if (!rows.length) return [`${title}: none in the last 8 days.`, ''];
   const out = [`| ${title} | day | previous day | change | 7-day mean | vs mean |`, '|---|--:|--:|--:|--:|--:|'];
-  for (const r of rows) out.push(`| ${cell(r.label === r.key || r.key === NO_REGION ? r.label : `${r.label} (${r.key})`)} | ${r.count} | ${r.previous} | ${signed(r.delta)} | ${r.mean7} | ${signed(r.deltaMean7)} |`);
+  for (const r of rows)
+    out.push(
+      `| ${cell(r.label === r.key || r.key === NO_REGION ? r.label : `${r.label} (${r.key})`)} | ${r.count} | ${r.previous} | ${signed(r.delta)} | ${r.mean7} | ${signed(r.deltaMean7)} |`,
+    );
   return [...out, ''];
 }
 
 function caseTable(rows: readonly CaseRow[]): string[] {
   if (!rows.length) return ['None.', ''];
-  const out = ['| case | severity | trigger | attributed to | opened | clock | tally (declare/dismiss/abstain) |', '|---|---|---|---|---|---|---|'];
+  const out = [
+    '| case | severity | trigger | attributed to | opened | clock | tally (declare/dismiss/abstain) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const c of rows) {
     const clk = c.status === 'open' ? clock(c.timeLeft) : `${c.status} ${when(c.decidedAt)}`;
-    out.push(`| \`${c.id}\` | ${c.severity} | ${c.trigger ?? '—'} | ${c.attributedTo.join(', ') || 'undetermined'} | ${when(c.openedAt)} | ${clk} | ${c.tally.declare}/${c.tally.dismiss}/${c.tally.abstain} |`);
+    out.push(
+      `| \`${c.id}\` | ${c.severity} | ${c.trigger ?? '—'} | ${c.attributedTo.join(', ') || 'undetermined'} | ${when(c.openedAt)} | ${clk} | ${c.tally.declare}/${c.tally.dismiss}/${c.tally.abstain} |`,
+    );
   }
   return [...out, ''];
 }
 
-const taskLine = (t: TaskRow): string => `\`${t.task}\` ${t.action}, due ${when(t.dueAt)}${t.deliveredAt ? `, delivered ${when(t.deliveredAt)}${t.late ? ' **late**' : ''}` : ''}`;
+const taskLine = (t: TaskRow): string =>
+  `\`${t.task}\` ${t.action}, due ${when(t.dueAt)}${t.deliveredAt ? `, delivered ${when(t.deliveredAt)}${t.late ? ' **late**' : ''}` : ''}`;
 
 export function renderReportMarkdown(r: DailyReport): string {
   const L: string[] = [];
   L.push(`# Daily report ${r.date}: ${r.package.title}`, '');
-  L.push(`Package \`${r.package.id}\` version ${r.package.version || '—'}. ${r.variant === 'public' ? 'Public variant. ' : ''}Covers ${when(r.window.start)} to ${when(r.window.end)} UTC (cut-off ${r.window.cutoff} at UTC${r.window.offset === 'Z' ? '' : r.window.offset}); records with event times before the cut-off.`, '');
+  L.push(
+    `Package \`${r.package.id}\` version ${r.package.version || '—'}. ${r.variant === 'public' ? 'Public variant. ' : ''}Covers ${when(r.window.start)} to ${when(r.window.end)} UTC (cut-off ${r.window.cutoff} at UTC${r.window.offset === 'Z' ? '' : r.window.offset}); records with event times before the cut-off.`,
+    '',
+  );
 
   const v = r.violations;
   if (v) {
     L.push('## Violations', '');
-    L.push(`**${v.total.count}** incidents in violation (previous day ${v.total.previous}, change ${signed(v.total.delta)}; 7-day mean ${v.total.mean7}, ${signed(v.total.deltaMean7)}).`, '');
+    L.push(
+      `**${v.total.count}** incidents in violation (previous day ${v.total.previous}, change ${signed(v.total.delta)}; 7-day mean ${v.total.mean7}, ${signed(v.total.deltaMean7)}).`,
+      '',
+    );
     L.push(...countTable('type', v.byType), ...countTable('region', v.byRegion));
     if (v.byProhibition) L.push(...countTable('prohibition (violation records)', v.byProhibition));
     if (v.byParty) L.push(...countTable('attributed to', v.byParty));
@@ -63,7 +78,9 @@ export function renderReportMarkdown(r: DailyReport): string {
     L.push('## Freedom of movement: denials of access and jamming', '');
     L.push(`${a.total} findings (previous day ${a.previous}).`, '');
     for (const f of a.findings) {
-      L.push(`- ${when(f.time)}: **${f.activity}**${f.region ? ` in ${f.region}` : ''}${f.zones.length ? ` (${f.zones.join(', ')})` : ''}, attributed to ${f.party}; ${f.prohibitions.join(', ')}; reported by ${f.operators.join(', ')} (\`${f.incident}\`)`);
+      L.push(
+        `- ${when(f.time)}: **${f.activity}**${f.region ? ` in ${f.region}` : ''}${f.zones.length ? ` (${f.zones.join(', ')})` : ''}, attributed to ${f.party}; ${f.prohibitions.join(', ')}; reported by ${f.operators.join(', ')} (\`${f.incident}\`)`,
+      );
     }
     if (a.findings.length) L.push('');
   }
@@ -71,7 +88,10 @@ export function renderReportMarkdown(r: DailyReport): string {
   if (c) {
     L.push('## Cases', '');
     if ('open' in c) {
-      L.push(`${c.counts.new} new, ${c.counts.open} open, ${c.counts.declared} declared, ${c.counts.dismissed} dismissed, ${c.counts.lapsed} lapsed.`, '');
+      L.push(
+        `${c.counts.new} new, ${c.counts.open} open, ${c.counts.declared} declared, ${c.counts.dismissed} dismissed, ${c.counts.lapsed} lapsed.`,
+        '',
+      );
       L.push('### New', '', ...caseTable(c.new), '### Open, soonest deadline first', '', ...caseTable(c.open));
       L.push('### Declared', '', ...caseTable(c.declared), '### Dismissed', '', ...caseTable(c.dismissed));
       if (c.lapsed.length) L.push('### Lapsed undecided', '', ...caseTable(c.lapsed));
@@ -84,7 +104,8 @@ export function renderReportMarkdown(r: DailyReport): string {
   if (r.votes) {
     L.push('## Votes pending', '');
     if (!r.votes.byMember.length) L.push('None.', '');
-    for (const m of r.votes.byMember) L.push(`- **${m.member}**: ${m.pending.length} (${m.pending.map((x) => `\`${x}\``).join(', ')})`);
+    for (const m of r.votes.byMember)
+      L.push(`- **${m.member}**: ${m.pending.length} (${m.pending.map((x) => `\`${x}\``).join(', ')})`);
     if (r.votes.byMember.length) L.push('');
   }
   const resp = r.responses;
@@ -94,7 +115,10 @@ export function renderReportMarkdown(r: DailyReport): string {
       if (!resp.byActor.length) L.push('No response tasks.', '');
       else {
         L.push('| responder | role | due | delivered | overdue |', '|---|---|--:|--:|--:|');
-        for (const x of resp.byActor) L.push(`| ${x.actor} | ${x.role} | ${x.due.length} | ${x.delivered.length} | ${x.overdue.length}${x.overdue.length ? ' **failing**' : ''} |`);
+        for (const x of resp.byActor)
+          L.push(
+            `| ${x.actor} | ${x.role} | ${x.due.length} | ${x.delivered.length} | ${x.overdue.length}${x.overdue.length ? ' **failing**' : ''} |`,
+          );
         L.push('');
         for (const x of resp.byActor) {
           for (const t of x.overdue) L.push(`- **overdue** ${x.actor}: ${taskLine(t)}`);
@@ -105,16 +129,21 @@ export function renderReportMarkdown(r: DailyReport): string {
       }
     } else {
       if (!resp.publicMarks.length) L.push('No publicly marked response failures.', '');
-      for (const m of resp.publicMarks) L.push(`- ${m.actor} failed to ${m.action} (due ${when(m.dueAt)}; marked ${when(m.markedAt)})`);
+      for (const m of resp.publicMarks)
+        L.push(`- ${m.actor} failed to ${m.action} (due ${when(m.dueAt)}; marked ${when(m.markedAt)})`);
       if (resp.publicMarks.length) L.push('');
     }
   }
   if (r.sustainment) {
     L.push('## Sustainment', '');
-    if (r.sustainment.status === 'no-ledger') L.push('No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.', '');
+    if (r.sustainment.status === 'no-ledger')
+      L.push('No ledger: this server keeps no sustainment ledger, so there are no decay alerts to report.', '');
     else {
       if (!r.sustainment.alerts.length) L.push('No decay alerts open at the cut-off.', '');
-      for (const x of r.sustainment.alerts) L.push(`- **${x.kind}** from ${x.month}, ${x.requirement}${x.guarantor ? `, ${x.guarantor}` : ''}: ${cell(x.message)} (raised ${when(x.raisedAt)}${x.state === 'acknowledged' ? ', acknowledged' : ''})`);
+      for (const x of r.sustainment.alerts)
+        L.push(
+          `- **${x.kind}** from ${x.month}, ${x.requirement}${x.guarantor ? `, ${x.guarantor}` : ''}: ${cell(x.message)} (raised ${when(x.raisedAt)}${x.state === 'acknowledged' ? ', acknowledged' : ''})`,
+        );
       if (r.sustainment.alerts.length) L.push('');
     }
   }
@@ -122,7 +151,9 @@ export function renderReportMarkdown(r: DailyReport): string {
   const cp = r.checkpoint;
   if (!cp) L.push('No checkpoint: the report was computed without a transparency log.');
   else {
-    L.push(`Computed at checkpoint **${cp.size}** of \`${cp.origin}\`, root \`${cp.root}\` (hex \`${cp.rootHex}\`), signed ${when(cp.time)}.`);
+    L.push(
+      `Computed at checkpoint **${cp.size}** of \`${cp.origin}\`, root \`${cp.root}\` (hex \`${cp.rootHex}\`), signed ${when(cp.time)}.`,
+    );
     L.push(cp.witnesses.length ? `Cosigned by ${cp.witnesses.join(', ')}.` : 'No witness cosignatures.');
   }
   return L.join('\n') + '\n';

@@ -60,31 +60,50 @@ export function reportWindow(date: string, offset: string, cutoff = '24:00'): Wi
   const mo = Number(m[2]);
   const d = Number(m[3]);
   const dim = mo >= 1 && mo <= 12 ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
-  if (mo < 1 || mo > 12) return { ok: false, field: 'date', reason: `"${date}" has month ${m[2]}; months run 01 to 12` };
-  if (d < 1 || d > dim) return { ok: false, field: 'date', reason: `"${date}" is not a real date: ${m[1]}-${m[2]} has ${dim} days` };
+  if (mo < 1 || mo > 12)
+    return { ok: false, field: 'date', reason: `"${date}" has month ${m[2]}; months run 01 to 12` };
+  if (d < 1 || d > dim)
+    return { ok: false, field: 'date', reason: `"${date}" is not a real date: ${m[1]}-${m[2]} has ${dim} days` };
   const off = offsetMs(offset);
-  if (off === undefined) return { ok: false, field: 'offset', reason: `"${offset}" is not a UTC offset; write +02:00, -05:00 or Z` };
+  if (off === undefined)
+    return { ok: false, field: 'offset', reason: `"${offset}" is not a UTC offset; write +02:00, -05:00 or Z` };
   const c = cutoffRe.exec(cutoff);
   const ch = c ? Number(c[1]) : NaN;
   const cm = c ? Number(c[2]) : NaN;
-  if (!c || cm > 59 || ch > 24 || (ch === 24 && cm !== 0)) return { ok: false, field: 'cutoff', reason: `"${cutoff}" is not a time of day; write HH:MM, 00:00 to 24:00` };
+  if (!c || cm > 59 || ch > 24 || (ch === 24 && cm !== 0))
+    return { ok: false, field: 'cutoff', reason: `"${cutoff}" is not a time of day; write HH:MM, 00:00 to 24:00` };
   const end = Date.UTC(y, mo - 1, d) + ch * HOUR + cm * MINUTE - off;
   const om = offsetRe.exec(offset)!;
-  return { ok: true, window: { date, start: end - DAY, end, offset: offset === 'Z' ? 'Z' : `${om[1]}${om[2]}:${om[3]}`, cutoff } };
+  return {
+    ok: true,
+    window: { date, start: end - DAY, end, offset: offset === 'Z' ? 'Z' : `${om[1]}${om[2]}:${om[3]}`, cutoff },
+  };
 }
 
 /**
  * The window of `date`, refused when the day ends before the package took effect, or is after `now`'s day (in the
  * package's local time): a report on a day that has not begun says nothing.
  */
-export function checkedReportWindow(date: string, o: { offset: string; cutoff?: string; effective: number; now: number }): WindowResult {
+export function checkedReportWindow(
+  date: string,
+  o: { offset: string; cutoff?: string; effective: number; now: number },
+): WindowResult {
   const r = reportWindow(date, o.offset, o.cutoff);
   if (!r.ok) return r;
   const off = offsetMs(r.window.offset)!;
   if (r.window.end <= o.effective) {
-    return { ok: false, field: 'date', reason: `${date} is before the package took effect (${new Date(o.effective).toISOString()}, ${localDate(o.effective, off)} local)` };
+    return {
+      ok: false,
+      field: 'date',
+      reason: `${date} is before the package took effect (${new Date(o.effective).toISOString()}, ${localDate(o.effective, off)} local)`,
+    };
   }
   const today = localDate(o.now, off);
-  if (date > today) return { ok: false, field: 'date', reason: `${date} is after today (${today} in the package's local time, UTC${r.window.offset === 'Z' ? '' : r.window.offset})` };
+  if (date > today)
+    return {
+      ok: false,
+      field: 'date',
+      reason: `${date} is after today (${today} in the package's local time, UTC${r.window.offset === 'Z' ? '' : r.window.offset})`,
+    };
   return r;
 }

@@ -22,7 +22,15 @@ export interface Battlefield {
    * One prohibited act at time `t` (days) of kind `k`. `deniable` acts meet no trigger unless attributed.
    * For an offensive, `depthKm` is the ground it will gain, `rate` its speed and `lifetime` how long it lasts.
    */
-  commit(k: number, t: number, deliberate: boolean, deniable: boolean, depthKm?: number, rate?: number, lifetime?: number): void;
+  commit(
+    k: number,
+    t: number,
+    deliberate: boolean,
+    deniable: boolean,
+    depthKm?: number,
+    rate?: number,
+    lifetime?: number,
+  ): void;
   /**
    * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead (a deniable one weighs the chance
    * that it is attributed in time).

@@ -34,14 +34,22 @@ export const calibrationGrid: readonly { name: ParamName; values: readonly numbe
 /** The strategies whose mean collapse share is an agreement's predicted failure chance per horizon. */
 export const calibrationStrategies = ['surge', 'blind-then-strike', 'probe-and-escalate', 'deniable'] as const;
 
-const isoDate = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+const isoDate = z.union([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+]);
 
 export const outcomesSchema = z.strictObject({
   agreements: z.record(
     z.string(),
     z.discriminatedUnion('outcome', [
       z.strictObject({ adversary: z.string(), outcome: z.literal('failed'), failed: isoDate, source: z.string() }),
-      z.strictObject({ adversary: z.string(), outcome: z.literal('held'), 'observed-until': isoDate, source: z.string() }),
+      z.strictObject({
+        adversary: z.string(),
+        outcome: z.literal('held'),
+        'observed-until': isoDate,
+        source: z.string(),
+      }),
     ]),
   ),
 });
@@ -117,7 +125,13 @@ export function daysObserved(a: Agreement): number {
 }
 
 /** Log-likelihood of one agreement's history given its collapse share p per horizon of H days. */
-export function logLikelihood(outcome: 'held' | 'failed', days: number, horizonDays: number, p: number, n: number): number {
+export function logLikelihood(
+  outcome: 'held' | 'failed',
+  days: number,
+  horizonDays: number,
+  p: number,
+  n: number,
+): number {
   const eps = 1 / (2 * n);
   const q = Math.min(1 - eps, Math.max(eps, p));
   if (outcome === 'failed') return Math.floor(days / horizonDays) * Math.log(1 - q) + Math.log(q);
@@ -125,7 +139,11 @@ export function logLikelihood(outcome: 'held' | 'failed', days: number, horizonD
 }
 
 /** C statistic: the share of (held, failed) pairs in which the failed one has the higher prediction; ties count half. */
-export function discrimination(rows: readonly { outcome: 'held' | 'failed'; p: number }[]): { pairs: number; correct: number; share: number } {
+export function discrimination(rows: readonly { outcome: 'held' | 'failed'; p: number }[]): {
+  pairs: number;
+  correct: number;
+  share: number;
+} {
   let pairs = 0;
   let correct = 0;
   for (const f of rows) {
@@ -151,10 +169,16 @@ function specFor(a: Agreement, params: ModelParams, o: CalibrationOptions): Expe
   };
 }
 
-async function collapseCount(spec: ExperimentSpec, o: CalibrationOptions): Promise<{ collapses: number; runs: number }> {
+async function collapseCount(
+  spec: ExperimentSpec,
+  o: CalibrationOptions,
+): Promise<{ collapses: number; runs: number }> {
   if (o.run) return o.run(spec);
   const r = runExperiment(spec);
-  return { collapses: r.strategies.reduce((s, x) => s + x.outcomes.collapse.count, 0), runs: r.strategies.reduce((s, x) => s + x.runs, 0) };
+  return {
+    collapses: r.strategies.reduce((s, x) => s + x.outcomes.collapse.count, 0),
+    runs: r.strategies.reduce((s, x) => s + x.runs, 0),
+  };
 }
 
 export async function calibrate(agreements: readonly Agreement[], o: CalibrationOptions): Promise<CalibrationReport> {
@@ -168,11 +192,16 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
     o.onPoint?.(++done, total);
     return c;
   };
-  const table = await Promise.all(agreements.map((a) => Promise.all(points.map((point) => count(specFor(a, resolveParams(a.pkg, point as Partial<ModelParams>), o))))));
+  const table = await Promise.all(
+    agreements.map((a) =>
+      Promise.all(points.map((point) => count(specFor(a, resolveParams(a.pkg, point as Partial<ModelParams>), o)))),
+    ),
+  );
   const atDefault = await Promise.all(agreements.map((a) => count(specFor(a, resolveParams(a.pkg), o))));
   const days = agreements.map(daysObserved);
   const horizon = agreements.map((a) => Math.max(1, Math.ceil(a.pkg.horizon / DAY)));
-  const ll = (i: number, c: { collapses: number; runs: number }) => logLikelihood(agreements[i]!.entry.outcome, days[i]!, horizon[i]!, c.collapses / c.runs, c.runs);
+  const ll = (i: number, c: { collapses: number; runs: number }) =>
+    logLikelihood(agreements[i]!.entry.outcome, days[i]!, horizon[i]!, c.collapses / c.runs, c.runs);
   const best = (without: number): Fit => {
     let fit: Fit = { point: -1, params: {}, logLikelihood: -Infinity };
     points.forEach((params, k) => {
@@ -184,7 +213,10 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
     return fit;
   };
   const fit = best(-1);
-  const share = (c: { collapses: number; runs: number }) => ({ collapse: c.collapses / c.runs, ci95: wilson(c.collapses, c.runs) });
+  const share = (c: { collapses: number; runs: number }) => ({
+    collapse: c.collapses / c.runs,
+    ci95: wilson(c.collapses, c.runs),
+  });
   const rows: AgreementRow[] = agreements.map((a, i) => {
     const loo = best(i);
     return {
@@ -214,8 +246,7 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const years = (d: number) => (d < 365.2425 ? `${Math.round(d)} d` : `${(d / 365.2425).toFixed(1)} y`);
-const paramText = (p: Record<string, number>) =>
-  calibrationGrid.map((g) => `${g.name} ${p[g.name]}`).join(', ');
+const paramText = (p: Record<string, number>) => calibrationGrid.map((g) => `${g.name} ${p[g.name]}`).join(', ');
 
 /** The report as the markdown table docs/simulation.md carries. */
 export function calibrationMarkdown(r: CalibrationReport): string {
@@ -232,9 +263,15 @@ export function calibrationMarkdown(r: CalibrationReport): string {
       `| \`${row.file}\` | ${row.adversary} | ${row.outcome} | ${years(row.days)} | ${pct(row.loo.collapse)} (${pct(row.loo.ci95.low)} to ${pct(row.loo.ci95.high)}) | ${paramText(row.loo.params)} | ${pct(row.fitted.collapse)} |`,
     );
   }
-  out.push('', `A scenario adopts the fit with \`model: { ${calibrationGrid.map((g) => `${g.name}: ${r.fit.params[g.name]}`).join(', ')} }\`; the defaults stay the documented assumptions.`);
+  out.push(
+    '',
+    `A scenario adopts the fit with \`model: { ${calibrationGrid.map((g) => `${g.name}: ${r.fit.params[g.name]}`).join(', ')} }\`; the defaults stay the documented assumptions.`,
+  );
   const d = r.discrimination;
-  out.push('', `Leave-one-out discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, **${d.pairs ? d.share.toFixed(2) : 'n/a'}**.`);
+  out.push(
+    '',
+    `Leave-one-out discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, **${d.pairs ? d.share.toFixed(2) : 'n/a'}**.`,
+  );
   for (const s of r.skipped) out.push('', `Left out: \`${s.file}\`: ${s.reason}.`);
   return out.join('\n') + '\n';
 }

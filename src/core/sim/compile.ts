@@ -11,7 +11,13 @@ import { castVote, expireJudgment, judgmentPlan, openJudgment, type Choice } fro
 import { boundBy, protectedAgainst, sidesOf } from '../spec/sides.js';
 
 /** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
-const persistentActivities: ReadonlySet<Activity> = new Set<Activity>(['heavy-weapon-presence', 'troop-presence', 'reinforcement', 'jamming', 'ground-advance']);
+const persistentActivities: ReadonlySet<Activity> = new Set<Activity>([
+  'heavy-weapon-presence',
+  'troop-presence',
+  'reinforcement',
+  'jamming',
+  'ground-advance',
+]);
 
 /** Sources without a revisit interval watch continuously; for a lasting act they get one look a day (assumption). */
 const CONTINUOUS_LOOK = 1;
@@ -112,12 +118,26 @@ export interface CompiledModel {
   requirementPerDay: Float64Array;
   stockDays: Float64Array;
   /** Commitments: guarantor actor index, category, amount per day, start and end day, lapse probability. */
-  commitments: { actor: number; category: number; perDay: number; start: number; end: number; lapse: number; form: LegalForm }[];
+  commitments: {
+    actor: number;
+    category: number;
+    perDay: number;
+    start: number;
+    end: number;
+    lapse: number;
+    form: LegalForm;
+  }[];
   advanceRate: number;
   nationalDecision: number;
 }
 
-const formStrength: Record<LegalForm, number> = { intent: -1, political: 0, executive: 1, 'appropriation-law': 2, treaty: 3 };
+const formStrength: Record<LegalForm, number> = {
+  intent: -1,
+  political: 0,
+  executive: 1,
+  'appropriation-law': 2,
+  treaty: 3,
+};
 
 /**
  * How far an adversary believes a promise, by the legal form behind it (assumption; the ordering follows the
@@ -125,7 +145,13 @@ const formStrength: Record<LegalForm, number> = { intent: -1, political: 0, exec
  * Budapest Memorandum showed [C]).
  */
 // `intent` (money stated only as an intention) weighs no more than a political declaration (assumption).
-export const formWeight: Record<LegalForm, number> = { treaty: 1, 'appropriation-law': 0.9, executive: 0.75, political: 0.5, intent: 0.5 };
+export const formWeight: Record<LegalForm, number> = {
+  treaty: 1,
+  'appropriation-law': 0.9,
+  executive: 0.75,
+  political: 0.5,
+  intent: 0.5,
+};
 
 /**
  * How much a material action costs an attacker, for ex-ante deterrence (assumption): force meets force in full;
@@ -215,7 +241,10 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       actorLapse[i] = lapseProbability(form, params);
       actorForm[i] = formWeight[form];
     }
-    if (role === 'force') actorContributors[i] = (pkg.actors[a]!.contributors ?? []).map((c) => actorIndex.get(c)).filter((x): x is number => x !== undefined);
+    if (role === 'force')
+      actorContributors[i] = (pkg.actors[a]!.contributors ?? [])
+        .map((c) => actorIndex.get(c))
+        .filter((x): x is number => x !== undefined);
   });
   actors.forEach((_, i) => {
     const cs = actorContributors[i]!;
@@ -224,7 +253,11 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
 
   // Sources and operators.
   const sourceIds = Object.keys(pkg.verification);
-  const sources = sourceIds.map((id) => ({ id, kind: pkg.verification[id]!.kind as string, operator: pkg.verification[id]!.operator }));
+  const sources = sourceIds.map((id) => ({
+    id,
+    kind: pkg.verification[id]!.kind as string,
+    operator: pkg.verification[id]!.operator,
+  }));
   const operators = [...new Set(sources.map((s) => s.operator))];
   // The protected side sees an armed advance into its own territory. When the package names no source it operates
   // that detects an advance, a stand-in source stands for its report (`victim-report`; an unstated default, flagged).
@@ -253,11 +286,24 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   let advanceKind = -1;
   for (const [pid, pr] of Object.entries(pkg.prohibitions)) {
     if (!boundBy(pkg, pid).includes(adversary)) continue;
-    const startDay = pr.from === undefined ? 0 : 'after' in pr.from ? pr.from.after / DAY : Math.max(0, toDay(pr.from.at.start));
+    const startDay =
+      pr.from === undefined ? 0 : 'after' in pr.from ? pr.from.after / DAY : Math.max(0, toDay(pr.from.at.start));
     const zonesOfAct = actZones(pkg, pr.inside, pr.across);
     const trig = triggerIds.map((id, i) => (pkg.triggers[id]!.on.includes(pid) ? i : -1)).filter((i) => i >= 0);
     for (const activity of pr.activities) {
-      const k = buildKind(pkg, params, `${pid}/${activity}`, pid, activity, startDay, zonesOfAct, sourceIds, operators, trig, victim);
+      const k = buildKind(
+        pkg,
+        params,
+        `${pid}/${activity}`,
+        pid,
+        activity,
+        startDay,
+        zonesOfAct,
+        sourceIds,
+        operators,
+        trig,
+        victim,
+      );
       if (activity === 'ground-advance' && advanceKind < 0) advanceKind = kinds.length;
       kinds.push(k);
     }
@@ -266,7 +312,21 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     // The package does not prohibit an advance: an offensive is still an attack, but no trigger can see it.
     const line = Object.entries(pkg.zones).find(([, z]) => z.kind === 'line')?.[0];
     advanceKind = kinds.length;
-    kinds.push(buildKind(pkg, params, 'unprohibited/ground-advance', '', 'ground-advance', 0, line ? [line] : [], sourceIds, operators, [], victim));
+    kinds.push(
+      buildKind(
+        pkg,
+        params,
+        'unprohibited/ground-advance',
+        '',
+        'ground-advance',
+        0,
+        line ? [line] : [],
+        sourceIds,
+        operators,
+        [],
+        victim,
+      ),
+    );
   }
   const fireOrder: Activity[] = ['artillery-fire', 'mortar-fire', 'small-arms-fire', 'drone-strike', 'missile-strike'];
   let backgroundKind = -1;
@@ -279,9 +339,16 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const categories = Object.keys(pkg.sustainment.requirements);
   const currency = pkg.assumptions.currency;
   const fx = pkg.assumptions.fx ?? {};
-  const inCurrency = (amount: number, cur: string) => (cur === currency ? amount : fx[cur] && fx[cur]!.currency === currency ? amount * fx[cur]!.amount : amount);
+  const inCurrency = (amount: number, cur: string) =>
+    cur === currency ? amount : fx[cur] && fx[cur]!.currency === currency ? amount * fx[cur]!.amount : amount;
   // A `level` is compared with levels only (docs/language.md), so any common unit will do: a month.
-  const periodDays = { month: 365.2425 / 12, quarter: 365.2425 / 4, year: 365.2425, once: 365.2425, level: 365.2425 / 12 } as const;
+  const periodDays = {
+    month: 365.2425 / 12,
+    quarter: 365.2425 / 4,
+    year: 365.2425,
+    once: 365.2425,
+    level: 365.2425 / 12,
+  } as const;
   const requirementPerDay = new Float64Array(categories.length);
   const stockDays = new Float64Array(categories.length);
   categories.forEach((c, i) => {
@@ -316,7 +383,16 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const nationalDecision = params['national-decision'];
   const responses: CompiledResponses[] = severities.map((sev) => {
     const list = responsesApply ? (pkg.responses[sev] ?? []) : [];
-    const rows: { actor: number; material: boolean; automatic: boolean; due: number; category: number; action: ResponseAction; upon: boolean; form?: LegalForm }[] = [];
+    const rows: {
+      actor: number;
+      material: boolean;
+      automatic: boolean;
+      due: number;
+      category: number;
+      action: ResponseAction;
+      upon: boolean;
+      form?: LegalForm;
+    }[] = [];
     for (const r of list) {
       const within = r.within !== undefined ? r.within / DAY : params['default-within'];
       const due = within + (r.automatic ? 0 : nationalDecision);
@@ -324,7 +400,16 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       const category = re ? categories.findIndex((c) => re.test(c)) : -1;
       for (const a of asList(r.by).flatMap(expand)) {
         if (a === adversary) continue;
-        rows.push({ actor: actorIndex.get(a)!, material: materialActions.has(r.do), automatic: r.automatic, due, category, action: r.do, upon: r.upon === 'trigger', form: r.form });
+        rows.push({
+          actor: actorIndex.get(a)!,
+          material: materialActions.has(r.do),
+          automatic: r.automatic,
+          due,
+          category,
+          action: r.do,
+          upon: r.upon === 'trigger',
+          form: r.form,
+        });
       }
     }
     return {
@@ -439,15 +524,27 @@ function buildKind(
   triggers: number[],
   victim: string | undefined,
 ): ActKind {
-  const rows: { src: number; p: number; conf: number; revisit: number; latency: number; blindable: boolean; operator: number }[] = [];
+  const rows: {
+    src: number;
+    p: number;
+    conf: number;
+    revisit: number;
+    latency: number;
+    blindable: boolean;
+    operator: number;
+  }[] = [];
   sourceIds.forEach((sid, i) => {
     const s = pkg.verification[sid]!;
     const p = s.detects[activity];
     if (p === undefined || p <= 0) return;
     let share: number;
     if (!s.covers) share = 1;
-    else if (zones.length === 0) share = 0.5; // an act tied to no zone; a source confined to named zones sees half (assumption)
-    else share = zones.reduce((acc, z) => acc + Math.max(0, ...s.covers!.map((c) => coverageShare(pkg, c, z))), 0) / zones.length;
+    else if (zones.length === 0)
+      share = 0.5; // an act tied to no zone; a source confined to named zones sees half (assumption)
+    else
+      share =
+        zones.reduce((acc, z) => acc + Math.max(0, ...s.covers!.map((c) => coverageShare(pkg, c, z))), 0) /
+        zones.length;
     if (share <= 0) return;
     rows.push({
       src: i,
@@ -496,7 +593,9 @@ export { CONTINUOUS_LOOK };
 export function victimReporter(pkg: Package, adversary: string): string | undefined {
   const victim = protectedAgainst(pkg, adversary)[0];
   if (victim === undefined) return undefined;
-  const stated = Object.values(pkg.verification).some((s) => s.operator === victim && (s.detects['ground-advance'] ?? 0) > 0);
+  const stated = Object.values(pkg.verification).some(
+    (s) => s.operator === victim && (s.detects['ground-advance'] ?? 0) > 0,
+  );
   return stated ? undefined : victim;
 }
 
@@ -513,7 +612,16 @@ export function victimReporter(pkg: Package, adversary: string): string | undefi
  */
 export function compileJudgment(pkg: Package, params: ModelParams, adversary: string): CompiledJudgment {
   const plan = judgmentPlan(pkg);
-  if (!plan) return { exists: false, pDeclare: 0, pDismiss: 0, pDeadlineDeclare: 0, decisionTime: Infinity, deadline: Infinity, onDeadline: 'no-decision' };
+  if (!plan)
+    return {
+      exists: false,
+      pDeclare: 0,
+      pDismiss: 0,
+      pDeadlineDeclare: 0,
+      decisionTime: Infinity,
+      deadline: Infinity,
+      onDeadline: 'no-decision',
+    };
   const protectedSide = new Set(protectedAgainst(pkg, adversary));
   const base = openJudgment(plan, { caseId: 'sim', severity: '', openedAt: 0, attributedTo: [adversary] });
   const voters = [...base.electorate, ...(base.casting !== undefined ? [base.casting] : [])];

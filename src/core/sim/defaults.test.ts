@@ -30,7 +30,9 @@ describe('unstated defaults', () => {
     expect(ids).toEqual(['default-within', 'victim-report', 'adversary']);
     // Named by a scenario, the adversary is stated; the example package states its response times.
     expect(unstatedDefaults(korea, resolveParams(korea), 'KPA', true).map((d) => d.id)).not.toContain('adversary');
-    expect(unstatedDefaults(example, resolveParams(example), 'RU', true).map((d) => d.id)).not.toContain('default-within');
+    expect(unstatedDefaults(example, resolveParams(example), 'RU', true).map((d) => d.id)).not.toContain(
+      'default-within',
+    );
   });
 
   it('marks each default next to the figures it affects, and moves it in the tornado', () => {

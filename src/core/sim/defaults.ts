@@ -26,11 +26,18 @@ export interface UnstatedDefault {
 
 const asList = (x: string | string[] | undefined): string[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
-export function unstatedDefaults(pkg: Package, params: ModelParams, adversary: string, adversaryNamed: boolean): UnstatedDefault[] {
+export function unstatedDefaults(
+  pkg: Package,
+  params: ModelParams,
+  adversary: string,
+  adversaryNamed: boolean,
+): UnstatedDefault[] {
   const out: UnstatedDefault[] = [];
   const answers = protectedAgainst(pkg, adversary).length > 0;
   const responses = Object.entries(pkg.responses).flatMap(([sev, list]) => list.map((r, i) => ({ sev, i, r })));
-  const noWithin = answers ? responses.filter(({ r }) => r.within === undefined && asList(r.by).some((b) => b !== adversary)) : [];
+  const noWithin = answers
+    ? responses.filter(({ r }) => r.within === undefined && asList(r.by).some((b) => b !== adversary))
+    : [];
   if (noWithin.length) {
     out.push({
       id: 'default-within',

@@ -87,7 +87,12 @@ export interface DetectionChain {
   attributed: number;
 }
 
-export function detectionChain(advance: ActKind, triggers: readonly CompiledTrigger[], judgment: CompiledJudgment, p: ModelParams): DetectionChain {
+export function detectionChain(
+  advance: ActKind,
+  triggers: readonly CompiledTrigger[],
+  judgment: CompiledJudgment,
+  p: ModelParams,
+): DetectionChain {
   const W = p['impunity-window'];
   const seen = new Float64Array(triggers.length);
   const seenBlinded = new Float64Array(triggers.length);

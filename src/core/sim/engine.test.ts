@@ -26,7 +26,8 @@ function spec(pkg: Package, names: string[], over: Partial<ModelParams> = {}, ru
     sensitivityRuns: 0,
   };
 }
-const run = (pkg: Package, name: string, over: Partial<ModelParams> = {}, runs = 400): StrategyResult => runExperiment(spec(pkg, [name], over, runs)).strategies[0]!;
+const run = (pkg: Package, name: string, over: Partial<ModelParams> = {}, runs = 400): StrategyResult =>
+  runExperiment(spec(pkg, [name], over, runs)).strategies[0]!;
 const edit = (f: (p: Package) => void): Package => {
   const p = structuredClone(example);
   f(p);
@@ -68,14 +69,24 @@ describe('compiling a package', () => {
 
   it('says what salami will repeat, and under which trigger', () => {
     const m = compile(example, resolveParams(example), 'RU');
-    const plan = (max: number) => strategies['salami']!.prepare(m, strategies['salami']!.options.parse({ 'max-rate': max })).plan!;
+    const plan = (max: number) =>
+      strategies['salami']!.prepare(m, strategies['salami']!.options.parse({ 'max-rate': max })).plan!;
     // Only the monitoring mission's UAV and radar hear mortar fire: one operator cannot meet a two-source rule.
-    expect(plan(10)).toBe('repeats mortar-fire (no-fire) 10 a day (its most), which no trigger can evidence; creeps 1.5 km every 30 days');
-    const twoOperators = edit((p) => (p.prohibitions = { 'no-fire': { ...p.prohibitions['no-fire']!, activities: ['artillery-fire'] } }));
+    expect(plan(10)).toBe(
+      'repeats mortar-fire (no-fire) 10 a day (its most), which no trigger can evidence; creeps 1.5 km every 30 days',
+    );
+    const twoOperators = edit(
+      (p) => (p.prohibitions = { 'no-fire': { ...p.prohibitions['no-fire']!, activities: ['artillery-fire'] } }),
+    );
     const m2 = compile(twoOperators, resolveParams(twoOperators), 'RU');
-    expect(strategies['salami']!.prepare(m2, strategies['salami']!.options.parse({ 'max-rate': 10 })).plan).toMatch(/ 1\.82 a day, just under serious-violation \(3 within 1 d\)/);
+    expect(strategies['salami']!.prepare(m2, strategies['salami']!.options.parse({ 'max-rate': 10 })).plan).toMatch(
+      / 1\.82 a day, just under serious-violation \(3 within 1 d\)/,
+    );
     const blind = edit((p) => (p.triggers = {}));
-    expect(strategies['salami']!.prepare(compile(blind, resolveParams(blind), 'RU'), strategies['salami']!.options.parse({})).plan).toMatch(/which no trigger can evidence/);
+    expect(
+      strategies['salami']!.prepare(compile(blind, resolveParams(blind), 'RU'), strategies['salami']!.options.parse({}))
+        .plan,
+    ).toMatch(/which no trigger can evidence/);
   });
 
   it('lets salami stay just under a count trigger: (count - 1) per window', () => {
@@ -96,20 +107,32 @@ describe('sensitivity inputs', () => {
     expect(ids).toContain('responses.armed-attack.automatic');
     expect(ids).toContain('verification.radar.latency');
     const params = resolveParams(example);
-    const low = clauseItems(example).find((i) => i.id === 'triggers.armed-attack.depth')!.apply(example, params, 'low').pkg;
+    const low = clauseItems(example)
+      .find((i) => i.id === 'triggers.armed-attack.depth')!
+      .apply(example, params, 'low').pkg;
     expect(low.triggers['armed-attack']!.depth).toBe(1000);
     expect(example.triggers['armed-attack']!.depth).toBe(2000); // the base package is untouched
-    const high = clauseItems(example).find((i) => i.id === 'verification.uav.detects')!.apply(example, params, 'high').pkg;
+    const high = clauseItems(example)
+      .find((i) => i.id === 'verification.uav.detects')!
+      .apply(example, params, 'high').pkg;
     expect(high.verification['uav']!.detects['ground-advance']).toBe(1);
     expect(high.verification['radar']).toEqual(example.verification['radar']);
   });
 
   it('runs the named inputs, per clause included, on the same random numbers as the base', () => {
-    const s = { ...spec(example, ['surge'], {}, 100), sensitivityRuns: 100, sensitivityItems: ['triggers.armed-attack.depth', 'advance-rate'] };
+    const s = {
+      ...spec(example, ['surge'], {}, 100),
+      sensitivityRuns: 100,
+      sensitivityItems: ['triggers.armed-attack.depth', 'advance-rate'],
+    };
     const r = runExperiment(s);
     expect(r.sensitivity!.rows.map((x) => x.item).sort()).toEqual(['advance-rate', 'triggers.armed-attack.depth']);
     // Moving an input that this strategy never meets leaves every run as it was: same seeds, same numbers.
-    const idle = runExperiment({ ...spec(example, ['compliant'], {}, 100), sensitivityRuns: 100, sensitivityItems: ['triggers.armed-attack.depth'] });
+    const idle = runExperiment({
+      ...spec(example, ['compliant'], {}, 100),
+      sensitivityRuns: 100,
+      sensitivityItems: ['triggers.armed-attack.depth'],
+    });
     expect(idle.sensitivity!.rows[0]!.low).toBe(idle.sensitivity!.base);
     expect(idle.sensitivity!.rows[0]!.high).toBe(idle.sensitivity!.base);
   });
@@ -151,7 +174,11 @@ describe('the model', () => {
         t.count = 1;
         t.evidence = { 'independent-sources': 1 };
       }
-      p.triggers['catch-all'] = { on: Object.keys(p.prohibitions), evidence: { 'independent-sources': 1 }, severity: 'minor' };
+      p.triggers['catch-all'] = {
+        on: Object.keys(p.prohibitions),
+        evidence: { 'independent-sources': 1 },
+        severity: 'minor',
+      };
     });
     const r = run(strict, 'salami', {}, 50);
     expect(r.outcomes.collapse.share).toBe(0);
@@ -181,8 +208,16 @@ describe('the model', () => {
   });
 
   it('collapses less often when every response is automatic than when none is', () => {
-    const all = edit((p) => Object.values(p.responses).flat().forEach((r) => (r.automatic = true)));
-    const none = edit((p) => Object.values(p.responses).flat().forEach((r) => (r.automatic = false)));
+    const all = edit((p) =>
+      Object.values(p.responses)
+        .flat()
+        .forEach((r) => (r.automatic = true)),
+    );
+    const none = edit((p) =>
+      Object.values(p.responses)
+        .flat()
+        .forEach((r) => (r.automatic = false)),
+    );
     expect(run(all, 'surge').outcomes.collapse.share).toBeLessThan(run(none, 'surge').outcomes.collapse.share);
   });
 
@@ -199,9 +234,22 @@ describe('the model', () => {
 
   it('deters offensives ex ante by the credibility of the response to an armed attack', () => {
     // Without a judgment nothing can be declared: credibility 0, so a surge always goes ahead.
-    expect(run(edit((p) => delete p.judgment), 'surge').offensivesPerRun).toBe(1);
+    expect(
+      run(
+        edit((p) => delete p.judgment),
+        'surge',
+      ).offensivesPerRun,
+    ).toBe(1);
     const m = compile(example, resolveParams(example), 'RU');
-    const strong = edit((p) => p.responses['armed-attack']!.push({ by: 'US', do: 'mutual-defence', within: DAY, automatic: true, upon: 'declaration' }));
+    const strong = edit((p) =>
+      p.responses['armed-attack']!.push({
+        by: 'US',
+        do: 'mutual-defence',
+        within: DAY,
+        automatic: true,
+        upon: 'declaration',
+      }),
+    );
     const credible = compile(strong, resolveParams(strong), 'RU');
     expect(credible.responses[credible.severities.indexOf('armed-attack')]!.weight.at(-1)).toBe(1);
     const base = run(example, 'surge');
@@ -221,7 +269,10 @@ describe('the model', () => {
           r.form = form;
         }
       });
-    const none = run(edit((p) => delete p.judgment), 'surge');
+    const none = run(
+      edit((p) => delete p.judgment),
+      'surge',
+    );
     const treaty = run(selfJudged('treaty'), 'surge');
     expect(none.violations.punished).toBe(0);
     expect(treaty.violations.declared).toBe(0);
@@ -237,7 +288,9 @@ describe('the model', () => {
   it('lets blinding lower detection', () => {
     const clear = run(example, 'blind-then-strike', { 'blind-factor': 1 });
     const dark = run(example, 'blind-then-strike', { 'blind-factor': 0 });
-    expect(dark.violations.detected / dark.violations.committed).toBeLessThan(clear.violations.detected / clear.violations.committed);
+    expect(dark.violations.detected / dark.violations.committed).toBeLessThan(
+      clear.violations.detected / clear.violations.committed,
+    );
   });
 
   it('keeps deniable acts out of triggers unless attributed', () => {
@@ -257,7 +310,11 @@ describe('the model', () => {
   it('lets lapsed commitments after elections weaken responses', () => {
     // Every guarantor holds an election in month 2 and only a political promise; the surge comes in month 4.
     const fragile = edit((p) => {
-      for (const a of Object.values(p.actors)) if (a.role === 'guarantor') a.elections = [{ start: p.effective.start + 60 * DAY, end: p.effective.start + 61 * DAY, precision: 'day', text: 'x' }];
+      for (const a of Object.values(p.actors))
+        if (a.role === 'guarantor')
+          a.elections = [
+            { start: p.effective.start + 60 * DAY, end: p.effective.start + 61 * DAY, precision: 'day', text: 'x' },
+          ];
       p.sustainment.commitments = [];
     });
     const kept = run(fragile, 'surge', { 'lapse-political': 0 });
@@ -269,7 +326,9 @@ describe('the model', () => {
     const shallow = edit((p) => (p.triggers['armed-attack']!.depth = 500));
     const deep = edit((p) => (p.triggers['armed-attack']!.depth = 8000));
     expect(run(shallow, 'surge').outcomes.collapse.share).toBeLessThan(run(deep, 'surge').outcomes.collapse.share);
-    expect(run(example, 'surge', { 'advance-rate': 2 }).outcomes.collapse.share).toBeLessThan(run(example, 'surge', { 'advance-rate': 10 }).outcomes.collapse.share);
+    expect(run(example, 'surge', { 'advance-rate': 2 }).outcomes.collapse.share).toBeLessThan(
+      run(example, 'surge', { 'advance-rate': 10 }).outcomes.collapse.share,
+    );
   });
 
   it('responds faster with a shorter judgment deadline when the body cannot decide', () => {

@@ -189,7 +189,8 @@ export class Engine implements Battlefield {
           for (let i = 0; i < n; i++) this.commit(this.fireKind, t + rng.next(), true, this.offDeniable);
         }
       }
-      if (this.model.backgroundKind >= 0 && rng.next() < this.backgroundP[t]!) this.commit(this.model.backgroundKind, t + rng.next(), false, false);
+      if (this.model.backgroundKind >= 0 && rng.next() < this.backgroundP[t]!)
+        this.commit(this.model.backgroundKind, t + rng.next(), false, false);
       strategy.day(this, t);
     }
     if (!this.collapsed && this.offensiveActive) {
@@ -241,7 +242,8 @@ export class Engine implements Battlefield {
       for (let i = 0; i < r.actor.length; i++) {
         // A negative chance: the action has no legal form of its own and lapses with its actor.
         const q = r.lapse[i]!;
-        this.rowLapseDay[r.offset + i] = q >= 0 ? lapseDay(rng, m.elections[r.actor[i]!]!, q) : this.actorLapseDay[r.actor[i]!]!;
+        this.rowLapseDay[r.offset + i] =
+          q >= 0 ? lapseDay(rng, m.elections[r.actor[i]!]!, q) : this.actorLapseDay[r.actor[i]!]!;
       }
     }
     for (let i = 0; i < m.commitments.length; i++) {
@@ -421,7 +423,12 @@ export class Engine implements Battlefield {
       const u = rng.next();
       if (u < j.pDeclare) declaredAt = at + j.decisionTime;
       else if (u < j.pDeclare + j.pDismiss + j.pDeadlineDeclare) declaredAt = at + j.deadline;
-      resolve = u < j.pDeclare + j.pDismiss ? at + j.decisionTime : j.deadline < Infinity ? at + j.deadline : at + p['impunity-window'];
+      resolve =
+        u < j.pDeclare + j.pDismiss
+          ? at + j.decisionTime
+          : j.deadline < Infinity
+            ? at + j.deadline
+            : at + p['impunity-window'];
     }
     let material = Infinity;
     let timely = false;
@@ -494,7 +501,8 @@ export class Engine implements Battlefield {
 
   private scheduleMaterial(when: number, timely: boolean): void {
     if (when < this.firstMaterial) this.firstMaterial = when;
-    if (this.firstViolation >= 0 && when >= this.firstViolation && when < this.firstMaterialAfter) this.firstMaterialAfter = when;
+    if (this.firstViolation >= 0 && when >= this.firstViolation && when < this.firstMaterialAfter)
+      this.firstMaterialAfter = when;
     if (when >= this.H) return;
     const d = Math.floor(when);
     if (when < this.materialAt[d]!) this.materialAt[d] = when;
@@ -547,7 +555,14 @@ export class Engine implements Battlefield {
     this.rowLapseDay.fill(Infinity);
     this.commitLapseDay.fill(Infinity);
     this.blindUntil = -1;
-    const out: CredibilityLinks = { trigger: '', seen: 0, declared: 0, answeredOnDeclaration: 0, answeredUponTrigger: 0, credibility: 0 };
+    const out: CredibilityLinks = {
+      trigger: '',
+      seen: 0,
+      declared: 0,
+      answeredOnDeclaration: 0,
+      answeredUponTrigger: 0,
+      credibility: 0,
+    };
     this.credibilityChain(0, false, out);
     return out;
   }
@@ -576,7 +591,8 @@ export class Engine implements Battlefield {
       for (let i = 0; i < r.actor.length; i++) {
         const w = r.weight[i]!;
         if (w === 0 || this.rowLapseDay[r.offset + i]! <= t) continue;
-        let deliver = r.automatic[i] === 1 ? p['auto-on-time'] + p['auto-late'] : p['national-on-time'] + p['national-late'];
+        let deliver =
+          r.automatic[i] === 1 ? p['auto-on-time'] + p['auto-late'] : p['national-on-time'] + p['national-late'];
         const cat = r.category[i]!;
         deliver *= cat >= 0 ? this.coverage(cat, t) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(t));
         const form = r.formWeight[i]! >= 0 ? r.formWeight[i]! : m.actorForm[r.actor[i]!]!;
@@ -598,7 +614,6 @@ export class Engine implements Battlefield {
     if (out) out.credibility = best;
     return best;
   }
-
 
   /**
    * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: it attacks when its resolve,
@@ -669,9 +684,17 @@ export class Engine implements Battlefield {
       if (isPunished) punished++;
       if (!isPunished && this.actTime[a]! >= from) windowUnpunished++;
     }
-    out[o + F.outcome] = this.collapsed ? Outcome.Collapse : windowUnpunished >= this.p['erosion-threshold'] ? Outcome.Erode : Outcome.Hold;
+    out[o + F.outcome] = this.collapsed
+      ? Outcome.Collapse
+      : windowUnpunished >= this.p['erosion-threshold']
+        ? Outcome.Erode
+        : Outcome.Hold;
     out[o + F.responseDelay] =
-      this.firstViolation < 0 ? -2 : this.firstMaterialAfter < this.H ? this.firstMaterialAfter - this.firstViolation : -1;
+      this.firstViolation < 0
+        ? -2
+        : this.firstMaterialAfter < this.H
+          ? this.firstMaterialAfter - this.firstViolation
+          : -1;
     out[o + F.groundKm] = this.ground;
     out[o + F.committed] = committed;
     out[o + F.detected] = detected;

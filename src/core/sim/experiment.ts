@@ -61,7 +61,8 @@ export interface Task {
 export function resolveParams(pkg: Package, overrides: Partial<ModelParams> = {}): ModelParams {
   const p = defaultParams();
   if (pkg.assumptions['advance-rate'] !== undefined) p['advance-rate'] = (pkg.assumptions['advance-rate'] * DAY) / 1000;
-  if (pkg.assumptions['national-decision'] !== undefined) p['national-decision'] = pkg.assumptions['national-decision'] / DAY;
+  if (pkg.assumptions['national-decision'] !== undefined)
+    p['national-decision'] = pkg.assumptions['national-decision'] / DAY;
   return { ...p, ...overrides };
 }
 
@@ -77,7 +78,10 @@ export function variantsOf(spec: ExperimentSpec): Variant[] {
   for (const item of wanted || spec.sensitivityPerClause ? allItems(spec.pkg) : sensitivityItems) {
     if (wanted && !wanted.has(item.id)) continue;
     if (!item.describe(spec.pkg, spec.params)) continue;
-    out.push({ id: `${item.id}:low`, item: item.id, end: 'low' }, { id: `${item.id}:high`, item: item.id, end: 'high' });
+    out.push(
+      { id: `${item.id}:low`, item: item.id, end: 'low' },
+      { id: `${item.id}:high`, item: item.id, end: 'high' },
+    );
   }
   return out;
 }
@@ -93,7 +97,8 @@ export function planTasks(spec: ExperimentSpec, chunk = 250): Task[] {
   variants.forEach((_, v) => {
     const n = runsOf(spec, v);
     for (let s = 0; s < spec.strategies.length; s++) {
-      for (let from = 0; from < n; from += chunk) tasks.push({ variant: v, strategy: s, from, to: Math.min(n, from + chunk) });
+      for (let from = 0; from < n; from += chunk)
+        tasks.push({ variant: v, strategy: s, from, to: Math.min(n, from + chunk) });
     }
   });
   return tasks;
@@ -179,7 +184,11 @@ export interface StrategyResult {
   runs: number;
   outcomes: { hold: Share; erode: Share; collapse: Share };
   /** Days from the first violation to the first material response, over runs that had both. */
-  responseDays: Summary & { histogram: { edges: number[]; counts: number[] }; noResponseShare: number; noViolationShare: number };
+  responseDays: Summary & {
+    histogram: { edges: number[]; counts: number[] };
+    noResponseShare: number;
+    noViolationShare: number;
+  };
   groundKm: Summary;
   collapseDay: Summary;
   /** Mean per run. */
@@ -276,7 +285,12 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
       },
       groundKm: summarise(col(F.groundKm)),
       collapseDay: summarise(collapseDays),
-      violations: { committed: meanOf(F.committed), detected: meanOf(F.detected), declared: meanOf(F.declared), punished: meanOf(F.punished) },
+      violations: {
+        committed: meanOf(F.committed),
+        detected: meanOf(F.detected),
+        declared: meanOf(F.declared),
+        punished: meanOf(F.punished),
+      },
       offensivesPerRun: meanOf(F.offensives),
       defaults: [],
     };
@@ -316,16 +330,40 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
       const ends = item.describe(spec.pkg, spec.params)!;
       const low = collapseShare(results.data[v]!);
       const high = collapseShare(results.data[v + 1]!);
-      rows.push({ item: item.id, kind: item.kind, label: item.label, lowLabel: ends.low, highLabel: ends.high, low, high, swing: Math.abs(high - low) });
+      rows.push({
+        item: item.id,
+        kind: item.kind,
+        label: item.label,
+        lowLabel: ends.low,
+        highLabel: ends.high,
+        low,
+        high,
+        swing: Math.abs(high - low),
+      });
     }
-    rows.sort((a, b) => b.swing - a.swing || Math.max(Math.abs(b.low - baseShare), Math.abs(b.high - baseShare)) - Math.max(Math.abs(a.low - baseShare), Math.abs(a.high - baseShare)) || (a.item < b.item ? -1 : 1));
-    report.sensitivity = { runs: spec.sensitivityRuns, metric: 'collapse share, mean over strategies', base: baseShare, rows };
+    rows.sort(
+      (a, b) =>
+        b.swing - a.swing ||
+        Math.max(Math.abs(b.low - baseShare), Math.abs(b.high - baseShare)) -
+          Math.max(Math.abs(a.low - baseShare), Math.abs(a.high - baseShare)) ||
+        (a.item < b.item ? -1 : 1),
+    );
+    report.sensitivity = {
+      runs: spec.sensitivityRuns,
+      metric: 'collapse share, mean over strategies',
+      base: baseShare,
+      rows,
+    };
   }
   return report;
 }
 
 /** Run a whole experiment on this thread (tests, small runs); the CLI spreads the same tasks over workers. */
-export function runExperiment(spec: ExperimentSpec, chunk = 250, onTask?: (done: number, total: number) => void): SimulationReport {
+export function runExperiment(
+  spec: ExperimentSpec,
+  chunk = 250,
+  onTask?: (done: number, total: number) => void,
+): SimulationReport {
   const sim = new Simulator(spec);
   const results = new ResultSet(spec);
   const tasks = planTasks(spec, chunk);

@@ -20,7 +20,11 @@ function expected(pkg: Package, q: number): { declare: number; dismiss: number; 
   const j = pkg.judgment!;
   const roleOf = (a: string) => pkg.actors[a]!.role;
   const recused = (m: string) =>
-    j.recuse === 'parties' ? roleOf(m) === 'party' || roleOf(m) === 'protected' || m === ADVERSARY : j.recuse === 'none' ? false : j.recuse.includes(m);
+    j.recuse === 'parties'
+      ? roleOf(m) === 'party' || roleOf(m) === 'protected' || m === ADVERSARY
+      : j.recuse === 'none'
+        ? false
+        : j.recuse.includes(m);
   const eligible = j.members.filter((m) => !recused(m));
   const veto = new Set(j.rule.type === 'unanimity' || j.rule.type === 'consensus' ? j.members : (j.rule.veto ?? []));
   const tb = j['tie-break'];
@@ -28,7 +32,8 @@ function expected(pkg: Package, q: number): { declare: number; dismiss: number; 
     type: j.rule.type,
     fraction: j.rule.fraction,
     quorum: j.rule.quorum,
-    tieBreak: tb === undefined ? undefined : tb === 'declare' || tb === 'dismiss' ? { kind: tb } : { kind: 'actor', actor: tb },
+    tieBreak:
+      tb === undefined ? undefined : tb === 'declare' || tb === 'dismiss' ? { kind: tb } : { kind: 'actor', actor: tb },
   };
   const fixedVote = (m: string): boolean | undefined => (m === ADVERSARY ? false : m === 'UA' ? true : undefined);
   const uncertain = eligible.filter((m) => fixedVote(m) === undefined);
@@ -53,7 +58,8 @@ function expected(pkg: Package, q: number): { declare: number; dismiss: number; 
         if (veto.has(m)) t.blocked = true;
       }
     }
-    if (rule.tieBreak?.kind === 'actor' && vote.has(rule.tieBreak.actor)) t.tieBreakVote = vote.get(rule.tieBreak.actor) ? 'declare' : 'dismiss';
+    if (rule.tieBreak?.kind === 'actor' && vote.has(rule.tieBreak.actor))
+      t.tieBreakVote = vote.get(rule.tieBreak.actor) ? 'declare' : 'dismiss';
     const v = verdictOf(rule, t).verdict;
     if (v === 'declare') declare += w;
     else if (v === 'dismiss') dismiss += w;
@@ -117,12 +123,25 @@ describe('the simulator judges as the live rules do', () => {
     }
   }
   it('covers every rule type', () => {
-    expect([...covered].sort()).toEqual(['consensus', 'majority', 'qualified-majority', 'reverse-consensus', 'unanimity']);
+    expect([...covered].sort()).toEqual([
+      'consensus',
+      'majority',
+      'qualified-majority',
+      'reverse-consensus',
+      'unanimity',
+    ]);
   });
 
   it('dismisses on a veto, as the live rules do (a block is not left to the deadline default)', () => {
     const pkg = structuredClone(example);
-    pkg.judgment = { ...pkg.judgment!, members: [...pkg.judgment!.members, 'RU'], rule: { type: 'majority', veto: ['RU'] }, recuse: 'none', deadline: 48 * HOUR, 'on-deadline': 'declare' };
+    pkg.judgment = {
+      ...pkg.judgment!,
+      members: [...pkg.judgment!.members, 'RU'],
+      rule: { type: 'majority', veto: ['RU'] },
+      recuse: 'none',
+      deadline: 48 * HOUR,
+      'on-deadline': 'declare',
+    };
     const m = compileJudgment(pkg, resolveParams(pkg), ADVERSARY);
     expect(m.pDismiss).toBe(1);
     expect(m.pDeclare + m.pDeadlineDeclare).toBe(0);

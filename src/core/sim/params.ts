@@ -29,8 +29,10 @@ export const paramSpecs = {
     default: 0.1,
     low: 0.05,
     high: 0.2,
-    description: 'Rate per day of accidental or local minor incidents in the first weeks (both sides; the adversary is blamed for half)',
-    basis: 'CSIS (Jensen, Aug 2025) [S/U]: "most ceasefires experience minor failures within 10 days"; 0.1/day decaying over 30 days gives a 57% chance of one within 10 days',
+    description:
+      'Rate per day of accidental or local minor incidents in the first weeks (both sides; the adversary is blamed for half)',
+    basis:
+      'CSIS (Jensen, Aug 2025) [S/U]: "most ceasefires experience minor failures within 10 days"; 0.1/day decaying over 30 days gives a 57% chance of one within 10 days',
   },
   'background-decay': {
     kind: 'duration',
@@ -69,7 +71,8 @@ export const paramSpecs = {
     default: 0.85,
     low: 0.6,
     high: 0.98,
-    description: 'Chance that an eligible member of the judgment body who is not a party votes to declare an evidenced breach',
+    description:
+      'Chance that an eligible member of the judgment body who is not a party votes to declare an evidenced breach',
     basis: assumption,
   },
   deliberation: {
@@ -93,7 +96,8 @@ export const paramSpecs = {
     default: 3,
     low: 1,
     high: 21,
-    description: 'Added to the due time of every response that is not automatic; the package value (`assumptions.national-decision`) replaces the default',
+    description:
+      'Added to the due time of every response that is not automatic; the package value (`assumptions.national-decision`) replaces the default',
     basis: 'package assumption; high end from NATO 2001 [C]: the measures package came 23 days after the attack',
   },
   'auto-on-time': {
@@ -118,14 +122,16 @@ export const paramSpecs = {
     low: 0.3,
     high: 0.8,
     description: 'Chance that a response action needing a national decision is delivered by its due time',
-    basis: 'assumption; Fortna (2003) [C] finds explicit third-party guarantees lengthen peace, without a delivery rate',
+    basis:
+      'assumption; Fortna (2003) [C] finds explicit third-party guarantees lengthen peace, without a delivery rate',
   },
   'national-late': {
     kind: 'probability',
     default: 0.3,
     low: 0.1,
     high: 0.4,
-    description: 'Chance that a response action needing a national decision is delivered late (the rest are never delivered)',
+    description:
+      'Chance that a response action needing a national decision is delivered late (the rest are never delivered)',
     basis: assumption,
   },
   'shortfall-weight': {
@@ -133,15 +139,17 @@ export const paramSpecs = {
     default: 0.5,
     low: 0,
     high: 1,
-    description: 'How much the mean sustainment shortfall lowers the delivery of a material action that draws on no named category',
-    basis: 'assumption; actions that draw on a category are scaled by that category\'s coverage in full',
+    description:
+      'How much the mean sustainment shortfall lowers the delivery of a material action that draws on no named category',
+    basis: "assumption; actions that draw on a category are scaled by that category's coverage in full",
   },
   'late-factor': {
     kind: 'number',
     default: 1,
     low: 0.5,
     high: 3,
-    description: 'A late delivery comes after its due time by an exponential delay whose mean is this multiple of the time allowed',
+    description:
+      'A late delivery comes after its due time by an exponential delay whose mean is this multiple of the time allowed',
     basis: assumption,
   },
   'lapse-political': {
@@ -197,8 +205,10 @@ export const paramSpecs = {
     default: 0.8,
     low: 0.4,
     high: 1,
-    description: "How far the credibility of the response to an armed attack lowers the chance that the adversary launches one when its strategy calls for it",
-    basis: 'assumption on the size; the direction is Fortna (2003) [C]: third-party guarantees and peacekeeping lengthen peace by raising the cost of attack',
+    description:
+      'How far the credibility of the response to an armed attack lowers the chance that the adversary launches one when its strategy calls for it',
+    basis:
+      'assumption on the size; the direction is Fortna (2003) [C]: third-party guarantees and peacekeeping lengthen peace by raising the cost of attack',
   },
   'late-deter': {
     kind: 'probability',
@@ -229,7 +239,8 @@ export const paramSpecs = {
     default: 5,
     low: 2,
     high: 10,
-    description: 'Median rate of advance of an offensive; the package value (`assumptions.advance-rate`) replaces the default',
+    description:
+      'Median rate of advance of an offensive; the package value (`assumptions.advance-rate`) replaces the default',
     basis: 'package assumption; the example package assumes 5 km/day',
   },
   'advance-spread': {
@@ -261,7 +272,8 @@ export const paramSpecs = {
     default: 4,
     low: 1,
     high: 8,
-    description: 'Fire acts (artillery, strikes) per day supporting an offensive, each a violation the fire triggers can count',
+    description:
+      'Fire acts (artillery, strikes) per day supporting an offensive, each a violation the fire triggers can count',
     basis: 'assumption: offensives are prepared and supported by fire (Debaltseve, Jan-Feb 2015 [C])',
   },
   'collapse-depth': {
@@ -277,7 +289,8 @@ export const paramSpecs = {
     default: 0.3,
     low: 0.1,
     high: 0.6,
-    description: 'Multiplier on the detection probability of access-dependent sources while the adversary denies access and jams',
+    description:
+      'Multiplier on the detection probability of access-dependent sources while the adversary denies access and jams',
     basis: 'assumption; the OSCE SMM reported restrictions of its movement and UAV jamming daily [C]',
   },
   attribution: {
@@ -285,7 +298,8 @@ export const paramSpecs = {
     default: 0.25,
     low: 0.1,
     high: 0.5,
-    description: 'Chance that a deniable act is attributed to the adversary (an unattributed act cannot meet a trigger)',
+    description:
+      'Chance that a deniable act is attributed to the adversary (an unattributed act cannot meet a trigger)',
     basis: assumption,
   },
   'offensive-attribution': {
@@ -303,7 +317,8 @@ export const paramSpecs = {
     high: 1,
     description:
       'Chance a day that the protected side reports an armed advance into its territory, counted as one source of its own, when the package names no source it operates that detects an advance',
-    basis: 'assumption; UN Charter Art. 51 [C]: measures taken in self-defence "shall be immediately reported to the Security Council"',
+    basis:
+      'assumption; UN Charter Art. 51 [C]: measures taken in self-defence "shall be immediately reported to the Security Council"',
   },
   'victim-latency': {
     kind: 'duration',
@@ -338,7 +353,8 @@ export const paramNames = Object.keys(paramSpecs) as ParamName[];
 export type ModelParams = { -readonly [K in ParamName]: number } & { blindable: readonly SourceKind[] };
 
 export const defaultBlindable: readonly SourceKind[] = ['uav', 'patrol', 'inspection-team', 'fixed-camera'];
-export const blindableBasis = 'assumption: sources that need access on the ground or a clear radio link; satellites, radars and acoustic arrays are not denied by a party on the ground';
+export const blindableBasis =
+  'assumption: sources that need access on the ground or a clear radio link; satellites, radars and acoustic arrays are not denied by a party on the ground';
 
 export function defaultParams(): ModelParams {
   const p = { blindable: defaultBlindable } as ModelParams;

@@ -27,9 +27,13 @@ export function parameterTable(): string {
   const rows = ['| parameter | default | range (tornado) | meaning | basis |', '|---|---:|---|---|---|'];
   for (const n of paramNames) {
     const s = paramSpecs[n];
-    rows.push(`| \`${n}\` | ${value(n, s.default)} | ${value(n, s.low)} to ${value(n, s.high)} | ${cell(s.description)} | ${cell(s.basis)} |`);
+    rows.push(
+      `| \`${n}\` | ${value(n, s.default)} | ${value(n, s.low)} to ${value(n, s.high)} | ${cell(s.description)} | ${cell(s.basis)} |`,
+    );
   }
-  rows.push(`| \`blindable\` | ${defaultBlindable.join(', ')} | (not varied) | Source kinds that denial of access and jamming degrade | ${cell(blindableBasis)} |`);
+  rows.push(
+    `| \`blindable\` | ${defaultBlindable.join(', ')} | (not varied) | Source kinds that denial of access and jamming degrade | ${cell(blindableBasis)} |`,
+  );
   return rows.join('\n');
 }
 
@@ -38,7 +42,11 @@ export function sensitivityTable(): string {
   for (const item of sensitivityItems) {
     const spec = item.kind === 'parameter' ? paramSpecs[item.id as ParamName] : undefined;
     const relative = item.id === 'advance-rate' || item.id === 'national-decision';
-    const ends = spec ? (relative ? { low: 'half the package value', high: 'twice the package value' } : { low: value(item.id as ParamName, spec.low), high: value(item.id as ParamName, spec.high) }) : clauseEnds[item.id]!;
+    const ends = spec
+      ? relative
+        ? { low: 'half the package value', high: 'twice the package value' }
+        : { low: value(item.id as ParamName, spec.low), high: value(item.id as ParamName, spec.high) }
+      : clauseEnds[item.id]!;
     rows.push(`| \`${item.id}\` | ${item.kind} | ${cell(item.label)} | ${ends.low} | ${ends.high} |`);
   }
   return rows.join('\n');
@@ -75,6 +83,12 @@ export function strategyTable(): string {
 
 /** The page with each `<!-- NAME:begin -->...<!-- NAME:end -->` block replaced by its current table. */
 export function fillReferenceTables(page: string): string {
-  const tables: Record<string, () => string> = { strategies: strategyTable, sensitivity: sensitivityTable, parameters: parameterTable };
-  return page.replace(/<!-- (\w+):begin -->[\s\S]*?<!-- \1:end -->/g, (m, name: string) => (tables[name] ? `<!-- ${name}:begin -->\n${tables[name]!()}\n<!-- ${name}:end -->` : m));
+  const tables: Record<string, () => string> = {
+    strategies: strategyTable,
+    sensitivity: sensitivityTable,
+    parameters: parameterTable,
+  };
+  return page.replace(/<!-- (\w+):begin -->[\s\S]*?<!-- \1:end -->/g, (m, name: string) =>
+    tables[name] ? `<!-- ${name}:begin -->\n${tables[name]!()}\n<!-- ${name}:end -->` : m,
+  );
 }

@@ -12,7 +12,14 @@ describe('xoshiro128** streams', () => {
 
   it('gives different streams for neighbouring seeds, strategies and runs', () => {
     const take = (s: number, st: number, r: number) => new Xoshiro128(s, st, r).nextUint32();
-    const values = new Set([take(1, 0, 0), take(2, 0, 0), take(1, 1, 0), take(1, 0, 1), take(1, 1, 1), take(2 ** 33, 0, 0)]);
+    const values = new Set([
+      take(1, 0, 0),
+      take(2, 0, 0),
+      take(1, 1, 0),
+      take(1, 0, 1),
+      take(1, 1, 1),
+      take(2 ** 33, 0, 0),
+    ]);
     expect(values.size).toBe(6);
   });
 
@@ -30,7 +37,7 @@ describe('xoshiro128** streams', () => {
       bins[Math.floor(x * 10)]++;
     }
     expect(Math.abs(sum / n - 0.5)).toBeLessThan(0.005);
-    expect(Math.abs(sq / n - sum * sum / n / n - 1 / 12)).toBeLessThan(0.002);
+    expect(Math.abs(sq / n - (sum * sum) / n / n - 1 / 12)).toBeLessThan(0.002);
     // Chi-square with 9 degrees of freedom: 27.9 is the 0.999 quantile.
     const chi = bins.reduce((a, c) => a + (c - n / 10) ** 2 / (n / 10), 0);
     expect(chi).toBeLessThan(27.9);

@@ -16,7 +16,11 @@ const scenarios = readdirSync(join('examples', 'scenarios'))
   .map((f) => readFileSync(join('examples', 'scenarios', f), 'utf8'));
 
 function check(text: string): void {
-  const r = loadScenario(text, example.model!, { file: 'fuzz.yaml', packageFile: example.file, packageSource: example.source });
+  const r = loadScenario(text, example.model!, {
+    file: 'fuzz.yaml',
+    packageFile: example.file,
+    packageSource: example.source,
+  });
   for (const d of r.diagnostics) {
     expect(d.code).toMatch(/^G30\d\d$/);
     expect(d.span.start.line).toBeGreaterThanOrEqual(1);
@@ -27,14 +31,35 @@ function check(text: string): void {
   if (r.scenario) {
     // A scenario that loads must run: a few short runs of each strategy.
     const s = r.scenario;
-    runExperiment({ pkg: example.model!, adversary: s.adversary, params: s.params, strategies: s.strategies, seed: s.seed, runs: 2, sensitivityRuns: 0 });
+    runExperiment({
+      pkg: example.model!,
+      adversary: s.adversary,
+      params: s.params,
+      strategies: s.strategies,
+      seed: s.seed,
+      runs: 2,
+      sensitivityRuns: 0,
+    });
   }
 }
 
 const value = fc.letrec((tie) => ({
-  any: fc.oneof({ depthSize: 'small' }, fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), tie('list'), tie('map')),
+  any: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ maxLength: 12 }),
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+    tie('list'),
+    tie('map'),
+  ),
   list: fc.array(tie('any'), { maxLength: 3 }),
-  map: fc.dictionary(fc.constantFrom('strategy', 'month', 'runs', 'seed', 'model', 'embolden', 'collapse-depth', 'items', 'x'), tie('any'), { maxKeys: 3 }),
+  map: fc.dictionary(
+    fc.constantFrom('strategy', 'month', 'runs', 'seed', 'model', 'embolden', 'collapse-depth', 'items', 'x'),
+    tie('any'),
+    { maxKeys: 3 },
+  ),
 }));
 
 const keys = ['scenario', 'adversary', 'runs', 'seed', 'strategies', 'model', 'sensitivity', 'junk'] as const;
@@ -53,10 +78,15 @@ describe('scenario loader under hostile input', () => {
 
   it('survives mutations of the example scenarios', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...scenarios), fc.nat(), fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '"', '&', '*', '#', 'x', '0', '\n'), (text, at, ch) => {
-        const i = at % Math.max(1, text.length);
-        check(text.slice(0, i) + ch + text.slice(i + 1));
-      }),
+      fc.property(
+        fc.constantFrom(...scenarios),
+        fc.nat(),
+        fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '"', '&', '*', '#', 'x', '0', '\n'),
+        (text, at, ch) => {
+          const i = at % Math.max(1, text.length);
+          check(text.slice(0, i) + ch + text.slice(i + 1));
+        },
+      ),
       { numRuns: 300, seed: 9 },
     );
   });

@@ -19,7 +19,11 @@ function load(name: string) {
   const pkgFile = join(dir, name.replace(/\.yaml$/, '.package.yaml'));
   const pkg = existsSync(pkgFile) ? loadPackageFile(pkgFile) : example;
   if (!pkg.model) throw new Error(`fixture package ${pkg.file} does not load`);
-  return loadScenario(readFileSync(join(dir, name), 'utf8'), pkg.model, { file: name, packageFile: pkg.file, packageSource: pkg.source });
+  return loadScenario(readFileSync(join(dir, name), 'utf8'), pkg.model, {
+    file: name,
+    packageFile: pkg.file,
+    packageSource: pkg.source,
+  });
 }
 
 describe('scenario files', () => {
@@ -34,7 +38,8 @@ describe('scenario files', () => {
         message: d.message,
       }));
       const expectedFile = join(dir, name.replace(/\.yaml$/, '.expected.json'));
-      if (process.env['UPDATE_GOLDEN'] || !existsSync(expectedFile)) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
+      if (process.env['UPDATE_GOLDEN'] || !existsSync(expectedFile))
+        writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
       expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
     });
   }
@@ -62,15 +67,27 @@ describe('scenario files', () => {
     const r = loadScenario(undefined, example.model!, { file: 'x', packageFile: 'x' });
     expect(r.diagnostics).toEqual([]);
     expect(r.scenario!.adversary).toBe('RU');
-    expect(r.scenario!.strategies.map((c) => c.name)).toEqual(['compliant', 'salami', 'probe-and-escalate', 'surge', 'blind-then-strike', 'deniable']);
+    expect(r.scenario!.strategies.map((c) => c.name)).toEqual([
+      'compliant',
+      'salami',
+      'probe-and-escalate',
+      'surge',
+      'blind-then-strike',
+      'deniable',
+    ]);
   });
 });
 
 describe('example scenarios', () => {
   const exampleDir = join('examples', 'scenarios');
-  for (const name of readdirSync(exampleDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(exampleDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     it(`${name} loads against the example package without findings`, () => {
-      const r = loadScenario(readFileSync(join(exampleDir, name), 'utf8'), example.model!, { file: name, packageFile: example.file });
+      const r = loadScenario(readFileSync(join(exampleDir, name), 'utf8'), example.model!, {
+        file: name,
+        packageFile: example.file,
+      });
       expect(r.diagnostics).toEqual([]);
       expect(r.scenario!.strategies.length).toBeGreaterThan(0);
     });

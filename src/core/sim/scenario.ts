@@ -47,15 +47,28 @@ function paramSchema(spec: ParamSpec) {
 
 const modelShape: Record<string, z.ZodType> = {};
 for (const n of paramNames) modelShape[n] = paramSchema(paramSpecs[n]).optional();
-modelShape['blindable'] = z.array(z.enum(sourceKinds)).optional().meta({ description: 'Source kinds that denial of access and jamming degrade' });
+modelShape['blindable'] = z
+  .array(z.enum(sourceKinds))
+  .optional()
+  .meta({ description: 'Source kinds that denial of access and jamming degrade' });
 
 export const scenarioSchema = z.strictObject({
   scenario: z.string().optional().meta({ description: 'A name for the scenario' }),
   description: z.string().optional(),
-  adversary: z.string().optional().meta({ description: 'The actor that plays the adversary; default: derived from the package (a bound party opposed to the protected side)' }),
+  adversary: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The actor that plays the adversary; default: derived from the package (a bound party opposed to the protected side)',
+    }),
   runs: z.int().min(1).max(10_000_000).optional(),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  strategies: z.array(z.unknown()).min(1).optional().meta({ description: 'Strategy names, or mappings `{ strategy: NAME, ...options }`' }),
+  strategies: z
+    .array(z.unknown())
+    .min(1)
+    .optional()
+    .meta({ description: 'Strategy names, or mappings `{ strategy: NAME, ...options }`' }),
   model: z.strictObject(modelShape).optional(),
   sensitivity: z
     .union([
@@ -63,7 +76,10 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         runs: z.int().min(0).optional(),
         items: z.array(z.string()).min(1).optional(),
-        'per-clause': z.boolean().optional().meta({ description: 'Add one tornado input per trigger, response tier and source' }),
+        'per-clause': z
+          .boolean()
+          .optional()
+          .meta({ description: 'Add one tornado input per trigger, response tier and source' }),
       }),
     ])
     .optional(),
@@ -107,7 +123,8 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   const file = options.file;
   const source = text === undefined ? undefined : new SourceFile(file, text);
   const out: LoadedScenario = { source, diagnostics };
-  const span = (path: Path, prefer: 'key' | 'value' = 'value') => (source ? source.span(path, prefer) : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  const span = (path: Path, prefer: 'key' | 'value' = 'value') =>
+    source ? source.span(path, prefer) : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
   const report = (code: string, path: Path, args: Record<string, string | number>, prefer: 'key' | 'value' = 'value') =>
     diagnostics.push(makeDiagnostic(code, file, span(path, prefer), args));
 
@@ -116,10 +133,15 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     let fatal = false;
     for (const e of source.doc.errors) {
       const s = source.spanOfRange(e.pos[0], e.pos[1]);
-      if (e.code === 'DUPLICATE_KEY') diagnostics.push(makeDiagnostic('scenario-duplicate-key', file, s, { key: source.keyAt(e.pos[0]) }));
+      if (e.code === 'DUPLICATE_KEY')
+        diagnostics.push(makeDiagnostic('scenario-duplicate-key', file, s, { key: source.keyAt(e.pos[0]) }));
       else {
         fatal = true;
-        diagnostics.push(makeDiagnostic('scenario-syntax', file, s, { detail: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
+        diagnostics.push(
+          makeDiagnostic('scenario-syntax', file, s, {
+            detail: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+          }),
+        );
       }
     }
     if (fatal) return finish(out);
@@ -127,7 +149,11 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     try {
       js = source.doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      diagnostics.push(makeDiagnostic('scenario-syntax', file, source.spanOfRange(0, 0), { detail: String((e as Error).message ?? e).split('\n')[0]! }));
+      diagnostics.push(
+        makeDiagnostic('scenario-syntax', file, source.spanOfRange(0, 0), {
+          detail: String((e as Error).message ?? e).split('\n')[0]!,
+        }),
+      );
       return finish(out);
     }
     if (js === null || typeof js !== 'object' || Array.isArray(js)) {
@@ -149,29 +175,46 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     // Point at the scenario when there is one (the fix is usually `adversary:` there), else at the package's actors.
     if (source) report(code, [], args);
     else {
-      const s = options.packageSource?.span(['actors'], 'key') ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+      const s = options.packageSource?.span(['actors'], 'key') ?? {
+        start: { line: 1, column: 1 },
+        end: { line: 1, column: 1 },
+      };
       diagnostics.push(makeDiagnostic(code, options.packageFile, s, args));
     }
   };
   if (adversary !== undefined) {
     const actor = pkg.actors[adversary];
     if (!actor) {
-      report('unknown-adversary', ['adversary'], { value: adversary, package: pkg.package, suggestion: didYouMean(adversary, actorIds) });
+      report('unknown-adversary', ['adversary'], {
+        value: adversary,
+        package: pkg.package,
+        suggestion: didYouMean(adversary, actorIds),
+      });
       adversary = undefined;
-    } else if (!sidesOf(pkg).bound.includes(adversary)) report('adversary-not-party', ['adversary'], { value: adversary, role: actor.role });
-    else if (protectedAgainst(pkg, adversary).length === 0) report('adversary-protected', ['adversary'], { value: adversary });
+    } else if (!sidesOf(pkg).bound.includes(adversary))
+      report('adversary-not-party', ['adversary'], { value: adversary, role: actor.role });
+    else if (protectedAgainst(pkg, adversary).length === 0)
+      report('adversary-protected', ['adversary'], { value: adversary });
   } else if (!raw['adversary']) {
     const choice = adversaryOf(pkg);
     adversary = choice.adversary;
     if (adversary === undefined) atPackage('no-adversary', { package: pkg.package });
     else if (choice.basis === 'first-candidate') {
-      atPackage('adversary-by-default', { adversary, candidates: choice.candidates.join(', '), protected: sidesOf(pkg).protected.join(', ') || 'none' });
+      atPackage('adversary-by-default', {
+        adversary,
+        candidates: choice.candidates.join(', '),
+        protected: sidesOf(pkg).protected.join(', ') || 'none',
+      });
     }
   }
 
   // Strategies, each checked against its own options schema.
   const choices: StrategyChoice[] = [];
-  const rawStrategies = Array.isArray(raw['strategies']) ? (raw['strategies'] as unknown[]) : source && raw['strategies'] !== undefined ? [] : strategyNames;
+  const rawStrategies = Array.isArray(raw['strategies'])
+    ? (raw['strategies'] as unknown[])
+    : source && raw['strategies'] !== undefined
+      ? []
+      : strategyNames;
   const seen = new Set<string>();
   rawStrategies.forEach((item, i) => {
     const path: Path = ['strategies', i];
@@ -187,17 +230,29 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
       name = strategy;
       opts = rest;
     } else {
-      report('scenario-wrong-type', path, { field: `strategies[${i}]`, expected: 'a strategy name or a mapping with `strategy`', actual: describe(item) });
+      report('scenario-wrong-type', path, {
+        field: `strategies[${i}]`,
+        expected: 'a strategy name or a mapping with `strategy`',
+        actual: describe(item),
+      });
       return;
     }
     const namePath: Path = typeof item === 'string' ? path : [...path, 'strategy'];
     if (typeof name !== 'string') {
-      report('scenario-wrong-type', namePath, { field: `strategies[${i}].strategy`, expected: 'a strategy name', actual: describe(name) });
+      report('scenario-wrong-type', namePath, {
+        field: `strategies[${i}].strategy`,
+        expected: 'a strategy name',
+        actual: describe(name),
+      });
       return;
     }
     const mod = strategies[name];
     if (!mod) {
-      report('unknown-strategy', namePath, { value: name, suggestion: didYouMean(name, strategyNames), options: strategyNames.join(', ') });
+      report('unknown-strategy', namePath, {
+        value: name,
+        suggestion: didYouMean(name, strategyNames),
+        options: strategyNames.join(', '),
+      });
       return;
     }
     const r = mod.options.safeParse(opts);
@@ -206,13 +261,22 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
       for (const issue of r.error.issues) issueToDiagnostic(issue, path, opts, report, () => allowed);
       return;
     }
-    const label = Object.keys(opts).length ? `${name} (${Object.entries(opts).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : name;
+    const label = Object.keys(opts).length
+      ? `${name} (${Object.entries(opts)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')})`
+      : name;
     if (seen.has(label)) report('duplicate-strategy', path, { label });
     seen.add(label);
     const month = (r.data as { month?: number | null }).month;
     const horizonMonths = pkg.horizon / MONTH;
     if (typeof month === 'number' && month >= horizonMonths) {
-      report('strategy-after-horizon', [...path, 'month'], { field: `strategies[${i}].month`, strategy: name, month, horizon: Math.round(horizonMonths * 10) / 10 });
+      report('strategy-after-horizon', [...path, 'month'], {
+        field: `strategies[${i}].month`,
+        strategy: name,
+        month,
+        horizon: Math.round(horizonMonths * 10) / 10,
+      });
     }
     choices.push({ name, label, options: r.data });
   });
@@ -223,7 +287,11 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     const ids = allItems(pkg).map((s) => s.id);
     ((sens as Record<string, unknown>)['items'] as unknown[]).forEach((v, i) => {
       if (typeof v === 'string' && !ids.includes(v)) {
-        report('unknown-sensitivity-item', ['sensitivity', 'items', i], { value: v, suggestion: didYouMean(v, ids), options: ids.join(', ') });
+        report('unknown-sensitivity-item', ['sensitivity', 'items', i], {
+          value: v,
+          suggestion: didYouMean(v, ids),
+          options: ids.join(', '),
+        });
       }
     });
   }
@@ -231,7 +299,8 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   finish(out);
   if (!data || hasErrors(diagnostics) || adversary === undefined) return out;
   const overrides: Partial<ModelParams> = {};
-  for (const [k, v] of Object.entries(data.model ?? {})) if (v !== undefined) (overrides as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(data.model ?? {}))
+    if (v !== undefined) (overrides as Record<string, unknown>)[k] = v;
   const sensitivity = data.sensitivity;
   out.scenario = {
     name: data.scenario,
@@ -287,20 +356,36 @@ function fieldName(path: Path): string {
 
 type Report = (code: string, path: Path, args: Record<string, string | number>, prefer?: 'key' | 'value') => void;
 
-function issueToDiagnostic(issue: z.core.$ZodIssue, prefix: Path, raw: unknown, report: Report, allowed: (path: Path) => string[]): void {
+function issueToDiagnostic(
+  issue: z.core.$ZodIssue,
+  prefix: Path,
+  raw: unknown,
+  report: Report,
+  allowed: (path: Path) => string[],
+): void {
   const path = [...prefix, ...(issue.path as (string | number)[])];
   const local = issue.path as (string | number)[];
   const input = (issue as { input?: unknown }).input ?? valueAt(raw, local);
   switch (issue.code) {
     case 'unrecognized_keys':
-      for (const k of issue.keys) report('scenario-unknown-field', [...path, k], { field: k, suggestion: didYouMean(k, allowed(local)) }, 'key');
+      for (const k of issue.keys)
+        report('scenario-unknown-field', [...path, k], { field: k, suggestion: didYouMean(k, allowed(local)) }, 'key');
       return;
     case 'invalid_type':
-      if (input === undefined) report('scenario-missing-field', path.slice(0, -1), { field: String(path.at(-1) ?? '') }, 'key');
-      else report('scenario-wrong-type', path, { field: fieldName(path), expected: expected[issue.expected] ?? issue.expected, actual: describe(input) });
+      if (input === undefined)
+        report('scenario-missing-field', path.slice(0, -1), { field: String(path.at(-1) ?? '') }, 'key');
+      else
+        report('scenario-wrong-type', path, {
+          field: fieldName(path),
+          expected: expected[issue.expected] ?? issue.expected,
+          actual: describe(input),
+        });
       return;
     case 'invalid_value':
-      report('scenario-bad-value', path, { field: fieldName(path), reason: `${describe(input)} is not one of ${issue.values.map(String).join(', ')}` });
+      report('scenario-bad-value', path, {
+        field: fieldName(path),
+        reason: `${describe(input)} is not one of ${issue.values.map(String).join(', ')}`,
+      });
       return;
     case 'too_small':
     case 'too_big': {
@@ -309,7 +394,9 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, prefix: Path, raw: unknown, 
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       report('scenario-bad-value', path, {
         field: fieldName(path),
-        reason: list ? `must hold ${word} ${String(bound)} item${Number(bound) === 1 ? '' : 's'}` : `must be ${word} ${String(bound)}, not ${String(input)}`,
+        reason: list
+          ? `must hold ${word} ${String(bound)} item${Number(bound) === 1 ? '' : 's'}`
+          : `must be ${word} ${String(bound)}, not ${String(input)}`,
       });
       return;
     }
@@ -317,8 +404,19 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, prefix: Path, raw: unknown, 
       // `sensitivity: false` or a mapping: report against the mapping form, which is what a user writing one meant.
       const inner = issue.errors.flat().find((e) => e.code !== 'invalid_value');
       if (inner && input && typeof input === 'object') {
-        issueToDiagnostic({ ...inner, path: [...local, ...inner.path] } as z.core.$ZodIssue, prefix, raw, report, allowed);
-      } else report('scenario-wrong-type', path, { field: fieldName(path), expected: 'false or a mapping', actual: describe(input) });
+        issueToDiagnostic(
+          { ...inner, path: [...local, ...inner.path] } as z.core.$ZodIssue,
+          prefix,
+          raw,
+          report,
+          allowed,
+        );
+      } else
+        report('scenario-wrong-type', path, {
+          field: fieldName(path),
+          expected: 'false or a mapping',
+          actual: describe(input),
+        });
       return;
     }
     default:

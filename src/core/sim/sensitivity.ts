@@ -27,9 +27,14 @@ const fmtParam = (name: ParamName, v: number): string => {
 };
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function paramItem(name: ParamName, relative = false, applies: (pkg: Package) => boolean = () => true): SensitivityItem {
+function paramItem(
+  name: ParamName,
+  relative = false,
+  applies: (pkg: Package) => boolean = () => true,
+): SensitivityItem {
   const spec = paramSpecs[name];
-  const ends = (params: ModelParams): [number, number] => (relative ? [params[name] * 0.5, params[name] * 2] : [spec.low, spec.high]);
+  const ends = (params: ModelParams): [number, number] =>
+    relative ? [params[name] * 0.5, params[name] * 2] : [spec.low, spec.high];
   return {
     id: name,
     kind: 'parameter',
@@ -191,48 +196,91 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
   const out: SensitivityItem[] = [];
   for (const [id, t] of Object.entries(pkg.triggers)) {
     out.push(
-      clauseItem(`triggers.${id}.evidence`, `Independent sources trigger \`${id}\` demands`, () => true, { low: 'one fewer (at least 1)', high: 'one more' }, (p, end) => {
-        const tr = p.triggers[id]!;
-        const k = tr.evidence?.['independent-sources'] ?? 1;
-        tr.evidence = { ...tr.evidence, 'independent-sources': end === 'low' ? Math.max(1, k - 1) : k + 1 };
-      }),
+      clauseItem(
+        `triggers.${id}.evidence`,
+        `Independent sources trigger \`${id}\` demands`,
+        () => true,
+        { low: 'one fewer (at least 1)', high: 'one more' },
+        (p, end) => {
+          const tr = p.triggers[id]!;
+          const k = tr.evidence?.['independent-sources'] ?? 1;
+          tr.evidence = { ...tr.evidence, 'independent-sources': end === 'low' ? Math.max(1, k - 1) : k + 1 };
+        },
+      ),
     );
     if ((t.count ?? 1) > 1)
       out.push(
-        clauseItem(`triggers.${id}.count`, `Events trigger \`${id}\` needs in its window`, () => true, { low: 'one fewer', high: 'one more' }, (p, end) => {
-          p.triggers[id]!.count = p.triggers[id]!.count! + (end === 'low' ? -1 : 1);
-        }),
+        clauseItem(
+          `triggers.${id}.count`,
+          `Events trigger \`${id}\` needs in its window`,
+          () => true,
+          { low: 'one fewer', high: 'one more' },
+          (p, end) => {
+            p.triggers[id]!.count = p.triggers[id]!.count! + (end === 'low' ? -1 : 1);
+          },
+        ),
       );
     if (t.depth !== undefined)
       out.push(
-        clauseItem(`triggers.${id}.depth`, `Depth of advance that meets trigger \`${id}\``, () => true, { low: 'halved', high: 'doubled' }, (p, end) => {
-          p.triggers[id]!.depth = p.triggers[id]!.depth! * (end === 'low' ? 0.5 : 2);
-        }),
+        clauseItem(
+          `triggers.${id}.depth`,
+          `Depth of advance that meets trigger \`${id}\``,
+          () => true,
+          { low: 'halved', high: 'doubled' },
+          (p, end) => {
+            p.triggers[id]!.depth = p.triggers[id]!.depth! * (end === 'low' ? 0.5 : 2);
+          },
+        ),
       );
   }
   for (const [sev, list] of Object.entries(pkg.responses)) {
     if (list.length === 0) continue;
     out.push(
-      clauseItem(`responses.${sev}.automatic`, `Responses to \`${sev}\` automatic or needing a national decision`, () => true, { low: 'none automatic', high: 'all automatic' }, (p, end) => {
-        for (const r of p.responses[sev]!) r.automatic = end === 'high';
-      }),
+      clauseItem(
+        `responses.${sev}.automatic`,
+        `Responses to \`${sev}\` automatic or needing a national decision`,
+        () => true,
+        { low: 'none automatic', high: 'all automatic' },
+        (p, end) => {
+          for (const r of p.responses[sev]!) r.automatic = end === 'high';
+        },
+      ),
     );
     if (list.some((r) => r.within !== undefined))
       out.push(
-        clauseItem(`responses.${sev}.within`, `Time allowed for the responses to \`${sev}\``, () => true, { low: 'halved', high: 'doubled' }, (p, end) => {
-          for (const r of p.responses[sev]!) if (r.within !== undefined) r.within *= end === 'low' ? 0.5 : 2;
-        }),
+        clauseItem(
+          `responses.${sev}.within`,
+          `Time allowed for the responses to \`${sev}\``,
+          () => true,
+          { low: 'halved', high: 'doubled' },
+          (p, end) => {
+            for (const r of p.responses[sev]!) if (r.within !== undefined) r.within *= end === 'low' ? 0.5 : 2;
+          },
+        ),
       );
   }
   for (const id of Object.keys(pkg.verification)) {
     out.push(
-      clauseItem(`verification.${id}.detects`, `Detection probability of source \`${id}\``, () => true, { low: '-0.1', high: '+0.1' }, (p, end) => {
-        const s = p.verification[id]!;
-        for (const a of Object.keys(s.detects) as (keyof typeof s.detects)[]) s.detects[a] = Math.min(1, Math.max(0, s.detects[a]! + (end === 'low' ? -0.1 : 0.1)));
-      }),
-      clauseItem(`verification.${id}.latency`, `Reporting latency of source \`${id}\``, () => true, { low: 'halved', high: 'doubled' }, (p, end) => {
-        p.verification[id]!.latency *= end === 'low' ? 0.5 : 2;
-      }),
+      clauseItem(
+        `verification.${id}.detects`,
+        `Detection probability of source \`${id}\``,
+        () => true,
+        { low: '-0.1', high: '+0.1' },
+        (p, end) => {
+          const s = p.verification[id]!;
+          for (const a of Object.keys(s.detects) as (keyof typeof s.detects)[])
+            s.detects[a] = Math.min(1, Math.max(0, s.detects[a]! + (end === 'low' ? -0.1 : 0.1)));
+        },
+      ),
+      clauseItem(
+        `verification.${id}.latency`,
+        `Reporting latency of source \`${id}\``,
+        () => true,
+        { low: 'halved', high: 'doubled' },
+        (p, end) => {
+          p.verification[id]!.latency *= end === 'low' ? 0.5 : 2;
+        },
+      ),
     );
   }
   return out;
@@ -246,4 +294,3 @@ export function allItems(pkg: Package): SensitivityItem[] {
 export function sensitivityItem(id: string, pkg: Package): SensitivityItem | undefined {
   return sensitivityItems.find((i) => i.id === id) ?? clauseItems(pkg).find((i) => i.id === id);
 }
-

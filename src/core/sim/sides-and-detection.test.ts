@@ -15,7 +15,13 @@ import { strategies } from './strategies/index.js';
 const example = loadPackageFile(join('examples', 'ukraine-2026.yaml')).model!;
 const attacks = ['surge', 'blind-then-strike', 'probe-and-escalate'];
 
-function sim(pkg: Package, adversary: string, names: string[], over: Partial<ModelParams> = {}, runs = 600): SimulationReport {
+function sim(
+  pkg: Package,
+  adversary: string,
+  names: string[],
+  over: Partial<ModelParams> = {},
+  runs = 600,
+): SimulationReport {
   return runExperiment({
     pkg,
     adversary,
@@ -59,7 +65,9 @@ describe('sides', () => {
     reciprocal.actors['UA'] = { ...reciprocal.actors['UA']!, role: 'party' };
     const m = compile(reciprocal, resolveParams(reciprocal), 'UA');
     expect(m.responses.some((r) => r.actor.length > 0)).toBe(true);
-    expect(result(sim(reciprocal, 'UA', ['probe-and-escalate'], {}, 200), 'probe-and-escalate').violations.punished).toBeGreaterThan(0);
+    expect(
+      result(sim(reciprocal, 'UA', ['probe-and-escalate'], {}, 200), 'probe-and-escalate').violations.punished,
+    ).toBeGreaterThan(0);
   });
 
   it('never has the violator respond to its own acts', () => {
@@ -76,7 +84,6 @@ const unanswered: Package = { ...structuredClone(blind), responses: {} };
 const noVictim = { 'victim-report': 0 };
 
 describe('detection gates deterrence', () => {
-
   it('collapses a package no source can see at least as often as the same package without responses', () => {
     const a = result(sim(blind, 'RU', ['surge'], noVictim, 1000), 'surge');
     const b = result(sim(unanswered, 'RU', ['surge'], noVictim, 1000), 'surge');
@@ -108,7 +115,10 @@ describe('the report shows the detection chain', () => {
     const r = sim(example, 'RU', ['compliant'], {}, 10);
     expect(r.credibility.trigger).not.toBe('');
     const c = r.credibility;
-    expect(c.credibility).toBeCloseTo(c.seen * (1 - (1 - c.declared * c.answeredOnDeclaration) * (1 - c.answeredUponTrigger)), 12);
+    expect(c.credibility).toBeCloseTo(
+      c.seen * (1 - (1 - c.declared * c.answeredOnDeclaration) * (1 - c.answeredUponTrigger)),
+      12,
+    );
     const blindReport = sim(blind, 'RU', ['compliant'], noVictim, 10);
     expect(blindReport.credibility).toMatchObject({ trigger: '', credibility: 0 });
   });

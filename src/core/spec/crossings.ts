@@ -22,15 +22,31 @@ const duration = z
   })
   .meta({ description: 'A duration: 30m, 6h, 2d', pattern: units.durationPattern, examples: ['24h'] });
 
-const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."' });
+const id = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, {
+    message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."',
+  });
 
 export const crossingSchema = z.strictObject({
   name: z.string().meta({ description: 'What the public calls it' }),
   kind: z.enum(['checkpoint', 'corridor']),
   zone: id.meta({ description: 'The zone it occupies: violations located in this zone restrict or close it' }),
-  authority: z.array(id).min(1).optional().meta({ description: 'Actors who may set its status open, restricted or closed' }),
-  'restrict-after': z.int().min(1).default(1).meta({ description: 'Violations in the zone, within `window`, that restrict it' }),
-  'close-after': z.int().min(1).default(3).meta({ description: 'Violations in the zone, within `window`, that close it' }),
+  authority: z
+    .array(id)
+    .min(1)
+    .optional()
+    .meta({ description: 'Actors who may set its status open, restricted or closed' }),
+  'restrict-after': z
+    .int()
+    .min(1)
+    .default(1)
+    .meta({ description: 'Violations in the zone, within `window`, that restrict it' }),
+  'close-after': z
+    .int()
+    .min(1)
+    .default(3)
+    .meta({ description: 'Violations in the zone, within `window`, that close it' }),
   window: duration.optional().meta({ description: 'How long a violation counts against it; default 24h' }),
   text: z.string().optional(),
   cite: z.string().optional(),
@@ -68,7 +84,13 @@ export function checkCrossings(raw: Obj, source: SourceFile): Diagnostic[] {
     if (typeof zone === 'string') {
       const z = zones[zone];
       if (!isObj(z)) {
-        out.push(makeDiagnostic('crossing-unknown-zone', file, source.span([...p, 'zone']), { crossing: cid, ref: zone, suggestion: suggest(zone, Object.keys(zones)) }));
+        out.push(
+          makeDiagnostic('crossing-unknown-zone', file, source.span([...p, 'zone']), {
+            crossing: cid,
+            ref: zone,
+            suggestion: suggest(zone, Object.keys(zones)),
+          }),
+        );
       } else if (z['kind'] === 'line') {
         out.push(makeDiagnostic('crossing-on-line', file, source.span([...p, 'zone']), { crossing: cid, ref: zone }));
       } else if (!watched.has(zone)) {
@@ -79,14 +101,27 @@ export function checkCrossings(raw: Obj, source: SourceFile): Diagnostic[] {
     if (Array.isArray(authority)) {
       authority.forEach((a, i) => {
         if (typeof a === 'string' && !isObj(actors[a])) {
-          out.push(makeDiagnostic('crossing-unknown-authority', file, source.span([...p, 'authority', i]), { crossing: cid, ref: a, suggestion: suggest(a, Object.keys(actors)) }));
+          out.push(
+            makeDiagnostic('crossing-unknown-authority', file, source.span([...p, 'authority', i]), {
+              crossing: cid,
+              ref: a,
+              suggestion: suggest(a, Object.keys(actors)),
+            }),
+          );
         }
       });
     }
     const r = cv['restrict-after'] ?? 1;
     const c = cv['close-after'] ?? 3;
     if (typeof r === 'number' && typeof c === 'number' && c < r) {
-      out.push(makeDiagnostic('crossing-thresholds', file, source.span([...p, cv['close-after'] === undefined ? 'restrict-after' : 'close-after']), { crossing: cid, close: c, restrict: r }));
+      out.push(
+        makeDiagnostic(
+          'crossing-thresholds',
+          file,
+          source.span([...p, cv['close-after'] === undefined ? 'restrict-after' : 'close-after']),
+          { crossing: cid, close: c, restrict: r },
+        ),
+      );
     }
   }
   return out;

@@ -1,6 +1,11 @@
 /** Geometry files named by a package: read through a port, parsed, and checked for the GeoJSON the zone needs. */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic.js';
-import { validateGeometry, type GeometryProblem, type GeometryProblemReason, type GeometryUse } from '../geo/validate-geometry.js';
+import {
+  validateGeometry,
+  type GeometryProblem,
+  type GeometryProblemReason,
+  type GeometryUse,
+} from '../geo/validate-geometry.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { Path, SourceFile } from './source.js';
 import { closest } from './suggest.js';
@@ -16,13 +21,16 @@ export interface LoadedGeometry {
 
 export interface GeoJsonLike {
   type: string;
-  features?: { type: string; properties?: Record<string, unknown> | null; geometry: { type: string; coordinates?: unknown } | null }[];
+  features?: {
+    type: string;
+    properties?: Record<string, unknown> | null;
+    geometry: { type: string; coordinates?: unknown } | null;
+  }[];
   [k: string]: unknown;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
-
 
 interface Use {
   path: string;
@@ -57,14 +65,24 @@ function geometryDiagnostic(p: GeometryProblem, use: Use, file: string, span: Sp
   });
 }
 
-export function checkGeometryFiles(raw: Obj, source: SourceFile, read: GeometryReader, loaded: Map<string, LoadedGeometry>): Diagnostic[] {
+export function checkGeometryFiles(
+  raw: Obj,
+  source: SourceFile,
+  read: GeometryReader,
+  loaded: Map<string, LoadedGeometry>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const uses: Use[] = [];
   const zones = isObj(raw['zones']) ? raw['zones'] : {};
   for (const [id, zv] of Object.entries(zones)) {
     if (!isObj(zv) || typeof zv['geometry'] !== 'string') continue;
     const kind = String(zv['kind']);
-    uses.push({ path: zv['geometry'], at: ['zones', id, 'geometry'], kind: `${kind} zone`, use: kind === 'line' || kind === 'corridor' ? 'line' : 'area' });
+    uses.push({
+      path: zv['geometry'],
+      at: ['zones', id, 'geometry'],
+      kind: `${kind} zone`,
+      use: kind === 'line' || kind === 'corridor' ? 'line' : 'area',
+    });
   }
   const regions = isObj(raw['regions']) ? raw['regions'] : undefined;
   if (regions && typeof regions['geometry'] === 'string') {
@@ -87,7 +105,9 @@ export function checkGeometryFiles(raw: Obj, source: SourceFile, read: GeometryR
       try {
         parsed.set(use.path, JSON.parse(r.text));
       } catch (e) {
-        out.push(makeDiagnostic('geometry-not-json', source.file, span, { path: use.path, reason: (e as Error).message }));
+        out.push(
+          makeDiagnostic('geometry-not-json', source.file, span, { path: use.path, reason: (e as Error).message }),
+        );
         failed.add(use.path);
         continue;
       }

@@ -53,11 +53,16 @@ export function loadPackage(text: string, options: LoadOptions): LoadedPackage {
   try {
     raw = source.doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    report(makeDiagnostic('yaml-syntax', options.file, source.spanOfRange(0, 0), { detail: firstLine(String((e as Error).message ?? e)) }));
+    report(
+      makeDiagnostic('yaml-syntax', options.file, source.spanOfRange(0, 0), {
+        detail: firstLine(String((e as Error).message ?? e)),
+      }),
+    );
     return finish(out);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    const actual = raw === null || raw === undefined ? 'empty' : Array.isArray(raw) ? 'a list' : `a single ${typeof raw}`;
+    const actual =
+      raw === null || raw === undefined ? 'empty' : Array.isArray(raw) ? 'a list' : `a single ${typeof raw}`;
     report(makeDiagnostic('not-a-package', options.file, source.span([]), { actual }));
     return finish(out);
   }
@@ -69,7 +74,8 @@ export function loadPackage(text: string, options: LoadOptions): LoadedPackage {
   for (const d of checkReferences(raw as Record<string, unknown>, source)) report(d);
   for (const d of checkCrossings(raw as Record<string, unknown>, source)) report(d);
   if (options.readGeometry) {
-    for (const d of checkGeometryFiles(raw as Record<string, unknown>, source, options.readGeometry, out.geometries)) report(d);
+    for (const d of checkGeometryFiles(raw as Record<string, unknown>, source, options.readGeometry, out.geometries))
+      report(d);
   }
   finish(out);
   if (parsed.success && !hasErrors(out.diagnostics)) out.model = parsed.data;
@@ -132,8 +138,16 @@ function fieldName(path: Path): string {
 
 /** What a value at this path is, for messages: `detects` keys are activities, `weapons` items weapon classes. */
 function vocabularyName(path: Path): string {
-  const names: Record<string, string> = { activities: 'activity', detects: 'activity', weapons: 'weapon class', do: 'response action', form: 'legal form' };
-  const field = String(path.filter((p) => typeof p === 'string').at(-2 + (typeof path.at(-1) === 'number' ? 1 : 0)) ?? '');
+  const names: Record<string, string> = {
+    activities: 'activity',
+    detects: 'activity',
+    weapons: 'weapon class',
+    do: 'response action',
+    form: 'legal form',
+  };
+  const field = String(
+    path.filter((p) => typeof p === 'string').at(-2 + (typeof path.at(-1) === 'number' ? 1 : 0)) ?? '',
+  );
   const last = String(path.filter((p) => typeof p === 'string').at(-1) ?? 'value');
   return names[last] ?? names[field] ?? last;
 }
@@ -146,20 +160,37 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyI
     case 'unrecognized_keys': {
       const allowed = fieldsAt(packageSchema, path, raw) ?? [];
       return issue.keys.map((k) =>
-        makeDiagnostic('unknown-field', file, source.span([...path, k], 'key'), { field: k, suggestion: didYouMean(k, allowed) }),
+        makeDiagnostic('unknown-field', file, source.span([...path, k], 'key'), {
+          field: k,
+          suggestion: didYouMean(k, allowed),
+        }),
       );
     }
     case 'invalid_type': {
       if (input === undefined) {
         const last = path.at(-1);
         const parent = path.slice(0, -1);
-        return [makeDiagnostic('missing-field', file, parent.length ? source.span(parent, 'key') : source.spanOfRange(0, 0), { field: String(last ?? '') })];
+        return [
+          makeDiagnostic('missing-field', file, parent.length ? source.span(parent, 'key') : source.spanOfRange(0, 0), {
+            field: String(last ?? ''),
+          }),
+        ];
       }
-      return [makeDiagnostic('wrong-type', file, source.span(path), { field: fieldName(path), expected: expectedPhrase(issue.expected), actual: describe(input) })];
+      return [
+        makeDiagnostic('wrong-type', file, source.span(path), {
+          field: fieldName(path),
+          expected: expectedPhrase(issue.expected),
+          actual: describe(input),
+        }),
+      ];
     }
     case 'invalid_value': {
       if (input === undefined) {
-        return [makeDiagnostic('missing-field', file, source.span(path.slice(0, -1), 'key'), { field: String(path.at(-1) ?? '') })];
+        return [
+          makeDiagnostic('missing-field', file, source.span(path.slice(0, -1), 'key'), {
+            field: String(path.at(-1) ?? ''),
+          }),
+        ];
       }
       const options = issue.values.map(String);
       const value = String(input);
@@ -176,9 +207,20 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyI
       const disc = issue as unknown as { discriminator?: string; options?: unknown[] };
       if (disc.discriminator) {
         const kPath = path.at(-1) === disc.discriminator ? path : [...path, disc.discriminator];
-        const data = kPath.slice(0, -1).reduce<unknown>((d, p) => (d && typeof d === 'object' ? (d as Record<string | number, unknown>)[p] : undefined), raw);
-        const value = data && typeof data === 'object' ? (data as Record<string, unknown>)[disc.discriminator] : undefined;
-        if (value === undefined) return [makeDiagnostic('missing-field', file, source.span(kPath.slice(0, -1), 'key'), { field: disc.discriminator })];
+        const data = kPath
+          .slice(0, -1)
+          .reduce<unknown>(
+            (d, p) => (d && typeof d === 'object' ? (d as Record<string | number, unknown>)[p] : undefined),
+            raw,
+          );
+        const value =
+          data && typeof data === 'object' ? (data as Record<string, unknown>)[disc.discriminator] : undefined;
+        if (value === undefined)
+          return [
+            makeDiagnostic('missing-field', file, source.span(kPath.slice(0, -1), 'key'), {
+              field: disc.discriminator,
+            }),
+          ];
         const options = (disc.options ?? []).map(String);
         return [
           makeDiagnostic('unknown-value', file, source.span(kPath), {
@@ -194,13 +236,21 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyI
       const inner = nested.find((e) => e.code !== 'invalid_type');
       if (inner && inner.path.length === 0) return issueToDiagnostics({ ...inner, path } as Issue, raw, source);
       if (inner) return issueToDiagnostics({ ...inner, path: [...path, ...inner.path] } as Issue, raw, source);
-      return [makeDiagnostic('wrong-type', file, source.span(path), { field: fieldName(path), expected: 'an id or a list of ids', actual: describe(input) })];
+      return [
+        makeDiagnostic('wrong-type', file, source.span(path), {
+          field: fieldName(path),
+          expected: 'an id or a list of ids',
+          actual: describe(input),
+        }),
+      ];
     }
     case 'custom': {
       if ((issue.params as { diagnostic?: string } | undefined)?.diagnostic === 'unit') {
         return [makeDiagnostic('bad-unit', file, source.span(path), { reason: issue.message })];
       }
-      return [makeDiagnostic('bad-structure', file, source.span(path), { field: fieldName(path), reason: issue.message })];
+      return [
+        makeDiagnostic('bad-structure', file, source.span(path), { field: fieldName(path), reason: issue.message }),
+      ];
     }
     case 'too_small':
     case 'too_big': {
@@ -215,15 +265,24 @@ function issueToDiagnostics(issue: Issue, raw: unknown, source: SourceFile, keyI
     }
     case 'invalid_format':
       if (issue.format === 'regex' && (issue as { pattern?: string }).pattern === String(idRegex)) {
-        return [makeDiagnostic('bad-id', file, source.span(path, keyIssue ? 'key' : 'value'), { value: String(input) })];
+        return [
+          makeDiagnostic('bad-id', file, source.span(path, keyIssue ? 'key' : 'value'), { value: String(input) }),
+        ];
       }
-      return [makeDiagnostic('bad-structure', file, source.span(path, keyIssue ? 'key' : 'value'), { field: fieldName(path), reason: issue.message })];
+      return [
+        makeDiagnostic('bad-structure', file, source.span(path, keyIssue ? 'key' : 'value'), {
+          field: fieldName(path),
+          reason: issue.message,
+        }),
+      ];
     case 'invalid_key': {
       const inner = issue.issues.find((i) => i.code === 'invalid_value' || i.code === 'invalid_format');
       if (inner) return issueToDiagnostics({ ...inner, path, input } as Issue, raw, source, true);
       return [makeDiagnostic('bad-id', file, source.span(path, 'key'), { value: String(input ?? path.at(-1)) })];
     }
     default:
-      return [makeDiagnostic('bad-structure', file, source.span(path), { field: fieldName(path), reason: issue.message })];
+      return [
+        makeDiagnostic('bad-structure', file, source.span(path), { field: fieldName(path), reason: issue.message }),
+      ];
   }
 }

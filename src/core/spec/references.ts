@@ -32,9 +32,24 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
   const severities = listAt(raw['severities']).filter((s): s is string => typeof s === 'string');
 
   const ns = {
-    actor: { name: 'actor', code: 'unknown-actor', ids: new Set(Object.keys(actors)), declaredAt: (id: string) => ['actors', id] },
-    zone: { name: 'zone', code: 'unknown-zone', ids: new Set(Object.keys(zones)), declaredAt: (id: string) => ['zones', id] },
-    prohibition: { name: 'prohibition', code: 'unknown-prohibition', ids: new Set(Object.keys(prohibitions)), declaredAt: (id: string) => ['prohibitions', id] },
+    actor: {
+      name: 'actor',
+      code: 'unknown-actor',
+      ids: new Set(Object.keys(actors)),
+      declaredAt: (id: string) => ['actors', id],
+    },
+    zone: {
+      name: 'zone',
+      code: 'unknown-zone',
+      ids: new Set(Object.keys(zones)),
+      declaredAt: (id: string) => ['zones', id],
+    },
+    prohibition: {
+      name: 'prohibition',
+      code: 'unknown-prohibition',
+      ids: new Set(Object.keys(prohibitions)),
+      declaredAt: (id: string) => ['prohibitions', id],
+    },
     severity: {
       name: 'severity',
       code: 'unknown-severity',
@@ -64,7 +79,11 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
         space.code,
         file,
         source.span(path),
-        { ref: value, suggestion: near === undefined ? '' : `; did you mean \`${near}\`?`, groups: actorGroups.join(', ') },
+        {
+          ref: value,
+          suggestion: near === undefined ? '' : `; did you mean \`${near}\`?`,
+          groups: actorGroups.join(', '),
+        },
         related,
       ),
     );
@@ -73,14 +92,25 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     if (Array.isArray(value)) value.forEach((v, i) => check(space, v, [...path, i]));
     else check(space, value, path);
   };
-  const zoneKind = (id: unknown): string | undefined => (typeof id === 'string' && isObj(zones[id]) ? String(zones[id]['kind']) : undefined);
+  const zoneKind = (id: unknown): string | undefined =>
+    typeof id === 'string' && isObj(zones[id]) ? String(zones[id]['kind']) : undefined;
   const needLine = (value: unknown, path: Path, field: string) => {
     const kind = zoneKind(value);
     if (kind !== undefined && kind !== 'line') {
       out.push(
-        makeDiagnostic('wrong-zone-kind', file, source.span(path), { ref: String(value), kind: withArticle(kind), field, expected: 'a line' }, [
-          { message: `\`${String(value)}\` is declared here`, file, span: source.span(['zones', String(value)], 'key') },
-        ]),
+        makeDiagnostic(
+          'wrong-zone-kind',
+          file,
+          source.span(path),
+          { ref: String(value), kind: withArticle(kind), field, expected: 'a line' },
+          [
+            {
+              message: `\`${String(value)}\` is declared here`,
+              file,
+              span: source.span(['zones', String(value)], 'key'),
+            },
+          ],
+        ),
       );
     }
   };
@@ -95,7 +125,8 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     const p = ['zones', id];
     if (z['kind'] === 'buffer') {
       check(ns.zone, z['around'], [...p, 'around']);
-      if (z['around'] === id) out.push(makeDiagnostic('self-reference', file, source.span([...p, 'around']), { zone: id }));
+      if (z['around'] === id)
+        out.push(makeDiagnostic('self-reference', file, source.span([...p, 'around']), { zone: id }));
       else needLine(z['around'], [...p, 'around'], 'around');
     }
     if (z['kind'] === 'airspace' && z['over'] !== undefined) {
@@ -106,13 +137,28 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
       for (const s of ['left', 'right']) check(ns.actor, z['sides'][s], [...p, 'sides', s]);
     }
     if (z['kind'] === 'area' && z['geometry'] === undefined && z['regions'] === undefined) {
-      out.push(makeDiagnostic('zone-needs-geometry', file, source.span(p, 'key'), { zone: id, reason: 'an area needs `geometry` or `regions`' }));
+      out.push(
+        makeDiagnostic('zone-needs-geometry', file, source.span(p, 'key'), {
+          zone: id,
+          reason: 'an area needs `geometry` or `regions`',
+        }),
+      );
     }
     if (z['kind'] === 'area' && z['geometry'] !== undefined && z['regions'] !== undefined) {
-      out.push(makeDiagnostic('zone-needs-geometry', file, source.span([...p, 'regions'], 'key'), { zone: id, reason: 'give `geometry` or `regions`, not both' }));
+      out.push(
+        makeDiagnostic('zone-needs-geometry', file, source.span([...p, 'regions'], 'key'), {
+          zone: id,
+          reason: 'give `geometry` or `regions`, not both',
+        }),
+      );
     }
     if (z['kind'] === 'airspace' && (z['over'] === undefined) === (z['geometry'] === undefined)) {
-      out.push(makeDiagnostic('zone-needs-geometry', file, source.span(p, 'key'), { zone: id, reason: 'an airspace needs exactly one of `over` or `geometry`' }));
+      out.push(
+        makeDiagnostic('zone-needs-geometry', file, source.span(p, 'key'), {
+          zone: id,
+          reason: 'an airspace needs exactly one of `over` or `geometry`',
+        }),
+      );
     }
     if (z['kind'] === 'area' && Array.isArray(z['regions']) && raw['regions'] === undefined) {
       out.push(makeDiagnostic('regions-not-declared', file, source.span([...p, 'regions'], 'key'), { zone: id }));
@@ -134,13 +180,20 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
     needLine(pr['across'], [...p, 'across'], 'across');
     checkMany(ns.zone, pr['except'], [...p, 'except']);
     check(ns.prohibition, pr['follows'], [...p, 'follows']);
-    if (pr['follows'] === id) out.push(makeDiagnostic('bad-structure', file, source.span([...p, 'follows']), { field: 'follows', reason: 'a prohibition cannot follow itself' }));
+    if (pr['follows'] === id)
+      out.push(
+        makeDiagnostic('bad-structure', file, source.span([...p, 'follows']), {
+          field: 'follows',
+          reason: 'a prohibition cannot follow itself',
+        }),
+      );
     const acts = listAt(pr['activities']);
     if (pr['limit'] !== undefined && !acts.includes('troop-presence') && !acts.includes('heavy-weapon-presence')) {
       out.push(
         makeDiagnostic('bad-structure', file, source.span([...p, 'limit'], 'key'), {
           field: 'limit',
-          reason: 'a limit counts forces present, so the prohibition needs `troop-presence` or `heavy-weapon-presence` among its activities',
+          reason:
+            'a limit counts forces present, so the prohibition needs `troop-presence` or `heavy-weapon-presence` among its activities',
         }),
       );
     }
@@ -169,7 +222,12 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
       const w = t['wakes'];
       check(ns.prohibition, w['on-lapse-of'], ['triggers', id, 'wakes', 'on-lapse-of']);
       if (['at', 'held', 'on-lapse-of'].filter((k) => w[k] !== undefined).length !== 1) {
-        out.push(makeDiagnostic('bad-structure', file, source.span(['triggers', id, 'wakes'], 'key'), { field: 'wakes', reason: 'give exactly one of `at`, `held` or `on-lapse-of`' }));
+        out.push(
+          makeDiagnostic('bad-structure', file, source.span(['triggers', id, 'wakes'], 'key'), {
+            field: 'wakes',
+            reason: 'give exactly one of `at`, `held` or `on-lapse-of`',
+          }),
+        );
       }
     }
   }
@@ -219,7 +277,13 @@ export function checkReferences(raw: Obj, source: SourceFile): Diagnostic[] {
       );
     }
     if (typeof c['from'] === 'string' && typeof c['until'] === 'string' && c['until'] < c['from']) {
-      out.push(makeDiagnostic('dates-out-of-order', file, source.span([...p, 'until']), { field: 'until', value: c['until'], other: `from (${c['from']})` }));
+      out.push(
+        makeDiagnostic('dates-out-of-order', file, source.span([...p, 'until']), {
+          field: 'until',
+          value: c['until'],
+          other: `from (${c['from']})`,
+        }),
+      );
     }
   });
 

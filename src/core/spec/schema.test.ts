@@ -9,8 +9,24 @@ describe('published JSON Schema', () => {
   });
 
   it('lets an editor complete the sections and the vocabularies', () => {
-    const s = packageJsonSchema() as { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean };
-    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['actors', 'zones', 'prohibitions', 'verification', 'triggers', 'judgment', 'responses', 'sustainment', 'assumptions']));
+    const s = packageJsonSchema() as {
+      properties: Record<string, unknown>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(Object.keys(s.properties)).toEqual(
+      expect.arrayContaining([
+        'actors',
+        'zones',
+        'prohibitions',
+        'verification',
+        'triggers',
+        'judgment',
+        'responses',
+        'sustainment',
+        'assumptions',
+      ]),
+    );
     expect(s.required).toEqual(expect.arrayContaining(['package', 'title', 'effective', 'horizon', 'actors']));
     expect(s.additionalProperties).toBe(false);
     const text = JSON.stringify(s);

@@ -14,25 +14,50 @@ export interface UnitIssueParams {
   unit: string;
 }
 
-function unit<T>(name: string, parse: (s: string) => units.Parsed<T>, pattern: string, description: string, examples: string[]) {
+function unit<T>(
+  name: string,
+  parse: (s: string) => units.Parsed<T>,
+  pattern: string,
+  description: string,
+  examples: string[],
+) {
   return z
     .string()
     .transform((s, ctx) => {
       const r = parse(s);
       if (r.ok) return r.value;
-      ctx.issues.push({ code: 'custom', message: r.reason, input: s, params: { diagnostic: 'unit', unit: name } satisfies UnitIssueParams });
+      ctx.issues.push({
+        code: 'custom',
+        message: r.reason,
+        input: s,
+        params: { diagnostic: 'unit', unit: name } satisfies UnitIssueParams,
+      });
       return z.NEVER;
     })
     .meta({ description, pattern, examples });
 }
 
-export const duration = unit('duration', units.parseDuration, units.durationPattern, 'A duration: 30m, 6h, 2d, 2w, 18mo, 1y', ['6h', '2d']);
-export const distance = unit('distance', units.parseDistance, units.distancePattern, 'A distance: 500m, 15km, 12nm', ['15km']);
-export const speed = unit('rate', units.parseSpeed, units.speedPattern, 'A rate of advance: 5km/d', ['5km/d']);
-export const money = unit('money', units.parseMoney, units.moneyPattern, 'Money with an ISO 4217 currency: 9e9 EUR', ['9e9 EUR']);
-export const calendar = unit('date', units.parseCalendar, units.datePattern, 'A month (2026-06), day (2026-06-01) or UTC time (2026-06-01T00:00Z)', [
-  '2026-06-01',
+export const duration = unit(
+  'duration',
+  units.parseDuration,
+  units.durationPattern,
+  'A duration: 30m, 6h, 2d, 2w, 18mo, 1y',
+  ['6h', '2d'],
+);
+export const distance = unit('distance', units.parseDistance, units.distancePattern, 'A distance: 500m, 15km, 12nm', [
+  '15km',
 ]);
+export const speed = unit('rate', units.parseSpeed, units.speedPattern, 'A rate of advance: 5km/d', ['5km/d']);
+export const money = unit('money', units.parseMoney, units.moneyPattern, 'Money with an ISO 4217 currency: 9e9 EUR', [
+  '9e9 EUR',
+]);
+export const calendar = unit(
+  'date',
+  units.parseCalendar,
+  units.datePattern,
+  'A month (2026-06), day (2026-06-01) or UTC time (2026-06-01T00:00Z)',
+  ['2026-06-01'],
+);
 
 /** `from` on a prohibition: a date, or a duration after the package takes effect (`14d`). */
 const startRule = z
@@ -53,7 +78,9 @@ const startRule = z
   .meta({ description: 'A date, or a duration after `effective` (14d)', examples: ['14d', '2026-06-15'] });
 
 export const idRegex = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-export const id = z.string().regex(idRegex, { message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."' });
+export const id = z
+  .string()
+  .regex(idRegex, { message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."' });
 const ref = id.meta({ description: 'The id of a clause declared elsewhere in the package' });
 const refs = z.union([ref, z.array(ref).min(1)]);
 const text = z.string().meta({ description: 'Free text as written in the agreement; scanned for hedge wording' });
@@ -66,9 +93,16 @@ const clause = { text: text.optional(), cite: cite.optional() };
 export const actorSchema = z.strictObject({
   name: z.string(),
   role: z.enum(v.roles),
-  elections: z.array(calendar).optional().meta({ description: 'National elections that can end executive or political commitments' }),
+  elections: z
+    .array(calendar)
+    .optional()
+    .meta({ description: 'National elections that can end executive or political commitments' }),
   contributors: z.array(ref).optional().meta({ description: 'For a force or body: the actors that staff it' }),
-  members: z.array(ref).min(1).optional().meta({ description: 'For a coalition or bloc: its member actors (their elections matter)' }),
+  members: z
+    .array(ref)
+    .min(1)
+    .optional()
+    .meta({ description: 'For a coalition or bloc: its member actors (their elections matter)' }),
   decides: z.enum(v.coalitionRules).optional().meta({ description: 'For a coalition or bloc: how it decides to act' }),
   ...clause,
 });
@@ -100,7 +134,12 @@ export const zoneSchema = z.discriminatedUnion('kind', [
     floor: distance.optional(),
     ...clause,
   }),
-  z.strictObject({ kind: z.literal('area'), geometry: fileRef.optional(), regions: z.array(z.string()).min(1).optional(), ...clause }),
+  z.strictObject({
+    kind: z.literal('area'),
+    geometry: fileRef.optional(),
+    regions: z.array(z.string()).min(1).optional(),
+    ...clause,
+  }),
 ]);
 
 export const regionsSchema = z.strictObject({
@@ -126,14 +165,23 @@ export const prohibitionSchema = z.strictObject({
   activities: z.array(z.enum(v.activities)).min(1),
   weapons: z.array(z.enum(v.weaponClasses)).min(1).optional(),
   inside: refs.optional(),
-  except: refs.optional().meta({ description: 'Zones inside `inside` where the prohibition does not apply (cantonments, a zone with holes)' }),
+  except: refs
+    .optional()
+    .meta({
+      description: 'Zones inside `inside` where the prohibition does not apply (cantonments, a zone with holes)',
+    }),
   across: ref.optional(),
   limit: z
     .partialRecord(z.enum(v.limitUnits), z.int().min(0))
     .optional()
-    .meta({ description: 'A ceiling rather than a ban: the most personnel or pieces of each weapon class each bound actor may keep there' }),
+    .meta({
+      description:
+        'A ceiling rather than a ban: the most personnel or pieces of each weapon class each bound actor may keep there',
+    }),
   from: startRule.optional(),
-  until: startRule.optional().meta({ description: 'When the clause ends: a date, or a duration after `effective` (a phase)' }),
+  until: startRule
+    .optional()
+    .meta({ description: 'When the clause ends: a date, or a duration after `effective` (a phase)' }),
   follows: ref.optional().meta({ description: 'The prohibition this one succeeds (the next phase of a withdrawal)' }),
   ...clause,
 });
@@ -145,12 +193,19 @@ export const sourceSchema = z.strictObject({
   latency: duration.meta({ description: 'From seeing to reporting' }),
   covers: z.array(ref).min(1).optional().meta({ description: 'Zones it can see; absent means all of them' }),
   detects: z.partialRecord(z.enum(v.activities), probability),
-  'on-request': duration.optional().meta({ description: 'Inspects within this time of a party\'s request' }),
+  'on-request': duration.optional().meta({ description: "Inspects within this time of a party's request" }),
   quota: z
     .strictObject({ count: z.int().min(1), per: duration })
     .optional()
-    .meta({ description: 'At least `count` inspections every `per` ("at least twice a month": { count: 2, per: 1mo })' }),
-  counts: z.boolean().optional().meta({ description: 'It counts personnel and weapons (verifies force limits); default: inspection teams and patrols do' }),
+    .meta({
+      description: 'At least `count` inspections every `per` ("at least twice a month": { count: 2, per: 1mo })',
+    }),
+  counts: z
+    .boolean()
+    .optional()
+    .meta({
+      description: 'It counts personnel and weapons (verifies force limits); default: inspection teams and patrols do',
+    }),
   ...clause,
 });
 
@@ -173,7 +228,9 @@ export const triggerSchema = z.strictObject({
       'on-lapse-of': ref.optional().meta({ description: 'Wakes when this prohibition lapses (its `until`)' }),
     })
     .optional()
-    .meta({ description: 'A dormant trigger: it applies only from when it wakes (exactly one of at, held, on-lapse-of)' }),
+    .meta({
+      description: 'A dormant trigger: it applies only from when it wakes (exactly one of at, held, on-lapse-of)',
+    }),
   ...clause,
 });
 
@@ -189,7 +246,12 @@ export const judgmentSchema = z.strictObject({
   members: z.array(ref).min(1),
   rule: z.strictObject({
     type: z.enum(v.ruleTypes),
-    fraction: z.number().gt(0).max(1).optional().meta({ description: 'Share of votes cast needed (qualified majority), or to overturn (reverse consensus)' }),
+    fraction: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .meta({ description: 'Share of votes cast needed (qualified majority), or to overturn (reverse consensus)' }),
     quorum: z.int().min(1).optional(),
     veto: z.array(ref).optional().meta({ description: 'Members whose single vote against blocks a declaration' }),
   }),
@@ -197,12 +259,18 @@ export const judgmentSchema = z.strictObject({
   'tie-break': z.union([z.enum(['declare', 'dismiss']), ref]).optional(),
   deadline: duration.optional(),
   'on-deadline': z.enum(v.deadlineDefaults).optional(),
-  before: z.array(stageSchema).min(1).optional().meta({ description: 'Steps before the body decides, in order: negotiation, consultation, conciliation ...' }),
+  before: z
+    .array(stageSchema)
+    .min(1)
+    .optional()
+    .meta({ description: 'Steps before the body decides, in order: negotiation, consultation, conciliation ...' }),
   ...clause,
 });
 
 export const termSchema = z.strictObject({
-  length: duration.optional().meta({ description: 'How long the agreement (or mandate) runs from `effective`; absent: until ended' }),
+  length: duration
+    .optional()
+    .meta({ description: 'How long the agreement (or mandate) runs from `effective`; absent: until ended' }),
   renewal: z.enum(v.renewals),
   notice: duration
     .optional()
@@ -219,9 +287,13 @@ export const responseSchema = z.strictObject({
   within: duration.optional(),
   automatic: z.boolean().default(false),
   upon: z.enum(v.responseStarts).default('declaration').meta({
-    description: 'What starts the clock: the judgment body\'s declaration (default), or the trigger itself when each responder judges for itself',
+    description:
+      "What starts the clock: the judgment body's declaration (default), or the trigger itself when each responder judges for itself",
   }),
-  form: z.enum(v.legalForms).optional().meta({ description: 'Legal form of this obligation: treaty, appropriation-law, executive or political' }),
+  form: z
+    .enum(v.legalForms)
+    .optional()
+    .meta({ description: 'Legal form of this obligation: treaty, appropriation-law, executive or political' }),
   ...clause,
 });
 
@@ -250,9 +322,15 @@ export const commitmentSchema = z.strictObject({
 
 /** When the live ledger warns (docs/operations/ledger.md): each has a default, so the section is optional. */
 export const sustainmentAlertsSchema = z.strictObject({
-  threshold: probability.optional().meta({ description: 'Warn when a requirement is projected below this coverage (0..1; default 0.8)' }),
-  within: duration.optional().meta({ description: 'How far ahead to look: projected shortfalls, commitments ending, elections (default 3mo)' }),
-  'max-share': probability.optional().meta({ description: 'Warn when one guarantor carries more than this share of a requirement (0..1; default 0.5)' }),
+  threshold: probability
+    .optional()
+    .meta({ description: 'Warn when a requirement is projected below this coverage (0..1; default 0.8)' }),
+  within: duration
+    .optional()
+    .meta({ description: 'How far ahead to look: projected shortfalls, commitments ending, elections (default 3mo)' }),
+  'max-share': probability
+    .optional()
+    .meta({ description: 'Warn when one guarantor carries more than this share of a requirement (0..1; default 0.5)' }),
 });
 
 export const escalationSchema = z.strictObject({
@@ -277,7 +355,7 @@ export const packageSchema = z
     description: z.string().optional(),
     effective: calendar,
     horizon: duration,
-    term: termSchema.optional().meta({ description: 'The agreement\'s own term and how it is renewed' }),
+    term: termSchema.optional().meta({ description: "The agreement's own term and how it is renewed" }),
     actors: z.record(id, actorSchema),
     regions: regionsSchema.optional(),
     zones: z.record(id, zoneSchema).default({}),
@@ -297,9 +375,18 @@ export const packageSchema = z
       })
       .default({ requirements: {}, commitments: [] }),
     assumptions: assumptionsSchema.default({ currency: 'EUR' }),
-    crossings: z.record(id, crossingSchema).default({}).meta({ description: 'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)' }),
+    crossings: z
+      .record(id, crossingSchema)
+      .default({})
+      .meta({
+        description:
+          'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)',
+      }),
   })
-  .meta({ title: 'Guarantor guarantee package', description: 'A ceasefire guarantee package: who verifies, who judges, who responds, how fast, and who pays.' });
+  .meta({
+    title: 'Guarantor guarantee package',
+    description: 'A ceasefire guarantee package: who verifies, who judges, who responds, how fast, and who pays.',
+  });
 
 export type Package = z.output<typeof packageSchema>;
 export type Actor = z.output<typeof actorSchema>;
@@ -319,6 +406,9 @@ export type Term = z.output<typeof termSchema>;
 
 /** The JSON Schema that editors use to autocomplete and check a package. */
 export function packageJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(packageSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(packageSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return { $id: 'https://guarantor.invalid/schema/package.schema.json', ...schema };
 }

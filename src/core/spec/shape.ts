@@ -25,7 +25,11 @@ function unwrap(s: AnySchema): AnySchema {
   let cur = s;
   for (;;) {
     const d = defOf(cur);
-    if ((d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') && d.innerType) cur = d.innerType;
+    if (
+      (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') &&
+      d.innerType
+    )
+      cur = d.innerType;
     else if (d.type === 'pipe' && d.in) cur = d.in;
     else return cur;
   }

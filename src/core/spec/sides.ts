@@ -48,7 +48,9 @@ export function expandActors(pkg: Package, ref: string): string[] {
     case 'monitors':
       return ofRole('monitor');
     case 'members':
-      return pkg.judgment ? [...new Set(pkg.judgment.members.filter((m) => m !== 'members').flatMap((m) => expandActors(pkg, m)))] : [];
+      return pkg.judgment
+        ? [...new Set(pkg.judgment.members.filter((m) => m !== 'members').flatMap((m) => expandActors(pkg, m)))]
+        : [];
     default:
       return pkg.actors[ref] ? [ref] : [];
   }

@@ -17,7 +17,12 @@ export class SourceFile {
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    this.doc = parseDocument(text, {
+      lineCounter: this.lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+    });
   }
 
   position(offset: number): Position {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, MINUTE, MONTH, parseCalendar, parseDistance, parseDuration, parseMoney, parseSpeed } from './units.js';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  MONTH,
+  parseCalendar,
+  parseDistance,
+  parseDuration,
+  parseMoney,
+  parseSpeed,
+} from './units.js';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; reason: string }): T => {
   if (!r.ok) throw new Error(r.reason);
@@ -46,7 +56,15 @@ describe('units', () => {
     expect(value(parseCalendar('2026-06-01T00:00Z')).start).toBe(Date.UTC(2026, 5, 1));
     expect(value(parseCalendar('2026-06-01T03:00+03:00')).start).toBe(Date.UTC(2026, 5, 1));
     expect(value(parseCalendar('2026-06-01T12:30:15')).start).toBe(Date.UTC(2026, 5, 1, 12, 30, 15));
-    for (const bad of ['2026-02-30', '2027-02-29', '2026-13', '2026-04-31', '2026-06-01T24:00Z', '2026-06-01T10:60Z', 'June 2026']) {
+    for (const bad of [
+      '2026-02-30',
+      '2027-02-29',
+      '2026-13',
+      '2026-04-31',
+      '2026-06-01T24:00Z',
+      '2026-06-01T10:60Z',
+      'June 2026',
+    ]) {
       expect(parseCalendar(bad).ok, bad).toBe(false);
     }
   });

@@ -16,7 +16,16 @@ export const WEEK = 7 * DAY;
 export const YEAR = 365.2425 * DAY;
 export const MONTH = YEAR / 12;
 
-const durationUnits: Record<string, number> = { s: 1000, m: MINUTE, min: MINUTE, h: HOUR, d: DAY, w: WEEK, mo: MONTH, y: YEAR };
+const durationUnits: Record<string, number> = {
+  s: 1000,
+  m: MINUTE,
+  min: MINUTE,
+  h: HOUR,
+  d: DAY,
+  w: WEEK,
+  mo: MONTH,
+  y: YEAR,
+};
 const durationRe = /^(\d+(?:\.\d+)?)(s|min|m|h|d|w|mo|y)$/;
 
 export const durationPattern = '^\\d+(\\.\\d+)?(s|min|m|h|d|w|mo|y)$';
@@ -60,7 +69,8 @@ export const moneyPattern = '^\\+?\\d+(\\.\\d+)?([eE]\\+?\\d+)?\\s+[A-Z]{3}$';
 
 export function parseMoney(text: string): Parsed<Money> {
   const m = moneyRe.exec(text.trim());
-  if (!m) return bad(`"${text}" is not an amount of money; write a number and an ISO 4217 currency code: 9e9 EUR, 3e9 GBP`);
+  if (!m)
+    return bad(`"${text}" is not an amount of money; write a number and an ISO 4217 currency code: 9e9 EUR, 3e9 GBP`);
   const amount = Number(m[1]);
   if (!Number.isFinite(amount)) return bad(`"${text}" is too large an amount`);
   return ok({ amount, currency: m[2]! });

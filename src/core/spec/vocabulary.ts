@@ -69,7 +69,14 @@ export const sourceKinds = [
 export const domains = ['land', 'air', 'sea'] as const;
 
 /** `unpublished`: the body's rule is not in the text (or not public); the analysis reasons about its worst case. */
-export const ruleTypes = ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'] as const;
+export const ruleTypes = [
+  'majority',
+  'qualified-majority',
+  'unanimity',
+  'consensus',
+  'reverse-consensus',
+  'unpublished',
+] as const;
 
 /** How a coalition or bloc (an actor with `members`) decides to act. */
 export const coalitionRules = ['unanimity', 'consensus', 'majority', 'qualified-majority', 'unpublished'] as const;

@@ -81,7 +81,8 @@ export function inCanonicalOrder(value: unknown, depth = 0): boolean {
       const keys = Object.keys(value);
       for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
       for (let i = 0; i < keys.length; i++) {
-        if (!wellFormed(keys[i]!) || !inCanonicalOrder((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+        if (!wellFormed(keys[i]!) || !inCanonicalOrder((value as Record<string, unknown>)[keys[i]!], depth + 1))
+          return false;
       }
       return true;
     }
@@ -250,7 +251,8 @@ class Writer {
 
   #bad(reason: string, depth = this.#path.length): TlogError {
     let path = '$';
-    for (const p of this.#path.slice(0, depth)) path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+    for (const p of this.#path.slice(0, depth))
+      path += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
     return new TlogError('entry-value', `${path}: ${reason}`);
   }
 }

@@ -89,7 +89,13 @@ describe('canonicalStoredJson', () => {
       for (const k of Object.keys(x).sort()) out[k] = ordered((x as Record<string, unknown>)[k], seen);
       return out;
     };
-    const value = fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withDate: true, maxDepth: 5 });
+    const value = fc.anything({
+      withBoxedValues: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withDate: true,
+      maxDepth: 5,
+    });
     let native = 0;
     fc.assert(
       fc.property(value, (v) => {
@@ -143,7 +149,20 @@ describe('canonicalStoredJson', () => {
   });
 
   it('writes strings as JSON.stringify does, on the plain-ASCII shortcut and off it', () => {
-    const strings = ['', 'plain text 123', 'a"b', 'a\\b', 'tab\there', '\u0000\u001f', '\u007f', 'é', 'Київ', '😀', '</script>', '\u2028'];
+    const strings = [
+      '',
+      'plain text 123',
+      'a"b',
+      'a\\b',
+      'tab\there',
+      '\u0000\u001f',
+      '\u007f',
+      'é',
+      'Київ',
+      '😀',
+      '</script>',
+      '\u2028',
+    ];
     for (const x of strings) {
       expect(canonicalJson(x)).toBe(JSON.stringify(x));
       expect(canonicalStoredJson({ [x]: x })).toBe(`{${JSON.stringify(x)}:${JSON.stringify(x)}}`);

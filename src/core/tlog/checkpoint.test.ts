@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addCosignature, formatCheckpoint, parseCheckpoint, parseCheckpointText, signCheckpoint, verifyCheckpoint, type Checkpoint } from './checkpoint.js';
+import {
+  addCosignature,
+  formatCheckpoint,
+  parseCheckpoint,
+  parseCheckpointText,
+  signCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
 import { cosignatureMessage } from './cosignature.js';
 import { verifyConsistency } from './consistency.js';
 import { encodeEntry } from './entry.js';
@@ -31,7 +39,13 @@ function treeOf(entries: string[]): MerkleTree {
 }
 
 const tree = treeOf(Array.from({ length: 10 }, (_, i) => `obs-${i}`));
-const cp: Checkpoint = { origin: ORIGIN, size: tree.size, rootHash: new Uint8Array(tree.root()), time: T0, extensions: [] };
+const cp: Checkpoint = {
+  origin: ORIGIN,
+  size: tree.size,
+  rootHash: new Uint8Array(tree.root()),
+  time: T0,
+  extensions: [],
+};
 
 function cosign(note: string, w: { signer: Signer }, at = T0): string {
   const r = addCosignature(note, w.signer, { time: at, serverKey: log.verifier });
@@ -39,12 +53,15 @@ function cosign(note: string, w: { signer: Signer }, at = T0): string {
   return r.note;
 }
 
-const codes = (r: { errors: { code: string; line: number | undefined }[] }) => r.errors.map((e) => (e.line === undefined ? e.code : `${e.code}@${e.line}`));
+const codes = (r: { errors: { code: string; line: number | undefined }[] }) =>
+  r.errors.map((e) => (e.line === undefined ? e.code : `${e.code}@${e.line}`));
 
 describe('checkpoint text', () => {
   it('has the c2sp.org/tlog-checkpoint lines and our time line', () => {
     const text = formatCheckpoint({ ...cp, rootHash: new Uint8Array(32).fill(7), extensions: ['note extension'] });
-    expect(text).toBe(`${ORIGIN}\n10\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\ntime 2026-11-26T05:00:00Z\nnote extension\n`);
+    expect(text).toBe(
+      `${ORIGIN}\n10\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\ntime 2026-11-26T05:00:00Z\nnote extension\n`,
+    );
   });
 
   it('round-trips through parse', () => {
@@ -140,22 +157,31 @@ describe('signing and verifying checkpoints', () => {
     const r = verifyCheckpoint(signCheckpoint(cp, impostor.signer), log.verifier, witnesses);
     expect(codes(r)).toEqual(['signature-unknown@6', 'server-signature-missing']);
     expect(r.errors[0]!.message).toMatch(/key ID [0-9a-f]{8} is not the configured key's/);
-    expect(verifyCheckpoint(signCheckpoint(cp, impostor.signer), log.verifier, witnesses, { allowUnknown: true }).ok).toBe(false);
+    expect(
+      verifyCheckpoint(signCheckpoint(cp, impostor.signer), log.verifier, witnesses, { allowUnknown: true }).ok,
+    ).toBe(false);
   });
 
   it('refuses a duplicated signature line', () => {
     const lines = signed.split('\n');
     const dup = `${signed}${lines[lines.length - 2]}\n`;
     expect(codes(verifyCheckpoint(dup, log.verifier, witnesses))).toEqual(['signature-duplicate@7']);
-    const twice = cosign(signed, w1) + cosign(signed, w1, new Date('2026-11-26T06:00:00Z')).split('\n').slice(-2).join('\n');
+    const twice =
+      cosign(signed, w1) + cosign(signed, w1, new Date('2026-11-26T06:00:00Z')).split('\n').slice(-2).join('\n');
     expect(codes(verifyCheckpoint(twice, log.verifier, witnesses))).toEqual(['signature-duplicate@8']);
-    expect(addCosignature(cosign(signed, w1), w1.signer, { time: T0, serverKey: log.verifier })).toMatchObject({ ok: false, errors: [{ code: 'signature-duplicate' }] });
+    expect(addCosignature(cosign(signed, w1), w1.signer, { time: T0, serverKey: log.verifier })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'signature-duplicate' }],
+    });
   });
 
   it('refuses a tampered body: every signature over it fails', () => {
     const note = cosign(signed, w1);
     const tampered = note.replace(`\n10\n`, `\n11\n`);
-    expect(codes(verifyCheckpoint(tampered, log.verifier, witnesses))).toEqual(['signature-invalid@6', 'signature-invalid@7']);
+    expect(codes(verifyCheckpoint(tampered, log.verifier, witnesses))).toEqual([
+      'signature-invalid@6',
+      'signature-invalid@7',
+    ]);
     const moved = note.replace('time 2026-11-26T05:00:00Z', 'time 2026-11-26T05:00:01Z');
     expect(verifyCheckpoint(moved, log.verifier, witnesses).ok).toBe(false);
   });
@@ -167,7 +193,9 @@ describe('signing and verifying checkpoints', () => {
     const lenient = verifyCheckpoint(note, log.verifier, witnesses, { allowUnknown: true, quorum: 1 });
     expect(lenient.ok).toBe(true);
     expect(lenient.ignored).toEqual([{ name: 'stranger.example', keyId: stranger.verifier.keyId, line: 8 }]);
-    expect(codes(verifyCheckpoint(note, log.verifier, witnesses, { allowUnknown: true, quorum: 2 }))).toEqual(['witness-quorum']);
+    expect(codes(verifyCheckpoint(note, log.verifier, witnesses, { allowUnknown: true, quorum: 2 }))).toEqual([
+      'witness-quorum',
+    ]);
   });
 
   it('refuses a forged cosignature', () => {
@@ -176,23 +204,55 @@ describe('signing and verifying checkpoints', () => {
     const line = lines[lines.length - 2]!;
     const b = Buffer.from(line.split(' ')[2]!, 'base64');
     b[6]! ^= 1; // the timestamp: the witness never signed that time
-    expect(codes(verifyCheckpoint(note.replace(line, `\u2014 ${w1.verifier.name} ${b.toString('base64')}`), log.verifier, witnesses))).toEqual(['signature-invalid@7']);
+    expect(
+      codes(
+        verifyCheckpoint(
+          note.replace(line, `\u2014 ${w1.verifier.name} ${b.toString('base64')}`),
+          log.verifier,
+          witnesses,
+        ),
+      ),
+    ).toEqual(['signature-invalid@7']);
   });
 
   it('refuses the wrong origin, bad key configuration and future times', () => {
-    expect(codes(verifyCheckpoint(signed, log.verifier, witnesses, { origin: 'other.example/log' }))).toEqual(['origin-mismatch@1']);
-    expect(codes(verifyCheckpoint(signed, log.verifier, [verifierFromPublicKey('self.example', log.signer.publicKey, SIG_COSIGNATURE_V1)]))).toEqual(['bad-key']);
+    expect(codes(verifyCheckpoint(signed, log.verifier, witnesses, { origin: 'other.example/log' }))).toEqual([
+      'origin-mismatch@1',
+    ]);
+    expect(
+      codes(
+        verifyCheckpoint(signed, log.verifier, [
+          verifierFromPublicKey('self.example', log.signer.publicKey, SIG_COSIGNATURE_V1),
+        ]),
+      ),
+    ).toEqual(['bad-key']);
     expect(codes(verifyCheckpoint(signed, log.verifier, [log.verifier]))).toEqual(['bad-key']);
-    expect(codes(verifyCheckpoint(signed, log.verifier, [w1.verifier, verifierFromPublicKey('alias.example', w1.signer.publicKey, SIG_COSIGNATURE_V1)]))).toEqual(['bad-key']);
+    expect(
+      codes(
+        verifyCheckpoint(signed, log.verifier, [
+          w1.verifier,
+          verifierFromPublicKey('alias.example', w1.signer.publicKey, SIG_COSIGNATURE_V1),
+        ]),
+      ),
+    ).toEqual(['bad-key']);
     const early = new Date('2026-11-26T04:00:00Z');
     expect(codes(verifyCheckpoint(signed, log.verifier, witnesses, { now: early }))).toEqual(['checkpoint-time@4']);
     const late = cosign(signed, w1, new Date('2026-11-26T07:00:00Z'));
-    expect(codes(verifyCheckpoint(late, log.verifier, witnesses, { now: new Date('2026-11-26T05:01:00Z') }))).toEqual(['cosignature-time@7']);
+    expect(codes(verifyCheckpoint(late, log.verifier, witnesses, { now: new Date('2026-11-26T05:01:00Z') }))).toEqual([
+      'cosignature-time@7',
+    ]);
     expect(verifyCheckpoint(late, log.verifier, witnesses, { now: new Date('2026-11-26T07:00:00Z') }).ok).toBe(true);
   });
 
   it('reports malformed notes instead of throwing', () => {
-    for (const input of ['', 'garbage', `${ORIGIN}\n10\n`, signed.replace('\u2014', '-'), signed.slice(0, -1), new Uint8Array([0xff])]) {
+    for (const input of [
+      '',
+      'garbage',
+      `${ORIGIN}\n10\n`,
+      signed.replace('\u2014', '-'),
+      signed.slice(0, -1),
+      new Uint8Array([0xff]),
+    ]) {
       const r = verifyCheckpoint(input, log.verifier, witnesses);
       expect(r.ok).toBe(false);
       expect(r.errors.length).toBeGreaterThan(0);
@@ -205,7 +265,8 @@ describe('a forked log is caught', () => {
   // valid signatures from the log key: signatures alone cannot tell them apart.
   const honest = treeOf(Array.from({ length: 15 }, (_, i) => `obs-${i}`));
   const forked = treeOf(Array.from({ length: 15 }, (_, i) => (i < 6 ? `obs-${i}` : `rewritten-${i}`)));
-  const head = (t: MerkleTree, size: number) => signCheckpoint({ origin: ORIGIN, size, rootHash: t.root(size), time: T0, extensions: [] }, log.signer);
+  const head = (t: MerkleTree, size: number) =>
+    signCheckpoint({ origin: ORIGIN, size, rootHash: t.root(size), time: T0, extensions: [] }, log.signer);
   const held = verifyCheckpoint(head(honest, 10), log.verifier, []).checkpoint!;
 
   it('both heads at size 10 verify on their own', () => {
@@ -221,7 +282,9 @@ describe('a forked log is caught', () => {
     expect(!r.ok && r.error.code).toBe('old-root-mismatch');
     // The honest log's later head passes the same check.
     const good = verifyCheckpoint(head(honest, 15), log.verifier, []).checkpoint!;
-    expect(verifyConsistency(held.size, 15, held.rootHash, good.rootHash, honest.consistencyProof(held.size, 15)).ok).toBe(true);
+    expect(
+      verifyConsistency(held.size, 15, held.rootHash, good.rootHash, honest.consistencyProof(held.size, 15)).ok,
+    ).toBe(true);
   });
 
   it('two signed heads of one size with different roots are themselves proof of the fork', () => {
@@ -232,17 +295,37 @@ describe('a forked log is caught', () => {
 
   it('a witness that cosigned the honest head refuses to cosign the fork', () => {
     const previous = { size: held.size, rootHash: held.rootHash };
-    const fork = addCosignature(head(forked, 15), w1.signer, { time: T0, serverKey: log.verifier, previous: { ...previous, proof: forked.consistencyProof(10, 15) } });
+    const fork = addCosignature(head(forked, 15), w1.signer, {
+      time: T0,
+      serverKey: log.verifier,
+      previous: { ...previous, proof: forked.consistencyProof(10, 15) },
+    });
     expect(fork).toMatchObject({ ok: false, errors: [{ code: 'old-root-mismatch' }] });
-    const ok = addCosignature(head(honest, 15), w1.signer, { time: T0, serverKey: log.verifier, previous: { ...previous, proof: honest.consistencyProof(10, 15) } });
+    const ok = addCosignature(head(honest, 15), w1.signer, {
+      time: T0,
+      serverKey: log.verifier,
+      previous: { ...previous, proof: honest.consistencyProof(10, 15) },
+    });
     expect(ok.ok).toBe(true);
-    const smaller = addCosignature(head(honest, 5), w1.signer, { time: T0, serverKey: log.verifier, previous: { ...previous, proof: [] } });
+    const smaller = addCosignature(head(honest, 5), w1.signer, {
+      time: T0,
+      serverKey: log.verifier,
+      previous: { ...previous, proof: [] },
+    });
     expect(smaller).toMatchObject({ ok: false, errors: [{ code: 'size-out-of-order' }] });
   });
 
   it('a witness refuses to cosign what the log did not sign', () => {
     const impostor = keyPair(ORIGIN, SIG_ED25519);
-    const r = addCosignature(head(forked, 15).replace(/\u2014.*\n$/, '') + signCheckpoint({ origin: ORIGIN, size: 15, rootHash: forked.root(), time: T0, extensions: [] }, impostor.signer).split('\n\n')[1], w1.signer, { time: T0, serverKey: log.verifier });
+    const r = addCosignature(
+      head(forked, 15).replace(/\u2014.*\n$/, '') +
+        signCheckpoint(
+          { origin: ORIGIN, size: 15, rootHash: forked.root(), time: T0, extensions: [] },
+          impostor.signer,
+        ).split('\n\n')[1],
+      w1.signer,
+      { time: T0, serverKey: log.verifier },
+    );
     expect(r.ok).toBe(false);
   });
 });
@@ -253,13 +336,23 @@ describe('hostile notes', () => {
   it('never throws, and no single-character change of a cosigned note still verifies', () => {
     const alphabet = ['\n', ' ', '\u2014', '+', '/', '=', 'A', 'a', '0', '9', '-', 'é', '\r', '\u0000'];
     fc.assert(
-      fc.property(fc.nat(note.length - 1), fc.constantFrom(...alphabet), fc.constantFrom('replace', 'insert', 'delete'), (at, ch, op) => {
-        const mutated = op === 'replace' ? note.slice(0, at) + ch + note.slice(at + 1) : op === 'insert' ? note.slice(0, at) + ch + note.slice(at) : note.slice(0, at) + note.slice(at + 1);
-        fc.pre(mutated !== note);
-        const r = verifyCheckpoint(mutated, log.verifier, witnesses, { quorum: 2 });
-        expect(r.ok).toBe(false);
-        expect(r.errors.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.nat(note.length - 1),
+        fc.constantFrom(...alphabet),
+        fc.constantFrom('replace', 'insert', 'delete'),
+        (at, ch, op) => {
+          const mutated =
+            op === 'replace'
+              ? note.slice(0, at) + ch + note.slice(at + 1)
+              : op === 'insert'
+                ? note.slice(0, at) + ch + note.slice(at)
+                : note.slice(0, at) + note.slice(at + 1);
+          fc.pre(mutated !== note);
+          const r = verifyCheckpoint(mutated, log.verifier, witnesses, { quorum: 2 });
+          expect(r.ok).toBe(false);
+          expect(r.errors.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 1500 },
     );
   });

@@ -63,44 +63,84 @@ const controlChars = /[\u0000-\u001f\u007f]/;
 
 /** The note text of a checkpoint. Throws TlogError for values no checkpoint can hold (a caller bug). */
 export function formatCheckpoint(cp: Checkpoint): string {
-  if (cp.origin.length === 0 || controlChars.test(cp.origin)) throw new TlogError('checkpoint-origin', 'the origin must be non-empty, on one line, without control characters');
-  if (!isTreeSize(cp.size)) throw new TlogError('checkpoint-size', `tree size ${String(cp.size)} is not a non-negative safe integer`);
-  if (cp.rootHash.length !== HASH_SIZE) throw new TlogError('checkpoint-root', `root hash is ${cp.rootHash.length} bytes, expected ${HASH_SIZE}`);
+  if (cp.origin.length === 0 || controlChars.test(cp.origin))
+    throw new TlogError('checkpoint-origin', 'the origin must be non-empty, on one line, without control characters');
+  if (!isTreeSize(cp.size))
+    throw new TlogError('checkpoint-size', `tree size ${String(cp.size)} is not a non-negative safe integer`);
+  if (cp.rootHash.length !== HASH_SIZE)
+    throw new TlogError('checkpoint-root', `root hash is ${cp.rootHash.length} bytes, expected ${HASH_SIZE}`);
   for (const e of cp.extensions) {
-    if (e.length === 0 || controlChars.test(e)) throw new TlogError('checkpoint-extension', 'extension lines must be non-empty, on one line, without control characters');
+    if (e.length === 0 || controlChars.test(e))
+      throw new TlogError(
+        'checkpoint-extension',
+        'extension lines must be non-empty, on one line, without control characters',
+      );
   }
   return `${cp.origin}\n${cp.size}\n${encodeBase64(cp.rootHash)}\n${formatTime(cp.time)}\n${cp.extensions.map((e) => `${e}\n`).join('')}`;
 }
 
 /** Reads checkpoint note text (no signatures). */
-export function parseCheckpointText(text: string): { ok: true; checkpoint: Checkpoint } | { ok: false; errors: TlogError[] } {
+export function parseCheckpointText(
+  text: string,
+): { ok: true; checkpoint: Checkpoint } | { ok: false; errors: TlogError[] } {
   const errors: TlogError[] = [];
-  if (!text.endsWith('\n')) return { ok: false, errors: [new TlogError('checkpoint-lines', 'checkpoint text ends with a newline')] };
+  if (!text.endsWith('\n'))
+    return { ok: false, errors: [new TlogError('checkpoint-lines', 'checkpoint text ends with a newline')] };
   const lines = text.slice(0, -1).split('\n');
   if (lines.length < 4) {
     const missing = ['origin', 'tree size', 'root hash', 'time'].slice(lines.length).join(', ');
-    return { ok: false, errors: [new TlogError('checkpoint-lines', `a checkpoint has origin, tree size, root hash and time lines; missing ${missing}`, { line: lines.length + 1 })] };
+    return {
+      ok: false,
+      errors: [
+        new TlogError(
+          'checkpoint-lines',
+          `a checkpoint has origin, tree size, root hash and time lines; missing ${missing}`,
+          { line: lines.length + 1 },
+        ),
+      ],
+    };
   }
   const [origin, sizeText, rootText, timeText] = lines as [string, string, string, string];
   if (origin.length === 0) errors.push(new TlogError('checkpoint-origin', 'the origin line is empty', { line: 1 }));
   let size = 0;
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText)) errors.push(new TlogError('checkpoint-size', `${JSON.stringify(sizeText.slice(0, 32))} is not a tree size (decimal digits, no leading zeros)`, { line: 2 }));
-  else if (!isTreeSize((size = Number(sizeText)))) errors.push(new TlogError('checkpoint-size', `tree size ${sizeText.slice(0, 32)} is beyond 2^53 - 1`, { line: 2 }));
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText))
+    errors.push(
+      new TlogError(
+        'checkpoint-size',
+        `${JSON.stringify(sizeText.slice(0, 32))} is not a tree size (decimal digits, no leading zeros)`,
+        { line: 2 },
+      ),
+    );
+  else if (!isTreeSize((size = Number(sizeText))))
+    errors.push(new TlogError('checkpoint-size', `tree size ${sizeText.slice(0, 32)} is beyond 2^53 - 1`, { line: 2 }));
   const rootHash = decodeBase64(rootText);
   if (!rootHash) errors.push(new TlogError('checkpoint-root', 'the root hash is not canonical base64', { line: 3 }));
-  else if (rootHash.length !== HASH_SIZE) errors.push(new TlogError('checkpoint-root', `the root hash is ${rootHash.length} bytes, expected ${HASH_SIZE}`, { line: 3 }));
+  else if (rootHash.length !== HASH_SIZE)
+    errors.push(
+      new TlogError('checkpoint-root', `the root hash is ${rootHash.length} bytes, expected ${HASH_SIZE}`, { line: 3 }),
+    );
   const time = parseTime(timeText);
-  if (!time) errors.push(new TlogError('checkpoint-time', `expected "time YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds), got ${JSON.stringify(timeText.slice(0, 40))}`, { line: 4 }));
+  if (!time)
+    errors.push(
+      new TlogError(
+        'checkpoint-time',
+        `expected "time YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds), got ${JSON.stringify(timeText.slice(0, 40))}`,
+        { line: 4 },
+      ),
+    );
   const extensions = lines.slice(4);
   extensions.forEach((e, i) => {
-    if (e.length === 0) errors.push(new TlogError('checkpoint-extension', 'extension lines must be non-empty', { line: 5 + i }));
+    if (e.length === 0)
+      errors.push(new TlogError('checkpoint-extension', 'extension lines must be non-empty', { line: 5 + i }));
   });
   if (errors.length) return { ok: false, errors };
   return { ok: true, checkpoint: { origin, size, rootHash: rootHash!, time: time!, extensions } };
 }
 
 /** Reads a signed checkpoint note without verifying any signature. */
-export function parseCheckpoint(input: string | Uint8Array): { ok: true; checkpoint: Checkpoint; note: Note } | { ok: false; errors: TlogError[] } {
+export function parseCheckpoint(
+  input: string | Uint8Array,
+): { ok: true; checkpoint: Checkpoint; note: Note } | { ok: false; errors: TlogError[] } {
   const note = parseNote(input);
   if (!note.ok) return note;
   const cp = parseCheckpointText(note.note.text);
@@ -112,7 +152,8 @@ export function parseCheckpoint(input: string | Uint8Array): { ok: true; checkpo
 export function signCheckpoint(cp: Checkpoint, signer: Signer): string {
   const text = formatCheckpoint(cp);
   const sig = signer.sign(encoder.encode(text));
-  if (sig.length !== ED25519_SIGNATURE_SIZE) throw new TlogError('bad-key', `the signer returned ${sig.length} bytes, not an Ed25519 signature`);
+  if (sig.length !== ED25519_SIGNATURE_SIZE)
+    throw new TlogError('bad-key', `the signer returned ${sig.length} bytes, not an Ed25519 signature`);
   return formatNote(text, [signatureLine(signer.name, keyId(signer.name, SIG_ED25519, signer.publicKey), sig)]);
 }
 
@@ -124,21 +165,42 @@ export function signCheckpoint(cp: Checkpoint, signer: Signer): string {
 export function addCosignature(
   signedNote: string,
   witness: Signer,
-  options: { time: Date; serverKey: Verifier; origin?: string; previous?: { size: number; rootHash: Uint8Array; proof: readonly Uint8Array[] } },
+  options: {
+    time: Date;
+    serverKey: Verifier;
+    origin?: string;
+    previous?: { size: number; rootHash: Uint8Array; proof: readonly Uint8Array[] };
+  },
 ): { ok: true; note: string } | { ok: false; errors: TlogError[] } {
   // Other witnesses' lines are not this witness's business; a checkpoint dated after the witness's clock is.
-  const checked = verifyCheckpoint(signedNote, options.serverKey, [], { allowUnknown: true, origin: options.origin, now: options.time });
+  const checked = verifyCheckpoint(signedNote, options.serverKey, [], {
+    allowUnknown: true,
+    origin: options.origin,
+    now: options.time,
+  });
   if (!checked.ok) return { ok: false, errors: checked.errors };
   const cp = checked.checkpoint!;
   const parsed = parseNote(signedNote);
   if (!parsed.ok) return parsed;
   const id = keyId(witness.name, SIG_COSIGNATURE_V1, witness.publicKey);
   if (parsed.note.signatures.some((s) => s.name === witness.name && s.keyId === id)) {
-    return { ok: false, errors: [new TlogError('signature-duplicate', `${witness.name} has already cosigned this checkpoint`)] };
+    return {
+      ok: false,
+      errors: [new TlogError('signature-duplicate', `${witness.name} has already cosigned this checkpoint`)],
+    };
   }
   const prev = options.previous;
   if (prev) {
-    if (prev.size > cp.size) return { ok: false, errors: [new TlogError('size-out-of-order', `the checkpoint (size ${cp.size}) is smaller than the ${prev.size} leaves already cosigned`)] };
+    if (prev.size > cp.size)
+      return {
+        ok: false,
+        errors: [
+          new TlogError(
+            'size-out-of-order',
+            `the checkpoint (size ${cp.size}) is smaller than the ${prev.size} leaves already cosigned`,
+          ),
+        ],
+      };
     const r = verifyConsistency(prev.size, cp.size, prev.rootHash, cp.rootHash, prev.proof);
     if (!r.ok) return { ok: false, errors: [r.error] };
   }
@@ -150,8 +212,19 @@ export function addCosignature(
  * error: a missing or forged log signature, a forged cosignature, a key that signed twice, unknown keys (unless
  * `allowUnknown`), a wrong origin, too few witnesses, and times in the future (with `now`).
  */
-export function verifyCheckpoint(input: string | Uint8Array, serverKey: Verifier, witnessKeys: readonly Verifier[], options: VerifyOptions = {}): CheckpointVerification {
-  const result: CheckpointVerification = { ok: false, checkpoint: undefined, errors: [], verifiedWitnesses: [], ignored: [] };
+export function verifyCheckpoint(
+  input: string | Uint8Array,
+  serverKey: Verifier,
+  witnessKeys: readonly Verifier[],
+  options: VerifyOptions = {},
+): CheckpointVerification {
+  const result: CheckpointVerification = {
+    ok: false,
+    checkpoint: undefined,
+    errors: [],
+    verifiedWitnesses: [],
+    ignored: [],
+  };
   const parsed = parseCheckpoint(input);
   if (!parsed.ok) {
     result.errors = parsed.errors;
@@ -160,23 +233,37 @@ export function verifyCheckpoint(input: string | Uint8Array, serverKey: Verifier
   const { checkpoint, note } = parsed;
   result.checkpoint = checkpoint;
   const errors = result.errors;
-  if (serverKey.type !== SIG_ED25519) errors.push(new TlogError('bad-key', `the log key ${serverKey.name} must be an Ed25519 note key (type 0x01)`));
+  if (serverKey.type !== SIG_ED25519)
+    errors.push(new TlogError('bad-key', `the log key ${serverKey.name} must be an Ed25519 note key (type 0x01)`));
   // Witnesses count once per distinct key, and the log cannot witness itself.
   const witnessKeyText = new Set<string>();
   for (const w of witnessKeys) {
     const k = encodeBase64(w.publicKey);
-    if (w.type !== SIG_COSIGNATURE_V1) errors.push(new TlogError('bad-key', `witness key ${w.name} must be a cosignature/v1 key (type 0x04)`));
-    else if (k === encodeBase64(serverKey.publicKey)) errors.push(new TlogError('bad-key', `witness ${w.name} uses the log's own key`));
-    else if (witnessKeyText.has(k)) errors.push(new TlogError('bad-key', `witness ${w.name} shares its key with another configured witness`));
+    if (w.type !== SIG_COSIGNATURE_V1)
+      errors.push(new TlogError('bad-key', `witness key ${w.name} must be a cosignature/v1 key (type 0x04)`));
+    else if (k === encodeBase64(serverKey.publicKey))
+      errors.push(new TlogError('bad-key', `witness ${w.name} uses the log's own key`));
+    else if (witnessKeyText.has(k))
+      errors.push(new TlogError('bad-key', `witness ${w.name} shares its key with another configured witness`));
     witnessKeyText.add(k);
   }
   const origin = options.origin ?? serverKey.name;
   if (checkpoint.origin !== origin) {
-    errors.push(new TlogError('origin-mismatch', `the checkpoint is from ${JSON.stringify(checkpoint.origin.slice(0, 100))}, expected ${JSON.stringify(origin)}`, { line: 1 }));
+    errors.push(
+      new TlogError(
+        'origin-mismatch',
+        `the checkpoint is from ${JSON.stringify(checkpoint.origin.slice(0, 100))}, expected ${JSON.stringify(origin)}`,
+        { line: 1 },
+      ),
+    );
   }
   const skew = options.maxSkewMs ?? 5 * 60_000;
   if (options.now && checkpoint.time.getTime() > options.now.getTime() + skew) {
-    errors.push(new TlogError('checkpoint-time', `the checkpoint is dated ${checkpoint.time.toISOString()}, in the future`, { line: 4 }));
+    errors.push(
+      new TlogError('checkpoint-time', `the checkpoint is dated ${checkpoint.time.toISOString()}, in the future`, {
+        line: 4,
+      }),
+    );
   }
 
   const text = encoder.encode(note.text);
@@ -188,7 +275,9 @@ export function verifyCheckpoint(input: string | Uint8Array, serverKey: Verifier
     if (!key) {
       const sameName = [serverKey, ...witnessKeys].find((k) => k.name === sig.name);
       if (!options.allowUnknown) {
-        const why = sameName ? `is named ${sig.name} but its key ID ${hex8(sig.keyId)} is not the configured key's ${hex8(sameName.keyId)}` : `is from ${sig.name} (key ID ${hex8(sig.keyId)}), which is not a configured key`;
+        const why = sameName
+          ? `is named ${sig.name} but its key ID ${hex8(sig.keyId)} is not the configured key's ${hex8(sameName.keyId)}`
+          : `is from ${sig.name} (key ID ${hex8(sig.keyId)}), which is not a configured key`;
         errors.push(new TlogError('signature-unknown', `the signature ${why}`, { line: sig.line }));
       } else {
         result.ignored.push({ name: sig.name, keyId: sig.keyId, line: sig.line });
@@ -198,7 +287,9 @@ export function verifyCheckpoint(input: string | Uint8Array, serverKey: Verifier
     const id = `${key.name}\n${key.keyId}`;
     const first = seen.get(id);
     if (first !== undefined) {
-      errors.push(new TlogError('signature-duplicate', `${key.name} signed again (first on line ${first})`, { line: sig.line }));
+      errors.push(
+        new TlogError('signature-duplicate', `${key.name} signed again (first on line ${first})`, { line: sig.line }),
+      );
       continue;
     }
     seen.set(id, sig.line);
@@ -206,27 +297,51 @@ export function verifyCheckpoint(input: string | Uint8Array, serverKey: Verifier
       if (serverKey.verify(text, sig.signature)) serverVerified = true;
       else {
         serverForged = true;
-        errors.push(new TlogError('signature-invalid', `the log signature of ${key.name} does not verify: forged, or the text was altered`, { line: sig.line }));
+        errors.push(
+          new TlogError(
+            'signature-invalid',
+            `the log signature of ${key.name} does not verify: forged, or the text was altered`,
+            { line: sig.line },
+          ),
+        );
       }
       continue;
     }
     const cos = verifyCosignature(note.text, key, sig.signature);
     if (!cos.ok) {
-      errors.push(new TlogError(cos.error.code, `${cos.error.message}: forged, or the text was altered`, { line: sig.line }));
+      errors.push(
+        new TlogError(cos.error.code, `${cos.error.message}: forged, or the text was altered`, { line: sig.line }),
+      );
       continue;
     }
     if (options.now && cos.time.getTime() > options.now.getTime() + skew) {
-      errors.push(new TlogError('cosignature-time', `the cosignature of ${key.name} is dated ${cos.time.toISOString()}, in the future`, { line: sig.line }));
+      errors.push(
+        new TlogError(
+          'cosignature-time',
+          `the cosignature of ${key.name} is dated ${cos.time.toISOString()}, in the future`,
+          { line: sig.line },
+        ),
+      );
       continue;
     }
     result.verifiedWitnesses.push({ name: key.name, time: cos.time });
   }
   if (!serverVerified && !serverForged) {
-    errors.push(new TlogError('server-signature-missing', `no signature from the log key ${serverKey.name} (key ID ${hex8(serverKey.keyId)})`));
+    errors.push(
+      new TlogError(
+        'server-signature-missing',
+        `no signature from the log key ${serverKey.name} (key ID ${hex8(serverKey.keyId)})`,
+      ),
+    );
   }
   const quorum = options.quorum ?? 0;
   if (result.verifiedWitnesses.length < quorum) {
-    errors.push(new TlogError('witness-quorum', `${result.verifiedWitnesses.length} of the required ${quorum} witnesses cosigned`));
+    errors.push(
+      new TlogError(
+        'witness-quorum',
+        `${result.verifiedWitnesses.length} of the required ${quorum} witnesses cosigned`,
+      ),
+    );
   }
   result.ok = errors.length === 0;
   return result;
@@ -240,7 +355,8 @@ function matchKey(sig: NoteSignature, serverKey: Verifier, witnessKeys: readonly
 
 function formatTime(time: Date): string {
   const ms = time.getTime();
-  if (!Number.isFinite(ms) || ms < 0 || time.getUTCFullYear() > 9999) throw new TlogError('checkpoint-time', 'the checkpoint time must be a valid date between 1970 and 9999');
+  if (!Number.isFinite(ms) || ms < 0 || time.getUTCFullYear() > 9999)
+    throw new TlogError('checkpoint-time', 'the checkpoint time must be a valid date between 1970 and 9999');
   return `time ${new Date(ms - (ms % 1000)).toISOString().slice(0, 19)}Z`;
 }
 
@@ -250,7 +366,15 @@ function parseTime(line: string): Date | undefined {
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Date.UTC rolls 2026-02-30 over into March; a real date reads back the same.
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || t.getUTCHours() !== h || t.getUTCMinutes() !== mi || t.getUTCSeconds() !== s) return undefined;
+  if (
+    t.getUTCFullYear() !== y ||
+    t.getUTCMonth() !== mo - 1 ||
+    t.getUTCDate() !== d ||
+    t.getUTCHours() !== h ||
+    t.getUTCMinutes() !== mi ||
+    t.getUTCSeconds() !== s
+  )
+    return undefined;
   if (y < 1970) return undefined;
   return t;
 }

@@ -25,8 +25,11 @@ export class CompactRange {
   /** Resume from stored nodes: `hashes` are the nodes of `frontierNodes(size)`, in that order. */
   static fromFrontier(size: number, hashes: readonly Uint8Array[]): CompactRange {
     const ids = frontierNodes(size);
-    if (hashes.length !== ids.length) throw new TlogError('bad-size', `a ${size}-leaf tree has ${ids.length} frontier nodes, got ${hashes.length}`);
-    for (const h of hashes) if (h.length !== HASH_SIZE) throw new TlogError('bad-hash-length', `frontier node is ${h.length} bytes, expected ${HASH_SIZE}`);
+    if (hashes.length !== ids.length)
+      throw new TlogError('bad-size', `a ${size}-leaf tree has ${ids.length} frontier nodes, got ${hashes.length}`);
+    for (const h of hashes)
+      if (h.length !== HASH_SIZE)
+        throw new TlogError('bad-hash-length', `frontier node is ${h.length} bytes, expected ${HASH_SIZE}`);
     const range = new CompactRange();
     range.#size = size;
     range.#edge = hashes.map(copyHash);
@@ -49,11 +52,16 @@ export class CompactRange {
   append(leafHashes: readonly Uint8Array[]): NodeBatch[] {
     for (let i = 0; i < leafHashes.length; i++) {
       const h = leafHashes[i]!;
-      if (h.length !== HASH_SIZE) throw new TlogError('bad-hash-length', `leaf hash ${i} of the batch is ${h.length} bytes, expected ${HASH_SIZE}`);
+      if (h.length !== HASH_SIZE)
+        throw new TlogError(
+          'bad-hash-length',
+          `leaf hash ${i} of the batch is ${h.length} bytes, expected ${HASH_SIZE}`,
+        );
     }
     const from = this.#size;
     const to = from + leafHashes.length;
-    if (!isTreeSize(to)) throw new TlogError('bad-size', `appending ${leafHashes.length} leaves would exceed the largest tree size`);
+    if (!isTreeSize(to))
+      throw new TlogError('bad-size', `appending ${leafHashes.length} leaves would exceed the largest tree size`);
     // Level L gains the nodes floor(from/2^L) .. floor(to/2^L) - 1, a contiguous run.
     const batches: { level: number; start: number; count: number; hashes: Uint8Array }[] = [];
     for (let level = 0, width = 1; width <= to; level++, width *= 2) {
@@ -95,7 +103,8 @@ export class CompactRange {
 
 /** The nodes whose hashes determine a tree of `size` leaves and everything appended after it. */
 export function frontierNodes(size: number): NodeId[] {
-  if (!isTreeSize(size)) throw new TlogError('bad-size', `tree size ${String(size)} is not a non-negative safe integer`);
+  if (!isTreeSize(size))
+    throw new TlogError('bad-size', `tree size ${String(size)} is not a non-negative safe integer`);
   return perfectSubtrees(0, size);
 }
 

@@ -46,7 +46,8 @@ function corruptions(m: number, n: number, r1: Uint8Array, r2: Uint8Array, proof
     p[i]![0]! ^= 16;
     out.push({ desc: `flipped bit in proof[${i}]`, m, n, r1, r2, proof: p });
   }
-  if (proof.length > 1) out.push({ desc: 'swapped elements', m, n, r1, r2, proof: [proof[1]!, proof[0]!, ...proof.slice(2)] });
+  if (proof.length > 1)
+    out.push({ desc: 'swapped elements', m, n, r1, r2, proof: [proof[1]!, proof[0]!, ...proof.slice(2)] });
   return out;
 }
 
@@ -56,7 +57,9 @@ describe('consistency proofs: known answers (certificate-transparency-go / trans
     it(`${v.oldSize} → ${v.newSize}`, () => {
       const proof = tree.consistencyProof(v.oldSize, v.newSize);
       expect(proof.map(hex)).toEqual(v.proof);
-      expect(verifyConsistency(v.oldSize, v.newSize, roots[v.oldSize - 1]!, roots[v.newSize - 1]!, proof)).toEqual({ ok: true });
+      expect(verifyConsistency(v.oldSize, v.newSize, roots[v.oldSize - 1]!, roots[v.newSize - 1]!, proof)).toEqual({
+        ok: true,
+      });
     });
     if (v.proof.length === 0) continue;
     it(`${v.oldSize} → ${v.newSize}: every tampered variant fails`, () => {
@@ -71,7 +74,9 @@ describe('consistency proofs: known answers (certificate-transparency-go / trans
     for (let n = 1; n <= 8; n++) {
       for (let m = 0; m <= n; m++) {
         const oldRoot = m === 0 ? emptyRoot() : roots[m - 1]!;
-        expect(code(verifyConsistency(m, n, oldRoot, roots[n - 1]!, tree.consistencyProof(m, n))), `${m} → ${n}`).toBe('ok');
+        expect(code(verifyConsistency(m, n, oldRoot, roots[n - 1]!, tree.consistencyProof(m, n))), `${m} → ${n}`).toBe(
+          'ok',
+        );
       }
     }
   });
@@ -79,7 +84,15 @@ describe('consistency proofs: known answers (certificate-transparency-go / trans
 
 describe('consistency proofs: RFC 9162 §2.1.5 example, built in steps of 3, 4, 6 and 7 leaves', () => {
   const d = Array.from({ length: 7 }, (_, i) => text(`d${i}`));
-  const [a, b, c, dd, e, f, j] = d.map(hashLeaf) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  const [a, b, c, dd, e, f, j] = d.map(hashLeaf) as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
   const g = hashChildren(a, b);
   const h = hashChildren(c, dd);
   const i = hashChildren(e, f);
@@ -138,10 +151,15 @@ describe('a forked log is caught by the holder of an earlier tree head', () => {
   const common = Array.from({ length: 10 }, (_, i) => hashLeaf(text(`entry ${i}`)));
   const honest = treeOf([...common, ...Array.from({ length: 10 }, (_, i) => hashLeaf(text(`honest ${i}`)))]);
   // The operator rewrites entry 7 and everything after it, then keeps appending.
-  const forked = treeOf([...common.slice(0, 7), ...Array.from({ length: 20 }, (_, i) => hashLeaf(text(`rewritten ${i}`)))]);
+  const forked = treeOf([
+    ...common.slice(0, 7),
+    ...Array.from({ length: 20 }, (_, i) => hashLeaf(text(`rewritten ${i}`))),
+  ]);
 
   it('the honest log extends the old head', () => {
-    expect(code(verifyConsistency(15, 20, honest.root(15), honest.root(20), honest.consistencyProof(15, 20)))).toBe('ok');
+    expect(code(verifyConsistency(15, 20, honest.root(15), honest.root(20), honest.consistencyProof(15, 20)))).toBe(
+      'ok',
+    );
   });
   it('the fork cannot prove it extends a head the holder saw before the rewrite', () => {
     const held = { size: 15, root: honest.root(15) };
@@ -149,7 +167,9 @@ describe('a forked log is caught by the holder of an earlier tree head', () => {
     expect(code(r)).toBe('old-root-mismatch');
   });
   it('nor can an honest-looking proof be replayed against the fork root', () => {
-    expect(code(verifyConsistency(15, 20, honest.root(15), forked.root(20), honest.consistencyProof(15, 20)))).toBe('root-mismatch');
+    expect(code(verifyConsistency(15, 20, honest.root(15), forked.root(20), honest.consistencyProof(15, 20)))).toBe(
+      'root-mismatch',
+    );
   });
   it('two different roots at one size are a fork', () => {
     expect(code(verifyConsistency(15, 15, honest.root(15), forked.root(15), []))).toBe('root-mismatch');

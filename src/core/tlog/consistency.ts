@@ -5,7 +5,18 @@
  */
 import { TlogError, refused, verified, type Verified } from './error.js';
 import { HASH_SIZE, emptyRoot, hashChildren, hashesEqual } from './hash.js';
-import { checkSize, isPowerOfTwo, isTreeSize, perfectSubtrees, proofFromPlan, splitLevel, subtreeWidth, type NodeId, type ProofPlan, type TreeReader } from './subtree.js';
+import {
+  checkSize,
+  isPowerOfTwo,
+  isTreeSize,
+  perfectSubtrees,
+  proofFromPlan,
+  splitLevel,
+  subtreeWidth,
+  type NodeId,
+  type ProofPlan,
+  type TreeReader,
+} from './subtree.js';
 
 /**
  * PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 9162 §2.1.4.1 as node addresses. Sizes 0 and m = n have empty
@@ -47,26 +58,44 @@ export function consistencyProof(reader: TreeReader, oldSize: number, newSize: n
  * Outside the RFC's 0 < m < n: size 0 is a prefix of anything (the proof must be empty and `oldRoot` the empty
  * root); equal sizes need an empty proof and equal roots.
  */
-export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uint8Array, newRoot: Uint8Array, proof: readonly Uint8Array[]): Verified {
-  if (!isTreeSize(oldSize) || !isTreeSize(newSize)) return refused('bad-size', `sizes ${String(oldSize)} and ${String(newSize)} must be non-negative safe integers`);
+export function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): Verified {
+  if (!isTreeSize(oldSize) || !isTreeSize(newSize))
+    return refused('bad-size', `sizes ${String(oldSize)} and ${String(newSize)} must be non-negative safe integers`);
   if (oldSize > newSize) return refused('size-out-of-order', `old size ${oldSize} is larger than new size ${newSize}`);
-  if (oldRoot.length !== HASH_SIZE) return refused('bad-hash-length', `old root is ${oldRoot.length} bytes, expected ${HASH_SIZE}`);
-  if (newRoot.length !== HASH_SIZE) return refused('bad-hash-length', `new root is ${newRoot.length} bytes, expected ${HASH_SIZE}`);
+  if (oldRoot.length !== HASH_SIZE)
+    return refused('bad-hash-length', `old root is ${oldRoot.length} bytes, expected ${HASH_SIZE}`);
+  if (newRoot.length !== HASH_SIZE)
+    return refused('bad-hash-length', `new root is ${newRoot.length} bytes, expected ${HASH_SIZE}`);
   for (let i = 0; i < proof.length; i++) {
-    if (proof[i]!.length !== HASH_SIZE) return refused('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
+    if (proof[i]!.length !== HASH_SIZE)
+      return refused('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
   }
   if (oldSize === 0) {
-    if (proof.length !== 0) return refused('proof-length', `consistency from the empty tree takes an empty proof, got ${proof.length} hashes`);
-    if (!hashesEqual(oldRoot, emptyRoot())) return refused('old-root-mismatch', 'the root of the empty tree is SHA-256 of the empty string');
+    if (proof.length !== 0)
+      return refused(
+        'proof-length',
+        `consistency from the empty tree takes an empty proof, got ${proof.length} hashes`,
+      );
+    if (!hashesEqual(oldRoot, emptyRoot()))
+      return refused('old-root-mismatch', 'the root of the empty tree is SHA-256 of the empty string');
     return verified;
   }
   if (oldSize === newSize) {
-    if (proof.length !== 0) return refused('proof-length', `trees of equal size take an empty proof, got ${proof.length} hashes`);
-    if (!hashesEqual(oldRoot, newRoot)) return refused('root-mismatch', `two different roots for the same size ${newSize}: the log has forked`);
+    if (proof.length !== 0)
+      return refused('proof-length', `trees of equal size take an empty proof, got ${proof.length} hashes`);
+    if (!hashesEqual(oldRoot, newRoot))
+      return refused('root-mismatch', `two different roots for the same size ${newSize}: the log has forked`);
     return verified;
   }
   // Step 1.
-  if (proof.length === 0) return refused('proof-length', `consistency from ${oldSize} to ${newSize} needs a non-empty proof`);
+  if (proof.length === 0)
+    return refused('proof-length', `consistency from ${oldSize} to ${newSize} needs a non-empty proof`);
   // Step 2.
   const path = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : proof;
   // Step 3. Halving with Math.floor keeps the arithmetic exact beyond 32 bits, where >> would not.
@@ -83,7 +112,11 @@ export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uin
   // Step 6.
   for (let i = 1; i < path.length; i++) {
     const c = path[i]!;
-    if (sn === 0) return refused('proof-length', `proof has ${proof.length} hashes, more than consistency from ${oldSize} to ${newSize} needs`);
+    if (sn === 0)
+      return refused(
+        'proof-length',
+        `proof has ${proof.length} hashes, more than consistency from ${oldSize} to ${newSize} needs`,
+      );
     if (fn % 2 === 1 || fn === sn) {
       fr = hashChildren(c, fr);
       sr = hashChildren(c, sr);
@@ -100,13 +133,27 @@ export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uin
     sn = Math.floor(sn / 2);
   }
   // Step 7.
-  if (sn !== 0) return refused('proof-length', `proof has ${proof.length} hashes, fewer than consistency from ${oldSize} to ${newSize} needs`);
-  if (!hashesEqual(fr, oldRoot)) return refused('old-root-mismatch', `proof does not lead to the old root of size ${oldSize}: the trees are not one log (a fork) or the proof is bad`);
-  if (!hashesEqual(sr, newRoot)) return refused('root-mismatch', `proof does not lead to the new root of size ${newSize}`);
+  if (sn !== 0)
+    return refused(
+      'proof-length',
+      `proof has ${proof.length} hashes, fewer than consistency from ${oldSize} to ${newSize} needs`,
+    );
+  if (!hashesEqual(fr, oldRoot))
+    return refused(
+      'old-root-mismatch',
+      `proof does not lead to the old root of size ${oldSize}: the trees are not one log (a fork) or the proof is bad`,
+    );
+  if (!hashesEqual(sr, newRoot))
+    return refused('root-mismatch', `proof does not lead to the new root of size ${newSize}`);
   return verified;
 }
 
 function checkSizes(oldSize: number, newSize: number): void {
-  if (!isTreeSize(oldSize) || !isTreeSize(newSize)) throw new TlogError('bad-size', `sizes ${String(oldSize)} and ${String(newSize)} must be non-negative safe integers`);
-  if (oldSize > newSize) throw new TlogError('size-out-of-order', `old size ${oldSize} is larger than new size ${newSize}`);
+  if (!isTreeSize(oldSize) || !isTreeSize(newSize))
+    throw new TlogError(
+      'bad-size',
+      `sizes ${String(oldSize)} and ${String(newSize)} must be non-negative safe integers`,
+    );
+  if (oldSize > newSize)
+    throw new TlogError('size-out-of-order', `old size ${oldSize} is larger than new size ${newSize}`);
 }

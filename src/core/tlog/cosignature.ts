@@ -24,10 +24,12 @@ export function cosignatureMessage(noteText: string, timestamp: number): Uint8Ar
 /** The signature line a witness adds; `time` is truncated to whole seconds. */
 export function cosignatureLine(noteText: string, witness: Signer, time: Date): string {
   const ms = time.getTime();
-  if (!Number.isFinite(ms) || ms < 0) throw new TlogError('cosignature-time', 'a cosignature time is a valid date at or after 1970-01-01');
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new TlogError('cosignature-time', 'a cosignature time is a valid date at or after 1970-01-01');
   const timestamp = Math.floor(ms / 1000);
   const sig = witness.sign(cosignatureMessage(noteText, timestamp));
-  if (sig.length !== ED25519_SIGNATURE_SIZE) throw new TlogError('bad-key', `the witness signer returned ${sig.length} bytes, not an Ed25519 signature`);
+  if (sig.length !== ED25519_SIGNATURE_SIZE)
+    throw new TlogError('bad-key', `the witness signer returned ${sig.length} bytes, not an Ed25519 signature`);
   const field = new Uint8Array(8 + ED25519_SIGNATURE_SIZE);
   new DataView(field.buffer).setBigUint64(0, BigInt(timestamp));
   field.set(sig, 8);
@@ -35,16 +37,34 @@ export function cosignatureLine(noteText: string, witness: Signer, time: Date): 
 }
 
 /** Checks a timestamped signature against a cosignature/v1 key; returns the time it states, or why not. */
-export function verifyCosignature(noteText: string, witness: Verifier, signature: Uint8Array): { ok: true; time: Date } | { ok: false; error: TlogError } {
-  if (witness.type !== SIG_COSIGNATURE_V1) return { ok: false, error: new TlogError('bad-key', `witness key ${witness.name} is not a cosignature/v1 (0x04) key`) };
+export function verifyCosignature(
+  noteText: string,
+  witness: Verifier,
+  signature: Uint8Array,
+): { ok: true; time: Date } | { ok: false; error: TlogError } {
+  if (witness.type !== SIG_COSIGNATURE_V1)
+    return {
+      ok: false,
+      error: new TlogError('bad-key', `witness key ${witness.name} is not a cosignature/v1 (0x04) key`),
+    };
   if (signature.length !== 8 + ED25519_SIGNATURE_SIZE) {
-    return { ok: false, error: new TlogError('signature-invalid', `a cosignature is ${8 + ED25519_SIGNATURE_SIZE} bytes (timestamp and Ed25519 signature), got ${signature.length}`) };
+    return {
+      ok: false,
+      error: new TlogError(
+        'signature-invalid',
+        `a cosignature is ${8 + ED25519_SIGNATURE_SIZE} bytes (timestamp and Ed25519 signature), got ${signature.length}`,
+      ),
+    };
   }
   const ts = new DataView(signature.buffer, signature.byteOffset, 8).getBigUint64(0);
-  if (ts > MAX_TIMESTAMP) return { ok: false, error: new TlogError('cosignature-time', `cosignature timestamp ${ts} is out of range`) };
+  if (ts > MAX_TIMESTAMP)
+    return { ok: false, error: new TlogError('cosignature-time', `cosignature timestamp ${ts} is out of range`) };
   const timestamp = Number(ts);
   if (!witness.verify(cosignatureMessage(noteText, timestamp), signature.subarray(8))) {
-    return { ok: false, error: new TlogError('signature-invalid', `the cosignature of ${witness.name} does not verify`) };
+    return {
+      ok: false,
+      error: new TlogError('signature-invalid', `the cosignature of ${witness.name} does not verify`),
+    };
   }
   return { ok: true, time: new Date(timestamp * 1000) };
 }

@@ -33,7 +33,9 @@ describe('docs/tlog.md', () => {
       });
     const r = verifyCheckpoint(block('checkpoint'), logKey!, [witnessKey!], { quorum: 1 });
     expect(r.errors).toEqual([]);
-    expect(Buffer.from(r.checkpoint!.rootHash).toString('hex')).toBe('5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328');
+    expect(Buffer.from(r.checkpoint!.rootHash).toString('hex')).toBe(
+      '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
+    );
     expect(r.verifiedWitnesses).toEqual([{ name: 'witness.example/fr', time: new Date('2026-11-26T05:00:07Z') }]);
   });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ENTRY_VERSION, canonicalEntryLeafHash, decodeEntry, encodeCanonicalEntry, encodeEntry, entryKinds, entryLeafHash } from './entry.js';
+import {
+  ENTRY_VERSION,
+  canonicalEntryLeafHash,
+  decodeEntry,
+  encodeCanonicalEntry,
+  encodeEntry,
+  entryKinds,
+  entryLeafHash,
+} from './entry.js';
 import { hashLeaf } from './hash.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -10,7 +18,9 @@ describe('log entries, guarantor-entry/1', () => {
   const vote = { case: 'case-17', member: 'FR', vote: 'breach', at: '2026-11-26T05:00:00Z', weight: 1 };
 
   it('frames version, kind and canonical JSON', () => {
-    expect(text(encodeEntry('vote', vote))).toBe(`${ENTRY_VERSION}\nvote\n{"at":"2026-11-26T05:00:00Z","case":"case-17","member":"FR","vote":"breach","weight":1}`);
+    expect(text(encodeEntry('vote', vote))).toBe(
+      `${ENTRY_VERSION}\nvote\n{"at":"2026-11-26T05:00:00Z","case":"case-17","member":"FR","vote":"breach","weight":1}`,
+    );
   });
 
   it('gives the same bytes and leaf hash whatever the key order', () => {
@@ -20,9 +30,19 @@ describe('log entries, guarantor-entry/1', () => {
   });
 
   it('pins the leaf hash of a known record, so an encoding change cannot slip in unnoticed', () => {
-    expect(hex(entryLeafHash('vote', vote))).toBe(hex(hashLeaf(new TextEncoder().encode('guarantor-entry/1\nvote\n{"at":"2026-11-26T05:00:00Z","case":"case-17","member":"FR","vote":"breach","weight":1}'))));
+    expect(hex(entryLeafHash('vote', vote))).toBe(
+      hex(
+        hashLeaf(
+          new TextEncoder().encode(
+            'guarantor-entry/1\nvote\n{"at":"2026-11-26T05:00:00Z","case":"case-17","member":"FR","vote":"breach","weight":1}',
+          ),
+        ),
+      ),
+    );
     // SHA-256(0x00 || 'guarantor-entry/1\nobservation\n{"count":3,"id":"o1"}'), computed outside this code base.
-    expect(hex(entryLeafHash('observation', { id: 'o1', count: 3 }))).toBe('d3fcd51dd4a1b31a92cd43583640f2a8141f55d8c8b8b9585bcc77192b0f28b1');
+    expect(hex(entryLeafHash('observation', { id: 'o1', count: 3 }))).toBe(
+      'd3fcd51dd4a1b31a92cd43583640f2a8141f55d8c8b8b9585bcc77192b0f28b1',
+    );
   });
 
   it('hashes an entry from its canonical text as hashLeaf of its bytes, for any text and length', () => {

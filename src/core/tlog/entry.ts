@@ -44,8 +44,10 @@ export function isEntryKind(kind: unknown): kind is EntryKind {
 
 /** The leaf bytes of a record. Throws TlogError (a bug in the caller) for an unknown kind or a non-JSON record. */
 export function encodeEntry(kind: EntryKind, record: object, stored = false): Uint8Array {
-  if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new TlogError('entry-value', '$: a record is a JSON object');
+  if (!isEntryKind(kind))
+    throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    throw new TlogError('entry-value', '$: a record is a JSON object');
   // `stored`: the record as a JSON store keeps it (undefined members dropped); see canonicalStoredJson.
   const json = stored ? canonicalStoredJson(record) : canonicalJson(record);
   // Buffer.from is Node's fastest UTF-8 encoder; the result is an ordinary Uint8Array to callers.
@@ -58,16 +60,20 @@ export function encodeEntry(kind: EntryKind, record: object, stored = false): Ui
  * canonicalJson of the record; src/store/log-entries.test.ts checks the stores' texts against encodeEntry.
  */
 export function encodeCanonicalEntry(kind: EntryKind, canonical: string): Uint8Array {
-  if (!isEntryKind(kind)) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
+  if (!isEntryKind(kind))
+    throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
   return Buffer.from(`${ENTRY_VERSION}\n${kind}\n${canonical}`, 'utf8');
 }
 
-const entryHeads = new Map<string, Uint8Array>(entryKinds.map((k) => [k, Buffer.from(`${ENTRY_VERSION}\n${k}\n`, 'utf8')]));
+const entryHeads = new Map<string, Uint8Array>(
+  entryKinds.map((k) => [k, Buffer.from(`${ENTRY_VERSION}\n${k}\n`, 'utf8')]),
+);
 
 /** hashLeaf(encodeCanonicalEntry(kind, canonical)) without building the entry: for entries whose bytes are not kept. */
 export function canonicalEntryLeafHash(kind: EntryKind, canonical: string): Uint8Array {
   const head = entryHeads.get(kind);
-  if (!head) throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
+  if (!head)
+    throw new TlogError('entry-kind', `${JSON.stringify(kind)} is not an entry kind; known: ${entryKinds.join(', ')}`);
   return hashLeafText(head, canonical);
 }
 
@@ -91,7 +97,11 @@ export function decodeEntry(bytes: Uint8Array): { ok: true; entry: Entry } | { o
   const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
   if (second < 0) return refuse('entry-encoding', `an entry is "${ENTRY_VERSION}", a kind and a record on three lines`);
   const version = text.slice(0, first);
-  if (version !== ENTRY_VERSION) return refuse('entry-encoding', `unknown entry version ${JSON.stringify(version.slice(0, 64))}, expected ${ENTRY_VERSION}`);
+  if (version !== ENTRY_VERSION)
+    return refuse(
+      'entry-encoding',
+      `unknown entry version ${JSON.stringify(version.slice(0, 64))}, expected ${ENTRY_VERSION}`,
+    );
   const kind = text.slice(first + 1, second);
   if (!isEntryKind(kind)) return refuse('entry-kind', `${JSON.stringify(kind.slice(0, 64))} is not an entry kind`);
   let record: unknown;
@@ -100,14 +110,19 @@ export function decodeEntry(bytes: Uint8Array): { ok: true; entry: Entry } | { o
   } catch (e) {
     return refuse('entry-encoding', `the record is not JSON: ${(e as Error).message}`);
   }
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return refuse('entry-value', 'the record is not a JSON object');
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    return refuse('entry-value', 'the record is not a JSON object');
   let again: Uint8Array;
   try {
     again = encodeEntry(kind, record);
   } catch (e) {
     return refuse('entry-value', (e as Error).message);
   }
-  if (!Buffer.from(again).equals(bytes)) return refuse('entry-encoding', 'the record is not in canonical form (RFC 8785): it would hash differently when re-encoded');
+  if (!Buffer.from(again).equals(bytes))
+    return refuse(
+      'entry-encoding',
+      'the record is not in canonical form (RFC 8785): it would hash differently when re-encoded',
+    );
   return { ok: true, entry: { version: 1, kind, record: record as Entry['record'] } };
 }
 

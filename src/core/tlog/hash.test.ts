@@ -23,10 +23,20 @@ describe('RFC 9162 §2.1.1 hashing', () => {
 
   it('prefixes leaves with 0x00 and nodes with 0x01', () => {
     const d = bytes('4142');
-    expect(hex(hashLeaf(d))).toBe(createHash('sha256').update(Buffer.from([0, 0x41, 0x42])).digest('hex'));
+    expect(hex(hashLeaf(d))).toBe(
+      createHash('sha256')
+        .update(Buffer.from([0, 0x41, 0x42]))
+        .digest('hex'),
+    );
     const l = hashLeaf(bytes('00'));
     const r = hashLeaf(bytes('01'));
-    expect(hex(hashChildren(l, r))).toBe(createHash('sha256').update(Buffer.from([1])).update(l).update(r).digest('hex'));
+    expect(hex(hashChildren(l, r))).toBe(
+      createHash('sha256')
+        .update(Buffer.from([1]))
+        .update(l)
+        .update(r)
+        .digest('hex'),
+    );
     expect(hashLeaf(d)).toHaveLength(HASH_SIZE);
   });
 
@@ -41,7 +51,8 @@ describe('RFC 9162 §2.1.1 hashing', () => {
   it('agrees with the recursive definition for every size up to 300', () => {
     const leaves = Array.from({ length: 300 }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
     const leafHashes = leaves.map(hashLeaf);
-    for (let n = 0; n <= 300; n++) expect(hex(rootFromLeafHashes(leafHashes.slice(0, n))), `size ${n}`).toBe(hex(mth(leaves.slice(0, n))));
+    for (let n = 0; n <= 300; n++)
+      expect(hex(rootFromLeafHashes(leafHashes.slice(0, n))), `size ${n}`).toBe(hex(mth(leaves.slice(0, n))));
   });
 
   it('returns a fresh empty root each time', () => {
@@ -61,7 +72,12 @@ describe('hashing paths', () => {
   it('hashes long leaves (streamed) and short ones (reused buffer) alike', () => {
     for (const n of [0, 1, 1023, 1024, 5000, 16 * 1024 - 2, 16 * 1024 - 1, 16 * 1024, 100_000]) {
       const d = new Uint8Array(n).map((_, i) => i * 7);
-      expect(hex(hashLeaf(d)), `${n} bytes`).toBe(createHash('sha256').update(Buffer.from([0])).update(d).digest('hex'));
+      expect(hex(hashLeaf(d)), `${n} bytes`).toBe(
+        createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(d)
+          .digest('hex'),
+      );
     }
   });
   it('returns results that later calls do not overwrite', () => {

@@ -11,7 +11,8 @@ export const HASH_SIZE = 32;
 // Node's one-shot crypto.hash (20.12+) skips the Hash object that createHash builds per call, about twice as fast
 // for the short inputs a tree hashes; older Node 20 releases fall back to createHash.
 const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
-const sha256 = (data: Uint8Array): Uint8Array => (oneShot ? oneShot('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest());
+const sha256 = (data: Uint8Array): Uint8Array =>
+  oneShot ? oneShot('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
 
 const LEAF_PREFIX = new Uint8Array([0x00]);
 const NODE_PREFIX = new Uint8Array([0x01]);
@@ -25,7 +26,8 @@ nodeScratch[0] = 0x01;
 /** MTH({d}) = SHA-256(0x00 || d), RFC 9162 §2.1.1. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
   if (data.length >= SCRATCH_LIMIT) return crypto.createHash('sha256').update(LEAF_PREFIX).update(data).digest();
-  if (data.length + 1 > leafScratch.length) leafScratch = new Uint8Array(Math.min(SCRATCH_LIMIT, 2 * (data.length + 1)));
+  if (data.length + 1 > leafScratch.length)
+    leafScratch = new Uint8Array(Math.min(SCRATCH_LIMIT, 2 * (data.length + 1)));
   leafScratch[0] = 0x00;
   leafScratch.set(data, 1);
   return sha256(leafScratch.subarray(0, data.length + 1));

@@ -21,21 +21,29 @@ function treeOf(hashes: Uint8Array[]): MerkleTree {
 
 /** Tampered variants of a valid proof, after transparency-dev/merkle's corruptInclusionProof. */
 function corruptions(index: number, size: number, leaf: Uint8Array, proof: Uint8Array[], root: Uint8Array) {
-  const out: { desc: string; index: number; size: number; leaf: Uint8Array; proof: Uint8Array[]; root: Uint8Array }[] = [
-    { desc: 'index - 1', index: index - 1, size, leaf, proof, root },
-    { desc: 'index + 1', index: index + 1, size, leaf, proof, root },
-    { desc: 'index ^ 2', index: index ^ 2, size, leaf, proof, root },
-    { desc: 'size * 2', index, size: size * 2, leaf, proof, root },
-    { desc: 'size / 2', index, size: Math.floor(size / 2), leaf, proof, root },
-    { desc: 'wrong leaf', index, size, leaf: hashLeaf(text('WrongLeaf')), proof, root },
-    { desc: 'empty root', index, size, leaf, proof, root: emptyRoot() },
-    { desc: 'random root', index, size, leaf, proof, root: someHash },
-    { desc: 'trailing garbage', index, size, leaf, proof: [...proof, new Uint8Array(32)], root },
-    { desc: 'trailing root', index, size, leaf, proof: [...proof, root], root },
-    { desc: 'preceding garbage', index, size, leaf, proof: [new Uint8Array(32), ...proof], root },
-    { desc: 'preceding root', index, size, leaf, proof: [root, ...proof], root },
-    { desc: 'short hash', index, size, leaf, proof: proof.length ? [proof[0]!.subarray(0, 31), ...proof.slice(1)] : [new Uint8Array(31)], root },
-  ];
+  const out: { desc: string; index: number; size: number; leaf: Uint8Array; proof: Uint8Array[]; root: Uint8Array }[] =
+    [
+      { desc: 'index - 1', index: index - 1, size, leaf, proof, root },
+      { desc: 'index + 1', index: index + 1, size, leaf, proof, root },
+      { desc: 'index ^ 2', index: index ^ 2, size, leaf, proof, root },
+      { desc: 'size * 2', index, size: size * 2, leaf, proof, root },
+      { desc: 'size / 2', index, size: Math.floor(size / 2), leaf, proof, root },
+      { desc: 'wrong leaf', index, size, leaf: hashLeaf(text('WrongLeaf')), proof, root },
+      { desc: 'empty root', index, size, leaf, proof, root: emptyRoot() },
+      { desc: 'random root', index, size, leaf, proof, root: someHash },
+      { desc: 'trailing garbage', index, size, leaf, proof: [...proof, new Uint8Array(32)], root },
+      { desc: 'trailing root', index, size, leaf, proof: [...proof, root], root },
+      { desc: 'preceding garbage', index, size, leaf, proof: [new Uint8Array(32), ...proof], root },
+      { desc: 'preceding root', index, size, leaf, proof: [root, ...proof], root },
+      {
+        desc: 'short hash',
+        index,
+        size,
+        leaf,
+        proof: proof.length ? [proof[0]!.subarray(0, 31), ...proof.slice(1)] : [new Uint8Array(31)],
+        root,
+      },
+    ];
   for (let i = 0; i < proof.length; i++) {
     const p = proof.map((h) => new Uint8Array(h));
     p[i]![0]! ^= 8;
@@ -70,14 +78,25 @@ describe('inclusion proofs: known answers (certificate-transparency-go / transpa
   it('builds the proof for every leaf of every size of the 8-leaf tree, and each verifies', () => {
     const tree = treeOf(leafHashes);
     for (let n = 1; n <= 8; n++) {
-      for (let m = 0; m < n; m++) expect(verifyInclusion(m, n, leafHashes[m]!, tree.inclusionProof(m, n), roots[n - 1]!).ok, `${m} of ${n}`).toBe(true);
+      for (let m = 0; m < n; m++)
+        expect(verifyInclusion(m, n, leafHashes[m]!, tree.inclusionProof(m, n), roots[n - 1]!).ok, `${m} of ${n}`).toBe(
+          true,
+        );
     }
   });
 });
 
 describe('inclusion proofs: RFC 9162 §2.1.5 example tree of 7 leaves', () => {
   const d = Array.from({ length: 7 }, (_, i) => text(`d${i}`));
-  const [a, b, c, dd, e, f, j] = d.map(hashLeaf) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  const [a, b, c, dd, e, f, j] = d.map(hashLeaf) as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
   const g = hashChildren(a, b);
   const h = hashChildren(c, dd);
   const i = hashChildren(e, f);

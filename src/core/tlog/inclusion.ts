@@ -4,7 +4,17 @@
  */
 import { TlogError, refused, verified, type Verified } from './error.js';
 import { HASH_SIZE, hashChildren, hashesEqual } from './hash.js';
-import { checkSize, isTreeSize, perfectSubtrees, proofFromPlan, splitLevel, subtreeWidth, type NodeId, type ProofPlan, type TreeReader } from './subtree.js';
+import {
+  checkSize,
+  isTreeSize,
+  perfectSubtrees,
+  proofFromPlan,
+  splitLevel,
+  subtreeWidth,
+  type NodeId,
+  type ProofPlan,
+  type TreeReader,
+} from './subtree.js';
 
 /**
  * PATH(m, D[n]) of RFC 9162 §2.1.3.1 as node addresses. Walking down from the root: when m is in the left
@@ -44,12 +54,15 @@ export function rootFromInclusionProof(
   leafHash: Uint8Array,
   proof: readonly Uint8Array[],
 ): { ok: true; root: Uint8Array } | { ok: false; error: TlogError } {
-  if (!isTreeSize(index) || !isTreeSize(size)) return fail('bad-size', `index ${String(index)} and size ${String(size)} must be non-negative safe integers`);
+  if (!isTreeSize(index) || !isTreeSize(size))
+    return fail('bad-size', `index ${String(index)} and size ${String(size)} must be non-negative safe integers`);
   // Step 1.
   if (index >= size) return fail('index-out-of-range', `leaf index ${index} is not below tree size ${size}`);
-  if (leafHash.length !== HASH_SIZE) return fail('bad-hash-length', `leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
+  if (leafHash.length !== HASH_SIZE)
+    return fail('bad-hash-length', `leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
   for (let i = 0; i < proof.length; i++) {
-    if (proof[i]!.length !== HASH_SIZE) return fail('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
+    if (proof[i]!.length !== HASH_SIZE)
+      return fail('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
   }
   // Step 2. Halving with Math.floor keeps the arithmetic exact beyond 32 bits, where >> would not.
   let fn = index;
@@ -58,7 +71,11 @@ export function rootFromInclusionProof(
   let r = leafHash;
   // Step 4.
   for (const p of proof) {
-    if (sn === 0) return fail('proof-length', `proof has ${proof.length} hashes, more than leaf ${index} of a ${size}-leaf tree needs`);
+    if (sn === 0)
+      return fail(
+        'proof-length',
+        `proof has ${proof.length} hashes, more than leaf ${index} of a ${size}-leaf tree needs`,
+      );
     if (fn % 2 === 1 || fn === sn) {
       r = hashChildren(p, r);
       if (fn % 2 === 0) {
@@ -74,22 +91,38 @@ export function rootFromInclusionProof(
     sn = Math.floor(sn / 2);
   }
   // Step 5, first half: the path must reach the root level exactly.
-  if (sn !== 0) return fail('proof-length', `proof has ${proof.length} hashes, fewer than leaf ${index} of a ${size}-leaf tree needs`);
+  if (sn !== 0)
+    return fail(
+      'proof-length',
+      `proof has ${proof.length} hashes, fewer than leaf ${index} of a ${size}-leaf tree needs`,
+    );
   return { ok: true, root: r };
 }
 
 /** RFC 9162 §2.1.3.2: does `proof` show that `leafHash` is leaf `index` of the tree of `size` leaves with `root`? */
-export function verifyInclusion(index: number, size: number, leafHash: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): Verified {
-  if (root.length !== HASH_SIZE) return refused('bad-hash-length', `root is ${root.length} bytes, expected ${HASH_SIZE}`);
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Verified {
+  if (root.length !== HASH_SIZE)
+    return refused('bad-hash-length', `root is ${root.length} bytes, expected ${HASH_SIZE}`);
   const r = rootFromInclusionProof(index, size, leafHash, proof);
   if (!r.ok) return r;
   // Step 5, second half.
-  if (!hashesEqual(r.root, root)) return refused('root-mismatch', `proof for leaf ${index} leads to a root other than the ${size}-leaf tree's`);
+  if (!hashesEqual(r.root, root))
+    return refused('root-mismatch', `proof for leaf ${index} leads to a root other than the ${size}-leaf tree's`);
   return verified;
 }
 
 function checkIndex(index: number, size: number): void {
-  if (!isTreeSize(index) || !isTreeSize(size)) throw new TlogError('bad-size', `index ${String(index)} and size ${String(size)} must be non-negative safe integers`);
+  if (!isTreeSize(index) || !isTreeSize(size))
+    throw new TlogError(
+      'bad-size',
+      `index ${String(index)} and size ${String(size)} must be non-negative safe integers`,
+    );
   if (index >= size) throw new TlogError('index-out-of-range', `leaf index ${index} is not below tree size ${size}`);
 }
 

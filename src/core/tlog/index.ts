@@ -21,7 +21,18 @@ export { CompactRange, batchNode, frontierNodes, type NodeBatch } from './compac
 export { MerkleTree } from './merkle-tree.js';
 export { TlogError, tlogErrorCodes, type TlogErrorCode, type Verified } from './error.js';
 export { canonicalJson, canonicalStoredJson, type JsonValue } from './canonical-json.js';
-export { ENTRY_VERSION, canonicalEntryLeafHash, decodeEntry, encodeCanonicalEntry, encodeEntry, entryKinds, entryLeafHash, isEntryKind, type Entry, type EntryKind } from './entry.js';
+export {
+  ENTRY_VERSION,
+  canonicalEntryLeafHash,
+  decodeEntry,
+  encodeCanonicalEntry,
+  encodeEntry,
+  entryKinds,
+  entryLeafHash,
+  isEntryKind,
+  type Entry,
+  type EntryKind,
+} from './entry.js';
 export {
   SIG_COSIGNATURE_V1,
   SIG_ED25519,

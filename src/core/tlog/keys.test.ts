@@ -1,6 +1,15 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SIG_COSIGNATURE_V1, SIG_ED25519, ed25519Signer, encodeVkey, isKeyName, keyId, parseVkey, verifierFromPublicKey } from './keys.js';
+import {
+  SIG_COSIGNATURE_V1,
+  SIG_ED25519,
+  ed25519Signer,
+  encodeVkey,
+  isKeyName,
+  keyId,
+  parseVkey,
+  verifierFromPublicKey,
+} from './keys.js';
 import { formatNote, parseNote, signatureLine } from './note.js';
 
 // golang.org/x/mod/sumdb/note test vectors: a private key seed, its vkey, and the signed note it produces.
@@ -8,11 +17,14 @@ const peterSkey = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7
 const peterVkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const enochVkey = 'EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop';
 const text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const peterSig = '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
-const enochSig = '\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
+const peterSig =
+  '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const enochSig =
+  '\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 // c2sp.org/signed-note example; and transparency-dev/formats vkeys of type 0x01 (base64 with "+") and 0x04.
 const specVkey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
-const specNote = 'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
+const specNote =
+  'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
 const plusVkey = 'TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6';
 const cosignatureVkey = 'remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2';
 
@@ -68,7 +80,9 @@ describe('signed-note keys (known answers)', () => {
 
   it('separates key types: one key has different IDs as a log key and as a witness key', () => {
     const { publicKey } = generateKeyPairSync('ed25519');
-    expect(verifierFromPublicKey('w.example', publicKey, SIG_ED25519).keyId).not.toBe(verifierFromPublicKey('w.example', publicKey, SIG_COSIGNATURE_V1).keyId);
+    expect(verifierFromPublicKey('w.example', publicKey, SIG_ED25519).keyId).not.toBe(
+      verifierFromPublicKey('w.example', publicKey, SIG_COSIGNATURE_V1).keyId,
+    );
   });
 });
 

@@ -4,7 +4,14 @@
  * and for tests. A key is known to a verifier by its name and its 4-byte key ID, which also fixes the signature
  * type, so one Ed25519 key can serve as a log key (0x01) or a witness key (0x04) without ambiguity.
  */
-import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { TlogError } from './error.js';
 
@@ -41,7 +48,11 @@ export function isKeyName(name: string): boolean {
 
 /** SHA-256(name || 0x0A || type || public key)[:4] as a big-endian uint32 (c2sp.org/signed-note, "Signatures"). */
 export function keyId(name: string, type: SignatureType, publicKey: Uint8Array): number {
-  const h = createHash('sha256').update(name, 'utf8').update(new Uint8Array([0x0a, type])).update(publicKey).digest();
+  const h = createHash('sha256')
+    .update(name, 'utf8')
+    .update(new Uint8Array([0x0a, type]))
+    .update(publicKey)
+    .digest();
   return h.readUInt32BE(0);
 }
 
@@ -52,32 +63,51 @@ export function keyIdBytes(id: number): Uint8Array {
 
 /** A Signer over an Ed25519 private key (PEM text or KeyObject). Throws TlogError for any other kind of key. */
 export function ed25519Signer(name: string, privateKey: KeyObject | string): Signer {
-  if (!isKeyName(name)) throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
+  if (!isKeyName(name))
+    throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
   let key: KeyObject;
   try {
     key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   } catch (e) {
     throw new TlogError('bad-key', 'the private key could not be read', { cause: e });
   }
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') throw new TlogError('bad-key', `expected an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'symmetric'} ${key.type} key`);
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519')
+    throw new TlogError(
+      'bad-key',
+      `expected an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'symmetric'} ${key.type} key`,
+    );
   const publicKey = rawPublicKey(createPublicKey(key));
   return { name, publicKey, sign: (message) => new Uint8Array(cryptoSign(null, message, key)) };
 }
 
 /** A Verifier for an Ed25519 public key given raw (32 bytes), as PEM, or as a KeyObject. */
-export function verifierFromPublicKey(name: string, publicKey: Uint8Array | KeyObject | string, type: SignatureType = SIG_ED25519): Verifier {
-  if (!isKeyName(name)) throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
-  if (type !== SIG_ED25519 && type !== SIG_COSIGNATURE_V1) throw new TlogError('bad-key', `signature type 0x${Number(type).toString(16)} is not supported`);
+export function verifierFromPublicKey(
+  name: string,
+  publicKey: Uint8Array | KeyObject | string,
+  type: SignatureType = SIG_ED25519,
+): Verifier {
+  if (!isKeyName(name))
+    throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
+  if (type !== SIG_ED25519 && type !== SIG_COSIGNATURE_V1)
+    throw new TlogError('bad-key', `signature type 0x${Number(type).toString(16)} is not supported`);
   let key: KeyObject;
   let raw: Uint8Array;
   try {
     if (publicKey instanceof Uint8Array) {
-      if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw new TlogError('bad-key', `an Ed25519 public key is ${ED25519_PUBLIC_KEY_SIZE} bytes, got ${publicKey.length}`);
+      if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE)
+        throw new TlogError(
+          'bad-key',
+          `an Ed25519 public key is ${ED25519_PUBLIC_KEY_SIZE} bytes, got ${publicKey.length}`,
+        );
       raw = new Uint8Array(publicKey);
-      key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+      key = createPublicKey({
+        key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') },
+        format: 'jwk',
+      });
     } else {
       key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-      if (key.asymmetricKeyType !== 'ed25519') throw new TlogError('bad-key', `expected an Ed25519 key, got ${key.asymmetricKeyType ?? 'a symmetric key'}`);
+      if (key.asymmetricKeyType !== 'ed25519')
+        throw new TlogError('bad-key', `expected an Ed25519 key, got ${key.asymmetricKeyType ?? 'a symmetric key'}`);
       if (key.type === 'private') key = createPublicKey(key);
       raw = rawPublicKey(key);
     }
@@ -113,7 +143,10 @@ export function encodeVkey(v: Pick<Verifier, 'name' | 'type' | 'publicKey'>): st
 
 /** Reads a vkey; hostile input, so a result, and the key ID must match the name and key it claims to hash. */
 export function parseVkey(text: string): { ok: true; verifier: Verifier } | { ok: false; error: TlogError } {
-  const fail = (message: string, code: TlogError['code'] = 'bad-key') => ({ ok: false as const, error: new TlogError(code, message) });
+  const fail = (message: string, code: TlogError['code'] = 'bad-key') => ({
+    ok: false as const,
+    error: new TlogError(code, message),
+  });
   const parts = text.split('+');
   // Base64 may itself contain "+": the name and ID are the first two fields, the key data is the rest.
   if (parts.length < 3) return fail('a vkey is name+keyid+base64 key data');
@@ -121,18 +154,29 @@ export function parseVkey(text: string): { ok: true; verifier: Verifier } | { ok
   const idHex = parts[1]!;
   const data = decodeBase64(parts.slice(2).join('+'));
   if (!isKeyName(name)) return fail(`${JSON.stringify(name.slice(0, 64))} is not a valid key name`, 'key-name');
-  if (!/^[0-9a-f]{8}$/.test(idHex)) return fail(`key ID ${JSON.stringify(idHex.slice(0, 16))} is not 8 lowercase hex digits`);
+  if (!/^[0-9a-f]{8}$/.test(idHex))
+    return fail(`key ID ${JSON.stringify(idHex.slice(0, 16))} is not 8 lowercase hex digits`);
   if (!data) return fail('the key data is not canonical base64');
   const type = data[0];
-  if (type !== SIG_ED25519 && type !== SIG_COSIGNATURE_V1) return fail(`signature type 0x${(type ?? 0).toString(16).padStart(2, '0')} is not supported (0x01 Ed25519, 0x04 cosignature/v1)`);
-  if (data.length !== 1 + ED25519_PUBLIC_KEY_SIZE) return fail(`an Ed25519 vkey holds ${1 + ED25519_PUBLIC_KEY_SIZE} bytes of key data, got ${data.length}`);
+  if (type !== SIG_ED25519 && type !== SIG_COSIGNATURE_V1)
+    return fail(
+      `signature type 0x${(type ?? 0).toString(16).padStart(2, '0')} is not supported (0x01 Ed25519, 0x04 cosignature/v1)`,
+    );
+  if (data.length !== 1 + ED25519_PUBLIC_KEY_SIZE)
+    return fail(`an Ed25519 vkey holds ${1 + ED25519_PUBLIC_KEY_SIZE} bytes of key data, got ${data.length}`);
   let verifier: Verifier;
   try {
     verifier = verifierFromPublicKey(name, data.subarray(1), type);
   } catch (e) {
-    return { ok: false, error: e instanceof TlogError ? e : new TlogError('bad-key', 'the public key could not be read', { cause: e }) };
+    return {
+      ok: false,
+      error: e instanceof TlogError ? e : new TlogError('bad-key', 'the public key could not be read', { cause: e }),
+    };
   }
-  if (verifier.keyId !== parseInt(idHex, 16)) return fail(`key ID ${idHex} does not match the name and key (expected ${verifier.keyId.toString(16).padStart(8, '0')})`);
+  if (verifier.keyId !== parseInt(idHex, 16))
+    return fail(
+      `key ID ${idHex} does not match the name and key (expected ${verifier.keyId.toString(16).padStart(8, '0')})`,
+    );
   return { ok: true, verifier };
 }
 

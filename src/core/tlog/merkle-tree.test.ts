@@ -5,7 +5,8 @@ import { MerkleTree } from './merkle-tree.js';
 import { perfectSubtrees, rootAt, type TreeReader } from './subtree.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const leaves = (n: number, tag = 'leaf') => Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`${tag} ${i}`)));
+const leaves = (n: number, tag = 'leaf') =>
+  Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`${tag} ${i}`)));
 
 /** Every node of a tree of `n` leaves, computed from the definition: level L node i hashes leaves [i·2^L, (i+1)·2^L). */
 function allNodes(hashes: Uint8Array[]): Map<string, string> {
@@ -61,7 +62,10 @@ describe('CompactRange', () => {
       first.append(hs.slice(0, cut));
       const frontier = first.frontier();
       expect(frontier.map((f) => f.node)).toEqual(frontierNodes(cut));
-      const resumed = CompactRange.fromFrontier(cut, frontier.map((f) => f.hash));
+      const resumed = CompactRange.fromFrontier(
+        cut,
+        frontier.map((f) => f.hash),
+      );
       const got = new Map<string, string>();
       collect(resumed.append(hs.slice(cut)), got);
       expect(hex(resumed.root())).toBe(hex(rootFromLeafHashes(hs)));

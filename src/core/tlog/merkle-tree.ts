@@ -34,8 +34,17 @@ export class MerkleTree implements TreeReader {
 
   /** A copy of the hash of complete node (level, index). */
   node(level: number, index: number): Uint8Array {
-    if (!Number.isSafeInteger(level) || !Number.isSafeInteger(index) || level < 0 || index < 0 || (index + 1) * subtreeWidth(level) > this.size) {
-      throw new TlogError('index-out-of-range', `node ${level}/${index} is not a complete node of a ${this.size}-leaf tree`);
+    if (
+      !Number.isSafeInteger(level) ||
+      !Number.isSafeInteger(index) ||
+      level < 0 ||
+      index < 0 ||
+      (index + 1) * subtreeWidth(level) > this.size
+    ) {
+      throw new TlogError(
+        'index-out-of-range',
+        `node ${level}/${index} is not a complete node of a ${this.size}-leaf tree`,
+      );
     }
     const off = index * HASH_SIZE;
     return this.#levels[level]!.slice(off, off + HASH_SIZE);

@@ -43,7 +43,14 @@ describe('signed notes: parsing hostile input', () => {
       `\u2014 PeterNeumann AAAA\n`, // too short for an ID and a signature
       `\u2014 PeterNeumann ${sig}`, // no final newline
     ].join('');
-    expect(errors(note)).toEqual(['signature-line@6', 'signature-line@7', 'key-name@8', 'signature-line@9', 'signature-line@10', 'signature-line@11']);
+    expect(errors(note)).toEqual([
+      'signature-line@6',
+      'signature-line@7',
+      'key-name@8',
+      'signature-line@9',
+      'signature-line@10',
+      'signature-line@11',
+    ]);
   });
 
   it('refuses control characters, CRLF, missing separators, oversize input and too many signatures', () => {
@@ -52,7 +59,9 @@ describe('signed notes: parsing hostile input', () => {
     expect(errors(`origin\n1\nroot\n\u2014 PeterNeumann ${sig}\n`)).toEqual(['note-no-signatures']);
     expect(errors('origin\n1\nroot\n\n')).toEqual(['note-no-signatures@5']);
     expect(errors('x'.repeat(noteLimits.bytes + 1))).toEqual(['note-too-large']);
-    expect(errors(`t\n\n${`\u2014 PeterNeumann ${sig}\n`.repeat(noteLimits.signatures + 1)}`)).toEqual([`too-many-signatures@${3 + noteLimits.signatures}`]);
+    expect(errors(`t\n\n${`\u2014 PeterNeumann ${sig}\n`.repeat(noteLimits.signatures + 1)}`)).toEqual([
+      `too-many-signatures@${3 + noteLimits.signatures}`,
+    ]);
     expect(parseNote(`t\n\n${`\u2014 PeterNeumann ${sig}\n`.repeat(16)}`).ok).toBe(true);
     expect(errors('')).toEqual(['note-no-signatures']);
   });
@@ -90,7 +99,10 @@ describe('the cosigned checkpoint example of c2sp.org/tlog-cosignature', () => {
   });
 
   it('decodes the transparency-dev/formats cosignature timestamp vector (1727964367)', () => {
-    const field = Buffer.from('ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==', 'base64');
+    const field = Buffer.from(
+      'ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==',
+      'base64',
+    );
     expect(cosignatureTimestamp(new Uint8Array(field.subarray(4)))).toBe(1727964367);
   });
 });

@@ -41,10 +41,14 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 
 export function parseNote(input: string | Uint8Array): NoteResult {
   const size = typeof input === 'string' ? encoder.encode(input).length : input.length;
-  if (size > noteLimits.bytes) return failed(new TlogError('note-too-large', `the note is ${size} bytes, more than the ${noteLimits.bytes} accepted`));
+  if (size > noteLimits.bytes)
+    return failed(
+      new TlogError('note-too-large', `the note is ${size} bytes, more than the ${noteLimits.bytes} accepted`),
+    );
   let note: string;
   if (typeof input === 'string') {
-    if (loneSurrogate.test(input)) return failed(new TlogError('note-encoding', 'the note is not valid Unicode (lone surrogate)'));
+    if (loneSurrogate.test(input))
+      return failed(new TlogError('note-encoding', 'the note is not valid Unicode (lone surrogate)'));
     note = input;
   } else {
     try {
@@ -56,35 +60,65 @@ export function parseNote(input: string | Uint8Array): NoteResult {
   const control = /[\u0000-\u0009\u000b-\u001f]/.exec(note);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return failed(new TlogError('note-encoding', `control character U+${code} (only newline is allowed)`, { line: lineAt(note, control.index) }));
+    return failed(
+      new TlogError('note-encoding', `control character U+${code} (only newline is allowed)`, {
+        line: lineAt(note, control.index),
+      }),
+    );
   }
   // The text ends at the last blank line; signature lines are never empty.
   const sep = note.lastIndexOf('\n\n');
-  if (sep < 0) return failed(new TlogError('note-no-signatures', 'no blank line separates the text from signature lines'));
+  if (sep < 0)
+    return failed(new TlogError('note-no-signatures', 'no blank line separates the text from signature lines'));
   const text = note.slice(0, sep + 1);
   const block = note.slice(sep + 2);
   const firstLine = lineAt(note, sep + 2);
-  if (block.length === 0) return failed(new TlogError('note-no-signatures', 'the note has no signature lines', { line: firstLine }));
+  if (block.length === 0)
+    return failed(new TlogError('note-no-signatures', 'the note has no signature lines', { line: firstLine }));
   const lines = block.split('\n');
   const errors: TlogError[] = [];
-  if (lines[lines.length - 1] !== '') errors.push(new TlogError('signature-line', 'the note must end with a newline', { line: firstLine + lines.length - 1 }));
+  if (lines[lines.length - 1] !== '')
+    errors.push(
+      new TlogError('signature-line', 'the note must end with a newline', { line: firstLine + lines.length - 1 }),
+    );
   else lines.pop();
-  if (lines.length > noteLimits.signatures) return failed(new TlogError('too-many-signatures', `${lines.length} signature lines, more than the ${noteLimits.signatures} accepted`, { line: firstLine + noteLimits.signatures }));
+  if (lines.length > noteLimits.signatures)
+    return failed(
+      new TlogError(
+        'too-many-signatures',
+        `${lines.length} signature lines, more than the ${noteLimits.signatures} accepted`,
+        { line: firstLine + noteLimits.signatures },
+      ),
+    );
   const signatures: NoteSignature[] = [];
   lines.forEach((l, i) => {
     const line = firstLine + i;
     if (!l.startsWith(SIGNATURE_PREFIX)) {
-      errors.push(new TlogError('signature-line', 'a signature line starts with an em dash (U+2014) and a space', { line }));
+      errors.push(
+        new TlogError('signature-line', 'a signature line starts with an em dash (U+2014) and a space', { line }),
+      );
       return;
     }
     const fields = l.slice(SIGNATURE_PREFIX.length).split(' ');
     if (fields.length !== 2) {
-      errors.push(new TlogError('signature-line', `expected "— <key name> <base64 signature>", got ${fields.length} space-separated fields`, { line }));
+      errors.push(
+        new TlogError(
+          'signature-line',
+          `expected "— <key name> <base64 signature>", got ${fields.length} space-separated fields`,
+          { line },
+        ),
+      );
       return;
     }
     const [name, b64] = fields as [string, string];
     if (!isKeyName(name)) {
-      errors.push(new TlogError('key-name', `${JSON.stringify(name.slice(0, 64))} is not a valid key name (non-empty, no spaces, no "+")`, { line }));
+      errors.push(
+        new TlogError(
+          'key-name',
+          `${JSON.stringify(name.slice(0, 64))} is not a valid key name (non-empty, no spaces, no "+")`,
+          { line },
+        ),
+      );
       return;
     }
     const raw = decodeBase64(b64);
@@ -93,7 +127,13 @@ export function parseNote(input: string | Uint8Array): NoteResult {
       return;
     }
     if (raw.length < 5) {
-      errors.push(new TlogError('signature-line', `the signature field is ${raw.length} bytes; it needs a 4-byte key ID and a signature`, { line }));
+      errors.push(
+        new TlogError(
+          'signature-line',
+          `the signature field is ${raw.length} bytes; it needs a 4-byte key ID and a signature`,
+          { line },
+        ),
+      );
       return;
     }
     const keyId = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
@@ -105,7 +145,8 @@ export function parseNote(input: string | Uint8Array): NoteResult {
 
 /** `— <name> base64(key ID || signature)` with its newline. */
 export function signatureLine(name: string, keyId: number, signature: Uint8Array): string {
-  if (!isKeyName(name)) throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
+  if (!isKeyName(name))
+    throw new TlogError('key-name', `${JSON.stringify(name)} is not a valid key name (non-empty, no spaces, no "+")`);
   const field = new Uint8Array(4 + signature.length);
   field.set(keyIdBytes(keyId), 0);
   field.set(signature, 4);

@@ -37,7 +37,9 @@ function reference(d: Uint8Array[]) {
   const subproof = (m: number, lo: number, hi: number, b: boolean): Uint8Array[] => {
     if (m === hi - lo) return b ? [] : [mth(lo, hi)];
     const k = split(hi - lo);
-    return m <= k ? [...subproof(m, lo, lo + k, b), mth(lo + k, hi)] : [...subproof(m - k, lo + k, hi, false), mth(lo, lo + k)];
+    return m <= k
+      ? [...subproof(m, lo, lo + k, b), mth(lo + k, hi)]
+      : [...subproof(m - k, lo + k, hi, false), mth(lo, lo + k)];
   };
   return {
     root: (n: number) => mth(0, n),
@@ -56,10 +58,14 @@ function mutations(proof: Uint8Array[], bit: number, extra: Uint8Array): { desc:
     out.push({ desc: `drop [${i}]`, proof: [...proof.slice(0, i), ...proof.slice(i + 1)] });
     out.push({ desc: `duplicate [${i}]`, proof: [...proof.slice(0, i + 1), ...proof.slice(i)] });
     if (i + 1 < proof.length && hex(proof[i]!) !== hex(proof[i + 1]!)) {
-      out.push({ desc: `swap [${i}] and [${i + 1}]`, proof: [...proof.slice(0, i), proof[i + 1]!, proof[i]!, ...proof.slice(i + 2)] });
+      out.push({
+        desc: `swap [${i}] and [${i + 1}]`,
+        proof: [...proof.slice(0, i), proof[i + 1]!, proof[i]!, ...proof.slice(i + 2)],
+      });
     }
   }
-  for (let i = 0; i <= proof.length; i++) out.push({ desc: `insert at ${i}`, proof: [...proof.slice(0, i), extra, ...proof.slice(i)] });
+  for (let i = 0; i <= proof.length; i++)
+    out.push({ desc: `insert at ${i}`, proof: [...proof.slice(0, i), extra, ...proof.slice(i)] });
   return out;
 }
 
@@ -73,7 +79,7 @@ function build(size: number, seed: string): { leaves: Uint8Array[]; tree: Merkle
   const leaves = Array.from({ length: size }, (_, i) => hashLeaf(new TextEncoder().encode(`${seed}/${i}`)));
   const tree = new MerkleTree({ capacity: 8 });
   // Uneven batches, so batch boundaries fall everywhere.
-  for (let i = 0, step = 1; i < size; i += step, step = (step * 7) % 23 + 1) tree.append(leaves.slice(i, i + step));
+  for (let i = 0, step = 1; i < size; i += step, step = ((step * 7) % 23) + 1) tree.append(leaves.slice(i, i + step));
   return { leaves, tree };
 }
 
@@ -92,9 +98,13 @@ describe('proof properties over random trees of up to 300 leaves', () => {
           const proof = tree.inclusionProof(m);
           expect(proof.map(hex)).toEqual(ref.path(m).map(hex));
           expect(verifyInclusion(m, size, leaves[m]!, proof, root).ok).toBe(true);
-          for (const mut of mutations(proof, bit, extra)) if (verifyInclusion(m, size, leaves[m]!, mut.proof, root).ok) accepted.push(`${m}/${size} ${mut.desc}`);
+          for (const mut of mutations(proof, bit, extra))
+            if (verifyInclusion(m, size, leaves[m]!, mut.proof, root).ok) accepted.push(`${m}/${size} ${mut.desc}`);
           const other = (m + 1 + (bit % size)) % size;
-          if (other !== m) expect(verifyInclusion(other, size, leaves[m]!, proof, root).ok, `${m}/${size} as index ${other}`).toBe(false);
+          if (other !== m)
+            expect(verifyInclusion(other, size, leaves[m]!, proof, root).ok, `${m}/${size} as index ${other}`).toBe(
+              false,
+            );
           const leaf = new Uint8Array(leaves[m]!);
           leaf[bit >> 3]! ^= 1 << (bit & 7);
           expect(verifyInclusion(m, size, leaf, proof, root).ok).toBe(false);
@@ -123,7 +133,8 @@ describe('proof properties over random trees of up to 300 leaves', () => {
           expect(proof.map(hex)).toEqual(ref.proof(m).map(hex));
           expect(verifyConsistency(m, size, oldRoot, root, proof).ok).toBe(true);
           if (m === 0) continue; // nothing binds the new root to the empty tree
-          for (const mut of mutations(proof, bit, extra)) if (verifyConsistency(m, size, oldRoot, root, mut.proof).ok) accepted.push(`${m}→${size} ${mut.desc}`);
+          for (const mut of mutations(proof, bit, extra))
+            if (verifyConsistency(m, size, oldRoot, root, mut.proof).ok) accepted.push(`${m}→${size} ${mut.desc}`);
           const badOld = new Uint8Array(oldRoot);
           badOld[bit >> 3]! ^= 1 << (bit & 7);
           expect(verifyConsistency(m, size, badOld, root, proof).ok).toBe(false);
@@ -132,7 +143,10 @@ describe('proof properties over random trees of up to 300 leaves', () => {
           expect(verifyConsistency(m, size, oldRoot, badNew, proof).ok).toBe(false);
           if (m < size) {
             const other = 1 + ((m + (bit % size)) % (size - 1));
-            if (other !== m) expect(verifyConsistency(other, size, oldRoot, root, proof).ok, `${m}→${size} as old size ${other}`).toBe(false);
+            if (other !== m)
+              expect(verifyConsistency(other, size, oldRoot, root, proof).ok, `${m}→${size} as old size ${other}`).toBe(
+                false,
+              );
           }
         }
         expect(accepted).toEqual([]);

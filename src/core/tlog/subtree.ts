@@ -78,7 +78,8 @@ export function perfectSubtrees(start: number, end: number): NodeId[] {
   let pos = start;
   for (; level >= 0; level--, width /= 2) {
     if (remaining >= width) {
-      if (pos % width !== 0) throw new TlogError('index-out-of-range', `range [${start}, ${end}) is not aligned to its subtrees`);
+      if (pos % width !== 0)
+        throw new TlogError('index-out-of-range', `range [${start}, ${end}) is not aligned to its subtrees`);
       out.push({ level, index: pos / width });
       pos += width;
       remaining -= width;
@@ -127,7 +128,8 @@ export function planNodes(plan: ProofPlan): NodeId[] {
 export function proofFromPlan(plan: ProofPlan, lookup: NodeLookup): Uint8Array[] {
   const checked: NodeLookup = (level, index) => {
     const h = lookup(level, index);
-    if (h.length !== HASH_SIZE) throw new TlogError('bad-hash-length', `node ${level}/${index} is ${h.length} bytes, expected ${HASH_SIZE}`);
+    if (h.length !== HASH_SIZE)
+      throw new TlogError('bad-hash-length', `node ${level}/${index} is ${h.length} bytes, expected ${HASH_SIZE}`);
     return h;
   };
   return plan.map((group) => foldNodes(group, checked));
@@ -135,6 +137,8 @@ export function proofFromPlan(plan: ProofPlan, lookup: NodeLookup): Uint8Array[]
 
 /** Throws when `size` is not a size the reader can answer for; sizes come from callers, not from proofs. */
 export function checkSize(reader: TreeReader, size: number): void {
-  if (!isTreeSize(size)) throw new TlogError('bad-size', `tree size ${String(size)} is not a non-negative safe integer`);
-  if (size > reader.size) throw new TlogError('bad-size', `tree size ${size} is beyond the ${reader.size} leaves stored`);
+  if (!isTreeSize(size))
+    throw new TlogError('bad-size', `tree size ${String(size)} is not a non-negative safe integer`);
+  if (size > reader.size)
+    throw new TlogError('bad-size', `tree size ${size} is beyond the ${reader.size} leaves stored`);
 }

@@ -51,12 +51,17 @@ export function fileAsset(path: string, cache: string, headers?: Record<string, 
 
 /** Answers from an asset: 304 when the browser holds it, gzip when it accepts it. */
 export function sendAsset(request: FastifyRequest, reply: FastifyReply, a: Asset): FastifyReply {
-  reply.header('etag', a.etag).header('cache-control', a.cache).header('vary', 'accept-encoding').header('x-content-type-options', 'nosniff');
+  reply
+    .header('etag', a.etag)
+    .header('cache-control', a.cache)
+    .header('vary', 'accept-encoding')
+    .header('x-content-type-options', 'nosniff');
   for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
   const inm = request.headers['if-none-match'];
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === a.etag)) return reply.code(304).send();
   reply.type(a.type);
-  if (a.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(a.gzip);
+  if (a.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')))
+    return reply.header('content-encoding', 'gzip').send(a.gzip);
   return reply.send(a.body);
 }
 
@@ -68,7 +73,8 @@ export function listFiles(dir: string): string[] {
       if (name.startsWith('.')) continue;
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (contentTypes[extname(name)] && !name.endsWith('.test.js')) out.push(relative(dir, p).split(sep).join('/'));
+      else if (contentTypes[extname(name)] && !name.endsWith('.test.js'))
+        out.push(relative(dir, p).split(sep).join('/'));
     }
   };
   walk(dir);

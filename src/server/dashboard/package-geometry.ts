@@ -18,7 +18,9 @@ import {
   type Position,
 } from './zone-outlines.js';
 
-export type Geometry = { type: 'MultiPolygon'; coordinates: MultiPolygonCoordinates } | { type: 'MultiLineString'; coordinates: Position[][] };
+export type Geometry =
+  | { type: 'MultiPolygon'; coordinates: MultiPolygonCoordinates }
+  | { type: 'MultiLineString'; coordinates: Position[][] };
 
 export interface MapFeature {
   type: 'Feature';
@@ -53,17 +55,22 @@ interface RawFeature {
 function features(doc: unknown): RawFeature[] {
   if (!isObj(doc)) return [];
   if (doc['type'] === 'FeatureCollection' && Array.isArray(doc['features'])) return doc['features'].flatMap(features);
-  if (doc['type'] === 'Feature') return isObj(doc['geometry']) ? [{ geometry: doc['geometry'], properties: isObj(doc['properties']) ? doc['properties'] : {} }] : [];
+  if (doc['type'] === 'Feature')
+    return isObj(doc['geometry'])
+      ? [{ geometry: doc['geometry'], properties: isObj(doc['properties']) ? doc['properties'] : {} }]
+      : [];
   return typeof doc['type'] === 'string' ? [{ geometry: doc, properties: {} }] : [];
 }
 
-const isPosition = (p: unknown): p is Position => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number';
+const isPosition = (p: unknown): p is Position =>
+  Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number';
 
 function lineParts(doc: unknown): Position[][] {
   const out: Position[][] = [];
   for (const { geometry } of features(doc)) {
     const c = geometry['coordinates'];
-    const lines = geometry['type'] === 'LineString' ? [c] : geometry['type'] === 'MultiLineString' && Array.isArray(c) ? c : [];
+    const lines =
+      geometry['type'] === 'LineString' ? [c] : geometry['type'] === 'MultiLineString' && Array.isArray(c) ? c : [];
     for (const l of lines) if (Array.isArray(l)) out.push(l.filter(isPosition).map((p) => [p[0], p[1]]));
   }
   return out.filter((l) => l.length >= 2);
@@ -72,7 +79,11 @@ function lineParts(doc: unknown): Position[][] {
 function polygons(geometry: Obj): MultiPolygonCoordinates {
   const c = geometry['coordinates'];
   const polys = geometry['type'] === 'Polygon' ? [c] : geometry['type'] === 'MultiPolygon' && Array.isArray(c) ? c : [];
-  return polys.filter(Array.isArray).map((poly: unknown[]) => poly.filter(Array.isArray).map((ring: unknown[]) => ring.filter(isPosition).map((p): Position => [p[0], p[1]])));
+  return polys
+    .filter(Array.isArray)
+    .map((poly: unknown[]) =>
+      poly.filter(Array.isArray).map((ring: unknown[]) => ring.filter(isPosition).map((p): Position => [p[0], p[1]])),
+    );
 }
 
 const flat = (l: Position[]) => Float64Array.from(l.flat());
@@ -101,7 +112,12 @@ export function packageMap(loaded: LoadedPackage): PackageMap {
       const coords = simplifyPolygons(polygons(f.geometry), mapTolerances.regions, 4);
       if (typeof code !== 'string' || !coords.length) continue;
       regionPolys.set(code, [...(regionPolys.get(code) ?? []), ...coords]);
-      out.push({ type: 'Feature', id: out.length, properties: { layer: 'region', code, name: typeof name === 'string' ? name : code }, geometry: { type: 'MultiPolygon', coordinates: coords } });
+      out.push({
+        type: 'Feature',
+        id: out.length,
+        properties: { layer: 'region', code, name: typeof name === 'string' ? name : code },
+        geometry: { type: 'MultiPolygon', coordinates: coords },
+      });
     }
   }
 
@@ -137,7 +153,12 @@ export function packageMap(loaded: LoadedPackage): PackageMap {
     switch (z.kind) {
       case 'line': {
         const parts = lines.get(id) ?? [];
-        return parts.length ? { type: 'MultiLineString', coordinates: parts.map((l) => unflat(simplifyLine(flat(l), mapTolerances.lines), 5)) } : `no line geometry in ${z.geometry}`;
+        return parts.length
+          ? {
+              type: 'MultiLineString',
+              coordinates: parts.map((l) => unflat(simplifyLine(flat(l), mapTolerances.lines), 5)),
+            }
+          : `no line geometry in ${z.geometry}`;
       }
       case 'buffer': {
         const field = fieldFor(z.around);
@@ -149,7 +170,10 @@ export function packageMap(loaded: LoadedPackage): PackageMap {
         const parts = lineParts(doc(z.geometry));
         if (!parts.length) return `no line geometry in ${z.geometry}`;
         const half = z.width / 2;
-        return { type: 'MultiPolygon', coordinates: simplifyPolygons(contour(fieldAround(parts, half, half), bothSides(half)), mapTolerances.zones) };
+        return {
+          type: 'MultiPolygon',
+          coordinates: simplifyPolygons(contour(fieldAround(parts, half, half), bothSides(half)), mapTolerances.zones),
+        };
       }
       case 'airspace': {
         if (z.geometry) return areaOf(z.geometry);
@@ -159,7 +183,9 @@ export function packageMap(loaded: LoadedPackage): PackageMap {
       case 'area': {
         if (z.geometry) return areaOf(z.geometry);
         const coords = (z.regions ?? []).flatMap((r) => regionPolys.get(r) ?? []);
-        return coords.length ? { type: 'MultiPolygon', coordinates: coords } : `none of the regions ${(z.regions ?? []).join(', ')} is in the regions layer`;
+        return coords.length
+          ? { type: 'MultiPolygon', coordinates: coords }
+          : `none of the regions ${(z.regions ?? []).join(', ')} is in the regions layer`;
       }
     }
   };
@@ -174,7 +200,12 @@ export function packageMap(loaded: LoadedPackage): PackageMap {
       undrawn.push({ zone: id, reason: g });
       continue;
     }
-    out.push({ type: 'Feature', id: out.length, properties: { layer: 'zone', ...zoneProperties(pkg, id, z) }, geometry: g });
+    out.push({
+      type: 'Feature',
+      id: out.length,
+      properties: { layer: 'zone', ...zoneProperties(pkg, id, z) },
+      geometry: g,
+    });
   }
   return { type: 'FeatureCollection', bbox: bboxOf(out), features: out, undrawn };
 }
@@ -222,7 +253,9 @@ function zoneProperties(pkg: Package, id: string, z: Zone): Record<string, strin
   }
   // Which prohibitions bind inside it, for the popup.
   const rules = Object.entries(pkg.prohibitions)
-    .filter(([, r]) => r.across === id || (typeof r.inside === 'string' ? r.inside === id : (r.inside ?? []).includes(id)))
+    .filter(
+      ([, r]) => r.across === id || (typeof r.inside === 'string' ? r.inside === id : (r.inside ?? []).includes(id)),
+    )
     .map(([rid]) => rid);
   if (rules.length) p['prohibitions'] = rules;
   return p;

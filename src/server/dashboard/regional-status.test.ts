@@ -17,7 +17,10 @@ describe('RegionIndex', () => {
   });
 });
 
-function caseFile(effect: 'declare' | 'dismiss' | undefined, taskStatus: 'open' | 'acknowledged' | 'delivered'): CaseFile {
+function caseFile(
+  effect: 'declare' | 'dismiss' | undefined,
+  taskStatus: 'open' | 'acknowledged' | 'delivered',
+): CaseFile {
   return {
     version: 1,
     caseId: 'case-x',
@@ -33,24 +36,49 @@ function caseFile(effect: 'declare' | 'dismiss' | undefined, taskStatus: 'open' 
       recused: [],
       votes: [],
       rejections: [],
-      ...(effect ? { outcome: { result: effect === 'declare' ? 'declared' : 'dismissed', effect, at: 1, by: 'vote', reason: 'majority' } as never } : {}),
+      ...(effect
+        ? {
+            outcome: {
+              result: effect === 'declare' ? 'declared' : 'dismissed',
+              effect,
+              at: 1,
+              by: 'vote',
+              reason: 'majority',
+            } as never,
+          }
+        : {}),
     },
     tasks: effect === 'declare' ? [{ status: taskStatus } as never] : [],
   };
 }
 
 describe('regionalStatus', () => {
-  const violation = (region: string | undefined, lon?: number, lat?: number) => ({ region, lon, lat, time: 5, status: 'active' as const });
+  const violation = (region: string | undefined, lon?: number, lat?: number) => ({
+    region,
+    lon,
+    lat,
+    time: 5,
+    status: 'active' as const,
+  });
 
   it('counts active violations by region, locating point reports the pipeline left without one', () => {
-    const out = regionalStatus(index, { violations: [violation('UA-14'), violation(undefined, 24.03, 49.84), { ...violation('UA-14'), status: 'withdrawn' as const }], cases: [] });
+    const out = regionalStatus(index, {
+      violations: [
+        violation('UA-14'),
+        violation(undefined, 24.03, 49.84),
+        { ...violation('UA-14'), status: 'withdrawn' as const },
+      ],
+      cases: [],
+    });
     expect(out.find((r) => r.code === 'UA-14')).toMatchObject({ state: 'violations', violations: 1, lastViolation: 5 });
     expect(out.find((r) => r.code === 'UA-46')).toMatchObject({ state: 'violations', violations: 1 });
     expect(out.filter((r) => r.state === 'calm')).toHaveLength(25);
   });
 
   it('marks a declared breach, then a response under way once a guarantor acts; never a case still under judgment', () => {
-    const state = (file: CaseFile) => regionalStatus(index, { violations: [], cases: [{ file, regions: ['UA-14'] }] }).find((r) => r.code === 'UA-14')!.state;
+    const state = (file: CaseFile) =>
+      regionalStatus(index, { violations: [], cases: [{ file, regions: ['UA-14'] }] }).find((r) => r.code === 'UA-14')!
+        .state;
     expect(state(caseFile(undefined, 'open'))).toBe('calm');
     expect(state(caseFile('dismiss', 'open'))).toBe('calm');
     expect(state(caseFile('declare', 'open'))).toBe('breach');

@@ -43,7 +43,9 @@ export class RegionIndex {
       const name = f.properties?.[spec.name];
       const g = f.geometry;
       if (typeof code !== 'string' || !g || !Array.isArray(g.coordinates)) continue;
-      const polys = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as number[][][][];
+      const polys = (
+        g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []
+      ) as number[][][][];
       const rings = polys.flatMap((p) => p.map((r) => Float64Array.from(r.flatMap((q) => [q[0]!, q[1]!]))));
       if (!rings.length) continue;
       const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -101,7 +103,9 @@ const rank: Record<RegionState, number> = { calm: 0, violations: 1, breach: 2, r
  * shows only as the violations behind it, so the public never sees a finding before the guarantors make it.
  */
 export function regionalStatus(index: RegionIndex, input: StatusInput): RegionStatus[] {
-  const out = new Map<string, RegionStatus>(index.regions.map((r) => [r.code, { code: r.code, name: r.name, state: 'calm', violations: 0 }]));
+  const out = new Map<string, RegionStatus>(
+    index.regions.map((r) => [r.code, { code: r.code, name: r.name, state: 'calm', violations: 0 }]),
+  );
   const raise = (s: RegionStatus, state: RegionState) => {
     if (rank[state] > rank[s.state]) s.state = state;
   };

@@ -2,9 +2,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { distanceMetres } from '../../core/geo/ellipsoid.js';
 import { metresPerDegree } from '../../core/geo/ellipsoid.js';
-import { bothSides, contour, distanceField, oneSide, signedArea, simplifyLine, simplifyPolygons, simplifyRing, type Position } from './zone-outlines.js';
+import {
+  bothSides,
+  contour,
+  distanceField,
+  oneSide,
+  signedArea,
+  simplifyLine,
+  simplifyPolygons,
+  simplifyRing,
+  type Position,
+} from './zone-outlines.js';
 
-const line = JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')).features[0].geometry.coordinates as Position[];
+const line = JSON.parse(readFileSync('examples/data/contact-line.geojson', 'utf8')).features[0].geometry
+  .coordinates as Position[];
 const flat = Float64Array.from(line.flat());
 
 /** Brute force: the geodesic-accurate distance (ellipsoid.ts) from p to the dense line, to its nearest vertex or foot. */
@@ -56,7 +67,8 @@ describe('distanceField', () => {
 
   it('puts the east of a north-to-south line on its left', () => {
     // Donetsk (37.8E, 48.0N) is east of the line; Kramatorsk (37.55E, 48.72N) west of it.
-    const at = (lon: number, lat: number) => field.side[Math.round((lat - field.lat0) / field.dlat) * field.nx + Math.round((lon - field.lon0) / field.dlon)];
+    const at = (lon: number, lat: number) =>
+      field.side[Math.round((lat - field.lat0) / field.dlat) * field.nx + Math.round((lon - field.lon0) / field.dlon)];
     expect(at(38.0, 48.0)).toBe(-1);
     expect(at(37.2, 48.5)).toBe(1);
   });

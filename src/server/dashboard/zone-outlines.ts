@@ -18,7 +18,6 @@ export type Position = [number, number];
 /** A GeoJSON MultiPolygon's coordinates: polygons of rings, outer rings counter-clockwise, holes clockwise. */
 export type MultiPolygonCoordinates = Position[][][];
 
-
 const LEFT = -1;
 const RIGHT = 1;
 
@@ -69,7 +68,8 @@ export function distanceField(parts: readonly Float64Array[], reach: number, ste
   const lat0 = minLat - margin / mid.ky;
   const nx = Math.ceil((maxLon + margin / kxMin - lon0) / dlon) + 1;
   const ny = Math.ceil((maxLat + margin / mid.ky - lat0) / dlat) + 1;
-  if (nx * ny > 4_000_000) throw new RangeError(`distance field of ${nx} x ${ny} nodes is too large; use a coarser step`);
+  if (nx * ny > 4_000_000)
+    throw new RangeError(`distance field of ${nx} x ${ny} nodes is too large; use a coarser step`);
   // Nodes beyond the margin keep the margin: outside every zone of width <= reach, with a true gradient near it.
   const distance = new Float64Array(nx * ny).fill(margin);
   const side = new Int8Array(nx * ny);
@@ -229,7 +229,10 @@ export function contour(field: DistanceField, level: LevelFunction): MultiPolygo
       } else {
         // Saddle: four crossings in order E, X, E, X (or X, E, X, E) around the cell.
         const centreInside = (f[k0]! + f[k1]! + f[k2]! + f[k3]!) / 4 < 0;
-        const order = [...enter.map((e) => ({ e, kind: 'in' as const })), ...leave.map((e) => ({ e, kind: 'out' as const }))].sort((a, b) => a.e - b.e);
+        const order = [
+          ...enter.map((e) => ({ e, kind: 'in' as const })),
+          ...leave.map((e) => ({ e, kind: 'out' as const })),
+        ].sort((a, b) => a.e - b.e);
         for (let q = 0; q < 4; q++) {
           if (order[q]!.kind !== 'out') continue;
           const partner = centreInside ? order[(q + 1) % 4]! : order[(q + 3) % 4]!;
@@ -307,7 +310,13 @@ function assemble(rings: Position[][]): MultiPolygonCoordinates {
  * position's latitude: their change over a zone's extent is a few per cent of an already small tolerance). Marks
  * the positions to keep in `keep`.
  */
-function douglasPeucker(at: (i: number) => Position, first: number, last: number, tolerance: number, keep: Uint8Array): void {
+function douglasPeucker(
+  at: (i: number) => Position,
+  first: number,
+  last: number,
+  tolerance: number,
+  keep: Uint8Array,
+): void {
   const { kx, ky } = metresPerDegree(at(first)[1]);
   keep[first] = keep[last] = 1;
   const stack: [number, number][] = [[first, last]];
@@ -375,12 +384,18 @@ export function simplifyRing(ring: readonly Position[], tolerance: number): Posi
 }
 
 /** Simplify every ring, round positions to `digits` decimals, and drop rings that collapse or are smaller than the tolerance. */
-export function simplifyPolygons(polys: MultiPolygonCoordinates, tolerance: number, digits = 5): MultiPolygonCoordinates {
+export function simplifyPolygons(
+  polys: MultiPolygonCoordinates,
+  tolerance: number,
+  digits = 5,
+): MultiPolygonCoordinates {
   const r = 10 ** digits;
   const round = (p: Position): Position => [Math.round(p[0] * r) / r, Math.round(p[1] * r) / r];
   const out: MultiPolygonCoordinates = [];
   for (const poly of polys) {
-    const rings = poly.map((ring) => simplifyRing(ring, tolerance).map(round)).filter((ring) => ring.length >= 4 && extent(ring) >= tolerance);
+    const rings = poly
+      .map((ring) => simplifyRing(ring, tolerance).map(round))
+      .filter((ring) => ring.length >= 4 && extent(ring) >= tolerance);
     if (rings.length && poly[0] && rings[0] && signedArea(rings[0]) > 0) out.push(rings);
   }
   return out;

@@ -27,7 +27,13 @@ function response(reads: boolean) {
   return { res: w as unknown as ServerResponse, frames, destroyed: () => w.destroyed };
 }
 
-const ev = (seq: number, audience: FeedEvent['audience'] = 'public'): FeedEvent => ({ seq, kind: 'status', audience, at: seq, data: { code: `R${seq}`, pad: 'x'.repeat(200) } });
+const ev = (seq: number, audience: FeedEvent['audience'] = 'public'): FeedEvent => ({
+  seq,
+  kind: 'status',
+  audience,
+  at: seq,
+  data: { code: `R${seq}`, pad: 'x'.repeat(200) },
+});
 
 describe('feed hub', () => {
   it('disconnects a client that does not read past its buffer, and keeps serving the others', async () => {

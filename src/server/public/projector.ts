@@ -5,7 +5,14 @@
  * window, and commits the new events, status, CAP messages and cursor at once. One server projects at a time; a
  * pass that finds the cursor moved under it commits nothing, so nothing is published twice.
  */
-import { casePhase, livePhases, publicStatus, statusChanges, type LiveCase, type PublicStatus } from '../../core/public/area-status.js';
+import {
+  casePhase,
+  livePhases,
+  publicStatus,
+  statusChanges,
+  type LiveCase,
+  type PublicStatus,
+} from '../../core/public/area-status.js';
 import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
 import { capPolygons } from '../../core/public/cap-area.js';
 import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
@@ -51,7 +58,11 @@ export function regionShapes(loaded: LoadedPackage | undefined): RegionShape[] {
     const code = f.properties?.[spec.code];
     if (typeof code !== 'string' || !code || out.has(code)) continue;
     const name = f.properties?.[spec.name];
-    out.set(code, { code, name: typeof name === 'string' ? name : code, ...(f.geometry ? { geometry: f.geometry as RegionShape['geometry'] & object } : {}) });
+    out.set(code, {
+      code,
+      name: typeof name === 'string' ? name : code,
+      ...(f.geometry ? { geometry: f.geometry as RegionShape['geometry'] & object } : {}),
+    });
   }
   return [...out.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
@@ -59,7 +70,8 @@ export function regionShapes(loaded: LoadedPackage | undefined): RegionShape[] {
 /** Zones a violation can be located in: those some prohibition names under `inside`. */
 export function watchedZones(pkg: Package): { code: string; name: string }[] {
   const ids = new Set<string>();
-  for (const p of Object.values(pkg.prohibitions)) for (const z of p.inside === undefined ? [] : Array.isArray(p.inside) ? p.inside : [p.inside]) ids.add(z);
+  for (const p of Object.values(pkg.prohibitions))
+    for (const z of p.inside === undefined ? [] : Array.isArray(p.inside) ? p.inside : [p.inside]) ids.add(z);
   return [...ids].sort().map((code) => ({ code, name: code }));
 }
 
@@ -68,7 +80,19 @@ export function violationEvent(v: Violation, at: number): NewFeedEvent {
     kind: 'violation',
     audience: 'findings',
     at,
-    data: { id: v.id, revision: v.revision, status: v.status, prohibition: v.prohibition, party: v.party, activity: v.activity, time: v.time, region: v.region ?? null, zones: v.zones, confidence: v.confidence, detectedAt: v.detectedAt },
+    data: {
+      id: v.id,
+      revision: v.revision,
+      status: v.status,
+      prohibition: v.prohibition,
+      party: v.party,
+      activity: v.activity,
+      time: v.time,
+      region: v.region ?? null,
+      zones: v.zones,
+      confidence: v.confidence,
+      detectedAt: v.detectedAt,
+    },
   };
 }
 
@@ -132,7 +156,11 @@ export class Projector {
     if (!a) {
       const r = this.regions.find((x) => x.code === code);
       if (!r) return undefined;
-      a = { areaDesc: r.name, polygons: r.geometry ? capPolygons(r.geometry) : [], geocodes: [{ valueName: 'ISO 3166-2', value: r.code }] };
+      a = {
+        areaDesc: r.name,
+        polygons: r.geometry ? capPolygons(r.geometry) : [],
+        geocodes: [{ valueName: 'ISO 3166-2', value: r.code }],
+      };
       this.#capAreas.set(code, a);
     }
     return a;
@@ -204,7 +232,12 @@ export class Projector {
             trigger: file.trigger ?? null,
             openedAt: file.openedAt,
             outcome: o ? { result: o.result, effect: o.effect, at: o.at } : null,
-            tasks: { total: file.tasks.length, open: file.tasks.filter((t) => t.status === 'open').length, delivered: file.tasks.filter((t) => t.status === 'delivered').length, overdue: file.tasks.filter((t) => t.overdue).length },
+            tasks: {
+              total: file.tasks.length,
+              open: file.tasks.filter((t) => t.status === 'open').length,
+              delivered: file.tasks.filter((t) => t.status === 'delivered').length,
+              overdue: file.tasks.filter((t) => t.overdue).length,
+            },
             regions: where.regions,
           },
         });
@@ -218,7 +251,16 @@ export class Projector {
           kind: 'cap',
           audience: 'public',
           at: now,
-          data: { identifier: m.identifier, msgType: m.msgType, caseId, phase, sent: m.sent, references: m.references.map((r) => r.identifier), regions: where.regions, url: `/v1/public/cap/${encodeURIComponent(m.identifier)}` },
+          data: {
+            identifier: m.identifier,
+            msgType: m.msgType,
+            caseId,
+            phase,
+            sent: m.sent,
+            references: m.references.map((r) => r.identifier),
+            regions: where.regions,
+            url: `/v1/public/cap/${encodeURIComponent(m.identifier)}`,
+          },
         });
       }
     }
@@ -229,7 +271,10 @@ export class Projector {
     const settingsText = JSON.stringify([...settings.values()]);
     const wall = performance.now();
     const changedInputs = marks.length > 0 || cap.length > 0 || settingsText !== this.#settingsText;
-    const due = (changedInputs && wall - this.#statusWall >= this.statusEvery) || now - this.#statusAt >= statusEvery || now < this.#statusAt;
+    const due =
+      (changedInputs && wall - this.#statusWall >= this.statusEvery) ||
+      now - this.#statusAt >= statusEvery ||
+      now < this.#statusAt;
     if (!due) {
       if (!events.length && to === cursor) return { published: 0, more: false };
       return this.#commit({ from: cursor, to, events, areas: [], cap }, undefined, marks.length === PAGE);
@@ -255,7 +300,12 @@ export class Projector {
     for (const ch of statusChanges(status, areas)) {
       const a = ch.area;
       published.push({ key: ch.key, state: a.state, since: a.since });
-      events.push({ kind: 'status', audience: 'public', at: now, data: { area: ch.kind, code: a.code, name: a.name, state: a.state, from: ch.from ?? null, since: a.since } });
+      events.push({
+        kind: 'status',
+        audience: 'public',
+        at: now,
+        data: { area: ch.kind, code: a.code, name: a.name, state: a.state, from: ch.from ?? null, since: a.since },
+      });
     }
     // The status document changes when any state or count does; `time` alone does not make it new.
     const body = JSON.stringify({ ...status, time: 0 });
@@ -265,10 +315,18 @@ export class Projector {
     }
     const statusChanged = body !== this.#lastStatus;
     if (!events.length && to === cursor && !statusChanged && !published.length) return { published: 0, more: false };
-    return this.#commit({ from: cursor, to, events, areas: published, cap }, statusChanged ? { doc: JSON.stringify(status), at: now, body } : undefined, marks.length === PAGE);
+    return this.#commit(
+      { from: cursor, to, events, areas: published, cap },
+      statusChanged ? { doc: JSON.stringify(status), at: now, body } : undefined,
+      marks.length === PAGE,
+    );
   }
 
-  async #commit(commit: ProjectionCommit, status: { doc: string; at: number; body: string } | undefined, more: boolean): Promise<{ published: number; more: boolean }> {
+  async #commit(
+    commit: ProjectionCommit,
+    status: { doc: string; at: number; body: string } | undefined,
+    more: boolean,
+  ): Promise<{ published: number; more: boolean }> {
     if (status) commit.status = { doc: status.doc, at: status.at };
     const seqs = await this.ps.commitProjection(commit);
     if (!seqs) {

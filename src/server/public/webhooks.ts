@@ -36,7 +36,13 @@ export function sign(secret: string, id: string, timestamp: number, body: string
 }
 
 /** A receiver's check: one of the space-separated signatures matches, and the timestamp is within `tolerance` s. */
-export function verify(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string, nowSeconds: number, tolerance = 300): boolean {
+export function verify(
+  secret: string,
+  headers: { id: string; timestamp: string; signature: string },
+  body: string,
+  nowSeconds: number,
+  tolerance = 300,
+): boolean {
   const ts = Number(headers.timestamp);
   if (!Number.isInteger(ts) || Math.abs(nowSeconds - ts) > tolerance) return false;
   const want = Buffer.from(sign(secret, headers.id, ts, body));
@@ -121,7 +127,13 @@ export class WebhookDispatcher {
     try {
       const res = await fetch(w.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'guarantor-webhooks', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(w.secret, id, timestamp, body) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'guarantor-webhooks',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': sign(w.secret, id, timestamp, body),
+        },
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeout),
@@ -131,7 +143,10 @@ export class WebhookDispatcher {
       if (status < 200 || status > 299) error = `answered ${status}`;
     } catch (err) {
       const e2 = err as Error & { cause?: { code?: string } };
-      error = e2.name === 'TimeoutError' ? `no answer within ${this.timeout} ms` : `${e2.message}${e2.cause?.code ? ` (${e2.cause.code})` : ''}`;
+      error =
+        e2.name === 'TimeoutError'
+          ? `no answer within ${this.timeout} ms`
+          : `${e2.message}${e2.cause?.code ? ` (${e2.cause.code})` : ''}`;
     }
     const at = this.clock.now();
     if (error === undefined) {
@@ -141,6 +156,12 @@ export class WebhookDispatcher {
     const attempts = d.attempts + 1;
     const dead = attempts >= this.maxAttempts;
     const wait = this.backoff[Math.min(attempts - 1, this.backoff.length - 1)]!;
-    await this.ps.finishDelivery(w.id, e.seq, { ok: false, at, error: error.slice(0, 500), ...(status === undefined ? {} : { status }), ...(dead ? { dead: true } : { nextAt: at + wait }) });
+    await this.ps.finishDelivery(w.id, e.seq, {
+      ok: false,
+      at,
+      error: error.slice(0, 500),
+      ...(status === undefined ? {} : { status }),
+      ...(dead ? { dead: true } : { nextAt: at + wait }),
+    });
   }
 }

@@ -19,7 +19,13 @@ const keySchema = {
 } as const;
 
 export function publicKey(k: ApiKeyRecord) {
-  const out: Record<string, string> = { id: k.id, actor: k.actor, role: k.role, label: k.label, createdAt: new Date(k.createdAt).toISOString() };
+  const out: Record<string, string> = {
+    id: k.id,
+    actor: k.actor,
+    role: k.role,
+    label: k.label,
+    createdAt: new Date(k.createdAt).toISOString(),
+  };
   if (k.revokedAt !== undefined) out['revokedAt'] = new Date(k.revokedAt).toISOString();
   return out;
 }
@@ -29,7 +35,14 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
 
   app.get(
     '/v1/apikeys',
-    { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'Every API key (never the key text)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } } } } },
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Every API key (never the key text)',
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } } },
+      },
+    },
     async () => ({ items: (await store.listApiKeys()).map(publicKey) }),
   );
 
@@ -45,12 +58,19 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
           additionalProperties: false,
           required: ['actor', 'role'],
           properties: {
-            actor: { type: 'string', enum: ['*', ...actors], description: 'The package actor the key acts for; * for none (operators, analysts)' },
+            actor: {
+              type: 'string',
+              enum: ['*', ...actors],
+              description: 'The package actor the key acts for; * for none (operators, analysts)',
+            },
             role: { type: 'string', enum: [...roles] },
             label: { type: 'string', maxLength: 200, default: '' },
           },
         },
-        response: { 201: { type: 'object', properties: { key: { type: 'string' }, ...keySchema.properties } }, 400: { $ref: 'Error#' } },
+        response: {
+          201: { type: 'object', properties: { key: { type: 'string' }, ...keySchema.properties } },
+          400: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -77,7 +97,8 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
       const revoked = await store.revokeApiKey(id, operations.clock.now());
       const k = await store.getApiKey(id);
       if (!k) return sendError(reply, 404, { error: 'not-found', message: `no API key ${id}` });
-      if (!revoked) return sendError(reply, 409, { error: 'already-revoked', message: `API key ${id} was already revoked` });
+      if (!revoked)
+        return sendError(reply, 409, { error: 'already-revoked', message: `API key ${id} was already revoked` });
       return publicKey(k);
     },
   );

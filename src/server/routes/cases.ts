@@ -9,7 +9,8 @@ import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } fro
 
 export const caseSchema = {
   type: 'object',
-  description: 'A breach case as opened: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there)',
+  description:
+    'A breach case as opened: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there)',
   additionalProperties: true,
   properties: {
     id: { type: 'string' },
@@ -31,7 +32,11 @@ export const caseRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
       schema: {
         tags: ['cases'],
         summary: 'Breach cases in the order they opened; from/to select by opening time',
-        querystring: listQuerySchema({ severity: text('A severity of the package'), trigger: text('A trigger id'), party: text('An actor id, or undetermined') }),
+        querystring: listQuerySchema({
+          severity: text('A severity of the package'),
+          trigger: text('A trigger id'),
+          party: text('An actor id, or undetermined'),
+        }),
         response: { 200: pageSchema(caseSchema) },
       },
     },

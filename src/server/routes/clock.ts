@@ -24,10 +24,21 @@ export const clockRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => 
   const { operations } = deps;
   const mode = () => (operations.eventClock ? 'event' : 'live');
 
-  app.get('/v1/clock', { config: { access: 'public' }, schema: { tags: ['public'], summary: "The server's clock and whether it is live or driven by replayed events", response: { 200: clockAnswer } } }, async () => ({
-    time: new Date(operations.clock.now()).toISOString(),
-    mode: mode(),
-  }));
+  app.get(
+    '/v1/clock',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: "The server's clock and whether it is live or driven by replayed events",
+        response: { 200: clockAnswer },
+      },
+    },
+    async () => ({
+      time: new Date(operations.clock.now()).toISOString(),
+      mode: mode(),
+    }),
+  );
 
   app.post(
     '/v1/clock',
@@ -35,17 +46,34 @@ export const clockRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => 
       config: { access: can.submit },
       schema: {
         tags: ['observations'],
-        summary: 'Replay servers only: move the clock forward to the replayed events (never back), then fire the timers that fell due',
-        body: { type: 'object', additionalProperties: false, required: ['time'], properties: { time: { type: 'string', maxLength: 40 } } },
+        summary:
+          'Replay servers only: move the clock forward to the replayed events (never back), then fire the timers that fell due',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['time'],
+          properties: { time: { type: 'string', maxLength: 40 } },
+        },
         response: { 200: clockAnswer, 400: { $ref: 'Error#' }, 409: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
       const clock = operations.eventClock;
-      if (!clock) return sendError(reply, 409, { error: 'live-clock', message: 'this server runs the live clock; only a replay server (`guarantor serve --clock event`) lets the events move it' });
+      if (!clock)
+        return sendError(reply, 409, {
+          error: 'live-clock',
+          message:
+            'this server runs the live clock; only a replay server (`guarantor serve --clock event`) lets the events move it',
+        });
       const text = (request.body as { time: string }).time;
-      const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
-      if (!Number.isFinite(t)) return sendError(reply, 400, { error: 'invalid-time', message: `time: "${text.slice(0, 40)}" is not an ISO 8601 time with Z or an offset` });
+      const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)
+        ? Date.parse(text)
+        : NaN;
+      if (!Number.isFinite(t))
+        return sendError(reply, 400, {
+          error: 'invalid-time',
+          message: `time: "${text.slice(0, 40)}" is not an ISO 8601 time with Z or an offset`,
+        });
       // Forward only: a replay sent twice, or an older file after a newer one, leaves the clock where it is.
       const moved = t > clock.now();
       if (moved) clock.set(t);

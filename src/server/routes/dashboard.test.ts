@@ -82,10 +82,26 @@ describe('package endpoints', () => {
     const zones = fc.features.filter((f: { properties: { layer: string } }) => f.properties.layer === 'zone');
     expect(regions).toHaveLength(27);
     expect(regions.map((f: { properties: { code: string } }) => f.properties.code)).toContain('UA-14');
-    expect(zones.map((f: { properties: { id: string } }) => f.properties.id)).toEqual(['contact-line', 'buffer', 'heavy-weapons', 'rear-ua', 'grain-corridor', 'no-fly', 'zaporizhzhia-npp']);
-    expect(zones.map((f: { geometry: { type: string } }) => f.geometry.type)).toEqual(['MultiLineString', ...Array(6).fill('MultiPolygon')]);
+    expect(zones.map((f: { properties: { id: string } }) => f.properties.id)).toEqual([
+      'contact-line',
+      'buffer',
+      'heavy-weapons',
+      'rear-ua',
+      'grain-corridor',
+      'no-fly',
+      'zaporizhzhia-npp',
+    ]);
+    expect(zones.map((f: { geometry: { type: string } }) => f.geometry.type)).toEqual([
+      'MultiLineString',
+      ...Array(6).fill('MultiPolygon'),
+    ]);
     const byId = Object.fromEntries(zones.map((f: { properties: { id: string } }) => [f.properties.id, f]));
-    expect(byId['rear-ua'].properties).toMatchObject({ kind: 'buffer', around: 'contact-line', width: 100_000, side: 'right' });
+    expect(byId['rear-ua'].properties).toMatchObject({
+      kind: 'buffer',
+      around: 'contact-line',
+      width: 100_000,
+      side: 'right',
+    });
     expect(byId['heavy-weapons'].properties.prohibitions).toEqual(['heavy-weapons']);
     // The airspace over the buffer has the buffer's footprint.
     expect(byId['no-fly'].geometry).toEqual(byId['buffer'].geometry);
@@ -107,8 +123,16 @@ describe('package endpoints', () => {
     expect(r.headers['cache-control']).toBe('private, no-cache');
     const a = r.json();
     expect(a.scorecard.overall).toBeGreaterThanOrEqual(0);
-    expect(a.timeline.map((t: { trigger: string }) => t.trigger)).toEqual(['access-denied', 'overflight', 'serious-violation', 'armed-attack']);
-    expect(a.sustainment.requirements.map((q: { id: string }) => q.id)).toEqual(['air-defence-interceptors', 'financing']);
+    expect(a.timeline.map((t: { trigger: string }) => t.trigger)).toEqual([
+      'access-denied',
+      'overflight',
+      'serious-violation',
+      'armed-attack',
+    ]);
+    expect(a.sustainment.requirements.map((q: { id: string }) => q.id)).toEqual([
+      'air-defence-interceptors',
+      'financing',
+    ]);
     expect(a.findings.length).toBeGreaterThan(0);
     expect(r.body).not.toMatch(/Infinity|NaN/);
   });
@@ -119,15 +143,44 @@ describe('session, tasks and public regions', () => {
     expect((await get('/v1/dashboard/me')).statusCode).toBe(401);
     const r = await get('/v1/dashboard/me', { authorization: s.auth.guarantor });
     expect(r.json()).toMatchObject({ actor: 'UK', role: 'guarantor', name: 'United Kingdom' });
-    expect((await get('/v1/dashboard/me', { authorization: s.auth.analyst })).json()).toMatchObject({ actor: '*', role: 'analyst', name: 'operator' });
+    expect((await get('/v1/dashboard/me', { authorization: s.auth.analyst })).json()).toMatchObject({
+      actor: '*',
+      role: 'analyst',
+      name: 'operator',
+    });
   });
 
   it("serves the role's powers from the server's own table, so the dashboard keeps no copy", async () => {
-    const powers = async (role: keyof typeof s.auth) => (await get('/v1/dashboard/me', { authorization: s.auth[role] })).json().can;
-    expect(await powers('monitor')).toEqual({ findings: false, cases: false, tasks: true, actOnTasks: true, acknowledgeAlerts: false });
-    expect(await powers('member')).toEqual({ findings: true, cases: true, tasks: true, actOnTasks: false, acknowledgeAlerts: false });
-    expect(await powers('guarantor')).toEqual({ findings: false, cases: true, tasks: true, actOnTasks: true, acknowledgeAlerts: true });
-    expect(await powers('analyst')).toEqual({ findings: true, cases: true, tasks: true, actOnTasks: false, acknowledgeAlerts: true });
+    const powers = async (role: keyof typeof s.auth) =>
+      (await get('/v1/dashboard/me', { authorization: s.auth[role] })).json().can;
+    expect(await powers('monitor')).toEqual({
+      findings: false,
+      cases: false,
+      tasks: true,
+      actOnTasks: true,
+      acknowledgeAlerts: false,
+    });
+    expect(await powers('member')).toEqual({
+      findings: true,
+      cases: true,
+      tasks: true,
+      actOnTasks: false,
+      acknowledgeAlerts: false,
+    });
+    expect(await powers('guarantor')).toEqual({
+      findings: false,
+      cases: true,
+      tasks: true,
+      actOnTasks: true,
+      acknowledgeAlerts: true,
+    });
+    expect(await powers('analyst')).toEqual({
+      findings: true,
+      cases: true,
+      tasks: true,
+      actOnTasks: false,
+      acknowledgeAlerts: true,
+    });
     // Each power is what the routes answer: a member reads violations, a guarantor does not.
     expect((await get('/v1/violations', { authorization: s.auth.member })).statusCode).toBe(200);
     expect((await get('/v1/violations', { authorization: s.auth.guarantor })).statusCode).toBe(403);
@@ -150,7 +203,12 @@ describe('session, tasks and public regions', () => {
       confidence: 0.9,
       attribution: { party: 'RU', basis: 'observed' },
     }));
-    const posted = await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor }, payload: obs });
+    const posted = await s.app.inject({
+      method: 'POST',
+      url: '/v1/observations',
+      headers: { authorization: s.auth.monitor },
+      payload: obs,
+    });
     expect(posted.statusCode).toBe(200);
     // The answer is held for a second of wall time; wait it out.
     await new Promise((r) => setTimeout(r, 1100));
@@ -178,16 +236,44 @@ describe('tasks for a monitor', () => {
       const now = t.clock.now();
       // Three corroborated shellings within 24 h: a serious case; 49 h later it is declared by the deadline default.
       const obs = [0, 1, 2].flatMap((i) => [
-        { source: 'radar', sourceId: `m-r${i}`, activity: 'artillery-fire', time: new Date(now - (30 - i * 10) * 60_000).toISOString(), location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 }, confidence: 0.9 },
-        { source: 'acoustic', sourceId: `m-a${i}`, activity: 'artillery-fire', time: new Date(now - (30 - i * 10) * 60_000).toISOString(), location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 }, confidence: 0.9 },
+        {
+          source: 'radar',
+          sourceId: `m-r${i}`,
+          activity: 'artillery-fire',
+          time: new Date(now - (30 - i * 10) * 60_000).toISOString(),
+          location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 },
+          confidence: 0.9,
+        },
+        {
+          source: 'acoustic',
+          sourceId: `m-a${i}`,
+          activity: 'artillery-fire',
+          time: new Date(now - (30 - i * 10) * 60_000).toISOString(),
+          location: { lon: 37.6, lat: 48.1 + i * 0.2, radius: 300 },
+          confidence: 0.9,
+        },
       ]);
-      const admin = await t.app.inject({ method: 'POST', url: '/v1/apikeys', headers: { authorization: t.auth.admin }, payload: { actor: '*', role: 'monitor' } });
-      const posted = await t.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: `Bearer ${admin.json().key}` }, payload: obs });
+      const admin = await t.app.inject({
+        method: 'POST',
+        url: '/v1/apikeys',
+        headers: { authorization: t.auth.admin },
+        payload: { actor: '*', role: 'monitor' },
+      });
+      const posted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/observations',
+        headers: { authorization: `Bearer ${admin.json().key}` },
+        payload: obs,
+      });
       expect(posted.json().cases).toBe(1);
       t.clock.advance(49 * 3_600_000);
-      const all = (await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.analyst } })).json().items as { actor: string }[];
+      const all = (
+        await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.analyst } })
+      ).json().items as { actor: string }[];
       expect(new Set(all.map((x) => x.actor))).toEqual(new Set(['CMM', 'FR', 'UK', 'DE', 'US']));
-      const mine = (await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.monitor } })).json().items as { actor: string }[];
+      const mine = (
+        await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.monitor } })
+      ).json().items as { actor: string }[];
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((x) => x.actor === 'CMM')).toBe(true);
     } finally {
@@ -199,7 +285,13 @@ describe('tasks for a monitor', () => {
 describe('guarantor serve', () => {
   it('serves the dashboard and the package map (main.ts hands the loaded package to the app)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guarantor-serve-dashboard-'));
-    const running = await start({ packagePath: 'examples/ukraine-2026.yaml', db: join(dir, 'g.db'), port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    const running = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db: join(dir, 'g.db'),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
     try {
       const page = await fetch(running.url + '/');
       expect(page.status).toBe(200);

@@ -52,14 +52,19 @@ const vendorFiles = ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.c
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; worker-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const pageHeaders = { 'content-security-policy': contentSecurityPolicy, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+const pageHeaders = {
+  'content-security-policy': contentSecurityPolicy,
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 /** App files revalidate on every load (a 304 is tiny); the versioned vendor files are kept a day. */
 const revalidate = 'no-cache';
 const vendorCache = 'public, max-age=86400';
 
 /** Infinity (a response that never comes) and NaN are not JSON; they travel as null (docs/dashboard.md). */
 const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
-const jsonAsset = (value: unknown, access: 'public' | 'private') => makeAsset(JSON.stringify(value, finite), 'application/json; charset=utf-8', `${access}, no-cache`);
+const jsonAsset = (value: unknown, access: 'public' | 'private') =>
+  makeAsset(JSON.stringify(value, finite), 'application/json; charset=utf-8', `${access}, no-cache`);
 
 /** Memoises a value computed from the package; a thrown error is answered as 500 each time, not cached. */
 function once<T>(f: () => T): () => T {
@@ -88,21 +93,42 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     const asset = fileAsset(join(webDir, rel), revalidate, rel.endsWith('.html') ? pageHeaders : undefined);
     assets.set(`/${rel}`, () => asset);
   }
-  for (const name of vendorFiles) assets.set(`/vendor/${name}`, once(() => fileAsset(join(maplibreDir, name), vendorCache)));
+  for (const name of vendorFiles)
+    assets.set(
+      `/vendor/${name}`,
+      once(() => fileAsset(join(maplibreDir, name), vendorCache)),
+    );
   const index = assets.get('/index.html');
   if (!index) throw new Error(`the dashboard has no ${join(webDir, 'index.html')}`);
-  app.get('/', { config: { access: 'public' }, schema: hide }, async (request, reply) => sendAsset(request, reply, index()));
+  app.get('/', { config: { access: 'public' }, schema: hide }, async (request, reply) =>
+    sendAsset(request, reply, index()),
+  );
   app.get('/*', { config: { access: 'public' }, schema: hide }, async (request, reply) => {
     const asset = assets.get(request.url.split('?')[0]!);
-    return asset ? sendAsset(request, reply, asset()) : sendError(reply, 404, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    return asset
+      ? sendAsset(request, reply, asset())
+      : sendError(reply, 404, {
+          error: 'not-found',
+          message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        });
   });
 
   const noGeometry = (reply: FastifyReply) =>
-    sendError(reply, 503, { error: 'no-package', message: 'this server was started without the loaded package and its geometry (deps.package); the map, the analysis and the regional status are unavailable' });
+    sendError(reply, 503, {
+      error: 'no-package',
+      message:
+        'this server was started without the loaded package and its geometry (deps.package); the map, the analysis and the regional status are unavailable',
+    });
 
   app.get(
     '/v1/package/model',
-    { config: { access: 'public' }, schema: { tags: ['package'], summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['package'],
+        summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms',
+      },
+    },
     (() => {
       const asset = once(() => jsonAsset(pkg, 'public'));
       return async (request: FastifyRequest, reply: FastifyReply) => sendAsset(request, reply, asset());
@@ -116,7 +142,8 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: 'public' },
       schema: {
         tags: ['package'],
-        summary: 'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
+        summary:
+          'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
       },
     },
     async (request, reply) => {
@@ -129,13 +156,25 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     if (!loaded) return undefined;
     const a = analyse(loaded);
     if (!a) return undefined;
-    return jsonAsset({ scorecard: a.scorecard, timeline: a.timeline, sustainment: a.sustainment, findings: a.diagnostics.map(diagnosticToJson) }, 'private');
+    return jsonAsset(
+      {
+        scorecard: a.scorecard,
+        timeline: a.timeline,
+        sustainment: a.sustainment,
+        findings: a.diagnostics.map(diagnosticToJson),
+      },
+      'private',
+    );
   });
   app.get(
     '/v1/package/analysis',
     {
       config: { access: can.readCases },
-      schema: { tags: ['package'], summary: 'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never' },
+      schema: {
+        tags: ['package'],
+        summary:
+          'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never',
+      },
     },
     async (request, reply) => {
       const a = analysis();
@@ -149,7 +188,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: anyRole },
       schema: {
         tags: ['dashboard'],
-        summary: 'Who the key is: its actor and role, and what the role may see and do (the server\'s own role table)',
+        summary: "Who the key is: its actor and role, and what the role may see and do (the server's own role table)",
         response: {
           200: {
             type: 'object',
@@ -160,7 +199,13 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               name: { type: 'string' },
               can: {
                 type: 'object',
-                properties: { findings: { type: 'boolean' }, cases: { type: 'boolean' }, tasks: { type: 'boolean' }, actOnTasks: { type: 'boolean' }, acknowledgeAlerts: { type: 'boolean' } },
+                properties: {
+                  findings: { type: 'boolean' },
+                  cases: { type: 'boolean' },
+                  tasks: { type: 'boolean' },
+                  actOnTasks: { type: 'boolean' },
+                  acknowledgeAlerts: { type: 'boolean' },
+                },
               },
             },
           },
@@ -169,7 +214,13 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
     async (request) => {
       const p = request.principal!;
-      return { keyId: p.keyId, actor: p.actor, role: p.role, name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor), can: dashboardPowers(p.role) };
+      return {
+        keyId: p.keyId,
+        actor: p.actor,
+        role: p.role,
+        name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor),
+        can: dashboardPowers(p.role),
+      };
     },
   );
 
@@ -182,9 +233,22 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: [...can.readCases, 'monitor'] }, // dashboardPowers(role).tasks
       schema: {
         tags: ['dashboard'],
-        summary: 'Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor\'s tasks',
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } } },
-        response: { 200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
+        summary:
+          "Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor's tasks",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              time: { type: 'integer' },
+              items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+        },
       },
     },
     async (request) => {
@@ -194,7 +258,10 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const files = await cw.store.listCaseFiles({ limit });
       const p = request.principal!;
       const tasks = files.flatMap((f) => f.tasks);
-      return { time: deps.operations.clock.now(), items: p.role === 'monitor' ? tasks.filter((t) => t.actor === p.actor) : tasks };
+      return {
+        time: deps.operations.clock.now(),
+        items: p.role === 'monitor' ? tasks.filter((t) => t.actor === p.actor) : tasks,
+      };
     },
   );
 
@@ -208,7 +275,11 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['public'],
         summary: 'Per region: calm, violations (reported in the window), breach (declared), or response (under way)',
-        querystring: { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } },
+        },
       },
     },
     async (request, reply) => {
@@ -220,7 +291,12 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const violations: Violation[] = [];
       let cursor: string | undefined;
       do {
-        const page = await deps.store.listViolations({ from: now - days * DAY, status: 'active', limit: 1000, ...(cursor ? { cursor } : {}) });
+        const page = await deps.store.listViolations({
+          from: now - days * DAY,
+          status: 'active',
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
         violations.push(...page.items);
         cursor = page.next;
       } while (cursor);

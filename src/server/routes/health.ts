@@ -12,15 +12,26 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['public'],
         summary: 'Liveness and the store: 200 when the store answers, 503 (with the reason) when it does not',
         response: {
-          200: { type: 'object', required: ['ok', 'store'], properties: { ok: { type: 'boolean' }, store: { type: 'string' } } },
-          503: { type: 'object', required: ['ok', 'store'], properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } } },
+          200: {
+            type: 'object',
+            required: ['ok', 'store'],
+            properties: { ok: { type: 'boolean' }, store: { type: 'string' } },
+          },
+          503: {
+            type: 'object',
+            required: ['ok', 'store'],
+            properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } },
+          },
         },
       },
     },
     async (_request, reply) => {
       const h = await deps.store.health();
       if (h.ok) return { ok: true, store: 'ok' };
-      return reply.code(503).header('retry-after', '1').send({ ok: false, store: 'unavailable', reason: h.reason ?? 'the store did not answer' });
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({ ok: false, store: 'unavailable', reason: h.reason ?? 'the store did not answer' });
     },
   );
 

@@ -32,7 +32,11 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
       schema: {
         tags: ['incidents'],
         summary: 'Incidents (latest revisions), in order of creation',
-        querystring: listQuerySchema({ activity: text('An activity'), region: text('A region code'), status: { type: 'string', enum: ['open', 'merged'] } }),
+        querystring: listQuerySchema({
+          activity: text('An activity'),
+          region: text('A region code'),
+          status: { type: 'string', enum: ['open', 'merged'] },
+        }),
         response: { 200: pageSchema(incidentSchema) },
       },
     },
@@ -46,10 +50,20 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
 
   app.get(
     '/v1/incidents/:id',
-    { config: { access: can.readFindings }, schema: { tags: ['incidents'], summary: 'One incident, latest revision', params: idParams, response: { 200: incidentSchema, 404: { $ref: 'Error#' } } } },
+    {
+      config: { access: can.readFindings },
+      schema: {
+        tags: ['incidents'],
+        summary: 'One incident, latest revision',
+        params: idParams,
+        response: { 200: incidentSchema, 404: { $ref: 'Error#' } },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
-      return (await store.getIncident(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` });
+      return (
+        (await store.getIncident(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no incident ${id}` })
+      );
     },
   );
 
@@ -61,7 +75,10 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
         tags: ['incidents'],
         summary: 'Every revision of an incident, oldest first',
         params: idParams,
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: incidentSchema } } }, 404: { $ref: 'Error#' } },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: incidentSchema } } },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {

@@ -15,4 +15,18 @@ import { publicRoutes } from './public.js'; // status, CAP, the live feed, cross
 import { reportRoutes } from './reports.js'; // the daily report (docs/operations/report.md)
 import { violationRoutes } from './violations.js';
 
-export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [healthRoutes, observationRoutes, incidentRoutes, violationRoutes, caseRoutes, judgmentRoutes, apiKeyRoutes, dashboardRoutes, logRoutes, reportRoutes, ledgerRoutes, publicRoutes, clockRoutes];
+export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [
+  healthRoutes,
+  observationRoutes,
+  incidentRoutes,
+  violationRoutes,
+  caseRoutes,
+  judgmentRoutes,
+  apiKeyRoutes,
+  dashboardRoutes,
+  logRoutes,
+  reportRoutes,
+  ledgerRoutes,
+  publicRoutes,
+  clockRoutes,
+];

@@ -17,10 +17,18 @@ import { sendError } from '../errors.js';
 import { createPublicKey } from 'node:crypto';
 
 const obj = { type: 'object', additionalProperties: true } as const;
-const caseParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+const caseParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 } },
+  required: ['id'],
+} as const;
 const taskParams = {
   type: 'object',
-  properties: { id: { type: 'string', maxLength: 100 }, index: { type: 'integer', minimum: 0 }, actor: { type: 'string', maxLength: 100 } },
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    index: { type: 'integer', minimum: 0 },
+    actor: { type: 'string', maxLength: 100 },
+  },
   required: ['id', 'index', 'actor'],
 } as const;
 
@@ -43,7 +51,8 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     await cw.catchUp().catch(() => undefined);
   });
 
-  const notFound = (reply: FastifyReply, id: string) => sendError(reply, 404, { error: 'not-found', message: `no case ${id}` });
+  const notFound = (reply: FastifyReply, id: string) =>
+    sendError(reply, 404, { error: 'not-found', message: `no case ${id}` });
 
   app.get(
     '/v1/judgment',
@@ -51,13 +60,19 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: can.readCases },
       schema: {
         tags: ['judgment'],
-        summary: 'Cases with their judgment clocks: open ones first, soonest deadline first, with time left and the tally',
+        summary:
+          'Cases with their judgment clocks: open ones first, soonest deadline first, with time left and the tally',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['open', 'decided'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            status: { type: 'string', enum: ['open', 'decided'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
         },
-        response: { 200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: obj } } } },
+        response: {
+          200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: obj } } },
+        },
       },
     },
     async (request) => {
@@ -68,7 +83,15 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/cases/:id/judgment',
-    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The tally, who voted what and when, who has not, time left, the outcome', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['judgment'],
+        summary: 'The tally, who voted what and when, who has not, time left, the outcome',
+        params: caseParams,
+        response: { 200: obj, 404: { $ref: 'Error#' } },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       return (await cw.view(id)) ?? notFound(reply, id);
@@ -79,12 +102,24 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     '/v1/cases/:id/ballot',
     {
       config: { access: ['member'] },
-      schema: { tags: ['judgment'], summary: 'The fields a member signs for this case (package, version, case, member, server time)', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } },
+      schema: {
+        tags: ['judgment'],
+        summary: 'The fields a member signs for this case (package, version, case, member, server time)',
+        params: caseParams,
+        response: { 200: obj, 404: { $ref: 'Error#' } },
+      },
     },
     async (request, reply) => {
       const { id } = request.params;
       if (!(await cw.file(id))) return notFound(reply, id);
-      return { type: 'guarantor/vote/v1', package: cw.plans.package, version: cw.plans.version, case: id, member: who(request.principal), time: new Date(deps.operations.clock.now()).toISOString() };
+      return {
+        type: 'guarantor/vote/v1',
+        package: cw.plans.package,
+        version: cw.plans.version,
+        case: id,
+        member: who(request.principal),
+        time: new Date(deps.operations.clock.now()).toISOString(),
+      };
     },
   );
 
@@ -96,7 +131,11 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['judgment'],
         summary: 'Cast a signed vote: {statement, signature}; see docs/operations/judgment.md',
         params: caseParams,
-        body: { type: 'object', required: ['statement', 'signature'], properties: { statement: { type: 'string', maxLength: 8192 }, signature: { type: 'string', maxLength: 200 } } },
+        body: {
+          type: 'object',
+          required: ['statement', 'signature'],
+          properties: { statement: { type: 'string', maxLength: 8192 }, signature: { type: 'string', maxLength: 200 } },
+        },
         response: { 200: obj },
       },
     },
@@ -113,7 +152,18 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/cases/:id/tasks',
-    { config: { access: can.readCases }, schema: { tags: ['responses'], summary: 'Response tasks of a case, in package order', params: caseParams, response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } }, 404: { $ref: 'Error#' } } } },
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['responses'],
+        summary: 'Response tasks of a case, in package order',
+        params: caseParams,
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: obj } } },
+          404: { $ref: 'Error#' },
+        },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const f = await cw.file(id);
@@ -128,7 +178,10 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         config: { access: can.actOnTasks },
         schema: {
           tags: ['responses'],
-          summary: action === 'acknowledge' ? 'Acknowledge a task (its own actor only)' : 'Report delivery with a note and evidence hashes (its own actor only)',
+          summary:
+            action === 'acknowledge'
+              ? 'Acknowledge a task (its own actor only)'
+              : 'Report delivery with a note and evidence hashes (its own actor only)',
           params: taskParams,
           ...(action === 'deliver'
             ? {
@@ -136,7 +189,10 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                   type: 'object',
                   required: ['note'],
                   additionalProperties: false,
-                  properties: { note: { type: 'string', maxLength: 4000 }, evidence: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 80 } } },
+                  properties: {
+                    note: { type: 'string', maxLength: 4000 },
+                    evidence: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 80 } },
+                  },
                 },
               }
             : {}),
@@ -149,7 +205,10 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         if (!f) return notFound(reply, id);
         const tid = taskId(id, f.severity, index, actor);
         const caller = who(request.principal);
-        const r = action === 'acknowledge' ? await cw.acknowledge(id, tid, caller) : await cw.deliver(id, tid, caller, request.body as { note: string; evidence?: string[] }); // one handler for two routes: only deliver's schema has a body
+        const r =
+          action === 'acknowledge'
+            ? await cw.acknowledge(id, tid, caller)
+            : await cw.deliver(id, tid, caller, request.body as { note: string; evidence?: string[] }); // one handler for two routes: only deliver's schema has a body
         if (!r) return notFound(reply, id);
         if (r.ok) return r.task;
         const code = r.code === 'no-such-task' ? 'not-found' : (`task-${r.code}` as const);
@@ -163,7 +222,11 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     '/v1/response-failures',
     {
       config: { access: can.readCases },
-      schema: { tags: ['responses'], summary: 'Every response failure: a responsible actor that missed its deadline, in the order they happened', response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } } },
+      schema: {
+        tags: ['responses'],
+        summary: 'Every response failure: a responsible actor that missed its deadline, in the order they happened',
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } },
+      },
     },
     async () => ({ items: await cw.failures() }),
   );
@@ -181,7 +244,16 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/cases/:id/timeline',
-    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as JSON: evidence, opening, votes, judgment, tasks, failures, what is still to come', params: caseParams, response: { 200: obj, 404: { $ref: 'Error#' } } } },
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['judgment'],
+        summary:
+          'The case timeline as JSON: evidence, opening, votes, judgment, tasks, failures, what is still to come',
+        params: caseParams,
+        response: { 200: obj, 404: { $ref: 'Error#' } },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       return (await timeline(id)) ?? notFound(reply, id);
@@ -190,7 +262,10 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/cases/:id/timeline.md',
-    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'The case timeline as Markdown', params: caseParams } },
+    {
+      config: { access: can.readCases },
+      schema: { tags: ['judgment'], summary: 'The case timeline as Markdown', params: caseParams },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const t = await timeline(id);
@@ -207,7 +282,12 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['judgment'],
         summary: "Register a member's Ed25519 public key (PEM, from `guarantor keys new`)",
         params: { type: 'object', properties: { member: { type: 'string', maxLength: 100 } }, required: ['member'] },
-        body: { type: 'object', required: ['publicKey'], additionalProperties: false, properties: { publicKey: { type: 'string', maxLength: 1000 } } },
+        body: {
+          type: 'object',
+          required: ['publicKey'],
+          additionalProperties: false,
+          properties: { publicKey: { type: 'string', maxLength: 1000 } },
+        },
         response: { 200: obj, 201: obj },
       },
     },
@@ -215,12 +295,20 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const { member } = request.params;
       const { publicKey } = request.body;
       if (!cw.plans.judgment?.members.includes(member) && cw.plans.judgment?.rule.tieBreak?.kind !== 'actor') {
-        return sendError(reply, 400, { error: 'invalid-params', message: `${member} is not a member of the judgment body`, problems: [{ path: 'params.member', reason: 'not a member' }] });
+        return sendError(reply, 400, {
+          error: 'invalid-params',
+          message: `${member} is not a member of the judgment body`,
+          problems: [{ path: 'params.member', reason: 'not a member' }],
+        });
       }
       try {
         if (createPublicKey(publicKey).asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
       } catch {
-        return sendError(reply, 400, { error: 'invalid-body', message: 'publicKey must be an Ed25519 public key in PEM (SPKI)', problems: [{ path: 'body.publicKey', reason: 'not an Ed25519 PEM public key' }] });
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'publicKey must be an Ed25519 public key in PEM (SPKI)',
+          problems: [{ path: 'body.publicKey', reason: 'not an Ed25519 PEM public key' }],
+        });
       }
       const fingerprint = keyFingerprint(publicKey);
       const added = await cw.registerKey({ member, fingerprint, publicKey, createdAt: deps.operations.clock.now() });
@@ -230,7 +318,14 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/members/keys',
-    { config: { access: can.readCases }, schema: { tags: ['judgment'], summary: 'Registered member public keys', response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } } } },
+    {
+      config: { access: can.readCases },
+      schema: {
+        tags: ['judgment'],
+        summary: 'Registered member public keys',
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } },
+      },
+    },
     async () => ({ items: await cw.store.listMemberKeys() }),
   );
 };

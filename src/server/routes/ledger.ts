@@ -22,7 +22,13 @@ const recordSchema = {
   type: 'object',
   description: 'A ledger record as stored: a pledge, a withdrawal or a delivery, with seq, recordedAt and submittedBy',
   additionalProperties: true,
-  properties: { type: { type: 'string', enum: ['pledge', 'withdrawal', 'delivery'] }, id: { type: 'string' }, by: { type: 'string' }, requirement: { type: 'string' }, seq: { type: 'integer' } },
+  properties: {
+    type: { type: 'string', enum: ['pledge', 'withdrawal', 'delivery'] },
+    id: { type: 'string' },
+    by: { type: 'string' },
+    requirement: { type: 'string' },
+    seq: { type: 'integer' },
+  },
 } as const;
 
 const alertSchema = {
@@ -76,13 +82,28 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
               : 'Record deliveries against recorded pledges; all or nothing; a guarantor only for itself',
           consumes: ['application/json', 'application/x-ndjson'],
           body: { type: 'array', maxItems: limits.maxBatch, items: { type: 'object' } },
-          response: { 200: submitAnswer, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' } },
+          response: {
+            200: submitAnswer,
+            400: { $ref: 'Error#' },
+            401: { $ref: 'Error#' },
+            403: { $ref: 'Error#' },
+            409: { $ref: 'Error#' },
+            413: { $ref: 'Error#' },
+          },
         },
       },
       async (request, reply) => {
         const body = request.body;
-        if (!Array.isArray(body)) return sendError(reply, 400, { error: 'invalid-body', message: `the body must be a JSON array of ${kind}, or NDJSON (one per line)` });
-        if (body.length > limits.maxBatch) return sendError(reply, 413, { error: 'batch-too-large', message: `a batch holds at most ${limits.maxBatch} records; this one has ${body.length}` });
+        if (!Array.isArray(body))
+          return sendError(reply, 400, {
+            error: 'invalid-body',
+            message: `the body must be a JSON array of ${kind}, or NDJSON (one per line)`,
+          });
+        if (body.length > limits.maxBatch)
+          return sendError(reply, 413, {
+            error: 'batch-too-large',
+            message: `a batch holds at most ${limits.maxBatch} records; this one has ${body.length}`,
+          });
         const p = request.principal!;
         return ledger().submit(kind, body, p.role === 'admin' ? '*' : p.actor, p.keyId);
       },
@@ -117,11 +138,16 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       config: { access: read },
       schema: {
         tags: ['ledger'],
-        summary: 'Coverage month by month per requirement (required, pledged, at risk, delivered, stock) and across requirements: the live month-twelve view',
+        summary:
+          'Coverage month by month per requirement (required, pledged, at risk, delivered, stock) and across requirements: the live month-twelve view',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { from: { ...month, description: 'First month (YYYY-MM)' }, to: { ...month, description: 'Month after the last (YYYY-MM)' }, requirement: text('Only this requirement') },
+          properties: {
+            from: { ...month, description: 'First month (YYYY-MM)' },
+            to: { ...month, description: 'Month after the last (YYYY-MM)' },
+            requirement: text('Only this requirement'),
+          },
         },
         response: { 200: { type: 'object', additionalProperties: true } },
       },
@@ -130,7 +156,12 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       const q = request.query as { from?: string; to?: string; requirement?: string };
       const r = coverageReport(await ledger().view(), q.from, q.to);
       if (q.requirement !== undefined) {
-        if (!pkg.sustainment.requirements[q.requirement]) return sendError(reply, 400, { error: 'invalid-querystring', message: `no requirement ${q.requirement}`, problems: [{ path: 'querystring.requirement', reason: 'is not a requirement of the package' }] });
+        if (!pkg.sustainment.requirements[q.requirement])
+          return sendError(reply, 400, {
+            error: 'invalid-querystring',
+            message: `no requirement ${q.requirement}`,
+            problems: [{ path: 'querystring.requirement', reason: 'is not a requirement of the package' }],
+          });
         r.requirements = r.requirements.filter((x) => x.id === q.requirement);
       }
       return r;
@@ -159,7 +190,13 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request) => {
-      const q = request.query as { state?: AlertState; kind?: AlertKind; requirement?: string; guarantor?: string; limit: number };
+      const q = request.query as {
+        state?: AlertState;
+        kind?: AlertKind;
+        requirement?: string;
+        guarantor?: string;
+        limit: number;
+      };
       return { items: await ledger().alerts(q) };
     },
   );
@@ -171,8 +208,18 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       schema: {
         tags: ['ledger'],
         summary: 'Acknowledge an open alert (a guarantor only one that names it); logged',
-        body: { type: 'object', additionalProperties: false, required: ['key'], properties: { key: { type: 'string', minLength: 1, maxLength: 600 } } },
-        response: { 200: { type: 'object', properties: { changed: { type: 'boolean' }, alert: alertSchema } }, 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key'],
+          properties: { key: { type: 'string', minLength: 1, maxLength: 600 } },
+        },
+        response: {
+          200: { type: 'object', properties: { changed: { type: 'boolean' }, alert: alertSchema } },
+          400: { $ref: 'Error#' },
+          403: { $ref: 'Error#' },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request) => {

@@ -4,7 +4,20 @@
  * registration and verified cosignatures (forged, unregistered and altered ones refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompactRange, SIG_ED25519, addCosignature, cosignatureLine, encodeVkey, hashLeaf, parseCheckpoint, parseVkey, verifyCheckpoint, verifyConsistency, verifyInclusion, type Verifier } from '../../core/tlog/index.js';
+import {
+  CompactRange,
+  SIG_ED25519,
+  addCosignature,
+  cosignatureLine,
+  encodeVkey,
+  hashLeaf,
+  parseCheckpoint,
+  parseVkey,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+  type Verifier,
+} from '../../core/tlog/index.js';
 import { testServer, type TestServer } from '../../../test/support/app.js';
 import { witnessSigner } from '../../../test/support/tlog.js';
 import { obs } from '../../../test/ops/harness.js';
@@ -44,8 +57,19 @@ describe('log routes', () => {
   it('grows with ingest and proves inclusion by index, leaf hash and record, and consistency', async () => {
     const before = parseCheckpoint(await checkpoint());
     if (!before.ok) throw new Error('unreadable');
-    const items = Array.from({ length: 5 }, (_, i) => obs({ source: 'radar', sourceId: `lr${i}`, at: Date.parse('2026-06-30T00:00:00Z') + i * 60_000 }));
-    expect((await s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: s.auth.monitor }, payload: items })).statusCode).toBe(200);
+    const items = Array.from({ length: 5 }, (_, i) =>
+      obs({ source: 'radar', sourceId: `lr${i}`, at: Date.parse('2026-06-30T00:00:00Z') + i * 60_000 }),
+    );
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/observations',
+          headers: { authorization: s.auth.monitor },
+          payload: items,
+        })
+      ).statusCode,
+    ).toBe(200);
     // Within the signing interval the last checkpoint stands; a second later a new one covers the growth.
     expect(parseCheckpoint(await checkpoint())).toMatchObject({ checkpoint: { size: before.checkpoint.size } });
     s.clock.advance(1000);
@@ -54,14 +78,24 @@ describe('log routes', () => {
     const { size, rootHash } = v.checkpoint!;
     expect(size).toBeGreaterThanOrEqual(6);
 
-    const entries = (await get(`/v1/log/entries?start=0&end=${size}`)).json().entries as { index: number; kind: string; recordId: string; entry: string }[];
+    const entries = (await get(`/v1/log/entries?start=0&end=${size}`)).json().entries as {
+      index: number;
+      kind: string;
+      recordId: string;
+      entry: string;
+    }[];
     const range = new CompactRange();
     range.append(entries.map((e) => hashLeaf(unb64(e.entry))));
     expect(Buffer.from(range.root()).equals(Buffer.from(rootHash))).toBe(true);
 
     const obs1 = entries.find((e) => e.kind === 'observation')!;
     const leaf = hashLeaf(unb64(obs1.entry));
-    for (const q of [`index=${obs1.index}`, `leaf=${Buffer.from(leaf).toString('hex')}`, `leaf=${encodeURIComponent(Buffer.from(leaf).toString('base64'))}`, `kind=observation&id=${obs1.recordId}`]) {
+    for (const q of [
+      `index=${obs1.index}`,
+      `leaf=${Buffer.from(leaf).toString('hex')}`,
+      `leaf=${encodeURIComponent(Buffer.from(leaf).toString('base64'))}`,
+      `kind=observation&id=${obs1.recordId}`,
+    ]) {
       const r = await get(`/v1/log/proof/inclusion?${q}`);
       expect(r.statusCode, q + r.body).toBe(200);
       const p = r.json();
@@ -69,13 +103,17 @@ describe('log routes', () => {
       expect(verifyInclusion(p.index, p.size, unb64(p.leaf), p.proof.map(unb64), rootHash).ok).toBe(true);
     }
     const c = (await get(`/v1/log/proof/consistency?from=${before.checkpoint.size}&to=${size}`)).json();
-    expect(verifyConsistency(before.checkpoint.size, size, before.checkpoint.rootHash, rootHash, c.proof.map(unb64)).ok).toBe(true);
+    expect(
+      verifyConsistency(before.checkpoint.size, size, before.checkpoint.rootHash, rootHash, c.proof.map(unb64)).ok,
+    ).toBe(true);
   });
 
   it('answers bad requests with 400 or 404 and a reason', async () => {
     const size = Number((await checkpoint()).split('\n')[1]);
     expect((await get(`/v1/log/proof/inclusion?index=${size}`)).json()).toMatchObject({ error: 'index-out-of-range' });
-    expect((await get(`/v1/log/proof/inclusion?index=0&size=${size + 50}`)).json()).toMatchObject({ error: 'bad-size' });
+    expect((await get(`/v1/log/proof/inclusion?index=0&size=${size + 50}`)).json()).toMatchObject({
+      error: 'bad-size',
+    });
     expect((await get('/v1/log/proof/inclusion?index=0&leaf=00')).statusCode).toBe(400);
     expect((await get('/v1/log/proof/inclusion?leaf=zz')).json().problems[0].path).toBe('query.leaf');
     expect((await get(`/v1/log/proof/inclusion?leaf=${'00'.repeat(32)}`)).statusCode).toBe(404);
@@ -89,14 +127,32 @@ describe('log routes', () => {
     const admin = { authorization: s.auth.admin };
     const w = witnessSigner('witness.example/de');
     const logKeyAsWitness = encodeVkey({ name: 'x', type: SIG_ED25519, publicKey: key.publicKey });
-    expect((await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: logKeyAsWitness } })).json().message).toMatch(/cosignature\/v1/);
-    expect((await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } })).statusCode).toBe(201);
-    expect((await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } })).statusCode).toBe(200);
-    expect((await get('/v1/log/witnesses')).json().witnesses.map((x: { name: string }) => x.name)).toEqual(['witness.example/de']);
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/v1/log/witnesses',
+          headers: admin,
+          payload: { vkey: logKeyAsWitness },
+        })
+      ).json().message,
+    ).toMatch(/cosignature\/v1/);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/log/witnesses', headers: admin, payload: { vkey: w.vkey } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await get('/v1/log/witnesses')).json().witnesses.map((x: { name: string }) => x.name)).toEqual([
+      'witness.example/de',
+    ]);
 
     s.clock.advance(1000);
     const signed = await (await s.app.inject({ method: 'POST', url: '/v1/log/checkpoint', headers: admin })).body;
-    const post = (payload: string) => s.app.inject({ method: 'POST', url: '/v1/log/cosignatures', headers: { 'content-type': 'text/plain' }, payload });
+    const post = (payload: string) =>
+      s.app.inject({ method: 'POST', url: '/v1/log/cosignatures', headers: { 'content-type': 'text/plain' }, payload });
     const time = new Date(s.clock.now());
     const cos = addCosignature(signed, w, { time, serverKey: key });
     if (!cos.ok) throw new Error('cosign');
@@ -104,19 +160,30 @@ describe('log routes', () => {
     expect((await post(cos.note)).json()).toMatchObject({ accepted: [], already: ['witness.example/de'] });
     // An unregistered witness, a forged line (registered name, another key), altered text, a size never signed.
     const stranger = witnessSigner('witness.example/xx');
-    const r1 = await post(addCosignature(signed, stranger, { time, serverKey: key }).ok ? (addCosignature(signed, stranger, { time, serverKey: key }) as { note: string }).note : '');
+    const r1 = await post(
+      addCosignature(signed, stranger, { time, serverKey: key }).ok
+        ? (addCosignature(signed, stranger, { time, serverKey: key }) as { note: string }).note
+        : '',
+    );
     expect([r1.statusCode, r1.json().message]).toEqual([400, expect.stringMatching(/not a registered witness/)]);
     const text = parseCheckpoint(signed);
     if (!text.ok) throw new Error('parse');
     const impostor = { ...witnessSigner('witness.example/de') };
     const forgedLine = cosignatureLine(text.note.text, impostor, time);
     expect((await post(signed + forgedLine)).statusCode).toBe(400);
-    const altered = signed.replace(/^(.*\n)(\d+)\n/, (_m, o: string, n: string) => `${o}${n}\n`).replace('\n\n', '\nextra\n\n');
+    const altered = signed
+      .replace(/^(.*\n)(\d+)\n/, (_m, o: string, n: string) => `${o}${n}\n`)
+      .replace('\n\n', '\nextra\n\n');
     expect([400, 409]).toContain((await post(altered)).statusCode);
     expect((await post('not a note')).statusCode).toBe(400);
 
     const served = await checkpoint();
-    const v = verifyCheckpoint(served, key, [parseVkey(w.vkey).ok ? (parseVkey(w.vkey) as { verifier: Verifier }).verifier : key], { quorum: 1 });
+    const v = verifyCheckpoint(
+      served,
+      key,
+      [parseVkey(w.vkey).ok ? (parseVkey(w.vkey) as { verifier: Verifier }).verifier : key],
+      { quorum: 1 },
+    );
     expect(v.errors).toEqual([]);
     expect(v.verifiedWitnesses.map((x) => x.name)).toEqual(['witness.example/de']);
   });

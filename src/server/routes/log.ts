@@ -40,16 +40,22 @@ const hashes = { type: 'array', items: { type: 'string', description: 'base64 SH
 const text = { type: 'string' } as const;
 
 function hashParam(s: string): Uint8Array | undefined {
-  const raw = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(s) ? Buffer.from(s, 'base64') : undefined;
+  const raw = /^[0-9a-fA-F]{64}$/.test(s)
+    ? Buffer.from(s, 'hex')
+    : /^[A-Za-z0-9+/]{43}=$/.test(s)
+      ? Buffer.from(s, 'base64')
+      : undefined;
   return raw && raw.length === 32 ? new Uint8Array(raw) : undefined;
 }
 
 /** The TlogError codes a proof request can earn; any other is the server's fault (500). */
 const proofErrors = new Set(['bad-size', 'index-out-of-range', 'size-out-of-order'] as const);
-const isProofError = (code: string): code is typeof proofErrors extends Set<infer C> ? C : never => proofErrors.has(code as never);
+const isProofError = (code: string): code is typeof proofErrors extends Set<infer C> ? C : never =>
+  proofErrors.has(code as never);
 
 function tlogError(reply: FastifyReply, e: unknown): FastifyReply {
-  if (e instanceof TlogError && isProofError(e.code)) return sendError(reply, 400, { error: e.code, message: e.message });
+  if (e instanceof TlogError && isProofError(e.code))
+    return sendError(reply, 400, { error: e.code, message: e.message });
   throw e;
 }
 
@@ -73,36 +79,81 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pub = { access: 'public' } as const;
   const tags = ['log'];
 
-  app.get('/v1/log/checkpoint', { config: pub, schema: { tags, summary: 'The latest signed checkpoint (C2SP signed note with cosignatures)', response: { 200: text } } }, async (_req, reply) => {
-    const cp = await svc.latest();
-    return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(LogService.note(cp));
-  });
+  app.get(
+    '/v1/log/checkpoint',
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: 'The latest signed checkpoint (C2SP signed note with cosignatures)',
+        response: { 200: text },
+      },
+    },
+    async (_req, reply) => {
+      const cp = await svc.latest();
+      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(LogService.note(cp));
+    },
+  );
 
   app.get(
     '/v1/log/checkpoint/:size',
-    { config: pub, schema: { tags, summary: 'The checkpoint signed at a tree size', params: { type: 'object', properties: { size }, required: ['size'] }, response: { 200: text, 404: { $ref: 'Error#' } } } },
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: 'The checkpoint signed at a tree size',
+        params: { type: 'object', properties: { size }, required: ['size'] },
+        response: { 200: text, 404: { $ref: 'Error#' } },
+      },
+    },
     async (request, reply) => {
       const n = request.params.size;
       const cp = await log.checkpointAt(n);
-      if (!cp) return sendError(reply, 404, { error: 'not-found', message: `the log signed no checkpoint at size ${n}` });
+      if (!cp)
+        return sendError(reply, 404, { error: 'not-found', message: `the log signed no checkpoint at size ${n}` });
       return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
     },
   );
 
-  app.post('/v1/log/checkpoint', { config: { access: can.administer }, schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: text } } }, async (_req, reply) => {
-    const cp = await svc.latest(true);
-    return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
-  });
+  app.post(
+    '/v1/log/checkpoint',
+    {
+      config: { access: can.administer },
+      schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: text } },
+    },
+    async (_req, reply) => {
+      const cp = await svc.latest(true);
+      return reply.type('text/plain; charset=utf-8').send(LogService.note(cp));
+    },
+  );
 
-  app.get('/v1/log/key', { config: pub, schema: { tags, summary: "The log's public key (note vkey)", response: { 200: text } } }, async (_req, reply) => {
-    const { key } = await svc.key();
-    return reply.type('text/plain; charset=utf-8').send(`${key.vkey}\n`);
-  });
+  app.get(
+    '/v1/log/key',
+    { config: pub, schema: { tags, summary: "The log's public key (note vkey)", response: { 200: text } } },
+    async (_req, reply) => {
+      const { key } = await svc.key();
+      return reply.type('text/plain; charset=utf-8').send(`${key.vkey}\n`);
+    },
+  );
 
-  const witness = { type: 'object', properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } } } as const;
-  app.get('/v1/log/witnesses', { config: pub, schema: { tags, summary: 'Registered witness keys', response: { 200: { type: 'object', properties: { witnesses: { type: 'array', items: witness } } } } } }, async () => ({
-    witnesses: await log.witnesses(),
-  }));
+  const witness = {
+    type: 'object',
+    properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
+  } as const;
+  app.get(
+    '/v1/log/witnesses',
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: 'Registered witness keys',
+        response: { 200: { type: 'object', properties: { witnesses: { type: 'array', items: witness } } } },
+      },
+    },
+    async () => ({
+      witnesses: await log.witnesses(),
+    }),
+  );
 
   app.post(
     '/v1/log/witnesses',
@@ -111,13 +162,23 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: "Register a witness's cosignature/v1 vkey",
-        body: { type: 'object', properties: { vkey: { type: 'string', maxLength: 500 } }, required: ['vkey'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { vkey: { type: 'string', maxLength: 500 } },
+          required: ['vkey'],
+          additionalProperties: false,
+        },
         response: { 201: witness, 200: witness, 400: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
       const r = await svc.addWitness(request.body.vkey);
-      if (!r.ok) return sendError(reply, 400, { error: 'invalid-vkey', message: r.message, problems: [{ path: 'body.vkey', reason: r.message }] });
+      if (!r.ok)
+        return sendError(reply, 400, {
+          error: 'invalid-vkey',
+          message: r.message,
+          problems: [{ path: 'body.vkey', reason: r.message }],
+        });
       const w = (await log.witnesses()).find((x) => x.name === r.name)!;
       return reply.code(r.added ? 201 : 200).send(w);
     },
@@ -130,12 +191,26 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       bodyLimit: 64 * 1024,
       schema: {
         tags,
-        summary: "A checkpoint note with a registered witness's cosignature line(s) added; each is verified before it is stored",
-        response: { 200: { type: 'object', properties: { size: { type: 'integer' }, accepted: { type: 'array', items: text }, already: { type: 'array', items: text } } } },
+        summary:
+          "A checkpoint note with a registered witness's cosignature line(s) added; each is verified before it is stored",
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              size: { type: 'integer' },
+              accepted: { type: 'array', items: text },
+              already: { type: 'array', items: text },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
-      if (typeof request.body !== 'string') return sendError(reply, 400, { error: 'invalid-body', message: 'send the cosigned checkpoint note as text/plain' });
+      if (typeof request.body !== 'string')
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'send the cosigned checkpoint note as text/plain',
+        });
       const r = await svc.cosign(request.body);
       if (!r.ok) {
         const code = r.status === 404 ? 'not-found' : r.status === 409 ? 'checkpoint-mismatch' : 'invalid-cosignature';
@@ -151,14 +226,30 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: pub,
       schema: {
         tags,
-        summary: 'Inclusion proof of one entry (by index, leaf hash or record) in the tree of a size (default: the latest checkpoint)',
+        summary:
+          'Inclusion proof of one entry (by index, leaf hash or record) in the tree of a size (default: the latest checkpoint)',
         querystring: {
           type: 'object',
-          properties: { index: size, leaf: { type: 'string', maxLength: 64 }, kind: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 300 }, size },
+          properties: {
+            index: size,
+            leaf: { type: 'string', maxLength: 64 },
+            kind: { type: 'string', maxLength: 40 },
+            id: { type: 'string', maxLength: 300 },
+            size,
+          },
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { index: { type: 'integer' }, size: { type: 'integer' }, leaf: text, root: text, proof: hashes } },
+          200: {
+            type: 'object',
+            properties: {
+              index: { type: 'integer' },
+              size: { type: 'integer' },
+              leaf: text,
+              root: text,
+              proof: hashes,
+            },
+          },
           400: { $ref: 'Error#' },
           404: { $ref: 'Error#' },
         },
@@ -166,18 +257,32 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const ways = [q.index !== undefined, q.leaf !== undefined, q.kind !== undefined || q.id !== undefined].filter(Boolean).length;
-      if (ways !== 1) return sendError(reply, 400, { error: 'invalid-query', message: 'name the entry by exactly one of index, leaf, or kind and id' });
+      const ways = [q.index !== undefined, q.leaf !== undefined, q.kind !== undefined || q.id !== undefined].filter(
+        Boolean,
+      ).length;
+      if (ways !== 1)
+        return sendError(reply, 400, {
+          error: 'invalid-query',
+          message: 'name the entry by exactly one of index, leaf, or kind and id',
+        });
       let index = q.index;
       if (q.leaf !== undefined) {
         const h = hashParam(q.leaf);
-        if (!h) return sendError(reply, 400, { error: 'invalid-query', message: 'leaf is a SHA-256 hash: 64 hex digits or 44 base64 characters', problems: [{ path: 'query.leaf', reason: 'not a hash' }] });
+        if (!h)
+          return sendError(reply, 400, {
+            error: 'invalid-query',
+            message: 'leaf is a SHA-256 hash: 64 hex digits or 44 base64 characters',
+            problems: [{ path: 'query.leaf', reason: 'not a hash' }],
+          });
         index = await log.indexOfLeaf(h);
-        if (index === undefined) return sendError(reply, 404, { error: 'not-found', message: 'no entry has that leaf hash' });
+        if (index === undefined)
+          return sendError(reply, 404, { error: 'not-found', message: 'no entry has that leaf hash' });
       } else if (q.kind !== undefined || q.id !== undefined) {
-        if (q.kind === undefined || q.id === undefined) return sendError(reply, 400, { error: 'invalid-query', message: 'kind and id go together' });
+        if (q.kind === undefined || q.id === undefined)
+          return sendError(reply, 400, { error: 'invalid-query', message: 'kind and id go together' });
         index = await log.indexOfRecord(q.kind, q.id);
-        if (index === undefined) return sendError(reply, 404, { error: 'not-found', message: `no entry logs ${q.kind} ${q.id}` });
+        if (index === undefined)
+          return sendError(reply, 404, { error: 'not-found', message: `no entry logs ${q.kind} ${q.id}` });
       }
       const n = q.size ?? (await svc.latest()).size;
       try {
@@ -197,8 +302,16 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: 'Consistency proof between two tree sizes (to: default the latest checkpoint)',
-        querystring: { type: 'object', properties: { from: size, to: size }, required: ['from'], additionalProperties: false },
-        response: { 200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: hashes } }, 400: { $ref: 'Error#' } },
+        querystring: {
+          type: 'object',
+          properties: { from: size, to: size },
+          required: ['from'],
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: hashes } },
+          400: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -219,12 +332,23 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: `Entries [start, end) in index order, at most ${MAX_ENTRIES}, with their leaf bytes (base64; empty when the record's row is gone)`,
-        querystring: { type: 'object', properties: { start: size, end: size }, required: ['start', 'end'], additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { start: size, end: size },
+          required: ['start', 'end'],
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
             properties: {
-              entries: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, kind: text, recordId: text, entry: text } } },
+              entries: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { index: { type: 'integer' }, kind: text, recordId: text, entry: text },
+                },
+              },
             },
           },
           400: { $ref: 'Error#' },
@@ -234,10 +358,15 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request, reply) => {
       const q = request.query;
       if (q.end < q.start || q.end - q.start > MAX_ENTRIES) {
-        return sendError(reply, 400, { error: 'invalid-query', message: `end must be at least start and at most start + ${MAX_ENTRIES}` });
+        return sendError(reply, 400, {
+          error: 'invalid-query',
+          message: `end must be at least start and at most start + ${MAX_ENTRIES}`,
+        });
       }
       const entries = await log.entries(q.start, q.end);
-      return { entries: entries.map((e) => ({ index: e.index, kind: e.kind, recordId: e.recordId, entry: b64(e.entry) })) };
+      return {
+        entries: entries.map((e) => ({ index: e.index, kind: e.kind, recordId: e.recordId, entry: b64(e.entry) })),
+      };
     },
   );
 };

@@ -47,7 +47,8 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       validatorCompiler: () => (data: unknown) => ({ value: data }),
       schema: {
         tags: ['observations'],
-        summary: 'Submit a batch of observations (JSON array or NDJSON); all or nothing; idempotent on (source, sourceId)',
+        summary:
+          'Submit a batch of observations (JSON array or NDJSON); all or nothing; idempotent on (source, sourceId)',
         consumes: ['application/json', 'application/x-ndjson'],
         body: { type: 'array', maxItems: limits.maxBatch, items: item },
         response: {
@@ -55,30 +56,51 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             type: 'object',
             properties: {
               accepted: { type: 'integer', description: 'Newly stored' },
-              duplicates: { type: 'integer', description: 'Already stored (same source and sourceId): not processed again' },
+              duplicates: {
+                type: 'integer',
+                description: 'Already stored (same source and sourceId): not processed again',
+              },
               ids: { type: 'array', items: { type: 'integer' }, description: 'The id of each item, in order' },
               incidentRevisions: { type: 'integer' },
               violations: { type: 'integer' },
               cases: { type: 'integer' },
-              context: { type: 'integer', description: "Items of the batch from before the package's effective time: stored as context, never violations (absent when none)" },
-              notes: { type: 'array', items: { type: 'string' }, description: 'What the sender should know about the batch (absent when nothing)' },
+              context: {
+                type: 'integer',
+                description:
+                  "Items of the batch from before the package's effective time: stored as context, never violations (absent when none)",
+              },
+              notes: {
+                type: 'array',
+                items: { type: 'string' },
+                description: 'What the sender should know about the batch (absent when nothing)',
+              },
             },
           },
           400: { $ref: 'Error#' },
           401: { $ref: 'Error#' },
           403: { $ref: 'Error#' },
           413: { $ref: 'Error#' },
-          503: { $ref: 'Error#', description: 'Not stored through no fault of the batch (a write before it failed, or the store restarted its writer): send it again after Retry-After' },
+          503: {
+            $ref: 'Error#',
+            description:
+              'Not stored through no fault of the batch (a write before it failed, or the store restarted its writer): send it again after Retry-After',
+          },
         },
       },
     },
     async (request, reply) => {
       const body = request.body;
       if (!Array.isArray(body)) {
-        return sendError(reply, 400, { error: 'invalid-body', message: 'the body must be a JSON array of observations, or NDJSON (one per line)' });
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'the body must be a JSON array of observations, or NDJSON (one per line)',
+        });
       }
       if (body.length > limits.maxBatch) {
-        return sendError(reply, 413, { error: 'batch-too-large', message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.length}` });
+        return sendError(reply, 413, {
+          error: 'batch-too-large',
+          message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.length}`,
+        });
       }
       const principal = request.principal!;
       if (principal.actor !== '*') checkOperator(body, principal.actor, operations.model.operators);
@@ -87,10 +109,22 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       if (!parsed.ok) {
         const problems: Problem[] = parsed.errors.slice(0, maxProblems);
         const items = new Set(parsed.errors.map((e) => e.index)).size;
-        const answer = { error: 'invalid-observations' as const, message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`, problems };
-        return sendError(reply, 400, parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer);
+        const answer = {
+          error: 'invalid-observations' as const,
+          message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`,
+          problems,
+        };
+        return sendError(
+          reply,
+          400,
+          parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer,
+        );
       }
-      const result = await store.ingest(parsed.observations, { receivedAt: now, submittedBy: principal.keyId }, operations.process);
+      const result = await store.ingest(
+        parsed.observations,
+        { receivedAt: now, submittedBy: principal.keyId },
+        operations.process,
+      );
       // Reports from before the package binds are kept (they are the record of what came before) but are no
       // violations (violation.ts: an incident before a prohibition binds is none); the sender is told so.
       const effective = operations.model.effective;
@@ -100,7 +134,9 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       return {
         ...result,
         context,
-        notes: [`${context} of ${parsed.observations.length} observation(s) are from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`],
+        notes: [
+          `${context} of ${parsed.observations.length} observation(s) are from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`,
+        ],
       };
     },
   );
@@ -154,7 +190,17 @@ function checkOperator(items: unknown[], actor: string, operators: ReadonlyMap<s
     const source = (items[i] as { source?: unknown } | null)?.source;
     if (typeof source !== 'string') continue;
     const operator = operators.get(source);
-    if (operator !== undefined && operator !== actor) problems.push({ index: i, path: 'source', reason: `source "${source}" is operated by ${operator}; this key acts for ${actor}` });
+    if (operator !== undefined && operator !== actor)
+      problems.push({
+        index: i,
+        path: 'source',
+        reason: `source "${source}" is operated by ${operator}; this key acts for ${actor}`,
+      });
   }
-  if (problems.length) throw new HttpError(403, { error: 'forbidden-source', message: `this key may submit only for sources ${actor} operates; nothing was stored`, problems });
+  if (problems.length)
+    throw new HttpError(403, {
+      error: 'forbidden-source',
+      message: `this key may submit only for sources ${actor} operates; nothing was stored`,
+      problems,
+    });
 }

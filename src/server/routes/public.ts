@@ -14,7 +14,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { areaStates } from '../../core/public/area-status.js';
 import { capTime } from '../../core/public/cap.js';
 import { crossingStates, mayAuthorise, type CrossingState } from '../../core/public/crossings.js';
-import { eventKinds, type Audience, type DeliveryStatus, type EventKind, type WebhookRecord } from '../../core/ports/public.js';
+import {
+  eventKinds,
+  type Audience,
+  type DeliveryStatus,
+  type EventKind,
+  type WebhookRecord,
+} from '../../core/ports/public.js';
 import { roles } from '../../core/ports/store.js';
 import { authenticate, can } from '../access.js';
 import { aggregateCoverage } from '../../core/ledger/view.js';
@@ -69,7 +75,14 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     const m = aggregateCoverage(await ledgerFor(store, pkg, clock).view()).find((x) => x.month === month);
     return m && { month: m.month, coverage: Math.round(m.coverage * 1000) / 1000, short: m.short };
   };
-  const face = new PublicFace(store, caseworkFor(store, pkg, clock), clock, deps.package, { coverage, ...deps.public }, (err, what) => app.log.error({ err }, what));
+  const face = new PublicFace(
+    store,
+    caseworkFor(store, pkg, clock),
+    clock,
+    deps.package,
+    { coverage, ...deps.public },
+    (err, what) => app.log.error({ err }, what),
+  );
   const limiter = new RateLimiter(deps.rateLimit);
   app.addHook('onReady', () => face.start());
   // Before the server stops accepting: end the streams, which would otherwise hold `close` open.
@@ -79,7 +92,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.access !== 'public') return;
     const wait = limiter.take(request.ip, Date.now());
-    if (wait > 0) return sendError(reply.header('retry-after', String(wait)), 429, { error: 'rate-limited', message: `too many requests from ${request.ip}; try again in ${wait} s` });
+    if (wait > 0)
+      return sendError(reply.header('retry-after', String(wait)), 429, {
+        error: 'rate-limited',
+        message: `too many requests from ${request.ip}; try again in ${wait} s`,
+      });
   });
 
   // The status document as the projector last stored it, as an asset (ETag over the bytes), re-read at most once a
@@ -99,14 +116,24 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     if (status?.doc !== stored.doc) {
       const s = JSON.parse(stored.doc) as { regions: { code: string }[]; compact: string; time: number };
       const compact = `${s.compact}\n${s.regions.map((r) => r.code).join(',')}\n${new Date(s.time).toISOString()}\n`;
-      status = { wall, seen, doc: stored.doc, full: makeAsset(stored.doc, 'application/json; charset=utf-8', statusCache), compact: makeAsset(compact, 'text/plain; charset=utf-8', statusCache) };
+      status = {
+        wall,
+        seen,
+        doc: stored.doc,
+        full: makeAsset(stored.doc, 'application/json; charset=utf-8', statusCache),
+        compact: makeAsset(compact, 'text/plain; charset=utf-8', statusCache),
+      };
     } else {
       status.wall = wall;
       status.seen = seen;
     }
     return status;
   };
-  const notYet = (reply: FastifyReply) => sendError(reply.header('retry-after', '1'), 503, { error: 'not-ready', message: 'the public status has not been computed yet; try again in a second' });
+  const notYet = (reply: FastifyReply) =>
+    sendError(reply.header('retry-after', '1'), 503, {
+      error: 'not-ready',
+      message: 'the public status has not been computed yet; try again in a second',
+    });
 
   app.get(
     '/v1/public/status',
@@ -146,7 +173,8 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       config: { access: 'public' },
       schema: {
         tags: ['public'],
-        summary: 'An Atom feed of current CAP 1.2 alerts: the latest message of each case still live, and cancellations of the last 24 hours',
+        summary:
+          'An Atom feed of current CAP 1.2 alerts: the latest message of each case still live, and cancellations of the last 24 hours',
       },
     },
     async (request, reply) => {
@@ -196,7 +224,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       const m = await face.ps.getCap(id);
       if (!m) return sendError(reply, 404, { error: 'not-found', message: `no CAP message ${id}` });
       // A message never changes once sent: it may be kept for a day.
-      return sendAsset(request, reply, makeAsset(m.xml, 'application/cap+xml; charset=utf-8', 'public, max-age=86400, immutable'));
+      return sendAsset(
+        request,
+        reply,
+        makeAsset(m.xml, 'application/cap+xml; charset=utf-8', 'public, max-age=86400, immutable'),
+      );
     },
   );
 
@@ -208,17 +240,36 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['public'],
         summary:
           'The live feed (Server-Sent Events): status and cap events for everyone; with a key, violation events (analyst, member, admin) and case events (analyst, member, guarantor, admin). Resume with Last-Event-ID',
-        querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, description: 'Resume after this event id (for clients that cannot send Last-Event-ID)' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Resume after this event id (for clients that cannot send Last-Event-ID)',
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const text = Array.isArray(header) ? header[0] : header;
-      if (text !== undefined && !/^\d{1,15}$/.test(text.trim())) return sendError(reply, 400, { error: 'invalid-last-event-id', message: `Last-Event-ID must be an event id (a non-negative integer), not "${text.slice(0, 40)}"` });
+      if (text !== undefined && !/^\d{1,15}$/.test(text.trim()))
+        return sendError(reply, 400, {
+          error: 'invalid-last-event-id',
+          message: `Last-Event-ID must be an event id (a non-negative integer), not "${text.slice(0, 40)}"`,
+        });
       const after = text !== undefined ? Number(text.trim()) : (request.query as { after?: number }).after;
-      const principal = request.headers.authorization ? await authenticate(store, request.headers.authorization) : undefined;
+      const principal = request.headers.authorization
+        ? await authenticate(store, request.headers.authorization)
+        : undefined;
       if (!limiter.openStream(request.ip)) {
-        return sendError(reply.header('retry-after', '10'), 429, { error: 'too-many-streams', message: `${request.ip} already holds ${limiter.streamsPerAddress} live-feed streams` });
+        return sendError(reply.header('retry-after', '10'), 429, {
+          error: 'too-many-streams',
+          message: `${request.ip} already holds ${limiter.streamsPerAddress} live-feed streams`,
+        });
       }
       reply.hijack();
       const res = reply.raw;
@@ -243,34 +294,53 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       config: { access: [...roles] },
       schema: {
         tags: ['public'],
-        summary: "Set a crossing open, restricted or closed; only an actor the package names as the crossing's authority may",
+        summary:
+          "Set a crossing open, restricted or closed; only an actor the package names as the crossing's authority may",
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['state'],
-          properties: { state: { type: 'string', enum: [...crossingStates] }, reason: { type: 'string', maxLength: 500 } },
+          properties: {
+            state: { type: 'string', enum: [...crossingStates] },
+            reason: { type: 'string', maxLength: 500 },
+          },
         },
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const plan = crossings.get(id);
-      if (!plan) return sendError(reply, 404, { error: 'not-found', message: `the package declares no crossing ${id}` });
+      if (!plan)
+        return sendError(reply, 404, { error: 'not-found', message: `the package declares no crossing ${id}` });
       const p = request.principal!;
       if (!mayAuthorise(plan, p.actor)) {
-        return sendError(reply, 403, { error: 'not-authority', message: `${p.actor} is not an authority of crossing ${id} (the package names: ${plan.authority.join(', ') || 'none'})` });
+        return sendError(reply, 403, {
+          error: 'not-authority',
+          message: `${p.actor} is not an authority of crossing ${id} (the package names: ${plan.authority.join(', ') || 'none'})`,
+        });
       }
       const body = request.body as { state: CrossingState; reason?: string };
       const at = clock.now();
-      await face.ps.addCrossingSetting({ crossing: id, state: body.state, at, by: p.actor, keyId: p.keyId, ...(body.reason ? { reason: body.reason } : {}) });
+      await face.ps.addCrossingSetting({
+        crossing: id,
+        state: body.state,
+        at,
+        by: p.actor,
+        keyId: p.keyId,
+        ...(body.reason ? { reason: body.reason } : {}),
+      });
       void face.project().catch(() => undefined);
       return reply.code(202).send({ crossing: id, state: body.state, at, by: p.actor });
     },
   );
 
   // Webhooks (admin).
-  const hookParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+  const hookParams = {
+    type: 'object',
+    properties: { id: { type: 'string', maxLength: 100 } },
+    required: ['id'],
+  } as const;
   app.post(
     '/v1/webhooks',
     {
@@ -282,7 +352,10 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
           type: 'object',
           additionalProperties: false,
           required: ['url', 'kinds'],
-          properties: { url: { type: 'string', maxLength: 2000 }, kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...eventKinds] } } },
+          properties: {
+            url: { type: 'string', maxLength: 2000 },
+            kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...eventKinds] } },
+          },
         },
       },
     },
@@ -292,33 +365,83 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       try {
         url = new URL(body.url);
       } catch {
-        return sendError(reply, 400, { error: 'invalid-body', message: 'url is not an absolute URL', problems: [{ path: 'url', reason: 'not an absolute URL' }] });
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'url is not an absolute URL',
+          problems: [{ path: 'url', reason: 'not an absolute URL' }],
+        });
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return sendError(reply, 400, { error: 'invalid-body', message: 'url must be http or https', problems: [{ path: 'url', reason: `scheme ${url.protocol} is not http or https` }] });
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'url must be http or https',
+          problems: [{ path: 'url', reason: `scheme ${url.protocol} is not http or https` }],
+        });
       }
       if (url.username || url.password) {
-        return sendError(reply, 400, { error: 'invalid-body', message: 'url must not hold credentials', problems: [{ path: 'url', reason: 'credentials in a URL end up in logs; authenticate the signature instead' }] });
+        return sendError(reply, 400, {
+          error: 'invalid-body',
+          message: 'url must not hold credentials',
+          problems: [
+            { path: 'url', reason: 'credentials in a URL end up in logs; authenticate the signature instead' },
+          ],
+        });
       }
-      const w: WebhookRecord = { id: `wh_${randomBytes(8).toString('hex')}`, url: url.toString(), secret: newSecret(), kinds: body.kinds, createdAt: clock.now(), createdBy: request.principal!.keyId };
+      const w: WebhookRecord = {
+        id: `wh_${randomBytes(8).toString('hex')}`,
+        url: url.toString(),
+        secret: newSecret(),
+        kinds: body.kinds,
+        createdAt: clock.now(),
+        createdBy: request.principal!.keyId,
+      };
       await face.ps.createWebhook(w);
       return reply.code(201).send({ ...webhookView(w), secret: w.secret });
     },
   );
 
-  app.get('/v1/webhooks', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'Every webhook subscription (never its secret)' } }, async () => ({
-    items: (await face.ps.listWebhooks()).map(webhookView),
-  }));
+  app.get(
+    '/v1/webhooks',
+    {
+      config: { access: can.administer },
+      schema: { tags: ['admin'], summary: 'Every webhook subscription (never its secret)' },
+    },
+    async () => ({
+      items: (await face.ps.listWebhooks()).map(webhookView),
+    }),
+  );
 
-  app.get('/v1/webhooks/:id', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'One subscription', params: hookParams } }, async (request, reply) => {
-    const w = await face.ps.getWebhook((request.params as { id: string }).id);
-    return w ? webhookView(w) : sendError(reply, 404, { error: 'not-found', message: `no webhook ${(request.params as { id: string }).id}` });
-  });
+  app.get(
+    '/v1/webhooks/:id',
+    {
+      config: { access: can.administer },
+      schema: { tags: ['admin'], summary: 'One subscription', params: hookParams },
+    },
+    async (request, reply) => {
+      const w = await face.ps.getWebhook((request.params as { id: string }).id);
+      return w
+        ? webhookView(w)
+        : sendError(reply, 404, { error: 'not-found', message: `no webhook ${(request.params as { id: string }).id}` });
+    },
+  );
 
-  app.delete('/v1/webhooks/:id', { config: { access: can.administer }, schema: { tags: ['admin'], summary: 'Unsubscribe: pending deliveries are dropped; delivered and dead ones stay listed', params: hookParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    return (await face.ps.removeWebhook(id, clock.now())) ? reply.code(204).send() : sendError(reply, 404, { error: 'not-found', message: `no active webhook ${id}` });
-  });
+  app.delete(
+    '/v1/webhooks/:id',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['admin'],
+        summary: 'Unsubscribe: pending deliveries are dropped; delivered and dead ones stay listed',
+        params: hookParams,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await face.ps.removeWebhook(id, clock.now()))
+        ? reply.code(204).send()
+        : sendError(reply, 404, { error: 'not-found', message: `no active webhook ${id}` });
+    },
+  );
 
   app.get(
     '/v1/webhooks/:id/deliveries',
@@ -331,13 +454,17 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['pending', 'delivered', 'dead'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
         },
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      if (!(await face.ps.getWebhook(id))) return sendError(reply, 404, { error: 'not-found', message: `no webhook ${id}` });
+      if (!(await face.ps.getWebhook(id)))
+        return sendError(reply, 404, { error: 'not-found', message: `no webhook ${id}` });
       const q = request.query as { status?: DeliveryStatus; limit: number };
       return { items: await face.ps.listDeliveries(id, q.status, q.limit) };
     },
@@ -350,12 +477,20 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       schema: {
         tags: ['admin'],
         summary: 'Send a dead delivery again (same event id, so the receiver can tell a retry)',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 }, event: { type: 'integer', minimum: 1 } }, required: ['id', 'event'] },
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', maxLength: 100 }, event: { type: 'integer', minimum: 1 } },
+          required: ['id', 'event'],
+        },
       },
     },
     async (request, reply) => {
       const { id, event } = request.params as { id: string; event: number };
-      if (!(await face.ps.retryDelivery(id, event, clock.now()))) return sendError(reply, 404, { error: 'not-found', message: `webhook ${id} has no dead delivery of event ${event}` });
+      if (!(await face.ps.retryDelivery(id, event, clock.now())))
+        return sendError(reply, 404, {
+          error: 'not-found',
+          message: `webhook ${id} has no dead delivery of event ${event}`,
+        });
       return reply.code(202).send({ webhook: id, event, status: 'pending' });
     },
   );

@@ -16,10 +16,16 @@ import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
 import { PdfBusyError, PdfUnavailableError } from '../report-pdf.js';
-import { buildDailyReport, renderReport, reportContentTypes, reportFormats, reportPackageOf, type ReportFormat } from '../reports.js';
+import {
+  buildDailyReport,
+  renderReport,
+  reportContentTypes,
+  reportFormats,
+  reportPackageOf,
+  type ReportFormat,
+} from '../reports.js';
 import { ledgerFor } from '../ledger.js';
 import { logServiceFor } from '../transparency-log.js';
-
 
 const querystring = {
   type: 'object',
@@ -27,10 +33,27 @@ const querystring = {
   required: ['date'],
   properties: {
     date: { type: 'string', maxLength: 20, description: "The report's day, YYYY-MM-DD, in the package's local time" },
-    format: { type: 'string', enum: reportFormats, default: 'json', description: 'json, md (Markdown), html (with an SVG map and charts), pdf (A4, printed by Chromium)' },
-    sections: { type: 'string', maxLength: 200, description: `Comma-separated subset of: ${reportSections.join(', ')}` },
-    cutoff: { type: 'string', maxLength: 10, description: 'Local time of day of the cut-off, HH:MM (default 24:00: midnight at the end of the day)' },
-    offset: { type: 'string', maxLength: 10, description: "The package's local time as a UTC offset, +02:00 (default: the offset `effective` is written in)" },
+    format: {
+      type: 'string',
+      enum: reportFormats,
+      default: 'json',
+      description: 'json, md (Markdown), html (with an SVG map and charts), pdf (A4, printed by Chromium)',
+    },
+    sections: {
+      type: 'string',
+      maxLength: 200,
+      description: `Comma-separated subset of: ${reportSections.join(', ')}`,
+    },
+    cutoff: {
+      type: 'string',
+      maxLength: 10,
+      description: 'Local time of day of the cut-off, HH:MM (default 24:00: midnight at the end of the day)',
+    },
+    offset: {
+      type: 'string',
+      maxLength: 10,
+      description: "The package's local time as a UTC offset, +02:00 (default: the offset `effective` is written in)",
+    },
   },
 } as const;
 
@@ -46,8 +69,11 @@ interface Query {
 const maxAlerts = 100_000;
 
 const bad = (field: string, reason: string) =>
-  new HttpError(400, { error: 'invalid-querystring', message: `${field}: ${reason}`, problems: [{ path: `querystring.${field}`, reason }] });
-
+  new HttpError(400, {
+    error: 'invalid-querystring',
+    message: `${field}: ${reason}`,
+    problems: [{ path: `querystring.${field}`, reason }],
+  });
 
 export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
@@ -63,10 +89,18 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
   const parseSections = (text: string | undefined, allowed: readonly ReportSection[], who: string): ReportSection[] => {
     if (text === undefined) return [...allowed];
     const out: ReportSection[] = [];
-    for (const s of text.split(',').map((x) => x.trim()).filter(Boolean)) {
-      if (!(reportSections as readonly string[]).includes(s)) throw bad('sections', `"${s}" is not a section; use ${reportSections.join(', ')}`);
+    for (const s of text
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      if (!(reportSections as readonly string[]).includes(s))
+        throw bad('sections', `"${s}" is not a section; use ${reportSections.join(', ')}`);
       if (!allowed.includes(s as ReportSection)) {
-        throw new HttpError(403, { error: 'forbidden-section', message: `sections: ${who} may not see "${s}"; it may see ${allowed.join(', ') || 'no section'}`, problems: [{ path: 'querystring.sections', reason: `${who} may not see "${s}"` }] });
+        throw new HttpError(403, {
+          error: 'forbidden-section',
+          message: `sections: ${who} may not see "${s}"; it may see ${allowed.join(', ') || 'no section'}`,
+          problems: [{ path: 'querystring.sections', reason: `${who} may not see "${s}"` }],
+        });
       }
       if (!out.includes(s as ReportSection)) out.push(s as ReportSection);
     }
@@ -79,7 +113,12 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     const role = request.principal?.role;
     const allowed = isPublic ? sectionAccess.public : sectionAccess[role ?? 'monitor'];
     const sections = parseSections(q.sections, allowed, isPublic ? 'the public' : `a ${role} key`);
-    const w = checkedReportWindow(q.date, { offset: q.offset ?? defaultOffset, ...(q.cutoff ? { cutoff: q.cutoff } : {}), effective: reportPkg.effective, now: clock.now() });
+    const w = checkedReportWindow(q.date, {
+      offset: q.offset ?? defaultOffset,
+      ...(q.cutoff ? { cutoff: q.cutoff } : {}),
+      effective: reportPkg.effective,
+      now: clock.now(),
+    });
     if (!w.ok) throw bad(w.field, w.reason);
     await cw.catchUp();
     const report = await buildDailyReport(
@@ -89,7 +128,10 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         pkg: reportPkg,
         checkpoint: () => log.latest(),
         // The ledger derives its alerts for now first (as its own routes do), then every alert is read at the cut-off.
-        sustainment: async () => ({ status: 'ledger', alerts: await ledgerFor(deps.store, pkg, clock).alerts({ limit: maxAlerts }) }),
+        sustainment: async () => ({
+          status: 'ledger',
+          alerts: await ledgerFor(deps.store, pkg, clock).alerts({ limit: maxAlerts }),
+        }),
       },
       { window: w.window, sections, public: isPublic },
     );
@@ -129,7 +171,8 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       config: { access: 'public' },
       schema: {
         tags: ['reports'],
-        summary: 'The public daily report: violation counts by type and region, declared breaches, publicly marked response failures, the checkpoint',
+        summary:
+          'The public daily report: violation counts by type and region, declared breaches, publicly marked response failures, the checkpoint',
         querystring,
         response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },

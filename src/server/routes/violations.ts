@@ -63,7 +63,9 @@ export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =
     },
     async (request, reply) => {
       const { id } = request.params;
-      return (await store.getViolation(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no violation ${id}` });
+      return (
+        (await store.getViolation(id)) ?? sendError(reply, 404, { error: 'not-found', message: `no violation ${id}` })
+      );
     },
   );
 };

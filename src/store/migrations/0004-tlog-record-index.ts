@@ -13,7 +13,17 @@ import type { Migration } from './migration.js';
 
 // Frozen with the migration (its checksum covers this text). A kind added later and not listed is still found,
 // by a scan; list it in a new migration.
-export const recordIndexPredicate = ['case-event', 'vote', 'task-change', 'package-version', 'pledge', 'delivery', 'checkpoint-cosign'].map((k) => `kind = '${k}'`).join(' OR ');
+export const recordIndexPredicate = [
+  'case-event',
+  'vote',
+  'task-change',
+  'package-version',
+  'pledge',
+  'delivery',
+  'checkpoint-cosign',
+]
+  .map((k) => `kind = '${k}'`)
+  .join(' OR ');
 
 export const tlogRecordIndex: Migration = {
   id: '0004-tlog-record-index',

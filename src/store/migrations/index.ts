@@ -10,4 +10,14 @@ import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 
-export const migrations: readonly Migration[] = [operations, casework, tlog, tlogRecordIndex, incidentSpans, tlogEntryInRow, tlogLeafBuckets, ledger, publicFace];
+export const migrations: readonly Migration[] = [
+  operations,
+  casework,
+  tlog,
+  tlogRecordIndex,
+  incidentSpans,
+  tlogEntryInRow,
+  tlogLeafBuckets,
+  ledger,
+  publicFace,
+];

@@ -12,7 +12,13 @@ import type pg from 'pg';
 import type { CaseFile, CaseStep } from '../../core/ops/index.js';
 import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
-import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
+import {
+  NonceReplayError,
+  type CaseFileQuery,
+  type CaseUpdate,
+  type CaseworkStore,
+  type MemberKey,
+} from '../../core/ports/casework.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';
 
@@ -48,22 +54,32 @@ export class PostgresCaseworkStore implements CaseworkStore {
     const f = step.file;
     const status = f.judgment.outcome ? 'decided' : 'open';
     if (insert) {
-      await c.query('INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING', [
-        f.caseId,
-        f.openedAt,
+      await c.query(
+        'INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING',
+        [f.caseId, f.openedAt, status, f.judgment.deadline, JSON.stringify(f)],
+      );
+    } else {
+      await c.query('UPDATE case_files SET status = $1, deadline = $2, doc = $3 WHERE case_id = $4', [
         status,
         f.judgment.deadline,
         JSON.stringify(f),
+        f.caseId,
       ]);
-    } else {
-      await c.query('UPDATE case_files SET status = $1, deadline = $2, doc = $3 WHERE case_id = $4', [status, f.judgment.deadline, JSON.stringify(f), f.caseId]);
     }
     if (step.timers.length) {
       const t = step.timers;
       await c.query(
         `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING`,
-        [t.map((x) => x.key), t.map((x) => x.caseId), t.map((x) => x.kind), t.map((x) => timerRank(x.kind)), t.map((x) => x.step ?? 0), t.map((x) => x.at), t.map((x) => x.taskId ?? null)],
+        [
+          t.map((x) => x.key),
+          t.map((x) => x.caseId),
+          t.map((x) => x.kind),
+          t.map((x) => timerRank(x.kind)),
+          t.map((x) => x.step ?? 0),
+          t.map((x) => x.at),
+          t.map((x) => x.taskId ?? null),
+        ],
       );
     }
     await appendChangedEntries(this.pool, c, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
@@ -73,7 +89,11 @@ export class PostgresCaseworkStore implements CaseworkStore {
     return this.#tx(async (c) => {
       // Named per schema (search_path is the store's schema): missions sharing a database do not queue on each other.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor.casework-adopt.' || current_schema()))");
-      const rows = (await c.query('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq')).rows as { doc: string }[];
+      const rows = (
+        await c.query(
+          'SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq',
+        )
+      ).rows as { doc: string }[];
       // cases.doc is TEXT since 955e287 (JSONB cost a third of ingest time), so parse it here.
       for (const r of rows) await this.#write(c, open(JSON.parse(r.doc) as CaseOpening), true);
       return rows.length;
@@ -82,17 +102,15 @@ export class PostgresCaseworkStore implements CaseworkStore {
 
   async updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T> {
     return this.#tx(async (c) => {
-      const row = (await c.query('SELECT doc FROM case_files WHERE case_id = $1 FOR UPDATE', [caseId])).rows[0] as { doc: CaseFile } | undefined;
+      const row = (await c.query('SELECT doc FROM case_files WHERE case_id = $1 FOR UPDATE', [caseId])).rows[0] as
+        { doc: CaseFile } | undefined;
       const u = f(row?.doc);
       if (u.nonce) {
         const n = u.nonce;
-        const r = await c.query('INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING', [
-          n.nonce,
-          caseId,
-          n.member,
-          n.digest,
-          n.receivedAt,
-        ]);
+        const r = await c.query(
+          'INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING',
+          [n.nonce, caseId, n.member, n.digest, n.receivedAt],
+        );
         if (r.rowCount === 0) throw new NonceReplayError(n.nonce);
       }
       if (u.step) await this.#write(c, u.step, false);
@@ -112,8 +130,12 @@ export class PostgresCaseworkStore implements CaseworkStore {
       ).rows[0] as { case_id: string; doc: CaseFile } | undefined;
       if (!claim) return undefined;
       // ...then fire that case's earliest due timer: with the case locked, its timers fire in order, once.
-      const r = (await c.query(`SELECT ${TIMER_COLS} FROM timers WHERE case_id = $1 AND fired_at IS NULL AND at <= $2 ${DUE_ORDER} LIMIT 1`, [claim.case_id, now]))
-        .rows[0] as TimerRow | undefined;
+      const r = (
+        await c.query(
+          `SELECT ${TIMER_COLS} FROM timers WHERE case_id = $1 AND fired_at IS NULL AND at <= $2 ${DUE_ORDER} LIMIT 1`,
+          [claim.case_id, now],
+        )
+      ).rows[0] as TimerRow | undefined;
       if (!r) return undefined;
       const timer = toTimer(r);
       await this.#write(c, fire(claim.doc, timer), false);
@@ -123,12 +145,18 @@ export class PostgresCaseworkStore implements CaseworkStore {
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile | undefined> {
-    return ((await this.pool.query('SELECT doc FROM case_files WHERE case_id = $1', [caseId])).rows[0] as { doc: CaseFile } | undefined)?.doc;
+    return (
+      (await this.pool.query('SELECT doc FROM case_files WHERE case_id = $1', [caseId])).rows[0] as
+        { doc: CaseFile } | undefined
+    )?.doc;
   }
 
   async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
     const r = q.status
-      ? await this.pool.query('SELECT doc FROM case_files WHERE status = $1 ORDER BY opened_at, case_id LIMIT $2', [q.status, q.limit])
+      ? await this.pool.query('SELECT doc FROM case_files WHERE status = $1 ORDER BY opened_at, case_id LIMIT $2', [
+          q.status,
+          q.limit,
+        ])
       : await this.pool.query('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT $1', [q.limit]);
     return (r.rows as { doc: CaseFile }[]).map((x) => x.doc);
   }
@@ -137,7 +165,10 @@ export class PostgresCaseworkStore implements CaseworkStore {
     const r =
       caseId === undefined
         ? await this.pool.query(`SELECT ${TIMER_COLS} FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`)
-        : await this.pool.query(`SELECT ${TIMER_COLS} FROM timers WHERE fired_at IS NULL AND case_id = $1 ${DUE_ORDER}`, [caseId]);
+        : await this.pool.query(
+            `SELECT ${TIMER_COLS} FROM timers WHERE fired_at IS NULL AND case_id = $1 ${DUE_ORDER}`,
+            [caseId],
+          );
     return (r.rows as TimerRow[]).map(toTimer);
   }
 
@@ -155,7 +186,15 @@ export class PostgresCaseworkStore implements CaseworkStore {
 
   async listMemberKeys(): Promise<MemberKey[]> {
     const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
-    return (r.rows as { member: string; fingerprint: string; public_key: string; created_at: string; revoked_at: string | null }[]).map((x) => ({
+    return (
+      r.rows as {
+        member: string;
+        fingerprint: string;
+        public_key: string;
+        created_at: string;
+        revoked_at: string | null;
+      }[]
+    ).map((x) => ({
       member: x.member,
       fingerprint: x.fingerprint,
       publicKey: x.public_key,

@@ -7,8 +7,18 @@ import { StoreUnavailableError } from '../../core/ports/store.js';
 
 /** SQLSTATE classes and codes that mean the session, not the statement, failed (PostgreSQL appendix A). */
 const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '57P05', '25P03', '53300']);
-const NODE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const DRIVER_MESSAGES = /Connection terminated|connection error|Client was closed|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i;
+const NODE_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const DRIVER_MESSAGES =
+  /Connection terminated|connection error|Client was closed|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i;
 
 export function isConnectionLoss(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
@@ -23,5 +33,7 @@ export function isConnectionLoss(e: unknown): boolean {
 export function translateConnectionLoss(e: unknown): unknown {
   if (e instanceof StoreUnavailableError || !isConnectionLoss(e)) return e;
   const why = e instanceof Error ? e.message : String(e);
-  return new StoreUnavailableError(`the database connection was lost (${why}); nothing half-stored: send the request again`);
+  return new StoreUnavailableError(
+    `the database connection was lost (${why}); nothing half-stored: send the request again`,
+  );
 }

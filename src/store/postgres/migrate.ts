@@ -12,33 +12,54 @@ export function lockName(purpose: 'migrate' | 'ingest', schema: string): string 
   return `guarantor.${purpose}.${schema}`;
 }
 
-export async function migratePostgres(client: pg.ClientBase, schema: string, list: readonly Migration[]): Promise<string[]> {
+export async function migratePostgres(
+  client: pg.ClientBase,
+  schema: string,
+  list: readonly Migration[],
+): Promise<string[]> {
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockName('migrate', schema)]);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     await client.query(`SET search_path TO ${quoteIdent(schema)}`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
     const known = new Map(ordered(list).map((m) => [m.id, m]));
-    const done = new Map(((await client.query('SELECT id, checksum FROM schema_migrations')).rows as { id: string; checksum: string }[]).map((r) => [r.id, r.checksum]));
+    const done = new Map(
+      (
+        (await client.query('SELECT id, checksum FROM schema_migrations')).rows as { id: string; checksum: string }[]
+      ).map((r) => [r.id, r.checksum]),
+    );
     const unknown = [...done.keys()].filter((id) => !known.has(id)).sort();
-    if (unknown.length) throw new MigrationError(`the database has migrations this server does not know (${unknown.join(', ')}): it was used by a newer version`);
+    if (unknown.length)
+      throw new MigrationError(
+        `the database has migrations this server does not know (${unknown.join(', ')}): it was used by a newer version`,
+      );
     for (const m of known.values()) {
       const sum = done.get(m.id);
       if (sum !== undefined) {
-        if (sum !== checksum(m.postgres)) throw new MigrationError(`migration ${m.id} was changed after it was applied to this database; add a new migration instead`);
+        if (sum !== checksum(m.postgres))
+          throw new MigrationError(
+            `migration ${m.id} was changed after it was applied to this database; add a new migration instead`,
+          );
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.postgres);
-        await client.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [m.id, checksum(m.postgres)]);
+        await client.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [
+          m.id,
+          checksum(m.postgres),
+        ]);
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
         throw e;
       }
     }
-    return ((await client.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]).map((r) => r.id);
+    return ((await client.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]).map(
+      (r) => r.id,
+    );
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName('migrate', schema)]);
   }

@@ -33,7 +33,15 @@ import type {
 } from '../../core/ports/store.js';
 import { caseColumns, emptyBatch, incidentColumns, latestById, spansByActivity, violationColumns } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { caseConditions, incidentConditions, numbered, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
+import {
+  caseConditions,
+  incidentConditions,
+  numbered,
+  observationConditions,
+  pageQuery,
+  violationConditions,
+  type Condition,
+} from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { PostgresCaseworkStore } from './casework-store.js';
 import type { Migration } from '../migrations/migration.js';
@@ -94,7 +102,8 @@ export class PostgresStore implements Store {
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema ?? 'public';
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema "${schema}": use letters, digits and _ (at most 63)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+      throw new Error(`schema "${schema}": use letters, digits and _ (at most 63)`);
     const setup = new pg.Client({ connectionString: options.url });
     await setup.connect();
     let applied: string[];
@@ -161,9 +170,20 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #ingestOne(client: pg.PoolClient, { observations, meta, process, docs: allDocs }: IngestRequest, entries: TextLogEntry[]): Promise<IngestResult> {
+  async #ingestOne(
+    client: pg.PoolClient,
+    { observations, meta, process, docs: allDocs }: IngestRequest,
+    entries: TextLogEntry[],
+  ): Promise<IngestResult> {
     const n = observations.length;
-    const cols: [string[], string[], string[], number[], (string | null)[], readonly string[]] = [[], [], [], [], [], allDocs];
+    const cols: [string[], string[], string[], number[], (string | null)[], readonly string[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      allDocs,
+    ];
     for (const o of observations) {
       cols[0].push(o.source);
       cols[1].push(o.sourceId);
@@ -184,7 +204,7 @@ export class PostgresStore implements Store {
     const once = new Set<string>();
     for (const o of observations) {
       const k = `${o.source}\u0000${o.sourceId}`;
-      if (!once.has(k)) once.add(k), candidates.push(o);
+      if (!once.has(k)) (once.add(k), candidates.push(o));
     }
     let open!: () => void;
     let abandon!: () => void;
@@ -203,7 +223,8 @@ export class PostgresStore implements Store {
       throw e;
     }
     const seqs = new Map<string, number>();
-    for (const r of inserted.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
+    for (const r of inserted.rows as { seq: string; source: string; source_id: string }[])
+      seqs.set(`${r.source}\u0000${r.source_id}`, Number(r.seq));
     const fresh: StoredObservation[] = [];
     const freshKeys = new Set<string>();
     const docs: string[] = [];
@@ -225,7 +246,8 @@ export class PostgresStore implements Store {
         'SELECT o.seq, o.source, o.source_id FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.source_id = u.i',
         [missing.map((o) => o.source), missing.map((o) => o.sourceId)],
       );
-      for (const row of r.rows as { seq: string; source: string; source_id: string }[]) seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
+      for (const row of r.rows as { seq: string; source: string; source_id: string }[])
+        seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
     }
     const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
     let out: ProcessedBatch;
@@ -236,7 +258,8 @@ export class PostgresStore implements Store {
     this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
     // Each record serialised once, for its row and its entry.
     const texts = new Map<object, string>();
-    for (const r of [...out.incidentRevisions, ...out.violations, ...out.caseOpenings]) texts.set(r, canonicalStoredJson(r));
+    for (const r of [...out.incidentRevisions, ...out.violations, ...out.caseOpenings])
+      texts.set(r, canonicalStoredJson(r));
     const written = this.#write(client, out, texts);
     try {
       // While PostgreSQL writes: the log entries and their leaf hashes.
@@ -281,7 +304,8 @@ export class PostgresStore implements Store {
             [missing, hot.limit],
           );
           const rows = new Map<string, Incident[]>(missing.map((a) => [a, []]));
-          for (const row of r.rows as { activity: string; doc: string }[]) rows.get(row.activity)!.push(JSON.parse(row.doc) as Incident);
+          for (const row of r.rows as { activity: string; doc: string }[])
+            rows.get(row.activity)!.push(JSON.parse(row.doc) as Incident);
           for (const [activity, list] of rows) hot.install(activity, list);
         }
         const out = new Map<string, Incident>();
@@ -300,8 +324,10 @@ export class PostgresStore implements Store {
           c[0]!.push(k.activity);
           c[1]!.push(bound(k.from));
           c[2]!.push(bound(k.to));
-          if (k.kind === 'region') c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(k.region);
-          else c[3]!.push(k.minLon), c[4]!.push(k.minLat), c[5]!.push(k.maxLon), c[6]!.push(k.maxLat), c[7]!.push(null);
+          if (k.kind === 'region')
+            (c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(k.region));
+          else
+            (c[3]!.push(k.minLon), c[4]!.push(k.minLat), c[5]!.push(k.maxLon), c[6]!.push(k.maxLat), c[7]!.push(null));
         }
         const r = await client.query(
           `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
@@ -318,8 +344,17 @@ export class PostgresStore implements Store {
         const wanted = matcher(probes);
         const ids: string[] = [];
         for (const row of r.rows as Record<string, unknown>[]) {
-          const box = row['min_lon'] === null ? null : [row['min_lon'], row['min_lat'], row['max_lon'], row['max_lat']].map(Number);
-          const shape = { activity: row['activity'] as string, start: Number(row['start_ms']), end: Number(row['end_ms']), box, region: (row['region'] as string | null) ?? null };
+          const box =
+            row['min_lon'] === null
+              ? null
+              : [row['min_lon'], row['min_lat'], row['max_lon'], row['max_lat']].map(Number);
+          const shape = {
+            activity: row['activity'] as string,
+            start: Number(row['start_ms']),
+            end: Number(row['end_ms']),
+            box,
+            region: (row['region'] as string | null) ?? null,
+          };
           if (wanted(shape)) ids.push(row['id'] as string);
         }
         if (ids.length) {
@@ -375,7 +410,11 @@ export class PostgresStore implements Store {
       return first;
     };
     /** The parts that keep superseded revisions: current rows this batch replaces, and revisions superseded within it. */
-    const archive = (kind: 'incident' | 'violation', list: readonly (Incident | Violation)[], latest: readonly (Incident | Violation)[]) => {
+    const archive = (
+      kind: 'incident' | 'violation',
+      list: readonly (Incident | Violation)[],
+      latest: readonly (Incident | Violation)[],
+    ) => {
       const last = new Set<object>(latest);
       const older = list.filter((r) => !last.has(r));
       return [
@@ -383,7 +422,14 @@ export class PostgresStore implements Store {
            INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc FROM ${kind}s WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
         `${kind}_older AS (
            INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc
-           FROM ${rowsFrom(['text', 'int', 'docs'], add(older.map((r) => r.id), older.map((r) => r.revision), packDocs(older.map((r) => textOf(r)))))} AS o(id, revision, doc))`,
+           FROM ${rowsFrom(
+             ['text', 'int', 'docs'],
+             add(
+               older.map((r) => r.id),
+               older.map((r) => r.revision),
+               packDocs(older.map((r) => textOf(r))),
+             ),
+           )} AS o(id, revision, doc))`,
       ];
     };
     const parts: string[] = [];
@@ -391,7 +437,15 @@ export class PostgresStore implements Store {
      * The current rows: those new in this batch (revision 1: a new incident, or a violation of one) by a plain
      * INSERT, which PostgreSQL does without the speculative insertion an upsert costs; the rest by the upsert.
      */
-    const current = (name: string, table: string, columns: string, types: readonly string[], rows: readonly unknown[][], update: string, select = columns) => {
+    const current = (
+      name: string,
+      table: string,
+      columns: string,
+      types: readonly string[],
+      rows: readonly unknown[][],
+      update: string,
+      select = columns,
+    ) => {
       const fresh = rows.filter((r) => r[1] === 1);
       const changed = rows.filter((r) => r[1] !== 1);
       const from = (list: readonly unknown[][]) => {
@@ -399,8 +453,12 @@ export class PostgresStore implements Store {
         return `${rowsFrom(types, add(...cols.slice(0, -1), packDocs(cols[types.length - 1] as string[])))} AS u(${columns})`;
       };
       const out: string[] = [];
-      if (fresh.length) out.push(`${name}_new AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(fresh)})`);
-      if (changed.length) out.push(`${name}_changed AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(changed)} ON CONFLICT (id) DO UPDATE SET ${update})`);
+      if (fresh.length)
+        out.push(`${name}_new AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(fresh)})`);
+      if (changed.length)
+        out.push(
+          `${name}_changed AS (INSERT INTO ${table} (${columns}) SELECT ${select} FROM ${from(changed)} ON CONFLICT (id) DO UPDATE SET ${update})`,
+        );
       return out;
     };
     if (out.incidentRevisions.length) {
@@ -412,7 +470,21 @@ export class PostgresStore implements Store {
           'incident',
           'incidents',
           'id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc',
-          ['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'float8', 'text', 'docs'],
+          [
+            'text',
+            'int',
+            'text',
+            'text',
+            'bigint',
+            'bigint',
+            'bigint',
+            'float8',
+            'float8',
+            'float8',
+            'float8',
+            'text',
+            'docs',
+          ],
           latest.map((r) => [...incidentColumns(r), textOf(r)]),
           `revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms, end_ms = excluded.end_ms,
              min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`,
@@ -440,7 +512,10 @@ export class PostgresStore implements Store {
       );
     }
     if (out.caseOpenings.length) {
-      const cols = transpose(out.caseOpenings.map((c) => [...caseColumns(c), textOf(c)]), 7);
+      const cols = transpose(
+        out.caseOpenings.map((c) => [...caseColumns(c), textOf(c)]),
+        7,
+      );
       parts.push(
         `case_rows AS (
            INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
@@ -449,13 +524,24 @@ export class PostgresStore implements Store {
       );
     }
     if (!parts.length) return;
-    const r = await client.query(`WITH ${parts.join(',\n')}\nSELECT ${out.caseOpenings.length ? '(SELECT count(*) FROM case_rows)' : '0'} AS cases`, params);
+    const r = await client.query(
+      `WITH ${parts.join(',\n')}\nSELECT ${out.caseOpenings.length ? '(SELECT count(*) FROM case_rows)' : '0'} AS cases`,
+      params,
+    );
     // The pipeline asked existingCases under the same lock: a conflict here is a bug, not a retry.
     const cases = Number((r.rows[0] as { cases: string | number }).cases);
-    if (cases !== out.caseOpenings.length) throw new Error(`bug: ${out.caseOpenings.length - cases} case(s) opened twice`);
+    if (cases !== out.caseOpenings.length)
+      throw new Error(`bug: ${out.caseOpenings.length - cases} case(s) opened twice`);
   }
 
-  async #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, columns: string, map: (row: Record<string, unknown>) => T): Promise<Page<T>> {
+  async #page<T>(
+    table: string,
+    conds: Condition[],
+    cursor: string | undefined,
+    limit: number,
+    columns: string,
+    map: (row: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
     const q = pageQuery(table, conds, decodeCursor(cursor), limit);
     const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
     const rows = (await this.pool.query(sql, q.values)).rows as Record<string, unknown>[];
@@ -467,16 +553,32 @@ export class PostgresStore implements Store {
   }
 
   listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
-    return this.#page('observations', observationConditions(q), q.cursor, q.limit, 'seq, doc, received_at, submitted_by', storedObservation);
+    return this.#page(
+      'observations',
+      observationConditions(q),
+      q.cursor,
+      q.limit,
+      'seq, doc, received_at, submitted_by',
+      storedObservation,
+    );
   }
 
   async getObservation(seq: number): Promise<StoredObservation | undefined> {
-    const r = await this.pool.query('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = $1', [seq]);
+    const r = await this.pool.query('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = $1', [
+      seq,
+    ]);
     return r.rows[0] ? storedObservation(r.rows[0]) : undefined;
   }
 
   listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
-    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, 'seq, doc', (r) => JSON.parse(r['doc'] as string) as Incident);
+    return this.#page(
+      'incidents',
+      incidentConditions(q),
+      q.cursor,
+      q.limit,
+      'seq, doc',
+      (r) => JSON.parse(r['doc'] as string) as Incident,
+    );
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
@@ -485,12 +587,22 @@ export class PostgresStore implements Store {
   }
 
   async incidentHistory(id: string): Promise<Incident[]> {
-    const r = await this.pool.query('SELECT revision, doc FROM incident_revisions WHERE id = $1 UNION ALL SELECT revision, doc FROM incidents WHERE id = $1 ORDER BY revision', [id]);
+    const r = await this.pool.query(
+      'SELECT revision, doc FROM incident_revisions WHERE id = $1 UNION ALL SELECT revision, doc FROM incidents WHERE id = $1 ORDER BY revision',
+      [id],
+    );
     return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Incident);
   }
 
   listViolations(q: ViolationFilter): Promise<Page<Violation>> {
-    return this.#page('violations', violationConditions(q, 'postgres'), q.cursor, q.limit, 'seq, doc', (r) => JSON.parse(r['doc'] as string) as Violation);
+    return this.#page(
+      'violations',
+      violationConditions(q, 'postgres'),
+      q.cursor,
+      q.limit,
+      'seq, doc',
+      (r) => JSON.parse(r['doc'] as string) as Violation,
+    );
   }
 
   async getViolation(id: string): Promise<Violation | undefined> {
@@ -499,12 +611,18 @@ export class PostgresStore implements Store {
   }
 
   async activeViolationsBetween(from: number, to: number): Promise<Violation[]> {
-    const r = await this.pool.query("SELECT doc FROM violations WHERE time >= $1 AND time < $2 AND status = 'active' ORDER BY time, seq", [from, to]);
+    const r = await this.pool.query(
+      "SELECT doc FROM violations WHERE time >= $1 AND time < $2 AND status = 'active' ORDER BY time, seq",
+      [from, to],
+    );
     return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Violation);
   }
 
   listCases(q: CaseFilter): Promise<Page<StoredCase>> {
-    return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({ ...(JSON.parse(r['doc'] as string) as CaseOpening), seq: Number(r['seq']) }));
+    return this.#page('cases', caseConditions(q), q.cursor, q.limit, 'seq, doc', (r) => ({
+      ...(JSON.parse(r['doc'] as string) as CaseOpening),
+      seq: Number(r['seq']),
+    }));
   }
 
   async getCase(id: string): Promise<StoredCase | undefined> {
@@ -514,15 +632,10 @@ export class PostgresStore implements Store {
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {
-    await this.pool.query('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      k.id,
-      k.hash,
-      k.actor,
-      k.role,
-      k.label,
-      k.createdAt,
-      k.revokedAt ?? null,
-    ]);
+    await this.pool.query(
+      'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null],
+    );
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
@@ -535,11 +648,17 @@ export class PostgresStore implements Store {
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    return (await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount === 1;
+    return (
+      (await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]))
+        .rowCount === 1
+    );
   }
 
   async countActiveAdmins(): Promise<number> {
-    return Number((await this.pool.query("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")).rows[0].n);
+    return Number(
+      (await this.pool.query("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")).rows[0]
+        .n,
+    );
   }
 
   #casework: PostgresCaseworkStore | undefined;
@@ -557,8 +676,17 @@ export class PostgresStore implements Store {
       'SELECT (SELECT count(*) FROM observations) AS o, (SELECT count(*) FROM incidents) AS i, (SELECT count(*) FROM violations) AS v, (SELECT count(*) FROM cases) AS c',
     );
     const row = r.rows[0];
-    const applied = ((await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]).map((x) => x.id);
-    return { dialect: 'postgres', observations: Number(row.o), incidents: Number(row.i), violations: Number(row.v), cases: Number(row.c), migrations: applied };
+    const applied = (
+      (await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]
+    ).map((x) => x.id);
+    return {
+      dialect: 'postgres',
+      observations: Number(row.o),
+      incidents: Number(row.i),
+      violations: Number(row.v),
+      cases: Number(row.c),
+      migrations: applied,
+    };
   }
 
   async health(): Promise<StoreHealth> {
@@ -588,7 +716,8 @@ function rowsFrom(types: readonly string[], first = 1): string {
 
 /** Canonical JSON documents as one text, separated by U+001E: canonical JSON escapes every control character. */
 function packDocs(docs: readonly string[]): string {
-  for (const d of docs) if (d.includes('\u001e') || d === '') throw new Error('bug: a document that is not canonical JSON');
+  for (const d of docs)
+    if (d.includes('\u001e') || d === '') throw new Error('bug: a document that is not canonical JSON');
   return docs.join('\u001e');
 }
 
@@ -599,7 +728,12 @@ function transpose(rows: unknown[][], width: number): unknown[][] {
 }
 
 function storedObservation(r: Record<string, unknown>): StoredObservation {
-  return { ...(JSON.parse(r['doc'] as string) as Observation), seq: Number(r['seq']), receivedAt: Number(r['received_at']), submittedBy: r['submitted_by'] as string };
+  return {
+    ...(JSON.parse(r['doc'] as string) as Observation),
+    seq: Number(r['seq']),
+    receivedAt: Number(r['received_at']),
+    submittedBy: r['submitted_by'] as string,
+  };
 }
 
 function apiKey(r: Record<string, unknown>): ApiKeyRecord {

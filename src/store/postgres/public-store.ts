@@ -11,8 +11,26 @@ import type pg from 'pg';
 import type { CrossingSetting, StatusViolation } from '../../core/public/area-status.js';
 import type { CapMessage } from '../../core/public/cap.js';
 import type { CrossingState } from '../../core/public/crossings.js';
-import type { Delivery, DeliveryOutcome, DeliveryStatus, FeedEvent, LogMark, ProjectionCommit, PublicStore, StoredCap, WebhookRecord } from '../../core/ports/public.js';
-import { deliveryFrom, eventFrom, followedKinds, webhookFrom, type DeliveryRow, type EventRow, type WebhookRow } from '../public-rows.js';
+import type {
+  Delivery,
+  DeliveryOutcome,
+  DeliveryStatus,
+  FeedEvent,
+  LogMark,
+  ProjectionCommit,
+  PublicStore,
+  StoredCap,
+  WebhookRecord,
+} from '../../core/ports/public.js';
+import {
+  deliveryFrom,
+  eventFrom,
+  followedKinds,
+  webhookFrom,
+  type DeliveryRow,
+  type EventRow,
+  type WebhookRow,
+} from '../public-rows.js';
 import { transaction } from './transaction.js';
 
 /** The NOTIFY channel of a schema's feed (channel names are identifiers: at most 63 bytes). */
@@ -81,12 +99,15 @@ export class PostgresPublicStore implements PublicStore {
     const onError = (e: Error) => (broken = e);
     c.on('error', onError);
     try {
-      const got = (await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.#lock('project')])).rows[0] as { ok: boolean };
+      const got = (await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.#lock('project')]))
+        .rows[0] as { ok: boolean };
       if (!got.ok) return undefined;
       try {
         return await f();
       } finally {
-        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#lock('project')]).catch((e: Error) => (broken = e));
+        await c
+          .query('SELECT pg_advisory_unlock(hashtext($1))', [this.#lock('project')])
+          .catch((e: Error) => (broken = e));
       }
     } catch (e) {
       broken ??= e as Error;
@@ -98,14 +119,26 @@ export class PostgresPublicStore implements PublicStore {
   }
 
   async projectionState() {
-    const cursor = Number(((await this.#pool.query('SELECT log_idx FROM feed_cursor WHERE id = 1')).rows[0] as { log_idx: string }).log_idx);
+    const cursor = Number(
+      ((await this.#pool.query('SELECT log_idx FROM feed_cursor WHERE id = 1')).rows[0] as { log_idx: string }).log_idx,
+    );
     const areas = new Map<string, { state: string; since: number }>();
-    for (const r of (await this.#pool.query('SELECT key, state, since FROM public_areas')).rows as { key: string; state: string; since: string }[]) areas.set(r.key, { state: r.state, since: Number(r.since) });
+    for (const r of (await this.#pool.query('SELECT key, state, since FROM public_areas')).rows as {
+      key: string;
+      state: string;
+      since: string;
+    }[])
+      areas.set(r.key, { state: r.state, since: Number(r.since) });
     return { cursor, areas };
   }
 
   async logAfter(idx: number, limit: number): Promise<LogMark[]> {
-    const rows = (await this.#pool.query('SELECT idx, kind, record_id FROM tlog_entry WHERE idx > $1 AND kind = ANY($2) ORDER BY idx LIMIT $3', [idx, followedKinds, limit])).rows as {
+    const rows = (
+      await this.#pool.query(
+        'SELECT idx, kind, record_id FROM tlog_entry WHERE idx > $1 AND kind = ANY($2) ORDER BY idx LIMIT $3',
+        [idx, followedKinds, limit],
+      )
+    ).rows as {
       idx: string;
       kind: string;
       record_id: string;
@@ -114,39 +147,74 @@ export class PostgresPublicStore implements PublicStore {
   }
 
   async activeViolationsSince(from: number): Promise<StatusViolation[]> {
-    const rows = (await this.#pool.query("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= $1", [from])).rows as { region: string | null; zones: string[]; time: string }[];
+    const rows = (
+      await this.#pool.query("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= $1", [
+        from,
+      ])
+    ).rows as { region: string | null; zones: string[]; time: string }[];
     return rows.map((r) => ({ region: r.region ?? undefined, zones: r.zones, time: Number(r.time) }));
   }
 
   async openCapCases(): Promise<string[]> {
-    const rows = (await this.#pool.query("SELECT case_id FROM cap_messages GROUP BY case_id HAVING bool_and(msg_type <> 'Cancel') ORDER BY case_id")).rows as { case_id: string }[];
+    const rows = (
+      await this.#pool.query(
+        "SELECT case_id FROM cap_messages GROUP BY case_id HAVING bool_and(msg_type <> 'Cancel') ORDER BY case_id",
+      )
+    ).rows as { case_id: string }[];
     return rows.map((r) => r.case_id);
   }
 
   async capChain(caseId: string): Promise<CapMessage[]> {
-    return ((await this.#pool.query('SELECT doc FROM cap_messages WHERE case_id = $1 ORDER BY n', [caseId])).rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as CapMessage);
+    return (
+      (await this.#pool.query('SELECT doc FROM cap_messages WHERE case_id = $1 ORDER BY n', [caseId])).rows as {
+        doc: string;
+      }[]
+    ).map((r) => JSON.parse(r.doc) as CapMessage);
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {
     return transaction(
       this.#pool,
       async (q) => {
-        const moved = (await q.query('UPDATE feed_cursor SET log_idx = $1 WHERE id = 1 AND log_idx = $2', [c.to, c.from])).rowCount === 0;
+        const moved =
+          (await q.query('UPDATE feed_cursor SET log_idx = $1 WHERE id = 1 AND log_idx = $2', [c.to, c.from]))
+            .rowCount === 0;
         if (moved) return undefined;
         const seqs: number[] = [];
         if (c.events.length) {
           const r = await q.query(
             'INSERT INTO feed_events (kind, audience, at, doc) SELECT k, a, at, d FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS t(k, a, at, d, o) ORDER BY o RETURNING seq',
-            [c.events.map((e) => e.kind), c.events.map((e) => e.audience), c.events.map((e) => e.at), c.events.map((e) => JSON.stringify(e.data))],
+            [
+              c.events.map((e) => e.kind),
+              c.events.map((e) => e.audience),
+              c.events.map((e) => e.at),
+              c.events.map((e) => JSON.stringify(e.data)),
+            ],
           );
           seqs.push(...(r.rows as { seq: string }[]).map((x) => Number(x.seq)).sort((a, b) => a - b));
         }
-        for (const a of c.areas) await q.query('INSERT INTO public_areas (key, state, since) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since', [a.key, a.state, a.since]);
-        if (c.status) await q.query('INSERT INTO public_status (id, at, doc) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc', [c.status.at, c.status.doc]);
+        for (const a of c.areas)
+          await q.query(
+            'INSERT INTO public_areas (key, state, since) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since',
+            [a.key, a.state, a.since],
+          );
+        if (c.status)
+          await q.query(
+            'INSERT INTO public_status (id, at, doc) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
+            [c.status.at, c.status.doc],
+          );
         for (const { message: m, xml } of c.cap) {
-          await q.query('INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES ($1, $2, $3, $4, $5, $6, $7)', [m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml]);
+          await q.query(
+            'INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml],
+          );
         }
-        const hooks = ((await q.query('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL')).rows as { id: string; kinds: string }[]).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
+        const hooks = (
+          (await q.query('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL')).rows as {
+            id: string;
+            kinds: string;
+          }[]
+        ).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
         const hookIds: string[] = [];
         const events: number[] = [];
         const ats: number[] = [];
@@ -159,7 +227,10 @@ export class PostgresPublicStore implements PublicStore {
             }
         });
         if (hookIds.length) {
-          await q.query("INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) SELECT w, e, 'pending', 0, n FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, e, n) ON CONFLICT DO NOTHING", [hookIds, events, ats]);
+          await q.query(
+            "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) SELECT w, e, 'pending', 0, n FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, e, n) ON CONFLICT DO NOTHING",
+            [hookIds, events, ats],
+          );
         }
         if (seqs.length) await q.query('SELECT pg_notify($1, $2)', [this.channel, String(seqs.at(-1))]);
         return seqs;
@@ -169,15 +240,25 @@ export class PostgresPublicStore implements PublicStore {
   }
 
   async eventsAfter(seq: number, limit: number): Promise<FeedEvent[]> {
-    return ((await this.#pool.query('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit])).rows as EventRow[]).map(eventFrom);
+    return (
+      (
+        await this.#pool.query(
+          'SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+          [seq, limit],
+        )
+      ).rows as EventRow[]
+    ).map(eventFrom);
   }
 
   async lastEventSeq(): Promise<number> {
-    return Number(((await this.#pool.query('SELECT coalesce(max(seq), 0) AS s FROM feed_events')).rows[0] as { s: string }).s);
+    return Number(
+      ((await this.#pool.query('SELECT coalesce(max(seq), 0) AS s FROM feed_events')).rows[0] as { s: string }).s,
+    );
   }
 
   async publicStatus() {
-    const r = (await this.#pool.query('SELECT at, doc FROM public_status WHERE id = 1')).rows[0] as { at: string; doc: string } | undefined;
+    const r = (await this.#pool.query('SELECT at, doc FROM public_status WHERE id = 1')).rows[0] as
+      { at: string; doc: string } | undefined;
     return r && { at: Number(r.at), doc: r.doc };
   }
 
@@ -193,31 +274,55 @@ export class PostgresPublicStore implements PublicStore {
   }
 
   async getCap(identifier: string): Promise<StoredCap | undefined> {
-    const r = (await this.#pool.query('SELECT doc, xml FROM cap_messages WHERE identifier = $1', [identifier])).rows[0] as { doc: string; xml: string } | undefined;
+    const r = (await this.#pool.query('SELECT doc, xml FROM cap_messages WHERE identifier = $1', [identifier]))
+      .rows[0] as { doc: string; xml: string } | undefined;
     return r && { message: JSON.parse(r.doc) as CapMessage, xml: r.xml };
   }
 
   async addCrossingSetting(s: CrossingSetting & { keyId: string }): Promise<void> {
-    await this.#pool.query('INSERT INTO crossing_settings (crossing, state, at, by_actor, key_id, reason) VALUES ($1, $2, $3, $4, $5, $6)', [s.crossing, s.state, s.at, s.by, s.keyId, s.reason ?? null]);
+    await this.#pool.query(
+      'INSERT INTO crossing_settings (crossing, state, at, by_actor, key_id, reason) VALUES ($1, $2, $3, $4, $5, $6)',
+      [s.crossing, s.state, s.at, s.by, s.keyId, s.reason ?? null],
+    );
   }
 
   async crossingSettings(): Promise<Map<string, CrossingSetting>> {
-    const rows = (await this.#pool.query('SELECT DISTINCT ON (crossing) crossing, state, at, by_actor, reason FROM crossing_settings ORDER BY crossing, seq DESC')).rows as {
+    const rows = (
+      await this.#pool.query(
+        'SELECT DISTINCT ON (crossing) crossing, state, at, by_actor, reason FROM crossing_settings ORDER BY crossing, seq DESC',
+      )
+    ).rows as {
       crossing: string;
       state: CrossingState;
       at: string;
       by_actor: string;
       reason: string | null;
     }[];
-    return new Map(rows.map((r) => [r.crossing, { crossing: r.crossing, state: r.state, at: Number(r.at), by: r.by_actor, ...(r.reason === null ? {} : { reason: r.reason }) }]));
+    return new Map(
+      rows.map((r) => [
+        r.crossing,
+        {
+          crossing: r.crossing,
+          state: r.state,
+          at: Number(r.at),
+          by: r.by_actor,
+          ...(r.reason === null ? {} : { reason: r.reason }),
+        },
+      ]),
+    );
   }
 
   async createWebhook(w: WebhookRecord): Promise<void> {
-    await this.#pool.query('INSERT INTO webhooks (id, url, secret, kinds, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [w.id, w.url, w.secret, w.kinds.join(','), w.createdAt, w.createdBy]);
+    await this.#pool.query(
+      'INSERT INTO webhooks (id, url, secret, kinds, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
+      [w.id, w.url, w.secret, w.kinds.join(','), w.createdAt, w.createdBy],
+    );
   }
 
   async listWebhooks(): Promise<WebhookRecord[]> {
-    return ((await this.#pool.query('SELECT * FROM webhooks ORDER BY created_at, id')).rows as WebhookRow[]).map(webhookFrom);
+    return ((await this.#pool.query('SELECT * FROM webhooks ORDER BY created_at, id')).rows as WebhookRow[]).map(
+      webhookFrom,
+    );
   }
 
   async getWebhook(id: string): Promise<WebhookRecord | undefined> {
@@ -227,7 +332,9 @@ export class PostgresPublicStore implements PublicStore {
 
   async removeWebhook(id: string, at: number): Promise<boolean> {
     return transaction(this.#pool, async (q) => {
-      const n = (await q.query('UPDATE webhooks SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL', [at, id])).rowCount ?? 0;
+      const n =
+        (await q.query('UPDATE webhooks SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL', [at, id]))
+          .rowCount ?? 0;
       if (n) await q.query("DELETE FROM webhook_deliveries WHERE webhook = $1 AND status = 'pending'", [id]);
       return n > 0;
     });
@@ -248,9 +355,15 @@ export class PostgresPublicStore implements PublicStore {
         ).rows as { webhook: string; event: string }[];
         const out = [];
         for (const r of rows) {
-          const d = (await q.query('UPDATE webhook_deliveries SET lease_until = $1 WHERE webhook = $2 AND event = $3 RETURNING *', [leaseUntil, r.webhook, r.event])).rows[0] as DeliveryRow;
+          const d = (
+            await q.query(
+              'UPDATE webhook_deliveries SET lease_until = $1 WHERE webhook = $2 AND event = $3 RETURNING *',
+              [leaseUntil, r.webhook, r.event],
+            )
+          ).rows[0] as DeliveryRow;
           const w = (await q.query('SELECT * FROM webhooks WHERE id = $1', [r.webhook])).rows[0] as WebhookRow;
-          const e = (await q.query('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq = $1', [r.event])).rows[0] as EventRow;
+          const e = (await q.query('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq = $1', [r.event]))
+            .rows[0] as EventRow;
           out.push({ delivery: deliveryFrom(d), webhook: webhookFrom(w), event: eventFrom(e) });
         }
         return out;
@@ -269,13 +382,22 @@ export class PostgresPublicStore implements PublicStore {
 
   async listDeliveries(webhook: string, status: DeliveryStatus | undefined, limit: number): Promise<Delivery[]> {
     const r = status
-      ? await this.#pool.query('SELECT * FROM webhook_deliveries WHERE webhook = $1 AND status = $2 ORDER BY event DESC LIMIT $3', [webhook, status, limit])
-      : await this.#pool.query('SELECT * FROM webhook_deliveries WHERE webhook = $1 ORDER BY event DESC LIMIT $2', [webhook, limit]);
+      ? await this.#pool.query(
+          'SELECT * FROM webhook_deliveries WHERE webhook = $1 AND status = $2 ORDER BY event DESC LIMIT $3',
+          [webhook, status, limit],
+        )
+      : await this.#pool.query('SELECT * FROM webhook_deliveries WHERE webhook = $1 ORDER BY event DESC LIMIT $2', [
+          webhook,
+          limit,
+        ]);
     return (r.rows as DeliveryRow[]).map(deliveryFrom);
   }
 
   async retryDelivery(webhook: string, event: number, now: number): Promise<boolean> {
-    const r = await this.#pool.query("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_at = $1, lease_until = NULL WHERE webhook = $2 AND event = $3 AND status = 'dead'", [now, webhook, event]);
+    const r = await this.#pool.query(
+      "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_at = $1, lease_until = NULL WHERE webhook = $2 AND event = $3 AND status = 'dead'",
+      [now, webhook, event],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 }

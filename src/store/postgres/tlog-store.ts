@@ -13,7 +13,16 @@
  */
 import { transaction } from './transaction.js';
 import type pg from 'pg';
-import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, TextLogEntry, WitnessKey } from '../../core/ports/tlog.js';
+import type {
+  LogEntry,
+  LogHead,
+  LogKey,
+  LogStore,
+  StoredCheckpoint,
+  StoredEntry,
+  TextLogEntry,
+  WitnessKey,
+} from '../../core/ports/tlog.js';
 import {
   CompactRange,
   TlogError,
@@ -32,7 +41,15 @@ import {
   type NodeId,
   type ProofPlan,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
+import {
+  auditTables,
+  leafOfRow,
+  recordsOfRow,
+  rowLoggedKinds,
+  rowQueries,
+  type AuditEntry,
+  type AuditSource,
+} from '../log-audit.js';
 import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
@@ -113,7 +130,11 @@ export class PostgresLog implements LogStore {
         return h;
       }),
     );
-    if (!hashesEqual(range.root(), head.root)) throw new TlogError('root-mismatch', `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`);
+    if (!hashesEqual(range.root(), head.root))
+      throw new TlogError(
+        'root-mismatch',
+        `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`,
+      );
     return range;
   }
 
@@ -121,11 +142,19 @@ export class PostgresLog implements LogStore {
    * Appends inside the caller's transaction (`client` has run BEGIN). With `onlyChanged`, entries whose record's
    * latest entry is identical are skipped (casework logs a case file's changed parts this way).
    */
-  async appendIn(client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[], onlyChanged = false): Promise<{ start: number; size: number }> {
+  async appendIn(
+    client: pg.ClientBase,
+    entries: readonly (LogEntry | TextLogEntry)[],
+    onlyChanged = false,
+  ): Promise<{ start: number; size: number }> {
     const head = await this.#head(client, true);
     // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
     let bytes = entries.map(entryBytes);
-    let leaves = bytes.map((b, i) => (entries[i] as TextLogEntry).leaf ?? (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)));
+    let leaves = bytes.map(
+      (b, i) =>
+        (entries[i] as TextLogEntry).leaf ??
+        (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)),
+    );
     let list = entries;
     if (onlyChanged && entries.length) {
       const keep = await this.#changed(client, entries, leaves);
@@ -209,7 +238,8 @@ export class PostgresLog implements LogStore {
 
   async #checkSize(size: number): Promise<void> {
     const head = await this.head();
-    if (size > head.size) throw new TlogError('bad-size', `tree size ${size} is beyond the ${head.size} entries stored`);
+    if (size > head.size)
+      throw new TlogError('bad-size', `tree size ${size} is beyond the ${head.size} entries stored`);
   }
 
   async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
@@ -233,7 +263,10 @@ export class PostgresLog implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<StoredEntry[]> {
-    const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to]);
+    const r = await this.pool.query(
+      'SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [from, to],
+    );
     const stored = (r.rows as EntryRow[]).map(storedEntry);
     const rebuilt = await entriesFromRows(
       stored.filter((e) => !e.entry),
@@ -241,13 +274,19 @@ export class PostgresLog implements LogStore {
       async (sql, params) => (await this.pool.query(sql, params)).rows as Record<string, unknown>[],
     );
     // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
-    return stored.map((e) => ({ ...e, entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0) }));
+    return stored.map((e) => ({
+      ...e,
+      entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0),
+    }));
   }
 
   /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */
   async *iterateEntries(page = 10_000): AsyncGenerator<AuditEntry> {
-    for (let after = -1; ; ) {
-      const r = await this.pool.query('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > $1 ORDER BY idx LIMIT $2', [after, page]);
+    for (let after = -1; ;) {
+      const r = await this.pool.query(
+        'SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > $1 ORDER BY idx LIMIT $2',
+        [after, page],
+      );
       const rows = r.rows as EntryRow[];
       for (const row of rows) yield storedEntry(row);
       if (rows.length < page) return;
@@ -257,13 +296,20 @@ export class PostgresLog implements LogStore {
 
   /** Nodes of one level in [from, to) (for audits). */
   async levelNodes(level: number, from: number, to: number): Promise<Map<number, Uint8Array>> {
-    const r = await this.pool.query('SELECT idx, hash FROM tlog_node WHERE level = $1 AND idx >= $2 AND idx < $3', [level, from, to]);
+    const r = await this.pool.query('SELECT idx, hash FROM tlog_node WHERE level = $1 AND idx >= $2 AND idx < $3', [
+      level,
+      from,
+      to,
+    ]);
     return new Map((r.rows as { idx: string; hash: Buffer }[]).map((x) => [Number(x.idx), new Uint8Array(x.hash)]));
   }
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {
     if (leaf.length !== 32) return undefined;
-    const r = await this.pool.query(`SELECT idx FROM tlog_entry WHERE ${inEveryBucket} AND leaf_key = $1 AND leaf = $2 ORDER BY idx LIMIT 1`, [leafKey(leaf), toBuffer(leaf)]);
+    const r = await this.pool.query(
+      `SELECT idx FROM tlog_entry WHERE ${inEveryBucket} AND leaf_key = $1 AND leaf = $2 ORDER BY idx LIMIT 1`,
+      [leafKey(leaf), toBuffer(leaf)],
+    );
     return r.rows[0] ? Number(r.rows[0].idx) : undefined;
   }
 
@@ -271,7 +317,10 @@ export class PostgresLog implements LogStore {
     if (!isEntryKind(kind)) return undefined;
     if (!rowLoggedKinds.has(kind)) {
       // The kind written literally: PostgreSQL then proves the partial record index (migration 0004) applies.
-      const r = await this.pool.query(`SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 ORDER BY idx DESC LIMIT 1`, [recordId]);
+      const r = await this.pool.query(
+        `SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 ORDER BY idx DESC LIMIT 1`,
+        [recordId],
+      );
       return r.rows[0] ? Number(r.rows[0].idx) : undefined;
     }
     for (const q of rowQueries(kind, recordId, (n) => `$${n}`)) {
@@ -286,10 +335,15 @@ export class PostgresLog implements LogStore {
    * Which entries differ from their record's latest entry (or have none), through the record index, the kinds
    * written literally. Only kinds that index covers (migration 0004): row-logged records are logged once, by the ingest.
    */
-  async #changed(client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[], leaves: readonly Uint8Array[]): Promise<boolean[]> {
+  async #changed(
+    client: pg.ClientBase,
+    entries: readonly (LogEntry | TextLogEntry)[],
+    leaves: readonly Uint8Array[],
+  ): Promise<boolean[]> {
     const keep = entries.map(() => true);
     const rowLogged = entries.find((e) => rowLoggedKinds.has(e.kind));
-    if (rowLogged) throw new Error(`bug: ${rowLogged.kind} records are logged by the ingest, once, not by their latest entry`);
+    if (rowLogged)
+      throw new Error(`bug: ${rowLogged.kind} records are logged by the ingest, once, not by their latest entry`);
     const byRecord = entries.map((e, i) => i);
     if (byRecord.length) {
       const kinds = [...new Set(byRecord.map((i) => entries[i]!.kind))].filter(isEntryKind);
@@ -300,7 +354,12 @@ export class PostgresLog implements LogStore {
          ORDER BY e.kind, e.record_id, e.idx DESC`,
         [byRecord.map((i) => entries[i]!.kind), byRecord.map((i) => entries[i]!.recordId)],
       );
-      const latest = new Map((r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [`${x.kind}\n${x.record_id}`, x.leaf]));
+      const latest = new Map(
+        (r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [
+          `${x.kind}\n${x.record_id}`,
+          x.leaf,
+        ]),
+      );
       for (const i of byRecord) {
         const l = latest.get(`${entries[i]!.kind}\n${entries[i]!.recordId}`);
         keep[i] = !l || !hashesEqual(l, leaves[i]!);
@@ -316,7 +375,15 @@ export class PostgresLog implements LogStore {
       values,
     );
     const row = r.rows[0] as { size: string; root: Buffer; time: string; note: string; lines: string[] } | undefined;
-    return row && { size: Number(row.size), root: new Uint8Array(row.root), time: Number(row.time), note: row.note, cosignatures: row.lines };
+    return (
+      row && {
+        size: Number(row.size),
+        root: new Uint8Array(row.root),
+        time: Number(row.time),
+        note: row.note,
+        cosignatures: row.lines,
+      }
+    );
   }
 
   latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
@@ -328,32 +395,50 @@ export class PostgresLog implements LogStore {
   }
 
   async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
-    await this.pool.query('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING', [cp.size, toBuffer(cp.root), cp.time, cp.note]);
+    await this.pool.query(
+      'INSERT INTO tlog_checkpoint (size, root, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING',
+      [cp.size, toBuffer(cp.root), cp.time, cp.note],
+    );
     return (await this.checkpointAt(cp.size))!;
   }
 
   async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
-    const r = await this.pool.query('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [size, witness, line, time]);
+    const r = await this.pool.query(
+      'INSERT INTO tlog_cosignature (size, witness, line, time) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [size, witness, line, time],
+    );
     return r.rowCount === 1;
   }
 
   async witnesses(): Promise<WitnessKey[]> {
     const r = await this.pool.query('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name');
-    return (r.rows as { name: string; vkey: string; created_at: string }[]).map((x) => ({ name: x.name, vkey: x.vkey, createdAt: Number(x.created_at) }));
+    return (r.rows as { name: string; vkey: string; created_at: string }[]).map((x) => ({
+      name: x.name,
+      vkey: x.vkey,
+      createdAt: Number(x.created_at),
+    }));
   }
 
   async addWitness(w: WitnessKey): Promise<boolean> {
-    const r = await this.pool.query('INSERT INTO tlog_witness (name, vkey, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [w.name, w.vkey, w.createdAt]);
+    const r = await this.pool.query(
+      'INSERT INTO tlog_witness (name, vkey, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [w.name, w.vkey, w.createdAt],
+    );
     return r.rowCount === 1;
   }
 
   async signingKey(create: () => LogKey): Promise<LogKey> {
-    const read = async () => (await this.pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as KeyRow | undefined;
+    const read = async () =>
+      (await this.pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as
+        KeyRow | undefined;
     let r = await read();
     if (!r) {
       const k = create();
       // Two servers starting together: the first insert wins and both read it back.
-      await this.pool.query('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT DO NOTHING', [k.origin, k.privatePem, k.vkey, k.createdAt]);
+      await this.pool.query(
+        'INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [k.origin, k.privatePem, k.vkey, k.createdAt],
+      );
       r = (await read())!;
     }
     return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
@@ -389,12 +474,20 @@ function toBuffer(u: Uint8Array): Buffer {
 }
 
 /** Appends `entries` inside the caller's transaction on `client` (the operations store's ingest). */
-export function appendEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly (LogEntry | TextLogEntry)[]): Promise<{ start: number; size: number }> {
+export function appendEntries(
+  pool: pg.Pool,
+  client: pg.ClientBase,
+  entries: readonly (LogEntry | TextLogEntry)[],
+): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries);
 }
 
 /** Appends the entries whose record changed since its latest entry (the casework store's case files). */
-export function appendChangedEntries(pool: pg.Pool, client: pg.ClientBase, entries: readonly LogEntry[]): Promise<{ start: number; size: number }> {
+export function appendChangedEntries(
+  pool: pg.Pool,
+  client: pg.ClientBase,
+  entries: readonly LogEntry[],
+): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries, true);
 }
 
@@ -407,13 +500,16 @@ export function postgresAuditSource(pool: pg.Pool): AuditSource {
     nodeCount: async () => Number((await pool.query('SELECT count(*) AS n FROM tlog_node')).rows[0].n),
     head: () => log.head(),
     checkpoints: async () => {
-      const sizes = ((await pool.query('SELECT size FROM tlog_checkpoint ORDER BY size')).rows as { size: string }[]).map((r) => Number(r.size));
+      const sizes = (
+        (await pool.query('SELECT size FROM tlog_checkpoint ORDER BY size')).rows as { size: string }[]
+      ).map((r) => Number(r.size));
       const out: StoredCheckpoint[] = [];
       for (const s of sizes) out.push((await log.checkpointAt(s))!);
       return out;
     },
     signingKey: async () => {
-      const r = (await pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as KeyRow | undefined;
+      const r = (await pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'))
+        .rows[0] as KeyRow | undefined;
       return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
     },
     witnesses: () => log.witnesses(),
@@ -421,7 +517,7 @@ export function postgresAuditSource(pool: pg.Pool): AuditSource {
       for (const t of auditTables) {
         // Keyset pages keep memory flat on large tables.
         const key = t.order;
-        for (let after: unknown = null; ; ) {
+        for (let after: unknown = null; ;) {
           const r = await pool.query(
             `SELECT ${t.columns} FROM ${t.table} ${after === null ? '' : `WHERE ${key} > $1`} ORDER BY ${key} LIMIT 5000`,
             after === null ? [] : [after],

@@ -11,7 +11,11 @@
 import type pg from 'pg';
 import { isConnectionLoss, translateConnectionLoss } from './connection-loss.js';
 
-export async function transaction<T>(pool: pg.Pool, f: (c: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function transaction<T>(
+  pool: pg.Pool,
+  f: (c: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   let c: pg.PoolClient;
   try {
     c = await pool.connect();
@@ -31,7 +35,8 @@ export async function transaction<T>(pool: pg.Pool, f: (c: pg.PoolClient, begun:
   } catch (e) {
     if (isConnectionLoss(e)) lost ??= e as Error;
     // A client that cannot roll back is not reused either.
-    if (lost === undefined) await c.query('ROLLBACK').catch((rollbackFailed: unknown) => (lost = rollbackFailed as Error));
+    if (lost === undefined)
+      await c.query('ROLLBACK').catch((rollbackFailed: unknown) => (lost = rollbackFailed as Error));
     throw translateConnectionLoss(e);
   } finally {
     c.off('error', onError);

@@ -7,7 +7,13 @@ import type Database from 'better-sqlite3';
 import type { CaseFile, CaseStep } from '../../core/ops/index.js';
 import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
-import { NonceReplayError, type CaseFileQuery, type CaseUpdate, type CaseworkStore, type MemberKey } from '../../core/ports/casework.js';
+import {
+  NonceReplayError,
+  type CaseFileQuery,
+  type CaseUpdate,
+  type CaseworkStore,
+  type MemberKey,
+} from '../../core/ports/casework.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';
 
@@ -35,20 +41,34 @@ const DUE_ORDER = 'ORDER BY at, rank, step, key';
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    unadopted: p('SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq'),
+    unadopted: p(
+      'SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq',
+    ),
     file: p('SELECT doc FROM case_files WHERE case_id = ?'),
-    insertFile: p('INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING'),
+    insertFile: p(
+      'INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
+    ),
     updateFile: p('UPDATE case_files SET status = ?, deadline = ?, doc = ? WHERE case_id = ?'),
-    insertTimer: p('INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'),
-    nextDue: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`),
+    insertTimer: p(
+      'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    nextDue: p(
+      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`,
+    ),
     markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
     pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
-    pendingFor: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND case_id = ? ${DUE_ORDER}`),
+    pendingFor: p(
+      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND case_id = ? ${DUE_ORDER}`,
+    ),
     filesAll: p('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT ?'),
     filesByStatus: p('SELECT doc FROM case_files WHERE status = ? ORDER BY opened_at, case_id LIMIT ?'),
     nonce: p('SELECT 1 FROM vote_nonces WHERE nonce = ?'),
-    insertNonce: p('INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING'),
-    insertKey: p('INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertNonce: p(
+      'INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING',
+    ),
+    insertKey: p(
+      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
   };
 }
@@ -76,7 +96,8 @@ export class SqliteCaseworkStore implements CaseworkStore {
     const doc = JSON.stringify(f);
     if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
     else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
-    for (const t of step.timers) this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
+    for (const t of step.timers)
+      this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
     appendChangedEntries(this.#db, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
   }
 
@@ -98,7 +119,8 @@ export class SqliteCaseworkStore implements CaseworkStore {
       const u = f(this.#file(caseId));
       if (u.nonce) {
         const n = u.nonce;
-        if (this.#s.insertNonce.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0) throw new NonceReplayError(n.nonce);
+        if (this.#s.insertNonce.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0)
+          throw new NonceReplayError(n.nonce);
       }
       if (u.step) this.#write(u.step, false);
       return u.result;
@@ -122,7 +144,9 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
-    const rows = (q.status ? this.#s.filesByStatus.all(q.status, q.limit) : this.#s.filesAll.all(q.limit)) as { doc: string }[];
+    const rows = (q.status ? this.#s.filesByStatus.all(q.status, q.limit) : this.#s.filesAll.all(q.limit)) as {
+      doc: string;
+    }[];
     return rows.map((r) => JSON.parse(r.doc) as CaseFile);
   }
 
@@ -135,11 +159,21 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async addMemberKey(k: MemberKey): Promise<boolean> {
-    return this.#tx(() => this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1);
+    return this.#tx(
+      () => this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1,
+    );
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
-    return (this.#s.keys.all() as { member: string; fingerprint: string; public_key: string; created_at: number; revoked_at: number | null }[]).map((r) => ({
+    return (
+      this.#s.keys.all() as {
+        member: string;
+        fingerprint: string;
+        public_key: string;
+        created_at: number;
+        revoked_at: number | null;
+      }[]
+    ).map((r) => ({
       member: r.member,
       fingerprint: r.fingerprint,
       publicKey: r.public_key,

@@ -66,7 +66,9 @@ export class InFlight {
 
   /** Resolves when fewer than `n` batches are in flight. */
   below(n: number): Promise<void> {
-    return this.#batches.size < n ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ below: n, resolve }));
+    return this.#batches.size < n
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#waiters.push({ below: n, resolve }));
   }
 
   /** Resolves when no batch is in flight. */

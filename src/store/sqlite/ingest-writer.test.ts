@@ -74,7 +74,10 @@ describe('SQLite writer thread', () => {
     const results = await Promise.all(list.map((b) => store.ingest(b, meta, ops.process)));
     expect(results.map((r) => r.accepted)).toEqual(list.map((b) => b.length));
     // A resend, also in flight with the rest, is all duplicates with the same ids.
-    const again = await Promise.all([store.ingest(list[3]!, meta, ops.process), store.ingest(list[4]!, meta, ops.process)]);
+    const again = await Promise.all([
+      store.ingest(list[3]!, meta, ops.process),
+      store.ingest(list[4]!, meta, ops.process),
+    ]);
     expect(again.map((r) => r.duplicates)).toEqual([list[3]!.length, list[4]!.length]);
     expect(again.map((r) => r.ids)).toEqual([results[3]!.ids, results[4]!.ids]);
     await store.close();
@@ -92,7 +95,9 @@ describe('SQLite writer thread', () => {
     // The writer thread's INSERT of this one observation fails, as a full disk or a corrupt page would.
     const poisoned = b!.map((o, i) => (i === 7 ? { ...o, sourceId: 'poison' } : o));
     const side = new Database(path);
-    side.exec("CREATE TRIGGER poison BEFORE INSERT ON observations WHEN NEW.source_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+    side.exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON observations WHEN NEW.source_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+    );
     side.close();
     const outcomes = await Promise.allSettled([a!, poisoned, c!, d!].map((x) => store.ingest(x, meta, ops.process)));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
@@ -100,7 +105,8 @@ describe('SQLite writer thread', () => {
     expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/a batch before it failed/);
     // The poisoned batch is the server's failure (500); the ones refused after it are to be sent again (503).
     expect((outcomes[1] as PromiseRejectedResult).reason).not.toBeInstanceOf(StoreUnavailableError);
-    for (const o of outcomes.slice(2)) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    for (const o of outcomes.slice(2))
+      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
     // Nothing of the refused batches was kept; resent, they go in as if the poisoned batch had never come.
     for (const x of [c!, d!, e!]) expect((await store.ingest(x, meta, ops.process)).accepted).toBe(x.length);
     await store.close();

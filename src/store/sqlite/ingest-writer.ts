@@ -45,7 +45,8 @@ const REFUSED = 'GUARANTOR_REFUSED';
 /** Messages to the worker. */
 export type ToWriter = { id: number; epoch: number; records: BatchRecords } | { close: true };
 /** Messages from it: one per batch, in the order sent. */
-export type FromWriter = { id: number; error?: { message: string; code?: string } } | { ready: true } | { fatal: string };
+export type FromWriter =
+  { id: number; error?: { message: string; code?: string } } | { ready: true } | { fatal: string };
 
 export class ThreadWriter implements IngestWriter {
   #worker: Worker | undefined;
@@ -82,17 +83,25 @@ export class ThreadWriter implements IngestWriter {
       const w = this.#waiting.get(m.id);
       if (!w) return;
       this.#waiting.delete(m.id);
-      if (m.error) w.reject(m.error.code === REFUSED ? new StoreUnavailableError(m.error.message) : Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      if (m.error)
+        w.reject(
+          m.error.code === REFUSED
+            ? new StoreUnavailableError(m.error.message)
+            : Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}),
+        );
       else w.resolve();
     });
     worker.on('error', die);
-    worker.on('exit', (code) => die(new StoreUnavailableError(`the SQLite writer thread stopped (exit code ${code}); send the batch again`)));
+    worker.on('exit', (code) =>
+      die(new StoreUnavailableError(`the SQLite writer thread stopped (exit code ${code}); send the batch again`)),
+    );
     return worker;
   }
 
   write(records: BatchRecords, epoch: number): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    if (epoch < this.#minEpoch) return Promise.reject(new StoreUnavailableError('refused: the writer thread stopped before it; send it again'));
+    if (epoch < this.#minEpoch)
+      return Promise.reject(new StoreUnavailableError('refused: the writer thread stopped before it; send it again'));
     const worker = (this.#worker ??= this.#start());
     this.#lastEpoch = Math.max(this.#lastEpoch, epoch);
     const id = this.#next++;
@@ -125,12 +134,19 @@ export class ThreadWriter implements IngestWriter {
  * The worker's loop (writer-worker.ts): every batch waiting in the port goes into one transaction (group commit:
  * one COMMIT and one pass over the hot index pages for several batches), and each gets its answer.
  */
-export function serveWrites(port: MessagePort, applier: WriteApplier, close: () => void, checkpoints?: WalCheckpoints): void {
+export function serveWrites(
+  port: MessagePort,
+  applier: WriteApplier,
+  close: () => void,
+  checkpoints?: WalCheckpoints,
+): void {
   let failedEpoch = -1;
   let lastFailure = new Error('unknown');
   const refusal = (cause: Error) => {
     lastFailure = cause;
-    return Object.assign(new Error(`refused: a batch before it failed to commit (${cause.message}); send it again`), { code: REFUSED });
+    return Object.assign(new Error(`refused: a batch before it failed to commit (${cause.message}); send it again`), {
+      code: REFUSED,
+    });
   };
   port.on('message', (first: ToWriter) => {
     const group: ToWriter[] = [first];
@@ -139,12 +155,20 @@ export function serveWrites(port: MessagePort, applier: WriteApplier, close: () 
     let closing = false;
     for (const m of group) {
       if ('close' in m) closing = true;
-      else if (m.epoch <= failedEpoch) port.postMessage({ id: m.id, error: { message: refusal(lastFailure).message, code: REFUSED } } satisfies FromWriter);
+      else if (m.epoch <= failedEpoch)
+        port.postMessage({
+          id: m.id,
+          error: { message: refusal(lastFailure).message, code: REFUSED },
+        } satisfies FromWriter);
       else live.push(m);
     }
     const answer = (m: { id: number }, e?: unknown) => {
       const err = e as (Error & { code?: string }) | undefined;
-      port.postMessage((err ? { id: m.id, error: err.code ? { message: err.message, code: err.code } : { message: err.message } } : { id: m.id }) satisfies FromWriter);
+      port.postMessage(
+        (err
+          ? { id: m.id, error: err.code ? { message: err.message, code: err.code } : { message: err.message } }
+          : { id: m.id }) satisfies FromWriter,
+      );
     };
     try {
       if (live.length) checkpoints?.committed(applier.commit(live.map((m) => m.records)));

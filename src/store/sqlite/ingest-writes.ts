@@ -60,7 +60,8 @@ export interface BatchWrites {
   entries: TextLogEntry[];
 }
 
-const incidentTarget = 'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)';
+const incidentTarget =
+  'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)';
 const incidentUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time,
   start_ms = excluded.start_ms, end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
   max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`;
@@ -107,16 +108,28 @@ function recordWrites<T extends { id: string; revision: number }>(
   };
 }
 
-export const incidentWrites = (list: readonly Incident[]): RecordWrites => recordWrites(list, (r, text, rows) => rows.push(...incidentColumns(r), text), incidentTextEntry);
+export const incidentWrites = (list: readonly Incident[]): RecordWrites =>
+  recordWrites(list, (r, text, rows) => rows.push(...incidentColumns(r), text), incidentTextEntry);
 
 export const violationWrites = (list: readonly Violation[]): RecordWrites =>
-  recordWrites(list, (v, text, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text), violationTextEntry);
+  recordWrites(
+    list,
+    (v, text, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text),
+    violationTextEntry,
+  );
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
 export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
   for (let at = 0; at < observations.length; at += 9)
-    entries.push(observationTextEntry(observations[at] as number, observations[at + 6] as number, observations[at + 7] as string, observations[at + 8] as string));
+    entries.push(
+      observationTextEntry(
+        observations[at] as number,
+        observations[at + 6] as number,
+        observations[at + 7] as string,
+        observations[at + 8] as string,
+      ),
+    );
   const i = incidentWrites(incidents);
   for (const e of i.entries) entries.push(e);
   for (const e of violations.entries) entries.push(e);
@@ -137,9 +150,15 @@ export class WriteApplier {
   readonly #growSpan: Database.Statement;
 
   constructor(readonly db: Database.Database) {
-    this.#archiveIncident = db.prepare('INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?');
-    this.#archiveViolation = db.prepare('INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?');
-    this.#growSpan = db.prepare('INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)');
+    this.#archiveIncident = db.prepare(
+      'INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?',
+    );
+    this.#archiveViolation = db.prepare(
+      'INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?',
+    );
+    this.#growSpan = db.prepare(
+      'INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)',
+    );
   }
 
   /** One transaction for the batches, in order: all of them commit, or none and this throws. Returns the number of log entries written. */
@@ -170,7 +189,11 @@ export class WriteApplier {
     };
     // Seqs were assigned by the server thread, which checked each (source, sourceId) was new: a conflict is a bug
     // (or another process writing observations), and fails the batch.
-    rows('observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc)', 9, w.observations);
+    rows(
+      'observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc)',
+      9,
+      w.observations,
+    );
     for (const id of w.incidents.archive) this.#archiveIncident.run(id);
     rows('incident_revisions (id, revision, doc)', 3, w.incidents.revisions);
     rows(incidentTarget, 13, w.incidents.rows, incidentUpsert);

@@ -6,10 +6,26 @@
 import type Database from 'better-sqlite3';
 import type { SustainmentAlert } from '../../core/ledger/alerts.js';
 import { sameFields, type LedgerFields, type LedgerRecord } from '../../core/ledger/record.js';
-import { LedgerConflictError, type AlertFilter, type LedgerAppendResult, type LedgerFilter, type LedgerMeta, type LedgerStore } from '../../core/ports/ledger.js';
+import {
+  LedgerConflictError,
+  type AlertFilter,
+  type LedgerAppendResult,
+  type LedgerFilter,
+  type LedgerMeta,
+  type LedgerStore,
+} from '../../core/ports/ledger.js';
 import type { Page } from '../../core/ports/store.js';
 import { encodeCursor } from '../cursor.js';
-import { ALERT_ORDER, alertConditions, alertOf, ledgerConditions, recordOf, refOf, storedRecord, where } from '../ledger-rows.js';
+import {
+  ALERT_ORDER,
+  alertConditions,
+  alertOf,
+  ledgerConditions,
+  recordOf,
+  refOf,
+  storedRecord,
+  where,
+} from '../ledger-rows.js';
 import { alertEntry, ledgerEntry } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 
@@ -23,7 +39,9 @@ export class SqliteLedgerStore implements LedgerStore {
     this.#s = {
       byId: p('SELECT seq, doc FROM ledger_records WHERE id = ?'),
       head: p('SELECT coalesce(max(seq), 0) AS seq FROM ledger_records'),
-      insert: p('INSERT INTO ledger_records (seq, id, type, by_actor, requirement, ref, recorded_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insert: p(
+        'INSERT INTO ledger_records (seq, id, type, by_actor, requirement, ref, recorded_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       since: p('SELECT doc FROM ledger_records WHERE seq > ? ORDER BY seq LIMIT ?'),
       alerts: p('SELECT doc FROM ledger_alerts'),
       alert: p('SELECT doc FROM ledger_alerts WHERE key = ?'),
@@ -52,7 +70,17 @@ export class SqliteLedgerStore implements LedgerStore {
           return;
         }
         const rec = storedRecord(r, next++, meta);
-        this.#s.insert!.run(rec.seq, rec.id, rec.type, rec.by, rec.requirement, refOf(rec), meta.recordedAt, meta.submittedBy, JSON.stringify(rec));
+        this.#s.insert!.run(
+          rec.seq,
+          rec.id,
+          rec.type,
+          rec.by,
+          rec.requirement,
+          refOf(rec),
+          meta.recordedAt,
+          meta.submittedBy,
+          JSON.stringify(rec),
+        );
         seqs.push(rec.seq);
         fresh.push(rec);
       });
@@ -71,19 +99,35 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async listLedger(q: LedgerFilter): Promise<Page<LedgerRecord>> {
     const w = where(ledgerConditions(q), () => '?');
-    const rows = this.#db.prepare(`SELECT doc FROM ledger_records ${w.sql} ORDER BY seq LIMIT ?`).all(...(w.params as (string | number)[]), q.limit + 1) as { doc: string }[];
+    const rows = this.#db
+      .prepare(`SELECT doc FROM ledger_records ${w.sql} ORDER BY seq LIMIT ?`)
+      .all(...(w.params as (string | number)[]), q.limit + 1) as { doc: string }[];
     const items = rows.slice(0, q.limit).map((r) => recordOf(r.doc));
     return rows.length > q.limit ? { items, next: encodeCursor(items[items.length - 1]!.seq) } : { items };
   }
 
   #writeAlert(a: SustainmentAlert): void {
-    this.#s.upsertAlert!.run(a.key, a.kind, a.requirement, a.guarantor, a.month, a.state, a.revision, JSON.stringify(a));
+    this.#s.upsertAlert!.run(
+      a.key,
+      a.kind,
+      a.requirement,
+      a.guarantor,
+      a.month,
+      a.state,
+      a.revision,
+      JSON.stringify(a),
+    );
   }
 
-  async syncAlerts(ledgerSeq: number, f: (stored: ReadonlyMap<string, SustainmentAlert>) => SustainmentAlert[]): Promise<SustainmentAlert[] | 'stale'> {
+  async syncAlerts(
+    ledgerSeq: number,
+    f: (stored: ReadonlyMap<string, SustainmentAlert>) => SustainmentAlert[],
+  ): Promise<SustainmentAlert[] | 'stale'> {
     return this.#tx(() => {
       if (Number((this.#s.head!.get() as { seq: number }).seq) !== ledgerSeq) return 'stale' as const;
-      const stored = new Map((this.#s.alerts!.all() as { doc: string }[]).map((r) => alertOf(r.doc)).map((a) => [a.key, a]));
+      const stored = new Map(
+        (this.#s.alerts!.all() as { doc: string }[]).map((r) => alertOf(r.doc)).map((a) => [a.key, a]),
+      );
       const changes = f(stored);
       for (const a of changes) this.#writeAlert(a);
       appendEntries(this.#db, changes.map(alertEntry));
@@ -91,7 +135,10 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
-  async updateAlert(key: string, f: (a: SustainmentAlert) => SustainmentAlert | undefined): Promise<{ alert: SustainmentAlert; changed: boolean } | undefined> {
+  async updateAlert(
+    key: string,
+    f: (a: SustainmentAlert) => SustainmentAlert | undefined,
+  ): Promise<{ alert: SustainmentAlert; changed: boolean } | undefined> {
     return this.#tx(() => {
       const r = this.#s.alert!.get(key) as { doc: string } | undefined;
       if (!r) return undefined;
@@ -111,7 +158,11 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async listAlerts(q: AlertFilter): Promise<SustainmentAlert[]> {
     const w = where(alertConditions(q), () => '?');
-    return (this.#db.prepare(`SELECT doc FROM ledger_alerts ${w.sql} ${ALERT_ORDER} LIMIT ?`).all(...(w.params as (string | number)[]), q.limit) as { doc: string }[]).map((r) => alertOf(r.doc));
+    return (
+      this.#db
+        .prepare(`SELECT doc FROM ledger_alerts ${w.sql} ${ALERT_ORDER} LIMIT ?`)
+        .all(...(w.params as (string | number)[]), q.limit) as { doc: string }[]
+    ).map((r) => alertOf(r.doc));
   }
 
   async openAlerts(): Promise<SustainmentAlert[]> {

@@ -6,8 +6,26 @@ import type Database from 'better-sqlite3';
 import type { CrossingSetting, StatusViolation } from '../../core/public/area-status.js';
 import type { CapMessage } from '../../core/public/cap.js';
 import type { CrossingState } from '../../core/public/crossings.js';
-import type { Delivery, DeliveryOutcome, DeliveryStatus, FeedEvent, LogMark, ProjectionCommit, PublicStore, StoredCap, WebhookRecord } from '../../core/ports/public.js';
-import { deliveryFrom, eventFrom, followedKinds, webhookFrom, type DeliveryRow, type EventRow, type WebhookRow } from '../public-rows.js';
+import type {
+  Delivery,
+  DeliveryOutcome,
+  DeliveryStatus,
+  FeedEvent,
+  LogMark,
+  ProjectionCommit,
+  PublicStore,
+  StoredCap,
+  WebhookRecord,
+} from '../../core/ports/public.js';
+import {
+  deliveryFrom,
+  eventFrom,
+  followedKinds,
+  webhookFrom,
+  type DeliveryRow,
+  type EventRow,
+  type WebhookRow,
+} from '../public-rows.js';
 
 export class SqlitePublicStore implements PublicStore {
   readonly #db: Database.Database;
@@ -34,15 +52,24 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async projectionState() {
-    const cursor = Number((this.#db.prepare('SELECT log_idx FROM feed_cursor WHERE id = 1').get() as { log_idx: number }).log_idx);
+    const cursor = Number(
+      (this.#db.prepare('SELECT log_idx FROM feed_cursor WHERE id = 1').get() as { log_idx: number }).log_idx,
+    );
     const areas = new Map<string, { state: string; since: number }>();
-    for (const r of this.#db.prepare('SELECT key, state, since FROM public_areas').all() as { key: string; state: string; since: number }[]) areas.set(r.key, { state: r.state, since: Number(r.since) });
+    for (const r of this.#db.prepare('SELECT key, state, since FROM public_areas').all() as {
+      key: string;
+      state: string;
+      since: number;
+    }[])
+      areas.set(r.key, { state: r.state, since: Number(r.since) });
     return { cursor, areas };
   }
 
   async logAfter(idx: number, limit: number): Promise<LogMark[]> {
     const rows = this.#db
-      .prepare(`SELECT idx, kind, record_id FROM tlog_entry WHERE idx > ? AND kind IN (${followedKinds.map(() => '?').join(', ')}) ORDER BY idx LIMIT ?`)
+      .prepare(
+        `SELECT idx, kind, record_id FROM tlog_entry WHERE idx > ? AND kind IN (${followedKinds.map(() => '?').join(', ')}) ORDER BY idx LIMIT ?`,
+      )
       .all(idx, ...followedKinds, limit) as { idx: number; kind: string; record_id: string }[];
     return rows.map((r) => ({ idx: Number(r.idx), kind: r.kind, recordId: r.record_id }));
   }
@@ -53,37 +80,68 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async activeViolationsSince(from: number): Promise<StatusViolation[]> {
-    const rows = this.#db.prepare("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= ?").all(from) as { region: string | null; zones: string; time: number }[];
-    return rows.map((r) => ({ region: r.region ?? undefined, zones: r.zones.split(',').filter(Boolean), time: Number(r.time) }));
+    const rows = this.#db
+      .prepare("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= ?")
+      .all(from) as { region: string | null; zones: string; time: number }[];
+    return rows.map((r) => ({
+      region: r.region ?? undefined,
+      zones: r.zones.split(',').filter(Boolean),
+      time: Number(r.time),
+    }));
   }
 
   async openCapCases(): Promise<string[]> {
     const rows = this.#db
-      .prepare("SELECT case_id FROM cap_messages GROUP BY case_id HAVING sum(CASE WHEN msg_type = 'Cancel' THEN 1 ELSE 0 END) = 0 ORDER BY case_id")
+      .prepare(
+        "SELECT case_id FROM cap_messages GROUP BY case_id HAVING sum(CASE WHEN msg_type = 'Cancel' THEN 1 ELSE 0 END) = 0 ORDER BY case_id",
+      )
       .all() as { case_id: string }[];
     return rows.map((r) => r.case_id);
   }
 
   async capChain(caseId: string): Promise<CapMessage[]> {
-    const rows = this.#db.prepare('SELECT doc FROM cap_messages WHERE case_id = ? ORDER BY n').all(caseId) as { doc: string }[];
+    const rows = this.#db.prepare('SELECT doc FROM cap_messages WHERE case_id = ? ORDER BY n').all(caseId) as {
+      doc: string;
+    }[];
     return rows.map((r) => JSON.parse(r.doc) as CapMessage);
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {
     return this.#tx(() => {
-      const moved = this.#db.prepare('UPDATE feed_cursor SET log_idx = ? WHERE id = 1 AND log_idx = ?').run(c.to, c.from).changes === 0;
+      const moved =
+        this.#db.prepare('UPDATE feed_cursor SET log_idx = ? WHERE id = 1 AND log_idx = ?').run(c.to, c.from)
+          .changes === 0;
       if (moved) return undefined;
       const insert = this.#db.prepare('INSERT INTO feed_events (kind, audience, at, doc) VALUES (?, ?, ?, ?)');
-      const seqs = c.events.map((e) => Number(insert.run(e.kind, e.audience, e.at, JSON.stringify(e.data)).lastInsertRowid));
-      const area = this.#db.prepare('INSERT INTO public_areas (key, state, since) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since');
+      const seqs = c.events.map((e) =>
+        Number(insert.run(e.kind, e.audience, e.at, JSON.stringify(e.data)).lastInsertRowid),
+      );
+      const area = this.#db.prepare(
+        'INSERT INTO public_areas (key, state, since) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since',
+      );
       for (const a of c.areas) area.run(a.key, a.state, a.since);
-      if (c.status) this.#db.prepare('INSERT INTO public_status (id, at, doc) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc').run(c.status.at, c.status.doc);
-      const cap = this.#db.prepare('INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const { message: m, xml } of c.cap) cap.run(m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml);
+      if (c.status)
+        this.#db
+          .prepare(
+            'INSERT INTO public_status (id, at, doc) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
+          )
+          .run(c.status.at, c.status.doc);
+      const cap = this.#db.prepare(
+        'INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const { message: m, xml } of c.cap)
+        cap.run(m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml);
       // Each new event goes to every live webhook subscribed to its kind, in the same transaction: none is missed.
-      const hooks = (this.#db.prepare('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL').all() as { id: string; kinds: string }[]).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
+      const hooks = (
+        this.#db.prepare('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL').all() as {
+          id: string;
+          kinds: string;
+        }[]
+      ).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
       if (hooks.length) {
-        const due = this.#db.prepare("INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) VALUES (?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING");
+        const due = this.#db.prepare(
+          "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) VALUES (?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
+        );
         c.events.forEach((e, i) => {
           for (const h of hooks) if (h.kinds.includes(e.kind)) due.run(h.id, seqs[i]!, e.at);
         });
@@ -93,7 +151,11 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async eventsAfter(seq: number, limit: number): Promise<FeedEvent[]> {
-    return (this.#db.prepare('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as EventRow[]).map(eventFrom);
+    return (
+      this.#db
+        .prepare('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq > ? ORDER BY seq LIMIT ?')
+        .all(seq, limit) as EventRow[]
+    ).map(eventFrom);
   }
 
   async lastEventSeq(): Promise<number> {
@@ -101,7 +163,8 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async publicStatus() {
-    const r = this.#db.prepare('SELECT at, doc FROM public_status WHERE id = 1').get() as { at: number; doc: string } | undefined;
+    const r = this.#db.prepare('SELECT at, doc FROM public_status WHERE id = 1').get() as
+      { at: number; doc: string } | undefined;
     return r && { at: Number(r.at), doc: r.doc };
   }
 
@@ -116,23 +179,47 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async getCap(identifier: string): Promise<StoredCap | undefined> {
-    const r = this.#db.prepare('SELECT doc, xml FROM cap_messages WHERE identifier = ?').get(identifier) as { doc: string; xml: string } | undefined;
+    const r = this.#db.prepare('SELECT doc, xml FROM cap_messages WHERE identifier = ?').get(identifier) as
+      { doc: string; xml: string } | undefined;
     return r && { message: JSON.parse(r.doc) as CapMessage, xml: r.xml };
   }
 
   async addCrossingSetting(s: CrossingSetting & { keyId: string }): Promise<void> {
-    await this.#tx(() => this.#db.prepare('INSERT INTO crossing_settings (crossing, state, at, by_actor, key_id, reason) VALUES (?, ?, ?, ?, ?, ?)').run(s.crossing, s.state, s.at, s.by, s.keyId, s.reason ?? null));
+    await this.#tx(() =>
+      this.#db
+        .prepare(
+          'INSERT INTO crossing_settings (crossing, state, at, by_actor, key_id, reason) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(s.crossing, s.state, s.at, s.by, s.keyId, s.reason ?? null),
+    );
   }
 
   async crossingSettings(): Promise<Map<string, CrossingSetting>> {
     const rows = this.#db
-      .prepare('SELECT s.crossing, s.state, s.at, s.by_actor, s.reason FROM crossing_settings s JOIN (SELECT crossing, max(seq) AS seq FROM crossing_settings GROUP BY crossing) l ON l.seq = s.seq')
+      .prepare(
+        'SELECT s.crossing, s.state, s.at, s.by_actor, s.reason FROM crossing_settings s JOIN (SELECT crossing, max(seq) AS seq FROM crossing_settings GROUP BY crossing) l ON l.seq = s.seq',
+      )
       .all() as { crossing: string; state: CrossingState; at: number; by_actor: string; reason: string | null }[];
-    return new Map(rows.map((r) => [r.crossing, { crossing: r.crossing, state: r.state, at: Number(r.at), by: r.by_actor, ...(r.reason === null ? {} : { reason: r.reason }) }]));
+    return new Map(
+      rows.map((r) => [
+        r.crossing,
+        {
+          crossing: r.crossing,
+          state: r.state,
+          at: Number(r.at),
+          by: r.by_actor,
+          ...(r.reason === null ? {} : { reason: r.reason }),
+        },
+      ]),
+    );
   }
 
   async createWebhook(w: WebhookRecord): Promise<void> {
-    await this.#tx(() => this.#db.prepare('INSERT INTO webhooks (id, url, secret, kinds, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(w.id, w.url, w.secret, w.kinds.join(','), w.createdAt, w.createdBy));
+    await this.#tx(() =>
+      this.#db
+        .prepare('INSERT INTO webhooks (id, url, secret, kinds, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(w.id, w.url, w.secret, w.kinds.join(','), w.createdAt, w.createdBy),
+    );
   }
 
   async listWebhooks(): Promise<WebhookRecord[]> {
@@ -146,7 +233,9 @@ export class SqlitePublicStore implements PublicStore {
 
   async removeWebhook(id: string, at: number): Promise<boolean> {
     return this.#tx(() => {
-      const n = this.#db.prepare('UPDATE webhooks SET removed_at = ? WHERE id = ? AND removed_at IS NULL').run(at, id).changes;
+      const n = this.#db
+        .prepare('UPDATE webhooks SET removed_at = ? WHERE id = ? AND removed_at IS NULL')
+        .run(at, id).changes;
       if (n) this.#db.prepare("DELETE FROM webhook_deliveries WHERE webhook = ? AND status = 'pending'").run(id);
       return n > 0;
     });
@@ -165,10 +254,16 @@ export class SqlitePublicStore implements PublicStore {
       const out = [];
       for (const r of rows) {
         if (busy.includes(r.webhook) || out.length >= limit) continue;
-        this.#db.prepare('UPDATE webhook_deliveries SET lease_until = ? WHERE webhook = ? AND event = ?').run(leaseUntil, r.webhook, r.event);
-        const d = this.#db.prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? AND event = ?').get(r.webhook, r.event) as DeliveryRow;
+        this.#db
+          .prepare('UPDATE webhook_deliveries SET lease_until = ? WHERE webhook = ? AND event = ?')
+          .run(leaseUntil, r.webhook, r.event);
+        const d = this.#db
+          .prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? AND event = ?')
+          .get(r.webhook, r.event) as DeliveryRow;
         const w = this.#db.prepare('SELECT * FROM webhooks WHERE id = ?').get(r.webhook) as WebhookRow;
-        const e = this.#db.prepare('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq = ?').get(r.event) as EventRow;
+        const e = this.#db
+          .prepare('SELECT seq, kind, audience, at, doc FROM feed_events WHERE seq = ?')
+          .get(r.event) as EventRow;
         out.push({ delivery: deliveryFrom(d), webhook: webhookFrom(w), event: eventFrom(e) });
       }
       return out;
@@ -179,21 +274,41 @@ export class SqlitePublicStore implements PublicStore {
     await this.#tx(() => {
       const status: DeliveryStatus = o.ok ? 'delivered' : o.dead ? 'dead' : 'pending';
       this.#db
-        .prepare('UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_at = ?, lease_until = NULL, last_status = ?, last_error = ?, delivered_at = ? WHERE webhook = ? AND event = ? AND status = ?')
-        .run(status, o.nextAt ?? o.at, o.status ?? null, o.error ?? null, o.ok ? o.at : null, webhook, event, 'pending');
+        .prepare(
+          'UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_at = ?, lease_until = NULL, last_status = ?, last_error = ?, delivered_at = ? WHERE webhook = ? AND event = ? AND status = ?',
+        )
+        .run(
+          status,
+          o.nextAt ?? o.at,
+          o.status ?? null,
+          o.error ?? null,
+          o.ok ? o.at : null,
+          webhook,
+          event,
+          'pending',
+        );
     });
   }
 
   async listDeliveries(webhook: string, status: DeliveryStatus | undefined, limit: number): Promise<Delivery[]> {
     const rows = status
-      ? this.#db.prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? AND status = ? ORDER BY event DESC LIMIT ?').all(webhook, status, limit)
-      : this.#db.prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? ORDER BY event DESC LIMIT ?').all(webhook, limit);
+      ? this.#db
+          .prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? AND status = ? ORDER BY event DESC LIMIT ?')
+          .all(webhook, status, limit)
+      : this.#db
+          .prepare('SELECT * FROM webhook_deliveries WHERE webhook = ? ORDER BY event DESC LIMIT ?')
+          .all(webhook, limit);
     return (rows as DeliveryRow[]).map(deliveryFrom);
   }
 
   async retryDelivery(webhook: string, event: number, now: number): Promise<boolean> {
     return this.#tx(
-      () => this.#db.prepare("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_at = ?, lease_until = NULL WHERE webhook = ? AND event = ? AND status = 'dead'").run(now, webhook, event).changes > 0,
+      () =>
+        this.#db
+          .prepare(
+            "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_at = ?, lease_until = NULL WHERE webhook = ? AND event = ? AND status = 'dead'",
+          )
+          .run(now, webhook, event).changes > 0,
     );
   }
 }

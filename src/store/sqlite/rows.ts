@@ -19,14 +19,16 @@ export class Rows {
   ) {}
 
   add(...row: unknown[]): void {
-    if (row.length !== this.width) throw new Error(`bug: ${row.length} values for ${this.width} columns of ${this.target}`);
+    if (row.length !== this.width)
+      throw new Error(`bug: ${row.length} values for ${this.width} columns of ${this.target}`);
     for (const v of row) this.#values.push(v);
     if (this.#values.length === Rows.CHUNK * this.width) this.flush();
   }
 
   /** Rows already laid out flat, `width` values each. */
   addAll(values: readonly unknown[]): void {
-    if (values.length % this.width !== 0) throw new Error(`bug: ${values.length} values for rows of ${this.width} columns of ${this.target}`);
+    if (values.length % this.width !== 0)
+      throw new Error(`bug: ${values.length} values for rows of ${this.width} columns of ${this.target}`);
     const full = Rows.CHUNK * this.width;
     for (const v of values) {
       this.#values.push(v);

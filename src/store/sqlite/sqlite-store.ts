@@ -34,7 +34,14 @@ import type {
 } from '../../core/ports/store.js';
 import { emptyBatch, latestById, spansByActivity } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { caseConditions, incidentConditions, observationConditions, pageQuery, violationConditions, type Condition } from '../filters.js';
+import {
+  caseConditions,
+  incidentConditions,
+  observationConditions,
+  pageQuery,
+  violationConditions,
+  type Condition,
+} from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { SqliteCaseworkStore } from './casework-store.js';
 import { SqliteLog } from './tlog-store.js';
@@ -71,22 +78,34 @@ function prepareStatements(db: Database.Database) {
   return {
     // Which of a batch's (source, sourceId) pairs are stored, by their index in the JSON array: one statement per
     // batch, where one per observation cost about four times as much (CROSS JOIN keeps the pairs the outer loop).
-    storedSeqs: p('SELECT k.key AS i, o.seq FROM json_each(?) AS k CROSS JOIN observations AS o ON o.source = k.value ->> 0 AND o.source_id = k.value ->> 1'),
+    storedSeqs: p(
+      'SELECT k.key AS i, o.seq FROM json_each(?) AS k CROSS JOIN observations AS o ON o.source = k.value ->> 0 AND o.source_id = k.value ->> 1',
+    ),
     maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
     observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
     probeBox: p(
       "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
     ),
-    probeRegion: p("SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?"),
+    probeRegion: p(
+      "SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
+    ),
     spans: p('SELECT activity, max_span FROM incident_spans'),
     incident: p('SELECT doc FROM incidents WHERE id = ?'),
-    latestOpen: p("SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?").pluck(),
-    incidentHistory: p('SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision'),
-    activeViolations: p("SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?"),
+    latestOpen: p(
+      "SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?",
+    ).pluck(),
+    incidentHistory: p(
+      'SELECT revision, doc FROM incident_revisions WHERE id = ? UNION ALL SELECT revision, doc FROM incidents WHERE id = ? ORDER BY revision',
+    ),
+    activeViolations: p(
+      "SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?",
+    ),
     violation: p('SELECT doc FROM violations WHERE id = ?'),
     caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
     case: p('SELECT seq, doc FROM cases WHERE id = ?'),
-    insertKey: p('INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertKey: p(
+      'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     key: p('SELECT * FROM api_keys WHERE id = ?'),
     keys: p('SELECT * FROM api_keys ORDER BY created_at, id'),
     revokeKey: p('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -127,7 +146,12 @@ export class SqliteStore implements Store {
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
 
-  private constructor(db: Database.Database, applied: string[], writer: (db: Database.Database) => IngestWriter, hotIncidents: number) {
+  private constructor(
+    db: Database.Database,
+    applied: string[],
+    writer: (db: Database.Database) => IngestWriter,
+    hotIncidents: number,
+  ) {
     this.db = db;
     this.migrations = applied;
     this.#writer = writer(db);
@@ -137,11 +161,17 @@ export class SqliteStore implements Store {
 
   static open(options: SqliteStoreOptions): SqliteStore {
     const w = options.writer ?? 'inline';
-    if (w === 'thread' && (options.path === ':memory:' || options.path === '')) throw new Error('a writer thread needs a database file, not an in-memory database');
+    if (w === 'thread' && (options.path === ':memory:' || options.path === ''))
+      throw new Error('a writer thread needs a database file, not an in-memory database');
     const db = openConnection(options.path, options.synchronous);
     try {
       const applied = migrateSqlite(db, options.migrations ?? allMigrations);
-      const writer = w === 'thread' ? () => new ThreadWriter(options.path, options.synchronous ?? 'full') : w === 'inline' ? (own: Database.Database) => new InlineWriter(own) : w;
+      const writer =
+        w === 'thread'
+          ? () => new ThreadWriter(options.path, options.synchronous ?? 'full')
+          : w === 'inline'
+            ? (own: Database.Database) => new InlineWriter(own)
+            : w;
       return new SqliteStore(db, applied, writer, options.hotIncidents ?? 2_000);
     } catch (e) {
       db.close();
@@ -154,7 +184,11 @@ export class SqliteStore implements Store {
     return this.#preparing.run(() => this.#prepare(observations, meta, process)).then((p) => p.committed);
   }
 
-  async #prepare(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<{ committed: Promise<IngestResult> }> {
+  async #prepare(
+    observations: readonly Observation[],
+    meta: IngestMeta,
+    process: BatchProcessor,
+  ): Promise<{ committed: Promise<IngestResult> }> {
     if (this.#recovering) await this.#recovering;
     // Backpressure: a writer slower than this thread would otherwise let batches (and memory) pile up in flight.
     await this.#inFlight.below(MAX_IN_FLIGHT);
@@ -198,7 +232,13 @@ export class SqliteStore implements Store {
       const epoch = this.#epoch;
       // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
       // so an id is never acknowledged before the batch that stores it.
-      const records = { observations: rows, incidents: out.incidentRevisions, violations: violationWrites(out.violations), caseOpenings: out.caseOpenings, spans: batchSpans };
+      const records = {
+        observations: rows,
+        incidents: out.incidentRevisions,
+        violations: violationWrites(out.violations),
+        caseOpenings: out.caseOpenings,
+        spans: batchSpans,
+      };
       const committed = this.#writer.write(records, epoch).then(
         () => {
           flight.settle(batch);
@@ -242,7 +282,9 @@ export class SqliteStore implements Store {
   }
 
   #currentSpans(): Map<string, number> {
-    return (this.#spans ??= new Map((this.#s.spans.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span])));
+    return (this.#spans ??= new Map(
+      (this.#s.spans.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span]),
+    ));
   }
 
   /** Reads on this connection (committed rows) and the batches in flight, newest first. */
@@ -251,7 +293,11 @@ export class SqliteStore implements Store {
       const out = new Map<string, Incident>();
       const flight = this.#inFlight.incidents;
       // Committed: from memory when the hot window covers the probe, else from SQL (below).
-      for (const a of this.#hot.missing(probes)) this.#hot.install(a, (this.#s.latestOpen.all(a, this.#hot.limit) as string[]).map((doc) => JSON.parse(doc) as Incident));
+      for (const a of this.#hot.missing(probes))
+        this.#hot.install(
+          a,
+          (this.#s.latestOpen.all(a, this.#hot.limit) as string[]).map((doc) => JSON.parse(doc) as Incident),
+        );
       const older: IncidentProbe[] = [];
       for (const p of probes) {
         if (this.#hot.covers(p)) this.#hot.query(p, out);
@@ -273,10 +319,21 @@ export class SqliteStore implements Store {
         ) as ProbeRow[];
         for (const r of rows) {
           if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
-          const shape = { activity: r.activity, start: r.start_ms, end: r.end_ms, box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!], region: r.region ?? null };
+          const shape = {
+            activity: r.activity,
+            start: r.start_ms,
+            end: r.end_ms,
+            box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!],
+            region: r.region ?? null,
+          };
           if (!wanted(shape)) continue;
           const held = this.#hot.get(r.activity, r.id);
-          out.set(r.id, held?.revision === r.revision ? held : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident));
+          out.set(
+            r.id,
+            held?.revision === r.revision
+              ? held
+              : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident),
+          );
         }
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
@@ -300,22 +357,41 @@ export class SqliteStore implements Store {
       const flight = this.#inFlight.violations;
       for (const q of queries)
         for (const p of q.prohibitions) {
-          const rows = this.#s.activeViolations.all(p, q.party, bound(q.from), bound(q.to)) as { id: string; revision: number }[];
+          const rows = this.#s.activeViolations.all(p, q.party, bound(q.from), bound(q.to)) as {
+            id: string;
+            revision: number;
+          }[];
           for (const r of rows) {
             if (out.has(r.id) || flight.has(r.id)) continue;
-            out.set(r.id, this.#recentViolations.at(r.id, r.revision) ?? (JSON.parse((this.#s.violation.get(r.id) as { doc: string }).doc) as Violation));
+            out.set(
+              r.id,
+              this.#recentViolations.at(r.id, r.revision) ??
+                (JSON.parse((this.#s.violation.get(r.id) as { doc: string }).doc) as Violation),
+            );
           }
         }
       for (const { value: v } of flight.values()) {
         if (v.status !== 'active') continue;
-        if (queries.some((q) => v.party === q.party && v.time >= q.from && v.time < q.to && q.prohibitions.includes(v.prohibition))) out.set(v.id, v);
+        if (
+          queries.some(
+            (q) => v.party === q.party && v.time >= q.from && v.time < q.to && q.prohibitions.includes(v.prohibition),
+          )
+        )
+          out.set(v.id, v);
       }
       return [...out.values()];
     },
-    existingCases: (keys: readonly string[]): ReadonlySet<string> => new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists.get(k) !== undefined)),
+    existingCases: (keys: readonly string[]): ReadonlySet<string> =>
+      new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists.get(k) !== undefined)),
   };
 
-  #page<T>(table: string, conds: Condition[], cursor: string | undefined, limit: number, map: (row: { seq: number; doc: string }) => T): Page<T> {
+  #page<T>(
+    table: string,
+    conds: Condition[],
+    cursor: string | undefined,
+    limit: number,
+    map: (row: { seq: number; doc: string }) => T,
+  ): Page<T> {
     const q = pageQuery(table, conds, decodeCursor(cursor), limit);
     const rows = this.db.prepare(q.sql).all(...(q.values as unknown[])) as { seq: number; doc: string }[];
     const more = rows.length > limit;
@@ -356,7 +432,13 @@ export class SqliteStore implements Store {
   }
 
   async listViolations(q: ViolationFilter): Promise<Page<Violation>> {
-    return this.#page('violations', violationConditions(q, 'sqlite'), q.cursor, q.limit, (r) => JSON.parse(r.doc) as Violation);
+    return this.#page(
+      'violations',
+      violationConditions(q, 'sqlite'),
+      q.cursor,
+      q.limit,
+      (r) => JSON.parse(r.doc) as Violation,
+    );
   }
 
   async getViolation(id: string): Promise<Violation | undefined> {
@@ -365,12 +447,17 @@ export class SqliteStore implements Store {
   }
 
   async activeViolationsBetween(from: number, to: number): Promise<Violation[]> {
-    const rows = this.db.prepare("SELECT doc FROM violations WHERE time >= ? AND time < ? AND status = 'active' ORDER BY time, seq").all(from, to) as { doc: string }[];
+    const rows = this.db
+      .prepare("SELECT doc FROM violations WHERE time >= ? AND time < ? AND status = 'active' ORDER BY time, seq")
+      .all(from, to) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as Violation);
   }
 
   async listCases(q: CaseFilter): Promise<Page<StoredCase>> {
-    return this.#page('cases', caseConditions(q), q.cursor, q.limit, (r) => ({ ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq }));
+    return this.#page('cases', caseConditions(q), q.cursor, q.limit, (r) => ({
+      ...(JSON.parse(r.doc) as CaseOpening),
+      seq: r.seq,
+    }));
   }
 
   async getCase(id: string): Promise<StoredCase | undefined> {
@@ -473,7 +560,14 @@ interface KeyRow {
 }
 
 export function apiKey(r: KeyRow): ApiKeyRecord {
-  const k: ApiKeyRecord = { id: r.id, hash: r.hash, actor: r.actor, role: r.role as Role, label: r.label, createdAt: Number(r.created_at) };
+  const k: ApiKeyRecord = {
+    id: r.id,
+    hash: r.hash,
+    actor: r.actor,
+    role: r.role as Role,
+    label: r.label,
+    createdAt: Number(r.created_at),
+  };
   if (r.revoked_at !== null) k.revokedAt = Number(r.revoked_at);
   return k;
 }

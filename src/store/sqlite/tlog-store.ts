@@ -7,7 +7,16 @@
  * cache is rebuilt from the O(log n) frontier nodes).
  */
 import type Database from 'better-sqlite3';
-import type { LogEntry, LogHead, LogKey, LogStore, StoredCheckpoint, StoredEntry, TextLogEntry, WitnessKey } from '../../core/ports/tlog.js';
+import type {
+  LogEntry,
+  LogHead,
+  LogKey,
+  LogStore,
+  StoredCheckpoint,
+  StoredEntry,
+  TextLogEntry,
+  WitnessKey,
+} from '../../core/ports/tlog.js';
 import {
   CompactRange,
   TlogError,
@@ -23,7 +32,15 @@ import {
   rootAt,
   type TreeReader,
 } from '../../core/tlog/index.js';
-import { auditTables, leafOfRow, recordsOfRow, rowLoggedKinds, rowQueries, type AuditEntry, type AuditSource } from '../log-audit.js';
+import {
+  auditTables,
+  leafOfRow,
+  recordsOfRow,
+  rowLoggedKinds,
+  rowQueries,
+  type AuditEntry,
+  type AuditSource,
+} from '../log-audit.js';
 import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
@@ -51,13 +68,19 @@ function prepareStatements(db: Database.Database) {
     entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
     latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
     checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
-    insertCheckpoint: p('INSERT INTO tlog_checkpoint (size, root, time, note) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING'),
+    insertCheckpoint: p(
+      'INSERT INTO tlog_checkpoint (size, root, time, note) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
+    ),
     cosignatures: p('SELECT line FROM tlog_cosignature WHERE size = ? ORDER BY time, witness'),
-    insertCosignature: p('INSERT INTO tlog_cosignature (size, witness, line, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertCosignature: p(
+      'INSERT INTO tlog_cosignature (size, witness, line, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     witnesses: p('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name'),
     insertWitness: p('INSERT INTO tlog_witness (name, vkey, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     key: p('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'),
-    insertKey: p('INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertKey: p(
+      'INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
   };
 }
 
@@ -92,7 +115,8 @@ export class SqliteLog implements LogStore {
 
   /** Level 0 is the leaf hash kept with the entry; higher levels are in tlog_node. */
   node(level: number, index: number): Uint8Array {
-    const r = (level === 0 ? this.#s.leaf.get(index) : this.#s.node.get(level, index)) as { leaf?: Buffer; hash?: Buffer } | undefined;
+    const r = (level === 0 ? this.#s.leaf.get(index) : this.#s.node.get(level, index)) as
+      { leaf?: Buffer; hash?: Buffer } | undefined;
     const h = r && (r.leaf ?? r.hash);
     if (!h) throw new TlogError('index-out-of-range', `node ${level}/${index} is not stored`);
     return h;
@@ -110,7 +134,11 @@ export class SqliteLog implements LogStore {
       head.size,
       frontierNodes(head.size).map((n) => this.node(n.level, n.index)),
     );
-    if (!hashesEqual(range.root(), head.root)) throw new TlogError('root-mismatch', `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`);
+    if (!hashesEqual(range.root(), head.root))
+      throw new TlogError(
+        'root-mismatch',
+        `the stored nodes do not give the stored head's root at size ${head.size}: the log tables were altered`,
+      );
     return range;
   }
 
@@ -125,7 +153,12 @@ export class SqliteLog implements LogStore {
     const range = this.#range(head);
     this.#cache = undefined; // until the head row says this append committed
     const leaves: Uint8Array[] = new Array(entries.length);
-    const entryRows = new Rows(this.db, this.#statements, 'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)', 6);
+    const entryRows = new Rows(
+      this.db,
+      this.#statements,
+      'tlog_entry (idx, kind, record_id, leaf, leaf_key, entry)',
+      6,
+    );
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
@@ -165,9 +198,12 @@ export class SqliteLog implements LogStore {
    * SQL literally, one statement per kind, so SQLite can prove the partial index applies.
    */
   #latestOfRecord(kind: string, recordId: string): { idx: number; leaf: Buffer } | undefined {
-    if (rowLoggedKinds.has(kind)) throw new Error(`bug: ${kind} records are logged by the ingest, once, not by their latest entry`);
+    if (rowLoggedKinds.has(kind))
+      throw new Error(`bug: ${kind} records are logged by the ingest, once, not by their latest entry`);
     if (!isEntryKind(kind)) return undefined;
-    return this.#stmt(`SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`).get(recordId) as { idx: number; leaf: Buffer } | undefined;
+    return this.#stmt(
+      `SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`,
+    ).get(recordId) as { idx: number; leaf: Buffer } | undefined;
   }
 
   #indexOfLeafSync(leaf: Uint8Array): number | undefined {
@@ -208,7 +244,10 @@ export class SqliteLog implements LogStore {
       (sql, params) => this.#stmt(sql).all(...params) as Record<string, unknown>[],
     );
     // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
-    return stored.map((e) => ({ ...e, entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0) }));
+    return stored.map((e) => ({
+      ...e,
+      entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0),
+    }));
   }
 
   /** A statement prepared once per connection, by its text. */
@@ -220,8 +259,10 @@ export class SqliteLog implements LogStore {
 
   /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */
   *iterateEntries(page = 10_000): Generator<AuditEntry> {
-    const next = this.db.prepare('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > ? ORDER BY idx LIMIT ?');
-    for (let after = -1; ; ) {
+    const next = this.db.prepare(
+      'SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx > ? ORDER BY idx LIMIT ?',
+    );
+    for (let after = -1; ;) {
       const rows = next.all(after, page) as EntryRow[];
       for (const r of rows) yield storedEntry(r);
       if (rows.length < page) return;
@@ -249,7 +290,13 @@ export class SqliteLog implements LogStore {
   #checkpoint(r: CheckpointRow | undefined): StoredCheckpoint | undefined {
     if (!r) return undefined;
     const size = Number(r.size);
-    return { size, root: new Uint8Array(r.root), time: Number(r.time), note: r.note, cosignatures: (this.#s.cosignatures.all(size) as { line: string }[]).map((x) => x.line) };
+    return {
+      size,
+      root: new Uint8Array(r.root),
+      time: Number(r.time),
+      note: r.note,
+      cosignatures: (this.#s.cosignatures.all(size) as { line: string }[]).map((x) => x.line),
+    };
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
@@ -270,7 +317,11 @@ export class SqliteLog implements LogStore {
   }
 
   async witnesses(): Promise<WitnessKey[]> {
-    return (this.#s.witnesses.all() as { name: string; vkey: string; created_at: number }[]).map((r) => ({ name: r.name, vkey: r.vkey, createdAt: Number(r.created_at) }));
+    return (this.#s.witnesses.all() as { name: string; vkey: string; created_at: number }[]).map((r) => ({
+      name: r.name,
+      vkey: r.vkey,
+      createdAt: Number(r.created_at),
+    }));
   }
 
   async addWitness(w: WitnessKey): Promise<boolean> {
@@ -278,7 +329,8 @@ export class SqliteLog implements LogStore {
   }
 
   async signingKey(create: () => LogKey): Promise<LogKey> {
-    const read = () => this.#s.key.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
+    const read = () =>
+      this.#s.key.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
     let r = read();
     if (!r) {
       const k = create();
@@ -315,12 +367,18 @@ function storedEntry(r: EntryRow): AuditEntry {
 }
 
 /** Appends `entries` to the log of `db` inside the caller's transaction (the operations store's ingest). */
-export function appendEntries(db: Database.Database, entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
+export function appendEntries(
+  db: Database.Database,
+  entries: readonly (LogEntry | TextLogEntry)[],
+): { start: number; size: number } {
   return SqliteLog.of(db).appendSync(entries);
 }
 
 /** Appends the entries whose record changed since its latest entry (the casework store's case files). */
-export function appendChangedEntries(db: Database.Database, entries: readonly LogEntry[]): { start: number; size: number } {
+export function appendChangedEntries(
+  db: Database.Database,
+  entries: readonly LogEntry[],
+): { start: number; size: number } {
   return SqliteLog.of(db).appendChangedSync(entries);
 }
 
@@ -330,17 +388,26 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
   const nodes = db.prepare('SELECT idx, hash FROM tlog_node WHERE level = ? AND idx >= ? AND idx < ?');
   return {
     entries: () => log.iterateEntries(),
-    nodes: async (level, from, to) => new Map((nodes.all(level, from, to) as { idx: number; hash: Buffer }[]).map((r) => [Number(r.idx), new Uint8Array(r.hash)])),
+    nodes: async (level, from, to) =>
+      new Map(
+        (nodes.all(level, from, to) as { idx: number; hash: Buffer }[]).map((r) => [
+          Number(r.idx),
+          new Uint8Array(r.hash),
+        ]),
+      ),
     nodeCount: async () => (db.prepare('SELECT count(*) AS n FROM tlog_node').get() as { n: number }).n,
     head: async () => log.headSync(),
     checkpoints: async () => {
-      const sizes = (db.prepare('SELECT size FROM tlog_checkpoint ORDER BY size').all() as { size: number }[]).map((r) => Number(r.size));
+      const sizes = (db.prepare('SELECT size FROM tlog_checkpoint ORDER BY size').all() as { size: number }[]).map(
+        (r) => Number(r.size),
+      );
       const out: StoredCheckpoint[] = [];
       for (const s of sizes) out.push((await log.checkpointAt(s))!);
       return out;
     },
     signingKey: async () => {
-      const r = db.prepare('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1').get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
+      const r = db.prepare('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1').get() as
+        { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
       return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
     },
     witnesses: () => log.witnesses(),

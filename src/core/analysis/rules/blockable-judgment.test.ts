@@ -4,7 +4,8 @@ import { run, runAfterFix, samplePackage } from '../sample.js';
 import { blockableJudgment } from './blockable-judgment.js';
 
 describe('blockable-judgment', () => {
-  it('is silent for a majority of neutral members with the parties recused', () => expect(run(blockableJudgment)).toEqual([]));
+  it('is silent for a majority of neutral members with the parties recused', () =>
+    expect(run(blockableJudgment)).toEqual([]));
   it('reports a party that votes under consensus, and that any member can block', () => {
     const f = run(blockableJudgment, [
       { set: ['judgment', 'members'], to: ['G1', 'G2', 'A'] },
@@ -54,14 +55,18 @@ describe('blockable-judgment', () => {
       { set: ['judgment', 'recuse'], to: 'none' },
     ]);
     // four voters and a tie-break (M): a tie declares, so three dismiss votes are needed and A needs two allies
-    expect(f.map((x) => [x.args['how'], x.scale])).toEqual([['voting on its own breach, not recused: with 2 other members it holds a blocking minority', 0.5]]);
+    expect(f.map((x) => [x.args['how'], x.scale])).toEqual([
+      ['voting on its own breach, not recused: with 2 other members it holds a blocking minority', 0.5],
+    ]);
     // without the tie-break a tie does not declare: one ally is enough
     const g = run(blockableJudgment, [
       { set: ['judgment', 'members'], to: ['G1', 'G2', 'M', 'A'] },
       { set: ['judgment', 'recuse'], to: 'none' },
       { delete: ['judgment', 'tie-break'] },
     ]);
-    expect(g.map((x) => x.args['how'])).toEqual(['voting on its own breach, not recused: with 1 other member it holds a blocking minority']);
+    expect(g.map((x) => x.args['how'])).toEqual([
+      'voting on its own breach, not recused: with 1 other member it holds a blocking minority',
+    ]);
   });
   it('counts the blocking minority of each rule', () => {
     const qm = run(blockableJudgment, [
@@ -71,7 +76,9 @@ describe('blockable-judgment', () => {
       { set: ['judgment', 'rule', 'fraction'], to: 0.75 },
     ]);
     // 4 x (1 - 0.75) = 1: two dismiss votes leave 2/4 < 0.75
-    expect(qm.map((x) => x.args['how'])).toEqual(['voting on its own breach, not recused: with 1 other member it holds a blocking minority']);
+    expect(qm.map((x) => x.args['how'])).toEqual([
+      'voting on its own breach, not recused: with 1 other member it holds a blocking minority',
+    ]);
   });
   it('is fixed by recusing the parties', () => {
     const edits = [

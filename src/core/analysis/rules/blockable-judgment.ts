@@ -50,8 +50,16 @@ export const blockableJudgment: Rule = {
       out.push({
         code: 'judgment-party-can-block',
         path: ['judgment', 'members', j.members.indexOf(v.actor)],
-        args: { actor: v.actor, how: `voting on its own breach, not recused: with ${v.allies} other member${v.allies === 1 ? '' : 's'} it holds a blocking minority` },
-        related: [{ message: `recusal is ${typeof j.recuse === 'string' ? j.recuse : j.recuse.join(', ')}`, path: ['judgment', 'recuse'] }],
+        args: {
+          actor: v.actor,
+          how: `voting on its own breach, not recused: with ${v.allies} other member${v.allies === 1 ? '' : 's'} it holds a blocking minority`,
+        },
+        related: [
+          {
+            message: `recusal is ${typeof j.recuse === 'string' ? j.recuse : j.recuse.join(', ')}`,
+            path: ['judgment', 'recuse'],
+          },
+        ],
         scale: 0.5,
         ...(nonParty.length
           ? {
@@ -66,7 +74,14 @@ export const blockableJudgment: Rule = {
       out.push({
         code: 'judgment-member-can-block',
         path: everyone ? ['judgment', 'rule', 'type'] : ['judgment', 'rule', 'veto'],
-        args: { how: everyone ? (j.rule.type === 'unpublished' ? 'an unpublished rule (at worst)' : j.rule.type) : `vetoes held by ${power.blockers.map((b) => b.actor).join(', ')}`, count: power.blockers.length },
+        args: {
+          how: everyone
+            ? j.rule.type === 'unpublished'
+              ? 'an unpublished rule (at worst)'
+              : j.rule.type
+            : `vetoes held by ${power.blockers.map((b) => b.actor).join(', ')}`,
+          count: power.blockers.length,
+        },
         fix: {
           description: 'Decide by simple majority, with no single-member veto',
           apply: (m) =>

@@ -23,8 +23,18 @@ export const coalitionUnanimity: Rule = {
           out.push({
             code: 'coalition-unanimity',
             path: ['responses', severity, i, 'by'],
-            args: { coalition: a.name, rule: rule === 'unpublished' ? 'an unstated rule (read as unanimity)' : rule, count: a.members.length, members: list(a.members), action: r.do, severity },
-            fix: { description: `Have ${a.name} decide by qualified majority`, apply: (m) => edit(m, (x) => void (x.actors[by]!.decides = 'qualified-majority')) },
+            args: {
+              coalition: a.name,
+              rule: rule === 'unpublished' ? 'an unstated rule (read as unanimity)' : rule,
+              count: a.members.length,
+              members: list(a.members),
+              action: r.do,
+              severity,
+            },
+            fix: {
+              description: `Have ${a.name} decide by qualified majority`,
+              apply: (m) => edit(m, (x) => void (x.actors[by]!.decides = 'qualified-majority')),
+            },
           });
         }
       });

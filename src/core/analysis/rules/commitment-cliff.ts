@@ -13,7 +13,15 @@ export const commitmentCliff: Rule = {
       out.push({
         code: 'commitment-cliff',
         path: ['sustainment', 'commitments', c.n - 1, 'until'],
-        args: { n: c.n, by: c.by, requirement: c.requirement, month: c.month, left: duration(c.left), before: percent(c.before), after: percent(c.after) },
+        args: {
+          n: c.n,
+          by: c.by,
+          requirement: c.requirement,
+          month: c.month,
+          left: duration(c.left),
+          before: percent(c.before),
+          after: percent(c.after),
+        },
         fix: {
           description: `Extend commitment ${c.n} (${c.by}, \`${c.requirement}\`) to the end of the horizon`,
           apply: (m) => edit(m, (x) => delete x.sustainment.commitments[c.n - 1]!.until),

@@ -15,7 +15,10 @@ export const countWithoutWindow: Rule = {
         code: 'count-without-window',
         path: ['triggers', id, 'count'],
         args: { trigger: id, count: t.count! },
-        fix: { description: `Count the violations of trigger \`${id}\` within 7 days`, apply: (m) => edit(m, (x) => (x.triggers[id]!.within = 7 * DAY)) },
+        fix: {
+          description: `Count the violations of trigger \`${id}\` within 7 days`,
+          apply: (m) => edit(m, (x) => (x.triggers[id]!.within = 7 * DAY)),
+        },
       });
     }
     return out;

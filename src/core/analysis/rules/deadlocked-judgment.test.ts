@@ -10,7 +10,9 @@ const twoSided = [
 
 describe('deadlocked-judgment', () => {
   it('is silent for a body with neutral members', () => expect(run(deadlockedJudgment)).toEqual([]));
-  it('reports a body of the two sides with no tie-break', () => expect(run(deadlockedJudgment, twoSided).map((f) => f.args)).toEqual([{ sides: 'A, B' }]));
-  it('is silent when a tie-break exists', () => expect(run(deadlockedJudgment, [...twoSided, { set: ['judgment', 'tie-break'], to: 'G1' }])).toEqual([]));
+  it('reports a body of the two sides with no tie-break', () =>
+    expect(run(deadlockedJudgment, twoSided).map((f) => f.args)).toEqual([{ sides: 'A, B' }]));
+  it('is silent when a tie-break exists', () =>
+    expect(run(deadlockedJudgment, [...twoSided, { set: ['judgment', 'tie-break'], to: 'G1' }])).toEqual([]));
   it('is fixed by a tie-break', () => expect(runAfterFix(deadlockedJudgment, twoSided)).toEqual([]));
 });

@@ -16,7 +16,10 @@ export const deadlockedJudgment: Rule = {
         code: 'judgment-deadlock',
         path: ['judgment', 'members'],
         args: { sides: power.eligible.join(', ') },
-        fix: { description: 'Add a tie-break: a deadlock declares the breach', apply: (m) => edit(m, (x) => (x.judgment!['tie-break'] = 'declare')) },
+        fix: {
+          description: 'Add a tie-break: a deadlock declares the breach',
+          apply: (m) => edit(m, (x) => (x.judgment!['tie-break'] = 'declare')),
+        },
       },
     ];
   },

@@ -20,10 +20,13 @@ export const depthBeforeResponse: Rule = {
     if (r === undefined) return out;
     for (const tl of timelines) {
       const t = model.triggers[tl.trigger]!;
-      if (!isAdvance(model, t) || !tl.depth || !tl.firstMaterial || !Number.isFinite(tl.firstMaterial.at.best)) continue;
+      if (!isAdvance(model, t) || !tl.depth || !tl.firstMaterial || !Number.isFinite(tl.firstMaterial.at.best))
+        continue;
       const line = lineFor(view, t);
       const buffers = Object.entries(model.zones).filter(([, z]) => z.kind === 'buffer' && z.around === line);
-      const narrowest = buffers.map(([id, z]) => ({ id, width: z.kind === 'buffer' ? z.width : 0 })).sort((a, b) => a.width - b.width)[0];
+      const narrowest = buffers
+        .map(([id, z]) => ({ id, width: z.kind === 'buffer' ? z.width : 0 }))
+        .sort((a, b) => a.width - b.width)[0];
       const limit = narrowest?.width ?? defaultDepthLimit;
       if (tl.depth.worst <= limit) continue;
       const fix = speedUp(tl);

@@ -17,9 +17,13 @@ export const dormantTrigger: Rule = {
   check({ model }) {
     const out: Finding[] = [];
     const t = model.term;
-    const termEnds = t && t.renewal !== 'automatic' && t.length !== undefined && t.length < model.horizon ? t.length : undefined;
+    const termEnds =
+      t && t.renewal !== 'automatic' && t.length !== undefined && t.length < model.horizon ? t.length : undefined;
     const end = model.effective.start + (termEnds ?? model.horizon);
-    const endWhy = termEnds !== undefined ? `the agreement's own term ends first (${iso(end)})` : `that lies beyond the horizon (${iso(end)})`;
+    const endWhy =
+      termEnds !== undefined
+        ? `the agreement's own term ends first (${iso(end)})`
+        : `that lies beyond the horizon (${iso(end)})`;
     for (const [id, t] of Object.entries(model.triggers)) {
       const w = t.wakes;
       if (!w) continue;
@@ -34,7 +38,8 @@ export const dormantTrigger: Rule = {
       } else if (w['on-lapse-of'] !== undefined) {
         const p = model.prohibitions[w['on-lapse-of']];
         const at = p ? startOf(model, p.until, true) : undefined;
-        if (at === undefined) [wake, why] = [`\`${w['on-lapse-of']}\` lapses`, 'that prohibition has no `until`, so it never lapses'];
+        if (at === undefined)
+          [wake, why] = [`\`${w['on-lapse-of']}\` lapses`, 'that prohibition has no `until`, so it never lapses'];
         else if (at >= end) [wake, why] = [`\`${w['on-lapse-of']}\` lapses (${iso(at)})`, endWhy];
       }
       if (wake === undefined) continue;
@@ -43,7 +48,10 @@ export const dormantTrigger: Rule = {
         path: ['triggers', id, 'wakes'],
         prefer: 'key',
         args: { trigger: id, wake, why: why! },
-        fix: { description: `Let trigger \`${id}\` apply from the start`, apply: (m) => edit(m, (x) => void delete x.triggers[id]!.wakes) },
+        fix: {
+          description: `Let trigger \`${id}\` apply from the start`,
+          apply: (m) => edit(m, (x) => void delete x.triggers[id]!.wakes),
+        },
       });
     }
     return out;

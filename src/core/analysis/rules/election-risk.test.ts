@@ -12,8 +12,13 @@ describe('election-risk', () => {
     expect(run(electionRisk, [risky[0]!])).toEqual([]);
     expect(run(electionRisk, [risky[1]!])).toEqual([]);
   });
-  it('reports a political commitment that crosses its guarantor\'s election', () => {
-    expect(run(electionRisk, risky).map((f) => [f.path, f.args])).toEqual([[['sustainment', 'commitments', 0, 'form'], { form: 'political', n: 1, by: 'G1', requirement: 'financing', date: '2026-11-03' }]]);
+  it("reports a political commitment that crosses its guarantor's election", () => {
+    expect(run(electionRisk, risky).map((f) => [f.path, f.args])).toEqual([
+      [
+        ['sustainment', 'commitments', 0, 'form'],
+        { form: 'political', n: 1, by: 'G1', requirement: 'financing', date: '2026-11-03' },
+      ],
+    ]);
   });
   it('is fixed by a law', () => expect(runAfterFix(electionRisk, risky)).toEqual([]));
 });

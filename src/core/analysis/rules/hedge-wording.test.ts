@@ -4,10 +4,19 @@ import { hedgeIn, hedgeWording } from './hedge-wording.js';
 
 describe('hedge-wording', () => {
   it('is silent on operational wording', () => {
-    expect(run(hedgeWording, [{ set: ['responses', 'serious', 0, 'text'], to: 'The guarantors shall impose the agreed sanctions within three days.' }])).toEqual([]);
+    expect(
+      run(hedgeWording, [
+        {
+          set: ['responses', 'serious', 0, 'text'],
+          to: 'The guarantors shall impose the agreed sanctions within three days.',
+        },
+      ]),
+    ).toEqual([]);
   });
   it('finds the phrases the historical texts use, as whole words', () => {
-    expect(hedgeIn('such action as it deems necessary, including the use of armed force')).toBe('as it deems necessary');
+    expect(hedgeIn('such action as it deems necessary, including the use of armed force')).toBe(
+      'as it deems necessary',
+    );
     expect(hedgeIn('seek immediate United Nations Security Council action')).toBe('seek');
     expect(hedgeIn('will use their BEST  EFFORTS to')).toBe('best efforts');
     expect(hedgeIn('take appropriate measures')).toBe('appropriate measures');
@@ -20,8 +29,13 @@ describe('hedge-wording', () => {
     ]);
     expect(f.map((x) => [x.path, x.args, x.dimension])).toEqual([
       [['judgment', 'text'], { phrase: 'seek', clause: '`judgment`' }, 'judgment'],
-      [['responses', 'armed-attack', 0, 'text'], { phrase: 'as it deems necessary', clause: 'the `armed-attack` response 1' }, 'response'],
+      [
+        ['responses', 'armed-attack', 0, 'text'],
+        { phrase: 'as it deems necessary', clause: 'the `armed-attack` response 1' },
+        'response',
+      ],
     ]);
   });
-  it('is fixed by replacing the hedge', () => expect(runAfterFix(hedgeWording, [{ set: ['triggers', 'fire', 'text'], to: 'Best efforts apply.' }])).toEqual([]));
+  it('is fixed by replacing the hedge', () =>
+    expect(runAfterFix(hedgeWording, [{ set: ['triggers', 'fire', 'text'], to: 'Best efforts apply.' }])).toEqual([]));
 });

@@ -87,7 +87,10 @@ export const hedgeWording: Rule = {
                     let node: unknown = y;
                     for (const seg of path) node = (node as Record<string | number, unknown>)[seg];
                     const obj = node as Record<string, string>;
-                    obj['text'] = obj['text']!.replace(new RegExp(`\\b${phrase.replace(/ /g, '\\s+')}\\b`, 'gi'), '[operational obligation]');
+                    obj['text'] = obj['text']!.replace(
+                      new RegExp(`\\b${phrase.replace(/ /g, '\\s+')}\\b`, 'gi'),
+                      '[operational obligation]',
+                    );
                   }),
               },
             });

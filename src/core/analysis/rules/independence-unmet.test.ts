@@ -7,9 +7,18 @@ describe('independence-unmet', () => {
   it('counts operators, not sources: two sources of one operator are one', () => {
     const f = run(independenceUnmet, [{ set: ['verification', 'acoustic', 'operator'], to: 'M' }]);
     expect(f.map((x) => [x.path, x.args])).toEqual([
-      [['triggers', 'fire', 'evidence', 'independent-sources'], { trigger: 'fire', k: 2, n: 1, operators: 'M', activity: 'artillery-fire' }],
-      [['triggers', 'advance', 'evidence', 'independent-sources'], { trigger: 'advance', k: 2, n: 1, operators: 'M', activity: 'ground-advance' }],
+      [
+        ['triggers', 'fire', 'evidence', 'independent-sources'],
+        { trigger: 'fire', k: 2, n: 1, operators: 'M', activity: 'artillery-fire' },
+      ],
+      [
+        ['triggers', 'advance', 'evidence', 'independent-sources'],
+        { trigger: 'advance', k: 2, n: 1, operators: 'M', activity: 'ground-advance' },
+      ],
     ]);
   });
-  it('is fixed by a source of another operator', () => expect(runAfterFix(independenceUnmet, [{ set: ['verification', 'acoustic', 'operator'], to: 'M' }])).toHaveLength(1));
+  it('is fixed by a source of another operator', () =>
+    expect(runAfterFix(independenceUnmet, [{ set: ['verification', 'acoustic', 'operator'], to: 'M' }])).toHaveLength(
+      1,
+    ));
 });

@@ -22,9 +22,20 @@ export const independenceUnmet: Rule = {
         out.push({
           code: 'independence-unmet',
           path: ['triggers', tl.trigger, 'evidence', 'independent-sources'],
-          args: { trigger: tl.trigger, k: tl.k, n, operators: act.operators.map((o) => o.operator).join(', '), activity: act.activity },
+          args: {
+            trigger: tl.trigger,
+            k: tl.k,
+            n,
+            operators: act.operators.map((o) => o.operator).join(', '),
+            activity: act.activity,
+          },
           ...(operator
-            ? { fix: { description: `Add a source run by ${operator} that detects ${act.activity}${places.length ? ` in ${places.join(', ')}` : ''}`, apply: (m) => addSource(m, operator, [act.activity], places) } }
+            ? {
+                fix: {
+                  description: `Add a source run by ${operator} that detects ${act.activity}${places.length ? ` in ${places.join(', ')}` : ''}`,
+                  apply: (m) => addSource(m, operator, [act.activity], places),
+                },
+              }
             : {}),
         });
       }

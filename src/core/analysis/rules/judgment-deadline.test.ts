@@ -10,7 +10,9 @@ describe('judgment-deadline', () => {
   });
   it('reports a deadline with no rule for when it passes', () => {
     const f = run(judgmentDeadline, [{ delete: ['judgment', 'on-deadline'] }]);
-    expect(f.map((x) => [x.code, x.path, x.args])).toEqual([['judgment-no-default', ['judgment'], { what: 'nothing is decided' }]]);
+    expect(f.map((x) => [x.code, x.path, x.args])).toEqual([
+      ['judgment-no-default', ['judgment'], { what: 'nothing is decided' }],
+    ]);
   });
   it('reports a dismissing default', () => {
     const f = run(judgmentDeadline, [{ set: ['judgment', 'on-deadline'], to: 'dismiss' }]);

@@ -16,13 +16,17 @@ export const judgmentDeadline: Rule = {
         path: ['judgment'],
         prefer: 'key',
         args: {},
-        fix: { description: 'Give the judgment a 48-hour deadline', apply: (m) => edit(m, (x) => (x.judgment!.deadline = suggested.deadline)) },
+        fix: {
+          description: 'Give the judgment a 48-hour deadline',
+          apply: (m) => edit(m, (x) => (x.judgment!.deadline = suggested.deadline)),
+        },
       });
     }
     const d = j['on-deadline'];
     // Without a deadline there is nothing to default at; the missing deadline is the finding.
     if (j.deadline !== undefined && d !== 'declare') {
-      const what = d === undefined ? 'nothing is decided' : d === 'dismiss' ? 'the case is dismissed' : 'the case stays undecided';
+      const what =
+        d === undefined ? 'nothing is decided' : d === 'dismiss' ? 'the case is dismissed' : 'the case stays undecided';
       out.push({
         code: 'judgment-no-default',
         path: d === undefined ? ['judgment'] : ['judgment', 'on-deadline'],

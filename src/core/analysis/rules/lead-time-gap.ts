@@ -13,10 +13,24 @@ export const leadTimeGap: Rule = {
       out.push({
         code: 'lead-time-gap',
         path: ['sustainment', 'commitments', g.n - 1, 'lead-time'],
-        args: { n: g.n, by: g.by, requirement: g.requirement, lead: duration(g.lead), stock: g.stock > 0 ? duration(g.stock) : 'zero time' },
+        args: {
+          n: g.n,
+          by: g.by,
+          requirement: g.requirement,
+          lead: duration(g.lead),
+          stock: g.stock > 0 ? duration(g.stock) : 'zero time',
+        },
         fix: {
           description: `Stock \`${g.requirement}\` for ${duration(g.lead)}, the longest lead time`,
-          apply: (m) => edit(m, (x) => (x.sustainment.requirements[g.requirement]!.stock = Math.max(g.lead, x.sustainment.requirements[g.requirement]!.stock ?? 0))),
+          apply: (m) =>
+            edit(
+              m,
+              (x) =>
+                (x.sustainment.requirements[g.requirement]!.stock = Math.max(
+                  g.lead,
+                  x.sustainment.requirements[g.requirement]!.stock ?? 0,
+                )),
+            ),
         },
       });
     }

@@ -14,15 +14,25 @@ export const missingAssumption: Rule = {
         code: 'missing-assumption',
         path: ['assumptions'],
         prefer: 'key',
-        args: { assumption: 'advance-rate', consequence: 'the depth a violator gains before the response (and the time to reach a `depth` trigger) is not computed' },
+        args: {
+          assumption: 'advance-rate',
+          consequence:
+            'the depth a violator gains before the response (and the time to reach a `depth` trigger) is not computed',
+        },
       });
     }
-    if (a['national-decision'] === undefined && Object.values(model.responses).some((t) => t.some((r) => !r.automatic))) {
+    if (
+      a['national-decision'] === undefined &&
+      Object.values(model.responses).some((t) => t.some((r) => !r.automatic))
+    ) {
       out.push({
         code: 'missing-assumption',
         path: ['assumptions'],
         prefer: 'key',
-        args: { assumption: 'national-decision', consequence: 'responses that are not automatic are timed as if national decisions took no time' },
+        args: {
+          assumption: 'national-decision',
+          consequence: 'responses that are not automatic are timed as if national decisions took no time',
+        },
       });
     }
     return out;

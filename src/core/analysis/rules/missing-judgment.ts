@@ -20,7 +20,14 @@ export const missingJudgment: Rule = {
                 description: `Add a judgment body (${members.join(', ')}) deciding by majority within 48 hours, the finding standing by default`,
                 apply: (m) =>
                   edit(m, (x) => {
-                    x.judgment = { body: 'Commission', members, rule: { type: 'majority' }, recuse: 'parties', deadline: suggested.deadline, 'on-deadline': 'declare' };
+                    x.judgment = {
+                      body: 'Commission',
+                      members,
+                      rule: { type: 'majority' },
+                      recuse: 'parties',
+                      deadline: suggested.deadline,
+                      'on-deadline': 'declare',
+                    };
                   }),
               },
             }

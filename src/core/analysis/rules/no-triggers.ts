@@ -14,7 +14,10 @@ export const noTriggers: Rule = {
         path: ['prohibitions'],
         prefer: 'key',
         args: { count: ids.length },
-        fix: { description: 'Add a trigger covering every prohibition, with an evidence threshold', apply: (m) => addTrigger(m, ids, 'breach') },
+        fix: {
+          description: 'Add a trigger covering every prohibition, with an evidence threshold',
+          apply: (m) => addTrigger(m, ids, 'breach'),
+        },
       },
     ];
   },

@@ -17,7 +17,14 @@ export const noVerification: Rule = {
         path: ['prohibitions'],
         prefer: 'key',
         args: { count: acts.length },
-        ...(operator ? { fix: { description: `Add a verification source run by ${operator} that detects every prohibited act`, apply: (m) => addSource(m, operator, acts) } } : {}),
+        ...(operator
+          ? {
+              fix: {
+                description: `Add a verification source run by ${operator} that detects every prohibited act`,
+                apply: (m) => addSource(m, operator, acts),
+              },
+            }
+          : {}),
       },
     ];
   },

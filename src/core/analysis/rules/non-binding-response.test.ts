@@ -10,7 +10,9 @@ describe('non-binding-response', () => {
     expect(run(nonBindingResponse, [{ delete: ['responses', 'serious', 0, 'form'] }])).toEqual([]);
   });
   it('reports a political response obligation', () => {
-    expect(run(nonBindingResponse, political).map((f) => f.args)).toEqual([{ action: 'sanctions', by: 'G1, G2', severity: 'serious', form: 'a political commitment' }]);
+    expect(run(nonBindingResponse, political).map((f) => f.args)).toEqual([
+      { action: 'sanctions', by: 'G1, G2', severity: 'serious', form: 'a political commitment' },
+    ]);
   });
   it('is fixed by a treaty', () => expect(runAfterFix(nonBindingResponse, political)).toEqual([]));
 });

@@ -14,7 +14,12 @@ export const nonBindingResponse: Rule = {
         out.push({
           code: 'non-binding-response',
           path: ['responses', severity, i, 'form'],
-          args: { action: r.do, by: view.actorsIn(r.by).join(', '), severity, form: r.form === 'political' ? 'a political commitment' : 'an executive commitment' },
+          args: {
+            action: r.do,
+            by: view.actorsIn(r.by).join(', '),
+            severity,
+            form: r.form === 'political' ? 'a political commitment' : 'an executive commitment',
+          },
           fix: {
             description: `Anchor the \`${severity}\` ${r.do} obligation in a ratified treaty`,
             apply: (m) => edit(m, (x) => (x.responses[severity]![i]!.form = 'treaty')),

@@ -17,7 +17,10 @@ export const nonMaterialTier: Rule = {
         path: ['responses', severity],
         prefer: 'key',
         args: { severity, actions: list([...new Set(tier.map((r) => r.do))]) },
-        fix: { description: `Add automatic sanctions within 7 days to the \`${severity}\` response`, apply: (m) => addMaterialResponse(m, severity) },
+        fix: {
+          description: `Add automatic sanctions within 7 days to the \`${severity}\` response`,
+          apply: (m) => addMaterialResponse(m, severity),
+        },
       });
     }
     return out;

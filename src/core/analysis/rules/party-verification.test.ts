@@ -9,7 +9,8 @@ const own = [
 
 describe('party-verification', () => {
   it('is silent when a neutral actor operates a source', () => expect(run(partyVerification, [own[0]!])).toEqual([]));
-  it('reports verification operated only by bound parties', () => expect(run(partyVerification, own).map((f) => f.args)).toEqual([{ operators: 'A, B' }]));
+  it('reports verification operated only by bound parties', () =>
+    expect(run(partyVerification, own).map((f) => f.args)).toEqual([{ operators: 'A, B' }]));
   it('counts a body staffed only by parties as a party', () => {
     const f = run(partyVerification, [
       { set: ['actors', 'JC'], to: { name: 'Joint commission', role: 'body', contributors: ['A', 'B'] } },

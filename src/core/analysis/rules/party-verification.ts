@@ -18,7 +18,12 @@ export const partyVerification: Rule = {
         prefer: 'key',
         args: { operators: [...new Set(sources.map((s) => s.operator))].join(', ') },
         ...(operator && acts.length
-          ? { fix: { description: `Add a verification source run by ${operator}, who is bound by nothing`, apply: (m) => addSource(m, operator, acts) } }
+          ? {
+              fix: {
+                description: `Add a verification source run by ${operator}, who is bound by nothing`,
+                apply: (m) => addSource(m, operator, acts),
+              },
+            }
           : {}),
       },
     ];

@@ -32,7 +32,13 @@ export const phaseGap: Rule = {
       out.push({
         code: 'phase-gap',
         path: ['prohibitions', id, 'from'],
-        args: { prohibition: id, previous: p.follows, gap: duration(starts - ends), end: iso(ends), activities: list(prev.activities, 'or') },
+        args: {
+          prohibition: id,
+          previous: p.follows,
+          gap: duration(starts - ends),
+          end: iso(ends),
+          activities: list(prev.activities, 'or'),
+        },
         fix: {
           description: `Start \`${id}\` as soon as \`${p.follows}\` ends`,
           apply: (m) => edit(m, (x) => void (x.prohibitions[id]!.from = { after: ends - x.effective.start })),

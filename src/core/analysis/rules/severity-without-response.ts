@@ -16,7 +16,10 @@ export const severityWithoutResponse: Rule = {
         code: 'severity-without-response',
         path: ['triggers', id, 'severity'],
         args: { severity: t.severity, trigger: id },
-        fix: { description: `Answer severity \`${t.severity}\` with automatic sanctions within 7 days`, apply: (m) => addMaterialResponse(m, t.severity) },
+        fix: {
+          description: `Answer severity \`${t.severity}\` with automatic sanctions within 7 days`,
+          apply: (m) => addMaterialResponse(m, t.severity),
+        },
       });
     }
     return out;

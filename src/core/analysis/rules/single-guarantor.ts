@@ -11,7 +11,12 @@ export const singleGuarantor: Rule = {
     for (const r of sustainment.requirements) {
       const top = r.shares[0];
       if (!top || top.share <= 0.5) continue;
-      out.push({ code: 'single-guarantor', path: ['sustainment', 'requirements', r.id], prefer: 'key', args: { by: top.by, share: percent(top.share), requirement: r.id } });
+      out.push({
+        code: 'single-guarantor',
+        path: ['sustainment', 'requirements', r.id],
+        prefer: 'key',
+        args: { by: top.by, share: percent(top.share), requirement: r.id },
+      });
     }
     return out;
   },

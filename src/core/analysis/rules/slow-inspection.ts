@@ -18,7 +18,12 @@ export const slowInspection: Rule = {
     for (const [id, s] of Object.entries(model.verification)) {
       for (const [a, p] of Object.entries(s.detects) as [Activity, number][]) {
         if (!(p > 0) || !inspectsTooSlowly(s, a)) continue;
-        out.push({ code: 'slow-inspection', path: ['verification', id, 'detects', a], prefer: 'key', args: { source: id, how: lookInterval(s)!.how, activity: a, lasts: duration(transientLasts) } });
+        out.push({
+          code: 'slow-inspection',
+          path: ['verification', id, 'detects', a],
+          prefer: 'key',
+          args: { source: id, how: lookInterval(s)!.how, activity: a, lasts: duration(transientLasts) },
+        });
       }
     }
     return out;

@@ -34,7 +34,10 @@ export function speedUp(tl: TriggerTimeline): Fix | undefined {
 }
 
 export function whyNever(tl: TriggerTimeline): string {
-  if (!tl.responses.some((r) => r.material)) return tl.responses.length ? `the \`${tl.severity}\` response has no material action` : `severity \`${tl.severity}\` has no response`;
+  if (!tl.responses.some((r) => r.material))
+    return tl.responses.length
+      ? `the \`${tl.severity}\` response has no material action`
+      : `severity \`${tl.severity}\` has no response`;
   if (!tl.detection) return `no act it covers can be confirmed by ${tl.k} independent source${tl.k === 1 ? '' : 's'}`;
   return list(tl.judgment.risks);
 }
@@ -49,14 +52,23 @@ export const slowResponse: Rule = {
       const r = tl.firstMaterial;
       if (!r || !Number.isFinite(r.at.best)) {
         const fix: Fix | undefined = !tl.responses.some((x) => x.material)
-          ? { description: `Add automatic sanctions within 7 days to the \`${tl.severity}\` response`, apply: (m) => addMaterialResponse(m, tl.severity) }
+          ? {
+              description: `Add automatic sanctions within 7 days to the \`${tl.severity}\` response`,
+              apply: (m) => addMaterialResponse(m, tl.severity),
+            }
           : tl.detection && r && r.upon === 'declaration'
             ? {
                 description: `Let the \`${tl.severity}\` ${r.action} response start on the trigger itself, without waiting for a declaration`,
                 apply: (m) => edit(m, (x) => (x.responses[tl.severity]![r.index]!.upon = 'trigger')),
               }
             : undefined;
-        out.push({ code: 'no-material-response', path, prefer: 'key', args: { trigger: tl.trigger, why: whyNever(tl) }, ...(fix ? { fix } : {}) });
+        out.push({
+          code: 'no-material-response',
+          path,
+          prefer: 'key',
+          args: { trigger: tl.trigger, why: whyNever(tl) },
+          ...(fix ? { fix } : {}),
+        });
         continue;
       }
       if (r.at.worst > slowLimit) {

@@ -8,12 +8,18 @@ describe('sustainment-shortfall', () => {
   it('is silent when commitments meet the requirement', () => expect(run(sustainmentShortfall)).toEqual([]));
   it('reports the average coverage and the months below half', () => {
     const f = run(sustainmentShortfall, half);
-    expect(f.map((x) => [x.code, x.args])).toEqual([['sustainment-shortfall', { requirement: 'financing', coverage: '75%', short: 0, months: 12 }]]);
+    expect(f.map((x) => [x.code, x.args])).toEqual([
+      ['sustainment-shortfall', { requirement: 'financing', coverage: '75%', short: 0, months: 12 }],
+    ]);
     expect(f[0]!.scale).toBeCloseTo(0.25);
   });
   it('reports a requirement nobody commits to', () => {
-    const f = run(sustainmentShortfall, [{ set: ['sustainment', 'requirements', 'interceptors'], to: { quantity: 100, per: 'year' } }]);
-    expect(f.map((x) => [x.code, x.args, x.scale])).toEqual([['requirement-uncommitted', { requirement: 'interceptors' }, 0.5]]);
+    const f = run(sustainmentShortfall, [
+      { set: ['sustainment', 'requirements', 'interceptors'], to: { quantity: 100, per: 'year' } },
+    ]);
+    expect(f.map((x) => [x.code, x.args, x.scale])).toEqual([
+      ['requirement-uncommitted', { requirement: 'interceptors' }, 0.5],
+    ]);
   });
   it('is fixed by committing the gap', () => expect(runAfterFix(sustainmentShortfall, half)).toEqual([]));
 });

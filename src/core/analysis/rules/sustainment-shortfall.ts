@@ -30,7 +30,9 @@ export const sustainmentShortfall: Rule = {
                   x.sustainment.commitments.push({
                     by: guarantor,
                     provides: r.id,
-                    ...(req.amount ? { amount: { amount: gapPerYear, currency: cur } } : { quantity: Math.ceil(gapPerYear) }),
+                    ...(req.amount
+                      ? { amount: { amount: gapPerYear, currency: cur } }
+                      : { quantity: Math.ceil(gapPerYear) }),
                     per: 'year',
                     from: x.effective,
                     form: 'treaty',
@@ -39,7 +41,14 @@ export const sustainmentShortfall: Rule = {
             }
           : undefined;
       if (r.commitments.length === 0) {
-        out.push({ code: 'requirement-uncommitted', path, prefer: 'key', args: { requirement: r.id }, scale: 1 / n, ...(fix ? { fix } : {}) });
+        out.push({
+          code: 'requirement-uncommitted',
+          path,
+          prefer: 'key',
+          args: { requirement: r.id },
+          scale: 1 / n,
+          ...(fix ? { fix } : {}),
+        });
         continue;
       }
       if (r.meanCoverage >= shortfallThreshold) continue;
@@ -47,7 +56,12 @@ export const sustainmentShortfall: Rule = {
         code: 'sustainment-shortfall',
         path,
         prefer: 'key',
-        args: { requirement: r.id, coverage: percent(r.meanCoverage), short: r.shortMonths, months: r.series.filter((p) => p.required > 0).length },
+        args: {
+          requirement: r.id,
+          coverage: percent(r.meanCoverage),
+          short: r.shortMonths,
+          months: r.series.filter((p) => p.required > 0).length,
+        },
         scale: (1 - r.meanCoverage) / n,
         ...(fix ? { fix } : {}),
       });

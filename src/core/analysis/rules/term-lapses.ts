@@ -24,8 +24,14 @@ export const termLapses: Rule = {
         ? 'is not provided for'
         : `needs a decision${by.length ? ` by ${list(by)}` : ''}${t.rule ? ` (${t.rule})` : ''}${vetoes.length ? `, over which ${list(vetoes)}, bound by the prohibitions, hold${vetoes.length === 1 ? 's' : ''} a veto` : ''}`;
     const parts: string[] = [];
-    if (lapses) parts.push(`runs ${duration(t.length!)} and ends in ${new Date(model.effective.start + t.length!).toISOString().slice(0, 7)}, before the horizon; its renewal ${renewal}`);
-    if (t.notice !== undefined) parts.push(`any party can end it${t.length !== undefined ? ' (or stop its renewal)' : ''} on ${duration(t.notice)}' notice`);
+    if (lapses)
+      parts.push(
+        `runs ${duration(t.length!)} and ends in ${new Date(model.effective.start + t.length!).toISOString().slice(0, 7)}, before the horizon; its renewal ${renewal}`,
+      );
+    if (t.notice !== undefined)
+      parts.push(
+        `any party can end it${t.length !== undefined ? ' (or stop its renewal)' : ''} on ${duration(t.notice)}' notice`,
+      );
     const out: Finding = {
       code: 'term-lapses',
       path: ['term'],

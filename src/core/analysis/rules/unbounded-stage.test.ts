@@ -4,7 +4,9 @@ import { run, runAfterFix, samplePackage } from '../sample.js';
 import { timelines } from '../timeline.js';
 import { unboundedStage } from './unbounded-stage.js';
 
-const ladder = (within?: string) => [{ set: ['judgment', 'before'], to: [{ step: 'negotiation', by: 'parties', ...(within ? { within } : {}) }] }];
+const ladder = (within?: string) => [
+  { set: ['judgment', 'before'], to: [{ step: 'negotiation', by: 'parties', ...(within ? { within } : {}) }] },
+];
 
 describe('unbounded-stage', () => {
   it('is silent without a ladder, or with a time limit on each step', () => {

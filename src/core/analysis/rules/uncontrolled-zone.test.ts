@@ -6,7 +6,16 @@ describe('uncontrolled-zone', () => {
   it('is silent when each zone is policed or secured', () => expect(run(uncontrolledZone)).toEqual([]));
   it('reports a zone that is only monitored', () => {
     const f = run(uncontrolledZone, [{ set: ['control'], to: [{ zone: 'buffer', domain: 'land', monitors: 'M' }] }]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([['uncontrolled-zone', { zone: 'buffer', monitored: ' (it is only monitored)', consequence: 'a violator can move into it and hold it' }]]);
+    expect(f.map((x) => [x.code, x.args])).toEqual([
+      [
+        'uncontrolled-zone',
+        {
+          zone: 'buffer',
+          monitored: ' (it is only monitored)',
+          consequence: 'a violator can move into it and hold it',
+        },
+      ],
+    ]);
   });
   it('reports a domain where a prohibition applies and nobody polices', () => {
     const f = run(uncontrolledZone, [
@@ -14,7 +23,9 @@ describe('uncontrolled-zone', () => {
       { set: ['prohibitions', 'no-fly'], to: { binds: ['A'], activities: ['overflight'], inside: 'sky' } },
       { set: ['control', 1], to: { zone: 'sky', domain: 'land', polices: 'M' } },
     ]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([['uncontrolled-domain', { domain: 'air', zone: 'sky', prohibition: 'no-fly', activities: 'overflight' }]]);
+    expect(f.map((x) => [x.code, x.args])).toEqual([
+      ['uncontrolled-domain', { domain: 'air', zone: 'sky', prohibition: 'no-fly', activities: 'overflight' }],
+    ]);
   });
   it('reports a package with no zones', () => {
     const f = run(uncontrolledZone, [
@@ -27,5 +38,6 @@ describe('uncontrolled-zone', () => {
     ]);
     expect(f.map((x) => x.code)).toEqual(['no-zones']);
   });
-  it('is fixed by naming who polices and secures', () => expect(runAfterFix(uncontrolledZone, [{ delete: ['control'] }])).toEqual([]));
+  it('is fixed by naming who polices and secures', () =>
+    expect(runAfterFix(uncontrolledZone, [{ delete: ['control'] }])).toEqual([]));
 });

@@ -26,11 +26,15 @@ export const uncontrolledZone: Rule = {
   check({ model, view }) {
     const zones = Object.entries(model.zones);
     if (zones.length === 0) {
-      return Object.keys(model.prohibitions).length ? [{ code: 'no-zones', path: ['prohibitions'], prefer: 'key', args: {} }] : [];
+      return Object.keys(model.prohibitions).length
+        ? [{ code: 'no-zones', path: ['prohibitions'], prefer: 'key', args: {} }]
+        : [];
     }
     const out: Finding[] = [];
     const actor = neutralActors(view)[0];
-    const securer = Object.entries(model.actors).find(([id, a]) => a.role === 'force' && !view.isPartyControlled(id))?.[0] ?? 'guarantors';
+    const securer =
+      Object.entries(model.actors).find(([id, a]) => a.role === 'force' && !view.isPartyControlled(id))?.[0] ??
+      'guarantors';
     const controlOf = new Map<string, Package['control']>();
     for (const c of model.control) controlOf.set(c.zone, [...(controlOf.get(c.zone) ?? []), c]);
     for (const [id, z] of zones) {
@@ -39,7 +43,8 @@ export const uncontrolledZone: Rule = {
       const needed = new Map<Domain, { prohibition: string; activities: string[] }>();
       for (const pid of view.prohibitionsInside(id)) {
         const p = model.prohibitions[pid]!;
-        for (const d of domainsNeeded(z, p.activities)) if (!needed.has(d)) needed.set(d, { prohibition: pid, activities: [...p.activities] });
+        for (const d of domainsNeeded(z, p.activities))
+          if (!needed.has(d)) needed.set(d, { prohibition: pid, activities: [...p.activities] });
       }
       const firstDomain: Domain = [...needed.keys()][0] ?? (z.kind === 'airspace' ? 'air' : 'land');
       if (!entries.some(enforces)) {
@@ -53,7 +58,8 @@ export const uncontrolledZone: Rule = {
             ? {
                 fix: {
                   description: `Name who polices (${actor}) and secures (${securer}) zone \`${id}\``,
-                  apply: (m) => edit(m, (x) => x.control.push({ zone: id, domain: firstDomain, polices: actor, secures: securer })),
+                  apply: (m) =>
+                    edit(m, (x) => x.control.push({ zone: id, domain: firstDomain, polices: actor, secures: securer })),
                 },
               }
             : {}),

@@ -19,19 +19,33 @@ export const uncountedLimit: Rule = {
   codes: ['uncounted-limit'],
   check({ model, view }) {
     const out: Finding[] = [];
-    const neutral = Object.entries(model.actors).find(([id, a]) => a.role === 'monitor' && !view.isPartyControlled(id))?.[0];
+    const neutral = Object.entries(model.actors).find(
+      ([id, a]) => a.role === 'monitor' && !view.isPartyControlled(id),
+    )?.[0];
     for (const [id, p] of Object.entries(model.prohibitions)) {
       if (!p.limit) continue;
       const units = Object.keys(p.limit);
       const activity: Activity = units.every((u) => u === 'personnel') ? 'troop-presence' : 'heavy-weapon-presence';
-      const ok = Object.values(model.verification).some((s) => counts(s) && view.sees(s, p) && ((s.detects[activity] ?? 0) > 0 || (s.detects['troop-presence'] ?? 0) > 0 || (s.detects['heavy-weapon-presence'] ?? 0) > 0));
+      const ok = Object.values(model.verification).some(
+        (s) =>
+          counts(s) &&
+          view.sees(s, p) &&
+          ((s.detects[activity] ?? 0) > 0 ||
+            (s.detects['troop-presence'] ?? 0) > 0 ||
+            (s.detects['heavy-weapon-presence'] ?? 0) > 0),
+      );
       if (ok) continue;
       const places = view.placesOf(p);
       out.push({
         code: 'uncounted-limit',
         path: ['prohibitions', id, 'limit'],
         prefer: 'key',
-        args: { prohibition: id, limits: list(Object.entries(p.limit).map(([u, n]) => `${n} ${u}`)), where: places.length ? ` in ${places.map((z) => `\`${z}\``).join(', ')}` : '', activity },
+        args: {
+          prohibition: id,
+          limits: list(Object.entries(p.limit).map(([u, n]) => `${n} ${u}`)),
+          where: places.length ? ` in ${places.map((z) => `\`${z}\``).join(', ')}` : '',
+          activity,
+        },
         ...(neutral
           ? {
               fix: {

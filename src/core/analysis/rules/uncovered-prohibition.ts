@@ -19,7 +19,10 @@ export const uncoveredProhibition: Rule = {
         prefer: 'key',
         args: { prohibition: id, activities: list(model.prohibitions[id]!.activities, 'or') },
         scale: 1 / ids.length,
-        fix: { description: `Add a trigger on prohibition \`${id}\` with an evidence threshold`, apply: (m) => addTrigger(m, [id], id) },
+        fix: {
+          description: `Add a trigger on prohibition \`${id}\` with an evidence threshold`,
+          apply: (m) => addTrigger(m, [id], id),
+        },
       });
     }
     return out;

@@ -9,8 +9,10 @@ const port = [
 
 describe('uncovered-zone', () => {
   it('is silent when sources see every zone in use', () => expect(run(uncoveredZone)).toEqual([]));
-  it('reports a zone a prohibition uses that no source sees', () => expect(run(uncoveredZone, port).map((f) => [f.path, f.args])).toEqual([[['zones', 'port'], { zone: 'port' }]]));
+  it('reports a zone a prohibition uses that no source sees', () =>
+    expect(run(uncoveredZone, port).map((f) => [f.path, f.args])).toEqual([[['zones', 'port'], { zone: 'port' }]]));
   it('ignores zones nothing uses', () => expect(run(uncoveredZone, [port[0]!])).toEqual([]));
-  it('counts a source without `covers` as seeing everything', () => expect(run(uncoveredZone, [...port, { delete: ['verification', 'radar', 'covers'] }])).toEqual([]));
+  it('counts a source without `covers` as seeing everything', () =>
+    expect(run(uncoveredZone, [...port, { delete: ['verification', 'radar', 'covers'] }])).toEqual([]));
   it('is fixed by extending a source', () => expect(runAfterFix(uncoveredZone, port)).toEqual([]));
 });

@@ -16,7 +16,11 @@ export const uncoveredZone: Rule = {
     for (const zone of Object.keys(model.zones)) {
       if (!used.has(zone)) continue;
       if (sources.some(([, s]) => s.covers === undefined || s.covers.some((c) => view.overlaps(c, zone)))) continue;
-      const widest = sources.filter(([, s]) => s.covers !== undefined).sort((a, b) => Object.keys(b[1].detects).length - Object.keys(a[1].detects).length || (a[0] < b[0] ? -1 : 1))[0];
+      const widest = sources
+        .filter(([, s]) => s.covers !== undefined)
+        .sort(
+          (a, b) => Object.keys(b[1].detects).length - Object.keys(a[1].detects).length || (a[0] < b[0] ? -1 : 1),
+        )[0];
       out.push({
         code: 'uncovered-zone',
         path: ['zones', zone],

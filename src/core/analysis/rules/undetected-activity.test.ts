@@ -5,10 +5,16 @@ import { undetectedActivity } from './undetected-activity.js';
 const mortars = [{ set: ['prohibitions', 'no-fire', 'activities'], to: ['artillery-fire', 'mortar-fire'] }];
 
 describe('undetected-activity', () => {
-  it('is silent when every prohibited act is detected where it is prohibited', () => expect(run(undetectedActivity)).toEqual([]));
+  it('is silent when every prohibited act is detected where it is prohibited', () =>
+    expect(run(undetectedActivity)).toEqual([]));
   it('reports an act no source detects, at the activity', () => {
     const f = run(undetectedActivity, mortars);
-    expect(f.map((x) => [x.path, x.args])).toEqual([[['prohibitions', 'no-fire', 'activities', 1], { activity: 'mortar-fire', prohibition: 'no-fire', where: ' in `buffer`' }]]);
+    expect(f.map((x) => [x.path, x.args])).toEqual([
+      [
+        ['prohibitions', 'no-fire', 'activities', 1],
+        { activity: 'mortar-fire', prohibition: 'no-fire', where: ' in `buffer`' },
+      ],
+    ]);
     expect(f[0]!.scale).toBeCloseTo(1 / 3);
   });
   it('reports an act detected only outside the zone where it is prohibited', () => {

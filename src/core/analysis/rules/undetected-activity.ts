@@ -10,7 +10,9 @@ export const undetectedActivity: Rule = {
   check({ model, view }) {
     const sources = Object.values(model.verification);
     if (sources.length === 0) return [];
-    const pairs = Object.entries(model.prohibitions).flatMap(([id, p]) => p.activities.map((a, i) => ({ id, p, a, i })));
+    const pairs = Object.entries(model.prohibitions).flatMap(([id, p]) =>
+      p.activities.map((a, i) => ({ id, p, a, i })),
+    );
     const out: Finding[] = [];
     const operator = neutralActors(view)[0];
     for (const { id, p, a, i } of pairs) {
@@ -19,10 +21,19 @@ export const undetectedActivity: Rule = {
       out.push({
         code: 'undetected-activity',
         path: ['prohibitions', id, 'activities', i],
-        args: { activity: a, prohibition: id, where: places.length ? ` in ${places.map((z) => `\`${z}\``).join(', ')}` : '' },
+        args: {
+          activity: a,
+          prohibition: id,
+          where: places.length ? ` in ${places.map((z) => `\`${z}\``).join(', ')}` : '',
+        },
         scale: 1 / pairs.length,
         ...(operator
-          ? { fix: { description: `Add a source run by ${operator} that detects ${a}${places.length ? ` in ${places.join(', ')}` : ''}`, apply: (m) => addSource(m, operator, [a], places) } }
+          ? {
+              fix: {
+                description: `Add a source run by ${operator} that detects ${a}${places.length ? ` in ${places.join(', ')}` : ''}`,
+                apply: (m) => addSource(m, operator, [a], places),
+              },
+            }
           : {}),
       });
     }

@@ -25,6 +25,11 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
     endLine: d.span.end.line,
     endColumn: d.span.end.column,
     help: d.help,
-    related: d.related.map((r) => ({ message: r.message, file: r.file, line: r.span.start.line, column: r.span.start.column })),
+    related: d.related.map((r) => ({
+      message: r.message,
+      file: r.file,
+      line: r.span.start.line,
+      column: r.span.start.column,
+    })),
   };
 }

@@ -35,7 +35,11 @@ export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: str
           level: level[d.severity],
           message: { text: d.message },
           locations: [location(d.file, d.span)],
-          relatedLocations: d.related.map((r, i) => ({ id: i, ...location(r.file, r.span), message: { text: r.message } })),
+          relatedLocations: d.related.map((r, i) => ({
+            id: i,
+            ...location(r.file, r.span),
+            message: { text: r.message },
+          })),
         })),
       },
     ],
@@ -47,7 +51,12 @@ function location(file: string, span: Diagnostic['span']) {
   return {
     physicalLocation: {
       artifactLocation: { uri: file.replace(/\\/g, '/') },
-      region: { startLine: span.start.line, startColumn: span.start.column, endLine: span.end.line, endColumn: span.end.column },
+      region: {
+        startLine: span.start.line,
+        startColumn: span.start.column,
+        endLine: span.end.line,
+        endColumn: span.end.column,
+      },
     },
   };
 }

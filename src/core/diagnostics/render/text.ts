@@ -24,11 +24,14 @@ export function renderText(diagnostics: readonly Diagnostic[], options: TextOpti
   };
   for (const d of diagnostics) {
     const sevColor = d.severity === 'error' ? '31;1' : d.severity === 'warning' ? '33;1' : '36;1';
-    lines.push(`${paint(color, '1', `${d.file}:${d.span.start.line}:${d.span.start.column}`)}: ${paint(color, sevColor, `${d.severity} ${d.code}`)}: ${d.message}`);
+    lines.push(
+      `${paint(color, '1', `${d.file}:${d.span.start.line}:${d.span.start.column}`)}: ${paint(color, sevColor, `${d.severity} ${d.code}`)}: ${d.message}`,
+    );
     const src = linesOf(d.file);
     const frame = codeFrame(src, d, color);
     if (frame) lines.push(frame);
-    for (const r of d.related) lines.push(`  ${paint(color, '2', `${r.file}:${r.span.start.line}:${r.span.start.column}`)}: ${r.message}`);
+    for (const r of d.related)
+      lines.push(`  ${paint(color, '2', `${r.file}:${r.span.start.line}:${r.span.start.column}`)}: ${r.message}`);
     if (d.help) lines.push(`  ${paint(color, '36', 'help')}: ${d.help}`);
     lines.push('');
   }
@@ -54,5 +57,9 @@ function codeFrame(src: string[], d: Diagnostic, color: boolean): string | undef
   const width = Math.max(1, Math.min(endCol, line.length + 1) - start);
   const shown = line.length > 160 ? line.slice(0, 160) + '…' : line;
   const marker = ' '.repeat(Math.max(0, start - 1)) + '^'.repeat(Math.min(width, 160));
-  return [`  ${gutter} |`, `  ${no} | ${shown}`, `  ${gutter} | ${paint(color, d.severity === 'error' ? '31' : '33', marker)}`].join('\n');
+  return [
+    `  ${gutter} |`,
+    `  ${no} | ${shown}`,
+    `  ${gutter} | ${paint(color, d.severity === 'error' ? '31' : '33', marker)}`,
+  ].join('\n');
 }

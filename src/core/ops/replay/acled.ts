@@ -29,21 +29,42 @@ export type AcledMapping = { activity: Activity | 'words' | 'undetermined'; why:
  * ceasefire forbids, and are skipped with the reason.
  */
 export const acledSubEvents: Readonly<Record<string, AcledMapping>> = {
-  'Shelling/artillery/missile attack': { activity: 'words', why: 'artillery-fire, or missile-strike when the notes name a missile' },
+  'Shelling/artillery/missile attack': {
+    activity: 'words',
+    why: 'artillery-fire, or missile-strike when the notes name a missile',
+  },
   'Air/drone strike': { activity: 'words', why: 'air-strike, or drone-strike when the notes name a drone' },
-  'Armed clash': { activity: 'small-arms-fire', why: 'armed, organised groups engage in a battle: direct fire at close range (ACLED codebook)' },
-  Grenade: { activity: 'small-arms-fire', why: 'a hand-thrown or launched grenade: a light weapon, as the OSCE SMM counted it' },
+  'Armed clash': {
+    activity: 'small-arms-fire',
+    why: 'armed, organised groups engage in a battle: direct fire at close range (ACLED codebook)',
+  },
+  Grenade: {
+    activity: 'small-arms-fire',
+    why: 'a hand-thrown or launched grenade: a light weapon, as the OSCE SMM counted it',
+  },
   'Government regains territory': { activity: 'ground-advance', why: 'territory taken by force' },
   'Non-state actor overtakes territory': { activity: 'ground-advance', why: 'territory taken by force' },
   Attack: { activity: 'undetermined', why: 'violence against civilians: the weapon from the notes, else undetermined' },
-  'Remote explosive/landmine/IED': { skip: 'a mine or an explosive device, not fire (ACLED: Remote explosive/landmine/IED)' },
+  'Remote explosive/landmine/IED': {
+    skip: 'a mine or an explosive device, not fire (ACLED: Remote explosive/landmine/IED)',
+  },
   'Suicide bomb': { skip: 'a suicide bombing, not fire' },
-  'Disrupted weapons use': { skip: 'a strike intercepted or a device defused: nothing landed (ACLED: Disrupted weapons use)' },
+  'Disrupted weapons use': {
+    skip: 'a strike intercepted or a device defused: nothing landed (ACLED: Disrupted weapons use)',
+  },
 };
 
-const familyDefault: Readonly<Record<string, { activity: Activity; alternatives: Partial<Record<Activity, Activity>> }>> = {
-  'Shelling/artillery/missile attack': { activity: 'artillery-fire', alternatives: { 'missile-strike': 'missile-strike', 'artillery-fire': 'artillery-fire' } },
-  'Air/drone strike': { activity: 'air-strike', alternatives: { 'drone-strike': 'drone-strike', 'air-strike': 'air-strike', 'missile-strike': 'air-strike' } },
+const familyDefault: Readonly<
+  Record<string, { activity: Activity; alternatives: Partial<Record<Activity, Activity>> }>
+> = {
+  'Shelling/artillery/missile attack': {
+    activity: 'artillery-fire',
+    alternatives: { 'missile-strike': 'missile-strike', 'artillery-fire': 'artillery-fire' },
+  },
+  'Air/drone strike': {
+    activity: 'air-strike',
+    alternatives: { 'drone-strike': 'drone-strike', 'air-strike': 'air-strike', 'missile-strike': 'air-strike' },
+  },
 };
 
 /** Radius (m) by `geo_precision`; 3 (only the admin1 region is known) becomes the region. */
@@ -53,9 +74,26 @@ export const acledRadius: Readonly<Record<string, number>> = {
 };
 
 /** Uncertainty by `time_precision`: 1 the day, 2 within a week (±7 days either side), 3 the month. */
-const timeUncertainty: Readonly<Record<string, ObservationInput['timePrecision']>> = { '1': 'day', '2': 7 * 86_400, '3': 'month' };
+const timeUncertainty: Readonly<Record<string, ObservationInput['timePrecision']>> = {
+  '1': 'day',
+  '2': 7 * 86_400,
+  '3': 'month',
+};
 
-const months = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const months = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** ACLED writes `2022-02-24` in current exports and `24 February 2022` in older ones. */
 export function acledDay(text: string): string | undefined {
@@ -64,7 +102,8 @@ export function acledDay(text: string): string | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   const long = /^(\d{1,2}) ([A-Za-z]+) (\d{4})$/.exec(s);
   if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (long && months.includes(long[2]!.toLowerCase())) [y, m, d] = [Number(long[3]), months.indexOf(long[2]!.toLowerCase()) + 1, Number(long[1])];
+  else if (long && months.includes(long[2]!.toLowerCase()))
+    [y, m, d] = [Number(long[3]), months.indexOf(long[2]!.toLowerCase()) + 1, Number(long[1])];
   else return undefined;
   const t = Date.UTC(y, m - 1, d);
   const back = new Date(t);
@@ -72,7 +111,24 @@ export function acledDay(text: string): string | undefined {
   return back.toISOString().slice(0, 10);
 }
 
-const needed = ['event_id_cnty', 'event_date', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'country', 'admin1', 'location', 'latitude', 'longitude', 'geo_precision', 'source', 'notes', 'fatalities'] as const;
+const needed = [
+  'event_id_cnty',
+  'event_date',
+  'time_precision',
+  'event_type',
+  'sub_event_type',
+  'actor1',
+  'actor2',
+  'country',
+  'admin1',
+  'location',
+  'latitude',
+  'longitude',
+  'geo_precision',
+  'source',
+  'notes',
+  'fatalities',
+] as const;
 
 export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
   const t = parseCsv(text);
@@ -101,7 +157,9 @@ export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
     const sub = f('sub_event_type');
     const mapping = acledSubEvents[sub];
     if (!mapping) {
-      skip(`${f('event_type') || '(no event type)'} / ${sub || '(no sub-event type)'}: not an act of force a ceasefire forbids`);
+      skip(
+        `${f('event_type') || '(no event type)'} / ${sub || '(no sub-event type)'}: not an act of force a ceasefire forbids`,
+      );
       continue;
     }
     if ('skip' in mapping) {
@@ -118,14 +176,17 @@ export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
       how = chosen && chosen !== family.activity ? `${sub}, "${words.word}" in the notes` : sub;
     } else if (mapping.activity === 'undetermined') {
       activity = words.activity;
-      how = words.activity === 'undetermined' ? `${sub}, the notes name no weapon` : `${sub}, "${words.word}" in the notes`;
+      how =
+        words.activity === 'undetermined' ? `${sub}, the notes name no weapon` : `${sub}, "${words.word}" in the notes`;
     } else {
       activity = mapping.activity;
       how = sub;
     }
     if (activity === 'undetermined') {
       if (undetermined === 'skip') {
-        skip(`${sub}: the notes do not say what was used (activity undetermined; --undetermined ACTIVITY sends such events as that activity)`);
+        skip(
+          `${sub}: the notes do not say what was used (activity undetermined; --undetermined ACTIVITY sends such events as that activity)`,
+        );
         continue;
       }
       activity = undetermined;
@@ -161,7 +222,10 @@ export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
       location,
       // ACLED has no clarity field; its events are coded from named sources, reviewed, and revised when wrong.
       confidence: 0.8,
-      note: `ACLED ${id}: ${how}; ${f('actor1')}${f('actor2') ? ' - ' + f('actor2') : ''}; fatalities ${f('fatalities') || '?'}; ${f('location')}, ${f('admin1')}; ${f('source')}`.slice(0, observationLimits.noteLength),
+      note: `ACLED ${id}: ${how}; ${f('actor1')}${f('actor2') ? ' - ' + f('actor2') : ''}; fatalities ${f('fatalities') || '?'}; ${f('location')}, ${f('admin1')}; ${f('source')}`.slice(
+        0,
+        observationLimits.noteLength,
+      ),
     });
   }
   return { observations, skipped };

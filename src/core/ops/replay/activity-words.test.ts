@@ -56,10 +56,22 @@ describe('activity from the words', () => {
   });
 
   it('reads weapon words before generic ones, the first weapon word named, and no word as undetermined', () => {
-    expect(activityFromWords('Shelling of Pokrovsk with Iskanders')).toEqual({ activity: 'missile-strike', word: 'Iskanders' });
-    expect(activityFromWords('Russians from "Hurricanes" fired at the region')).toEqual({ activity: 'artillery-fire', word: 'Hurricanes' });
-    expect(activityFromWords('rocket artillery hit the town')).toEqual({ activity: 'artillery-fire', word: 'rocket artillery' });
-    expect(activityFromWords('a rocket launcher was used')).toEqual({ activity: 'artillery-fire', word: 'rocket launcher' });
+    expect(activityFromWords('Shelling of Pokrovsk with Iskanders')).toEqual({
+      activity: 'missile-strike',
+      word: 'Iskanders',
+    });
+    expect(activityFromWords('Russians from "Hurricanes" fired at the region')).toEqual({
+      activity: 'artillery-fire',
+      word: 'Hurricanes',
+    });
+    expect(activityFromWords('rocket artillery hit the town')).toEqual({
+      activity: 'artillery-fire',
+      word: 'rocket artillery',
+    });
+    expect(activityFromWords('a rocket launcher was used')).toEqual({
+      activity: 'artillery-fire',
+      word: 'rocket launcher',
+    });
     expect(activityFromWords('three killed in shelling')).toEqual({ activity: 'artillery-fire', word: 'shelling' });
     expect(activityFromWords('Strike on a town, five dead')).toEqual({ activity: 'undetermined' });
     expect(activityFromWords('Ukrainian howitzer destroyed')).toEqual({ activity: 'undetermined' });

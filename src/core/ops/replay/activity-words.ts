@@ -17,7 +17,10 @@
  */
 import type { Activity } from '../../spec/vocabulary.js';
 
-export type WordActivity = Extract<Activity, 'artillery-fire' | 'missile-strike' | 'air-strike' | 'drone-strike' | 'small-arms-fire'>;
+export type WordActivity = Extract<
+  Activity,
+  'artillery-fire' | 'missile-strike' | 'air-strike' | 'drone-strike' | 'small-arms-fire'
+>;
 
 export interface WordRule {
   activity: WordActivity;
@@ -32,19 +35,65 @@ export const activityWordRules: readonly WordRule[] = [
   {
     activity: 'artillery-fire',
     tier: 'weapon',
-    words: ['mlrs', 'multiple[- ]rocket', 'rocket launchers?', 'rocket artillery', 'grads?\\b', 'gradov', 'uragan', 'hurricanes?\\b', 'smerch', 'tornado', 'himars', 'artillery', 'artillerym[ae]n', 'mortars?\\b', 'mortar fire', 'howitzer fire', 'fire missions?'],
+    words: [
+      'mlrs',
+      'multiple[- ]rocket',
+      'rocket launchers?',
+      'rocket artillery',
+      'grads?\\b',
+      'gradov',
+      'uragan',
+      'hurricanes?\\b',
+      'smerch',
+      'tornado',
+      'himars',
+      'artillery',
+      'artillerym[ae]n',
+      'mortars?\\b',
+      'mortar fire',
+      'howitzer fire',
+      'fire missions?',
+    ],
     why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets',
   },
   {
     activity: 'missile-strike',
     tier: 'weapon',
-    words: ['missiles?\\b', 'rockets?\\b(?! artillery)', 'rocket attack', 'iskanders?', 'kalibrs?', 'kinzhals?', 'tochka', 's-300', 's-400', 'kh-\\d+', 'cruise', 'ballistic', 'shot down', 'shoots? down', 'downed'],
+    words: [
+      'missiles?\\b',
+      'rockets?\\b(?! artillery)',
+      'rocket attack',
+      'iskanders?',
+      'kalibrs?',
+      'kinzhals?',
+      'tochka',
+      's-300',
+      's-400',
+      'kh-\\d+',
+      'cruise',
+      'ballistic',
+      'shot down',
+      'shoots? down',
+      'downed',
+    ],
     why: 'in translated Ukrainian and Russian reports "rocket" (raketa) is a missile unless it is rocket artillery; an aircraft shot down was hit by a surface-to-air missile in nearly every case of this war',
   },
   {
     activity: 'air-strike',
     tier: 'weapon',
-    words: ['air ?strikes?', 'air raids?', 'aviation', 'aerospace forces', 'warplanes?', 'sorties?', 'bombing', 'bombed', 'bombs\\b', 'glide bombs?', 'helicopter gunships?'],
+    words: [
+      'air ?strikes?',
+      'air raids?',
+      'aviation',
+      'aerospace forces',
+      'warplanes?',
+      'sorties?',
+      'bombing',
+      'bombed',
+      'bombs\\b',
+      'glide bombs?',
+      'helicopter gunships?',
+    ],
     why: 'aviation and the Russian Aerospace Forces (VKS) deliver air strikes; "air raid" in a report (not an alert) is a strike',
   },
   {
@@ -56,7 +105,17 @@ export const activityWordRules: readonly WordRule[] = [
   {
     activity: 'small-arms-fire',
     tier: 'weapon',
-    words: ['snipers?', 'small arms', 'small-arms', 'machine[- ]guns?', 'gunfire', 'gunmen', 'shot dead', 'rifles?\\b', 'automatic weapons'],
+    words: [
+      'snipers?',
+      'small arms',
+      'small-arms',
+      'machine[- ]guns?',
+      'gunfire',
+      'gunmen',
+      'shot dead',
+      'rifles?\\b',
+      'automatic weapons',
+    ],
     why: 'rifles and machine guns; a sniper is small-arms fire',
   },
   {
@@ -73,7 +132,11 @@ interface Compiled {
   re: RegExp;
 }
 
-const compiled: readonly Compiled[] = activityWordRules.map((r) => ({ activity: r.activity, tier: r.tier, re: new RegExp(`\\b(?:${r.words.join('|')})`, 'gi') }));
+const compiled: readonly Compiled[] = activityWordRules.map((r) => ({
+  activity: r.activity,
+  tier: r.tier,
+  re: new RegExp(`\\b(?:${r.words.join('|')})`, 'gi'),
+}));
 
 export interface WordMatch {
   activity: WordActivity | 'undetermined';

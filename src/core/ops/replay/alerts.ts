@@ -38,7 +38,11 @@ export interface AlertOptions extends ReplayOptions {
 
 export function parseAlerts(text: string, options: AlertOptions): ReplayParse {
   const t = parseCsv(text);
-  const c = columns(t.header, ['oblast', 'raion', 'hromada', 'level', 'started_at', 'finished_at'], 'an air-raid alerts file');
+  const c = columns(
+    t.header,
+    ['oblast', 'raion', 'hromada', 'level', 'started_at', 'finished_at'],
+    'an air-raid alerts file',
+  );
   const observations: ObservationInput[] = [];
   const skipped: ReplayParse['skipped'] = [];
   for (const row of t.rows) {

@@ -83,7 +83,11 @@ export function parseCsv(text: string): CsvTable {
 }
 
 /** Column index by name; throws for a missing column (the file is not what the caller said it was). */
-export function columns<K extends string>(header: readonly string[], names: readonly K[], what: string): Record<K, number> {
+export function columns<K extends string>(
+  header: readonly string[],
+  names: readonly K[],
+  what: string,
+): Record<K, number> {
   const out = {} as Record<K, number>;
   const missing: string[] = [];
   for (const name of names) {
@@ -91,7 +95,8 @@ export function columns<K extends string>(header: readonly string[], names: read
     if (i < 0) missing.push(name);
     out[name] = i;
   }
-  if (missing.length) throw new CsvFormatError(`not ${what}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (missing.length)
+    throw new CsvFormatError(`not ${what}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return out;
 }
 

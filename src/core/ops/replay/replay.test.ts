@@ -57,10 +57,21 @@ describe('UCDP GED rows', () => {
     ];
     const r = parseUcdp([header, ...rows].join('\n'), { source: 'ucdp', crosswalk });
     const byId = Object.fromEntries(r.observations.map((o) => [o.sourceId, o]));
-    expect(byId['1']).toMatchObject({ source: 'ucdp', activity: 'artillery-fire', time: '2016-03-02T00:00:00Z', timePrecision: 'day', location: { lon: 37.5, lat: 47.94, radius: 2000 }, confidence: 0.9 });
+    expect(byId['1']).toMatchObject({
+      source: 'ucdp',
+      activity: 'artillery-fire',
+      time: '2016-03-02T00:00:00Z',
+      timePrecision: 'day',
+      location: { lon: 37.5, lat: 47.94, radius: 2000 },
+      confidence: 0.9,
+    });
     expect(byId['1']!.until).toBeUndefined();
     expect(byId['1']!.note).toMatch(/deaths best 3 \(low 2, high 4\)/);
-    expect(byId['2']).toMatchObject({ location: { radius: 25_000 }, confidence: 0.6, until: '2016-03-05T00:00:00.000Z' });
+    expect(byId['2']).toMatchObject({
+      location: { radius: 25_000 },
+      confidence: 0.6,
+      until: '2016-03-05T00:00:00.000Z',
+    });
     expect(byId['3']).toMatchObject({ location: { region: 'UA-14' } });
     expect(byId['1']!.note).toMatch(/"Grad" in the headlines/);
     expect(byId['2']).toMatchObject({ activity: 'small-arms-fire' });
@@ -76,16 +87,25 @@ describe('UCDP GED rows', () => {
     ]);
     expect(r.skipped[4]!.reason).toBe(undeterminedReason);
     const sent = parseUcdp([header, ...rows].join('\n'), { source: 'ucdp', crosswalk, undetermined: 'artillery-fire' });
-    expect(sent.observations.find((o) => o.sourceId === '10')).toMatchObject({ activity: 'artillery-fire', note: expect.stringMatching(/undetermined by the headlines, sent as artillery-fire/) });
+    expect(sent.observations.find((o) => o.sourceId === '10')).toMatchObject({
+      activity: 'artillery-fire',
+      note: expect.stringMatching(/undetermined by the headlines, sent as artillery-fire/),
+    });
     expect(r.skipped[0]!.reason).toMatch(/country/);
     expect(r.skipped[1]!.reason).toMatch(/Rostov oblast/);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
     expect(ucdpActivity('Rebels say Kiev used Grad rockets')).toEqual({ activity: 'artillery-fire', word: 'Grad' });
-    expect(ucdpActivity('The enemy shelled Pokrovsk with Iskanders')).toEqual({ activity: 'missile-strike', word: 'Iskanders' });
+    expect(ucdpActivity('The enemy shelled Pokrovsk with Iskanders')).toEqual({
+      activity: 'missile-strike',
+      word: 'Iskanders',
+    });
   });
 
   it('parses the whole shared file into schema-valid observations', () => {
-    const r = parseUcdp(readFileSync('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'utf8'), { source: 'ucdp', crosswalk });
+    const r = parseUcdp(readFileSync('examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'utf8'), {
+      source: 'ucdp',
+      crosswalk,
+    });
     expect(r.observations.length + r.skipped.length).toBe(3077);
     expect(new Set(r.observations.map((o) => o.sourceId)).size).toBe(r.observations.length);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
@@ -112,26 +132,58 @@ describe('air-raid alert rows', () => {
       ['UA-53', '2022-03-16T02:00:00Z', '2022-03-16T02:30:00Z'],
     ]);
     expect(a.observations.every((o) => o.activity === 'overflight' && o.source === 'air-alerts')).toBe(true);
-    expect(a.skipped.map((s) => s.reason)).toEqual(['"Atlantis" is not a region of the crosswalk', 'started_at "yesterday" is not a time', 'ends before it starts']);
-    expect(parseAlerts(text, { source: 'air-alerts', crosswalk }).observations.map((o) => o.sourceId)).toEqual(a.observations.map((o) => o.sourceId));
+    expect(a.skipped.map((s) => s.reason)).toEqual([
+      '"Atlantis" is not a region of the crosswalk',
+      'started_at "yesterday" is not a time',
+      'ends before it starts',
+    ]);
+    expect(parseAlerts(text, { source: 'air-alerts', crosswalk }).observations.map((o) => o.sourceId)).toEqual(
+      a.observations.map((o) => o.sourceId),
+    );
     for (const o of a.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
   });
 });
 
-describe('ACLED rows (a fixture in ACLED\'s column layout)', () => {
+describe("ACLED rows (a fixture in ACLED's column layout)", () => {
   const text = readFileSync('test/fixtures/acled/acled-ukraine-fixture.csv', 'utf8');
 
-  it('maps sub-event types, split by the notes\' weapon words, precision to radius or region, and skips what is no act of fire', () => {
+  it("maps sub-event types, split by the notes' weapon words, precision to radius or region, and skips what is no act of fire", () => {
     const r = parseAcled(text, { source: 'acled', crosswalk });
     const byId = Object.fromEntries(r.observations.map((o) => [o.sourceId, o]));
-    expect(byId['UKR900001']).toMatchObject({ activity: 'artillery-fire', time: '2023-03-02T00:00:00Z', timePrecision: 'day', location: { lon: 37.7497, lat: 48.1394, radius: 2000 }, confidence: 0.8 });
-    expect(byId['UKR900002']).toMatchObject({ activity: 'missile-strike', note: expect.stringMatching(/"missile" in the notes/) });
-    expect(byId['UKR900003']).toMatchObject({ activity: 'air-strike', time: '2023-03-02T00:00:00Z', timePrecision: 7 * 86_400, location: { radius: 25_000 } });
+    expect(byId['UKR900001']).toMatchObject({
+      activity: 'artillery-fire',
+      time: '2023-03-02T00:00:00Z',
+      timePrecision: 'day',
+      location: { lon: 37.7497, lat: 48.1394, radius: 2000 },
+      confidence: 0.8,
+    });
+    expect(byId['UKR900002']).toMatchObject({
+      activity: 'missile-strike',
+      note: expect.stringMatching(/"missile" in the notes/),
+    });
+    expect(byId['UKR900003']).toMatchObject({
+      activity: 'air-strike',
+      time: '2023-03-02T00:00:00Z',
+      timePrecision: 7 * 86_400,
+      location: { radius: 25_000 },
+    });
     expect(byId['UKR900004']).toMatchObject({ activity: 'drone-strike' });
     expect(byId['UKR900005']).toMatchObject({ activity: 'small-arms-fire' });
-    expect(byId['UKR900006']).toMatchObject({ activity: 'ground-advance', timePrecision: 'month', location: { region: 'UA-63' } });
+    expect(byId['UKR900006']).toMatchObject({
+      activity: 'ground-advance',
+      timePrecision: 'month',
+      location: { region: 'UA-63' },
+    });
     expect(byId['UKR900010']).toMatchObject({ activity: 'artillery-fire' });
-    expect(Object.keys(byId).sort()).toEqual(['UKR900001', 'UKR900002', 'UKR900003', 'UKR900004', 'UKR900005', 'UKR900006', 'UKR900010']);
+    expect(Object.keys(byId).sort()).toEqual([
+      'UKR900001',
+      'UKR900002',
+      'UKR900003',
+      'UKR900004',
+      'UKR900005',
+      'UKR900006',
+      'UKR900010',
+    ]);
     expect(r.skipped.map((s) => [s.id, s.reason.slice(0, 40)])).toEqual([
       ['UKR900007', 'a mine or an explosive device, not fire '],
       ['UKR900008', 'Protests / Peaceful protest: not an act '],
@@ -141,14 +193,19 @@ describe('ACLED rows (a fixture in ACLED\'s column layout)', () => {
     ]);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
     const sent = parseAcled(text, { source: 'acled', crosswalk, undetermined: 'small-arms-fire' });
-    expect(sent.observations.find((o) => o.sourceId === 'UKR900009')).toMatchObject({ activity: 'small-arms-fire', note: expect.stringMatching(/Attack, the notes name no weapon, sent as small-arms-fire/) });
+    expect(sent.observations.find((o) => o.sourceId === 'UKR900009')).toMatchObject({
+      activity: 'small-arms-fire',
+      note: expect.stringMatching(/Attack, the notes name no weapon, sent as small-arms-fire/),
+    });
   });
 
-  it('reads both of ACLED\'s date forms and refuses a file without its columns', () => {
+  it("reads both of ACLED's date forms and refuses a file without its columns", () => {
     expect(acledDay('2022-02-24')).toBe('2022-02-24');
     expect(acledDay('24 February 2022')).toBe('2022-02-24');
     expect(acledDay('31 June 2022')).toBeUndefined();
     expect(acledDay('02/24/2022')).toBeUndefined();
-    expect(() => parseAcled('event_id_cnty,notes\n1,x\n', { source: 'acled', crosswalk })).toThrow(/not an ACLED file: missing columns event_date/);
+    expect(() => parseAcled('event_id_cnty,notes\n1,x\n', { source: 'acled', crosswalk })).toThrow(
+      /not an ACLED file: missing columns event_date/,
+    );
   });
 });

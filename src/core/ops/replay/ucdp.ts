@@ -47,7 +47,11 @@ export const ucdpRadius: Readonly<Record<string, number>> = {
 };
 
 /** GED's `type_of_violence` (codebook): who fought, which the note keeps; it does not choose the activity. */
-export const ucdpViolenceTypes: Readonly<Record<string, string>> = { '1': 'state-based', '2': 'non-state', '3': 'one-sided' };
+export const ucdpViolenceTypes: Readonly<Record<string, string>> = {
+  '1': 'state-based',
+  '2': 'non-state',
+  '3': 'one-sided',
+};
 
 /** The activity of a GED event, from its headlines (`source_headline`, several joined by ";"). */
 export function ucdpActivity(headlines: string): WordMatch {
@@ -55,9 +59,28 @@ export function ucdpActivity(headlines: string): WordMatch {
 }
 
 /** The reason an undetermined event is skipped (one string, so a summary groups them). */
-export const undeterminedReason = 'the headlines do not say what was fired (activity undetermined; --undetermined ACTIVITY sends such events as that activity)';
+export const undeterminedReason =
+  'the headlines do not say what was fired (activity undetermined; --undetermined ACTIVITY sends such events as that activity)';
 
-const needed = ['id', 'type_of_violence', 'side_a', 'side_b', 'where_prec', 'where_coordinates', 'adm_1', 'latitude', 'longitude', 'event_clarity', 'date_start', 'date_end', 'best', 'low', 'high', 'number_of_sources', 'source_headline'] as const;
+const needed = [
+  'id',
+  'type_of_violence',
+  'side_a',
+  'side_b',
+  'where_prec',
+  'where_coordinates',
+  'adm_1',
+  'latitude',
+  'longitude',
+  'event_clarity',
+  'date_start',
+  'date_end',
+  'best',
+  'low',
+  'high',
+  'number_of_sources',
+  'source_headline',
+] as const;
 
 const dayRe = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -113,7 +136,10 @@ export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
       skip(undeterminedReason);
       continue;
     }
-    const how = words.activity === 'undetermined' ? `activity undetermined by the headlines, sent as ${undetermined}` : `"${words.word}" in the headlines`;
+    const how =
+      words.activity === 'undetermined'
+        ? `activity undetermined by the headlines, sent as ${undetermined}`
+        : `"${words.word}" in the headlines`;
     const o: ObservationInput = {
       source: options.source,
       sourceId: id,
@@ -123,7 +149,10 @@ export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
       location,
       // event_clarity 1: the event is clearly described; 2: unclear in some respect (GED codebook).
       confidence: f('event_clarity') === '1' ? 0.9 : 0.6,
-      note: `UCDP GED ${id} (${ucdpViolenceTypes[f('type_of_violence')] ?? 'type ' + f('type_of_violence')}): ${f('side_a')} - ${f('side_b')}; ${how}; deaths best ${f('best') || '?'} (low ${f('low') || '?'}, high ${f('high') || '?'}); ${f('where_coordinates')}`.slice(0, observationLimits.noteLength),
+      note: `UCDP GED ${id} (${ucdpViolenceTypes[f('type_of_violence')] ?? 'type ' + f('type_of_violence')}): ${f('side_a')} - ${f('side_b')}; ${how}; deaths best ${f('best') || '?'} (low ${f('low') || '?'}, high ${f('high') || '?'}); ${f('where_coordinates')}`.slice(
+        0,
+        observationLimits.noteLength,
+      ),
     };
     if (endMs > startMs) o.until = new Date(endMs + 86_400_000).toISOString();
     observations.push(o);

@@ -4,7 +4,14 @@ import { credibilityLine, defaultLines, labelOf, num, pct, shareText, signed } f
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderText(r: SimulationReport): string {
@@ -17,7 +24,12 @@ export function renderText(r: SimulationReport): string {
   out.push(
     table([
       ['strategy', 'hold', 'erode', 'collapse'],
-      ...r.strategies.map((s) => [labelOf(r, s), shareText(s.outcomes.hold), shareText(s.outcomes.erode), shareText(s.outcomes.collapse)]),
+      ...r.strategies.map((s) => [
+        labelOf(r, s),
+        shareText(s.outcomes.hold),
+        shareText(s.outcomes.erode),
+        shareText(s.outcomes.collapse),
+      ]),
     ]),
   );
   out.push('');
@@ -53,7 +65,9 @@ export function renderText(r: SimulationReport): string {
   );
   if (r.defaults.length) {
     out.push('');
-    out.push('Defaults standing in for what the package does not say (marked next to each strategy whose figures rest on them)');
+    out.push(
+      'Defaults standing in for what the package does not say (marked next to each strategy whose figures rest on them)',
+    );
     out.push(...defaultLines(r));
   }
   const plans = r.strategies.filter((s) => s.plan);
@@ -63,7 +77,9 @@ export function renderText(r: SimulationReport): string {
   }
   if (r.sensitivity) {
     out.push('');
-    out.push(`Sensitivity: ${r.sensitivity.metric}, base ${pct(r.sensitivity.base)} (${r.sensitivity.runs} runs per strategy per end, same random numbers)`);
+    out.push(
+      `Sensitivity: ${r.sensitivity.metric}, base ${pct(r.sensitivity.base)} (${r.sensitivity.runs} runs per strategy per end, same random numbers)`,
+    );
     out.push(
       table([
         ['input', 'low end', 'collapse', 'high end', 'collapse', 'swing'],

@@ -10,7 +10,12 @@ import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
   rate: z.number().min(0).max(24).default(0.3).meta({ description: 'Deniable acts a day at boldness 1' }),
-  month: z.number().min(0).nullable().default(6).meta({ description: 'Month of the deniable offensive; null for none' }),
+  month: z
+    .number()
+    .min(0)
+    .nullable()
+    .default(6)
+    .meta({ description: 'Month of the deniable offensive; null for none' }),
 });
 
 export const deniable: StrategyModule<z.output<typeof options>> = {

@@ -16,7 +16,8 @@ export function accessKinds(m: CompiledModel): number[] {
 export function canEvidence(m: CompiledModel, k: ActKind, ti: number): boolean {
   const tr = m.triggers[ti]!;
   const best = new Map<number, number>();
-  for (let j = 0; j < k.srcOperator.length; j++) best.set(k.srcOperator[j]!, Math.max(best.get(k.srcOperator[j]!) ?? 0, k.srcConf[j]!));
+  for (let j = 0; j < k.srcOperator.length; j++)
+    best.set(k.srcOperator[j]!, Math.max(best.get(k.srcOperator[j]!) ?? 0, k.srcConf[j]!));
   if (best.size < tr.sources) return false;
   let miss = 1;
   for (const c of best.values()) miss *= 1 - c;

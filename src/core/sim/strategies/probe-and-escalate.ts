@@ -11,14 +11,21 @@ import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
   'probe-rate': z.number().min(0).max(24).default(0.2).meta({ description: 'Probes (or bursts) a day at boldness 1' }),
-  threshold: z.int().min(1).default(3).meta({ description: 'Unpunished violations on one rung before climbing to the next' }),
+  threshold: z
+    .int()
+    .min(1)
+    .default(3)
+    .meta({ description: 'Unpunished violations on one rung before climbing to the next' }),
   burst: z.int().min(1).default(3).meta({ description: 'Acts in one burst of fire on the second rung' }),
-  'blind-days': duration.default(5 * DAY).meta({ description: 'Days of blinding on the third rung before the offensive' }),
+  'blind-days': duration
+    .default(5 * DAY)
+    .meta({ description: 'Days of blinding on the third rung before the offensive' }),
 });
 
 export const probeAndEscalate: StrategyModule<z.output<typeof options>> = {
   name: 'probe-and-escalate',
-  summary: 'probes; escalates to bursts, blinding and an offensive as violations go unpunished; backs off when punished',
+  summary:
+    'probes; escalates to bursts, blinding and an offensive as violations go unpunished; backs off when punished',
   options,
   prepare(m, o) {
     const kinds = actKinds(m);
@@ -56,7 +63,8 @@ export const probeAndEscalate: StrategyModule<z.output<typeof options>> = {
         const rng = e.rng;
         switch (level) {
           case 0:
-            if (kinds.length && rng.next() < o['probe-rate'] * e.bold) e.commit(kinds[Math.floor(rng.next() * kinds.length)]!, t + rng.next(), true, false);
+            if (kinds.length && rng.next() < o['probe-rate'] * e.bold)
+              e.commit(kinds[Math.floor(rng.next() * kinds.length)]!, t + rng.next(), true, false);
             break;
           case 1:
             if (fire >= 0 && rng.next() < o['probe-rate'] * e.bold) {

@@ -11,16 +11,31 @@ import { actKinds, canEvidence, rateUnderThreshold } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
-  'max-rate': z.number().positive().max(24).default(1).meta({ description: 'Most acts a day when no trigger constrains them' }),
+  'max-rate': z
+    .number()
+    .positive()
+    .max(24)
+    .default(1)
+    .meta({ description: 'Most acts a day when no trigger constrains them' }),
   margin: z.number().min(0).max(2).default(0.1).meta({ description: "Spacing margin beyond the trigger's window" }),
-  creep: z.number().min(0).max(1).default(0.75).meta({ description: "Each creep gains this share of the depth trigger's depth" }),
+  creep: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.75)
+    .meta({ description: "Each creep gains this share of the depth trigger's depth" }),
   'creep-every': duration.default(30 * DAY).meta({ description: 'Time between creeping advances' }),
-  'free-creep': z.number().min(0).default(1).meta({ description: 'Kilometres gained per creep when no trigger covers advances' }),
+  'free-creep': z
+    .number()
+    .min(0)
+    .default(1)
+    .meta({ description: 'Kilometres gained per creep when no trigger covers advances' }),
 });
 
 export const salami: StrategyModule<z.output<typeof options>> = {
   name: 'salami',
-  summary: "repeated acts kept just under the triggers' count or evidence threshold, and a creeping advance under the depth trigger",
+  summary:
+    "repeated acts kept just under the triggers' count or evidence threshold, and a creeping advance under the depth trigger",
   options,
   prepare(m, o) {
     let kind = -1;
@@ -55,7 +70,10 @@ export const salami: StrategyModule<z.output<typeof options>> = {
       kind < 0
         ? 'finds no act it can repeat without meeting a trigger'
         : `repeats ${m.kinds[kind]!.activity} (${m.kinds[kind]!.prohibition}) ${round(rate)} a day${rate >= o['max-rate'] ? ' (its most)' : ''}, ${binding ? `${rate >= o['max-rate'] ? 'under' : 'just under'} ${binding}` : 'which no trigger can evidence'}`;
-    const creepText = creepKm > 0 ? `; creeps ${round(creepKm)} km every ${round(o['creep-every'] / DAY)} days` : '; cannot creep unseen';
+    const creepText =
+      creepKm > 0
+        ? `; creeps ${round(creepKm)} km every ${round(o['creep-every'] / DAY)} days`
+        : '; cannot creep unseen';
     const creepEvery = o['creep-every'] / DAY;
     let nextAct = 0;
     let nextCreep = 0;

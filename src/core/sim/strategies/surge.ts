@@ -10,8 +10,17 @@ import type { Battlefield } from '../battlefield.js';
 import type { StrategyModule } from './strategy.js';
 
 const options = z.strictObject({
-  month: z.number().min(0).default(4).meta({ description: 'Month after the ceasefire takes effect in which the offensive starts' }),
-  'retry-every': z.number().positive().nullable().default(null).meta({ description: 'Months after which a deterred adversary reconsiders; null: never' }),
+  month: z
+    .number()
+    .min(0)
+    .default(4)
+    .meta({ description: 'Month after the ceasefire takes effect in which the offensive starts' }),
+  'retry-every': z
+    .number()
+    .positive()
+    .nullable()
+    .default(null)
+    .meta({ description: 'Months after which a deterred adversary reconsiders; null: never' }),
 });
 
 export const surge: StrategyModule<z.output<typeof options>> = {
