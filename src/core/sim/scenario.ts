@@ -55,13 +55,10 @@ modelShape['blindable'] = z
 export const scenarioSchema = z.strictObject({
   scenario: z.string().optional().meta({ description: 'A name for the scenario' }),
   description: z.string().optional(),
-  adversary: z
-    .string()
-    .optional()
-    .meta({
-      description:
-        'The actor that plays the adversary; default: derived from the package (a bound party opposed to the protected side)',
-    }),
+  adversary: z.string().optional().meta({
+    description:
+      'The actor that plays the adversary; default: derived from the package (a bound party opposed to the protected side)',
+  }),
   runs: z.int().min(1).max(10_000_000).optional(),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   strategies: z

@@ -22,11 +22,9 @@ const duration = z
   })
   .meta({ description: 'A duration: 30m, 6h, 2d', pattern: units.durationPattern, examples: ['24h'] });
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, {
-    message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."',
-  });
+const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, {
+  message: 'an id starts with a letter and holds letters, digits, "-", "_" or "."',
+});
 
 export const crossingSchema = z.strictObject({
   name: z.string().meta({ description: 'What the public calls it' }),

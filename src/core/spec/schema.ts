@@ -165,19 +165,14 @@ export const prohibitionSchema = z.strictObject({
   activities: z.array(z.enum(v.activities)).min(1),
   weapons: z.array(z.enum(v.weaponClasses)).min(1).optional(),
   inside: refs.optional(),
-  except: refs
-    .optional()
-    .meta({
-      description: 'Zones inside `inside` where the prohibition does not apply (cantonments, a zone with holes)',
-    }),
+  except: refs.optional().meta({
+    description: 'Zones inside `inside` where the prohibition does not apply (cantonments, a zone with holes)',
+  }),
   across: ref.optional(),
-  limit: z
-    .partialRecord(z.enum(v.limitUnits), z.int().min(0))
-    .optional()
-    .meta({
-      description:
-        'A ceiling rather than a ban: the most personnel or pieces of each weapon class each bound actor may keep there',
-    }),
+  limit: z.partialRecord(z.enum(v.limitUnits), z.int().min(0)).optional().meta({
+    description:
+      'A ceiling rather than a ban: the most personnel or pieces of each weapon class each bound actor may keep there',
+  }),
   from: startRule.optional(),
   until: startRule
     .optional()
@@ -200,12 +195,9 @@ export const sourceSchema = z.strictObject({
     .meta({
       description: 'At least `count` inspections every `per` ("at least twice a month": { count: 2, per: 1mo })',
     }),
-  counts: z
-    .boolean()
-    .optional()
-    .meta({
-      description: 'It counts personnel and weapons (verifies force limits); default: inspection teams and patrols do',
-    }),
+  counts: z.boolean().optional().meta({
+    description: 'It counts personnel and weapons (verifies force limits); default: inspection teams and patrols do',
+  }),
   ...clause,
 });
 
@@ -375,13 +367,9 @@ export const packageSchema = z
       })
       .default({ requirements: {}, commitments: [] }),
     assumptions: assumptionsSchema.default({ currency: 'EUR' }),
-    crossings: z
-      .record(id, crossingSchema)
-      .default({})
-      .meta({
-        description:
-          'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)',
-      }),
+    crossings: z.record(id, crossingSchema).default({}).meta({
+      description: 'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)',
+    }),
   })
   .meta({
     title: 'Guarantor guarantee package',
