@@ -250,12 +250,15 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       // Stated only as intent: at risk from the first month, election or not.
       const intent = c.form === 'intent';
       const schedule = commitmentSchedule(c, v, starts);
+      let sum = byActor.get(c.by);
+      if (schedule.to > schedule.from) sum ??= 0;
       for (let i = schedule.from; i < schedule.to; i++) {
         const amount = schedule.amounts[i]!;
         if (intent || (election && starts[i]! >= election.start)) atRisk[i]! += amount;
         else firm[i]! += amount;
-        byActor.set(c.by, (byActor.get(c.by) ?? 0) + amount);
+        sum! += amount;
       }
+      if (sum !== undefined) byActor.set(c.by, sum);
     }
     const delivered = source.delivered?.get(rid);
     // Stocks fill shortfalls until they run out; months before `asOf` count what was delivered, not what was pledged.
