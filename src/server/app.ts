@@ -8,10 +8,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { toolVersion } from '../version.js';
 import { installAccess, type RouteAccess } from './access.js';
+import { installContractCheck } from './contract.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
 import { installJsonBody } from './json-body.js';
 import { installNdjson } from './ndjson.js';
+import { installStrictQueries, openapiOptions } from './openapi.js';
 import { routePlugins } from './routes/index.js';
 
 declare module 'fastify' {
@@ -33,38 +35,15 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     requestTimeout: 120_000,
   });
   installErrorHandler(app);
+  if (deps.contract) installContractCheck(app, deps.contract);
   installJsonBody(app);
   installNdjson(app);
   app.addSchema(errorSchema);
+  installStrictQueries(app);
   const table = installAccess(app, deps.store, ['/docs']);
   app.decorate('routeAccess', table);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Guarantor API',
-        version: toolVersion,
-        description:
-          'Observations in; incidents, violations and breach cases out. Send `Authorization: Bearer <API key>`; each operation lists the roles it admits. See docs/api.md.',
-      },
-      components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } },
-      },
-      security: [{ apiKey: [] }],
-    },
-    transform: ({ schema, url, route }) => {
-      const access = route.config?.access;
-      if (!schema || access === undefined) return { schema, url };
-      const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${access.join(', ')}.`;
-      const out = {
-        ...schema,
-        description: [who, (schema as { description?: string }).description].filter(Boolean).join(' '),
-      } as typeof schema & { security?: unknown[] };
-      if (access === 'public') out.security = [];
-      return { schema: out, url };
-    },
-  });
+  await app.register(swagger, openapiOptions(toolVersion));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   for (const plugin of routePlugins) await app.register(plugin, deps);
   return app;

@@ -1,5 +1,6 @@
 /** What `buildApp` is given: plain objects, opened and configured by the composition root (`src/main.ts`). */
 import type { Store } from '../core/ports/store.js';
+import type { ContractProblem } from './contract.js';
 import type { Operations } from './operations.js';
 
 export interface Limits {
@@ -17,4 +18,6 @@ export interface ServerDeps {
   limits?: Partial<Limits>;
   /** Fastify logger option: false (default) or a pino options object. */
   logger?: boolean | Record<string, unknown>;
+  /** Tests only: told of every response the OpenAPI document does not declare (contract.ts). */
+  contract?: (problem: ContractProblem) => void;
 }

@@ -29,6 +29,7 @@ import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
+import { anyJsonObject, notModified } from '../openapi.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus, violationRegion } from '../dashboard/regional-status.js';
 
@@ -127,6 +128,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['package'],
         summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms',
+        response: { 200: anyJsonObject('The package (docs/language.md)'), 304: notModified },
       },
     },
     (() => {
@@ -144,6 +146,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['package'],
         summary:
           'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
+        response: { 200: anyJsonObject('A GeoJSON FeatureCollection (RFC 7946)'), 304: notModified },
       },
     },
     async (request, reply) => {
@@ -174,6 +177,10 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['package'],
         summary:
           'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never',
+        response: {
+          200: anyJsonObject('{scorecard, timeline, sustainment, findings} (docs/analysis.md)'),
+          304: notModified,
+        },
       },
     },
     async (request, reply) => {
@@ -279,6 +286,30 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           type: 'object',
           additionalProperties: false,
           properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['time', 'days', 'regions'],
+            properties: {
+              time: { type: 'integer', description: 'server time, epoch ms' },
+              days: { type: 'integer' },
+              regions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['code', 'name', 'state', 'violations'],
+                  properties: {
+                    code: { type: 'string', description: 'ISO 3166-2' },
+                    name: { type: 'string' },
+                    state: { type: 'string', enum: ['calm', 'violations', 'breach', 'response'] },
+                    violations: { type: 'integer', description: 'active violations in the window' },
+                    lastViolation: { type: 'integer', description: 'epoch ms' },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

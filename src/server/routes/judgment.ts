@@ -15,6 +15,7 @@ import type { ServerDeps } from '../deps.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { createPublicKey } from 'node:crypto';
+import { textBody } from '../openapi.js';
 
 const obj = { type: 'object', additionalProperties: true } as const;
 const caseParams = {
@@ -136,7 +137,25 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           required: ['statement', 'signature'],
           properties: { statement: { type: 'string', maxLength: 8192 }, signature: { type: 'string', maxLength: 200 } },
         },
-        response: { 200: obj },
+        response: {
+          200: obj,
+          400: {
+            description:
+              'vote-malformed, vote-not-canonical, vote-wrong-package, vote-wrong-case, vote-stale: the statement is not one this case can take',
+            $ref: 'Error#',
+          },
+          403: {
+            description:
+              'vote-unknown-member, vote-wrong-member, vote-bad-signature, vote-recused, vote-not-a-member: this member may not cast it',
+            $ref: 'Error#',
+          },
+          404: { $ref: 'Error#' },
+          409: {
+            description:
+              'vote-replayed (the nonce was used), vote-decided and other judgment rejections: the state does not take it',
+            $ref: 'Error#',
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -196,7 +215,13 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                 },
               }
             : {}),
-          response: { 200: obj },
+          response: {
+            200: obj,
+            400: { description: 'task-bad-note, task-bad-evidence', $ref: 'Error#' },
+            403: { description: 'task-not-yours: the task belongs to another actor', $ref: 'Error#' },
+            404: { $ref: 'Error#' },
+            409: { description: 'task-already-acknowledged, task-already-delivered', $ref: 'Error#' },
+          },
         },
       },
       async (request, reply) => {
@@ -264,7 +289,15 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     '/v1/cases/:id/timeline.md',
     {
       config: { access: can.readCases },
-      schema: { tags: ['judgment'], summary: 'The case timeline as Markdown', params: caseParams },
+      schema: {
+        tags: ['judgment'],
+        summary: 'The case timeline as Markdown',
+        params: caseParams,
+        response: {
+          200: textBody('text/markdown', 'The timeline (docs/operations/judgment.md)'),
+          404: { $ref: 'Error#' },
+        },
+      },
     },
     async (request, reply) => {
       const { id } = request.params;

@@ -22,6 +22,7 @@ import type { RoutePlugin } from '../type-provider.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { LogService, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
+import { textBody } from '../openapi.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -38,6 +39,7 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const size = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const hashes = { type: 'array', items: { type: 'string', description: 'base64 SHA-256' } } as const;
 const text = { type: 'string' } as const;
+const note = textBody('text/plain', 'A C2SP signed note (checkpoint) with its cosignature lines');
 
 function hashParam(s: string): Uint8Array | undefined {
   const raw = /^[0-9a-fA-F]{64}$/.test(s)
@@ -86,7 +88,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: 'The latest signed checkpoint (C2SP signed note with cosignatures)',
-        response: { 200: text },
+        response: { 200: note },
       },
     },
     async (_req, reply) => {
@@ -103,7 +105,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags,
         summary: 'The checkpoint signed at a tree size',
         params: { type: 'object', properties: { size }, required: ['size'] },
-        response: { 200: text, 404: { $ref: 'Error#' } },
+        response: { 200: note, 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -119,7 +121,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     '/v1/log/checkpoint',
     {
       config: { access: can.administer },
-      schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: text } },
+      schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: note } },
     },
     async (_req, reply) => {
       const cp = await svc.latest(true);
@@ -129,7 +131,14 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   app.get(
     '/v1/log/key',
-    { config: pub, schema: { tags, summary: "The log's public key (note vkey)", response: { 200: text } } },
+    {
+      config: pub,
+      schema: {
+        tags,
+        summary: "The log's public key (note vkey)",
+        response: { 200: textBody('text/plain', 'The vkey line, e.g. origin+hash+base64') },
+      },
+    },
     async (_req, reply) => {
       const { key } = await svc.key();
       return reply.type('text/plain; charset=utf-8').send(`${key.vkey}\n`);
@@ -196,12 +205,15 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            required: ['size', 'accepted', 'already'],
             properties: {
               size: { type: 'integer' },
               accepted: { type: 'array', items: text },
               already: { type: 'array', items: text },
             },
           },
+          404: { description: 'No checkpoint of that size was signed', $ref: 'Error#' },
+          409: { description: 'The note is not the text the log signed at that size', $ref: 'Error#' },
         },
       },
     },
