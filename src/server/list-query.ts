@@ -45,6 +45,23 @@ export function storeFilter<T>(q: RawListQuery): T {
   return out as T;
 }
 
+/**
+ * A list that can also be exported (`Accept: text/csv` or `application/geo+json`, streamed: src/server/exports.ts):
+ * the page as JSON, and the two export formats, so that a client knows every body it can get.
+ */
+export function exportablePageSchema(item: unknown) {
+  return {
+    description: 'A page of records as JSON; with Accept text/csv or application/geo+json, every matching record, streamed',
+    content: {
+      'application/json': { schema: pageSchema(item) },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180 with a header row, UTF-8' } },
+      'application/geo+json': {
+        schema: { type: 'object', required: ['type', 'features'], properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } } },
+      },
+    },
+  } as const;
+}
+
 export function pageSchema(item: unknown) {
   return {
     type: 'object',

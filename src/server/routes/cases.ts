@@ -5,7 +5,7 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 export const caseSchema = {
   type: 'object',
@@ -37,7 +37,7 @@ export const caseRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
           trigger: text('A trigger id'),
           party: text('An actor id, or undetermined'),
         }),
-        response: { 200: pageSchema(caseSchema) },
+        response: { 200: exportablePageSchema(caseSchema) },
       },
     },
     async (request, reply) => {

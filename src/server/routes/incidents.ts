@@ -5,7 +5,7 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 export const incidentSchema = {
   type: 'object',
@@ -37,7 +37,7 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
           region: text('A region code'),
           status: { type: 'string', enum: ['open', 'merged'] },
         }),
-        response: { 200: pageSchema(incidentSchema) },
+        response: { 200: exportablePageSchema(incidentSchema) },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { defaultLimits, type ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
-import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
@@ -153,7 +153,7 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           activity: text('An activity'),
           region: text('A region code (region-level reports)'),
         }),
-        response: { 200: pageSchema(storedObservationSchema) },
+        response: { 200: exportablePageSchema(storedObservationSchema) },
       },
     },
     async (request, reply) => {

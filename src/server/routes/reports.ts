@@ -75,6 +75,17 @@ const bad = (field: string, reason: string) =>
     problems: [{ path: `querystring.${field}`, reason }],
   });
 
+/** The report in the format asked for (`format`): JSON (docs/operations/report.md), Markdown, HTML or PDF. */
+const reportBody = {
+  description: 'The daily report in the format asked for',
+  content: {
+    'application/json': { schema: { type: 'object', additionalProperties: true } },
+    'text/markdown': { schema: { type: 'string' } },
+    'text/html': { schema: { type: 'string' } },
+    'application/pdf': { schema: { type: 'string', format: 'binary' } },
+  },
+} as const;
+
 export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
   const clock = deps.operations.clock;
@@ -159,7 +170,7 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['reports'],
         summary: "The daily report: the sections the caller's role may see (docs/operations/report.md)",
         querystring,
-        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+        response: { 200: reportBody, 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     (request, reply) => answer(request, reply, false),
@@ -174,7 +185,7 @@ export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         summary:
           'The public daily report: violation counts by type and region, declared breaches, publicly marked response failures, the checkpoint',
         querystring,
-        response: { 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+        response: { 200: reportBody, 400: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     (request, reply) => answer(request, reply, true),

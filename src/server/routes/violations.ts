@@ -5,7 +5,7 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 export const violationSchema = {
   type: 'object',
@@ -39,7 +39,7 @@ export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =
           party: text('An actor id, or undetermined'),
           status: { type: 'string', enum: ['active', 'withdrawn'] },
         }),
-        response: { 200: pageSchema(violationSchema) },
+        response: { 200: exportablePageSchema(violationSchema) },
       },
     },
     async (request, reply) => {
