@@ -4,10 +4,10 @@
  * client is generated from it.
  */
 import { writeFileSync } from 'node:fs';
-import { ManualClock } from '../src/core/ops/clock.js';
+import { ManualClock } from '../src/core/ops/index.js';
 import { buildApp } from '../src/server/app.js';
 import { operationsFor } from '../src/server/operations.js';
-import { loadPackageFile } from '../src/cli/files.js';
+import { loadPackageFile } from '../src/package-files.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 const loaded = loadPackageFile('examples/ukraine-2026.yaml');

@@ -1,6 +1,6 @@
 /** The contract check catches what a generated client would trip on; the document names and declares everything. */
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../core/ops/clock.js';
+import { ManualClock } from '../core/ops/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { examplePackage } from '../../test/support/app.js';
 import { buildApp } from './app.js';
