@@ -32,6 +32,7 @@ import { makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
 import { PublicFace, type PublicOptions } from '../public/face.js';
 import { RateLimiter, type RateLimitOptions } from '../public/rate-limit.js';
 import { newSecret } from '../public/webhooks.js';
+import { anyJsonObject, notModified, textBody } from '../openapi.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -142,6 +143,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       schema: {
         tags: ['public'],
         summary: `Each region, zone and crossing: its state (${areaStates.join(', ')}; crossings ${crossingStates.join(', ')}), since when, and counts; ETag, If-None-Match and Cache-Control for CDNs`,
+        response: {
+          200: anyJsonObject('The public status (docs/operations/public.md)'),
+          304: notModified,
+          429: { description: 'Too many requests from this address: wait Retry-After seconds', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -157,6 +163,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       schema: {
         tags: ['public'],
         summary: `Three lines of text: one digit per region (${areaStates.map((s, i) => `${i} ${s}`).join(', ')}), the region codes in that order, and when the status last changed`,
+        response: {
+          200: textBody('text/plain', 'The compact status'),
+          304: notModified,
+          429: { description: 'Too many requests from this address: wait Retry-After seconds', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -175,6 +186,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['public'],
         summary:
           'An Atom feed of current CAP 1.2 alerts: the latest message of each case still live, and cancellations of the last 24 hours',
+        response: {
+          200: textBody('application/atom+xml', 'An Atom feed (RFC 4287)'),
+          304: notModified,
+          429: { description: 'Too many requests from this address: wait Retry-After seconds', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -217,6 +233,12 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['public'],
         summary: 'One CAP 1.2 message, as XML valid against the OASIS schema',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] },
+        response: {
+          200: textBody('application/cap+xml', 'A CAP 1.2 alert (OASIS)'),
+          304: notModified,
+          404: { $ref: 'Error#' },
+          429: { description: 'Too many requests from this address: wait Retry-After seconds', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -250,6 +272,13 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
               description: 'Resume after this event id (for clients that cannot send Last-Event-ID)',
             },
           },
+        },
+        response: {
+          200: textBody(
+            'text/event-stream',
+            'Server-Sent Events: id, event (status, cap, case, violation), data (JSON)',
+          ),
+          429: { description: 'Too many live-feed streams from this address', $ref: 'Error#' },
         },
       },
     },
@@ -306,6 +335,23 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
             reason: { type: 'string', maxLength: 500 },
           },
         },
+        response: {
+          202: {
+            type: 'object',
+            required: ['crossing', 'state', 'at', 'by'],
+            properties: {
+              crossing: { type: 'string' },
+              state: { type: 'string', enum: [...crossingStates] },
+              at: { type: 'integer' },
+              by: { type: 'string' },
+            },
+          },
+          403: {
+            description: 'not-authority: the key acts for an actor the package does not name for this crossing',
+            $ref: 'Error#',
+          },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -341,6 +387,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     properties: { id: { type: 'string', maxLength: 100 } },
     required: ['id'],
   } as const;
+  const webhookList = {
+    type: 'object',
+    required: ['items'],
+    properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+  } as const;
   app.post(
     '/v1/webhooks',
     {
@@ -357,6 +408,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
             kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...eventKinds] } },
           },
         },
+        response: { 201: anyJsonObject('The subscription with its signing secret, shown this once') },
       },
     },
     async (request, reply) => {
@@ -404,7 +456,11 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     '/v1/webhooks',
     {
       config: { access: can.administer },
-      schema: { tags: ['admin'], summary: 'Every webhook subscription (never its secret)' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Every webhook subscription (never its secret)',
+        response: { 200: webhookList },
+      },
     },
     async () => ({
       items: (await face.ps.listWebhooks()).map(webhookView),
@@ -415,7 +471,12 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     '/v1/webhooks/:id',
     {
       config: { access: can.administer },
-      schema: { tags: ['admin'], summary: 'One subscription', params: hookParams },
+      schema: {
+        tags: ['admin'],
+        summary: 'One subscription',
+        params: hookParams,
+        response: { 200: anyJsonObject('The subscription (never its secret)'), 404: { $ref: 'Error#' } },
+      },
     },
     async (request, reply) => {
       const w = await face.ps.getWebhook((request.params as { id: string }).id);
@@ -433,6 +494,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
         tags: ['admin'],
         summary: 'Unsubscribe: pending deliveries are dropped; delivered and dead ones stay listed',
         params: hookParams,
+        response: { 204: { description: 'Unsubscribed', type: 'null' }, 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -459,6 +521,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
+        response: { 200: webhookList, 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -481,6 +544,18 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
           type: 'object',
           properties: { id: { type: 'string', maxLength: 100 }, event: { type: 'integer', minimum: 1 } },
           required: ['id', 'event'],
+        },
+        response: {
+          202: {
+            type: 'object',
+            required: ['webhook', 'event', 'status'],
+            properties: {
+              webhook: { type: 'string' },
+              event: { type: 'integer' },
+              status: { type: 'string', enum: ['pending'] },
+            },
+          },
+          404: { $ref: 'Error#' },
         },
       },
     },
