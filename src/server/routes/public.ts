@@ -278,6 +278,10 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
             'text/event-stream',
             'Server-Sent Events: id, event (status, cap, case, violation), data (JSON)',
           ),
+          401: {
+            description: 'An Authorization header with an unknown or revoked key (the feed is public without one)',
+            $ref: 'Error#',
+          },
           429: { description: 'Too many live-feed streams from this address', $ref: 'Error#' },
         },
       },
