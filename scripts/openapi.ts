@@ -12,7 +12,11 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 const loaded = loadPackageFile('examples/ukraine-2026.yaml');
 const store = SqliteStore.open({ path: ':memory:' });
-const app = await buildApp({ store, operations: operationsFor(loaded, { clock: new ManualClock(Date.UTC(2026, 6, 1)) }), package: loaded });
+const app = await buildApp({
+  store,
+  operations: operationsFor(loaded, { clock: new ManualClock(Date.UTC(2026, 6, 1)) }),
+  package: loaded,
+});
 await app.ready();
 const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
 await app.close();

@@ -10,7 +10,12 @@ import { operationsFor } from './operations.js';
 
 async function app(problems: ContractProblem[]) {
   const store = SqliteStore.open({ path: ':memory:' });
-  const a = await buildApp({ store, operations: operationsFor(examplePackage, { clock: new ManualClock(Date.UTC(2026, 6, 1)) }), package: examplePackage, contract: (p) => problems.push(p) });
+  const a = await buildApp({
+    store,
+    operations: operationsFor(examplePackage, { clock: new ManualClock(Date.UTC(2026, 6, 1)) }),
+    package: examplePackage,
+    contract: (p) => problems.push(p),
+  });
   return { app: a, close: async () => (await a.close(), await store.close()) };
 }
 
@@ -18,7 +23,10 @@ describe('the API contract', () => {
   it('reports a planted undeclared status, an undeclared content type and a body off its schema', async () => {
     const problems: ContractProblem[] = [];
     const s = await app(problems);
-    const schema = { querystring: { type: 'object', properties: { mode: { type: 'string' } } }, response: { 200: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } } };
+    const schema = {
+      querystring: { type: 'object', properties: { mode: { type: 'string' } } },
+      response: { 200: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } },
+    };
     s.app.get('/v1/planted', { config: { access: 'public' }, schema }, async (request, reply) => {
       const { mode } = request.query as { mode?: string };
       if (mode === 'teapot') return reply.code(418 as never).send({ error: 'teapot', message: 'no' } as never);
@@ -27,7 +35,8 @@ describe('the API contract', () => {
       return { a: 'fine' };
     });
     try {
-      for (const mode of ['ok', 'teapot', 'text', 'bad']) await s.app.inject({ method: 'GET', url: `/v1/planted?mode=${mode}` });
+      for (const mode of ['ok', 'teapot', 'text', 'bad'])
+        await s.app.inject({ method: 'GET', url: `/v1/planted?mode=${mode}` });
       expect(problems.map((p) => [p.status, p.reason.split(':')[0]])).toEqual([
         [418, 'status 418 is not declared (declared'],
         [200, 'content type "text/plain" is not declared for 200 (declared'],
@@ -42,7 +51,11 @@ describe('the API contract', () => {
     const s = await app([]);
     try {
       await s.app.ready();
-      const doc = s.app.swagger() as unknown as { servers?: unknown[]; info: { license?: unknown }; paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
+      const doc = s.app.swagger() as unknown as {
+        servers?: unknown[];
+        info: { license?: unknown };
+        paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+      };
       expect(doc.servers).toEqual([{ url: '/', description: expect.any(String) }]);
       expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
       const ids = new Set<string>();
@@ -52,13 +65,21 @@ describe('the API contract', () => {
           expect(ids.has(op.operationId!), `${op.operationId} twice`).toBe(false);
           ids.add(op.operationId!);
           const statuses = Object.keys(op.responses);
-          expect(statuses.some((x) => x.startsWith('2')), `${method} ${path} declares no 2xx`).toBe(true);
-          expect(statuses.some((x) => x.startsWith('4')), `${method} ${path} declares no 4xx`).toBe(true);
+          expect(
+            statuses.some((x) => x.startsWith('2')),
+            `${method} ${path} declares no 2xx`,
+          ).toBe(true);
+          expect(
+            statuses.some((x) => x.startsWith('4')),
+            `${method} ${path} declares no 4xx`,
+          ).toBe(true);
           expect(statuses).toContain('503');
         }
       }
       expect(operationIdFor('GET', '/v1/log/checkpoint/:size')).toBe('getLogCheckpointBySize');
-      expect(operationIdFor('POST', '/v1/cases/:id/tasks/:index/:actor/deliver')).toBe('postCasesByIdTasksByIndexByActorDeliver');
+      expect(operationIdFor('POST', '/v1/cases/:id/tasks/:index/:actor/deliver')).toBe(
+        'postCasesByIdTasksByIndexByActorDeliver',
+      );
       // A route that reads no parameter refuses one, as the document says.
       const r = await s.app.inject({ method: 'GET', url: '/healthz?verbose=1' });
       expect(r.statusCode).toBe(400);

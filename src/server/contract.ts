@@ -36,14 +36,29 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     const operation = doc.paths?.[path]?.[method];
     if (!operation) return payload; // not part of the API (the dashboard's files)
     const status = reply.statusCode;
-    const contentType = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim();
+    const contentType = String(reply.getHeader('content-type') ?? '')
+      .split(';')[0]!
+      .trim();
     const problem = (reason: string) => report({ method: request.method, path, status, contentType, reason });
-    const declared = operation.responses?.[String(status)] ?? operation.responses?.[`${String(status)[0]}XX`] ?? operation.responses?.['default'];
-    if (!declared) return problem(`status ${status} is not declared (declared: ${Object.keys(operation.responses ?? {}).join(', ')})`), payload;
+    const declared =
+      operation.responses?.[String(status)] ??
+      operation.responses?.[`${String(status)[0]}XX`] ??
+      operation.responses?.['default'];
+    if (!declared)
+      return (
+        problem(`status ${status} is not declared (declared: ${Object.keys(operation.responses ?? {}).join(', ')})`),
+        payload
+      );
     if (status === 204 || status === 304 || payload === null || payload === undefined || payload === '') return payload;
     const content = declared.content ?? {};
     const media = content[contentType];
-    if (!media) return problem(`content type "${contentType}" is not declared for ${status} (declared: ${Object.keys(content).join(', ') || 'none'})`), payload;
+    if (!media)
+      return (
+        problem(
+          `content type "${contentType}" is not declared for ${status} (declared: ${Object.keys(content).join(', ') || 'none'})`,
+        ),
+        payload
+      );
     if (contentType !== 'application/json' || media.schema === undefined || typeof payload !== 'string') return payload; // streams and text
     if (!ajv) {
       ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
@@ -53,17 +68,20 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     const key = `${path} ${method} ${status}`;
     let validate = validators.get(key);
     if (!validate) {
-      validate = ajv.getSchema(`openapi.json#/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(contentType)}/schema`) as typeof validate;
-      if (!validate) return problem('the declared schema cannot be compiled'), payload;
+      validate = ajv.getSchema(
+        `openapi.json#/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(contentType)}/schema`,
+      ) as typeof validate;
+      if (!validate) return (problem('the declared schema cannot be compiled'), payload);
       validators.set(key, validate!);
     }
     let body: unknown;
     try {
       body = JSON.parse(payload);
     } catch {
-      return problem('the body is not JSON'), payload;
+      return (problem('the body is not JSON'), payload);
     }
-    if (!validate!(body)) problem(`the body does not match the declared schema: ${JSON.stringify(validate!.errors).slice(0, 600)}`);
+    if (!validate!(body))
+      problem(`the body does not match the declared schema: ${JSON.stringify(validate!.errors).slice(0, 600)}`);
     return payload;
   });
 }

@@ -51,12 +51,17 @@ export function storeFilter<T>(q: RawListQuery): T {
  */
 export function exportablePageSchema(item: unknown) {
   return {
-    description: 'A page of records as JSON; with Accept text/csv or application/geo+json, every matching record, streamed',
+    description:
+      'A page of records as JSON; with Accept text/csv or application/geo+json, every matching record, streamed',
     content: {
       'application/json': { schema: pageSchema(item) },
       'text/csv': { schema: { type: 'string', description: 'RFC 4180 with a header row, UTF-8' } },
       'application/geo+json': {
-        schema: { type: 'object', required: ['type', 'features'], properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } } },
+        schema: {
+          type: 'object',
+          required: ['type', 'features'],
+          properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } },
+        },
       },
     },
   } as const;

@@ -20,7 +20,13 @@ const standard = {
   503: 'The store is unavailable or the server is closing: nothing was stored; send the request again after Retry-After',
 } as const;
 
-type Schema = Record<string, unknown> & { response?: Record<string, unknown>; operationId?: string; body?: unknown; querystring?: unknown; params?: unknown };
+type Schema = Record<string, unknown> & {
+  response?: Record<string, unknown>;
+  operationId?: string;
+  body?: unknown;
+  querystring?: unknown;
+  params?: unknown;
+};
 
 /** `GET /v1/log/checkpoint/:size` → `getLogCheckpointBySize`; `POST /v1/cases/:id/votes` → `postCasesByIdVotes`. */
 export function operationIdFor(method: string, url: string): string {
@@ -66,7 +72,9 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
       },
       // Relative: the document describes whichever server serves it.
       servers: [{ url: '/', description: 'the server that serves this document' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: gk_<id>_<secret>' } },
+      },
       security: [{ apiKey: [] }],
     },
     transform: ({ schema, url, route }) => {
@@ -75,7 +83,10 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${access.join(', ')}.`;
       const documented = documentedSchema(schema as Schema, String(methods[0]), route.url, access);
-      const out = { ...documented, description: [who, (schema as { description?: string }).description].filter(Boolean).join(' ') } as typeof schema & { security?: unknown[] };
+      const out = {
+        ...documented,
+        description: [who, (schema as { description?: string }).description].filter(Boolean).join(' '),
+      } as typeof schema & { security?: unknown[] };
       if (access === 'public') out.security = [];
       return { schema: out, url };
     },
@@ -83,10 +94,12 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
 }
 
 /** A JSON object whose shape the route's summary and docs/api.md describe (a package model, a map, an analysis). */
-export const anyJsonObject = (description: string) => ({ description, type: 'object', additionalProperties: true }) as const;
+export const anyJsonObject = (description: string) =>
+  ({ description, type: 'object', additionalProperties: true }) as const;
 
 /** A text body of one media type: a signed note, a public key, Markdown. */
-export const textBody = (mediaType: string, description: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' } } } }) as const;
+export const textBody = (mediaType: string, description: string) =>
+  ({ description, content: { [mediaType]: { schema: { type: 'string' } } } }) as const;
 
 /** For routes that honour If-None-Match. */
 export const notModified = { description: 'Not modified: the ETag in If-None-Match is current', type: 'null' } as const;

@@ -10,7 +10,11 @@ const problems: ContractProblem[] = [];
 
 vi.mock('../../src/server/app.js', async (importOriginal) => {
   const m = await importOriginal<typeof import('../../src/server/app.js')>();
-  return { ...m, buildApp: (deps: Parameters<typeof m.buildApp>[0]) => m.buildApp({ ...deps, contract: deps.contract ?? ((p) => problems.push(p)) }) };
+  return {
+    ...m,
+    buildApp: (deps: Parameters<typeof m.buildApp>[0]) =>
+      m.buildApp({ ...deps, contract: deps.contract ?? ((p) => problems.push(p)) }),
+  };
 });
 
 afterEach(() => {

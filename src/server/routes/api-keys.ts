@@ -89,7 +89,11 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
         tags: ['admin'],
         summary: 'Revoke a key; it stops working at once',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } }, required: ['id'] },
-        response: { 200: keySchema, 404: { $ref: 'Error#' }, 409: { description: 'The key was already revoked', $ref: 'Error#' } },
+        response: {
+          200: keySchema,
+          404: { $ref: 'Error#' },
+          409: { description: 'The key was already revoked', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
