@@ -4,7 +4,7 @@
  * tasks), so a replay of history decides and escalates when it would have. A live server refuses the move: its
  * clock is the system's, and no client may set it.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePlugin } from '../type-provider.js';
 import { can } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
@@ -20,7 +20,7 @@ const clockAnswer = {
   },
 } as const;
 
-export const clockRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const clockRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const { operations } = deps;
   const mode = () => (operations.eventClock ? 'event' : 'live');
 
@@ -65,7 +65,7 @@ export const clockRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => 
           message:
             'this server runs the live clock; only a replay server (`guarantor serve --clock event`) lets the events move it',
         });
-      const text = (request.body as { time: string }).time;
+      const text = request.body.time;
       const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)
         ? Date.parse(text)
         : NaN;

@@ -3,8 +3,8 @@
  * for itself, an admin for anyone), the records out with filters and cursor pages, coverage month by month (the
  * live month-twelve view), and decay alerts with their acknowledgement.
  */
-import type { FastifyPluginAsync } from 'fastify';
-import { alertKinds, alertStates, type AlertKind, type AlertState } from '../../core/ledger/alerts.js';
+import type { RoutePlugin } from '../type-provider.js';
+import { alertKinds, alertStates } from '../../core/ledger/alerts.js';
 import type { LedgerRecord } from '../../core/ledger/record.js';
 import { coverageReport } from '../../core/ledger/view.js';
 import type { LedgerFilter } from '../../core/ports/ledger.js';
@@ -61,7 +61,7 @@ const submitAnswer = {
 
 const month = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } as const;
 
-export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const limits = { ...defaultLimits, ...deps.limits };
   const pkg = deps.operations.model.pkg;
   const ledger = () => ledgerFor(deps.store, pkg, deps.operations.clock);
@@ -153,7 +153,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const q = request.query as { from?: string; to?: string; requirement?: string };
+      const q = request.query;
       const r = coverageReport(await ledger().view(), q.from, q.to);
       if (q.requirement !== undefined) {
         if (!pkg.sustainment.requirements[q.requirement])
@@ -190,14 +190,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request) => {
-      const q = request.query as {
-        state?: AlertState;
-        kind?: AlertKind;
-        requirement?: string;
-        guarantor?: string;
-        limit: number;
-      };
-      return { items: await ledger().alerts(q) };
+      return { items: await ledger().alerts(request.query) };
     },
   );
 
@@ -224,7 +217,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
     },
     async (request) => {
       const p = request.principal!;
-      const { key } = request.body as { key: string };
+      const { key } = request.body;
       return ledger().acknowledge(key, p.role === 'guarantor' ? p.actor : '*', p.keyId);
     },
   );

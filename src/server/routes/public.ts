@@ -10,17 +10,12 @@
  * - `/v1/webhooks...`                admin: subscriptions, their deliveries, the dead-letter list, retries
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePlugin } from '../type-provider.js';
 import { areaStates } from '../../core/public/area-status.js';
 import { capTime } from '../../core/public/cap.js';
-import { crossingStates, mayAuthorise, type CrossingState } from '../../core/public/crossings.js';
-import {
-  eventKinds,
-  type Audience,
-  type DeliveryStatus,
-  type EventKind,
-  type WebhookRecord,
-} from '../../core/ports/public.js';
+import { crossingStates, mayAuthorise } from '../../core/public/crossings.js';
+import { eventKinds, type Audience, type WebhookRecord } from '../../core/ports/public.js';
 import { roles } from '../../core/ports/store.js';
 import { authenticate, can } from '../access.js';
 import { aggregateCoverage } from '../../core/ledger/view.js';
@@ -65,7 +60,7 @@ const webhookView = (w: WebhookRecord) => ({
   ...(w.removedAt === undefined ? {} : { removedAt: new Date(w.removedAt).toISOString() }),
 });
 
-export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const { store } = deps;
   const pkg = deps.operations.model.pkg;
   const clock = deps.operations.clock;
@@ -242,7 +237,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const m = await face.ps.getCap(id);
       if (!m) return sendError(reply, 404, { error: 'not-found', message: `no CAP message ${id}` });
       // A message never changes once sent: it may be kept for a day.
@@ -294,7 +289,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
           error: 'invalid-last-event-id',
           message: `Last-Event-ID must be an event id (a non-negative integer), not "${text.slice(0, 40)}"`,
         });
-      const after = text !== undefined ? Number(text.trim()) : (request.query as { after?: number }).after;
+      const after = text !== undefined ? Number(text.trim()) : request.query.after;
       const principal = request.headers.authorization
         ? await authenticate(store, request.headers.authorization)
         : undefined;
@@ -359,7 +354,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const plan = crossings.get(id);
       if (!plan)
         return sendError(reply, 404, { error: 'not-found', message: `the package declares no crossing ${id}` });
@@ -370,7 +365,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
           message: `${p.actor} is not an authority of crossing ${id} (the package names: ${plan.authority.join(', ') || 'none'})`,
         });
       }
-      const body = request.body as { state: CrossingState; reason?: string };
+      const body = request.body;
       const at = clock.now();
       await face.ps.addCrossingSetting({
         crossing: id,
@@ -416,7 +411,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const body = request.body as { url: string; kinds: EventKind[] };
+      const body = request.body;
       let url: URL;
       try {
         url = new URL(body.url);
@@ -483,10 +478,10 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const w = await face.ps.getWebhook((request.params as { id: string }).id);
+      const w = await face.ps.getWebhook(request.params.id);
       return w
         ? webhookView(w)
-        : sendError(reply, 404, { error: 'not-found', message: `no webhook ${(request.params as { id: string }).id}` });
+        : sendError(reply, 404, { error: 'not-found', message: `no webhook ${request.params.id}` });
     },
   );
 
@@ -502,7 +497,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await face.ps.removeWebhook(id, clock.now()))
         ? reply.code(204).send()
         : sendError(reply, 404, { error: 'not-found', message: `no active webhook ${id}` });
@@ -529,10 +524,10 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await face.ps.getWebhook(id)))
         return sendError(reply, 404, { error: 'not-found', message: `no webhook ${id}` });
-      const q = request.query as { status?: DeliveryStatus; limit: number };
+      const q = request.query;
       return { items: await face.ps.listDeliveries(id, q.status, q.limit) };
     },
   );
@@ -564,7 +559,7 @@ export const publicRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      const { id, event } = request.params as { id: string; event: number };
+      const { id, event } = request.params;
       if (!(await face.ps.retryDelivery(id, event, clock.now())))
         return sendError(reply, 404, {
           error: 'not-found',

@@ -8,7 +8,8 @@
  * and `offset` the cut-off time and the package's UTC offset. Timers that fell due are fired first, as on every
  * casework route, so the case files hold everything up to now.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePlugin } from '../type-provider.js';
 import { reportSections, sectionAccess, type ReportSection } from '../../core/report/daily.js';
 import { checkedReportWindow, packageOffset } from '../../core/report/window.js';
 import { caseworkFor } from '../casework.js';
@@ -86,7 +87,7 @@ const reportBody = {
   },
 } as const;
 
-export const reportRoutes: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
+export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
   const clock = deps.operations.clock;
   const reportPkg = reportPackageOf(pkg, deps.package);
