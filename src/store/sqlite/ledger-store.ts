@@ -29,27 +29,33 @@ import {
 import { alertEntry, ledgerEntry } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    byId: p('SELECT seq, doc FROM ledger_records WHERE id = ?'),
+    head: p('SELECT coalesce(max(seq), 0) AS seq FROM ledger_records'),
+    insert: p(
+      'INSERT INTO ledger_records (seq, id, type, by_actor, requirement, ref, recorded_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    since: p('SELECT doc FROM ledger_records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    alerts: p('SELECT doc FROM ledger_alerts'),
+    alert: p('SELECT doc FROM ledger_alerts WHERE key = ?'),
+    upsertAlert: p(
+      'INSERT INTO ledger_alerts (key, kind, requirement, guarantor, month, state, revision, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, requirement = excluded.requirement, guarantor = excluded.guarantor, month = excluded.month, state = excluded.state, revision = excluded.revision, doc = excluded.doc',
+    ),
+    open: p(`SELECT doc FROM ledger_alerts WHERE state <> 'resolved' ${ALERT_ORDER}`),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class SqliteLedgerStore implements LedgerStore {
   readonly #db: Database.Database;
-  readonly #s: Record<string, Database.Statement>;
+  readonly #s: Statements;
 
   constructor(db: Database.Database) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      byId: p('SELECT seq, doc FROM ledger_records WHERE id = ?'),
-      head: p('SELECT coalesce(max(seq), 0) AS seq FROM ledger_records'),
-      insert: p(
-        'INSERT INTO ledger_records (seq, id, type, by_actor, requirement, ref, recorded_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      since: p('SELECT doc FROM ledger_records WHERE seq > ? ORDER BY seq LIMIT ?'),
-      alerts: p('SELECT doc FROM ledger_alerts'),
-      alert: p('SELECT doc FROM ledger_alerts WHERE key = ?'),
-      upsertAlert: p(
-        'INSERT INTO ledger_alerts (key, kind, requirement, guarantor, month, state, revision, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, requirement = excluded.requirement, guarantor = excluded.guarantor, month = excluded.month, state = excluded.state, revision = excluded.revision, doc = excluded.doc',
-      ),
-      open: p(`SELECT doc FROM ledger_alerts WHERE state <> 'resolved' ${ALERT_ORDER}`),
-    };
+    this.#s = prepareStatements(db);
   }
 
   async #tx<T>(f: () => T): Promise<T> {
@@ -61,16 +67,16 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.#tx(() => {
       const seqs: number[] = [];
       const fresh: LedgerRecord[] = [];
-      let next = (this.#s.head!.get() as { seq: number }).seq + 1;
+      let next = (this.#s.head.get() as { seq: number }).seq + 1;
       records.forEach((r, index) => {
-        const old = this.#s.byId!.get(r.id) as { seq: number; doc: string } | undefined;
+        const old = this.#s.byId.get(r.id) as { seq: number; doc: string } | undefined;
         if (old) {
           if (!sameFields(recordOf(old.doc), r)) throw new LedgerConflictError(index, r.id);
           seqs.push(Number(old.seq));
           return;
         }
         const rec = storedRecord(r, next++, meta);
-        this.#s.insert!.run(
+        this.#s.insert.run(
           rec.seq,
           rec.id,
           rec.type,
@@ -90,11 +96,11 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async ledgerSince(after: number, limit: number): Promise<LedgerRecord[]> {
-    return (this.#s.since!.all(after, limit) as { doc: string }[]).map((r) => recordOf(r.doc));
+    return (this.#s.since.all(after, limit) as { doc: string }[]).map((r) => recordOf(r.doc));
   }
 
   async ledgerHead(): Promise<number> {
-    return Number((this.#s.head!.get() as { seq: number }).seq);
+    return Number((this.#s.head.get() as { seq: number }).seq);
   }
 
   async listLedger(q: LedgerFilter): Promise<Page<LedgerRecord>> {
@@ -107,16 +113,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   #writeAlert(a: SustainmentAlert): void {
-    this.#s.upsertAlert!.run(
-      a.key,
-      a.kind,
-      a.requirement,
-      a.guarantor,
-      a.month,
-      a.state,
-      a.revision,
-      JSON.stringify(a),
-    );
+    this.#s.upsertAlert.run(a.key, a.kind, a.requirement, a.guarantor, a.month, a.state, a.revision, JSON.stringify(a));
   }
 
   async syncAlerts(
@@ -124,9 +121,9 @@ export class SqliteLedgerStore implements LedgerStore {
     f: (stored: ReadonlyMap<string, SustainmentAlert>) => SustainmentAlert[],
   ): Promise<SustainmentAlert[] | 'stale'> {
     return this.#tx(() => {
-      if (Number((this.#s.head!.get() as { seq: number }).seq) !== ledgerSeq) return 'stale' as const;
+      if (Number((this.#s.head.get() as { seq: number }).seq) !== ledgerSeq) return 'stale' as const;
       const stored = new Map(
-        (this.#s.alerts!.all() as { doc: string }[]).map((r) => alertOf(r.doc)).map((a) => [a.key, a]),
+        (this.#s.alerts.all() as { doc: string }[]).map((r) => alertOf(r.doc)).map((a) => [a.key, a]),
       );
       const changes = f(stored);
       for (const a of changes) this.#writeAlert(a);
@@ -140,7 +137,7 @@ export class SqliteLedgerStore implements LedgerStore {
     f: (a: SustainmentAlert) => SustainmentAlert | undefined,
   ): Promise<{ alert: SustainmentAlert; changed: boolean } | undefined> {
     return this.#tx(() => {
-      const r = this.#s.alert!.get(key) as { doc: string } | undefined;
+      const r = this.#s.alert.get(key) as { doc: string } | undefined;
       if (!r) return undefined;
       const old = alertOf(r.doc);
       const next = f(old);
@@ -152,7 +149,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async getAlert(key: string): Promise<SustainmentAlert | undefined> {
-    const r = this.#s.alert!.get(key) as { doc: string } | undefined;
+    const r = this.#s.alert.get(key) as { doc: string } | undefined;
     return r && alertOf(r.doc);
   }
 
@@ -166,6 +163,6 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async openAlerts(): Promise<SustainmentAlert[]> {
-    return (this.#s.open!.all() as { doc: string }[]).map((r) => alertOf(r.doc));
+    return (this.#s.open.all() as { doc: string }[]).map((r) => alertOf(r.doc));
   }
 }
