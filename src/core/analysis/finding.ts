@@ -6,6 +6,7 @@
 import type { CodeName } from '../diagnostics/catalogue.js';
 import type { Package } from '../spec/schema.js';
 import type { Path } from '../spec/source.js';
+import type { Args } from '../diagnostics/args.js';
 
 export const dimensions = ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'] as const;
 export type Dimension = (typeof dimensions)[number];
@@ -24,7 +25,7 @@ export interface Finding {
   path: Path;
   /** Point at the key (a clause as a whole) or at the value (one field). */
   prefer?: 'key' | 'value';
-  args: Record<string, string | number>;
+  args: Args;
   related?: { message: string; path: Path }[];
   /** The dimension it counts against, where it depends on the clause (hedge wording); otherwise the weight's. */
   dimension?: Dimension;

@@ -2,6 +2,7 @@
  * A strong package that no rule fires on, and a way to weaken it one clause at a time: the base every rule test
  * varies. Edits go through the YAML document, so a test reads like the change a drafter would make.
  */
+import { renderArg, type Args } from '../diagnostics/args.js';
 import { parseDocument } from 'yaml';
 import { loadPackage } from '../spec/load.js';
 import type { Package } from '../spec/schema.js';
@@ -107,4 +108,9 @@ export function runAfterFix(rule: Rule, edits: readonly Edit[] = [], index = 0):
   if (!f?.fix) throw new Error(`${rule.name}: finding ${index} has no fix`);
   const fixed = f.fix.apply(model);
   return rule.check(contextOf(fixed));
+}
+
+/** A finding's arguments as its message shows them, for tests that read the words. */
+export function said(args: Args): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'object' ? renderArg(v) : v]));
 }

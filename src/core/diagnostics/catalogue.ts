@@ -5,6 +5,7 @@ import { geometryCodes } from './codes/geometry.js';
 import { analysisCodes } from './codes/analysis.js';
 import { scenarioCodes } from './codes/scenario.js';
 import { crossingCodes } from './codes/crossings.js';
+import { renderArg, type Args } from './args.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
 export const catalogue = [
@@ -36,6 +37,9 @@ export function definition(codeOrName: string): DiagnosticDefinition {
   return d;
 }
 
-export function fillTemplate(template: string, args: Record<string, string | number>): string {
-  return template.replace(/\{([a-zA-Z]+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+export function fillTemplate(template: string, args: Args): string {
+  return template.replace(/\{([a-zA-Z]+)\}/g, (m, k: string) => {
+    const a = args[k];
+    return a === undefined ? m : renderArg(a);
+  });
 }

@@ -1,3 +1,5 @@
+import type { Args } from './args.js';
+
 /** A position in a source file; lines and columns are 1-based, as editors show them. */
 export interface Position {
   line: number;
@@ -29,7 +31,7 @@ export interface Diagnostic {
   help: string;
   file: string;
   span: Span;
-  args: Record<string, string | number>;
+  args: Args;
   related: Related[];
 }
 

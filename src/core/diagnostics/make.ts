@@ -1,12 +1,13 @@
 import type { Diagnostic, Related, Severity, Span } from './diagnostic.js';
 import { definition, fillTemplate } from './catalogue.js';
+import type { Args } from './args.js';
 
 /** Build a diagnostic from its catalogue entry (by code or name). */
 export function makeDiagnostic(
   codeOrName: string,
   file: string,
   span: Span,
-  args: Record<string, string | number> = {},
+  args: Args = {},
   related: Related[] = [],
   severity?: Severity,
 ): Diagnostic {

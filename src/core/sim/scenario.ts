@@ -22,6 +22,7 @@ import { adversaryOf, protectedAgainst, sidesOf } from '../spec/sides.js';
 import { paramNames, paramSpecs, type ModelParams, type ParamName, type ParamSpec } from './params.js';
 import { allItems } from './sensitivity.js';
 import { strategies, strategyNames } from './strategies/index.js';
+import type { Args } from '../diagnostics/args.js';
 
 /** Runs per strategy when neither the scenario nor the command line says. */
 export const DEFAULT_RUNS = 10_000;
@@ -122,7 +123,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   const out: LoadedScenario = { source, diagnostics };
   const span = (path: Path, prefer: 'key' | 'value' = 'value') =>
     source ? source.span(path, prefer) : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-  const report = (code: string, path: Path, args: Record<string, string | number>, prefer: 'key' | 'value' = 'value') =>
+  const report = (code: string, path: Path, args: Args, prefer: 'key' | 'value' = 'value') =>
     diagnostics.push(makeDiagnostic(code, file, span(path, prefer), args));
 
   let raw: Record<string, unknown> = {};
@@ -168,7 +169,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
   // Adversary: named by the scenario, else derived from the package's sides (src/core/spec/sides.ts).
   const actorIds = Object.keys(pkg.actors);
   let adversary = typeof raw['adversary'] === 'string' ? raw['adversary'] : undefined;
-  const atPackage = (code: string, args: Record<string, string | number>) => {
+  const atPackage = (code: string, args: Args) => {
     // Point at the scenario when there is one (the fix is usually `adversary:` there), else at the package's actors.
     if (source) report(code, [], args);
     else {
@@ -351,7 +352,7 @@ function fieldName(path: Path): string {
   return parts.join('') || 'the scenario';
 }
 
-type Report = (code: string, path: Path, args: Record<string, string | number>, prefer?: 'key' | 'value') => void;
+type Report = (code: string, path: Path, args: Args, prefer?: 'key' | 'value') => void;
 
 function issueToDiagnostic(
   issue: z.core.$ZodIssue,

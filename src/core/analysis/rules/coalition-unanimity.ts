@@ -6,7 +6,6 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { list } from '../wording.js';
 
 export const coalitionUnanimity: Rule = {
   name: 'coalition-unanimity',
@@ -27,7 +26,7 @@ export const coalitionUnanimity: Rule = {
               coalition: a.name,
               rule: rule === 'unpublished' ? 'an unstated rule (read as unanimity)' : rule,
               count: a.members.length,
-              members: list(a.members),
+              members: { list: a.members },
               action: r.do,
               severity,
             },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, runAfterFix } from '../sample.js';
+import { run, runAfterFix, said } from '../sample.js';
 import { commitmentCliff } from './commitment-cliff.js';
 
 const ends = [{ set: ['sustainment', 'commitments', 1, 'until'], to: '2026-12' }];
@@ -7,7 +7,7 @@ const ends = [{ set: ['sustainment', 'commitments', 1, 'until'], to: '2026-12' }
 describe('commitment-cliff', () => {
   it('is silent when commitments last the horizon', () => expect(run(commitmentCliff)).toEqual([]));
   it('reports the month coverage drops and by how much', () => {
-    expect(run(commitmentCliff, ends).map((f) => f.args)).toEqual([
+    expect(run(commitmentCliff, ends).map((f) => said(f.args))).toEqual([
       { n: 2, by: 'G2', requirement: 'financing', month: '2027-01', left: '5 months', before: '100%', after: '50%' },
     ]);
   });

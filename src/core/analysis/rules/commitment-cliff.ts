@@ -2,7 +2,6 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { duration, percent } from '../wording.js';
 
 export const commitmentCliff: Rule = {
   name: 'commitment-cliff',
@@ -18,9 +17,9 @@ export const commitmentCliff: Rule = {
           by: c.by,
           requirement: c.requirement,
           month: c.month,
-          left: duration(c.left),
-          before: percent(c.before),
-          after: percent(c.after),
+          left: { duration: c.left },
+          before: { percent: c.before },
+          after: { percent: c.after },
         },
         fix: {
           description: `Extend commitment ${c.n} (${c.by}, \`${c.requirement}\`) to the end of the horizon`,

@@ -37,7 +37,7 @@ export const depthBeforeResponse: Rule = {
         args: {
           trigger: tl.trigger,
           rate: `advance rate of ${rate(r)}`,
-          depth: km(tl.depth.worst),
+          depth: { km: tl.depth.worst },
           limit: narrowest ? `the ${km(limit)} of buffer \`${narrowest.id}\`` : km(limit),
         },
         related: [{ message: 'the assumed advance rate', path: ['assumptions', 'advance-rate'] }],

@@ -17,7 +17,7 @@ export const leadTimeGap: Rule = {
           n: g.n,
           by: g.by,
           requirement: g.requirement,
-          lead: duration(g.lead),
+          lead: { duration: g.lead },
           stock: g.stock > 0 ? duration(g.stock) : 'zero time',
         },
         fix: {

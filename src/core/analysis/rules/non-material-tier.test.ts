@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, runAfterFix } from '../sample.js';
+import { run, runAfterFix, said } from '../sample.js';
 import { nonMaterialTier } from './non-material-tier.js';
 
 const talk = [
@@ -16,7 +16,7 @@ const talk = [
 describe('non-material-tier', () => {
   it('is silent when each tier has a material action', () => expect(run(nonMaterialTier)).toEqual([]));
   it('reports a tier of consultation and reports only', () =>
-    expect(run(nonMaterialTier, talk).map((f) => f.args)).toEqual([
+    expect(run(nonMaterialTier, talk).map((f) => said(f.args))).toEqual([
       { severity: 'serious', actions: 'consult and public-report' },
     ]));
   it('is fixed by adding a material action', () => expect(runAfterFix(nonMaterialTier, talk)).toEqual([]));

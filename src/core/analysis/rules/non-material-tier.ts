@@ -3,7 +3,6 @@ import { addMaterialResponse } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { materialActions } from '../../spec/vocabulary.js';
-import { list } from '../wording.js';
 
 export const nonMaterialTier: Rule = {
   name: 'non-material-tier',
@@ -16,7 +15,7 @@ export const nonMaterialTier: Rule = {
         code: 'non-material-tier',
         path: ['responses', severity],
         prefer: 'key',
-        args: { severity, actions: list([...new Set(tier.map((r) => r.do))]) },
+        args: { severity, actions: { list: [...new Set(tier.map((r) => r.do))] } },
         fix: {
           description: `Add automatic sanctions within 7 days to the \`${severity}\` response`,
           apply: (m) => addMaterialResponse(m, severity),

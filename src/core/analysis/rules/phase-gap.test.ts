@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, runAfterFix } from '../sample.js';
+import { run, runAfterFix, said } from '../sample.js';
 import { phaseGap } from './phase-gap.js';
 
 const phases = (from: string) => [
@@ -13,7 +13,7 @@ const phases = (from: string) => [
 describe('phase-gap', () => {
   it('is silent when the next phase starts as the last ends', () => expect(run(phaseGap, phases('30d'))).toEqual([]));
   it('reports the days between phases', () => {
-    expect(run(phaseGap, phases('40d')).map((f) => f.args)).toEqual([
+    expect(run(phaseGap, phases('40d')).map((f) => said(f.args))).toEqual([
       {
         prohibition: 'phase-two',
         previous: 'no-fire',

@@ -6,7 +6,6 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import type { Package, Prohibition } from '../../spec/schema.js';
-import { duration, list } from '../wording.js';
 
 /** Milliseconds since the epoch at which a `from`/`until` rule falls: a duration after `effective`, or a date. */
 export function startOf(m: Package, r: Prohibition['from'], end = false): number | undefined {
@@ -35,9 +34,9 @@ export const phaseGap: Rule = {
         args: {
           prohibition: id,
           previous: p.follows,
-          gap: duration(starts - ends),
+          gap: { duration: starts - ends },
           end: iso(ends),
-          activities: list(prev.activities, 'or'),
+          activities: { list: prev.activities, conj: 'or' },
         },
         fix: {
           description: `Start \`${id}\` as soon as \`${p.follows}\` ends`,

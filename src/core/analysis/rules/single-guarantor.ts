@@ -1,7 +1,6 @@
 /** Decay: one guarantor carrying more than half of a requirement's deliveries over the horizon (the half is a design choice). */
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { percent } from '../wording.js';
 
 export const singleGuarantor: Rule = {
   name: 'single-guarantor',
@@ -15,7 +14,7 @@ export const singleGuarantor: Rule = {
         code: 'single-guarantor',
         path: ['sustainment', 'requirements', r.id],
         prefer: 'key',
-        args: { by: top.by, share: percent(top.share), requirement: r.id },
+        args: { by: top.by, share: { percent: top.share }, requirement: r.id },
       });
     }
     return out;

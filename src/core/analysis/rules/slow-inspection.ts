@@ -8,7 +8,6 @@ import type { Finding } from '../finding.js';
 import { inspectsTooSlowly, lookInterval, transientLasts } from '../inspection.js';
 import type { Rule } from '../rule.js';
 import type { Activity } from '../../spec/vocabulary.js';
-import { duration } from '../wording.js';
 
 export const slowInspection: Rule = {
   name: 'slow-inspection',
@@ -22,7 +21,7 @@ export const slowInspection: Rule = {
           code: 'slow-inspection',
           path: ['verification', id, 'detects', a],
           prefer: 'key',
-          args: { source: id, how: lookInterval(s)!.how, activity: a, lasts: duration(transientLasts) },
+          args: { source: id, how: lookInterval(s)!.how, activity: a, lasts: { duration: transientLasts } },
         });
       }
     }

@@ -9,7 +9,7 @@ import type { Finding, Fix } from '../finding.js';
 import type { Rule } from '../rule.js';
 import type { TriggerTimeline } from '../timeline.js';
 import { DAY, HOUR } from '../../spec/units.js';
-import { at, duration, list } from '../wording.js';
+import { at, list } from '../wording.js';
 
 export const slowLimit = 7 * DAY;
 
@@ -83,7 +83,12 @@ export const slowResponse: Rule = {
           code: 'slow-material-response',
           path,
           prefer: 'key',
-          args: { trigger: tl.trigger, action: `${r.action} by ${r.by.join(', ')}`, worst, limit: duration(slowLimit) },
+          args: {
+            trigger: tl.trigger,
+            action: `${r.action} by ${r.by.join(', ')}`,
+            worst,
+            limit: { duration: slowLimit },
+          },
           related: [{ message: `the ${r.action} response`, path: ['responses', tl.severity, r.index] }],
           ...(fix ? { fix } : {}),
         });
@@ -93,7 +98,11 @@ export const slowResponse: Rule = {
         out.push({
           code: 'national-decision',
           path: ['responses', tl.severity, r.index],
-          args: { trigger: tl.trigger, action: `${r.action} by ${r.by.join(', ')}`, decision: duration(r.decision) },
+          args: {
+            trigger: tl.trigger,
+            action: `${r.action} by ${r.by.join(', ')}`,
+            decision: { duration: r.decision },
+          },
           ...(fix ? { fix } : {}),
         });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, runAfterFix } from '../sample.js';
+import { run, runAfterFix, said } from '../sample.js';
 import { sustainmentShortfall } from './sustainment-shortfall.js';
 
 const half = [{ set: ['sustainment', 'commitments', 1, 'amount'], to: '0.5e9 EUR' }];
@@ -8,7 +8,7 @@ describe('sustainment-shortfall', () => {
   it('is silent when commitments meet the requirement', () => expect(run(sustainmentShortfall)).toEqual([]));
   it('reports the average coverage and the months below half', () => {
     const f = run(sustainmentShortfall, half);
-    expect(f.map((x) => [x.code, x.args])).toEqual([
+    expect(f.map((x) => [x.code, said(x.args)])).toEqual([
       ['sustainment-shortfall', { requirement: 'financing', coverage: '75%', short: 0, months: 12 }],
     ]);
     expect(f[0]!.scale).toBeCloseTo(0.25);
@@ -17,7 +17,7 @@ describe('sustainment-shortfall', () => {
     const f = run(sustainmentShortfall, [
       { set: ['sustainment', 'requirements', 'interceptors'], to: { quantity: 100, per: 'year' } },
     ]);
-    expect(f.map((x) => [x.code, x.args, x.scale])).toEqual([
+    expect(f.map((x) => [x.code, said(x.args), x.scale])).toEqual([
       ['requirement-uncommitted', { requirement: 'interceptors' }, 0.5],
     ]);
   });

@@ -58,7 +58,7 @@ export const sustainmentShortfall: Rule = {
         prefer: 'key',
         args: {
           requirement: r.id,
-          coverage: percent(r.meanCoverage),
+          coverage: { percent: r.meanCoverage },
           short: r.shortMonths,
           months: r.series.filter((p) => p.required > 0).length,
         },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildView } from '../package-view.js';
-import { run, runAfterFix, samplePackage } from '../sample.js';
+import { run, runAfterFix, samplePackage, said } from '../sample.js';
 import { timelines } from '../timeline.js';
 import { unboundedStage } from './unbounded-stage.js';
 
@@ -14,7 +14,9 @@ describe('unbounded-stage', () => {
     expect(run(unboundedStage, ladder('7d'))).toEqual([]);
   });
   it('reports a step with no time limit, and the timeline never declares', () => {
-    expect(run(unboundedStage, ladder()).map((f) => f.args)).toEqual([{ n: 1, step: 'negotiation', by: 'A and B' }]);
+    expect(run(unboundedStage, ladder()).map((f) => said(f.args))).toEqual([
+      { n: 1, step: 'negotiation', by: 'A and B' },
+    ]);
     const tl = timelines(buildView(samplePackage(ladder())))[0]!;
     expect(tl.judgment.decision.worst).toBe(Infinity);
   });

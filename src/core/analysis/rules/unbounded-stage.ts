@@ -6,7 +6,6 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { list } from '../wording.js';
 
 export const unboundedStage: Rule = {
   name: 'unbounded-stage',
@@ -19,7 +18,7 @@ export const unboundedStage: Rule = {
         code: 'unbounded-stage',
         path: ['judgment', 'before', i],
         prefer: 'key',
-        args: { n: i + 1, step: st.step, by: list(view.actorsIn(st.by)) },
+        args: { n: i + 1, step: st.step, by: { list: view.actorsIn(st.by) } },
         fix: {
           description: `Give step ${i + 1} (${st.step}) a time limit of 7 days`,
           apply: (m) => edit(m, (x) => void (x.judgment!.before![i]!.within = 7 * 86_400_000)),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { run, runAfterFix } from '../sample.js';
+import { run, runAfterFix, said } from '../sample.js';
 import { uncontrolledZone } from './uncontrolled-zone.js';
 
 describe('uncontrolled-zone', () => {
   it('is silent when each zone is policed or secured', () => expect(run(uncontrolledZone)).toEqual([]));
   it('reports a zone that is only monitored', () => {
     const f = run(uncontrolledZone, [{ set: ['control'], to: [{ zone: 'buffer', domain: 'land', monitors: 'M' }] }]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([
+    expect(f.map((x) => [x.code, said(x.args)])).toEqual([
       [
         'uncontrolled-zone',
         {
@@ -23,7 +23,7 @@ describe('uncontrolled-zone', () => {
       { set: ['prohibitions', 'no-fly'], to: { binds: ['A'], activities: ['overflight'], inside: 'sky' } },
       { set: ['control', 1], to: { zone: 'sky', domain: 'land', polices: 'M' } },
     ]);
-    expect(f.map((x) => [x.code, x.args])).toEqual([
+    expect(f.map((x) => [x.code, said(x.args)])).toEqual([
       ['uncontrolled-domain', { domain: 'air', zone: 'sky', prohibition: 'no-fly', activities: 'overflight' }],
     ]);
   });

@@ -9,7 +9,6 @@ import { domainsNeeded } from '../package-view.js';
 import type { Rule } from '../rule.js';
 import type { Package, Zone } from '../../spec/schema.js';
 import type { Domain } from '../../spec/vocabulary.js';
-import { list } from '../wording.js';
 
 /** What a violator can do in a zone nobody polices or secures: ground can be held; air and sea lanes only used. */
 function consequenceOf(z: Zone): string {
@@ -72,7 +71,7 @@ export const uncontrolledZone: Rule = {
           code: 'uncontrolled-domain',
           path: ['zones', id],
           prefer: 'key',
-          args: { domain, zone: id, prohibition: why.prohibition, activities: list(why.activities, 'or') },
+          args: { domain, zone: id, prohibition: why.prohibition, activities: { list: why.activities, conj: 'or' } },
           ...(actor
             ? {
                 fix: {

@@ -2,7 +2,6 @@
 import { addTrigger } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { list } from '../wording.js';
 
 export const uncoveredProhibition: Rule = {
   name: 'uncovered-prohibition',
@@ -17,7 +16,7 @@ export const uncoveredProhibition: Rule = {
         code: 'uncovered-prohibition',
         path: ['prohibitions', id],
         prefer: 'key',
-        args: { prohibition: id, activities: list(model.prohibitions[id]!.activities, 'or') },
+        args: { prohibition: id, activities: { list: model.prohibitions[id]!.activities, conj: 'or' } },
         scale: 1 / ids.length,
         fix: {
           description: `Add a trigger on prohibition \`${id}\` with an evidence threshold`,
