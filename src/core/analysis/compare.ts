@@ -7,6 +7,7 @@ import type { AnalysisOptions, ModelAnalysis } from './analyse.js';
 import { bestSingleFix, type RankedFix } from './best-fix.js';
 import { dimensions, type Dimension } from './finding.js';
 import { at } from './wording.js';
+import { itemAt } from '../item-at.js';
 
 export interface ComparisonRow {
   file: string;
@@ -87,10 +88,10 @@ export function renderComparisonText(rows: readonly ComparisonRow[]): string {
     ...dimensions.map((d) => String(r.dimensions[d])),
     firstResponse(r),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => itemAt(b, i).length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(itemAt(widths, i)) : c.padStart(itemAt(widths, i))))
       .join('  ')
       .trimEnd();
   const out = [

@@ -9,6 +9,7 @@ import { DAY, HOUR } from '../spec/units.js';
 import type { Activity, SourceKind } from '../spec/vocabulary.js';
 import { cloneModel } from './finding.js';
 import type { PackageView } from './package-view.js';
+import { itemAt } from '../item-at.js';
 
 export const suggested = {
   evidence: { 'independent-sources': 1, confidence: 0.8 },
@@ -81,9 +82,9 @@ export function addSource(
   covers?: string[],
 ): Package {
   return edit(model, (m) => {
-    const id = freshId(m.verification, `${operator.toLowerCase()}-${kindFor(activities[0]!)}`);
+    const id = freshId(m.verification, `${operator.toLowerCase()}-${kindFor(itemAt(activities, 0))}`);
     const s: Source = {
-      kind: kindFor(activities[0]!),
+      kind: kindFor(itemAt(activities, 0)),
       operator,
       revisit: suggested.revisit,
       latency: suggested.latency,

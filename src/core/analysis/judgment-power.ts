@@ -6,6 +6,7 @@
  */
 import type { Judgment } from '../spec/schema.js';
 import type { PackageView } from './package-view.js';
+import { itemAt } from '../item-at.js';
 
 export interface Blocker {
   actor: string;
@@ -62,7 +63,7 @@ export function judgmentPower(j: Judgment, view: PackageView): JudgmentPower {
   const need = blockingMinority(j, eligible.length);
   // A sole voting member with no veto written is the judge, not a blocker: its dismissal is the decision itself
   // (an impartial arbiter or a force commander deciding alone). Only a party judging alone can block its own breach.
-  const sole = eligible.length === 1 && !vetoes.has(eligible[0]!);
+  const sole = eligible.length === 1 && !vetoes.has(itemAt(eligible, 0));
   for (const m of eligible) {
     if (sole && !view.isPartyControlled(m)) continue;
     if (everyone)

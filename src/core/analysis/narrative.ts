@@ -8,6 +8,7 @@ import type { Analysis, ModelAnalysis } from './analyse.js';
 import type { Sustainment } from './sustainment.js';
 import { isAdvance, type Interval, type TriggerTimeline } from './timeline.js';
 import { at, atWorst, duration, km, km2, list, money, percent, rate } from './wording.js';
+import { itemAt } from '../item-at.js';
 
 export interface Moment {
   /** Milliseconds after the breach begins, best and worst case (Infinity: never). */
@@ -30,7 +31,7 @@ export interface TriggerStory {
 const ordinal = (n: number) => (n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`);
 
 export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
-  const t = m.triggers[tl.trigger]!;
+  const t = itemAt(m.triggers, tl.trigger);
   const act = tl.slowest ?? tl.acts[0];
   const p = act ? m.prohibitions[act.prohibition] : undefined;
   const place = p
@@ -143,12 +144,12 @@ function summaryOf(m: Package, tl: TriggerTimeline): string {
   const bounded = Number.isFinite(f.at.worst);
   let s = `The first material response, ${f.action} by ${list(f.by)}, is due ${bounded ? `at ${at(f.at.worst)}` : 'with no upper bound'} at worst (${at(f.at.best)} at best).`;
   const r = m.assumptions['advance-rate'];
-  const t = m.triggers[tl.trigger]!;
+  const t = itemAt(m.triggers, tl.trigger);
   if (tl.depth && r !== undefined && isAdvance(m, t)) {
     // Ground is narrated only for the advance, and an area only beside a depth that rounds to something.
     const adv = t.on.find((p) => m.prohibitions[p]?.activities.includes('ground-advance'))!;
     const who =
-      m.prohibitions[adv]!.activities.length > 1 || t.on.length > 1
+      itemAt(m.prohibitions, adv).activities.length > 1 || t.on.length > 1
         ? `a violator advancing on the ground (prohibition \`${adv}\`)`
         : 'a violator';
     const along = tl.along ? ` along the ${km(tl.along.length)} of \`${tl.along.line}\`` : '';
@@ -174,7 +175,7 @@ export function monthTwelve(s: Sustainment): MonthTwelve {
   const i = Math.min(11, s.months.length - 1);
   const lines: string[] = [];
   for (const r of s.requirements) {
-    const p = r.series[i]!;
+    const p = itemAt(r.series, i);
     // A level (a standing force) is held, not spent: never annualised.
     const fmt = (x: number) =>
       r.level
@@ -210,7 +211,7 @@ export function coverageRows(s: Sustainment): { month: string; cells: string[] }
   return s.months.map((month, i) => ({
     month,
     cells: s.requirements.map((r) => {
-      const p = r.series[i]!;
+      const p = itemAt(r.series, i);
       const risk =
         p.required > 0 && p.atRisk > 0 ? ` (${percent(Math.min(p.atRisk, p.required) / p.required)} at risk)` : '';
       return `${percent(p.coverage)}${risk}`;
@@ -246,15 +247,15 @@ export function renderText(m: Package, a: ModelAnalysis | Analysis, fix?: FixNot
   if (a.sustainment.requirements.length) {
     const rows = coverageRows(a.sustainment);
     const heads = a.sustainment.requirements.map((r) => r.id);
-    const widths = heads.map((h, k) => Math.max(h.length, ...rows.map((r) => r.cells[k]!.length)));
+    const widths = heads.map((h, k) => Math.max(h.length, ...rows.map((r) => itemAt(r.cells, k).length)));
     out.push(
       '',
       "  Coverage month by month (share of the month's requirement; the part at risk after an election in brackets)",
       '',
     );
-    out.push(`  ${'month'.padEnd(8)} ${heads.map((h, k) => h.padStart(widths[k]!)).join('  ')}`);
+    out.push(`  ${'month'.padEnd(8)} ${heads.map((h, k) => h.padStart(itemAt(widths, k))).join('  ')}`);
     for (const r of rows)
-      out.push(`  ${r.month.padEnd(8)} ${r.cells.map((c, k) => c.padStart(widths[k]!)).join('  ')}`);
+      out.push(`  ${r.month.padEnd(8)} ${r.cells.map((c, k) => c.padStart(itemAt(widths, k))).join('  ')}`);
   }
   out.push('', 'Scorecard', '=========', '');
   out.push(`  overall ${a.scorecard.overall}/100 (held down by ${a.scorecard.weakest})`);

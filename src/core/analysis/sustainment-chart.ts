@@ -4,6 +4,7 @@
  * with the cliffs and elections marked.
  */
 import type { Sustainment } from './sustainment.js';
+import { itemAt } from '../item-at.js';
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -46,7 +47,7 @@ export function sustainmentSvg(s: Sustainment, width = 760, height = 320): strin
     );
   }
   s.requirements.forEach((r, k) => {
-    const colour = palette[k % palette.length]!;
+    const colour = itemAt(palette, k % palette.length);
     const all = r.series.map((p, i) => `${x(i).toFixed(1)},${y(p.coverage).toFixed(1)}`).join(' ');
     const firm = r.series
       .map(

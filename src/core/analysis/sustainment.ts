@@ -7,6 +7,7 @@
 import type { Commitment, Package, Requirement } from '../spec/schema.js';
 import type { LegalForm, Period } from '../spec/vocabulary.js';
 import type { CalendarTime } from '../spec/units.js';
+import { itemAt } from '../item-at.js';
 
 export interface MonthPoint {
   required: number;
@@ -178,7 +179,7 @@ export function commitmentSchedule(
   let from = -1;
   let to = -1;
   for (let i = 0; i < starts.length; i++) {
-    const s = starts[i]!;
+    const s = itemAt(starts, i);
     if (s < deliversFrom - 2 * 86_400_000 || s >= ends) continue;
     if (from < 0) from = i;
     to = i + 1;
@@ -204,7 +205,7 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
   const currency = m.assumptions.currency;
   const n = horizonMonths(m);
   const starts = horizonStarts(m);
-  const horizonEnd = monthStart(starts[0]!, n);
+  const horizonEnd = monthStart(itemAt(starts, 0), n);
   const unconverted: Sustainment['unconverted'] = [];
   const asOf = Math.max(0, Math.min(n, source.asOf ?? 0));
   const monthly = (
@@ -240,7 +241,7 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
     const mine: number[] = [];
     let lead = 0;
     for (const ci of byRequirement.get(rid) ?? []) {
-      const c = commitments[ci]!;
+      const c = itemAt(commitments, ci);
       mine.push(ci + 1);
       lead = Math.max(lead, c['lead-time'] ?? 0);
       const v = monthly(c, `commitment ${ci + 1} (${c.by})`, ['sustainment', 'commitments', ci]);
@@ -253,8 +254,8 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       let sum = byActor.get(c.by);
       if (schedule.to > schedule.from) sum ??= 0;
       for (let i = schedule.from; i < schedule.to; i++) {
-        const amount = schedule.amounts[i]!;
-        if (intent || (election && starts[i]! >= election.start)) atRisk[i]! += amount;
+        const amount = itemAt(schedule.amounts, i);
+        if (intent || (election && itemAt(starts, i) >= election.start)) atRisk[i]! += amount;
         else firm[i]! += amount;
         sum! += amount;
       }
@@ -266,15 +267,15 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
     let budget = (need && !need.once ? need.perMonth : 0) * stockMonths;
     const series: MonthPoint[] = starts.map((_, i) => {
       const got = delivered?.[i] ?? 0;
-      const supply = i < asOf ? got : firm[i]! + atRisk[i]!;
-      const gap = Math.max(0, required[i]! - supply);
+      const supply = i < asOf ? got : itemAt(firm, i) + itemAt(atRisk, i);
+      const gap = Math.max(0, itemAt(required, i) - supply);
       const fill = Math.min(gap, budget);
       budget -= fill;
-      const coverage = required[i]! > 0 ? Math.min(1, (supply + fill) / required[i]!) : 1;
+      const coverage = itemAt(required, i) > 0 ? Math.min(1, (supply + fill) / itemAt(required, i)) : 1;
       return {
-        required: required[i]!,
-        firm: firm[i]!,
-        atRisk: atRisk[i]!,
+        required: itemAt(required, i),
+        firm: itemAt(firm, i),
+        atRisk: itemAt(atRisk, i),
         stock: fill,
         coverage,
         delivered: got,
@@ -299,12 +300,12 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       shares,
       commitments: mine,
       lead,
-      ...(short >= 0 ? { runsOut: monthLabel(starts[short]!) } : {}),
-      ...(short >= 0 && lead > 0 ? { orderBy: monthLabel(starts[short]! - lead + 2 * 86_400_000) } : {}),
+      ...(short >= 0 ? { runsOut: monthLabel(itemAt(starts, short)) } : {}),
+      ...(short >= 0 && lead > 0 ? { orderBy: monthLabel(itemAt(starts, short) - lead + 2 * 86_400_000) } : {}),
     });
 
     for (const ci of mine) {
-      const c = commitments[ci - 1]!;
+      const c = itemAt(commitments, ci - 1);
       if (c.until === undefined) continue;
       const idx = starts.findIndex((s) => s >= c.until!.end);
       if (idx <= 0) continue;
@@ -312,14 +313,14 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
         n: ci,
         by: c.by,
         requirement: rid,
-        month: monthLabel(starts[idx]!),
+        month: monthLabel(itemAt(starts, idx)),
         left: horizonEnd - c.until.end,
-        before: series[idx - 1]!.coverage,
-        after: series[idx]!.coverage,
+        before: itemAt(series, idx - 1).coverage,
+        after: itemAt(series, idx).coverage,
       });
     }
     for (const ci of mine) {
-      const c = commitments[ci - 1]!;
+      const c = itemAt(commitments, ci - 1);
       const lead = c['lead-time'];
       if (lead !== undefined && lead > (req.stock ?? 0))
         leadGaps.push({ n: ci, by: c.by, requirement: rid, lead, stock: req.stock ?? 0 });

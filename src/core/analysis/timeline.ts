@@ -17,6 +17,7 @@ import type { Package, Trigger } from '../spec/schema.js';
 import { materialActions, type Activity, type ResponseAction, type ResponseStart } from '../spec/vocabulary.js';
 import { judgmentPower } from './judgment-power.js';
 import type { PackageView } from './package-view.js';
+import { itemAt } from '../item-at.js';
 
 export interface Interval {
   best: number;
@@ -104,7 +105,7 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
       const act: ActDetection = { prohibition: pid, activity, operators };
       if (operators.length >= k) {
         const bests = operators.map((o) => o.best).sort((a, b) => a - b);
-        act.confirmed = { best: bests[k - 1]!, worst: operators[k - 1]!.worst };
+        act.confirmed = { best: itemAt(bests, k - 1), worst: itemAt(operators, k - 1).worst };
       }
       acts.push(act);
     }

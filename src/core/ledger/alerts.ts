@@ -17,6 +17,7 @@ import { commitmentSchedule, electionCrossing, monthlyValue, type RequirementVie
 import type { Package } from '../spec/schema.js';
 import { pledgeCommitment, type LedgerIndex } from './state.js';
 import type { LiveSustainment } from './view.js';
+import { itemAt } from '../item-at.js';
 
 export const alertKinds = [
   'late-delivery',
@@ -93,7 +94,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
   const at = ledger.monthIndex(now);
   const c = Math.max(0, Math.min(n, at));
   const windowEnd = Math.min(n, c + settings.within);
-  const horizonEnd = starts[n - 1]! + 32 * 86_400_000;
+  const horizonEnd = itemAt(starts, n - 1) + 32 * 86_400_000;
   const out: AlertCondition[] = [];
   const unitOf = new Map(view.requirements.map((r) => [r.id, r.unit]));
   const views = new Map(view.requirements.map((r) => [r.id, r]));
@@ -118,13 +119,13 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
     if (!cm || !v || !schedule) continue;
     // Late: what fell due before this month against everything delivered so far.
     let due = 0;
-    for (let i = 0; i < c; i++) due += schedule.amounts[i]!;
+    for (let i = 0; i < c; i++) due += itemAt(schedule.amounts, i);
     const eps = 1e-9 * Math.max(1, v.perMonth);
     if (due - s.total > eps) {
       let cum = 0;
       let first = 0;
       for (let i = 0; i < c; i++) {
-        cum += schedule.amounts[i]!;
+        cum += itemAt(schedule.amounts, i);
         if (cum > s.total + eps) {
           first = i;
           break;
@@ -136,7 +137,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         requirement: p.requirement,
         guarantor: p.by,
         pledge: p.id,
-        month: months[first]!,
+        month: itemAt(months, first),
         size: due - s.total,
         unit,
         message: `${p.by} is behind on pledge ${p.id} (${p.requirement}) since ${months[first]}: ${fmt(due - s.total)} ${unit} due before ${months[c] ?? 'the end of the horizon'} not delivered`,
@@ -155,7 +156,11 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         const successor = byRequirement
           .get(p.requirement)!
           .some(
-            (o) => o.s !== s && o.schedule !== undefined && o.schedule.from >= e - 1 && o.schedule.amounts[check]! > 0,
+            (o) =>
+              o.s !== s &&
+              o.schedule !== undefined &&
+              o.schedule.from >= e - 1 &&
+              itemAt(o.schedule.amounts, check) > 0,
           );
         if (needed && !successor) {
           out.push({
@@ -164,7 +169,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
             requirement: p.requirement,
             guarantor: p.by,
             pledge: p.id,
-            month: months[e]!,
+            month: itemAt(months, e),
             size: v.perMonth,
             unit,
             message: `pledge ${p.id} by ${p.by} (${p.requirement}, ${fmt(v.perMonth)} ${unit} a month) ends before ${months[e]} and no pledge takes over from ${months[check]}`,
@@ -177,7 +182,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
     if (election) {
       const e = Math.max(0, ledger.monthIndex(election.start));
       let ahead = false;
-      for (let i = Math.max(c, e); i < schedule.to; i++) if (schedule.amounts[i]! > 0) ahead = true;
+      for (let i = Math.max(c, e); i < schedule.to; i++) if (itemAt(schedule.amounts, i) > 0) ahead = true;
       if (e < windowEnd && ahead) {
         out.push({
           key: `election/${p.id}/${election.text}`,
@@ -185,7 +190,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
           requirement: p.requirement,
           guarantor: p.by,
           pledge: p.id,
-          month: months[e]!,
+          month: itemAt(months, e),
           size: v.perMonth,
           unit,
           message: `${p.by}'s election on ${election.text} crosses its ${cm.form} pledge ${p.id} (${p.requirement}, ${fmt(v.perMonth)} ${unit} a month): at risk from ${months[e]}`,
@@ -201,13 +206,13 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       if (!schedule || !cm) continue;
       let a = bySupply.get(s.pledge.by);
       if (!a) bySupply.set(s.pledge.by, (a = new Float64Array(n)));
-      for (let i = schedule.from; i < schedule.to; i++) a[i]! += schedule.amounts[i]!;
+      for (let i = schedule.from; i < schedule.to; i++) a[i]! += itemAt(schedule.amounts, i);
       const lead = cm['lead-time'] ?? 0;
       if (lead > 0 && (!longest || lead > longest.lead)) longest = { by: s.pledge.by, lead };
     }
-    const missing = (i: number) => r.series[i]!.required * (1 - r.series[i]!.coverage);
+    const missing = (i: number) => itemAt(r.series, i).required * (1 - itemAt(r.series, i).coverage);
     // Below the threshold within the window: named from the start of the run it belongs to.
-    const below = (i: number) => r.series[i]!.required > 0 && r.series[i]!.coverage < settings.threshold;
+    const below = (i: number) => itemAt(r.series, i).required > 0 && itemAt(r.series, i).coverage < settings.threshold;
     let j = -1;
     for (let i = c; i < windowEnd; i++) {
       if (below(i)) {
@@ -223,10 +228,10 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         kind: 'below-threshold',
         requirement: r.id,
         guarantor: dropAt(bySupply, k),
-        month: months[k]!,
+        month: itemAt(months, k),
         size: missing(j),
         unit: r.unit,
-        message: `${r.id} is projected at ${Math.round(r.series[j]!.coverage * 100)}% in ${months[j]}, below the ${Math.round(settings.threshold * 100)}% threshold (from ${months[k]}): ${fmt(missing(j))} ${r.unit} missing`,
+        message: `${r.id} is projected at ${Math.round(itemAt(r.series, j).coverage * 100)}% in ${months[j]}, below the ${Math.round(settings.threshold * 100)}% threshold (from ${months[k]}): ${fmt(missing(j))} ${r.unit} missing`,
       });
     }
     leadTime(r, c, months, starts, longest, missing, out);
@@ -235,14 +240,14 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
     if (top && top.share > settings.maxShare) {
       const a = bySupply.get(top.by);
       let next = -1;
-      if (a) for (let i = c; i < n && next < 0; i++) if (a[i]! > 0) next = i;
+      if (a) for (let i = c; i < n && next < 0; i++) if (itemAt(a, i) > 0) next = i;
       if (next >= 0) {
         out.push({
           key: `dependence/${r.id}/${top.by}`,
           kind: 'dependence',
           requirement: r.id,
           guarantor: top.by,
-          month: months[next]!,
+          month: itemAt(months, next),
           size: a![next]!,
           unit: r.unit,
           message: `${top.by} carries ${Math.round(top.share * 100)}% of ${r.id}, above the ${Math.round(settings.maxShare * 100)}% maximum share: without it ${fmt(a![next]!)} ${r.unit} a month goes missing from ${months[next]}`,
@@ -258,7 +263,7 @@ function dropAt(bySupply: ReadonlyMap<string, Float64Array>, k: number): string 
   let best: string | null = null;
   let drop = 0;
   for (const [by, a] of [...bySupply].sort(([x], [y]) => (x < y ? -1 : 1))) {
-    const d = (k > 0 ? a[k - 1]! : 0) - a[k]!;
+    const d = (k > 0 ? itemAt(a, k - 1) : 0) - itemAt(a, k);
     if (d > drop) {
       drop = d;
       best = by;
@@ -279,20 +284,21 @@ function leadTime(
 ): void {
   if (!longest || c >= starts.length) return;
   let s = -1;
-  for (let i = c; i < starts.length && s < 0; i++) if (r.series[i]!.required > 0 && r.series[i]!.coverage < 1) s = i;
+  for (let i = c; i < starts.length && s < 0; i++)
+    if (itemAt(r.series, i).required > 0 && itemAt(r.series, i).coverage < 1) s = i;
   if (s < 0) return;
   // Named from the start of the shortfall it belongs to, so it keeps its key while the shortfall lasts.
-  while (s > 0 && r.series[s - 1]!.required > 0 && r.series[s - 1]!.coverage < 1) s--;
+  while (s > 0 && itemAt(r.series, s - 1).required > 0 && itemAt(r.series, s - 1).coverage < 1) s--;
   // The order must arrive by the start of month s; placed in the month starting at `orderBy` or later, it is late.
-  const orderBy = starts[s]! - longest.lead + 2 * 86_400_000;
-  const nextMonth = c + 1 < starts.length ? starts[c + 1]! : Number.POSITIVE_INFINITY;
+  const orderBy = itemAt(starts, s) - longest.lead + 2 * 86_400_000;
+  const nextMonth = c + 1 < starts.length ? itemAt(starts, c + 1) : Number.POSITIVE_INFINITY;
   if (orderBy >= nextMonth) return;
   out.push({
     key: `lead-time/${r.id}/${months[s]}`,
     kind: 'lead-time',
     requirement: r.id,
     guarantor: longest.by,
-    month: months[s]!,
+    month: itemAt(months, s),
     size: missing(s),
     unit: r.unit,
     message: `${r.id} falls short in ${months[s]} (${fmt(missing(s))} ${r.unit} missing) and ${longest.by}'s lead time is ${Math.round(longest.lead / meanMonth)} months: an order must be placed now`,

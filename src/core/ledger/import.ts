@@ -13,6 +13,7 @@
  * allocation becomes one delivery per pledge it drew on, dated the first day of its month.
  */
 import { parseCsv, type CsvTable } from '../ops/replay/csv.js';
+import { itemAt } from '../item-at.js';
 
 export interface ImportRejection {
   /** 1-based line of the file. */
@@ -244,7 +245,7 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
         }
         // Rounding in the file may leave a few euros over: taken from the newest commitment.
         if (need > 0 && chunks.length) {
-          const c = chunks[chunks.length - 1]!;
+          const c = itemAt(chunks, chunks.length - 1);
           c.drawn.set(category, (c.drawn.get(category) ?? 0) + need);
           deliveries.push({ month: r.month, category, chunk: c, euros: need });
         }

@@ -9,6 +9,7 @@ import { parseCalendar, parseDuration, type CalendarTime } from '../spec/units.j
 import { fxRate, horizonStarts, monthStart } from '../analysis/sustainment.js';
 import type { DeliveryRecord, LedgerFields, LedgerRecord, PledgeRecord } from './record.js';
 import type { LedgerLookup } from './validate.js';
+import { itemAt } from '../item-at.js';
 
 export interface PledgeState {
   pledge: PledgeRecord;
@@ -56,7 +57,7 @@ export class LedgerIndex implements LedgerLookup {
 
   constructor(readonly pkg: Package) {
     this.starts = horizonStarts(pkg);
-    this.#horizonEnd = monthStart(this.starts[0]!, this.starts.length);
+    this.#horizonEnd = monthStart(itemAt(this.starts, 0), this.starts.length);
   }
 
   /** The highest `seq` folded in: the store is asked only for records after it. */
@@ -110,13 +111,13 @@ export class LedgerIndex implements LedgerLookup {
 
   /** Index of the horizon month holding `t` (-1 before it, the horizon's length after it). */
   monthIndex(t: number): number {
-    if (t < this.starts[0]!) return -1;
+    if (t < itemAt(this.starts, 0)) return -1;
     if (t >= this.#horizonEnd) return this.starts.length;
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= t) lo = mid;
+      if (itemAt(this.starts, mid) <= t) lo = mid;
       else hi = mid - 1;
     }
     return lo;

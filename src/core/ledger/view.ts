@@ -6,6 +6,7 @@
 import { sustainmentOf, type MonthPoint, type Sustainment } from '../analysis/sustainment.js';
 import type { Package } from '../spec/schema.js';
 import type { LedgerIndex } from './state.js';
+import { itemAt } from '../item-at.js';
 
 export interface LiveSustainment extends Sustainment {
   /** The month of the clock (YYYY-MM), or the first or last month when the clock is outside the horizon. */
@@ -24,7 +25,7 @@ export function liveSustainment(pkg: Package, ledger: LedgerIndex, now: number):
   // Past the horizon every month is past: count deliveries in all of them.
   const asOf = i >= ledger.starts.length ? ledger.starts.length : asOfIndex;
   const view = sustainmentOf(pkg, { commitments, delivered: ledger.deliveredByRequirement(), asOf });
-  return { ...view, asOf: view.months[asOfIndex]!, asOfIndex, pledges: ids };
+  return { ...view, asOf: itemAt(view.months, asOfIndex), asOfIndex, pledges: ids };
 }
 
 export interface CoverageMonth {
@@ -81,9 +82,11 @@ const point = (month: string, p: MonthPoint): CoverageMonth => ({
 /** Only the aggregate: coverage per month across requirements, with no guarantor named. */
 export function aggregateCoverage(view: Sustainment): AggregateMonth[] {
   return view.months.map((month, i) => {
-    const counted = view.requirements.filter((r) => r.series[i]!.required > 0);
-    const coverage = counted.length ? counted.reduce((a, r) => a + r.series[i]!.coverage, 0) / counted.length : 1;
-    return { month, coverage, short: counted.filter((r) => r.series[i]!.coverage < 1).length };
+    const counted = view.requirements.filter((r) => itemAt(r.series, i).required > 0);
+    const coverage = counted.length
+      ? counted.reduce((a, r) => a + itemAt(r.series, i).coverage, 0) / counted.length
+      : 1;
+    return { month, coverage, short: counted.filter((r) => itemAt(r.series, i).coverage < 1).length };
   });
 }
 
@@ -101,7 +104,7 @@ export function coverageReport(view: LiveSustainment, from?: string, to?: string
       shares: r.shares,
       ...(r.runsOut ? { runsOut: r.runsOut } : {}),
       ...(r.orderBy ? { orderBy: r.orderBy } : {}),
-      months: r.series.map((p, i) => point(view.months[i]!, p)).filter((p) => keep(p.month)),
+      months: r.series.map((p, i) => point(itemAt(view.months, i), p)).filter((p) => keep(p.month)),
     })),
     aggregate: aggregateCoverage(view).filter((p) => keep(p.month)),
   };

@@ -1,3 +1,4 @@
+import { itemAt } from '../item-at.js';
 /**
  * A region's outline as CAP 1.2 areas take it (OASIS CAP 1.2 §3.2.4): `polygon` is a closed ring of at least four
  * "lat,lon" WGS 84 pairs separated by spaces. The standard sets no upper bound, but alerting networks do: FEMA's
@@ -32,7 +33,7 @@ function simplifyLine(points: readonly Pt[], tolerance: number): Pt[] {
     let best = -1;
     let far = 0;
     for (let k = i + 1; k < j; k++) {
-      const d = perpendicular(points[k]!, points[i]!, points[j]!);
+      const d = perpendicular(itemAt(points, k), itemAt(points, i), itemAt(points, j));
       if (d > far) {
         far = d;
         best = k;
@@ -49,7 +50,7 @@ function simplifyLine(points: readonly Pt[], tolerance: number): Pt[] {
 /** A closed ring (first point repeated last) simplified to at most `max` points, still closed; undefined if degenerate. */
 export function simplifyRing(ring: readonly Pt[], max = capMaxPoints): Pt[] | undefined {
   const open =
-    ring.length > 1 && ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1]
+    ring.length > 1 && itemAt(ring, 0)[0] === ring.at(-1)![0] && itemAt(ring, 0)[1] === ring.at(-1)![1]
       ? ring.slice(0, -1)
       : [...ring];
   if (open.length < 3) return undefined;
@@ -57,15 +58,15 @@ export function simplifyRing(ring: readonly Pt[], max = capMaxPoints): Pt[] | un
   let far = 0;
   for (let k = 1; k < open.length; k++)
     if (
-      Math.hypot(open[k]![0] - open[0]![0], open[k]![1] - open[0]![1]) >
-      Math.hypot(open[far]![0] - open[0]![0], open[far]![1] - open[0]![1])
+      Math.hypot(itemAt(open, k)[0] - itemAt(open, 0)[0], itemAt(open, k)[1] - itemAt(open, 0)[1]) >
+      Math.hypot(itemAt(open, far)[0] - itemAt(open, 0)[0], itemAt(open, far)[1] - itemAt(open, 0)[1])
     )
       far = k;
   if (far === 0) return undefined;
   const a = open.slice(0, far + 1);
-  const b = [...open.slice(far), open[0]!];
+  const b = [...open.slice(far), itemAt(open, 0)];
   let box = 0;
-  for (const p of open) box = Math.max(box, Math.abs(p[0] - open[0]![0]), Math.abs(p[1] - open[0]![1]));
+  for (const p of open) box = Math.max(box, Math.abs(p[0] - itemAt(open, 0)[0]), Math.abs(p[1] - itemAt(open, 0)[1]));
   for (let tol = box / 1e5 || 1e-9; ; tol *= 2) {
     const out = [...simplifyLine(a, tol), ...simplifyLine(b, tol).slice(1)];
     // out is closed (ends with open[0]); it needs three distinct corners.
@@ -75,7 +76,8 @@ export function simplifyRing(ring: readonly Pt[], max = capMaxPoints): Pt[] | un
 
 function ringArea(r: readonly Pt[]): number {
   let s = 0;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) s += (r[j]![0] + r[i]![0]) * (r[j]![1] - r[i]![1]);
+  for (let i = 0, j = r.length - 1; i < r.length; j = i++)
+    s += (itemAt(r, j)[0] + itemAt(r, i)[0]) * (itemAt(r, j)[1] - itemAt(r, i)[1]);
   return Math.abs(s / 2);
 }
 
@@ -88,7 +90,7 @@ export function capPolygons(geometry: { type: string; coordinates: unknown }): s
     geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : []
   ) as number[][][][];
   const outers = parts
-    .map((p) => (p[0] ?? []).map((q) => [q[0]!, q[1]!] as Pt))
+    .map((p) => (p[0] ?? []).map((q) => [itemAt(q, 0), itemAt(q, 1)] as Pt))
     .filter((r) => r.length >= 4)
     .map((r) => ({ r, area: ringArea(r) }))
     .sort((x, y) => y.area - x.area)

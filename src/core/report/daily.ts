@@ -18,6 +18,7 @@ import type { Package } from '../spec/schema.js';
 import { DAY } from '../spec/units.js';
 import { accessActivities } from '../spec/vocabulary.js';
 import type { ReportWindow } from './window.js';
+import { itemAt } from '../item-at.js';
 
 /** The sections a report can hold, in the order it shows them (the checkpoint is always there). */
 export const reportSections = [
@@ -286,18 +287,18 @@ class DayCounts {
   readonly days: Map<string, number>[] = Array.from({ length: chartDays }, () => new Map());
 
   add(day: number, key: string): void {
-    const m = this.days[day]!;
+    const m = itemAt(this.days, day);
     m.set(key, (m.get(key) ?? 0) + 1);
   }
 
   count(day: number, key: string): number {
-    return this.days[day]!.get(key) ?? 0;
+    return itemAt(this.days, day).get(key) ?? 0;
   }
 
   /** A row per key seen on the day or the 7 before it, most first. */
   rows(label: (key: string) => string): CountRow[] {
     const keys = new Set<string>();
-    for (let d = 0; d <= 7; d++) for (const k of this.days[d]!.keys()) keys.add(k);
+    for (let d = 0; d <= 7; d++) for (const k of itemAt(this.days, d).keys()) keys.add(k);
     return [...keys]
       .map((k) => this.row(k, label(k)))
       .sort((a, b) => b.count - a.count || b.previous - a.previous || cmp(a.key, b.key));
@@ -341,15 +342,15 @@ export function dailyReport(input: ReportInput): DailyReport {
     const day = Math.floor((w.end - 1 - v.time) / DAY);
     const inc = v.incidentId;
     // The parties counted for it: one (a string) almost always, an array only when its clauses name several.
-    const parties = seen[day]!.get(inc);
+    const parties = itemAt(seen, day).get(inc);
     if (parties === undefined) {
-      seen[day]!.set(inc, v.party);
+      itemAt(seen, day).set(inc, v.party);
       total.add(day, 'all');
       byType.add(day, v.activity);
       byRegion.add(day, v.region ?? NO_REGION);
       byParty.add(day, v.party);
     } else if (parties !== v.party && !(Array.isArray(parties) && parties.includes(v.party))) {
-      seen[day]!.set(inc, [...(Array.isArray(parties) ? parties : [parties]), v.party]);
+      itemAt(seen, day).set(inc, [...(Array.isArray(parties) ? parties : [parties]), v.party]);
       byParty.add(day, v.party);
     }
     byProhibition.add(day, v.prohibition);

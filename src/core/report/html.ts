@@ -6,6 +6,7 @@
  */
 import { NO_REGION, type CaseRow, type CountRow, type DailyReport, type TaskRow } from './daily.js';
 import { clock, when } from './markdown.js';
+import { itemAt } from '../item-at.js';
 
 /** The package's map as `packageMap` draws it: regions (`layer: region`, `code`) and zones (`layer: zone`, `id`, `kind`). */
 export interface ReportMap {
@@ -52,7 +53,8 @@ function projection(b: [number, number, number, number]) {
 
 function ringPath(ring: number[][], p: ReturnType<typeof projection>): string {
   let d = '';
-  for (let i = 0; i < ring.length; i++) d += `${i ? 'L' : 'M'}${p.x(ring[i]![0]!)} ${p.y(ring[i]![1]!)}`;
+  for (let i = 0; i < ring.length; i++)
+    d += `${i ? 'L' : 'M'}${p.x(itemAt(itemAt(ring, i), 0))} ${p.y(itemAt(itemAt(ring, i), 1))}`;
   return d + 'Z';
 }
 
@@ -84,7 +86,7 @@ function draw(map: ReportMap): DrawnMap {
     const title = `<title>${esc(String(props['id']))} (${esc(String(props['kind']))})</title>`;
     if (f.geometry.type === 'MultiLineString') {
       const d = f.geometry.coordinates
-        .map((l) => l.map((pt, i) => `${i ? 'L' : 'M'}${p.x(pt[0]!)} ${p.y(pt[1]!)}`).join(''))
+        .map((l) => l.map((pt, i) => `${i ? 'L' : 'M'}${p.x(itemAt(pt, 0))} ${p.y(itemAt(pt, 1))}`).join(''))
         .join('');
       zones.push(`<path d="${d}" fill="none" stroke="#222" stroke-width="1.6">${title}</path>`);
     } else {

@@ -7,6 +7,7 @@
  * which the caller can override with `offset`.
  */
 import { DAY, HOUR, MINUTE } from '../spec/units.js';
+import { itemAt } from '../item-at.js';
 
 export interface ReportWindow {
   /** The report's day, `YYYY-MM-DD`. */
@@ -31,7 +32,7 @@ const cutoffRe = /^(\d{2}):(\d{2})$/;
 export function packageOffset(effectiveText: string): string {
   const m = /(Z|[+-]\d{2}:?\d{2})$/.exec(effectiveText.trim());
   if (!m || !/T|\s\d/.test(effectiveText)) return 'Z';
-  const z = m[1]!;
+  const z = itemAt(m, 1);
   if (z === 'Z') return 'Z';
   return z.includes(':') ? z : `${z.slice(0, 3)}:${z.slice(3)}`;
 }

@@ -22,6 +22,7 @@ import { runExperiment, resolveParams, type ExperimentSpec } from './experiment.
 import type { ModelParams, ParamName } from './params.js';
 import { wilson, type Interval } from './stats.js';
 import { strategies } from './strategies/index.js';
+import { itemAt } from '../item-at.js';
 
 /** The free parameters and the grid each is searched over: fixed before any fit was run. Defaults are on the grid. */
 export const calibrationGrid: readonly { name: ParamName; values: readonly number[]; role: string }[] = [
@@ -162,7 +163,11 @@ function specFor(a: Agreement, params: ModelParams, o: CalibrationOptions): Expe
     pkg: a.pkg,
     adversary: a.entry.adversary,
     params,
-    strategies: calibrationStrategies.map((n) => ({ name: n, label: n, options: strategies[n]!.options.parse({}) })),
+    strategies: calibrationStrategies.map((n) => ({
+      name: n,
+      label: n,
+      options: itemAt(strategies, n).options.parse({}),
+    })),
     seed: o.seed,
     runs: o.runs,
     sensitivityRuns: 0,
@@ -201,12 +206,18 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
   const days = agreements.map(daysObserved);
   const horizon = agreements.map((a) => Math.max(1, Math.ceil(a.pkg.horizon / DAY)));
   const ll = (i: number, c: { collapses: number; runs: number }) =>
-    logLikelihood(agreements[i]!.entry.outcome, days[i]!, horizon[i]!, c.collapses / c.runs, c.runs);
+    logLikelihood(
+      itemAt(agreements, i).entry.outcome,
+      itemAt(days, i),
+      itemAt(horizon, i),
+      c.collapses / c.runs,
+      c.runs,
+    );
   const best = (without: number): Fit => {
     let fit: Fit = { point: -1, params: {}, logLikelihood: -Infinity };
     points.forEach((params, k) => {
       let sum = 0;
-      for (let i = 0; i < agreements.length; i++) if (i !== without) sum += ll(i, table[i]![k]!);
+      for (let i = 0; i < agreements.length; i++) if (i !== without) sum += ll(i, itemAt(itemAt(table, i), k));
       // Ties go to the earlier grid point: a fixed order, so the fit is reproducible.
       if (sum > fit.logLikelihood + 1e-12) fit = { point: k, params, logLikelihood: sum };
     });
@@ -224,10 +235,10 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
       package: a.pkg.package,
       adversary: a.entry.adversary,
       outcome: a.entry.outcome,
-      days: days[i]!,
-      horizonDays: horizon[i]!,
-      loo: { params: loo.params, ...share(table[i]![loo.point]!) },
-      fitted: share(table[i]![fit.point]!),
+      days: itemAt(days, i),
+      horizonDays: itemAt(horizon, i),
+      loo: { params: loo.params, ...share(itemAt(itemAt(table, i), loo.point)) },
+      fitted: share(itemAt(itemAt(table, i), fit.point)),
     };
   });
   return {

@@ -9,6 +9,7 @@ import { materialActions, type Activity, type ResponseAction, type LegalForm } f
 import type { ModelParams } from './params.js';
 import { castVote, expireJudgment, judgmentPlan, openJudgment, type Choice } from '../ops/judgment.js';
 import { boundBy, protectedAgainst, sidesOf } from '../spec/sides.js';
+import { itemAt } from '../item-at.js';
 
 /** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
 const persistentActivities: ReadonlySet<Activity> = new Set<Activity>([
@@ -221,7 +222,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   // Elections and lapse: an actor's promise to respond is as strong as its strongest sustainment commitment; a
   // guarantor with none has only a political promise (assumption).
   const elections = actors.map((a) =>
-    (pkg.actors[a]!.elections ?? [])
+    (itemAt(pkg.actors, a).elections ?? [])
       .map((e) => toDay(e.start))
       .filter((d) => d >= 0 && d < horizonDays)
       .sort((x, y) => x - y),
@@ -242,21 +243,21 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       actorForm[i] = formWeight[form];
     }
     if (role === 'force')
-      actorContributors[i] = (pkg.actors[a]!.contributors ?? [])
+      actorContributors[i] = (itemAt(pkg.actors, a).contributors ?? [])
         .map((c) => actorIndex.get(c))
         .filter((x): x is number => x !== undefined);
   });
   actors.forEach((_, i) => {
-    const cs = actorContributors[i]!;
-    if (cs.length) actorForm[i] = Math.max(...cs.map((c) => actorForm[c]!));
+    const cs = itemAt(actorContributors, i);
+    if (cs.length) actorForm[i] = Math.max(...cs.map((c) => itemAt(actorForm, c)));
   });
 
   // Sources and operators.
   const sourceIds = Object.keys(pkg.verification);
   const sources = sourceIds.map((id) => ({
     id,
-    kind: pkg.verification[id]!.kind as string,
-    operator: pkg.verification[id]!.operator,
+    kind: itemAt(pkg.verification, id).kind as string,
+    operator: itemAt(pkg.verification, id).operator,
   }));
   const operators = [...new Set(sources.map((s) => s.operator))];
   // The protected side sees an armed advance into its own territory. When the package names no source it operates
@@ -269,7 +270,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   for (const t of Object.values(pkg.triggers)) if (!severities.includes(t.severity)) severities.push(t.severity);
   const triggerIds = Object.keys(pkg.triggers);
   const triggers: CompiledTrigger[] = triggerIds.map((id) => {
-    const t = pkg.triggers[id]!;
+    const t = itemAt(pkg.triggers, id);
     return {
       id,
       count: t.count ?? 1,
@@ -289,7 +290,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     const startDay =
       pr.from === undefined ? 0 : 'after' in pr.from ? pr.from.after / DAY : Math.max(0, toDay(pr.from.at.start));
     const zonesOfAct = actZones(pkg, pr.inside, pr.across);
-    const trig = triggerIds.map((id, i) => (pkg.triggers[id]!.on.includes(pid) ? i : -1)).filter((i) => i >= 0);
+    const trig = triggerIds.map((id, i) => (itemAt(pkg.triggers, id).on.includes(pid) ? i : -1)).filter((i) => i >= 0);
     for (const activity of pr.activities) {
       const k = buildKind(
         pkg,
@@ -340,7 +341,11 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const currency = pkg.assumptions.currency;
   const fx = pkg.assumptions.fx ?? {};
   const inCurrency = (amount: number, cur: string) =>
-    cur === currency ? amount : fx[cur] && fx[cur]!.currency === currency ? amount * fx[cur]!.amount : amount;
+    cur === currency
+      ? amount
+      : fx[cur] && itemAt(fx, cur).currency === currency
+        ? amount * itemAt(fx, cur).amount
+        : amount;
   // A `level` is compared with levels only (docs/language.md), so any common unit will do: a month.
   const periodDays = {
     month: 365.2425 / 12,
@@ -352,7 +357,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
   const requirementPerDay = new Float64Array(categories.length);
   const stockDays = new Float64Array(categories.length);
   categories.forEach((c, i) => {
-    const r = pkg.sustainment.requirements[c]!;
+    const r = itemAt(pkg.sustainment.requirements, c);
     const q = r.amount ? inCurrency(r.amount.amount, r.amount.currency) : (r.quantity ?? 0);
     requirementPerDay[i] = q / periodDays[r.per];
     stockDays[i] = r.stock !== undefined ? r.stock / DAY : 0;
@@ -534,7 +539,7 @@ function buildKind(
     operator: number;
   }[] = [];
   sourceIds.forEach((sid, i) => {
-    const s = pkg.verification[sid]!;
+    const s = itemAt(pkg.verification, sid);
     const p = s.detects[activity];
     if (p === undefined || p <= 0) return;
     let share: number;

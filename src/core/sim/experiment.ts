@@ -16,6 +16,7 @@ import { allItems, sensitivityItem, sensitivityItems, type End } from './sensiti
 import { histogram, summarise, wilson, type Interval, type Summary } from './stats.js';
 import { strategies } from './strategies/index.js';
 import type { StrategyRunner } from './strategies/strategy.js';
+import { itemAt } from '../item-at.js';
 
 export interface StrategyChoice {
   /** Strategy module name. */
@@ -119,7 +120,7 @@ export class Simulator {
   model(v: number): CompiledModel {
     let m = this.models.get(v);
     if (!m) {
-      const variant = this.variants[v]!;
+      const variant = itemAt(this.variants, v);
       let pkg = this.spec.pkg;
       let params = this.spec.params;
       if (variant.item) ({ pkg, params } = sensitivityItem(variant.item, pkg)!.apply(pkg, params, variant.end!));
@@ -140,8 +141,8 @@ export class Simulator {
     const key = `${task.variant}/${task.strategy}`;
     let runner = this.runners.get(key);
     if (!runner) {
-      const choice = this.spec.strategies[task.strategy]!;
-      runner = strategies[choice.name]!.prepare(m, choice.options);
+      const choice = itemAt(this.spec.strategies, task.strategy);
+      runner = itemAt(strategies, choice.name).prepare(m, choice.options);
       this.runners.set(key, runner);
     }
     const out = new Float64Array((task.to - task.from) * FIELDS);
@@ -164,8 +165,8 @@ export class ResultSet {
   }
 
   add(task: Task, records: Float64Array): void {
-    this.data[task.variant]![task.strategy]!.set(records, task.from * FIELDS);
-    for (let i = F.days; i < records.length; i += FIELDS) this.runDays += records[i]!;
+    itemAt(itemAt(this.data, task.variant), task.strategy).set(records, task.from * FIELDS);
+    for (let i = F.days; i < records.length; i += FIELDS) this.runDays += itemAt(records, i);
   }
 }
 
@@ -250,15 +251,15 @@ function collapseShare(records: Float64Array[]): number {
 }
 
 export function buildReport(spec: ExperimentSpec, results: ResultSet): SimulationReport {
-  const base = results.data[0]!;
+  const base = itemAt(results.data, 0);
   const horizonDays = Math.max(1, Math.ceil(spec.pkg.horizon / DAY));
   const model = compile(spec.pkg, spec.params, spec.adversary);
   const strategyResults = spec.strategies.map((choice, s): StrategyResult => {
-    const rec = base[s]!;
+    const rec = itemAt(base, s);
     const n = spec.runs;
     const col = (f: number) => {
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = rec[i * FIELDS + f]!;
+      for (let i = 0; i < n; i++) out[i] = itemAt(rec, i * FIELDS + f);
       return out;
     };
     const outcome = col(F.outcome);
@@ -273,8 +274,8 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     return {
       strategy: choice.name,
       label: choice.label,
-      summary: strategies[choice.name]!.summary,
-      plan: strategies[choice.name]!.prepare(model, choice.options).plan,
+      summary: itemAt(strategies, choice.name).summary,
+      plan: itemAt(strategies, choice.name).prepare(model, choice.options).plan,
       runs: n,
       outcomes: { hold: share(Outcome.Hold), erode: share(Outcome.Erode), collapse: share(Outcome.Collapse) },
       responseDays: {
@@ -303,7 +304,8 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
   for (const d of defaults) {
     const low = variantsForDefaults.findIndex((v) => v.item === d.input && v.end === 'low');
     strategyResults.forEach((sr, si) => {
-      if (low < 0 || !sameRecords(results.data[low]![si]!, results.data[low + 1]![si]!)) sr.defaults.push(d.id);
+      if (low < 0 || !sameRecords(itemAt(itemAt(results.data, low), si), itemAt(itemAt(results.data, low + 1), si)))
+        sr.defaults.push(d.id);
     });
   }
   const report: SimulationReport = {
@@ -326,10 +328,10 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     const baseShare = collapseShare(base.map((r) => r.subarray(0, Math.min(spec.runs, spec.sensitivityRuns) * FIELDS)));
     const rows: TornadoRow[] = [];
     for (let v = 1; v < variants.length; v += 2) {
-      const item = sensitivityItem(variants[v]!.item!, spec.pkg)!;
+      const item = sensitivityItem(itemAt(variants, v).item!, spec.pkg)!;
       const ends = item.describe(spec.pkg, spec.params)!;
-      const low = collapseShare(results.data[v]!);
-      const high = collapseShare(results.data[v + 1]!);
+      const low = collapseShare(itemAt(results.data, v));
+      const high = collapseShare(itemAt(results.data, v + 1));
       rows.push({
         item: item.id,
         kind: item.kind,

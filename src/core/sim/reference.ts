@@ -7,6 +7,7 @@ import { DAY, formatDuration } from '../spec/units.js';
 import { blindableBasis, defaultBlindable, paramNames, paramSpecs, type ParamName } from './params.js';
 import { sensitivityItems } from './sensitivity.js';
 import { strategies, strategyNames } from './strategies/index.js';
+import { itemAt } from '../item-at.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -46,7 +47,7 @@ export function sensitivityTable(): string {
       ? relative
         ? { low: 'half the package value', high: 'twice the package value' }
         : { low: value(item.id as ParamName, spec.low), high: value(item.id as ParamName, spec.high) }
-      : clauseEnds[item.id]!;
+      : itemAt(clauseEnds, item.id);
     rows.push(`| \`${item.id}\` | ${item.kind} | ${cell(item.label)} | ${ends.low} | ${ends.high} |`);
   }
   return rows.join('\n');
@@ -67,13 +68,13 @@ const clauseEnds: Record<string, { low: string; high: string }> = {
 export function strategyTable(): string {
   const rows = ['| strategy | what it does | options (default) |', '|---|---|---|'];
   for (const name of strategyNames) {
-    const mod = strategies[name]!;
+    const mod = itemAt(strategies, name);
     const shape = (mod.options as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
     const defaults = mod.options.parse({}) as Record<string, unknown>;
     const opts = Object.keys(shape).map((k) => {
       const d = defaults[k];
       const shown = typeof d === 'number' && /days|every/.test(k) && d >= DAY ? formatDuration(d) : String(d);
-      const desc = (z.globalRegistry.get(shape[k]!) as { description?: string } | undefined)?.description ?? '';
+      const desc = (z.globalRegistry.get(itemAt(shape, k)) as { description?: string } | undefined)?.description ?? '';
       return `\`${k}\` (${shown}): ${cell(desc)}`;
     });
     rows.push(`| \`${name}\` | ${cell(mod.summary)} | ${opts.join('<br>') || 'none'} |`);
@@ -89,6 +90,6 @@ export function fillReferenceTables(page: string): string {
     parameters: parameterTable,
   };
   return page.replace(/<!-- (\w+):begin -->[\s\S]*?<!-- \1:end -->/g, (m, name: string) =>
-    tables[name] ? `<!-- ${name}:begin -->\n${tables[name]!()}\n<!-- ${name}:end -->` : m,
+    tables[name] ? `<!-- ${name}:begin -->\n${itemAt(tables, name)()}\n<!-- ${name}:end -->` : m,
   );
 }

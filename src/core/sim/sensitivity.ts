@@ -6,6 +6,7 @@
 import type { Package } from '../spec/schema.js';
 import { DAY, formatDuration } from '../spec/units.js';
 import { paramSpecs, type ModelParams, type ParamName } from './params.js';
+import { itemAt } from '../item-at.js';
 
 export type End = 'low' | 'high';
 
@@ -133,7 +134,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
     (p, end) => {
       for (const s of sources(p)) {
         for (const a of Object.keys(s.detects) as (keyof typeof s.detects)[]) {
-          s.detects[a] = Math.min(1, Math.max(0, s.detects[a]! + (end === 'low' ? -0.1 : 0.1)));
+          s.detects[a] = Math.min(1, Math.max(0, itemAt(s.detects, a) + (end === 'low' ? -0.1 : 0.1)));
         }
       }
     },
@@ -202,7 +203,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
         () => true,
         { low: 'one fewer (at least 1)', high: 'one more' },
         (p, end) => {
-          const tr = p.triggers[id]!;
+          const tr = itemAt(p.triggers, id);
           const k = tr.evidence?.['independent-sources'] ?? 1;
           tr.evidence = { ...tr.evidence, 'independent-sources': end === 'low' ? Math.max(1, k - 1) : k + 1 };
         },
@@ -216,7 +217,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
           () => true,
           { low: 'one fewer', high: 'one more' },
           (p, end) => {
-            p.triggers[id]!.count = p.triggers[id]!.count! + (end === 'low' ? -1 : 1);
+            itemAt(p.triggers, id).count = itemAt(p.triggers, id).count! + (end === 'low' ? -1 : 1);
           },
         ),
       );
@@ -228,7 +229,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
           () => true,
           { low: 'halved', high: 'doubled' },
           (p, end) => {
-            p.triggers[id]!.depth = p.triggers[id]!.depth! * (end === 'low' ? 0.5 : 2);
+            itemAt(p.triggers, id).depth = itemAt(p.triggers, id).depth! * (end === 'low' ? 0.5 : 2);
           },
         ),
       );
@@ -242,7 +243,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
         () => true,
         { low: 'none automatic', high: 'all automatic' },
         (p, end) => {
-          for (const r of p.responses[sev]!) r.automatic = end === 'high';
+          for (const r of itemAt(p.responses, sev)) r.automatic = end === 'high';
         },
       ),
     );
@@ -254,7 +255,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
           () => true,
           { low: 'halved', high: 'doubled' },
           (p, end) => {
-            for (const r of p.responses[sev]!) if (r.within !== undefined) r.within *= end === 'low' ? 0.5 : 2;
+            for (const r of itemAt(p.responses, sev)) if (r.within !== undefined) r.within *= end === 'low' ? 0.5 : 2;
           },
         ),
       );
@@ -267,9 +268,9 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
         () => true,
         { low: '-0.1', high: '+0.1' },
         (p, end) => {
-          const s = p.verification[id]!;
+          const s = itemAt(p.verification, id);
           for (const a of Object.keys(s.detects) as (keyof typeof s.detects)[])
-            s.detects[a] = Math.min(1, Math.max(0, s.detects[a]! + (end === 'low' ? -0.1 : 0.1)));
+            s.detects[a] = Math.min(1, Math.max(0, itemAt(s.detects, a) + (end === 'low' ? -0.1 : 0.1)));
         },
       ),
       clauseItem(
@@ -278,7 +279,7 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
         () => true,
         { low: 'halved', high: 'doubled' },
         (p, end) => {
-          p.verification[id]!.latency *= end === 'low' ? 0.5 : 2;
+          itemAt(p.verification, id).latency *= end === 'low' ? 0.5 : 2;
         },
       ),
     );

@@ -1,3 +1,4 @@
+import { itemAt } from '../item-at.js';
 /** Statistics for simulation output: binomial confidence intervals, quantiles, histograms. */
 
 export interface Interval {
@@ -26,17 +27,17 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  if (q <= 0) return sorted[0]!;
-  if (q >= 1) return sorted[n - 1]!;
+  if (q <= 0) return itemAt(sorted, 0);
+  if (q >= 1) return itemAt(sorted, n - 1);
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return itemAt(sorted, lo) + (h - lo) * (itemAt(sorted, hi) - itemAt(sorted, lo));
 }
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  for (let i = 0; i < xs.length; i++) s += itemAt(xs, i);
   return xs.length ? s / xs.length : NaN;
 }
 
@@ -57,7 +58,7 @@ export function summarise(values: ArrayLike<number>): Summary {
     p10: quantileSorted(sorted, 0.1),
     p50: quantileSorted(sorted, 0.5),
     p90: quantileSorted(sorted, 0.9),
-    max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+    max: sorted.length ? itemAt(sorted, sorted.length - 1) : NaN,
   };
 }
 
@@ -65,11 +66,11 @@ export function summarise(values: ArrayLike<number>): Summary {
 export function histogram(values: ArrayLike<number>, edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < edges[0]!) continue;
+    const v = itemAt(values, i);
+    if (v < itemAt(edges, 0)) continue;
     let b = edges.length - 2;
     for (let k = 1; k < edges.length - 1; k++) {
-      if (v < edges[k]!) {
+      if (v < itemAt(edges, k)) {
         b = k - 1;
         break;
       }

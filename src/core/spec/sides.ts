@@ -14,6 +14,7 @@
  *   protects only A is not set off by A's own violations; in a reciprocal package the others are still protected.
  */
 import type { Package } from './schema.js';
+import { itemAt } from '../item-at.js';
 
 /** How the protected set was found. */
 export type ProtectedBasis = 'role' | 'reciprocal' | 'collective' | 'none';
@@ -39,7 +40,7 @@ export interface AdversaryChoice {
 /** Actor ids a reference names: an actor, or a group (`parties`, `guarantors`, `monitors`, `members`). */
 export function expandActors(pkg: Package, ref: string): string[] {
   const ids = Object.keys(pkg.actors);
-  const ofRole = (role: string) => ids.filter((a) => pkg.actors[a]!.role === role);
+  const ofRole = (role: string) => ids.filter((a) => itemAt(pkg.actors, a).role === role);
   switch (ref) {
     case 'parties':
       return ofRole('party');
@@ -66,11 +67,11 @@ export function sidesOf(pkg: Package): Sides {
   const ids = Object.keys(pkg.actors);
   const boundSet = new Set(Object.keys(pkg.prohibitions).flatMap((p) => boundBy(pkg, p)));
   const bound = ids.filter((a) => boundSet.has(a));
-  const role = ids.filter((a) => pkg.actors[a]!.role === 'protected');
+  const role = ids.filter((a) => itemAt(pkg.actors, a).role === 'protected');
   if (role.length) return { protected: role, protectedBasis: 'role', bound };
-  const boundParties = bound.filter((a) => pkg.actors[a]!.role === 'party');
+  const boundParties = bound.filter((a) => itemAt(pkg.actors, a).role === 'party');
   if (boundParties.length >= 2) return { protected: boundParties, protectedBasis: 'reciprocal', bound };
-  const guarantors = ids.filter((a) => pkg.actors[a]!.role === 'guarantor' && !boundSet.has(a));
+  const guarantors = ids.filter((a) => itemAt(pkg.actors, a).role === 'guarantor' && !boundSet.has(a));
   if (guarantors.length) return { protected: guarantors, protectedBasis: 'collective', bound };
   return { protected: [], protectedBasis: 'none', bound };
 }
@@ -93,7 +94,7 @@ export function adversaryOf(pkg: Package, named?: string): AdversaryChoice {
   const s = sidesOf(pkg);
   const prot = new Set(s.protected);
   const others = s.protectedBasis === 'reciprocal' ? s.bound : s.bound.filter((a) => !prot.has(a));
-  const parties = others.filter((a) => pkg.actors[a]!.role === 'party');
+  const parties = others.filter((a) => itemAt(pkg.actors, a).role === 'party');
   const pool = parties.length ? parties : others;
   const opposed = pool.filter((a) => s.protected.some((p) => p !== a && opposedOnLine(pkg, a, p)));
   const candidates = [...opposed, ...pool.filter((a) => !opposed.includes(a))];

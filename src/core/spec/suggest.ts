@@ -1,3 +1,4 @@
+import { itemAt } from '../item-at.js';
 /** "Did you mean": the closest candidate within a small edit distance, or nothing. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -25,14 +26,19 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   for (let i = 0; i <= a.length; i++) {
     rows.push([i]);
   }
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let j = 1; j <= b.length; j++) itemAt(rows, 0)[j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = v;
+      let v = Math.min(
+        itemAt(itemAt(rows, i - 1), j) + 1,
+        itemAt(itemAt(rows, i), j - 1) + 1,
+        itemAt(itemAt(rows, i - 1), j - 1) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, itemAt(itemAt(rows, i - 2), j - 2) + 1);
+      itemAt(rows, i)[j] = v;
     }
   }
-  return rows[a.length]![b.length]!;
+  return itemAt(itemAt(rows, a.length), b.length);
 }

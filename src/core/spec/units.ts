@@ -1,3 +1,4 @@
+import { itemAt } from '../item-at.js';
 /**
  * Units of the package language. Each parser returns a value or a reason; the schema turns reasons into
  * diagnostics at the offending value. Durations are milliseconds, distances metres, instants epoch milliseconds (UTC).
@@ -33,7 +34,7 @@ export const durationPattern = '^\\d+(\\.\\d+)?(s|min|m|h|d|w|mo|y)$';
 export function parseDuration(text: string): Parsed<number> {
   const m = durationRe.exec(text.trim());
   if (!m) return bad(`"${text}" is not a duration; write a number and a unit: 30m, 6h, 2d, 2w, 18mo, 1y`);
-  return ok(Number(m[1]) * durationUnits[m[2]!]!);
+  return ok(Number(m[1]) * itemAt(durationUnits, itemAt(m, 2)));
 }
 
 const distanceUnits: Record<string, number> = { m: 1, km: 1000, nm: 1852 };
@@ -43,7 +44,7 @@ export const distancePattern = '^\\d+(\\.\\d+)?\\s?(m|km|nm)$';
 export function parseDistance(text: string): Parsed<number> {
   const m = distanceRe.exec(text.trim());
   if (!m) return bad(`"${text}" is not a distance; write a number and a unit: 500m, 15km, 12nm`);
-  return ok(Number(m[1]) * distanceUnits[m[2]!]!);
+  return ok(Number(m[1]) * itemAt(distanceUnits, itemAt(m, 2)));
 }
 
 /** Advance rate: distance per duration, `5km/d`. Returned in metres per millisecond. */
@@ -53,7 +54,7 @@ export const speedPattern = '^\\d+(\\.\\d+)?\\s?(m|km|nm)/\\d*(\\.\\d+)?(s|min|m
 export function parseSpeed(text: string): Parsed<number> {
   const m = speedRe.exec(text.trim());
   if (!m) return bad(`"${text}" is not a rate; write a distance per unit of time: 5km/d, 500m/h`);
-  const d = parseDistance(m[1]!);
+  const d = parseDistance(itemAt(m, 1));
   const t = parseDuration(`${m[2] || '1'}${m[3]}`);
   if (!d.ok || !t.ok || t.value === 0) return bad(`"${text}" is not a rate; write a distance per unit of time: 5km/d`);
   return ok(d.value / t.value);
@@ -73,7 +74,7 @@ export function parseMoney(text: string): Parsed<Money> {
     return bad(`"${text}" is not an amount of money; write a number and an ISO 4217 currency code: 9e9 EUR, 3e9 GBP`);
   const amount = Number(m[1]);
   if (!Number.isFinite(amount)) return bad(`"${text}" is too large an amount`);
-  return ok({ amount, currency: m[2]! });
+  return ok({ amount, currency: itemAt(m, 2) });
 }
 
 const daysInMonth = (y: number, mo: number) => new Date(Date.UTC(y, mo, 0)).getUTCDate();

@@ -6,6 +6,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const coalitionUnanimity: Rule = {
   name: 'coalition-unanimity',
@@ -32,7 +33,7 @@ export const coalitionUnanimity: Rule = {
             },
             fix: {
               description: `Have ${a.name} decide by qualified majority`,
-              apply: (m) => edit(m, (x) => void (x.actors[by]!.decides = 'qualified-majority')),
+              apply: (m) => edit(m, (x) => void (itemAt(x.actors, by).decides = 'qualified-majority')),
             },
           });
         }

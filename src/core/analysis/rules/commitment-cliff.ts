@@ -2,6 +2,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const commitmentCliff: Rule = {
   name: 'commitment-cliff',
@@ -23,7 +24,7 @@ export const commitmentCliff: Rule = {
         },
         fix: {
           description: `Extend commitment ${c.n} (${c.by}, \`${c.requirement}\`) to the end of the horizon`,
-          apply: (m) => edit(m, (x) => delete x.sustainment.commitments[c.n - 1]!.until),
+          apply: (m) => edit(m, (x) => delete itemAt(x.sustainment.commitments, c.n - 1).until),
         },
       });
     }

@@ -3,6 +3,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { DAY } from '../../spec/units.js';
+import { itemAt } from '../../item-at.js';
 
 export const countWithoutWindow: Rule = {
   name: 'count-without-window',
@@ -17,7 +18,7 @@ export const countWithoutWindow: Rule = {
         args: { trigger: id, count: t.count! },
         fix: {
           description: `Count the violations of trigger \`${id}\` within 7 days`,
-          apply: (m) => edit(m, (x) => (x.triggers[id]!.within = 7 * DAY)),
+          apply: (m) => edit(m, (x) => (itemAt(x.triggers, id).within = 7 * DAY)),
         },
       });
     }

@@ -8,6 +8,7 @@ import type { Rule } from '../rule.js';
 import { isAdvance, lineFor } from '../timeline.js';
 import { km, rate } from '../wording.js';
 import { speedUp } from './slow-response.js';
+import { itemAt } from '../../item-at.js';
 
 export const defaultDepthLimit = 10_000;
 
@@ -19,7 +20,7 @@ export const depthBeforeResponse: Rule = {
     const r = model.assumptions['advance-rate'];
     if (r === undefined) return out;
     for (const tl of timelines) {
-      const t = model.triggers[tl.trigger]!;
+      const t = itemAt(model.triggers, tl.trigger);
       if (!isAdvance(model, t) || !tl.depth || !tl.firstMaterial || !Number.isFinite(tl.firstMaterial.at.best))
         continue;
       const line = lineFor(view, t);

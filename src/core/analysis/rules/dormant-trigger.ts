@@ -8,6 +8,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { duration } from '../wording.js';
 import { startOf } from './phase-gap.js';
+import { itemAt } from '../../item-at.js';
 
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -50,7 +51,7 @@ export const dormantTrigger: Rule = {
         args: { trigger: id, wake, why: why! },
         fix: {
           description: `Let trigger \`${id}\` apply from the start`,
-          apply: (m) => edit(m, (x) => void delete x.triggers[id]!.wakes),
+          apply: (m) => edit(m, (x) => void delete itemAt(x.triggers, id).wakes),
         },
       });
     }

@@ -5,6 +5,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const electionRisk: Rule = {
   name: 'election-risk',
@@ -19,7 +20,7 @@ export const electionRisk: Rule = {
         related: [{ message: `${e.by}'s elections`, path: ['actors', e.by, 'elections'] }],
         fix: {
           description: `Put commitment ${e.n} (${e.by}, \`${e.requirement}\`) into an appropriation law`,
-          apply: (m) => edit(m, (x) => (x.sustainment.commitments[e.n - 1]!.form = 'appropriation-law')),
+          apply: (m) => edit(m, (x) => (itemAt(x.sustainment.commitments, e.n - 1).form = 'appropriation-law')),
         },
       });
     }

@@ -5,6 +5,7 @@
 import { addSource, neutralActors } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const independenceUnmet: Rule = {
   name: 'independence-unmet',
@@ -18,7 +19,7 @@ export const independenceUnmet: Rule = {
         if (n === 0 || n >= tl.k) continue;
         const taken = new Set(act.operators.map((o) => o.operator));
         const operator = neutral.find((a) => !taken.has(a));
-        const places = view.placesOf(model.prohibitions[act.prohibition]!);
+        const places = view.placesOf(itemAt(model.prohibitions, act.prohibition));
         out.push({
           code: 'independence-unmet',
           path: ['triggers', tl.trigger, 'evidence', 'independent-sources'],

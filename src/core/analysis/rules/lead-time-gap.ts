@@ -3,6 +3,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { duration } from '../wording.js';
+import { itemAt } from '../../item-at.js';
 
 export const leadTimeGap: Rule = {
   name: 'lead-time-gap',
@@ -26,9 +27,9 @@ export const leadTimeGap: Rule = {
             edit(
               m,
               (x) =>
-                (x.sustainment.requirements[g.requirement]!.stock = Math.max(
+                (itemAt(x.sustainment.requirements, g.requirement).stock = Math.max(
                   g.lead,
-                  x.sustainment.requirements[g.requirement]!.stock ?? 0,
+                  itemAt(x.sustainment.requirements, g.requirement).stock ?? 0,
                 )),
             ),
         },

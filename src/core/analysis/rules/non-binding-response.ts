@@ -2,6 +2,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const nonBindingResponse: Rule = {
   name: 'non-binding-response',
@@ -22,7 +23,7 @@ export const nonBindingResponse: Rule = {
           },
           fix: {
             description: `Anchor the \`${severity}\` ${r.do} obligation in a ratified treaty`,
-            apply: (m) => edit(m, (x) => (x.responses[severity]![i]!.form = 'treaty')),
+            apply: (m) => edit(m, (x) => (itemAt(itemAt(x.responses, severity), i).form = 'treaty')),
           },
         });
       });

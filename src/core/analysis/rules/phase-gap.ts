@@ -6,6 +6,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import type { Package, Prohibition } from '../../spec/schema.js';
+import { itemAt } from '../../item-at.js';
 
 /** Milliseconds since the epoch at which a `from`/`until` rule falls: a duration after `effective`, or a date. */
 export function startOf(m: Package, r: Prohibition['from'], end = false): number | undefined {
@@ -40,7 +41,7 @@ export const phaseGap: Rule = {
         },
         fix: {
           description: `Start \`${id}\` as soon as \`${p.follows}\` ends`,
-          apply: (m) => edit(m, (x) => void (x.prohibitions[id]!.from = { after: ends - x.effective.start })),
+          apply: (m) => edit(m, (x) => void (itemAt(x.prohibitions, id).from = { after: ends - x.effective.start })),
         },
       });
     }

@@ -2,6 +2,7 @@
 import { edit, suggested } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const responseNoTimeLimit: Rule = {
   name: 'response-no-time-limit',
@@ -17,7 +18,7 @@ export const responseNoTimeLimit: Rule = {
           args: { action: r.do, by: view.actorsIn(r.by).join(', ') || String(r.by), severity },
           fix: {
             description: `Give the \`${severity}\` ${r.do} response a 7-day time limit`,
-            apply: (m) => edit(m, (x) => (x.responses[severity]![i]!.within = suggested.responseWithin)),
+            apply: (m) => edit(m, (x) => (itemAt(itemAt(x.responses, severity), i).within = suggested.responseWithin)),
           },
         });
       });

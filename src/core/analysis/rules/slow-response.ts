@@ -10,6 +10,7 @@ import type { Rule } from '../rule.js';
 import type { TriggerTimeline } from '../timeline.js';
 import { DAY, HOUR } from '../../spec/units.js';
 import { at, list } from '../wording.js';
+import { itemAt } from '../../item-at.js';
 
 export const slowLimit = 7 * DAY;
 
@@ -21,13 +22,13 @@ export function speedUp(tl: TriggerTimeline): Fix | undefined {
   if (!r.automatic) {
     return {
       description: `Make the \`${sev}\` ${r.action} response automatic (no further national decision)`,
-      apply: (m) => edit(m, (x) => (x.responses[sev]![r.index]!.automatic = true)),
+      apply: (m) => edit(m, (x) => (itemAt(itemAt(x.responses, sev), r.index).automatic = true)),
     };
   }
   if (r.within === undefined || r.within > 24 * HOUR) {
     return {
       description: `Require the \`${sev}\` ${r.action} response within 24 hours`,
-      apply: (m) => edit(m, (x) => (x.responses[sev]![r.index]!.within = 24 * HOUR)),
+      apply: (m) => edit(m, (x) => (itemAt(itemAt(x.responses, sev), r.index).within = 24 * HOUR)),
     };
   }
   return undefined;
@@ -59,7 +60,7 @@ export const slowResponse: Rule = {
           : tl.detection && r && r.upon === 'declaration'
             ? {
                 description: `Let the \`${tl.severity}\` ${r.action} response start on the trigger itself, without waiting for a declaration`,
-                apply: (m) => edit(m, (x) => (x.responses[tl.severity]![r.index]!.upon = 'trigger')),
+                apply: (m) => edit(m, (x) => (itemAt(itemAt(x.responses, tl.severity), r.index).upon = 'trigger')),
               }
             : undefined;
         out.push({

@@ -6,6 +6,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { percent } from '../wording.js';
+import { itemAt } from '../../item-at.js';
 
 export const shortfallThreshold = 0.9;
 
@@ -18,7 +19,7 @@ export const sustainmentShortfall: Rule = {
     const guarantor = Object.entries(model.actors).find(([, a]) => a.role === 'guarantor')?.[0];
     for (const r of sustainment.requirements) {
       const path = ['sustainment', 'requirements', r.id];
-      const req = model.sustainment.requirements[r.id]!;
+      const req = itemAt(model.sustainment.requirements, r.id);
       const gapPerYear = r.perMonth * 12 * (1 - r.meanCoverage);
       const fix =
         guarantor && gapPerYear > 0

@@ -2,6 +2,7 @@
 import { edit, suggested } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const triggerWithoutEvidence: Rule = {
   name: 'trigger-without-evidence',
@@ -18,7 +19,7 @@ export const triggerWithoutEvidence: Rule = {
         args: { trigger: id },
         fix: {
           description: `Give trigger \`${id}\` an evidence threshold (one source at 0.8 confidence)`,
-          apply: (m) => edit(m, (x) => (x.triggers[id]!.evidence = { ...suggested.evidence })),
+          apply: (m) => edit(m, (x) => (itemAt(x.triggers, id).evidence = { ...suggested.evidence })),
         },
       });
     }

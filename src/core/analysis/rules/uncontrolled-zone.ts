@@ -9,6 +9,7 @@ import { domainsNeeded } from '../package-view.js';
 import type { Rule } from '../rule.js';
 import type { Package, Zone } from '../../spec/schema.js';
 import type { Domain } from '../../spec/vocabulary.js';
+import { itemAt } from '../../item-at.js';
 
 /** What a violator can do in a zone nobody polices or secures: ground can be held; air and sea lanes only used. */
 function consequenceOf(z: Zone): string {
@@ -41,7 +42,7 @@ export const uncontrolledZone: Rule = {
       const entries = controlOf.get(id) ?? [];
       const needed = new Map<Domain, { prohibition: string; activities: string[] }>();
       for (const pid of view.prohibitionsInside(id)) {
-        const p = model.prohibitions[pid]!;
+        const p = itemAt(model.prohibitions, pid);
         for (const d of domainsNeeded(z, p.activities))
           if (!needed.has(d)) needed.set(d, { prohibition: pid, activities: [...p.activities] });
       }

@@ -2,6 +2,7 @@
 import { addTrigger } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const uncoveredProhibition: Rule = {
   name: 'uncovered-prohibition',
@@ -16,7 +17,7 @@ export const uncoveredProhibition: Rule = {
         code: 'uncovered-prohibition',
         path: ['prohibitions', id],
         prefer: 'key',
-        args: { prohibition: id, activities: { list: model.prohibitions[id]!.activities, conj: 'or' } },
+        args: { prohibition: id, activities: { list: itemAt(model.prohibitions, id).activities, conj: 'or' } },
         scale: 1 / ids.length,
         fix: {
           description: `Add a trigger on prohibition \`${id}\` with an evidence threshold`,

@@ -2,6 +2,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 export const uncoveredZone: Rule = {
   name: 'uncovered-zone',
@@ -30,7 +31,7 @@ export const uncoveredZone: Rule = {
           ? {
               fix: {
                 description: `Extend source \`${widest[0]}\` to cover zone \`${zone}\``,
-                apply: (m) => edit(m, (x) => x.verification[widest[0]]!.covers!.push(zone)),
+                apply: (m) => edit(m, (x) => itemAt(x.verification, widest[0]).covers!.push(zone)),
               },
             }
           : {}),

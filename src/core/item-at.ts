@@ -1,0 +1,12 @@
+/**
+ * An element that must exist: `xs[i]` where the logic guarantees `i` is in range (or the key present). With
+ * `noUncheckedIndexedAccess` an index access may be undefined; a `!` would silence that and let an off-by-one run on
+ * as `undefined` (NaN in arithmetic). `itemAt` checks instead, and fails at the faulty access with its index.
+ */
+export function itemAt<T>(xs: ArrayLike<T>, i: number): T;
+export function itemAt<K extends PropertyKey, T>(xs: { readonly [k in K]?: T }, key: K): T;
+export function itemAt<T>(xs: ArrayLike<T> | { readonly [k: PropertyKey]: T | undefined }, i: PropertyKey): T {
+  const x = (xs as Record<PropertyKey, T | undefined>)[i];
+  if (x === undefined) throw new RangeError(`no element at ${String(i)}`);
+  return x;
+}
