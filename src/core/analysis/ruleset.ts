@@ -5,6 +5,7 @@ import { dormantTrigger } from './rules/dormant-trigger.js';
 import { phaseGap } from './rules/phase-gap.js';
 import { slowInspection } from './rules/slow-inspection.js';
 import { termLapses } from './rules/term-lapses.js';
+import { territoryWideProhibition } from './rules/territory-wide-prohibition.js';
 import { unboundedStage } from './rules/unbounded-stage.js';
 import { uncountedLimit } from './rules/uncounted-limit.js';
 import { unpublishedRule } from './rules/unpublished-rule.js';
@@ -52,6 +53,7 @@ export const rules: readonly Rule[] = [
   unboundedStage,
   phaseGap,
   dormantTrigger,
+  territoryWideProhibition,
   severityWithoutResponse,
   nonMaterialTier,
   hedgeWording,

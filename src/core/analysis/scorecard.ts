@@ -65,6 +65,8 @@ export const weights: Record<string, Weight> = {
   // Costs nothing itself: the act it cannot catch counts as undetected (package-view.ts), which `undetected-activity` scores.
   'slow-inspection': { dimension: 'verification', points: 0, cap: 0 },
   'term-lapses': { dimension: 'sustainment', points: 10, cap: 10 },
+  // A question to the author, not a weakness: a territory-wide ban is stronger, never weaker, than one near the line.
+  'territory-wide-prohibition': { dimension: 'trigger', points: 0, cap: 0 },
 };
 
 /**

@@ -32,6 +32,17 @@ export const activities = [
 /** Activities that are attacks on the monitors themselves: findings in their own right (OSCE SMM practice). */
 export const accessActivities: readonly Activity[] = ['denial-of-access', 'jamming'];
 
+/**
+ * Activities with no place near a contact line: a threat or coercion is the same act wherever it is made, and an
+ * attack on the monitors is one wherever they are. A prohibition of these alone reads naturally as territory-wide.
+ */
+export const placelessActivities: readonly Activity[] = [
+  'nuclear-use',
+  'nuclear-threat',
+  'economic-coercion',
+  ...accessActivities,
+];
+
 export const weaponClasses = [
   'small-arms',
   'mortar',

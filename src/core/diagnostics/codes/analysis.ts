@@ -161,6 +161,14 @@ export const analysisCodes = [
   ),
   define(
     'ambiguity',
+    2050,
+    'territory-wide-prohibition',
+    'warning',
+    'Prohibition `{prohibition}` has no `inside` or `across`: it forbids {activities} in the whole territory, not only near the contact line `{line}`; intended?',
+    'If it is meant near the line, add `inside:` a zone around `{line}` (a buffer); if the whole territory is meant, say so in a comment and expect every report anywhere to count.',
+  ),
+  define(
+    'ambiguity',
     2013,
     'no-responses',
     'warning',
