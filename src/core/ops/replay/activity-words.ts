@@ -14,6 +14,8 @@
  * Donbas sense (mortars, guns and rocket artillery alike). Words that name a target rather than a means
  * ("destroyed a howitzer", "a tank", "an ammunition depot") are deliberately absent, and so are "strike", "hit",
  * "attack" and "fire damage", which say a blow fell but not what delivered it: those events stay `undetermined`.
+ * A weapon word that is the object of a destruction is a target too (`isTarget`). These two changes (the target
+ * reading and "fired on") were made after the first sample's errors, before the second sample was run.
  */
 import type { Activity } from '../../spec/vocabulary.js';
 
@@ -121,10 +123,35 @@ export const activityWordRules: readonly WordRule[] = [
   {
     activity: 'artillery-fire',
     tier: 'generic',
-    words: ['shell(ing|ings|ed|s)?\\b', 'shellfire'],
-    why: '"shelling" (obstril) is the common word for indirect fire; it is read as artillery only when no weapon word says otherwise',
+    words: [
+      'shell(ing|ings|ed|s)?\\b',
+      'shellfire',
+      'fire[ds]? (on|at|upon)\\b',
+      'firing (on|at|upon)\\b',
+      'under (the )?fire\\b',
+    ],
+    why: '"shelling" (obstril) is the common word for indirect fire, and the same word is translated "fired on" a place or "under fire"; it is read as artillery only when no weapon word says otherwise',
   },
 ];
+
+/**
+ * A weapon word that is the object of a destruction ("destroyed two drones", "destroyed the mortar crew") names a
+ * target, not the means: it is skipped, unless a word saying how ("with", "by", "from", "using") stands between
+ * the verb and it. Only within one headline, and not the verbs that are themselves weapon words ("shot down").
+ */
+const destroyed =
+  /\b(?:destroy(?:ed|s|ing)?|shot down|shoots? down|downed|intercept(?:ed|s)?|eliminat(?:ed|es)|liquidat(?:ed|es)|captur(?:ed|es)|seiz(?:ed|es))\b/gi;
+const means = /\b(?:with|by|from|using)\b/i;
+
+function isTarget(text: string, at: number, word: string): boolean {
+  destroyed.lastIndex = 0;
+  if (destroyed.test(word)) return false;
+  const headline = text.slice(text.lastIndexOf(';', at - 1) + 1, at);
+  let last = -1;
+  destroyed.lastIndex = 0;
+  for (let m = destroyed.exec(headline); m; m = destroyed.exec(headline)) last = m.index + m[0].length;
+  return last >= 0 && !means.test(headline.slice(last));
+}
 
 interface Compiled {
   activity: WordActivity;
@@ -144,14 +171,18 @@ export interface WordMatch {
   word?: string;
 }
 
-/** The activity the text names (docs/operations/replay.md): the first weapon word, else a generic word, else undetermined. */
+/**
+ * The activity the text names (docs/operations/replay.md): the first weapon word that is not a target, else a
+ * generic word, else undetermined.
+ */
 export function activityFromWords(text: string): WordMatch {
   for (const tier of ['weapon', 'generic'] as const) {
     let best: { at: number; activity: WordActivity; word: string } | undefined;
     for (const c of compiled) {
       if (c.tier !== tier) continue;
       c.re.lastIndex = 0;
-      const m = c.re.exec(text);
+      let m = c.re.exec(text);
+      while (m && isTarget(text, m.index, m[0])) m = c.re.exec(text);
       if (m && (!best || m.index < best.at)) best = { at: m.index, activity: c.activity, word: m[0] };
     }
     if (best) return { activity: best.activity, word: best.word };
