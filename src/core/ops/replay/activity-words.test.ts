@@ -47,6 +47,19 @@ describe('activity from the words', () => {
     });
   });
 
+  it('on the second sample of 217 events (labelled before these rules were run on them): as documented', () => {
+    const rows = labelled('activity-sample-2.csv');
+    expect(rows).toHaveLength(217);
+    expect(confusion(rows)).toEqual({
+      'artillery-fire': [39, 41, 43],
+      'missile-strike': [14, 16, 15],
+      'air-strike': [12, 14, 15],
+      'drone-strike': [1, 1, 1],
+      undetermined: [141, 145, 143],
+      'air-or-drone': [13, 15, 16],
+    });
+  });
+
   it('on every event outside the sample that the rules call a missile, air, drone or small-arms event: precision as documented', () => {
     const c = confusion(labelled('activity-audit.csv'));
     expect([c['missile-strike']![0], c['missile-strike']![1]]).toEqual([20, 29]);
