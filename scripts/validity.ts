@@ -1,5 +1,5 @@
 // Prints docs/validity.md's table: every historical package's scorecard beside its outcome (examples/historical/
-// outcomes.yaml, which the simulation's calibration reads, and outcomes-added.json), and the discrimination figure.
+// outcomes.yaml, which the simulation's calibration reads too), and the discrimination figure.
 // `npm run validity`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -8,25 +8,9 @@ import { validityMarkdown, validityRow } from '../src/core/analysis/validity.js'
 import { outcomesSchema, type Outcomes } from '../src/core/sim/calibration.js';
 import { loadPackageFile } from '../src/package-files.js';
 
-/**
- * Every package's outcome: outcomes.yaml (the calibration's) and outcomes-added.json (the agreements issue 20 added,
- * in the same entry form, kept apart until the calibration takes them in). A package in both is an error.
- */
+/** Every package's outcome: outcomes.yaml, the one file the simulation's calibration also reads. */
 export function libraryOutcomes(dir = 'examples/historical'): Outcomes['agreements'] {
-  const base = outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
-  const raw = JSON.parse(readFileSync(`${dir}/outcomes-added.json`, 'utf8')) as {
-    agreements: Record<string, Record<string, unknown>>;
-  };
-  const stripped = Object.fromEntries(
-    Object.entries(raw.agreements).map(([f, e]) => [
-      f,
-      Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'note')),
-    ]),
-  );
-  const added = outcomesSchema.parse({ agreements: stripped }).agreements;
-  for (const f of Object.keys(added))
-    if (f in base) throw new Error(`${f} has an outcome in both outcomes.yaml and outcomes-added.json`);
-  return { ...base, ...added };
+  return outcomesSchema.parse(parse(readFileSync(`${dir}/outcomes.yaml`, 'utf8'))).agreements;
 }
 
 export function validityTable(dir = 'examples/historical'): string {
