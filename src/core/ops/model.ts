@@ -3,7 +3,7 @@
  * costs only the work its observations bring.
  */
 import type { Package } from '../spec/schema.js';
-import { MINUTE } from '../spec/units.js';
+import { DAY, MINUTE } from '../spec/units.js';
 import type { Activity, LimitUnit, WeaponClass } from '../spec/vocabulary.js';
 import { defaultFusionOptions, type FusionOptions } from './incident.js';
 import type { ObservationRules } from './observation.js';
@@ -64,6 +64,13 @@ export interface PreparedTrigger {
   within?: number;
   depth?: number;
   severity: string;
+  /**
+   * Epoch ms from which it applies: `effective`, or when a dormant trigger wakes (its `wakes`); Infinity when it never
+   * does (it waits for a prohibition with no `until`). Violations before it do not count towards it.
+   */
+  activeFrom: number;
+  /** For a dormant trigger: what wakes it, in words, for the status. */
+  wakes?: string;
 }
 
 export interface OpsModel {
@@ -136,7 +143,21 @@ export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
       confidence: t.evidence?.confidence ?? 0,
       count: t.count ?? 1,
       severity: t.severity,
+      activeFrom: effective,
     };
+    const w = t.wakes;
+    if (w?.at !== undefined) {
+      prepared.activeFrom = Math.max(effective, 'after' in w.at ? effective + w.at.after : w.at.at.start);
+      prepared.wakes = `at ${new Date(prepared.activeFrom).toISOString()}`;
+    } else if (w?.held !== undefined) {
+      // Held = time in force since `effective`, as the analysis reads it; a declared breach does not restart it.
+      prepared.activeFrom = effective + w.held;
+      prepared.wakes = `once the ceasefire has held ${Math.round(w.held / DAY)} days (from effective)`;
+    } else if (w?.['on-lapse-of'] !== undefined) {
+      const lapse = prohibitions.find((p) => p.id === w['on-lapse-of'])?.activeUntil ?? Infinity;
+      prepared.activeFrom = lapse;
+      prepared.wakes = `when prohibition ${w['on-lapse-of']} lapses`;
+    }
     if (t.within !== undefined) prepared.within = t.within;
     if (t.depth !== undefined) prepared.depth = t.depth;
     triggers.push(prepared);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EFFECTIVE, NOW, Runner, WEST, obs } from '../../../test/ops/harness.js';
+import { EFFECTIVE, NOW, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
+import { prepareOps } from './model.js';
 import { DAY, HOUR, MINUTE } from '../spec/units.js';
 import { caseId } from './trigger.js';
 import type { ObservationInput } from './observation.js';
@@ -173,5 +174,47 @@ describe('triggers to cases', () => {
     const out = await r.run([fly('f1', DAY30, 37.5), fly('f2', DAY30 + HOUR, 37.55)]);
     expect(out.caseOpenings.map((c) => c.trigger)).toEqual(['overflight', 'overflight']);
     expect(new Set(out.caseOpenings.map((c) => c.key)).size).toBe(2);
+  });
+});
+
+describe('dormant triggers in operations (issue 20)', () => {
+  /** The example package with `serious-violation` made dormant by `wakes`. */
+  function dormant(wakes: Record<string, unknown>) {
+    const base = exampleModel();
+    const pkg = structuredClone(base.pkg);
+    (pkg.triggers['serious-violation'] as { wakes?: unknown }).wakes = wakes;
+    return prepareOps(pkg, { locator: base.locator, regions: base.rules.regions });
+  }
+  const serious = (m: ReturnType<typeof dormant>) => m.triggers.find((t) => t.id === 'serious-violation')!;
+
+  it('counts nothing before the ceasefire has held the time it waits for, and opens the case after', async () => {
+    const m = dormant({ held: 60 * DAY });
+    expect(serious(m)).toMatchObject({ activeFrom: EFFECTIVE + 60 * DAY });
+    const r = new Runner(m);
+    const before = await r.run([
+      ...shelling('a', DAY30),
+      ...shelling('b', DAY30 + HOUR),
+      ...shelling('c', DAY30 + 2 * HOUR),
+    ]);
+    expect(before.caseOpenings).toEqual([]);
+    const woke = EFFECTIVE + 61 * DAY;
+    const after = await r.run([
+      ...shelling('d', woke),
+      ...shelling('e', woke + HOUR),
+      ...shelling('f', woke + 2 * HOUR),
+    ]);
+    expect(after.caseOpenings.map((c) => c.trigger)).toEqual(['serious-violation']);
+    // The woken window holds only what happened after it woke.
+    expect(after.caseOpenings[0]!.evidence.every((e) => e.time >= EFFECTIVE + 60 * DAY)).toBe(true);
+  });
+
+  it('wakes on a date, and never when the prohibition it waits for has no `until`', () => {
+    expect(
+      serious(dormant({ at: { at: { start: EFFECTIVE + 10 * DAY, end: EFFECTIVE + 11 * DAY } } })).activeFrom,
+    ).toBe(EFFECTIVE + 10 * DAY);
+    const never = serious(dormant({ 'on-lapse-of': 'no-fire' }));
+    expect(never.activeFrom).toBe(Infinity);
+    expect(never.wakes).toBe('when prohibition no-fire lapses');
+    expect(serious(exampleModel()).activeFrom).toBe(EFFECTIVE);
   });
 });

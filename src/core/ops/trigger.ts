@@ -14,6 +14,8 @@
  * Without `within`, `count` counts over the whole life of the package; with neither, every qualifying violation is
  * its own breach.
  *
+ * A dormant trigger (`wakes`) counts only violations from the moment it wakes: before that it is inactive.
+ *
  * Two times: `breachAt` is when, in the world, the threshold was met (the time of the count-th qualifying
  * violation); `openedAt` is when the system knew (the clock at processing). The judgment clock starts at
  * `openedAt`: a body cannot deliberate over a breach before anyone can know of it, and a late report must not
@@ -62,6 +64,8 @@ export function caseId(key: string): string {
 
 export function qualifies(t: PreparedTrigger, v: Violation): boolean {
   if (v.status !== 'active') return false;
+  // A dormant trigger counts only what happens once it has woken (`wakes`).
+  if (v.time < t.activeFrom) return false;
   if (v.corroboration < t.sources) return false;
   // Confidences are products of floats: 0.8 must meet 0.8.
   if (v.confidence < t.confidence - 1e-9) return false;

@@ -55,6 +55,25 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               incidents: { type: 'integer' },
               violations: { type: 'integer' },
               cases: { type: 'integer' },
+              triggers: {
+                type: 'array',
+                description:
+                  'Each trigger, and whether it applies yet: a dormant one (`wakes`) counts nothing until it wakes',
+                items: {
+                  type: 'object',
+                  required: ['id', 'state'],
+                  properties: {
+                    id: { type: 'string' },
+                    state: { type: 'string', enum: ['active', 'dormant'] },
+                    wakes: { type: 'string', description: 'What wakes a dormant trigger, in words' },
+                    wakesAt: {
+                      type: ['string', 'null'],
+                      format: 'date-time',
+                      description: 'When it wakes (or woke); null when it never will',
+                    },
+                  },
+                },
+              },
             },
           },
         },
@@ -63,16 +82,24 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async () => {
       const s = await deps.store.status();
       const pkg = deps.operations.model.pkg;
+      const now = deps.operations.clock.now();
       return {
         package: pkg.package,
         title: pkg.title,
         version: String(pkg.version ?? ''),
-        time: new Date(deps.operations.clock.now()).toISOString(),
+        time: new Date(now).toISOString(),
         store: s.dialect,
         observations: s.observations,
         incidents: s.incidents,
         violations: s.violations,
         cases: s.cases,
+        triggers: deps.operations.model.triggers.map((t) => ({
+          id: t.id,
+          state: now >= t.activeFrom ? ('active' as const) : ('dormant' as const),
+          ...(t.wakes === undefined
+            ? {}
+            : { wakes: t.wakes, wakesAt: Number.isFinite(t.activeFrom) ? new Date(t.activeFrom).toISOString() : null }),
+        })),
       };
     },
   );
