@@ -19,6 +19,7 @@ afterAll(() => s.close());
 function requestFor(method: string, url: string): { url: string; payload?: object; headers?: Record<string, string> } {
   const path = url.replace(':id', url.startsWith('/v1/observations') ? '1' : 'x').replace('*', 'index.css');
   if (method === 'POST' && url === '/v1/observations') return { url: path, payload: [] };
+  if (method === 'POST' && url === '/v1/inspections') return { url: path, payload: { source: 'x', note: 'walk' } };
   if (method === 'POST' && url === '/v1/apikeys') return { url: path, payload: { actor: 'CMM', role: 'monitor' } };
   // The live feed never ends; a bad Last-Event-ID is answered (400) once access has let the request through.
   if (url === '/v1/events') return { url: path, headers: { 'last-event-id': 'not-an-id' } };
@@ -53,6 +54,10 @@ describe('access', () => {
       'GET /v1/cases/:id/timeline.md',
       'POST /v1/members/:member/keys',
       'GET /v1/members/keys',
+      // Inspections on a party's request (src/server/routes/inspections.ts).
+      'POST /v1/inspections',
+      'GET /v1/inspections',
+      'GET /v1/inspections/:id',
       'GET /v1/apikeys',
       'POST /v1/apikeys',
       'DELETE /v1/apikeys/:id',

@@ -4,6 +4,7 @@
  * fell due (while the server was busy, or down) fires once, in order, before the call looks at a case.
  */
 import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/index.js';
+import { isInspection, requestInspection, type InspectionInput } from '../core/ops/index.js';
 import {
   acknowledgeCaseTask,
   casePlans,
@@ -98,7 +99,9 @@ export class CaseworkService {
   /** Cases with their clocks: open ones first by deadline, then decided ones, most recent first. */
   async list(status: 'open' | 'decided' | undefined, limit: number): Promise<JudgmentView[]> {
     await this.catchUp();
-    const views = (await this.store.listCaseFiles({ ...(status ? { status } : {}), limit })).map((f) => this.#view(f));
+    const views = (await this.store.listCaseFiles({ ...(status ? { status } : {}), limit }))
+      .filter((f) => !isInspection(f))
+      .map((f) => this.#view(f));
     return views.sort((a, b) => {
       if (a.status !== b.status) return a.status === 'open' ? -1 : 1;
       if (a.status === 'open')
@@ -183,6 +186,34 @@ export class CaseworkService {
       const r = f(file, now);
       return r.ok ? { step: { file: r.file, timers: [] }, result: r } : { result: r };
     });
+  }
+
+  /**
+   * A party's request for an inspection (core/ops/inspection.ts): a new case file with the verifying body's task and
+   * its due timer, in one transaction. The same request sent again finds the file it made (`created: false`).
+   */
+  async requestInspection(
+    i: Omit<InspectionInput, 'at'>,
+  ): Promise<{ ok: true; file: CaseFile; created: boolean } | { ok: false; field: string; message: string }> {
+    await this.catchUp();
+    const r = requestInspection(this.pkg, { ...i, at: this.clock.now() });
+    if (!r.ok) return r;
+    const made = r.step.file;
+    return this.store.updateCase<{ ok: true; file: CaseFile; created: boolean }>(made.caseId, (file) =>
+      file
+        ? { result: { ok: true, file, created: false } }
+        : { step: r.step, result: { ok: true, file: made, created: true } },
+    );
+  }
+
+  /** Inspection requests, oldest first; `requestedBy` keeps a party to its own. */
+  async inspections(limit: number, requestedBy?: string): Promise<CaseFile[]> {
+    await this.catchUp();
+    return (await this.store.listCaseFiles({ limit: 1_000_000 }))
+      .filter(
+        (f) => f.inspection !== undefined && (requestedBy === undefined || f.inspection.requestedBy === requestedBy),
+      )
+      .slice(0, limit);
   }
 
   async timeline(caseId: string, evidence: readonly EvidenceEntry[] = []): Promise<CaseTimeline | undefined> {

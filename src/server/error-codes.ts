@@ -54,6 +54,11 @@ export const httpErrors = {
     status: 400,
     meaning: 'a ledger delivery in the batch is invalid (each named by index and field); nothing was stored',
   },
+  'invalid-inspection': {
+    status: 400,
+    meaning:
+      'an inspection request names a source that does not inspect on request, a zone it does not cover, or no note; nothing was stored',
+  },
   'invalid-last-event-id': {
     status: 400,
     meaning: 'the live feed was asked to resume after something that is not an event id',

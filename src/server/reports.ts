@@ -6,7 +6,7 @@
  *
  * The checkpoint is taken after the records are read, so it covers at least everything the report counted.
  */
-import type { CaseFile, Violation } from '../core/ops/index.js';
+import { isInspection, type CaseFile, type Violation } from '../core/ops/index.js';
 import type { CaseworkStore } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { StoredCheckpoint } from '../core/ports/tlog.js';
@@ -49,9 +49,12 @@ export function reportPackageOf(pkg: Package, loaded: LoadedPackage | undefined)
   return reportPackage(pkg, regionNames(loaded));
 }
 
-/** Case files opened before `end`. Case files are few (one per breach), so they are read in one query. */
+/**
+ * Breach case files opened before `end` (not inspection requests). Case files are few (one per breach), so they are
+ * read in one query.
+ */
 export async function caseFilesBefore(casework: CaseworkStore, end: number): Promise<CaseFile[]> {
-  return (await casework.listCaseFiles({ limit: 1_000_000 })).filter((f) => f.openedAt < end);
+  return (await casework.listCaseFiles({ limit: 1_000_000 })).filter((f) => f.openedAt < end && !isInspection(f));
 }
 
 /** A stored checkpoint as the report names it: origin, size, root, time, and the witnesses that cosigned it. */

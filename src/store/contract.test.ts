@@ -11,6 +11,7 @@ import { ManualClock } from '../core/ops/index.js';
 import { MemoryOpsReader } from '../core/ops/index.js';
 import { parseObservationBatch, type Observation } from '../core/ops/index.js';
 import { processBatch, type ZoneLocator } from '../core/ops/index.js';
+import { requestInspection } from '../core/ops/index.js';
 import { StoreQueryError, type Store } from '../core/ports/store.js';
 import { operationsFor } from '../server/operations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
@@ -128,6 +129,20 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
   afterEach(async () => {
     await store.close();
     await adapter.cleanup();
+  });
+
+  it('inserts a case file no case opening made (an inspection request) once, with its timer', async () => {
+    const pkg = structuredClone(loaded.model!);
+    (pkg.verification['patrol'] as { 'on-request'?: number })['on-request'] = 48 * 3_600_000;
+    const r = requestInspection(pkg, { source: 'patrol', note: 'look', requestedBy: 'UA', at: T0 });
+    if (!r.ok) throw new Error(r.message);
+    const id = r.step.file.caseId;
+    const cw = store.casework();
+    const put = () => cw.updateCase(id, (f) => (f ? { result: false } : { step: r.step, result: true }));
+    expect(await put()).toBe(true);
+    expect(await put()).toBe(false);
+    expect(await cw.getCaseFile(id)).toMatchObject({ inspection: { requestedBy: 'UA', operator: 'CMM' } });
+    expect((await cw.pendingTimers(id)).map((t) => [t.kind, t.at])).toEqual([['task-due', T0 + 48 * 3_600_000]]);
   });
 
   it('applies migrations once, records them, and reopens without reapplying', async () => {

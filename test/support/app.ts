@@ -54,7 +54,15 @@ export async function testServer(
   const auth = {} as Record<Role, string>;
   for (const role of roles) {
     const k = generateKey(
-      role === 'monitor' ? 'CMM' : role === 'guarantor' ? 'UK' : role === 'member' ? 'FR' : '*',
+      role === 'monitor'
+        ? 'CMM'
+        : role === 'guarantor'
+          ? 'UK'
+          : role === 'member'
+            ? 'FR'
+            : role === 'party'
+              ? 'UA'
+              : '*',
       role,
       `test ${role}`,
       clock.now(),

@@ -50,6 +50,19 @@ export function casePlans(pkg: Package): CasePlans {
   };
 }
 
+/** A party's request for an inspection (`inspection.ts`), on the case file that carries its task. */
+export interface InspectionRequest {
+  source: string;
+  /** The source's operator: who owes the inspection. */
+  operator: string;
+  /** The party that asked (the API key's actor). */
+  requestedBy: string;
+  /** Where, when the request names a zone. */
+  zone?: string;
+  note: string;
+  requestedAt: number;
+}
+
 export interface CaseFile {
   version: 1;
   caseId: string;
@@ -63,6 +76,8 @@ export interface CaseFile {
   tasks: ResponseTask[];
   /** Set once the declaration's tasks were instantiated, so they are made once. */
   declaredTasks?: boolean;
+  /** Set when the file is a party's request for an inspection (`inspection.ts`), not a breach case. */
+  inspection?: InspectionRequest;
 }
 
 export interface CaseStep {

@@ -16,11 +16,13 @@ export {
   responseFailures,
   voteOnCase,
 } from './casework.js';
-export type { CaseFile, CasePlans, CaseStep, CaseTaskResult } from './casework.js';
+export type { CaseFile, CasePlans, CaseStep, CaseTaskResult, InspectionRequest } from './casework.js';
 export { ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { geoLocatorFor } from './geo-locator.js';
 export { IncidentIndex } from './incident-index.js';
+export { MAX_INSPECTION_NOTE, isInspection, requestInspection } from './inspection.js';
+export type { InspectionInput } from './inspection.js';
 export type { Incident } from './incident.js';
 export { choices } from './judgment-rules.js';
 export type { Choice } from './judgment-rules.js';

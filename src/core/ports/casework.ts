@@ -42,7 +42,10 @@ export interface CaseFileQuery {
 export interface CaseworkStore {
   /** Opens a case file for every stored case opening that has none yet (oldest first); returns how many. */
   adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number>;
-  /** Reads the case file locked, applies `f`, writes what it returns; `undefined` file when the case has none. */
+  /**
+   * Reads the case file locked, applies `f`, writes what it returns; `undefined` file when the case has none, and then
+   * a returned step inserts it (an inspection request: a case file no case opening made).
+   */
   updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T>;
   /**
    * Claims the earliest unfired timer due at `now` (on PostgreSQL: skipping cases another server holds), applies

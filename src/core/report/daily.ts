@@ -42,6 +42,8 @@ export const sectionAccess: Readonly<Record<Role | 'public', readonly ReportSect
   member: reportSections,
   guarantor: ['cases', 'votes', 'responses', 'sustainment'],
   monitor: [],
+  // A party requests inspections; it reads the public variant like anyone.
+  party: [],
   public: ['violations', 'cases', 'responses'],
 };
 

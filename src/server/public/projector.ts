@@ -16,7 +16,7 @@ import {
 import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
 import { capPolygons } from '../../core/public/cap-area.js';
 import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
-import type { Clock } from '../../core/ops/index.js';
+import { isInspection, type Clock } from '../../core/ops/index.js';
 import type { Violation } from '../../core/ops/index.js';
 import type { NewFeedEvent, ProjectionCommit, PublicStore, PublishedArea } from '../../core/ports/public.js';
 import type { Store } from '../../core/ports/store.js';
@@ -214,7 +214,8 @@ export class Projector {
     const live = this.#live;
     for (const caseId of [...look].sort()) {
       const file = await this.casework.store.getCaseFile(caseId);
-      if (!file) continue;
+      // An inspection request is a party's, between it and the verifying body: not a breach case for the public.
+      if (!file || isInspection(file)) continue;
       const phase = casePhase(file);
       const where = await this.#areasOf(caseId);
       if (livePhases.includes(phase)) live.set(caseId, { caseId, phase, ...where });

@@ -7,6 +7,7 @@ import { clockRoutes } from './clock.js'; // the server's clock; a replay server
 import { dashboardRoutes } from './dashboard.js'; // the web dashboard and its read-only endpoints (docs/dashboard.md)
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
+import { inspectionRoutes } from './inspections.js'; // inspections on a party's request, as tasks (docs/operations/responses.md)
 import { judgmentRoutes } from './judgment.js';
 import { ledgerRoutes } from './ledger.js'; // the sustainment ledger: pledges, deliveries, coverage, decay alerts (docs/operations/ledger.md)
 import { logRoutes } from './log.js'; // the transparency log: checkpoints, proofs, entries, witnesses (docs/tlog.md)
@@ -22,6 +23,7 @@ export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [
   violationRoutes,
   caseRoutes,
   judgmentRoutes,
+  inspectionRoutes,
   apiKeyRoutes,
   dashboardRoutes,
   logRoutes,

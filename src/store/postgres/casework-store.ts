@@ -113,7 +113,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
         );
         if (r.rowCount === 0) throw new NonceReplayError(n.nonce);
       }
-      if (u.step) await this.#write(c, u.step, false);
+      if (u.step) await this.#write(c, u.step, row === undefined); // a new file: an inspection request
       return u.result;
     });
   }

@@ -116,13 +116,14 @@ export class SqliteCaseworkStore implements CaseworkStore {
 
   async updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T> {
     return this.#tx(() => {
-      const u = f(this.#file(caseId));
+      const file = this.#file(caseId);
+      const u = f(file);
       if (u.nonce) {
         const n = u.nonce;
         if (this.#s.insertNonce.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0)
           throw new NonceReplayError(n.nonce);
       }
-      if (u.step) this.#write(u.step, false);
+      if (u.step) this.#write(u.step, file === undefined); // a new file: an inspection request
       return u.result;
     });
   }
