@@ -10,12 +10,14 @@ describe('territory-wide-prohibition', () => {
   it('asks about a prohibition with no inside in a package with a contact line', () => {
     const f = run(territoryWideProhibition, [everywhere]);
     expect(f.map((x) => [x.args['prohibition'], x.args['activities'], x.args['line']])).toEqual([
-      ['no-fire', 'artillery-fire', 'line'],
+      ['no-fire', { list: ['artillery-fire'], conj: 'or' }, 'line'],
     ]);
   });
   it('names only the acts that have a place', () => {
     const mixed = { ...everywhere, to: { ...everywhere.to, activities: ['nuclear-threat', 'missile-strike'] } };
-    expect(run(territoryWideProhibition, [mixed]).map((x) => x.args['activities'])).toEqual(['missile-strike']);
+    expect(run(territoryWideProhibition, [mixed]).map((x) => x.args['activities'])).toEqual([
+      { list: ['missile-strike'], conj: 'or' },
+    ]);
   });
   it('is silent for placeless acts alone (a threat, coercion, an attack on the monitors)', () => {
     const placeless = { ...everywhere, to: { ...everywhere.to, activities: ['nuclear-threat', 'jamming'] } };

@@ -23,7 +23,7 @@ export const territoryWideProhibition: Rule = {
         code: 'territory-wide-prohibition',
         path: ['prohibitions', id],
         prefer: 'key',
-        args: { prohibition: id, activities: placed.join(', '), line },
+        args: { prohibition: id, activities: { list: placed, conj: 'or' }, line },
       });
     }
     return out;
