@@ -115,6 +115,13 @@ export interface PublicStore {
 
   eventsAfter(seq: number, limit: number): Promise<FeedEvent[]>;
   lastEventSeq(): Promise<number>;
+  /**
+   * Deletes the feed events published before `before` (ms), except the newest event (ids are never reused) and any
+   * that an undelivered or dead-lettered webhook delivery still needs; returns how many went.
+   */
+  pruneFeed(before: number): Promise<number>;
+  /** The highest event id ever pruned (0 when none): a client that has seen less has missed events. */
+  feedPrunedThrough(): Promise<number>;
   publicStatus(): Promise<{ doc: string; at: number } | undefined>;
   /** The latest message of each chain, newest first (ended chains within `since`). */
   currentCap(since: number, limit: number): Promise<StoredCap[]>;

@@ -22,6 +22,10 @@ export interface PublicOptions extends ProjectorOptions {
   background?: boolean;
   feed?: FeedOptions;
   webhooks?: WebhookOptions;
+  /** ms a feed event is kept for resuming clients and webhooks; default 30 days. */
+  retain?: number;
+  /** ms between prunes of older feed events; default 1 hour (and once at start). */
+  pruneEvery?: number;
 }
 
 const faces = new WeakMap<Store, PublicFace>();
@@ -75,6 +79,8 @@ export class PublicFace {
     };
     every(this.options.tick ?? 250, () => this.project(), 'projector pass failed');
     every(this.options.webhookTick ?? 500, () => this.webhooks.run(), 'webhook pass failed');
+    every(this.options.pruneEvery ?? 3_600_000, () => this.prune(), 'feed prune failed');
+    void this.prune().catch((err: unknown) => this.#log(err, 'feed prune failed'));
   }
 
   /** One projector run (shared by concurrent callers), then the hub reads what it published. */
@@ -87,6 +93,11 @@ export class PublicFace {
       })
       .finally(() => (this.#projecting = undefined));
     return this.#projecting;
+  }
+
+  /** Deletes feed events older than the retention period (those a webhook still needs stay); returns how many. */
+  prune(): Promise<number> {
+    return this.ps.pruneFeed(this.clock.now() - (this.options.retain ?? 30 * 86_400_000));
   }
 
   /** Projects, feeds, and sends due webhooks, waiting for them: what a background tick does, for tests. */

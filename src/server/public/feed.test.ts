@@ -10,6 +10,7 @@ import { FeedHub, sseFrame } from './feed.js';
 function table(events: FeedEvent[]): PublicStore {
   return {
     lastEventSeq: async () => events.at(-1)?.seq ?? 0,
+    feedPrunedThrough: async () => 0,
     eventsAfter: async (seq: number, limit: number) => events.filter((e) => e.seq > seq).slice(0, limit),
   } as unknown as PublicStore;
 }

@@ -4,7 +4,8 @@
  * a ring for clients that resume, and writes each event once-serialised to every connected Server-Sent Events client
  * allowed to see it. A client resumes with `Last-Event-ID`: it is sent everything after that id from the ring or
  * the table, then joins the live stream, with no event lost or sent twice. A client that does not read has a bounded
- * buffer; past it the server closes the stream (the client reconnects and resumes from its last id).
+ * buffer; past it the server closes the stream (the client reconnects and resumes from its last id). Events older
+ * than the retention period are pruned; a client resuming from before them first gets a `gap` event.
  */
 import type { ServerResponse } from 'node:http';
 import type { Audience, FeedEvent, PublicStore } from '../../core/ports/public.js';
@@ -27,6 +28,15 @@ interface Framed extends FeedEvent {
 /** One SSE frame: `id`, `event`, and the event as JSON on one `data` line (JSON.stringify never emits a newline). */
 export function sseFrame(e: FeedEvent): string {
   return `id: ${e.seq}\nevent: ${e.kind}\ndata: ${JSON.stringify({ seq: e.seq, kind: e.kind, at: e.at, ...e.data })}\n\n`;
+}
+
+/**
+ * Told to a client resuming from an id older than the retention kept: events after `after` up to `prunedThrough`
+ * may be gone, so it should re-read the status document rather than trust its state. No `id`: the client's
+ * Last-Event-ID stays where it was.
+ */
+export function gapFrame(after: number, prunedThrough: number): string {
+  return `event: gap\ndata: ${JSON.stringify({ after, prunedThrough })}\n\n`;
 }
 
 export class FeedClient {
@@ -158,6 +168,11 @@ export class FeedHub {
    * missed, from the ring when it reaches back far enough, else from the table page by page, then makes it live.
    */
   async attach(res: ServerResponse, audiences: ReadonlySet<Audience>, after: number | undefined): Promise<FeedClient> {
+    const first = this.#ring[0];
+    if (after !== undefined && (!first || after < first.seq - 1)) {
+      const pruned = await this.ps.feedPrunedThrough();
+      if (after < pruned) res.write(gapFrame(after, pruned));
+    }
     const c = new FeedClient(res, audiences, after ?? this.#last, this.maxBuffer);
     this.clients.add(c);
     res.on('close', () => {

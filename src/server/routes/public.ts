@@ -256,7 +256,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['public'],
         summary:
-          'The live feed (Server-Sent Events): status and cap events for everyone; with a key, violation events (analyst, member, admin) and case events (analyst, member, guarantor, admin). Resume with Last-Event-ID',
+          'The live feed (Server-Sent Events): status and cap events for everyone; with a key, violation events (analyst, member, admin) and case events (analyst, member, guarantor, admin). Resume with Last-Event-ID; a client resuming from before the retention kept first gets a `gap` event',
         querystring: {
           type: 'object',
           additionalProperties: false,

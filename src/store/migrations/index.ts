@@ -9,6 +9,7 @@ import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
+import { feedRetention } from './0041-feed-retention.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   tlogLeafBuckets,
   ledger,
   publicFace,
+  feedRetention,
 ];

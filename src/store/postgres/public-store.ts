@@ -256,6 +256,32 @@ export class PostgresPublicStore implements PublicStore {
     );
   }
 
+  async pruneFeed(before: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const r = await this.#pool.query(
+        `WITH gone AS (
+           DELETE FROM feed_events WHERE seq IN (
+             SELECT seq FROM feed_events e WHERE at < $1 AND seq < (SELECT max(seq) FROM feed_events)
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event = e.seq AND d.status <> 'delivered')
+             ORDER BY seq LIMIT 5000)
+           RETURNING seq)
+         UPDATE feed_retention SET pruned_through = greatest(pruned_through, (SELECT coalesce(max(seq), 0) FROM gone))
+         WHERE id = 1 RETURNING (SELECT count(*) FROM gone) AS n`,
+        [before],
+      );
+      const n = Number((r.rows[0] as { n: string } | undefined)?.n ?? 0);
+      deleted += n;
+      if (n < 5000) return deleted;
+    }
+  }
+
+  async feedPrunedThrough(): Promise<number> {
+    const r = (await this.#pool.query('SELECT pruned_through AS p FROM feed_retention WHERE id = 1')).rows[0] as
+      { p: string } | undefined;
+    return Number(r?.p ?? 0);
+  }
+
   async publicStatus() {
     const r = (await this.#pool.query('SELECT at, doc FROM public_status WHERE id = 1')).rows[0] as
       { at: string; doc: string } | undefined;

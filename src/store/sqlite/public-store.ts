@@ -162,6 +162,37 @@ export class SqlitePublicStore implements PublicStore {
     return Number((this.#db.prepare('SELECT coalesce(max(seq), 0) AS s FROM feed_events').get() as { s: number }).s);
   }
 
+  async pruneFeed(before: number): Promise<number> {
+    let deleted = 0;
+    // In slices, so a large first prune never holds the database for long.
+    for (;;) {
+      const n = await this.#tx(() => {
+        const rows = this.#db
+          .prepare(
+            `SELECT seq FROM feed_events e WHERE at < ? AND seq < (SELECT max(seq) FROM feed_events)
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event = e.seq AND d.status <> 'delivered')
+             ORDER BY seq LIMIT 5000`,
+          )
+          .all(before) as { seq: number }[];
+        if (!rows.length) return 0;
+        const last = Number(rows[rows.length - 1]?.seq);
+        this.#db
+          .prepare(`DELETE FROM feed_events WHERE seq IN (SELECT value FROM json_each(?))`)
+          .run(JSON.stringify(rows.map((r) => r.seq)));
+        this.#db.prepare('UPDATE feed_retention SET pruned_through = max(pruned_through, ?) WHERE id = 1').run(last);
+        return rows.length;
+      });
+      deleted += n;
+      if (n < 5000) return deleted;
+    }
+  }
+
+  async feedPrunedThrough(): Promise<number> {
+    const r = this.#db.prepare('SELECT pruned_through AS p FROM feed_retention WHERE id = 1').get() as
+      { p: number } | undefined;
+    return Number(r?.p ?? 0);
+  }
+
   async publicStatus() {
     const r = this.#db.prepare('SELECT at, doc FROM public_status WHERE id = 1').get() as
       { at: number; doc: string } | undefined;
