@@ -34,6 +34,10 @@ export const adapterImporters = new Map([
   ['src/cli/export.ts', '`export --db` writes records straight from the database, with no server running'],
   ['src/cli/report.ts', '`report --db` renders the daily report straight from the database, with no server running'],
   [
+    'src/cli/log-rotate.ts',
+    '`log rotate-key` logs the handover to a new log key in the database, with or without a server',
+  ],
+  [
     'src/cli/log-audit-source.ts',
     '`log audit` reads the transparency log tables directly, to audit a server it does not trust',
   ],
@@ -176,11 +180,12 @@ export function findCycles(graph, include = () => true) {
 }
 
 /**
- * Edge modules any outer layer may use, which import only the core: the package-file adapter, the input error, the
- * tool's version, the worker-thread starter.
+ * Edge modules any outer layer may use, which import only the core: the package-file adapter, the log key file, the
+ * input error, the tool's version, the worker-thread starter.
  */
 export const sharedModules = new Set([
   'src/package-files.ts',
+  'src/log-key-file.ts',
   'src/input-error.ts',
   'src/version.ts',
   'src/worker-thread.ts',

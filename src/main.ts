@@ -5,7 +5,9 @@
  * Configuration: `--db` or `DATABASE_URL` (a SQLite path or a postgres:// URL; default `data/guarantor.db`),
  * `--port` or `PORT` (default 8080), `--host` or `HOST` (default 127.0.0.1), `--package` or `GUARANTOR_PACKAGE`,
  * `GUARANTOR_ADMIN_KEY` (a bootstrap admin key, in key format), `GUARANTOR_SQLITE_SYNC` (`full` or `normal`),
- * `GUARANTOR_LOG_LEVEL` (default `warn`).
+ * `GUARANTOR_LOG_LEVEL` (default `warn`); the transparency log's key: `--log-key FILE` or `GUARANTOR_LOG_KEY_FILE`
+ * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
+ * PostgreSQL store needs one named: every server of the database must sign with the same key).
  */
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from './package-files.js';
@@ -18,6 +20,14 @@ import type { Limits } from './server/deps.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, openStore } from './store/open.js';
+import {
+  defaultLogKeyPath,
+  loadOrCreateLogKeyFile,
+  logKeyCarryOut,
+  parseLogKey,
+  type LogKeyMaterial,
+} from './log-key-file.js';
+import { LogKeyMismatchError, logOrigin } from './server/transparency-log.js';
 
 export interface ServeConfig {
   packagePath: string;
@@ -30,6 +40,8 @@ export interface ServeConfig {
   limits?: Partial<Limits>;
   /** `live` (default): the system clock; `event`: a replay server whose clock the replayed events move. */
   clock?: 'live' | 'event';
+  /** The log's private key: a file (created when missing) or the key text itself; default beside a SQLite file. */
+  logKey?: LogKeyConfig;
 }
 
 export interface ServeFlags {
@@ -38,9 +50,24 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   clock?: string;
+  logKey?: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+type LogKeyConfig = { file: string } | { text: string; source: string };
+
+/** Where the log key comes from: the flag, the environment (a file, or the key), or beside a SQLite database. */
+function logKeyConfig(db: string, flag: string | undefined, env: Env): LogKeyConfig {
+  const file = flag ?? env['GUARANTOR_LOG_KEY_FILE'];
+  if (file) return { file };
+  if (env['GUARANTOR_LOG_KEY']) return { text: env['GUARANTOR_LOG_KEY'], source: 'GUARANTOR_LOG_KEY' };
+  const beside = defaultLogKeyPath(db);
+  if (beside) return { file: beside };
+  throw new InputError(
+    `${describeDb(db)} is shared by servers, so the log key is configured, not made up by each: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY), the same on every server; a missing file is created`,
+  );
+}
 
 export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   const packagePath = flags.package ?? env['GUARANTOR_PACKAGE'];
@@ -52,12 +79,15 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   const sync = env['GUARANTOR_SQLITE_SYNC'];
   if (sync !== undefined && sync !== 'full' && sync !== 'normal')
     throw new InputError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
+  const db = flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db';
+  const logKey = logKeyConfig(db, flags.logKey, env);
   const config: ServeConfig = {
     packagePath,
-    db: flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db',
+    db,
     port,
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     logLevel: env['GUARANTOR_LOG_LEVEL'] ?? 'warn',
+    logKey,
   };
   if (flags.clock !== undefined && flags.clock !== 'live' && flags.clock !== 'event')
     throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
@@ -113,14 +143,28 @@ export async function start(config: ServeConfig): Promise<Running> {
       `the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`,
     );
   const operations = operationsFor(loaded, { clock, eventClock: event, locator: geo.locator });
+  const origin = logOrigin(loaded.model.package);
+  const keySource = config.logKey ?? logKeyConfig(config.db, undefined, {});
+  const keyFile = 'file' in keySource ? keySource.file : undefined;
+  const given = 'text' in keySource ? parseLogKey(keySource.text, keySource.source) : undefined;
   let store: Store;
   try {
     store = await openStore(config.db, {
       writerThread: true,
       ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+      // A database that still keeps the log key in a table hands it to the key file (migration 0010).
+      carryOut: { '0010-tlog-key-out': logKeyCarryOut({ path: keyFile, given }, describeDb(config.db)) },
     });
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`cannot open the store ${describeDb(config.db)}: ${(e as Error).message}`);
+  }
+  let key: LogKeyMaterial;
+  try {
+    key = given ?? loadOrCreateLogKeyFile(keyFile!, origin);
+  } catch (e) {
+    await store.close();
+    throw e;
   }
   try {
     const app = await buildApp({
@@ -128,6 +172,7 @@ export async function start(config: ServeConfig): Promise<Running> {
       operations,
       package: loaded, // the dashboard's map draws its regions and zones
       logger: { level: config.logLevel },
+      log: { key },
       ...(config.limits ? { limits: config.limits } : {}),
     });
     let url: string;
@@ -167,6 +212,7 @@ export async function start(config: ServeConfig): Promise<Running> {
 
 /** A listen failure as one line with its fix; anything unexpected stays as it is. */
 function listenError(e: unknown, config: ServeConfig): unknown {
+  if (e instanceof LogKeyMismatchError) return new InputError(e.message);
   const code = (e as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
   if (code === 'EADDRINUSE')

@@ -42,7 +42,7 @@ beforeAll(async () => {
   base = freshSchema('tlaudit');
   schemas.push(base);
   const p = await populate(await PostgresStore.open({ url: pgUrl, schema: base }));
-  vkey = (await p.log.key()).key.vkey;
+  vkey = (await p.log.key()).vkey;
   await p.s.close();
   client = new pg.Client({ connectionString: pgUrl });
   await client.connect();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tlog-audit-'));
   base = join(dir, 'base.db');
   const p = await populate(SqliteStore.open({ path: base }));
-  vkey = (await p.log.key()).key.vkey;
+  vkey = (await p.log.key()).vkey;
   await p.s.close();
   const db = new Database(base, { readonly: true });
   const one = (sql: string) => Object.values(db.prepare(sql).get() as Record<string, unknown>)[0] as string;

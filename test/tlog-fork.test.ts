@@ -5,6 +5,7 @@
  * the fork is longer, the same size, or shorter (a rollback); a witness that cosigned the honest head refuses to
  * cosign the fork; a client with no saved state cannot tell, which is why the state file and witnesses exist.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,10 @@ import { runVerify } from '../src/cli/log.js';
 import type { Fetch } from '../src/cli/http-client.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { addCosignature, parseVkey } from '../src/core/tlog/index.js';
-import { LogService, logServiceFor } from '../src/server/transparency-log.js';
-import { SqliteLog } from '../src/store/sqlite/tlog-store.js';
+import { LogService, logServiceFor, type ConfiguredLogKey } from '../src/server/transparency-log.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { obs } from './ops/harness.js';
-import { testServer, type TestServer } from './support/app.js';
+import { testLogKey, testServer, type TestServer } from './support/app.js';
 import { DAY30, witnessSigner } from './support/tlog.js';
 
 let dir: string;
@@ -32,14 +32,13 @@ const batch = (prefix: string, n: number, confidence = 0.8): ObservationInput[] 
     obs({ source: 'radar', sourceId: `${prefix}${i}`, at: DAY30 + i * 60_000, confidence: i === 0 ? confidence : 0.8 }),
   );
 
+/** The servers here sign with the one test log key unless told otherwise: the fork is signed by the log's own key. */
 async function server(
   path: string,
-  key?: Awaited<ReturnType<LogService['key']>>['key'],
+  key: ConfiguredLogKey = testLogKey,
 ): Promise<{ s: TestServer; url: string; log: LogService }> {
   const store = SqliteStore.open({ path });
-  // The operator copies the real key into the rewritten database: the fork is signed by the log's own key.
-  if (key) await SqliteLog.of(store.db).signingKey(() => key);
-  const s = await testServer({ store, now: DAY30 + 3_600_000 });
+  const s = await testServer({ store, now: DAY30 + 3_600_000, deps: { log: { key } } });
   servers.push(s);
   const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
   return { s, url, log: logServiceFor(store, s.clock, 'ukraine-2026-illustrative') };
@@ -76,7 +75,7 @@ describe('a forked log', () => {
   let honest: Awaited<ReturnType<typeof server>>;
   let keyFile: string;
   let state: string;
-  let honestKey: Awaited<ReturnType<LogService['key']>>['key'];
+  let honestKey: Awaited<ReturnType<LogService['key']>>;
   const witness = witnessSigner();
 
   beforeAll(async () => {
@@ -86,7 +85,7 @@ describe('a forked log', () => {
     const key = await fetch(`${honest.url}/v1/log/key`).then((r) => r.text());
     keyFile = join(dir, 'server.pub');
     writeFileSync(keyFile, key);
-    honestKey = (await honest.log.key()).key;
+    honestKey = await honest.log.key();
     state = join(dir, 'state.json');
   });
 
@@ -107,7 +106,7 @@ describe('a forked log', () => {
 
   it('refuses a longer fork signed with the same key, keeping the saved checkpoint', async () => {
     const before = readFileSync(state, 'utf8');
-    const fork = await server(join(dir, 'fork.db'), honestKey);
+    const fork = await server(join(dir, 'fork.db'));
     // The same history but for the first observation's confidence, then more entries.
     await ingest(fork.s, batch('h', 6, 0.2));
     await ingest(fork.s, batch('g', 3));
@@ -144,7 +143,7 @@ describe('a forked log', () => {
 
   it('refuses a fork of the same size (two signed roots for one size) and a rollback', async () => {
     const saved = JSON.parse(readFileSync(state, 'utf8')) as { size: number };
-    const same = await server(join(dir, 'same.db'), honestKey);
+    const same = await server(join(dir, 'same.db'));
     await ingest(same.s, batch('h', 6, 0.3));
     await ingest(same.s, batch('g', 3));
     expect((await same.log.log.head()).size).toBe(saved.size);
@@ -154,7 +153,7 @@ describe('a forked log', () => {
       new RegExp(`TAMPERING: fork: two signed checkpoints of size ${saved.size} with different roots`),
     );
 
-    const short = await server(join(dir, 'short.db'), honestKey);
+    const short = await server(join(dir, 'short.db'));
     await ingest(short.s, batch('h', 2));
     const back = await verify(short.url, keyFile, state);
     expect(back.code, back.out).toBe(1);
@@ -164,7 +163,10 @@ describe('a forked log', () => {
   });
 
   it('refuses a checkpoint signed by another key, and exits 2 on usage errors', async () => {
-    const other = await server(join(dir, 'other.db'));
+    const other = await server(join(dir, 'other.db'), {
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+      source: 'another key',
+    });
     const r = await verify(other.url, keyFile, state);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/no signature from the log key|signature/);

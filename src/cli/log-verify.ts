@@ -5,12 +5,18 @@
  * save the new checkpoint. A server that rewrote history, rolled back, or serves entries that are not its tree
  * fails here, whoever signed it.
  */
-import { HttpClient, type Fetch } from './http-client.js';
+import { HttpClient, ServerError, type Fetch } from './http-client.js';
+import { followHandovers, signedByAnotherKey } from './log-handover.js';
 import {
   CompactRange,
+  LogKeyChain,
   decodeEntry,
+  encodeVkey,
   hashLeaf,
   hashesEqual,
+  parseCheckpoint,
+  parseVkey,
+  sameLogKey,
   verifyCheckpoint,
   verifyConsistency,
   type Checkpoint,
@@ -28,12 +34,15 @@ export interface VerifyState {
   note: string;
   /** Frontier node hashes (base64), largest first: enough to keep hashing entries from `size` on. */
   frontier: string[];
+  /** The log's key in force at `size` (a vkey), when it was handed over since the key given with --key. */
+  key?: string;
 }
 
 export interface VerifyOptions {
   url: string;
   serverKey: Verifier;
   witnessKeys: Verifier[];
+  /** How many of `witnessKeys` must have cosigned the checkpoint verified; it is the latest one they did. */
   quorum?: number;
   state?: VerifyState;
   now: Date;
@@ -58,14 +67,51 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   const lines: string[] = [];
   const out: VerifyResult = { ok: false, problems, lines, entriesChecked: 0 };
   const client = new HttpClient(opts.url, doFetch);
-  const note = await client.getText('v1/log/checkpoint');
-  const v = verifyCheckpoint(note, opts.serverKey, opts.witnessKeys, {
-    allowUnknown: true,
-    now: opts.now,
-    quorum: opts.quorum ?? 0,
-  });
+  const quorum = opts.quorum ?? 0;
+  const names = opts.witnessKeys.map((w) => w.name);
+  let note: string;
+  if (quorum > 0) {
+    const a = await client.request(
+      'GET',
+      `v1/log/checkpoint?witnesses=${encodeURIComponent(names.join(','))}&quorum=${quorum}`,
+    );
+    if (a.status === 404) {
+      // None has the quorum: name who is missing on the latest checkpoint.
+      const latest = await client.getText('v1/log/checkpoint');
+      const v = verifyCheckpoint(latest, opts.serverKey, opts.witnessKeys, { allowUnknown: true, now: opts.now });
+      const have = new Set(v.verifiedWitnesses.map((w) => w.name));
+      const missing = names.filter((n) => !have.has(n));
+      problems.push(
+        `witnesses: no checkpoint carries ${quorum} valid cosignature(s) of ${names.join(', ')}; the latest (size ${v.checkpoint?.size ?? '?'}) lacks ${missing.join(', ')}`,
+      );
+      return out;
+    }
+    if (a.status !== 200) throw new ServerError(`GET v1/log/checkpoint: HTTP ${a.status} ${a.text.slice(0, 200)}`);
+    note = a.text;
+  } else note = await client.getText('v1/log/checkpoint');
+  // The key the client trusts: the one given, or the one a saved state reached through handovers.
+  const known = opts.state?.key ? parseVkey(opts.state.key) : undefined;
+  const trusted = known?.ok ? known.verifier : opts.serverKey;
+  let key = trusted;
+  const check = (k: Verifier) =>
+    verifyCheckpoint(note, k, opts.witnessKeys, { allowUnknown: true, now: opts.now, quorum, origin: k.name });
+  let v = check(key);
+  const parsed = parseCheckpoint(note);
+  if (!v.ok && parsed.ok && signedByAnotherKey(note, key)) {
+    const f = await followHandovers(client, parsed.checkpoint, key);
+    if (!f.ok) problems.push(`checkpoint: signed by another key than ${key.name}'s, and ${f.message}`);
+    else {
+      lines.push(`the log's key was handed over ${f.steps} time(s) since the key given; now ${vkeyOf(f.key)}`);
+      key = f.key;
+      v = check(key);
+    }
+  }
   if (!v.ok || !v.checkpoint) {
     problems.push(...v.errors.map((e) => `checkpoint: ${e.line ? `line ${e.line}: ` : ''}${e.message}`));
+    if (v.errors.some((e) => e.code === 'witness-quorum')) {
+      const have = new Set(v.verifiedWitnesses.map((w) => w.name));
+      problems.push(`witnesses: no valid cosignature from ${names.filter((n) => !have.has(n)).join(', ')}`);
+    }
     return out;
   }
   const cp = v.checkpoint;
@@ -78,6 +124,8 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   );
   if (v.ignored.length)
     lines.push(`ignored signatures from keys not configured: ${v.ignored.map((i) => i.name).join(', ')}`);
+  // The log-key entries re-hashed below must agree with the key that signed (a handover never logged is refused).
+  const chain = new LogKeyChain(opts.state ? { vkey: vkeyOf(trusted), from: 0 } : undefined);
 
   const prev = opts.state;
   let range = new CompactRange();
@@ -141,6 +189,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
         problems.push(
           `entry ${i}: served as ${e.kind} ${e.recordId} but logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '?'}`,
         );
+      else if (d.entry.kind === 'log-key') chain.apply(i, d.entry.record);
       leaves.push(hashLeaf(bytes));
     }
     range.append(leaves);
@@ -153,6 +202,11 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     return out;
   }
   lines.push(`re-hashed ${out.entriesChecked} entries since size ${prev?.size ?? 0}: they give the signed root`);
+  problems.push(...chain.problems);
+  if (chain.keys.length && !chain.signersAt(cp.size, trusted).some((k) => sameLogKey(k, key)))
+    problems.push(
+      `checkpoint: the log's own log-key entries (${chain.keys.map((k) => k.vkey).join(', ')}) do not put ${vkeyOf(key)} in force at size ${cp.size}`,
+    );
   if (problems.length) return out;
   out.ok = true;
   out.state = {
@@ -162,6 +216,11 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     root: b64(cp.rootHash),
     note,
     frontier: range.frontier().map((f) => b64(f.hash)),
+    ...(sameLogKey(key, opts.serverKey) ? {} : { key: vkeyOf(key) }),
   };
   return out;
+}
+
+function vkeyOf(v: Verifier): string {
+  return encodeVkey({ name: v.name, type: v.type, publicKey: v.publicKey });
 }

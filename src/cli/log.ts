@@ -2,9 +2,10 @@
  * `guarantor log verify` and `guarantor log audit` (docs/tlog.md, "CLI"). Exit codes: 0 clean, 1 tampering (a fork,
  * a rollback, a bad signature, a changed or deleted record), 2 usage or I/O (including an unreachable server).
  *
- *     guarantor log verify --url URL --key server.pub [--witness KEY]... [--quorum N] [--state FILE]
+ *     guarantor log verify --url URL --key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
  *     guarantor log audit --db PATH|URL [--key server.pub] [--witness KEY]... [--json]
- *     guarantor log key --db PATH|URL
+ *     guarantor log key [--log-key FILE | --db PATH]
+ *     guarantor log rotate-key --db PATH|URL [--log-key FILE]
  */
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -57,6 +58,20 @@ export interface VerifyFlags {
   witness?: string[];
   quorum?: string;
   state?: string;
+  /** A package whose `log` section names the witnesses and the quorum. */
+  package?: string;
+}
+
+/** The witnesses and quorum a package names (`log:`), for `log verify --package`. */
+async function packageWitnesses(path: string): Promise<{ keys: Verifier[]; quorum: number }> {
+  const { loadPackageFile } = await import('../package-files.js');
+  const loaded = loadPackageFile(path);
+  if (!loaded.model) throw new UsageError(`--package ${path} has errors; run \`guarantor check ${path}\``);
+  const log = loaded.model.log;
+  return {
+    keys: (log?.witnesses ?? []).map((w) => readVkey(w.vkey, SIG_COSIGNATURE_V1, `--package ${path}: log.witnesses`)),
+    quorum: log?.quorum ?? 0,
+  };
 }
 
 /** Runs `log verify`; returns the exit code. */
@@ -67,10 +82,16 @@ export async function runVerify(
   write: (s: string) => void,
 ): Promise<number> {
   const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
-  const witnessKeys = (flags.witness ?? []).map((w) => readVkey(w, SIG_COSIGNATURE_V1, '--witness'));
-  const quorum = flags.quorum === undefined ? 0 : Number(flags.quorum);
+  const fromPackage = flags.package ? await packageWitnesses(flags.package) : { keys: [], quorum: 0 };
+  const witnessKeys = [
+    ...fromPackage.keys,
+    ...(flags.witness ?? []).map((w) => readVkey(w, SIG_COSIGNATURE_V1, '--witness')),
+  ];
+  const quorum = flags.quorum === undefined ? fromPackage.quorum : Number(flags.quorum);
   if (!Number.isInteger(quorum) || quorum < 0)
     throw new UsageError(`--quorum must be a whole number, got "${flags.quorum}"`);
+  if (quorum > witnessKeys.length)
+    throw new UsageError(`--quorum ${quorum} is more than the ${witnessKeys.length} witness key(s) given`);
   const state = readState(flags.state);
   let r;
   try {
@@ -133,7 +154,9 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
         `log audit: ${r.entries} entries, ${r.records} records, ${r.checkpoints} checkpoints; root ${Buffer.from(r.root).toString('hex')}\n`,
       );
       if (!serverKey)
-        write('log audit: no --key given, so checkpoints were checked against the key stored in the database itself\n');
+        write(
+          'log audit: no --key given, so checkpoints were checked against the key the log names in its own first log-key entry\n',
+        );
       for (const f of r.findings)
         write(`${f.code}${f.kind ? ` ${f.kind}` : ''}${f.recordId ? ` ${f.recordId}` : ''}: ${f.message}\n`);
       write(r.findings.length ? `log audit: TAMPERING FOUND (${r.findings.length} finding(s))\n` : 'log audit: OK\n');
@@ -156,7 +179,8 @@ export function register(program: Command): void {
     .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
     .requiredOption('--key <file|vkey>', "the log's public key (GET /v1/log/key)")
     .option('--witness <file|vkey>', 'a witness key whose cosignatures count (repeatable)', collect)
-    .option('--quorum <n>', 'how many configured witnesses must have cosigned (default 0)')
+    .option('--quorum <n>', "how many configured witnesses must have cosigned (default 0, or the package's)")
+    .option('--package <file>', 'take the witnesses and the quorum from this package (its `log` section)')
     .option(
       '--state <file>',
       'where the last verified checkpoint is kept (read, then replaced when verification passes)',
@@ -166,19 +190,38 @@ export function register(program: Command): void {
     });
   log
     .command('key')
-    .description("print the log's public key (a vkey) from a database, for `log verify --key`")
+    .description("print the log's public key (a vkey) from its key file, for `log verify --key`")
+    .option('--log-key <file>', 'the key file (or GUARANTOR_LOG_KEY_FILE)')
+    .option('--db <path>', 'a SQLite file: its key file sits beside it (<file>.log-key)')
+    .option('--origin <name>', 'the log origin, when the key file does not name it')
+    .action(async (flags: { logKey?: string; db?: string; origin?: string }) => {
+      const { defaultLogKeyPath, readLogKeyFile } = await import('../log-key-file.js');
+      const { ed25519Signer, logKeyVkey } = await import('../core/tlog/index.js');
+      const file = flags.logKey ?? process.env['GUARANTOR_LOG_KEY_FILE'] ?? (flags.db && defaultLogKeyPath(flags.db));
+      if (!file)
+        throw new UsageError('name the key file: --log-key FILE, or --db PATH for the file beside a SQLite database');
+      const key = readLogKeyFile(file);
+      const origin = flags.origin ?? key.origin;
+      if (!origin) throw new UsageError(`${file} does not name its origin: pass --origin (guarantor/<package id>)`);
+      process.stdout.write(`${logKeyVkey(ed25519Signer(origin, key.privateKey))}\n`);
+    });
+  log
+    .command('rotate-key')
+    .description(
+      'hand the log over to a new key: logged, signed by the old key; the key file then holds the new key (restart the servers)',
+    )
     .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
-    .action(async (flags: { db: string }) => {
-      const { openAuditSource } = await import('./log-audit-source.js');
-      const src = await openAuditSource(flags.db);
-      try {
-        const key = await src.source.signingKey();
-        if (!key)
-          throw new UsageError(`${flags.db} has no log key yet: it is created when a server first starts on it`);
-        process.stdout.write(`${key.vkey}\n`);
-      } finally {
-        await src.close();
-      }
+    .option('--log-key <file>', 'the key file (or GUARANTOR_LOG_KEY_FILE; default <sqlite file>.log-key)')
+    .action(async (flags: { db: string; logKey?: string }) => {
+      const { defaultLogKeyPath } = await import('../log-key-file.js');
+      const file = flags.logKey ?? process.env['GUARANTOR_LOG_KEY_FILE'] ?? defaultLogKeyPath(flags.db);
+      if (!file) throw new UsageError('name the key file: --log-key FILE (a PostgreSQL database has no default)');
+      const { rotateLogKey } = await import('./log-rotate.js');
+      const r = await rotateLogKey(flags.db, file, Date.now());
+      process.stdout.write(
+        `log rotate-key: handover logged as entry ${r.index}\n  from ${r.from}\n  to   ${r.to}\n${file} now holds the new key; restart every server with it\n`,
+      );
+      if (r.warning) process.stderr.write(`log rotate-key: ${r.warning}\n`);
     });
   log
     .command('audit')
@@ -186,7 +229,7 @@ export function register(program: Command): void {
       'recompute every entry from the stored records, the tree and the checkpoints, directly against a database',
     )
     .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
-    .option('--key <file|vkey>', "the log's public key as you know it (default: the one stored in the database)")
+    .option('--key <file|vkey>', "the log's public key as you know it (default: the one the log names itself)")
     .option(
       '--witness <file|vkey>',
       'a witness key (repeatable; default: the witnesses registered in the database)',

@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<{ register: Registrar }>> = {
   keys: () => import('./keys.js'),
   vote: () => import('./vote.js'),
   log: () => import('./log.js'),
+  witness: () => import('./witness.js'),
   report: () => import('./report.js'),
   export: () => import('./export.js'),
   ledger: () => import('./ledger.js'),

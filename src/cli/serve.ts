@@ -11,6 +11,10 @@ export function register(program: Command): void {
       '--db <path|url>',
       'a SQLite file, or postgres://user@host/db[?schema=name] (or DATABASE_URL); default data/guarantor.db',
     )
+    .option(
+      '--log-key <file>',
+      "the transparency log's private key file (or GUARANTOR_LOG_KEY_FILE; the key itself in GUARANTOR_LOG_KEY); created 0600 when missing; default <sqlite file>.log-key; required on PostgreSQL (the same on every server)",
+    )
     .option('--port <n>', 'TCP port (or PORT); default 8080; 0 picks a free one')
     .option('--host <addr>', 'address to listen on (or HOST); default 127.0.0.1')
     .option(

@@ -39,6 +39,11 @@ export const httpErrors = {
     status: 400,
     meaning: 'a cosigned checkpoint note does not parse or carries no valid cosignature from a registered witness',
   },
+  'invalid-alarm': {
+    status: 400,
+    meaning:
+      "a witness alarm is malformed, names no registered witness, or its signature does not verify under that witness's key",
+  },
   'body-too-large': { status: 413, meaning: 'the body is over the size limit (16 MiB by default)' },
   'batch-too-large': { status: 413, meaning: 'the batch holds more observations than the limit (10,000 by default)' },
   'unsupported-media-type': {
@@ -108,6 +113,10 @@ export const httpErrors = {
   'checkpoint-mismatch': {
     status: 409,
     meaning: 'the cosigned checkpoint is not the text the log signed at that size',
+  },
+  'witness-exists': {
+    status: 409,
+    meaning: 'a witness of that name is registered with another key; a new key registers under a new name',
   },
   // Transparency-log proofs (core/tlog TlogError codes, RFC 9162 §2.1.3, §2.1.4).
   'bad-size': { status: 400, meaning: 'a tree size beyond the log, or not a size at all' },

@@ -13,7 +13,7 @@
  *
  * Findings are data; the CLI renders them. Nothing here throws for tampering, only for I/O.
  */
-import type { LogEntry, LogHead, LogKey, StoredCheckpoint, StoredEntry, WitnessKey } from '../core/ports/tlog.js';
+import type { LogEntry, LogHead, StoredCheckpoint, StoredEntry, WitnessKey } from '../core/ports/tlog.js';
 import type { CaseFile } from '../core/ops/index.js';
 import type { Incident } from '../core/ops/index.js';
 import type { Observation } from '../core/ops/index.js';
@@ -21,6 +21,7 @@ import type { CaseOpening } from '../core/ops/index.js';
 import type { Violation } from '../core/ops/index.js';
 import {
   CompactRange,
+  LogKeyChain,
   decodeEntry,
   encodeEntry,
   hashLeaf,
@@ -86,13 +87,15 @@ export interface AuditSource {
   nodeCount(): Promise<number>;
   head(): Promise<LogHead>;
   checkpoints(): Promise<StoredCheckpoint[]>;
-  signingKey(): Promise<LogKey | undefined>;
   witnesses(): Promise<WitnessKey[]>;
   records(): AsyncIterable<StoredRecord> | Iterable<StoredRecord>;
 }
 
 export interface AuditOptions {
-  /** The log's public key as the auditor knows it (a vkey); without it, the key stored in the database is used. */
+  /**
+   * The log's public key as the auditor knows it; checkpoints are checked against it and the keys it handed over
+   * to (log-key entries). Without it, the key the log names in its first log-key entry is used.
+   */
   serverKey?: Verifier;
   witnessKeys?: Verifier[];
 }
@@ -120,6 +123,7 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   const latest = new Map<string, { index: number; kind: string; recordId: string; leaf: string }>();
   let pending: Uint8Array[] = [];
   let expected = 0;
+  const chain = new LogKeyChain();
 
   const flush = async (): Promise<void> => {
     // Split at checkpoint sizes so the root at each is seen.
@@ -186,7 +190,7 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
           recordId: e.recordId,
           message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}`,
         });
-      }
+      } else if (d.entry.kind === 'log-key') chain.apply(e.index, d.entry.record);
     } else if (!rowLoggedKinds.has(e.kind) || e.leaf.length !== 32) {
       findings.push({
         code: 'entry-invalid',
@@ -220,24 +224,14 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     });
   }
 
-  // Checkpoints: the root at each size, then the signatures.
-  const key = await source.signingKey();
-  let serverKey = options.serverKey;
-  if (key) {
-    const stored = parseVkey(key.vkey);
-    if (!stored.ok)
-      findings.push({ code: 'key-mismatch', message: `the stored log key is not a vkey: ${stored.error.message}` });
-    else if (!serverKey) serverKey = stored.verifier;
-    else if (
-      stored.verifier.keyId !== serverKey.keyId ||
-      !hashesEqual(stored.verifier.publicKey, serverKey.publicKey)
-    ) {
-      findings.push({
-        code: 'key-mismatch',
-        message: `the database's log key ${key.vkey} is not the key given (${serverKey.name}); checkpoints are checked against the key given`,
-      });
-    }
-  }
+  // Checkpoints: the root at each size, then the signatures, by the key in force at that size.
+  for (const p of chain.problems) findings.push({ code: 'key-mismatch', message: p });
+  const serverKey = options.serverKey ?? chain.keys[0]?.verifier;
+  if (options.serverKey && chain.keys.length && !chain.includes(options.serverKey))
+    findings.push({
+      code: 'key-mismatch',
+      message: `the log names its keys ${chain.keys.map((k) => k.vkey).join(', ')}: the key given (${options.serverKey.name}) is not one of them`,
+    });
   const witnessKeys =
     options.witnessKeys ??
     (await source.witnesses()).flatMap((w) => {
@@ -256,11 +250,12 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
         code: 'checkpoint-root',
         message: `checkpoint ${cp.size}: the signed root ${hex(cp.root)} is not the root of the stored entries at that size${at ? ` (${hex(at)})` : ''}`,
       });
-    if (serverKey) {
-      const v = verifyCheckpoint(cp.note + cp.cosignatures.join(''), serverKey, witnessKeys, {
-        allowUnknown: true,
-        origin: key?.origin ?? serverKey.name,
-      });
+    const signers = serverKey ? chain.signersAt(cp.size, serverKey) : [];
+    if (signers.length) {
+      const note = cp.note + cp.cosignatures.join('');
+      let v = verifyCheckpoint(note, signers[0]!, witnessKeys, { allowUnknown: true, origin: signers[0]!.name });
+      for (const k of signers.slice(1))
+        if (!v.ok) v = verifyCheckpoint(note, k, witnessKeys, { allowUnknown: true, origin: k.name });
       if (!v.ok)
         findings.push({
           code: 'checkpoint-signature',
@@ -275,7 +270,7 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     } else
       findings.push({
         code: 'checkpoint-signature',
-        message: `checkpoint ${cp.size}: no log key to verify it with (none stored, none given)`,
+        message: `checkpoint ${cp.size}: no log key to verify it with (${serverKey ? 'the key given is not the log key at that size' : 'none in the log, none given'})`,
       });
   }
 

@@ -20,6 +20,8 @@
  * | delivery | the record id | `ledger_records`: a delivery |
  * | sustainment-alert | `<key>#<revision>` | `ledger_alerts`: a decay alert, logged at every change of state |
  * | package-version | `<package>@<version>/<sha256>` | logged by the server when it starts with a package it has not logged |
+ * | log-key | the origin | the log's key: created, then each handover signed by the old key (core/tlog/log-key.ts) |
+ * | witness-alarm | `<witness>@<time>` | a witness's signed report of a fork, rollback or split view |
  */
 import type { SustainmentAlert } from '../core/ledger/alerts.js';
 import { entryKindOf, type LedgerRecord } from '../core/ledger/record.js';
@@ -274,6 +276,10 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
       return s(r['id']);
     case 'sustainment-alert':
       return join(s(r['key']), '#', s(r['revision']));
+    case 'log-key':
+      return s(r['origin']);
+    case 'witness-alarm':
+      return join(s(r['witness']), '@', s(r['at']));
     default:
       return undefined;
   }

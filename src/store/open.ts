@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Store } from '../core/ports/store.js';
+import type { CarryOut } from './migrations/migration.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
@@ -19,6 +20,8 @@ export interface OpenOptions {
    * the server prepares the next batch. `guarantor serve` turns it on; one-shot commands do not need the thread.
    */
   writerThread?: boolean;
+  /** Where rows a migration removes from the database go first (the log key to its file), by migration id. */
+  carryOut?: Record<string, CarryOut>;
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -40,12 +43,14 @@ export async function openStore(db: string, options: OpenOptions = {}): Promise<
       url,
       ...(schema !== undefined ? { schema } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+      ...(options.carryOut ? { carryOut: options.carryOut } : {}),
     });
   }
   if (db !== ':memory:') mkdirSync(dirname(resolve(db)), { recursive: true });
   return SqliteStore.open({
     path: db,
     ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+    ...(options.carryOut ? { carryOut: options.carryOut } : {}),
     ...(options.writerThread && db !== ':memory:' ? { writer: 'thread' as const } : {}),
   });
 }

@@ -220,7 +220,7 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     leaves.push(...all.map((e) => hashLeaf(e.entry)));
   });
 
-  it('stores checkpoints once per size, cosignatures once per witness, witnesses and one signing key', async () => {
+  it('stores checkpoints once per size, cosignatures once per witness, and witnesses; finds the latest cosigned', async () => {
     if (!h) return;
     const root = new Uint8Array(32).fill(7);
     const a = await h.log.saveCheckpoint({ size: 5, root, time: 1_000, note: 'a' });
@@ -237,9 +237,23 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     expect(await h.log.addWitness({ name: 'w1', vkey: 'v', createdAt: 1 })).toBe(true);
     expect(await h.log.addWitness({ name: 'w1', vkey: 'v2', createdAt: 2 })).toBe(false);
     expect(await h.other.witnesses()).toEqual([{ name: 'w1', vkey: 'v', createdAt: 1 }]);
-    const k1 = await h.log.signingKey(() => ({ origin: 'o', privatePem: 'p1', vkey: 'v1', createdAt: 1 }));
-    const k2 = await h.other.signingKey(() => ({ origin: 'o', privatePem: 'p2', vkey: 'v2', createdAt: 2 }));
-    expect(k2).toEqual(k1);
-    expect(k1.privatePem).toBe('p1');
+    // Size 9 has one cosignature, size 5 two: a client needing both witnesses verifies against 5.
+    expect(await h.log.addCosignature(9, 'w1', '— w1 q\n', 13)).toBe(true);
+    expect((await h.other.latestCosigned(['w0', 'w1'], 2))?.size).toBe(5);
+    expect((await h.other.latestCosigned(['w1'], 1))?.size).toBe(9);
+    expect((await h.other.latestCosigned(['w0', 'w1'], 0))?.size).toBe(9);
+    expect(await h.other.latestCosigned(['w2'], 1)).toBeUndefined();
+  });
+
+  it('appends a record only while its latest entry is the one expected (the log key: created once, then handovers)', async () => {
+    if (!h) return;
+    const e = (n: number) => ({ kind: 'log-key' as const, recordId: 'o', record: { origin: 'o', n } });
+    const first = await h.log.appendIfLatest(e(1), undefined);
+    expect(first).toBeTypeOf('number');
+    expect(await h.other.appendIfLatest(e(2), undefined)).toBeUndefined();
+    const second = await h.other.appendIfLatest(e(3), first);
+    expect(second).toBe(first! + 1);
+    expect(await h.log.appendIfLatest(e(4), first)).toBeUndefined();
+    expect(await h.log.indexOfRecord('log-key', 'o')).toBe(second);
   });
 });

@@ -1,4 +1,5 @@
 /** A server on a fresh store, with one key per role, for socket-free tests. */
+import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from '../../src/package-files.js';
 import { ManualClock } from '../../src/core/ops/index.js';
@@ -9,9 +10,16 @@ import { generateKey } from '../../src/server/api-keys.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Limits, ServerDeps } from '../../src/server/deps.js';
 import { operationsFor } from '../../src/server/operations.js';
+import type { ConfiguredLogKey } from '../../src/server/transparency-log.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export const examplePackage = loadPackageFile('examples/ukraine-2026.yaml');
+
+/** The log key of every test server in a test file, so a server restarted on the same database signs as its log. */
+export const testLogKey: ConfiguredLogKey = {
+  privateKey: generateKeyPairSync('ed25519').privateKey,
+  source: 'the test log key',
+};
 
 /** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side, Donetsk oblast. */
 export const testLocator: ZoneLocator = {
@@ -49,7 +57,7 @@ export async function testServer(
   const deps = options.limits
     ? { store, operations, package: pkg, limits: options.limits }
     : { store, operations, package: pkg };
-  const app = await buildApp({ ...deps, ...options.deps });
+  const app = await buildApp({ ...deps, log: { key: testLogKey }, ...options.deps });
   const keys = {} as Record<Role, string>;
   const auth = {} as Record<Role, string>;
   for (const role of roles) {

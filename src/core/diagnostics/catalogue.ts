@@ -5,6 +5,7 @@ import { geometryCodes } from './codes/geometry.js';
 import { analysisCodes } from './codes/analysis.js';
 import { scenarioCodes } from './codes/scenario.js';
 import { crossingCodes } from './codes/crossings.js';
+import { logCodes } from './codes/log.js';
 import { renderArg, type Args } from './args.js';
 
 /** Every diagnostic code Guarantor can emit. Codes are stable and never reused. */
@@ -14,6 +15,7 @@ export const catalogue = [
   ...analysisCodes,
   ...scenarioCodes,
   ...crossingCodes,
+  ...logCodes,
 ] as const;
 
 /** The name of a catalogue entry, e.g. `uncovered-prohibition`: what a finding or diagnostic is typed by. */

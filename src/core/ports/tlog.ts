@@ -72,15 +72,6 @@ export interface WitnessKey {
   createdAt: number;
 }
 
-/** The log's signing key as stored: created once, on first start, and shared by every server of the database. */
-export interface LogKey {
-  origin: string;
-  privatePem: string;
-  /** The public key as a note vkey (`origin+keyid+base64`). */
-  vkey: string;
-  createdAt: number;
-}
-
 export interface LogStore {
   head(): Promise<LogHead>;
   /** Appends in a transaction of its own (package versions, tests, benchmarks); records are logged by the stores. */
@@ -100,8 +91,17 @@ export interface LogStore {
   /** False when this witness already cosigned that size. */
   addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean>;
   witnesses(): Promise<WitnessKey[]>;
-  /** False when a witness of that name is registered. */
+  /** False when a witness of that name is registered (with this key or another: see `witnesses()`). */
   addWitness(w: WitnessKey): Promise<boolean>;
-  /** The stored key, or `create()` stored atomically when there is none (two servers starting agree on one). */
-  signingKey(create: () => LogKey): Promise<LogKey>;
+  /**
+   * The latest checkpoint that at least `quorum` of the named witnesses cosigned (what a client requiring those
+   * witnesses verifies against); undefined when none has.
+   */
+  latestCosigned(witnesses: readonly string[], quorum: number): Promise<StoredCheckpoint | undefined>;
+  /**
+   * Appends `entry` in a transaction of its own only if the latest entry of its record is still the one at
+   * `expected` (undefined: the record has none), checked under the log's head lock: two servers creating the log's
+   * first key, or rotating it, cannot both succeed. Returns the entry's index, or undefined when it was not appended.
+   */
+  appendIfLatest(entry: LogEntry, expected: number | undefined): Promise<number | undefined>;
 }

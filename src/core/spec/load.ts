@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { compareDiagnostics, type Diagnostic, hasErrors } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { checkCrossings } from './crossings.js';
+import { checkLogWitnesses } from './log-witnesses.js';
 import { checkReferences } from './references.js';
 import { idRegex, packageSchema, type Package } from './schema.js';
 import { fieldsAt } from './shape.js';
@@ -73,6 +74,7 @@ export function loadPackage(text: string, options: LoadOptions): LoadedPackage {
   }
   for (const d of checkReferences(raw as Record<string, unknown>, source)) report(d);
   for (const d of checkCrossings(raw as Record<string, unknown>, source)) report(d);
+  for (const d of checkLogWitnesses(raw as Record<string, unknown>, source)) report(d);
   if (options.readGeometry) {
     for (const d of checkGeometryFiles(raw as Record<string, unknown>, source, options.readGeometry, out.geometries))
       report(d);

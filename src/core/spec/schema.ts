@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { crossingSchema } from './crossings.js';
+import { logSchema } from './log-witnesses.js';
 import * as units from './units.js';
 import * as v from './vocabulary.js';
 
@@ -369,6 +370,9 @@ export const packageSchema = z
     assumptions: assumptionsSchema.default({ currency: 'EUR' }),
     crossings: z.record(id, crossingSchema).default({}).meta({
       description: 'Crossing points and corridors whose public status is open, restricted or closed (docs/language.md)',
+    }),
+    log: logSchema.optional().meta({
+      description: "The transparency log's witnesses and how many must cosign a checkpoint (docs/language.md)",
     }),
   })
   .meta({

@@ -26,6 +26,8 @@ export const entryKinds = [
   'package-version',
   'checkpoint-cosign',
   'sustainment-alert',
+  'log-key',
+  'witness-alarm',
 ] as const;
 export type EntryKind = (typeof entryKinds)[number];
 

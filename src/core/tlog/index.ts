@@ -59,3 +59,18 @@ export {
   type CheckpointVerification,
   type VerifyOptions,
 } from './checkpoint.js';
+export {
+  HANDOVER_VERSION,
+  LogKeyChain,
+  createdRecord,
+  handoverRecord,
+  handoverStatement,
+  logKeyVkey,
+  readLogKeyRecord,
+  sameLogKey,
+  type ChainKey,
+  type LogKeyCreated,
+  type LogKeyHandover,
+  type LogKeyRecord,
+} from './log-key.js';
+export { ALARM_VERSION, alarmReasons, signAlarm, verifyAlarm, type AlarmReason, type WitnessAlarm } from './alarm.js';

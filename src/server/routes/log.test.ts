@@ -13,6 +13,7 @@ import {
   hashLeaf,
   parseCheckpoint,
   parseVkey,
+  signAlarm,
   verifyCheckpoint,
   verifyConsistency,
   verifyInclusion,
@@ -43,15 +44,18 @@ async function checkpoint() {
 }
 
 describe('log routes', () => {
-  it('serves the key and a checkpoint over the package version, signed by it', async () => {
+  it('serves the key and a checkpoint over the log key and the package version, signed by it', async () => {
     expect(key.type).toBe(SIG_ED25519);
     expect(key.name).toBe('guarantor/ukraine-2026-illustrative');
     const note = await checkpoint();
     const v = verifyCheckpoint(note, key, []);
     expect(v.errors).toEqual([]);
-    expect(v.checkpoint!.size).toBe(1);
-    const [e] = (await get('/v1/log/entries?start=0&end=1')).json().entries;
-    expect(e).toMatchObject({ index: 0, kind: 'package-version' });
+    expect(v.checkpoint!.size).toBe(2);
+    const [k, e] = (await get('/v1/log/entries?start=0&end=2')).json().entries;
+    expect(k).toMatchObject({ index: 0, kind: 'log-key', recordId: 'guarantor/ukraine-2026-illustrative' });
+    const record = JSON.parse(Buffer.from(k.entry, 'base64').toString('utf8').split('\n')[2]!);
+    expect(record).toMatchObject({ event: 'created', vkey: (await get('/v1/log/key')).body.trim() });
+    expect(e).toMatchObject({ index: 1, kind: 'package-version' });
   });
 
   it('grows with ingest and proves inclusion by index, leaf hash and record, and consistency', async () => {
@@ -148,6 +152,17 @@ describe('log routes', () => {
     expect((await get('/v1/log/witnesses')).json().witnesses.map((x: { name: string }) => x.name)).toEqual([
       'witness.example/de',
     ]);
+    // The same name with another key: a conflict, and the registered key stays (issue 27).
+    const rekeyed = witnessSigner('witness.example/de');
+    const conflict = await s.app.inject({
+      method: 'POST',
+      url: '/v1/log/witnesses',
+      headers: admin,
+      payload: { vkey: rekeyed.vkey },
+    });
+    expect([conflict.statusCode, conflict.json().error]).toEqual([409, 'witness-exists']);
+    expect(conflict.json().message).toMatch(/registered with another key.*new name/);
+    expect((await get('/v1/log/witnesses')).json().witnesses[0].vkey).toBe(w.vkey);
 
     s.clock.advance(1000);
     const signed = await (await s.app.inject({ method: 'POST', url: '/v1/log/checkpoint', headers: admin })).body;
@@ -176,6 +191,12 @@ describe('log routes', () => {
       .replace('\n\n', '\nextra\n\n');
     expect([400, 409]).toContain((await post(altered)).statusCode);
     expect((await post('not a note')).statusCode).toBe(400);
+    // An empty body: the error says what the route takes (a text note), not JSON.
+    const empty = await post('');
+    expect([empty.statusCode, empty.json().message]).toEqual([
+      400,
+      expect.stringMatching(/text\/plain.*checkpoint note/),
+    ]);
 
     const served = await checkpoint();
     const v = verifyCheckpoint(
@@ -186,5 +207,40 @@ describe('log routes', () => {
     );
     expect(v.errors).toEqual([]);
     expect(v.verifiedWitnesses.map((x) => x.name)).toEqual(['witness.example/de']);
+    // The latest checkpoint a quorum cosigned, for clients that require those witnesses.
+    const cosigned = await get('/v1/log/checkpoint?witnesses=witness.example/de&quorum=1');
+    expect(cosigned.statusCode).toBe(200);
+    expect(cosigned.body).toBe(served);
+    expect((await get('/v1/log/checkpoint?witnesses=witness.example/de,witness.example/xx&quorum=2')).statusCode).toBe(
+      404,
+    );
+    expect((await get('/v1/log/checkpoint?quorum=1')).statusCode).toBe(400);
+  });
+
+  it('logs a witness alarm signed by a registered witness, and refuses others', async () => {
+    const w = witnessSigner('witness.example/pl');
+    await s.app.inject({
+      method: 'POST',
+      url: '/v1/log/witnesses',
+      headers: { authorization: s.auth.admin },
+      payload: { vkey: w.vkey },
+    });
+    const note = await checkpoint();
+    const body = signAlarm(
+      { witness: w.name, reason: 'fork', message: 'two roots', at: '2026-07-01T00:00:00.000Z', checkpoints: [note] },
+      w,
+    );
+    const post = (payload: object) => s.app.inject({ method: 'POST', url: '/v1/log/alarms', payload });
+    const r = await post(body);
+    expect(r.statusCode, r.body).toBe(201);
+    const [e] = (await get(`/v1/log/entries?start=${r.json().index}&end=${r.json().index + 1}`)).json().entries;
+    expect(e).toMatchObject({ kind: 'witness-alarm', recordId: `${w.name}@2026-07-01T00:00:00.000Z` });
+    expect((await post(body)).json()).toEqual({ logged: false });
+    const forged = await post({ ...body, message: 'something else' });
+    expect([forged.statusCode, forged.json().error]).toEqual([400, 'invalid-alarm']);
+    const stranger = witnessSigner('witness.example/zz');
+    const unknown = await post(signAlarm({ ...body, witness: stranger.name }, stranger));
+    expect(unknown.json().message).toMatch(/not a registered witness/);
+    expect((await post({ ...body, reason: 'boredom' })).json().problems[0].path).toBe('body.reason');
   });
 });

@@ -3,13 +3,15 @@
  * entries and check them offline with the log's public key. Witnesses post cosignatures (authenticated by their
  * registered key, not an API key); an admin registers witness keys and may ask for a checkpoint now.
  *
- * - `GET  /v1/log/checkpoint`              the latest signed checkpoint (text/plain signed note, with cosignatures)
+ * - `GET  /v1/log/checkpoint`              the latest signed checkpoint (text/plain signed note, with cosignatures);
+ *                                          with `witnesses` and `quorum`, the latest that quorum of them cosigned
  * - `GET  /v1/log/checkpoint/:size`        the checkpoint signed at that size
  * - `POST /v1/log/checkpoint`              admin: sign a checkpoint of the current tree now
  * - `GET  /v1/log/key`                     the log's public key as a note vkey (text/plain)
  * - `GET  /v1/log/witnesses`               registered witness keys
  * - `POST /v1/log/witnesses`               admin: register a witness's cosignature/v1 vkey
  * - `POST /v1/log/cosignatures`            a checkpoint note with a witness's cosignature line added
+ * - `POST /v1/log/alarms`                  a witness's signed alarm (fork, rollback, split view), logged
  * - `GET  /v1/log/proof/inclusion`         by `index`, `leaf` (hex or base64 leaf hash) or `kind` + `id`; at `size`
  * - `GET  /v1/log/proof/consistency`       between sizes `from` and `to`
  * - `GET  /v1/log/entries`                 entries [start, end), at most 1,000, with their leaf bytes (base64)
@@ -21,19 +23,17 @@ import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
-import { LogService, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
+import { LogService, checkpointPollMs, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
 import { textBody } from '../openapi.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
-    /** Transparency-log options (origin of a new key, checkpoint interval); defaults when absent. */
+    /** Transparency-log options (the key, the origin of a new log, the checkpoint interval); defaults when absent. */
     log?: LogServiceOptions;
   }
 }
 
 export const MAX_ENTRIES = 1000;
-/** How often the server checks whether the log grew and signs a checkpoint (ms). */
-export const checkpointEveryMs = 10_000;
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const size = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
@@ -67,16 +67,27 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const log = svc.log;
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    // The key exists from the first start, and the package in force is on the record.
+    // A server whose key is not the log's refuses to start here; the package in force is on the record.
     await svc.key();
     await svc.logPackage(pkg, deps.package?.source.text ?? JSON.stringify(pkg));
+    // A checkpoint within a second of any append, whoever appended (this server or another on the database).
+    let reported = false;
     timer = setInterval(() => {
-      svc.latest().catch((err: unknown) => app.log.error({ err }, 'checkpoint signing failed'));
-    }, checkpointEveryMs);
+      svc.tick().then(
+        () => {
+          if (!svc.retired || reported) return;
+          reported = true;
+          app.log.error(svc.retired);
+        },
+        (err: unknown) => app.log.error({ err }, 'checkpoint signing failed'),
+      );
+    }, checkpointPollMs);
     timer.unref();
   });
   app.addHook('onClose', async () => {
     if (timer) clearInterval(timer);
+    // A graceful stop leaves everything appended under a signed checkpoint.
+    await svc.latest(true).catch((err: unknown) => app.log.error({ err }, 'the checkpoint at shutdown failed'));
   });
   const pub = { access: 'public' } as const;
   const tags = ['log'];
@@ -87,12 +98,34 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: pub,
       schema: {
         tags,
-        summary: 'The latest signed checkpoint (C2SP signed note with cosignatures)',
-        response: { 200: note },
+        summary:
+          'The latest signed checkpoint (C2SP signed note with cosignatures); with witnesses and quorum, the latest that at least quorum of those witnesses cosigned',
+        querystring: {
+          type: 'object',
+          properties: {
+            witnesses: { type: 'string', maxLength: 4000, description: 'witness names, comma-separated' },
+            quorum: { type: 'integer', minimum: 1, maximum: 100 },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: note, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
       },
     },
-    async (_req, reply) => {
-      const cp = await svc.latest();
+    async (request, reply) => {
+      const q = request.query;
+      if ((q.witnesses === undefined) !== (q.quorum === undefined))
+        return sendError(reply, 400, { error: 'invalid-query', message: 'witnesses and quorum go together' });
+      let cp = await svc.latest();
+      if (q.witnesses !== undefined && q.quorum !== undefined) {
+        const names = q.witnesses.split(',').filter(Boolean);
+        const found = await log.latestCosigned(names, q.quorum);
+        if (!found)
+          return sendError(reply, 404, {
+            error: 'not-found',
+            message: `no checkpoint is cosigned by ${q.quorum} of ${names.join(', ')}`,
+          });
+        cp = found;
+      }
       return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(LogService.note(cp));
     },
   );
@@ -140,8 +173,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (_req, reply) => {
-      const { key } = await svc.key();
-      return reply.type('text/plain; charset=utf-8').send(`${key.vkey}\n`);
+      const { vkey } = await svc.key();
+      return reply.type('text/plain; charset=utf-8').send(`${vkey}\n`);
     },
   );
 
@@ -177,14 +210,19 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           required: ['vkey'],
           additionalProperties: false,
         },
-        response: { 201: witness, 200: witness, 400: { $ref: 'Error#' } },
+        response: {
+          201: witness,
+          200: witness,
+          400: { $ref: 'Error#' },
+          409: { description: 'The name is registered with another key', $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
       const r = await svc.addWitness(request.body.vkey);
       if (!r.ok)
-        return sendError(reply, 400, {
-          error: 'invalid-vkey',
+        return sendError(reply, r.status, {
+          error: r.status === 409 ? 'witness-exists' : 'invalid-vkey',
           message: r.message,
           problems: [{ path: 'body.vkey', reason: r.message }],
         });
@@ -218,10 +256,11 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      if (typeof request.body !== 'string')
+      if (typeof request.body !== 'string' || !request.body.length)
         return sendError(reply, 400, {
           error: 'invalid-body',
-          message: 'send the cosigned checkpoint note as text/plain',
+          message:
+            'send a text/plain body: the checkpoint note as GET /v1/log/checkpoint serves it, with your cosignature line (— <witness name> <base64>) added',
         });
       const r = await svc.cosign(request.body);
       if (!r.ok) {
@@ -229,6 +268,57 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         return sendError(reply, statusOf(code), { error: code, message: r.message });
       }
       return { size: r.size, accepted: r.accepted, already: r.already };
+    },
+  );
+
+  app.post(
+    '/v1/log/alarms',
+    {
+      config: pub,
+      bodyLimit: 300 * 1024,
+      schema: {
+        tags,
+        summary:
+          "A witness's signed alarm (a fork, a rollback, a split view) with the checkpoints that show it; logged as a witness-alarm entry",
+        body: {
+          type: 'object',
+          required: ['witness', 'reason', 'message', 'at', 'checkpoints', 'signature'],
+          properties: {
+            witness: text,
+            reason: { type: 'string' },
+            message: text,
+            at: text,
+            checkpoints: { type: 'array', items: text },
+            signature: text,
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: ['logged'],
+            properties: { logged: { type: 'boolean' }, index: { type: 'integer' } },
+          },
+          200: {
+            type: 'object',
+            required: ['logged'],
+            properties: { logged: { type: 'boolean' } },
+            description: 'This alarm was logged before',
+          },
+          400: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const r = await svc.alarm(request.body);
+      if (!r.ok)
+        return sendError(reply, 400, {
+          error: 'invalid-alarm',
+          message: r.message,
+          ...(r.path ? { problems: [{ path: r.path, reason: r.message }] } : {}),
+        });
+      const a = request.body as { witness: string; reason: string };
+      request.log.error({ witness: a.witness, reason: a.reason, index: r.index }, 'a witness raised an alarm');
+      return r.index === undefined ? { logged: false } : reply.code(201).send({ logged: true, index: r.index });
     },
   );
 

@@ -7,6 +7,8 @@ import { tlogRecordIndex } from './0004-tlog-record-index.js';
 import { incidentSpans } from './0005-incident-spans.js';
 import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
+import { tlogKeyOut } from './0010-tlog-key-out.js';
+import { tlogKeyIndex } from './0011-tlog-key-index.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
@@ -19,6 +21,8 @@ export const migrations: readonly Migration[] = [
   incidentSpans,
   tlogEntryInRow,
   tlogLeafBuckets,
+  tlogKeyOut,
+  tlogKeyIndex,
   ledger,
   publicFace,
   feedRetention,

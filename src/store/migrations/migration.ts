@@ -10,6 +10,23 @@ export interface Migration {
   id: string;
   sqlite: string;
   postgres: string;
+  /**
+   * Rows the SQL removes that must first go somewhere outside the database (the log's private key to its file): a
+   * SELECT run in the migration's transaction before the SQL; rows found go to the opener's `carryOut` handler for
+   * this id, and with no handler the migration refuses (`refusal` says what to do), so nothing is dropped unsaved.
+   */
+  carryOut?: { select: string; refusal: string };
+}
+
+/** Receives the rows a migration carries out of the database; throwing rolls the migration back. */
+export type CarryOut = (rows: Record<string, unknown>[]) => void;
+
+/** The carried-out rows of `m` to its handler, or a refusal when there are rows and no handler. */
+export function carryOut(m: Migration, rows: Record<string, unknown>[], handlers: Record<string, CarryOut>): void {
+  if (!m.carryOut || !rows.length) return;
+  const handler = handlers[m.id];
+  if (!handler) throw new MigrationError(`migration ${m.id}: ${m.carryOut.refusal}`);
+  handler(rows);
 }
 
 export function checksum(sql: string): string {

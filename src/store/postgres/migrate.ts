@@ -5,7 +5,7 @@
  * DDL is transactional: a failed migration leaves nothing behind).
  */
 import type pg from 'pg';
-import { checksum, MigrationError, ordered, type Migration } from '../migrations/migration.js';
+import { carryOut, checksum, MigrationError, ordered, type CarryOut, type Migration } from '../migrations/migration.js';
 
 /** Advisory lock keys are per schema, so test runs in separate schemas do not wait on each other. */
 export function lockName(purpose: 'migrate' | 'ingest', schema: string): string {
@@ -16,6 +16,7 @@ export async function migratePostgres(
   client: pg.ClientBase,
   schema: string,
   list: readonly Migration[],
+  handlers: Record<string, CarryOut> = {},
 ): Promise<string[]> {
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockName('migrate', schema)]);
   try {
@@ -46,6 +47,8 @@ export async function migratePostgres(
       }
       await client.query('BEGIN');
       try {
+        if (m.carryOut)
+          carryOut(m, (await client.query(m.carryOut.select)).rows as Record<string, unknown>[], handlers);
         await client.query(m.postgres);
         await client.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [
           m.id,

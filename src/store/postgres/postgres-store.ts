@@ -44,7 +44,7 @@ import {
 } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { PostgresCaseworkStore } from './casework-store.js';
-import type { Migration } from '../migrations/migration.js';
+import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
@@ -64,6 +64,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   poolSize?: number;
   migrations?: readonly Migration[];
+  /** Where rows a migration removes from the database go first (see Migration.carryOut), by migration id. */
+  carryOut?: Record<string, CarryOut>;
   /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 2,000. */
   hotIncidents?: number;
 }
@@ -108,7 +110,7 @@ export class PostgresStore implements Store {
     await setup.connect();
     let applied: string[];
     try {
-      applied = await migratePostgres(setup, schema, options.migrations ?? allMigrations);
+      applied = await migratePostgres(setup, schema, options.migrations ?? allMigrations, options.carryOut);
     } finally {
       await setup.end();
     }

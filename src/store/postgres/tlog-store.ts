@@ -16,7 +16,6 @@ import type pg from 'pg';
 import type {
   LogEntry,
   LogHead,
-  LogKey,
   LogStore,
   StoredCheckpoint,
   StoredEntry,
@@ -427,29 +426,27 @@ export class PostgresLog implements LogStore {
     return r.rowCount === 1;
   }
 
-  async signingKey(create: () => LogKey): Promise<LogKey> {
-    const read = async () =>
-      (await this.pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1')).rows[0] as
-        KeyRow | undefined;
-    let r = await read();
-    if (!r) {
-      const k = create();
-      // Two servers starting together: the first insert wins and both read it back.
-      await this.pool.query(
-        'INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [k.origin, k.privatePem, k.vkey, k.createdAt],
-      );
-      r = (await read())!;
-    }
-    return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+  async latestCosigned(witnesses: readonly string[], quorum: number): Promise<StoredCheckpoint | undefined> {
+    if (quorum <= 0) return this.latestCheckpoint();
+    const r = await this.pool.query(
+      'SELECT size FROM tlog_cosignature WHERE witness = ANY($1::text[]) GROUP BY size HAVING count(*) >= $2 ORDER BY size DESC LIMIT 1',
+      [witnesses, quorum],
+    );
+    return r.rows[0] ? this.checkpointAt(Number(r.rows[0].size)) : undefined;
   }
-}
 
-interface KeyRow {
-  origin: string;
-  private_pem: string;
-  vkey: string;
-  created_at: string;
+  async appendIfLatest(entry: LogEntry, expected: number | undefined): Promise<number | undefined> {
+    return transaction(this.pool, async (c) => {
+      await this.#head(c, true); // the head lock: every append waits here, so the check below stays true
+      const r = await c.query(
+        `SELECT idx FROM tlog_entry WHERE kind = '${entry.kind}' AND record_id = $1 ORDER BY idx DESC LIMIT 1`,
+        [entry.recordId],
+      );
+      const latest = r.rows[0] ? Number(r.rows[0].idx) : undefined;
+      if (latest !== expected) return undefined;
+      return (await this.appendIn(c, [entry])).start;
+    });
+  }
 }
 
 interface EntryRow {
@@ -506,11 +503,6 @@ export function postgresAuditSource(pool: pg.Pool): AuditSource {
       const out: StoredCheckpoint[] = [];
       for (const s of sizes) out.push((await log.checkpointAt(s))!);
       return out;
-    },
-    signingKey: async () => {
-      const r = (await pool.query('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'))
-        .rows[0] as KeyRow | undefined;
-      return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
     },
     witnesses: () => log.witnesses(),
     records: async function* () {

@@ -4,9 +4,13 @@
  * apply each migration once (the second sees the first's record after the lock).
  */
 import type Database from 'better-sqlite3';
-import { checksum, MigrationError, ordered, type Migration } from '../migrations/migration.js';
+import { carryOut, checksum, MigrationError, ordered, type CarryOut, type Migration } from '../migrations/migration.js';
 
-export function migrateSqlite(db: Database.Database, list: readonly Migration[]): string[] {
+export function migrateSqlite(
+  db: Database.Database,
+  list: readonly Migration[],
+  handlers: Record<string, CarryOut> = {},
+): string[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
@@ -22,6 +26,7 @@ export function migrateSqlite(db: Database.Database, list: readonly Migration[])
             `migration ${m.id} was changed after it was applied to this database; add a new migration instead`,
           );
       } else {
+        if (m.carryOut) carryOut(m, db.prepare(m.carryOut.select).all() as Record<string, unknown>[], handlers);
         db.exec(m.sqlite);
         db.prepare(
           "INSERT INTO schema_migrations (id, checksum, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",

@@ -45,7 +45,7 @@ import {
 import { migrations as allMigrations } from '../migrations/index.js';
 import { SqliteCaseworkStore } from './casework-store.js';
 import { SqliteLog } from './tlog-store.js';
-import type { Migration } from '../migrations/migration.js';
+import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
 import { matcher, planProbes } from '../probe-plan.js';
@@ -62,6 +62,8 @@ export interface SqliteStoreOptions {
   /** Default `full`; see connection.ts. */
   synchronous?: Synchronous;
   migrations?: readonly Migration[];
+  /** Where rows a migration removes from the database go first (see Migration.carryOut), by migration id. */
+  carryOut?: Record<string, CarryOut>;
   /**
    * Who writes ingest batches: `inline` (default) on this connection; `thread`, a writer thread with its own
    * connection (a file only), so a second core commits while this one prepares the next batch; or a writer made
@@ -165,7 +167,7 @@ export class SqliteStore implements Store {
       throw new Error('a writer thread needs a database file, not an in-memory database');
     const db = openConnection(options.path, options.synchronous);
     try {
-      const applied = migrateSqlite(db, options.migrations ?? allMigrations);
+      const applied = migrateSqlite(db, options.migrations ?? allMigrations, options.carryOut);
       const writer =
         w === 'thread'
           ? () => new ThreadWriter(options.path, options.synchronous ?? 'full')

@@ -10,7 +10,6 @@ import type Database from 'better-sqlite3';
 import type {
   LogEntry,
   LogHead,
-  LogKey,
   LogStore,
   StoredCheckpoint,
   StoredEntry,
@@ -77,9 +76,8 @@ function prepareStatements(db: Database.Database) {
     ),
     witnesses: p('SELECT name, vkey, created_at FROM tlog_witness ORDER BY name'),
     insertWitness: p('INSERT INTO tlog_witness (name, vkey, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-    key: p('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1'),
-    insertKey: p(
-      'INSERT INTO tlog_key (id, origin, private_pem, vkey, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    latestCosigned: p(
+      'SELECT size FROM tlog_cosignature WHERE witness IN (SELECT value FROM json_each(?)) GROUP BY size HAVING count(*) >= ? ORDER BY size DESC LIMIT 1',
     ),
   };
 }
@@ -328,16 +326,22 @@ export class SqliteLog implements LogStore {
     return this.#s.insertWitness.run(w.name, w.vkey, w.createdAt).changes === 1;
   }
 
-  async signingKey(create: () => LogKey): Promise<LogKey> {
-    const read = () =>
-      this.#s.key.get() as { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
-    let r = read();
-    if (!r) {
-      const k = create();
-      this.#s.insertKey.run(k.origin, k.privatePem, k.vkey, k.createdAt);
-      r = read()!;
-    }
-    return { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
+  async latestCosigned(witnesses: readonly string[], quorum: number): Promise<StoredCheckpoint | undefined> {
+    if (quorum <= 0) return this.latestCheckpoint();
+    const r = this.#s.latestCosigned.get(JSON.stringify(witnesses), quorum) as { size: number } | undefined;
+    return r ? this.checkpointAt(Number(r.size)) : undefined;
+  }
+
+  async appendIfLatest(entry: LogEntry, expected: number | undefined): Promise<number | undefined> {
+    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
+    // BEGIN IMMEDIATE takes the write lock first: no other process appends between the check and the append.
+    return this.db
+      .transaction(() => {
+        const r = this.#latestOfRecord(entry.kind, entry.recordId);
+        if ((r && Number(r.idx)) !== expected) return undefined;
+        return this.appendSync([entry]).start;
+      })
+      .immediate();
   }
 }
 
@@ -404,11 +408,6 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
       const out: StoredCheckpoint[] = [];
       for (const s of sizes) out.push((await log.checkpointAt(s))!);
       return out;
-    },
-    signingKey: async () => {
-      const r = db.prepare('SELECT origin, private_pem, vkey, created_at FROM tlog_key WHERE id = 1').get() as
-        { origin: string; private_pem: string; vkey: string; created_at: number } | undefined;
-      return r && { origin: r.origin, privatePem: r.private_pem, vkey: r.vkey, createdAt: Number(r.created_at) };
     },
     witnesses: () => log.witnesses(),
     records: function* () {
