@@ -27,8 +27,10 @@ describe('configuration', () => {
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'warn',
+      logKey: { file: 'data/guarantor.db.log-key' },
     });
     const env = {
+      GUARANTOR_LOG_KEY_FILE: '/etc/guarantor/log.key',
       DATABASE_URL: 'postgres://x@h/db',
       PORT: '9000',
       HOST: '0.0.0.0',
@@ -43,6 +45,7 @@ describe('configuration', () => {
       host: '0.0.0.0',
       synchronous: 'normal',
       logLevel: 'info',
+      logKey: { file: '/etc/guarantor/log.key' },
     });
     expect(configFrom({ package: 'f.yaml', db: 'f.db', port: '1', host: '::1' }, env)).toMatchObject({
       packagePath: 'f.yaml',

@@ -24,7 +24,6 @@ const tables = [
   'tlog_checkpoint',
   'tlog_cosignature',
   'tlog_witness',
-  'tlog_key',
 ];
 
 let available = false;

@@ -1,6 +1,8 @@
 /** Starting and killing server processes for crash and multi-server tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -19,11 +21,21 @@ export const serverNodeFlags: string[] = (
   .split(' ')
   .filter(Boolean);
 
+/**
+ * The log key file servers of one PostgreSQL database (URL and schema) share, as a deployment configures it; a
+ * SQLite server keeps its key beside its file.
+ */
+export function sharedLogKeyFile(db: string): string {
+  return join(tmpdir(), `guarantor-test-${createHash('sha256').update(db).digest('hex').slice(0, 16)}.log-key`);
+}
+
 export async function spawnServer(
   db: string,
   env: Record<string, string> = {},
   pkg = 'examples/ukraine-2026.yaml',
 ): Promise<Child> {
+  if (/^postgres/.test(db) && !env['GUARANTOR_LOG_KEY'] && !env['GUARANTOR_LOG_KEY_FILE'])
+    env = { ...env, GUARANTOR_LOG_KEY_FILE: sharedLogKeyFile(db) };
   const proc = spawn(
     process.execPath,
     [...serverNodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, pkg), db],
