@@ -82,8 +82,8 @@ export interface LogStore {
   /** Entries [from, to), in index order. */
   entries(from: number, to: number): Promise<StoredEntry[]>;
   indexOfLeaf(leaf: Uint8Array): Promise<number | undefined>;
-  /** The latest entry of a record. */
-  indexOfRecord(kind: string, recordId: string): Promise<number | undefined>;
+  /** The latest entry of a record; with `below`, the latest before that index (the record as of a tree size). */
+  indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   checkpointAt(size: number): Promise<StoredCheckpoint | undefined>;
   /** Stores a signed checkpoint unless one of that size exists; returns the stored one either way. */

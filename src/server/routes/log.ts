@@ -329,7 +329,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary:
-          'Inclusion proof of one entry (by index, leaf hash or record) in the tree of a size (default: the latest checkpoint)',
+          "Inclusion proof of one entry (by index, leaf hash or record: the record's latest entry in that tree) in the tree of a size (default: the latest checkpoint)",
         querystring: {
           type: 'object',
           properties: {
@@ -382,7 +382,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       } else if (q.kind !== undefined || q.id !== undefined) {
         if (q.kind === undefined || q.id === undefined)
           return sendError(reply, 400, { error: 'invalid-query', message: 'kind and id go together' });
-        index = await log.indexOfRecord(q.kind, q.id);
+        // With a size, the record's latest entry in the tree of that size.
+        index = await log.indexOfRecord(q.kind, q.id, q.size);
         if (index === undefined)
           return sendError(reply, 404, { error: 'not-found', message: `no entry logs ${q.kind} ${q.id}` });
       }

@@ -312,20 +312,23 @@ export class PostgresLog implements LogStore {
     return r.rows[0] ? Number(r.rows[0].idx) : undefined;
   }
 
-  async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
+  async indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined> {
     if (!isEntryKind(kind)) return undefined;
     if (!rowLoggedKinds.has(kind)) {
       // The kind written literally: PostgreSQL then proves the partial record index (migration 0004) applies.
       const r = await this.pool.query(
-        `SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 ORDER BY idx DESC LIMIT 1`,
-        [recordId],
+        `SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 AND idx < $2 ORDER BY idx DESC LIMIT 1`,
+        [recordId, below ?? Number.MAX_SAFE_INTEGER],
       );
       return r.rows[0] ? Number(r.rows[0].idx) : undefined;
     }
     for (const q of rowQueries(kind, recordId, (n) => `$${n}`)) {
       const row = (await this.pool.query(q.sql, q.params)).rows[0] as Record<string, unknown> | undefined;
       const leaf = row && leafOfRow(q.table, row);
-      if (leaf) return this.indexOfLeaf(leaf);
+      if (leaf) {
+        const i = await this.indexOfLeaf(leaf);
+        return i !== undefined && i < (below ?? Infinity) ? i : undefined;
+      }
     }
     return undefined;
   }

@@ -195,13 +195,17 @@ export class SqliteLog implements LogStore {
    * The latest entry of a record of a kind the record index covers (migration 0004). The kind is written into the
    * SQL literally, one statement per kind, so SQLite can prove the partial index applies.
    */
-  #latestOfRecord(kind: string, recordId: string): { idx: number; leaf: Buffer } | undefined {
+  #latestOfRecord(
+    kind: string,
+    recordId: string,
+    below = Number.MAX_SAFE_INTEGER,
+  ): { idx: number; leaf: Buffer } | undefined {
     if (rowLoggedKinds.has(kind))
       throw new Error(`bug: ${kind} records are logged by the ingest, once, not by their latest entry`);
     if (!isEntryKind(kind)) return undefined;
     return this.#stmt(
-      `SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? ORDER BY idx DESC LIMIT 1`,
-    ).get(recordId) as { idx: number; leaf: Buffer } | undefined;
+      `SELECT idx, leaf FROM tlog_entry WHERE kind = '${kind}' AND record_id = ? AND idx < ? ORDER BY idx DESC LIMIT 1`,
+    ).get(recordId, below) as { idx: number; leaf: Buffer } | undefined;
   }
 
   #indexOfLeafSync(leaf: Uint8Array): number | undefined {
@@ -272,15 +276,18 @@ export class SqliteLog implements LogStore {
     return this.#indexOfLeafSync(leaf);
   }
 
-  async indexOfRecord(kind: string, recordId: string): Promise<number | undefined> {
+  async indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined> {
     if (!rowLoggedKinds.has(kind)) {
-      const r = this.#latestOfRecord(kind, recordId);
+      const r = this.#latestOfRecord(kind, recordId, below);
       return r && Number(r.idx);
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
       const row = this.#stmt(q.sql).get(...q.params) as Record<string, unknown> | undefined;
       const leaf = row && leafOfRow(q.table, row);
-      if (leaf) return this.#indexOfLeafSync(leaf);
+      if (leaf) {
+        const i = this.#indexOfLeafSync(leaf);
+        return i !== undefined && i < (below ?? Infinity) ? i : undefined;
+      }
     }
     return undefined;
   }
