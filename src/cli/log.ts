@@ -64,8 +64,10 @@ export interface VerifyFlags {
 
 /** The witnesses and quorum a package names (`log:`), for `log verify --package`. */
 async function packageWitnesses(path: string): Promise<{ keys: Verifier[]; quorum: number }> {
-  const { loadPackageFile } = await import('../package-files.js');
-  const loaded = loadPackageFile(path);
+  const { readText } = await import('../package-files.js');
+  const { loadPackage } = await import('../core/spec/load.js');
+  // Geometry files are not read: a client needs the witnesses, not the zones.
+  const loaded = loadPackage(readText(path), { file: path });
   if (!loaded.model) throw new UsageError(`--package ${path} has errors; run \`guarantor check ${path}\``);
   const log = loaded.model.log;
   return {
