@@ -14,7 +14,7 @@ import { verify } from '../src/server/public/webhooks.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
 import { obs } from './ops/harness.js';
-import { examplePackage, testLocator } from './support/app.js';
+import { examplePackage, testLocator, testLogKey } from './support/app.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 import { sse } from './support/sse.js';
 
@@ -38,6 +38,7 @@ describe.skipIf(!hasPg)('public face on two servers over one PostgreSQL', () => 
           operations: operationsFor(examplePackage, { clock, locator: testLocator }),
           package: examplePackage,
           public: { tick: 100, webhookTick: 100 },
+          log: { key: testLogKey }, // one log key for both, as their configuration shares it
         }),
       ),
     );

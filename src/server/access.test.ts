@@ -70,7 +70,8 @@ describe('access', () => {
       'GET /v1/dashboard/me',
       'GET /v1/dashboard/tasks',
       'GET /v1/public/regions',
-      // The transparency log (src/server/routes/log.ts): public reads and cosignatures; admin signs now and registers witnesses.
+      // The transparency log (src/server/routes/log.ts): public reads, cosignatures and witness alarms (signed by the
+      // witness); admin signs now and registers witnesses.
       'GET /v1/log/checkpoint',
       'GET /v1/log/checkpoint/:size',
       'POST /v1/log/checkpoint',
@@ -78,6 +79,7 @@ describe('access', () => {
       'GET /v1/log/witnesses',
       'POST /v1/log/witnesses',
       'POST /v1/log/cosignatures',
+      'POST /v1/log/alarms',
       'GET /v1/log/proof/inclusion',
       'GET /v1/log/proof/consistency',
       'GET /v1/log/entries',
