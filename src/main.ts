@@ -19,7 +19,7 @@ import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
-import { describeDb, openStore } from './store/open.js';
+import { describeDb, isPostgresUrl, openStore } from './store/open.js';
 import {
   defaultLogKeyPath,
   loadOrCreateLogKeyFile,
@@ -65,7 +65,9 @@ function logKeyConfig(db: string, flag: string | undefined, env: Env): LogKeyCon
   const beside = defaultLogKeyPath(db);
   if (beside) return { file: beside };
   throw new InputError(
-    `${describeDb(db)} is shared by servers, so the log key is configured, not made up by each: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY), the same on every server; a missing file is created`,
+    isPostgresUrl(db)
+      ? `${describeDb(db)} is shared by servers, so the log key is configured, not made up by each: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY), the same on every server; a missing file is created`
+      : `an in-memory database has no file to keep the log key beside: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY)`,
   );
 }
 
