@@ -15,7 +15,9 @@
  * ("destroyed a howitzer", "a tank", "an ammunition depot") are deliberately absent, and so are "strike", "hit",
  * "attack" and "fire damage", which say a blow fell but not what delivered it: those events stay `undetermined`.
  * A weapon word that is the object of a destruction is a target too (`isTarget`). These two changes (the target
- * reading and "fired on") were made after the first sample's errors, before the second sample was run.
+ * reading and "fired on") were made after the first sample's errors, before the second sample was run. The tally
+ * reading (`tally`) and the blaze reading of a bare "Fire at" were made after the second sample's errors, before a
+ * third sample was drawn.
  */
 import type { Activity } from '../../spec/vocabulary.js';
 
@@ -126,11 +128,12 @@ export const activityWordRules: readonly WordRule[] = [
     words: [
       'shell(ing|ings|ed|s)?\\b',
       'shellfire',
-      'fire[ds]? (on|at|upon)\\b',
+      'fired (on|at|upon)\\b',
+      '(?<!(?:^|;|\\b(?:a|an|the|this|that|caught|catch(?:es)?)\\s)\\s*)fires? (on|at|upon)\\b',
       'firing (on|at|upon)\\b',
       'under (the )?fire\\b',
     ],
-    why: '"shelling" (obstril) is the common word for indirect fire, and the same word is translated "fired on" a place or "under fire"; it is read as artillery only when no weapon word says otherwise',
+    why: '"shelling" (obstril) is the common word for indirect fire, and the same word is translated "fired on" a place or "under fire"; it is read as artillery only when no weapon word says otherwise. A bare "fire(s) at/on" is the verb only after a subject: at a headline\'s start, after an article or after "caught" it is a blaze ("Fire at the site of an explosion", "a fire at the depot")',
   },
 ];
 
@@ -171,21 +174,95 @@ export interface WordMatch {
   word?: string;
 }
 
+interface Found {
+  at: number;
+  end: number;
+  activity: WordActivity;
+  word: string;
+}
+
+/** The weapon-tier words of one headline that are not targets, in order, adjacent words of one activity joined. */
+function weaponWords(text: string, from: number, to: number): Found[] {
+  const found: Found[] = [];
+  for (const c of compiled) {
+    if (c.tier !== 'weapon') continue;
+    c.re.lastIndex = from;
+    for (let m = c.re.exec(text); m && m.index < to; m = c.re.exec(text)) {
+      if (!isTarget(text, m.index, m[0]))
+        found.push({ at: m.index, end: m.index + m[0].length, activity: c.activity, word: m[0] });
+    }
+  }
+  // Stable: at one position the earlier rule wins ("rocket launcher" is artillery, not "rocket"); overlaps dropped.
+  found.sort((a, b) => a.at - b.at);
+  const joined: Found[] = [];
+  for (const f of found) {
+    const prev = joined[joined.length - 1];
+    if (prev && f.at < prev.end) continue;
+    if (prev && prev.activity === f.activity && /^[\s-]*$/.test(text.slice(prev.end, f.at))) prev.end = f.end;
+    else joined.push({ ...f });
+  }
+  return joined;
+}
+
+const numberWords = (
+  'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen ' +
+  'eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety'
+).split(' ');
+const num = `\\d[\\d,]*|${numberWords.join('|')}`;
+const countBefore = new RegExp(`(?:^|[^\\w-])(${num})\\s+$`, 'i');
+/** "N times and M times", "N, M and K times", "... respectively": counts listed in the order the means were. */
+const countList = new RegExp(`\\b((?:(?:${num})(?:\\s+times)?(?:\\s*,\\s*|\\s+and\\s+))+(?:${num})\\s+times)\\b`, 'i');
+
+function toNumber(word: string): number {
+  const w = word.toLowerCase();
+  const i = numberWords.indexOf(w);
+  if (i >= 0) return i < 20 ? i + 1 : (i - 17) * 10;
+  return Number(w.replace(/,/g, ''));
+}
+
 /**
- * The activity the text names (docs/operations/replay.md): the first weapon word that is not a target, else a
- * generic word, else undetermined.
+ * A tally: one headline naming means of two or more activities, each with a count ("10 air strikes and 300 fire
+ * missions", "aviation and artillery struck 12 times and 90 times"). The count says what most of the fire was, so
+ * the activity with the largest total decides; equal totals say no one means was the event: undetermined. A
+ * headline where some means has no count is not a tally (undefined: the first word decides).
+ */
+function tally(text: string, words: readonly Found[], from: number, to: number): WordMatch | undefined {
+  if (new Set(words.map((w) => w.activity)).size < 2) return undefined;
+  let counts = words.map((w) => countBefore.exec(text.slice(from, w.at))?.[1]);
+  if (counts.every((c) => c === undefined)) {
+    const list = countList.exec(text.slice(words[words.length - 1]!.end, to));
+    const listed = list?.[1]!.match(new RegExp(`\\b(?:${num})\\b`, 'gi'));
+    if (listed?.length === words.length) counts = listed;
+  }
+  if (counts.some((c) => c === undefined)) return undefined;
+  const total = new Map<WordActivity, number>();
+  words.forEach((w, i) => total.set(w.activity, (total.get(w.activity) ?? 0) + toNumber(counts[i]!)));
+  const ranked = [...total].sort((a, b) => b[1] - a[1]);
+  if (ranked[0]![1] === ranked[1]![1]) return { activity: 'undetermined' };
+  const top = ranked[0]![0];
+  return { activity: top, word: words.find((w) => w.activity === top)!.word };
+}
+
+/**
+ * The activity the text names (docs/operations/replay.md): the first weapon word that is not a target (in a tally,
+ * the most numerous means of that headline), else a generic word, else undetermined.
  */
 export function activityFromWords(text: string): WordMatch {
-  for (const tier of ['weapon', 'generic'] as const) {
-    let best: { at: number; activity: WordActivity; word: string } | undefined;
-    for (const c of compiled) {
-      if (c.tier !== tier) continue;
-      c.re.lastIndex = 0;
-      let m = c.re.exec(text);
-      while (m && isTarget(text, m.index, m[0])) m = c.re.exec(text);
-      if (m && (!best || m.index < best.at)) best = { at: m.index, activity: c.activity, word: m[0] };
-    }
-    if (best) return { activity: best.activity, word: best.word };
+  let from = 0;
+  while (from <= text.length) {
+    const end = text.indexOf(';', from) < 0 ? text.length : text.indexOf(';', from);
+    const words = weaponWords(text, from, end);
+    if (words.length > 0)
+      return tally(text, words, from, end) ?? { activity: words[0]!.activity, word: words[0]!.word };
+    from = end + 1;
   }
-  return { activity: 'undetermined' };
+  let best: { at: number; activity: WordActivity; word: string } | undefined;
+  for (const c of compiled) {
+    if (c.tier !== 'generic') continue;
+    c.re.lastIndex = 0;
+    let m = c.re.exec(text);
+    while (m && isTarget(text, m.index, m[0])) m = c.re.exec(text);
+    if (m && (!best || m.index < best.at)) best = { at: m.index, activity: c.activity, word: m[0] };
+  }
+  return best ? { activity: best.activity, word: best.word } : { activity: 'undetermined' };
 }
