@@ -3,6 +3,7 @@
  * on the server's clock. Every call first catches up: stored case openings get their case file, and every timer that
  * fell due (while the server was busy, or down) fires once, in order, before the call looks at a case.
  */
+import { randomBytes } from 'node:crypto';
 import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/index.js';
 import { isInspection, requestInspection, type InspectionInput } from '../core/ops/index.js';
 import {
@@ -22,8 +23,8 @@ import type { Clock } from '../core/ops/index.js';
 import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/index.js';
 import type { ResponseFailure } from '../core/ops/index.js';
 import type { Timer } from '../core/ops/index.js';
-import { verifyVote, type VoteRejectionCode } from '../core/ops/index.js';
-import { NonceReplayError, type CaseworkStore, type MemberKey } from '../core/ports/casework.js';
+import { verifyVote, type SignedVote, type VoteRejectionCode } from '../core/ops/index.js';
+import { NonceReplayError, type CaseworkStore, type MemberKey, type TimerRestore } from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
 
@@ -61,6 +62,14 @@ export class CaseworkService {
     readonly options: CaseworkOptions = {},
   ) {
     this.plans = casePlans(pkg);
+  }
+
+  /**
+   * At start: the timers table rebuilt from the log (docs/operations/judgment.md, "Timers come from the log"), so a
+   * deleted or altered row cannot cancel a default or an escalation.
+   */
+  async restore(): Promise<TimerRestore> {
+    return this.store.restoreTimers(this.clock.now());
   }
 
   /** Adopts new cases and fires every due timer, in order; concurrent callers share one pass. */
@@ -147,6 +156,10 @@ export class CaseworkService {
           at: now,
           ...(s.reason ? { reason: s.reason } : {}),
           statement: v.digest,
+          // The statement and signature go on the record, so anyone can check the member cast this vote; sealed in
+          // the log by a fresh salt until the case is decided (docs/tlog.md, "Sealed entries").
+          signed: { statement: (signed as SignedVote).statement, signature: (signed as SignedVote).signature },
+          salt: randomBytes(16).toString('hex'),
         });
         const nonce = { nonce: s.nonce, member: s.member, digest: v.digest, receivedAt: now };
         const result: VoteOutcome = r.ok

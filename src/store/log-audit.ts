@@ -23,7 +23,6 @@ import {
   CompactRange,
   LogKeyChain,
   decodeEntry,
-  encodeEntry,
   hashLeaf,
   hashesEqual,
   parseVkey,
@@ -32,13 +31,19 @@ import {
   type Verifier,
 } from '../core/tlog/index.js';
 import { caseColumns, incidentColumns, observationColumns, violationColumns } from './columns.js';
+import { timerPending, verifyLoggedVote, type LoggedVote, type ResponseTask, type Timer } from '../core/ops/index.js';
 import {
+  apiKeyEntry,
+  asStored,
   caseFileEntries,
   caseOpeningEntry,
+  entryBytes,
   incidentEntry,
+  memberKeyEntry,
   observationEntry,
   recordIdOf,
   storedKinds,
+  timerEntry,
   violationEntry,
 } from './log-entries.js';
 
@@ -56,7 +61,11 @@ export type AuditCode =
   | 'record-unlogged'
   | 'record-deleted'
   | 'record-duplicate'
-  | 'record-columns';
+  | 'record-columns'
+  | 'timer-suppressed'
+  | 'nonce-unlogged'
+  | 'nonce-missing'
+  | 'vote-signature';
 
 export interface AuditFinding {
   code: AuditCode;
@@ -89,6 +98,8 @@ export interface AuditSource {
   checkpoints(): Promise<StoredCheckpoint[]>;
   witnesses(): Promise<WitnessKey[]>;
   records(): AsyncIterable<StoredRecord> | Iterable<StoredRecord>;
+  /** Every row of a table, as stored (for the checks that are not one row, one entry: nonces, fired timers). */
+  rows(table: string, columns: string, order: string): AsyncIterable<Row> | Iterable<Row>;
 }
 
 export interface AuditOptions {
@@ -119,8 +130,11 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   const range = new CompactRange();
   if (checkpoints.some((c) => c.size === 0)) roots.set(0, range.root());
   let computedNodes = 0;
-  /** Latest entry of each record: its index and leaf hash. */
-  const latest = new Map<string, { index: number; kind: string; recordId: string; leaf: string }>();
+  /** Latest entry of each record: its index, leaf hash and (for the kinds that keep them) bytes. */
+  const latest = new Map<
+    string,
+    { index: number; kind: string; recordId: string; leaf: string; entry?: Uint8Array | undefined }
+  >();
   let pending: Uint8Array[] = [];
   let expected = 0;
   const chain = new LogKeyChain();
@@ -203,7 +217,13 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes, or
     // without them the stored leaf hash, and rebuilds each row to compare.
     pending.push(e.leaf.length === 32 ? e.leaf : leaf);
-    latest.set(`${e.kind}\n${e.recordId}`, { index: e.index, kind: e.kind, recordId: e.recordId, leaf: hex(leaf) });
+    latest.set(`${e.kind}\n${e.recordId}`, {
+      index: e.index,
+      kind: e.kind,
+      recordId: e.recordId,
+      leaf: hex(leaf),
+      entry: rowLoggedKinds.has(e.kind) ? undefined : e.entry,
+    });
     if (pending.length >= CHUNK) await flush();
   }
   await flush();
@@ -277,8 +297,14 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   // Records against their latest entries.
   const seen = new Set<string>();
   let records = 0;
+  const memberKeys: MemberKeyRecord[] = [];
+  const votes: { caseId: string; recordId: string; table: string; vote: LoggedVote & { at: number } }[] = [];
+  const timers = new Map<string, Timer>();
+  const judgments = new Map<string, { deadline: number | null; outcome?: unknown }>();
+  const tasks = new Map<string, ResponseTask>();
   for await (const r of source.records()) {
     records++;
+    collect(r.entry, { memberKeys, votes, timers, judgments, tasks, table: r.table });
     const { kind, recordId } = r.entry;
     const k = `${kind}\n${recordId}`;
     const where = { kind, recordId, table: r.table };
@@ -320,9 +346,10 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
         code: 'record-changed',
         ...where,
         index: l.index,
-        message: `${kind} ${recordId} (${r.table}) differs from its entry ${l.index}: changed after it was logged`,
+        message: `${kind} ${recordId} (${r.table}) differs from its entry ${l.index}${whatDiffers(r.entry, l.entry)}: changed after it was logged`,
       });
   }
+  await checkConsequences(source, findings, { memberKeys, votes, timers, judgments, tasks });
   for (const [k, l] of latest) {
     if (!seen.has(k) && storedKinds.has(l.kind)) {
       findings.push({
@@ -338,14 +365,136 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
 }
 
 function encodeRecord(e: LogEntry): Uint8Array {
-  return encodeEntry(e.kind, e.record);
+  return entryBytes(e)!;
+}
+
+/** Which fields of a stored record differ from its logged entry, for the finding: ` (role: admin, logged monitor)`. */
+function whatDiffers(stored: LogEntry, logged: Uint8Array | undefined): string {
+  if (stored.salt) return ' (its content no longer opens the logged commitment)';
+  if (!logged) return '';
+  const d = decodeEntry(logged);
+  if (!d.ok) return '';
+  const out: string[] = [];
+  const walk = (a: JsonValue | undefined, b: JsonValue | undefined, path: string, depth: number): void => {
+    if (out.length >= 4) return;
+    const obj = (x: JsonValue | undefined): x is { [k: string]: JsonValue } =>
+      x !== null && typeof x === 'object' && !Array.isArray(x);
+    if (depth < 3 && obj(a) && obj(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(a[k], b[k], path ? `${path}.${k}` : k, depth + 1);
+      return;
+    }
+    const ja = JSON.stringify(a ?? null);
+    const jb = JSON.stringify(b ?? null);
+    if (ja !== jb) out.push(`${path || 'record'}: stored ${clip(ja)}, logged ${clip(jb)}`);
+  };
+  walk(asStored(stored.record), d.entry.record, '', 0);
+  return out.length ? ` (${out.join('; ')})` : '';
+}
+
+const clip = (s: string): string => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
+
+interface MemberKeyRecord {
+  member: string;
+  publicKey: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+interface Consequences {
+  memberKeys: MemberKeyRecord[];
+  votes: { caseId: string; recordId: string; table: string; vote: LoggedVote & { at: number } }[];
+  timers: Map<string, Timer>;
+  judgments: Map<string, { deadline: number | null; outcome?: unknown }>;
+  tasks: Map<string, ResponseTask>;
+}
+
+/** What the checks beyond one row, one entry need, gathered from the stored records as they stream past. */
+function collect(e: LogEntry, into: Consequences & { table: string }): void {
+  const r = e.record as Record<string, unknown>;
+  if (e.kind === 'member-key') into.memberKeys.push(r as unknown as MemberKeyRecord);
+  else if (e.kind === 'timer') into.timers.set(e.recordId, r['timer'] as Timer);
+  else if (e.kind === 'task-change') into.tasks.set(e.recordId, r['task'] as ResponseTask);
+  else if (e.kind === 'case-event' && r['event'] === 'case-file') {
+    const f = r['file'] as { caseId: string; judgment: { deadline: number | null; outcome?: unknown } };
+    into.judgments.set(f.caseId, f.judgment);
+  } else if (e.kind === 'vote' || (e.kind === 'case-event' && r['event'] === 'vote-rejected')) {
+    const v = (e.kind === 'vote' ? r['vote'] : r['rejection']) as LoggedVote & { at: number };
+    into.votes.push({ caseId: String(r['case']), recordId: e.recordId, table: into.table, vote: v });
+  }
+}
+
+/**
+ * The tables of consequence beyond one row, one entry: every vote's signature under the member's key as registered
+ * when it was cast; every nonce consumed by a logged vote and no other; no timer marked fired without its effect.
+ */
+async function checkConsequences(source: AuditSource, findings: AuditFinding[], c: Consequences): Promise<void> {
+  const byNonce = new Map<string, { caseId: string; member: string; digest?: string | undefined }>();
+  for (const { caseId, recordId, table, vote } of c.votes) {
+    if (vote.signed) {
+      try {
+        const nonce = (JSON.parse(vote.signed.statement) as { nonce?: unknown }).nonce;
+        if (typeof nonce === 'string') byNonce.set(nonce, { caseId, member: vote.member, digest: vote.statement });
+      } catch {
+        // verifyLoggedVote names a statement that is not JSON
+      }
+    }
+    if (!vote.signed && !vote.statement) continue; // cast unsigned (a test casework), nothing to check
+    if (!vote.signed) continue; // logged before votes carried their statement (migration 0015): the digest only
+    const keys = c.memberKeys
+      .filter(
+        (k) =>
+          k.member === vote.member && k.createdAt <= vote.at && (k.revokedAt === undefined || k.revokedAt > vote.at),
+      )
+      .map((k) => k.publicKey);
+    const v = verifyLoggedVote(caseId, vote, keys);
+    if (!v.ok)
+      findings.push({
+        code: 'vote-signature',
+        kind: recordId.includes('/vote/') ? 'vote' : 'case-event',
+        recordId,
+        table,
+        message: `${recordId} (${table}): ${v.reason}`,
+      });
+  }
+  for await (const row of source.rows('vote_nonces', 'nonce, case_id, member, digest', 'nonce')) {
+    const nonce = String(row['nonce']);
+    const v = byNonce.get(nonce);
+    byNonce.delete(nonce);
+    if (!v || v.caseId !== row['case_id'] || v.member !== row['member'] || (v.digest && v.digest !== row['digest']))
+      findings.push({
+        code: 'nonce-unlogged',
+        table: 'vote_nonces',
+        recordId: nonce,
+        message: `vote_nonces ${nonce}: ${v ? `says case ${String(row['case_id'])}, member ${String(row['member'])}; the logged vote ${v.caseId}, ${v.member}` : 'no logged vote carries this nonce'}`,
+      });
+  }
+  for (const [nonce, v] of byNonce)
+    findings.push({
+      code: 'nonce-missing',
+      table: 'vote_nonces',
+      recordId: nonce,
+      message: `vote_nonces ${nonce}: the nonce of ${v.member}'s logged vote on ${v.caseId} is not stored, so the vote could be replayed`,
+    });
+  for await (const row of source.rows('timers', 'key, fired_at', 'key')) {
+    if (row['fired_at'] === null || row['fired_at'] === undefined) continue;
+    const t = c.timers.get(String(row['key']));
+    if (t && timerPending(t, c.judgments.get(t.caseId), t.taskId ? c.tasks.get(t.taskId) : undefined))
+      findings.push({
+        code: 'timer-suppressed',
+        table: 'timers',
+        kind: 'timer',
+        recordId: t.key,
+        message: `timers ${t.key}: marked fired, but its effect is not in the case's logged state (a restart re-arms it)`,
+      });
+  }
 }
 
 /** The tables the audit reads, in this order, with the columns it needs; `doc` is parsed before `recordsOfRow`. */
 export const auditTables: readonly { table: string; columns: string; order: string }[] = [
   {
     table: 'observations',
-    columns: 'seq, source, source_id, activity, time, region, received_at, submitted_by, doc',
+    columns: 'seq, source, source_id, activity, time, region, received_at, submitted_by, doc, salt',
     order: 'seq',
   },
   {
@@ -359,6 +508,14 @@ export const auditTables: readonly { table: string; columns: string; order: stri
   { table: 'violation_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
   { table: 'cases', columns: 'seq, id, case_key, trigger_id, severity, party, opened_at, doc', order: 'seq' },
   { table: 'case_files', columns: 'case_id, opened_at, status, deadline, doc', order: 'case_id' },
+  { table: 'api_keys', columns: 'id, actor, role, created_at, revoked_at', order: 'id' },
+  // Few rows, and no one-column key: read in one query (a comma in `order` says so).
+  {
+    table: 'member_keys',
+    columns: 'member, fingerprint, public_key, created_at, revoked_at',
+    order: 'member, fingerprint',
+  },
+  { table: 'timers', columns: 'key, case_id, kind, step, at, task_id', order: 'key' },
 ];
 
 type Row = Record<string, unknown>;
@@ -432,7 +589,7 @@ function recordOfRow(table: string, row: Row): StoredRecord | undefined {
 /** The leaf hash of the entry a row-logged record's row gives. */
 export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
   const r = recordOfRow(table, row);
-  return r && hashLeaf(encodeEntry(r.entry.kind, r.entry.record));
+  return r && hashLeaf(entryBytes(r.entry)!);
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */
@@ -444,7 +601,13 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
   switch (table) {
     case 'observations':
       return one(
-        observationEntry(Number(row['seq']), Number(row['received_at']), String(row['submitted_by']), doc),
+        observationEntry(
+          Number(row['seq']),
+          Number(row['received_at']),
+          String(row['submitted_by']),
+          doc,
+          row['salt'] as string | null,
+        ),
         differing(
           row,
           ['source', 'source_id', 'activity', 'time', 'region'],
@@ -506,6 +669,40 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
         i === 0 && cols.length ? { table, entry, columns: cols } : { table, entry },
       );
     }
+    case 'api_keys':
+      return one(
+        apiKeyEntry({
+          id: String(row['id']),
+          actor: String(row['actor']),
+          role: String(row['role']),
+          createdAt: Number(row['created_at']),
+          ...(row['revoked_at'] === null ? {} : { revokedAt: Number(row['revoked_at']) }),
+        }),
+        [],
+      );
+    case 'member_keys':
+      return one(
+        memberKeyEntry({
+          member: String(row['member']),
+          fingerprint: String(row['fingerprint']),
+          publicKey: String(row['public_key']),
+          createdAt: Number(row['created_at']),
+          ...(row['revoked_at'] === null ? {} : { revokedAt: Number(row['revoked_at']) }),
+        }),
+        [],
+      );
+    case 'timers':
+      return one(
+        timerEntry({
+          key: String(row['key']),
+          kind: row['kind'] as Timer['kind'],
+          at: Number(row['at']),
+          caseId: String(row['case_id']),
+          ...(row['task_id'] === null ? {} : { taskId: String(row['task_id']) }),
+          ...(row['kind'] === 'task-escalation' ? { step: Number(row['step']) } : {}),
+        }),
+        [],
+      );
     default:
       throw new Error(`bug: no audit rule for table ${table}`);
   }

@@ -11,7 +11,9 @@ import {
   asStored,
   caseOpeningEntry,
   incidentEntry,
+  freshSalts,
   ingestTextEntries,
+  publicEntry,
   observationEntry,
   violationEntry,
 } from './log-entries.js';
@@ -38,11 +40,12 @@ describe('ingest entries: one serialisation for the row and the log', () => {
       }));
       const out = await ops.process(fresh, reader);
       reader.apply({ ...out, duplicates: 0 });
-      const entries = ingestTextEntries(fresh, out, docs);
-      // The reference: each record as the store reads it back, logged from scratch.
+      const salts = freshSalts(fresh.length);
+      const entries = ingestTextEntries(fresh, out, docs, salts);
+      // The reference: each record as the store reads it back, logged from scratch (observations sealed).
       const reference = [
-        ...fresh.map(({ seq, receivedAt, submittedBy, ...o }) =>
-          observationEntry(seq, receivedAt, submittedBy, asStored(o)),
+        ...fresh.map(({ seq, receivedAt, submittedBy, ...o }, j) =>
+          publicEntry(observationEntry(seq, receivedAt, submittedBy, asStored(o), salts[j])),
         ),
         ...out.incidentRevisions.map((r) => incidentEntry(asStored(r))),
         ...out.violations.map((v) => violationEntry(asStored(v))),

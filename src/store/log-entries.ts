@@ -30,8 +30,12 @@ import type { Incident } from '../core/ops/index.js';
 import type { CaseOpening } from '../core/ops/index.js';
 import type { Violation } from '../core/ops/index.js';
 import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
+import { randomBytes } from 'node:crypto';
+import type { MemberKey } from '../core/ports/casework.js';
+import type { Timer } from '../core/ops/index.js';
 import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
-import { canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
+import { canonicalJson, canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
+import { commitmentOf, isSealed, sealedRecordText, type Opening } from '../core/tlog/commitment.js';
 import { canonicalEntryLeafHash, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 
 type Json = { [key: string]: JsonValue };
@@ -41,9 +45,49 @@ export function asStored(x: unknown): Json {
   return JSON.parse(JSON.stringify(x)) as Json;
 }
 
-/** An observation row: its document and the store's fields (seq orders the log; who submitted it and when). */
-export function observationEntry(seq: number, receivedAt: number, submittedBy: string, doc: Json): LogEntry {
-  return { kind: 'observation', recordId: String(seq), record: { seq, receivedAt, submittedBy, observation: doc } };
+/**
+ * An observation row: its document and the store's fields (seq orders the log; who submitted it and when). Sealed
+ * by the row's salt (migration 0015); a row stored before that has none and was logged in the clear.
+ */
+export function observationEntry(
+  seq: number,
+  receivedAt: number,
+  submittedBy: string,
+  doc: Json,
+  salt?: string | null,
+): LogEntry {
+  return {
+    kind: 'observation',
+    recordId: String(seq),
+    record: { seq, receivedAt, submittedBy, observation: doc },
+    ...(salt ? { salt } : {}),
+  };
+}
+
+/** The entry the log keeps: the record itself, or for a sealed one its commitment (docs/tlog.md, "Sealed entries"). */
+export function publicEntry(e: LogEntry): LogEntry {
+  if (!e.salt) return e;
+  return {
+    kind: e.kind,
+    recordId: e.recordId,
+    record: { commitment: commitmentOf(e.salt, canonicalJson(asStoredIf(e))), recordId: e.recordId },
+  };
+}
+
+/** The record's text as logged: as stored (undefined members dropped) when the entry says so. */
+const asStoredIf = (e: LogEntry): Json => (e.stored ? asStored(e.record) : e.record);
+
+/** A sealed entry's opening: what the public may not read, served to those who may. */
+export function openingOf(e: LogEntry): Opening | undefined {
+  return e.salt ? { salt: e.salt, record: asStoredIf(e) } : undefined;
+}
+
+/** Fresh salts for `n` sealed entries: one call to the random source per batch (hex, 16 bytes each). */
+export function freshSalts(n: number): string[] {
+  const bytes = randomBytes(16 * n).toString('hex');
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = bytes.slice(32 * i, 32 * (i + 1));
+  return out;
 }
 
 export function incidentEntry(doc: Json): LogEntry {
@@ -58,9 +102,19 @@ export function caseOpeningEntry(doc: Json): LogEntry {
   return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
 }
 
-/** The canonical JSON of an observation entry's record, around the observation's document text (keys in order). */
-function observationEntryText(seq: number, receivedAt: number, submittedBy: string, doc: string): string {
-  return `{"observation":${doc},"receivedAt":${canonicalStoredJson(receivedAt)},"seq":${canonicalStoredJson(seq)},"submittedBy":${canonicalStoredJson(submittedBy)}}`;
+/**
+ * The canonical JSON of an observation entry's record, around the observation's document text (keys in order):
+ * with a salt, the commitment to that record (the record is its opening).
+ */
+function observationEntryText(
+  seq: number,
+  receivedAt: number,
+  submittedBy: string,
+  doc: string,
+  salt: string | null | undefined,
+): string {
+  const text = `{"observation":${doc},"receivedAt":${canonicalStoredJson(receivedAt)},"seq":${canonicalStoredJson(seq)},"submittedBy":${canonicalStoredJson(submittedBy)}}`;
+  return salt ? sealedRecordText(commitmentOf(salt, text), String(seq)) : text;
 }
 
 /**
@@ -73,13 +127,15 @@ export function ingestTextEntries(
   fresh: readonly Pick<StoredObservation, 'seq' | 'receivedAt' | 'submittedBy'>[],
   out: ProcessedBatch,
   docs: readonly string[],
+  /** The salt stored with each fresh observation (its entry is sealed). */
+  salts: readonly string[],
   /** The stored document of an incident, violation or case opening (a store that serialised them passes its own). */
   textOf: (record: object) => string = canonicalStoredJson,
 ): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
     const o = fresh[i]!;
-    entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!));
+    entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!, salts[i]!));
   }
   for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentTextEntry(r, textOf(r)));
   for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v, textOf(v)));
@@ -93,10 +149,11 @@ export const observationTextEntry = (
   receivedAt: number,
   submittedBy: string,
   doc: string,
+  salt: string,
 ): TextLogEntry => ({
   kind: 'observation',
   recordId: String(seq),
-  text: observationEntryText(seq, receivedAt, submittedBy, doc),
+  text: observationEntryText(seq, receivedAt, submittedBy, doc, salt),
   inRow: true,
 });
 export const incidentTextEntry = (r: Incident, text: string): TextLogEntry => ({
@@ -125,7 +182,10 @@ export function withLeaf(e: TextLogEntry): TextLogEntry {
 
 /** The bytes the log keeps for an entry: none for one its record's row gives back (migration 0006). */
 export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null {
-  if (!('text' in e)) return encodeEntry(e.kind, e.record, e.stored);
+  if (!('text' in e)) {
+    const p = publicEntry(e);
+    return encodeEntry(p.kind, p.record, p.stored);
+  }
   return e.inRow ? null : encodeCanonicalEntry(e.kind, e.text);
 }
 
@@ -161,7 +221,7 @@ export async function entriesFromRows(
   const out = new Map<string, Uint8Array>();
   if (seqs.size) {
     for (const r of await query(
-      `SELECT seq, received_at, submitted_by, doc FROM observations WHERE ${list.test('seq', 'bigint')}`,
+      `SELECT seq, received_at, submitted_by, doc, salt FROM observations WHERE ${list.test('seq', 'bigint')}`,
       [list.bind([...seqs])],
     )) {
       const text = observationEntryText(
@@ -169,6 +229,7 @@ export async function entriesFromRows(
         Number(r['received_at']),
         String(r['submitted_by']),
         String(r['doc']),
+        r['salt'] as string | null,
       );
       out.set(`observation\n${Number(r['seq'])}`, encodeCanonicalEntry('observation', text));
     }
@@ -206,17 +267,21 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
       record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json,
     },
   ];
-  for (const v of votes)
+  // Votes and refused votes are sealed by their salt until the case is decided (docs/tlog.md, "Sealed entries"); the
+  // salt is not part of the record it seals. Votes cast before migration 0015 have none and were logged in the clear.
+  for (const { salt, ...v } of votes)
     entries.push({
       kind: 'vote',
       recordId: `${caseId}/vote/${v.seq}`,
       record: { case: caseId, vote: v } as unknown as Json,
+      ...(salt ? { salt } : {}),
     });
-  rejections.forEach((r, i) =>
+  rejections.forEach(({ salt, ...r }, i) =>
     entries.push({
       kind: 'case-event',
       recordId: `${caseId}/rejection/${i + 1}`,
       record: { event: 'vote-rejected', case: caseId, n: i + 1, rejection: r } as unknown as Json,
+      ...(salt ? { salt } : {}),
     }),
   );
   for (const t of tasks) entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json });
@@ -243,6 +308,47 @@ export function packageVersionEntry(pkg: { package: string; version?: unknown },
   };
 }
 
+/** An API key as logged: who it acts for and with what role, never its secret or the secret's hash. */
+export function apiKeyEntry(k: {
+  id: string;
+  actor: string;
+  role: string;
+  createdAt: number;
+  revokedAt?: number | undefined;
+}): LogEntry {
+  return {
+    kind: 'api-key',
+    recordId: k.id,
+    record: {
+      id: k.id,
+      actor: k.actor,
+      role: k.role,
+      createdAt: k.createdAt,
+      ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }),
+    },
+  };
+}
+
+/** A member's vote-signing key as logged: registered, then (again) when revoked. */
+export function memberKeyEntry(k: MemberKey): LogEntry {
+  return {
+    kind: 'member-key',
+    recordId: `${k.member}/${k.fingerprint}`,
+    record: {
+      member: k.member,
+      fingerprint: k.fingerprint,
+      publicKey: k.publicKey,
+      createdAt: k.createdAt,
+      ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }),
+    },
+  };
+}
+
+/** A scheduled timer (a judgment deadline, a task's due time, an escalation step), logged once when scheduled. */
+export function timerEntry(t: Timer): LogEntry {
+  return { kind: 'timer', recordId: t.key, record: { timer: asStored(t) } };
+}
+
 /**
  * The record id an entry's own bytes give, so a `record_id` column rewritten to point an entry at another record is
  * caught; undefined when the record does not say (then the entry is malformed for its kind).
@@ -254,6 +360,7 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
     typeof x === 'string' || typeof x === 'number' ? String(x) : undefined;
   const join = (...parts: (string | undefined)[]): string | undefined =>
     parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+  if (isSealed(r)) return r.recordId;
   switch (kind) {
     case 'observation':
       return s(r['seq']);
@@ -280,6 +387,12 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
       return s(r['origin']);
     case 'witness-alarm':
       return join(s(r['witness']), '@', s(r['at']));
+    case 'api-key':
+      return s(r['id']);
+    case 'member-key':
+      return join(s(r['member']), '/', s(r['fingerprint']));
+    case 'timer':
+      return s(o(r['timer'])['key']);
     default:
       return undefined;
   }
@@ -293,6 +406,9 @@ export const storedKinds: ReadonlySet<string> = new Set([
   'case-event',
   'vote',
   'task-change',
+  'api-key',
+  'member-key',
+  'timer',
 ]);
 
 /** The index key of a leaf hash: its first six bytes, a safe integer (the full hash is compared after). */

@@ -135,6 +135,8 @@ export function voteOnCase(plans: CasePlans, file: CaseFile, v: VoteInput): Case
       member: v.member,
       choice: String(v.choice),
       at: v.at,
+      ...(v.signed ? { signed: v.signed } : {}),
+      ...(v.salt ? { salt: v.salt } : {}),
     };
     return {
       ok: false,
@@ -174,6 +176,38 @@ export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseS
         timers: fired && e ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt! + e.after)] : [],
       };
     }
+  }
+}
+
+/**
+ * Whether a scheduled timer still has an effect to fire, judged from the case's logged state alone (its judgment and
+ * the task the timer is about), so a server can rebuild its pending timers from the log and an auditor can tell a
+ * timer marked fired without its effect. Mirrors the no-op conditions of `fireTimer`: a decided case, a task
+ * already overdue or delivered in time, an escalation step already taken or no longer due.
+ */
+export function timerPending(
+  timer: Timer,
+  judgment: { deadline: number | null; outcome?: unknown } | undefined,
+  task: ResponseTask | undefined,
+): boolean {
+  switch (timer.kind) {
+    case 'judgment-deadline':
+      return judgment !== undefined && judgment.deadline !== null && judgment.outcome === undefined;
+    case 'task-due':
+      return (
+        task !== undefined &&
+        task.dueAt !== null &&
+        !task.overdue &&
+        !(task.deliveredAt !== undefined && task.deliveredAt <= task.dueAt)
+      );
+    case 'task-escalation':
+      return (
+        task !== undefined &&
+        task.dueAt !== null &&
+        task.overdue &&
+        task.status !== 'delivered' &&
+        !task.escalations.some((e) => e.index === timer.step)
+      );
   }
 }
 

@@ -14,6 +14,7 @@ export {
   fromCaseOpening,
   openCase,
   responseFailures,
+  timerPending,
   voteOnCase,
 } from './casework.js';
 export type { CaseFile, CasePlans, CaseStep, CaseTaskResult, InspectionRequest } from './casework.js';
@@ -42,11 +43,11 @@ export { CsvFormatError } from './replay/csv.js';
 export { parseUcdp } from './replay/ucdp.js';
 export type { ReplayParse } from './replay/ucdp.js';
 export { taskId } from './response.js';
-export type { ResponseFailure } from './response.js';
+export type { ResponseFailure, ResponseTask } from './response.js';
 export { dueTimers, timerRank } from './timer.js';
 export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
 export { violationChanges } from './violation.js';
 export type { Violation } from './violation.js';
-export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyVote } from './vote.js';
-export type { SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';
+export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyLoggedVote, verifyVote } from './vote.js';
+export type { LoggedVote, SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';

@@ -83,6 +83,10 @@ export interface VoteInput {
   reason?: string;
   /** Digest of the signed statement that carried the vote, when it was signed. */
   statement?: string;
+  /** The signed statement itself and its signature, so anyone can check offline that the member cast this vote. */
+  signed?: { statement: string; signature: string };
+  /** The random salt of the vote's sealed log entry (docs/tlog.md, "Sealed entries"): hex, chosen by the server. */
+  salt?: string;
 }
 
 export interface VoteRecord extends VoteInput {
@@ -101,6 +105,9 @@ export interface Rejection {
   member: string;
   choice: string;
   at: number;
+  /** As on a vote: the signed statement refused, and the salt of its sealed log entry. */
+  signed?: { statement: string; signature: string };
+  salt?: string;
 }
 
 export type OutcomeResult = 'declared' | 'dismissed' | 'defaulted';
@@ -218,7 +225,15 @@ export type VoteResult =
  */
 export function castVote(plan: JudgmentPlan, state: JudgmentState, v: VoteInput): VoteResult {
   const reject = (code: RejectionCode, message: string): VoteResult => {
-    const rejection: Rejection = { code, message, member: v.member, choice: String(v.choice), at: v.at };
+    const rejection: Rejection = {
+      code,
+      message,
+      member: v.member,
+      choice: String(v.choice),
+      at: v.at,
+      ...(v.signed ? { signed: v.signed } : {}),
+      ...(v.salt ? { salt: v.salt } : {}),
+    };
     return { ok: false, state: { ...state, rejections: [...state.rejections, rejection] }, rejection };
   };
   if (!(choices as readonly string[]).includes(v.choice))

@@ -186,3 +186,51 @@ function parseStatement(x: unknown): VoteStatement | string {
     if ((o[k] as string).length === 0 || (o[k] as string).length > 200) return `${k} must be 1 to 200 characters`;
   return o as unknown as VoteStatement;
 }
+
+/** A vote or refused vote as the record keeps it: who, what, and the signed statement that carried it. */
+export interface LoggedVote {
+  member: string;
+  choice: string;
+  reason?: string;
+  /** The statement's digest, as the vote record keeps it. */
+  statement?: string;
+  signed?: SignedVote;
+}
+
+/**
+ * Checks, offline, that a logged vote is the one its member signed: the statement is canonical, names this case, the
+ * member and the choice (and reason) the record gives, its digest is the one recorded, and the signature verifies
+ * under one of `keys` (the member's keys as logged when the vote was cast). No clock and no nonce check: those were
+ * the server's to apply when the vote arrived; this is what anyone can re-check afterwards.
+ */
+export function verifyLoggedVote(
+  caseId: string,
+  v: LoggedVote,
+  keys: readonly (string | KeyObject)[],
+): { ok: true; statement: VoteStatement } | { ok: false; reason: string } {
+  const no = (reason: string) => ({ ok: false as const, reason });
+  if (!v.signed || typeof v.signed.statement !== 'string' || typeof v.signed.signature !== 'string')
+    return no('the record holds no signed statement');
+  const { statement, signature } = v.signed;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(statement);
+  } catch {
+    return no('the signed statement is not JSON');
+  }
+  const s = parseStatement(parsed);
+  if (typeof s === 'string') return no(`the signed statement is malformed: ${s}`);
+  if (canonicalStatement(s) !== statement) return no('the signed statement is not canonical');
+  if (s.case !== caseId) return no(`the statement is for case ${s.case}, logged under ${caseId}`);
+  if (s.member !== v.member) return no(`the statement is signed as ${s.member}, the record says ${v.member}`);
+  if (s.choice !== v.choice) return no(`the statement says ${s.choice}, the record says ${v.choice}`);
+  if (s.reason !== (v.reason ?? '')) return no('the statement gives another reason than the record');
+  if (v.statement !== undefined && v.statement !== statementDigest(statement))
+    return no("the recorded digest is not the signed statement's");
+  const sig = Buffer.from(signature, 'base64');
+  if (sig.length !== 64 || sig.toString('base64') !== signature) return no('the signature is not 64 bytes in base64');
+  if (keys.length === 0) return no(`no key of ${v.member} was registered when the vote was cast`);
+  const data = Buffer.from(statement, 'utf8');
+  if (!keys.some((k) => verifies(data, sig, k))) return no(`the signature does not verify under ${v.member}'s key`);
+  return { ok: true, statement: s };
+}

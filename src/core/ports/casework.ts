@@ -57,9 +57,26 @@ export interface CaseworkStore {
   /** Unfired timers, in firing order (for views and tests). */
   pendingTimers(caseId?: string): Promise<Timer[]>;
   nonceUsed(nonce: string): Promise<boolean>;
-  /** Adds a key; false when this member already has this key. */
+  /** Adds a key, and logs it in the same transaction; false when this member already has this key. */
   addMemberKey(k: MemberKey): Promise<boolean>;
   listMemberKeys(): Promise<MemberKey[]>;
+  /**
+   * Rebuilds the timers table from the log, at start (docs/operations/judgment.md): first logs the records stored
+   * before their kind was logged (migration 0015's backfill), then arms every logged timer whose effect is not in the
+   * logged case state, puts back spent ones as fired, and removes rows the log never scheduled.
+   */
+  restoreTimers(now: number): Promise<TimerRestore>;
+}
+
+export interface TimerRestore {
+  /** Records logged now because they were stored before migration 0015 (API keys, member keys, timers). */
+  backfilled: number;
+  /** Logged timers with an effect still to fire. */
+  pending: number;
+  /** Rows changed to match the log: re-armed, re-timed or put back. */
+  repaired: number;
+  /** Rows the log never scheduled, removed. */
+  removed: number;
 }
 
 /** A nonce used twice: the transaction is rolled back and the vote answered as a replay. */

@@ -17,6 +17,11 @@ export interface LogEntry {
    * dropped rather than refused (canonicalStoredJson). Saves the JSON round trip on the ingest path.
    */
   stored?: boolean;
+  /**
+   * Seal the record: the log keeps `{commitment, recordId}` (src/core/tlog/commitment.ts) and the record itself is
+   * its opening, served only to whoever may read it. Hex, 16 or more random bytes, kept beside the record.
+   */
+  salt?: string;
 }
 
 /**

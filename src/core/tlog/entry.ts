@@ -28,6 +28,9 @@ export const entryKinds = [
   'sustainment-alert',
   'log-key',
   'witness-alarm',
+  'api-key',
+  'member-key',
+  'timer',
 ] as const;
 export type EntryKind = (typeof entryKinds)[number];
 

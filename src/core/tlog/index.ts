@@ -21,6 +21,7 @@ export { CompactRange, batchNode, frontierNodes, type NodeBatch } from './compac
 export { MerkleTree } from './merkle-tree.js';
 export { TlogError, tlogErrorCodes, type TlogErrorCode, type Verified } from './error.js';
 export { canonicalJson, canonicalStoredJson, type JsonValue } from './canonical-json.js';
+export { commitmentOf, isSealed, sealedRecordText, verifyOpening, type Opening } from './commitment.js';
 export {
   ENTRY_VERSION,
   canonicalEntryLeafHash,

@@ -42,6 +42,10 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const cw: CaseworkService = caseworkFor(deps.store, deps.operations.model.pkg, deps.operations.clock);
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    // Before any timer fires: the timers table is rebuilt from the log (docs/operations/judgment.md).
+    const r = await cw.restore();
+    if (r.backfilled || r.repaired || r.removed)
+      app.log.warn({ restore: r }, 'timers rebuilt from the log: the table did not match what the log scheduled');
     timer = setInterval(() => {
       cw.catchUp().catch((err: unknown) => app.log.error({ err }, 'timer pass failed'));
     }, tickMs);

@@ -9,6 +9,7 @@ import { tlogEntryInRow } from './0006-tlog-entry-in-row.js';
 import { tlogLeafBuckets } from './0007-tlog-leaf-buckets.js';
 import { tlogKeyOut } from './0010-tlog-key-out.js';
 import { tlogKeyIndex } from './0011-tlog-key-index.js';
+import { trustRecord } from './0015-trust-record.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   tlogLeafBuckets,
   tlogKeyOut,
   tlogKeyIndex,
+  trustRecord,
   ledger,
   publicFace,
   feedRetention,

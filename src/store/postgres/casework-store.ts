@@ -18,9 +18,12 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type TimerRestore,
 } from '../../core/ports/casework.js';
-import { caseFileEntries } from '../log-entries.js';
-import { appendChangedEntries } from './tlog-store.js';
+import type { LogEntry } from '../../core/ports/tlog.js';
+import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
+import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
+import { appendChangedEntries, appendEntries } from './tlog-store.js';
 
 interface TimerRow {
   key: string;
@@ -66,11 +69,13 @@ export class PostgresCaseworkStore implements CaseworkStore {
         f.caseId,
       ]);
     }
+    const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
     if (step.timers.length) {
       const t = step.timers;
-      await c.query(
+      const inserted = await c.query(
         `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING`,
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING
+         RETURNING key`,
         [
           t.map((x) => x.key),
           t.map((x) => x.caseId),
@@ -81,8 +86,11 @@ export class PostgresCaseworkStore implements CaseworkStore {
           t.map((x) => x.taskId ?? null),
         ],
       );
+      // A deadline is on the record from the moment it is set.
+      const fresh = new Set((inserted.rows as { key: string }[]).map((r) => r.key));
+      for (const x of t) if (fresh.has(x.key)) entries.push(timerEntry(x));
     }
-    await appendChangedEntries(this.pool, c, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
+    await appendChangedEntries(this.pool, c, entries);
   }
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
@@ -177,29 +185,120 @@ export class PostgresCaseworkStore implements CaseworkStore {
   }
 
   async addMemberKey(k: MemberKey): Promise<boolean> {
-    const r = await this.pool.query(
-      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-      [k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null],
-    );
-    return (r.rowCount ?? 0) === 1;
+    return this.#tx(async (c) => {
+      const r = await c.query(
+        'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null],
+      );
+      if ((r.rowCount ?? 0) !== 1) return false;
+      await appendEntries(this.pool, c, [memberKeyEntry(k)]);
+      return true;
+    });
+  }
+
+  async restoreTimers(now: number): Promise<TimerRestore> {
+    return this.#tx(async (c) => {
+      // One server at a time per schema: two starting together would otherwise both backfill.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('guarantor.timer-restore.' || current_schema()))");
+      const out: TimerRestore = { backfilled: 0, pending: 0, repaired: 0, removed: 0 };
+      const backfill: LogEntry[] = [];
+      for (const b of (await c.query('SELECT kind, record_id FROM tlog_backfill ORDER BY kind, record_id')).rows as {
+        kind: string;
+        record_id: string;
+      }[]) {
+        if (b.kind === 'api-key') {
+          const r = (
+            await c.query('SELECT id, actor, role, created_at, revoked_at FROM api_keys WHERE id = $1', [b.record_id])
+          ).rows[0] as { id: string; actor: string; role: string; created_at: string; revoked_at: string | null };
+          if (r)
+            backfill.push(
+              apiKeyEntry({
+                id: r.id,
+                actor: r.actor,
+                role: r.role,
+                createdAt: Number(r.created_at),
+                ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
+              }),
+            );
+        } else if (b.kind === 'member-key') {
+          const slash = b.record_id.lastIndexOf('/');
+          const r = (
+            await c.query('SELECT * FROM member_keys WHERE member = $1 AND fingerprint = $2', [
+              b.record_id.slice(0, slash),
+              b.record_id.slice(slash + 1),
+            ])
+          ).rows[0] as KeyRow | undefined;
+          if (r) backfill.push(memberKeyEntry(memberKeyOfRow(r)));
+        } else if (b.kind === 'timer') {
+          const r = (await c.query(`SELECT ${TIMER_COLS} FROM timers WHERE key = $1`, [b.record_id])).rows[0] as
+            TimerRow | undefined;
+          if (r) backfill.push(timerEntry(toTimer(r)));
+        }
+      }
+      if (backfill.length) await appendEntries(this.pool, c, backfill);
+      await c.query('DELETE FROM tlog_backfill');
+      out.backfilled = backfill.length;
+
+      const rows = [];
+      for (const q of timerPlanQueries)
+        for (const r of (await c.query(q)).rows as { kind: string; record_id: string; entry: Buffer | null }[])
+          rows.push({ ...r, entry: r.entry && new Uint8Array(r.entry) });
+      const plan = timerPlan(rows);
+      const stored = new Map(
+        (
+          (await c.query(`SELECT ${TIMER_COLS}, fired_at FROM timers`)).rows as (TimerRow & {
+            fired_at: string | null;
+          })[]
+        ).map((r) => [r.key, r]),
+      );
+      const args = (t: Timer) => [t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null];
+      for (const t of plan.pending) {
+        out.pending++;
+        const r = stored.get(t.key);
+        stored.delete(t.key);
+        if (r && r.fired_at === null && sameTimer(toTimer(r), t)) continue;
+        await c.query(
+          `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
+           ON CONFLICT (key) DO UPDATE SET case_id = excluded.case_id, kind = excluded.kind, rank = excluded.rank,
+           step = excluded.step, at = excluded.at, task_id = excluded.task_id, fired_at = NULL`,
+          args(t),
+        );
+        out.repaired++;
+      }
+      for (const t of plan.spent) {
+        if (stored.delete(t.key)) continue;
+        await c.query(
+          'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING',
+          [...args(t), now],
+        );
+        out.repaired++;
+      }
+      if (stored.size) {
+        await c.query('DELETE FROM timers WHERE key = ANY($1::text[])', [[...stored.keys()]]);
+        out.removed = stored.size;
+      }
+      return out;
+    });
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
     const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
-    return (
-      r.rows as {
-        member: string;
-        fingerprint: string;
-        public_key: string;
-        created_at: string;
-        revoked_at: string | null;
-      }[]
-    ).map((x) => ({
-      member: x.member,
-      fingerprint: x.fingerprint,
-      publicKey: x.public_key,
-      createdAt: Number(x.created_at),
-      ...(x.revoked_at === null ? {} : { revokedAt: Number(x.revoked_at) }),
-    }));
+    return (r.rows as KeyRow[]).map(memberKeyOfRow);
   }
 }
+
+interface KeyRow {
+  member: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const memberKeyOfRow = (x: KeyRow): MemberKey => ({
+  member: x.member,
+  fingerprint: x.fingerprint,
+  publicKey: x.public_key,
+  createdAt: Number(x.created_at),
+  ...(x.revoked_at === null ? {} : { revokedAt: Number(x.revoked_at) }),
+});

@@ -52,7 +52,7 @@ import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { openPool } from './pool.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { matcher, planProbes } from '../probe-plan.js';
-import { ingestTextEntries, withLeaf } from '../log-entries.js';
+import { apiKeyEntry, freshSalts, ingestTextEntries, withLeaf } from '../log-entries.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
@@ -193,11 +193,13 @@ export class PostgresStore implements Store {
       cols[3].push(o.time);
       cols[4].push(o.region ?? null);
     }
+    // The salt that seals each observation's log entry (docs/tlog.md, "Sealed entries"), kept in its row.
+    const salts = freshSalts(n);
     const inserting = client.query(
-      `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc)
-       SELECT s, i, a, t, r, $7, $8, d FROM ${rowsFrom(['text', 'text', 'text', 'bigint', 'text', 'docs'])} AS u(s, i, a, t, r, d)
+      `INSERT INTO observations (source, source_id, activity, time, region, received_at, submitted_by, doc, salt)
+       SELECT s, i, a, t, r, $8, $9, d, x FROM ${rowsFrom(['text', 'text', 'text', 'bigint', 'text', 'docs', 'text'])} AS u(s, i, a, t, r, d, x)
        ON CONFLICT (source, source_id) DO NOTHING RETURNING seq, source, source_id`,
-      [...cols.slice(0, 5), packDocs(cols[5]), meta.receivedAt, meta.submittedBy],
+      [...cols.slice(0, 5), packDocs(cols[5]), salts, meta.receivedAt, meta.submittedBy],
     );
     // While PostgreSQL inserts, the pipeline already runs on the batch as if every observation were new (the common
     // case): fusion works from the hot window in memory, and its first read from the database waits at `gate`. The
@@ -230,6 +232,7 @@ export class PostgresStore implements Store {
     const fresh: StoredObservation[] = [];
     const freshKeys = new Set<string>();
     const docs: string[] = [];
+    const freshSaltList: string[] = [];
     const missing: Observation[] = [];
     observations.forEach((o, i) => {
       const k = `${o.source}\u0000${o.sourceId}`;
@@ -239,6 +242,7 @@ export class PostgresStore implements Store {
         freshKeys.add(k);
         fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
         docs.push(allDocs[i]!);
+        freshSaltList.push(salts[i]!);
       }
     });
     if (fresh.length !== candidates.length) abandon();
@@ -265,7 +269,8 @@ export class PostgresStore implements Store {
     const written = this.#write(client, out, texts);
     try {
       // While PostgreSQL writes: the log entries and their leaf hashes.
-      for (const e of ingestTextEntries(fresh, out, docs, (r) => texts.get(r)!)) entries.push(withLeaf(e));
+      for (const e of ingestTextEntries(fresh, out, docs, freshSaltList, (r) => texts.get(r)!))
+        entries.push(withLeaf(e));
     } finally {
       await written; // also when hashing threw: no write is left unawaited
     }
@@ -634,10 +639,13 @@ export class PostgresStore implements Store {
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null],
-    );
+    await transaction(this.pool, async (c) => {
+      await c.query(
+        'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null],
+      );
+      await appendEntries(this.pool, c, [apiKeyEntry(k)]); // who holds which role is on the record (docs/tlog.md)
+    });
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
@@ -650,10 +658,15 @@ export class PostgresStore implements Store {
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    return (
-      (await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]))
-        .rowCount === 1
-    );
+    return transaction(this.pool, async (c) => {
+      const r = await c.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING *', [
+        at,
+        id,
+      ]);
+      if (r.rowCount !== 1) return false;
+      await appendEntries(this.pool, c, [apiKeyEntry(apiKey(r.rows[0]))]);
+      return true;
+    });
   }
 
   async countActiveAdmins(): Promise<number> {

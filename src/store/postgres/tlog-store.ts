@@ -510,28 +510,41 @@ export function postgresAuditSource(pool: pg.Pool): AuditSource {
     witnesses: () => log.witnesses(),
     records: async function* () {
       for (const t of auditTables) {
-        // Keyset pages keep memory flat on large tables.
-        const key = t.order;
-        for (let after: unknown = null; ;) {
-          const r = await pool.query(
-            `SELECT ${t.columns} FROM ${t.table} ${after === null ? '' : `WHERE ${key} > $1`} ORDER BY ${key} LIMIT 5000`,
-            after === null ? [] : [after],
-          );
-          for (const row of r.rows as Record<string, unknown>[]) {
-            let doc: unknown = row['doc'];
-            if (typeof doc === 'string') {
-              try {
-                doc = JSON.parse(doc);
-              } catch {
-                doc = { unreadable: (doc as string).slice(0, 100) };
-              }
+        for await (const row of tableRows(pool, t.table, t.columns, t.order)) {
+          let doc: unknown = row['doc'];
+          if (typeof doc === 'string') {
+            try {
+              doc = JSON.parse(doc);
+            } catch {
+              doc = { unreadable: (doc as string).slice(0, 100) };
             }
-            yield* recordsOfRow(t.table, { ...row, doc });
           }
-          if (r.rows.length < 5000) break;
-          after = (r.rows[r.rows.length - 1] as Record<string, unknown>)[key];
+          yield* recordsOfRow(t.table, { ...row, doc });
         }
       }
     },
+    rows: (table, columns, order) => tableRows(pool, table, columns, order),
   };
+}
+
+/** A table's rows in keyset pages, so memory stays flat on large tables; one query when `order` is several columns. */
+async function* tableRows(
+  pool: pg.Pool,
+  table: string,
+  columns: string,
+  key: string,
+): AsyncGenerator<Record<string, unknown>> {
+  if (key.includes(',')) {
+    yield* (await pool.query(`SELECT ${columns} FROM ${table} ORDER BY ${key}`)).rows as Record<string, unknown>[];
+    return;
+  }
+  for (let after: unknown = null; ;) {
+    const r = await pool.query(
+      `SELECT ${columns} FROM ${table} ${after === null ? '' : `WHERE ${key} > $1`} ORDER BY ${key} LIMIT 5000`,
+      after === null ? [] : [after],
+    );
+    yield* r.rows as Record<string, unknown>[];
+    if (r.rows.length < 5000) break;
+    after = (r.rows[r.rows.length - 1] as Record<string, unknown>)[key];
+  }
 }

@@ -13,9 +13,12 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type TimerRestore,
 } from '../../core/ports/casework.js';
-import { caseFileEntries } from '../log-entries.js';
-import { appendChangedEntries } from './tlog-store.js';
+import type { LogEntry } from '../../core/ports/tlog.js';
+import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
+import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
+import { appendChangedEntries, appendEntries } from './tlog-store.js';
 
 interface TimerRow {
   key: string;
@@ -70,6 +73,22 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
+    memberKey: p('SELECT * FROM member_keys WHERE member = ? AND fingerprint = ?'),
+    timerPlan: timerPlanQueries.map(p),
+    timerRow: p('SELECT key, case_id, kind, step, at, task_id, fired_at FROM timers WHERE key = ?'),
+    timerKeys: p('SELECT key FROM timers'),
+    deleteTimer: p('DELETE FROM timers WHERE key = ?'),
+    armTimer: p(
+      `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (key) DO UPDATE SET case_id = excluded.case_id, kind = excluded.kind, rank = excluded.rank,
+       step = excluded.step, at = excluded.at, task_id = excluded.task_id, fired_at = NULL`,
+    ),
+    spentTimer: p(
+      'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    backfill: p('SELECT kind, record_id FROM tlog_backfill ORDER BY kind, record_id'),
+    clearBackfill: p('DELETE FROM tlog_backfill'),
+    apiKey: p('SELECT id, actor, role, created_at, revoked_at FROM api_keys WHERE id = ?'),
   };
 }
 
@@ -96,9 +115,13 @@ export class SqliteCaseworkStore implements CaseworkStore {
     const doc = JSON.stringify(f);
     if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
     else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
+    const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
     for (const t of step.timers)
-      this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
-    appendChangedEntries(this.#db, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
+      if (
+        this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null).changes
+      )
+        entries.push(timerEntry(t)); // a deadline is on the record from the moment it is set
+    appendChangedEntries(this.#db, entries);
   }
 
   #file(caseId: string): CaseFile | undefined {
@@ -160,26 +183,101 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async addMemberKey(k: MemberKey): Promise<boolean> {
-    return this.#tx(
-      () => this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1,
-    );
+    return this.#tx(() => {
+      if (this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes !== 1)
+        return false;
+      appendEntries(this.#db, [memberKeyEntry(k)]);
+      return true;
+    });
+  }
+
+  async restoreTimers(now: number): Promise<TimerRestore> {
+    return this.#tx(() => {
+      const out: TimerRestore = { backfilled: 0, pending: 0, repaired: 0, removed: 0 };
+      // Records stored before their kind was logged (migration 0015) go on the record first, as they are now.
+      const backfill: LogEntry[] = [];
+      for (const b of this.#s.backfill.all() as { kind: string; record_id: string }[]) {
+        if (b.kind === 'api-key') {
+          const r = this.#s.apiKey.get(b.record_id) as ApiKeyRow | undefined;
+          if (r) backfill.push(apiKeyEntry(apiKeyOfRow(r)));
+        } else if (b.kind === 'member-key') {
+          const slash = b.record_id.lastIndexOf('/');
+          const r = this.#s.memberKey.get(b.record_id.slice(0, slash), b.record_id.slice(slash + 1)) as
+            KeyRow | undefined;
+          if (r) backfill.push(memberKeyEntry(memberKeyOfRow(r)));
+        } else if (b.kind === 'timer') {
+          const r = this.#s.timerRow.get(b.record_id) as TimerRow | undefined;
+          if (r) backfill.push(timerEntry(toTimer(r)));
+        }
+      }
+      appendEntries(this.#db, backfill);
+      this.#s.clearBackfill.run();
+      out.backfilled = backfill.length;
+
+      const plan = timerPlan(
+        this.#s.timerPlan.flatMap((q) =>
+          (q.all() as { kind: string; record_id: string; entry: Buffer | null }[]).map((r) => ({
+            ...r,
+            entry: r.entry && new Uint8Array(r.entry),
+          })),
+        ),
+      );
+      const logged = new Set<string>();
+      const args = (t: Timer) => [t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null];
+      for (const t of plan.pending) {
+        logged.add(t.key);
+        out.pending++;
+        const r = this.#s.timerRow.get(t.key) as (TimerRow & { fired_at: number | null }) | undefined;
+        if (r && r.fired_at === null && sameTimer(toTimer(r), t)) continue;
+        this.#s.armTimer.run(...args(t));
+        out.repaired++;
+      }
+      for (const t of plan.spent) {
+        logged.add(t.key);
+        if (this.#s.spentTimer.run(...args(t), now).changes) out.repaired++;
+      }
+      for (const { key } of this.#s.timerKeys.all() as { key: string }[])
+        if (!logged.has(key)) {
+          this.#s.deleteTimer.run(key);
+          out.removed++;
+        }
+      return out;
+    });
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
-    return (
-      this.#s.keys.all() as {
-        member: string;
-        fingerprint: string;
-        public_key: string;
-        created_at: number;
-        revoked_at: number | null;
-      }[]
-    ).map((r) => ({
-      member: r.member,
-      fingerprint: r.fingerprint,
-      publicKey: r.public_key,
-      createdAt: Number(r.created_at),
-      ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
-    }));
+    return (this.#s.keys.all() as KeyRow[]).map(memberKeyOfRow);
   }
 }
+
+interface KeyRow {
+  member: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const memberKeyOfRow = (r: KeyRow): MemberKey => ({
+  member: r.member,
+  fingerprint: r.fingerprint,
+  publicKey: r.public_key,
+  createdAt: Number(r.created_at),
+  ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
+});
+
+interface ApiKeyRow {
+  id: string;
+  actor: string;
+  role: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const apiKeyOfRow = (r: ApiKeyRow) => ({
+  id: r.id,
+  actor: r.actor,
+  role: r.role,
+  createdAt: Number(r.created_at),
+  ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
+});

@@ -37,7 +37,7 @@ export interface RecordWrites {
  * there, and the incidents and case openings the pipeline made, which the writer serialises.
  */
 export interface BatchRecords {
-  /** 9 values per new observation (observationRow). */
+  /** 10 values per new observation (observationRow). */
   observations: unknown[];
   incidents: Incident[];
   violations: RecordWrites;
@@ -48,7 +48,7 @@ export interface BatchRecords {
 
 /** A batch's rows and log entries, ready to insert. */
 export interface BatchWrites {
-  /** 9 values per observation: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
+  /** 10 values per observation: seq, source, source_id, activity, time, region, received_at, submitted_by, doc, salt. */
   observations: unknown[];
   incidents: RecordWrites;
   violations: RecordWrites;
@@ -69,11 +69,14 @@ const violationTarget = 'violations (id, revision, status, prohibition, party, t
 const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition,
   party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
 
-/** An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc. */
-export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta): void {
+/**
+ * An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc, and the salt
+ * that seals its log entry (docs/tlog.md, "Sealed entries").
+ */
+export function observationRow(rows: unknown[], o: Observation, seq: number, meta: IngestMeta, salt: string): void {
   // The writer frames the entry from this text.
   const c = observationColumns(o);
-  rows.push(seq, c[0], c[1], c[2], c[3], c[4], meta.receivedAt, meta.submittedBy, canonicalStoredJson(o));
+  rows.push(seq, c[0], c[1], c[2], c[3], c[4], meta.receivedAt, meta.submittedBy, canonicalStoredJson(o), salt);
 }
 
 /**
@@ -121,13 +124,14 @@ export const violationWrites = (list: readonly Violation[]): RecordWrites =>
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
 export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
-  for (let at = 0; at < observations.length; at += 9)
+  for (let at = 0; at < observations.length; at += 10)
     entries.push(
       observationTextEntry(
         observations[at] as number,
         observations[at + 6] as number,
         observations[at + 7] as string,
         observations[at + 8] as string,
+        observations[at + 9] as string,
       ),
     );
   const i = incidentWrites(incidents);
@@ -190,8 +194,8 @@ export class WriteApplier {
     // Seqs were assigned by the server thread, which checked each (source, sourceId) was new: a conflict is a bug
     // (or another process writing observations), and fails the batch.
     rows(
-      'observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc)',
-      9,
+      'observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc, salt)',
+      10,
       w.observations,
     );
     for (const id of w.incidents.archive) this.#archiveIncident.run(id);

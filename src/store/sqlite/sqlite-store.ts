@@ -44,7 +44,7 @@ import {
 } from '../filters.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { SqliteCaseworkStore } from './casework-store.js';
-import { SqliteLog } from './tlog-store.js';
+import { SqliteLog, appendEntries } from './tlog-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
@@ -53,6 +53,7 @@ import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
 import { observationRow, violationWrites } from './ingest-writes.js';
+import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 
@@ -204,6 +205,7 @@ export class SqliteStore implements Store {
       /** The new observations' keys and seqs. */
       const mine = new Map<string, number>();
       const stored = this.#storedSeqs(observations);
+      const salts = freshSalts(observations.length); // one per observation; an already stored one's goes unused
       for (let i = 0; i < observations.length; i++) {
         const o = observations[i]!;
         const key = observationKey(o.source, o.sourceId);
@@ -216,7 +218,7 @@ export class SqliteStore implements Store {
         ids[i] = seq;
         mine.set(key, seq);
         fresh.push(o);
-        observationRow(rows, o, seq, meta);
+        observationRow(rows, o, seq, meta, salts[i]!);
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
       const spans = this.#currentSpans();
@@ -467,8 +469,17 @@ export class SqliteStore implements Store {
     return r && { ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq };
   }
 
+  /** A write of the operations store's connection in its own transaction, after any the ingest holds open. */
+  async #tx<T>(f: () => T): Promise<T> {
+    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
+    return this.db.transaction(f).immediate();
+  }
+
   async createApiKey(k: ApiKeyRecord): Promise<void> {
-    this.#s.insertKey.run(k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null);
+    await this.#tx(() => {
+      this.#s.insertKey.run(k.id, k.hash, k.actor, k.role, k.label, k.createdAt, k.revokedAt ?? null);
+      appendEntries(this.db, [apiKeyEntry(k)]); // who holds which role is on the record (docs/tlog.md)
+    });
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
@@ -481,7 +492,11 @@ export class SqliteStore implements Store {
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    return this.#s.revokeKey.run(at, id).changes === 1;
+    return this.#tx(() => {
+      if (this.#s.revokeKey.run(at, id).changes !== 1) return false;
+      appendEntries(this.db, [apiKeyEntry(apiKey(this.#s.key.get(id) as KeyRow))]);
+      return true;
+    });
   }
 
   async countActiveAdmins(): Promise<number> {

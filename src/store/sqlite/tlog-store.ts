@@ -21,7 +21,6 @@ import {
   TlogError,
   consistencyPlan,
   canonicalEntryLeafHash,
-  encodeEntry,
   frontierNodes,
   hashLeaf,
   hashesEqual,
@@ -184,7 +183,7 @@ export class SqliteLog implements LogStore {
    */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
-      const leaf = hashLeaf(encodeEntry(e.kind, e.record, e.stored));
+      const leaf = hashLeaf(entryBytes(e)!);
       const r = this.#latestOfRecord(e.kind, e.recordId);
       return !r || !hashesEqual(r.leaf, leaf);
     });
@@ -421,6 +420,10 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
       for (const t of auditTables) {
         const stmt = db.prepare(`SELECT ${t.columns} FROM ${t.table} ORDER BY ${t.order}`);
         for (const row of stmt.iterate() as Iterable<Record<string, unknown>>) {
+          if (!('doc' in row)) {
+            yield* recordsOfRow(t.table, row);
+            continue;
+          }
           let doc: unknown;
           try {
             doc = JSON.parse(row['doc'] as string);
@@ -431,5 +434,7 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
         }
       }
     },
+    rows: (table, columns, order) =>
+      db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${order}`).iterate() as Iterable<Record<string, unknown>>,
   };
 }
