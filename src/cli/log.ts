@@ -3,6 +3,7 @@
  * a rollback, a bad signature, a changed or deleted record), 2 usage or I/O (including an unreachable server).
  *
  *     guarantor log verify --url URL --key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
+ *     guarantor log verify-votes --url URL --key server.pub [--api-key KEY]
  *     guarantor log audit --db PATH|URL [--key server.pub] [--witness KEY]... [--json]
  *     guarantor log key [--log-key FILE | --db PATH]
  *     guarantor log rotate-key --db PATH|URL [--log-key FILE]
@@ -118,6 +119,39 @@ export async function runVerify(
   return 0;
 }
 
+export interface VoteFlags {
+  url: string;
+  key: string;
+  apiKey?: string;
+}
+
+/** Runs `log verify-votes`; returns the exit code. */
+export async function runVerifyVotes(
+  flags: VoteFlags,
+  doFetch: Fetch,
+  now: Date,
+  write: (s: string) => void,
+): Promise<number> {
+  const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
+  const { verifyVotes } = await import('./log-votes.js');
+  let r;
+  try {
+    r = await verifyVotes(
+      { url: flags.url, serverKey, now, ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) },
+      doFetch,
+    );
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new ServerError(e.message);
+    throw e;
+  }
+  write(
+    `log verify-votes: ${r.size} entries give the signed root; ${r.verified} vote(s) verified against their commitments and their members' signatures, ${r.sealed} sealed (case open)${r.unsigned ? `, ${r.unsigned} logged before votes carried their statement` : ''}\n`,
+  );
+  for (const p of r.problems) write(`TAMPERING: ${p}\n`);
+  write(r.ok ? 'log verify-votes: OK\n' : `log verify-votes: FAILED (${r.problems.length} problem(s))\n`);
+  return r.ok ? 0 : 1;
+}
+
 export interface AuditFlags {
   db: string;
   key?: string;
@@ -189,6 +223,23 @@ export function register(program: Command): void {
     )
     .action(async (flags: VerifyFlags) => {
       process.exitCode = await runVerify(flags, fetch as unknown as Fetch, new Date(), (s) => process.stdout.write(s));
+    });
+  log
+    .command('verify-votes')
+    .description(
+      "check every revealed vote in the log against its commitment and its member's signature (keys from the log)",
+    )
+    .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
+    .requiredOption('--key <file|vkey>', "the log's public key (GET /v1/log/key)")
+    .option('--api-key <key>', "an API key; an auditor's reads the votes of open cases too (default: $GUARANTOR_KEY)")
+    .action(async (flags: VoteFlags) => {
+      const apiKey = flags.apiKey ?? process.env['GUARANTOR_KEY'];
+      process.exitCode = await runVerifyVotes(
+        { ...flags, ...(apiKey ? { apiKey } : {}) },
+        fetch as unknown as Fetch,
+        new Date(),
+        (s) => process.stdout.write(s),
+      );
     });
   log
     .command('key')

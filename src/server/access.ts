@@ -36,6 +36,8 @@ export const can = {
   /** Acknowledge sustainment alerts (a guarantor only those about itself). */
   acknowledgeAlerts: ['guarantor', 'analyst', 'admin'],
   administer: ['admin'],
+  /** Read every sealed record of the log (observations, open cases' votes) and re-verify it (docs/tlog.md). */
+  audit: ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /**

@@ -500,13 +500,17 @@ export const auditTables: readonly { table: string; columns: string; order: stri
   {
     table: 'incidents',
     columns:
-      'seq, id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc',
+      'seq, id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc, salt',
     order: 'seq',
   },
-  { table: 'incident_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
-  { table: 'violations', columns: 'seq, id, revision, status, prohibition, party, time, region, doc', order: 'seq' },
-  { table: 'violation_revisions', columns: 'seq, id, revision, doc', order: 'seq' },
-  { table: 'cases', columns: 'seq, id, case_key, trigger_id, severity, party, opened_at, doc', order: 'seq' },
+  { table: 'incident_revisions', columns: 'seq, id, revision, doc, salt', order: 'seq' },
+  {
+    table: 'violations',
+    columns: 'seq, id, revision, status, prohibition, party, time, region, doc, salt',
+    order: 'seq',
+  },
+  { table: 'violation_revisions', columns: 'seq, id, revision, doc, salt', order: 'seq' },
+  { table: 'cases', columns: 'seq, id, case_key, trigger_id, severity, party, opened_at, doc, salt', order: 'seq' },
   { table: 'case_files', columns: 'case_id, opened_at, status, deadline, doc', order: 'case_id' },
   { table: 'api_keys', columns: 'id, actor, role, created_at, revoked_at', order: 'id' },
   // Few rows, and no one-column key: read in one query (a comma in `order` says so).
@@ -595,19 +599,14 @@ export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */
 export function recordsOfRow(table: string, row: Row): StoredRecord[] {
   const doc = row['doc'] as Doc;
+  const salt = row['salt'] as string | null | undefined;
   const one = (entry: LogEntry, columns: string[]): StoredRecord[] => [
     columns.length ? { table, entry, columns } : { table, entry },
   ];
   switch (table) {
     case 'observations':
       return one(
-        observationEntry(
-          Number(row['seq']),
-          Number(row['received_at']),
-          String(row['submitted_by']),
-          doc,
-          row['salt'] as string | null,
-        ),
+        observationEntry(Number(row['seq']), Number(row['received_at']), String(row['submitted_by']), doc, salt),
         differing(
           row,
           ['source', 'source_id', 'activity', 'time', 'region'],
@@ -616,7 +615,7 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
       );
     case 'incidents':
       return one(
-        incidentEntry(doc),
+        incidentEntry(doc, salt),
         differing(
           row,
           [
@@ -638,7 +637,7 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
       );
     case 'violations':
       return one(
-        violationEntry(doc),
+        violationEntry(doc, salt),
         differing(
           row,
           ['id', 'revision', 'status', 'prohibition', 'party', 'time', 'region'],
@@ -646,12 +645,12 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
         ),
       );
     case 'incident_revisions':
-      return one(incidentEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
+      return one(incidentEntry(doc, salt), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
     case 'violation_revisions':
-      return one(violationEntry(doc), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
+      return one(violationEntry(doc, salt), differing(row, ['id', 'revision'], [doc['id'], doc['revision']]));
     case 'cases':
       return one(
-        caseOpeningEntry(doc),
+        caseOpeningEntry(doc, salt),
         differing(
           row,
           ['id', 'case_key', 'trigger_id', 'severity', 'party', 'opened_at'],

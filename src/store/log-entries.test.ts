@@ -41,15 +41,18 @@ describe('ingest entries: one serialisation for the row and the log', () => {
       const out = await ops.process(fresh, reader);
       reader.apply({ ...out, duplicates: 0 });
       const salts = freshSalts(fresh.length);
-      const entries = ingestTextEntries(fresh, out, docs, salts);
+      const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings];
+      const sealing = new Map<object, string>(freshSalts(records.length).map((x, j) => [records[j]!, x]));
+      const saltOf = (r: object) => sealing.get(r)!;
+      const entries = ingestTextEntries(fresh, out, docs, salts, canonicalStoredJson, saltOf);
       // The reference: each record as the store reads it back, logged from scratch (observations sealed).
       const reference = [
         ...fresh.map(({ seq, receivedAt, submittedBy, ...o }, j) =>
           publicEntry(observationEntry(seq, receivedAt, submittedBy, asStored(o), salts[j])),
         ),
-        ...out.incidentRevisions.map((r) => incidentEntry(asStored(r))),
-        ...out.violations.map((v) => violationEntry(asStored(v))),
-        ...out.caseOpenings.map((c) => caseOpeningEntry(asStored(c))),
+        ...out.incidentRevisions.map((r) => publicEntry(incidentEntry(asStored(r), saltOf(r)))),
+        ...out.violations.map((v) => publicEntry(violationEntry(asStored(v), saltOf(v)))),
+        ...out.caseOpenings.map((c) => publicEntry(caseOpeningEntry(asStored(c), saltOf(c)))),
       ];
       expect(entries.map((e) => [e.kind, e.recordId])).toEqual(reference.map((e) => [e.kind, e.recordId]));
       entries.forEach((e, k) => {

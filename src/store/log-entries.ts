@@ -33,7 +33,7 @@ import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import { randomBytes } from 'node:crypto';
 import type { MemberKey } from '../core/ports/casework.js';
 import type { Timer } from '../core/ops/index.js';
-import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
+import type { LogEntry, RecordOpenings, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalJson, canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
 import { commitmentOf, isSealed, sealedRecordText, type Opening } from '../core/tlog/commitment.js';
 import { canonicalEntryLeafHash, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
@@ -90,17 +90,39 @@ export function freshSalts(n: number): string[] {
   return out;
 }
 
-export function incidentEntry(doc: Json): LogEntry {
-  return { kind: 'incident-revision', recordId: `${String(doc['id'])}@${String(doc['revision'])}`, record: doc };
+/** A salt when there is one (rows stored before migration 0015 have none: their entries are in the clear). */
+const salted = (salt: string | null | undefined) => (salt ? { salt } : {});
+
+export function incidentEntry(doc: Json, salt?: string | null): LogEntry {
+  return {
+    kind: 'incident-revision',
+    recordId: `${String(doc['id'])}@${String(doc['revision'])}`,
+    record: doc,
+    ...salted(salt),
+  };
 }
 
-export function violationEntry(doc: Json): LogEntry {
-  return { kind: 'violation', recordId: `${String(doc['id'])}@${String(doc['revision'])}`, record: doc };
+export function violationEntry(doc: Json, salt?: string | null): LogEntry {
+  return {
+    kind: 'violation',
+    recordId: `${String(doc['id'])}@${String(doc['revision'])}`,
+    record: doc,
+    ...salted(salt),
+  };
 }
 
-export function caseOpeningEntry(doc: Json): LogEntry {
-  return { kind: 'case-event', recordId: `${String(doc['id'])}/opened`, record: { event: 'opened', opening: doc } };
+export function caseOpeningEntry(doc: Json, salt?: string | null): LogEntry {
+  return {
+    kind: 'case-event',
+    recordId: `${String(doc['id'])}/opened`,
+    record: { event: 'opened', opening: doc },
+    ...salted(salt),
+  };
 }
+
+/** A record's entry text: the record's canonical JSON, or with a salt the commitment to it. */
+const sealText = (text: string, recordId: string, salt: string | null | undefined): string =>
+  salt ? sealedRecordText(commitmentOf(salt, text), recordId) : text;
 
 /**
  * The canonical JSON of an observation entry's record, around the observation's document text (keys in order):
@@ -114,7 +136,7 @@ function observationEntryText(
   salt: string | null | undefined,
 ): string {
   const text = `{"observation":${doc},"receivedAt":${canonicalStoredJson(receivedAt)},"seq":${canonicalStoredJson(seq)},"submittedBy":${canonicalStoredJson(submittedBy)}}`;
-  return salt ? sealedRecordText(commitmentOf(salt, text), String(seq)) : text;
+  return sealText(text, String(seq), salt);
 }
 
 /**
@@ -130,16 +152,20 @@ export function ingestTextEntries(
   /** The salt stored with each fresh observation (its entry is sealed). */
   salts: readonly string[],
   /** The stored document of an incident, violation or case opening (a store that serialised them passes its own). */
-  textOf: (record: object) => string = canonicalStoredJson,
+  textOf: (record: object) => string,
+  /** The salt stored with each incident revision, violation and case opening. */
+  saltOf: (record: object) => string,
 ): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
     const o = fresh[i]!;
     entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!, salts[i]!));
   }
-  for (const r of out.incidentRevisions as readonly Incident[]) entries.push(incidentTextEntry(r, textOf(r)));
-  for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v, textOf(v)));
-  for (const c of out.caseOpenings as readonly CaseOpening[]) entries.push(caseOpeningTextEntry(c, textOf(c)));
+  for (const r of out.incidentRevisions as readonly Incident[])
+    entries.push(incidentTextEntry(r, textOf(r), saltOf(r)));
+  for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v, textOf(v), saltOf(v)));
+  for (const c of out.caseOpenings as readonly CaseOpening[])
+    entries.push(caseOpeningTextEntry(c, textOf(c), saltOf(c)));
   return entries;
 }
 
@@ -156,22 +182,22 @@ export const observationTextEntry = (
   text: observationEntryText(seq, receivedAt, submittedBy, doc, salt),
   inRow: true,
 });
-export const incidentTextEntry = (r: Incident, text: string): TextLogEntry => ({
+export const incidentTextEntry = (r: Incident, text: string, salt: string): TextLogEntry => ({
   kind: 'incident-revision',
   recordId: `${r.id}@${r.revision}`,
-  text,
+  text: sealText(text, `${r.id}@${r.revision}`, salt),
   inRow: true,
 });
-export const violationTextEntry = (v: Violation, text: string): TextLogEntry => ({
+export const violationTextEntry = (v: Violation, text: string, salt: string): TextLogEntry => ({
   kind: 'violation',
   recordId: `${v.id}@${v.revision}`,
-  text,
+  text: sealText(text, `${v.id}@${v.revision}`, salt),
   inRow: true,
 });
-export const caseOpeningTextEntry = (c: CaseOpening, text: string): TextLogEntry => ({
+export const caseOpeningTextEntry = (c: CaseOpening, text: string, salt: string): TextLogEntry => ({
   kind: 'case-event',
   recordId: `${c.id}/opened`,
-  text: `{"event":"opened","opening":${text}}`,
+  text: sealText(`{"event":"opened","opening":${text}}`, `${c.id}/opened`, salt),
 });
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
@@ -241,13 +267,95 @@ export async function entriesFromRows(
   for (const kind of ['incident-revision', 'violation'] as const) {
     if (!ids[kind].size) continue;
     for (const table of tables[kind]) {
-      for (const r of await query(`SELECT id, revision, doc FROM ${table} WHERE ${list.test('id', 'text')}`, [
+      for (const r of await query(`SELECT id, revision, doc, salt FROM ${table} WHERE ${list.test('id', 'text')}`, [
         list.bind([...ids[kind]]),
       ])) {
-        out.set(`${kind}\n${String(r['id'])}@${Number(r['revision'])}`, encodeCanonicalEntry(kind, String(r['doc'])));
+        const id = `${String(r['id'])}@${Number(r['revision'])}`;
+        out.set(
+          `${kind}\n${id}`,
+          encodeCanonicalEntry(kind, sealText(String(r['doc']), id, r['salt'] as string | null)),
+        );
       }
     }
   }
+  return out;
+}
+
+/** The case a vote or refused vote record belongs to (`<case>/vote/<n>`, `<case>/rejection/<n>`), else undefined. */
+export function voteCaseOf(kind: string, recordId: string): string | undefined {
+  const m = /^(.*)\/(vote|rejection)\/[0-9]+$/.exec(recordId);
+  if (!m) return undefined;
+  return (kind === 'vote' && m[2] === 'vote') || (kind === 'case-event' && m[2] === 'rejection') ? m[1] : undefined;
+}
+
+/**
+ * The openings of sealed records, from their rows: an observation's, incident revision's, violation's and case
+ * opening's from its own table, a vote's or refused vote's from its case file (which also says whether the case is
+ * decided). One query per table.
+ */
+export async function openingsFromRows(
+  wanted: readonly { kind: string; recordId: string }[],
+  list: ListBinding,
+  query: (sql: string, params: unknown[]) => Row[] | Promise<Row[]>,
+): Promise<RecordOpenings> {
+  const seqs = new Set<number>();
+  const cases = new Set<string>();
+  const opened = new Set<string>();
+  const ids = { 'incident-revision': new Set<string>(), violation: new Set<string>() };
+  for (const { kind, recordId } of wanted) {
+    if (kind === 'observation' && /^[1-9][0-9]{0,15}$/.test(recordId)) seqs.add(Number(recordId));
+    else if ((kind === 'incident-revision' || kind === 'violation') && recordId.lastIndexOf('@') > 0)
+      ids[kind].add(recordId.slice(0, recordId.lastIndexOf('@')));
+    else if (kind === 'case-event' && recordId.endsWith('/opened')) opened.add(recordId.slice(0, -'/opened'.length));
+    const c = voteCaseOf(kind, recordId);
+    if (c !== undefined) cases.add(c);
+  }
+  const out: RecordOpenings = { openings: new Map(), decided: new Set() };
+  const open = (e: LogEntry) => {
+    if (e.salt) out.openings.set(`${e.kind}\n${e.recordId}`, openingOf(e)!);
+  };
+  const tables = {
+    'incident-revision': ['incidents', 'incident_revisions'],
+    violation: ['violations', 'violation_revisions'],
+  } as const;
+  for (const kind of ['incident-revision', 'violation'] as const) {
+    if (!ids[kind].size) continue;
+    for (const table of tables[kind])
+      for (const r of await query(`SELECT doc, salt FROM ${table} WHERE ${list.test('id', 'text')}`, [
+        list.bind([...ids[kind]]),
+      ])) {
+        const doc = JSON.parse(String(r['doc'])) as Json;
+        open(kind === 'violation' ? violationEntry(doc, r['salt'] as string) : incidentEntry(doc, r['salt'] as string));
+      }
+  }
+  if (opened.size)
+    for (const r of await query(`SELECT doc, salt FROM cases WHERE ${list.test('id', 'text')}`, [
+      list.bind([...opened]),
+    ]))
+      open(caseOpeningEntry(JSON.parse(String(r['doc'])) as Json, r['salt'] as string));
+  if (seqs.size)
+    for (const r of await query(
+      `SELECT seq, received_at, submitted_by, doc, salt FROM observations WHERE ${list.test('seq', 'bigint')}`,
+      [list.bind([...seqs])],
+    )) {
+      open(
+        observationEntry(
+          Number(r['seq']),
+          Number(r['received_at']),
+          String(r['submitted_by']),
+          JSON.parse(String(r['doc'])) as Json,
+          r['salt'] as string | null,
+        ),
+      );
+    }
+  if (cases.size)
+    for (const r of await query(`SELECT case_id, status, doc FROM case_files WHERE ${list.test('case_id', 'text')}`, [
+      list.bind([...cases]),
+    ])) {
+      if (r['status'] === 'decided') out.decided.add(String(r['case_id']));
+      const doc = typeof r['doc'] === 'string' ? (JSON.parse(r['doc']) as Json) : (r['doc'] as Json);
+      for (const e of caseFileEntries(doc)) open(e);
+    }
   return out;
 }
 

@@ -16,7 +16,7 @@ import type { Violation } from '../ops/violation.js';
 import type { CaseOpening } from '../ops/trigger.js';
 
 /** Roles an API key can hold (docs/design OPERATIONS.md "Roles"); the public has no key. */
-export const roles = ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party'] as const;
+export const roles = ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor'] as const;
 export type Role = (typeof roles)[number];
 
 /** An observation as stored: its store-assigned sequence number and who sent it, when. */

@@ -6,6 +6,7 @@
  */
 import type { EntryKind } from '../tlog/entry.js';
 import type { JsonValue } from '../tlog/canonical-json.js';
+import type { Opening } from '../tlog/commitment.js';
 
 /** One record to log: its kind, its id (unique per kind; a record that changes is logged again under its id). */
 export interface LogEntry {
@@ -77,7 +78,20 @@ export interface WitnessKey {
   createdAt: number;
 }
 
+/** Sealed records' openings and the state of the cases their votes belong to (src/store/log-entries.ts). */
+export interface RecordOpenings {
+  /** By `kind\nrecordId`: the salt and record of each sealed record still stored. */
+  openings: Map<string, Opening>;
+  /** The ids of the cases asked about that are decided. */
+  decided: Set<string>;
+}
+
 export interface LogStore {
+  /**
+   * The openings of sealed records and whether the cases of vote records are decided: read from the records' rows
+   * (observations, case files), never from the log, which holds commitments only.
+   */
+  openings(wanted: readonly { kind: string; recordId: string }[]): Promise<RecordOpenings>;
   head(): Promise<LogHead>;
   /** Appends in a transaction of its own (package versions, tests, benchmarks); records are logged by the stores. */
   append(entries: readonly LogEntry[]): Promise<{ start: number; size: number }>;

@@ -44,6 +44,8 @@ export const sectionAccess: Readonly<Record<Role | 'public', readonly ReportSect
   monitor: [],
   // A party requests inspections; it reads the public variant like anyone.
   party: [],
+  // An auditor re-verifies the log (docs/tlog.md); the report is not its business.
+  auditor: [],
   public: ['violations', 'cases', 'responses'],
 };
 

@@ -1,14 +1,14 @@
 /**
  * Sealed entries: a record the public may not read is logged as a salted commitment,
  *
- *     {"commitment": hex(SHA-256(salt || canonicalJson(record))), "recordId": <id>}
+ *     {"commitment": hex(SHA-256(UTF-8(salt || canonicalJson(record)))), "recordId": <id>}
  *
- * (canonical JSON, as any record), so the tree, every proof and every checkpoint stay verifiable by anyone, while the
+ * where the salt is its lowercase hex text (canonical JSON, as any record), so the tree, every proof and every checkpoint stay verifiable by anyone, while the
  * record itself (its *opening*: the salt and the record) is served only to whoever may read it. The salt is 16 or
  * more random bytes per entry, so a record with few possible values (a vote's choice) cannot be found by hashing
  * guesses. An opening verifies when it hashes to the commitment and names the same record id.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson, type JsonValue } from './canonical-json.js';
 
 export interface Opening {
@@ -20,10 +20,14 @@ export interface Opening {
 const saltRe = /^(?:[0-9a-f]{2}){16,64}$/;
 const commitmentRe = /^[0-9a-f]{64}$/;
 
-/** SHA-256 over the salt's bytes and the record's canonical JSON text (UTF-8), hex. */
+// One-shot hashing where Node has it (20.12+): the ingest commits to every observation.
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+/** SHA-256 over the salt's hex text followed by the record's canonical JSON text, UTF-8; hex. */
 export function commitmentOf(salt: string, canonicalRecord: string): string {
   if (!saltRe.test(salt)) throw new RangeError('a commitment salt is 16 to 64 bytes of lowercase hex');
-  return createHash('sha256').update(Buffer.from(salt, 'hex')).update(canonicalRecord, 'utf8').digest('hex');
+  const text = salt + canonicalRecord;
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The canonical JSON of a sealed record (keys already in canonical order). */

@@ -11,6 +11,7 @@ import { inspectionRoutes } from './inspections.js'; // inspections on a party's
 import { judgmentRoutes } from './judgment.js';
 import { ledgerRoutes } from './ledger.js'; // the sustainment ledger: pledges, deliveries, coverage, decay alerts (docs/operations/ledger.md)
 import { logRoutes } from './log.js'; // the transparency log: checkpoints, proofs, entries, witnesses (docs/tlog.md)
+import { logContentRoutes } from './log-contents.js'; // the records behind sealed entries, to who may read them (docs/tlog.md)
 import { observationRoutes } from './observations.js';
 import { publicRoutes } from './public.js'; // status, CAP, the live feed, crossings, webhooks (docs/operations/public.md)
 import { reportRoutes } from './reports.js'; // the daily report (docs/operations/report.md)
@@ -27,6 +28,7 @@ export const routePlugins: FastifyPluginAsync<ServerDeps>[] = [
   apiKeyRoutes,
   dashboardRoutes,
   logRoutes,
+  logContentRoutes,
   reportRoutes,
   ledgerRoutes,
   publicRoutes,

@@ -4,6 +4,7 @@
  * registration and verified cosignatures (forged, unregistered and altered ones refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roles } from '../../core/ports/store.js';
 import {
   CompactRange,
   SIG_ED25519,
@@ -50,12 +51,19 @@ describe('log routes', () => {
     const note = await checkpoint();
     const v = verifyCheckpoint(note, key, []);
     expect(v.errors).toEqual([]);
-    expect(v.checkpoint!.size).toBe(2);
-    const [k, e] = (await get('/v1/log/entries?start=0&end=2')).json().entries;
-    expect(k).toMatchObject({ index: 0, kind: 'log-key', recordId: 'guarantor/ukraine-2026-illustrative' });
+    // The test keys (one per role, issued before the server started), the log's key and the package version.
+    const n = roles.length + 2;
+    expect(v.checkpoint!.size).toBe(n);
+    const entries = (await get(`/v1/log/entries?start=0&end=${n}`)).json().entries;
+    expect(entries.map((e: { kind: string }) => e.kind)).toEqual([
+      ...Array(roles.length).fill('api-key'),
+      'log-key',
+      'package-version',
+    ]);
+    const k = entries[roles.length];
+    expect(k).toMatchObject({ kind: 'log-key', recordId: 'guarantor/ukraine-2026-illustrative' });
     const record = JSON.parse(Buffer.from(k.entry, 'base64').toString('utf8').split('\n')[2]!);
     expect(record).toMatchObject({ event: 'created', vkey: (await get('/v1/log/key')).body.trim() });
-    expect(e).toMatchObject({ index: 1, kind: 'package-version' });
   });
 
   it('grows with ingest and proves inclusion by index, leaf hash and record, and consistency', async () => {

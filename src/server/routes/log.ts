@@ -24,6 +24,7 @@ import type { RoutePlugin } from '../type-provider.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { LogService, checkpointPollMs, logServiceFor, type LogServiceOptions } from '../transparency-log.js';
+import { publicEntries } from '../log-contents.js';
 import { textBody } from '../openapi.js';
 
 declare module '../deps.js' {
@@ -449,7 +450,14 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { index: { type: 'integer' }, kind: text, recordId: text, entry: text },
+                  properties: {
+                    index: { type: 'integer' },
+                    kind: text,
+                    recordId: text,
+                    entry: text,
+                    leaf: { type: 'string', description: 'base64 leaf hash, given only when the bytes are withheld' },
+                    withheld: { type: 'string', enum: ['restricted-record', 'open-vote'] },
+                  },
                 },
               },
             },
@@ -466,10 +474,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           message: `end must be at least start and at most start + ${MAX_ENTRIES}`,
         });
       }
-      const entries = await log.entries(q.start, q.end);
-      return {
-        entries: entries.map((e) => ({ index: e.index, kind: e.kind, recordId: e.recordId, entry: b64(e.entry) })),
-      };
+      // Sealed records are commitments already; records logged in the clear before that are withheld by the same rules.
+      return { entries: await publicEntries(log, await log.entries(q.start, q.end)) };
     },
   );
 };

@@ -264,12 +264,24 @@ export class PostgresStore implements Store {
     this.#hot.written(out.incidentRevisions); // the next batch of the group reads through the same transaction
     // Each record serialised once, for its row and its entry.
     const texts = new Map<object, string>();
-    for (const r of [...out.incidentRevisions, ...out.violations, ...out.caseOpenings])
+    const recordSalts = new Map<object, string>();
+    const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings];
+    const sealing = freshSalts(records.length);
+    records.forEach((r, k) => {
       texts.set(r, canonicalStoredJson(r));
-    const written = this.#write(client, out, texts);
+      recordSalts.set(r, sealing[k]!);
+    });
+    const written = this.#write(client, out, texts, recordSalts);
     try {
       // While PostgreSQL writes: the log entries and their leaf hashes.
-      for (const e of ingestTextEntries(fresh, out, docs, freshSaltList, (r) => texts.get(r)!))
+      for (const e of ingestTextEntries(
+        fresh,
+        out,
+        docs,
+        freshSaltList,
+        (r) => texts.get(r)!,
+        (r) => recordSalts.get(r)!,
+      ))
         entries.push(withLeaf(e));
     } finally {
       await written; // also when hashing threw: no write is left unawaited
@@ -407,8 +419,14 @@ export class PostgresStore implements Store {
    * the statement, so an archived row is the old one even though the main INSERT replaces it, and one round trip
    * lets the caller hash the log entries while PostgreSQL writes. Revision 1 is new in this batch: nothing to archive.
    */
-  async #write(client: pg.PoolClient, out: ProcessedBatch, texts: ReadonlyMap<object, string>): Promise<void> {
+  async #write(
+    client: pg.PoolClient,
+    out: ProcessedBatch,
+    texts: ReadonlyMap<object, string>,
+    salts: ReadonlyMap<object, string>,
+  ): Promise<void> {
     const textOf = (r: object) => texts.get(r)!;
+    const saltOf = (r: object) => salts.get(r)!;
     const params: unknown[] = [];
     /** Adds the values as the next parameters; returns the number of the first. */
     const add = (...values: unknown[]) => {
@@ -426,17 +444,18 @@ export class PostgresStore implements Store {
       const older = list.filter((r) => !last.has(r));
       return [
         `${kind}_archived AS (
-           INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc FROM ${kind}s WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
+           INSERT INTO ${kind}_revisions (id, revision, doc, salt) SELECT id, revision, doc, salt FROM ${kind}s WHERE id = ANY($${add(latest.filter((r) => r.revision > 1).map((r) => r.id))}::text[]))`,
         `${kind}_older AS (
-           INSERT INTO ${kind}_revisions (id, revision, doc) SELECT id, revision, doc
+           INSERT INTO ${kind}_revisions (id, revision, salt, doc) SELECT id, revision, salt, doc
            FROM ${rowsFrom(
-             ['text', 'int', 'docs'],
+             ['text', 'int', 'text', 'docs'],
              add(
                older.map((r) => r.id),
                older.map((r) => r.revision),
+               older.map((r) => saltOf(r)),
                packDocs(older.map((r) => textOf(r))),
              ),
-           )} AS o(id, revision, doc))`,
+           )} AS o(id, revision, salt, doc))`,
       ];
     };
     const parts: string[] = [];
@@ -476,7 +495,7 @@ export class PostgresStore implements Store {
         ...current(
           'incident',
           'incidents',
-          'id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc',
+          'id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, salt, doc',
           [
             'text',
             'int',
@@ -490,11 +509,13 @@ export class PostgresStore implements Store {
             'float8',
             'float8',
             'text',
+            'text',
             'docs',
           ],
-          latest.map((r) => [...incidentColumns(r), textOf(r)]),
+          latest.map((r) => [...incidentColumns(r), saltOf(r), textOf(r)]),
           `revision = excluded.revision, status = excluded.status, time = excluded.time, start_ms = excluded.start_ms, end_ms = excluded.end_ms,
-             min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`,
+             min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat, region = excluded.region,
+             salt = excluded.salt, doc = excluded.doc`,
         ),
         `incident_spans_grown AS (
            INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($${add([...spans.keys()], [...spans.values()])}::text[], $${params.length}::bigint[])
@@ -509,24 +530,24 @@ export class PostgresStore implements Store {
         ...current(
           'violation',
           'violations',
-          'id, revision, status, prohibition, party, time, region, zones, doc',
-          ['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'docs'],
-          latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), textOf(v)]),
+          'id, revision, status, prohibition, party, time, region, zones, salt, doc',
+          ['text', 'int', 'text', 'text', 'text', 'bigint', 'text', 'text', 'text', 'docs'],
+          latest.map((v) => [...violationColumns(v), JSON.stringify(v.zones), saltOf(v), textOf(v)]),
           `revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition, party = excluded.party, time = excluded.time,
-             region = excluded.region, zones = excluded.zones, doc = excluded.doc`,
-          'id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), doc',
+             region = excluded.region, zones = excluded.zones, salt = excluded.salt, doc = excluded.doc`,
+          'id, revision, status, prohibition, party, time, region, ARRAY(SELECT jsonb_array_elements_text(zones::jsonb)), salt, doc',
         ),
       );
     }
     if (out.caseOpenings.length) {
       const cols = transpose(
-        out.caseOpenings.map((c) => [...caseColumns(c), textOf(c)]),
-        7,
+        out.caseOpenings.map((c) => [...caseColumns(c), saltOf(c), textOf(c)]),
+        8,
       );
       parts.push(
         `case_rows AS (
-           INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, doc)
-           SELECT i, k, t, s, p, o, d FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'docs'], add(...cols.slice(0, 6), packDocs(cols[6] as string[])))} AS u(i, k, t, s, p, o, d)
+           INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, salt, doc)
+           SELECT i, k, t, s, p, o, x, d FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'docs'], add(...cols.slice(0, 7), packDocs(cols[7] as string[])))} AS u(i, k, t, s, p, o, x, d)
            ON CONFLICT (case_key) DO NOTHING RETURNING 1)`,
       );
     }

@@ -17,6 +17,7 @@ import type {
   LogEntry,
   LogHead,
   LogStore,
+  RecordOpenings,
   StoredCheckpoint,
   StoredEntry,
   TextLogEntry,
@@ -49,7 +50,7 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey, openingsFromRows } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -301,6 +302,14 @@ export class PostgresLog implements LogStore {
       to,
     ]);
     return new Map((r.rows as { idx: string; hash: Buffer }[]).map((x) => [Number(x.idx), new Uint8Array(x.hash)]));
+  }
+
+  async openings(wanted: readonly { kind: string; recordId: string }[]): Promise<RecordOpenings> {
+    return openingsFromRows(
+      wanted,
+      { test: (column, type) => `${column} = ANY($1::${type}[])`, bind: (values) => values },
+      async (sql, params) => (await this.pool.query(sql, params)).rows as Record<string, unknown>[],
+    );
   }
 
   async indexOfLeaf(leaf: Uint8Array): Promise<number | undefined> {

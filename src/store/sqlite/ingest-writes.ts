@@ -16,7 +16,13 @@ import type { IngestMeta } from '../../core/ports/store.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { caseColumns, incidentColumns, latestById, observationColumns, violationColumns } from '../columns.js';
-import { caseOpeningTextEntry, incidentTextEntry, observationTextEntry, violationTextEntry } from '../log-entries.js';
+import {
+  caseOpeningTextEntry,
+  freshSalts,
+  incidentTextEntry,
+  observationTextEntry,
+  violationTextEntry,
+} from '../log-entries.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
 
@@ -24,9 +30,12 @@ import { appendEntries } from './tlog-store.js';
 export interface RecordWrites {
   /** Ids whose current row is copied to the revisions table before it is replaced (revision > 1). */
   archive: string[];
-  /** 3 values (id, revision, doc) per revision superseded inside the batch. */
+  /** 4 values (id, revision, doc, salt) per revision superseded inside the batch. */
   revisions: unknown[];
-  /** The current rows, flat: incidents 13 values (incidentColumns, doc), violations 9 (violationColumns, zones, doc). */
+  /**
+   * The current rows, flat: incidents 14 values (incidentColumns, doc, salt), violations 10 (violationColumns, zones,
+   * doc, salt). The salt seals the record's log entry (docs/tlog.md, "Sealed entries").
+   */
   rows: unknown[];
   /** Their log entries, one per revision, in the batch's order. */
   entries: TextLogEntry[];
@@ -52,7 +61,7 @@ export interface BatchWrites {
   observations: unknown[];
   incidents: RecordWrites;
   violations: RecordWrites;
-  /** 7 values per case opening (caseColumns, doc). */
+  /** 8 values per case opening (caseColumns, doc, salt). */
   cases: unknown[];
   /** The longest incident span per activity this batch wrote (migration 0005). */
   spans: [string, number][];
@@ -61,13 +70,13 @@ export interface BatchWrites {
 }
 
 const incidentTarget =
-  'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc)';
+  'incidents (id, revision, status, activity, time, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region, doc, salt)';
 const incidentUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, time = excluded.time,
   start_ms = excluded.start_ms, end_ms = excluded.end_ms, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
-  max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc`;
-const violationTarget = 'violations (id, revision, status, prohibition, party, time, region, zones, doc)';
+  max_lat = excluded.max_lat, region = excluded.region, doc = excluded.doc, salt = excluded.salt`;
+const violationTarget = 'violations (id, revision, status, prohibition, party, time, region, zones, doc, salt)';
 const violationUpsert = `ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, status = excluded.status, prohibition = excluded.prohibition,
-  party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc`;
+  party = excluded.party, time = excluded.time, region = excluded.region, zones = excluded.zones, doc = excluded.doc, salt = excluded.salt`;
 
 /**
  * An observation's row: seq, source, source_id, activity, time, region, received_at, submitted_by, doc, and the salt
@@ -85,23 +94,26 @@ export function observationRow(rows: unknown[], o: Observation, seq: number, met
  */
 function recordWrites<T extends { id: string; revision: number }>(
   list: readonly T[],
-  row: (r: T, text: string, rows: unknown[]) => void,
-  entry: (r: T, text: string) => TextLogEntry,
+  row: (r: T, text: string, salt: string, rows: unknown[]) => void,
+  entry: (r: T, text: string, salt: string) => TextLogEntry,
 ): RecordWrites {
-  // Each record serialised once, for its row and its entry.
+  // Each record serialised once, for its row and its entry; each revision sealed by a salt of its own.
   const texts = new Map<T, string>();
+  const salts = new Map<T, string>();
+  const fresh = freshSalts(list.length);
   const entries: TextLogEntry[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const text = canonicalStoredJson(list[i]);
     texts.set(list[i]!, text);
-    entries[i] = entry(list[i]!, text);
+    salts.set(list[i]!, fresh[i]!);
+    entries[i] = entry(list[i]!, text, fresh[i]!);
   }
   const latest = latestById(list);
   const last = new Set<object>(latest);
   const revisions: unknown[] = [];
-  for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, texts.get(r));
+  for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, texts.get(r), salts.get(r));
   const rows: unknown[] = [];
-  for (const r of latest) row(r, texts.get(r)!, rows);
+  for (const r of latest) row(r, texts.get(r)!, salts.get(r)!, rows);
   return {
     // Revision 1 is new in this batch: there is no current row to archive.
     archive: latest.filter((r) => r.revision > 1).map((r) => r.id),
@@ -112,12 +124,12 @@ function recordWrites<T extends { id: string; revision: number }>(
 }
 
 export const incidentWrites = (list: readonly Incident[]): RecordWrites =>
-  recordWrites(list, (r, text, rows) => rows.push(...incidentColumns(r), text), incidentTextEntry);
+  recordWrites(list, (r, text, salt, rows) => rows.push(...incidentColumns(r), text, salt), incidentTextEntry);
 
 export const violationWrites = (list: readonly Violation[]): RecordWrites =>
   recordWrites(
     list,
-    (v, text, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text),
+    (v, text, salt, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text, salt),
     violationTextEntry,
   );
 
@@ -138,31 +150,26 @@ export function batchWrites({ observations, incidents, violations, caseOpenings,
   for (const e of i.entries) entries.push(e);
   for (const e of violations.entries) entries.push(e);
   const cases: unknown[] = [];
-  for (const c of caseOpenings) {
+  const salts = freshSalts(caseOpenings.length);
+  caseOpenings.forEach((c, k) => {
     const text = canonicalStoredJson(c);
-    cases.push(...caseColumns(c), text);
-    entries.push(caseOpeningTextEntry(c, text));
-  }
+    cases.push(...caseColumns(c), text, salts[k]);
+    entries.push(caseOpeningTextEntry(c, text, salts[k]!));
+  });
   return { observations, incidents: i, violations, cases, spans, entries };
 }
 
 /** Applies batch writes on one connection; the statements are prepared once. */
 export class WriteApplier {
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #archiveIncident: Database.Statement;
-  readonly #archiveViolation: Database.Statement;
-  readonly #growSpan: Database.Statement;
 
-  constructor(readonly db: Database.Database) {
-    this.#archiveIncident = db.prepare(
-      'INSERT INTO incident_revisions (id, revision, doc) SELECT id, revision, doc FROM incidents WHERE id = ?',
-    );
-    this.#archiveViolation = db.prepare(
-      'INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?',
-    );
-    this.#growSpan = db.prepare(
-      'INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)',
-    );
+  constructor(readonly db: Database.Database) {}
+
+  /** A statement prepared on first use (a store opened at an older migration never prepares what it cannot run). */
+  #stmt(sql: string): Database.Statement {
+    let s = this.#statements.get(sql);
+    if (!s) this.#statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
   }
 
   /** One transaction for the batches, in order: all of them commit, or none and this throws. Returns the number of log entries written. */
@@ -198,14 +205,23 @@ export class WriteApplier {
       10,
       w.observations,
     );
-    for (const id of w.incidents.archive) this.#archiveIncident.run(id);
-    rows('incident_revisions (id, revision, doc)', 3, w.incidents.revisions);
-    rows(incidentTarget, 13, w.incidents.rows, incidentUpsert);
-    for (const [activity, span] of w.spans) this.#growSpan.run(activity, span);
-    for (const id of w.violations.archive) this.#archiveViolation.run(id);
-    rows('violation_revisions (id, revision, doc)', 3, w.violations.revisions);
-    rows(violationTarget, 9, w.violations.rows, violationUpsert);
+    const archiveIncident = this.#stmt(
+      'INSERT INTO incident_revisions (id, revision, doc, salt) SELECT id, revision, doc, salt FROM incidents WHERE id = ?',
+    );
+    for (const id of w.incidents.archive) archiveIncident.run(id);
+    rows('incident_revisions (id, revision, doc, salt)', 4, w.incidents.revisions);
+    rows(incidentTarget, 14, w.incidents.rows, incidentUpsert);
+    const growSpan = this.#stmt(
+      'INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)',
+    );
+    for (const [activity, span] of w.spans) growSpan.run(activity, span);
+    const archiveViolation = this.#stmt(
+      'INSERT INTO violation_revisions (id, revision, doc, salt) SELECT id, revision, doc, salt FROM violations WHERE id = ?',
+    );
+    for (const id of w.violations.archive) archiveViolation.run(id);
+    rows('violation_revisions (id, revision, doc, salt)', 4, w.violations.revisions);
+    rows(violationTarget, 10, w.violations.rows, violationUpsert);
     // The server thread asked which cases exist: a conflict here is a bug, not a retry (case_key is UNIQUE).
-    rows('cases (id, case_key, trigger_id, severity, party, opened_at, doc)', 7, w.cases);
+    rows('cases (id, case_key, trigger_id, severity, party, opened_at, doc, salt)', 8, w.cases);
   }
 }

@@ -11,6 +11,7 @@ import type {
   LogEntry,
   LogHead,
   LogStore,
+  RecordOpenings,
   StoredCheckpoint,
   StoredEntry,
   TextLogEntry,
@@ -39,11 +40,17 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey, openingsFromRows, type ListBinding } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Stmt = Database.Statement;
+
+/** A list bound as one JSON parameter. */
+const jsonList: ListBinding = {
+  test: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+  bind: (values) => JSON.stringify(values),
+};
 
 interface Cache {
   range: CompactRange;
@@ -241,7 +248,7 @@ export class SqliteLog implements LogStore {
     const stored = (this.#s.entries.all(from, to) as EntryRow[]).map(storedEntry);
     const rebuilt = await entriesFromRows(
       stored.filter((e) => !e.entry),
-      { test: (column) => `${column} IN (SELECT value FROM json_each(?))`, bind: (values) => JSON.stringify(values) },
+      jsonList,
       (sql, params) => this.#stmt(sql).all(...params) as Record<string, unknown>[],
     );
     // An entry whose record is no longer stored comes back empty: it hashes to no leaf, and a verifier says so.
@@ -249,6 +256,14 @@ export class SqliteLog implements LogStore {
       ...e,
       entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0),
     }));
+  }
+
+  async openings(wanted: readonly { kind: string; recordId: string }[]): Promise<RecordOpenings> {
+    return openingsFromRows(
+      wanted,
+      jsonList,
+      (sql, params) => this.#stmt(sql).all(...params) as Record<string, unknown>[],
+    );
   }
 
   /** A statement prepared once per connection, by its text. */

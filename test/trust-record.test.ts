@@ -1,0 +1,399 @@
+/**
+ * Issue 16, "everything that decides an outcome is in the log and provable" and "transparent but not indiscreet":
+ *
+ * - the timers table is a cache of the log: deleted rows (twice, in the judgment window and between escalation
+ *   steps), a timer marked fired without its effect, a time moved: after a restart every default and escalation
+ *   still fires once, at its time;
+ * - an admin key inserted and a member's key swapped straight in the database: `log audit` names both (and the vote
+ *   the swapped key no longer verifies); a vote edited with its entry and the tree recomputed: the audit names it;
+ * - an unauthenticated reader of the log during an open case sees no vote choice and no raw observation field;
+ *   after the decision the votes are revealed and `log verify-votes` checks them against their commitments and the
+ *   members' signatures.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fetch } from '../src/cli/http-client.js';
+import { runAudit, runVerifyVotes } from '../src/cli/log.js';
+import { keyFingerprint, signVote, type VoteStatement } from '../src/core/ops/index.js';
+import type { ObservationInput } from '../src/core/ops/index.js';
+import { CompactRange, decodeEntry, encodeEntry, hashLeaf, isSealed, type JsonValue } from '../src/core/tlog/index.js';
+import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
+import { generateKey } from '../src/server/api-keys.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { obs } from './ops/harness.js';
+import { testServer, type TestServer } from './support/app.js';
+
+const DAY30 = Date.parse('2026-06-01T00:00:00Z') + 30 * DAY;
+const place = (k: number) => ({ lon: 37.3 - k * 0.01, lat: 48.3, radius: 300 });
+/** Source ids no other field holds, so a leak of a raw observation is found by searching for them. */
+const shelling = (id: string, t: number, k: number): ObservationInput[] => [
+  obs({ source: 'radar', sourceId: `rawid-${id}r`, at: t, confidence: 0.9, location: place(k) }),
+  obs({ source: 'acoustic', sourceId: `rawid-${id}a`, at: t + MINUTE, confidence: 0.9, location: place(k) }),
+];
+const OPEN = DAY30 + 9 * HOUR + 30 * MINUTE;
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  for (const s of servers) await s.close().catch(() => undefined);
+  servers = [];
+});
+
+interface Member {
+  pem: string;
+  pub: string;
+  auth: string;
+}
+
+async function start(file: string, now: number): Promise<TestServer> {
+  const s = await testServer({ store: SqliteStore.open({ path: file }), now });
+  servers.push(s);
+  await s.app.ready();
+  return s;
+}
+
+async function stop(s: TestServer): Promise<void> {
+  await s.close();
+  servers = servers.filter((x) => x !== s);
+}
+
+/** A server on a file with the case opened by three corroborated shellings; FR, UK, DE, US, CMM keyed members. */
+async function withCase() {
+  const file = join(mkdtempSync(join(tmpdir(), 'trust-record-')), 'g.db');
+  const s = await start(file, OPEN);
+  const members: Record<string, Member> = {};
+  for (const m of ['FR', 'UK', 'DE', 'US', 'CMM']) {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const k = generateKey(m, 'member', `${m} member`, s.clock.now());
+    await s.store.createApiKey(k.record);
+    members[m] = {
+      pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      auth: `Bearer ${k.key}`,
+    };
+    const r = await s.app.inject({
+      method: 'POST',
+      url: `/v1/members/${m}/keys`,
+      headers: { authorization: s.auth.admin },
+      payload: { publicKey: members[m]!.pub },
+    });
+    expect(r.statusCode).toBe(201);
+  }
+  const de = generateKey('DE', 'monitor', 'DE monitor', s.clock.now());
+  await s.store.createApiKey(de.record);
+  const all = [
+    ...shelling('a', DAY30 + HOUR, 0),
+    ...shelling('b', DAY30 + 5 * HOUR, 1),
+    ...shelling('c', DAY30 + 9 * HOUR, 2),
+  ];
+  const post = (items: ObservationInput[], auth: string) =>
+    s.app.inject({ method: 'POST', url: '/v1/observations', headers: { authorization: auth }, payload: items });
+  expect(
+    (
+      await post(
+        all.filter((o) => o.source === 'radar'),
+        s.auth.monitor,
+      )
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await post(
+        all.filter((o) => o.source === 'acoustic'),
+        `Bearer ${de.key}`,
+      )
+    ).json(),
+  ).toMatchObject({
+    cases: 1,
+  });
+  const cases = (
+    await s.app.inject({ method: 'GET', url: '/v1/cases', headers: { authorization: s.auth.analyst } })
+  ).json().items;
+  // The casework adopts the case (its file, its timers) on the first judgment read.
+  expect((await get(s, `/v1/cases/${cases[0].id}/judgment`, s.auth.analyst)).statusCode).toBe(200);
+  return { s, file, members, caseId: cases[0].id as string, openedAt: cases[0].openedAt as number };
+}
+
+let nonce = 0;
+function cast(s: TestServer, caseId: string, member: string, m: Member, choice: VoteStatement['choice'], reason = '') {
+  const st: VoteStatement = {
+    type: 'guarantor/vote/v1',
+    package: 'ukraine-2026-illustrative',
+    version: '0.3',
+    case: caseId,
+    member,
+    choice,
+    reason,
+    time: new Date(s.clock.now()).toISOString(),
+    nonce: (++nonce).toString(16).padStart(32, 'a'),
+  };
+  return s.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${caseId}/votes`,
+    headers: { authorization: m.auth },
+    payload: signVote(st, m.pem) as unknown as Record<string, unknown>,
+  });
+}
+
+const get = (s: TestServer, url: string, auth?: string) =>
+  s.app.inject({ method: 'GET', url, headers: auth ? { authorization: auth } : {} });
+
+function sql(file: string, ...statements: string[]): void {
+  const db = new Database(file);
+  try {
+    for (const q of statements) db.exec(q);
+  } finally {
+    db.close();
+  }
+}
+
+async function audit(db: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await runAudit({ db }, (x) => (out += x));
+  return { code, out };
+}
+
+const injectFetch =
+  (s: TestServer): Fetch =>
+  async (url, init) => {
+    const r = await s.app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: url.replace('http://guarantor.test', ''),
+      headers: init?.headers ?? {},
+    });
+    return { status: r.statusCode, text: async () => r.body };
+  };
+
+type Task = { id: string; dueAt: number | null; overdue: boolean; escalations: { index: number; at: number }[] };
+
+describe('timers come from the log', () => {
+  it('deleted, suppressed or moved timer rows change nothing: every default and escalation fires once, at its time', async () => {
+    const { s, file, caseId } = await withCase();
+    const pending = await s.store.casework().pendingTimers();
+    expect(pending.map((t) => t.key)).toContain(`judgment:${caseId}`);
+    await stop(s);
+
+    // The operator deletes every timer; the server restarts an hour later.
+    sql(file, 'DELETE FROM timers');
+    let t = await start(file, OPEN + HOUR);
+    expect(await t.store.casework().pendingTimers()).toEqual(pending);
+    const judgment = async () => (await get(t, `/v1/cases/${caseId}/judgment`, t.auth.analyst)).json();
+    t.clock.set(OPEN + 48 * HOUR - 1);
+    expect((await judgment()).outcome).toBeUndefined();
+    t.clock.set(OPEN + 48 * HOUR);
+    expect((await judgment()).outcome).toMatchObject({ result: 'defaulted', at: OPEN + 48 * HOUR });
+    const tasks = async (): Promise<Task[]> => (await get(t, `/v1/cases/${caseId}/tasks`, t.auth.analyst)).json().items;
+    /** What the package says at `now`: each task overdue from its due time, each escalation step at due + after. */
+    const steps = [0, 24 * HOUR, 72 * HOUR];
+    const expectOnTime = async (now: number) => {
+      t.clock.set(now);
+      for (const x of await tasks()) {
+        if (x.dueAt === null) continue;
+        expect(x.overdue, `${x.id} at ${now - x.dueAt}`).toBe(x.dueAt <= now);
+        const want = x.dueAt <= now ? steps.filter((a) => x.dueAt! + a <= now).map((a, i) => [i, x.dueAt! + a]) : [];
+        expect(x.escalations.map((e) => [e.index, e.at])).toEqual(want);
+      }
+    };
+    const dues = [...new Set((await tasks()).flatMap((x) => (x.dueAt === null ? [] : [x.dueAt])))].sort(
+      (a, b) => a - b,
+    );
+    expect(dues.length).toBeGreaterThan(1);
+    const [due, due2] = dues as [number, number];
+    await stop(t);
+
+    // Again before the first task falls due, and this time one timer is also marked fired without its effect and
+    // another moved a day later.
+    sql(file, 'DELETE FROM timers');
+    t = await start(file, due - MINUTE);
+    const timers = await t.store.casework().pendingTimers();
+    await stop(t);
+    const suppressed = timers.find((x) => x.kind === 'task-due' && x.at === due)!.key;
+    const moved = timers.find((x) => x.kind === 'task-due' && x.at === due2)!.key;
+    sql(
+      file,
+      `UPDATE timers SET fired_at = ${due - MINUTE} WHERE key = '${suppressed}'`,
+      `UPDATE timers SET at = at + ${DAY} WHERE key = '${moved}'`,
+    );
+    const found = await audit(file);
+    expect(found.out).toContain(`timer-suppressed timer ${suppressed}`);
+    expect(found.out).toContain(`record-changed timer ${moved}: timer ${moved} (timers) differs from its entry`);
+    expect(found.out).toMatch(/\(timer\.at: stored \d+, logged \d+\)/);
+    t = await start(file, due - MINUTE);
+    await expectOnTime(due - 1);
+    await expectOnTime(due);
+    await expectOnTime(due2);
+    await stop(t);
+
+    // And between escalation steps.
+    sql(file, 'DELETE FROM timers');
+    t = await start(file, due2 + MINUTE);
+    const later = [due2 + 24 * HOUR - 1, due2 + 24 * HOUR, due2 + 72 * HOUR - 1, due2 + 72 * HOUR];
+    for (const now of later) await expectOnTime(now);
+    // Once: one judgment in the timeline, and the audit finds the store and the log agree.
+    const timeline = (await get(t, `/v1/cases/${caseId}/timeline`, t.auth.analyst)).json();
+    expect(timeline.entries.filter((e: { kind: string }) => e.kind === 'judgment')).toHaveLength(1);
+    await stop(t);
+    expect((await audit(file)).out).toMatch(/log audit: OK/);
+  });
+});
+
+describe('keys and votes are on the record', () => {
+  it('names an inserted admin key, a swapped member key, and a vote edited with its entry and the tree recomputed', async () => {
+    const { s, file, members, caseId } = await withCase();
+    s.clock.advance(HOUR);
+    expect((await cast(s, caseId, 'FR', members['FR']!, 'declare')).statusCode).toBe(200);
+    expect((await cast(s, caseId, 'US', members['US']!, 'dismiss', 'attribution unclear')).statusCode).toBe(200);
+    await stop(s);
+    const clean = await audit(file);
+    expect(clean.out).toMatch(/log audit: OK/);
+
+    // An admin key inserted behind the log, and FR's key swapped for the operator's own.
+    const keys = join(file, '..', 'keys.db');
+    copyFileSync(file, keys);
+    const rogue = generateKey('*', 'admin', 'rogue', OPEN);
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    sql(
+      keys,
+      `INSERT INTO api_keys (id, hash, actor, role, label, created_at) VALUES ('${rogue.record.id}', '${rogue.record.hash}', '*', 'admin', 'x', ${OPEN})`,
+      `UPDATE member_keys SET public_key = '${pem}', fingerprint = '${keyFingerprint(pem)}' WHERE member = 'FR'`,
+    );
+    const r = await audit(keys);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`record-unlogged api-key ${rogue.record.id}: api-key ${rogue.record.id} (api_keys)`);
+    expect(r.out).toContain(`record-unlogged member-key FR/${keyFingerprint(pem)}`);
+    expect(r.out).toContain(`record-deleted member-key FR/${keyFingerprint(members['FR']!.pub)}`);
+    expect(r.out).toMatch(new RegExp(`vote-signature vote ${caseId}/vote/1: .*does not verify under FR's key`));
+
+    // A role changed in place is named with what differs.
+    const role = join(file, '..', 'role.db');
+    copyFileSync(file, role);
+    sql(role, "UPDATE api_keys SET role = 'admin' WHERE role = 'monitor'");
+    expect((await audit(role)).out).toMatch(/record-changed api-key \w+: .*role: stored "admin", logged "monitor"/);
+
+    // The operator flips US's vote to declare in the case file and rewrites its entry, leaf, nodes and head: every
+    // hash agrees again, but US never signed that vote.
+    const flip = join(file, '..', 'flip.db');
+    copyFileSync(file, flip);
+    const db = new Database(flip);
+    const row = db.prepare('SELECT doc FROM case_files WHERE case_id = ?').get(caseId) as { doc: string };
+    const doc = JSON.parse(row.doc);
+    doc.judgment.votes[1].choice = 'declare';
+    db.prepare('UPDATE case_files SET doc = ? WHERE case_id = ?').run(JSON.stringify(doc), caseId);
+    const vote = db
+      .prepare("SELECT idx, entry FROM tlog_entry WHERE kind = 'vote' AND record_id = ?")
+      .get(`${caseId}/vote/2`) as { idx: number; entry: Buffer };
+    const { salt, ...v } = doc.judgment.votes[1];
+    const { publicEntry } = await import('../src/store/log-entries.js');
+    const rewritten = publicEntry({
+      kind: 'vote',
+      recordId: `${caseId}/vote/2`,
+      record: { case: caseId, vote: v } as { [k: string]: JsonValue },
+      salt,
+    });
+    const bytes = encodeEntry('vote', rewritten.record);
+    db.prepare('UPDATE tlog_entry SET entry = ?, leaf = ? WHERE idx = ?').run(bytes, hashLeaf(bytes), vote.idx);
+    recomputeTree(db);
+    db.close();
+    const f = await audit(flip);
+    expect(f.out).toMatch(new RegExp(`vote-signature vote ${caseId}/vote/2: .*says dismiss, the record says declare`));
+    expect(f.out).not.toMatch(/record-changed|node-mismatch|head-mismatch/);
+  });
+});
+
+/** Rewrites every stored node and the head from the stored leaves, as an operator covering an edit would. */
+function recomputeTree(db: Database.Database): void {
+  const leaves = (db.prepare('SELECT leaf FROM tlog_entry ORDER BY idx').all() as { leaf: Buffer }[]).map(
+    (r) => new Uint8Array(r.leaf),
+  );
+  const range = new CompactRange();
+  db.exec('DELETE FROM tlog_node');
+  const ins = db.prepare('INSERT INTO tlog_node (level, idx, hash) VALUES (?, ?, ?)');
+  for (const b of range.append(leaves))
+    if (b.level > 0)
+      for (let j = 0; j < b.count; j++) ins.run(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
+  db.prepare('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1').run(range.size, range.root());
+  db.exec('DELETE FROM tlog_checkpoint; DELETE FROM tlog_cosignature');
+}
+
+describe('transparent but not indiscreet', () => {
+  it('the public reads no vote choice and no raw observation while the case is open; after the decision every vote verifies', async () => {
+    const { s, members, caseId } = await withCase();
+    s.clock.advance(HOUR);
+    const reason = 'the-reason-only-FR-knows';
+    expect((await cast(s, caseId, 'FR', members['FR']!, 'declare', reason)).statusCode).toBe(200);
+    expect((await cast(s, caseId, 'US', members['US']!, 'dismiss')).statusCode).toBe(200);
+    // A refused vote: FR again, after voting (changes are allowed, so cast as a non-member key's owner instead).
+    const size = (await get(s, '/v1/log/checkpoint')).body.split('\n')[1]!;
+    expect(Number(size)).toBeGreaterThan(20);
+
+    const everything = async (auth?: string) => {
+      const n = Number((await get(s, '/v1/log/checkpoint')).body.split('\n')[1]);
+      const e = (await get(s, `/v1/log/entries?start=0&end=${n}`, auth)).json().entries as {
+        kind: string;
+        recordId: string;
+        entry: string;
+      }[];
+      const c = (await get(s, `/v1/log/contents?start=0&end=${n}`, auth)).json();
+      const proof = (await get(s, `/v1/log/proof/inclusion?kind=vote&id=${caseId}/vote/1`, auth)).body;
+      return {
+        e,
+        c,
+        text: JSON.stringify(e.map((x) => Buffer.from(x.entry, 'base64').toString())) + JSON.stringify(c) + proof,
+      };
+    };
+    const open = await everything();
+    // Every observation and vote entry is a commitment.
+    for (const x of open.e.filter((y) => y.kind === 'observation' || y.kind === 'vote')) {
+      const d = decodeEntry(new Uint8Array(Buffer.from(x.entry, 'base64')));
+      expect(d.ok && isSealed(d.entry.record), `${x.kind} ${x.recordId}`).toBe(true);
+    }
+    expect(open.e.filter((y) => y.kind === 'vote')).toHaveLength(2);
+    for (const leak of ['rawid-', reason, '"choice"', 'signature', 'nonce'])
+      expect(open.text, leak).not.toContain(leak);
+    expect(open.c.contents).toEqual([]);
+    expect(open.c.withheld.map((w: { kind: string }) => w.kind)).toContain('vote');
+
+    // An analyst reads the observations, not the votes; an auditor reads both, and every opening verifies.
+    const analyst = await everything(s.auth.analyst);
+    expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'observation')).toBe(true);
+    expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'vote')).toBe(false);
+    const auditor = await everything(s.auth.auditor);
+    expect(auditor.c.contents.filter((c: { kind: string }) => c.kind === 'vote')).toHaveLength(2);
+    expect(auditor.c.withheld).toEqual([]);
+    const { vkey } = (await get(s, '/v1/log/key')).body.trim()
+      ? { vkey: (await get(s, '/v1/log/key')).body.trim() }
+      : { vkey: '' };
+    const votes = async (apiKey?: string) => {
+      let out = '';
+      const code = await runVerifyVotes(
+        { url: 'http://guarantor.test/', key: vkey, ...(apiKey ? { apiKey } : {}) },
+        injectFetch(s),
+        new Date(s.clock.now()),
+        (x) => (out += x),
+      );
+      return { code, out };
+    };
+    expect(await votes()).toMatchObject({ code: 0, out: expect.stringContaining('0 vote(s) verified') });
+    expect((await votes()).out).toContain('2 sealed (case open)');
+    expect((await votes(s.keys.auditor)).out).toContain('2 vote(s) verified');
+
+    // Decided: DE and UK declare; the public now reads every vote, and each verifies.
+    s.clock.advance(HOUR);
+    expect((await cast(s, caseId, 'DE', members['DE']!, 'declare')).statusCode).toBe(200);
+    expect((await cast(s, caseId, 'UK', members['UK']!, 'declare')).statusCode).toBe(200);
+    expect((await get(s, `/v1/cases/${caseId}/judgment`, s.auth.analyst)).json().outcome).toMatchObject({
+      result: 'declared',
+    });
+    const after = await everything();
+    const revealed = after.c.contents.filter((c: { kind: string }) => c.kind === 'vote');
+    expect(revealed).toHaveLength(4);
+    expect(revealed[0].record.vote).toMatchObject({ member: 'FR', choice: 'declare', reason });
+    expect(after.text).not.toContain('rawid-');
+    const r = await votes();
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 vote(s) verified') });
+  });
+});
