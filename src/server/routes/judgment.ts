@@ -44,8 +44,9 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.addHook('onReady', async () => {
     // Before any timer fires: the timers table is rebuilt from the log (docs/operations/judgment.md).
     const r = await cw.restore();
-    if (r.backfilled || r.repaired || r.removed)
+    if (r.repaired || r.removed)
       app.log.warn({ restore: r }, 'timers rebuilt from the log: the table did not match what the log scheduled');
+    else if (r.backfilled) app.log.info({ restore: r }, 'records stored before they were logged are now logged');
     timer = setInterval(() => {
       cw.catchUp().catch((err: unknown) => app.log.error({ err }, 'timer pass failed'));
     }, tickMs);
