@@ -30,9 +30,13 @@ export function commitmentOf(salt: string, canonicalRecord: string): string {
   return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Ids that JSON writes as they are (the ingest's seqs and `<id>@<revision>`): no escaping to work out. */
+const plainId = /^[A-Za-z0-9@/:._-]*$/;
+
 /** The canonical JSON of a sealed record (keys already in canonical order). */
 export function sealedRecordText(commitment: string, recordId: string): string {
-  return `{"commitment":${JSON.stringify(commitment)},"recordId":${JSON.stringify(recordId)}}`;
+  const id = plainId.test(recordId) ? `"${recordId}"` : JSON.stringify(recordId);
+  return `{"commitment":${JSON.stringify(commitment)},"recordId":${id}}`;
 }
 
 /** Whether a logged record is a commitment rather than the record itself. */
