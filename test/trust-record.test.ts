@@ -99,6 +99,13 @@ async function withCase() {
       )
     ).statusCode,
   ).toBe(200);
+  // A checkpoint between the two batches, as the server signs one within a second of an append.
+  const signed = await s.app.inject({
+    method: 'POST',
+    url: '/v1/log/checkpoint',
+    headers: { authorization: s.auth.admin },
+  });
+  expect(signed.statusCode).toBe(200);
   expect(
     (
       await post(
@@ -304,8 +311,49 @@ describe('keys and votes are on the record', () => {
   });
 });
 
+describe('a rewrite the operator cannot sign over', () => {
+  it('names the observation edited with its leaf, nodes and head recomputed, from the checkpoints signed around it', async () => {
+    const { s, file } = await withCase();
+    // The checkpoint over everything, signed before the edit.
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/log/checkpoint', headers: { authorization: s.auth.admin } }))
+        .statusCode,
+    ).toBe(200);
+    await stop(s);
+    expect((await audit(file)).out).toMatch(/log audit: OK/);
+    const db = new Database(file);
+    const row = db.prepare('SELECT * FROM observations WHERE seq = 5').get() as Record<string, unknown>;
+    const doc = JSON.parse(String(row['doc']));
+    doc.confidence = 0.2; // the operator weakens DE's corroboration of the second strike
+    const { observationEntry, publicEntry, entryBytes, leafKey } = await import('../src/store/log-entries.js');
+    const text = JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => (a < b ? -1 : 1))));
+    db.prepare('UPDATE observations SET doc = ? WHERE seq = 5').run(text);
+    const e = publicEntry(
+      observationEntry(
+        5,
+        Number(row['received_at']),
+        String(row['submitted_by']),
+        JSON.parse(text),
+        String(row['salt']),
+      ),
+    );
+    const leaf = hashLeaf(entryBytes(e)!);
+    db.prepare("UPDATE tlog_entry SET leaf = ?, leaf_key = ? WHERE kind = 'observation' AND record_id = '5'").run(
+      leaf,
+      leafKey(leaf),
+    );
+    recomputeTree(db, false);
+    db.close();
+    const r = await audit(file);
+    expect(r.out).not.toMatch(/record-changed|node-mismatch|head-mismatch/);
+    expect(r.out).toMatch(
+      /record-rewritten: entries \d+\.\.\d+ were rewritten after checkpoint \d+ was signed .*\d+ observation 5,/,
+    );
+  });
+});
+
 /** Rewrites every stored node and the head from the stored leaves, as an operator covering an edit would. */
-function recomputeTree(db: Database.Database): void {
+function recomputeTree(db: Database.Database, dropCheckpoints = true): void {
   const leaves = (db.prepare('SELECT leaf FROM tlog_entry ORDER BY idx').all() as { leaf: Buffer }[]).map(
     (r) => new Uint8Array(r.leaf),
   );
@@ -316,7 +364,7 @@ function recomputeTree(db: Database.Database): void {
     if (b.level > 0)
       for (let j = 0; j < b.count; j++) ins.run(b.level, b.start + j, b.hashes.subarray(j * 32, (j + 1) * 32));
   db.prepare('UPDATE tlog_head SET size = ?, root = ? WHERE id = 1').run(range.size, range.root());
-  db.exec('DELETE FROM tlog_checkpoint; DELETE FROM tlog_cosignature');
+  if (dropCheckpoints) db.exec('DELETE FROM tlog_checkpoint; DELETE FROM tlog_cosignature');
 }
 
 describe('transparent but not indiscreet', () => {
@@ -395,5 +443,37 @@ describe('transparent but not indiscreet', () => {
     expect(after.text).not.toContain('rawid-');
     const r = await votes();
     expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 vote(s) verified') });
+  });
+});
+
+describe('records logged in the clear before sealing', () => {
+  it('are withheld from the public by leaf hash, served to who may read them, and log verify still holds', async () => {
+    const s = await testServer({ store: SqliteStore.open({ path: ':memory:' }), now: OPEN });
+    servers.push(s);
+    await s.app.ready();
+    const old = { seq: 999, receivedAt: OPEN, submittedBy: 'k1', observation: { sourceId: 'rawid-old' } };
+    const { start } = await s.store.transparencyLog().append([{ kind: 'observation', recordId: '999', record: old }]);
+    const n = start + 1;
+    const [e] = (await get(s, `/v1/log/entries?start=${start}&end=${n}`)).json().entries;
+    expect(e).toMatchObject({ index: start, kind: 'observation', entry: '', withheld: 'restricted-record' });
+    const bytes = encodeEntry('observation', old);
+    expect(e.leaf).toBe(Buffer.from(hashLeaf(bytes)).toString('base64'));
+    expect((await get(s, `/v1/log/contents?start=${start}&end=${n}`)).json()).toMatchObject({
+      contents: [],
+      withheld: [{ index: start }],
+    });
+    expect((await get(s, `/v1/log/contents?start=${start}&end=${n}`, s.auth.analyst)).json().contents).toEqual([
+      { index: start, kind: 'observation', recordId: '999', entry: Buffer.from(bytes).toString('base64') },
+    ]);
+    const { runVerify } = await import('../src/cli/log.js');
+    let out = '';
+    const code = await runVerify(
+      { url: 'http://guarantor.test/', key: (await get(s, '/v1/log/key')).body.trim() },
+      injectFetch(s),
+      new Date(s.clock.now()),
+      (x) => (out += x),
+    );
+    expect(out).toContain('(1 withheld from the public, by leaf hash)');
+    expect(code).toBe(0);
   });
 });

@@ -62,6 +62,7 @@ export type AuditCode =
   | 'record-deleted'
   | 'record-duplicate'
   | 'record-columns'
+  | 'record-rewritten'
   | 'timer-suppressed'
   | 'nonce-unlogged'
   | 'nonce-missing'
@@ -294,6 +295,24 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
       });
   }
 
+  // A signed root the stored entries no longer give: the entries rewritten lie after the last checkpoint that still
+  // holds and before the first that does not. With checkpoints signed within a second of every append, that is one
+  // append: name its records.
+  const firstBad = checkpoints.find((cp) => cp.size <= size && !hashesEqual(roots.get(cp.size) ?? cp.root, cp.root));
+  if (firstBad) {
+    const good = checkpoints.filter((cp) => cp.size < firstBad.size && hashesEqual(roots.get(cp.size)!, cp.root));
+    const from = good.length ? good[good.length - 1]!.size : 0;
+    const named: string[] = [];
+    for await (const e of source.entries()) {
+      if (e.index >= firstBad.size) break;
+      if (e.index >= from && named.length < 20) named.push(`${e.index} ${e.kind} ${e.recordId}`);
+    }
+    findings.push({
+      code: 'record-rewritten',
+      message: `entries ${from}..${firstBad.size - 1} were rewritten after checkpoint ${firstBad.size} was signed (checkpoint ${from || 'none'} still holds): ${named.join(', ')}${firstBad.size - from > named.length ? ', …' : ''}`,
+    });
+  }
+
   // Records against their latest entries.
   const seen = new Set<string>();
   let records = 0;
@@ -430,7 +449,10 @@ function collect(e: LogEntry, into: Consequences & { table: string }): void {
  */
 async function checkConsequences(source: AuditSource, findings: AuditFinding[], c: Consequences): Promise<void> {
   const byNonce = new Map<string, { caseId: string; member: string; digest?: string | undefined }>();
+  // Votes cast before migration 0015 keep only their statement's digest: their nonce rows are matched by it.
+  const byDigest = new Map<string, { caseId: string; member: string; digest?: string | undefined }>();
   for (const { caseId, recordId, table, vote } of c.votes) {
+    if (vote.statement && !vote.signed) byDigest.set(vote.statement, { caseId, member: vote.member });
     if (vote.signed) {
       try {
         const nonce = (JSON.parse(vote.signed.statement) as { nonce?: unknown }).nonce;
@@ -459,7 +481,7 @@ async function checkConsequences(source: AuditSource, findings: AuditFinding[], 
   }
   for await (const row of source.rows('vote_nonces', 'nonce, case_id, member, digest', 'nonce')) {
     const nonce = String(row['nonce']);
-    const v = byNonce.get(nonce);
+    const v = byNonce.get(nonce) ?? byDigest.get(String(row['digest']));
     byNonce.delete(nonce);
     if (!v || v.caseId !== row['case_id'] || v.member !== row['member'] || (v.digest && v.digest !== row['digest']))
       findings.push({
