@@ -477,3 +477,34 @@ describe('records logged in the clear before sealing', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('a store from before migration 0015', () => {
+  it('logs the API keys, member keys and timers it held at the next start, and the audit then holds them to the log', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'trust-record-old-')), 'g.db');
+    const { migrations } = await import('../src/store/migrations/index.js');
+    const old = SqliteStore.open({ path: file, migrations: migrations.filter((m) => m.id < '0015') });
+    await old.close();
+    const k = generateKey('UK', 'guarantor', 'old key', OPEN);
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    sql(
+      file,
+      `INSERT INTO api_keys (id, hash, actor, role, label, created_at) VALUES ('${k.record.id}', '${k.record.hash}', 'UK', 'guarantor', 'old', ${OPEN})`,
+      `INSERT INTO member_keys (member, fingerprint, public_key, created_at) VALUES ('FR', '${keyFingerprint(pem)}', '${pem}', ${OPEN})`,
+      `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES ('judgment:c-old', 'c-old', 'judgment-deadline', 0, 0, ${OPEN + DAY}, NULL)`,
+    );
+    // Migrated but not yet started: the rows are not in the log.
+    const s0 = SqliteStore.open({ path: file });
+    await s0.close();
+    const before = await audit(file);
+    expect(before.out).toContain(`record-unlogged api-key ${k.record.id}`);
+    expect(before.out).toContain(`record-unlogged member-key FR/${keyFingerprint(pem)}`);
+    expect(before.out).toContain('record-unlogged timer judgment:c-old');
+    const s = await start(file, OPEN);
+    expect(await s.store.casework().pendingTimers()).toMatchObject([{ key: 'judgment:c-old', at: OPEN + DAY }]);
+    await stop(s);
+    const after = await audit(file);
+    expect(after.out).not.toMatch(/record-unlogged|record-changed|record-deleted/);
+    expect(after.out).toMatch(/log audit: OK/);
+  });
+});
