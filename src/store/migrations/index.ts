@@ -12,6 +12,7 @@ import { tlogKeyIndex } from './0011-tlog-key-index.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
+import { timersByCase } from './0060-timers-by-case.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   ledger,
   publicFace,
   feedRetention,
+  timersByCase,
 ];

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CaseFile, CaseStep } from '../../core/ops/index.js';
-import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
+import { fireDue, timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
 import {
   NonceReplayError,
@@ -14,6 +14,7 @@ import {
   type CaseworkStore,
   type MemberKey,
 } from '../../core/ports/casework.js';
+import { changedCaseFileEntries } from '../case-file-changes.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';
 
@@ -37,6 +38,9 @@ const toTimer = (r: TimerRow): Timer => ({
 
 const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
+/** Cases claimed per transaction of a timer pass: a deadline pass over 1,000 open cases commits once. */
+const PASS_CASES = 1000;
+
 /** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -52,9 +56,14 @@ function prepareStatements(db: Database.Database) {
     insertTimer: p(
       'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
-    nextDue: p(
-      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`,
+    dueCases: p(
+      // INDEXED BY: grouping by case would otherwise scan every timer through timers_case.
+      'SELECT case_id FROM timers INDEXED BY timers_due WHERE fired_at IS NULL AND at <= ? GROUP BY case_id ORDER BY min(at), case_id LIMIT ?',
     ),
+    dueOf: p(
+      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? AND case_id IN (SELECT value FROM json_each(?)) ${DUE_ORDER}`,
+    ),
+    filesOf: p('SELECT case_id, doc FROM case_files WHERE case_id IN (SELECT value FROM json_each(?))'),
     markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
     pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
     pendingFor: p(
@@ -91,14 +100,24 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   #write(step: CaseStep, insert: boolean): void {
-    const f = step.file;
+    this.#writeFile(step.file, insert);
+    for (const t of step.timers) this.#schedule(t);
+    appendChangedEntries(this.#db, caseFileEntries(step.file)); // votes, task changes, case events: the transparency log (docs/tlog.md)
+  }
+
+  #writeFile(f: CaseFile, insert: boolean): void {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
     if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
     else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
-    for (const t of step.timers)
-      this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null);
-    appendChangedEntries(this.#db, caseFileEntries(f)); // votes, task changes, case events: the transparency log (docs/tlog.md)
+  }
+
+  /** True when the timer is new (its key was never scheduled). */
+  #schedule(t: Timer): boolean {
+    return (
+      this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null)
+        .changes === 1
+    );
   }
 
   #file(caseId: string): CaseFile | undefined {
@@ -128,15 +147,30 @@ export class SqliteCaseworkStore implements CaseworkStore {
     });
   }
 
-  async fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined> {
+  async firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]> {
     return this.#tx(() => {
-      const r = this.#s.nextDue.get(now) as TimerRow | undefined;
-      if (!r) return undefined;
-      const timer = toTimer(r);
-      const file = this.#file(timer.caseId);
-      if (file) this.#write(fire(file, timer), false);
-      this.#s.markFired.run(now, timer.key);
-      return timer;
+      const cases = (this.#s.dueCases.all(now, PASS_CASES) as { case_id: string }[]).map((r) => r.case_id);
+      if (!cases.length) return [];
+      const ids = JSON.stringify(cases);
+      const due = (this.#s.dueOf.all(now, ids) as TimerRow[]).map(toTimer);
+      const before = new Map(
+        (this.#s.filesOf.all(ids) as { case_id: string; doc: string }[]).map((r) => [
+          r.case_id,
+          JSON.parse(r.doc) as CaseFile,
+        ]),
+      );
+      const files = new Map(before);
+      const fired = fireDue(files, due, now, fire, (t) => this.#schedule(t));
+      for (const t of fired) this.#s.markFired.run(now, t.key);
+      const entries = [];
+      for (const [id, f] of files) {
+        const b = before.get(id)!;
+        if (f === b) continue;
+        this.#writeFile(f, false);
+        entries.push(...changedCaseFileEntries(b, f));
+      }
+      appendChangedEntries(this.#db, entries); // one append for the pass: the states between its timers were never visible
+      return fired;
     });
   }
 

@@ -184,9 +184,8 @@ export class SqliteLog implements LogStore {
    */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
-      const leaf = hashLeaf(encodeEntry(e.kind, e.record, e.stored));
       const r = this.#latestOfRecord(e.kind, e.recordId);
-      return !r || !hashesEqual(r.leaf, leaf);
+      return !r || !hashesEqual(r.leaf, hashLeaf(encodeEntry(e.kind, e.record, e.stored))); // a new record: hashed once, below
     });
     return this.appendSync(changed);
   }
