@@ -375,13 +375,17 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(joined.revision).toBe(old.revision + 1);
     expect(joined.members.map((m) => m.source)).toEqual(['radar', 'acoustic']);
     if (store instanceof SqliteStore) {
-      // The probe's range on incidents_open is bounded above by to + the activity's longest span (0005).
+      // The probe reads the R*Tree over (lon, lat, time) first, then each candidate's row by its key (0061).
       const plan = store.db
         .prepare(
-          "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
+          `EXPLAIN QUERY PLAN SELECT i.id FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
+           WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_ms >= ? AND r.start_ms <= ?
+             AND i.activity = ? AND i.status = 'open'`,
         )
-        .all('x', 0, 1, 1, 'r') as { detail: string }[];
-      expect(plan.map((p) => p.detail).join(' ')).toMatch(/incidents_open \(activity=\? AND end_ms>\? AND end_ms<\?\)/);
+        .all(0, 1, 0, 1, 0, 1, 'x') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(
+        /SCAN r VIRTUAL TABLE INDEX \d+:[A-F0-9]+ .*SEARCH i USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+      );
     }
   });
 

@@ -13,6 +13,7 @@ import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
 import { timersByCase } from './0060-timers-by-case.js';
+import { incidentProbeIndex } from './0061-incident-probe-index.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   publicFace,
   feedRetention,
   timersByCase,
+  incidentProbeIndex,
 ];

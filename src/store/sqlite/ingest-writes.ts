@@ -42,8 +42,6 @@ export interface BatchRecords {
   incidents: Incident[];
   violations: RecordWrites;
   caseOpenings: CaseOpening[];
-  /** The longest incident span per activity among the batch's incidents (the server thread needs them too). */
-  spans: [string, number][];
 }
 
 /** A batch's rows and log entries, ready to insert. */
@@ -54,8 +52,6 @@ export interface BatchWrites {
   violations: RecordWrites;
   /** 7 values per case opening (caseColumns, doc). */
   cases: unknown[];
-  /** The longest incident span per activity this batch wrote (migration 0005). */
-  spans: [string, number][];
   /** The log entries, in log order: observations, incidents, violations, case openings. */
   entries: TextLogEntry[];
 }
@@ -119,7 +115,7 @@ export const violationWrites = (list: readonly Violation[]): RecordWrites =>
   );
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
-export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
+export function batchWrites({ observations, incidents, violations, caseOpenings }: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
   for (let at = 0; at < observations.length; at += 9)
     entries.push(
@@ -139,7 +135,7 @@ export function batchWrites({ observations, incidents, violations, caseOpenings,
     cases.push(...caseColumns(c), text);
     entries.push(caseOpeningTextEntry(c, text));
   }
-  return { observations, incidents: i, violations, cases, spans, entries };
+  return { observations, incidents: i, violations, cases, entries };
 }
 
 /** Applies batch writes on one connection; the statements are prepared once. */
@@ -147,7 +143,6 @@ export class WriteApplier {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #archiveIncident: Database.Statement;
   readonly #archiveViolation: Database.Statement;
-  readonly #growSpan: Database.Statement;
 
   constructor(readonly db: Database.Database) {
     this.#archiveIncident = db.prepare(
@@ -155,9 +150,6 @@ export class WriteApplier {
     );
     this.#archiveViolation = db.prepare(
       'INSERT INTO violation_revisions (id, revision, doc) SELECT id, revision, doc FROM violations WHERE id = ?',
-    );
-    this.#growSpan = db.prepare(
-      'INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)',
     );
   }
 
@@ -197,7 +189,6 @@ export class WriteApplier {
     for (const id of w.incidents.archive) this.#archiveIncident.run(id);
     rows('incident_revisions (id, revision, doc)', 3, w.incidents.revisions);
     rows(incidentTarget, 13, w.incidents.rows, incidentUpsert);
-    for (const [activity, span] of w.spans) this.#growSpan.run(activity, span);
     for (const id of w.violations.archive) this.#archiveViolation.run(id);
     rows('violation_revisions (id, revision, doc)', 3, w.violations.revisions);
     rows(violationTarget, 9, w.violations.rows, violationUpsert);
