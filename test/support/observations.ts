@@ -116,7 +116,7 @@ export interface OutOfOrderOptions {
   /** The share of events whose reports cover an interval (`until` at the event time), up to `longest` long. */
   longShare?: number;
   longest?: number;
-  /** One event (the first long one) covers this much instead (default 300 days). */
+  /** One event (the first long one) covers this much instead (default 300 days; 0 for none). */
   oneSpan?: number;
 }
 
@@ -131,7 +131,7 @@ export function outOfOrder(items: readonly ObservationInput[], options: OutOfOrd
   const spread = options.spread ?? 10 * DAY;
   const longShare = options.longShare ?? 0.05;
   const longest = options.longest ?? 30 * DAY;
-  let oneSpan: number | undefined = options.oneSpan ?? 300 * DAY;
+  let oneSpan: number | undefined = options.oneSpan === 0 ? undefined : (options.oneSpan ?? 300 * DAY);
   const end = options.now - 15 * 60_000; // clear of the future check, whatever a report's jitter
   const out: ObservationInput[] = [];
   let event = '';
