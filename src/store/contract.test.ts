@@ -379,7 +379,7 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       const plan = store.db
         .prepare(
           `EXPLAIN QUERY PLAN SELECT i.id FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
-           WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_ms >= ? AND r.start_ms <= ?
+           WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
              AND i.activity = ? AND i.status = 'open'`,
         )
         .all(0, 1, 0, 1, 0, 1, 'x') as { detail: string }[];

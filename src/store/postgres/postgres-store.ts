@@ -336,8 +336,12 @@ export class PostgresStore implements Store {
              AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
            CROSS JOIN LATERAL (
              SELECT * FROM incidents i WHERE i.status = 'open'
-               AND box(point(coalesce(i.min_lon, -1000), i.start_ms::float8), point(coalesce(i.max_lon, -1000), i.end_ms::float8))
-                 && box(point(coalesce(p.min_lon, -1000), p.f::float8), point(coalesce(p.max_lon, -1000), p.t::float8))
+               AND box(
+                     point(coalesce(i.min_lon, -1000 - (hashtext(i.region) & 1048575)), i.start_ms / 86400000.0::float8),
+                     point(coalesce(i.max_lon, -1000 - (hashtext(i.region) & 1048575)), i.end_ms / 86400000.0::float8))
+                 && box(
+                     point(coalesce(p.min_lon, -1000 - (hashtext(p.region) & 1048575)), p.f / 86400000.0::float8),
+                     point(coalesce(p.max_lon, -1000 - (hashtext(p.region) & 1048575)), p.t / 86400000.0::float8))
                AND i.activity = p.activity
                AND ((p.region IS NULL AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat) OR (p.region IS NOT NULL AND i.region = p.region))
            ) i`,

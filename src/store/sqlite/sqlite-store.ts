@@ -117,7 +117,7 @@ type Statements = ReturnType<typeof prepareStatements>;
  */
 const PROBE_SQL = `SELECT i.id, i.revision, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
   FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
-  WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_ms >= ? AND r.start_ms <= ?
+  WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
     AND i.activity = ? AND i.status = 'open'`;
 
 /**
@@ -128,6 +128,8 @@ export const MAX_IN_FLIGHT = 4;
 
 /** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
 const FAR = Number.MAX_SAFE_INTEGER;
+/** The R*Tree's time unit (migration 0061). */
+const DAY_MS = 86_400_000;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
 export class SqliteStore implements Store {
@@ -148,6 +150,7 @@ export class SqliteStore implements Store {
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
   #probe: Database.Statement | undefined;
+  #regionCode: Database.Statement | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
 
@@ -300,14 +303,35 @@ export class SqliteStore implements Store {
       for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
       // One query per probe on the space-time index: however long other incidents' intervals, however late the
       // report, it reads the incidents near its place and time; the exact test on the columns, then the matches parsed.
-      const wanted = matcher(older);
       const probe = older.length ? (this.#probe ??= this.db.prepare(PROBE_SQL)) : undefined;
+      const regionCode = older.length
+        ? (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck())
+        : undefined;
       for (const p of older) {
-        const rows = (
-          'region' in p
-            ? probe!.all(-1000, -1000, -1000, -1000, bound(p.from), bound(p.to), p.activity)
-            : probe!.all(p.minLon, p.maxLon, p.minLat, p.maxLat, bound(p.from), bound(p.to), p.activity)
-        ) as ProbeRow[];
+        let rows: ProbeRow[];
+        if ('region' in p) {
+          const code = regionCode!.get(p.region) as number | undefined;
+          if (code === undefined) continue; // no incident of that region yet
+          rows = probe!.all(
+            -1000,
+            -1000,
+            -code,
+            -code,
+            bound(p.from) / DAY_MS,
+            bound(p.to) / DAY_MS,
+            p.activity,
+          ) as ProbeRow[];
+        } else
+          rows = probe!.all(
+            p.minLon,
+            p.maxLon,
+            p.minLat,
+            p.maxLat,
+            bound(p.from) / DAY_MS,
+            bound(p.to) / DAY_MS,
+            p.activity,
+          ) as ProbeRow[];
+        const wanted = matcher([p]); // the candidates of this probe: its own exact test
         for (const r of rows) {
           if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
           const shape = {
