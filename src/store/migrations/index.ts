@@ -14,6 +14,7 @@ import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
 import { timersByCase } from './0060-timers-by-case.js';
 import { incidentProbeIndex } from './0061-incident-probe-index.js';
+import { observationListIndexes } from './0063-observation-list-indexes.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   feedRetention,
   timersByCase,
   incidentProbeIndex,
+  observationListIndexes,
 ];
