@@ -4,6 +4,11 @@
 // alone, and every row the server stored (observations, incidents, violations, cases, log entries and nodes: "the
 // same rows" taken literally). The last sixth of the batches goes one at a time, for latency without queueing.
 // Targets (issue 5): SQLite >= 20,000 obs/s and >= half the same-rows ceiling; p99 ack < 100 ms; PostgreSQL >= 10,000 obs/s.
+// Then the messy run (issue 22): the same kind of traffic with event times uniform over the 10 days before now, 5% of
+// events covering intervals up to 30 days and one 300 days, sent as fast as the server takes them for
+// INGEST_MESSY_SECONDS (default 300); obs/s overall and in the last fifth, p99 ack, the server's RSS in the second
+// fifth against the last (for 5 minutes: the second minute against the last). Targets: >= 10,000 obs/s sustained,
+// p99 < 250 ms, RSS flat (within 10%).
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -18,15 +23,16 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage } from '../test/support/app.js';
 import { spawnServer } from '../test/support/child.js';
-import { traffic } from '../test/support/observations.js';
+import { outOfOrder, traffic } from '../test/support/observations.js';
 import { ingestStages } from './support/ingest-stages.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
 const BATCH = 500;
 const EVENTS = Number(process.env['INGEST_EVENTS'] ?? 90_000);
 const CONCURRENCY = Number(process.env['INGEST_CONCURRENCY'] ?? 2);
-/** Which server runs (all by default): `full` (SQLite, synchronous=FULL), `normal`, `pg`; e.g. INGEST_RUNS=full. */
-const RUNS = new Set((process.env['INGEST_RUNS'] ?? 'full,normal,pg').split(','));
+/** Which server runs (all by default): `full` (SQLite, synchronous=FULL), `normal`, `pg`, `messy`; e.g. INGEST_RUNS=full. */
+const RUNS = new Set((process.env['INGEST_RUNS'] ?? 'full,normal,pg,messy').split(','));
+const MESSY_SECONDS = Number(process.env['INGEST_MESSY_SECONDS'] ?? 300);
 
 const items = traffic({ events: EVENTS, prefix: 'b', seed: 3 });
 const batches: string[] = [];
@@ -131,9 +137,10 @@ function processCpuMs(pid: number): number {
 }
 
 /** The same rows a bare loop inserts: validated and normalised ahead of time, so only the insert is timed. */
-function ceiling(path: string, synchronous: 'FULL' | 'NORMAL'): number {
-  const rules = operationsFor(examplePackage, { clock: { now: () => Date.UTC(2026, 10, 1) } }).rules;
-  const parsed = parseObservationBatch(items.slice(0, batches.length * BATCH), rules, Date.UTC(2026, 10, 1));
+function ceiling(path: string, synchronous: 'FULL' | 'NORMAL', list = items.slice(0, batches.length * BATCH)): number {
+  const now = Date.now();
+  const rules = operationsFor(examplePackage, { clock: { now: () => now } }).rules;
+  const parsed = parseObservationBatch(list, rules, now);
   if (!parsed.ok) throw new Error('bench data is invalid');
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -168,6 +175,8 @@ function sameRowsCeiling(
   serverDb: string,
   path: string,
   nBatches: number,
+  /** The share of each table's rows to copy (its first ones): a long run's database does not fit in memory. */
+  share = 1,
 ): { obsPerSec: number; rowsPerBatch: number } {
   const src = new Database(serverDb);
   const tables = [
@@ -181,9 +190,10 @@ function sameRowsCeiling(
     'tlog_node',
   ];
   const data = tables.map((t) => {
-    const stmt = src.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'tlog_node' ? 'idx, level' : 'rowid'}`);
+    const n = Math.ceil((src.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n * share);
+    const stmt = src.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'tlog_node' ? 'idx, level' : 'rowid'} LIMIT ?`);
     const columns = stmt.columns().map((c) => c.name);
-    return { t, columns, rows: stmt.raw().all() as unknown[][] };
+    return { t, columns, rows: stmt.raw().all(n) as unknown[][] };
   });
   const observations = data[0]!.rows.length;
   src.close();
@@ -205,6 +215,100 @@ function sameRowsCeiling(
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   db.close();
   return { obsPerSec: observations / secs, rowsPerBatch: data.reduce((n, d) => n + d.rows.length, 0) / nBatches };
+}
+
+/** The messy feed's items, chunk k of an endless stream: its own ids, redated out of order before `now`. */
+function messyChunk(k: number, now: number) {
+  return outOfOrder(traffic({ events: 20_000, prefix: `m${k}-`, seed: 100 + k }), {
+    now,
+    seed: 200 + k,
+    ...(k ? { oneSpan: 0 } : {}), // the one 300-day report is in the first chunk
+  });
+}
+
+function* messyBatches(now: number): Generator<string> {
+  for (let k = 0; ; k++) {
+    const chunk = messyChunk(k, now);
+    for (let i = 0; i + BATCH <= chunk.length; i += BATCH) yield JSON.stringify(chunk.slice(i, i + BATCH));
+  }
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface MessyRun {
+  seconds: number;
+  batches: number;
+  obsPerSec: number;
+  /** Over the last fifth of the run: sustained, not a fast start. */
+  lastFifthObsPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Mean RSS (MB) of the server in the second fifth of the run and in the last. */
+  rssSecondFifth: number;
+  rssLastFifth: number;
+  serverCpuMs: number;
+}
+
+/** The messy feed against a fresh `guarantor serve` (SQLite FULL) for `seconds`, as fast as it takes them. */
+async function messyRun(db: string, seconds: number): Promise<MessyRun> {
+  const setup = await SqliteStore.open({ path: db });
+  const k = generateKey('*', 'monitor', 'bench', 0);
+  await setup.createApiKey(k.record);
+  await setup.close();
+  const child = await spawnServer(db);
+  const pid = child.proc.pid!;
+  try {
+    const source = messyBatches(Date.now());
+    const url = new URL(child.url);
+    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const done: { at: number; ms: number }[] = [];
+    const rss: { at: number; mb: number }[] = [];
+    const cpu0 = processCpuMs(pid);
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    const sampler = setInterval(() => rss.push({ at: performance.now() - t0, mb: rssMb(pid) }), 1000);
+    try {
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (performance.now() < end) {
+            const ms = await post(agent, url, k.key, source.next().value!);
+            done.push({ at: performance.now() - t0, ms });
+          }
+        }),
+      );
+    } finally {
+      clearInterval(sampler);
+      agent.destroy();
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const serverCpuMs = (processCpuMs(pid) - cpu0) / done.length;
+    const lat = done.map((d) => d.ms).sort((a, b) => a - b);
+    const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+    const fifth = (secs * 1000) / 5;
+    const last = done.filter((d) => d.at >= 4 * fifth).length;
+    const meanRss = (from: number, to: number) => {
+      const xs = rss.filter((r) => r.at >= from && r.at < to).map((r) => r.mb);
+      return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    };
+    return {
+      seconds: secs,
+      batches: done.length,
+      obsPerSec: (done.length * BATCH) / secs,
+      lastFifthObsPerSec: (last * BATCH) / (secs - 4 * (fifth / 1000)),
+      p50: q(0.5),
+      p99: q(0.99),
+      max: lat[lat.length - 1]!,
+      rssSecondFifth: meanRss(fifth, 2 * fifth),
+      rssLastFifth: meanRss(4 * fifth, 5 * fifth + 1000),
+      serverCpuMs,
+    };
+  } finally {
+    await child.kill9();
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-ingest-'));
@@ -261,6 +365,27 @@ try {
       await dropSchema(schema);
     }
   }
+  let messy: (MessyRun & { bare: number; sameRows: number }) | undefined;
+  if (RUNS.has('messy')) {
+    const dbM = join(dir, 'serve-messy.db');
+    const m = await messyRun(dbM, MESSY_SECONDS);
+    // Ceilings on the messy rows: the observations alone (the first 100,000), and the same rows the server stored
+    // in the first 200 batches' share of its tables (a long run's database does not fit in memory).
+    const bare = ceiling(
+      join(dir, 'ceiling-messy.db'),
+      'FULL',
+      messyChunk(0, Date.now()).concat(messyChunk(1, Date.now())).slice(0, 100_000),
+    );
+    const share = Math.min(1, 200 / m.batches);
+    const sameM = sameRowsCeiling(dbM, join(dir, 'same-rows-messy.db'), Math.round(m.batches * share), share);
+    messy = { ...m, bare, sameRows: sameM.obsPerSec };
+    console.log(
+      `messy feed (event times over 10 days, 5% intervals up to 30 days, one of 300; SQLite FULL, ${CONCURRENCY} in flight, ${m.seconds.toFixed(0)} s, ${m.batches * BATCH} observations): ${Math.round(m.obsPerSec).toLocaleString('en')} obs/s, last fifth ${Math.round(m.lastFifthObsPerSec).toLocaleString('en')} obs/s (target >= 10,000 sustained); ack p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (target < 250), max ${m.max.toFixed(1)} ms; server CPU ${m.serverCpuMs.toFixed(1)} ms per batch; RSS second fifth ${m.rssSecondFifth.toFixed(0)} MB, last fifth ${m.rssLastFifth.toFixed(0)} MB (${((m.rssLastFifth / m.rssSecondFifth - 1) * 100).toFixed(1)}%, target within 10%)`,
+    );
+    console.log(
+      `  ceilings on the messy rows: observations alone, bare loop ${Math.round(bare).toLocaleString('en')} obs/s (ratio ${(m.obsPerSec / bare).toFixed(3)}); the same rows (first ${Math.round(m.batches * share)} batches' share, ${Math.round(sameM.rowsPerBatch).toLocaleString('en')} per batch), bare loop ${Math.round(sameM.obsPerSec).toLocaleString('en')} obs/s (ratio ${(m.obsPerSec / sameM.obsPerSec).toFixed(3)}); in order above: ${Math.round(sqlite.obsPerSec).toLocaleString('en')} obs/s, p99 ${sqlite.p99.toFixed(1)} ms`,
+    );
+  }
   console.log(
     JSON.stringify({
       bench: 'ingest',
@@ -291,6 +416,21 @@ try {
             p99: +pg.p99.toFixed(1),
           }
         : null,
+      messy: messy && {
+        seconds: +messy.seconds.toFixed(1),
+        obsPerSec: Math.round(messy.obsPerSec),
+        lastFifthObsPerSec: Math.round(messy.lastFifthObsPerSec),
+        p50: +messy.p50.toFixed(1),
+        p99: +messy.p99.toFixed(1),
+        max: +messy.max.toFixed(1),
+        serverCpuMsPerBatch: +messy.serverCpuMs.toFixed(1),
+        rssMbSecondFifth: +messy.rssSecondFifth.toFixed(0),
+        rssMbLastFifth: +messy.rssLastFifth.toFixed(0),
+        ratios: {
+          'bare-sqlite-insert': +(messy.obsPerSec / messy.bare).toFixed(3),
+          'same-rows-bare-insert': +(messy.obsPerSec / messy.sameRows).toFixed(3),
+        },
+      },
       cpuPerBatchMs: stages,
       obsPerSecPerIdleCore: Math.round((BATCH * 1000) / cpuTotal),
       loadAverage: loadavg().map((x) => +x.toFixed(1)),

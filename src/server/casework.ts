@@ -83,9 +83,9 @@ export class CaseworkService {
     const fired: Timer[] = [];
     const now = this.clock.now();
     for (;;) {
-      const t = await this.store.fireNext(now, (file, timer) => fireTimer(this.plans, file, timer));
-      if (!t) return fired;
-      fired.push(t);
+      const some = await this.store.firePass(now, (file, timer) => fireTimer(this.plans, file, timer));
+      if (!some.length) return fired;
+      fired.push(...some);
     }
   }
 

@@ -65,10 +65,3 @@ export function latestById<T extends { id: string }>(records: readonly T[]): T[]
 }
 
 export const emptyBatch: ProcessedBatch = { incidentRevisions: [], violations: [], caseOpenings: [] };
-
-/** The longest span (end - start) among a batch's incidents, by activity: what `incident_spans` must cover. */
-export function spansByActivity(incidents: readonly Incident[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const i of incidents) out.set(i.activity, Math.max(out.get(i.activity) ?? 0, i.end - i.start));
-  return out;
-}

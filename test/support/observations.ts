@@ -106,3 +106,54 @@ function hex(r: () => number): string {
   for (let i = 0; i < 64; i++) s += Math.floor(r() * 16).toString(16);
   return s;
 }
+
+export interface OutOfOrderOptions {
+  /** Epoch ms: every report is dated before this (the server's clock). */
+  now: number;
+  seed?: number;
+  /** Event times uniform over this many ms before `now` (default 10 days). */
+  spread?: number;
+  /** The share of events whose reports cover an interval (`until` at the event time), up to `longest` long. */
+  longShare?: number;
+  longest?: number;
+  /** One event (the first long one) covers this much instead (default 300 days; 0 for none). */
+  oneSpan?: number;
+}
+
+/**
+ * The same events as `items` (traffic's output), redated as a messy feed sends them: each event's reports keep their
+ * spread around one time drawn uniform over the `spread` before `now`, in the items' order (so arrival is not time
+ * order), 5% cover intervals up to 30 days and one 300 days (issue 22's workload).
+ */
+export function outOfOrder(items: readonly ObservationInput[], options: OutOfOrderOptions): ObservationInput[] {
+  const r = rng(options.seed ?? 11);
+  const DAY = 86_400_000;
+  const spread = options.spread ?? 10 * DAY;
+  const longShare = options.longShare ?? 0.05;
+  const longest = options.longest ?? 30 * DAY;
+  let oneSpan: number | undefined = options.oneSpan === 0 ? undefined : (options.oneSpan ?? 300 * DAY);
+  const end = options.now - 15 * 60_000; // clear of the future check, whatever a report's jitter
+  const out: ObservationInput[] = [];
+  let event = '';
+  let shift = 0;
+  let span = 0;
+  for (const o of items) {
+    if (o.sourceId !== event) {
+      event = o.sourceId;
+      const at = end - 2 * 60_000 - r() * spread;
+      shift = at - Date.parse(o.time);
+      span = 0;
+      if (r() < longShare) {
+        span = oneSpan ?? r() * longest;
+        oneSpan = undefined;
+      }
+    }
+    const t = Date.parse(o.time) + shift;
+    out.push(
+      span
+        ? { ...o, time: new Date(Math.round(t - span)).toISOString(), until: new Date(Math.round(t)).toISOString() }
+        : { ...o, time: new Date(Math.round(t)).toISOString() },
+    );
+  }
+  return out;
+}

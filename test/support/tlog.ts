@@ -136,7 +136,7 @@ export async function populate(store: Store): Promise<Populated> {
   });
   // A day later the 12-hour task is overdue.
   s.clock.advance(DAY);
-  while (await cw.fireNext(s.clock.now(), (f, timer) => fireTimer(plans, f, timer)));
+  while ((await cw.firePass(s.clock.now(), (f, timer) => fireTimer(plans, f, timer))).length);
   s.clock.advance(1000);
   await log.latest(true);
   return { s, log, caseId, witness };

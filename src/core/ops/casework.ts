@@ -211,6 +211,34 @@ export function timerPending(
   }
 }
 
+/**
+ * One store transaction's share of a timer pass: fires `due` (the claimed cases' due timers) and every timer that
+ * firing creates and that falls due by `now`, in firing order, on the files in `files` (updated in place). `schedule`
+ * stores a created timer and says whether it is new (a key scheduled before is not fired again). A timer whose case
+ * has no file fires without effect. Returns the timers fired, in order.
+ */
+export function fireDue(
+  files: Map<string, CaseFile>,
+  due: readonly Timer[],
+  now: number,
+  fire: (file: CaseFile, timer: Timer) => CaseStep,
+  schedule: (t: Timer) => boolean,
+): Timer[] {
+  const queue = new TimerQueue();
+  for (const t of due) queue.add(t);
+  const fired: Timer[] = [];
+  for (let t = queue.popIfDue(now); t; t = queue.popIfDue(now)) {
+    const file = files.get(t.caseId);
+    if (file) {
+      const step = fire(file, t);
+      files.set(t.caseId, step.file);
+      for (const n of step.timers) if (schedule(n) && n.at <= now) queue.add(n);
+    }
+    fired.push(t);
+  }
+  return fired;
+}
+
 export type CaseTaskResult =
   | { ok: true; file: CaseFile; task: ResponseTask }
   | { ok: false; code: 'no-such-task' | TaskResultCode; message: string };

@@ -10,6 +10,7 @@ export {
   acknowledgeCaseTask,
   casePlans,
   deliverCaseTask,
+  fireDue,
   fireTimer,
   fromCaseOpening,
   openCase,
@@ -44,7 +45,7 @@ export { parseUcdp } from './replay/ucdp.js';
 export type { ReplayParse } from './replay/ucdp.js';
 export { taskId } from './response.js';
 export type { ResponseFailure, ResponseTask } from './response.js';
-export { dueTimers, timerRank } from './timer.js';
+export { compareTimers, dueTimers, timerRank } from './timer.js';
 export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
 export { violationChanges } from './violation.js';

@@ -48,10 +48,12 @@ export interface CaseworkStore {
    */
   updateCase<T>(caseId: string, f: (file: CaseFile | undefined) => CaseUpdate<T>): Promise<T>;
   /**
-   * Claims the earliest unfired timer due at `now` (on PostgreSQL: skipping cases another server holds), applies
-   * `fire` to its case file, writes the result and marks the timer fired, in one transaction. Undefined when none.
+   * One transaction of a timer pass: claims cases with unfired timers due at `now`, earliest first (on PostgreSQL:
+   * skipping cases another server holds), fires their due timers and those firing makes due, in firing order
+   * (`fireDue`), writes each changed case file once and marks the timers fired, all or nothing. Returns the timers
+   * fired, in order; empty when nothing is due. A pass calls it until it returns none.
    */
-  fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined>;
+  firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]>;
   getCaseFile(caseId: string): Promise<CaseFile | undefined>;
   listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]>;
   /** Unfired timers, in firing order (for views and tests). */

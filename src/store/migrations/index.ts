@@ -13,6 +13,9 @@ import { trustRecord } from './0015-trust-record.js';
 import { ledger } from './0020-ledger.js';
 import { publicFace } from './0040-public.js';
 import { feedRetention } from './0041-feed-retention.js';
+import { timersByCase } from './0060-timers-by-case.js';
+import { incidentProbeIndex } from './0061-incident-probe-index.js';
+import { observationListIndexes } from './0063-observation-list-indexes.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -28,4 +31,7 @@ export const migrations: readonly Migration[] = [
   ledger,
   publicFace,
   feedRetention,
+  timersByCase,
+  incidentProbeIndex,
+  observationListIndexes,
 ];

@@ -10,7 +10,7 @@
 import { transaction } from './transaction.js';
 import type pg from 'pg';
 import type { CaseFile, CaseStep } from '../../core/ops/index.js';
-import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
+import { fireDue, timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
 import {
   NonceReplayError,
@@ -21,6 +21,7 @@ import {
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
+import { changedCaseFileEntries } from '../case-file-changes.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -46,6 +47,9 @@ const toTimer = (r: TimerRow): Timer => ({
 const TIMER_COLS = 'key, case_id, kind, step, at, task_id';
 const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
+/** Cases claimed per transaction of a timer pass: small, so that servers passing at once share the work. */
+const PASS_CASES = 16;
+
 export class PostgresCaseworkStore implements CaseworkStore {
   constructor(readonly pool: pg.Pool) {}
 
@@ -70,27 +74,38 @@ export class PostgresCaseworkStore implements CaseworkStore {
       ]);
     }
     const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
-    if (step.timers.length) {
-      const t = step.timers;
-      const inserted = await c.query(
-        `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING
-         RETURNING key`,
-        [
-          t.map((x) => x.key),
-          t.map((x) => x.caseId),
-          t.map((x) => x.kind),
-          t.map((x) => timerRank(x.kind)),
-          t.map((x) => x.step ?? 0),
-          t.map((x) => x.at),
-          t.map((x) => x.taskId ?? null),
-        ],
-      );
-      // A deadline is on the record from the moment it is set.
-      const fresh = new Set((inserted.rows as { key: string }[]).map((r) => r.key));
-      for (const x of t) if (fresh.has(x.key)) entries.push(timerEntry(x));
-    }
+    await this.#insertTimers(c, step.timers, entries);
     await appendChangedEntries(this.pool, c, entries);
+  }
+
+  /**
+   * Stores timers; the entry of each that is new (its key never scheduled) goes to `entries`, for the caller's append
+   * in this transaction: a deadline is on the record from the moment it is set.
+   */
+  async #insertTimers(
+    c: pg.PoolClient,
+    t: readonly Timer[],
+    entries: LogEntry[],
+    firedAt: number | null = null,
+  ): Promise<void> {
+    if (!t.length) return;
+    const inserted = await c.query(
+      `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at)
+       SELECT *, $8::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING
+       RETURNING key`,
+      [
+        t.map((x) => x.key),
+        t.map((x) => x.caseId),
+        t.map((x) => x.kind),
+        t.map((x) => timerRank(x.kind)),
+        t.map((x) => x.step ?? 0),
+        t.map((x) => x.at),
+        t.map((x) => x.taskId ?? null),
+        firedAt,
+      ],
+    );
+    const fresh = new Set((inserted.rows as { key: string }[]).map((r) => r.key));
+    for (const x of t) if (fresh.has(x.key)) entries.push(timerEntry(x));
   }
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
@@ -126,29 +141,81 @@ export class PostgresCaseworkStore implements CaseworkStore {
     });
   }
 
-  async fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined> {
+  async firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]> {
     return this.#tx(async (c) => {
-      // Lock the case of the earliest due timer that no other server is working on...
-      const claim = (
+      // Lock the case files of the earliest due timers that no other server is working on...
+      const claimed = (
         await c.query(
-          `SELECT f.case_id, f.doc FROM timers t JOIN case_files f ON f.case_id = t.case_id
-           WHERE t.fired_at IS NULL AND t.at <= $1 ORDER BY t.at, t.rank, t.step, t.key LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
-          [now],
+          `SELECT f.case_id, f.doc FROM case_files f
+           JOIN (SELECT case_id, min(at) AS at FROM timers WHERE fired_at IS NULL AND at <= $1 GROUP BY case_id) d
+             ON d.case_id = f.case_id
+           ORDER BY d.at, f.case_id LIMIT $2 FOR UPDATE OF f SKIP LOCKED`,
+          [now, PASS_CASES],
         )
-      ).rows[0] as { case_id: string; doc: CaseFile } | undefined;
-      if (!claim) return undefined;
-      // ...then fire that case's earliest due timer: with the case locked, its timers fire in order, once.
-      const r = (
+      ).rows as { case_id: string; doc: CaseFile }[];
+      if (!claimed.length) return [];
+      // ...then, with those cases locked, fire their due timers in order, once (read after the lock: fresh rows).
+      const ids = claimed.map((r) => r.case_id);
+      const due = (
+        (
+          await c.query(
+            `SELECT ${TIMER_COLS} FROM timers WHERE case_id = ANY($1) AND fired_at IS NULL AND at <= $2 ${DUE_ORDER}`,
+            [ids, now],
+          )
+        ).rows as TimerRow[]
+      ).map(toTimer);
+      const known = new Set(
+        ((await c.query('SELECT key FROM timers WHERE case_id = ANY($1)', [ids])).rows as { key: string }[]).map(
+          (r) => r.key,
+        ),
+      );
+      const before = new Map(claimed.map((r) => [r.case_id, r.doc]));
+      const files = new Map(before);
+      const created: Timer[] = [];
+      const fired = fireDue(files, due, now, fire, (t) => {
+        if (known.has(t.key)) return false;
+        known.add(t.key);
+        created.push(t);
+        return true;
+      });
+      const firedKeys = new Set(fired.map((t) => t.key));
+      const timers: LogEntry[] = [];
+      await this.#insertTimers(
+        c,
+        created.filter((t) => !firedKeys.has(t.key)),
+        timers,
+      );
+      await this.#insertTimers(
+        c,
+        created.filter((t) => firedKeys.has(t.key)),
+        timers,
+        now,
+      );
+      await c.query('UPDATE timers SET fired_at = $1 WHERE key = ANY($2) AND fired_at IS NULL', [
+        now,
+        due.filter((t) => firedKeys.has(t.key)).map((t) => t.key),
+      ]);
+      const changed = [...files.values()].filter((f) => f !== before.get(f.caseId));
+      if (changed.length)
         await c.query(
-          `SELECT ${TIMER_COLS} FROM timers WHERE case_id = $1 AND fired_at IS NULL AND at <= $2 ${DUE_ORDER} LIMIT 1`,
-          [claim.case_id, now],
-        )
-      ).rows[0] as TimerRow | undefined;
-      if (!r) return undefined;
-      const timer = toTimer(r);
-      await this.#write(c, fire(claim.doc, timer), false);
-      await c.query('UPDATE timers SET fired_at = $1 WHERE key = $2', [now, timer.key]);
-      return timer;
+          `UPDATE case_files f SET status = u.status, deadline = u.deadline, doc = u.doc::jsonb
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(case_id, status, deadline, doc)
+           WHERE f.case_id = u.case_id`,
+          [
+            changed.map((f) => f.caseId),
+            changed.map((f) => (f.judgment.outcome ? 'decided' : 'open')),
+            changed.map((f) => f.judgment.deadline),
+            changed.map((f) => JSON.stringify(f)),
+          ],
+        );
+      // One append for the transaction: the states between its timers were never visible; the timers it set are.
+      const order = new Map(created.map((t, i) => [t.key, i]));
+      timers.sort((a, b) => order.get(a.recordId)! - order.get(b.recordId)!);
+      await appendChangedEntries(this.pool, c, [
+        ...changed.flatMap((f) => changedCaseFileEntries(before.get(f.caseId)!, f)),
+        ...timers,
+      ]);
+      return fired;
     });
   }
 

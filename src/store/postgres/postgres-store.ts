@@ -31,7 +31,7 @@ import type {
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
-import { caseColumns, emptyBatch, incidentColumns, latestById, spansByActivity, violationColumns } from '../columns.js';
+import { caseColumns, emptyBatch, incidentColumns, latestById, violationColumns } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
   caseConditions,
@@ -51,7 +51,7 @@ import type { TextLogEntry } from '../../core/ports/tlog.js';
 import { lockName, migratePostgres, quoteIdent } from './migrate.js';
 import { openPool } from './pool.js';
 import { HotIncidents } from '../hot-incidents.js';
-import { matcher, planProbes } from '../probe-plan.js';
+import { matcher } from '../probe-plan.js';
 import { apiKeyEntry, freshSalts, ingestTextEntries, withLeaf } from '../log-entries.js';
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries, PostgresLog } from './tlog-store.js';
@@ -333,17 +333,16 @@ export class PostgresStore implements Store {
           if (hot.covers(p)) hot.query(p, out);
           else probes.push(p);
         }
-        // Probes older than the window: one query for every cluster (probe-plan.ts) over the indexed columns, the
-        // exact test here, then the documents of the matches only.
+        // Probes older than the window: one index scan per probe on the space-time index (migration 0061), however
+        // long other incidents' intervals; the exact test here, then the documents of the matches only.
         if (!probes.length) return [...out.values()];
         await gate;
-        const clusters = planProbes(probes);
         const c: unknown[][] = [[], [], [], [], [], [], [], []];
-        for (const k of clusters) {
+        for (const k of probes) {
           c[0]!.push(k.activity);
           c[1]!.push(bound(k.from));
           c[2]!.push(bound(k.to));
-          if (k.kind === 'region')
+          if ('region' in k)
             (c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(k.region));
           else
             (c[3]!.push(k.minLon), c[4]!.push(k.minLat), c[5]!.push(k.maxLon), c[6]!.push(k.maxLat), c[7]!.push(null));
@@ -352,11 +351,16 @@ export class PostgresStore implements Store {
           `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
            FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
              AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
-           JOIN incident_spans s ON s.activity = p.activity
            CROSS JOIN LATERAL (
-             SELECT * FROM incidents i WHERE i.status = 'open' AND i.activity = p.activity AND i.end_ms >= p.f AND i.end_ms <= p.t + s.max_span AND i.start_ms <= p.t
-               AND ((p.region IS NULL AND i.max_lon >= p.min_lon AND i.min_lon <= p.max_lon AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat)
-                 OR (p.region IS NOT NULL AND i.region = p.region))
+             SELECT * FROM incidents i WHERE i.status = 'open'
+               AND box(
+                     point(coalesce(i.min_lon, -1000 - (hashtext(i.region) & 1048575)), i.start_ms / 86400000.0::float8),
+                     point(coalesce(i.max_lon, -1000 - (hashtext(i.region) & 1048575)), i.end_ms / 86400000.0::float8))
+                 && box(
+                     point(coalesce(p.min_lon, -1000 - (hashtext(p.region) & 1048575)), p.f / 86400000.0::float8),
+                     point(coalesce(p.max_lon, -1000 - (hashtext(p.region) & 1048575)), p.t / 86400000.0::float8))
+               AND i.activity = p.activity
+               AND ((p.region IS NULL AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat) OR (p.region IS NOT NULL AND i.region = p.region))
            ) i`,
           c,
         );
@@ -489,7 +493,6 @@ export class PostgresStore implements Store {
     };
     if (out.incidentRevisions.length) {
       const latest = latestById(out.incidentRevisions);
-      const spans = spansByActivity(latest);
       parts.push(
         ...archive('incident', out.incidentRevisions, latest),
         ...current(
@@ -517,9 +520,6 @@ export class PostgresStore implements Store {
              min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat, region = excluded.region,
              salt = excluded.salt, doc = excluded.doc`,
         ),
-        `incident_spans_grown AS (
-           INSERT INTO incident_spans (activity, max_span) SELECT * FROM unnest($${add([...spans.keys()], [...spans.values()])}::text[], $${params.length}::bigint[])
-           ON CONFLICT (activity) DO UPDATE SET max_span = GREATEST(incident_spans.max_span, excluded.max_span))`,
       );
     }
     if (out.violations.length) {

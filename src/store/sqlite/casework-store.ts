@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CaseFile, CaseStep } from '../../core/ops/index.js';
-import { timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
+import { fireDue, timerRank, type Timer, type TimerKind } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
 import {
   NonceReplayError,
@@ -16,6 +16,7 @@ import {
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
+import { changedCaseFileEntries } from '../case-file-changes.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -40,6 +41,9 @@ const toTimer = (r: TimerRow): Timer => ({
 
 const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
+/** Cases claimed per transaction of a timer pass: a deadline pass over 1,000 open cases commits once. */
+const PASS_CASES = 1000;
+
 /** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -55,9 +59,14 @@ function prepareStatements(db: Database.Database) {
     insertTimer: p(
       'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
-    nextDue: p(
-      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? ${DUE_ORDER} LIMIT 1`,
+    dueCases: p(
+      // INDEXED BY: grouping by case would otherwise scan every timer through timers_case.
+      'SELECT case_id FROM timers INDEXED BY timers_due WHERE fired_at IS NULL AND at <= ? GROUP BY case_id ORDER BY min(at), case_id LIMIT ?',
     ),
+    dueOf: p(
+      `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? AND case_id IN (SELECT value FROM json_each(?)) ${DUE_ORDER}`,
+    ),
+    filesOf: p('SELECT case_id, doc FROM case_files WHERE case_id IN (SELECT value FROM json_each(?))'),
     markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
     pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
     pendingFor: p(
@@ -110,18 +119,31 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   #write(step: CaseStep, insert: boolean): void {
-    const f = step.file;
+    this.#writeFile(step.file, insert);
+    const entries = caseFileEntries(step.file); // votes, task changes, case events: the transparency log (docs/tlog.md)
+    for (const t of step.timers) this.#schedule(t, entries);
+    appendChangedEntries(this.#db, entries);
+  }
+
+  #writeFile(f: CaseFile, insert: boolean): void {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
     if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
     else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
-    const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
-    for (const t of step.timers)
-      if (
-        this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null).changes
-      )
-        entries.push(timerEntry(t)); // a deadline is on the record from the moment it is set
-    appendChangedEntries(this.#db, entries);
+  }
+
+  /**
+   * Stores a timer; true when it is new (its key was never scheduled). A new timer's entry goes to `entries`, for
+   * the caller's append in this transaction: a deadline is on the record from the moment it is set.
+   */
+  #schedule(t: Timer, entries: LogEntry[]): boolean {
+    if (
+      this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null)
+        .changes !== 1
+    )
+      return false;
+    entries.push(timerEntry(t));
+    return true;
   }
 
   #file(caseId: string): CaseFile | undefined {
@@ -151,15 +173,32 @@ export class SqliteCaseworkStore implements CaseworkStore {
     });
   }
 
-  async fireNext(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer | undefined> {
+  async firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]> {
     return this.#tx(() => {
-      const r = this.#s.nextDue.get(now) as TimerRow | undefined;
-      if (!r) return undefined;
-      const timer = toTimer(r);
-      const file = this.#file(timer.caseId);
-      if (file) this.#write(fire(file, timer), false);
-      this.#s.markFired.run(now, timer.key);
-      return timer;
+      const cases = (this.#s.dueCases.all(now, PASS_CASES) as { case_id: string }[]).map((r) => r.case_id);
+      if (!cases.length) return [];
+      const ids = JSON.stringify(cases);
+      const due = (this.#s.dueOf.all(now, ids) as TimerRow[]).map(toTimer);
+      const before = new Map(
+        (this.#s.filesOf.all(ids) as { case_id: string; doc: string }[]).map((r) => [
+          r.case_id,
+          JSON.parse(r.doc) as CaseFile,
+        ]),
+      );
+      const files = new Map(before);
+      const timers: LogEntry[] = [];
+      const fired = fireDue(files, due, now, fire, (t) => this.#schedule(t, timers));
+      for (const t of fired) this.#s.markFired.run(now, t.key);
+      const entries: LogEntry[] = [];
+      for (const [id, f] of files) {
+        const b = before.get(id)!;
+        if (f === b) continue;
+        this.#writeFile(f, false);
+        entries.push(...changedCaseFileEntries(b, f));
+      }
+      entries.push(...timers);
+      appendChangedEntries(this.#db, entries); // one append for the pass: the states between its timers were never visible
+      return fired;
     });
   }
 

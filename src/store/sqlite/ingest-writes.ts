@@ -51,8 +51,6 @@ export interface BatchRecords {
   incidents: Incident[];
   violations: RecordWrites;
   caseOpenings: CaseOpening[];
-  /** The longest incident span per activity among the batch's incidents (the server thread needs them too). */
-  spans: [string, number][];
 }
 
 /** A batch's rows and log entries, ready to insert. */
@@ -63,8 +61,6 @@ export interface BatchWrites {
   violations: RecordWrites;
   /** 8 values per case opening (caseColumns, doc, salt). */
   cases: unknown[];
-  /** The longest incident span per activity this batch wrote (migration 0005). */
-  spans: [string, number][];
   /** The log entries, in log order: observations, incidents, violations, case openings. */
   entries: TextLogEntry[];
 }
@@ -134,7 +130,7 @@ export const violationWrites = (list: readonly Violation[]): RecordWrites =>
   );
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
-export function batchWrites({ observations, incidents, violations, caseOpenings, spans }: BatchRecords): BatchWrites {
+export function batchWrites({ observations, incidents, violations, caseOpenings }: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
   for (let at = 0; at < observations.length; at += 10)
     entries.push(
@@ -156,7 +152,7 @@ export function batchWrites({ observations, incidents, violations, caseOpenings,
     cases.push(...caseColumns(c), text, salts[k]);
     entries.push(caseOpeningTextEntry(c, text, salts[k]!));
   });
-  return { observations, incidents: i, violations, cases, spans, entries };
+  return { observations, incidents: i, violations, cases, entries };
 }
 
 /** Applies batch writes on one connection; the statements are prepared once. */
@@ -211,10 +207,6 @@ export class WriteApplier {
     for (const id of w.incidents.archive) archiveIncident.run(id);
     rows('incident_revisions (id, revision, doc, salt)', 4, w.incidents.revisions);
     rows(incidentTarget, 14, w.incidents.rows, incidentUpsert);
-    const growSpan = this.#stmt(
-      'INSERT INTO incident_spans (activity, max_span) VALUES (?, ?) ON CONFLICT (activity) DO UPDATE SET max_span = max(max_span, excluded.max_span)',
-    );
-    for (const [activity, span] of w.spans) growSpan.run(activity, span);
     const archiveViolation = this.#stmt(
       'INSERT INTO violation_revisions (id, revision, doc, salt) SELECT id, revision, doc, salt FROM violations WHERE id = ?',
     );

@@ -32,7 +32,7 @@ import type {
   StoreStatus,
   ViolationFilter,
 } from '../../core/ports/store.js';
-import { emptyBatch, latestById, spansByActivity } from '../columns.js';
+import { emptyBatch } from '../columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
   caseConditions,
@@ -48,7 +48,7 @@ import { SqliteLog, appendEntries } from './tlog-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
-import { matcher, planProbes } from '../probe-plan.js';
+import { matcher } from '../probe-plan.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
@@ -86,13 +86,6 @@ function prepareStatements(db: Database.Database) {
     ),
     maxSeq: p('SELECT coalesce(max(seq), 0) AS n FROM observations'),
     observation: p('SELECT seq, doc, received_at, submitted_by FROM observations WHERE seq = ?'),
-    probeBox: p(
-      "SELECT id, revision, activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
-    ),
-    probeRegion: p(
-      "SELECT id, revision, activity, start_ms, end_ms, region FROM incidents WHERE status = 'open' AND activity = ? AND end_ms >= ? AND end_ms <= ? AND start_ms <= ? AND region = ?",
-    ),
-    spans: p('SELECT activity, max_span FROM incident_spans'),
     incident: p('SELECT doc FROM incidents WHERE id = ?'),
     latestOpen: p(
       "SELECT doc FROM incidents WHERE status = 'open' AND activity = ? ORDER BY end_ms DESC LIMIT ?",
@@ -119,6 +112,16 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
+ * The probe on the space-time index (migration 0061): the R*Tree's boxes first, then each candidate's row, where the
+ * caller makes the exact test on the columns (matcher). Prepared on first use: a store opened at an older migration
+ * (tests of the migrations) has no R*Tree.
+ */
+const PROBE_SQL = `SELECT i.id, i.revision, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
+  FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
+  WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
+    AND i.activity = ? AND i.status = 'open'`;
+
+/**
  * Batches handed to the writer and not yet committed, at most. Enough for the writer always to have the next batch
  * (and to group a few into one transaction); more would only queue, holding memory and lengthening every answer.
  */
@@ -126,6 +129,8 @@ export const MAX_IN_FLIGHT = 4;
 
 /** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
 const FAR = Number.MAX_SAFE_INTEGER;
+/** The R*Tree's time unit (migration 0061). */
+const DAY_MS = 86_400_000;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
 export class SqliteStore implements Store {
@@ -142,10 +147,11 @@ export class SqliteStore implements Store {
   /** The next observation seq: assigned here, so a batch's log entries are complete before it is written. */
   #nextSeq: number | undefined;
   /** The longest incident span per activity, committed or in flight (only the ingest changes it). */
-  #spans: Map<string, number> | undefined;
   readonly #s: Statements;
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
+  #probe: Database.Statement | undefined;
+  #regionCode: Database.Statement | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
 
@@ -221,9 +227,6 @@ export class SqliteStore implements Store {
         observationRow(rows, o, seq, meta, salts[i]!);
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
-      const spans = this.#currentSpans();
-      const batchSpans = [...spansByActivity(latestById(out.incidentRevisions))];
-      for (const [activity, span] of batchSpans) spans.set(activity, Math.max(spans.get(activity) ?? 0, span));
       const result: IngestResult = {
         accepted: fresh.length,
         duplicates: observations.length - fresh.length,
@@ -241,7 +244,6 @@ export class SqliteStore implements Store {
         incidents: out.incidentRevisions,
         violations: violationWrites(out.violations),
         caseOpenings: out.caseOpenings,
-        spans: batchSpans,
       };
       const committed = this.#writer.write(records, epoch).then(
         () => {
@@ -279,16 +281,9 @@ export class SqliteStore implements Store {
     this.#epoch++;
     this.#recovering = this.#inFlight.drained().then(() => {
       this.#nextSeq = undefined;
-      this.#spans = undefined;
       this.#hot.reset(); // the write may have committed although it failed to answer
       this.#recovering = undefined;
     });
-  }
-
-  #currentSpans(): Map<string, number> {
-    return (this.#spans ??= new Map(
-      (this.#s.spans.all() as { activity: string; max_span: number }[]).map((r) => [r.activity, r.max_span]),
-    ));
   }
 
   /** Reads on this connection (committed rows) and the batches in flight, newest first. */
@@ -308,19 +303,37 @@ export class SqliteStore implements Store {
         else older.push(p);
       }
       for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
-      // A few range queries over the indexed columns, the exact test on those columns, then only the matches parsed.
-      const wanted = matcher(older);
-      const spans = this.#currentSpans();
-      for (const c of planProbes(older)) {
-        const span = spans.get(c.activity);
-        if (span === undefined) continue; // no incident of this activity yet
-        // An overlapping incident starts by `to`, so it ends by `to + span` (migration 0005).
-        const last = bound(c.to) + span;
-        const rows = (
-          c.kind === 'region'
-            ? this.#s.probeRegion.all(c.activity, bound(c.from), last, bound(c.to), c.region)
-            : this.#s.probeBox.all(c.activity, bound(c.from), last, bound(c.to), c.minLon, c.maxLon, c.minLat, c.maxLat)
-        ) as ProbeRow[];
+      // One query per probe on the space-time index: however long other incidents' intervals, however late the
+      // report, it reads the incidents near its place and time; the exact test on the columns, then the matches parsed.
+      const probe = older.length ? (this.#probe ??= this.db.prepare(PROBE_SQL)) : undefined;
+      const regionCode = older.length
+        ? (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck())
+        : undefined;
+      for (const p of older) {
+        let rows: ProbeRow[];
+        if ('region' in p) {
+          const code = regionCode!.get(p.region) as number | undefined;
+          if (code === undefined) continue; // no incident of that region yet
+          rows = probe!.all(
+            -1000,
+            -1000,
+            -code,
+            -code,
+            bound(p.from) / DAY_MS,
+            bound(p.to) / DAY_MS,
+            p.activity,
+          ) as ProbeRow[];
+        } else
+          rows = probe!.all(
+            p.minLon,
+            p.maxLon,
+            p.minLat,
+            p.maxLat,
+            bound(p.from) / DAY_MS,
+            bound(p.to) / DAY_MS,
+            p.activity,
+          ) as ProbeRow[];
+        const wanted = matcher([p]); // the candidates of this probe: its own exact test
         for (const r of rows) {
           if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
           const shape = {

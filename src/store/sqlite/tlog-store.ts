@@ -190,9 +190,10 @@ export class SqliteLog implements LogStore {
    */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
     const changed = entries.filter((e) => {
-      const leaf = hashLeaf(entryBytes(e)!);
       const r = this.#latestOfRecord(e.kind, e.recordId);
-      return !r || !hashesEqual(r.leaf, leaf);
+      // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
+      // the same leaf. A new record is hashed once, below.
+      return !r || !hashesEqual(r.leaf, hashLeaf(entryBytes(e)!));
     });
     return this.appendSync(changed);
   }
