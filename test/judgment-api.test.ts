@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fetch } from '../src/cli/http-client.js';
+import { injectFetch as injectAppFetch } from './support/inject-fetch.js';
 import { sendVote } from '../src/cli/vote.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { signVote, type VoteStatement } from '../src/core/ops/index.js';
@@ -124,18 +124,7 @@ function castAs(s: TestServer, caseId: string, m: Member, body: unknown) {
   });
 }
 
-/** `fetch` for the CLI client, served by `inject()`. */
-const injectFetch =
-  (s: TestServer): Fetch =>
-  async (url, init) => {
-    const r = await s.app.inject({
-      method: (init?.method ?? 'GET') as 'GET',
-      url: url.replace('http://guarantor.test', ''),
-      headers: init?.headers ?? {},
-      ...(init?.body ? { payload: init.body } : {}),
-    });
-    return { status: r.statusCode, text: async () => r.body };
-  };
+const injectFetch = (s: TestServer) => injectAppFetch(s.app);
 
 describe('judgment API', () => {
   it('plays a case from observations to a declared breach and overdue responses on the server clock', async () => {
@@ -161,8 +150,8 @@ describe('judgment API', () => {
       caseId,
       'declare',
       {
-        key: join(dir, 'fr.key'),
-        to: 'http://guarantor.test/',
+        memberKey: join(dir, 'fr.key'),
+        url: 'http://guarantor.test/',
         apiKey: members['FR']!.key,
         reason: 'three corroborated strikes',
       },

@@ -104,7 +104,7 @@ export function installAccess(app: FastifyInstance, store: Store, publicPrefixes
     if (!access.includes(principal.role)) {
       throw new HttpError(403, {
         error: 'forbidden',
-        message: `a ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
+        message: `${/^[aeiou]/.test(principal.role) ? 'an' : 'a'} ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
       });
     }
     request.principal = principal;

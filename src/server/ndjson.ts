@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError, type Problem } from './errors.js';
 import { fastifyJson, notUnicodeAt, notUnicodeProblem, type JsonParser } from './json-body.js';
+import { counted } from './words.js';
 
 export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): unknown[] {
   const items: unknown[] = [];
@@ -30,7 +31,7 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   if (problems.length)
     throw new HttpError(400, {
       error: 'invalid-body',
-      message: `${problems.length} NDJSON line(s) are not JSON or not Unicode`,
+      message: `${counted(problems.length, 'NDJSON line')} ${problems.length === 1 ? 'is' : 'are'} not JSON or not Unicode`,
       problems,
     });
   return items;
