@@ -197,6 +197,11 @@ describe('judgment API', () => {
     expect((await castAs(s, caseId, members['US']!, usVote)).statusCode).toBe(200);
     const replay = await castAs(s, caseId, members['US']!, usVote);
     expect([replay.statusCode, replay.json().error]).toEqual([409, 'vote-replayed']);
+    // A reason holding a lone surrogate signs and verifies, but is not text: the client's error, not the server's.
+    const lone = signVote(statement(s, caseId, 'DE', 'declare', { reason: 'strikes \ud800' }), members['DE']!.pem);
+    const loneR = await castAs(s, caseId, members['DE']!, lone);
+    expect([loneR.statusCode, loneR.json().error]).toEqual([400, 'vote-malformed']);
+    expect(loneR.json().message).toContain('reason is not valid Unicode');
     const asOther = await castAs(
       s,
       caseId,

@@ -15,7 +15,11 @@ export const httpErrors = {
   'invalid-body': {
     status: 400,
     meaning:
-      'the body is not JSON (or a line of NDJSON is not), is empty, has the wrong shape, or holds text that is not Unicode',
+      'the body is not JSON (or a line of NDJSON is not), is empty, has the wrong shape, or holds text that is not Unicode or a number beyond a 64-bit float',
+  },
+  'body-too-deep': {
+    status: 400,
+    meaning: 'the body (or a line of NDJSON) nests arrays and objects more than 32 deep; it was not read',
   },
   'invalid-querystring': {
     status: 400,

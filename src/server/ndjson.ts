@@ -1,11 +1,12 @@
 /**
  * `application/x-ndjson` bodies: one JSON value per line (https://github.com/ndjson/ndjson-spec), blank lines
  * ignored. A line that is not JSON is reported with its item index and line number, like any bad item. Each line
- * goes through Fastify's own JSON parser and the Unicode check, as JSON bodies do (json-body.ts).
+ * passes the checks a JSON body does (json-body.ts): nesting depth before it is parsed, then Fastify's own JSON
+ * parser, then Unicode text and finite numbers.
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError, type Problem } from './errors.js';
-import { fastifyJson, notUnicodeAt, notUnicodeProblem, type JsonParser } from './json-body.js';
+import { badValueAt, badValueProblem, fastifyJson, tooDeepAt, tooDeepError, type JsonParser } from './json-body.js';
 
 export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): unknown[] {
   const items: unknown[] = [];
@@ -14,11 +15,13 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (!line) continue;
+    const deep = tooDeepAt(line);
+    if (deep !== undefined) throw tooDeepError(deep, n + 1);
     try {
       const value = parseLine(line);
-      const at = notUnicodeAt(line, value);
-      if (at) {
-        const p = notUnicodeProblem(at, items.length);
+      const bad = badValueAt(line, value);
+      if (bad) {
+        const p = badValueProblem(bad, items.length);
         problems.push({ ...p, reason: `line ${n + 1} ${p.reason}` });
       }
       items.push(value);
@@ -30,7 +33,7 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   if (problems.length)
     throw new HttpError(400, {
       error: 'invalid-body',
-      message: `${problems.length} NDJSON line(s) are not JSON or not Unicode`,
+      message: `${problems.length} NDJSON line(s) are not JSON, not Unicode or hold a number beyond a 64-bit float`,
       problems,
     });
   return items;

@@ -8,7 +8,9 @@
  * whether a nonce was seen.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { wellFormed } from '../tlog/canonical-json.js';
 import { choices, type Choice } from './judgment-rules.js';
+import { notUnicode } from './observation.js';
 
 export const VOTE_STATEMENT_TYPE = 'guarantor/vote/v1';
 
@@ -175,6 +177,8 @@ function parseStatement(x: unknown): VoteStatement | string {
   const extra = Object.keys(o).filter((k) => !(fieldOrder as readonly string[]).includes(k));
   if (extra.length) return `unknown field ${extra[0]}`;
   for (const k of fieldOrder) if (typeof o[k] !== 'string') return `${k} must be a string`;
+  // A lone surrogate signs fine but cannot be stored or logged (canonical JSON refuses it): refused here, by field.
+  for (const k of fieldOrder) if (!wellFormed(o[k] as string)) return `${k} ${notUnicode}`;
   if (o['type'] !== VOTE_STATEMENT_TYPE) return `type must be ${VOTE_STATEMENT_TYPE}`;
   if (!(choices as readonly unknown[]).includes(o['choice']))
     return `choice must be declare, dismiss or abstain, got "${String(o['choice'])}"`;
