@@ -209,6 +209,27 @@ describe('every route under hostile input', () => {
     expect(undocumented.map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
+  it('refuses a query or path number beyond a double (1e400, which Ajv coerces to Infinity), naming the parameter', async () => {
+    const get = await s.app.inject({
+      method: 'GET',
+      url: '/v1/cases?limit=1e400',
+      headers: { authorization: s.auth.admin },
+    });
+    expect([get.statusCode, get.json().problems]).toEqual([
+      400,
+      [{ path: 'querystring.limit', reason: 'is not a finite number' }],
+    ]);
+    const post = await s.app.inject({
+      method: 'POST',
+      url: '/v1/cases/x/tasks/1e400/UK/acknowledge',
+      headers: { authorization: s.auth.guarantor },
+    });
+    expect([post.statusCode, post.json().problems]).toEqual([
+      400,
+      [{ path: 'params.index', reason: 'is not a finite number' }],
+    ]);
+  });
+
   it.each(principals)(
     'answers no 5xx to any of it, with %s as the key, and logs no stack',
     async (who) => {
