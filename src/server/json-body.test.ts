@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../../test/support/app.js';
-import { badValueAt, maxBodyDepth, tooDeepAt } from './json-body.js';
+import { badValueAt, maxBodyDepth, scanJson, tooDeepAt } from './json-body.js';
 
 const at = (text: string) => badValueAt(text, JSON.parse(text));
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
@@ -21,6 +21,17 @@ describe('tooDeepAt', () => {
   it('does not count brackets inside strings, escaped quotes included', () => {
     expect(tooDeepAt(JSON.stringify({ a: '['.repeat(100), b: '"[[[[[[[[[[' }), 2)).toBeUndefined();
     expect(tooDeepAt('["\\\\", [[1]]]', 2)).toBe(8);
+  });
+});
+
+describe('scanJson', () => {
+  it('flags numbers that may overflow outside strings only, and never true, false or negative exponents', () => {
+    expect(scanJson('[1e400]').bigNumber).toBe(true);
+    expect(scanJson('[1E+0300]').bigNumber).toBe(true);
+    expect(scanJson(`[${'1'.repeat(309)}]`).bigNumber).toBe(true);
+    expect(scanJson(`{"a":"1e400","b":"${'1'.repeat(400)}","c":true,"d":false,"e":1e-400,"f":1e99}`).bigNumber).toBe(
+      false,
+    );
   });
 });
 

@@ -39,30 +39,62 @@ export function fastifyJson(app: FastifyInstance): JsonParser {
   };
 }
 
+/** What one pass over a JSON text finds before it is parsed. */
+export interface TextScan {
+  /** The offset of the first `[` or `{` nesting deeper than the limit, if any. */
+  tooDeepAt?: number;
+  /** Whether a number may overflow a double: an exponent of three digits or more, or a run of 309 digits. */
+  bigNumber: boolean;
+}
+
 /**
- * The offset of the first `[` or `{` that nests deeper than `limit` in a JSON text, if any: one pass over the
- * characters, skipping strings (and the escapes in them), without parsing. Malformed text is left to the parser.
+ * One pass over a JSON text, without parsing it: nesting depth, and numbers that may overflow. Strings are skipped
+ * (to their closing quote, by `indexOf`), so neither counts what is inside them. Malformed text is left to the parser.
  */
-export function tooDeepAt(text: string, limit = maxBodyDepth): number | undefined {
-  if (text.length <= limit) return undefined;
+export function scanJson(text: string, limit = maxBodyDepth): TextScan {
   let depth = 0;
+  let digits = 0;
+  let bigNumber = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits >= 309) bigNumber = true;
+      continue;
+    }
+    digits = 0;
     if (c === 0x22) {
-      // Skip the string: to the next quote not escaped.
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
+      // To the next quote not escaped (preceded by an even run of backslashes).
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j < 0) return { bigNumber };
+        let k = j - 1;
+        while (text.charCodeAt(k) === 0x5c) k--;
+        if ((j - 1 - k) % 2 === 0) break;
       }
+      i = j;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
+      if (++depth > limit) return { tooDeepAt: i, bigNumber };
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
+    } else if (c === 0x65 || c === 0x45) {
+      // Outside a string, `e` is an exponent or a letter of true or false. A positive exponent of three significant
+      // digits may overflow (a negative one only underflows, to 0).
+      let k = i + 1;
+      if (text.charCodeAt(k) === 0x2b) k++;
+      while (text.charCodeAt(k) === 0x30) k++;
+      let e = 0;
+      while (e < 3 && text.charCodeAt(k + e) >= 0x30 && text.charCodeAt(k + e) <= 0x39) e++;
+      if (e >= 3) bigNumber = true;
     }
   }
-  return undefined;
+  return { bigNumber };
+}
+
+/** The offset of the first `[` or `{` that nests deeper than `limit` in a JSON text, if any. */
+export function tooDeepAt(text: string, limit = maxBodyDepth): number | undefined {
+  return scanJson(text, limit).tooDeepAt;
 }
 
 export const tooDeep = `nests arrays and objects more than ${maxBodyDepth} deep`;
@@ -74,15 +106,14 @@ export interface BadValue {
   reason: string;
 }
 
-// Only an escape can spell a surrogate (UTF-8 cannot), and only an exponent of three digits or a run of 309 digits can
-// overflow a double: a text with neither is not walked.
+// Only an escape can spell a surrogate (UTF-8 cannot): a text without one, and without a number that may overflow
+// (scanJson), is not walked.
 const mayHoldSurrogate = /\\u[dD][89a-fA-F]/;
-const mayOverflow = /[eE]\+?0*[1-9]\d{2}|\d{309}/;
 
 /** Where a parsed value holds a string or key that is not Unicode, or a number that is not finite, if anywhere. */
-export function badValueAt(text: string, value: unknown): BadValue | undefined {
+export function badValueAt(text: string, value: unknown, bigNumber = scanJson(text).bigNumber): BadValue | undefined {
   const surrogates = mayHoldSurrogate.test(text);
-  if (!surrogates && !mayOverflow.test(text)) return undefined;
+  if (!surrogates && !bigNumber) return undefined;
   // Depth-first, in document order, with an explicit stack: the first bad value found is the first in the text.
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
   while (stack.length) {
@@ -121,10 +152,10 @@ export function tooDeepError(offset: number, line?: number): HttpError<'body-too
 
 /** Parses and checks one JSON text (a body, or an NDJSON line); throws the 400 the client gets. */
 export function checkedJson(parse: JsonParser, text: string): unknown {
-  const deep = tooDeepAt(text);
-  if (deep !== undefined) throw tooDeepError(deep);
+  const scan = scanJson(text);
+  if (scan.tooDeepAt !== undefined) throw tooDeepError(scan.tooDeepAt);
   const value = parse(text);
-  const bad = badValueAt(text, value);
+  const bad = badValueAt(text, value, scan.bigNumber);
   if (bad)
     throw new HttpError(400, {
       error: 'invalid-body',

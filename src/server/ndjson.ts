@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError, type Problem } from './errors.js';
-import { badValueAt, badValueProblem, fastifyJson, tooDeepAt, tooDeepError, type JsonParser } from './json-body.js';
+import { badValueAt, badValueProblem, fastifyJson, scanJson, tooDeepError, type JsonParser } from './json-body.js';
 
 export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): unknown[] {
   const items: unknown[] = [];
@@ -15,11 +15,11 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (!line) continue;
-    const deep = tooDeepAt(line);
-    if (deep !== undefined) throw tooDeepError(deep, n + 1);
+    const scan = scanJson(line);
+    if (scan.tooDeepAt !== undefined) throw tooDeepError(scan.tooDeepAt, n + 1);
     try {
       const value = parseLine(line);
-      const bad = badValueAt(line, value);
+      const bad = badValueAt(line, value, scan.bigNumber);
       if (bad) {
         const p = badValueProblem(bad, items.length);
         problems.push({ ...p, reason: `line ${n + 1} ${p.reason}` });
