@@ -6,12 +6,13 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../../test/support/app.js';
-import { badValueAt, maxBodyDepth, scanJson, tooDeepAt } from './json-body.js';
+import { badValueAt, maxBodyDepth, scanJson } from './json-body.js';
 
 const at = (text: string) => badValueAt(text, JSON.parse(text));
+const tooDeepAt = (text: string, limit?: number) => scanJson(text, limit).tooDeepAt;
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
 
-describe('tooDeepAt', () => {
+describe('scanJson: depth', () => {
   it('finds the first bracket past the limit, counting arrays and objects alike', () => {
     expect(tooDeepAt(nested(maxBodyDepth))).toBeUndefined();
     expect(tooDeepAt(nested(maxBodyDepth + 1))).toBe(maxBodyDepth);
@@ -24,7 +25,7 @@ describe('tooDeepAt', () => {
   });
 });
 
-describe('scanJson', () => {
+describe('scanJson: numbers', () => {
   it('flags numbers that may overflow outside strings only, and never true, false or negative exponents', () => {
     expect(scanJson('[1e400]').bigNumber).toBe(true);
     expect(scanJson('[1E+0300]').bigNumber).toBe(true);

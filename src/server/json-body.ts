@@ -8,7 +8,8 @@
  *    `\uXXXX` escape can spell a lone UTF-16 surrogate, which I-JSON (RFC 7493 §2.1) rules out and canonical JSON,
  *    the form every record is stored and logged in, refuses; so does a number beyond a 64-bit float (RFC 7493 §2.2).
  *
- * NDJSON lines (ndjson.ts) pass the same checks, each line on its own. The walks are iterative.
+ * NDJSON lines (ndjson.ts) pass the same checks, each line on its own. The walks are iterative. `text/plain` is read
+ * only on routes that declare it (`consumes`); elsewhere it is 415.
  */
 import type { FastifyInstance } from 'fastify';
 import { notUnicode, pathText } from '../core/ops/index.js';
@@ -90,11 +91,6 @@ export function scanJson(text: string, limit = maxBodyDepth): TextScan {
     }
   }
   return { bigNumber };
-}
-
-/** The offset of the first `[` or `{` that nests deeper than `limit` in a JSON text, if any. */
-export function tooDeepAt(text: string, limit = maxBodyDepth): number | undefined {
-  return scanJson(text, limit).tooDeepAt;
 }
 
 export const tooDeep = `nests arrays and objects more than ${maxBodyDepth} deep`;
