@@ -98,6 +98,35 @@ describe('member key registration', () => {
     expect([back.statusCode, back.json().error]).toEqual([409, 'member-key-taken']);
   });
 
+  it('revokes a lost key without a replacement: votes stop verifying under it, and a new key then needs no rotation', async () => {
+    const [a, b] = [pair(), pair()];
+    expect((await register('US', { publicKey: a.pub })).statusCode).toBe(201);
+    const revoke = (fingerprint: string, member = 'US') =>
+      s.app.inject({
+        method: 'DELETE',
+        url: `/v1/members/${member}/keys/${encodeURIComponent(fingerprint)}`,
+        headers: { authorization: s.auth.admin },
+      });
+    s.clock.advance(1000);
+    const r = await revoke(keyFingerprint(a.pub));
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ member: 'US', revokedAt: s.clock.now(), publicKey: a.pub });
+    expect((await caseworkFor(s.store, examplePackage.model!, s.clock).memberKeys()).get('US')).toBeUndefined();
+    expect([
+      (await revoke(keyFingerprint(a.pub))).statusCode,
+      (await revoke(keyFingerprint(a.pub))).json().error,
+    ]).toEqual([409, 'already-revoked']);
+    expect((await revoke(keyFingerprint(a.pub), 'FR')).statusCode).toBe(404);
+    expect((await revoke('sha256:nope')).statusCode).toBe(404);
+    expect((await register('US', { publicKey: b.pub })).statusCode).toBe(201);
+    const again = await s.app.inject({
+      method: 'DELETE',
+      url: `/v1/members/US/keys/${keyFingerprint(b.pub)}`,
+      headers: { authorization: s.auth.member },
+    });
+    expect(again.statusCode).toBe(403);
+  });
+
   it('registers one public key for one member only', async () => {
     const p = pair();
     expect((await register('FR', { publicKey: p.pub })).statusCode).toBe(201);

@@ -64,6 +64,7 @@ describe('access', () => {
       'GET /v1/cases/:id/timeline',
       'GET /v1/cases/:id/timeline.md',
       'POST /v1/members/:member/keys',
+      'DELETE /v1/members/:member/keys/:fingerprint',
       'GET /v1/members/keys',
       // Inspections on a party's request (src/server/routes/inspections.ts).
       'POST /v1/inspections',

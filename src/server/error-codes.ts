@@ -113,7 +113,7 @@ export const httpErrors = {
   'not-found': {
     status: 404,
     meaning:
-      'no such route, or no record with that id (case, incident, violation, observation, key, checkpoint, log entry, task)',
+      'no such route, or no record with that id (case, incident, violation, observation, key, member key, checkpoint, log entry, task)',
   },
   'member-has-key': {
     status: 409,
@@ -123,7 +123,7 @@ export const httpErrors = {
     status: 409,
     meaning: 'the public key was registered before: for another member, or for this one and revoked',
   },
-  'already-revoked': { status: 409, meaning: 'the API key was already revoked' },
+  'already-revoked': { status: 409, meaning: 'the API key or member key was already revoked' },
   'id-conflict': { status: 409, meaning: 'a ledger record id is already the id of another record; nothing was stored' },
   'live-clock': {
     status: 409,

@@ -483,7 +483,7 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     ).rejects.toThrow();
   });
 
-  it('keeps member keys: one active per member, rotation revokes it, a key for one member only, races serialised', async () => {
+  it('keeps member keys: one active per member, rotation revokes it, revocation, a key for one member only, races serialised', async () => {
     const cw = store.casework();
     const key = (member: string, fingerprint: string, createdAt: number) => ({
       member,
@@ -513,6 +513,10 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       reason: 'key-taken',
       holder: { member: 'FR', fingerprint: 'f1' },
     });
+    expect(await cw.revokeMemberKey('FR', 'f2', 6)).toMatchObject({ member: 'FR', fingerprint: 'f2', revokedAt: 6 });
+    expect(await cw.revokeMemberKey('FR', 'f2', 7)).toBe('already');
+    expect(await cw.revokeMemberKey('FR', 'nope', 7)).toBeUndefined();
+    expect(await cw.registerMemberKey(key('FR', 'f3', 7), false)).toMatchObject({ ok: true, added: true, revoked: [] });
     const both = await Promise.all([
       cw.registerMemberKey(key('UK', 'u1', 7), false),
       cw.registerMemberKey(key('UK', 'u2', 7), false),
@@ -521,7 +525,7 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const keys = await cw.listMemberKeys();
     expect(keys.find((k) => k.fingerprint === 'f1')).toMatchObject({ member: 'FR', revokedAt: 5 });
     expect(keys.filter((k) => k.revokedAt === undefined).map((k) => `${k.member}:${k.fingerprint}`)).toEqual([
-      'FR:f2',
+      'FR:f3',
       expect.stringMatching(/^UK:u[12]$/),
     ]);
   });

@@ -72,6 +72,8 @@ export interface CaseworkStore {
    * again).
    */
   registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration>;
+  /** Revokes a member's key at `at`: the key as revoked now, `'already'` if it was, undefined if there is none. */
+  revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined>;
   listMemberKeys(): Promise<MemberKey[]>;
 }
 

@@ -419,6 +419,43 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
   );
 
+  app.delete(
+    '/v1/members/:member/keys/:fingerprint',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['judgment'],
+        summary:
+          "Revoke a member's key (lost or compromised): votes no longer verify under it, and it is never registered again",
+        params: {
+          type: 'object',
+          properties: {
+            member: { type: 'string', maxLength: 100 },
+            fingerprint: { type: 'string', maxLength: 100 },
+          },
+          required: ['member', 'fingerprint'],
+        },
+        response: {
+          200: obj,
+          404: { $ref: 'Error#' },
+          409: { description: 'already-revoked: the key was revoked before', $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { member, fingerprint } = request.params;
+      const r = await cw.store.revokeMemberKey(member, fingerprint, deps.operations.clock.now());
+      if (r === undefined)
+        return sendError(reply, 404, { error: 'not-found', message: `${member} holds no key ${fingerprint}` });
+      if (r === 'already')
+        return sendError(reply, 409, {
+          error: 'already-revoked',
+          message: `${member}'s key ${fingerprint} was already revoked`,
+        });
+      return { ...r, publicKey: publicPem(r.publicKey) };
+    },
+  );
+
   app.get(
     '/v1/members/keys',
     {

@@ -211,6 +211,21 @@ export class PostgresCaseworkStore implements CaseworkStore {
     });
   }
 
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(async (c) => {
+      const changed = await c.query(
+        'UPDATE member_keys SET revoked_at = $1 WHERE member = $2 AND fingerprint = $3 AND revoked_at IS NULL',
+        [at, member, fingerprint],
+      );
+      const row = await c.query('SELECT * FROM member_keys WHERE member = $1 AND fingerprint = $2', [
+        member,
+        fingerprint,
+      ]);
+      if (!row.rows.length) return undefined;
+      return (changed.rowCount ?? 0) === 1 ? toMemberKey(row.rows[0] as KeyRow) : 'already';
+    });
+  }
+
   async listMemberKeys(): Promise<MemberKey[]> {
     const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
     return (r.rows as KeyRow[]).map(toMemberKey);

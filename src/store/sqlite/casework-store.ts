@@ -74,6 +74,7 @@ function prepareStatements(db: Database.Database) {
     keysByFingerprint: p('SELECT * FROM member_keys WHERE fingerprint = ? ORDER BY created_at, member'),
     activeKeys: p('SELECT * FROM member_keys WHERE member = ? AND revoked_at IS NULL ORDER BY created_at, fingerprint'),
     revokeKey: p('UPDATE member_keys SET revoked_at = ? WHERE member = ? AND fingerprint = ? AND revoked_at IS NULL'),
+    memberKey: p('SELECT * FROM member_keys WHERE member = ? AND fingerprint = ?'),
     keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
   };
 }
@@ -177,6 +178,15 @@ export class SqliteCaseworkStore implements CaseworkStore {
         this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, null);
       }
       return decided;
+    });
+  }
+
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(() => {
+      const changed = this.#s.revokeKey.run(at, member, fingerprint).changes === 1;
+      const row = this.#s.memberKey.get(member, fingerprint) as KeyRow | undefined;
+      if (!row) return undefined;
+      return changed ? toMemberKey(row) : 'already';
     });
   }
 
