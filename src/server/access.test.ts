@@ -161,8 +161,8 @@ describe('access', () => {
   /** The key role that acts for an actor of each kind; nobody acts for no actor. */
   const actingRole: Record<Kind, Role | undefined> = {
     none: undefined,
-    protected: 'guarantor',
-    party: 'guarantor',
+    protected: 'party',
+    party: 'party',
     guarantor: 'guarantor',
     monitor: 'monitor',
     force: 'guarantor',

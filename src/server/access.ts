@@ -39,9 +39,9 @@ export const can = {
   readFindings: ['analyst', 'member', 'admin'],
   readCases: ['analyst', 'member', 'guarantor', 'admin'],
   /** Acknowledge and deliver response tasks: each key only for its own actor, if it `actsFor` it. */
-  actOnTasks: ['guarantor', 'monitor'],
+  actOnTasks: ['guarantor', 'monitor', 'party'],
   /** Set a crossing's state: a key that `actsFor` an actor the package names as the crossing's authority. */
-  setCrossings: ['guarantor', 'monitor'],
+  setCrossings: ['guarantor', 'monitor', 'party'],
   /** Acknowledge sustainment alerts (a guarantor only those about itself). */
   acknowledgeAlerts: ['guarantor', 'analyst', 'admin'],
   administer: ['admin'],
@@ -53,11 +53,14 @@ export function actorRolesOf(pkg: Pick<Package, 'actors'>): Record<string, Actor
 }
 
 /**
- * The key role that acts for an actor of a package role: a monitoring mission's own duties (its public reports)
- * take a `monitor` key; every other actor's (a guarantor's, a force's, a party's) a `guarantor` key.
+ * The key role that acts for an actor of a package role: a monitoring mission's own duties (its public reports,
+ * inspections) take a `monitor` key, a party's (to the conflict, or protected) a `party` key, every other actor's
+ * (a guarantor's, a force's, a coalition's, a mediator's, a body's) a `guarantor` key.
  */
 export function actingRole(actorRole: ActorRole): Role {
-  return actorRole === 'monitor' ? 'monitor' : 'guarantor';
+  if (actorRole === 'monitor') return 'monitor';
+  if (actorRole === 'party' || actorRole === 'protected') return 'party';
+  return 'guarantor';
 }
 
 /** Whether a key acts for `actor`: bound to exactly that package actor, and of the role that acts for its kind. */
