@@ -7,11 +7,13 @@ export interface components {
     'def-0': {
       error:
         | 'invalid-body'
+        | 'body-too-deep'
         | 'invalid-querystring'
         | 'invalid-params'
         | 'invalid-headers'
         | 'invalid-query'
         | 'invalid-observations'
+        | 'private-key'
         | 'invalid-vkey'
         | 'invalid-cosignature'
         | 'invalid-alarm'
@@ -26,11 +28,14 @@ export interface components {
         | 'forbidden'
         | 'forbidden-source'
         | 'forbidden-guarantor'
+        | 'role-not-for-actor'
         | 'forbidden-section'
         | 'not-authority'
         | 'rate-limited'
         | 'too-many-streams'
         | 'not-found'
+        | 'member-has-key'
+        | 'member-key-taken'
         | 'already-revoked'
         | 'id-conflict'
         | 'live-clock'
@@ -1253,7 +1258,7 @@ export interface operations {
       };
     };
   };
-  /** POST /v1/members/{member}/keys: Register a member's Ed25519 public key (PEM, from `guarantor keys new`) */
+  /** POST /v1/members/{member}/keys: Register a member's Ed25519 public key (SPKI PEM from `guarantor keys new`, or 32 bytes in base64); one active key per member, `rotate: true` to replace it */
   postMembersByMemberKeys: {
     parameters: {
       path: {
@@ -1265,6 +1270,7 @@ export interface operations {
       content: {
         'application/json': {
           publicKey: string;
+          rotate?: boolean;
         };
       };
     };
@@ -1294,12 +1300,65 @@ export interface operations {
           'application/json': components['schemas']['def-0'];
         };
       };
+      409: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
       413: {
         content: {
           'application/json': components['schemas']['def-0'];
         };
       };
       415: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      503: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  /** DELETE /v1/members/{member}/keys/{fingerprint}: Revoke a member's key (lost or compromised): votes no longer verify under it, and it is never registered again */
+  deleteMembersByMemberKeysByFingerprint: {
+    parameters: {
+      path: {
+        member: string;
+        fingerprint: string;
+      };
+      query?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      400: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      401: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      403: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      404: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      409: {
         content: {
           'application/json': components['schemas']['def-0'];
         };
@@ -1817,7 +1876,7 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/dashboard/tasks: Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor's tasks */
+  /** GET /v1/dashboard/tasks: Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only the tasks it acts for (its own actor's, if a monitor) */
   getDashboardTasks: {
     parameters: {
       path?: never;
@@ -2949,7 +3008,7 @@ export interface operations {
       };
     };
   };
-  /** PUT /v1/crossings/{id}/state: Set a crossing open, restricted or closed; only an actor the package names as the crossing's authority may */
+  /** PUT /v1/crossings/{id}/state: Set a crossing open, restricted or closed; only a key that acts for an actor the package names as the crossing's authority may */
   putCrossingsByIdState: {
     parameters: {
       path: {
@@ -3446,6 +3505,9 @@ export interface paths {
   };
   '/v1/members/{member}/keys': {
     post: operations['postMembersByMemberKeys'];
+  };
+  '/v1/members/{member}/keys/{fingerprint}': {
+    delete: operations['deleteMembersByMemberKeysByFingerprint'];
   };
   '/v1/members/keys': {
     get: operations['getMembersKeys'];
@@ -4149,8 +4211,23 @@ export const operationTable = {
       '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
       '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
       '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
       '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
       '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+    },
+  },
+  deleteMembersByMemberKeysByFingerprint: {
+    method: 'DELETE',
+    path: '/v1/members/{member}/keys/{fingerprint}',
+    requestTypes: [],
+    responses: {
+      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
       '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
     },
   },
@@ -5163,11 +5240,13 @@ export const componentSchemas: Record<string, unknown> = {
         type: 'string',
         enum: [
           'invalid-body',
+          'body-too-deep',
           'invalid-querystring',
           'invalid-params',
           'invalid-headers',
           'invalid-query',
           'invalid-observations',
+          'private-key',
           'invalid-vkey',
           'invalid-cosignature',
           'invalid-alarm',
@@ -5182,11 +5261,14 @@ export const componentSchemas: Record<string, unknown> = {
           'forbidden',
           'forbidden-source',
           'forbidden-guarantor',
+          'role-not-for-actor',
           'forbidden-section',
           'not-authority',
           'rate-limited',
           'too-many-streams',
           'not-found',
+          'member-has-key',
+          'member-key-taken',
           'already-revoked',
           'id-conflict',
           'live-clock',

@@ -49,5 +49,5 @@ export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
 export { violationChanges } from './violation.js';
 export type { Violation } from './violation.js';
-export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyVote } from './vote.js';
+export { VOTE_STATEMENT_TYPE, keyFingerprint, parseMemberKey, signVote, verifyVote } from './vote.js';
 export type { SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';

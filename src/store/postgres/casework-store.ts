@@ -18,8 +18,10 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type MemberKeyRegistration,
 } from '../../core/ports/casework.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
+import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';
 
@@ -232,30 +234,56 @@ export class PostgresCaseworkStore implements CaseworkStore {
     return ((await this.pool.query('SELECT 1 FROM vote_nonces WHERE nonce = $1', [nonce])).rowCount ?? 0) > 0;
   }
 
-  async addMemberKey(k: MemberKey): Promise<boolean> {
-    const r = await this.pool.query(
-      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-      [k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null],
-    );
-    return (r.rowCount ?? 0) === 1;
+  async registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
+    return this.#tx(async (c) => {
+      // Registrations are rare: one at a time across servers, while reads go on.
+      await c.query('LOCK TABLE member_keys IN SHARE ROW EXCLUSIVE MODE');
+      const byFingerprint = await c.query(
+        'SELECT * FROM member_keys WHERE fingerprint = $1 ORDER BY created_at, member',
+        [k.fingerprint],
+      );
+      const active = await c.query(
+        'SELECT * FROM member_keys WHERE member = $1 AND revoked_at IS NULL ORDER BY created_at, fingerprint',
+        [k.member],
+      );
+      const decided = decideKey(
+        k,
+        (byFingerprint.rows as KeyRow[]).map(toMemberKey),
+        (active.rows as KeyRow[]).map(toMemberKey),
+        rotate,
+      );
+      if (decided.ok && decided.added) {
+        for (const r of decided.revoked)
+          await c.query(
+            'UPDATE member_keys SET revoked_at = $1 WHERE member = $2 AND fingerprint = $3 AND revoked_at IS NULL',
+            [k.createdAt, r.member, r.fingerprint],
+          );
+        await c.query(
+          'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)',
+          [k.member, k.fingerprint, k.publicKey, k.createdAt],
+        );
+      }
+      return decided;
+    });
+  }
+
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(async (c) => {
+      const changed = await c.query(
+        'UPDATE member_keys SET revoked_at = $1 WHERE member = $2 AND fingerprint = $3 AND revoked_at IS NULL',
+        [at, member, fingerprint],
+      );
+      const row = await c.query('SELECT * FROM member_keys WHERE member = $1 AND fingerprint = $2', [
+        member,
+        fingerprint,
+      ]);
+      if (!row.rows.length) return undefined;
+      return (changed.rowCount ?? 0) === 1 ? toMemberKey(row.rows[0] as KeyRow) : 'already';
+    });
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
     const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
-    return (
-      r.rows as {
-        member: string;
-        fingerprint: string;
-        public_key: string;
-        created_at: string;
-        revoked_at: string | null;
-      }[]
-    ).map((x) => ({
-      member: x.member,
-      fingerprint: x.fingerprint,
-      publicKey: x.public_key,
-      createdAt: Number(x.created_at),
-      ...(x.revoked_at === null ? {} : { revokedAt: Number(x.revoked_at) }),
-    }));
+    return (r.rows as KeyRow[]).map(toMemberKey);
   }
 }

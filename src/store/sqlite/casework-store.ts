@@ -13,8 +13,10 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type MemberKeyRegistration,
 } from '../../core/ports/casework.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
+import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { caseFileEntries } from '../log-entries.js';
 import { appendChangedEntries } from './tlog-store.js';
 
@@ -76,8 +78,12 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING',
     ),
     insertKey: p(
-      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
     ),
+    keysByFingerprint: p('SELECT * FROM member_keys WHERE fingerprint = ? ORDER BY created_at, member'),
+    activeKeys: p('SELECT * FROM member_keys WHERE member = ? AND revoked_at IS NULL ORDER BY created_at, fingerprint'),
+    revokeKey: p('UPDATE member_keys SET revoked_at = ? WHERE member = ? AND fingerprint = ? AND revoked_at IS NULL'),
+    memberKey: p('SELECT * FROM member_keys WHERE member = ? AND fingerprint = ?'),
     keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
   };
 }
@@ -193,27 +199,32 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return this.#s.nonce.get(nonce) !== undefined;
   }
 
-  async addMemberKey(k: MemberKey): Promise<boolean> {
-    return this.#tx(
-      () => this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes === 1,
-    );
+  async registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
+    return this.#tx(() => {
+      const decided = decideKey(
+        k,
+        (this.#s.keysByFingerprint.all(k.fingerprint) as KeyRow[]).map(toMemberKey),
+        (this.#s.activeKeys.all(k.member) as KeyRow[]).map(toMemberKey),
+        rotate,
+      );
+      if (decided.ok && decided.added) {
+        for (const r of decided.revoked) this.#s.revokeKey.run(k.createdAt, r.member, r.fingerprint);
+        this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, null);
+      }
+      return decided;
+    });
+  }
+
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(() => {
+      const changed = this.#s.revokeKey.run(at, member, fingerprint).changes === 1;
+      const row = this.#s.memberKey.get(member, fingerprint) as KeyRow | undefined;
+      if (!row) return undefined;
+      return changed ? toMemberKey(row) : 'already';
+    });
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
-    return (
-      this.#s.keys.all() as {
-        member: string;
-        fingerprint: string;
-        public_key: string;
-        created_at: number;
-        revoked_at: number | null;
-      }[]
-    ).map((r) => ({
-      member: r.member,
-      fingerprint: r.fingerprint,
-      publicKey: r.public_key,
-      createdAt: Number(r.created_at),
-      ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
-    }));
+    return (this.#s.keys.all() as KeyRow[]).map(toMemberKey);
   }
 }
