@@ -4,13 +4,13 @@
 // server in the same run. Targets: two servers' throughput no lower than one's; their summed CPU per observation
 // within 10% of one server's.
 // Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size; default 30,000 events, about 54,000 observations).
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { generateKey } from '../src/server/api-keys.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { spawnServer, type Child } from '../test/support/child.js';
 import { traffic } from '../test/support/observations.js';
+import { postObservations, processCpuMs } from './support/http.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
 const BATCH = 500;
@@ -25,42 +25,6 @@ if (!(await postgresAvailable())) {
 const items = traffic({ events: EVENTS, prefix: 'c', seed: 11 });
 const batches: string[] = [];
 for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringify(items.slice(i, i + BATCH)));
-
-function post(agent: Agent, url: URL, key: string, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/observations',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve()
-            : reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** utime + stime of a process, from /proc (Linux), in ms. */
-function processCpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
 
 interface Result {
   servers: number;
@@ -87,7 +51,7 @@ async function run(n: number): Promise<Result> {
       await Promise.all(
         Array.from({ length: IN_FLIGHT }, async (_, lane) => {
           const s = lane % n; // each lane keeps to one server: 4 lanes over 1 or 2 servers
-          while (next < list.length) await post(agents[s]!, urls[s]!, k.key, list[next++]!);
+          while (next < list.length) await postObservations(agents[s]!, urls[s]!, k.key, list[next++]!);
         }),
       );
       next = 0;

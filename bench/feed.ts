@@ -9,7 +9,7 @@
 // events at the same rate to the same 1,000 clients: the fan-out floor. FEED_CLIENTS, FEED_SECONDS, FEED_RATE
 // scale it down for a quick look.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { generateKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { spawnServer } from '../test/support/child.js';
 import { traffic } from '../test/support/observations.js';
+import { postObservations, processRssMb } from './support/http.js';
 
 const CLIENTS = Number(process.env['FEED_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['FEED_SECONDS'] ?? 120);
@@ -102,11 +103,6 @@ async function connectAll(url: string, analystAuth: string | undefined): Promise
   return out;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 /** Waits until every client has the last event it may see and nothing new came for `quietMs`. */
 async function settle(
   clients: Client[],
@@ -128,31 +124,6 @@ async function settle(
     if (Date.now() - t0 > timeoutMs) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function post(agent: Agent, url: URL, key: string, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/observations',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`ingest: HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 // --- Guarantor ---------------------------------------------------------------------------------------------------
@@ -191,10 +162,10 @@ let ours: {
   dropped: number;
 };
 try {
-  const rssIdle = rssMb(pid);
+  const rssIdle = processRssMb(pid);
   const clients = await connectAll(`${server.url}/v1/events?after=0`, `Bearer ${analyst.key}`);
-  let rssMax = rssMb(pid);
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(pid))), 500);
+  let rssMax = processRssMb(pid);
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, processRssMb(pid))), 500);
   const url = new URL(server.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const t0 = Date.now();
@@ -204,7 +175,7 @@ try {
     const due = t0 + k * 100;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     while (inflight.size >= 8) await Promise.race(inflight);
-    const p = post(agent, url, monitor.key, batches[k]!).then(() => void (sent += BATCH));
+    const p = postObservations(agent, url, monitor.key, batches[k]!).then(() => void (sent += BATCH));
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   }

@@ -10,8 +10,8 @@
 // fifth against the last (for 5 minutes: the second minute against the last). Targets: >= 10,000 obs/s sustained,
 // p99 < 250 ms, RSS flat (within 10%).
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseObservationBatch } from '../src/core/ops/index.js';
@@ -24,6 +24,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage } from '../test/support/app.js';
 import { spawnServer } from '../test/support/child.js';
 import { outOfOrder, traffic } from '../test/support/observations.js';
+import { postObservations, processCpuMs, processRssMb } from './support/http.js';
 import { ingestStages } from './support/ingest-stages.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
@@ -50,37 +51,11 @@ interface Run {
   max: number;
 }
 
-function post(agent: Agent, url: URL, key: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/observations',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200)
-            return reject(new Error(`${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
-          const r = JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number };
-          if (r.accepted !== BATCH) return reject(new Error(`accepted ${r.accepted} of ${BATCH}`));
-          resolve(Number(process.hrtime.bigint() - t0) / 1e6);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+async function post(agent: Agent, url: URL, key: string, body: string): Promise<number> {
+  const r = await postObservations(agent, url, key, body);
+  const { accepted } = JSON.parse(r.body) as { accepted: number };
+  if (accepted !== BATCH) throw new Error(`accepted ${accepted} of ${BATCH}`);
+  return r.ms;
 }
 
 async function drive(urlText: string, key: string, list: string[], concurrency = CONCURRENCY): Promise<Run> {
@@ -128,12 +103,6 @@ async function serverRun(db: string, open: () => Promise<Store>, env: Record<str
   } finally {
     await child.kill9();
   }
-}
-
-/** utime + stime of a process, from /proc (Linux), in ms. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 /** The same rows a bare loop inserts: validated and normalised ahead of time, so only the insert is timed. */
@@ -233,11 +202,6 @@ function* messyBatches(now: number): Generator<string> {
   }
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 interface MessyRun {
   seconds: number;
   batches: number;
@@ -270,7 +234,7 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
     const cpu0 = processCpuMs(pid);
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
-    const sampler = setInterval(() => rss.push({ at: performance.now() - t0, mb: rssMb(pid) }), 1000);
+    const sampler = setInterval(() => rss.push({ at: performance.now() - t0, mb: processRssMb(pid) }), 1000);
     try {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {

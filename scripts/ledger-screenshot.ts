@@ -85,8 +85,8 @@ if (kiel) {
   } as const;
   const s = await runLedgerImport({
     file: 'test/fixtures/ledger/kiel-layout.csv',
-    to: url,
-    key: admin.key,
+    url,
+    apiKey: admin.key,
     batch: 200,
     map,
   });

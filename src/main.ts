@@ -132,7 +132,9 @@ export async function start(config: ServeConfig): Promise<Running> {
   const loaded = loadPackageFile(config.packagePath);
   if (!loaded.model) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new InputError(`${config.packagePath} has ${errors} error(s); run \`guarantor check ${config.packagePath}\``);
+    throw new InputError(
+      `${config.packagePath} has ${errors === 1 ? '1 error' : `${errors} errors`}; run \`guarantor check ${config.packagePath}\``,
+    );
   }
   // A replay server's clock starts at the package's effective time and moves only forward, as events arrive
   // (`POST /v1/clock`, sent by `guarantor replay --clock event`).

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fetch } from '../src/cli/http-client.js';
+import { injectFetch as injectAppFetch } from './support/inject-fetch.js';
 import { sendVote } from '../src/cli/vote.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { signVote, type VoteStatement } from '../src/core/ops/index.js';
@@ -124,18 +124,7 @@ function castAs(s: TestServer, caseId: string, m: Member, body: unknown) {
   });
 }
 
-/** `fetch` for the CLI client, served by `inject()`. */
-const injectFetch =
-  (s: TestServer): Fetch =>
-  async (url, init) => {
-    const r = await s.app.inject({
-      method: (init?.method ?? 'GET') as 'GET',
-      url: url.replace('http://guarantor.test', ''),
-      headers: init?.headers ?? {},
-      ...(init?.body ? { payload: init.body } : {}),
-    });
-    return { status: r.statusCode, text: async () => r.body };
-  };
+const injectFetch = (s: TestServer) => injectAppFetch(s.app);
 
 describe('judgment API', () => {
   it('plays a case from observations to a declared breach and overdue responses on the server clock', async () => {
@@ -161,8 +150,8 @@ describe('judgment API', () => {
       caseId,
       'declare',
       {
-        key: join(dir, 'fr.key'),
-        to: 'http://guarantor.test/',
+        memberKey: join(dir, 'fr.key'),
+        url: 'http://guarantor.test/',
         apiKey: members['FR']!.key,
         reason: 'three corroborated strikes',
       },
@@ -197,6 +186,11 @@ describe('judgment API', () => {
     expect((await castAs(s, caseId, members['US']!, usVote)).statusCode).toBe(200);
     const replay = await castAs(s, caseId, members['US']!, usVote);
     expect([replay.statusCode, replay.json().error]).toEqual([409, 'vote-replayed']);
+    // A reason holding a lone surrogate signs and verifies, but is not text: the client's error, not the server's.
+    const lone = signVote(statement(s, caseId, 'DE', 'declare', { reason: 'strikes \ud800' }), members['DE']!.pem);
+    const loneR = await castAs(s, caseId, members['DE']!, lone);
+    expect([loneR.statusCode, loneR.json().error]).toEqual([400, 'vote-malformed']);
+    expect(loneR.json().message).toContain('reason is not valid Unicode');
     const asOther = await castAs(
       s,
       caseId,
@@ -282,6 +276,21 @@ describe('judgment API', () => {
       ).json(),
     ).toMatchObject({ status: 'delivered' });
     expect((await act('1/UK/acknowledge', s.auth.monitor)).statusCode).toBe(403); // CMM's key, UK's task
+    // A key bound to UK but of another role (UK's radar feed: a monitor key) acts on none of UK's tasks; a guarantor
+    // key bound to the mission on none of the mission's: role and actor both decide.
+    const ukFeed = `Bearer ${await keyFor(s, 'UK', 'monitor')}`;
+    const cmmAsGuarantor = `Bearer ${await keyFor(s, 'CMM', 'guarantor')}`;
+    for (const [path, auth, payload] of [
+      ['1/UK/deliver', ukFeed, { note: 'not ours to say' }],
+      ['1/UK/acknowledge', ukFeed, undefined],
+      ['0/CMM/acknowledge', cmmAsGuarantor, undefined],
+    ] as const) {
+      const r = await act(path, auth, payload);
+      expect([r.statusCode, r.json().error], path).toEqual([403, 'role-not-for-actor']);
+    }
+    const after = (await get(`/v1/cases/${caseId}/tasks`)).json().items as { actor: string; status: string }[];
+    expect(after.filter((t) => t.actor === 'UK').map((t) => t.status)).toEqual(['acknowledged', 'delivered']);
+    expect(after.find((t) => t.actor === 'CMM')?.status).toBe('open');
     expect((await act('0/CMM/deliver', s.auth.monitor, { note: 'Spot report published' })).json()).toMatchObject({
       status: 'delivered',
     });

@@ -64,7 +64,7 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     // A vote on server A, seen by server B; its replay refused by B.
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await sa.registerKey({ member: 'FR', fingerprint: 'fp', publicKey: pem, createdAt: clock.now() });
+    await sa.registerKey({ member: 'FR', fingerprint: 'fp', publicKey: pem, createdAt: clock.now() }, false);
     const signed = signVote(
       {
         type: 'guarantor/vote/v1',

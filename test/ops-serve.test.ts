@@ -183,7 +183,7 @@ describe('serve', () => {
         host: '127.0.0.1',
         logLevel: 'silent',
       }),
-    ).rejects.toThrow(/error\(s\)/);
+    ).rejects.toThrow(/has 4 errors; run `guarantor check/);
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a directory');
     await expect(

@@ -3,9 +3,9 @@
  * file sent by `guarantor replay --clock event` to a replay server running the Minsk II package. Cases open on the
  * day their threshold was met and are declared when the package's 14-day deadline passes, in 2015-2022, not today.
  */
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay, type ReplaySummary } from '../src/cli/replay.js';
+import { injectFetch } from './support/inject-fetch.js';
 import { loadPackageFile } from '../src/package-files.js';
 import { geoLocatorFor, ManualClock } from '../src/core/ops/index.js';
 import { generateKey } from '../src/server/api-keys.js';
@@ -15,23 +15,6 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 const UCDP = 'examples/data/ucdp-ged/ucdp-ged-ukraine-2014-01_to_2022-02.csv';
 const DAY = 86_400_000;
-
-/** `fetch` onto a Fastify app, without sockets. */
-function injectFetch(app: FastifyInstance): typeof fetch {
-  return (async (url: string | URL | Request, init?: RequestInit) => {
-    const u = new URL(String(url));
-    const r = await app.inject({
-      method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      url: u.pathname + u.search,
-      headers: init?.headers as Record<string, string>,
-      ...(init?.body !== undefined ? { payload: init.body as string } : {}),
-    });
-    return new Response(r.body, {
-      status: r.statusCode,
-      headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') },
-    });
-  }) as typeof fetch;
-}
 
 async function replayServer(event: boolean) {
   const loaded = loadPackageFile('examples/replay/ukraine-2015-minsk-replay.yaml');
@@ -61,7 +44,7 @@ describe('replay --clock event', () => {
       kind: 'ucdp',
       file: UCDP,
       url: 'http://replay.test',
-      key: s.monitor,
+      apiKey: s.monitor,
       batch: 500,
       source: 'ucdp',
       crosswalk: 'examples/data/oblast-crosswalk.csv',
@@ -141,7 +124,7 @@ describe('replay --clock event', () => {
           kind: 'ucdp',
           file: UCDP,
           url: 'http://live.test',
-          key: live.monitor,
+          apiKey: live.monitor,
           batch: 500,
           source: 'ucdp',
           crosswalk: 'examples/data/oblast-crosswalk.csv',
@@ -177,7 +160,7 @@ describe('replay --clock event', () => {
       context: 1,
       notes: [
         expect.stringMatching(
-          /^1 of 1 observation\(s\) are from before the package's effective time 2015-02-14T22:00:00.000Z: stored as context; they are not violations$/,
+          /^1 of 1 observation is from before the package's effective time 2015-02-14T22:00:00.000Z: stored as context; they are not violations$/,
         ),
       ],
     });

@@ -248,6 +248,29 @@ describe('timers come from the log', () => {
 });
 
 describe('keys and votes are on the record', () => {
+  it('logs a key revoked by rotation or by DELETE as revoked, in its transaction: the audit holds member_keys to the log', async () => {
+    const { s, file, members } = await withCase();
+    const admin = { authorization: s.auth.admin };
+    const fresh = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    s.clock.advance(HOUR);
+    const rotated = await s.app.inject({
+      method: 'POST',
+      url: '/v1/members/FR/keys',
+      headers: admin,
+      payload: { publicKey: fresh, rotate: true },
+    });
+    expect(rotated.json().revoked).toEqual([keyFingerprint(members['FR']!.pub)]);
+    s.clock.advance(HOUR);
+    const uk = encodeURIComponent(keyFingerprint(members['UK']!.pub));
+    expect(
+      (await s.app.inject({ method: 'DELETE', url: `/v1/members/UK/keys/${uk}`, headers: admin })).statusCode,
+    ).toBe(200);
+    await stop(s);
+    const r = await audit(file);
+    expect(r.out).toMatch(/log audit: OK/);
+    expect(r.code).toBe(0);
+  });
+
   it('names an inserted admin key, a swapped member key, and a vote edited with its entry and the tree recomputed', async () => {
     const { s, file, members, caseId } = await withCase();
     s.clock.advance(HOUR);

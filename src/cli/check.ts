@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { diagnosticToJson } from '../core/diagnostics/render/json.js';
 import { renderMarkdown } from '../core/diagnostics/render/markdown.js';
@@ -20,14 +20,38 @@ export function register(program: Command): void {
     .argument('<files...>', 'package files (YAML)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
     .option('--strict', 'treat warnings as errors', false)
-    .action(async (files: string[], opts: { format: string; strict: boolean }) => {
+    .addOption(
+      new Option(
+        '--docs-url <url>',
+        "sarif: the absolute URL of the diagnostic pages (docs/diagnostics/) for each rule's helpUri; default: this installation's own copy (file://)",
+      ).env('GUARANTOR_DOCS_URL'),
+    )
+    .action(async (files: string[], opts: { format: string; strict: boolean; docsUrl?: string }) => {
       if (!formats.includes(opts.format as Format))
         throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
-      process.exitCode = await runCheck(files, opts.format as Format, opts.strict);
+      process.exitCode = await runCheck(files, opts.format as Format, opts.strict, opts.docsUrl);
     });
 }
 
-export async function runCheck(files: string[], format: Format, strict: boolean): Promise<number> {
+/** The diagnostic pages shipped with this installation (src/cli and dist/cli-bundle sit at the same depth). */
+export const localDocsUrl = new URL('../../docs/diagnostics/', import.meta.url).href;
+
+/** `--docs-url` as a directory URL: absolute (SARIF requires it), ending in `/` so pages resolve inside it. */
+export function docsBase(url: string | undefined): string {
+  if (url === undefined) return localDocsUrl;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(
+      `--docs-url must be an absolute URL, e.g. https://example.org/guarantor/docs/diagnostics/; got "${url}"`,
+    );
+  }
+  return u.href.endsWith('/') ? u.href : `${u.href}/`;
+}
+
+export async function runCheck(files: string[], format: Format, strict: boolean, docsUrl?: string): Promise<number> {
+  const helpBase = docsBase(docsUrl);
   const results = files.map((f) => checkPackage(readText(f), { file: f, readGeometry: geometryReaderFor(f) }));
   const loaded = results.map((r) => r.loaded);
   const diagnostics: Diagnostic[] = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
@@ -67,7 +91,7 @@ export async function runCheck(files: string[], format: Format, strict: boolean)
       break;
     }
     case 'sarif':
-      out = renderSarif(diagnostics, toolVersion);
+      out = renderSarif(diagnostics, toolVersion, helpBase);
       break;
     case 'markdown':
       out = renderMarkdown(diagnostics);

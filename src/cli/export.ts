@@ -1,7 +1,7 @@
 /**
  * `guarantor export observations|incidents|violations|cases --format csv|geojson [--db PATH|URL | --url URL]
  * [filters] [--out FILE]` (docs/operations/report.md, "Exports"): the records as CSV or GeoJSON, streamed from the
- * store (`--db`) or from a server's list endpoint with the matching Accept header (`--url`, with `--key`). The
+ * store (`--db`) or from a server's list endpoint with the matching Accept header (`--url`, with `--api-key`). The
  * filters are the JSON lists' own; one a kind does not have is a usage error (exit 2).
  */
 import type { Command } from 'commander';
@@ -17,6 +17,8 @@ import {
   type ExportKind,
 } from '../server/exports.js';
 import { describeDb, openStore } from '../store/open.js';
+import { ApiClient, Refused, type Fetch } from './api-client.js';
+import { dbOf, existingDb, shared } from './options.js';
 import { UsageError } from './usage-error.js';
 
 /** Filters of each kind, as the list endpoints take them (docs/api.md). */
@@ -32,7 +34,7 @@ export interface ExportOptions {
   format: string;
   db?: string;
   url?: string;
-  key?: string;
+  apiKey?: string;
   out?: string;
   from?: string;
   to?: string;
@@ -45,6 +47,7 @@ export async function runExport(
   o: ExportOptions,
   env: Record<string, string | undefined>,
   sink: Writable,
+  doFetch?: Fetch,
 ): Promise<void> {
   if (!(exportKinds as readonly string[]).includes(kind))
     throw new UsageError(`kind: "${kind}" is not something to export; use ${exportKinds.join(', ')}`);
@@ -69,8 +72,8 @@ export async function runExport(
       throw new UsageError(`--${t}: "${o[t]}" is not an ISO 8601 time`);
     filter[t] = ms;
   }
-  if (o.url !== undefined) return fromServer(k, format, o, filter, env, sink);
-  const db = o.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db';
+  if (o.url !== undefined) return fromServer(k, format, o, filter, sink, doFetch);
+  const db = existingDb(dbOf(o, env));
   let store;
   try {
     store = await openStore(db);
@@ -78,52 +81,38 @@ export async function runExport(
     throw new UsageError(`--db: cannot open the store ${describeDb(db)}: ${(e as Error).message}`);
   }
   try {
-    await pipeline(Readable.from(exportChunks(store, k, format, filter)), sink);
+    await pipeline(Readable.from(exportChunks(store, k, format, filter)), sink, { end: sink !== process.stdout });
   } finally {
     await store.close();
   }
 }
+
+const listOperation = {
+  observations: 'getObservations',
+  incidents: 'getIncidents',
+  violations: 'getViolations',
+  cases: 'getCases',
+} as const;
 
 async function fromServer(
   kind: ExportKind,
   format: ExportFormat,
   o: ExportOptions,
   filter: Record<string, unknown>,
-  env: Record<string, string | undefined>,
   sink: Writable,
+  doFetch?: Fetch,
 ): Promise<void> {
-  const key = o.key ?? env['GUARANTOR_KEY'];
-  if (!key) throw new UsageError('--key: exporting from a server needs an API key (--key or GUARANTOR_KEY)');
-  let url: URL;
-  try {
-    url = new URL(`/v1/${kind}`, o.url);
-  } catch {
-    throw new UsageError(`--url: "${o.url}" is not a URL`);
-  }
-  for (const [f, v] of Object.entries(filter))
-    url.searchParams.set(f, typeof v === 'number' ? new Date(v).toISOString() : String(v));
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: { authorization: `Bearer ${key}`, accept: exportContentTypes[format].split(';')[0]! },
-    });
-  } catch (e) {
-    throw new UsageError(
-      `--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
-    );
-  }
-  if (res.status >= 400 || !res.body) {
-    const text = (await res.text()).slice(0, 500);
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      /* not JSON */
-    }
-    if (res.status < 500) throw new UsageError(`the server refused the export (${res.status}): ${message}`);
-    throw new Error(`the server failed (${res.status}): ${message}`);
-  }
-  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), sink);
+  if (!o.apiKey) throw new UsageError('--api-key: exporting from a server needs an API key (or GUARANTOR_API_KEY)');
+  const api = new ApiClient(o.url!, doFetch, o.apiKey);
+  const query = Object.fromEntries(
+    Object.entries(filter).map(([f, v]) => [f, typeof v === 'number' ? new Date(v).toISOString() : String(v)]),
+  );
+  const r = await api.stream(listOperation[kind], { query, accept: exportContentTypes[format].split(';')[0]! });
+  if (!r.ok) throw new Refused(`the ${kind} export`, r.answer);
+  // Standard output is not ended: on a socket that would shut it for whatever the shell writes next.
+  await pipeline(Readable.fromWeb(r.stream as import('node:stream/web').ReadableStream), sink, {
+    end: sink !== process.stdout,
+  });
 }
 
 export function register(program: Command): void {
@@ -133,13 +122,12 @@ export function register(program: Command): void {
       'records as CSV (RFC 4180) or GeoJSON (RFC 7946), streamed: observations, incidents, violations or cases',
     )
     .argument('<kind>', exportKinds.join(', '))
-    .requiredOption('--format <format>', exportFormats.join(' or '))
-    .option(
-      '--db <path|url>',
-      'read this store (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)',
-    )
-    .option('--url <url>', 'ask a running server instead')
-    .option('--key <key>', 'API key for --url (default GUARANTOR_KEY)')
+    .requiredOption('--format <format>', exportFormats.join(' or '));
+  shared(cmd, {
+    db: { note: 'read this store' },
+    url: { note: 'ask a running server instead' },
+    apiKey: { note: 'with --url', aliases: ['--key'] },
+  })
     .option('--from <time>', 'records at or after this time (ISO 8601; event time, or opening time for cases)')
     .option('--to <time>', 'records before this time')
     .option('--out <file>', 'write to a file instead of standard output');

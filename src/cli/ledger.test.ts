@@ -12,6 +12,7 @@ import { billionsToEuros, parseKielCsv } from '../core/ledger/import.js';
 import type { LedgerRecord } from '../core/ledger/record.js';
 import { testServer, type TestServer } from '../../test/support/app.js';
 import { formatLedgerSummary, runLedgerImport } from './ledger.js';
+import { injectFetch } from '../../test/support/inject-fetch.js';
 
 const KIEL = 'test/fixtures/ledger/kiel-layout.csv';
 const pkg = loadPackageFile('test/fixtures/ledger/kiel-package.yaml');
@@ -25,16 +26,7 @@ beforeEach(async () => {
 afterEach(() => s.close());
 
 /** fetch, answered by the app in process. */
-const viaApp = (async (url: string | URL | Request, init?: RequestInit) => {
-  const u = new URL(String(url));
-  const r = await s.app.inject({
-    method: (init?.method ?? 'GET') as 'POST',
-    url: u.pathname + u.search,
-    headers: Object.fromEntries(new Headers(init?.headers).entries()),
-    payload: init?.body as string,
-  });
-  return new Response(r.body, { status: r.statusCode });
-}) as typeof fetch;
+const viaApp = injectFetch(() => s.app);
 
 async function allRecords(): Promise<LedgerRecord[]> {
   const out: LedgerRecord[] = [];
@@ -64,8 +56,8 @@ describe('guarantor ledger import, Kiel tracker layout', () => {
   it('gives totals per donor and category equal to a direct count of the CSV', async () => {
     const summary = await runLedgerImport({
       file: KIEL,
-      to: 'http://server',
-      key: s.keys.admin,
+      url: 'http://server',
+      apiKey: s.keys.admin,
       batch: 50,
       map,
       fetch: viaApp,
@@ -115,8 +107,8 @@ describe('guarantor ledger import, Kiel tracker layout', () => {
     // A second import is all duplicates.
     const again = await runLedgerImport({
       file: KIEL,
-      to: 'http://server',
-      key: s.keys.admin,
+      url: 'http://server',
+      apiKey: s.keys.admin,
       batch: 200,
       map,
       fetch: viaApp,
@@ -171,7 +163,13 @@ describe('guarantor ledger import, the ledger CSV format', () => {
         'bogus,x,DEU,,,,,,,,,,,,,,,,',
       ].join('\n'),
     );
-    const summary = await runLedgerImport({ file, to: 'http://server', key: s.keys.admin, batch: 10, fetch: viaApp });
+    const summary = await runLedgerImport({
+      file,
+      url: 'http://server',
+      apiKey: s.keys.admin,
+      batch: 10,
+      fetch: viaApp,
+    });
     expect(summary).toMatchObject({ layout: 'ledger', pledges: 4, deliveries: 4, accepted: 3 });
     expect(summary.unreadable).toEqual([{ line: 10, reason: 'type "bogus" is not pledge, withdrawal or delivery' }]);
     expect(summary.refused.map((g) => [g.group, g.count])).toEqual([

@@ -1,5 +1,5 @@
 /**
- * `guarantor ledger import FILE --to URL --key KEY`: a file of pledges and deliveries sent to a running server, in
+ * `guarantor ledger import FILE --url URL --api-key KEY`: a file of pledges and deliveries sent to a running server, in
  * batches, with a progress bar; the documented ledger CSV or the Kiel tracker's data-explorer layout (detected from
  * the header, or `--format`). Parsing is pure (core/ledger/import.ts); the server validates. A batch refused for some
  * items is resent without them, so one bad row does not sink an import; refusals are summed up grouped by reason.
@@ -16,19 +16,21 @@ import {
   type LedgerImport,
 } from '../core/ledger/import.js';
 import { readText } from '../package-files.js';
+import { ApiClient, refusal, type Fetch } from './api-client.js';
+import { plural, shared } from './options.js';
 import { UsageError } from './usage-error.js';
 
 export interface LedgerImportOptions {
   file: string;
-  to: string;
-  key: string;
+  url: string;
+  apiKey: string;
   batch: number;
   format?: CsvLayout;
   /** Kiel layout: category -> requirement. */
   map?: Partial<Record<KielCategory, string>>;
   form?: string;
   actors?: Record<string, string>;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   progress?: boolean;
 }
 
@@ -47,12 +49,6 @@ export interface LedgerImportSummary {
   seconds: number;
 }
 
-interface Problem {
-  index?: number;
-  path: string;
-  reason: string;
-}
-
 const categories = ['financial', 'humanitarian', 'military', 'to_be_allocated'] as const;
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> {
@@ -69,14 +65,20 @@ export function register(program: Command): void {
   const ledger = program
     .command('ledger')
     .description('the sustainment ledger: pledges and deliveries (docs/operations/ledger.md)');
-  ledger
+  const cmd = ledger
     .command('import')
     .description(
       'send pledges and deliveries from a CSV file to a server: the ledger CSV format, or the Kiel tracker data-explorer layout',
     )
-    .argument('<file>', 'the CSV file')
-    .requiredOption('--to <url>', 'the server, e.g. http://localhost:8080')
-    .requiredOption('--key <key>', 'an API key: a guarantor key for its own records, an admin key for anyone')
+    .argument('<file>', 'the CSV file');
+  shared(cmd, {
+    url: { required: true, aliases: ['--to'] },
+    apiKey: {
+      required: true,
+      note: 'a guarantor key for its own records, an admin key for anyone',
+      aliases: ['--key'],
+    },
+  })
     .option('--format <layout>', 'ledger or kiel (default: from the header)')
     .option(
       '--map <category=requirement...>',
@@ -93,8 +95,8 @@ export function register(program: Command): void {
       async (
         file: string,
         opts: {
-          to: string;
-          key: string;
+          url: string;
+          apiKey: string;
           format?: string;
           map?: string[];
           actor?: string[];
@@ -113,8 +115,8 @@ export function register(program: Command): void {
             throw new UsageError(`--map: "${k}" is not a category; use ${categories.join(', ')}`);
         const summary = await runLedgerImport({
           file,
-          to: opts.to,
-          key: opts.key,
+          url: opts.url,
+          apiKey: opts.apiKey,
           batch,
           ...(opts.format ? { format: opts.format as CsvLayout } : {}),
           map,
@@ -166,7 +168,7 @@ export function groupOf(p: { path: string; reason: string }): string {
 export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImportSummary> {
   const started = process.hrtime.bigint();
   const { layout, parsed } = parseLedgerFile(readText(o.file), o);
-  const doFetch = o.fetch ?? fetch;
+  const api = new ApiClient(o.url, o.fetch, o.apiKey);
   const s: LedgerImportSummary = {
     layout,
     pledges: parsed.pledges.length,
@@ -180,7 +182,7 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
     seconds: 0,
   };
   const groups = new Map<string, { count: number; example: string }>();
-  const refuse = (item: Record<string, unknown> | undefined, p: Problem) => {
+  const refuse = (item: Record<string, unknown> | undefined, p: { path: string; reason: string }) => {
     const g = groupOf(p);
     const e = groups.get(g);
     if (e) e.count++;
@@ -202,55 +204,29 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
   let done = 0;
   let refused = 0;
 
-  const post = async (
-    url: string,
-    items: Record<string, unknown>[],
-  ): Promise<{ status: number; body: Record<string, unknown> }> => {
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` },
-        body: JSON.stringify(items),
-      });
-    } catch (e) {
-      throw new UsageError(
-        `cannot reach ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    try {
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-    } catch {
-      return { status: res.status, body: { message: text.slice(0, 200) } };
-    }
-  };
-
   try {
     for (const [kind, items] of [
       ['pledges', parsed.pledges],
       ['deliveries', parsed.deliveries],
     ] as const) {
-      const url = new URL(`/v1/ledger/${kind}`, o.to).toString();
+      const op = kind === 'pledges' ? 'postLedgerPledges' : 'postLedgerDeliveries';
       for (let i = 0; i < items.length; i += o.batch) {
         let batch = items.slice(i, i + o.batch);
         // Refused items are taken out and the rest sent again (a pledge refused in a batch may take deliveries with it).
         for (let round = 0; batch.length; round++) {
-          const r = await post(url, batch);
+          const r = await api.call(op, { body: batch });
           if (r.status === 200) {
-            s.accepted += Number(r.body['accepted'] ?? 0);
-            s.duplicates += Number(r.body['duplicates'] ?? 0);
-            s.alertsRaised += Number((r.body['alerts'] as { raised?: number } | undefined)?.raised ?? 0);
+            s.accepted += r.body.accepted ?? 0;
+            s.duplicates += r.body.duplicates ?? 0;
+            s.alertsRaised += r.body.alerts?.raised ?? 0;
             break;
           }
-          const problems = Array.isArray(r.body['problems'])
-            ? (r.body['problems'] as Problem[]).filter((p) => typeof p.index === 'number')
-            : [];
-          if ((r.status !== 400 && r.status !== 403 && r.status !== 409) || !problems.length || round > 50) {
-            throw new UsageError(
-              `the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${kind} ${i}..${i + batch.length - 1}: ${String(r.body['message'] ?? '')}`,
-            );
-          }
+          const problems =
+            r.status === 400 || r.status === 403 || r.status === 409
+              ? (r.body.problems ?? []).filter((p) => typeof p.index === 'number')
+              : [];
+          if (!problems.length || round > 50)
+            throw new UsageError(`the server refused ${kind} ${i}..${i + batch.length - 1} (${refusal(r)})`);
           const bad = new Set(problems.map((p) => p.index!));
           for (const p of problems) refuse(batch[p.index!], p);
           refused += bad.size;
@@ -272,8 +248,8 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
 
 export function formatLedgerSummary(s: LedgerImportSummary): string {
   const lines = [
-    `${s.pledges} pledges and withdrawals, ${s.deliveries} deliveries read (${s.layout} layout; ${s.unreadable.length} rows unreadable), sent in ${s.seconds.toFixed(1)} s`,
-    `${s.accepted} accepted, ${s.duplicates} duplicate, ${s.refused.reduce((n, g) => n + g.count, 0)} refused; ${s.alertsRaised} alerts raised`,
+    `${plural(s.pledges, 'pledge or withdrawal', 'pledges and withdrawals')}, ${plural(s.deliveries, 'delivery', 'deliveries')} read (${s.layout} layout; ${plural(s.unreadable.length, 'row')} unreadable), sent in ${s.seconds.toFixed(1)} s`,
+    `${s.accepted} accepted, ${s.duplicates} duplicate, ${s.refused.reduce((n, g) => n + g.count, 0)} refused; ${plural(s.alertsRaised, 'alert')} raised`,
   ];
   if (s.refused.length) lines.push('refused, by reason:');
   for (const g of s.refused.slice(0, 20))

@@ -1,5 +1,4 @@
 /** Opens a database for `log audit` without migrating or writing it: SQLite read-only, PostgreSQL by URL. */
-import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { AuditSource } from '../store/log-audit.js';
@@ -7,6 +6,7 @@ import { describeDb, isPostgresUrl, splitSchema } from '../store/open.js';
 import { quoteIdent } from '../store/postgres/migrate.js';
 import { postgresAuditSource } from '../store/postgres/tlog-store.js';
 import { sqliteAuditSource } from '../store/sqlite/tlog-store.js';
+import { existingDb } from './options.js';
 import { UsageError } from './usage-error.js';
 
 export async function openAuditSource(db: string): Promise<{ source: AuditSource; close(): Promise<void> }> {
@@ -26,7 +26,7 @@ export async function openAuditSource(db: string): Promise<{ source: AuditSource
     }
     return { source: postgresAuditSource(pool), close: () => pool.end() };
   }
-  if (!existsSync(db)) throw new UsageError(`cannot audit ${db}: no such file`);
+  existingDb(db);
   let d: Database.Database;
   try {
     d = new Database(db, { readonly: true, fileMustExist: true });

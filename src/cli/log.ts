@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { SIG_COSIGNATURE_V1, SIG_ED25519, parseVkey, type Verifier } from '../core/tlog/index.js';
 import { UsageError } from './usage-error.js';
 import { ServerError } from './http-client.js';
+import { dbOf, plural, shared } from './options.js';
 import { verifyLog, type VerifyState } from './log-verify.js';
 import type { Fetch } from './http-client.js';
 
@@ -107,7 +108,9 @@ export async function runVerify(
   for (const l of r.lines) write(`${l}\n`);
   if (!r.ok) {
     for (const p of r.problems) write(`TAMPERING: ${p}\n`);
-    write(`log verify: FAILED (${r.problems.length} problem(s)); the saved checkpoint was kept\n`);
+    write(
+      `log verify: FAILED (${plural(r.problems.length, 'problem')}); ${flags.state ? 'the saved checkpoint was kept' : 'nothing was saved (no --state)'}\n`,
+    );
     return 1;
   }
   if (flags.state && r.state) {
@@ -115,6 +118,10 @@ export async function runVerify(
     renameSync(`${flags.state}.tmp`, flags.state);
     write(`saved checkpoint of size ${r.state.size} to ${flags.state}\n`);
   }
+  if (!flags.state)
+    write(
+      'nothing saved: without --state FILE the next run cannot tell a rollback or a rewritten history from this one\n',
+    );
   write('log verify: OK\n');
   return 0;
 }
@@ -207,22 +214,24 @@ export function register(program: Command): void {
   const log = program
     .command('log')
     .description('check the transparency log: as a client of a server, or directly against its database');
-  log
+  const verify = log
     .command('verify')
     .description(
-      'fetch the latest checkpoint, check its signatures, its consistency with the saved one and every entry since; save it',
-    )
-    .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
-    .requiredOption('--key <file|vkey>', "the log's public key (GET /v1/log/key)")
+      'fetch the latest checkpoint, check its signatures, its consistency with the saved one and every entry since; save it (--state)',
+    );
+  // The public key as --log-key (docs/cli.md); runVerify and runAudit still take it as `key`.
+  shared(verify, { url: { required: true }, logKey: { required: true, aliases: ['--key'] } })
     .option('--witness <file|vkey>', 'a witness key whose cosignatures count (repeatable)', collect)
     .option('--quorum <n>', "how many configured witnesses must have cosigned (default 0, or the package's)")
     .option('--package <file>', 'take the witnesses and the quorum from this package (its `log` section)')
     .option(
       '--state <file>',
-      'where the last verified checkpoint is kept (read, then replaced when verification passes)',
+      'where the last verified checkpoint is kept (read, then replaced when verification passes); without it nothing is saved',
     )
-    .action(async (flags: VerifyFlags) => {
-      process.exitCode = await runVerify(flags, fetch as unknown as Fetch, new Date(), (s) => process.stdout.write(s));
+    .action(async (flags: Omit<VerifyFlags, 'key'> & { logKey: string }) => {
+      process.exitCode = await runVerify({ ...flags, key: flags.logKey }, fetch as unknown as Fetch, new Date(), (s) =>
+        process.stdout.write(s),
+      );
     });
   log
     .command('verify-votes')
@@ -243,7 +252,7 @@ export function register(program: Command): void {
     });
   log
     .command('key')
-    .description("print the log's public key (a vkey) from its key file, for `log verify --key`")
+    .description("print the log's public key (a vkey) from its key file, for `log verify --log-key`")
     .option('--log-key <file>', 'the key file (or GUARANTOR_LOG_KEY_FILE)')
     .option('--db <path>', 'a SQLite file: its key file sits beside it (<file>.log-key)')
     .option('--origin <name>', 'the log origin, when the key file does not name it')
@@ -276,20 +285,25 @@ export function register(program: Command): void {
       );
       if (r.warning) process.stderr.write(`log rotate-key: ${r.warning}\n`);
     });
-  log
+  const audit = log
     .command('audit')
     .description(
       'recompute every entry from the stored records, the tree and the checkpoints, directly against a database',
-    )
-    .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
-    .option('--key <file|vkey>', "the log's public key as you know it (default: the one the log names itself)")
+    );
+  shared(audit, {
+    db: { required: true },
+    logKey: { note: 'as you know it (default: the one the log names itself)', aliases: ['--key'] },
+  })
     .option(
       '--witness <file|vkey>',
       'a witness key (repeatable; default: the witnesses registered in the database)',
       collect,
     )
     .option('--json', 'findings as JSON')
-    .action(async (flags: AuditFlags) => {
-      process.exitCode = await runAudit(flags, (s) => process.stdout.write(s));
+    .action(async (flags: Omit<AuditFlags, 'key' | 'db'> & { logKey?: string; db?: string }) => {
+      const { logKey, ...rest } = flags;
+      process.exitCode = await runAudit({ ...rest, db: dbOf(flags), ...(logKey ? { key: logKey } : {}) }, (s) =>
+        process.stdout.write(s),
+      );
     });
 }

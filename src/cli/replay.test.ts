@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { checkUrl, formatSummary, groupReasons, NothingUsable, runReplay } from './replay.js';
-import type { Fetch } from './http-client.js';
+import { formatSummary, groupReasons, NothingUsable, runReplay } from './replay.js';
+import { checkUrl } from './api-client.js';
+import type { Fetch } from './api-client.js';
 import { UsageError } from './usage-error.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ function fakeServer(refuseBefore = '') {
     if (problems.length)
       return new Response(JSON.stringify({ error: 'invalid-observations', message: 'bad items', problems }), {
         status: 400,
+        headers: { 'content-type': 'application/json' },
       });
     let accepted = 0;
     for (const o of items) {
@@ -33,6 +35,7 @@ function fakeServer(refuseBefore = '') {
     }
     return new Response(JSON.stringify({ accepted, duplicates: items.length - accepted, violations: 0, cases: 0 }), {
       status: 200,
+      headers: { 'content-type': 'application/json' },
     });
   };
   return { fetch: f as unknown as Fetch, requests, seen };
@@ -45,7 +48,7 @@ describe('guarantor replay', () => {
       kind: 'ucdp' as const,
       file: UCDP,
       url: 'http://127.0.0.1:1',
-      key: 'k-123',
+      apiKey: 'k-123',
       batch: 500,
       source: 'ucdp',
       crosswalk: CROSSWALK,
@@ -78,7 +81,7 @@ describe('guarantor replay', () => {
       kind: 'alerts',
       file: ALERTS,
       url: 'http://127.0.0.1:1',
-      key: 'k',
+      apiKey: 'k',
       batch: 2000,
       source: 'air-alerts',
       crosswalk: CROSSWALK,
@@ -94,19 +97,20 @@ describe('guarantor replay', () => {
     const deny = (async () =>
       new Response(JSON.stringify({ error: 'unauthorized', message: 'unknown key' }), {
         status: 401,
+        headers: { 'content-type': 'application/json' },
       })) as unknown as typeof fetch;
     await expect(
       runReplay({
         kind: 'ucdp',
         file: UCDP,
         url: 'http://x',
-        key: 'bad',
+        apiKey: 'bad',
         batch: 500,
         source: 'ucdp',
         crosswalk: CROSSWALK,
         fetch: deny,
       }),
-    ).rejects.toThrow(/401 \(unauthorized\).*unknown key/);
+    ).rejects.toThrow(/refused observations 0\.\.\d+ \(HTTP 401 unauthorized: unknown key\)/);
   });
 
   it('skips events whose headlines name no weapon unless told what to send them as, and says why, grouped', async () => {

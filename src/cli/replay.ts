@@ -1,5 +1,5 @@
 /**
- * `guarantor replay ucdp|alerts FILE --url URL --key KEY`: real data sent to a running server as observations, in
+ * `guarantor replay ucdp|acled|alerts FILE --url URL --api-key KEY`: real data sent to a running server as observations, in
  * batches, with a progress bar. The parsing is pure (core/ops/replay); this file reads the files, talks HTTP and
  * reports. A batch the server refuses for some bad items is resent without them, so one odd row does not sink a
  * replay; skipped rows and refused items are grouped by reason, with counts and two examples each.
@@ -9,7 +9,7 @@
  * it, so cases open, deadlines pass and responses fall due when they would have.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { ObservationInput } from '../core/ops/index.js';
 import { parseAcled, parseAlerts } from '../core/ops/index.js';
@@ -18,7 +18,8 @@ import { CsvFormatError } from '../core/ops/index.js';
 import { parseUcdp, type ReplayParse } from '../core/ops/index.js';
 import { activities, type Activity } from '../core/spec/vocabulary.js';
 import { readText } from '../package-files.js';
-import { HttpClient, type Fetch } from './http-client.js';
+import { ApiClient, checkUrl, Refused, type Fetch } from './api-client.js';
+import { plural, shared } from './options.js';
 import { UsageError } from './usage-error.js';
 
 const kinds = ['ucdp', 'alerts', 'acled'] as const;
@@ -40,7 +41,7 @@ export interface ReplayOptions {
   file: string;
   /** The server; absent only for a dry run. */
   url?: string;
-  key?: string;
+  apiKey?: string;
   batch: number;
   source: string;
   crosswalk: string;
@@ -85,26 +86,21 @@ export interface ReplaySummary {
   seconds: number;
 }
 
-interface Problem {
-  index?: number;
-  path: string;
-  reason: string;
-}
-
 /** Nothing usable in the file: exit 1 (the file, not the command line, is wrong). */
 export class NothingUsable extends Error {}
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('replay')
     .description(
       'send real data to a server as observations: UCDP GED events (ucdp), ACLED events (acled) or air-raid alerts (alerts)',
     )
     .argument('<kind>', `what the file holds: ${kinds.join(' or ')}`)
-    .argument('<file>', 'the CSV file')
-    .option('--url <url>', 'the server, e.g. http://localhost:8081 (required unless --dry-run)')
-    .addOption(new Option('--to <url>').hideHelp())
-    .option('--key <key>', 'an API key with the monitor role (required unless --dry-run)')
+    .argument('<file>', 'the CSV file');
+  shared(cmd, {
+    url: { note: 'required unless --dry-run', aliases: ['--to'] },
+    apiKey: { note: 'with the monitor role; required unless --dry-run', aliases: ['--key'] },
+  })
     .option('--batch <n>', 'observations per request', '500')
     .option(
       '--source <id>',
@@ -129,8 +125,7 @@ export function register(program: Command): void {
         file: string,
         opts: {
           url?: string;
-          to?: string;
-          key?: string;
+          apiKey?: string;
           batch: string;
           source?: string;
           crosswalk: string;
@@ -156,12 +151,14 @@ export function register(program: Command): void {
           );
         if (opts.clock !== 'live' && opts.clock !== 'event')
           throw new UsageError(`--clock must be live or event, not "${opts.clock}"`);
-        const url = opts.url ?? opts.to;
+        const url = opts.url;
         if (!opts.dryRun) {
           if (url === undefined)
             throw new UsageError('--url is required (the server, e.g. http://localhost:8081), or --dry-run');
-          if (opts.key === undefined)
-            throw new UsageError('--key is required (an API key with the monitor role), or --dry-run');
+          if (opts.apiKey === undefined)
+            throw new UsageError(
+              '--api-key is required (an API key with the monitor role, or GUARANTOR_API_KEY), or --dry-run',
+            );
         }
         if (url !== undefined) checkUrl(url);
         let summary: ReplaySummary;
@@ -177,7 +174,7 @@ export function register(program: Command): void {
             dryRun: opts.dryRun === true,
             progress: process.stderr.isTTY === true,
             ...(url !== undefined ? { url } : {}),
-            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
             ...(limit !== undefined ? { limit } : {}),
           });
         } catch (e) {
@@ -190,22 +187,6 @@ export function register(program: Command): void {
         process.exitCode = summary.rejected > 0 ? 1 : 0;
       },
     );
-}
-
-/** A server URL: http or https with a host; anything else is a usage error, not a crash later. */
-export function checkUrl(url: string): URL {
-  let u: URL | undefined;
-  try {
-    u = new URL(url);
-  } catch {
-    u = undefined;
-  }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.host) {
-    throw new UsageError(
-      `--url must be an http:// or https:// URL with a host, e.g. http://localhost:8081; got "${url}"${/^[\w.-]+(:\d+)?(\/|$)/.test(url) ? ` (did you mean http://${url}?)` : ''}`,
-    );
-  }
-  return u;
 }
 
 export function parseFile(
@@ -269,7 +250,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
       .map((g) => `\n  ${g.count} × ${g.reason} (e.g. ${g.examples.join(', ')})`)
       .join('');
     throw new NothingUsable(
-      `nothing usable in ${o.file}: ${rows} row(s), 0 observations${why}\nexpected ${expectedFormat[o.kind]}`,
+      `nothing usable in ${o.file}: ${plural(rows, 'row')}, 0 observations${why}\nexpected ${expectedFormat[o.kind]}`,
     );
   }
   let items = o.limit !== undefined ? parsed.observations.slice(0, o.limit) : parsed.observations;
@@ -301,40 +282,19 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return s;
   }
-  if (o.url === undefined || o.key === undefined) throw new UsageError('a replay that sends needs --url and --key');
-  const base = checkUrl(o.url);
-  const client = new HttpClient(base.toString(), o.fetch ?? (fetch as unknown as Fetch), o.key);
+  if (o.url === undefined || o.apiKey === undefined)
+    throw new UsageError('a replay that sends needs --url and --api-key');
+  const api = new ApiClient(o.url, o.fetch, o.apiKey);
   const rejections: { reason: string; example: string }[] = [];
-
-  const call = async (
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const a = await client.request(method, path, body);
-    const parsed =
-      typeof a.body === 'object' && a.body !== null
-        ? (a.body as Record<string, unknown>)
-        : a.text
-          ? { message: a.text.slice(0, 200) }
-          : {};
-    return { status: a.status, body: parsed };
-  };
-  const fail = (r: { status: number; body: Record<string, unknown> }, what: string): never => {
-    const message = typeof r.body['message'] === 'string' ? r.body['message'] : '';
-    throw new UsageError(
-      `the server answered ${r.status}${r.body['error'] ? ` (${String(r.body['error'])})` : ''} for ${what}: ${message}`,
-    );
-  };
 
   // On the event clock, observations go in the order they became known (the end of an interval, else the time: a
   // week-long GED event is reported once the week is over), in batches that never span two UTC days; before each,
   // the clock is set to the batch's latest such time, so a case opens on the day its threshold could be known.
   let batches: ObservationInput[][] = [];
   if (o.clock === 'event') {
-    const clock = await call('GET', '/v1/clock');
-    if (clock.status !== 200) fail(clock, 'GET /v1/clock');
-    if (clock.body['mode'] !== 'event')
+    const clock = await api.call('getClock', {});
+    if (clock.status !== 200) throw new Refused("the server's clock", clock);
+    if (clock.body.mode !== 'event')
       throw new UsageError(
         `the server at ${o.url} runs the live clock; --clock event needs a replay server (guarantor serve --clock event)`,
       );
@@ -369,28 +329,32 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
       )
     : undefined;
   bar?.start(items.length, 0, { accepted: 0, duplicates: 0, rejected: 0 });
-  const count = (body: Record<string, unknown>, n: number) => {
-    s.accepted += num(body['accepted']) ?? n;
-    s.duplicates += num(body['duplicates']) ?? 0;
-    s.context += num(body['context']) ?? 0;
-    s.violations += num(body['violations']) ?? 0;
-    s.cases += num(body['cases']) ?? 0;
+  const count = (
+    body: { accepted?: number; duplicates?: number; context?: number; violations?: number; cases?: number },
+    n: number,
+  ) => {
+    s.accepted += body.accepted ?? n;
+    s.duplicates += body.duplicates ?? 0;
+    s.context += body.context ?? 0;
+    s.violations += body.violations ?? 0;
+    s.cases += body.cases ?? 0;
   };
+  const send = (batch: ObservationInput[]) => api.call('postObservations', { body: batch });
 
   try {
     let done = 0;
     for (const batch of batches) {
       if (o.clock === 'event') {
         const latest = batch.reduce((m, x) => Math.max(m, knownAt(x)), -Infinity);
-        const r = await call('POST', '/v1/clock', { time: new Date(latest).toISOString() });
-        if (r.status !== 200) fail(r, 'POST /v1/clock');
-        if (typeof r.body['time'] === 'string') s.clockAt = r.body['time'];
+        const r = await api.call('postClock', { body: { time: new Date(latest).toISOString() } });
+        if (r.status !== 200) throw new Refused(`moving the clock to ${new Date(latest).toISOString()}`, r);
+        if (r.body.time !== undefined) s.clockAt = r.body.time;
       }
       s.sent += batch.length;
-      let r = await call('POST', '/v1/observations', batch);
-      if (r.status === 400 && Array.isArray(r.body['problems'])) {
+      let r = await send(batch);
+      if (r.status === 400 && r.body.problems) {
         const bad = new Set<number>();
-        for (const p of r.body['problems'] as Problem[]) {
+        for (const p of r.body.problems) {
           if (typeof p.index !== 'number') continue;
           bad.add(p.index);
           rejections.push({
@@ -402,15 +366,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         if (bad.size) {
           s.rejected += bad.size;
           const rest = batch.filter((_, k) => !bad.has(k));
-          r = rest.length
-            ? await call('POST', '/v1/observations', rest)
-            : { status: 200, body: { accepted: 0, duplicates: 0 } };
-          if (r.status < 300) count(r.body, rest.length);
+          if (rest.length) {
+            r = await send(rest);
+            if (r.status === 200) count(r.body, rest.length);
+          } else r = { status: 200, contentType: 'application/json', body: {}, bytes: new Uint8Array() };
         }
-      } else if (r.status < 300) {
+      } else if (r.status === 200) {
         count(r.body, batch.length);
       }
-      if (r.status >= 300) fail(r, `observations ${done}..${done + batch.length - 1}`);
+      if (r.status !== 200) throw new Refused(`observations ${done}..${done + batch.length - 1}`, r);
       done += batch.length;
       bar?.update(done, { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected });
     }
@@ -425,10 +389,6 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
 /** When a report could first be known: the end of its interval, or its time. */
 function knownAt(x: ObservationInput): number {
   return Date.parse(x.until ?? x.time);
-}
-
-function num(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
 }
 
 const n = (x: number) => x.toLocaleString('en-GB');

@@ -1,7 +1,8 @@
 /**
  * `guarantor report daily --date YYYY-MM-DD [--db PATH|URL | --url URL] --format md|html|pdf|json [--out FILE]`
  * (docs/operations/report.md). With `--db` it reads the store directly (with the package from `--package`); with
- * `--url` it asks a running server (`GET /v1/reports/daily`, with `--key`). Bad input exits 2 naming the option.
+ * `--url` it asks a running server (`GET /v1/reports/daily`, with `--api-key`; without one the public variant). Bad
+ * input exits 2 naming the option.
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { logStoreFor } from '../server/transparency-log.js';
 import { ledgerStoreFor } from '../store/ledger-store.js';
 import { describeDb, openStore } from '../store/open.js';
 import { loadPackageFile } from '../package-files.js';
+import { ApiClient, Refused, type Fetch } from './api-client.js';
+import { dbOf, existingDb, shared } from './options.js';
 import { UsageError } from './usage-error.js';
 
 export const cliReportFormats = reportFormats;
@@ -31,7 +34,7 @@ export interface DailyOptions {
   format: string;
   db?: string;
   url?: string;
-  key?: string;
+  apiKey?: string;
   package?: string;
   out?: string;
   sections?: string;
@@ -44,7 +47,8 @@ export async function dailyReportBytes(
   o: DailyOptions,
   env: Record<string, string | undefined>,
   now: number,
-): Promise<Buffer> {
+  doFetch?: Fetch,
+): Promise<Uint8Array> {
   if (!(cliReportFormats as readonly string[]).includes(o.format))
     throw new UsageError(`--format: "${o.format}" is not a format; use ${cliReportFormats.join(', ')}`);
   const format = o.format as Format;
@@ -59,7 +63,7 @@ export async function dailyReportBytes(
     if (unknown !== undefined || !sections.length)
       throw new UsageError(`--sections: "${unknown ?? o.sections}" is not a section; use ${reportSections.join(', ')}`);
   }
-  if (o.url !== undefined) return fromServer(o, format, env);
+  if (o.url !== undefined) return fromServer(o, format, doFetch);
 
   const packagePath = o.package ?? env['GUARANTOR_PACKAGE'];
   if (!packagePath)
@@ -75,7 +79,7 @@ export async function dailyReportBytes(
     now,
   });
   if (!w.ok) throw new UsageError(`--${w.field}: ${w.reason}`);
-  const db = o.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db';
+  const db = existingDb(dbOf(o, env));
   let store;
   try {
     store = await openStore(db);
@@ -110,53 +114,35 @@ export async function dailyReportBytes(
   }
 }
 
-async function fromServer(o: DailyOptions, format: Format, env: Record<string, string | undefined>): Promise<Buffer> {
-  const key = o.key ?? env['GUARANTOR_KEY'];
-  let url: URL;
-  try {
-    url = new URL(key ? '/v1/reports/daily' : '/v1/public/reports/daily', o.url);
-  } catch {
-    throw new UsageError(`--url: "${o.url}" is not a URL`);
-  }
-  url.searchParams.set('date', o.date);
-  url.searchParams.set('format', format);
-  for (const k of ['sections', 'cutoff', 'offset'] as const) if (o[k] !== undefined) url.searchParams.set(k, o[k]!);
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-  } catch (e) {
-    throw new UsageError(
-      `--url: cannot reach ${url.origin}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
-    );
-  }
-  const body = Buffer.from(await res.arrayBuffer());
-  if (res.status >= 400) {
-    let message = body.toString('utf8').slice(0, 500);
-    try {
-      message = (JSON.parse(message) as { message?: string }).message ?? message;
-    } catch {
-      /* not JSON: the text as is */
-    }
-    if (res.status < 500) throw new UsageError(`the server refused the report (${res.status}): ${message}`);
-    throw new Error(`the server failed (${res.status}): ${message}`);
-  }
-  return body;
+async function fromServer(o: DailyOptions, format: Format, doFetch?: Fetch): Promise<Uint8Array> {
+  const api = new ApiClient(o.url!, doFetch, o.apiKey);
+  const query = {
+    date: o.date,
+    format,
+    ...(o.sections !== undefined ? { sections: o.sections } : {}),
+    ...(o.cutoff !== undefined ? { cutoff: o.cutoff } : {}),
+    ...(o.offset !== undefined ? { offset: o.offset } : {}),
+  };
+  const a = o.apiKey
+    ? await api.call('getReportsDaily', { query })
+    : await api.call('getPublicReportsDaily', { query });
+  if (a.status !== 200) throw new Refused(`the daily report of ${o.date}`, a);
+  return a.bytes;
 }
 
 export function register(program: Command): void {
   const report = program.command('report').description('reports: the daily report (docs/operations/report.md)');
-  report
+  const daily = report
     .command('daily')
     .description("the mission's daily report for a day, as of a cut-off (package-local midnight by default)")
     .requiredOption('--date <YYYY-MM-DD>', "the report's day, in the package's local time")
     .option('--format <format>', `${cliReportFormats.join(', ')}`, 'md')
-    .option(
-      '--db <path|url>',
-      'read this store directly (a SQLite path or postgres:// URL; default DATABASE_URL or data/guarantor.db)',
-    )
-    .option('--package <file>', 'the package the store runs (with --db; default GUARANTOR_PACKAGE)')
-    .option('--url <url>', 'ask a running server instead')
-    .option('--key <key>', 'API key for --url (default GUARANTOR_KEY; without one, the public variant)')
+    .option('--package <file>', 'the package the store runs (with --db; default GUARANTOR_PACKAGE)');
+  shared(daily, {
+    db: { note: 'read this store directly' },
+    url: { note: 'ask a running server instead' },
+    apiKey: { note: 'with --url; without one, the public variant', aliases: ['--key'] },
+  })
     .option('--sections <list>', `a comma-separated subset of: ${reportSections.join(', ')}`)
     .option('--cutoff <HH:MM>', 'local time of day of the cut-off (default 24:00)')
     .option('--offset <+HH:MM>', "the package's UTC offset (default: the one its effective date is written in)")

@@ -1,16 +1,14 @@
 import type { Command } from 'commander';
 import { configFrom, start, type ServeFlags } from '../main.js';
 import { describeDb } from '../store/open.js';
+import { shared } from './options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
     .description('serve the live API: observations in, incidents, violations and breach cases out')
-    .option('--package <file>', 'the guarantee package (or GUARANTOR_PACKAGE)')
-    .option(
-      '--db <path|url>',
-      'a SQLite file, or postgres://user@host/db[?schema=name] (or DATABASE_URL); default data/guarantor.db',
-    )
+    .option('--package <file>', 'the guarantee package (or GUARANTOR_PACKAGE)');
+  shared(cmd, { db: { note: 'created if missing' } })
     .option(
       '--log-key <file>',
       "the transparency log's private key file (or GUARANTOR_LOG_KEY_FILE; the key itself in GUARANTOR_LOG_KEY); created 0600 when missing; default <sqlite file>.log-key; required on PostgreSQL (the same on every server)",
@@ -33,7 +31,7 @@ export function register(program: Command): void {
           `guarantor: replay server: the clock starts at the package's effective time and moves only with the replayed events (POST /v1/clock)\n`,
         );
       out.write(
-        `guarantor: transparency log key (keep it to check checkpoints: guarantor log verify --key): ${(await running.app.inject({ method: 'GET', url: '/v1/log/key' })).body.trim()}\n`,
+        `guarantor: transparency log key (keep it to check checkpoints: guarantor log verify --log-key): ${(await running.app.inject({ method: 'GET', url: '/v1/log/key' })).body.trim()}\n`,
       );
       out.write(
         `guarantor: dashboard at ${running.url}/${running.bootstrapKey ? `#key=${running.bootstrapKey} (this link signs the browser tab in as admin)` : ' (sign in with an API key)'}\n`,

@@ -5,13 +5,24 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../core/ports/store.js';
+import { readFileSync } from 'node:fs';
+import { loadPackage } from '../core/spec/load.js';
+import { geometryReaderFor } from '../package-files.js';
 import { testServer, type TestServer } from '../../test/support/app.js';
+import { generateKey } from './api-keys.js';
 import { installAccess } from './access.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
+// The example package with a crossing whose authorities are a protected party and a guarantor.
+const packageFile = 'examples/ukraine-2026.yaml';
+const loaded = loadPackage(
+  `${readFileSync(packageFile, 'utf8')}\ncrossings:\n  grain: { name: Grain corridor, kind: corridor, zone: grain-corridor, authority: [UA, FR] }\n`,
+  { file: packageFile, readGeometry: geometryReaderFor(packageFile) },
+);
+
 let s: TestServer;
 beforeAll(async () => {
-  s = await testServer();
+  s = await testServer({ package: loaded });
 });
 afterAll(() => s.close());
 
@@ -53,6 +64,7 @@ describe('access', () => {
       'GET /v1/cases/:id/timeline',
       'GET /v1/cases/:id/timeline.md',
       'POST /v1/members/:member/keys',
+      'DELETE /v1/members/:member/keys/:fingerprint',
       'GET /v1/members/keys',
       // Inspections on a party's request (src/server/routes/inspections.ts).
       'POST /v1/inspections',
@@ -142,6 +154,94 @@ describe('access', () => {
     }
     expect(checked).toBe(s.app.routeAccess.length);
   });
+
+  // Role and actor, both (docs/api.md "Role and actor, both"): every role, bound to an actor of every kind of the
+  // package (and to none), on every route that needs a key.
+  const kinds = ['none', 'protected', 'party', 'guarantor', 'monitor', 'force'] as const;
+  type Kind = (typeof kinds)[number];
+  /** The key role that acts for an actor of each kind; nobody acts for no actor. */
+  const actingRole: Record<Kind, Role | undefined> = {
+    none: undefined,
+    protected: 'party',
+    party: 'party',
+    guarantor: 'guarantor',
+    monitor: 'monitor',
+    force: 'guarantor',
+  };
+  const actors = loaded.model!.actors;
+  const actorOf = (kind: Kind): string =>
+    kind === 'none' ? '*' : Object.keys(actors).find((id) => actors[id]!.role === kind)!;
+  const crossingAuthority = loaded.model!.crossings!['grain']!.authority ?? [];
+  const voters = loaded.model!.judgment!.members;
+
+  /** The error a key of `role` bound to an actor of `kind` gets on a route that acts for its actor; undefined: let through. */
+  function actorRule(route: string, role: Role, kind: Kind): string | undefined {
+    const actor = actorOf(kind);
+    const acts = actingRole[kind] === role;
+    switch (route) {
+      case 'POST /v1/cases/:id/tasks/:index/:actor/acknowledge':
+      case 'POST /v1/cases/:id/tasks/:index/:actor/deliver':
+        return acts ? undefined : 'role-not-for-actor';
+      case 'PUT /v1/crossings/:id/state':
+        return !crossingAuthority.includes(actor) ? 'not-authority' : acts ? undefined : 'role-not-for-actor';
+      case 'POST /v1/ledger/pledges':
+      case 'POST /v1/ledger/deliveries':
+      case 'POST /v1/ledger/alerts/acknowledge':
+        return role !== 'guarantor' || acts ? undefined : 'role-not-for-actor';
+      case 'GET /v1/cases/:id/ballot':
+        return voters.includes(actor) ? undefined : 'vote-not-a-member';
+    }
+    return undefined;
+  }
+
+  function actingRequest(method: string, url: string, actor: string) {
+    const base = requestFor(method, url);
+    const path = url
+      .replace('*', 'index.css')
+      .replace(':actor', encodeURIComponent(actor))
+      .replace(':index', '0')
+      .replace(':id', url.startsWith('/v1/crossings') ? 'grain' : url.startsWith('/v1/observations') ? '1' : 'x');
+    if (url.endsWith('/deliver')) return { ...base, url: path, payload: { note: 'done' } };
+    if (url === '/v1/crossings/:id/state') return { ...base, url: path, payload: { state: 'open' } };
+    if (url.startsWith('/v1/ledger/') && method === 'POST')
+      return { ...base, url: path, payload: url.endsWith('acknowledge') ? { key: 'no-such-alert' } : [] };
+    return { ...base, url: path };
+  }
+
+  it.each(roles)(
+    'walks every keyed route as %s bound to an actor of each kind: role and actor both decide',
+    async (role) => {
+      let checked = 0;
+      for (const kind of kinds) {
+        const actor = actorOf(kind);
+        const k = generateKey(actor, role, `${role} for ${kind}`, s.clock.now());
+        await s.store.createApiKey(k.record);
+        for (const route of s.app.routeAccess) {
+          if (route.access === 'public') continue;
+          const { url, payload, headers: extra } = actingRequest(route.method, route.url, actor);
+          const headers = { ...extra, authorization: `Bearer ${k.key}` };
+          const r = await s.app.inject(
+            payload === undefined
+              ? { method: route.method as 'GET', url, headers }
+              : { method: route.method as 'POST', url, headers, payload },
+          );
+          const name = `${route.method} ${route.url}`;
+          const where = `${role}@${actor} (${kind}) ${name} -> ${r.statusCode} ${r.body.slice(0, 160)}`;
+          const refused = route.access.includes(role) ? actorRule(name, role, kind) : 'forbidden';
+          if (refused) {
+            expect(r.statusCode, where).toBe(403);
+            expect(r.json().error, where).toBe(refused);
+          } else {
+            expect(r.statusCode, where).not.toBe(401);
+            expect(r.statusCode, where).not.toBe(403);
+            expect(r.statusCode, where).toBeLessThan(500);
+          }
+          checked++;
+        }
+      }
+      expect(checked).toBe(kinds.length * s.app.routeAccess.filter((r) => r.access !== 'public').length);
+    },
+  );
 
   it('rejects missing, malformed, unknown, forged and revoked keys with 401 and a reason', async () => {
     const get = (authorization?: string) =>

@@ -2,9 +2,16 @@
  * Access control: every route declares who may call it (`config.access`: `'public'` or a list of roles), and
  * `buildApp` refuses to start if one does not, so a new route cannot be open by accident. Keys arrive as
  * `Authorization: Bearer gk_...`; the principal is the key's actor and role.
+ *
+ * A key's role says what it may do; its actor, on whose behalf. Acting for an actor (its response tasks, its
+ * pledges, its alerts, the crossings it is the authority of) needs both: a key bound to that actor, of the role that
+ * acts for that kind of actor (`actsFor`). So a US satellite feed's `monitor` key submits US observations but never
+ * acknowledges the US's response tasks.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { roles, type Role, type Store } from '../core/ports/store.js';
+import type { Package } from '../core/spec/schema.js';
+import type { Role as ActorRole } from '../core/spec/vocabulary.js';
 import { keyId, matches } from './api-keys.js';
 import { HttpError } from './errors.js';
 
@@ -31,8 +38,10 @@ export const can = {
   readRaw: ['analyst', 'admin'],
   readFindings: ['analyst', 'member', 'admin'],
   readCases: ['analyst', 'member', 'guarantor', 'admin'],
-  /** Acknowledge and deliver response tasks (each actor only its own). */
-  actOnTasks: ['guarantor', 'monitor'],
+  /** Acknowledge and deliver response tasks: each key only for its own actor, if it `actsFor` it. */
+  actOnTasks: ['guarantor', 'monitor', 'party'],
+  /** Set a crossing's state: a key that `actsFor` an actor the package names as the crossing's authority. */
+  setCrossings: ['guarantor', 'monitor', 'party'],
   /** Acknowledge sustainment alerts (a guarantor only those about itself). */
   acknowledgeAlerts: ['guarantor', 'analyst', 'admin'],
   administer: ['admin'],
@@ -40,24 +49,68 @@ export const can = {
   audit: ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Each package actor's role, as `actsFor` reads it. */
+export function actorRolesOf(pkg: Pick<Package, 'actors'>): Record<string, ActorRole> {
+  return Object.fromEntries(Object.entries(pkg.actors).map(([id, a]) => [id, a.role]));
+}
+
 /**
- * What a role may do, as the dashboard needs it: served by `GET /v1/dashboard/me`, so that web/ shows what the
+ * The key role that acts for an actor of a package role: a monitoring mission's own duties (its public reports,
+ * inspections) take a `monitor` key, a party's (to the conflict, or protected) a `party` key, every other actor's
+ * (a guarantor's, a force's, a coalition's, a mediator's, a body's) a `guarantor` key.
+ */
+export function actingRole(actorRole: ActorRole): Role {
+  if (actorRole === 'monitor') return 'monitor';
+  if (actorRole === 'party' || actorRole === 'protected') return 'party';
+  return 'guarantor';
+}
+
+/** Whether a key acts for `actor`: bound to exactly that package actor, and of the role that acts for its kind. */
+export function actsFor(
+  p: Pick<Principal, 'actor' | 'role'> | null,
+  actor: string,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): boolean {
+  const kind = Object.hasOwn(actorRoles, actor) ? actorRoles[actor] : undefined;
+  return p !== null && kind !== undefined && p.actor === actor && p.role === actingRole(kind);
+}
+
+/** Why a key does not act for `actor`, for a 403's message; undefined when it does. */
+export function notActingFor(
+  p: Pick<Principal, 'actor' | 'role'>,
+  actor: string,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): string | undefined {
+  if (actsFor(p, actor, actorRoles)) return undefined;
+  const kind = Object.hasOwn(actorRoles, actor) ? actorRoles[actor] : undefined;
+  if (p.actor === '*') return `this ${p.role} key is bound to no actor`;
+  if (p.actor !== actor) return `this key acts for ${p.actor === '*' ? 'no actor' : p.actor}, not for ${actor}`;
+  if (kind === undefined) return `the package names no actor ${actor}`;
+  return `${actor} is a ${kind}: it acts through a ${actingRole(kind)} key, and this key's role is ${p.role}`;
+}
+
+/**
+ * What a key may do, as the dashboard needs it: served by `GET /v1/dashboard/me`, so that web/ shows what the
  * server will answer and keeps no copy of the table.
  */
-export function dashboardPowers(role: Role): {
+export function dashboardPowers(
+  p: Pick<Principal, 'actor' | 'role'>,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): {
   findings: boolean;
   cases: boolean;
   tasks: boolean;
   actOnTasks: boolean;
   acknowledgeAlerts: boolean;
 } {
-  const has = (list: readonly Role[]) => list.includes(role);
+  const has = (list: readonly Role[]) => list.includes(p.role);
   return {
     findings: has(can.readFindings),
     cases: has(can.readCases),
-    tasks: has(can.readCases) || role === 'monitor',
-    actOnTasks: has(can.actOnTasks),
-    acknowledgeAlerts: has(can.acknowledgeAlerts),
+    tasks: has(can.readCases) || p.role === 'monitor',
+    actOnTasks: has(can.actOnTasks) && actsFor(p, p.actor, actorRoles),
+    // A guarantor key acknowledges only alerts about its own actor, so it needs one; analysts and admins any.
+    acknowledgeAlerts: has(can.acknowledgeAlerts) && (p.role !== 'guarantor' || actsFor(p, p.actor, actorRoles)),
   };
 }
 
@@ -106,7 +159,7 @@ export function installAccess(app: FastifyInstance, store: Store, publicPrefixes
     if (!access.includes(principal.role)) {
       throw new HttpError(403, {
         error: 'forbidden',
-        message: `a ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
+        message: `${/^[aeiou]/.test(principal.role) ? 'an' : 'a'} ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
       });
     }
     request.principal = principal;

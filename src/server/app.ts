@@ -13,7 +13,7 @@ import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
 import { installJsonBody } from './json-body.js';
 import { installNdjson } from './ndjson.js';
-import { installStrictQueries, openapiOptions } from './openapi.js';
+import { installFiniteParameters, installStrictQueries, openapiOptions } from './openapi.js';
 import { routePlugins } from './routes/index.js';
 
 declare module 'fastify' {
@@ -40,6 +40,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installNdjson(app);
   app.addSchema(errorSchema);
   installStrictQueries(app);
+  installFiniteParameters(app);
   const table = installAccess(app, deps.store, ['/docs']);
   app.decorate('routeAccess', table);
 

@@ -24,7 +24,13 @@ import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from
 import type { ResponseFailure } from '../core/ops/index.js';
 import type { Timer } from '../core/ops/index.js';
 import { verifyVote, type SignedVote, type VoteRejectionCode } from '../core/ops/index.js';
-import { NonceReplayError, type CaseworkStore, type MemberKey, type TimerRestore } from '../core/ports/casework.js';
+import {
+  NonceReplayError,
+  type CaseworkStore,
+  type MemberKey,
+  type MemberKeyRegistration,
+  type TimerRestore,
+} from '../core/ports/casework.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
 
@@ -119,6 +125,14 @@ export class CaseworkService {
     });
   }
 
+  /** Who may vote, and so hold a member key: the judgment body's members, and a casting actor outside it. */
+  get voters(): readonly string[] {
+    const j = this.plans.judgment;
+    if (!j) return [];
+    const tb = j.rule.tieBreak;
+    return tb?.kind === 'actor' && !j.members.includes(tb.actor) ? [...j.members, tb.actor] : j.members;
+  }
+
   async memberKeys(): Promise<Map<string, string[]>> {
     const keys = new Map<string, string[]>();
     for (const [m, ks] of this.options.memberKeys ?? []) keys.set(m, [...ks]);
@@ -127,8 +141,8 @@ export class CaseworkService {
     return keys;
   }
 
-  async registerKey(k: MemberKey): Promise<boolean> {
-    return this.store.addMemberKey(k);
+  async registerKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
+    return this.store.registerMemberKey(k, rotate);
   }
 
   /** Verifies a signed vote from `caller` (the API key's actor) and casts it; the nonce is consumed with the vote. */

@@ -15,7 +15,11 @@ export const httpErrors = {
   'invalid-body': {
     status: 400,
     meaning:
-      'the body is not JSON (or a line of NDJSON is not), is empty, has the wrong shape, or holds text that is not Unicode',
+      'the body is not JSON (or a line of NDJSON is not), is empty, has the wrong shape, or holds text that is not Unicode or a number beyond a 64-bit float',
+  },
+  'body-too-deep': {
+    status: 400,
+    meaning: 'the body (or a line of NDJSON) nests arrays and objects more than 32 deep; it was not read',
   },
   'invalid-querystring': {
     status: 400,
@@ -33,6 +37,10 @@ export const httpErrors = {
   'invalid-observations': {
     status: 400,
     meaning: 'an observation in the batch fails the schema or the package checks; nothing was stored',
+  },
+  'private-key': {
+    status: 400,
+    meaning: 'a private key was sent where a public key belongs; it was not stored, and the pair should be replaced',
   },
   'invalid-vkey': { status: 400, meaning: 'a witness verifier key is not a valid Ed25519 vkey' },
   'invalid-cosignature': {
@@ -79,6 +87,11 @@ export const httpErrors = {
     status: 403,
     meaning: 'a key acting for a guarantor reported or acknowledged for another guarantor; nothing was stored',
   },
+  'role-not-for-actor': {
+    status: 403,
+    meaning:
+      "the key is not of the role that acts for the actor (a guarantor's tasks and crossings take a guarantor key, a monitor's a monitor key), or is bound to no actor",
+  },
   'forbidden-section': {
     status: 403,
     meaning: "the daily report's `sections` asks for one the key's role may not see",
@@ -100,9 +113,17 @@ export const httpErrors = {
   'not-found': {
     status: 404,
     meaning:
-      'no such route, or no record with that id (case, incident, violation, observation, key, checkpoint, log entry, task)',
+      'no such route, or no record with that id (case, incident, violation, observation, key, member key, checkpoint, log entry, task)',
   },
-  'already-revoked': { status: 409, meaning: 'the API key was already revoked' },
+  'member-has-key': {
+    status: 409,
+    meaning: 'the member already holds an active key; registering another needs `rotate: true`, which revokes it',
+  },
+  'member-key-taken': {
+    status: 409,
+    meaning: 'the public key was registered before: for another member, or for this one and revoked',
+  },
+  'already-revoked': { status: 409, meaning: 'the API key or member key was already revoked' },
   'id-conflict': { status: 409, meaning: 'a ledger record id is already the id of another record; nothing was stored' },
   'live-clock': {
     status: 409,

@@ -53,6 +53,13 @@ export class HttpError<C extends ErrorCode = ErrorCode> extends Error {
   }
 }
 
+export function unsupportedMediaType(contentType: string | undefined): HttpError<'unsupported-media-type'> {
+  return new HttpError(415, {
+    error: 'unsupported-media-type',
+    message: `content type ${JSON.stringify(contentType ?? '')} is not accepted; use application/json or application/x-ndjson`,
+  });
+}
+
 /** Sends an error answer; the status must be the one the catalogue gives its code (the compiler checks it). */
 export function sendError<C extends ErrorCode>(
   reply: FastifyReply,
@@ -100,11 +107,10 @@ export function installErrorHandler(app: FastifyInstance): void {
           error: 'body-too-large',
           message: `the body is larger than this server accepts (${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes); send smaller batches`,
         });
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 415, {
-          error: 'unsupported-media-type',
-          message: `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; use application/json or application/x-ndjson`,
-        });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+        const e = unsupportedMediaType(request.headers['content-type']);
+        return sendError(reply, e.statusCode, e.body);
+      }
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, { error: 'invalid-body', message: 'the body is empty; send a JSON array' });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -20,6 +20,7 @@ import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
 import { ledgerStoreFor } from '../store/ledger-store.js';
 import { HttpError, type Problem } from './errors.js';
+import { someOf } from './words.js';
 
 /** Problems listed in one answer; the rest are counted (bounds the reply to a hostile batch). */
 const maxProblems = 1000;
@@ -95,7 +96,7 @@ export class LedgerService {
       const bad = new Set(parsed.errors.map((e) => e.index)).size;
       throw new HttpError(400, {
         error: `invalid-${kind}`,
-        message: `${bad} of ${items.length} ${noun} item(s) are invalid; nothing was stored`,
+        message: `${someOf(bad, items.length, `${noun} item`)} invalid; nothing was stored`,
         ...cut(parsed.errors),
       });
     }

@@ -1,11 +1,13 @@
 /**
  * `application/x-ndjson` bodies: one JSON value per line (https://github.com/ndjson/ndjson-spec), blank lines
  * ignored. A line that is not JSON is reported with its item index and line number, like any bad item. Each line
- * goes through Fastify's own JSON parser and the Unicode check, as JSON bodies do (json-body.ts).
+ * passes the checks a JSON body does (json-body.ts): nesting depth before it is parsed, then Fastify's own JSON
+ * parser, then Unicode text and finite numbers.
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError, type Problem } from './errors.js';
-import { fastifyJson, notUnicodeAt, notUnicodeProblem, type JsonParser } from './json-body.js';
+import { badValueAt, badValueProblem, fastifyJson, scanJson, tooDeepError, type JsonParser } from './json-body.js';
+import { counted } from './words.js';
 
 export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): unknown[] {
   const items: unknown[] = [];
@@ -14,11 +16,13 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (!line) continue;
+    const scan = scanJson(line);
+    if (scan.tooDeepAt !== undefined) throw tooDeepError(scan.tooDeepAt, n + 1);
     try {
       const value = parseLine(line);
-      const at = notUnicodeAt(line, value);
-      if (at) {
-        const p = notUnicodeProblem(at, items.length);
+      const bad = badValueAt(line, value, scan.bigNumber);
+      if (bad) {
+        const p = badValueProblem(bad, items.length);
         problems.push({ ...p, reason: `line ${n + 1} ${p.reason}` });
       }
       items.push(value);
@@ -30,7 +34,7 @@ export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): u
   if (problems.length)
     throw new HttpError(400, {
       error: 'invalid-body',
-      message: `${problems.length} NDJSON line(s) are not JSON or not Unicode`,
+      message: `${counted(problems.length, 'NDJSON line')} ${problems.length === 1 ? 'is' : 'are'} not JSON, not Unicode or hold a number beyond a 64-bit float`,
       problems,
     });
   return items;

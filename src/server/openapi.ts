@@ -9,6 +9,7 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { Access } from './access.js';
+import { HttpError } from './errors.js';
 
 /** Why each added status happens, as its response's description. */
 const standard = {
@@ -115,3 +116,30 @@ export function installStrictQueries(app: FastifyInstance): void {
     route.schema = { ...schema, querystring: { type: 'object', additionalProperties: false, properties: {} } };
   });
 }
+
+/**
+ * A number in the query string or path must be finite. Ajv coerces `1e400` to Infinity, which passes `integer` and
+ * `maximum` alike (Infinity % 1 is NaN, and Ajv's checks let NaN through): refused here, after validation, naming
+ * the parameter, before a handler hands it to a store.
+ */
+export function installFiniteParameters(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    for (const [where, values] of [
+      ['querystring', request.query],
+      ['params', request.params],
+    ] as const) {
+      if (values === null || typeof values !== 'object') continue;
+      for (const [name, v] of Object.entries(values as Record<string, unknown>)) {
+        const bad = Array.isArray(v) ? v.some(notFinite) : notFinite(v);
+        if (bad)
+          throw new HttpError(400, {
+            error: `invalid-${where}`,
+            message: `the ${where} is invalid: ${where}.${name} is not a finite number`,
+            problems: [{ path: `${where}.${name}`, reason: 'is not a finite number' }],
+          });
+      }
+    }
+  });
+}
+
+const notFinite = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);

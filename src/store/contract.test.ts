@@ -527,6 +527,53 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       store.createApiKey({ id: 'm1', hash: 'x', actor: 'CMM', role: 'monitor', label: '', createdAt: 1 }),
     ).rejects.toThrow();
   });
+
+  it('keeps member keys: one active per member, rotation revokes it, revocation, a key for one member only, races serialised', async () => {
+    const cw = store.casework();
+    const key = (member: string, fingerprint: string, createdAt: number) => ({
+      member,
+      fingerprint,
+      publicKey: `pem ${fingerprint}`,
+      createdAt,
+    });
+    expect(await cw.registerMemberKey(key('FR', 'f1', 1), false)).toEqual({ ok: true, added: true, revoked: [] });
+    expect(await cw.registerMemberKey(key('FR', 'f1', 2), false)).toEqual({ ok: true, added: false, revoked: [] });
+    expect(await cw.registerMemberKey(key('FR', 'f2', 3), false)).toMatchObject({
+      ok: false,
+      reason: 'member-has-key',
+      active: { fingerprint: 'f1' },
+    });
+    expect(await cw.registerMemberKey(key('UK', 'f1', 4), true)).toMatchObject({
+      ok: false,
+      reason: 'key-taken',
+      holder: { member: 'FR' },
+    });
+    expect(await cw.registerMemberKey(key('FR', 'f2', 5), true)).toMatchObject({
+      ok: true,
+      added: true,
+      revoked: [{ member: 'FR', fingerprint: 'f1' }],
+    });
+    expect(await cw.registerMemberKey(key('FR', 'f1', 6), true)).toMatchObject({
+      ok: false,
+      reason: 'key-taken',
+      holder: { member: 'FR', fingerprint: 'f1' },
+    });
+    expect(await cw.revokeMemberKey('FR', 'f2', 6)).toMatchObject({ member: 'FR', fingerprint: 'f2', revokedAt: 6 });
+    expect(await cw.revokeMemberKey('FR', 'f2', 7)).toBe('already');
+    expect(await cw.revokeMemberKey('FR', 'nope', 7)).toBeUndefined();
+    expect(await cw.registerMemberKey(key('FR', 'f3', 7), false)).toMatchObject({ ok: true, added: true, revoked: [] });
+    const both = await Promise.all([
+      cw.registerMemberKey(key('UK', 'u1', 7), false),
+      cw.registerMemberKey(key('UK', 'u2', 7), false),
+    ]);
+    expect(both.filter((r) => r.ok).length).toBe(1);
+    const keys = await cw.listMemberKeys();
+    expect(keys.find((k) => k.fingerprint === 'f1')).toMatchObject({ member: 'FR', revokedAt: 5 });
+    expect(keys.filter((k) => k.revokedAt === undefined).map((k) => `${k.member}:${k.fingerprint}`)).toEqual([
+      'FR:f3',
+      expect.stringMatching(/^UK:u[12]$/),
+    ]);
+  });
 });
 
 async function openWith(adapter: Adapter, list: (typeof core)[]): Promise<void> {

@@ -3,7 +3,7 @@
  * server (--url), same report; bad input exits 2 naming the option.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +92,7 @@ describe('guarantor report daily', () => {
       '2026-06-21',
       '--url',
       url,
-      '--key',
+      '--api-key',
       s.keys.analyst,
       '--format',
       'json',
@@ -174,7 +174,7 @@ describe('guarantor report daily', () => {
       '2026-06-21',
       '--url',
       url,
-      '--key',
+      '--api-key',
       s.keys.guarantor,
       '--sections',
       'violations',
@@ -182,6 +182,12 @@ describe('guarantor report daily', () => {
       'json',
     ]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/refused the report \(403\): sections: a guarantor key may not see "violations"/);
+    expect(refused.stderr).toMatch(
+      /refused the daily report of 2026-06-21 \(HTTP 403 forbidden-section: sections: a guarantor key may not see "violations"/,
+    );
+    const missing = await cli([...base.map((a) => (a === db ? join(dir, 'nope.db') : a)), '--date', '2026-06-21']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`guarantor: no database at ${join(dir, 'nope.db')}`);
+    expect(existsSync(join(dir, 'nope.db'))).toBe(false);
   }, 180_000);
 });

@@ -197,7 +197,7 @@ describe('exports', () => {
       'csv',
       '--url',
       url,
-      '--key',
+      '--api-key',
       s.keys.analyst,
       '--region',
       'UA-14',
@@ -217,9 +217,10 @@ describe('exports', () => {
         /--from: "yesterday" is not an ISO 8601 time/,
       ],
       [
-        ['export', 'violations', '--format', 'csv', '--url', url, '--key', s.keys.guarantor],
-        /refused the export \(403\)/,
+        ['export', 'violations', '--format', 'csv', '--url', url, '--api-key', s.keys.guarantor],
+        /refused the violations export \(HTTP 403 forbidden: /,
       ],
+      [['export', 'cases', '--format', 'csv', '--db', join(dir, 'nope.db')], /no database at .*nope\.db/],
     ] as [string[], RegExp][]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);

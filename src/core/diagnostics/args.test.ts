@@ -14,6 +14,9 @@ describe('diagnostic arguments are rendered in one place', () => {
     expect(renderArg({ list: ['UA', 'RU', 'FR'], conj: 'or' })).toBe('UA, RU or FR');
     expect(renderArg({ list: ['UA'] })).toBe('UA');
     expect(renderArg(4)).toBe('4');
+    expect(renderArg({ count: 1, noun: 'operator' })).toBe('1 operator');
+    expect(renderArg({ count: 3, noun: 'operator' })).toBe('3 operators');
+    expect(renderArg({ count: 2, noun: 'entry', plural: 'entries' })).toBe('2 entries');
   });
 
   it('fills a template from data and leaves unknown placeholders visible', () => {

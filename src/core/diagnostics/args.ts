@@ -13,7 +13,9 @@ export type Measure =
   | { km2: number }
   | { percent: number }
   | { rate: number }
-  | { list: readonly string[]; conj?: 'and' | 'or' };
+  | { list: readonly string[]; conj?: 'and' | 'or' }
+  /** A counted noun: `{ count: 1, noun: 'operator' }` is "1 operator", 2 is "2 operators". */
+  | { count: number; noun: string; plural?: string };
 
 export type Arg = string | number | Measure;
 export type Args = Record<string, Arg>;
@@ -27,5 +29,6 @@ export function renderArg(a: Arg): string {
   if ('km2' in a) return km2(a.km2);
   if ('percent' in a) return percent(a.percent);
   if ('rate' in a) return rate(a.rate);
+  if ('count' in a) return `${a.count} ${a.count === 1 ? a.noun : (a.plural ?? `${a.noun}s`)}`;
   return list(a.list, a.conj);
 }

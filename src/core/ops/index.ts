@@ -50,5 +50,5 @@ export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
 export { violationChanges } from './violation.js';
 export type { Violation } from './violation.js';
-export { VOTE_STATEMENT_TYPE, keyFingerprint, signVote, verifyLoggedVote, verifyVote } from './vote.js';
+export { VOTE_STATEMENT_TYPE, keyFingerprint, parseMemberKey, signVote, verifyLoggedVote, verifyVote } from './vote.js';
 export type { LoggedVote, SignedVote, VoteRejectionCode, VoteStatement } from './vote.js';

@@ -121,6 +121,9 @@ describe('signed votes', () => {
       [signVote(statement({ choice: 'maybe' as 'declare' }), fr.key), 'malformed', 'choice'],
       [signVote(statement({ time: '2026-07-01' }), fr.key), 'malformed', 'time'],
       [signVote(statement({ nonce: 'short' }), fr.key), 'malformed', 'nonce'],
+      // Signs and verifies, but no store or log can hold it.
+      [signVote(statement({ reason: 'three strikes \ud800' }), fr.key), 'malformed', 'reason is not valid Unicode'],
+      [signVote(statement({ case: '\udc00' }), fr.key), 'malformed', 'case is not valid Unicode'],
       [
         { statement: JSON.stringify(JSON.parse(good.statement), null, 1), signature: good.signature },
         'not-canonical',

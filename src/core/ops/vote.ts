@@ -8,7 +8,9 @@
  * whether a nonce was seen.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { wellFormed } from '../tlog/canonical-json.js';
 import { choices, type Choice } from './judgment-rules.js';
+import { notUnicode } from './observation.js';
 
 export const VOTE_STATEMENT_TYPE = 'guarantor/vote/v1';
 
@@ -49,6 +51,49 @@ export function keyFingerprint(pem: string): string {
       .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
       .digest('hex')
   );
+}
+
+export type ParsedMemberKey =
+  { ok: true; pem: string; fingerprint: string } | { ok: false; private: boolean; reason: string };
+
+/**
+ * A member's public key as registered: an Ed25519 public key in SPKI PEM (`guarantor keys new` writes one) or its raw
+ * 32 bytes in base64; anything else is refused. A private key (PKCS#8 PEM, or its DER in base64) is named as such, so
+ * that the caller can refuse it without storing or echoing it. The key is returned re-exported as SPKI PEM: the
+ * stored text is always a public key, whatever the input's spacing or armour.
+ */
+export function parseMemberKey(text: string): ParsedMemberKey {
+  const t = text.trim();
+  const no = (reason: string, priv = false): ParsedMemberKey => ({ ok: false, private: priv, reason });
+  const privateReason =
+    'is a private key: it was not stored; send the public key (`guarantor keys new` writes it to NAME.pub), and make a new pair, since this one has left its owner';
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(t)) return no(privateReason, true);
+  let key: KeyObject;
+  try {
+    if (/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----$/.test(t)) {
+      key = createPublicKey({ key: t, format: 'pem' });
+    } else if (/^[A-Za-z0-9+/]{43}=$/.test(t)) {
+      const raw = Buffer.from(t, 'base64');
+      key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    } else {
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(t) && isPrivateDer(Buffer.from(t, 'base64'))) return no(privateReason, true);
+      return no('must be an Ed25519 public key: SPKI PEM (-----BEGIN PUBLIC KEY-----) or 32 bytes in base64');
+    }
+  } catch {
+    return no('is not a valid public key');
+  }
+  if (key.asymmetricKeyType !== 'ed25519') return no(`is a ${key.asymmetricKeyType ?? 'non-Ed25519'} key, not Ed25519`);
+  const pem = key.export({ type: 'spki', format: 'pem' }).toString();
+  return { ok: true, pem, fingerprint: keyFingerprint(pem) };
+}
+
+function isPrivateDer(der: Buffer): boolean {
+  try {
+    createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function statementDigest(text: string): string {
@@ -175,6 +220,8 @@ function parseStatement(x: unknown): VoteStatement | string {
   const extra = Object.keys(o).filter((k) => !(fieldOrder as readonly string[]).includes(k));
   if (extra.length) return `unknown field ${extra[0]}`;
   for (const k of fieldOrder) if (typeof o[k] !== 'string') return `${k} must be a string`;
+  // A lone surrogate signs fine but cannot be stored or logged (canonical JSON refuses it): refused here, by field.
+  for (const k of fieldOrder) if (!wellFormed(o[k] as string)) return `${k} ${notUnicode}`;
   if (o['type'] !== VOTE_STATEMENT_TYPE) return `type must be ${VOTE_STATEMENT_TYPE}`;
   if (!(choices as readonly unknown[]).includes(o['choice']))
     return `choice must be declare, dismiss or abstain, got "${String(o['choice'])}"`;

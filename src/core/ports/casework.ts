@@ -34,6 +34,15 @@ export interface MemberKey {
   revokedAt?: number;
 }
 
+/** What registering a member key did, or why it did not. */
+export type MemberKeyRegistration =
+  /** `added` false: this member already holds exactly this key, active (a retry). */
+  | { ok: true; added: boolean; revoked: MemberKey[] }
+  /** The member holds another active key, and the request did not ask to rotate. */
+  | { ok: false; reason: 'member-has-key'; active: MemberKey }
+  /** The key was registered before: for another member, or for this one and revoked. */
+  | { ok: false; reason: 'key-taken'; holder: MemberKey };
+
 export interface CaseFileQuery {
   status?: 'open' | 'decided';
   limit: number;
@@ -59,8 +68,14 @@ export interface CaseworkStore {
   /** Unfired timers, in firing order (for views and tests). */
   pendingTimers(caseId?: string): Promise<Timer[]>;
   nonceUsed(nonce: string): Promise<boolean>;
-  /** Adds a key, and logs it in the same transaction; false when this member already has this key. */
-  addMemberKey(k: MemberKey): Promise<boolean>;
+  /**
+   * Registers a member's key, and logs it and any key it revokes, in one transaction: one active key per member (`rotate` revokes the active one, at
+   * the new key's time), and a key only ever for one member (a key once registered, even revoked, is never taken
+   * again).
+   */
+  registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration>;
+  /** Revokes a member's key at `at`, and logs it revoked: the key as revoked now, `'already'` if it was, undefined if there is none. */
+  revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined>;
   listMemberKeys(): Promise<MemberKey[]>;
   /**
    * Rebuilds the timers table from the log, at start (docs/operations/judgment.md): first logs the records stored

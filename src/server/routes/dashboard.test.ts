@@ -181,6 +181,21 @@ describe('session, tasks and public regions', () => {
       actOnTasks: false,
       acknowledgeAlerts: true,
     });
+    // Acting powers follow the key's actor too: a monitor key bound to a guarantor, a guarantor key bound to none.
+    for (const [actor, role] of [
+      ['UK', 'monitor'],
+      ['*', 'guarantor'],
+      ['CMM', 'guarantor'],
+    ] as const) {
+      const made = await s.app.inject({
+        method: 'POST',
+        url: '/v1/apikeys',
+        headers: { authorization: s.auth.admin },
+        payload: { actor, role },
+      });
+      const can = (await get('/v1/dashboard/me', { authorization: `Bearer ${made.json().key}` })).json().can;
+      expect(can, `${role}@${actor}`).toMatchObject({ actOnTasks: false, acknowledgeAlerts: false });
+    }
     // Each power is what the routes answer: a member reads violations, a guarantor does not.
     expect((await get('/v1/violations', { authorization: s.auth.member })).statusCode).toBe(200);
     expect((await get('/v1/violations', { authorization: s.auth.guarantor })).statusCode).toBe(403);
@@ -230,7 +245,7 @@ describe('session, tasks and public regions', () => {
 });
 
 describe('tasks for a monitor', () => {
-  it("shows a monitor key only its own actor's tasks", async () => {
+  it("shows a monitor key only the tasks it acts for: its own actor's, if a monitor", async () => {
     const t = await testServer();
     try {
       const now = t.clock.now();
@@ -276,6 +291,20 @@ describe('tasks for a monitor', () => {
       ).json().items as { actor: string }[];
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((x) => x.actor === 'CMM')).toBe(true);
+      // A monitor key bound to a guarantor (its satellite feed) acts on none of the guarantor's tasks, so sees none.
+      const feed = await t.app.inject({
+        method: 'POST',
+        url: '/v1/apikeys',
+        headers: { authorization: t.auth.admin },
+        payload: { actor: 'UK', role: 'monitor' },
+      });
+      const feedSees = await t.app.inject({
+        method: 'GET',
+        url: '/v1/dashboard/tasks',
+        headers: { authorization: `Bearer ${feed.json().key}` },
+      });
+      expect(all.some((x) => x.actor === 'UK')).toBe(true);
+      expect(feedSees.json().items).toEqual([]);
     } finally {
       await t.close();
     }

@@ -23,7 +23,7 @@ import type { Violation } from '../../core/ops/index.js';
 import { roles } from '../../core/ports/store.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
-import { can, dashboardPowers } from '../access.js';
+import { actorRolesOf, actsFor, can, dashboardPowers } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -84,6 +84,7 @@ const anyRole = [...roles];
 
 export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
+  const actorRoles = actorRolesOf(pkg);
   const loaded = deps.package;
   const hide = { hide: true } as const;
 
@@ -226,7 +227,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         actor: p.actor,
         role: p.role,
         name: pkg.actors[p.actor]?.name ?? (p.actor === '*' ? 'operator' : p.actor),
-        can: dashboardPowers(p.role),
+        can: dashboardPowers(p, actorRoles),
       };
     },
   );
@@ -241,7 +242,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['dashboard'],
         summary:
-          "Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only its own actor's tasks",
+          "Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only the tasks it acts for (its own actor's, if a monitor)",
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -267,7 +268,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const tasks = files.flatMap((f) => f.tasks);
       return {
         time: deps.operations.clock.now(),
-        items: p.role === 'monitor' ? tasks.filter((t) => t.actor === p.actor) : tasks,
+        items: p.role === 'monitor' ? tasks.filter((t) => actsFor(p, t.actor, actorRoles)) : tasks,
       };
     },
   );

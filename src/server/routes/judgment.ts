@@ -8,14 +8,14 @@ import type { RoutePlugin } from '../type-provider.js';
 import type { FastifyReply } from 'fastify';
 import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/index.js';
 import { taskId } from '../../core/ops/index.js';
-import { keyFingerprint } from '../../core/ops/index.js';
-import { can, type Principal } from '../access.js';
+import { parseMemberKey } from '../../core/ops/index.js';
+import { actorRolesOf, can, notActingFor, type Principal } from '../access.js';
 import { caseworkFor, type CaseworkService } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
-import { createPublicKey } from 'node:crypto';
 import { textBody } from '../openapi.js';
+import { createPublicKey } from 'node:crypto';
 
 const obj = { type: 'object', additionalProperties: true } as const;
 const caseParams = {
@@ -38,8 +38,17 @@ export const tickMs = 1000;
 
 const who = (p: Principal | null): string => p?.actor ?? '';
 
+const publicPem = (stored: string): string => {
+  try {
+    return createPublicKey(stored).export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    return '';
+  }
+};
+
 export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const cw: CaseworkService = caseworkFor(deps.store, deps.operations.model.pkg, deps.operations.clock);
+  const actorRoles = actorRolesOf(deps.operations.model.pkg);
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     // Before any timer fires: the timers table is rebuilt from the log (docs/operations/judgment.md).
@@ -117,13 +126,19 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
     async (request, reply) => {
       const { id } = request.params;
+      const member = who(request.principal);
+      if (!cw.voters.includes(member))
+        return sendError(reply, 403, {
+          error: 'vote-not-a-member',
+          message: `this member key acts for ${member === '*' ? 'no actor' : member}, which is not a member of the judgment body`,
+        });
       if (!(await cw.file(id))) return notFound(reply, id);
       return {
         type: 'guarantor/vote/v1',
         package: cw.plans.package,
         version: cw.plans.version,
         case: id,
-        member: who(request.principal),
+        member,
         time: new Date(deps.operations.clock.now()).toISOString(),
       };
     },
@@ -223,7 +238,11 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           response: {
             200: obj,
             400: { description: 'task-bad-note, task-bad-evidence', $ref: 'Error#' },
-            403: { description: 'task-not-yours: the task belongs to another actor', $ref: 'Error#' },
+            403: {
+              description:
+                "task-not-yours: the task belongs to another actor; role-not-for-actor: the key's role does not act for the task's actor",
+              $ref: 'Error#',
+            },
             404: { $ref: 'Error#' },
             409: { description: 'task-already-acknowledged, task-already-delivered', $ref: 'Error#' },
           },
@@ -231,6 +250,14 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
       async (request, reply) => {
         const { id, index, actor } = request.params;
+        const p = request.principal!;
+        // Another actor's task is task-not-yours (below); its own actor's, with a key of the wrong role, is refused here.
+        const why = p.actor === actor ? notActingFor(p, actor, actorRoles) : undefined;
+        if (why)
+          return sendError(reply, 403, {
+            error: 'role-not-for-actor',
+            message: `a ${p.role} key may not ${action} ${actor}'s tasks: ${why}`,
+          });
         const f = await cw.file(id);
         if (!f) return notFound(reply, id);
         const tid = taskId(id, f.severity, index, actor);
@@ -318,39 +345,119 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       config: { access: can.administer },
       schema: {
         tags: ['judgment'],
-        summary: "Register a member's Ed25519 public key (PEM, from `guarantor keys new`)",
+        summary:
+          "Register a member's Ed25519 public key (SPKI PEM from `guarantor keys new`, or 32 bytes in base64); one active key per member, `rotate: true` to replace it",
         params: { type: 'object', properties: { member: { type: 'string', maxLength: 100 } }, required: ['member'] },
         body: {
           type: 'object',
           required: ['publicKey'],
           additionalProperties: false,
-          properties: { publicKey: { type: 'string', maxLength: 1000 } },
+          properties: {
+            publicKey: { type: 'string', maxLength: 1000 },
+            rotate: { type: 'boolean', default: false, description: "Revoke the member's active key in the same step" },
+          },
         },
-        response: { 200: obj, 201: obj },
+        response: {
+          200: obj,
+          201: obj,
+          400: {
+            description:
+              'invalid-params: not a member of the judgment body; invalid-body: not an Ed25519 public key; private-key: a private key was sent (not stored)',
+            $ref: 'Error#',
+          },
+          409: {
+            description:
+              'member-has-key: the member holds an active key (send rotate: true); member-key-taken: the key was registered before, for another member or revoked',
+            $ref: 'Error#',
+          },
+        },
       },
     },
     async (request, reply) => {
       const { member } = request.params;
-      const { publicKey } = request.body;
-      if (!cw.plans.judgment?.members.includes(member) && cw.plans.judgment?.rule.tieBreak?.kind !== 'actor') {
+      const { publicKey, rotate = false } = request.body;
+      if (!cw.voters.includes(member)) {
         return sendError(reply, 400, {
           error: 'invalid-params',
-          message: `${member} is not a member of the judgment body`,
-          problems: [{ path: 'params.member', reason: 'not a member' }],
+          message: `${JSON.stringify(member)} is not a member of the judgment body (members: ${cw.voters.join(', ') || 'none'})`,
+          problems: [{ path: 'params.member', reason: 'is not a member of the judgment body' }],
         });
       }
-      try {
-        if (createPublicKey(publicKey).asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
-      } catch {
-        return sendError(reply, 400, {
-          error: 'invalid-body',
-          message: 'publicKey must be an Ed25519 public key in PEM (SPKI)',
-          problems: [{ path: 'body.publicKey', reason: 'not an Ed25519 PEM public key' }],
-        });
+      const parsed = parseMemberKey(publicKey);
+      if (!parsed.ok) {
+        // Never echo the text: it may be a private key.
+        return parsed.private
+          ? sendError(reply, 400, {
+              error: 'private-key',
+              message: `publicKey ${parsed.reason}`,
+              problems: [{ path: 'body.publicKey', reason: parsed.reason }],
+            })
+          : sendError(reply, 400, {
+              error: 'invalid-body',
+              message: `publicKey ${parsed.reason}`,
+              problems: [{ path: 'body.publicKey', reason: parsed.reason }],
+            });
       }
-      const fingerprint = keyFingerprint(publicKey);
-      const added = await cw.registerKey({ member, fingerprint, publicKey, createdAt: deps.operations.clock.now() });
-      return reply.code(added ? 201 : 200).send({ member, fingerprint, added });
+      const { fingerprint } = parsed;
+      const r = await cw.registerKey(
+        { member, fingerprint, publicKey: parsed.pem, createdAt: deps.operations.clock.now() },
+        rotate,
+      );
+      if (!r.ok)
+        return r.reason === 'member-has-key'
+          ? sendError(reply, 409, {
+              error: 'member-has-key',
+              message: `${member} already holds an active key (${r.active.fingerprint}); send rotate: true to replace it`,
+              problems: [{ path: 'body.rotate', reason: 'must be true to replace the active key' }],
+            })
+          : sendError(reply, 409, {
+              error: 'member-key-taken',
+              message:
+                r.holder.member === member
+                  ? `this key was ${member}'s and was revoked; a revoked key is never registered again`
+                  : `this key is registered for ${r.holder.member}; one key belongs to one member`,
+              problems: [{ path: 'body.publicKey', reason: 'was registered before' }],
+            });
+      return reply
+        .code(r.added ? 201 : 200)
+        .send({ member, fingerprint, added: r.added, revoked: r.revoked.map((k) => k.fingerprint) });
+    },
+  );
+
+  app.delete(
+    '/v1/members/:member/keys/:fingerprint',
+    {
+      config: { access: can.administer },
+      schema: {
+        tags: ['judgment'],
+        summary:
+          "Revoke a member's key (lost or compromised): votes no longer verify under it, and it is never registered again",
+        params: {
+          type: 'object',
+          properties: {
+            member: { type: 'string', maxLength: 100 },
+            fingerprint: { type: 'string', maxLength: 100 },
+          },
+          required: ['member', 'fingerprint'],
+        },
+        response: {
+          200: obj,
+          404: { $ref: 'Error#' },
+          409: { description: 'already-revoked: the key was revoked before', $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { member, fingerprint } = request.params;
+      const r = await cw.store.revokeMemberKey(member, fingerprint, deps.operations.clock.now());
+      if (r === undefined)
+        return sendError(reply, 404, { error: 'not-found', message: `${member} holds no key ${fingerprint}` });
+      if (r === 'already')
+        return sendError(reply, 409, {
+          error: 'already-revoked',
+          message: `${member}'s key ${fingerprint} was already revoked`,
+        });
+      return { ...r, publicKey: publicPem(r.publicKey) };
     },
   );
 
@@ -364,6 +471,9 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } },
       },
     },
-    async () => ({ items: await cw.store.listMemberKeys() }),
+    // Re-exported from the stored key, so that a private key an older server stored is never shown.
+    async () => ({
+      items: (await cw.store.listMemberKeys()).map((k) => ({ ...k, publicKey: publicPem(k.publicKey) })),
+    }),
   );
 };

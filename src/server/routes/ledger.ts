@@ -9,9 +9,9 @@ import type { LedgerRecord } from '../../core/ledger/record.js';
 import { coverageReport } from '../../core/ledger/view.js';
 import type { LedgerFilter } from '../../core/ports/ledger.js';
 import type { Role } from '../../core/ports/store.js';
-import { can } from '../access.js';
+import { actorRolesOf, can, notActingFor, type Principal } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
-import { sendError } from '../errors.js';
+import { HttpError, sendError } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
@@ -65,6 +65,15 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const limits = { ...defaultLimits, ...deps.limits };
   const pkg = deps.operations.model.pkg;
   const ledger = () => ledgerFor(deps.store, pkg, deps.operations.clock);
+  const actorRoles = actorRolesOf(pkg);
+  /** A guarantor key acts for its own actor only, and must have one of the kind it acts for; an admin for anyone. */
+  const actingFor = (p: Principal): string => {
+    if (p.role !== 'guarantor') return '*';
+    const why = notActingFor(p, p.actor, actorRoles);
+    if (why)
+      throw new HttpError(403, { error: 'role-not-for-actor', message: `this key may not act in the ledger: ${why}` });
+    return p.actor;
+  };
 
   for (const kind of ['pledges', 'deliveries'] as const) {
     app.post(
@@ -105,7 +114,7 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             message: `a batch holds at most ${limits.maxBatch} records; this one has ${body.length}`,
           });
         const p = request.principal!;
-        return ledger().submit(kind, body, p.role === 'admin' ? '*' : p.actor, p.keyId);
+        return ledger().submit(kind, body, actingFor(p), p.keyId);
       },
     );
   }
@@ -218,7 +227,7 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request) => {
       const p = request.principal!;
       const { key } = request.body;
-      return ledger().acknowledge(key, p.role === 'guarantor' ? p.actor : '*', p.keyId);
+      return ledger().acknowledge(key, actingFor(p), p.keyId);
     },
   );
 };

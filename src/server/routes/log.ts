@@ -241,6 +241,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags,
         summary:
           "A checkpoint note with a registered witness's cosignature line(s) added; each is verified before it is stored",
+        consumes: ['text/plain'],
         response: {
           200: {
             type: 'object',

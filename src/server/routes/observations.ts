@@ -10,6 +10,7 @@ import type { RoutePlugin } from '../type-provider.js';
 import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import { someOf } from '../words.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
@@ -111,7 +112,7 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         const items = new Set(parsed.errors.map((e) => e.index)).size;
         const answer = {
           error: 'invalid-observations' as const,
-          message: `${items} of ${body.length} observation(s) are invalid; nothing was stored`,
+          message: `${someOf(items, body.length, 'observation')} invalid; nothing was stored`,
           problems,
         };
         return sendError(
@@ -135,7 +136,7 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         ...result,
         context,
         notes: [
-          `${context} of ${parsed.observations.length} observation(s) are from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`,
+          `${someOf(context, parsed.observations.length, 'observation')} from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`,
         ],
       };
     },

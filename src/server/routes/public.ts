@@ -16,8 +16,7 @@ import { areaStates } from '../../core/public/area-status.js';
 import { capTime } from '../../core/public/cap.js';
 import { crossingStates, mayAuthorise } from '../../core/public/crossings.js';
 import { eventKinds, type Audience, type WebhookRecord } from '../../core/ports/public.js';
-import { roles } from '../../core/ports/store.js';
-import { authenticate, can } from '../access.js';
+import { actorRolesOf, authenticate, can, notActingFor } from '../access.js';
 import { aggregateCoverage } from '../../core/ledger/view.js';
 import { caseworkFor } from '../casework.js';
 import { ledgerFor } from '../ledger.js';
@@ -316,14 +315,15 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   // Crossings: the package's authority for a crossing sets its state; violations in it may make it more restrictive.
   const crossings = new Map(face.projector.crossings.map((c) => [c.id, c]));
+  const actorRoles = actorRolesOf(pkg);
   app.put(
     '/v1/crossings/:id/state',
     {
-      config: { access: [...roles] },
+      config: { access: can.setCrossings },
       schema: {
         tags: ['public'],
         summary:
-          "Set a crossing open, restricted or closed; only an actor the package names as the crossing's authority may",
+          "Set a crossing open, restricted or closed; only a key that acts for an actor the package names as the crossing's authority may",
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
         body: {
           type: 'object',
@@ -346,7 +346,8 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             },
           },
           403: {
-            description: 'not-authority: the key acts for an actor the package does not name for this crossing',
+            description:
+              "not-authority: the key acts for an actor the package does not name for this crossing; role-not-for-actor: the key's role does not act for that actor",
             $ref: 'Error#',
           },
           404: { $ref: 'Error#' },
@@ -365,6 +366,12 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           message: `${p.actor} is not an authority of crossing ${id} (the package names: ${plan.authority.join(', ') || 'none'})`,
         });
       }
+      const why = notActingFor(p, p.actor, actorRoles);
+      if (why)
+        return sendError(reply, 403, {
+          error: 'role-not-for-actor',
+          message: `a ${p.role} key may not set crossing ${id} for ${p.actor}: ${why}`,
+        });
       const body = request.body;
       const at = clock.now();
       await face.ps.addCrossingSetting({

@@ -124,7 +124,11 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     const q = request.query as Query;
     const role = request.principal?.role;
     const allowed = isPublic ? sectionAccess.public : sectionAccess[role ?? 'monitor'];
-    const sections = parseSections(q.sections, allowed, isPublic ? 'the public' : `a ${role} key`);
+    const sections = parseSections(
+      q.sections,
+      allowed,
+      isPublic ? 'the public' : `${/^[aeiou]/.test(role ?? '') ? 'an' : 'a'} ${role} key`,
+    );
     const w = checkedReportWindow(q.date, {
       offset: q.offset ?? defaultOffset,
       ...(q.cutoff ? { cutoff: q.cutoff } : {}),

@@ -18,10 +18,12 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type MemberKeyRegistration,
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
+import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -251,18 +253,6 @@ export class PostgresCaseworkStore implements CaseworkStore {
     return ((await this.pool.query('SELECT 1 FROM vote_nonces WHERE nonce = $1', [nonce])).rowCount ?? 0) > 0;
   }
 
-  async addMemberKey(k: MemberKey): Promise<boolean> {
-    return this.#tx(async (c) => {
-      const r = await c.query(
-        'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-        [k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null],
-      );
-      if ((r.rowCount ?? 0) !== 1) return false;
-      await appendEntries(this.pool, c, [memberKeyEntry(k)]);
-      return true;
-    });
-  }
-
   async restoreTimers(now: number): Promise<TimerRestore> {
     return this.#tx(async (c) => {
       // One server at a time per schema: two starting together would otherwise both backfill.
@@ -295,7 +285,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
               b.record_id.slice(slash + 1),
             ])
           ).rows[0] as KeyRow | undefined;
-          if (r) backfill.push(memberKeyEntry(memberKeyOfRow(r)));
+          if (r) backfill.push(memberKeyEntry(toMemberKey(r)));
         } else if (b.kind === 'timer') {
           const r = (await c.query(`SELECT ${TIMER_COLS} FROM timers WHERE key = $1`, [b.record_id])).rows[0] as
             TimerRow | undefined;
@@ -348,24 +338,68 @@ export class PostgresCaseworkStore implements CaseworkStore {
     });
   }
 
+  async registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
+    return this.#tx(async (c) => {
+      // Registrations are rare: one at a time across servers, while reads go on.
+      await c.query('LOCK TABLE member_keys IN SHARE ROW EXCLUSIVE MODE');
+      const byFingerprint = await c.query(
+        'SELECT * FROM member_keys WHERE fingerprint = $1 ORDER BY created_at, member',
+        [k.fingerprint],
+      );
+      const active = await c.query(
+        'SELECT * FROM member_keys WHERE member = $1 AND revoked_at IS NULL ORDER BY created_at, fingerprint',
+        [k.member],
+      );
+      const decided = decideKey(
+        k,
+        (byFingerprint.rows as KeyRow[]).map(toMemberKey),
+        (active.rows as KeyRow[]).map(toMemberKey),
+        rotate,
+      );
+      if (decided.ok && decided.added) {
+        for (const r of decided.revoked)
+          await c.query(
+            'UPDATE member_keys SET revoked_at = $1 WHERE member = $2 AND fingerprint = $3 AND revoked_at IS NULL',
+            [k.createdAt, r.member, r.fingerprint],
+          );
+        await c.query(
+          'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)',
+          [k.member, k.fingerprint, k.publicKey, k.createdAt],
+        ); // Who may sign as a member is on the record: the keys this revokes, then the new one, in this transaction.
+        await appendEntries(this.pool, c, [
+          ...decided.revoked.map((r) => memberKeyEntry({ ...r, revokedAt: k.createdAt })),
+          memberKeyEntry({
+            member: k.member,
+            fingerprint: k.fingerprint,
+            publicKey: k.publicKey,
+            createdAt: k.createdAt,
+          }),
+        ]);
+      }
+      return decided;
+    });
+  }
+
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(async (c) => {
+      const changed = await c.query(
+        'UPDATE member_keys SET revoked_at = $1 WHERE member = $2 AND fingerprint = $3 AND revoked_at IS NULL',
+        [at, member, fingerprint],
+      );
+      const row = await c.query('SELECT * FROM member_keys WHERE member = $1 AND fingerprint = $2', [
+        member,
+        fingerprint,
+      ]);
+      if (!row.rows.length) return undefined;
+      if ((changed.rowCount ?? 0) !== 1) return 'already';
+      const key = toMemberKey(row.rows[0] as KeyRow);
+      await appendEntries(this.pool, c, [memberKeyEntry(key)]);
+      return key;
+    });
+  }
+
   async listMemberKeys(): Promise<MemberKey[]> {
     const r = await this.pool.query('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint');
-    return (r.rows as KeyRow[]).map(memberKeyOfRow);
+    return (r.rows as KeyRow[]).map(toMemberKey);
   }
 }
-
-interface KeyRow {
-  member: string;
-  fingerprint: string;
-  public_key: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const memberKeyOfRow = (x: KeyRow): MemberKey => ({
-  member: x.member,
-  fingerprint: x.fingerprint,
-  publicKey: x.public_key,
-  createdAt: Number(x.created_at),
-  ...(x.revoked_at === null ? {} : { revokedAt: Number(x.revoked_at) }),
-});

@@ -13,10 +13,12 @@ import {
   type CaseUpdate,
   type CaseworkStore,
   type MemberKey,
+  type MemberKeyRegistration,
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
+import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -79,10 +81,13 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO vote_nonces (nonce, case_id, member, digest, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING',
     ),
     insertKey: p(
-      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
+    keysByFingerprint: p('SELECT * FROM member_keys WHERE fingerprint = ? ORDER BY created_at, member'),
+    activeKeys: p('SELECT * FROM member_keys WHERE member = ? AND revoked_at IS NULL ORDER BY created_at, fingerprint'),
+    revokeKey: p('UPDATE member_keys SET revoked_at = ? WHERE member = ? AND fingerprint = ? AND revoked_at IS NULL'),
     memberKey: p('SELECT * FROM member_keys WHERE member = ? AND fingerprint = ?'),
+    keys: p('SELECT * FROM member_keys ORDER BY member, created_at, fingerprint'),
     timerPlan: timerPlanQueries.map(p),
     timerRow: p('SELECT key, case_id, kind, step, at, task_id, fired_at FROM timers WHERE key = ?'),
     timerKeys: p('SELECT key FROM timers'),
@@ -221,12 +226,41 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return this.#s.nonce.get(nonce) !== undefined;
   }
 
-  async addMemberKey(k: MemberKey): Promise<boolean> {
+  async registerMemberKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
     return this.#tx(() => {
-      if (this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, k.revokedAt ?? null).changes !== 1)
-        return false;
-      appendEntries(this.#db, [memberKeyEntry(k)]);
-      return true;
+      const decided = decideKey(
+        k,
+        (this.#s.keysByFingerprint.all(k.fingerprint) as KeyRow[]).map(toMemberKey),
+        (this.#s.activeKeys.all(k.member) as KeyRow[]).map(toMemberKey),
+        rotate,
+      );
+      if (decided.ok && decided.added) {
+        for (const r of decided.revoked) this.#s.revokeKey.run(k.createdAt, r.member, r.fingerprint);
+        this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, null);
+        // Who may sign as a member is on the record: the keys this revokes, then the new one, in this transaction.
+        appendEntries(this.#db, [
+          ...decided.revoked.map((r) => memberKeyEntry({ ...r, revokedAt: k.createdAt })),
+          memberKeyEntry({
+            member: k.member,
+            fingerprint: k.fingerprint,
+            publicKey: k.publicKey,
+            createdAt: k.createdAt,
+          }),
+        ]);
+      }
+      return decided;
+    });
+  }
+
+  async revokeMemberKey(member: string, fingerprint: string, at: number): Promise<MemberKey | 'already' | undefined> {
+    return this.#tx(() => {
+      const changed = this.#s.revokeKey.run(at, member, fingerprint).changes === 1;
+      const row = this.#s.memberKey.get(member, fingerprint) as KeyRow | undefined;
+      if (!row) return undefined;
+      if (!changed) return 'already';
+      const key = toMemberKey(row);
+      appendEntries(this.#db, [memberKeyEntry(key)]);
+      return key;
     });
   }
 
@@ -243,7 +277,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
           const slash = b.record_id.lastIndexOf('/');
           const r = this.#s.memberKey.get(b.record_id.slice(0, slash), b.record_id.slice(slash + 1)) as
             KeyRow | undefined;
-          if (r) backfill.push(memberKeyEntry(memberKeyOfRow(r)));
+          if (r) backfill.push(memberKeyEntry(toMemberKey(r)));
         } else if (b.kind === 'timer') {
           const r = this.#s.timerRow.get(b.record_id) as TimerRow | undefined;
           if (r) backfill.push(timerEntry(toTimer(r)));
@@ -285,25 +319,9 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async listMemberKeys(): Promise<MemberKey[]> {
-    return (this.#s.keys.all() as KeyRow[]).map(memberKeyOfRow);
+    return (this.#s.keys.all() as KeyRow[]).map(toMemberKey);
   }
 }
-
-interface KeyRow {
-  member: string;
-  fingerprint: string;
-  public_key: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const memberKeyOfRow = (r: KeyRow): MemberKey => ({
-  member: r.member,
-  fingerprint: r.fingerprint,
-  publicKey: r.public_key,
-  createdAt: Number(r.created_at),
-  ...(r.revoked_at === null ? {} : { revokedAt: Number(r.revoked_at) }),
-});
 
 interface ApiKeyRow {
   id: string;

@@ -9,11 +9,11 @@ describe('independence-unmet', () => {
     expect(f.map((x) => [x.path, x.args])).toEqual([
       [
         ['triggers', 'fire', 'evidence', 'independent-sources'],
-        { trigger: 'fire', k: 2, n: 1, operators: 'M', activity: 'artillery-fire' },
+        { trigger: 'fire', k: 2, n: { count: 1, noun: 'operator' }, operators: 'M', activity: 'artillery-fire' },
       ],
       [
         ['triggers', 'advance', 'evidence', 'independent-sources'],
-        { trigger: 'advance', k: 2, n: 1, operators: 'M', activity: 'ground-advance' },
+        { trigger: 'advance', k: 2, n: { count: 1, noun: 'operator' }, operators: 'M', activity: 'ground-advance' },
       ],
     ]);
   });

@@ -26,7 +26,7 @@ export const independenceUnmet: Rule = {
           args: {
             trigger: tl.trigger,
             k: tl.k,
-            n,
+            n: { count: n, noun: 'operator' },
             operators: act.operators.map((o) => o.operator).join(', '),
             activity: act.activity,
           },

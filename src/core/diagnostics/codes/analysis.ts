@@ -190,7 +190,7 @@ export const analysisCodes = [
     2201,
     'independence-unmet',
     'warning',
-    'Trigger `{trigger}` demands {k} independent sources, but only {n} operator(s) ({operators}) can see {activity}: the trigger can never fire on it',
+    'Trigger `{trigger}` demands {k} independent sources, but only {n} ({operators}) can see {activity}: the trigger can never fire on it',
     'Add a source run by another operator that detects `{activity}` there, or lower `independent-sources` for this trigger.',
   ),
   define(

@@ -4,7 +4,11 @@ import { catalogue } from '../catalogue.js';
 
 const level = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string): string {
+/**
+ * `helpBase` is the absolute URL of the directory holding the diagnostic pages (`docs/diagnostics/`, ending in `/`):
+ * SARIF requires `helpUri` to be an absolute URI.
+ */
+export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string, helpBase: string): string {
   const used = [...new Set(diagnostics.map((d) => d.code))];
   const rules = catalogue.filter((c) => used.includes(c.code));
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
@@ -23,7 +27,7 @@ export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: str
               name: r.name,
               shortDescription: { text: r.message.replace(/\{[a-zA-Z]+\}/g, '…') },
               help: { text: r.help },
-              helpUri: `docs/diagnostics/${r.code}.md`,
+              helpUri: new URL(`${r.code}.md`, helpBase).href,
               defaultConfiguration: { level: level[r.severity] },
               properties: { phase: r.phase },
             })),
