@@ -2194,7 +2194,11 @@ export interface operations {
       path?: never;
       query?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'text/plain': string;
+      };
+    };
     responses: {
       200: {
         content: {
@@ -4659,7 +4663,7 @@ export const operationTable = {
   postLogCosignatures: {
     method: 'POST',
     path: '/v1/log/cosignatures',
-    requestTypes: [],
+    requestTypes: ['text/plain'],
     responses: {
       '200': {
         'application/json': {
