@@ -43,7 +43,7 @@ export { CsvFormatError } from './replay/csv.js';
 export { parseUcdp } from './replay/ucdp.js';
 export type { ReplayParse } from './replay/ucdp.js';
 export { taskId } from './response.js';
-export type { ResponseFailure } from './response.js';
+export type { ResponseFailure, ResponseTask } from './response.js';
 export { compareTimers, dueTimers, timerRank } from './timer.js';
 export type { Timer, TimerKind } from './timer.js';
 export type { CaseOpening } from './trigger.js';
