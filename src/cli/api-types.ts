@@ -553,7 +553,7 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/violations: Violations (latest revisions), in order of detection */
+  /** GET /v1/violations: Violations (latest revisions), in order of detection (or newest first) */
   getViolations: {
     parameters: {
       path?: never;
@@ -567,6 +567,7 @@ export interface operations {
         prohibition?: string;
         party?: string;
         status?: 'active' | 'withdrawn';
+        order?: 'oldest' | 'newest';
       };
     };
     requestBody?: never;

@@ -93,6 +93,8 @@ export interface ViolationFilter extends Paging {
   prohibition?: string;
   party?: string;
   status?: string;
+  /** Newest first (by detection), for a map that shows the latest; default oldest first. */
+  order?: 'oldest' | 'newest';
 }
 
 /** Cases by the time they opened (the processing clock). */

@@ -31,13 +31,19 @@ export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =
       config: { access: can.readFindings },
       schema: {
         tags: ['violations'],
-        summary: 'Violations (latest revisions), in order of detection',
+        summary: 'Violations (latest revisions), in order of detection (or newest first)',
         querystring: listQuerySchema({
           zone: text('A zone id of the package'),
           region: text('A region code'),
           prohibition: text('A prohibition id'),
           party: text('An actor id, or undetermined'),
           status: { type: 'string', enum: ['active', 'withdrawn'] },
+          order: {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+            default: 'oldest',
+            description: 'By detection: oldest first (default), or newest first (a map showing the latest)',
+          },
         }),
         response: { 200: exportablePageSchema(violationSchema) },
       },

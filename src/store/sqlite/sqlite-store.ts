@@ -406,13 +406,14 @@ export class SqliteStore implements Store {
     cursor: string | undefined,
     limit: number,
     map: (row: { seq: number; doc: string }) => T,
+    newest = false,
   ): Page<T> {
-    const q = pageQuery(table, conds, decodeCursor(cursor), limit);
+    const q = pageQuery(table, conds, decodeCursor(cursor, newest), limit, newest);
     const rows = this.db.prepare(q.sql).all(...(q.values as unknown[])) as { seq: number; doc: string }[];
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };
-    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq);
+    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq, newest);
     return page;
   }
 
@@ -453,6 +454,7 @@ export class SqliteStore implements Store {
       q.cursor,
       q.limit,
       (r) => JSON.parse(r.doc) as Violation,
+      q.order === 'newest',
     );
   }
 
