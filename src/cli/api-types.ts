@@ -404,6 +404,7 @@ export interface operations {
         activity?: string;
         region?: string;
         status?: 'open' | 'merged';
+        order?: 'oldest' | 'newest';
       };
     };
     requestBody?: never;

@@ -454,6 +454,10 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       store.listIncidents({ limit: 9, activity: 'artillery-fire', status: 'open', ...(cursor ? { cursor } : {}) }),
     );
     expect(arty.length).toBe(incidents.filter((i) => i.activity === 'artillery-fire' && i.status === 'open').length);
+    const newestIncidents = await all((cursor) =>
+      store.listIncidents({ limit: 11, order: 'newest', ...(cursor ? { cursor } : {}) }),
+    );
+    expect(newestIncidents.map((i) => i.id)).toEqual(incidents.map((i) => i.id).reverse());
 
     const violations = await all((cursor) => store.listViolations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
     // Newest first: the same records reversed, paged by its own cursors, which the oldest-first order refuses.

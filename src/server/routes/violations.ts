@@ -5,7 +5,14 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import {
+  orderProperty,
+  listQuerySchema,
+  exportablePageSchema,
+  storeFilter,
+  text,
+  type RawListQuery,
+} from '../list-query.js';
 
 export const violationSchema = {
   type: 'object',
@@ -38,12 +45,7 @@ export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =
           prohibition: text('A prohibition id'),
           party: text('An actor id, or undetermined'),
           status: { type: 'string', enum: ['active', 'withdrawn'] },
-          order: {
-            type: 'string',
-            enum: ['oldest', 'newest'],
-            default: 'oldest',
-            description: 'By detection: oldest first (default), or newest first (a map showing the latest)',
-          },
+          order: orderProperty,
         }),
         response: { 200: exportablePageSchema(violationSchema) },
       },

@@ -581,6 +581,7 @@ export class PostgresStore implements Store {
       q.limit,
       'seq, doc',
       (r) => JSON.parse(r['doc'] as string) as Incident,
+      q.order === 'newest',
     );
   }
 

@@ -435,7 +435,14 @@ export class SqliteStore implements Store {
   }
 
   async listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
-    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, (r) => JSON.parse(r.doc) as Incident);
+    return this.#page(
+      'incidents',
+      incidentConditions(q),
+      q.cursor,
+      q.limit,
+      (r) => JSON.parse(r.doc) as Incident,
+      q.order === 'newest',
+    );
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
