@@ -154,6 +154,15 @@ describe('the dashboard with 10,000 cases', () => {
     expect(Number(await page.getAttribute('#map', 'data-cluster-count'))).toBeLessThan(100);
     expect(Number(await page.getAttribute('#map', 'data-point-count'))).toBeLessThan(50);
     expect(await page.textContent('#window-summary')).toMatch(/The newest 5,000 violations .* ending at the newest/);
+    // An advance across the line, in the package's words: which party's side, not "right of".
+    await page.locator('#violation-list li', { hasText: 'no-advance' }).first().locator('a').click();
+    const popup = page.locator('.maplibregl-popup-content');
+    await expect
+      .poll(() => popup.textContent(), { timeout: 15_000 })
+      .toMatch(/side\s*on the UA-held side of contact-line, 2\.5 km from it; 2\.5 km beyond the line/);
+    await page.locator('.maplibregl-popup-close-button').click();
+    await page.evaluate(`globalThis.guarantorMap.jumpTo({ zoom: 5.2, center: [34.5, 48.5] })`);
+    await expect.poll(async () => Number(await page.getAttribute('#map', 'data-cluster-count'))).toBeGreaterThan(0);
     const zoom = Number(await page.getAttribute('#map', 'data-zoom'));
     await page.locator('.cluster-count').first().click();
     await expect

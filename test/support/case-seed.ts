@@ -89,6 +89,10 @@ export async function seedCases(store: Store, pkg: Package, o: SeedOptions): Pro
         radius: 500,
         region: place.region,
         zones: [],
+        // An advance across the contact line: 2.5 km into its right side (UA-held in the example).
+        ...(k.prohibition === 'no-advance'
+          ? { line: { zone: 'contact-line', distance: 2500, side: 'right' as const }, depth: 2500 }
+          : {}),
         confidence: 0.9,
         corroboration: 2,
         operators: ['CMM', 'DE'],

@@ -127,7 +127,7 @@ async function boot() {
   wireWindow();
   $('task-state').addEventListener('change', () => {
     taskMore.clear();
-    refreshTasks();
+    guarded(refreshTasks, 'task-board');
   });
   $('task-board').addEventListener('click', (e) => {
     const b = /** @type {HTMLElement} */ (e.target).closest('button[data-more-tasks]');
@@ -200,7 +200,7 @@ function wireCaseControls() {
   const restart = () => {
     board.cursors = [undefined];
     board.page = 0;
-    refreshCaseList();
+    guarded(refreshCaseList, 'case-summary');
   };
   const form = $('case-controls');
   form.addEventListener('change', (e) => {
@@ -219,12 +219,12 @@ function wireCaseControls() {
     if (!board.next) return;
     board.cursors[board.page + 1] = board.next;
     board.page++;
-    refreshCaseList().then(() => $('case-list').querySelector('li.case')?.focus());
+    guarded(refreshCaseList, 'case-summary').then(() => $('case-list').querySelector('li.case')?.focus());
   });
   $('case-prev').addEventListener('click', () => {
     if (board.page === 0) return;
     board.page--;
-    refreshCaseList().then(() => $('case-list').querySelector('li.case')?.focus());
+    guarded(refreshCaseList, 'case-summary').then(() => $('case-list').querySelector('li.case')?.focus());
   });
   navigateCases($('case-list'));
 }
@@ -254,21 +254,21 @@ function wireWindow() {
   end.addEventListener('change', () => {
     span.end = Number(end.value);
     span.follow = span.end >= Number(end.max);
-    refreshFindings();
+    guarded(refreshFindings, 'window-summary');
   });
   $('window-days').addEventListener('change', () => {
     span.days = Number($('window-days').value);
-    refreshFindings();
+    guarded(refreshFindings, 'window-summary');
   });
   $('window-newest').addEventListener('click', () => {
     span.follow = true;
-    refreshFindings();
+    guarded(refreshFindings, 'window-summary');
   });
   $('window-summary').addEventListener('click', (e) => {
     if (!(/** @type {HTMLElement} */ (e.target).closest('button[data-widen]'))) return;
     span.days = 0;
     $('window-days').value = '0';
-    refreshFindings();
+    guarded(refreshFindings, 'window-summary');
   });
 }
 
@@ -441,23 +441,35 @@ async function pollOnce() {
     app.failures = 0;
     setConn('live', `${app.feedLive ? 'live' : 'polling'} · ${status.observations.toLocaleString('en')} reports`);
   } catch (e) {
-    if (e.status === 401 && app.me) {
-      // The key was revoked (or the store replaced): back to the public view, saying why.
-      api.forgetKey();
-      app.me = undefined;
-      app.lastCounts = '';
-      showRole();
-      startFeed(); // the feed too goes on without the key
-      $('key-error').textContent = `Signed out: ${e.message}`;
-      $('key-error').hidden = false;
-      delay = 0;
-    } else {
+    if (signedOut(e)) delay = 0;
+    else {
       app.failures++;
       delay = Math.min(60_000, POLL * 2 ** app.failures);
       setConn('offline', `offline: ${e.message}; retrying in ${Math.round(delay / 1000)} s`);
     }
   }
   app.timer = setTimeout(poll, delay);
+}
+
+/** A 401 while signed in: the key was revoked (or the store replaced); back to the public view, saying why. */
+function signedOut(e) {
+  if (e?.status !== 401 || !app.me) return false;
+  api.forgetKey();
+  app.me = undefined;
+  app.lastCounts = '';
+  showRole();
+  startFeed(); // the feed too goes on without the key
+  $('key-error').textContent = `Signed out: ${e.message}`;
+  $('key-error').hidden = false;
+  poll();
+  return true;
+}
+
+/** A refresh started by a control: a revoked key signs out; any other failure is said where the list is. */
+function guarded(job, where) {
+  return job().catch((e) => {
+    if (!signedOut(e)) render($(where), `<p class="error" role="alert">${esc(e.message)}</p>`);
+  });
 }
 
 async function refresh() {
@@ -583,7 +595,7 @@ async function refreshFindings() {
     return;
   }
   const top = Math.ceil((span.newest + 1) / HOUR) * HOUR;
-  const bottom = Math.min(top - HOUR, Math.ceil(Math.min(span.oldest ?? span.newest, span.newest) / HOUR) * HOUR);
+  const bottom = Math.min(top - HOUR, Math.floor(Math.min(span.oldest ?? span.newest, span.newest) / HOUR) * HOUR);
   slider.disabled = false;
   slider.min = String(bottom);
   slider.max = String(top);

@@ -268,8 +268,9 @@ export class DashboardMap {
       }
       const n = f.properties.point_count;
       const el = m.getElement();
-      el.textContent = f.properties.point_count_abbreviated ?? String(n);
-      el.setAttribute('aria-label', `${n} violations here: zoom in`);
+      // The visible count starts the accessible name (axe: label-content-name-mismatch).
+      const shown = String(f.properties.point_count_abbreviated ?? n);
+      el.innerHTML = `${esc(shown)}<span class="visually-hidden"> violations here (${esc(n)}): zoom in</span>`;
       m.setLngLat(f.geometry.coordinates).addTo(this.map);
     }
     for (const [id, m] of this.clusterMarkers)
@@ -461,6 +462,7 @@ function holder(zones, lineZone, side) {
  * package says who holds that side; else left or right looking along the line as drawn.
  */
 export function sideInWords(line, zones) {
+  if (line.side === 'on') return `on ${line.zone}`;
   const who = holder(zones, line.zone, line.side);
   return who
     ? `on the ${who}-held side of ${line.zone}, ${km(line.distance)} from it`
