@@ -267,6 +267,7 @@ function wireWindow() {
   $('window-summary').addEventListener('click', (e) => {
     if (!(/** @type {HTMLElement} */ (e.target).closest('button[data-widen]'))) return;
     span.days = 0;
+    span.follow = true;
     $('window-days').value = '0';
     guarded(refreshFindings, 'window-summary');
   });
@@ -615,7 +616,7 @@ async function refreshFindings() {
     $('window-summary'),
     violations.length
       ? `${truncated ? `The newest ${MAX_POINTS.toLocaleString('en')} violations` : `${violations.length.toLocaleString('en')} violation${violations.length === 1 ? '' : 's'}`} from ${esc(fromText)} to ${esc(utc(span.end))}${span.follow ? ', ending at the newest' : ''}${truncated ? '; shorten the window for the rest' : ''}.`
-      : `0 violations in view: none from ${esc(fromText)} to ${esc(utc(span.end))}. <button type="button" class="small-button" data-widen>Show all time</button>`,
+      : `0 violations in view: none from ${esc(fromText)} to ${esc(utc(span.end))}. <button type="button" class="small-button" data-widen>Show every violation</button>`,
   );
   await drawFindings(violations, incidents);
 }

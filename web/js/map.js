@@ -225,11 +225,12 @@ export class DashboardMap {
     const legend = this.container.parentElement?.querySelector('.legend');
     const open = legend instanceof HTMLDetailsElement && legend.open;
     const wide = this.container.clientWidth > 700;
-    const left = open && wide ? legend.getBoundingClientRect().width + 16 : 16;
-    const bottom =
-      open && !wide ? Math.min(legend.getBoundingClientRect().height, this.container.clientHeight / 2) : 16;
-    const padding = { top: 16, right: 48, bottom, left };
-    if (this.container.clientWidth - left - 48 < 100 || this.container.clientHeight - bottom - 16 < 100) return;
+    // Wide: the legend sits left of the area; narrow (a phone): above it.
+    const box = open ? legend.getBoundingClientRect() : undefined;
+    const left = box && wide ? box.width + 16 : 16;
+    const top = box && !wide ? box.height + 16 : 16;
+    const padding = { top, right: 48, bottom: 16, left };
+    if (this.container.clientWidth - left - 48 < 80 || this.container.clientHeight - top - 16 < 80) return;
     this.map.fitBounds(
       [
         [w, s],
