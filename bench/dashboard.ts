@@ -1,7 +1,10 @@
-// The dashboard's map of the example package (27 regions, 7 zones; buffers outlined from distance fields), built as
+// The dashboard's first load with 10,000 breach cases (test/dashboard/scale.ts) in Debian's Chromium: from the start
+// of the navigation to the first page of cases on screen, on the page's clock, median of 5; and the case board's
+// first page from the server alone (GET /v1/judgment?sort=severity&limit=50), median of 20.
+// And the dashboard's map of the example package (27 regions, 7 zones; buffers outlined from distance fields), built as
 // the server builds it on the first request, against the same outlines from the densified contact line as drawn
 // (2,391 vertices, no simplification first), measured in the same run. Also the bytes a first visit moves.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadPackageFile } from '../src/package-files.js';
@@ -59,6 +62,37 @@ console.log(`baseline, 3 buffers from the dense line:   ${naive.toFixed(0)} ms`)
 console.log(
   `first visit, gzipped: app ${(web / 1000).toFixed(0)} kB + MapLibre ${(vendor / 1000).toFixed(0)} kB + map ${(geometry / 1000).toFixed(0)} kB = ${((web + vendor + geometry) / 1000).toFixed(0)} kB`,
 );
+let firstLoad: number | undefined;
+let boardMs: number | undefined;
+if (existsSync('/usr/bin/chromium')) {
+  const { chromium } = await import('playwright-core');
+  const { openDashboard, scaleServer } = await import('../test/dashboard/scale.js');
+  const x = await scaleServer(10_000);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+  const loads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const { page, ms } = await openDashboard(browser, x.s.url, x.s.keys.analyst);
+    loads.push(ms);
+    await page.context().close();
+  }
+  await browser.close();
+  const board: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    await x.s.get('/v1/judgment?sort=severity&limit=50', x.s.keys.analyst);
+    board.push(performance.now() - t0);
+  }
+  await x.s.close();
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  firstLoad = mid(loads);
+  boardMs = mid(board);
+  console.log(`first load, 10,000 cases (page clock, median of 5): ${firstLoad} ms (runs: ${loads.join(', ')})`);
+  console.log(`first page of the case board from the server (median of 20): ${boardMs.toFixed(1)} ms`);
+} else console.log('first load: skipped (no /usr/bin/chromium)');
+
 console.log(
   JSON.stringify({
     bench: 'dashboard',
@@ -66,5 +100,6 @@ console.log(
     value: Math.round(map),
     baselines: { 'dense-line-buffers': Math.round(naive) },
     ratios: { 'dense-line-buffers': +(map / naive).toFixed(3) },
+    ...(firstLoad === undefined ? {} : { firstLoad10kCases: firstLoad, caseBoardPage: Math.round(boardMs! * 10) / 10 }),
   }),
 );

@@ -111,7 +111,8 @@ describe('dashboard', () => {
     // Each zone's details without a mouse: its button frames it and opens them.
     await page.click('#zone-list button[data-show-zone="rear-ua"]');
     await expect.poll(() => page.getAttribute('#map', 'data-selected'), { timeout: 15_000 }).toBe('rear-ua');
-    expect(await page.textContent('.maplibregl-popup-content')).toMatch(/100 km on the right of contact-line/);
+    // Sides in words, from the package's `sides` (the right of the contact line is UA-held).
+    expect(await page.textContent('.maplibregl-popup-content')).toMatch(/100 km on the UA-held side of contact-line/);
     // The test locator puts every report in Donetsk (UA-14); case A was declared and nobody acted on it yet.
     await page.waitForSelector('#region-list li[data-region="UA-14"]');
     expect(await page.getAttribute('#region-list li[data-region="UA-14"]', 'data-state')).toBe('breach');
@@ -178,11 +179,24 @@ describe('dashboard', () => {
     expect(text).toMatch(/2 independent operators \(CMM, DE\)/);
     expect(text).toMatch(/radar\/b-r2/);
 
-    // The time window bounds what the map fetches: case A's reports are 62 hours old.
-    await page.selectOption('#window', '1');
+    // The time window bounds what the map fetches: it ends at the newest violation; case A's reports are 62 hours
+    // older than case B's, so a day's window holds B's five.
+    expect(await page.textContent('#window-summary')).toMatch(/^10 violations from .* ending at the newest\.$/);
+    await page.selectOption('#window-days', '1');
     await expect.poll(async () => page.getAttribute('#map', 'data-violation-count'), { timeout: 15_000 }).toBe('5');
     expect(await page.locator('#violation-list li').count()).toBe(5);
-    await page.selectOption('#window', '7');
+    // Slid back before any violation: it says 0 are in view and offers to widen the window.
+    await page
+      .locator('#window-end')
+      .evaluate((el: { value: string; min: string; dispatchEvent(e: unknown): boolean }) => {
+        el.value = el.min;
+        el.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('change'));
+      });
+    await expect.poll(() => page.textContent('#window-summary'), { timeout: 15_000 }).toMatch(/^0 violations in view/);
+    await page.click('#window-summary button[data-widen]');
+    await expect.poll(async () => page.getAttribute('#map', 'data-violation-count'), { timeout: 15_000 }).toBe('10');
+    await page.click('#window-newest');
+    await page.selectOption('#window-days', '7');
     await expect.poll(async () => page.getAttribute('#map', 'data-violation-count'), { timeout: 15_000 }).toBe('10');
 
     // The analysis: a scorecard, one timeline per trigger, one sustainment chart per requirement.
@@ -277,7 +291,7 @@ describe('dashboard', () => {
     await page.close();
   });
 
-  it("shows the mission's monitor key the tasks the mission owes, and no case", async () => {
+  it("shows the mission's monitor key the tasks the mission owes, the regions, and why it sees no case", async () => {
     const made = await s.post('/v1/apikeys', s.keys.admin, { actor: 'CMM', role: 'monitor', label: 'mission desk' });
     expect(made.status).toBe(201);
     const { page, errors } = await open();
@@ -288,6 +302,9 @@ describe('dashboard', () => {
     expect(await page.textContent('#task-board article[data-actor="CMM"]')).toMatch(/public-report.*OVERDUE/s);
     expect(await page.locator('#task-board [data-task-action="deliver"]').count()).toBeGreaterThan(0);
     expect(await page.isHidden('#cases-panel')).toBe(true);
+    expect(await page.isVisible('#monitor-note')).toBe(true);
+    expect(await page.textContent('#monitor-note')).toMatch(/analyst.* key bound to the\s+mission/);
+    await page.waitForSelector('#region-list li[data-region="UA-14"]');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -305,7 +322,7 @@ describe('dashboard', () => {
     });
     expect(res.status).toBe(200);
     // The next refresh (within 30 s; the status poll every 5 s) meets the 401.
-    await page.selectOption('#window', '30');
+    await page.selectOption('#window-days', '30');
     await page.waitForSelector('#key-error:not([hidden])', { timeout: 40_000 });
     expect(await page.textContent('#key-error')).toContain(`Signed out: the API key ${id} was revoked`);
     expect(await page.isVisible('#public-panel')).toBe(true);

@@ -59,7 +59,7 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
     const sa = new CaseworkService(new PostgresCaseworkStore(a.pool), pkg, clock);
     const sb = new CaseworkService(new PostgresCaseworkStore(b.pool), pkg, clock);
     await Promise.all([sa.catchUp(), sb.catchUp()]);
-    expect((await sa.list('open', 1000)).length).toBe(N);
+    expect((await sa.board({ sort: 'deadline', status: 'open', limit: 1000 })).items.length).toBe(N);
 
     // A vote on server A, seen by server B; its replay refused by B.
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');

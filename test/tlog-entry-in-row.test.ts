@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
-import type { Fetch } from '../src/cli/http-client.js';
+import type { Fetch } from '../src/cli/api-client.js';
 import { decodeEntry, hashLeaf } from '../src/core/tlog/index.js';
 import { logServiceFor } from '../src/server/transparency-log.js';
 import type { Store } from '../src/core/ports/store.js';

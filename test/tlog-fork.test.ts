@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
-import type { Fetch } from '../src/cli/http-client.js';
+import type { Fetch } from '../src/cli/api-client.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { addCosignature, parseVkey } from '../src/core/tlog/index.js';
 import { LogService, logServiceFor, type ConfiguredLogKey } from '../src/server/transparency-log.js';

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, runVerify } from '../src/cli/log.js';
 import { rotateLogKey } from '../src/cli/log-rotate.js';
-import type { Fetch } from '../src/cli/http-client.js';
+import type { Fetch } from '../src/cli/api-client.js';
 import { createdRecord, ed25519Signer, logKeyVkey, signCheckpoint } from '../src/core/tlog/index.js';
 import { newLogKeyPem, readLogKeyFile, writeLogKeyFile } from '../src/log-key-file.js';
 import { logServiceFor } from '../src/server/transparency-log.js';

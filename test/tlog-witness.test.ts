@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
-import type { Fetch } from '../src/cli/http-client.js';
+import type { Fetch } from '../src/cli/api-client.js';
 import { runWitness, witnessKey, witnessVkey, type WitnessOptions } from '../src/cli/witness.js';
 import {
   CompactRange,

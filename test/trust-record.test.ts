@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fetch } from '../src/cli/http-client.js';
 import { runAudit, runVerifyVotes } from '../src/cli/log.js';
 import { keyFingerprint, signVote, type VoteStatement } from '../src/core/ops/index.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
@@ -26,6 +25,7 @@ import { generateKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { obs } from './ops/harness.js';
 import { testServer, type TestServer } from './support/app.js';
+import { injectFetch as injectAppFetch } from './support/inject-fetch.js';
 
 const DAY30 = Date.parse('2026-06-01T00:00:00Z') + 30 * DAY;
 const place = (k: number) => ({ lon: 37.3 - k * 0.01, lat: 48.3, radius: 300 });
@@ -163,16 +163,7 @@ async function audit(db: string): Promise<{ code: number; out: string }> {
   return { code, out };
 }
 
-const injectFetch =
-  (s: TestServer): Fetch =>
-  async (url, init) => {
-    const r = await s.app.inject({
-      method: (init?.method ?? 'GET') as 'GET',
-      url: url.replace('http://guarantor.test', ''),
-      headers: init?.headers ?? {},
-    });
-    return { status: r.statusCode, text: async () => r.body };
-  };
+const injectFetch = (s: TestServer) => injectAppFetch(s.app);
 
 type Task = { id: string; dueAt: number | null; overdue: boolean; escalations: { index: number; at: number }[] };
 

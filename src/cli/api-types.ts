@@ -404,6 +404,7 @@ export interface operations {
         activity?: string;
         region?: string;
         status?: 'open' | 'merged';
+        order?: 'oldest' | 'newest';
       };
     };
     requestBody?: never;
@@ -553,7 +554,7 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/violations: Violations (latest revisions), in order of detection */
+  /** GET /v1/violations: Violations (latest revisions), in order of detection (or newest first) */
   getViolations: {
     parameters: {
       path?: never;
@@ -567,6 +568,7 @@ export interface operations {
         prohibition?: string;
         party?: string;
         status?: 'active' | 'withdrawn';
+        order?: 'oldest' | 'newest';
       };
     };
     requestBody?: never;
@@ -779,13 +781,22 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/judgment: Cases with their judgment clocks: open ones first, soonest deadline first, with time left and the tally */
+  /** GET /v1/judgment: Cases with their judgment clocks, time left and the tally, each with the case as opened; sorted, filtered and paged (docs/dashboard.md) */
   getJudgment: {
     parameters: {
       path?: never;
       query?: {
+        sort?: 'severity' | 'deadline' | 'newest';
         status?: 'open' | 'decided';
+        trigger?: string;
+        severity?: string;
+        party?: string;
+        region?: string;
+        from?: string;
+        to?: string;
+        q?: string;
         limit?: number;
+        cursor?: string;
       };
     };
     requestBody?: never;
@@ -793,8 +804,10 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: number;
-            items?: Record<string, unknown>[];
+            time: number;
+            items: Record<string, unknown>[];
+            total: number;
+            next?: string;
           };
         };
       };
@@ -1876,12 +1889,15 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/dashboard/tasks: Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only the tasks it acts for (its own actor's, if a monitor) */
+  /** GET /v1/dashboard/tasks: Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time; a monitor key sees only the tasks it acts for (its own actor's) */
   getDashboardTasks: {
     parameters: {
       path?: never;
       query?: {
+        actor?: string;
+        state?: 'overdue' | 'open' | 'acknowledged' | 'delivered';
         limit?: number;
+        cursor?: string;
       };
     };
     requestBody?: never;
@@ -1889,8 +1905,16 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: number;
-            items?: Record<string, unknown>[];
+            time: number;
+            items: Record<string, unknown>[];
+            next?: string;
+            actors: {
+              actor: string;
+              open: number;
+              acknowledged: number;
+              delivered: number;
+              overdue: number;
+            }[];
           };
         };
       };
@@ -2194,7 +2218,11 @@ export interface operations {
       path?: never;
       query?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'text/plain': string;
+      };
+    };
     responses: {
       200: {
         content: {
@@ -4107,9 +4135,12 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'items', 'total'],
           properties: {
             time: { type: 'integer' },
             items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            total: { type: 'integer' },
+            next: { type: 'string' },
           },
         },
       },
@@ -4572,9 +4603,25 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'items', 'actors'],
           properties: {
             time: { type: 'integer' },
             items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            next: { type: 'string' },
+            actors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['actor', 'open', 'acknowledged', 'delivered', 'overdue'],
+                properties: {
+                  actor: { type: 'string' },
+                  open: { type: 'integer' },
+                  acknowledged: { type: 'integer' },
+                  delivered: { type: 'integer' },
+                  overdue: { type: 'integer' },
+                },
+              },
+            },
           },
         },
       },
@@ -4715,7 +4762,7 @@ export const operationTable = {
   postLogCosignatures: {
     method: 'POST',
     path: '/v1/log/cosignatures',
-    requestTypes: [],
+    requestTypes: ['text/plain'],
     responses: {
       '200': {
         'application/json': {

@@ -15,7 +15,7 @@ import {
   type Checkpoint,
   type Verifier,
 } from '../core/tlog/index.js';
-import type { HttpClient } from './http-client.js';
+import type { ApiClient } from './api-client.js';
 
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
@@ -29,22 +29,22 @@ export function signedByAnotherKey(note: string, key: Verifier): boolean {
 
 /** The key in force at `cp`, reached from `trusted` through logged handovers; or why not. */
 export async function followHandovers(
-  client: HttpClient,
+  client: ApiClient,
   cp: Checkpoint,
   trusted: Verifier,
 ): Promise<{ ok: true; key: Verifier; steps: number } | { ok: false; message: string }> {
-  const proofOf = async (query: string) => {
-    const a = await client.request('GET', `v1/log/proof/inclusion?${query}&size=${cp.size}`);
-    if (a.status !== 200) return undefined;
-    return a.body as { index: number; leaf: string; proof: string[] };
+  const proofOf = async (query: { kind: string; id: string } | { index: number }) => {
+    const a = await client.call('getLogProofInclusion', { query: { ...query, size: cp.size } });
+    if (a.status !== 200 || a.body.index === undefined) return undefined;
+    return { index: a.body.index, proof: a.body.proof ?? [] };
   };
-  let p = await proofOf(`kind=log-key&id=${encodeURIComponent(cp.origin)}`);
+  let p = await proofOf({ kind: 'log-key', id: cp.origin });
   let newest: Verifier | undefined;
   let expectTo: Verifier | undefined;
   for (let step = 0; step < 32 && p; step++) {
-    const a = await client.request('GET', `v1/log/entries?start=${p.index}&end=${p.index + 1}`);
-    const e = (a.body as { entries?: { entry: string }[] }).entries?.[0];
-    const bytes = e ? unb64(e.entry) : new Uint8Array(0);
+    const a = await client.call('getLogEntries', { query: { start: p.index, end: p.index + 1 } });
+    const e = a.status === 200 ? a.body.entries?.[0] : undefined;
+    const bytes = e?.entry ? unb64(e.entry) : new Uint8Array(0);
     const leaf = hashLeaf(bytes);
     const inc = verifyInclusion(p.index, cp.size, leaf, p.proof.map(unb64), cp.rootHash);
     if (!inc.ok) return { ok: false, message: `the log-key entry ${p.index} is not in the checkpoint's tree` };
@@ -63,7 +63,7 @@ export async function followHandovers(
     if (!from.ok) return { ok: false, message: `entry ${p.index}: ${from.error.message}` };
     if (sameLogKey(from.verifier, trusted)) return { ok: true, key: newest, steps: step + 1 };
     expectTo = from.verifier;
-    p = await proofOf(`index=${r.record.previous}`);
+    p = await proofOf({ index: r.record.previous });
   }
   return {
     ok: false,

@@ -5,7 +5,7 @@
  * save the new checkpoint. A server that rewrote history, rolled back, or serves entries that are not its tree
  * fails here, whoever signed it.
  */
-import { HttpClient, ServerError, type Fetch } from './http-client.js';
+import { ApiClient, ServerError, refusal, type Fetch } from './api-client.js';
 import { followHandovers, signedByAnotherKey } from './log-handover.js';
 import {
   CompactRange,
@@ -68,18 +68,21 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   const problems: string[] = [];
   const lines: string[] = [];
   const out: VerifyResult = { ok: false, problems, lines, entriesChecked: 0, withheld: 0 };
-  const client = new HttpClient(opts.url, doFetch);
+  const client = new ApiClient(opts.url, doFetch);
+  // A declared refusal where the step cannot go on: the server, not the log, is at fault (exit 2).
+  const text = async (what: string, a: { status: number; body: unknown; bytes: Uint8Array }) => {
+    if (a.status !== 200) throw new ServerError(`${what}: ${refusal(a)}`);
+    return a.body as string;
+  };
+  const latestNote = async () => text('GET v1/log/checkpoint', await client.call('getLogCheckpoint', {}));
   const quorum = opts.quorum ?? 0;
   const names = opts.witnessKeys.map((w) => w.name);
   let note: string;
   if (quorum > 0) {
-    const a = await client.request(
-      'GET',
-      `v1/log/checkpoint?witnesses=${encodeURIComponent(names.join(','))}&quorum=${quorum}`,
-    );
+    const a = await client.call('getLogCheckpoint', { query: { witnesses: names.join(','), quorum } });
     if (a.status === 404) {
       // None has the quorum: name who is missing on the latest checkpoint.
-      const latest = await client.getText('v1/log/checkpoint');
+      const latest = await latestNote();
       const v = verifyCheckpoint(latest, opts.serverKey, opts.witnessKeys, { allowUnknown: true, now: opts.now });
       const have = new Set(v.verifiedWitnesses.map((w) => w.name));
       const missing = names.filter((n) => !have.has(n));
@@ -88,9 +91,8 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       );
       return out;
     }
-    if (a.status !== 200) throw new ServerError(`GET v1/log/checkpoint: HTTP ${a.status} ${a.text.slice(0, 200)}`);
-    note = a.text;
-  } else note = await client.getText('v1/log/checkpoint');
+    note = await text('GET v1/log/checkpoint', a);
+  } else note = await latestNote();
   // The key the client trusts: the one given, or the one a saved state reached through handovers.
   const known = opts.state?.key ? parseVkey(opts.state.key) : undefined;
   const trusted = known?.ok ? known.verifier : opts.serverKey;
@@ -148,10 +150,9 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       return out;
     }
     if (cp.size > prev.size) {
-      const body = JSON.parse(await client.getText(`v1/log/proof/consistency?from=${prev.size}&to=${cp.size}`)) as {
-        proof?: unknown;
-      };
-      const proof = Array.isArray(body.proof) ? body.proof.map((p) => unb64(String(p))) : [];
+      const a = await client.call('getLogProofConsistency', { query: { from: prev.size, to: cp.size } });
+      if (a.status !== 200) throw new ServerError(`GET v1/log/proof/consistency: ${refusal(a)}`);
+      const proof = (a.body.proof ?? []).map(unb64);
       const c = verifyConsistency(prev.size, cp.size, prevRoot, cp.rootHash, proof);
       if (!c.ok) {
         problems.push(
@@ -171,10 +172,9 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
   // Re-hash every entry since, onto the saved right edge.
   for (let from = range.size; from < cp.size; from += PAGE) {
     const to = Math.min(cp.size, from + PAGE);
-    const body = JSON.parse(await client.getText(`v1/log/entries?start=${from}&end=${to}`)) as {
-      entries?: { index: number; kind: string; recordId: string; entry: string; leaf?: string; withheld?: string }[];
-    };
-    const entries = body.entries ?? [];
+    const a = await client.call('getLogEntries', { query: { start: from, end: to } });
+    if (a.status !== 200) throw new ServerError(`GET v1/log/entries: ${refusal(a)}`);
+    const entries = a.body.entries ?? [];
     const leaves: Uint8Array[] = [];
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
@@ -191,7 +191,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
         out.withheld++;
         continue;
       }
-      const bytes = unb64(e.entry);
+      const bytes = unb64(e.entry ?? '');
       const d = decodeEntry(bytes);
       // Empty: the server rebuilds this entry from its record's row (migration 0006), and the row is gone.
       if (!bytes.length) problems.push(`entry ${i}: the server no longer holds its record (${e.kind} ${e.recordId})`);

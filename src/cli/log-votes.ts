@@ -7,7 +7,7 @@
  * that member registered before the vote was cast and says what the record says. Votes of open cases stay sealed
  * and are counted, not read.
  */
-import { HttpClient, type Fetch } from './http-client.js';
+import { ApiClient, refusal, ServerError, type Fetch } from './api-client.js';
 import {
   CompactRange,
   decodeEntry,
@@ -56,8 +56,10 @@ interface KeyEntry {
 
 export async function verifyVotes(opts: VoteCheckOptions, doFetch: Fetch): Promise<VoteCheckResult> {
   const out: VoteCheckResult = { ok: false, problems: [], verified: 0, sealed: 0, unsigned: 0, size: 0 };
-  const client = new HttpClient(opts.url, doFetch, opts.apiKey);
-  const cp = verifyCheckpoint(await client.getText('v1/log/checkpoint'), opts.serverKey, [], {
+  const client = new ApiClient(opts.url, doFetch, opts.apiKey);
+  const note = await client.call('getLogCheckpoint', {});
+  if (note.status !== 200) throw new ServerError(`GET v1/log/checkpoint: ${refusal(note)}`);
+  const cp = verifyCheckpoint(note.body as string, opts.serverKey, [], {
     allowUnknown: true,
     now: opts.now,
   });
@@ -72,12 +74,19 @@ export async function verifyVotes(opts: VoteCheckOptions, doFetch: Fetch): Promi
   const withheldLeaves = new Map<number, Uint8Array>();
   for (let from = 0; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
-    const body = JSON.parse(await client.getText(`v1/log/entries?start=${from}&end=${to}`)) as {
-      entries: { index: number; kind: string; recordId: string; entry: string; leaf?: string; withheld?: string }[];
-    };
+    const a = await client.call('getLogEntries', { query: { start: from, end: to } });
+    if (a.status !== 200) throw new ServerError(`GET v1/log/entries: ${refusal(a)}`);
     let hasVotes = false;
-    for (const e of body.entries) {
-      const bytes = unb64(e.entry);
+    const entries = (a.body.entries ?? []) as {
+      index: number;
+      kind: string;
+      recordId: string;
+      entry?: string;
+      leaf?: string;
+      withheld?: string;
+    }[];
+    for (const e of entries) {
+      const bytes = unb64(e.entry ?? '');
       const leaf = e.withheld && e.leaf ? unb64(e.leaf) : hashLeaf(bytes);
       if (e.withheld) withheldLeaves.set(e.index, leaf);
       range.append([leaf]);
@@ -96,9 +105,9 @@ export async function verifyVotes(opts: VoteCheckOptions, doFetch: Fetch): Promi
       keys.set(k, { ...r, index: first?.index ?? e.index, createdAt: r.createdAt });
     }
     if (!hasVotes) continue;
-    const c = JSON.parse(await client.getText(`v1/log/contents?start=${from}&end=${to}`)) as {
-      contents: { index: number; salt?: string; record?: Json; entry?: string }[];
-    };
+    const ca = await client.call('getLogContents', { query: { start: from, end: to } });
+    if (ca.status !== 200) throw new ServerError(`GET v1/log/contents: ${refusal(ca)}`);
+    const c = ca.body as unknown as { contents: { index: number; salt?: string; record?: Json; entry?: string }[] };
     for (const x of c.contents) {
       const v = votes.find((y) => y.index === x.index);
       if (!v) continue;

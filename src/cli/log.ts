@@ -12,10 +12,9 @@ import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIG_COSIGNATURE_V1, SIG_ED25519, parseVkey, type Verifier } from '../core/tlog/index.js';
 import { UsageError } from './usage-error.js';
-import { ServerError } from './http-client.js';
 import { dbOf, plural, shared } from './options.js';
 import { verifyLog, type VerifyState } from './log-verify.js';
-import type { Fetch } from './http-client.js';
+import type { Fetch } from './api-client.js';
 
 /** A vkey given inline or as a file holding one (the first non-empty line). */
 export function readVkey(arg: string, type: number, what: string): Verifier {
@@ -97,14 +96,10 @@ export async function runVerify(
   if (quorum > witnessKeys.length)
     throw new UsageError(`--quorum ${quorum} is more than the ${witnessKeys.length} witness key(s) given`);
   const state = readState(flags.state);
-  let r;
-  try {
-    r = await verifyLog({ url: flags.url, serverKey, witnessKeys, quorum, now, ...(state ? { state } : {}) }, doFetch);
-  } catch (e) {
-    // A body that is not JSON where the API promises JSON: the server does not speak the API (exit 2).
-    if (e instanceof SyntaxError) throw new ServerError(e.message);
-    throw e;
-  }
+  const r = await verifyLog(
+    { url: flags.url, serverKey, witnessKeys, quorum, now, ...(state ? { state } : {}) },
+    doFetch,
+  );
   for (const l of r.lines) write(`${l}\n`);
   if (!r.ok) {
     for (const p of r.problems) write(`TAMPERING: ${p}\n`);
@@ -141,16 +136,10 @@ export async function runVerifyVotes(
 ): Promise<number> {
   const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
   const { verifyVotes } = await import('./log-votes.js');
-  let r;
-  try {
-    r = await verifyVotes(
-      { url: flags.url, serverKey, now, ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) },
-      doFetch,
-    );
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new ServerError(e.message);
-    throw e;
-  }
+  const r = await verifyVotes(
+    { url: flags.url, serverKey, now, ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) },
+    doFetch,
+  );
   write(
     `log verify-votes: ${r.size} entries give the signed root; ${r.verified} vote(s) verified against their commitments and their members' signatures, ${r.sealed} sealed (case open)${r.unsigned ? `, ${r.unsigned} logged before votes carried their statement` : ''}\n`,
   );

@@ -31,7 +31,7 @@ import {
   type Signer,
   type Verifier,
 } from '../core/tlog/index.js';
-import { HttpClient, ServerError, errorText, type Fetch } from './http-client.js';
+import { ApiClient, ServerError, refusal, type Fetch } from './api-client.js';
 import { followHandovers, signedByAnotherKey } from './log-handover.js';
 import { readVkey } from './log.js';
 import { UsageError } from './usage-error.js';
@@ -97,10 +97,10 @@ function saveState(path: string, s: WitnessState): void {
 
 /** Runs the witness until a refusal (1), an I/O failure with `--once` (2), or `stop()`; returns the exit code. */
 export async function runWitness(o: WitnessOptions, doFetch: Fetch): Promise<number> {
-  const client = new HttpClient(o.url, doFetch);
+  const client = new ApiClient(o.url, doFetch);
   for (;;) {
     try {
-      await pollOnce(o, client, doFetch);
+      await pollOnce(o, client);
     } catch (e) {
       if (e instanceof Refusal) {
         o.write(`WITNESS REFUSES (${e.reason}): ${e.message}\n`);
@@ -116,7 +116,7 @@ export async function runWitness(o: WitnessOptions, doFetch: Fetch): Promise<num
   }
 }
 
-async function raiseAlarm(o: WitnessOptions, client: HttpClient, r: Refusal): Promise<void> {
+async function raiseAlarm(o: WitnessOptions, client: ApiClient, r: Refusal): Promise<void> {
   const alarm = signAlarm(
     {
       witness: o.signer.name,
@@ -128,27 +128,31 @@ async function raiseAlarm(o: WitnessOptions, client: HttpClient, r: Refusal): Pr
     o.signer,
   );
   try {
-    const a = await client.request('POST', 'v1/log/alarms', alarm);
+    const a = await client.call('postLogAlarms', { body: alarm });
     o.write(
       a.status === 201 || a.status === 200
-        ? `witness: alarm logged by the server${(a.body as { index?: number }).index !== undefined ? ` as entry ${(a.body as { index: number }).index}` : ''}\n`
-        : `witness: the server refused the alarm: ${errorText(a.body)}\n`,
+        ? `witness: alarm logged by the server${a.status === 201 && a.body.index !== undefined ? ` as entry ${a.body.index}` : ''}\n`
+        : `witness: the server refused the alarm: ${refusal(a)}\n`,
     );
   } catch (e) {
     o.write(`witness: the alarm could not be posted: ${(e as Error).message}\n`);
   }
 }
 
-async function pollOnce(o: WitnessOptions, client: HttpClient, doFetch: Fetch): Promise<void> {
+async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
   const state = readState(o.statePath);
-  const note = await client.getText('v1/log/checkpoint');
+  const got = await client.call('getLogCheckpoint', {});
+  if (got.status !== 200) throw new ServerError(`GET v1/log/checkpoint: ${refusal(got)}`);
+  const note = got.body;
   const parsed = parseCheckpoint(note);
   if (!parsed.ok)
     throw new ServerError(`the checkpoint does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   const cp = parsed.checkpoint;
   let key = state ? mustVkey(state.logKey) : o.logKey;
   if (!key) {
-    const text = (await client.getText('v1/log/key')).trim();
+    const k = await client.call('getLogKey', {});
+    if (k.status !== 200) throw new ServerError(`GET v1/log/key: ${refusal(k)}`);
+    const text = k.body.trim();
     key = readVkey(text, SIG_ED25519, 'GET /v1/log/key');
     o.write(`witness: trusting the log key the server gives on first contact: ${text} (compare it out of band)\n`);
   }
@@ -192,7 +196,7 @@ async function pollOnce(o: WitnessOptions, client: HttpClient, doFetch: Fetch): 
     previous = { size: state.size, rootHash: root, proof };
   }
   const mine = state?.note ?? note;
-  await comparePeers(o, client, doFetch, key, cp, cp.size >= (state?.size ?? 0) ? note : mine);
+  await comparePeers(o, client, key, cp, cp.size >= (state?.size ?? 0) ? note : mine);
 
   if (state && cp.size === state.size && note.includes(ownLine(state.note, o.signer))) return; // nothing new
   const cosigned =
@@ -205,8 +209,8 @@ async function pollOnce(o: WitnessOptions, client: HttpClient, doFetch: Fetch): 
           ...(previous ? { previous } : {}),
         });
   if (!cosigned.ok) throw new ServerError(`cannot cosign: ${cosigned.errors.map((e) => e.message).join('; ')}`);
-  const a = await postNote(o.url, doFetch, cosigned.note);
-  if (a.status !== 200) throw new ServerError(`POST /v1/log/cosignatures: HTTP ${a.status} ${a.text.slice(0, 300)}`);
+  const a = await client.call('postLogCosignatures', { body: cosigned.note });
+  if (a.status !== 200) throw new ServerError(`POST /v1/log/cosignatures: ${refusal(a)}`);
   saveState(o.statePath, {
     version: 1,
     origin: cp.origin,
@@ -218,11 +222,10 @@ async function pollOnce(o: WitnessOptions, client: HttpClient, doFetch: Fetch): 
   o.write(`witness: cosigned ${cp.origin} size ${cp.size} root ${b64(cp.rootHash)}\n`);
 }
 
-async function consistencyProof(client: HttpClient, from: number, to: number): Promise<Uint8Array[]> {
-  const a = await client.request('GET', `v1/log/proof/consistency?from=${from}&to=${to}`);
+async function consistencyProof(client: ApiClient, from: number, to: number): Promise<Uint8Array[]> {
+  const a = await client.call('getLogProofConsistency', { query: { from, to } });
   if (a.status !== 200) return []; // no proof is a failed proof
-  const proof = (a.body as { proof?: unknown }).proof;
-  return Array.isArray(proof) ? proof.map((p) => unb64(String(p))) : [];
+  return (a.body.proof ?? []).map(unb64);
 }
 
 /**
@@ -232,8 +235,7 @@ async function consistencyProof(client: HttpClient, from: number, to: number): P
  */
 async function comparePeers(
   o: WitnessOptions,
-  client: HttpClient,
-  doFetch: Fetch,
+  client: ApiClient,
   key: Verifier,
   cp: Checkpoint,
   ours: string,
@@ -242,7 +244,7 @@ async function comparePeers(
     let theirs: string;
     try {
       const text = /^https?:\/\//.test(peer)
-        ? await (await doFetch(peer, { method: 'GET' })).text()
+        ? await (await client.doFetch(peer, { method: 'GET', headers: {} })).text()
         : readFileSync(peer, 'utf8');
       theirs = (JSON.parse(text) as Partial<WitnessState>).note ?? '';
     } catch (e) {
@@ -266,14 +268,14 @@ async function comparePeers(
       continue;
     }
     const [small, large] = p.size < cp.size ? [p, cp] : [cp, p];
-    const a = await client.request('GET', `v1/log/proof/consistency?from=${small.size}&to=${large.size}`);
+    const a = await client.call('getLogProofConsistency', { query: { from: small.size, to: large.size } });
     if (a.status === 400 && large === p) {
       o.write(
         `witness: peer ${peer} has seen size ${p.size}, beyond what ${o.url} shows (${cp.size}); compared next time\n`,
       );
       continue;
     }
-    const proof = a.status === 200 ? ((a.body as { proof?: string[] }).proof ?? []).map(unb64) : [];
+    const proof = a.status === 200 ? (a.body.proof ?? []).map(unb64) : [];
     if (!verifyConsistency(small.size, large.size, small.rootHash, large.rootHash, proof).ok)
       throw new Refusal(
         'split-view',
@@ -293,20 +295,6 @@ function stripOwn(note: string, signer: Signer): string {
     .split('\n')
     .filter((l) => !l.startsWith(`— ${signer.name} `))
     .join('\n');
-}
-
-async function postNote(url: string, doFetch: Fetch, note: string): Promise<{ status: number; text: string }> {
-  const client = new HttpClient(url, doFetch);
-  try {
-    const r = await doFetch(client.url('v1/log/cosignatures'), {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: note,
-    });
-    return { status: r.status, text: await r.text() };
-  } catch (e) {
-    throw new ServerError(`cannot reach ${url}: ${(e as Error).message}`);
-  }
 }
 
 function mustVkey(text: string): Verifier {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { caseTimeline, type CaseTimeline, type EvidenceEntry } from '../core/ops/index.js';
-import { isInspection, requestInspection, type InspectionInput } from '../core/ops/index.js';
+import { requestInspection, type InspectionInput } from '../core/ops/index.js';
 import {
   acknowledgeCaseTask,
   casePlans,
@@ -13,7 +13,6 @@ import {
   fireTimer,
   fromCaseOpening,
   openCase,
-  responseFailures,
   voteOnCase,
   type CaseFile,
   type CasePlans,
@@ -26,11 +25,13 @@ import type { Timer } from '../core/ops/index.js';
 import { verifyVote, type SignedVote, type VoteRejectionCode } from '../core/ops/index.js';
 import {
   NonceReplayError,
+  type CaseBoardQuery,
   type CaseworkStore,
   type MemberKey,
   type MemberKeyRegistration,
   type TimerRestore,
 } from '../core/ports/casework.js';
+import type { CaseOpening } from '../core/ops/index.js';
 import type { Store } from '../core/ports/store.js';
 import type { Package } from '../core/spec/schema.js';
 
@@ -111,18 +112,20 @@ export class CaseworkService {
     return caseTimeline(undefined, f, this.clock.now()).judgment;
   }
 
-  /** Cases with their clocks: open ones first by deadline, then decided ones, most recent first. */
-  async list(status: 'open' | 'decided' | undefined, limit: number): Promise<JudgmentView[]> {
+  /**
+   * Cases with their clocks, sorted, filtered and paged in the store (CaseBoardQuery): each with its judgment view
+   * and the case as opened (trigger, party, evidence).
+   */
+  async board(
+    q: Omit<CaseBoardQuery, 'severities'>,
+  ): Promise<{ items: (JudgmentView & { case: CaseOpening })[]; total: number; next?: string }> {
     await this.catchUp();
-    const views = (await this.store.listCaseFiles({ ...(status ? { status } : {}), limit }))
-      .filter((f) => !isInspection(f))
-      .map((f) => this.#view(f));
-    return views.sort((a, b) => {
-      if (a.status !== b.status) return a.status === 'open' ? -1 : 1;
-      if (a.status === 'open')
-        return (a.deadline ?? Infinity) - (b.deadline ?? Infinity) || a.caseId.localeCompare(b.caseId);
-      return (b.outcome?.at ?? 0) - (a.outcome?.at ?? 0) || a.caseId.localeCompare(b.caseId);
-    });
+    const page = await this.store.listCaseBoard({ ...q, severities: this.pkg.severities ?? [] });
+    return {
+      items: page.items.map(({ opening, file }) => ({ ...this.#view(file), case: opening })),
+      total: page.total,
+      ...(page.next ? { next: page.next } : {}),
+    };
   }
 
   /** Who may vote, and so hold a member key: the judgment body's members, and a casting actor outside it. */
@@ -248,9 +251,9 @@ export class CaseworkService {
     return f && caseTimeline(this.plans.judgment, f, this.clock.now(), evidence);
   }
 
-  async failures(limit = 10_000): Promise<ResponseFailure[]> {
+  async failures(): Promise<ResponseFailure[]> {
     await this.catchUp();
-    return responseFailures(await this.store.listCaseFiles({ limit }));
+    return this.store.listFailures();
   }
 }
 

@@ -11,6 +11,14 @@ export const pagingProperties = {
   cursor: { type: 'string', maxLength: 100, description: 'The `next` of the previous page, unchanged' },
 } as const;
 
+/** Newest first, for a map or a list that shows the latest (the export streams in the same order). */
+export const orderProperty = {
+  type: 'string',
+  enum: ['oldest', 'newest'],
+  default: 'oldest',
+  description: 'By detection: oldest first (default), or newest first',
+} as const;
+
 /** A filter on a closed or free-text field. */
 export const text = (description: string) => ({ type: 'string', minLength: 1, maxLength: 200, description }) as const;
 

@@ -454,8 +454,19 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
       store.listIncidents({ limit: 9, activity: 'artillery-fire', status: 'open', ...(cursor ? { cursor } : {}) }),
     );
     expect(arty.length).toBe(incidents.filter((i) => i.activity === 'artillery-fire' && i.status === 'open').length);
+    const newestIncidents = await all((cursor) =>
+      store.listIncidents({ limit: 11, order: 'newest', ...(cursor ? { cursor } : {}) }),
+    );
+    expect(newestIncidents.map((i) => i.id)).toEqual(incidents.map((i) => i.id).reverse());
 
     const violations = await all((cursor) => store.listViolations({ limit: 1000, ...(cursor ? { cursor } : {}) }));
+    // Newest first: the same records reversed, paged by its own cursors, which the oldest-first order refuses.
+    const newest = await all((cursor) =>
+      store.listViolations({ limit: 7, order: 'newest', ...(cursor ? { cursor } : {}) }),
+    );
+    expect(newest.map((v) => v.id)).toEqual(violations.map((v) => v.id).reverse());
+    const newestPage = await store.listViolations({ limit: 7, order: 'newest' });
+    await expect(store.listViolations({ limit: 7, cursor: newestPage.next! })).rejects.toThrow(StoreQueryError);
     const byRu = await store.listViolations({ limit: 1000, party: 'RU', prohibition: 'monitor-access' });
     expect(byRu.items.length).toBe(
       violations.filter((v) => v.party === 'RU' && v.prohibition === 'monitor-access').length,

@@ -66,17 +66,22 @@ export function caseConditions(f: CaseFilter): Condition[] {
   return out;
 }
 
-/** `SELECT seq, doc FROM table WHERE seq > cursor AND ... ORDER BY seq LIMIT n+1`, placeholders as `?`. */
+/**
+ * `SELECT seq, doc FROM table WHERE seq > cursor AND ... ORDER BY seq LIMIT n+1`, placeholders as `?`; `newest`:
+ * `seq < cursor` (none for the first page) and `ORDER BY seq DESC`.
+ */
 export function pageQuery(
   table: string,
   conditions: readonly Condition[],
   after: number,
   limit: number,
+  newest = false,
 ): { sql: string; values: unknown[] } {
-  const where = ['seq > ?', ...conditions.map((c) => c.sql)].join(' AND ');
+  const start = newest ? (after > 0 ? [{ sql: 'seq < ?', value: after }] : []) : [{ sql: 'seq > ?', value: after }];
+  const all = [...start, ...conditions];
   return {
-    sql: `SELECT seq, doc FROM ${table} WHERE ${where} ORDER BY seq LIMIT ?`,
-    values: [after, ...conditions.map((c) => c.value), limit + 1],
+    sql: `SELECT seq, doc FROM ${table}${all.length ? ` WHERE ${all.map((c) => c.sql).join(' AND ')}` : ''} ORDER BY seq${newest ? ' DESC' : ''} LIMIT ?`,
+    values: [...all.map((c) => c.value), limit + 1],
   };
 }
 

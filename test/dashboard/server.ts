@@ -15,6 +15,7 @@ import { examplePackage, testLocator } from '../support/app.js';
 
 export interface DashboardServer {
   app: FastifyInstance;
+  store: SqliteStore;
   url: string;
   /** Lines the server logged at level error. */
   errors: string[];
@@ -68,6 +69,7 @@ export async function dashboardServer(): Promise<DashboardServer> {
   };
   return {
     app,
+    store,
     url,
     errors,
     keys,

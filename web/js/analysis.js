@@ -74,11 +74,16 @@ export function renderTimeline(el, timelines) {
         </g>`;
       })
       .join('');
+    // Every tick has its grid line; a label only where it clears the last one drawn (on a year's axis "0", "1h"
+    // and "6h" fall within a few pixels of each other).
+    let lastLabel = -Infinity;
     const axis = ticks
-      .map(
-        ([ms, l]) =>
-          `<line x1="${L + x(ms, W)}" x2="${L + x(ms, W)}" y1="10" y2="${height}" class="grid"/><text x="${L + x(ms, W)}" y="9" text-anchor="middle" class="tick">${l}</text>`,
-      )
+      .map(([ms, l]) => {
+        const at = L + x(ms, W);
+        const label = at - lastLabel >= 16 ? `<text x="${at}" y="9" text-anchor="middle" class="tick">${l}</text>` : '';
+        if (label) lastLabel = at;
+        return `<line x1="${at}" x2="${at}" y1="10" y2="${height}" class="grid"/>${label}`;
+      })
       .join('');
     const depth = t.depth
       ? `<p class="muted small">A violator can advance ${esc(t.depth.worst === null ? 'without limit' : `${Math.round(t.depth.worst / 1000)} km`)} before the first material response (worst case).</p>`

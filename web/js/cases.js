@@ -11,35 +11,14 @@ const outcomeText = {
 };
 
 /**
- * `judgments`: JudgmentView[] from GET /v1/judgment; `openings`: Map caseId -> the case as opened (GET /v1/cases),
- * with its trigger, party and evidence. Cases without a judgment view yet (just opened) are shown from the opening.
+ * `items`: a page of GET /v1/judgment (each a judgment view with `case`, the case as opened: trigger, party,
+ * evidence), in the server's order. The list is navigable by keyboard: one case at a time takes the Tab stop
+ * (roving tabindex), arrows move between them.
  */
-export function renderCases(el, { judgments, openings, pkg, onViolation }) {
-  const seen = new Set(judgments.map((j) => j.caseId));
-  const pending = [...openings.values()].filter((c) => !seen.has(c.id));
-  const deadlineMs = pkg.judgment?.deadline;
-  const rows = [
-    ...judgments.map((j) => caseItem(j, openings.get(j.caseId), pkg)),
-    // Opened but not yet adopted by casework (or no judgment routes): the clock runs from the opening.
-    ...pending.map((c) =>
-      caseItem(
-        {
-          caseId: c.id,
-          severity: c.severity,
-          status: 'open',
-          openedAt: c.openedAt,
-          deadline: deadlineMs === undefined ? null : c.openedAt + deadlineMs,
-          tally: undefined,
-          pending: [],
-          recused: [],
-          votes: [],
-        },
-        c,
-        pkg,
-      ),
-    ),
-  ];
-  const changed = render(el, rows.join('') || '<li class="empty">No breach case has opened.</li>');
+export function renderCases(el, { items, pkg, onViolation, empty = 'No breach case has opened.' }) {
+  const focused = el.querySelector('li.case[tabindex="0"]')?.dataset.case;
+  const rows = items.map((j) => caseItem(j, j.case, pkg));
+  const changed = render(el, rows.join('') || `<li class="empty">${esc(empty)}</li>`);
   if (changed) {
     for (const a of el.querySelectorAll('[data-violation]')) {
       a.addEventListener('click', (e) => {
@@ -47,8 +26,50 @@ export function renderCases(el, { judgments, openings, pkg, onViolation }) {
         onViolation?.(a.dataset.violation);
       });
     }
+    const cases = [...el.querySelectorAll('li.case')];
+    const keep = cases.find((li) => li.dataset.case === focused) ?? cases[0];
+    if (keep) keep.tabIndex = 0;
   }
   return rows.length;
+}
+
+/** Arrow keys, Home and End move between cases; Enter opens or closes the evidence. Installed once per list. */
+export function navigateCases(el) {
+  el.addEventListener('keydown', (e) => {
+    const li = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest?.('li.case'));
+    if (!li || e.target !== li) return;
+    const cases = /** @type {HTMLElement[]} */ ([...el.querySelectorAll('li.case')]);
+    const i = cases.indexOf(li);
+    const to =
+      e.key === 'ArrowDown'
+        ? cases[i + 1]
+        : e.key === 'ArrowUp'
+          ? cases[i - 1]
+          : e.key === 'Home'
+            ? cases[0]
+            : e.key === 'End'
+              ? cases.at(-1)
+              : undefined;
+    if (to) {
+      e.preventDefault();
+      li.tabIndex = -1;
+      to.tabIndex = 0;
+      to.focus();
+    } else if (e.key === 'Enter') {
+      const d = li.querySelector('details');
+      if (d) {
+        e.preventDefault();
+        d.open = !d.open;
+      }
+    }
+  });
+  el.addEventListener('focusin', (e) => {
+    const li = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest?.('li.case'));
+    if (!li) return;
+    for (const other of /** @type {NodeListOf<HTMLElement>} */ (el.querySelectorAll('li.case[tabindex="0"]')))
+      if (other !== li) other.tabIndex = -1;
+    li.tabIndex = 0;
+  });
 }
 
 function caseItem(j, opening, pkg) {
@@ -78,7 +99,8 @@ function caseItem(j, opening, pkg) {
         `<li><a href="#" data-violation="${esc(e.violation)}">${esc(e.prohibition)}</a> ${esc(utc(e.time))}, ${esc(e.corroboration)} operators, ${Math.round(e.confidence * 100)}%</li>`,
     )
     .join('');
-  return `<li class="case sev-${esc(sev)} ${open ? 'is-open' : 'is-decided'}" data-case="${esc(j.caseId)}">
+  const label = `${sev} case, ${opening?.trigger ?? 'trigger unknown'}, ${open ? 'open' : 'decided'}`;
+  return `<li class="case sev-${esc(sev)} ${open ? 'is-open' : 'is-decided'}" data-case="${esc(j.caseId)}" tabindex="-1" aria-label="${esc(label)}">
     <div class="case-head">
       <span class="badge sev-${esc(sev)}">${esc(sev)}</span>
       <strong>${esc(opening?.trigger ?? 'case')}</strong>
@@ -94,38 +116,36 @@ function caseItem(j, opening, pkg) {
 const statusText = { open: 'not acknowledged', acknowledged: 'acknowledged', delivered: 'delivered' };
 
 /**
- * Tasks grouped by responsible actor; `me` (the signed-in actor) first. Overdue tasks first within each. When
- * `canAct`, the signed-in actor's own open tasks carry Acknowledge and Report delivery (the server checks it too).
+ * Tasks grouped by responsible actor; `me` (the signed-in actor) first. `actors`: each actor's counts from the
+ * server (every task, not only those loaded); `tasks`: the most urgent of each actor, in the server's order;
+ * `more`: actors with more to load. When `canAct`, the signed-in actor's own open tasks carry Acknowledge and
+ * Report delivery (the server checks it too).
  */
-export function renderTasks(el, { tasks, pkg, me, canAct }) {
-  const byActor = new Map();
+export function renderTasks(el, { actors, tasks, more = new Set(), pkg, me, canAct }) {
+  const byActor = new Map(actors.map((a) => [a.actor, []]));
   for (const t of tasks) {
     if (!byActor.has(t.actor)) byActor.set(t.actor, []);
     byActor.get(t.actor).push(t);
   }
+  const counts = new Map(actors.map((a) => [a.actor, a]));
   const order = [...byActor.keys()].sort((a, b) => (a === me ? -1 : b === me ? 1 : a.localeCompare(b)));
   const cards = order.map((actor) => {
-    const list = byActor
-      .get(actor)
-      .sort((a, b) => rankTask(a) - rankTask(b) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
-    const count = (f) => list.filter(f).length;
-    const overdue = count((t) => t.overdue && t.status !== 'delivered');
-    return `<article class="actor ${overdue ? 'has-overdue' : ''}" data-actor="${esc(actor)}">
+    const list = byActor.get(actor);
+    const c = counts.get(actor) ?? { open: 0, acknowledged: 0, delivered: 0, overdue: 0 };
+    return `<article class="actor ${c.overdue ? 'has-overdue' : ''}" data-actor="${esc(actor)}">
       <h3>${esc(pkg.actors?.[actor]?.name ?? actor)} <span class="muted">${esc(actor)}${actor === me ? ' · you' : ''}</span></h3>
       <p class="counts">
-        <span>${count((t) => t.status === 'open')} due</span>
-        <span>${count((t) => t.status === 'acknowledged')} acknowledged</span>
-        <span>${count((t) => t.status === 'delivered')} delivered</span>
-        <span class="${overdue ? 'overdue' : ''}">${overdue} overdue</span>
+        <span>${c.open} due</span>
+        <span>${c.acknowledged} acknowledged</span>
+        <span>${c.delivered} delivered</span>
+        <span class="${c.overdue ? 'overdue' : ''}">${c.overdue} overdue</span>
       </p>
       <ul class="items compact">${list.map((t) => taskItem(t, canAct && t.actor === me)).join('')}</ul>
+      ${more.has(actor) ? `<button type="button" class="link" data-more-tasks="${esc(actor)}">show more of ${esc(actor)}'s tasks</button>` : ''}
     </article>`;
   });
   render(el, cards.join('') || '<p class="empty">No response is due: no breach has been declared.</p>');
 }
-
-const rankTask = (t) =>
-  t.overdue && t.status !== 'delivered' ? 0 : t.status === 'open' ? 1 : t.status === 'acknowledged' ? 2 : 3;
 
 function taskItem(t, mine) {
   const late = t.overdue && t.status !== 'delivered';
@@ -164,18 +184,20 @@ function actions(t) {
 }
 
 /** Response failures: a guarantor that missed its deadline is a finding as loud as the breach. */
-export function renderFailures(el, panel, { failures, pkg }) {
+export function renderFailures(el, panel, { failures, pkg, shown = 20 }) {
   panel.hidden = failures.length === 0;
+  const latest = failures.slice(-shown).reverse();
   render(
     el,
-    failures
-      .slice()
-      .reverse()
+    latest
       .map(
         (f) =>
           `<li class="failure"><strong>${esc(pkg.actors?.[f.actor]?.name ?? f.actor)}</strong> missed <strong>${esc(f.action)}</strong>${f.material ? ' (material)' : ''}, due ${esc(utc(f.dueAt))} <span class="muted">case <code>${esc(f.caseId.slice(0, 17))}</code></span></li>`,
       )
-      .join(''),
+      .join('') +
+      (failures.length > latest.length
+        ? `<li class="muted small">and ${(failures.length - latest.length).toLocaleString('en')} earlier: <code>GET /v1/response-failures</code> lists them all</li>`
+        : ''),
   );
 }
 

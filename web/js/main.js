@@ -6,7 +6,7 @@
 // idle dashboard on a satellite link costs almost nothing.
 import * as api from './api.js';
 import { renderFindings, renderScorecard, renderSustainment, renderTimeline } from './analysis.js';
-import { renderCases, renderFailures, renderTasks, tick } from './cases.js';
+import { navigateCases, renderCases, renderFailures, renderTasks, tick } from './cases.js';
 import { esc, render, utc } from './format.js';
 import { follow } from './feed.js';
 import { renderLedger } from './ledger.js';
@@ -25,6 +25,23 @@ const stateText = {
   breach: 'breach declared',
   response: 'response under way',
 };
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Cases per page, tasks shown per actor (more on request), violations on the map at most (the newest). */
+const CASE_PAGE = 50;
+const TASKS_PER_ACTOR = 10;
+const MAX_POINTS = 5000;
+
+/** The case list's query and its pages: `cursors[i]` starts page i (undefined: the first). */
+const board = { cursors: [undefined], page: 0, total: 0, next: undefined };
+/** How many tasks each actor's card shows, when more than TASKS_PER_ACTOR were asked for. */
+const taskMore = new Map();
+/**
+ * The violations window: it ends at `end` (epoch ms, exclusive) and lasts `days` (0: all time). While `follow`, the
+ * end is the newest violation, so a replay's violations are in view however long ago they happened.
+ */
+const span = { end: 0, days: 7, follow: true, newest: undefined, oldest: undefined };
 
 const POLL = 5000;
 /** While the feed is live, the status is read this often only for the server's clock. */
@@ -49,8 +66,10 @@ const serverNow = () => Date.now() + app.offset;
  * tasks show first and the map joins when it arrives. Calls made before then are applied in order once it is ready.
  */
 class LazyMap {
-  constructor(container) {
-    this.queue = import('./map.js')
+  /** `when`: MapLibre (parsed and started on the main thread) waits for the first panels to be drawn. */
+  constructor(container, when) {
+    this.queue = when
+      .then(() => import('./map.js'))
       .then(({ DashboardMap }) => (this.map = new DashboardMap(container, {})))
       .catch((e) => {
         container.dataset.state = 'error';
@@ -82,7 +101,13 @@ async function boot() {
   const fromLink = api.keyFromFragment();
   if (fromLink) api.storeKey(fromLink, false);
 
-  app.map = new LazyMap($('map'));
+  // The panels first: parsing MapLibre and starting WebGL hold the main thread for a moment, so the map starts once
+  // the first lists are drawn (or after 3 s, whichever comes first).
+  const drawn = new Promise((resolve) => {
+    app.drawn = resolve;
+    setTimeout(resolve, 3000);
+  });
+  app.map = new LazyMap($('map'), drawn);
   $('key-form').addEventListener('submit', onSignIn);
   $('sign-out').addEventListener('click', signOut);
   // Task actions, delegated: the board re-renders when tasks change.
@@ -98,10 +123,20 @@ async function boot() {
     e.preventDefault();
     taskAction(f, 'deliver', { note: /** @type {HTMLInputElement} */ (f.elements.namedItem('note')).value.trim() });
   });
-  $('window').addEventListener('change', () => {
-    app.lastCounts = '';
-    poll();
+  wireCaseControls();
+  wireWindow();
+  $('task-state').addEventListener('change', () => {
+    taskMore.clear();
+    guarded(refreshTasks, 'task-board');
   });
+  $('task-board').addEventListener('click', (e) => {
+    const b = /** @type {HTMLElement} */ (e.target).closest('button[data-more-tasks]');
+    if (b) moreTasks(/** @type {HTMLElement} */ (b).dataset.moreTasks);
+  });
+  const legend = $('legend');
+  // On a phone the legend starts folded: open, it would cover half the map.
+  if (window.matchMedia('(max-width: 700px)').matches) legend.open = false;
+  legend.addEventListener('toggle', () => app.map.call('fit'));
 
   try {
     app.pkg = await api.get('/v1/package/model');
@@ -110,6 +145,12 @@ async function boot() {
     return;
   }
   const pkg = app.pkg;
+  $('case-trigger').insertAdjacentHTML(
+    'beforeend',
+    Object.entries(pkg.triggers ?? {})
+      .map(([id, t]) => `<option value="${esc(id)}">${esc(id)} (${esc(t.severity)})</option>`)
+      .join(''),
+  );
   $('title').textContent = pkg.title ?? pkg.package;
   document.title = `${pkg.title ?? pkg.package} · Guarantor`;
   $('subtitle').textContent = `${pkg.package} v${pkg.version ?? ''} · in effect from ${utc(pkg.effective?.start)}`;
@@ -117,7 +158,10 @@ async function boot() {
   // The map needs the geometry; the rest of the page works without it.
   api
     .get('/v1/package/geometry')
-    .then((fc) => app.map.call('setGeometry', fc).then((zones) => zones && renderZoneList(fc, zones)))
+    .then((fc) => {
+      fillRegions(fc);
+      return app.map.call('setGeometry', fc).then((zones) => zones && renderZoneList(fc, zones));
+    })
     .catch((e) => {
       $('map').dataset.state = 'error';
       render($('zone-list'), `<li class="error">${esc(e.message)}</li>`);
@@ -135,13 +179,112 @@ async function boot() {
   });
 }
 
+/** The region filter's choices: every region of the map, by name (with its code where two share a name). */
+function fillRegions(fc) {
+  const regions = fc.features.filter((f) => f.properties.layer === 'region').map((f) => f.properties);
+  const names = new Map();
+  for (const r of regions) names.set(r.name, (names.get(r.name) ?? 0) + 1);
+  regions.sort((a, b) => a.name.localeCompare(b.name) || a.code.localeCompare(b.code));
+  $('case-region').insertAdjacentHTML(
+    'beforeend',
+    regions
+      .map(
+        (r) =>
+          `<option value="${esc(r.code)}">${esc(names.get(r.name) > 1 ? `${r.name} (${r.code})` : r.name)}</option>`,
+      )
+      .join(''),
+  );
+}
+
+function wireCaseControls() {
+  const restart = () => {
+    board.cursors = [undefined];
+    board.page = 0;
+    guarded(refreshCaseList, 'case-summary');
+  };
+  const form = $('case-controls');
+  form.addEventListener('change', (e) => {
+    if (/** @type {HTMLElement} */ (e.target).id !== 'case-search') restart();
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    restart();
+  });
+  let typing;
+  $('case-search').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(restart, 300);
+  });
+  $('case-next').addEventListener('click', () => {
+    if (!board.next) return;
+    board.cursors[board.page + 1] = board.next;
+    board.page++;
+    guarded(refreshCaseList, 'case-summary').then(() => $('case-list').querySelector('li.case')?.focus());
+  });
+  $('case-prev').addEventListener('click', () => {
+    if (board.page === 0) return;
+    board.page--;
+    guarded(refreshCaseList, 'case-summary').then(() => $('case-list').querySelector('li.case')?.focus());
+  });
+  navigateCases($('case-list'));
+}
+
+/** The case list's query string: the controls, the page's cursor. */
+function caseQuery() {
+  const q = new URLSearchParams({ sort: $('case-sort').value, limit: String(CASE_PAGE) });
+  for (const [id, name] of [
+    ['case-status', 'status'],
+    ['case-trigger', 'trigger'],
+    ['case-region', 'region'],
+  ])
+    if ($(id).value) q.set(name, $(id).value);
+  const search = $('case-search').value.trim().toLowerCase();
+  if (search) q.set('q', search);
+  // Dates are whole UTC days: from the start of the first to the end of the last.
+  if ($('case-from').value) q.set('from', new Date(`${$('case-from').value}T00:00:00Z`).toISOString());
+  if ($('case-to').value) q.set('to', new Date(Date.parse(`${$('case-to').value}T00:00:00Z`) + DAY).toISOString());
+  const cursor = board.cursors[board.page];
+  if (cursor) q.set('cursor', cursor);
+  return q.toString();
+}
+
+function wireWindow() {
+  const end = $('window-end');
+  end.addEventListener('input', () => showWindowEnd(Number(end.value)));
+  end.addEventListener('change', () => {
+    span.end = Number(end.value);
+    span.follow = span.end >= Number(end.max);
+    guarded(refreshFindings, 'window-summary');
+  });
+  $('window-days').addEventListener('change', () => {
+    span.days = Number($('window-days').value);
+    guarded(refreshFindings, 'window-summary');
+  });
+  $('window-newest').addEventListener('click', () => {
+    span.follow = true;
+    guarded(refreshFindings, 'window-summary');
+  });
+  $('window-summary').addEventListener('click', (e) => {
+    if (!(/** @type {HTMLElement} */ (e.target).closest('button[data-widen]'))) return;
+    span.days = 0;
+    span.follow = true;
+    $('window-days').value = '0';
+    guarded(refreshFindings, 'window-summary');
+  });
+}
+
+function showWindowEnd(ms) {
+  $('window-end-text').textContent = utc(ms);
+  $('window-end').setAttribute('aria-valuetext', utc(ms));
+}
+
 function renderZoneList(fc, zones) {
   render(
     $('zone-list'),
     zones
       .map(
         (z) =>
-          `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)}</label> <button type="button" class="link" data-show-zone="${esc(z.properties.id)}" aria-label="${esc(`Show ${z.properties.id} on the map`)}">${esc(z.properties.kind)}</button></li>`,
+          `<li><label><input type="checkbox" checked data-zone="${esc(z.properties.id)}"> <span class="swatch" style="background:${z.properties.color};opacity:${z.properties.kind === 'line' ? 1 : 0.7}"></span>${esc(z.properties.id)}</label> <button type="button" class="link" data-show-zone="${esc(z.properties.id)}">${esc(z.properties.kind)}<span class="visually-hidden">: show ${esc(z.properties.id)} on the map</span></button></li>`,
       )
       .join('') +
       (fc.undrawn?.length
@@ -233,14 +376,19 @@ function showRole() {
   $('key-form').hidden = !!app.me;
   $('who').hidden = !app.me;
   if (app.me) $('who-text').innerHTML = `<strong>${esc(app.me.name)}</strong> <span class="badge">${esc(role)}</span>`;
-  $('public-panel').hidden = !!app.me;
   const can = may();
+  // The public's regions, also for a key that reads no case (a monitor), with a word on what it does not show.
+  $('public-panel').hidden = can.cases;
+  $('public-note').hidden = !!app.me;
+  $('monitor-note').hidden = role !== 'monitor';
   $('cases-panel').hidden = !can.cases;
   $('tasks-panel').hidden = !can.tasks;
   $('analysis-panel').hidden = !can.cases;
   $('ledger-panel').hidden = !can.cases;
   $('violations-panel').hidden = !can.findings;
   $('map-legend-points').hidden = !can.findings;
+  $('timebar').hidden = !can.findings;
+  $('tint-note').hidden = !can.findings;
   $('log-panel').hidden = false;
   if (!can.cases) $('failures-panel').hidden = true;
   document.body.dataset.role = role ?? 'public';
@@ -290,20 +438,12 @@ async function pollOnce() {
       app.lastCounts = counts;
       app.lastFull = Date.now();
     }
+    app.drawn?.();
     app.failures = 0;
     setConn('live', `${app.feedLive ? 'live' : 'polling'} · ${status.observations.toLocaleString('en')} reports`);
   } catch (e) {
-    if (e.status === 401 && app.me) {
-      // The key was revoked (or the store replaced): back to the public view, saying why.
-      api.forgetKey();
-      app.me = undefined;
-      app.lastCounts = '';
-      showRole();
-      startFeed(); // the feed too goes on without the key
-      $('key-error').textContent = `Signed out: ${e.message}`;
-      $('key-error').hidden = false;
-      delay = 0;
-    } else {
+    if (signedOut(e)) delay = 0;
+    else {
       app.failures++;
       delay = Math.min(60_000, POLL * 2 ** app.failures);
       setConn('offline', `offline: ${e.message}; retrying in ${Math.round(delay / 1000)} s`);
@@ -312,11 +452,38 @@ async function pollOnce() {
   app.timer = setTimeout(poll, delay);
 }
 
+/** A 401 while signed in: the key was revoked (or the store replaced); back to the public view, saying why. */
+function signedOut(e) {
+  if (e?.status !== 401 || !app.me) return false;
+  api.forgetKey();
+  app.me = undefined;
+  app.lastCounts = '';
+  showRole();
+  startFeed(); // the feed too goes on without the key
+  $('key-error').textContent = `Signed out: ${e.message}`;
+  $('key-error').hidden = false;
+  poll();
+  return true;
+}
+
+/** A refresh started by a control: a revoked key signs out; any other failure is said where the list is. */
+function guarded(job, where) {
+  return job().catch((e) => {
+    if (!signedOut(e)) render($(where), `<p class="error" role="alert">${esc(e.message)}</p>`);
+  });
+}
+
 async function refresh() {
   const can = may();
-  const jobs = [refreshRegions(), loadCheckpoint($('log'))];
-  if (can.cases) jobs.push(refreshCases());
-  else if (can.tasks) jobs.push(refreshOwnTasks());
+  // What the role reads first comes first, alone: the server answers it before the heavier lists (thousands of
+  // violations for the map) and MapLibre's start compete with it.
+  await (can.cases ? refreshCaseList() : refreshRegions());
+  app.drawn?.();
+  /** @type {Promise<unknown>[]} */
+  const jobs = [loadCheckpoint($('log'))];
+  if (can.cases) jobs.push(refreshRegions(), refreshFailures());
+  if (can.tasks) jobs.push(refreshTasks());
+  if (can.findings) jobs.push(refreshFindings());
   if (can.cases && !app.analysed) jobs.push(refreshAnalysis());
   if (can.cases) jobs.push(refreshLedger());
   await Promise.all(jobs);
@@ -341,46 +508,146 @@ async function refreshRegions() {
   );
 }
 
-/** A monitor reads no case: only the tasks its actor owes (GET /v1/dashboard/tasks answers those). */
-async function refreshOwnTasks() {
-  const tasks = await api.get('/v1/dashboard/tasks');
-  renderTasks($('task-board'), { tasks: tasks.items, pkg: app.pkg, me: app.me.actor, canAct: true });
+/** One page of cases, as the controls ask (GET /v1/judgment sorts, filters and pages on the server). */
+async function refreshCaseList() {
+  const query = caseQuery();
+  const page = await api.get(`/v1/judgment?${query}`);
+  if (query !== caseQuery()) return; // the controls moved meanwhile: their own refresh draws
+  board.total = page.total;
+  board.next = page.next;
+  app.cases = page.items;
+  const filtered = [...new FormData($('case-controls')).entries()].some(([k, v]) => k !== 'sort' && v !== '');
+  renderCases($('case-list'), {
+    items: page.items,
+    pkg: app.pkg,
+    onViolation: (id) => app.map.call('showViolation', id),
+    empty: filtered ? 'No case matches these filters.' : 'No breach case has opened.',
+  });
+  $('case-count').textContent = page.total.toLocaleString('en');
+  const first = board.page * CASE_PAGE;
+  $('case-summary').textContent = page.total
+    ? `${page.total.toLocaleString('en')} case${page.total === 1 ? '' : 's'}${filtered ? ' match' : ''}; showing ${(first + 1).toLocaleString('en')} to ${(first + page.items.length).toLocaleString('en')}`
+    : '';
+  $('case-page').textContent = page.total
+    ? `page ${board.page + 1} of ${Math.ceil(page.total / CASE_PAGE).toLocaleString('en')}`
+    : '';
+  $('case-prev').disabled = board.page === 0;
+  $('case-next').disabled = !page.next;
+  markCaseEvidence();
 }
 
-async function refreshCases() {
-  const pkg = app.pkg;
-  const [openings, judgment, tasks, failures, violations, incidents] = await Promise.all([
-    api.all('/v1/cases?limit=1000', 2000),
-    api.optional('/v1/judgment?limit=1000'),
-    api.optional('/v1/dashboard/tasks'),
-    api.optional('/v1/response-failures'),
-    may().findings ? api.all(`/v1/violations?limit=1000&status=active${since()}`) : Promise.resolve([]),
-    may().findings ? api.all(`/v1/incidents?limit=1000&status=open${since()}`) : Promise.resolve([]),
-  ]);
-  const byId = new Map(openings.map((c) => [c.id, c]));
-  const n = renderCases($('case-list'), {
-    judgments: judgment?.items ?? [],
-    openings: byId,
-    pkg,
-    onViolation: (id) => app.map.call('showViolation', id),
-  });
-  $('case-count').textContent = String(n);
-  renderTasks($('task-board'), { tasks: tasks?.items ?? [], pkg, me: app.me?.actor, canAct: may().actOnTasks });
-  renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg });
+async function refreshFailures() {
+  const failures = await api.optional('/v1/response-failures');
+  renderFailures($('failure-list'), $('failures-panel'), { failures: failures?.items ?? [], pkg: app.pkg });
+}
 
-  const caseViolations = new Set(openings.flatMap((c) => (c.evidence ?? []).map((e) => e.violation)));
+/**
+ * The board: each actor's counts and its most urgent tasks (GET /v1/dashboard/tasks, once per actor); a monitor
+ * key gets its own actor's only (the server filters). "Show more" raises that actor's count.
+ */
+async function refreshTasks() {
+  const state = $('task-state').value;
+  const filter = state ? `&state=${state}` : '';
+  const { actors } = await api.get(`/v1/dashboard/tasks?limit=1${filter}`);
+  const pages = await Promise.all(
+    actors.map((a) =>
+      api.get(
+        `/v1/dashboard/tasks?limit=${taskMore.get(a.actor) ?? TASKS_PER_ACTOR}&actor=${encodeURIComponent(a.actor)}${filter}`,
+      ),
+    ),
+  );
+  const more = new Set(actors.filter((_, i) => pages[i].next).map((a) => a.actor));
+  renderTasks($('task-board'), {
+    actors,
+    tasks: pages.flatMap((p) => p.items),
+    more,
+    pkg: app.pkg,
+    me: app.me?.actor,
+    canAct: may().actOnTasks,
+  });
+}
+
+function moreTasks(actor) {
+  taskMore.set(actor, Math.min(1000, (taskMore.get(actor) ?? TASKS_PER_ACTOR) + 4 * TASKS_PER_ACTOR));
+  return refreshTasks();
+}
+
+/** The newest and oldest violation: the slider's range. */
+async function violationBounds() {
+  const [newest, oldest] = await Promise.all([
+    api.get('/v1/violations?status=active&order=newest&limit=1'),
+    api.get('/v1/violations?status=active&limit=1'),
+  ]);
+  span.newest = newest.items[0]?.time;
+  span.oldest = oldest.items[0]?.time;
+}
+
+/**
+ * Violations and incidents in the window, newest first, at most MAX_POINTS of each on the map; the window ends at
+ * the newest violation unless the slider was moved back.
+ */
+async function refreshFindings() {
+  await violationBounds();
+  const slider = $('window-end');
+  if (span.newest === undefined) {
+    slider.disabled = true;
+    $('window-summary').textContent = 'No violation recorded yet.';
+    await drawFindings([], []);
+    return;
+  }
+  const top = Math.ceil((span.newest + 1) / HOUR) * HOUR;
+  const bottom = Math.min(top - HOUR, Math.floor(Math.min(span.oldest ?? span.newest, span.newest) / HOUR) * HOUR);
+  slider.disabled = false;
+  slider.min = String(bottom);
+  slider.max = String(top);
+  if (span.follow || span.end > top || span.end < bottom) span.end = top;
+  slider.value = String(span.end);
+  showWindowEnd(span.end);
+  $('window-days').value = String(span.days);
+  const from = span.days > 0 ? span.end - span.days * DAY : undefined;
+  const range = `&to=${new Date(span.end).toISOString()}${from !== undefined ? `&from=${new Date(from).toISOString()}` : ''}`;
+  const [violations, incidents] = await Promise.all([
+    api.all(`/v1/violations?limit=1000&status=active&order=newest${range}`, MAX_POINTS),
+    api.all(`/v1/incidents?limit=1000&status=open&order=newest${range}`, MAX_POINTS),
+  ]);
+  const truncated = violations.length >= MAX_POINTS;
+  const fromText = from !== undefined ? utc(from) : 'the first';
+  render(
+    $('window-summary'),
+    violations.length
+      ? `${truncated ? `The newest ${MAX_POINTS.toLocaleString('en')} violations` : `${violations.length.toLocaleString('en')} violation${violations.length === 1 ? '' : 's'}`} from ${esc(fromText)} to ${esc(utc(span.end))}${span.follow ? ', ending at the newest' : ''}${truncated ? '; shorten the window for the rest' : ''}.`
+      : `0 violations in view: none from ${esc(fromText)} to ${esc(utc(span.end))}. <button type="button" class="small-button" data-widen>Show every violation</button>`,
+  );
+  await drawFindings(violations, incidents);
+}
+
+async function drawFindings(violations, incidents) {
+  app.violations = violations;
+  app.incidents = incidents;
+  const pkg = app.pkg;
   const severities = pkg.severities ?? [];
   const rankOf = new Map();
   for (const t of Object.values(pkg.triggers ?? {}))
     for (const p of t.on) rankOf.set(p, Math.max(rankOf.get(p) ?? 0, severities.indexOf(t.severity) + 1));
-  app.map.call('setFindings', { incidents, violations, caseViolations, severityRank: (p) => rankOf.get(p) ?? 0 });
-  renderViolations(violations, caseViolations);
+  app.rankOf = rankOf;
+  markCaseEvidence();
+  renderViolations(violations, caseEvidence());
 }
 
-/** The map's time window (event time, on the server's clock): bounds what each refresh moves. */
-function since() {
-  const days = Number($('window').value);
-  return days > 0 ? `&from=${new Date(serverNow() - days * 86_400_000).toISOString()}` : '';
+/** Violations that are evidence of a case listed on this page: ringed on the map. */
+function caseEvidence() {
+  return new Set((app.cases ?? []).flatMap((c) => (c.case?.evidence ?? []).map((e) => e.violation)));
+}
+
+function markCaseEvidence() {
+  if (!app.violations || !app.rankOf) return;
+  const rankOf = app.rankOf;
+  app.map.call('setFindings', {
+    incidents: app.incidents ?? [],
+    violations: app.violations,
+    caseViolations: caseEvidence(),
+    severityRank: (p) => rankOf.get(p) ?? 0,
+  });
 }
 
 async function taskAction(el, action, body) {
@@ -411,15 +678,15 @@ function renderViolations(violations, caseViolations) {
     .slice()
     .sort((a, b) => b.time - a.time)
     .slice(0, 50);
-  $('violation-count').textContent = String(violations.length);
+  $('violation-count').textContent = violations.length.toLocaleString('en');
   const changed = render(
     $('violation-list'),
     latest
       .map(
         (v) =>
-          `<li><a href="#" data-violation="${esc(v.id)}">${esc(v.prohibition)}</a>: ${esc(v.activity)} <span class="muted">${esc(utc(v.time))} · ${esc(v.party)} (${esc(v.basis)}) · ${Math.round(v.confidence * 100)}%${caseViolations.has(v.id) ? ' · in a case' : ''}</span></li>`,
+          `<li><a href="#" data-violation="${esc(v.id)}">${esc(v.prohibition)}</a>: ${esc(v.activity)} <span class="muted">${esc(utc(v.time))} · ${esc(v.party)} (${esc(v.basis)}) · ${Math.round(v.confidence * 100)}%${caseViolations.has(v.id) ? ' · evidence of a listed case' : ''}</span></li>`,
       )
-      .join('') || '<li class="empty">No violation recorded.</li>',
+      .join('') || '<li class="empty">No violation in this window.</li>',
   );
   if (changed) {
     for (const a of $('violation-list').querySelectorAll('[data-violation]')) {

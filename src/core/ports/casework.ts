@@ -8,6 +8,7 @@
  * fired mark of the timer that caused it commit together or not at all.
  */
 import type { CaseFile, CaseStep } from '../ops/casework.js';
+import type { ResponseFailure, ResponseTask } from '../ops/response.js';
 import type { Timer } from '../ops/timer.js';
 import type { CaseOpening } from '../ops/trigger.js';
 
@@ -48,6 +49,76 @@ export interface CaseFileQuery {
   limit: number;
 }
 
+/** Orders of the case board (docs/dashboard.md "Cases at scale"). */
+export const caseSorts = ['severity', 'deadline', 'newest'] as const;
+export type CaseSort = (typeof caseSorts)[number];
+
+/**
+ * A page of cases with their files. `severity`: most severe first (the package's `severities` list is least severe
+ * first), open before decided, then open ones by the soonest deadline and decided ones by the latest decision;
+ * `deadline`: the same without severity; `newest`: by opening, newest first. Ties by case id.
+ */
+export interface CaseBoardQuery {
+  sort: CaseSort;
+  /** The package's severities, least severe first; a severity not in it ranks below all. */
+  severities: readonly string[];
+  status?: 'open' | 'decided';
+  trigger?: string;
+  severity?: string;
+  party?: string;
+  /** A region code of the package's regions layer: cases with evidence located there. */
+  region?: string;
+  /** Opened at or after, before (epoch ms). */
+  from?: number;
+  to?: number;
+  /** Part of a case id. */
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseBoardPage {
+  items: { opening: CaseOpening; file: CaseFile }[];
+  /** Cases matching the filters, on every page. */
+  total: number;
+  next?: string;
+}
+
+export const taskStates = ['overdue', 'open', 'acknowledged', 'delivered'] as const;
+export type TaskState = (typeof taskStates)[number];
+
+/** Response tasks, most urgent first: overdue and undelivered, not acknowledged, acknowledged, delivered; then due. */
+export interface TaskQuery {
+  actor?: string;
+  /** `overdue`: overdue and not delivered; the others are the task's status. */
+  state?: TaskState;
+  limit: number;
+  cursor?: string;
+}
+
+export interface TaskCounts {
+  actor: string;
+  open: number;
+  acknowledged: number;
+  delivered: number;
+  /** Overdue and not delivered. */
+  overdue: number;
+}
+
+export interface TaskPage {
+  items: ResponseTask[];
+  next?: string;
+  /** Every actor's counts (only `actor`'s when the query names one). */
+  actors: TaskCounts[];
+}
+
+/** A declared breach as the public sees it: where its evidence lies, and whether a response is under way. */
+export interface DeclaredBreach {
+  caseId: string;
+  regions: string[];
+  responding: boolean;
+}
+
 export interface CaseworkStore {
   /** Opens a case file for every stored case opening that has none yet (oldest first); returns how many. */
   adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number>;
@@ -65,6 +136,13 @@ export interface CaseworkStore {
   firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]>;
   getCaseFile(caseId: string): Promise<CaseFile | undefined>;
   listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]>;
+  /** The case board: cases sorted, filtered and paged in the database (adopted cases only). */
+  listCaseBoard(q: CaseBoardQuery): Promise<CaseBoardPage>;
+  listTasks(q: TaskQuery): Promise<TaskPage>;
+  /** Every response failure, in the order they happened. */
+  listFailures(): Promise<ResponseFailure[]>;
+  /** Every case declared a breach, however many cases there are. */
+  declaredBreaches(): Promise<DeclaredBreach[]>;
   /** Unfired timers, in firing order (for views and tests). */
   pendingTimers(caseId?: string): Promise<Timer[]>;
   nonceUsed(nonce: string): Promise<boolean>;

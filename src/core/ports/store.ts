@@ -83,6 +83,8 @@ export interface IncidentFilter extends Paging {
   activity?: string;
   region?: string;
   status?: string;
+  /** Newest first (by detection), for a map that shows the latest; default oldest first. */
+  order?: 'oldest' | 'newest';
 }
 
 export interface ViolationFilter extends Paging {
@@ -93,6 +95,8 @@ export interface ViolationFilter extends Paging {
   prohibition?: string;
   party?: string;
   status?: string;
+  /** Newest first (by detection), for a map that shows the latest; default oldest first. */
+  order?: 'oldest' | 'newest';
 }
 
 /** Cases by the time they opened (the processing clock). */

@@ -4,7 +4,6 @@
  * incident, source, attribution or vote, only counts and states per region, so that the anonymous public sees what
  * is happening where without learning how the mission knows it.
  */
-import type { CaseFile } from '../../core/ops/index.js';
 import type { Violation } from '../../core/ops/index.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 
@@ -91,8 +90,8 @@ export function violationRegion(v: Pick<Violation, 'region' | 'lon' | 'lat'>, in
 export interface StatusInput {
   /** Active violations within the window. */
   violations: readonly Pick<Violation, 'region' | 'lon' | 'lat' | 'time' | 'status'>[];
-  /** Case files with the regions of their evidence. */
-  cases: readonly { file: CaseFile; regions: readonly string[] }[];
+  /** Declared breaches: the regions of their evidence, and whether any response moved. */
+  cases: readonly { regions: readonly string[]; responding: boolean }[];
 }
 
 const rank: Record<RegionState, number> = { calm: 0, violations: 1, breach: 2, response: 3 };
@@ -118,9 +117,7 @@ export function regionalStatus(index: RegionIndex, input: StatusInput): RegionSt
     s.lastViolation = Math.max(s.lastViolation ?? -Infinity, v.time);
     raise(s, 'violations');
   }
-  for (const { file, regions } of input.cases) {
-    if (file.judgment.outcome?.effect !== 'declare') continue;
-    const responding = file.tasks.some((t) => t.status !== 'open');
+  for (const { regions, responding } of input.cases) {
     for (const code of regions) {
       const s = out.get(code);
       if (s) raise(s, responding ? 'response' : 'breach');

@@ -18,9 +18,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { analyse } from '../../core/analysis/index.js';
 import { diagnosticToJson } from '../../core/diagnostics/render/json.js';
-import type { CaseFile } from '../../core/ops/index.js';
 import type { Violation } from '../../core/ops/index.js';
 import { roles } from '../../core/ports/store.js';
+import { taskStates } from '../../core/ports/casework.js';
+import { text } from '../list-query.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
 import { actorRolesOf, actsFor, can, dashboardPowers } from '../access.js';
@@ -31,7 +32,7 @@ import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
 import { anyJsonObject, notModified } from '../openapi.js';
 import { packageMap } from '../dashboard/package-geometry.js';
-import { RegionIndex, regionalStatus, violationRegion } from '../dashboard/regional-status.js';
+import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -242,18 +243,45 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['dashboard'],
         summary:
-          "Every response task of every case (the board by responsible actor), with the server time; a monitor key sees only the tasks it acts for (its own actor's, if a monitor)",
+          "Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time; a monitor key sees only the tasks it acts for (its own actor's)",
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
+          properties: {
+            actor: text("A responsible actor's id"),
+            state: {
+              type: 'string',
+              enum: [...taskStates],
+              description:
+                'overdue (and not delivered), or the status: open (not acknowledged), acknowledged, delivered',
+            },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 },
+            cursor: { type: 'string', maxLength: 400, description: 'The `next` of the previous page, unchanged' },
+          },
         },
         response: {
           200: {
             type: 'object',
+            required: ['time', 'items', 'actors'],
             properties: {
               time: { type: 'integer' },
               items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
+              actors: {
+                type: 'array',
+                description: "Each responsible actor's tasks by state (only the named or the monitor's own actor)",
+                items: {
+                  type: 'object',
+                  required: ['actor', 'open', 'acknowledged', 'delivered', 'overdue'],
+                  properties: {
+                    actor: { type: 'string' },
+                    open: { type: 'integer' },
+                    acknowledged: { type: 'integer' },
+                    delivered: { type: 'integer' },
+                    overdue: { type: 'integer' },
+                  },
+                },
+              },
             },
           },
         },
@@ -262,14 +290,20 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request) => {
       const cw = casework();
       await cw.catchUp();
-      const { limit } = request.query;
-      const files = await cw.store.listCaseFiles({ limit });
       const p = request.principal!;
-      const tasks = files.flatMap((f) => f.tasks);
-      return {
-        time: deps.operations.clock.now(),
-        items: p.role === 'monitor' ? tasks.filter((t) => actsFor(p, t.actor, actorRoles)) : tasks,
-      };
+      const { actor, state, limit, cursor } = request.query;
+      const time = deps.operations.clock.now();
+      // A monitor sees only the tasks it acts for (its own actor's): asking for another actor's is an empty page.
+      if (p.role === 'monitor' && (!actsFor(p, p.actor, actorRoles) || (actor !== undefined && actor !== p.actor)))
+        return { time, items: [], actors: [] };
+      const only = p.role === 'monitor' ? p.actor : actor;
+      const page = await cw.store.listTasks({
+        limit,
+        ...(only === undefined ? {} : { actor: only }),
+        ...(state ? { state } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return { time, ...page };
     },
   );
 
@@ -334,19 +368,8 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       } while (cursor);
       const cw = casework();
       await cw.catchUp();
-      const files: CaseFile[] = await cw.store.listCaseFiles({ limit: 1000 });
-      const cases = [];
-      for (const file of files) {
-        if (file.judgment.outcome?.effect !== 'declare') continue;
-        const opening = await deps.store.getCase(file.caseId);
-        const codes = new Set<string>();
-        for (const e of opening?.evidence ?? []) {
-          const v = await deps.store.getViolation(e.violation);
-          const code = v && violationRegion(v, regions);
-          if (code) codes.add(code);
-        }
-        cases.push({ file, regions: [...codes] });
-      }
+      // Every declared breach, newest included, however many cases there are (not a first page of them).
+      const cases = await cw.store.declaredBreaches();
       const body = { time: now, days, regions: regionalStatus(regions, { violations, cases }) };
       cached = { wall, days, body };
       return body;

@@ -5,7 +5,14 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import {
+  orderProperty,
+  listQuerySchema,
+  exportablePageSchema,
+  storeFilter,
+  text,
+  type RawListQuery,
+} from '../list-query.js';
 
 export const incidentSchema = {
   type: 'object',
@@ -36,6 +43,7 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
           activity: text('An activity'),
           region: text('A region code'),
           status: { type: 'string', enum: ['open', 'merged'] },
+          order: orderProperty,
         }),
         response: { 200: exportablePageSchema(incidentSchema) },
       },

@@ -16,6 +16,8 @@ import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { textBody } from '../openapi.js';
 import { createPublicKey } from 'node:crypto';
+import { caseSorts } from '../../core/ports/casework.js';
+import { storeFilter, text } from '../list-query.js';
 
 const obj = { type: 'object', additionalProperties: true } as const;
 const caseParams = {
@@ -76,23 +78,56 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['judgment'],
         summary:
-          'Cases with their judgment clocks: open ones first, soonest deadline first, with time left and the tally',
+          'Cases with their judgment clocks, time left and the tally, each with the case as opened; sorted, filtered and paged (docs/dashboard.md)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
+            sort: {
+              type: 'string',
+              enum: [...caseSorts],
+              default: 'deadline',
+              description:
+                "severity: most severe first (the package's severities, last listed is most severe), open before decided, then soonest deadline (decided: latest decision); deadline: the same without severity; newest: latest opened first",
+            },
             status: { type: 'string', enum: ['open', 'decided'] },
+            trigger: text('A trigger id'),
+            severity: text('A severity of the package'),
+            party: text('An actor id, or undetermined'),
+            region: text('A region code: cases with evidence located there'),
+            from: { type: 'string', format: 'date-time', description: 'Opened at or after this time (ISO 8601)' },
+            to: { type: 'string', format: 'date-time', description: 'Opened before this time (ISO 8601)' },
+            q: { type: 'string', minLength: 1, maxLength: 100, description: 'Part of a case id' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            cursor: { type: 'string', maxLength: 400, description: 'The `next` of the previous page, unchanged' },
           },
         },
         response: {
-          200: { type: 'object', properties: { time: { type: 'integer' }, items: { type: 'array', items: obj } } },
+          200: {
+            type: 'object',
+            required: ['time', 'items', 'total'],
+            properties: {
+              time: { type: 'integer' },
+              items: { type: 'array', items: obj },
+              total: { type: 'integer', description: 'Cases matching the filters, on every page' },
+              next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
+            },
+          },
         },
       },
     },
     async (request) => {
-      const q = request.query;
-      return { time: deps.operations.clock.now(), items: await cw.list(q.status, q.limit) };
+      const { q: search, from, to, ...rest } = request.query;
+      const range = storeFilter<{ from?: number; to?: number }>({ from, to });
+      return {
+        time: deps.operations.clock.now(),
+        ...(await cw.board({
+          ...rest,
+          ...(range.from === undefined ? {} : { from: range.from }),
+          ...(range.to === undefined ? {} : { to: range.to }),
+          ...(search ? { search } : {}),
+        })),
+      };
     },
   );
 

@@ -237,11 +237,14 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     {
       config: pub,
       bodyLimit: 64 * 1024,
+      // The body is documented (a text/plain note) but checked by the handler, which names what to send.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
       schema: {
         tags,
         summary:
           "A checkpoint note with a registered witness's cosignature line(s) added; each is verified before it is stored",
         consumes: ['text/plain'],
+        body: { type: 'string', description: 'The checkpoint note with the cosignature line(s) added' },
         response: {
           200: {
             type: 'object',

@@ -5,7 +5,14 @@ import type { ServerDeps } from '../deps.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
-import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
+import {
+  orderProperty,
+  listQuerySchema,
+  exportablePageSchema,
+  storeFilter,
+  text,
+  type RawListQuery,
+} from '../list-query.js';
 
 export const violationSchema = {
   type: 'object',
@@ -31,13 +38,14 @@ export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =
       config: { access: can.readFindings },
       schema: {
         tags: ['violations'],
-        summary: 'Violations (latest revisions), in order of detection',
+        summary: 'Violations (latest revisions), in order of detection (or newest first)',
         querystring: listQuerySchema({
           zone: text('A zone id of the package'),
           region: text('A region code'),
           prohibition: text('A prohibition id'),
           party: text('An actor id, or undetermined'),
           status: { type: 'string', enum: ['active', 'withdrawn'] },
+          order: orderProperty,
         }),
         response: { 200: exportablePageSchema(violationSchema) },
       },

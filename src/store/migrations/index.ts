@@ -16,6 +16,7 @@ import { feedRetention } from './0041-feed-retention.js';
 import { timersByCase } from './0060-timers-by-case.js';
 import { incidentProbeIndex } from './0061-incident-probe-index.js';
 import { observationListIndexes } from './0063-observation-list-indexes.js';
+import { caseBoard } from './0090-case-board.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   timersByCase,
   incidentProbeIndex,
   observationListIndexes,
+  caseBoard,
 ];

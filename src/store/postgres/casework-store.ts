@@ -14,6 +14,11 @@ import { fireDue, timerRank, type Timer, type TimerKind } from '../../core/ops/i
 import type { CaseOpening } from '../../core/ops/index.js';
 import {
   NonceReplayError,
+  type CaseBoardPage,
+  type CaseBoardQuery,
+  type DeclaredBreach,
+  type TaskPage,
+  type TaskQuery,
   type CaseFileQuery,
   type CaseUpdate,
   type CaseworkStore,
@@ -27,6 +32,18 @@ import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
+import type { ResponseFailure, ResponseTask } from '../../core/ops/index.js';
+import {
+  caseBoardCursor,
+  caseBoardQuery,
+  fileColumns,
+  regionList,
+  regionsOf,
+  taskCursor,
+  taskQuery,
+  taskRow,
+} from '../case-board.js';
+import { numbered } from '../filters.js';
 
 interface TimerRow {
   key: string;
@@ -59,25 +76,55 @@ export class PostgresCaseworkStore implements CaseworkStore {
     return transaction(this.pool, f);
   }
 
-  async #write(c: pg.PoolClient, step: CaseStep, insert: boolean): Promise<void> {
+  /** `insert` when the file is new; `opening` when it opens a case: its evidence places the case in regions. */
+  async #write(c: pg.PoolClient, step: CaseStep, insert: boolean, opening?: CaseOpening): Promise<void> {
     const f = step.file;
     const status = f.judgment.outcome ? 'decided' : 'open';
+    const k = fileColumns(f);
     if (insert) {
-      await c.query(
-        'INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING',
-        [f.caseId, f.openedAt, status, f.judgment.deadline, JSON.stringify(f)],
+      const ids = (opening?.evidence ?? []).map((e) => e.violation);
+      const found = (await c.query('SELECT region FROM violations WHERE id = ANY($1::text[])', [ids])).rows as {
+        region: string | null;
+      }[];
+      const r = await c.query(
+        `INSERT INTO case_files (case_id, opened_at, status, deadline, decided_at, effect, responding, regions, doc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (case_id) DO NOTHING`,
+        [
+          f.caseId,
+          f.openedAt,
+          status,
+          f.judgment.deadline,
+          k.decidedAt,
+          k.effect,
+          k.responding,
+          regionList(found.map((x) => x.region)),
+          JSON.stringify(f),
+        ],
       );
+      if (r.rowCount === 1) await this.#insertTasks(c, [f]);
     } else {
-      await c.query('UPDATE case_files SET status = $1, deadline = $2, doc = $3 WHERE case_id = $4', [
-        status,
-        f.judgment.deadline,
-        JSON.stringify(f),
-        f.caseId,
-      ]);
+      await c.query(
+        'UPDATE case_files SET status = $1, deadline = $2, decided_at = $3, effect = $4, responding = $5, doc = $6 WHERE case_id = $7',
+        [status, f.judgment.deadline, k.decidedAt, k.effect, k.responding, JSON.stringify(f), f.caseId],
+      );
+      await c.query('DELETE FROM case_tasks WHERE case_id = $1', [f.caseId]);
+      await this.#insertTasks(c, [f]);
     }
     const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
     await this.#insertTimers(c, step.timers, entries);
     await appendChangedEntries(this.pool, c, entries);
+  }
+
+  /** The task rows of these files (the board's `case_tasks`, migration 0090-case-board). */
+  async #insertTasks(c: pg.PoolClient, files: readonly CaseFile[]): Promise<void> {
+    const rows = files.flatMap((f) => f.tasks.map(taskRow));
+    if (!rows.length) return;
+    const col = (i: number) => rows.map((r) => r[i]);
+    await c.query(
+      `INSERT INTO case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[])`,
+      [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7)],
+    );
   }
 
   /**
@@ -120,7 +167,10 @@ export class PostgresCaseworkStore implements CaseworkStore {
         )
       ).rows as { doc: string }[];
       // cases.doc is TEXT since 955e287 (JSONB cost a third of ingest time), so parse it here.
-      for (const r of rows) await this.#write(c, open(JSON.parse(r.doc) as CaseOpening), true);
+      for (const r of rows) {
+        const opening = JSON.parse(r.doc) as CaseOpening;
+        await this.#write(c, open(opening), true, opening);
+      }
       return rows.length;
     });
   }
@@ -198,18 +248,27 @@ export class PostgresCaseworkStore implements CaseworkStore {
         due.filter((t) => firedKeys.has(t.key)).map((t) => t.key),
       ]);
       const changed = [...files.values()].filter((f) => f !== before.get(f.caseId));
-      if (changed.length)
+      if (changed.length) {
+        const cols = changed.map(fileColumns);
         await c.query(
-          `UPDATE case_files f SET status = u.status, deadline = u.deadline, doc = u.doc::jsonb
-           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(case_id, status, deadline, doc)
+          `UPDATE case_files f SET status = u.status, deadline = u.deadline, doc = u.doc::jsonb,
+             decided_at = u.decided_at, effect = u.effect, responding = u.responding
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::int[])
+             AS u(case_id, status, deadline, doc, decided_at, effect, responding)
            WHERE f.case_id = u.case_id`,
           [
             changed.map((f) => f.caseId),
             changed.map((f) => (f.judgment.outcome ? 'decided' : 'open')),
             changed.map((f) => f.judgment.deadline),
             changed.map((f) => JSON.stringify(f)),
+            cols.map((x) => x.decidedAt),
+            cols.map((x) => x.effect),
+            cols.map((x) => x.responding),
           ],
         );
+        await c.query('DELETE FROM case_tasks WHERE case_id = ANY($1::text[])', [changed.map((f) => f.caseId)]);
+        await this.#insertTasks(c, changed);
+      }
       // One append for the transaction: the states between its timers were never visible; the timers it set are.
       const order = new Map(created.map((t, i) => [t.key, i]));
       timers.sort((a, b) => order.get(a.recordId)! - order.get(b.recordId)!);
@@ -236,6 +295,65 @@ export class PostgresCaseworkStore implements CaseworkStore {
         ])
       : await this.pool.query('SELECT doc FROM case_files ORDER BY opened_at, case_id LIMIT $1', [q.limit]);
     return (r.rows as { doc: CaseFile }[]).map((x) => x.doc);
+  }
+
+  async listCaseBoard(q: CaseBoardQuery): Promise<CaseBoardPage> {
+    const { page, count } = caseBoardQuery('postgres', q);
+    const [rows, n] = await Promise.all([
+      this.pool.query(numbered(page.sql), page.values).then((r) => r.rows as Record<string, unknown>[]),
+      this.pool.query(numbered(count.sql), count.values).then((r) => Number((r.rows[0] as { n: string }).n)),
+    ]);
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    return {
+      // cases.doc is TEXT, case_files.doc JSONB.
+      items: rows.map((r) => ({ opening: JSON.parse(r.opening as string) as CaseOpening, file: r.file as CaseFile })),
+      total: n,
+      ...(more ? { next: caseBoardCursor(q.sort, rows[rows.length - 1]!) } : {}),
+    };
+  }
+
+  async listTasks(q: TaskQuery): Promise<TaskPage> {
+    const { page, counts } = taskQuery('postgres', q);
+    const [rows, actors] = await Promise.all([
+      this.pool
+        .query(numbered(page.sql), page.values)
+        .then((r) => r.rows as { doc: string; urgency: number; due: string; task_id: string }[]),
+      this.pool.query(numbered(counts.sql), counts.values).then((r) =>
+        (r.rows as Record<string, string>[]).map((x) => ({
+          actor: x.actor!,
+          open: Number(x.open),
+          acknowledged: Number(x.acknowledged),
+          delivered: Number(x.delivered),
+          overdue: Number(x.overdue),
+        })),
+      ),
+    ]);
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    return {
+      items: rows.map((r) => JSON.parse(r.doc) as ResponseTask),
+      ...(more ? { next: taskCursor(rows[rows.length - 1]!) } : {}),
+      actors,
+    };
+  }
+
+  async listFailures(): Promise<ResponseFailure[]> {
+    const r = await this.pool.query(
+      'SELECT doc FROM case_tasks WHERE failed_at IS NOT NULL ORDER BY failed_at, task_id',
+    );
+    return (r.rows as { doc: string }[]).map((x) => (JSON.parse(x.doc) as ResponseTask).failure!);
+  }
+
+  async declaredBreaches(): Promise<DeclaredBreach[]> {
+    const r = await this.pool.query(
+      "SELECT case_id, regions, responding FROM case_files WHERE effect = 'declare' ORDER BY case_id",
+    );
+    return (r.rows as { case_id: string; regions: string; responding: number }[]).map((x) => ({
+      caseId: x.case_id,
+      regions: regionsOf(x.regions),
+      responding: Number(x.responding) === 1,
+    }));
   }
 
   async pendingTimers(caseId?: string): Promise<Timer[]> {

@@ -569,14 +569,15 @@ export class PostgresStore implements Store {
     limit: number,
     columns: string,
     map: (row: Record<string, unknown>) => T,
+    newest = false,
   ): Promise<Page<T>> {
-    const q = pageQuery(table, conds, decodeCursor(cursor), limit);
+    const q = pageQuery(table, conds, decodeCursor(cursor, newest), limit, newest);
     const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
     const rows = (await this.pool.query(sql, q.values)).rows as Record<string, unknown>[];
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };
-    if (more) page.next = encodeCursor(Number(rows[rows.length - 1]!['seq']));
+    if (more) page.next = encodeCursor(Number(rows[rows.length - 1]!['seq']), newest);
     return page;
   }
 
@@ -606,6 +607,7 @@ export class PostgresStore implements Store {
       q.limit,
       'seq, doc',
       (r) => JSON.parse(r['doc'] as string) as Incident,
+      q.order === 'newest',
     );
   }
 
@@ -630,6 +632,7 @@ export class PostgresStore implements Store {
       q.limit,
       'seq, doc',
       (r) => JSON.parse(r['doc'] as string) as Violation,
+      q.order === 'newest',
     );
   }
 

@@ -9,6 +9,11 @@ import { fireDue, timerRank, type Timer, type TimerKind } from '../../core/ops/i
 import type { CaseOpening } from '../../core/ops/index.js';
 import {
   NonceReplayError,
+  type CaseBoardPage,
+  type CaseBoardQuery,
+  type DeclaredBreach,
+  type TaskPage,
+  type TaskQuery,
   type CaseFileQuery,
   type CaseUpdate,
   type CaseworkStore,
@@ -22,6 +27,17 @@ import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
+import type { ResponseFailure, ResponseTask } from '../../core/ops/index.js';
+import {
+  caseBoardCursor,
+  caseBoardQuery,
+  fileColumns,
+  regionList,
+  regionsOf,
+  taskCursor,
+  taskQuery,
+  taskRow,
+} from '../case-board.js';
 
 interface TimerRow {
   key: string;
@@ -55,9 +71,18 @@ function prepareStatements(db: Database.Database) {
     ),
     file: p('SELECT doc FROM case_files WHERE case_id = ?'),
     insertFile: p(
-      'INSERT INTO case_files (case_id, opened_at, status, deadline, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
+      'INSERT INTO case_files (case_id, opened_at, status, deadline, decided_at, effect, responding, regions, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
     ),
-    updateFile: p('UPDATE case_files SET status = ?, deadline = ?, doc = ? WHERE case_id = ?'),
+    updateFile: p(
+      'UPDATE case_files SET status = ?, deadline = ?, decided_at = ?, effect = ?, responding = ?, doc = ? WHERE case_id = ?',
+    ),
+    violationRegion: p('SELECT region FROM violations WHERE id = ?'),
+    deleteTasks: p('DELETE FROM case_tasks WHERE case_id = ?'),
+    insertTask: p(
+      'INSERT INTO case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    failures: p('SELECT doc FROM case_tasks WHERE failed_at IS NOT NULL ORDER BY failed_at, task_id'),
+    declared: p("SELECT case_id, regions, responding FROM case_files WHERE effect = 'declare' ORDER BY case_id"),
     insertTimer: p(
       'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
@@ -123,18 +148,42 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return this.#db.transaction(f).immediate();
   }
 
-  #write(step: CaseStep, insert: boolean): void {
-    this.#writeFile(step.file, insert);
+  /** `insert` when the file is new; `opening` when it opens a case: its evidence places the case in regions. */
+  #write(step: CaseStep, insert: boolean, opening?: CaseOpening): void {
+    this.#writeFile(step.file, insert, opening);
     const entries = caseFileEntries(step.file); // votes, task changes, case events: the transparency log (docs/tlog.md)
     for (const t of step.timers) this.#schedule(t, entries);
     appendChangedEntries(this.#db, entries);
   }
 
-  #writeFile(f: CaseFile, insert: boolean): void {
+  /** The file, the board's columns beside it and its task rows (migration 0090-case-board). */
+  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening): void {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
-    if (insert) this.#s.insertFile.run(f.caseId, f.openedAt, status, f.judgment.deadline, doc);
-    else this.#s.updateFile.run(status, f.judgment.deadline, doc, f.caseId);
+    const c = fileColumns(f);
+    if (insert) {
+      const regions = regionList(
+        (opening?.evidence ?? []).map(
+          (e) => (this.#s.violationRegion.get(e.violation) as { region: string | null } | undefined)?.region,
+        ),
+      );
+      const { changes } = this.#s.insertFile.run(
+        f.caseId,
+        f.openedAt,
+        status,
+        f.judgment.deadline,
+        c.decidedAt,
+        c.effect,
+        c.responding,
+        regions,
+        doc,
+      );
+      if (changes === 0) return;
+    } else {
+      this.#s.updateFile.run(status, f.judgment.deadline, c.decidedAt, c.effect, c.responding, doc, f.caseId);
+      this.#s.deleteTasks.run(f.caseId);
+    }
+    for (const t of f.tasks) this.#s.insertTask.run(...taskRow(t));
   }
 
   /**
@@ -159,7 +208,10 @@ export class SqliteCaseworkStore implements CaseworkStore {
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
     return this.#tx(() => {
       const rows = this.#s.unadopted.all() as { doc: string }[];
-      for (const r of rows) this.#write(open(JSON.parse(r.doc) as CaseOpening), true);
+      for (const r of rows) {
+        const opening = JSON.parse(r.doc) as CaseOpening;
+        this.#write(open(opening), true, opening);
+      }
       return rows.length;
     });
   }
@@ -216,6 +268,51 @@ export class SqliteCaseworkStore implements CaseworkStore {
       doc: string;
     }[];
     return rows.map((r) => JSON.parse(r.doc) as CaseFile);
+  }
+
+  async listCaseBoard(q: CaseBoardQuery): Promise<CaseBoardPage> {
+    const { page, count } = caseBoardQuery('sqlite', q);
+    const rows = this.#db.prepare(page.sql).all(...page.values) as Record<string, unknown>[];
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    const total = (this.#db.prepare(count.sql).get(...count.values) as { n: number }).n;
+    return {
+      items: rows.map((r) => ({
+        opening: JSON.parse(r.opening as string) as CaseOpening,
+        file: JSON.parse(r.file as string) as CaseFile,
+      })),
+      total,
+      ...(more ? { next: caseBoardCursor(q.sort, rows[rows.length - 1]!) } : {}),
+    };
+  }
+
+  async listTasks(q: TaskQuery): Promise<TaskPage> {
+    const { page, counts } = taskQuery('sqlite', q);
+    const rows = this.#db.prepare(page.sql).all(...page.values) as {
+      doc: string;
+      urgency: number;
+      due: number;
+      task_id: string;
+    }[];
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
+    return {
+      items: rows.map((r) => JSON.parse(r.doc) as ResponseTask),
+      ...(more ? { next: taskCursor(rows[rows.length - 1]!) } : {}),
+      actors: this.#db.prepare(counts.sql).all(...counts.values) as TaskPage['actors'],
+    };
+  }
+
+  async listFailures(): Promise<ResponseFailure[]> {
+    return (this.#s.failures.all() as { doc: string }[]).map((r) => (JSON.parse(r.doc) as ResponseTask).failure!);
+  }
+
+  async declaredBreaches(): Promise<DeclaredBreach[]> {
+    return (this.#s.declared.all() as { case_id: string; regions: string; responding: number }[]).map((r) => ({
+      caseId: r.case_id,
+      regions: regionsOf(r.regions),
+      responding: r.responding === 1,
+    }));
   }
 
   async pendingTimers(caseId?: string): Promise<Timer[]> {

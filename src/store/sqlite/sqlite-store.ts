@@ -408,13 +408,14 @@ export class SqliteStore implements Store {
     cursor: string | undefined,
     limit: number,
     map: (row: { seq: number; doc: string }) => T,
+    newest = false,
   ): Page<T> {
-    const q = pageQuery(table, conds, decodeCursor(cursor), limit);
+    const q = pageQuery(table, conds, decodeCursor(cursor, newest), limit, newest);
     const rows = this.db.prepare(q.sql).all(...(q.values as unknown[])) as { seq: number; doc: string }[];
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };
-    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq);
+    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq, newest);
     return page;
   }
 
@@ -436,7 +437,14 @@ export class SqliteStore implements Store {
   }
 
   async listIncidents(q: IncidentFilter): Promise<Page<Incident>> {
-    return this.#page('incidents', incidentConditions(q), q.cursor, q.limit, (r) => JSON.parse(r.doc) as Incident);
+    return this.#page(
+      'incidents',
+      incidentConditions(q),
+      q.cursor,
+      q.limit,
+      (r) => JSON.parse(r.doc) as Incident,
+      q.order === 'newest',
+    );
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
@@ -455,6 +463,7 @@ export class SqliteStore implements Store {
       q.cursor,
       q.limit,
       (r) => JSON.parse(r.doc) as Violation,
+      q.order === 'newest',
     );
   }
 
