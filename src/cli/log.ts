@@ -3,7 +3,7 @@
  * a rollback, a bad signature, a changed or deleted record), 2 usage or I/O (including an unreachable server).
  *
  *     guarantor log verify --url URL --key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
- *     guarantor log verify-votes --url URL --key server.pub [--api-key KEY]
+ *     guarantor log verify-votes --url URL --log-key server.pub [--api-key KEY]
  *     guarantor log audit --db PATH|URL [--key server.pub] [--witness KEY]... [--json]
  *     guarantor log key [--log-key FILE | --db PATH]
  *     guarantor log rotate-key --db PATH|URL [--log-key FILE]
@@ -222,23 +222,23 @@ export function register(program: Command): void {
         process.stdout.write(s),
       );
     });
-  log
+  const verifyVotes = log
     .command('verify-votes')
     .description(
       "check every revealed vote in the log against its commitment and its member's signature (keys from the log)",
-    )
-    .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
-    .requiredOption('--key <file|vkey>', "the log's public key (GET /v1/log/key)")
-    .option('--api-key <key>', "an API key; an auditor's reads the votes of open cases too (default: $GUARANTOR_KEY)")
-    .action(async (flags: VoteFlags) => {
-      const apiKey = flags.apiKey ?? process.env['GUARANTOR_KEY'];
-      process.exitCode = await runVerifyVotes(
-        { ...flags, ...(apiKey ? { apiKey } : {}) },
-        fetch as unknown as Fetch,
-        new Date(),
-        (s) => process.stdout.write(s),
-      );
-    });
+    );
+  shared(verifyVotes, {
+    url: { required: true },
+    logKey: { required: true, aliases: ['--key'] },
+    apiKey: { note: "an auditor's reads the votes of open cases too" },
+  }).action(async (flags: Omit<VoteFlags, 'key'> & { logKey: string }) => {
+    process.exitCode = await runVerifyVotes(
+      { ...flags, key: flags.logKey },
+      fetch as unknown as Fetch,
+      new Date(),
+      (s) => process.stdout.write(s),
+    );
+  });
   log
     .command('key')
     .description("print the log's public key (a vkey) from its key file, for `log verify --log-key`")
