@@ -131,7 +131,7 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
       package: loaded,
     });
     auth = {};
-    for (const role of ['monitor', 'analyst', 'guarantor'] as const) {
+    for (const role of ['monitor', 'analyst', 'guarantor', 'admin'] as const) {
       const k = generateKey(role === 'monitor' ? 'UCDP' : role === 'guarantor' ? 'UA' : '*', role, role, NOW);
       await store.createApiKey(k.record);
       auth[role] = `Bearer ${k.key}`;
@@ -147,6 +147,14 @@ describe('daily report on the UCDP replay (Minsk II)', () => {
       });
       expect(res.statusCode, res.body).toBe(200);
     }
+    // Sign the whole log now: the background signer follows appends within a second, and the reports name the
+    // latest checkpoint.
+    const signed = await app.inject({
+      method: 'POST',
+      url: '/v1/log/checkpoint',
+      headers: { authorization: auth['admin']! },
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
     for (const d of DATES) {
       const res = await app.inject({
         method: 'GET',
