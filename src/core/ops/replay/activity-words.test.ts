@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { activityFromWords, activityWordRules, rocketReading } from './activity-words.js';
 import { parseCsv } from './csv.js';
+import { ucdpActivity } from './ucdp.js';
+import { wilson, Z95 } from '../../sim/stats.js';
 
 interface Labelled {
   day: string;
@@ -283,5 +285,115 @@ describe('activity from the words', () => {
       word: 'shot down',
     });
     for (const r of activityWordRules) expect(r.words.length).toBeGreaterThan(0);
+  });
+});
+
+/** Every row of a CSV file as a record by column name. */
+function records(path: string): Record<string, string>[] {
+  const t = parseCsv(readFileSync(path, 'utf8'));
+  return t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r.fields[i] ?? ''])));
+}
+
+const gedFiles = ['ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'ucdp-ged-ukraine-2022-02_to_2023-02.csv'];
+const earlierFiles = ['activity-audit.csv', 'activity-sample.csv', 'activity-sample-2.csv', 'activity-sample-3.csv'];
+const classes = ['artillery-fire', 'missile-strike', 'air-or-drone', 'small-arms-fire', 'undetermined'] as const;
+const names: Record<string, string> = { 'air-or-drone': '`air-strike` or `drone-strike`' };
+const joined = (a: string) => (a === 'air-strike' || a === 'drone-strike' ? 'air-or-drone' : a);
+const f2 = (x: number) => x.toFixed(2);
+const interval = (i: { low: number; high: number }) => `(${f2(i.low)}-${f2(i.high)})`;
+/** Bonferroni: each of the two strata's intervals at 97.5%, so that both hold together with at least 95%. */
+const Z975 = 2.241402727604947;
+
+describe('the fourth sample (drawn and labelled after the period readings, before any figure): the table in the docs', () => {
+  const all = gedFiles.flatMap((f) => records(`examples/data/ucdp-ged/${f}`));
+  const earlier = new Set(earlierFiles.flatMap((f) => records(`examples/data/ucdp-ged/${f}`).map((r) => r['id']!)));
+  const predicted = new Map(
+    all.map((e) => [e['id']!, joined(ucdpActivity(e['source_headline']!, e['date_start']!, e['country']!).activity)]),
+  );
+  const labels = records('examples/data/ucdp-ged/activity-sample-4.csv');
+  const draw = new Map(records('examples/data/ucdp-ged/activity-sample-4-draw.csv').map((r) => [r['id']!, r]));
+  const doc = readFileSync('docs/operations/replay.md', 'utf8');
+
+  it('the universe holds no event of a rare class by the rules: every one is in an earlier sample or the audit', () => {
+    const universe = all.filter((e) => !earlier.has(e['id']!));
+    expect(universe).toHaveLength(3157);
+    const count: Record<string, number> = {};
+    for (const e of universe) count[predicted.get(e['id']!)!] = (count[predicted.get(e['id']!)!] ?? 0) + 1;
+    expect(count).toEqual({ 'artillery-fire': 414, undetermined: 2743 });
+  });
+
+  it('the committed strata are the rules\u2019 classes, and every label is an activity or undetermined', () => {
+    expect(labels).toHaveLength(220);
+    expect(draw.size).toBe(220);
+    for (const l of labels) {
+      const d = draw.get(l['id']!)!;
+      expect(joined(d['stratum']!)).toBe(predicted.get(l['id']!));
+      expect(earlier.has(l['id']!)).toBe(false);
+      expect([...classes, 'air-strike', 'drone-strike']).toContain(l['label']);
+    }
+  });
+
+  it('precision and weighted recall per activity, with 95% Wilson intervals, are the rows of the docs', () => {
+    // Per stratum (the rules' class): its size in the universe, how many were drawn, and the labels of those.
+    const strata = new Map<string, { size: number; drawn: number; labelled: Record<string, number> }>();
+    for (const l of labels) {
+      const d = draw.get(l['id']!)!;
+      const s = strata.get(d['stratum']!) ?? { size: Number(d['stratum_size']), drawn: 0, labelled: {} };
+      s.drawn++;
+      s.labelled[joined(l['label']!)] = (s.labelled[joined(l['label']!)] ?? 0) + 1;
+      strata.set(d['stratum']!, s);
+    }
+    const rows: string[] = [];
+    for (const c of classes) {
+      const own = strata.get(c);
+      const size = own?.size ?? 0;
+      const drawn = own?.drawn ?? 0;
+      const correct = own?.labelled[c] ?? 0;
+      const labelledInDraw = [...strata.values()].reduce((a, s) => a + (s.labelled[c] ?? 0), 0);
+      const precision = drawn
+        ? `${c === 'undetermined' ? '' : '**'}${f2(correct / drawn)}${c === 'undetermined' ? '' : '**'} ${interval(wilson(correct, drawn))}`
+        : '- (none predicted)';
+      let recall = '- (none labelled)';
+      if (labelledInDraw > 0 && own) {
+        const others = [...strata].filter(([k]) => k !== c);
+        const est = (x: number, n: number, N: number) => (N * x) / n;
+        const tp = est(correct, drawn, size);
+        const fn = others.reduce((a, [, s]) => a + est(s.labelled[c] ?? 0, s.drawn, s.size), 0);
+        const tpLow = size * wilson(correct, drawn, Z975).low;
+        const fnHigh = others.reduce((a, [, s]) => a + s.size * wilson(s.labelled[c] ?? 0, s.drawn, Z975).high, 0);
+        const tpHigh = size * wilson(correct, drawn, Z975).high;
+        const fnLow = others.reduce((a, [, s]) => a + s.size * wilson(s.labelled[c] ?? 0, s.drawn, Z975).low, 0);
+        recall = `${f2(tp / (tp + fn))} ${interval({ low: tpLow / (tpLow + fnHigh), high: tpHigh / (tpHigh + fnLow) })}`;
+      }
+      rows.push(
+        `| ${names[c] ?? `\`${c}\``} | ${size.toLocaleString('en')} | ${drawn} | ${correct} | ${precision} | ${labelledInDraw} | ${recall} |`,
+      );
+    }
+    // What the rules could miss among the undetermined: no missile, air or drone label in the draw, and at most this many.
+    const u = strata.get('undetermined')!;
+    const rare = (u.labelled['missile-strike'] ?? 0) + (u.labelled['air-or-drone'] ?? 0);
+    const missed = Math.floor(u.size * wilson(rare, u.drawn, Z95).high);
+    rows.push(`at most ${missed} of the ${u.size.toLocaleString('en')}`);
+    if (process.env.PRINT_ROWS) console.log(rows.join('\n'));
+    for (const r of rows) expect(doc).toContain(r);
+  });
+
+  it('over both files, every missile, air or drone prediction is labelled: precision and recall as the docs say (seen data)', () => {
+    // Blind labels (the three samples) over the audit's, which were written knowing the rules' answer.
+    const label = new Map<string, string>();
+    for (const f of earlierFiles)
+      for (const r of records(`examples/data/ucdp-ged/${f}`)) label.set(r['id']!, joined(r['label']!));
+    const rows: string[] = [];
+    for (const c of ['missile-strike', 'air-or-drone', 'small-arms-fire']) {
+      const ids = [...predicted].filter(([, p]) => p === c).map(([id]) => id);
+      const labelled = ids.filter((id) => label.has(id));
+      const correct = labelled.filter((id) => label.get(id) === c).length;
+      const truth = [...label].filter(([, l]) => l === c).length;
+      rows.push(
+        `| ${names[c] ?? `\`${c}\``} | ${ids.length} | ${labelled.length} | ${correct} | ${f2(correct / labelled.length)} ${interval(wilson(correct, labelled.length))} | ${correct}/${truth} = ${f2(correct / truth)} ${interval(wilson(correct, truth))} |`,
+      );
+    }
+    if (process.env.PRINT_ROWS) console.log(rows.join('\n'));
+    for (const r of rows) expect(doc).toContain(r);
   });
 });
