@@ -1,7 +1,7 @@
 /**
  * Draws the fourth labelled sample of GED events (docs/operations/replay.md, "How good the rules are").
  *
- *   npx tsx scripts/draw-activity-sample.ts
+ *   npx tsx scripts/draw-activity-sample.ts [--out DIR]
  *
  * Universe: both GED files' events in no earlier sample and not in the audit (examples/data/ucdp-ged/activity-*.csv).
  * Strata: the class the word rules (as committed before this draw) give each event: every event of a rare class
@@ -12,14 +12,18 @@
  * Writes two files. `activity-sample-4.csv`: id, date_start, headlines and an empty label and note, sorted by id,
  * with nothing of the rules' answer or the stratum, so that the labeller cannot see them. `activity-sample-4-draw.csv`:
  * each drawn event's stratum, the stratum's size and its draw weight, for the measurement (not read while labelling).
- * Reproducible: the same files and seed give the same draw byte for byte.
+ * Reproducible: the same files and seed give the same draw byte for byte (the activity-words test redraws into a
+ * temporary directory and compares). It writes into `--out DIR` (default the data directory) and refuses to overwrite
+ * a sample file that holds labels.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { itemAt } from '../src/core/item-at.js';
-import { parseCsv } from '../src/core/ops/replay/csv.js';
-import { ucdpActivity } from '../src/core/ops/replay/ucdp.js';
+import { parseCsv, ucdpActivity } from '../src/core/ops/index.js';
 
 const dir = 'examples/data/ucdp-ged';
+const outAt = process.argv.indexOf('--out');
+const out = outAt > 0 ? process.argv[outAt + 1] : dir;
+if (!out) throw new Error('--out needs a directory');
 const files = ['ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'ucdp-ged-ukraine-2022-02_to_2023-02.csv'];
 const earlier = ['activity-sample.csv', 'activity-sample-2.csv', 'activity-sample-3.csv', 'activity-audit.csv'];
 const seed = 20244;
@@ -84,15 +88,25 @@ for (const stratum of [...new Set(universe.map((e) => e.stratum))].sort()) {
 drawn.sort((a, b) => Number(a.e.id) - Number(b.e.id));
 process.stderr.write(`universe ${universe.length}: ${report.join(', ')}\n`);
 
+if (existsSync(`${out}/activity-sample-4.csv`)) {
+  const t = parseCsv(readFileSync(`${out}/activity-sample-4.csv`, 'utf8'));
+  const l = t.header.indexOf('label');
+  if (t.rows.some((r) => (r.fields[l] ?? '') !== '')) {
+    process.stderr.write(
+      `${out}/activity-sample-4.csv holds labels: not overwritten (draw elsewhere with --out DIR)\n`,
+    );
+    process.exit(1);
+  }
+}
 const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const line = (cells: (string | number)[]) => cells.map((c) => quote(String(c))).join(',') + '\n';
 writeFileSync(
-  `${dir}/activity-sample-4.csv`,
+  `${out}/activity-sample-4.csv`,
   line(['id', 'date_start', 'source_headline', 'label', 'note']) +
     drawn.map(({ e }) => line([e.id, e.day, e.headline, '', ''])).join(''),
 );
 writeFileSync(
-  `${dir}/activity-sample-4-draw.csv`,
+  `${out}/activity-sample-4-draw.csv`,
   line(['id', 'stratum', 'stratum_size', 'weight']) +
     drawn.map(({ e, size, weight }) => line([e.id, e.stratum, size, weight.toFixed(4)])).join(''),
 );

@@ -2,7 +2,10 @@
  * The word rules measured against events labelled by hand (docs/operations/replay.md, "Activity from the words").
  * The figures asserted here are the ones the docs print: when the rules change, this test says by how much.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activityFromWords, activityWordRules, rocketReading } from './activity-words.js';
 import { parseCsv } from './csv.js';
@@ -322,7 +325,23 @@ describe('the fourth sample (drawn and labelled after the period readings, befor
     expect(count).toEqual({ 'artillery-fire': 414, undetermined: 2743 });
   });
 
-  it('the committed strata are the rules\u2019 classes, and every label is an activity or undetermined', () => {
+  it('the seeded draw gives the committed sample again: the same events, headlines and strata', () => {
+    const out = mkdtempSync(join(tmpdir(), 'guarantor-draw-'));
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/draw-activity-sample.ts', '--out', out], {
+        stdio: 'pipe',
+      });
+      expect(readFileSync(join(out, 'activity-sample-4-draw.csv'), 'utf8')).toBe(
+        readFileSync('examples/data/ucdp-ged/activity-sample-4-draw.csv', 'utf8'),
+      );
+      const text = (r: Record<string, string>) => [r['id'], r['date_start'], r['source_headline']];
+      expect(records(join(out, 'activity-sample-4.csv')).map(text)).toEqual(labels.map(text));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('the committed strata are the classes the rules give, and every label is an activity or undetermined', () => {
     expect(labels).toHaveLength(220);
     expect(draw.size).toBe(220);
     for (const l of labels) {
