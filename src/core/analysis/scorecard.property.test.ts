@@ -177,7 +177,7 @@ describe('scoring rules as properties', () => {
           });
           edits.push({ set: ['prohibitions', `p${i}`], to: { binds: ['A'], activities: z.activities, inside: id } });
         });
-        const control = zs.flatMap((z, i) =>
+        const control = zs.flatMap((z, i): Record<string, string>[] =>
           z.control === 'none'
             ? []
             : z.control === 'monitored'
