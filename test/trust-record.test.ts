@@ -439,9 +439,9 @@ describe('transparent but not indiscreet', () => {
       );
       return { code, out };
     };
-    expect(await votes()).toMatchObject({ code: 0, out: expect.stringContaining('0 vote(s) verified') });
+    expect(await votes()).toMatchObject({ code: 0, out: expect.stringContaining('0 votes verified') });
     expect((await votes()).out).toContain('2 sealed (case open)');
-    expect((await votes(s.keys.auditor)).out).toContain('2 vote(s) verified');
+    expect((await votes(s.keys.auditor)).out).toContain('2 votes verified');
 
     // Decided: DE and UK declare; the public now reads every vote, and each verifies.
     s.clock.advance(HOUR);
@@ -456,7 +456,7 @@ describe('transparent but not indiscreet', () => {
     expect(revealed[0].record.vote).toMatchObject({ member: 'FR', choice: 'declare', reason });
     expect(after.text).not.toContain('rawid-');
     const r = await votes();
-    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 vote(s) verified') });
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 votes verified') });
   });
 });
 
