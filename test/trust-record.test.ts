@@ -423,6 +423,16 @@ describe('transparent but not indiscreet', () => {
     const analyst = await everything(s.auth.analyst);
     expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'observation')).toBe(true);
     expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'vote')).toBe(false);
+    // The mission's monitor key (its duty officer's) reads the findings and the case opening, never a raw
+    // observation nor an open vote: those rules hold for it as for a guarantor.
+    const mission = await everything(s.auth.monitor);
+    const kinds = new Set(mission.c.contents.map((c: { kind: string }) => c.kind));
+    expect(kinds.has('violation')).toBe(true);
+    expect(kinds.has('observation')).toBe(false);
+    expect(kinds.has('vote')).toBe(false);
+    expect(mission.c.withheld.find((w: { kind: string }) => w.kind === 'observation').reason).toBe(
+      'observation records are read by analyst, admin, auditor keys',
+    );
     const auditor = await everything(s.auth.auditor);
     expect(auditor.c.contents.filter((c: { kind: string }) => c.kind === 'vote')).toHaveLength(2);
     expect(auditor.c.withheld).toEqual([]);
