@@ -310,6 +310,10 @@ describe('dashboard', () => {
     expect(await page.isVisible('#cases-panel')).toBe(true);
     expect(await page.isVisible('#violations-panel')).toBe(true);
     expect(await page.isHidden('#monitor-note')).toBe(true);
+    // The duty officer's order: the cases before the task board (a guarantor's view puts its tasks first).
+    expect(await page.getAttribute('body', 'data-role')).toBe('mission');
+    const top = async (sel: string) => (await page.locator(sel).boundingBox())!.y;
+    expect(await top('#cases-panel')).toBeLessThan(await top('#tasks-panel'));
     expect(errors).toEqual([]);
     await page.close();
 

@@ -391,7 +391,8 @@ function showRole() {
   $('tint-note').hidden = !can.findings;
   $('log-panel').hidden = false;
   if (!can.cases) $('failures-panel').hidden = true;
-  document.body.dataset.role = role ?? 'public';
+  // The mission's monitor key is the duty officer's: its own view, not a feed's (which reads nothing).
+  document.body.dataset.role = role === 'monitor' && can.cases ? 'mission' : (role ?? 'public');
   app.map.set('tint', can.findings);
 }
 
