@@ -329,7 +329,7 @@ describe('the shared flags, used', () => {
     const audit = await run(['log', 'audit', '--db', db, '--log-key', keyFile]);
     expect(audit.code, audit.out).toBe(0);
     expect(audit.out).toMatch(
-      /^log audit: \d+ entr(y|ies), \d+ records?, \d+ checkpoints?; root [0-9a-f]{64}\nlog audit: OK\n$/,
+      /^log audit: [\d,]+ entr(y|ies), [\d,]+ records?, [\d,]+ checkpoints?; root [0-9a-f]{64}\nlog audit: OK\n$/,
     );
     const auditOld = await run(['log', 'audit', '--db', db, '--key', keyFile]);
     expect(auditOld.err).toContain('--key is deprecated; use --log-key');

@@ -228,7 +228,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     return out;
   }
   lines.push(
-    `re-hashed ${out.entriesChecked} entries since size ${prev?.size ?? 0}: they give the signed root${out.withheld ? ` (${out.withheld} withheld from the public, by leaf hash)` : ''}`,
+    `re-hashed ${plural(out.entriesChecked, 'entry', 'entries')} since size ${prev?.size ?? 0}: they give the signed root${out.withheld ? ` (${out.withheld} withheld from the public, by leaf hash)` : ''}`,
   );
   problems.push(...chain.problems);
   if (chain.keys.length && !chain.signersAt(cp.size, trusted).some((k) => sameLogKey(k, key)))

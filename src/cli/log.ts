@@ -192,7 +192,7 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
       );
     } else {
       write(
-        `log audit: ${r.entries} entries, ${r.records} records, ${r.checkpoints} checkpoints; root ${Buffer.from(r.root).toString('hex')}\n`,
+        `log audit: ${plural(r.entries, 'entry', 'entries')}, ${plural(r.records, 'record')}, ${plural(r.checkpoints, 'checkpoint')}; root ${Buffer.from(r.root).toString('hex')}\n`,
       );
       if (!serverKey)
         write(
