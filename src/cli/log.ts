@@ -7,7 +7,7 @@
  *     guarantor log verify-votes --url URL --log-key server.pub [--api-key KEY]
  *     guarantor log audit --db PATH|URL [--log-key server.pub] [--witness KEY]... [--json]
  *     guarantor log key [--log-key-file FILE | --db PATH]
- *     guarantor log rotate-key --db PATH|URL [--log-key-file FILE]
+ *     guarantor log rotate-key [--db PATH|URL] [--log-key-file FILE]
  */
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -279,7 +279,7 @@ export function register(program: Command): void {
       'hand the log over to a new key: logged, signed by the old key; the key file then holds the new key (restart the servers)',
     );
   shared(rotate, {
-    db: { required: true },
+    db: {},
     logKeyFile: { note: 'default <sqlite file>.log-key', aliases: ['--log-key'] },
   }).action(async (flags: { db?: string; logKeyFile?: string }) => {
     const { defaultLogKeyPath } = await import('../log-key-file.js');
