@@ -58,7 +58,7 @@ function nearLine(n: number, band: number, rand: () => number): Float64Array {
 }
 
 describe('LineIndex hint refinement', () => {
-  const refined = new LineIndex(parts, { hintExtent: extent, hintRefine: 8 });
+  const refined = new LineIndex(parts, { hintExtent: extent, hintRefine: 6 });
   const coarse = new LineIndex(parts, { hintExtent: extent });
   const plain = new LineIndex(parts);
 

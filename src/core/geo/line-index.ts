@@ -51,8 +51,8 @@ export interface LineIndexOptions {
   hintCells?: number;
   /**
    * Split each hint cell near the lines into refine × refine cells with their own hints (default 1: no split). The
-   * zone engine uses 8: near the contact line a 24-cell grid's hint is often some leaves away from the nearest
-   * segment (bench/geo.ts near-line workload: 27.8 segments and 18.4 bounds per query at 1, about 15 and 12 at 8).
+   * zone engine uses 6: near the contact line a 24-cell grid's hint is often some leaves away from the nearest
+   * segment (bench/geo.ts near-line workload: 27.8 segments and 18.4 bounds per query at 1, 16.1 and 12.3 at 6).
    */
   hintRefine?: number;
 }
@@ -209,9 +209,9 @@ export class LineIndex {
       this.hintNy = ny;
       const hints = new Int32Array(nx * ny);
       const near = new Uint8Array(nx * ny);
-      // A cell near the line: points in it may be nearer to another segment than its centre's, by up to the cell's
-      // size, so its hint is refined below. Metres per degree at 60° N at most (a loose but safe scale).
-      const reach = 1.5 * Math.hypot(this.hintW * 55_000, this.hintH * 111_000);
+      // A cell whose centre is within a cell diagonal of the line (metres per degree as at 60° N, a loose scale): its
+      // points lie near the line, where the nearest segment changes within the cell, so its hint is refined below.
+      const reach = Math.hypot(this.hintW * 55_000, this.hintH * 111_000);
       // Each cell's search starts from its neighbour's answer, which is near: the build stays cheap.
       let seed = -1;
       for (let j = 0; j < ny; j++) {
@@ -235,15 +235,17 @@ export class LineIndex {
         const fw = this.hintW / refine;
         const fh = this.hintH / refine;
         for (let j = 0; j < fny; j++) {
+          let prev = -1; // the answer of the piece to the left, when it was searched: a nearer start than the cell's
           for (let i = 0; i < fnx; i++) {
             const c = ((j / refine) | 0) * nx + ((i / refine) | 0);
             if (!near[c]) {
               fine[j * fnx + i] = hints[c]!;
+              prev = -1;
               continue;
             }
             this.setQuery(x0 + (i + 0.5) * fw, y0 + (j + 0.5) * fh);
-            this.nearestFrom(hints[c]!);
-            fine[j * fnx + i] = this.segment;
+            this.nearestFrom(prev >= 0 ? prev : hints[c]!);
+            fine[j * fnx + i] = prev = this.segment;
           }
         }
         this.hintW = fw;
