@@ -362,9 +362,11 @@ export async function openingsFromRows(
 /**
  * The records a case file holds, each as the entry its current state gives. The casework stores log the ones whose
  * latest entry differs (a new vote, a task that moved, a decision); the audit checks every one against its latest.
+ * Each record is logged as stored (`stored`: undefined members dropped when serialised, canonicalStoredJson), so the
+ * file is not round-tripped through JSON first: the bytes are those of the round trip.
  */
 export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
-  const f = asStored(file) as unknown as CaseFile & Json;
+  const f = file as unknown as CaseFile & Json;
   const caseId = f.caseId;
   const { votes, rejections, ...judgment } = f.judgment;
   const { tasks, ...header } = f;
@@ -373,6 +375,7 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
       kind: 'case-event',
       recordId: `${caseId}/file`,
       record: { event: 'case-file', file: { ...header, judgment } } as unknown as Json,
+      stored: true,
     },
   ];
   // Votes and refused votes are sealed by their salt until the case is decided (docs/tlog.md, "Sealed entries"); the
@@ -382,6 +385,7 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
       kind: 'vote',
       recordId: `${caseId}/vote/${v.seq}`,
       record: { case: caseId, vote: v } as unknown as Json,
+      stored: true,
       ...(salt ? { salt } : {}),
     });
   rejections.forEach(({ salt, ...r }, i) =>
@@ -389,10 +393,12 @@ export function caseFileEntries(file: CaseFile | Json): LogEntry[] {
       kind: 'case-event',
       recordId: `${caseId}/rejection/${i + 1}`,
       record: { event: 'vote-rejected', case: caseId, n: i + 1, rejection: r } as unknown as Json,
+      stored: true,
       ...(salt ? { salt } : {}),
     }),
   );
-  for (const t of tasks) entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json });
+  for (const t of tasks)
+    entries.push({ kind: 'task-change', recordId: t.id, record: { task: t } as unknown as Json, stored: true });
   return entries;
 }
 
@@ -454,7 +460,7 @@ export function memberKeyEntry(k: MemberKey): LogEntry {
 
 /** A scheduled timer (a judgment deadline, a task's due time, an escalation step), logged once when scheduled. */
 export function timerEntry(t: Timer): LogEntry {
-  return { kind: 'timer', recordId: t.key, record: { timer: asStored(t) } };
+  return { kind: 'timer', recordId: t.key, record: { timer: t as unknown as Json }, stored: true };
 }
 
 /**

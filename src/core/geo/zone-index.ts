@@ -407,7 +407,7 @@ export class ZoneIndex {
     for (const p of plans) {
       if (p.parts === null) continue;
       lineNo.set(p.id, lines.length);
-      const li = new LineIndex(p.parts, { hintExtent: extent });
+      const li = new LineIndex(p.parts, { hintExtent: extent, hintRefine: 6 });
       this.lineIndexes.push(li);
       lines.push({ id: p.id, sides: p.sides, segments: li.segmentCount });
     }

@@ -27,6 +27,7 @@ import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
+import { Rows } from './rows.js';
 import type { ResponseFailure, ResponseTask } from '../../core/ops/index.js';
 import {
   caseBoardCursor,
@@ -62,6 +63,11 @@ const DUE_ORDER = 'ORDER BY at, rank, step, key';
 /** Cases claimed per transaction of a timer pass: a deadline pass over 1,000 open cases commits once. */
 const PASS_CASES = 1000;
 
+/** A task row written again: the row of its id takes the task's new state. */
+const TASK_UPSERT = `ON CONFLICT (task_id) DO UPDATE SET case_id = excluded.case_id, actor = excluded.actor,
+  status = excluded.status, urgency = excluded.urgency, due_at = excluded.due_at, failed_at = excluded.failed_at,
+  doc = excluded.doc`;
+
 /** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -78,6 +84,7 @@ function prepareStatements(db: Database.Database) {
     ),
     violationRegion: p('SELECT region FROM violations WHERE id = ?'),
     deleteTasks: p('DELETE FROM case_tasks WHERE case_id = ?'),
+    deleteTask: p('DELETE FROM case_tasks WHERE task_id = ?'),
     insertTask: p(
       'INSERT INTO case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -94,7 +101,9 @@ function prepareStatements(db: Database.Database) {
       `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND at <= ? AND case_id IN (SELECT value FROM json_each(?)) ${DUE_ORDER}`,
     ),
     filesOf: p('SELECT case_id, doc FROM case_files WHERE case_id IN (SELECT value FROM json_each(?))'),
-    markFired: p('UPDATE timers SET fired_at = ? WHERE key = ? AND fired_at IS NULL'),
+    markFired: p('UPDATE timers SET fired_at = ? WHERE key IN (SELECT value FROM json_each(?)) AND fired_at IS NULL'),
+    timerCases: p('SELECT key, case_id FROM timers WHERE key IN (SELECT value FROM json_each(?))'),
+    keysOf: p('SELECT key FROM timers WHERE case_id IN (SELECT value FROM json_each(?))'),
     pending: p(`SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL ${DUE_ORDER}`),
     pendingFor: p(
       `SELECT key, case_id, kind, step, at, task_id FROM timers WHERE fired_at IS NULL AND case_id = ? ${DUE_ORDER}`,
@@ -136,6 +145,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 export class SqliteCaseworkStore implements CaseworkStore {
   readonly #db: Database.Database;
   readonly #s: Statements;
+  /** Multi-row INSERTs by table and row count (see Rows). */
+  readonly #multi = new Map<string, Database.Statement>();
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -156,8 +167,13 @@ export class SqliteCaseworkStore implements CaseworkStore {
     appendChangedEntries(this.#db, entries);
   }
 
-  /** The file, the board's columns beside it and its task rows (migration 0090-case-board). */
-  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening): void {
+  /**
+   * The file, the board's columns beside it and its task rows (migration 0090-case-board). Given the file as stored
+   * before (`was`), only the task rows that changed are written, into `tasks` (a multi-row upsert the caller
+   * flushes): a task that is the same object as before has the row that file's write gave it (the pure transitions
+   * share what they leave unchanged).
+   */
+  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, was?: CaseFile, tasks?: Rows): void {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
     const c = fileColumns(f);
@@ -181,6 +197,13 @@ export class SqliteCaseworkStore implements CaseworkStore {
       if (changes === 0) return;
     } else {
       this.#s.updateFile.run(status, f.judgment.deadline, c.decidedAt, c.effect, c.responding, doc, f.caseId);
+      if (was && tasks) {
+        const kept = new Set(was.tasks);
+        const ids = new Set(f.tasks.map((t) => t.id));
+        for (const t of was.tasks) if (!ids.has(t.id)) this.#s.deleteTask.run(t.id);
+        for (const t of f.tasks) if (!kept.has(t)) tasks.add(...taskRow(t));
+        return;
+      }
       this.#s.deleteTasks.run(f.caseId);
     }
     for (const t of f.tasks) this.#s.insertTask.run(...taskRow(t));
@@ -242,21 +265,68 @@ export class SqliteCaseworkStore implements CaseworkStore {
           JSON.parse(r.doc) as CaseFile,
         ]),
       );
+      // Every key these cases ever scheduled (timer keys name their case): a created timer whose key exists is not
+      // new, and is neither stored, logged nor fired again; the new ones are stored together below.
+      const known = new Set((this.#s.keysOf.all(ids) as { key: string }[]).map((r) => r.key));
+      const created: Timer[] = [];
       const files = new Map(before);
-      const timers: LogEntry[] = [];
-      const fired = fireDue(files, due, now, fire, (t) => this.#schedule(t, timers));
-      for (const t of fired) this.#s.markFired.run(now, t.key);
+      const fired = fireDue(files, due, now, fire, (t) => {
+        if (known.has(t.key)) return false;
+        known.add(t.key);
+        created.push(t);
+        return true;
+      });
+      const firedKeys = new Set<string>();
+      for (const t of fired) firedKeys.add(t.key);
+      const timers = this.#insertTimers(created, firedKeys, now);
+      this.#s.markFired.run(now, JSON.stringify(due.filter((t) => firedKeys.has(t.key)).map((t) => t.key)));
       const entries: LogEntry[] = [];
+      const tasks = new Rows(
+        this.#db,
+        this.#multi,
+        'case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)',
+        8,
+        TASK_UPSERT,
+      );
       for (const [id, f] of files) {
         const b = before.get(id)!;
         if (f === b) continue;
-        this.#writeFile(f, false);
+        this.#writeFile(f, false, undefined, b, tasks);
         entries.push(...changedCaseFileEntries(b, f));
       }
+      tasks.flush();
       entries.push(...timers);
       appendChangedEntries(this.#db, entries); // one append for the pass: the states between its timers were never visible
       return fired;
     });
+  }
+
+  /**
+   * Stores the timers a pass created, in multi-row INSERTs (those it also fired with their fired mark), and returns
+   * the entries of those actually stored, in the order they were created: a deadline is on the record from the
+   * moment it is set.
+   */
+  #insertTimers(created: readonly Timer[], fired: ReadonlySet<string>, now: number): LogEntry[] {
+    const rows = new Rows(
+      this.#db,
+      this.#multi,
+      'timers (key, case_id, kind, rank, step, at, task_id, fired_at)',
+      8,
+      'ON CONFLICT (key) DO NOTHING',
+    );
+    for (const t of created) {
+      const at = fired.has(t.key) ? now : null;
+      rows.add(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null, at);
+    }
+    rows.flush();
+    if (rows.changes === created.length) return created.map(timerEntry);
+    // A key stored under another case (a row written behind the store): that timer is not this pass's to log.
+    const owner = new Map(
+      (this.#s.timerCases.all(JSON.stringify(created.map((t) => t.key))) as { key: string; case_id: string }[]).map(
+        (r) => [r.key, r.case_id],
+      ),
+    );
+    return created.filter((t) => owner.get(t.key) === t.caseId).map(timerEntry);
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile | undefined> {

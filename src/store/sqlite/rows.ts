@@ -9,6 +9,8 @@ import type Database from 'better-sqlite3';
 export class Rows {
   static readonly CHUNK = 100;
   readonly #values: unknown[] = [];
+  /** Rows the statements inserted or changed so far (fewer than added when an ON CONFLICT clause skipped some). */
+  changes = 0;
   constructor(
     readonly db: Database.Database,
     readonly statements: Map<string, Database.Statement>,
@@ -46,7 +48,7 @@ export class Rows {
       stmt = this.db.prepare(`INSERT INTO ${this.target} VALUES ${new Array(n).fill(row).join(', ')} ${this.tail}`);
       this.statements.set(key, stmt);
     }
-    stmt.run(this.#values);
+    this.changes += stmt.run(this.#values).changes;
     this.#values.length = 0;
   }
 }

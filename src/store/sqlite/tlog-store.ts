@@ -52,6 +52,14 @@ const jsonList: ListBinding = {
   bind: (values) => JSON.stringify(values),
 };
 
+/** An entry ready to store: its leaf hash, and its bytes unless its record's row gives them back. */
+interface Prepared {
+  kind: string;
+  recordId: string;
+  leaf: Uint8Array;
+  bytes: Uint8Array | null;
+}
+
 interface Cache {
   range: CompactRange;
   root: Uint8Array;
@@ -152,6 +160,20 @@ export class SqliteLog implements LogStore {
    */
   appendSync(entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
     if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
+    const prepared: Prepared[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
+      const bytes = entryBytes(e);
+      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
+      prepared[i] = { kind: e.kind, recordId: e.recordId, leaf, bytes };
+    }
+    return this.#appendPrepared(prepared);
+  }
+
+  /** Appends entries already encoded and hashed: their rows, the tree's new nodes and the head, in the caller's transaction. */
+  #appendPrepared(entries: readonly Prepared[]): { start: number; size: number } {
+    if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
     const head = this.headSync();
     if (!entries.length) return { start: head.size, size: head.size };
     const range = this.#range(head);
@@ -165,11 +187,8 @@ export class SqliteLog implements LogStore {
     );
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-      const bytes = entryBytes(e);
-      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
-      leaves[i] = leaf;
-      entryRows.add(head.size + i, e.kind, e.recordId, leaf, leafKey(leaf), bytes);
+      leaves[i] = e.leaf;
+      entryRows.add(head.size + i, e.kind, e.recordId, e.leaf, leafKey(e.leaf), e.bytes);
     }
     entryRows.flush();
     const nodeRows = new Rows(this.db, this.#statements, 'tlog_node (level, idx, hash)', 3);
@@ -186,16 +205,43 @@ export class SqliteLog implements LogStore {
 
   /**
    * Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way.
-   * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest.
+   * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest. Each
+   * entry is encoded and hashed once; the latest leaves are read with one query per kind, all before the append.
    */
   appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
-    const changed = entries.filter((e) => {
-      const r = this.#latestOfRecord(e.kind, e.recordId);
+    const latest = this.#latestLeaves(entries);
+    const changed: Prepared[] = [];
+    for (const e of entries) {
       // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
-      // the same leaf. A new record is hashed once, below.
-      return !r || !hashesEqual(r.leaf, hashLeaf(entryBytes(e)!));
-    });
-    return this.appendSync(changed);
+      // the same leaf.
+      const bytes = entryBytes(e)!;
+      const leaf = hashLeaf(bytes);
+      const r = latest.get(`${e.kind}\n${e.recordId}`);
+      if (!r || !hashesEqual(r, leaf)) changed.push({ kind: e.kind, recordId: e.recordId, leaf, bytes });
+    }
+    return this.#appendPrepared(changed);
+  }
+
+  /** The leaf of each record's latest entry, keyed `kind\nrecordId` (#latestOfRecord for many records at once). */
+  #latestLeaves(entries: readonly LogEntry[]): Map<string, Buffer> {
+    const byKind = new Map<string, string[]>();
+    for (const e of entries) {
+      if (rowLoggedKinds.has(e.kind))
+        throw new Error(`bug: ${e.kind} records are logged by the ingest, once, not by their latest entry`);
+      if (!isEntryKind(e.kind)) continue;
+      let ids = byKind.get(e.kind);
+      if (!ids) byKind.set(e.kind, (ids = []));
+      ids.push(e.recordId);
+    }
+    const out = new Map<string, Buffer>();
+    for (const [kind, ids] of byKind) {
+      // The kind literally, as in #latestOfRecord, so the partial index applies; the bare leaf is max(idx)'s row.
+      const rows = this.#stmt(
+        `SELECT record_id, leaf, max(idx) AS idx FROM tlog_entry WHERE kind = '${kind}' AND record_id IN (SELECT value FROM json_each(?)) GROUP BY record_id`,
+      ).all(JSON.stringify(ids)) as { record_id: string; leaf: Buffer }[];
+      for (const r of rows) out.set(`${kind}\n${r.record_id}`, r.leaf);
+    }
+    return out;
   }
 
   /**
