@@ -78,6 +78,11 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
       },
       security: [{ apiKey: [] }],
     },
+    // Shared schemas keep their names (`Error`, `Incident`, …) in components.schemas, for clients and readers.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
+    },
     transform: ({ schema, url, route }) => {
       const access = route.config?.access as Access | undefined;
       if (!schema || access === undefined) return { schema, url };

@@ -201,13 +201,17 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['keyId', 'actor', 'role', 'name', 'can'],
             properties: {
               keyId: { type: 'string' },
-              actor: { type: 'string' },
-              role: { type: 'string' },
+              actor: { type: 'string', description: 'A package actor, or * for none' },
+              role: { type: 'string', enum: [...roles] },
               name: { type: 'string' },
               can: {
                 type: 'object',
+                additionalProperties: false,
+                required: ['findings', 'cases', 'tasks', 'actOnTasks', 'acknowledgeAlerts'],
                 properties: {
                   findings: { type: 'boolean' },
                   cases: { type: 'boolean' },
@@ -262,16 +266,18 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['time', 'items', 'actors'],
             properties: {
               time: { type: 'integer' },
-              items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              items: { type: 'array', items: { $ref: 'Task#' } },
               next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
               actors: {
                 type: 'array',
                 description: "Each responsible actor's tasks by state (only the named or the monitor's own actor)",
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['actor', 'open', 'acknowledged', 'delivered', 'overdue'],
                   properties: {
                     actor: { type: 'string' },
@@ -325,6 +331,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['time', 'days', 'regions'],
             properties: {
               time: { type: 'integer', description: 'server time, epoch ms' },
@@ -333,6 +340,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['code', 'name', 'state', 'violations'],
                   properties: {
                     code: { type: 'string', description: 'ISO 3166-2' },
