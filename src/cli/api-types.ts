@@ -4,7 +4,7 @@
 
 export interface components {
   schemas: {
-    'def-0': {
+    Error: {
       error:
         | 'invalid-body'
         | 'body-too-deep'
@@ -79,6 +79,878 @@ export interface components {
       }[];
       problemCount?: number;
     };
+    Attribution: {
+      party: string;
+      basis: 'observed' | 'crater-analysis' | 'origin-side' | 'claimed' | 'impact-side' | 'advance-side';
+    };
+    Observation: {
+      seq: number;
+      source: string;
+      sourceId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapon?:
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear';
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      confidence: number;
+      attribution?: components['schemas']['Attribution'];
+      evidence: string[];
+      note?: string;
+      receivedAt: number;
+      submittedBy: string;
+    };
+    Incident: {
+      id: string;
+      revision: number;
+      status: 'open' | 'merged';
+      reason: 'created' | 'joined' | 'merged' | 'merged-into';
+      mergedInto?: string;
+      absorbed?: string[];
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      members: {
+        source: string;
+        sourceId: string;
+        operator: string;
+        confidence: number;
+        time: number;
+        start: number;
+        end: number;
+        lon?: number;
+        lat?: number;
+        radius: number;
+        altitude?: number;
+        region?: string;
+        weapon?:
+          | 'small-arms'
+          | 'mortar'
+          | 'artillery-under-100mm'
+          | 'artillery-100mm-plus'
+          | 'mlrs'
+          | 'mlrs-heavy'
+          | 'tactical-missile'
+          | 'cruise-missile'
+          | 'ballistic-missile'
+          | 'tank'
+          | 'armoured-vehicle'
+          | 'combat-aircraft'
+          | 'attack-helicopter'
+          | 'strike-uav'
+          | 'air-defence'
+          | 'warship'
+          | 'nuclear';
+        count: number;
+        attribution?: components['schemas']['Attribution'];
+      }[];
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      box?: number[];
+      createdAt: number;
+      updatedAt: number;
+      violations?: string[];
+    };
+    Violation: {
+      id: string;
+      revision: number;
+      status: 'active' | 'withdrawn';
+      prohibition: string;
+      incidentId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      party: string;
+      basis:
+        | 'observed'
+        | 'crater-analysis'
+        | 'origin-side'
+        | 'claimed'
+        | 'impact-side'
+        | 'advance-side'
+        | 'conflicting'
+        | 'none';
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      region?: string;
+      regionCandidates?: string[];
+      zones: string[];
+      line?: {
+        zone: string;
+        distance: number;
+        side: 'left' | 'right' | 'on';
+      };
+      depth?: number;
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      observations: {
+        source: string;
+        sourceId: string;
+      }[];
+      detectedAt: number;
+    };
+    Case: {
+      id: string;
+      key: string;
+      trigger: string;
+      severity: string;
+      party: string;
+      windowStart: number;
+      windowEnd: number | null;
+      breachAt: number;
+      openedAt: number;
+      evidence: {
+        violation: string;
+        incident: string;
+        prohibition: string;
+        time: number;
+        confidence: number;
+        corroboration: number;
+        depth?: number;
+        observations: {
+          source: string;
+          sourceId: string;
+        }[];
+      }[];
+      depth?: number;
+    };
+    Outcome: {
+      result: 'declared' | 'dismissed' | 'defaulted';
+      default?: 'declare' | 'dismiss' | 'no-decision';
+      effect: 'declare' | 'dismiss' | 'none';
+      at: number;
+      by: 'vote' | 'deadline' | 'no-judgment';
+      reason:
+        | 'veto'
+        | 'objection'
+        | 'quorum-not-met'
+        | 'no-votes'
+        | 'majority'
+        | 'tie-broken'
+        | 'tie'
+        | 'qualified-majority'
+        | 'unanimous'
+        | 'not-unanimous'
+        | 'consensus'
+        | 'overturned'
+        | 'finding-stands'
+        | 'deadline-default'
+        | 'no-judgment';
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+      }[];
+      blockedBy: string[];
+      nonVoters: string[];
+    };
+    Judgment: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+    };
+    CaseBoardItem: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+      case: components['schemas']['Case'];
+    };
+    Vote: {
+      member: string;
+      choice: 'declare' | 'dismiss' | 'abstain';
+      at: number;
+      reason?: string;
+      statement?: string;
+      signed?: {
+        statement: string;
+        signature: string;
+      };
+      salt?: string;
+      seq: number;
+      previous?: 'declare' | 'dismiss' | 'abstain';
+    };
+    ResponseFailure: {
+      taskId: string;
+      caseId: string;
+      actor: string;
+      role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor' | 'unknown';
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      dueAt: number;
+      at: number;
+    };
+    Task: {
+      id: string;
+      caseId: string;
+      severity: string;
+      index: number;
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      actor: string;
+      automatic: boolean;
+      upon: 'declaration' | 'trigger';
+      declaredAt: number;
+      dueAt: number | null;
+      status: 'open' | 'acknowledged' | 'delivered';
+      acknowledgedAt?: number;
+      deliveredAt?: number;
+      note?: string;
+      evidence?: string[];
+      overdue: boolean;
+      failure?: components['schemas']['ResponseFailure'];
+      escalations: {
+        index: number;
+        step: 'reminder' | 'escalate' | 'public-mark';
+        at: number;
+        level: number;
+      }[];
+      publicMarkAt?: number;
+    };
+    Timeline: {
+      version: 1;
+      caseId: string;
+      severity: string;
+      trigger?: string;
+      openedAt: number;
+      asOf: number;
+      judgment: components['schemas']['Judgment'];
+      tasks: components['schemas']['Task'][];
+      failures: components['schemas']['ResponseFailure'][];
+      entries: (
+        | {
+            at: number;
+            kind: 'observation' | 'incident' | 'violation';
+            id: string;
+            summary: string;
+          }
+        | {
+            at: number;
+            kind: 'case-opened';
+            trigger?: string;
+            severity: string;
+            attributedTo?: string[];
+          }
+        | {
+            at: number;
+            kind: 'vote';
+            member: string;
+            choice: string;
+            reason?: string;
+            previous?: string;
+          }
+        | {
+            at: number;
+            kind: 'vote-rejected';
+            member: string;
+            choice: string;
+            code: string;
+            message: string;
+          }
+        | {
+            at: number;
+            kind: 'judgment';
+            result: string;
+            default?: string;
+            by: string;
+            reason: string;
+            tally: {
+              declare: number;
+              dismiss: number;
+              abstain: number;
+              eligible: number;
+            };
+            blockedBy: string[];
+            nonVoters: string[];
+          }
+        | {
+            at: number;
+            kind: 'task-created';
+            task: string;
+            actor: string;
+            action: string;
+            dueAt: number | null;
+            automatic: boolean;
+          }
+        | {
+            at: number;
+            kind: 'task-acknowledged';
+            task: string;
+            actor: string;
+          }
+        | {
+            at: number;
+            kind: 'task-delivered';
+            task: string;
+            actor: string;
+            note: string;
+            evidence: string[];
+            late: boolean;
+          }
+        | {
+            at: number;
+            kind: 'response-failure';
+            task: string;
+            actor: string;
+            action: string;
+            material: boolean;
+          }
+        | {
+            at: number;
+            kind: 'escalation';
+            task: string;
+            actor: string;
+            step: string;
+            level: number;
+          }
+      )[];
+      upcoming: {
+        at: number;
+        kind: 'judgment-deadline' | 'task-due';
+        task?: string;
+        actor?: string;
+      }[];
+    };
+    MemberKey: {
+      member: string;
+      fingerprint: string;
+      publicKey: string;
+      createdAt: number;
+      revokedAt?: number;
+    };
+    DailyReport: {
+      type: 'guarantor/daily-report/v1';
+      variant: 'full' | 'public';
+      package: {
+        id: string;
+        version: string;
+        title: string;
+      };
+      date: string;
+      window: {
+        start: string;
+        end: string;
+        offset: string;
+        cutoff: string;
+      };
+      sections: ('violations' | 'heavy-weapons' | 'access' | 'cases' | 'votes' | 'responses' | 'sustainment')[];
+      violations?: {
+        total: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        };
+        byType: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byRegion: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byProhibition?: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byParty?: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        daily: {
+          date: string;
+          count: number;
+        }[];
+        dailyByType: {
+          key: string;
+          counts: number[];
+        }[];
+        points?: {
+          incident: string;
+          activity: string;
+          lon: number;
+          lat: number;
+          radius: number;
+          party?: string;
+        }[];
+      };
+      heavyWeapons?: {
+        total: number;
+        previous: number;
+        byClassAndZone: {
+          weapon: string;
+          zone: string;
+          count: number;
+        }[];
+        items: {
+          violation: string;
+          time: string;
+          prohibition: string;
+          weapons: string[];
+          zones: string[];
+          party: string;
+          region?: string;
+        }[];
+      };
+      access?: {
+        total: number;
+        previous: number;
+        findings: {
+          incident: string;
+          time: string;
+          activity: string;
+          prohibitions: string[];
+          party: string;
+          region?: string;
+          zones: string[];
+          operators: string[];
+          lon?: number;
+          lat?: number;
+        }[];
+      };
+      cases?:
+        | {
+            counts: {
+              new: number;
+              open: number;
+              declared: number;
+              dismissed: number;
+              lapsed: number;
+            };
+            new: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            open: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            declared: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            dismissed: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            lapsed: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+          }
+        | {
+            counts: {
+              declared: number;
+            };
+            declared: {
+              severity: string;
+              declaredAt: string;
+            }[];
+          };
+      votes?: {
+        byMember: {
+          member: string;
+          pending: string[];
+        }[];
+      };
+      responses?:
+        | {
+            byActor: {
+              actor: string;
+              role: string;
+              due: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+              delivered: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+              overdue: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+            }[];
+          }
+        | {
+            publicMarks: {
+              actor: string;
+              action: string;
+              dueAt: string | null;
+              markedAt: string;
+            }[];
+          };
+      sustainment?:
+        | {
+            status: 'no-ledger';
+          }
+        | {
+            status: 'ledger';
+            alerts: {
+              key: string;
+              kind: string;
+              requirement: string;
+              guarantor: string | null;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              raisedAt: string;
+              state: 'open' | 'acknowledged';
+            }[];
+          };
+      checkpoint: null | {
+        origin: string;
+        size: number;
+        root: string;
+        rootHex: string;
+        time: string;
+        witnesses: string[];
+      };
+    };
   };
 }
 
@@ -94,14 +966,14 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            ok: boolean;
-            store: string;
+            ok: true;
+            store: 'ok';
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
@@ -109,7 +981,7 @@ export interface operations {
           'application/json': {
             ok: boolean;
             store: string;
-            reason?: string;
+            reason: string;
           };
         };
       };
@@ -126,16 +998,16 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            package?: string;
-            title?: string;
-            version?: string;
-            time?: string;
-            store?: string;
-            observations?: number;
-            incidents?: number;
-            violations?: number;
-            cases?: number;
-            triggers?: {
+            package: string;
+            title: string;
+            version: string;
+            time: string;
+            store: 'sqlite' | 'postgres';
+            observations: number;
+            incidents: number;
+            violations: number;
+            cases: number;
+            triggers: {
               id: string;
               state: 'active' | 'dormant';
               wakes?: string;
@@ -146,12 +1018,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -175,17 +1047,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              seq?: number;
-              source?: string;
-              sourceId?: string;
-              activity?: string;
-              time?: number;
-              start?: number;
-              end?: number;
-              receivedAt?: number;
-              submittedBy?: string;
-            }[];
+            items: components['schemas']['Observation'][];
             next?: string;
           };
           'text/csv': string;
@@ -197,22 +1059,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -297,12 +1159,12 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            ids?: number[];
-            incidentRevisions?: number;
-            violations?: number;
-            cases?: number;
+            accepted: number;
+            duplicates: number;
+            ids: number[];
+            incidentRevisions: number;
+            violations: number;
+            cases: number;
             context?: number;
             notes?: string[];
           };
@@ -310,32 +1172,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -352,42 +1214,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            seq?: number;
-            source?: string;
-            sourceId?: string;
-            activity?: string;
-            time?: number;
-            start?: number;
-            end?: number;
-            receivedAt?: number;
-            submittedBy?: string;
-          };
+          'application/json': components['schemas']['Observation'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -412,15 +1264,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              revision?: number;
-              status?: 'open' | 'merged';
-              activity?: string;
-              confidence?: number;
-              corroboration?: number;
-              time?: number;
-            }[];
+            items: components['schemas']['Incident'][];
             next?: string;
           };
           'text/csv': string;
@@ -432,22 +1276,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -464,40 +1308,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            revision?: number;
-            status?: 'open' | 'merged';
-            activity?: string;
-            confidence?: number;
-            corroboration?: number;
-            time?: number;
-          };
+          'application/json': components['schemas']['Incident'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -515,41 +1351,33 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              id?: string;
-              revision?: number;
-              status?: 'open' | 'merged';
-              activity?: string;
-              confidence?: number;
-              corroboration?: number;
-              time?: number;
-            }[];
+            items: components['schemas']['Incident'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -576,17 +1404,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              revision?: number;
-              status?: 'active' | 'withdrawn';
-              prohibition?: string;
-              incidentId?: string;
-              party?: string;
-              basis?: string;
-              zones?: string[];
-              time?: number;
-            }[];
+            items: components['schemas']['Violation'][];
             next?: string;
           };
           'text/csv': string;
@@ -598,22 +1416,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -630,42 +1448,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            revision?: number;
-            status?: 'active' | 'withdrawn';
-            prohibition?: string;
-            incidentId?: string;
-            party?: string;
-            basis?: string;
-            zones?: string[];
-            time?: number;
-          };
+          'application/json': components['schemas']['Violation'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -689,16 +1497,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              key?: string;
-              trigger?: string;
-              severity?: string;
-              party?: string;
-              breachAt?: number;
-              openedAt?: number;
-              evidence?: Record<string, unknown>[];
-            }[];
+            items: components['schemas']['Case'][];
             next?: string;
           };
           'text/csv': string;
@@ -710,22 +1509,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -742,41 +1541,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            key?: string;
-            trigger?: string;
-            severity?: string;
-            party?: string;
-            breachAt?: number;
-            openedAt?: number;
-            evidence?: Record<string, unknown>[];
-          };
+          'application/json': components['schemas']['Case'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -805,7 +1595,7 @@ export interface operations {
         content: {
           'application/json': {
             time: number;
-            items: Record<string, unknown>[];
+            items: components['schemas']['CaseBoardItem'][];
             total: number;
             next?: string;
           };
@@ -813,22 +1603,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -845,32 +1635,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Judgment'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -887,32 +1677,39 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            type: 'guarantor/vote/v1';
+            package: string;
+            version: string;
+            case: string;
+            member: string;
+            time: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -936,47 +1733,51 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            ok: true;
+            vote: components['schemas']['Vote'];
+            judgment: components['schemas']['Judgment'];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -994,33 +1795,33 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['Task'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1039,47 +1840,47 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Task'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1105,47 +1906,47 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Task'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1161,28 +1962,28 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['ResponseFailure'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1199,32 +2000,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Timeline'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1246,27 +2047,27 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1290,47 +2091,57 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            member: string;
+            fingerprint: string;
+            added: boolean;
+            revoked: string[];
+          };
         };
       };
       201: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            member: string;
+            fingerprint: string;
+            added: boolean;
+            revoked: string[];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1348,37 +2159,37 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['MemberKey'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1394,28 +2205,28 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['MemberKey'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1433,37 +2244,37 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
+            items: {
               id: string;
               source: string;
               operator: string;
               requestedBy: string;
               zone?: string;
-              note?: string;
+              note: string;
               requestedAt: string;
-              task: Record<string, unknown>;
+              task: components['schemas']['Task'];
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1492,9 +2303,9 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
@@ -1506,40 +2317,40 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1562,35 +2373,35 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1606,12 +2417,12 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              id?: string;
-              actor?: string;
-              role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-              label?: string;
-              createdAt?: string;
+            items: {
+              id: string;
+              actor: string;
+              role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+              label: string;
+              createdAt: string;
               revokedAt?: string;
             }[];
           };
@@ -1619,22 +2430,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1658,44 +2469,44 @@ export interface operations {
       201: {
         content: {
           'application/json': {
-            key?: string;
-            id?: string;
-            actor?: string;
-            role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-            label?: string;
-            createdAt?: string;
+            key: string;
+            id: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            label: string;
+            createdAt: string;
             revokedAt?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1713,43 +2524,43 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            id?: string;
-            actor?: string;
-            role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-            label?: string;
-            createdAt?: string;
+            id: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            label: string;
+            createdAt: string;
             revokedAt?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1770,12 +2581,12 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1796,12 +2607,12 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1822,22 +2633,22 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1853,38 +2664,38 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            keyId?: string;
-            actor?: string;
-            role?: string;
-            name?: string;
-            can?: {
-              findings?: boolean;
-              cases?: boolean;
-              tasks?: boolean;
-              actOnTasks?: boolean;
-              acknowledgeAlerts?: boolean;
+            keyId: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            name: string;
+            can: {
+              findings: boolean;
+              cases: boolean;
+              tasks: boolean;
+              actOnTasks: boolean;
+              acknowledgeAlerts: boolean;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1906,7 +2717,7 @@ export interface operations {
         content: {
           'application/json': {
             time: number;
-            items: Record<string, unknown>[];
+            items: components['schemas']['Task'][];
             next?: string;
             actors: {
               actor: string;
@@ -1920,22 +2731,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1967,12 +2778,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1995,17 +2806,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2025,32 +2836,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2072,17 +2883,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2102,12 +2913,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2123,22 +2934,22 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            witnesses?: {
-              name?: string;
-              vkey?: string;
-              createdAt?: number;
+            witnesses: {
+              name: string;
+              vkey: string;
+              createdAt: number;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2160,54 +2971,54 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            name?: string;
-            vkey?: string;
-            createdAt?: number;
+            name: string;
+            vkey: string;
+            createdAt: number;
           };
         };
       };
       201: {
         content: {
           'application/json': {
-            name?: string;
-            vkey?: string;
-            createdAt?: number;
+            name: string;
+            vkey: string;
+            createdAt: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2235,32 +3046,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2287,36 +3098,36 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            logged: boolean;
+            logged: false;
           };
         };
       };
       201: {
         content: {
           'application/json': {
-            logged: boolean;
-            index?: number;
+            logged: true;
+            index: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2338,27 +3149,27 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            index?: number;
-            size?: number;
-            leaf?: string;
-            root?: string;
-            proof?: string[];
+            index: number;
+            size: number;
+            leaf: string;
+            root: string;
+            proof: string[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2377,20 +3188,20 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            from?: number;
-            to?: number;
-            proof?: string[];
+            from: number;
+            to: number;
+            proof: string[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2409,11 +3220,11 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            entries?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
-              entry?: string;
+            entries: {
+              index: number;
+              kind: string;
+              recordId: string;
+              entry: string;
               leaf?: string;
               withheld?: 'restricted-record' | 'open-vote';
             }[];
@@ -2422,12 +3233,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2446,36 +3257,36 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            contents?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
+            contents: {
+              index: number;
+              kind: string;
+              recordId: string;
               salt?: string;
               record?: Record<string, unknown>;
               entry?: string;
             }[];
-            withheld?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
-              reason?: string;
+            withheld: {
+              index: number;
+              kind: string;
+              recordId: string;
+              reason: string;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2496,7 +3307,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['DailyReport'];
           'text/markdown': string;
           'text/html': string;
           'application/pdf': Uint8Array;
@@ -2504,22 +3315,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2540,7 +3351,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['DailyReport'];
           'text/markdown': string;
           'text/html': string;
           'application/pdf': Uint8Array;
@@ -2548,17 +3359,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2579,49 +3390,49 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            seqs?: number[];
-            alerts?: {
-              raised?: number;
-              resolved?: number;
+            accepted: number;
+            duplicates: number;
+            seqs: number[];
+            alerts: {
+              raised: number;
+              resolved: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2642,49 +3453,49 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            seqs?: number[];
-            alerts?: {
-              raised?: number;
-              resolved?: number;
+            accepted: number;
+            duplicates: number;
+            seqs: number[];
+            alerts: {
+              raised: number;
+              resolved: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2709,35 +3520,78 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              type?: 'pledge' | 'withdrawal' | 'delivery';
-              id?: string;
-              by?: string;
-              requirement?: string;
-              seq?: number;
-            }[];
+            items: (
+              | {
+                  type: 'pledge';
+                  id: string;
+                  by: string;
+                  requirement: string;
+                  amount?: number;
+                  currency?: string;
+                  quantity?: number;
+                  per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+                  from: string;
+                  until?: string;
+                  form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+                  leadTime?: string;
+                  source?: string;
+                  supersedes?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+              | {
+                  type: 'withdrawal';
+                  id: string;
+                  by: string;
+                  withdraws: string;
+                  requirement: string;
+                  from: string;
+                  source?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+              | {
+                  type: 'delivery';
+                  id: string;
+                  by: string;
+                  pledge: string;
+                  requirement: string;
+                  amount?: number;
+                  currency?: string;
+                  quantity?: number;
+                  delivered: string;
+                  evidence?: string[];
+                  source?: string;
+                  note?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+            )[];
             next?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2756,27 +3610,58 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            currency: string;
+            asOf: string;
+            requirements: {
+              id: string;
+              unit: string;
+              perMonth: number;
+              meanCoverage: number;
+              shares: {
+                by: string;
+                share: number;
+              }[];
+              runsOut?: string;
+              orderBy?: string;
+              months: {
+                month: string;
+                required: number;
+                pledged: number;
+                firm: number;
+                atRisk: number;
+                delivered: number;
+                stock: number;
+                stockLeft: number;
+                coverage: number;
+              }[];
+            }[];
+            aggregate: {
+              month: string;
+              coverage: number;
+              short: number;
+            }[];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2799,45 +3684,52 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              key?: string;
-              kind?:
+            items: {
+              key: string;
+              kind:
                 | 'late-delivery'
                 | 'below-threshold'
                 | 'ending-without-successor'
                 | 'election'
                 | 'lead-time'
                 | 'dependence';
-              requirement?: string;
-              guarantor?: string | null;
-              month?: string;
-              size?: number;
-              unit?: string;
-              state?: 'open' | 'acknowledged' | 'resolved';
-              message?: string;
-              revision?: number;
+              requirement: string;
+              guarantor: string | null;
+              pledge?: string;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              state: 'open' | 'acknowledged' | 'resolved';
+              raisedAt: number;
+              raisedMonth: string;
+              acknowledgedAt?: number;
+              acknowledgedBy?: string;
+              resolvedAt?: number;
+              resolvedMonth?: string;
+              revision: number;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2859,61 +3751,68 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            changed?: boolean;
-            alert?: {
-              key?: string;
-              kind?:
+            changed: boolean;
+            alert: {
+              key: string;
+              kind:
                 | 'late-delivery'
                 | 'below-threshold'
                 | 'ending-without-successor'
                 | 'election'
                 | 'lead-time'
                 | 'dependence';
-              requirement?: string;
-              guarantor?: string | null;
-              month?: string;
-              size?: number;
-              unit?: string;
-              state?: 'open' | 'acknowledged' | 'resolved';
-              message?: string;
-              revision?: number;
+              requirement: string;
+              guarantor: string | null;
+              pledge?: string;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              state: 'open' | 'acknowledged' | 'resolved';
+              raisedAt: number;
+              raisedMonth: string;
+              acknowledgedAt?: number;
+              acknowledgedBy?: string;
+              resolvedAt?: number;
+              resolvedMonth?: string;
+              revision: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2928,23 +3827,61 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            time: number;
+            window: number;
+            regions: {
+              code: string;
+              name: string;
+              state: 'calm' | 'violations' | 'case' | 'breach' | 'response';
+              since: number;
+              violations: number;
+              lastViolation?: number;
+              cases: number;
+            }[];
+            zones: {
+              code: string;
+              name: string;
+              state: 'calm' | 'violations' | 'case' | 'breach' | 'response';
+              since: number;
+              violations: number;
+              lastViolation?: number;
+              cases: number;
+            }[];
+            crossings: {
+              code: string;
+              name: string;
+              kind: 'checkpoint' | 'corridor';
+              state: 'open' | 'restricted' | 'closed';
+              since: number;
+              cause: 'authority' | 'violations' | 'package';
+              by?: string;
+              reason?: string;
+              violations: number;
+            }[];
+            compact: string;
+            sustainment?: {
+              month: string;
+              coverage: number;
+              short: number;
+            };
+          };
         };
       };
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2965,17 +3902,17 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2996,17 +3933,17 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3029,22 +3966,22 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3066,22 +4003,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3115,37 +4052,37 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3161,28 +4098,35 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: Record<string, unknown>[];
+            items: {
+              id: string;
+              url: string;
+              kinds: ('status' | 'cap' | 'case' | 'violation')[];
+              createdAt: string;
+              createdBy: string;
+              removedAt?: string;
+            }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3204,37 +4148,45 @@ export interface operations {
     responses: {
       201: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            id: string;
+            url: string;
+            kinds: ('status' | 'cap' | 'case' | 'violation')[];
+            createdAt: string;
+            createdBy: string;
+            removedAt?: string;
+            secret: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3251,32 +4203,39 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            id: string;
+            url: string;
+            kinds: ('status' | 'cap' | 'case' | 'violation')[];
+            createdAt: string;
+            createdBy: string;
+            removedAt?: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3294,27 +4253,27 @@ export interface operations {
       204: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3335,33 +4294,42 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: Record<string, unknown>[];
+            items: {
+              webhook: string;
+              event: number;
+              status: 'pending' | 'delivered' | 'dead';
+              attempts: number;
+              nextAt: number;
+              lastStatus?: number;
+              lastError?: string;
+              deliveredAt?: number;
+            }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3388,37 +4356,37 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3434,8 +4402,8 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: string;
-            mode?: 'live' | 'event';
+            time: string;
+            mode: 'live' | 'event';
             moved?: boolean;
             fired?: number;
           };
@@ -3443,12 +4411,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3470,46 +4438,46 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: string;
-            mode?: 'live' | 'event';
-            moved?: boolean;
-            fired?: number;
+            time: string;
+            mode: 'live' | 'event';
+            moved: boolean;
+            fired: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3727,14 +4695,14 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['ok', 'store'],
-          properties: { ok: { type: 'boolean' }, store: { type: 'string' } },
+          properties: { ok: { enum: [true] }, store: { enum: ['ok'] } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '503': {
         'application/json': {
           type: 'object',
-          required: ['ok', 'store'],
+          required: ['ok', 'store', 'reason'],
           properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } },
         },
       },
@@ -3748,12 +4716,24 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: [
+            'package',
+            'title',
+            'version',
+            'time',
+            'store',
+            'observations',
+            'incidents',
+            'violations',
+            'cases',
+            'triggers',
+          ],
           properties: {
             package: { type: 'string' },
             title: { type: 'string' },
             version: { type: 'string' },
             time: { type: 'string', format: 'date-time' },
-            store: { type: 'string' },
+            store: { type: 'string', enum: ['sqlite', 'postgres'] },
             observations: { type: 'integer' },
             incidents: { type: 'integer' },
             violations: { type: 'integer' },
@@ -3774,8 +4754,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getObservations: {
@@ -3788,24 +4768,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  seq: { type: 'integer' },
-                  source: { type: 'string' },
-                  sourceId: { type: 'string' },
-                  activity: { type: 'string' },
-                  time: { type: 'integer' },
-                  start: { type: 'integer' },
-                  end: { type: 'integer' },
-                  receivedAt: { type: 'integer' },
-                  submittedBy: { type: 'string' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Observation' } },
             next: { type: 'string' },
           },
         },
@@ -3816,10 +4779,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postObservations: {
@@ -3830,6 +4793,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'ids', 'incidentRevisions', 'violations', 'cases'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
@@ -3842,12 +4806,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getObservationsById: {
@@ -3855,28 +4819,12 @@ export const operationTable = {
     path: '/v1/observations/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            seq: { type: 'integer' },
-            source: { type: 'string' },
-            sourceId: { type: 'string' },
-            activity: { type: 'string' },
-            time: { type: 'integer' },
-            start: { type: 'integer' },
-            end: { type: 'integer' },
-            receivedAt: { type: 'integer' },
-            submittedBy: { type: 'string' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Observation' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidents: {
@@ -3889,22 +4837,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['open', 'merged'] },
-                  activity: { type: 'string' },
-                  confidence: { type: 'number' },
-                  corroboration: { type: 'integer' },
-                  time: { type: 'integer' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
             next: { type: 'string' },
           },
         },
@@ -3915,10 +4848,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidentsById: {
@@ -3926,26 +4859,12 @@ export const operationTable = {
     path: '/v1/incidents/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            revision: { type: 'integer' },
-            status: { type: 'string', enum: ['open', 'merged'] },
-            activity: { type: 'string' },
-            confidence: { type: 'number' },
-            corroboration: { type: 'integer' },
-            time: { type: 'integer' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Incident' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidentsByIdRevisions: {
@@ -3956,31 +4875,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['open', 'merged'] },
-                  activity: { type: 'string' },
-                  confidence: { type: 'number' },
-                  corroboration: { type: 'integer' },
-                  time: { type: 'integer' },
-                },
-              },
-            },
-          },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Incident' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getViolations: {
@@ -3993,24 +4896,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['active', 'withdrawn'] },
-                  prohibition: { type: 'string' },
-                  incidentId: { type: 'string' },
-                  party: { type: 'string' },
-                  basis: { type: 'string' },
-                  zones: { type: 'array', items: { type: 'string' } },
-                  time: { type: 'integer' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Violation' } },
             next: { type: 'string' },
           },
         },
@@ -4021,10 +4907,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getViolationsById: {
@@ -4032,28 +4918,12 @@ export const operationTable = {
     path: '/v1/violations/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            revision: { type: 'integer' },
-            status: { type: 'string', enum: ['active', 'withdrawn'] },
-            prohibition: { type: 'string' },
-            incidentId: { type: 'string' },
-            party: { type: 'string' },
-            basis: { type: 'string' },
-            zones: { type: 'array', items: { type: 'string' } },
-            time: { type: 'integer' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Violation' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCases: {
@@ -4066,23 +4936,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  key: { type: 'string' },
-                  trigger: { type: 'string' },
-                  severity: { type: 'string' },
-                  party: { type: 'string' },
-                  breachAt: { type: 'integer' },
-                  openedAt: { type: 'integer' },
-                  evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Case' } },
             next: { type: 'string' },
           },
         },
@@ -4093,10 +4947,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesById: {
@@ -4104,27 +4958,12 @@ export const operationTable = {
     path: '/v1/cases/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            key: { type: 'string' },
-            trigger: { type: 'string' },
-            severity: { type: 'string' },
-            party: { type: 'string' },
-            breachAt: { type: 'integer' },
-            openedAt: { type: 'integer' },
-            evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Case' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getJudgment: {
@@ -4138,16 +4977,16 @@ export const operationTable = {
           required: ['time', 'items', 'total'],
           properties: {
             time: { type: 'integer' },
-            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            items: { type: 'array', items: { $ref: '#/components/schemas/CaseBoardItem' } },
             total: { type: 'integer' },
             next: { type: 'string' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdJudgment: {
@@ -4155,12 +4994,12 @@ export const operationTable = {
     path: '/v1/cases/{id}/judgment',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Judgment' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdBallot: {
@@ -4168,12 +5007,25 @@ export const operationTable = {
     path: '/v1/cases/{id}/ballot',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['type', 'package', 'version', 'case', 'member', 'time'],
+          properties: {
+            type: { enum: ['guarantor/vote/v1'] },
+            package: { type: 'string' },
+            version: { type: 'string' },
+            case: { type: 'string' },
+            member: { type: 'string' },
+            time: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdVotes: {
@@ -4181,15 +5033,25 @@ export const operationTable = {
     path: '/v1/cases/{id}/votes',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['ok', 'vote', 'judgment'],
+          properties: {
+            ok: { enum: [true] },
+            vote: { $ref: '#/components/schemas/Vote' },
+            judgment: { $ref: '#/components/schemas/Judgment' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTasks: {
@@ -4200,14 +5062,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdTasksByIndexByActorAcknowledge: {
@@ -4215,15 +5078,15 @@ export const operationTable = {
     path: '/v1/cases/{id}/tasks/{index}/{actor}/acknowledge',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Task' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdTasksByIndexByActorDeliver: {
@@ -4231,15 +5094,15 @@ export const operationTable = {
     path: '/v1/cases/{id}/tasks/{index}/{actor}/deliver',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Task' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getResponseFailures: {
@@ -4250,13 +5113,14 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTimeline: {
@@ -4264,12 +5128,12 @@ export const operationTable = {
     path: '/v1/cases/{id}/timeline',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Timeline' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTimelineMd: {
@@ -4278,11 +5142,11 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/markdown': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postMembersByMemberKeys: {
@@ -4290,15 +5154,37 @@ export const operationTable = {
     path: '/v1/members/{member}/keys',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '201': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['member', 'fingerprint', 'added', 'revoked'],
+          properties: {
+            member: { type: 'string' },
+            fingerprint: { type: 'string' },
+            added: { type: 'boolean' },
+            revoked: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+      '201': {
+        'application/json': {
+          type: 'object',
+          required: ['member', 'fingerprint', 'added', 'revoked'],
+          properties: {
+            member: { type: 'string' },
+            fingerprint: { type: 'string' },
+            added: { type: 'boolean' },
+            revoked: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteMembersByMemberKeysByFingerprint: {
@@ -4306,13 +5192,13 @@ export const operationTable = {
     path: '/v1/members/{member}/keys/{fingerprint}',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/MemberKey' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getMembersKeys: {
@@ -4323,13 +5209,14 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/MemberKey' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getInspections: {
@@ -4340,12 +5227,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
-                required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+                required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
                 properties: {
                   id: { type: 'string' },
                   source: { type: 'string' },
@@ -4354,17 +5242,17 @@ export const operationTable = {
                   zone: { type: 'string' },
                   note: { type: 'string' },
                   requestedAt: { type: 'string', format: 'date-time' },
-                  task: { type: 'object', additionalProperties: true },
+                  task: { $ref: '#/components/schemas/Task' },
                 },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postInspections: {
@@ -4375,7 +5263,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4384,14 +5272,14 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
       '201': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4400,16 +5288,16 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getInspectionsById: {
@@ -4420,7 +5308,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4429,15 +5317,15 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getApikeys: {
@@ -4448,11 +5336,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['id', 'actor', 'role', 'label', 'createdAt'],
                 properties: {
                   id: { type: 'string' },
                   actor: { type: 'string' },
@@ -4469,10 +5359,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postApikeys: {
@@ -4483,6 +5373,7 @@ export const operationTable = {
       '201': {
         'application/json': {
           type: 'object',
+          required: ['key', 'id', 'actor', 'role', 'label', 'createdAt'],
           properties: {
             key: { type: 'string' },
             id: { type: 'string' },
@@ -4494,12 +5385,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteApikeysById: {
@@ -4510,6 +5401,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['id', 'actor', 'role', 'label', 'createdAt'],
           properties: {
             id: { type: 'string' },
             actor: { type: 'string' },
@@ -4520,12 +5412,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageModel: {
@@ -4535,8 +5427,8 @@ export const operationTable = {
     responses: {
       '200': { 'application/json': { type: 'object', additionalProperties: true } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageGeometry: {
@@ -4546,8 +5438,8 @@ export const operationTable = {
     responses: {
       '200': { 'application/json': { type: 'object', additionalProperties: true } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageAnalysis: {
@@ -4557,10 +5449,10 @@ export const operationTable = {
     responses: {
       '200': { 'application/json': { type: 'object', additionalProperties: true } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getDashboardMe: {
@@ -4571,13 +5463,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['keyId', 'actor', 'role', 'name', 'can'],
           properties: {
             keyId: { type: 'string' },
             actor: { type: 'string' },
-            role: { type: 'string' },
+            role: { type: 'string', enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor'] },
             name: { type: 'string' },
             can: {
               type: 'object',
+              required: ['findings', 'cases', 'tasks', 'actOnTasks', 'acknowledgeAlerts'],
               properties: {
                 findings: { type: 'boolean' },
                 cases: { type: 'boolean' },
@@ -4589,10 +5483,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getDashboardTasks: {
@@ -4606,7 +5500,7 @@ export const operationTable = {
           required: ['time', 'items', 'actors'],
           properties: {
             time: { type: 'integer' },
-            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
             next: { type: 'string' },
             actors: {
               type: 'array',
@@ -4625,10 +5519,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicRegions: {
@@ -4660,8 +5554,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogCheckpoint: {
@@ -4670,9 +5564,9 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogCheckpoint: {
@@ -4681,12 +5575,12 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogCheckpointBySize: {
@@ -4695,9 +5589,9 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogKey: {
@@ -4706,8 +5600,8 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogWitnesses: {
@@ -4718,19 +5612,21 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['witnesses'],
           properties: {
             witnesses: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['name', 'vkey', 'createdAt'],
                 properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogWitnesses: {
@@ -4741,22 +5637,24 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['name', 'vkey', 'createdAt'],
           properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
         },
       },
       '201': {
         'application/json': {
           type: 'object',
+          required: ['name', 'vkey', 'createdAt'],
           properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogCosignatures: {
@@ -4775,12 +5673,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogAlarms: {
@@ -4789,19 +5687,19 @@ export const operationTable = {
     requestTypes: ['application/json'],
     responses: {
       '200': {
-        'application/json': { type: 'object', required: ['logged'], properties: { logged: { type: 'boolean' } } },
+        'application/json': { type: 'object', required: ['logged'], properties: { logged: { enum: [false] } } },
       },
       '201': {
         'application/json': {
           type: 'object',
-          required: ['logged'],
-          properties: { logged: { type: 'boolean' }, index: { type: 'integer' } },
+          required: ['logged', 'index'],
+          properties: { logged: { enum: [true] }, index: { type: 'integer' } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogProofInclusion: {
@@ -4812,6 +5710,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['index', 'size', 'leaf', 'root', 'proof'],
           properties: {
             index: { type: 'integer' },
             size: { type: 'integer' },
@@ -4821,9 +5720,9 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogProofConsistency: {
@@ -4834,6 +5733,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['from', 'to', 'proof'],
           properties: {
             from: { type: 'integer' },
             to: { type: 'integer' },
@@ -4841,8 +5741,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogEntries: {
@@ -4853,11 +5753,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['entries'],
           properties: {
             entries: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId', 'entry'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
@@ -4871,8 +5773,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogContents: {
@@ -4883,17 +5785,19 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['contents', 'withheld'],
           properties: {
             contents: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
                   recordId: { type: 'string' },
                   salt: { type: 'string' },
-                  record: { type: 'object', additionalProperties: true },
+                  record: { type: 'object', additionalProperties: {} },
                   entry: { type: 'string' },
                 },
               },
@@ -4902,6 +5806,7 @@ export const operationTable = {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId', 'reason'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
@@ -4913,9 +5818,9 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getReportsDaily: {
@@ -4924,15 +5829,15 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': {
-        'application/json': { type: 'object', additionalProperties: true },
+        'application/json': { $ref: '#/components/schemas/DailyReport' },
         'text/markdown': null,
         'text/html': null,
         'application/pdf': null,
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicReportsDaily: {
@@ -4941,14 +5846,14 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': {
-        'application/json': { type: 'object', additionalProperties: true },
+        'application/json': { $ref: '#/components/schemas/DailyReport' },
         'text/markdown': null,
         'text/html': null,
         'application/pdf': null,
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerPledges: {
@@ -4959,21 +5864,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'seqs', 'alerts'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
             seqs: { type: 'array', items: { type: 'integer' } },
-            alerts: { type: 'object', properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } } },
+            alerts: {
+              type: 'object',
+              required: ['raised', 'resolved'],
+              properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } },
+            },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerDeliveries: {
@@ -4984,21 +5894,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'seqs', 'alerts'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
             seqs: { type: 'array', items: { type: 'integer' } },
-            alerts: { type: 'object', properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } } },
+            alerts: {
+              type: 'object',
+              required: ['raised', 'resolved'],
+              properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } },
+            },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedger: {
@@ -5014,25 +5929,112 @@ export const operationTable = {
             items: {
               type: 'array',
               items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  type: { type: 'string', enum: ['pledge', 'withdrawal', 'delivery'] },
-                  id: { type: 'string' },
-                  by: { type: 'string' },
-                  requirement: { type: 'string' },
-                  seq: { type: 'integer' },
-                },
+                oneOf: [
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'requirement',
+                      'per',
+                      'from',
+                      'form',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['pledge'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      requirement: { type: 'string' },
+                      amount: { type: 'number' },
+                      currency: { type: 'string' },
+                      quantity: { type: 'number' },
+                      per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                      from: { type: 'string' },
+                      until: { type: 'string' },
+                      form: {
+                        type: 'string',
+                        enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'],
+                      },
+                      leadTime: { type: 'string' },
+                      source: { type: 'string' },
+                      supersedes: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'withdraws',
+                      'requirement',
+                      'from',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['withdrawal'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      withdraws: { type: 'string' },
+                      requirement: { type: 'string' },
+                      from: { type: 'string' },
+                      source: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'pledge',
+                      'requirement',
+                      'delivered',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['delivery'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      pledge: { type: 'string' },
+                      requirement: { type: 'string' },
+                      amount: { type: 'number' },
+                      currency: { type: 'string' },
+                      quantity: { type: 'number' },
+                      delivered: { type: 'string' },
+                      evidence: { type: 'array', items: { type: 'string' } },
+                      source: { type: 'string' },
+                      note: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                ],
               },
             },
             next: { type: 'string' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedgerCoverage: {
@@ -5040,11 +6042,79 @@ export const operationTable = {
     path: '/v1/ledger/coverage',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['currency', 'asOf', 'requirements', 'aggregate'],
+          properties: {
+            currency: { type: 'string' },
+            asOf: { type: 'string' },
+            requirements: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'unit', 'perMonth', 'meanCoverage', 'shares', 'months'],
+                properties: {
+                  id: { type: 'string' },
+                  unit: { type: 'string' },
+                  perMonth: { type: 'number' },
+                  meanCoverage: { type: 'number' },
+                  shares: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['by', 'share'],
+                      properties: { by: { type: 'string' }, share: { type: 'number' } },
+                    },
+                  },
+                  runsOut: { type: 'string' },
+                  orderBy: { type: 'string' },
+                  months: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: [
+                        'month',
+                        'required',
+                        'pledged',
+                        'firm',
+                        'atRisk',
+                        'delivered',
+                        'stock',
+                        'stockLeft',
+                        'coverage',
+                      ],
+                      properties: {
+                        month: { type: 'string' },
+                        required: { type: 'number' },
+                        pledged: { type: 'number' },
+                        firm: { type: 'number' },
+                        atRisk: { type: 'number' },
+                        delivered: { type: 'number' },
+                        stock: { type: 'number' },
+                        stockLeft: { type: 'number' },
+                        coverage: { type: 'number' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            aggregate: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['month', 'coverage', 'short'],
+                properties: { month: { type: 'string' }, coverage: { type: 'number' }, short: { type: 'integer' } },
+              },
+            },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedgerAlerts: {
@@ -5055,12 +6125,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
-                additionalProperties: true,
+                required: [
+                  'key',
+                  'kind',
+                  'requirement',
+                  'guarantor',
+                  'month',
+                  'size',
+                  'unit',
+                  'message',
+                  'state',
+                  'raisedAt',
+                  'raisedMonth',
+                  'revision',
+                ],
                 properties: {
                   key: { type: 'string' },
                   kind: {
@@ -5076,11 +6160,18 @@ export const operationTable = {
                   },
                   requirement: { type: 'string' },
                   guarantor: { type: ['string', 'null'] },
+                  pledge: { type: 'string' },
                   month: { type: 'string' },
                   size: { type: 'number' },
                   unit: { type: 'string' },
-                  state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
                   message: { type: 'string' },
+                  state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+                  raisedAt: { type: 'integer' },
+                  raisedMonth: { type: 'string' },
+                  acknowledgedAt: { type: 'integer' },
+                  acknowledgedBy: { type: 'string' },
+                  resolvedAt: { type: 'integer' },
+                  resolvedMonth: { type: 'string' },
                   revision: { type: 'integer' },
                 },
               },
@@ -5088,10 +6179,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerAlertsAcknowledge: {
@@ -5102,11 +6193,25 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['changed', 'alert'],
           properties: {
             changed: { type: 'boolean' },
             alert: {
               type: 'object',
-              additionalProperties: true,
+              required: [
+                'key',
+                'kind',
+                'requirement',
+                'guarantor',
+                'month',
+                'size',
+                'unit',
+                'message',
+                'state',
+                'raisedAt',
+                'raisedMonth',
+                'revision',
+              ],
               properties: {
                 key: { type: 'string' },
                 kind: {
@@ -5122,24 +6227,31 @@ export const operationTable = {
                 },
                 requirement: { type: 'string' },
                 guarantor: { type: ['string', 'null'] },
+                pledge: { type: 'string' },
                 month: { type: 'string' },
                 size: { type: 'number' },
                 unit: { type: 'string' },
-                state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
                 message: { type: 'string' },
+                state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+                raisedAt: { type: 'integer' },
+                raisedMonth: { type: 'string' },
+                acknowledgedAt: { type: 'integer' },
+                acknowledgedBy: { type: 'string' },
+                resolvedAt: { type: 'integer' },
+                resolvedMonth: { type: 'string' },
                 revision: { type: 'integer' },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicStatus: {
@@ -5147,11 +6259,76 @@ export const operationTable = {
     path: '/v1/public/status',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['time', 'window', 'regions', 'zones', 'crossings', 'compact'],
+          properties: {
+            time: { type: 'integer' },
+            window: { type: 'integer' },
+            regions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'state', 'since', 'violations', 'cases'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  state: { type: 'string', enum: ['calm', 'violations', 'case', 'breach', 'response'] },
+                  since: { type: 'integer' },
+                  violations: { type: 'integer' },
+                  lastViolation: { type: 'integer' },
+                  cases: { type: 'integer' },
+                },
+              },
+            },
+            zones: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'state', 'since', 'violations', 'cases'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  state: { type: 'string', enum: ['calm', 'violations', 'case', 'breach', 'response'] },
+                  since: { type: 'integer' },
+                  violations: { type: 'integer' },
+                  lastViolation: { type: 'integer' },
+                  cases: { type: 'integer' },
+                },
+              },
+            },
+            crossings: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'kind', 'state', 'since', 'cause', 'violations'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  kind: { type: 'string', enum: ['checkpoint', 'corridor'] },
+                  state: { type: 'string', enum: ['open', 'restricted', 'closed'] },
+                  since: { type: 'integer' },
+                  cause: { type: 'string', enum: ['authority', 'violations', 'package'] },
+                  by: { type: 'string' },
+                  reason: { type: 'string' },
+                  violations: { type: 'integer' },
+                },
+              },
+            },
+            compact: { type: 'string' },
+            sustainment: {
+              type: 'object',
+              required: ['month', 'coverage', 'short'],
+              properties: { month: { type: 'string' }, coverage: { type: 'number' }, short: { type: 'integer' } },
+            },
+          },
+        },
+      },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicStatusCompact: {
@@ -5161,9 +6338,9 @@ export const operationTable = {
     responses: {
       '200': { 'text/plain': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicCap: {
@@ -5173,9 +6350,9 @@ export const operationTable = {
     responses: {
       '200': { 'application/atom+xml': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicCapById: {
@@ -5185,10 +6362,10 @@ export const operationTable = {
     responses: {
       '200': { 'application/cap+xml': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getEvents: {
@@ -5197,10 +6374,10 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/event-stream': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   putCrossingsByIdState: {
@@ -5220,13 +6397,13 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooks: {
@@ -5238,13 +6415,29 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['items'],
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'url', 'kinds', 'createdAt', 'createdBy'],
+                properties: {
+                  id: { type: 'string' },
+                  url: { type: 'string' },
+                  kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+                  createdAt: { type: 'string', format: 'date-time' },
+                  createdBy: { type: 'string' },
+                  removedAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postWebhooks: {
@@ -5252,13 +6445,27 @@ export const operationTable = {
     path: '/v1/webhooks',
     requestTypes: ['application/json'],
     responses: {
-      '201': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '201': {
+        'application/json': {
+          type: 'object',
+          required: ['id', 'url', 'kinds', 'createdAt', 'createdBy', 'secret'],
+          properties: {
+            id: { type: 'string' },
+            url: { type: 'string' },
+            kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+            createdAt: { type: 'string', format: 'date-time' },
+            createdBy: { type: 'string' },
+            removedAt: { type: 'string', format: 'date-time' },
+            secret: { type: 'string' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooksById: {
@@ -5266,12 +6473,25 @@ export const operationTable = {
     path: '/v1/webhooks/{id}',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['id', 'url', 'kinds', 'createdAt', 'createdBy'],
+          properties: {
+            id: { type: 'string' },
+            url: { type: 'string' },
+            kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+            createdAt: { type: 'string', format: 'date-time' },
+            createdBy: { type: 'string' },
+            removedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteWebhooksById: {
@@ -5280,11 +6500,11 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '204': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooksByIdDeliveries: {
@@ -5296,14 +6516,32 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['items'],
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['webhook', 'event', 'status', 'attempts', 'nextAt'],
+                properties: {
+                  webhook: { type: 'string' },
+                  event: { type: 'integer' },
+                  status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+                  attempts: { type: 'integer' },
+                  nextAt: { type: 'integer' },
+                  lastStatus: { type: 'integer' },
+                  lastError: { type: 'string' },
+                  deliveredAt: { type: 'integer' },
+                },
+              },
+            },
+          },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postWebhooksByIdDeliveriesByEventRetry: {
@@ -5322,13 +6560,13 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getClock: {
@@ -5339,6 +6577,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'mode'],
           properties: {
             time: { type: 'string', format: 'date-time' },
             mode: { type: 'string', enum: ['live', 'event'] },
@@ -5347,8 +6586,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postClock: {
@@ -5359,6 +6598,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'mode', 'moved', 'fired'],
           properties: {
             time: { type: 'string', format: 'date-time' },
             mode: { type: 'string', enum: ['live', 'event'] },
@@ -5367,20 +6607,20 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
 } as const;
 
 /** The document's named schemas, which response schemas reference as `#/components/schemas/NAME`. */
 export const componentSchemas: Record<string, unknown> = {
-  'def-0': {
+  Error: {
     type: 'object',
     required: ['error', 'message'],
     properties: {
@@ -5464,6 +6704,1499 @@ export const componentSchemas: Record<string, unknown> = {
         },
       },
       problemCount: { type: 'integer' },
+    },
+  },
+  Attribution: {
+    type: 'object',
+    required: ['party', 'basis'],
+    properties: {
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'],
+      },
+    },
+  },
+  Observation: {
+    type: 'object',
+    required: [
+      'seq',
+      'source',
+      'sourceId',
+      'activity',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'confidence',
+      'evidence',
+      'receivedAt',
+      'submittedBy',
+    ],
+    properties: {
+      seq: { type: 'integer' },
+      source: { type: 'string' },
+      sourceId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapon: {
+        type: 'string',
+        enum: [
+          'small-arms',
+          'mortar',
+          'artillery-under-100mm',
+          'artillery-100mm-plus',
+          'mlrs',
+          'mlrs-heavy',
+          'tactical-missile',
+          'cruise-missile',
+          'ballistic-missile',
+          'tank',
+          'armoured-vehicle',
+          'combat-aircraft',
+          'attack-helicopter',
+          'strike-uav',
+          'air-defence',
+          'warship',
+          'nuclear',
+        ],
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      confidence: { type: 'number' },
+      attribution: { $ref: '#/components/schemas/Attribution' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      note: { type: 'string' },
+      receivedAt: { type: 'integer' },
+      submittedBy: { type: 'string' },
+    },
+  },
+  Incident: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'reason',
+      'activity',
+      'members',
+      'confidence',
+      'corroboration',
+      'operators',
+      'weapons',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'createdAt',
+      'updatedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['open', 'merged'] },
+      reason: { type: 'string', enum: ['created', 'joined', 'merged', 'merged-into'] },
+      mergedInto: { type: 'string' },
+      absorbed: { type: 'array', items: { type: 'string' } },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      members: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId', 'operator', 'confidence', 'time', 'start', 'end', 'radius', 'count'],
+          properties: {
+            source: { type: 'string' },
+            sourceId: { type: 'string' },
+            operator: { type: 'string' },
+            confidence: { type: 'number' },
+            time: { type: 'integer' },
+            start: { type: 'integer' },
+            end: { type: 'integer' },
+            lon: { type: 'number' },
+            lat: { type: 'number' },
+            radius: { type: 'number' },
+            altitude: { type: 'number' },
+            region: { type: 'string' },
+            weapon: {
+              type: 'string',
+              enum: [
+                'small-arms',
+                'mortar',
+                'artillery-under-100mm',
+                'artillery-100mm-plus',
+                'mlrs',
+                'mlrs-heavy',
+                'tactical-missile',
+                'cruise-missile',
+                'ballistic-missile',
+                'tank',
+                'armoured-vehicle',
+                'combat-aircraft',
+                'attack-helicopter',
+                'strike-uav',
+                'air-defence',
+                'warship',
+                'nuclear',
+              ],
+            },
+            count: { type: 'integer' },
+            attribution: { $ref: '#/components/schemas/Attribution' },
+          },
+        },
+      },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      box: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+      createdAt: { type: 'integer' },
+      updatedAt: { type: 'integer' },
+      violations: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Violation: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'prohibition',
+      'incidentId',
+      'activity',
+      'weapons',
+      'party',
+      'basis',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'zones',
+      'confidence',
+      'corroboration',
+      'operators',
+      'observations',
+      'detectedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['active', 'withdrawn'] },
+      prohibition: { type: 'string' },
+      incidentId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: [
+          'observed',
+          'crater-analysis',
+          'origin-side',
+          'claimed',
+          'impact-side',
+          'advance-side',
+          'conflicting',
+          'none',
+        ],
+      },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      region: { type: 'string' },
+      regionCandidates: { type: 'array', items: { type: 'string' } },
+      zones: { type: 'array', items: { type: 'string' } },
+      line: {
+        type: 'object',
+        required: ['zone', 'distance', 'side'],
+        properties: {
+          zone: { type: 'string' },
+          distance: { type: 'number' },
+          side: { type: 'string', enum: ['left', 'right', 'on'] },
+        },
+      },
+      depth: { type: 'number' },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      observations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId'],
+          properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+        },
+      },
+      detectedAt: { type: 'integer' },
+    },
+  },
+  Case: {
+    type: 'object',
+    required: [
+      'id',
+      'key',
+      'trigger',
+      'severity',
+      'party',
+      'windowStart',
+      'windowEnd',
+      'breachAt',
+      'openedAt',
+      'evidence',
+    ],
+    properties: {
+      id: { type: 'string' },
+      key: { type: 'string' },
+      trigger: { type: 'string' },
+      severity: { type: 'string' },
+      party: { type: 'string' },
+      windowStart: { type: 'integer' },
+      windowEnd: { type: ['integer', 'null'] },
+      breachAt: { type: 'integer' },
+      openedAt: { type: 'integer' },
+      evidence: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['violation', 'incident', 'prohibition', 'time', 'confidence', 'corroboration', 'observations'],
+          properties: {
+            violation: { type: 'string' },
+            incident: { type: 'string' },
+            prohibition: { type: 'string' },
+            time: { type: 'integer' },
+            confidence: { type: 'number' },
+            corroboration: { type: 'integer' },
+            depth: { type: 'number' },
+            observations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['source', 'sourceId'],
+                properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+      depth: { type: 'number' },
+    },
+  },
+  Outcome: {
+    type: 'object',
+    required: ['result', 'effect', 'at', 'by', 'reason', 'tally', 'votes', 'blockedBy', 'nonVoters'],
+    properties: {
+      result: { type: 'string', enum: ['declared', 'dismissed', 'defaulted'] },
+      default: { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
+      effect: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+      at: { type: 'integer' },
+      by: { type: 'string', enum: ['vote', 'deadline', 'no-judgment'] },
+      reason: {
+        type: 'string',
+        enum: [
+          'veto',
+          'objection',
+          'quorum-not-met',
+          'no-votes',
+          'majority',
+          'tie-broken',
+          'tie',
+          'qualified-majority',
+          'unanimous',
+          'not-unanimous',
+          'consensus',
+          'overturned',
+          'finding-stands',
+          'deadline-default',
+          'no-judgment',
+        ],
+      },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+          },
+        },
+      },
+      blockedBy: { type: 'array', items: { type: 'string' } },
+      nonVoters: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Judgment: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+    },
+  },
+  CaseBoardItem: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+      'case',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+      case: { $ref: '#/components/schemas/Case' },
+    },
+  },
+  Vote: {
+    type: 'object',
+    required: ['member', 'choice', 'at', 'seq'],
+    properties: {
+      member: { type: 'string' },
+      choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+      at: { type: 'integer' },
+      reason: { type: 'string' },
+      statement: { type: 'string' },
+      signed: {
+        type: 'object',
+        required: ['statement', 'signature'],
+        properties: { statement: { type: 'string' }, signature: { type: 'string' } },
+      },
+      salt: { type: 'string' },
+      seq: { type: 'integer' },
+      previous: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+    },
+  },
+  ResponseFailure: {
+    type: 'object',
+    required: ['taskId', 'caseId', 'actor', 'role', 'action', 'material', 'dueAt', 'at'],
+    properties: {
+      taskId: { type: 'string' },
+      caseId: { type: 'string' },
+      actor: { type: 'string' },
+      role: {
+        type: 'string',
+        enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor', 'unknown'],
+      },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      dueAt: { type: 'integer' },
+      at: { type: 'integer' },
+    },
+  },
+  Task: {
+    type: 'object',
+    required: [
+      'id',
+      'caseId',
+      'severity',
+      'index',
+      'action',
+      'material',
+      'actor',
+      'automatic',
+      'upon',
+      'declaredAt',
+      'dueAt',
+      'status',
+      'overdue',
+      'escalations',
+    ],
+    properties: {
+      id: { type: 'string' },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      index: { type: 'integer' },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      actor: { type: 'string' },
+      automatic: { type: 'boolean' },
+      upon: { type: 'string', enum: ['declaration', 'trigger'] },
+      declaredAt: { type: 'integer' },
+      dueAt: { type: ['integer', 'null'] },
+      status: { type: 'string', enum: ['open', 'acknowledged', 'delivered'] },
+      acknowledgedAt: { type: 'integer' },
+      deliveredAt: { type: 'integer' },
+      note: { type: 'string' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      overdue: { type: 'boolean' },
+      failure: { $ref: '#/components/schemas/ResponseFailure' },
+      escalations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'step', 'at', 'level'],
+          properties: {
+            index: { type: 'integer' },
+            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
+            at: { type: 'integer' },
+            level: { type: 'integer' },
+          },
+        },
+      },
+      publicMarkAt: { type: 'integer' },
+    },
+  },
+  Timeline: {
+    type: 'object',
+    required: [
+      'version',
+      'caseId',
+      'severity',
+      'openedAt',
+      'asOf',
+      'judgment',
+      'tasks',
+      'failures',
+      'entries',
+      'upcoming',
+    ],
+    properties: {
+      version: { enum: [1] },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      trigger: { type: 'string' },
+      openedAt: { type: 'integer' },
+      asOf: { type: 'integer' },
+      judgment: { $ref: '#/components/schemas/Judgment' },
+      tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
+      failures: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } },
+      entries: {
+        type: 'array',
+        items: {
+          oneOf: [
+            {
+              type: 'object',
+              required: ['at', 'kind', 'id', 'summary'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { type: 'string', enum: ['observation', 'incident', 'violation'] },
+                id: { type: 'string' },
+                summary: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'severity'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['case-opened'] },
+                trigger: { type: 'string' },
+                severity: { type: 'string' },
+                attributedTo: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                reason: { type: 'string' },
+                previous: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice', 'code', 'message'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote-rejected'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                code: { type: 'string' },
+                message: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'result', 'by', 'reason', 'tally', 'blockedBy', 'nonVoters'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['judgment'] },
+                result: { type: 'string' },
+                default: { type: 'string' },
+                by: { type: 'string' },
+                reason: { type: 'string' },
+                tally: {
+                  type: 'object',
+                  required: ['declare', 'dismiss', 'abstain', 'eligible'],
+                  properties: {
+                    declare: { type: 'integer' },
+                    dismiss: { type: 'integer' },
+                    abstain: { type: 'integer' },
+                    eligible: { type: 'integer' },
+                  },
+                },
+                blockedBy: { type: 'array', items: { type: 'string' } },
+                nonVoters: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'dueAt', 'automatic'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-created'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                dueAt: { type: ['integer', 'null'] },
+                automatic: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-acknowledged'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'note', 'evidence', 'late'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-delivered'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                note: { type: 'string' },
+                evidence: { type: 'array', items: { type: 'string' } },
+                late: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'material'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['response-failure'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                material: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'step', 'level'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['escalation'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                step: { type: 'string' },
+                level: { type: 'integer' },
+              },
+            },
+          ],
+        },
+      },
+      upcoming: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['at', 'kind'],
+          properties: {
+            at: { type: 'integer' },
+            kind: { type: 'string', enum: ['judgment-deadline', 'task-due'] },
+            task: { type: 'string' },
+            actor: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+  MemberKey: {
+    type: 'object',
+    required: ['member', 'fingerprint', 'publicKey', 'createdAt'],
+    properties: {
+      member: { type: 'string' },
+      fingerprint: { type: 'string' },
+      publicKey: { type: 'string' },
+      createdAt: { type: 'integer' },
+      revokedAt: { type: 'integer' },
+    },
+  },
+  DailyReport: {
+    type: 'object',
+    required: ['type', 'variant', 'package', 'date', 'window', 'sections', 'checkpoint'],
+    properties: {
+      type: { enum: ['guarantor/daily-report/v1'] },
+      variant: { type: 'string', enum: ['full', 'public'] },
+      package: {
+        type: 'object',
+        required: ['id', 'version', 'title'],
+        properties: { id: { type: 'string' }, version: { type: 'string' }, title: { type: 'string' } },
+      },
+      date: { type: 'string' },
+      window: {
+        type: 'object',
+        required: ['start', 'end', 'offset', 'cutoff'],
+        properties: {
+          start: { type: 'string' },
+          end: { type: 'string' },
+          offset: { type: 'string' },
+          cutoff: { type: 'string' },
+        },
+      },
+      sections: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: ['violations', 'heavy-weapons', 'access', 'cases', 'votes', 'responses', 'sustainment'],
+        },
+      },
+      violations: {
+        type: 'object',
+        required: ['total', 'byType', 'byRegion', 'daily', 'dailyByType'],
+        properties: {
+          total: {
+            type: 'object',
+            required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+            properties: {
+              key: { type: 'string' },
+              label: { type: 'string' },
+              count: { type: 'integer' },
+              previous: { type: 'integer' },
+              delta: { type: 'integer' },
+              mean7: { type: 'number' },
+              deltaMean7: { type: 'number' },
+            },
+          },
+          byType: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byRegion: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byProhibition: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byParty: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          daily: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['date', 'count'],
+              properties: { date: { type: 'string' }, count: { type: 'integer' } },
+            },
+          },
+          dailyByType: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'counts'],
+              properties: { key: { type: 'string' }, counts: { type: 'array', items: { type: 'integer' } } },
+            },
+          },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['incident', 'activity', 'lon', 'lat', 'radius'],
+              properties: {
+                incident: { type: 'string' },
+                activity: { type: 'string' },
+                lon: { type: 'number' },
+                lat: { type: 'number' },
+                radius: { type: 'number' },
+                party: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      heavyWeapons: {
+        type: 'object',
+        required: ['total', 'previous', 'byClassAndZone', 'items'],
+        properties: {
+          total: { type: 'integer' },
+          previous: { type: 'integer' },
+          byClassAndZone: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['weapon', 'zone', 'count'],
+              properties: { weapon: { type: 'string' }, zone: { type: 'string' }, count: { type: 'integer' } },
+            },
+          },
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['violation', 'time', 'prohibition', 'weapons', 'zones', 'party'],
+              properties: {
+                violation: { type: 'string' },
+                time: { type: 'string' },
+                prohibition: { type: 'string' },
+                weapons: { type: 'array', items: { type: 'string' } },
+                zones: { type: 'array', items: { type: 'string' } },
+                party: { type: 'string' },
+                region: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      access: {
+        type: 'object',
+        required: ['total', 'previous', 'findings'],
+        properties: {
+          total: { type: 'integer' },
+          previous: { type: 'integer' },
+          findings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['incident', 'time', 'activity', 'prohibitions', 'party', 'zones', 'operators'],
+              properties: {
+                incident: { type: 'string' },
+                time: { type: 'string' },
+                activity: { type: 'string' },
+                prohibitions: { type: 'array', items: { type: 'string' } },
+                party: { type: 'string' },
+                region: { type: 'string' },
+                zones: { type: 'array', items: { type: 'string' } },
+                operators: { type: 'array', items: { type: 'string' } },
+                lon: { type: 'number' },
+                lat: { type: 'number' },
+              },
+            },
+          },
+        },
+      },
+      cases: {
+        oneOf: [
+          {
+            type: 'object',
+            required: ['counts', 'new', 'open', 'declared', 'dismissed', 'lapsed'],
+            properties: {
+              counts: {
+                type: 'object',
+                required: ['new', 'open', 'declared', 'dismissed', 'lapsed'],
+                properties: {
+                  new: { type: 'integer' },
+                  open: { type: 'integer' },
+                  declared: { type: 'integer' },
+                  dismissed: { type: 'integer' },
+                  lapsed: { type: 'integer' },
+                },
+              },
+              new: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              open: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              declared: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              dismissed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              lapsed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          {
+            type: 'object',
+            required: ['counts', 'declared'],
+            properties: {
+              counts: { type: 'object', required: ['declared'], properties: { declared: { type: 'integer' } } },
+              declared: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['severity', 'declaredAt'],
+                  properties: { severity: { type: 'string' }, declaredAt: { type: 'string' } },
+                },
+              },
+            },
+          },
+        ],
+      },
+      votes: {
+        type: 'object',
+        required: ['byMember'],
+        properties: {
+          byMember: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['member', 'pending'],
+              properties: { member: { type: 'string' }, pending: { type: 'array', items: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      responses: {
+        oneOf: [
+          {
+            type: 'object',
+            required: ['byActor'],
+            properties: {
+              byActor: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['actor', 'role', 'due', 'delivered', 'overdue'],
+                  properties: {
+                    actor: { type: 'string' },
+                    role: { type: 'string' },
+                    due: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                    delivered: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                    overdue: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          {
+            type: 'object',
+            required: ['publicMarks'],
+            properties: {
+              publicMarks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['actor', 'action', 'dueAt', 'markedAt'],
+                  properties: {
+                    actor: { type: 'string' },
+                    action: { type: 'string' },
+                    dueAt: { type: ['string', 'null'], format: 'date-time' },
+                    markedAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      sustainment: {
+        oneOf: [
+          { type: 'object', required: ['status'], properties: { status: { enum: ['no-ledger'] } } },
+          {
+            type: 'object',
+            required: ['status', 'alerts'],
+            properties: {
+              status: { enum: ['ledger'] },
+              alerts: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: [
+                    'key',
+                    'kind',
+                    'requirement',
+                    'guarantor',
+                    'month',
+                    'size',
+                    'unit',
+                    'message',
+                    'raisedAt',
+                    'state',
+                  ],
+                  properties: {
+                    key: { type: 'string' },
+                    kind: { type: 'string' },
+                    requirement: { type: 'string' },
+                    guarantor: { type: ['string', 'null'] },
+                    month: { type: 'string' },
+                    size: { type: 'number' },
+                    unit: { type: 'string' },
+                    message: { type: 'string' },
+                    raisedAt: { type: 'string' },
+                    state: { type: 'string', enum: ['open', 'acknowledged'] },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      checkpoint: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['origin', 'size', 'root', 'rootHex', 'time', 'witnesses'],
+            properties: {
+              origin: { type: 'string' },
+              size: { type: 'integer' },
+              root: { type: 'string' },
+              rootHex: { type: 'string' },
+              time: { type: 'string' },
+              witnesses: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        ],
+      },
     },
   },
 };

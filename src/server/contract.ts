@@ -101,12 +101,15 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
         ),
         payload
       );
-    if (contentType !== 'application/json' || media.schema === undefined || typeof payload !== 'string') return payload; // streams and text
+    // Strings and buffers (a prepared asset, a rendered report) are checked alike; streams and text are not parsed.
+    const text =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    if (contentType !== 'application/json' || media.schema === undefined || text === undefined) return payload;
     const validate = validatorOf(path, method, status, contentType);
     if (!validate) return (problem('the declared schema cannot be compiled'), payload);
     let body: unknown;
     try {
-      body = JSON.parse(payload);
+      body = JSON.parse(text);
     } catch {
       return (problem('the body is not JSON'), payload);
     }

@@ -13,6 +13,7 @@ import { deadlineDefaults, escalationSteps, responseActions, responseStarts } fr
 import { attributionBases } from '../core/ops/observation.js';
 import { choices, verdictReasons } from '../core/ops/judgment-rules.js';
 import { roles } from '../core/ports/store.js';
+import { dailyReportSchema } from './report-schema.js';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -567,4 +568,5 @@ export const sharedSchemas = [
   taskSchema,
   timelineSchema,
   memberKeySchema,
+  dailyReportSchema,
 ] as const;

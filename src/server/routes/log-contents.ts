@@ -49,8 +49,10 @@ export const logContentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                     ...id,
                     salt: { type: 'string', description: 'A sealed entry: the salt of its commitment (hex)' },
                     record: {
+                      type: 'object',
                       description:
                         "A sealed entry: the record that opens it, as the log holds it (the canonical JSON of that kind's record, docs/tlog.md)",
+                      additionalProperties: { description: 'Any JSON value: the fields are those of the kind' },
                     },
                     entry: { type: 'string', description: 'base64 leaf bytes of an entry logged in the clear' },
                   },

@@ -80,7 +80,7 @@ const bad = (field: string, reason: string) =>
 const reportBody = {
   description: 'The daily report in the format asked for',
   content: {
-    'application/json': { schema: { type: 'object', additionalProperties: true } },
+    'application/json': { schema: { $ref: 'DailyReport#' } },
     'text/markdown': { schema: { type: 'string' } },
     'text/html': { schema: { type: 'string' } },
     'application/pdf': { schema: { type: 'string', format: 'binary' } },
