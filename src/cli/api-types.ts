@@ -7869,7 +7869,7 @@ export const componentSchemas: Record<string, unknown> = {
         },
       },
       cases: {
-        oneOf: [
+        anyOf: [
           {
             type: 'object',
             required: ['counts', 'new', 'open', 'declared', 'dismissed', 'lapsed'],
@@ -8054,7 +8054,7 @@ export const componentSchemas: Record<string, unknown> = {
         },
       },
       responses: {
-        oneOf: [
+        anyOf: [
           {
             type: 'object',
             required: ['byActor'],

@@ -2,7 +2,7 @@
  * The daily report as JSON (core/report/daily.ts `DailyReport`, docs/operations/report.md): every section closed,
  * with the fields the report always has required. The full and the public variants share it: a section the variant
  * or the caller's role does not include is absent, and `cases` and `responses` take the public shape in the public
- * variant (`oneOf`).
+ * variant (`anyOf`).
  */
 import { reportSections } from '../core/report/daily.js';
 
@@ -125,8 +125,10 @@ export const dailyReportSchema = {
         }),
       },
     }),
+    // anyOf: the public shape's fields are a subset of the full one's, which a client that reads closed objects as
+    // open (a newer server may add fields) would match too.
     cases: {
-      oneOf: [
+      anyOf: [
         closed(['counts', 'new', 'open', 'declared', 'dismissed', 'lapsed'], {
           counts: closed(['new', 'open', 'declared', 'dismissed', 'lapsed'], {
             new: int,
@@ -154,7 +156,7 @@ export const dailyReportSchema = {
       byMember: { type: 'array', items: closed(['member', 'pending'], { member: str, pending: strings }) },
     }),
     responses: {
-      oneOf: [
+      anyOf: [
         closed(['byActor'], {
           byActor: {
             type: 'array',
