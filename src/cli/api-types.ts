@@ -951,6 +951,773 @@ export interface components {
         witnesses: string[];
       };
     };
+    PackageModel: {
+      package: string;
+      title: string;
+      version?: string;
+      description?: string;
+      effective: {
+        start: number;
+        end: number;
+        precision: 'month' | 'day' | 'time';
+        text: string;
+      };
+      horizon: number;
+      term?: {
+        length?: number;
+        renewal: 'automatic' | 'decision' | 'none';
+        notice?: number;
+        by?: string | string[];
+        rule?: 'majority' | 'qualified-majority' | 'unanimity' | 'consensus' | 'reverse-consensus' | 'unpublished';
+        veto?: string[];
+        text?: string;
+        cite?: string;
+      };
+      actors: Record<
+        string,
+        {
+          name: string;
+          role: 'party' | 'protected' | 'guarantor' | 'monitor' | 'force' | 'mediator' | 'body' | 'coalition';
+          elections?: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          }[];
+          contributors?: string[];
+          members?: string[];
+          decides?: 'unanimity' | 'consensus' | 'majority' | 'qualified-majority' | 'unpublished';
+          text?: string;
+          cite?: string;
+        }
+      >;
+      regions?: {
+        geometry: string;
+        code: string;
+        name: string;
+      };
+      zones: Record<
+        string,
+        | {
+            kind: 'line';
+            geometry: string;
+            sides?: {
+              left?: string;
+              right?: string;
+            };
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'buffer';
+            around: string;
+            width: number;
+            side: 'both' | 'left' | 'right';
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'corridor';
+            geometry: string;
+            width: number;
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'airspace';
+            over?: string;
+            geometry?: string;
+            ceiling: number;
+            floor?: number;
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'area';
+            geometry?: string;
+            regions?: string[];
+            text?: string;
+            cite?: string;
+          }
+      >;
+      control: {
+        zone: string;
+        domain: 'land' | 'air' | 'sea';
+        governs?: string | string[];
+        polices?: string | string[];
+        secures?: string | string[];
+        monitors?: string | string[];
+        text?: string;
+        cite?: string;
+      }[];
+      prohibitions: Record<
+        string,
+        {
+          binds: string[];
+          activities: (
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade'
+          )[];
+          weapons?: (
+            | 'small-arms'
+            | 'mortar'
+            | 'artillery-under-100mm'
+            | 'artillery-100mm-plus'
+            | 'mlrs'
+            | 'mlrs-heavy'
+            | 'tactical-missile'
+            | 'cruise-missile'
+            | 'ballistic-missile'
+            | 'tank'
+            | 'armoured-vehicle'
+            | 'combat-aircraft'
+            | 'attack-helicopter'
+            | 'strike-uav'
+            | 'air-defence'
+            | 'warship'
+            | 'nuclear'
+          )[];
+          inside?: string | string[];
+          except?: string | string[];
+          across?: string;
+          limit?: Record<string, number>;
+          from?:
+            | {
+                after: number;
+              }
+            | {
+                at: {
+                  start: number;
+                  end: number;
+                  precision: 'month' | 'day' | 'time';
+                  text: string;
+                };
+              };
+          until?:
+            | {
+                after: number;
+              }
+            | {
+                at: {
+                  start: number;
+                  end: number;
+                  precision: 'month' | 'day' | 'time';
+                  text: string;
+                };
+              };
+          follows?: string;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      verification: Record<
+        string,
+        {
+          kind:
+            | 'satellite'
+            | 'uav'
+            | 'radar'
+            | 'acoustic'
+            | 'seismic'
+            | 'air-defence-track'
+            | 'patrol'
+            | 'inspection-team'
+            | 'fixed-camera'
+            | 'open-source'
+            | 'national-intelligence';
+          operator: string;
+          revisit?: number;
+          latency: number;
+          covers?: string[];
+          detects: Record<string, number>;
+          'on-request'?: number;
+          quota?: {
+            count: number;
+            per: number;
+          };
+          counts?: boolean;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      severities: string[];
+      triggers: Record<
+        string,
+        {
+          on: string[];
+          evidence?: {
+            'independent-sources'?: number;
+            confidence?: number;
+          };
+          count?: number;
+          within?: number;
+          depth?: number;
+          severity: string;
+          wakes?: {
+            at?:
+              | {
+                  after: number;
+                }
+              | {
+                  at: {
+                    start: number;
+                    end: number;
+                    precision: 'month' | 'day' | 'time';
+                    text: string;
+                  };
+                };
+            held?: number;
+            'on-lapse-of'?: string;
+          };
+          text?: string;
+          cite?: string;
+        }
+      >;
+      judgment?: {
+        body: string;
+        members: string[];
+        rule: {
+          type: 'majority' | 'qualified-majority' | 'unanimity' | 'consensus' | 'reverse-consensus' | 'unpublished';
+          fraction?: number;
+          quorum?: number;
+          veto?: string[];
+        };
+        recuse: ('parties' | 'none') | string[];
+        'tie-break'?: ('declare' | 'dismiss') | string;
+        deadline?: number;
+        'on-deadline'?: 'declare' | 'dismiss' | 'no-decision';
+        before?: {
+          step: 'negotiation' | 'consultation' | 'joint-commission' | 'conciliation' | 'mediation';
+          by: string | string[];
+          within?: number;
+          text?: string;
+          cite?: string;
+        }[];
+        text?: string;
+        cite?: string;
+      };
+      responses: Record<
+        string,
+        {
+          by: string | string[];
+          do:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          within?: number;
+          automatic: boolean;
+          upon: 'declaration' | 'trigger';
+          form?: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          text?: string;
+          cite?: string;
+        }[]
+      >;
+      escalation: {
+        after: number;
+        step: 'reminder' | 'escalate' | 'public-mark';
+      }[];
+      sustainment: {
+        requirements: Record<
+          string,
+          {
+            amount?: {
+              amount: number;
+              currency: string;
+            };
+            quantity?: number;
+            per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+            stock?: number;
+            text?: string;
+            cite?: string;
+          }
+        >;
+        commitments: {
+          by: string;
+          provides: string;
+          amount?: {
+            amount: number;
+            currency: string;
+          };
+          quantity?: number;
+          per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+          from: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          };
+          until?: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          };
+          form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          'lead-time'?: number;
+          text?: string;
+          cite?: string;
+        }[];
+        alerts?: {
+          threshold?: number;
+          within?: number;
+          'max-share'?: number;
+        };
+      };
+      assumptions: {
+        'advance-rate'?: number;
+        'national-decision'?: number;
+        currency: string;
+        fx?: Record<
+          string,
+          {
+            amount: number;
+            currency: string;
+          }
+        >;
+      };
+      crossings: Record<
+        string,
+        {
+          name: string;
+          kind: 'checkpoint' | 'corridor';
+          zone: string;
+          authority?: string[];
+          'restrict-after': number;
+          'close-after': number;
+          window?: number;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      log?: {
+        witnesses: {
+          vkey: string;
+          actor?: string;
+        }[];
+        quorum: number;
+      };
+    };
+    PackageMap: {
+      type: 'FeatureCollection';
+      bbox: number[];
+      features: {
+        type: 'Feature';
+        id: number;
+        properties:
+          | {
+              layer: 'region';
+              code: string;
+              name: string;
+            }
+          | {
+              layer: 'zone';
+              id: string;
+              kind: string;
+              text?: string;
+              left?: string;
+              right?: string;
+              around?: string;
+              width?: number;
+              side?: string;
+              over?: string;
+              ceiling?: number;
+              floor?: number;
+              regions?: string[];
+              prohibitions?: string[];
+            };
+        geometry:
+          | {
+              type: 'MultiPolygon';
+              coordinates: number[][][][];
+            }
+          | {
+              type: 'MultiLineString';
+              coordinates: number[][][];
+            };
+      }[];
+      undrawn: {
+        zone: string;
+        reason: string;
+      }[];
+    };
+    PackageAnalysis: {
+      scorecard: {
+        overall: number;
+        weakest: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+        dimensions: {
+          trigger: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          verification: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          judgment: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          response: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          sustainment: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          control: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+        };
+      };
+      timeline: {
+        trigger: string;
+        severity: string;
+        k: number;
+        acts: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        }[];
+        fastest?: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        slowest?: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        detection?: {
+          best: number | null;
+          worst: number | null;
+        };
+        threshold: {
+          best: number | null;
+          worst: number | null;
+          depthTime?: number | null;
+          window?: number | null;
+        };
+        caseOpens: {
+          best: number | null;
+          worst: number | null;
+        };
+        judgment: {
+          present: boolean;
+          deadline?: number | null;
+          onDeadline?: string;
+          decision: {
+            best: number | null;
+            worst: number | null;
+          };
+          risks: string[];
+        };
+        responses: {
+          index: number;
+          action:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          by: string[];
+          upon: 'declaration' | 'trigger';
+          automatic: boolean;
+          material: boolean;
+          within?: number | null;
+          decision: number | null;
+          due: {
+            best: number | null;
+            worst: number | null;
+          };
+        }[];
+        firstMaterial?: {
+          index: number;
+          action:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          by: string[];
+          upon: 'declaration' | 'trigger';
+          automatic: boolean;
+          material: boolean;
+          within?: number | null;
+          decision: number | null;
+          due: {
+            best: number | null;
+            worst: number | null;
+          };
+          at: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        depth?: {
+          best: number | null;
+          worst: number | null;
+        };
+        along?: {
+          line: string;
+          length: number;
+          area: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+      }[];
+      sustainment: {
+        currency: string;
+        months: string[];
+        requirements: {
+          id: string;
+          unit: string;
+          level: boolean;
+          perMonth: number;
+          series: {
+            required: number;
+            firm: number;
+            atRisk: number;
+            stock: number;
+            coverage: number;
+            delivered: number;
+            stockLeft: number;
+          }[];
+          meanCoverage: number;
+          shortMonths: number;
+          shares: {
+            by: string;
+            share: number;
+          }[];
+          commitments: number[];
+          runsOut?: string;
+          lead: number | null;
+          orderBy?: string;
+        }[];
+        cliffs: {
+          n: number;
+          by: string;
+          requirement: string;
+          month: string;
+          left: number;
+          before: number;
+          after: number;
+        }[];
+        electionRisks: {
+          n: number;
+          by: string;
+          requirement: string;
+          form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          date: string;
+        }[];
+        leadGaps: {
+          n: number;
+          by: string;
+          requirement: string;
+          lead: number | null;
+          stock: number;
+        }[];
+        unconverted: {
+          clause: string;
+          path: (string | number)[];
+          currency: string;
+        }[];
+      };
+      findings: {
+        code: string;
+        severity: 'error' | 'warning' | 'info';
+        message: string;
+        file: string;
+        line: number;
+        column: number;
+        endLine: number;
+        endColumn: number;
+        help: string;
+        related: {
+          message: string;
+          file: string;
+          line: number;
+          column: number;
+        }[];
+      }[];
+    };
   };
 }
 
@@ -2575,7 +3342,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageModel'];
         };
       };
       304: { content?: never };
@@ -2601,7 +3368,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageMap'];
         };
       };
       304: { content?: never };
@@ -2627,7 +3394,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageAnalysis'];
         };
       };
       304: { content?: never };
@@ -5425,7 +6192,7 @@ export const operationTable = {
     path: '/v1/package/model',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageModel' } },
       '304': {},
       '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
@@ -5436,7 +6203,7 @@ export const operationTable = {
     path: '/v1/package/geometry',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageMap' } },
       '304': {},
       '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
@@ -5447,7 +6214,7 @@ export const operationTable = {
     path: '/v1/package/analysis',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageAnalysis' } },
       '304': {},
       '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
@@ -8196,6 +8963,1475 @@ export const componentSchemas: Record<string, unknown> = {
             },
           },
         ],
+      },
+    },
+  },
+  PackageModel: {
+    type: 'object',
+    properties: {
+      package: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+      title: { type: 'string' },
+      version: { type: 'string' },
+      description: { type: 'string' },
+      effective: {
+        type: 'object',
+        required: ['start', 'end', 'precision', 'text'],
+        properties: {
+          start: { type: 'number' },
+          end: { type: 'number' },
+          precision: { type: 'string', enum: ['month', 'day', 'time'] },
+          text: { type: 'string' },
+        },
+      },
+      horizon: { type: 'number' },
+      term: {
+        type: 'object',
+        properties: {
+          length: { type: 'number' },
+          renewal: { type: 'string', enum: ['automatic', 'decision', 'none'] },
+          notice: { type: 'number' },
+          by: {
+            anyOf: [
+              { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+              { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            ],
+          },
+          rule: {
+            type: 'string',
+            enum: ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'],
+          },
+          veto: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+          text: { type: 'string' },
+          cite: { type: 'string' },
+        },
+        required: ['renewal'],
+      },
+      actors: {
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            role: {
+              type: 'string',
+              enum: ['party', 'protected', 'guarantor', 'monitor', 'force', 'mediator', 'body', 'coalition'],
+            },
+            elections: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['start', 'end', 'precision', 'text'],
+                properties: {
+                  start: { type: 'number' },
+                  end: { type: 'number' },
+                  precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                  text: { type: 'string' },
+                },
+              },
+            },
+            contributors: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            members: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            decides: {
+              type: 'string',
+              enum: ['unanimity', 'consensus', 'majority', 'qualified-majority', 'unpublished'],
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['name', 'role'],
+        },
+      },
+      regions: {
+        type: 'object',
+        properties: {
+          geometry: { type: 'string', minLength: 1 },
+          code: { default: 'iso_3166_2', type: 'string' },
+          name: { default: 'name_en', type: 'string' },
+        },
+        required: ['geometry', 'code', 'name'],
+      },
+      zones: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          oneOf: [
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['line'] },
+                geometry: { type: 'string', minLength: 1 },
+                sides: {
+                  type: 'object',
+                  properties: {
+                    left: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                    right: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                  },
+                },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'geometry'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['buffer'] },
+                around: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                width: { type: 'number' },
+                side: { default: 'both', type: 'string', enum: ['both', 'left', 'right'] },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'around', 'width', 'side'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['corridor'] },
+                geometry: { type: 'string', minLength: 1 },
+                width: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'geometry', 'width'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['airspace'] },
+                over: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                geometry: { type: 'string', minLength: 1 },
+                ceiling: { type: 'number' },
+                floor: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'ceiling'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['area'] },
+                geometry: { type: 'string', minLength: 1 },
+                regions: { minItems: 1, type: 'array', items: { type: 'string' } },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind'],
+            },
+          ],
+        },
+      },
+      control: {
+        default: [],
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            zone: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            domain: { type: 'string', enum: ['land', 'air', 'sea'] },
+            governs: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            polices: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            secures: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            monitors: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['zone', 'domain'],
+        },
+      },
+      prohibitions: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            binds: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            activities: {
+              minItems: 1,
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: [
+                  'artillery-fire',
+                  'mortar-fire',
+                  'small-arms-fire',
+                  'missile-strike',
+                  'drone-strike',
+                  'air-strike',
+                  'naval-strike',
+                  'ground-advance',
+                  'troop-presence',
+                  'heavy-weapon-presence',
+                  'reinforcement',
+                  'overflight',
+                  'naval-incursion',
+                  'mine-laying',
+                  'denial-of-access',
+                  'jamming',
+                  'nuclear-use',
+                  'nuclear-threat',
+                  'economic-coercion',
+                  'radar-emission',
+                  'blockade',
+                ],
+              },
+            },
+            weapons: {
+              minItems: 1,
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: [
+                  'small-arms',
+                  'mortar',
+                  'artillery-under-100mm',
+                  'artillery-100mm-plus',
+                  'mlrs',
+                  'mlrs-heavy',
+                  'tactical-missile',
+                  'cruise-missile',
+                  'ballistic-missile',
+                  'tank',
+                  'armoured-vehicle',
+                  'combat-aircraft',
+                  'attack-helicopter',
+                  'strike-uav',
+                  'air-defence',
+                  'warship',
+                  'nuclear',
+                ],
+              },
+            },
+            inside: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            except: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            across: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            limit: {
+              type: 'object',
+              propertyNames: {
+                type: 'string',
+                enum: [
+                  'personnel',
+                  'small-arms',
+                  'mortar',
+                  'artillery-under-100mm',
+                  'artillery-100mm-plus',
+                  'mlrs',
+                  'mlrs-heavy',
+                  'tactical-missile',
+                  'cruise-missile',
+                  'ballistic-missile',
+                  'tank',
+                  'armoured-vehicle',
+                  'combat-aircraft',
+                  'attack-helicopter',
+                  'strike-uav',
+                  'air-defence',
+                  'warship',
+                  'nuclear',
+                ],
+              },
+              additionalProperties: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+            },
+            from: {
+              oneOf: [
+                { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                {
+                  type: 'object',
+                  required: ['at'],
+                  properties: {
+                    at: {
+                      type: 'object',
+                      required: ['start', 'end', 'precision', 'text'],
+                      properties: {
+                        start: { type: 'number' },
+                        end: { type: 'number' },
+                        precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                        text: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+            until: {
+              oneOf: [
+                { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                {
+                  type: 'object',
+                  required: ['at'],
+                  properties: {
+                    at: {
+                      type: 'object',
+                      required: ['start', 'end', 'precision', 'text'],
+                      properties: {
+                        start: { type: 'number' },
+                        end: { type: 'number' },
+                        precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                        text: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+            follows: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['binds', 'activities'],
+        },
+      },
+      verification: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            kind: {
+              type: 'string',
+              enum: [
+                'satellite',
+                'uav',
+                'radar',
+                'acoustic',
+                'seismic',
+                'air-defence-track',
+                'patrol',
+                'inspection-team',
+                'fixed-camera',
+                'open-source',
+                'national-intelligence',
+              ],
+            },
+            operator: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            revisit: { type: 'number' },
+            latency: { type: 'number' },
+            covers: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            detects: {
+              type: 'object',
+              propertyNames: {
+                type: 'string',
+                enum: [
+                  'artillery-fire',
+                  'mortar-fire',
+                  'small-arms-fire',
+                  'missile-strike',
+                  'drone-strike',
+                  'air-strike',
+                  'naval-strike',
+                  'ground-advance',
+                  'troop-presence',
+                  'heavy-weapon-presence',
+                  'reinforcement',
+                  'overflight',
+                  'naval-incursion',
+                  'mine-laying',
+                  'denial-of-access',
+                  'jamming',
+                  'nuclear-use',
+                  'nuclear-threat',
+                  'economic-coercion',
+                  'radar-emission',
+                  'blockade',
+                ],
+              },
+              additionalProperties: { type: 'number', minimum: 0, maximum: 1 },
+            },
+            'on-request': { type: 'number' },
+            quota: {
+              type: 'object',
+              properties: {
+                count: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+                per: { type: 'number' },
+              },
+              required: ['count', 'per'],
+            },
+            counts: { type: 'boolean' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['kind', 'operator', 'latency', 'detects'],
+        },
+      },
+      severities: { default: [], type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+      triggers: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            on: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            evidence: {
+              type: 'object',
+              properties: {
+                'independent-sources': { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+                confidence: { type: 'number', minimum: 0, maximum: 1 },
+              },
+            },
+            count: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            within: { type: 'number' },
+            depth: { type: 'number' },
+            severity: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            wakes: {
+              type: 'object',
+              properties: {
+                at: {
+                  oneOf: [
+                    { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                    {
+                      type: 'object',
+                      required: ['at'],
+                      properties: {
+                        at: {
+                          type: 'object',
+                          required: ['start', 'end', 'precision', 'text'],
+                          properties: {
+                            start: { type: 'number' },
+                            end: { type: 'number' },
+                            precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                            text: { type: 'string' },
+                          },
+                        },
+                      },
+                    },
+                  ],
+                },
+                held: { type: 'number' },
+                'on-lapse-of': { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+              },
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['on', 'severity'],
+        },
+      },
+      judgment: {
+        type: 'object',
+        properties: {
+          body: { type: 'string' },
+          members: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+          rule: {
+            type: 'object',
+            properties: {
+              type: {
+                type: 'string',
+                enum: ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'],
+              },
+              fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+              quorum: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+              veto: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            },
+            required: ['type'],
+          },
+          recuse: {
+            default: 'none',
+            anyOf: [
+              { type: 'string', enum: ['parties', 'none'] },
+              { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            ],
+          },
+          'tie-break': {
+            anyOf: [
+              { type: 'string', enum: ['declare', 'dismiss'] },
+              { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            ],
+          },
+          deadline: { type: 'number' },
+          'on-deadline': { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
+          before: {
+            minItems: 1,
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                step: {
+                  type: 'string',
+                  enum: ['negotiation', 'consultation', 'joint-commission', 'conciliation', 'mediation'],
+                },
+                by: {
+                  anyOf: [
+                    { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                    { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+                  ],
+                },
+                within: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['step', 'by'],
+            },
+          },
+          text: { type: 'string' },
+          cite: { type: 'string' },
+        },
+        required: ['body', 'members', 'rule', 'recuse'],
+      },
+      responses: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              by: {
+                anyOf: [
+                  { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                  { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+                ],
+              },
+              do: {
+                type: 'string',
+                enum: [
+                  'consult',
+                  'public-report',
+                  'referral',
+                  'investigation',
+                  'mediation',
+                  'sanctions',
+                  'sanctions-snapback',
+                  'financial-support',
+                  'intelligence-support',
+                  'weapons-delivery',
+                  'air-defence-surge',
+                  'reinforce',
+                  'deploy-force',
+                  'mutual-defence',
+                  'use-of-force',
+                  'unspecified-measures',
+                ],
+              },
+              within: { type: 'number' },
+              automatic: { default: false, type: 'boolean' },
+              upon: { default: 'declaration', type: 'string', enum: ['declaration', 'trigger'] },
+              form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+              text: { type: 'string' },
+              cite: { type: 'string' },
+            },
+            required: ['by', 'do', 'automatic', 'upon'],
+          },
+        },
+      },
+      escalation: {
+        default: [],
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            after: { type: 'number' },
+            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
+          },
+          required: ['after', 'step'],
+        },
+      },
+      sustainment: {
+        default: { requirements: {}, commitments: [] },
+        type: 'object',
+        properties: {
+          requirements: {
+            default: {},
+            type: 'object',
+            propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            additionalProperties: {
+              type: 'object',
+              properties: {
+                amount: {
+                  type: 'object',
+                  required: ['amount', 'currency'],
+                  properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+                },
+                quantity: { type: 'number', minimum: 0 },
+                per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                stock: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['per'],
+            },
+          },
+          commitments: {
+            default: [],
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                by: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                provides: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                amount: {
+                  type: 'object',
+                  required: ['amount', 'currency'],
+                  properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+                },
+                quantity: { type: 'number', minimum: 0 },
+                per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                from: {
+                  type: 'object',
+                  required: ['start', 'end', 'precision', 'text'],
+                  properties: {
+                    start: { type: 'number' },
+                    end: { type: 'number' },
+                    precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                    text: { type: 'string' },
+                  },
+                },
+                until: {
+                  type: 'object',
+                  required: ['start', 'end', 'precision', 'text'],
+                  properties: {
+                    start: { type: 'number' },
+                    end: { type: 'number' },
+                    precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                    text: { type: 'string' },
+                  },
+                },
+                form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+                'lead-time': { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['by', 'provides', 'per', 'from', 'form'],
+            },
+          },
+          alerts: {
+            type: 'object',
+            properties: {
+              threshold: { type: 'number', minimum: 0, maximum: 1 },
+              within: { type: 'number' },
+              'max-share': { type: 'number', minimum: 0, maximum: 1 },
+            },
+          },
+        },
+        required: ['requirements', 'commitments'],
+      },
+      assumptions: {
+        default: { currency: 'EUR' },
+        type: 'object',
+        properties: {
+          'advance-rate': { type: 'number' },
+          'national-decision': { type: 'number' },
+          currency: { default: 'EUR', type: 'string', pattern: '^[A-Z]{3}$' },
+          fx: {
+            type: 'object',
+            propertyNames: { type: 'string', pattern: '^[A-Z]{3}$' },
+            additionalProperties: {
+              type: 'object',
+              required: ['amount', 'currency'],
+              properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+            },
+          },
+        },
+        required: ['currency'],
+      },
+      crossings: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            kind: { type: 'string', enum: ['checkpoint', 'corridor'] },
+            zone: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            authority: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            'restrict-after': { default: 1, type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            'close-after': { default: 3, type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            window: { type: 'number' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['name', 'kind', 'zone', 'restrict-after', 'close-after'],
+        },
+      },
+      log: {
+        type: 'object',
+        properties: {
+          witnesses: {
+            default: [],
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { vkey: { type: 'string' }, actor: { type: 'string' } },
+              required: ['vkey'],
+            },
+          },
+          quorum: { default: 0, type: 'integer', minimum: 0, maximum: 9007199254740991 },
+        },
+        required: ['witnesses', 'quorum'],
+      },
+    },
+    required: [
+      'package',
+      'title',
+      'effective',
+      'horizon',
+      'actors',
+      'zones',
+      'control',
+      'prohibitions',
+      'verification',
+      'severities',
+      'triggers',
+      'responses',
+      'escalation',
+      'sustainment',
+      'assumptions',
+      'crossings',
+    ],
+  },
+  PackageMap: {
+    type: 'object',
+    required: ['type', 'bbox', 'features', 'undrawn'],
+    properties: {
+      type: { enum: ['FeatureCollection'] },
+      bbox: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+      features: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['type', 'id', 'properties', 'geometry'],
+          properties: {
+            type: { enum: ['Feature'] },
+            id: { type: 'integer' },
+            properties: {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['layer', 'code', 'name'],
+                  properties: { layer: { enum: ['region'] }, code: { type: 'string' }, name: { type: 'string' } },
+                },
+                {
+                  type: 'object',
+                  required: ['layer', 'id', 'kind'],
+                  properties: {
+                    layer: { enum: ['zone'] },
+                    id: { type: 'string' },
+                    kind: { type: 'string' },
+                    text: { type: 'string' },
+                    left: { type: 'string' },
+                    right: { type: 'string' },
+                    around: { type: 'string' },
+                    width: { type: 'number' },
+                    side: { type: 'string' },
+                    over: { type: 'string' },
+                    ceiling: { type: 'number' },
+                    floor: { type: 'number' },
+                    regions: { type: 'array', items: { type: 'string' } },
+                    prohibitions: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              ],
+            },
+            geometry: {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['type', 'coordinates'],
+                  properties: {
+                    type: { enum: ['MultiPolygon'] },
+                    coordinates: {
+                      type: 'array',
+                      items: {
+                        type: 'array',
+                        items: {
+                          type: 'array',
+                          items: { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } },
+                        },
+                      },
+                    },
+                  },
+                },
+                {
+                  type: 'object',
+                  required: ['type', 'coordinates'],
+                  properties: {
+                    type: { enum: ['MultiLineString'] },
+                    coordinates: {
+                      type: 'array',
+                      items: {
+                        type: 'array',
+                        items: { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      undrawn: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['zone', 'reason'],
+          properties: { zone: { type: 'string' }, reason: { type: 'string' } },
+        },
+      },
+    },
+  },
+  PackageAnalysis: {
+    type: 'object',
+    required: ['scorecard', 'timeline', 'sustainment', 'findings'],
+    properties: {
+      scorecard: {
+        type: 'object',
+        required: ['overall', 'weakest', 'dimensions'],
+        properties: {
+          overall: { type: 'number' },
+          weakest: {
+            type: 'string',
+            enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+          },
+          dimensions: {
+            type: 'object',
+            required: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+            properties: {
+              trigger: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              verification: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              judgment: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              response: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              sustainment: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              control: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      timeline: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['trigger', 'severity', 'k', 'acts', 'threshold', 'caseOpens', 'judgment', 'responses'],
+          properties: {
+            trigger: { type: 'string' },
+            severity: { type: 'string' },
+            k: { type: 'integer' },
+            acts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['prohibition', 'activity', 'operators'],
+                properties: {
+                  prohibition: { type: 'string' },
+                  activity: {
+                    type: 'string',
+                    enum: [
+                      'artillery-fire',
+                      'mortar-fire',
+                      'small-arms-fire',
+                      'missile-strike',
+                      'drone-strike',
+                      'air-strike',
+                      'naval-strike',
+                      'ground-advance',
+                      'troop-presence',
+                      'heavy-weapon-presence',
+                      'reinforcement',
+                      'overflight',
+                      'naval-incursion',
+                      'mine-laying',
+                      'denial-of-access',
+                      'jamming',
+                      'nuclear-use',
+                      'nuclear-threat',
+                      'economic-coercion',
+                      'radar-emission',
+                      'blockade',
+                    ],
+                  },
+                  operators: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['operator', 'sources', 'best', 'worst'],
+                      properties: {
+                        operator: { type: 'string' },
+                        sources: { type: 'array', items: { type: 'string' } },
+                        best: { type: ['number', 'null'] },
+                        worst: { type: ['number', 'null'] },
+                      },
+                    },
+                  },
+                  confirmed: {
+                    type: 'object',
+                    required: ['best', 'worst'],
+                    properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                  },
+                },
+              },
+            },
+            fastest: {
+              type: 'object',
+              required: ['prohibition', 'activity', 'operators'],
+              properties: {
+                prohibition: { type: 'string' },
+                activity: {
+                  type: 'string',
+                  enum: [
+                    'artillery-fire',
+                    'mortar-fire',
+                    'small-arms-fire',
+                    'missile-strike',
+                    'drone-strike',
+                    'air-strike',
+                    'naval-strike',
+                    'ground-advance',
+                    'troop-presence',
+                    'heavy-weapon-presence',
+                    'reinforcement',
+                    'overflight',
+                    'naval-incursion',
+                    'mine-laying',
+                    'denial-of-access',
+                    'jamming',
+                    'nuclear-use',
+                    'nuclear-threat',
+                    'economic-coercion',
+                    'radar-emission',
+                    'blockade',
+                  ],
+                },
+                operators: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operator', 'sources', 'best', 'worst'],
+                    properties: {
+                      operator: { type: 'string' },
+                      sources: { type: 'array', items: { type: 'string' } },
+                      best: { type: ['number', 'null'] },
+                      worst: { type: ['number', 'null'] },
+                    },
+                  },
+                },
+                confirmed: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            slowest: {
+              type: 'object',
+              required: ['prohibition', 'activity', 'operators'],
+              properties: {
+                prohibition: { type: 'string' },
+                activity: {
+                  type: 'string',
+                  enum: [
+                    'artillery-fire',
+                    'mortar-fire',
+                    'small-arms-fire',
+                    'missile-strike',
+                    'drone-strike',
+                    'air-strike',
+                    'naval-strike',
+                    'ground-advance',
+                    'troop-presence',
+                    'heavy-weapon-presence',
+                    'reinforcement',
+                    'overflight',
+                    'naval-incursion',
+                    'mine-laying',
+                    'denial-of-access',
+                    'jamming',
+                    'nuclear-use',
+                    'nuclear-threat',
+                    'economic-coercion',
+                    'radar-emission',
+                    'blockade',
+                  ],
+                },
+                operators: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operator', 'sources', 'best', 'worst'],
+                    properties: {
+                      operator: { type: 'string' },
+                      sources: { type: 'array', items: { type: 'string' } },
+                      best: { type: ['number', 'null'] },
+                      worst: { type: ['number', 'null'] },
+                    },
+                  },
+                },
+                confirmed: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            detection: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            threshold: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: {
+                best: { type: ['number', 'null'] },
+                worst: { type: ['number', 'null'] },
+                depthTime: { type: ['number', 'null'] },
+                window: { type: ['number', 'null'] },
+              },
+            },
+            caseOpens: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            judgment: {
+              type: 'object',
+              required: ['present', 'decision', 'risks'],
+              properties: {
+                present: { type: 'boolean' },
+                deadline: { type: ['number', 'null'] },
+                onDeadline: { type: 'string' },
+                decision: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+                risks: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            responses: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'action', 'by', 'upon', 'automatic', 'material', 'decision', 'due'],
+                properties: {
+                  index: { type: 'integer' },
+                  action: {
+                    type: 'string',
+                    enum: [
+                      'consult',
+                      'public-report',
+                      'referral',
+                      'investigation',
+                      'mediation',
+                      'sanctions',
+                      'sanctions-snapback',
+                      'financial-support',
+                      'intelligence-support',
+                      'weapons-delivery',
+                      'air-defence-surge',
+                      'reinforce',
+                      'deploy-force',
+                      'mutual-defence',
+                      'use-of-force',
+                      'unspecified-measures',
+                    ],
+                  },
+                  by: { type: 'array', items: { type: 'string' } },
+                  upon: { type: 'string', enum: ['declaration', 'trigger'] },
+                  automatic: { type: 'boolean' },
+                  material: { type: 'boolean' },
+                  within: { type: ['number', 'null'] },
+                  decision: { type: ['number', 'null'] },
+                  due: {
+                    type: 'object',
+                    required: ['best', 'worst'],
+                    properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                  },
+                },
+              },
+            },
+            firstMaterial: {
+              type: 'object',
+              required: ['index', 'action', 'by', 'upon', 'automatic', 'material', 'decision', 'due', 'at'],
+              properties: {
+                index: { type: 'integer' },
+                action: {
+                  type: 'string',
+                  enum: [
+                    'consult',
+                    'public-report',
+                    'referral',
+                    'investigation',
+                    'mediation',
+                    'sanctions',
+                    'sanctions-snapback',
+                    'financial-support',
+                    'intelligence-support',
+                    'weapons-delivery',
+                    'air-defence-surge',
+                    'reinforce',
+                    'deploy-force',
+                    'mutual-defence',
+                    'use-of-force',
+                    'unspecified-measures',
+                  ],
+                },
+                by: { type: 'array', items: { type: 'string' } },
+                upon: { type: 'string', enum: ['declaration', 'trigger'] },
+                automatic: { type: 'boolean' },
+                material: { type: 'boolean' },
+                within: { type: ['number', 'null'] },
+                decision: { type: ['number', 'null'] },
+                due: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+                at: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            depth: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            along: {
+              type: 'object',
+              required: ['line', 'length', 'area'],
+              properties: {
+                line: { type: 'string' },
+                length: { type: 'number' },
+                area: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+          },
+        },
+      },
+      sustainment: {
+        type: 'object',
+        required: ['currency', 'months', 'requirements', 'cliffs', 'electionRisks', 'leadGaps', 'unconverted'],
+        properties: {
+          currency: { type: 'string' },
+          months: { type: 'array', items: { type: 'string' } },
+          requirements: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'id',
+                'unit',
+                'level',
+                'perMonth',
+                'series',
+                'meanCoverage',
+                'shortMonths',
+                'shares',
+                'commitments',
+                'lead',
+              ],
+              properties: {
+                id: { type: 'string' },
+                unit: { type: 'string' },
+                level: { type: 'boolean' },
+                perMonth: { type: 'number' },
+                series: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['required', 'firm', 'atRisk', 'stock', 'coverage', 'delivered', 'stockLeft'],
+                    properties: {
+                      required: { type: 'number' },
+                      firm: { type: 'number' },
+                      atRisk: { type: 'number' },
+                      stock: { type: 'number' },
+                      coverage: { type: 'number' },
+                      delivered: { type: 'number' },
+                      stockLeft: { type: 'number' },
+                    },
+                  },
+                },
+                meanCoverage: { type: 'number' },
+                shortMonths: { type: 'integer' },
+                shares: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['by', 'share'],
+                    properties: { by: { type: 'string' }, share: { type: 'number' } },
+                  },
+                },
+                commitments: { type: 'array', items: { type: 'integer' } },
+                runsOut: { type: 'string' },
+                lead: { type: ['number', 'null'] },
+                orderBy: { type: 'string' },
+              },
+            },
+          },
+          cliffs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'month', 'left', 'before', 'after'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                month: { type: 'string' },
+                left: { type: 'number' },
+                before: { type: 'number' },
+                after: { type: 'number' },
+              },
+            },
+          },
+          electionRisks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'form', 'date'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+                date: { type: 'string' },
+              },
+            },
+          },
+          leadGaps: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'lead', 'stock'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                lead: { type: ['number', 'null'] },
+                stock: { type: 'number' },
+              },
+            },
+          },
+          unconverted: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['clause', 'path', 'currency'],
+              properties: {
+                clause: { type: 'string' },
+                path: { type: 'array', items: { type: ['string', 'integer'] } },
+                currency: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      findings: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: [
+            'code',
+            'severity',
+            'message',
+            'file',
+            'line',
+            'column',
+            'endLine',
+            'endColumn',
+            'help',
+            'related',
+          ],
+          properties: {
+            code: { type: 'string' },
+            severity: { type: 'string', enum: ['error', 'warning', 'info'] },
+            message: { type: 'string' },
+            file: { type: 'string' },
+            line: { type: 'integer' },
+            column: { type: 'integer' },
+            endLine: { type: 'integer' },
+            endColumn: { type: 'integer' },
+            help: { type: 'string' },
+            related: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['message', 'file', 'line', 'column'],
+                properties: {
+                  message: { type: 'string' },
+                  file: { type: 'string' },
+                  line: { type: 'integer' },
+                  column: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
       },
     },
   },

@@ -99,10 +99,6 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
   };
 }
 
-/** A JSON object whose shape the route's summary and docs/api.md describe (a package model, a map, an analysis). */
-export const anyJsonObject = (description: string) =>
-  ({ description, type: 'object', additionalProperties: true }) as const;
-
 /** A text body of one media type: a signed note, a public key, Markdown. */
 export const textBody = (mediaType: string, description: string) =>
   ({ description, content: { [mediaType]: { schema: { type: 'string' } } } }) as const;

@@ -14,6 +14,7 @@ import { attributionBases } from '../core/ops/observation.js';
 import { choices, verdictReasons } from '../core/ops/judgment-rules.js';
 import { roles } from '../core/ports/store.js';
 import { dailyReportSchema } from './report-schema.js';
+import { packageAnalysisSchema, packageMapSchema, packageModelSchema } from './package-schemas.js';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -569,4 +570,7 @@ export const sharedSchemas = [
   timelineSchema,
   memberKeySchema,
   dailyReportSchema,
+  packageModelSchema(),
+  packageMapSchema,
+  packageAnalysisSchema,
 ] as const;

@@ -30,7 +30,7 @@ import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
-import { anyJsonObject, notModified } from '../openapi.js';
+import { notModified } from '../openapi.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
 
@@ -130,7 +130,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['package'],
         summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms',
-        response: { 200: anyJsonObject('The package (docs/language.md)'), 304: notModified },
+        response: { 200: { $ref: 'PackageModel#' }, 304: notModified },
       },
     },
     (() => {
@@ -148,7 +148,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['package'],
         summary:
           'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
-        response: { 200: anyJsonObject('A GeoJSON FeatureCollection (RFC 7946)'), 304: notModified },
+        response: { 200: { $ref: 'PackageMap#' }, 304: notModified },
       },
     },
     async (request, reply) => {
@@ -180,7 +180,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         summary:
           'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never',
         response: {
-          200: anyJsonObject('{scorecard, timeline, sustainment, findings} (docs/analysis.md)'),
+          200: { $ref: 'PackageAnalysis#' },
           304: notModified,
         },
       },
