@@ -97,7 +97,7 @@ describe("the package's values in the served document", () => {
         location: { lon: 37.6, lat: 48.1 },
         confidence: 0.9,
       };
-      const post = (body: unknown) =>
+      const post = (body: object[]) =>
         s.app.inject({
           method: 'POST',
           url: '/v1/observations',

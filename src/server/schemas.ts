@@ -10,8 +10,7 @@
  */
 import { activities, weaponClasses } from '../core/spec/vocabulary.js';
 import { deadlineDefaults, escalationSteps, responseActions, responseStarts } from '../core/spec/vocabulary.js';
-import { attributionBases } from '../core/ops/observation.js';
-import { choices, verdictReasons } from '../core/ops/judgment-rules.js';
+import { attributionBases, choices, verdictReasons } from '../core/ops/index.js';
 import { roles } from '../core/ports/store.js';
 import { dailyReportSchema } from './report-schema.js';
 import { packageAnalysisSchema, packageMapSchema, packageModelSchema } from './package-schemas.js';
