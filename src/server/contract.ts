@@ -10,7 +10,8 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface ContractProblem {
   method: string;
@@ -22,6 +23,20 @@ export interface ContractProblem {
 
 type Responses = Record<string, { content?: Record<string, { schema?: unknown }> }>;
 type OpenApi = { paths?: Record<string, Record<string, { responses?: Responses }>> };
+
+/** A body's text, uncompressed as its Content-Encoding says. */
+function decoded(payload: Buffer, reply: FastifyReply): string {
+  const encoding = String(reply.getHeader('content-encoding') ?? '');
+  const bytes =
+    encoding === 'br'
+      ? brotliDecompressSync(payload)
+      : encoding === 'gzip'
+        ? gunzipSync(payload)
+        : encoding === 'deflate'
+          ? inflateSync(payload)
+          : payload;
+  return bytes.toString('utf8');
+}
 
 /** Fastify's `/v1/cases/:id` as OpenAPI's `/v1/cases/{id}`. */
 const templateOf = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -101,9 +116,8 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
         ),
         payload
       );
-    // Strings and buffers (a prepared asset, a rendered report) are checked alike; streams and text are not parsed.
-    const text =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    // Strings and buffers (a prepared asset, compressed or not; a rendered report) are checked alike; streams are not.
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? decoded(payload, reply) : undefined;
     if (contentType !== 'application/json' || media.schema === undefined || text === undefined) return payload;
     const validate = validatorOf(path, method, status, contentType);
     if (!validate) return (problem('the declared schema cannot be compiled'), payload);
