@@ -4,668 +4,6 @@
 
 export interface components {
   schemas: {
-    Error: {
-      error:
-        | 'invalid-body'
-        | 'body-too-deep'
-        | 'invalid-querystring'
-        | 'invalid-params'
-        | 'invalid-headers'
-        | 'invalid-query'
-        | 'invalid-observations'
-        | 'private-key'
-        | 'invalid-vkey'
-        | 'invalid-cosignature'
-        | 'invalid-alarm'
-        | 'body-too-large'
-        | 'batch-too-large'
-        | 'unsupported-media-type'
-        | 'invalid-pledges'
-        | 'invalid-deliveries'
-        | 'invalid-inspection'
-        | 'invalid-last-event-id'
-        | 'unauthorized'
-        | 'forbidden'
-        | 'forbidden-source'
-        | 'forbidden-guarantor'
-        | 'role-not-for-actor'
-        | 'forbidden-section'
-        | 'not-authority'
-        | 'rate-limited'
-        | 'too-many-streams'
-        | 'not-found'
-        | 'member-has-key'
-        | 'member-key-taken'
-        | 'already-revoked'
-        | 'id-conflict'
-        | 'live-clock'
-        | 'invalid-time'
-        | 'checkpoint-mismatch'
-        | 'witness-exists'
-        | 'bad-size'
-        | 'index-out-of-range'
-        | 'size-out-of-order'
-        | 'vote-malformed'
-        | 'vote-not-canonical'
-        | 'vote-wrong-package'
-        | 'vote-wrong-case'
-        | 'vote-stale'
-        | 'vote-unknown-member'
-        | 'vote-wrong-member'
-        | 'vote-bad-signature'
-        | 'vote-replayed'
-        | 'vote-not-a-member'
-        | 'vote-recused'
-        | 'vote-before-open'
-        | 'vote-after-deadline'
-        | 'vote-decided'
-        | 'vote-unknown-choice'
-        | 'task-not-yours'
-        | 'task-bad-note'
-        | 'task-bad-evidence'
-        | 'task-already-delivered'
-        | 'task-already-acknowledged'
-        | 'not-ready'
-        | 'no-package'
-        | 'pdf-unavailable'
-        | 'pdf-busy'
-        | 'unavailable'
-        | 'internal';
-      message: string;
-      problems?: {
-        index?: number;
-        path: string;
-        reason: string;
-      }[];
-      problemCount?: number;
-    };
-    Attribution: {
-      party: string;
-      basis: 'observed' | 'crater-analysis' | 'origin-side' | 'claimed' | 'impact-side' | 'advance-side';
-    };
-    Observation: {
-      seq: number;
-      source: string;
-      sourceId: string;
-      activity:
-        | 'artillery-fire'
-        | 'mortar-fire'
-        | 'small-arms-fire'
-        | 'missile-strike'
-        | 'drone-strike'
-        | 'air-strike'
-        | 'naval-strike'
-        | 'ground-advance'
-        | 'troop-presence'
-        | 'heavy-weapon-presence'
-        | 'reinforcement'
-        | 'overflight'
-        | 'naval-incursion'
-        | 'mine-laying'
-        | 'denial-of-access'
-        | 'jamming'
-        | 'nuclear-use'
-        | 'nuclear-threat'
-        | 'economic-coercion'
-        | 'radar-emission'
-        | 'blockade';
-      weapon?:
-        | 'small-arms'
-        | 'mortar'
-        | 'artillery-under-100mm'
-        | 'artillery-100mm-plus'
-        | 'mlrs'
-        | 'mlrs-heavy'
-        | 'tactical-missile'
-        | 'cruise-missile'
-        | 'ballistic-missile'
-        | 'tank'
-        | 'armoured-vehicle'
-        | 'combat-aircraft'
-        | 'attack-helicopter'
-        | 'strike-uav'
-        | 'air-defence'
-        | 'warship'
-        | 'nuclear';
-      count: number;
-      time: number;
-      start: number;
-      end: number;
-      lon?: number;
-      lat?: number;
-      radius: number;
-      altitude?: number;
-      region?: string;
-      confidence: number;
-      attribution?: components['schemas']['Attribution'];
-      evidence: string[];
-      note?: string;
-      receivedAt: number;
-      submittedBy: string;
-    };
-    Incident: {
-      id: string;
-      revision: number;
-      status: 'open' | 'merged';
-      reason: 'created' | 'joined' | 'merged' | 'merged-into';
-      mergedInto?: string;
-      absorbed?: string[];
-      activity:
-        | 'artillery-fire'
-        | 'mortar-fire'
-        | 'small-arms-fire'
-        | 'missile-strike'
-        | 'drone-strike'
-        | 'air-strike'
-        | 'naval-strike'
-        | 'ground-advance'
-        | 'troop-presence'
-        | 'heavy-weapon-presence'
-        | 'reinforcement'
-        | 'overflight'
-        | 'naval-incursion'
-        | 'mine-laying'
-        | 'denial-of-access'
-        | 'jamming'
-        | 'nuclear-use'
-        | 'nuclear-threat'
-        | 'economic-coercion'
-        | 'radar-emission'
-        | 'blockade';
-      members: {
-        source: string;
-        sourceId: string;
-        operator: string;
-        confidence: number;
-        time: number;
-        start: number;
-        end: number;
-        lon?: number;
-        lat?: number;
-        radius: number;
-        altitude?: number;
-        region?: string;
-        weapon?:
-          | 'small-arms'
-          | 'mortar'
-          | 'artillery-under-100mm'
-          | 'artillery-100mm-plus'
-          | 'mlrs'
-          | 'mlrs-heavy'
-          | 'tactical-missile'
-          | 'cruise-missile'
-          | 'ballistic-missile'
-          | 'tank'
-          | 'armoured-vehicle'
-          | 'combat-aircraft'
-          | 'attack-helicopter'
-          | 'strike-uav'
-          | 'air-defence'
-          | 'warship'
-          | 'nuclear';
-        count: number;
-        attribution?: components['schemas']['Attribution'];
-      }[];
-      confidence: number;
-      corroboration: number;
-      operators: string[];
-      weapons: (
-        | 'small-arms'
-        | 'mortar'
-        | 'artillery-under-100mm'
-        | 'artillery-100mm-plus'
-        | 'mlrs'
-        | 'mlrs-heavy'
-        | 'tactical-missile'
-        | 'cruise-missile'
-        | 'ballistic-missile'
-        | 'tank'
-        | 'armoured-vehicle'
-        | 'combat-aircraft'
-        | 'attack-helicopter'
-        | 'strike-uav'
-        | 'air-defence'
-        | 'warship'
-        | 'nuclear'
-      )[];
-      count: number;
-      time: number;
-      start: number;
-      end: number;
-      lon?: number;
-      lat?: number;
-      radius: number;
-      altitude?: number;
-      region?: string;
-      box?: number[];
-      createdAt: number;
-      updatedAt: number;
-      violations?: string[];
-    };
-    Violation: {
-      id: string;
-      revision: number;
-      status: 'active' | 'withdrawn';
-      prohibition: string;
-      incidentId: string;
-      activity:
-        | 'artillery-fire'
-        | 'mortar-fire'
-        | 'small-arms-fire'
-        | 'missile-strike'
-        | 'drone-strike'
-        | 'air-strike'
-        | 'naval-strike'
-        | 'ground-advance'
-        | 'troop-presence'
-        | 'heavy-weapon-presence'
-        | 'reinforcement'
-        | 'overflight'
-        | 'naval-incursion'
-        | 'mine-laying'
-        | 'denial-of-access'
-        | 'jamming'
-        | 'nuclear-use'
-        | 'nuclear-threat'
-        | 'economic-coercion'
-        | 'radar-emission'
-        | 'blockade';
-      weapons: (
-        | 'small-arms'
-        | 'mortar'
-        | 'artillery-under-100mm'
-        | 'artillery-100mm-plus'
-        | 'mlrs'
-        | 'mlrs-heavy'
-        | 'tactical-missile'
-        | 'cruise-missile'
-        | 'ballistic-missile'
-        | 'tank'
-        | 'armoured-vehicle'
-        | 'combat-aircraft'
-        | 'attack-helicopter'
-        | 'strike-uav'
-        | 'air-defence'
-        | 'warship'
-        | 'nuclear'
-      )[];
-      party: string;
-      basis:
-        | 'observed'
-        | 'crater-analysis'
-        | 'origin-side'
-        | 'claimed'
-        | 'impact-side'
-        | 'advance-side'
-        | 'conflicting'
-        | 'none';
-      time: number;
-      start: number;
-      end: number;
-      lon?: number;
-      lat?: number;
-      radius: number;
-      region?: string;
-      regionCandidates?: string[];
-      zones: string[];
-      line?: {
-        zone: string;
-        distance: number;
-        side: 'left' | 'right' | 'on';
-      };
-      depth?: number;
-      confidence: number;
-      corroboration: number;
-      operators: string[];
-      observations: {
-        source: string;
-        sourceId: string;
-      }[];
-      detectedAt: number;
-    };
-    Case: {
-      id: string;
-      key: string;
-      trigger: string;
-      severity: string;
-      party: string;
-      windowStart: number;
-      windowEnd: number | null;
-      breachAt: number;
-      openedAt: number;
-      evidence: {
-        violation: string;
-        incident: string;
-        prohibition: string;
-        time: number;
-        confidence: number;
-        corroboration: number;
-        depth?: number;
-        observations: {
-          source: string;
-          sourceId: string;
-        }[];
-      }[];
-      depth?: number;
-    };
-    Outcome: {
-      result: 'declared' | 'dismissed' | 'defaulted';
-      default?: 'declare' | 'dismiss' | 'no-decision';
-      effect: 'declare' | 'dismiss' | 'none';
-      at: number;
-      by: 'vote' | 'deadline' | 'no-judgment';
-      reason:
-        | 'veto'
-        | 'objection'
-        | 'quorum-not-met'
-        | 'no-votes'
-        | 'majority'
-        | 'tie-broken'
-        | 'tie'
-        | 'qualified-majority'
-        | 'unanimous'
-        | 'not-unanimous'
-        | 'consensus'
-        | 'overturned'
-        | 'finding-stands'
-        | 'deadline-default'
-        | 'no-judgment';
-      tally: {
-        declare: number;
-        dismiss: number;
-        abstain: number;
-        eligible: number;
-      };
-      votes: {
-        member: string;
-        choice: 'declare' | 'dismiss' | 'abstain';
-      }[];
-      blockedBy: string[];
-      nonVoters: string[];
-    };
-    Judgment: {
-      caseId: string;
-      severity: string;
-      status: 'open' | 'decided';
-      openedAt: number;
-      deadline: number | null;
-      timeLeft: number | null;
-      tally: {
-        declare: number;
-        dismiss: number;
-        abstain: number;
-        eligible: number;
-      };
-      leaning: {
-        verdict: 'declare' | 'dismiss' | 'none';
-        reason:
-          | 'veto'
-          | 'objection'
-          | 'quorum-not-met'
-          | 'no-votes'
-          | 'majority'
-          | 'tie-broken'
-          | 'tie'
-          | 'qualified-majority'
-          | 'unanimous'
-          | 'not-unanimous'
-          | 'consensus'
-          | 'overturned'
-          | 'finding-stands';
-      };
-      votes: {
-        member: string;
-        choice: 'declare' | 'dismiss' | 'abstain';
-        at: number;
-        reason?: string;
-        changed: boolean;
-      }[];
-      pending: string[];
-      recused: {
-        member: string;
-        reason: 'party-to-conflict' | 'attributed' | 'listed';
-      }[];
-      outcome?: components['schemas']['Outcome'];
-    };
-    CaseBoardItem: {
-      caseId: string;
-      severity: string;
-      status: 'open' | 'decided';
-      openedAt: number;
-      deadline: number | null;
-      timeLeft: number | null;
-      tally: {
-        declare: number;
-        dismiss: number;
-        abstain: number;
-        eligible: number;
-      };
-      leaning: {
-        verdict: 'declare' | 'dismiss' | 'none';
-        reason:
-          | 'veto'
-          | 'objection'
-          | 'quorum-not-met'
-          | 'no-votes'
-          | 'majority'
-          | 'tie-broken'
-          | 'tie'
-          | 'qualified-majority'
-          | 'unanimous'
-          | 'not-unanimous'
-          | 'consensus'
-          | 'overturned'
-          | 'finding-stands';
-      };
-      votes: {
-        member: string;
-        choice: 'declare' | 'dismiss' | 'abstain';
-        at: number;
-        reason?: string;
-        changed: boolean;
-      }[];
-      pending: string[];
-      recused: {
-        member: string;
-        reason: 'party-to-conflict' | 'attributed' | 'listed';
-      }[];
-      outcome?: components['schemas']['Outcome'];
-      case: components['schemas']['Case'];
-    };
-    Vote: {
-      member: string;
-      choice: 'declare' | 'dismiss' | 'abstain';
-      at: number;
-      reason?: string;
-      statement?: string;
-      signed?: {
-        statement: string;
-        signature: string;
-      };
-      salt?: string;
-      seq: number;
-      previous?: 'declare' | 'dismiss' | 'abstain';
-    };
-    ResponseFailure: {
-      taskId: string;
-      caseId: string;
-      actor: string;
-      role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor' | 'unknown';
-      action:
-        | 'consult'
-        | 'public-report'
-        | 'referral'
-        | 'investigation'
-        | 'mediation'
-        | 'sanctions'
-        | 'sanctions-snapback'
-        | 'financial-support'
-        | 'intelligence-support'
-        | 'weapons-delivery'
-        | 'air-defence-surge'
-        | 'reinforce'
-        | 'deploy-force'
-        | 'mutual-defence'
-        | 'use-of-force'
-        | 'unspecified-measures';
-      material: boolean;
-      dueAt: number;
-      at: number;
-    };
-    Task: {
-      id: string;
-      caseId: string;
-      severity: string;
-      index: number;
-      action:
-        | 'consult'
-        | 'public-report'
-        | 'referral'
-        | 'investigation'
-        | 'mediation'
-        | 'sanctions'
-        | 'sanctions-snapback'
-        | 'financial-support'
-        | 'intelligence-support'
-        | 'weapons-delivery'
-        | 'air-defence-surge'
-        | 'reinforce'
-        | 'deploy-force'
-        | 'mutual-defence'
-        | 'use-of-force'
-        | 'unspecified-measures';
-      material: boolean;
-      actor: string;
-      automatic: boolean;
-      upon: 'declaration' | 'trigger';
-      declaredAt: number;
-      dueAt: number | null;
-      status: 'open' | 'acknowledged' | 'delivered';
-      acknowledgedAt?: number;
-      deliveredAt?: number;
-      note?: string;
-      evidence?: string[];
-      overdue: boolean;
-      failure?: components['schemas']['ResponseFailure'];
-      escalations: {
-        index: number;
-        step: 'reminder' | 'escalate' | 'public-mark';
-        at: number;
-        level: number;
-      }[];
-      publicMarkAt?: number;
-    };
-    Timeline: {
-      version: 1;
-      caseId: string;
-      severity: string;
-      trigger?: string;
-      openedAt: number;
-      asOf: number;
-      judgment: components['schemas']['Judgment'];
-      tasks: components['schemas']['Task'][];
-      failures: components['schemas']['ResponseFailure'][];
-      entries: (
-        | {
-            at: number;
-            kind: 'observation' | 'incident' | 'violation';
-            id: string;
-            summary: string;
-          }
-        | {
-            at: number;
-            kind: 'case-opened';
-            trigger?: string;
-            severity: string;
-            attributedTo?: string[];
-          }
-        | {
-            at: number;
-            kind: 'vote';
-            member: string;
-            choice: string;
-            reason?: string;
-            previous?: string;
-          }
-        | {
-            at: number;
-            kind: 'vote-rejected';
-            member: string;
-            choice: string;
-            code: string;
-            message: string;
-          }
-        | {
-            at: number;
-            kind: 'judgment';
-            result: string;
-            default?: string;
-            by: string;
-            reason: string;
-            tally: {
-              declare: number;
-              dismiss: number;
-              abstain: number;
-              eligible: number;
-            };
-            blockedBy: string[];
-            nonVoters: string[];
-          }
-        | {
-            at: number;
-            kind: 'task-created';
-            task: string;
-            actor: string;
-            action: string;
-            dueAt: number | null;
-            automatic: boolean;
-          }
-        | {
-            at: number;
-            kind: 'task-acknowledged';
-            task: string;
-            actor: string;
-          }
-        | {
-            at: number;
-            kind: 'task-delivered';
-            task: string;
-            actor: string;
-            note: string;
-            evidence: string[];
-            late: boolean;
-          }
-        | {
-            at: number;
-            kind: 'response-failure';
-            task: string;
-            actor: string;
-            action: string;
-            material: boolean;
-          }
-        | {
-            at: number;
-            kind: 'escalation';
-            task: string;
-            actor: string;
-            step: string;
-            level: number;
-          }
-      )[];
-      upcoming: {
-        at: number;
-        kind: 'judgment-deadline' | 'task-due';
-        task?: string;
-        actor?: string;
-      }[];
-    };
-    MemberKey: {
-      member: string;
-      fingerprint: string;
-      publicKey: string;
-      createdAt: number;
-      revokedAt?: number;
-    };
     DailyReport: {
       type: 'guarantor/daily-report/v1';
       variant: 'full' | 'public';
@@ -1717,6 +1055,668 @@ export interface components {
           column: number;
         }[];
       }[];
+    };
+    Error: {
+      error:
+        | 'invalid-body'
+        | 'body-too-deep'
+        | 'invalid-querystring'
+        | 'invalid-params'
+        | 'invalid-headers'
+        | 'invalid-query'
+        | 'invalid-observations'
+        | 'private-key'
+        | 'invalid-vkey'
+        | 'invalid-cosignature'
+        | 'invalid-alarm'
+        | 'body-too-large'
+        | 'batch-too-large'
+        | 'unsupported-media-type'
+        | 'invalid-pledges'
+        | 'invalid-deliveries'
+        | 'invalid-inspection'
+        | 'invalid-last-event-id'
+        | 'unauthorized'
+        | 'forbidden'
+        | 'forbidden-source'
+        | 'forbidden-guarantor'
+        | 'role-not-for-actor'
+        | 'forbidden-section'
+        | 'not-authority'
+        | 'rate-limited'
+        | 'too-many-streams'
+        | 'not-found'
+        | 'member-has-key'
+        | 'member-key-taken'
+        | 'already-revoked'
+        | 'id-conflict'
+        | 'live-clock'
+        | 'invalid-time'
+        | 'checkpoint-mismatch'
+        | 'witness-exists'
+        | 'bad-size'
+        | 'index-out-of-range'
+        | 'size-out-of-order'
+        | 'vote-malformed'
+        | 'vote-not-canonical'
+        | 'vote-wrong-package'
+        | 'vote-wrong-case'
+        | 'vote-stale'
+        | 'vote-unknown-member'
+        | 'vote-wrong-member'
+        | 'vote-bad-signature'
+        | 'vote-replayed'
+        | 'vote-not-a-member'
+        | 'vote-recused'
+        | 'vote-before-open'
+        | 'vote-after-deadline'
+        | 'vote-decided'
+        | 'vote-unknown-choice'
+        | 'task-not-yours'
+        | 'task-bad-note'
+        | 'task-bad-evidence'
+        | 'task-already-delivered'
+        | 'task-already-acknowledged'
+        | 'not-ready'
+        | 'no-package'
+        | 'pdf-unavailable'
+        | 'pdf-busy'
+        | 'unavailable'
+        | 'internal';
+      message: string;
+      problems?: {
+        index?: number;
+        path: string;
+        reason: string;
+      }[];
+      problemCount?: number;
+    };
+    Attribution: {
+      party: string;
+      basis: 'observed' | 'crater-analysis' | 'origin-side' | 'claimed' | 'impact-side' | 'advance-side';
+    };
+    Observation: {
+      seq: number;
+      source: string;
+      sourceId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapon?:
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear';
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      confidence: number;
+      attribution?: components['schemas']['Attribution'];
+      evidence: string[];
+      note?: string;
+      receivedAt: number;
+      submittedBy: string;
+    };
+    Incident: {
+      id: string;
+      revision: number;
+      status: 'open' | 'merged';
+      reason: 'created' | 'joined' | 'merged' | 'merged-into';
+      mergedInto?: string;
+      absorbed?: string[];
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      members: {
+        source: string;
+        sourceId: string;
+        operator: string;
+        confidence: number;
+        time: number;
+        start: number;
+        end: number;
+        lon?: number;
+        lat?: number;
+        radius: number;
+        altitude?: number;
+        region?: string;
+        weapon?:
+          | 'small-arms'
+          | 'mortar'
+          | 'artillery-under-100mm'
+          | 'artillery-100mm-plus'
+          | 'mlrs'
+          | 'mlrs-heavy'
+          | 'tactical-missile'
+          | 'cruise-missile'
+          | 'ballistic-missile'
+          | 'tank'
+          | 'armoured-vehicle'
+          | 'combat-aircraft'
+          | 'attack-helicopter'
+          | 'strike-uav'
+          | 'air-defence'
+          | 'warship'
+          | 'nuclear';
+        count: number;
+        attribution?: components['schemas']['Attribution'];
+      }[];
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      box?: number[];
+      createdAt: number;
+      updatedAt: number;
+      violations?: string[];
+    };
+    Violation: {
+      id: string;
+      revision: number;
+      status: 'active' | 'withdrawn';
+      prohibition: string;
+      incidentId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      party: string;
+      basis:
+        | 'observed'
+        | 'crater-analysis'
+        | 'origin-side'
+        | 'claimed'
+        | 'impact-side'
+        | 'advance-side'
+        | 'conflicting'
+        | 'none';
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      region?: string;
+      regionCandidates?: string[];
+      zones: string[];
+      line?: {
+        zone: string;
+        distance: number;
+        side: 'left' | 'right' | 'on';
+      };
+      depth?: number;
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      observations: {
+        source: string;
+        sourceId: string;
+      }[];
+      detectedAt: number;
+    };
+    Case: {
+      id: string;
+      key: string;
+      trigger: string;
+      severity: string;
+      party: string;
+      windowStart: number;
+      windowEnd: number | null;
+      breachAt: number;
+      openedAt: number;
+      evidence: {
+        violation: string;
+        incident: string;
+        prohibition: string;
+        time: number;
+        confidence: number;
+        corroboration: number;
+        depth?: number;
+        observations: {
+          source: string;
+          sourceId: string;
+        }[];
+      }[];
+      depth?: number;
+    };
+    Outcome: {
+      result: 'declared' | 'dismissed' | 'defaulted';
+      default?: 'declare' | 'dismiss' | 'no-decision';
+      effect: 'declare' | 'dismiss' | 'none';
+      at: number;
+      by: 'vote' | 'deadline' | 'no-judgment';
+      reason:
+        | 'veto'
+        | 'objection'
+        | 'quorum-not-met'
+        | 'no-votes'
+        | 'majority'
+        | 'tie-broken'
+        | 'tie'
+        | 'qualified-majority'
+        | 'unanimous'
+        | 'not-unanimous'
+        | 'consensus'
+        | 'overturned'
+        | 'finding-stands'
+        | 'deadline-default'
+        | 'no-judgment';
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+      }[];
+      blockedBy: string[];
+      nonVoters: string[];
+    };
+    Judgment: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+    };
+    CaseBoardItem: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+      case: components['schemas']['Case'];
+    };
+    Vote: {
+      member: string;
+      choice: 'declare' | 'dismiss' | 'abstain';
+      at: number;
+      reason?: string;
+      statement?: string;
+      signed?: {
+        statement: string;
+        signature: string;
+      };
+      salt?: string;
+      seq: number;
+      previous?: 'declare' | 'dismiss' | 'abstain';
+    };
+    ResponseFailure: {
+      taskId: string;
+      caseId: string;
+      actor: string;
+      role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor' | 'unknown';
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      dueAt: number;
+      at: number;
+    };
+    Task: {
+      id: string;
+      caseId: string;
+      severity: string;
+      index: number;
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      actor: string;
+      automatic: boolean;
+      upon: 'declaration' | 'trigger';
+      declaredAt: number;
+      dueAt: number | null;
+      status: 'open' | 'acknowledged' | 'delivered';
+      acknowledgedAt?: number;
+      deliveredAt?: number;
+      note?: string;
+      evidence?: string[];
+      overdue: boolean;
+      failure?: components['schemas']['ResponseFailure'];
+      escalations: {
+        index: number;
+        step: 'reminder' | 'escalate' | 'public-mark';
+        at: number;
+        level: number;
+      }[];
+      publicMarkAt?: number;
+    };
+    Timeline: {
+      version: 1;
+      caseId: string;
+      severity: string;
+      trigger?: string;
+      openedAt: number;
+      asOf: number;
+      judgment: components['schemas']['Judgment'];
+      tasks: components['schemas']['Task'][];
+      failures: components['schemas']['ResponseFailure'][];
+      entries: (
+        | {
+            at: number;
+            kind: 'observation' | 'incident' | 'violation';
+            id: string;
+            summary: string;
+          }
+        | {
+            at: number;
+            kind: 'case-opened';
+            trigger?: string;
+            severity: string;
+            attributedTo?: string[];
+          }
+        | {
+            at: number;
+            kind: 'vote';
+            member: string;
+            choice: string;
+            reason?: string;
+            previous?: string;
+          }
+        | {
+            at: number;
+            kind: 'vote-rejected';
+            member: string;
+            choice: string;
+            code: string;
+            message: string;
+          }
+        | {
+            at: number;
+            kind: 'judgment';
+            result: string;
+            default?: string;
+            by: string;
+            reason: string;
+            tally: {
+              declare: number;
+              dismiss: number;
+              abstain: number;
+              eligible: number;
+            };
+            blockedBy: string[];
+            nonVoters: string[];
+          }
+        | {
+            at: number;
+            kind: 'task-created';
+            task: string;
+            actor: string;
+            action: string;
+            dueAt: number | null;
+            automatic: boolean;
+          }
+        | {
+            at: number;
+            kind: 'task-acknowledged';
+            task: string;
+            actor: string;
+          }
+        | {
+            at: number;
+            kind: 'task-delivered';
+            task: string;
+            actor: string;
+            note: string;
+            evidence: string[];
+            late: boolean;
+          }
+        | {
+            at: number;
+            kind: 'response-failure';
+            task: string;
+            actor: string;
+            action: string;
+            material: boolean;
+          }
+        | {
+            at: number;
+            kind: 'escalation';
+            task: string;
+            actor: string;
+            step: string;
+            level: number;
+          }
+      )[];
+      upcoming: {
+        at: number;
+        kind: 'judgment-deadline' | 'task-due';
+        task?: string;
+        actor?: string;
+      }[];
+    };
+    MemberKey: {
+      member: string;
+      fingerprint: string;
+      publicKey: string;
+      createdAt: number;
+      revokedAt?: number;
     };
   };
 }
@@ -7387,1052 +7387,6 @@ export const operationTable = {
 
 /** The document's named schemas, which response schemas reference as `#/components/schemas/NAME`. */
 export const componentSchemas: Record<string, unknown> = {
-  Error: {
-    type: 'object',
-    required: ['error', 'message'],
-    properties: {
-      error: {
-        type: 'string',
-        enum: [
-          'invalid-body',
-          'body-too-deep',
-          'invalid-querystring',
-          'invalid-params',
-          'invalid-headers',
-          'invalid-query',
-          'invalid-observations',
-          'private-key',
-          'invalid-vkey',
-          'invalid-cosignature',
-          'invalid-alarm',
-          'body-too-large',
-          'batch-too-large',
-          'unsupported-media-type',
-          'invalid-pledges',
-          'invalid-deliveries',
-          'invalid-inspection',
-          'invalid-last-event-id',
-          'unauthorized',
-          'forbidden',
-          'forbidden-source',
-          'forbidden-guarantor',
-          'role-not-for-actor',
-          'forbidden-section',
-          'not-authority',
-          'rate-limited',
-          'too-many-streams',
-          'not-found',
-          'member-has-key',
-          'member-key-taken',
-          'already-revoked',
-          'id-conflict',
-          'live-clock',
-          'invalid-time',
-          'checkpoint-mismatch',
-          'witness-exists',
-          'bad-size',
-          'index-out-of-range',
-          'size-out-of-order',
-          'vote-malformed',
-          'vote-not-canonical',
-          'vote-wrong-package',
-          'vote-wrong-case',
-          'vote-stale',
-          'vote-unknown-member',
-          'vote-wrong-member',
-          'vote-bad-signature',
-          'vote-replayed',
-          'vote-not-a-member',
-          'vote-recused',
-          'vote-before-open',
-          'vote-after-deadline',
-          'vote-decided',
-          'vote-unknown-choice',
-          'task-not-yours',
-          'task-bad-note',
-          'task-bad-evidence',
-          'task-already-delivered',
-          'task-already-acknowledged',
-          'not-ready',
-          'no-package',
-          'pdf-unavailable',
-          'pdf-busy',
-          'unavailable',
-          'internal',
-        ],
-      },
-      message: { type: 'string' },
-      problems: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['path', 'reason'],
-          properties: { index: { type: 'integer' }, path: { type: 'string' }, reason: { type: 'string' } },
-        },
-      },
-      problemCount: { type: 'integer' },
-    },
-  },
-  Attribution: {
-    type: 'object',
-    required: ['party', 'basis'],
-    properties: {
-      party: { type: 'string' },
-      basis: {
-        type: 'string',
-        enum: ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'],
-      },
-    },
-  },
-  Observation: {
-    type: 'object',
-    required: [
-      'seq',
-      'source',
-      'sourceId',
-      'activity',
-      'count',
-      'time',
-      'start',
-      'end',
-      'radius',
-      'confidence',
-      'evidence',
-      'receivedAt',
-      'submittedBy',
-    ],
-    properties: {
-      seq: { type: 'integer' },
-      source: { type: 'string' },
-      sourceId: { type: 'string' },
-      activity: {
-        type: 'string',
-        enum: [
-          'artillery-fire',
-          'mortar-fire',
-          'small-arms-fire',
-          'missile-strike',
-          'drone-strike',
-          'air-strike',
-          'naval-strike',
-          'ground-advance',
-          'troop-presence',
-          'heavy-weapon-presence',
-          'reinforcement',
-          'overflight',
-          'naval-incursion',
-          'mine-laying',
-          'denial-of-access',
-          'jamming',
-          'nuclear-use',
-          'nuclear-threat',
-          'economic-coercion',
-          'radar-emission',
-          'blockade',
-        ],
-      },
-      weapon: {
-        type: 'string',
-        enum: [
-          'small-arms',
-          'mortar',
-          'artillery-under-100mm',
-          'artillery-100mm-plus',
-          'mlrs',
-          'mlrs-heavy',
-          'tactical-missile',
-          'cruise-missile',
-          'ballistic-missile',
-          'tank',
-          'armoured-vehicle',
-          'combat-aircraft',
-          'attack-helicopter',
-          'strike-uav',
-          'air-defence',
-          'warship',
-          'nuclear',
-        ],
-      },
-      count: { type: 'integer' },
-      time: { type: 'integer' },
-      start: { type: 'integer' },
-      end: { type: 'integer' },
-      lon: { type: 'number' },
-      lat: { type: 'number' },
-      radius: { type: 'number' },
-      altitude: { type: 'number' },
-      region: { type: 'string' },
-      confidence: { type: 'number' },
-      attribution: { $ref: '#/components/schemas/Attribution' },
-      evidence: { type: 'array', items: { type: 'string' } },
-      note: { type: 'string' },
-      receivedAt: { type: 'integer' },
-      submittedBy: { type: 'string' },
-    },
-  },
-  Incident: {
-    type: 'object',
-    required: [
-      'id',
-      'revision',
-      'status',
-      'reason',
-      'activity',
-      'members',
-      'confidence',
-      'corroboration',
-      'operators',
-      'weapons',
-      'count',
-      'time',
-      'start',
-      'end',
-      'radius',
-      'createdAt',
-      'updatedAt',
-    ],
-    properties: {
-      id: { type: 'string' },
-      revision: { type: 'integer' },
-      status: { type: 'string', enum: ['open', 'merged'] },
-      reason: { type: 'string', enum: ['created', 'joined', 'merged', 'merged-into'] },
-      mergedInto: { type: 'string' },
-      absorbed: { type: 'array', items: { type: 'string' } },
-      activity: {
-        type: 'string',
-        enum: [
-          'artillery-fire',
-          'mortar-fire',
-          'small-arms-fire',
-          'missile-strike',
-          'drone-strike',
-          'air-strike',
-          'naval-strike',
-          'ground-advance',
-          'troop-presence',
-          'heavy-weapon-presence',
-          'reinforcement',
-          'overflight',
-          'naval-incursion',
-          'mine-laying',
-          'denial-of-access',
-          'jamming',
-          'nuclear-use',
-          'nuclear-threat',
-          'economic-coercion',
-          'radar-emission',
-          'blockade',
-        ],
-      },
-      members: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['source', 'sourceId', 'operator', 'confidence', 'time', 'start', 'end', 'radius', 'count'],
-          properties: {
-            source: { type: 'string' },
-            sourceId: { type: 'string' },
-            operator: { type: 'string' },
-            confidence: { type: 'number' },
-            time: { type: 'integer' },
-            start: { type: 'integer' },
-            end: { type: 'integer' },
-            lon: { type: 'number' },
-            lat: { type: 'number' },
-            radius: { type: 'number' },
-            altitude: { type: 'number' },
-            region: { type: 'string' },
-            weapon: {
-              type: 'string',
-              enum: [
-                'small-arms',
-                'mortar',
-                'artillery-under-100mm',
-                'artillery-100mm-plus',
-                'mlrs',
-                'mlrs-heavy',
-                'tactical-missile',
-                'cruise-missile',
-                'ballistic-missile',
-                'tank',
-                'armoured-vehicle',
-                'combat-aircraft',
-                'attack-helicopter',
-                'strike-uav',
-                'air-defence',
-                'warship',
-                'nuclear',
-              ],
-            },
-            count: { type: 'integer' },
-            attribution: { $ref: '#/components/schemas/Attribution' },
-          },
-        },
-      },
-      confidence: { type: 'number' },
-      corroboration: { type: 'integer' },
-      operators: { type: 'array', items: { type: 'string' } },
-      weapons: {
-        type: 'array',
-        items: {
-          type: 'string',
-          enum: [
-            'small-arms',
-            'mortar',
-            'artillery-under-100mm',
-            'artillery-100mm-plus',
-            'mlrs',
-            'mlrs-heavy',
-            'tactical-missile',
-            'cruise-missile',
-            'ballistic-missile',
-            'tank',
-            'armoured-vehicle',
-            'combat-aircraft',
-            'attack-helicopter',
-            'strike-uav',
-            'air-defence',
-            'warship',
-            'nuclear',
-          ],
-        },
-      },
-      count: { type: 'integer' },
-      time: { type: 'integer' },
-      start: { type: 'integer' },
-      end: { type: 'integer' },
-      lon: { type: 'number' },
-      lat: { type: 'number' },
-      radius: { type: 'number' },
-      altitude: { type: 'number' },
-      region: { type: 'string' },
-      box: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
-      createdAt: { type: 'integer' },
-      updatedAt: { type: 'integer' },
-      violations: { type: 'array', items: { type: 'string' } },
-    },
-  },
-  Violation: {
-    type: 'object',
-    required: [
-      'id',
-      'revision',
-      'status',
-      'prohibition',
-      'incidentId',
-      'activity',
-      'weapons',
-      'party',
-      'basis',
-      'time',
-      'start',
-      'end',
-      'radius',
-      'zones',
-      'confidence',
-      'corroboration',
-      'operators',
-      'observations',
-      'detectedAt',
-    ],
-    properties: {
-      id: { type: 'string' },
-      revision: { type: 'integer' },
-      status: { type: 'string', enum: ['active', 'withdrawn'] },
-      prohibition: { type: 'string' },
-      incidentId: { type: 'string' },
-      activity: {
-        type: 'string',
-        enum: [
-          'artillery-fire',
-          'mortar-fire',
-          'small-arms-fire',
-          'missile-strike',
-          'drone-strike',
-          'air-strike',
-          'naval-strike',
-          'ground-advance',
-          'troop-presence',
-          'heavy-weapon-presence',
-          'reinforcement',
-          'overflight',
-          'naval-incursion',
-          'mine-laying',
-          'denial-of-access',
-          'jamming',
-          'nuclear-use',
-          'nuclear-threat',
-          'economic-coercion',
-          'radar-emission',
-          'blockade',
-        ],
-      },
-      weapons: {
-        type: 'array',
-        items: {
-          type: 'string',
-          enum: [
-            'small-arms',
-            'mortar',
-            'artillery-under-100mm',
-            'artillery-100mm-plus',
-            'mlrs',
-            'mlrs-heavy',
-            'tactical-missile',
-            'cruise-missile',
-            'ballistic-missile',
-            'tank',
-            'armoured-vehicle',
-            'combat-aircraft',
-            'attack-helicopter',
-            'strike-uav',
-            'air-defence',
-            'warship',
-            'nuclear',
-          ],
-        },
-      },
-      party: { type: 'string' },
-      basis: {
-        type: 'string',
-        enum: [
-          'observed',
-          'crater-analysis',
-          'origin-side',
-          'claimed',
-          'impact-side',
-          'advance-side',
-          'conflicting',
-          'none',
-        ],
-      },
-      time: { type: 'integer' },
-      start: { type: 'integer' },
-      end: { type: 'integer' },
-      lon: { type: 'number' },
-      lat: { type: 'number' },
-      radius: { type: 'number' },
-      region: { type: 'string' },
-      regionCandidates: { type: 'array', items: { type: 'string' } },
-      zones: { type: 'array', items: { type: 'string' } },
-      line: {
-        type: 'object',
-        required: ['zone', 'distance', 'side'],
-        properties: {
-          zone: { type: 'string' },
-          distance: { type: 'number' },
-          side: { type: 'string', enum: ['left', 'right', 'on'] },
-        },
-      },
-      depth: { type: 'number' },
-      confidence: { type: 'number' },
-      corroboration: { type: 'integer' },
-      operators: { type: 'array', items: { type: 'string' } },
-      observations: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['source', 'sourceId'],
-          properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
-        },
-      },
-      detectedAt: { type: 'integer' },
-    },
-  },
-  Case: {
-    type: 'object',
-    required: [
-      'id',
-      'key',
-      'trigger',
-      'severity',
-      'party',
-      'windowStart',
-      'windowEnd',
-      'breachAt',
-      'openedAt',
-      'evidence',
-    ],
-    properties: {
-      id: { type: 'string' },
-      key: { type: 'string' },
-      trigger: { type: 'string' },
-      severity: { type: 'string' },
-      party: { type: 'string' },
-      windowStart: { type: 'integer' },
-      windowEnd: { type: ['integer', 'null'] },
-      breachAt: { type: 'integer' },
-      openedAt: { type: 'integer' },
-      evidence: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['violation', 'incident', 'prohibition', 'time', 'confidence', 'corroboration', 'observations'],
-          properties: {
-            violation: { type: 'string' },
-            incident: { type: 'string' },
-            prohibition: { type: 'string' },
-            time: { type: 'integer' },
-            confidence: { type: 'number' },
-            corroboration: { type: 'integer' },
-            depth: { type: 'number' },
-            observations: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['source', 'sourceId'],
-                properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
-              },
-            },
-          },
-        },
-      },
-      depth: { type: 'number' },
-    },
-  },
-  Outcome: {
-    type: 'object',
-    required: ['result', 'effect', 'at', 'by', 'reason', 'tally', 'votes', 'blockedBy', 'nonVoters'],
-    properties: {
-      result: { type: 'string', enum: ['declared', 'dismissed', 'defaulted'] },
-      default: { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
-      effect: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
-      at: { type: 'integer' },
-      by: { type: 'string', enum: ['vote', 'deadline', 'no-judgment'] },
-      reason: {
-        type: 'string',
-        enum: [
-          'veto',
-          'objection',
-          'quorum-not-met',
-          'no-votes',
-          'majority',
-          'tie-broken',
-          'tie',
-          'qualified-majority',
-          'unanimous',
-          'not-unanimous',
-          'consensus',
-          'overturned',
-          'finding-stands',
-          'deadline-default',
-          'no-judgment',
-        ],
-      },
-      tally: {
-        type: 'object',
-        required: ['declare', 'dismiss', 'abstain', 'eligible'],
-        properties: {
-          declare: { type: 'integer' },
-          dismiss: { type: 'integer' },
-          abstain: { type: 'integer' },
-          eligible: { type: 'integer' },
-        },
-      },
-      votes: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['member', 'choice'],
-          properties: {
-            member: { type: 'string' },
-            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
-          },
-        },
-      },
-      blockedBy: { type: 'array', items: { type: 'string' } },
-      nonVoters: { type: 'array', items: { type: 'string' } },
-    },
-  },
-  Judgment: {
-    type: 'object',
-    required: [
-      'caseId',
-      'severity',
-      'status',
-      'openedAt',
-      'deadline',
-      'timeLeft',
-      'tally',
-      'leaning',
-      'votes',
-      'pending',
-      'recused',
-    ],
-    properties: {
-      caseId: { type: 'string' },
-      severity: { type: 'string' },
-      status: { type: 'string', enum: ['open', 'decided'] },
-      openedAt: { type: 'integer' },
-      deadline: { type: ['integer', 'null'] },
-      timeLeft: { type: ['integer', 'null'] },
-      tally: {
-        type: 'object',
-        required: ['declare', 'dismiss', 'abstain', 'eligible'],
-        properties: {
-          declare: { type: 'integer' },
-          dismiss: { type: 'integer' },
-          abstain: { type: 'integer' },
-          eligible: { type: 'integer' },
-        },
-      },
-      leaning: {
-        type: 'object',
-        required: ['verdict', 'reason'],
-        properties: {
-          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
-          reason: {
-            type: 'string',
-            enum: [
-              'veto',
-              'objection',
-              'quorum-not-met',
-              'no-votes',
-              'majority',
-              'tie-broken',
-              'tie',
-              'qualified-majority',
-              'unanimous',
-              'not-unanimous',
-              'consensus',
-              'overturned',
-              'finding-stands',
-            ],
-          },
-        },
-      },
-      votes: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['member', 'choice', 'at', 'changed'],
-          properties: {
-            member: { type: 'string' },
-            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
-            at: { type: 'integer' },
-            reason: { type: 'string' },
-            changed: { type: 'boolean' },
-          },
-        },
-      },
-      pending: { type: 'array', items: { type: 'string' } },
-      recused: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['member', 'reason'],
-          properties: {
-            member: { type: 'string' },
-            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
-          },
-        },
-      },
-      outcome: { $ref: '#/components/schemas/Outcome' },
-    },
-  },
-  CaseBoardItem: {
-    type: 'object',
-    required: [
-      'caseId',
-      'severity',
-      'status',
-      'openedAt',
-      'deadline',
-      'timeLeft',
-      'tally',
-      'leaning',
-      'votes',
-      'pending',
-      'recused',
-      'case',
-    ],
-    properties: {
-      caseId: { type: 'string' },
-      severity: { type: 'string' },
-      status: { type: 'string', enum: ['open', 'decided'] },
-      openedAt: { type: 'integer' },
-      deadline: { type: ['integer', 'null'] },
-      timeLeft: { type: ['integer', 'null'] },
-      tally: {
-        type: 'object',
-        required: ['declare', 'dismiss', 'abstain', 'eligible'],
-        properties: {
-          declare: { type: 'integer' },
-          dismiss: { type: 'integer' },
-          abstain: { type: 'integer' },
-          eligible: { type: 'integer' },
-        },
-      },
-      leaning: {
-        type: 'object',
-        required: ['verdict', 'reason'],
-        properties: {
-          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
-          reason: {
-            type: 'string',
-            enum: [
-              'veto',
-              'objection',
-              'quorum-not-met',
-              'no-votes',
-              'majority',
-              'tie-broken',
-              'tie',
-              'qualified-majority',
-              'unanimous',
-              'not-unanimous',
-              'consensus',
-              'overturned',
-              'finding-stands',
-            ],
-          },
-        },
-      },
-      votes: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['member', 'choice', 'at', 'changed'],
-          properties: {
-            member: { type: 'string' },
-            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
-            at: { type: 'integer' },
-            reason: { type: 'string' },
-            changed: { type: 'boolean' },
-          },
-        },
-      },
-      pending: { type: 'array', items: { type: 'string' } },
-      recused: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['member', 'reason'],
-          properties: {
-            member: { type: 'string' },
-            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
-          },
-        },
-      },
-      outcome: { $ref: '#/components/schemas/Outcome' },
-      case: { $ref: '#/components/schemas/Case' },
-    },
-  },
-  Vote: {
-    type: 'object',
-    required: ['member', 'choice', 'at', 'seq'],
-    properties: {
-      member: { type: 'string' },
-      choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
-      at: { type: 'integer' },
-      reason: { type: 'string' },
-      statement: { type: 'string' },
-      signed: {
-        type: 'object',
-        required: ['statement', 'signature'],
-        properties: { statement: { type: 'string' }, signature: { type: 'string' } },
-      },
-      salt: { type: 'string' },
-      seq: { type: 'integer' },
-      previous: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
-    },
-  },
-  ResponseFailure: {
-    type: 'object',
-    required: ['taskId', 'caseId', 'actor', 'role', 'action', 'material', 'dueAt', 'at'],
-    properties: {
-      taskId: { type: 'string' },
-      caseId: { type: 'string' },
-      actor: { type: 'string' },
-      role: {
-        type: 'string',
-        enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor', 'unknown'],
-      },
-      action: {
-        type: 'string',
-        enum: [
-          'consult',
-          'public-report',
-          'referral',
-          'investigation',
-          'mediation',
-          'sanctions',
-          'sanctions-snapback',
-          'financial-support',
-          'intelligence-support',
-          'weapons-delivery',
-          'air-defence-surge',
-          'reinforce',
-          'deploy-force',
-          'mutual-defence',
-          'use-of-force',
-          'unspecified-measures',
-        ],
-      },
-      material: { type: 'boolean' },
-      dueAt: { type: 'integer' },
-      at: { type: 'integer' },
-    },
-  },
-  Task: {
-    type: 'object',
-    required: [
-      'id',
-      'caseId',
-      'severity',
-      'index',
-      'action',
-      'material',
-      'actor',
-      'automatic',
-      'upon',
-      'declaredAt',
-      'dueAt',
-      'status',
-      'overdue',
-      'escalations',
-    ],
-    properties: {
-      id: { type: 'string' },
-      caseId: { type: 'string' },
-      severity: { type: 'string' },
-      index: { type: 'integer' },
-      action: {
-        type: 'string',
-        enum: [
-          'consult',
-          'public-report',
-          'referral',
-          'investigation',
-          'mediation',
-          'sanctions',
-          'sanctions-snapback',
-          'financial-support',
-          'intelligence-support',
-          'weapons-delivery',
-          'air-defence-surge',
-          'reinforce',
-          'deploy-force',
-          'mutual-defence',
-          'use-of-force',
-          'unspecified-measures',
-        ],
-      },
-      material: { type: 'boolean' },
-      actor: { type: 'string' },
-      automatic: { type: 'boolean' },
-      upon: { type: 'string', enum: ['declaration', 'trigger'] },
-      declaredAt: { type: 'integer' },
-      dueAt: { type: ['integer', 'null'] },
-      status: { type: 'string', enum: ['open', 'acknowledged', 'delivered'] },
-      acknowledgedAt: { type: 'integer' },
-      deliveredAt: { type: 'integer' },
-      note: { type: 'string' },
-      evidence: { type: 'array', items: { type: 'string' } },
-      overdue: { type: 'boolean' },
-      failure: { $ref: '#/components/schemas/ResponseFailure' },
-      escalations: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['index', 'step', 'at', 'level'],
-          properties: {
-            index: { type: 'integer' },
-            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
-            at: { type: 'integer' },
-            level: { type: 'integer' },
-          },
-        },
-      },
-      publicMarkAt: { type: 'integer' },
-    },
-  },
-  Timeline: {
-    type: 'object',
-    required: [
-      'version',
-      'caseId',
-      'severity',
-      'openedAt',
-      'asOf',
-      'judgment',
-      'tasks',
-      'failures',
-      'entries',
-      'upcoming',
-    ],
-    properties: {
-      version: { enum: [1] },
-      caseId: { type: 'string' },
-      severity: { type: 'string' },
-      trigger: { type: 'string' },
-      openedAt: { type: 'integer' },
-      asOf: { type: 'integer' },
-      judgment: { $ref: '#/components/schemas/Judgment' },
-      tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
-      failures: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } },
-      entries: {
-        type: 'array',
-        items: {
-          oneOf: [
-            {
-              type: 'object',
-              required: ['at', 'kind', 'id', 'summary'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { type: 'string', enum: ['observation', 'incident', 'violation'] },
-                id: { type: 'string' },
-                summary: { type: 'string' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'severity'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['case-opened'] },
-                trigger: { type: 'string' },
-                severity: { type: 'string' },
-                attributedTo: { type: 'array', items: { type: 'string' } },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'member', 'choice'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['vote'] },
-                member: { type: 'string' },
-                choice: { type: 'string' },
-                reason: { type: 'string' },
-                previous: { type: 'string' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'member', 'choice', 'code', 'message'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['vote-rejected'] },
-                member: { type: 'string' },
-                choice: { type: 'string' },
-                code: { type: 'string' },
-                message: { type: 'string' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'result', 'by', 'reason', 'tally', 'blockedBy', 'nonVoters'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['judgment'] },
-                result: { type: 'string' },
-                default: { type: 'string' },
-                by: { type: 'string' },
-                reason: { type: 'string' },
-                tally: {
-                  type: 'object',
-                  required: ['declare', 'dismiss', 'abstain', 'eligible'],
-                  properties: {
-                    declare: { type: 'integer' },
-                    dismiss: { type: 'integer' },
-                    abstain: { type: 'integer' },
-                    eligible: { type: 'integer' },
-                  },
-                },
-                blockedBy: { type: 'array', items: { type: 'string' } },
-                nonVoters: { type: 'array', items: { type: 'string' } },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'task', 'actor', 'action', 'dueAt', 'automatic'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['task-created'] },
-                task: { type: 'string' },
-                actor: { type: 'string' },
-                action: { type: 'string' },
-                dueAt: { type: ['integer', 'null'] },
-                automatic: { type: 'boolean' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'task', 'actor'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['task-acknowledged'] },
-                task: { type: 'string' },
-                actor: { type: 'string' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'task', 'actor', 'note', 'evidence', 'late'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['task-delivered'] },
-                task: { type: 'string' },
-                actor: { type: 'string' },
-                note: { type: 'string' },
-                evidence: { type: 'array', items: { type: 'string' } },
-                late: { type: 'boolean' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'task', 'actor', 'action', 'material'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['response-failure'] },
-                task: { type: 'string' },
-                actor: { type: 'string' },
-                action: { type: 'string' },
-                material: { type: 'boolean' },
-              },
-            },
-            {
-              type: 'object',
-              required: ['at', 'kind', 'task', 'actor', 'step', 'level'],
-              properties: {
-                at: { type: 'integer' },
-                kind: { enum: ['escalation'] },
-                task: { type: 'string' },
-                actor: { type: 'string' },
-                step: { type: 'string' },
-                level: { type: 'integer' },
-              },
-            },
-          ],
-        },
-      },
-      upcoming: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['at', 'kind'],
-          properties: {
-            at: { type: 'integer' },
-            kind: { type: 'string', enum: ['judgment-deadline', 'task-due'] },
-            task: { type: 'string' },
-            actor: { type: 'string' },
-          },
-        },
-      },
-    },
-  },
-  MemberKey: {
-    type: 'object',
-    required: ['member', 'fingerprint', 'publicKey', 'createdAt'],
-    properties: {
-      member: { type: 'string' },
-      fingerprint: { type: 'string' },
-      publicKey: { type: 'string' },
-      createdAt: { type: 'integer' },
-      revokedAt: { type: 'integer' },
-    },
-  },
   DailyReport: {
     type: 'object',
     required: ['type', 'variant', 'package', 'date', 'window', 'sections', 'checkpoint'],
@@ -10433,6 +9387,1052 @@ export const componentSchemas: Record<string, unknown> = {
           },
         },
       },
+    },
+  },
+  Error: {
+    type: 'object',
+    required: ['error', 'message'],
+    properties: {
+      error: {
+        type: 'string',
+        enum: [
+          'invalid-body',
+          'body-too-deep',
+          'invalid-querystring',
+          'invalid-params',
+          'invalid-headers',
+          'invalid-query',
+          'invalid-observations',
+          'private-key',
+          'invalid-vkey',
+          'invalid-cosignature',
+          'invalid-alarm',
+          'body-too-large',
+          'batch-too-large',
+          'unsupported-media-type',
+          'invalid-pledges',
+          'invalid-deliveries',
+          'invalid-inspection',
+          'invalid-last-event-id',
+          'unauthorized',
+          'forbidden',
+          'forbidden-source',
+          'forbidden-guarantor',
+          'role-not-for-actor',
+          'forbidden-section',
+          'not-authority',
+          'rate-limited',
+          'too-many-streams',
+          'not-found',
+          'member-has-key',
+          'member-key-taken',
+          'already-revoked',
+          'id-conflict',
+          'live-clock',
+          'invalid-time',
+          'checkpoint-mismatch',
+          'witness-exists',
+          'bad-size',
+          'index-out-of-range',
+          'size-out-of-order',
+          'vote-malformed',
+          'vote-not-canonical',
+          'vote-wrong-package',
+          'vote-wrong-case',
+          'vote-stale',
+          'vote-unknown-member',
+          'vote-wrong-member',
+          'vote-bad-signature',
+          'vote-replayed',
+          'vote-not-a-member',
+          'vote-recused',
+          'vote-before-open',
+          'vote-after-deadline',
+          'vote-decided',
+          'vote-unknown-choice',
+          'task-not-yours',
+          'task-bad-note',
+          'task-bad-evidence',
+          'task-already-delivered',
+          'task-already-acknowledged',
+          'not-ready',
+          'no-package',
+          'pdf-unavailable',
+          'pdf-busy',
+          'unavailable',
+          'internal',
+        ],
+      },
+      message: { type: 'string' },
+      problems: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['path', 'reason'],
+          properties: { index: { type: 'integer' }, path: { type: 'string' }, reason: { type: 'string' } },
+        },
+      },
+      problemCount: { type: 'integer' },
+    },
+  },
+  Attribution: {
+    type: 'object',
+    required: ['party', 'basis'],
+    properties: {
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'],
+      },
+    },
+  },
+  Observation: {
+    type: 'object',
+    required: [
+      'seq',
+      'source',
+      'sourceId',
+      'activity',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'confidence',
+      'evidence',
+      'receivedAt',
+      'submittedBy',
+    ],
+    properties: {
+      seq: { type: 'integer' },
+      source: { type: 'string' },
+      sourceId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapon: {
+        type: 'string',
+        enum: [
+          'small-arms',
+          'mortar',
+          'artillery-under-100mm',
+          'artillery-100mm-plus',
+          'mlrs',
+          'mlrs-heavy',
+          'tactical-missile',
+          'cruise-missile',
+          'ballistic-missile',
+          'tank',
+          'armoured-vehicle',
+          'combat-aircraft',
+          'attack-helicopter',
+          'strike-uav',
+          'air-defence',
+          'warship',
+          'nuclear',
+        ],
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      confidence: { type: 'number' },
+      attribution: { $ref: '#/components/schemas/Attribution' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      note: { type: 'string' },
+      receivedAt: { type: 'integer' },
+      submittedBy: { type: 'string' },
+    },
+  },
+  Incident: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'reason',
+      'activity',
+      'members',
+      'confidence',
+      'corroboration',
+      'operators',
+      'weapons',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'createdAt',
+      'updatedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['open', 'merged'] },
+      reason: { type: 'string', enum: ['created', 'joined', 'merged', 'merged-into'] },
+      mergedInto: { type: 'string' },
+      absorbed: { type: 'array', items: { type: 'string' } },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      members: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId', 'operator', 'confidence', 'time', 'start', 'end', 'radius', 'count'],
+          properties: {
+            source: { type: 'string' },
+            sourceId: { type: 'string' },
+            operator: { type: 'string' },
+            confidence: { type: 'number' },
+            time: { type: 'integer' },
+            start: { type: 'integer' },
+            end: { type: 'integer' },
+            lon: { type: 'number' },
+            lat: { type: 'number' },
+            radius: { type: 'number' },
+            altitude: { type: 'number' },
+            region: { type: 'string' },
+            weapon: {
+              type: 'string',
+              enum: [
+                'small-arms',
+                'mortar',
+                'artillery-under-100mm',
+                'artillery-100mm-plus',
+                'mlrs',
+                'mlrs-heavy',
+                'tactical-missile',
+                'cruise-missile',
+                'ballistic-missile',
+                'tank',
+                'armoured-vehicle',
+                'combat-aircraft',
+                'attack-helicopter',
+                'strike-uav',
+                'air-defence',
+                'warship',
+                'nuclear',
+              ],
+            },
+            count: { type: 'integer' },
+            attribution: { $ref: '#/components/schemas/Attribution' },
+          },
+        },
+      },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      box: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+      createdAt: { type: 'integer' },
+      updatedAt: { type: 'integer' },
+      violations: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Violation: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'prohibition',
+      'incidentId',
+      'activity',
+      'weapons',
+      'party',
+      'basis',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'zones',
+      'confidence',
+      'corroboration',
+      'operators',
+      'observations',
+      'detectedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['active', 'withdrawn'] },
+      prohibition: { type: 'string' },
+      incidentId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: [
+          'observed',
+          'crater-analysis',
+          'origin-side',
+          'claimed',
+          'impact-side',
+          'advance-side',
+          'conflicting',
+          'none',
+        ],
+      },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      region: { type: 'string' },
+      regionCandidates: { type: 'array', items: { type: 'string' } },
+      zones: { type: 'array', items: { type: 'string' } },
+      line: {
+        type: 'object',
+        required: ['zone', 'distance', 'side'],
+        properties: {
+          zone: { type: 'string' },
+          distance: { type: 'number' },
+          side: { type: 'string', enum: ['left', 'right', 'on'] },
+        },
+      },
+      depth: { type: 'number' },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      observations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId'],
+          properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+        },
+      },
+      detectedAt: { type: 'integer' },
+    },
+  },
+  Case: {
+    type: 'object',
+    required: [
+      'id',
+      'key',
+      'trigger',
+      'severity',
+      'party',
+      'windowStart',
+      'windowEnd',
+      'breachAt',
+      'openedAt',
+      'evidence',
+    ],
+    properties: {
+      id: { type: 'string' },
+      key: { type: 'string' },
+      trigger: { type: 'string' },
+      severity: { type: 'string' },
+      party: { type: 'string' },
+      windowStart: { type: 'integer' },
+      windowEnd: { type: ['integer', 'null'] },
+      breachAt: { type: 'integer' },
+      openedAt: { type: 'integer' },
+      evidence: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['violation', 'incident', 'prohibition', 'time', 'confidence', 'corroboration', 'observations'],
+          properties: {
+            violation: { type: 'string' },
+            incident: { type: 'string' },
+            prohibition: { type: 'string' },
+            time: { type: 'integer' },
+            confidence: { type: 'number' },
+            corroboration: { type: 'integer' },
+            depth: { type: 'number' },
+            observations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['source', 'sourceId'],
+                properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+      depth: { type: 'number' },
+    },
+  },
+  Outcome: {
+    type: 'object',
+    required: ['result', 'effect', 'at', 'by', 'reason', 'tally', 'votes', 'blockedBy', 'nonVoters'],
+    properties: {
+      result: { type: 'string', enum: ['declared', 'dismissed', 'defaulted'] },
+      default: { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
+      effect: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+      at: { type: 'integer' },
+      by: { type: 'string', enum: ['vote', 'deadline', 'no-judgment'] },
+      reason: {
+        type: 'string',
+        enum: [
+          'veto',
+          'objection',
+          'quorum-not-met',
+          'no-votes',
+          'majority',
+          'tie-broken',
+          'tie',
+          'qualified-majority',
+          'unanimous',
+          'not-unanimous',
+          'consensus',
+          'overturned',
+          'finding-stands',
+          'deadline-default',
+          'no-judgment',
+        ],
+      },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+          },
+        },
+      },
+      blockedBy: { type: 'array', items: { type: 'string' } },
+      nonVoters: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Judgment: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+    },
+  },
+  CaseBoardItem: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+      'case',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+      case: { $ref: '#/components/schemas/Case' },
+    },
+  },
+  Vote: {
+    type: 'object',
+    required: ['member', 'choice', 'at', 'seq'],
+    properties: {
+      member: { type: 'string' },
+      choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+      at: { type: 'integer' },
+      reason: { type: 'string' },
+      statement: { type: 'string' },
+      signed: {
+        type: 'object',
+        required: ['statement', 'signature'],
+        properties: { statement: { type: 'string' }, signature: { type: 'string' } },
+      },
+      salt: { type: 'string' },
+      seq: { type: 'integer' },
+      previous: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+    },
+  },
+  ResponseFailure: {
+    type: 'object',
+    required: ['taskId', 'caseId', 'actor', 'role', 'action', 'material', 'dueAt', 'at'],
+    properties: {
+      taskId: { type: 'string' },
+      caseId: { type: 'string' },
+      actor: { type: 'string' },
+      role: {
+        type: 'string',
+        enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor', 'unknown'],
+      },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      dueAt: { type: 'integer' },
+      at: { type: 'integer' },
+    },
+  },
+  Task: {
+    type: 'object',
+    required: [
+      'id',
+      'caseId',
+      'severity',
+      'index',
+      'action',
+      'material',
+      'actor',
+      'automatic',
+      'upon',
+      'declaredAt',
+      'dueAt',
+      'status',
+      'overdue',
+      'escalations',
+    ],
+    properties: {
+      id: { type: 'string' },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      index: { type: 'integer' },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      actor: { type: 'string' },
+      automatic: { type: 'boolean' },
+      upon: { type: 'string', enum: ['declaration', 'trigger'] },
+      declaredAt: { type: 'integer' },
+      dueAt: { type: ['integer', 'null'] },
+      status: { type: 'string', enum: ['open', 'acknowledged', 'delivered'] },
+      acknowledgedAt: { type: 'integer' },
+      deliveredAt: { type: 'integer' },
+      note: { type: 'string' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      overdue: { type: 'boolean' },
+      failure: { $ref: '#/components/schemas/ResponseFailure' },
+      escalations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'step', 'at', 'level'],
+          properties: {
+            index: { type: 'integer' },
+            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
+            at: { type: 'integer' },
+            level: { type: 'integer' },
+          },
+        },
+      },
+      publicMarkAt: { type: 'integer' },
+    },
+  },
+  Timeline: {
+    type: 'object',
+    required: [
+      'version',
+      'caseId',
+      'severity',
+      'openedAt',
+      'asOf',
+      'judgment',
+      'tasks',
+      'failures',
+      'entries',
+      'upcoming',
+    ],
+    properties: {
+      version: { enum: [1] },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      trigger: { type: 'string' },
+      openedAt: { type: 'integer' },
+      asOf: { type: 'integer' },
+      judgment: { $ref: '#/components/schemas/Judgment' },
+      tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
+      failures: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } },
+      entries: {
+        type: 'array',
+        items: {
+          oneOf: [
+            {
+              type: 'object',
+              required: ['at', 'kind', 'id', 'summary'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { type: 'string', enum: ['observation', 'incident', 'violation'] },
+                id: { type: 'string' },
+                summary: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'severity'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['case-opened'] },
+                trigger: { type: 'string' },
+                severity: { type: 'string' },
+                attributedTo: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                reason: { type: 'string' },
+                previous: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice', 'code', 'message'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote-rejected'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                code: { type: 'string' },
+                message: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'result', 'by', 'reason', 'tally', 'blockedBy', 'nonVoters'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['judgment'] },
+                result: { type: 'string' },
+                default: { type: 'string' },
+                by: { type: 'string' },
+                reason: { type: 'string' },
+                tally: {
+                  type: 'object',
+                  required: ['declare', 'dismiss', 'abstain', 'eligible'],
+                  properties: {
+                    declare: { type: 'integer' },
+                    dismiss: { type: 'integer' },
+                    abstain: { type: 'integer' },
+                    eligible: { type: 'integer' },
+                  },
+                },
+                blockedBy: { type: 'array', items: { type: 'string' } },
+                nonVoters: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'dueAt', 'automatic'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-created'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                dueAt: { type: ['integer', 'null'] },
+                automatic: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-acknowledged'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'note', 'evidence', 'late'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-delivered'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                note: { type: 'string' },
+                evidence: { type: 'array', items: { type: 'string' } },
+                late: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'material'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['response-failure'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                material: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'step', 'level'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['escalation'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                step: { type: 'string' },
+                level: { type: 'integer' },
+              },
+            },
+          ],
+        },
+      },
+      upcoming: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['at', 'kind'],
+          properties: {
+            at: { type: 'integer' },
+            kind: { type: 'string', enum: ['judgment-deadline', 'task-due'] },
+            task: { type: 'string' },
+            actor: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+  MemberKey: {
+    type: 'object',
+    required: ['member', 'fingerprint', 'publicKey', 'createdAt'],
+    properties: {
+      member: { type: 'string' },
+      fingerprint: { type: 'string' },
+      publicKey: { type: 'string' },
+      createdAt: { type: 'integer' },
+      revokedAt: { type: 'integer' },
     },
   },
 };

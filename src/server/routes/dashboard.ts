@@ -30,7 +30,8 @@ import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
-import { notModified } from '../openapi.js';
+import { notModified, preparedBody } from '../openapi.js';
+import { documentRef } from '../schemas.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
 
@@ -126,11 +127,12 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/model',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['package'],
         summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms',
-        response: { 200: { $ref: 'PackageModel#' }, 304: notModified },
+        response: { 200: documentRef('PackageModel'), 304: notModified },
       },
     },
     (() => {
@@ -143,12 +145,13 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/geometry',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['package'],
         summary:
           'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
-        response: { 200: { $ref: 'PackageMap#' }, 304: notModified },
+        response: { 200: documentRef('PackageMap'), 304: notModified },
       },
     },
     async (request, reply) => {
@@ -174,13 +177,14 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/analysis',
     {
+      ...preparedBody,
       config: { access: can.readCases },
       schema: {
         tags: ['package'],
         summary:
           'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never',
         response: {
-          200: { $ref: 'PackageAnalysis#' },
+          200: documentRef('PackageAnalysis'),
           304: notModified,
         },
       },

@@ -26,7 +26,7 @@ import { makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
 import { PublicFace, type PublicOptions } from '../public/face.js';
 import { RateLimiter, type RateLimitOptions } from '../public/rate-limit.js';
 import { newSecret } from '../public/webhooks.js';
-import { notModified, textBody } from '../openapi.js';
+import { notModified, preparedBody, textBody } from '../openapi.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -227,6 +227,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/public/status',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['public'],

@@ -15,6 +15,8 @@ import { checkedReportWindow, packageOffset } from '../../core/report/window.js'
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { preparedBody } from '../openapi.js';
+import { documentRef } from '../schemas.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
 import { PdfBusyError, PdfUnavailableError } from '../report-pdf.js';
 import {
@@ -80,7 +82,7 @@ const bad = (field: string, reason: string) =>
 const reportBody = {
   description: 'The daily report in the format asked for',
   content: {
-    'application/json': { schema: { $ref: 'DailyReport#' } },
+    'application/json': { schema: documentRef('DailyReport') },
     'text/markdown': { schema: { type: 'string' } },
     'text/html': { schema: { type: 'string' } },
     'application/pdf': { schema: { type: 'string', format: 'binary' } },
@@ -170,6 +172,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/reports/daily',
     {
+      ...preparedBody,
       config: { access: ['analyst', 'member', 'guarantor', 'admin'] },
       schema: {
         tags: ['reports'],
@@ -184,6 +187,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/public/reports/daily',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['reports'],
