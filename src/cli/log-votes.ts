@@ -59,7 +59,7 @@ export async function verifyVotes(opts: VoteCheckOptions, doFetch: Fetch): Promi
   const client = new ApiClient(opts.url, doFetch, opts.apiKey);
   const note = await client.call('getLogCheckpoint', {});
   if (note.status !== 200) throw new ServerError(`GET v1/log/checkpoint: ${refusal(note)}`);
-  const cp = verifyCheckpoint(note.body as string, opts.serverKey, [], {
+  const cp = verifyCheckpoint(note.body, opts.serverKey, [], {
     allowUnknown: true,
     now: opts.now,
   });
