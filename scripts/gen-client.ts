@@ -102,7 +102,10 @@ function mediaType(media: string, schema: Schema | undefined, indent: string): s
   return isText(media) ? 'string' : 'Uint8Array';
 }
 
-/** The schema without its prose, for the run-time table. */
+/**
+ * The schema without its prose, for the run-time table; and open where the document closes an object: the types say
+ * which fields there are, but a newer server may add one, and an older CLI should read the answer all the same.
+ */
 function shapeOnly(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(shapeOnly);
   if (!s || typeof s !== 'object') return s;
@@ -110,6 +113,7 @@ function shapeOnly(s: unknown): unknown {
   for (const [k, v] of Object.entries(s as Schema)) {
     if (prose.has(k) && typeof v !== 'object') continue;
     if (k === 'examples') continue;
+    if (k === 'additionalProperties' && v === false) continue;
     out[k] =
       k === 'properties'
         ? Object.fromEntries(Object.entries(v as Schema).map(([p, y]) => [p, shapeOnly(y)]))

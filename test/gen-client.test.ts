@@ -118,7 +118,7 @@ describe('ApiClient: answers outside the document are the server not speaking th
       /in "text\/html", not as the API declares/,
     );
     await expect(call(answering(200, '{"mode":'))).rejects.toThrow(/answer is not JSON/);
-    await expect(call(answering(200, '{"mode":"sideways"}'))).rejects.toThrow(
+    await expect(call(answering(200, '{"time":"2026-06-01T00:00:00.000Z","mode":"sideways"}'))).rejects.toThrow(
       /answer does not match the API: \/mode must be equal to one of the allowed values/,
     );
     await expect(

@@ -17,6 +17,8 @@ let dir: string;
 let base: string;
 let vkey: string;
 const ids: Record<string, string> = {};
+/** Checkpoints stored: the fixture's two, and any the server's background signer made while it ran. */
+let checkpoints = 0;
 
 async function audit(db: string, key?: string): Promise<{ code: number; out: string }> {
   let out = '';
@@ -39,6 +41,7 @@ beforeAll(async () => {
   ids['case'] = one('SELECT id FROM cases LIMIT 1');
   ids['task0'] = one("SELECT json_extract(doc, '$.tasks[0].id') FROM case_files LIMIT 1");
   ids['task1'] = one("SELECT json_extract(doc, '$.tasks[1].id') FROM case_files LIMIT 1");
+  checkpoints = Number(one('SELECT count(*) FROM tlog_checkpoint'));
   db.close();
   for (const [k, v] of Object.entries(ids)) expect(v, k).toBeTruthy();
 });
@@ -50,7 +53,8 @@ describe('log audit on SQLite', () => {
     const r = await audit(base, vkey);
     expect(r.out).toMatch(/log audit: OK/);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/2 checkpoints/);
+    expect(checkpoints).toBeGreaterThanOrEqual(2);
+    expect(r.out).toContain(`${checkpoints} checkpoints`);
     expect((await audit(base)).code).toBe(0);
   });
 

@@ -4,7 +4,1059 @@
 
 export interface components {
   schemas: {
-    'def-0': {
+    DailyReport: {
+      type: 'guarantor/daily-report/v1';
+      variant: 'full' | 'public';
+      package: {
+        id: string;
+        version: string;
+        title: string;
+      };
+      date: string;
+      window: {
+        start: string;
+        end: string;
+        offset: string;
+        cutoff: string;
+      };
+      sections: ('violations' | 'heavy-weapons' | 'access' | 'cases' | 'votes' | 'responses' | 'sustainment')[];
+      violations?: {
+        total: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        };
+        byType: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byRegion: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byProhibition?: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        byParty?: {
+          key: string;
+          label: string;
+          count: number;
+          previous: number;
+          delta: number;
+          mean7: number;
+          deltaMean7: number;
+        }[];
+        daily: {
+          date: string;
+          count: number;
+        }[];
+        dailyByType: {
+          key: string;
+          counts: number[];
+        }[];
+        points?: {
+          incident: string;
+          activity: string;
+          lon: number;
+          lat: number;
+          radius: number;
+          party?: string;
+        }[];
+      };
+      heavyWeapons?: {
+        total: number;
+        previous: number;
+        byClassAndZone: {
+          weapon: string;
+          zone: string;
+          count: number;
+        }[];
+        items: {
+          violation: string;
+          time: string;
+          prohibition: string;
+          weapons: string[];
+          zones: string[];
+          party: string;
+          region?: string;
+        }[];
+      };
+      access?: {
+        total: number;
+        previous: number;
+        findings: {
+          incident: string;
+          time: string;
+          activity: string;
+          prohibitions: string[];
+          party: string;
+          region?: string;
+          zones: string[];
+          operators: string[];
+          lon?: number;
+          lat?: number;
+        }[];
+      };
+      cases?:
+        | {
+            counts: {
+              new: number;
+              open: number;
+              declared: number;
+              dismissed: number;
+              lapsed: number;
+            };
+            new: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            open: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            declared: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            dismissed: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+            lapsed: {
+              id: string;
+              severity: string;
+              trigger?: string;
+              attributedTo: string[];
+              openedAt: string;
+              status: 'open' | 'declared' | 'dismissed' | 'lapsed';
+              deadline: string | null;
+              timeLeft: number | null;
+              tally: {
+                declare: number;
+                dismiss: number;
+                abstain: number;
+              };
+              decidedAt?: string;
+            }[];
+          }
+        | {
+            counts: {
+              declared: number;
+            };
+            declared: {
+              severity: string;
+              declaredAt: string;
+            }[];
+          };
+      votes?: {
+        byMember: {
+          member: string;
+          pending: string[];
+        }[];
+      };
+      responses?:
+        | {
+            byActor: {
+              actor: string;
+              role: string;
+              due: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+              delivered: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+              overdue: {
+                task: string;
+                case: string;
+                action: string;
+                dueAt: string | null;
+                deliveredAt?: string;
+                late?: boolean;
+              }[];
+            }[];
+          }
+        | {
+            publicMarks: {
+              actor: string;
+              action: string;
+              dueAt: string | null;
+              markedAt: string;
+            }[];
+          };
+      sustainment?:
+        | {
+            status: 'no-ledger';
+          }
+        | {
+            status: 'ledger';
+            alerts: {
+              key: string;
+              kind: string;
+              requirement: string;
+              guarantor: string | null;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              raisedAt: string;
+              state: 'open' | 'acknowledged';
+            }[];
+          };
+      checkpoint: null | {
+        origin: string;
+        size: number;
+        root: string;
+        rootHex: string;
+        time: string;
+        witnesses: string[];
+      };
+    };
+    PackageModel: {
+      package: string;
+      title: string;
+      version?: string;
+      description?: string;
+      effective: {
+        start: number;
+        end: number;
+        precision: 'month' | 'day' | 'time';
+        text: string;
+      };
+      horizon: number;
+      term?: {
+        length?: number;
+        renewal: 'automatic' | 'decision' | 'none';
+        notice?: number;
+        by?: string | string[];
+        rule?: 'majority' | 'qualified-majority' | 'unanimity' | 'consensus' | 'reverse-consensus' | 'unpublished';
+        veto?: string[];
+        text?: string;
+        cite?: string;
+      };
+      actors: Record<
+        string,
+        {
+          name: string;
+          role: 'party' | 'protected' | 'guarantor' | 'monitor' | 'force' | 'mediator' | 'body' | 'coalition';
+          elections?: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          }[];
+          contributors?: string[];
+          members?: string[];
+          decides?: 'unanimity' | 'consensus' | 'majority' | 'qualified-majority' | 'unpublished';
+          text?: string;
+          cite?: string;
+        }
+      >;
+      regions?: {
+        geometry: string;
+        code: string;
+        name: string;
+      };
+      zones: Record<
+        string,
+        | {
+            kind: 'line';
+            geometry: string;
+            sides?: {
+              left?: string;
+              right?: string;
+            };
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'buffer';
+            around: string;
+            width: number;
+            side: 'both' | 'left' | 'right';
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'corridor';
+            geometry: string;
+            width: number;
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'airspace';
+            over?: string;
+            geometry?: string;
+            ceiling: number;
+            floor?: number;
+            text?: string;
+            cite?: string;
+          }
+        | {
+            kind: 'area';
+            geometry?: string;
+            regions?: string[];
+            text?: string;
+            cite?: string;
+          }
+      >;
+      control: {
+        zone: string;
+        domain: 'land' | 'air' | 'sea';
+        governs?: string | string[];
+        polices?: string | string[];
+        secures?: string | string[];
+        monitors?: string | string[];
+        text?: string;
+        cite?: string;
+      }[];
+      prohibitions: Record<
+        string,
+        {
+          binds: string[];
+          activities: (
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade'
+          )[];
+          weapons?: (
+            | 'small-arms'
+            | 'mortar'
+            | 'artillery-under-100mm'
+            | 'artillery-100mm-plus'
+            | 'mlrs'
+            | 'mlrs-heavy'
+            | 'tactical-missile'
+            | 'cruise-missile'
+            | 'ballistic-missile'
+            | 'tank'
+            | 'armoured-vehicle'
+            | 'combat-aircraft'
+            | 'attack-helicopter'
+            | 'strike-uav'
+            | 'air-defence'
+            | 'warship'
+            | 'nuclear'
+          )[];
+          inside?: string | string[];
+          except?: string | string[];
+          across?: string;
+          limit?: Record<string, number>;
+          from?:
+            | {
+                after: number;
+              }
+            | {
+                at: {
+                  start: number;
+                  end: number;
+                  precision: 'month' | 'day' | 'time';
+                  text: string;
+                };
+              };
+          until?:
+            | {
+                after: number;
+              }
+            | {
+                at: {
+                  start: number;
+                  end: number;
+                  precision: 'month' | 'day' | 'time';
+                  text: string;
+                };
+              };
+          follows?: string;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      verification: Record<
+        string,
+        {
+          kind:
+            | 'satellite'
+            | 'uav'
+            | 'radar'
+            | 'acoustic'
+            | 'seismic'
+            | 'air-defence-track'
+            | 'patrol'
+            | 'inspection-team'
+            | 'fixed-camera'
+            | 'open-source'
+            | 'national-intelligence';
+          operator: string;
+          revisit?: number;
+          latency: number;
+          covers?: string[];
+          detects: Record<string, number>;
+          'on-request'?: number;
+          quota?: {
+            count: number;
+            per: number;
+          };
+          counts?: boolean;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      severities: string[];
+      triggers: Record<
+        string,
+        {
+          on: string[];
+          evidence?: {
+            'independent-sources'?: number;
+            confidence?: number;
+          };
+          count?: number;
+          within?: number;
+          depth?: number;
+          severity: string;
+          wakes?: {
+            at?:
+              | {
+                  after: number;
+                }
+              | {
+                  at: {
+                    start: number;
+                    end: number;
+                    precision: 'month' | 'day' | 'time';
+                    text: string;
+                  };
+                };
+            held?: number;
+            'on-lapse-of'?: string;
+          };
+          text?: string;
+          cite?: string;
+        }
+      >;
+      judgment?: {
+        body: string;
+        members: string[];
+        rule: {
+          type: 'majority' | 'qualified-majority' | 'unanimity' | 'consensus' | 'reverse-consensus' | 'unpublished';
+          fraction?: number;
+          quorum?: number;
+          veto?: string[];
+        };
+        recuse: ('parties' | 'none') | string[];
+        'tie-break'?: ('declare' | 'dismiss') | string;
+        deadline?: number;
+        'on-deadline'?: 'declare' | 'dismiss' | 'no-decision';
+        before?: {
+          step: 'negotiation' | 'consultation' | 'joint-commission' | 'conciliation' | 'mediation';
+          by: string | string[];
+          within?: number;
+          text?: string;
+          cite?: string;
+        }[];
+        text?: string;
+        cite?: string;
+      };
+      responses: Record<
+        string,
+        {
+          by: string | string[];
+          do:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          within?: number;
+          automatic: boolean;
+          upon: 'declaration' | 'trigger';
+          form?: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          text?: string;
+          cite?: string;
+        }[]
+      >;
+      escalation: {
+        after: number;
+        step: 'reminder' | 'escalate' | 'public-mark';
+      }[];
+      sustainment: {
+        requirements: Record<
+          string,
+          {
+            amount?: {
+              amount: number;
+              currency: string;
+            };
+            quantity?: number;
+            per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+            stock?: number;
+            text?: string;
+            cite?: string;
+          }
+        >;
+        commitments: {
+          by: string;
+          provides: string;
+          amount?: {
+            amount: number;
+            currency: string;
+          };
+          quantity?: number;
+          per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+          from: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          };
+          until?: {
+            start: number;
+            end: number;
+            precision: 'month' | 'day' | 'time';
+            text: string;
+          };
+          form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          'lead-time'?: number;
+          text?: string;
+          cite?: string;
+        }[];
+        alerts?: {
+          threshold?: number;
+          within?: number;
+          'max-share'?: number;
+        };
+      };
+      assumptions: {
+        'advance-rate'?: number;
+        'national-decision'?: number;
+        currency: string;
+        fx?: Record<
+          string,
+          {
+            amount: number;
+            currency: string;
+          }
+        >;
+      };
+      crossings: Record<
+        string,
+        {
+          name: string;
+          kind: 'checkpoint' | 'corridor';
+          zone: string;
+          authority?: string[];
+          'restrict-after': number;
+          'close-after': number;
+          window?: number;
+          text?: string;
+          cite?: string;
+        }
+      >;
+      log?: {
+        witnesses: {
+          vkey: string;
+          actor?: string;
+        }[];
+        quorum: number;
+      };
+    };
+    PackageMap: {
+      type: 'FeatureCollection';
+      bbox: number[];
+      features: {
+        type: 'Feature';
+        id: number;
+        properties:
+          | {
+              layer: 'region';
+              code: string;
+              name: string;
+            }
+          | {
+              layer: 'zone';
+              id: string;
+              kind: string;
+              text?: string;
+              left?: string;
+              right?: string;
+              around?: string;
+              width?: number;
+              side?: string;
+              over?: string;
+              ceiling?: number;
+              floor?: number;
+              regions?: string[];
+              prohibitions?: string[];
+            };
+        geometry:
+          | {
+              type: 'MultiPolygon';
+              coordinates: number[][][][];
+            }
+          | {
+              type: 'MultiLineString';
+              coordinates: number[][][];
+            };
+      }[];
+      undrawn: {
+        zone: string;
+        reason: string;
+      }[];
+    };
+    PackageAnalysis: {
+      scorecard: {
+        overall: number;
+        weakest: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+        dimensions: {
+          trigger: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          verification: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          judgment: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          response: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          sustainment: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+          control: {
+            score: number;
+            deductions: {
+              dimension: 'trigger' | 'verification' | 'judgment' | 'response' | 'sustainment' | 'control';
+              code: string;
+              points: number;
+              message: string;
+            }[];
+          };
+        };
+      };
+      timeline: {
+        trigger: string;
+        severity: string;
+        k: number;
+        acts: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        }[];
+        fastest?: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        slowest?: {
+          prohibition: string;
+          activity:
+            | 'artillery-fire'
+            | 'mortar-fire'
+            | 'small-arms-fire'
+            | 'missile-strike'
+            | 'drone-strike'
+            | 'air-strike'
+            | 'naval-strike'
+            | 'ground-advance'
+            | 'troop-presence'
+            | 'heavy-weapon-presence'
+            | 'reinforcement'
+            | 'overflight'
+            | 'naval-incursion'
+            | 'mine-laying'
+            | 'denial-of-access'
+            | 'jamming'
+            | 'nuclear-use'
+            | 'nuclear-threat'
+            | 'economic-coercion'
+            | 'radar-emission'
+            | 'blockade';
+          operators: {
+            operator: string;
+            sources: string[];
+            best: number | null;
+            worst: number | null;
+          }[];
+          confirmed?: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        detection?: {
+          best: number | null;
+          worst: number | null;
+        };
+        threshold: {
+          best: number | null;
+          worst: number | null;
+          depthTime?: number | null;
+          window?: number | null;
+        };
+        caseOpens: {
+          best: number | null;
+          worst: number | null;
+        };
+        judgment: {
+          present: boolean;
+          deadline?: number | null;
+          onDeadline?: string;
+          decision: {
+            best: number | null;
+            worst: number | null;
+          };
+          risks: string[];
+        };
+        responses: {
+          index: number;
+          action:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          by: string[];
+          upon: 'declaration' | 'trigger';
+          automatic: boolean;
+          material: boolean;
+          within?: number | null;
+          decision: number | null;
+          due: {
+            best: number | null;
+            worst: number | null;
+          };
+        }[];
+        firstMaterial?: {
+          index: number;
+          action:
+            | 'consult'
+            | 'public-report'
+            | 'referral'
+            | 'investigation'
+            | 'mediation'
+            | 'sanctions'
+            | 'sanctions-snapback'
+            | 'financial-support'
+            | 'intelligence-support'
+            | 'weapons-delivery'
+            | 'air-defence-surge'
+            | 'reinforce'
+            | 'deploy-force'
+            | 'mutual-defence'
+            | 'use-of-force'
+            | 'unspecified-measures';
+          by: string[];
+          upon: 'declaration' | 'trigger';
+          automatic: boolean;
+          material: boolean;
+          within?: number | null;
+          decision: number | null;
+          due: {
+            best: number | null;
+            worst: number | null;
+          };
+          at: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+        depth?: {
+          best: number | null;
+          worst: number | null;
+        };
+        along?: {
+          line: string;
+          length: number;
+          area: {
+            best: number | null;
+            worst: number | null;
+          };
+        };
+      }[];
+      sustainment: {
+        currency: string;
+        months: string[];
+        requirements: {
+          id: string;
+          unit: string;
+          level: boolean;
+          perMonth: number;
+          series: {
+            required: number;
+            firm: number;
+            atRisk: number;
+            stock: number;
+            coverage: number;
+            delivered: number;
+            stockLeft: number;
+          }[];
+          meanCoverage: number;
+          shortMonths: number;
+          shares: {
+            by: string;
+            share: number;
+          }[];
+          commitments: number[];
+          runsOut?: string;
+          lead: number | null;
+          orderBy?: string;
+        }[];
+        cliffs: {
+          n: number;
+          by: string;
+          requirement: string;
+          month: string;
+          left: number;
+          before: number;
+          after: number;
+        }[];
+        electionRisks: {
+          n: number;
+          by: string;
+          requirement: string;
+          form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+          date: string;
+        }[];
+        leadGaps: {
+          n: number;
+          by: string;
+          requirement: string;
+          lead: number | null;
+          stock: number;
+        }[];
+        unconverted: {
+          clause: string;
+          path: (string | number)[];
+          currency: string;
+        }[];
+      };
+      findings: {
+        code: string;
+        severity: 'error' | 'warning' | 'info';
+        message: string;
+        file: string;
+        line: number;
+        column: number;
+        endLine: number;
+        endColumn: number;
+        help: string;
+        related: {
+          message: string;
+          file: string;
+          line: number;
+          column: number;
+        }[];
+      }[];
+    };
+    Error: {
       error:
         | 'invalid-body'
         | 'body-too-deep'
@@ -79,6 +1131,593 @@ export interface components {
       }[];
       problemCount?: number;
     };
+    Attribution: {
+      party: string;
+      basis: 'observed' | 'crater-analysis' | 'origin-side' | 'claimed' | 'impact-side' | 'advance-side';
+    };
+    Observation: {
+      seq: number;
+      source: string;
+      sourceId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapon?:
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear';
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      confidence: number;
+      attribution?: components['schemas']['Attribution'];
+      evidence: string[];
+      note?: string;
+      receivedAt: number;
+      submittedBy: string;
+    };
+    Incident: {
+      id: string;
+      revision: number;
+      status: 'open' | 'merged';
+      reason: 'created' | 'joined' | 'merged' | 'merged-into';
+      mergedInto?: string;
+      absorbed?: string[];
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      members: {
+        source: string;
+        sourceId: string;
+        operator: string;
+        confidence: number;
+        time: number;
+        start: number;
+        end: number;
+        lon?: number;
+        lat?: number;
+        radius: number;
+        altitude?: number;
+        region?: string;
+        weapon?:
+          | 'small-arms'
+          | 'mortar'
+          | 'artillery-under-100mm'
+          | 'artillery-100mm-plus'
+          | 'mlrs'
+          | 'mlrs-heavy'
+          | 'tactical-missile'
+          | 'cruise-missile'
+          | 'ballistic-missile'
+          | 'tank'
+          | 'armoured-vehicle'
+          | 'combat-aircraft'
+          | 'attack-helicopter'
+          | 'strike-uav'
+          | 'air-defence'
+          | 'warship'
+          | 'nuclear';
+        count: number;
+        attribution?: components['schemas']['Attribution'];
+      }[];
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      count: number;
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      altitude?: number;
+      region?: string;
+      box?: number[];
+      createdAt: number;
+      updatedAt: number;
+      violations?: string[];
+    };
+    Violation: {
+      id: string;
+      revision: number;
+      status: 'active' | 'withdrawn';
+      prohibition: string;
+      incidentId: string;
+      activity:
+        | 'artillery-fire'
+        | 'mortar-fire'
+        | 'small-arms-fire'
+        | 'missile-strike'
+        | 'drone-strike'
+        | 'air-strike'
+        | 'naval-strike'
+        | 'ground-advance'
+        | 'troop-presence'
+        | 'heavy-weapon-presence'
+        | 'reinforcement'
+        | 'overflight'
+        | 'naval-incursion'
+        | 'mine-laying'
+        | 'denial-of-access'
+        | 'jamming'
+        | 'nuclear-use'
+        | 'nuclear-threat'
+        | 'economic-coercion'
+        | 'radar-emission'
+        | 'blockade';
+      weapons: (
+        | 'small-arms'
+        | 'mortar'
+        | 'artillery-under-100mm'
+        | 'artillery-100mm-plus'
+        | 'mlrs'
+        | 'mlrs-heavy'
+        | 'tactical-missile'
+        | 'cruise-missile'
+        | 'ballistic-missile'
+        | 'tank'
+        | 'armoured-vehicle'
+        | 'combat-aircraft'
+        | 'attack-helicopter'
+        | 'strike-uav'
+        | 'air-defence'
+        | 'warship'
+        | 'nuclear'
+      )[];
+      party: string;
+      basis:
+        | 'observed'
+        | 'crater-analysis'
+        | 'origin-side'
+        | 'claimed'
+        | 'impact-side'
+        | 'advance-side'
+        | 'conflicting'
+        | 'none';
+      time: number;
+      start: number;
+      end: number;
+      lon?: number;
+      lat?: number;
+      radius: number;
+      region?: string;
+      regionCandidates?: string[];
+      zones: string[];
+      line?: {
+        zone: string;
+        distance: number;
+        side: 'left' | 'right' | 'on';
+      };
+      depth?: number;
+      confidence: number;
+      corroboration: number;
+      operators: string[];
+      observations: {
+        source: string;
+        sourceId: string;
+      }[];
+      detectedAt: number;
+    };
+    Case: {
+      id: string;
+      key: string;
+      trigger: string;
+      severity: string;
+      party: string;
+      windowStart: number;
+      windowEnd: number | null;
+      breachAt: number;
+      openedAt: number;
+      evidence: {
+        violation: string;
+        incident: string;
+        prohibition: string;
+        time: number;
+        confidence: number;
+        corroboration: number;
+        depth?: number;
+        observations: {
+          source: string;
+          sourceId: string;
+        }[];
+      }[];
+      depth?: number;
+    };
+    Outcome: {
+      result: 'declared' | 'dismissed' | 'defaulted';
+      default?: 'declare' | 'dismiss' | 'no-decision';
+      effect: 'declare' | 'dismiss' | 'none';
+      at: number;
+      by: 'vote' | 'deadline' | 'no-judgment';
+      reason:
+        | 'veto'
+        | 'objection'
+        | 'quorum-not-met'
+        | 'no-votes'
+        | 'majority'
+        | 'tie-broken'
+        | 'tie'
+        | 'qualified-majority'
+        | 'unanimous'
+        | 'not-unanimous'
+        | 'consensus'
+        | 'overturned'
+        | 'finding-stands'
+        | 'deadline-default'
+        | 'no-judgment';
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+      }[];
+      blockedBy: string[];
+      nonVoters: string[];
+    };
+    Judgment: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+    };
+    CaseBoardItem: {
+      caseId: string;
+      severity: string;
+      status: 'open' | 'decided';
+      openedAt: number;
+      deadline: number | null;
+      timeLeft: number | null;
+      tally: {
+        declare: number;
+        dismiss: number;
+        abstain: number;
+        eligible: number;
+      };
+      leaning: {
+        verdict: 'declare' | 'dismiss' | 'none';
+        reason:
+          | 'veto'
+          | 'objection'
+          | 'quorum-not-met'
+          | 'no-votes'
+          | 'majority'
+          | 'tie-broken'
+          | 'tie'
+          | 'qualified-majority'
+          | 'unanimous'
+          | 'not-unanimous'
+          | 'consensus'
+          | 'overturned'
+          | 'finding-stands';
+      };
+      votes: {
+        member: string;
+        choice: 'declare' | 'dismiss' | 'abstain';
+        at: number;
+        reason?: string;
+        changed: boolean;
+      }[];
+      pending: string[];
+      recused: {
+        member: string;
+        reason: 'party-to-conflict' | 'attributed' | 'listed';
+      }[];
+      outcome?: components['schemas']['Outcome'];
+      case: components['schemas']['Case'];
+    };
+    Vote: {
+      member: string;
+      choice: 'declare' | 'dismiss' | 'abstain';
+      at: number;
+      reason?: string;
+      statement?: string;
+      signed?: {
+        statement: string;
+        signature: string;
+      };
+      salt?: string;
+      seq: number;
+      previous?: 'declare' | 'dismiss' | 'abstain';
+    };
+    ResponseFailure: {
+      taskId: string;
+      caseId: string;
+      actor: string;
+      role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor' | 'unknown';
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      dueAt: number;
+      at: number;
+    };
+    Task: {
+      id: string;
+      caseId: string;
+      severity: string;
+      index: number;
+      action:
+        | 'consult'
+        | 'public-report'
+        | 'referral'
+        | 'investigation'
+        | 'mediation'
+        | 'sanctions'
+        | 'sanctions-snapback'
+        | 'financial-support'
+        | 'intelligence-support'
+        | 'weapons-delivery'
+        | 'air-defence-surge'
+        | 'reinforce'
+        | 'deploy-force'
+        | 'mutual-defence'
+        | 'use-of-force'
+        | 'unspecified-measures';
+      material: boolean;
+      actor: string;
+      automatic: boolean;
+      upon: 'declaration' | 'trigger';
+      declaredAt: number;
+      dueAt: number | null;
+      status: 'open' | 'acknowledged' | 'delivered';
+      acknowledgedAt?: number;
+      deliveredAt?: number;
+      note?: string;
+      evidence?: string[];
+      overdue: boolean;
+      failure?: components['schemas']['ResponseFailure'];
+      escalations: {
+        index: number;
+        step: 'reminder' | 'escalate' | 'public-mark';
+        at: number;
+        level: number;
+      }[];
+      publicMarkAt?: number;
+    };
+    Timeline: {
+      version: 1;
+      caseId: string;
+      severity: string;
+      trigger?: string;
+      openedAt: number;
+      asOf: number;
+      judgment: components['schemas']['Judgment'];
+      tasks: components['schemas']['Task'][];
+      failures: components['schemas']['ResponseFailure'][];
+      entries: (
+        | {
+            at: number;
+            kind: 'observation' | 'incident' | 'violation';
+            id: string;
+            summary: string;
+          }
+        | {
+            at: number;
+            kind: 'case-opened';
+            trigger?: string;
+            severity: string;
+            attributedTo?: string[];
+          }
+        | {
+            at: number;
+            kind: 'vote';
+            member: string;
+            choice: string;
+            reason?: string;
+            previous?: string;
+          }
+        | {
+            at: number;
+            kind: 'vote-rejected';
+            member: string;
+            choice: string;
+            code: string;
+            message: string;
+          }
+        | {
+            at: number;
+            kind: 'judgment';
+            result: string;
+            default?: string;
+            by: string;
+            reason: string;
+            tally: {
+              declare: number;
+              dismiss: number;
+              abstain: number;
+              eligible: number;
+            };
+            blockedBy: string[];
+            nonVoters: string[];
+          }
+        | {
+            at: number;
+            kind: 'task-created';
+            task: string;
+            actor: string;
+            action: string;
+            dueAt: number | null;
+            automatic: boolean;
+          }
+        | {
+            at: number;
+            kind: 'task-acknowledged';
+            task: string;
+            actor: string;
+          }
+        | {
+            at: number;
+            kind: 'task-delivered';
+            task: string;
+            actor: string;
+            note: string;
+            evidence: string[];
+            late: boolean;
+          }
+        | {
+            at: number;
+            kind: 'response-failure';
+            task: string;
+            actor: string;
+            action: string;
+            material: boolean;
+          }
+        | {
+            at: number;
+            kind: 'escalation';
+            task: string;
+            actor: string;
+            step: string;
+            level: number;
+          }
+      )[];
+      upcoming: {
+        at: number;
+        kind: 'judgment-deadline' | 'task-due';
+        task?: string;
+        actor?: string;
+      }[];
+    };
+    MemberKey: {
+      member: string;
+      fingerprint: string;
+      publicKey: string;
+      createdAt: number;
+      revokedAt?: number;
+    };
   };
 }
 
@@ -94,14 +1733,14 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            ok: boolean;
-            store: string;
+            ok: true;
+            store: 'ok';
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
@@ -109,7 +1748,7 @@ export interface operations {
           'application/json': {
             ok: boolean;
             store: string;
-            reason?: string;
+            reason: string;
           };
         };
       };
@@ -126,16 +1765,16 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            package?: string;
-            title?: string;
-            version?: string;
-            time?: string;
-            store?: string;
-            observations?: number;
-            incidents?: number;
-            violations?: number;
-            cases?: number;
-            triggers?: {
+            package: string;
+            title: string;
+            version: string;
+            time: string;
+            store: 'sqlite' | 'postgres';
+            observations: number;
+            incidents: number;
+            violations: number;
+            cases: number;
+            triggers: {
               id: string;
               state: 'active' | 'dormant';
               wakes?: string;
@@ -146,12 +1785,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -175,17 +1814,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              seq?: number;
-              source?: string;
-              sourceId?: string;
-              activity?: string;
-              time?: number;
-              start?: number;
-              end?: number;
-              receivedAt?: number;
-              submittedBy?: string;
-            }[];
+            items: components['schemas']['Observation'][];
             next?: string;
           };
           'text/csv': string;
@@ -197,22 +1826,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -297,12 +1926,12 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            ids?: number[];
-            incidentRevisions?: number;
-            violations?: number;
-            cases?: number;
+            accepted: number;
+            duplicates: number;
+            ids: number[];
+            incidentRevisions: number;
+            violations: number;
+            cases: number;
             context?: number;
             notes?: string[];
           };
@@ -310,32 +1939,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -352,42 +1981,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            seq?: number;
-            source?: string;
-            sourceId?: string;
-            activity?: string;
-            time?: number;
-            start?: number;
-            end?: number;
-            receivedAt?: number;
-            submittedBy?: string;
-          };
+          'application/json': components['schemas']['Observation'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -412,15 +2031,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              revision?: number;
-              status?: 'open' | 'merged';
-              activity?: string;
-              confidence?: number;
-              corroboration?: number;
-              time?: number;
-            }[];
+            items: components['schemas']['Incident'][];
             next?: string;
           };
           'text/csv': string;
@@ -432,22 +2043,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -464,40 +2075,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            revision?: number;
-            status?: 'open' | 'merged';
-            activity?: string;
-            confidence?: number;
-            corroboration?: number;
-            time?: number;
-          };
+          'application/json': components['schemas']['Incident'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -515,41 +2118,33 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              id?: string;
-              revision?: number;
-              status?: 'open' | 'merged';
-              activity?: string;
-              confidence?: number;
-              corroboration?: number;
-              time?: number;
-            }[];
+            items: components['schemas']['Incident'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -576,17 +2171,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              revision?: number;
-              status?: 'active' | 'withdrawn';
-              prohibition?: string;
-              incidentId?: string;
-              party?: string;
-              basis?: string;
-              zones?: string[];
-              time?: number;
-            }[];
+            items: components['schemas']['Violation'][];
             next?: string;
           };
           'text/csv': string;
@@ -598,22 +2183,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -630,42 +2215,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            revision?: number;
-            status?: 'active' | 'withdrawn';
-            prohibition?: string;
-            incidentId?: string;
-            party?: string;
-            basis?: string;
-            zones?: string[];
-            time?: number;
-          };
+          'application/json': components['schemas']['Violation'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -689,16 +2264,7 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              id?: string;
-              key?: string;
-              trigger?: string;
-              severity?: string;
-              party?: string;
-              breachAt?: number;
-              openedAt?: number;
-              evidence?: Record<string, unknown>[];
-            }[];
+            items: components['schemas']['Case'][];
             next?: string;
           };
           'text/csv': string;
@@ -710,22 +2276,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -742,41 +2308,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': {
-            id?: string;
-            key?: string;
-            trigger?: string;
-            severity?: string;
-            party?: string;
-            breachAt?: number;
-            openedAt?: number;
-            evidence?: Record<string, unknown>[];
-          };
+          'application/json': components['schemas']['Case'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -805,7 +2362,7 @@ export interface operations {
         content: {
           'application/json': {
             time: number;
-            items: Record<string, unknown>[];
+            items: components['schemas']['CaseBoardItem'][];
             total: number;
             next?: string;
           };
@@ -813,22 +2370,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -845,32 +2402,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Judgment'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -887,32 +2444,39 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            type: 'guarantor/vote/v1';
+            package: string;
+            version: string;
+            case: string;
+            member: string;
+            time: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -936,47 +2500,51 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            ok: true;
+            vote: components['schemas']['Vote'];
+            judgment: components['schemas']['Judgment'];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -994,33 +2562,33 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['Task'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1039,47 +2607,47 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Task'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1105,47 +2673,47 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Task'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1161,28 +2729,28 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['ResponseFailure'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1199,32 +2767,32 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['Timeline'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1246,27 +2814,27 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1290,47 +2858,57 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            member: string;
+            fingerprint: string;
+            added: boolean;
+            revoked: string[];
+          };
         };
       };
       201: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            member: string;
+            fingerprint: string;
+            added: boolean;
+            revoked: string[];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1348,37 +2926,37 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['MemberKey'];
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1394,28 +2972,28 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: Record<string, unknown>[];
+            items: components['schemas']['MemberKey'][];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1433,37 +3011,37 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
+            items: {
               id: string;
               source: string;
               operator: string;
               requestedBy: string;
               zone?: string;
-              note?: string;
+              note: string;
               requestedAt: string;
-              task: Record<string, unknown>;
+              task: components['schemas']['Task'];
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1492,9 +3070,9 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
@@ -1506,40 +3084,40 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1562,35 +3140,35 @@ export interface operations {
             operator: string;
             requestedBy: string;
             zone?: string;
-            note?: string;
+            note: string;
             requestedAt: string;
-            task: Record<string, unknown>;
+            task: components['schemas']['Task'];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1606,12 +3184,12 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              id?: string;
-              actor?: string;
-              role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-              label?: string;
-              createdAt?: string;
+            items: {
+              id: string;
+              actor: string;
+              role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+              label: string;
+              createdAt: string;
               revokedAt?: string;
             }[];
           };
@@ -1619,22 +3197,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1658,44 +3236,44 @@ export interface operations {
       201: {
         content: {
           'application/json': {
-            key?: string;
-            id?: string;
-            actor?: string;
-            role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-            label?: string;
-            createdAt?: string;
+            key: string;
+            id: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            label: string;
+            createdAt: string;
             revokedAt?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1713,43 +3291,43 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            id?: string;
-            actor?: string;
-            role?: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
-            label?: string;
-            createdAt?: string;
+            id: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            label: string;
+            createdAt: string;
             revokedAt?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1764,18 +3342,18 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageModel'];
         };
       };
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1790,18 +3368,18 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageMap'];
         };
       };
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1816,28 +3394,28 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['PackageAnalysis'];
         };
       };
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1853,38 +3431,38 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            keyId?: string;
-            actor?: string;
-            role?: string;
-            name?: string;
-            can?: {
-              findings?: boolean;
-              cases?: boolean;
-              tasks?: boolean;
-              actOnTasks?: boolean;
-              acknowledgeAlerts?: boolean;
+            keyId: string;
+            actor: string;
+            role: 'monitor' | 'analyst' | 'member' | 'guarantor' | 'admin' | 'party' | 'auditor';
+            name: string;
+            can: {
+              findings: boolean;
+              cases: boolean;
+              tasks: boolean;
+              actOnTasks: boolean;
+              acknowledgeAlerts: boolean;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1906,7 +3484,7 @@ export interface operations {
         content: {
           'application/json': {
             time: number;
-            items: Record<string, unknown>[];
+            items: components['schemas']['Task'][];
             next?: string;
             actors: {
               actor: string;
@@ -1920,22 +3498,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1967,12 +3545,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1995,17 +3573,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2025,32 +3603,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2072,17 +3650,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2102,12 +3680,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2123,22 +3701,22 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            witnesses?: {
-              name?: string;
-              vkey?: string;
-              createdAt?: number;
+            witnesses: {
+              name: string;
+              vkey: string;
+              createdAt: number;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2160,54 +3738,54 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            name?: string;
-            vkey?: string;
-            createdAt?: number;
+            name: string;
+            vkey: string;
+            createdAt: number;
           };
         };
       };
       201: {
         content: {
           'application/json': {
-            name?: string;
-            vkey?: string;
-            createdAt?: number;
+            name: string;
+            vkey: string;
+            createdAt: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2235,32 +3813,32 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2287,36 +3865,36 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            logged: boolean;
+            logged: false;
           };
         };
       };
       201: {
         content: {
           'application/json': {
-            logged: boolean;
-            index?: number;
+            logged: true;
+            index: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2338,27 +3916,27 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            index?: number;
-            size?: number;
-            leaf?: string;
-            root?: string;
-            proof?: string[];
+            index: number;
+            size: number;
+            leaf: string;
+            root: string;
+            proof: string[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2377,20 +3955,20 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            from?: number;
-            to?: number;
-            proof?: string[];
+            from: number;
+            to: number;
+            proof: string[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2409,11 +3987,11 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            entries?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
-              entry?: string;
+            entries: {
+              index: number;
+              kind: string;
+              recordId: string;
+              entry: string;
               leaf?: string;
               withheld?: 'restricted-record' | 'open-vote';
             }[];
@@ -2422,12 +4000,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2446,36 +4024,36 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            contents?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
+            contents: {
+              index: number;
+              kind: string;
+              recordId: string;
               salt?: string;
               record?: Record<string, unknown>;
               entry?: string;
             }[];
-            withheld?: {
-              index?: number;
-              kind?: string;
-              recordId?: string;
-              reason?: string;
+            withheld: {
+              index: number;
+              kind: string;
+              recordId: string;
+              reason: string;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2496,7 +4074,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['DailyReport'];
           'text/markdown': string;
           'text/html': string;
           'application/pdf': Uint8Array;
@@ -2504,22 +4082,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2540,7 +4118,7 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': components['schemas']['DailyReport'];
           'text/markdown': string;
           'text/html': string;
           'application/pdf': Uint8Array;
@@ -2548,17 +4126,17 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2579,49 +4157,49 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            seqs?: number[];
-            alerts?: {
-              raised?: number;
-              resolved?: number;
+            accepted: number;
+            duplicates: number;
+            seqs: number[];
+            alerts: {
+              raised: number;
+              resolved: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2642,49 +4220,49 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            accepted?: number;
-            duplicates?: number;
-            seqs?: number[];
-            alerts?: {
-              raised?: number;
-              resolved?: number;
+            accepted: number;
+            duplicates: number;
+            seqs: number[];
+            alerts: {
+              raised: number;
+              resolved: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2709,35 +4287,78 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: {
-              type?: 'pledge' | 'withdrawal' | 'delivery';
-              id?: string;
-              by?: string;
-              requirement?: string;
-              seq?: number;
-            }[];
+            items: (
+              | {
+                  type: 'pledge';
+                  id: string;
+                  by: string;
+                  requirement: string;
+                  amount?: number;
+                  currency?: string;
+                  quantity?: number;
+                  per: 'month' | 'quarter' | 'year' | 'once' | 'level';
+                  from: string;
+                  until?: string;
+                  form: 'treaty' | 'appropriation-law' | 'executive' | 'political' | 'intent';
+                  leadTime?: string;
+                  source?: string;
+                  supersedes?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+              | {
+                  type: 'withdrawal';
+                  id: string;
+                  by: string;
+                  withdraws: string;
+                  requirement: string;
+                  from: string;
+                  source?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+              | {
+                  type: 'delivery';
+                  id: string;
+                  by: string;
+                  pledge: string;
+                  requirement: string;
+                  amount?: number;
+                  currency?: string;
+                  quantity?: number;
+                  delivered: string;
+                  evidence?: string[];
+                  source?: string;
+                  note?: string;
+                  seq: number;
+                  recordedAt: number;
+                  submittedBy: string;
+                }
+            )[];
             next?: string;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2756,27 +4377,58 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            currency: string;
+            asOf: string;
+            requirements: {
+              id: string;
+              unit: string;
+              perMonth: number;
+              meanCoverage: number;
+              shares: {
+                by: string;
+                share: number;
+              }[];
+              runsOut?: string;
+              orderBy?: string;
+              months: {
+                month: string;
+                required: number;
+                pledged: number;
+                firm: number;
+                atRisk: number;
+                delivered: number;
+                stock: number;
+                stockLeft: number;
+                coverage: number;
+              }[];
+            }[];
+            aggregate: {
+              month: string;
+              coverage: number;
+              short: number;
+            }[];
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2799,45 +4451,52 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items?: {
-              key?: string;
-              kind?:
+            items: {
+              key: string;
+              kind:
                 | 'late-delivery'
                 | 'below-threshold'
                 | 'ending-without-successor'
                 | 'election'
                 | 'lead-time'
                 | 'dependence';
-              requirement?: string;
-              guarantor?: string | null;
-              month?: string;
-              size?: number;
-              unit?: string;
-              state?: 'open' | 'acknowledged' | 'resolved';
-              message?: string;
-              revision?: number;
+              requirement: string;
+              guarantor: string | null;
+              pledge?: string;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              state: 'open' | 'acknowledged' | 'resolved';
+              raisedAt: number;
+              raisedMonth: string;
+              acknowledgedAt?: number;
+              acknowledgedBy?: string;
+              resolvedAt?: number;
+              resolvedMonth?: string;
+              revision: number;
             }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2859,61 +4518,68 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            changed?: boolean;
-            alert?: {
-              key?: string;
-              kind?:
+            changed: boolean;
+            alert: {
+              key: string;
+              kind:
                 | 'late-delivery'
                 | 'below-threshold'
                 | 'ending-without-successor'
                 | 'election'
                 | 'lead-time'
                 | 'dependence';
-              requirement?: string;
-              guarantor?: string | null;
-              month?: string;
-              size?: number;
-              unit?: string;
-              state?: 'open' | 'acknowledged' | 'resolved';
-              message?: string;
-              revision?: number;
+              requirement: string;
+              guarantor: string | null;
+              pledge?: string;
+              month: string;
+              size: number;
+              unit: string;
+              message: string;
+              state: 'open' | 'acknowledged' | 'resolved';
+              raisedAt: number;
+              raisedMonth: string;
+              acknowledgedAt?: number;
+              acknowledgedBy?: string;
+              resolvedAt?: number;
+              resolvedMonth?: string;
+              revision: number;
             };
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2928,23 +4594,61 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            time: number;
+            window: number;
+            regions: {
+              code: string;
+              name: string;
+              state: 'calm' | 'violations' | 'case' | 'breach' | 'response';
+              since: number;
+              violations: number;
+              lastViolation?: number;
+              cases: number;
+            }[];
+            zones: {
+              code: string;
+              name: string;
+              state: 'calm' | 'violations' | 'case' | 'breach' | 'response';
+              since: number;
+              violations: number;
+              lastViolation?: number;
+              cases: number;
+            }[];
+            crossings: {
+              code: string;
+              name: string;
+              kind: 'checkpoint' | 'corridor';
+              state: 'open' | 'restricted' | 'closed';
+              since: number;
+              cause: 'authority' | 'violations' | 'package';
+              by?: string;
+              reason?: string;
+              violations: number;
+            }[];
+            compact: string;
+            sustainment?: {
+              month: string;
+              coverage: number;
+              short: number;
+            };
+          };
         };
       };
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2965,17 +4669,17 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2996,17 +4700,17 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3029,22 +4733,22 @@ export interface operations {
       304: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3066,22 +4770,22 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       429: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3115,37 +4819,37 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3161,28 +4865,35 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: Record<string, unknown>[];
+            items: {
+              id: string;
+              url: string;
+              kinds: ('status' | 'cap' | 'case' | 'violation')[];
+              createdAt: string;
+              createdBy: string;
+              removedAt?: string;
+            }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3204,37 +4915,45 @@ export interface operations {
     responses: {
       201: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            id: string;
+            url: string;
+            kinds: ('status' | 'cap' | 'case' | 'violation')[];
+            createdAt: string;
+            createdBy: string;
+            removedAt?: string;
+            secret: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3251,32 +4970,39 @@ export interface operations {
     responses: {
       200: {
         content: {
-          'application/json': Record<string, unknown>;
+          'application/json': {
+            id: string;
+            url: string;
+            kinds: ('status' | 'cap' | 'case' | 'violation')[];
+            createdAt: string;
+            createdBy: string;
+            removedAt?: string;
+          };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3294,27 +5020,27 @@ export interface operations {
       204: { content?: never };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3335,33 +5061,42 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            items: Record<string, unknown>[];
+            items: {
+              webhook: string;
+              event: number;
+              status: 'pending' | 'delivered' | 'dead';
+              attempts: number;
+              nextAt: number;
+              lastStatus?: number;
+              lastError?: string;
+              deliveredAt?: number;
+            }[];
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3388,37 +5123,37 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       404: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3434,8 +5169,8 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: string;
-            mode?: 'live' | 'event';
+            time: string;
+            mode: 'live' | 'event';
             moved?: boolean;
             fired?: number;
           };
@@ -3443,12 +5178,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3470,46 +5205,46 @@ export interface operations {
       200: {
         content: {
           'application/json': {
-            time?: string;
-            mode?: 'live' | 'event';
-            moved?: boolean;
-            fired?: number;
+            time: string;
+            mode: 'live' | 'event';
+            moved: boolean;
+            fired: number;
           };
         };
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       401: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       403: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       409: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       413: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       415: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -3727,14 +5462,14 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['ok', 'store'],
-          properties: { ok: { type: 'boolean' }, store: { type: 'string' } },
+          properties: { ok: { enum: [true] }, store: { enum: ['ok'] } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '503': {
         'application/json': {
           type: 'object',
-          required: ['ok', 'store'],
+          required: ['ok', 'store', 'reason'],
           properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } },
         },
       },
@@ -3748,12 +5483,24 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: [
+            'package',
+            'title',
+            'version',
+            'time',
+            'store',
+            'observations',
+            'incidents',
+            'violations',
+            'cases',
+            'triggers',
+          ],
           properties: {
             package: { type: 'string' },
             title: { type: 'string' },
             version: { type: 'string' },
             time: { type: 'string', format: 'date-time' },
-            store: { type: 'string' },
+            store: { type: 'string', enum: ['sqlite', 'postgres'] },
             observations: { type: 'integer' },
             incidents: { type: 'integer' },
             violations: { type: 'integer' },
@@ -3774,8 +5521,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getObservations: {
@@ -3788,24 +5535,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  seq: { type: 'integer' },
-                  source: { type: 'string' },
-                  sourceId: { type: 'string' },
-                  activity: { type: 'string' },
-                  time: { type: 'integer' },
-                  start: { type: 'integer' },
-                  end: { type: 'integer' },
-                  receivedAt: { type: 'integer' },
-                  submittedBy: { type: 'string' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Observation' } },
             next: { type: 'string' },
           },
         },
@@ -3816,10 +5546,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postObservations: {
@@ -3830,6 +5560,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'ids', 'incidentRevisions', 'violations', 'cases'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
@@ -3842,12 +5573,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getObservationsById: {
@@ -3855,28 +5586,12 @@ export const operationTable = {
     path: '/v1/observations/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            seq: { type: 'integer' },
-            source: { type: 'string' },
-            sourceId: { type: 'string' },
-            activity: { type: 'string' },
-            time: { type: 'integer' },
-            start: { type: 'integer' },
-            end: { type: 'integer' },
-            receivedAt: { type: 'integer' },
-            submittedBy: { type: 'string' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Observation' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidents: {
@@ -3889,22 +5604,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['open', 'merged'] },
-                  activity: { type: 'string' },
-                  confidence: { type: 'number' },
-                  corroboration: { type: 'integer' },
-                  time: { type: 'integer' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
             next: { type: 'string' },
           },
         },
@@ -3915,10 +5615,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidentsById: {
@@ -3926,26 +5626,12 @@ export const operationTable = {
     path: '/v1/incidents/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            revision: { type: 'integer' },
-            status: { type: 'string', enum: ['open', 'merged'] },
-            activity: { type: 'string' },
-            confidence: { type: 'number' },
-            corroboration: { type: 'integer' },
-            time: { type: 'integer' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Incident' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getIncidentsByIdRevisions: {
@@ -3956,31 +5642,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['open', 'merged'] },
-                  activity: { type: 'string' },
-                  confidence: { type: 'number' },
-                  corroboration: { type: 'integer' },
-                  time: { type: 'integer' },
-                },
-              },
-            },
-          },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Incident' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getViolations: {
@@ -3993,24 +5663,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  revision: { type: 'integer' },
-                  status: { type: 'string', enum: ['active', 'withdrawn'] },
-                  prohibition: { type: 'string' },
-                  incidentId: { type: 'string' },
-                  party: { type: 'string' },
-                  basis: { type: 'string' },
-                  zones: { type: 'array', items: { type: 'string' } },
-                  time: { type: 'integer' },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Violation' } },
             next: { type: 'string' },
           },
         },
@@ -4021,10 +5674,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getViolationsById: {
@@ -4032,28 +5685,12 @@ export const operationTable = {
     path: '/v1/violations/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            revision: { type: 'integer' },
-            status: { type: 'string', enum: ['active', 'withdrawn'] },
-            prohibition: { type: 'string' },
-            incidentId: { type: 'string' },
-            party: { type: 'string' },
-            basis: { type: 'string' },
-            zones: { type: 'array', items: { type: 'string' } },
-            time: { type: 'integer' },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Violation' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCases: {
@@ -4066,23 +5703,7 @@ export const operationTable = {
           type: 'object',
           required: ['items'],
           properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  id: { type: 'string' },
-                  key: { type: 'string' },
-                  trigger: { type: 'string' },
-                  severity: { type: 'string' },
-                  party: { type: 'string' },
-                  breachAt: { type: 'integer' },
-                  openedAt: { type: 'integer' },
-                  evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
-                },
-              },
-            },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Case' } },
             next: { type: 'string' },
           },
         },
@@ -4093,10 +5714,10 @@ export const operationTable = {
           properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: { type: 'object' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesById: {
@@ -4104,27 +5725,12 @@ export const operationTable = {
     path: '/v1/cases/{id}',
     requestTypes: [],
     responses: {
-      '200': {
-        'application/json': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            id: { type: 'string' },
-            key: { type: 'string' },
-            trigger: { type: 'string' },
-            severity: { type: 'string' },
-            party: { type: 'string' },
-            breachAt: { type: 'integer' },
-            openedAt: { type: 'integer' },
-            evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
-          },
-        },
-      },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Case' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getJudgment: {
@@ -4138,16 +5744,16 @@ export const operationTable = {
           required: ['time', 'items', 'total'],
           properties: {
             time: { type: 'integer' },
-            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            items: { type: 'array', items: { $ref: '#/components/schemas/CaseBoardItem' } },
             total: { type: 'integer' },
             next: { type: 'string' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdJudgment: {
@@ -4155,12 +5761,12 @@ export const operationTable = {
     path: '/v1/cases/{id}/judgment',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Judgment' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdBallot: {
@@ -4168,12 +5774,25 @@ export const operationTable = {
     path: '/v1/cases/{id}/ballot',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['type', 'package', 'version', 'case', 'member', 'time'],
+          properties: {
+            type: { enum: ['guarantor/vote/v1'] },
+            package: { type: 'string' },
+            version: { type: 'string' },
+            case: { type: 'string' },
+            member: { type: 'string' },
+            time: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdVotes: {
@@ -4181,15 +5800,25 @@ export const operationTable = {
     path: '/v1/cases/{id}/votes',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['ok', 'vote', 'judgment'],
+          properties: {
+            ok: { enum: [true] },
+            vote: { $ref: '#/components/schemas/Vote' },
+            judgment: { $ref: '#/components/schemas/Judgment' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTasks: {
@@ -4200,14 +5829,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdTasksByIndexByActorAcknowledge: {
@@ -4215,15 +5845,15 @@ export const operationTable = {
     path: '/v1/cases/{id}/tasks/{index}/{actor}/acknowledge',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Task' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postCasesByIdTasksByIndexByActorDeliver: {
@@ -4231,15 +5861,15 @@ export const operationTable = {
     path: '/v1/cases/{id}/tasks/{index}/{actor}/deliver',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Task' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getResponseFailures: {
@@ -4250,13 +5880,14 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTimeline: {
@@ -4264,12 +5895,12 @@ export const operationTable = {
     path: '/v1/cases/{id}/timeline',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/Timeline' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getCasesByIdTimelineMd: {
@@ -4278,11 +5909,11 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/markdown': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postMembersByMemberKeys: {
@@ -4290,15 +5921,37 @@ export const operationTable = {
     path: '/v1/members/{member}/keys',
     requestTypes: ['application/json'],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '201': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['member', 'fingerprint', 'added', 'revoked'],
+          properties: {
+            member: { type: 'string' },
+            fingerprint: { type: 'string' },
+            added: { type: 'boolean' },
+            revoked: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+      '201': {
+        'application/json': {
+          type: 'object',
+          required: ['member', 'fingerprint', 'added', 'revoked'],
+          properties: {
+            member: { type: 'string' },
+            fingerprint: { type: 'string' },
+            added: { type: 'boolean' },
+            revoked: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteMembersByMemberKeysByFingerprint: {
@@ -4306,13 +5959,13 @@ export const operationTable = {
     path: '/v1/members/{member}/keys/{fingerprint}',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': { 'application/json': { $ref: '#/components/schemas/MemberKey' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getMembersKeys: {
@@ -4323,13 +5976,14 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/MemberKey' } } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getInspections: {
@@ -4340,12 +5994,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
-                required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+                required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
                 properties: {
                   id: { type: 'string' },
                   source: { type: 'string' },
@@ -4354,17 +6009,17 @@ export const operationTable = {
                   zone: { type: 'string' },
                   note: { type: 'string' },
                   requestedAt: { type: 'string', format: 'date-time' },
-                  task: { type: 'object', additionalProperties: true },
+                  task: { $ref: '#/components/schemas/Task' },
                 },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postInspections: {
@@ -4375,7 +6030,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4384,14 +6039,14 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
       '201': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4400,16 +6055,16 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getInspectionsById: {
@@ -4420,7 +6075,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
-          required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+          required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
           properties: {
             id: { type: 'string' },
             source: { type: 'string' },
@@ -4429,15 +6084,15 @@ export const operationTable = {
             zone: { type: 'string' },
             note: { type: 'string' },
             requestedAt: { type: 'string', format: 'date-time' },
-            task: { type: 'object', additionalProperties: true },
+            task: { $ref: '#/components/schemas/Task' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getApikeys: {
@@ -4448,11 +6103,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['id', 'actor', 'role', 'label', 'createdAt'],
                 properties: {
                   id: { type: 'string' },
                   actor: { type: 'string' },
@@ -4469,10 +6126,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postApikeys: {
@@ -4483,6 +6140,7 @@ export const operationTable = {
       '201': {
         'application/json': {
           type: 'object',
+          required: ['key', 'id', 'actor', 'role', 'label', 'createdAt'],
           properties: {
             key: { type: 'string' },
             id: { type: 'string' },
@@ -4494,12 +6152,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteApikeysById: {
@@ -4510,6 +6168,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['id', 'actor', 'role', 'label', 'createdAt'],
           properties: {
             id: { type: 'string' },
             actor: { type: 'string' },
@@ -4520,12 +6179,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageModel: {
@@ -4533,10 +6192,10 @@ export const operationTable = {
     path: '/v1/package/model',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageModel' } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageGeometry: {
@@ -4544,10 +6203,10 @@ export const operationTable = {
     path: '/v1/package/geometry',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageMap' } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPackageAnalysis: {
@@ -4555,12 +6214,12 @@ export const operationTable = {
     path: '/v1/package/analysis',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': { 'application/json': { $ref: '#/components/schemas/PackageAnalysis' } },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getDashboardMe: {
@@ -4571,13 +6230,15 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['keyId', 'actor', 'role', 'name', 'can'],
           properties: {
             keyId: { type: 'string' },
             actor: { type: 'string' },
-            role: { type: 'string' },
+            role: { type: 'string', enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor'] },
             name: { type: 'string' },
             can: {
               type: 'object',
+              required: ['findings', 'cases', 'tasks', 'actOnTasks', 'acknowledgeAlerts'],
               properties: {
                 findings: { type: 'boolean' },
                 cases: { type: 'boolean' },
@@ -4589,10 +6250,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getDashboardTasks: {
@@ -4606,7 +6267,7 @@ export const operationTable = {
           required: ['time', 'items', 'actors'],
           properties: {
             time: { type: 'integer' },
-            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
             next: { type: 'string' },
             actors: {
               type: 'array',
@@ -4625,10 +6286,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicRegions: {
@@ -4660,8 +6321,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogCheckpoint: {
@@ -4670,9 +6331,9 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogCheckpoint: {
@@ -4681,12 +6342,12 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogCheckpointBySize: {
@@ -4695,9 +6356,9 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogKey: {
@@ -4706,8 +6367,8 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/plain': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogWitnesses: {
@@ -4718,19 +6379,21 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['witnesses'],
           properties: {
             witnesses: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['name', 'vkey', 'createdAt'],
                 properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogWitnesses: {
@@ -4741,22 +6404,24 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['name', 'vkey', 'createdAt'],
           properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
         },
       },
       '201': {
         'application/json': {
           type: 'object',
+          required: ['name', 'vkey', 'createdAt'],
           properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogCosignatures: {
@@ -4775,12 +6440,12 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLogAlarms: {
@@ -4789,19 +6454,19 @@ export const operationTable = {
     requestTypes: ['application/json'],
     responses: {
       '200': {
-        'application/json': { type: 'object', required: ['logged'], properties: { logged: { type: 'boolean' } } },
+        'application/json': { type: 'object', required: ['logged'], properties: { logged: { enum: [false] } } },
       },
       '201': {
         'application/json': {
           type: 'object',
-          required: ['logged'],
-          properties: { logged: { type: 'boolean' }, index: { type: 'integer' } },
+          required: ['logged', 'index'],
+          properties: { logged: { enum: [true] }, index: { type: 'integer' } },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogProofInclusion: {
@@ -4812,6 +6477,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['index', 'size', 'leaf', 'root', 'proof'],
           properties: {
             index: { type: 'integer' },
             size: { type: 'integer' },
@@ -4821,9 +6487,9 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogProofConsistency: {
@@ -4834,6 +6500,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['from', 'to', 'proof'],
           properties: {
             from: { type: 'integer' },
             to: { type: 'integer' },
@@ -4841,8 +6508,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogEntries: {
@@ -4853,11 +6520,13 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['entries'],
           properties: {
             entries: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId', 'entry'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
@@ -4871,8 +6540,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogContents: {
@@ -4883,17 +6552,19 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['contents', 'withheld'],
           properties: {
             contents: {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
                   recordId: { type: 'string' },
                   salt: { type: 'string' },
-                  record: { type: 'object', additionalProperties: true },
+                  record: { type: 'object', additionalProperties: {} },
                   entry: { type: 'string' },
                 },
               },
@@ -4902,6 +6573,7 @@ export const operationTable = {
               type: 'array',
               items: {
                 type: 'object',
+                required: ['index', 'kind', 'recordId', 'reason'],
                 properties: {
                   index: { type: 'integer' },
                   kind: { type: 'string' },
@@ -4913,9 +6585,9 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getReportsDaily: {
@@ -4924,15 +6596,15 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': {
-        'application/json': { type: 'object', additionalProperties: true },
+        'application/json': { $ref: '#/components/schemas/DailyReport' },
         'text/markdown': null,
         'text/html': null,
         'application/pdf': null,
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicReportsDaily: {
@@ -4941,14 +6613,14 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': {
-        'application/json': { type: 'object', additionalProperties: true },
+        'application/json': { $ref: '#/components/schemas/DailyReport' },
         'text/markdown': null,
         'text/html': null,
         'application/pdf': null,
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerPledges: {
@@ -4959,21 +6631,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'seqs', 'alerts'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
             seqs: { type: 'array', items: { type: 'integer' } },
-            alerts: { type: 'object', properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } } },
+            alerts: {
+              type: 'object',
+              required: ['raised', 'resolved'],
+              properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } },
+            },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerDeliveries: {
@@ -4984,21 +6661,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['accepted', 'duplicates', 'seqs', 'alerts'],
           properties: {
             accepted: { type: 'integer' },
             duplicates: { type: 'integer' },
             seqs: { type: 'array', items: { type: 'integer' } },
-            alerts: { type: 'object', properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } } },
+            alerts: {
+              type: 'object',
+              required: ['raised', 'resolved'],
+              properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } },
+            },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedger: {
@@ -5014,25 +6696,112 @@ export const operationTable = {
             items: {
               type: 'array',
               items: {
-                type: 'object',
-                additionalProperties: true,
-                properties: {
-                  type: { type: 'string', enum: ['pledge', 'withdrawal', 'delivery'] },
-                  id: { type: 'string' },
-                  by: { type: 'string' },
-                  requirement: { type: 'string' },
-                  seq: { type: 'integer' },
-                },
+                oneOf: [
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'requirement',
+                      'per',
+                      'from',
+                      'form',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['pledge'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      requirement: { type: 'string' },
+                      amount: { type: 'number' },
+                      currency: { type: 'string' },
+                      quantity: { type: 'number' },
+                      per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                      from: { type: 'string' },
+                      until: { type: 'string' },
+                      form: {
+                        type: 'string',
+                        enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'],
+                      },
+                      leadTime: { type: 'string' },
+                      source: { type: 'string' },
+                      supersedes: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'withdraws',
+                      'requirement',
+                      'from',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['withdrawal'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      withdraws: { type: 'string' },
+                      requirement: { type: 'string' },
+                      from: { type: 'string' },
+                      source: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    required: [
+                      'type',
+                      'id',
+                      'by',
+                      'pledge',
+                      'requirement',
+                      'delivered',
+                      'seq',
+                      'recordedAt',
+                      'submittedBy',
+                    ],
+                    properties: {
+                      type: { enum: ['delivery'] },
+                      id: { type: 'string' },
+                      by: { type: 'string' },
+                      pledge: { type: 'string' },
+                      requirement: { type: 'string' },
+                      amount: { type: 'number' },
+                      currency: { type: 'string' },
+                      quantity: { type: 'number' },
+                      delivered: { type: 'string' },
+                      evidence: { type: 'array', items: { type: 'string' } },
+                      source: { type: 'string' },
+                      note: { type: 'string' },
+                      seq: { type: 'integer' },
+                      recordedAt: { type: 'integer' },
+                      submittedBy: { type: 'string' },
+                    },
+                  },
+                ],
               },
             },
             next: { type: 'string' },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedgerCoverage: {
@@ -5040,11 +6809,79 @@ export const operationTable = {
     path: '/v1/ledger/coverage',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['currency', 'asOf', 'requirements', 'aggregate'],
+          properties: {
+            currency: { type: 'string' },
+            asOf: { type: 'string' },
+            requirements: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'unit', 'perMonth', 'meanCoverage', 'shares', 'months'],
+                properties: {
+                  id: { type: 'string' },
+                  unit: { type: 'string' },
+                  perMonth: { type: 'number' },
+                  meanCoverage: { type: 'number' },
+                  shares: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['by', 'share'],
+                      properties: { by: { type: 'string' }, share: { type: 'number' } },
+                    },
+                  },
+                  runsOut: { type: 'string' },
+                  orderBy: { type: 'string' },
+                  months: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: [
+                        'month',
+                        'required',
+                        'pledged',
+                        'firm',
+                        'atRisk',
+                        'delivered',
+                        'stock',
+                        'stockLeft',
+                        'coverage',
+                      ],
+                      properties: {
+                        month: { type: 'string' },
+                        required: { type: 'number' },
+                        pledged: { type: 'number' },
+                        firm: { type: 'number' },
+                        atRisk: { type: 'number' },
+                        delivered: { type: 'number' },
+                        stock: { type: 'number' },
+                        stockLeft: { type: 'number' },
+                        coverage: { type: 'number' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            aggregate: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['month', 'coverage', 'short'],
+                properties: { month: { type: 'string' }, coverage: { type: 'number' }, short: { type: 'integer' } },
+              },
+            },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLedgerAlerts: {
@@ -5055,12 +6892,26 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['items'],
           properties: {
             items: {
               type: 'array',
               items: {
                 type: 'object',
-                additionalProperties: true,
+                required: [
+                  'key',
+                  'kind',
+                  'requirement',
+                  'guarantor',
+                  'month',
+                  'size',
+                  'unit',
+                  'message',
+                  'state',
+                  'raisedAt',
+                  'raisedMonth',
+                  'revision',
+                ],
                 properties: {
                   key: { type: 'string' },
                   kind: {
@@ -5076,11 +6927,18 @@ export const operationTable = {
                   },
                   requirement: { type: 'string' },
                   guarantor: { type: ['string', 'null'] },
+                  pledge: { type: 'string' },
                   month: { type: 'string' },
                   size: { type: 'number' },
                   unit: { type: 'string' },
-                  state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
                   message: { type: 'string' },
+                  state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+                  raisedAt: { type: 'integer' },
+                  raisedMonth: { type: 'string' },
+                  acknowledgedAt: { type: 'integer' },
+                  acknowledgedBy: { type: 'string' },
+                  resolvedAt: { type: 'integer' },
+                  resolvedMonth: { type: 'string' },
                   revision: { type: 'integer' },
                 },
               },
@@ -5088,10 +6946,10 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postLedgerAlertsAcknowledge: {
@@ -5102,11 +6960,25 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['changed', 'alert'],
           properties: {
             changed: { type: 'boolean' },
             alert: {
               type: 'object',
-              additionalProperties: true,
+              required: [
+                'key',
+                'kind',
+                'requirement',
+                'guarantor',
+                'month',
+                'size',
+                'unit',
+                'message',
+                'state',
+                'raisedAt',
+                'raisedMonth',
+                'revision',
+              ],
               properties: {
                 key: { type: 'string' },
                 kind: {
@@ -5122,24 +6994,31 @@ export const operationTable = {
                 },
                 requirement: { type: 'string' },
                 guarantor: { type: ['string', 'null'] },
+                pledge: { type: 'string' },
                 month: { type: 'string' },
                 size: { type: 'number' },
                 unit: { type: 'string' },
-                state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
                 message: { type: 'string' },
+                state: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+                raisedAt: { type: 'integer' },
+                raisedMonth: { type: 'string' },
+                acknowledgedAt: { type: 'integer' },
+                acknowledgedBy: { type: 'string' },
+                resolvedAt: { type: 'integer' },
+                resolvedMonth: { type: 'string' },
                 revision: { type: 'integer' },
               },
             },
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicStatus: {
@@ -5147,11 +7026,76 @@ export const operationTable = {
     path: '/v1/public/status',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['time', 'window', 'regions', 'zones', 'crossings', 'compact'],
+          properties: {
+            time: { type: 'integer' },
+            window: { type: 'integer' },
+            regions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'state', 'since', 'violations', 'cases'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  state: { type: 'string', enum: ['calm', 'violations', 'case', 'breach', 'response'] },
+                  since: { type: 'integer' },
+                  violations: { type: 'integer' },
+                  lastViolation: { type: 'integer' },
+                  cases: { type: 'integer' },
+                },
+              },
+            },
+            zones: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'state', 'since', 'violations', 'cases'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  state: { type: 'string', enum: ['calm', 'violations', 'case', 'breach', 'response'] },
+                  since: { type: 'integer' },
+                  violations: { type: 'integer' },
+                  lastViolation: { type: 'integer' },
+                  cases: { type: 'integer' },
+                },
+              },
+            },
+            crossings: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'name', 'kind', 'state', 'since', 'cause', 'violations'],
+                properties: {
+                  code: { type: 'string' },
+                  name: { type: 'string' },
+                  kind: { type: 'string', enum: ['checkpoint', 'corridor'] },
+                  state: { type: 'string', enum: ['open', 'restricted', 'closed'] },
+                  since: { type: 'integer' },
+                  cause: { type: 'string', enum: ['authority', 'violations', 'package'] },
+                  by: { type: 'string' },
+                  reason: { type: 'string' },
+                  violations: { type: 'integer' },
+                },
+              },
+            },
+            compact: { type: 'string' },
+            sustainment: {
+              type: 'object',
+              required: ['month', 'coverage', 'short'],
+              properties: { month: { type: 'string' }, coverage: { type: 'number' }, short: { type: 'integer' } },
+            },
+          },
+        },
+      },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicStatusCompact: {
@@ -5161,9 +7105,9 @@ export const operationTable = {
     responses: {
       '200': { 'text/plain': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicCap: {
@@ -5173,9 +7117,9 @@ export const operationTable = {
     responses: {
       '200': { 'application/atom+xml': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getPublicCapById: {
@@ -5185,10 +7129,10 @@ export const operationTable = {
     responses: {
       '200': { 'application/cap+xml': null },
       '304': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getEvents: {
@@ -5197,10 +7141,10 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '200': { 'text/event-stream': null },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '429': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '429': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   putCrossingsByIdState: {
@@ -5220,13 +7164,13 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooks: {
@@ -5238,13 +7182,29 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['items'],
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'url', 'kinds', 'createdAt', 'createdBy'],
+                properties: {
+                  id: { type: 'string' },
+                  url: { type: 'string' },
+                  kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+                  createdAt: { type: 'string', format: 'date-time' },
+                  createdBy: { type: 'string' },
+                  removedAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postWebhooks: {
@@ -5252,13 +7212,27 @@ export const operationTable = {
     path: '/v1/webhooks',
     requestTypes: ['application/json'],
     responses: {
-      '201': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '201': {
+        'application/json': {
+          type: 'object',
+          required: ['id', 'url', 'kinds', 'createdAt', 'createdBy', 'secret'],
+          properties: {
+            id: { type: 'string' },
+            url: { type: 'string' },
+            kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+            createdAt: { type: 'string', format: 'date-time' },
+            createdBy: { type: 'string' },
+            removedAt: { type: 'string', format: 'date-time' },
+            secret: { type: 'string' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooksById: {
@@ -5266,12 +7240,25 @@ export const operationTable = {
     path: '/v1/webhooks/{id}',
     requestTypes: [],
     responses: {
-      '200': { 'application/json': { type: 'object', additionalProperties: true } },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '200': {
+        'application/json': {
+          type: 'object',
+          required: ['id', 'url', 'kinds', 'createdAt', 'createdBy'],
+          properties: {
+            id: { type: 'string' },
+            url: { type: 'string' },
+            kinds: { type: 'array', items: { type: 'string', enum: ['status', 'cap', 'case', 'violation'] } },
+            createdAt: { type: 'string', format: 'date-time' },
+            createdBy: { type: 'string' },
+            removedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   deleteWebhooksById: {
@@ -5280,11 +7267,11 @@ export const operationTable = {
     requestTypes: [],
     responses: {
       '204': {},
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getWebhooksByIdDeliveries: {
@@ -5296,14 +7283,32 @@ export const operationTable = {
         'application/json': {
           type: 'object',
           required: ['items'],
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['webhook', 'event', 'status', 'attempts', 'nextAt'],
+                properties: {
+                  webhook: { type: 'string' },
+                  event: { type: 'integer' },
+                  status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+                  attempts: { type: 'integer' },
+                  nextAt: { type: 'integer' },
+                  lastStatus: { type: 'integer' },
+                  lastError: { type: 'string' },
+                  deliveredAt: { type: 'integer' },
+                },
+              },
+            },
+          },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postWebhooksByIdDeliveriesByEventRetry: {
@@ -5322,13 +7327,13 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '404': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '404': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getClock: {
@@ -5339,6 +7344,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'mode'],
           properties: {
             time: { type: 'string', format: 'date-time' },
             mode: { type: 'string', enum: ['live', 'event'] },
@@ -5347,8 +7353,8 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   postClock: {
@@ -5359,6 +7365,7 @@ export const operationTable = {
       '200': {
         'application/json': {
           type: 'object',
+          required: ['time', 'mode', 'moved', 'fired'],
           properties: {
             time: { type: 'string', format: 'date-time' },
             mode: { type: 'string', enum: ['live', 'event'] },
@@ -5367,20 +7374,2022 @@ export const operationTable = {
           },
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '401': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '403': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '409': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '413': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '415': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '401': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '403': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '409': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '413': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '415': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
 } as const;
 
 /** The document's named schemas, which response schemas reference as `#/components/schemas/NAME`. */
 export const componentSchemas: Record<string, unknown> = {
-  'def-0': {
+  DailyReport: {
+    type: 'object',
+    required: ['type', 'variant', 'package', 'date', 'window', 'sections', 'checkpoint'],
+    properties: {
+      type: { enum: ['guarantor/daily-report/v1'] },
+      variant: { type: 'string', enum: ['full', 'public'] },
+      package: {
+        type: 'object',
+        required: ['id', 'version', 'title'],
+        properties: { id: { type: 'string' }, version: { type: 'string' }, title: { type: 'string' } },
+      },
+      date: { type: 'string' },
+      window: {
+        type: 'object',
+        required: ['start', 'end', 'offset', 'cutoff'],
+        properties: {
+          start: { type: 'string' },
+          end: { type: 'string' },
+          offset: { type: 'string' },
+          cutoff: { type: 'string' },
+        },
+      },
+      sections: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: ['violations', 'heavy-weapons', 'access', 'cases', 'votes', 'responses', 'sustainment'],
+        },
+      },
+      violations: {
+        type: 'object',
+        required: ['total', 'byType', 'byRegion', 'daily', 'dailyByType'],
+        properties: {
+          total: {
+            type: 'object',
+            required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+            properties: {
+              key: { type: 'string' },
+              label: { type: 'string' },
+              count: { type: 'integer' },
+              previous: { type: 'integer' },
+              delta: { type: 'integer' },
+              mean7: { type: 'number' },
+              deltaMean7: { type: 'number' },
+            },
+          },
+          byType: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byRegion: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byProhibition: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          byParty: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'count', 'previous', 'delta', 'mean7', 'deltaMean7'],
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                count: { type: 'integer' },
+                previous: { type: 'integer' },
+                delta: { type: 'integer' },
+                mean7: { type: 'number' },
+                deltaMean7: { type: 'number' },
+              },
+            },
+          },
+          daily: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['date', 'count'],
+              properties: { date: { type: 'string' }, count: { type: 'integer' } },
+            },
+          },
+          dailyByType: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'counts'],
+              properties: { key: { type: 'string' }, counts: { type: 'array', items: { type: 'integer' } } },
+            },
+          },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['incident', 'activity', 'lon', 'lat', 'radius'],
+              properties: {
+                incident: { type: 'string' },
+                activity: { type: 'string' },
+                lon: { type: 'number' },
+                lat: { type: 'number' },
+                radius: { type: 'number' },
+                party: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      heavyWeapons: {
+        type: 'object',
+        required: ['total', 'previous', 'byClassAndZone', 'items'],
+        properties: {
+          total: { type: 'integer' },
+          previous: { type: 'integer' },
+          byClassAndZone: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['weapon', 'zone', 'count'],
+              properties: { weapon: { type: 'string' }, zone: { type: 'string' }, count: { type: 'integer' } },
+            },
+          },
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['violation', 'time', 'prohibition', 'weapons', 'zones', 'party'],
+              properties: {
+                violation: { type: 'string' },
+                time: { type: 'string' },
+                prohibition: { type: 'string' },
+                weapons: { type: 'array', items: { type: 'string' } },
+                zones: { type: 'array', items: { type: 'string' } },
+                party: { type: 'string' },
+                region: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      access: {
+        type: 'object',
+        required: ['total', 'previous', 'findings'],
+        properties: {
+          total: { type: 'integer' },
+          previous: { type: 'integer' },
+          findings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['incident', 'time', 'activity', 'prohibitions', 'party', 'zones', 'operators'],
+              properties: {
+                incident: { type: 'string' },
+                time: { type: 'string' },
+                activity: { type: 'string' },
+                prohibitions: { type: 'array', items: { type: 'string' } },
+                party: { type: 'string' },
+                region: { type: 'string' },
+                zones: { type: 'array', items: { type: 'string' } },
+                operators: { type: 'array', items: { type: 'string' } },
+                lon: { type: 'number' },
+                lat: { type: 'number' },
+              },
+            },
+          },
+        },
+      },
+      cases: {
+        anyOf: [
+          {
+            type: 'object',
+            required: ['counts', 'new', 'open', 'declared', 'dismissed', 'lapsed'],
+            properties: {
+              counts: {
+                type: 'object',
+                required: ['new', 'open', 'declared', 'dismissed', 'lapsed'],
+                properties: {
+                  new: { type: 'integer' },
+                  open: { type: 'integer' },
+                  declared: { type: 'integer' },
+                  dismissed: { type: 'integer' },
+                  lapsed: { type: 'integer' },
+                },
+              },
+              new: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              open: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              declared: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              dismissed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+              lapsed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'severity', 'attributedTo', 'openedAt', 'status', 'deadline', 'timeLeft', 'tally'],
+                  properties: {
+                    id: { type: 'string' },
+                    severity: { type: 'string' },
+                    trigger: { type: 'string' },
+                    attributedTo: { type: 'array', items: { type: 'string' } },
+                    openedAt: { type: 'string' },
+                    status: { type: 'string', enum: ['open', 'declared', 'dismissed', 'lapsed'] },
+                    deadline: { type: ['string', 'null'], format: 'date-time' },
+                    timeLeft: { type: ['integer', 'null'] },
+                    tally: {
+                      type: 'object',
+                      required: ['declare', 'dismiss', 'abstain'],
+                      properties: {
+                        declare: { type: 'integer' },
+                        dismiss: { type: 'integer' },
+                        abstain: { type: 'integer' },
+                      },
+                    },
+                    decidedAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          {
+            type: 'object',
+            required: ['counts', 'declared'],
+            properties: {
+              counts: { type: 'object', required: ['declared'], properties: { declared: { type: 'integer' } } },
+              declared: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['severity', 'declaredAt'],
+                  properties: { severity: { type: 'string' }, declaredAt: { type: 'string' } },
+                },
+              },
+            },
+          },
+        ],
+      },
+      votes: {
+        type: 'object',
+        required: ['byMember'],
+        properties: {
+          byMember: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['member', 'pending'],
+              properties: { member: { type: 'string' }, pending: { type: 'array', items: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      responses: {
+        anyOf: [
+          {
+            type: 'object',
+            required: ['byActor'],
+            properties: {
+              byActor: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['actor', 'role', 'due', 'delivered', 'overdue'],
+                  properties: {
+                    actor: { type: 'string' },
+                    role: { type: 'string' },
+                    due: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                    delivered: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                    overdue: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['task', 'case', 'action', 'dueAt'],
+                        properties: {
+                          task: { type: 'string' },
+                          case: { type: 'string' },
+                          action: { type: 'string' },
+                          dueAt: { type: ['string', 'null'], format: 'date-time' },
+                          deliveredAt: { type: 'string' },
+                          late: { type: 'boolean' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          {
+            type: 'object',
+            required: ['publicMarks'],
+            properties: {
+              publicMarks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['actor', 'action', 'dueAt', 'markedAt'],
+                  properties: {
+                    actor: { type: 'string' },
+                    action: { type: 'string' },
+                    dueAt: { type: ['string', 'null'], format: 'date-time' },
+                    markedAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      sustainment: {
+        oneOf: [
+          { type: 'object', required: ['status'], properties: { status: { enum: ['no-ledger'] } } },
+          {
+            type: 'object',
+            required: ['status', 'alerts'],
+            properties: {
+              status: { enum: ['ledger'] },
+              alerts: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: [
+                    'key',
+                    'kind',
+                    'requirement',
+                    'guarantor',
+                    'month',
+                    'size',
+                    'unit',
+                    'message',
+                    'raisedAt',
+                    'state',
+                  ],
+                  properties: {
+                    key: { type: 'string' },
+                    kind: { type: 'string' },
+                    requirement: { type: 'string' },
+                    guarantor: { type: ['string', 'null'] },
+                    month: { type: 'string' },
+                    size: { type: 'number' },
+                    unit: { type: 'string' },
+                    message: { type: 'string' },
+                    raisedAt: { type: 'string' },
+                    state: { type: 'string', enum: ['open', 'acknowledged'] },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      checkpoint: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['origin', 'size', 'root', 'rootHex', 'time', 'witnesses'],
+            properties: {
+              origin: { type: 'string' },
+              size: { type: 'integer' },
+              root: { type: 'string' },
+              rootHex: { type: 'string' },
+              time: { type: 'string' },
+              witnesses: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        ],
+      },
+    },
+  },
+  PackageModel: {
+    type: 'object',
+    properties: {
+      package: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+      title: { type: 'string' },
+      version: { type: 'string' },
+      description: { type: 'string' },
+      effective: {
+        type: 'object',
+        required: ['start', 'end', 'precision', 'text'],
+        properties: {
+          start: { type: 'number' },
+          end: { type: 'number' },
+          precision: { type: 'string', enum: ['month', 'day', 'time'] },
+          text: { type: 'string' },
+        },
+      },
+      horizon: { type: 'number' },
+      term: {
+        type: 'object',
+        properties: {
+          length: { type: 'number' },
+          renewal: { type: 'string', enum: ['automatic', 'decision', 'none'] },
+          notice: { type: 'number' },
+          by: {
+            anyOf: [
+              { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+              { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            ],
+          },
+          rule: {
+            type: 'string',
+            enum: ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'],
+          },
+          veto: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+          text: { type: 'string' },
+          cite: { type: 'string' },
+        },
+        required: ['renewal'],
+      },
+      actors: {
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            role: {
+              type: 'string',
+              enum: ['party', 'protected', 'guarantor', 'monitor', 'force', 'mediator', 'body', 'coalition'],
+            },
+            elections: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['start', 'end', 'precision', 'text'],
+                properties: {
+                  start: { type: 'number' },
+                  end: { type: 'number' },
+                  precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                  text: { type: 'string' },
+                },
+              },
+            },
+            contributors: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            members: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            decides: {
+              type: 'string',
+              enum: ['unanimity', 'consensus', 'majority', 'qualified-majority', 'unpublished'],
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['name', 'role'],
+        },
+      },
+      regions: {
+        type: 'object',
+        properties: {
+          geometry: { type: 'string', minLength: 1 },
+          code: { default: 'iso_3166_2', type: 'string' },
+          name: { default: 'name_en', type: 'string' },
+        },
+        required: ['geometry', 'code', 'name'],
+      },
+      zones: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          oneOf: [
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['line'] },
+                geometry: { type: 'string', minLength: 1 },
+                sides: {
+                  type: 'object',
+                  properties: {
+                    left: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                    right: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                  },
+                },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'geometry'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['buffer'] },
+                around: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                width: { type: 'number' },
+                side: { default: 'both', type: 'string', enum: ['both', 'left', 'right'] },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'around', 'width', 'side'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['corridor'] },
+                geometry: { type: 'string', minLength: 1 },
+                width: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'geometry', 'width'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['airspace'] },
+                over: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                geometry: { type: 'string', minLength: 1 },
+                ceiling: { type: 'number' },
+                floor: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind', 'ceiling'],
+            },
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', enum: ['area'] },
+                geometry: { type: 'string', minLength: 1 },
+                regions: { minItems: 1, type: 'array', items: { type: 'string' } },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['kind'],
+            },
+          ],
+        },
+      },
+      control: {
+        default: [],
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            zone: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            domain: { type: 'string', enum: ['land', 'air', 'sea'] },
+            governs: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            polices: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            secures: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            monitors: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['zone', 'domain'],
+        },
+      },
+      prohibitions: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            binds: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            activities: {
+              minItems: 1,
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: [
+                  'artillery-fire',
+                  'mortar-fire',
+                  'small-arms-fire',
+                  'missile-strike',
+                  'drone-strike',
+                  'air-strike',
+                  'naval-strike',
+                  'ground-advance',
+                  'troop-presence',
+                  'heavy-weapon-presence',
+                  'reinforcement',
+                  'overflight',
+                  'naval-incursion',
+                  'mine-laying',
+                  'denial-of-access',
+                  'jamming',
+                  'nuclear-use',
+                  'nuclear-threat',
+                  'economic-coercion',
+                  'radar-emission',
+                  'blockade',
+                ],
+              },
+            },
+            weapons: {
+              minItems: 1,
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: [
+                  'small-arms',
+                  'mortar',
+                  'artillery-under-100mm',
+                  'artillery-100mm-plus',
+                  'mlrs',
+                  'mlrs-heavy',
+                  'tactical-missile',
+                  'cruise-missile',
+                  'ballistic-missile',
+                  'tank',
+                  'armoured-vehicle',
+                  'combat-aircraft',
+                  'attack-helicopter',
+                  'strike-uav',
+                  'air-defence',
+                  'warship',
+                  'nuclear',
+                ],
+              },
+            },
+            inside: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            except: {
+              anyOf: [
+                { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+              ],
+            },
+            across: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            limit: {
+              type: 'object',
+              propertyNames: {
+                type: 'string',
+                enum: [
+                  'personnel',
+                  'small-arms',
+                  'mortar',
+                  'artillery-under-100mm',
+                  'artillery-100mm-plus',
+                  'mlrs',
+                  'mlrs-heavy',
+                  'tactical-missile',
+                  'cruise-missile',
+                  'ballistic-missile',
+                  'tank',
+                  'armoured-vehicle',
+                  'combat-aircraft',
+                  'attack-helicopter',
+                  'strike-uav',
+                  'air-defence',
+                  'warship',
+                  'nuclear',
+                ],
+              },
+              additionalProperties: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+            },
+            from: {
+              oneOf: [
+                { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                {
+                  type: 'object',
+                  required: ['at'],
+                  properties: {
+                    at: {
+                      type: 'object',
+                      required: ['start', 'end', 'precision', 'text'],
+                      properties: {
+                        start: { type: 'number' },
+                        end: { type: 'number' },
+                        precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                        text: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+            until: {
+              oneOf: [
+                { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                {
+                  type: 'object',
+                  required: ['at'],
+                  properties: {
+                    at: {
+                      type: 'object',
+                      required: ['start', 'end', 'precision', 'text'],
+                      properties: {
+                        start: { type: 'number' },
+                        end: { type: 'number' },
+                        precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                        text: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+            follows: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['binds', 'activities'],
+        },
+      },
+      verification: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            kind: {
+              type: 'string',
+              enum: [
+                'satellite',
+                'uav',
+                'radar',
+                'acoustic',
+                'seismic',
+                'air-defence-track',
+                'patrol',
+                'inspection-team',
+                'fixed-camera',
+                'open-source',
+                'national-intelligence',
+              ],
+            },
+            operator: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            revisit: { type: 'number' },
+            latency: { type: 'number' },
+            covers: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            detects: {
+              type: 'object',
+              propertyNames: {
+                type: 'string',
+                enum: [
+                  'artillery-fire',
+                  'mortar-fire',
+                  'small-arms-fire',
+                  'missile-strike',
+                  'drone-strike',
+                  'air-strike',
+                  'naval-strike',
+                  'ground-advance',
+                  'troop-presence',
+                  'heavy-weapon-presence',
+                  'reinforcement',
+                  'overflight',
+                  'naval-incursion',
+                  'mine-laying',
+                  'denial-of-access',
+                  'jamming',
+                  'nuclear-use',
+                  'nuclear-threat',
+                  'economic-coercion',
+                  'radar-emission',
+                  'blockade',
+                ],
+              },
+              additionalProperties: { type: 'number', minimum: 0, maximum: 1 },
+            },
+            'on-request': { type: 'number' },
+            quota: {
+              type: 'object',
+              properties: {
+                count: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+                per: { type: 'number' },
+              },
+              required: ['count', 'per'],
+            },
+            counts: { type: 'boolean' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['kind', 'operator', 'latency', 'detects'],
+        },
+      },
+      severities: { default: [], type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+      triggers: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            on: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            evidence: {
+              type: 'object',
+              properties: {
+                'independent-sources': { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+                confidence: { type: 'number', minimum: 0, maximum: 1 },
+              },
+            },
+            count: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            within: { type: 'number' },
+            depth: { type: 'number' },
+            severity: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            wakes: {
+              type: 'object',
+              properties: {
+                at: {
+                  oneOf: [
+                    { type: 'object', required: ['after'], properties: { after: { type: 'number' } } },
+                    {
+                      type: 'object',
+                      required: ['at'],
+                      properties: {
+                        at: {
+                          type: 'object',
+                          required: ['start', 'end', 'precision', 'text'],
+                          properties: {
+                            start: { type: 'number' },
+                            end: { type: 'number' },
+                            precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                            text: { type: 'string' },
+                          },
+                        },
+                      },
+                    },
+                  ],
+                },
+                held: { type: 'number' },
+                'on-lapse-of': { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+              },
+            },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['on', 'severity'],
+        },
+      },
+      judgment: {
+        type: 'object',
+        properties: {
+          body: { type: 'string' },
+          members: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+          rule: {
+            type: 'object',
+            properties: {
+              type: {
+                type: 'string',
+                enum: ['majority', 'qualified-majority', 'unanimity', 'consensus', 'reverse-consensus', 'unpublished'],
+              },
+              fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+              quorum: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+              veto: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            },
+            required: ['type'],
+          },
+          recuse: {
+            default: 'none',
+            anyOf: [
+              { type: 'string', enum: ['parties', 'none'] },
+              { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            ],
+          },
+          'tie-break': {
+            anyOf: [
+              { type: 'string', enum: ['declare', 'dismiss'] },
+              { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            ],
+          },
+          deadline: { type: 'number' },
+          'on-deadline': { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
+          before: {
+            minItems: 1,
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                step: {
+                  type: 'string',
+                  enum: ['negotiation', 'consultation', 'joint-commission', 'conciliation', 'mediation'],
+                },
+                by: {
+                  anyOf: [
+                    { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                    { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+                  ],
+                },
+                within: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['step', 'by'],
+            },
+          },
+          text: { type: 'string' },
+          cite: { type: 'string' },
+        },
+        required: ['body', 'members', 'rule', 'recuse'],
+      },
+      responses: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              by: {
+                anyOf: [
+                  { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                  { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+                ],
+              },
+              do: {
+                type: 'string',
+                enum: [
+                  'consult',
+                  'public-report',
+                  'referral',
+                  'investigation',
+                  'mediation',
+                  'sanctions',
+                  'sanctions-snapback',
+                  'financial-support',
+                  'intelligence-support',
+                  'weapons-delivery',
+                  'air-defence-surge',
+                  'reinforce',
+                  'deploy-force',
+                  'mutual-defence',
+                  'use-of-force',
+                  'unspecified-measures',
+                ],
+              },
+              within: { type: 'number' },
+              automatic: { default: false, type: 'boolean' },
+              upon: { default: 'declaration', type: 'string', enum: ['declaration', 'trigger'] },
+              form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+              text: { type: 'string' },
+              cite: { type: 'string' },
+            },
+            required: ['by', 'do', 'automatic', 'upon'],
+          },
+        },
+      },
+      escalation: {
+        default: [],
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            after: { type: 'number' },
+            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
+          },
+          required: ['after', 'step'],
+        },
+      },
+      sustainment: {
+        default: { requirements: {}, commitments: [] },
+        type: 'object',
+        properties: {
+          requirements: {
+            default: {},
+            type: 'object',
+            propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            additionalProperties: {
+              type: 'object',
+              properties: {
+                amount: {
+                  type: 'object',
+                  required: ['amount', 'currency'],
+                  properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+                },
+                quantity: { type: 'number', minimum: 0 },
+                per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                stock: { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['per'],
+            },
+          },
+          commitments: {
+            default: [],
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                by: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                provides: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+                amount: {
+                  type: 'object',
+                  required: ['amount', 'currency'],
+                  properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+                },
+                quantity: { type: 'number', minimum: 0 },
+                per: { type: 'string', enum: ['month', 'quarter', 'year', 'once', 'level'] },
+                from: {
+                  type: 'object',
+                  required: ['start', 'end', 'precision', 'text'],
+                  properties: {
+                    start: { type: 'number' },
+                    end: { type: 'number' },
+                    precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                    text: { type: 'string' },
+                  },
+                },
+                until: {
+                  type: 'object',
+                  required: ['start', 'end', 'precision', 'text'],
+                  properties: {
+                    start: { type: 'number' },
+                    end: { type: 'number' },
+                    precision: { type: 'string', enum: ['month', 'day', 'time'] },
+                    text: { type: 'string' },
+                  },
+                },
+                form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+                'lead-time': { type: 'number' },
+                text: { type: 'string' },
+                cite: { type: 'string' },
+              },
+              required: ['by', 'provides', 'per', 'from', 'form'],
+            },
+          },
+          alerts: {
+            type: 'object',
+            properties: {
+              threshold: { type: 'number', minimum: 0, maximum: 1 },
+              within: { type: 'number' },
+              'max-share': { type: 'number', minimum: 0, maximum: 1 },
+            },
+          },
+        },
+        required: ['requirements', 'commitments'],
+      },
+      assumptions: {
+        default: { currency: 'EUR' },
+        type: 'object',
+        properties: {
+          'advance-rate': { type: 'number' },
+          'national-decision': { type: 'number' },
+          currency: { default: 'EUR', type: 'string', pattern: '^[A-Z]{3}$' },
+          fx: {
+            type: 'object',
+            propertyNames: { type: 'string', pattern: '^[A-Z]{3}$' },
+            additionalProperties: {
+              type: 'object',
+              required: ['amount', 'currency'],
+              properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+            },
+          },
+        },
+        required: ['currency'],
+      },
+      crossings: {
+        default: {},
+        type: 'object',
+        propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            kind: { type: 'string', enum: ['checkpoint', 'corridor'] },
+            zone: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' },
+            authority: { minItems: 1, type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$' } },
+            'restrict-after': { default: 1, type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            'close-after': { default: 3, type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            window: { type: 'number' },
+            text: { type: 'string' },
+            cite: { type: 'string' },
+          },
+          required: ['name', 'kind', 'zone', 'restrict-after', 'close-after'],
+        },
+      },
+      log: {
+        type: 'object',
+        properties: {
+          witnesses: {
+            default: [],
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { vkey: { type: 'string' }, actor: { type: 'string' } },
+              required: ['vkey'],
+            },
+          },
+          quorum: { default: 0, type: 'integer', minimum: 0, maximum: 9007199254740991 },
+        },
+        required: ['witnesses', 'quorum'],
+      },
+    },
+    required: [
+      'package',
+      'title',
+      'effective',
+      'horizon',
+      'actors',
+      'zones',
+      'control',
+      'prohibitions',
+      'verification',
+      'severities',
+      'triggers',
+      'responses',
+      'escalation',
+      'sustainment',
+      'assumptions',
+      'crossings',
+    ],
+  },
+  PackageMap: {
+    type: 'object',
+    required: ['type', 'bbox', 'features', 'undrawn'],
+    properties: {
+      type: { enum: ['FeatureCollection'] },
+      bbox: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+      features: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['type', 'id', 'properties', 'geometry'],
+          properties: {
+            type: { enum: ['Feature'] },
+            id: { type: 'integer' },
+            properties: {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['layer', 'code', 'name'],
+                  properties: { layer: { enum: ['region'] }, code: { type: 'string' }, name: { type: 'string' } },
+                },
+                {
+                  type: 'object',
+                  required: ['layer', 'id', 'kind'],
+                  properties: {
+                    layer: { enum: ['zone'] },
+                    id: { type: 'string' },
+                    kind: { type: 'string' },
+                    text: { type: 'string' },
+                    left: { type: 'string' },
+                    right: { type: 'string' },
+                    around: { type: 'string' },
+                    width: { type: 'number' },
+                    side: { type: 'string' },
+                    over: { type: 'string' },
+                    ceiling: { type: 'number' },
+                    floor: { type: 'number' },
+                    regions: { type: 'array', items: { type: 'string' } },
+                    prohibitions: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              ],
+            },
+            geometry: {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['type', 'coordinates'],
+                  properties: {
+                    type: { enum: ['MultiPolygon'] },
+                    coordinates: {
+                      type: 'array',
+                      items: {
+                        type: 'array',
+                        items: {
+                          type: 'array',
+                          items: { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } },
+                        },
+                      },
+                    },
+                  },
+                },
+                {
+                  type: 'object',
+                  required: ['type', 'coordinates'],
+                  properties: {
+                    type: { enum: ['MultiLineString'] },
+                    coordinates: {
+                      type: 'array',
+                      items: {
+                        type: 'array',
+                        items: { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      undrawn: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['zone', 'reason'],
+          properties: { zone: { type: 'string' }, reason: { type: 'string' } },
+        },
+      },
+    },
+  },
+  PackageAnalysis: {
+    type: 'object',
+    required: ['scorecard', 'timeline', 'sustainment', 'findings'],
+    properties: {
+      scorecard: {
+        type: 'object',
+        required: ['overall', 'weakest', 'dimensions'],
+        properties: {
+          overall: { type: 'number' },
+          weakest: {
+            type: 'string',
+            enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+          },
+          dimensions: {
+            type: 'object',
+            required: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+            properties: {
+              trigger: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              verification: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              judgment: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              response: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              sustainment: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              control: {
+                type: 'object',
+                required: ['score', 'deductions'],
+                properties: {
+                  score: { type: 'number' },
+                  deductions: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['dimension', 'code', 'points', 'message'],
+                      properties: {
+                        dimension: {
+                          type: 'string',
+                          enum: ['trigger', 'verification', 'judgment', 'response', 'sustainment', 'control'],
+                        },
+                        code: { type: 'string' },
+                        points: { type: 'number' },
+                        message: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      timeline: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['trigger', 'severity', 'k', 'acts', 'threshold', 'caseOpens', 'judgment', 'responses'],
+          properties: {
+            trigger: { type: 'string' },
+            severity: { type: 'string' },
+            k: { type: 'integer' },
+            acts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['prohibition', 'activity', 'operators'],
+                properties: {
+                  prohibition: { type: 'string' },
+                  activity: {
+                    type: 'string',
+                    enum: [
+                      'artillery-fire',
+                      'mortar-fire',
+                      'small-arms-fire',
+                      'missile-strike',
+                      'drone-strike',
+                      'air-strike',
+                      'naval-strike',
+                      'ground-advance',
+                      'troop-presence',
+                      'heavy-weapon-presence',
+                      'reinforcement',
+                      'overflight',
+                      'naval-incursion',
+                      'mine-laying',
+                      'denial-of-access',
+                      'jamming',
+                      'nuclear-use',
+                      'nuclear-threat',
+                      'economic-coercion',
+                      'radar-emission',
+                      'blockade',
+                    ],
+                  },
+                  operators: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['operator', 'sources', 'best', 'worst'],
+                      properties: {
+                        operator: { type: 'string' },
+                        sources: { type: 'array', items: { type: 'string' } },
+                        best: { type: ['number', 'null'] },
+                        worst: { type: ['number', 'null'] },
+                      },
+                    },
+                  },
+                  confirmed: {
+                    type: 'object',
+                    required: ['best', 'worst'],
+                    properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                  },
+                },
+              },
+            },
+            fastest: {
+              type: 'object',
+              required: ['prohibition', 'activity', 'operators'],
+              properties: {
+                prohibition: { type: 'string' },
+                activity: {
+                  type: 'string',
+                  enum: [
+                    'artillery-fire',
+                    'mortar-fire',
+                    'small-arms-fire',
+                    'missile-strike',
+                    'drone-strike',
+                    'air-strike',
+                    'naval-strike',
+                    'ground-advance',
+                    'troop-presence',
+                    'heavy-weapon-presence',
+                    'reinforcement',
+                    'overflight',
+                    'naval-incursion',
+                    'mine-laying',
+                    'denial-of-access',
+                    'jamming',
+                    'nuclear-use',
+                    'nuclear-threat',
+                    'economic-coercion',
+                    'radar-emission',
+                    'blockade',
+                  ],
+                },
+                operators: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operator', 'sources', 'best', 'worst'],
+                    properties: {
+                      operator: { type: 'string' },
+                      sources: { type: 'array', items: { type: 'string' } },
+                      best: { type: ['number', 'null'] },
+                      worst: { type: ['number', 'null'] },
+                    },
+                  },
+                },
+                confirmed: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            slowest: {
+              type: 'object',
+              required: ['prohibition', 'activity', 'operators'],
+              properties: {
+                prohibition: { type: 'string' },
+                activity: {
+                  type: 'string',
+                  enum: [
+                    'artillery-fire',
+                    'mortar-fire',
+                    'small-arms-fire',
+                    'missile-strike',
+                    'drone-strike',
+                    'air-strike',
+                    'naval-strike',
+                    'ground-advance',
+                    'troop-presence',
+                    'heavy-weapon-presence',
+                    'reinforcement',
+                    'overflight',
+                    'naval-incursion',
+                    'mine-laying',
+                    'denial-of-access',
+                    'jamming',
+                    'nuclear-use',
+                    'nuclear-threat',
+                    'economic-coercion',
+                    'radar-emission',
+                    'blockade',
+                  ],
+                },
+                operators: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operator', 'sources', 'best', 'worst'],
+                    properties: {
+                      operator: { type: 'string' },
+                      sources: { type: 'array', items: { type: 'string' } },
+                      best: { type: ['number', 'null'] },
+                      worst: { type: ['number', 'null'] },
+                    },
+                  },
+                },
+                confirmed: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            detection: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            threshold: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: {
+                best: { type: ['number', 'null'] },
+                worst: { type: ['number', 'null'] },
+                depthTime: { type: ['number', 'null'] },
+                window: { type: ['number', 'null'] },
+              },
+            },
+            caseOpens: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            judgment: {
+              type: 'object',
+              required: ['present', 'decision', 'risks'],
+              properties: {
+                present: { type: 'boolean' },
+                deadline: { type: ['number', 'null'] },
+                onDeadline: { type: 'string' },
+                decision: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+                risks: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            responses: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'action', 'by', 'upon', 'automatic', 'material', 'decision', 'due'],
+                properties: {
+                  index: { type: 'integer' },
+                  action: {
+                    type: 'string',
+                    enum: [
+                      'consult',
+                      'public-report',
+                      'referral',
+                      'investigation',
+                      'mediation',
+                      'sanctions',
+                      'sanctions-snapback',
+                      'financial-support',
+                      'intelligence-support',
+                      'weapons-delivery',
+                      'air-defence-surge',
+                      'reinforce',
+                      'deploy-force',
+                      'mutual-defence',
+                      'use-of-force',
+                      'unspecified-measures',
+                    ],
+                  },
+                  by: { type: 'array', items: { type: 'string' } },
+                  upon: { type: 'string', enum: ['declaration', 'trigger'] },
+                  automatic: { type: 'boolean' },
+                  material: { type: 'boolean' },
+                  within: { type: ['number', 'null'] },
+                  decision: { type: ['number', 'null'] },
+                  due: {
+                    type: 'object',
+                    required: ['best', 'worst'],
+                    properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                  },
+                },
+              },
+            },
+            firstMaterial: {
+              type: 'object',
+              required: ['index', 'action', 'by', 'upon', 'automatic', 'material', 'decision', 'due', 'at'],
+              properties: {
+                index: { type: 'integer' },
+                action: {
+                  type: 'string',
+                  enum: [
+                    'consult',
+                    'public-report',
+                    'referral',
+                    'investigation',
+                    'mediation',
+                    'sanctions',
+                    'sanctions-snapback',
+                    'financial-support',
+                    'intelligence-support',
+                    'weapons-delivery',
+                    'air-defence-surge',
+                    'reinforce',
+                    'deploy-force',
+                    'mutual-defence',
+                    'use-of-force',
+                    'unspecified-measures',
+                  ],
+                },
+                by: { type: 'array', items: { type: 'string' } },
+                upon: { type: 'string', enum: ['declaration', 'trigger'] },
+                automatic: { type: 'boolean' },
+                material: { type: 'boolean' },
+                within: { type: ['number', 'null'] },
+                decision: { type: ['number', 'null'] },
+                due: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+                at: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+            depth: {
+              type: 'object',
+              required: ['best', 'worst'],
+              properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+            },
+            along: {
+              type: 'object',
+              required: ['line', 'length', 'area'],
+              properties: {
+                line: { type: 'string' },
+                length: { type: 'number' },
+                area: {
+                  type: 'object',
+                  required: ['best', 'worst'],
+                  properties: { best: { type: ['number', 'null'] }, worst: { type: ['number', 'null'] } },
+                },
+              },
+            },
+          },
+        },
+      },
+      sustainment: {
+        type: 'object',
+        required: ['currency', 'months', 'requirements', 'cliffs', 'electionRisks', 'leadGaps', 'unconverted'],
+        properties: {
+          currency: { type: 'string' },
+          months: { type: 'array', items: { type: 'string' } },
+          requirements: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'id',
+                'unit',
+                'level',
+                'perMonth',
+                'series',
+                'meanCoverage',
+                'shortMonths',
+                'shares',
+                'commitments',
+                'lead',
+              ],
+              properties: {
+                id: { type: 'string' },
+                unit: { type: 'string' },
+                level: { type: 'boolean' },
+                perMonth: { type: 'number' },
+                series: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['required', 'firm', 'atRisk', 'stock', 'coverage', 'delivered', 'stockLeft'],
+                    properties: {
+                      required: { type: 'number' },
+                      firm: { type: 'number' },
+                      atRisk: { type: 'number' },
+                      stock: { type: 'number' },
+                      coverage: { type: 'number' },
+                      delivered: { type: 'number' },
+                      stockLeft: { type: 'number' },
+                    },
+                  },
+                },
+                meanCoverage: { type: 'number' },
+                shortMonths: { type: 'integer' },
+                shares: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['by', 'share'],
+                    properties: { by: { type: 'string' }, share: { type: 'number' } },
+                  },
+                },
+                commitments: { type: 'array', items: { type: 'integer' } },
+                runsOut: { type: 'string' },
+                lead: { type: ['number', 'null'] },
+                orderBy: { type: 'string' },
+              },
+            },
+          },
+          cliffs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'month', 'left', 'before', 'after'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                month: { type: 'string' },
+                left: { type: 'number' },
+                before: { type: 'number' },
+                after: { type: 'number' },
+              },
+            },
+          },
+          electionRisks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'form', 'date'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                form: { type: 'string', enum: ['treaty', 'appropriation-law', 'executive', 'political', 'intent'] },
+                date: { type: 'string' },
+              },
+            },
+          },
+          leadGaps: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['n', 'by', 'requirement', 'lead', 'stock'],
+              properties: {
+                n: { type: 'integer' },
+                by: { type: 'string' },
+                requirement: { type: 'string' },
+                lead: { type: ['number', 'null'] },
+                stock: { type: 'number' },
+              },
+            },
+          },
+          unconverted: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['clause', 'path', 'currency'],
+              properties: {
+                clause: { type: 'string' },
+                path: { type: 'array', items: { type: ['string', 'integer'] } },
+                currency: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      findings: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: [
+            'code',
+            'severity',
+            'message',
+            'file',
+            'line',
+            'column',
+            'endLine',
+            'endColumn',
+            'help',
+            'related',
+          ],
+          properties: {
+            code: { type: 'string' },
+            severity: { type: 'string', enum: ['error', 'warning', 'info'] },
+            message: { type: 'string' },
+            file: { type: 'string' },
+            line: { type: 'integer' },
+            column: { type: 'integer' },
+            endLine: { type: 'integer' },
+            endColumn: { type: 'integer' },
+            help: { type: 'string' },
+            related: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['message', 'file', 'line', 'column'],
+                properties: {
+                  message: { type: 'string' },
+                  file: { type: 'string' },
+                  line: { type: 'integer' },
+                  column: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  Error: {
     type: 'object',
     required: ['error', 'message'],
     properties: {
@@ -5464,6 +9473,966 @@ export const componentSchemas: Record<string, unknown> = {
         },
       },
       problemCount: { type: 'integer' },
+    },
+  },
+  Attribution: {
+    type: 'object',
+    required: ['party', 'basis'],
+    properties: {
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: ['observed', 'crater-analysis', 'origin-side', 'claimed', 'impact-side', 'advance-side'],
+      },
+    },
+  },
+  Observation: {
+    type: 'object',
+    required: [
+      'seq',
+      'source',
+      'sourceId',
+      'activity',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'confidence',
+      'evidence',
+      'receivedAt',
+      'submittedBy',
+    ],
+    properties: {
+      seq: { type: 'integer' },
+      source: { type: 'string' },
+      sourceId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapon: {
+        type: 'string',
+        enum: [
+          'small-arms',
+          'mortar',
+          'artillery-under-100mm',
+          'artillery-100mm-plus',
+          'mlrs',
+          'mlrs-heavy',
+          'tactical-missile',
+          'cruise-missile',
+          'ballistic-missile',
+          'tank',
+          'armoured-vehicle',
+          'combat-aircraft',
+          'attack-helicopter',
+          'strike-uav',
+          'air-defence',
+          'warship',
+          'nuclear',
+        ],
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      confidence: { type: 'number' },
+      attribution: { $ref: '#/components/schemas/Attribution' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      note: { type: 'string' },
+      receivedAt: { type: 'integer' },
+      submittedBy: { type: 'string' },
+    },
+  },
+  Incident: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'reason',
+      'activity',
+      'members',
+      'confidence',
+      'corroboration',
+      'operators',
+      'weapons',
+      'count',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'createdAt',
+      'updatedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['open', 'merged'] },
+      reason: { type: 'string', enum: ['created', 'joined', 'merged', 'merged-into'] },
+      mergedInto: { type: 'string' },
+      absorbed: { type: 'array', items: { type: 'string' } },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      members: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId', 'operator', 'confidence', 'time', 'start', 'end', 'radius', 'count'],
+          properties: {
+            source: { type: 'string' },
+            sourceId: { type: 'string' },
+            operator: { type: 'string' },
+            confidence: { type: 'number' },
+            time: { type: 'integer' },
+            start: { type: 'integer' },
+            end: { type: 'integer' },
+            lon: { type: 'number' },
+            lat: { type: 'number' },
+            radius: { type: 'number' },
+            altitude: { type: 'number' },
+            region: { type: 'string' },
+            weapon: {
+              type: 'string',
+              enum: [
+                'small-arms',
+                'mortar',
+                'artillery-under-100mm',
+                'artillery-100mm-plus',
+                'mlrs',
+                'mlrs-heavy',
+                'tactical-missile',
+                'cruise-missile',
+                'ballistic-missile',
+                'tank',
+                'armoured-vehicle',
+                'combat-aircraft',
+                'attack-helicopter',
+                'strike-uav',
+                'air-defence',
+                'warship',
+                'nuclear',
+              ],
+            },
+            count: { type: 'integer' },
+            attribution: { $ref: '#/components/schemas/Attribution' },
+          },
+        },
+      },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      count: { type: 'integer' },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      altitude: { type: 'number' },
+      region: { type: 'string' },
+      box: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+      createdAt: { type: 'integer' },
+      updatedAt: { type: 'integer' },
+      violations: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Violation: {
+    type: 'object',
+    required: [
+      'id',
+      'revision',
+      'status',
+      'prohibition',
+      'incidentId',
+      'activity',
+      'weapons',
+      'party',
+      'basis',
+      'time',
+      'start',
+      'end',
+      'radius',
+      'zones',
+      'confidence',
+      'corroboration',
+      'operators',
+      'observations',
+      'detectedAt',
+    ],
+    properties: {
+      id: { type: 'string' },
+      revision: { type: 'integer' },
+      status: { type: 'string', enum: ['active', 'withdrawn'] },
+      prohibition: { type: 'string' },
+      incidentId: { type: 'string' },
+      activity: {
+        type: 'string',
+        enum: [
+          'artillery-fire',
+          'mortar-fire',
+          'small-arms-fire',
+          'missile-strike',
+          'drone-strike',
+          'air-strike',
+          'naval-strike',
+          'ground-advance',
+          'troop-presence',
+          'heavy-weapon-presence',
+          'reinforcement',
+          'overflight',
+          'naval-incursion',
+          'mine-laying',
+          'denial-of-access',
+          'jamming',
+          'nuclear-use',
+          'nuclear-threat',
+          'economic-coercion',
+          'radar-emission',
+          'blockade',
+        ],
+      },
+      weapons: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: [
+            'small-arms',
+            'mortar',
+            'artillery-under-100mm',
+            'artillery-100mm-plus',
+            'mlrs',
+            'mlrs-heavy',
+            'tactical-missile',
+            'cruise-missile',
+            'ballistic-missile',
+            'tank',
+            'armoured-vehicle',
+            'combat-aircraft',
+            'attack-helicopter',
+            'strike-uav',
+            'air-defence',
+            'warship',
+            'nuclear',
+          ],
+        },
+      },
+      party: { type: 'string' },
+      basis: {
+        type: 'string',
+        enum: [
+          'observed',
+          'crater-analysis',
+          'origin-side',
+          'claimed',
+          'impact-side',
+          'advance-side',
+          'conflicting',
+          'none',
+        ],
+      },
+      time: { type: 'integer' },
+      start: { type: 'integer' },
+      end: { type: 'integer' },
+      lon: { type: 'number' },
+      lat: { type: 'number' },
+      radius: { type: 'number' },
+      region: { type: 'string' },
+      regionCandidates: { type: 'array', items: { type: 'string' } },
+      zones: { type: 'array', items: { type: 'string' } },
+      line: {
+        type: 'object',
+        required: ['zone', 'distance', 'side'],
+        properties: {
+          zone: { type: 'string' },
+          distance: { type: 'number' },
+          side: { type: 'string', enum: ['left', 'right', 'on'] },
+        },
+      },
+      depth: { type: 'number' },
+      confidence: { type: 'number' },
+      corroboration: { type: 'integer' },
+      operators: { type: 'array', items: { type: 'string' } },
+      observations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'sourceId'],
+          properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+        },
+      },
+      detectedAt: { type: 'integer' },
+    },
+  },
+  Case: {
+    type: 'object',
+    required: [
+      'id',
+      'key',
+      'trigger',
+      'severity',
+      'party',
+      'windowStart',
+      'windowEnd',
+      'breachAt',
+      'openedAt',
+      'evidence',
+    ],
+    properties: {
+      id: { type: 'string' },
+      key: { type: 'string' },
+      trigger: { type: 'string' },
+      severity: { type: 'string' },
+      party: { type: 'string' },
+      windowStart: { type: 'integer' },
+      windowEnd: { type: ['integer', 'null'] },
+      breachAt: { type: 'integer' },
+      openedAt: { type: 'integer' },
+      evidence: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['violation', 'incident', 'prohibition', 'time', 'confidence', 'corroboration', 'observations'],
+          properties: {
+            violation: { type: 'string' },
+            incident: { type: 'string' },
+            prohibition: { type: 'string' },
+            time: { type: 'integer' },
+            confidence: { type: 'number' },
+            corroboration: { type: 'integer' },
+            depth: { type: 'number' },
+            observations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['source', 'sourceId'],
+                properties: { source: { type: 'string' }, sourceId: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+      depth: { type: 'number' },
+    },
+  },
+  Outcome: {
+    type: 'object',
+    required: ['result', 'effect', 'at', 'by', 'reason', 'tally', 'votes', 'blockedBy', 'nonVoters'],
+    properties: {
+      result: { type: 'string', enum: ['declared', 'dismissed', 'defaulted'] },
+      default: { type: 'string', enum: ['declare', 'dismiss', 'no-decision'] },
+      effect: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+      at: { type: 'integer' },
+      by: { type: 'string', enum: ['vote', 'deadline', 'no-judgment'] },
+      reason: {
+        type: 'string',
+        enum: [
+          'veto',
+          'objection',
+          'quorum-not-met',
+          'no-votes',
+          'majority',
+          'tie-broken',
+          'tie',
+          'qualified-majority',
+          'unanimous',
+          'not-unanimous',
+          'consensus',
+          'overturned',
+          'finding-stands',
+          'deadline-default',
+          'no-judgment',
+        ],
+      },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+          },
+        },
+      },
+      blockedBy: { type: 'array', items: { type: 'string' } },
+      nonVoters: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Judgment: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+    },
+  },
+  CaseBoardItem: {
+    type: 'object',
+    required: [
+      'caseId',
+      'severity',
+      'status',
+      'openedAt',
+      'deadline',
+      'timeLeft',
+      'tally',
+      'leaning',
+      'votes',
+      'pending',
+      'recused',
+      'case',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      status: { type: 'string', enum: ['open', 'decided'] },
+      openedAt: { type: 'integer' },
+      deadline: { type: ['integer', 'null'] },
+      timeLeft: { type: ['integer', 'null'] },
+      tally: {
+        type: 'object',
+        required: ['declare', 'dismiss', 'abstain', 'eligible'],
+        properties: {
+          declare: { type: 'integer' },
+          dismiss: { type: 'integer' },
+          abstain: { type: 'integer' },
+          eligible: { type: 'integer' },
+        },
+      },
+      leaning: {
+        type: 'object',
+        required: ['verdict', 'reason'],
+        properties: {
+          verdict: { type: 'string', enum: ['declare', 'dismiss', 'none'] },
+          reason: {
+            type: 'string',
+            enum: [
+              'veto',
+              'objection',
+              'quorum-not-met',
+              'no-votes',
+              'majority',
+              'tie-broken',
+              'tie',
+              'qualified-majority',
+              'unanimous',
+              'not-unanimous',
+              'consensus',
+              'overturned',
+              'finding-stands',
+            ],
+          },
+        },
+      },
+      votes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'choice', 'at', 'changed'],
+          properties: {
+            member: { type: 'string' },
+            choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+            at: { type: 'integer' },
+            reason: { type: 'string' },
+            changed: { type: 'boolean' },
+          },
+        },
+      },
+      pending: { type: 'array', items: { type: 'string' } },
+      recused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['member', 'reason'],
+          properties: {
+            member: { type: 'string' },
+            reason: { type: 'string', enum: ['party-to-conflict', 'attributed', 'listed'] },
+          },
+        },
+      },
+      outcome: { $ref: '#/components/schemas/Outcome' },
+      case: { $ref: '#/components/schemas/Case' },
+    },
+  },
+  Vote: {
+    type: 'object',
+    required: ['member', 'choice', 'at', 'seq'],
+    properties: {
+      member: { type: 'string' },
+      choice: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+      at: { type: 'integer' },
+      reason: { type: 'string' },
+      statement: { type: 'string' },
+      signed: {
+        type: 'object',
+        required: ['statement', 'signature'],
+        properties: { statement: { type: 'string' }, signature: { type: 'string' } },
+      },
+      salt: { type: 'string' },
+      seq: { type: 'integer' },
+      previous: { type: 'string', enum: ['declare', 'dismiss', 'abstain'] },
+    },
+  },
+  ResponseFailure: {
+    type: 'object',
+    required: ['taskId', 'caseId', 'actor', 'role', 'action', 'material', 'dueAt', 'at'],
+    properties: {
+      taskId: { type: 'string' },
+      caseId: { type: 'string' },
+      actor: { type: 'string' },
+      role: {
+        type: 'string',
+        enum: ['monitor', 'analyst', 'member', 'guarantor', 'admin', 'party', 'auditor', 'unknown'],
+      },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      dueAt: { type: 'integer' },
+      at: { type: 'integer' },
+    },
+  },
+  Task: {
+    type: 'object',
+    required: [
+      'id',
+      'caseId',
+      'severity',
+      'index',
+      'action',
+      'material',
+      'actor',
+      'automatic',
+      'upon',
+      'declaredAt',
+      'dueAt',
+      'status',
+      'overdue',
+      'escalations',
+    ],
+    properties: {
+      id: { type: 'string' },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      index: { type: 'integer' },
+      action: {
+        type: 'string',
+        enum: [
+          'consult',
+          'public-report',
+          'referral',
+          'investigation',
+          'mediation',
+          'sanctions',
+          'sanctions-snapback',
+          'financial-support',
+          'intelligence-support',
+          'weapons-delivery',
+          'air-defence-surge',
+          'reinforce',
+          'deploy-force',
+          'mutual-defence',
+          'use-of-force',
+          'unspecified-measures',
+        ],
+      },
+      material: { type: 'boolean' },
+      actor: { type: 'string' },
+      automatic: { type: 'boolean' },
+      upon: { type: 'string', enum: ['declaration', 'trigger'] },
+      declaredAt: { type: 'integer' },
+      dueAt: { type: ['integer', 'null'] },
+      status: { type: 'string', enum: ['open', 'acknowledged', 'delivered'] },
+      acknowledgedAt: { type: 'integer' },
+      deliveredAt: { type: 'integer' },
+      note: { type: 'string' },
+      evidence: { type: 'array', items: { type: 'string' } },
+      overdue: { type: 'boolean' },
+      failure: { $ref: '#/components/schemas/ResponseFailure' },
+      escalations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'step', 'at', 'level'],
+          properties: {
+            index: { type: 'integer' },
+            step: { type: 'string', enum: ['reminder', 'escalate', 'public-mark'] },
+            at: { type: 'integer' },
+            level: { type: 'integer' },
+          },
+        },
+      },
+      publicMarkAt: { type: 'integer' },
+    },
+  },
+  Timeline: {
+    type: 'object',
+    required: [
+      'version',
+      'caseId',
+      'severity',
+      'openedAt',
+      'asOf',
+      'judgment',
+      'tasks',
+      'failures',
+      'entries',
+      'upcoming',
+    ],
+    properties: {
+      version: { enum: [1] },
+      caseId: { type: 'string' },
+      severity: { type: 'string' },
+      trigger: { type: 'string' },
+      openedAt: { type: 'integer' },
+      asOf: { type: 'integer' },
+      judgment: { $ref: '#/components/schemas/Judgment' },
+      tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } },
+      failures: { type: 'array', items: { $ref: '#/components/schemas/ResponseFailure' } },
+      entries: {
+        type: 'array',
+        items: {
+          oneOf: [
+            {
+              type: 'object',
+              required: ['at', 'kind', 'id', 'summary'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { type: 'string', enum: ['observation', 'incident', 'violation'] },
+                id: { type: 'string' },
+                summary: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'severity'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['case-opened'] },
+                trigger: { type: 'string' },
+                severity: { type: 'string' },
+                attributedTo: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                reason: { type: 'string' },
+                previous: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'member', 'choice', 'code', 'message'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['vote-rejected'] },
+                member: { type: 'string' },
+                choice: { type: 'string' },
+                code: { type: 'string' },
+                message: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'result', 'by', 'reason', 'tally', 'blockedBy', 'nonVoters'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['judgment'] },
+                result: { type: 'string' },
+                default: { type: 'string' },
+                by: { type: 'string' },
+                reason: { type: 'string' },
+                tally: {
+                  type: 'object',
+                  required: ['declare', 'dismiss', 'abstain', 'eligible'],
+                  properties: {
+                    declare: { type: 'integer' },
+                    dismiss: { type: 'integer' },
+                    abstain: { type: 'integer' },
+                    eligible: { type: 'integer' },
+                  },
+                },
+                blockedBy: { type: 'array', items: { type: 'string' } },
+                nonVoters: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'dueAt', 'automatic'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-created'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                dueAt: { type: ['integer', 'null'] },
+                automatic: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-acknowledged'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'note', 'evidence', 'late'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['task-delivered'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                note: { type: 'string' },
+                evidence: { type: 'array', items: { type: 'string' } },
+                late: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'action', 'material'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['response-failure'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                material: { type: 'boolean' },
+              },
+            },
+            {
+              type: 'object',
+              required: ['at', 'kind', 'task', 'actor', 'step', 'level'],
+              properties: {
+                at: { type: 'integer' },
+                kind: { enum: ['escalation'] },
+                task: { type: 'string' },
+                actor: { type: 'string' },
+                step: { type: 'string' },
+                level: { type: 'integer' },
+              },
+            },
+          ],
+        },
+      },
+      upcoming: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['at', 'kind'],
+          properties: {
+            at: { type: 'integer' },
+            kind: { type: 'string', enum: ['judgment-deadline', 'task-due'] },
+            task: { type: 'string' },
+            actor: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+  MemberKey: {
+    type: 'object',
+    required: ['member', 'fingerprint', 'publicKey', 'createdAt'],
+    properties: {
+      member: { type: 'string' },
+      fingerprint: { type: 'string' },
+      publicKey: { type: 'string' },
+      createdAt: { type: 'integer' },
+      revokedAt: { type: 'integer' },
     },
   },
 };

@@ -60,7 +60,7 @@ export async function registerKey(
   const api = new ApiClient(o.url, doFetch, o.apiKey);
   const a = await api.call('postMembersByMemberKeys', { path: { member }, body: { publicKey: pem } });
   if (a.status !== 200 && a.status !== 201) throw new UsageError(`the server refused ${member}'s key (${refusal(a)})`);
-  const fingerprint = typeof a.body['fingerprint'] === 'string' ? a.body['fingerprint'] : keyFingerprint(pem);
+  const { fingerprint } = a.body;
   return a.status === 201
     ? `registered ${fingerprint} for ${member}`
     : `${fingerprint} was already registered for ${member}; nothing changed`;

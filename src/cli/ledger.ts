@@ -216,9 +216,9 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
         for (let round = 0; batch.length; round++) {
           const r = await api.call(op, { body: batch });
           if (r.status === 200) {
-            s.accepted += r.body.accepted ?? 0;
-            s.duplicates += r.body.duplicates ?? 0;
-            s.alertsRaised += r.body.alerts?.raised ?? 0;
+            s.accepted += r.body.accepted;
+            s.duplicates += r.body.duplicates;
+            s.alertsRaised += r.body.alerts.raised;
             break;
           }
           const problems =

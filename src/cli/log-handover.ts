@@ -27,16 +27,16 @@ export async function followHandovers(
 ): Promise<{ ok: true; key: Verifier; steps: number } | { ok: false; message: string }> {
   const proofOf = async (query: { kind: string; id: string } | { index: number }) => {
     const a = await client.call('getLogProofInclusion', { query: { ...query, size: cp.size } });
-    if (a.status !== 200 || a.body.index === undefined) return undefined;
-    return { index: a.body.index, proof: a.body.proof ?? [] };
+    if (a.status !== 200) return undefined;
+    return { index: a.body.index, proof: a.body.proof };
   };
   let p = await proofOf({ kind: 'log-key', id: cp.origin });
   let newest: Verifier | undefined;
   let expectTo: Verifier | undefined;
   for (let step = 0; step < 32 && p; step++) {
     const a = await client.call('getLogEntries', { query: { start: p.index, end: p.index + 1 } });
-    const e = a.status === 200 ? a.body.entries?.[0] : undefined;
-    const bytes = e?.entry ? unb64(e.entry) : new Uint8Array(0);
+    const e = a.status === 200 ? a.body.entries[0] : undefined;
+    const bytes = e ? unb64(e.entry) : new Uint8Array(0);
     const leaf = hashLeaf(bytes);
     const inc = verifyInclusion(p.index, cp.size, leaf, p.proof.map(unb64), cp.rootHash);
     if (!inc.ok) return { ok: false, message: `the log-key entry ${p.index} is not in the checkpoint's tree` };

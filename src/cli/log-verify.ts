@@ -167,7 +167,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     if (cp.size > prev.size) {
       const a = await client.call('getLogProofConsistency', { query: { from: prev.size, to: cp.size } });
       if (a.status !== 200) throw new ServerError(`GET v1/log/proof/consistency: ${refusal(a)}`);
-      const proof = (a.body.proof ?? []).map(unb64);
+      const proof = a.body.proof.map(unb64);
       const c = verifyConsistency(prev.size, cp.size, prevRoot, cp.rootHash, proof);
       if (!c.ok) {
         problems.push(
@@ -189,7 +189,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     const to = Math.min(cp.size, from + PAGE);
     const a = await client.call('getLogEntries', { query: { start: from, end: to } });
     if (a.status !== 200) throw new ServerError(`GET v1/log/entries: ${refusal(a)}`);
-    const entries = a.body.entries ?? [];
+    const entries = a.body.entries;
     const leaves: Uint8Array[] = [];
     for (let i = from; i < to; i++) {
       const e = entries[i - from];

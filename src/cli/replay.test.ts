@@ -28,15 +28,23 @@ function fakeServer(refuseBefore = '') {
         headers: { 'content-type': 'application/json' },
       });
     let accepted = 0;
+    const ids: number[] = [];
     for (const o of items) {
       const k = `${o.source}|${o.sourceId}`;
       if (!seen.has(k)) accepted++;
       seen.add(k);
+      ids.push([...seen].indexOf(k) + 1);
     }
-    return new Response(JSON.stringify({ accepted, duplicates: items.length - accepted, violations: 0, cases: 0 }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
+    // The answer the API declares (every required field), as the server gives it.
+    const answer = {
+      accepted,
+      duplicates: items.length - accepted,
+      ids,
+      incidentRevisions: 0,
+      violations: 0,
+      cases: 0,
+    };
+    return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   return { fetch: f as unknown as Fetch, requests, seen };
 }

@@ -329,15 +329,18 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
       )
     : undefined;
   bar?.start(items.length, 0, { accepted: 0, duplicates: 0, rejected: 0 });
-  const count = (
-    body: { accepted?: number; duplicates?: number; context?: number; violations?: number; cases?: number },
-    n: number,
-  ) => {
-    s.accepted += body.accepted ?? n;
-    s.duplicates += body.duplicates ?? 0;
+  const count = (body: {
+    accepted: number;
+    duplicates: number;
+    context?: number;
+    violations: number;
+    cases: number;
+  }) => {
+    s.accepted += body.accepted;
+    s.duplicates += body.duplicates;
     s.context += body.context ?? 0;
-    s.violations += body.violations ?? 0;
-    s.cases += body.cases ?? 0;
+    s.violations += body.violations;
+    s.cases += body.cases;
   };
   const send = (batch: ObservationInput[]) => api.call('postObservations', { body: batch });
 
@@ -348,10 +351,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         const latest = batch.reduce((m, x) => Math.max(m, knownAt(x)), -Infinity);
         const r = await api.call('postClock', { body: { time: new Date(latest).toISOString() } });
         if (r.status !== 200) throw new Refused(`moving the clock to ${new Date(latest).toISOString()}`, r);
-        if (r.body.time !== undefined) s.clockAt = r.body.time;
+        s.clockAt = r.body.time;
       }
       s.sent += batch.length;
-      let r = await send(batch);
+      let r: Awaited<ReturnType<typeof send>> | undefined = await send(batch);
       if (r.status === 400 && r.body.problems) {
         const bad = new Set<number>();
         for (const p of r.body.problems) {
@@ -366,15 +369,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         if (bad.size) {
           s.rejected += bad.size;
           const rest = batch.filter((_, k) => !bad.has(k));
+          // Every item refused: nothing is left to send, and nothing was refused that the counts do not show.
           if (rest.length) {
             r = await send(rest);
-            if (r.status === 200) count(r.body, rest.length);
-          } else r = { status: 200, contentType: 'application/json', body: {}, bytes: new Uint8Array() };
+            if (r.status === 200) count(r.body);
+          } else r = undefined;
         }
       } else if (r.status === 200) {
-        count(r.body, batch.length);
+        count(r.body);
       }
-      if (r.status !== 200) throw new Refused(`observations ${done}..${done + batch.length - 1}`, r);
+      if (r && r.status !== 200) throw new Refused(`observations ${done}..${done + batch.length - 1}`, r);
       done += batch.length;
       bar?.update(done, { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected });
     }

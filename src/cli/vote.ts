@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { choices, type Choice } from '../core/ops/index.js';
 import { signVote, VOTE_STATEMENT_TYPE, type SignedVote } from '../core/ops/index.js';
 import { readText } from '../package-files.js';
-import { ApiClient, refusal, ServerError, type Fetch } from './api-client.js';
+import { ApiClient, refusal, type Fetch } from './api-client.js';
 import { shared } from './options.js';
 import { UsageError } from './usage-error.js';
 
@@ -55,19 +55,18 @@ export async function sendVote(
   const ballot = await api.call('getCasesByIdBallot', { path });
   if (ballot.status !== 200)
     return { ok: false, message: `the server refused the ballot (${refusal(ballot)})`, body: ballot.body };
+  // The client checked the answer against the document: a ballot has its package, version and member.
   const b = ballot.body;
-  if (typeof b['package'] !== 'string' || typeof b['version'] !== 'string' || typeof b['member'] !== 'string')
-    throw new ServerError(`${opts.url} did not answer with a ballot (package, version, member)`);
 
   let signed: SignedVote;
   try {
     signed = signVote(
       {
         type: VOTE_STATEMENT_TYPE,
-        package: b['package'],
-        version: b['version'],
+        package: b.package,
+        version: b.version,
         case: caseId,
-        member: b['member'],
+        member: b.member,
         choice: choice as Choice,
         reason: opts.reason ?? '',
         time: new Date(now).toISOString(),
@@ -80,7 +79,7 @@ export async function sendVote(
   }
   const r = await api.call('postCasesByIdVotes', { path, body: signed });
   if (r.status !== 200) return { ok: false, message: `vote rejected (${refusal(r)})`, body: r.body };
-  const j = (r.body as { judgment?: { outcome?: { result?: string } } }).judgment;
-  const state = j?.outcome?.result ? `the case is now ${j.outcome.result}` : 'judgment still open';
-  return { ok: true, message: `vote recorded: ${b['member']} ${choice} on ${caseId}; ${state}`, body: r.body };
+  const outcome = r.body.judgment.outcome;
+  const state = outcome ? `the case is now ${outcome.result}` : 'judgment still open';
+  return { ok: true, message: `vote recorded: ${b.member} ${choice} on ${caseId}; ${state}`, body: r.body };
 }

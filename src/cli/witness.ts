@@ -132,7 +132,7 @@ async function raiseAlarm(o: WitnessOptions, client: ApiClient, r: Refusal): Pro
     const a = await client.call('postLogAlarms', { body: alarm });
     o.write(
       a.status === 201 || a.status === 200
-        ? `witness: alarm logged by the server${a.status === 201 && a.body.index !== undefined ? ` as entry ${a.body.index}` : ''}\n`
+        ? `witness: alarm logged by the server${a.status === 201 ? ` as entry ${a.body.index}` : ''}\n`
         : `witness: the server refused the alarm: ${refusal(a)}\n`,
     );
   } catch (e) {
@@ -233,7 +233,7 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
 async function consistencyProof(client: ApiClient, from: number, to: number): Promise<Uint8Array[]> {
   const a = await client.call('getLogProofConsistency', { query: { from, to } });
   if (a.status !== 200) return []; // no proof is a failed proof
-  return (a.body.proof ?? []).map(unb64);
+  return a.body.proof.map(unb64);
 }
 
 /**
@@ -283,7 +283,7 @@ async function comparePeers(
       );
       continue;
     }
-    const proof = a.status === 200 ? (a.body.proof ?? []).map(unb64) : [];
+    const proof = a.status === 200 ? a.body.proof.map(unb64) : [];
     if (!verifyConsistency(small.size, large.size, small.rootHash, large.rootHash, proof).ok)
       throw new Refusal(
         'split-view',

@@ -15,6 +15,7 @@ import { installJsonBody } from './json-body.js';
 import { installNdjson } from './ndjson.js';
 import { installFiniteParameters, installStrictQueries, openapiOptions } from './openapi.js';
 import { routePlugins } from './routes/index.js';
+import { sharedSchemas } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +40,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installJsonBody(app);
   installNdjson(app);
   app.addSchema(errorSchema);
+  for (const schema of sharedSchemas) app.addSchema(schema);
   installStrictQueries(app);
   installFiniteParameters(app);
   const table = installAccess(app, deps.store, ['/docs'], actorRolesOf(deps.operations.model.pkg));

@@ -25,22 +25,27 @@ describe('the API contract', () => {
     const s = await app(problems);
     const schema = {
       querystring: { type: 'object', properties: { mode: { type: 'string' } } },
-      response: { 200: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } },
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['a'], properties: { a: { type: 'string' } } },
+      },
     };
     s.app.get('/v1/planted', { config: { access: 'public' }, schema }, async (request, reply) => {
       const { mode } = request.query as { mode?: string };
       if (mode === 'teapot') return reply.code(418 as never).send({ error: 'teapot', message: 'no' } as never);
       if (mode === 'text') return reply.type('text/plain').send('a');
       if (mode === 'bad') return reply.type('application/json').send(JSON.stringify({ b: 1 }));
+      // The serializer would drop `b` silently: the answer is checked before it is serialized.
+      if (mode === 'extra') return { a: 'fine', b: 1 };
       return { a: 'fine' };
     });
     try {
-      for (const mode of ['ok', 'teapot', 'text', 'bad'])
+      for (const mode of ['ok', 'teapot', 'text', 'bad', 'extra'])
         await s.app.inject({ method: 'GET', url: `/v1/planted?mode=${mode}` });
       expect(problems.map((p) => [p.status, p.reason.split(':')[0]])).toEqual([
         [418, 'status 418 is not declared (declared'],
         [200, 'content type "text/plain" is not declared for 200 (declared'],
         [200, 'the body does not match the declared schema'],
+        [200, "the handler's answer does not match the declared schema (a field it does not name would be dropped)"],
       ]);
     } finally {
       await s.close();

@@ -78,6 +78,7 @@ export function exportablePageSchema(item: unknown) {
 export function pageSchema(item: unknown) {
   return {
     type: 'object',
+    additionalProperties: false,
     required: ['items'],
     properties: {
       items: { type: 'array', items: item },

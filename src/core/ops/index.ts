@@ -26,14 +26,21 @@ export { IncidentIndex } from './incident-index.js';
 export { MAX_INSPECTION_NOTE, isInspection, requestInspection } from './inspection.js';
 export type { InspectionInput } from './inspection.js';
 export type { Incident } from './incident.js';
-export { choices } from './judgment-rules.js';
+export { choices, verdictReasons } from './judgment-rules.js';
 export type { Choice } from './judgment-rules.js';
 export { judgmentView } from './judgment.js';
 export type { JudgmentView, Rejection, VoteRecord } from './judgment.js';
 export { MemoryOpsReader } from './memory-reader.js';
 export { prepareOps } from './model.js';
 export type { LineLocation, OpsModel, ZoneLocation, ZoneLocator } from './model.js';
-export { notUnicode, observationJsonSchema, observationKey, parseObservationBatch, pathText } from './observation.js';
+export {
+  attributionBases,
+  notUnicode,
+  observationJsonSchema,
+  observationKey,
+  parseObservationBatch,
+  pathText,
+} from './observation.js';
 export type { Observation, ObservationInput, ObservationRules } from './observation.js';
 export { processBatch } from './pipeline.js';
 export type { BatchResult } from './pipeline.js';

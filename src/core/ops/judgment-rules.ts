@@ -46,20 +46,22 @@ export interface Tally {
   tieBreakVote?: Choice;
 }
 
-export type VerdictReason =
-  | 'veto'
-  | 'objection'
-  | 'quorum-not-met'
-  | 'no-votes'
-  | 'majority'
-  | 'tie-broken'
-  | 'tie'
-  | 'qualified-majority'
-  | 'unanimous'
-  | 'not-unanimous'
-  | 'consensus'
-  | 'overturned'
-  | 'finding-stands';
+export const verdictReasons = [
+  'veto',
+  'objection',
+  'quorum-not-met',
+  'no-votes',
+  'majority',
+  'tie-broken',
+  'tie',
+  'qualified-majority',
+  'unanimous',
+  'not-unanimous',
+  'consensus',
+  'overturned',
+  'finding-stands',
+] as const;
+export type VerdictReason = (typeof verdictReasons)[number];
 
 export interface RuleVerdict {
   verdict: Verdict;

@@ -61,7 +61,7 @@ export const calendar = unit(
 );
 
 /** `from` on a prohibition: a date, or a duration after the package takes effect (`14d`). */
-const startRule = z
+export const startRule = z
   .string()
   .transform((s, ctx): { after: number } | { at: units.CalendarTime } => {
     const d = units.parseDuration(s);

@@ -32,7 +32,7 @@ describe('sealed entries', () => {
 
   it('verifies an opening, and refuses another salt, a changed record or another record id', () => {
     const sealed = { commitment: commitmentOf(salt, canonicalJson(record)), recordId: 'case-1/vote/1' };
-    expect(verifyOpening(sealed, { salt, record }, idOf)).toEqual({ ok: true });
+    expect(verifyOpening(sealed, { salt, record }, idOf)).toEqual({ ok: true, record });
     expect(verifyOpening(sealed, { salt: 'ff' + salt.slice(2), record }, idOf)).toMatchObject({ ok: false });
     const changed = { ...record, vote: { ...record.vote, choice: 'dismiss' } };
     expect(verifyOpening(sealed, { salt, record: changed }, idOf)).toMatchObject({

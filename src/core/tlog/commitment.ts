@@ -52,13 +52,14 @@ export function isSealed(r: { [key: string]: JsonValue }): r is { commitment: st
 
 /**
  * Checks an opening against the sealed record logged for it: the salt is well formed, the record hashes to the
- * commitment, and `recordIdOf` (the kind's rule for naming its record) gives the logged record id.
+ * commitment, and `recordIdOf` (the kind's rule for naming its record) gives the logged record id. Answers the
+ * record, checked: canonical JSON, so every value in it is a JSON value.
  */
 export function verifyOpening(
   sealed: { [key: string]: JsonValue },
   opening: unknown,
   recordIdOf: (record: { [key: string]: JsonValue }) => string | undefined,
-): { ok: true } | { ok: false; reason: string } {
+): { ok: true; record: { [key: string]: JsonValue } } | { ok: false; reason: string } {
   if (!isSealed(sealed)) return { ok: false, reason: 'the logged record is not a commitment' };
   const o = opening as Partial<Opening> | null;
   if (typeof o !== 'object' || o === null || typeof o.salt !== 'string' || !saltRe.test(o.salt))
@@ -76,5 +77,5 @@ export function verifyOpening(
   const id = recordIdOf(o.record);
   if (id !== sealed.recordId)
     return { ok: false, reason: `the opened record names ${id ?? 'no record'}, the entry ${sealed.recordId}` };
-  return { ok: true };
+  return { ok: true, record: o.record };
 }

@@ -8,6 +8,8 @@ import { sendError } from '../errors.js';
 
 const keySchema = {
   type: 'object',
+  additionalProperties: false,
+  required: ['id', 'actor', 'role', 'label', 'createdAt'],
   properties: {
     id: { type: 'string' },
     actor: { type: 'string' },
@@ -40,7 +42,14 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
       schema: {
         tags: ['admin'],
         summary: 'Every API key (never the key text)',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: keySchema } },
+          },
+        },
       },
     },
     async () => ({ items: (await store.listApiKeys()).map(publicKey) }),
@@ -68,7 +77,15 @@ export const apiKeyRoutes: RoutePlugin<ServerDeps> = async (app, { store, operat
           },
         },
         response: {
-          201: { type: 'object', properties: { key: { type: 'string' }, ...keySchema.properties } },
+          201: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['key', ...keySchema.required],
+            properties: {
+              key: { type: 'string', description: 'The key text, shown this once: gk_<id>_<secret>' },
+              ...keySchema.properties,
+            },
+          },
           400: { $ref: 'Error#' },
         },
       },

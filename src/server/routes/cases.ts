@@ -7,22 +7,7 @@ import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
-export const caseSchema = {
-  type: 'object',
-  description:
-    'A breach case as opened: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there)',
-  additionalProperties: true,
-  properties: {
-    id: { type: 'string' },
-    key: { type: 'string' },
-    trigger: { type: 'string' },
-    severity: { type: 'string' },
-    party: { type: 'string' },
-    breachAt: { type: 'integer' },
-    openedAt: { type: 'integer' },
-    evidence: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-} as const;
+export const caseSchema = { $ref: 'Case#' } as const;
 
 export const caseRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
   app.get(

@@ -12,11 +12,13 @@ import { sendError } from '../errors.js';
 
 const clockAnswer = {
   type: 'object',
+  additionalProperties: false,
+  required: ['time', 'mode'],
   properties: {
     time: { type: 'string', format: 'date-time' },
     mode: { type: 'string', enum: ['live', 'event'] },
-    moved: { type: 'boolean' },
-    fired: { type: 'integer', description: 'Timers fired by this move' },
+    moved: { type: 'boolean', description: 'POST only: whether the clock moved' },
+    fired: { type: 'integer', description: 'POST only: timers fired by this move' },
   },
 } as const;
 
@@ -54,7 +56,11 @@ export const clockRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           required: ['time'],
           properties: { time: { type: 'string', maxLength: 40 } },
         },
-        response: { 200: clockAnswer, 400: { $ref: 'Error#' }, 409: { $ref: 'Error#' } },
+        response: {
+          200: { ...clockAnswer, required: ['time', 'mode', 'moved', 'fired'] },
+          400: { $ref: 'Error#' },
+          409: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {

@@ -30,7 +30,8 @@ import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { sendError } from '../errors.js';
 import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
-import { anyJsonObject, notModified } from '../openapi.js';
+import { notModified, preparedBody } from '../openapi.js';
+import { documentRef } from '../schemas.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
 
@@ -126,11 +127,12 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/model',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['package'],
         summary: 'The package in force, as loaded: durations in ms, distances in m, times in epoch ms',
-        response: { 200: anyJsonObject('The package (docs/language.md)'), 304: notModified },
+        response: { 200: documentRef('PackageModel'), 304: notModified },
       },
     },
     (() => {
@@ -143,12 +145,13 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/geometry',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['package'],
         summary:
           'Regions and zones as a GeoJSON FeatureCollection for maps (properties.layer: region or zone); buffers and corridors as outlines',
-        response: { 200: anyJsonObject('A GeoJSON FeatureCollection (RFC 7946)'), 304: notModified },
+        response: { 200: documentRef('PackageMap'), 304: notModified },
       },
     },
     async (request, reply) => {
@@ -174,13 +177,14 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/package/analysis',
     {
+      ...preparedBody,
       config: { access: can.readCases },
       schema: {
         tags: ['package'],
         summary:
           'The analysis of the package in force: scorecard, day-one timeline per trigger, month-twelve sustainment, findings. null = never',
         response: {
-          200: anyJsonObject('{scorecard, timeline, sustainment, findings} (docs/analysis.md)'),
+          200: documentRef('PackageAnalysis'),
           304: notModified,
         },
       },
@@ -201,13 +205,17 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['keyId', 'actor', 'role', 'name', 'can'],
             properties: {
               keyId: { type: 'string' },
-              actor: { type: 'string' },
-              role: { type: 'string' },
+              actor: { type: 'string', description: 'A package actor, or * for none' },
+              role: { type: 'string', enum: [...roles] },
               name: { type: 'string' },
               can: {
                 type: 'object',
+                additionalProperties: false,
+                required: ['findings', 'cases', 'tasks', 'actOnTasks', 'acknowledgeAlerts'],
                 properties: {
                   findings: { type: 'boolean' },
                   cases: { type: 'boolean' },
@@ -262,16 +270,18 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['time', 'items', 'actors'],
             properties: {
               time: { type: 'integer' },
-              items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              items: { type: 'array', items: { $ref: 'Task#' } },
               next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
               actors: {
                 type: 'array',
                 description: "Each responsible actor's tasks by state (only the named actor's when one is named)",
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['actor', 'open', 'acknowledged', 'delivered', 'overdue'],
                   properties: {
                     actor: { type: 'string' },
@@ -320,6 +330,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['time', 'days', 'regions'],
             properties: {
               time: { type: 'integer', description: 'server time, epoch ms' },
@@ -328,6 +339,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['code', 'name', 'state', 'violations'],
                   properties: {
                     code: { type: 'string', description: 'ISO 3166-2' },

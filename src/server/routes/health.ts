@@ -14,12 +14,14 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['ok', 'store'],
-            properties: { ok: { type: 'boolean' }, store: { type: 'string' } },
+            properties: { ok: { const: true }, store: { const: 'ok' } },
           },
           503: {
             type: 'object',
-            required: ['ok', 'store'],
+            additionalProperties: false,
+            required: ['ok', 'store', 'reason'],
             properties: { ok: { type: 'boolean' }, store: { type: 'string' }, reason: { type: 'string' } },
           },
         },
@@ -45,12 +47,25 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: [
+              'package',
+              'title',
+              'version',
+              'time',
+              'store',
+              'observations',
+              'incidents',
+              'violations',
+              'cases',
+              'triggers',
+            ],
             properties: {
               package: { type: 'string' },
               title: { type: 'string' },
               version: { type: 'string' },
               time: { type: 'string', format: 'date-time' },
-              store: { type: 'string' },
+              store: { type: 'string', enum: ['sqlite', 'postgres'] },
               observations: { type: 'integer' },
               incidents: { type: 'integer' },
               violations: { type: 'integer' },
@@ -61,6 +76,7 @@ export const healthRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
                   'Each trigger, and whether it applies yet: a dormant one (`wakes`) counts nothing until it wakes',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['id', 'state'],
                   properties: {
                     id: { type: 'string' },

@@ -14,20 +14,7 @@ import {
   type RawListQuery,
 } from '../list-query.js';
 
-export const incidentSchema = {
-  type: 'object',
-  description: 'An incident at one revision: its members (the observations fused into it), confidence, corroboration',
-  additionalProperties: true,
-  properties: {
-    id: { type: 'string' },
-    revision: { type: 'integer' },
-    status: { type: 'string', enum: ['open', 'merged'] },
-    activity: { type: 'string' },
-    confidence: { type: 'number' },
-    corroboration: { type: 'integer' },
-    time: { type: 'integer' },
-  },
-} as const;
+export const incidentSchema = { $ref: 'Incident#' } as const;
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
 
@@ -84,7 +71,12 @@ export const incidentRoutes: RoutePlugin<ServerDeps> = async (app, { store }) =>
         summary: 'Every revision of an incident, oldest first',
         params: idParams,
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: incidentSchema } } },
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: incidentSchema } },
+          },
           404: { $ref: 'Error#' },
         },
       },

@@ -29,7 +29,8 @@ const request = {
 
 const inspection = {
   type: 'object',
-  required: ['id', 'source', 'operator', 'requestedBy', 'requestedAt', 'task'],
+  additionalProperties: false,
+  required: ['id', 'source', 'operator', 'requestedBy', 'note', 'requestedAt', 'task'],
   properties: {
     id: { type: 'string' },
     source: { type: 'string' },
@@ -38,11 +39,7 @@ const inspection = {
     zone: { type: 'string' },
     note: { type: 'string' },
     requestedAt: { type: 'string', format: 'date-time' },
-    task: {
-      type: 'object',
-      additionalProperties: true,
-      description: 'The task, as a response task: status, dueAt, overdue, failure, escalations',
-    },
+    task: { $ref: 'Task#', description: 'The task, as a response task: status, dueAt, overdue, failure, escalations' },
   },
 } as const;
 
@@ -108,7 +105,14 @@ export const inspectionRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           additionalProperties: false,
           properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: inspection } } } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: inspection } },
+          },
+        },
       },
     },
     async (req) => {

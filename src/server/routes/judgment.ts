@@ -19,7 +19,30 @@ import { createPublicKey } from 'node:crypto';
 import { caseSorts } from '../../core/ports/casework.js';
 import { storeFilter, text } from '../list-query.js';
 
-const obj = { type: 'object', additionalProperties: true } as const;
+const ref = <N extends string>(name: N) => ({ $ref: `${name}#` }) as const;
+/** `{ items: [...] }`, closed. */
+const itemsOf = (item: unknown) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['items'],
+    properties: { items: { type: 'array', items: item } },
+  }) as const;
+const memberKeyChange = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['member', 'fingerprint', 'added', 'revoked'],
+  properties: {
+    member: { type: 'string' },
+    fingerprint: { type: 'string' },
+    added: { type: 'boolean', description: 'false: the member already held exactly this key (a retry)' },
+    revoked: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Fingerprints of the keys this rotation revoked',
+    },
+  },
+} as const;
 const caseParams = {
   type: 'object',
   properties: { id: { type: 'string', maxLength: 100 } },
@@ -105,10 +128,11 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['time', 'items', 'total'],
             properties: {
               time: { type: 'integer' },
-              items: { type: 'array', items: obj },
+              items: { type: 'array', items: ref('CaseBoardItem') },
               total: { type: 'integer', description: 'Cases matching the filters, on every page' },
               next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
             },
@@ -139,7 +163,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['judgment'],
         summary: 'The tally, who voted what and when, who has not, time left, the outcome',
         params: caseParams,
-        response: { 200: obj, 404: { $ref: 'Error#' } },
+        response: { 200: ref('Judgment'), 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -156,7 +180,24 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['judgment'],
         summary: 'The fields a member signs for this case (package, version, case, member, server time)',
         params: caseParams,
-        response: { 200: obj, 404: { $ref: 'Error#' } },
+        response: {
+          200: {
+            type: 'object',
+            description:
+              'Add choice, nonce and (optionally) reason, sign the canonical JSON (docs/operations/judgment.md)',
+            additionalProperties: false,
+            required: ['type', 'package', 'version', 'case', 'member', 'time'],
+            properties: {
+              type: { const: 'guarantor/vote/v1' },
+              package: { type: 'string' },
+              version: { type: 'string' },
+              case: { type: 'string' },
+              member: { type: 'string' },
+              time: { type: 'string', format: 'date-time' },
+            },
+          },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -193,7 +234,12 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           properties: { statement: { type: 'string', maxLength: 8192 }, signature: { type: 'string', maxLength: 200 } },
         },
         response: {
-          200: obj,
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['ok', 'vote', 'judgment'],
+            properties: { ok: { const: true }, vote: ref('Vote'), judgment: ref('Judgment') },
+          },
           400: {
             description:
               'vote-malformed, vote-not-canonical, vote-wrong-package, vote-wrong-case, vote-stale: the statement is not one this case can take',
@@ -232,10 +278,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['responses'],
         summary: 'Response tasks of a case, in package order',
         params: caseParams,
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: obj } } },
-          404: { $ref: 'Error#' },
-        },
+        response: { 200: itemsOf(ref('Task')), 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -271,7 +314,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               }
             : {}),
           response: {
-            200: obj,
+            200: ref('Task'),
             400: { description: 'task-bad-note, task-bad-evidence', $ref: 'Error#' },
             403: {
               description:
@@ -317,7 +360,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['responses'],
         summary: 'Every response failure: a responsible actor that missed its deadline, in the order they happened',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } },
+        response: { 200: itemsOf(ref('ResponseFailure')) },
       },
     },
     async () => ({ items: await cw.failures() }),
@@ -343,7 +386,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         summary:
           'The case timeline as JSON: evidence, opening, votes, judgment, tasks, failures, what is still to come',
         params: caseParams,
-        response: { 200: obj, 404: { $ref: 'Error#' } },
+        response: { 200: ref('Timeline'), 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -393,8 +436,8 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           },
         },
         response: {
-          200: obj,
-          201: obj,
+          200: { ...memberKeyChange, description: 'The member already held exactly this key: nothing changed' },
+          201: memberKeyChange,
           400: {
             description:
               'invalid-params: not a member of the judgment body; invalid-body: not an Ed25519 public key; private-key: a private key was sent (not stored)',
@@ -476,7 +519,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           required: ['member', 'fingerprint'],
         },
         response: {
-          200: obj,
+          200: ref('MemberKey'),
           404: { $ref: 'Error#' },
           409: { description: 'already-revoked: the key was revoked before', $ref: 'Error#' },
         },
@@ -503,7 +546,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['judgment'],
         summary: 'Registered member public keys',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: obj } } } },
+        response: { 200: itemsOf(ref('MemberKey')) },
       },
     },
     // Re-exported from the stored key, so that a private key an older server stored is never shown.

@@ -5,6 +5,7 @@
  */
 import type { RoutePlugin } from '../type-provider.js';
 import { alertKinds, alertStates } from '../../core/ledger/alerts.js';
+import { legalForms, periods } from '../../core/spec/vocabulary.js';
 import type { LedgerRecord } from '../../core/ledger/record.js';
 import { coverageReport } from '../../core/ledger/view.js';
 import type { LedgerFilter } from '../../core/ports/ledger.js';
@@ -19,44 +20,191 @@ const report: readonly Role[] = ['guarantor', 'admin'];
 // Readers of cases, the mission's monitor key among them (src/server/access.ts).
 const read = can.readCases;
 
+const str = { type: 'string' } as const;
+const num = { type: 'number' } as const;
+const recorded = {
+  seq: { type: 'integer', description: 'Assigned by the store in commit order' },
+  recordedAt: { type: 'integer', description: 'When it was stored, epoch ms' },
+  submittedBy: { type: 'string', description: 'The API key id that submitted it' },
+} as const;
+const closed = <R extends readonly string[], P extends Record<string, unknown>>(
+  description: string,
+  required: R,
+  properties: P,
+) =>
+  ({
+    type: 'object',
+    description,
+    additionalProperties: false,
+    required: [...required, 'seq', 'recordedAt', 'submittedBy'],
+    properties: { ...properties, ...recorded },
+  }) as const;
+
+/** A ledger record as stored (core/ledger/record.ts): a pledge, a withdrawal or a delivery, told apart by `type`. */
 const recordSchema = {
-  type: 'object',
-  description: 'A ledger record as stored: a pledge, a withdrawal or a delivery, with seq, recordedAt and submittedBy',
-  additionalProperties: true,
-  properties: {
-    type: { type: 'string', enum: ['pledge', 'withdrawal', 'delivery'] },
-    id: { type: 'string' },
-    by: { type: 'string' },
-    requirement: { type: 'string' },
-    seq: { type: 'integer' },
-  },
+  oneOf: [
+    closed('A pledge (or a revision of one: supersedes)', ['type', 'id', 'by', 'requirement', 'per', 'from', 'form'], {
+      type: { const: 'pledge' },
+      id: str,
+      by: str,
+      requirement: str,
+      amount: num,
+      currency: str,
+      quantity: num,
+      per: { type: 'string', enum: [...periods] },
+      from: { type: 'string', description: 'A month or day (2026-06, 2026-06-15)' },
+      until: str,
+      form: { type: 'string', enum: [...legalForms] },
+      leadTime: str,
+      source: str,
+      supersedes: str,
+    }),
+    closed('A withdrawal of a pledge from a month on', ['type', 'id', 'by', 'withdraws', 'requirement', 'from'], {
+      type: { const: 'withdrawal' },
+      id: str,
+      by: str,
+      withdraws: str,
+      requirement: str,
+      from: str,
+      source: str,
+    }),
+    closed('A delivery against a pledge', ['type', 'id', 'by', 'pledge', 'requirement', 'delivered'], {
+      type: { const: 'delivery' },
+      id: str,
+      by: str,
+      pledge: str,
+      requirement: str,
+      amount: num,
+      currency: str,
+      quantity: num,
+      delivered: { type: 'string', description: 'A day or an instant (ISO 8601)' },
+      evidence: { type: 'array', items: str },
+      source: str,
+      note: str,
+    }),
+  ],
 } as const;
 
 const alertSchema = {
   type: 'object',
   description: 'A decay alert: what it is about, the month the shortfall starts, its size and its state',
-  additionalProperties: true,
+  additionalProperties: false,
+  required: [
+    'key',
+    'kind',
+    'requirement',
+    'guarantor',
+    'month',
+    'size',
+    'unit',
+    'message',
+    'state',
+    'raisedAt',
+    'raisedMonth',
+    'revision',
+  ],
   properties: {
-    key: { type: 'string' },
+    key: { type: 'string', description: 'kind/subject/month: unique, stable while the condition holds' },
     kind: { type: 'string', enum: [...alertKinds] },
-    requirement: { type: 'string' },
-    guarantor: { type: ['string', 'null'] },
-    month: { type: 'string' },
-    size: { type: 'number' },
-    unit: { type: 'string' },
+    requirement: str,
+    guarantor: { type: ['string', 'null'], description: 'null when no one guarantor is concerned' },
+    pledge: str,
+    month: { type: 'string', description: 'YYYY-MM: the month the shortfall starts' },
+    size: num,
+    unit: str,
+    message: str,
     state: { type: 'string', enum: [...alertStates] },
-    message: { type: 'string' },
-    revision: { type: 'integer' },
+    raisedAt: { type: 'integer' },
+    raisedMonth: str,
+    acknowledgedAt: { type: 'integer' },
+    acknowledgedBy: str,
+    resolvedAt: { type: 'integer' },
+    resolvedMonth: str,
+    revision: { type: 'integer', description: 'Incremented at every change' },
   },
 } as const;
 
 const submitAnswer = {
   type: 'object',
+  additionalProperties: false,
+  required: ['accepted', 'duplicates', 'seqs', 'alerts'],
   properties: {
     accepted: { type: 'integer', description: 'Newly stored' },
     duplicates: { type: 'integer', description: 'Already stored with the same fields (a retry)' },
     seqs: { type: 'array', items: { type: 'integer' }, description: 'The seq of each item, in order' },
-    alerts: { type: 'object', properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } } },
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['raised', 'resolved'],
+      properties: { raised: { type: 'integer' }, resolved: { type: 'integer' } },
+    },
+  },
+} as const;
+
+const coverageMonth = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['month', 'required', 'pledged', 'firm', 'atRisk', 'delivered', 'stock', 'stockLeft', 'coverage'],
+  properties: {
+    month: str,
+    required: num,
+    pledged: { type: 'number', description: 'firm + atRisk: what pledges promise for the month' },
+    firm: num,
+    atRisk: num,
+    delivered: num,
+    stock: num,
+    stockLeft: num,
+    coverage: num,
+  },
+} as const;
+
+const coverageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['currency', 'asOf', 'requirements', 'aggregate'],
+  properties: {
+    currency: str,
+    asOf: { type: 'string', description: 'The month of the live view (YYYY-MM)' },
+    requirements: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'unit', 'perMonth', 'meanCoverage', 'shares', 'months'],
+        properties: {
+          id: str,
+          unit: str,
+          perMonth: num,
+          meanCoverage: num,
+          shares: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['by', 'share'],
+              properties: { by: str, share: num },
+            },
+          },
+          runsOut: str,
+          orderBy: str,
+          months: { type: 'array', items: coverageMonth },
+        },
+      },
+    },
+    aggregate: {
+      type: 'array',
+      description: 'Coverage across requirements, month by month',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['month', 'coverage', 'short'],
+        properties: {
+          month: str,
+          coverage: num,
+          short: { type: 'integer', description: 'Requirements below full coverage that month' },
+        },
+      },
+    },
   },
 } as const;
 
@@ -159,7 +307,7 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             requirement: text('Only this requirement'),
           },
         },
-        response: { 200: { type: 'object', additionalProperties: true } },
+        response: { 200: coverageSchema },
       },
     },
     async (request, reply) => {
@@ -196,7 +344,14 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: alertSchema } } } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: alertSchema } },
+          },
+        },
       },
     },
     async (request) => {
@@ -218,7 +373,12 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           properties: { key: { type: 'string', minLength: 1, maxLength: 600 } },
         },
         response: {
-          200: { type: 'object', properties: { changed: { type: 'boolean' }, alert: alertSchema } },
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['changed', 'alert'],
+            properties: { changed: { type: 'boolean' }, alert: alertSchema },
+          },
           400: { $ref: 'Error#' },
           403: { $ref: 'Error#' },
           404: { $ref: 'Error#' },

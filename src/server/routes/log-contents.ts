@@ -36,22 +36,36 @@ export const logContentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['contents', 'withheld'],
             properties: {
               contents: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
+                  required: ['index', 'kind', 'recordId'],
                   properties: {
                     ...id,
-                    salt: text,
-                    record: { type: 'object', additionalProperties: true },
+                    salt: { type: 'string', description: 'A sealed entry: the salt of its commitment (hex)' },
+                    record: {
+                      type: 'object',
+                      description:
+                        "A sealed entry: the record that opens it, as the log holds it (the canonical JSON of that kind's record, docs/tlog.md)",
+                      additionalProperties: { description: 'Any JSON value: the fields are those of the kind' },
+                    },
                     entry: { type: 'string', description: 'base64 leaf bytes of an entry logged in the clear' },
                   },
                 },
               },
               withheld: {
                 type: 'array',
-                items: { type: 'object', properties: { ...id, reason: text } },
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['index', 'kind', 'recordId', 'reason'],
+                  properties: { ...id, reason: text },
+                },
               },
             },
           },

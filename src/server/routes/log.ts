@@ -181,6 +181,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
 
   const witness = {
     type: 'object',
+    additionalProperties: false,
+    required: ['name', 'vkey', 'createdAt'],
     properties: { name: { type: 'string' }, vkey: { type: 'string' }, createdAt: { type: 'integer' } },
   } as const;
   app.get(
@@ -190,7 +192,14 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: 'Registered witness keys',
-        response: { 200: { type: 'object', properties: { witnesses: { type: 'array', items: witness } } } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['witnesses'],
+            properties: { witnesses: { type: 'array', items: witness } },
+          },
+        },
       },
     },
     async () => ({
@@ -248,6 +257,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['size', 'accepted', 'already'],
             properties: {
               size: { type: 'integer' },
@@ -300,13 +310,15 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           201: {
             type: 'object',
-            required: ['logged'],
-            properties: { logged: { type: 'boolean' }, index: { type: 'integer' } },
+            additionalProperties: false,
+            required: ['logged', 'index'],
+            properties: { logged: { const: true }, index: { type: 'integer' } },
           },
           200: {
             type: 'object',
+            additionalProperties: false,
             required: ['logged'],
-            properties: { logged: { type: 'boolean' } },
+            properties: { logged: { const: false } },
             description: 'This alarm was logged before',
           },
           400: { $ref: 'Error#' },
@@ -349,6 +361,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['index', 'size', 'leaf', 'root', 'proof'],
             properties: {
               index: { type: 'integer' },
               size: { type: 'integer' },
@@ -417,7 +431,12 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: hashes } },
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from', 'to', 'proof'],
+            properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: hashes },
+          },
           400: { $ref: 'Error#' },
         },
       },
@@ -449,11 +468,15 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['entries'],
             properties: {
               entries: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
+                  required: ['index', 'kind', 'recordId', 'entry'],
                   properties: {
                     index: { type: 'integer' },
                     kind: text,

@@ -15,28 +15,16 @@ import { someOf } from '../words.js';
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
 
-export const storedObservationSchema = {
-  type: 'object',
-  description: 'A stored observation: normalised (times as epoch ms, interval start..end), with its id (seq)',
-  additionalProperties: true,
-  properties: {
-    seq: { type: 'integer' },
-    source: { type: 'string' },
-    sourceId: { type: 'string' },
-    activity: { type: 'string' },
-    time: { type: 'integer' },
-    start: { type: 'integer' },
-    end: { type: 'integer' },
-    receivedAt: { type: 'integer' },
-    submittedBy: { type: 'string' },
-  },
-} as const;
+export const storedObservationSchema = { $ref: 'Observation#' } as const;
 
 export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const limits = { ...defaultLimits, ...deps.limits };
   const { store, operations } = deps;
-  const item = observationJsonSchema();
-  delete item['$schema'];
+  const item = withPackageValues(
+    observationJsonSchema(),
+    [...operations.rules.sources.keys()],
+    [...operations.rules.actors],
+  );
 
   app.post(
     '/v1/observations',
@@ -55,6 +43,8 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
+            required: ['accepted', 'duplicates', 'ids', 'incidentRevisions', 'violations', 'cases'],
             properties: {
               accepted: { type: 'integer', description: 'Newly stored' },
               duplicates: {
@@ -183,6 +173,30 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
   );
 };
+
+/**
+ * The input schema with the package's source ids and actor ids as enums: a client generated from the served document
+ * knows which `source` and `attribution.party` this server takes (the handler refuses any other, naming the field).
+ */
+function withPackageValues(schema: Record<string, unknown>, sources: string[], actors: string[]) {
+  const { $schema: _, ...item } = schema;
+  const props = item['properties'] as Record<string, Record<string, unknown>>;
+  const attribution = props['attribution'] as { properties: Record<string, Record<string, unknown>> };
+  return {
+    ...item,
+    properties: {
+      ...props,
+      source: { ...props['source'], ...listed(sources) },
+      attribution: {
+        ...attribution,
+        properties: { ...attribution.properties, party: { ...attribution.properties['party'], ...listed(actors) } },
+      },
+    },
+  };
+}
+
+/** An enum of none would be a schema nothing matches: a package without sources takes none, and says so in words. */
+const listed = (values: string[]) => (values.length ? { enum: values } : {});
 
 /** A key bound to an actor submits only for the sources that actor operates. */
 function checkOperator(items: unknown[], actor: string, operators: ReadonlyMap<string, string>): void {

@@ -27,7 +27,7 @@ import { makeAsset, sendAsset, type Asset } from '../dashboard/assets.js';
 import { PublicFace, type PublicOptions } from '../public/face.js';
 import { RateLimiter, type RateLimitOptions } from '../public/rate-limit.js';
 import { newSecret } from '../public/webhooks.js';
-import { anyJsonObject, notModified, textBody } from '../openapi.js';
+import { notModified, preparedBody, textBody } from '../openapi.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -50,6 +50,100 @@ function audiencesOf(p: Principal | undefined, actorRoles: Readonly<Record<strin
   if (p && admits(can.readCases, p, actorRoles)) out.add('cases');
   return out;
 }
+
+const areaStatus = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'state', 'since', 'violations', 'cases'],
+  properties: {
+    code: { type: 'string', description: 'Region code or zone id' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: [...areaStates] },
+    since: { type: 'integer', description: 'When the state last changed, epoch ms' },
+    violations: { type: 'integer', description: 'Active violations located here within the window' },
+    lastViolation: { type: 'integer' },
+    cases: { type: 'integer', description: 'Live cases whose evidence lies here' },
+  },
+} as const;
+
+/** The status document (core/public/area-status.ts PublicStatus), as the projector stores and this route serves it. */
+const publicStatusSchema = {
+  type: 'object',
+  description: 'The public status (docs/operations/public.md)',
+  additionalProperties: false,
+  required: ['time', 'window', 'regions', 'zones', 'crossings', 'compact'],
+  properties: {
+    time: { type: 'integer', description: 'When it was computed, epoch ms' },
+    window: { type: 'integer', description: 'The window over which violations count, ms' },
+    regions: { type: 'array', items: areaStatus },
+    zones: { type: 'array', items: areaStatus },
+    crossings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'kind', 'state', 'since', 'cause', 'violations'],
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          kind: { type: 'string', enum: ['checkpoint', 'corridor'] },
+          state: { type: 'string', enum: [...crossingStates] },
+          since: { type: 'integer' },
+          cause: { type: 'string', enum: ['authority', 'violations', 'package'] },
+          by: { type: 'string', description: 'The actor who set it, when set' },
+          reason: { type: 'string' },
+          violations: { type: 'integer' },
+        },
+      },
+    },
+    compact: { type: 'string', description: 'One digit per region, in regions order: its state index' },
+    sustainment: {
+      type: 'object',
+      description: "The ledger's coverage this month across requirements (aggregate only), when the package has any",
+      additionalProperties: false,
+      required: ['month', 'coverage', 'short'],
+      properties: { month: { type: 'string' }, coverage: { type: 'number' }, short: { type: 'integer' } },
+    },
+  },
+} as const;
+
+const webhookSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'url', 'kinds', 'createdAt', 'createdBy'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    kinds: { type: 'array', items: { type: 'string', enum: [...eventKinds] } },
+    createdAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: 'string', description: 'The API key id that subscribed it' },
+    removedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const deliverySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['webhook', 'event', 'status', 'attempts', 'nextAt'],
+  properties: {
+    webhook: { type: 'string' },
+    event: { type: 'integer' },
+    status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+    attempts: { type: 'integer' },
+    nextAt: { type: 'integer' },
+    lastStatus: { type: 'integer', description: "The receiver's last HTTP status" },
+    lastError: { type: 'string' },
+    deliveredAt: { type: 'integer' },
+  },
+} as const;
+
+const itemsOf = (item: unknown) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['items'],
+    properties: { items: { type: 'array', items: item } },
+  }) as const;
 
 const webhookView = (w: WebhookRecord) => ({
   id: w.id,
@@ -134,12 +228,13 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/public/status',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['public'],
         summary: `Each region, zone and crossing: its state (${areaStates.join(', ')}; crossings ${crossingStates.join(', ')}), since when, and counts; ETag, If-None-Match and Cache-Control for CDNs`,
         response: {
-          200: anyJsonObject('The public status (docs/operations/public.md)'),
+          200: publicStatusSchema,
           304: notModified,
           429: { description: 'Too many requests from this address: wait Retry-After seconds', $ref: 'Error#' },
         },
@@ -338,6 +433,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           202: {
             type: 'object',
+            additionalProperties: false,
             required: ['crossing', 'state', 'at', 'by'],
             properties: {
               crossing: { type: 'string' },
@@ -394,11 +490,6 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     properties: { id: { type: 'string', maxLength: 100 } },
     required: ['id'],
   } as const;
-  const webhookList = {
-    type: 'object',
-    required: ['items'],
-    properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
-  } as const;
   app.post(
     '/v1/webhooks',
     {
@@ -415,7 +506,16 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...eventKinds] } },
           },
         },
-        response: { 201: anyJsonObject('The subscription with its signing secret, shown this once') },
+        response: {
+          201: {
+            ...webhookSchema,
+            required: [...webhookSchema.required, 'secret'],
+            properties: {
+              ...webhookSchema.properties,
+              secret: { type: 'string', description: 'The signing secret (whsec_ + base64), shown this once' },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -466,7 +566,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       schema: {
         tags: ['admin'],
         summary: 'Every webhook subscription (never its secret)',
-        response: { 200: webhookList },
+        response: { 200: itemsOf(webhookSchema) },
       },
     },
     async () => ({
@@ -482,7 +582,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         tags: ['admin'],
         summary: 'One subscription',
         params: hookParams,
-        response: { 200: anyJsonObject('The subscription (never its secret)'), 404: { $ref: 'Error#' } },
+        response: { 200: webhookSchema, 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -528,7 +628,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: { 200: webhookList, 404: { $ref: 'Error#' } },
+        response: { 200: itemsOf(deliverySchema), 404: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -555,6 +655,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         response: {
           202: {
             type: 'object',
+            additionalProperties: false,
             required: ['webhook', 'event', 'status'],
             properties: {
               webhook: { type: 'string' },

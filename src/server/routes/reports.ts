@@ -16,6 +16,8 @@ import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { actorRolesOf, can, isMission } from '../access.js';
 import { HttpError } from '../errors.js';
+import { preparedBody } from '../openapi.js';
+import { documentRef } from '../schemas.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
 import { PdfBusyError, PdfUnavailableError } from '../report-pdf.js';
 import {
@@ -81,7 +83,7 @@ const bad = (field: string, reason: string) =>
 const reportBody = {
   description: 'The daily report in the format asked for',
   content: {
-    'application/json': { schema: { type: 'object', additionalProperties: true } },
+    'application/json': { schema: documentRef('DailyReport') },
     'text/markdown': { schema: { type: 'string' } },
     'text/html': { schema: { type: 'string' } },
     'application/pdf': { schema: { type: 'string', format: 'binary' } },
@@ -177,6 +179,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/reports/daily',
     {
+      ...preparedBody,
       config: { access: can.readCases },
       schema: {
         tags: ['reports'],
@@ -191,6 +194,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/public/reports/daily',
     {
+      ...preparedBody,
       config: { access: 'public' },
       schema: {
         tags: ['reports'],

@@ -14,22 +14,7 @@ import {
   type RawListQuery,
 } from '../list-query.js';
 
-export const violationSchema = {
-  type: 'object',
-  description: 'A violation of one prohibition by one incident, its attribution and basis, and its evidence chain',
-  additionalProperties: true,
-  properties: {
-    id: { type: 'string' },
-    revision: { type: 'integer' },
-    status: { type: 'string', enum: ['active', 'withdrawn'] },
-    prohibition: { type: 'string' },
-    incidentId: { type: 'string' },
-    party: { type: 'string' },
-    basis: { type: 'string' },
-    zones: { type: 'array', items: { type: 'string' } },
-    time: { type: 'integer' },
-  },
-} as const;
+export const violationSchema = { $ref: 'Violation#' } as const;
 
 export const violationRoutes: RoutePlugin<ServerDeps> = async (app, { store }) => {
   app.get(
