@@ -35,6 +35,7 @@ import { ApiClient, ServerError, refusal, type Fetch } from './api-client.js';
 import { followHandovers, signedByAnotherKey } from './log-handover.js';
 import { readVkey } from './log.js';
 import { UsageError } from './usage-error.js';
+import { extendMirror, leavesPathOf, type MirrorState } from './witness-mirror.js';
 
 /** What a witness keeps: the log's key as it knows it and the last checkpoint it cosigned. */
 export interface WitnessState {
@@ -47,6 +48,8 @@ export interface WitnessState {
   root: string;
   /** The checkpoint as this witness cosigned it (the log's note and this witness's line): what peers compare. */
   note: string;
+  /** The leaf hashes under it, kept in `<state>.leaves` (witness-mirror.ts); absent in states of earlier versions. */
+  mirror?: MirrorState;
 }
 
 export interface WitnessOptions {
@@ -198,7 +201,13 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
   const mine = state?.note ?? note;
   await comparePeers(o, client, key, cp, cp.size >= (state?.size ?? 0) ? note : mine);
 
-  if (state && cp.size === state.size && note.includes(ownLine(state.note, o.signer))) return; // nothing new
+  // The leaves under the checkpoint, checked against its root before it is cosigned: what an audit anchored on this
+  // witness compares a database with.
+  const mirror = await extendMirror(client, leavesPathOf(o.statePath), state?.mirror, cp, o.write);
+  if (state && cp.size === state.size && note.includes(ownLine(state.note, o.signer))) {
+    if (state.mirror?.leaves !== mirror.leaves) saveState(o.statePath, { ...state, mirror });
+    return; // nothing new
+  }
   const cosigned =
     state && cp.size === state.size
       ? { ok: true as const, note: state.note } // posted again: the server lacks it
@@ -218,6 +227,7 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
     size: cp.size,
     root: b64(cp.rootHash),
     note: cosigned.note,
+    mirror,
   });
   o.write(`witness: cosigned ${cp.origin} size ${cp.size} root ${b64(cp.rootHash)}\n`);
 }
