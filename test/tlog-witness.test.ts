@@ -4,7 +4,9 @@
  *
  * The operator's rewrite: with everything the server holds (its database and its key file), the operator edits an
  * observation, recomputes the leaf, the tree and the head, and re-signs the checkpoint. The running witness refuses
- * (exit 1, and an alarm the server logs) and `log verify` with the witness quorum fails naming the witness. A split
+ * (exit 1, and an alarm the server logs), `log verify` with the witness quorum fails naming the witness, and `log
+ * audit`, which passes on the database alone, names the record when anchored on the witness's state and leaf mirror
+ * (`--witness-state`, the witness's key from the package; a forged mirror or a witness not named is not counted). A split
  * view (two databases, one key) is caught by a witness comparing its view with another witness's state (`--peer`).
  * Also measured: the delay from an append to a checkpoint cosigned by a running witness.
  */
