@@ -40,7 +40,14 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves, type ListBinding } from '../log-entries.js';
+import {
+  entriesFromRows,
+  entryBytes,
+  leafKey,
+  openingsFromRows,
+  packLeaves,
+  type ListBinding,
+} from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
