@@ -319,6 +319,20 @@ describe('a witness', () => {
       `record-rewritten observation ${seq}: entry ${index} (observation ${seq}) is not the entry witness.example/a cosigned at size ${kept.size}`,
     );
     expect(anchored.out.match(/^record-rewritten/gm)).toHaveLength(1);
+    // The same, with the witness's state and mirror fetched from where the witness publishes them.
+    const published: Fetch = async (url) =>
+      url.startsWith('https://witness.example/a/')
+        ? new Response(readFileSync(join(dir, url.slice('https://witness.example/a/'.length))))
+        : new Response('not found', { status: 404 });
+    let fetched = '';
+    expect(
+      await runAudit(
+        { db, key: pub, package: packageWith([a], 1), witnessState: ['https://witness.example/a/a-rewrite.json'] },
+        (x) => (fetched += x),
+        published,
+      ),
+    ).toBe(1);
+    expect(fetched).toContain(`record-rewritten observation ${seq}: entry ${index} (observation ${seq})`);
 
     // The anchor is only as good as the witness's key: a mirror edited to match the database, a state cosigned by a
     // witness the package does not name, or too few witnesses for the quorum, and the audit is not anchored.
