@@ -319,6 +319,18 @@ describe('a witness', () => {
       `record-rewritten observation ${seq}: entry ${index} (observation ${seq}) is not the entry witness.example/a cosigned at size ${kept.size}`,
     );
     expect(anchored.out.match(/^record-rewritten/gm)).toHaveLength(1);
+    // Many entries rewritten: the first 20 named in order, the rest counted.
+    const many = join(dir, 'many.db');
+    const live = new Database(db, { readonly: true });
+    await live.backup(many); // the server still runs: its WAL is part of the database
+    live.close();
+    const m = new Database(many);
+    m.prepare('UPDATE tlog_entry SET leaf = randomblob(32) WHERE idx < 30').run();
+    m.close();
+    const lots = await audit(many, pub, packageWith([a], 1), [state]);
+    const named = [...lots.out.matchAll(/^record-rewritten \S+ \S+: entry (\d+) /gm)].map((x) => Number(x[1]));
+    expect(named).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(lots.out).toContain("record-rewritten: 10 more entries differ from the witnesses' mirrors");
     // The same, with the witness's state and mirror fetched from where the witness publishes them.
     const published: Fetch = async (url) =>
       url.startsWith('https://witness.example/a/')
