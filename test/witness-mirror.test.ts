@@ -1,16 +1,21 @@
 /**
  * The witness's leaf mirror (docs/tlog.md, "What a witness keeps"): every leaf it cosigns, checked against the root
  * before it cosigns; a lost mirror rebuilt, a longer one cut back, a state from before the mirror given one, and
- * leaves that are not the signed tree refused without cosigning (the mirror and the state left as they were).
+ * leaves that are not the signed tree refused without cosigning (the mirror and the state left as they were); on
+ * PostgreSQL too, with an audit anchored on the mirror.
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/log.js';
 import { runWitness, witnessVkey } from '../src/cli/witness.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { testServer, type TestServer } from './support/app.js';
 import { injectFetch } from './support/inject-fetch.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 import { witnessSigner } from './support/tlog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'witness-mirror-'));
@@ -127,5 +132,75 @@ describe("a witness's leaf mirror", () => {
     expect(saved()).toEqual(before);
     expect(statSync(mirror).size).toBe(bytes);
     expect(existsSync(`${state}.tmp`)).toBe(false);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  it('mirrors the leaves, and an audit anchored on the mirror names a leaf rewritten in the database', async () => {
+    if (!(await postgresAvailable())) return;
+    const schema = freshSchema('wmirror');
+    const p = await testServer({
+      store: await PostgresStore.open({ url: pgUrl, schema }),
+      now: Date.parse('2026-07-01T00:00:00Z'),
+    });
+    try {
+      const pw = witnessSigner('witness.example/pg');
+      await p.app.inject({
+        method: 'POST',
+        url: '/v1/log/witnesses',
+        headers: { authorization: p.auth.admin },
+        payload: { vkey: witnessVkey(pw) },
+      });
+      const r = await p.store.transparencyLog().append(
+        Array.from({ length: 12 }, (_, i) => ({
+          kind: 'package-version' as const,
+          recordId: `pg/${i}`,
+          record: { package: 'pg', version: String(i), sha256: '00' },
+        })),
+      );
+      await p.app.inject({ method: 'POST', url: '/v1/log/checkpoint', headers: { authorization: p.auth.admin } });
+      const pstate = join(dir, 'pg.json');
+      let out = '';
+      const code = await runWitness(
+        {
+          url: 'http://guarantor.test/',
+          signer: pw,
+          statePath: pstate,
+          peers: [],
+          intervalMs: 1000,
+          once: true,
+          now: () => new Date(p.clock.now()),
+          sleep: async () => undefined,
+          write: (x) => (out += x),
+        },
+        injectFetch(p.app),
+      );
+      expect(code, out).toBe(0);
+      expect(
+        readFileSync(`${pstate}.leaves`).equals(Buffer.from(await p.store.transparencyLog().leaves(0, r.size))),
+      ).toBe(true);
+      const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+      const audit = async () => {
+        let text = '';
+        const c = await runAudit({ db, witness: [pw.vkey], witnessState: [pstate] }, (x) => (text += x));
+        return { c, text };
+      };
+      expect((await audit()).text).toMatch(/log audit: anchored on witness\.example\/pg/);
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`UPDATE "${schema}".tlog_entry SET leaf = $1 WHERE record_id = 'pg/3'`, [Buffer.alloc(32, 9)]);
+      const index = Number(
+        (await c.query(`SELECT idx FROM "${schema}".tlog_entry WHERE record_id = 'pg/3'`)).rows[0].idx,
+      );
+      await c.end();
+      const after = await audit();
+      expect(after.c).toBe(1);
+      expect(after.text).toContain(
+        `record-rewritten package-version pg/3: entry ${index} (package-version pg/3) is not the entry witness.example/pg cosigned at size ${r.size}`,
+      );
+    } finally {
+      await p.close();
+      await dropSchema(schema);
+    }
   });
 });
