@@ -9,7 +9,7 @@ const outdir = join(root, 'dist', 'cli-bundle');
 
 /**
  * The server and the stores run from tsc's output in dist/ (they find web/ and their migrations relative to their
- * own files, and start no faster bundled); the bundle imports them from there.
+ * own files, and start no faster bundled); the bundle imports them, and the error class they share, from there.
  */
 const serverFromDist = {
   name: 'server-from-dist',
@@ -17,7 +17,9 @@ const serverFromDist = {
     b.onResolve({ filter: /^\.{1,2}\// }, (args) => {
       const target = resolve(args.resolveDir, args.path);
       const rel = relative(join(root, 'src'), target);
-      if (!/^(server|store)\//.test(rel) && rel !== 'main.js') return undefined;
+      // input-error.js too: one InputError class for both sides, or `instanceof` in the CLI misses the server's (a
+      // busy port printed a stack trace instead of its one line).
+      if (!/^(server|store)\//.test(rel) && rel !== 'main.js' && rel !== 'input-error.js') return undefined;
       const path = relative(outdir, join(root, 'dist', rel))
         .split('\\')
         .join('/');

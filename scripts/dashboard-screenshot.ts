@@ -1,5 +1,5 @@
 /**
- * Regenerates the dashboard's screenshots in docs/images/: the duty officer's view (an analyst key) on a desktop
+ * Regenerates the dashboard's screenshots in docs/images/: the duty officer's view (the mission's monitor key) on a desktop
  * and on a phone (390×844), and the public map on a phone with its legend open, of a server holding 10,000 breach cases
  * (test/dashboard/scale.ts), in Debian's Chromium through playwright-core.
  *
@@ -22,12 +22,12 @@ const settled = async (page: Page) => {
   await page.waitForTimeout(2500); // clusters and their counts drawn
 };
 try {
-  const desk = await openDashboard(browser, x.s.url, x.s.keys.analyst);
+  const desk = await openDashboard(browser, x.s.url, x.s.keys.mission);
   await settled(desk.page);
   await desk.page.screenshot({ path: join(dir, 'dashboard-desktop.png') });
   await desk.page.context().close();
 
-  const phone = await openDashboard(browser, x.s.url, x.s.keys.analyst, { width: 390, height: 844 });
+  const phone = await openDashboard(browser, x.s.url, x.s.keys.mission, { width: 390, height: 844 });
   await settled(phone.page);
   await phone.page.screenshot({ path: join(dir, 'dashboard-phone.png'), fullPage: false });
   await phone.page.context().close();

@@ -3,5 +3,5 @@
  * 2, as distinct from findings in a package (exit code 1). The CLI's `UsageError` is one kind of it.
  */
 export class InputError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode: number = 2;
 }

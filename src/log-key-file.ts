@@ -1,6 +1,6 @@
 /**
  * The transparency log's private key as a file (docs/tlog.md, "The log's key"): created 0600 on a server's first
- * start beside its SQLite database (or where `--log-key` / `GUARANTOR_LOG_KEY_FILE` say), or given whole in
+ * start beside its SQLite database (or where `--log-key-file` / `GUARANTOR_LOG_KEY_FILE` say), or given whole in
  * `GUARANTOR_LOG_KEY`. Never in the database: whoever can read the database, or a backup of it, cannot sign for the
  * log. The file is PKCS#8 PEM with an explanatory line before it naming the log's origin (RFC 7468 lets text
  * precede the encapsulation boundary; OpenSSL skips it):
@@ -143,7 +143,7 @@ export function logKeyCarryOut(
       return;
     }
     if (!target.path)
-      throw new InputError(`${where} holds the log key in tlog_key: name a key file for it (--log-key)`);
+      throw new InputError(`${where} holds the log key in tlog_key: name a key file for it (--log-key-file)`);
     writeLogKeyFile(target.path, pem, String(row['origin']), true);
   };
 }

@@ -6,7 +6,7 @@
  * `--port` or `PORT` (default 8080), `--host` or `HOST` (default 127.0.0.1), `--package` or `GUARANTOR_PACKAGE`,
  * `GUARANTOR_ADMIN_KEY` (a bootstrap admin key, in key format), `GUARANTOR_SQLITE_SYNC` (`full` or `normal`),
  * `GUARANTOR_LOG_LEVEL` (default `warn`), `GUARANTOR_MEMBER_KEYS` (`FR=keys/fr.pub,...`: member keys registered and
- * logged at start, as through the API); the transparency log's key: `--log-key FILE` or `GUARANTOR_LOG_KEY_FILE`
+ * logged at start, as through the API); the transparency log's key: `--log-key-file FILE` or `GUARANTOR_LOG_KEY_FILE`
  * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
  * PostgreSQL store needs one named: every server of the database must sign with the same key).
  */
@@ -58,7 +58,8 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   clock?: string;
-  logKey?: string;
+  /** The log's private key file (`--log-key-file`). */
+  logKeyFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,8 +75,8 @@ function logKeyConfig(db: string, flag: string | undefined, env: Env): LogKeyCon
   if (beside) return { file: beside };
   throw new InputError(
     isPostgresUrl(db)
-      ? `${describeDb(db)} is shared by servers, so the log key is configured, not made up by each: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY), the same on every server; a missing file is created`
-      : `an in-memory database has no file to keep the log key beside: pass --log-key FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY)`,
+      ? `${describeDb(db)} is shared by servers, so the log key is configured, not made up by each: pass --log-key-file FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY), the same on every server; a missing file is created`
+      : `an in-memory database has no file to keep the log key beside: pass --log-key-file FILE (or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY)`,
   );
 }
 
@@ -90,7 +91,7 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   if (sync !== undefined && sync !== 'full' && sync !== 'normal')
     throw new InputError(`GUARANTOR_SQLITE_SYNC must be full or normal, got "${sync}"`);
   const db = flags.db ?? env['DATABASE_URL'] ?? 'data/guarantor.db';
-  const logKey = logKeyConfig(db, flags.logKey, env);
+  const logKey = logKeyConfig(db, flags.logKeyFile, env);
   const config: ServeConfig = {
     packagePath,
     db,

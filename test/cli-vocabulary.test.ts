@@ -5,7 +5,7 @@
  * server on a SQLite file (`start`, as `guarantor serve` runs it).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../src/cli/main.js';
 import { vocabulary } from '../src/cli/options.js';
 import { ed25519Signer, encodeVkey, SIG_ED25519 } from '../src/core/tlog/index.js';
-import { configFrom, start, type Running } from '../src/main.js';
+import { configFrom, start, type Running, type ServeFlags } from '../src/main.js';
 
 interface Row {
   flag: string;
@@ -86,7 +86,7 @@ function* all(cmd: Command, prefix = ''): Generator<[string, Command]> {
 describe('the vocabulary table in docs/cli.md', () => {
   const rows = table();
 
-  it('lists the five shared flags, with their environment variables', () => {
+  it('lists the seven shared flags, with their environment variables', () => {
     expect(rows.map((r) => r.flag)).toEqual(Object.values(vocabulary).map((v) => v.flags.split(' ')[0]));
     for (const r of rows) {
       const v = Object.values(vocabulary).find((x) => x.flags.startsWith(`${r.flag} `))!;
@@ -123,7 +123,10 @@ describe('the vocabulary table in docs/cli.md', () => {
     for (const [path, cmd] of all(program))
       for (const o of cmd.options) {
         const r = rows.find((x) => x.flag === o.long);
-        if (r) expect(r.commands, `${path} takes ${o.long}`).toContain(path);
+        // A hidden option is an old name of another flag (`--log-key` in `serve` is `--log-key-file`): the table's.
+        if (r && !o.hidden) expect(r.commands, `${path} takes ${o.long}`).toContain(path);
+        if (r && o.hidden)
+          expect([...rows.flatMap((x) => x.old.get(o.long ?? '') ?? [])], `${path} ${o.long}`).toContain(path);
       }
   });
 });
@@ -290,18 +293,147 @@ describe('the shared flags, used', () => {
       type: SIG_ED25519,
       publicKey: ed25519Signer('x', generateKeyPairSync('ed25519').privateKey).publicKey,
     });
-    // Another key, with no logged handover to it: a finding (exit 1), naming the key given.
+    // Another key of the log's name, never named by the log: a wrong key (exit 3), one line naming both and the fix.
     const wrong = await run(['log', 'verify', '--url', running.url, '--log-key', other]);
-    expect(wrong.code, wrong.out).toBe(1);
-    expect(wrong.out).toMatch(/signed by another key than/);
+    expect(wrong.code, wrong.out + wrong.err).toBe(3);
+    expect(wrong.out).not.toContain('TAMPERING');
+    const id = (vkey: string) => vkey.split('+').slice(0, 2).join('+');
+    expect(wrong.err).toBe(
+      `guarantor: the checkpoint of ${running.url} is not signed by the key given: --log-key is ${id(other)}, the checkpoint is signed by ${id(key.out)}, and the log never named the key given. Give --log-key the log's public key: \`guarantor log key --db DB\` where the server runs, or GET ${running.url}/v1/log/key (if the key given came from the log's operator out of band, the server signs with a key it never handed over to: treat that as tampering)\n`,
+    );
+    // A key of another log altogether: the same, naming that log.
+    const stranger = encodeVkey({
+      name: 'guarantor/another-package',
+      type: SIG_ED25519,
+      publicKey: ed25519Signer('x', generateKeyPairSync('ed25519').privateKey).publicKey,
+    });
+    const foreign = await run(['log', 'verify', '--url', running.url, '--log-key', stranger]);
+    expect(foreign.code, foreign.err).toBe(3);
+    expect(foreign.err).toContain(
+      `--log-key is ${id(stranger)}, the checkpoint is signed by ${id(key.out)} (the log ${key.out.split('+')[0]})`,
+    );
+    // The state was verified with the log's key: the same wrong key against it is still a wrong key (the state's
+    // checkpoint does not bear its signature), and verify-votes and audit say so too.
+    const withState = await run(['log', 'verify', '--url', running.url, '--log-key', other, '--state', state]);
+    expect(withState.code, withState.err).toBe(3);
+    const votes = await run(['log', 'verify-votes', '--url', running.url, '--log-key', other]);
+    expect([votes.code, votes.err]).toEqual([
+      3,
+      expect.stringContaining(`--log-key is ${id(other)}, the checkpoint is signed by`),
+    ]);
+    const auditWrong = await run(['log', 'audit', '--db', db, '--log-key', other]);
+    expect(auditWrong.code, auditWrong.out + auditWrong.err).toBe(3);
+    expect(auditWrong.err).toBe(
+      `guarantor: the log in ${db} is not signed by the key given: --log-key is ${id(other)}, the log names its key ${key.out.trim()}. Give --log-key the log's public key (\`guarantor log key --db ${db}\`), or none to audit against the keys the log names (if the key given came from the log's operator out of band, the log's key entries were replaced: treat that as tampering)\n`,
+    );
     const audit = await run(['log', 'audit', '--db', db, '--log-key', keyFile]);
     expect(audit.code, audit.out).toBe(0);
     expect(audit.out).toMatch(
-      /^log audit: \d+ entr(y|ies), \d+ records?, \d+ checkpoints?; root [0-9a-f]{64}\nlog audit: OK\n$/,
+      /^log audit: [\d,]+ entr(y|ies), [\d,]+ records?, [\d,]+ checkpoints?; root [0-9a-f]{64}\nlog audit: OK\n$/,
     );
     const auditOld = await run(['log', 'audit', '--db', db, '--key', keyFile]);
     expect(auditOld.err).toContain('--key is deprecated; use --log-key');
   });
+
+  it('--log-key-file: serve, log key and log rotate-key take the private key file; --log-key there still works, with a note', async () => {
+    const file = `${db}.log-key`;
+    const vkey = (await run(['log', 'key', '--db', db])).out;
+    const byFile = await run(['log', 'key', '--log-key-file', file]);
+    expect([byFile.code, byFile.out, byFile.err]).toEqual([0, vkey, '']);
+    expect((await run(['log', 'key'], { GUARANTOR_LOG_KEY_FILE: file })).out).toBe(vkey);
+    const old = await run(['log', 'key', '--log-key', file]);
+    expect([old.code, old.out]).toEqual([0, vkey]);
+    expect(old.err).toBe(
+      'guarantor: --log-key is deprecated here; use --log-key-file (the old name goes in the next release)\n',
+    );
+    // serve: the flag, its old name and the environment reach the server's configuration (the action replaced, so
+    // that parsing is all that runs).
+    const serveWith = async (args: string[], env: Record<string, string> = {}) => {
+      const program = await buildProgram('serve');
+      const serve = find(program, 'serve');
+      let flags: ServeFlags | undefined;
+      serve.action((f: ServeFlags) => void (flags = f));
+      const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+      err = '';
+      try {
+        await program.parseAsync(['node', 'guarantor', 'serve', '--package', 'p.yaml', '--db', 'x.db', ...args]);
+      } finally {
+        e.mockRestore();
+      }
+      return { config: configFrom(flags!, env), err };
+    };
+    expect((await serveWith(['--log-key-file', 'a.key'])).config.logKey).toEqual({ file: 'a.key' });
+    expect(await serveWith(['--log-key', 'a.key'])).toEqual({
+      config: expect.objectContaining({ logKey: { file: 'a.key' } }),
+      err: 'guarantor: --log-key is deprecated here; use --log-key-file (the old name goes in the next release)\n',
+    });
+    expect((await serveWith([])).config.logKey).toEqual({ file: 'x.db.log-key' });
+    // log rotate-key, on a database of its own (the running server's key stays).
+    const other = join(dir, 'rotate.db');
+    const r = await start(configFrom({ package: 'examples/ukraine-2026.yaml', db: other, port: '0' }, {}));
+    await r.close();
+    const keyFile = join(dir, 'rotate.key');
+    renameSync(`${other}.log-key`, keyFile);
+    const rotated = await run(['log', 'rotate-key', '--db', other, '--log-key-file', keyFile]);
+    expect(rotated.code, rotated.err).toBe(0);
+    expect(rotated.out).toMatch(
+      new RegExp(`^log rotate-key: handover logged as entry \\d+\n  from .*\n  to   .*\n${keyFile} now holds`),
+    );
+    const rotatedOld = await run(['log', 'rotate-key', '--db', other, '--log-key', keyFile]);
+    expect(rotatedOld.code, rotatedOld.err).toBe(0);
+    expect(rotatedOld.err).toContain('--log-key is deprecated here; use --log-key-file');
+    const missing = await run(['log', 'rotate-key', '--db', join(dir, 'none.db'), '--log-key-file', keyFile]);
+    expect([missing.code, missing.err]).toEqual([2, expect.stringContaining('no database at')]);
+  }, 60_000);
+
+  it('--witness-key: the witness signs with it (created with --name); --key still works, with a note', async () => {
+    const file = join(dir, 'w.key');
+    const state = join(dir, 'w.json');
+    const logKey = (await run(['log', 'key', '--db', db])).out.trim();
+    const w = ['witness', '--url', running.url, '--state', state, '--once', '--log-key', logKey];
+    const first = await run([...w, '--witness-key', file, '--name', 'witness.example/t']);
+    expect(first.out).toMatch(
+      /^witness: created the key of witness\.example\/t; register it .*: witness\.example\/t\+/,
+    );
+    expect(existsSync(file)).toBe(true);
+    const vkey = first.out.split(': ').pop()!.split('\n')[0]!;
+    const reg = await fetch(`${running.url}/v1/log/witnesses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ vkey }),
+    });
+    expect(reg.status, await reg.text()).toBeLessThan(300);
+    const cosigned = await run([...w, '--witness-key', file]);
+    expect(cosigned.code, cosigned.out + cosigned.err).toBe(0);
+    expect(cosigned.out).toMatch(/^witness: using the key of witness\.example\/t;[^\n]*\nwitness: cosigned /);
+    const old = await run([...w, '--key', file]);
+    expect(old.code, old.err).toBe(0);
+    expect(old.err).toBe('guarantor: --key is deprecated; use --witness-key (the old name goes in the next release)\n');
+    const none = await run(['witness', '--url', running.url, '--state', state, '--once']);
+    expect([none.code, none.err]).toEqual([2, expect.stringMatching(/--witness-key is required/)]);
+    // A wrong --log-key before a first cosignature: a wrong key (exit 3), not cosigned.
+    const wrongKey = encodeVkey({
+      name: logKey.split('+')[0]!,
+      type: SIG_ED25519,
+      publicKey: ed25519Signer('x', generateKeyPairSync('ed25519').privateKey).publicKey,
+    });
+    const fresh = join(dir, 'w2.json');
+    const wrong = await run([
+      'witness',
+      '--url',
+      running.url,
+      '--state',
+      fresh,
+      '--once',
+      '--witness-key',
+      file,
+      '--log-key',
+      wrongKey,
+    ]);
+    expect(wrong.code, wrong.out + wrong.err).toBe(3);
+    expect(wrong.err).toMatch(/^guarantor: the checkpoint of .* is not signed by the key given: --log-key is /);
+    expect(existsSync(fresh)).toBe(false);
+  }, 60_000);
 
   it('replay, ledger import, report daily and export reach the server with --url and --api-key; old names still work', async () => {
     const monitor = await newKey('monitor');

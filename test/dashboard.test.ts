@@ -291,22 +291,44 @@ describe('dashboard', () => {
     await page.close();
   });
 
-  it("shows the mission's monitor key the tasks the mission owes, the regions, and why it sees no case", async () => {
+  it("gives the mission's monitor key the duty officer's whole view, its own tasks first; a feed's monitor key the regions", async () => {
     const made = await s.post('/v1/apikeys', s.keys.admin, { actor: 'CMM', role: 'monitor', label: 'mission desk' });
     expect(made.status).toBe(201);
     const { page, errors } = await open();
     await page.fill('#key-input', (made.body as { key: string }).key);
     await page.click('#key-form button[type=submit]');
+    // One key: cases, violations on the map, every actor's tasks with the mission's first and its own to act on.
+    await page.waitForSelector('#case-list li.case');
     await page.waitForSelector('#task-board article[data-actor="CMM"]');
-    expect(await page.locator('#task-board article').count()).toBe(1);
+    expect(await page.locator('#task-board article').count()).toBeGreaterThan(1);
+    expect(await page.locator('#task-board article').first().getAttribute('data-actor')).toBe('CMM');
     expect(await page.textContent('#task-board article[data-actor="CMM"]')).toMatch(/public-report.*OVERDUE/s);
-    expect(await page.locator('#task-board [data-task-action="deliver"]').count()).toBeGreaterThan(0);
-    expect(await page.isHidden('#cases-panel')).toBe(true);
-    expect(await page.isVisible('#monitor-note')).toBe(true);
-    expect(await page.textContent('#monitor-note')).toMatch(/analyst.* key bound to the\s+mission/);
-    await page.waitForSelector('#region-list li[data-region="UA-14"]');
+    expect(
+      await page.locator('#task-board article[data-actor="CMM"] [data-task-action="deliver"]').count(),
+    ).toBeGreaterThan(0);
+    expect(await page.locator('#task-board article:not([data-actor="CMM"]) [data-task-action]').count()).toBe(0);
+    expect(await page.isVisible('#cases-panel')).toBe(true);
+    expect(await page.isVisible('#violations-panel')).toBe(true);
+    expect(await page.isHidden('#monitor-note')).toBe(true);
+    // The duty officer's order: the cases before the task board (a guarantor's view puts its tasks first).
+    expect(await page.getAttribute('body', 'data-role')).toBe('mission');
+    const top = async (sel: string) => (await page.locator(sel).boundingBox())!.y;
+    expect(await top('#cases-panel')).toBeLessThan(await top('#tasks-panel'));
     expect(errors).toEqual([]);
     await page.close();
+
+    // A guarantor's satellite feed: a monitor key bound to UK submits and reads nothing, and the page says why.
+    const feed = await s.post('/v1/apikeys', s.keys.admin, { actor: 'UK', role: 'monitor', label: 'UK feed' });
+    const other = await open();
+    await other.page.fill('#key-input', (feed.body as { key: string }).key);
+    await other.page.click('#key-form button[type=submit]');
+    await other.page.waitForSelector('#monitor-note:not([hidden])');
+    expect(await other.page.textContent('#monitor-note')).toMatch(/not bound to the monitoring mission/);
+    expect(await other.page.isHidden('#cases-panel')).toBe(true);
+    expect(await other.page.isHidden('#tasks-panel')).toBe(true);
+    await other.page.waitForSelector('#region-list li[data-region="UA-14"]');
+    expect(other.errors).toEqual([]);
+    await other.page.close();
   });
 
   it('returns to the public view, saying why, when the key is revoked while the page is open', async () => {

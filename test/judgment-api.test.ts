@@ -320,7 +320,11 @@ describe('judgment API', () => {
     expect(md.body).toContain('**declared** (majority, by vote)');
     expect(md.body).toContain('| **response failure** | UK missed the deadline for consult |');
     expect(md.body).toContain('FR: **declare**: three corroborated strikes');
-    expect((await get(`/v1/cases/${caseId}/timeline`, s.auth.monitor)).statusCode).toBe(403);
+    // The mission's monitor key reads the timeline (its duty officer's); DE's acoustic feed's monitor key does not.
+    expect((await get(`/v1/cases/${caseId}/timeline`, s.auth.monitor)).statusCode).toBe(200);
+    expect((await get(`/v1/cases/${caseId}/timeline`, `Bearer ${await keyFor(s, 'DE', 'monitor')}`)).statusCode).toBe(
+      403,
+    );
   });
 
   it('a restart in the middle of the judgment window loses no vote and fires the default exactly once', async () => {

@@ -1,5 +1,5 @@
 /** The composition root and the serve/apikey commands: configuration precedence, bootstrap key, a real listen. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,29 @@ describe('serve', () => {
       );
     } finally {
       await first.close();
+    }
+    // The command itself (the bundled CLI over dist/, as `npm start` runs it): one line on stderr, exit 2, no stack.
+    const other = await start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db: join(dir, 'other.db'),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+    });
+    try {
+      const port = new URL(other.url).port;
+      const r = spawnSync(
+        process.execPath,
+        ['bin/guarantor.js', 'serve', '--package', 'examples/ukraine-2026.yaml', '--db', db, '--port', port],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect([r.status, r.stderr]).toEqual([
+        2,
+        `guarantor: cannot listen on 127.0.0.1:${port}: the port is in use (another guarantor serve?); pass --port N (or PORT), or stop the other server\n`,
+      ]);
+      expect(r.stdout).toBe('');
+    } finally {
+      await other.close();
     }
     // The retry on a free port finds no admin key, so it creates one and returns it to be printed.
     const retry = await start({

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/cli/log.js';
 import type { Fetch } from '../src/cli/api-client.js';
+import { WrongLogKey } from '../src/cli/usage-error.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { addCosignature, parseVkey } from '../src/core/tlog/index.js';
 import { LogService, logServiceFor, type ConfiguredLogKey } from '../src/server/transparency-log.js';
@@ -100,7 +101,7 @@ describe('a forked log', () => {
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(new RegExp(`consistent with the saved checkpoint of size ${saved.size}`));
     expect(second.out).toMatch(
-      new RegExp(`re-hashed \\d+ entries since size ${saved.size}: they give the signed root`),
+      new RegExp(`re-hashed [\\d,]+ entries since size ${saved.size}: they give the signed root`),
     );
   });
 
@@ -162,15 +163,45 @@ describe('a forked log', () => {
     );
   });
 
-  it('refuses a checkpoint signed by another key, and exits 2 on usage errors', async () => {
+  it('tells a key swapped behind a verified state (tampering) from a wrong key (exit 3) and a forged signature, and exits 2 on usage errors', async () => {
     const other = await server(join(dir, 'other.db'), {
       privateKey: generateKeyPairSync('ed25519').privateKey,
       source: 'another key',
     });
+    // The state was verified with the key given: another key signing now, with no logged handover, is tampering.
     const r = await verify(other.url, keyFile, state);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/no signature from the log key|signature/);
+    expect(r.out).toMatch(
+      /TAMPERING: checkpoint: signed by another key than \S+'s \(\S+, not \S+, the key this log was verified with before\), and the log names no handover/,
+    );
+    // No state, and a log that never named the key given: a wrong key (exit 3), not tampering.
+    const fresh = verify(other.url, keyFile);
+    await expect(fresh).rejects.toBeInstanceOf(WrongLogKey);
+    await expect(fresh).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^the checkpoint of \S+ is not signed by the key given: --log-key is \S+\+[0-9a-f]{8}, the checkpoint is signed by \S+\+[0-9a-f]{8}, and the log never named the key given\. Give --log-key the log's public key/,
+      ),
+    });
+    // A signature by the key given that does not verify (the text altered in transit): tampering, exit 1.
+    const altered: Fetch = async (url, init) => {
+      const res = await fetch(url, init);
+      if (!String(url).includes('/v1/log/checkpoint')) return res;
+      const note = (await res.text()).replace(/^(\d+)$/m, (n) => String(Number(n) + 1));
+      return new Response(note, { status: res.status, headers: res.headers });
+    };
+    let out = '';
+    const code = await runVerify(
+      { url: honest.url, key: keyFile },
+      altered,
+      new Date(DAY30 + 86_400_000),
+      (t) => (out += t),
+    );
+    expect(code, out).toBe(1);
+    expect(out).toMatch(
+      /TAMPERING: checkpoint: line \d+: the log signature of \S+ does not verify: forged, or the text was altered/,
+    );
     await expect(verify('http://127.0.0.1:1', keyFile, state)).rejects.toThrow(/cannot reach/);
-    await expect(verify(honest.url, join(dir, 'missing.pub'), state)).rejects.toThrow(/--key/);
+    await expect(verify(honest.url, join(dir, 'missing.pub'), state)).rejects.toThrow(/--log-key/);
   });
 });

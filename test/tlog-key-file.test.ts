@@ -63,7 +63,7 @@ describe('the log key file', () => {
     expect(await keyOf(again.url)).toBe(vkey);
     await again.close();
     expect((await logKeyCommand(['--db', db])).trim()).toBe(vkey);
-    expect((await logKeyCommand(['--log-key', file])).trim()).toBe(vkey);
+    expect((await logKeyCommand(['--log-key-file', file])).trim()).toBe(vkey);
   });
 
   it('refuses a key file others may read, and a server whose key is not the log key', async () => {
@@ -82,7 +82,7 @@ describe('the log key file', () => {
 
   it('is configured by flag, then GUARANTOR_LOG_KEY_FILE, then GUARANTOR_LOG_KEY; PostgreSQL has no default', () => {
     const base = { package: pkg, db: 'x.db' };
-    expect(configFrom({ ...base, logKey: 'a.key' }, { GUARANTOR_LOG_KEY_FILE: 'b.key' }).logKey).toEqual({
+    expect(configFrom({ ...base, logKeyFile: 'a.key' }, { GUARANTOR_LOG_KEY_FILE: 'b.key' }).logKey).toEqual({
       file: 'a.key',
     });
     expect(configFrom(base, { GUARANTOR_LOG_KEY_FILE: 'b.key', GUARANTOR_LOG_KEY: 'pem' }).logKey).toEqual({
@@ -94,7 +94,7 @@ describe('the log key file', () => {
     });
     expect(configFrom(base, {}).logKey).toEqual({ file: 'x.db.log-key' });
     expect(() => configFrom({ package: pkg, db: 'postgres://u@h/db' }, {})).toThrow(
-      /pass --log-key FILE \(or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY\), the same on every server/,
+      /pass --log-key-file FILE \(or GUARANTOR_LOG_KEY_FILE, or the key in GUARANTOR_LOG_KEY\), the same on every server/,
     );
   });
 });

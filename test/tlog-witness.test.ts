@@ -276,7 +276,7 @@ describe('a witness', () => {
     const noB = await verify(s.r.url, pub, packageWith([b], 1));
     expect(noB.code).toBe(1);
     expect(noB.out).toMatch(
-      /TAMPERING: witnesses: no checkpoint carries 1 valid cosignature\(s\) of witness\.example\/b; the latest \(size \d+\) lacks witness\.example\/b/,
+      /TAMPERING: witnesses: no checkpoint carries 1 valid cosignature of witness\.example\/b; the latest \(size \d+\) lacks witness\.example\/b/,
     );
 
     const seq = await rewrite(s, db, `${db}.log-key`);
@@ -294,7 +294,7 @@ describe('a witness', () => {
     const r = await verify(s.r.url, pub, packageWith([a], 1));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /TAMPERING: witnesses: no checkpoint carries 1 valid cosignature\(s\) of witness\.example\/a; the latest \(size \d+\) lacks witness\.example\/a/,
+      /TAMPERING: witnesses: no checkpoint carries 1 valid cosignature of witness\.example\/a; the latest \(size \d+\) lacks witness\.example\/a/,
     );
     // Without witnesses, a client with no saved state would have accepted the rewritten log.
     let plain = '';

@@ -481,6 +481,16 @@ describe.each(dialects)('transparent but not indiscreet ($name)', ({ make }) => 
     const analyst = await everything(s.auth.analyst);
     expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'observation')).toBe(true);
     expect(analyst.c.contents.some((c: { kind: string }) => c.kind === 'vote')).toBe(false);
+    // The mission's monitor key (its duty officer's) reads the findings and the case opening, never a raw
+    // observation nor an open vote: those rules hold for it as for a guarantor.
+    const mission = await everything(s.auth.monitor);
+    const kinds = new Set(mission.c.contents.map((c: { kind: string }) => c.kind));
+    expect(kinds.has('violation')).toBe(true);
+    expect(kinds.has('observation')).toBe(false);
+    expect(kinds.has('vote')).toBe(false);
+    expect(mission.c.withheld.find((w: { kind: string }) => w.kind === 'observation').reason).toBe(
+      'observation records are read by analyst, admin, auditor keys',
+    );
     const auditor = await everything(s.auth.auditor);
     expect(auditor.c.contents.filter((c: { kind: string }) => c.kind === 'vote')).toHaveLength(2);
     expect(auditor.c.withheld).toEqual([]);
@@ -497,9 +507,9 @@ describe.each(dialects)('transparent but not indiscreet ($name)', ({ make }) => 
       );
       return { code, out };
     };
-    expect(await votes()).toMatchObject({ code: 0, out: expect.stringContaining('0 vote(s) verified') });
+    expect(await votes()).toMatchObject({ code: 0, out: expect.stringContaining('0 votes verified') });
     expect((await votes()).out).toContain('2 sealed (case open)');
-    expect((await votes(s.keys.auditor)).out).toContain('2 vote(s) verified');
+    expect((await votes(s.keys.auditor)).out).toContain('2 votes verified');
 
     // Decided: DE and UK declare; the public now reads every vote, and each verifies.
     s.clock.advance(HOUR);
@@ -514,7 +524,7 @@ describe.each(dialects)('transparent but not indiscreet ($name)', ({ make }) => 
     expect(revealed[0].record.vote).toMatchObject({ member: 'FR', choice: 'declare', reason });
     expect(after.text).not.toContain('rawid-');
     const r = await votes();
-    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 vote(s) verified') });
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('4 votes verified') });
   });
 });
 

@@ -1889,7 +1889,7 @@ export interface operations {
       };
     };
   };
-  /** GET /v1/dashboard/tasks: Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time; a monitor key sees only the tasks it acts for (its own actor's) */
+  /** GET /v1/dashboard/tasks: Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time */
   getDashboardTasks: {
     parameters: {
       path?: never;

@@ -83,3 +83,36 @@ describe('calibration of the historical library', () => {
     expect(await calibrate(some, { runs: 4, seed: 3 })).toEqual(r);
   });
 });
+
+// The measurement itself: each agreement's leave-one-out prediction comes from a fit that did not see it.
+describe('leave-one-out', () => {
+  it('predicts an agreement at the fit made without it, which its own history would have moved', async () => {
+    const { agreements } = loadLibrary('examples/historical');
+    const pick = (f: string) => agreements.find((a) => a.file === f)!;
+    const held = pick('nato-1949.yaml');
+    const failed = pick('minsk-ii-2015.yaml');
+    // Collapse shares set by hand per agreement and grid point: NATO's long history pulls the fit to embolden 0.02
+    // (where it rarely collapses); Minsk II alone prefers embolden 0.05 or 0.1 (where it collapses more).
+    const share = (file: string, embolden: number) =>
+      file === held.file ? (embolden === 0.02 ? 0.01 : 0.99) : embolden === 0.02 ? 0.5 : 0.6;
+    const runs = 1000;
+    const r = await calibrate([held, failed], {
+      runs,
+      seed: 1,
+      run: async (spec) => {
+        const file = spec.pkg.package === held.pkg.package ? held.file : failed.file;
+        return { collapses: Math.round(share(file, spec.params.embolden) * runs), runs };
+      },
+    });
+    expect(r.fit.params.embolden).toBe(0.02);
+    const nato = r.rows.find((x) => x.file === held.file)!;
+    // Fitted on both, NATO is predicted at 1%; fitted without it, at 99%: its own outcome was left out.
+    expect(nato.fitted.collapse).toBeCloseTo(0.01);
+    expect(nato.loo.params.embolden).not.toBe(0.02);
+    expect(nato.loo.collapse).toBeCloseTo(0.99);
+    // Pairs: the failed agreement's prediction (0.5 at the fit without it, embolden 0.02) against NATO's 0.99.
+    const minsk = r.rows.find((x) => x.file === failed.file)!;
+    expect(minsk.loo.params.embolden).toBe(0.02);
+    expect(r.discrimination).toEqual({ pairs: 1, correct: 0, share: 0 });
+  });
+});

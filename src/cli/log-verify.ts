@@ -6,7 +6,8 @@
  * fails here, whoever signed it.
  */
 import { ApiClient, ServerError, refusal, type Fetch } from './api-client.js';
-import { followHandovers, signedByAnotherKey } from './log-handover.js';
+import { resolveLogKey } from './log-handover.js';
+import { plural } from './options.js';
 import {
   CompactRange,
   LogKeyChain,
@@ -52,6 +53,8 @@ export interface VerifyResult {
   ok: boolean;
   /** Tampering, forks and bad signatures: exit 1. */
   problems: string[];
+  /** The key given is not this log's and never was (one line, with the fix): exit 3. */
+  wrongKey?: string;
   lines: string[];
   checkpoint?: Checkpoint;
   entriesChecked: number;
@@ -87,7 +90,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
       const have = new Set(v.verifiedWitnesses.map((w) => w.name));
       const missing = names.filter((n) => !have.has(n));
       problems.push(
-        `witnesses: no checkpoint carries ${quorum} valid cosignature(s) of ${names.join(', ')}; the latest (size ${v.checkpoint?.size ?? '?'}) lacks ${missing.join(', ')}`,
+        `witnesses: no checkpoint carries ${plural(quorum, 'valid cosignature')} of ${names.join(', ')}; the latest (size ${v.checkpoint?.size ?? '?'}) lacks ${missing.join(', ')}`,
       );
       return out;
     }
@@ -101,17 +104,29 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     verifyCheckpoint(note, k, opts.witnessKeys, { allowUnknown: true, now: opts.now, quorum, origin: k.name });
   let v = check(key);
   const parsed = parseCheckpoint(note);
-  if (!v.ok && parsed.ok && signedByAnotherKey(note, key)) {
-    const f = await followHandovers(client, parsed.checkpoint, key);
-    if (!f.ok) problems.push(`checkpoint: signed by another key than ${key.name}'s, and ${f.message}`);
-    else {
-      lines.push(`the log's key was handed over ${f.steps} time(s) since the key given; now ${vkeyOf(f.key)}`);
-      key = f.key;
+  if (!v.ok && parsed.ok) {
+    // This client verified the log with the trusted key before when the saved checkpoint bears its signature.
+    const verifiedBefore =
+      opts.state !== undefined &&
+      verifyCheckpoint(opts.state.note, trusted, [], { allowUnknown: true, origin: trusted.name }).ok;
+    const r = await resolveLogKey(client, note, parsed.checkpoint, key, {
+      url: opts.url,
+      flag: '--log-key',
+      verifiedBefore,
+    });
+    if ('wrongKey' in r) {
+      out.wrongKey = r.wrongKey;
+      return out;
+    }
+    if ('tampering' in r) problems.push(r.tampering);
+    else if (r.steps > 0) {
+      lines.push(`the log's key was handed over ${plural(r.steps, 'time')} since the key given; now ${vkeyOf(r.key)}`);
+      key = r.key;
       v = check(key);
     }
   }
   if (!v.ok || !v.checkpoint) {
-    problems.push(...v.errors.map((e) => `checkpoint: ${e.line ? `line ${e.line}: ` : ''}${e.message}`));
+    problems.push(...v.errors.map((e) => `checkpoint: ${e.message}`)); // a TlogError names its line
     if (v.errors.some((e) => e.code === 'witness-quorum')) {
       const have = new Set(v.verifiedWitnesses.map((w) => w.name));
       problems.push(`witnesses: no valid cosignature from ${names.filter((n) => !have.has(n)).join(', ')}`);
@@ -213,7 +228,7 @@ export async function verifyLog(opts: VerifyOptions, doFetch: Fetch): Promise<Ve
     return out;
   }
   lines.push(
-    `re-hashed ${out.entriesChecked} entries since size ${prev?.size ?? 0}: they give the signed root${out.withheld ? ` (${out.withheld} withheld from the public, by leaf hash)` : ''}`,
+    `re-hashed ${plural(out.entriesChecked, 'entry', 'entries')} since size ${prev?.size ?? 0}: they give the signed root${out.withheld ? ` (${out.withheld} withheld from the public, by leaf hash)` : ''}`,
   );
   problems.push(...chain.problems);
   if (chain.keys.length && !chain.signersAt(cp.size, trusted).some((k) => sameLogKey(k, key)))

@@ -14,6 +14,7 @@ import {
   hashLeaf,
   hashesEqual,
   isSealed,
+  parseCheckpoint,
   verifyCheckpoint,
   verifyOpening,
   type JsonValue,
@@ -21,6 +22,8 @@ import {
 } from '../core/tlog/index.js';
 import { verifyLoggedVote, type LoggedVote } from '../core/ops/index.js';
 import { recordIdOf, voteCaseOf } from '../store/log-entries.js';
+import { resolveLogKey } from './log-handover.js';
+import { WrongLogKey } from './usage-error.js';
 
 export interface VoteCheckOptions {
   url: string;
@@ -59,10 +62,20 @@ export async function verifyVotes(opts: VoteCheckOptions, doFetch: Fetch): Promi
   const client = new ApiClient(opts.url, doFetch, opts.apiKey);
   const note = await client.call('getLogCheckpoint', {});
   if (note.status !== 200) throw new ServerError(`GET v1/log/checkpoint: ${refusal(note)}`);
-  const cp = verifyCheckpoint(note.body as string, opts.serverKey, [], {
-    allowUnknown: true,
-    now: opts.now,
-  });
+  const check = (k: Verifier) =>
+    verifyCheckpoint(note.body as string, k, [], { allowUnknown: true, now: opts.now, origin: k.name });
+  let cp = check(opts.serverKey);
+  const parsed = parseCheckpoint(note.body as string);
+  if (!cp.ok && parsed.ok) {
+    // Another key signs: a logged handover from the key given, a key never handed over (tampering), or a wrong key.
+    const r = await resolveLogKey(client, note.body as string, parsed.checkpoint, opts.serverKey, {
+      url: opts.url,
+      flag: '--log-key',
+    });
+    if ('wrongKey' in r) throw new WrongLogKey(r.wrongKey);
+    if ('tampering' in r) out.problems.push(r.tampering);
+    else if (r.steps > 0) cp = check(r.key);
+  }
   if (!cp.ok || !cp.checkpoint) {
     out.problems.push(...cp.errors.map((e) => `checkpoint: ${e.message}`));
     return out;

@@ -1,19 +1,20 @@
 /**
  * `guarantor log verify` and `guarantor log audit` (docs/tlog.md, "CLI"). Exit codes: 0 clean, 1 tampering (a fork,
- * a rollback, a bad signature, a changed or deleted record), 2 usage or I/O (including an unreachable server).
+ * a rollback, a bad signature, a changed or deleted record), 2 usage or I/O (including an unreachable server), 3 a
+ * --log-key that is not the log's key (`WrongLogKey`).
  *
- *     guarantor log verify --url URL --key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
+ *     guarantor log verify --url URL --log-key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
  *     guarantor log verify-votes --url URL --log-key server.pub [--api-key KEY]
- *     guarantor log audit --db PATH|URL [--key server.pub] [--witness KEY]... [--witness-state FILE|URL]...
+ *     guarantor log audit --db PATH|URL [--log-key server.pub] [--witness KEY]... [--witness-state FILE|URL]...
  *                         [--package FILE] [--json]
- *     guarantor log key [--log-key FILE | --db PATH]
- *     guarantor log rotate-key --db PATH|URL [--log-key FILE]
+ *     guarantor log key [--log-key-file FILE | --db PATH]
+ *     guarantor log rotate-key [--db PATH|URL] [--log-key-file FILE]
  */
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIG_COSIGNATURE_V1, SIG_ED25519, parseVkey, type Verifier } from '../core/tlog/index.js';
-import { UsageError } from './usage-error.js';
-import { dbOf, plural, shared } from './options.js';
+import { UsageError, WrongLogKey } from './usage-error.js';
+import { dbOf, existingDb, plural, shared } from './options.js';
 import { verifyLog, type VerifyState } from './log-verify.js';
 import type { Fetch } from './api-client.js';
 import type { WitnessAnchor } from '../store/log-audit.js';
@@ -86,7 +87,7 @@ export async function runVerify(
   now: Date,
   write: (s: string) => void,
 ): Promise<number> {
-  const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
+  const serverKey = readVkey(flags.key, SIG_ED25519, '--log-key');
   const fromPackage = flags.package ? await packageWitnesses(flags.package) : { keys: [], quorum: 0 };
   const witnessKeys = [
     ...fromPackage.keys,
@@ -96,13 +97,14 @@ export async function runVerify(
   if (!Number.isInteger(quorum) || quorum < 0)
     throw new UsageError(`--quorum must be a whole number, got "${flags.quorum}"`);
   if (quorum > witnessKeys.length)
-    throw new UsageError(`--quorum ${quorum} is more than the ${witnessKeys.length} witness key(s) given`);
+    throw new UsageError(`--quorum ${quorum} is more than the ${plural(witnessKeys.length, 'witness key')} given`);
   const state = readState(flags.state);
   const r = await verifyLog(
     { url: flags.url, serverKey, witnessKeys, quorum, now, ...(state ? { state } : {}) },
     doFetch,
   );
   for (const l of r.lines) write(`${l}\n`);
+  if (r.wrongKey) throw new WrongLogKey(r.wrongKey);
   if (!r.ok) {
     for (const p of r.problems) write(`TAMPERING: ${p}\n`);
     write(
@@ -136,17 +138,17 @@ export async function runVerifyVotes(
   now: Date,
   write: (s: string) => void,
 ): Promise<number> {
-  const serverKey = readVkey(flags.key, SIG_ED25519, '--key');
+  const serverKey = readVkey(flags.key, SIG_ED25519, '--log-key');
   const { verifyVotes } = await import('./log-votes.js');
   const r = await verifyVotes(
     { url: flags.url, serverKey, now, ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) },
     doFetch,
   );
   write(
-    `log verify-votes: ${r.size} entries give the signed root; ${r.verified} vote(s) verified against their commitments and their members' signatures, ${r.sealed} sealed (case open)${r.unsigned ? `, ${r.unsigned} logged before votes carried their statement` : ''}\n`,
+    `log verify-votes: ${plural(r.size, 'entry', 'entries')} give${r.size === 1 ? 's' : ''} the signed root; ${plural(r.verified, 'vote')} verified against their commitments and their members' signatures, ${r.sealed.toLocaleString('en-GB')} sealed (case open)${r.unsigned ? `, ${r.unsigned.toLocaleString('en-GB')} logged before votes carried their statement` : ''}\n`,
   );
   for (const p of r.problems) write(`TAMPERING: ${p}\n`);
-  write(r.ok ? 'log verify-votes: OK\n' : `log verify-votes: FAILED (${r.problems.length} problem(s))\n`);
+  write(r.ok ? 'log verify-votes: OK\n' : `log verify-votes: FAILED (${plural(r.problems.length, 'problem')})\n`);
   return r.ok ? 0 : 1;
 }
 
@@ -168,7 +170,7 @@ export async function runAudit(
   doFetch: Fetch = fetch as unknown as Fetch,
 ): Promise<number> {
   const { openAuditSource } = await import('./log-audit-source.js');
-  const serverKey = flags.key ? readVkey(flags.key, SIG_ED25519, '--key') : undefined;
+  const serverKey = flags.key ? readVkey(flags.key, SIG_ED25519, '--log-key') : undefined;
   const witnessKeys = flags.witness?.map((w) => readVkey(w, SIG_COSIGNATURE_V1, '--witness'));
   const anchors = flags.witnessState?.length ? await auditAnchors(flags, witnessKeys ?? [], doFetch) : undefined;
   if (!anchors && flags.package)
@@ -181,6 +183,13 @@ export async function runAudit(
       ...(witnessKeys ? { witnessKeys } : {}),
       ...(anchors ? { anchors } : {}),
     });
+    if (r.wrongKey) {
+      const given = `${r.wrongKey.given.name}+${r.wrongKey.given.keyId.toString(16).padStart(8, '0')}`;
+      throw new WrongLogKey(
+        `the log in ${flags.db} is not signed by the key given: --log-key is ${given}, the log names its ${r.wrongKey.named.length === 1 ? 'key' : 'keys'} ${r.wrongKey.named.join(', ')}. ` +
+          `Give --log-key the log's public key (\`guarantor log key --db ${flags.db}\`), or none to audit against the keys the log names (if the key given came from the log's operator out of band, the log's key entries were replaced: treat that as tampering)`,
+      );
+    }
     if (flags.json) {
       write(
         JSON.stringify(
@@ -198,11 +207,11 @@ export async function runAudit(
       );
     } else {
       write(
-        `log audit: ${r.entries} entries, ${r.records} records, ${r.checkpoints} checkpoints; root ${Buffer.from(r.root).toString('hex')}\n`,
+        `log audit: ${plural(r.entries, 'entry', 'entries')}, ${plural(r.records, 'record')}, ${plural(r.checkpoints, 'checkpoint')}; root ${Buffer.from(r.root).toString('hex')}\n`,
       );
       if (!serverKey)
         write(
-          'log audit: no --key given, so checkpoints were checked against the key the log names in its own first log-key entry\n',
+          'log audit: no --log-key given, so checkpoints were checked against the key the log names in its own first log-key entry\n',
         );
       for (const a of r.anchored)
         write(
@@ -210,7 +219,11 @@ export async function runAudit(
         );
       for (const f of r.findings)
         write(`${f.code}${f.kind ? ` ${f.kind}` : ''}${f.recordId ? ` ${f.recordId}` : ''}: ${f.message}\n`);
-      write(r.findings.length ? `log audit: TAMPERING FOUND (${r.findings.length} finding(s))\n` : 'log audit: OK\n');
+      write(
+        r.findings.length
+          ? `log audit: TAMPERING FOUND (${plural(r.findings.length, 'finding')})\n`
+          : 'log audit: OK\n',
+      );
     }
     return r.findings.length ? 1 : 0;
   } finally {
@@ -276,41 +289,47 @@ export function register(program: Command): void {
       (s) => process.stdout.write(s),
     );
   });
-  log
+  const key = log
     .command('key')
-    .description("print the log's public key (a vkey) from its key file, for `log verify --log-key`")
-    .option('--log-key <file>', 'the key file (or GUARANTOR_LOG_KEY_FILE)')
-    .option('--db <path>', 'a SQLite file: its key file sits beside it (<file>.log-key)')
+    .description("print the log's public key (a vkey) from its key file: the key clients check the log with");
+  shared(key, {
+    logKeyFile: { aliases: ['--log-key'] },
+    db: { note: 'a SQLite file: its key file sits beside it (<file>.log-key)' },
+  })
     .option('--origin <name>', 'the log origin, when the key file does not name it')
-    .action(async (flags: { logKey?: string; db?: string; origin?: string }) => {
+    .action(async (flags: { logKeyFile?: string; db?: string; origin?: string }) => {
       const { defaultLogKeyPath, readLogKeyFile } = await import('../log-key-file.js');
       const { ed25519Signer, logKeyVkey } = await import('../core/tlog/index.js');
-      const file = flags.logKey ?? process.env['GUARANTOR_LOG_KEY_FILE'] ?? (flags.db && defaultLogKeyPath(flags.db));
+      const file = flags.logKeyFile ?? defaultLogKeyPath(dbOf(flags));
       if (!file)
-        throw new UsageError('name the key file: --log-key FILE, or --db PATH for the file beside a SQLite database');
+        throw new UsageError(
+          'name the key file: --log-key-file FILE (a PostgreSQL database keeps none beside it), or --db PATH for the file beside a SQLite database',
+        );
       const key = readLogKeyFile(file);
       const origin = flags.origin ?? key.origin;
       if (!origin) throw new UsageError(`${file} does not name its origin: pass --origin (guarantor/<package id>)`);
       process.stdout.write(`${logKeyVkey(ed25519Signer(origin, key.privateKey))}\n`);
     });
-  log
+  const rotate = log
     .command('rotate-key')
     .description(
       'hand the log over to a new key: logged, signed by the old key; the key file then holds the new key (restart the servers)',
-    )
-    .requiredOption('--db <path|url>', 'a SQLite file, or postgres://user@host/db[?schema=name]')
-    .option('--log-key <file>', 'the key file (or GUARANTOR_LOG_KEY_FILE; default <sqlite file>.log-key)')
-    .action(async (flags: { db: string; logKey?: string }) => {
-      const { defaultLogKeyPath } = await import('../log-key-file.js');
-      const file = flags.logKey ?? process.env['GUARANTOR_LOG_KEY_FILE'] ?? defaultLogKeyPath(flags.db);
-      if (!file) throw new UsageError('name the key file: --log-key FILE (a PostgreSQL database has no default)');
-      const { rotateLogKey } = await import('./log-rotate.js');
-      const r = await rotateLogKey(flags.db, file, Date.now());
-      process.stdout.write(
-        `log rotate-key: handover logged as entry ${r.index}\n  from ${r.from}\n  to   ${r.to}\n${file} now holds the new key; restart every server with it\n`,
-      );
-      if (r.warning) process.stderr.write(`log rotate-key: ${r.warning}\n`);
-    });
+    );
+  shared(rotate, {
+    db: {},
+    logKeyFile: { note: 'default <sqlite file>.log-key', aliases: ['--log-key'] },
+  }).action(async (flags: { db?: string; logKeyFile?: string }) => {
+    const { defaultLogKeyPath } = await import('../log-key-file.js');
+    const db = dbOf(flags);
+    const file = flags.logKeyFile ?? defaultLogKeyPath(db);
+    if (!file) throw new UsageError('name the key file: --log-key-file FILE (a PostgreSQL database has no default)');
+    const { rotateLogKey } = await import('./log-rotate.js');
+    const r = await rotateLogKey(existingDb(db), file, Date.now());
+    process.stdout.write(
+      `log rotate-key: handover logged as entry ${r.index}\n  from ${r.from}\n  to   ${r.to}\n${file} now holds the new key; restart every server with it\n`,
+    );
+    if (r.warning) process.stderr.write(`log rotate-key: ${r.warning}\n`);
+  });
   const audit = log
     .command('audit')
     .description(

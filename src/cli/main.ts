@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof InputError) {
       process.stderr.write(`guarantor: ${e.message}\n`);
-      process.exitCode = 2;
+      process.exitCode = e.exitCode;
       return;
     }
     throw e;

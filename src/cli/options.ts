@@ -1,16 +1,18 @@
 /**
  * The CLI's shared vocabulary (docs/cli.md): one flag per meaning, declared here once. `--url` is a server,
- * `--api-key` (or GUARANTOR_API_KEY) an API key, `--log-key` the transparency log's public key, `--member-key` a
- * member's private signing key, `--db` a database (or DATABASE_URL). A command takes the ones it needs with `shared`.
+ * `--api-key` (or GUARANTOR_API_KEY) an API key, `--log-key` the transparency log's public key, `--log-key-file`
+ * (or GUARANTOR_LOG_KEY_FILE) its private key file, `--member-key` a member's private signing key, `--witness-key` a
+ * witness's private key file, `--db` a database (or DATABASE_URL). A command takes the ones it needs with `shared`.
  *
- * Old names (`--to`, `--key` in its three meanings, GUARANTOR_KEY) still work for one release as hidden aliases:
- * not in --help, and each use prints a one-line deprecation note on stderr.
+ * Old names (`--to`, `--key` in its four meanings, `--log-key` where it meant the private key file, GUARANTOR_KEY)
+ * still work for one release as hidden aliases: not in --help, and each use prints a one-line deprecation note on
+ * stderr.
  */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UsageError } from './usage-error.js';
 
-export type SharedName = 'url' | 'apiKey' | 'logKey' | 'memberKey' | 'db';
+export type SharedName = 'url' | 'apiKey' | 'logKey' | 'logKeyFile' | 'memberKey' | 'witnessKey' | 'db';
 
 interface Definition {
   flags: string;
@@ -23,7 +25,13 @@ export const vocabulary: Record<SharedName, Definition> = {
   url: { flags: '--url <url>', description: 'the server, e.g. http://localhost:8080' },
   apiKey: { flags: '--api-key <key>', description: 'an API key (gk_…)', env: 'GUARANTOR_API_KEY' },
   logKey: { flags: '--log-key <file|vkey>', description: "the transparency log's public key (GET /v1/log/key)" },
+  logKeyFile: {
+    flags: '--log-key-file <file>',
+    description: "the transparency log's private key file",
+    env: 'GUARANTOR_LOG_KEY_FILE',
+  },
   memberKey: { flags: '--member-key <file>', description: 'your private signing key (PEM, from `guarantor keys new`)' },
+  witnessKey: { flags: '--witness-key <file>', description: "this witness's private key file" },
   db: {
     flags: '--db <path|url>',
     description: 'a SQLite file or postgres://user@host/db[?schema=name]; default data/guarantor.db',
@@ -43,7 +51,7 @@ const flagOf = (name: SharedName) => vocabulary[name].flags.split(' ')[0]!;
 
 /** Adds the shared options to a command, with their hidden aliases, and resolves them before its action. */
 export function shared(cmd: Command, uses: Partial<Record<SharedName, Use>>): Command {
-  const aliasOf = new Map<string, SharedName>();
+  const aliasOf = new Map<string, { name: SharedName; flag: string }>();
   for (const [name, use] of Object.entries(uses) as [SharedName, Use][]) {
     const d = vocabulary[name];
     const o = new Option(d.flags, [d.description, use.note].filter(Boolean).join('; '));
@@ -53,19 +61,21 @@ export function shared(cmd: Command, uses: Partial<Record<SharedName, Use>>): Co
     for (const a of use.aliases ?? []) {
       const alias = new Option(`${a} <${name}>`).hideHelp();
       cmd.addOption(alias);
-      aliasOf.set(alias.attributeName(), name);
+      aliasOf.set(alias.attributeName(), { name, flag: a.split(/[ ,]+/).pop()! });
     }
   }
   cmd.hook('preAction', (_parent, action) => {
     if (action !== cmd) return;
     const o = cmd.opts<Record<string, string | undefined>>();
-    for (const [alias, name] of aliasOf) {
+    for (const [alias, { name, flag }] of aliasOf) {
       const value = o[alias];
       if (value === undefined) continue;
-      warn(`--${alias} is deprecated; use ${flagOf(name)} (the old name goes in the next release)`);
+      warn(
+        `${flag} is deprecated${flag === '--log-key' ? ' here' : ''}; use ${flagOf(name)} (the old name goes in the next release)`,
+      );
       const source = cmd.getOptionValueSource(name);
       if (source === 'cli' && o[name] !== value)
-        throw new UsageError(`--${alias} and ${flagOf(name)} say different things; give ${flagOf(name)} only`);
+        throw new UsageError(`${flag} and ${flagOf(name)} say different things; give ${flagOf(name)} only`);
       cmd.setOptionValueWithSource(name, value, 'cli');
     }
     if (uses.apiKey && o['apiKey'] === undefined && process.env['GUARANTOR_KEY']) {

@@ -404,16 +404,18 @@ function groups(title: string, gs: ReasonGroup[], what: string): string[] {
 }
 
 export function formatSummary(s: ReplaySummary): string {
-  const lines = [`${n(s.rows)} rows read: ${n(s.parsed)} observations, ${n(s.skipped)} rows skipped`];
+  const lines = [
+    `${plural(s.rows, 'row')} read: ${plural(s.parsed, 'observation')}, ${plural(s.skipped, 'row')} skipped`,
+  ];
   const sent = s.sent || Object.values(s.activities).reduce((a, b) => a + b, 0);
   lines.push(`  activity: ${tally(s.activities)}`, `  location: ${tally(s.locations)}`);
   lines.push(...groups('skipped, by reason:', s.skippedBy, ''));
   if (s.dryRun) {
-    lines.push(`dry run: ${n(sent)} observations mapped, nothing sent`);
+    lines.push(`dry run: ${plural(sent, 'observation')} mapped, nothing sent`);
     return lines.join('\n') + '\n';
   }
   lines.push(
-    `${n(s.sent)} sent in ${s.seconds.toFixed(1)} s: ${n(s.accepted)} accepted, ${n(s.duplicates)} duplicate, ${n(s.rejected)} rejected; ${n(s.violations)} violation records, ${n(s.cases)} cases opened`,
+    `${n(s.sent)} sent in ${s.seconds.toFixed(1)} s: ${n(s.accepted)} accepted, ${n(s.duplicates)} duplicate, ${n(s.rejected)} rejected; ${plural(s.violations, 'violation record')}, ${plural(s.cases, 'case')} opened`,
   );
   if (s.context)
     lines.push(

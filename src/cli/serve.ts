@@ -8,11 +8,13 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the live API: observations in, incidents, violations and breach cases out')
     .option('--package <file>', 'the guarantee package (or GUARANTOR_PACKAGE)');
-  shared(cmd, { db: { note: 'created if missing' } })
-    .option(
-      '--log-key <file>',
-      "the transparency log's private key file (or GUARANTOR_LOG_KEY_FILE; the key itself in GUARANTOR_LOG_KEY); created 0600 when missing; default <sqlite file>.log-key; required on PostgreSQL (the same on every server)",
-    )
+  shared(cmd, {
+    db: { note: 'created if missing' },
+    logKeyFile: {
+      note: 'the key itself may be in GUARANTOR_LOG_KEY; created 0600 when missing; default <sqlite file>.log-key; required on PostgreSQL (the same on every server)',
+      aliases: ['--log-key'],
+    },
+  })
     .option('--port <n>', 'TCP port (or PORT); default 8080; 0 picks a free one')
     .option('--host <addr>', 'address to listen on (or HOST); default 127.0.0.1')
     .option(

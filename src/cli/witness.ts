@@ -5,12 +5,12 @@
  * file or URL). A rollback, a fork or a split view makes it refuse loudly: it prints the evidence, posts a signed
  * alarm that the server logs, and exits 1, never to cosign that log again from this state.
  *
- *     guarantor witness --url URL --key FILE --state FILE [--name NAME] [--log-key server.pub] [--peer URL|FILE]...
+ *     guarantor witness --url URL --witness-key FILE --state FILE [--name NAME] [--log-key server.pub] [--peer URL|FILE]...
  *                       [--interval SECONDS] [--once]
  *
  * The key file is created (0600) when missing, with `--name`; its vkey is printed to register with the server
  * (`POST /v1/log/witnesses`) and to name in the package (`log.witnesses`). Exit codes: 0 (`--once`: cosigned or
- * nothing new), 1 a refusal, 2 usage or I/O.
+ * nothing new), 1 a refusal, 2 usage or I/O, 3 a --log-key that is not the log's.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -32,9 +32,10 @@ import {
   type Verifier,
 } from '../core/tlog/index.js';
 import { ApiClient, ServerError, refusal, type Fetch } from './api-client.js';
-import { followHandovers, signedByAnotherKey } from './log-handover.js';
+import { resolveLogKey } from './log-handover.js';
 import { readVkey } from './log.js';
-import { UsageError } from './usage-error.js';
+import { UsageError, WrongLogKey } from './usage-error.js';
+import { shared } from './options.js';
 import { extendMirror, leavesPathOf, type MirrorState } from './witness-mirror.js';
 
 /** What a witness keeps: the log's key as it knows it and the last checkpoint it cosigned. */
@@ -163,12 +164,19 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
     throw new UsageError(`the state is for the log ${state.origin}; ${o.url} serves ${cp.origin}`);
   const now = o.now();
   let v = verifyCheckpoint(note, key, [], { allowUnknown: true, now, origin: key.name });
-  if (!v.ok && signedByAnotherKey(note, key)) {
-    const f = await followHandovers(client, cp, key);
-    if (!f.ok) throw new ServerError(`the checkpoint is signed by another key, and ${f.message}`);
-    o.write(`witness: the log's key was handed over; now ${vkeyOf(f.key)}\n`);
-    key = f.key;
-    v = verifyCheckpoint(note, key, [], { allowUnknown: true, now, origin: key.name });
+  if (!v.ok) {
+    // Cosigned with this key before (the state's), or given by the server itself: only --log-key can be wrong.
+    const r = await resolveLogKey(client, note, cp, key, { url: o.url, flag: '--log-key', verifiedBefore: !!state });
+    if ('wrongKey' in r) {
+      if (!state && o.logKey) throw new WrongLogKey(r.wrongKey);
+      throw new ServerError(`the checkpoint is signed by another key than the log's as this witness knows it`);
+    }
+    if ('tampering' in r) throw new ServerError(r.tampering.replace(/^checkpoint: /, 'the checkpoint is '));
+    if (r.steps > 0) {
+      o.write(`witness: the log's key was handed over; now ${vkeyOf(r.key)}\n`);
+      key = r.key;
+      v = verifyCheckpoint(note, key, [], { allowUnknown: true, now, origin: key.name });
+    }
   }
   // A bad signature proves nothing against the log (anyone can write one): not cosigned, reported, retried.
   if (!v.ok) throw new ServerError(`the checkpoint does not verify: ${v.errors.map((e) => e.message).join('; ')}`);
@@ -343,7 +351,7 @@ export function witnessVkey(signer: Signer): string {
 
 interface WitnessFlags {
   url: string;
-  key: string;
+  witnessKey: string;
   state: string;
   name?: string;
   logKey?: string;
@@ -353,19 +361,21 @@ interface WitnessFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('witness')
     .description(
       'witness the transparency log: check each checkpoint is consistent with the last one cosigned, cosign it, compare with other witnesses; refuse (exit 1, alarm logged) on a fork, rollback or split view',
-    )
-    .requiredOption('--url <url>', 'the server, e.g. https://guarantor.example.org')
-    .requiredOption('--key <file>', "this witness's private key file (created 0600 with --name when missing)")
+    );
+  shared(cmd, {
+    url: { required: true },
+    witnessKey: { required: true, note: 'created 0600 with --name when missing', aliases: ['--key'] },
+    logKey: { note: "default: the state's, or the server's on first contact" },
+  })
     .requiredOption(
       '--state <file>',
       'where the last cosigned checkpoint is kept (other witnesses may read it: --peer)',
     )
     .option('--name <name>', 'the witness name, for a new key file (e.g. witness.example/fr)')
-    .option('--log-key <file|vkey>', "the log's public key (default: the state's, or the server's on first contact)")
     .option(
       '--peer <url|file>',
       "another witness's state file or URL, compared each poll (repeatable)",
@@ -377,7 +387,7 @@ export function register(program: Command): void {
       const interval = flags.interval === undefined ? 1 : Number(flags.interval);
       if (!(interval > 0))
         throw new UsageError(`--interval must be a positive number of seconds, got "${flags.interval}"`);
-      const { signer, created } = await witnessKey(flags.key, flags.name);
+      const { signer, created } = await witnessKey(flags.witnessKey, flags.name);
       const vkey = witnessVkey(signer);
       process.stdout.write(
         `witness: ${created ? 'created' : 'using'} the key of ${signer.name}; register it (POST /v1/log/witnesses) and name it in the package: ${vkey}\n`,

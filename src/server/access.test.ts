@@ -141,7 +141,11 @@ describe('access', () => {
           ? { method: route.method as 'GET', url, headers }
           : { method: route.method as 'POST', url, headers, payload },
       );
-      const allowed = route.access === 'public' || (who !== 'anonymous' && route.access.includes(who));
+      // The test monitor key is the mission's (bound to CMM): it reads what `mission` admits.
+      const allowed =
+        route.access === 'public' ||
+        (who !== 'anonymous' &&
+          (route.access.includes(who) || (who === 'monitor' && route.access.includes('mission'))));
       const where = `${who} ${route.method} ${route.url} -> ${r.statusCode} ${r.body.slice(0, 120)}`;
       if (allowed) {
         expect(r.statusCode, where).not.toBe(401);
@@ -228,7 +232,11 @@ describe('access', () => {
           );
           const name = `${route.method} ${route.url}`;
           const where = `${role}@${actor} (${kind}) ${name} -> ${r.statusCode} ${r.body.slice(0, 160)}`;
-          const refused = route.access.includes(role) ? actorRule(name, role, kind) : 'forbidden';
+          // `mission`: a monitor key bound to the monitoring mission (an actor of kind monitor), no other monitor key.
+          const admitted =
+            route.access.includes(role) ||
+            (role === 'monitor' && kind === 'monitor' && route.access.includes('mission'));
+          const refused = admitted ? actorRule(name, role, kind) : 'forbidden';
           if (refused) {
             expect(r.statusCode, where).toBe(403);
             expect(r.json().error, where).toBe(refused);

@@ -15,7 +15,14 @@ import type { Role as ActorRole } from '../core/spec/vocabulary.js';
 import { keyId, matches } from './api-keys.js';
 import { HttpError } from './errors.js';
 
-export type Access = 'public' | readonly Role[];
+/**
+ * Who a route admits: a role, or `mission`: a `monitor` key bound to the monitoring mission (a package actor whose
+ * role is `monitor`), which reads what the mission's day runs on (cases, findings, tasks, the ledger, the report),
+ * so that the mission's duty officer needs one key. Other monitor keys (a guarantor's feed, the operator's `*`)
+ * only submit. Raw observations stay the analysts' and admins' (`readRaw`); open votes stay sealed for everyone.
+ */
+export type Reader = Role | 'mission';
+export type Access = 'public' | readonly Reader[];
 
 export interface Principal {
   keyId: string;
@@ -36,8 +43,8 @@ declare module 'fastify' {
 export const can = {
   submit: ['monitor'],
   readRaw: ['analyst', 'admin'],
-  readFindings: ['analyst', 'member', 'admin'],
-  readCases: ['analyst', 'member', 'guarantor', 'admin'],
+  readFindings: ['analyst', 'member', 'admin', 'mission'],
+  readCases: ['analyst', 'member', 'guarantor', 'admin', 'mission'],
   /** Acknowledge and deliver response tasks: each key only for its own actor, if it `actsFor` it. */
   actOnTasks: ['guarantor', 'monitor', 'party'],
   /** Set a crossing's state: a key that `actsFor` an actor the package names as the crossing's authority. */
@@ -47,7 +54,30 @@ export const can = {
   administer: ['admin'],
   /** Read every sealed record of the log (observations, open cases' votes) and re-verify it (docs/tlog.md). */
   audit: ['auditor'],
-} as const satisfies Record<string, readonly Role[]>;
+} as const satisfies Record<string, readonly Reader[]>;
+
+/** Whether a key is a monitor key of the monitoring mission (bound to an actor whose package role is `monitor`). */
+export function isMission(
+  p: Pick<Principal, 'actor' | 'role'> | null,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): boolean {
+  return p !== null && p.role === 'monitor' && actsFor(p, p.actor, actorRoles);
+}
+
+/** Whether `list` admits the key: by its role, or as the mission's monitor key. */
+export function admits(
+  list: readonly Reader[],
+  p: Pick<Principal, 'actor' | 'role'> | null,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): boolean {
+  if (p === null) return false;
+  return list.includes(p.role) || (list.includes('mission') && isMission(p, actorRoles));
+}
+
+/** A role list as words, for messages: `mission` is "the mission's monitor". */
+export function readersText(list: readonly Reader[]): string {
+  return list.map((r) => (r === 'mission' ? "the mission's monitor" : r)).join(', ');
+}
 
 /** Each package actor's role, as `actsFor` reads it. */
 export function actorRolesOf(pkg: Pick<Package, 'actors'>): Record<string, ActorRole> {
@@ -103,11 +133,11 @@ export function dashboardPowers(
   actOnTasks: boolean;
   acknowledgeAlerts: boolean;
 } {
-  const has = (list: readonly Role[]) => list.includes(p.role);
+  const has = (list: readonly Reader[]) => admits(list, p, actorRoles);
   return {
     findings: has(can.readFindings),
     cases: has(can.readCases),
-    tasks: has(can.readCases) || p.role === 'monitor',
+    tasks: has(can.readCases),
     actOnTasks: has(can.actOnTasks) && actsFor(p, p.actor, actorRoles),
     // A guarantor key acknowledges only alerts about its own actor, so it needs one; analysts and admins any.
     acknowledgeAlerts: has(can.acknowledgeAlerts) && (p.role !== 'guarantor' || actsFor(p, p.actor, actorRoles)),
@@ -136,8 +166,16 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   return { keyId: record.id, actor: record.actor, role: record.role };
 }
 
-/** Installs the access hook; returns the table of routes and their access, filled as routes register. */
-export function installAccess(app: FastifyInstance, store: Store, publicPrefixes: readonly string[]): RouteAccess[] {
+/**
+ * Installs the access hook; returns the table of routes and their access, filled as routes register. `actorRoles`
+ * (the package's actors) tells the mission's monitor keys from the others.
+ */
+export function installAccess(
+  app: FastifyInstance,
+  store: Store,
+  publicPrefixes: readonly string[],
+  actorRoles: Readonly<Record<string, ActorRole>> = {},
+): RouteAccess[] {
   const table: RouteAccess[] = [];
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -156,10 +194,17 @@ export function installAccess(app: FastifyInstance, store: Store, publicPrefixes
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     const principal = await authenticate(store, request.headers.authorization);
-    if (!access.includes(principal.role)) {
+    if (!admits(access, principal, actorRoles)) {
+      const who = `${/^[aeiou]/.test(principal.role) ? 'an' : 'a'} ${principal.role} key`;
+      const missions = Object.keys(actorRoles).filter((a) => actorRoles[a] === 'monitor');
+      // A monitor key not bound to the mission: say which binding reads, rather than only list roles.
+      const why =
+        principal.role === 'monitor' && access.includes('mission')
+          ? `; a monitor key reads it only when bound to the monitoring mission (${missions.join(', ') || 'none in this package'}), and this one is bound to ${principal.actor === '*' ? 'no actor (*)' : principal.actor}`
+          : '';
       throw new HttpError(403, {
         error: 'forbidden',
-        message: `${/^[aeiou]/.test(principal.role) ? 'an' : 'a'} ${principal.role} key may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${access.join(', ')}`,
+        message: `${who} may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${readersText(access)}${why}`,
       });
     }
     request.principal = principal;

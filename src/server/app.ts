@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { toolVersion } from '../version.js';
-import { installAccess, type RouteAccess } from './access.js';
+import { actorRolesOf, installAccess, type RouteAccess } from './access.js';
 import { installContractCheck } from './contract.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
@@ -41,7 +41,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   installStrictQueries(app);
   installFiniteParameters(app);
-  const table = installAccess(app, deps.store, ['/docs']);
+  const table = installAccess(app, deps.store, ['/docs'], actorRolesOf(deps.operations.model.pkg));
   app.decorate('routeAccess', table);
 
   await app.register(swagger, openapiOptions(toolVersion));

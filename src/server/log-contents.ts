@@ -12,8 +12,8 @@
  * Entries logged in the clear before migration 0015 are withheld from the public by the same rules: their bytes are
  * served here, their leaf hash with the entry, so the tree still verifies.
  */
-import type { Principal } from './access.js';
-import { can } from './access.js';
+import { admits, can, readersText, type Principal, type Reader } from './access.js';
+import type { Role as ActorRole } from '../core/spec/vocabulary.js';
 import type { LogStore, StoredEntry } from '../core/ports/tlog.js';
 import { decodeEntry, hashLeaf, isSealed, type Opening } from '../core/tlog/index.js';
 import { voteCaseOf } from '../store/log-entries.js';
@@ -66,7 +66,7 @@ function shapeOf(e: StoredEntry, decided: ReadonlySet<string> | undefined): Shap
 }
 
 /** The roles that read a kind of record through the API, when not everyone does; undefined for votes and public kinds. */
-function readersOf(kind: string, recordId: string): readonly string[] | undefined {
+function readersOf(kind: string, recordId: string): readonly Reader[] | undefined {
   if (kind === 'observation') return can.readRaw;
   if (kind === 'incident-revision' || kind === 'violation') return can.readFindings;
   if (kind === 'case-event' && recordId.endsWith('/opened')) return can.readCases;
@@ -88,10 +88,16 @@ export async function publicEntries(log: LogStore, entries: readonly StoredEntry
 }
 
 /** Whether `who` may read the record behind an entry (a vote: once its case is decided). */
-function mayRead(who: Principal | null, kind: string, recordId: string, decided: boolean): boolean {
+function mayRead(
+  who: Principal | null,
+  kind: string,
+  recordId: string,
+  decided: boolean,
+  actorRoles: Readonly<Record<string, ActorRole>>,
+): boolean {
   if (who && (can.audit as readonly string[]).includes(who.role)) return true;
   const readers = readersOf(kind, recordId);
-  if (readers) return who !== null && readers.includes(who.role);
+  if (readers) return admits(readers, who, actorRoles);
   return decided;
 }
 
@@ -100,6 +106,7 @@ export async function entryContents(
   log: LogStore,
   entries: readonly StoredEntry[],
   who: Principal | null,
+  actorRoles: Readonly<Record<string, ActorRole>> = {},
 ): Promise<{ contents: ContentView[]; withheld: WithheldView[] }> {
   const { openings, decided } = await log.openings(entries);
   const out = { contents: [] as ContentView[], withheld: [] as WithheldView[] };
@@ -108,12 +115,12 @@ export async function entryContents(
     if (shape === 'public') continue;
     const id = { index: e.index, kind: e.kind, recordId: e.recordId };
     const c = voteCaseOf(e.kind, e.recordId);
-    if (!mayRead(who, e.kind, e.recordId, c !== undefined && decided.has(c))) {
+    if (!mayRead(who, e.kind, e.recordId, c !== undefined && decided.has(c), actorRoles)) {
       const readers = readersOf(e.kind, e.recordId);
       out.withheld.push({
         ...id,
         reason: readers
-          ? `${e.kind} records are read by ${[...readers, ...can.audit].join(', ')} keys`
+          ? `${e.kind} records are read by ${readersText([...readers, ...can.audit])} keys`
           : `the vote's case ${c ?? '?'} is not decided; until then only ${can.audit.join(', ')} keys read it`,
       });
       continue;

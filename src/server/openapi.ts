@@ -8,7 +8,7 @@
  */
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { Access } from './access.js';
+import { readersText, type Access } from './access.js';
 import { HttpError } from './errors.js';
 
 /** Why each added status happens, as its response's description. */
@@ -82,7 +82,7 @@ export function openapiOptions(version: string): FastifyDynamicSwaggerOptions {
       const access = route.config?.access as Access | undefined;
       if (!schema || access === undefined) return { schema, url };
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${access.join(', ')}.`;
+      const who = access === 'public' ? 'Public: no key needed.' : `Roles: ${readersText(access)}.`;
       const documented = documentedSchema(schema as Schema, String(methods[0]), route.url, access);
       const out = {
         ...documented,

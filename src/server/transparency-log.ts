@@ -115,7 +115,7 @@ export class LogService {
         const current = await this.#keyAt(index);
         if (current !== vkey)
           throw new LogKeyMismatchError(
-            `this server's log key (${configured.source}: ${vkey}) is not the log's key (${current}, entry ${index}): give every server the same key file (--log-key or GUARANTOR_LOG_KEY_FILE), or rotate with \`guarantor log rotate-key\``,
+            `this server's log key (${configured.source}: ${vkey}) is not the log's key (${current}, entry ${index}): give every server the same key file (--log-key-file or GUARANTOR_LOG_KEY_FILE), or rotate with \`guarantor log rotate-key\``,
           );
         return { ...mine, index };
       }

@@ -142,6 +142,8 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** The witness states that anchored the audit: who cosigned, and how many entries they vouch for. */
   anchored: { from: string; witnesses: string[]; size: number; time: string }[];
+  /** The key given (`serverKey`) is none the log names: the keys it names instead. */
+  wrongKey?: { given: Verifier; named: string[] };
 }
 
 const CHUNK = 8192;
@@ -287,12 +289,10 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
 
   // Checkpoints: the root at each size, then the signatures, by the key in force at that size.
   for (const p of chain.problems) findings.push({ code: 'key-mismatch', message: p });
-  const serverKey = options.serverKey ?? chain.keys[0]?.verifier;
-  if (options.serverKey && chain.keys.length && !chain.includes(options.serverKey))
-    findings.push({
-      code: 'key-mismatch',
-      message: `the log names its keys ${chain.keys.map((k) => k.vkey).join(', ')}: the key given (${options.serverKey.name}) is not one of them`,
-    });
+  // A key given that the log never named is the auditor's mistake, not the log's: reported apart (`wrongKey`), and
+  // the checkpoints are checked against the keys the log names, as without a key.
+  const foreign = options.serverKey && chain.keys.length > 0 && !chain.includes(options.serverKey);
+  const serverKey = (foreign ? undefined : options.serverKey) ?? chain.keys[0]?.verifier;
   const witnessKeys =
     options.witnessKeys ??
     (await source.witnesses()).flatMap((w) => {
@@ -430,7 +430,17 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
       });
     }
   }
-  return { entries: size, records, checkpoints: checkpoints.length, root, findings, anchored };
+  return {
+    entries: size,
+    records,
+    checkpoints: checkpoints.length,
+    root,
+    findings,
+    anchored,
+    ...(foreign && options.serverKey
+      ? { wrongKey: { given: options.serverKey, named: chain.keys.map((k) => k.vkey) } }
+      : {}),
+  };
 }
 
 /**

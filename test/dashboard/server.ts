@@ -19,7 +19,8 @@ export interface DashboardServer {
   url: string;
   /** Lines the server logged at level error. */
   errors: string[];
-  keys: { admin: string; analyst: string; monitor: string; guarantor: string };
+  /** `mission`: the monitoring mission's monitor key (CMM), the duty officer's one key; `monitor`: the operator's feed (*). */
+  keys: { admin: string; analyst: string; monitor: string; mission: string; guarantor: string };
   /** Moves the server's clock forward. */
   advance(ms: number): void;
   now(): number;
@@ -52,6 +53,7 @@ export async function dashboardServer(): Promise<DashboardServer> {
     admin: await make('*', 'admin'),
     analyst: await make('*', 'analyst'),
     monitor: await make('*', 'monitor'),
+    mission: await make('CMM', 'monitor'),
     guarantor: await make('UK', 'guarantor'),
   };
   const call = async (method: string, path: string, key?: string, body?: unknown) => {

@@ -377,10 +377,10 @@ function showRole() {
   $('who').hidden = !app.me;
   if (app.me) $('who-text').innerHTML = `<strong>${esc(app.me.name)}</strong> <span class="badge">${esc(role)}</span>`;
   const can = may();
-  // The public's regions, also for a key that reads no case (a monitor), with a word on what it does not show.
+  // The public's regions, also for a key that reads no case (a feed's monitor key), with a word on why.
   $('public-panel').hidden = can.cases;
   $('public-note').hidden = !!app.me;
-  $('monitor-note').hidden = role !== 'monitor';
+  $('monitor-note').hidden = role !== 'monitor' || can.cases;
   $('cases-panel').hidden = !can.cases;
   $('tasks-panel').hidden = !can.tasks;
   $('analysis-panel').hidden = !can.cases;
@@ -391,7 +391,8 @@ function showRole() {
   $('tint-note').hidden = !can.findings;
   $('log-panel').hidden = false;
   if (!can.cases) $('failures-panel').hidden = true;
-  document.body.dataset.role = role ?? 'public';
+  // The mission's monitor key is the duty officer's: its own view, not a feed's (which reads nothing).
+  document.body.dataset.role = role === 'monitor' && can.cases ? 'mission' : (role ?? 'public');
   app.map.set('tint', can.findings);
 }
 
@@ -542,8 +543,8 @@ async function refreshFailures() {
 }
 
 /**
- * The board: each actor's counts and its most urgent tasks (GET /v1/dashboard/tasks, once per actor); a monitor
- * key gets its own actor's only (the server filters). "Show more" raises that actor's count.
+ * The board: each actor's counts and its most urgent tasks (GET /v1/dashboard/tasks, once per actor), the key's own
+ * actor's first. "Show more" raises that actor's count.
  */
 async function refreshTasks() {
   const state = $('task-state').value;

@@ -144,6 +144,54 @@ describe('scoring rules as properties', () => {
     veto: fc.option(fc.subarray(['A', 'B', 'G1', 'G2', 'M']), { nil: undefined }),
     tieBreak: fc.option(fc.constantFrom('declare', 'dismiss', 'M', 'A'), { nil: undefined }),
   });
+  // Control: zones that nobody polices or secures never score below stating no zone at all (no-zones, 50).
+  const zone = fc.record({
+    width: fc.integer({ min: 1, max: 40 }),
+    airspace: fc.boolean(),
+    activities: fc.subarray(['troop-presence', 'heavy-weapon-presence', 'overflight', 'drone-strike'] as const, {
+      minLength: 1,
+    }),
+    control: fc.constantFrom('none', 'monitored', 'land', 'air'),
+  });
+  it('stating zones nobody controls never scores below stating no zone (control)', () => {
+    // The sample with no zones at all: the same prohibitions, triggers and sources, nothing placed anywhere.
+    const noZones = analyseSample([
+      { set: ['zones'], to: {} },
+      { set: ['control'], to: [] },
+      { delete: ['prohibitions', 'no-fire', 'inside'] },
+      { delete: ['prohibitions', 'no-advance', 'across'] },
+      { delete: ['verification', 'radar', 'covers'] },
+      { delete: ['verification', 'acoustic', 'covers'] },
+    ]).scorecard.dimensions.control.score;
+    expect(noZones).toBe(50);
+    fc.assert(
+      fc.property(fc.array(zone, { minLength: 1, maxLength: 7 }), (zs) => {
+        const edits: Edit[] = [{ set: ['control'], to: [] }];
+        zs.forEach((z, i) => {
+          const id = `z${i}`;
+          edits.push({
+            set: ['zones', id],
+            to: z.airspace
+              ? { kind: 'airspace', over: 'buffer', ceiling: '10km' }
+              : { kind: 'buffer', around: 'line', width: `${z.width}km` },
+          });
+          edits.push({ set: ['prohibitions', `p${i}`], to: { binds: ['A'], activities: z.activities, inside: id } });
+        });
+        const control = zs.flatMap((z, i): Record<string, string>[] =>
+          z.control === 'none'
+            ? []
+            : z.control === 'monitored'
+              ? [{ zone: `z${i}`, domain: 'land', monitors: 'M' }]
+              : [{ zone: `z${i}`, domain: z.control, polices: 'M' }],
+        );
+        edits.push({ set: ['control'], to: control });
+        const score = analyseSample(edits).scorecard.dimensions.control.score;
+        expect(score).toBeGreaterThanOrEqual(noZones);
+      }),
+      { numRuns: 80 },
+    );
+  }, 120_000);
+
   it('recusing a party never lowers judgment', () => {
     fc.assert(
       fc.property(judgment, (j) => {

@@ -73,6 +73,8 @@ export const weights: Record<string, Weight> = {
  * Codes that share one budget across the dimension, whatever each one's own cap. `stated-sustainment` holds what a
  * package that states its sustainment can lose for it, capped at what stating nothing loses (`nothing-committed`,
  * 70): the documented rule "stating nothing must never score better than stating a shortfall" (docs/scoring.md).
+ * `stated-control` does the same for zones nobody polices or secures, capped at what stating no zone loses
+ * (`no-zones`, 50).
  */
 export const groups: Record<string, { codes: readonly string[]; cap: number }> = {
   'stated-sustainment': {
@@ -87,6 +89,7 @@ export const groups: Record<string, { codes: readonly string[]; cap: number }> =
     ],
     cap: 70,
   },
+  'stated-control': { codes: ['uncontrolled-zone', 'uncontrolled-domain'], cap: 50 },
 };
 const groupOf = new Map<string, string>(
   Object.entries(groups).flatMap(([g, x]) => x.codes.map((c) => [c, g] as const)),

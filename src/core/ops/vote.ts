@@ -82,7 +82,10 @@ export function parseMemberKey(text: string): ParsedMemberKey {
   } catch {
     return no('is not a valid public key');
   }
-  if (key.asymmetricKeyType !== 'ed25519') return no(`is a ${key.asymmetricKeyType ?? 'non-Ed25519'} key, not Ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    return no(
+      `is ${/^[aeiou]/i.test(key.asymmetricKeyType ?? '') ? 'an' : 'a'} ${key.asymmetricKeyType ?? 'non-Ed25519'} key, not Ed25519`,
+    );
   const pem = key.export({ type: 'spki', format: 'pem' }).toString();
   return { ok: true, pem, fingerprint: keyFingerprint(pem) };
 }

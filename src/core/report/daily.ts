@@ -36,12 +36,14 @@ export type ReportSection = (typeof reportSections)[number];
  * Who may see which section, following the routes' access (docs/api.md): members read findings and cases; a
  * guarantor reads cases (its judgment clocks and its tasks), not findings; the public gets the public variant.
  */
-export const sectionAccess: Readonly<Record<Role | 'public', readonly ReportSection[]>> = {
+export const sectionAccess: Readonly<Record<Role | 'mission' | 'public', readonly ReportSection[]>> = {
   analyst: reportSections,
   admin: reportSections,
   member: reportSections,
   guarantor: ['cases', 'votes', 'responses', 'sustainment'],
+  // A monitor key only submits, unless bound to the mission: the mission's duty officer reads what it works on.
   monitor: [],
+  mission: reportSections,
   // A party requests inspections; it reads the public variant like anyone.
   party: [],
   // An auditor re-verifies the log (docs/tlog.md); the report is not its business.

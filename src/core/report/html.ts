@@ -269,7 +269,7 @@ export function renderReportHtml(r: DailyReport, map?: ReportMap): string {
       H.push(`<p>${c.counts.declared} breaches declared.</p>`);
       if (c.declared.length)
         H.push(
-          `<ul>${c.declared.map((d) => `<li>${esc(when(d.declaredAt))}: a ${esc(d.severity)} breach declared</li>`).join('')}</ul>`,
+          `<ul>${c.declared.map((d) => `<li>${esc(when(d.declaredAt))}: ${/^[aeiou]/i.test(d.severity) ? 'an' : 'a'} ${esc(d.severity)} breach declared</li>`).join('')}</ul>`,
         );
     }
   }

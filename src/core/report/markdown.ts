@@ -97,7 +97,8 @@ export function renderReportMarkdown(r: DailyReport): string {
       if (c.lapsed.length) L.push('### Lapsed undecided', '', ...caseTable(c.lapsed));
     } else {
       L.push(`${c.counts.declared} breaches declared.`, '');
-      for (const d of c.declared) L.push(`- ${when(d.declaredAt)}: a ${d.severity} breach declared`);
+      for (const d of c.declared)
+        L.push(`- ${when(d.declaredAt)}: ${/^[aeiou]/i.test(d.severity) ? 'an' : 'a'} ${d.severity} breach declared`);
       if (c.declared.length) L.push('');
     }
   }

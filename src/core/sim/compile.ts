@@ -10,6 +10,7 @@ import type { ModelParams } from './params.js';
 import { castVote, expireJudgment, judgmentPlan, openJudgment, type Choice } from '../ops/judgment.js';
 import { boundBy, protectedAgainst, sidesOf } from '../spec/sides.js';
 import { itemAt } from '../item-at.js';
+import { thirdPartyPresence } from './presence.js';
 
 /** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
 const persistentActivities: ReadonlySet<Activity> = new Set<Activity>([
@@ -130,6 +131,8 @@ export interface CompiledModel {
   }[];
   advanceRate: number;
   nationalDecision: number;
+  /** Third-party actors with personnel on the ground (src/core/sim/presence.ts); any lowers the chance of an offensive. */
+  presence: string[];
 }
 
 const formStrength: Record<LegalForm, number> = {
@@ -463,6 +466,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
     commitments,
     advanceRate: params['advance-rate'],
     nationalDecision,
+    presence: thirdPartyPresence(pkg),
   };
 }
 

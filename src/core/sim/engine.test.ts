@@ -200,8 +200,9 @@ describe('the model', () => {
 
   it('collapses more often when nothing responds', () => {
     const none = edit((p) => (p.responses = {}));
-    const base = run(example, 'surge');
-    const bare = run(none, 'surge');
+    // The example's monitors and force are on the ground: peacekeeping 0 isolates the responses (presence.test.ts).
+    const base = run(example, 'surge', { peacekeeping: 0 });
+    const bare = run(none, 'surge', { peacekeeping: 0 });
     expect(bare.outcomes.collapse.share).toBeGreaterThan(base.outcomes.collapse.share + 0.2);
     expect(bare.responseDays.noResponseShare).toBe(1);
     expect(bare.violations.punished).toBe(0);
@@ -225,7 +226,7 @@ describe('the model', () => {
     const r = run(
       edit((p) => delete p.judgment),
       'probe-and-escalate',
-      {},
+      { peacekeeping: 0 },
       100,
     );
     expect(r.violations.declared).toBe(0);
@@ -233,11 +234,13 @@ describe('the model', () => {
   });
 
   it('deters offensives ex ante by the credibility of the response to an armed attack', () => {
-    // Without a judgment nothing can be declared: credibility 0, so a surge always goes ahead.
+    // Without a judgment nothing can be declared: credibility 0, so a surge always goes ahead (no third-party
+    // presence holding it back: peacekeeping 0).
     expect(
       run(
         edit((p) => delete p.judgment),
         'surge',
+        { peacekeeping: 0 },
       ).offensivesPerRun,
     ).toBe(1);
     const m = compile(example, resolveParams(example), 'RU');

@@ -617,13 +617,15 @@ export class Engine implements Battlefield {
 
   /**
    * Whether an adversary whose strategy calls for an offensive on day `t` goes ahead: it attacks when its resolve,
-   * drawn once per run, is below min(1, boldness) x (1 - `deterrence-weight` x credibility). Drawn once, so
-   * reconsidering later changes the answer only when boldness or credibility has changed (a punishment, a lapse, a
-   * shortfall), not by a fresh throw of the dice.
+   * drawn once per run, is below min(1, boldness) x (1 - `deterrence-weight` x credibility), times
+   * (1 - `peacekeeping`) when third-party personnel are on the ground (presence.ts). Drawn once, so reconsidering
+   * later changes the answer only when boldness or credibility has changed (a punishment, a lapse, a shortfall), not
+   * by a fresh throw of the dice.
    */
   decidesToAttack(t: number, deniable = false): boolean {
     const b = this.bold > 1 ? 1 : this.bold;
-    return this.resolve < b * (1 - this.p['deterrence-weight'] * this.credibility(t, deniable));
+    const present = this.model.presence.length > 0 ? 1 - this.p.peacekeeping : 1;
+    return this.resolve < b * present * (1 - this.p['deterrence-weight'] * this.credibility(t, deniable));
   }
 
   /** Launch an offensive at `t`. */

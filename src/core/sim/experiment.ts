@@ -228,6 +228,8 @@ export interface SimulationReport {
   defaults: UnstatedDefault[];
   /** The detection chain behind the credibility of the response to an armed advance, on day 0. */
   credibility: CredibilityLinks;
+  /** Third-party actors with personnel on the ground: each offensive is less likely by `peacekeeping` (presence.ts). */
+  presence: string[];
 }
 
 export const responseEdges = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 60, 90, 180, 365, 100000];
@@ -321,6 +323,7 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     runDays: results.runDays,
     defaults,
     credibility: new Engine(model, new Xoshiro128()).credibilityAtStart(),
+    presence: model.presence,
   };
   const variants = variantsOf(spec);
   if (variants.length > 1) {

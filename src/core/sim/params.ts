@@ -210,6 +210,16 @@ export const paramSpecs = {
     basis:
       'assumption on the size; the direction is Fortna (2003) [C]: third-party guarantees and peacekeeping lengthen peace by raising the cost of attack',
   },
+  peacekeeping: {
+    kind: 'probability',
+    default: 0.5,
+    low: 0.25,
+    high: 0.75,
+    description:
+      'Share by which third-party personnel on the ground (a peacekeeping or monitoring mission) lower the chance that the adversary launches an offensive, whatever the credibility of the response',
+    basis:
+      'direction: Fortna (2003) [C], peacekeeping affects the duration of peace, and Fortna (2004) [C]; size: peacekeepers "reduce the risk of subsequent fighting between former belligerents from 50 percent to 75 percent" (Fortna, as summarised in PKSOI, "Pay Me Now or Pay Me Later") [S]; the default is the low end',
+  },
   'late-deter': {
     kind: 'probability',
     default: 0.5,

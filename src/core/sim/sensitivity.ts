@@ -7,6 +7,7 @@ import type { Package } from '../spec/schema.js';
 import { DAY, formatDuration } from '../spec/units.js';
 import { paramSpecs, type ModelParams, type ParamName } from './params.js';
 import { itemAt } from '../item-at.js';
+import { thirdPartyPresence } from './presence.js';
 
 export type End = 'low' | 'high';
 
@@ -181,6 +182,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
   paramItem('embolden'),
   paramItem('deter'),
   paramItem('deterrence-weight'),
+  paramItem('peacekeeping', false, (p) => thirdPartyPresence(p).length > 0),
   paramItem('collapse-depth'),
   paramItem('defence-halt'),
   paramItem('offensive-days'),

@@ -74,7 +74,7 @@ export function ed25519Signer(name: string, privateKey: KeyObject | string): Sig
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519')
     throw new TlogError(
       'bad-key',
-      `expected an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'symmetric'} ${key.type} key`,
+      `expected an Ed25519 private key, got ${/^[aeiou]/i.test(key.asymmetricKeyType ?? '') ? 'an' : 'a'} ${key.asymmetricKeyType ?? 'symmetric'} ${key.type} key`,
     );
   const publicKey = rawPublicKey(createPublicKey(key));
   return { name, publicKey, sign: (message) => new Uint8Array(cryptoSign(null, message, key)) };

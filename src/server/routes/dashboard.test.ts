@@ -117,7 +117,15 @@ describe('package endpoints', () => {
 
   it('gives the analysis to keyed roles only, with never as null', async () => {
     expect((await get('/v1/package/analysis')).statusCode).toBe(401);
-    expect((await get('/v1/package/analysis', { authorization: s.auth.monitor })).statusCode).toBe(403);
+    // The mission's monitor key reads it (its duty officer's view); a feed's monitor key does not.
+    expect((await get('/v1/package/analysis', { authorization: s.auth.monitor })).statusCode).toBe(200);
+    const feed = await s.app.inject({
+      method: 'POST',
+      url: '/v1/apikeys',
+      headers: { authorization: s.auth.admin },
+      payload: { actor: 'UK', role: 'monitor' },
+    });
+    expect((await get('/v1/package/analysis', { authorization: `Bearer ${feed.json().key}` })).statusCode).toBe(403);
     const r = await get('/v1/package/analysis', { authorization: s.auth.guarantor });
     expect(r.statusCode).toBe(200);
     expect(r.headers['cache-control']).toBe('private, no-cache');
@@ -153,9 +161,10 @@ describe('session, tasks and public regions', () => {
   it("serves the role's powers from the server's own table, so the dashboard keeps no copy", async () => {
     const powers = async (role: keyof typeof s.auth) =>
       (await get('/v1/dashboard/me', { authorization: s.auth[role] })).json().can;
+    // The mission's monitor key (bound to CMM): the duty officer's view with one key, and the mission's tasks to act on.
     expect(await powers('monitor')).toEqual({
-      findings: false,
-      cases: false,
+      findings: true,
+      cases: true,
       tasks: true,
       actOnTasks: true,
       acknowledgeAlerts: false,
@@ -182,6 +191,31 @@ describe('session, tasks and public regions', () => {
       acknowledgeAlerts: true,
     });
     // Acting powers follow the key's actor too: a monitor key bound to a guarantor, a guarantor key bound to none.
+    // Reading powers too: a monitor key not bound to the mission (a feed's) reads nothing.
+    for (const [actor, role] of [
+      ['UK', 'monitor'],
+      ['*', 'monitor'],
+    ] as const) {
+      const made = await s.app.inject({
+        method: 'POST',
+        url: '/v1/apikeys',
+        headers: { authorization: s.auth.admin },
+        payload: { actor, role },
+      });
+      const can = (await get('/v1/dashboard/me', { authorization: `Bearer ${made.json().key}` })).json().can;
+      expect(can, `${role}@${actor}`).toEqual({
+        findings: false,
+        cases: false,
+        tasks: false,
+        actOnTasks: false,
+        acknowledgeAlerts: false,
+      });
+      const v = await get('/v1/violations', { authorization: `Bearer ${made.json().key}` });
+      expect([v.statusCode, v.json().message]).toEqual([
+        403,
+        `a monitor key may not call GET /v1/violations; it needs one of: analyst, member, admin, the mission's monitor; a monitor key reads it only when bound to the monitoring mission (CMM), and this one is bound to ${actor === '*' ? 'no actor (*)' : actor}`,
+      ]);
+    }
     for (const [actor, role] of [
       ['UK', 'monitor'],
       ['*', 'guarantor'],
@@ -196,8 +230,22 @@ describe('session, tasks and public regions', () => {
       const can = (await get('/v1/dashboard/me', { authorization: `Bearer ${made.json().key}` })).json().can;
       expect(can, `${role}@${actor}`).toMatchObject({ actOnTasks: false, acknowledgeAlerts: false });
     }
-    // Each power is what the routes answer: a member reads violations, a guarantor does not.
+    // Each power is what the routes answer: a member and the mission's monitor read violations, a guarantor does not.
     expect((await get('/v1/violations', { authorization: s.auth.member })).statusCode).toBe(200);
+    expect((await get('/v1/violations', { authorization: s.auth.monitor })).statusCode).toBe(200);
+    // And the daily report: every section for the mission's monitor key, as for an analyst.
+    const date = new Date(s.clock.now() - 86_400_000).toISOString().slice(0, 10);
+    const report = await get(`/v1/reports/daily?date=${date}&format=json`, { authorization: s.auth.monitor });
+    expect(report.statusCode, report.body).toBe(200);
+    expect(report.json().sections).toEqual([
+      'violations',
+      'heavy-weapons',
+      'access',
+      'cases',
+      'votes',
+      'responses',
+      'sustainment',
+    ]);
     expect((await get('/v1/violations', { authorization: s.auth.guarantor })).statusCode).toBe(403);
   });
 
@@ -245,7 +293,7 @@ describe('session, tasks and public regions', () => {
 });
 
 describe('tasks for a monitor', () => {
-  it("shows a monitor key only the tasks it acts for: its own actor's, if a monitor", async () => {
+  it("shows the mission's monitor key every task (its duty officer's board) and a feed's monitor key none", async () => {
     const t = await testServer();
     try {
       const now = t.clock.now();
@@ -286,12 +334,20 @@ describe('tasks for a monitor', () => {
         await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.analyst } })
       ).json().items as { actor: string }[];
       expect(new Set(all.map((x) => x.actor))).toEqual(new Set(['CMM', 'FR', 'UK', 'DE', 'US']));
-      const mine = (
+      const mission = (
         await t.app.inject({ method: 'GET', url: '/v1/dashboard/tasks', headers: { authorization: t.auth.monitor } })
       ).json().items as { actor: string }[];
-      expect(mine.length).toBeGreaterThan(0);
-      expect(mine.every((x) => x.actor === 'CMM')).toBe(true);
-      // A monitor key bound to a guarantor (its satellite feed) acts on none of the guarantor's tasks, so sees none.
+      expect(mission).toEqual(all);
+      const own = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/v1/dashboard/tasks?actor=CMM',
+          headers: { authorization: t.auth.monitor },
+        })
+      ).json().items as { actor: string }[];
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((x) => x.actor === 'CMM')).toBe(true);
+      // A monitor key bound to a guarantor (its satellite feed) reads no task: 403, naming the binding that reads.
       const feed = await t.app.inject({
         method: 'POST',
         url: '/v1/apikeys',
@@ -304,7 +360,10 @@ describe('tasks for a monitor', () => {
         headers: { authorization: `Bearer ${feed.json().key}` },
       });
       expect(all.some((x) => x.actor === 'UK')).toBe(true);
-      expect(feedSees.json().items).toEqual([]);
+      expect(feedSees.statusCode).toBe(403);
+      expect(feedSees.json().message).toMatch(
+        /only when bound to the monitoring mission \(CMM\), and this one is bound to UK$/,
+      );
     } finally {
       await t.close();
     }

@@ -24,7 +24,7 @@ import { taskStates } from '../../core/ports/casework.js';
 import { text } from '../list-query.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
-import { actorRolesOf, actsFor, can, dashboardPowers } from '../access.js';
+import { actorRolesOf, can, dashboardPowers } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -238,12 +238,12 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/dashboard/tasks',
     {
-      // A monitor reads no case, but the mission owes responses too (a public report): it sees its own tasks.
-      config: { access: [...can.readCases, 'monitor'] }, // dashboardPowers(role).tasks
+      // Readers of cases, the mission's monitor key among them (its duty officer's view): dashboardPowers().tasks.
+      config: { access: can.readCases },
       schema: {
         tags: ['dashboard'],
         summary:
-          "Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time; a monitor key sees only the tasks it acts for (its own actor's)",
+          "Response tasks of every case, most urgent first (overdue, not acknowledged, acknowledged, delivered; then due time), paged, with each actor's counts and the server time",
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -269,7 +269,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               next: { type: 'string', description: 'Cursor of the next page; absent on the last' },
               actors: {
                 type: 'array',
-                description: "Each responsible actor's tasks by state (only the named or the monitor's own actor)",
+                description: "Each responsible actor's tasks by state (only the named actor's when one is named)",
                 items: {
                   type: 'object',
                   required: ['actor', 'open', 'acknowledged', 'delivered', 'overdue'],
@@ -290,16 +290,11 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request) => {
       const cw = casework();
       await cw.catchUp();
-      const p = request.principal!;
       const { actor, state, limit, cursor } = request.query;
       const time = deps.operations.clock.now();
-      // A monitor sees only the tasks it acts for (its own actor's): asking for another actor's is an empty page.
-      if (p.role === 'monitor' && (!actsFor(p, p.actor, actorRoles) || (actor !== undefined && actor !== p.actor)))
-        return { time, items: [], actors: [] };
-      const only = p.role === 'monitor' ? p.actor : actor;
       const page = await cw.store.listTasks({
         limit,
-        ...(only === undefined ? {} : { actor: only }),
+        ...(actor === undefined ? {} : { actor }),
         ...(state ? { state } : {}),
         ...(cursor ? { cursor } : {}),
       });

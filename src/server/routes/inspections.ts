@@ -47,7 +47,7 @@ const inspection = {
 } as const;
 
 /** Who may read requests: those who read cases, the monitors who owe them, and the parties that made them. */
-const readers = [...can.readCases, 'monitor', 'party'] as const;
+const readers = [...can.readCases.filter((r) => r !== 'mission'), 'monitor', 'party'] as const;
 
 function view(f: CaseFile) {
   const r = f.inspection!;

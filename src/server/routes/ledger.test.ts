@@ -168,7 +168,20 @@ describe('GET /v1/ledger, /coverage, /alerts', () => {
     expect((await get('/v1/ledger?by=DE')).json().items).toEqual([]);
     expect((await get('/v1/ledger?cursor=zzz')).statusCode).toBe(400);
     expect((await get('/v1/ledger?colour=red')).statusCode).toBe(400);
-    expect((await get('/v1/ledger', 'monitor')).statusCode).toBe(403);
+    // The test's monitor key is the mission's (CMM): it reads the ledger for its duty officer; a feed's does not.
+    expect((await get('/v1/ledger', 'monitor')).statusCode).toBe(200);
+    const feed = await s.app.inject({
+      method: 'POST',
+      url: '/v1/apikeys',
+      headers: { authorization: s.auth.admin },
+      payload: { actor: 'UK', role: 'monitor' },
+    });
+    const byFeed = await s.app.inject({
+      method: 'GET',
+      url: '/v1/ledger',
+      headers: { authorization: `Bearer ${feed.json().key}` },
+    });
+    expect(byFeed.statusCode).toBe(403);
   });
 
   it('answers coverage month by month, what was pledged and delivered, and the aggregate', async () => {

@@ -16,7 +16,8 @@ import { ledgerFor } from '../ledger.js';
 import { listQuerySchema, pageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 
 const report: readonly Role[] = ['guarantor', 'admin'];
-const read: readonly Role[] = ['analyst', 'member', 'guarantor', 'admin'];
+// Readers of cases, the mission's monitor key among them (src/server/access.ts).
+const read = can.readCases;
 
 const recordSchema = {
   type: 'object',

@@ -6,7 +6,7 @@
  *   caller may read them: everyone reads a decided case's votes; an analyst or admin key the observations; an
  *   auditor key everything. The rest are listed as withheld, with the reason. Public, with an optional key.
  */
-import { authenticate, can, type Principal } from '../access.js';
+import { actorRolesOf, authenticate, can, type Principal } from '../access.js';
 import type { ServerDeps } from '../deps.js';
 import { entryContents } from '../log-contents.js';
 import { sendError } from '../errors.js';
@@ -69,7 +69,7 @@ export const logContentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         });
       const header = request.headers.authorization;
       const who: Principal | null = header === undefined ? null : await authenticate(deps.store, header);
-      return entryContents(log, await log.entries(q.start, q.end), who);
+      return entryContents(log, await log.entries(q.start, q.end), who, actorRolesOf(deps.operations.model.pkg));
     },
   );
 };

@@ -16,7 +16,8 @@ import { areaStates } from '../../core/public/area-status.js';
 import { capTime } from '../../core/public/cap.js';
 import { crossingStates, mayAuthorise } from '../../core/public/crossings.js';
 import { eventKinds, type Audience, type WebhookRecord } from '../../core/ports/public.js';
-import { actorRolesOf, authenticate, can, notActingFor } from '../access.js';
+import { actorRolesOf, admits, authenticate, can, notActingFor, type Principal } from '../access.js';
+import type { Role as ActorRole } from '../../core/spec/vocabulary.js';
 import { aggregateCoverage } from '../../core/ledger/view.js';
 import { caseworkFor } from '../casework.js';
 import { ledgerFor } from '../ledger.js';
@@ -43,10 +44,10 @@ const capCache = 'public, max-age=30';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function audiencesOf(role: string | undefined): Set<Audience> {
+function audiencesOf(p: Principal | undefined, actorRoles: Readonly<Record<string, ActorRole>>): Set<Audience> {
   const out = new Set<Audience>(['public']);
-  if (role && (can.readFindings as readonly string[]).includes(role)) out.add('findings');
-  if (role && (can.readCases as readonly string[]).includes(role)) out.add('cases');
+  if (p && admits(can.readFindings, p, actorRoles)) out.add('findings');
+  if (p && admits(can.readCases, p, actorRoles)) out.add('cases');
   return out;
 }
 
@@ -309,7 +310,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         'x-content-type-options': 'nosniff',
       });
       res.write(`retry: 2000\n: guarantor live feed; last event ${face.hub.last}\n\n`);
-      await face.hub.attach(res, audiencesOf(principal?.role), after);
+      await face.hub.attach(res, audiencesOf(principal, actorRolesOf(pkg)), after);
     },
   );
 

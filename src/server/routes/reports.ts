@@ -14,6 +14,7 @@ import { reportSections, sectionAccess, type ReportSection } from '../../core/re
 import { checkedReportWindow, packageOffset } from '../../core/report/window.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
+import { actorRolesOf, can, isMission } from '../access.js';
 import { HttpError } from '../errors.js';
 import { packageMap, type PackageMap } from '../dashboard/package-geometry.js';
 import { PdfBusyError, PdfUnavailableError } from '../report-pdf.js';
@@ -91,6 +92,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const pkg = deps.operations.model.pkg;
   const clock = deps.operations.clock;
   const reportPkg = reportPackageOf(pkg, deps.package);
+  const actorRoles = actorRolesOf(pkg);
   const cw = caseworkFor(deps.store, pkg, clock);
   const log = logServiceFor(deps.store, clock, pkg.package);
   const defaultOffset = packageOffset(pkg.effective.text);
@@ -123,11 +125,16 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   const answer = async (request: FastifyRequest, reply: FastifyReply, isPublic: boolean) => {
     const q = request.query as Query;
     const role = request.principal?.role;
-    const allowed = isPublic ? sectionAccess.public : sectionAccess[role ?? 'monitor'];
+    const mission = isMission(request.principal, actorRoles);
+    const allowed = isPublic ? sectionAccess.public : sectionAccess[mission ? 'mission' : (role ?? 'monitor')];
     const sections = parseSections(
       q.sections,
       allowed,
-      isPublic ? 'the public' : `${/^[aeiou]/.test(role ?? '') ? 'an' : 'a'} ${role} key`,
+      isPublic
+        ? 'the public'
+        : mission
+          ? "the mission's monitor key"
+          : `${/^[aeiou]/.test(role ?? '') ? 'an' : 'a'} ${role} key`,
     );
     const w = checkedReportWindow(q.date, {
       offset: q.offset ?? defaultOffset,
@@ -170,7 +177,7 @@ export const reportRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
   app.get(
     '/v1/reports/daily',
     {
-      config: { access: ['analyst', 'member', 'guarantor', 'admin'] },
+      config: { access: can.readCases },
       schema: {
         tags: ['reports'],
         summary: "The daily report: the sections the caller's role may see (docs/operations/report.md)",

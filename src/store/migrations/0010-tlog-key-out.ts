@@ -12,7 +12,7 @@ export const tlogKeyOut: Migration = {
   carryOut: {
     select: 'SELECT origin, private_pem, vkey FROM tlog_key',
     refusal:
-      "this database still holds the log's signing key (tlog_key); start `guarantor serve` on it once, which moves the key to its key file (--log-key), before any other command",
+      "this database still holds the log's signing key (tlog_key); start `guarantor serve` on it once, which moves the key to its key file (--log-key-file), before any other command",
   },
   sqlite: 'DROP TABLE tlog_key;',
   postgres: 'DROP TABLE tlog_key;',

@@ -16,7 +16,7 @@ export const logCodes = [
     'log-witness-vkey',
     'error',
     'This is not a witness key: {reason}',
-    'Give the vkey `guarantor witness --key FILE --name NAME` printed: name+keyid+base64 of a cosignature/v1 (type 0x04) Ed25519 key.',
+    'Give the vkey `guarantor witness --witness-key FILE --name NAME` printed: name+keyid+base64 of a cosignature/v1 (type 0x04) Ed25519 key.',
   ),
   define(
     'structure',

@@ -17,7 +17,9 @@
  * A weapon word that is the object of a destruction is a target too (`isTarget`). These two changes (the target
  * reading and "fired on") were made after the first sample's errors, before the second sample was run. The tally
  * reading (`tally`) and the blaze reading of a bare "Fire at" were made after the second sample's errors, before a
- * third sample was drawn.
+ * third sample was drawn. The period's readings (`rocketReading`: "rockets" were MLRS in the 2014-2022 Donbas
+ * wires), aircraft words, shoot-downs as air defence and device bombings were written from how those sources word
+ * events, after the third sample and before a fourth was drawn.
  */
 import type { Activity } from '../../spec/vocabulary.js';
 
@@ -26,8 +28,13 @@ export type WordActivity = Extract<
   'artillery-fire' | 'missile-strike' | 'air-strike' | 'drone-strike' | 'small-arms-fire'
 >;
 
+/** Aircraft, as words inside the shoot-down verb "down" ("rebels down helicopter"). */
+const aircraftWords = 'helicopters?|planes?|airplanes?|aircraft|jets?|drones?|su-\\d+|mi-\\d+|il-\\d+|an-\\d+';
+
 export interface WordRule {
   activity: WordActivity;
+  /** The activity is the period's reading of "rocket" (`WordContext.rockets`), not `activity`. */
+  rocket?: true;
   /** `weapon` words name the means and beat `generic` ones wherever they stand. */
   tier: 'weapon' | 'generic';
   /** Case-insensitive regular-expression sources, matched at word starts. */
@@ -57,16 +64,18 @@ export const activityWordRules: readonly WordRule[] = [
       'mortar fire',
       'howitzer fire',
       'fire missions?',
+      'unguided rockets?',
+      '(?<!machine[- ]|anti-aircraft |anti-tank )gunners?\\b',
+      '(?:fired|fires|firing|launched|launch(?:es|ing)?)\\s+(?:\\S+\\s+){0,2}mines\\b',
+      'mines?\\s+(?:hit|hits|landed|arrived|flew)\\b',
     ],
-    why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets',
+    why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets; gunners serve guns (not machine or anti-aircraft gunners); "mines" fired or launched, or a "mine" that hit or landed, are mortar bombs (mina), not landmines',
   },
   {
     activity: 'missile-strike',
     tier: 'weapon',
     words: [
       'missiles?\\b',
-      'rockets?\\b(?! artillery)',
-      'rocket attack',
       'iskanders?',
       'kalibrs?',
       'kinzhals?',
@@ -76,11 +85,23 @@ export const activityWordRules: readonly WordRule[] = [
       'kh-\\d+',
       'cruise',
       'ballistic',
+      'buks?\\b',
+      'manpads',
+      'stingers?\\b',
       'shot down',
       'shoots? down',
       'downed',
+      'brought down',
+      `downs?\\s+(?:\\S+\\s+){0,2}(?:${aircraftWords})`,
     ],
-    why: 'in translated Ukrainian and Russian reports "rocket" (raketa) is a missile unless it is rocket artillery; an aircraft shot down was hit by a surface-to-air missile in nearly every case of this war',
+    why: 'an aircraft shot down was hit by a surface-to-air missile (Buk, MANPADS) in nearly every case of this war: a shoot-down is air defence, recorded as the missile that did it, never as an air strike',
+  },
+  {
+    activity: 'missile-strike',
+    tier: 'weapon',
+    rocket: true,
+    words: ['rocket attacks?', 'rockets?\\b(?! artillery)'],
+    why: '"rocket" names a missile or rocket artillery by the period (`rocketReading`): in the 2014-2022 Donbas war the English wires\' "rockets" were Grad, Uragan and Smerch salvoes (MLRS); in the reports translated from Ukrainian and Russian since 24 February 2022, "rocket" (raketa) is a missile',
   },
   {
     activity: 'air-strike',
@@ -96,9 +117,20 @@ export const activityWordRules: readonly WordRule[] = [
       'bombed',
       'bombs\\b',
       'glide bombs?',
+      'aerial bomb(?:s|ardments?)?\\b',
+      'air bombardments?',
       'helicopter gunships?',
+      'gunships?',
+      '(?:fighter )?jets?\\b',
+      '(?<!anti-|anti |attack |transport |cargo |passenger |civilian )aircraft',
+      '(?<!anti-|anti )helicopters?',
+      '(?<!passenger |civilian |transport |cargo |airliner )planes?\\b',
+      'su-\\d+',
+      'mig-\\d+',
+      'mi-(?:8|24|28|35)\\b',
+      'ka-5\\d',
     ],
-    why: 'aviation and the Russian Aerospace Forces (VKS) deliver air strikes; "air raid" in a report (not an alert) is a strike',
+    why: 'aviation and the Russian Aerospace Forces (VKS) deliver air strikes: warplanes, jets, aircraft (not "attack aircraft", the translation of shturmoviki, assault troops), helicopters and their type names; "air raid" in a report (not an alert) is a strike. A bombing is an air strike only when no explosive device is meant (`deviceBombing`: a car, elevator or roadside bomb, a planted bomb)',
   },
   {
     activity: 'drone-strike',
@@ -132,6 +164,7 @@ export const activityWordRules: readonly WordRule[] = [
       '(?<!(?:^|;|\\b(?:a|an|the|this|that|caught|catch(?:es)?)\\s)\\s*)fires? (on|at|upon)\\b',
       'firing (on|at|upon)\\b',
       'under (the )?fire\\b',
+      '(?<!air |aerial )bombard(?:ments?|ed|ing)\\b',
     ],
     why: '"shelling" (obstril) is the common word for indirect fire, and the same word is translated "fired on" a place or "under fire"; it is read as artillery only when no weapon word says otherwise. A bare "fire(s) at/on" is the verb only after a subject: at a headline\'s start, after an article or after "caught" it is a blaze ("Fire at the site of an explosion", "a fire at the depot")',
   },
@@ -146,9 +179,18 @@ const destroyed =
   /\b(?:destroy(?:ed|s|ing)?|shot down|shoots? down|downed|intercept(?:ed|s)?|eliminat(?:ed|es)|liquidat(?:ed|es)|captur(?:ed|es)|seiz(?:ed|es))\b/gi;
 const means = /\b(?:with|by|from|using)\b/i;
 
+/**
+ * The passive after the word: "helicopter downed", "plane shot down", "drone was destroyed". Without an auxiliary
+ * only the shoot-down verbs count, since "drones destroyed the column" is the drones acting.
+ */
+const passive =
+  /^[\s,]*(?:(?:(?:was|were|is|are|being|got|gets|(?:has|have|had) been)\s+(?:destroyed|intercepted|damaged|hit)\b)|(?:(?:was|were|is|are|being|(?:has|have|had) been)\s+)?(?:shot down|downed|brought down|crash(?:ed|es)?)\b)/i;
+
 function isTarget(text: string, at: number, word: string): boolean {
   destroyed.lastIndex = 0;
   if (destroyed.test(word)) return false;
+  const stop = text.indexOf(';', at);
+  if (passive.test(text.slice(at + word.length, stop < 0 ? text.length : stop))) return true;
   const headline = text.slice(text.lastIndexOf(';', at - 1) + 1, at);
   let last = -1;
   destroyed.lastIndex = 0;
@@ -156,15 +198,49 @@ function isTarget(text: string, at: number, word: string): boolean {
   return last >= 0 && !means.test(headline.slice(last));
 }
 
+/**
+ * A bombing by an explosive device, not from the air: "car bombing", "elevator bombing", "roadside bomb", or a
+ * headline that says the bomb was planted or was an explosive device. Such a bomb word names no air strike.
+ */
+const deviceBefore =
+  /\b(?:car|cars|vehicle|truck|bus|elevator|lift|cafe|café|restaurant|suicide|roadside|terrorist|terror|letter|parcel|pipe)\s+$/i;
+const deviceHeadline = /\b(?:planted|explosive devices?|ieds?|improvised|booby[- ]trap\w*)\b/i;
+
+function deviceBombing(text: string, at: number, word: string, from: number, to: number): boolean {
+  return /^bomb/i.test(word) && (deviceBefore.test(text.slice(from, at)) || deviceHeadline.test(text.slice(from, to)));
+}
+
+/** The period's readings of words whose referent changed with the war's weapons (docs/operations/replay.md). */
+export interface WordContext {
+  /** What "rocket(s)" and "rocket attack" name: a missile (the default), or rocket artillery. */
+  rockets?: 'missile-strike' | 'artillery-fire';
+}
+
+/** The first day of Russia's full-scale invasion of Ukraine. */
+const fullScale = '2022-02-24';
+
+/**
+ * "Rocket" by the period: in the Donbas war before 24 February 2022 the wires' "rockets" were MLRS salvoes (Grad,
+ * Uragan, Smerch; missiles were named as such: Tochka); from that day the reports translated from Ukrainian and
+ * Russian say "rocket" (raketa) for missiles. Other conflicts keep the default (missile) until a source of theirs
+ * is read and documented.
+ */
+export function rocketReading(day: string, country: string): WordContext {
+  const ukraine = country === '' || /\b(?:ukraine|russia)\b/i.test(country);
+  return ukraine && day < fullScale ? { rockets: 'artillery-fire' } : {};
+}
+
 interface Compiled {
   activity: WordActivity;
   tier: 'weapon' | 'generic';
+  rocket: boolean;
   re: RegExp;
 }
 
 const compiled: readonly Compiled[] = activityWordRules.map((r) => ({
   activity: r.activity,
   tier: r.tier,
+  rocket: r.rocket === true,
   re: new RegExp(`\\b(?:${r.words.join('|')})`, 'gi'),
 }));
 
@@ -182,14 +258,15 @@ interface Found {
 }
 
 /** The weapon-tier words of one headline that are not targets, in order, adjacent words of one activity joined. */
-function weaponWords(text: string, from: number, to: number): Found[] {
+function weaponWords(text: string, from: number, to: number, context: WordContext): Found[] {
   const found: Found[] = [];
   for (const c of compiled) {
     if (c.tier !== 'weapon') continue;
+    const activity = c.rocket ? (context.rockets ?? c.activity) : c.activity;
     c.re.lastIndex = from;
     for (let m = c.re.exec(text); m && m.index < to; m = c.re.exec(text)) {
-      if (!isTarget(text, m.index, m[0]))
-        found.push({ at: m.index, end: m.index + m[0].length, activity: c.activity, word: m[0] });
+      if (!isTarget(text, m.index, m[0]) && !deviceBombing(text, m.index, m[0], from, to))
+        found.push({ at: m.index, end: m.index + m[0].length, activity, word: m[0] });
     }
   }
   // Stable: at one position the earlier rule wins ("rocket launcher" is artillery, not "rocket"); overlaps dropped.
@@ -247,11 +324,11 @@ function tally(text: string, words: readonly Found[], from: number, to: number):
  * The activity the text names (docs/operations/replay.md): the first weapon word that is not a target (in a tally,
  * the most numerous means of that headline), else a generic word, else undetermined.
  */
-export function activityFromWords(text: string): WordMatch {
+export function activityFromWords(text: string, context: WordContext = {}): WordMatch {
   let from = 0;
   while (from <= text.length) {
     const end = text.indexOf(';', from) < 0 ? text.length : text.indexOf(';', from);
-    const words = weaponWords(text, from, end);
+    const words = weaponWords(text, from, end, context);
     if (words.length > 0)
       return tally(text, words, from, end) ?? { activity: words[0]!.activity, word: words[0]!.word };
     from = end + 1;

@@ -94,8 +94,11 @@ describe('UCDP GED rows', () => {
     expect(r.skipped[0]!.reason).toMatch(/country/);
     expect(r.skipped[1]!.reason).toMatch(/Rostov oblast/);
     for (const o of r.observations) expect(observationInputSchema.safeParse(o).success).toBe(true);
-    expect(ucdpActivity('Rebels say Kiev used Grad rockets')).toEqual({ activity: 'artillery-fire', word: 'Grad' });
-    expect(ucdpActivity('The enemy shelled Pokrovsk with Iskanders')).toEqual({
+    expect(ucdpActivity('Rebels say Kiev used Grad rockets', '2014-08-01', 'Ukraine')).toEqual({
+      activity: 'artillery-fire',
+      word: 'Grad',
+    });
+    expect(ucdpActivity('The enemy shelled Pokrovsk with Iskanders', '2022-05-01', 'Ukraine')).toEqual({
       activity: 'missile-strike',
       word: 'Iskanders',
     });

@@ -13,7 +13,7 @@
  */
 import type { Activity } from '../../spec/vocabulary.js';
 import { observationLimits, type ObservationInput } from '../observation.js';
-import { activityFromWords, type WordMatch } from './activity-words.js';
+import { activityFromWords, rocketReading, type WordMatch } from './activity-words.js';
 import type { Crosswalk } from './crosswalk.js';
 import { normalizeRegionName } from './crosswalk.js';
 import { columns, parseCsv } from './csv.js';
@@ -53,9 +53,12 @@ export const ucdpViolenceTypes: Readonly<Record<string, string>> = {
   '3': 'one-sided',
 };
 
-/** The activity of a GED event, from its headlines (`source_headline`, several joined by ";"). */
-export function ucdpActivity(headlines: string): WordMatch {
-  return activityFromWords(headlines);
+/**
+ * The activity of a GED event, from its headlines (`source_headline`, several joined by ";"), read in the words of
+ * the event's period (`rocketReading`: its day, `date_start`, and `country`, empty when the file has no such column).
+ */
+export function ucdpActivity(headlines: string, day: string, country: string): WordMatch {
+  return activityFromWords(headlines, rocketReading(day, country));
 }
 
 /** The reason an undetermined event is skipped (one string, so a summary groups them). */
@@ -87,6 +90,8 @@ const dayRe = /^\d{4}-\d{2}-\d{2}$/;
 export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
   const t = parseCsv(text);
   const c = columns(t.header, needed, 'a UCDP GED file');
+  // Optional: a one-country extract may drop it; the period's reading of the words then goes by the day alone.
+  const countryAt = t.header.indexOf('country');
   const observations: ObservationInput[] = [];
   const skipped: Skipped[] = [];
   for (const row of t.rows) {
@@ -130,7 +135,8 @@ export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
       skip(`date_end ${end} is before date_start ${start}`);
       continue;
     }
-    const words = ucdpActivity(f('source_headline'));
+    const country = countryAt < 0 ? '' : (row.fields[countryAt] ?? '').trim();
+    const words = ucdpActivity(f('source_headline'), start, country);
     const undetermined = options.undetermined ?? 'skip';
     if (words.activity === 'undetermined' && undetermined === 'skip') {
       skip(undeterminedReason);

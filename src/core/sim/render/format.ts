@@ -25,10 +25,17 @@ export function defaultLines(r: SimulationReport): string[] {
 export function credibilityLine(r: SimulationReport): string {
   const c = r.credibility;
   const n = (x: number) => x.toFixed(2);
+  const presence = r.presence.length
+    ? ` Third-party personnel on the ground (${r.presence.join(', ')}): every offensive is less likely by ${n(r.params.peacekeeping)} (\`peacekeeping\`), whatever the credibility.`
+    : '';
   if (!c.trigger)
-    return 'Credibility of the response to an armed advance on day 0: 0 (no trigger covering it is both evidenced in time and answered by a material response: nothing deters).';
+    return (
+      'Credibility of the response to an armed advance on day 0: 0 (no trigger covering it is both evidenced in time and answered by a material response: nothing deters).' +
+      presence
+    );
   return (
     `Credibility of the response to an armed advance on day 0: ${n(c.credibility)} = seen in time ${n(c.seen)} x ` +
-    `(1 - (1 - declared in time ${n(c.declared)} x answered on declaration ${n(c.answeredOnDeclaration)}) x (1 - answered upon the trigger ${n(c.answeredUponTrigger)})), trigger \`${c.trigger}\`.`
+    `(1 - (1 - declared in time ${n(c.declared)} x answered on declaration ${n(c.answeredOnDeclaration)}) x (1 - answered upon the trigger ${n(c.answeredUponTrigger)})), trigger \`${c.trigger}\`.` +
+    presence
   );
 }
