@@ -5,10 +5,12 @@
  * Configuration: `--db` or `DATABASE_URL` (a SQLite path or a postgres:// URL; default `data/guarantor.db`),
  * `--port` or `PORT` (default 8080), `--host` or `HOST` (default 127.0.0.1), `--package` or `GUARANTOR_PACKAGE`,
  * `GUARANTOR_ADMIN_KEY` (a bootstrap admin key, in key format), `GUARANTOR_SQLITE_SYNC` (`full` or `normal`),
- * `GUARANTOR_LOG_LEVEL` (default `warn`); the transparency log's key: `--log-key-file FILE` or `GUARANTOR_LOG_KEY_FILE`
+ * `GUARANTOR_LOG_LEVEL` (default `warn`), `GUARANTOR_MEMBER_KEYS` (`FR=keys/fr.pub,...`: member keys registered and
+ * logged at start, as through the API); the transparency log's key: `--log-key-file FILE` or `GUARANTOR_LOG_KEY_FILE`
  * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
  * PostgreSQL store needs one named: every server of the database must sign with the same key).
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from './package-files.js';
 import { InputError } from './input-error.js';
@@ -17,6 +19,7 @@ import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
+import { caseworkFor } from './server/casework.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, isPostgresUrl, openStore } from './store/open.js';
@@ -42,6 +45,11 @@ export interface ServeConfig {
   clock?: 'live' | 'event';
   /** The log's private key: a file (created when missing) or the key text itself; default beside a SQLite file. */
   logKey?: LogKeyConfig;
+  /**
+   * Member public keys from the configuration (`GUARANTOR_MEMBER_KEYS`): registered at start as through the API, so
+   * they are logged (`member-key`) and audited like any other; `source` names where each came from, for errors.
+   */
+  memberKeys?: { member: string; publicKey: string; source: string }[];
 }
 
 export interface ServeFlags {
@@ -96,8 +104,31 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
     throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
   if (flags.clock === 'event') config.clock = 'event';
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
+  if (env['GUARANTOR_MEMBER_KEYS']) config.memberKeys = memberKeysFrom(env['GUARANTOR_MEMBER_KEYS']);
   if (sync) config.synchronous = sync;
   return config;
+}
+
+/** `GUARANTOR_MEMBER_KEYS=FR=keys/fr.pub,US=keys/us.pub`: each member's public key file. */
+export function memberKeysFrom(text: string): NonNullable<ServeConfig['memberKeys']> {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      const member = pair.slice(0, at).trim();
+      const file = pair.slice(at + 1).trim();
+      if (at <= 0 || !file)
+        throw new InputError(
+          `GUARANTOR_MEMBER_KEYS: "${pair}" is not MEMBER=FILE (e.g. FR=keys/fr.pub,US=keys/us.pub)`,
+        );
+      try {
+        return { member, publicKey: readFileSync(file, 'utf8'), source: `GUARANTOR_MEMBER_KEYS ${member}=${file}` };
+      } catch (e) {
+        throw new InputError(`GUARANTOR_MEMBER_KEYS: cannot read ${file}: ${(e as Error).message}`);
+      }
+    });
 }
 
 export interface Running {
@@ -180,6 +211,24 @@ export async function start(config: ServeConfig): Promise<Running> {
       log: { key },
       ...(config.limits ? { limits: config.limits } : {}),
     });
+    if (config.memberKeys?.length) {
+      // On the record before the first vote can arrive: registered (and logged) once the log is ready.
+      try {
+        await app.ready();
+      } catch (e) {
+        await app.close();
+        throw listenError(e, config);
+      }
+      const r = await caseworkFor(store, operations.model.pkg, operations.clock).configureMemberKeys(
+        config.memberKeys,
+        clock.now(),
+      );
+      if (r.problems.length) {
+        await app.close();
+        throw new InputError(`member keys from the configuration refused: ${r.problems.join('; ')}`);
+      }
+      for (const k of r.added) app.log.info(`member key from the configuration registered and logged: ${k}`);
+    }
     let url: string;
     try {
       url = await app.listen({ port: config.port, host: config.host });

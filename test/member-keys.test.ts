@@ -1,10 +1,17 @@
 /**
  * Member key registration (`POST /v1/members/{id}/keys`): only members of the judgment body, only Ed25519 public
  * keys (a private key refused, never stored, never echoed), one active key per member with explicit rotation, and
- * one member per key.
+ * one member per key. Keys given in the server's configuration are registered, and logged, the same way at start.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/log.js';
+import { InputError } from '../src/input-error.js';
+import { memberKeysFrom, start, type Running } from '../src/main.js';
 import { keyFingerprint } from '../src/core/ops/index.js';
 import { caseworkFor } from '../src/server/casework.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -147,5 +154,86 @@ describe('member key registration', () => {
     const items = await listed();
     expect(items).toEqual([expect.objectContaining({ member: 'US', publicKey: p.pub })]);
     expect(JSON.stringify(items)).not.toContain('PRIVATE');
+  });
+});
+
+describe('member keys from the configuration (GUARANTOR_MEMBER_KEYS)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'member-keys-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const serve = (db: string, memberKeys: { member: string; publicKey: string; source: string }[]) =>
+    start({
+      packagePath: 'examples/ukraine-2026.yaml',
+      db,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      memberKeys,
+    });
+  const entries = async (r: Running) => {
+    const log = r.store.transparencyLog();
+    return (await log.entries(0, (await log.head()).size)).filter((e) => e.kind === 'member-key');
+  };
+  const audit = async (db: string) => {
+    let out = '';
+    const code = await runAudit({ db }, (x) => (out += x));
+    return { code, out };
+  };
+
+  it('registers and logs them at start like keys registered through the API, so log audit holds them to the log', async () => {
+    const db = join(dir, 'g.db');
+    const fr = pair();
+    const file = join(dir, 'fr.pub');
+    writeFileSync(file, fr.pub);
+    const config = memberKeysFrom(`FR=${file}`);
+    expect(config).toEqual([{ member: 'FR', publicKey: fr.pub, source: `GUARANTOR_MEMBER_KEYS FR=${file}` }]);
+    let r = await serve(db, config);
+    const fp = keyFingerprint(fr.pub);
+    expect((await entries(r)).map((e) => e.recordId)).toEqual([`FR/${fp}`]);
+    expect(
+      (await caseworkFor(r.store, examplePackage.model!, { now: () => Date.now() }).memberKeys()).get('FR'),
+    ).toHaveLength(1);
+    await r.close();
+    expect(await audit(db)).toMatchObject({ code: 0, out: expect.stringContaining('log audit: OK') });
+    // A restart with the same configuration registers nothing again.
+    r = await serve(db, config);
+    expect(await entries(r)).toHaveLength(1);
+    await r.close();
+    // The configured key deleted behind the log's back is named, as any member key is.
+    const d = new Database(db);
+    d.prepare('DELETE FROM member_keys').run();
+    d.close();
+    expect((await audit(db)).out).toContain(`record-deleted member-key FR/${fp}`);
+  });
+
+  it('refuses to start with a configured key the API would refuse, naming the member and never the key text', async () => {
+    const db = join(dir, 'refused.db');
+    const p = pair();
+    const refused = async (keys: { member: string; publicKey: string; source: string }[]) => {
+      const e = await serve(db, keys).then(
+        async (r) => {
+          await r.close();
+          return undefined;
+        },
+        (x: unknown) => x as Error,
+      );
+      expect(e).toBeInstanceOf(InputError);
+      return e!.message;
+    };
+    expect(await refused([{ member: 'ZZ', publicKey: p.pub, source: 'cfg' }])).toMatch(
+      /cfg: "ZZ" is not a member of the judgment body/,
+    );
+    const msg = await refused([{ member: 'FR', publicKey: p.pkcs8, source: 'cfg' }]);
+    expect(msg).toMatch(/cfg: FR's key is a private key: it was not stored/);
+    expect(msg).not.toContain(p.pkcs8.replace(/-----[A-Z ]+-----|\s/g, '').slice(20, 60));
+    const r = await serve(db, [{ member: 'FR', publicKey: p.pub, source: 'cfg' }]);
+    await r.close();
+    expect(await refused([{ member: 'FR', publicKey: pair().pub, source: 'cfg' }])).toMatch(
+      /cfg: FR already holds another active key \(sha256:\w+\); rotate it through the API/,
+    );
+    expect(await refused([{ member: 'US', publicKey: p.pub, source: 'cfg' }])).toMatch(
+      /the key sha256:\w+ was registered before for FR/,
+    );
+    expect(() => memberKeysFrom('FR')).toThrow(/"FR" is not MEMBER=FILE/);
+    expect(() => memberKeysFrom(`FR=${join(dir, 'missing.pub')}`)).toThrow(/cannot read/);
   });
 });

@@ -4,16 +4,18 @@
  *
  * The operator's rewrite: with everything the server holds (its database and its key file), the operator edits an
  * observation, recomputes the leaf, the tree and the head, and re-signs the checkpoint. The running witness refuses
- * (exit 1, and an alarm the server logs) and `log verify` with the witness quorum fails naming the witness. A split
+ * (exit 1, and an alarm the server logs), `log verify` with the witness quorum fails naming the witness, and `log
+ * audit`, which passes on the database alone, names the record when anchored on the witness's state and leaf mirror
+ * (`--witness-state`, the witness's key from the package; a forged mirror or a witness not named is not counted). A split
  * view (two databases, one key) is caught by a witness comparing its view with another witness's state (`--peer`).
  * Also measured: the delay from an append to a checkpoint cosigned by a running witness.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runVerify } from '../src/cli/log.js';
+import { runAudit, runVerify } from '../src/cli/log.js';
 import type { Fetch } from '../src/cli/api-client.js';
 import { runWitness, witnessKey, witnessVkey, type WitnessOptions } from '../src/cli/witness.js';
 import {
@@ -190,6 +192,15 @@ async function rewrite(s: Server, db: string, keyFile: string): Promise<number> 
   return row.seq;
 }
 
+async function audit(db: string, pub: string, pkg?: string, states?: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await runAudit(
+    { db, key: pub, ...(pkg ? { package: pkg } : {}), ...(states ? { witnessState: states } : {}) },
+    (x) => (out += x),
+  );
+  return { code, out };
+}
+
 async function alarms(s: Server): Promise<{ witness: string; reason: string; checkpoints: string[] }[]> {
   const log = s.r.store.transparencyLog();
   const size = (await log.head()).size;
@@ -255,6 +266,13 @@ describe('a witness', () => {
     });
     // Before: the quorum (a of a, b: 1) holds; b alone (quorum 1 of b) does not, and is named.
     expect((await verify(s.r.url, pub, packageWith([a, b], 1))).code).toBe(0);
+    // The witness keeps the leaves it cosigned; an audit anchored on it finds the database agrees.
+    const cosigned = JSON.parse(readFileSync(state, 'utf8')) as { size: number; mirror: { leaves: number } };
+    expect(cosigned.mirror.leaves).toBe(cosigned.size);
+    expect(statSync(`${state}.leaves`).size).toBe(cosigned.size * 32);
+    const anchoredBefore = await audit(db, pub, packageWith([a], 1), [state]);
+    expect(anchoredBefore.out).toMatch(/log audit: anchored on witness\.example\/a \(.*\): cosigned size \d+/);
+    expect(anchoredBefore.code, anchoredBefore.out).toBe(0);
     const noB = await verify(s.r.url, pub, packageWith([b], 1));
     expect(noB.code).toBe(1);
     expect(noB.out).toMatch(
@@ -284,7 +302,74 @@ describe('a witness', () => {
       await runVerify({ url: s.r.url, key: pub }, fetch as unknown as Fetch, new Date(), (x) => (plain += x)),
     ).toBe(0);
     expect(kept.size).toBeGreaterThan(0);
-    expect(seq).toBeGreaterThan(0);
+
+    // log audit on the database alone, with the key file's public key, cannot tell: every hash and signature agrees.
+    const alone = await audit(db, pub);
+    expect(alone.out).not.toMatch(/record-rewritten/);
+    expect(alone).toMatchObject({ code: 0, out: expect.stringContaining('log audit: OK') });
+    // Anchored on the witness (its key from the package the parties signed), the audit names the record rewritten.
+    const index = (
+      new Database(db, { readonly: true })
+        .prepare("SELECT idx FROM tlog_entry WHERE kind = 'observation' AND record_id = ?")
+        .get(String(seq)) as { idx: number }
+    ).idx;
+    const anchored = await audit(db, pub, packageWith([a], 1), [state]);
+    expect(anchored.code).toBe(1);
+    expect(anchored.out).toContain(
+      `record-rewritten observation ${seq}: entry ${index} (observation ${seq}) is not the entry witness.example/a cosigned at size ${kept.size}`,
+    );
+    expect(anchored.out.match(/^record-rewritten/gm)).toHaveLength(1);
+    // Many entries rewritten: the first 20 named in order, the rest counted.
+    const many = join(dir, 'many.db');
+    const live = new Database(db, { readonly: true });
+    await live.backup(many); // the server still runs: its WAL is part of the database
+    live.close();
+    const m = new Database(many);
+    m.prepare('UPDATE tlog_entry SET leaf = randomblob(32) WHERE idx < 30').run();
+    m.close();
+    const lots = await audit(many, pub, packageWith([a], 1), [state]);
+    const named = [...lots.out.matchAll(/^record-rewritten \S+ \S+: entry (\d+) /gm)].map((x) => Number(x[1]));
+    expect(named).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(lots.out).toContain("record-rewritten: 10 more entries differ from the witnesses' mirrors");
+    // The same, with the witness's state and mirror fetched from where the witness publishes them.
+    const published: Fetch = async (url) =>
+      url.startsWith('https://witness.example/a/')
+        ? new Response(readFileSync(join(dir, url.slice('https://witness.example/a/'.length))))
+        : new Response('not found', { status: 404 });
+    let fetched = '';
+    expect(
+      await runAudit(
+        { db, key: pub, package: packageWith([a], 1), witnessState: ['https://witness.example/a/a-rewrite.json'] },
+        (x) => (fetched += x),
+        published,
+      ),
+    ).toBe(1);
+    expect(fetched).toContain(`record-rewritten observation ${seq}: entry ${index} (observation ${seq})`);
+
+    // The anchor is only as good as the witness's key: a mirror edited to match the database, a state cosigned by a
+    // witness the package does not name, or too few witnesses for the quorum, and the audit is not anchored.
+    const forged = join(dir, 'a-forged.json');
+    copyFileSync(state, forged);
+    const leaves = readFileSync(`${state}.leaves`);
+    const d = new Database(db, { readonly: true });
+    (d.prepare('SELECT leaf FROM tlog_entry WHERE idx = ?').get(index) as { leaf: Buffer }).leaf.copy(
+      leaves,
+      index * 32,
+    );
+    d.close();
+    writeFileSync(`${forged}.leaves`, leaves);
+    const f = await audit(db, pub, packageWith([a], 1), [forged]);
+    expect(f.out).toMatch(
+      /witness-anchor: .*a-forged\.json: the mirror's leaves do not give the root witness\.example\/a cosigned/,
+    );
+    expect(f.out).toMatch(/witness-quorum: the package requires 1 witness\(es\); valid states were given for 0/);
+    const other = await audit(db, pub, packageWith([b], 1), [state]);
+    expect(other.out).toMatch(/witness-anchor: .*carries no valid cosignature of a witness the package names/);
+    const two = await audit(db, pub, packageWith([a, b], 2), [state]);
+    expect(two.out).toMatch(
+      /witness-quorum: the package requires 2 witness\(es\); valid states were given for 1 \(witness\.example\/a\)/,
+    );
+    expect(two.out).toMatch(/record-rewritten observation/);
   }, 60_000);
 
   it('catches a split view by comparing its view with another witness (--peer), and refuses', async () => {

@@ -1,6 +1,8 @@
 /**
  * Issue 16, "everything that decides an outcome is in the log and provable" and "transparent but not indiscreet":
  *
+ * The timers and the public-read tests run on SQLite and PostgreSQL (GUARANTOR_PG_URL).
+ *
  * - the timers table is a cache of the log: deleted rows (twice, in the judgment window and between escalation
  *   steps), a timer marked fired without its effect, a time moved: after a restart every default and escalation
  *   still fires once, at its time;
@@ -15,14 +17,18 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAudit, runVerifyVotes } from '../src/cli/log.js';
 import { keyFingerprint, signVote, type VoteStatement } from '../src/core/ops/index.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { CompactRange, decodeEntry, encodeEntry, hashLeaf, isSealed, type JsonValue } from '../src/core/tlog/index.js';
 import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
 import { generateKey } from '../src/server/api-keys.js';
+import type { Store } from '../src/core/ports/store.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 import { obs } from './ops/harness.js';
 import { testServer, type TestServer } from './support/app.js';
 import { injectFetch as injectAppFetch } from './support/inject-fetch.js';
@@ -48,8 +54,56 @@ interface Member {
   auth: string;
 }
 
-async function start(file: string, now: number): Promise<TestServer> {
-  const s = await testServer({ store: SqliteStore.open({ path: file }), now });
+/**
+ * Where a test's database lives: a SQLite file, or a PostgreSQL schema (the timers and public-read tests run on
+ * both). `db` is what `log audit --db` takes; `exec` runs the operator's statements on it.
+ */
+interface Db {
+  db: string;
+  open(): Promise<Store>;
+  exec(...statements: string[]): Promise<void>;
+}
+
+function sqliteDb(file: string): Db {
+  return {
+    db: file,
+    open: async () => SqliteStore.open({ path: file }),
+    exec: async (...statements) => sql(file, ...statements),
+  };
+}
+
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const x of schemas) await dropSchema(x);
+});
+
+async function postgresDb(): Promise<Db> {
+  const schema = freshSchema('trust');
+  schemas.push(schema);
+  return {
+    db: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`,
+    open: () => PostgresStore.open({ url: pgUrl, schema }),
+    exec: async (...statements) => {
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      try {
+        await c.query(`SET search_path TO "${schema}"`);
+        for (const q of statements) await c.query(q);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+const dialects = [
+  { name: 'SQLite', make: async () => sqliteDb(join(mkdtempSync(join(tmpdir(), 'trust-record-')), 'g.db')) },
+  { name: 'PostgreSQL', make: async () => ((await postgresAvailable()) ? postgresDb() : undefined) },
+];
+
+async function start(file: string | Db, now: number): Promise<TestServer> {
+  const store = typeof file === 'string' ? SqliteStore.open({ path: file }) : await file.open();
+  const s = await testServer({ store, now });
   servers.push(s);
   await s.app.ready();
   return s;
@@ -61,9 +115,10 @@ async function stop(s: TestServer): Promise<void> {
 }
 
 /** A server on a file with the case opened by three corroborated shellings; FR, UK, DE, US, CMM keyed members. */
-async function withCase() {
-  const file = join(mkdtempSync(join(tmpdir(), 'trust-record-')), 'g.db');
-  const s = await start(file, OPEN);
+async function withCase(where?: Db) {
+  const db = where ?? sqliteDb(join(mkdtempSync(join(tmpdir(), 'trust-record-')), 'g.db'));
+  const file = db.db;
+  const s = await start(where ?? file, OPEN);
   const members: Record<string, Member> = {};
   for (const m of ['FR', 'UK', 'DE', 'US', 'CMM']) {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -121,7 +176,7 @@ async function withCase() {
   ).json().items;
   // The casework adopts the case (its file, its timers) on the first judgment read.
   expect((await get(s, `/v1/cases/${cases[0].id}/judgment`, s.auth.analyst)).statusCode).toBe(200);
-  return { s, file, members, caseId: cases[0].id as string, openedAt: cases[0].openedAt as number };
+  return { s, file, db, members, caseId: cases[0].id as string, openedAt: cases[0].openedAt as number };
 }
 
 let nonce = 0;
@@ -167,16 +222,18 @@ const injectFetch = (s: TestServer) => injectAppFetch(s.app);
 
 type Task = { id: string; dueAt: number | null; overdue: boolean; escalations: { index: number; at: number }[] };
 
-describe('timers come from the log', () => {
+describe.each(dialects)('timers come from the log ($name)', ({ make }) => {
   it('deleted, suppressed or moved timer rows change nothing: every default and escalation fires once, at its time', async () => {
-    const { s, file, caseId } = await withCase();
+    const where = await make();
+    if (!where) return;
+    const { s, file, db, caseId } = await withCase(where);
     const pending = await s.store.casework().pendingTimers();
     expect(pending.map((t) => t.key)).toContain(`judgment:${caseId}`);
     await stop(s);
 
     // The operator deletes every timer; the server restarts an hour later.
-    sql(file, 'DELETE FROM timers');
-    let t = await start(file, OPEN + HOUR);
+    await db.exec('DELETE FROM timers');
+    let t = await start(db, OPEN + HOUR);
     expect(await t.store.casework().pendingTimers()).toEqual(pending);
     const judgment = async () => (await get(t, `/v1/cases/${caseId}/judgment`, t.auth.analyst)).json();
     t.clock.set(OPEN + 48 * HOUR - 1);
@@ -204,14 +261,13 @@ describe('timers come from the log', () => {
 
     // Again before the first task falls due, and this time one timer is also marked fired without its effect and
     // another moved a day later.
-    sql(file, 'DELETE FROM timers');
-    t = await start(file, due - MINUTE);
+    await db.exec('DELETE FROM timers');
+    t = await start(db, due - MINUTE);
     const timers = await t.store.casework().pendingTimers();
     await stop(t);
     const suppressed = timers.find((x) => x.kind === 'task-due' && x.at === due)!.key;
     const moved = timers.find((x) => x.kind === 'task-due' && x.at === due2)!.key;
-    sql(
-      file,
+    await db.exec(
       `UPDATE timers SET fired_at = ${due - MINUTE} WHERE key = '${suppressed}'`,
       `UPDATE timers SET at = at + ${DAY} WHERE key = '${moved}'`,
     );
@@ -219,15 +275,15 @@ describe('timers come from the log', () => {
     expect(found.out).toContain(`timer-suppressed timer ${suppressed}`);
     expect(found.out).toContain(`record-changed timer ${moved}: timer ${moved} (timers) differs from its entry`);
     expect(found.out).toMatch(/\(timer\.at: stored \d+, logged \d+\)/);
-    t = await start(file, due - MINUTE);
+    t = await start(db, due - MINUTE);
     await expectOnTime(due - 1);
     await expectOnTime(due);
     await expectOnTime(due2);
     await stop(t);
 
     // And between escalation steps.
-    sql(file, 'DELETE FROM timers');
-    t = await start(file, due2 + MINUTE);
+    await db.exec('DELETE FROM timers');
+    t = await start(db, due2 + MINUTE);
     const later = [due2 + 24 * HOUR - 1, due2 + 24 * HOUR, due2 + 72 * HOUR - 1, due2 + 72 * HOUR];
     for (const now of later) await expectOnTime(now);
     // Once: one judgment in the timeline, and the audit finds the store and the log agree.
@@ -381,9 +437,11 @@ function recomputeTree(db: Database.Database, dropCheckpoints = true): void {
   if (dropCheckpoints) db.exec('DELETE FROM tlog_checkpoint; DELETE FROM tlog_cosignature');
 }
 
-describe('transparent but not indiscreet', () => {
+describe.each(dialects)('transparent but not indiscreet ($name)', ({ make }) => {
   it('the public reads no vote choice and no raw observation while the case is open; after the decision every vote verifies', async () => {
-    const { s, members, caseId } = await withCase();
+    const where = await make();
+    if (!where) return;
+    const { s, members, caseId } = await withCase(where);
     s.clock.advance(HOUR);
     const reason = 'the-reason-only-FR-knows';
     expect((await cast(s, caseId, 'FR', members['FR']!, 'declare', reason)).statusCode).toBe(200);

@@ -4010,6 +4010,38 @@ export interface operations {
       };
     };
   };
+  /** GET /v1/log/leaves: Leaf hashes of entries [start, end), at most 10000, packed 32 bytes each in one base64 string (what a witness mirrors; check them against a signed root) */
+  getLogLeaves: {
+    parameters: {
+      path?: never;
+      query: {
+        start: number;
+        end: number;
+      };
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        content: {
+          'application/json': {
+            start: number;
+            end: number;
+            leaves: string;
+          };
+        };
+      };
+      400: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      503: {
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
   /** GET /v1/log/contents: The records that open the sealed entries [start, end) (at most 1000), as far as the caller may read them (docs/tlog.md) */
   getLogContents: {
     parameters: {
@@ -5386,6 +5418,9 @@ export interface paths {
   '/v1/log/entries': {
     get: operations['getLogEntries'];
   };
+  '/v1/log/leaves': {
+    get: operations['getLogLeaves'];
+  };
   '/v1/log/contents': {
     get: operations['getLogContents'];
   };
@@ -6542,6 +6577,23 @@ export const operationTable = {
       },
       '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
       '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
+    },
+  },
+  getLogLeaves: {
+    method: 'GET',
+    path: '/v1/log/leaves',
+    requestTypes: [],
+    responses: {
+      '200': {
+        'application/json': {
+          type: 'object',
+          properties: { start: { type: 'integer' }, end: { type: 'integer' }, leaves: { type: 'string' } },
+          required: ['start', 'end', 'leaves'],
+          additionalProperties: false,
+        },
+      },
+      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
     },
   },
   getLogContents: {

@@ -5,7 +5,8 @@
  *
  *     guarantor log verify --url URL --log-key server.pub [--package FILE] [--witness KEY]... [--quorum N] [--state FILE]
  *     guarantor log verify-votes --url URL --log-key server.pub [--api-key KEY]
- *     guarantor log audit --db PATH|URL [--log-key server.pub] [--witness KEY]... [--json]
+ *     guarantor log audit --db PATH|URL [--log-key server.pub] [--witness KEY]... [--witness-state FILE|URL]...
+ *                         [--package FILE] [--json]
  *     guarantor log key [--log-key-file FILE | --db PATH]
  *     guarantor log rotate-key [--db PATH|URL] [--log-key-file FILE]
  */
@@ -16,6 +17,7 @@ import { UsageError, WrongLogKey } from './usage-error.js';
 import { dbOf, existingDb, plural, shared } from './options.js';
 import { verifyLog, type VerifyState } from './log-verify.js';
 import type { Fetch } from './api-client.js';
+import type { WitnessAnchor } from '../store/log-audit.js';
 
 /** A vkey given inline or as a file holding one (the first non-empty line). */
 export function readVkey(arg: string, type: number, what: string): Verifier {
@@ -155,19 +157,31 @@ export interface AuditFlags {
   key?: string;
   witness?: string[];
   json?: boolean;
+  /** A package whose `log` section names the witnesses (and the quorum) that anchor the audit. */
+  package?: string;
+  /** Witnesses' state files or URLs (each with its mirror, `<state>.leaves`) to anchor the audit on. */
+  witnessState?: string[];
 }
 
 /** Runs `log audit`; returns the exit code. */
-export async function runAudit(flags: AuditFlags, write: (s: string) => void): Promise<number> {
+export async function runAudit(
+  flags: AuditFlags,
+  write: (s: string) => void,
+  doFetch: Fetch = fetch as unknown as Fetch,
+): Promise<number> {
   const { openAuditSource } = await import('./log-audit-source.js');
   const serverKey = flags.key ? readVkey(flags.key, SIG_ED25519, '--log-key') : undefined;
   const witnessKeys = flags.witness?.map((w) => readVkey(w, SIG_COSIGNATURE_V1, '--witness'));
+  const anchors = flags.witnessState?.length ? await auditAnchors(flags, witnessKeys ?? [], doFetch) : undefined;
+  if (!anchors && flags.package)
+    throw new UsageError('--package names the witnesses for --witness-state: give their states (file or URL)');
   const { auditLog } = await import('../store/log-audit.js');
   const src = await openAuditSource(flags.db);
   try {
     const r = await auditLog(src.source, {
       ...(serverKey ? { serverKey } : {}),
       ...(witnessKeys ? { witnessKeys } : {}),
+      ...(anchors ? { anchors } : {}),
     });
     if (r.wrongKey) {
       const given = `${r.wrongKey.given.name}+${r.wrongKey.given.keyId.toString(16).padStart(8, '0')}`;
@@ -184,6 +198,7 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
             records: r.records,
             checkpoints: r.checkpoints,
             root: Buffer.from(r.root).toString('hex'),
+            anchored: r.anchored,
             findings: r.findings,
           },
           null,
@@ -198,6 +213,10 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
         write(
           'log audit: no --log-key given, so checkpoints were checked against the key the log names in its own first log-key entry\n',
         );
+      for (const a of r.anchored)
+        write(
+          `log audit: anchored on ${a.witnesses.join(', ')} (${a.from}): cosigned size ${a.size} at ${a.time}; the database's first ${a.size} entries were compared with its mirror\n`,
+        );
       for (const f of r.findings)
         write(`${f.code}${f.kind ? ` ${f.kind}` : ''}${f.recordId ? ` ${f.recordId}` : ''}: ${f.message}\n`);
       write(
@@ -210,6 +229,24 @@ export async function runAudit(flags: AuditFlags, write: (s: string) => void): P
   } finally {
     await src.close();
   }
+}
+
+/** The witnesses' states to anchor an audit on, with the keys (the package's, and `--witness`) and the quorum. */
+async function auditAnchors(
+  flags: AuditFlags,
+  extraKeys: Verifier[],
+  doFetch: Fetch,
+): Promise<{ states: WitnessAnchor[]; witnessKeys: Verifier[]; quorum: number }> {
+  const fromPackage = flags.package ? await packageWitnesses(flags.package) : { keys: [], quorum: 0 };
+  const witnessKeys = [...fromPackage.keys, ...extraKeys];
+  if (!witnessKeys.length)
+    throw new UsageError(
+      "--witness-state needs the witnesses' keys from outside the database: --package FILE (its log section) or --witness KEY",
+    );
+  const { readWitnessAnchor } = await import('./witness-mirror.js');
+  const states: WitnessAnchor[] = [];
+  for (const w of flags.witnessState ?? []) states.push(await readWitnessAnchor(w, doFetch));
+  return { states, witnessKeys, quorum: Math.max(1, fromPackage.quorum) };
 }
 
 export function register(program: Command): void {
@@ -307,6 +344,12 @@ export function register(program: Command): void {
       'a witness key (repeatable; default: the witnesses registered in the database)',
       collect,
     )
+    .option(
+      '--witness-state <file|url>',
+      "a witness's state (its mirror beside it, <state>.leaves): compare the database with the leaves it cosigned (repeatable)",
+      collect,
+    )
+    .option('--package <file>', 'the witnesses and the quorum that --witness-state must meet (its `log` section)')
     .option('--json', 'findings as JSON')
     .action(async (flags: Omit<AuditFlags, 'key' | 'db'> & { logKey?: string; db?: string }) => {
       const { logKey, ...rest } = flags;

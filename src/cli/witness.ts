@@ -36,6 +36,7 @@ import { resolveLogKey } from './log-handover.js';
 import { readVkey } from './log.js';
 import { UsageError, WrongLogKey } from './usage-error.js';
 import { shared } from './options.js';
+import { extendMirror, leavesPathOf, type MirrorState } from './witness-mirror.js';
 
 /** What a witness keeps: the log's key as it knows it and the last checkpoint it cosigned. */
 export interface WitnessState {
@@ -48,6 +49,8 @@ export interface WitnessState {
   root: string;
   /** The checkpoint as this witness cosigned it (the log's note and this witness's line): what peers compare. */
   note: string;
+  /** The leaf hashes under it, kept in `<state>.leaves` (witness-mirror.ts); absent in states of earlier versions. */
+  mirror?: MirrorState;
 }
 
 export interface WitnessOptions {
@@ -206,7 +209,13 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
   const mine = state?.note ?? note;
   await comparePeers(o, client, key, cp, cp.size >= (state?.size ?? 0) ? note : mine);
 
-  if (state && cp.size === state.size && note.includes(ownLine(state.note, o.signer))) return; // nothing new
+  // The leaves under the checkpoint, checked against its root before it is cosigned: what an audit anchored on this
+  // witness compares a database with.
+  const mirror = await extendMirror(client, leavesPathOf(o.statePath), state?.mirror, cp, o.write);
+  if (state && cp.size === state.size && note.includes(ownLine(state.note, o.signer))) {
+    if (state.mirror?.leaves !== mirror.leaves) saveState(o.statePath, { ...state, mirror });
+    return; // nothing new
+  }
   const cosigned =
     state && cp.size === state.size
       ? { ok: true as const, note: state.note } // posted again: the server lacks it
@@ -226,6 +235,7 @@ async function pollOnce(o: WitnessOptions, client: ApiClient): Promise<void> {
     size: cp.size,
     root: b64(cp.rootHash),
     note: cosigned.note,
+    mirror,
   });
   o.write(`witness: cosigned ${cp.origin} size ${cp.size} root ${b64(cp.rootHash)}\n`);
 }

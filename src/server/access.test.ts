@@ -95,6 +95,7 @@ describe('access', () => {
       'GET /v1/log/proof/inclusion',
       'GET /v1/log/proof/consistency',
       'GET /v1/log/entries',
+      'GET /v1/log/leaves',
       'GET /v1/log/contents',
       // The daily report (src/server/routes/reports.ts): keyed, and its public variant.
       'GET /v1/reports/daily',

@@ -22,7 +22,7 @@ import type { Clock } from '../core/ops/index.js';
 import { judgmentView, type JudgmentView, type Rejection, type VoteRecord } from '../core/ops/index.js';
 import type { ResponseFailure } from '../core/ops/index.js';
 import type { Timer } from '../core/ops/index.js';
-import { verifyVote, type SignedVote, type VoteRejectionCode } from '../core/ops/index.js';
+import { parseMemberKey, verifyVote, type SignedVote, type VoteRejectionCode } from '../core/ops/index.js';
 import {
   NonceReplayError,
   type CaseBoardQuery,
@@ -40,8 +40,6 @@ export type VoteOutcome =
   | { ok: false; status: number; code: VoteRejectionCode | Rejection['code'] | 'not-found'; message: string };
 
 export interface CaseworkOptions {
-  /** Member public keys from the server configuration (PEM), in addition to those registered through the API. */
-  memberKeys?: ReadonlyMap<string, readonly string[]>;
   /** Accepted distance between a vote's signing time and the server clock (ms). */
   voteWindow?: number;
 }
@@ -137,8 +135,8 @@ export class CaseworkService {
   }
 
   async memberKeys(): Promise<Map<string, string[]>> {
+    // Only keys on the record: registered through the API, or from the configuration at start (configureMemberKeys).
     const keys = new Map<string, string[]>();
-    for (const [m, ks] of this.options.memberKeys ?? []) keys.set(m, [...ks]);
     for (const k of await this.store.listMemberKeys())
       if (k.revokedAt === undefined) keys.set(k.member, [...(keys.get(k.member) ?? []), k.publicKey]);
     return keys;
@@ -146,6 +144,47 @@ export class CaseworkService {
 
   async registerKey(k: MemberKey, rotate: boolean): Promise<MemberKeyRegistration> {
     return this.store.registerMemberKey(k, rotate);
+  }
+
+  /**
+   * Member keys given in the server's configuration, registered at start exactly as through the API (the same
+   * rules, the same `member-key` entry in the same transaction), so a configured key is on the record and `log audit`
+   * holds it to the log like any other. A key already registered for its member is left as it is. Returns one
+   * problem per key refused (not a voter, not an Ed25519 public key, the member holds another key, the key was
+   * another member's or revoked), naming it by member and fingerprint, never echoing the text.
+   */
+  async configureMemberKeys(
+    keys: readonly { member: string; publicKey: string; source: string }[],
+    now: number,
+  ): Promise<{ added: string[]; problems: string[] }> {
+    const added: string[] = [];
+    const problems: string[] = [];
+    for (const k of keys) {
+      if (!this.voters.includes(k.member)) {
+        problems.push(
+          `${k.source}: ${JSON.stringify(k.member)} is not a member of the judgment body (members: ${this.voters.join(', ') || 'none'})`,
+        );
+        continue;
+      }
+      const parsed = parseMemberKey(k.publicKey);
+      if (!parsed.ok) {
+        problems.push(`${k.source}: ${k.member}'s key ${parsed.reason}`);
+        continue;
+      }
+      const r = await this.store.registerMemberKey(
+        { member: k.member, fingerprint: parsed.fingerprint, publicKey: parsed.pem, createdAt: now },
+        false,
+      );
+      if (r.ok) {
+        if (r.added) added.push(`${k.member} ${parsed.fingerprint}`);
+      } else
+        problems.push(
+          r.reason === 'member-has-key'
+            ? `${k.source}: ${k.member} already holds another active key (${r.active.fingerprint}); rotate it through the API (POST /v1/members/${k.member}/keys with rotate: true) or configure that key`
+            : `${k.source}: the key ${parsed.fingerprint} was registered before${r.holder.member === k.member ? ` for ${k.member} and revoked` : ` for ${r.holder.member}`}; a key belongs to one member, and a revoked key is never registered again`,
+        );
+    }
+    return { added, problems };
   }
 
   /** Verifies a signed vote from `caller` (the API key's actor) and casts it; the nonce is consumed with the vote. */

@@ -25,7 +25,9 @@ import {
   decodeEntry,
   hashLeaf,
   hashesEqual,
+  parseCheckpoint,
   parseVkey,
+  rootFromLeafHashes,
   verifyCheckpoint,
   type JsonValue,
   type Verifier,
@@ -66,7 +68,9 @@ export type AuditCode =
   | 'timer-suppressed'
   | 'nonce-unlogged'
   | 'nonce-missing'
-  | 'vote-signature';
+  | 'vote-signature'
+  | 'witness-anchor'
+  | 'witness-quorum';
 
 export interface AuditFinding {
   code: AuditCode;
@@ -110,6 +114,23 @@ export interface AuditOptions {
    */
   serverKey?: Verifier;
   witnessKeys?: Verifier[];
+  /**
+   * Anchor the audit outside the operator's reach (`log audit --witness-state`): witnesses' states and leaf mirrors,
+   * trusted only as far as the cosignatures of the keys the package names (`witnessKeys`) verify and the mirror gives
+   * the cosigned root; at least `quorum` distinct witnesses must. The database's leaves are then compared with
+   * theirs, one by one.
+   */
+  anchors?: { states: WitnessAnchor[]; witnessKeys: Verifier[]; quorum: number };
+}
+
+/** A witness's state and mirror as an auditor reads them (src/cli/witness-mirror.ts): untrusted input. */
+export interface WitnessAnchor {
+  /** Where it was read from, for the findings. */
+  from: string;
+  /** The checkpoint as the witness cosigned it (the log's note and the witness's line). */
+  note: string;
+  /** The mirror: packed 32-byte leaf hashes, at least the note's size of them when honest. */
+  leaves: Uint8Array;
 }
 
 export interface AuditReport {
@@ -119,6 +140,8 @@ export interface AuditReport {
   /** The root recomputed from the stored entries. */
   root: Uint8Array;
   findings: AuditFinding[];
+  /** The witness states that anchored the audit: who cosigned, and how many entries they vouch for. */
+  anchored: { from: string; witnesses: string[]; size: number; time: string }[];
   /** The key given (`serverKey`) is none the log names: the keys it names instead. */
   wrongKey?: { given: Verifier; named: string[] };
 }
@@ -141,6 +164,15 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   let pending: Uint8Array[] = [];
   let expected = 0;
   const chain = new LogKeyChain();
+  const anchors = (options.anchors?.states ?? []).map((a) => {
+    const p = parseCheckpoint(a.note);
+    return { input: a, size: p.ok ? Math.min(p.checkpoint.size, Math.floor(a.leaves.length / 32)) : 0, count: 0 };
+  });
+  /**
+   * Entries whose stored leaf is not the one an anchor mirrored: by index, with the anchors that disagree; each
+   * anchor's first 20 (entries come in index order), so a log rewritten from the start costs no memory per entry.
+   */
+  const differs = new Map<number, { kind: string; recordId: string; leaf: Uint8Array; from: string[] }>();
 
   const flush = async (): Promise<void> => {
     // Split at checkpoint sizes so the root at each is seen.
@@ -219,7 +251,15 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     }
     // The stored leaf hash is what the tree and the signatures commit to; the record check uses the entry bytes, or
     // without them the stored leaf hash, and rebuilds each row to compare.
-    pending.push(e.leaf.length === 32 ? e.leaf : leaf);
+    const treeLeaf = e.leaf.length === 32 ? e.leaf : leaf;
+    pending.push(treeLeaf);
+    for (const a of anchors)
+      if (e.index < a.size && !hashesEqual(treeLeaf, a.input.leaves.subarray(e.index * 32, e.index * 32 + 32))) {
+        if (++a.count > 20) continue;
+        const d = differs.get(e.index) ?? { kind: e.kind, recordId: e.recordId, leaf: treeLeaf, from: [] };
+        d.from.push(a.input.from);
+        differs.set(e.index, d);
+      }
     latest.set(`${e.kind}\n${e.recordId}`, {
       index: e.index,
       kind: e.kind,
@@ -313,6 +353,16 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     });
   }
 
+  const anchored = options.anchors
+    ? checkAnchors(options.anchors, {
+        counts: new Map(anchors.map((a) => [a.input.from, a.count])),
+        size,
+        findings,
+        differs,
+        signersAt: (n) => (serverKey ? chain.signersAt(n, serverKey) : []),
+      })
+    : [];
+
   // Records against their latest entries.
   const seen = new Set<string>();
   let records = 0;
@@ -386,10 +436,106 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     checkpoints: checkpoints.length,
     root,
     findings,
+    anchored,
     ...(foreign && options.serverKey
       ? { wrongKey: { given: options.serverKey, named: chain.keys.map((k) => k.vkey) } }
       : {}),
   };
+}
+
+/**
+ * The audit anchored on witnesses: each state counts for the witnesses whose cosignature of its checkpoint verifies
+ * under a key the package names, when its mirror gives the cosigned root; then every stored leaf under that size
+ * must be the one mirrored. An operator holding the database and the log key can re-sign a rewritten history, but
+ * cannot make a witness's key cosign it, nor change the leaves the witness kept.
+ */
+function checkAnchors(
+  o: NonNullable<AuditOptions['anchors']>,
+  c: {
+    /** How many leaves differ from each anchor's mirror. */
+    counts: Map<string, number>;
+    size: number;
+    findings: AuditFinding[];
+    differs: Map<number, { kind: string; recordId: string; leaf: Uint8Array; from: string[] }>;
+    signersAt: (size: number) => Verifier[];
+  },
+): AuditReport['anchored'] {
+  const anchored: AuditReport['anchored'] = [];
+  const valid = new Set<string>();
+  for (const a of o.states) {
+    const parsed = parseCheckpoint(a.note);
+    if (!parsed.ok) {
+      c.findings.push({ code: 'witness-anchor', message: `${a.from}: the state's checkpoint does not parse` });
+      continue;
+    }
+    const cp = parsed.checkpoint;
+    let v: ReturnType<typeof verifyCheckpoint> | undefined;
+    for (const k of c.signersAt(cp.size)) {
+      v = verifyCheckpoint(a.note, k, o.witnessKeys, { allowUnknown: true, origin: k.name });
+      if (v.ok) break;
+    }
+    const names = v?.ok ? v.verifiedWitnesses.map((w) => w.name) : [];
+    if (!names.length) {
+      c.findings.push({
+        code: 'witness-anchor',
+        message: `${a.from}: its checkpoint of size ${cp.size} carries no valid cosignature of a witness the package names${v && !v.ok ? ` (${v.errors.map((e) => e.message).join('; ')})` : ' (no log key at that size)'}; not counted`,
+      });
+      continue;
+    }
+    if (a.leaves.length < cp.size * 32) {
+      c.findings.push({
+        code: 'witness-anchor',
+        message: `${a.from}: the mirror holds ${Math.floor(a.leaves.length / 32)} leaves, fewer than the ${cp.size} ${names.join(', ')} cosigned; not counted`,
+      });
+      continue;
+    }
+    const hashes: Uint8Array[] = new Array<Uint8Array>(cp.size);
+    for (let i = 0; i < cp.size; i++) hashes[i] = a.leaves.subarray(i * 32, i * 32 + 32);
+    if (!hashesEqual(rootFromLeafHashes(hashes), cp.rootHash)) {
+      c.findings.push({
+        code: 'witness-anchor',
+        message: `${a.from}: the mirror's leaves do not give the root ${names.join(', ')} cosigned at size ${cp.size}; not counted`,
+      });
+      continue;
+    }
+    for (const n of names) valid.add(n);
+    const time = cp.time.toISOString();
+    anchored.push({ from: a.from, witnesses: names, size: cp.size, time });
+    if (c.size < cp.size)
+      c.findings.push({
+        code: 'checkpoint-beyond-log',
+        message: `${names.join(', ')} cosigned ${cp.size} entries (${time}); the database holds ${c.size}: entries were deleted`,
+      });
+  }
+  if (valid.size < o.quorum)
+    c.findings.push({
+      code: 'witness-quorum',
+      message: `the package requires ${o.quorum} witness(es); valid states were given for ${valid.size}${valid.size ? ` (${[...valid].join(', ')})` : ''}: the audit is not anchored`,
+    });
+  const counted = new Set(anchored.map((a) => a.from));
+  const rewritten = [...c.differs].filter(([, d]) => d.from.some((f) => counted.has(f))).sort((x, y) => x[0] - y[0]);
+  for (const [index, d] of rewritten.slice(0, 20)) {
+    const by = anchored.filter((a) => d.from.includes(a.from));
+    c.findings.push({
+      code: 'record-rewritten',
+      kind: d.kind,
+      recordId: d.recordId,
+      index,
+      message: `entry ${index} (${d.kind} ${d.recordId}) is not the entry ${by.map((a) => `${a.witnesses.join(', ')} cosigned at size ${a.size}`).join('; ')}: its leaf is ${hex(d.leaf)} here, ${hex(by[0]!.size ? mirrored(o, by[0]!.from, index) : new Uint8Array())} in the witness's mirror; rewritten after it was witnessed`,
+    });
+  }
+  const total = Math.max(rewritten.length, ...anchored.map((a) => c.counts.get(a.from) ?? 0));
+  if (total > 20)
+    c.findings.push({
+      code: 'record-rewritten',
+      message: `${total - 20} more entries differ from the witnesses' mirrors (the first 20 are listed)`,
+    });
+  return anchored;
+}
+
+function mirrored(o: NonNullable<AuditOptions['anchors']>, from: string, index: number): Uint8Array {
+  const a = o.states.find((s) => s.from === from)!;
+  return a.leaves.subarray(index * 32, index * 32 + 32);
 }
 
 function encodeRecord(e: LogEntry): Uint8Array {

@@ -531,3 +531,10 @@ export function leafKey(leaf: Uint8Array): number {
     leaf[0]! * 2 ** 40 + leaf[1]! * 2 ** 32 + ((leaf[2]! << 24) >>> 0) + (leaf[3]! << 16) + (leaf[4]! << 8) + leaf[5]!
   );
 }
+
+/** Leaf hashes packed 32 bytes each, in order: what `LogStore.leaves` returns. */
+export function packLeaves(leaves: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(leaves.length * 32);
+  leaves.forEach((l, i) => out.set(l.subarray(0, 32), i * 32));
+  return out;
+}

@@ -126,6 +126,10 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
         (e, i) => Buffer.from(e.leaf).equals(leaves[i]!) && Buffer.from(hashLeaf(e.entry)).equals(leaves[i]!),
       ),
     ).toBe(true);
+    // The leaf hashes alone, packed (a witness's mirror), in order, up to the end of the log.
+    expect(Buffer.from(await h.other.leaves(0, leaves.length + 10)).equals(Buffer.concat(leaves))).toBe(true);
+    expect(Buffer.from(await h.log.leaves(3, 5)).equals(Buffer.concat(leaves.slice(3, 5)))).toBe(true);
+    expect((await h.log.leaves(leaves.length, leaves.length + 1)).length).toBe(0);
   });
 
   it('answers every inclusion and consistency proof from stored nodes', async () => {

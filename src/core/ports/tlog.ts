@@ -100,6 +100,8 @@ export interface LogStore {
   rootAt(size: number): Promise<Uint8Array>;
   /** Entries [from, to), in index order. */
   entries(from: number, to: number): Promise<StoredEntry[]>;
+  /** The stored leaf hashes of entries [from, to), packed 32 bytes each, in index order (a witness's mirror). */
+  leaves(from: number, to: number): Promise<Uint8Array>;
   indexOfLeaf(leaf: Uint8Array): Promise<number | undefined>;
   /** The latest entry of a record; with `below`, the latest before that index (the record as of a tree size). */
   indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined>;

@@ -120,6 +120,32 @@ describe('log routes', () => {
     ).toBe(true);
   });
 
+  it('serves the stored leaf hashes packed, which give the signed root (a witness mirrors them)', async () => {
+    const cp = parseCheckpoint(await checkpoint());
+    if (!cp.ok) throw new Error('no checkpoint');
+    const n = cp.checkpoint.size;
+    const r = (await get(`/v1/log/leaves?start=0&end=${n + 5}`)).json();
+    expect(r).toMatchObject({ start: 0, end: n });
+    const packed = unb64(r.leaves);
+    expect(packed.length).toBe(n * 32);
+    const entries = (await get(`/v1/log/entries?start=0&end=${n}`)).json().entries as { entry: string }[];
+    const leaves = entries.map((e) => hashLeaf(unb64(e.entry)));
+    leaves.forEach((l, i) =>
+      expect(Buffer.from(packed.subarray(i * 32, i * 32 + 32)).equals(l), `leaf ${i}`).toBe(true),
+    );
+    const range = new CompactRange();
+    range.append(leaves);
+    expect(Buffer.from(range.root()).equals(cp.checkpoint.rootHash)).toBe(true);
+    expect((await get(`/v1/log/leaves?start=1&end=2`)).json()).toMatchObject({ start: 1, end: 2 });
+    expect((await get(`/v1/log/leaves?start=${n + 3}&end=${n + 9}`)).json()).toEqual({
+      start: n + 3,
+      end: n + 3,
+      leaves: '',
+    });
+    expect((await get('/v1/log/leaves?start=0&end=10001')).json()).toMatchObject({ error: 'invalid-query' });
+    expect((await get('/v1/log/leaves?start=5&end=4')).json()).toMatchObject({ error: 'invalid-query' });
+  });
+
   it('answers bad requests with 400 or 404 and a reason', async () => {
     const size = Number((await checkpoint()).split('\n')[1]);
     expect((await get(`/v1/log/proof/inclusion?index=${size}`)).json()).toMatchObject({ error: 'index-out-of-range' });

@@ -50,7 +50,7 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -281,6 +281,14 @@ export class PostgresLog implements LogStore {
       ...e,
       entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0),
     }));
+  }
+
+  async leaves(from: number, to: number): Promise<Uint8Array> {
+    const r = await this.pool.query('SELECT leaf FROM tlog_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [
+      from,
+      to,
+    ]);
+    return packLeaves((r.rows as { leaf: Uint8Array }[]).map((x) => x.leaf));
   }
 
   /** Every entry in index order, a page at a time, as stored (for audits: no bytes where the row holds them). */

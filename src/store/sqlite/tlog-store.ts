@@ -40,7 +40,14 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, type ListBinding } from '../log-entries.js';
+import {
+  entriesFromRows,
+  entryBytes,
+  leafKey,
+  openingsFromRows,
+  packLeaves,
+  type ListBinding,
+} from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 
@@ -79,6 +86,7 @@ function prepareStatements(db: Database.Database) {
        SELECT e.idx FROM b CROSS JOIN tlog_entry e WHERE e.idx >> ${LEAF_BUCKET_BITS} = b.x AND e.leaf_key = ? AND e.leaf = ? ORDER BY e.idx LIMIT 1`,
     ),
     entries: p('SELECT idx, kind, record_id, leaf, entry FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
+    leaves: p('SELECT leaf FROM tlog_entry WHERE idx >= ? AND idx < ? ORDER BY idx').pluck(),
     latestCheckpoint: p('SELECT size, root, time, note FROM tlog_checkpoint ORDER BY size DESC LIMIT 1'),
     checkpoint: p('SELECT size, root, time, note FROM tlog_checkpoint WHERE size = ?'),
     insertCheckpoint: p(
@@ -303,6 +311,10 @@ export class SqliteLog implements LogStore {
       ...e,
       entry: e.entry ?? rebuilt.get(`${e.kind}\n${e.recordId}`) ?? new Uint8Array(0),
     }));
+  }
+
+  async leaves(from: number, to: number): Promise<Uint8Array> {
+    return packLeaves(this.#s.leaves.all(from, to) as Uint8Array[]);
   }
 
   async openings(wanted: readonly { kind: string; recordId: string }[]): Promise<RecordOpenings> {
