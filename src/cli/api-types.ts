@@ -4032,12 +4032,12 @@ export interface operations {
       };
       400: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
       503: {
         content: {
-          'application/json': components['schemas']['def-0'];
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -6589,11 +6589,10 @@ export const operationTable = {
           type: 'object',
           properties: { start: { type: 'integer' }, end: { type: 'integer' }, leaves: { type: 'string' } },
           required: ['start', 'end', 'leaves'],
-          additionalProperties: false,
         },
       },
-      '400': { 'application/json': { $ref: '#/components/schemas/def-0' } },
-      '503': { 'application/json': { $ref: '#/components/schemas/def-0' } },
+      '400': { 'application/json': { $ref: '#/components/schemas/Error' } },
+      '503': { 'application/json': { $ref: '#/components/schemas/Error' } },
     },
   },
   getLogContents: {
