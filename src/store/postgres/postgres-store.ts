@@ -135,10 +135,7 @@ export class PostgresStore implements Store {
   }
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
-  async #ingestGroup(
-    first: readonly IngestRequest[],
-    more: () => readonly IngestRequest[],
-  ): Promise<IngestResult[]> {
+  async #ingestGroup(first: readonly IngestRequest[], more: () => readonly IngestRequest[]): Promise<IngestResult[]> {
     let size: number | undefined;
     let group = first;
     const stats = this.ingestStats;
