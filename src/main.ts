@@ -17,6 +17,7 @@ import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
+import type { IngestRouting } from './server/ingest-forward.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, isPostgresUrl, openStore } from './store/open.js';
@@ -35,6 +36,8 @@ export interface ServeConfig {
   port: number;
   host: string;
   adminKey?: string;
+  /** This server's URL as the other servers of its database reach it (GUARANTOR_ADVERTISE_URL; default: where it listens). */
+  advertiseUrl?: string;
   synchronous?: 'full' | 'normal';
   logLevel: string;
   limits?: Partial<Limits>;
@@ -95,6 +98,7 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
     throw new InputError(`--clock must be live or event, got "${flags.clock}"`);
   if (flags.clock === 'event') config.clock = 'event';
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
+  if (env['GUARANTOR_ADVERTISE_URL']) config.advertiseUrl = env['GUARANTOR_ADVERTISE_URL'];
   if (sync) config.synchronous = sync;
   return config;
 }
@@ -170,9 +174,11 @@ export async function start(config: ServeConfig): Promise<Running> {
     await store.close();
     throw e;
   }
+  const routing: IngestRouting = {};
   try {
     const app = await buildApp({
       store,
+      ingestRouting: routing,
       operations,
       package: loaded, // the dashboard's map draws its regions and zones
       logger: { level: config.logLevel },
@@ -186,6 +192,9 @@ export async function start(config: ServeConfig): Promise<Running> {
       await app.close();
       throw listenError(e, config);
     }
+    // Servers sharing a PostgreSQL database choose one to process ingest; the others pass their batches to it
+    // (docs/operations/scaling.md). Its address as they reach it: GUARANTOR_ADVERTISE_URL, else where it listens.
+    if (store.ingestRouter) routing.router = await store.ingestRouter(config.advertiseUrl ?? url);
     // Only once the server listens: a start that fails (a busy port) must not create a key it never prints.
     const bootstrapKey = await ensureAdmin(store, Date.now(), config.adminKey);
     // Decay alerts follow the clock as well as the ledger: derive them at start (catching up on whatever a crash or
@@ -202,6 +211,7 @@ export async function start(config: ServeConfig): Promise<Running> {
       url,
       close: async () => {
         clearInterval(ticker);
+        await routing.router?.close();
         await app.close();
         await store.close();
       },
@@ -209,6 +219,7 @@ export async function start(config: ServeConfig): Promise<Running> {
     if (bootstrapKey) running.bootstrapKey = bootstrapKey;
     return running;
   } catch (e) {
+    await routing.router?.close();
     await store.close();
     throw e;
   }

@@ -20,6 +20,7 @@ import type {
   IncidentFilter,
   IngestMeta,
   IngestResult,
+  IngestRouter,
   ObservationFilter,
   Page,
   ProcessedBatch,
@@ -56,6 +57,7 @@ import { apiKeyEntry, freshSalts, ingestTextEntries, withLeaf } from '../log-ent
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
+import { PostgresIngestOwner } from './ingest-owner.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -97,11 +99,20 @@ export class PostgresStore implements Store {
   /** Ingest transactions, batches, and milliseconds waiting for the lock, holding it, and catching up (docs/operations/scaling.md). */
   readonly ingestStats = { transactions: 0, batches: 0, waitMs: 0, heldMs: 0, catchUpMs: 0 };
 
-  private constructor(pool: pg.Pool, schema: string, applied: string[], hotIncidents: number) {
+  readonly #url: string;
+
+  private constructor(pool: pg.Pool, url: string, schema: string, applied: string[], hotIncidents: number) {
     this.pool = pool;
+    this.#url = url;
     this.schema = schema;
     this.migrations = applied;
     this.#hot = new HotIncidents(hotIncidents);
+  }
+
+  async ingestRouter(self: string): Promise<IngestRouter> {
+    const r = new PostgresIngestOwner(this.#url, this.schema, self);
+    await r.start();
+    return r;
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -126,7 +137,7 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: 5_000,
       options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=30000`,
     });
-    return new PostgresStore(pool, schema, applied, options.hotIncidents ?? 2_000);
+    return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000);
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
