@@ -1,5 +1,6 @@
 // Several servers on one PostgreSQL (issue 26): the same load, batches of 500 with 4 in flight in all, sent to one
-// `guarantor serve` and then shared by two on a fresh schema. Figures: throughput, and the servers' summed CPU per
+// `guarantor serve` and then shared by two on a fresh schema (the first to start owns the ingest and the second
+// forwards its batches to it, docs/operations/scaling.md). Figures: throughput, and the servers' summed CPU per
 // observation (from /proc), so a second server shows whether it adds capacity or only cost. The baseline is one
 // server in the same run. Targets: two servers' throughput no lower than one's; their summed CPU per observation
 // within 10% of one server's.

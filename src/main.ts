@@ -7,7 +7,8 @@
  * `GUARANTOR_ADMIN_KEY` (a bootstrap admin key, in key format), `GUARANTOR_SQLITE_SYNC` (`full` or `normal`),
  * `GUARANTOR_LOG_LEVEL` (default `warn`); the transparency log's key: `--log-key FILE` or `GUARANTOR_LOG_KEY_FILE`
  * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
- * PostgreSQL store needs one named: every server of the database must sign with the same key).
+ * PostgreSQL store needs one named: every server of the database must sign with the same key);
+ * `GUARANTOR_ADVERTISE_URL` (PostgreSQL: this server's URL as the others reach it; default where it listens).
  */
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from './package-files.js';

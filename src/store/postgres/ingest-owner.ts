@@ -12,12 +12,25 @@ import pg from 'pg';
 import type { IngestRouter } from '../../core/ports/store.js';
 import { lockName } from './migrate.js';
 
-/** `application_name` holds at most 63 bytes: a longer URL is not advertised (the others then process locally). */
+/**
+ * `application_name` holds at most 63 bytes: a longer URL, or one naming no host (0.0.0.0), is not advertised, and
+ * the others process their batches themselves (set GUARANTOR_ADVERTISE_URL).
+ */
 const PREFIX = 'guarantor-ingest ';
 const MAX_NAME = 63;
 
 const LOCK = `locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (hashtext($1)::bigint & 4294967295)
   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/** A URL others can use: not one of every interface (0.0.0.0, ::), which names no host to reach. */
+function advertisable(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host !== '0.0.0.0' && host !== '[::]';
+  } catch {
+    return false;
+  }
+}
 
 export class PostgresIngestOwner implements IngestRouter {
   #client: pg.Client | undefined;
@@ -76,7 +89,9 @@ export class PostgresIngestOwner implements IngestRouter {
           [this.#lock],
         )
       ).rows[0] as { name: string } | undefined;
-      this.#target = r?.name.startsWith(PREFIX) ? r.name.slice(PREFIX.length) : undefined;
+      const url = r?.name.startsWith(PREFIX) ? r.name.slice(PREFIX.length) : undefined;
+      // Its own address (servers on different machines, each on 127.0.0.1 behind its own proxy): not a route.
+      this.#target = url === this.self ? undefined : url;
     } catch {
       this.#drop();
     } finally {
@@ -91,7 +106,7 @@ export class PostgresIngestOwner implements IngestRouter {
       connectionString: this.url,
       keepAlive: true,
       connectionTimeoutMillis: 5_000,
-      application_name: Buffer.byteLength(name) <= MAX_NAME ? name : 'guarantor-ingest',
+      application_name: advertisable(this.self) && Buffer.byteLength(name) <= MAX_NAME ? name : 'guarantor-ingest',
     });
     // A session ended by the server (a restart, a terminated backend) loses the lock with it: not the owner now.
     c.on('error', () => {
