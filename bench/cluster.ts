@@ -1,10 +1,18 @@
 // Several servers on one PostgreSQL (issue 26): the same load, batches of 500 with 4 in flight in all, sent to one
-// `guarantor serve` and then shared by two on a fresh schema. Figures: throughput, and the servers' summed CPU per
+// `guarantor serve` and then shared by two on a fresh schema (the first to start owns the ingest and the second
+// forwards its batches to it, docs/operations/scaling.md). Figures: throughput, and the servers' summed CPU per
 // observation (from /proc), so a second server shows whether it adds capacity or only cost. The baseline is one
 // server in the same run. Targets: two servers' throughput no lower than one's; their summed CPU per observation
 // within 10% of one server's.
+// Also: how often the ingest lock is held (pg_locks sampled every 5 ms), and PostgreSQL's own write ceiling for the
+// rows one observation produces: every row the one-server run stored, copied into empty tables of the same shape by
+// a bare INSERT ... SELECT loop, one transaction per batch's share (no client, no parsing: the database's write work
+// alone). docs/operations/scaling.md reads these figures.
+// One server, two, two, one, pooled per count (drift falls on both alike).
 // Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size; default 30,000 events, about 54,000 observations).
 import { Agent } from 'node:http';
+import pg from 'pg';
+import { lockName } from '../src/store/postgres/migrate.js';
 import { loadavg } from 'node:os';
 import { generateKey } from '../src/server/api-keys.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -30,10 +38,116 @@ interface Result {
   servers: number;
   obsPerSec: number;
   cpuMsPerKObs: number;
+  /** Share of samples in which a server held the ingest lock. */
+  lockHeld: number;
+  /** Raw sums, to pool runs. */
+  obs: number;
+  secs: number;
+  cpuMs: number;
+}
+
+/** Runs of the same server count pooled: total observations over total time and CPU. */
+function pool(runs: Result[]): Result {
+  const obs = runs.reduce((a, r) => a + r.obs, 0);
+  const secs = runs.reduce((a, r) => a + r.secs, 0);
+  const cpuMs = runs.reduce((a, r) => a + r.cpuMs, 0);
+  return {
+    servers: runs[0]!.servers,
+    obsPerSec: obs / secs,
+    cpuMsPerKObs: (cpuMs / obs) * 1000,
+    lockHeld: runs.reduce((a, r) => a + r.lockHeld * r.secs, 0) / secs,
+    obs,
+    secs,
+    cpuMs,
+  };
+}
+
+/** Samples pg_locks every 5 ms until stopped: the share of samples in which the schema's ingest lock is granted. */
+function sampleLock(schema: string): () => Promise<number> {
+  const c = new pg.Client({ connectionString: pgUrl });
+  let held = 0;
+  let all = 0;
+  let stop = false;
+  const done = (async () => {
+    await c.connect();
+    while (!stop) {
+      const r = await c.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+           AND objid::bigint = (hashtext($1)::bigint & 4294967295)`,
+        [lockName('ingest', schema)],
+      );
+      all++;
+      if ((r.rows[0] as { n: number }).n > 0) held++;
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await c.end();
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return all ? held / all : 0;
+  };
+}
+
+/**
+ * Copies every row of `schema`'s tables that the run filled into empty copies (same columns, indexes and
+ * constraints), in `batches` transactions, each inserting its share of every table by INSERT ... SELECT: what
+ * PostgreSQL needs to write them, with nothing of the server's own work. Returns observations per second.
+ */
+async function sameRowsCeiling(schema: string, batches: number, observations: number) {
+  const c = new pg.Client({ connectionString: pgUrl });
+  await c.connect();
+  const stage = freshSchema('stage');
+  const dst = freshSchema('rows');
+  try {
+    const tables = (
+      await c.query(
+        `SELECT c.relname AS t, c.reltuples::bigint AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+         WHERE s.nspname = $1 AND c.relkind = 'r'`,
+        [schema],
+      )
+    ).rows as { t: string }[];
+    await c.query(`CREATE SCHEMA "${stage}"; CREATE SCHEMA "${dst}"`);
+    const filled: { t: string; cols: string }[] = [];
+    let rows = 0;
+    for (const { t } of tables) {
+      const n = Number((await c.query(`SELECT count(*) AS n FROM "${schema}"."${t}"`)).rows[0].n);
+      if (n < batches) continue; // written at start, not per observation (keys, migrations, checkpoints)
+      rows += n;
+      const cols = (
+        (
+          await c.query(
+            `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS c FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = $2`,
+            [schema, t],
+          )
+        ).rows[0] as { c: string }
+      ).c;
+      await c.query(
+        `CREATE TABLE "${stage}"."${t}" AS SELECT ((row_number() OVER ()) - 1) * ${batches} / ${n} AS k, ${cols} FROM "${schema}"."${t}";
+         CREATE INDEX ON "${stage}"."${t}" (k);
+         CREATE TABLE "${dst}"."${t}" (LIKE "${schema}"."${t}" INCLUDING ALL)`,
+      );
+      filled.push({ t, cols });
+    }
+    await c.query('CHECKPOINT');
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < batches; k++) {
+      await c.query('BEGIN');
+      for (const { t, cols } of filled)
+        await c.query(`INSERT INTO "${dst}"."${t}" (${cols}) SELECT ${cols} FROM "${stage}"."${t}" WHERE k = $1`, [k]);
+      await c.query('COMMIT');
+    }
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { obsPerSec: observations / secs, rowsPerObs: rows / observations };
+  } finally {
+    await c.query(`DROP SCHEMA IF EXISTS "${stage}" CASCADE; DROP SCHEMA IF EXISTS "${dst}" CASCADE`);
+    await c.end();
+  }
 }
 
 /** Starts `n` servers on a fresh schema; the batches go to them from one queue, `IN_FLIGHT` at a time in all. */
-async function run(n: number): Promise<Result> {
+async function run(n: number, keep = false): Promise<Result & { schema?: string }> {
   const schema = freshSchema('cluster');
   const setup = await PostgresStore.open({ url: pgUrl, schema });
   const k = generateKey('*', 'monitor', 'bench', 0);
@@ -60,16 +174,28 @@ async function run(n: number): Promise<Result> {
     await send(batches.slice(0, warm));
     const measured = batches.slice(warm);
     const cpu0 = servers.map((s) => processCpuMs(s.proc.pid!));
+    const lock = sampleLock(schema);
     const t0 = process.hrtime.bigint();
     await send(measured);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const lockHeld = await lock();
     const cpu = servers.reduce((sum, s, i) => sum + processCpuMs(s.proc.pid!) - cpu0[i]!, 0);
     for (const a of agents) a.destroy();
     const obs = measured.length * BATCH;
-    return { servers: n, obsPerSec: obs / secs, cpuMsPerKObs: (cpu / obs) * 1000 };
+    for (const s of servers) await s.kill9();
+    return {
+      servers: n,
+      obsPerSec: obs / secs,
+      cpuMsPerKObs: (cpu / obs) * 1000,
+      lockHeld,
+      obs,
+      secs,
+      cpuMs: cpu,
+      ...(keep ? { schema } : {}),
+    };
   } finally {
     for (const s of servers) await s.kill9();
-    await dropSchema(schema);
+    if (!keep) await dropSchema(schema);
   }
 }
 
@@ -78,10 +204,23 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
-const one = await run(1);
-const two = await run(2);
+// One, two, two, one: drift in the machine's load (other work, PostgreSQL's checkpoints of earlier runs' writes)
+// falls on both sides alike. The last run's rows give the write ceiling, measured after every timed run.
+const runs = [await run(1), await run(2), await run(2), await run(1, true)];
+const one = pool(runs.filter((r) => r.servers === 1));
+const two = pool(runs.filter((r) => r.servers === 2));
+const kept = runs[3]!.schema!;
+let ceiling: { obsPerSec: number; rowsPerObs: number };
+try {
+  ceiling = await sameRowsCeiling(kept, batches.length, batches.length * BATCH);
+} finally {
+  await dropSchema(kept);
+}
 const fmt = (r: Result) =>
-  `${r.servers} server${r.servers > 1 ? 's' : ''}: ${Math.round(r.obsPerSec).toLocaleString('en')} obs/s, servers' CPU ${r.cpuMsPerKObs.toFixed(1)} ms per 1,000 observations`;
+  `${r.servers} server${r.servers > 1 ? 's' : ''}: ${Math.round(r.obsPerSec).toLocaleString('en')} obs/s, servers' CPU ${r.cpuMsPerKObs.toFixed(1)} ms per 1,000 observations, ingest lock held in ${(r.lockHeld * 100).toFixed(0)}% of samples`;
+console.log(
+  `PostgreSQL's write ceiling for the same rows (${ceiling.rowsPerObs.toFixed(1)} rows per observation, bare INSERT ... SELECT loop, a transaction per batch): ${Math.round(ceiling.obsPerSec).toLocaleString('en')} obs/s`,
+);
 console.log(fmt(one));
 console.log(fmt(two));
 const throughput = two.obsPerSec / one.obsPerSec;
@@ -97,6 +236,13 @@ console.log(
     baselines: { 'one-server': Math.round(one.obsPerSec) },
     ratios: { 'one-server': +throughput.toFixed(3) },
     cpuMsPerKObs: { one: +one.cpuMsPerKObs.toFixed(1), two: +two.cpuMsPerKObs.toFixed(1), ratio: +cpu.toFixed(3) },
+    lockHeld: { one: +one.lockHeld.toFixed(2), two: +two.lockHeld.toFixed(2) },
+    sameRowsCeiling: { obsPerSec: Math.round(ceiling.obsPerSec), rowsPerObs: +ceiling.rowsPerObs.toFixed(2) },
+    runs: runs.map((r) => ({
+      servers: r.servers,
+      obsPerSec: Math.round(r.obsPerSec),
+      cpuMsPerKObs: +r.cpuMsPerKObs.toFixed(1),
+    })),
     loadAverage: loadavg().map((x) => +x.toFixed(1)),
   }),
 );

@@ -8,7 +8,8 @@
  * `GUARANTOR_LOG_LEVEL` (default `warn`), `GUARANTOR_MEMBER_KEYS` (`FR=keys/fr.pub,...`: member keys registered and
  * logged at start, as through the API); the transparency log's key: `--log-key-file FILE` or `GUARANTOR_LOG_KEY_FILE`
  * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
- * PostgreSQL store needs one named: every server of the database must sign with the same key).
+ * PostgreSQL store needs one named: every server of the database must sign with the same key);
+ * `GUARANTOR_ADVERTISE_URL` (PostgreSQL: this server's URL as the others reach it; default where it listens).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +21,7 @@ import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
 import { caseworkFor } from './server/casework.js';
+import type { IngestRouting } from './server/ingest-forward.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, isPostgresUrl, openStore } from './store/open.js';
@@ -38,6 +40,8 @@ export interface ServeConfig {
   port: number;
   host: string;
   adminKey?: string;
+  /** This server's URL as the other servers of its database reach it (GUARANTOR_ADVERTISE_URL; default: where it listens). */
+  advertiseUrl?: string;
   synchronous?: 'full' | 'normal';
   logLevel: string;
   limits?: Partial<Limits>;
@@ -105,6 +109,7 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   if (flags.clock === 'event') config.clock = 'event';
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
   if (env['GUARANTOR_MEMBER_KEYS']) config.memberKeys = memberKeysFrom(env['GUARANTOR_MEMBER_KEYS']);
+  if (env['GUARANTOR_ADVERTISE_URL']) config.advertiseUrl = env['GUARANTOR_ADVERTISE_URL'];
   if (sync) config.synchronous = sync;
   return config;
 }
@@ -202,9 +207,11 @@ export async function start(config: ServeConfig): Promise<Running> {
     await store.close();
     throw e;
   }
+  const routing: IngestRouting = {};
   try {
     const app = await buildApp({
       store,
+      ingestRouting: routing,
       operations,
       package: loaded, // the dashboard's map draws its regions and zones
       logger: { level: config.logLevel },
@@ -236,6 +243,9 @@ export async function start(config: ServeConfig): Promise<Running> {
       await app.close();
       throw listenError(e, config);
     }
+    // Servers sharing a PostgreSQL database choose one to process ingest; the others pass their batches to it
+    // (docs/operations/scaling.md). Its address as they reach it: GUARANTOR_ADVERTISE_URL, else where it listens.
+    if (store.ingestRouter) routing.router = await store.ingestRouter(config.advertiseUrl ?? url);
     // Only once the server listens: a start that fails (a busy port) must not create a key it never prints.
     const bootstrapKey = await ensureAdmin(store, Date.now(), config.adminKey);
     // Decay alerts follow the clock as well as the ledger: derive them at start (catching up on whatever a crash or
@@ -252,6 +262,7 @@ export async function start(config: ServeConfig): Promise<Running> {
       url,
       close: async () => {
         clearInterval(ticker);
+        await routing.router?.close();
         await app.close();
         await store.close();
       },
@@ -259,6 +270,7 @@ export async function start(config: ServeConfig): Promise<Running> {
     if (bootstrapKey) running.bootstrapKey = bootstrapKey;
     return running;
   } catch (e) {
+    await routing.router?.close();
     await store.close();
     throw e;
   }

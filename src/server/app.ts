@@ -37,7 +37,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   if (deps.contract) installContractCheck(app, deps.contract);
-  installJsonBody(app);
+  installJsonBody(app, deps.ingestRouting);
   installNdjson(app);
   app.addSchema(errorSchema);
   for (const schema of sharedSchemas) app.addSchema(schema);

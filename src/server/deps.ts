@@ -2,6 +2,7 @@
 import type { Store } from '../core/ports/store.js';
 import type { ContractProblem } from './contract.js';
 import type { Operations } from './operations.js';
+import type { IngestRouting } from './ingest-forward.js';
 
 export interface Limits {
   /** Largest request body, bytes (413 beyond). */
@@ -18,6 +19,8 @@ export interface ServerDeps {
   limits?: Partial<Limits>;
   /** Fastify logger option: false (default) or a pino options object. */
   logger?: boolean | Record<string, unknown>;
+  /** Where batches go when another server processes the store's ingest (ingest-forward.ts); set by src/main.ts. */
+  ingestRouting?: IngestRouting;
   /** Tests only: told of every response the OpenAPI document does not declare (contract.ts). */
   contract?: (problem: ContractProblem) => void;
 }

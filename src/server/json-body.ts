@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { notUnicode, pathText } from '../core/ops/index.js';
 import { wellFormed } from '../core/tlog/canonical-json.js';
 import { HttpError, unsupportedMediaType, type Problem } from './errors.js';
+import { ForwardedBody, forwardTarget, type IngestRouting } from './ingest-forward.js';
 
 export type JsonParser = (text: string) => unknown;
 
@@ -164,10 +165,13 @@ export function checkedJson(parse: JsonParser, text: string): unknown {
   return value;
 }
 
-export function installJsonBody(app: FastifyInstance): void {
+/** `routing`: a batch that another server processes is passed on unparsed (ingest-forward.ts). */
+export function installJsonBody(app: FastifyInstance, routing?: IngestRouting): void {
   const parse = fastifyJson(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const target = forwardTarget(routing, req.method, req.routeOptions.url, req.headers);
+    if (target !== undefined) return done(null, new ForwardedBody(body as string, target));
     try {
       done(null, checkedJson(parse, body as string));
     } catch (e) {

@@ -75,4 +75,35 @@ describe('GroupCommit', () => {
     expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe('constraint failed');
     expect(runs).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
   });
+
+  it('hands a runner that waited for its lock the batches that arrived meanwhile, up to the limit; a failed group reruns them alone', async () => {
+    const groups: string[][] = [];
+    let fail = false;
+    const g = new GroupCommit(
+      new WriteQueue(),
+      async (group, more) => {
+        await tick(); // another server's transaction holds the lock
+        const all = [...group, ...more()];
+        groups.push(all.map((r) => r.meta.submittedBy));
+        if (fail && all.length > 1) throw new Error('constraint failed');
+        return all.map(result);
+      },
+      30,
+    );
+    const first = g.submit(request(10, 'a'));
+    await started();
+    const rest = ['b', 'c', 'd'].map((t) => g.submit(request(10, t)));
+    const all = await Promise.all([first, ...rest]);
+    // b and c joined a's transaction (30 observations); d did not fit and had its own.
+    expect(groups).toEqual([['a', 'b', 'c'], ['d']]);
+    expect(all.map((r) => r.accepted)).toEqual([10, 10, 10, 10]);
+
+    groups.length = 0;
+    fail = true;
+    const x = g.submit(request(10, 'x'));
+    await started();
+    const y = g.submit(request(10, 'y'));
+    await Promise.all([x, y]);
+    expect(groups).toEqual([['x', 'y'], ['x'], ['y']]);
+  });
 });

@@ -20,8 +20,16 @@ export interface IngestRequest {
   docs: readonly string[];
 }
 
-/** Runs requests in one transaction, in order; resolves with one result per request, or throws having rolled back. */
-export type GroupRunner = (group: readonly IngestRequest[]) => Promise<IngestResult[]>;
+/**
+ * Runs requests in one transaction, in order; resolves with one result per request (those of `more` after the
+ * group's), or throws having rolled back. `more()` hands over the requests that arrived since the group formed, up to
+ * the group's limit: a store that waits for a lock asks once it holds it, so batches that arrived during the wait
+ * (another server's transaction) join this one rather than wait for a transaction of their own.
+ */
+export type GroupRunner = (
+  group: readonly IngestRequest[],
+  more: () => readonly IngestRequest[],
+) => Promise<IngestResult[]>;
 
 interface Pending {
   request: IngestRequest;
@@ -60,24 +68,33 @@ export class GroupCommit {
     this.#scheduled = false;
     const group: Pending[] = [];
     let size = 0;
-    while (
-      this.#pending.length &&
-      (group.length === 0 || size + this.#pending[0]!.request.observations.length <= this.maxObservations)
-    ) {
-      const p = this.#pending.shift()!;
-      size += p.request.observations.length;
-      group.push(p);
-    }
+    const take = (): IngestRequest[] => {
+      const added: IngestRequest[] = [];
+      while (
+        this.#pending.length &&
+        (group.length === 0 || size + this.#pending[0]!.request.observations.length <= this.maxObservations)
+      ) {
+        const p = this.#pending.shift()!;
+        size += p.request.observations.length;
+        group.push(p);
+        added.push(p.request);
+      }
+      return added;
+    };
+    take();
     if (this.#pending.length) this.#schedule();
     if (!group.length) return;
     try {
-      const results = await this.run(group.map((p) => p.request));
+      const results = await this.run(
+        group.map((p) => p.request),
+        () => (this.#pending.length ? take() : []),
+      );
       group.forEach((p, i) => p.resolve(results[i]!));
     } catch (e) {
       if (group.length === 1) return group[0]!.reject(e);
       for (const p of group) {
         try {
-          p.resolve((await this.run([p.request]))[0]!);
+          p.resolve((await this.run([p.request], () => []))[0]!);
         } catch (alone) {
           p.reject(alone);
         }

@@ -11,6 +11,7 @@
  */
 import type { CrossingSetting, StatusViolation } from '../public/area-status.js';
 import type { CapMessage } from '../public/cap.js';
+import type { Violation } from '../ops/index.js';
 
 /** Who may receive an event: everyone, the roles that read findings, or the roles that read cases. */
 export const audiences = ['public', 'findings', 'cases'] as const;
@@ -105,6 +106,8 @@ export interface PublicStore {
   projectionState(): Promise<{ cursor: number; areas: Map<string, { state: string; since: number }> }>;
   /** Log entries after `idx` of the kinds that change the public face, in order. */
   logAfter(idx: number, limit: number): Promise<LogMark[]>;
+  /** The current rows of these violations, by id (one read for a pass, not one per violation). */
+  violations(ids: readonly string[]): Promise<Map<string, Violation>>;
   /** Active violations with time >= from (only what the status needs). */
   activeViolationsSince(from: number): Promise<StatusViolation[]>;
   /** Cases whose CAP chain has not ended (their phase is checked every pass). */

@@ -135,8 +135,25 @@ export interface StoreStatus {
   migrations: string[];
 }
 
+/**
+ * Where this server's batches go when several servers share a store (docs/operations/scaling.md): the URL of the
+ * server that processes the store's ingest, when it is another one.
+ */
+export interface IngestRouter {
+  /** The owner's URL, when another server owns the ingest and is known; undefined: process here. */
+  target(): string | undefined;
+  /** The owner did not answer: process here until it is found again. */
+  failed(target: string): void;
+  close(): Promise<void>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Joins the servers that share this store in choosing one to process ingest; `self` is this server's URL as the
+   * others reach it. Absent where one server owns the store (SQLite).
+   */
+  ingestRouter?(self: string): Promise<IngestRouter>;
   /** Stores the batch and processes the new observations in one transaction; resolves after commit. */
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult>;
 

@@ -145,6 +145,14 @@ export class FeedHub {
   }
 
   async #pull(): Promise<void> {
+    if (!this.clients.size) {
+      // No one to send to: follow the head only. Every server of a cluster would otherwise read, frame and hold
+      // every event; a client that attaches later reads what it needs from the table (attach), so the ring, which
+      // would now have a hole, is emptied.
+      this.#last = Math.max(this.#last, await this.ps.lastEventSeq());
+      this.#ring.length = 0;
+      return;
+    }
     for (;;) {
       const page = await this.ps.eventsAfter(this.#last, 1000);
       for (const e of page) {

@@ -172,8 +172,10 @@ export class Projector {
     if (!a) {
       const regions = new Set<string>();
       const zones = new Set<string>();
-      for (const e of (await this.store.getCase(caseId))?.evidence ?? []) {
-        const v = await this.store.getViolation(e.violation);
+      const evidence = (await this.store.getCase(caseId))?.evidence ?? [];
+      const read = await this.ps.violations(evidence.map((e) => e.violation));
+      for (const e of evidence) {
+        const v = read.get(e.violation);
         if (v?.region) regions.add(v.region);
         for (const z of v?.zones ?? []) zones.add(z);
       }
@@ -198,8 +200,9 @@ export class Projector {
       if (m.kind === 'violation') violations.add(m.recordId.slice(0, m.recordId.lastIndexOf('@')));
       else changed.add(m.recordId.split('/')[0]!);
     }
+    const read = await this.ps.violations([...violations]);
     for (const id of violations) {
-      const v = await this.store.getViolation(id);
+      const v = read.get(id);
       if (v) events.push(violationEvent(v, now));
     }
 

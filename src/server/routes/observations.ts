@@ -11,6 +11,8 @@ import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 import { someOf } from '../words.js';
+import { checkedJson, fastifyJson } from '../json-body.js';
+import { ForwardedBody, forwardBatch } from '../ingest-forward.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
@@ -25,6 +27,7 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     [...operations.rules.sources.keys()],
     [...operations.rules.actors],
   );
+  const json = fastifyJson(app);
 
   app.post(
     '/v1/observations',
@@ -80,7 +83,20 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const body = request.body;
+      let body: unknown = request.body;
+      if (body instanceof ForwardedBody) {
+        // Another server processes this store's ingest: its answer is this batch's (ingest-forward.ts).
+        const r = await forwardBatch(body.target, request.headers.authorization, body.text);
+        if (r) {
+          if (r.retryAfter !== undefined) void reply.header('retry-after', r.retryAfter);
+          return reply
+            .code(r.status as 200)
+            .type('application/json; charset=utf-8')
+            .send(r.body);
+        }
+        deps.ingestRouting?.router?.failed(body.target);
+        body = checkedJson(json, body.text); // no answer: processed here, under the same lock
+      }
       if (!Array.isArray(body)) {
         return sendError(reply, 400, {
           error: 'invalid-body',

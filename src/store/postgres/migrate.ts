@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { carryOut, checksum, MigrationError, ordered, type CarryOut, type Migration } from '../migrations/migration.js';
 
 /** Advisory lock keys are per schema, so test runs in separate schemas do not wait on each other. */
-export function lockName(purpose: 'migrate' | 'ingest', schema: string): string {
+export function lockName(purpose: 'migrate' | 'ingest' | 'ingest-owner', schema: string): string {
   return `guarantor.${purpose}.${schema}`;
 }
 

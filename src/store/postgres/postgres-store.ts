@@ -20,6 +20,7 @@ import type {
   IncidentFilter,
   IngestMeta,
   IngestResult,
+  IngestRouter,
   ObservationFilter,
   Page,
   ProcessedBatch,
@@ -56,6 +57,7 @@ import { apiKeyEntry, freshSalts, ingestTextEntries, withLeaf } from '../log-ent
 import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
+import { PostgresIngestOwner } from './ingest-owner.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -81,7 +83,7 @@ export class PostgresStore implements Store {
   readonly schema: string;
   readonly migrations: string[];
   readonly #queue = new WriteQueue();
-  readonly #groups = new GroupCommit(this.#queue, (group) => this.#ingestGroup(group));
+  readonly #groups = new GroupCommit(this.#queue, (group, more) => this.#ingestGroup(group, more));
   /**
    * The latest open incidents, as of the log's size `#hotAt` (hot-incidents.ts). Other servers write too: an ingest
    * that finds the log grown past the size this server left it reads the incidents written since (their log
@@ -94,12 +96,23 @@ export class PostgresStore implements Store {
   #hotInUse = false;
   /** How the windows followed other writers: brought up to date, or dropped (tests and benchmarks read it). */
   readonly hotWindow = { caughtUp: 0, dropped: 0 };
+  /** Ingest transactions, batches, and milliseconds waiting for the lock, holding it, and catching up (docs/operations/scaling.md). */
+  readonly ingestStats = { transactions: 0, batches: 0, waitMs: 0, heldMs: 0, catchUpMs: 0 };
 
-  private constructor(pool: pg.Pool, schema: string, applied: string[], hotIncidents: number) {
+  readonly #url: string;
+
+  private constructor(pool: pg.Pool, url: string, schema: string, applied: string[], hotIncidents: number) {
     this.pool = pool;
+    this.#url = url;
     this.schema = schema;
     this.migrations = applied;
     this.#hot = new HotIncidents(hotIncidents);
+  }
+
+  async ingestRouter(self: string): Promise<IngestRouter> {
+    const r = new PostgresIngestOwner(this.#url, this.schema, self);
+    await r.start();
+    return r;
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -124,7 +137,7 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: 5_000,
       options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=30000`,
     });
-    return new PostgresStore(pool, schema, applied, options.hotIncidents ?? 2_000);
+    return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000);
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
@@ -133,12 +146,19 @@ export class PostgresStore implements Store {
   }
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
-  async #ingestGroup(group: readonly IngestRequest[]): Promise<IngestResult[]> {
+  async #ingestGroup(first: readonly IngestRequest[], more: () => readonly IngestRequest[]): Promise<IngestResult[]> {
     let size: number | undefined;
+    let group = first;
+    const stats = this.ingestStats;
+    const t0 = performance.now();
+    let t1 = t0;
     try {
       const results = await transaction(
         this.pool,
         async (client, begun) => {
+          t1 = performance.now();
+          // Batches that arrived while this server waited for the lock (another server's turn) join this transaction.
+          group = [...first, ...more()];
           // Every incident write appends to the log, under this lock: entries since the size this server left
           // name every incident another server (or none) wrote meanwhile.
           const now = Number((begun[2]?.rows[0] as { size: string } | undefined)?.size);
@@ -146,6 +166,7 @@ export class PostgresStore implements Store {
           let exact = now === last;
           if (!exact && last !== undefined && now > last && now - last <= CATCH_UP_ENTRIES) {
             await this.#catchUp(client, last, now);
+            stats.catchUpMs += performance.now() - t1;
             this.hotWindow.caughtUp++;
             exact = true;
           }
@@ -165,6 +186,10 @@ export class PostgresStore implements Store {
         `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockName('ingest', this.schema)}')); SELECT size FROM tlog_head WHERE id = 1`,
       );
       this.#hotAt = size;
+      stats.transactions++;
+      stats.batches += group.length;
+      stats.waitMs += t1 - t0;
+      stats.heldMs += performance.now() - t1;
       return results;
     } catch (e) {
       this.#hot.reset(); // it holds what the rolled-back transaction wrote (or the commit's outcome is unknown)

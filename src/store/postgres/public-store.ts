@@ -10,6 +10,7 @@
 import type pg from 'pg';
 import type { CrossingSetting, StatusViolation } from '../../core/public/area-status.js';
 import type { CapMessage } from '../../core/public/cap.js';
+import type { Violation } from '../../core/ops/index.js';
 import type { CrossingState } from '../../core/public/crossings.js';
 import type {
   Delivery,
@@ -144,6 +145,14 @@ export class PostgresPublicStore implements PublicStore {
       record_id: string;
     }[];
     return rows.map((r) => ({ idx: Number(r.idx), kind: r.kind, recordId: r.record_id }));
+  }
+
+  async violations(ids: readonly string[]): Promise<Map<string, Violation>> {
+    if (!ids.length) return new Map();
+    const rows = (await this.#pool.query('SELECT doc FROM violations WHERE id = ANY($1::text[])', [ids])).rows as {
+      doc: string;
+    }[];
+    return new Map(rows.map((r) => JSON.parse(r.doc) as Violation).map((v) => [v.id, v]));
   }
 
   async activeViolationsSince(from: number): Promise<StatusViolation[]> {

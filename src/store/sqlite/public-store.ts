@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { CrossingSetting, StatusViolation } from '../../core/public/area-status.js';
 import type { CapMessage } from '../../core/public/cap.js';
+import type { Violation } from '../../core/ops/index.js';
 import type { CrossingState } from '../../core/public/crossings.js';
 import type {
   Delivery,
@@ -77,6 +78,14 @@ export class SqlitePublicStore implements PublicStore {
   async logSize(): Promise<number> {
     const r = this.#db.prepare('SELECT size FROM tlog_head WHERE id = 1').get() as { size: number } | undefined;
     return Number(r?.size ?? 0);
+  }
+
+  async violations(ids: readonly string[]): Promise<Map<string, Violation>> {
+    if (!ids.length) return new Map();
+    const rows = this.#db
+      .prepare('SELECT doc FROM violations WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as { doc: string }[];
+    return new Map(rows.map((r) => JSON.parse(r.doc) as Violation).map((v) => [v.id, v]));
   }
 
   async activeViolationsSince(from: number): Promise<StatusViolation[]> {

@@ -1,0 +1,84 @@
+/**
+ * The ingest owner (src/store/postgres/ingest-owner.ts): one server of a schema holds the lease, the others find its
+ * URL; the lease moves when the owner goes; a URL naming no host, or a server's own, is no route. And which requests
+ * are forwarded at all (src/server/ingest-forward.ts).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { PostgresIngestOwner } from '../src/store/postgres/ingest-owner.js';
+import { forwardedHeader, forwardTarget } from '../src/server/ingest-forward.js';
+import { sleep } from './support/crash.js';
+import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
+
+const hasPg = await postgresAvailable();
+const schema = freshSchema('owner');
+const other = freshSchema('owner');
+afterAll(async () => {
+  if (hasPg) await Promise.all([dropSchema(schema), dropSchema(other)]);
+});
+
+async function until(f: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 50 && !f(); i++) await sleep(50);
+  return f();
+}
+
+describe.skipIf(!hasPg)('the ingest owner', () => {
+  it('is one server per schema; the others find its URL; the lease moves when it goes', async () => {
+    const a = new PostgresIngestOwner(pgUrl, schema, 'http://127.0.0.1:4001', 50);
+    const b = new PostgresIngestOwner(pgUrl, schema, 'http://127.0.0.1:4002', 50);
+    const c = new PostgresIngestOwner(pgUrl, other, 'http://127.0.0.1:4003', 50);
+    try {
+      await a.start();
+      await b.start();
+      await c.start();
+      expect(a.owner).toBe(true);
+      expect(a.target()).toBeUndefined(); // the owner processes its own batches
+      expect(b.owner).toBe(false);
+      expect(b.target()).toBe('http://127.0.0.1:4001');
+      expect(c.owner).toBe(true); // another schema, another lease
+      b.failed('http://127.0.0.1:4001');
+      expect(b.target()).toBeUndefined(); // processed locally until found again
+      expect(await until(() => b.target() === 'http://127.0.0.1:4001')).toBe(true);
+      await a.close();
+      expect(await until(() => b.owner)).toBe(true);
+      expect(b.target()).toBeUndefined();
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it("is no route when its URL names no host, or is the asking server's own", async () => {
+    const any = new PostgresIngestOwner(pgUrl, schema, 'http://0.0.0.0:8080', 50);
+    const same = new PostgresIngestOwner(pgUrl, schema, 'http://0.0.0.0:8080', 50);
+    try {
+      await any.start();
+      await same.start();
+      expect(any.owner).toBe(true);
+      expect(same.owner).toBe(false);
+      expect(same.target()).toBeUndefined();
+    } finally {
+      await Promise.all([any.close(), same.close()]);
+    }
+    const local = new PostgresIngestOwner(pgUrl, schema, 'http://127.0.0.1:8080', 50);
+    const twin = new PostgresIngestOwner(pgUrl, schema, 'http://127.0.0.1:8080', 50);
+    try {
+      await local.start();
+      await twin.start();
+      expect(local.owner).toBe(true);
+      expect(twin.target()).toBeUndefined(); // another machine's 127.0.0.1 is not this one's
+    } finally {
+      await Promise.all([local.close(), twin.close()]);
+    }
+  });
+});
+
+describe('which requests are forwarded', () => {
+  const routing = { router: { target: () => 'http://owner:8080', failed: () => undefined, close: async () => {} } };
+  it('only a POST of observations, never one already forwarded, and only with a router', () => {
+    expect(forwardTarget(routing, 'POST', '/v1/observations', {})).toBe('http://owner:8080');
+    expect(forwardTarget(routing, 'GET', '/v1/observations', {})).toBeUndefined();
+    expect(forwardTarget(routing, 'POST', '/v1/clock', {})).toBeUndefined();
+    expect(forwardTarget(routing, 'POST', '/v1/observations', { [forwardedHeader]: '1' })).toBeUndefined();
+    expect(forwardTarget({}, 'POST', '/v1/observations', {})).toBeUndefined();
+    expect(forwardTarget(undefined, 'POST', '/v1/observations', {})).toBeUndefined();
+  });
+});
