@@ -39,7 +39,7 @@ export interface Use {
   aliases?: string[];
 }
 
-const flagOf = (name: SharedName) => vocabulary[name].flags.split(' ')[0]!;
+const flagOf = (name: SharedName) => vocabulary[name].flags.replace(/ .*/s, '');
 
 /** Adds the shared options to a command, with their hidden aliases, and resolves them before its action. */
 export function shared(cmd: Command, uses: Partial<Record<SharedName, Use>>): Command {

@@ -10,3 +10,10 @@ export function itemAt<T>(xs: ArrayLike<T> | { readonly [k: PropertyKey]: T | un
   if (x === undefined) throw new RangeError(`no element at ${String(i)}`);
   return x;
 }
+
+/** A map entry that must exist: `map.get(key)` where the logic guarantees the key; fails naming the key. */
+export function valueAt<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const v = map.get(key);
+  if (v === undefined) throw new RangeError(`no entry for ${String(key)}`);
+  return v;
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Non-null assertions (`x!`) in src/ (tests excluded), found with the TypeScript compiler's own parser (the
+// `typescript/unstable/sync` API of TypeScript 7) so that `!==`, `!x` and strings are never miscounted. A `!` tells
+// the compiler "trust me" and checks nothing: outside the files listed in `allowed` (measured inner loops,
+// docs/architecture.md "Index accesses"), lint fails on one.
+//   node scripts/non-null.mjs            check: exit 1 naming each `!` outside the allowlist
+//   node scripts/non-null.mjs --count    print the count per file and per folder
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SyntaxKind } from 'typescript/unstable/ast';
+import { API } from 'typescript/unstable/sync';
+
+/**
+ * Files that may keep `!`, each with the reason and the measured cost of the checked alternative. Only inner loops
+ * where a check or `itemAt` costs measurable CPU belong here.
+ */
+export const allowed = new Map([]);
+
+const posix = (p) => p.split(sep).join('/');
+
+/**
+ * Every `!` in the non-test sources of the project at `root` (the files its tsconfig.json compiles):
+ * Map(file relative to root -> [{line, text}]), files with none left out.
+ */
+export function nonNulls(root) {
+  const api = new API({ cwd: root });
+  try {
+    const project = api.updateSnapshot({ openProjects: [resolve(root, 'tsconfig.json')] }).getProjects()[0];
+    if (!project) throw new Error(`${root}/tsconfig.json: no project`);
+    const out = new Map();
+    for (const name of project.program.getSourceFileNames()) {
+      const file = posix(relative(root, name));
+      if (!file.startsWith('src/') || file.endsWith('.test.ts')) continue;
+      const sf = project.program.getSourceFile(name);
+      if (!sf) continue;
+      const found = [];
+      const visit = (node) => {
+        if (node.kind === SyntaxKind.NonNullExpression) {
+          const text = sf.text.slice(node.pos, node.end);
+          const start = node.end - text.trimStart().length;
+          found.push({ line: sf.text.slice(0, start).split('\n').length, text: text.trim() });
+        }
+        node.forEachChild(visit);
+      };
+      visit(sf);
+      if (found.length) out.set(file, found);
+    }
+    return out;
+  } finally {
+    api.close();
+  }
+}
+
+/** The `!` outside the allowlist: [{file, line, text}]. */
+export function violations(found, allow = allowed) {
+  const out = [];
+  for (const [file, list] of found) {
+    if (allow.has(file)) continue;
+    for (const { line, text } of list) out.push({ file, line, text });
+  }
+  return out;
+}
+
+/** Counts per folder: Map(folder -> n), and the total. */
+export function perFolder(found) {
+  const folders = new Map();
+  let total = 0;
+  for (const [file, list] of [...found].sort()) {
+    const folder = dirname(file);
+    folders.set(folder, (folders.get(folder) ?? 0) + list.length);
+    total += list.length;
+  }
+  return { folders, total };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const found = nonNulls(root);
+  if (process.argv.includes('--count')) {
+    for (const [file, list] of [...found].sort()) {
+      console.log(`${String(list.length).padStart(5)}  ${file}${allowed.has(file) ? '  (allowed)' : ''}`);
+    }
+    const { folders, total } = perFolder(found);
+    console.log('');
+    for (const [folder, n] of folders) console.log(`${String(n).padStart(5)}  ${folder}/`);
+    console.log(`${String(total).padStart(5)}  total`);
+  } else {
+    const bad = violations(found);
+    for (const v of bad) {
+      console.error(
+        `${v.file}:${v.line}: non-null assertion \`${v.text}\` checks nothing: use itemAt, a check or a typed structure (docs/architecture.md, "Index accesses")`,
+      );
+    }
+    if (bad.length) process.exit(1);
+    const n = [...found.values()].reduce((s, l) => s + l.length, 0);
+    console.log(`non-null assertions: ${n}, all in the ${allowed.size} allowed hot-loop files`);
+  }
+}
