@@ -40,9 +40,17 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, type ListBinding } from '../log-entries.js';
+import {
+  entriesFromRows,
+  entryBytes,
+  leafKey,
+  openingsFromRows,
+  savedCheckpoint,
+  type ListBinding,
+} from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
+import { itemAt } from '../../core/item-at.js';
 
 type Stmt = Database.Statement;
 
@@ -164,7 +172,7 @@ export class SqliteLog implements LogStore {
       6,
     );
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
+      const e = itemAt(entries, i);
       // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
       const bytes = entryBytes(e);
       const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
@@ -193,7 +201,7 @@ export class SqliteLog implements LogStore {
       const r = this.#latestOfRecord(e.kind, e.recordId);
       // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
       // the same leaf. A new record is hashed once, below.
-      return !r || !hashesEqual(r.leaf, hashLeaf(entryBytes(e)!));
+      return !r || !hashesEqual(r.leaf, hashLeaf(entryBytes(e)));
     });
     return this.appendSync(changed);
   }
@@ -283,7 +291,7 @@ export class SqliteLog implements LogStore {
       const rows = next.all(after, page) as EntryRow[];
       for (const r of rows) yield storedEntry(r);
       if (rows.length < page) return;
-      after = Number(rows[rows.length - 1]!.idx);
+      after = Number(itemAt(rows, rows.length - 1).idx);
     }
   }
 
@@ -329,7 +337,7 @@ export class SqliteLog implements LogStore {
 
   async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
     this.#s.insertCheckpoint.run(cp.size, cp.root, cp.time, cp.note);
-    return (await this.checkpointAt(cp.size))!;
+    return savedCheckpoint(cp.size, await this.checkpointAt(cp.size));
   }
 
   async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
@@ -428,7 +436,7 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
         (r) => Number(r.size),
       );
       const out: StoredCheckpoint[] = [];
-      for (const s of sizes) out.push((await log.checkpointAt(s))!);
+      for (const s of sizes) out.push(savedCheckpoint(s, await log.checkpointAt(s)));
       return out;
     },
     witnesses: () => log.witnesses(),
