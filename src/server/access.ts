@@ -14,6 +14,7 @@ import type { Package } from '../core/spec/schema.js';
 import type { Role as ActorRole } from '../core/spec/vocabulary.js';
 import { keyId, matches } from './api-keys.js';
 import { HttpError } from './errors.js';
+import { itemAt } from '../core/item-at.js';
 
 export type Access = 'public' | readonly Role[];
 
@@ -126,7 +127,7 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   if (!header) throw unauthorized('this endpoint needs an API key: send `Authorization: Bearer <key>`');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw unauthorized('the Authorization header must be `Bearer <key>`');
-  const key = m[1]!;
+  const key = itemAt(m, 1);
   const id = keyId(key);
   const record = id === undefined ? undefined : await store.getApiKey(id);
   if (!record || !matches(key, record)) throw unauthorized('the API key is not valid');
@@ -137,6 +138,15 @@ export async function authenticate(store: Store, header: string | undefined): Pr
 }
 
 /** Installs the access hook; returns the table of routes and their access, filled as routes register. */
+/** The caller of a route behind the key check (the access hook sets it before the handler runs). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal)
+    throw new Error(
+      `${request.method} ${request.routeOptions.url}: no principal: the route is not behind the key check`,
+    );
+  return request.principal;
+}
+
 export function installAccess(app: FastifyInstance, store: Store, publicPrefixes: readonly string[]): RouteAccess[] {
   const table: RouteAccess[] = [];
   app.decorateRequest('principal', null);

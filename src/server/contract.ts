@@ -7,6 +7,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { itemAt } from '../core/item-at.js';
 
 export interface ContractProblem {
   method: string;
@@ -36,9 +37,7 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     const operation = doc.paths?.[path]?.[method];
     if (!operation) return payload; // not part of the API (the dashboard's files)
     const status = reply.statusCode;
-    const contentType = String(reply.getHeader('content-type') ?? '')
-      .split(';')[0]!
-      .trim();
+    const contentType = itemAt(String(reply.getHeader('content-type') ?? '').split(';'), 0).trim();
     const problem = (reason: string) => report({ method: request.method, path, status, contentType, reason });
     const declared =
       operation.responses?.[String(status)] ??
@@ -68,11 +67,12 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     const key = `${path} ${method} ${status}`;
     let validate = validators.get(key);
     if (!validate) {
-      validate = ajv.getSchema(
+      const compiled = ajv.getSchema(
         `openapi.json#/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(contentType)}/schema`,
       ) as typeof validate;
-      if (!validate) return (problem('the declared schema cannot be compiled'), payload);
-      validators.set(key, validate!);
+      if (!compiled) return (problem('the declared schema cannot be compiled'), payload);
+      validators.set(key, compiled);
+      validate = compiled;
     }
     let body: unknown;
     try {
@@ -80,8 +80,8 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     } catch {
       return (problem('the body is not JSON'), payload);
     }
-    if (!validate!(body))
-      problem(`the body does not match the declared schema: ${JSON.stringify(validate!.errors).slice(0, 600)}`);
+    if (!validate(body))
+      problem(`the body does not match the declared schema: ${JSON.stringify(validate.errors).slice(0, 600)}`);
     return payload;
   });
 }

@@ -17,6 +17,7 @@ import {
   type MultiPolygonCoordinates,
   type Position,
 } from './zone-outlines.js';
+import { itemAt } from '../../core/item-at.js';
 
 export type Geometry =
   | { type: 'MultiPolygon'; coordinates: MultiPolygonCoordinates }
@@ -91,7 +92,8 @@ const flat = (l: Position[]) => Float64Array.from(l.flat());
 function unflat(a: Float64Array, digits: number): Position[] {
   const r = 10 ** digits;
   const out: Position[] = [];
-  for (let i = 0; i < a.length; i += 2) out.push([Math.round(a[i]! * r) / r, Math.round(a[i + 1]! * r) / r]);
+  for (let i = 0; i < a.length; i += 2)
+    out.push([Math.round(itemAt(a, i) * r) / r, Math.round(itemAt(a, i + 1) * r) / r]);
   return out;
 }
 

@@ -24,7 +24,7 @@ import { taskStates } from '../../core/ports/casework.js';
 import { text } from '../list-query.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
-import { actorRolesOf, actsFor, can, dashboardPowers } from '../access.js';
+import { actorRolesOf, actsFor, can, dashboardPowers, principalOf } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -33,6 +33,7 @@ import { fileAsset, listFiles, makeAsset, sendAsset, type Asset } from '../dashb
 import { anyJsonObject, notModified } from '../openapi.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
+import { itemAt } from '../../core/item-at.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -107,7 +108,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     sendAsset(request, reply, index()),
   );
   app.get('/*', { config: { access: 'public' }, schema: hide }, async (request, reply) => {
-    const asset = assets.get(request.url.split('?')[0]!);
+    const asset = assets.get(itemAt(request.url.split('?'), 0));
     return asset
       ? sendAsset(request, reply, asset())
       : sendError(reply, 404, {
@@ -222,7 +223,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const p = request.principal!;
+      const p = principalOf(request);
       return {
         keyId: p.keyId,
         actor: p.actor,
@@ -290,7 +291,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request) => {
       const cw = casework();
       await cw.catchUp();
-      const p = request.principal!;
+      const p = principalOf(request);
       const { actor, state, limit, cursor } = request.query;
       const time = deps.operations.clock.now();
       // A monitor sees only the tasks it acts for (its own actor's): asking for another actor's is an empty page.
