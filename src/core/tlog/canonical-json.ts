@@ -8,6 +8,7 @@
  * non-plain objects (Date, Map, class instances) are refused with the path to the offending value.
  */
 import { TlogError } from './error.js';
+import { itemAt } from '../item-at.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -79,9 +80,12 @@ export function inCanonicalOrder(value: unknown, depth = 0): boolean {
       if (proto !== Object.prototype && proto !== null) return false;
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
       const keys = Object.keys(value);
-      for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+      for (let i = 1; i < keys.length; i++) if (!(itemAt(keys, i - 1) < itemAt(keys, i))) return false;
       for (let i = 0; i < keys.length; i++) {
-        if (!wellFormed(keys[i]!) || !inCanonicalOrder((value as Record<string, unknown>)[keys[i]!], depth + 1))
+        if (
+          !wellFormed(itemAt(keys, i)) ||
+          !inCanonicalOrder((value as Record<string, unknown>)[itemAt(keys, i)], depth + 1)
+        )
           return false;
       }
       return true;
@@ -144,7 +148,7 @@ function fast(value: unknown, stored: boolean, depth: number): string {
       let s = '{';
       let first = true;
       for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
+        const key = itemAt(keys, i);
         const child = (value as Record<string, unknown>)[key];
         if (skipped(child)) {
           if (!stored) throw unusual;
@@ -230,7 +234,7 @@ class Writer {
       const keys = Object.keys(value).sort();
       this.out.push('{');
       for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
+        const key = itemAt(keys, i);
         const child = (value as Record<string, unknown>)[key];
         this.#path.push(key);
         let text = keyText.get(key);
