@@ -72,8 +72,8 @@ export class GeoLocator implements ZoneLocator {
     if (!loc.valid) return { zones: [], lines: [] };
     const zones: string[] = [];
     const zs = this.index.zones;
-    for (let z = 0; z < zs.length; z++)
-      if (loc.inside[z] && itemAt(zs, z).kind !== 'line') zones.push(itemAt(zs, z).id);
+    let z = 0;
+    for (const zone of zs) if (loc.inside[z++] && zone.kind !== 'line') zones.push(zone.id);
     const lines: LineLocation[] = this.lineZones.map((l) => ({
       distance: itemAt(loc.distance, l.at),
       side: sideName(itemAt(loc.side, l.at)),

@@ -64,11 +64,13 @@ export class IncidentIndex {
     } else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        let cells = this.buckets.get(itemAt(c, j));
-        if (!cells) this.buckets.set(itemAt(c, j), (cells = new Map()));
-        const s = cells.get(itemAt(c, j + 1));
+        const bucket = itemAt(c, j);
+        const cell = itemAt(c, j + 1);
+        let cells = this.buckets.get(bucket);
+        if (!cells) this.buckets.set(bucket, (cells = new Map()));
+        const s = cells.get(cell);
         if (s) s.push(incident);
-        else cells.set(itemAt(c, j + 1), [incident]);
+        else cells.set(cell, [incident]);
       }
     }
     this.byId.set(incident.id, { incident, filed });
@@ -83,9 +85,10 @@ export class IncidentIndex {
     else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        const cells = valueAt(this.buckets, itemAt(c, j));
+        const bucket = itemAt(c, j);
+        const cells = valueAt(this.buckets, bucket);
         drop(cells, itemAt(c, j + 1), e.incident);
-        if (cells.size === 0) this.buckets.delete(itemAt(c, j));
+        if (cells.size === 0) this.buckets.delete(bucket);
       }
     }
     this.byId.delete(id);
