@@ -17,3 +17,12 @@ export function valueAt<K, V>(map: ReadonlyMap<K, V>, key: K): V {
   if (v === undefined) throw new RangeError(`no entry for ${String(key)}`);
   return v;
 }
+
+/**
+ * A value the logic guarantees is there (an optional field that a check upstream has seen set, a lookup of a key
+ * taken from the same table): fails naming `what` instead of running on with `undefined`.
+ */
+export function present<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new RangeError(`${what} is missing`);
+  return value;
+}
