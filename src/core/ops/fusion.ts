@@ -252,8 +252,7 @@ export function fuse(
     const survivor = itemAt(candidates, 0);
     const members = [...survivor.members];
     const absorbed: Incident[] = [];
-    for (let c = 1; c < candidates.length; c++) {
-      const other = itemAt(candidates, c);
+    for (const other of candidates.slice(1)) {
       if (other.members.every((x) => coheresWithAll(x, members, w, options.slack))) {
         members.push(...other.members);
         absorbed.push(other);

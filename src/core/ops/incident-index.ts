@@ -12,7 +12,7 @@ import { HOUR } from '../spec/units.js';
 import { activities, type Activity } from '../spec/vocabulary.js';
 import type { Incident } from './incident.js';
 import type { IncidentProbe } from '../ports/ops-reader.js';
-import { itemAt, valueAt } from '../item-at.js';
+import { valueAt } from '../item-at.js';
 
 const CELL = 0.1;
 const BUCKET = 3 * HOUR;
@@ -64,8 +64,10 @@ export class IncidentIndex {
     } else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        const bucket = itemAt(c, j);
-        const cell = itemAt(c, j + 1);
+        // Checked inline, not with itemAt: per cell of every incident filed on the ingest path.
+        const bucket = c[j];
+        const cell = c[j + 1];
+        if (bucket === undefined || cell === undefined) throw new RangeError(`incident ${incident.id}: odd cell list`);
         let cells = this.buckets.get(bucket);
         if (!cells) this.buckets.set(bucket, (cells = new Map()));
         const s = cells.get(cell);
@@ -85,9 +87,12 @@ export class IncidentIndex {
     else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        const bucket = itemAt(c, j);
-        const cells = valueAt(this.buckets, bucket);
-        drop(cells, itemAt(c, j + 1), e.incident);
+        const bucket = c[j];
+        const cell = c[j + 1];
+        if (bucket === undefined || cell === undefined) throw new RangeError(`incident ${id}: odd cell list`);
+        const cells = this.buckets.get(bucket);
+        if (!cells) throw new RangeError(`incident ${id}: not in bucket ${bucket}`);
+        drop(cells, cell, e.incident);
         if (cells.size === 0) this.buckets.delete(bucket);
       }
     }

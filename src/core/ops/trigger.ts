@@ -237,10 +237,14 @@ function earliestRun(
 ): { hits: Violation[]; start: number; end: number } | undefined {
   let best: { i: number; completes: number } | undefined;
   for (let i = 0; i + count - 1 < sorted.length; i++) {
-    const first = itemAt(sorted, i).time;
+    // Checked inline, not with itemAt: this loop runs per violation on the ingest path (docs/architecture.md).
+    const a = sorted[i];
+    const z = sorted[i + count - 1];
+    if (a === undefined || z === undefined) throw new RangeError(`no violation at ${i} or ${i + count - 1}`);
+    const first = a.time;
     if (first < w.start) continue;
     if (first >= w.end) break;
-    const completes = itemAt(sorted, i + count - 1).time;
+    const completes = z.time;
     if (completes - first >= within) continue;
     if (!best || completes < best.completes) best = { i, completes };
   }

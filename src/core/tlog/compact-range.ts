@@ -51,8 +51,7 @@ export class CompactRange {
    * All-or-nothing: a hash of the wrong length rejects the whole batch before anything changes.
    */
   append(leafHashes: readonly Uint8Array[]): NodeBatch[] {
-    for (let i = 0; i < leafHashes.length; i++) {
-      const h = itemAt(leafHashes, i);
+    for (const [i, h] of leafHashes.entries()) {
       if (h.length !== HASH_SIZE)
         throw new TlogError(
           'bad-hash-length',
@@ -73,17 +72,21 @@ export class CompactRange {
     const cursor = new Array<number>(batches.length).fill(0);
     // batches[b] is level b while it has nodes; levels only become empty from some level upwards.
     const put = (level: number, h: Uint8Array): void => {
-      const at = itemAt(cursor, level);
-      itemAt(batches, level).hashes.set(h, at);
+      // Checked inline, not with itemAt: once per node of every append on the ingest path.
+      const at = cursor[level];
+      const batch = batches[level];
+      if (at === undefined || batch === undefined) throw new RangeError(`no batch at level ${level}`);
+      batch.hashes.set(h, at);
       cursor[level] = at + HASH_SIZE;
     };
     const edge = this.#edge;
-    for (let i = 0; i < leafHashes.length; i++) {
-      let h = itemAt(leafHashes, i);
+    let index = from;
+    for (const leaf of leafHashes) {
+      let h = leaf;
       put(0, h);
       let level = 0;
       // Each trailing one bit of the leaf's index closes a subtree: merge it with its left sibling on the edge.
-      for (let c = from + i; c % 2 === 1; c = (c - 1) / 2) {
+      for (let c = index++; c % 2 === 1; c = (c - 1) / 2) {
         const left = edge.pop();
         if (!left) throw new TlogError('bad-size', `the compact range of size ${from} has too few edge nodes`);
         h = hashChildren(left, h);

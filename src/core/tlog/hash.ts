@@ -86,8 +86,9 @@ export function copyHash(h: Uint8Array): Uint8Array {
 export function rootFromLeafHashes(hashes: readonly Uint8Array[]): Uint8Array {
   if (hashes.length === 0) return emptyRoot();
   const stack: Uint8Array[] = [];
-  for (let i = 0; i < hashes.length; i++) {
-    let h = itemAt(hashes, i);
+  let i = 0;
+  for (const leaf of hashes) {
+    let h = leaf;
     // After adding leaf i, merge once per trailing one bit of i: those are the subtrees that just became perfect.
     for (let c = i; c % 2 === 1; c = (c - 1) / 2) {
       const left = stack.pop();
@@ -95,6 +96,7 @@ export function rootFromLeafHashes(hashes: readonly Uint8Array[]): Uint8Array {
       h = hashChildren(left, h);
     }
     stack.push(h);
+    i++;
   }
   let root = itemAt(stack, stack.length - 1);
   for (let i = stack.length - 2; i >= 0; i--) root = hashChildren(itemAt(stack, i), root);
