@@ -13,7 +13,6 @@
  * (rounding makes tiny turns of either sign there).
  */
 import { metresPerDegree } from '../../core/geo/ellipsoid.js';
-import { itemAt, valueAt } from '../../core/item-at.js';
 
 export type Position = [number, number];
 /** A GeoJSON MultiPolygon's coordinates: polygons of rings, outer rings counter-clockwise, holes clockwise. */
@@ -51,10 +50,10 @@ export function distanceField(parts: readonly Float64Array[], reach: number, ste
   let maxLat = -Infinity;
   for (const p of parts) {
     for (let i = 0; i < p.length; i += 2) {
-      minLon = Math.min(minLon, itemAt(p, i));
-      maxLon = Math.max(maxLon, itemAt(p, i));
-      minLat = Math.min(minLat, itemAt(p, i + 1));
-      maxLat = Math.max(maxLat, itemAt(p, i + 1));
+      minLon = Math.min(minLon, p[i]!);
+      maxLon = Math.max(maxLon, p[i]!);
+      minLat = Math.min(minLat, p[i + 1]!);
+      maxLat = Math.max(maxLat, p[i + 1]!);
     }
   }
   if (!Number.isFinite(minLon)) throw new RangeError('a distance field needs at least one line with positions');
@@ -77,18 +76,18 @@ export function distanceField(parts: readonly Float64Array[], reach: number, ste
   for (const p of parts) {
     const n = p.length / 2;
     for (let s = 0; s + 1 < n; s++) {
-      const ax = itemAt(p, s * 2);
-      const ay = itemAt(p, s * 2 + 1);
-      const bx = itemAt(p, s * 2 + 2);
-      const by = itemAt(p, s * 2 + 3);
+      const ax = p[s * 2]!;
+      const ay = p[s * 2 + 1]!;
+      const bx = p[s * 2 + 2]!;
+      const by = p[s * 2 + 3]!;
       if (ax === bx && ay === by) continue;
       // Neighbouring segments' directions, for the side of points whose nearest point is a shared vertex.
       const hasPrev = s > 0;
       const hasNext = s + 2 < n;
-      const pdx = hasPrev ? ax - itemAt(p, s * 2 - 2) : 0;
-      const pdy = hasPrev ? ay - itemAt(p, s * 2 - 1) : 0;
-      const ndx = hasNext ? itemAt(p, s * 2 + 4) - bx : 0;
-      const ndy = hasNext ? itemAt(p, s * 2 + 5) - by : 0;
+      const pdx = hasPrev ? ax - p[s * 2 - 2]! : 0;
+      const pdy = hasPrev ? ay - p[s * 2 - 1]! : 0;
+      const ndx = hasNext ? p[s * 2 + 4]! - bx : 0;
+      const ndy = hasNext ? p[s * 2 + 5]! - by : 0;
       const segMinLat = Math.min(ay, by) - margin / mid.ky;
       const segMaxLat = Math.max(ay, by) + margin / mid.ky;
       const j0 = Math.max(0, Math.floor((segMinLat - lat0) / dlat));
@@ -137,7 +136,7 @@ export function distanceField(parts: readonly Float64Array[], reach: number, ste
           const ey = py - t * vy;
           const d = Math.sqrt(ex * ex + ey * ey);
           const k = j * nx + i;
-          if (d < itemAt(distance, k)) {
+          if (d < distance[k]!) {
             distance[k] = d;
             let cross: number;
             if (t === 0 && hasPrev) cross = mAx * py - mAy * px;
@@ -179,18 +178,18 @@ export const oneSide =
 export function contour(field: DistanceField, level: LevelFunction): MultiPolygonCoordinates {
   const { nx, ny, distance, side, lon0, lat0, dlon, dlat } = field;
   const f = new Float64Array(nx * ny);
-  for (let k = 0; k < f.length; k++) f[k] = level(itemAt(distance, k), itemAt(side, k)) || 0;
+  for (let k = 0; k < f.length; k++) f[k] = level(distance[k]!, side[k]!) || 0;
   // Nodes on the grid boundary are outside by construction (the grid reaches past the widest zone); force it, so
   // every ring closes.
   for (let i = 0; i < nx; i++) {
-    f[i] = Math.max(itemAt(f, i), 1);
-    f[(ny - 1) * nx + i] = Math.max(itemAt(f, (ny - 1) * nx + i), 1);
+    f[i] = Math.max(f[i]!, 1);
+    f[(ny - 1) * nx + i] = Math.max(f[(ny - 1) * nx + i]!, 1);
   }
   for (let j = 0; j < ny; j++) {
-    f[j * nx] = Math.max(itemAt(f, j * nx), 1);
-    f[j * nx + nx - 1] = Math.max(itemAt(f, j * nx + nx - 1), 1);
+    f[j * nx] = Math.max(f[j * nx]!, 1);
+    f[j * nx + nx - 1] = Math.max(f[j * nx + nx - 1]!, 1);
   }
-  const inside = (k: number) => itemAt(f, k) < 0;
+  const inside = (k: number) => f[k]! < 0;
   const next = new Map<number, number>();
   const points = new Map<number, Position>();
   // Edge keys: horizontal edge from node (i, j) east: 2k; vertical edge from node (i, j) north: 2k + 1.
@@ -200,7 +199,7 @@ export function contour(field: DistanceField, level: LevelFunction): MultiPolygo
     const i = k % nx;
     const j = (k - i) / nx;
     const k2 = key & 1 ? k + nx : k + 1;
-    const t = itemAt(f, k) / (itemAt(f, k) - itemAt(f, k2));
+    const t = f[k]! / (f[k]! - f[k2]!);
     points.set(key, key & 1 ? [lon0 + i * dlon, lat0 + (j + t) * dlat] : [lon0 + (i + t) * dlon, lat0 + j * dlat]);
   };
   const enter: number[] = [];
@@ -219,25 +218,25 @@ export function contour(field: DistanceField, level: LevelFunction): MultiPolygo
       enter.length = 0;
       leave.length = 0;
       for (let e = 0; e < 4; e++) {
-        const a = inside(itemAt(corners, e));
-        const b = inside(itemAt(corners, (e + 1) % 4));
+        const a = inside(corners[e]!);
+        const b = inside(corners[(e + 1) % 4]!);
         if (a === b) continue;
-        crossing(itemAt(edges, e));
+        crossing(edges[e]!);
         (b ? enter : leave).push(e);
       }
       if (enter.length === 1) {
-        next.set(itemAt(edges, itemAt(leave, 0)), itemAt(edges, itemAt(enter, 0)));
+        next.set(edges[leave[0]!]!, edges[enter[0]!]!);
       } else {
         // Saddle: four crossings in order E, X, E, X (or X, E, X, E) around the cell.
-        const centreInside = (itemAt(f, k0) + itemAt(f, k1) + itemAt(f, k2) + itemAt(f, k3)) / 4 < 0;
+        const centreInside = (f[k0]! + f[k1]! + f[k2]! + f[k3]!) / 4 < 0;
         const order = [
           ...enter.map((e) => ({ e, kind: 'in' as const })),
           ...leave.map((e) => ({ e, kind: 'out' as const })),
         ].sort((a, b) => a.e - b.e);
         for (let q = 0; q < 4; q++) {
-          if (itemAt(order, q).kind !== 'out') continue;
-          const partner = centreInside ? itemAt(order, (q + 1) % 4) : itemAt(order, (q + 3) % 4);
-          next.set(itemAt(edges, itemAt(order, q).e), itemAt(edges, partner.e));
+          if (order[q]!.kind !== 'out') continue;
+          const partner = centreInside ? order[(q + 1) % 4]! : order[(q + 3) % 4]!;
+          next.set(edges[order[q]!.e]!, edges[partner.e]!);
         }
       }
     }
@@ -250,11 +249,11 @@ export function contour(field: DistanceField, level: LevelFunction): MultiPolygo
     let key: number | undefined = start;
     while (key !== undefined && !seen.has(key)) {
       seen.add(key);
-      ring.push(valueAt(points, key));
+      ring.push(points.get(key)!);
       key = next.get(key);
     }
     if (ring.length >= 3) {
-      ring.push(itemAt(ring, 0));
+      ring.push(ring[0]!);
       rings.push(ring);
     }
   }
@@ -280,16 +279,15 @@ function extent(ring: readonly Position[]): number {
 /** Twice the signed area in degrees²: positive for counter-clockwise. */
 export function signedArea(ring: readonly Position[]): number {
   let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++)
-    s += itemAt(ring, i)[0] * itemAt(ring, i + 1)[1] - itemAt(ring, i + 1)[0] * itemAt(ring, i)[1];
+  for (let i = 0; i + 1 < ring.length; i++) s += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
   return s;
 }
 
 function contains(ring: readonly Position[], p: Position): boolean {
   let c = false;
   for (let i = 0, j = ring.length - 2; i < ring.length - 1; j = i++) {
-    const [xi, yi] = itemAt(ring, i);
-    const [xj, yj] = itemAt(ring, j);
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
     if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
@@ -301,10 +299,10 @@ function assemble(rings: Position[][]): MultiPolygonCoordinates {
   const holes = rings.filter((r) => signedArea(r) < 0);
   const polys: Position[][][] = outers.map((o) => [o]);
   for (const h of holes) {
-    const owner = outers.findIndex((o) => contains(o, itemAt(h, 0)));
-    if (owner >= 0) itemAt(polys, owner).push(h);
+    const owner = outers.findIndex((o) => contains(o, h[0]!));
+    if (owner >= 0) polys[owner]!.push(h);
   }
-  return polys.sort((a, b) => signedArea(itemAt(b, 0)) - signedArea(itemAt(a, 0)));
+  return polys.sort((a, b) => signedArea(b[0]!) - signedArea(a[0]!));
 }
 
 /**
@@ -323,8 +321,8 @@ function douglasPeucker(
   keep[first] = keep[last] = 1;
   const stack: [number, number][] = [[first, last]];
   const tol2 = tolerance * tolerance;
-  for (let top = stack.pop(); top; top = stack.pop()) {
-    const [a, b] = top;
+  while (stack.length) {
+    const [a, b] = stack.pop()!;
     const ax = at(a)[0] * kx;
     const ay = at(a)[1] * ky;
     const ux = at(b)[0] * kx - ax;
@@ -357,9 +355,9 @@ export function simplifyLine(flat: Float64Array, tolerance: number): Float64Arra
   const n = flat.length / 2;
   if (n <= 2) return flat;
   const keep = new Uint8Array(n);
-  douglasPeucker((i) => [itemAt(flat, i * 2), itemAt(flat, i * 2 + 1)], 0, n - 1, tolerance, keep);
+  douglasPeucker((i) => [flat[i * 2]!, flat[i * 2 + 1]!], 0, n - 1, tolerance, keep);
   const out: number[] = [];
-  for (let i = 0; i < n; i++) if (keep[i]) out.push(itemAt(flat, i * 2), itemAt(flat, i * 2 + 1));
+  for (let i = 0; i < n; i++) if (keep[i]) out.push(flat[i * 2]!, flat[i * 2 + 1]!);
   return Float64Array.from(out);
 }
 
@@ -368,19 +366,18 @@ export function simplifyRing(ring: readonly Position[], tolerance: number): Posi
   if (ring.length <= 4) return [...ring];
   const n = ring.length - 1;
   // Split at the vertex farthest from the first, so both halves are open paths.
-  const { kx, ky } = metresPerDegree(itemAt(ring, 0)[1]);
+  const { kx, ky } = metresPerDegree(ring[0]![1]);
   let far = 1;
   let best = -1;
   for (let i = 1; i < n; i++) {
-    const d =
-      ((itemAt(ring, i)[0] - itemAt(ring, 0)[0]) * kx) ** 2 + ((itemAt(ring, i)[1] - itemAt(ring, 0)[1]) * ky) ** 2;
+    const d = ((ring[i]![0] - ring[0]![0]) * kx) ** 2 + ((ring[i]![1] - ring[0]![1]) * ky) ** 2;
     if (d > best) {
       best = d;
       far = i;
     }
   }
   const keep = new Uint8Array(ring.length);
-  const at = (i: number) => itemAt(ring, i);
+  const at = (i: number) => ring[i]!;
   douglasPeucker(at, 0, far, tolerance, keep);
   douglasPeucker(at, far, n, tolerance, keep);
   return ring.filter((_, i) => keep[i]);
