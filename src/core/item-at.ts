@@ -26,8 +26,3 @@ export function present<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new RangeError(`${what} is missing`);
   return value;
 }
-
-/** The failing branch of `xs[i] ?? missing(i)`: an inline check that leaves the load at its call site. */
-export function missing(at: PropertyKey): never {
-  throw new RangeError(`no element at ${String(at)}`);
-}

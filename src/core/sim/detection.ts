@@ -16,18 +16,16 @@
 import type { ActKind, CompiledJudgment, CompiledTrigger } from './compile.js';
 import { CONTINUOUS_LOOK } from './compile.js';
 import type { ModelParams } from './params.js';
-import { missing } from '../item-at.js';
 
 /** Operators beyond this many are left out of the enumeration (2^16 sets); none of the library comes close. */
 const MAX_OPERATORS = 16;
 
 /** Probability that source j of `kind` reports within `window` days, with its detection probability scaled by `factor`. */
 export function sourceReportsWithin(kind: ActKind, j: number, window: number, factor: number): number {
-  const p = Math.min(1, (kind.srcP[j] ?? missing(j)) * factor);
-  const latency = kind.srcLatency[j] ?? missing(j);
+  const p = Math.min(1, kind.srcP[j]! * factor);
+  const latency = kind.srcLatency[j]!;
   if (p <= 0 || latency > window) return 0;
-  const every = kind.srcRevisit[j] ?? missing(j);
-  const revisit = every > 0 ? every : kind.persistent ? CONTINUOUS_LOOK : 0;
+  const revisit = kind.srcRevisit[j]! > 0 ? kind.srcRevisit[j]! : kind.persistent ? CONTINUOUS_LOOK : 0;
   const looks = revisit === 0 ? 1 : Math.floor((window - latency) / revisit) + 1;
   return 1 - (1 - p) ** looks;
 }
@@ -41,11 +39,10 @@ export function evidencedWithin(kind: ActKind, tr: CompiledTrigger, window: numb
   for (let j = 0; j < kind.src.length; j++) {
     const f = kind.srcBlindable[j] === 1 ? blindFactor : 1;
     const pj = sourceReportsWithin(kind, j, window, f);
-    const o = kind.srcOperator[j] ?? missing(j);
+    const o = kind.srcOperator[j]!;
     const cur = seen.get(o) ?? { miss: 1, conf: 0 };
     cur.miss *= 1 - pj;
-    const conf = kind.srcConf[j] ?? missing(j);
-    if (pj > 0 && conf > cur.conf) cur.conf = conf;
+    if (pj > 0 && kind.srcConf[j]! > cur.conf) cur.conf = kind.srcConf[j]!;
     seen.set(o, cur);
   }
   const ops = [...seen.values()].filter((o) => o.miss < 1).slice(0, MAX_OPERATORS);
@@ -56,7 +53,7 @@ export function evidencedWithin(kind: ActKind, tr: CompiledTrigger, window: numb
     let n = 0;
     let miss = 1;
     for (let i = 0; i < ops.length; i++) {
-      const o = ops[i] ?? missing(i);
+      const o = ops[i]!;
       if (mask & (1 << i)) {
         w *= 1 - o.miss;
         n++;
@@ -100,8 +97,8 @@ export function detectionChain(
   const seen = new Float64Array(triggers.length);
   const seenBlinded = new Float64Array(triggers.length);
   for (const ti of advance.triggers) {
-    seen[ti] = evidencedWithin(advance, triggers[ti] ?? missing(ti), W, 1);
-    seenBlinded[ti] = evidencedWithin(advance, triggers[ti] ?? missing(ti), W, p['blind-factor']);
+    seen[ti] = evidencedWithin(advance, triggers[ti]!, W, 1);
+    seenBlinded[ti] = evidencedWithin(advance, triggers[ti]!, W, p['blind-factor']);
   }
   return { seen, seenBlinded, declared: declaredWithin(judgment, W), attributed: attributedWithin(p, W) };
 }

@@ -13,7 +13,6 @@ import { detectionChain, type DetectionChain } from './detection.js';
 import { normal, type Xoshiro128 } from './rng.js';
 import type { Battlefield } from './battlefield.js';
 import type { StrategyRunner } from './strategies/strategy.js';
-import { missing } from '../item-at.js';
 
 /** The links of the detection chain for the trigger that gives the best credibility (docs/simulation.md). */
 export interface CredibilityLinks {
@@ -160,12 +159,7 @@ export class Engine implements Battlefield {
     this.commitLapseDay = new Float64Array(model.commitments.length);
     this.rowLapseDay = new Float64Array(model.responses.reduce((a, r) => a + r.actor.length, 0));
     this.fireKind = model.backgroundKind;
-    this.chain = detectionChain(
-      model.kinds[model.advanceKind] ?? missing(model.advanceKind),
-      model.triggers,
-      model.judgment,
-      this.p,
-    );
+    this.chain = detectionChain(model.kinds[model.advanceKind]!, model.triggers, model.judgment, this.p);
   }
 
   /** Run one ceasefire and write its record into `out` at `offset`. */
@@ -179,9 +173,9 @@ export class Engine implements Battlefield {
     for (; t < H; t++) {
       this.t = t;
       // What the adversary learns today.
-      this.bold *= this.boldMul[t] ?? missing(t);
-      this.deterred += this.deterAt[t] ?? missing(t);
-      if ((this.pendHead[t] ?? missing(t)) >= 0) this.checkImpunity(t);
+      this.bold *= this.boldMul[t]!;
+      this.deterred += this.deterAt[t]!;
+      if (this.pendHead[t]! >= 0) this.checkImpunity(t);
       if (this.bold > maxBold) this.bold = maxBold;
       if (this.offensiveActive) {
         const tc = this.offStart + this.p['collapse-depth'] / this.offRate;
@@ -195,7 +189,7 @@ export class Engine implements Battlefield {
           for (let i = 0; i < n; i++) this.commit(this.fireKind, t + rng.next(), true, this.offDeniable);
         }
       }
-      if (this.model.backgroundKind >= 0 && rng.next() < (this.backgroundP[t] ?? missing(t)))
+      if (this.model.backgroundKind >= 0 && rng.next() < this.backgroundP[t]!)
         this.commit(this.model.backgroundKind, t + rng.next(), false, false);
       strategy.day(this, t);
     }
@@ -235,29 +229,26 @@ export class Engine implements Battlefield {
     const m = this.model;
     const rng = this.rng;
     // Elections: a commitment or a promise to respond may lapse at each election of the actor that made it.
-    for (let a = 0; a < m.actors.length; a++)
-      this.actorLapseDay[a] = lapseDay(rng, m.elections[a] ?? missing(a), m.actorLapse[a] ?? missing(a));
+    for (let a = 0; a < m.actors.length; a++) this.actorLapseDay[a] = lapseDay(rng, m.elections[a]!, m.actorLapse[a]!);
     for (let a = 0; a < m.actors.length; a++) {
-      const cs = m.actorContributors[a] ?? missing(a);
+      const cs = m.actorContributors[a]!;
       if (cs.length) {
         let all = 0;
-        for (const c of cs) all = Math.max(all, this.actorLapseDay[c] ?? missing(c));
+        for (const c of cs) all = Math.max(all, this.actorLapseDay[c]!);
         this.actorLapseDay[a] = all;
       }
     }
     for (const r of m.responses) {
       for (let i = 0; i < r.actor.length; i++) {
         // A negative chance: the action has no legal form of its own and lapses with its actor.
-        const q = r.lapse[i] ?? missing(i);
+        const q = r.lapse[i]!;
         this.rowLapseDay[r.offset + i] =
-          q >= 0
-            ? lapseDay(rng, m.elections[r.actor[i] ?? missing(i)] ?? missing(r.actor[i] ?? missing(i)), q)
-            : (this.actorLapseDay[r.actor[i] ?? missing(i)] ?? missing(r.actor[i] ?? missing(i)));
+          q >= 0 ? lapseDay(rng, m.elections[r.actor[i]!]!, q) : this.actorLapseDay[r.actor[i]!]!;
       }
     }
     for (let i = 0; i < m.commitments.length; i++) {
-      const c = m.commitments[i] ?? missing(i);
-      this.commitLapseDay[i] = lapseDay(rng, m.elections[c.actor] ?? missing(c.actor), c.lapse);
+      const c = m.commitments[i]!;
+      this.commitLapseDay[i] = lapseDay(rng, m.elections[c.actor]!, c.lapse);
     }
     this.resolve = rng.next();
   }
@@ -274,7 +265,7 @@ export class Engine implements Battlefield {
   commit(k: number, t: number, deliberate: boolean, deniable: boolean, depthKm = 0, rate = 0, lifetime = 0): void {
     if (this.collapsed) return;
     const m = this.model;
-    const kind = m.kinds[k] ?? missing(k);
+    const kind = m.kinds[k]!;
     if (t < kind.startDay) return;
     const rng = this.rng;
     const p = this.p;
@@ -297,55 +288,54 @@ export class Engine implements Battlefield {
     const ops = kind.srcOperator;
     const nSrc = ops.length;
     for (let j = 0; j < nSrc; j++) {
-      this.opTime[ops[j] ?? missing(j)] = Infinity;
-      this.opConf[ops[j] ?? missing(j)] = 0;
+      this.opTime[ops[j]!] = Infinity;
+      this.opConf[ops[j]!] = 0;
     }
     let seen = false;
     for (let j = 0; j < nSrc; j++) {
-      let pj = kind.srcP[j] ?? missing(j);
+      let pj = kind.srcP[j]!;
       if (blinded && kind.srcBlindable[j] === 1) pj *= p['blind-factor'];
       if (pj <= 0) continue;
-      const revisit = kind.srcRevisit[j] ?? missing(j);
+      const revisit = kind.srcRevisit[j]!;
       const R = revisit > 0 ? revisit : kind.persistent ? CONTINUOUS_LOOK : 0;
       let when: number;
       if (R === 0) {
         if (rng.next() >= pj) continue;
-        when = t + (kind.srcLatency[j] ?? missing(j));
+        when = t + kind.srcLatency[j]!;
       } else {
         const first = rng.next() * R;
         if (first > life) continue;
         const looks = Math.floor((life - first) / R) + 1;
         const i = pj >= 1 ? 0 : Math.floor(Math.log(1 - rng.next()) / Math.log(1 - pj));
         if (i >= looks) continue;
-        when = t + first + i * R + (kind.srcLatency[j] ?? missing(j));
+        when = t + first + i * R + kind.srcLatency[j]!;
       }
       seen = true;
-      const o = ops[j] ?? missing(j);
-      if (when < (this.opTime[o] ?? missing(o))) this.opTime[o] = when;
-      if ((kind.srcConf[j] ?? missing(j)) > (this.opConf[o] ?? missing(o)))
-        this.opConf[o] = kind.srcConf[j] ?? missing(j);
+      const o = ops[j]!;
+      if (when < this.opTime[o]!) this.opTime[o] = when;
+      if (kind.srcConf[j]! > this.opConf[o]!) this.opConf[o] = kind.srcConf[j]!;
     }
     if (!seen) {
       if (act >= 0 && deliberate) this.pend(act, t + p['impunity-window']);
       return;
     }
-    if (act >= 0) this.actFlags[act] = (this.actFlags[act] ?? missing(act)) | 2;
+    if (act >= 0) this.actFlags[act]! |= 2;
     else this.overflowDetected++;
     // Operators that reported, in the order of their reports (insertion sort: a handful of operators).
     let n = 0;
     for (let j = 0; j < nSrc; j++) {
-      const o = ops[j] ?? missing(j);
-      const tm = this.opTime[o] ?? missing(o);
+      const o = ops[j]!;
+      const tm = this.opTime[o]!;
       if (tm === Infinity) continue;
       this.opTime[o] = Infinity; // take each operator once
       let i = n++;
-      while (i > 0 && (this.sortTime[i - 1] ?? missing(i - 1)) > tm) {
-        this.sortTime[i] = this.sortTime[i - 1] ?? missing(i - 1);
-        this.sortConf[i] = this.sortConf[i - 1] ?? missing(i - 1);
+      while (i > 0 && this.sortTime[i - 1]! > tm) {
+        this.sortTime[i] = this.sortTime[i - 1]!;
+        this.sortConf[i] = this.sortConf[i - 1]!;
         i--;
       }
       this.sortTime[i] = tm;
-      this.sortConf[i] = this.opConf[o] ?? missing(o);
+      this.sortConf[i] = this.opConf[o]!;
     }
     let attributedAt = t;
     if (deniable) {
@@ -355,16 +345,16 @@ export class Engine implements Battlefield {
     let inCase = false;
     const trigs = kind.triggers;
     for (let x = 0; x < trigs.length; x++) {
-      const ti = trigs[x] ?? missing(x);
-      const tr = m.triggers[ti] ?? missing(ti);
+      const ti = trigs[x]!;
+      const tr = m.triggers[ti]!;
       if (tr.depth > 0 && depthKm < tr.depth) continue;
       // Evidence: k independent operators whose combined confidence (noisy-OR of each operator's best) suffices.
       let q = Infinity;
       let miss = 1;
       for (let i = 0; i < n; i++) {
-        miss *= 1 - (this.sortConf[i] ?? missing(i));
+        miss *= 1 - this.sortConf[i]!;
         if (i + 1 >= tr.sources && 1 - miss >= tr.confidence - 1e-9) {
-          q = this.sortTime[i] ?? missing(i);
+          q = this.sortTime[i]!;
           break;
         }
       }
@@ -379,32 +369,32 @@ export class Engine implements Battlefield {
 
   /** An act met trigger `ti`'s evidence at time `q`: join its open case, or count it toward a new one. */
   private qualify(ti: number, q: number, act: number): boolean {
-    const open = this.openCase[ti] ?? missing(ti);
-    if (open >= 0 && q < (this.caseResolve[open] ?? missing(open))) {
+    const open = this.openCase[ti]!;
+    if (open >= 0 && q < this.caseResolve[open]!) {
       if (act >= 0) this.joinCase(act, open);
       return true;
     }
-    const tr = this.model.triggers[ti] ?? missing(ti);
-    const base = this.ringStart[ti] ?? missing(ti);
+    const tr = this.model.triggers[ti]!;
+    const base = this.ringStart[ti]!;
     const cnt = tr.count;
-    const pos = this.ringPos[ti] ?? missing(ti);
+    const pos = this.ringPos[ti]!;
     this.ringTime[base + pos] = q;
     this.ringAct[base + pos] = act;
     this.ringPos[ti] = (pos + 1) % cnt;
-    const len = Math.min(cnt, (this.ringLen[ti] ?? missing(ti)) + 1);
+    const len = Math.min(cnt, this.ringLen[ti]! + 1);
     this.ringLen[ti] = len;
     if (len < cnt) return false;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < cnt; i++) {
-      const v = this.ringTime[base + i] ?? missing(base + i);
+      const v = this.ringTime[base + i]!;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
     if (hi - lo > tr.window) return false;
     const c = this.openCaseAt(ti, hi);
     for (let i = 0; i < cnt; i++) {
-      const a = this.ringAct[base + i] ?? missing(base + i);
+      const a = this.ringAct[base + i]!;
       if (a >= 0) this.joinCase(a, c);
     }
     this.ringLen[ti] = 0;
@@ -413,7 +403,7 @@ export class Engine implements Battlefield {
   }
 
   private joinCase(act: number, c: number): void {
-    if ((this.actCase[act] ?? missing(act)) >= 0 && this.casePunished[this.actCase[act] ?? missing(act)] === 1) return;
+    if (this.actCase[act]! >= 0 && this.casePunished[this.actCase[act]!] === 1) return;
     this.actCase[act] = c;
   }
 
@@ -442,8 +432,7 @@ export class Engine implements Battlefield {
     }
     let material = Infinity;
     let timely = false;
-    const r =
-      m.responses[(m.triggers[ti] ?? missing(ti)).severity] ?? missing((m.triggers[ti] ?? missing(ti)).severity);
+    const r = m.responses[m.triggers[ti]!.severity]!;
     let last = resolve;
     let started = false;
     for (let i = 0; i < r.actor.length; i++) {
@@ -451,12 +440,12 @@ export class Engine implements Battlefield {
       const start = r.uponTrigger[i] === 1 ? at : declaredAt;
       if (start === Infinity) continue;
       started = true;
-      const due = r.due[i] ?? missing(i);
+      const due = r.due[i]!;
       if (start + due > last) last = start + due;
-      if ((this.rowLapseDay[r.offset + i] ?? missing(r.offset + i)) <= start) continue;
+      if (this.rowLapseDay[r.offset + i]! <= start) continue;
       let pOn = r.automatic[i] === 1 ? p['auto-on-time'] : p['national-on-time'];
       let pLate = r.automatic[i] === 1 ? p['auto-late'] : p['national-late'];
-      const cat = r.category[i] ?? missing(i);
+      const cat = r.category[i]!;
       if (r.material[i] === 1) {
         // A material action is only as deliverable as what sustains it: its own category in full, else the
         // coalition's mean coverage, weighted (assumption).
@@ -487,13 +476,12 @@ export class Engine implements Battlefield {
   /** Share of a sustainment category's requirement that unlapsed commitments cover on day `d`. */
   private coverage(cat: number, d: number): number {
     const m = this.model;
-    const need = m.requirementPerDay[cat] ?? missing(cat);
-    if (need <= 0 || d < (m.stockDays[cat] ?? missing(cat))) return 1;
+    const need = m.requirementPerDay[cat]!;
+    if (need <= 0 || d < m.stockDays[cat]!) return 1;
     let have = 0;
     for (let i = 0; i < m.commitments.length; i++) {
-      const c = m.commitments[i] ?? missing(i);
-      if (c.category === cat && c.start <= d && d < c.end && (this.commitLapseDay[i] ?? missing(i)) > d)
-        have += c.perDay;
+      const c = m.commitments[i]!;
+      if (c.category === cat && c.start <= d && d < c.end && this.commitLapseDay[i]! > d) have += c.perDay;
     }
     return have >= need ? 1 : have / need;
   }
@@ -504,7 +492,7 @@ export class Engine implements Battlefield {
     let sum = 0;
     let n = 0;
     for (let c = 0; c < m.categories.length; c++) {
-      if ((m.requirementPerDay[c] ?? missing(c)) <= 0) continue;
+      if (m.requirementPerDay[c]! <= 0) continue;
       sum += this.coverage(c, d);
       n++;
     }
@@ -517,10 +505,10 @@ export class Engine implements Battlefield {
       this.firstMaterialAfter = when;
     if (when >= this.H) return;
     const d = Math.floor(when);
-    if (when < (this.materialAt[d] ?? missing(d))) this.materialAt[d] = when;
+    if (when < this.materialAt[d]!) this.materialAt[d] = when;
     const cut = timely ? this.p.deter : this.p.deter * this.p['late-deter'];
-    this.boldMul[d + 1] = (this.boldMul[d + 1] ?? missing(d + 1)) * (1 - cut);
-    if (timely) this.deterAt[d + 1] = (this.deterAt[d + 1] ?? missing(d + 1)) + 1;
+    this.boldMul[d + 1]! *= 1 - cut;
+    if (timely) this.deterAt[d + 1]!++;
     // A response halts an offensive under way.
     if (this.offensiveActive && when >= this.offStart && when < this.offEnd) this.offEnd = when;
   }
@@ -528,20 +516,20 @@ export class Engine implements Battlefield {
   private pend(act: number, at: number): void {
     if (at >= this.H) return;
     const d = Math.ceil(at);
-    this.pendNext[act] = this.pendHead[d] ?? missing(d);
+    this.pendNext[act] = this.pendHead[d]!;
     this.pendHead[d] = act;
   }
 
   /** Deliberate acts whose fate the adversary learns today: unpunished ones embolden it. */
   private checkImpunity(day: number): void {
-    let a = this.pendHead[day] ?? missing(day);
+    let a = this.pendHead[day]!;
     this.pendHead[day] = -1;
     const step = this.p.embolden;
     while (a >= 0) {
-      const next = this.pendNext[a] ?? missing(a);
-      const c = this.actCase[a] ?? missing(a);
-      if (c >= 0 && (this.caseResolve[c] ?? missing(c)) > day && this.casePunished[c] === 0) {
-        this.pend(a, this.caseResolve[c] ?? missing(c));
+      const next = this.pendNext[a]!;
+      const c = this.actCase[a]!;
+      if (c >= 0 && this.caseResolve[c]! > day && this.casePunished[c] === 0) {
+        this.pend(a, this.caseResolve[c]!);
       } else if (c < 0 || this.casePunished[c] === 0) {
         this.bold += step;
         this.unpunished++;
@@ -592,27 +580,22 @@ export class Engine implements Battlefield {
     const attributed = deniable ? chain.attributed : 1;
     const p = this.p;
     let best = 0;
-    const trigs = (m.kinds[m.advanceKind] ?? missing(m.advanceKind)).triggers;
+    const trigs = m.kinds[m.advanceKind]!.triggers;
     for (let x = 0; x < trigs.length; x++) {
-      const evidenced = (seen[trigs[x] ?? missing(x)] ?? missing(trigs[x] ?? missing(x))) * attributed;
+      const evidenced = seen[trigs[x]!]! * attributed;
       if (evidenced <= 0) continue;
-      const r =
-        m.responses[(m.triggers[trigs[x] ?? missing(x)] ?? missing(trigs[x] ?? missing(x))).severity] ??
-        missing((m.triggers[trigs[x] ?? missing(x)] ?? missing(trigs[x] ?? missing(x))).severity);
+      const r = m.responses[m.triggers[trigs[x]!]!.severity]!;
       // Actions started by a declaration share its chance; actions started by the trigger need none.
       let noneDeclared = 1;
       let noneTriggered = 1;
       for (let i = 0; i < r.actor.length; i++) {
-        const w = r.weight[i] ?? missing(i);
-        if (w === 0 || (this.rowLapseDay[r.offset + i] ?? missing(r.offset + i)) <= t) continue;
+        const w = r.weight[i]!;
+        if (w === 0 || this.rowLapseDay[r.offset + i]! <= t) continue;
         let deliver =
           r.automatic[i] === 1 ? p['auto-on-time'] + p['auto-late'] : p['national-on-time'] + p['national-late'];
-        const cat = r.category[i] ?? missing(i);
+        const cat = r.category[i]!;
         deliver *= cat >= 0 ? this.coverage(cat, t) : 1 - p['shortfall-weight'] * (1 - this.meanCoverage(t));
-        const form =
-          (r.formWeight[i] ?? missing(i)) >= 0
-            ? (r.formWeight[i] ?? missing(i))
-            : (m.actorForm[r.actor[i] ?? missing(i)] ?? missing(r.actor[i] ?? missing(i)));
+        const form = r.formWeight[i]! >= 0 ? r.formWeight[i]! : m.actorForm[r.actor[i]!]!;
         if (r.uponTrigger[i] === 1) noneTriggered *= 1 - deliver * w * form;
         else noneDeclared *= 1 - deliver * w * form;
       }
@@ -620,7 +603,7 @@ export class Engine implements Battlefield {
       if (c > best) {
         best = c;
         if (out) {
-          out.trigger = (m.triggers[trigs[x] ?? missing(x)] ?? missing(trigs[x] ?? missing(x))).id;
+          out.trigger = m.triggers[trigs[x]!]!.id;
           out.seen = evidenced;
           out.declared = pDeclared;
           out.answeredOnDeclaration = 1 - noneDeclared;
@@ -652,7 +635,7 @@ export class Engine implements Battlefield {
     let end = Math.min(t + p['offensive-days'], t + geometricDays(rng, p['defence-halt']));
     // A material response already on its way halts it too.
     for (let d = Math.max(0, Math.floor(t)); d < this.H && d < end; d++) {
-      const w = this.materialAt[d] ?? missing(d);
+      const w = this.materialAt[d]!;
       if (w >= t && w < end) {
         end = w;
         break;
@@ -692,14 +675,14 @@ export class Engine implements Battlefield {
     const from = this.H - this.p['erosion-window'];
     for (let a = 0; a < this.nActs; a++) {
       committed++;
-      const f = this.actFlags[a] ?? missing(a);
+      const f = this.actFlags[a]!;
       if (f & 2) detected++;
-      const c = this.actCase[a] ?? missing(a);
+      const c = this.actCase[a]!;
       const isDeclared = c >= 0 && this.caseDeclared[c] === 1;
       const isPunished = c >= 0 && this.casePunished[c] === 1;
       if (isDeclared) declared++;
       if (isPunished) punished++;
-      if (!isPunished && (this.actTime[a] ?? missing(a)) >= from) windowUnpunished++;
+      if (!isPunished && this.actTime[a]! >= from) windowUnpunished++;
     }
     out[o + F.outcome] = this.collapsed
       ? Outcome.Collapse
