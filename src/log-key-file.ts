@@ -127,7 +127,8 @@ export function logKeyCarryOut(
   where: string,
 ): (rows: Record<string, unknown>[]) => void {
   return (rows) => {
-    const row = rows[0]!;
+    const row = rows[0];
+    if (!row) throw new Error(`${where}: the tlog_key table has no row to carry out`);
     const pem = String(row['private_pem']);
     const stored = parseLogKey(pem, `${where} (tlog_key)`);
     const same = (k: LogKeyMaterial) =>

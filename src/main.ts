@@ -202,7 +202,9 @@ export async function start(config: ServeConfig): Promise<Running> {
   }
   let key: LogKeyMaterial;
   try {
-    key = given ?? loadOrCreateLogKeyFile(keyFile!, origin);
+    if (given) key = given;
+    else if ('file' in keySource) key = loadOrCreateLogKeyFile(keySource.file, origin);
+    else throw new Error('no log key: neither a key file nor a parsed key');
   } catch (e) {
     await store.close();
     throw e;

@@ -65,6 +65,13 @@ type Table = Record<
 >;
 const table = operationTable as unknown as Table;
 
+/** The operation's entry in the generated table (an `OperationId` always has one). */
+function entryOf(op: string): Table[string] {
+  const t = table[op];
+  if (!t) throw new Error(`operation ${op} is not in the generated API table: run npm run gen:client`);
+  return t;
+}
+
 let ajv: InstanceType<typeof Ajv2020> | undefined;
 const validators = new Map<string, ReturnType<InstanceType<typeof Ajv2020>['compile']>>();
 function validatorFor(op: string, status: string, media: string, schema: unknown) {
@@ -111,7 +118,7 @@ export class ApiClient {
   /** The absolute URL of an operation with its parameters. */
   url<O extends OperationId>(op: O, req: ApiRequest<O>): string {
     const r = req as { path?: Record<string, unknown>; query?: Record<string, unknown> };
-    const path = table[op]!.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    const path = entryOf(op).path.replace(/\{([^}]+)\}/g, (_, name: string) =>
       encodeURIComponent(String(r.path?.[name] ?? '')),
     );
     const u = new URL(path.replace(/^\/+/, ''), this.base);
@@ -121,7 +128,7 @@ export class ApiClient {
   }
 
   async #send<O extends OperationId>(op: O, req: ApiRequest<O>): Promise<{ url: string; res: Response }> {
-    const t = table[op]!;
+    const t = entryOf(op);
     const r = req as { body?: unknown; accept?: string };
     const headers: Record<string, string> = { ...this.#auth, ...(r.accept ? { accept: r.accept } : {}) };
     let body: string | undefined;
@@ -159,13 +166,13 @@ export class ApiClient {
   }
 
   #declared(op: OperationId, url: string, res: Response): string {
-    const what = `${table[op]!.method} ${url}`;
-    const declared = table[op]!.responses[String(res.status)];
+    const what = `${entryOf(op).method} ${url}`;
+    const declared = entryOf(op).responses[String(res.status)];
     if (!declared)
       throw new ServerError(
         `${what}: the server answered ${res.status}, which the API does not declare for ${op}: it is not a Guarantor server, or another version`,
       );
-    const media = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const media = (res.headers.get('content-type') ?? '').replace(/;.*/s, '').trim().toLowerCase();
     if (Object.keys(declared).length && !(media in declared))
       throw new ServerError(
         `${what}: the server answered ${res.status} in "${media || 'no content type'}", not as the API declares (${Object.keys(declared).join(', ')})`,
@@ -176,7 +183,7 @@ export class ApiClient {
   async #read<O extends OperationId>(op: O, url: string, res: Response): Promise<Answer<O>> {
     const media = this.#declared(op, url, res);
     const bytes = new Uint8Array(await res.arrayBuffer());
-    const schema = table[op]!.responses[String(res.status)]![media];
+    const schema = entryOf(op).responses[String(res.status)]?.[media];
     let body: unknown = undefined;
     if (bytes.length && isJson(media)) {
       const text = Buffer.from(bytes).toString('utf8');
@@ -184,7 +191,7 @@ export class ApiClient {
         body = JSON.parse(text);
       } catch {
         throw new ServerError(
-          `${table[op]!.method} ${url}: the server's ${res.status} answer is not JSON: ${text.slice(0, 200)}`,
+          `${entryOf(op).method} ${url}: the server's ${res.status} answer is not JSON: ${text.slice(0, 200)}`,
         );
       }
       if (schema) {
@@ -192,7 +199,7 @@ export class ApiClient {
         if (!v(body)) {
           const e = v.errors?.[0];
           throw new ServerError(
-            `${table[op]!.method} ${url}: the server's ${res.status} answer does not match the API: ${e?.instancePath || '(the body)'} ${e?.message ?? ''}`.trim(),
+            `${entryOf(op).method} ${url}: the server's ${res.status} answer does not match the API: ${e?.instancePath || '(the body)'} ${e?.message ?? ''}`.trim(),
           );
         }
       }

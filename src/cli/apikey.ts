@@ -54,10 +54,12 @@ export function register(program: Command): void {
   shared(cmd.command('list').description('list keys (never their text)'), { db: {} }).action(
     async (o: { db?: string }) => {
       const keys = await withStore(dbOf(o), (s) => s.listApiKeys());
-      for (const k of keys.map(publicKey))
+      for (const key of keys) {
+        const k = publicKey(key);
         process.stdout.write(
-          `${k['id']}  ${k['role']!.padEnd(9)}  ${k['actor']!.padEnd(6)}  ${k['createdAt']}  ${k['revokedAt'] ? `revoked ${k['revokedAt']}` : 'active'}  ${k['label']}\n`,
+          `${k['id']}  ${key.role.padEnd(9)}  ${key.actor.padEnd(6)}  ${k['createdAt']}  ${k['revokedAt'] ? `revoked ${k['revokedAt']}` : 'active'}  ${k['label']}\n`,
         );
+      }
     },
   );
   shared(

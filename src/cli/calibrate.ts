@@ -65,8 +65,8 @@ export function loadLibrary(dir: string): { agreements: Agreement[]; skipped: { 
   }
   const parsed = outcomesSchema.safeParse(raw);
   if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new UsageError(`${outcomesFile}: \`${i.path.join('.') || '(top)'}\`: ${i.message}`);
+    const i = parsed.error.issues[0];
+    throw new UsageError(`${outcomesFile}: \`${i?.path.join('.') || '(top)'}\`: ${i?.message ?? 'invalid'}`);
   }
   const outcomes = parsed.data.agreements;
   const files = readdirSync(dir)

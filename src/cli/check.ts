@@ -63,6 +63,7 @@ export async function runCheck(files: string[], format: Format, strict: boolean,
       const { scorecardJson, timelineJson } = await import('../core/analysis/analysis-json.js');
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+      const only = results.length === 1 ? results[0] : undefined;
       out =
         JSON.stringify(
           {
@@ -78,10 +79,10 @@ export async function runCheck(files: string[], format: Format, strict: boolean,
               scorecard: r.analysis ? scorecardJson(r.analysis) : null,
               timeline: r.analysis && r.loaded.model ? timelineJson(r.loaded.model, r.analysis) : null,
             })),
-            ...(results.length === 1 && results[0]!.analysis && results[0]!.loaded.model
+            ...(only?.analysis && only.loaded.model
               ? {
-                  scorecard: scorecardJson(results[0]!.analysis),
-                  timeline: timelineJson(results[0]!.loaded.model, results[0]!.analysis),
+                  scorecard: scorecardJson(only.analysis),
+                  timeline: timelineJson(only.loaded.model, only.analysis),
                 }
               : {}),
           },

@@ -66,13 +66,14 @@ export async function runExport(
     filter[f] = o[f];
   }
   for (const t of ['from', 'to'] as const) {
-    if (o[t] === undefined) continue;
-    const ms = Date.parse(o[t]!);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(o[t]!) || Number.isNaN(ms))
-      throw new UsageError(`--${t}: "${o[t]}" is not an ISO 8601 time`);
+    const v = o[t];
+    if (v === undefined) continue;
+    const ms = Date.parse(v);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms))
+      throw new UsageError(`--${t}: "${v}" is not an ISO 8601 time`);
     filter[t] = ms;
   }
-  if (o.url !== undefined) return fromServer(k, format, o, filter, sink, doFetch);
+  if (o.url !== undefined) return fromServer(k, format, o.url, o, filter, sink, doFetch);
   const db = existingDb(dbOf(o, env));
   let store;
   try {
@@ -97,17 +98,18 @@ const listOperation = {
 async function fromServer(
   kind: ExportKind,
   format: ExportFormat,
+  url: string,
   o: ExportOptions,
   filter: Record<string, unknown>,
   sink: Writable,
   doFetch?: Fetch,
 ): Promise<void> {
   if (!o.apiKey) throw new UsageError('--api-key: exporting from a server needs an API key (or GUARANTOR_API_KEY)');
-  const api = new ApiClient(o.url!, doFetch, o.apiKey);
+  const api = new ApiClient(url, doFetch, o.apiKey);
   const query = Object.fromEntries(
     Object.entries(filter).map(([f, v]) => [f, typeof v === 'number' ? new Date(v).toISOString() : String(v)]),
   );
-  const r = await api.stream(listOperation[kind], { query, accept: exportContentTypes[format].split(';')[0]! });
+  const r = await api.stream(listOperation[kind], { query, accept: exportContentTypes[format].replace(/;.*/s, '') });
   if (!r.ok) throw new Refused(`the ${kind} export`, r.answer);
   // Standard output is not ended: on a socket that would shut it for whatever the shell writes next.
   await pipeline(Readable.fromWeb(r.stream as import('node:stream/web').ReadableStream), sink, {

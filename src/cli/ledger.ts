@@ -54,9 +54,9 @@ const categories = ['financial', 'humanitarian', 'military', 'to_be_allocated'] 
 function pairs(list: string[] | undefined, what: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of list ?? []) {
-    const m = /^([^=]+)=(.+)$/.exec(p);
-    if (!m) throw new UsageError(`${what} takes NAME=VALUE, not "${p}"`);
-    out[m[1]!.trim()] = m[2]!.trim();
+    const [, name, value] = /^([^=]+)=(.+)$/.exec(p) ?? [];
+    if (name === undefined || value === undefined) throw new UsageError(`${what} takes NAME=VALUE, not "${p}"`);
+    out[name.trim()] = value.trim();
   }
   return out;
 }
@@ -223,12 +223,12 @@ export async function runLedgerImport(o: LedgerImportOptions): Promise<LedgerImp
           }
           const problems =
             r.status === 400 || r.status === 403 || r.status === 409
-              ? (r.body.problems ?? []).filter((p) => typeof p.index === 'number')
+              ? (r.body.problems ?? []).filter((p): p is typeof p & { index: number } => typeof p.index === 'number')
               : [];
           if (!problems.length || round > 50)
             throw new UsageError(`the server refused ${kind} ${i}..${i + batch.length - 1} (${refusal(r)})`);
-          const bad = new Set(problems.map((p) => p.index!));
-          for (const p of problems) refuse(batch[p.index!], p);
+          const bad = new Set(problems.map((p) => p.index));
+          for (const p of problems) refuse(batch[p.index], p);
           refused += bad.size;
           batch = batch.filter((_, k) => !bad.has(k));
         }

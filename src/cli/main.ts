@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
 import { toolVersion } from '../version.js';
+import { itemAt } from '../core/item-at.js';
 
 type Registrar = (program: Command) => void;
 
@@ -34,7 +35,7 @@ export async function buildProgram(only?: string): Promise<Command> {
     .exitOverride()
     .showHelpAfterError();
   const names = only !== undefined && only in commands ? [only] : Object.keys(commands);
-  for (const name of names) (await commands[name]!()).register(program);
+  for (const name of names) (await itemAt(commands, name)()).register(program);
   return program;
 }
 

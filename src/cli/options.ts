@@ -47,7 +47,7 @@ export interface Use {
   aliases?: string[];
 }
 
-const flagOf = (name: SharedName) => vocabulary[name].flags.split(' ')[0]!;
+const flagOf = (name: SharedName) => vocabulary[name].flags.replace(/ .*/s, '');
 
 /** Adds the shared options to a command, with their hidden aliases, and resolves them before its action. */
 export function shared(cmd: Command, uses: Partial<Record<SharedName, Use>>): Command {
@@ -61,7 +61,7 @@ export function shared(cmd: Command, uses: Partial<Record<SharedName, Use>>): Co
     for (const a of use.aliases ?? []) {
       const alias = new Option(`${a} <${name}>`).hideHelp();
       cmd.addOption(alias);
-      aliasOf.set(alias.attributeName(), { name, flag: a.split(/[ ,]+/).pop()! });
+      aliasOf.set(alias.attributeName(), { name, flag: a.split(/[ ,]+/).at(-1) ?? a });
     }
   }
   cmd.hook('preAction', (_parent, action) => {

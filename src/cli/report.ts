@@ -63,7 +63,7 @@ export async function dailyReportBytes(
     if (unknown !== undefined || !sections.length)
       throw new UsageError(`--sections: "${unknown ?? o.sections}" is not a section; use ${reportSections.join(', ')}`);
   }
-  if (o.url !== undefined) return fromServer(o, format, doFetch);
+  if (o.url !== undefined) return fromServer(o.url, o, format, doFetch);
 
   const packagePath = o.package ?? env['GUARANTOR_PACKAGE'];
   if (!packagePath)
@@ -114,8 +114,8 @@ export async function dailyReportBytes(
   }
 }
 
-async function fromServer(o: DailyOptions, format: Format, doFetch?: Fetch): Promise<Uint8Array> {
-  const api = new ApiClient(o.url!, doFetch, o.apiKey);
+async function fromServer(url: string, o: DailyOptions, format: Format, doFetch?: Fetch): Promise<Uint8Array> {
+  const api = new ApiClient(url, doFetch, o.apiKey);
   const query = {
     date: o.date,
     format,

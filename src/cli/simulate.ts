@@ -26,6 +26,7 @@ import { loadScenario } from '../core/sim/scenario.js';
 import { loadPackageFile, readText } from '../package-files.js';
 import { UsageError } from './usage-error.js';
 import { toolVersion } from '../version.js';
+import { itemAt } from '../core/item-at.js';
 
 const formats = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof formats)[number];
@@ -162,7 +163,8 @@ export async function simulate(spec: ExperimentSpec, workers: number, progress?:
       const sim = new Simulator(spec);
       // Yield between tasks so the progress bar can draw.
       for (let i = 0; i < tasks.length; i++) {
-        results.add(tasks[i]!, sim.runTask(tasks[i]!));
+        const task = itemAt(tasks, i);
+        results.add(task, sim.runTask(task));
         progress?.tick(i + 1);
         if (progress && i % 8 === 7) await new Promise((r) => setImmediate(r));
       }

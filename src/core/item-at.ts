@@ -10,3 +10,19 @@ export function itemAt<T>(xs: ArrayLike<T> | { readonly [k: PropertyKey]: T | un
   if (x === undefined) throw new RangeError(`no element at ${String(i)}`);
   return x;
 }
+
+/** A map entry that must exist: `map.get(key)` where the logic guarantees the key; fails naming the key. */
+export function valueAt<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const v = map.get(key);
+  if (v === undefined) throw new RangeError(`no entry for ${String(key)}`);
+  return v;
+}
+
+/**
+ * A value the logic guarantees is there (an optional field that a check upstream has seen set, a lookup of a key
+ * taken from the same table): fails naming `what` instead of running on with `undefined`.
+ */
+export function present<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new RangeError(`${what} is missing`);
+  return value;
+}

@@ -14,6 +14,7 @@ import type { Package } from '../core/spec/schema.js';
 import type { Role as ActorRole } from '../core/spec/vocabulary.js';
 import { keyId, matches } from './api-keys.js';
 import { HttpError } from './errors.js';
+import { itemAt } from '../core/item-at.js';
 
 /**
  * Who a route admits: a role, or `mission`: a `monitor` key bound to the monitoring mission (a package actor whose
@@ -156,7 +157,7 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   if (!header) throw unauthorized('this endpoint needs an API key: send `Authorization: Bearer <key>`');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw unauthorized('the Authorization header must be `Bearer <key>`');
-  const key = m[1]!;
+  const key = itemAt(m, 1);
   const id = keyId(key);
   const record = id === undefined ? undefined : await store.getApiKey(id);
   if (!record || !matches(key, record)) throw unauthorized('the API key is not valid');
@@ -164,6 +165,15 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   if (!(roles as readonly string[]).includes(record.role))
     throw unauthorized(`the API key ${record.id} has an unknown role`);
   return { keyId: record.id, actor: record.actor, role: record.role };
+}
+
+/** The caller of a route behind the key check (the access hook sets it before the handler runs). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal)
+    throw new Error(
+      `${request.method} ${request.routeOptions.url}: no principal: the route is not behind the key check`,
+    );
+  return request.principal;
 }
 
 /**

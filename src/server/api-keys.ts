@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRecord, Role } from '../core/ports/store.js';
+import { itemAt } from '../core/item-at.js';
 
 const keyPattern = /^gk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -33,7 +34,7 @@ export function recordForKey(
   createdAt: number,
 ): ApiKeyRecord | undefined {
   const m = keyPattern.exec(key);
-  return m ? { id: m[1]!, hash: hashKey(key), actor, role, label, createdAt } : undefined;
+  return m ? { id: itemAt(m, 1), hash: hashKey(key), actor, role, label, createdAt } : undefined;
 }
 
 /** The id a key text names, or undefined when it is not a key. */

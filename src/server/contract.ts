@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { itemAt } from '../core/item-at.js';
 
 export interface ContractProblem {
   method: string;
@@ -93,9 +94,7 @@ export function installContractCheck(app: FastifyInstance, report: (p: ContractP
     const operation = doc.paths?.[path]?.[method];
     if (!operation) return payload; // not part of the API (the dashboard's files)
     const status = reply.statusCode;
-    const contentType = String(reply.getHeader('content-type') ?? '')
-      .split(';')[0]!
-      .trim();
+    const contentType = itemAt(String(reply.getHeader('content-type') ?? '').split(';'), 0).trim();
     const problem = (reason: string) => report({ method: request.method, path, status, contentType, reason });
     const declared =
       operation.responses?.[String(status)] ??

@@ -26,6 +26,7 @@ import type {
   ViolationFilter,
 } from '../core/ports/store.js';
 import { storeFilter, type RawListQuery } from './list-query.js';
+import { itemAt } from '../core/item-at.js';
 
 export const exportKinds = ['observations', 'incidents', 'violations', 'cases'] as const;
 export type ExportKind = (typeof exportKinds)[number];
@@ -41,7 +42,7 @@ export const exportContentTypes: Record<ExportFormat, string> = {
 /** The export format an Accept header asks for, if any (JSON otherwise). */
 export function exportFormatOf(accept: string | undefined): ExportFormat | undefined {
   if (!accept) return undefined;
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
+  const types = accept.split(',').map((t) => itemAt(t.split(';'), 0).trim().toLowerCase());
   if (types.includes('text/csv')) return 'csv';
   if (types.includes('application/geo+json')) return 'geojson';
   return undefined;

@@ -16,6 +16,7 @@ import { notUnicode, pathText } from '../core/ops/index.js';
 import { wellFormed } from '../core/tlog/canonical-json.js';
 import { HttpError, unsupportedMediaType, type Problem } from './errors.js';
 import { ForwardedBody, forwardTarget, type IngestRouting } from './ingest-forward.js';
+import { itemAt } from '../core/item-at.js';
 
 export type JsonParser = (text: string) => unknown;
 
@@ -113,8 +114,8 @@ export function badValueAt(text: string, value: unknown, bigNumber = scanJson(te
   if (!surrogates && !bigNumber) return undefined;
   // Depth-first, in document order, with an explicit stack: the first bad value found is the first in the text.
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
-  while (stack.length) {
-    const { v, path } = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { v, path } = top;
     if (typeof v === 'string') {
       if (surrogates && !wellFormed(v)) return { path, reason: notUnicode };
     } else if (typeof v === 'number') {
@@ -124,7 +125,8 @@ export function badValueAt(text: string, value: unknown, bigNumber = scanJson(te
     } else if (v !== null && typeof v === 'object') {
       const entries = Object.entries(v);
       for (const [k] of entries) if (surrogates && !wellFormed(k)) return { path: [...path, k], reason: notUnicode };
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i]![1], path: [...path, entries[i]![0]] });
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push({ v: itemAt(entries, i)[1], path: [...path, itemAt(entries, i)[0]] });
     }
   }
   return undefined;

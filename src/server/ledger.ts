@@ -21,6 +21,7 @@ import type { Package } from '../core/spec/schema.js';
 import { ledgerStoreFor } from '../store/ledger-store.js';
 import { HttpError, type Problem } from './errors.js';
 import { someOf } from './words.js';
+import { itemAt } from '../core/item-at.js';
 
 /** Problems listed in one answer; the rest are counted (bounds the reply to a hostile batch). */
 const maxProblems = 1000;
@@ -144,7 +145,7 @@ export class LedgerService {
       const index = this.#index;
       const view = liveSustainment(this.pkg, index, now);
       const holding = deriveAlerts(this.pkg, index, view, now);
-      const month = view.months[Math.max(0, Math.min(view.months.length - 1, index.monthIndex(now)))]!;
+      const month = itemAt(view.months, Math.max(0, Math.min(view.months.length - 1, index.monthIndex(now))));
       const r = await this.store.syncAlerts(index.seq, (stored) => alertTransitions(stored, holding, now, month));
       if (r !== 'stale') return r;
       if (attempt >= 20) throw new Error('the ledger kept moving while alerts were derived; try again');

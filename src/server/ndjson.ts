@@ -8,13 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, type Problem } from './errors.js';
 import { badValueAt, badValueProblem, fastifyJson, scanJson, tooDeepError, type JsonParser } from './json-body.js';
 import { counted } from './words.js';
+import { itemAt } from '../core/item-at.js';
 
 export function parseNdjson(text: string, parseLine: JsonParser = JSON.parse): unknown[] {
   const items: unknown[] = [];
   const problems: Problem[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.trim();
+    const line = itemAt(lines, n).trim();
     if (!line) continue;
     const scan = scanJson(line);
     if (scan.tooDeepAt !== undefined) throw tooDeepError(scan.tooDeepAt, n + 1);

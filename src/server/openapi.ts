@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { readersText, type Access } from './access.js';
 import { HttpError } from './errors.js';
 import { documentOnlySchemas } from './schemas.js';
+import { itemAt } from '../core/item-at.js';
 
 /** Why each added status happens, as its response's description. */
 const standard = {
@@ -38,7 +39,7 @@ export function operationIdFor(method: string, url: string): string {
     .map((s) => (s.startsWith(':') ? `by-${s.slice(1)}` : s))
     .flatMap((s) => s.split(/[^A-Za-z0-9]+/))
     .filter(Boolean);
-  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return method.toLowerCase() + words.map((w) => itemAt(w, 0).toUpperCase() + w.slice(1)).join('');
 }
 
 /** The route's schema with the standard responses and an operationId added; what the route declares wins. */

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { itemAt } from '../core/item-at.js';
 
 /** Where Debian's `chromium` package puts the browser. */
 export const defaultChromium = '/usr/bin/chromium';
@@ -30,7 +31,7 @@ const args = [
 ];
 
 const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  s.replace(/[&<>"']/g, (c) => itemAt({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }, c));
 
 /** Prints `html` to an A4 PDF with "page N of M" and `footer` at the foot of every page. */
 export async function printPdf(html: string, footer: string, executablePath = defaultChromium): Promise<Buffer> {

@@ -28,6 +28,7 @@ import type { ReportWindow } from '../core/report/window.js';
 import type { LoadedPackage } from '../core/spec/load.js';
 import type { Package } from '../core/spec/schema.js';
 import { parseCheckpoint } from '../core/tlog/index.js';
+import { itemAt } from '../core/item-at.js';
 
 /** Region code -> name from the package's regions layer. */
 export function regionNames(loaded: LoadedPackage | undefined): Map<string, string> {
@@ -60,7 +61,7 @@ export async function caseFilesBefore(casework: CaseworkStore, end: number): Pro
 /** A stored checkpoint as the report names it: origin, size, root, time, and the witnesses that cosigned it. */
 export function reportCheckpoint(cp: StoredCheckpoint): ReportCheckpoint {
   const parsed = parseCheckpoint(cp.note);
-  const origin = parsed.ok ? parsed.checkpoint.origin : cp.note.split('\n', 1)[0]!;
+  const origin = parsed.ok ? parsed.checkpoint.origin : itemAt(cp.note.split('\n', 1), 0);
   const witnesses = [
     ...new Set(cp.cosignatures.map((l) => /^— (\S+) /.exec(l)?.[1]).filter((x): x is string => x !== undefined)),
   ].sort();

@@ -32,6 +32,7 @@ import {
   type WitnessAlarm,
 } from '../core/tlog/index.js';
 import { packageVersionEntry } from '../store/log-entries.js';
+import { itemAt } from '../core/item-at.js';
 
 /** The log's private key as configured (a key file, or the environment): the server never stores it. */
 export interface ConfiguredLogKey {
@@ -290,7 +291,7 @@ export class LogService {
     const problems: string[] = [];
     for (const sig of note.signatures) {
       // The log's own line (whichever key signed this checkpoint): the stored note, compared above, vouches for it.
-      if (sig.name === checkpoint.origin && stored.note.includes(body.split('\n')[sig.line - 1]!)) continue;
+      if (sig.name === checkpoint.origin && stored.note.includes(itemAt(body.split('\n'), sig.line - 1))) continue;
       const w = witnesses.get(`${sig.name}\n${sig.keyId}`);
       if (!w) {
         problems.push(`line ${sig.line}: ${sig.name} is not a registered witness key`);
@@ -305,7 +306,7 @@ export class LogService {
         problems.push(`line ${sig.line}: the cosignature of ${w.name} is dated in the future`);
         continue;
       }
-      const line = body.split('\n')[sig.line - 1]! + '\n';
+      const line = itemAt(body.split('\n'), sig.line - 1) + '\n';
       if (await this.log.addCosignature(checkpoint.size, w.name, line, r.time.getTime())) accepted.push(w.name);
       else already.push(w.name);
     }
@@ -322,40 +323,37 @@ export class LogService {
   async alarm(
     body: unknown,
   ): Promise<{ ok: true; index: number | undefined } | { ok: false; message: string; path?: string }> {
-    const a = body as Partial<WitnessAlarm>;
-    const str = (k: keyof WitnessAlarm, max: number) => typeof a[k] === 'string' && (a[k] as string).length <= max;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, message: 'send a JSON object' };
-    for (const [k, max] of [
-      ['witness', 200],
-      ['message', 2000],
-      ['at', 40],
-      ['signature', 100],
-    ] as const)
-      if (!str(k, max))
-        return { ok: false, message: `${k} is a string of at most ${max} characters`, path: `body.${k}` };
-    if (!alarmReasons.includes(a.reason as never))
+    const { witness, message, at, signature, reason, checkpoints } = body as Partial<
+      Record<keyof WitnessAlarm, unknown>
+    >;
+    const tooLong = (k: string, max: number) => ({
+      ok: false as const,
+      message: `${k} is a string of at most ${max} characters`,
+      path: `body.${k}`,
+    });
+    const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+    if (!isText(witness, 200)) return tooLong('witness', 200);
+    if (!isText(message, 2000)) return tooLong('message', 2000);
+    if (!isText(at, 40)) return tooLong('at', 40);
+    if (!isText(signature, 100)) return tooLong('signature', 100);
+    const isReason = (r: unknown): r is WitnessAlarm['reason'] => alarmReasons.includes(r as never);
+    if (!isReason(reason))
       return { ok: false, message: `reason is one of ${alarmReasons.join(', ')}`, path: 'body.reason' };
-    if (Number.isNaN(Date.parse(a.at!))) return { ok: false, message: 'at is an ISO 8601 time', path: 'body.at' };
+    if (Number.isNaN(Date.parse(at))) return { ok: false, message: 'at is an ISO 8601 time', path: 'body.at' };
     if (
-      !Array.isArray(a.checkpoints) ||
-      a.checkpoints.length > 4 ||
-      a.checkpoints.some((c) => typeof c !== 'string' || c.length > 64 * 1024)
+      !Array.isArray(checkpoints) ||
+      checkpoints.length > 4 ||
+      checkpoints.some((c) => typeof c !== 'string' || c.length > 64 * 1024)
     )
       return { ok: false, message: 'checkpoints is a list of at most 4 signed notes', path: 'body.checkpoints' };
-    const reg = (await this.log.witnesses()).find((w) => w.name === a.witness);
+    const reg = (await this.log.witnesses()).find((w) => w.name === witness);
     const v = reg && parseVkey(reg.vkey);
-    if (!v?.ok) return { ok: false, message: `${a.witness} is not a registered witness`, path: 'body.witness' };
-    const alarm: WitnessAlarm = {
-      witness: a.witness!,
-      reason: a.reason!,
-      message: a.message!,
-      at: a.at!,
-      checkpoints: a.checkpoints as string[],
-      signature: a.signature!,
-    };
+    if (!v?.ok) return { ok: false, message: `${witness} is not a registered witness`, path: 'body.witness' };
+    const alarm: WitnessAlarm = { witness, reason, message, at, checkpoints: checkpoints as string[], signature };
     const raw = verifierFromPublicKey(v.verifier.name, v.verifier.publicKey);
     if (!verifyAlarm(alarm, raw))
-      return { ok: false, message: `the signature does not verify under ${a.witness}'s key`, path: 'body.signature' };
+      return { ok: false, message: `the signature does not verify under ${witness}'s key`, path: 'body.signature' };
     const entry: LogEntry = { kind: 'witness-alarm', recordId: `${alarm.witness}@${alarm.at}`, record: { ...alarm } };
     return { ok: true, index: await this.log.appendIfLatest(entry, undefined) };
   }

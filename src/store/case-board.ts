@@ -5,7 +5,7 @@
  * not shift it). Also the derived columns of a case file and its task rows (migration 0090-case-board).
  */
 import type { CaseFile } from '../core/ops/index.js';
-import type { ResponseTask } from '../core/ops/index.js';
+import type { ResponseFailure, ResponseTask } from '../core/ops/index.js';
 import { StoreQueryError } from '../core/ports/store.js';
 import type { CaseBoardQuery, TaskQuery } from '../core/ports/casework.js';
 import type { Dialect } from './filters.js';
@@ -178,4 +178,10 @@ export function taskQuery(dialect: Dialect, q: TaskQuery): { page: Built; counts
 
 export function taskCursor(row: { urgency: unknown; due: unknown; task_id: string }): string {
   return encode('tasks', [Number(row.urgency), Number(row.due), row.task_id]);
+}
+
+/** The failure of a task read from the failed tasks (`failed_at` set): such a task has one. */
+export function failureOf(task: ResponseTask): ResponseFailure {
+  if (!task.failure) throw new Error(`task ${task.id}: marked failed but has no failure`);
+  return task.failure;
 }

@@ -11,6 +11,7 @@
 import type { Observation } from '../core/ops/index.js';
 import type { BatchProcessor, IngestMeta, IngestResult } from '../core/ports/store.js';
 import type { WriteQueue } from './write-queue.js';
+import { itemAt } from '../core/item-at.js';
 
 export interface IngestRequest {
   observations: readonly Observation[];
@@ -70,11 +71,12 @@ export class GroupCommit {
     let size = 0;
     const take = (): IngestRequest[] => {
       const added: IngestRequest[] = [];
-      while (
-        this.#pending.length &&
-        (group.length === 0 || size + this.#pending[0]!.request.observations.length <= this.maxObservations)
+      for (
+        let p = this.#pending[0];
+        p && (group.length === 0 || size + p.request.observations.length <= this.maxObservations);
+        p = this.#pending[0]
       ) {
-        const p = this.#pending.shift()!;
+        this.#pending.shift();
         size += p.request.observations.length;
         group.push(p);
         added.push(p.request);
@@ -89,12 +91,12 @@ export class GroupCommit {
         group.map((p) => p.request),
         () => (this.#pending.length ? take() : []),
       );
-      group.forEach((p, i) => p.resolve(results[i]!));
+      group.forEach((p, i) => p.resolve(itemAt(results, i)));
     } catch (e) {
-      if (group.length === 1) return group[0]!.reject(e);
+      if (group.length === 1) return itemAt(group, 0).reject(e);
       for (const p of group) {
         try {
-          p.resolve((await this.run([p.request], () => []))[0]!);
+          p.resolve(itemAt(await this.run([p.request], () => []), 0));
         } catch (alone) {
           p.reject(alone);
         }

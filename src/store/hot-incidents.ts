@@ -12,6 +12,7 @@
 import type { Incident } from '../core/ops/index.js';
 import { IncidentIndex } from '../core/ops/index.js';
 import type { IncidentProbe } from '../core/ports/ops-reader.js';
+import { itemAt } from '../core/item-at.js';
 
 interface Window {
   index: IncidentIndex;
@@ -37,7 +38,7 @@ export class HotIncidents {
   install(activity: string, rows: readonly Incident[]): void {
     const w: Window = {
       index: new IncidentIndex(),
-      floor: rows.length < this.limit ? -Infinity : rows[rows.length - 1]!.end,
+      floor: rows.length < this.limit ? -Infinity : itemAt(rows, rows.length - 1).end,
     };
     // Ties with the last row's end may have been cut off: the floor excludes that end, so drop the ones loaded.
     for (const i of rows) if (i.end > w.floor) w.index.put(i);
@@ -93,7 +94,7 @@ export class HotIncidents {
 function raiseFloor(w: Window, keep: number): void {
   const all = [...w.index.all()];
   const ends = Float64Array.from(all, (i) => i.end).sort(); // ascending
-  const floor = ends[ends.length - 1 - keep]!;
+  const floor = itemAt(ends, ends.length - 1 - keep);
   for (const i of all) if (i.end <= floor) w.index.remove(i.id);
   w.floor = Math.max(w.floor, floor);
 }

@@ -48,6 +48,7 @@ import {
   timerEntry,
   violationEntry,
 } from './log-entries.js';
+import { itemAt, valueAt } from '../core/item-at.js';
 
 export type AuditCode =
   | 'entry-gap'
@@ -314,7 +315,10 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
     const signers = serverKey ? chain.signersAt(cp.size, serverKey) : [];
     if (signers.length) {
       const note = cp.note + cp.cosignatures.join('');
-      let v = verifyCheckpoint(note, signers[0]!, witnessKeys, { allowUnknown: true, origin: signers[0]!.name });
+      let v = verifyCheckpoint(note, itemAt(signers, 0), witnessKeys, {
+        allowUnknown: true,
+        origin: itemAt(signers, 0).name,
+      });
       for (const k of signers.slice(1))
         if (!v.ok) v = verifyCheckpoint(note, k, witnessKeys, { allowUnknown: true, origin: k.name });
       if (!v.ok)
@@ -340,8 +344,8 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
   // append: name its records.
   const firstBad = checkpoints.find((cp) => cp.size <= size && !hashesEqual(roots.get(cp.size) ?? cp.root, cp.root));
   if (firstBad) {
-    const good = checkpoints.filter((cp) => cp.size < firstBad.size && hashesEqual(roots.get(cp.size)!, cp.root));
-    const from = good.length ? good[good.length - 1]!.size : 0;
+    const good = checkpoints.filter((cp) => cp.size < firstBad.size && hashesEqual(valueAt(roots, cp.size), cp.root));
+    const from = good.length ? itemAt(good, good.length - 1).size : 0;
     const named: string[] = [];
     for await (const e of source.entries()) {
       if (e.index >= firstBad.size) break;
@@ -516,12 +520,13 @@ function checkAnchors(
   const rewritten = [...c.differs].filter(([, d]) => d.from.some((f) => counted.has(f))).sort((x, y) => x[0] - y[0]);
   for (const [index, d] of rewritten.slice(0, 20)) {
     const by = anchored.filter((a) => d.from.includes(a.from));
+    const first = by.find((a) => a.size > 0);
     c.findings.push({
       code: 'record-rewritten',
       kind: d.kind,
       recordId: d.recordId,
       index,
-      message: `entry ${index} (${d.kind} ${d.recordId}) is not the entry ${by.map((a) => `${a.witnesses.join(', ')} cosigned at size ${a.size}`).join('; ')}: its leaf is ${hex(d.leaf)} here, ${hex(by[0]!.size ? mirrored(o, by[0]!.from, index) : new Uint8Array())} in the witness's mirror; rewritten after it was witnessed`,
+      message: `entry ${index} (${d.kind} ${d.recordId}) is not the entry ${by.map((a) => `${a.witnesses.join(', ')} cosigned at size ${a.size}`).join('; ')}: its leaf is ${hex(d.leaf)} here, ${hex(first ? mirrored(o, first.from, index) : new Uint8Array())} in the witness's mirror; rewritten after it was witnessed`,
     });
   }
   const total = Math.max(rewritten.length, ...anchored.map((a) => c.counts.get(a.from) ?? 0));
@@ -534,12 +539,13 @@ function checkAnchors(
 }
 
 function mirrored(o: NonNullable<AuditOptions['anchors']>, from: string, index: number): Uint8Array {
-  const a = o.states.find((s) => s.from === from)!;
+  const a = o.states.find((s) => s.from === from);
+  if (!a) throw new Error(`log audit: no witness state from ${from}`);
   return a.leaves.subarray(index * 32, index * 32 + 32);
 }
 
 function encodeRecord(e: LogEntry): Uint8Array {
-  return entryBytes(e)!;
+  return entryBytes(e);
 }
 
 /** Which fields of a stored record differ from its logged entry, for the finding: ` (role: admin, logged monitor)`. */
@@ -718,7 +724,11 @@ export function rowQueries(
   recordId: string,
   p: (n: number) => string,
 ): { table: string; sql: string; params: unknown[] }[] {
-  const cols = (table: string) => auditTables.find((t) => t.table === table)!.columns;
+  const cols = (table: string) => {
+    const t = auditTables.find((a) => a.table === table);
+    if (!t) throw new Error(`${table}: not an audited table`);
+    return t.columns;
+  };
   const integer = (text: string): number | undefined =>
     /^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
   if (kind === 'observation') {
@@ -770,7 +780,7 @@ function recordOfRow(table: string, row: Row): StoredRecord | undefined {
 /** The leaf hash of the entry a row-logged record's row gives. */
 export function leafOfRow(table: string, row: Row): Uint8Array | undefined {
   const r = recordOfRow(table, row);
-  return r && hashLeaf(entryBytes(r.entry)!);
+  return r && hashLeaf(entryBytes(r.entry));
 }
 
 /** One stored row (with `doc` parsed) as the records it holds, each rebuilt into its entry. */

@@ -33,10 +33,11 @@ import type { ProcessedBatch, StoredObservation } from '../core/ports/store.js';
 import { randomBytes } from 'node:crypto';
 import type { MemberKey } from '../core/ports/casework.js';
 import type { Timer } from '../core/ops/index.js';
-import type { LogEntry, RecordOpenings, TextLogEntry } from '../core/ports/tlog.js';
+import type { LogEntry, RecordOpenings, StoredCheckpoint, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalJson, canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
 import { commitmentOf, isSealed, sealedRecordText, type Opening } from '../core/tlog/commitment.js';
 import { canonicalEntryLeafHash, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
+import { itemAt } from '../core/item-at.js';
 
 type Json = { [key: string]: JsonValue };
 
@@ -158,8 +159,8 @@ export function ingestTextEntries(
 ): TextLogEntry[] {
   const entries: TextLogEntry[] = [];
   for (let i = 0; i < fresh.length; i++) {
-    const o = fresh[i]!;
-    entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, docs[i]!, salts[i]!));
+    const o = itemAt(fresh, i);
+    entries.push(observationTextEntry(o.seq, o.receivedAt, o.submittedBy, itemAt(docs, i), itemAt(salts, i)));
   }
   for (const r of out.incidentRevisions as readonly Incident[])
     entries.push(incidentTextEntry(r, textOf(r), saltOf(r)));
@@ -207,6 +208,8 @@ export function withLeaf(e: TextLogEntry): TextLogEntry {
 }
 
 /** The bytes the log keeps for an entry: none for one its record's row gives back (migration 0006). */
+export function entryBytes(e: LogEntry): Uint8Array;
+export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null;
 export function entryBytes(e: LogEntry | TextLogEntry): Uint8Array | null {
   if (!('text' in e)) {
     const p = publicEntry(e);
@@ -312,7 +315,8 @@ export async function openingsFromRows(
   }
   const out: RecordOpenings = { openings: new Map(), decided: new Set() };
   const open = (e: LogEntry) => {
-    if (e.salt) out.openings.set(`${e.kind}\n${e.recordId}`, openingOf(e)!);
+    const o = openingOf(e);
+    if (o) out.openings.set(`${e.kind}\n${e.recordId}`, o);
   };
   const tables = {
     'incident-revision': ['incidents', 'incident_revisions'],
@@ -528,7 +532,12 @@ export const storedKinds: ReadonlySet<string> = new Set([
 /** The index key of a leaf hash: its first six bytes, a safe integer (the full hash is compared after). */
 export function leafKey(leaf: Uint8Array): number {
   return (
-    leaf[0]! * 2 ** 40 + leaf[1]! * 2 ** 32 + ((leaf[2]! << 24) >>> 0) + (leaf[3]! << 16) + (leaf[4]! << 8) + leaf[5]!
+    itemAt(leaf, 0) * 2 ** 40 +
+    itemAt(leaf, 1) * 2 ** 32 +
+    ((itemAt(leaf, 2) << 24) >>> 0) +
+    (itemAt(leaf, 3) << 16) +
+    (itemAt(leaf, 4) << 8) +
+    itemAt(leaf, 5)
   );
 }
 
@@ -537,4 +546,10 @@ export function packLeaves(leaves: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(leaves.length * 32);
   leaves.forEach((l, i) => out.set(l.subarray(0, 32), i * 32));
   return out;
+}
+
+/** A checkpoint read back after saving it: the store must have it. */
+export function savedCheckpoint(size: number, cp: StoredCheckpoint | undefined): StoredCheckpoint {
+  if (!cp) throw new Error(`tlog checkpoint of size ${size}: missing right after it was saved`);
+  return cp;
 }

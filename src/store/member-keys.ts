@@ -3,6 +3,7 @@
  * `registerMemberKey`): one active key per member, rotation only when asked, and a key only ever for one member.
  */
 import type { MemberKey, MemberKeyRegistration } from '../core/ports/casework.js';
+import { itemAt } from '../core/item-at.js';
 
 export interface KeyRow {
   member: string;
@@ -34,6 +35,6 @@ export function decideKey(
   if (own && own.revokedAt === undefined) return { ok: true, added: false, revoked: [] };
   const holder = sameKey.find((x) => x.member !== k.member) ?? own;
   if (holder) return { ok: false, reason: 'key-taken', holder };
-  if (active.length && !rotate) return { ok: false, reason: 'member-has-key', active: active[0]! };
+  if (active.length && !rotate) return { ok: false, reason: 'member-has-key', active: itemAt(active, 0) };
   return { ok: true, added: true, revoked: [...active] };
 }

@@ -4,6 +4,7 @@
  * before their JSON is parsed and the answer is the union of the probes' answers, as the port requires.
  */
 import type { IncidentProbe } from '../core/ports/ops-reader.js';
+import { itemAt } from '../core/item-at.js';
 
 /** What the exact probe test needs of an incident: the indexed columns, so rows are tested before their JSON is parsed. */
 export interface IncidentShape {
@@ -26,10 +27,10 @@ export function matcher(probes: readonly IncidentProbe[]): (i: IncidentShape) =>
         if (i.region === p.region) return true;
       } else if (
         i.box &&
-        i.box[0]! <= p.maxLon &&
-        p.minLon <= i.box[2]! &&
-        i.box[1]! <= p.maxLat &&
-        p.minLat <= i.box[3]!
+        itemAt(i.box, 0) <= p.maxLon &&
+        p.minLon <= itemAt(i.box, 2) &&
+        itemAt(i.box, 1) <= p.maxLat &&
+        p.minLat <= itemAt(i.box, 3)
       )
         return true;
     }

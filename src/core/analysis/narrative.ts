@@ -8,7 +8,7 @@ import type { Analysis, ModelAnalysis } from './analyse.js';
 import type { Sustainment } from './sustainment.js';
 import { isAdvance, type Interval, type TriggerTimeline } from './timeline.js';
 import { at, atWorst, duration, km, km2, list, money, percent, rate } from './wording.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface Moment {
   /** Milliseconds after the breach begins, best and worst case (Infinity: never). */
@@ -68,8 +68,8 @@ export function triggerStory(m: Package, tl: TriggerTimeline): TriggerStory {
       at: { best: tl.threshold.best, worst: tl.threshold.worst },
       kind: 'threshold',
       text: Number.isFinite(tl.threshold.window)
-        ? `The ${ordinal(t.count!)} violation comes inside the window of ${duration(t.within!)} (at worst, spread across all of it).`
-        : `The ${ordinal(t.count!)} violation: with no window (\`within\`), the violator can spread them out for ever.`,
+        ? `The ${ordinal(present(t.count, 'count'))} violation comes inside the window of ${duration(present(t.within, 'within'))} (at worst, spread across all of it).`
+        : `The ${ordinal(present(t.count, 'count'))} violation: with no window (\`within\`), the violator can spread them out for ever.`,
     });
   }
   if (tl.detection && act?.confirmed) {
@@ -147,7 +147,10 @@ function summaryOf(m: Package, tl: TriggerTimeline): string {
   const t = itemAt(m.triggers, tl.trigger);
   if (tl.depth && r !== undefined && isAdvance(m, t)) {
     // Ground is narrated only for the advance, and an area only beside a depth that rounds to something.
-    const adv = t.on.find((p) => m.prohibitions[p]?.activities.includes('ground-advance'))!;
+    const adv = present(
+      t.on.find((p) => m.prohibitions[p]?.activities.includes('ground-advance')),
+      `trigger ${tl.trigger}'s ground-advance prohibition`,
+    );
     const who =
       itemAt(m.prohibitions, adv).activities.length > 1 || t.on.length > 1
         ? `a violator advancing on the ground (prohibition \`${adv}\`)`

@@ -10,6 +10,7 @@
 import type { Package, Prohibition, Source, Zone } from '../spec/schema.js';
 import type { Activity, Domain } from '../spec/vocabulary.js';
 import { inspectsTooSlowly } from './inspection.js';
+import { present } from '../item-at.js';
 
 export interface PackageView {
   model: Package;
@@ -91,7 +92,7 @@ export function buildView(model: Package, lineLengths: ReadonlyMap<string, numbe
       return za.side === 'both' || zb.side === 'both' || za.side === zb.side;
     }
     if (za.kind === 'area' && zb.kind === 'area' && za.regions && zb.regions)
-      return za.regions.some((r) => zb.regions!.includes(r));
+      return za.regions.some((r) => present(zb.regions, 'regions').includes(r));
     return false;
   };
   const places = new Map<Prohibition, string[]>();

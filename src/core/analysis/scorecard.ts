@@ -7,7 +7,7 @@
  */
 import { definition, fillTemplate } from '../diagnostics/catalogue.js';
 import { dimensions, type Dimension, type Finding } from './finding.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface Weight {
   dimension: Dimension;
@@ -138,7 +138,8 @@ export function score(findings: readonly Finding[]): Scorecard {
     const spent = used.get(key) ?? 0;
     const group = groupOf.get(f.code);
     const groupKey = group !== undefined ? `group:${group}|${dimension}` : undefined;
-    const groupLeft = groupKey !== undefined ? itemAt(groups, group!).cap - (used.get(groupKey) ?? 0) : Infinity;
+    const groupLeft =
+      groupKey !== undefined ? itemAt(groups, present(group, 'group')).cap - (used.get(groupKey) ?? 0) : Infinity;
     const points = Math.min(w.points * (f.scale ?? 1), w.cap - spent, groupLeft);
     if (points <= 1e-9) continue;
     used.set(key, spent + points);

@@ -251,15 +251,16 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
       // Stated only as intent: at risk from the first month, election or not.
       const intent = c.form === 'intent';
       const schedule = commitmentSchedule(c, v, starts);
-      let sum = byActor.get(c.by);
-      if (schedule.to > schedule.from) sum ??= 0;
-      for (let i = schedule.from; i < schedule.to; i++) {
-        const amount = itemAt(schedule.amounts, i);
-        if (intent || (election && itemAt(starts, i) >= election.start)) atRisk[i]! += amount;
-        else firm[i]! += amount;
-        sum! += amount;
+      if (schedule.to > schedule.from) {
+        let sum = byActor.get(c.by) ?? 0;
+        for (let i = schedule.from; i < schedule.to; i++) {
+          const amount = itemAt(schedule.amounts, i);
+          if (intent || (election && itemAt(starts, i) >= election.start)) atRisk[i] = itemAt(atRisk, i) + amount;
+          else firm[i] = itemAt(firm, i) + amount;
+          sum += amount;
+        }
+        byActor.set(c.by, sum);
       }
-      if (sum !== undefined) byActor.set(c.by, sum);
     }
     const delivered = source.delivered?.get(rid);
     // Stocks fill shortfalls until they run out; months before `asOf` count what was delivered, not what was pledged.
@@ -306,15 +307,16 @@ export function sustainmentOf(m: Package, source: SupplySource): Sustainment {
 
     for (const ci of mine) {
       const c = itemAt(commitments, ci - 1);
-      if (c.until === undefined) continue;
-      const idx = starts.findIndex((s) => s >= c.until!.end);
+      const until = c.until;
+      if (until === undefined) continue;
+      const idx = starts.findIndex((s) => s >= until.end);
       if (idx <= 0) continue;
       cliffs.push({
         n: ci,
         by: c.by,
         requirement: rid,
         month: monthLabel(itemAt(starts, idx)),
-        left: horizonEnd - c.until.end,
+        left: horizonEnd - until.end,
         before: itemAt(series, idx - 1).coverage,
         after: itemAt(series, idx).coverage,
       });

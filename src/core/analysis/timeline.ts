@@ -17,7 +17,7 @@ import type { Package, Trigger } from '../spec/schema.js';
 import { materialActions, type Activity, type ResponseAction, type ResponseStart } from '../spec/vocabulary.js';
 import { judgmentPower } from './judgment-power.js';
 import type { PackageView } from './package-view.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface Interval {
   best: number;
@@ -110,14 +110,21 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
       acts.push(act);
     }
   }
-  const seen = acts.filter((a) => a.confirmed);
+  // The fastest act's best time and the slowest act's worst, among the acts the sources confirm at all.
   let fastest: ActDetection | undefined;
   let slowest: ActDetection | undefined;
-  for (const a of seen) {
-    if (!fastest || a.confirmed!.best < fastest.confirmed!.best) fastest = a;
-    if (!slowest || a.confirmed!.worst > slowest.confirmed!.worst) slowest = a;
+  let detection: Interval | undefined;
+  for (const a of acts) {
+    const c = a.confirmed;
+    if (!c) continue;
+    if (!detection) {
+      fastest = slowest = a;
+      detection = { best: c.best, worst: c.worst };
+      continue;
+    }
+    if (c.best < detection.best) ((fastest = a), (detection.best = c.best));
+    if (c.worst > detection.worst) ((slowest = a), (detection.worst = c.worst));
   }
-  const detection = fastest && slowest ? { best: fastest.confirmed!.best, worst: slowest.confirmed!.worst } : undefined;
 
   const rate = m.assumptions['advance-rate'];
   // Depth is ground gained: it means something only for a trigger on a ground advance.
@@ -136,7 +143,11 @@ export function triggerTimeline(view: PackageView, id: string, t: Trigger): Trig
   let decision: Interval = { best: inf, worst: inf };
   // Steps before the decision (negotiation, conciliation ...) each take up to their `within` first.
   const stages = (j?.before ?? []).reduce((a, st) => a + (st.within ?? inf), 0);
-  if (j) decision = { best: caseOpens.best, worst: risks.length ? inf : caseOpens.worst + stages + j.deadline! };
+  if (j)
+    decision = {
+      best: caseOpens.best,
+      worst: risks.length ? inf : caseOpens.worst + stages + present(j.deadline, 'deadline'),
+    };
 
   const nd = m.assumptions['national-decision'] ?? 0;
   const responses: ResponseTiming[] = (m.responses[t.severity] ?? []).map((r, index) => {

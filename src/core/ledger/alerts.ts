@@ -17,7 +17,7 @@ import { commitmentSchedule, electionCrossing, monthlyValue, type RequirementVie
 import type { Package } from '../spec/schema.js';
 import { pledgeCommitment, type LedgerIndex } from './state.js';
 import type { LiveSustainment } from './view.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, valueAt, present } from '../item-at.js';
 
 export const alertKinds = [
   'late-delivery',
@@ -153,15 +153,10 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
         const needed = (views.get(p.requirement)?.series[check]?.required ?? 0) > 0;
         // A successor takes over: it starts delivering no earlier than the month before this one ends (a pledge
         // that was already running alongside is not one) and delivers in the month that matters now.
-        const successor = byRequirement
-          .get(p.requirement)!
-          .some(
-            (o) =>
-              o.s !== s &&
-              o.schedule !== undefined &&
-              o.schedule.from >= e - 1 &&
-              itemAt(o.schedule.amounts, check) > 0,
-          );
+        const successor = valueAt(byRequirement, p.requirement).some(
+          (o) =>
+            o.s !== s && o.schedule !== undefined && o.schedule.from >= e - 1 && itemAt(o.schedule.amounts, check) > 0,
+        );
         if (needed && !successor) {
           out.push({
             key: `ending-without-successor/${p.id}/${months[e]}`,
@@ -206,7 +201,7 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
       if (!schedule || !cm) continue;
       let a = bySupply.get(s.pledge.by);
       if (!a) bySupply.set(s.pledge.by, (a = new Float64Array(n)));
-      for (let i = schedule.from; i < schedule.to; i++) a[i]! += itemAt(schedule.amounts, i);
+      for (let i = schedule.from; i < schedule.to; i++) a[i] = itemAt(a, i) + itemAt(schedule.amounts, i);
       const lead = cm['lead-time'] ?? 0;
       if (lead > 0 && (!longest || lead > longest.lead)) longest = { by: s.pledge.by, lead };
     }
@@ -248,9 +243,9 @@ export function deriveAlerts(pkg: Package, ledger: LedgerIndex, view: LiveSustai
           requirement: r.id,
           guarantor: top.by,
           month: itemAt(months, next),
-          size: a![next]!,
+          size: itemAt(present(a, 'a'), next),
           unit: r.unit,
-          message: `${top.by} carries ${Math.round(top.share * 100)}% of ${r.id}, above the ${Math.round(settings.maxShare * 100)}% maximum share: without it ${fmt(a![next]!)} ${r.unit} a month goes missing from ${months[next]}`,
+          message: `${top.by} carries ${Math.round(top.share * 100)}% of ${r.id}, above the ${Math.round(settings.maxShare * 100)}% maximum share: without it ${fmt(itemAt(present(a, 'a'), next))} ${r.unit} a month goes missing from ${months[next]}`,
         });
       }
     }

@@ -13,7 +13,7 @@
  * allocation becomes one delivery per pledge it drew on, dated the first day of its month.
  */
 import { parseCsv, type CsvTable } from '../ops/replay/csv.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, valueAt } from '../item-at.js';
 
 export interface ImportRejection {
   /** 1-based line of the file. */
@@ -170,7 +170,7 @@ export function parseKielCsv(text: string, o: KielOptions): LedgerImport {
   const byDonor = new Map<string, Row[]>();
   for (const row of t.rows) {
     if (row.fields.every((f) => f.trim() === '')) continue;
-    const cell = (c: string) => (row.fields[col.get(c)!] ?? '').trim();
+    const cell = (c: string) => (row.fields[valueAt(col, c)] ?? '').trim();
     const iso = cell('iso');
     const year = Number(cell('year'));
     const month = Number(cell('month'));

@@ -9,7 +9,7 @@ import { parseCalendar, parseDuration, type CalendarTime } from '../spec/units.j
 import { fxRate, horizonStarts, monthStart } from '../analysis/sustainment.js';
 import type { DeliveryRecord, LedgerFields, LedgerRecord, PledgeRecord } from './record.js';
 import type { LedgerLookup } from './validate.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface PledgeState {
   pledge: PledgeRecord;
@@ -103,10 +103,10 @@ export class LedgerIndex implements LedgerLookup {
     p.total += v;
     const i = this.monthIndex(deliveryTime(d));
     if (i < 0 || i >= this.starts.length) return;
-    p.delivered[i]! += v;
+    p.delivered[i] = itemAt(p.delivered, i) + v;
     let series = this.#byRequirement.get(d.requirement);
     if (!series) this.#byRequirement.set(d.requirement, (series = new Float64Array(this.starts.length)));
-    series[i]! += v;
+    series[i] = itemAt(series, i) + v;
   }
 
   /** Index of the horizon month holding `t` (-1 before it, the horizon's length after it). */
@@ -180,7 +180,7 @@ export function pledgeCommitment(
   return {
     by: p.by,
     provides: p.requirement,
-    ...(p.amount !== undefined ? { amount: { amount: p.amount, currency: p.currency! } } : {}),
+    ...(p.amount !== undefined ? { amount: { amount: p.amount, currency: present(p.currency, 'currency') } } : {}),
     ...(p.quantity !== undefined ? { quantity: p.quantity } : {}),
     per: p.per,
     from,

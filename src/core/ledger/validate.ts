@@ -10,6 +10,7 @@ import { legalForms, periods, type LegalForm, type Period } from '../spec/vocabu
 import { fxRate, monthStart } from '../analysis/sustainment.js';
 import type { DeliveryFields, LedgerFields, PledgeFields, PledgeRecord, WithdrawalFields } from './record.js';
 import { sameFields } from './record.js';
+import { present } from '../item-at.js';
 
 export interface LedgerProblem {
   index: number;
@@ -408,7 +409,7 @@ export function parseDeliveryBatch(items: readonly unknown[], rules: LedgerRules
       type: 'delivery',
       id: rid,
       by,
-      pledge: pid!,
+      pledge: present(pid, 'pid'),
       requirement: p.requirement,
       ...m,
       delivered,

@@ -13,6 +13,7 @@ import type { Activity } from '../spec/vocabulary.js';
 import type { Incident } from './incident.js';
 import type { LineLocation, OpsModel, ZoneLocation } from './model.js';
 import { attributionBases, type AttributionBasis } from './observation.js';
+import { valueAt } from '../item-at.js';
 
 export const UNDETERMINED = 'undetermined';
 
@@ -49,9 +50,9 @@ export function reportedAttribution(incident: Incident): Attribution | undefined
     if (!a) continue;
     if (party !== undefined && a.party !== party) return { party: UNDETERMINED, basis: 'conflicting' };
     party = a.party;
-    if (basis === undefined || strength.get(a.basis)! < strength.get(basis)!) basis = a.basis;
+    if (basis === undefined || valueAt(strength, a.basis) < valueAt(strength, basis)) basis = a.basis;
   }
-  return party === undefined ? undefined : { party, basis: basis! };
+  return party === undefined || basis === undefined ? undefined : { party, basis };
 }
 
 /** The holder of the side opposite the one `line` puts the point on, if the package names both. */

@@ -163,17 +163,24 @@ export function fireTimer(plans: CasePlans, file: CaseFile, timer: Timer): CaseS
     case 'task-escalation': {
       // Escalation steps are chained: each is scheduled when the one before it fires and finds the task still
       // overdue and undelivered, so a delivered task leaves no timers behind.
-      const step = timer.kind === 'task-due' ? -1 : timer.step!;
-      const before = file.tasks.find((t) => t.id === timer.taskId);
-      const next = updateTask(file, timer.taskId!, (t) =>
+      const step = timer.kind === 'task-due' ? -1 : timer.step;
+      const taskId = timer.taskId;
+      if (step === undefined || taskId === undefined)
+        throw new Error(`${timer.kind} timer ${timer.key}: no task or step`);
+      const before = file.tasks.find((t) => t.id === taskId);
+      const next = updateTask(file, taskId, (t) =>
         step < 0 ? taskFallsDue(plans.responses, t) : escalateTask(plans.responses, t, step),
       );
-      const after = next.tasks.find((t) => t.id === timer.taskId);
+      const after = next.tasks.find((t) => t.id === taskId);
       const e = plans.responses.escalation[step + 1];
       const fired = after !== undefined && after !== before && after.overdue && after.status !== 'delivered';
+      if (fired && after.dueAt === null) throw new Error(`task ${after.id}: overdue without a due time`);
       return {
         file: next,
-        timers: fired && e ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt! + e.after)] : [],
+        timers:
+          fired && e && after.dueAt !== null
+            ? [escalationTimer(file.caseId, after.id, step + 1, after.dueAt + e.after)]
+            : [],
       };
     }
   }

@@ -21,6 +21,7 @@ import { windowOf, type FusionOptions, type Incident, type IncidentMember, type 
 import type { IncidentIndex } from './incident-index.js';
 import { observationKey, type Observation } from './observation.js';
 import type { IncidentProbe } from '../ports/ops-reader.js';
+import { itemAt } from '../item-at.js';
 
 /**
  * `inc-<the founding report's time, UTC to the second>-<64 bits of SHA-256(source, sourceId)>`. Replays give the same
@@ -65,7 +66,14 @@ export function cohere(a: IncidentMember, b: IncidentMember, window: number, sla
   if (a.source === b.source) return false;
   if (Math.max(a.start, b.start) - Math.min(a.end, b.end) > window) return false;
   if (a.region !== undefined || b.region !== undefined) return a.region === b.region;
-  return distanceMetres(a.lon!, a.lat!, b.lon!, b.lat!) <= a.radius + b.radius + slack;
+  if (a.lon === undefined || a.lat === undefined) throw unlocated(a);
+  if (b.lon === undefined || b.lat === undefined) throw unlocated(b);
+  return distanceMetres(a.lon, a.lat, b.lon, b.lat) <= a.radius + b.radius + slack;
+}
+
+/** A report with neither a region nor coordinates: validation (observation.ts) lets none through. */
+function unlocated(m: { source: string; sourceId: string }): Error {
+  return new Error(`${m.source}/${m.sourceId}: neither a region nor coordinates`);
 }
 
 function coheresWithAll(m: IncidentMember, members: readonly IncidentMember[], window: number, slack: number): boolean {
@@ -77,7 +85,8 @@ function coheresWithAll(m: IncidentMember, members: readonly IncidentMember[], w
 export function probeFor(o: Observation, options: FusionOptions): IncidentProbe {
   const w = windowOf(options, o.activity);
   if (o.region !== undefined) return { activity: o.activity, from: o.start - w, to: o.end + w, region: o.region };
-  const [minLon, minLat, maxLon, maxLat] = discBox(o.lon!, o.lat!, o.radius + options.slack);
+  if (o.lon === undefined || o.lat === undefined) throw unlocated(o);
+  const [minLon, minLat, maxLon, maxLat] = discBox(o.lon, o.lat, o.radius + options.slack);
   return { activity: o.activity, from: o.start - w, to: o.end + w, minLon, minLat, maxLon, maxLat };
 }
 
@@ -99,7 +108,7 @@ export function summarize(
   let count = 0;
   let start = Infinity;
   let end = -Infinity;
-  let best = members[0]!;
+  let best = itemAt(members, 0);
   let sw = 0;
   let slon = 0;
   let slat = 0;
@@ -114,26 +123,30 @@ export function summarize(
     const span = m.end - m.start;
     const bestSpan = best.end - best.start;
     if (span < bestSpan || (span === bestSpan && m.time < best.time)) best = m;
-    if (m.lon !== undefined) {
+    if (m.lon !== undefined && m.lat !== undefined) {
       // Inverse-variance weights, with a floor so that a claimed 0 m radius does not outvote everyone.
       const r = Math.max(m.radius, 100);
       const w = 1 / (r * r);
       sw += w;
       slon += w * m.lon;
-      slat += w * m.lat!;
+      slat += w * m.lat;
       if (m.radius < radius) radius = m.radius;
     }
     if (m.altitude !== undefined && altitude === undefined) altitude = m.altitude;
   }
   let miss = 1;
   for (const c of byOperator.values()) miss *= 1 - c;
-  const operators = byOperator.size === 1 ? [members[0]!.operator] : [...byOperator.keys()].sort();
-  const first = members[0]!;
+  const operators = byOperator.size === 1 ? [itemAt(members, 0).operator] : [...byOperator.keys()].sort();
+  const first = itemAt(members, 0);
   let box: Box | undefined;
   if (first.region === undefined) {
-    box = discBox(first.lon!, first.lat!, first.radius);
-    for (let i = 1; i < members.length; i++) {
-      const b = discBox(members[i]!.lon!, members[i]!.lat!, members[i]!.radius);
+    for (const m of members) {
+      if (m.lon === undefined || m.lat === undefined) throw unlocated(m);
+      const b = discBox(m.lon, m.lat, m.radius);
+      if (!box) {
+        box = b;
+        continue;
+      }
       if (b[0] < box[0]) box[0] = b[0];
       if (b[1] < box[1]) box[1] = b[1];
       if (b[2] > box[2]) box[2] = b[2];
@@ -236,11 +249,10 @@ export function fuse(
       continue;
     }
     candidates.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const survivor = candidates[0]!;
+    const survivor = itemAt(candidates, 0);
     const members = [...survivor.members];
     const absorbed: Incident[] = [];
-    for (let c = 1; c < candidates.length; c++) {
-      const other = candidates[c]!;
+    for (const other of candidates.slice(1)) {
       if (other.members.every((x) => coheresWithAll(x, members, w, options.slack))) {
         members.push(...other.members);
         absorbed.push(other);

@@ -7,6 +7,7 @@ import { sideName } from '../geo/location.js';
 import type { ZoneGeometryInput, ZoneInput } from '../geo/zones.js';
 import type { Package } from '../spec/schema.js';
 import type { LineLocation, ZoneLocation, ZoneLocator } from './model.js';
+import { itemAt } from '../item-at.js';
 
 export function zoneGeometryInput(
   pkg: Package,
@@ -71,23 +72,24 @@ export class GeoLocator implements ZoneLocator {
     if (!loc.valid) return { zones: [], lines: [] };
     const zones: string[] = [];
     const zs = this.index.zones;
-    for (let z = 0; z < zs.length; z++) if (loc.inside[z] && zs[z]!.kind !== 'line') zones.push(zs[z]!.id);
+    let z = 0;
+    for (const zone of zs) if (loc.inside[z++] && zone.kind !== 'line') zones.push(zone.id);
     const lines: LineLocation[] = this.lineZones.map((l) => ({
-      distance: loc.distance[l.at]!,
-      side: sideName(loc.side[l.at]!),
+      distance: itemAt(loc.distance, l.at),
+      side: sideName(itemAt(loc.side, l.at)),
       zone: l.id,
     })); // canonical key order
     const out: ZoneLocation = { zones, lines };
-    if (loc.region >= 0) out.region = this.index.regions[loc.region]!.code;
+    if (loc.region >= 0) out.region = itemAt(this.index.regions, loc.region).code;
     else if (radius > 0) {
       // Outside every region, but the disc of uncertainty reaches one: a coastal or river-border town that a coarse
       // boundary leaves in the water (docs/geo.md, "Regions and uncertainty").
       const near = this.index.nearestRegionWithin(lon, lat, radius);
       if (near) {
-        out.region = this.index.regions[near.region]!.code;
+        out.region = itemAt(this.index.regions, near.region).code;
         out.regionNear = {
           distance: near.distance,
-          candidates: near.candidates.map((g) => this.index.regions[g]!.code),
+          candidates: near.candidates.map((g) => itemAt(this.index.regions, g).code),
         };
       }
     }

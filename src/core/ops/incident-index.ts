@@ -12,6 +12,7 @@ import { HOUR } from '../spec/units.js';
 import { activities, type Activity } from '../spec/vocabulary.js';
 import type { Incident } from './incident.js';
 import type { IncidentProbe } from '../ports/ops-reader.js';
+import { valueAt } from '../item-at.js';
 
 const CELL = 0.1;
 const BUCKET = 3 * HOUR;
@@ -63,11 +64,15 @@ export class IncidentIndex {
     } else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        let cells = this.buckets.get(c[j]!);
-        if (!cells) this.buckets.set(c[j]!, (cells = new Map()));
-        const s = cells.get(c[j + 1]!);
+        // Checked inline, not with itemAt: per cell of every incident filed on the ingest path.
+        const bucket = c[j];
+        const cell = c[j + 1];
+        if (bucket === undefined || cell === undefined) throw new RangeError(`incident ${incident.id}: odd cell list`);
+        let cells = this.buckets.get(bucket);
+        if (!cells) this.buckets.set(bucket, (cells = new Map()));
+        const s = cells.get(cell);
         if (s) s.push(incident);
-        else cells.set(c[j + 1]!, [incident]);
+        else cells.set(cell, [incident]);
       }
     }
     this.byId.set(incident.id, { incident, filed });
@@ -82,9 +87,13 @@ export class IncidentIndex {
     else {
       const c = filed.cells;
       for (let j = 0; j < c.length; j += 2) {
-        const cells = this.buckets.get(c[j]!)!;
-        drop(cells, c[j + 1]!, e.incident);
-        if (cells.size === 0) this.buckets.delete(c[j]!);
+        const bucket = c[j];
+        const cell = c[j + 1];
+        if (bucket === undefined || cell === undefined) throw new RangeError(`incident ${id}: odd cell list`);
+        const cells = this.buckets.get(bucket);
+        if (!cells) throw new RangeError(`incident ${id}: not in bucket ${bucket}`);
+        drop(cells, cell, e.incident);
+        if (cells.size === 0) this.buckets.delete(bucket);
       }
     }
     this.byId.delete(id);
@@ -103,7 +112,7 @@ export class IncidentIndex {
       }
       return out;
     }
-    const a = activityIndex.get(probe.activity)!;
+    const a = valueAt(activityIndex, probe.activity);
     const x0 = Math.floor(probe.minLon / CELL);
     const x1 = Math.floor(probe.maxLon / CELL);
     const y0 = Math.floor(probe.minLat / CELL);
@@ -133,7 +142,7 @@ function matches(i: Incident, p: IncidentProbe): boolean {
 }
 
 function drop<K>(m: Map<K, Incident[]>, k: K, incident: Incident): void {
-  const s = m.get(k)!;
+  const s = valueAt(m, k);
   if (s.length === 1) m.delete(k);
   else s.splice(s.indexOf(incident), 1);
 }
@@ -147,13 +156,14 @@ function fileOf(i: Incident): Filed {
     for (let b = b0; b <= b1; b++) regions.push(`${i.activity}|${i.region}|${b}`);
     return { regions };
   }
-  const box = i.box!;
+  const box = i.box;
+  if (!box) throw new Error(`incident ${i.id}: neither a region nor a box`);
   const x0 = Math.floor(box[0] / CELL);
   const x1 = Math.floor(box[2] / CELL);
   const y0 = Math.floor(box[1] / CELL);
   const y1 = Math.floor(box[3] / CELL);
   if ((b1 - b0 + 1) * (x1 - x0 + 1) * (y1 - y0 + 1) > maxKeys) return null;
-  const a = activityIndex.get(i.activity)!;
+  const a = valueAt(activityIndex, i.activity);
   const cells: number[] = [];
   for (let b = b0; b <= b1; b++)
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) cells.push(b, cellKey(a, x, y));

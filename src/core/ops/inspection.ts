@@ -65,6 +65,7 @@ export function requestInspection(pkg: Package, i: InspectionInput): InspectionR
       message: `say what to inspect and why, in 1 to ${MAX_INSPECTION_NOTE} characters`,
     };
   const caseId = inspectionId(i);
+  const dueAt = i.at + within;
   const task: ResponseTask = {
     id: taskId(caseId, 'inspection', 0, src.operator),
     caseId,
@@ -77,7 +78,7 @@ export function requestInspection(pkg: Package, i: InspectionInput): InspectionR
     automatic: true,
     upon: 'trigger',
     declaredAt: i.at,
-    dueAt: i.at + within,
+    dueAt,
     status: 'open',
     overdue: false,
     escalations: [],
@@ -101,7 +102,7 @@ export function requestInspection(pkg: Package, i: InspectionInput): InspectionR
     declaredTasks: true,
     inspection: request,
   };
-  return { ok: true, step: { file, timers: [taskDueTimer(caseId, task.id, task.dueAt!)] } };
+  return { ok: true, step: { file, timers: [taskDueTimer(caseId, task.id, dueAt)] } };
 }
 
 /** Whether a case file is an inspection request rather than a breach case. */

@@ -20,6 +20,7 @@ import {
   verdictOf,
   type VerdictReason,
 } from './judgment-rules.js';
+import { itemAt } from '../item-at.js';
 
 export type { Choice } from './judgment-rules.js';
 
@@ -159,7 +160,7 @@ export function recusals(plan: JudgmentPlan, c: JudgmentCase): Recusal[] {
   for (const m of plan.members) {
     if (plan.recuse === 'none') continue;
     if (plan.recuse === 'parties') {
-      if (partyRoles.has(plan.roles[m]!)) out.push({ member: m, reason: 'party-to-conflict' });
+      if (partyRoles.has(itemAt(plan.roles, m))) out.push({ member: m, reason: 'party-to-conflict' });
       else if (attributed.has(m)) out.push({ member: m, reason: 'attributed' });
     } else if (plan.recuse.includes(m)) out.push({ member: m, reason: 'listed' });
   }
@@ -263,10 +264,10 @@ export function castVote(plan: JudgmentPlan, state: JudgmentState, v: VoteInput)
       `the judgment deadline of case ${state.caseId} passed at ${iso(state.deadline)}; the vote arrived at ${iso(v.at)}`,
     );
   }
-  if (state.votes.length && v.at < state.votes[state.votes.length - 1]!.at) {
+  if (state.votes.length && v.at < itemAt(state.votes, state.votes.length - 1).at) {
     // Votes are recorded in the order they arrive; a caller feeding them out of order is a bug, not a user error.
     throw new RangeError(
-      `vote at ${v.at} is earlier than the last recorded vote at ${state.votes[state.votes.length - 1]!.at}`,
+      `vote at ${v.at} is earlier than the last recorded vote at ${itemAt(state.votes, state.votes.length - 1).at}`,
     );
   }
   const previous = lastVoteOf(state, v.member)?.choice;
@@ -302,7 +303,7 @@ export function currentVotes(state: JudgmentState): Map<string, VoteRecord> {
 }
 
 function lastVoteOf(state: JudgmentState, member: string): VoteRecord | undefined {
-  for (let i = state.votes.length - 1; i >= 0; i--) if (state.votes[i]!.member === member) return state.votes[i];
+  for (let i = state.votes.length - 1; i >= 0; i--) if (itemAt(state.votes, i).member === member) return state.votes[i];
   return undefined;
 }
 

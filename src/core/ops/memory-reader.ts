@@ -9,6 +9,7 @@ import type { BatchResult } from './pipeline.js';
 import type { IncidentProbe, OpsReader, ViolationQuery } from '../ports/ops-reader.js';
 import type { CaseOpening } from './trigger.js';
 import type { Violation } from './violation.js';
+import { valueAt } from '../item-at.js';
 
 export class MemoryOpsReader implements OpsReader {
   readonly incidents = new Map<string, Incident>();
@@ -37,7 +38,7 @@ export class MemoryOpsReader implements OpsReader {
         const take = (ids: Set<string> | undefined) => {
           if (ids)
             for (const id of ids) {
-              const v = this.violations.get(id)!;
+              const v = valueAt(this.violations, id);
               if (v.status === 'active' && v.time >= q.from && v.time < q.to) out.set(id, v);
             }
         };

@@ -14,6 +14,7 @@ import {
   type ResponseStart,
   type Role,
 } from '../spec/vocabulary.js';
+import { itemAt } from '../item-at.js';
 
 export interface ResponseTemplate {
   /** Position in `responses[severity]`. */
@@ -52,7 +53,7 @@ export function expandActors(pkg: Package, by: string | readonly string[]): stri
     if (name === 'members') {
       (pkg.judgment?.members ?? []).forEach(add);
     } else if (name in groupRoles) {
-      for (const [id, a] of Object.entries(pkg.actors)) if (groupRoles[name]!.includes(a.role)) add(id);
+      for (const [id, a] of Object.entries(pkg.actors)) if (itemAt(groupRoles, name).includes(a.role)) add(id);
     } else {
       add(name);
     }
@@ -182,13 +183,13 @@ export function acknowledgeTask(task: ResponseTask, actor: string, at: number): 
     return {
       ok: false,
       code: 'already-delivered',
-      message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}`,
+      message: `task ${task.id} was delivered at ${isoOrUnknown(task.deliveredAt)}`,
     };
   if (task.status === 'acknowledged')
     return {
       ok: false,
       code: 'already-acknowledged',
-      message: `task ${task.id} was acknowledged at ${iso(task.acknowledgedAt!)}`,
+      message: `task ${task.id} was acknowledged at ${isoOrUnknown(task.acknowledgedAt)}`,
     };
   return { ok: true, task: { ...task, status: 'acknowledged', acknowledgedAt: at } };
 }
@@ -206,7 +207,7 @@ export function deliverTask(
     return {
       ok: false,
       code: 'already-delivered',
-      message: `task ${task.id} was delivered at ${iso(task.deliveredAt!)}`,
+      message: `task ${task.id} was delivered at ${isoOrUnknown(task.deliveredAt)}`,
     };
   if (typeof report.note !== 'string' || report.note.trim().length === 0 || report.note.length > 4000) {
     return { ok: false, code: 'bad-note', message: 'note: say what was delivered, in 1 to 4000 characters' };
@@ -241,10 +242,11 @@ export function taskSchedule(
   plan: ResponsePlan,
   task: ResponseTask,
 ): { kind: 'task-due' | 'task-escalation'; at: number; step?: number }[] {
-  if (task.dueAt === null) return [];
+  const due = task.dueAt;
+  if (due === null) return [];
   return [
-    { kind: 'task-due' as const, at: task.dueAt },
-    ...plan.escalation.map((e, step) => ({ kind: 'task-escalation' as const, at: task.dueAt! + e.after, step })),
+    { kind: 'task-due' as const, at: due },
+    ...plan.escalation.map((e, step) => ({ kind: 'task-escalation' as const, at: due + e.after, step })),
   ];
 }
 
@@ -283,3 +285,4 @@ export function escalateTask(plan: ResponsePlan, task: ResponseTask, index: numb
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+const isoOrUnknown = (t: number | undefined): string => (t === undefined ? 'an unrecorded time' : iso(t));

@@ -1,3 +1,4 @@
+import { itemAt } from '../item-at.js';
 /**
  * Durable timers, the scheduling half: what falls due at time t, and in which order. Timers are data with a
  * deterministic key, so a store can keep them in a table with a unique key (scheduling twice is a no-op) and a
@@ -90,7 +91,7 @@ export class TimerQueue {
     h.push(t);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const parent = h[p]!;
+      const parent = itemAt(h, p);
       if (compareTimers(t, parent) >= 0) break;
       h[i] = parent;
       i = p;
@@ -108,7 +109,8 @@ export class TimerQueue {
     const h = this.#heap;
     const top = h[0];
     if (top === undefined || top.at > now) return undefined;
-    const last = h.pop()!;
+    const last = h.pop();
+    if (last === undefined) return undefined;
     const n = h.length;
     if (n > 0) {
       let i = 0;
@@ -116,9 +118,9 @@ export class TimerQueue {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const m = r < n && compareTimers(h[r]!, h[l]!) < 0 ? r : l;
-        if (compareTimers(h[m]!, last) >= 0) break;
-        h[i] = h[m]!;
+        const m = r < n && compareTimers(itemAt(h, r), itemAt(h, l)) < 0 ? r : l;
+        if (compareTimers(itemAt(h, m), last) >= 0) break;
+        h[i] = itemAt(h, m);
         i = m;
       }
       h[i] = last;

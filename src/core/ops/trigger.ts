@@ -25,6 +25,7 @@ import { sha256Hex } from './digest.js';
 import type { OpsModel, PreparedTrigger } from './model.js';
 import type { ViolationQuery } from '../ports/ops-reader.js';
 import type { ObservationRef, Violation } from './violation.js';
+import { itemAt } from '../item-at.js';
 
 export interface EvidenceLink {
   violation: string;
@@ -212,7 +213,7 @@ export function openCases(
       party: w.party,
       windowStart: run.start,
       windowEnd: Number.isFinite(run.end) ? run.end : null,
-      breachAt: hits[t.count - 1]!.time,
+      breachAt: itemAt(hits, t.count - 1).time,
       openedAt: now,
       evidence,
     };
@@ -236,14 +237,18 @@ function earliestRun(
 ): { hits: Violation[]; start: number; end: number } | undefined {
   let best: { i: number; completes: number } | undefined;
   for (let i = 0; i + count - 1 < sorted.length; i++) {
-    const first = sorted[i]!.time;
+    // Checked inline, not with itemAt: this loop runs per violation on the ingest path (docs/architecture.md).
+    const a = sorted[i];
+    const z = sorted[i + count - 1];
+    if (a === undefined || z === undefined) throw new RangeError(`no violation at ${i} or ${i + count - 1}`);
+    const first = a.time;
     if (first < w.start) continue;
     if (first >= w.end) break;
-    const completes = sorted[i + count - 1]!.time;
+    const completes = z.time;
     if (completes - first >= within) continue;
     if (!best || completes < best.completes) best = { i, completes };
   }
   if (!best) return undefined;
-  const start = sorted[best.i]!.time;
+  const start = itemAt(sorted, best.i).time;
   return { hits: sorted.filter((v, j) => j >= best.i && v.time < start + within), start, end: start + within };
 }

@@ -23,7 +23,7 @@ import {
   type Basis,
 } from './attribution.js';
 import type { Incident } from './incident.js';
-import type { LineLocation, OpsModel, PreparedProhibition, ZoneLocation } from './model.js';
+import type { LineLocation, OpsModel, ZoneLocation } from './model.js';
 
 export interface ObservationRef {
   source: string;
@@ -75,13 +75,18 @@ export function violationId(incidentId: string, prohibition: string): string {
 
 /** Where the incident is, asked once per incident revision. */
 export function locateIncident(model: OpsModel, incident: Incident): ZoneLocation | undefined {
-  if (incident.lon === undefined) return undefined;
-  return model.locator.locate(incident.lon, incident.lat!, incident.radius);
+  if (incident.lon === undefined || incident.lat === undefined) return undefined;
+  return model.locator.locate(incident.lon, incident.lat, incident.radius);
 }
 
-function inside(model: OpsModel, p: PreparedProhibition, incident: Incident, loc: ZoneLocation | undefined): string[] {
+function inside(
+  model: OpsModel,
+  within: readonly string[],
+  incident: Incident,
+  loc: ZoneLocation | undefined,
+): string[] {
   const hits: string[] = [];
-  for (const z of p.inside!) {
+  for (const z of within) {
     const regions = model.areaRegions.get(z);
     if (incident.region !== undefined) {
       if (regions?.has(incident.region)) hits.push(z);
@@ -128,13 +133,14 @@ export function detectViolations(
   for (const p of model.prohibitions) {
     if (!p.activities.has(incident.activity)) continue;
     if (incident.time < p.activeFrom || incident.time >= p.activeUntil) continue;
-    if (p.weapons && !incident.weapons.some((w) => p.weapons!.has(w))) continue;
+    const weapons = p.weapons;
+    if (weapons && !incident.weapons.some((w) => weapons.has(w))) continue;
     if (p.limit && !overLimit(p.limit, incident)) continue;
     let zones: string[] = [];
     if (p.inside) {
-      zones = inside(model, p, incident, loc);
+      zones = inside(model, p.inside, incident, loc);
       if (zones.length === 0) continue;
-      if (p.except && inside(model, { ...p, inside: p.except }, incident, loc).length > 0) continue;
+      if (p.except && inside(model, p.except, incident, loc).length > 0) continue;
     }
     let who: Attribution;
     let line: LineLocation | undefined;

@@ -28,8 +28,8 @@ function simplifyLine(points: readonly Pt[], tolerance: number): Pt[] {
   keep[0] = 1;
   keep[n - 1] = 1;
   const stack: [number, number][] = [[0, n - 1]];
-  while (stack.length) {
-    const [i, j] = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [i, j] = top;
     let best = -1;
     let far = 0;
     for (let k = i + 1; k < j; k++) {
@@ -49,10 +49,9 @@ function simplifyLine(points: readonly Pt[], tolerance: number): Pt[] {
 
 /** A closed ring (first point repeated last) simplified to at most `max` points, still closed; undefined if degenerate. */
 export function simplifyRing(ring: readonly Pt[], max = capMaxPoints): Pt[] | undefined {
+  const [first, last] = [ring[0], ring.at(-1)];
   const open =
-    ring.length > 1 && itemAt(ring, 0)[0] === ring.at(-1)![0] && itemAt(ring, 0)[1] === ring.at(-1)![1]
-      ? ring.slice(0, -1)
-      : [...ring];
+    ring.length > 1 && first && last && first[0] === last[0] && first[1] === last[1] ? ring.slice(0, -1) : [...ring];
   if (open.length < 3) return undefined;
   // Split at the point farthest from the first, so both halves are lines with fixed ends.
   let far = 0;

@@ -18,7 +18,7 @@ import type { Package } from '../spec/schema.js';
 import { DAY } from '../spec/units.js';
 import { accessActivities } from '../spec/vocabulary.js';
 import type { ReportWindow } from './window.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 /** The sections a report can hold, in the order it shows them (the checkpoint is always there). */
 export const reportSections = [
@@ -370,7 +370,7 @@ export function dailyReport(input: ReportInput): DailyReport {
     // An incident's clauses may name different parties: the map shows the first in sort order, whatever the input order.
     const pt = points.get(inc);
     if (pt) {
-      if (cmp(v.party, pt.party!) < 0) pt.party = v.party;
+      if (cmp(v.party, present(pt.party, 'party')) < 0) pt.party = v.party;
     } else if (v.lon !== undefined && v.lat !== undefined) {
       points.set(inc, {
         incident: inc,
@@ -418,7 +418,7 @@ export function dailyReport(input: ReportInput): DailyReport {
           ...(v.region === undefined ? {} : { region: v.region }),
           zones: [...v.zones].sort(),
           operators: [...v.operators].sort(),
-          ...(v.lon === undefined ? {} : { lon: v.lon, lat: v.lat! }),
+          ...(v.lon === undefined ? {} : { lon: v.lon, lat: present(v.lat, 'lat') }),
         });
       }
     }
@@ -571,7 +571,7 @@ function casesSection(files: readonly CaseFile[], w: ReportWindow): CasesSection
     const row = caseRow(f, w.end);
     if (f.openedAt >= w.start) out.new.push(row);
     if (row.status === 'open') out.open.push(row);
-    else if (f.judgment.outcome!.at >= w.start) out[row.status].push(row);
+    else if (present(f.judgment.outcome, 'outcome').at >= w.start) out[row.status].push(row);
   }
   // Open cases: the soonest deadline first (no deadline last).
   out.open.sort(
@@ -613,13 +613,13 @@ function votesSection(files: readonly CaseFile[], w: ReportWindow): VotesSection
 }
 
 function taskRow(t: ResponseTask, end: number): TaskRow {
-  const delivered = t.deliveredAt !== undefined && t.deliveredAt < end;
+  const at = t.deliveredAt !== undefined && t.deliveredAt < end ? t.deliveredAt : undefined;
   return {
     task: t.id,
     case: t.caseId,
     action: t.action,
     dueAt: t.dueAt === null ? null : iso(t.dueAt),
-    ...(delivered ? { deliveredAt: iso(t.deliveredAt!), late: t.dueAt !== null && t.deliveredAt! > t.dueAt } : {}),
+    ...(at !== undefined ? { deliveredAt: iso(at), late: t.dueAt !== null && at > t.dueAt } : {}),
   };
 }
 
@@ -628,9 +628,9 @@ function responsesSection(files: readonly CaseFile[], w: ReportWindow, pkg: Repo
   for (const f of files) {
     for (const t of f.tasks) {
       if (t.declaredAt >= w.end) continue;
-      const delivered = t.deliveredAt !== undefined && t.deliveredAt < w.end;
+      const at = t.deliveredAt;
       let kind: 'due' | 'delivered' | 'overdue' | undefined;
-      if (delivered) kind = t.deliveredAt! >= w.start ? 'delivered' : undefined;
+      if (at !== undefined && at < w.end) kind = at >= w.start ? 'delivered' : undefined;
       else kind = t.dueAt !== null && t.dueAt <= w.end ? 'overdue' : 'due';
       if (!kind) continue;
       let a = by.get(t.actor);

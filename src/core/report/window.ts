@@ -7,7 +7,7 @@
  * which the caller can override with `offset`.
  */
 import { DAY, HOUR, MINUTE } from '../spec/units.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface ReportWindow {
   /** The report's day, `YYYY-MM-DD`. */
@@ -74,7 +74,7 @@ export function reportWindow(date: string, offset: string, cutoff = '24:00'): Wi
   if (!c || cm > 59 || ch > 24 || (ch === 24 && cm !== 0))
     return { ok: false, field: 'cutoff', reason: `"${cutoff}" is not a time of day; write HH:MM, 00:00 to 24:00` };
   const end = Date.UTC(y, mo - 1, d) + ch * HOUR + cm * MINUTE - off;
-  const om = offsetRe.exec(offset)!;
+  const om = present(offsetRe.exec(offset), `the UTC offset ${offset}`);
   return {
     ok: true,
     window: { date, start: end - DAY, end, offset: offset === 'Z' ? 'Z' : `${om[1]}${om[2]}:${om[3]}`, cutoff },
@@ -91,7 +91,7 @@ export function checkedReportWindow(
 ): WindowResult {
   const r = reportWindow(date, o.offset, o.cutoff);
   if (!r.ok) return r;
-  const off = offsetMs(r.window.offset)!;
+  const off = present(offsetMs(r.window.offset), `the UTC offset ${r.window.offset}`);
   if (r.window.end <= o.effective) {
     return {
       ok: false,

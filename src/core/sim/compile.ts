@@ -9,7 +9,7 @@ import { materialActions, type Activity, type ResponseAction, type LegalForm } f
 import type { ModelParams } from './params.js';
 import { castVote, expireJudgment, judgmentPlan, openJudgment, type Choice } from '../ops/judgment.js';
 import { boundBy, protectedAgainst, sidesOf } from '../spec/sides.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, valueAt, present } from '../item-at.js';
 import { thirdPartyPresence } from './presence.js';
 
 /** Activities whose observable trace lasts (weapons or troops in place); the rest are single events. */
@@ -409,7 +409,7 @@ export function compile(pkg: Package, params: ModelParams, adversary: string): C
       for (const a of asList(r.by).flatMap(expand)) {
         if (a === adversary) continue;
         rows.push({
-          actor: actorIndex.get(a)!,
+          actor: valueAt(actorIndex, a),
           material: materialActions.has(r.do),
           automatic: r.automatic,
           due,
@@ -552,8 +552,10 @@ function buildKind(
       share = 0.5; // an act tied to no zone; a source confined to named zones sees half (assumption)
     else
       share =
-        zones.reduce((acc, z) => acc + Math.max(0, ...s.covers!.map((c) => coverageShare(pkg, c, z))), 0) /
-        zones.length;
+        zones.reduce(
+          (acc, z) => acc + Math.max(0, ...present(s.covers, 'covers').map((c) => coverageShare(pkg, c, z))),
+          0,
+        ) / zones.length;
     if (share <= 0) return;
     rows.push({
       src: i,
@@ -651,7 +653,7 @@ export function compileJudgment(pkg: Package, params: ModelParams, adversary: st
     let state = base;
     for (const m of voters) {
       if (state.outcome) break;
-      const r = castVote(plan, state, { member: m, choice: choice.get(m)!, at: 0 });
+      const r = castVote(plan, state, { member: m, choice: valueAt(choice, m), at: 0 });
       state = r.state;
     }
     if (!state.outcome && deadlineMs !== undefined) state = expireJudgment(plan, state, deadlineMs);

@@ -12,11 +12,11 @@ import { unstatedDefaults, type UnstatedDefault } from './defaults.js';
 import { Engine, F, FIELDS, Outcome, type CredibilityLinks } from './engine.js';
 import { defaultParams, type ModelParams, type ParamName } from './params.js';
 import { Xoshiro128 } from './rng.js';
-import { allItems, sensitivityItem, sensitivityItems, type End } from './sensitivity.js';
+import { allItems, sensitivityItem, sensitivityItems, type End, type SensitivityItem } from './sensitivity.js';
 import { histogram, summarise, wilson, type Interval, type Summary } from './stats.js';
 import { strategies } from './strategies/index.js';
 import type { StrategyRunner } from './strategies/strategy.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 
 export interface StrategyChoice {
   /** Strategy module name. */
@@ -45,11 +45,8 @@ export interface ExperimentSpec {
 }
 
 /** A variant: the base case, or one sensitivity item at one end. */
-export interface Variant {
-  id: string;
-  item?: string;
-  end?: End;
-}
+/** The base model, or one sensitivity item moved to one end. */
+export type Variant = { id: string; item?: undefined; end?: undefined } | { id: string; item: string; end: End };
 
 export interface Task {
   variant: number;
@@ -85,6 +82,11 @@ export function variantsOf(spec: ExperimentSpec): Variant[] {
     );
   }
   return out;
+}
+
+/** A sensitivity item named by a variant: variantsOf took its id from the same lists. */
+function knownItem(id: string, pkg: Package): SensitivityItem {
+  return present(sensitivityItem(id, pkg), `sensitivity item ${id}`);
 }
 
 export function runsOf(spec: ExperimentSpec, variant: number): number {
@@ -123,7 +125,7 @@ export class Simulator {
       const variant = itemAt(this.variants, v);
       let pkg = this.spec.pkg;
       let params = this.spec.params;
-      if (variant.item) ({ pkg, params } = sensitivityItem(variant.item, pkg)!.apply(pkg, params, variant.end!));
+      if (variant.item) ({ pkg, params } = knownItem(variant.item, pkg).apply(pkg, params, variant.end));
       m = compile(pkg, params, this.spec.adversary);
       this.models.set(v, m);
     }
@@ -331,8 +333,9 @@ export function buildReport(spec: ExperimentSpec, results: ResultSet): Simulatio
     const baseShare = collapseShare(base.map((r) => r.subarray(0, Math.min(spec.runs, spec.sensitivityRuns) * FIELDS)));
     const rows: TornadoRow[] = [];
     for (let v = 1; v < variants.length; v += 2) {
-      const item = sensitivityItem(itemAt(variants, v).item!, spec.pkg)!;
-      const ends = item.describe(spec.pkg, spec.params)!;
+      const id = present(itemAt(variants, v).item, `variant ${v}'s sensitivity item`);
+      const item = knownItem(id, spec.pkg);
+      const ends = present(item.describe(spec.pkg, spec.params), `the ends of sensitivity item ${id}`);
       const low = collapseShare(itemAt(results.data, v));
       const high = collapseShare(itemAt(results.data, v + 1));
       rows.push({

@@ -23,6 +23,7 @@ import { paramNames, paramSpecs, type ModelParams, type ParamName, type ParamSpe
 import { allItems } from './sensitivity.js';
 import { strategies, strategyNames } from './strategies/index.js';
 import type { Args } from '../diagnostics/args.js';
+import { itemAt } from '../item-at.js';
 
 /** Runs per strategy when neither the scenario nor the command line says. */
 export const DEFAULT_RUNS = 10_000;
@@ -137,7 +138,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
         fatal = true;
         diagnostics.push(
           makeDiagnostic('scenario-syntax', file, s, {
-            detail: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+            detail: itemAt(e.message.split('\n'), 0).replace(/ at line \d+, column \d+:?$/, ''),
           }),
         );
       }
@@ -149,7 +150,7 @@ export function loadScenario(text: string | undefined, pkg: Package, options: Sc
     } catch (e) {
       diagnostics.push(
         makeDiagnostic('scenario-syntax', file, source.spanOfRange(0, 0), {
-          detail: String((e as Error).message ?? e).split('\n')[0]!,
+          detail: itemAt(String((e as Error).message ?? e).split('\n'), 0),
         }),
       );
       return finish(out);

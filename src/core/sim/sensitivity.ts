@@ -6,7 +6,7 @@
 import type { Package } from '../spec/schema.js';
 import { DAY, formatDuration } from '../spec/units.js';
 import { paramSpecs, type ModelParams, type ParamName } from './params.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present } from '../item-at.js';
 import { thirdPartyPresence } from './presence.js';
 
 export type End = 'low' | 'high';
@@ -40,7 +40,7 @@ function paramItem(
   return {
     id: name,
     kind: 'parameter',
-    label: spec.description.split(';')[0]!.trim(),
+    label: itemAt(spec.description.split(';'), 0).trim(),
     describe: (pkg, params) => {
       if (!applies(pkg)) return undefined;
       const [lo, hi] = ends(params);
@@ -85,7 +85,8 @@ export const sensitivityItems: readonly SensitivityItem[] = [
     (p) => p.judgment?.deadline !== undefined,
     { low: 'halved', high: 'doubled' },
     (p, end) => {
-      p.judgment!.deadline = p.judgment!.deadline! * (end === 'low' ? 0.5 : 2);
+      const j = present(p.judgment, 'judgment');
+      j.deadline = present(j.deadline, 'judgment.deadline') * (end === 'low' ? 0.5 : 2);
     },
   ),
   clauseItem(
@@ -94,7 +95,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
     (p) => p.judgment?.deadline !== undefined,
     { low: 'dismiss', high: 'declare' },
     (p, end) => {
-      p.judgment!['on-deadline'] = end === 'low' ? 'dismiss' : 'declare';
+      present(p.judgment, 'judgment')['on-deadline'] = end === 'low' ? 'dismiss' : 'declare';
     },
   ),
   clauseItem(
@@ -115,7 +116,7 @@ export const sensitivityItems: readonly SensitivityItem[] = [
     (p) => triggers(p).some((t) => (t.count ?? 1) > 1),
     { low: 'one fewer', high: 'one more' },
     (p, end) => {
-      for (const t of triggers(p)) if ((t.count ?? 1) > 1) t.count = end === 'low' ? t.count! - 1 : t.count! + 1;
+      for (const t of triggers(p)) if (t.count !== undefined && t.count > 1) t.count += end === 'low' ? -1 : 1;
     },
   ),
   clauseItem(
@@ -219,7 +220,8 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
           () => true,
           { low: 'one fewer', high: 'one more' },
           (p, end) => {
-            itemAt(p.triggers, id).count = itemAt(p.triggers, id).count! + (end === 'low' ? -1 : 1);
+            const t = itemAt(p.triggers, id);
+            t.count = present(t.count, `triggers.${id}.count`) + (end === 'low' ? -1 : 1);
           },
         ),
       );
@@ -231,7 +233,8 @@ export function clauseItems(pkg: Package): SensitivityItem[] {
           () => true,
           { low: 'halved', high: 'doubled' },
           (p, end) => {
-            itemAt(p.triggers, id).depth = itemAt(p.triggers, id).depth! * (end === 'low' ? 0.5 : 2);
+            const t = itemAt(p.triggers, id);
+            t.depth = present(t.depth, `triggers.${id}.depth`) * (end === 'low' ? 0.5 : 2);
           },
         ),
       );

@@ -75,7 +75,7 @@ export function histogram(values: ArrayLike<number>, edges: readonly number[]): 
         break;
       }
     }
-    counts[b]!++;
+    counts[b] = itemAt(counts, b) + 1;
   }
   return counts;
 }

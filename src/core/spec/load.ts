@@ -13,6 +13,7 @@ import { fieldsAt } from './shape.js';
 import { SourceFile, type Path } from './source.js';
 import { didYouMean } from './suggest.js';
 import { checkGeometryFiles, type GeometryReader, type LoadedGeometry } from './geometry-files.js';
+import { itemAt } from '../item-at.js';
 
 export type { GeometryReader } from './geometry-files.js';
 
@@ -98,7 +99,7 @@ function finish(out: LoadedPackage): LoadedPackage {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return itemAt(s.split('\n'), 0).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 type Issue = z.core.$ZodIssue;

@@ -79,10 +79,11 @@ export function inCanonicalOrder(value: unknown, depth = 0): boolean {
       if (proto !== Object.prototype && proto !== null) return false;
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
       const keys = Object.keys(value);
-      for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
-      for (let i = 0; i < keys.length; i++) {
-        if (!wellFormed(keys[i]!) || !inCanonicalOrder((value as Record<string, unknown>)[keys[i]!], depth + 1))
-          return false;
+      let prev: string | undefined;
+      for (const key of keys) {
+        if (prev !== undefined && !(prev < key)) return false;
+        if (!wellFormed(key) || !inCanonicalOrder((value as Record<string, unknown>)[key], depth + 1)) return false;
+        prev = key;
       }
       return true;
     }
@@ -143,8 +144,7 @@ function fast(value: unknown, stored: boolean, depth: number): string {
       const keys = Object.keys(value).sort();
       let s = '{';
       let first = true;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
+      for (const key of keys) {
         const child = (value as Record<string, unknown>)[key];
         if (skipped(child)) {
           if (!stored) throw unusual;
@@ -229,8 +229,8 @@ class Writer {
       // The default sort compares UTF-16 code units: the order RFC 8785 §3.2.3 requires.
       const keys = Object.keys(value).sort();
       this.out.push('{');
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
+      let first = true;
+      for (const key of keys) {
         const child = (value as Record<string, unknown>)[key];
         this.#path.push(key);
         let text = keyText.get(key);
@@ -240,7 +240,8 @@ class Writer {
           if (keyText.size < KEY_CACHE_LIMIT) keyText.set(key, text);
         }
         if (child === undefined) throw this.#bad('undefined is not a JSON value; omit the key or use null');
-        this.out.push(i > 0 ? `,${text}` : text);
+        this.out.push(first ? text : `,${text}`);
+        first = false;
         this.value(child);
         this.#path.pop();
       }

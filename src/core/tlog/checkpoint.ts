@@ -133,8 +133,9 @@ export function parseCheckpointText(
     if (e.length === 0)
       errors.push(new TlogError('checkpoint-extension', 'extension lines must be non-empty', { line: 5 + i }));
   });
-  if (errors.length) return { ok: false, errors };
-  return { ok: true, checkpoint: { origin, size, rootHash: rootHash!, time: time!, extensions } };
+  // Each of !rootHash and !time has pushed an error above.
+  if (errors.length || !rootHash || !time) return { ok: false, errors };
+  return { ok: true, checkpoint: { origin, size, rootHash, time, extensions } };
 }
 
 /** Reads a signed checkpoint note without verifying any signature. */
@@ -179,7 +180,8 @@ export function addCosignature(
     now: options.time,
   });
   if (!checked.ok) return { ok: false, errors: checked.errors };
-  const cp = checked.checkpoint!;
+  const cp = checked.checkpoint;
+  if (!cp) throw new Error('a verified checkpoint without its parsed form');
   const parsed = parseNote(signedNote);
   if (!parsed.ok) return parsed;
   const id = keyId(witness.name, SIG_COSIGNATURE_V1, witness.publicKey);

@@ -7,6 +7,7 @@
 import { TlogError } from './error.js';
 import { HASH_SIZE, copyHash, emptyRoot, hashChildren } from './hash.js';
 import { isTreeSize, perfectSubtrees, type NodeId } from './subtree.js';
+import { itemAt } from '../item-at.js';
 
 /** The nodes of one level that a batch completed: indices start .. start + count - 1, hashes concatenated. */
 export interface NodeBatch {
@@ -42,7 +43,7 @@ export class CompactRange {
 
   /** The frontier nodes with their hashes, largest first; persist these to resume with `fromFrontier`. */
   frontier(): { node: NodeId; hash: Uint8Array }[] {
-    return frontierNodes(this.#size).map((node, i) => ({ node, hash: copyHash(this.#edge[i]!) }));
+    return frontierNodes(this.#size).map((node, i) => ({ node, hash: copyHash(itemAt(this.#edge, i)) }));
   }
 
   /**
@@ -50,8 +51,7 @@ export class CompactRange {
    * All-or-nothing: a hash of the wrong length rejects the whole batch before anything changes.
    */
   append(leafHashes: readonly Uint8Array[]): NodeBatch[] {
-    for (let i = 0; i < leafHashes.length; i++) {
-      const h = leafHashes[i]!;
+    for (const [i, h] of leafHashes.entries()) {
       if (h.length !== HASH_SIZE)
         throw new TlogError(
           'bad-hash-length',
@@ -72,17 +72,24 @@ export class CompactRange {
     const cursor = new Array<number>(batches.length).fill(0);
     // batches[b] is level b while it has nodes; levels only become empty from some level upwards.
     const put = (level: number, h: Uint8Array): void => {
-      batches[level]!.hashes.set(h, cursor[level]!);
-      cursor[level]! += HASH_SIZE;
+      // Checked inline, not with itemAt: once per node of every append on the ingest path.
+      const at = cursor[level];
+      const batch = batches[level];
+      if (at === undefined || batch === undefined) throw new RangeError(`no batch at level ${level}`);
+      batch.hashes.set(h, at);
+      cursor[level] = at + HASH_SIZE;
     };
     const edge = this.#edge;
-    for (let i = 0; i < leafHashes.length; i++) {
-      let h = leafHashes[i]!;
+    let index = from;
+    for (const leaf of leafHashes) {
+      let h = leaf;
       put(0, h);
       let level = 0;
       // Each trailing one bit of the leaf's index closes a subtree: merge it with its left sibling on the edge.
-      for (let c = from + i; c % 2 === 1; c = (c - 1) / 2) {
-        h = hashChildren(edge.pop()!, h);
+      for (let c = index++; c % 2 === 1; c = (c - 1) / 2) {
+        const left = edge.pop();
+        if (!left) throw new TlogError('bad-size', `the compact range of size ${from} has too few edge nodes`);
+        h = hashChildren(left, h);
         put(++level, h);
       }
       edge.push(level === 0 ? copyHash(h) : h);
@@ -95,8 +102,8 @@ export class CompactRange {
   root(): Uint8Array {
     const edge = this.#edge;
     if (edge.length === 0) return emptyRoot();
-    let h = edge[edge.length - 1]!;
-    for (let i = edge.length - 2; i >= 0; i--) h = hashChildren(edge[i]!, h);
+    let h = itemAt(edge, edge.length - 1);
+    for (let i = edge.length - 2; i >= 0; i--) h = hashChildren(itemAt(edge, i), h);
     return edge.length === 1 ? copyHash(h) : h;
   }
 }

@@ -17,6 +17,7 @@ import {
   type ProofPlan,
   type TreeReader,
 } from './subtree.js';
+import { itemAt } from '../item-at.js';
 
 /**
  * PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 9162 §2.1.4.1 as node addresses. Sizes 0 and m = n have empty
@@ -73,8 +74,8 @@ export function verifyConsistency(
   if (newRoot.length !== HASH_SIZE)
     return refused('bad-hash-length', `new root is ${newRoot.length} bytes, expected ${HASH_SIZE}`);
   for (let i = 0; i < proof.length; i++) {
-    if (proof[i]!.length !== HASH_SIZE)
-      return refused('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
+    if (itemAt(proof, i).length !== HASH_SIZE)
+      return refused('bad-hash-length', `proof[${i}] is ${itemAt(proof, i).length} bytes, expected ${HASH_SIZE}`);
   }
   if (oldSize === 0) {
     if (proof.length !== 0)
@@ -107,11 +108,11 @@ export function verifyConsistency(
     sn = Math.floor(sn / 2);
   }
   // Step 5.
-  let fr = path[0]!;
-  let sr = path[0]!;
+  let fr = itemAt(path, 0);
+  let sr = itemAt(path, 0);
   // Step 6.
   for (let i = 1; i < path.length; i++) {
-    const c = path[i]!;
+    const c = itemAt(path, i);
     if (sn === 0)
       return refused(
         'proof-length',

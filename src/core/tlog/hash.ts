@@ -4,6 +4,7 @@
  * (second-preimage resistance, RFC 9162 §2.1.1).
  */
 import * as crypto from 'node:crypto';
+import { itemAt } from '../item-at.js';
 
 /** SHA-256 output length; every node, leaf hash and root is this long. */
 export const HASH_SIZE = 32;
@@ -85,14 +86,20 @@ export function copyHash(h: Uint8Array): Uint8Array {
 export function rootFromLeafHashes(hashes: readonly Uint8Array[]): Uint8Array {
   if (hashes.length === 0) return emptyRoot();
   const stack: Uint8Array[] = [];
-  for (let i = 0; i < hashes.length; i++) {
-    let h = hashes[i]!;
+  let i = 0;
+  for (const leaf of hashes) {
+    let h = leaf;
     // After adding leaf i, merge once per trailing one bit of i: those are the subtrees that just became perfect.
-    for (let c = i; c % 2 === 1; c = (c - 1) / 2) h = hashChildren(stack.pop()!, h);
+    for (let c = i; c % 2 === 1; c = (c - 1) / 2) {
+      const left = stack.pop();
+      if (!left) throw new RangeError(`leaf ${i}: no subtree to its left`);
+      h = hashChildren(left, h);
+    }
     stack.push(h);
+    i++;
   }
-  let root = stack.pop()!;
-  while (stack.length) root = hashChildren(stack.pop()!, root);
+  let root = itemAt(stack, stack.length - 1);
+  for (let i = stack.length - 2; i >= 0; i--) root = hashChildren(itemAt(stack, i), root);
   return root;
 }
 

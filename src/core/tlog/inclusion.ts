@@ -15,6 +15,7 @@ import {
   type ProofPlan,
   type TreeReader,
 } from './subtree.js';
+import { itemAt } from '../item-at.js';
 
 /**
  * PATH(m, D[n]) of RFC 9162 §2.1.3.1 as node addresses. Walking down from the root: when m is in the left
@@ -61,8 +62,8 @@ export function rootFromInclusionProof(
   if (leafHash.length !== HASH_SIZE)
     return fail('bad-hash-length', `leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
   for (let i = 0; i < proof.length; i++) {
-    if (proof[i]!.length !== HASH_SIZE)
-      return fail('bad-hash-length', `proof[${i}] is ${proof[i]!.length} bytes, expected ${HASH_SIZE}`);
+    if (itemAt(proof, i).length !== HASH_SIZE)
+      return fail('bad-hash-length', `proof[${i}] is ${itemAt(proof, i).length} bytes, expected ${HASH_SIZE}`);
   }
   // Step 2. Halving with Math.floor keeps the arithmetic exact beyond 32 bits, where >> would not.
   let fn = index;

@@ -14,6 +14,7 @@ import {
 } from 'node:crypto';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { TlogError } from './error.js';
+import { itemAt } from '../item-at.js';
 
 /** Signature type bytes of c2sp.org/signed-note: Ed25519 note signatures, and timestamped Ed25519 cosignatures (c2sp.org/tlog-cosignature). */
 export const SIG_ED25519 = 0x01;
@@ -150,8 +151,8 @@ export function parseVkey(text: string): { ok: true; verifier: Verifier } | { ok
   const parts = text.split('+');
   // Base64 may itself contain "+": the name and ID are the first two fields, the key data is the rest.
   if (parts.length < 3) return fail('a vkey is name+keyid+base64 key data');
-  const name = parts[0]!;
-  const idHex = parts[1]!;
+  const name = itemAt(parts, 0);
+  const idHex = itemAt(parts, 1);
   const data = decodeBase64(parts.slice(2).join('+'));
   if (!isKeyName(name)) return fail(`${JSON.stringify(name.slice(0, 64))} is not a valid key name`, 'key-name');
   if (!/^[0-9a-f]{8}$/.test(idHex))

@@ -89,13 +89,13 @@ export function readLogKeyRecord(
   const previous = r['previous'];
   const f = from ? parseVkey(from) : undefined;
   const t = to ? parseVkey(to) : undefined;
-  if (!f?.ok || !t?.ok || f.verifier.type !== SIG_ED25519 || t.verifier.type !== SIG_ED25519)
+  if (!from || !to || !f?.ok || !t?.ok || f.verifier.type !== SIG_ED25519 || t.verifier.type !== SIG_ED25519)
     return { ok: false, message: 'a handover names two Ed25519 vkeys, from and to' };
   if (f.verifier.name !== origin || t.verifier.name !== origin)
     return { ok: false, message: `a handover's keys are named for the origin ${origin}` };
   if (!at || !signature || !acceptance || typeof previous !== 'number' || !Number.isSafeInteger(previous))
     return { ok: false, message: 'a handover has a time, the previous entry, a signature and an acceptance' };
-  const msg = handoverStatement(origin, from!, to!, at);
+  const msg = handoverStatement(origin, from, to, at);
   const sig = decodeBase64(signature);
   const acc = decodeBase64(acceptance);
   if (!sig || !f.verifier.verify(msg, sig))
@@ -104,7 +104,7 @@ export function readLogKeyRecord(
     return { ok: false, message: `the handover is not accepted (signed) by the new key ${to}` };
   return {
     ok: true,
-    record: { event: 'handover', origin, from: from!, to: to!, at, previous, signature, acceptance },
+    record: { event: 'handover', origin, from, to, at, previous, signature, acceptance },
     key: t.verifier,
   };
 }

@@ -10,6 +10,7 @@ import { TlogError } from './error.js';
 import { HASH_SIZE } from './hash.js';
 import { inclusionProof } from './inclusion.js';
 import { rootAt, subtreeWidth, type TreeReader } from './subtree.js';
+import { itemAt } from '../item-at.js';
 
 export class MerkleTree implements TreeReader {
   readonly #range = new CompactRange();
@@ -47,7 +48,7 @@ export class MerkleTree implements TreeReader {
       );
     }
     const off = index * HASH_SIZE;
-    return this.#levels[level]!.slice(off, off + HASH_SIZE);
+    return itemAt(this.#levels, level).slice(off, off + HASH_SIZE);
   }
 
   /** MTH(D[size]) for any size up to the current one. */

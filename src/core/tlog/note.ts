@@ -6,6 +6,7 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { TlogError } from './error.js';
 import { isKeyName, keyIdBytes } from './keys.js';
+import { itemAt } from '../item-at.js';
 
 /** Em dash (U+2014) and space: the start of every signature line. */
 export const SIGNATURE_PREFIX = '\u2014 ';
@@ -136,7 +137,7 @@ export function parseNote(input: string | Uint8Array): NoteResult {
       );
       return;
     }
-    const keyId = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
+    const keyId = ((itemAt(raw, 0) << 24) | (itemAt(raw, 1) << 16) | (itemAt(raw, 2) << 8) | itemAt(raw, 3)) >>> 0;
     signatures.push({ name, keyId, signature: raw.subarray(4), line });
   });
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));

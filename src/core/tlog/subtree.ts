@@ -10,6 +10,7 @@
  */
 import { TlogError } from './error.js';
 import { HASH_SIZE, emptyRoot, hashChildren } from './hash.js';
+import { itemAt } from '../item-at.js';
 
 export interface NodeId {
   readonly level: number;
@@ -91,8 +92,8 @@ export function perfectSubtrees(start: number, end: number): NodeId[] {
 /** Hash of a run of adjacent subtrees, largest first: h0 ⊕ (h1 ⊕ (… ⊕ hk)), the right-edge fold of RFC 9162 §2.1.1. */
 export function foldNodes(nodes: readonly NodeId[], lookup: NodeLookup): Uint8Array {
   let i = nodes.length - 1;
-  let h = lookup(nodes[i]!.level, nodes[i]!.index);
-  for (i--; i >= 0; i--) h = hashChildren(lookup(nodes[i]!.level, nodes[i]!.index), h);
+  let h = lookup(itemAt(nodes, i).level, itemAt(nodes, i).index);
+  for (i--; i >= 0; i--) h = hashChildren(lookup(itemAt(nodes, i).level, itemAt(nodes, i).index), h);
   return h;
 }
 

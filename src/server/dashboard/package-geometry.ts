@@ -91,7 +91,13 @@ const flat = (l: Position[]) => Float64Array.from(l.flat());
 function unflat(a: Float64Array, digits: number): Position[] {
   const r = 10 ** digits;
   const out: Position[] = [];
-  for (let i = 0; i < a.length; i += 2) out.push([Math.round(a[i]! * r) / r, Math.round(a[i + 1]! * r) / r]);
+  for (let i = 0; i < a.length; i += 2) {
+    // Checked inline, not with itemAt: once per vertex of every outline (docs/architecture.md, Index accesses).
+    const x = a[i];
+    const y = a[i + 1];
+    if (x === undefined || y === undefined) throw new RangeError(`odd coordinate list: ${a.length} numbers`);
+    out.push([Math.round(x * r) / r, Math.round(y * r) / r]);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Violation } from '../../core/ops/index.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
+import { itemAt } from '../../core/item-at.js';
 
 export const regionStates = ['calm', 'violations', 'breach', 'response'] as const;
 export type RegionState = (typeof regionStates)[number];
@@ -45,15 +46,17 @@ export class RegionIndex {
       const polys = (
         g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []
       ) as number[][][][];
-      const rings = polys.flatMap((p) => p.map((r) => Float64Array.from(r.flatMap((q) => [q[0]!, q[1]!]))));
+      const rings = polys.flatMap((p) =>
+        p.map((r) => Float64Array.from(r.flatMap((q) => [itemAt(q, 0), itemAt(q, 1)]))),
+      );
       if (!rings.length) continue;
       const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
       for (const r of rings)
         for (let i = 0; i < r.length; i += 2) {
-          box[0] = Math.min(box[0], r[i]!);
-          box[1] = Math.min(box[1], r[i + 1]!);
-          box[2] = Math.max(box[2], r[i]!);
-          box[3] = Math.max(box[3], r[i + 1]!);
+          box[0] = Math.min(box[0], itemAt(r, i));
+          box[1] = Math.min(box[1], itemAt(r, i + 1));
+          box[2] = Math.max(box[2], itemAt(r, i));
+          box[3] = Math.max(box[3], itemAt(r, i + 1));
         }
       this.regions.push({ code, name: typeof name === 'string' ? name : code, box, rings });
     }
@@ -68,10 +71,10 @@ export class RegionIndex {
       for (const ring of r.rings) {
         const n = ring.length / 2;
         for (let i = 0, j = n - 1; i < n; j = i++) {
-          const xi = ring[i * 2]!;
-          const yi = ring[i * 2 + 1]!;
-          const xj = ring[j * 2]!;
-          const yj = ring[j * 2 + 1]!;
+          const xi = itemAt(ring, i * 2);
+          const yi = itemAt(ring, i * 2 + 1);
+          const xj = itemAt(ring, j * 2);
+          const yj = itemAt(ring, j * 2 + 1);
           if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
         }
       }

@@ -9,6 +9,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Audience, FeedEvent, PublicStore } from '../../core/ports/public.js';
+import { itemAt } from '../../core/item-at.js';
 
 export interface FeedOptions {
   /** Events kept in memory for resuming clients; default 10,000. */
@@ -214,9 +215,9 @@ export class FeedHub {
     let hi = r.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (r[mid]!.seq <= seq) lo = mid + 1;
+      if (itemAt(r, mid).seq <= seq) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < r.length; i++) yield r[i]!;
+    for (let i = lo; i < r.length; i++) yield itemAt(r, i);
   }
 }

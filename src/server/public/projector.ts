@@ -24,6 +24,7 @@ import type { LoadedPackage } from '../../core/spec/load.js';
 import type { Package } from '../../core/spec/schema.js';
 import { DAY } from '../../core/spec/units.js';
 import type { CaseworkService } from '../casework.js';
+import { itemAt } from '../../core/item-at.js';
 
 export interface ProjectorOptions {
   /** How long a violation keeps its region `violations` (ms); default 7 days. */
@@ -191,14 +192,15 @@ export class Projector {
     // After reading the log: every case opening it holds is adopted (given its file) before it is looked at.
     await this.casework.catchUp();
     const now = this.clock.now();
-    const to = marks.length ? marks.at(-1)!.idx : cursor;
+    const last = marks.at(-1);
+    const to = last ? last.idx : cursor;
     const events: NewFeedEvent[] = [];
 
     const violations = new Set<string>();
     const changed = new Set<string>();
     for (const m of marks) {
       if (m.kind === 'violation') violations.add(m.recordId.slice(0, m.recordId.lastIndexOf('@')));
-      else changed.add(m.recordId.split('/')[0]!);
+      else changed.add(itemAt(m.recordId.split('/'), 0));
     }
     const read = await this.ps.violations([...violations]);
     for (const id of violations) {

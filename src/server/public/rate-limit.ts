@@ -37,7 +37,10 @@ export class RateLimiter {
       this.#buckets.delete(address); // re-inserted last: the map's order is least recently used first
     } else {
       b = { tokens: this.burst, at: nowMs };
-      while (this.#buckets.size >= this.maxAddresses) this.#buckets.delete(this.#buckets.keys().next().value!);
+      for (const oldest of this.#buckets.keys()) {
+        if (this.#buckets.size < this.maxAddresses) break;
+        this.#buckets.delete(oldest);
+      }
     }
     this.#buckets.set(address, b);
     if (b.tokens >= 1) {

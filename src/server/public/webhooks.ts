@@ -9,6 +9,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../core/ops/index.js';
 import type { Delivery, FeedEvent, PublicStore, WebhookRecord } from '../../core/ports/public.js';
+import { itemAt } from '../../core/item-at.js';
 
 export interface WebhookOptions {
   /** Per request, ms; default 10 s. */
@@ -155,7 +156,7 @@ export class WebhookDispatcher {
     }
     const attempts = d.attempts + 1;
     const dead = attempts >= this.maxAttempts;
-    const wait = this.backoff[Math.min(attempts - 1, this.backoff.length - 1)]!;
+    const wait = itemAt(this.backoff, Math.min(attempts - 1, this.backoff.length - 1));
     await this.ps.finishDelivery(w.id, e.seq, {
       ok: false,
       at,

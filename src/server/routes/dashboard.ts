@@ -24,7 +24,7 @@ import { taskStates } from '../../core/ports/casework.js';
 import { text } from '../list-query.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
 import { DAY } from '../../core/spec/units.js';
-import { actorRolesOf, can, dashboardPowers } from '../access.js';
+import { actorRolesOf, can, dashboardPowers, principalOf } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -34,6 +34,7 @@ import { notModified, preparedBody } from '../openapi.js';
 import { documentRef } from '../schemas.js';
 import { packageMap } from '../dashboard/package-geometry.js';
 import { RegionIndex, regionalStatus } from '../dashboard/regional-status.js';
+import { itemAt } from '../../core/item-at.js';
 
 declare module '../deps.js' {
   interface ServerDeps {
@@ -108,7 +109,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     sendAsset(request, reply, index()),
   );
   app.get('/*', { config: { access: 'public' }, schema: hide }, async (request, reply) => {
-    const asset = assets.get(request.url.split('?')[0]!);
+    const asset = assets.get(itemAt(request.url.split('?'), 0));
     return asset
       ? sendAsset(request, reply, asset())
       : sendError(reply, 404, {
@@ -230,7 +231,7 @@ export const dashboardRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const p = request.principal!;
+      const p = principalOf(request);
       return {
         keyId: p.keyId,
         actor: p.actor,

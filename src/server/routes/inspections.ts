@@ -10,11 +10,12 @@
 import type { FastifyReply } from 'fastify';
 import type { CaseFile } from '../../core/ops/index.js';
 import { MAX_INSPECTION_NOTE } from '../../core/ops/index.js';
-import { can } from '../access.js';
+import { can, principalOf } from '../access.js';
 import { caseworkFor } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { sendError } from '../errors.js';
 import type { RoutePlugin } from '../type-provider.js';
+import { itemAt } from '../../core/item-at.js';
 
 const request = {
   type: 'object',
@@ -47,7 +48,8 @@ const inspection = {
 const readers = [...can.readCases.filter((r) => r !== 'mission'), 'monitor', 'party'] as const;
 
 function view(f: CaseFile) {
-  const r = f.inspection!;
+  const r = f.inspection;
+  if (!r) throw new Error(`case ${f.caseId}: not an inspection request`);
   return {
     id: f.caseId,
     source: r.source,
@@ -56,7 +58,7 @@ function view(f: CaseFile) {
     ...(r.zone === undefined ? {} : { zone: r.zone }),
     note: r.note,
     requestedAt: new Date(r.requestedAt).toISOString(),
-    task: f.tasks[0]!,
+    task: itemAt(f.tasks, 0),
   };
 }
 
@@ -82,7 +84,7 @@ export const inspectionRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     },
     async (req, reply) => {
       const body = req.body as { source: string; zone?: string; note: string };
-      const r = await cw().requestInspection({ ...body, requestedBy: req.principal!.actor });
+      const r = await cw().requestInspection({ ...body, requestedBy: principalOf(req).actor });
       if (!r.ok)
         return sendError(reply, 400, {
           error: 'invalid-inspection',
@@ -116,7 +118,7 @@ export const inspectionRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (req) => {
-      const p = req.principal!;
+      const p = principalOf(req);
       const { limit } = req.query as { limit: number };
       const files = await cw().inspections(limit, p.role === 'party' ? p.actor : undefined);
       return { items: files.map(view) };
@@ -141,7 +143,7 @@ export const inspectionRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (req, reply) => {
       const { id } = req.params as { id: string };
       const f = await cw().file(id);
-      const p = req.principal!;
+      const p = principalOf(req);
       if (!f?.inspection || (p.role === 'party' && f.inspection.requestedBy !== p.actor)) return notFound(reply, id);
       return view(f);
     },

@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { renderCaseTimelineMarkdown, type EvidenceEntry } from '../../core/ops/index.js';
 import { taskId } from '../../core/ops/index.js';
 import { parseMemberKey } from '../../core/ops/index.js';
-import { actorRolesOf, can, notActingFor, type Principal } from '../access.js';
+import { actorRolesOf, can, notActingFor, type Principal, principalOf } from '../access.js';
 import { caseworkFor, type CaseworkService } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
 import { statusOf } from '../error-codes.js';
@@ -328,7 +328,7 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
       async (request, reply) => {
         const { id, index, actor } = request.params;
-        const p = request.principal!;
+        const p = principalOf(request);
         // Another actor's task is task-not-yours (below); its own actor's, with a key of the wrong role, is refused here.
         const why = p.actor === actor ? notActingFor(p, actor, actorRoles) : undefined;
         if (why)

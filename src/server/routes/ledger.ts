@@ -10,7 +10,7 @@ import type { LedgerRecord } from '../../core/ledger/record.js';
 import { coverageReport } from '../../core/ledger/view.js';
 import type { LedgerFilter } from '../../core/ports/ledger.js';
 import type { Role } from '../../core/ports/store.js';
-import { actorRolesOf, can, notActingFor, type Principal } from '../access.js';
+import { actorRolesOf, can, notActingFor, type Principal, principalOf } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import { HttpError, sendError } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
@@ -262,7 +262,7 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
             error: 'batch-too-large',
             message: `a batch holds at most ${limits.maxBatch} records; this one has ${body.length}`,
           });
-        const p = request.principal!;
+        const p = principalOf(request);
         return ledger().submit(kind, body, actingFor(p), p.keyId);
       },
     );
@@ -386,7 +386,7 @@ export const ledgerRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const p = request.principal!;
+      const p = principalOf(request);
       const { key } = request.body;
       return ledger().acknowledge(key, actingFor(p), p.keyId);
     },

@@ -239,7 +239,8 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           message: r.message,
           problems: [{ path: 'body.vkey', reason: r.message }],
         });
-      const w = (await log.witnesses()).find((x) => x.name === r.name)!;
+      const w = (await log.witnesses()).find((x) => x.name === r.name);
+      if (!w) throw new Error(`witness ${r.name}: not listed right after it was registered`);
       return reply.code(r.added ? 201 : 200).send(w);
     },
   );
@@ -409,11 +410,17 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         if (index === undefined)
           return sendError(reply, 404, { error: 'not-found', message: `no entry logs ${q.kind} ${q.id}` });
       }
+      if (index === undefined)
+        return sendError(reply, 400, {
+          error: 'invalid-query',
+          message: 'name the entry by exactly one of index, leaf, or kind and id',
+        });
       const n = q.size ?? (await svc.latest()).size;
       try {
-        const proof = await log.inclusionProof(index!, n);
-        const [e] = await log.entries(index!, index! + 1);
-        return { index, size: n, leaf: b64(hashLeaf(e!.entry)), root: b64(await log.rootAt(n)), proof: proof.map(b64) };
+        const proof = await log.inclusionProof(index, n);
+        const [e] = await log.entries(index, index + 1);
+        if (!e) return sendError(reply, 404, { error: 'not-found', message: `no entry ${index}` });
+        return { index, size: n, leaf: b64(hashLeaf(e.entry)), root: b64(await log.rootAt(n)), proof: proof.map(b64) };
       } catch (e) {
         return tlogError(reply, e);
       }

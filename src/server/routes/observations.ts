@@ -4,7 +4,7 @@
  */
 import { observationJsonSchema, parseObservationBatch } from '../../core/ops/index.js';
 import type { ObservationFilter } from '../../core/ports/store.js';
-import { can } from '../access.js';
+import { can, principalOf } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { HttpError, sendError, type Problem } from '../errors.js';
@@ -109,7 +109,7 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.length}`,
         });
       }
-      const principal = request.principal!;
+      const principal = principalOf(request);
       if (principal.actor !== '*') checkOperator(body, principal.actor, operations.model.operators);
       const now = operations.clock.now();
       const parsed = parseObservationBatch(body, operations.rules, now);

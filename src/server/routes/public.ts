@@ -16,7 +16,7 @@ import { areaStates } from '../../core/public/area-status.js';
 import { capTime } from '../../core/public/cap.js';
 import { crossingStates, mayAuthorise } from '../../core/public/crossings.js';
 import { eventKinds, type Audience, type WebhookRecord } from '../../core/ports/public.js';
-import { actorRolesOf, admits, authenticate, can, notActingFor, type Principal } from '../access.js';
+import { actorRolesOf, admits, authenticate, can, notActingFor, type Principal, principalOf } from '../access.js';
 import type { Role as ActorRole } from '../../core/spec/vocabulary.js';
 import { aggregateCoverage } from '../../core/ledger/view.js';
 import { caseworkFor } from '../casework.js';
@@ -456,7 +456,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const plan = crossings.get(id);
       if (!plan)
         return sendError(reply, 404, { error: 'not-found', message: `the package declares no crossing ${id}` });
-      const p = request.principal!;
+      const p = principalOf(request);
       if (!mayAuthorise(plan, p.actor)) {
         return sendError(reply, 403, {
           error: 'not-authority',
@@ -552,7 +552,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
         secret: newSecret(),
         kinds: body.kinds,
         createdAt: clock.now(),
-        createdBy: request.principal!.keyId,
+        createdBy: principalOf(request).keyId,
       };
       await face.ps.createWebhook(w);
       return reply.code(201).send({ ...webhookView(w), secret: w.secret });

@@ -40,10 +40,12 @@ import {
   regionList,
   regionsOf,
   taskCursor,
+  failureOf,
   taskQuery,
   taskRow,
 } from '../case-board.js';
 import { numbered } from '../filters.js';
+import { valueAt, itemAt } from '../../core/item-at.js';
 
 interface TimerRow {
   key: string;
@@ -271,9 +273,9 @@ export class PostgresCaseworkStore implements CaseworkStore {
       }
       // One append for the transaction: the states between its timers were never visible; the timers it set are.
       const order = new Map(created.map((t, i) => [t.key, i]));
-      timers.sort((a, b) => order.get(a.recordId)! - order.get(b.recordId)!);
+      timers.sort((a, b) => valueAt(order, a.recordId) - valueAt(order, b.recordId));
       await appendChangedEntries(this.pool, c, [
-        ...changed.flatMap((f) => changedCaseFileEntries(before.get(f.caseId)!, f)),
+        ...changed.flatMap((f) => changedCaseFileEntries(valueAt(before, f.caseId), f)),
         ...timers,
       ]);
       return fired;
@@ -309,7 +311,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
       // cases.doc is TEXT, case_files.doc JSONB.
       items: rows.map((r) => ({ opening: JSON.parse(r.opening as string) as CaseOpening, file: r.file as CaseFile })),
       total: n,
-      ...(more ? { next: caseBoardCursor(q.sort, rows[rows.length - 1]!) } : {}),
+      ...(more ? { next: caseBoardCursor(q.sort, itemAt(rows, rows.length - 1)) } : {}),
     };
   }
 
@@ -321,7 +323,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
         .then((r) => r.rows as { doc: string; urgency: number; due: string; task_id: string }[]),
       this.pool.query(numbered(counts.sql), counts.values).then((r) =>
         (r.rows as Record<string, string>[]).map((x) => ({
-          actor: x.actor!,
+          actor: itemAt(x, 'actor'),
           open: Number(x.open),
           acknowledged: Number(x.acknowledged),
           delivered: Number(x.delivered),
@@ -333,7 +335,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
     if (more) rows.length = q.limit;
     return {
       items: rows.map((r) => JSON.parse(r.doc) as ResponseTask),
-      ...(more ? { next: taskCursor(rows[rows.length - 1]!) } : {}),
+      ...(more ? { next: taskCursor(itemAt(rows, rows.length - 1)) } : {}),
       actors,
     };
   }
@@ -342,7 +344,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
     const r = await this.pool.query(
       'SELECT doc FROM case_tasks WHERE failed_at IS NOT NULL ORDER BY failed_at, task_id',
     );
-    return (r.rows as { doc: string }[]).map((x) => (JSON.parse(x.doc) as ResponseTask).failure!);
+    return (r.rows as { doc: string }[]).map((x) => failureOf(JSON.parse(x.doc) as ResponseTask));
   }
 
   async declaredBreaches(): Promise<DeclaredBreach[]> {

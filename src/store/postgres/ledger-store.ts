@@ -31,6 +31,7 @@ import {
 import { alertEntry, ledgerEntry } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
 import { transaction } from './transaction.js';
+import { itemAt } from '../../core/item-at.js';
 
 /** One lock per schema: servers over one schema serialise; tests in other schemas do not wait on it. */
 const LOCK = "SELECT pg_advisory_xact_lock(hashtext('guarantor.ledger.' || current_schema()))";
@@ -76,7 +77,7 @@ export class PostgresLedgerStore implements LedgerStore {
           seqs.push(Number(o.seq));
           return;
         }
-        const rec = storedRecord(r, drawn[k++]!, meta);
+        const rec = storedRecord(r, itemAt(drawn, k++), meta);
         seqs.push(rec.seq);
         fresh.push(rec);
       });
@@ -122,7 +123,7 @@ export class PostgresLedgerStore implements LedgerStore {
       ])
     ).rows as { doc: string }[];
     const items = rows.slice(0, q.limit).map((r) => recordOf(r.doc));
-    return rows.length > q.limit ? { items, next: encodeCursor(items[items.length - 1]!.seq) } : { items };
+    return rows.length > q.limit ? { items, next: encodeCursor(itemAt(items, items.length - 1).seq) } : { items };
   }
 
   async #writeAlerts(c: pg.PoolClient, list: readonly SustainmentAlert[]): Promise<void> {

@@ -58,6 +58,7 @@ import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
 import { PostgresIngestOwner } from './ingest-owner.js';
+import { itemAt, valueAt } from '../../core/item-at.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -266,8 +267,8 @@ export class PostgresStore implements Store {
       else if (!freshKeys.has(k)) {
         freshKeys.add(k);
         fresh.push({ ...o, seq, receivedAt: meta.receivedAt, submittedBy: meta.submittedBy });
-        docs.push(allDocs[i]!);
-        freshSaltList.push(salts[i]!);
+        docs.push(itemAt(allDocs, i));
+        freshSaltList.push(itemAt(salts, i));
       }
     });
     if (fresh.length !== candidates.length) abandon();
@@ -280,7 +281,7 @@ export class PostgresStore implements Store {
       for (const row of r.rows as { seq: string; source: string; source_id: string }[])
         seqs.set(`${row.source}\u0000${row.source_id}`, Number(row.seq));
     }
-    const ids = observations.map((o) => seqs.get(`${o.source}\u0000${o.sourceId}`)!);
+    const ids = observations.map((o) => valueAt(seqs, `${o.source}\u0000${o.sourceId}`));
     let out: ProcessedBatch;
     if (fresh.length === candidates.length) {
       open();
@@ -294,7 +295,7 @@ export class PostgresStore implements Store {
     const sealing = freshSalts(records.length);
     records.forEach((r, k) => {
       texts.set(r, canonicalStoredJson(r));
-      recordSalts.set(r, sealing[k]!);
+      recordSalts.set(r, itemAt(sealing, k));
     });
     const written = this.#write(client, out, texts, recordSalts);
     try {
@@ -304,8 +305,8 @@ export class PostgresStore implements Store {
         out,
         docs,
         freshSaltList,
-        (r) => texts.get(r)!,
-        (r) => recordSalts.get(r)!,
+        (r) => valueAt(texts, r),
+        (r) => valueAt(recordSalts, r),
       ))
         entries.push(withLeaf(e));
     } finally {
@@ -349,7 +350,7 @@ export class PostgresStore implements Store {
           );
           const rows = new Map<string, Incident[]>(missing.map((a) => [a, []]));
           for (const row of r.rows as { activity: string; doc: string }[])
-            rows.get(row.activity)!.push(JSON.parse(row.doc) as Incident);
+            valueAt(rows, row.activity).push(JSON.parse(row.doc) as Incident);
           for (const [activity, list] of rows) hot.install(activity, list);
         }
         const out = new Map<string, Incident>();
@@ -364,13 +365,21 @@ export class PostgresStore implements Store {
         await gate;
         const c: unknown[][] = [[], [], [], [], [], [], [], []];
         for (const k of probes) {
-          c[0]!.push(k.activity);
-          c[1]!.push(bound(k.from));
-          c[2]!.push(bound(k.to));
+          itemAt(c, 0).push(k.activity);
+          itemAt(c, 1).push(bound(k.from));
+          itemAt(c, 2).push(bound(k.to));
           if ('region' in k)
-            (c[3]!.push(null), c[4]!.push(null), c[5]!.push(null), c[6]!.push(null), c[7]!.push(k.region));
+            (itemAt(c, 3).push(null),
+              itemAt(c, 4).push(null),
+              itemAt(c, 5).push(null),
+              itemAt(c, 6).push(null),
+              itemAt(c, 7).push(k.region));
           else
-            (c[3]!.push(k.minLon), c[4]!.push(k.minLat), c[5]!.push(k.maxLon), c[6]!.push(k.maxLat), c[7]!.push(null));
+            (itemAt(c, 3).push(k.minLon),
+              itemAt(c, 4).push(k.minLat),
+              itemAt(c, 5).push(k.maxLon),
+              itemAt(c, 6).push(k.maxLat),
+              itemAt(c, 7).push(null));
         }
         const r = await client.query(
           `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
@@ -418,12 +427,12 @@ export class PostgresStore implements Store {
         const c: unknown[][] = [[], [], [], []];
         for (const q of queries)
           for (const p of q.prohibitions) {
-            c[0]!.push(p);
-            c[1]!.push(q.party);
-            c[2]!.push(bound(q.from));
-            c[3]!.push(bound(q.to));
+            itemAt(c, 0).push(p);
+            itemAt(c, 1).push(q.party);
+            itemAt(c, 2).push(bound(q.from));
+            itemAt(c, 3).push(bound(q.to));
           }
-        if (!c[0]!.length) return [];
+        if (!itemAt(c, 0).length) return [];
         await gate;
         const r = await client.query(
           `SELECT DISTINCT ON (v.id) v.id, v.doc FROM violations v
@@ -454,8 +463,8 @@ export class PostgresStore implements Store {
     texts: ReadonlyMap<object, string>,
     salts: ReadonlyMap<object, string>,
   ): Promise<void> {
-    const textOf = (r: object) => texts.get(r)!;
-    const saltOf = (r: object) => salts.get(r)!;
+    const textOf = (r: object) => valueAt(texts, r);
+    const saltOf = (r: object) => valueAt(salts, r);
     const params: unknown[] = [];
     /** Adds the values as the next parameters; returns the number of the first. */
     const add = (...values: unknown[]) => {
@@ -602,7 +611,7 @@ export class PostgresStore implements Store {
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };
-    if (more) page.next = encodeCursor(Number(rows[rows.length - 1]!['seq']), newest);
+    if (more) page.next = encodeCursor(Number(itemAt(rows, rows.length - 1)['seq']), newest);
     return page;
   }
 
@@ -787,7 +796,7 @@ function packDocs(docs: readonly string[]): string {
 
 function transpose(rows: unknown[][], width: number): unknown[][] {
   const cols: unknown[][] = Array.from({ length: width }, () => []);
-  for (const r of rows) for (let i = 0; i < width; i++) cols[i]!.push(r[i]);
+  for (const r of rows) for (let i = 0; i < width; i++) itemAt(cols, i).push(r[i]);
   return cols;
 }
 

@@ -33,6 +33,7 @@ import {
   type WebhookRow,
 } from '../public-rows.js';
 import { transaction } from './transaction.js';
+import { itemAt } from '../../core/item-at.js';
 
 /** The NOTIFY channel of a schema's feed (channel names are identifiers: at most 63 bytes). */
 export function feedChannel(schema: string): string {
@@ -231,7 +232,7 @@ export class PostgresPublicStore implements PublicStore {
           for (const h of hooks)
             if (h.kinds.includes(e.kind)) {
               hookIds.push(h.id);
-              events.push(seqs[i]!);
+              events.push(itemAt(seqs, i));
               ats.push(e.at);
             }
         });

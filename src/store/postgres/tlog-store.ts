@@ -50,8 +50,9 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves } from '../log-entries.js';
+import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves, savedCheckpoint } from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
+import { itemAt } from '../../core/item-at.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
 
@@ -97,7 +98,8 @@ export class PostgresLog implements LogStore {
     });
     for (const row of r.rows as { level: number; idx: string; hash: Buffer | null }[]) {
       if (row.level === -1) size = Number(row.idx);
-      else out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash!));
+      else if (row.hash === null) throw new Error(`tlog_node ${row.level}/${row.idx}: no hash`);
+      else out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash));
     }
     return { nodes: out, size };
   }
@@ -156,7 +158,7 @@ export class PostgresLog implements LogStore {
     let leaves = bytes.map(
       (b, i) =>
         (entries[i] as TextLogEntry).leaf ??
-        (b ? hashLeaf(b) : canonicalEntryLeafHash(entries[i]!.kind, (entries[i] as TextLogEntry).text)),
+        (b ? hashLeaf(b) : canonicalEntryLeafHash(itemAt(entries, i).kind, (entries[i] as TextLogEntry).text)),
     );
     let list = entries;
     if (onlyChanged && entries.length) {
@@ -193,11 +195,12 @@ export class PostgresLog implements LogStore {
     let at = 1;
     for (let i = 0; i < n; i++) {
       offsets[i] = at;
-      if (!bytes[i]) lengths[i] = -1;
+      const b = bytes[i];
+      if (!b) lengths[i] = -1;
       else {
-        lengths[i] = bytes[i]!.length;
-        at += lengths[i]!;
-        kept.push(bytes[i]!);
+        lengths[i] = b.length;
+        at += b.length;
+        kept.push(b);
       }
     }
     await client.query(
@@ -301,7 +304,7 @@ export class PostgresLog implements LogStore {
       const rows = r.rows as EntryRow[];
       for (const row of rows) yield storedEntry(row);
       if (rows.length < page) return;
-      after = Number(rows[rows.length - 1]!.idx);
+      after = Number(itemAt(rows, rows.length - 1).idx);
     }
   }
 
@@ -373,13 +376,13 @@ export class PostgresLog implements LogStore {
     ];
     for (const byRecord of groups) {
       if (!byRecord.length) continue;
-      const kinds = [...new Set(byRecord.map((i) => entries[i]!.kind))].filter(isEntryKind);
+      const kinds = [...new Set(byRecord.map((i) => itemAt(entries, i).kind))].filter(isEntryKind);
       const r = await client.query(
         `SELECT DISTINCT ON (e.kind, e.record_id) e.kind, e.record_id, e.leaf FROM tlog_entry e
          JOIN unnest($1::text[], $2::text[]) AS w(kind, record_id) ON e.kind = w.kind AND e.record_id = w.record_id
          WHERE e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')})
          ORDER BY e.kind, e.record_id, e.idx DESC`,
-        [byRecord.map((i) => entries[i]!.kind), byRecord.map((i) => entries[i]!.recordId)],
+        [byRecord.map((i) => itemAt(entries, i).kind), byRecord.map((i) => itemAt(entries, i).recordId)],
       );
       const latest = new Map(
         (r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [
@@ -388,8 +391,8 @@ export class PostgresLog implements LogStore {
         ]),
       );
       for (const i of byRecord) {
-        const l = latest.get(`${entries[i]!.kind}\n${entries[i]!.recordId}`);
-        keep[i] = !l || !hashesEqual(l, leaves[i]!);
+        const l = latest.get(`${itemAt(entries, i).kind}\n${itemAt(entries, i).recordId}`);
+        keep[i] = !l || !hashesEqual(l, itemAt(leaves, i));
       }
     }
     return keep;
@@ -426,7 +429,7 @@ export class PostgresLog implements LogStore {
       'INSERT INTO tlog_checkpoint (size, root, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING',
       [cp.size, toBuffer(cp.root), cp.time, cp.note],
     );
-    return (await this.checkpointAt(cp.size))!;
+    return savedCheckpoint(cp.size, await this.checkpointAt(cp.size));
   }
 
   async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
@@ -529,7 +532,7 @@ export function postgresAuditSource(pool: pg.Pool): AuditSource {
         (await pool.query('SELECT size FROM tlog_checkpoint ORDER BY size')).rows as { size: string }[]
       ).map((r) => Number(r.size));
       const out: StoredCheckpoint[] = [];
-      for (const s of sizes) out.push((await log.checkpointAt(s))!);
+      for (const s of sizes) out.push(savedCheckpoint(s, await log.checkpointAt(s)));
       return out;
     },
     witnesses: () => log.witnesses(),

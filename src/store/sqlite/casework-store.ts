@@ -36,9 +36,11 @@ import {
   regionList,
   regionsOf,
   taskCursor,
+  failureOf,
   taskQuery,
   taskRow,
 } from '../case-board.js';
+import { valueAt, itemAt } from '../../core/item-at.js';
 
 interface TimerRow {
   key: string;
@@ -289,7 +291,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
         TASK_UPSERT,
       );
       for (const [id, f] of files) {
-        const b = before.get(id)!;
+        const b = valueAt(before, id);
         if (f === b) continue;
         this.#writeFile(f, false, undefined, b, tasks);
         entries.push(...changedCaseFileEntries(b, f));
@@ -352,7 +354,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
         file: JSON.parse(r.file as string) as CaseFile,
       })),
       total,
-      ...(more ? { next: caseBoardCursor(q.sort, rows[rows.length - 1]!) } : {}),
+      ...(more ? { next: caseBoardCursor(q.sort, itemAt(rows, rows.length - 1)) } : {}),
     };
   }
 
@@ -368,13 +370,13 @@ export class SqliteCaseworkStore implements CaseworkStore {
     if (more) rows.length = q.limit;
     return {
       items: rows.map((r) => JSON.parse(r.doc) as ResponseTask),
-      ...(more ? { next: taskCursor(rows[rows.length - 1]!) } : {}),
+      ...(more ? { next: taskCursor(itemAt(rows, rows.length - 1)) } : {}),
       actors: this.#db.prepare(counts.sql).all(...counts.values) as TaskPage['actors'],
     };
   }
 
   async listFailures(): Promise<ResponseFailure[]> {
-    return (this.#s.failures.all() as { doc: string }[]).map((r) => (JSON.parse(r.doc) as ResponseTask).failure!);
+    return (this.#s.failures.all() as { doc: string }[]).map((r) => failureOf(JSON.parse(r.doc) as ResponseTask));
   }
 
   async declaredBreaches(): Promise<DeclaredBreach[]> {

@@ -25,6 +25,7 @@ import {
 } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
+import { itemAt, valueAt } from '../../core/item-at.js';
 
 /** One kind of record's writes in a batch (incidents, violations): plain data. */
 export interface RecordWrites {
@@ -100,16 +101,16 @@ function recordWrites<T extends { id: string; revision: number }>(
   const entries: TextLogEntry[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const text = canonicalStoredJson(list[i]);
-    texts.set(list[i]!, text);
-    salts.set(list[i]!, fresh[i]!);
-    entries[i] = entry(list[i]!, text, fresh[i]!);
+    texts.set(itemAt(list, i), text);
+    salts.set(itemAt(list, i), itemAt(fresh, i));
+    entries[i] = entry(itemAt(list, i), text, itemAt(fresh, i));
   }
   const latest = latestById(list);
   const last = new Set<object>(latest);
   const revisions: unknown[] = [];
   for (const r of list) if (!last.has(r)) revisions.push(r.id, r.revision, texts.get(r), salts.get(r));
   const rows: unknown[] = [];
-  for (const r of latest) row(r, texts.get(r)!, salts.get(r)!, rows);
+  for (const r of latest) row(r, valueAt(texts, r), valueAt(salts, r), rows);
   return {
     // Revision 1 is new in this batch: there is no current row to archive.
     archive: latest.filter((r) => r.revision > 1).map((r) => r.id),
@@ -150,7 +151,7 @@ export function batchWrites({ observations, incidents, violations, caseOpenings 
   caseOpenings.forEach((c, k) => {
     const text = canonicalStoredJson(c);
     cases.push(...caseColumns(c), text, salts[k]);
-    entries.push(caseOpeningTextEntry(c, text, salts[k]!));
+    entries.push(caseOpeningTextEntry(c, text, itemAt(salts, k)));
   });
   return { observations, incidents: i, violations, cases, entries };
 }

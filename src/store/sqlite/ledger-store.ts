@@ -28,6 +28,7 @@ import {
 } from '../ledger-rows.js';
 import { alertEntry, ledgerEntry } from '../log-entries.js';
 import { appendEntries } from './tlog-store.js';
+import { itemAt } from '../../core/item-at.js';
 
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -109,7 +110,7 @@ export class SqliteLedgerStore implements LedgerStore {
       .prepare(`SELECT doc FROM ledger_records ${w.sql} ORDER BY seq LIMIT ?`)
       .all(...(w.params as (string | number)[]), q.limit + 1) as { doc: string }[];
     const items = rows.slice(0, q.limit).map((r) => recordOf(r.doc));
-    return rows.length > q.limit ? { items, next: encodeCursor(items[items.length - 1]!.seq) } : { items };
+    return rows.length > q.limit ? { items, next: encodeCursor(itemAt(items, items.length - 1).seq) } : { items };
   }
 
   #writeAlert(a: SustainmentAlert): void {

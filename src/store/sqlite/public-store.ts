@@ -27,6 +27,7 @@ import {
   type EventRow,
   type WebhookRow,
 } from '../public-rows.js';
+import { itemAt } from '../../core/item-at.js';
 
 export class SqlitePublicStore implements PublicStore {
   readonly #db: Database.Database;
@@ -152,7 +153,7 @@ export class SqlitePublicStore implements PublicStore {
           "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) VALUES (?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
         );
         c.events.forEach((e, i) => {
-          for (const h of hooks) if (h.kinds.includes(e.kind)) due.run(h.id, seqs[i]!, e.at);
+          for (const h of hooks) if (h.kinds.includes(e.kind)) due.run(h.id, itemAt(seqs, i), e.at);
         });
       }
       return seqs;

@@ -56,6 +56,7 @@ import { observationRow, violationWrites } from './ingest-writes.js';
 import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
+import { itemAt } from '../../core/item-at.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -213,7 +214,7 @@ export class SqliteStore implements Store {
       const stored = this.#storedSeqs(observations);
       const salts = freshSalts(observations.length); // one per observation; an already stored one's goes unused
       for (let i = 0; i < observations.length; i++) {
-        const o = observations[i]!;
+        const o = itemAt(observations, i);
         const key = observationKey(o.source, o.sourceId);
         const known = mine.get(key) ?? flight.observations.get(key)?.value ?? stored.get(i);
         if (known !== undefined) {
@@ -224,7 +225,7 @@ export class SqliteStore implements Store {
         ids[i] = seq;
         mine.set(key, seq);
         fresh.push(o);
-        observationRow(rows, o, seq, meta, salts[i]!);
+        observationRow(rows, o, seq, meta, itemAt(salts, i));
       }
       const out = fresh.length ? await process(fresh, this.#reader) : emptyBatch;
       const result: IngestResult = {
@@ -269,7 +270,8 @@ export class SqliteStore implements Store {
   /** The seqs of the observations already committed, by their index in the batch. */
   #storedSeqs(observations: readonly Observation[]): Map<number, number> {
     const pairs: [string, string][] = new Array(observations.length);
-    for (let i = 0; i < observations.length; i++) pairs[i] = [observations[i]!.source, observations[i]!.sourceId];
+    for (let i = 0; i < observations.length; i++)
+      pairs[i] = [itemAt(observations, i).source, itemAt(observations, i).sourceId];
     const out = new Map<number, number>();
     for (const r of this.#s.storedSeqs.all(JSON.stringify(pairs)) as { i: number; seq: number }[]) out.set(r.i, r.seq);
     return out;
@@ -305,16 +307,16 @@ export class SqliteStore implements Store {
       for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
       // One query per probe on the space-time index: however long other incidents' intervals, however late the
       // report, it reads the incidents near its place and time; the exact test on the columns, then the matches parsed.
-      const probe = older.length ? (this.#probe ??= this.db.prepare(PROBE_SQL)) : undefined;
-      const regionCode = older.length
-        ? (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck())
-        : undefined;
+      // Prepared on first use: most batches never reach past the hot window.
+      const probe = () => (this.#probe ??= this.db.prepare(PROBE_SQL));
+      const regionCode = () =>
+        (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck());
       for (const p of older) {
         let rows: ProbeRow[];
         if ('region' in p) {
-          const code = regionCode!.get(p.region) as number | undefined;
+          const code = regionCode().get(p.region) as number | undefined;
           if (code === undefined) continue; // no incident of that region yet
-          rows = probe!.all(
+          rows = probe().all(
             -1000,
             -1000,
             -code,
@@ -324,7 +326,7 @@ export class SqliteStore implements Store {
             p.activity,
           ) as ProbeRow[];
         } else
-          rows = probe!.all(
+          rows = probe().all(
             p.minLon,
             p.maxLon,
             p.minLat,
@@ -340,7 +342,10 @@ export class SqliteStore implements Store {
             activity: r.activity,
             start: r.start_ms,
             end: r.end_ms,
-            box: r.min_lon === undefined || r.min_lon === null ? null : [r.min_lon, r.min_lat!, r.max_lon!, r.max_lat!],
+            box:
+              r.min_lon == null || r.min_lat == null || r.max_lon == null || r.max_lat == null
+                ? null
+                : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
             region: r.region ?? null,
           };
           if (!wanted(shape)) continue;
@@ -415,7 +420,7 @@ export class SqliteStore implements Store {
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };
-    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq, newest);
+    if (more) page.next = encodeCursor(itemAt(rows, rows.length - 1).seq, newest);
     return page;
   }
 
@@ -427,7 +432,7 @@ export class SqliteStore implements Store {
     const more = rows.length > q.limit;
     if (more) rows.length = q.limit;
     const page: Page<StoredObservation> = { items: rows.map(storedObservation) };
-    if (more) page.next = encodeCursor(rows[rows.length - 1]!.seq);
+    if (more) page.next = encodeCursor(itemAt(rows, rows.length - 1).seq);
     return page;
   }
 

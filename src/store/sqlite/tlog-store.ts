@@ -46,10 +46,12 @@ import {
   leafKey,
   openingsFromRows,
   packLeaves,
+  savedCheckpoint,
   type ListBinding,
 } from '../log-entries.js';
 import { Rows } from './rows.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
+import { itemAt } from '../../core/item-at.js';
 
 type Stmt = Database.Statement;
 
@@ -170,7 +172,7 @@ export class SqliteLog implements LogStore {
     if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
     const prepared: Prepared[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
+      const e = itemAt(entries, i);
       // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
       const bytes = entryBytes(e);
       const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
@@ -194,7 +196,7 @@ export class SqliteLog implements LogStore {
       6,
     );
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
+      const e = itemAt(entries, i);
       leaves[i] = e.leaf;
       entryRows.add(head.size + i, e.kind, e.recordId, e.leaf, leafKey(e.leaf), e.bytes);
     }
@@ -222,7 +224,7 @@ export class SqliteLog implements LogStore {
     for (const e of entries) {
       // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
       // the same leaf.
-      const bytes = entryBytes(e)!;
+      const bytes = entryBytes(e);
       const leaf = hashLeaf(bytes);
       const r = latest.get(`${e.kind}\n${e.recordId}`);
       if (!r || !hashesEqual(r, leaf)) changed.push({ kind: e.kind, recordId: e.recordId, leaf, bytes });
@@ -341,7 +343,7 @@ export class SqliteLog implements LogStore {
       const rows = next.all(after, page) as EntryRow[];
       for (const r of rows) yield storedEntry(r);
       if (rows.length < page) return;
-      after = Number(rows[rows.length - 1]!.idx);
+      after = Number(itemAt(rows, rows.length - 1).idx);
     }
   }
 
@@ -387,7 +389,7 @@ export class SqliteLog implements LogStore {
 
   async saveCheckpoint(cp: Omit<StoredCheckpoint, 'cosignatures'>): Promise<StoredCheckpoint> {
     this.#s.insertCheckpoint.run(cp.size, cp.root, cp.time, cp.note);
-    return (await this.checkpointAt(cp.size))!;
+    return savedCheckpoint(cp.size, await this.checkpointAt(cp.size));
   }
 
   async addCosignature(size: number, witness: string, line: string, time: number): Promise<boolean> {
@@ -486,7 +488,7 @@ export function sqliteAuditSource(db: Database.Database): AuditSource {
         (r) => Number(r.size),
       );
       const out: StoredCheckpoint[] = [];
-      for (const s of sizes) out.push((await log.checkpointAt(s))!);
+      for (const s of sizes) out.push(savedCheckpoint(s, await log.checkpointAt(s)));
       return out;
     },
     witnesses: () => log.witnesses(),

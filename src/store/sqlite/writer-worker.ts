@@ -5,7 +5,8 @@ import { serveWrites, type FromWriter } from './ingest-writer.js';
 import { WriteApplier } from './ingest-writes.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 
-const port = parentPort!;
+const port = parentPort;
+if (!port) throw new Error('writer-worker runs in a worker thread, not as a main program');
 const { path, synchronous } = workerData as { path: string; synchronous: Synchronous };
 try {
   const db = openConnection(path, synchronous);

@@ -7,6 +7,7 @@ import { edit } from '../fixes.js';
 import type { Finding, Fix } from '../finding.js';
 import { judgmentPower } from '../judgment-power.js';
 import type { Rule } from '../rule.js';
+import { present } from '../../item-at.js';
 
 export const blockableJudgment: Rule = {
   name: 'blockable-judgment',
@@ -23,7 +24,7 @@ export const blockableJudgment: Rule = {
       description: 'Recuse the bound parties from the judgment and take away their veto',
       apply: (m) =>
         edit(m, (x) => {
-          const jj = x.judgment!;
+          const jj = present(x.judgment, 'judgment');
           jj.recuse = 'parties';
           if (jj.rule.veto) jj.rule.veto = jj.rule.veto.filter((v) => !view.isPartyControlled(v));
           if (jj.rule.quorum !== undefined && jj.rule.quorum > nonParty.length) jj.rule.quorum = nonParty.length;
@@ -86,8 +87,8 @@ export const blockableJudgment: Rule = {
           description: 'Decide by simple majority, with no single-member veto',
           apply: (m) =>
             edit(m, (x) => {
-              x.judgment!.rule.type = 'majority';
-              delete x.judgment!.rule.veto;
+              present(x.judgment, 'judgment').rule.type = 'majority';
+              delete present(x.judgment, 'judgment').rule.veto;
             }),
         },
       });

@@ -3,7 +3,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { DAY } from '../../spec/units.js';
-import { itemAt } from '../../item-at.js';
+import { itemAt, present } from '../../item-at.js';
 
 export const countWithoutWindow: Rule = {
   name: 'count-without-window',
@@ -15,7 +15,7 @@ export const countWithoutWindow: Rule = {
       out.push({
         code: 'count-without-window',
         path: ['triggers', id, 'count'],
-        args: { trigger: id, count: t.count! },
+        args: { trigger: id, count: present(t.count, 'count') },
         fix: {
           description: `Count the violations of trigger \`${id}\` within 7 days`,
           apply: (m) => edit(m, (x) => (itemAt(x.triggers, id).within = 7 * DAY)),

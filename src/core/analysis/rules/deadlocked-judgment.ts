@@ -2,6 +2,7 @@
 import { edit } from '../fixes.js';
 import { judgmentPower } from '../judgment-power.js';
 import type { Rule } from '../rule.js';
+import { present } from '../../item-at.js';
 
 export const deadlockedJudgment: Rule = {
   name: 'deadlocked-judgment',
@@ -18,7 +19,7 @@ export const deadlockedJudgment: Rule = {
         args: { sides: power.eligible.join(', ') },
         fix: {
           description: 'Add a tie-break: a deadlock declares the breach',
-          apply: (m) => edit(m, (x) => (x.judgment!['tie-break'] = 'declare')),
+          apply: (m) => edit(m, (x) => (present(x.judgment, 'judgment')['tie-break'] = 'declare')),
         },
       },
     ];

@@ -8,7 +8,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { duration } from '../wording.js';
 import { startOf } from './phase-gap.js';
-import { itemAt } from '../../item-at.js';
+import { itemAt, present } from '../../item-at.js';
 
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -31,7 +31,7 @@ export const dormantTrigger: Rule = {
       let wake: string | undefined;
       let why: string | undefined;
       if (w.at !== undefined) {
-        const at = startOf(model, w.at)!;
+        const at = present(startOf(model, w.at), 'wakes.at');
         if (at >= end) [wake, why] = [iso(at), endWhy];
       } else if (w.held !== undefined) {
         const at = model.effective.start + w.held;
@@ -48,7 +48,7 @@ export const dormantTrigger: Rule = {
         code: 'dormant-trigger',
         path: ['triggers', id, 'wakes'],
         prefer: 'key',
-        args: { trigger: id, wake, why: why! },
+        args: { trigger: id, wake, why: present(why, 'why') },
         fix: {
           description: `Let trigger \`${id}\` apply from the start`,
           apply: (m) => edit(m, (x) => void delete itemAt(x.triggers, id).wakes),

@@ -7,6 +7,7 @@
 import { edit } from '../fixes.js';
 import type { Dimension, Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt } from '../../item-at.js';
 
 /** Longest first, so that "as it deems necessary" wins over "deems necessary". */
 export const hedges: readonly string[] = [
@@ -87,7 +88,7 @@ export const hedgeWording: Rule = {
                     let node: unknown = y;
                     for (const seg of path) node = (node as Record<string | number, unknown>)[seg];
                     const obj = node as Record<string, string>;
-                    obj['text'] = obj['text']!.replace(
+                    obj['text'] = itemAt(obj, 'text').replace(
                       new RegExp(`\\b${phrase.replace(/ /g, '\\s+')}\\b`, 'gi'),
                       '[operational obligation]',
                     );

@@ -2,6 +2,7 @@
 import { edit, suggested } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { present } from '../../item-at.js';
 
 export const judgmentDeadline: Rule = {
   name: 'judgment-deadline',
@@ -18,7 +19,7 @@ export const judgmentDeadline: Rule = {
         args: {},
         fix: {
           description: 'Give the judgment a 48-hour deadline',
-          apply: (m) => edit(m, (x) => (x.judgment!.deadline = suggested.deadline)),
+          apply: (m) => edit(m, (x) => (present(x.judgment, 'judgment').deadline = suggested.deadline)),
         },
       });
     }
@@ -36,8 +37,9 @@ export const judgmentDeadline: Rule = {
           description: 'Let the finding stand when the judgment deadline passes (`on-deadline: declare`)',
           apply: (m) =>
             edit(m, (x) => {
-              x.judgment!['on-deadline'] = 'declare';
-              if (x.judgment!.deadline === undefined) x.judgment!.deadline = suggested.deadline;
+              present(x.judgment, 'judgment')['on-deadline'] = 'declare';
+              if (present(x.judgment, 'judgment').deadline === undefined)
+                present(x.judgment, 'judgment').deadline = suggested.deadline;
             }),
         },
       });

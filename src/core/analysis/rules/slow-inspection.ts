@@ -8,6 +8,7 @@ import type { Finding } from '../finding.js';
 import { inspectsTooSlowly, lookInterval, transientLasts } from '../inspection.js';
 import type { Rule } from '../rule.js';
 import type { Activity } from '../../spec/vocabulary.js';
+import { present } from '../../item-at.js';
 
 export const slowInspection: Rule = {
   name: 'slow-inspection',
@@ -21,7 +22,12 @@ export const slowInspection: Rule = {
           code: 'slow-inspection',
           path: ['verification', id, 'detects', a],
           prefer: 'key',
-          args: { source: id, how: lookInterval(s)!.how, activity: a, lasts: { duration: transientLasts } },
+          args: {
+            source: id,
+            how: present(lookInterval(s), `${id}'s look interval`).how,
+            activity: a,
+            lasts: { duration: transientLasts },
+          },
         });
       }
     }

@@ -8,6 +8,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { duration, list } from '../wording.js';
+import { present } from '../../item-at.js';
 
 export const termLapses: Rule = {
   name: 'term-lapses',
@@ -26,7 +27,7 @@ export const termLapses: Rule = {
     const parts: string[] = [];
     if (lapses)
       parts.push(
-        `runs ${duration(t.length!)} and ends in ${new Date(model.effective.start + t.length!).toISOString().slice(0, 7)}, before the horizon; its renewal ${renewal}`,
+        `runs ${duration(present(t.length, 'length'))} and ends in ${new Date(model.effective.start + present(t.length, 'length')).toISOString().slice(0, 7)}, before the horizon; its renewal ${renewal}`,
       );
     if (t.notice !== undefined)
       parts.push(
@@ -41,8 +42,8 @@ export const termLapses: Rule = {
         description: 'Renew the agreement automatically, with no party able to end it by notice alone',
         apply: (m) =>
           edit(m, (x) => {
-            x.term!.renewal = 'automatic';
-            delete x.term!.notice;
+            present(x.term, 'term').renewal = 'automatic';
+            delete present(x.term, 'term').notice;
           }),
       },
     };

@@ -6,6 +6,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
+import { itemAt, present } from '../../item-at.js';
 
 export const unboundedStage: Rule = {
   name: 'unbounded-stage',
@@ -21,7 +22,12 @@ export const unboundedStage: Rule = {
         args: { n: i + 1, step: st.step, by: { list: view.actorsIn(st.by) } },
         fix: {
           description: `Give step ${i + 1} (${st.step}) a time limit of 7 days`,
-          apply: (m) => edit(m, (x) => void (x.judgment!.before![i]!.within = 7 * 86_400_000)),
+          apply: (m) =>
+            edit(
+              m,
+              (x) =>
+                void (itemAt(present(present(x.judgment, 'judgment').before, 'before'), i).within = 7 * 86_400_000),
+            ),
         },
       });
     });

@@ -2,7 +2,7 @@
 import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { itemAt } from '../../item-at.js';
+import { itemAt, present } from '../../item-at.js';
 
 export const uncoveredZone: Rule = {
   name: 'uncovered-zone',
@@ -31,7 +31,7 @@ export const uncoveredZone: Rule = {
           ? {
               fix: {
                 description: `Extend source \`${widest[0]}\` to cover zone \`${zone}\``,
-                apply: (m) => edit(m, (x) => itemAt(x.verification, widest[0]).covers!.push(zone)),
+                apply: (m) => edit(m, (x) => present(itemAt(x.verification, widest[0]).covers, 'covers').push(zone)),
               },
             }
           : {}),

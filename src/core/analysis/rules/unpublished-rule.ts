@@ -7,6 +7,7 @@ import { edit } from '../fixes.js';
 import type { Finding } from '../finding.js';
 import { judgmentPower } from '../judgment-power.js';
 import type { Rule } from '../rule.js';
+import { present } from '../../item-at.js';
 
 export const unpublishedRule: Rule = {
   name: 'unpublished-rule',
@@ -23,8 +24,8 @@ export const unpublishedRule: Rule = {
         description: 'Publish the rule: decide by simple majority, the bound parties recused',
         apply: (m) =>
           edit(m, (x) => {
-            x.judgment!.rule.type = 'majority';
-            x.judgment!.recuse = 'parties';
+            present(x.judgment, 'judgment').rule.type = 'majority';
+            present(x.judgment, 'judgment').recuse = 'parties';
           }),
       },
     };

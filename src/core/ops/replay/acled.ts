@@ -20,6 +20,7 @@ import { activityFromWords } from './activity-words.js';
 import { normalizeRegionName } from './crosswalk.js';
 import { columns, parseCsv } from './csv.js';
 import type { ReplayOptions, ReplayParse } from './ucdp.js';
+import { itemAt } from '../../item-at.js';
 
 export type AcledMapping = { activity: Activity | 'words' | 'undetermined'; why: string } | { skip: string };
 
@@ -102,8 +103,8 @@ export function acledDay(text: string): string | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   const long = /^(\d{1,2}) ([A-Za-z]+) (\d{4})$/.exec(s);
   if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (long && months.includes(long[2]!.toLowerCase()))
-    [y, m, d] = [Number(long[3]), months.indexOf(long[2]!.toLowerCase()) + 1, Number(long[1])];
+  else if (long && months.includes(itemAt(long, 2).toLowerCase()))
+    [y, m, d] = [Number(long[3]), months.indexOf(itemAt(long, 2).toLowerCase()) + 1, Number(long[1])];
   else return undefined;
   const t = Date.UTC(y, m - 1, d);
   const back = new Date(t);
@@ -170,7 +171,7 @@ export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
     let how: string;
     const words = activityFromWords(f('notes'));
     if (mapping.activity === 'words') {
-      const family = familyDefault[sub]!;
+      const family = itemAt(familyDefault, sub);
       const chosen = words.activity !== 'undetermined' ? family.alternatives[words.activity] : undefined;
       activity = chosen ?? family.activity;
       how = chosen && chosen !== family.activity ? `${sub}, "${words.word}" in the notes` : sub;
@@ -208,7 +209,7 @@ export function parseAcled(text: string, options: ReplayOptions): ReplayParse {
         skip(`no usable coordinates ("${f('latitude')}", "${f('longitude')}")`);
         continue;
       }
-      location = { lon, lat, radius: acledRadius[geo]! };
+      location = { lon, lat, radius: itemAt(acledRadius, geo) };
     } else {
       skip(`geo_precision "${geo}" is not 1, 2 or 3`);
       continue;

@@ -22,6 +22,7 @@
  * events, after the third sample and before a fourth was drawn.
  */
 import type { Activity } from '../../spec/vocabulary.js';
+import { itemAt } from '../../item-at.js';
 
 export type WordActivity = Extract<
   Activity,
@@ -305,19 +306,22 @@ function toNumber(word: string): number {
  */
 function tally(text: string, words: readonly Found[], from: number, to: number): WordMatch | undefined {
   if (new Set(words.map((w) => w.activity)).size < 2) return undefined;
-  let counts = words.map((w) => countBefore.exec(text.slice(from, w.at))?.[1]);
+  let counts: (string | undefined)[] = words.map((w) => countBefore.exec(text.slice(from, w.at))?.[1]);
   if (counts.every((c) => c === undefined)) {
-    const list = countList.exec(text.slice(words[words.length - 1]!.end, to));
-    const listed = list?.[1]!.match(new RegExp(`\\b(?:${num})\\b`, 'gi'));
+    const list = countList.exec(text.slice(itemAt(words, words.length - 1).end, to));
+    const listed = list?.[1]?.match(new RegExp(`\\b(?:${num})\\b`, 'gi'));
     if (listed?.length === words.length) counts = listed;
   }
-  if (counts.some((c) => c === undefined)) return undefined;
+  const known = counts.filter((c) => c !== undefined);
+  if (known.length < counts.length) return undefined;
   const total = new Map<WordActivity, number>();
-  words.forEach((w, i) => total.set(w.activity, (total.get(w.activity) ?? 0) + toNumber(counts[i]!)));
+  words.forEach((w, i) => total.set(w.activity, (total.get(w.activity) ?? 0) + toNumber(itemAt(known, i))));
   const ranked = [...total].sort((a, b) => b[1] - a[1]);
-  if (ranked[0]![1] === ranked[1]![1]) return { activity: 'undetermined' };
-  const top = ranked[0]![0];
-  return { activity: top, word: words.find((w) => w.activity === top)!.word };
+  if (itemAt(ranked, 0)[1] === itemAt(ranked, 1)[1]) return { activity: 'undetermined' };
+  const top = itemAt(ranked, 0)[0];
+  const word = words.find((w) => w.activity === top);
+  if (!word) throw new Error(`tally: ${top} has a total but no word`);
+  return { activity: top, word: word.word };
 }
 
 /**
@@ -330,7 +334,7 @@ export function activityFromWords(text: string, context: WordContext = {}): Word
     const end = text.indexOf(';', from) < 0 ? text.length : text.indexOf(';', from);
     const words = weaponWords(text, from, end, context);
     if (words.length > 0)
-      return tally(text, words, from, end) ?? { activity: words[0]!.activity, word: words[0]!.word };
+      return tally(text, words, from, end) ?? { activity: itemAt(words, 0).activity, word: itemAt(words, 0).word };
     from = end + 1;
   }
   let best: { at: number; activity: WordActivity; word: string } | undefined;

@@ -4,6 +4,7 @@
  * normalised name: lower case, apostrophes dropped, a trailing "oblast" removed.
  */
 import { columns, parseCsv } from './csv.js';
+import { itemAt } from '../../item-at.js';
 
 export type Crosswalk = ReadonlyMap<string, string>;
 
@@ -21,7 +22,7 @@ export function parseCrosswalk(text: string): Crosswalk {
   const c = columns(t.header, ['iso_3166_2'], 'an oblast crosswalk');
   const out = new Map<string, string>();
   for (const r of t.rows) {
-    const code = r.fields[c.iso_3166_2]!;
+    const code = itemAt(r.fields, c.iso_3166_2);
     for (let i = 0; i < t.header.length; i++) {
       if (i === c.iso_3166_2) continue;
       const v = r.fields[i];

@@ -17,6 +17,7 @@ import { activityFromWords, rocketReading, type WordMatch } from './activity-wor
 import type { Crosswalk } from './crosswalk.js';
 import { normalizeRegionName } from './crosswalk.js';
 import { columns, parseCsv } from './csv.js';
+import { itemAt } from '../../item-at.js';
 
 export interface ReplayOptions {
   /** The package's verification source the observations come from. */
@@ -124,7 +125,7 @@ export function parseUcdp(text: string, options: ReplayOptions): ReplayParse {
         skip(`no usable coordinates ("${f('latitude')}", "${f('longitude')}")`);
         continue;
       }
-      location = { lon, lat, radius: ucdpRadius[prec]! };
+      location = { lon, lat, radius: itemAt(ucdpRadius, prec) };
     } else {
       skip(`where_prec ${prec || '(empty)'}: located only to the country or to waters ("${f('where_coordinates')}")`);
       continue;

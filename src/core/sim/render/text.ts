@@ -1,13 +1,14 @@
 /** The simulation report as plain text for a terminal. */
 import type { SimulationReport } from '../experiment.js';
 import { credibilityLine, defaultLines, labelOf, num, pct, shareText, signed } from './format.js';
+import { itemAt, present } from '../../item-at.js';
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = itemAt(rows, 0).map((_, c) => Math.max(...rows.map((r) => itemAt(r, c).length)));
   return rows
     .map((r) =>
       r
-        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .map((cell, c) => (c === 0 ? cell.padEnd(itemAt(widths, c)) : cell.padStart(itemAt(widths, c))))
         .join('  ')
         .trimEnd(),
     )
@@ -86,9 +87,9 @@ export function renderText(r: SimulationReport): string {
         ...r.sensitivity.rows.map((row) => [
           row.item,
           row.lowLabel,
-          `${pct(row.low)} (${signed(row.low - r.sensitivity!.base)})`,
+          `${pct(row.low)} (${signed(row.low - present(r.sensitivity, 'sensitivity').base)})`,
           row.highLabel,
-          `${pct(row.high)} (${signed(row.high - r.sensitivity!.base)})`,
+          `${pct(row.high)} (${signed(row.high - present(r.sensitivity, 'sensitivity').base)})`,
           pct(row.swing),
         ]),
       ]),

@@ -7,6 +7,7 @@ import { MONTH, DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';
 import { actKinds } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
+import { itemAt } from '../../item-at.js';
 
 const options = z.strictObject({
   rate: z.number().min(0).max(24).default(0.3).meta({ description: 'Deniable acts a day at boldness 1' }),
@@ -33,7 +34,7 @@ export const deniable: StrategyModule<z.output<typeof options>> = {
       },
       day(e: Battlefield, t: number) {
         if (kinds.length && e.rng.next() < o.rate * e.bold) {
-          e.commit(kinds[Math.floor(e.rng.next() * kinds.length)]!, t + e.rng.next(), true, true);
+          e.commit(itemAt(kinds, Math.floor(e.rng.next() * kinds.length)), t + e.rng.next(), true, true);
         }
         if (!launched && at < t + 1) {
           if (e.decidesToAttack(t, true)) e.launchOffensive(Math.max(at, t), true);

@@ -8,6 +8,7 @@ import { DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';
 import { accessKinds, actKinds } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
+import { itemAt } from '../../item-at.js';
 
 const options = z.strictObject({
   'probe-rate': z.number().min(0).max(24).default(0.2).meta({ description: 'Probes (or bursts) a day at boldness 1' }),
@@ -64,7 +65,7 @@ export const probeAndEscalate: StrategyModule<z.output<typeof options>> = {
         switch (level) {
           case 0:
             if (kinds.length && rng.next() < o['probe-rate'] * e.bold)
-              e.commit(kinds[Math.floor(rng.next() * kinds.length)]!, t + rng.next(), true, false);
+              e.commit(itemAt(kinds, Math.floor(rng.next() * kinds.length)), t + rng.next(), true, false);
             break;
           case 1:
             if (fire >= 0 && rng.next() < o['probe-rate'] * e.bold) {

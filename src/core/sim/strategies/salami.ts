@@ -9,6 +9,7 @@ import type { Battlefield } from '../battlefield.js';
 import type { CompiledModel } from '../compile.js';
 import { actKinds, canEvidence, rateUnderThreshold } from './kinds.js';
 import type { StrategyModule } from './strategy.js';
+import { itemAt } from '../../item-at.js';
 
 const options = z.strictObject({
   'max-rate': z
@@ -52,12 +53,12 @@ export const salami: StrategyModule<z.output<typeof options>> = {
       }
     }
     // Creeping: below the smallest depth trigger on the advance; not at all if a trigger without depth can see it.
-    const adv = m.kinds[m.advanceKind]!;
+    const adv = itemAt(m.kinds, m.advanceKind);
     let creepKm = adv.prohibition === '' ? 0 : o['free-creep'];
     let blocked = false;
     let minDepth = Infinity;
     for (const ti of adv.triggers) {
-      const tr = m.triggers[ti]!;
+      const tr = itemAt(m.triggers, ti);
       if (!canEvidence(m, adv, ti)) continue;
       if (tr.depth > 0) minDepth = Math.min(minDepth, tr.depth);
       else if (tr.count < 2) blocked = true;
@@ -69,7 +70,7 @@ export const salami: StrategyModule<z.output<typeof options>> = {
     const what =
       kind < 0
         ? 'finds no act it can repeat without meeting a trigger'
-        : `repeats ${m.kinds[kind]!.activity} (${m.kinds[kind]!.prohibition}) ${round(rate)} a day${rate >= o['max-rate'] ? ' (its most)' : ''}, ${binding ? `${rate >= o['max-rate'] ? 'under' : 'just under'} ${binding}` : 'which no trigger can evidence'}`;
+        : `repeats ${itemAt(m.kinds, kind).activity} (${itemAt(m.kinds, kind).prohibition}) ${round(rate)} a day${rate >= o['max-rate'] ? ' (its most)' : ''}, ${binding ? `${rate >= o['max-rate'] ? 'under' : 'just under'} ${binding}` : 'which no trigger can evidence'}`;
     const creepText =
       creepKm > 0
         ? `; creeps ${round(creepKm)} km every ${round(o['creep-every'] / DAY)} days`
@@ -104,9 +105,9 @@ const round = (x: number) => Math.round(x * 100) / 100;
 function underWhich(m: CompiledModel, k: number): string {
   let best = '';
   let rate = Infinity;
-  for (const ti of m.kinds[k]!.triggers) {
-    const tr = m.triggers[ti]!;
-    if (tr.depth > 0 || tr.count < 2 || !canEvidence(m, m.kinds[k]!, ti)) continue;
+  for (const ti of itemAt(m.kinds, k).triggers) {
+    const tr = itemAt(m.triggers, ti);
+    if (tr.depth > 0 || tr.count < 2 || !canEvidence(m, itemAt(m.kinds, k), ti)) continue;
     const r = (tr.count - 1) / tr.window;
     if (r < rate) {
       rate = r;
