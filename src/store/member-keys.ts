@@ -4,6 +4,8 @@
  */
 import type { MemberKey, MemberKeyRegistration } from '../core/ports/casework.js';
 import { itemAt } from '../core/item-at.js';
+import type { LogEntry } from '../core/ports/tlog.js';
+import { memberKeyEntry } from './log-entries.js';
 
 export interface KeyRow {
   member: string;
@@ -37,4 +39,13 @@ export function decideKey(
   if (holder) return { ok: false, reason: 'key-taken', holder };
   if (active.length && !rotate) return { ok: false, reason: 'member-has-key', active: itemAt(active, 0) };
   return { ok: true, added: true, revoked: [...active] };
+}
+
+/**
+ * The log entries of a registration, in order: the keys it revokes (revoked at `k.createdAt`), then `k` itself, so
+ * who may sign as a member is on the record in the registration's own transaction.
+ */
+export function registrationEntries(k: MemberKey, revoked: readonly MemberKey[]): LogEntry[] {
+  const { revokedAt: _, ...registered } = k;
+  return [...revoked.map((r) => memberKeyEntry({ ...r, revokedAt: k.createdAt })), memberKeyEntry(registered)];
 }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from './line-index.js';
+import { rng } from '../../../test/support/observations.js';
 
 const geojson = JSON.parse(
   readFileSync(new URL('../../../examples/data/contact-line.geojson', import.meta.url), 'utf8'),
@@ -16,17 +17,6 @@ const coords = geojson.features[0]!.geometry.coordinates;
 const parts = [new Float64Array(coords.flat())];
 /** The extent of the example package's geometry (bench/geo.ts), over which the hint grids are laid. */
 const extent = [22, 40.5, 41, 52.5] as const;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Points within `band` metres of the line, uniform along it, as bench/geo.ts places them. */
 function nearLine(n: number, band: number, rand: () => number): Float64Array {

@@ -28,7 +28,7 @@ import {
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
-import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
+import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -485,16 +485,8 @@ export class PostgresCaseworkStore implements CaseworkStore {
         await c.query(
           'INSERT INTO member_keys (member, fingerprint, public_key, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)',
           [k.member, k.fingerprint, k.publicKey, k.createdAt],
-        ); // Who may sign as a member is on the record: the keys this revokes, then the new one, in this transaction.
-        await appendEntries(this.pool, c, [
-          ...decided.revoked.map((r) => memberKeyEntry({ ...r, revokedAt: k.createdAt })),
-          memberKeyEntry({
-            member: k.member,
-            fingerprint: k.fingerprint,
-            publicKey: k.publicKey,
-            createdAt: k.createdAt,
-          }),
-        ]);
+        );
+        await appendEntries(this.pool, c, registrationEntries(k, decided.revoked));
       }
       return decided;
     });

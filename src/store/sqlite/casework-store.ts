@@ -23,7 +23,7 @@ import {
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { changedCaseFileEntries } from '../case-file-changes.js';
-import { decideKey, toMemberKey, type KeyRow } from '../member-keys.js';
+import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
 import { appendChangedEntries, appendEntries } from './tlog-store.js';
@@ -406,16 +406,8 @@ export class SqliteCaseworkStore implements CaseworkStore {
       if (decided.ok && decided.added) {
         for (const r of decided.revoked) this.#s.revokeKey.run(k.createdAt, r.member, r.fingerprint);
         this.#s.insertKey.run(k.member, k.fingerprint, k.publicKey, k.createdAt, null);
-        // Who may sign as a member is on the record: the keys this revokes, then the new one, in this transaction.
-        appendEntries(this.#db, [
-          ...decided.revoked.map((r) => memberKeyEntry({ ...r, revokedAt: k.createdAt })),
-          memberKeyEntry({
-            member: k.member,
-            fingerprint: k.fingerprint,
-            publicKey: k.publicKey,
-            createdAt: k.createdAt,
-          }),
-        ]);
+
+        appendEntries(this.#db, registrationEntries(k, decided.revoked));
       }
       return decided;
     });
