@@ -311,6 +311,11 @@ export interface components {
         text?: string;
         cite?: string;
       };
+      context?: {
+        ending?: 'victory' | 'no-victory' | 'no-war';
+        intensity?: 'war' | 'minor' | 'no-war';
+        source: string;
+      };
       actors: Record<
         string,
         {
@@ -8010,6 +8015,15 @@ export const componentSchemas: Record<string, unknown> = {
           cite: { type: 'string' },
         },
         required: ['renewal'],
+      },
+      context: {
+        type: 'object',
+        properties: {
+          ending: { type: 'string', enum: ['victory', 'no-victory', 'no-war'] },
+          intensity: { type: 'string', enum: ['war', 'minor', 'no-war'] },
+          source: { type: 'string', minLength: 1 },
+        },
+        required: ['source'],
       },
       actors: {
         type: 'object',

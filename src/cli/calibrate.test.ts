@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { baselineOf, withBaseline } from '../core/analysis/baseline.js';
 import { calibrate, gridPoints } from '../core/sim/calibration.js';
 import { loadLibrary, runCalibrate } from './calibrate.js';
 import { UsageError } from './usage-error.js';
@@ -114,5 +115,38 @@ describe('leave-one-out', () => {
     const minsk = r.rows.find((x) => x.file === failed.file)!;
     expect(minsk.loo.params.embolden).toBe(0.02);
     expect(r.discrimination).toEqual({ pairs: 1, correct: 0, share: 0 });
+  });
+});
+
+// The war's baseline: a package's `context` multiplies the hazard of its simulated share; the simulation alone is kept.
+describe("the war's baseline in the calibration", () => {
+  it('takes 1 - (1 - p)^m as the prediction, and reports the simulated share and the simulation alone beside it', async () => {
+    const { agreements } = loadLibrary('examples/historical');
+    const pick = (f: string) => agreements.find((a) => a.file === f)!;
+    const held = pick('nato-1949.yaml');
+    const bare = pick('minsk-ii-2015.yaml');
+    const failed = { ...bare, pkg: { ...bare.pkg, context: { ending: 'no-victory' as const, source: 'test' } } };
+    const runs = 1000;
+    const run = async (spec: { pkg: { package: string } }) => ({
+      collapses: spec.pkg.package === held.pkg.package ? 550 : 500,
+      runs,
+    });
+    const r = await calibrate([held, failed], { runs, seed: 1, run });
+    const m = baselineOf(failed.pkg.context).multiplier;
+    expect(m).toBeGreaterThan(1);
+    const minsk = r.rows.find((x) => x.file === failed.file)!;
+    expect(minsk.baseline.multiplier).toBe(m);
+    expect(minsk.loo.simulated).toBe(0.5);
+    expect(minsk.loo.collapse).toBeCloseTo(withBaseline(0.5, m), 12);
+    expect(minsk.loo.ci95.low).toBeLessThan(minsk.loo.collapse);
+    const nato = r.rows.find((x) => x.file === held.file)!;
+    expect(nato.baseline.multiplier).toBe(1);
+    expect(nato.loo.collapse).toBe(0.55);
+    // With the baseline, Minsk II (0.5 raised to 1 - 0.5^m = 0.558) is ordered above NATO (0.55); alone, it is not.
+    expect(r.discrimination).toEqual({ pairs: 1, correct: 1, share: 1 });
+    expect(r.simulationAlone.discrimination).toEqual({ pairs: 1, correct: 0, share: 0 });
+    // Without any context the two are the same procedure.
+    const plain = await calibrate([held, bare], { runs, seed: 1, run });
+    expect(plain.simulationAlone.discrimination).toEqual(plain.discrimination);
   });
 });

@@ -3,6 +3,7 @@
  * the share of (held, failed) pairs in which the held agreement has the higher overall score (a tie is not ordered
  * correctly; the AUC convention, counting a tie as half, is given beside it). Pure: the caller loads the packages.
  */
+import type { Baseline } from './baseline.js';
 import { dimensions, type Dimension } from './finding.js';
 import type { Scorecard } from './scorecard.js';
 
@@ -59,6 +60,51 @@ export function validityMarkdown(rows: readonly ValidityRow[]): string {
   out.push(
     '',
     `Discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, ${d.ties} tied: **${d.share.toFixed(2)}** (AUC, a tie counted as half: ${d.auc.toFixed(2)}).`,
+  );
+  return out.join('\n');
+}
+
+export interface BaselineRow {
+  package: string;
+  outcome: Outcome;
+  /** As the package's `context` states them; absent: not coded. */
+  ending?: string;
+  intensity?: string;
+  baseline: Baseline;
+}
+
+/**
+ * The war's baseline beside the scorecard, never inside it: each package's hazard multiplier from its `context`
+ * (core/analysis/baseline.ts), and the share of (held, failed) pairs in which the held agreement has the lower one.
+ */
+export function baselineDiscrimination(rows: readonly BaselineRow[]): Discrimination {
+  const held = rows.filter((r) => r.outcome === 'held');
+  const failed = rows.filter((r) => r.outcome === 'failed');
+  let correct = 0;
+  let ties = 0;
+  for (const h of held)
+    for (const f of failed) {
+      const a = h.baseline.multiplier;
+      const b = f.baseline.multiplier;
+      a < b ? correct++ : a === b ? ties++ : 0;
+    }
+  const pairs = held.length * failed.length;
+  return { pairs, correct, ties, share: pairs ? correct / pairs : 0, auc: pairs ? (correct + ties / 2) / pairs : 0 };
+}
+
+export function baselineMarkdown(rows: readonly BaselineRow[]): string {
+  const sorted = [...rows].sort(
+    (a, b) => a.baseline.multiplier - b.baseline.multiplier || (a.package < b.package ? -1 : 1),
+  );
+  const out = ['| package | outcome | ending | intensity | hazard multiplier (range) |', '|---|---|---|---|---:|'];
+  for (const r of sorted)
+    out.push(
+      `| \`${r.package}\` | ${r.outcome} | ${r.ending ?? 'not coded'} | ${r.intensity ?? 'not coded'} | ${r.baseline.multiplier.toFixed(2)} (${r.baseline.low.toFixed(2)} to ${r.baseline.high.toFixed(2)}) |`,
+    );
+  const d = baselineDiscrimination(rows);
+  out.push(
+    '',
+    `Baseline prospects alone: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly (the held one with the lower multiplier), ${d.ties} tied: **${d.share.toFixed(2)}** (AUC, a tie counted as half: ${d.auc.toFixed(2)}).`,
   );
   return out.join('\n');
 }

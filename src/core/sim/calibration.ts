@@ -14,6 +14,10 @@
  * refits over the same precomputed table, so each agreement's prediction comes from parameters chosen without it.
  * Discrimination is the share of (held, failed) pairs whose leave-one-out predictions are ordered correctly (a tie
  * counts half): the C statistic.
+ *
+ * The war's baseline (core/analysis/baseline.ts): a package that states its `context` has its collapse share p per
+ * horizon taken as 1 - (1 - p)^m, m the baseline's hazard multiplier, in the likelihood and in every prediction; the
+ * fit and the leave-one-out check are also made with every m = 1 (the simulation alone), so the report shows both.
  */
 import { z } from 'zod';
 import type { Package } from '../spec/schema.js';
@@ -23,6 +27,7 @@ import type { ModelParams, ParamName } from './params.js';
 import { wilson, type Interval } from './stats.js';
 import { strategies } from './strategies/index.js';
 import { itemAt } from '../item-at.js';
+import { baselineOf, withBaseline, type Baseline } from '../analysis/baseline.js';
 
 /** The free parameters and the grid each is searched over: fixed before any fit was run. Defaults are on the grid. */
 export const calibrationGrid: readonly { name: ParamName; values: readonly number[]; role: string }[] = [
@@ -87,14 +92,19 @@ export interface AgreementRow {
   /** Days from `effective` to the failure, or to the end of observation. */
   days: number;
   horizonDays: number;
-  /** Leave-one-out: the fit without this agreement, and this agreement's predicted collapse share under it. */
-  loo: { params: Record<string, number>; collapse: number; ci95: Interval };
+  /** The war's baseline from the package's `context` (multiplier 1 when it states none). */
+  baseline: Baseline;
+  /**
+   * Leave-one-out: the fit without this agreement, and this agreement's predicted collapse share under it, with the
+   * baseline applied (`simulated`: the simulation's share at that fit, before it).
+   */
+  loo: { params: Record<string, number>; collapse: number; ci95: Interval; simulated: number };
   /** Under the fit on every agreement. */
   fitted: { collapse: number; ci95: Interval };
 }
 
 export interface CalibrationReport {
-  version: 1;
+  version: 2;
   grid: { name: string; role: string; values: number[] }[];
   strategies: string[];
   runs: number;
@@ -105,6 +115,11 @@ export interface CalibrationReport {
   rows: AgreementRow[];
   /** Share of (held, failed) pairs ordered correctly by the leave-one-out predictions; ties count half. */
   discrimination: { pairs: number; correct: number; share: number };
+  /** The same procedure with every baseline multiplier 1: the simulation alone. */
+  simulationAlone: {
+    fit: Fit;
+    discrimination: { pairs: number; correct: number; share: number };
+  };
   /** Agreements in the library without an outcome, or whose adversary is not an actor: left out, with the reason. */
   skipped: { file: string; reason: string }[];
 }
@@ -205,31 +220,39 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
   const atDefault = await Promise.all(agreements.map((a) => count(specFor(a, resolveParams(a.pkg), o))));
   const days = agreements.map(daysObserved);
   const horizon = agreements.map((a) => Math.max(1, Math.ceil(a.pkg.horizon / DAY)));
-  const ll = (i: number, c: { collapses: number; runs: number }) =>
+  const baselines = agreements.map((a) => baselineOf(a.pkg.context));
+  const none = agreements.map(() => 1);
+  const withIt = baselines.map((b) => b.multiplier);
+  const ll = (i: number, c: { collapses: number; runs: number }, m: readonly number[]) =>
     logLikelihood(
       itemAt(agreements, i).entry.outcome,
       itemAt(days, i),
       itemAt(horizon, i),
-      c.collapses / c.runs,
+      withBaseline(c.collapses / c.runs, itemAt(m, i)),
       c.runs,
     );
-  const best = (without: number): Fit => {
+  const best = (without: number, m: readonly number[]): Fit => {
     let fit: Fit = { point: -1, params: {}, logLikelihood: -Infinity };
     points.forEach((params, k) => {
       let sum = 0;
-      for (let i = 0; i < agreements.length; i++) if (i !== without) sum += ll(i, itemAt(itemAt(table, i), k));
+      for (let i = 0; i < agreements.length; i++) if (i !== without) sum += ll(i, itemAt(itemAt(table, i), k), m);
       // Ties go to the earlier grid point: a fixed order, so the fit is reproducible.
       if (sum > fit.logLikelihood + 1e-12) fit = { point: k, params, logLikelihood: sum };
     });
     return fit;
   };
-  const fit = best(-1);
-  const share = (c: { collapses: number; runs: number }) => ({
-    collapse: c.collapses / c.runs,
-    ci95: wilson(c.collapses, c.runs),
-  });
+  // The baseline transform is increasing in p, so it carries the Wilson interval's ends.
+  const share = (c: { collapses: number; runs: number }, m: number) => {
+    const ci = wilson(c.collapses, c.runs);
+    return {
+      collapse: withBaseline(c.collapses / c.runs, m),
+      ci95: { low: withBaseline(ci.low, m), high: withBaseline(ci.high, m) },
+    };
+  };
+  const fit = best(-1, withIt);
   const rows: AgreementRow[] = agreements.map((a, i) => {
-    const loo = best(i);
+    const loo = best(i, withIt);
+    const atLoo = itemAt(itemAt(table, i), loo.point);
     return {
       file: a.file,
       package: a.pkg.package,
@@ -237,26 +260,36 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
       outcome: a.entry.outcome,
       days: itemAt(days, i),
       horizonDays: itemAt(horizon, i),
-      loo: { params: loo.params, ...share(itemAt(itemAt(table, i), loo.point)) },
-      fitted: share(itemAt(itemAt(table, i), fit.point)),
+      baseline: itemAt(baselines, i),
+      loo: { params: loo.params, ...share(atLoo, itemAt(withIt, i)), simulated: atLoo.collapses / atLoo.runs },
+      fitted: share(itemAt(itemAt(table, i), fit.point), itemAt(withIt, i)),
     };
   });
+  const alone = agreements.map((a, i) => {
+    const c = itemAt(itemAt(table, i), best(i, none).point);
+    return { outcome: a.entry.outcome, p: c.collapses / c.runs };
+  });
   return {
-    version: 1,
+    version: 2,
     grid: calibrationGrid.map((g) => ({ name: g.name, role: g.role, values: [...g.values] })),
     strategies: [...calibrationStrategies],
     runs: o.runs,
     seed: o.seed,
     fit,
-    defaultLogLikelihood: atDefault.reduce((s, c, i) => s + ll(i, c), 0),
+    defaultLogLikelihood: atDefault.reduce((s, c, i) => s + ll(i, c, withIt), 0),
     rows,
     discrimination: discrimination(rows.map((r) => ({ outcome: r.outcome, p: r.loo.collapse }))),
+    simulationAlone: { fit: best(-1, none), discrimination: discrimination(alone) },
     skipped: [],
   };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const years = (d: number) => (d < 365.2425 ? `${Math.round(d)} d` : `${(d / 365.2425).toFixed(1)} y`);
+const baselineText = (b: Baseline) =>
+  b.factors.length === 0
+    ? 'none coded (1)'
+    : `${b.factors.map((f) => f.level).join(', ')}: ${b.multiplier.toFixed(2)} (${b.low.toFixed(2)} to ${b.high.toFixed(2)})`;
 const paramText = (p: Record<string, number>) => calibrationGrid.map((g) => `${g.name} ${p[g.name]}`).join(', ');
 
 /** The report as the markdown table docs/simulation.md carries. */
@@ -266,12 +299,12 @@ export function calibrationMarkdown(r: CalibrationReport): string {
     `Fit on all ${r.rows.length} agreements (${r.runs} runs per strategy per grid point, seed ${r.seed}): ${paramText(r.fit.params)}; ` +
       `log-likelihood ${r.fit.logLikelihood.toFixed(2)} (${r.defaultLogLikelihood.toFixed(2)} at the default parameters).`,
     '',
-    '| agreement | adversary | outcome | after | predicted collapse share per horizon, fitted without it (95% interval) | fitted without it | under the fit on all |',
-    '|---|---|---|---:|---|---|---:|',
+    '| agreement | adversary | outcome | after | war baseline: hazard multiplier (range) | predicted collapse share per horizon, fitted without it (95% interval) | simulated, before the baseline | fitted without it | under the fit on all |',
+    '|---|---|---|---:|---|---|---:|---|---:|',
   );
   for (const row of r.rows) {
     out.push(
-      `| \`${row.file}\` | ${row.adversary} | ${row.outcome} | ${years(row.days)} | ${pct(row.loo.collapse)} (${pct(row.loo.ci95.low)} to ${pct(row.loo.ci95.high)}) | ${paramText(row.loo.params)} | ${pct(row.fitted.collapse)} |`,
+      `| \`${row.file}\` | ${row.adversary} | ${row.outcome} | ${years(row.days)} | ${baselineText(row.baseline)} | ${pct(row.loo.collapse)} (${pct(row.loo.ci95.low)} to ${pct(row.loo.ci95.high)}) | ${pct(row.loo.simulated)} | ${paramText(row.loo.params)} | ${pct(row.fitted.collapse)} |`,
     );
   }
   out.push(
@@ -279,9 +312,12 @@ export function calibrationMarkdown(r: CalibrationReport): string {
     `A scenario adopts the fit with \`model: { ${calibrationGrid.map((g) => `${g.name}: ${r.fit.params[g.name]}`).join(', ')} }\`; the defaults stay the documented assumptions.`,
   );
   const d = r.discrimination;
+  const a = r.simulationAlone.discrimination;
   out.push(
     '',
     `Leave-one-out discrimination: ${d.correct} of ${d.pairs} held/failed pairs ordered correctly, **${d.pairs ? d.share.toFixed(2) : 'n/a'}**.`,
+    '',
+    `The simulation alone (every baseline multiplier 1; fit on all: ${paramText(r.simulationAlone.fit.params)}): ${a.correct} of ${a.pairs} pairs, **${a.pairs ? a.share.toFixed(2) : 'n/a'}**.`,
   );
   for (const s of r.skipped) out.push('', `Left out: \`${s.file}\`: ${s.reason}.`);
   return out.join('\n') + '\n';

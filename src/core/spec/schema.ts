@@ -274,6 +274,31 @@ export const termSchema = z.strictObject({
   ...clause,
 });
 
+/**
+ * The war the agreement ends, coded from a conflict dataset rather than from the agreement's text: what sets its
+ * baseline prospects (src/core/analysis/baseline.ts). Never part of the scorecard, which measures the text.
+ */
+export const contextSchema = z
+  .strictObject({
+    ending: z.enum(v.warEndings).optional().meta({
+      description:
+        'How the armed conflict before the agreement ended: victory (one side won), no-victory (a ceasefire, a peace agreement, low activity), no-war (none between the parties); absent: not coded',
+    }),
+    intensity: z.enum(v.warIntensities).optional().meta({
+      description:
+        'Its highest intensity in the episode the agreement ended: war (1,000 battle deaths in a year or more), minor, no-war; absent: not coded',
+    }),
+    source: z.string().min(1).meta({ description: 'The dataset, version and row each value is coded from' }),
+  })
+  .refine(
+    (c) =>
+      (c.ending === 'no-war') === (c.intensity === 'no-war') || c.ending === undefined || c.intensity === undefined,
+    {
+      message: 'no-war is said of the whole context: ending and intensity are both no-war, or one of them is absent',
+      path: ['intensity'],
+    },
+  );
+
 export const responseSchema = z.strictObject({
   by: actorList,
   do: z.enum(v.responseActions),
@@ -349,6 +374,10 @@ export const packageSchema = z
     effective: calendar,
     horizon: duration,
     term: termSchema.optional().meta({ description: "The agreement's own term and how it is renewed" }),
+    context: contextSchema.optional().meta({
+      description:
+        'The war the agreement ends, coded from a dataset, not the text: its baseline prospects (docs/language.md)',
+    }),
     actors: z.record(id, actorSchema),
     regions: regionsSchema.optional(),
     zones: z.record(id, zoneSchema).default({}),
@@ -395,6 +424,7 @@ export type SustainmentAlerts = z.output<typeof sustainmentAlertsSchema>;
 export type Assumptions = z.output<typeof assumptionsSchema>;
 export type Stage = z.output<typeof stageSchema>;
 export type Term = z.output<typeof termSchema>;
+export type Context = z.output<typeof contextSchema>;
 
 /** The JSON Schema that editors use to autocomplete and check a package. */
 export function packageJsonSchema(): Record<string, unknown> {

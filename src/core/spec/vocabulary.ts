@@ -97,6 +97,10 @@ export const stageKinds = ['negotiation', 'consultation', 'joint-commission', 'c
 
 /** How an agreement's term is renewed when it runs out. */
 export const renewals = ['automatic', 'decision', 'none'] as const;
+/** How the armed conflict before the agreement ended (`context.ending`; docs/language.md): one side's victory or not. */
+export const warEndings = ['victory', 'no-victory', 'no-war'] as const;
+/** Its highest intensity in the episode the agreement ended (`context.intensity`): war is 1,000 battle deaths a year or more. */
+export const warIntensities = ['war', 'minor', 'no-war'] as const;
 
 /** What a force limit counts: personnel, or a weapon class. */
 export const limitUnits = ['personnel', ...weaponClasses] as const;
