@@ -61,6 +61,9 @@ describe('guarantor calibrate', () => {
     await expect(runCalibrate(e, { runs: '3', seed: '1', format: 'text' })).rejects.toThrow(
       /needs at least two agreements/,
     );
+    await expect(
+      runCalibrate(library(good), { runs: '3', seed: '1', format: 'text', baseline: 'mid' }),
+    ).rejects.toThrow(/--baseline takes estimate, low, high, not "mid"/);
   });
 });
 
@@ -145,6 +148,11 @@ describe("the war's baseline in the calibration", () => {
     // With the baseline, Minsk II (0.5 raised to 1 - 0.5^m = 0.558) is ordered above NATO (0.55); alone, it is not.
     expect(r.discrimination).toEqual({ pairs: 1, correct: 1, share: 1 });
     expect(r.simulationAlone.discrimination).toEqual({ pairs: 1, correct: 0, share: 0 });
+    // The sensitivity: each multiplier at an end of its range.
+    const high = await calibrate([held, failed], { runs, seed: 1, run, baselineEnd: 'high' });
+    expect(high.baselineEnd).toBe('high');
+    const b = baselineOf(failed.pkg.context);
+    expect(high.rows.find((x) => x.file === failed.file)!.loo.collapse).toBeCloseTo(withBaseline(0.5, b.high), 12);
     // Without any context the two are the same procedure.
     const plain = await calibrate([held, bare], { runs, seed: 1, run });
     expect(plain.simulationAlone.discrimination).toEqual(plain.discrimination);

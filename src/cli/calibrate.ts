@@ -31,6 +31,7 @@ interface Options {
   seed: string;
   workers?: string;
   format: string;
+  baseline?: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -48,6 +49,11 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('-w, --workers <n>', 'worker threads (default: one per core)')
     .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'text')
+    .option(
+      '--baseline <end>',
+      'each war baseline multiplier at: estimate, or the low or high end of its range',
+      'estimate',
+    )
     .action(async (dir: string, opts: Options) => {
       process.exitCode = await runCalibrate(dir, opts);
     });
@@ -99,6 +105,9 @@ export function loadLibrary(dir: string): { agreements: Agreement[]; skipped: { 
 export async function runCalibrate(dir: string, opts: Options): Promise<number> {
   if (!(formats as readonly string[]).includes(opts.format))
     throw new UsageError(`unknown format "${opts.format}"; use one of ${formats.join(', ')}`);
+  const ends = ['estimate', 'low', 'high'] as const;
+  const baselineEnd = ends.find((e) => e === (opts.baseline ?? 'estimate'));
+  if (!baselineEnd) throw new UsageError(`--baseline takes ${ends.join(', ')}, not "${opts.baseline}"`);
   const runs = int('runs', opts.runs, 1);
   const seed = int('seed', opts.seed, 0);
   const workers = opts.workers === undefined ? availableParallelism() : int('workers', opts.workers, 1);
@@ -111,6 +120,7 @@ export async function runCalibrate(dir: string, opts: Options): Promise<number> 
     report = await calibrate(agreements, {
       runs,
       seed,
+      baselineEnd,
       run: pool ? (spec) => pool.run(spec) : undefined,
       onPoint: process.stderr.isTTY
         ? (d, t) => process.stderr.write(`\rcalibrating: ${d}/${t} experiments`)

@@ -73,6 +73,8 @@ export interface CalibrationOptions {
   seed: number;
   /** Called after each grid point of each agreement (for progress). */
   onPoint?: (done: number, total: number) => void;
+  /** Which value of each baseline multiplier to use: its estimate (default) or an end of its range (sensitivity). */
+  baselineEnd?: 'estimate' | 'low' | 'high';
   /** Runs one experiment (a worker pool in the CLI); default: on this thread. */
   run?: (spec: ExperimentSpec) => Promise<{ collapses: number; runs: number }>;
 }
@@ -109,6 +111,8 @@ export interface CalibrationReport {
   strategies: string[];
   runs: number;
   seed: number;
+  /** The value of each baseline multiplier used: its estimate, or an end of its range. */
+  baselineEnd: 'estimate' | 'low' | 'high';
   fit: Fit;
   /** The summed log-likelihood at the model's default parameters, for comparison. */
   defaultLogLikelihood: number;
@@ -222,7 +226,8 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
   const horizon = agreements.map((a) => Math.max(1, Math.ceil(a.pkg.horizon / DAY)));
   const baselines = agreements.map((a) => baselineOf(a.pkg.context));
   const none = agreements.map(() => 1);
-  const withIt = baselines.map((b) => b.multiplier);
+  const end = o.baselineEnd ?? 'estimate';
+  const withIt = baselines.map((b) => (end === 'low' ? b.low : end === 'high' ? b.high : b.multiplier));
   const ll = (i: number, c: { collapses: number; runs: number }, m: readonly number[]) =>
     logLikelihood(
       itemAt(agreements, i).entry.outcome,
@@ -275,6 +280,7 @@ export async function calibrate(agreements: readonly Agreement[], o: Calibration
     strategies: [...calibrationStrategies],
     runs: o.runs,
     seed: o.seed,
+    baselineEnd: end,
     fit,
     defaultLogLikelihood: atDefault.reduce((s, c, i) => s + ll(i, c, withIt), 0),
     rows,
@@ -288,7 +294,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const years = (d: number) => (d < 365.2425 ? `${Math.round(d)} d` : `${(d / 365.2425).toFixed(1)} y`);
 const baselineText = (b: Baseline) =>
   b.factors.length === 0
-    ? 'none coded (1)'
+    ? '1 (no war, or not coded)'
     : `${b.factors.map((f) => f.level).join(', ')}: ${b.multiplier.toFixed(2)} (${b.low.toFixed(2)} to ${b.high.toFixed(2)})`;
 const paramText = (p: Record<string, number>) => calibrationGrid.map((g) => `${g.name} ${p[g.name]}`).join(', ');
 
@@ -296,7 +302,7 @@ const paramText = (p: Record<string, number>) => calibrationGrid.map((g) => `${g
 export function calibrationMarkdown(r: CalibrationReport): string {
   const out: string[] = [];
   out.push(
-    `Fit on all ${r.rows.length} agreements (${r.runs} runs per strategy per grid point, seed ${r.seed}): ${paramText(r.fit.params)}; ` +
+    `Fit on all ${r.rows.length} agreements (${r.runs} runs per strategy per grid point, seed ${r.seed}${r.baselineEnd === 'estimate' ? '' : `; every baseline multiplier at the ${r.baselineEnd} end of its range`}): ${paramText(r.fit.params)}; ` +
       `log-likelihood ${r.fit.logLikelihood.toFixed(2)} (${r.defaultLogLikelihood.toFixed(2)} at the default parameters).`,
     '',
     '| agreement | adversary | outcome | after | war baseline: hazard multiplier (range) | predicted collapse share per horizon, fitted without it (95% interval) | simulated, before the baseline | fitted without it | under the fit on all |',
