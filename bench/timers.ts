@@ -162,14 +162,23 @@ function passRows(db: Database.Database, before: Buffer): PassRows {
   };
 }
 
+/** What a replay of the bare rows leaves out or slims (`TIMERS_VARIANTS=1`): what a different layout would save. */
+type Variant = 'log' | 'no-tree-nodes' | 'no-task-docs' | 'files-without-tasks';
+
 /**
  * The bare rows: the pass's rows written into the database as it was before the pass, in one transaction, by plain
  * multi-row INSERTs (100 rows each, prepared once), one UPDATE marking the fired timers and one per changed file:
- * no reading, no transitions, no serialising or hashing. `only: 'log'` writes the log's rows alone (entries, nodes,
- * head). Returns milliseconds.
+ * no reading, no transitions, no serialising or hashing. A variant writes the log's rows alone (entries, nodes,
+ * head), or leaves out the tree nodes, the task rows' documents, or the tasks inside the case files' documents.
+ * Returns milliseconds.
  */
-function bareRows(rows: PassRows, only?: 'log'): number {
+function bareRows(rows: PassRows, variant?: Variant): number {
   const db = new Database(rows.before);
+  const taskRows = variant === 'no-task-docs' ? rows.tasks.map((r) => [...r.slice(0, 7), '']) : rows.tasks;
+  const fileRows =
+    variant === 'files-without-tasks'
+      ? rows.files.map((r) => [...r.slice(0, 5), JSON.stringify({ ...JSON.parse(r[5] as string), tasks: [] }), r[6]])
+      : rows.files;
   const insert = (target: string, width: number, values: unknown[][], tail = '') => {
     const one = `(${new Array(width).fill('?').join(', ')})`;
     const stmts = new Map<number, Database.Statement>();
@@ -190,7 +199,7 @@ function bareRows(rows: PassRows, only?: 'log'): number {
   const tasks = insert(
     'case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)',
     8,
-    rows.tasks,
+    taskRows,
     'ON CONFLICT (task_id) DO UPDATE SET status = excluded.status, urgency = excluded.urgency, due_at = excluded.due_at, failed_at = excluded.failed_at, doc = excluded.doc',
   );
   const file = db.prepare(
@@ -200,13 +209,13 @@ function bareRows(rows: PassRows, only?: 'log'): number {
   const t0 = process.hrtime.bigint();
   db.transaction(() => {
     entries();
-    nodes();
+    if (variant !== 'no-tree-nodes') nodes();
     head.run(...rows.head);
-    if (only === 'log') return;
+    if (variant === 'log') return;
     timers();
     fired.run(T0, firedKeys);
     tasks();
-    for (const f of rows.files) file.run(...f);
+    for (const f of fileRows) file.run(...f);
   }).immediate();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   db.close();
@@ -290,6 +299,15 @@ for (let r = 0; r < 5; r++) {
   bare.push(bareRows(run.rows));
   bareLog.push(bareRows(run.rows, 'log'));
 }
+// TIMERS_VARIANTS=1: the bare rows again without parts of them, alternated with the full replay (docs/operations/judgment.md).
+const variants: [Variant | 'every row', number[]][] = [];
+if (process.env['TIMERS_VARIANTS']) {
+  const rows = sqRuns[0]!.rows!;
+  const names = ['every row', 'no-tree-nodes', 'no-task-docs', 'files-without-tasks'] as const;
+  for (const n of names) variants.push([n, []]);
+  for (let r = 0; r < 7; r++)
+    for (const [n, xs] of variants) xs.push(bareRows(rows, n === 'every row' ? undefined : n));
+}
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-timers-'));
 const fileRuns: number[] = [];
 for (let r = 0; r < 3; r++) fileRuns.push((await storePasses(join(dir, `run-${r}.db`))).deadlines);
@@ -336,6 +354,7 @@ console.log(`baseline, the bare rows (those rows alone, plain multi-row statemen
 console.log(
   `  every row: ${bareMs.toFixed(2)} ms; the log's rows alone (entries, nodes, head): ${bareLogMs.toFixed(2)} ms`,
 );
+for (const [n, xs] of variants) console.log(`  variant ${n}: ${median(xs).toFixed(2)} ms (median of 7)`);
 console.log('in memory (MemoryCasework, no store, no log), as context (median of 7):');
 console.log(`  idle pass (nothing due):                      ${median(idle).toFixed(3)} ms`);
 console.log(`  every judgment deadline due (${counts.firedDeadlines} timers): ${memory.toFixed(2)} ms`);
@@ -359,6 +378,9 @@ console.log(
       'naive-sort-pass': +(value / baseline).toFixed(2),
     },
     bare_log_rows_ms: +bareLogMs.toFixed(2),
+    ...(variants.length
+      ? { bare_variants_ms: Object.fromEntries(variants.map(([n, xs]) => [n, +median(xs).toFixed(2)])) }
+      : {}),
     sqlite_file_pass_ms: +fileMs.toFixed(2),
     sqlite_idle_pass_ms: +sq.idle.toFixed(3),
     sqlite_task_pass_ms: +sq.tasks.toFixed(2),
