@@ -35,9 +35,17 @@ export function urgency(t: ResponseTask): number {
   return t.status === 'acknowledged' ? 2 : 1;
 }
 
-/** A task's row of `case_tasks`: task_id, case_id, actor, status, urgency, due_at, failed_at, doc. */
-export function taskRow(t: ResponseTask): unknown[] {
-  return [t.id, t.caseId, t.actor, t.status, urgency(t), t.dueAt, t.failure?.at ?? null, JSON.stringify(t)];
+/** A task row written again (both dialects): the row of its id takes the task's new state. */
+export const TASK_UPSERT = `ON CONFLICT (task_id) DO UPDATE SET case_id = excluded.case_id, actor = excluded.actor,
+  status = excluded.status, urgency = excluded.urgency, due_at = excluded.due_at, failed_at = excluded.failed_at,
+  doc = excluded.doc`;
+
+/**
+ * A task's row of `case_tasks`: task_id, case_id, actor, status, urgency, due_at, failed_at, doc; `doc` when the
+ * caller serialised the task already (its log entry's canonical JSON).
+ */
+export function taskRow(t: ResponseTask, doc = JSON.stringify(t)): unknown[] {
+  return [t.id, t.caseId, t.actor, t.status, urgency(t), t.dueAt, t.failure?.at ?? null, doc];
 }
 
 /** ",UA-14,UA-23," (or "," for none): a region filter is one substring test. */

@@ -462,9 +462,15 @@ export function memberKeyEntry(k: MemberKey): LogEntry {
   };
 }
 
-/** A scheduled timer (a judgment deadline, a task's due time, an escalation step), logged once when scheduled. */
+/**
+ * A scheduled timer (a judgment deadline, a task's due time, an escalation step), logged once when scheduled. The
+ * record holds the timer's fields (those its row keeps) in canonical key order, so it is serialised natively.
+ */
 export function timerEntry(t: Timer): LogEntry {
-  return { kind: 'timer', recordId: t.key, record: { timer: t as unknown as Json }, stored: true };
+  const timer: Json = { at: t.at, caseId: t.caseId, key: t.key, kind: t.kind };
+  if (t.step !== undefined) timer['step'] = t.step;
+  if (t.taskId !== undefined) timer['taskId'] = t.taskId;
+  return { kind: 'timer', recordId: t.key, record: { timer }, stored: true };
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
-import { changedCaseFileEntries } from '../case-file-changes.js';
+import { caseFileChanges } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
@@ -43,6 +43,7 @@ import {
   failureOf,
   taskQuery,
   taskRow,
+  TASK_UPSERT,
 } from '../case-board.js';
 import { numbered } from '../filters.js';
 import { valueAt, itemAt } from '../../core/item-at.js';
@@ -103,28 +104,34 @@ export class PostgresCaseworkStore implements CaseworkStore {
           JSON.stringify(f),
         ],
       );
-      if (r.rowCount === 1) await this.#insertTasks(c, [f]);
+      if (r.rowCount === 1)
+        await this.#insertTasks(
+          c,
+          f.tasks.map((t) => taskRow(t)),
+        );
     } else {
       await c.query(
         'UPDATE case_files SET status = $1, deadline = $2, decided_at = $3, effect = $4, responding = $5, doc = $6 WHERE case_id = $7',
         [status, f.judgment.deadline, k.decidedAt, k.effect, k.responding, JSON.stringify(f), f.caseId],
       );
       await c.query('DELETE FROM case_tasks WHERE case_id = $1', [f.caseId]);
-      await this.#insertTasks(c, [f]);
+      await this.#insertTasks(
+        c,
+        f.tasks.map((t) => taskRow(t)),
+      );
     }
     const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
     await this.#insertTimers(c, step.timers, entries);
     await appendChangedEntries(this.pool, c, entries);
   }
 
-  /** The task rows of these files (the board's `case_tasks`, migration 0090-case-board). */
-  async #insertTasks(c: pg.PoolClient, files: readonly CaseFile[]): Promise<void> {
-    const rows = files.flatMap((f) => f.tasks.map(taskRow));
+  /** Task rows (`taskRow`) of the board's `case_tasks` (migration 0090-case-board); `tail` an ON CONFLICT clause. */
+  async #insertTasks(c: pg.PoolClient, rows: readonly unknown[][], tail = ''): Promise<void> {
     if (!rows.length) return;
     const col = (i: number) => rows.map((r) => r[i]);
     await c.query(
       `INSERT INTO case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[])`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[]) ${tail}`,
       [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7)],
     );
   }
@@ -268,16 +275,20 @@ export class PostgresCaseworkStore implements CaseworkStore {
             cols.map((x) => x.responding),
           ],
         );
-        await c.query('DELETE FROM case_tasks WHERE case_id = ANY($1::text[])', [changed.map((f) => f.caseId)]);
-        await this.#insertTasks(c, changed);
       }
+      // Only the task rows that changed, with the documents built for their log entries (case-file-changes.ts).
+      const changes = changed.map((f) => caseFileChanges(valueAt(before, f.caseId), f));
+      const removed = changes.flatMap((x) => x.removed.map((t) => t.id));
+      if (removed.length) await c.query('DELETE FROM case_tasks WHERE task_id = ANY($1::text[])', [removed]);
+      await this.#insertTasks(
+        c,
+        changes.flatMap((x) => x.tasks.map((t) => taskRow(t.task, t.doc))),
+        TASK_UPSERT,
+      );
       // One append for the transaction: the states between its timers were never visible; the timers it set are.
       const order = new Map(created.map((t, i) => [t.key, i]));
       timers.sort((a, b) => valueAt(order, a.recordId) - valueAt(order, b.recordId));
-      await appendChangedEntries(this.pool, c, [
-        ...changed.flatMap((f) => changedCaseFileEntries(valueAt(before, f.caseId), f)),
-        ...timers,
-      ]);
+      await appendChangedEntries(this.pool, c, [...changes.flatMap((x) => x.entries), ...timers]);
       return fired;
     });
   }

@@ -514,7 +514,7 @@ export function appendEntries(
 export function appendChangedEntries(
   pool: pg.Pool,
   client: pg.ClientBase,
-  entries: readonly LogEntry[],
+  entries: readonly (LogEntry | TextLogEntry)[],
 ): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries, true);
 }

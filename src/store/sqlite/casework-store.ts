@@ -21,8 +21,8 @@ import {
   type MemberKeyRegistration,
   type TimerRestore,
 } from '../../core/ports/casework.js';
-import type { LogEntry } from '../../core/ports/tlog.js';
-import { changedCaseFileEntries } from '../case-file-changes.js';
+import type { LogEntry, TextLogEntry } from '../../core/ports/tlog.js';
+import { caseFileChanges, type CaseFileChanges } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
@@ -39,6 +39,7 @@ import {
   failureOf,
   taskQuery,
   taskRow,
+  TASK_UPSERT,
 } from '../case-board.js';
 import { valueAt, itemAt } from '../../core/item-at.js';
 
@@ -64,11 +65,6 @@ const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
 /** Cases claimed per transaction of a timer pass: a deadline pass over 1,000 open cases commits once. */
 const PASS_CASES = 1000;
-
-/** A task row written again: the row of its id takes the task's new state. */
-const TASK_UPSERT = `ON CONFLICT (task_id) DO UPDATE SET case_id = excluded.case_id, actor = excluded.actor,
-  status = excluded.status, urgency = excluded.urgency, due_at = excluded.due_at, failed_at = excluded.failed_at,
-  doc = excluded.doc`;
 
 /** The prepared statements, by name: a typed object, so a statement that is not there is a compile error. */
 function prepareStatements(db: Database.Database) {
@@ -170,12 +166,12 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   /**
-   * The file, the board's columns beside it and its task rows (migration 0090-case-board). Given the file as stored
-   * before (`was`), only the task rows that changed are written, into `tasks` (a multi-row upsert the caller
-   * flushes): a task that is the same object as before has the row that file's write gave it (the pure transitions
-   * share what they leave unchanged).
+   * The file, the board's columns beside it and its task rows (migration 0090-case-board). Given what changed since
+   * the file as stored before (`changes`), only the task rows that changed are written, into `tasks` (a multi-row
+   * upsert the caller flushes), with the documents built for their log entries: a task that is the same object as
+   * before has the row that file's write gave it (the pure transitions share what they leave unchanged).
    */
-  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, was?: CaseFile, tasks?: Rows): void {
+  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, changes?: CaseFileChanges, tasks?: Rows): void {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
     const c = fileColumns(f);
@@ -199,11 +195,9 @@ export class SqliteCaseworkStore implements CaseworkStore {
       if (changes === 0) return;
     } else {
       this.#s.updateFile.run(status, f.judgment.deadline, c.decidedAt, c.effect, c.responding, doc, f.caseId);
-      if (was && tasks) {
-        const kept = new Set(was.tasks);
-        const ids = new Set(f.tasks.map((t) => t.id));
-        for (const t of was.tasks) if (!ids.has(t.id)) this.#s.deleteTask.run(t.id);
-        for (const t of f.tasks) if (!kept.has(t)) tasks.add(...taskRow(t));
+      if (changes && tasks) {
+        for (const t of changes.removed) this.#s.deleteTask.run(t.id);
+        for (const { task, doc } of changes.tasks) tasks.add(...taskRow(task, doc));
         return;
       }
       this.#s.deleteTasks.run(f.caseId);
@@ -282,7 +276,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
       for (const t of fired) firedKeys.add(t.key);
       const timers = this.#insertTimers(created, firedKeys, now);
       this.#s.markFired.run(now, JSON.stringify(due.filter((t) => firedKeys.has(t.key)).map((t) => t.key)));
-      const entries: LogEntry[] = [];
+      const entries: (LogEntry | TextLogEntry)[] = [];
       const tasks = new Rows(
         this.#db,
         this.#multi,
@@ -293,11 +287,12 @@ export class SqliteCaseworkStore implements CaseworkStore {
       for (const [id, f] of files) {
         const b = valueAt(before, id);
         if (f === b) continue;
-        this.#writeFile(f, false, undefined, b, tasks);
-        entries.push(...changedCaseFileEntries(b, f));
+        const changes = caseFileChanges(b, f);
+        this.#writeFile(f, false, undefined, changes, tasks);
+        for (const e of changes.entries) entries.push(e);
       }
       tasks.flush();
-      entries.push(...timers);
+      for (const e of timers) entries.push(e);
       appendChangedEntries(this.#db, entries); // one append for the pass: the states between its timers were never visible
       return fired;
     });

@@ -22,6 +22,7 @@ import {
   TlogError,
   consistencyPlan,
   canonicalEntryLeafHash,
+  encodeCanonicalEntry,
   frontierNodes,
   hashLeaf,
   hashesEqual,
@@ -218,13 +219,17 @@ export class SqliteLog implements LogStore {
    * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest. Each
    * entry is encoded and hashed once; the latest leaves are read with one query per kind, all before the append.
    */
-  appendChangedSync(entries: readonly LogEntry[]): { start: number; size: number } {
+  appendChangedSync(entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
     const latest = this.#latestLeaves(entries);
     const changed: Prepared[] = [];
     for (const e of entries) {
+      if ('text' in e && e.inRow)
+        throw new Error(
+          `bug: ${e.kind} ${e.recordId}: an entry kept in its row is logged once, not by its latest entry`,
+        );
       // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
       // the same leaf.
-      const bytes = entryBytes(e);
+      const bytes = 'text' in e ? encodeCanonicalEntry(e.kind, e.text) : entryBytes(e);
       const leaf = hashLeaf(bytes);
       const r = latest.get(`${e.kind}\n${e.recordId}`);
       if (!r || !hashesEqual(r, leaf)) changed.push({ kind: e.kind, recordId: e.recordId, leaf, bytes });
@@ -233,7 +238,7 @@ export class SqliteLog implements LogStore {
   }
 
   /** The leaf of each record's latest entry, keyed `kind\nrecordId` (#latestOfRecord for many records at once). */
-  #latestLeaves(entries: readonly LogEntry[]): Map<string, Buffer> {
+  #latestLeaves(entries: readonly (LogEntry | TextLogEntry)[]): Map<string, Buffer> {
     const byKind = new Map<string, string[]>();
     for (const e of entries) {
       if (rowLoggedKinds.has(e.kind))
@@ -463,7 +468,7 @@ export function appendEntries(
 /** Appends the entries whose record changed since its latest entry (the casework store's case files). */
 export function appendChangedEntries(
   db: Database.Database,
-  entries: readonly LogEntry[],
+  entries: readonly (LogEntry | TextLogEntry)[],
 ): { start: number; size: number } {
   return SqliteLog.of(db).appendChangedSync(entries);
 }
