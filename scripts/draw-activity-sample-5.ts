@@ -88,7 +88,7 @@ function draw(out: string): void {
   );
   const drawn = new Map<string, number>();
   for (const r of events) drawn.set(field(r, 'router_file'), (drawn.get(field(r, 'router_file')) ?? 0) + 1);
-  const size = new Map(strata.map((s) => [s.file, s.events]));
+  const size = new Map<string, number>(strata.map((s) => [s.file, s.events]));
   writeFileSync(
     `${out}/activity-sample-5-draw.csv`,
     line(['id', 'stratum', 'stratum_size', 'drawn', 'weight']) +
