@@ -51,11 +51,11 @@ describe('activity from the words', () => {
     expect(c).toEqual({
       'artillery-fire': [78, 78, 81],
       'missile-strike': [5, 6, 5],
-      'air-strike': [6, 8, 6],
+      'air-strike': [6, 7, 6],
       'drone-strike': [1, 1, 1],
       'small-arms-fire': [2, 2, 3],
-      undetermined: [253, 255, 254],
-      'air-or-drone': [7, 9, 7],
+      undetermined: [254, 256, 254],
+      'air-or-drone': [7, 8, 7],
     });
   });
 
@@ -67,7 +67,8 @@ describe('activity from the words', () => {
       'missile-strike': [13, 15, 15],
       'air-strike': [15, 16, 15],
       'drone-strike': [1, 1, 1],
-      undetermined: [141, 142, 143],
+      'small-arms-fire': [0, 1, 0],
+      undetermined: [140, 141, 143],
       'air-or-drone': [16, 17, 16],
     });
   });
@@ -78,11 +79,11 @@ describe('activity from the words', () => {
     expect(confusion(rows)).toEqual({
       'artillery-fire': [51, 53, 52],
       'missile-strike': [6, 7, 10],
-      'air-strike': [9, 12, 9],
+      'air-strike': [9, 11, 9],
       'drone-strike': [0, 1, 0],
       'small-arms-fire': [2, 2, 2],
-      undetermined: [143, 144, 146],
-      'air-or-drone': [9, 13, 9],
+      undetermined: [144, 145, 146],
+      'air-or-drone': [9, 12, 9],
     });
   });
 
@@ -164,7 +165,7 @@ describe('activity from the words', () => {
       word: 'missiles',
     });
     // "rocket launchers" is one artillery word, not a missile counted beside it.
-    expect(activityFromWords('The unit lost 3 rocket launchers and 2 drones')).toEqual({
+    expect(activityFromWords('The unit used 3 rocket launchers and 2 drones')).toEqual({
       activity: 'artillery-fire',
       word: 'rocket launchers',
     });
@@ -289,6 +290,66 @@ describe('activity from the words', () => {
     });
     for (const r of activityWordRules) expect(r.words.length).toBeGreaterThan(0);
   });
+
+  // Written after the fifth sample's errors (seen data): the classes of error, in sentences of our own.
+  it('reads a loss, a passive destruction, and a weapon word naming a place or its users as a target', () => {
+    const none = { activity: 'undetermined' };
+    expect(activityFromWords('The brigade lost 12 drones and a tank in a week')).toEqual(none);
+    expect(activityFromWords('Enemy loses three howitzers near the river')).toEqual(none);
+    expect(activityFromWords('A soldier lost his leg in a drone attack')).toEqual({
+      activity: 'drone-strike',
+      word: 'drone',
+    });
+    expect(activityFromWords('An enemy drone depot was destroyed near the town')).toEqual(none);
+    expect(activityFromWords('Forces hit 50 targets including 3 UAV command posts')).toEqual(none);
+    expect(activityFromWords('Enemy drone operators eliminated by special forces')).toEqual(none);
+    expect(activityFromWords('Fighters worked on enemy drone crews at dawn')).toEqual(none);
+    expect(activityFromWords('A howitzer "Giatsint-B" was destroyed overnight')).toEqual(none);
+    expect(activityFromWords('Drone operators destroyed an enemy truck')).toEqual({
+      activity: 'drone-strike',
+      word: 'Drone',
+    });
+    expect(activityFromWords('Destroyed a bridge: the army struck with a drone')).toEqual({
+      activity: 'drone-strike',
+      word: 'drone',
+    });
+  });
+
+  it('reads guns, drones and missiles by their names, people shot as small arms, and a launcher over its munition', () => {
+    expect(activityFromWords('A 2S7 Pion crew struck a command post')).toEqual({
+      activity: 'artillery-fire',
+      word: '2S7',
+    });
+    expect(activityFromWords('Gunners of an M777 fired at the trenches')).toMatchObject({ activity: 'artillery-fire' });
+    expect(activityFromWords('FPV hit a car near the town')).toEqual({ activity: 'drone-strike', word: 'FPV' });
+    expect(activityFromWords('An enemy quadcopter dropped a grenade on a yard')).toMatchObject({
+      activity: 'drone-strike',
+    });
+    expect(activityFromWords('Storm Shadow hit the port')).toMatchObject({ activity: 'missile-strike' });
+    expect(activityFromWords('The enemy dropped two KABs on the town')).toMatchObject({ activity: 'air-strike' });
+    expect(activityFromWords('Two men were shot by soldiers at a checkpoint')).toEqual({
+      activity: 'small-arms-fire',
+      word: 'shot',
+    });
+    expect(activityFromWords('A helicopter was shot down over the sea')).toMatchObject({ activity: 'missile-strike' });
+    expect(activityFromWords('They fired four rockets from a Grad at the village')).toEqual({
+      activity: 'artillery-fire',
+      word: 'Grad',
+    });
+    expect(activityFromWords('Air and drone attacks on the city continued')).toEqual({
+      activity: 'air-strike',
+      word: 'Air',
+    });
+  });
+
+  it('reads "fired at" a car or one person as naming no weapon; at a place, as shelling', () => {
+    expect(activityFromWords('Soldiers fired at a civilian car on the road')).toEqual({ activity: 'undetermined' });
+    expect(activityFromWords('The enemy fired on a man in the field')).toEqual({ activity: 'undetermined' });
+    expect(activityFromWords('The enemy fired at a bus stop in the center')).toEqual({
+      activity: 'artillery-fire',
+      word: 'fired at',
+    });
+  });
 });
 
 /** Every row of a CSV file as a record by column name. */
@@ -317,29 +378,15 @@ describe('the fourth sample (drawn and labelled after the period readings, befor
   const draw = new Map(records('examples/data/ucdp-ged/activity-sample-4-draw.csv').map((r) => [r['id']!, r]));
   const doc = readFileSync('docs/operations/replay.md', 'utf8');
 
-  it('the universe holds no event of a rare class by the rules: every one is in an earlier sample or the audit', () => {
+  it('the universe: under the rules of the draw (88c0eab) no event of a rare class; under the current rules, these counts', () => {
+    // The draw (scripts/draw-activity-sample.ts) stratified by the rules of its day; it gives the committed sample
+    // again only with those rules (git checkout 88c0eab). The later fixes moved a few unlabelled events of the universe.
     const universe = all.filter((e) => !earlier.has(e['id']!));
     expect(universe).toHaveLength(3157);
     const count: Record<string, number> = {};
     for (const e of universe) count[predicted.get(e['id']!)!] = (count[predicted.get(e['id']!)!] ?? 0) + 1;
-    expect(count).toEqual({ 'artillery-fire': 414, undetermined: 2743 });
+    expect(count).toEqual({ 'artillery-fire': 412, 'small-arms-fire': 1, undetermined: 2744 });
   });
-
-  it('the seeded draw gives the committed sample again: the same events, headlines and strata', () => {
-    const out = mkdtempSync(join(tmpdir(), 'guarantor-draw-'));
-    try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/draw-activity-sample.ts', '--out', out], {
-        stdio: 'pipe',
-      });
-      expect(readFileSync(join(out, 'activity-sample-4-draw.csv'), 'utf8')).toBe(
-        readFileSync('examples/data/ucdp-ged/activity-sample-4-draw.csv', 'utf8'),
-      );
-      const text = (r: Record<string, string>) => [r['id'], r['date_start'], r['source_headline']];
-      expect(records(join(out, 'activity-sample-4.csv')).map(text)).toEqual(labels.map(text));
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 60_000);
 
   it('the committed strata are the classes the rules give, and every label is an activity or undetermined', () => {
     expect(labels).toHaveLength(220);
@@ -416,3 +463,108 @@ describe('the fourth sample (drawn and labelled after the period readings, befor
     for (const r of rows) expect(doc).toContain(r);
   });
 });
+
+/**
+ * The fifth and sixth samples (UCDP GED 26.1 and Candidate 26.0.8, 2022-2026, cluster samples of the same router
+ * files): each drawn and labelled before the rules ran on it; the fifth was seen by the fix of 9fccde2, the sixth was
+ * drawn after it. The test draws each again and recomputes its table in the docs from the committed labels.
+ */
+function gedSample(n: 5 | 6, size: number, earlierSamples: readonly string[]): void {
+  describe(`sample ${n} (UCDP GED 26.1, cluster sample of the router files): the docs table`, () => {
+    const dir = 'examples/data/ucdp-ged';
+    const events = new Map(records(`${dir}/ucdp-ged-26.1-ukraine-sample-${n}.csv`).map((r) => [r['id']!, r]));
+    const labels = records(`${dir}/activity-sample-${n}.csv`);
+    const draw = new Map(records(`${dir}/activity-sample-${n}-draw.csv`).map((r) => [r['id']!, r]));
+    const earlier = new Set(
+      [...earlierFiles, ...earlierSamples].flatMap((f) => records(`${dir}/${f}`).map((r) => r['id']!)),
+    );
+    const predicted = (id: string) => {
+      const e = events.get(id)!;
+      return joined(ucdpActivity(e['source_headline']!, e['date_start']!, e['country']!).activity);
+    };
+    const doc = readFileSync('docs/operations/replay.md', 'utf8');
+    /** Bonferroni over the five strata's two shares (true and missed positives): each interval at 99.5%. */
+    const Z995 = 2.807033768343811;
+
+    it('the draw gives the committed sample again, and no event of it was labelled before', () => {
+      const out = mkdtempSync(join(tmpdir(), 'guarantor-draw-'));
+      try {
+        execFileSync(process.execPath, ['--import', 'tsx', `scripts/draw-activity-sample-${n}.ts`, '--out', out], {
+          stdio: 'pipe',
+        });
+        expect(readFileSync(join(out, `activity-sample-${n}-draw.csv`), 'utf8')).toBe(
+          readFileSync(`${dir}/activity-sample-${n}-draw.csv`, 'utf8'),
+        );
+        const text = (r: Record<string, string>) => [r['id'], r['date_start'], r['source_headline']];
+        expect(records(join(out, `activity-sample-${n}.csv`)).map(text)).toEqual(labels.map(text));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+      expect(labels).toHaveLength(size);
+      for (const l of labels) {
+        expect(earlier.has(l['id']!)).toBe(false);
+        expect(draw.has(l['id']!)).toBe(true);
+        expect([...classes, 'air-strike', 'drone-strike']).toContain(l['label']);
+      }
+    }, 60_000);
+
+    it('precision on the sample and weighted by stratum, recall weighted by stratum, with intervals: the rows of the docs', () => {
+      type Counts = {
+        size: number;
+        drawn: number;
+        pred: Record<string, number>;
+        tp: Record<string, number>;
+        fn: Record<string, number>;
+      };
+      const strata = new Map<string, Counts>();
+      for (const l of labels) {
+        const d = draw.get(l['id']!)!;
+        const s = strata.get(d['stratum']!) ?? { size: Number(d['stratum_size']), drawn: 0, pred: {}, tp: {}, fn: {} };
+        const p = predicted(l['id']!);
+        const t = joined(l['label']!);
+        s.drawn++;
+        s.pred[p] = (s.pred[p] ?? 0) + 1;
+        if (p === t) s.tp[t] = (s.tp[t] ?? 0) + 1;
+        else s.fn[t] = (s.fn[t] ?? 0) + 1;
+        strata.set(d['stratum']!, s);
+      }
+      const all = [...strata.values()];
+      // The same headlines over several events (one report, several places) are one reading: counted once here.
+      const once = new Map<string, { p: string; t: string }>();
+      for (const l of labels) once.set(l['source_headline']!, { p: predicted(l['id']!), t: joined(l['label']!) });
+      const distinct = (c: string) => {
+        const v = [...once.values()];
+        const tp = v.filter((x) => x.p === c && x.t === c).length;
+        return `${tp}/${v.filter((x) => x.p === c).length}, ${tp}/${v.filter((x) => x.t === c).length}`;
+      };
+      const f3 = (x: number) => x.toFixed(3);
+      const sum = (f: (s: Counts) => number) => all.reduce((a, s) => a + f(s), 0);
+      const rows: string[] = [];
+      for (const c of classes) {
+        const pred = sum((s) => s.pred[c] ?? 0);
+        const tp = sum((s) => s.tp[c] ?? 0);
+        const truth = tp + sum((s) => s.fn[c] ?? 0);
+        const w = (x: (s: Counts) => number) => sum((s) => (s.size * x(s)) / s.drawn);
+        const wPrecision = w((s) => s.tp[c] ?? 0) / w((s) => s.pred[c] ?? 0);
+        const wTp = w((s) => s.tp[c] ?? 0);
+        const wFn = w((s) => s.fn[c] ?? 0);
+        const share = (x: number, s: Counts) => wilson(x, s.drawn, Z995);
+        const tpLow = sum((s) => s.size * share(s.tp[c] ?? 0, s).low);
+        const tpHigh = sum((s) => s.size * share(s.tp[c] ?? 0, s).high);
+        const fnLow = sum((s) => s.size * share(s.fn[c] ?? 0, s).low);
+        const fnHigh = sum((s) => s.size * share(s.fn[c] ?? 0, s).high);
+        const bold = (x: string) => (c === 'undetermined' ? x : `**${x}**`);
+        rows.push(
+          `| ${names[c] ?? `\`${c}\``} | ${pred ? `${tp}/${pred} = ${bold(f3(tp / pred))} ${interval(wilson(tp, pred))}` : '-'} | ${pred ? f2(wPrecision) : '-'} | ${truth ? `${tp}/${truth} = ${f3(tp / truth)} ${interval(wilson(tp, truth))}` : '-'} | ${truth ? `${f2(wTp / (wTp + wFn))} ${interval({ low: tpLow / (tpLow + fnHigh), high: tpHigh / (tpHigh + fnLow) })}` : '-'} | ${distinct(c)} |`,
+        );
+      }
+      for (const [name, s] of strata)
+        rows.push(`| \`${name}\` | ${s.size.toLocaleString('en')} | ${s.drawn} | ${(s.size / s.drawn).toFixed(1)} |`);
+      if (process.env.PRINT_ROWS) console.log(rows.join('\n'));
+      for (const r of rows) expect(doc).toContain(r);
+    });
+  });
+}
+
+gedSample(5, 416, ['activity-sample-4.csv']);
+gedSample(6, 291, ['activity-sample-4.csv', 'activity-sample-5.csv']);

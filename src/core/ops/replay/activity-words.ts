@@ -32,6 +32,13 @@ export type WordActivity = Extract<
 /** Aircraft, as words inside the shoot-down verb "down" ("rebels down helicopter"). */
 const aircraftWords = 'helicopters?|planes?|airplanes?|aircraft|jets?|drones?|su-\\d+|mi-\\d+|il-\\d+|an-\\d+';
 
+/**
+ * "Fired at" a vehicle or one person is not shelling: a car or a man is fired at with whatever was at hand, and
+ * the words do not say with what.
+ */
+const notAtOne =
+  '(?!\\s+(?:(?:a|an|the|two|three|several|civilian|private|passing|evacuation|his|her|their|local|young|elderly)\\s+)*(?:cars?|vehicles?|bus(?:es)?|minibus(?:es)?|trucks?|ambulances?|man|woman|boy|girl|child|person|ukrainian|drivers?|cyclists?|pedestrians?|family)\\b(?!\\s+(?:stops?|stations?|depots?|parks?)\\b))';
+
 export interface WordRule {
   activity: WordActivity;
   /** The activity is the period's reading of "rocket" (`WordContext.rockets`), not `activity`. */
@@ -63,14 +70,45 @@ export const activityWordRules: readonly WordRule[] = [
       'artillerym[ae]n',
       'mortars?\\b',
       'mortar fire',
-      'howitzer fire',
+      'howitzers?\\b',
+      'self-propelled (?:guns?|howitzers?|artillery)',
+      'd-(?:20|30)\\b',
+      '2s\\d+',
+      '2a(?:36|65)\\b',
+      'msta',
+      'giatsint',
+      'hyacinth',
+      'akatsi?ya',
+      'gvozdika',
+      'pion\\b',
+      'malka',
+      'tyulpan',
+      'nona\\b',
+      'm777',
+      'm109',
+      'paladin',
+      'pzh[- ]?2000',
+      'caesars?\\b',
+      'krab\\b',
+      'bohdana',
+      'zuzana',
+      'bm-(?:21|27|30)\\b',
+      'tos-1',
+      'solntsepek',
+      'buratino',
+      'rm-70',
+      'm270',
+      'gmlrs',
+      'vilkha',
+      'bureviy',
+      'cannons?\\b',
       'fire missions?',
       'unguided rockets?',
       '(?<!machine[- ]|anti-aircraft |anti-tank )gunners?\\b',
       '(?:fired|fires|firing|launched|launch(?:es|ing)?)\\s+(?:\\S+\\s+){0,2}mines\\b',
       'mines?\\s+(?:hit|hits|landed|arrived|flew)\\b',
     ],
-    why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets; gunners serve guns (not machine or anti-aircraft gunners); "mines" fired or launched, or a "mine" that hit or landed, are mortar bombs (mina), not landmines',
+    why: 'guns, mortars and rocket artillery (MLRS: Grad, Uragan "Hurricane", Smerch, Tornado, HIMARS, M270, TOS-1; guns and howitzers by name: D-20, D-30, Msta, the 2S series, M777, M109, PzH 2000, Caesar, Krab, Bohdana) are the indirect fire the Minsk withdrawal lines were drawn for; HIMARS "missiles" are guided MLRS rockets; gunners serve guns (not machine or anti-aircraft gunners); "mines" fired or launched, or a "mine" that hit or landed, are mortar bombs (mina), not landmines',
   },
   {
     activity: 'missile-strike',
@@ -81,6 +119,21 @@ export const activityWordRules: readonly WordRule[] = [
       'kalibrs?',
       'kinzhals?',
       'tochka',
+      'oniks',
+      'onyx',
+      'zircon',
+      'tsirkon',
+      'oreshnik',
+      'kn-23',
+      'atacms',
+      'storm shadows?',
+      'scalp',
+      'taurus',
+      'neptunes?\\b',
+      'tomahawks?',
+      'patriots?\\b',
+      'iris-t',
+      'nasams',
       's-300',
       's-400',
       'kh-\\d+',
@@ -109,6 +162,7 @@ export const activityWordRules: readonly WordRule[] = [
     tier: 'weapon',
     words: [
       'air ?strikes?',
+      'air(?=\\s*(?:and|/|,)\\s*(?:missile|drone|rocket|artillery)\\s+(?:strikes?|attacks?|raids?)\\b)',
       'air raids?',
       'aviation',
       'aerospace forces',
@@ -118,6 +172,10 @@ export const activityWordRules: readonly WordRule[] = [
       'bombed',
       'bombs\\b',
       'glide bombs?',
+      'kabs?\\b',
+      'fab-\\d+',
+      'umpk',
+      'jdams?\\b',
       'aerial bomb(?:s|ardments?)?\\b',
       'air bombardments?',
       'helicopter gunships?',
@@ -136,8 +194,29 @@ export const activityWordRules: readonly WordRule[] = [
   {
     activity: 'drone-strike',
     tier: 'weapon',
-    words: ['drones?\\b', 'uavs?\\b', 'kamikaze', 'shaheds?', 'geran', 'lancets?', 'loitering'],
-    why: 'strike and kamikaze drones (Shahed/Geran, Lancet)',
+    words: [
+      'drones?\\b',
+      'uavs?\\b',
+      'kamikaze',
+      'shaheds?',
+      'geran',
+      'lancets?',
+      'loitering',
+      'fpv',
+      '(?:quad|multi|hexa)?copters?\\b',
+      'unmanned',
+      'molniya',
+      'orlan',
+      'mavic',
+      'baba yaga',
+      'bayraktar',
+      'italmas',
+      'gerbera',
+      'lyutyi',
+      'liutyi',
+      'mohajer',
+    ],
+    why: 'strike, kamikaze and reconnaissance drones by kind and name (FPV, quadcopters, Shahed/Geran, Lancet, Molniya, Orlan, Mavic, Baba Yaga, Bayraktar, Lyutyi), and anything unmanned',
   },
   {
     activity: 'small-arms-fire',
@@ -150,10 +229,13 @@ export const activityWordRules: readonly WordRule[] = [
       'gunfire',
       'gunmen',
       'shot dead',
+      'shot\\b(?! down)',
+      'gunshots?',
+      'bullets?\\b',
       'rifles?\\b',
       'automatic weapons',
     ],
-    why: 'rifles and machine guns; a sniper is small-arms fire',
+    why: 'rifles and machine guns; a sniper is small-arms fire; people "shot" (not shot down) were shot with a gun',
   },
   {
     activity: 'artillery-fire',
@@ -161,9 +243,9 @@ export const activityWordRules: readonly WordRule[] = [
     words: [
       'shell(ing|ings|ed|s)?\\b',
       'shellfire',
-      'fired (on|at|upon)\\b',
-      '(?<!(?:^|;|\\b(?:a|an|the|this|that|caught|catch(?:es)?)\\s)\\s*)fires? (on|at|upon)\\b',
-      'firing (on|at|upon)\\b',
+      `fired (on|at|upon)\\b${notAtOne}`,
+      `(?<!(?:^|;|\\b(?:a|an|the|this|that|caught|catch(?:es)?)\\s)\\s*)fires? (on|at|upon)\\b${notAtOne}`,
+      `firing (on|at|upon)\\b${notAtOne}`,
       'under (the )?fire\\b',
       '(?<!air |aerial )bombard(?:ments?|ed|ing)\\b',
     ],
@@ -172,32 +254,75 @@ export const activityWordRules: readonly WordRule[] = [
 ];
 
 /**
- * A weapon word that is the object of a destruction ("destroyed two drones", "destroyed the mortar crew") names a
- * target, not the means: it is skipped, unless a word saying how ("with", "by", "from", "using") stands between
- * the verb and it. Only within one headline, and not the verbs that are themselves weapon words ("shot down").
+ * A weapon word that is the object of a destruction ("destroyed two drones", "destroyed the mortar crew", "lost 89
+ * drones") names a target, not the means: it is skipped, unless a word saying how ("with", "by", "from", "using",
+ * "as a result of", "during") stands between the verb and it. Only within one clause of one headline (a headline,
+ * or its part before ":", ".", "!", "?" or a dash), and not the verbs that are themselves weapon words ("shot
+ * down"). "Lost" is a loss of equipment, not of a life, a limb or a home.
  */
 const destroyed =
-  /\b(?:destroy(?:ed|s|ing)?|shot down|shoots? down|downed|intercept(?:ed|s)?|eliminat(?:ed|es)|liquidat(?:ed|es)|captur(?:ed|es)|seiz(?:ed|es))\b/gi;
-const means = /\b(?:with|by|from|using)\b/i;
+  /\b(?:destroy(?:ed|s|ing)?|shot down|shoots? down|downed|intercept(?:ed|s)?|eliminat(?:ed|es)|liquidat(?:ed|es)|neutrali[sz](?:ed|es)|captur(?:ed|es)|seiz(?:ed|es)|worked (?:on|out)|los(?:t|es|ing)\b(?!\s+(?:(?:his|her|their|its|one's|a|an|the|two|three|several|many)\s+)?(?:li(?:fe|ves)|limbs?|legs?|arms?|hands?|eyes?|sight|hearing|homes?|house|houses|relatives?|parents?|children|child|sons?|daughters?|husband|wife|contact|power|electricity|consciousness)\b))/gi;
+const means = /\b(?:with|by|from|using|as a result of|due to|during|amid|because of|after)\b/i;
+/** Where a clause ends, for the target reading: a new headline, a sentence's end, a colon, a dash between words. */
+const clauseEnd = /;|[.!?:](?:\s|$)|\s[-–—]\s/g;
 
 /**
- * The passive after the word: "helicopter downed", "plane shot down", "drone was destroyed". Without an auxiliary
- * only the shoot-down verbs count, since "drones destroyed the column" is the drones acting.
+ * What a weapon word names when a noun for a place, a thing or a vessel follows it ("UAV control center", "drone
+ * depot", "missile corvette", "UAV command posts", "drone production"): that place or thing, always a target,
+ * never the means. A noun for people ("drone operators", "drone pilots", "UAV crews") is read as the weapon's
+ * users: the means when they act, a target when they are the object or the passive subject of a destruction.
+ */
+const placeHead =
+  /^[\s-]+(?:(?:control|command|launch|assembly|storage|repair|production|training)\s+)?(?:cent(?:er|re)s?|points?|posts?|bases?|depots?|warehouses?|hangars?|factor(?:y|ies)|plants?|workshops?|sites?|pads?|production|facilit(?:y|ies)|corvettes?|ships?|boats?|carriers?|cruisers?|frigates?|airfields?|headquarters)\b/i;
+const peopleHead =
+  /^[\s-]+(?:operators?|pilots?|crews?|teams?|specialists?|launchers?|controllers?|systems?|installations?|complex(?:es)?)\b/i;
+
+/**
+ * The passive after the word (or after its head noun): "helicopter downed", "plane shot down", "drone was
+ * destroyed", "drone pilots eliminated by", "UAVs destroyed near Kupiansk". A bare participle counts only for the
+ * shoot-down verbs, or when "by", a place preposition or the clause's end follows it, since "drones destroyed the
+ * column" is the drones acting.
  */
 const passive =
-  /^[\s,]*(?:(?:(?:was|were|is|are|being|got|gets|(?:has|have|had) been)\s+(?:destroyed|intercepted|damaged|hit)\b)|(?:(?:was|were|is|are|being|(?:has|have|had) been)\s+)?(?:shot down|downed|brought down|crash(?:ed|es)?)\b)/i;
+  /^[\w-]*["»”]?(?:\s+(?:["«“][^"»”]{1,20}["»”]|[\w-]*\d[\w-]*)){0,2}(?:\s+with\s+(?:its\s+|their\s+)?\w+)?[\s,]*(?:(?:(?:was|were|is|are|being|got|gets|(?:has|have|had) been)\s+(?:destroyed|intercepted|damaged|hit|eliminated|liquidated|neutrali[sz]ed)\b)|(?:(?:was|were|is|are|being|(?:has|have|had) been)\s+)?(?:shot down|downed|brought down|crash(?:ed|es)?)\b|(?:destroyed|eliminated|liquidated|neutrali[sz]ed|intercepted)(?:\s+(?:by|near|in|at|on|over)\b|\s*$))/i;
+
+function clauseOf(text: string, at: number): { from: number; to: number } {
+  let from = 0;
+  let to = text.length;
+  clauseEnd.lastIndex = 0;
+  for (let m = clauseEnd.exec(text); m; m = clauseEnd.exec(text)) {
+    if (m.index + m[0].length <= at) from = m.index + m[0].length;
+    else if (m.index >= at) {
+      to = m.index;
+      break;
+    }
+  }
+  return { from, to };
+}
 
 function isTarget(text: string, at: number, word: string): boolean {
   destroyed.lastIndex = 0;
   if (destroyed.test(word)) return false;
-  const stop = text.indexOf(';', at);
-  if (passive.test(text.slice(at + word.length, stop < 0 ? text.length : stop))) return true;
-  const headline = text.slice(text.lastIndexOf(';', at - 1) + 1, at);
+  const { from, to } = clauseOf(text, at);
+  let after = text.slice(at + word.length, to);
+  if (placeHead.test(after)) return true;
+  const people = peopleHead.exec(after);
+  if (people) after = after.slice(people[0].length);
+  if (passive.test(after)) return true;
+  const before = text.slice(from, at);
   let last = -1;
   destroyed.lastIndex = 0;
-  for (let m = destroyed.exec(headline); m; m = destroyed.exec(headline)) last = m.index + m[0].length;
-  return last >= 0 && !means.test(headline.slice(last));
+  for (let m = destroyed.exec(before); m; m = destroyed.exec(before)) last = m.index + m[0].length;
+  return last >= 0 && !means.test(before.slice(last));
 }
+
+/**
+ * A munition word followed by its launcher of another class ("missiles from HIMARS", "rockets fired by a Grad"):
+ * the launcher names what was fired (HIMARS and Grad "missiles" are rocket artillery), so the munition word is
+ * dropped in its favour.
+ */
+const munition = /^(?:missiles?|rockets?)$/i;
+const byLauncher = /^\s+(?:(?:fired|launched)\s+)?(?:from|by|of)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?$/i;
 
 /**
  * A bombing by an explosive device, not from the air: "car bombing", "elevator bombing", "roadside bomb", or a
@@ -272,8 +397,17 @@ function weaponWords(text: string, from: number, to: number, context: WordContex
   }
   // Stable: at one position the earlier rule wins ("rocket launcher" is artillery, not "rocket"); overlaps dropped.
   found.sort((a, b) => a.at - b.at);
+  const kept = found.filter((f, i) => {
+    const next = found.slice(i + 1).find((g) => g.at >= f.end);
+    return !(
+      next &&
+      next.activity !== f.activity &&
+      munition.test(f.word) &&
+      byLauncher.test(text.slice(f.end, next.at))
+    );
+  });
   const joined: Found[] = [];
-  for (const f of found) {
+  for (const f of kept) {
     const prev = joined[joined.length - 1];
     if (prev && f.at < prev.end) continue;
     if (prev && prev.activity === f.activity && /^[\s-]*$/.test(text.slice(prev.end, f.at))) prev.end = f.end;
