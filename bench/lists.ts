@@ -82,7 +82,8 @@ async function sqliteTarget(): Promise<Target> {
     store,
     insert: async (rows) => {
       store.db.transaction(() => {
-        for (const o of rows) ins.run(++seq, o.source, o.sourceId, o.activity, o.time, o.region, o.time, 'bench', o.doc);
+        for (const o of rows)
+          ins.run(++seq, o.source, o.sourceId, o.activity, o.time, o.region, o.time, 'bench', o.doc);
       })();
     },
     // No ANALYZE: the server never runs one, so the planner works as it would on a deployment.
@@ -398,10 +399,7 @@ try {
   for (const t of targets) {
     const out: Record<string, unknown> = {};
     const storeRows = await measure(storeList(t.store));
-    const s = report(
-      `${t.name}: store calls, pages of ${100}, the first ${PAGES} of each, ${RUNS} times`,
-      storeRows,
-    );
+    const s = report(`${t.name}: store calls, pages of ${100}, the first ${PAGES} of each, ${RUNS} times`, storeRows);
     out['store'] = { worst: s.worst.name, p99: +s.worst.p99.toFixed(2), unfiltered: +s.base.p99.toFixed(2) };
     headline = Math.max(headline, s.worst.p99);
     baseline = Math.min(baseline, s.base.p99);
