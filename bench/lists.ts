@@ -414,13 +414,17 @@ try {
         const url = await app.listen({ port: PORT, host: '127.0.0.1' });
         const k = generateKey('*', 'analyst', 'lists bench', clock.now());
         await t.store.createApiKey(k.record);
-        // The background passes (timers, the public face) first meet the seeded cases at once: let them through.
-        for (let i = 0; i < 300; i++) {
+        // The background passes (timers, the public face's projection of the log) first meet the seeded cases at
+        // once, a backlog a running server never has: wait until the server answers quickly three times running,
+        // then page each filter once, unmeasured.
+        for (let i = 0, quick = 0; i < 600 && quick < 3; i++) {
           const t1 = performance.now();
           await fetch(`${url}/v1/status`).then((r) => r.text());
-          if (performance.now() - t1 < 50) break;
+          quick = performance.now() - t1 < 20 ? quick + 1 : 0;
           await new Promise((r) => setTimeout(r, 100));
         }
+        const warm = httpList(url, k.key);
+        for (const q of queries) await warm(q);
         if (HTTP) {
           const h = report(`${t.name}: through HTTP, the same`, await measure(httpList(url, k.key)));
           out['http'] = { worst: h.worst.name, p99: +h.worst.p99.toFixed(2), unfiltered: +h.base.p99.toFixed(2) };

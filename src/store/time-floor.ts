@@ -14,14 +14,18 @@
 /** Seqs per block: the walk reads at most about one block of rows older than `from`. */
 export const BLOCK = 4096;
 
-/** The maxima of `time` per block of seqs (block = floor(seq / size)) over the rows after `afterSeq`. */
-export type BlockReader = (afterSeq: number, size: number) => Promise<{ block: number; max: number }[]>;
+/** Blocks read at a time: one read scans at most this many blocks of rows. */
+const CHUNK = 16;
+
+/** The maxima of `time` per block of seqs (block = floor(seq / size)) over the rows with after < seq <= through. */
+export type BlockReader = (after: number, through: number, size: number) => Promise<{ block: number; max: number }[]>;
 
 export class TimeFloor {
   /** Running maximum of `time` at the end of each complete block, block 0 first. */
   readonly #max: number[] = [];
-  #refreshing: Promise<void> | undefined;
-  #refreshedAt = -Infinity;
+  #reading: Promise<boolean> | undefined;
+  #readAt = -Infinity;
+  #stopped = false;
 
   /**
    * `size`: seqs per block (tests use small ones); `stale`: how long (ms) the blocks may go unread, the bound only
@@ -35,10 +39,28 @@ export class TimeFloor {
     if (!Number.isInteger(size) || size < 1) throw new Error(`time floor block size ${size}: a positive integer`);
   }
 
+  /**
+   * Reads the blocks already stored, a chunk at a time with a turn of the event loop between, so that a store
+   * opened on a million rows has its floor before the first list asks (about 250 blocks); a list that comes sooner
+   * gets a looser bound meanwhile. Failures only leave the floor where it is.
+   */
+  async warm(): Promise<void> {
+    try {
+      while (!this.#stopped && (await this.#step())) await new Promise((r) => setImmediate(r));
+    } catch {
+      // The next list reads on from where this stopped.
+    }
+  }
+
+  /** Ends warm(), once the read under way (if any) is done. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#reading?.catch(() => undefined);
+  }
+
   /** A seq before which every row's time is < `from`: rows with time >= from all have a greater seq (0: none known). */
   async before(from: number): Promise<number> {
-    if (performance.now() - this.#refreshedAt > this.stale)
-      await (this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined)));
+    if (performance.now() - this.#readAt > this.stale) await this.#step();
     const max = this.#max;
     // Running maxima never decrease: the first block that reaches `from`, by binary search.
     let lo = 0;
@@ -51,18 +73,24 @@ export class TimeFloor {
     return Math.max(0, lo * this.size - 1);
   }
 
-  async #refresh(): Promise<void> {
+  /** Reads the next chunk of blocks (one read at a time); true if there may be more after it. */
+  #step(): Promise<boolean> {
+    return (this.#reading ??= this.#readChunk().finally(() => (this.#reading = undefined)));
+  }
+
+  async #readChunk(): Promise<boolean> {
     const full = this.#max.length;
-    const rows = await this.read(full * this.size - 1, this.size);
-    this.#refreshedAt = performance.now();
-    if (!rows.length) return;
+    const after = full * this.size - 1;
+    const rows = await this.read(after, after + CHUNK * this.size, this.size);
+    this.#readAt = performance.now();
     const byBlock = new Map(rows.map((r) => [r.block, r.max]));
-    // A block is complete once a later one has rows (seqs only grow); the last may still fill.
+    // A block is complete once a later one has rows (seqs only grow, committed in order); the last may still fill.
     const last = rows.reduce((m, r) => Math.max(m, r.block), full);
     let running = this.#max[full - 1] ?? -Infinity;
     for (let b = full; b < last; b++) {
       running = Math.max(running, byBlock.get(b) ?? -Infinity);
       this.#max.push(running);
     }
+    return last === full + CHUNK - 1;
   }
 }

@@ -121,13 +121,14 @@ export class PostgresStore implements Store {
     this.schema = schema;
     this.migrations = applied;
     this.#hot = new HotIncidents(hotIncidents);
-    this.#timeFloor = new TimeFloor(async (after, size) => {
+    this.#timeFloor = new TimeFloor(async (after, through, size) => {
       const r = await pool.query(
-        `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > $1 GROUP BY 1`,
-        [after],
+        `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > $1 AND seq <= $2 GROUP BY 1`,
+        [after, through],
       );
       return (r.rows as { block: string; max: string }[]).map((x) => ({ block: Number(x.block), max: Number(x.max) }));
     }, timeFloorBlock);
+    void this.#timeFloor.warm();
   }
 
   async ingestRouter(self: string): Promise<IngestRouter> {
@@ -798,6 +799,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.#queue.run(async () => undefined);
+    await this.#timeFloor.stop();
     await this.pool.end();
   }
 }

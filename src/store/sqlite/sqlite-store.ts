@@ -175,12 +175,15 @@ export class SqliteStore implements Store {
     this.#hot = new HotIncidents(hotIncidents);
     this.#s = prepareStatements(db);
     this.#timeFloor = new TimeFloor(
-      async (after, size) =>
+      async (after, through, size) =>
         db
-          .prepare(`SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > ? GROUP BY 1`)
-          .all(after) as { block: number; max: number }[],
+          .prepare(
+            `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > ? AND seq <= ? GROUP BY 1`,
+          )
+          .all(after, through) as { block: number; max: number }[],
       timeFloorBlock,
     );
+    void this.#timeFloor.warm();
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -581,6 +584,7 @@ export class SqliteStore implements Store {
     await this.#preparing.run(async () => undefined);
     await this.#inFlight.drained();
     await this.#writer.close();
+    await this.#timeFloor.stop();
     if (this.db.open) this.db.close();
   }
 }
