@@ -57,6 +57,8 @@ interface Target {
   store: Store;
   /** Inserts one chunk of observation rows, in seq order. */
   insert(rows: ObservationRow[]): Promise<void>;
+  /** Opens the store again, as a server restarted on the loaded rows (the time floor is read at open). */
+  reopen(): Promise<void>;
   finish(): Promise<void>;
   drop(): Promise<void>;
 }
@@ -72,14 +74,21 @@ interface ObservationRow {
 
 async function sqliteTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'guarantor-lists-'));
-  const store = SqliteStore.open({ path: join(dir, 'lists.db') });
+  const path = join(dir, 'lists.db');
+  let store = SqliteStore.open({ path });
   const ins = store.db.prepare(
     'INSERT INTO observations (seq, source, source_id, activity, time, region, received_at, submitted_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let seq = 0;
   return {
     name: 'sqlite',
-    store,
+    get store() {
+      return store;
+    },
+    reopen: async () => {
+      await store.close();
+      store = SqliteStore.open({ path });
+    },
     insert: async (rows) => {
       store.db.transaction(() => {
         for (const o of rows)
@@ -98,10 +107,16 @@ async function sqliteTarget(): Promise<Target> {
 
 async function pgTarget(): Promise<Target> {
   const schema = `bench_lists_${process.pid}`;
-  const store = await PostgresStore.open({ url: PG_URL, schema });
+  let store = await PostgresStore.open({ url: PG_URL, schema });
   return {
     name: 'pg',
-    store,
+    get store() {
+      return store;
+    },
+    reopen: async () => {
+      await store.close();
+      store = await PostgresStore.open({ url: PG_URL, schema });
+    },
     // One statement per chunk, the columns as arrays (unnest): seqs from the sequence, in the same order.
     insert: async (rows) => {
       await store.pool.query(
@@ -179,6 +194,7 @@ const places = [
 const model = examplePackage.model;
 if (!model) throw new Error('the example package has no model');
 for (const t of targets) {
+  await t.reopen();
   await seedCases(t.store, model, { n: CASES, now: NOW, span: 40 * HOUR, places, declare: (i) => i % 600 === 0 });
   await t.finish();
 }
