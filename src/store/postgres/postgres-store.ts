@@ -45,6 +45,7 @@ import {
   type Condition,
 } from '../filters.js';
 import { TimeFloor } from '../time-floor.js';
+import { countAfterSql, countedTables, GrowingCount } from '../growing-count.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { PostgresCaseworkStore } from './casework-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
@@ -770,20 +771,36 @@ export class PostgresStore implements Store {
     return PostgresLog.of(this.pool);
   }
 
+  readonly #counts = Object.fromEntries(
+    countedTables.map((t) => [
+      t,
+      new GrowingCount(async (after) => {
+        const row = (await this.pool.query(numbered(countAfterSql(t)), [after])).rows[0] as {
+          n: string;
+          last: string | null;
+        };
+        return { n: Number(row.n), last: row.last === null ? null : Number(row.last) };
+      }),
+    ]),
+  ) as Record<(typeof countedTables)[number], GrowingCount>;
+
   async status(): Promise<StoreStatus> {
-    const r = await this.pool.query(
-      'SELECT (SELECT count(*) FROM observations) AS o, (SELECT count(*) FROM incidents) AS i, (SELECT count(*) FROM violations) AS v, (SELECT count(*) FROM cases) AS c',
-    );
-    const row = r.rows[0];
+    const c = this.#counts;
+    const row = {
+      o: await c.observations.get(),
+      i: await c.incidents.get(),
+      v: await c.violations.get(),
+      c: await c.cases.get(),
+    };
     const applied = (
       (await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]
     ).map((x) => x.id);
     return {
       dialect: 'postgres',
-      observations: Number(row.o),
-      incidents: Number(row.i),
-      violations: Number(row.v),
-      cases: Number(row.c),
+      observations: row.o,
+      incidents: row.i,
+      violations: row.v,
+      cases: row.c,
       migrations: applied,
     };
   }

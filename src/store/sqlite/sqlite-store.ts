@@ -44,6 +44,7 @@ import {
   type Condition,
 } from '../filters.js';
 import { TimeFloor } from '../time-floor.js';
+import { countAfterSql, countedTables, GrowingCount } from '../growing-count.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { SqliteCaseworkStore } from './casework-store.js';
 import { SqliteLog, appendEntries } from './tlog-store.js';
@@ -559,14 +560,23 @@ export class SqliteStore implements Store {
     return SqliteLog.of(this.db);
   }
 
+  readonly #counts = Object.fromEntries(
+    countedTables.map((t) => [
+      t,
+      new GrowingCount(
+        async (after) => this.db.prepare(countAfterSql(t)).get(after) as { n: number; last: number | null },
+      ),
+    ]),
+  ) as Record<(typeof countedTables)[number], GrowingCount>;
+
   async status(): Promise<StoreStatus> {
-    const n = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const c = this.#counts;
     return {
       dialect: 'sqlite',
-      observations: n('observations'),
-      incidents: n('incidents'),
-      violations: n('violations'),
-      cases: n('cases'),
+      observations: await c.observations.get(),
+      incidents: await c.incidents.get(),
+      violations: await c.violations.get(),
+      cases: await c.cases.get(),
       migrations: [...this.migrations],
     };
   }
