@@ -3,6 +3,7 @@
  * value; the PostgreSQL adapter numbers them. Columns are fixed strings, never client input.
  */
 import type { CaseFilter, IncidentFilter, ObservationFilter, ViolationFilter } from '../core/ports/store.js';
+import type { TimeFloor } from './time-floor.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -68,7 +69,8 @@ export function caseConditions(f: CaseFilter): Condition[] {
 
 /**
  * `SELECT seq, doc FROM table WHERE seq > cursor AND ... ORDER BY seq LIMIT n+1`, placeholders as `?`; `newest`:
- * `seq < cursor` (none for the first page) and `ORDER BY seq DESC`.
+ * `seq < cursor` (none for the first page) and `ORDER BY seq DESC`. `via`: the index the page should be read by
+ * (see observationPlan), said the dialect's way.
  */
 export function pageQuery(
   table: string,
@@ -76,13 +78,45 @@ export function pageQuery(
   after: number,
   limit: number,
   newest = false,
+  via?: { dialect: Dialect; index: 'time' | 'region' },
 ): { sql: string; values: unknown[] } {
   const start = newest ? (after > 0 ? [{ sql: 'seq < ?', value: after }] : []) : [{ sql: 'seq > ?', value: after }];
   const all = [...start, ...conditions];
-  return {
-    sql: `SELECT seq, doc FROM ${table}${all.length ? ` WHERE ${all.map((c) => c.sql).join(' AND ')}` : ''} ORDER BY seq${newest ? ' DESC' : ''} LIMIT ?`,
-    values: [...all.map((c) => c.value), limit + 1],
-  };
+  // SQLite takes the index it is told. PostgreSQL plans from its statistics; told that the order comes from a sort,
+  // it reads the time range rather than walking seq order past rows outside it.
+  const from = via?.dialect === 'sqlite' ? `${table} INDEXED BY ${table}_${via.index}` : table;
+  const order = via?.dialect === 'postgres' && via.index === 'time' ? 'seq + 0' : 'seq';
+  const where = all.length ? ` WHERE ${all.map((c) => c.sql).join(' AND ')}` : '';
+  const values = [...all.map((c) => c.value), limit + 1];
+  const direction = newest ? ' DESC' : '';
+  // A sorted window sorts seqs alone, then reads the page's documents, not every row's.
+  if (via?.index === 'time')
+    return {
+      sql: `SELECT seq, doc FROM ${table} WHERE seq IN (SELECT seq FROM ${from}${where} ORDER BY ${order}${direction} LIMIT ?) ORDER BY seq${direction}`,
+      values,
+    };
+  return { sql: `SELECT seq, doc FROM ${from}${where} ORDER BY ${order}${direction} LIMIT ?`, values };
+}
+
+/** Up to this many blocks of seqs between a window's ends, it is read by the time index and sorted. */
+const SHORT_WINDOW = 8;
+
+/**
+ * Where an observation page starts and which index reads it (time-floor.ts): after the cursor or the time floor of
+ * `from`, whichever is later; a window that ends (`to`) within a few blocks of its start, by the time index and
+ * sorted (its last page would otherwise walk every later row for the few that are left); else a region's reports
+ * by the region index, which holds region-level reports only (SQLite, without statistics, would walk a source's).
+ */
+export async function observationPlan(
+  f: ObservationFilter,
+  cursor: number,
+  floor: TimeFloor,
+): Promise<{ after: number; index?: 'time' | 'region' }> {
+  const start = f.from === undefined ? 0 : await floor.before(f.from);
+  const after = Math.max(cursor, start);
+  if (f.to !== undefined && (await floor.before(f.to)) - start <= SHORT_WINDOW * floor.size)
+    return { after, index: 'time' };
+  return f.region === undefined ? { after } : { after, index: 'region' };
 }
 
 /** Numbers `?` placeholders as `$1, $2, ...` for PostgreSQL (our SQL has no `?` inside literals). */

@@ -39,10 +39,13 @@ import {
   incidentConditions,
   numbered,
   observationConditions,
+  observationPlan,
   pageQuery,
   violationConditions,
   type Condition,
 } from '../filters.js';
+import { TimeFloor } from '../time-floor.js';
+import { countAfterSql, countedTables, GrowingCount } from '../growing-count.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { PostgresCaseworkStore } from './casework-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
@@ -69,6 +72,8 @@ export interface PostgresStoreOptions {
   migrations?: readonly Migration[];
   /** Where rows a migration removes from the database go first (see Migration.carryOut), by migration id. */
   carryOut?: Record<string, CarryOut>;
+  /** Seqs per block of the list's time floor (time-floor.ts); tests use small ones. */
+  timeFloorBlock?: number;
   /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 2,000. */
   hotIncidents?: number;
 }
@@ -101,13 +106,30 @@ export class PostgresStore implements Store {
   readonly ingestStats = { transactions: 0, batches: 0, waitMs: 0, heldMs: 0, catchUpMs: 0 };
 
   readonly #url: string;
+  /** Where a `from` filter's observations can start (time-floor.ts). */
+  readonly #timeFloor: TimeFloor;
 
-  private constructor(pool: pg.Pool, url: string, schema: string, applied: string[], hotIncidents: number) {
+  private constructor(
+    pool: pg.Pool,
+    url: string,
+    schema: string,
+    applied: string[],
+    hotIncidents: number,
+    timeFloorBlock?: number,
+  ) {
     this.pool = pool;
     this.#url = url;
     this.schema = schema;
     this.migrations = applied;
     this.#hot = new HotIncidents(hotIncidents);
+    this.#timeFloor = new TimeFloor(async (after, through, size) => {
+      const r = await pool.query(
+        `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > $1 AND seq <= $2 GROUP BY 1`,
+        [after, through],
+      );
+      return (r.rows as { block: string; max: string }[]).map((x) => ({ block: Number(x.block), max: Number(x.max) }));
+    }, timeFloorBlock);
+    void this.#timeFloor.warm();
   }
 
   async ingestRouter(self: string): Promise<IngestRouter> {
@@ -138,7 +160,7 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: 5_000,
       options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=30000`,
     });
-    return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000);
+    return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000, options.timeFloorBlock);
   }
 
   ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
@@ -604,8 +626,11 @@ export class PostgresStore implements Store {
     columns: string,
     map: (row: Record<string, unknown>) => T,
     newest = false,
+    plan?: { after: number; index?: 'time' | 'region' },
   ): Promise<Page<T>> {
-    const q = pageQuery(table, conds, decodeCursor(cursor, newest), limit, newest);
+    const after = plan ? plan.after : decodeCursor(cursor, newest);
+    const via = plan?.index && { dialect: 'postgres' as const, index: plan.index };
+    const q = pageQuery(table, conds, after, limit, newest, via);
     const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
     const rows = (await this.pool.query(sql, q.values)).rows as Record<string, unknown>[];
     const more = rows.length > limit;
@@ -615,7 +640,7 @@ export class PostgresStore implements Store {
     return page;
   }
 
-  listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
+  async listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
     return this.#page(
       'observations',
       observationConditions(q),
@@ -623,6 +648,8 @@ export class PostgresStore implements Store {
       q.limit,
       'seq, doc, received_at, submitted_by',
       storedObservation,
+      false,
+      await observationPlan(q, decodeCursor(q.cursor), this.#timeFloor),
     );
   }
 
@@ -744,20 +771,36 @@ export class PostgresStore implements Store {
     return PostgresLog.of(this.pool);
   }
 
+  readonly #counts = Object.fromEntries(
+    countedTables.map((t) => [
+      t,
+      new GrowingCount(async (after) => {
+        const row = (await this.pool.query(numbered(countAfterSql(t)), [after])).rows[0] as {
+          n: string;
+          last: string | null;
+        };
+        return { n: Number(row.n), last: row.last === null ? null : Number(row.last) };
+      }),
+    ]),
+  ) as Record<(typeof countedTables)[number], GrowingCount>;
+
   async status(): Promise<StoreStatus> {
-    const r = await this.pool.query(
-      'SELECT (SELECT count(*) FROM observations) AS o, (SELECT count(*) FROM incidents) AS i, (SELECT count(*) FROM violations) AS v, (SELECT count(*) FROM cases) AS c',
-    );
-    const row = r.rows[0];
+    const c = this.#counts;
+    const row = {
+      o: await c.observations.get(),
+      i: await c.incidents.get(),
+      v: await c.violations.get(),
+      c: await c.cases.get(),
+    };
     const applied = (
       (await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]
     ).map((x) => x.id);
     return {
       dialect: 'postgres',
-      observations: Number(row.o),
-      incidents: Number(row.i),
-      violations: Number(row.v),
-      cases: Number(row.c),
+      observations: row.o,
+      incidents: row.i,
+      violations: row.v,
+      cases: row.c,
       migrations: applied,
     };
   }
@@ -773,6 +816,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.#queue.run(async () => undefined);
+    await this.#timeFloor.stop();
     await this.pool.end();
   }
 }

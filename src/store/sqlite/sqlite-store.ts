@@ -38,10 +38,13 @@ import {
   caseConditions,
   incidentConditions,
   observationConditions,
+  observationPlan,
   pageQuery,
   violationConditions,
   type Condition,
 } from '../filters.js';
+import { TimeFloor } from '../time-floor.js';
+import { countAfterSql, countedTables, GrowingCount } from '../growing-count.js';
 import { migrations as allMigrations } from '../migrations/index.js';
 import { SqliteCaseworkStore } from './casework-store.js';
 import { SqliteLog, appendEntries } from './tlog-store.js';
@@ -72,6 +75,8 @@ export interface SqliteStoreOptions {
    * from this connection (tests).
    */
   writer?: 'inline' | 'thread' | ((db: Database.Database) => IngestWriter);
+  /** Seqs per block of the list's time floor (time-floor.ts); tests use small ones. */
+  timeFloorBlock?: number;
   /** Open incidents held in memory per activity for the pipeline's probes (hot-incidents.ts); default 2,000 (held: up to twice that per activity, about 0.4 KB each). */
   hotIncidents?: number;
 }
@@ -155,18 +160,31 @@ export class SqliteStore implements Store {
   #regionCode: Database.Statement | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
+  /** Where a `from` filter's observations can start (time-floor.ts). */
+  readonly #timeFloor: TimeFloor;
 
   private constructor(
     db: Database.Database,
     applied: string[],
     writer: (db: Database.Database) => IngestWriter,
     hotIncidents: number,
+    timeFloorBlock?: number,
   ) {
     this.db = db;
     this.migrations = applied;
     this.#writer = writer(db);
     this.#hot = new HotIncidents(hotIncidents);
     this.#s = prepareStatements(db);
+    this.#timeFloor = new TimeFloor(
+      async (after, through, size) =>
+        db
+          .prepare(
+            `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > ? AND seq <= ? GROUP BY 1`,
+          )
+          .all(after, through) as { block: number; max: number }[],
+      timeFloorBlock,
+    );
+    void this.#timeFloor.warm();
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -182,7 +200,7 @@ export class SqliteStore implements Store {
           : w === 'inline'
             ? (own: Database.Database) => new InlineWriter(own)
             : w;
-      return new SqliteStore(db, applied, writer, options.hotIncidents ?? 2_000);
+      return new SqliteStore(db, applied, writer, options.hotIncidents ?? 2_000, options.timeFloorBlock);
     } catch (e) {
       db.close();
       throw e;
@@ -426,7 +444,9 @@ export class SqliteStore implements Store {
 
   async listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
     const conds = observationConditions(q);
-    const query = pageQuery('observations', conds, decodeCursor(q.cursor), q.limit);
+    const plan = await observationPlan(q, decodeCursor(q.cursor), this.#timeFloor);
+    const via = plan.index && { dialect: 'sqlite' as const, index: plan.index };
+    const query = pageQuery('observations', conds, plan.after, q.limit, false, via);
     const sql = query.sql.replace('SELECT seq, doc', 'SELECT seq, doc, received_at, submitted_by');
     const rows = this.db.prepare(sql).all(...(query.values as unknown[])) as ObservationRow[];
     const more = rows.length > q.limit;
@@ -540,14 +560,23 @@ export class SqliteStore implements Store {
     return SqliteLog.of(this.db);
   }
 
+  readonly #counts = Object.fromEntries(
+    countedTables.map((t) => [
+      t,
+      new GrowingCount(
+        async (after) => this.db.prepare(countAfterSql(t)).get(after) as { n: number; last: number | null },
+      ),
+    ]),
+  ) as Record<(typeof countedTables)[number], GrowingCount>;
+
   async status(): Promise<StoreStatus> {
-    const n = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const c = this.#counts;
     return {
       dialect: 'sqlite',
-      observations: n('observations'),
-      incidents: n('incidents'),
-      violations: n('violations'),
-      cases: n('cases'),
+      observations: await c.observations.get(),
+      incidents: await c.incidents.get(),
+      violations: await c.violations.get(),
+      cases: await c.cases.get(),
       migrations: [...this.migrations],
     };
   }
@@ -565,6 +594,7 @@ export class SqliteStore implements Store {
     await this.#preparing.run(async () => undefined);
     await this.#inFlight.drained();
     await this.#writer.close();
+    await this.#timeFloor.stop();
     if (this.db.open) this.db.close();
   }
 }
