@@ -44,6 +44,8 @@ interface Result {
   obs: number;
   secs: number;
   cpuMs: number;
+  /** Each server's CPU (ms), the ingest owner first. */
+  cpuMsBy: number[];
 }
 
 /** Runs of the same server count pooled: total observations over total time and CPU. */
@@ -59,6 +61,7 @@ function pool(runs: Result[]): Result {
     obs,
     secs,
     cpuMs,
+    cpuMsBy: [],
   };
 }
 
@@ -179,7 +182,8 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
     await send(measured);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const lockHeld = await lock();
-    const cpu = servers.reduce((sum, s, i) => sum + processCpuMs(s.proc.pid!) - cpu0[i]!, 0);
+    const cpuMsBy = servers.map((s, i) => processCpuMs(s.proc.pid!) - cpu0[i]!);
+    const cpu = cpuMsBy.reduce((a, b) => a + b, 0);
     for (const a of agents) a.destroy();
     const obs = measured.length * BATCH;
     for (const s of servers) await s.kill9();
@@ -191,6 +195,7 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
       obs,
       secs,
       cpuMs: cpu,
+      cpuMsBy,
       ...(keep ? { schema } : {}),
     };
   } finally {
@@ -242,6 +247,7 @@ console.log(
       servers: r.servers,
       obsPerSec: Math.round(r.obsPerSec),
       cpuMsPerKObs: +r.cpuMsPerKObs.toFixed(1),
+      serversCpuMsPerKObs: r.cpuMsBy.map((c) => +((c / r.obs) * 1000).toFixed(1)),
     })),
     loadAverage: loadavg().map((x) => +x.toFixed(1)),
   }),
