@@ -12,13 +12,15 @@ import { traffic } from './support/observations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 import pg from 'pg';
 import { lockName } from '../src/store/postgres/migrate.js';
+import { pgProxy } from './support/pg-proxy.js';
 
 const hasPg = await postgresAvailable();
 const schema = freshSchema('multi');
 const schema2 = freshSchema('owner');
 const schema3 = freshSchema('stall');
+const schema4 = freshSchema('restart');
 afterAll(async () => {
-  if (hasPg) await Promise.all([dropSchema(schema), dropSchema(schema2), dropSchema(schema3)]);
+  if (hasPg) await Promise.all([schema, schema2, schema3, schema4].map(dropSchema));
 });
 
 /** The URL of the server that holds the schema's ingest-owner lock, as its session names it (ingest-owner.ts). */
@@ -287,6 +289,78 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       });
     } finally {
       await store.close();
+    }
+  }, 240_000);
+
+  it('recover on their own from a PostgreSQL restart mid-ingest: nothing lost or duplicated, one owner again', async () => {
+    const setup = await PostgresStore.open({ url: pgUrl, schema: schema4 });
+    const monitor = generateKey('*', 'monitor', 'restart test', 0);
+    await setup.createApiKey(monitor.record);
+    await setup.createApiKey(generateKey('*', 'admin', 'restart test', 0).record);
+    await setup.close();
+
+    // The restart is played by a proxy that drops every connection and refuses new ones for 2 s (pg-proxy.ts).
+    const proxy = await pgProxy();
+    const db = `${proxy.url}${proxy.url.includes('?') ? '&' : '?'}schema=${schema4}`;
+    const items = traffic({ events: 8_000, prefix: 'x', seed: 14 });
+    const batches: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
+    const l = ledger(batches);
+    const servers = [await spawnServer(db), await spawnServer(db)];
+    try {
+      const urls = servers.map((s) => s.url);
+      expect(await ownedBy(schema4, urls[0]!)).toBe(urls[0]);
+      // Two senders a server; a batch answered 503 during the outage is sent again, as Retry-After asks.
+      const senders = [0, 0, 1, 1].map((i) =>
+        sender(
+          l,
+          () => urls[i]!,
+          monitor.key,
+          () => false,
+          true,
+        ),
+      );
+      await sleep(500);
+      await proxy.outage(2_000);
+      await Promise.all(senders);
+      for (let i = 0; l.pending.length; i++)
+        await sender(
+          l,
+          () => urls[i % 2]!,
+          monitor.key,
+          () => false,
+          true,
+        );
+      // Both kept running; the lease was lost with the sessions and one of them holds it again.
+      for (const s of servers) expect(s.proc.exitCode).toBeNull();
+      let owner: string | undefined;
+      for (let i = 0; i < 50 && !owner; i++) {
+        owner = await ingestOwner(schema4);
+        if (!owner) await sleep(100);
+      }
+      expect(urls).toContain(owner);
+      expect(l.interrupted).toBeGreaterThan(0); // the outage cut batches short: answered 503, sent again
+      expect(l.acked.size).toBe(batches.length);
+      const store = await PostgresStore.open({ url: pgUrl, schema: schema4 });
+      try {
+        const a = await audit(store, l);
+        console.log(
+          `PostgreSQL restart mid-ingest: ${batches.length} batches, ${l.interrupted} answered 503 and resent, ${a.stored} observations stored`,
+        );
+        expect(a).toMatchObject({
+          stored: items.length,
+          lostAcked: 0,
+          halfBatches: 0,
+          unprocessed: 0,
+          doublyProcessed: 0,
+          duplicateCases: 0,
+        });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      for (const s of servers) await s.kill9();
+      await proxy.close();
     }
   }, 240_000);
 });
