@@ -8,8 +8,9 @@
 // rows one observation produces: every row the one-server run stored, copied into empty tables of the same shape by
 // a bare INSERT ... SELECT loop, one transaction per batch's share (no client, no parsing: the database's write work
 // alone). docs/operations/scaling.md reads these figures.
-// One server, two, two, one, pooled per count (drift falls on both alike).
-// Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size; default 30,000 events, about 54,000 observations).
+// Rounds of one server, two, two, one, pooled per count (drift falls on both alike).
+// Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size of a run, default 30,000 events, about 54,000
+// observations; CLUSTER_ROUNDS the number of rounds, default 2, so 8 runs).
 import { Agent } from 'node:http';
 import pg from 'pg';
 import { lockName } from '../src/store/postgres/migrate.js';
@@ -24,6 +25,7 @@ import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/suppo
 const BATCH = 500;
 const IN_FLIGHT = 4;
 const EVENTS = Number(process.env['CLUSTER_EVENTS'] ?? 30_000);
+const ROUNDS = Number(process.env['CLUSTER_ROUNDS'] ?? 2);
 
 if (!(await postgresAvailable())) {
   console.log(`cluster: skipped: PostgreSQL at ${pgUrl} is unreachable`);
@@ -205,16 +207,18 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
 }
 
 console.log(
-  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight; load average ${loadavg()
+  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight, ${ROUNDS} rounds of one server, two, two, one; load average ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
 // One, two, two, one: drift in the machine's load (other work, PostgreSQL's checkpoints of earlier runs' writes)
 // falls on both sides alike. The last run's rows give the write ceiling, measured after every timed run.
-const runs = [await run(1), await run(2), await run(2), await run(1, true)];
+const runs: (Result & { schema?: string })[] = [];
+for (let round = 0; round < ROUNDS; round++)
+  for (const [i, n] of [1, 2, 2, 1].entries()) runs.push(await run(n, round === ROUNDS - 1 && i === 3));
 const one = pool(runs.filter((r) => r.servers === 1));
 const two = pool(runs.filter((r) => r.servers === 2));
-const kept = runs[3]!.schema!;
+const kept = runs.at(-1)!.schema!;
 let ceiling: { obsPerSec: number; rowsPerObs: number };
 try {
   ceiling = await sameRowsCeiling(kept, batches.length, batches.length * BATCH);
