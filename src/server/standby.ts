@@ -4,7 +4,10 @@
  * make it exactly once), but where one server owns the ingest (ingest-owner.ts) it runs them at full rate and the
  * others stand by: a pass there runs at most once per `standbyMs`, so an owner that stalls with its session open
  * delays them by at most that, and a server that takes ownership, or loses sight of the owner, is back at full rate
- * on its next tick. A standby server's own requests still catch up on what they read (casework.ts).
+ * on its next tick. The two passes that cost most when run beside an owner, the projector (it re-reads the live
+ * cases another server projected) and checkpoint signing, go further: on standby they act only when the projection
+ * cursor, or the latest checkpoint, did not move since their previous look. A standby server's own requests still
+ * catch up on what they read (casework.ts).
  */
 import type { IngestRouting } from './ingest-forward.js';
 

@@ -14,7 +14,7 @@ import { Projector, type ProjectorOptions } from './projector.js';
 import { publicStoreFor } from '../../store/public-store.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhooks.js';
 import type { IngestRouting } from '../ingest-forward.js';
-import { passGate } from '../standby.js';
+import { passGate, standingBy } from '../standby.js';
 
 export interface PublicOptions extends ProjectorOptions {
   /** ms between projector passes; default 250. */
@@ -82,16 +82,15 @@ export class PublicFace {
       t.unref();
       this.#timers.push(t);
     };
-    every(this.options.tick ?? 250, () => this.project(), 'projector pass failed');
+    every(this.options.tick ?? 250, () => this.project(standingBy(this.routing)), 'projector pass failed');
     every(this.options.webhookTick ?? 500, () => this.webhooks.run(), 'webhook pass failed');
     every(this.options.pruneEvery ?? 3_600_000, () => this.prune(), 'feed prune failed');
     void this.prune().catch((err: unknown) => this.#log(err, 'feed prune failed'));
   }
 
   /** One projector run (shared by concurrent callers), then the hub reads what it published. */
-  project(): Promise<number> {
-    this.#projecting ??= this.projector
-      .run()
+  project(standby = false): Promise<number> {
+    this.#projecting ??= (standby ? this.projector.runStandby() : this.projector.run())
       .then(async (n) => {
         if (n > 0) await this.hub.wake();
         return n;

@@ -21,7 +21,7 @@ import type { FastifyReply } from 'fastify';
 import { TlogError, hashLeaf } from '../../core/tlog/index.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
-import { passGate } from '../standby.js';
+import { passGate, standingBy } from '../standby.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
@@ -80,7 +80,7 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     const due = passGate(deps.ingestRouting); // the ingest owner signs for a standby server (standby.ts)
     timer = setInterval(() => {
       if (!due()) return;
-      svc.tick().then(
+      svc.tick(standingBy(deps.ingestRouting)).then(
         () => {
           if (!svc.retired || reported) return;
           reported = true;
