@@ -251,26 +251,30 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
     const l = ledger(batches);
     const owner = await spawnServer(db);
     const other = await spawnServer(db);
-    expect(await ownedBy(schema3, owner.url)).toBe(owner.url);
-    const to = (c: Child) => () => c.url;
-    const senders = [to(owner), to(other), to(other)].map((u) => sender(l, u, monitor.key, () => false, true));
-    await sleep(700);
-    // SIGSTOP: the owner's process stops with its sessions open (the lease, maybe an ingest transaction), as an
-    // event loop stuck for seconds would. Batches forwarded to it wait; after 10 s the other ends its sessions.
-    owner.proc.kill('SIGSTOP');
-    const stoppedAt = l.acked.size;
-    expect(await ownedBy(schema3, other.url, 200)).toBe(other.url);
-    // The new owner ingests while the old one is still stopped.
-    const more = l.acked.size + 5;
-    await sender(l, to(other), monitor.key, () => l.acked.size >= more, true);
-    const during = l.acked.size - stoppedAt;
-    expect(during).toBeGreaterThan(0);
-    owner.proc.kill('SIGCONT'); // it wakes: its fenced transaction fails (503, resent), it forwards to the new owner
-    await Promise.all(senders);
-    while (l.pending.length) await sender(l, to(owner), monitor.key, () => false, true);
-    expect(await ingestOwner(schema3)).toBe(other.url);
-    await owner.kill9();
-    await other.kill9();
+    try {
+      expect(await ownedBy(schema3, owner.url)).toBe(owner.url);
+      const to = (c: Child) => () => c.url;
+      const senders = [to(owner), to(other), to(other)].map((u) => sender(l, u, monitor.key, () => false, true));
+      await sleep(700);
+      // SIGSTOP: the owner's process stops with its sessions open (the lease, maybe an ingest transaction), as an
+      // event loop stuck for seconds would. Batches forwarded to it wait; after 10 s the other ends its sessions.
+      owner.proc.kill('SIGSTOP');
+      const stoppedAt = l.acked.size;
+      expect(await ownedBy(schema3, other.url, 200)).toBe(other.url);
+      // The new owner ingests while the old one is still stopped.
+      const more = l.acked.size + 5;
+      await sender(l, to(other), monitor.key, () => l.acked.size >= more, true);
+      const during = l.acked.size - stoppedAt;
+      expect(during).toBeGreaterThan(0);
+      owner.proc.kill('SIGCONT'); // it wakes: its fenced transaction fails (503, resent), it forwards to the new owner
+      await Promise.all(senders);
+      while (l.pending.length) await sender(l, to(owner), monitor.key, () => false, true);
+      expect(await ingestOwner(schema3)).toBe(other.url);
+    } finally {
+      owner.proc.kill('SIGCONT'); // a failed test leaves no stopped server behind
+      await owner.kill9();
+      await other.kill9();
+    }
 
     expect(l.acked.size).toBe(batches.length);
     const store = await PostgresStore.open({ url: pgUrl, schema: schema3 });
