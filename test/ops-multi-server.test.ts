@@ -251,6 +251,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
     const l = ledger(batches);
     const owner = await spawnServer(db);
     const other = await spawnServer(db);
+    let during = 0;
     try {
       expect(await ownedBy(schema3, owner.url)).toBe(owner.url);
       const to = (c: Child) => () => c.url;
@@ -264,7 +265,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       // The new owner ingests while the old one is still stopped.
       const more = l.acked.size + 5;
       await sender(l, to(other), monitor.key, () => l.acked.size >= more, true);
-      const during = l.acked.size - stoppedAt;
+      during = l.acked.size - stoppedAt;
       expect(during).toBeGreaterThan(0);
       owner.proc.kill('SIGCONT'); // it wakes: its fenced transaction fails (503, resent), it forwards to the new owner
       await Promise.all(senders);
