@@ -8,8 +8,9 @@
 // rows one observation produces: every row the one-server run stored, copied into empty tables of the same shape by
 // a bare INSERT ... SELECT loop, one transaction per batch's share (no client, no parsing: the database's write work
 // alone). docs/operations/scaling.md reads these figures.
-// One server, two, two, one, pooled per count (drift falls on both alike).
-// Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size; default 30,000 events, about 54,000 observations).
+// Rounds of one server, two, two, one, pooled per count (drift falls on both alike).
+// Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size of a run, default 30,000 events, about 54,000
+// observations; CLUSTER_ROUNDS the number of rounds, default 2, so 8 runs).
 import { Agent } from 'node:http';
 import pg from 'pg';
 import { lockName } from '../src/store/postgres/migrate.js';
@@ -24,6 +25,7 @@ import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/suppo
 const BATCH = 500;
 const IN_FLIGHT = 4;
 const EVENTS = Number(process.env['CLUSTER_EVENTS'] ?? 30_000);
+const ROUNDS = Number(process.env['CLUSTER_ROUNDS'] ?? 2);
 
 if (!(await postgresAvailable())) {
   console.log(`cluster: skipped: PostgreSQL at ${pgUrl} is unreachable`);
@@ -44,6 +46,8 @@ interface Result {
   obs: number;
   secs: number;
   cpuMs: number;
+  /** Each server's CPU (ms), the ingest owner first. */
+  cpuMsBy: number[];
 }
 
 /** Runs of the same server count pooled: total observations over total time and CPU. */
@@ -59,6 +63,7 @@ function pool(runs: Result[]): Result {
     obs,
     secs,
     cpuMs,
+    cpuMsBy: [],
   };
 }
 
@@ -179,7 +184,8 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
     await send(measured);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const lockHeld = await lock();
-    const cpu = servers.reduce((sum, s, i) => sum + processCpuMs(s.proc.pid!) - cpu0[i]!, 0);
+    const cpuMsBy = servers.map((s, i) => processCpuMs(s.proc.pid!) - cpu0[i]!);
+    const cpu = cpuMsBy.reduce((a, b) => a + b, 0);
     for (const a of agents) a.destroy();
     const obs = measured.length * BATCH;
     for (const s of servers) await s.kill9();
@@ -191,6 +197,7 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
       obs,
       secs,
       cpuMs: cpu,
+      cpuMsBy,
       ...(keep ? { schema } : {}),
     };
   } finally {
@@ -200,16 +207,18 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
 }
 
 console.log(
-  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight; load average ${loadavg()
+  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight, ${ROUNDS} rounds of one server, two, two, one; load average ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
 // One, two, two, one: drift in the machine's load (other work, PostgreSQL's checkpoints of earlier runs' writes)
 // falls on both sides alike. The last run's rows give the write ceiling, measured after every timed run.
-const runs = [await run(1), await run(2), await run(2), await run(1, true)];
+const runs: (Result & { schema?: string })[] = [];
+for (let round = 0; round < ROUNDS; round++)
+  for (const [i, n] of [1, 2, 2, 1].entries()) runs.push(await run(n, round === ROUNDS - 1 && i === 3));
 const one = pool(runs.filter((r) => r.servers === 1));
 const two = pool(runs.filter((r) => r.servers === 2));
-const kept = runs[3]!.schema!;
+const kept = runs.at(-1)!.schema!;
 let ceiling: { obsPerSec: number; rowsPerObs: number };
 try {
   ceiling = await sameRowsCeiling(kept, batches.length, batches.length * BATCH);
@@ -242,6 +251,7 @@ console.log(
       servers: r.servers,
       obsPerSec: Math.round(r.obsPerSec),
       cpuMsPerKObs: +r.cpuMsPerKObs.toFixed(1),
+      serversCpuMsPerKObs: r.cpuMsBy.map((c) => +((c / r.obs) * 1000).toFixed(1)),
     })),
     loadAverage: loadavg().map((x) => +x.toFixed(1)),
   }),

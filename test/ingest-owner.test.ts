@@ -1,8 +1,9 @@
 /**
  * The ingest owner (src/store/postgres/ingest-owner.ts): one server of a schema holds the lease, the others find its
- * URL; the lease moves when the owner goes; a URL naming no host, or a server's own, is no route. And which requests
+ * URL; the lease moves when the owner goes or stalls; a URL naming no host, or a server's own, is no route. And which requests
  * are forwarded at all (src/server/ingest-forward.ts).
  */
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresIngestOwner } from '../src/store/postgres/ingest-owner.js';
 import { forwardedHeader, forwardTarget } from '../src/server/ingest-forward.js';
@@ -43,6 +44,42 @@ describe.skipIf(!hasPg)('the ingest owner', () => {
       expect(b.target()).toBeUndefined();
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('is fenced off when stalled: its lease session and its ingest transaction are ended, the lease moves', async () => {
+    const lease = `hashtext('guarantor.ingest-owner.${other}')`;
+    const ingest = `hashtext('guarantor.ingest.${other}')`;
+    // A stalled owner: it holds the lease and the ingest lock mid-transaction, and runs nothing more.
+    const session = (name: string) =>
+      new pg.Client({ connectionString: pgUrl, application_name: `guarantor-ingest ${name}` });
+    const stalled = session('http://127.0.0.1:4009');
+    const stalledTx = session('');
+    const errors: Error[] = [];
+    for (const c of [stalled, stalledTx]) c.on('error', (e) => errors.push(e));
+    await Promise.all([stalled.connect(), stalledTx.connect()]);
+    await stalled.query(`SELECT pg_advisory_lock(${lease})`);
+    await stalledTx.query(`BEGIN; SELECT pg_advisory_xact_lock(${ingest})`);
+    const b = new PostgresIngestOwner(pgUrl, other, 'http://127.0.0.1:4002', 50, 600);
+    try {
+      await b.start();
+      expect(b.owner).toBe(false);
+      expect(b.target()).toBe('http://127.0.0.1:4009'); // not stale yet
+      expect(await until(() => b.owner)).toBe(true);
+      // The stalled transaction was rolled back: it can write nothing when its server wakes.
+      await expect(stalledTx.query('SELECT 1')).rejects.toThrow();
+      await expect(stalled.query('SELECT 1')).rejects.toThrow();
+      expect(errors.length).toBeGreaterThan(0);
+      // A healthy owner, idle for longer than that, is not: its heartbeat keeps its session fresh.
+      const c = new PostgresIngestOwner(pgUrl, other, 'http://127.0.0.1:4003', 50, 600);
+      await c.start();
+      await sleep(1_500);
+      expect(b.owner).toBe(true);
+      expect(c.target()).toBe('http://127.0.0.1:4002');
+      await c.close();
+    } finally {
+      await b.close();
+      await Promise.all([stalled.end().catch(() => undefined), stalledTx.end().catch(() => undefined)]);
     }
   });
 

@@ -5,8 +5,6 @@
  * The server must keep running, answer 503 with Retry-After, store nothing of the failed batch, and take the batch
  * when it is sent again.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/core/ops/index.js';
@@ -17,6 +15,7 @@ import { operationsFor } from '../src/server/operations.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { examplePackage, testLocator } from './support/app.js';
 import { traffic } from './support/observations.js';
+import { pgProxy } from './support/pg-proxy.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 
 const hasPg = await postgresAvailable();
@@ -24,40 +23,6 @@ const schemas: string[] = [];
 afterAll(async () => {
   if (hasPg) for (const s of schemas) await dropSchema(s);
 });
-
-/** Forwards 127.0.0.1:port to PostgreSQL; `outage(ms)` drops every connection and refuses new ones meanwhile. */
-async function pgProxy(): Promise<{ url: string; outage(ms: number): Promise<void>; close(): Promise<void> }> {
-  const target = new URL(pgUrl);
-  const sockets = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) return client.destroy();
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const url = new URL(pgUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    async outage(ms) {
-      down = true;
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => setTimeout(r, ms));
-      down = false;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 /** Runs `act` (once) on a server connection just before it sends the first statement matching `sql`. */
 function onStatement(
@@ -187,6 +152,40 @@ describe.skipIf(!hasPg)('PostgreSQL ends a session', () => {
       expect(r.statusCode).toBe(503);
       expect((await s.store.status()).observations).toBe(0);
       expect((await s.post(batch)).statusCode).toBe(200);
+      expect(unhandled).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('terminated while idle in a transaction (a server between two statements): 503, then the batch succeeds', async () => {
+    const s = await server(pgUrl);
+    try {
+      const batch = traffic({ events: 20, prefix: 'j', seed: 10 });
+      let state: string | undefined;
+      const hook = onStatement(s.store, /INSERT INTO observations/, async (c) => {
+        // The transaction has begun and holds the ingest lock; the server sends nothing while an administrator
+        // ends its session.
+        const admin = new pg.Client({ connectionString: pgUrl });
+        await admin.connect();
+        try {
+          const r = await admin.query(
+            'SELECT state, pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE pid = $1',
+            [c.processID],
+          );
+          state = (r.rows[0] as { state: string } | undefined)?.state;
+        } finally {
+          await admin.end();
+        }
+      });
+      const r = await s.post(batch);
+      expect(hook.fired()).toBe(true);
+      expect(state).toBe('idle in transaction');
+      expect(r.statusCode).toBe(503);
+      expect(r.headers['retry-after']).toBe('1');
+      expect((await s.store.status()).observations).toBe(0);
+      expect((await s.post(batch)).statusCode).toBe(200);
+      expect((await s.store.status()).observations).toBe(batch.length);
       expect(unhandled).toEqual([]);
     } finally {
       await s.close();

@@ -3,8 +3,9 @@
  * a PostgreSQL database take the ingest lock in turn; one server doing all of it keeps its caches warm and forms
  * the largest transactions, so the others pass their batches to it as received: the JSON body unparsed, with the
  * client's Authorization header (the owner checks the key itself), and relay its answer. A batch the owner does
- * not answer (it died, it is unreachable) is processed here, under the same lock: if the owner stored it before it
- * died, its observations are answered as duplicates, as for any resend.
+ * not answer (it died, it is unreachable, or it stopped being the owner while the batch waited: a stalled owner is
+ * fenced off, ingest-owner.ts) is processed here, under the same lock: if the owner stored it before it died, its
+ * observations are answered as duplicates, as for any resend.
  */
 import { Agent, request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -36,6 +37,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
 /** How long the owner may take to answer before this server processes the batch itself. */
 const TIMEOUT_MS = 30_000;
+/** How often a waiting batch checks that its target still owns the ingest. */
+const RECHECK_MS = 1_000;
 
 /** Whether this request's body should go to another server, and to which. */
 export function forwardTarget(
@@ -48,13 +51,17 @@ export function forwardTarget(
   return routing.router.target();
 }
 
-/** POSTs the batch to the owner; its answer, or undefined when it gave none (then the caller processes it). */
+/**
+ * POSTs the batch to the owner; its answer, or undefined when it gave none, or `current()` stopped naming it while
+ * it had not answered (then the caller processes the batch).
+ */
 export function forwardBatch(
   target: string,
   authorization: string | undefined,
   text: string,
+  current: () => string | undefined = () => target,
 ): Promise<Relayed | undefined> {
-  return new Promise((resolve) => {
+  return new Promise<Relayed | undefined>((resolve) => {
     let u: URL;
     try {
       u = new URL('/v1/observations', target);
@@ -93,6 +100,11 @@ export function forwardBatch(
     );
     req.on('timeout', () => req.destroy(new Error('the ingest owner did not answer in time')));
     req.on('error', () => resolve(undefined));
+    const recheck = setInterval(() => {
+      if (current() !== target) req.destroy(new Error('no longer the ingest owner'));
+    }, RECHECK_MS);
+    recheck.unref();
+    req.on('close', () => clearInterval(recheck));
     req.end(text);
   });
 }

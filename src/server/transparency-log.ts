@@ -158,11 +158,21 @@ export class LogService {
   }
 
   /** The poller's step: a checkpoint when the log grew, at most one per checkpointGapMs from this server. */
-  async tick(): Promise<void> {
+  /**
+   * `standby` (standby.ts): another server signs, so this one does only when no checkpoint came since its previous
+   * look (that server cannot sign: its key was handed over, or it stalled).
+   */
+  async tick(standby = false): Promise<void> {
     if (performance.now() - this.#signedAt < checkpointGapMs) return;
     const [head, last] = await Promise.all([this.log.head(), this.log.latestCheckpoint()]);
+    const seen = this.#standbySeen;
+    this.#standbySeen = standby ? (last?.size ?? -1) : undefined;
+    if (standby && seen !== (last?.size ?? -1)) return;
     if (!last || head.size > last.size) await this.#signOnce(last);
   }
+
+  /** The latest checkpoint's size at this server's previous standby tick. */
+  #standbySeen: number | undefined;
 
   async #signOnce(last: StoredCheckpoint | undefined): Promise<StoredCheckpoint> {
     // Concurrent callers share one signing.

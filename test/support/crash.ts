@@ -23,9 +23,16 @@ export function ledger(batches: ObservationInput[][]): Ledger {
 
 /**
  * Posts pending batches to `url` until `stop()` is true or none are left; a failed one goes back on the queue.
- * Resolves to the number of batches this sender got acknowledged.
+ * Resolves to the number of batches this sender got acknowledged. `resend503`: a 503 (not stored, send again) goes
+ * back on the queue too, as a client following Retry-After does; otherwise it fails the test.
  */
-export async function sender(l: Ledger, url: () => string, key: string, stop: () => boolean): Promise<number> {
+export async function sender(
+  l: Ledger,
+  url: () => string,
+  key: string,
+  stop: () => boolean,
+  resend503 = false,
+): Promise<number> {
   let acked = 0;
   while (!stop()) {
     const i = l.pending.shift();
@@ -38,6 +45,11 @@ export async function sender(l: Ledger, url: () => string, key: string, stop: ()
         body: JSON.stringify(l.batches[i]),
       });
       const body = (await r.json()) as { accepted?: number; duplicates?: number };
+      if (r.status === 503 && resend503) {
+        l.pending.push(i);
+        l.interrupted++;
+        continue;
+      }
       if (r.status !== 200) throw new Error(`batch ${i}: ${r.status} ${JSON.stringify(body)}`);
       if ((body.accepted ?? 0) + (body.duplicates ?? 0) !== l.batches[i]!.length)
         throw new Error(`batch ${i}: bad counts ${JSON.stringify(body)}`);

@@ -1,7 +1,8 @@
 /**
  * The public face of one server: the projector, the live feed's hub and the webhook dispatcher, started when the
  * app is ready and stopped when it closes (docs/operations/public.md). Every server runs all three; the store's
- * locks decide which server projects and which sends each webhook.
+ * locks decide which server projects and which sends each webhook, and where one server owns the ingest the others
+ * project and claim webhooks only on standby (standby.ts).
  */
 import type { Clock } from '../../core/ops/index.js';
 import type { PublicStore } from '../../core/ports/public.js';
@@ -12,6 +13,8 @@ import { FeedHub, type FeedOptions } from './feed.js';
 import { Projector, type ProjectorOptions } from './projector.js';
 import { publicStoreFor } from '../../store/public-store.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhooks.js';
+import type { IngestRouting } from '../ingest-forward.js';
+import { passGate, standingBy } from '../standby.js';
 
 export interface PublicOptions extends ProjectorOptions {
   /** ms between projector passes; default 250. */
@@ -52,6 +55,7 @@ export class PublicFace {
     loaded: LoadedPackage | undefined,
     readonly options: PublicOptions = {},
     log: (err: unknown, what: string) => void = () => undefined,
+    readonly routing?: IngestRouting,
   ) {
     this.ps = publicStoreFor(store);
     this.projector = new Projector(store, this.ps, casework, clock, loaded, options);
@@ -67,8 +71,9 @@ export class PublicFace {
     if (this.options.background === false) return;
     const every = (ms: number, f: () => Promise<unknown>, what: string) => {
       let running = false;
+      const due = passGate(this.routing);
       const t = setInterval(() => {
-        if (running) return;
+        if (running || !due()) return;
         running = true;
         f()
           .catch((err: unknown) => this.#log(err, what))
@@ -77,16 +82,15 @@ export class PublicFace {
       t.unref();
       this.#timers.push(t);
     };
-    every(this.options.tick ?? 250, () => this.project(), 'projector pass failed');
+    every(this.options.tick ?? 250, () => this.project(standingBy(this.routing)), 'projector pass failed');
     every(this.options.webhookTick ?? 500, () => this.webhooks.run(), 'webhook pass failed');
     every(this.options.pruneEvery ?? 3_600_000, () => this.prune(), 'feed prune failed');
     void this.prune().catch((err: unknown) => this.#log(err, 'feed prune failed'));
   }
 
   /** One projector run (shared by concurrent callers), then the hub reads what it published. */
-  project(): Promise<number> {
-    this.#projecting ??= this.projector
-      .run()
+  project(standby = false): Promise<number> {
+    this.#projecting ??= (standby ? this.projector.runStandby() : this.projector.run())
       .then(async (n) => {
         if (n > 0) await this.hub.wake();
         return n;

@@ -139,6 +139,19 @@ export class Projector {
   }
 
   /** Runs passes until the log is followed to its end; the number of events published. Skips if another server projects. */
+  /**
+   * A standby server's pass (standby.ts): none while another server projects, seen as the cursor having moved since
+   * this server's previous look, so that it does not re-read the live cases the owner keeps; a full pass otherwise.
+   */
+  async runStandby(): Promise<number> {
+    const { cursor } = await this.ps.projectionState();
+    const seen = this.#standbySeen;
+    this.#standbySeen = cursor;
+    return cursor === seen ? this.run() : 0;
+  }
+
+  #standbySeen: number | undefined;
+
   async run(): Promise<number> {
     return (
       (await this.ps.withProjectionLock(async () => {

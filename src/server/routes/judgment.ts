@@ -12,6 +12,7 @@ import { parseMemberKey } from '../../core/ops/index.js';
 import { actorRolesOf, can, notActingFor, type Principal, principalOf } from '../access.js';
 import { caseworkFor, type CaseworkService } from '../casework.js';
 import type { ServerDeps } from '../deps.js';
+import { passGate } from '../standby.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
 import { textBody } from '../openapi.js';
@@ -81,8 +82,9 @@ export const judgmentRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     if (r.repaired || r.removed)
       app.log.warn({ restore: r }, 'timers rebuilt from the log: the table did not match what the log scheduled');
     else if (r.backfilled) app.log.info({ restore: r }, 'records stored before they were logged are now logged');
+    const due = passGate(deps.ingestRouting); // the ingest owner's pass covers a standby server's (standby.ts)
     timer = setInterval(() => {
-      cw.catchUp().catch((err: unknown) => app.log.error({ err }, 'timer pass failed'));
+      if (due()) cw.catchUp().catch((err: unknown) => app.log.error({ err }, 'timer pass failed'));
     }, tickMs);
     timer.unref();
   });

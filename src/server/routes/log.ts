@@ -21,6 +21,7 @@ import type { FastifyReply } from 'fastify';
 import { TlogError, hashLeaf } from '../../core/tlog/index.js';
 import { can } from '../access.js';
 import type { ServerDeps } from '../deps.js';
+import { passGate, standingBy } from '../standby.js';
 import type { RoutePlugin } from '../type-provider.js';
 import { statusOf } from '../error-codes.js';
 import { sendError } from '../errors.js';
@@ -76,8 +77,10 @@ export const logRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     await svc.logPackage(pkg, deps.package?.source.text ?? JSON.stringify(pkg));
     // A checkpoint within a second of any append, whoever appended (this server or another on the database).
     let reported = false;
+    const due = passGate(deps.ingestRouting); // the ingest owner signs for a standby server (standby.ts)
     timer = setInterval(() => {
-      svc.tick().then(
+      if (!due()) return;
+      svc.tick(standingBy(deps.ingestRouting)).then(
         () => {
           if (!svc.retired || reported) return;
           reported = true;

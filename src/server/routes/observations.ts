@@ -86,7 +86,8 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       let body: unknown = request.body;
       if (body instanceof ForwardedBody) {
         // Another server processes this store's ingest: its answer is this batch's (ingest-forward.ts).
-        const r = await forwardBatch(body.target, request.headers.authorization, body.text);
+        const router = deps.ingestRouting?.router;
+        const r = await forwardBatch(body.target, request.headers.authorization, body.text, () => router?.target());
         if (r) {
           if (r.retryAfter !== undefined) void reply.header('retry-after', r.retryAfter);
           return reply

@@ -172,6 +172,7 @@ export const publicRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     deps.package,
     { coverage, ...deps.public },
     (err, what) => app.log.error({ err }, what),
+    deps.ingestRouting,
   );
   const limiter = new RateLimiter(deps.rateLimit);
   app.addHook('onReady', () => face.start());

@@ -7,6 +7,12 @@
  *
  * Ownership routes batches, it does not guard them: every ingest transaction still takes the ingest lock, so a
  * server that forwards to a former owner, or processes locally when the owner cannot be reached, stays exactly once.
+ *
+ * A stalled owner (a stopped process, an event loop stuck for seconds) keeps its session, and so the lease, while
+ * the batches forwarded to it wait. The owner therefore runs a statement on its lease session every step, and the
+ * others end the session of an owner whose lease session has been idle for `staleMs`, together with any session
+ * that holds the ingest lock idle in a transaction as long: the lease moves on, and the stalled transaction is
+ * rolled back rather than written when its server wakes (its client gets a 503 and resends).
  */
 import pg from 'pg';
 import type { IngestRouter } from '../../core/ports/store.js';
@@ -19,8 +25,22 @@ import { lockName } from './migrate.js';
 const PREFIX = 'guarantor-ingest ';
 const MAX_NAME = 63;
 
-const LOCK = `locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (hashtext($1)::bigint & 4294967295)
-  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+/** The sessions holding the lease ($1) or the ingest lock ($2), with how long each has been in its state (ms). */
+const HOLDERS = `SELECT a.pid, a.application_name AS name, a.state,
+    (extract(epoch FROM clock_timestamp() - a.state_change) * 1000)::float8 AS quiet,
+    l.objid::bigint = (hashtext($1)::bigint & 4294967295) AS lease
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+    AND l.objid::bigint IN (hashtext($1)::bigint & 4294967295, hashtext($2)::bigint & 4294967295)
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+interface Holder {
+  pid: number;
+  name: string | null;
+  state: string | null;
+  quiet: number | null;
+  lease: boolean;
+}
 
 /** A URL others can use: not one of every interface (0.0.0.0, ::), which names no host to reach. */
 function advertisable(url: string): boolean {
@@ -41,14 +61,18 @@ export class PostgresIngestOwner implements IngestRouter {
   #closed = false;
   #busy = false;
   readonly #lock: string;
+  readonly #ingestLock: string;
 
   constructor(
     readonly url: string,
     readonly schema: string,
     readonly self: string,
     readonly everyMs = 1000,
+    /** How long an owner's lease session may stay idle before the others end it (a stalled owner). */
+    readonly staleMs = 10_000,
   ) {
     this.#lock = lockName('ingest-owner', schema);
+    this.#ingestLock = lockName('ingest', schema);
   }
 
   /** Tries for ownership now, then every `everyMs`. */
@@ -82,14 +106,21 @@ export class PostgresIngestOwner implements IngestRouter {
         };
         this.#owner = got.ok;
       }
-      if (this.#owner) return;
-      const r = (
-        await c.query(
-          `SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE ${LOCK}`,
-          [this.#lock],
-        )
-      ).rows[0] as { name: string } | undefined;
-      const url = r?.name.startsWith(PREFIX) ? r.name.slice(PREFIX.length) : undefined;
+      if (this.#owner) {
+        await c.query('SELECT 1'); // the heartbeat: this session's state_change shows the owner is awake
+        return;
+      }
+      const holders = (await c.query(HOLDERS, [this.#lock, this.#ingestLock])).rows as Holder[];
+      const stalled = holders.filter(
+        (h) => h.quiet !== null && h.quiet > this.staleMs && h.state === (h.lease ? 'idle' : 'idle in transaction'),
+      );
+      if (stalled.length) {
+        await c.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [stalled.map((h) => h.pid)]);
+        this.#target = undefined; // processed here until the next step takes the lease or finds the new owner
+        return;
+      }
+      const name = holders.find((h) => h.lease)?.name;
+      const url = name?.startsWith(PREFIX) ? name.slice(PREFIX.length) : undefined;
       // Its own address (servers on different machines, each on 127.0.0.1 behind its own proxy): not a route.
       this.#target = url === this.self ? undefined : url;
     } catch {
