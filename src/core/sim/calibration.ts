@@ -15,7 +15,7 @@
  * Discrimination is the share of (held, failed) pairs whose leave-one-out predictions are ordered correctly (a tie
  * counts half): the C statistic.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Package } from '../spec/schema.js';
 import { DAY } from '../spec/units.js';
 import { runExperiment, resolveParams, type ExperimentSpec } from './experiment.js';
