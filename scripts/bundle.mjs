@@ -49,4 +49,5 @@ await build({
     js: "import { createRequire as __guarantorRequire } from 'node:module'; const require = __guarantorRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  minifyWhitespace: true,
 });
