@@ -28,7 +28,7 @@ const serverFromDist = {
   },
 };
 
-await build({
+const result = await build({
   entryPoints: {
     main: join(root, 'src/cli/main.ts'),
     'simulate-worker': join(root, 'src/cli/simulate-worker.ts'),
@@ -49,4 +49,19 @@ await build({
     js: "import { createRequire as __guarantorRequire } from 'node:module'; const require = __guarantorRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  // Fewer bytes for V8 to scan on every start (about 3% of `check`'s instructions); the source maps keep the names.
+  minifyWhitespace: true,
+  metafile: true,
 });
+
+// `import { z } from 'zod'` keeps the whole namespace object, so esbuild cannot drop what the CLI never uses (60
+// locales among it: the zod chunk was 755 KB instead of 260 KB, ~20 ms on every `check`). Import it as a namespace.
+const locales = Object.values(result.metafile.outputs)
+  .flatMap((o) => Object.entries(o.inputs))
+  .filter(([f, i]) => i.bytesInOutput > 0 && /zod\/v4\/locales\/(?!en\.js)/.test(f));
+if (locales.length > 0) {
+  console.error(
+    `bundle: zod's locales are in the CLI bundle (${locales.length} files); import zod as \`import * as z from 'zod'\`, not \`import { z }\``,
+  );
+  process.exit(1);
+}

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPackage } from '../src/core/check.js';
+import { catalogue } from '../src/core/diagnostics/catalogue.js';
 import { geometryReaderFor } from '../src/package-files.js';
 
 export const fixtureDir = join('test', 'fixtures', 'check');
@@ -38,4 +39,15 @@ describe('golden fixtures', () => {
       expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
     });
   }
+});
+
+describe('every diagnostic code has a golden fixture', () => {
+  // The check fixtures here and the scenario fixtures (src/core/sim/scenario.test.ts) between them report every code.
+  it('is reported by some NAME.expected.json under test/fixtures/check or test/fixtures/scenario', () => {
+    const reported = new Set<string>();
+    for (const dir of [fixtureDir, join('test', 'fixtures', 'scenario')])
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.expected.json')))
+        for (const d of JSON.parse(readFileSync(join(dir, f), 'utf8')) as { code: string }[]) reported.add(d.code);
+    expect(catalogue.map((d) => d.code).filter((c) => !reported.has(c))).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
  * scorecard, trigger timelines, sustainment and findings, as `analyse` gives them) and the package model. Times are
  * ms and distances m; a time or distance that is never reached (Infinity in the core) is `null` in JSON.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dimensions } from '../core/analysis/finding.js';
 import { packageSchema, startRule } from '../core/spec/schema.js';
 import * as units from '../core/spec/units.js';

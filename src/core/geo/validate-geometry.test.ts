@@ -248,6 +248,23 @@ describe('validateGeometry', () => {
     ]);
   });
 
+  it('finds the same crossings as testing every pair of segments', () => {
+    // Small integer grids make touching, collinear and folding segments common.
+    const position = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }));
+    const ring = fc
+      .array(position, { minLength: 3, maxLength: 12 })
+      .filter((ps) => new Set(ps.map(String)).size >= 3)
+      .map((ps) => [...ps, ps[0]!]);
+    fc.assert(
+      fc.property(fc.array(ring, { minLength: 1, maxLength: 3 }), (rings) => {
+        expect(validateGeometry({ type: 'Polygon', coordinates: rings }, { use: 'area' })).toEqual(
+          everyPairCrossings(rings),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('allows repeated consecutive positions', () => {
     const ring = [
       [30, 50],
@@ -317,3 +334,77 @@ describe('validateGeometry', () => {
     );
   });
 });
+
+/** The self-intersection rule applied to every pair of segments: the reference the sweep must agree with. */
+function everyPairCrossings(rings: number[][][]): GeometryProblem[] {
+  const segs: { ring: number; start: number; ord: number; a: number[]; b: number[] }[] = [];
+  const count: number[] = [];
+  rings.forEach((ps, ring) => {
+    let ord = 0;
+    for (let i = 0; i + 1 < ps.length; i++) {
+      const [a, b] = [ps[i]!, ps[i + 1]!];
+      if (a[0] !== b[0] || a[1] !== b[1]) segs.push({ ring, start: i, ord: ord++, a, b });
+    }
+    count.push(ord);
+  });
+  const cross = (o: number[], p: number[], q: number[]) =>
+    Math.sign((p[0]! - o[0]!) * (q[1]! - o[1]!) - (p[1]! - o[1]!) * (q[0]! - o[0]!));
+  const within = (p: number[], q: number[], r: number[]) =>
+    r[0]! >= Math.min(p[0]!, q[0]!) &&
+    r[0]! <= Math.max(p[0]!, q[0]!) &&
+    r[1]! >= Math.min(p[1]!, q[1]!) &&
+    r[1]! <= Math.max(p[1]!, q[1]!);
+  const meet = (s: (typeof segs)[0], t: (typeof segs)[0], properOnly: boolean) => {
+    const [o1, o2, o3, o4] = [cross(s.a, s.b, t.a), cross(s.a, s.b, t.b), cross(t.a, t.b, s.a), cross(t.a, t.b, s.b)];
+    if (o1 * o2 < 0 && o3 * o4 < 0) return true;
+    if (o1 === 0 && o2 === 0) {
+      const u = [s.b[0]! - s.a[0]!, s.b[1]! - s.a[1]!];
+      const len2 = u[0]! ** 2 + u[1]! ** 2;
+      const t0 = ((t.a[0]! - s.a[0]!) * u[0]! + (t.a[1]! - s.a[1]!) * u[1]!) / len2;
+      const t1 = ((t.b[0]! - s.a[0]!) * u[0]! + (t.b[1]! - s.a[1]!) * u[1]!) / len2;
+      const [lo, hi] = [Math.max(0, Math.min(t0, t1)), Math.min(1, Math.max(t0, t1))];
+      return properOnly ? hi > lo : hi >= lo;
+    }
+    if (properOnly) return false;
+    return (
+      (o1 === 0 && within(s.a, s.b, t.a)) ||
+      (o2 === 0 && within(s.a, s.b, t.b)) ||
+      (o3 === 0 && within(t.a, t.b, s.a)) ||
+      (o4 === 0 && within(t.a, t.b, s.b))
+    );
+  };
+  const folds = (s: (typeof segs)[0], t: (typeof segs)[0]) => {
+    const [u, v] = [
+      [s.b[0]! - s.a[0]!, s.b[1]! - s.a[1]!],
+      [t.b[0]! - t.a[0]!, t.b[1]! - t.a[1]!],
+    ];
+    return u[0]! * v[1]! - u[1]! * v[0]! === 0 && u[0]! * v[0]! + u[1]! * v[1]! < 0;
+  };
+  const out: GeometryProblem[] = [];
+  const reported = new Set<number>();
+  segs.forEach((s, i) => {
+    if (reported.has(s.ring)) return;
+    const j = segs.findIndex((t, j) => {
+      if (j <= i) return false;
+      if (t.ring !== s.ring) return meet(s, t, true);
+      const d = t.ord - s.ord;
+      const n = count[s.ring]!;
+      if (d === 1) return n > 2 && folds(s, t);
+      if (d === n - 1) return n > 2 && folds(t, s);
+      return meet(s, t, false);
+    });
+    if (j < 0) return;
+    const t = segs[j]!;
+    out.push({
+      featureIndex: null,
+      path: `coordinates[${s.ring}][${s.start}]`,
+      reason: 'self-intersection',
+      detail:
+        t.ring === s.ring
+          ? `segment ${s.start}–${s.start + 1} meets segment ${t.start}–${t.start + 1} of the same ring`
+          : `segment ${s.start}–${s.start + 1} of ring ${s.ring} crosses segment ${t.start}–${t.start + 1} of ring ${t.ring}`,
+    });
+    reported.add(s.ring);
+  });
+  return out;
+}

@@ -7,7 +7,7 @@
  * Uncertainty is data (UCDP and ACLED record location and time precision): every observation carries an interval
  * of time and a radius or a region, never a false point.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY, HOUR, MINUTE, WEEK } from '../spec/units.js';
 import { activities, weaponClasses, type Activity, type WeaponClass } from '../spec/vocabulary.js';
 import { wellFormed } from '../tlog/canonical-json.js';

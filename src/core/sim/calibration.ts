@@ -19,7 +19,7 @@
  * horizon taken as 1 - (1 - p)^m, m the baseline's hazard multiplier, in the likelihood and in every prediction; the
  * fit and the leave-one-out check are also made with every m = 1 (the simulation alone), so the report shows both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Package } from '../spec/schema.js';
 import { DAY } from '../spec/units.js';
 import { runExperiment, resolveParams, type ExperimentSpec } from './experiment.js';

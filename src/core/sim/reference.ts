@@ -2,7 +2,7 @@
  * The reference tables of docs/simulation.md (model parameters, sensitivity inputs, strategy options), rendered from
  * the code's own tables so the documentation cannot drift: a test compares them with the page.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY, formatDuration } from '../spec/units.js';
 import { blindableBasis, defaultBlindable, paramNames, paramSpecs, type ParamName } from './params.js';
 import { sensitivityItems } from './sensitivity.js';

@@ -9,7 +9,7 @@
  *   model: { collapse-depth: 15km, embolden: 0.08 }
  *   sensitivity: { runs: 500 }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { distance, duration, speed, type Package } from '../spec/schema.js';

@@ -4,7 +4,7 @@
  * violations located in it restrict or close it, and the actors named as its authority may set its status.
  * Kept apart from schema.ts, which only mounts the section.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import * as units from './units.js';

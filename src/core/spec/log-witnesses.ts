@@ -4,7 +4,7 @@
  * --package` takes both from here, so a client never learns whom to trust from the server it checks.
  * Kept apart from schema.ts, which only mounts the section.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { SIG_COSIGNATURE_V1, parseVkey } from '../tlog/keys.js';

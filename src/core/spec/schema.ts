@@ -3,7 +3,7 @@
  * JSON Schema (schema/package.schema.json) all derive. Keys are the YAML keys, so a path in the model is a path
  * in the file and every later finding can point at its clause.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { crossingSchema } from './crossings.js';
 import { logSchema } from './log-witnesses.js';
 import * as units from './units.js';

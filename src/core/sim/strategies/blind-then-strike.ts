@@ -2,7 +2,7 @@
  * Blind, then strike: denies the monitors access and jams their drones for some days, then launches an offensive
  * while they are still blinded (OSCE SMM practice: restrictions of movement and jamming were reported daily [C]).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY, MONTH } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';

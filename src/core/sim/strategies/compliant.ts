@@ -1,5 +1,5 @@
 /** The baseline: the adversary keeps the ceasefire; only accidental incidents happen. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StrategyModule } from './strategy.js';
 
 export const compliant: StrategyModule<Record<string, never>> = {

@@ -2,7 +2,7 @@
  * Deniable: violations by unmarked forces and proxies whose attribution mostly stays undetermined, so they meet
  * no trigger; then a deniable offensive, attributed only after some days.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MONTH, DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';
 import { actKinds } from './kinds.js';

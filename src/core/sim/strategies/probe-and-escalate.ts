@@ -2,7 +2,7 @@
  * Probe and escalate: small probes; after enough of them go unpunished, bursts of fire that meet a count trigger;
  * then blinding; then an offensive. A timely material response knocks it back a rung.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';

@@ -2,7 +2,7 @@
  * Salami: repeated small violations kept just under what the package's triggers can see or count, plus a creeping
  * advance kept under the depth trigger. It never launches an offensive; it erodes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from '../../spec/schema.js';
 import { DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';

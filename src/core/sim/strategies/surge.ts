@@ -4,7 +4,7 @@
  * the offensive off, or reconsiders every `retry-every` months. The default month, 4, sits inside the 65-193 days in
  * which CSIS finds larger ceasefire failures tend to occur [S/U].
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MONTH, DAY } from '../../spec/units.js';
 import type { Battlefield } from '../battlefield.js';
 import type { StrategyModule } from './strategy.js';
