@@ -57,6 +57,7 @@ import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 import { itemAt } from '../../core/item-at.js';
+import { LONG_UNIT_MS, MAX_LANE, SHORT_UNIT_MS } from '../migrations/0120-incident-probe-tiers.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -113,13 +114,13 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
- * The probe on the space-time index (migration 0061): the R*Tree's boxes first, then each candidate's row, where the
- * caller makes the exact test on the columns (matcher). Prepared on first use: a store opened at an older migration
- * (tests of the migrations) has no R*Tree.
+ * The probe on the space-time index (migrations 0061, 0120): one box of the R*Tree (a tier, an activity's lane, a
+ * region's lane), then each candidate's row, where the caller makes the exact test on the columns (matcher).
+ * Prepared on first use: a store opened at an older migration (tests of the migrations) has no R*Tree.
  */
 const PROBE_SQL = `SELECT i.id, i.revision, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
   FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
-  WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
+  WHERE r.max_x >= ? AND r.min_x <= ? AND r.max_y >= ? AND r.min_y <= ? AND r.end_t >= ? AND r.start_t <= ?
     AND i.activity = ? AND i.status = 'open'`;
 
 /**
@@ -130,8 +131,8 @@ export const MAX_IN_FLIGHT = 4;
 
 /** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
 const FAR = Number.MAX_SAFE_INTEGER;
-/** The R*Tree's time unit (migration 0061). */
-const DAY_MS = 86_400_000;
+/** The R*Tree's tiers (migration 0120): short intervals in days, long ones in 64-day units. */
+const TIERS = [SHORT_UNIT_MS, LONG_UNIT_MS] as const;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
 export class SqliteStore implements Store {
@@ -152,7 +153,8 @@ export class SqliteStore implements Store {
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
   #probe: Database.Statement | undefined;
-  #regionCode: Database.Statement | undefined;
+  /** The R*Tree's codes of activities, regions and sources, once committed (they never change). */
+  #codes: ProbeCodes | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
 
@@ -305,58 +307,63 @@ export class SqliteStore implements Store {
         else older.push(p);
       }
       for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
-      // One query per probe on the space-time index: however long other incidents' intervals, however late the
-      // report, it reads the incidents near its place and time; the exact test on the columns, then the matches parsed.
-      // Prepared on first use: most batches never reach past the hot window.
-      const probe = () => (this.#probe ??= this.db.prepare(PROBE_SQL));
-      const regionCode = () =>
-        (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck());
+      // On the space-time index, one box per tier and lane: however long other incidents' intervals, however late
+      // the report, it reads the incidents of its activity near its place and time (region incidents: of its region,
+      // but not those its source alone reported); the exact test on the columns, then the matches parsed.
       for (const p of older) {
-        let rows: ProbeRow[];
-        if ('region' in p) {
-          const code = regionCode().get(p.region) as number | undefined;
-          if (code === undefined) continue; // no incident of that region yet
-          rows = probe().all(
-            -1000,
-            -1000,
-            -code,
-            -code,
-            bound(p.from) / DAY_MS,
-            bound(p.to) / DAY_MS,
-            p.activity,
-          ) as ProbeRow[];
-        } else
-          rows = probe().all(
-            p.minLon,
-            p.maxLon,
-            p.minLat,
-            p.maxLat,
-            bound(p.from) / DAY_MS,
-            bound(p.to) / DAY_MS,
-            p.activity,
-          ) as ProbeRow[];
+        const codes = (this.#codes ??= new ProbeCodes(this.db)); // prepared on first use, like the probe
+        const activity = codes.get('activity', p.activity);
+        if (activity === undefined) continue; // no incident of that activity yet
         const wanted = matcher([p]); // the candidates of this probe: its own exact test
-        for (const r of rows) {
-          if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
-          const shape = {
-            activity: r.activity,
-            start: r.start_ms,
-            end: r.end_ms,
-            box:
-              r.min_lon == null || r.min_lat == null || r.max_lon == null || r.max_lat == null
-                ? null
-                : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
-            region: r.region ?? null,
-          };
-          if (!wanted(shape)) continue;
-          const held = this.#hot.get(r.activity, r.id);
-          out.set(
-            r.id,
-            held?.revision === r.revision
-              ? held
-              : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident),
+        const take = (rows: ProbeRow[]) => {
+          for (const r of rows) {
+            if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
+            const shape = {
+              activity: r.activity,
+              start: r.start_ms,
+              end: r.end_ms,
+              box:
+                r.min_lon == null || r.min_lat == null || r.max_lon == null || r.max_lat == null
+                  ? null
+                  : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+              region: r.region ?? null,
+            };
+            if (!wanted(shape)) continue;
+            const held = this.#hot.get(r.activity, r.id);
+            out.set(
+              r.id,
+              held?.revision === r.revision
+                ? held
+                : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident),
+            );
+          }
+        };
+        const probe = (this.#probe ??= this.db.prepare(PROBE_SQL));
+        const box = (x0: number, x1: number, y0: number, y1: number, unit: number) =>
+          take(probe.all(x0, x1, y0, y1, bound(p.from) / unit, bound(p.to) / unit, p.activity) as ProbeRow[]);
+        if (!('region' in p)) {
+          TIERS.forEach((unit, tier) =>
+            box(
+              p.minLon + 400 * tier,
+              p.maxLon + 400 * tier,
+              p.minLat + 200 * activity,
+              p.maxLat + 200 * activity,
+              unit,
+            ),
           );
+          continue;
         }
+        const region = codes.get('region', p.region);
+        if (region === undefined) continue; // no incident of that region yet
+        const own = p.source === undefined ? undefined : codes.get('source', p.source);
+        const lane = own !== undefined && own <= MAX_LANE ? own : 0; // lane 0: several sources, never skipped
+        const x = -1000 - region;
+        TIERS.forEach((unit, tier) => {
+          const base = -1024 * (2 * activity + tier);
+          if (lane === 0) return box(x, x, base - MAX_LANE, base, unit);
+          if (lane < MAX_LANE) box(x, x, base - MAX_LANE, base - lane - 1, unit);
+          box(x, x, base - lane + 1, base, unit);
+        });
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
       // probes ask for (the port allows it), and cheaper than testing each incident against each probe.
@@ -566,6 +573,29 @@ export class SqliteStore implements Store {
     await this.#inFlight.drained();
     await this.#writer.close();
     if (this.db.open) this.db.close();
+  }
+}
+
+/** The codes the R*Tree's triggers give activities, regions and sources (migration 0120), read once committed. */
+class ProbeCodes {
+  readonly #known = new Map<string, number>();
+  readonly #read: Record<'activity' | 'region' | 'source', Database.Statement>;
+
+  constructor(db: Database.Database) {
+    this.#read = {
+      activity: db.prepare('SELECT code FROM incident_activities WHERE activity = ?').pluck(),
+      region: db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck(),
+      source: db.prepare('SELECT code FROM incident_sources WHERE source = ?').pluck(),
+    };
+  }
+
+  get(kind: 'activity' | 'region' | 'source', name: string): number | undefined {
+    const key = `${kind}\u0000${name}`;
+    const known = this.#known.get(key);
+    if (known !== undefined) return known;
+    const code = this.#read[kind].get(name) as number | undefined;
+    if (code !== undefined) this.#known.set(key, code); // committed codes never change; absent ones may appear
+    return code;
   }
 }
 
