@@ -48,7 +48,6 @@ import { SqliteLog, appendEntries } from './tlog-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
-import { matcher } from '../probe-plan.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
@@ -114,14 +113,17 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
- * The probe on the space-time index (migrations 0061, 0120): one box of the R*Tree (a tier, an activity's lane, a
- * region's lane), then each candidate's row, where the caller makes the exact test on the columns (matcher).
- * Prepared on first use: a store opened at an older migration (tests of the migrations) has no R*Tree.
+ * The probes on the space-time index (migrations 0061, 0120): one box of the R*Tree (a tier, an activity's lane, a
+ * region's lane), then each candidate's row by its key, the exact test on its columns (time overlap; box or region)
+ * and the matches' documents in the same step: the main connection's page cache starts cold whenever the writer
+ * has committed, so every page a probe touches counts. Prepared on first use: a store opened at an older migration
+ * (tests of the migrations) has no R*Tree.
  */
-const PROBE_SQL = `SELECT i.id, i.revision, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
-  FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
+const PROBE_FROM = `SELECT i.id, i.revision, i.doc FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
   WHERE r.max_x >= ? AND r.min_x <= ? AND r.max_y >= ? AND r.min_y <= ? AND r.end_t >= ? AND r.start_t <= ?
-    AND i.activity = ? AND i.status = 'open'`;
+    AND i.activity = ? AND i.status = 'open' AND i.end_ms >= ? AND i.start_ms <= ?`;
+const POINT_PROBE_SQL = `${PROBE_FROM} AND i.min_lon <= ? AND i.max_lon >= ? AND i.min_lat <= ? AND i.max_lat >= ?`;
+const REGION_PROBE_SQL = `${PROBE_FROM} AND i.region = ?`;
 
 /**
  * Batches handed to the writer and not yet committed, at most. Enough for the writer always to have the next batch
@@ -152,7 +154,8 @@ export class SqliteStore implements Store {
   readonly #s: Statements;
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
-  #probe: Database.Statement | undefined;
+  #pointProbe: Database.Statement | undefined;
+  #regionProbe: Database.Statement | undefined;
   /** The R*Tree's codes of activities, regions and sources, once committed (they never change). */
   #codes: ProbeCodes | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
@@ -314,43 +317,23 @@ export class SqliteStore implements Store {
         const codes = (this.#codes ??= new ProbeCodes(this.db)); // prepared on first use, like the probe
         const activity = codes.get('activity', p.activity);
         if (activity === undefined) continue; // no incident of that activity yet
-        const wanted = matcher([p]); // the candidates of this probe: its own exact test
+        const from = bound(p.from);
+        const to = bound(p.to);
         const take = (rows: ProbeRow[]) => {
           for (const r of rows) {
             if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
-            const shape = {
-              activity: r.activity,
-              start: r.start_ms,
-              end: r.end_ms,
-              box:
-                r.min_lon == null || r.min_lat == null || r.max_lon == null || r.max_lat == null
-                  ? null
-                  : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
-              region: r.region ?? null,
-            };
-            if (!wanted(shape)) continue;
-            const held = this.#hot.get(r.activity, r.id);
-            out.set(
-              r.id,
-              held?.revision === r.revision
-                ? held
-                : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident),
-            );
+            const held = this.#hot.get(p.activity, r.id);
+            out.set(r.id, held?.revision === r.revision ? held : (JSON.parse(r.doc) as Incident));
           }
         };
-        const probe = (this.#probe ??= this.db.prepare(PROBE_SQL));
-        const box = (x0: number, x1: number, y0: number, y1: number, unit: number) =>
-          take(probe.all(x0, x1, y0, y1, bound(p.from) / unit, bound(p.to) / unit, p.activity) as ProbeRow[]);
         if (!('region' in p)) {
-          TIERS.forEach((unit, tier) =>
-            box(
-              p.minLon + 400 * tier,
-              p.maxLon + 400 * tier,
-              p.minLat + 200 * activity,
-              p.maxLat + 200 * activity,
-              unit,
-            ),
-          );
+          const probe = (this.#pointProbe ??= this.db.prepare(POINT_PROBE_SQL));
+          TIERS.forEach((unit, tier) => {
+            const [x0, x1] = [p.minLon + 400 * tier, p.maxLon + 400 * tier];
+            const [y0, y1] = [p.minLat + 200 * activity, p.maxLat + 200 * activity];
+            const exact = [p.activity, from, to, p.maxLon, p.minLon, p.maxLat, p.minLat];
+            take(probe.all(x0, x1, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
+          });
           continue;
         }
         const region = codes.get('region', p.region);
@@ -358,11 +341,15 @@ export class SqliteStore implements Store {
         const own = p.source === undefined ? undefined : codes.get('source', p.source);
         const lane = own !== undefined && own <= MAX_LANE ? own : 0; // lane 0: several sources, never skipped
         const x = -1000 - region;
+        const probe = (this.#regionProbe ??= this.db.prepare(REGION_PROBE_SQL));
+        const exact = [p.activity, from, to, p.region];
         TIERS.forEach((unit, tier) => {
           const base = -1024 * (2 * activity + tier);
-          if (lane === 0) return box(x, x, base - MAX_LANE, base, unit);
-          if (lane < MAX_LANE) box(x, x, base - MAX_LANE, base - lane - 1, unit);
-          box(x, x, base - lane + 1, base, unit);
+          const lanes = (y0: number, y1: number) =>
+            take(probe.all(x, x, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
+          if (lane === 0) return lanes(base - MAX_LANE, base);
+          if (lane < MAX_LANE) lanes(base - MAX_LANE, base - lane - 1);
+          lanes(base - lane + 1, base);
         });
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
@@ -602,14 +589,7 @@ class ProbeCodes {
 interface ProbeRow {
   id: string;
   revision: number;
-  activity: string;
-  start_ms: number;
-  end_ms: number;
-  min_lon?: number | null;
-  min_lat?: number | null;
-  max_lon?: number | null;
-  max_lat?: number | null;
-  region?: string | null;
+  doc: string;
 }
 
 interface ObservationRow {
