@@ -208,6 +208,8 @@ interface MessyRun {
   obsPerSec: number;
   /** Over the last fifth of the run: sustained, not a fast start. */
   lastFifthObsPerSec: number;
+  /** Over each fifth of the run, in order: where a decay shows. */
+  byFifthObsPerSec: number[];
   p50: number;
   p99: number;
   max: number;
@@ -254,6 +256,10 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
     const fifth = (secs * 1000) / 5;
     const last = done.filter((d) => d.at >= 4 * fifth).length;
+    const byFifth = [0, 1, 2, 3, 4].map(
+      (k) =>
+        (done.filter((d) => d.at >= k * fifth && (k === 4 || d.at < (k + 1) * fifth)).length * BATCH * 1000) / fifth,
+    );
     const meanRss = (from: number, to: number) => {
       const xs = rss.filter((r) => r.at >= from && r.at < to).map((r) => r.mb);
       return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -263,6 +269,7 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
       batches: done.length,
       obsPerSec: (done.length * BATCH) / secs,
       lastFifthObsPerSec: (last * BATCH) / (secs - 4 * (fifth / 1000)),
+      byFifthObsPerSec: byFifth,
       p50: q(0.5),
       p99: q(0.99),
       max: lat[lat.length - 1]!,
@@ -344,7 +351,7 @@ try {
     const sameM = sameRowsCeiling(dbM, join(dir, 'same-rows-messy.db'), Math.round(m.batches * share), share);
     messy = { ...m, bare, sameRows: sameM.obsPerSec };
     console.log(
-      `messy feed (event times over 10 days, 5% intervals up to 30 days, one of 300; SQLite FULL, ${CONCURRENCY} in flight, ${m.seconds.toFixed(0)} s, ${m.batches * BATCH} observations): ${Math.round(m.obsPerSec).toLocaleString('en')} obs/s, last fifth ${Math.round(m.lastFifthObsPerSec).toLocaleString('en')} obs/s (target >= 10,000 sustained); ack p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (target < 250), max ${m.max.toFixed(1)} ms; server CPU ${m.serverCpuMs.toFixed(1)} ms per batch; RSS second fifth ${m.rssSecondFifth.toFixed(0)} MB, last fifth ${m.rssLastFifth.toFixed(0)} MB (${((m.rssLastFifth / m.rssSecondFifth - 1) * 100).toFixed(1)}%, target within 10%)`,
+      `messy feed (event times over 10 days, 5% intervals up to 30 days, one of 300; SQLite FULL, ${CONCURRENCY} in flight, ${m.seconds.toFixed(0)} s, ${m.batches * BATCH} observations): ${Math.round(m.obsPerSec).toLocaleString('en')} obs/s, last fifth ${Math.round(m.lastFifthObsPerSec).toLocaleString('en')} obs/s (target >= 10,000 sustained; by fifth ${m.byFifthObsPerSec.map((x) => Math.round(x).toLocaleString('en')).join(' / ')}); ack p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (target < 250), max ${m.max.toFixed(1)} ms; server CPU ${m.serverCpuMs.toFixed(1)} ms per batch; RSS second fifth ${m.rssSecondFifth.toFixed(0)} MB, last fifth ${m.rssLastFifth.toFixed(0)} MB (${((m.rssLastFifth / m.rssSecondFifth - 1) * 100).toFixed(1)}%, target within 10%)`,
     );
     console.log(
       `  ceilings on the messy rows: observations alone, bare loop ${Math.round(bare).toLocaleString('en')} obs/s (ratio ${(m.obsPerSec / bare).toFixed(3)}); the same rows (first ${Math.round(m.batches * share)} batches' share, ${Math.round(sameM.rowsPerBatch).toLocaleString('en')} per batch), bare loop ${Math.round(sameM.obsPerSec).toLocaleString('en')} obs/s (ratio ${(m.obsPerSec / sameM.obsPerSec).toFixed(3)}); in order above: ${Math.round(sqlite.obsPerSec).toLocaleString('en')} obs/s, p99 ${sqlite.p99.toFixed(1)} ms`,
@@ -384,6 +391,7 @@ try {
         seconds: +messy.seconds.toFixed(1),
         obsPerSec: Math.round(messy.obsPerSec),
         lastFifthObsPerSec: Math.round(messy.lastFifthObsPerSec),
+        byFifthObsPerSec: messy.byFifthObsPerSec.map(Math.round),
         p50: +messy.p50.toFixed(1),
         p99: +messy.p99.toFixed(1),
         max: +messy.max.toFixed(1),

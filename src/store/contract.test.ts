@@ -23,6 +23,7 @@ import { parseObservationBatch, type Observation } from '../core/ops/index.js';
 import { processBatch, type ZoneLocator } from '../core/ops/index.js';
 import { requestInspection } from '../core/ops/index.js';
 import { StoreQueryError, type Store } from '../core/ports/store.js';
+import type { IncidentProbe } from '../core/ports/ops-reader.js';
 import { operationsFor } from '../server/operations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
 import { traffic } from '../../test/support/observations.js';
@@ -375,11 +376,11 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(joined.revision).toBe(old.revision + 1);
     expect(joined.members.map((m) => m.source)).toEqual(['radar', 'acoustic']);
     if (store instanceof SqliteStore) {
-      // The probe reads the R*Tree over (lon, lat, time) first, then each candidate's row by its key (0061).
+      // The probe reads the R*Tree over (lon, lat, time) first, then each candidate's row by its key (0061, 0120).
       const plan = store.db
         .prepare(
           `EXPLAIN QUERY PLAN SELECT i.id FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
-           WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
+           WHERE r.max_x >= ? AND r.min_x <= ? AND r.max_y >= ? AND r.min_y <= ? AND r.end_t >= ? AND r.start_t <= ?
              AND i.activity = ? AND i.status = 'open'`,
         )
         .all(0, 1, 0, 1, 0, 1, 'x') as { detail: string }[];
@@ -387,6 +388,95 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
         /SCAN r VIRTUAL TABLE INDEX \d+:[A-F0-9]+ .*SEARCH i USING INTEGER PRIMARY KEY \(rowid=\?\)/,
       );
     }
+  });
+
+  it('answers late probes through long intervals and region lanes, leaving out only what the source alone reported', async () => {
+    const H = 3_600_000;
+    const at = (t: number) => new Date(t).toISOString();
+    const items = [
+      // 40 days of shelling reported as one interval (the long tier), and seven short reports elsewhere.
+      {
+        source: 'radar',
+        sourceId: 'long-1',
+        activity: 'artillery-fire',
+        time: at(T0 - 40 * 24 * H),
+        until: at(T0 - H),
+        location: { lon: 37.2, lat: 48.1, radius: 500 },
+        confidence: 0.9,
+      },
+      ...[0, 1, 2, 3, 4, 5, 6].map((k) => ({
+        source: 'radar',
+        sourceId: `short-${k}`,
+        activity: 'artillery-fire',
+        time: at(T0 - (k + 1) * H),
+        location: { lon: 36.6 + k * 0.1, lat: 47.3, radius: 500 },
+        confidence: 0.9,
+      })),
+      // Region-level reports ten days back: two by the patrol alone, one corroborated by a drone.
+      ...['p1', 'p2', 'p3'].map((id, k) => ({
+        source: 'patrol',
+        sourceId: id,
+        activity: 'denial-of-access',
+        time: at(T0 - 10 * 24 * H + k * 13 * H),
+        location: { region: 'UA-14' },
+        confidence: 0.9,
+      })),
+      {
+        source: 'uav',
+        sourceId: 'u1',
+        activity: 'denial-of-access',
+        time: at(T0 - 10 * 24 * H + 26 * H),
+        location: { region: 'UA-14' },
+        confidence: 0.9,
+      },
+      // Later region incidents, so that with a window of three the probes ten days back go to SQL.
+      ...[0, 1, 2, 3].map((k) => ({
+        source: 'patrol',
+        sourceId: `later-${k}`,
+        activity: 'denial-of-access',
+        time: at(T0 - (k + 1) * H),
+        location: { region: 'UA-14' },
+        confidence: 0.9,
+      })),
+    ];
+    const parsed = parseObservationBatch(items, ops.rules, T0);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    for (const o of parsed.observations) await store.ingest([o], meta, ops.process);
+    const incidents = await all((cursor) => store.listIncidents({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    const of = (sourceId: string) => incidents.find((i) => i.members.some((m) => m.sourceId === sourceId))!.id;
+    const tenDaysBack = T0 - 10 * 24 * H;
+    const region = (source?: string): IncidentProbe => ({
+      activity: 'denial-of-access',
+      from: tenDaysBack - H,
+      to: tenDaysBack + 27 * H,
+      region: 'UA-14',
+      ...(source ? { source } : {}),
+    });
+    const point: IncidentProbe = {
+      activity: 'artillery-fire',
+      from: T0 - 20 * 24 * H,
+      to: T0 - 20 * 24 * H + H,
+      minLon: 37.19,
+      minLat: 48.09,
+      maxLon: 37.21,
+      maxLat: 48.11,
+      source: 'acoustic',
+    };
+    let found: Record<string, string[]> = {};
+    const probe = parseObservationBatch([{ ...items[1]!, sourceId: 'probe' }], ops.rules, T0);
+    if (!probe.ok) throw new Error('bad probe');
+    await store.ingest(probe.observations, meta, async (obs, reader) => {
+      const ask = async (p: IncidentProbe) => (await reader.findIncidents([p])).map((i) => i.id).sort();
+      found = { point: await ask(point), patrol: await ask(region('patrol')), other: await ask(region('osce')) };
+      return ops.process(obs, reader);
+    });
+    expect(found['point']).toEqual([of('long-1')]);
+    const corroborated = of('u1');
+    expect(corroborated).toBe(of('p3'));
+    expect(found['other']).toEqual([of('p1'), of('p2'), corroborated].sort());
+    // A patrol report never joins the patrol's own reports: SQLite skips their lane; the rest is still there.
+    expect(found['patrol']).toContain(corroborated);
+    if (_name === 'sqlite, writer thread, hot window of 3') expect(found['patrol']).toEqual([corroborated]);
   });
 
   it('fires a timer pass a transaction at a time, ending with the files the in-memory casework ends with', async () => {

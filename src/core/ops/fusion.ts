@@ -84,10 +84,11 @@ function coheresWithAll(m: IncidentMember, members: readonly IncidentMember[], w
 /** Where to look for incidents an observation might join. */
 export function probeFor(o: Observation, options: FusionOptions): IncidentProbe {
   const w = windowOf(options, o.activity);
-  if (o.region !== undefined) return { activity: o.activity, from: o.start - w, to: o.end + w, region: o.region };
+  const { activity, source } = o;
+  if (o.region !== undefined) return { activity, from: o.start - w, to: o.end + w, region: o.region, source };
   if (o.lon === undefined || o.lat === undefined) throw unlocated(o);
   const [minLon, minLat, maxLon, maxLat] = discBox(o.lon, o.lat, o.radius + options.slack);
-  return { activity: o.activity, from: o.start - w, to: o.end + w, minLon, minLat, maxLon, maxLat };
+  return { activity, from: o.start - w, to: o.end + w, minLon, minLat, maxLon, maxLat, source };
 }
 
 /** The derived fields of an incident from its members. */

@@ -14,10 +14,13 @@ export type Maybe<T> = T | Promise<T>;
  * Open incidents a new observation might join. A point probe asks for incidents of the activity whose time span
  * [start, end] intersects [from, to] and whose bounding box (`minLon..maxLat`, the box around every member's
  * uncertainty disc) intersects the probe's box; a region probe asks for region-level incidents of that region.
+ * With `source` (the reporting source), an incident whose only member is from that source may be left out: a
+ * report never joins one (fusion.ts `cohere`), and a store that indexes incidents by sole source skips them.
  */
-export type IncidentProbe =
+export type IncidentProbe = (
   | { activity: Activity; from: number; to: number; minLon: number; minLat: number; maxLon: number; maxLat: number }
-  | { activity: Activity; from: number; to: number; region: string };
+  | { activity: Activity; from: number; to: number; region: string }
+) & { source?: string };
 
 /** Active violations of some prohibitions by one party (or `undetermined`) whose `time` lies in [from, to). */
 export interface ViolationQuery {

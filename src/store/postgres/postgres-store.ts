@@ -62,6 +62,13 @@ import { appendEntries, PostgresLog } from './tlog-store.js';
 import { transaction } from './transaction.js';
 import { PostgresIngestOwner } from './ingest-owner.js';
 import { itemAt, valueAt } from '../../core/item-at.js';
+import {
+  LONG_UNIT_MS,
+  pgIncidentBox,
+  pgLongTier,
+  pgShortTier,
+  SHORT_UNIT_MS,
+} from '../migrations/0120-incident-probe-tiers.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
@@ -79,6 +86,21 @@ export interface PostgresStoreOptions {
 }
 
 const FAR = Number.MAX_SAFE_INTEGER;
+/**
+ * The probes older than the hot window: per probe, one scan of each tier's GiST index (migration 0120: intervals of
+ * up to a day in days, longer ones apart in 64-day units; the activity in the box), then the row's exact columns.
+ */
+const probeTier = (unit: number, tier: string) => `
+  SELECT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region FROM incidents i
+  WHERE i.status = 'open' AND ${tier}
+    AND ${pgIncidentBox('i.', unit)} && ${pgIncidentBox('p.', unit)}
+    AND i.activity = p.activity
+    AND ((p.region IS NULL AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat) OR (p.region IS NOT NULL AND i.region = p.region))`;
+const PG_PROBE_SQL = `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+    AS p(activity, start_ms, end_ms, min_lon, min_lat, max_lon, max_lat, region)
+  CROSS JOIN LATERAL (${probeTier(SHORT_UNIT_MS, pgShortTier('i.'))} UNION ALL ${probeTier(LONG_UNIT_MS, pgLongTier('i.'))}) i`;
+
 /** Past this many log entries written by others, dropping the windows costs less than reading what changed. */
 const CATCH_UP_ENTRIES = 200_000;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : Math.round(t));
@@ -403,23 +425,7 @@ export class PostgresStore implements Store {
               itemAt(c, 6).push(k.maxLat),
               itemAt(c, 7).push(null));
         }
-        const r = await client.query(
-          `SELECT DISTINCT i.id, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
-           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
-             AS p(activity, f, t, min_lon, min_lat, max_lon, max_lat, region)
-           CROSS JOIN LATERAL (
-             SELECT * FROM incidents i WHERE i.status = 'open'
-               AND box(
-                     point(coalesce(i.min_lon, -1000 - (hashtext(i.region) & 1048575)), i.start_ms / 86400000.0::float8),
-                     point(coalesce(i.max_lon, -1000 - (hashtext(i.region) & 1048575)), i.end_ms / 86400000.0::float8))
-                 && box(
-                     point(coalesce(p.min_lon, -1000 - (hashtext(p.region) & 1048575)), p.f / 86400000.0::float8),
-                     point(coalesce(p.max_lon, -1000 - (hashtext(p.region) & 1048575)), p.t / 86400000.0::float8))
-               AND i.activity = p.activity
-               AND ((p.region IS NULL AND i.max_lat >= p.min_lat AND i.min_lat <= p.max_lat) OR (p.region IS NOT NULL AND i.region = p.region))
-           ) i`,
-          c,
-        );
+        const r = await client.query(PG_PROBE_SQL, c);
         const wanted = matcher(probes);
         const ids: string[] = [];
         for (const row of r.rows as Record<string, unknown>[]) {

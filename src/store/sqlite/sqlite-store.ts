@@ -51,7 +51,6 @@ import { SqliteLog, appendEntries } from './tlog-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
 import { WriteQueue } from '../write-queue.js';
 import { migrateSqlite } from './migrate.js';
-import { matcher } from '../probe-plan.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
@@ -60,6 +59,7 @@ import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 import { itemAt } from '../../core/item-at.js';
+import { LONG_UNIT_MS, MAX_LANE, SHORT_UNIT_MS } from '../migrations/0120-incident-probe-tiers.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -118,14 +118,17 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
- * The probe on the space-time index (migration 0061): the R*Tree's boxes first, then each candidate's row, where the
- * caller makes the exact test on the columns (matcher). Prepared on first use: a store opened at an older migration
+ * The probes on the space-time index (migrations 0061, 0120): one box of the R*Tree (a tier, an activity's lane, a
+ * region's lane), then each candidate's row by its key, the exact test on its columns (time overlap; box or region)
+ * and the matches' documents in the same step: the main connection's page cache starts cold whenever the writer
+ * has committed, so every page a probe touches counts. Prepared on first use: a store opened at an older migration
  * (tests of the migrations) has no R*Tree.
  */
-const PROBE_SQL = `SELECT i.id, i.revision, i.activity, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.region
-  FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
-  WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.end_day >= ? AND r.start_day <= ?
-    AND i.activity = ? AND i.status = 'open'`;
+const PROBE_FROM = `SELECT i.id, i.revision, i.doc FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
+  WHERE r.max_x >= ? AND r.min_x <= ? AND r.max_y >= ? AND r.min_y <= ? AND r.end_t >= ? AND r.start_t <= ?
+    AND i.activity = ? AND i.status = 'open' AND i.end_ms >= ? AND i.start_ms <= ?`;
+const POINT_PROBE_SQL = `${PROBE_FROM} AND i.min_lon <= ? AND i.max_lon >= ? AND i.min_lat <= ? AND i.max_lat >= ?`;
+const REGION_PROBE_SQL = `${PROBE_FROM} AND i.region = ?`;
 
 /**
  * Batches handed to the writer and not yet committed, at most. Enough for the writer always to have the next batch
@@ -135,8 +138,8 @@ export const MAX_IN_FLIGHT = 4;
 
 /** SQLite integers are 64-bit but our times fit in a double; clamp an open-ended window (Infinity) to a number. */
 const FAR = Number.MAX_SAFE_INTEGER;
-/** The R*Tree's time unit (migration 0061). */
-const DAY_MS = 86_400_000;
+/** The R*Tree's tiers (migration 0120): short intervals in days, long ones in 64-day units. */
+const TIERS = [SHORT_UNIT_MS, LONG_UNIT_MS] as const;
 const bound = (t: number) => (t === Infinity ? FAR : t === -Infinity ? -FAR : t);
 
 export class SqliteStore implements Store {
@@ -156,8 +159,10 @@ export class SqliteStore implements Store {
   readonly #s: Statements;
   /** The latest committed open incidents, which answer nearly every probe (hot-incidents.ts). */
   readonly #hot: HotIncidents;
-  #probe: Database.Statement | undefined;
-  #regionCode: Database.Statement | undefined;
+  #pointProbe: Database.Statement | undefined;
+  #regionProbe: Database.Statement | undefined;
+  /** The R*Tree's codes of activities, regions and sources, once committed (they never change). */
+  #codes: ProbeCodes | undefined;
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
   /** Where a `from` filter's observations can start (time-floor.ts). */
@@ -323,58 +328,47 @@ export class SqliteStore implements Store {
         else older.push(p);
       }
       for (const id of out.keys()) if (flight.has(id)) out.delete(id); // in flight: its newer state is tested below
-      // One query per probe on the space-time index: however long other incidents' intervals, however late the
-      // report, it reads the incidents near its place and time; the exact test on the columns, then the matches parsed.
-      // Prepared on first use: most batches never reach past the hot window.
-      const probe = () => (this.#probe ??= this.db.prepare(PROBE_SQL));
-      const regionCode = () =>
-        (this.#regionCode ??= this.db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck());
+      // On the space-time index, one box per tier and lane: however long other incidents' intervals, however late
+      // the report, it reads the incidents of its activity near its place and time (region incidents: of its region,
+      // but not those its source alone reported); the exact test on the columns, then the matches parsed.
       for (const p of older) {
-        let rows: ProbeRow[];
-        if ('region' in p) {
-          const code = regionCode().get(p.region) as number | undefined;
-          if (code === undefined) continue; // no incident of that region yet
-          rows = probe().all(
-            -1000,
-            -1000,
-            -code,
-            -code,
-            bound(p.from) / DAY_MS,
-            bound(p.to) / DAY_MS,
-            p.activity,
-          ) as ProbeRow[];
-        } else
-          rows = probe().all(
-            p.minLon,
-            p.maxLon,
-            p.minLat,
-            p.maxLat,
-            bound(p.from) / DAY_MS,
-            bound(p.to) / DAY_MS,
-            p.activity,
-          ) as ProbeRow[];
-        const wanted = matcher([p]); // the candidates of this probe: its own exact test
-        for (const r of rows) {
-          if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
-          const shape = {
-            activity: r.activity,
-            start: r.start_ms,
-            end: r.end_ms,
-            box:
-              r.min_lon == null || r.min_lat == null || r.max_lon == null || r.max_lat == null
-                ? null
-                : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
-            region: r.region ?? null,
-          };
-          if (!wanted(shape)) continue;
-          const held = this.#hot.get(r.activity, r.id);
-          out.set(
-            r.id,
-            held?.revision === r.revision
-              ? held
-              : (JSON.parse((this.#s.incident.get(r.id) as { doc: string }).doc) as Incident),
-          );
+        const codes = (this.#codes ??= new ProbeCodes(this.db)); // prepared on first use, like the probe
+        const activity = codes.get('activity', p.activity);
+        if (activity === undefined) continue; // no incident of that activity yet
+        const from = bound(p.from);
+        const to = bound(p.to);
+        const take = (rows: ProbeRow[]) => {
+          for (const r of rows) {
+            if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
+            const held = this.#hot.get(p.activity, r.id);
+            out.set(r.id, held?.revision === r.revision ? held : (JSON.parse(r.doc) as Incident));
+          }
+        };
+        if (!('region' in p)) {
+          const probe = (this.#pointProbe ??= this.db.prepare(POINT_PROBE_SQL));
+          TIERS.forEach((unit, tier) => {
+            const [x0, x1] = [p.minLon + 400 * tier, p.maxLon + 400 * tier];
+            const [y0, y1] = [p.minLat + 200 * activity, p.maxLat + 200 * activity];
+            const exact = [p.activity, from, to, p.maxLon, p.minLon, p.maxLat, p.minLat];
+            take(probe.all(x0, x1, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
+          });
+          continue;
         }
+        const region = codes.get('region', p.region);
+        if (region === undefined) continue; // no incident of that region yet
+        const own = p.source === undefined ? undefined : codes.get('source', p.source);
+        const lane = own !== undefined && own <= MAX_LANE ? own : 0; // lane 0: several sources, never skipped
+        const x = -1000 - region;
+        const probe = (this.#regionProbe ??= this.db.prepare(REGION_PROBE_SQL));
+        const exact = [p.activity, from, to, p.region];
+        TIERS.forEach((unit, tier) => {
+          const base = -1024 * (2 * activity + tier);
+          const lanes = (y0: number, y1: number) =>
+            take(probe.all(x, x, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
+          if (lane === 0) return lanes(base - MAX_LANE, base);
+          if (lane < MAX_LANE) lanes(base - MAX_LANE, base - lane - 1);
+          lanes(base - lane + 1, base);
+        });
       }
       // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
       // probes ask for (the port allows it), and cheaper than testing each incident against each probe.
@@ -599,17 +593,33 @@ export class SqliteStore implements Store {
   }
 }
 
+/** The codes the R*Tree's triggers give activities, regions and sources (migration 0120), read once committed. */
+class ProbeCodes {
+  readonly #known = new Map<string, number>();
+  readonly #read: Record<'activity' | 'region' | 'source', Database.Statement>;
+
+  constructor(db: Database.Database) {
+    this.#read = {
+      activity: db.prepare('SELECT code FROM incident_activities WHERE activity = ?').pluck(),
+      region: db.prepare('SELECT code FROM incident_regions WHERE region = ?').pluck(),
+      source: db.prepare('SELECT code FROM incident_sources WHERE source = ?').pluck(),
+    };
+  }
+
+  get(kind: 'activity' | 'region' | 'source', name: string): number | undefined {
+    const key = `${kind}\u0000${name}`;
+    const known = this.#known.get(key);
+    if (known !== undefined) return known;
+    const code = this.#read[kind].get(name) as number | undefined;
+    if (code !== undefined) this.#known.set(key, code); // committed codes never change; absent ones may appear
+    return code;
+  }
+}
+
 interface ProbeRow {
   id: string;
   revision: number;
-  activity: string;
-  start_ms: number;
-  end_ms: number;
-  min_lon?: number | null;
-  min_lat?: number | null;
-  max_lon?: number | null;
-  max_lat?: number | null;
-  region?: string | null;
+  doc: string;
 }
 
 interface ObservationRow {
