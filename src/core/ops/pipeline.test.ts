@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EAST, EFFECTIVE, Runner, WEST } from '../../../test/ops/harness.js';
+import { orderFreeState } from '../../../test/support/ops-state.js';
 import { DAY, MINUTE } from '../spec/units.js';
-import type { Incident } from './incident.js';
 import type { ObservationInput } from './observation.js';
-import type { CaseOpening } from './trigger.js';
-import type { Violation } from './violation.js';
 
 const sources = ['radar', 'acoustic', 'uav', 'sat', 'eu-sat', 'patrol', 'air-track'];
 const activities = [
@@ -78,27 +76,6 @@ function toInputs(xs: Generated[]): ObservationInput[] {
   });
 }
 
-// Revision numbers, reasons, processing times and dissolved incidents record how the set arrived (one revision per
-// batch); the state itself must not depend on it: open incidents, active violations, cases (a lapsed case, one whose
-// window no longer holds a run, exists only where an earlier arrival order opened it, and is compared apart).
-export const snapshot = (
-  incidents: Iterable<Incident>,
-  violations: Iterable<Violation>,
-  cases: Iterable<CaseOpening>,
-) => ({
-  incidents: [...incidents]
-    .filter((i) => i.status === 'open')
-    .map(({ revision: _r, reason: _why, absorbed: _a, createdAt: _c, updatedAt: _u, ...i }) => i)
-    .sort((a, b) => (a.id < b.id ? -1 : 1)),
-  violations: [...violations]
-    .filter((v) => v.status === 'active')
-    .map(({ revision: _r, detectedAt: _d, ...v }) => v)
-    .sort((a, b) => (a.id < b.id ? -1 : 1)),
-  cases: [...cases]
-    .filter((c) => !c.lapsed)
-    .map(({ revision: _r, revisedAt: _ra, openedAt: _o, ...c }) => c)
-    .sort((a, b) => (a.key < b.key ? -1 : 1)),
-});
 const state = (r: Runner) =>
   snapshot(r.reader.incidents.values(), r.reader.violations.values(), r.reader.cases.values());
 
