@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EAST, EFFECTIVE, Runner, WEST } from '../../../test/ops/harness.js';
+import { EAST, EFFECTIVE, exampleModel, Runner, WEST } from '../../../test/ops/harness.js';
 import { orderFreeState } from '../../../test/support/ops-state.js';
 import { DAY, MINUTE } from '../spec/units.js';
 import type { ObservationInput } from './observation.js';
@@ -76,8 +76,9 @@ function toInputs(xs: Generated[]): ObservationInput[] {
   });
 }
 
+// Every field but what records the arrival (test/support/ops-state.ts).
 const state = (r: Runner) =>
-  snapshot(r.reader.incidents.values(), r.reader.violations.values(), r.reader.cases.values());
+  orderFreeState(r.reader.incidents.values(), r.reader.violations.values(), r.reader.cases.values());
 
 /** The items cut into batches at the given positions. */
 function cutAt<T>(items: readonly T[], cuts: readonly number[]): T[][] {
@@ -137,5 +138,31 @@ describe('processBatch', () => {
     await fc.assert(orderFree(fc.array(dense, { minLength: 20, maxLength: 150, size: 'max' }).map(denseInputs)), {
       numRuns: 100,
     });
+  });
+});
+
+describe('the late-arrival window', () => {
+  it('stores a report that ended beyond it as context: not fused, changing no incident, violation or case', async () => {
+    const model = { ...exampleModel(), maxLateness: 7 * DAY };
+    const r = new Runner(model, EFFECTIVE + 30 * DAY);
+    const at = (days: number, source: string, id: string): ObservationInput => ({
+      source,
+      sourceId: id,
+      activity: 'artillery-fire',
+      time: new Date(EFFECTIVE + 30 * DAY - days * DAY).toISOString(),
+      location: { ...WEST, radius: 300 },
+      confidence: 0.9,
+    });
+    const onTime = await r.run([at(6, 'radar', 'a')]);
+    expect(onTime).toMatchObject({ late: 0 });
+    expect(onTime.incidentRevisions).toHaveLength(1);
+    // The acoustic report of the same event, but 8 days late by the clock: beyond the window.
+    const late = await r.run([at(8, 'acoustic', 'b'), at(8, 'uav', 'c')]);
+    expect(late).toMatchObject({ late: 2, incidentRevisions: [], violations: [], caseOpenings: [], caseRevisions: [] });
+    // Within the window it would have fused.
+    const inside = new Runner({ ...model, maxLateness: 9 * DAY }, EFFECTIVE + 30 * DAY);
+    await inside.run([at(6, 'radar', 'a')]);
+    const fused = await inside.run([at(6, 'acoustic', 'b')]);
+    expect(fused.incidentRevisions.filter((i) => i.status === 'open').map((i) => i.members.length)).toEqual([2]);
   });
 });
