@@ -23,47 +23,12 @@
  */
 import { sha256Hex } from './digest.js';
 import type { OpsModel, PreparedTrigger } from './model.js';
-import type { OpsReader, ViolationQuery } from '../ports/ops-reader.js';
-import type { ObservationRef, Violation } from './violation.js';
+import type { ViolationQuery } from '../ports/ops-reader.js';
+import type { Violation } from './violation.js';
+import type { CaseOpening, EvidenceLink } from './case-opening.js';
 import { itemAt } from '../item-at.js';
 
-export interface EvidenceLink {
-  violation: string;
-  incident: string;
-  prohibition: string;
-  time: number;
-  confidence: number;
-  corroboration: number;
-  depth?: number;
-  observations: ObservationRef[];
-}
-
-export interface CaseOpening {
-  id: string;
-  /** (trigger, party, window): unique per breach. */
-  key: string;
-  trigger: string;
-  severity: string;
-  /** An actor id, or `undetermined`. */
-  party: string;
-  windowStart: number;
-  /** Exclusive; null for a window without end. */
-  windowEnd: number | null;
-  /** Event time at which the threshold was met. */
-  breachAt: number;
-  /** Processing time: the judgment clock starts here. */
-  openedAt: number;
-  /** The run's qualifying violations, by time (then id): every one known, whenever it arrived. */
-  evidence: EvidenceLink[];
-  /** Greatest depth beyond the line among them (depth triggers). */
-  depth?: number;
-  /** 1 when opened; one more at each revision (a late or changed violation changed the content). */
-  revision: number;
-  /** Processing time of this revision; absent on the opening. */
-  revisedAt?: number;
-  /** The window no longer holds a run (its violations withdrawn or moved): the case stands, with what remains. */
-  lapsed?: true;
-}
+export type { CaseOpening, EvidenceLink } from './case-opening.js';
 
 export function caseId(key: string): string {
   return 'case-' + sha256Hex(key).slice(0, 24);
@@ -152,6 +117,12 @@ interface Touch {
   moved: Violation[];
 }
 
+/** What case changes read from the store: the part of `OpsReader` (ports/ops-reader.ts) about cases. */
+export interface CaseReader {
+  existingCases(keys: readonly string[]): ReadonlyMap<string, CaseOpening> | Promise<ReadonlyMap<string, CaseOpening>>;
+  findViolations(queries: readonly ViolationQuery[]): Violation[] | Promise<Violation[]>;
+}
+
 export interface CaseChanges {
   openings: CaseOpening[];
   revisions: CaseOpening[];
@@ -169,7 +140,7 @@ export async function caseChanges(
   model: OpsModel,
   changes: readonly Violation[],
   moved: readonly Violation[],
-  reader: OpsReader,
+  reader: CaseReader,
   now: number,
 ): Promise<CaseChanges> {
   const touches = new Map<string, Touch>();

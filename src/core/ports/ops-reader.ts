@@ -7,7 +7,7 @@
 import type { Activity } from '../spec/vocabulary.js';
 import type { Incident } from '../ops/incident.js';
 import type { Violation } from '../ops/violation.js';
-import type { CaseOpening } from '../ops/trigger.js';
+import type { CaseOpening } from '../ops/case-opening.js';
 
 export type Maybe<T> = T | Promise<T>;
 
