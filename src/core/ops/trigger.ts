@@ -170,7 +170,10 @@ export async function caseChanges(
     }
     const effect = effectOn(c, e);
     if (effect === 'read') read.push(e);
-    else if (effect.length) out.revisions.push(revised(c, extended(c, effect), now));
+    else if (effect.length) {
+      const next = extended(c, effect, e.w.trigger.count);
+      if (!sameContent(c, next)) out.revisions.push(revised(c, next, now));
+    }
   }
   if (read.length === 0) return out;
   const queries = windowQueries(read.map((e) => e.w));
@@ -201,7 +204,7 @@ export async function caseChanges(
         });
       continue;
     }
-    const next = content ?? lapsedContent(c, candidates);
+    const next = content ?? lapsedContent(c, candidates, w.trigger.count);
     if (!sameContent(c, next)) out.revisions.push(revised(c, next, now));
   }
   return out;
@@ -244,12 +247,21 @@ export function caseContent(w: BreachWindow, sorted: readonly Violation[]): Case
     windowStart: run.start,
     windowEnd: Number.isFinite(run.end) ? run.end : null,
     breachAt: itemAt(run.hits, t.count - 1).time,
-    evidence: run.hits.map(link),
+    evidence: run.hits.slice(0, evidenceLimit(t.count)).map(link),
   };
   const depth = deepest(c.evidence);
   if (depth !== undefined) c.depth = depth;
   return c;
 }
+
+/**
+ * A case lists the first `max(count, 50)` qualifying violations of its run, by time: enough to judge the breach,
+ * and a bound on what a case weighs, so that a sustained campaign's later violations, once the list is full, neither
+ * rewrite nor re-log the case at every batch (each revision is a full document). The window's other violations are
+ * in the violations list (`GET /v1/violations` by party and time).
+ */
+export const evidenceCap = 50;
+const evidenceLimit = (count: number) => Math.max(count, evidenceCap);
 
 function link(v: Violation): EvidenceLink {
   const l: EvidenceLink = {
@@ -275,9 +287,12 @@ function deepest(evidence: readonly EvidenceLink[]): number | undefined {
  * A case whose window no longer holds a run (its violations withdrawn, or moved to another party): it stands, since
  * judgment may be under way, with its window and breach time as last known and the evidence that remains in it.
  */
-function lapsedContent(c: CaseOpening, candidates: readonly Violation[]): CaseContent {
+function lapsedContent(c: CaseOpening, candidates: readonly Violation[], count: number): CaseContent {
   const end = c.windowEnd ?? Infinity;
-  const evidence = candidates.filter((v) => v.time >= c.windowStart && v.time < end).map(link);
+  const evidence = candidates
+    .filter((v) => v.time >= c.windowStart && v.time < end)
+    .slice(0, evidenceLimit(count))
+    .map(link);
   const out: CaseContent = { windowStart: c.windowStart, windowEnd: c.windowEnd, breachAt: c.breachAt, evidence };
   const depth = deepest(evidence);
   if (depth !== undefined) out.depth = depth;
@@ -305,10 +320,10 @@ function effectOn(c: CaseOpening, e: Touch): Violation[] | 'read' {
   return adds;
 }
 
-function extended(c: CaseOpening, adds: readonly Violation[]): CaseContent {
-  const evidence = [...c.evidence, ...adds.map(link)].sort(
-    (a, b) => a.time - b.time || (a.violation < b.violation ? -1 : a.violation > b.violation ? 1 : 0),
-  );
+function extended(c: CaseOpening, adds: readonly Violation[], count: number): CaseContent {
+  const evidence = [...c.evidence, ...adds.map(link)]
+    .sort((a, b) => a.time - b.time || (a.violation < b.violation ? -1 : a.violation > b.violation ? 1 : 0))
+    .slice(0, evidenceLimit(count));
   const out: CaseContent = { windowStart: c.windowStart, windowEnd: c.windowEnd, breachAt: c.breachAt, evidence };
   const depth = deepest(evidence);
   if (depth !== undefined) out.depth = depth;
