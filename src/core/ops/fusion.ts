@@ -186,7 +186,7 @@ export interface FusionResult {
   /**
    * Stored reports of incidents the batch changed, whose surroundings from `from` (event time) on must be loaded:
    * a report there, not loaded, may see the changed incident. Load them (a probe from `from`), add them to
-   * `watched`, and fuse again. Checked once `needs` is empty.
+   * `watched`, and fuse again; if they load nothing new, this result stands. Checked once `needs` is empty.
    */
   watch: { activity: Activity; member: IncidentMember; from: number }[];
   /** Ids of incidents the batch founded on a stored report: one may have existed before (dissolved, then refounded). */
@@ -351,7 +351,6 @@ export function fuse(
     watch(c.members, from);
   }
   for (const c of clusters.values()) if (!index.has(c.id)) watch(c.members, itemAt(c.members, 0).m.time);
-  if (result.watch.length) return result;
 
   const loadedIds = new Set<string>();
   for (const i of loaded) {

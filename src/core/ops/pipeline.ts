@@ -57,10 +57,20 @@ export async function processBatch(
   const watched = new Set<string>();
   const operatorOf = (s: string) => model.operators.get(s) ?? s;
   let probes = onTime.map((o) => probeOf(o.activity, o, model.fusion));
-  let fusion: FusionResult;
+  let fusion: FusionResult | undefined;
+  let watching = false;
   for (;;) {
-    if (probes.length) for (const i of await reader.findIncidents(probes)) if (!index.has(i.id)) index.put(i);
+    let added = 0;
+    if (probes.length)
+      for (const i of await reader.findIncidents(probes))
+        if (!index.has(i.id)) {
+          index.put(i);
+          added++;
+        }
+    // Watching loaded nothing new: no report beside a changed incident was missing, and the last result stands.
+    if (watching && added === 0 && fusion !== undefined) break;
     fusion = fuse(onTime, index, probed, watched, operatorOf, model.fusion, now);
+    watching = false;
     if (fusion.needs.length) {
       probes = fusion.needs.map((n) => {
         probed.add(observationKey(n.member.source, n.member.sourceId));
@@ -69,6 +79,7 @@ export async function processBatch(
       continue;
     }
     if (fusion.watch.length === 0) break;
+    watching = true;
     probes = [];
     for (const n of fusion.watch) {
       watched.add(observationKey(n.member.source, n.member.sourceId));
@@ -77,6 +88,7 @@ export async function processBatch(
       if (p.from <= p.to) probes.push(p);
     }
   }
+  if (!fusion) throw new Error('bug: no fusion result');
   const revisions = fusion.revisions;
   if (fusion.refounded.length) await continueRefounded(revisions, fusion.before, fusion.refounded, reader);
   const violations = violationChanges(model, revisions, fusion.before, now);
