@@ -118,6 +118,7 @@ const cases: CaseOpening[] = Array.from({ length: 1000 }, (_, i) => {
   const openedAt = D + Math.floor((i / 1000) * DAY);
   return {
     id: `case-${String(i).padStart(6, '0')}`,
+    revision: 1,
     key: `serious-violation|RU|${i}`,
     trigger: 'serious-violation',
     severity: 'serious',

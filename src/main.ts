@@ -9,12 +9,15 @@
  * logged at start, as through the API); the transparency log's key: `--log-key-file FILE` or `GUARANTOR_LOG_KEY_FILE`
  * (created 0600 when missing), or the key itself in `GUARANTOR_LOG_KEY`; default `<sqlite file>.log-key` (a
  * PostgreSQL store needs one named: every server of the database must sign with the same key);
- * `GUARANTOR_ADVERTISE_URL` (PostgreSQL: this server's URL as the others reach it; default where it listens).
+ * `GUARANTOR_ADVERTISE_URL` (PostgreSQL: this server's URL as the others reach it; default where it listens);
+ * `GUARANTOR_MAX_LATENESS` (a duration such as `30d`: the late-arrival window; a report that ended longer ago is stored
+ * as context but not fused; default none, docs/operations/fusion.md).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from './package-files.js';
 import { InputError } from './input-error.js';
+import { parseDuration } from './core/spec/units.js';
 import { geoLocatorFor, ManualClock } from './core/ops/index.js';
 import type { Store } from './core/ports/store.js';
 import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
@@ -43,6 +46,8 @@ export interface ServeConfig {
   /** This server's URL as the other servers of its database reach it (GUARANTOR_ADVERTISE_URL; default: where it listens). */
   advertiseUrl?: string;
   synchronous?: 'full' | 'normal';
+  /** The late-arrival window (ms; GUARANTOR_MAX_LATENESS); default none. */
+  maxLateness?: number;
   logLevel: string;
   limits?: Partial<Limits>;
   /** `live` (default): the system clock; `event`: a replay server whose clock the replayed events move. */
@@ -110,6 +115,13 @@ export function configFrom(flags: ServeFlags, env: Env): ServeConfig {
   if (env['GUARANTOR_ADMIN_KEY']) config.adminKey = env['GUARANTOR_ADMIN_KEY'];
   if (env['GUARANTOR_MEMBER_KEYS']) config.memberKeys = memberKeysFrom(env['GUARANTOR_MEMBER_KEYS']);
   if (env['GUARANTOR_ADVERTISE_URL']) config.advertiseUrl = env['GUARANTOR_ADVERTISE_URL'];
+  const lateness = env['GUARANTOR_MAX_LATENESS'];
+  if (lateness) {
+    const d = parseDuration(lateness);
+    if (!d.ok || d.value <= 0)
+      throw new InputError(`GUARANTOR_MAX_LATENESS: ${d.ok ? `"${lateness}" must be longer than zero` : d.reason}`);
+    config.maxLateness = d.value;
+  }
   if (sync) config.synchronous = sync;
   return config;
 }
@@ -183,7 +195,12 @@ export async function start(config: ServeConfig): Promise<Running> {
     throw new InputError(
       `the zones of ${config.packagePath} cannot be built: ${geo.problems.map((p) => `${p.zone ?? 'regions'}.${p.field}: ${p.detail}`).join('; ')}`,
     );
-  const operations = operationsFor(loaded, { clock, eventClock: event, locator: geo.locator });
+  const operations = operationsFor(loaded, {
+    clock,
+    eventClock: event,
+    locator: geo.locator,
+    ...(config.maxLateness === undefined ? {} : { maxLateness: config.maxLateness }),
+  });
   const origin = logOrigin(loaded.model.package);
   const keySource = config.logKey ?? logKeyConfig(config.db, undefined, {});
   const keyFile = 'file' in keySource ? keySource.file : undefined;

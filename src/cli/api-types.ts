@@ -1204,7 +1204,7 @@ export interface components {
       id: string;
       revision: number;
       status: 'open' | 'merged';
-      reason: 'created' | 'joined' | 'merged' | 'merged-into';
+      reason: 'created' | 'joined' | 'regrouped' | 'merged' | 'merged-into' | 'refounded';
       mergedInto?: string;
       absorbed?: string[];
       activity:
@@ -1390,6 +1390,9 @@ export interface components {
       windowEnd: number | null;
       breachAt: number;
       openedAt: number;
+      revision?: number;
+      revisedAt?: number;
+      lapsed?: boolean;
       evidence: {
         violation: string;
         incident: string;
@@ -1937,6 +1940,8 @@ export interface operations {
             incidentRevisions: number;
             violations: number;
             cases: number;
+            caseRevisions?: number;
+            late?: number;
             context?: number;
             notes?: string[];
           };
@@ -5608,6 +5613,8 @@ export const operationTable = {
             incidentRevisions: { type: 'integer' },
             violations: { type: 'integer' },
             cases: { type: 'integer' },
+            caseRevisions: { type: 'integer' },
+            late: { type: 'integer' },
             context: { type: 'integer' },
             notes: { type: 'array', items: { type: 'string' } },
           },
@@ -9662,7 +9669,7 @@ export const componentSchemas: Record<string, unknown> = {
       id: { type: 'string' },
       revision: { type: 'integer' },
       status: { type: 'string', enum: ['open', 'merged'] },
-      reason: { type: 'string', enum: ['created', 'joined', 'merged', 'merged-into'] },
+      reason: { type: 'string', enum: ['created', 'joined', 'regrouped', 'merged', 'merged-into', 'refounded'] },
       mergedInto: { type: 'string' },
       absorbed: { type: 'array', items: { type: 'string' } },
       activity: {
@@ -9930,6 +9937,9 @@ export const componentSchemas: Record<string, unknown> = {
       windowEnd: { type: ['integer', 'null'] },
       breachAt: { type: 'integer' },
       openedAt: { type: 'integer' },
+      revision: { type: 'integer' },
+      revisedAt: { type: 'integer' },
+      lapsed: { type: 'boolean' },
       evidence: {
         type: 'array',
         items: {

@@ -69,7 +69,8 @@ function shapeOf(e: StoredEntry, decided: ReadonlySet<string> | undefined): Shap
 function readersOf(kind: string, recordId: string): readonly Reader[] | undefined {
   if (kind === 'observation') return can.readRaw;
   if (kind === 'incident-revision' || kind === 'violation') return can.readFindings;
-  if (kind === 'case-event' && recordId.endsWith('/opened')) return can.readCases;
+  if (kind === 'case-event' && (recordId.endsWith('/opened') || /\/revision\/[0-9]+$/.test(recordId)))
+    return can.readCases;
   return undefined;
 }
 

@@ -42,11 +42,19 @@ export function regionCodes(loaded: LoadedPackage): string[] {
 
 export function operationsFor(
   loaded: LoadedPackage,
-  options: { clock: Clock | ManualClock; eventClock?: boolean; locator?: ZoneLocator; maxFuture?: number },
+  options: {
+    clock: Clock | ManualClock;
+    eventClock?: boolean;
+    locator?: ZoneLocator;
+    maxFuture?: number;
+    /** The late-arrival window (ms); default none. */
+    maxLateness?: number;
+  },
 ): Operations {
   if (!loaded.model) throw new Error(`package ${loaded.file} has errors; run \`guarantor check\` on it`);
   const opts: Parameters<typeof prepareOps>[1] = { locator: options.locator ?? nowhere, regions: regionCodes(loaded) };
   if (options.maxFuture !== undefined) opts.maxFuture = options.maxFuture;
+  if (options.maxLateness !== undefined) opts.maxLateness = options.maxLateness;
   const model = prepareOps(loaded.model, opts);
   const clock = options.clock;
   const ops: Operations = {

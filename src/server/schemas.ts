@@ -141,8 +141,11 @@ export const incidentSchema = record(
     id: str,
     revision: { type: 'integer', description: '1 when created; +1 on every change' },
     status: oneOfStrings(['open', 'merged']),
-    reason: oneOfStrings(['created', 'joined', 'merged', 'merged-into']),
-    mergedInto: { type: 'string', description: 'For merged-into: the incident that absorbed this one' },
+    reason: oneOfStrings(['created', 'joined', 'regrouped', 'merged', 'merged-into', 'refounded']),
+    mergedInto: {
+      type: 'string',
+      description: "For merged-into: the incident that took this one's founding report (this one is dissolved)",
+    },
     absorbed: { ...strings, description: 'For merged: the incidents absorbed in this revision' },
     activity: oneOfStrings(activities),
     members: { type: 'array', items: incidentMember },
@@ -240,7 +243,7 @@ export const violationSchema = record(
 
 export const caseSchema = record(
   'Case',
-  'A breach case as opened: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there)',
+  'A breach case at its latest revision: its trigger, severity, party, window, evidence, and openedAt (the judgment clock starts there, whatever revisions follow)',
   ['id', 'key', 'trigger', 'severity', 'party', 'windowStart', 'windowEnd', 'breachAt', 'openedAt', 'evidence'],
   {
     id: str,
@@ -252,9 +255,19 @@ export const caseSchema = record(
     windowEnd: nullableMs('Exclusive; null for a window without end'),
     breachAt: ms('Event time at which the threshold was met'),
     openedAt: ms('Processing time: the judgment clock starts here'),
+    revision: {
+      type: 'integer',
+      description: '1 when opened; one more at each revision (absent on cases opened before revisions)',
+    },
+    revisedAt: ms('Processing time of this revision (absent on the opening)'),
+    lapsed: {
+      type: 'boolean',
+      description:
+        'The window no longer holds a run (its violations withdrawn or moved): the case stands, with what remains',
+    },
     evidence: {
       type: 'array',
-      description: 'Qualifying violations in the window when the case opened, by time',
+      description: 'The qualifying violations of the run, by time: every one known, whenever it arrived',
       items: {
         type: 'object',
         additionalProperties: false,

@@ -26,7 +26,10 @@ import { StoreQueryError, type Store } from '../core/ports/store.js';
 import type { IncidentProbe } from '../core/ports/ops-reader.js';
 import { operationsFor } from '../server/operations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
-import { traffic } from '../../test/support/observations.js';
+import { rng, traffic } from '../../test/support/observations.js';
+import { orderFreeState } from '../../test/support/ops-state.js';
+import { auditLog } from './log-audit.js';
+import { sqliteAuditSource } from './sqlite/tlog-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { SqliteLog } from './sqlite/tlog-store.js';
@@ -241,6 +244,44 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     expect(s).toMatchObject({ incidents: ref.incidents.size, violations: ref.violations.size, cases: ref.cases.size });
   });
 
+  it('holds the same incidents, violations and cases for a set of observations whatever its order and cuts, and logs every case revision', async () => {
+    // Dense shelling near the line, sent shuffled in batches of random size: late reports regroup incidents and
+    // extend open cases (issue 22).
+    const items = batches(500, 100_000, 31, 'ord', 4_000).flat();
+    const ref = new MemoryOpsReader();
+    ref.apply(await processBatch({ model: ops.model, now: clock.now() }, items, ref));
+    const r = rng(5);
+    const order = [...items];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    let revised = 0;
+    for (let i = 0; i < order.length;) {
+      const n = 1 + Math.floor(r() * 120);
+      clock.advance(1000);
+      const out = await store.ingest(order.slice(i, i + n), meta, ops.process);
+      revised += out.caseRevisions;
+      i += n;
+    }
+    expect(revised).toBeGreaterThan(0);
+    const incidents = await all((cursor) => store.listIncidents({ limit: 500, ...(cursor ? { cursor } : {}) }));
+    const violations = await all((cursor) => store.listViolations({ limit: 500, ...(cursor ? { cursor } : {}) }));
+    const cases = (await all((cursor) => store.listCases({ limit: 100, ...(cursor ? { cursor } : {}) }))).map(
+      ({ seq: _s, ...c }) => c,
+    );
+    const got = orderFreeState(incidents, violations, cases);
+    const want = orderFreeState(ref.incidents.values(), ref.violations.values(), ref.cases.values());
+    expect(got.cases.length).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+    if (store instanceof SqliteStore) {
+      const report = await auditLog(sqliteAuditSource(store.db));
+      expect(report.findings).toEqual([]);
+      const kept = store.db.prepare('SELECT count(*) AS n FROM case_revisions').get() as { n: number };
+      expect(kept.n).toBe(revised);
+    }
+  });
+
   it('writes nothing when processing fails: the batch is all or nothing', async () => {
     const [b] = batches(20, 1000);
     const failing = () => {
@@ -362,7 +403,8 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
           source: 'acoustic',
           sourceId: 'late-1',
           activity: old.activity,
-          time: new Date(old.time).toISOString(),
+          // A minute after the radar report: it stays first in canonical order, so the incident keeps its id.
+          time: new Date(old.time + 60_000).toISOString(),
           location: { lon: old.lon!, lat: old.lat!, radius: 100 },
           confidence: 0.9,
         },

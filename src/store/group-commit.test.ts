@@ -13,6 +13,8 @@ const request = (n: number, tag: string): IngestRequest => ({
 const result = (r: IngestRequest): IngestResult => ({
   accepted: r.observations.length,
   duplicates: 0,
+  caseRevisions: 0,
+  late: 0,
   ids: [],
   incidentRevisions: 0,
   violations: 0,

@@ -694,6 +694,7 @@ export const auditTables: readonly { table: string; columns: string; order: stri
   },
   { table: 'violation_revisions', columns: 'seq, id, revision, doc, salt', order: 'seq' },
   { table: 'cases', columns: 'seq, id, case_key, trigger_id, severity, party, opened_at, doc, salt', order: 'seq' },
+  { table: 'case_revisions', columns: 'seq, id, revision, doc, salt', order: 'seq' },
   { table: 'case_files', columns: 'case_id, opened_at, status, deadline, doc', order: 'case_id' },
   { table: 'api_keys', columns: 'id, actor, role, created_at, revoked_at', order: 'id' },
   // Few rows, and no one-column key: read in one query (a comma in `order` says so).
@@ -843,6 +844,11 @@ export function recordsOfRow(table: string, row: Row): StoredRecord[] {
           ['id', 'case_key', 'trigger_id', 'severity', 'party', 'opened_at'],
           caseColumns(doc as unknown as CaseOpening),
         ),
+      );
+    case 'case_revisions':
+      return one(
+        caseOpeningEntry(doc, salt),
+        differing(row, ['id', 'revision'], [doc['id'], typeof doc['revision'] === 'number' ? doc['revision'] : 1]),
       );
     case 'case_files': {
       const f = doc as unknown as CaseFile;

@@ -39,9 +39,10 @@ describe('ingest entries: one serialisation for the row and the log', () => {
         submittedBy: i ? 'key-1' : 'clé "ü"',
       }));
       const out = await ops.process(fresh, reader);
-      reader.apply({ ...out, duplicates: 0 });
+      const revised = out.caseRevisions ?? [];
+      reader.apply({ ...out, caseRevisions: revised, late: 0, duplicates: 0 });
       const salts = freshSalts(fresh.length);
-      const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings];
+      const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings, ...revised];
       const sealing = new Map<object, string>(freshSalts(records.length).map((x, j) => [records[j]!, x]));
       const saltOf = (r: object) => sealing.get(r)!;
       const entries = ingestTextEntries(fresh, out, docs, salts, canonicalStoredJson, saltOf);
@@ -53,6 +54,8 @@ describe('ingest entries: one serialisation for the row and the log', () => {
         ...out.incidentRevisions.map((r) => publicEntry(incidentEntry(asStored(r), saltOf(r)))),
         ...out.violations.map((v) => publicEntry(violationEntry(asStored(v), saltOf(v)))),
         ...out.caseOpenings.map((c) => publicEntry(caseOpeningEntry(asStored(c), saltOf(c)))),
+        // A revised case is logged as its revision (`<case>/revision/<n>`).
+        ...revised.map((c) => publicEntry(caseOpeningEntry(asStored(c), saltOf(c)))),
       ];
       expect(entries.map((e) => [e.kind, e.recordId])).toEqual(reference.map((e) => [e.kind, e.recordId]));
       entries.forEach((e, k) => {

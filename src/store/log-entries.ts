@@ -11,7 +11,8 @@
  * | observation | seq | `observations` (doc + seq, received_at, submitted_by) |
  * | incident-revision | `<id>@<revision>` | `incidents` (latest) and `incident_revisions` (superseded) |
  * | violation | `<id>@<revision>` | `violations` and `violation_revisions` |
- * | case-event | `<case>/opened` | `cases` (the pipeline's case opening) |
+ * | case-event | `<case>/opened` | `cases` or `case_revisions` (the pipeline's case opening, revision 1) |
+ * | case-event | `<case>/revision/<n>` | `cases` or `case_revisions` (a revision: late or changed evidence) |
  * | case-event | `<case>/file` | `case_files`: the case and its judgment state, without votes, rejections, tasks |
  * | case-event | `<case>/rejection/<n>` | `case_files`: a refused vote, on the record |
  * | vote | `<case>/vote/<seq>` | `case_files`: an accepted vote |
@@ -112,7 +113,16 @@ export function violationEntry(doc: Json, salt?: string | null): LogEntry {
   };
 }
 
+/** A case's entry: its opening (revision 1, or a document from before revisions), else the revision. */
 export function caseOpeningEntry(doc: Json, salt?: string | null): LogEntry {
+  const revision = typeof doc['revision'] === 'number' ? doc['revision'] : 1;
+  if (revision > 1)
+    return {
+      kind: 'case-event',
+      recordId: `${String(doc['id'])}/revision/${revision}`,
+      record: { event: 'revised', revision: doc },
+      ...salted(salt),
+    };
   return {
     kind: 'case-event',
     recordId: `${String(doc['id'])}/opened`,
@@ -167,6 +177,8 @@ export function ingestTextEntries(
   for (const v of out.violations as readonly Violation[]) entries.push(violationTextEntry(v, textOf(v), saltOf(v)));
   for (const c of out.caseOpenings as readonly CaseOpening[])
     entries.push(caseOpeningTextEntry(c, textOf(c), saltOf(c)));
+  for (const c of (out.caseRevisions ?? []) as readonly CaseOpening[])
+    entries.push(caseOpeningTextEntry(c, textOf(c), saltOf(c)));
   return entries;
 }
 
@@ -195,11 +207,17 @@ export const violationTextEntry = (v: Violation, text: string, salt: string): Te
   text: sealText(text, `${v.id}@${v.revision}`, salt),
   inRow: true,
 });
-export const caseOpeningTextEntry = (c: CaseOpening, text: string, salt: string): TextLogEntry => ({
-  kind: 'case-event',
-  recordId: `${c.id}/opened`,
-  text: sealText(`{"event":"opened","opening":${text}}`, `${c.id}/opened`, salt),
-});
+export const caseOpeningTextEntry = (c: CaseOpening, text: string, salt: string): TextLogEntry => {
+  if (c.revision > 1) {
+    const recordId = `${c.id}/revision/${c.revision}`;
+    return { kind: 'case-event', recordId, text: sealText(`{"event":"revised","revision":${text}}`, recordId, salt) };
+  }
+  return {
+    kind: 'case-event',
+    recordId: `${c.id}/opened`,
+    text: sealText(`{"event":"opened","opening":${text}}`, `${c.id}/opened`, salt),
+  };
+};
 
 /** The entry with its leaf hash computed now (a store hashes while its database works on the rows). */
 export function withLeaf(e: TextLogEntry): TextLogEntry {
@@ -310,6 +328,8 @@ export async function openingsFromRows(
     else if ((kind === 'incident-revision' || kind === 'violation') && recordId.lastIndexOf('@') > 0)
       ids[kind].add(recordId.slice(0, recordId.lastIndexOf('@')));
     else if (kind === 'case-event' && recordId.endsWith('/opened')) opened.add(recordId.slice(0, -'/opened'.length));
+    else if (kind === 'case-event' && /\/revision\/[0-9]+$/.test(recordId))
+      opened.add(recordId.slice(0, recordId.lastIndexOf('/revision/')));
     const c = voteCaseOf(kind, recordId);
     if (c !== undefined) cases.add(c);
   }
@@ -333,10 +353,11 @@ export async function openingsFromRows(
       }
   }
   if (opened.size)
-    for (const r of await query(`SELECT doc, salt FROM cases WHERE ${list.test('id', 'text')}`, [
-      list.bind([...opened]),
-    ]))
-      open(caseOpeningEntry(JSON.parse(String(r['doc'])) as Json, r['salt'] as string));
+    for (const table of ['cases', 'case_revisions'])
+      for (const r of await query(`SELECT doc, salt FROM ${table} WHERE ${list.test('id', 'text')}`, [
+        list.bind([...opened]),
+      ]))
+        open(caseOpeningEntry(JSON.parse(String(r['doc'])) as Json, r['salt'] as string));
   if (seqs.size)
     for (const r of await query(
       `SELECT seq, received_at, submitted_by, doc, salt FROM observations WHERE ${list.test('seq', 'bigint')}`,
@@ -493,6 +514,8 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
       return join(s(r['id']), '@', s(r['revision']));
     case 'case-event':
       if (r['event'] === 'opened') return join(s(o(r['opening'])['id']), '/opened');
+      if (r['event'] === 'revised')
+        return join(s(o(r['revision'])['id']), '/revision/', s(o(r['revision'])['revision']));
       if (r['event'] === 'case-file') return join(s(o(r['file'])['caseId']), '/file');
       if (r['event'] === 'vote-rejected') return join(s(r['case']), '/rejection/', s(r['n']));
       return undefined;

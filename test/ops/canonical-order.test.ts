@@ -64,7 +64,7 @@ describe('canonical key order of the pipeline records', () => {
         reason: 'merged-into' as const,
         mergedInto: 'inc-other',
       };
-      for (const v of violationChanges(model, [merged], new Map([[prior.id, prior]]), now)) {
+      for (const v of violationChanges(model, [merged], new Map([[prior.id, prior]]), now).records) {
         expect(v.status).toBe('withdrawn');
         expect(inCanonicalOrder(v), JSON.stringify(Object.keys(v))).toBe(true);
         seen.withdrawn++;

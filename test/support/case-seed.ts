@@ -106,6 +106,7 @@ export async function seedCases(store: Store, pkg: Package, o: SeedOptions): Pro
         .replace(/[^0-9a-f]/g, 'a')}${n}`;
       openings.push({
         id: caseId,
+        revision: 1,
         key: `${k.trigger}|${tag}|${n}`,
         trigger: k.trigger,
         severity: k.severity,

@@ -27,7 +27,13 @@ export interface IncidentMember {
   attribution?: { party: string; basis: AttributionBasis };
 }
 
-export type IncidentReason = 'created' | 'joined' | 'merged' | 'merged-into';
+/**
+ * Why a revision was made: `created`; `joined` (it gained reports); `regrouped` (it lost reports, which an earlier
+ * report's arrival moved to another incident, and perhaps gained some); `merged-into` (dissolved: its founding
+ * report now belongs to an earlier incident, named by `mergedInto`); `refounded` (a dissolved incident founded
+ * again); `merged` (it absorbed others: made by the fusion before canonical order, kept in stored revisions).
+ */
+export type IncidentReason = 'created' | 'joined' | 'regrouped' | 'merged' | 'merged-into' | 'refounded';
 
 /** An incident at one revision: a full snapshot, never mutated once returned. */
 export interface Incident {
@@ -41,7 +47,7 @@ export interface Incident {
   /** For `merged`: the incidents absorbed in this revision. */
   absorbed?: string[];
   activity: Activity;
-  /** In the order they joined. */
+  /** In canonical order: event time, then source and id (fusion.ts `canonicalOrder`). */
   members: IncidentMember[];
   confidence: number;
   /** Distinct operators among the members. */

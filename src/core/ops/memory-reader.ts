@@ -16,7 +16,10 @@ export class MemoryOpsReader implements OpsReader {
   /** Every incident revision, when kept (`keepRevisions`, the default). */
   readonly revisions: Incident[] = [];
   readonly violations = new Map<string, Violation>();
+  /** Latest revision of each case, by key. */
   readonly cases = new Map<string, CaseOpening>();
+  /** Superseded case revisions, in the order they were superseded. */
+  readonly caseRevisions: CaseOpening[] = [];
   private readonly open = new IncidentIndex();
   /** `prohibition|party|day` -> violation ids. */
   private readonly byDay = new Map<string, Set<string>>();
@@ -52,8 +55,17 @@ export class MemoryOpsReader implements OpsReader {
     return [...out.values()];
   }
 
-  existingCases(keys: readonly string[]): ReadonlySet<string> {
-    return new Set(keys.filter((k) => this.cases.has(k)));
+  existingCases(keys: readonly string[]): ReadonlyMap<string, CaseOpening> {
+    const out = new Map<string, CaseOpening>();
+    for (const k of keys) {
+      const c = this.cases.get(k);
+      if (c) out.set(k, c);
+    }
+    return out;
+  }
+
+  incidentsById(ids: readonly string[]): Incident[] {
+    return ids.flatMap((id) => this.incidents.get(id) ?? []);
   }
 
   /** What a store does in the batch's transaction. */
@@ -73,6 +85,13 @@ export class MemoryOpsReader implements OpsReader {
     }
     for (const c of result.caseOpenings) {
       if (this.cases.has(c.key)) throw new Error(`bug: case ${c.key} opened twice`);
+      this.cases.set(c.key, c);
+    }
+    for (const c of result.caseRevisions) {
+      const prior = this.cases.get(c.key);
+      if (prior?.revision !== c.revision - 1)
+        throw new Error(`bug: case ${c.key} revision ${c.revision} after ${prior?.revision}`);
+      this.caseRevisions.push(prior);
       this.cases.set(c.key, c);
     }
   }

@@ -90,7 +90,15 @@ export interface OpsModel {
   airspace: ReadonlyMap<string, { floor: number; ceiling: number }>;
   locator: ZoneLocator;
   fusion: FusionOptions;
+  /** The late-arrival window (ms): OpsOptions.maxLateness. */
+  maxLateness: number;
 }
+
+/**
+ * No window unless one is configured: a deployment sets one (`GUARANTOR_MAX_LATENESS`, docs/operations/fusion.md);
+ * 30 days keeps patrol reports hours late, satellite analyses days late and a month's backfill inside it.
+ */
+export const defaultMaxLateness = Infinity;
 
 export interface OpsOptions {
   locator: ZoneLocator;
@@ -99,6 +107,11 @@ export interface OpsOptions {
   fusion?: FusionOptions;
   /** How far ahead of the clock a report may be dated (ms); default 10 minutes. */
   maxFuture?: number;
+  /**
+   * The late-arrival window (ms): a report whose interval ended longer ago than this, by the clock, is stored and
+   * logged as context but not fused (docs/operations/fusion.md, "Late reports"). Default: none (Infinity).
+   */
+  maxLateness?: number;
 }
 
 export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
@@ -194,5 +207,6 @@ export function prepareOps(pkg: Package, options: OpsOptions): OpsModel {
     airspace,
     locator: options.locator,
     fusion: options.fusion ?? defaultFusionOptions,
+    maxLateness: options.maxLateness ?? defaultMaxLateness,
   };
 }

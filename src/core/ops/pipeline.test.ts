@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EFFECTIVE, Runner, WEST } from '../../../test/ops/harness.js';
+import { EAST, EFFECTIVE, exampleModel, Runner, WEST } from '../../../test/ops/harness.js';
+import { orderFreeState } from '../../../test/support/ops-state.js';
 import { DAY, MINUTE } from '../spec/units.js';
-import type { Incident } from './incident.js';
 import type { ObservationInput } from './observation.js';
-import { batchRevisions } from './pipeline.js';
 
 const sources = ['radar', 'acoustic', 'uav', 'sat', 'eu-sat', 'patrol', 'air-track'];
 const activities = [
@@ -25,7 +24,42 @@ const observation = fc.record({
   weapon: fc.constantFrom(undefined, 'tank', 'mlrs'),
 });
 
+/**
+ * Dense fire near the line on both sides: most reports cohere with several others, so arrival order matters to a
+ * greedy fusion, incidents regroup when an earlier report arrives late, and runs of three corroborated violations
+ * within 24 h open serious-violation cases whose evidence late reports extend. Some reports name a party, so
+ * attribution changes (and violations move between parties) as incidents regroup.
+ */
+const dense = fc.record({
+  source: fc.constantFrom('radar', 'acoustic', 'uav', 'acoustic'),
+  activity: fc.constant('artillery-fire' as const),
+  minute: fc.integer({ min: 0, max: 12 * 60 }),
+  dx: fc.integer({ min: -4, max: 4 }),
+  radius: fc.integer({ min: 100, max: 1500 }),
+  confidence: fc.double({ min: 0.6, max: 1, noNaN: true }),
+  weapon: fc.constant(undefined),
+  side: fc.constantFrom('west', 'east'),
+  party: fc.constantFrom(undefined, undefined, undefined, 'RU', 'UA'),
+});
+
 type Generated = typeof observation extends fc.Arbitrary<infer T> ? T : never;
+type Dense = typeof dense extends fc.Arbitrary<infer T> ? T : never;
+
+function denseInputs(xs: Dense[]): ObservationInput[] {
+  return xs.map((x, i) => {
+    const at = x.side === 'west' ? WEST : EAST;
+    const o: ObservationInput = {
+      source: x.source,
+      sourceId: `d${i}`,
+      activity: x.activity,
+      time: new Date(EFFECTIVE + 20 * DAY + x.minute * MINUTE).toISOString(),
+      location: { lon: at.lon + x.dx * 0.005, lat: at.lat, radius: x.radius },
+      confidence: x.confidence,
+    };
+    if (x.party) o.attribution = { party: x.party, basis: 'claimed' };
+    return o;
+  });
+}
 
 function toInputs(xs: Generated[]): ObservationInput[] {
   return xs.map((x, i) => {
@@ -42,113 +76,93 @@ function toInputs(xs: Generated[]): ObservationInput[] {
   });
 }
 
-// Revision numbers, reasons and absorbed lists record how the stream was batched (one revision per batch); the
-// state itself must not depend on it.
-const snapshot = (r: Runner) => ({
-  incidents: [...r.reader.incidents.values()]
-    .map(({ revision: _r, reason: _why, absorbed: _a, ...i }) => ({ ...i, createdAt: 0, updatedAt: 0 }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1)),
-  violations: [...r.reader.violations.values()]
-    .map(({ revision: _r, ...v }) => ({ ...v, detectedAt: 0 }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1)),
-  cases: [...r.reader.cases.keys()].sort(),
-});
+// Every field but what records the arrival (test/support/ops-state.ts).
+const state = (r: Runner) =>
+  orderFreeState(r.reader.incidents.values(), r.reader.violations.values(), r.reader.cases.values());
+
+/** The items cut into batches at the given positions. */
+function cutAt<T>(items: readonly T[], cuts: readonly number[]): T[][] {
+  const at = [...new Set(cuts)].filter((k) => k > 0 && k < items.length);
+  at.sort((a, b) => a - b);
+  const out: T[][] = [];
+  let from = 0;
+  for (const k of [...at, items.length]) {
+    out.push(items.slice(from, k));
+    from = k;
+  }
+  return out;
+}
+
+/** Shuffles (Fisher-Yates on the stream's numbers). */
+function shuffled<T>(items: readonly T[], seeds: fc.Stream<number>): T[] {
+  const order = [...items];
+  const it = seeds[Symbol.iterator]();
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = (it.next().value as number) % (i + 1);
+    const x = order[i] as T;
+    order[i] = order[j] as T;
+    order[j] = x;
+  }
+  return order;
+}
+
+/** The property: one run of the whole set in its generated order against random orders cut into random batches. */
+const orderFree = (items: fc.Arbitrary<ObservationInput[]>) =>
+  fc.asyncProperty(
+    items,
+    fc.array(fc.integer({ min: 1, max: 149 }), { minLength: 1, maxLength: 12 }),
+    fc.infiniteStream(fc.nat()),
+    async (items, cuts, seeds) => {
+      const whole = new Runner();
+      await whole.run(items);
+      const cut = new Runner();
+      const order = shuffled(items, seeds);
+      for (const batch of cutAt(order, cuts)) {
+        await cut.run(batch);
+        // A retry of the batch just stored changes nothing.
+        const again = await cut.run(batch);
+        expect(again.incidentRevisions).toEqual([]);
+        expect(again.caseOpenings).toEqual([]);
+        expect(again.caseRevisions).toEqual([]);
+      }
+      expect(state(cut)).toEqual(state(whole));
+    },
+  );
 
 describe('processBatch', () => {
-  it('gives the same incidents, violations and cases however a stream is cut into batches, and nothing more on a retry', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(observation, { minLength: 1, maxLength: 120 }),
-        fc.integer({ min: 1, max: 40 }),
-        async (xs, size) => {
-          const items = toInputs(xs);
-          const whole = new Runner();
-          await whole.run(items);
-          const cut = new Runner();
-          for (let i = 0; i < items.length; i += size) {
-            await cut.run(items.slice(i, i + size));
-            // A retry of the batch just stored changes nothing.
-            const again = await cut.run(items.slice(i, i + size));
-            expect(again.incidentRevisions).toEqual([]);
-            expect(again.caseOpenings).toEqual([]);
-          }
-          expect(snapshot(cut)).toEqual(snapshot(whole));
-        },
-      ),
-      { numRuns: 60 },
-    );
+  it('gives the same incidents, violations and cases for a set of observations, whatever its order and batch cuts, and nothing more on a retry', async () => {
+    await fc.assert(orderFree(fc.array(observation, { minLength: 1, maxLength: 120 }).map(toInputs)), { numRuns: 60 });
+  });
+
+  it('does so on dense fire near the line, where incidents regroup and late violations join open cases', async () => {
+    await fc.assert(orderFree(fc.array(dense, { minLength: 20, maxLength: 150, size: 'max' }).map(denseInputs)), {
+      numRuns: 100,
+    });
   });
 });
 
-describe('batchRevisions: one revision per incident per batch', () => {
-  const base = {
-    status: 'open' as const,
-    activity: 'artillery-fire' as const,
-    members: [],
-    confidence: 0.9,
-    corroboration: 1,
-    operators: [],
-    weapons: [],
-    count: 1,
-    time: 0,
-    start: 0,
-    end: 0,
-    radius: 0,
-    createdAt: 0,
-    updatedAt: 0,
-  };
-  const rev = (id: string, revision: number, reason: Incident['reason'], extra: Partial<Incident> = {}): Incident => ({
-    ...base,
-    id,
-    revision,
-    reason,
-    ...extra,
-  });
-
-  it('folds each incident to its last state, numbered one past its stored revision, in first-change order', () => {
-    const stored = rev('s', 4, 'joined');
-    const steps = [
-      rev('n', 1, 'created'),
-      rev('s', 5, 'joined'),
-      rev('n', 2, 'joined', { count: 3 }),
-      rev('s', 6, 'joined', { count: 7 }),
-    ];
-    const out = batchRevisions(
-      steps,
-      new Map([
-        ['n', null],
-        ['s', stored],
-      ]),
-    );
-    expect(out.map((r) => [r.id, r.revision, r.reason, r.count])).toEqual([
-      ['n', 1, 'created', 3],
-      ['s', 5, 'joined', 7],
-    ]);
-  });
-
-  it('keeps every absorption: the survivor lists all it took, an absorbed incident says merged-into', () => {
-    const steps = [
-      rev('b', 3, 'merged-into', { status: 'merged', mergedInto: 'a' }),
-      rev('a', 2, 'merged', { absorbed: ['b'] }),
-      rev('c', 2, 'merged-into', { status: 'merged', mergedInto: 'a' }),
-      rev('a', 3, 'merged', { absorbed: ['c'] }),
-      rev('a', 4, 'joined', { count: 9 }),
-    ];
-    const out = batchRevisions(
-      steps,
-      new Map<string, Incident | null>([
-        ['a', rev('a', 1, 'created')],
-        ['b', rev('b', 2, 'joined')],
-        ['c', rev('c', 1, 'created')],
-      ]),
-    );
-    expect(out.map((r) => [r.id, r.revision, r.reason, r.absorbed ?? null, r.mergedInto ?? null])).toEqual([
-      ['b', 3, 'merged-into', null, 'a'],
-      ['a', 2, 'merged', ['b', 'c'], null],
-      ['c', 2, 'merged-into', null, 'a'],
-    ]);
-    expect(out[1]!.count).toBe(9);
-    // The steps themselves are not changed.
-    expect(steps[4]!.revision).toBe(4);
+describe('the late-arrival window', () => {
+  it('stores a report that ended beyond it as context: not fused, changing no incident, violation or case', async () => {
+    const model = { ...exampleModel(), maxLateness: 7 * DAY };
+    const r = new Runner(model, EFFECTIVE + 30 * DAY);
+    const at = (days: number, source: string, id: string): ObservationInput => ({
+      source,
+      sourceId: id,
+      activity: 'artillery-fire',
+      time: new Date(EFFECTIVE + 30 * DAY - days * DAY).toISOString(),
+      location: { ...WEST, radius: 300 },
+      confidence: 0.9,
+    });
+    const onTime = await r.run([at(6, 'radar', 'a')]);
+    expect(onTime).toMatchObject({ late: 0 });
+    expect(onTime.incidentRevisions).toHaveLength(1);
+    // The acoustic report of the same event, but 8 days late by the clock: beyond the window.
+    const late = await r.run([at(8, 'acoustic', 'b'), at(8, 'uav', 'c')]);
+    expect(late).toMatchObject({ late: 2, incidentRevisions: [], violations: [], caseOpenings: [], caseRevisions: [] });
+    // Within the window it would have fused.
+    const inside = new Runner({ ...model, maxLateness: 9 * DAY }, EFFECTIVE + 30 * DAY);
+    await inside.run([at(6, 'radar', 'a')]);
+    const fused = await inside.run([at(6, 'acoustic', 'b')]);
+    expect(fused.incidentRevisions.filter((i) => i.status === 'open').map((i) => i.members.length)).toEqual([2]);
   });
 });

@@ -6,13 +6,14 @@
  *
  *   observations -> fuse (fusion.ts) -> violations (violation.ts, attribution.ts) -> cases (trigger.ts)
  */
-import { fuse, probeFor } from './fusion.js';
+import { fuse, probeOf, type FusionResult } from './fusion.js';
+import { itemAt } from '../item-at.js';
+import { observationKey, type Observation } from './observation.js';
 import type { Incident } from './incident.js';
 import { IncidentIndex } from './incident-index.js';
 import type { OpsModel } from './model.js';
-import type { Observation } from './observation.js';
 import type { OpsReader } from '../ports/ops-reader.js';
-import { openCases, touchedWindows, windowQueries, type CaseOpening } from './trigger.js';
+import { caseChanges, type CaseOpening } from './trigger.js';
 import { violationChanges, type Violation } from './violation.js';
 
 export type { OpsModel, OpsOptions, ZoneLocator, ZoneLocation, LineLocation } from './model.js';
@@ -26,15 +27,20 @@ export interface OpsContext {
 
 export interface BatchResult {
   /**
-   * One revision per incident the batch changed (batchRevisions), in the order each was first changed. A batch is
-   * atomic, so a revision is an incident's state after a batch, not after each report in it.
+   * One revision per incident the batch changed. A batch is atomic, so a revision is an incident's state after a
+   * batch, not after each report in it.
    */
   incidentRevisions: Incident[];
   /** New, revised and withdrawn violations (one record per id), sorted by id. */
   violations: Violation[];
+  /** Cases the batch opened (revision 1). */
   caseOpenings: CaseOpening[];
+  /** Open cases whose content the batch changed: the new revision of each (its `openedAt` kept). */
+  caseRevisions: CaseOpening[];
   /** Observations skipped because an incident already holds them (a retried batch). */
   duplicates: number;
+  /** Observations beyond the late-arrival window (`maxLateness`): for the record only, not fused. */
+  late: number;
 }
 
 export async function processBatch(
@@ -43,61 +49,79 @@ export async function processBatch(
   reader: OpsReader,
 ): Promise<BatchResult> {
   const { model, now } = ctx;
+  // Beyond the late-arrival window: stored and logged by the caller, as context; fusion and cases never see them.
+  const late = observations.filter((o) => now - o.end > model.maxLateness);
+  const onTime = late.length ? observations.filter((o) => now - o.end <= model.maxLateness) : observations;
   const index = new IncidentIndex();
-  if (observations.length) {
-    const probes = observations.map((o) => probeFor(o, model.fusion));
-    for (const i of await reader.findIncidents(probes)) index.put(i);
-  }
+  const probed = new Set<string>();
+  const watched = new Set<string>();
   const operatorOf = (s: string) => model.operators.get(s) ?? s;
-  const fusion = fuse(observations, index, operatorOf, model.fusion, now);
-
-  const revisions = batchRevisions(fusion.revisions, fusion.before);
-  const violations = violationChanges(model, revisions, fusion.before, now);
-
-  // Windows whose case is already open need nothing more: ask about those first, then read only the rest.
-  const touched = touchedWindows(model, violations).windows;
-  let caseOpenings: CaseOpening[] = [];
-  if (touched.length) {
-    const existing = await reader.existingCases(touched.map((w) => w.key));
-    const windows = touched.filter((w) => !existing.has(w.key));
-    const queries = windowQueries(windows);
-    const stored = queries.length ? await reader.findViolations(queries) : [];
-    caseOpenings = openCases(windows, stored, violations, existing, now);
+  // A new report's probe names its source: an incident whose only member is from that source can never take it
+  // nor bear on its decision, so a store may skip it. The replay's own probes (below) name none: a stored report's
+  // neighbourhood must be loaded whole, since incidents around it may have lost members.
+  let probes = onTime.map((o) => ({ ...probeOf(o.activity, o, model.fusion), source: o.source }));
+  let fusion: FusionResult | undefined;
+  let watching = false;
+  for (;;) {
+    let added = 0;
+    if (probes.length)
+      for (const i of await reader.findIncidents(probes))
+        if (!index.has(i.id)) {
+          index.put(i);
+          added++;
+        }
+    // Watching loaded nothing new: no report beside a changed incident was missing, and the last result stands.
+    if (watching && added === 0 && fusion !== undefined) break;
+    fusion = fuse(onTime, index, probed, watched, operatorOf, model.fusion, now);
+    watching = false;
+    if (fusion.needs.length) {
+      probes = fusion.needs.map((n) => {
+        probed.add(observationKey(n.member.source, n.member.sourceId));
+        return probeOf(n.activity, n.member, model.fusion);
+      });
+      continue;
+    }
+    if (fusion.watch.length === 0) break;
+    watching = true;
+    probes = [];
+    for (const n of fusion.watch) {
+      watched.add(observationKey(n.member.source, n.member.sourceId));
+      const p = probeOf(n.activity, n.member, model.fusion);
+      p.from = Math.max(p.from, n.from);
+      if (p.from <= p.to) probes.push(p);
+    }
   }
-  return { incidentRevisions: revisions, violations, caseOpenings, duplicates: fusion.duplicates };
+  if (!fusion) throw new Error('bug: no fusion result');
+  const revisions = fusion.revisions;
+  if (fusion.refounded.length) await continueRefounded(revisions, fusion.before, fusion.refounded, reader);
+  const violations = violationChanges(model, revisions, fusion.before, now);
+  const cases = await caseChanges(model, violations.records, violations.moved, reader, now);
+  return {
+    incidentRevisions: revisions,
+    violations: violations.records,
+    caseOpenings: cases.openings,
+    caseRevisions: cases.revisions,
+    duplicates: fusion.duplicates,
+    late: late.length,
+  };
 }
 
 /**
- * Fusion's step-by-step revisions folded to one per incident: its last state, numbered one past its state before
- * the batch. The reason says what the batch did to it: `created` (new in this batch, whatever joined it after),
- * `merged-into` (absorbed), `merged` (absorbed others: `absorbed` lists every incident it took in this batch),
- * otherwise `joined`. Folding halves what a busy batch writes and logs (about 500 revisions become 275 in
- * bench/ingest.ts) and loses nothing a reader could have seen: the intermediate states never committed.
+ * An incident refounded on a stored report may have existed before (founded, then dissolved when an earlier report
+ * arrived, now founded again as the set changed): it continues its stored revisions.
  */
-export function batchRevisions(steps: readonly Incident[], before: ReadonlyMap<string, Incident | null>): Incident[] {
-  const last = new Map<string, Incident>();
-  const absorbed = new Map<string, string[]>();
-  for (const r of steps) {
-    last.set(r.id, r);
-    if (r.absorbed) {
-      const list = absorbed.get(r.id) ?? [];
-      for (const a of r.absorbed) if (!list.includes(a)) list.push(a);
-      absorbed.set(r.id, list);
-    }
+async function continueRefounded(
+  revisions: Incident[],
+  before: Map<string, Incident | null>,
+  ids: readonly string[],
+  reader: OpsReader,
+): Promise<void> {
+  const prior = new Map((await reader.incidentsById(ids)).map((i) => [i.id, i]));
+  for (let k = 0; k < revisions.length; k++) {
+    const r = itemAt(revisions, k);
+    const p = prior.get(r.id);
+    if (!p || before.get(r.id)) continue;
+    revisions[k] = { ...r, revision: p.revision + 1, reason: 'refounded', createdAt: p.createdAt };
+    before.set(r.id, p);
   }
-  const out: Incident[] = [];
-  for (const r of last.values()) {
-    const prior = before.get(r.id) ?? null;
-    const revision = (prior?.revision ?? 0) + 1;
-    const took = absorbed.get(r.id);
-    const reason = r.status === 'merged' ? 'merged-into' : prior === null ? 'created' : took ? 'merged' : 'joined';
-    if (r.revision === revision && r.reason === reason && (took === undefined || r.absorbed?.length === took.length)) {
-      out.push(r);
-      continue;
-    }
-    const folded: Incident = { ...r, revision, reason };
-    if (took) folded.absorbed = took;
-    out.push(folded);
-  }
-  return out;
 }

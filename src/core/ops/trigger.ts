@@ -24,40 +24,11 @@
 import { sha256Hex } from './digest.js';
 import type { OpsModel, PreparedTrigger } from './model.js';
 import type { ViolationQuery } from '../ports/ops-reader.js';
-import type { ObservationRef, Violation } from './violation.js';
+import type { Violation } from './violation.js';
+import type { CaseOpening, EvidenceLink } from './case-opening.js';
 import { itemAt } from '../item-at.js';
 
-export interface EvidenceLink {
-  violation: string;
-  incident: string;
-  prohibition: string;
-  time: number;
-  confidence: number;
-  corroboration: number;
-  depth?: number;
-  observations: ObservationRef[];
-}
-
-export interface CaseOpening {
-  id: string;
-  /** (trigger, party, window): unique per breach. */
-  key: string;
-  trigger: string;
-  severity: string;
-  /** An actor id, or `undetermined`. */
-  party: string;
-  windowStart: number;
-  /** Exclusive; null for a window without end. */
-  windowEnd: number | null;
-  /** Event time at which the threshold was met. */
-  breachAt: number;
-  /** Processing time: the judgment clock starts here. */
-  openedAt: number;
-  /** Qualifying violations in the window when the case opened, by time. */
-  evidence: EvidenceLink[];
-  /** Greatest depth beyond the line among them (depth triggers). */
-  depth?: number;
-}
+export type { CaseOpening, EvidenceLink } from './case-opening.js';
 
 export function caseId(key: string): string {
   return 'case-' + sha256Hex(key).slice(0, 24);
@@ -129,42 +100,85 @@ export function windowsFor(model: OpsModel, t: PreparedTrigger, v: Violation): B
   ];
 }
 
-/** The windows a batch's violation changes touch, and what to ask the store about them. */
-export function touchedWindows(
-  model: OpsModel,
-  changes: readonly Violation[],
-): { windows: BreachWindow[]; queries: ViolationQuery[] } {
-  const windows = new Map<string, BreachWindow>();
-  for (const v of changes) {
-    for (const t of model.triggersOn.get(v.prohibition) ?? []) {
-      if (!qualifies(t, v)) continue;
-      for (const w of windowsFor(model, t, v)) if (!windows.has(w.key)) windows.set(w.key, w);
-    }
-  }
-  const list = [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { windows: list, queries: windowQueries(list) };
-}
-
-/** What to ask the store about windows that need more than one violation. */
+/** What to ask the store about windows: every qualifying violation a run, and its evidence, may hold. */
 export function windowQueries(windows: readonly BreachWindow[]): ViolationQuery[] {
   return windows
-    .filter((w) => w.trigger.count > 1)
+    .filter((w) => w.trigger.count > 1 || w.trigger.within !== undefined)
     .map((w) => ({ prohibitions: w.trigger.on, party: w.party, from: w.start, to: w.reach }));
 }
 
+/** The windows a batch's changes touch, with the changes that touch each. */
+interface Touch {
+  w: BreachWindow;
+  /** A qualifying violation in it: the window may open a case. */
+  qualifying: boolean;
+  changes: Violation[];
+  /** Former states of violations that moved out (another party or time). */
+  moved: Violation[];
+}
+
+/** What case changes read from the store: the part of `OpsReader` (ports/ops-reader.ts) about cases. */
+export interface CaseReader {
+  existingCases(keys: readonly string[]): ReadonlyMap<string, CaseOpening> | Promise<ReadonlyMap<string, CaseOpening>>;
+  findViolations(queries: readonly ViolationQuery[]): Violation[] | Promise<Violation[]>;
+}
+
+export interface CaseChanges {
+  openings: CaseOpening[];
+  revisions: CaseOpening[];
+}
+
 /**
- * Cases that open: windows whose qualifying violations (stored ones, overridden by this batch's changes) reach
- * the trigger's count, and whose key has not opened a case before.
+ * Cases opened and revised by a batch's violation changes. A case's content (`windowStart`, `windowEnd`, `breachAt`,
+ * `evidence`, `depth`) is a function of the qualifying violations of its window known so far (`caseContent`): a case
+ * opens when its window first holds a run, and each later batch that changes the content writes a revision (its
+ * `openedAt`, and so the judgment clock, kept). A change that can only extend an open case (a qualifying violation
+ * after its breach, inside its window) extends it from the case as stored; any other change to an open case's
+ * window (one of its violations revised or withdrawn, one before its breach) reads the window again.
  */
-export function openCases(
-  windows: readonly BreachWindow[],
-  stored: readonly Violation[],
+export async function caseChanges(
+  model: OpsModel,
   changes: readonly Violation[],
-  existing: ReadonlySet<string>,
+  moved: readonly Violation[],
+  reader: CaseReader,
   now: number,
-): CaseOpening[] {
+): Promise<CaseChanges> {
+  const touches = new Map<string, Touch>();
+  const touch = (v: Violation, kind: 'change' | 'moved') => {
+    for (const t of model.triggersOn.get(v.prohibition) ?? []) {
+      const q = kind === 'change' && qualifies(t, v);
+      for (const w of windowsFor(model, t, v)) {
+        let e = touches.get(w.key);
+        if (!e) touches.set(w.key, (e = { w, qualifying: false, changes: [], moved: [] }));
+        if (q) e.qualifying = true;
+        (kind === 'change' ? e.changes : e.moved).push(v);
+      }
+    }
+  };
+  for (const v of changes) touch(v, 'change');
+  for (const v of moved) touch(v, 'moved');
+  const out: CaseChanges = { openings: [], revisions: [] };
+  if (touches.size === 0) return out;
+  const list = [...touches.values()].sort((a, b) => (a.w.key < b.w.key ? -1 : a.w.key > b.w.key ? 1 : 0));
+  const existing = await reader.existingCases(list.map((e) => e.w.key));
+  const read: Touch[] = [];
+  for (const e of list) {
+    const c = existing.get(e.w.key);
+    if (!c) {
+      if (e.qualifying) read.push(e);
+      continue;
+    }
+    const effect = effectOn(c, e);
+    if (effect === 'read') read.push(e);
+    else if (effect.length) {
+      const next = extended(c, effect, e.w.trigger.count);
+      if (!sameContent(c, next)) out.revisions.push(revised(c, next, now));
+    }
+  }
+  if (read.length === 0) return out;
+  const queries = windowQueries(read.map((e) => e.w));
   const latest = new Map<string, Violation>();
-  for (const v of stored) latest.set(v.id, v);
+  if (queries.length) for (const v of await reader.findViolations(queries)) latest.set(v.id, v);
   for (const v of changes) latest.set(v.id, v);
   const byParty = new Map<string, Violation[]>();
   for (const v of latest.values()) {
@@ -172,55 +186,197 @@ export function openCases(
     if (!l) byParty.set(v.party, (l = []));
     l.push(v);
   }
-  const out: CaseOpening[] = [];
-  for (const w of windows) {
-    if (existing.has(w.key)) continue;
-    const t = w.trigger;
-    const on = new Set(t.on);
-    const inReach = (v: Violation) =>
-      t.count > 1 || t.within !== undefined
-        ? v.time >= w.start && v.time < w.reach
-        : w.key === `${t.id}|${v.party}|${v.incidentId}`;
-    const candidates = (byParty.get(w.party) ?? []).filter(
-      (v) => on.has(v.prohibition) && inReach(v) && qualifies(t, v),
-    );
-    if (candidates.length < t.count) continue;
-    candidates.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
-    const run =
-      t.within === undefined
-        ? { hits: candidates, start: w.start, end: w.end }
-        : earliestRun(candidates, w, t.within, t.count);
-    if (!run) continue;
-    const hits = run.hits;
-    const evidence = hits.map((v): EvidenceLink => {
-      const link: EvidenceLink = {
-        violation: v.id,
-        incident: v.incidentId,
-        prohibition: v.prohibition,
-        time: v.time,
-        confidence: v.confidence,
-        corroboration: v.corroboration,
-        observations: v.observations,
-      };
-      if (v.depth !== undefined) link.depth = v.depth;
-      return link;
-    });
-    const c: CaseOpening = {
-      id: caseId(w.key),
-      key: w.key,
-      trigger: t.id,
-      severity: t.severity,
-      party: w.party,
-      windowStart: run.start,
-      windowEnd: Number.isFinite(run.end) ? run.end : null,
-      breachAt: itemAt(hits, t.count - 1).time,
-      openedAt: now,
-      evidence,
-    };
-    const depths = hits.map((v) => v.depth).filter((d): d is number => d !== undefined);
-    if (depths.length) c.depth = Math.max(...depths);
-    out.push(c);
+  for (const { w } of read) {
+    const candidates = qualifyingIn(w, byParty.get(w.party) ?? []);
+    const content = caseContent(w, candidates);
+    const c = existing.get(w.key);
+    if (!c) {
+      if (content)
+        out.openings.push({
+          id: caseId(w.key),
+          key: w.key,
+          trigger: w.trigger.id,
+          severity: w.trigger.severity,
+          party: w.party,
+          ...content,
+          openedAt: now,
+          revision: 1,
+        });
+      continue;
+    }
+    const next = content ?? lapsedContent(c, candidates, w.trigger.count);
+    if (!sameContent(c, next)) out.revisions.push(revised(c, next, now));
   }
+  return out;
+}
+
+/** A case's content: what its window's qualifying violations say. */
+export interface CaseContent {
+  windowStart: number;
+  windowEnd: number | null;
+  breachAt: number;
+  evidence: EvidenceLink[];
+  depth?: number;
+  lapsed?: true;
+}
+
+/** The window's qualifying violations (of its party), by time then id. */
+function qualifyingIn(w: BreachWindow, ofParty: readonly Violation[]): Violation[] {
+  const t = w.trigger;
+  const on = new Set(t.on);
+  const inReach = (v: Violation) =>
+    t.count > 1 || t.within !== undefined
+      ? v.time >= w.start && v.time < w.reach
+      : w.key === `${t.id}|${v.party}|${v.incidentId}`;
+  return ofParty
+    .filter((v) => on.has(v.prohibition) && inReach(v) && qualifies(t, v))
+    .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The breach a window holds, from its qualifying violations (sorted by time, then id), or undefined: a pure
+ * function of that set, so every batch cut and arrival order gives the same case.
+ */
+export function caseContent(w: BreachWindow, sorted: readonly Violation[]): CaseContent | undefined {
+  const t = w.trigger;
+  if (sorted.length < t.count) return undefined;
+  const run =
+    t.within === undefined ? { hits: sorted, start: w.start, end: w.end } : earliestRun(sorted, w, t.within, t.count);
+  if (!run) return undefined;
+  const c: CaseContent = {
+    windowStart: run.start,
+    windowEnd: Number.isFinite(run.end) ? run.end : null,
+    breachAt: itemAt(run.hits, t.count - 1).time,
+    evidence: run.hits.slice(0, evidenceLimit(t.count)).map(link),
+  };
+  const depth = deepest(c.evidence);
+  if (depth !== undefined) c.depth = depth;
+  return c;
+}
+
+/**
+ * A case lists the first `max(count, 50)` qualifying violations of its run, by time: enough to judge the breach,
+ * and a bound on what a case weighs, so that a sustained campaign's later violations, once the list is full, neither
+ * rewrite nor re-log the case at every batch (each revision is a full document). The window's other violations are
+ * in the violations list (`GET /v1/violations` by party and time).
+ */
+export const evidenceCap = 50;
+const evidenceLimit = (count: number) => Math.max(count, evidenceCap);
+
+function link(v: Violation): EvidenceLink {
+  const l: EvidenceLink = {
+    violation: v.id,
+    incident: v.incidentId,
+    prohibition: v.prohibition,
+    time: v.time,
+    confidence: v.confidence,
+    corroboration: v.corroboration,
+    observations: v.observations,
+  };
+  if (v.depth !== undefined) l.depth = v.depth;
+  return l;
+}
+
+function deepest(evidence: readonly EvidenceLink[]): number | undefined {
+  let d: number | undefined;
+  for (const e of evidence) if (e.depth !== undefined && (d === undefined || e.depth > d)) d = e.depth;
+  return d;
+}
+
+/**
+ * A case whose window no longer holds a run (its violations withdrawn, or moved to another party): it stands, since
+ * judgment may be under way, with its window and breach time as last known and the evidence that remains in it.
+ */
+function lapsedContent(c: CaseOpening, candidates: readonly Violation[], count: number): CaseContent {
+  const end = c.windowEnd ?? Infinity;
+  const evidence = candidates
+    .filter((v) => v.time >= c.windowStart && v.time < end)
+    .slice(0, evidenceLimit(count))
+    .map(link);
+  const out: CaseContent = { windowStart: c.windowStart, windowEnd: c.windowEnd, breachAt: c.breachAt, evidence };
+  const depth = deepest(evidence);
+  if (depth !== undefined) out.depth = depth;
+  out.lapsed = true;
+  return out;
+}
+
+/**
+ * What a window's changes do to its open case without reading the window: nothing, extend it with these
+ * violations (qualifying, new to it, after its breach and inside its window: the run stays the earliest and they
+ * join its evidence), or 'read' (anything else).
+ */
+function effectOn(c: CaseOpening, e: Touch): Violation[] | 'read' {
+  if (c.lapsed) return 'read';
+  const held = new Set(c.evidence.map((l) => l.violation));
+  for (const m of e.moved) if (held.has(m.id)) return 'read';
+  const end = c.windowEnd ?? Infinity;
+  const adds: Violation[] = [];
+  for (const v of e.changes) {
+    if (held.has(v.id)) return 'read';
+    if (v.party !== e.w.party || !e.w.trigger.on.includes(v.prohibition) || !qualifies(e.w.trigger, v)) continue;
+    if (v.time <= c.breachAt) return 'read';
+    if (v.time >= c.windowStart && v.time < end) adds.push(v);
+  }
+  return adds;
+}
+
+function extended(c: CaseOpening, adds: readonly Violation[], count: number): CaseContent {
+  const evidence = [...c.evidence, ...adds.map(link)]
+    .sort((a, b) => a.time - b.time || (a.violation < b.violation ? -1 : a.violation > b.violation ? 1 : 0))
+    .slice(0, evidenceLimit(count));
+  const out: CaseContent = { windowStart: c.windowStart, windowEnd: c.windowEnd, breachAt: c.breachAt, evidence };
+  const depth = deepest(evidence);
+  if (depth !== undefined) out.depth = depth;
+  return out;
+}
+
+function sameContent(c: CaseOpening, n: CaseContent): boolean {
+  if (
+    c.windowStart !== n.windowStart ||
+    c.windowEnd !== n.windowEnd ||
+    c.breachAt !== n.breachAt ||
+    c.depth !== n.depth ||
+    (c.lapsed ?? false) !== (n.lapsed ?? false) ||
+    c.evidence.length !== n.evidence.length
+  )
+    return false;
+  // Field by field: this runs for every open case a batch touches, and JSON.stringify of both lists cost 5% of it.
+  for (let i = 0; i < c.evidence.length; i++) {
+    const a = itemAt(c.evidence, i);
+    const b = itemAt(n.evidence, i);
+    if (
+      a.violation !== b.violation ||
+      a.incident !== b.incident ||
+      a.prohibition !== b.prohibition ||
+      a.time !== b.time ||
+      a.confidence !== b.confidence ||
+      a.corroboration !== b.corroboration ||
+      a.depth !== b.depth ||
+      a.observations.length !== b.observations.length
+    )
+      return false;
+    for (let j = 0; j < a.observations.length; j++) {
+      const x = itemAt(a.observations, j);
+      const y = itemAt(b.observations, j);
+      if (x.source !== y.source || x.sourceId !== y.sourceId) return false;
+    }
+  }
+  return true;
+}
+
+/** The case's next revision: new content, the same identity and `openedAt` (the judgment clock runs from it). */
+function revised(c: CaseOpening, n: CaseContent, now: number): CaseOpening {
+  const out: CaseOpening = {
+    id: c.id,
+    key: c.key,
+    trigger: c.trigger,
+    severity: c.severity,
+    party: c.party,
+    ...n,
+    openedAt: c.openedAt,
+    revision: (c.revision ?? 1) + 1,
+    revisedAt: now,
+  };
   return out;
 }
 

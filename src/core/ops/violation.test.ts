@@ -160,7 +160,8 @@ describe('violations on the example package', () => {
   it('revises a violation as its incident gains corroboration, keeping its id', async () => {
     const r = new Runner();
     const a = await r.run([obs({ source: 'radar', sourceId: 'v1', at: T, confidence: 0.7 })]);
-    const b = await r.run([obs({ source: 'acoustic', sourceId: 'v2', at: T, confidence: 0.7 })]);
+    // A minute later: the radar report stays first in canonical order, and so the incident's founder.
+    const b = await r.run([obs({ source: 'acoustic', sourceId: 'v2', at: T + 60_000, confidence: 0.7 })]);
     expect(a.violations).toHaveLength(1);
     expect(b.violations).toHaveLength(1);
     expect(b.violations[0]!.id).toBe(a.violations[0]!.id);

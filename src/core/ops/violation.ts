@@ -202,28 +202,33 @@ export function detectViolations(
 /**
  * The violation records one batch's fusion produces: for every incident changed, its violations now, and a
  * withdrawal for each violation its state before the batch had that no longer holds (merged away, attribution
- * changed). Records on each changed incident (its latest revision) the ids it supports. Sorted by id.
+ * changed). Records on each changed incident (its latest revision) the ids it supports. Sorted by id. `moved` holds
+ * the former state of each violation that is still held but changed party or time: the breach windows it left must
+ * be looked at again (trigger.ts).
  */
 export function violationChanges(
   model: OpsModel,
   changed: Iterable<Incident>,
   before: ReadonlyMap<string, Incident | null>,
   now: number,
-): Violation[] {
+): { records: Violation[]; moved: Violation[] } {
   const out: Violation[] = [];
+  const moved: Violation[] = [];
   for (const incident of changed) {
     const current = detectViolations(model, incident, now);
     out.push(...current);
     incident.violations = current.map((v) => v.id);
     const prior = before.get(incident.id);
     if (!prior) continue;
-    const still = new Set(incident.violations);
     // The prior revision records what it supported; recompute only for a record from before that field existed.
     const had = prior.violations ?? detectViolations(model, prior, now).map((v) => v.id);
-    if (had.every((id) => still.has(id))) continue;
+    if (had.length === 0) continue;
+    const held = new Map(current.map((v) => [v.id, v]));
     for (const old of detectViolations(model, prior, now)) {
-      if (!still.has(old.id)) out.push({ ...old, revision: incident.revision, status: 'withdrawn', detectedAt: now });
+      const v = held.get(old.id);
+      if (!v) out.push({ ...old, revision: incident.revision, status: 'withdrawn', detectedAt: now });
+      else if (v.party !== old.party || v.time !== old.time) moved.push(old);
     }
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { records: out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), moved };
 }

@@ -7,6 +7,7 @@
 import type { Activity } from '../spec/vocabulary.js';
 import type { Incident } from '../ops/incident.js';
 import type { Violation } from '../ops/violation.js';
+import type { CaseOpening } from '../ops/case-opening.js';
 
 export type Maybe<T> = T | Promise<T>;
 
@@ -39,6 +40,11 @@ export interface OpsReader {
   findIncidents(probes: readonly IncidentProbe[]): Maybe<Incident[]>;
   /** Latest revisions of active violations answering any of the queries, each once. */
   findViolations(queries: readonly ViolationQuery[]): Maybe<Violation[]>;
-  /** Which of these case keys already opened a case. */
-  existingCases(keys: readonly string[]): Maybe<ReadonlySet<string>>;
+  /** The cases these keys already opened, by key: each at its latest revision. */
+  existingCases(keys: readonly string[]): Maybe<ReadonlyMap<string, CaseOpening>>;
+  /**
+   * Latest revisions of these incidents, whatever their status (absent ids are left out). Fusion asks only when it
+   * founds an incident on a stored report, which may have founded one before.
+   */
+  incidentsById(ids: readonly string[]): Maybe<Incident[]>;
 }

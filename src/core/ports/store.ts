@@ -33,6 +33,10 @@ export interface ProcessedBatch {
   incidentRevisions: Incident[];
   violations: Violation[];
   caseOpenings: CaseOpening[];
+  /** Open cases the batch revised (late or changed evidence): the new revision of each; absent means none. */
+  caseRevisions?: CaseOpening[];
+  /** Observations beyond the late-arrival window: stored and logged, not fused; absent means none. */
+  late?: number;
 }
 
 /** Runs the operations pipeline on the batch's new observations, reading prior state through `reader`. */
@@ -53,6 +57,13 @@ export interface IngestResult {
   incidentRevisions: number;
   violations: number;
   cases: number;
+  /** Open cases revised by late or changed evidence. */
+  caseRevisions: number;
+  /**
+   * New observations beyond the late-arrival window (docs/operations/fusion.md, "Late reports"): stored and logged as
+   * context, not fused into incidents, so they change no violation or case.
+   */
+  late: number;
 }
 
 /** A page of a list, oldest first; `next` is an opaque cursor, absent on the last page. */

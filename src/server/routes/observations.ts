@@ -57,7 +57,17 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
               ids: { type: 'array', items: { type: 'integer' }, description: 'The id of each item, in order' },
               incidentRevisions: { type: 'integer' },
               violations: { type: 'integer' },
-              cases: { type: 'integer' },
+              cases: { type: 'integer', description: 'Cases opened' },
+              caseRevisions: {
+                type: 'integer',
+                description:
+                  'Open cases revised: late or changed violations changed their evidence, window or breach time',
+              },
+              late: {
+                type: 'integer',
+                description:
+                  'New items beyond the late-arrival window (their interval ended longer ago than the server allows): stored and logged as context, not fused, so they change no incident, violation or case',
+              },
               context: {
                 type: 'integer',
                 description:
@@ -138,14 +148,17 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       const effective = operations.model.effective;
       let context = 0;
       for (const o of parsed.observations) if (o.time < effective) context++;
-      if (!context) return result;
-      return {
-        ...result,
-        context,
-        notes: [
+      const notes: string[] = [];
+      if (context)
+        notes.push(
           `${someOf(context, parsed.observations.length, 'observation')} from before the package's effective time ${new Date(effective).toISOString()}: stored as context; they are not violations`,
-        ],
-      };
+        );
+      if (result.late)
+        notes.push(
+          `${someOf(result.late, parsed.observations.length, 'observation')} ended more than ${lateness(operations.model.maxLateness)} ago: beyond the late-arrival window, stored and logged as context but not fused; they change no incident, violation or case`,
+        );
+      if (!notes.length) return result;
+      return context ? { ...result, context, notes } : { ...result, notes };
     },
   );
 
@@ -235,4 +248,10 @@ function checkOperator(items: unknown[], actor: string, operators: ReadonlyMap<s
       message: `this key may submit only for sources ${actor} operates; nothing was stored`,
       problems,
     });
+}
+
+/** The late-arrival window in words: days, else hours. */
+function lateness(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} hours`;
 }

@@ -17,6 +17,7 @@ import { timersByCase } from './0060-timers-by-case.js';
 import { incidentProbeIndex } from './0061-incident-probe-index.js';
 import { observationListIndexes } from './0063-observation-list-indexes.js';
 import { caseBoard } from './0090-case-board.js';
+import { caseRevisions } from './0110-case-revisions.js';
 import { incidentProbeTiers } from './0120-incident-probe-tiers.js';
 import { observationFilterIndexes } from './0130-observation-filter-indexes.js';
 
@@ -38,6 +39,7 @@ export const migrations: readonly Migration[] = [
   incidentProbeIndex,
   observationListIndexes,
   caseBoard,
+  caseRevisions,
   incidentProbeTiers,
   observationFilterIndexes,
 ];

@@ -335,7 +335,7 @@ export class PostgresStore implements Store {
     // Each record serialised once, for its row and its entry.
     const texts = new Map<object, string>();
     const recordSalts = new Map<object, string>();
-    const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings];
+    const records = [...out.incidentRevisions, ...out.violations, ...out.caseOpenings, ...(out.caseRevisions ?? [])];
     const sealing = freshSalts(records.length);
     records.forEach((r, k) => {
       texts.set(r, canonicalStoredJson(r));
@@ -363,6 +363,8 @@ export class PostgresStore implements Store {
       incidentRevisions: out.incidentRevisions.length,
       violations: out.violations.length,
       cases: out.caseOpenings.length,
+      caseRevisions: out.caseRevisions?.length ?? 0,
+      late: out.late ?? 0,
     };
   }
 
@@ -470,11 +472,19 @@ export class PostgresStore implements Store {
         );
         return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Violation);
       },
-      existingCases: async (keys: readonly string[]): Promise<ReadonlySet<string>> => {
-        if (!keys.length) return new Set();
+      existingCases: async (keys: readonly string[]): Promise<ReadonlyMap<string, CaseOpening>> => {
+        if (!keys.length) return new Map();
         await gate;
-        const r = await client.query('SELECT case_key FROM cases WHERE case_key = ANY($1::text[])', [keys]);
-        return new Set((r.rows as { case_key: string }[]).map((x) => x.case_key));
+        const r = await client.query('SELECT case_key, doc FROM cases WHERE case_key = ANY($1::text[])', [keys]);
+        return new Map(
+          (r.rows as { case_key: string; doc: string }[]).map((x) => [x.case_key, JSON.parse(x.doc) as CaseOpening]),
+        );
+      },
+      incidentsById: async (ids: readonly string[]): Promise<Incident[]> => {
+        if (!ids.length) return [];
+        await gate;
+        const r = await client.query('SELECT doc FROM incidents WHERE id = ANY($1::text[])', [ids]);
+        return (r.rows as { doc: string }[]).map((x) => JSON.parse(x.doc) as Incident);
       },
     };
   }
@@ -611,6 +621,15 @@ export class PostgresStore implements Store {
            INSERT INTO cases (id, case_key, trigger_id, severity, party, opened_at, salt, doc)
            SELECT i, k, t, s, p, o, x, d FROM ${rowsFrom(['text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'docs'], add(...cols.slice(0, 7), packDocs(cols[7] as string[])))} AS u(i, k, t, s, p, o, x, d)
            ON CONFLICT (case_key) DO NOTHING RETURNING 1)`,
+      );
+    }
+    // Case revisions are rare: the row's revision moves to case_revisions, the row takes the new one.
+    for (const c of out.caseRevisions ?? []) {
+      await client.query(
+        `WITH moved AS (INSERT INTO case_revisions (id, revision, doc, salt)
+           SELECT id, COALESCE((doc::jsonb->>'revision')::int, 1), doc, salt FROM cases WHERE id = $1)
+         UPDATE cases SET doc = $2, salt = $3 WHERE id = $1`,
+        [c.id, textOf(c), saltOf(c)],
       );
     }
     if (!parts.length) return;

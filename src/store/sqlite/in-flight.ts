@@ -27,7 +27,8 @@ interface BatchKeys {
 export class InFlight {
   readonly incidents = new Map<string, Tagged<Incident>>();
   readonly violations = new Map<string, Tagged<Violation>>();
-  readonly cases = new Map<string, Tagged<true>>();
+  /** Case key -> its latest revision. */
+  readonly cases = new Map<string, Tagged<CaseOpening>>();
   /** observationKey -> its seq. */
   readonly observations = new Map<string, Tagged<number>>();
   readonly #batches = new Map<number, BatchKeys>();
@@ -46,7 +47,8 @@ export class InFlight {
     for (const [key, seq] of fresh) put(this.observations, keys.observations, key, seq, batch);
     for (const i of out.incidentRevisions as Incident[]) put(this.incidents, keys.incidents, i.id, i, batch);
     for (const v of out.violations as Violation[]) put(this.violations, keys.violations, v.id, v, batch);
-    for (const c of out.caseOpenings as CaseOpening[]) put(this.cases, keys.cases, c.key, true, batch);
+    for (const c of out.caseOpenings as CaseOpening[]) put(this.cases, keys.cases, c.key, c, batch);
+    for (const c of (out.caseRevisions ?? []) as CaseOpening[]) put(this.cases, keys.cases, c.key, c, batch);
     this.#batches.set(batch, keys);
     return batch;
   }

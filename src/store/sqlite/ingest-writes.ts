@@ -52,6 +52,8 @@ export interface BatchRecords {
   incidents: Incident[];
   violations: RecordWrites;
   caseOpenings: CaseOpening[];
+  /** Revisions of open cases: each replaces its case's row, the row before moving to `case_revisions`. */
+  caseRevisions: CaseOpening[];
 }
 
 /** A batch's rows and log entries, ready to insert. */
@@ -62,6 +64,8 @@ export interface BatchWrites {
   violations: RecordWrites;
   /** 8 values per case opening (caseColumns, doc, salt). */
   cases: unknown[];
+  /** 3 values per case revision, in order: id, doc, salt. */
+  caseRevisions: unknown[];
   /** The log entries, in log order: observations, incidents, violations, case openings. */
   entries: TextLogEntry[];
 }
@@ -131,7 +135,13 @@ export const violationWrites = (list: readonly Violation[]): RecordWrites =>
   );
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
-export function batchWrites({ observations, incidents, violations, caseOpenings }: BatchRecords): BatchWrites {
+export function batchWrites({
+  observations,
+  incidents,
+  violations,
+  caseOpenings,
+  caseRevisions,
+}: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
   for (let at = 0; at < observations.length; at += 10)
     entries.push(
@@ -153,7 +163,14 @@ export function batchWrites({ observations, incidents, violations, caseOpenings 
     cases.push(...caseColumns(c), text, salts[k]);
     entries.push(caseOpeningTextEntry(c, text, itemAt(salts, k)));
   });
-  return { observations, incidents: i, violations, cases, entries };
+  const revised: unknown[] = [];
+  const revisionSalts = freshSalts(caseRevisions.length);
+  caseRevisions.forEach((c, k) => {
+    const text = canonicalStoredJson(c);
+    revised.push(c.id, text, revisionSalts[k]);
+    entries.push(caseOpeningTextEntry(c, text, itemAt(revisionSalts, k)));
+  });
+  return { observations, incidents: i, violations, cases, caseRevisions: revised, entries };
 }
 
 /** Applies batch writes on one connection; the statements are prepared once. */
@@ -216,5 +233,18 @@ export class WriteApplier {
     rows(violationTarget, 10, w.violations.rows, violationUpsert);
     // The server thread asked which cases exist: a conflict here is a bug, not a retry (case_key is UNIQUE).
     rows('cases (id, case_key, trigger_id, severity, party, opened_at, doc, salt)', 8, w.cases);
+    if (w.caseRevisions.length) {
+      // The revision a case's row holds moves to case_revisions; the row takes the new one (id, key, opened_at stay).
+      const archive = this.#stmt(
+        "INSERT INTO case_revisions (id, revision, doc, salt) SELECT id, COALESCE(json_extract(doc, '$.revision'), 1), doc, salt FROM cases WHERE id = ?",
+      );
+      const update = this.#stmt('UPDATE cases SET doc = ?, salt = ? WHERE id = ?');
+      const r = w.caseRevisions;
+      for (let k = 0; k < r.length; k += 3) {
+        archive.run(r[k]);
+        if (update.run(r[k + 1], r[k + 2], r[k]).changes !== 1)
+          throw new Error(`bug: case ${String(r[k])} revised but not stored`);
+      }
+    }
   }
 }

@@ -103,7 +103,7 @@ function prepareStatements(db: Database.Database) {
       "SELECT id, revision FROM violations WHERE status = 'active' AND prohibition = ? AND party = ? AND time >= ? AND time < ?",
     ),
     violation: p('SELECT doc FROM violations WHERE id = ?'),
-    caseExists: p('SELECT 1 FROM cases WHERE case_key = ?'),
+    caseByKey: p('SELECT doc FROM cases WHERE case_key = ?').pluck(),
     case: p('SELECT seq, doc FROM cases WHERE id = ?'),
     insertKey: p(
       'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -258,6 +258,8 @@ export class SqliteStore implements Store {
         incidentRevisions: out.incidentRevisions.length,
         violations: out.violations.length,
         cases: out.caseOpenings.length,
+        caseRevisions: out.caseRevisions?.length ?? 0,
+        late: out.late ?? 0,
       };
       const batch = flight.add(mine, out);
       const epoch = this.#epoch;
@@ -268,6 +270,7 @@ export class SqliteStore implements Store {
         incidents: out.incidentRevisions,
         violations: violationWrites(out.violations),
         caseOpenings: out.caseOpenings,
+        caseRevisions: out.caseRevisions ?? [],
       };
       const committed = this.#writer.write(records, epoch).then(
         () => {
@@ -415,8 +418,26 @@ export class SqliteStore implements Store {
       }
       return [...out.values()];
     },
-    existingCases: (keys: readonly string[]): ReadonlySet<string> =>
-      new Set(keys.filter((k) => this.#inFlight.cases.has(k) || this.#s.caseExists.get(k) !== undefined)),
+    existingCases: (keys: readonly string[]): ReadonlyMap<string, CaseOpening> => {
+      const out = new Map<string, CaseOpening>();
+      for (const k of keys) {
+        const held = this.#inFlight.cases.get(k)?.value;
+        const doc = held ? undefined : (this.#s.caseByKey.get(k) as string | undefined);
+        const c = held ?? (doc === undefined ? undefined : (JSON.parse(doc) as CaseOpening));
+        if (c) out.set(k, c);
+      }
+      return out;
+    },
+    incidentsById: (ids: readonly string[]): Incident[] => {
+      const out: Incident[] = [];
+      for (const id of ids) {
+        const held = this.#inFlight.incidents.get(id)?.value;
+        const row = held ? undefined : (this.#s.incident.get(id) as { doc: string } | undefined);
+        if (held) out.push(held);
+        else if (row) out.push(JSON.parse(row.doc) as Incident);
+      }
+      return out;
+    },
   };
 
   #page<T>(
