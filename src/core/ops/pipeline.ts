@@ -12,7 +12,7 @@ import { observationKey, type Observation } from './observation.js';
 import type { Incident } from './incident.js';
 import { IncidentIndex } from './incident-index.js';
 import type { OpsModel } from './model.js';
-import type { OpsReader } from '../ports/ops-reader.js';
+import type { IncidentProbe, OpsReader } from '../ports/ops-reader.js';
 import { caseChanges, type CaseOpening } from './trigger.js';
 import { violationChanges, type Violation } from './violation.js';
 
@@ -59,7 +59,7 @@ export async function processBatch(
   // A new report's probe names its source: an incident whose only member is from that source can never take it
   // nor bear on its decision, so a store may skip it. The replay's own probes (below) name none: a stored report's
   // neighbourhood must be loaded whole, since incidents around it may have lost members.
-  let probes = onTime.map((o) => ({ ...probeOf(o.activity, o, model.fusion), source: o.source }));
+  let probes: IncidentProbe[] = onTime.map((o) => ({ ...probeOf(o.activity, o, model.fusion), source: o.source }));
   let fusion: FusionResult | undefined;
   let watching = false;
   for (;;) {
