@@ -7,7 +7,7 @@
  *
  * Effect sizes. Fortna's hazard ratios could not be retrieved here, so each effect is estimated from a published
  * dataset, the UCDP Conflict Termination dataset (dyadic, v2-2015; Kreutz, "How and when armed conflicts end",
- * Journal of Peace Research 47(2), 2010), by `examples/historical/data/baseline-effects.py`: over every dyadic
+ * Journal of Peace Research 47(2), 2010), by `scripts/baseline-effects.ts`: over every dyadic
  * conflict episode that ended in 1946-2011, the share after which the same conflict had a new episode within three
  * years (1,095 days, the library's horizon). A level's multiplier is its share over the share of all episodes, so an
  * uncoded factor (or none) is 1: the average conflict. The conflicts of the historical library were left out of the
@@ -31,7 +31,7 @@ export interface Cell {
 
 type Coded<L extends string> = Record<Exclude<L, 'no-war'>, Cell>;
 
-/** The estimate (examples/historical/data/baseline-effects.py on ucdp-term-dyadic-2015.csv; 34 library episodes out). */
+/** The estimate (scripts/baseline-effects.ts on ucdp-term-dyadic-2015.csv; 34 library episodes out). */
 export const baselineEvidence: {
   dataset: string;
   all: Cell;
