@@ -17,6 +17,7 @@ const tables = [
   'violations',
   'violation_revisions',
   'cases',
+  'case_revisions',
   'case_files',
   'api_keys',
   'member_keys',

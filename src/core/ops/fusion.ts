@@ -395,6 +395,9 @@ export function fuse(
     );
   }
   result.refounded = result.refounded.filter((id) => !loadedIds.has(id) && clusters.has(id));
+  // In id order: the log's order must not depend on the order the store returned the incidents in (a batch
+  // prepared against others in flight loads them from the overlay first).
+  result.revisions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return result;
 }
 
