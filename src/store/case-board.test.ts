@@ -14,7 +14,7 @@ import { StoreQueryError, type Store } from '../core/ports/store.js';
 import type { CaseBoardQuery } from '../core/ports/casework.js';
 import { acknowledgeCaseTask, fireTimer } from '../core/ops/index.js';
 import { casePlans } from '../core/ops/index.js';
-import type { CaseFile } from '../core/ops/index.js';
+import type { CaseFile, Observation } from '../core/ops/index.js';
 import { numbered } from './filters.js';
 import { migrations } from './migrations/index.js';
 import type { Migration } from './migrations/migration.js';
@@ -67,6 +67,21 @@ const postgres = (): Adapter => {
 };
 const adapters: [string, () => Adapter][] = [['sqlite', sqlite]];
 if (await postgresAvailable()) adapters.push(['postgres', postgres]);
+
+/** A report that carries a hand-made pipeline result (the pipeline is not under test here). */
+const lateReport: Observation = {
+  source: 'radar',
+  sourceId: 'late',
+  activity: 'artillery-fire',
+  count: 1,
+  time: NOW,
+  start: NOW,
+  end: NOW,
+  radius: 0,
+  region: 'UA-65',
+  confidence: 0.5,
+  evidence: [],
+};
 
 const rank = (s: string) => severities.length - 1 - severities.indexOf(s);
 
@@ -234,6 +249,43 @@ describe.each(adapters)('case board: %s', (_name, make) => {
     expect((await cw.listTasks({ limit: 1000, actor: 'UK', state: 'acknowledged' })).items.map((t) => t.id)).toEqual([
       task.id,
     ]);
+  });
+
+  it("moves a case file's regions with a revision of its case's evidence", async () => {
+    adapter = make();
+    const s = (store = await adapter.open());
+    const [first, second] = await seedCases(s, pkg, { n: 2, now: NOW, span: HOUR, places, declare: () => true });
+    const cw = s.casework();
+    const opening = (await s.getCase(first!.id))!;
+    const old = (await s.getViolation(opening.evidence[0]!.violation))!;
+    const regionsOf = async (id: string) => (await cw.declaredBreaches()).find((d) => d.caseId === id)!.regions;
+    const board = async (region: string) =>
+      (await cw.listCaseBoard({ sort: 'newest', severities, limit: 10, region })).items.map((x) => x.opening.id);
+    expect(await regionsOf(first!.id)).toEqual([first!.region]);
+
+    // A late violation in another region joins the evidence, written in the same batch as the revision; then a
+    // second revision keeps only it. The untouched case keeps its regions.
+    const late = {
+      ...old,
+      id: `${old.id}-late`,
+      region: 'UA-65',
+      observations: [{ source: 'radar', sourceId: 'late' }],
+    };
+    const revise = async (evidence: typeof opening.evidence, revision: number, violations = [late]) =>
+      s.ingest([{ ...lateReport, sourceId: `late-${revision}` }], { receivedAt: NOW, submittedBy: 'test' }, () => ({
+        incidentRevisions: [],
+        violations: revision === 2 ? violations : [],
+        caseOpenings: [],
+        caseRevisions: [{ ...opening, evidence, revision, revisedAt: NOW + revision }],
+      }));
+    const link = { ...opening.evidence[0]!, violation: late.id, incident: `${old.incidentId}-late` };
+    await revise([opening.evidence[0]!, link], 2);
+    expect(await regionsOf(first!.id)).toEqual(['UA-14', 'UA-65']);
+    expect(await board('UA-65')).toEqual([first!.id]);
+    await revise([link], 3);
+    expect(await regionsOf(first!.id)).toEqual(['UA-65']);
+    expect(await board('UA-14')).toEqual([]);
+    expect(await regionsOf(second!.id)).toEqual([second!.region]);
   });
 
   it('fills the board of a database written before migration 0090', async () => {

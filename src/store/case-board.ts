@@ -56,6 +56,26 @@ export function regionList(regions: Iterable<string | undefined | null>): string
 
 export const regionsOf = (list: string): string[] => list.split(',').filter(Boolean);
 
+/**
+ * Sets a case file's regions again from its case's current revision (a revision's evidence may place it elsewhere),
+ * as `regionList` would from the violations' rows, so run it after the batch's violations are written. One
+ * placeholder: the case id on SQLite, an array of ids (`text[]`) on PostgreSQL. A case not yet adopted has no file:
+ * adoption reads the current revision.
+ */
+export function reviseRegionsSql(dialect: Dialect): string {
+  return dialect === 'sqlite'
+    ? `UPDATE case_files SET regions = COALESCE((
+         SELECT ',' || group_concat(DISTINCT v.region ORDER BY v.region) || ','
+         FROM cases c, json_each(c.doc, '$.evidence') e JOIN violations v ON v.id = json_extract(e.value, '$.violation')
+         WHERE c.id = case_files.case_id AND v.region <> ''), ',')
+       WHERE case_id = ?`
+    : `UPDATE case_files f SET regions = COALESCE((
+         SELECT ',' || string_agg(DISTINCT v.region COLLATE "C", ',' ORDER BY v.region COLLATE "C") || ','
+         FROM cases c CROSS JOIN jsonb_array_elements(c.doc::jsonb->'evidence') e JOIN violations v ON v.id = e->>'violation'
+         WHERE c.id = f.case_id AND v.region <> ''), ',')
+       WHERE f.case_id = ANY($1::text[])`;
+}
+
 function encode(kind: string, key: readonly (number | string)[]): string {
   return Buffer.from(JSON.stringify([kind, ...key])).toString('base64url');
 }

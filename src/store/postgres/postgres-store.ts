@@ -49,6 +49,7 @@ import { countAfterSql, countedTables, GrowingCount } from '../growing-count.js'
 import { migrations as allMigrations } from '../migrations/index.js';
 import { PostgresCaseworkStore } from './casework-store.js';
 import type { CarryOut, Migration } from '../migrations/migration.js';
+import { reviseRegionsSql } from '../case-board.js';
 import { WriteQueue } from '../write-queue.js';
 import { GroupCommit, type IngestRequest } from '../group-commit.js';
 import type { TextLogEntry } from '../../core/ports/tlog.js';
@@ -632,7 +633,12 @@ export class PostgresStore implements Store {
         [c.id, textOf(c), saltOf(c)],
       );
     }
-    if (!parts.length) return;
+    // After the violations (the main statement): the revised cases' files take their regions from the evidence.
+    const regions = async () => {
+      const revised = (out.caseRevisions ?? []).map((c) => c.id);
+      if (revised.length) await client.query(reviseRegionsSql('postgres'), [revised]);
+    };
+    if (!parts.length) return regions();
     const r = await client.query(
       `WITH ${parts.join(',\n')}\nSELECT ${out.caseOpenings.length ? '(SELECT count(*) FROM case_rows)' : '0'} AS cases`,
       params,
@@ -641,6 +647,7 @@ export class PostgresStore implements Store {
     const cases = Number((r.rows[0] as { cases: string | number }).cases);
     if (cases !== out.caseOpenings.length)
       throw new Error(`bug: ${out.caseOpenings.length - cases} case(s) opened twice`);
+    await regions();
   }
 
   async #page<T>(

@@ -23,6 +23,7 @@ import {
   observationTextEntry,
   violationTextEntry,
 } from '../log-entries.js';
+import { reviseRegionsSql } from '../case-board.js';
 import { Rows } from './rows.js';
 import { appendEntries } from './tlog-store.js';
 import { itemAt, valueAt } from '../../core/item-at.js';
@@ -239,11 +240,13 @@ export class WriteApplier {
         "INSERT INTO case_revisions (id, revision, doc, salt) SELECT id, COALESCE(json_extract(doc, '$.revision'), 1), doc, salt FROM cases WHERE id = ?",
       );
       const update = this.#stmt('UPDATE cases SET doc = ?, salt = ? WHERE id = ?');
+      const regions = this.#stmt(reviseRegionsSql('sqlite')); // the case file follows (after the violations above)
       const r = w.caseRevisions;
       for (let k = 0; k < r.length; k += 3) {
         archive.run(r[k]);
         if (update.run(r[k + 1], r[k + 2], r[k]).changes !== 1)
           throw new Error(`bug: case ${String(r[k])} revised but not stored`);
+        regions.run(r[k]);
       }
     }
   }
