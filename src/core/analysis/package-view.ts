@@ -167,14 +167,3 @@ export function domainsNeeded(zone: Zone, activities: readonly Activity[]): Doma
   for (const a of activities) out.add(domainOfActivity[a] ?? fallback);
   return [...out].sort();
 }
-
-/** Activities a trigger can fire on: those of the prohibitions it lists. */
-export function triggerActivities(
-  model: Package,
-  on: readonly string[],
-): { prohibition: string; activity: Activity }[] {
-  const out: { prohibition: string; activity: Activity }[] = [];
-  for (const pid of on)
-    for (const a of model.prohibitions[pid]?.activities ?? []) out.push({ prohibition: pid, activity: a });
-  return out;
-}

@@ -35,8 +35,6 @@ export interface Diagnostic {
   related: Related[];
 }
 
-export const zeroSpan: Span = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.column - b.column;
 }

@@ -90,15 +90,6 @@ export function metresPerDegreeLat(lat: number): number {
   return a + (TABLE[i * 4 + 5]! - a) * f;
 }
 
-/** c2 = (1 + 3 tan²φ) / (24 M N): the bound on the curvature term, used for lower bounds. */
-export function curvatureBound(lat: number): number {
-  const r = row(lat);
-  const i = r | 0;
-  const f = r - i;
-  const a = TABLE[i * 4 + 3]!;
-  return a + (TABLE[i * 4 + 7]! - a) * f;
-}
-
 /**
  * The distance in metres between two positions ([lon, lat] in degrees) by the corrected mid-latitude method above.
  * Inlined copies of this computation live in the hot loops of `line-index.ts`; this is the readable one.

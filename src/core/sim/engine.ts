@@ -30,7 +30,6 @@ export interface CredibilityLinks {
 
 /** Run outcomes as stored in a result record. */
 export const Outcome = { Hold: 0, Erode: 1, Collapse: 2 } as const;
-export const outcomeNames = ['hold', 'erode', 'collapse'] as const;
 
 /** Layout of one run's result record. */
 export const F = {

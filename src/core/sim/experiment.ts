@@ -5,7 +5,6 @@
  * workers or the chunk size. Results are placed by run index and summarised in a fixed order.
  */
 import type { Package } from '../spec/schema.js';
-import { adversaryOf } from '../spec/sides.js';
 import { DAY } from '../spec/units.js';
 import { compile, type CompiledModel } from './compile.js';
 import { unstatedDefaults, type UnstatedDefault } from './defaults.js';
@@ -62,11 +61,6 @@ export function resolveParams(pkg: Package, overrides: Partial<ModelParams> = {}
   if (pkg.assumptions['national-decision'] !== undefined)
     p['national-decision'] = pkg.assumptions['national-decision'] / DAY;
   return { ...p, ...overrides };
-}
-
-/** The adversary by default: a bound party opposed to the protected side (src/core/spec/sides.ts). */
-export function defaultAdversary(pkg: Package): string | undefined {
-  return adversaryOf(pkg).adversary;
 }
 
 export function variantsOf(spec: ExperimentSpec): Variant[] {

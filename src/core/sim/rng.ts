@@ -67,11 +67,6 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Exponential variate with the given mean. */
-export function exponential(rng: Rng, mean: number): number {
-  return -mean * Math.log(1 - rng.next());
-}
-
 /** Standard normal variate (Box-Muller; one of the pair is discarded to stay stateless). */
 export function normal(rng: Rng): number {
   const u = 1 - rng.next();

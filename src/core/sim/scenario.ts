@@ -105,11 +105,6 @@ export interface LoadedScenario {
   diagnostics: Diagnostic[];
 }
 
-/** The scenario used when none is given: every strategy with its defaults. */
-export function defaultScenario(pkg: Package, file: string, source?: SourceFile): LoadedScenario {
-  return loadScenario(undefined, pkg, { file, packageFile: file, packageSource: source });
-}
-
 export interface ScenarioOptions {
   file: string;
   /** The package file, for diagnostics about the package itself (no adversary). */

@@ -113,19 +113,3 @@ export function adversaryOf(pkg: Package, named?: string): AdversaryChoice {
 export function protectedAgainst(pkg: Package, violator: string): string[] {
   return sidesOf(pkg).protected.filter((p) => p !== violator);
 }
-
-/** One line for reports: how the adversary was chosen. */
-export function adversaryBasisText(c: AdversaryChoice): string {
-  switch (c.basis) {
-    case 'named':
-      return 'named by the scenario';
-    case 'opposed-on-line':
-      return 'the bound party holding the other side of a line from the protected one';
-    case 'only-candidate':
-      return 'the only bound party that is not protected';
-    case 'first-candidate':
-      return `a default: the package does not say which of ${c.candidates.join(', ')} is opposed to the protected side; the first is used`;
-    case 'none':
-      return 'none: no actor is bound by a prohibition';
-  }
-}

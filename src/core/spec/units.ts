@@ -139,7 +139,3 @@ export function formatDuration(ms: number): string {
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
-
-export function formatDistance(metres: number): string {
-  return metres >= 1000 ? `${round1(metres / 1000)} km` : `${Math.round(metres)} m`;
-}
