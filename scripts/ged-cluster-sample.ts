@@ -122,6 +122,20 @@ export function drawSample(n: number, strata: readonly Stratum[], earlier: reado
   process.stderr.write(`${events.length} events: ${[...drawn].map(([s, d]) => `${s} ${d}`).join(', ')}\n`);
 }
 
+/**
+ * The design as a CSV file (one row per slice: the stratum's file and commit, its size, the slice's offsets), so that
+ * it can be committed before any event of the slices is read.
+ */
+export function designCsv(design: SliceDesign, commits: Record<string, string>): string {
+  const rows = sliceOffsets(design).flatMap(({ file, offsets }) => {
+    const s = design.strata.find((x) => x.file === file);
+    if (!s) throw new Error(`no stratum ${file}`);
+    return offsets.map((at, i) => [file, commits[file] ?? '', s.chars, s.events, s.slices, i + 1, at, at + sliceChars]);
+  });
+  const head = ['stratum', 'commit', 'stratum_chars', 'stratum_events', 'slices', 'slice', 'offset', 'end'];
+  return [head, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+}
+
 /** The command line of a sample's script: `--slices` prints the design's slices, else the sample is drawn. */
 export function sampleCli(n: number, design: SliceDesign, earlier: readonly string[]): void {
   if (process.argv.includes('--slices')) {
