@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/draw-activity-sample-7.ts --slices    # the clusters: which slices of which file to read
  *   npx tsx scripts/draw-activity-sample-7.ts --design    # the same, as examples/data/ucdp-ged/activity-sample-7-design.csv
- *   npx tsx scripts/draw-activity-sample-7.ts [--out DIR] # the sample to label, from the events read
+ *   npx tsx scripts/draw-activity-sample-7.ts [--out DIR] # the sample to label (unlabelled), from the events read
  *
  * The same cluster design as the sixth: per router file (a stratum), slices of 16,000 characters at seeded random
  * offsets (seed 20257), every event whole inside a slice; a slice that overlaps a slice of the fifth or sixth sample,
@@ -25,9 +25,10 @@
  * events by this script or before the labels are committed.
  *
  * The events of the slices, in GED's column layout, go to `examples/data/ucdp-ged/ucdp-ged-26.1-ukraine-sample-7.csv`;
- * this writes `activity-sample-7.csv` (id, date_start, headlines, empty label and note; sorted by id; nothing of any
- * rule's answer or of the stratum) and `activity-sample-7-draw.csv` (stratum, its size, drawn, weight). Events
- * labelled in an earlier sample are left out. It refuses to overwrite a sample with labels.
+ * this writes `activity-sample-7-unlabelled.csv` (id, date_start, headlines only; sorted by id; nothing of any rule's
+ * answer or of the stratum: the labeller copies it to `activity-sample-7.csv` and adds `label` and `note`) and
+ * `activity-sample-7-draw.csv` (stratum, its size, drawn, weight; not for the labeller). Events labelled in an
+ * earlier sample are left out.
  */
 import { writeFileSync } from 'node:fs';
 import { designCsv, gedDir, sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
@@ -76,5 +77,5 @@ const earlier = [
 if (process.argv[1]?.endsWith('draw-activity-sample-7.ts')) {
   if (process.argv.includes('--design'))
     writeFileSync(`${gedDir}/activity-sample-7-design.csv`, designCsv(design, commits));
-  else sampleCli(7, design, earlier);
+  else sampleCli(7, design, earlier, true);
 }

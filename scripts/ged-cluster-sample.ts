@@ -82,14 +82,21 @@ export function records(path: string): Record<string, string>[] {
  * into `out` the sample to label, `activity-sample-N.csv` (id, date_start, headlines, empty label and note; sorted
  * by id; nothing of any rule's answer or of the stratum), and its design, `activity-sample-N-draw.csv` (each
  * event's stratum, the stratum's size, the events drawn from it, the weight). Events of the `earlier` samples are
- * left out (they were seen). Refuses to overwrite a sample that holds labels.
+ * left out (they were seen). Refuses to overwrite a sample that holds labels. With `unlabelled`, the sample is
+ * `activity-sample-N-unlabelled.csv` with id, date_start and headlines only, for a labeller to copy and label.
  */
-export function drawSample(n: number, strata: readonly Stratum[], earlier: readonly string[], out: string): void {
+export function drawSample(
+  n: number,
+  strata: readonly Stratum[],
+  earlier: readonly string[],
+  out: string,
+  unlabelled = false,
+): void {
   const seen = new Set(earlier.flatMap((f) => records(`${gedDir}/${f}`).map((r) => r['id'])));
   const events = records(`${gedDir}/ucdp-ged-26.1-ukraine-sample-${n}.csv`)
     .filter((r) => !seen.has(r['id']))
     .sort((a, b) => Number(a['id']) - Number(b['id']));
-  const target = `${out}/activity-sample-${n}.csv`;
+  const target = `${out}/activity-sample-${n}${unlabelled ? '-unlabelled' : ''}.csv`;
   if (existsSync(target) && records(target).some((r) => (r['label'] ?? '') !== '')) {
     process.stderr.write(`${target} holds labels: not overwritten (draw elsewhere with --out DIR)\n`);
     process.exit(1);
@@ -97,10 +104,13 @@ export function drawSample(n: number, strata: readonly Stratum[], earlier: reado
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const line = (cells: (string | number)[]) => cells.map((c) => quote(String(c))).join(',') + '\n';
   const field = (r: Record<string, string>, k: string) => r[k] ?? '';
+  const text = (r: Record<string, string>) => [field(r, 'id'), field(r, 'date_start'), field(r, 'source_headline')];
   writeFileSync(
     target,
-    line(['id', 'date_start', 'source_headline', 'label', 'note']) +
-      events.map((r) => line([field(r, 'id'), field(r, 'date_start'), field(r, 'source_headline'), '', ''])).join(''),
+    unlabelled
+      ? line(['id', 'date_start', 'source_headline']) + events.map((r) => line(text(r))).join('')
+      : line(['id', 'date_start', 'source_headline', 'label', 'note']) +
+          events.map((r) => line([...text(r), '', ''])).join(''),
   );
   const drawn = new Map<string, number>();
   for (const r of events) drawn.set(field(r, 'router_file'), (drawn.get(field(r, 'router_file')) ?? 0) + 1);
@@ -137,11 +147,11 @@ export function designCsv(design: SliceDesign, commits: Record<string, string>):
 }
 
 /** The command line of a sample's script: `--slices` prints the design's slices, else the sample is drawn. */
-export function sampleCli(n: number, design: SliceDesign, earlier: readonly string[]): void {
+export function sampleCli(n: number, design: SliceDesign, earlier: readonly string[], unlabelled = false): void {
   if (process.argv.includes('--slices')) {
     for (const { file, offsets } of sliceOffsets(design)) process.stdout.write(`${file} ${offsets.join(' ')}\n`);
   } else {
     const at = process.argv.indexOf('--out');
-    drawSample(n, design.strata, earlier, at > 0 ? (process.argv[at + 1] ?? gedDir) : gedDir);
+    drawSample(n, design.strata, earlier, at > 0 ? (process.argv[at + 1] ?? gedDir) : gedDir, unlabelled);
   }
 }
