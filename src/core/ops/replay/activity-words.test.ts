@@ -64,11 +64,11 @@ describe('activity from the words', () => {
     expect(rows).toHaveLength(217);
     expect(confusion(rows)).toEqual({
       'artillery-fire': [43, 43, 43],
-      'missile-strike': [13, 15, 15],
+      'missile-strike': [13, 14, 15],
       'air-strike': [15, 16, 15],
       'drone-strike': [1, 1, 1],
       'small-arms-fire': [0, 1, 0],
-      undetermined: [140, 141, 143],
+      undetermined: [141, 142, 143],
       'air-or-drone': [16, 17, 16],
     });
   });
@@ -342,6 +342,71 @@ describe('activity from the words', () => {
     });
   });
 
+  // Written after the sixth sample's errors (seen data): the classes of error, in sentences of our own.
+  it('reads "patriot" as a person unless it names the system, and "shot down" a car or people as shots', () => {
+    const none = { activity: 'undetermined' };
+    expect(activityFromWords('Farewell to a real patriot of his town, killed at the front')).toEqual(none);
+    expect(activityFromWords('The mayor thanked every patriot who stayed')).toEqual(none);
+    expect(activityFromWords('A Patriot battery intercepted the attack over the capital')).toMatchObject({
+      activity: 'missile-strike',
+    });
+    expect(activityFromWords('Patriot shot down two ballistic targets')).toMatchObject({ activity: 'missile-strike' });
+    expect(activityFromWords('a patriot system covered the city')).toMatchObject({ activity: 'missile-strike' });
+    expect(activityFromWords('Soldiers shot down two men at the bridge')).toEqual({
+      activity: 'small-arms-fire',
+      word: 'shot',
+    });
+    expect(activityFromWords('Troops shot down a passing minibus on the highway')).toMatchObject({
+      activity: 'small-arms-fire',
+    });
+    expect(activityFromWords('Air defence shot down a jet over the bay')).toEqual({
+      activity: 'missile-strike',
+      word: 'shot down',
+    });
+  });
+
+  it('reads a weapon word first in a list of things destroyed, or after "sites of", as a target', () => {
+    const none = { activity: 'undetermined' };
+    expect(activityFromWords('Two planes, a radar and a fuel depot destroyed at the airbase')).toEqual(none);
+    expect(activityFromWords('Four drones, a truck and an antenna were destroyed near the river')).toEqual(none);
+    expect(activityFromWords('Rangers struck the storage sites of enemy missiles near the port')).toEqual(none);
+    expect(activityFromWords('Scouts found the positions of hostile UAVs in the forest')).toEqual(none);
+    // A list before an active verb, or a shoot-down count, leaves the weapon the means.
+    expect(activityFromWords('Drones, mortars and tanks destroyed the bridge')).toMatchObject({
+      activity: 'drone-strike',
+    });
+    expect(activityFromWords('Planes and helicopters destroyed at least ten positions')).toMatchObject({
+      activity: 'air-strike',
+    });
+  });
+
+  it('reads a weapon word naming a unit, its users or their school with no strike, or a weapon handled, as no means', () => {
+    const none = { activity: 'undetermined' };
+    expect(activityFromWords('A minibus transporting UAV pilots exploded on the highway')).toEqual(none);
+    expect(activityFromWords('The army moved several drone battalions to the north')).toEqual(none);
+    expect(activityFromWords('Cadets of the missile brigade attended the parade')).toEqual(none);
+    expect(activityFromWords('Satellite images show a new drone pilot school near the border')).toEqual(none);
+    expect(activityFromWords('A farmer was hurt while trying to defuse a drone in his field')).toEqual(none);
+    expect(activityFromWords('Children found an unexploded rocket near the school')).toEqual(none);
+    // Users who act, or users by whom it was done, are the means.
+    expect(activityFromWords('Drone crews of the brigade hit two tanks')).toMatchObject({ activity: 'drone-strike' });
+    expect(activityFromWords('Mortar teams shelled the trenches')).toMatchObject({ activity: 'artillery-fire' });
+    expect(activityFromWords('A car was destroyed by drone operators near the town')).toMatchObject({
+      activity: 'drone-strike',
+    });
+  });
+
+  it('reads shelling "from tanks" or "tank shelling" as naming no class, and "fired on" a convoy as no weapon', () => {
+    const none = { activity: 'undetermined' };
+    expect(activityFromWords('Occupiers shelled the suburb from two tanks overnight')).toEqual(none);
+    expect(activityFromWords('Tank shelling damaged a school')).toEqual(none);
+    expect(activityFromWords('Soldiers fired on a humanitarian convoy, one driver hurt')).toEqual(none);
+    expect(activityFromWords('The enemy shelled the farm, and tanks moved west')).toEqual({
+      activity: 'artillery-fire',
+      word: 'shelled',
+    });
+  });
+
   it('reads "fired at" a car or one person as naming no weapon; at a place, as shelling', () => {
     expect(activityFromWords('Soldiers fired at a civilian car on the road')).toEqual({ activity: 'undetermined' });
     expect(activityFromWords('The enemy fired on a man in the field')).toEqual({ activity: 'undetermined' });
@@ -385,7 +450,7 @@ describe('the fourth sample (drawn and labelled after the period readings, befor
     expect(universe).toHaveLength(3157);
     const count: Record<string, number> = {};
     for (const e of universe) count[predicted.get(e['id']!)!] = (count[predicted.get(e['id']!)!] ?? 0) + 1;
-    expect(count).toEqual({ 'artillery-fire': 412, 'small-arms-fire': 1, undetermined: 2744 });
+    expect(count).toEqual({ 'artillery-fire': 410, 'small-arms-fire': 1, undetermined: 2746 });
   });
 
   it('the committed strata are the classes the rules give, and every label is an activity or undetermined', () => {
@@ -466,8 +531,8 @@ describe('the fourth sample (drawn and labelled after the period readings, befor
 
 /**
  * The fifth and sixth samples (UCDP GED 26.1 and Candidate 26.0.8, 2022-2026, cluster samples of the same router
- * files): each drawn and labelled before the rules ran on it; the fifth was seen by the fix of 9fccde2, the sixth was
- * drawn after it. The test draws each again and recomputes its table in the docs from the committed labels.
+ * files): each drawn and labelled before the rules ran on it; the fifth was seen by the fix of 9fccde2, the sixth by
+ * the fix made after its measurement. The test draws each again and recomputes its table in the docs from the committed labels.
  */
 function gedSample(n: 5 | 6, size: number, earlierSamples: readonly string[]): void {
   describe(`sample ${n} (UCDP GED 26.1, cluster sample of the router files): the docs table`, () => {
@@ -568,3 +633,33 @@ function gedSample(n: 5 | 6, size: number, earlierSamples: readonly string[]): v
 
 gedSample(5, 416, ['activity-sample-4.csv']);
 gedSample(6, 291, ['activity-sample-4.csv', 'activity-sample-5.csv']);
+
+/**
+ * The seventh sample (drawn after the fix that followed the sixth; unlabelled until a labeller who has not seen the
+ * rules labels it): the draw gives the committed unlabelled file again, and no event of it was labelled before. The
+ * rules are not run on its events here; its table is added once its labels are committed.
+ */
+describe('sample 7 (UCDP GED 26.1, cluster sample of the router files): the unlabelled draw', () => {
+  it('the draw gives the committed unlabelled sample again, with id, day and headlines only', () => {
+    const dir = 'examples/data/ucdp-ged';
+    const out = mkdtempSync(join(tmpdir(), 'guarantor-draw-'));
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/draw-activity-sample-7.ts', '--out', out], {
+        stdio: 'pipe',
+      });
+      for (const f of ['activity-sample-7-unlabelled.csv', 'activity-sample-7-draw.csv'])
+        expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(`${dir}/${f}`, 'utf8'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const sample = parseCsv(readFileSync(`${dir}/activity-sample-7-unlabelled.csv`, 'utf8'));
+    expect(sample.header).toEqual(['id', 'date_start', 'source_headline']);
+    expect(sample.rows).toHaveLength(375);
+    const earlier = new Set(
+      [...earlierFiles, 'activity-sample-4.csv', 'activity-sample-5.csv', 'activity-sample-6.csv'].flatMap((f) =>
+        records(`${dir}/${f}`).map((r) => r['id']!),
+      ),
+    );
+    for (const r of sample.rows) expect(earlier.has(r.fields[0]!)).toBe(false);
+  }, 60_000);
+});

@@ -19,7 +19,10 @@
  * reading (`tally`) and the blaze reading of a bare "Fire at" were made after the second sample's errors, before a
  * third sample was drawn. The period's readings (`rocketReading`: "rockets" were MLRS in the 2014-2022 Donbas
  * wires), aircraft words, shoot-downs as air defence and device bombings were written from how those sources word
- * events, after the third sample and before a fourth was drawn.
+ * events, after the third sample and before a fourth was drawn. The target reading's places, passives and users
+ * (`isTarget`) were widened after the fifth sample's errors, and again after the sixth's (lists before a passive,
+ * "sites of", units with no strike, handled weapons, "patriot" as a person, "shot down" a car, tanks), each before
+ * the next sample was drawn.
  */
 import type { Activity } from '../../spec/vocabulary.js';
 import { itemAt } from '../../item-at.js';
@@ -37,7 +40,14 @@ const aircraftWords = 'helicopters?|planes?|airplanes?|aircraft|jets?|drones?|su
  * the words do not say with what.
  */
 const notAtOne =
-  '(?!\\s+(?:(?:a|an|the|two|three|several|civilian|private|passing|evacuation|his|her|their|local|young|elderly)\\s+)*(?:cars?|vehicles?|bus(?:es)?|minibus(?:es)?|trucks?|ambulances?|man|woman|boy|girl|child|person|ukrainian|drivers?|cyclists?|pedestrians?|family)\\b(?!\\s+(?:stops?|stations?|depots?|parks?)\\b))';
+  '(?!\\s+(?:(?:a|an|the|two|three|several|civilian|private|passing|evacuation|humanitarian|aid|refugee|military|his|her|their|local|young|elderly)\\s+)*(?:cars?|vehicles?|bus(?:es)?|minibus(?:es)?|trucks?|ambulances?|convoys?|man|woman|boy|girl|child|person|ukrainian|drivers?|cyclists?|pedestrians?|family)\\b(?!\\s+(?:stops?|stations?|depots?|parks?)\\b))';
+
+/**
+ * What "shot down" hits when it is not an aircraft: a car, a vehicle or people ("shot down a car with a woman and a
+ * child") were shot, with a gun; the verb names no shoot-down.
+ */
+const groundObject =
+  '\\s+(?:(?:a|an|the|two|three|several|civilian|private|passing|evacuation|humanitarian|aid|refugee|military|his|her|their|local|young|elderly)\\s+)*(?:cars?|vehicles?|bus(?:es)?|minibus(?:es)?|trucks?|ambulances?|m[ae]n|wom[ae]n|boys?|girls?|child(?:ren)?|persons?|people|civilians?|drivers?|cyclists?|pedestrians?|famil(?:y|ies)|residents?|volunteers?)\\b';
 
 export interface WordRule {
   activity: WordActivity;
@@ -131,7 +141,7 @@ export const activityWordRules: readonly WordRule[] = [
       'taurus',
       'neptunes?\\b',
       'tomahawks?',
-      'patriots?\\b',
+      `(?<!\\b(?:true|real|great|brave|genuine|young|ardent|devoted|sincere|fervent|passionate|loyal|proud)\\s)patriots?\\b(?!\\s+of\\b)`,
       'iris-t',
       'nasams',
       's-300',
@@ -142,8 +152,8 @@ export const activityWordRules: readonly WordRule[] = [
       'buks?\\b',
       'manpads',
       'stingers?\\b',
-      'shot down',
-      'shoots? down',
+      `shot down(?!${groundObject})`,
+      `shoots? down(?!${groundObject})`,
       'downed',
       'brought down',
       `downs?\\s+(?:\\S+\\s+){0,2}(?:${aircraftWords})`,
@@ -229,13 +239,13 @@ export const activityWordRules: readonly WordRule[] = [
       'gunfire',
       'gunmen',
       'shot dead',
-      'shot\\b(?! down)',
+      `shot\\b(?! down\\b(?!${groundObject}))`,
       'gunshots?',
       'bullets?\\b',
       'rifles?\\b',
       'automatic weapons',
     ],
-    why: 'rifles and machine guns; a sniper is small-arms fire; people "shot" (not shot down) were shot with a gun',
+    why: 'rifles and machine guns; a sniper is small-arms fire; people "shot" (not shot down, except a car or people "shot down") were shot with a gun',
   },
   {
     activity: 'artillery-fire',
@@ -262,20 +272,46 @@ export const activityWordRules: readonly WordRule[] = [
  */
 const destroyed =
   /\b(?:destroy(?:ed|s|ing)?|shot down|shoots? down|downed|intercept(?:ed|s)?|eliminat(?:ed|es)|liquidat(?:ed|es)|neutrali[sz](?:ed|es)|captur(?:ed|es)|seiz(?:ed|es)|worked (?:on|out)|los(?:t|es|ing)\b(?!\s+(?:(?:his|her|their|its|one's|a|an|the|two|three|several|many)\s+)?(?:li(?:fe|ves)|limbs?|legs?|arms?|hands?|eyes?|sight|hearing|homes?|house|houses|relatives?|parents?|children|child|sons?|daughters?|husband|wife|contact|power|electricity|consciousness)\b))/gi;
+/**
+ * A weapon that is found, removed, defused, picked up or touched (a fallen or unexploded one: "tried to remove a
+ * drone from his yard") is the verb's object, within three words of it, not the means of a strike.
+ */
+const handled =
+  /\b(?:remov(?:e|ed|es|ing)|defus(?:e|ed|es|ing)|disarm(?:ed|s|ing)?|dismantl(?:e|ed|es|ing)|pick(?:ed|s|ing)? up|found|touch(?:ed|es|ing)?)\s+(?:[\w-]+\s+){0,3}$/i;
 const means = /\b(?:with|by|from|using|as a result of|due to|during|amid|because of|after)\b/i;
 /** Where a clause ends, for the target reading: a new headline, a sentence's end, a colon, a dash between words. */
 const clauseEnd = /;|[.!?:](?:\s|$)|\s[-–—]\s/g;
 
 /**
  * What a weapon word names when a noun for a place, a thing or a vessel follows it ("UAV control center", "drone
- * depot", "missile corvette", "UAV command posts", "drone production"): that place or thing, always a target,
- * never the means. A noun for people ("drone operators", "drone pilots", "UAV crews") is read as the weapon's
- * users: the means when they act, a target when they are the object or the passive subject of a destruction.
+ * depot", "missile corvette", "UAV command posts", "drone production"), also after a noun for its users or its
+ * equipment ("UAV operator training center"): that place or thing, always a target, never the means; and the same
+ * when the weapon word follows such a place and "of" ("launch sites of Russian drones"). Nouns for its equipment
+ * ("missile systems", "launchers") are skipped over. A noun for its users or their unit ("drone operators", "drone
+ * pilots", "UAV crews", "UAV units", "missile platoon") is read as the means only when they act (a verb of striking
+ * follows in the clause, or "by", "with", "from" or "using" stands before the word): a unit named, moved,
+ * concentrated or blown up in a car is no strike by its weapon; a target when they are the object or the passive
+ * subject of a destruction.
  */
-const placeHead =
-  /^[\s-]+(?:(?:control|command|launch|assembly|storage|repair|production|training)\s+)?(?:cent(?:er|re)s?|points?|posts?|bases?|depots?|warehouses?|hangars?|factor(?:y|ies)|plants?|workshops?|sites?|pads?|production|facilit(?:y|ies)|corvettes?|ships?|boats?|carriers?|cruisers?|frigates?|airfields?|headquarters)\b/i;
-const peopleHead =
-  /^[\s-]+(?:operators?|pilots?|crews?|teams?|specialists?|launchers?|controllers?|systems?|installations?|complex(?:es)?)\b/i;
+const placeNouns =
+  '(?:cent(?:er|re)s?|points?|posts?|bases?|depots?|warehouses?|hangars?|factor(?:y|ies)|plants?|workshops?|sites?|pads?|production|facilit(?:y|ies)|corvettes?|ships?|boats?|carriers?|cruisers?|frigates?|airfields?|headquarters|schools?|academ(?:y|ies)|barracks)';
+const placeHead = new RegExp(
+  `^[\\s-]+(?:(?:control|command|launch|assembly|storage|repair|production|training)\\s+)?${placeNouns}\\b`,
+  'i',
+);
+const placeOf = new RegExp(
+  `\\b(?:${placeNouns}|positions?|locations?|storage|deployment|accumulations?|concentrations?|stockpiles?)\\s+of\\s+(?:[\\w-]+\\s+){0,2}$`,
+  'i',
+);
+const equipmentHead = /^[\s-]+(?:launchers?|systems?|installations?|complex(?:es)?)\b/i;
+const usersHead =
+  /^[\s-]+(?:operators?|pilots?|crews?|teams?|specialists?|controllers?|units?|platoons?|batter(?:y|ies)|battalions?|compan(?:y|ies)|regiments?|brigades?|divisions?|departments?|squads?|detachments?|troops)\b/i;
+/** Verbs of striking, for a weapon's users who act ("drone operators hit a tank", "UAV crews destroyed"). */
+const acts =
+  /\b(?:struck|strikes?|striking|hit|hits|hitting|destroy(?:ed|s|ing)?|attack(?:ed|s|ing)?|eliminat(?:ed|es|ing)|kill(?:ed|s|ing)?|wound(?:ed|s|ing)?|fired?|fires|firing|launch(?:ed|es|ing)?|dropp(?:ed|ing)|drops?|target(?:ed|s|ing)?|burn(?:ed|t|s|ing)?|hunt(?:ed|s|ing)?|work(?:ed|s|ing)?|shell(?:ed|s|ing)|blew up|blow(?:s|ing)? up|took out|tak(?:e|es|ing) out|shot|shoot(?:s|ing)?|down(?:ed|s)?|neutrali[sz](?:ed|es|ing)|liquidat(?:ed|es|ing)|damag(?:ed|es|ing)|disabl(?:ed|es|ing)|repel(?:led|s|ling)?|inflict(?:ed|s|ing)?|wip(?:ed|es|ing) out|smash(?:ed|es|ing)?|demolish(?:ed|es|ing)?|pound(?:ed|s|ing)?|defeat(?:ed|s|ing)?|us(?:ed|es|ing)|conduct(?:ed|s|ing)?|disrupt(?:ed|s|ing)?|suppress(?:ed|es|ing)?|engag(?:ed|es|ing)|repuls(?:ed|es|ing)|carr(?:ied|ies|ying) out|show(?:ed|s|n)?|film(?:ed|s)?|footage|video)\b/i;
+/** After the users' noun, a passive ("operators were blown up") is done to them, whatever verb follows. */
+const auxNext = /^\s*(?:was|were|is|are|been|being|(?:has|have|had) been)\b/i;
+const byMeans = /\b(?:with|by|from|using)\s+(?:[\w-]+\s+){0,3}$/i;
 
 /**
  * The passive after the word (or after its head noun): "helicopter downed", "plane shot down", "drone was
@@ -285,6 +321,14 @@ const peopleHead =
  */
 const passive =
   /^[\w-]*["»”]?(?:\s+(?:["«“][^"»”]{1,20}["»”]|[\w-]*\d[\w-]*)){0,2}(?:\s+with\s+(?:its\s+|their\s+)?\w+)?[\s,]*(?:(?:(?:was|were|is|are|being|got|gets|(?:has|have|had) been)\s+(?:destroyed|intercepted|damaged|hit|eliminated|liquidated|neutrali[sz]ed)\b)|(?:(?:was|were|is|are|being|(?:has|have|had) been)\s+)?(?:shot down|downed|brought down|crash(?:ed|es)?)\b|(?:destroyed|eliminated|liquidated|neutrali[sz]ed|intercepted)(?:\s+(?:by|near|in|at|on|over)\b|\s*$))/i;
+
+/**
+ * The weapon word first in a list of things before a passive destruction ("9 helicopters, an air-defence system and
+ * a depot destroyed at the airfield"): the list is what was destroyed, so the word is a target. Not the shoot-down
+ * verbs, which follow a count of what was launched ("50 drones, 40 shot down": the drones struck).
+ */
+const listPassive =
+  /^[\w-]*["»”]?(?:\s*,\s*[^,;]{1,50}?|\s+and\s+[^,;]{1,50}?)+[\s,]*(?:(?:was|were|is|are|being|got|gets|(?:has|have|had) been)\s+(?:destroyed|eliminated|liquidated|neutrali[sz]ed|damaged|hit)\b|(?:destroyed|eliminated|liquidated|neutrali[sz]ed|damaged)(?:\s+(?:by|near|in|at(?!\s+(?:least|most)\b)|on|over)\b|\s*$))/i;
 
 function clauseOf(text: string, at: number): { from: number; to: number } {
   let from = 0;
@@ -305,11 +349,19 @@ function isTarget(text: string, at: number, word: string): boolean {
   if (destroyed.test(word)) return false;
   const { from, to } = clauseOf(text, at);
   let after = text.slice(at + word.length, to);
-  if (placeHead.test(after)) return true;
-  const people = peopleHead.exec(after);
-  if (people) after = after.slice(people[0].length);
-  if (passive.test(after)) return true;
   const before = text.slice(from, at);
+  if (placeHead.test(after) || placeOf.test(before)) return true;
+  let users = false;
+  for (let i = 0; i < 3; i++) {
+    const head = usersHead.exec(after) ?? equipmentHead.exec(after);
+    if (!head) break;
+    users ||= usersHead.test(head[0]);
+    after = after.slice(head[0].length);
+    if (placeHead.test(after)) return true;
+  }
+  if (passive.test(after) || listPassive.test(after)) return true;
+  if (users && !byMeans.test(before) && (auxNext.test(after) || !acts.test(after))) return true;
+  if (handled.test(before)) return true;
   let last = -1;
   destroyed.lastIndex = 0;
   for (let m = destroyed.exec(before); m; m = destroyed.exec(before)) last = m.index + m[0].length;
@@ -334,6 +386,31 @@ const deviceHeadline = /\b(?:planted|explosive devices?|ieds?|improvised|booby[-
 
 function deviceBombing(text: string, at: number, word: string, from: number, to: number): boolean {
   return /^bomb/i.test(word) && (deviceBefore.test(text.slice(from, at)) || deviceHeadline.test(text.slice(from, to)));
+}
+
+/**
+ * "patriot" in lower case is a person ("a patriot of Ukraine", "a true patriot"), unless a word for the system
+ * follows it; the system is written "Patriot".
+ */
+const patriotSystem =
+  /^\s+(?:systems?|batter(?:y|ies)|launchers?|complex(?:es)?|missiles?|sams?|air[- ]defen[cs]e|pac-?\d|interceptors?)\b/i;
+
+function personPatriot(text: string, at: number, word: string): boolean {
+  return /^patriot/.test(word) && !patriotSystem.test(text.slice(at + word.length));
+}
+
+/**
+ * A generic word said of tanks ("shelled the village from tanks", "tank shelling", "fired at them with a tank"): a
+ * tank's gun is direct fire of no class the labels use, so the word decides nothing. The tanks must follow the word
+ * in its own part of the clause (no comma or "and" between), or stand right before it.
+ */
+const tanksAfter = /^[^,;]*?\b(?:from|with|by|using)\s+(?:[\w-]+\s+){0,2}tanks?\b/i;
+
+function tankFire(text: string, at: number, word: string): boolean {
+  const { from, to } = clauseOf(text, at);
+  const after = text.slice(at + word.length, to);
+  const own = tanksAfter.exec(after);
+  return (own !== null && !/\band\b/i.test(own[0])) || /\btanks?\s+$/i.test(text.slice(from, at));
 }
 
 /** The period's readings of words whose referent changed with the war's weapons (docs/operations/replay.md). */
@@ -391,7 +468,11 @@ function weaponWords(text: string, from: number, to: number, context: WordContex
     const activity = c.rocket ? (context.rockets ?? c.activity) : c.activity;
     c.re.lastIndex = from;
     for (let m = c.re.exec(text); m && m.index < to; m = c.re.exec(text)) {
-      if (!isTarget(text, m.index, m[0]) && !deviceBombing(text, m.index, m[0], from, to))
+      if (
+        !isTarget(text, m.index, m[0]) &&
+        !deviceBombing(text, m.index, m[0], from, to) &&
+        !personPatriot(text, m.index, m[0])
+      )
         found.push({ at: m.index, end: m.index + m[0].length, activity, word: m[0] });
     }
   }
@@ -476,7 +557,7 @@ export function activityFromWords(text: string, context: WordContext = {}): Word
     if (c.tier !== 'generic') continue;
     c.re.lastIndex = 0;
     let m = c.re.exec(text);
-    while (m && isTarget(text, m.index, m[0])) m = c.re.exec(text);
+    while (m && (isTarget(text, m.index, m[0]) || tankFire(text, m.index, m[0]))) m = c.re.exec(text);
     if (m && (!best || m.index < best.at)) best = { at: m.index, activity: c.activity, word: m[0] };
   }
   return best ? { activity: best.activity, word: best.word } : { activity: 'undetermined' };
