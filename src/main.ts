@@ -24,7 +24,7 @@ import { generateKey, keyFormat, recordForKey } from './server/api-keys.js';
 import { buildApp } from './server/app.js';
 import type { Limits } from './server/deps.js';
 import { caseworkFor } from './server/casework.js';
-import type { IngestRouting } from './server/ingest-forward.js';
+import { peerKeyFor, type IngestRouting } from './server/ingest-forward.js';
 import { ledgerFor } from './server/ledger.js';
 import { operationsFor } from './server/operations.js';
 import { describeDb, isPostgresUrl, openStore } from './store/open.js';
@@ -226,7 +226,17 @@ export async function start(config: ServeConfig): Promise<Running> {
     await store.close();
     throw e;
   }
-  const routing: IngestRouting = {};
+  // Batches passed between servers are signed with a key only servers of this store, on this package, derive.
+  const rules = operations.rules;
+  const routing: IngestRouting = {
+    peerKey: peerKeyFor(key.privateKey, loaded.source.text, {
+      sources: [...rules.sources].map(([id, s]) => [id, s.operator]),
+      activities: [...rules.activities],
+      regions: [...rules.regions],
+      actors: [...rules.actors],
+      maxFuture: rules.maxFuture,
+    }),
+  };
   try {
     const app = await buildApp({
       store,

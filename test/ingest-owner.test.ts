@@ -1,12 +1,10 @@
 /**
  * The ingest owner (src/store/postgres/ingest-owner.ts): one server of a schema holds the lease, the others find its
- * URL; the lease moves when the owner goes or stalls; a URL naming no host, or a server's own, is no route. And which requests
- * are forwarded at all (src/server/ingest-forward.ts).
+ * URL; the lease moves when the owner goes or stalls; a URL naming no host, or a server's own, is no route.
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresIngestOwner } from '../src/store/postgres/ingest-owner.js';
-import { forwardedHeader, forwardTarget } from '../src/server/ingest-forward.js';
 import { sleep } from './support/crash.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 
@@ -105,17 +103,5 @@ describe.skipIf(!hasPg)('the ingest owner', () => {
     } finally {
       await Promise.all([local.close(), twin.close()]);
     }
-  });
-});
-
-describe('which requests are forwarded', () => {
-  const routing = { router: { target: () => 'http://owner:8080', failed: () => undefined, close: async () => {} } };
-  it('only a POST of observations, never one already forwarded, and only with a router', () => {
-    expect(forwardTarget(routing, 'POST', '/v1/observations', {})).toBe('http://owner:8080');
-    expect(forwardTarget(routing, 'GET', '/v1/observations', {})).toBeUndefined();
-    expect(forwardTarget(routing, 'POST', '/v1/clock', {})).toBeUndefined();
-    expect(forwardTarget(routing, 'POST', '/v1/observations', { [forwardedHeader]: '1' })).toBeUndefined();
-    expect(forwardTarget({}, 'POST', '/v1/observations', {})).toBeUndefined();
-    expect(forwardTarget(undefined, 'POST', '/v1/observations', {})).toBeUndefined();
   });
 });

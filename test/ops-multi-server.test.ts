@@ -70,64 +70,75 @@ async function ownedBy(schemaName: string, url: string, tries = 100): Promise<st
   return owner;
 }
 
+/**
+ * A fresh schema with a monitor key (and an admin, as a deployment has), the traffic in batches of 100 with their
+ * ledger, and the URL servers open it with (`via`: another address of the same database, such as a proxy).
+ */
+async function mission(schemaName: string, traffic_: { events: number; prefix: string; seed: number }, via = pgUrl) {
+  const setup = await PostgresStore.open({ url: pgUrl, schema: schemaName });
+  const monitor = generateKey('*', 'monitor', `${schemaName} test`, 0);
+  await setup.createApiKey(monitor.record);
+  await setup.createApiKey(generateKey('*', 'admin', `${schemaName} test`, 0).record);
+  await setup.close();
+  const items = traffic(traffic_);
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
+  return {
+    db: `${via}${via.includes('?') ? '&' : '?'}schema=${schemaName}`,
+    key: monitor.key,
+    items,
+    batches,
+    l: ledger(batches),
+  };
+}
+
+/**
+ * Every batch acknowledged; every observation stored once, none lost or half a batch, each processed exactly once,
+ * no case opened twice. Returns the audit for the caller's own figures.
+ */
+async function allOnce(schemaName: string, m: Awaited<ReturnType<typeof mission>>) {
+  expect(m.l.acked.size).toBe(m.batches.length);
+  const store = await PostgresStore.open({ url: pgUrl, schema: schemaName });
+  try {
+    const a = await audit(store, m.l);
+    expect(a).toMatchObject({
+      stored: m.items.length,
+      lostAcked: 0,
+      halfBatches: 0,
+      unprocessed: 0,
+      doublyProcessed: 0,
+      duplicateCases: 0,
+    });
+    return a;
+  } finally {
+    await store.close();
+  }
+}
+
 describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
   it('process every observation exactly once when one is killed mid-stream', async () => {
-    const setup = await PostgresStore.open({ url: pgUrl, schema });
-    const monitor = generateKey('*', 'monitor', 'multi-server test', 0);
-    await setup.createApiKey(monitor.record);
-    await setup.createApiKey(generateKey('*', 'admin', 'multi-server test', 0).record);
-    await setup.close();
-
-    const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
-    const items = traffic({ events: 6000, prefix: 'm', seed: 9 });
-    const batches: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
-    const l = ledger(batches);
-    const servers: Child[] = await Promise.all([spawnServer(db), spawnServer(db)]);
+    const m = await mission(schema, { events: 6000, prefix: 'm', seed: 9 });
+    const { l, key } = m;
+    const servers: Child[] = await Promise.all([spawnServer(m.db), spawnServer(m.db)]);
+    const to = (c: Child) => () => c.url;
 
     // Phase 1: both servers take traffic; server 0 is killed while batches are in flight.
     let stop0 = false;
-    const s0 = sender(
-      l,
-      () => servers[0]!.url,
-      monitor.key,
-      () => stop0,
-    );
-    const s1 = sender(
-      l,
-      () => servers[1]!.url,
-      monitor.key,
-      () => false,
-    );
+    const s0 = sender(l, to(servers[0]!), key, () => stop0);
+    const s1 = sender(l, to(servers[1]!), key, () => false);
     await sleep(1500);
     await servers[0]!.kill9();
     stop0 = true;
     const ackedBy0 = await s0;
     // Phase 2: server 0's client fails over to server 1; a replacement server joins and takes a share.
-    const replacement = await spawnServer(db);
+    const replacement = await spawnServer(m.db);
     const [ackedBy1] = await Promise.all([
       s1,
-      sender(
-        l,
-        () => servers[1]!.url,
-        monitor.key,
-        () => false,
-      ),
-      sender(
-        l,
-        () => replacement.url,
-        monitor.key,
-        () => false,
-      ),
+      sender(l, to(servers[1]!), key, () => false),
+      sender(l, to(replacement), key, () => false),
     ]);
     // Anything still unacknowledged (in flight at the kill) is resent until acknowledged.
-    while (l.pending.length)
-      await sender(
-        l,
-        () => replacement.url,
-        monitor.key,
-        () => false,
-      );
+    while (l.pending.length) await sender(l, to(replacement), key, () => false);
     await servers[1]!.kill9();
     await replacement.kill9();
 
@@ -135,42 +146,19 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
     expect(l.interrupted).toBeGreaterThan(0);
     expect(ackedBy0).toBeGreaterThan(0);
     expect(ackedBy1).toBeGreaterThan(0);
-    expect(l.acked.size).toBe(batches.length);
-    const store = await PostgresStore.open({ url: pgUrl, schema });
-    try {
-      const a = await audit(store, l);
-      console.log(
-        `two servers, one killed: ${batches.length} batches, ${a.stored} observations stored, ${a.cases} cases`,
-      );
-      expect(a).toMatchObject({
-        stored: items.length,
-        lostAcked: 0,
-        halfBatches: 0,
-        unprocessed: 0,
-        doublyProcessed: 0,
-        duplicateCases: 0,
-      });
-      expect(a.cases).toBeGreaterThan(0);
-    } finally {
-      await store.close();
-    }
+    const a = await allOnce(schema, m);
+    console.log(
+      `two servers, one killed: ${m.batches.length} batches, ${a.stored} observations stored, ${a.cases} cases`,
+    );
+    expect(a.cases).toBeGreaterThan(0);
   }, 240_000);
 
   it('lose and duplicate nothing when the ingest owner is killed under load, round after round', async () => {
-    const setup = await PostgresStore.open({ url: pgUrl, schema: schema2 });
-    const monitor = generateKey('*', 'monitor', 'owner test', 0);
-    await setup.createApiKey(monitor.record);
-    await setup.createApiKey(generateKey('*', 'admin', 'owner test', 0).record);
-    await setup.close();
-
-    const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema2}`;
-    const items = traffic({ events: 30_000, prefix: 'w', seed: 12 });
-    const batches: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
-    const l = ledger(batches);
+    const m = await mission(schema2, { events: 30_000, prefix: 'w', seed: 12 });
+    const { l, key } = m;
     // The first server to start owns the ingest; the second forwards its batches to it.
-    let owner = await spawnServer(db);
-    let other = await spawnServer(db);
+    let owner = await spawnServer(m.db);
+    let other = await spawnServer(m.db);
     expect(await ownedBy(schema2, owner.url)).toBe(owner.url);
     let kills = 0;
     let forwarderAcked = 0;
@@ -180,7 +168,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       const byOwner = sender(
         l,
         () => owner.url,
-        monitor.key,
+        key,
         () => stopOwner,
       );
       // The other server's client sees no error when the owner dies: the batches it had forwarded are processed
@@ -188,7 +176,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       const byOther = sender(
         l,
         () => other.url,
-        monitor.key,
+        key,
         () => stopOther,
       );
       await sleep(700);
@@ -201,13 +189,13 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       stopOther = true;
       forwarderAcked += await byOther;
       owner = other;
-      other = await spawnServer(db); // a newcomer joins and forwards to the new owner
+      other = await spawnServer(m.db); // a newcomer joins and forwards to the new owner
     }
     while (l.pending.length)
       await sender(
         l,
         () => other.url,
-        monitor.key,
+        key,
         () => false,
       );
     // The last owner stood by for the background passes until it took the lease: it signs the log's head now.
@@ -217,45 +205,22 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
 
     expect(kills).toBe(3);
     expect(forwarderAcked).toBeGreaterThan(0);
-    expect(l.acked.size).toBe(batches.length);
-    const store = await PostgresStore.open({ url: pgUrl, schema: schema2 });
-    try {
-      const a = await audit(store, l);
-      console.log(
-        `ingest owner killed ${kills} times: ${batches.length} batches, ${l.interrupted} interrupted, ${a.stored} observations stored, ${a.cases} cases`,
-      );
-      expect(a).toMatchObject({
-        stored: items.length,
-        lostAcked: 0,
-        halfBatches: 0,
-        unprocessed: 0,
-        doublyProcessed: 0,
-        duplicateCases: 0,
-      });
-    } finally {
-      await store.close();
-    }
+    const a = await allOnce(schema2, m);
+    console.log(
+      `ingest owner killed ${kills} times: ${m.batches.length} batches, ${l.interrupted} interrupted, ${a.stored} observations stored, ${a.cases} cases`,
+    );
   }, 240_000);
 
   it('lose and duplicate nothing when the ingest owner stalls under load: the lease moves, the stalled writes are rolled back', async () => {
-    const setup = await PostgresStore.open({ url: pgUrl, schema: schema3 });
-    const monitor = generateKey('*', 'monitor', 'stall test', 0);
-    await setup.createApiKey(monitor.record);
-    await setup.createApiKey(generateKey('*', 'admin', 'stall test', 0).record);
-    await setup.close();
-
-    const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema3}`;
-    const items = traffic({ events: 12_000, prefix: 's', seed: 13 });
-    const batches: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
-    const l = ledger(batches);
-    const owner = await spawnServer(db);
-    const other = await spawnServer(db);
+    const m = await mission(schema3, { events: 12_000, prefix: 's', seed: 13 });
+    const { l, key } = m;
+    const owner = await spawnServer(m.db);
+    const other = await spawnServer(m.db);
     let during = 0;
     try {
       expect(await ownedBy(schema3, owner.url)).toBe(owner.url);
       const to = (c: Child) => () => c.url;
-      const senders = [to(owner), to(other), to(other)].map((u) => sender(l, u, monitor.key, () => false, true));
+      const senders = [to(owner), to(other), to(other)].map((u) => sender(l, u, key, () => false, true));
       await sleep(700);
       // SIGSTOP: the owner's process stops with its sessions open (the lease, maybe an ingest transaction), as an
       // event loop stuck for seconds would. Batches forwarded to it wait; after 10 s the other ends its sessions.
@@ -264,54 +229,30 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       expect(await ownedBy(schema3, other.url, 200)).toBe(other.url);
       // The new owner ingests while the old one is still stopped.
       const more = l.acked.size + 5;
-      await sender(l, to(other), monitor.key, () => l.acked.size >= more, true);
+      await sender(l, to(other), key, () => l.acked.size >= more, true);
       during = l.acked.size - stoppedAt;
       expect(during).toBeGreaterThan(0);
       owner.proc.kill('SIGCONT'); // it wakes: its fenced transaction fails (503, resent), it forwards to the new owner
       await Promise.all(senders);
-      while (l.pending.length) await sender(l, to(owner), monitor.key, () => false, true);
+      while (l.pending.length) await sender(l, to(owner), key, () => false, true);
       expect(await ingestOwner(schema3)).toBe(other.url);
     } finally {
       owner.proc.kill('SIGCONT'); // a failed test leaves no stopped server behind
       await owner.kill9();
       await other.kill9();
     }
-
-    expect(l.acked.size).toBe(batches.length);
-    const store = await PostgresStore.open({ url: pgUrl, schema: schema3 });
-    try {
-      const a = await audit(store, l);
-      console.log(
-        `ingest owner stalled: ${batches.length} batches, ${during} acknowledged by the new owner meanwhile, ${l.interrupted} resent, ${a.stored} observations stored`,
-      );
-      expect(a).toMatchObject({
-        stored: items.length,
-        lostAcked: 0,
-        halfBatches: 0,
-        unprocessed: 0,
-        doublyProcessed: 0,
-        duplicateCases: 0,
-      });
-    } finally {
-      await store.close();
-    }
+    const a = await allOnce(schema3, m);
+    console.log(
+      `ingest owner stalled: ${m.batches.length} batches, ${during} acknowledged by the new owner meanwhile, ${l.interrupted} resent, ${a.stored} observations stored`,
+    );
   }, 240_000);
 
   it('recover on their own from a PostgreSQL restart mid-ingest: nothing lost or duplicated, one owner again', async () => {
-    const setup = await PostgresStore.open({ url: pgUrl, schema: schema4 });
-    const monitor = generateKey('*', 'monitor', 'restart test', 0);
-    await setup.createApiKey(monitor.record);
-    await setup.createApiKey(generateKey('*', 'admin', 'restart test', 0).record);
-    await setup.close();
-
     // The restart is played by a proxy that drops every connection and refuses new ones for 2 s (pg-proxy.ts).
     const proxy = await pgProxy();
-    const db = `${proxy.url}${proxy.url.includes('?') ? '&' : '?'}schema=${schema4}`;
-    const items = traffic({ events: 8_000, prefix: 'x', seed: 14 });
-    const batches: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += 100) batches.push(items.slice(i, i + 100));
-    const l = ledger(batches);
-    const servers = [await spawnServer(db), await spawnServer(db)];
+    const m = await mission(schema4, { events: 8_000, prefix: 'x', seed: 14 }, proxy.url);
+    const { l, key } = m;
+    const servers = [await spawnServer(m.db), await spawnServer(m.db)];
     try {
       const urls = servers.map((s) => s.url);
       expect(await ownedBy(schema4, urls[0]!)).toBe(urls[0]);
@@ -320,7 +261,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
         sender(
           l,
           () => urls[i]!,
-          monitor.key,
+          key,
           () => false,
           true,
         ),
@@ -332,7 +273,7 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
         await sender(
           l,
           () => urls[i % 2]!,
-          monitor.key,
+          key,
           () => false,
           true,
         );
@@ -345,24 +286,10 @@ describe.skipIf(!hasPg)('two servers on one PostgreSQL', () => {
       }
       expect(urls).toContain(owner);
       expect(l.interrupted).toBeGreaterThan(0); // the outage cut batches short: answered 503, sent again
-      expect(l.acked.size).toBe(batches.length);
-      const store = await PostgresStore.open({ url: pgUrl, schema: schema4 });
-      try {
-        const a = await audit(store, l);
-        console.log(
-          `PostgreSQL restart mid-ingest: ${batches.length} batches, ${l.interrupted} answered 503 and resent, ${a.stored} observations stored`,
-        );
-        expect(a).toMatchObject({
-          stored: items.length,
-          lostAcked: 0,
-          halfBatches: 0,
-          unprocessed: 0,
-          doublyProcessed: 0,
-          duplicateCases: 0,
-        });
-      } finally {
-        await store.close();
-      }
+      const a = await allOnce(schema4, m);
+      console.log(
+        `PostgreSQL restart mid-ingest: ${m.batches.length} batches, ${l.interrupted} answered 503 and resent, ${a.stored} observations stored`,
+      );
     } finally {
       for (const s of servers) await s.kill9();
       await proxy.close();

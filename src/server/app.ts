@@ -12,6 +12,7 @@ import { installContractCheck } from './contract.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
 import { installJsonBody } from './json-body.js';
+import { installPreparedBatch } from './ingest-forward.js';
 import { installNdjson } from './ndjson.js';
 import { installFiniteParameters, installStrictQueries, openapiOptions } from './openapi.js';
 import { routePlugins } from './routes/index.js';
@@ -37,7 +38,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   if (deps.contract) installContractCheck(app, deps.contract);
-  installJsonBody(app, deps.ingestRouting);
+  installJsonBody(app);
+  installPreparedBatch(app, deps.ingestRouting, deps.operations.rules);
   installNdjson(app);
   app.addSchema(errorSchema);
   for (const schema of sharedSchemas) app.addSchema(schema);

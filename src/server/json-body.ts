@@ -15,7 +15,6 @@ import type { FastifyInstance } from 'fastify';
 import { notUnicode, pathText } from '../core/ops/index.js';
 import { wellFormed } from '../core/tlog/canonical-json.js';
 import { HttpError, unsupportedMediaType, type Problem } from './errors.js';
-import { ForwardedBody, forwardTarget, type IngestRouting } from './ingest-forward.js';
 import { itemAt } from '../core/item-at.js';
 
 export type JsonParser = (text: string) => unknown;
@@ -167,13 +166,10 @@ export function checkedJson(parse: JsonParser, text: string): unknown {
   return value;
 }
 
-/** `routing`: a batch that another server processes is passed on unparsed (ingest-forward.ts). */
-export function installJsonBody(app: FastifyInstance, routing?: IngestRouting): void {
+export function installJsonBody(app: FastifyInstance): void {
   const parse = fastifyJson(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const target = forwardTarget(routing, req.method, req.routeOptions.url, req.headers);
-    if (target !== undefined) return done(null, new ForwardedBody(body as string, target));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, checkedJson(parse, body as string));
     } catch (e) {

@@ -40,6 +40,7 @@ export {
   observationKey,
   parseObservationBatch,
   pathText,
+  storedObservationOf,
 } from './observation.js';
 export type { Observation, ObservationInput, ObservationRules } from './observation.js';
 export { processBatch } from './pipeline.js';

@@ -347,3 +347,67 @@ export function observationJsonSchema(): Record<string, unknown> {
     unknown
   >;
 }
+
+/**
+ * An observation another server of the same store validated and normalised (its canonical document, as stored),
+ * back as the pipeline's `Observation`, every key in its place: `undefined` when the document is not one. The peer
+ * is trusted to have run `parseObservationBatch` under the same package (the forwarding signature covers the
+ * package), so this checks what the pipeline decides on, cheaply: the types of every field, the package's sources,
+ * activities, regions and actors, a finite interval holding the time. A document that fails is refused whole; the
+ * peer then processes its batch itself, after its own validation.
+ */
+export function storedObservationOf(x: unknown, rules: ObservationRules): Observation | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const o = x as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string';
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const opt = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
+  const { source, sourceId, activity, time, start, end, lon, lat, region, attribution, evidence } = o;
+  if (!str(source) || !rules.sources.has(source as string) || !str(sourceId)) return undefined;
+  if (!str(activity) || !rules.activities.has(activity as string)) return undefined;
+  if (!num(time) || !num(start) || !num(end)) return undefined;
+  if (!((start as number) <= (time as number) && (time as number) <= (end as number))) return undefined;
+  if (!num(o['count']) || !num(o['radius']) || !num(o['confidence']) || !opt(o['altitude'], num)) return undefined;
+  if (!opt(o['weapon'], (w) => (weaponClasses as readonly unknown[]).includes(w)) || !opt(o['note'], str))
+    return undefined;
+  if (!Array.isArray(evidence) || !evidence.every(str)) return undefined;
+  // A point (lon and lat) or a region of the package's layer, never both nor neither.
+  if (
+    region === undefined
+      ? !num(lon) || !num(lat)
+      : !str(region) || !rules.regions.has(region as string) || lon !== undefined || lat !== undefined
+  )
+    return undefined;
+  let party: { party: string; basis: AttributionBasis } | undefined;
+  if (attribution !== undefined) {
+    const a = attribution as Record<string, unknown> | null;
+    if (
+      typeof a !== 'object' ||
+      a === null ||
+      !str(a['party']) ||
+      !rules.actors.has(a['party'] as string) ||
+      !(attributionBases as readonly unknown[]).includes(a['basis'])
+    )
+      return undefined;
+    party = { basis: a['basis'] as AttributionBasis, party: a['party'] as string };
+  }
+  return {
+    activity: activity as Activity,
+    altitude: o['altitude'] as number | undefined,
+    attribution: party,
+    confidence: o['confidence'] as number,
+    count: o['count'] as number,
+    end: end as number,
+    evidence: evidence as string[],
+    lat: lat as number | undefined,
+    lon: lon as number | undefined,
+    note: o['note'] as string | undefined,
+    radius: o['radius'] as number,
+    region: region as string | undefined,
+    source: source as string,
+    sourceId: sourceId as string,
+    start: start as number,
+    time: time as number,
+    weapon: o['weapon'] as WeaponClass | undefined,
+  };
+}

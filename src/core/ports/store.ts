@@ -165,8 +165,16 @@ export interface Store {
    * others reach it. Absent where one server owns the store (SQLite).
    */
   ingestRouter?(self: string): Promise<IngestRouter>;
-  /** Stores the batch and processes the new observations in one transaction; resolves after commit. */
-  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult>;
+  /**
+   * Stores the batch and processes the new observations in one transaction; resolves after commit. `docs`: the
+   * observations' canonical documents (canonicalStoredJson), when the caller already has them.
+   */
+  ingest(
+    observations: readonly Observation[],
+    meta: IngestMeta,
+    process: BatchProcessor,
+    docs?: readonly string[],
+  ): Promise<IngestResult>;
 
   listObservations(q: ObservationFilter): Promise<Page<StoredObservation>>;
   getObservation(seq: number): Promise<StoredObservation | undefined>;

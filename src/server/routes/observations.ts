@@ -3,7 +3,7 @@
  * `GET /v1/observations[/:id]`: the raw reports, for analysts.
  */
 import { observationJsonSchema, parseObservationBatch } from '../../core/ops/index.js';
-import type { ObservationFilter } from '../../core/ports/store.js';
+import type { IngestResult, ObservationFilter } from '../../core/ports/store.js';
 import { can, principalOf } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -11,8 +11,8 @@ import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 import { someOf } from '../words.js';
-import { checkedJson, fastifyJson } from '../json-body.js';
-import { ForwardedBody, forwardBatch } from '../ingest-forward.js';
+import { forwardBatch, forwardTarget, PreparedBatch } from '../ingest-forward.js';
+import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
@@ -27,7 +27,6 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     [...operations.rules.sources.keys()],
     [...operations.rules.actors],
   );
-  const json = fastifyJson(app);
 
   app.post(
     '/v1/observations',
@@ -93,20 +92,20 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      let body: unknown = request.body;
-      if (body instanceof ForwardedBody) {
-        // Another server processes this store's ingest: its answer is this batch's (ingest-forward.ts).
-        const router = deps.ingestRouting?.router;
-        const r = await forwardBatch(body.target, request.headers.authorization, body.text, () => router?.target());
-        if (r) {
-          if (r.retryAfter !== undefined) void reply.header('retry-after', r.retryAfter);
-          return reply
-            .code(r.status as 200)
-            .type('application/json; charset=utf-8')
-            .send(r.body);
-        }
-        deps.ingestRouting?.router?.failed(body.target);
-        body = checkedJson(json, body.text); // no answer: processed here, under the same lock
+      const body: unknown = request.body;
+      const principal = principalOf(request);
+      if (body instanceof PreparedBatch) {
+        // A batch another server of this store validated (ingest-forward.ts): stored and processed here, and
+        // answered with the store's result alone; the server it came from writes the client's answer.
+        if (body.observations.length > limits.maxBatch)
+          return sendError(reply, 413, {
+            error: 'batch-too-large',
+            message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.observations.length}`,
+          });
+        if (principal.actor !== '*') checkOperator(body.observations, principal.actor, operations.model.operators);
+        const meta = { receivedAt: operations.clock.now(), submittedBy: principal.keyId };
+        const result = await store.ingest(body.observations, meta, operations.process, body.docs);
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
       }
       if (!Array.isArray(body)) {
         return sendError(reply, 400, {
@@ -120,7 +119,6 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.length}`,
         });
       }
-      const principal = principalOf(request);
       if (principal.actor !== '*') checkOperator(body, principal.actor, operations.model.operators);
       const now = operations.clock.now();
       const parsed = parseObservationBatch(body, operations.rules, now);
@@ -138,10 +136,30 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer,
         );
       }
-      const result = await store.ingest(
+      let result: IngestResult | undefined;
+      const routing = deps.ingestRouting;
+      const target = forwardTarget(routing);
+      const docs = target === undefined ? undefined : parsed.observations.map(canonicalStoredJson);
+      if (target !== undefined && docs && routing?.peerKey) {
+        // Another server processes this store's ingest: its answer is this batch's.
+        const r = await forwardBatch(target, routing.peerKey, request.headers.authorization, docs, () =>
+          routing.router?.target(),
+        );
+        if (r?.status === 200) result = JSON.parse(r.body) as IngestResult;
+        else if (r?.status === 503) {
+          if (r.retryAfter !== undefined) void reply.header('retry-after', r.retryAfter);
+          return reply.code(503).type('application/json; charset=utf-8').send(r.body);
+        } else {
+          // No answer, or a refusal (another package or log key there, a bug): processed here, under the same lock.
+          if (r) request.log.warn(`the ingest owner ${target} refused a batch (${r.status}): ${r.body.slice(0, 200)}`);
+          routing.router?.failed(target);
+        }
+      }
+      result ??= await store.ingest(
         parsed.observations,
         { receivedAt: now, submittedBy: principal.keyId },
         operations.process,
+        docs,
       );
       // Reports from before the package binds are kept (they are the record of what came before) but are no
       // violations (violation.ts: an incident before a prohibition binds is none); the sender is told so.
@@ -229,7 +247,7 @@ function withPackageValues(schema: Record<string, unknown>, sources: string[], a
 const listed = (values: string[]) => (values.length ? { enum: values } : {});
 
 /** A key bound to an actor submits only for the sources that actor operates. */
-function checkOperator(items: unknown[], actor: string, operators: ReadonlyMap<string, string>): void {
+function checkOperator(items: readonly unknown[], actor: string, operators: ReadonlyMap<string, string>): void {
   const problems: Problem[] = [];
   for (let i = 0; i < items.length && problems.length < maxProblems; i++) {
     const source = (items[i] as { source?: unknown } | null)?.source;

@@ -125,8 +125,11 @@ export class PostgresStore implements Store {
   #hotInUse = false;
   /** How the windows followed other writers: brought up to date, or dropped (tests and benchmarks read it). */
   readonly hotWindow = { caughtUp: 0, dropped: 0 };
-  /** Ingest transactions, batches, and milliseconds waiting for the lock, holding it, and catching up (docs/operations/scaling.md). */
-  readonly ingestStats = { transactions: 0, batches: 0, waitMs: 0, heldMs: 0, catchUpMs: 0 };
+  /**
+   * Ingest transactions, batches, and milliseconds waiting for the lock, holding it (wall clock, and this process's
+   * CPU meanwhile, whatever it ran), and catching up (docs/operations/scaling.md).
+   */
+  readonly ingestStats = { transactions: 0, batches: 0, waitMs: 0, heldMs: 0, heldCpuMs: 0, catchUpMs: 0 };
 
   readonly #url: string;
   /** Where a `from` filter's observations can start (time-floor.ts). */
@@ -186,9 +189,15 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000, options.timeFloorBlock);
   }
 
-  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
-    // Serialised before the batch waits for the lock: less work while every server waits.
-    return this.#groups.submit({ observations, meta, process, docs: observations.map(canonicalStoredJson) });
+  ingest(
+    observations: readonly Observation[],
+    meta: IngestMeta,
+    process: BatchProcessor,
+    docs?: readonly string[],
+  ): Promise<IngestResult> {
+    // Serialised before the batch waits for the lock (or by the server that passed the batch): less work while every
+    // server waits.
+    return this.#groups.submit({ observations, meta, process, docs: docs ?? observations.map(canonicalStoredJson) });
   }
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
@@ -198,11 +207,13 @@ export class PostgresStore implements Store {
     const stats = this.ingestStats;
     const t0 = performance.now();
     let t1 = t0;
+    let cpu1 = process.cpuUsage();
     try {
       const results = await transaction(
         this.pool,
         async (client, begun) => {
           t1 = performance.now();
+          cpu1 = process.cpuUsage();
           // Batches that arrived while this server waited for the lock (another server's turn) join this transaction.
           group = [...first, ...more()];
           // Every incident write appends to the log, under this lock: entries since the size this server left
@@ -236,6 +247,8 @@ export class PostgresStore implements Store {
       stats.batches += group.length;
       stats.waitMs += t1 - t0;
       stats.heldMs += performance.now() - t1;
+      const cpu = process.cpuUsage(cpu1);
+      stats.heldCpuMs += (cpu.user + cpu.system) / 1000;
       return results;
     } catch (e) {
       this.#hot.reset(); // it holds what the rolled-back transaction wrote (or the commit's outcome is unknown)
