@@ -56,8 +56,9 @@ describe.skipIf(!available)('casework on PostgreSQL, two servers', () => {
 
   it('fires every timer exactly once, in order per case, whichever server runs the pass', async () => {
     const clock = new ManualClock(T0 + HOUR);
-    const sa = new CaseworkService(new PostgresCaseworkStore(a.pool), pkg, clock);
-    const sb = new CaseworkService(new PostgresCaseworkStore(b.pool), pkg, clock);
+    // Small claims, so that the two servers' passes interleave (a pass claims up to 1,000 cases by default).
+    const sa = new CaseworkService(new PostgresCaseworkStore(a.pool, { passCases: 8 }), pkg, clock);
+    const sb = new CaseworkService(new PostgresCaseworkStore(b.pool, { passCases: 8 }), pkg, clock);
     await Promise.all([sa.catchUp(), sb.catchUp()]);
     expect((await sa.board({ sort: 'deadline', status: 'open', limit: 1000 })).items.length).toBe(N);
 

@@ -69,11 +69,23 @@ const toTimer = (r: TimerRow): Timer => ({
 const TIMER_COLS = 'key, case_id, kind, step, at, task_id';
 const DUE_ORDER = 'ORDER BY at, rank, step, key';
 
-/** Cases claimed per transaction of a timer pass: small, so that servers passing at once share the work. */
-const PASS_CASES = 16;
+/**
+ * Cases claimed per transaction of a timer pass: a deadline pass over 1,000 open cases is one transaction, as on
+ * SQLite. Servers passing at once still never work on one case (the claim skips locked case files); the one that
+ * claims first takes the batch and the others find nothing left to claim, which costs them one query.
+ */
+const PASS_CASES = 1000;
 
 export class PostgresCaseworkStore implements CaseworkStore {
-  constructor(readonly pool: pg.Pool) {}
+  readonly #passCases: number;
+
+  /** `passCases`: cases claimed per transaction of a timer pass (a test makes it small to make servers interleave). */
+  constructor(
+    readonly pool: pg.Pool,
+    options: { passCases?: number } = {},
+  ) {
+    this.#passCases = options.passCases ?? PASS_CASES;
+  }
 
   #tx<T>(f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     return transaction(this.pool, f);
@@ -211,7 +223,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
            JOIN (SELECT case_id, min(at) AS at FROM timers WHERE fired_at IS NULL AND at <= $1 GROUP BY case_id) d
              ON d.case_id = f.case_id
            ORDER BY d.at, f.case_id LIMIT $2 FOR UPDATE OF f SKIP LOCKED`,
-          [now, PASS_CASES],
+          [now, this.#passCases],
         )
       ).rows as { case_id: string; doc: CaseFile }[];
       if (!claimed.length) return [];
@@ -285,10 +297,16 @@ export class PostgresCaseworkStore implements CaseworkStore {
         changes.flatMap((x) => x.tasks.map((t) => taskRow(t.task, t.doc))),
         TASK_UPSERT,
       );
-      // One append for the transaction: the states between its timers were never visible; the timers it set are.
+      // One append for the transaction: the states between its timers were never visible; the timers it set (new
+      // keys) are.
       const order = new Map(created.map((t, i) => [t.key, i]));
       timers.sort((a, b) => valueAt(order, a.recordId) - valueAt(order, b.recordId));
-      await appendChangedEntries(this.pool, c, [...changes.flatMap((x) => x.entries), ...timers]);
+      await appendChangedEntries(
+        this.pool,
+        c,
+        changes.flatMap((x) => x.entries),
+        timers,
+      );
       return fired;
     });
   }

@@ -149,9 +149,12 @@ export class PostgresLog implements LogStore {
    */
   async appendIn(
     client: pg.ClientBase,
-    entries: readonly (LogEntry | TextLogEntry)[],
+    checked: readonly (LogEntry | TextLogEntry)[],
     onlyChanged = false,
+    /** Appended after `checked` without comparing: records this transaction stored for the first time. */
+    fresh: readonly (LogEntry | TextLogEntry)[] = [],
   ): Promise<{ start: number; size: number }> {
+    const entries = fresh.length ? [...checked, ...fresh] : checked;
     const head = await this.#head(client, true);
     // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
     let bytes = entries.map(entryBytes);
@@ -161,8 +164,9 @@ export class PostgresLog implements LogStore {
         (b ? hashLeaf(b) : canonicalEntryLeafHash(itemAt(entries, i).kind, (entries[i] as TextLogEntry).text)),
     );
     let list = entries;
-    if (onlyChanged && entries.length) {
-      const keep = await this.#changed(client, entries, leaves);
+    if (onlyChanged && checked.length) {
+      const keep = await this.#changed(client, checked, leaves);
+      for (let i = 0; i < fresh.length; i++) keep.push(true);
       list = entries.filter((_, i) => keep[i]);
       bytes = bytes.filter((_, i) => keep[i]);
       leaves = leaves.filter((_, i) => keep[i]);
@@ -510,13 +514,18 @@ export function appendEntries(
   return PostgresLog.of(pool).appendIn(client, entries);
 }
 
-/** Appends the entries whose record changed since its latest entry (the casework store's case files). */
+/**
+ * Appends the entries whose record changed since its latest entry (the casework store's case files), then `fresh`,
+ * the entries of records this transaction stored for the first time, without looking up a latest entry they cannot
+ * have (a timer pass's new timers: their keys were never stored, and the log's timers are rebuilt into rows at start).
+ */
 export function appendChangedEntries(
   pool: pg.Pool,
   client: pg.ClientBase,
   entries: readonly (LogEntry | TextLogEntry)[],
+  fresh: readonly (LogEntry | TextLogEntry)[] = [],
 ): Promise<{ start: number; size: number }> {
-  return PostgresLog.of(pool).appendIn(client, entries, true);
+  return PostgresLog.of(pool).appendIn(client, entries, true, fresh);
 }
 
 /** What `auditLog` reads from a PostgreSQL database (the pool's schema). */

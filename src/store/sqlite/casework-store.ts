@@ -292,8 +292,8 @@ export class SqliteCaseworkStore implements CaseworkStore {
         for (const e of changes.entries) entries.push(e);
       }
       tasks.flush();
-      for (const e of timers) entries.push(e);
-      appendChangedEntries(this.#db, entries); // one append for the pass: the states between its timers were never visible
+      // One append for the pass: the states between its timers were never visible. The timers it stored are new keys.
+      appendChangedEntries(this.#db, entries, timers);
       return fired;
     });
   }

@@ -219,7 +219,11 @@ export class SqliteLog implements LogStore {
    * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest. Each
    * entry is encoded and hashed once; the latest leaves are read with one query per kind, all before the append.
    */
-  appendChangedSync(entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
+  appendChangedSync(
+    entries: readonly (LogEntry | TextLogEntry)[],
+    /** Entries of records stored for the first time in this transaction (a timer's new key): none has a latest entry. */
+    fresh: readonly (LogEntry | TextLogEntry)[] = [],
+  ): { start: number; size: number } {
     const latest = this.#latestLeaves(entries);
     const changed: Prepared[] = [];
     for (const e of entries) {
@@ -233,6 +237,10 @@ export class SqliteLog implements LogStore {
       const leaf = hashLeaf(bytes);
       const r = latest.get(`${e.kind}\n${e.recordId}`);
       if (!r || !hashesEqual(r, leaf)) changed.push({ kind: e.kind, recordId: e.recordId, leaf, bytes });
+    }
+    for (const e of fresh) {
+      const bytes = 'text' in e ? encodeCanonicalEntry(e.kind, e.text) : entryBytes(e);
+      changed.push({ kind: e.kind, recordId: e.recordId, leaf: hashLeaf(bytes), bytes });
     }
     return this.#appendPrepared(changed);
   }
@@ -465,12 +473,17 @@ export function appendEntries(
   return SqliteLog.of(db).appendSync(entries);
 }
 
-/** Appends the entries whose record changed since its latest entry (the casework store's case files). */
+/**
+ * Appends the entries whose record changed since its latest entry (the casework store's case files), then `fresh`,
+ * the entries of records this transaction stored for the first time, without looking up a latest entry they cannot
+ * have (a timer pass's new timers: their keys were never stored, and the log's timers are rebuilt into rows at start).
+ */
 export function appendChangedEntries(
   db: Database.Database,
   entries: readonly (LogEntry | TextLogEntry)[],
+  fresh: readonly (LogEntry | TextLogEntry)[] = [],
 ): { start: number; size: number } {
-  return SqliteLog.of(db).appendChangedSync(entries);
+  return SqliteLog.of(db).appendChangedSync(entries, fresh);
 }
 
 /** What `auditLog` reads from a SQLite database: the log tables and every record table, straight from the rows. */
