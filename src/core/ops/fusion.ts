@@ -21,7 +21,7 @@ import { windowOf, type FusionOptions, type Incident, type IncidentMember, type 
 import { IncidentIndex } from './incident-index.js';
 import { observationKey, type Observation } from './observation.js';
 import type { IncidentProbe } from '../ports/ops-reader.js';
-import { itemAt } from '../item-at.js';
+import { itemAt, present, valueAt } from '../item-at.js';
 
 /**
  * `inc-<the founding report's time, UTC to the second>-<64 bits of SHA-256(source, sourceId)>`. Replays give the same
@@ -178,17 +178,12 @@ export interface FusionResult {
   /** Observations already fused earlier (a retry): skipped. */
   duplicates: number;
   /**
-   * Stored reports whose neighbourhood must be loaded before the result stands (their decision may change and
-   * depends on incidents not loaded): load `probeOf` each into the index, add them to `probed`, and fuse again.
-   * The result is final when this is empty.
+   * What must be loaded before the result stands: the neighbourhoods of stored reports whose decision depends on
+   * incidents not loaded, and the surroundings (from a time on) of incidents that changed, where a report not loaded
+   * may decide differently. Load them (`BatchFusion.load`) and replay; when they load nothing new, the result stands.
+   * Each is asked for once per batch.
    */
-  needs: { activity: Activity; member: IncidentMember }[];
-  /**
-   * Stored reports of incidents the batch changed, whose surroundings from `from` (event time) on must be loaded:
-   * a report there, not loaded, may see the changed incident. Load them (a probe from `from`), add them to
-   * `watched`, and fuse again; if they load nothing new, this result stands. Checked once `needs` is empty.
-   */
-  watch: { activity: Activity; member: IncidentMember; from: number }[];
+  probes: IncidentProbe[];
   /** Ids of incidents the batch founded on a stored report: one may have existed before (dissolved, then refounded). */
   refounded: string[];
 }
@@ -210,195 +205,308 @@ export function canonicalOrder(a: IncidentMember, b: IncidentMember): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** A report in the replay: its member record, and the incident it belonged to before the batch (null if new). */
+/** A report in the replay: its member record and the incident it belonged to before the batch (null if new). */
 interface Entry {
   key: string;
   activity: Activity;
   m: IncidentMember;
   old: string | null;
-  fresh: boolean;
-  /** Where it is filed in the replay's grids (an incident-shaped record of this one report). */
+  /** Where it is filed in the replay's grid (an incident-shaped record of this one report). */
   cell: Incident;
 }
 
-interface Cluster {
-  id: string;
-  members: Entry[];
+/** Canonical order on entries (the key computed once). */
+function before(a: Entry, b: Entry): boolean {
+  return a.m.time < b.m.time || (a.m.time === b.m.time && a.key < b.key);
 }
 
 /**
- * Fuses a batch into the open incidents held by `index` (those the batch's reports, and the reports in `probed`,
- * could reach), so that the result equals fusing every report in canonical order (event time, then key): each
- * report, in turn, joins the incident whose first member comes first among those whose every member so far coheres
- * with it, or founds one (id from the founder). The result is a function of the set of reports, whatever the
- * batches and arrival order.
+ * Fuses one batch into the open incidents around it, so that the result equals fusing every report in canonical
+ * order (event time, then key): each report, in turn, joins the incident whose first member comes first among those
+ * whose every member so far coheres with it, or founds one (id from the founder). The result is a function of the set
+ * of reports, whatever the batches and arrival order.
  *
- * Incrementally: reports before the batch's first report (in canonical order) keep their incidents, since a
- * report's decision depends only on the reports before it. From there the reports of the loaded incidents are
- * replayed: a new report, or a stored one whose neighbourhood is loaded (`probed`), decides afresh; any other
- * stored report keeps its incident when the loaded candidates it sees are the ones it saw before (the incidents not
- * loaded are unchanged for it), and is otherwise returned in `needs`, for the caller to load and fuse again.
+ * Incrementally, and only where something changed. A report's decision depends only on the incidents, as they stood
+ * just before it, that hold a report of its neighbourhood (time window and place). So the replay visits, in canonical
+ * order, the new reports and the stored reports whose neighbourhood changed before them: the later members of an
+ * incident that gained or lost a report, and the reports that may now cohere with an incident that lost one or was
+ * founded. Every other report keeps its incident. A stored report visited keeps its incident unless one of the
+ * loaded incidents now comes first (those not loaded did not change, and came after its own); if its own can no
+ * longer take it, its whole neighbourhood must be loaded (`probes`) before its decision stands. Reports not loaded
+ * that may see a changed incident are loaded the same way. The loaded reports are filed once in one grid, kept
+ * across the rounds of loading.
  */
-export function fuse(
-  observations: readonly Observation[],
-  index: IncidentIndex,
-  probed: ReadonlySet<string>,
-  watched: ReadonlySet<string>,
-  operatorOf: (source: string) => string,
-  options: FusionOptions,
-  now: number,
-): FusionResult {
-  const loaded = [...index.all()];
-  const known = new Map<string, Entry>();
-  const oldGrid = new IncidentIndex();
-  const oldMembers = new Map<string, Entry[]>();
-  for (const i of loaded) {
-    const list: Entry[] = [];
-    for (const m of i.members) {
-      const key = observationKey(m.source, m.sourceId);
-      const e: Entry = { key, activity: i.activity, m, old: i.id, fresh: false, cell: cellOf(key, i.activity, m) };
-      known.set(key, e);
-      list.push(e);
-      oldGrid.put(e.cell);
-    }
-    list.sort((a, b) => canonicalOrder(a.m, b.m));
-    oldMembers.set(i.id, list);
-  }
-  let duplicates = 0;
-  const fresh: Entry[] = [];
-  for (const o of observations) {
-    const key = observationKey(o.source, o.sourceId);
-    if (known.has(key)) {
-      duplicates++;
-      continue;
-    }
-    const m = memberOf(o, operatorOf(o.source));
-    const e: Entry = { key, activity: o.activity, m, old: null, fresh: true, cell: cellOf(key, o.activity, m) };
-    known.set(key, e);
-    fresh.push(e);
-  }
-  const result: FusionResult = { revisions: [], before: new Map(), duplicates, needs: [], watch: [], refounded: [] };
-  if (fresh.length === 0) return result;
+export class BatchFusion {
+  private readonly entries = new Map<string, Entry>();
+  private readonly grid = new IncidentIndex();
+  /** The loaded incidents, and their members in canonical order. */
+  private readonly loaded = new Map<string, Incident>();
+  private readonly oldMembers = new Map<string, Entry[]>();
+  private readonly fresh: Entry[] = [];
+  private duplicates = 0;
+  /** Stored reports whose neighbourhood was asked for; and, per report, the earliest time its surroundings were. */
+  private readonly probed = new Set<string>();
+  private readonly watched = new Map<string, number>();
 
-  const entries = [...known.values()].sort((a, b) => canonicalOrder(a.m, b.m));
-  const clusters = new Map<string, Cluster>();
-  const clusterOf = new Map<string, Cluster>();
-  const grid = new IncidentIndex();
-  const place = (e: Entry, c: Cluster) => {
-    c.members.push(e);
-    clusterOf.set(e.key, c);
-    grid.put(e.cell);
-  };
-  const found = (e: Entry, id: string) => {
-    const c: Cluster = { id, members: [] };
-    clusters.set(id, c);
-    place(e, c);
-    return c;
-  };
-  let first = true;
-  for (const e of entries) {
-    if (first && !e.fresh) {
-      // Before the batch's first report: as stored.
-      const id = e.old ?? '';
-      const c = clusters.get(id);
-      if (c) place(e, c);
-      else found(e, id);
-      continue;
-    }
-    first = false;
-    const w = windowOf(options, e.activity);
-    const probe = probeOf(e.activity, e.m, options);
-    const seen = candidates(e, grid.query(probe).values(), clusterOf, w, options.slack);
-    let choice = earliest(seen, clusters);
-    if (!e.fresh && !probed.has(e.key)) {
-      const before = oldCandidates(e, oldGrid.query(probe).values(), known, oldMembers, w, options.slack);
-      if (sameIds(seen, before)) {
-        const id = e.old ?? '';
-        const c = clusters.get(id);
-        if (c) place(e, c);
-        else found(e, id);
+  constructor(
+    observations: readonly Observation[],
+    operatorOf: (source: string) => string,
+    private readonly options: FusionOptions,
+    private readonly now: number,
+  ) {
+    for (const o of observations) {
+      const key = observationKey(o.source, o.sourceId);
+      if (this.entries.has(key)) {
+        this.duplicates++;
         continue;
       }
-      result.needs.push({ activity: e.activity, member: e.m });
-    }
-    if (choice) place(e, choice);
-    else {
-      choice = found(e, incidentId(e.m.source, e.m.sourceId, e.m.time));
-      if (!e.fresh && choice.id !== e.old) result.refounded.push(choice.id);
+      const m = memberOf(o, operatorOf(o.source));
+      const e: Entry = { key, activity: o.activity, m, old: null, cell: cellOf(key, o.activity, m) };
+      this.entries.set(key, e);
+      this.grid.put(e.cell);
+      this.fresh.push(e);
     }
   }
-  if (result.needs.length) return result;
 
-  // Reports not loaded may decide differently only beside an incident that changed, after the change: watch every
-  // member of each changed incident (old and new membership) from the first report that differs.
-  const watch = (list: readonly Entry[], from: number) => {
-    for (const e of list)
-      if (!e.fresh && !probed.has(e.key) && !watched.has(e.key))
-        result.watch.push({ activity: e.activity, member: e.m, from });
-  };
-  for (const i of loaded) {
-    const c = clusters.get(i.id);
-    const old = oldMembers.get(i.id) ?? [];
-    if (!c) {
-      watch(old, itemAt(old, 0).m.time);
-      continue;
+  /** Adds incidents read from the store (those already loaded are skipped); returns how many were new. */
+  load(incidents: Iterable<Incident>): number {
+    let added = 0;
+    for (const i of incidents) {
+      if (this.loaded.has(i.id)) continue;
+      this.loaded.set(i.id, i);
+      added++;
+      const list: Entry[] = [];
+      for (const m of i.members) {
+        const key = observationKey(m.source, m.sourceId);
+        const had = this.entries.get(key);
+        if (had?.old === null) {
+          // A report of this batch already stored (a retry the store did not catch): skipped, as stored.
+          this.fresh.splice(this.fresh.indexOf(had), 1);
+          this.duplicates++;
+        }
+        const e: Entry = { key, activity: i.activity, m, old: i.id, cell: cellOf(key, i.activity, m) };
+        this.entries.set(key, e);
+        this.grid.put(e.cell);
+        list.push(e);
+      }
+      list.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+      this.oldMembers.set(i.id, list);
     }
-    let from = Infinity;
-    for (const e of c.members) if (e.old !== i.id && e.m.time < from) from = e.m.time;
-    for (const e of old) if (clusterOf.get(e.key) !== c && e.m.time < from) from = e.m.time;
-    if (from === Infinity) continue;
-    watch(old, from);
-    watch(c.members, from);
+    return added;
   }
-  for (const c of clusters.values()) if (!index.has(c.id)) watch(c.members, itemAt(c.members, 0).m.time);
 
-  const loadedIds = new Set<string>();
-  for (const i of loaded) {
-    loadedIds.add(i.id);
-    const c = clusters.get(i.id);
-    if (c && c.members.length === i.members.length && c.members.every((e) => e.old === i.id)) continue;
-    result.before.set(i.id, i);
-    if (c) {
-      const kept = i.members.every((m) => clusterOf.get(observationKey(m.source, m.sourceId)) === c);
-      result.revisions.push(revise(i, kept ? 'joined' : 'regrouped', 'open', c.members, now));
-      continue;
+  /** Replays the batch over what is loaded. */
+  run(): FusionResult {
+    const result: FusionResult = {
+      revisions: [],
+      before: new Map(),
+      duplicates: this.duplicates,
+      probes: [],
+      refounded: [],
+    };
+    if (this.fresh.length === 0) return result;
+    const { options } = this;
+    /** Members of each incident as the replay has it so far, in canonical order (the stored lists until changed). */
+    const clusters = new Map<string, Entry[]>(this.oldMembers);
+    const owned = new Set<string>();
+    const labelOf = new Map<Entry, string>();
+    const label = (e: Entry) => labelOf.get(e) ?? e.old;
+    const touched = new Set<string>();
+    const queue = new EntryHeap();
+    const queued = new Set<Entry>();
+    const enqueue = (e: Entry) => {
+      if (queued.has(e)) return;
+      queued.add(e);
+      queue.push(e);
+    };
+    for (const e of this.fresh) enqueue(e);
+    const own = (id: string): Entry[] => {
+      let list = clusters.get(id);
+      if (!owned.has(id)) {
+        list = list ? [...list] : [];
+        clusters.set(id, list);
+        owned.add(id);
+      }
+      return present(list, `cluster ${id}`);
+    };
+    const near = (probe: IncidentProbe) => {
+      const out: Entry[] = [];
+      for (const cell of this.grid.query(probe).values()) out.push(valueAt(this.entries, cell.id));
+      return out;
+    };
+    /** Marks the loaded reports after `y` near `m` that cohere with every one of `must`, and watches `m` from y on. */
+    const around = (y: Entry, m: Entry, must: readonly Entry[]) => {
+      const probe = probeOf(m.activity, m.m, options);
+      for (const z of near(probe)) {
+        if (z.activity !== y.activity || !before(y, z) || queued.has(z)) continue;
+        const w = windowOf(options, z.activity);
+        if (must.every((x) => x === z || cohere(z.m, x.m, w, options.slack))) enqueue(z);
+      }
+      const from = Math.max(probe.from, y.m.time);
+      const asked = this.watched.get(m.key);
+      if (from <= probe.to && (asked === undefined || from < asked)) {
+        this.watched.set(m.key, from);
+        probe.from = from;
+        result.probes.push(probe);
+      }
+    };
+
+    for (let y = queue.pop(); y; y = queue.pop()) {
+      const w = windowOf(options, y.activity);
+      // The incidents holding a report of its neighbourhood before it, whose every member before it coheres with it.
+      let choice: string | undefined;
+      let first: Entry | undefined;
+      const seen = new Set<string>();
+      let oldChoiceStands = false;
+      const oldList = y.old === null ? undefined : this.oldMembers.get(y.old);
+      const wasFounder = oldList === undefined || oldList[0] === y;
+      for (const x of near(probeOf(y.activity, y.m, options))) {
+        if (x.activity !== y.activity || !before(x, y)) continue;
+        const id = label(x);
+        if (id === null || seen.has(id)) continue;
+        seen.add(id);
+        const members = valueAt(clusters, id);
+        let ok = true;
+        for (const z of members) {
+          if (!before(z, y)) break;
+          if (!cohere(y.m, z.m, w, options.slack)) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+        if (id === y.old) oldChoiceStands = true;
+        const f = itemAt(members, 0);
+        if (!first || before(f, first)) {
+          first = f;
+          choice = id;
+        }
+      }
+      // A stored report whose incident can no longer take it may belong to one not loaded: load its neighbourhood.
+      if (y.old !== null && !wasFounder && !oldChoiceStands && !this.probed.has(y.key)) {
+        this.probed.add(y.key);
+        result.probes.push(probeOf(y.activity, y.m, options));
+      }
+      const from = label(y);
+      if (choice === undefined) {
+        // It founds an incident: a stored founder keeps its id (one made before canonical order included).
+        choice = y.old !== null && wasFounder ? y.old : incidentId(y.m.source, y.m.sourceId, y.m.time);
+        if (y.old !== null && choice !== y.old) result.refounded.push(choice);
+      }
+      if (choice === from) continue;
+      labelOf.set(y, choice);
+      touched.add(choice);
+      if (from !== null) {
+        touched.add(from);
+        const left = own(from);
+        left.splice(left.indexOf(y), 1);
+        // Its later members decide again; reports after it may now cohere with what remains.
+        for (const z of left) if (before(y, z)) enqueue(z);
+        const prefix = left.filter((z) => before(z, y));
+        if (prefix.length) around(y, narrowest(prefix), prefix);
+      }
+      const joined = own(choice);
+      let at = joined.length;
+      while (at > 0 && before(y, itemAt(joined, at - 1))) at--;
+      joined.splice(at, 0, y);
+      // Its later members must cohere with it too.
+      for (let k = at + 1; k < joined.length; k++) enqueue(itemAt(joined, k));
+      // A new incident: reports after it that cohere with it may now join it.
+      if (at === 0) around(y, y, [y]);
     }
-    // Its founder now belongs to an earlier incident: this one is dissolved, its reports regrouped.
-    const founder = itemAt(i.members, 0);
-    const gone = revise(
-      i,
-      'merged-into',
-      'merged',
-      i.members.map((m) => ({ m })),
-      now,
+
+    for (const id of touched) {
+      const i = this.loaded.get(id);
+      const members = clusters.get(id) ?? [];
+      if (!i) {
+        if (members.length === 0) continue;
+        const f = itemAt(members, 0);
+        result.before.set(id, null);
+        result.revisions.push(
+          summarize(
+            {
+              id,
+              revision: 1,
+              status: 'open',
+              reason: 'created',
+              activity: f.activity,
+              createdAt: this.now,
+              updatedAt: this.now,
+            },
+            members.map((e) => e.m),
+          ),
+        );
+        continue;
+      }
+      const old = valueAt(this.oldMembers, id);
+      if (members.length === old.length && members.every((e, k) => e === old[k])) continue;
+      result.before.set(id, i);
+      if (members.length) {
+        const kept = old.every((e) => label(e) === id);
+        result.revisions.push(revise(i, kept ? 'joined' : 'regrouped', 'open', members, this.now));
+        continue;
+      }
+      // Its founder now belongs to an earlier incident: this one is dissolved, its reports regrouped.
+      const gone = revise(i, 'merged-into', 'merged', old, this.now);
+      gone.mergedInto = label(itemAt(old, 0)) ?? '';
+      result.revisions.push(gone);
+    }
+    result.refounded = [...new Set(result.refounded)].filter(
+      (id) => !this.loaded.has(id) && (clusters.get(id)?.length ?? 0) > 0,
     );
-    gone.mergedInto = clusterOf.get(observationKey(founder.source, founder.sourceId))?.id ?? '';
-    result.revisions.push(gone);
+    // In id order: the log's order must not depend on the order the store returned the incidents in (a batch
+    // prepared against others in flight loads them from the overlay first).
+    result.revisions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return result;
   }
-  for (const c of clusters.values()) {
-    if (loadedIds.has(c.id)) continue;
-    const f = itemAt(c.members, 0);
-    result.before.set(c.id, null);
-    result.revisions.push(
-      summarize(
-        {
-          id: c.id,
-          revision: 1,
-          status: 'open',
-          reason: 'created',
-          activity: f.activity,
-          createdAt: now,
-          updatedAt: now,
-        },
-        c.members.map((e) => e.m),
-      ),
-    );
+}
+
+/** The member whose neighbourhood is smallest (shortest interval, then smallest disc): the cheapest to search. */
+function narrowest(list: readonly Entry[]): Entry {
+  let best = itemAt(list, 0);
+  for (const e of list) {
+    const span = e.m.end - e.m.start;
+    const bestSpan = best.m.end - best.m.start;
+    if (span < bestSpan || (span === bestSpan && e.m.radius < best.m.radius)) best = e;
   }
-  result.refounded = result.refounded.filter((id) => !loadedIds.has(id) && clusters.has(id));
-  // In id order: the log's order must not depend on the order the store returned the incidents in (a batch
-  // prepared against others in flight loads them from the overlay first).
-  result.revisions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return result;
+  return best;
+}
+
+/** A binary heap of entries in canonical order. */
+class EntryHeap {
+  private readonly items: Entry[] = [];
+
+  push(e: Entry): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(e, itemAt(a, p))) break;
+      a[i] = itemAt(a, p);
+      i = p;
+    }
+    a[i] = e;
+  }
+
+  pop(): Entry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (top === undefined || last === undefined || a.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && before(itemAt(a, r), itemAt(a, l)) ? r : l;
+      if (!before(itemAt(a, c), last)) break;
+      a[i] = itemAt(a, c);
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
 }
 
 function revise(
@@ -447,62 +555,4 @@ function cellOf(key: string, activity: Activity, m: IncidentMember): Incident {
     updatedAt: 0,
     weapons: [],
   };
-}
-
-/** The incidents (their members so far) every member of which coheres with the report, by id. */
-function candidates(
-  e: Entry,
-  near: Iterable<Incident>,
-  clusterOf: ReadonlyMap<string, Cluster>,
-  window: number,
-  slack: number,
-): Set<string> {
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  for (const cell of near) {
-    const c = clusterOf.get(cell.id);
-    if (!c || cell.activity !== e.activity || seen.has(c.id)) continue;
-    seen.add(c.id);
-    if (c.members.every((x) => cohere(e.m, x.m, window, slack))) out.add(c.id);
-  }
-  return out;
-}
-
-/** The same, as the stored run saw it: the loaded incidents' members that come before the report. */
-function oldCandidates(
-  e: Entry,
-  near: Iterable<Incident>,
-  known: ReadonlyMap<string, Entry>,
-  oldMembers: ReadonlyMap<string, readonly Entry[]>,
-  window: number,
-  slack: number,
-): Set<string> {
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  for (const cell of near) {
-    const x = known.get(cell.id);
-    if (!x || x.old === null || x.activity !== e.activity || seen.has(x.old)) continue;
-    if (canonicalOrder(x.m, e.m) >= 0) continue;
-    seen.add(x.old);
-    const prefix = (oldMembers.get(x.old) ?? []).filter((y) => canonicalOrder(y.m, e.m) < 0);
-    if (prefix.every((y) => cohere(e.m, y.m, window, slack))) out.add(x.old);
-  }
-  return out;
-}
-
-function sameIds(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const k of a) if (!b.has(k)) return false;
-  return true;
-}
-
-/** The candidate whose first member comes first in canonical order. */
-function earliest(cands: ReadonlySet<string>, clusters: ReadonlyMap<string, Cluster>): Cluster | undefined {
-  let best: Cluster | undefined;
-  for (const id of cands) {
-    const c = clusters.get(id);
-    if (!c) continue;
-    if (!best || canonicalOrder(itemAt(c.members, 0).m, itemAt(best.members, 0).m) < 0) best = c;
-  }
-  return best;
 }

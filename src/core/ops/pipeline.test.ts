@@ -42,6 +42,39 @@ const dense = fc.record({
   party: fc.constantFrom(undefined, undefined, undefined, 'RU', 'UA'),
 });
 
+/**
+ * Reports strung along 40 km and three days, some covering intervals of up to two days: chains of coherent reports
+ * reach beyond what a batch's own probes load, so a late report's effect must be followed into incidents loaded
+ * round by round (the replay's `probes`), and long reports cohere with many.
+ */
+const strung = fc.record({
+  source: fc.constantFrom('radar', 'acoustic', 'uav', 'sat'),
+  activity: fc.constantFrom('artillery-fire' as const, 'heavy-weapon-presence' as const),
+  minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+  span: fc.constantFrom(0, 0, 0, 0, 0, 20, 90, 600, 2 * 24 * 60),
+  step: fc.integer({ min: 0, max: 20 }),
+  radius: fc.integer({ min: 100, max: 1500 }),
+  confidence: fc.double({ min: 0.6, max: 1, noNaN: true }),
+});
+
+type Strung = typeof strung extends fc.Arbitrary<infer T> ? T : never;
+
+function strungInputs(xs: Strung[]): ObservationInput[] {
+  return xs.map((x, i) => {
+    const start = EFFECTIVE + 20 * DAY + x.minute * MINUTE;
+    const o: ObservationInput = {
+      source: x.source,
+      sourceId: `s${i}`,
+      activity: x.activity,
+      time: new Date(start).toISOString(),
+      location: { lon: WEST.lon + x.step * 0.027, lat: WEST.lat, radius: x.radius },
+      confidence: x.confidence,
+    };
+    if (x.span) o.until = new Date(start + x.span * MINUTE).toISOString();
+    return o;
+  });
+}
+
 type Generated = typeof observation extends fc.Arbitrary<infer T> ? T : never;
 type Dense = typeof dense extends fc.Arbitrary<infer T> ? T : never;
 
@@ -136,6 +169,12 @@ describe('processBatch', () => {
 
   it('does so on dense fire near the line, where incidents regroup and late violations join open cases', async () => {
     await fc.assert(orderFree(fc.array(dense, { minLength: 20, maxLength: 150, size: 'max' }).map(denseInputs)), {
+      numRuns: 100,
+    });
+  });
+
+  it('does so on reports strung out in space and time, some over long intervals, loaded round by round', async () => {
+    await fc.assert(orderFree(fc.array(strung, { minLength: 20, maxLength: 150, size: 'max' }).map(strungInputs)), {
       numRuns: 100,
     });
   });

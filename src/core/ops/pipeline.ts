@@ -6,11 +6,10 @@
  *
  *   observations -> fuse (fusion.ts) -> violations (violation.ts, attribution.ts) -> cases (trigger.ts)
  */
-import { fuse, probeOf, type FusionResult } from './fusion.js';
+import { BatchFusion, probeOf, type FusionResult } from './fusion.js';
 import { itemAt } from '../item-at.js';
-import { observationKey, type Observation } from './observation.js';
+import type { Observation } from './observation.js';
 import type { Incident } from './incident.js';
-import { IncidentIndex } from './incident-index.js';
 import type { OpsModel } from './model.js';
 import type { IncidentProbe, OpsReader } from '../ports/ops-reader.js';
 import { caseChanges, type CaseOpening } from './trigger.js';
@@ -52,44 +51,19 @@ export async function processBatch(
   // Beyond the late-arrival window: stored and logged by the caller, as context; fusion and cases never see them.
   const late = observations.filter((o) => now - o.end > model.maxLateness);
   const onTime = late.length ? observations.filter((o) => now - o.end <= model.maxLateness) : observations;
-  const index = new IncidentIndex();
-  const probed = new Set<string>();
-  const watched = new Set<string>();
-  const operatorOf = (s: string) => model.operators.get(s) ?? s;
+  const fusing = new BatchFusion(onTime, (s) => model.operators.get(s) ?? s, model.fusion, now);
   // A new report's probe names its source: an incident whose only member is from that source can never take it
   // nor bear on its decision, so a store may skip it. The replay's own probes (below) name none: a stored report's
   // neighbourhood must be loaded whole, since incidents around it may have lost members.
   let probes: IncidentProbe[] = onTime.map((o) => ({ ...probeOf(o.activity, o, model.fusion), source: o.source }));
   let fusion: FusionResult | undefined;
-  let watching = false;
   for (;;) {
-    let added = 0;
-    if (probes.length)
-      for (const i of await reader.findIncidents(probes))
-        if (!index.has(i.id)) {
-          index.put(i);
-          added++;
-        }
-    // Watching loaded nothing new: no report beside a changed incident was missing, and the last result stands.
-    if (watching && added === 0 && fusion !== undefined) break;
-    fusion = fuse(onTime, index, probed, watched, operatorOf, model.fusion, now);
-    watching = false;
-    if (fusion.needs.length) {
-      probes = fusion.needs.map((n) => {
-        probed.add(observationKey(n.member.source, n.member.sourceId));
-        return probeOf(n.activity, n.member, model.fusion);
-      });
-      continue;
-    }
-    if (fusion.watch.length === 0) break;
-    watching = true;
-    probes = [];
-    for (const n of fusion.watch) {
-      watched.add(observationKey(n.member.source, n.member.sourceId));
-      const p = probeOf(n.activity, n.member, model.fusion);
-      p.from = Math.max(p.from, n.from);
-      if (p.from <= p.to) probes.push(p);
-    }
+    const added = probes.length ? fusing.load(await reader.findIncidents(probes)) : 0;
+    // What the replay asked for loaded nothing new: its result stands.
+    if (fusion !== undefined && added === 0) break;
+    fusion = fusing.run();
+    probes = fusion.probes;
+    if (probes.length === 0) break;
   }
   if (!fusion) throw new Error('bug: no fusion result');
   const revisions = fusion.revisions;

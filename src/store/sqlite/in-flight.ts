@@ -8,6 +8,7 @@
  * it is the same record SQLite now holds.
  */
 import type { Incident } from '../../core/ops/index.js';
+import { IncidentIndex } from '../../core/ops/index.js';
 import type { CaseOpening } from '../../core/ops/index.js';
 import type { Violation } from '../../core/ops/index.js';
 import type { ProcessedBatch } from '../../core/ports/store.js';
@@ -26,6 +27,12 @@ interface BatchKeys {
 
 export class InFlight {
   readonly incidents = new Map<string, Tagged<Incident>>();
+  /**
+   * The open ones among them, filed by place and time: a probe reads the few near it. Testing every incident in
+   * flight against the probes' overall time range, as before, took them all on a feed out of time order (its range
+   * spans days), and the replay filed a thousand more reports per round (issue 22).
+   */
+  readonly openIncidents = new IncidentIndex();
   readonly violations = new Map<string, Tagged<Violation>>();
   /** Case key -> its latest revision. */
   readonly cases = new Map<string, Tagged<CaseOpening>>();
@@ -45,7 +52,10 @@ export class InFlight {
     const batch = this.#next++;
     const keys: BatchKeys = { incidents: [], violations: [], cases: [], observations: [] };
     for (const [key, seq] of fresh) put(this.observations, keys.observations, key, seq, batch);
-    for (const i of out.incidentRevisions as Incident[]) put(this.incidents, keys.incidents, i.id, i, batch);
+    for (const i of out.incidentRevisions as Incident[]) {
+      put(this.incidents, keys.incidents, i.id, i, batch);
+      this.openIncidents.put(i); // one no longer open leaves
+    }
     for (const v of out.violations as Violation[]) put(this.violations, keys.violations, v.id, v, batch);
     for (const c of out.caseOpenings as CaseOpening[]) put(this.cases, keys.cases, c.key, c, batch);
     for (const c of (out.caseRevisions ?? []) as CaseOpening[]) put(this.cases, keys.cases, c.key, c, batch);
@@ -59,6 +69,7 @@ export class InFlight {
     if (!keys) return;
     this.#batches.delete(batch);
     drop(this.observations, keys.observations, batch);
+    for (const k of keys.incidents) if (this.incidents.get(k)?.batch === batch) this.openIncidents.remove(k);
     drop(this.incidents, keys.incidents, batch);
     drop(this.violations, keys.violations, batch);
     drop(this.cases, keys.cases, batch);

@@ -373,20 +373,8 @@ export class SqliteStore implements Store {
           lanes(base - lane + 1, base);
         });
       }
-      // In flight: every open incident of a probed activity that meets the probes' overall time range. More than the
-      // probes ask for (the port allows it), and cheaper than testing each incident against each probe.
-      if (flight.size) {
-        const range = new Map<string, [number, number]>();
-        for (const p of probes) {
-          const r = range.get(p.activity);
-          if (!r) range.set(p.activity, [p.from, p.to]);
-          else [r[0], r[1]] = [Math.min(r[0], p.from), Math.max(r[1], p.to)];
-        }
-        for (const { value: i } of flight.values()) {
-          const r = range.get(i.activity);
-          if (r && i.status === 'open' && i.end >= r[0] && i.start <= r[1]) out.set(i.id, i);
-        }
-      }
+      // In flight: the open ones near the probes (each probe on the in-flight index).
+      if (flight.size) for (const p of probes) this.#inFlight.openIncidents.query(p, out);
       return [...out.values()];
     },
     findViolations: (queries: readonly ViolationQuery[]): Violation[] => {
