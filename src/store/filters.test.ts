@@ -32,6 +32,11 @@ describe('observation plans', () => {
     });
     // Past the window's last block only the unread rows are left.
     expect(await observationPlan({ limit: 100, to: 600 }, 700, floor)).toEqual({ ranges: [{ after: 999 }] });
+    // With equality filters, by their index (SQLite would otherwise read the whole seq range).
+    expect(await observationPlan({ limit: 100, to: 600, source: 'radar', activity: 'x' }, 0, floor)).toEqual({
+      ranges: [{ after: 0, through: 599 }, { after: 999 }],
+      index: 'source_activity',
+    });
     // A window that reaches the latest rows is one range; a region is read by its index.
     expect(await observationPlan({ limit: 100, from: 900, to: 2_000, region: 'UA-14' }, 0, floor)).toEqual({
       ranges: [{ after: 899 }],

@@ -78,7 +78,7 @@ export function pageQuery(
   after: number,
   limit: number,
   newest = false,
-  via?: { dialect: Dialect; index?: 'time' | 'region' | undefined },
+  via?: { dialect: Dialect; index?: ObservationIndex | undefined },
   through?: number,
 ): { sql: string; values: unknown[] } {
   const start = newest ? (after > 0 ? [{ sql: 'seq < ?', value: after }] : []) : [{ sql: 'seq > ?', value: after }];
@@ -109,11 +109,24 @@ export function pageQuery(
 /** Up to this many blocks of seqs between a window's ends, it is read by the time index and sorted. */
 const SHORT_WINDOW = 8;
 
+/** The observation indexes a page may be read by (`observations_<name>`). */
+export type ObservationIndex = 'time' | 'region' | 'source_activity' | 'source' | 'activity';
+
 /** How an observation page is read: seq ranges in order until the page is full, and by which index. */
 export interface ObservationPlan {
   /** after < seq <= through (no `through`: to the latest row). */
   ranges: { after: number; through?: number }[];
-  index?: 'time' | 'region' | undefined;
+  index?: ObservationIndex | undefined;
+}
+
+/**
+ * The index of a walk with equality filters, in seq order within each value: SQLite, without statistics, would
+ * otherwise take a seq range of the table when both ends are bounded and read every row in it.
+ */
+function equalityIndex(f: ObservationFilter): ObservationIndex | undefined {
+  if (f.region !== undefined) return 'region';
+  if (f.source !== undefined) return f.activity !== undefined ? 'source_activity' : 'source';
+  return f.activity !== undefined ? 'activity' : undefined;
 }
 
 /**
@@ -121,8 +134,8 @@ export interface ObservationPlan {
  * floor of `from`, whichever is later; with `to`, up to its ceiling, then the rows no block holds yet (so the last
  * page of a window stops near the window, not at the table's end). A window whose rows in time order span a few
  * blocks but whose late reports lie far beyond them is read by the time index and sorted (a walk would read every
- * row between). A region's reports by the region index, which holds region-level reports only (SQLite, without
- * statistics, would walk a source's).
+ * row between). Equality filters by their index (equalityIndex), a region's by the region index, which holds
+ * region-level reports only (SQLite, without statistics, would walk a source's).
  */
 export async function observationPlan(
   f: ObservationFilter,
@@ -131,7 +144,7 @@ export async function observationPlan(
 ): Promise<ObservationPlan> {
   const start = f.from === undefined ? 0 : await floor.before(f.from);
   const after = Math.max(cursor, start);
-  const index = f.region === undefined ? undefined : ('region' as const);
+  const index = equalityIndex(f);
   if (f.to === undefined) return { ranges: [{ after }], index };
   const { through, unread } = await floor.ceiling(f.to);
   const short = SHORT_WINDOW * floor.size;
