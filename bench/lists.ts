@@ -3,7 +3,8 @@
 // opened over the last 40 hours), the same data in each store of LIST_STORES (sqlite, pg). For every combination of
 // the filters the observation, case and violation routes take (a time window of three kinds, each equality filter
 // with a common value, a rare one and one with no rows), the first page of 100 and four more through the cursor,
-// LIST_RUNS times: p50 and p99 per filter, as store calls and through HTTP (the route's validation and JSON
+// LIST_RUNS times; and the last two pages of long windows (ten days, or up to the middle; from a cursor 150 rows
+// before their end). p50 and p99 per filter, as store calls and through HTTP (the route's validation and JSON
 // serialisation included, on keep-alive connections). The worst p99 per store is the headline (target < 50 ms);
 // baseline in the same run: the unfiltered first pages. Then the dashboard's first load (Chromium, signed in as an
 // analyst) against the server holding that data, with the requests it made before its first page of cases showed.
@@ -18,10 +19,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseObservationBatch, type Observation } from '../src/core/ops/index.js';
-import type { Page, Store } from '../src/core/ports/store.js';
+import type { ObservationFilter, Page, Store } from '../src/core/ports/store.js';
 import { generateKey } from '../src/server/api-keys.js';
 import { buildApp } from '../src/server/app.js';
 import { operationsFor } from '../src/server/operations.js';
+import { encodeCursor } from '../src/store/cursor.js';
+import { numbered, observationConditions } from '../src/store/filters.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage, testLocator } from '../test/support/app.js';
@@ -214,6 +217,8 @@ interface Query {
   route: 'observations' | 'cases' | 'violations';
   name: string;
   filter: Filter;
+  /** Start after this many matching rows from the end (the last pages of a long window), not at the first page. */
+  fromEnd?: number;
 }
 
 /** Every combination of the dimensions' values (a dimension's `undefined` leaves the filter out). */
@@ -305,6 +310,45 @@ const queries: Query[] = [
   }),
 ];
 
+// The last pages of long windows (a window's last page reads up to its ceiling, not to the table's end): from the
+// 150th row before the window's end, so a page of 100 and the last one of 50.
+const LAST = 150;
+const lastPages: Query[] = combinations('observations', {
+  time: [
+    ['ten days', { from: mid, to: mid + 10 * DAY }],
+    ['to the middle', { to: mid }],
+  ],
+  source: [
+    ['', undefined],
+    ['source radar', { source: 'radar' }],
+    ['source patrol', { source: 'patrol' }],
+  ],
+  activity: [
+    ['', undefined],
+    ['mortar-fire', { activity: 'mortar-fire' }],
+    ['denial-of-access', { activity: 'denial-of-access' }],
+  ],
+}).map((q) => ({ ...q, name: `${q.name}, last pages`, fromEnd: LAST }));
+queries.push(...lastPages);
+
+/** The cursor before a last-pages query's last LAST matching rows, read once from the target's rows. */
+async function startCursors(t: Target): Promise<Map<Query, string>> {
+  const out = new Map<Query, string>();
+  for (const q of queries) {
+    if (q.fromEnd === undefined) continue;
+    const conds = observationConditions({ limit: 1, ...q.filter } as ObservationFilter);
+    const where = conds.map((c) => c.sql).join(' AND ');
+    const sql = `SELECT seq FROM observations WHERE ${where} ORDER BY seq DESC LIMIT 1 OFFSET ${q.fromEnd}`;
+    const values = conds.map((c) => c.value);
+    const row =
+      t.store instanceof SqliteStore
+        ? (t.store.db.prepare(sql).get(...values) as { seq: number } | undefined)
+        : ((await (t.store as PostgresStore).pool.query(numbered(sql), values)).rows[0] as { seq: string } | undefined);
+    if (row) out.set(q, encodeCursor(Number(row.seq)));
+  }
+  return out;
+}
+
 // ---- measuring ----
 
 interface Row {
@@ -315,14 +359,17 @@ interface Row {
 }
 const quantile = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
-async function measure(list: (q: Query, cursor?: string) => Promise<Page<unknown>>): Promise<Row[]> {
+async function measure(
+  list: (q: Query, cursor?: string) => Promise<Page<unknown>>,
+  starts: Map<Query, string>,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const query of queries) {
     const times: number[] = [];
     let items = 0;
     for (let r = 0; r < RUNS; r++) {
       // The first page, then more through the cursor: a client paging on.
-      let cursor: string | undefined;
+      let cursor = starts.get(query);
       for (let page = 0; page < PAGES; page++) {
         const t0 = performance.now();
         const p = await list(query, cursor);
@@ -419,7 +466,8 @@ let baseline = Infinity;
 try {
   for (const t of targets) {
     const out: Record<string, unknown> = {};
-    const storeRows = await measure(storeList(t.store));
+    const starts = await startCursors(t);
+    const storeRows = await measure(storeList(t.store), starts);
     const s = report(`${t.name}: store calls, pages of ${100}, the first ${PAGES} of each, ${RUNS} times`, storeRows);
     out['store'] = { worst: s.worst.name, p99: +s.worst.p99.toFixed(2), unfiltered: +s.base.p99.toFixed(2) };
     headline = Math.max(headline, s.worst.p99);
@@ -445,9 +493,9 @@ try {
           await new Promise((r) => setTimeout(r, 100));
         }
         const warm = httpList(url, k.key);
-        for (const q of queries) await warm(q);
+        for (const q of queries) await warm(q, starts.get(q));
         if (HTTP) {
-          const h = report(`${t.name}: through HTTP, the same`, await measure(httpList(url, k.key)));
+          const h = report(`${t.name}: through HTTP, the same`, await measure(httpList(url, k.key), starts));
           out['http'] = { worst: h.worst.name, p99: +h.worst.p99.toFixed(2), unfiltered: +h.base.p99.toFixed(2) };
           headline = Math.max(headline, h.worst.p99);
         }

@@ -93,6 +93,9 @@ describe.each(stores)('observation lists with filters: %s', (_name, open) => {
         { from: at(0.4), to: at(0.42) },
         { from: at(0.1), to: at(0.7) },
         { from: at(0.8), to: at(0.2) },
+        { to: at(0.3) },
+        { from: at(0.2), to: at(0.5) },
+        { from: at(0.55), to: at(0.6) },
       ];
       const sources = [undefined, 'radar', 'patrol', 'nobody'];
       const activities = [undefined, 'mortar-fire', 'denial-of-access'];

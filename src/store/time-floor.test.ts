@@ -6,12 +6,14 @@ import { rng } from '../../test/support/observations.js';
 function table() {
   const times: number[] = [0]; // seq 0 is never used
   const read = async (after: number, through: number, size: number) => {
-    const max = new Map<number, number>();
+    const blocks = new Map<number, { min: number; max: number }>();
     for (let seq = after + 1; seq < Math.min(times.length, through + 1); seq++) {
       const b = Math.floor(seq / size);
-      max.set(b, Math.max(max.get(b) ?? -Infinity, times[seq] ?? -Infinity));
+      const t = times[seq] ?? NaN;
+      const m = blocks.get(b);
+      blocks.set(b, { min: Math.min(m?.min ?? Infinity, t), max: Math.max(m?.max ?? -Infinity, t) });
     }
-    return [...max].map(([block, m]) => ({ block, max: m }));
+    return [...blocks].map(([block, m]) => ({ block, ...m }));
   };
   return { times, read };
 }
@@ -44,6 +46,36 @@ describe('time floor', () => {
       }
     }
     expect(await floor.before(-Infinity)).toBe(0);
+  });
+
+  it('bounds every row before `to` from above, but for the rows no block holds yet, as rows arrive', async () => {
+    const r = rng(23);
+    const t = table();
+    const floor = new TimeFloor(t.read, 2, 0);
+    let clock = 1_000;
+    let gaps = 0;
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 1 + Math.floor(r() * 40); i++) {
+        clock += Math.floor(r() * 100);
+        t.times.push(r() < 0.2 ? clock - Math.floor(r() * 2_000) : clock);
+      }
+      for (const warmed of [false, true]) {
+        if (warmed) await floor.warm();
+        for (let k = 0; k < 10; k++) {
+          const to = Math.floor(r() * (clock + 500));
+          const { through, unread } = await floor.ceiling(to);
+          expect(through).toBeLessThanOrEqual(unread);
+          if (through < unread) gaps++;
+          // No row between the two is before `to`; unread covers every row no complete block holds.
+          for (let seq = through + 1; seq <= Math.min(unread, t.times.length - 1); seq++)
+            expect(t.times[seq]).toBeGreaterThanOrEqual(to);
+          // Tight to a block: the block ending at `through` holds a row before `to`.
+          if (through > 0) expect(Math.min(...t.times.slice(through - 1, through + 1))).toBeLessThan(to);
+        }
+      }
+    }
+    expect(gaps).toBeGreaterThan(50);
+    expect(await floor.ceiling(-Infinity)).toEqual({ through: 0, unread: expect.any(Number) });
   });
 
   it('refuses a block size that is not a positive integer', () => {

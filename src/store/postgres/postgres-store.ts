@@ -41,6 +41,7 @@ import {
   observationConditions,
   observationPlan,
   pageQuery,
+  type ObservationPlan,
   violationConditions,
   type Condition,
 } from '../filters.js';
@@ -150,10 +151,14 @@ export class PostgresStore implements Store {
     this.#hot = new HotIncidents(hotIncidents);
     this.#timeFloor = new TimeFloor(async (after, through, size) => {
       const r = await pool.query(
-        `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > $1 AND seq <= $2 GROUP BY 1`,
+        `SELECT seq / ${size} AS block, min(time) AS min, max(time) AS max FROM observations WHERE seq > $1 AND seq <= $2 GROUP BY 1`,
         [after, through],
       );
-      return (r.rows as { block: string; max: string }[]).map((x) => ({ block: Number(x.block), max: Number(x.max) }));
+      return (r.rows as { block: string; min: string; max: string }[]).map((x) => ({
+        block: Number(x.block),
+        min: Number(x.min),
+        max: Number(x.max),
+      }));
     }, timeFloorBlock);
     void this.#timeFloor.warm();
   }
@@ -671,13 +676,17 @@ export class PostgresStore implements Store {
     columns: string,
     map: (row: Record<string, unknown>) => T,
     newest = false,
-    plan?: { after: number; index?: 'time' | 'region' },
+    plan?: ObservationPlan,
   ): Promise<Page<T>> {
-    const after = plan ? plan.after : decodeCursor(cursor, newest);
+    const ranges = plan ? plan.ranges : [{ after: decodeCursor(cursor, newest) }];
     const via = plan?.index && { dialect: 'postgres' as const, index: plan.index };
-    const q = pageQuery(table, conds, after, limit, newest, via);
-    const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
-    const rows = (await this.pool.query(sql, q.values)).rows as Record<string, unknown>[];
+    const rows: Record<string, unknown>[] = [];
+    for (const range of ranges) {
+      const q = pageQuery(table, conds, range.after, limit - rows.length, newest, via, range.through);
+      const sql = numbered(q.sql.replace('SELECT seq, doc', `SELECT ${columns}`));
+      rows.push(...((await this.pool.query(sql, q.values)).rows as Record<string, unknown>[]));
+      if (rows.length > limit) break;
+    }
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const page: Page<T> = { items: rows.map(map) };

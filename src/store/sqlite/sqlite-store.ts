@@ -184,9 +184,9 @@ export class SqliteStore implements Store {
       async (after, through, size) =>
         db
           .prepare(
-            `SELECT seq / ${size} AS block, max(time) AS max FROM observations WHERE seq > ? AND seq <= ? GROUP BY 1`,
+            `SELECT seq / ${size} AS block, min(time) AS min, max(time) AS max FROM observations WHERE seq > ? AND seq <= ? GROUP BY 1`,
           )
-          .all(after, through) as { block: number; max: number }[],
+          .all(after, through) as { block: number; min: number; max: number }[],
       timeFloorBlock,
     );
     void this.#timeFloor.warm();
@@ -448,10 +448,14 @@ export class SqliteStore implements Store {
   async listObservations(q: ObservationFilter): Promise<Page<StoredObservation>> {
     const conds = observationConditions(q);
     const plan = await observationPlan(q, decodeCursor(q.cursor), this.#timeFloor);
-    const via = plan.index && { dialect: 'sqlite' as const, index: plan.index };
-    const query = pageQuery('observations', conds, plan.after, q.limit, false, via);
-    const sql = query.sql.replace('SELECT seq, doc', 'SELECT seq, doc, received_at, submitted_by');
-    const rows = this.db.prepare(sql).all(...(query.values as unknown[])) as ObservationRow[];
+    const rows: ObservationRow[] = [];
+    for (const range of plan.ranges) {
+      const via = { dialect: 'sqlite' as const, index: plan.index };
+      const query = pageQuery('observations', conds, range.after, q.limit - rows.length, false, via, range.through);
+      const sql = query.sql.replace('SELECT seq, doc', 'SELECT seq, doc, received_at, submitted_by');
+      rows.push(...(this.db.prepare(sql).all(...(query.values as unknown[])) as ObservationRow[]));
+      if (rows.length > q.limit) break;
+    }
     const more = rows.length > q.limit;
     if (more) rows.length = q.limit;
     const page: Page<StoredObservation> = { items: rows.map(storedObservation) };
