@@ -89,11 +89,12 @@ export class SqlitePublicStore implements PublicStore {
     return new Map(rows.map((r) => JSON.parse(r.doc) as Violation).map((v) => [v.id, v]));
   }
 
-  async activeViolationsSince(from: number): Promise<StatusViolation[]> {
+  async activeViolationsSince(from: number): Promise<(StatusViolation & { id: string })[]> {
     const rows = this.#db
-      .prepare("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= ?")
-      .all(from) as { region: string | null; zones: string; time: number }[];
+      .prepare("SELECT id, region, zones, time FROM violations WHERE status = 'active' AND time >= ?")
+      .all(from) as { id: string; region: string | null; zones: string; time: number }[];
     return rows.map((r) => ({
+      id: r.id,
       region: r.region ?? undefined,
       zones: r.zones.split(',').filter(Boolean),
       time: Number(r.time),
