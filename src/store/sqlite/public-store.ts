@@ -251,6 +251,11 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async claimDeliveries(now: number, leaseUntil: number, limit: number, busy: readonly string[]) {
+    // Nothing due: no write lock taken (on a busy store this thread would sleep until the writer thread let go of it).
+    const due = this.#db
+      .prepare("SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1")
+      .get(now);
+    if (due === undefined) return [];
     return this.#tx(() => {
       const rows = this.#db
         .prepare(
