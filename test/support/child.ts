@@ -42,7 +42,15 @@ export async function spawnServer(
     env = { ...env, GUARANTOR_LOG_KEY_FILE: sharedLogKeyFile(db) };
   const proc = spawn(
     process.execPath,
-    [...serverNodeFlags, ...nodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, pkg), db],
+    [
+      ...serverNodeFlags,
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      join(root, 'test/support/serve-child.ts'),
+      join(root, pkg),
+      db,
+    ],
     {
       cwd: root,
       env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
