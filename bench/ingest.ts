@@ -8,7 +8,8 @@
 // events covering intervals up to 30 days and one 300 days, sent as fast as the server takes them for
 // INGEST_MESSY_SECONDS (default 300); obs/s overall and in the last fifth, p99 ack, the server's RSS in the second
 // fifth against the last (for 5 minutes: the second minute against the last). Targets: >= 10,000 obs/s sustained,
-// p99 < 250 ms, RSS flat (within 10%).
+// p99 < 250 ms, RSS flat (within 10%). INGEST_PROFILE=DIR profiles the messy run's server (`--cpu-prof`: its main
+// thread and its writer thread, one .cpuprofile each in DIR, written when the server is stopped at the end).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -34,6 +35,7 @@ const CONCURRENCY = Number(process.env['INGEST_CONCURRENCY'] ?? 2);
 /** Which server runs (all by default): `full` (SQLite, synchronous=FULL), `normal`, `pg`, `messy`; e.g. INGEST_RUNS=full. */
 const RUNS = new Set((process.env['INGEST_RUNS'] ?? 'full,normal,pg,messy').split(','));
 const MESSY_SECONDS = Number(process.env['INGEST_MESSY_SECONDS'] ?? 300);
+const PROFILE = process.env['INGEST_PROFILE'];
 
 const items = traffic({ events: EVENTS, prefix: 'b', seed: 3 });
 const batches: string[] = [];
@@ -225,7 +227,7 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
   const k = generateKey('*', 'monitor', 'bench', 0);
   await setup.createApiKey(k.record);
   await setup.close();
-  const child = await spawnServer(db);
+  const child = await spawnServer(db, {}, undefined, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []);
   const pid = child.proc.pid!;
   try {
     const source = messyBatches(Date.now());
@@ -278,7 +280,7 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
       serverCpuMs,
     };
   } finally {
-    await child.kill9();
+    await (PROFILE ? child.stop() : child.kill9());
   }
 }
 

@@ -13,7 +13,10 @@ export function publicStoreFor(store: Store): PublicStore {
   if (!s) {
     s =
       store.dialect === 'sqlite'
-        ? new SqlitePublicStore((store as unknown as SqliteStore).db)
+        ? new SqlitePublicStore(
+            (store as unknown as SqliteStore).db,
+            (store as unknown as SqliteStore).projectionCommitter(),
+          )
         : new PostgresPublicStore((store as unknown as PostgresStore).pool, (store as unknown as PostgresStore).schema);
     stores.set(store, s);
   }

@@ -12,6 +12,8 @@ export interface Child {
   url: string;
   /** SIGKILL, and wait for the exit. */
   kill9(): Promise<void>;
+  /** SIGTERM: the server closes (and a profiled one writes its profiles), then exits; SIGKILL after 30 s. */
+  stop(): Promise<void>;
 }
 
 /** The Node.js flags bin/guarantor.js gives the server (its first line), so tests and benchmarks run what is deployed. */
@@ -33,12 +35,22 @@ export async function spawnServer(
   db: string,
   env: Record<string, string> = {},
   pkg = 'examples/ukraine-2026.yaml',
+  /** More Node.js flags for the server (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeFlags: string[] = [],
 ): Promise<Child> {
   if (/^postgres/.test(db) && !env['GUARANTOR_LOG_KEY'] && !env['GUARANTOR_LOG_KEY_FILE'])
     env = { ...env, GUARANTOR_LOG_KEY_FILE: sharedLogKeyFile(db) };
   const proc = spawn(
     process.execPath,
-    [...serverNodeFlags, '--import', 'tsx', join(root, 'test/support/serve-child.ts'), join(root, pkg), db],
+    [
+      ...serverNodeFlags,
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      join(root, 'test/support/serve-child.ts'),
+      join(root, pkg),
+      db,
+    ],
     {
       cwd: root,
       env: { ...process.env, GUARANTOR_LOG_LEVEL: 'error', ...env },
@@ -70,6 +82,12 @@ export async function spawnServer(
     kill9: async () => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;
+    },
+    stop: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -108,8 +108,8 @@ export interface PublicStore {
   logAfter(idx: number, limit: number): Promise<LogMark[]>;
   /** The current rows of these violations, by id (one read for a pass, not one per violation). */
   violations(ids: readonly string[]): Promise<Map<string, Violation>>;
-  /** Active violations with time >= from (only what the status needs). */
-  activeViolationsSince(from: number): Promise<StatusViolation[]>;
+  /** Active violations with time >= from (only what the status needs, and their ids). */
+  activeViolationsSince(from: number): Promise<(StatusViolation & { id: string })[]>;
   /** Cases whose CAP chain has not ended (their phase is checked every pass). */
   openCapCases(): Promise<string[]>;
   capChain(caseId: string): Promise<CapMessage[]>;

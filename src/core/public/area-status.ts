@@ -7,6 +7,9 @@
 import type { CaseFile } from '../ops/casework.js';
 import type { CrossingPlan, CrossingState } from './crossings.js';
 import { crossingStates } from './crossings.js';
+import { ActiveViolations, type StatusViolation, type ViolationCounts } from './active-violations.js';
+
+export type { StatusViolation } from './active-violations.js';
 
 /** Least to most serious; the compact string writes a region's index in this list. */
 export const areaStates = ['calm', 'violations', 'case', 'breach', 'response'] as const;
@@ -78,12 +81,6 @@ export interface PublicStatus {
   sustainment?: { month: string; coverage: number; short: number };
 }
 
-export interface StatusViolation {
-  region?: string | undefined;
-  zones: readonly string[];
-  time: number;
-}
-
 export interface LiveCase {
   caseId: string;
   phase: CasePhase;
@@ -105,8 +102,11 @@ export interface StatusInput {
   regions: readonly { code: string; name: string }[];
   zones: readonly { code: string; name: string }[];
   crossings: readonly CrossingPlan[];
-  /** Active violations with time >= now - window (older ones are ignored). */
-  violations: readonly StatusViolation[];
+  /**
+   * Active violations with time >= now - window (older ones are ignored): a list, or an index kept up to date
+   * (active-violations.ts) holding at least those of the longest window.
+   */
+  violations: readonly StatusViolation[] | ViolationCounts;
   cases: readonly LiveCase[];
   settings: ReadonlyMap<string, CrossingSetting>;
   /** The last published state and its time, keyed `region:CODE`, `zone:ID`, `crossing:ID`. */
@@ -131,17 +131,15 @@ export function publicStatus(input: StatusInput): PublicStatus {
   const raise = (s: AreaStatus | undefined, state: AreaState) => {
     if (s && rank(state) > rank(s.state)) s.state = state;
   };
-  const count = (s: AreaStatus | undefined, t: number) => {
-    if (!s) return;
-    s.violations++;
-    s.lastViolation = Math.max(s.lastViolation ?? -Infinity, t);
+  const counts = violationCounts(input);
+  const count = (s: AreaStatus, c: { n: number; last?: number }) => {
+    if (!c.n) return;
+    s.violations = c.n;
+    if (c.last !== undefined) s.lastViolation = c.last;
     raise(s, 'violations');
   };
-  for (const v of input.violations) {
-    if (v.time < from || v.time > input.now) continue;
-    if (v.region !== undefined) count(regions.get(v.region), v.time);
-    for (const z of v.zones) count(zones.get(z), v.time);
-  }
+  for (const r of regions.values()) count(r, counts.region(r.code, from, input.now));
+  for (const z of zones.values()) count(z, counts.zone(z.code, from, input.now));
   for (const c of input.cases) {
     const state = phaseState[c.phase];
     if (!state) continue;
@@ -164,7 +162,7 @@ export function publicStatus(input: StatusInput): PublicStatus {
   for (const r of regionList) r.since = since(areaKey('region', r.code), r.state);
   const zoneList = [...zones.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   for (const z of zoneList) z.since = since(areaKey('zone', z.code), z.state);
-  const crossings = input.crossings.map((c) => crossingStatus(c, input, since));
+  const crossings = input.crossings.map((c) => crossingStatus(c, input, counts, since));
   return {
     time: input.now,
     window: input.window,
@@ -175,6 +173,15 @@ export function publicStatus(input: StatusInput): PublicStatus {
   };
 }
 
+function violationCounts(input: StatusInput): ViolationCounts {
+  const v = input.violations;
+  if (!Array.isArray(v)) return v as ViolationCounts;
+  return ActiveViolations.of(
+    v as readonly StatusViolation[],
+    input.crossings.map((c) => c.zone),
+  );
+}
+
 /**
  * A crossing's state: the authority's last setting (open when none), made more restrictive by the violations in its
  * zone since that setting and within its own window: `restrict-after` of them restrict it, `close-after` close it.
@@ -183,12 +190,12 @@ export function publicStatus(input: StatusInput): PublicStatus {
 function crossingStatus(
   c: CrossingPlan,
   input: StatusInput,
+  counts: ViolationCounts,
   since: (key: string, state: string) => number,
 ): CrossingStatus {
   const setting = input.settings.get(c.id);
   const from = Math.max(input.now - c.window, setting ? setting.at + 1 : -Infinity);
-  let n = 0;
-  for (const v of input.violations) if (v.time >= from && v.time <= input.now && v.zones.includes(c.zone)) n++;
+  const n = counts.crossing(c.zone, from, input.now).n;
   const derived: CrossingState = n >= c.closeAfter ? 'closed' : n >= c.restrictAfter ? 'restricted' : 'open';
   const base: CrossingState = setting?.state ?? 'open';
   const byViolations = crossingStates.indexOf(derived) > crossingStates.indexOf(base);

@@ -13,6 +13,7 @@ import {
   type LiveCase,
   type PublicStatus,
 } from '../../core/public/area-status.js';
+import { ActiveViolations } from '../../core/public/active-violations.js';
 import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
 import { capPolygons } from '../../core/public/cap-area.js';
 import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
@@ -110,6 +111,13 @@ export class Projector {
   #statusWall = -Infinity;
   /** Cases in a live phase, as of `#cursor` (the log index this server's last commit followed to). */
   #live: Map<string, LiveCase> | undefined;
+  /**
+   * The active violations of the longest window, kept from the violations the log names (read at each pass for
+   * their events anyway): loaded in full once, then changed only by what the log says changed. Valid with `#live`.
+   */
+  #active: ActiveViolations | undefined;
+  /** The clock when `#active` was last pruned: a clock that went back needs the pruned violations again. */
+  #activeAt = -Infinity;
   #cursor: number | undefined;
   /** Wall ms between status computations while inputs keep changing. */
   readonly statusEvery: number;
@@ -220,6 +228,11 @@ export class Projector {
       const v = read.get(id);
       if (v) events.push(violationEvent(v, now));
     }
+    if (this.#cursor !== cursor) this.#active = undefined; // another server projected: its changes were not seen here
+    for (const id of violations) {
+      const v = read.get(id);
+      this.#active?.set(id, v?.status === 'active' ? { region: v.region, zones: v.zones, time: v.time } : undefined);
+    }
 
     const cap: ProjectionCommit['cap'] = [];
     // A case's phase changes only with its case file, which the log records: a pass looks at the cases its log
@@ -295,20 +308,19 @@ export class Projector {
       now - this.#statusAt >= statusEvery ||
       now < this.#statusAt;
     if (!due) {
-      if (!events.length && to === cursor) return { published: 0, more: false };
+      if (!events.length && to === cursor) return this.#unchanged(cursor);
       return this.#commit({ from: cursor, to, events, areas: [], cap }, undefined, marks.length === PAGE);
     }
     this.#statusAt = now;
     this.#statusWall = wall;
     this.#settingsText = settingsText;
-    const longest = Math.max(this.window, ...this.crossings.map((c) => c.window));
     const status: PublicStatus = publicStatus({
       now,
       window: this.window,
       regions: this.regions,
       zones: this.zones,
       crossings: this.crossings,
-      violations: await this.ps.activeViolationsSince(now - longest),
+      violations: await this.#activeViolations(now),
       cases: [...live.values()],
       settings,
       previous: areas,
@@ -333,12 +345,36 @@ export class Projector {
       this.#lastStatus = stored ? JSON.stringify({ ...(JSON.parse(stored.doc) as PublicStatus), time: 0 }) : '';
     }
     const statusChanged = body !== this.#lastStatus;
-    if (!events.length && to === cursor && !statusChanged && !published.length) return { published: 0, more: false };
+    if (!events.length && to === cursor && !statusChanged && !published.length) return this.#unchanged(cursor);
     return this.#commit(
       { from: cursor, to, events, areas: published, cap },
       statusChanged ? { doc: JSON.stringify(status), at: now, body } : undefined,
       marks.length === PAGE,
     );
+  }
+
+  /**
+   * The active violations the status counts at `now`: read in full on the first pass (or after another server
+   * projected, or the clock went back), then kept by the log's changes and pruned to the longest window.
+   */
+  async #activeViolations(now: number): Promise<ActiveViolations> {
+    const from = now - Math.max(this.window, ...this.crossings.map((c) => c.window));
+    if (!this.#active || now < this.#activeAt) {
+      const zones = this.crossings.map((c) => c.zone);
+      const active = new ActiveViolations(zones);
+      for (const v of await this.ps.activeViolationsSince(from)) active.set(v.id, v);
+      this.#active = active;
+    }
+    const active = this.#active;
+    active.prune(from);
+    this.#activeAt = now;
+    return active;
+  }
+
+  /** A pass with nothing to commit: what this server holds is as of `cursor`. */
+  #unchanged(cursor: number): { published: number; more: boolean } {
+    this.#cursor = cursor;
+    return { published: 0, more: false };
   }
 
   async #commit(
@@ -354,6 +390,7 @@ export class Projector {
       this.#statusAt = -Infinity;
       this.#statusWall = -Infinity;
       this.#live = undefined;
+      this.#active = undefined;
       return { published: 0, more: false };
     }
     this.#cursor = commit.to;

@@ -156,13 +156,13 @@ export class PostgresPublicStore implements PublicStore {
     return new Map(rows.map((r) => JSON.parse(r.doc) as Violation).map((v) => [v.id, v]));
   }
 
-  async activeViolationsSince(from: number): Promise<StatusViolation[]> {
+  async activeViolationsSince(from: number): Promise<(StatusViolation & { id: string })[]> {
     const rows = (
-      await this.#pool.query("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= $1", [
+      await this.#pool.query("SELECT id, region, zones, time FROM violations WHERE status = 'active' AND time >= $1", [
         from,
       ])
-    ).rows as { region: string | null; zones: string[]; time: string }[];
-    return rows.map((r) => ({ region: r.region ?? undefined, zones: r.zones, time: Number(r.time) }));
+    ).rows as { id: string; region: string | null; zones: string[]; time: string }[];
+    return rows.map((r) => ({ id: r.id, region: r.region ?? undefined, zones: r.zones, time: Number(r.time) }));
   }
 
   async openCapCases(): Promise<string[]> {

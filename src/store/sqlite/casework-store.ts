@@ -71,7 +71,10 @@ function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
     unadopted: p(
-      'SELECT c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE f.case_id IS NULL ORDER BY c.seq',
+      'SELECT c.seq, c.doc FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE c.seq > ? AND f.case_id IS NULL ORDER BY c.seq',
+    ),
+    casesAfter: p(
+      'SELECT c.seq, f.case_id IS NOT NULL AS adopted FROM cases c LEFT JOIN case_files f ON f.case_id = c.id WHERE c.seq > ? ORDER BY c.seq',
     ),
     file: p('SELECT doc FROM case_files WHERE case_id = ?'),
     insertFile: p(
@@ -91,6 +94,7 @@ function prepareStatements(db: Database.Database) {
     insertTimer: p(
       'INSERT INTO timers (key, case_id, kind, rank, step, at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
+    anyDue: p('SELECT 1 FROM timers INDEXED BY timers_due WHERE fired_at IS NULL AND at <= ? LIMIT 1'),
     dueCases: p(
       // INDEXED BY: grouping by case would otherwise scan every timer through timers_case.
       'SELECT case_id FROM timers INDEXED BY timers_due WHERE fired_at IS NULL AND at <= ? GROUP BY case_id ORDER BY min(at), case_id LIMIT ?',
@@ -224,13 +228,26 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return r && (JSON.parse(r.doc) as CaseFile);
   }
 
+  /** Every case up to this seq has its file (cases are inserted in seq order and never removed; files never go). */
+  #adoptedThrough = 0;
+
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
+    // Looked for first with a read, from the last case known adopted on: a pass with nothing to adopt takes no write
+    // lock (on a busy store the server's thread would sleep until the writer thread let go of it) and reads only the
+    // cases opened since, not all of them.
+    const after = this.#adoptedThrough;
+    const fresh = this.#s.casesAfter.all(after) as { seq: number; adopted: number }[];
+    if (fresh.every((r) => r.adopted)) {
+      this.#adoptedThrough = fresh.at(-1)?.seq ?? after;
+      return 0;
+    }
     return this.#tx(() => {
-      const rows = this.#s.unadopted.all() as { doc: string }[];
+      const rows = this.#s.unadopted.all(after) as { seq: number; doc: string }[];
       for (const r of rows) {
         const opening = JSON.parse(r.doc) as CaseOpening;
         this.#write(open(opening), true, opening);
       }
+      this.#adoptedThrough = Math.max(after, fresh.at(-1)?.seq ?? 0, rows.at(-1)?.seq ?? 0);
       return rows.length;
     });
   }
@@ -250,6 +267,8 @@ export class SqliteCaseworkStore implements CaseworkStore {
   }
 
   async firePass(now: number, fire: (file: CaseFile, timer: Timer) => CaseStep): Promise<Timer[]> {
+    // Nothing due: no write lock taken (as in adoptCases).
+    if (this.#s.anyDue.get(now) === undefined) return [];
     return this.#tx(() => {
       const cases = (this.#s.dueCases.all(now, PASS_CASES) as { case_id: string }[]).map((r) => r.case_id);
       if (!cases.length) return [];

@@ -18,6 +18,7 @@ import { traffic } from '../../../test/support/observations.js';
 import { InlineWriter, ThreadWriter } from './ingest-writer.js';
 import { MAX_IN_FLIGHT, SqliteStore } from './sqlite-store.js';
 import { SqliteLog } from './tlog-store.js';
+import { publicStoreFor } from '../public-store.js';
 
 const T0 = Date.UTC(2026, 6, 1);
 const geo = geoLocatorFor(examplePackage.model!, examplePackage.geometries);
@@ -161,6 +162,34 @@ describe('SQLite writer thread', () => {
     await store.close();
     expect(results.map((r) => r.accepted)).toEqual(list.map((b) => b.length));
     expect(most).toBe(MAX_IN_FLIGHT);
+    expect(contents(path)).toEqual(await oneByOne(list));
+  });
+
+  it('commits the public projector on the thread, between batches, as the server connection would', async () => {
+    const list = batches(600, 120, 'j');
+    const path = file();
+    const store = SqliteStore.open({ path, writer: 'thread' });
+    const ps = publicStoreFor(store);
+    const pending = list.map((b) => store.ingest(b, meta, ops.process));
+    const event = (i: number) => ({ kind: 'status' as const, audience: 'public' as const, at: T0 + i, data: { i } });
+    const { cursor } = await ps.projectionState();
+    const first = await ps.commitProjection({
+      from: cursor,
+      to: cursor + 5,
+      events: [event(1), event(2)],
+      areas: [{ key: 'region:UA-14', state: 'violations', since: T0 }],
+      status: { doc: '{"x":1}', at: T0 },
+      cap: [],
+    });
+    // A pass that read the cursor before the first moved it commits nothing.
+    const stale = await ps.commitProjection({ from: cursor, to: cursor + 7, events: [event(3)], areas: [], cap: [] });
+    await Promise.all(pending);
+    expect(first).toEqual([1, 2]);
+    expect(stale).toBeUndefined();
+    expect((await ps.projectionState()).cursor).toBe(cursor + 5);
+    expect((await ps.eventsAfter(0, 10)).map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }]);
+    expect(await ps.publicStatus()).toEqual({ at: T0, doc: '{"x":1}' });
+    await store.close();
     expect(contents(path)).toEqual(await oneByOne(list));
   });
 });

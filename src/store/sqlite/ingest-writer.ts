@@ -13,13 +13,17 @@ import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker
 import { startWorker } from '../../worker-thread.js';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../core/ports/store.js';
+import type { ProjectionCommit } from '../../core/ports/public.js';
 import type { Synchronous } from './connection.js';
 import { WriteApplier, type BatchRecords } from './ingest-writes.js';
+import { applyProjection } from './public-store.js';
 import type { WalCheckpoints } from './wal-checkpoints.js';
 
 export interface IngestWriter {
   /** Resolves when the batch has committed. */
   write(records: BatchRecords, epoch: number): Promise<void>;
+  /** Commits a projection pass where the batches are written (the thread), when that is not the server's connection. */
+  commitProjection?(projection: ProjectionCommit): Promise<number[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -42,15 +46,16 @@ export class InlineWriter implements IngestWriter {
 /** The error code of a batch refused because one before it failed: the server answers 503, send it again. */
 const REFUSED = 'GUARANTOR_REFUSED';
 
-/** Messages to the worker. */
-export type ToWriter = { id: number; epoch: number; records: BatchRecords } | { close: true };
-/** Messages from it: one per batch, in the order sent. */
+/** Messages to the worker: ingest batches, the public projector's commits (public-store.ts), and close. */
+export type ToWriter =
+  { id: number; epoch: number; records: BatchRecords } | { id: number; projection: ProjectionCommit } | { close: true };
+/** Messages from it: one per batch or projection, in the order sent (a projection's event ids, or undefined when its cursor moved). */
 export type FromWriter =
-  { id: number; error?: { message: string; code?: string } } | { ready: true } | { fatal: string };
+  { id: number; error?: { message: string; code?: string }; seqs?: number[] } | { ready: true } | { fatal: string };
 
 export class ThreadWriter implements IngestWriter {
   #worker: Worker | undefined;
-  readonly #waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (seqs?: number[]) => void; reject: (e: Error) => void }>();
   #next = 0;
   #closed = false;
   /** The newest epoch sent; after the thread dies, batches of it or older are refused (they were prepared on top of lost ones). */
@@ -89,7 +94,7 @@ export class ThreadWriter implements IngestWriter {
             ? new StoreUnavailableError(m.error.message)
             : Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}),
         );
-      else w.resolve();
+      else w.resolve(m.seqs);
     });
     worker.on('error', die);
     worker.on('exit', (code) =>
@@ -106,8 +111,23 @@ export class ThreadWriter implements IngestWriter {
     this.#lastEpoch = Math.max(this.#lastEpoch, epoch);
     const id = this.#next++;
     return new Promise<void>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { resolve: () => resolve(), reject });
       worker.postMessage({ id, epoch, records } satisfies ToWriter);
+    });
+  }
+
+  /**
+   * Commits a projection pass on the thread's connection (applyProjection, in its own IMMEDIATE transaction, FULL
+   * like the batches): the server thread neither waits for the write lock nor for the fsync. Resolves to the new
+   * events' ids, or undefined when the cursor had moved.
+   */
+  commitProjection(projection: ProjectionCommit): Promise<number[] | undefined> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#next++;
+    return new Promise<number[] | undefined>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, projection } satisfies ToWriter);
     });
   }
 
@@ -140,6 +160,7 @@ export function serveWrites(
   close: () => void,
   checkpoints?: WalCheckpoints,
 ): void {
+  const db = applier.db;
   let failedEpoch = -1;
   let lastFailure = new Error('unknown');
   const refusal = (cause: Error) => {
@@ -152,9 +173,11 @@ export function serveWrites(
     const group: ToWriter[] = [first];
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) group.push(m.message as ToWriter);
     const live: { id: number; epoch: number; records: BatchRecords }[] = [];
+    const projections: { id: number; projection: ProjectionCommit }[] = [];
     let closing = false;
     for (const m of group) {
       if ('close' in m) closing = true;
+      else if ('projection' in m) projections.push(m);
       else if (m.epoch <= failedEpoch)
         port.postMessage({
           id: m.id,
@@ -190,6 +213,15 @@ export function serveWrites(
           }
         }
         failedEpoch = Math.max(failedEpoch, m.epoch);
+      }
+    }
+    // Projections after the group's batches, each in its own transaction: its cursor check refuses a stale one.
+    for (const m of projections) {
+      try {
+        const seqs = db.transaction(() => applyProjection(db, m.projection)).immediate();
+        port.postMessage((seqs ? { id: m.id, seqs } : { id: m.id }) satisfies FromWriter);
+      } catch (e) {
+        answer(m, e);
       }
     }
     if (closing) close();

@@ -29,12 +29,17 @@ import {
 } from '../public-rows.js';
 import { itemAt } from '../../core/item-at.js';
 
+export type ProjectionOffload = (c: ProjectionCommit) => Promise<number[] | undefined>;
+
 export class SqlitePublicStore implements PublicStore {
   readonly #db: Database.Database;
+  readonly #offload: ProjectionOffload | undefined;
   #projecting: Promise<unknown> | undefined;
 
-  constructor(db: Database.Database) {
+  /** `offload`: commits a projection elsewhere (the store's writer thread), else on this connection. */
+  constructor(db: Database.Database, offload?: ProjectionOffload) {
     this.#db = db;
+    this.#offload = offload;
   }
 
   async #tx<T>(f: () => T): Promise<T> {
@@ -89,11 +94,12 @@ export class SqlitePublicStore implements PublicStore {
     return new Map(rows.map((r) => JSON.parse(r.doc) as Violation).map((v) => [v.id, v]));
   }
 
-  async activeViolationsSince(from: number): Promise<StatusViolation[]> {
+  async activeViolationsSince(from: number): Promise<(StatusViolation & { id: string })[]> {
     const rows = this.#db
-      .prepare("SELECT region, zones, time FROM violations WHERE status = 'active' AND time >= ?")
-      .all(from) as { region: string | null; zones: string; time: number }[];
+      .prepare("SELECT id, region, zones, time FROM violations WHERE status = 'active' AND time >= ?")
+      .all(from) as { id: string; region: string | null; zones: string; time: number }[];
     return rows.map((r) => ({
+      id: r.id,
       region: r.region ?? undefined,
       zones: r.zones.split(',').filter(Boolean),
       time: Number(r.time),
@@ -117,47 +123,9 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {
-    return this.#tx(() => {
-      const moved =
-        this.#db.prepare('UPDATE feed_cursor SET log_idx = ? WHERE id = 1 AND log_idx = ?').run(c.to, c.from)
-          .changes === 0;
-      if (moved) return undefined;
-      const insert = this.#db.prepare('INSERT INTO feed_events (kind, audience, at, doc) VALUES (?, ?, ?, ?)');
-      const seqs = c.events.map((e) =>
-        Number(insert.run(e.kind, e.audience, e.at, JSON.stringify(e.data)).lastInsertRowid),
-      );
-      const area = this.#db.prepare(
-        'INSERT INTO public_areas (key, state, since) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since',
-      );
-      for (const a of c.areas) area.run(a.key, a.state, a.since);
-      if (c.status)
-        this.#db
-          .prepare(
-            'INSERT INTO public_status (id, at, doc) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
-          )
-          .run(c.status.at, c.status.doc);
-      const cap = this.#db.prepare(
-        'INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const { message: m, xml } of c.cap)
-        cap.run(m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml);
-      // Each new event goes to every live webhook subscribed to its kind, in the same transaction: none is missed.
-      const hooks = (
-        this.#db.prepare('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL').all() as {
-          id: string;
-          kinds: string;
-        }[]
-      ).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
-      if (hooks.length) {
-        const due = this.#db.prepare(
-          "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) VALUES (?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
-        );
-        c.events.forEach((e, i) => {
-          for (const h of hooks) if (h.kinds.includes(e.kind)) due.run(h.id, itemAt(seqs, i), e.at);
-        });
-      }
-      return seqs;
-    });
+    // On the writer thread when there is one: its connection waits for the write lock and the fsync, not this thread.
+    if (this.#offload) return this.#offload(c);
+    return this.#tx(() => applyProjection(this.#db, c));
   }
 
   async eventsAfter(seq: number, limit: number): Promise<FeedEvent[]> {
@@ -283,6 +251,11 @@ export class SqlitePublicStore implements PublicStore {
   }
 
   async claimDeliveries(now: number, leaseUntil: number, limit: number, busy: readonly string[]) {
+    // Nothing due: no write lock taken (on a busy store this thread would sleep until the writer thread let go of it).
+    const due = this.#db
+      .prepare("SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1")
+      .get(now);
+    if (due === undefined) return [];
     return this.#tx(() => {
       const rows = this.#db
         .prepare(
@@ -352,4 +325,48 @@ export class SqlitePublicStore implements PublicStore {
           .run(now, webhook, event).changes > 0,
     );
   }
+}
+
+/**
+ * A projection pass's writes, inside a transaction the caller holds (IMMEDIATE): the cursor checked and moved, the
+ * events, places, status and CAP messages, and each new event's webhook deliveries. Shared by the server's
+ * connection and the writer thread's (ingest-writer.ts), which is where `guarantor serve` commits it.
+ */
+export function applyProjection(db: Database.Database, c: ProjectionCommit): number[] | undefined {
+  const moved =
+    db.prepare('UPDATE feed_cursor SET log_idx = ? WHERE id = 1 AND log_idx = ?').run(c.to, c.from).changes === 0;
+  if (moved) return undefined;
+  const insert = db.prepare('INSERT INTO feed_events (kind, audience, at, doc) VALUES (?, ?, ?, ?)');
+  const seqs = c.events.map((e) =>
+    Number(insert.run(e.kind, e.audience, e.at, JSON.stringify(e.data)).lastInsertRowid),
+  );
+  const area = db.prepare(
+    'INSERT INTO public_areas (key, state, since) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, since = excluded.since',
+  );
+  for (const a of c.areas) area.run(a.key, a.state, a.since);
+  if (c.status)
+    db.prepare(
+      'INSERT INTO public_status (id, at, doc) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
+    ).run(c.status.at, c.status.doc);
+  const cap = db.prepare(
+    'INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const { message: m, xml } of c.cap)
+    cap.run(m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml);
+  // Each new event goes to every live webhook subscribed to its kind, in the same transaction: none is missed.
+  const hooks = (
+    db.prepare('SELECT id, kinds FROM webhooks WHERE removed_at IS NULL').all() as {
+      id: string;
+      kinds: string;
+    }[]
+  ).map((h) => ({ id: h.id, kinds: h.kinds.split(',') }));
+  if (hooks.length) {
+    const due = db.prepare(
+      "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) VALUES (?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
+    );
+    c.events.forEach((e, i) => {
+      for (const h of hooks) if (h.kinds.includes(e.kind)) due.run(h.id, itemAt(seqs, i), e.at);
+    });
+  }
+  return seqs;
 }

@@ -13,6 +13,7 @@ import type { Incident } from '../../core/ops/index.js';
 import type { Observation } from '../../core/ops/index.js';
 import { observationKey } from '../../core/ops/index.js';
 import type { IncidentProbe, OpsReader, ViolationQuery } from '../../core/ports/ops-reader.js';
+import type { ProjectionCommit } from '../../core/ports/public.js';
 import type { CaseOpening } from '../../core/ops/index.js';
 import type { Violation } from '../../core/ops/index.js';
 import type {
@@ -555,6 +556,12 @@ export class SqliteStore implements Store {
 
   async countActiveAdmins(): Promise<number> {
     return (this.#s.admins.get() as { n: number }).n;
+  }
+
+  /** Where the public projector's commits go when not on this connection: the writer thread's (ingest-writer.ts). */
+  projectionCommitter(): ((c: ProjectionCommit) => Promise<number[] | undefined>) | undefined {
+    const w = this.#writer;
+    return w.commitProjection && ((c) => w.commitProjection?.(c) ?? Promise.resolve(undefined));
   }
 
   #casework: SqliteCaseworkStore | undefined;
