@@ -18,6 +18,7 @@ import { pointToLineDistance } from '@turf/point-to-line-distance';
 import pg from 'pg';
 import { buildZoneIndex, type ZoneIndex } from '../src/core/geo/zone-index.js';
 import type { ZoneGeometryInput } from '../src/core/geo/zones.js';
+import { mulberry32 } from '../test/support/mulberry32.js';
 
 const POINTS = Number(process.env.GEO_BENCH_POINTS ?? 1_000_000);
 const TURF_POINTS = Number(process.env.GEO_BENCH_TURF ?? 400);
@@ -74,14 +75,7 @@ console.log(
 // --- Points ------------------------------------------------------------------------------------------------------
 // Uniform over the extent of the package's geometry (Ukraine and the western Black Sea): context only.
 const [X0, X1, Y0, Y1] = [22, 41, 40.5, 52.5];
-let seed = 0x2545f491;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rand = mulberry32(0x2545f491);
 const uniform = new Float64Array(POINTS * 2);
 for (let i = 0; i < POINTS; i++) {
   uniform[2 * i] = X0 + rand() * (X1 - X0);

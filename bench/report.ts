@@ -22,24 +22,13 @@ import { operationsFor } from '../src/server/operations.js';
 import { buildDailyReport, reportPackageOf } from '../src/server/reports.js';
 import { logServiceFor } from '../src/server/transparency-log.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { mulberry32 } from '../test/support/mulberry32.js';
 
 const DAY = 86_400_000;
 const D = Date.UTC(2026, 6, 15);
 const loaded = loadPackageFile('examples/ukraine-2026.yaml');
 const pkg = loaded.model!;
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-bench-report-'));
-
-/** mulberry32, seeded: the same data every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const regions = ['UA-14', 'UA-09', 'UA-23', 'UA-63', 'UA-65', 'UA-12'];
 const kinds: [string, string, string[], string[]][] = [
@@ -103,7 +92,7 @@ const rss = () => process.memoryUsage().rss / 2 ** 20;
 
 // ---- The report ----
 const store = SqliteStore.open({ path: join(dir, 'report.db') });
-const r = rng(1);
+const r = mulberry32(1);
 let n = 0;
 const meta = { receivedAt: D + 2 * DAY, submittedBy: 'bench' };
 const batches: Violation[][] = [];

@@ -19,6 +19,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { itemAt } from '../src/core/item-at.js';
 import { parseCsv, ucdpActivity } from '../src/core/ops/index.js';
+import { mulberry32 } from '../test/support/mulberry32.js';
 
 const dir = 'examples/data/ucdp-ged';
 const outAt = process.argv.indexOf('--out');
@@ -28,18 +29,6 @@ const files = ['ucdp-ged-ukraine-2014-01_to_2022-02.csv', 'ucdp-ged-ukraine-2022
 const earlier = ['activity-sample.csv', 'activity-sample-2.csv', 'activity-sample-3.csv', 'activity-audit.csv'];
 const seed = 20244;
 const plan: Record<string, number> = { 'artillery-fire': 80, undetermined: 140 };
-
-/** mulberry32: a small, well-mixed 32-bit generator; enough for a reproducible draw. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(file: string): { get: (row: string[], name: string) => string; rows: string[][] } {
   const t = parseCsv(readFileSync(`${dir}/${file}`, 'utf8'));
@@ -71,7 +60,7 @@ for (const f of files) {
 }
 universe.sort((a, b) => Number(a.id) - Number(b.id));
 
-const random = rng(seed);
+const random = mulberry32(seed);
 const drawn: { e: Event; size: number; weight: number }[] = [];
 const report: string[] = [];
 for (const stratum of [...new Set(universe.map((e) => e.stratum))].sort()) {

@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseCsv } from '../src/core/ops/index.js';
+import { mulberry32 } from '../test/support/mulberry32.js';
 
 export interface Stratum {
   file: string;
@@ -38,21 +39,9 @@ export interface SliceOffsets {
 export const sliceChars = 16_000;
 export const gedDir = 'examples/data/ucdp-ged';
 
-/** mulberry32, as in scripts/draw-activity-sample.ts. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Slice offsets per file, in the order drawn. */
 export function sliceOffsets(design: SliceDesign): SliceOffsets[] {
-  const random = rng(design.seed);
+  const random = mulberry32(design.seed);
   const avoid = design.avoid;
   return design.strata.map((s) => {
     const offsets: number[] = [];

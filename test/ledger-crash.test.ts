@@ -19,7 +19,7 @@ import { ledgerStoreFor } from '../src/store/ledger-store.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { spawnServer, type Child } from './support/child.js';
-import { rng } from './support/observations.js';
+import { mulberry32 } from './support/mulberry32.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-ledger-crash-'));
@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Batches of pledges and deliveries: pledges start unpaid (late alerts), deliveries pay some up (resolving them). */
 function batches(n: number, seed: number, prefix: string): unknown[][] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out: unknown[][] = [];
   const pledged: { id: string; by: string; money: boolean }[] = [];
   for (let i = 0; i < n; i++) {
@@ -131,7 +131,7 @@ async function rounds(
   servers: number,
   seed: number,
 ): Promise<number> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   let kills = 0;
   for (let round = 0; round < count && queues.some((q) => q.next < q.items.length); round++) {
     const children: Child[] = [];

@@ -12,7 +12,8 @@ import { generateKey } from '../src/server/api-keys.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { spawnServer } from './support/child.js';
 import { audit, ledger, sender, sleep } from './support/crash.js';
-import { rng, traffic } from './support/observations.js';
+import { traffic } from './support/observations.js';
+import { mulberry32 } from './support/mulberry32.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'guarantor-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ describe('kill -9 (SQLite)', () => {
     const batches: (typeof items)[] = [];
     for (let i = 0; i < items.length; i += 150) batches.push(items.slice(i, i + 150));
     const l = ledger(batches);
-    const r = rng(42);
+    const r = mulberry32(42);
     const rounds = 12;
     for (let round = 0; round < rounds && l.pending.length; round++) {
       const child = await spawnServer(db);

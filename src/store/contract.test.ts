@@ -26,7 +26,8 @@ import { StoreQueryError, type Store } from '../core/ports/store.js';
 import type { IncidentProbe } from '../core/ports/ops-reader.js';
 import { operationsFor } from '../server/operations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
-import { rng, traffic } from '../../test/support/observations.js';
+import { traffic } from '../../test/support/observations.js';
+import { mulberry32 } from '../../test/support/mulberry32.js';
 import { orderFreeState } from '../../test/support/ops-state.js';
 import { auditLog } from './log-audit.js';
 import { sqliteAuditSource } from './sqlite/tlog-store.js';
@@ -250,7 +251,7 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     const items = batches(500, 100_000, 31, 'ord', 4_000).flat();
     const ref = new MemoryOpsReader();
     ref.apply(await processBatch({ model: ops.model, now: clock.now() }, items, ref));
-    const r = rng(5);
+    const r = mulberry32(5);
     const order = [...items];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));

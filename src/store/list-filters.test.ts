@@ -11,7 +11,8 @@ import { parseObservationBatch, ManualClock, type Observation } from '../core/op
 import type { ObservationFilter, Store, StoredObservation } from '../core/ports/store.js';
 import { operationsFor } from '../server/operations.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
-import { rng, traffic } from '../../test/support/observations.js';
+import { traffic } from '../../test/support/observations.js';
+import { mulberry32 } from '../../test/support/mulberry32.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
@@ -41,7 +42,7 @@ function lateFeed(): Observation[] {
   const items = traffic({ events: 300, seed: 22, start: T0 - 30 * 86_400_000, gap: 3_600_000 });
   const parsed = parseObservationBatch(items, operationsFor(pkg, { clock: new ManualClock(T0) }).rules, T0);
   if (!parsed.ok) throw new Error('test data is invalid');
-  const r = rng(5);
+  const r = mulberry32(5);
   const feed = [...parsed.observations];
   for (let i = feed.length - 1; i >= 0; i--)
     if (r() < 0.2) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TimeFloor } from './time-floor.js';
-import { rng } from '../../test/support/observations.js';
+import { mulberry32 } from '../../test/support/mulberry32.js';
 
 /** Rows as seq -> time, with a reader over them as a store's SQL reads them. */
 function table() {
@@ -20,7 +20,7 @@ function table() {
 
 describe('time floor', () => {
   it('bounds every row at or after `from` from below, out of order and as rows arrive', async () => {
-    const r = rng(22);
+    const r = mulberry32(22);
     const t = table();
     const floor = new TimeFloor(t.read, 2, 0);
     let clock = 1_000;
@@ -49,7 +49,7 @@ describe('time floor', () => {
   });
 
   it('bounds every row before `to` from above, but for the rows no block holds yet, as rows arrive', async () => {
-    const r = rng(23);
+    const r = mulberry32(23);
     const t = table();
     const floor = new TimeFloor(t.read, 2, 0);
     let clock = 1_000;

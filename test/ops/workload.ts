@@ -4,17 +4,7 @@
  * Seeded, so every run sends the same stream.
  */
 import type { ObservationInput } from '../../src/core/ops/index.js';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/mulberry32.js';
 
 const mix: [ObservationInput['activity'], number, string[]][] = [
   ['artillery-fire', 0.55, ['radar', 'acoustic', 'uav']],

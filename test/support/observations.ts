@@ -5,18 +5,7 @@
  * region level.
  */
 import type { ObservationInput } from '../../src/core/ops/index.js';
-
-/** mulberry32: small, fast, good enough for test data (not for anything secret). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './mulberry32.js';
 
 export interface TrafficOptions {
   seed?: number;
@@ -33,7 +22,7 @@ export interface TrafficOptions {
 const regions = ['UA-14', 'UA-09', 'UA-23', 'UA-63', 'UA-65'];
 
 export function traffic(options: TrafficOptions): ObservationInput[] {
-  const r = rng(options.seed ?? 1);
+  const r = mulberry32(options.seed ?? 1);
   const start = options.start ?? Date.UTC(2026, 5, 20);
   const gap = options.gap ?? 20_000;
   const prefix = options.prefix ?? 'e';
@@ -126,7 +115,7 @@ export interface OutOfOrderOptions {
  * order), 5% cover intervals up to 30 days and one 300 days (issue 22's workload).
  */
 export function outOfOrder(items: readonly ObservationInput[], options: OutOfOrderOptions): ObservationInput[] {
-  const r = rng(options.seed ?? 11);
+  const r = mulberry32(options.seed ?? 11);
   const DAY = 86_400_000;
   const spread = options.spread ?? 10 * DAY;
   const longShare = options.longShare ?? 0.05;

@@ -10,6 +10,7 @@ import { LEFT } from './location.js';
 import { validateGeometry } from './validate-geometry.js';
 import { geodesicDistance } from './vincenty.js';
 import { buildZoneIndex } from './zone-index.js';
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 
 const EXAMPLES = new URL('../../../examples/data/', import.meta.url);
 const readJson = (base: URL, path: string): unknown => JSON.parse(readFileSync(new URL(path, base), 'utf8'));
@@ -44,18 +45,6 @@ function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
-}
-
-/** A deterministic generator (mulberry32) for sampling. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -93,7 +82,7 @@ describe('Natural Earth oblasts', () => {
   });
 
   it('agrees with Turf on 20,000 random points', () => {
-    const next = rng(99);
+    const next = mulberry32(99);
     let disagreements = 0;
     for (let i = 0; i < 20_000; i++) {
       const x = 22 + next() * 18.5;
@@ -136,7 +125,7 @@ describe('the Korean DMZ (LSIB)', () => {
   });
 
   it('puts a point in the DMZ exactly when it lies between the edge lines (20,000 points)', () => {
-    const next = rng(7);
+    const next = mulberry32(7);
     let compared = 0;
     let turfDisagreements = 0;
     for (let i = 0; i < 20_000; i++) {
@@ -178,7 +167,7 @@ describe('the Korean DMZ (LSIB)', () => {
   });
 
   it('finds every point inside the DMZ within 2.5 km of the MDL', () => {
-    const next = rng(8);
+    const next = mulberry32(8);
     let inside = 0;
     for (let i = 0; i < 20_000; i++) {
       const loc = ix.locate(126.7 + next() * 1.65, 37.5 + next() * 1.4);

@@ -20,6 +20,7 @@ import { readAreaFeatures, readLineParts } from './features.js';
 import { LEFT, RIGHT } from './location.js';
 import { geodesicDistance } from './vincenty.js';
 import { buildZoneIndex, type ZoneIndex } from './zone-index.js';
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 
 const EXAMPLES = new URL('../../../examples/data/', import.meta.url);
 const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, EXAMPLES), 'utf8'));
@@ -33,17 +34,6 @@ const W_BUFFER = 15_000;
 const W_HEAVY = 50_000;
 const W_REAR = 100_000;
 const W_CORRIDOR = 10_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // --- The reference distance -------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimpleLocator, loadExample } from '../../../test/ops/simple-locator.js';
-import { mulberry32 } from '../../../test/ops/workload.js';
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 import { geoLocatorFor } from './geo-locator.js';
 
 describe('the geo engine as the pipeline locator', () => {

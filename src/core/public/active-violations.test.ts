@@ -3,18 +3,7 @@ import { HOUR } from '../spec/units.js';
 import { ActiveViolations, type StatusViolation } from './active-violations.js';
 import { publicStatus, type StatusInput } from './area-status.js';
 import type { CrossingPlan } from './crossings.js';
-
-/** A small seeded generator (mulberry32): the same cases every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 
 const DAY = 24 * HOUR;
 const regions = ['R1', 'R2', 'R3', 'R4'].map((code) => ({ code, name: code }));
@@ -48,7 +37,7 @@ function bruteCount(list: readonly StatusViolation[], test: (v: StatusViolation)
 describe('active violations kept change by change', () => {
   it('count exactly what a scan of the active violations counts, after random changes, withdrawals and prunes', () => {
     for (let seed = 1; seed <= 25; seed++) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
       const bucket = pick([HOUR, 7 * HOUR, DAY]);
       const index = new ActiveViolations(
