@@ -36,6 +36,3 @@ export class ManualClock implements Clock {
     return this.#t;
   }
 }
-
-/** A clock that always reads the same instant: for evaluating state "as of" a moment. */
-export const fixedClock = (t: number): Clock => ({ now: () => t });

@@ -17,11 +17,3 @@ export function discBox(lon: number, lat: number, radius: number): Box {
   const dLon = Math.min(180, dLat / Math.max(Math.cos(maxAbsLat * RAD), 1e-3));
   return [Math.max(-180, lon - dLon), Math.max(-90, lat - dLat), Math.min(180, lon + dLon), Math.min(90, lat + dLat)];
 }
-
-export function boxesIntersect(a: Box, b: Box): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
-}
-
-export function unionBox(a: Box, b: Box): Box {
-  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
-}
