@@ -19,29 +19,15 @@
  * `activity-sample-5-draw.csv` (each event's stratum, the stratum's size, the events drawn from it, the weight).
  * Events labelled in an earlier sample are left out (they were seen). It refuses to overwrite a sample with labels.
  */
-import { sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
+import { routerStrata, sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
 
-/** The router's files at nathanasso-code/Ubik commit af867bd (attack_candidates at 51211b8), with their sizes. */
 export const design: SliceDesign = {
-  strata: [
-    { file: 'long_range_candidates.json', chars: 1_276_501, events: 1_793, slices: 9 },
-    { file: 'shelling_review.json', chars: 2_333_628, events: 3_567, slices: 2 },
-    { file: 'ground_front.json', chars: 224_693, events: 334, slices: 2 },
-    { file: 'ambiguous.json', chars: 18_018_085, events: 31_180, slices: 4 },
-    { file: 'attack_candidates.json', chars: 133_094, events: 236, slices: 1 },
-  ],
+  // long-range, shelling, ground front, ambiguous, attack candidates
+  strata: routerStrata([9, 2, 2, 4, 1]),
   seed: 20255,
 };
 
 /** Slice offsets per file, in the order drawn; a slice that overlaps an earlier one of its file adds only new events. */
 export const sliceOffsets = () => offsetsOf(design);
 
-const earlier = [
-  'activity-sample.csv',
-  'activity-sample-2.csv',
-  'activity-sample-3.csv',
-  'activity-sample-4.csv',
-  'activity-audit.csv',
-];
-
-if (process.argv[1]?.endsWith('draw-activity-sample-5.ts')) sampleCli(5, design, earlier);
+if (process.argv[1]?.endsWith('draw-activity-sample-5.ts')) sampleCli(5, design);

@@ -18,18 +18,12 @@
  * rule's answer or of the stratum) and `activity-sample-6-draw.csv` (stratum, its size, drawn, weight). Events
  * labelled in an earlier sample are left out. It refuses to overwrite a sample with labels.
  */
-import { sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
+import { routerStrata, sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
 import { sliceOffsets as fifthOffsets } from './draw-activity-sample-5.js';
 
-/** The router's files at nathanasso-code/Ubik commit af867bd (attack_candidates at 51211b8), with their sizes. */
 export const design: SliceDesign = {
-  strata: [
-    { file: 'long_range_candidates.json', chars: 1_276_501, events: 1_793, slices: 8 },
-    { file: 'shelling_review.json', chars: 2_333_628, events: 3_567, slices: 2 },
-    { file: 'ground_front.json', chars: 224_693, events: 334, slices: 1 },
-    { file: 'ambiguous.json', chars: 18_018_085, events: 31_180, slices: 1 },
-    { file: 'attack_candidates.json', chars: 133_094, events: 236, slices: 1 },
-  ],
+  // long-range, shelling, ground front, ambiguous, attack candidates
+  strata: routerStrata([8, 2, 1, 1, 1]),
   seed: 20256,
   avoid: fifthOffsets(),
 };
@@ -37,13 +31,4 @@ export const design: SliceDesign = {
 /** Slice offsets per file, in the order drawn: none overlaps a fifth-sample slice or an earlier one of this draw. */
 export const sliceOffsets = () => offsetsOf(design);
 
-const earlier = [
-  'activity-sample.csv',
-  'activity-sample-2.csv',
-  'activity-sample-3.csv',
-  'activity-sample-4.csv',
-  'activity-audit.csv',
-  'activity-sample-5.csv',
-];
-
-if (process.argv[1]?.endsWith('draw-activity-sample-6.ts')) sampleCli(6, design, earlier);
+if (process.argv[1]?.endsWith('draw-activity-sample-6.ts')) sampleCli(6, design);

@@ -31,7 +31,14 @@
  * earlier sample are left out.
  */
 import { writeFileSync } from 'node:fs';
-import { designCsv, gedDir, sampleCli, sliceOffsets as offsetsOf, type SliceDesign } from './ged-cluster-sample.js';
+import {
+  designCsv,
+  gedDir,
+  routerStrata,
+  sampleCli,
+  sliceOffsets as offsetsOf,
+  type SliceDesign,
+} from './ged-cluster-sample.js';
 import { sliceOffsets as fifthOffsets } from './draw-activity-sample-5.js';
 import { sliceOffsets as sixthOffsets } from './draw-activity-sample-6.js';
 
@@ -45,13 +52,8 @@ export const commits: Record<string, string> = {
 };
 
 export const design: SliceDesign = {
-  strata: [
-    { file: 'long_range_candidates.json', chars: 1_276_501, events: 1_793, slices: 12 },
-    { file: 'shelling_review.json', chars: 2_333_628, events: 3_567, slices: 2 },
-    { file: 'ground_front.json', chars: 224_693, events: 334, slices: 1 },
-    { file: 'ambiguous.json', chars: 18_018_085, events: 31_180, slices: 1 },
-    { file: 'attack_candidates.json', chars: 133_094, events: 236, slices: 1 },
-  ],
+  // long-range, shelling, ground front, ambiguous, attack candidates
+  strata: routerStrata([12, 2, 1, 1, 1]),
   seed: 20257,
   avoid: [
     ...fifthOffsets(),
@@ -64,18 +66,8 @@ export const design: SliceDesign = {
 /** Slice offsets per file, in the order drawn: none overlaps a fifth- or sixth-sample slice, the tail, or another. */
 export const sliceOffsets = () => offsetsOf(design);
 
-const earlier = [
-  'activity-sample.csv',
-  'activity-sample-2.csv',
-  'activity-sample-3.csv',
-  'activity-sample-4.csv',
-  'activity-audit.csv',
-  'activity-sample-5.csv',
-  'activity-sample-6.csv',
-];
-
 if (process.argv[1]?.endsWith('draw-activity-sample-7.ts')) {
   if (process.argv.includes('--design'))
     writeFileSync(`${gedDir}/activity-sample-7-design.csv`, designCsv(design, commits));
-  else sampleCli(7, design, earlier, true);
+  else sampleCli(7, design, true);
 }

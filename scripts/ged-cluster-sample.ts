@@ -39,6 +39,34 @@ export interface SliceOffsets {
 export const sliceChars = 16_000;
 export const gedDir = 'examples/data/ucdp-ged';
 
+/** The router's files at nathanasso-code/Ubik commit af867bd (attack_candidates at 51211b8), with their sizes, in the order every design draws them (the order fixes the seeded offsets). */
+const routerFiles: readonly Omit<Stratum, 'slices'>[] = [
+  { file: 'long_range_candidates.json', chars: 1_276_501, events: 1_793 },
+  { file: 'shelling_review.json', chars: 2_333_628, events: 3_567 },
+  { file: 'ground_front.json', chars: 224_693, events: 334 },
+  { file: 'ambiguous.json', chars: 18_018_085, events: 31_180 },
+  { file: 'attack_candidates.json', chars: 133_094, events: 236 },
+];
+
+/** A design's strata: every router file, with the given number of slices of each (in the files' order). */
+export function routerStrata(slices: readonly number[]): Stratum[] {
+  if (slices.length !== routerFiles.length) throw new Error(`one slice count per router file (${routerFiles.length})`);
+  return routerFiles.map((f, i) => ({ ...f, slices: slices[i]! }));
+}
+
+/** The label files of every sample before cluster sample `n` (the first four and the audit, then samples 5 to n-1). */
+export function labelledBefore(n: number): string[] {
+  const clusters = Array.from({ length: n - 5 }, (_, i) => `activity-sample-${i + 5}.csv`);
+  return [
+    'activity-sample.csv',
+    'activity-sample-2.csv',
+    'activity-sample-3.csv',
+    'activity-sample-4.csv',
+    'activity-audit.csv',
+    ...clusters,
+  ];
+}
+
 /** Slice offsets per file, in the order drawn. */
 export function sliceOffsets(design: SliceDesign): SliceOffsets[] {
   const random = mulberry32(design.seed);
@@ -136,11 +164,11 @@ export function designCsv(design: SliceDesign, commits: Record<string, string>):
 }
 
 /** The command line of a sample's script: `--slices` prints the design's slices, else the sample is drawn. */
-export function sampleCli(n: number, design: SliceDesign, earlier: readonly string[], unlabelled = false): void {
+export function sampleCli(n: number, design: SliceDesign, unlabelled = false): void {
   if (process.argv.includes('--slices')) {
     for (const { file, offsets } of sliceOffsets(design)) process.stdout.write(`${file} ${offsets.join(' ')}\n`);
   } else {
     const at = process.argv.indexOf('--out');
-    drawSample(n, design.strata, earlier, at > 0 ? (process.argv[at + 1] ?? gedDir) : gedDir, unlabelled);
+    drawSample(n, design.strata, labelledBefore(n), at > 0 ? (process.argv[at + 1] ?? gedDir) : gedDir, unlabelled);
   }
 }
