@@ -15,11 +15,10 @@ import { Agent } from 'node:http';
 import pg from 'pg';
 import { lockName } from '../src/store/postgres/migrate.js';
 import { loadavg } from 'node:os';
-import { generateKey } from '../src/server/api-keys.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { spawnServer, type Child } from '../test/support/child.js';
 import { traffic } from '../test/support/observations.js';
 import { postObservations, processCpuMs } from './support/http.js';
+import { pgMission } from './support/pg-mission.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
 const BATCH = 500;
@@ -153,13 +152,7 @@ async function sameRowsCeiling(schema: string, batches: number, observations: nu
 
 /** Starts `n` servers on a fresh schema; the batches go to them from one queue, `IN_FLIGHT` at a time in all. */
 async function run(n: number, keep = false): Promise<Result & { schema?: string }> {
-  const schema = freshSchema('cluster');
-  const setup = await PostgresStore.open({ url: pgUrl, schema });
-  const k = generateKey('*', 'monitor', 'bench', 0);
-  await setup.createApiKey(k.record);
-  await setup.createApiKey(generateKey('*', 'admin', 'bench', 0).record);
-  await setup.close();
-  const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+  const { schema, db, key } = await pgMission('cluster');
   const servers: Child[] = [];
   try {
     for (let i = 0; i < n; i++) servers.push(await spawnServer(db));
@@ -170,7 +163,7 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
       await Promise.all(
         Array.from({ length: IN_FLIGHT }, async (_, lane) => {
           const s = lane % n; // each lane keeps to one server: 4 lanes over 1 or 2 servers
-          while (next < list.length) await postObservations(agents[s]!, urls[s]!, k.key, list[next++]!);
+          while (next < list.length) await postObservations(agents[s]!, urls[s]!, key, list[next++]!);
         }),
       );
       next = 0;

@@ -10,12 +10,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey } from '../../src/server/api-keys.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { serverNodeFlags, sharedLogKeyFile } from '../../test/support/child.js';
 import { traffic } from '../../test/support/observations.js';
-import { dropSchema, freshSchema, pgUrl } from '../../test/support/postgres.js';
+import { dropSchema } from '../../test/support/postgres.js';
 import { postObservations, processCpuMs } from './http.js';
+import { pgMission } from './pg-mission.js';
 
 const STAGES = (
   process.env['PROFILE_STAGES'] ??
@@ -35,12 +34,7 @@ for (let i = 0; i + BATCH <= items.length; i += BATCH) batches.push(JSON.stringi
 const root = join(import.meta.dirname, '..', '..');
 const dir = process.env['PROFILE_DIR'] ?? mkdtempSync(join(tmpdir(), 'cluster-profile-'));
 
-const schema = freshSchema('prof');
-const setup = await PostgresStore.open({ url: pgUrl, schema });
-const k = generateKey('*', 'monitor', 'bench', 0);
-await setup.createApiKey(k.record);
-await setup.close();
-const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+const { schema, db, key } = await pgMission('prof');
 
 const servers: { proc: ReturnType<typeof spawn>; url: string; profDir: string; out: () => string }[] = [];
 for (let i = 0; i < n; i++) {
@@ -82,7 +76,7 @@ const self0 = process.cpuUsage();
 await Promise.all(
   Array.from({ length: IN_FLIGHT }, async (_, lane) => {
     const s = lane % n;
-    while (next < batches.length) await postObservations(agents[s]!, new URL(servers[s]!.url), k.key, batches[next++]!);
+    while (next < batches.length) await postObservations(agents[s]!, new URL(servers[s]!.url), key, batches[next++]!);
   }),
 );
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -6,25 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
-import { generateKey } from '../../src/server/api-keys.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { spawnServer } from '../../test/support/child.js';
 import { traffic } from '../../test/support/observations.js';
-import { dropSchema, freshSchema, pgUrl } from '../../test/support/postgres.js';
+import { dropSchema } from '../../test/support/postgres.js';
 import { postObservations } from './http.js';
+import { pgMission } from './pg-mission.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 30_000);
 const counts = process.env['GUARANTOR_QUERY_COUNTS'];
 const items = traffic({ events: EVENTS, prefix: 'p', seed: 11 });
 const batches: string[] = [];
 for (let i = 0; i + 500 <= items.length; i += 500) batches.push(JSON.stringify(items.slice(i, i + 500)));
-const schema = freshSchema('fwdcpu');
-const setup = await PostgresStore.open({ url: pgUrl, schema });
-const k = generateKey('*', 'monitor', 'bench', 0);
-await setup.createApiKey(k.record);
-await setup.createApiKey(generateKey('*', 'admin', 'bench', 0).record);
-await setup.close();
-const db = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+const { schema, db, key } = await pgMission('fwdcpu');
 const owner = await spawnServer(db);
 const fwd = await spawnServer(
   db,
@@ -56,7 +49,7 @@ try {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      for (let b = batches[next++]; b !== undefined; b = batches[next++]) await postObservations(agent, url, k.key, b);
+      for (let b = batches[next++]; b !== undefined; b = batches[next++]) await postObservations(agent, url, key, b);
     }),
   );
   const secs = (performance.now() - t0) / 1000;
