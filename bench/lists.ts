@@ -13,7 +13,8 @@
 // in a schema of its own, dropped after), LIST_OBSERVATIONS, LIST_CASES (sizes), LIST_RUNS (default 40),
 // LIST_HTTP=0 (store calls only), LIST_DASHBOARD=0 (no browser), LIST_PORT (default 0: any free port),
 // LIST_VERBOSE=1 (every filter's line, not only the slowest), LIST_KEEP=1 (keep the SQLite file and the PostgreSQL
-// schema, printed, for EXPLAIN).
+// schema, printed, for EXPLAIN), LIST_TRACE=MS (each call slower than MS explained: the server's hooks, the pool's
+// statements with their callers, GC pauses and event-loop stalls; bench/support/request-trace.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
