@@ -13,7 +13,8 @@
 // in a schema of its own, dropped after), LIST_OBSERVATIONS, LIST_CASES (sizes), LIST_RUNS (default 40),
 // LIST_HTTP=0 (store calls only), LIST_DASHBOARD=0 (no browser), LIST_PORT (default 0: any free port),
 // LIST_VERBOSE=1 (every filter's line, not only the slowest), LIST_KEEP=1 (keep the SQLite file and the PostgreSQL
-// schema, printed, for EXPLAIN).
+// schema, printed, for EXPLAIN), LIST_TRACE=MS (each call slower than MS explained: the server's hooks, the pool's
+// statements with their callers, GC pauses and event-loop stalls; bench/support/request-trace.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,12 +24,14 @@ import type { ObservationFilter, Page, Store } from '../src/core/ports/store.js'
 import { generateKey } from '../src/server/api-keys.js';
 import { buildApp } from '../src/server/app.js';
 import { operationsFor } from '../src/server/operations.js';
+import { publicFaceOf } from '../src/server/public/face.js';
 import { encodeCursor } from '../src/store/cursor.js';
 import { numbered, observationConditions } from '../src/store/filters.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage, testLocator } from '../test/support/app.js';
 import { seedCases } from '../test/support/case-seed.js';
+import { RequestTrace } from './support/request-trace.js';
 import { traffic } from '../test/support/observations.js';
 import { pgUrl as PG_URL, postgresAvailable } from '../test/support/postgres.js';
 
@@ -46,6 +49,7 @@ const DASHBOARD = process.env['LIST_DASHBOARD'] !== '0' && existsSync('/usr/bin/
 const PORT = Number(process.env['LIST_PORT'] ?? 0);
 const VERBOSE = process.env['LIST_VERBOSE'] === '1';
 const KEEP = process.env['LIST_KEEP'] === '1';
+const TRACE = Number(process.env['LIST_TRACE'] ?? 0);
 const PAGES = 5;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -231,7 +235,7 @@ function combinations(route: Query['route'], dims: Record<string, [string, Filte
   return out.map((c) => ({ route, name: `${route} ${c.names.join(', ') || '(none)'}`, filter: c.filter }));
 }
 
-const mid = first + (last - first) / 2;
+const mid = Math.floor(first + (last - first) / 2); // whole ms: PostgreSQL binds it as a bigint
 const caseEnd = NOW;
 const caseMid = NOW - 20 * HOUR;
 const queries: Query[] = [
@@ -362,9 +366,12 @@ const quantile = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.fl
 async function measure(
   list: (q: Query, cursor?: string) => Promise<Page<unknown>>,
   starts: Map<Query, string>,
+  trace?: RequestTrace,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const query of queries) {
+  for (const [i, query] of queries.entries()) {
+    if (trace && i % 25 === 0) console.log(`  trace, filter ${i}, load ${load()}: ${trace.summary()}`);
+    trace?.forget(performance.now() - 2000);
     const times: number[] = [];
     let items = 0;
     for (let r = 0; r < RUNS; r++) {
@@ -373,7 +380,12 @@ async function measure(
       for (let page = 0; page < PAGES; page++) {
         const t0 = performance.now();
         const p = await list(query, cursor);
-        times.push(performance.now() - t0);
+        const t1 = performance.now();
+        times.push(t1 - t0);
+        if (trace && t1 - t0 > TRACE)
+          console.log(
+            `  slow: ${query.name}, page ${page + 1}: ${(t1 - t0).toFixed(1)} ms\n    ${trace.explain(t0, t1).join('\n    ')}`,
+          );
         if (r === 0) items += p.items.length;
         cursor = p.next;
         if (!cursor) break;
@@ -467,7 +479,10 @@ try {
   for (const t of targets) {
     const out: Record<string, unknown> = {};
     const starts = await startCursors(t);
-    const storeRows = await measure(storeList(t.store), starts);
+    const trace = TRACE ? new RequestTrace() : undefined;
+    if (trace && t.store instanceof PostgresStore) trace.watchPool(t.store.pool);
+    trace?.watchProcess();
+    const storeRows = await measure(storeList(t.store), starts, trace);
     const s = report(`${t.name}: store calls, pages of ${100}, the first ${PAGES} of each, ${RUNS} times`, storeRows);
     out['store'] = { worst: s.worst.name, p99: +s.worst.p99.toFixed(2), unfiltered: +s.base.p99.toFixed(2) };
     headline = Math.max(headline, s.worst.p99);
@@ -479,23 +494,29 @@ try {
         package: examplePackage,
         logger: false,
       });
+      trace?.watchServer(app);
       try {
+        const tCatch = performance.now();
         const url = await app.listen({ port: PORT, host: '127.0.0.1' });
         const k = generateKey('*', 'analyst', 'lists bench', clock.now());
         await t.store.createApiKey(k.record);
         // The background passes (timers, the public face's projection of the log) first meet the seeded cases at
-        // once, a backlog a running server never has: wait until the server answers quickly three times running,
-        // then page each filter once, unmeasured.
-        for (let i = 0, quick = 0; i < 600 && quick < 3; i++) {
-          const t1 = performance.now();
-          await fetch(`${url}/v1/status`).then((r) => r.text());
-          quick = performance.now() - t1 < 20 ? quick + 1 : 0;
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        // once, a backlog a running server never has: on PostgreSQL its catch-up (10,000 cases' CAP messages) ran
+        // into the measured calls for a minute or more, with GC pauses of up to 180 ms (LIST_TRACE). Measure the
+        // server as it runs, after the projection has followed the log to its end (timed and printed), then page
+        // each filter once, unmeasured.
+        const face = publicFaceOf(t.store);
+        if (!face) throw new Error('the app built no public face');
+        let projected = 0;
+        for (let n = 1; n > 0;) projected += n = await face.project();
+        console.log(
+          `${t.name}: the projection's catch-up on the seeded cases: ${projected.toLocaleString('en')} events, done ${((performance.now() - tCatch) / 1000).toFixed(1)} s after the server started; load ${load()}`,
+        );
+        await fetch(`${url}/v1/status`).then((r) => r.text()); // its first call counts each table once
         const warm = httpList(url, k.key);
         for (const q of queries) await warm(q, starts.get(q));
         if (HTTP) {
-          const h = report(`${t.name}: through HTTP, the same`, await measure(httpList(url, k.key), starts));
+          const h = report(`${t.name}: through HTTP, the same`, await measure(httpList(url, k.key), starts, trace));
           out['http'] = { worst: h.worst.name, p99: +h.worst.p99.toFixed(2), unfiltered: +h.base.p99.toFixed(2) };
           headline = Math.max(headline, h.worst.p99);
         }
@@ -511,6 +532,7 @@ try {
         await app.close();
       }
     }
+    trace?.stop();
     results[t.name] = out;
   }
 } finally {

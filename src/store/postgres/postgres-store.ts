@@ -840,22 +840,21 @@ export class PostgresStore implements Store {
 
   async status(): Promise<StoreStatus> {
     const c = this.#counts;
-    const row = {
-      o: await c.observations.get(),
-      i: await c.incidents.get(),
-      v: await c.violations.get(),
-      c: await c.cases.get(),
-    };
-    const applied = (
-      (await this.pool.query('SELECT id FROM schema_migrations ORDER BY id')).rows as { id: string }[]
-    ).map((x) => x.id);
+    // Five statements on as many connections at once: one after another they were five round trips per call.
+    const [observations, incidents, violations, cases, applied] = await Promise.all([
+      c.observations.get(),
+      c.incidents.get(),
+      c.violations.get(),
+      c.cases.get(),
+      this.pool.query('SELECT id FROM schema_migrations ORDER BY id'),
+    ]);
     return {
       dialect: 'postgres',
-      observations: row.o,
-      incidents: row.i,
-      violations: row.v,
-      cases: row.c,
-      migrations: applied,
+      observations,
+      incidents,
+      violations,
+      cases,
+      migrations: (applied.rows as { id: string }[]).map((x) => x.id),
     };
   }
 

@@ -213,10 +213,21 @@ export class PostgresPublicStore implements PublicStore {
             'INSERT INTO public_status (id, at, doc) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
             [c.status.at, c.status.doc],
           );
-        for (const { message: m, xml } of c.cap) {
+        // One statement for the pass's messages: a catch-up over thousands of cases was as many round trips.
+        if (c.cap.length) {
+          const ms = c.cap.map((x) => x.message);
           await q.query(
-            'INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-            [m.identifier, m.caseId, m.references.length + 1, m.sent, m.msgType, JSON.stringify(m), xml],
+            `INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[])`,
+            [
+              ms.map((m) => m.identifier),
+              ms.map((m) => m.caseId),
+              ms.map((m) => m.references.length + 1),
+              ms.map((m) => m.sent),
+              ms.map((m) => m.msgType),
+              ms.map((m) => JSON.stringify(m)),
+              c.cap.map((x) => x.xml),
+            ],
           );
         }
         const hooks = (
