@@ -8,7 +8,8 @@
 // rows one observation produces: every row the one-server run stored, copied into empty tables of the same shape by
 // a bare INSERT ... SELECT loop, one transaction per batch's share (no client, no parsing: the database's write work
 // alone). docs/operations/scaling.md reads these figures.
-// Rounds of one server, two, two, one, pooled per count (drift falls on both alike).
+// Rounds of one server, two, two, one, pooled per count (drift falls on both alike), after a warm-up round of one and
+// two that is printed and not pooled.
 // Run: npm run bench -- cluster (CLUSTER_EVENTS sets the size of a run, default 30,000 events, about 54,000
 // observations; CLUSTER_ROUNDS the number of rounds, default 2, so 8 runs).
 import { Agent } from 'node:http';
@@ -200,12 +201,18 @@ async function run(n: number, keep = false): Promise<Result & { schema?: string 
 }
 
 console.log(
-  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight, ${ROUNDS} rounds of one server, two, two, one; load average ${loadavg()
+  `${batches.length * BATCH} observations in ${batches.length} batches of ${BATCH}, ${IN_FLIGHT} in flight, a warm-up round of one server and two, then ${ROUNDS} rounds of one, two, two, one; load average ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
 // One, two, two, one: drift in the machine's load (other work, PostgreSQL's checkpoints of earlier runs' writes)
 // falls on both sides alike. The last run's rows give the write ceiling, measured after every timed run.
+// A warm-up round first, one server and two, printed and not pooled: the first runs on a fresh machine meet a cold
+// database and cold caches, which would otherwise fall on whichever count runs first.
+const warmUp = [await run(1), await run(2)];
+console.log(
+  `warm-up (not pooled): ${warmUp.map((r) => `${r.servers} server${r.servers > 1 ? 's' : ''} ${Math.round(r.obsPerSec).toLocaleString('en')} obs/s, ${r.cpuMsPerKObs.toFixed(1)} ms per 1,000 observations`).join('; ')}`,
+);
 const runs: (Result & { schema?: string })[] = [];
 for (let round = 0; round < ROUNDS; round++)
   for (const [i, n] of [1, 2, 2, 1].entries()) runs.push(await run(n, round === ROUNDS - 1 && i === 3));
@@ -240,6 +247,11 @@ console.log(
     cpuMsPerKObs: { one: +one.cpuMsPerKObs.toFixed(1), two: +two.cpuMsPerKObs.toFixed(1), ratio: +cpu.toFixed(3) },
     lockHeld: { one: +one.lockHeld.toFixed(2), two: +two.lockHeld.toFixed(2) },
     sameRowsCeiling: { obsPerSec: Math.round(ceiling.obsPerSec), rowsPerObs: +ceiling.rowsPerObs.toFixed(2) },
+    warmUp: warmUp.map((r) => ({
+      servers: r.servers,
+      obsPerSec: Math.round(r.obsPerSec),
+      cpuMsPerKObs: +r.cpuMsPerKObs.toFixed(1),
+    })),
     runs: runs.map((r) => ({
       servers: r.servers,
       obsPerSec: Math.round(r.obsPerSec),

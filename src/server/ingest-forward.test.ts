@@ -116,5 +116,27 @@ describe('batches passed between servers', () => {
     expect(storedObservationOf({ ...point, start: 2, time: 1 }, rules)).toBeUndefined();
     expect(storedObservationOf({ ...point, lat: undefined }, rules)).toBeUndefined();
     expect(storedObservationOf({ ...point, region: 'UA-14' }, rules)).toBeUndefined();
+    // Every field the pipeline decides on is checked for its type and the package's vocabulary.
+    const refused: Record<string, unknown>[] = [
+      { source: 'no-such-source' },
+      { sourceId: 7 },
+      { activity: 'no-such-activity' },
+      { time: Number.POSITIVE_INFINITY },
+      { end: '1' },
+      { count: null },
+      { radius: undefined },
+      { confidence: Number.NaN },
+      { altitude: '100' },
+      { weapon: 'no-such-weapon' },
+      { note: 1 },
+      { evidence: 'e' },
+      { evidence: ['e', 1] },
+      { attribution: { party: 'no-such-actor', basis: 'observed' } },
+      { attribution: { party: point?.attribution?.party ?? 'x', basis: 'no-such-basis' } },
+      { attribution: null },
+    ];
+    for (const change of refused)
+      expect(storedObservationOf({ ...point, ...change }, rules), JSON.stringify(change)).toBeUndefined();
+    for (const x of [null, [], 'o', 1]) expect(storedObservationOf(x, rules)).toBeUndefined();
   });
 });

@@ -359,23 +359,22 @@ export function observationJsonSchema(): Record<string, unknown> {
 export function storedObservationOf(x: unknown, rules: ObservationRules): Observation | undefined {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
   const o = x as Record<string, unknown>;
-  const str = (v: unknown) => typeof v === 'string';
-  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  const opt = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
   const { source, sourceId, activity, time, start, end, lon, lat, region, attribution, evidence } = o;
-  if (!str(source) || !rules.sources.has(source as string) || !str(sourceId)) return undefined;
-  if (!str(activity) || !rules.activities.has(activity as string)) return undefined;
-  if (!num(time) || !num(start) || !num(end)) return undefined;
-  if (!((start as number) <= (time as number) && (time as number) <= (end as number))) return undefined;
-  if (!num(o['count']) || !num(o['radius']) || !num(o['confidence']) || !opt(o['altitude'], num)) return undefined;
-  if (!opt(o['weapon'], (w) => (weaponClasses as readonly unknown[]).includes(w)) || !opt(o['note'], str))
+  const { count, radius, confidence, altitude, weapon, note } = o;
+  if (typeof source !== 'string' || !rules.sources.has(source) || typeof sourceId !== 'string') return undefined;
+  if (typeof activity !== 'string' || !rules.activities.has(activity)) return undefined;
+  if (!finite(time) || !finite(start) || !finite(end) || !(start <= time && time <= end)) return undefined;
+  if (!finite(count) || !finite(radius) || !finite(confidence) || !(altitude === undefined || finite(altitude)))
     return undefined;
-  if (!Array.isArray(evidence) || !evidence.every(str)) return undefined;
+  if (!(weapon === undefined || weaponSet.has(weapon)) || !(note === undefined || typeof note === 'string'))
+    return undefined;
+  if (!Array.isArray(evidence)) return undefined;
+  for (let i = 0; i < evidence.length; i++) if (typeof evidence[i] !== 'string') return undefined;
   // A point (lon and lat) or a region of the package's layer, never both nor neither.
   if (
     region === undefined
-      ? !num(lon) || !num(lat)
-      : !str(region) || !rules.regions.has(region as string) || lon !== undefined || lat !== undefined
+      ? !finite(lon) || !finite(lat)
+      : typeof region !== 'string' || !rules.regions.has(region) || lon !== undefined || lat !== undefined
   )
     return undefined;
   let party: { party: string; basis: AttributionBasis } | undefined;
@@ -384,30 +383,34 @@ export function storedObservationOf(x: unknown, rules: ObservationRules): Observ
     if (
       typeof a !== 'object' ||
       a === null ||
-      !str(a['party']) ||
-      !rules.actors.has(a['party'] as string) ||
-      !(attributionBases as readonly unknown[]).includes(a['basis'])
+      typeof a['party'] !== 'string' ||
+      !rules.actors.has(a['party']) ||
+      !basisSet.has(a['basis'])
     )
       return undefined;
-    party = { basis: a['basis'] as AttributionBasis, party: a['party'] as string };
+    party = { basis: a['basis'] as AttributionBasis, party: a['party'] };
   }
   return {
     activity: activity as Activity,
-    altitude: o['altitude'] as number | undefined,
+    altitude: altitude as number | undefined,
     attribution: party,
-    confidence: o['confidence'] as number,
-    count: o['count'] as number,
-    end: end as number,
+    confidence,
+    count,
+    end,
     evidence: evidence as string[],
     lat: lat as number | undefined,
     lon: lon as number | undefined,
-    note: o['note'] as string | undefined,
-    radius: o['radius'] as number,
+    note: note as string | undefined,
+    radius,
     region: region as string | undefined,
-    source: source as string,
-    sourceId: sourceId as string,
-    start: start as number,
-    time: time as number,
-    weapon: o['weapon'] as WeaponClass | undefined,
+    source,
+    sourceId,
+    start,
+    time,
+    weapon: weapon as WeaponClass | undefined,
   };
 }
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const weaponSet: ReadonlySet<unknown> = new Set(weaponClasses);
+const basisSet: ReadonlySet<unknown> = new Set(attributionBases);
