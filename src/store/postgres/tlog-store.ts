@@ -50,7 +50,16 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves, savedCheckpoint } from '../log-entries.js';
+import {
+  caseOfRecord,
+  entriesFromRows,
+  entryBytes,
+  leafKey,
+  openingsFromRows,
+  packLeaves,
+  savedCheckpoint,
+  stepHolds,
+} from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 import { itemAt } from '../../core/item-at.js';
 
@@ -347,7 +356,17 @@ export class PostgresLog implements LogStore {
         `SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 AND idx < $2 ORDER BY idx DESC LIMIT 1`,
         [recordId, below ?? Number.MAX_SAFE_INTEGER],
       );
-      return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+      const own = r.rows[0] ? Number(r.rows[0].idx) : undefined;
+      // A casework record's latest state may be in a later step of its case (docs/tlog.md, "Case steps").
+      const caseId = caseOfRecord(kind, recordId);
+      if (caseId === undefined) return own;
+      const steps = await this.pool.query(
+        "SELECT idx, entry FROM tlog_entry WHERE kind = 'case-step' AND record_id = $1 AND idx > $2 AND idx < $3 ORDER BY idx DESC",
+        [`${caseId}/step`, own ?? -1, below ?? Number.MAX_SAFE_INTEGER],
+      );
+      for (const step of steps.rows as { idx: string; entry: Buffer | null }[])
+        if (stepHolds(step.entry && new Uint8Array(step.entry), kind, recordId)) return Number(step.idx);
+      return own;
     }
     for (const q of rowQueries(kind, recordId, (n) => `$${n}`)) {
       const row = (await this.pool.query(q.sql, q.params)).rows[0] as Record<string, unknown> | undefined;

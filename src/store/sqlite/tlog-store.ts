@@ -42,8 +42,10 @@ import {
   type AuditSource,
 } from '../log-audit.js';
 import {
+  caseOfRecord,
   entriesFromRows,
   entryBytes,
+  stepHolds,
   leafKey,
   openingsFromRows,
   packLeaves,
@@ -367,7 +369,15 @@ export class SqliteLog implements LogStore {
   async indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined> {
     if (!rowLoggedKinds.has(kind)) {
       const r = this.#latestOfRecord(kind, recordId, below);
-      return r && Number(r.idx);
+      const own = r && Number(r.idx);
+      // A casework record's latest state may be in a later step of its case (docs/tlog.md, "Case steps").
+      const caseId = caseOfRecord(kind, recordId);
+      if (caseId === undefined) return own;
+      const steps = this.#stmt(
+        "SELECT idx, entry FROM tlog_entry WHERE kind = 'case-step' AND record_id = ? AND idx > ? AND idx < ? ORDER BY idx DESC",
+      ).all(`${caseId}/step`, own ?? -1, below ?? Number.MAX_SAFE_INTEGER) as { idx: number; entry: Buffer | null }[];
+      for (const step of steps) if (stepHolds(step.entry, kind, recordId)) return Number(step.idx);
+      return own;
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
       const row = this.#stmt(q.sql).get(...q.params) as Record<string, unknown> | undefined;
