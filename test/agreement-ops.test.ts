@@ -101,9 +101,15 @@ describe('inspections on request', () => {
     expect(deliver.statusCode).toBe(200);
     expect(deliver.json()).toMatchObject({ status: 'delivered', overdue: true });
     const log = (await get('/v1/log/entries?start=0&end=100', s.auth.analyst)).json() as {
-      entries: { kind: string; recordId: string }[];
+      entries: { kind: string; recordId: string; entry: string }[];
     };
-    const taskEntries = log.entries.filter((e) => e.kind === 'task-change' && e.recordId.startsWith(r.id));
+    // Each change is a task record in the case's step (docs/tlog.md, "Case steps").
+    const taskEntries = log.entries.filter((e) => {
+      if (e.kind !== 'case-step' || e.recordId !== `${r.id}/step`) return false;
+      const text = Buffer.from(e.entry, 'base64').toString('utf8');
+      const record = JSON.parse(text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1)) as { tasks: unknown[] };
+      return record.tasks.length > 0;
+    });
     expect(taskEntries.length).toBeGreaterThanOrEqual(3); // requested, overdue (and escalated), delivered
   });
 

@@ -4,7 +4,17 @@ import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { DAY, HOUR, MINUTE } from '../core/spec/units.js';
 import { examplePackage } from '../../test/support/app.js';
 import { caseFileChanges } from './case-file-changes.js';
-import { caseFileEntries, entryBytes, timerEntry } from './log-entries.js';
+import {
+  caseFileEntries,
+  caseOfRecord,
+  caseStepEntry,
+  caseStepRecords,
+  entryBytes,
+  recordIdOf,
+  timerEntry,
+  timerText,
+} from './log-entries.js';
+import { decodeEntry } from '../core/tlog/entry.js';
 
 const bytesOf = (e: LogEntry | TextLogEntry) => Buffer.from(entryBytes(e) ?? new Uint8Array(0)).toString('utf8');
 /** What the log held for a record before: the entry built from the file as JSON.stringify stores it. */
@@ -37,7 +47,7 @@ describe('a case file change: the entries and task rows it writes', () => {
     return { snapshots };
   }
 
-  it('gives, for every record that changed, the bytes caseFileEntries gives it, and no entry for the rest', () => {
+  it('logs every record that changed, in one case step, with the bytes its own entry would have, and no other record', () => {
     const { snapshots } = run();
     let tasks = 0;
     for (let s = 1; s < snapshots.length; s++) {
@@ -50,11 +60,18 @@ describe('a case file change: the entries and task rows it writes', () => {
         const now = caseFileEntries(asStoredFile(after));
         // Every entry whose bytes differ from the record's entry before is there, in caseFileEntries' order.
         const expected = now.filter((e) => old.get(e.recordId) !== bytesOf(e)).map((e) => [e.recordId, bytesOf(e)]);
-        const got = changes.entries.map((e) => [e.recordId, bytesOf(e)]);
-        // Unchanged records may appear (the log compares them with their latest entry), changed ones must.
-        for (const x of expected) expect(got).toContainEqual(x);
-        const nowBytes = new Map(now.map((e) => [e.recordId, bytesOf(e)]));
-        for (const [id, b] of got) expect(b).toBe(nowBytes.get(id as string));
+        // One step holds the unsealed records that changed, each as its own entry would: exactly those that changed.
+        const steps = changes.entries.filter((e) => e.kind === 'case-step');
+        expect(steps.length).toBe(1);
+        const got = changes.entries.flatMap((e) => {
+          if (e.kind !== 'case-step') return [[e.recordId, bytesOf(e)]];
+          const d = decodeEntry(entryBytes(e)!);
+          if (!d.ok) throw d.error;
+          const subs = caseStepRecords(d.entry.record);
+          if (typeof subs === 'string') throw new Error(subs);
+          return subs.map((x) => [x.recordId, bytesOf(x)]);
+        });
+        expect(got).toEqual(expected);
         for (const { task, doc } of changes.tasks) {
           expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(task)));
           tasks++;
@@ -91,5 +108,47 @@ describe('timer entries', () => {
       };
       expect(bytesOf(timerEntry(t))).toBe(bytesOf(old));
     }
+  });
+});
+
+describe('case steps', () => {
+  const timers: Timer[] = [
+    { key: 'judgment:c1', kind: 'judgment-deadline', at: 1_780_000_000_000, caseId: 'c1' },
+    { key: 'due:c1/minor/0/FR', kind: 'task-due', at: 1_780_000_000_001, caseId: 'c1', taskId: 'c1/minor/0/FR' },
+    {
+      key: 'escalation:c1/minor/0/FR:2',
+      kind: 'task-escalation',
+      at: 5,
+      caseId: 'c1',
+      taskId: 'c1/minor/0/FR',
+      step: 2,
+    },
+  ];
+
+  it('hold each timer as its own entry would, and name the case of every casework record', () => {
+    const step = caseStepEntry(
+      'c1',
+      undefined,
+      [],
+      timers.map((t) => timerText(t)),
+    );
+    const d = decodeEntry(entryBytes(step)!);
+    if (!d.ok) throw d.error;
+    expect(recordIdOf('case-step', d.entry.record)).toBe('c1/step');
+    const subs = caseStepRecords(d.entry.record);
+    if (typeof subs === 'string') throw new Error(subs);
+    expect(subs.map(bytesOf)).toEqual(timers.map((t) => bytesOf(timerEntry(t))));
+    for (const t of timers) expect(caseOfRecord('timer', t.key)).toBe('c1');
+    expect(caseOfRecord('task-change', 'c1/minor/0/FR')).toBe('c1');
+    expect(caseOfRecord('case-event', 'c1/file')).toBe('c1');
+    expect(caseOfRecord('case-event', 'c1/opened')).toBeUndefined();
+    expect(caseOfRecord('vote', 'c1/vote/1')).toBeUndefined();
+  });
+
+  it('refuse a record of another case', () => {
+    const step = caseStepEntry('c2', undefined, [], [timerText(timers[0]!)]);
+    const d = decodeEntry(entryBytes(step)!);
+    if (!d.ok) throw d.error;
+    expect(caseStepRecords(d.entry.record)).toMatch(/timers\[0\]: not a timer of c2/);
   });
 });

@@ -39,6 +39,7 @@ import {
   asStored,
   caseFileEntries,
   caseOpeningEntry,
+  caseStepRecords,
   entryBytes,
   incidentEntry,
   memberKeyEntry,
@@ -241,6 +242,29 @@ export async function auditLog(source: AuditSource, options: AuditOptions = {}):
           message: `entry ${e.index} logs ${d.entry.kind} ${recordIdOf(d.entry.kind, d.entry.record) ?? '(no id)'}, but is filed as ${e.kind} ${e.recordId}`,
         });
       } else if (d.entry.kind === 'log-key') chain.apply(e.index, d.entry.record);
+      else if (d.entry.kind === 'case-step') {
+        // A case step logs several records at once: each record's latest state may be here (docs/tlog.md, "Case steps").
+        const subs = caseStepRecords(d.entry.record);
+        if (typeof subs === 'string')
+          findings.push({
+            code: 'entry-invalid',
+            index: e.index,
+            kind: e.kind,
+            recordId: e.recordId,
+            message: `entry ${e.index}: case step ${e.recordId}: ${subs}`,
+          });
+        else
+          for (const sub of subs) {
+            const bytes = entryBytes(sub);
+            latest.set(`${sub.kind}\n${sub.recordId}`, {
+              index: e.index,
+              kind: sub.kind,
+              recordId: sub.recordId,
+              leaf: hex(hashLeaf(bytes)),
+              entry: bytes,
+            });
+          }
+      }
     } else if (!rowLoggedKinds.has(e.kind) || e.leaf.length !== 32) {
       findings.push({
         code: 'entry-invalid',

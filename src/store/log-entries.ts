@@ -17,6 +17,7 @@
  * | case-event | `<case>/rejection/<n>` | `case_files`: a refused vote, on the record |
  * | vote | `<case>/vote/<seq>` | `case_files`: an accepted vote |
  * | task-change | the task id | `case_files`: a response task, logged again whenever it changes |
+ * | case-step | `<case>/step` | one case transition: the case-file, task-change and timer records it changed, as one entry |
  * | pledge | the record id | `ledger_records`: a pledge or a withdrawal, with seq, recordedAt, submittedBy |
  * | delivery | the record id | `ledger_records`: a delivery |
  * | sustainment-alert | `<key>#<revision>` | `ledger_alerts`: a decay alert, logged at every change of state |
@@ -37,7 +38,7 @@ import type { Timer } from '../core/ops/index.js';
 import type { LogEntry, RecordOpenings, StoredCheckpoint, TextLogEntry } from '../core/ports/tlog.js';
 import { canonicalJson, canonicalStoredJson, type JsonValue } from '../core/tlog/canonical-json.js';
 import { commitmentOf, isSealed, sealedRecordText, type Opening } from '../core/tlog/commitment.js';
-import { canonicalEntryLeafHash, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
+import { canonicalEntryLeafHash, decodeEntry, encodeCanonicalEntry, encodeEntry } from '../core/tlog/entry.js';
 import { itemAt } from '../core/item-at.js';
 
 type Json = { [key: string]: JsonValue };
@@ -495,6 +496,76 @@ export function timerEntry(t: Timer): LogEntry {
 }
 
 /**
+ * One case transition as one entry (docs/tlog.md, "Case steps"): the unsealed records it changed, each exactly as its
+ * own entry would hold it: the case file's judgment state when it changed (`file`, a `case-event` `<case>/file`
+ * record's `file`), the tasks that are new or changed (`task-change` records' `task`) and the timers it set (`timer`
+ * records' `timer`). Built from texts already canonical (a changed task's text is also its row's document), so nothing
+ * is serialised twice. Keys in canonical order: case, file, tasks, timers.
+ */
+export function caseStepEntry(
+  caseId: string,
+  file: string | undefined,
+  tasks: readonly string[],
+  timers: readonly string[],
+): TextLogEntry {
+  const text = `{"case":${canonicalStoredJson(caseId)}${file === undefined ? '' : `,"file":${file}`},"tasks":[${tasks.join(',')}],"timers":[${timers.join(',')}]}`;
+  return { kind: 'case-step', recordId: `${caseId}/step`, text };
+}
+
+/** A timer's record text (`timerEntry`'s `timer`), canonical. */
+export const timerText = (t: Timer): string => canonicalStoredJson(timerEntry(t).record['timer']);
+
+/**
+ * The records a `case-step` entry holds, each as the entry it stands for (what `caseFileEntries` and `timerEntry`
+ * give for the same record): the audit, the timer restore and the lookups by record read a record's latest state
+ * from these as from its own entries. A record of another case, or a malformed step, is an error (the entry is
+ * invalid), never a record.
+ */
+export function caseStepRecords(record: { [key: string]: JsonValue }): LogEntry[] | string {
+  const caseId = record['case'];
+  if (typeof caseId !== 'string' || caseId === '' || caseId.includes('/')) return 'no case id';
+  const obj = (x: JsonValue | undefined): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
+  const out: LogEntry[] = [];
+  const file = record['file'];
+  if (file !== undefined) {
+    if (!obj(file) || file['caseId'] !== caseId) return `file: not case ${caseId}'s`;
+    out.push({ kind: 'case-event', recordId: `${caseId}/file`, record: { event: 'case-file', file } });
+  }
+  const tasks = record['tasks'];
+  const timers = record['timers'];
+  if (!Array.isArray(tasks) || !Array.isArray(timers)) return 'tasks and timers: lists';
+  for (const [i, t] of tasks.entries()) {
+    if (!obj(t) || t['caseId'] !== caseId || typeof t['id'] !== 'string') return `tasks[${i}]: not a task of ${caseId}`;
+    out.push({ kind: 'task-change', recordId: t['id'], record: { task: t } });
+  }
+  for (const [i, t] of timers.entries()) {
+    if (!obj(t) || t['caseId'] !== caseId || typeof t['key'] !== 'string')
+      return `timers[${i}]: not a timer of ${caseId}`;
+    out.push({ kind: 'timer', recordId: t['key'], record: { timer: t } });
+  }
+  return out;
+}
+
+/** Whether a `case-step` entry's bytes hold a record of this kind and id. */
+export function stepHolds(entry: Uint8Array | null, kind: string, recordId: string): boolean {
+  const d = entry && decodeEntry(entry);
+  if (!d || !d.ok) return false;
+  const subs = caseStepRecords(d.entry.record);
+  return typeof subs !== 'string' && subs.some((s) => s.kind === kind && s.recordId === recordId);
+}
+
+/** The case a casework record belongs to (a case file, task or timer: case ids hold no `/`), for its steps. */
+export function caseOfRecord(kind: string, recordId: string): string | undefined {
+  const id = kind === 'timer' ? recordId.slice(recordId.indexOf(':') + 1) : recordId;
+  if (kind !== 'timer' && kind !== 'task-change' && !(kind === 'case-event' && recordId.endsWith('/file')))
+    return undefined;
+  const slash = id.indexOf('/');
+  const caseId = slash < 0 ? id : id.slice(0, slash);
+  // An escalation key ends `:<step>` after the task id; a judgment key is the case id itself.
+  return kind === 'timer' && slash < 0 ? caseId.split(':')[0] : caseId;
+}
+
+/**
  * The record id an entry's own bytes give, so a `record_id` column rewritten to point an entry at another record is
  * caught; undefined when the record does not say (then the entry is malformed for its kind).
  */
@@ -540,6 +611,8 @@ export function recordIdOf(kind: string, r: { [key: string]: JsonValue }): strin
       return join(s(r['member']), '/', s(r['fingerprint']));
     case 'timer':
       return s(o(r['timer'])['key']);
+    case 'case-step':
+      return join(s(r['case']), '/step');
     default:
       return undefined;
   }

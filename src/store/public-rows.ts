@@ -2,7 +2,7 @@
 import type { Audience, Delivery, DeliveryStatus, EventKind, FeedEvent, WebhookRecord } from '../core/ports/public.js';
 
 /** The transparency-log kinds that change the public face: violations and everything about a case. */
-export const followedKinds = ['violation', 'case-event', 'vote', 'task-change'] as const;
+export const followedKinds = ['violation', 'case-event', 'vote', 'task-change', 'case-step'] as const;
 
 export interface EventRow {
   seq: number | string;

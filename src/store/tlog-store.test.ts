@@ -9,10 +9,9 @@ import type { LogEntry, LogStore } from '../core/ports/tlog.js';
 import { encodeEntry, hashLeaf, rootFromLeafHashes, verifyConsistency, verifyInclusion } from '../core/tlog/index.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../../test/support/postgres.js';
 import { PostgresStore } from './postgres/postgres-store.js';
-import { transaction } from './postgres/transaction.js';
-import { PostgresLog, appendChangedEntries as appendChangedPg } from './postgres/tlog-store.js';
+import { PostgresLog } from './postgres/tlog-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import { SqliteLog, appendChangedEntries } from './sqlite/tlog-store.js';
+import { SqliteLog } from './sqlite/tlog-store.js';
 import { LEAF_BUCKET_BITS } from './migrations/0007-tlog-leaf-buckets.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +32,6 @@ interface Harness {
   /** Runs an append inside a transaction that then rolls back. */
   appendThenRollback(entries: LogEntry[]): Promise<void>;
   /** Appends only the entries whose record changed, in a transaction (the casework stores' way). */
-  appendChanged(entries: LogEntry[]): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -49,7 +47,6 @@ async function sqliteHarness(): Promise<Harness> {
       SqliteLog.of(a.db).appendSync(entries);
       a.db.exec('ROLLBACK');
     },
-    appendChanged: async (entries) => a.db.transaction(() => appendChangedEntries(a.db, entries)).immediate(),
     close: async () => {
       await a.close();
       await b.close();
@@ -75,7 +72,6 @@ async function postgresHarness(): Promise<Harness> {
         c.release();
       }
     },
-    appendChanged: (entries) => transaction(a.pool, (c) => appendChangedPg(a.pool, c, entries)),
     close: async () => {
       await a.close();
       await b.close();
@@ -191,13 +187,6 @@ describe.each(dialects)('transparency log storage on %s', (_name, make) => {
     expect(
       await h.log.indexOfLeaf(leafOf({ kind: 'vote', recordId: 'b/none', record: { none: true } })),
     ).toBeUndefined();
-  });
-
-  it('refuses to log a row-logged record by its latest entry (the ingest logs those once)', async () => {
-    if (!h) return;
-    const size = (await h.log.head()).size;
-    await expect(h.appendChanged([entry(1)])).rejects.toThrow(/logged by the ingest/);
-    expect((await h.log.head()).size).toBe(size);
   });
 
   it('keeps indices gap-free and the tree whole under concurrent appends from two writers', async () => {

@@ -31,6 +31,7 @@ export const entryKinds = [
   'api-key',
   'member-key',
   'timer',
+  'case-step',
 ] as const;
 export type EntryKind = (typeof entryKinds)[number];
 

@@ -20,6 +20,7 @@ import { caseBoard } from './0090-case-board.js';
 import { caseRevisions } from './0110-case-revisions.js';
 import { incidentProbeTiers } from './0120-incident-probe-tiers.js';
 import { observationFilterIndexes } from './0130-observation-filter-indexes.js';
+import { caseSteps } from './0140-case-steps.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   caseRevisions,
   incidentProbeTiers,
   observationFilterIndexes,
+  caseSteps,
 ];

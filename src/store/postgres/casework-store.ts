@@ -29,9 +29,9 @@ import {
 import type { LogEntry } from '../../core/ports/tlog.js';
 import { caseFileChanges } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
-import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
+import { apiKeyEntry, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
-import { appendChangedEntries, appendEntries } from './tlog-store.js';
+import { appendEntries } from './tlog-store.js';
 import type { ResponseFailure, ResponseTask } from '../../core/ops/index.js';
 import {
   caseBoardCursor,
@@ -91,9 +91,13 @@ export class PostgresCaseworkStore implements CaseworkStore {
     return transaction(this.pool, f);
   }
 
-  /** `insert` when the file is new; `opening` when it opens a case: its evidence places the case in regions. */
-  async #write(c: pg.PoolClient, step: CaseStep, insert: boolean, opening?: CaseOpening): Promise<void> {
+  /**
+   * `before`: the file as stored (undefined: a new file); `opening` when it opens a case: its evidence places the case
+   * in regions. The transition's log entries (docs/tlog.md, "Case steps") go in this transaction.
+   */
+  async #write(c: pg.PoolClient, step: CaseStep, before: CaseFile | undefined, opening?: CaseOpening): Promise<void> {
     const f = step.file;
+    const insert = before === undefined;
     const status = f.judgment.outcome ? 'decided' : 'open';
     const k = fileColumns(f);
     if (insert) {
@@ -116,11 +120,12 @@ export class PostgresCaseworkStore implements CaseworkStore {
           JSON.stringify(f),
         ],
       );
-      if (r.rowCount === 1)
-        await this.#insertTasks(
-          c,
-          f.tasks.map((t) => taskRow(t)),
-        );
+      // A file already there (another server adopted the case) is not this write's to log.
+      if (r.rowCount !== 1) return;
+      await this.#insertTasks(
+        c,
+        f.tasks.map((t) => taskRow(t)),
+      );
     } else {
       await c.query(
         'UPDATE case_files SET status = $1, deadline = $2, decided_at = $3, effect = $4, responding = $5, doc = $6 WHERE case_id = $7',
@@ -132,9 +137,8 @@ export class PostgresCaseworkStore implements CaseworkStore {
         f.tasks.map((t) => taskRow(t)),
       );
     }
-    const entries = caseFileEntries(f); // votes, task changes, case events: the transparency log (docs/tlog.md)
-    await this.#insertTimers(c, step.timers, entries);
-    await appendChangedEntries(this.pool, c, entries);
+    const timers = await this.#insertTimers(c, step.timers);
+    await appendEntries(this.pool, c, caseFileChanges(before, f, timers).entries);
   }
 
   /** Task rows (`taskRow`) of the board's `case_tasks` (migration 0090-case-board); `tail` an ON CONFLICT clause. */
@@ -148,17 +152,9 @@ export class PostgresCaseworkStore implements CaseworkStore {
     );
   }
 
-  /**
-   * Stores timers; the entry of each that is new (its key never scheduled) goes to `entries`, for the caller's append
-   * in this transaction: a deadline is on the record from the moment it is set.
-   */
-  async #insertTimers(
-    c: pg.PoolClient,
-    t: readonly Timer[],
-    entries: LogEntry[],
-    firedAt: number | null = null,
-  ): Promise<void> {
-    if (!t.length) return;
+  /** Stores timers; returns those that are new (their key never scheduled), in order: their records go in the step. */
+  async #insertTimers(c: pg.PoolClient, t: readonly Timer[], firedAt: number | null = null): Promise<Timer[]> {
+    if (!t.length) return [];
     const inserted = await c.query(
       `INSERT INTO timers (key, case_id, kind, rank, step, at, task_id, fired_at)
        SELECT *, $8::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::text[]) ON CONFLICT (key) DO NOTHING
@@ -175,7 +171,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
       ],
     );
     const fresh = new Set((inserted.rows as { key: string }[]).map((r) => r.key));
-    for (const x of t) if (fresh.has(x.key)) entries.push(timerEntry(x));
+    return t.filter((x) => fresh.has(x.key));
   }
 
   async adoptCases(open: (c: CaseOpening) => CaseStep): Promise<number> {
@@ -190,7 +186,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
       // cases.doc is TEXT since 955e287 (JSONB cost a third of ingest time), so parse it here.
       for (const r of rows) {
         const opening = JSON.parse(r.doc) as CaseOpening;
-        await this.#write(c, open(opening), true, opening);
+        await this.#write(c, open(opening), undefined, opening);
       }
       return rows.length;
     });
@@ -209,7 +205,7 @@ export class PostgresCaseworkStore implements CaseworkStore {
         );
         if (r.rowCount === 0) throw new NonceReplayError(n.nonce);
       }
-      if (u.step) await this.#write(c, u.step, row === undefined); // a new file: an inspection request
+      if (u.step) await this.#write(c, u.step, row?.doc); // no file before: an inspection request
       return u.result;
     });
   }
@@ -252,18 +248,27 @@ export class PostgresCaseworkStore implements CaseworkStore {
         return true;
       });
       const firedKeys = new Set(fired.map((t) => t.key));
-      const timers: LogEntry[] = [];
-      await this.#insertTimers(
-        c,
-        created.filter((t) => !firedKeys.has(t.key)),
-        timers,
+      const stored = new Set(
+        [
+          ...(await this.#insertTimers(
+            c,
+            created.filter((t) => !firedKeys.has(t.key)),
+          )),
+          ...(await this.#insertTimers(
+            c,
+            created.filter((t) => firedKeys.has(t.key)),
+            now,
+          )),
+        ].map((t) => t.key),
       );
-      await this.#insertTimers(
-        c,
-        created.filter((t) => firedKeys.has(t.key)),
-        timers,
-        now,
-      );
+      // The timers each case set, in the order they were created: in its step.
+      const timers = new Map<string, Timer[]>();
+      for (const t of created)
+        if (stored.has(t.key)) {
+          const list = timers.get(t.caseId);
+          if (list) list.push(t);
+          else timers.set(t.caseId, [t]);
+        }
       await c.query('UPDATE timers SET fired_at = $1 WHERE key = ANY($2) AND fired_at IS NULL', [
         now,
         due.filter((t) => firedKeys.has(t.key)).map((t) => t.key),
@@ -288,8 +293,10 @@ export class PostgresCaseworkStore implements CaseworkStore {
           ],
         );
       }
-      // Only the task rows that changed, with the documents built for their log entries (case-file-changes.ts).
-      const changes = changed.map((f) => caseFileChanges(valueAt(before, f.caseId), f));
+      // Only the task rows that changed, with the documents built for their records (case-file-changes.ts).
+      const changes = [...files.values()]
+        .filter((f) => f !== before.get(f.caseId) || timers.has(f.caseId))
+        .map((f) => caseFileChanges(valueAt(before, f.caseId), f, timers.get(f.caseId)));
       const removed = changes.flatMap((x) => x.removed.map((t) => t.id));
       if (removed.length) await c.query('DELETE FROM case_tasks WHERE task_id = ANY($1::text[])', [removed]);
       await this.#insertTasks(
@@ -297,15 +304,11 @@ export class PostgresCaseworkStore implements CaseworkStore {
         changes.flatMap((x) => x.tasks.map((t) => taskRow(t.task, t.doc))),
         TASK_UPSERT,
       );
-      // One append for the transaction: the states between its timers were never visible; the timers it set (new
-      // keys) are.
-      const order = new Map(created.map((t, i) => [t.key, i]));
-      timers.sort((a, b) => valueAt(order, a.recordId) - valueAt(order, b.recordId));
-      await appendChangedEntries(
+      // One append for the transaction, one step per case: the states between its timers were never visible.
+      await appendEntries(
         this.pool,
         c,
         changes.flatMap((x) => x.entries),
-        timers,
       );
       return fired;
     });
@@ -447,7 +450,12 @@ export class PostgresCaseworkStore implements CaseworkStore {
 
       const rows = [];
       for (const q of timerPlanQueries)
-        for (const r of (await c.query(q)).rows as { kind: string; record_id: string; entry: Buffer | null }[])
+        for (const r of (await c.query(q)).rows as {
+          idx: string;
+          kind: string;
+          record_id: string;
+          entry: Buffer | null;
+        }[])
           rows.push({ ...r, entry: r.entry && new Uint8Array(r.entry) });
       const plan = timerPlan(rows);
       const stored = new Map(

@@ -50,14 +50,20 @@ import {
   type AuditEntry,
   type AuditSource,
 } from '../log-audit.js';
-import { entriesFromRows, entryBytes, leafKey, openingsFromRows, packLeaves, savedCheckpoint } from '../log-entries.js';
+import {
+  caseOfRecord,
+  entriesFromRows,
+  entryBytes,
+  leafKey,
+  openingsFromRows,
+  packLeaves,
+  savedCheckpoint,
+  stepHolds,
+} from '../log-entries.js';
 import { LEAF_BUCKET_BITS } from '../migrations/0007-tlog-leaf-buckets.js';
 import { itemAt } from '../../core/item-at.js';
 
 type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
-
-/** The kinds of the record index of migration 0015 (the others casework logs are in 0004's). */
-const keyIndexKinds: ReadonlySet<string> = new Set(['api-key', 'member-key', 'timer']);
 
 interface Cache {
   range: CompactRange;
@@ -143,34 +149,20 @@ export class PostgresLog implements LogStore {
     return range;
   }
 
-  /**
-   * Appends inside the caller's transaction (`client` has run BEGIN). With `onlyChanged`, entries whose record's
-   * latest entry is identical are skipped (casework logs a case file's changed parts this way).
-   */
+  /** Appends inside the caller's transaction (`client` has run BEGIN). */
   async appendIn(
     client: pg.ClientBase,
-    checked: readonly (LogEntry | TextLogEntry)[],
-    onlyChanged = false,
-    /** Appended after `checked` without comparing: records this transaction stored for the first time. */
-    fresh: readonly (LogEntry | TextLogEntry)[] = [],
+    entries: readonly (LogEntry | TextLogEntry)[],
   ): Promise<{ start: number; size: number }> {
-    const entries = fresh.length ? [...checked, ...fresh] : checked;
     const head = await this.#head(client, true);
     // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-    let bytes = entries.map(entryBytes);
-    let leaves = bytes.map(
+    const bytes = entries.map(entryBytes);
+    const leaves = bytes.map(
       (b, i) =>
         (entries[i] as TextLogEntry).leaf ??
         (b ? hashLeaf(b) : canonicalEntryLeafHash(itemAt(entries, i).kind, (entries[i] as TextLogEntry).text)),
     );
-    let list = entries;
-    if (onlyChanged && checked.length) {
-      const keep = await this.#changed(client, checked, leaves);
-      for (let i = 0; i < fresh.length; i++) keep.push(true);
-      list = entries.filter((_, i) => keep[i]);
-      bytes = bytes.filter((_, i) => keep[i]);
-      leaves = leaves.filter((_, i) => keep[i]);
-    }
+    const list = entries;
     if (!list.length) return { start: head.size, size: head.size };
     const range = await this.#range(client, head);
     this.#cache = undefined; // until the head row shows this append committed
@@ -347,7 +339,17 @@ export class PostgresLog implements LogStore {
         `SELECT idx FROM tlog_entry WHERE kind = '${kind}' AND record_id = $1 AND idx < $2 ORDER BY idx DESC LIMIT 1`,
         [recordId, below ?? Number.MAX_SAFE_INTEGER],
       );
-      return r.rows[0] ? Number(r.rows[0].idx) : undefined;
+      const own = r.rows[0] ? Number(r.rows[0].idx) : undefined;
+      // A casework record's latest state may be in a later step of its case (docs/tlog.md, "Case steps").
+      const caseId = caseOfRecord(kind, recordId);
+      if (caseId === undefined) return own;
+      const steps = await this.pool.query(
+        "SELECT idx, entry FROM tlog_entry WHERE kind = 'case-step' AND record_id = $1 AND idx > $2 AND idx < $3 ORDER BY idx DESC",
+        [`${caseId}/step`, own ?? -1, below ?? Number.MAX_SAFE_INTEGER],
+      );
+      for (const step of steps.rows as { idx: string; entry: Buffer | null }[])
+        if (stepHolds(step.entry && new Uint8Array(step.entry), kind, recordId)) return Number(step.idx);
+      return own;
     }
     for (const q of rowQueries(kind, recordId, (n) => `$${n}`)) {
       const row = (await this.pool.query(q.sql, q.params)).rows[0] as Record<string, unknown> | undefined;
@@ -358,48 +360,6 @@ export class PostgresLog implements LogStore {
       }
     }
     return undefined;
-  }
-
-  /**
-   * Which entries differ from their record's latest entry (or have none), through the record index, the kinds
-   * written literally. Only kinds that index covers (migration 0004): row-logged records are logged once, by the ingest.
-   */
-  async #changed(
-    client: pg.ClientBase,
-    entries: readonly (LogEntry | TextLogEntry)[],
-    leaves: readonly Uint8Array[],
-  ): Promise<boolean[]> {
-    const keep = entries.map(() => true);
-    const rowLogged = entries.find((e) => rowLoggedKinds.has(e.kind));
-    if (rowLogged)
-      throw new Error(`bug: ${rowLogged.kind} records are logged by the ingest, once, not by their latest entry`);
-    // One query per partial record index (migrations 0004 and 0015): an IN list spanning both proves neither.
-    const groups = [
-      entries.flatMap((e, i) => (keyIndexKinds.has(e.kind) ? [] : [i])),
-      entries.flatMap((e, i) => (keyIndexKinds.has(e.kind) ? [i] : [])),
-    ];
-    for (const byRecord of groups) {
-      if (!byRecord.length) continue;
-      const kinds = [...new Set(byRecord.map((i) => itemAt(entries, i).kind))].filter(isEntryKind);
-      const r = await client.query(
-        `SELECT DISTINCT ON (e.kind, e.record_id) e.kind, e.record_id, e.leaf FROM tlog_entry e
-         JOIN unnest($1::text[], $2::text[]) AS w(kind, record_id) ON e.kind = w.kind AND e.record_id = w.record_id
-         WHERE e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')})
-         ORDER BY e.kind, e.record_id, e.idx DESC`,
-        [byRecord.map((i) => itemAt(entries, i).kind), byRecord.map((i) => itemAt(entries, i).recordId)],
-      );
-      const latest = new Map(
-        (r.rows as { kind: string; record_id: string; leaf: Buffer }[]).map((x) => [
-          `${x.kind}\n${x.record_id}`,
-          x.leaf,
-        ]),
-      );
-      for (const i of byRecord) {
-        const l = latest.get(`${itemAt(entries, i).kind}\n${itemAt(entries, i).recordId}`);
-        keep[i] = !l || !hashesEqual(l, itemAt(leaves, i));
-      }
-    }
-    return keep;
   }
 
   async #checkpoint(where: string, values: unknown[]): Promise<StoredCheckpoint | undefined> {
@@ -512,20 +472,6 @@ export function appendEntries(
   entries: readonly (LogEntry | TextLogEntry)[],
 ): Promise<{ start: number; size: number }> {
   return PostgresLog.of(pool).appendIn(client, entries);
-}
-
-/**
- * Appends the entries whose record changed since its latest entry (the casework store's case files), then `fresh`,
- * the entries of records this transaction stored for the first time, without looking up a latest entry they cannot
- * have (a timer pass's new timers: their keys were never stored, and the log's timers are rebuilt into rows at start).
- */
-export function appendChangedEntries(
-  pool: pg.Pool,
-  client: pg.ClientBase,
-  entries: readonly (LogEntry | TextLogEntry)[],
-  fresh: readonly (LogEntry | TextLogEntry)[] = [],
-): Promise<{ start: number; size: number }> {
-  return PostgresLog.of(pool).appendIn(client, entries, true, fresh);
 }
 
 /** What `auditLog` reads from a PostgreSQL database (the pool's schema). */

@@ -24,9 +24,9 @@ import {
 import type { LogEntry, TextLogEntry } from '../../core/ports/tlog.js';
 import { caseFileChanges, type CaseFileChanges } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
-import { apiKeyEntry, caseFileEntries, memberKeyEntry, timerEntry } from '../log-entries.js';
+import { apiKeyEntry, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
-import { appendChangedEntries, appendEntries } from './tlog-store.js';
+import { appendEntries } from './tlog-store.js';
 import { Rows } from './rows.js';
 import type { ResponseFailure, ResponseTask } from '../../core/ops/index.js';
 import {
@@ -161,12 +161,34 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return this.#db.transaction(f).immediate();
   }
 
-  /** `insert` when the file is new; `opening` when it opens a case: its evidence places the case in regions. */
-  #write(step: CaseStep, insert: boolean, opening?: CaseOpening): void {
-    this.#writeFile(step.file, insert, opening);
-    const entries = caseFileEntries(step.file); // votes, task changes, case events: the transparency log (docs/tlog.md)
-    for (const t of step.timers) this.#schedule(t, entries);
-    appendChangedEntries(this.#db, entries);
+  /**
+   * `before`: the file as stored (undefined: `insert`, a new file); `opening` when it opens a case: its evidence
+   * places the case in regions. The transition's log entries (docs/tlog.md, "Case steps") go in this transaction.
+   */
+  #write(step: CaseStep, before: CaseFile | undefined, opening?: CaseOpening): void {
+    // A file already there (another server adopted the case) is not this write's to log.
+    if (!before && !this.#writeFile(step.file, true, opening)) return;
+    const changes = caseFileChanges(
+      before,
+      step.file,
+      step.timers.filter((t) => this.#schedule(t)),
+    );
+    if (before) {
+      const tasks = this.#taskRows();
+      this.#writeFile(step.file, false, undefined, changes, tasks);
+      tasks.flush();
+    }
+    appendEntries(this.#db, changes.entries);
+  }
+
+  #taskRows(): Rows {
+    return new Rows(
+      this.#db,
+      this.#multi,
+      'case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)',
+      8,
+      TASK_UPSERT,
+    );
   }
 
   /**
@@ -175,7 +197,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
    * upsert the caller flushes), with the documents built for their log entries: a task that is the same object as
    * before has the row that file's write gave it (the pure transitions share what they leave unchanged).
    */
-  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, changes?: CaseFileChanges, tasks?: Rows): void {
+  #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, changes?: CaseFileChanges, tasks?: Rows): boolean {
     const status = f.judgment.outcome ? 'decided' : 'open';
     const doc = JSON.stringify(f);
     const c = fileColumns(f);
@@ -196,31 +218,26 @@ export class SqliteCaseworkStore implements CaseworkStore {
         regions,
         doc,
       );
-      if (changes === 0) return;
+      if (changes === 0) return false;
     } else {
       this.#s.updateFile.run(status, f.judgment.deadline, c.decidedAt, c.effect, c.responding, doc, f.caseId);
       if (changes && tasks) {
         for (const t of changes.removed) this.#s.deleteTask.run(t.id);
         for (const { task, doc } of changes.tasks) tasks.add(...taskRow(task, doc));
-        return;
+        return true;
       }
       this.#s.deleteTasks.run(f.caseId);
     }
     for (const t of f.tasks) this.#s.insertTask.run(...taskRow(t));
+    return true;
   }
 
-  /**
-   * Stores a timer; true when it is new (its key was never scheduled). A new timer's entry goes to `entries`, for
-   * the caller's append in this transaction: a deadline is on the record from the moment it is set.
-   */
-  #schedule(t: Timer, entries: LogEntry[]): boolean {
-    if (
+  /** Stores a timer; true when it is new (its key was never scheduled): then its record goes in the case's step. */
+  #schedule(t: Timer): boolean {
+    return (
       this.#s.insertTimer.run(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null)
-        .changes !== 1
-    )
-      return false;
-    entries.push(timerEntry(t));
-    return true;
+        .changes === 1
+    );
   }
 
   #file(caseId: string): CaseFile | undefined {
@@ -245,7 +262,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
       const rows = this.#s.unadopted.all(after) as { seq: number; doc: string }[];
       for (const r of rows) {
         const opening = JSON.parse(r.doc) as CaseOpening;
-        this.#write(open(opening), true, opening);
+        this.#write(open(opening), undefined, opening);
       }
       this.#adoptedThrough = Math.max(after, fresh.at(-1)?.seq ?? 0, rows.at(-1)?.seq ?? 0);
       return rows.length;
@@ -261,7 +278,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
         if (this.#s.insertNonce.run(n.nonce, caseId, n.member, n.digest, n.receivedAt).changes === 0)
           throw new NonceReplayError(n.nonce);
       }
-      if (u.step) this.#write(u.step, file === undefined); // a new file: an inspection request
+      if (u.step) this.#write(u.step, file); // no file before: an inspection request
       return u.result;
     });
   }
@@ -296,33 +313,28 @@ export class SqliteCaseworkStore implements CaseworkStore {
       const timers = this.#insertTimers(created, firedKeys, now);
       this.#s.markFired.run(now, JSON.stringify(due.filter((t) => firedKeys.has(t.key)).map((t) => t.key)));
       const entries: (LogEntry | TextLogEntry)[] = [];
-      const tasks = new Rows(
-        this.#db,
-        this.#multi,
-        'case_tasks (task_id, case_id, actor, status, urgency, due_at, failed_at, doc)',
-        8,
-        TASK_UPSERT,
-      );
+      const tasks = this.#taskRows();
       for (const [id, f] of files) {
         const b = valueAt(before, id);
-        if (f === b) continue;
-        const changes = caseFileChanges(b, f);
-        this.#writeFile(f, false, undefined, changes, tasks);
+        const set = timers.get(id) ?? [];
+        if (f === b && !set.length) continue;
+        const changes = caseFileChanges(b, f, set);
+        if (f !== b) this.#writeFile(f, false, undefined, changes, tasks);
         for (const e of changes.entries) entries.push(e);
       }
       tasks.flush();
-      // One append for the pass: the states between its timers were never visible. The timers it stored are new keys.
-      appendChangedEntries(this.#db, entries, timers);
+      // One append for the pass, one step per case: the states between its timers were never visible.
+      appendEntries(this.#db, entries);
       return fired;
     });
   }
 
   /**
    * Stores the timers a pass created, in multi-row INSERTs (those it also fired with their fired mark), and returns
-   * the entries of those actually stored, in the order they were created: a deadline is on the record from the
-   * moment it is set.
+   * those actually stored, by case, in the order they were created: a deadline is on the record from the moment it is
+   * set, in its case's step.
    */
-  #insertTimers(created: readonly Timer[], fired: ReadonlySet<string>, now: number): LogEntry[] {
+  #insertTimers(created: readonly Timer[], fired: ReadonlySet<string>, now: number): Map<string, Timer[]> {
     const rows = new Rows(
       this.#db,
       this.#multi,
@@ -335,14 +347,23 @@ export class SqliteCaseworkStore implements CaseworkStore {
       rows.add(t.key, t.caseId, t.kind, timerRank(t.kind), t.step ?? 0, t.at, t.taskId ?? null, at);
     }
     rows.flush();
-    if (rows.changes === created.length) return created.map(timerEntry);
-    // A key stored under another case (a row written behind the store): that timer is not this pass's to log.
-    const owner = new Map(
-      (this.#s.timerCases.all(JSON.stringify(created.map((t) => t.key))) as { key: string; case_id: string }[]).map(
-        (r) => [r.key, r.case_id],
-      ),
-    );
-    return created.filter((t) => owner.get(t.key) === t.caseId).map(timerEntry);
+    let stored = created;
+    if (rows.changes !== created.length) {
+      // A key stored under another case (a row written behind the store): that timer is not this pass's to log.
+      const owner = new Map(
+        (this.#s.timerCases.all(JSON.stringify(created.map((t) => t.key))) as { key: string; case_id: string }[]).map(
+          (r) => [r.key, r.case_id],
+        ),
+      );
+      stored = created.filter((t) => owner.get(t.key) === t.caseId);
+    }
+    const byCase = new Map<string, Timer[]>();
+    for (const t of stored) {
+      const list = byCase.get(t.caseId);
+      if (list) list.push(t);
+      else byCase.set(t.caseId, [t]);
+    }
+    return byCase;
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile | undefined> {
@@ -464,7 +485,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
 
       const plan = timerPlan(
         this.#s.timerPlan.flatMap((q) =>
-          (q.all() as { kind: string; record_id: string; entry: Buffer | null }[]).map((r) => ({
+          (q.all() as { idx: number; kind: string; record_id: string; entry: Buffer | null }[]).map((r) => ({
             ...r,
             entry: r.entry && new Uint8Array(r.entry),
           })),

@@ -22,7 +22,6 @@ import {
   TlogError,
   consistencyPlan,
   canonicalEntryLeafHash,
-  encodeCanonicalEntry,
   frontierNodes,
   hashLeaf,
   hashesEqual,
@@ -42,8 +41,10 @@ import {
   type AuditSource,
 } from '../log-audit.js';
 import {
+  caseOfRecord,
   entriesFromRows,
   entryBytes,
+  stepHolds,
   leafKey,
   openingsFromRows,
   packLeaves,
@@ -215,59 +216,6 @@ export class SqliteLog implements LogStore {
   }
 
   /**
-   * Appends the entries whose record's latest entry differs (or that have none): casework logs changes this way.
-   * Only kinds the record index covers (migration 0004); row-logged records are logged once, by the ingest. Each
-   * entry is encoded and hashed once; the latest leaves are read with one query per kind, all before the append.
-   */
-  appendChangedSync(
-    entries: readonly (LogEntry | TextLogEntry)[],
-    /** Entries of records stored for the first time in this transaction (a timer's new key): none has a latest entry. */
-    fresh: readonly (LogEntry | TextLogEntry)[] = [],
-  ): { start: number; size: number } {
-    const latest = this.#latestLeaves(entries);
-    const changed: Prepared[] = [];
-    for (const e of entries) {
-      if ('text' in e && e.inRow)
-        throw new Error(
-          `bug: ${e.kind} ${e.recordId}: an entry kept in its row is logged once, not by its latest entry`,
-        );
-      // Sealed entries compare by their commitment: the salt is stored with the record, so an unchanged record gives
-      // the same leaf.
-      const bytes = 'text' in e ? encodeCanonicalEntry(e.kind, e.text) : entryBytes(e);
-      const leaf = hashLeaf(bytes);
-      const r = latest.get(`${e.kind}\n${e.recordId}`);
-      if (!r || !hashesEqual(r, leaf)) changed.push({ kind: e.kind, recordId: e.recordId, leaf, bytes });
-    }
-    for (const e of fresh) {
-      const bytes = 'text' in e ? encodeCanonicalEntry(e.kind, e.text) : entryBytes(e);
-      changed.push({ kind: e.kind, recordId: e.recordId, leaf: hashLeaf(bytes), bytes });
-    }
-    return this.#appendPrepared(changed);
-  }
-
-  /** The leaf of each record's latest entry, keyed `kind\nrecordId` (#latestOfRecord for many records at once). */
-  #latestLeaves(entries: readonly (LogEntry | TextLogEntry)[]): Map<string, Buffer> {
-    const byKind = new Map<string, string[]>();
-    for (const e of entries) {
-      if (rowLoggedKinds.has(e.kind))
-        throw new Error(`bug: ${e.kind} records are logged by the ingest, once, not by their latest entry`);
-      if (!isEntryKind(e.kind)) continue;
-      let ids = byKind.get(e.kind);
-      if (!ids) byKind.set(e.kind, (ids = []));
-      ids.push(e.recordId);
-    }
-    const out = new Map<string, Buffer>();
-    for (const [kind, ids] of byKind) {
-      // The kind literally, as in #latestOfRecord, so the partial index applies; the bare leaf is max(idx)'s row.
-      const rows = this.#stmt(
-        `SELECT record_id, leaf, max(idx) AS idx FROM tlog_entry WHERE kind = '${kind}' AND record_id IN (SELECT value FROM json_each(?)) GROUP BY record_id`,
-      ).all(JSON.stringify(ids)) as { record_id: string; leaf: Buffer }[];
-      for (const r of rows) out.set(`${kind}\n${r.record_id}`, r.leaf);
-    }
-    return out;
-  }
-
-  /**
    * The latest entry of a record of a kind the record index covers (migration 0004). The kind is written into the
    * SQL literally, one statement per kind, so SQLite can prove the partial index applies.
    */
@@ -367,7 +315,15 @@ export class SqliteLog implements LogStore {
   async indexOfRecord(kind: string, recordId: string, below?: number): Promise<number | undefined> {
     if (!rowLoggedKinds.has(kind)) {
       const r = this.#latestOfRecord(kind, recordId, below);
-      return r && Number(r.idx);
+      const own = r && Number(r.idx);
+      // A casework record's latest state may be in a later step of its case (docs/tlog.md, "Case steps").
+      const caseId = caseOfRecord(kind, recordId);
+      if (caseId === undefined) return own;
+      const steps = this.#stmt(
+        "SELECT idx, entry FROM tlog_entry WHERE kind = 'case-step' AND record_id = ? AND idx > ? AND idx < ? ORDER BY idx DESC",
+      ).all(`${caseId}/step`, own ?? -1, below ?? Number.MAX_SAFE_INTEGER) as { idx: number; entry: Buffer | null }[];
+      for (const step of steps) if (stepHolds(step.entry, kind, recordId)) return Number(step.idx);
+      return own;
     }
     for (const q of rowQueries(kind, recordId, () => '?')) {
       const row = this.#stmt(q.sql).get(...q.params) as Record<string, unknown> | undefined;
@@ -471,19 +427,6 @@ export function appendEntries(
   entries: readonly (LogEntry | TextLogEntry)[],
 ): { start: number; size: number } {
   return SqliteLog.of(db).appendSync(entries);
-}
-
-/**
- * Appends the entries whose record changed since its latest entry (the casework store's case files), then `fresh`,
- * the entries of records this transaction stored for the first time, without looking up a latest entry they cannot
- * have (a timer pass's new timers: their keys were never stored, and the log's timers are rebuilt into rows at start).
- */
-export function appendChangedEntries(
-  db: Database.Database,
-  entries: readonly (LogEntry | TextLogEntry)[],
-  fresh: readonly (LogEntry | TextLogEntry)[] = [],
-): { start: number; size: number } {
-  return SqliteLog.of(db).appendChangedSync(entries, fresh);
 }
 
 /** What `auditLog` reads from a SQLite database: the log tables and every record table, straight from the rows. */
