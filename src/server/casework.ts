@@ -59,6 +59,7 @@ const verifyStatus: Record<VoteRejectionCode, number> = {
 export class CaseworkService {
   readonly plans: CasePlans;
   #catching: Promise<Timer[]> | undefined;
+  #queued: Promise<Timer[]> | undefined;
 
   constructor(
     readonly store: CaseworkStore,
@@ -77,10 +78,23 @@ export class CaseworkService {
     return this.store.restoreTimers(this.clock.now());
   }
 
-  /** Adopts new cases and fires every due timer, in order; concurrent callers share one pass. */
+  /**
+   * Adopts new cases and fires every due timer, in order. A caller must see everything stored before its call, so
+   * one that arrives while a pass runs (which may have read the store before that) waits for a fresh pass after it;
+   * every caller arriving meanwhile shares that one.
+   */
   catchUp(): Promise<Timer[]> {
-    this.#catching ??= this.#catchUp().finally(() => (this.#catching = undefined));
-    return this.#catching;
+    if (!this.#catching) {
+      this.#catching = this.#catchUp().finally(() => (this.#catching = undefined));
+      return this.#catching;
+    }
+    this.#queued ??= this.#catching
+      .catch(() => undefined)
+      .then(() => {
+        this.#queued = undefined;
+        return this.catchUp();
+      });
+    return this.#queued;
   }
 
   async #catchUp(): Promise<Timer[]> {
