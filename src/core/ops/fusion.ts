@@ -265,6 +265,9 @@ export class BatchFusion {
       this.entries.set(key, e);
       this.grid.put(e.cell);
       this.fresh.push(e);
+      // The batch's first load asks for every new report's neighbourhood (processBatch): once founded, its
+      // surroundings need not be asked for again.
+      this.watched.set(key, m.start - windowOf(options, o.activity));
     }
   }
 

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { EFFECTIVE, NOW, Runner, WEST, exampleModel, obs } from '../../../test/ops/harness.js';
 import { prepareOps } from './model.js';
 import { DAY, HOUR, MINUTE } from '../spec/units.js';
-import { caseId } from './trigger.js';
+import { caseChanges, caseContent, caseId, qualifies, windowsFor, type CaseOpening } from './trigger.js';
 import type { ObservationInput } from './observation.js';
+import type { Violation } from './violation.js';
+import type { ViolationQuery } from '../ports/ops-reader.js';
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 
 const DAY30 = EFFECTIVE + 30 * DAY;
 // Places west of WEST: all on the Ukrainian-held side, within artillery reach of the line.
@@ -216,5 +219,162 @@ describe('dormant triggers in operations (issue 20)', () => {
     expect(never.activeFrom).toBe(Infinity);
     expect(never.wakes).toBe('when prohibition no-fire lapses');
     expect(serious(exampleModel()).activeFrom).toBe(EFFECTIVE);
+  });
+});
+
+describe('reading a window', () => {
+  const model = exampleModel();
+  const t = model.triggers.find((x) => x.id === 'serious-violation')!;
+  const prohibitions = ['no-fire', 'heavy-weapons'];
+
+  function violation(r: () => number, k: number, from: number, span: number): Violation {
+    const time = from + Math.floor(r() * span);
+    return {
+      id: `vio-${String(k).padStart(5, '0')}`,
+      revision: 1,
+      status: 'active',
+      prohibition: prohibitions[Math.floor(r() * 2)]!,
+      incidentId: `inc-${k}`,
+      activity: 'artillery-fire',
+      weapons: [],
+      party: r() < 0.8 ? 'RU' : 'UA',
+      basis: 'impact-side',
+      time,
+      start: time,
+      end: time,
+      radius: 300,
+      zones: [],
+      confidence: r() < 0.7 ? 0.9 : 0.5,
+      corroboration: r() < 0.7 ? 2 : 1,
+      operators: [],
+      observations: [{ source: 'radar', sourceId: `o${k}` }],
+      detectedAt: NOW,
+    };
+  }
+
+  /** What the store holds, read through the port; counts the rows it answers. */
+  class Store {
+    rows = 0;
+    constructor(
+      readonly violations: Map<string, Violation>,
+      readonly cases: Map<string, CaseOpening>,
+    ) {}
+    existingCases(keys: readonly string[]) {
+      return new Map(keys.flatMap((k) => (this.cases.has(k) ? [[k, this.cases.get(k)!] as const] : [])));
+    }
+    findViolations(queries: readonly ViolationQuery[]) {
+      const out = [...this.violations.values()].filter(
+        (v) =>
+          v.status === 'active' &&
+          queries.some(
+            (q) => q.party === v.party && q.prohibitions.includes(v.prohibition) && v.time >= q.from && v.time < q.to,
+          ),
+      );
+      this.rows += out.length;
+      return out;
+    }
+  }
+
+  /** Every case the set holds, each from its whole window (the definition, docs/operations/fusion.md). */
+  function wholeRead(all: readonly Violation[]): Map<string, ReturnType<typeof caseContent>> {
+    const out = new Map<string, ReturnType<typeof caseContent>>();
+    for (const v of all)
+      for (const w of windowsFor(model, t, v)) {
+        if (out.has(w.key)) continue;
+        const inWindow = all
+          .filter(
+            (x) =>
+              x.party === w.party &&
+              t.on.includes(x.prohibition) &&
+              x.time >= w.start &&
+              x.time < w.reach &&
+              qualifies(t, x),
+          )
+          .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+        out.set(w.key, caseContent(w, inWindow));
+      }
+    return out;
+  }
+
+  /** Stored violations, their cases (whole reads), a batch of changes, and what caseChanges made of them. */
+  async function batch(seed: number, n: number, spread: number, burst = 6 * HOUR) {
+    const r = mulberry32(seed);
+    const start = EFFECTIVE + 40 * DAY;
+    const stored = new Map<string, Violation>();
+    for (let k = 0; k < n; k++) {
+      // Clusters so that runs start anywhere in a period.
+      const v = violation(r, k, start + (r() < 0.3 ? Math.floor(r() * 3) * DAY : 0), r() < 0.5 ? spread : burst);
+      stored.set(v.id, v);
+    }
+    const cases = new Map<string, CaseOpening>();
+    for (const [key, c] of wholeRead([...stored.values()]))
+      if (c)
+        cases.set(key, {
+          id: caseId(key),
+          key,
+          trigger: t.id,
+          severity: t.severity,
+          party: key.split('|')[1]!,
+          ...c,
+          openedAt: NOW,
+          revision: 1,
+        });
+    // New violations, and stored ones revised, withdrawn or moved in time or to another party.
+    const changes: Violation[] = [];
+    const moved: Violation[] = [];
+    for (let k = n; k < n + 5 + Math.floor(r() * 40); k++) changes.push(violation(r, k, start, spread));
+    for (const v of stored.values()) {
+      const x = r();
+      if (x < 0.03) changes.push({ ...v, revision: 2, status: 'withdrawn' });
+      else if (x < 0.06) changes.push({ ...v, revision: 2, time: v.time + Math.floor((r() - 0.5) * 2 * DAY) });
+      else if (x < 0.08) changes.push({ ...v, revision: 2, corroboration: 3 - v.corroboration });
+      else if (x < 0.09) changes.push({ ...v, revision: 2, party: v.party === 'RU' ? 'UA' : 'RU' });
+      else continue;
+      moved.push(v);
+    }
+    const store = new Store(stored, cases);
+    const out = await caseChanges(model, changes, moved, store, NOW);
+    return { stored, cases, changes, out, rows: store.rows };
+  }
+
+  it('settles each window as a whole read would, reading only as far as its content needs', async () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const n = seed % 4 === 0 ? 20 : 150 + (seed % 7) * 60;
+      const { stored, cases, changes, out } = await batch(seed, n, 3 * DAY);
+      const after = new Map(stored);
+      for (const v of changes) after.set(v.id, v);
+      const expected = wholeRead([...after.values()]);
+      const got = new Map(cases);
+      for (const c of [...out.openings, ...out.revisions]) got.set(c.key, c);
+      for (const [key, content] of expected) {
+        const c = got.get(key);
+        if (!content) {
+          // No run: a case an earlier batch opened stands, lapsed.
+          if (c) expect(c.lapsed, `${seed} ${key}`).toBe(true);
+          continue;
+        }
+        expect(c, `${seed} ${key}`).toBeDefined();
+        const { lapsed, ...rest } = { ...content, lapsed: undefined };
+        expect(lapsed).toBeUndefined();
+        expect(
+          {
+            windowStart: c!.windowStart,
+            windowEnd: c!.windowEnd,
+            breachAt: c!.breachAt,
+            evidence: c!.evidence,
+            depth: c!.depth,
+          },
+          `${seed} ${key}`,
+        ).toEqual({ depth: undefined, ...rest });
+      }
+    }
+  });
+
+  it('reads a dense window near its start only', async () => {
+    // 6,000 violations over three days: each case's run and evidence lie in the first hours of its period, and a
+    // batch that must read windows again reads them that far (a whole read takes every row of two periods a window).
+    const { stored, rows } = await batch(7, 6000, 3 * DAY, 3 * DAY);
+    expect(stored.size).toBe(6000);
+    expect(rows).toBeLessThan(stored.size / 2);
   });
 });
