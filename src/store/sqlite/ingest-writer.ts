@@ -17,7 +17,7 @@ import type { ProjectionCommit } from '../../core/ports/public.js';
 import type { Synchronous } from './connection.js';
 import { WriteApplier, type WriterBatch } from './ingest-writes.js';
 import { applyProjection } from './public-store.js';
-import type { WalCheckpoints } from './wal-checkpoints.js';
+import type { CheckpointSink } from './wal-checkpoints.js';
 
 export interface IngestWriter {
   /** Resolves when the batch has committed. */
@@ -158,7 +158,7 @@ export function serveWrites(
   port: MessagePort,
   applier: WriteApplier,
   close: () => void,
-  checkpoints?: WalCheckpoints,
+  checkpoints?: CheckpointSink,
 ): void {
   const db = applier.db;
   let failedEpoch = -1;
@@ -225,6 +225,6 @@ export function serveWrites(
       }
     }
     if (closing) close();
-    else checkpoints?.run(); // the answers have gone: only the batches sent since wait for it
+    else checkpoints?.run(); // the checkpoint thread hears of the group once its answers have gone
   });
 }
