@@ -8,8 +8,8 @@
 // events covering intervals up to 30 days and one 300 days, sent as fast as the server takes them for
 // INGEST_MESSY_SECONDS (default 300); obs/s overall and in the last fifth, p99 ack, the server's RSS in the second
 // fifth against the last (for 5 minutes: the second minute against the last). Targets: >= 10,000 obs/s sustained,
-// p99 < 250 ms, RSS flat (within 10%). INGEST_PROFILE=DIR profiles the messy run's server (`--cpu-prof`: its main
-// thread and its writer thread, one .cpuprofile each in DIR, written when the server is stopped at the end).
+// p99 < 250 ms, RSS flat (within 10%). INGEST_PROFILE=DIR profiles every server run (`--cpu-prof`: its main thread
+// and its writer thread, one .cpuprofile each in DIR, written when the server is stopped at the end).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -36,6 +36,7 @@ const CONCURRENCY = Number(process.env['INGEST_CONCURRENCY'] ?? 2);
 const RUNS = new Set((process.env['INGEST_RUNS'] ?? 'full,normal,pg,messy').split(','));
 const MESSY_SECONDS = Number(process.env['INGEST_MESSY_SECONDS'] ?? 300);
 const PROFILE = process.env['INGEST_PROFILE'];
+const profileFlags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
 
 const items = traffic({ events: EVENTS, prefix: 'b', seed: 3 });
 const batches: string[] = [];
@@ -90,7 +91,7 @@ async function serverRun(db: string, open: () => Promise<Store>, env: Record<str
   await setup.createApiKey(k.record);
   await setup.createApiKey(generateKey('*', 'admin', 'bench', 0).record);
   await setup.close();
-  const child = await spawnServer(db, env);
+  const child = await spawnServer(db, env, undefined, profileFlags);
   try {
     // Warm-up on distinct ids (JIT, statement caches), then the measured run on the rest.
     const warm = Math.min(20, Math.floor(batches.length / 10));
@@ -103,7 +104,7 @@ async function serverRun(db: string, open: () => Promise<Store>, env: Record<str
     run.alone = { p50: alone.p50, p99: alone.p99, max: alone.max };
     return run;
   } finally {
-    await child.kill9();
+    await (PROFILE ? child.stop() : child.kill9());
   }
 }
 
@@ -227,7 +228,7 @@ async function messyRun(db: string, seconds: number): Promise<MessyRun> {
   const k = generateKey('*', 'monitor', 'bench', 0);
   await setup.createApiKey(k.record);
   await setup.close();
-  const child = await spawnServer(db, {}, undefined, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []);
+  const child = await spawnServer(db, {}, undefined, profileFlags);
   const pid = child.proc.pid!;
   try {
     const source = messyBatches(Date.now());

@@ -1,7 +1,7 @@
 /**
  * Who applies an ingest batch's writes (ingest-writes.ts). `InlineWriter` applies them on the server's own
  * connection, at once. `ThreadWriter` hands them to a worker thread with its own connection to the same file
- * (writer-worker.ts): the inserts, the log's hashing and the COMMIT run on a second core while the server thread
+ * (writer-worker.ts): the inserts, the log tree's nodes and the COMMIT run on a second core while the server thread
  * validates and fuses the next batch (docs/operations/store.md, "Exactly once").
  *
  * Epochs: when a write fails, every batch prepared after it was prepared on top of it (in-flight.ts), so those are
@@ -15,13 +15,13 @@ import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../core/ports/store.js';
 import type { ProjectionCommit } from '../../core/ports/public.js';
 import type { Synchronous } from './connection.js';
-import { WriteApplier, type BatchRecords } from './ingest-writes.js';
+import { WriteApplier, type WriterBatch } from './ingest-writes.js';
 import { applyProjection } from './public-store.js';
-import type { WalCheckpoints } from './wal-checkpoints.js';
+import type { CheckpointSink } from './wal-checkpoints.js';
 
 export interface IngestWriter {
   /** Resolves when the batch has committed. */
-  write(records: BatchRecords, epoch: number): Promise<void>;
+  write(records: WriterBatch, epoch: number): Promise<void>;
   /** Commits a projection pass where the batches are written (the thread), when that is not the server's connection. */
   commitProjection?(projection: ProjectionCommit): Promise<number[] | undefined>;
   close(): Promise<void>;
@@ -32,7 +32,7 @@ export class InlineWriter implements IngestWriter {
   constructor(db: Database.Database) {
     this.#applier = new WriteApplier(db);
   }
-  write(records: BatchRecords): Promise<void> {
+  write(records: WriterBatch): Promise<void> {
     try {
       this.#applier.commit([records]);
       return Promise.resolve();
@@ -48,7 +48,7 @@ const REFUSED = 'GUARANTOR_REFUSED';
 
 /** Messages to the worker: ingest batches, the public projector's commits (public-store.ts), and close. */
 export type ToWriter =
-  { id: number; epoch: number; records: BatchRecords } | { id: number; projection: ProjectionCommit } | { close: true };
+  { id: number; epoch: number; records: WriterBatch } | { id: number; projection: ProjectionCommit } | { close: true };
 /** Messages from it: one per batch or projection, in the order sent (a projection's event ids, or undefined when its cursor moved). */
 export type FromWriter =
   { id: number; error?: { message: string; code?: string }; seqs?: number[] } | { ready: true } | { fatal: string };
@@ -103,7 +103,7 @@ export class ThreadWriter implements IngestWriter {
     return worker;
   }
 
-  write(records: BatchRecords, epoch: number): Promise<void> {
+  write(records: WriterBatch, epoch: number): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
     if (epoch < this.#minEpoch)
       return Promise.reject(new StoreUnavailableError('refused: the writer thread stopped before it; send it again'));
@@ -158,7 +158,7 @@ export function serveWrites(
   port: MessagePort,
   applier: WriteApplier,
   close: () => void,
-  checkpoints?: WalCheckpoints,
+  checkpoints?: CheckpointSink,
 ): void {
   const db = applier.db;
   let failedEpoch = -1;
@@ -172,7 +172,7 @@ export function serveWrites(
   port.on('message', (first: ToWriter) => {
     const group: ToWriter[] = [first];
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) group.push(m.message as ToWriter);
-    const live: { id: number; epoch: number; records: BatchRecords }[] = [];
+    const live: { id: number; epoch: number; records: WriterBatch }[] = [];
     const projections: { id: number; projection: ProjectionCommit }[] = [];
     let closing = false;
     for (const m of group) {
@@ -225,6 +225,6 @@ export function serveWrites(
       }
     }
     if (closing) close();
-    else checkpoints?.run(); // the answers have gone: only the batches sent since wait for it
+    else checkpoints?.run(); // the checkpoint thread hears of the group once its answers have gone
   });
 }

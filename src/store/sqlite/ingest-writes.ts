@@ -1,11 +1,11 @@
 /**
- * An ingest batch's writes on SQLite: the records as the server thread hands them over (plain data, so a worker
- * thread can be sent them), the rows they become, and the code that writes those inside one write transaction.
- * Deduplication and the pipeline happen before, on the server's thread (sqlite-store.ts). Serialising is shared for
- * balance: the server thread serialises the observations and violations (strings are far cheaper to send a thread
- * than the records), the writer the incidents, and it inserts, hashes and commits.
- * Leaf hashes and tree nodes are computed here, by whoever holds the lock, because the log's size is only known
- * inside the transaction (casework appends to the same log).
+ * An ingest batch's writes on SQLite: the records the pipeline made, the rows and log entries they become, and the
+ * code that writes those inside one write transaction. Deduplication and the pipeline happen before, on the server's
+ * thread (sqlite-store.ts), which also serialises every record and hashes every log entry's leaf (`writerBatch`): a
+ * leaf does not depend on the entry's place in the log, and strings and one buffer of leaves are far cheaper to send
+ * a thread than the records. The writer (a thread of its own, ingest-writer.ts) inserts the rows, adds the tree's
+ * nodes, which need the log's size, known only inside the transaction (casework appends to the same log), and
+ * commits.
  */
 import type Database from 'better-sqlite3';
 import type { Incident } from '../../core/ops/index.js';
@@ -25,7 +25,7 @@ import {
 } from '../log-entries.js';
 import { reviseRegionsSql } from '../case-board.js';
 import { Rows } from './rows.js';
-import { appendEntries } from './tlog-store.js';
+import { appendLeaves, logLeaves, type LogLeaves } from './tlog-store.js';
 import { itemAt, valueAt } from '../../core/item-at.js';
 
 /** One kind of record's writes in a batch (incidents, violations): plain data. */
@@ -43,10 +43,7 @@ export interface RecordWrites {
   entries: TextLogEntry[];
 }
 
-/**
- * A batch as the server thread hands it over: the new observations' rows and the violations' writes, serialised
- * there, and the incidents and case openings the pipeline made, which the writer serialises.
- */
+/** A batch's records: the new observations' rows, the violations' writes, and what else the pipeline made. */
 export interface BatchRecords {
   /** 10 values per new observation (observationRow). */
   observations: unknown[];
@@ -58,7 +55,7 @@ export interface BatchRecords {
 }
 
 /** A batch's rows and log entries, ready to insert. */
-export interface BatchWrites {
+interface BatchWrites {
   /** 10 values per observation: seq, source, source_id, activity, time, region, received_at, submitted_by, doc, salt. */
   observations: unknown[];
   incidents: RecordWrites;
@@ -136,13 +133,7 @@ export const violationWrites = (list: readonly Violation[]): RecordWrites =>
   );
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
-export function batchWrites({
-  observations,
-  incidents,
-  violations,
-  caseOpenings,
-  caseRevisions,
-}: BatchRecords): BatchWrites {
+function batchWrites({ observations, incidents, violations, caseOpenings, caseRevisions }: BatchRecords): BatchWrites {
   const entries: TextLogEntry[] = [];
   for (let at = 0; at < observations.length; at += 10)
     entries.push(
@@ -174,6 +165,34 @@ export function batchWrites({
   return { observations, incidents: i, violations, cases, caseRevisions: revised, entries };
 }
 
+/** A kind of record's rows without its entries (they travel as the batch's `log`). */
+export type RecordRows = Omit<RecordWrites, 'entries'>;
+
+/** A batch as the writer takes it: plain rows and the log's entries hashed (`writerBatch`). */
+export interface WriterBatch {
+  observations: unknown[];
+  incidents: RecordRows;
+  violations: RecordRows;
+  cases: unknown[];
+  caseRevisions: unknown[];
+  log: LogLeaves;
+}
+
+const rowsOnly = ({ archive, revisions, rows }: RecordWrites): RecordRows => ({ archive, revisions, rows });
+
+/** Everything of a batch but its place in the log: rows serialised, entries framed and their leaves hashed. */
+export function writerBatch(records: BatchRecords): WriterBatch {
+  const w = batchWrites(records);
+  return {
+    observations: w.observations,
+    incidents: rowsOnly(w.incidents),
+    violations: rowsOnly(w.violations),
+    cases: w.cases,
+    caseRevisions: w.caseRevisions,
+    log: logLeaves(w.entries),
+  };
+}
+
 /** Applies batch writes on one connection; the statements are prepared once. */
 export class WriteApplier {
   readonly #statements = new Map<string, Database.Statement>();
@@ -188,26 +207,24 @@ export class WriteApplier {
   }
 
   /** One transaction for the batches, in order: all of them commit, or none and this throws. Returns the number of log entries written. */
-  commit(batches: readonly BatchRecords[]): number {
+  commit(batches: readonly WriterBatch[]): number {
     const db = this.db;
-    const writes = batches.map(batchWrites); // the incidents are serialised here, on the writer's thread
     db.exec('BEGIN IMMEDIATE');
     try {
-      const entries: TextLogEntry[] = [];
-      for (const w of writes) {
-        this.#apply(w);
-        for (const e of w.entries) entries.push(e);
-      }
-      appendEntries(db, entries); // the transparency log, in this transaction (docs/tlog.md)
+      for (const w of batches) this.#apply(w);
+      const { start, size } = appendLeaves(
+        db,
+        batches.map((w) => w.log),
+      ); // the transparency log, in this transaction (docs/tlog.md)
       db.exec('COMMIT');
-      return entries.length;
+      return size - start;
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw e;
     }
   }
 
-  #apply(w: BatchWrites): void {
+  #apply(w: WriterBatch): void {
     const rows = (target: string, width: number, values: readonly unknown[], tail = '') => {
       const r = new Rows(this.db, this.#statements, target, width, tail);
       r.addAll(values);

@@ -3,10 +3,10 @@
  * owns the file; docs/operations/store.md). Durability: connection.ts.
  *
  * Ingest runs in two steps. On this thread, one batch at a time: deduplication and the pipeline (reading committed
- * rows plus the batches still in flight, in-flight.ts). Then the records go to an `IngestWriter`, which serialises
- * and writes them (ingest-writes.ts): on this connection at once, or (`writer: 'thread'`, what `guarantor serve`
- * uses) on a writer thread with its own connection, which commits while this thread prepares the next batch. A
- * batch is acknowledged only after its COMMIT either way.
+ * rows plus the batches still in flight, in-flight.ts), serialising every record and hashing its log entry's leaf
+ * (ingest-writes.ts). Then the rows go to an `IngestWriter`, which writes them: on this connection at once, or
+ * (`writer: 'thread'`, what `guarantor serve` uses) on a writer thread with its own connection, which commits while
+ * this thread prepares the next batch. A batch is acknowledged only after its COMMIT either way.
  */
 import Database from 'better-sqlite3';
 import type { Incident } from '../../core/ops/index.js';
@@ -55,7 +55,7 @@ import { migrateSqlite } from './migrate.js';
 import { RecentRecords } from '../recent-records.js';
 import { openConnection, type Synchronous } from './connection.js';
 import { InFlight } from './in-flight.js';
-import { observationRow, violationWrites } from './ingest-writes.js';
+import { observationRow, violationWrites, writerBatch } from './ingest-writes.js';
 import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
@@ -262,17 +262,17 @@ export class SqliteStore implements Store {
         caseRevisions: out.caseRevisions?.length ?? 0,
         late: out.late ?? 0,
       };
-      const batch = flight.add(mine, out);
-      const epoch = this.#epoch;
-      // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
-      // so an id is never acknowledged before the batch that stores it.
-      const records = {
+      const records = writerBatch({
         observations: rows,
         incidents: out.incidentRevisions,
         violations: violationWrites(out.violations),
         caseOpenings: out.caseOpenings,
         caseRevisions: out.caseRevisions ?? [],
-      };
+      });
+      const batch = flight.add(mine, out);
+      const epoch = this.#epoch;
+      // Even a batch of retries goes through the writer: it is answered after every batch before it has committed,
+      // so an id is never acknowledged before the batch that stores it.
       const committed = this.#writer.write(records, epoch).then(
         () => {
           flight.settle(batch);

@@ -71,6 +71,45 @@ interface Prepared {
   bytes: Uint8Array | null;
 }
 
+/** An entry's leaf, and its bytes unless its record's row gives them back (migration 0006: never built then). */
+function prepareEntry(e: LogEntry | TextLogEntry): Prepared {
+  const bytes = entryBytes(e);
+  const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
+  return { kind: e.kind, recordId: e.recordId, leaf, bytes };
+}
+
+/**
+ * Entries encoded and hashed ahead of the append, as plain data a thread is sent cheaply: the leaves packed in one
+ * buffer. A leaf does not depend on the entry's place in the log, so whoever prepares a batch can hash it; only the
+ * tree's nodes wait for the transaction that knows the log's size.
+ */
+export interface LogLeaves {
+  kinds: string[];
+  recordIds: string[];
+  /** 32 bytes per entry, in order. */
+  leaves: Uint8Array;
+  /** The bytes the log keeps, or null for an entry its record's row gives back. */
+  bytes: (Uint8Array | null)[];
+}
+
+export function logLeaves(entries: readonly (LogEntry | TextLogEntry)[]): LogLeaves {
+  const n = entries.length;
+  const out: LogLeaves = {
+    kinds: new Array(n),
+    recordIds: new Array(n),
+    leaves: new Uint8Array(32 * n),
+    bytes: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const p = prepareEntry(itemAt(entries, i));
+    out.kinds[i] = p.kind;
+    out.recordIds[i] = p.recordId;
+    out.leaves.set(p.leaf, 32 * i);
+    out.bytes[i] = p.bytes;
+  }
+  return out;
+}
+
 interface Cache {
   range: CompactRange;
   root: Uint8Array;
@@ -173,13 +212,21 @@ export class SqliteLog implements LogStore {
   appendSync(entries: readonly (LogEntry | TextLogEntry)[]): { start: number; size: number } {
     if (!this.db.inTransaction) throw new Error('bug: SqliteLog.append outside a transaction');
     const prepared: Prepared[] = new Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const e = itemAt(entries, i);
-      // An entry its record's row gives back is not kept twice (migration 0006): its bytes are never built.
-      const bytes = entryBytes(e);
-      const leaf = bytes ? hashLeaf(bytes) : canonicalEntryLeafHash(e.kind, (e as TextLogEntry).text);
-      prepared[i] = { kind: e.kind, recordId: e.recordId, leaf, bytes };
-    }
+    for (let i = 0; i < entries.length; i++) prepared[i] = prepareEntry(itemAt(entries, i));
+    return this.#appendPrepared(prepared);
+  }
+
+  /** Appends entries whose leaves were computed already (`logLeaves`, on another thread), in the caller's transaction. */
+  appendLeavesSync(logs: readonly LogLeaves[]): { start: number; size: number } {
+    const prepared: Prepared[] = [];
+    for (const l of logs)
+      for (let i = 0; i < l.kinds.length; i++)
+        prepared.push({
+          kind: itemAt(l.kinds, i),
+          recordId: itemAt(l.recordIds, i),
+          leaf: l.leaves.subarray(32 * i, 32 * (i + 1)),
+          bytes: itemAt(l.bytes, i),
+        });
     return this.#appendPrepared(prepared);
   }
 
@@ -427,6 +474,11 @@ export function appendEntries(
   entries: readonly (LogEntry | TextLogEntry)[],
 ): { start: number; size: number } {
   return SqliteLog.of(db).appendSync(entries);
+}
+
+/** `appendEntries` for entries prepared with `logLeaves`, in order. */
+export function appendLeaves(db: Database.Database, logs: readonly LogLeaves[]): { start: number; size: number } {
+  return SqliteLog.of(db).appendLeavesSync(logs);
 }
 
 /** What `auditLog` reads from a SQLite database: the log tables and every record table, straight from the rows. */
