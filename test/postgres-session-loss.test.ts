@@ -127,9 +127,15 @@ describe.skipIf(!hasPg)('PostgreSQL ends a session', () => {
       expect(open.items.length).toBeGreaterThan(0);
       s.clock.advance(60 * 86_400_000);
       const hook = onStatement(s.store, /FROM timers/, (c) => terminate(c.processID));
-      await expect(cw.catchUp()).rejects.toThrow(/connection was lost/);
+      // The session ended is that of whichever pass reads the timers first: this call's, or the server's periodic
+      // pass, which this call then waits behind before a fresh pass of its own (CaseworkService.catchUp).
+      const first = await cw.catchUp().then(
+        (t) => t,
+        (e: unknown) => e as Error,
+      );
       expect(hook.fired()).toBe(true);
-      const fired = await cw.catchUp();
+      if (first instanceof Error) expect(first.message).toMatch(/connection was lost/);
+      const fired = first instanceof Error ? await cw.catchUp() : first;
       expect(fired.length).toBeGreaterThan(0);
       expect(await cw.catchUp()).toEqual([]); // each timer once
       expect(unhandled).toEqual([]);
