@@ -24,6 +24,7 @@ import type {
   WebhookRecord,
 } from '../../core/ports/public.js';
 import {
+  chainsOf,
   deliveryFrom,
   eventFrom,
   followedKinds,
@@ -174,12 +175,15 @@ export class PostgresPublicStore implements PublicStore {
     return rows.map((r) => r.case_id);
   }
 
-  async capChain(caseId: string): Promise<CapMessage[]> {
-    return (
-      (await this.#pool.query('SELECT doc FROM cap_messages WHERE case_id = $1 ORDER BY n', [caseId])).rows as {
-        doc: string;
-      }[]
-    ).map((r) => JSON.parse(r.doc) as CapMessage);
+  async capChains(caseIds: readonly string[]): Promise<Map<string, CapMessage[]>> {
+    if (!caseIds.length) return new Map();
+    const rows = (
+      await this.#pool.query(
+        'SELECT case_id, doc FROM cap_messages WHERE case_id = ANY($1::text[]) ORDER BY case_id, n',
+        [caseIds],
+      )
+    ).rows as { case_id: string; doc: string }[];
+    return chainsOf(rows);
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {
