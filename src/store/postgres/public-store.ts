@@ -41,11 +41,12 @@ export function feedChannel(schema: string): string {
   return `guarantor_feed_${schema}`.slice(0, 63).toLowerCase();
 }
 
-/** Rows per statement of a projection's commit. */
+/** Rows per statement of a projection's commit; CAP messages, which carry their areas' outlines twice, fewer. */
 const SLICE = 2000;
+const CAP_SLICE = 250;
 
-function* slices<T>(rows: readonly T[]): Generator<readonly T[]> {
-  for (let i = 0; i < rows.length; i += SLICE) yield rows.slice(i, i + SLICE);
+function* slices<T>(rows: readonly T[], n = SLICE): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += n) yield rows.slice(i, i + n);
 }
 
 export class PostgresPublicStore implements PublicStore {
@@ -228,7 +229,7 @@ export class PostgresPublicStore implements PublicStore {
             [c.status.at, c.status.doc],
           );
         // A statement per slice of the pass's messages: a catch-up over thousands of cases was as many round trips.
-        for (const cap of slices(c.cap)) {
+        for (const cap of slices(c.cap, CAP_SLICE)) {
           const ms = cap.map((x) => x.message);
           await q.query(
             `INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml)
