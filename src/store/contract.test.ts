@@ -550,6 +550,15 @@ describe.each(adapters)('store contract: %s', (_name, make) => {
     for (const c of calls) expect(c).toEqual([...c].sort(compareTimers));
     expect(await cw.pendingTimers()).toEqual(memory.queue.toArray());
     for (const c of openings) expect(await cw.getCaseFile(c.id)).toEqual(memory.get(c.id));
+    // The batched reads (the projector's) answer what the single ones do; ids not stored are absent.
+    const ids = [...openings.map((c) => c.id), 'case-not-stored'];
+    const files = await cw.getCaseFiles(ids);
+    expect(files.size).toBe(openings.length);
+    for (const c of openings) expect(files.get(c.id)).toEqual(memory.get(c.id));
+    const cases = await store.getCases(ids);
+    expect(cases.size).toBe(openings.length);
+    for (const c of openings) expect(cases.get(c.id)).toEqual(await store.getCase(c.id));
+    expect((await cw.getCaseFiles([])).size + (await store.getCases([])).size).toBe(0);
     expect(await cw.firePass(now, fire)).toEqual([]);
   });
 

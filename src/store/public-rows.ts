@@ -1,5 +1,6 @@
 /** Rows of the public face's tables (migration 0040) as the port's records, for both adapters. */
 import type { Audience, Delivery, DeliveryStatus, EventKind, FeedEvent, WebhookRecord } from '../core/ports/public.js';
+import type { CapMessage } from '../core/public/cap.js';
 
 /** The transparency-log kinds that change the public face: violations and everything about a case. */
 export const followedKinds = ['violation', 'case-event', 'vote', 'task-change', 'case-step'] as const;
@@ -62,3 +63,14 @@ export const deliveryFrom = (r: DeliveryRow): Delivery => ({
   ...(r.last_error === null ? {} : { lastError: r.last_error }),
   ...(r.delivered_at === null ? {} : { deliveredAt: Number(r.delivered_at) }),
 });
+
+/** CAP message rows in chain order (by case, then `n`) as each case's chain. */
+export function chainsOf(rows: readonly { case_id: string; doc: string }[]): Map<string, CapMessage[]> {
+  const out = new Map<string, CapMessage[]>();
+  for (const r of rows) {
+    let chain = out.get(r.case_id);
+    if (!chain) out.set(r.case_id, (chain = []));
+    chain.push(JSON.parse(r.doc) as CapMessage);
+  }
+  return out;
+}

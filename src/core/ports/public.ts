@@ -112,7 +112,8 @@ export interface PublicStore {
   activeViolationsSince(from: number): Promise<(StatusViolation & { id: string })[]>;
   /** Cases whose CAP chain has not ended (their phase is checked every pass). */
   openCapCases(): Promise<string[]>;
-  capChain(caseId: string): Promise<CapMessage[]>;
+  /** These cases' CAP chains, oldest message first, in one read (a case with no message is absent). */
+  capChains(caseIds: readonly string[]): Promise<Map<string, CapMessage[]>>;
   /** Commits a projection pass; the new events' ids, or undefined when another pass moved the cursor first. */
   commitProjection(c: ProjectionCommit): Promise<number[] | undefined>;
 

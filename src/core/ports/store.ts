@@ -189,6 +189,8 @@ export interface Store {
   activeViolationsBetween(from: number, to: number): Promise<Violation[]>;
   listCases(q: CaseFilter): Promise<Page<StoredCase>>;
   getCase(id: string): Promise<StoredCase | undefined>;
+  /** These cases by id, in one read (the ids not stored are absent). */
+  getCases(ids: readonly string[]): Promise<Map<string, StoredCase>>;
 
   createApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;

@@ -14,11 +14,11 @@ import {
   type PublicStatus,
 } from '../../core/public/area-status.js';
 import { ActiveViolations } from '../../core/public/active-violations.js';
-import { capXml, nextCapMessage, type CapArea, type CapContext } from '../../core/public/cap.js';
+import { capXml, nextCapMessage, type CapArea, type CapContext, type CapMessage } from '../../core/public/cap.js';
 import { capPolygons } from '../../core/public/cap-area.js';
 import { crossingPlans, type CrossingPlan } from '../../core/public/crossings.js';
 import { isInspection, type Clock } from '../../core/ops/index.js';
-import type { Violation } from '../../core/ops/index.js';
+import type { CaseFile, Violation } from '../../core/ops/index.js';
 import type { NewFeedEvent, ProjectionCommit, PublicStore, PublishedArea } from '../../core/ports/public.js';
 import type { Store } from '../../core/ports/store.js';
 import type { LoadedPackage } from '../../core/spec/load.js';
@@ -42,8 +42,17 @@ export interface ProjectorOptions {
 
 export const defaultStatusWindow = 7 * DAY;
 const PAGE = 5000;
+/** Cases read per statement (and looked at between turns of the event loop) in a pass. */
+const CHUNK = 250;
 /** ms: the longest a place's state may lag the end of a window. */
 const statusEvery = 5000;
+
+/** What a pass reads of a case it looks at. */
+interface CaseRead {
+  file: CaseFile;
+  where: { regions: string[]; zones: string[] };
+  chain: CapMessage[];
+}
 
 interface RegionShape {
   code: string;
@@ -188,23 +197,45 @@ export class Projector {
     return a;
   }
 
-  /** Where a case's evidence lies: fixed when it opened, so read once. */
-  async #areasOf(caseId: string): Promise<{ regions: string[]; zones: string[] }> {
-    let a = this.#caseAreas.get(caseId);
-    if (!a) {
+  /** Where each case's evidence lies: fixed when it opened, so read once, for many cases at a time. */
+  async #areasOf(caseIds: readonly string[]): Promise<Map<string, { regions: string[]; zones: string[] }>> {
+    const unread = caseIds.filter((id) => !this.#caseAreas.has(id));
+    const openings = await this.store.getCases(unread);
+    const read = await this.ps.violations(
+      unread.flatMap((id) => (openings.get(id)?.evidence ?? []).map((e) => e.violation)),
+    );
+    for (const caseId of unread) {
       const regions = new Set<string>();
       const zones = new Set<string>();
-      const evidence = (await this.store.getCase(caseId))?.evidence ?? [];
-      const read = await this.ps.violations(evidence.map((e) => e.violation));
-      for (const e of evidence) {
+      for (const e of openings.get(caseId)?.evidence ?? []) {
         const v = read.get(e.violation);
         if (v?.region) regions.add(v.region);
         for (const z of v?.zones ?? []) zones.add(z);
       }
-      a = { regions: [...regions].sort(), zones: [...zones].sort() };
-      this.#caseAreas.set(caseId, a);
+      this.#caseAreas.set(caseId, { regions: [...regions].sort(), zones: [...zones].sort() });
     }
-    return a;
+    return new Map(caseIds.map((id) => [id, this.#caseAreas.get(id) ?? { regions: [], zones: [] }]));
+  }
+
+  /**
+   * What a pass looks at of these cases: file, areas and CAP chain, each read for all of them at once. Cases without
+   * a file, and inspection requests (a party's, between it and the verifying body: not breach cases for the public),
+   * are absent.
+   */
+  async #read(caseIds: readonly string[]): Promise<Map<string, CaseRead>> {
+    const files = await this.casework.store.getCaseFiles(caseIds);
+    const shown = caseIds.filter((id) => {
+      const f = files.get(id);
+      return f !== undefined && !isInspection(f);
+    });
+    const [areas, chains] = await Promise.all([this.#areasOf(shown), this.ps.capChains(shown)]);
+    const out = new Map<string, CaseRead>();
+    for (const id of shown) {
+      const file = files.get(id);
+      const where = areas.get(id);
+      if (file && where) out.set(id, { file, where, chain: chains.get(id) ?? [] });
+    }
+    return out;
   }
 
   async #pass(): Promise<{ published: number; more: boolean }> {
@@ -243,12 +274,20 @@ export class Projector {
       for (const id of await this.ps.openCapCases()) look.add(id);
     }
     const live = this.#live;
-    for (const caseId of [...look].sort()) {
-      const file = await this.casework.store.getCaseFile(caseId);
-      // An inspection request is a party's, between it and the verifying body: not a breach case for the public.
-      if (!file || isInspection(file)) continue;
+    const sorted = [...look].sort();
+    let chunk = new Map<string, CaseRead>();
+    for (let i = 0; i < sorted.length; i++) {
+      // A few statements per chunk of cases, not several per case, and a turn of the event loop between chunks: a
+      // catch-up over thousands of cases (a restart on a backlog) holds up no request for long.
+      if (i % CHUNK === 0) {
+        if (i > 0) await new Promise((r) => setImmediate(r));
+        chunk = await this.#read(sorted.slice(i, i + CHUNK));
+      }
+      const caseId = itemAt(sorted, i);
+      const read = chunk.get(caseId);
+      if (!read) continue;
+      const { file, where, chain } = read;
       const phase = casePhase(file);
-      const where = await this.#areasOf(caseId);
       if (livePhases.includes(phase)) live.set(caseId, { caseId, phase, ...where });
       else live.delete(caseId);
       if (changed.has(caseId)) {
@@ -274,7 +313,6 @@ export class Projector {
           },
         });
       }
-      const chain = await this.ps.capChain(caseId);
       const areasOfCase = where.regions.map((r) => this.#capArea(r)).filter((a): a is CapArea => a !== undefined);
       const m = nextCapMessage(this.#cap, { caseId, severity: file.severity, phase, areas: areasOfCase }, chain, now);
       if (m) {

@@ -321,6 +321,12 @@ export class PostgresCaseworkStore implements CaseworkStore {
     )?.doc;
   }
 
+  async getCaseFiles(caseIds: readonly string[]): Promise<Map<string, CaseFile>> {
+    if (!caseIds.length) return new Map();
+    const r = await this.pool.query('SELECT case_id, doc FROM case_files WHERE case_id = ANY($1::text[])', [caseIds]);
+    return new Map((r.rows as { case_id: string; doc: CaseFile }[]).map((x) => [x.case_id, x.doc]));
+  }
+
   async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
     const r = q.status
       ? await this.pool.query('SELECT doc FROM case_files WHERE status = $1 ORDER BY opened_at, case_id LIMIT $2', [

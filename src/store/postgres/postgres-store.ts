@@ -777,6 +777,17 @@ export class PostgresStore implements Store {
     return row && { ...(JSON.parse(row.doc) as CaseOpening), seq: Number(row.seq) };
   }
 
+  async getCases(ids: readonly string[]): Promise<Map<string, StoredCase>> {
+    if (!ids.length) return new Map();
+    const r = await this.pool.query('SELECT id, seq, doc FROM cases WHERE id = ANY($1::text[])', [ids]);
+    return new Map(
+      (r.rows as { id: string; seq: string; doc: string }[]).map((x) => [
+        x.id,
+        { ...(JSON.parse(x.doc) as CaseOpening), seq: Number(x.seq) },
+      ]),
+    );
+  }
+
   async createApiKey(k: ApiKeyRecord): Promise<void> {
     await transaction(this.pool, async (c) => {
       await c.query(

@@ -24,6 +24,7 @@ import type {
   WebhookRecord,
 } from '../../core/ports/public.js';
 import {
+  chainsOf,
   deliveryFrom,
   eventFrom,
   followedKinds,
@@ -38,6 +39,14 @@ import { itemAt } from '../../core/item-at.js';
 /** The NOTIFY channel of a schema's feed (channel names are identifiers: at most 63 bytes). */
 export function feedChannel(schema: string): string {
   return `guarantor_feed_${schema}`.slice(0, 63).toLowerCase();
+}
+
+/** Rows per statement of a projection's commit; CAP messages, which carry their areas' outlines twice, fewer. */
+const SLICE = 2000;
+const CAP_SLICE = 250;
+
+function* slices<T>(rows: readonly T[], n = SLICE): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += n) yield rows.slice(i, i + n);
 }
 
 export class PostgresPublicStore implements PublicStore {
@@ -174,12 +183,15 @@ export class PostgresPublicStore implements PublicStore {
     return rows.map((r) => r.case_id);
   }
 
-  async capChain(caseId: string): Promise<CapMessage[]> {
-    return (
-      (await this.#pool.query('SELECT doc FROM cap_messages WHERE case_id = $1 ORDER BY n', [caseId])).rows as {
-        doc: string;
-      }[]
-    ).map((r) => JSON.parse(r.doc) as CapMessage);
+  async capChains(caseIds: readonly string[]): Promise<Map<string, CapMessage[]>> {
+    if (!caseIds.length) return new Map();
+    const rows = (
+      await this.#pool.query(
+        'SELECT case_id, doc FROM cap_messages WHERE case_id = ANY($1::text[]) ORDER BY case_id, n',
+        [caseIds],
+      )
+    ).rows as { case_id: string; doc: string }[];
+    return chainsOf(rows);
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {
@@ -190,15 +202,18 @@ export class PostgresPublicStore implements PublicStore {
           (await q.query('UPDATE feed_cursor SET log_idx = $1 WHERE id = 1 AND log_idx = $2', [c.to, c.from]))
             .rowCount === 0;
         if (moved) return undefined;
+        // Rows go in slices, a statement each: the driver writes a statement's arrays out in one go, and a catch-up's
+        // 40,000 events in one held the event loop for a quarter of a second. A session's sequence values increase,
+        // so the slices' seqs follow each other in the events' order.
         const seqs: number[] = [];
-        if (c.events.length) {
+        for (const events of slices(c.events)) {
           const r = await q.query(
             'INSERT INTO feed_events (kind, audience, at, doc) SELECT k, a, at, d FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS t(k, a, at, d, o) ORDER BY o RETURNING seq',
             [
-              c.events.map((e) => e.kind),
-              c.events.map((e) => e.audience),
-              c.events.map((e) => e.at),
-              c.events.map((e) => JSON.stringify(e.data)),
+              events.map((e) => e.kind),
+              events.map((e) => e.audience),
+              events.map((e) => e.at),
+              events.map((e) => JSON.stringify(e.data)),
             ],
           );
           seqs.push(...(r.rows as { seq: string }[]).map((x) => Number(x.seq)).sort((a, b) => a - b));
@@ -213,9 +228,9 @@ export class PostgresPublicStore implements PublicStore {
             'INSERT INTO public_status (id, at, doc) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, doc = excluded.doc',
             [c.status.at, c.status.doc],
           );
-        // One statement for the pass's messages: a catch-up over thousands of cases was as many round trips.
-        if (c.cap.length) {
-          const ms = c.cap.map((x) => x.message);
+        // A statement per slice of the pass's messages: a catch-up over thousands of cases was as many round trips.
+        for (const cap of slices(c.cap, CAP_SLICE)) {
+          const ms = cap.map((x) => x.message);
           await q.query(
             `INSERT INTO cap_messages (identifier, case_id, n, sent, msg_type, doc, xml)
              SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[])`,
@@ -226,7 +241,7 @@ export class PostgresPublicStore implements PublicStore {
               ms.map((m) => m.sent),
               ms.map((m) => m.msgType),
               ms.map((m) => JSON.stringify(m)),
-              c.cap.map((x) => x.xml),
+              cap.map((x) => x.xml),
             ],
           );
         }
@@ -247,10 +262,10 @@ export class PostgresPublicStore implements PublicStore {
               ats.push(e.at);
             }
         });
-        if (hookIds.length) {
+        for (let i = 0; i < hookIds.length; i += SLICE) {
           await q.query(
             "INSERT INTO webhook_deliveries (webhook, event, status, attempts, next_at) SELECT w, e, 'pending', 0, n FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, e, n) ON CONFLICT DO NOTHING",
-            [hookIds, events, ats],
+            [hookIds.slice(i, i + SLICE), events.slice(i, i + SLICE), ats.slice(i, i + SLICE)],
           );
         }
         if (seqs.length) await q.query('SELECT pg_notify($1, $2)', [this.channel, String(seqs.at(-1))]);

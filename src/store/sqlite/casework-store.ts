@@ -370,6 +370,12 @@ export class SqliteCaseworkStore implements CaseworkStore {
     return this.#file(caseId);
   }
 
+  async getCaseFiles(caseIds: readonly string[]): Promise<Map<string, CaseFile>> {
+    if (!caseIds.length) return new Map();
+    const rows = this.#s.filesOf.all(JSON.stringify(caseIds)) as { case_id: string; doc: string }[];
+    return new Map(rows.map((r) => [r.case_id, JSON.parse(r.doc) as CaseFile]));
+  }
+
   async listCaseFiles(q: CaseFileQuery): Promise<CaseFile[]> {
     const rows = (q.status ? this.#s.filesByStatus.all(q.status, q.limit) : this.#s.filesAll.all(q.limit)) as {
       doc: string;

@@ -19,6 +19,7 @@ import type {
   WebhookRecord,
 } from '../../core/ports/public.js';
 import {
+  chainsOf,
   deliveryFrom,
   eventFrom,
   followedKinds,
@@ -115,11 +116,14 @@ export class SqlitePublicStore implements PublicStore {
     return rows.map((r) => r.case_id);
   }
 
-  async capChain(caseId: string): Promise<CapMessage[]> {
-    const rows = this.#db.prepare('SELECT doc FROM cap_messages WHERE case_id = ? ORDER BY n').all(caseId) as {
-      doc: string;
-    }[];
-    return rows.map((r) => JSON.parse(r.doc) as CapMessage);
+  async capChains(caseIds: readonly string[]): Promise<Map<string, CapMessage[]>> {
+    if (!caseIds.length) return new Map();
+    const rows = this.#db
+      .prepare(
+        'SELECT case_id, doc FROM cap_messages WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, n',
+      )
+      .all(JSON.stringify(caseIds)) as { case_id: string; doc: string }[];
+    return chainsOf(rows);
   }
 
   async commitProjection(c: ProjectionCommit): Promise<number[] | undefined> {

@@ -106,6 +106,7 @@ function prepareStatements(db: Database.Database) {
     violation: p('SELECT doc FROM violations WHERE id = ?'),
     caseByKey: p('SELECT doc FROM cases WHERE case_key = ?').pluck(),
     case: p('SELECT seq, doc FROM cases WHERE id = ?'),
+    cases: p('SELECT id, seq, doc FROM cases WHERE id IN (SELECT value FROM json_each(?))'),
     insertKey: p(
       'INSERT INTO api_keys (id, hash, actor, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -522,6 +523,12 @@ export class SqliteStore implements Store {
   async getCase(id: string): Promise<StoredCase | undefined> {
     const r = this.#s.case.get(id) as { seq: number; doc: string } | undefined;
     return r && { ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq };
+  }
+
+  async getCases(ids: readonly string[]): Promise<Map<string, StoredCase>> {
+    if (!ids.length) return new Map();
+    const rows = this.#s.cases.all(JSON.stringify(ids)) as { id: string; seq: number; doc: string }[];
+    return new Map(rows.map((r) => [r.id, { ...(JSON.parse(r.doc) as CaseOpening), seq: r.seq }]));
   }
 
   /** A write of the operations store's connection in its own transaction, after any the ingest holds open. */
