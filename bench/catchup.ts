@@ -17,6 +17,7 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage, testLocator } from '../test/support/app.js';
 import { seedCases } from '../test/support/case-seed.js';
+import { seedPlaces as places } from './support/seed-places.js';
 import { dropSchema, freshSchema, pgUrl, postgresAvailable } from '../test/support/postgres.js';
 
 const CASES = Number(process.env['CATCHUP_CASES'] ?? 10_000);
@@ -27,14 +28,6 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-const places = [
-  { region: 'UA-14', lon: 37.4, lat: 48.2 },
-  { region: 'UA-09', lon: 39.2, lat: 48.9 },
-  { region: 'UA-23', lon: 35.6, lat: 47.2 },
-  { region: 'UA-63', lon: 36.4, lat: 49.7 },
-  { region: 'UA-65', lon: 33.6, lat: 46.7 },
-  { region: 'UA-12', lon: 34.6, lat: 48.3 },
-];
 
 async function rows(store: Store, sql: string): Promise<unknown[]> {
   if (store instanceof PostgresStore) return (await store.pool.query(sql)).rows as unknown[];

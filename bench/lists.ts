@@ -31,6 +31,7 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage, testLocator } from '../test/support/app.js';
 import { seedCases } from '../test/support/case-seed.js';
+import { seedPlaces as places } from './support/seed-places.js';
 import { RequestTrace } from './support/request-trace.js';
 import { traffic } from '../test/support/observations.js';
 import { pgUrl as PG_URL, postgresAvailable } from '../test/support/postgres.js';
@@ -195,14 +196,6 @@ for (let k = 0; count < OBSERVATIONS; k++) {
 const NOW = last + HOUR;
 const started = Date.now();
 const clock = { now: () => NOW + (Date.now() - started) };
-const places = [
-  { region: 'UA-14', lon: 37.4, lat: 48.2 },
-  { region: 'UA-09', lon: 39.2, lat: 48.9 },
-  { region: 'UA-23', lon: 35.6, lat: 47.2 },
-  { region: 'UA-63', lon: 36.4, lat: 49.7 },
-  { region: 'UA-65', lon: 33.6, lat: 46.7 },
-  { region: 'UA-12', lon: 34.6, lat: 48.3 },
-];
 const model = examplePackage.model;
 if (!model) throw new Error('the example package has no model');
 for (const t of targets) {

@@ -4,7 +4,7 @@
  * state, the same CAP messages and events, the same status document. Runs on both stores, over more cases than one
  * chunk holds.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { casePlans, ManualClock, voteOnCase } from '../src/core/ops/index.js';
 import type { FeedEvent } from '../src/core/ports/public.js';
 import type { Store } from '../src/core/ports/store.js';
@@ -13,11 +13,9 @@ import { buildApp } from '../src/server/app.js';
 import { operationsFor } from '../src/server/operations.js';
 import { publicFaceOf } from '../src/server/public/face.js';
 import { publicStoreFor } from '../src/store/public-store.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { examplePackage, testLocator } from './support/app.js';
 import { seedCases, type SeededCase } from './support/case-seed.js';
-import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
+import { storeBackends } from './support/backends.js';
 
 const NOW = Date.UTC(2026, 8, 1);
 const places = [
@@ -28,26 +26,7 @@ const places = [
 const BATCHES = 4;
 const PER_BATCH = 180; // 720 cases: three chunks and a part on the catch-up
 
-const hasPg = await postgresAvailable();
-const schemas: string[] = [];
-afterAll(async () => {
-  for (const s of schemas) await dropSchema(s);
-});
-const backends: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => SqliteStore.open({ path: ':memory:' })],
-  ...(hasPg
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const schema = freshSchema('h7_catchup');
-            schemas.push(schema);
-            return PostgresStore.open({ url: pgUrl, schema });
-          },
-        ],
-      ] as [string, () => Promise<Store>][])
-    : []),
-];
+const backends = await storeBackends('h7_catchup');
 
 /** Seeds the cases in batches into a server over `store`, projecting after each batch (`incremental`) or once at the end. */
 async function projected(store: Store, incremental: boolean) {

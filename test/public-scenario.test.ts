@@ -8,11 +8,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/core/ports/store.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { dropSchema, freshSchema, pgUrl, postgresAvailable } from './support/postgres.js';
+import { storeBackends } from './support/backends.js';
 import type { ObservationInput } from '../src/core/ops/index.js';
 import { signVote, type VoteStatement } from '../src/core/ops/index.js';
 import { DAY, HOUR, MINUTE } from '../src/core/spec/units.js';
@@ -65,27 +63,7 @@ async function listening(s: TestServer): Promise<string> {
   return s.app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-const hasPg = await postgresAvailable();
-const schemas: string[] = [];
-afterAll(async () => {
-  for (const x of schemas) await dropSchema(x);
-});
-/** Every test of the scenario runs on both stores. */
-const backends: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => SqliteStore.open({ path: ':memory:' })],
-  ...(hasPg
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const schema = freshSchema('pub');
-            schemas.push(schema);
-            return PostgresStore.open({ url: pgUrl, schema });
-          },
-        ],
-      ] as [string, () => Promise<Store>][])
-    : []),
-];
+const backends = await storeBackends('pub');
 let makeStore: () => Promise<Store> = backends[0]![1];
 
 async function started(
