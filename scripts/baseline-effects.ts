@@ -14,7 +14,9 @@ export const dataFile = 'examples/historical/data/ucdp-term-dyadic-2015.csv';
 
 /** UCDP conflict ids of the library's wars: Korea, Israel-Syria, Cyprus-Turkey, Eritrea-Ethiopia, Sri Lanka (LTTE),
  * Israel-Hezbollah, Georgia (South Ossetia), Colombia (FARC and the other Colombian dyads), Ukraine (the three
- * Donbas conflicts), Azerbaijan (Nagorno-Karabakh). */
+ * Donbas conflicts), Azerbaijan (Nagorno-Karabakh); and those of the held-out extension: Egypt-Israel (Suez/Sinai),
+ * Iran-Iraq, Moldova (Dniestr), Rwanda, Bosnia-Herzegovina (Serbian Republic), Sierra Leone, Indonesia (Aceh),
+ * Nepal. test/baseline-effects.test.ts checks that every conflict a package's `context` cites is here. */
 export const libraryConflicts = new Set([
   '1-38',
   '1-106',
@@ -28,6 +30,14 @@ export const libraryConflicts = new Set([
   '1-282',
   '1-283',
   '1-193',
+  '1-104',
+  '1-128',
+  '1-199',
+  '1-179',
+  '1-194',
+  '1-187',
+  '1-171',
+  '1-72',
 ]);
 
 /** RFC 4180 fields of one line (quoted fields may hold commas; the file has no line breaks inside fields). */

@@ -1,7 +1,8 @@
 // The war baseline's effect sizes in src/core/analysis/baseline.ts are what scripts/baseline-effects.ts computes from
 // the UCDP Conflict Termination data kept in examples/historical/data: the numbers cannot drift from their source.
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { estimate, ucdpDay } from '../scripts/baseline-effects.js';
+import { estimate, libraryConflicts, ucdpDay } from '../scripts/baseline-effects.js';
 import { baselineEvidence } from '../src/core/analysis/baseline.js';
 
 describe('baseline effect sizes', () => {
@@ -12,7 +13,18 @@ describe('baseline effect sizes', () => {
       ending: baselineEvidence.ending,
       intensity: baselineEvidence.intensity,
     });
-    expect(e.leftOut).toBe(34);
+    expect(e.leftOut).toBe(53);
+  });
+
+  it("leave out every conflict a library package's context cites", () => {
+    const dir = 'examples/historical';
+    const cited = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') && f !== 'outcomes.yaml')
+      .flatMap((f) =>
+        [...readFileSync(`${dir}/${f}`, 'utf8').matchAll(/\bconflict (1-\d+)/g)].map((m) => `${f}: ${m[1]}`),
+      );
+    expect(cited.length).toBeGreaterThanOrEqual(17);
+    expect(cited.filter((c) => !libraryConflicts.has(c.split(': ')[1] ?? ''))).toEqual([]);
   });
 
   it("read the file's three date layouts", () => {
