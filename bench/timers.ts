@@ -165,17 +165,31 @@ function passRows(db: Database.Database, before: Buffer): PassRows {
 }
 
 /** What a replay of the bare rows leaves out or slims (`TIMERS_VARIANTS=1`): what a different layout would save. */
-type Variant = 'log' | 'no-tree-nodes' | 'no-task-docs' | 'files-without-tasks';
+type Variant =
+  | 'log'
+  | 'no-tree-nodes'
+  | 'no-task-docs'
+  | 'files-without-tasks'
+  | 'no-timer-rows'
+  | 'no-task-rows'
+  | 'no-timer-indexes'
+  | 'no-task-indexes';
 
 /**
  * The bare rows: the pass's rows written into the database as it was before the pass, in one transaction, by plain
  * multi-row INSERTs (100 rows each, prepared once), one UPDATE marking the fired timers and one per changed file:
  * no reading, no transitions, no serialising or hashing. A variant writes the log's rows alone (entries, nodes,
- * head), or leaves out the tree nodes, the task rows' documents, or the tasks inside the case files' documents.
- * Returns milliseconds.
+ * head), or leaves out the tree nodes, the task rows' documents, the tasks inside the case files' documents, the
+ * timer rows (new and marked fired), the task rows, or the secondary indexes of the timers or the task rows (dropped
+ * before the replay). Returns milliseconds.
  */
 function bareRows(rows: PassRows, variant?: Variant): number {
   const db = new Database(rows.before);
+  if (variant === 'no-timer-indexes') db.exec('DROP INDEX timers_due; DROP INDEX timers_case');
+  if (variant === 'no-task-indexes')
+    db.exec(
+      'DROP INDEX case_tasks_case; DROP INDEX case_tasks_order; DROP INDEX case_tasks_actor; DROP INDEX case_tasks_failed',
+    );
   const taskRows = variant === 'no-task-docs' ? rows.tasks.map((r) => [...r.slice(0, 7), '']) : rows.tasks;
   const fileRows =
     variant === 'files-without-tasks'
@@ -214,9 +228,11 @@ function bareRows(rows: PassRows, variant?: Variant): number {
     if (variant !== 'no-tree-nodes') nodes();
     head.run(...rows.head);
     if (variant === 'log') return;
-    timers();
-    fired.run(T0, firedKeys);
-    tasks();
+    if (variant !== 'no-timer-rows') {
+      timers();
+      fired.run(T0, firedKeys);
+    }
+    if (variant !== 'no-task-rows') tasks();
     for (const f of fileRows) file.run(...f);
   }).immediate();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -305,7 +321,16 @@ for (let r = 0; r < 5; r++) {
 const variants: [Variant | 'every row', number[]][] = [];
 if (process.env['TIMERS_VARIANTS']) {
   const rows = sqRuns[0]!.rows!;
-  const names = ['every row', 'no-tree-nodes', 'no-task-docs', 'files-without-tasks'] as const;
+  const names = [
+    'every row',
+    'no-tree-nodes',
+    'no-task-docs',
+    'files-without-tasks',
+    'no-timer-rows',
+    'no-task-rows',
+    'no-timer-indexes',
+    'no-task-indexes',
+  ] as const;
   for (const n of names) variants.push([n, []]);
   for (let r = 0; r < 7; r++)
     for (const [n, xs] of variants) xs.push(bareRows(rows, n === 'every row' ? undefined : n));

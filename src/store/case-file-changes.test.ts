@@ -3,7 +3,7 @@ import { casePlans, MemoryCasework, ManualClock, type CaseFile, type Timer } fro
 import type { LogEntry, TextLogEntry } from '../core/ports/tlog.js';
 import { DAY, HOUR, MINUTE } from '../core/spec/units.js';
 import { examplePackage } from '../../test/support/app.js';
-import { caseFileChanges } from './case-file-changes.js';
+import { caseFileChanges, caseFileDoc } from './case-file-changes.js';
 import {
   caseFileEntries,
   caseOfRecord,
@@ -80,6 +80,26 @@ describe('a case file change: the entries and task rows it writes', () => {
       }
     }
     expect(tasks).toBeGreaterThan(30);
+  });
+
+  it("writes the file's document as JSON.stringify stores it, each changed task in the text of its row", () => {
+    const { snapshots } = run();
+    let docs = 0;
+    for (let s = 1; s < snapshots.length; s++) {
+      const before = new Map(snapshots[s - 1]!.map((f) => [f.caseId, f]));
+      for (const after of snapshots[s]!) {
+        const was = before.get(after.caseId);
+        if (!was || was === after) continue;
+        const changes = caseFileChanges(was, after);
+        const doc = caseFileDoc(after, changes);
+        expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(after)));
+        for (const t of changes.tasks) expect(doc).toContain(t.doc);
+        docs++;
+      }
+    }
+    expect(docs).toBeGreaterThan(30);
+    const file = snapshots[0]![0]!;
+    expect(JSON.parse(caseFileDoc(file, caseFileChanges(file, file)))).toEqual(JSON.parse(JSON.stringify(file)));
   });
 
   it('lists the tasks a file no longer holds', () => {

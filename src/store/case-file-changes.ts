@@ -72,6 +72,23 @@ export function caseFileChanges(
   return { entries, tasks, removed: before ? before.tasks.filter((t) => !ids.has(t.id)) : [] };
 }
 
+/**
+ * The case file's document: what JSON.stringify gives for it, with its tasks last and each new or changed task as the
+ * canonical text its record and row already hold (the document is read with JSON.parse, so any JSON text of a task
+ * serves it): a changed task is serialised once per write, not again inside its file.
+ */
+export function caseFileDoc(f: CaseFile, changes: CaseFileChanges): string {
+  const texts = new Map<ResponseTask, string>();
+  for (const t of changes.tasks) texts.set(t.task, t.doc);
+  let doc = `${JSON.stringify({ ...f, tasks: undefined }).slice(0, -1)},"tasks":[`;
+  let first = true;
+  for (const t of f.tasks) {
+    doc += `${first ? '' : ','}${texts.get(t) ?? JSON.stringify(t)}`;
+    first = false;
+  }
+  return `${doc}]}`;
+}
+
 /** The entry of the file's `n`th refused vote (from 1), as caseFileEntries numbers it. */
 function rejectionEntry(f: CaseFile, n: number): LogEntry {
   const e = caseFileEntries({ ...f, tasks: [], judgment: { ...f.judgment, votes: [] } }).find(

@@ -27,7 +27,7 @@ import {
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry } from '../../core/ports/tlog.js';
-import { caseFileChanges } from '../case-file-changes.js';
+import { caseFileChanges, caseFileDoc } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
@@ -273,6 +273,13 @@ export class PostgresCaseworkStore implements CaseworkStore {
         now,
         due.filter((t) => firedKeys.has(t.key)).map((t) => t.key),
       ]);
+      // What each case's transitions changed (case-file-changes.ts): its file's document, its changed task rows and
+      // its step are written from it.
+      const changes = new Map(
+        [...files.values()]
+          .filter((f) => f !== before.get(f.caseId) || timers.has(f.caseId))
+          .map((f) => [f, caseFileChanges(valueAt(before, f.caseId), f, timers.get(f.caseId))]),
+      );
       const changed = [...files.values()].filter((f) => f !== before.get(f.caseId));
       if (changed.length) {
         const cols = changed.map(fileColumns);
@@ -286,29 +293,26 @@ export class PostgresCaseworkStore implements CaseworkStore {
             changed.map((f) => f.caseId),
             changed.map((f) => (f.judgment.outcome ? 'decided' : 'open')),
             changed.map((f) => f.judgment.deadline),
-            changed.map((f) => JSON.stringify(f)),
+            changed.map((f) => caseFileDoc(f, valueAt(changes, f))),
             cols.map((x) => x.decidedAt),
             cols.map((x) => x.effect),
             cols.map((x) => x.responding),
           ],
         );
       }
-      // Only the task rows that changed, with the documents built for their records (case-file-changes.ts).
-      const changes = [...files.values()]
-        .filter((f) => f !== before.get(f.caseId) || timers.has(f.caseId))
-        .map((f) => caseFileChanges(valueAt(before, f.caseId), f, timers.get(f.caseId)));
-      const removed = changes.flatMap((x) => x.removed.map((t) => t.id));
+      // Only the task rows that changed, with the documents built for their records.
+      const removed = [...changes.values()].flatMap((x) => x.removed.map((t) => t.id));
       if (removed.length) await c.query('DELETE FROM case_tasks WHERE task_id = ANY($1::text[])', [removed]);
       await this.#insertTasks(
         c,
-        changes.flatMap((x) => x.tasks.map((t) => taskRow(t.task, t.doc))),
+        [...changes.values()].flatMap((x) => x.tasks.map((t) => taskRow(t.task, t.doc))),
         TASK_UPSERT,
       );
       // One append for the transaction, one step per case: the states between its timers were never visible.
       await appendEntries(
         this.pool,
         c,
-        changes.flatMap((x) => x.entries),
+        [...changes.values()].flatMap((x) => x.entries),
       );
       return fired;
     });

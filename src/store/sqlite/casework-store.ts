@@ -22,7 +22,7 @@ import {
   type TimerRestore,
 } from '../../core/ports/casework.js';
 import type { LogEntry, TextLogEntry } from '../../core/ports/tlog.js';
-import { caseFileChanges, type CaseFileChanges } from '../case-file-changes.js';
+import { caseFileChanges, caseFileDoc, type CaseFileChanges } from '../case-file-changes.js';
 import { decideKey, registrationEntries, toMemberKey, type KeyRow } from '../member-keys.js';
 import { apiKeyEntry, memberKeyEntry, timerEntry } from '../log-entries.js';
 import { sameTimer, timerPlan, timerPlanQueries } from '../timer-restore.js';
@@ -199,7 +199,7 @@ export class SqliteCaseworkStore implements CaseworkStore {
    */
   #writeFile(f: CaseFile, insert: boolean, opening?: CaseOpening, changes?: CaseFileChanges, tasks?: Rows): boolean {
     const status = f.judgment.outcome ? 'decided' : 'open';
-    const doc = JSON.stringify(f);
+    const doc = changes ? caseFileDoc(f, changes) : JSON.stringify(f);
     const c = fileColumns(f);
     if (insert) {
       const regions = regionList(
