@@ -21,6 +21,7 @@ import { caseRevisions } from './0110-case-revisions.js';
 import { incidentProbeTiers } from './0120-incident-probe-tiers.js';
 import { observationFilterIndexes } from './0130-observation-filter-indexes.js';
 import { caseSteps } from './0140-case-steps.js';
+import { incidentProbeByWriter } from './0170-incident-probe-by-writer.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   incidentProbeTiers,
   observationFilterIndexes,
   caseSteps,
+  incidentProbeByWriter,
 ];

@@ -24,6 +24,7 @@ import {
   violationTextEntry,
 } from '../log-entries.js';
 import { reviseRegionsSql } from '../case-board.js';
+import { IncidentProbeRows } from './incident-probe-rows.js';
 import { Rows } from './rows.js';
 import { appendLeaves, logLeaves, type LogLeaves } from './tlog-store.js';
 import { itemAt, valueAt } from '../../core/item-at.js';
@@ -58,7 +59,7 @@ export interface BatchRecords {
 interface BatchWrites {
   /** 10 values per observation: seq, source, source_id, activity, time, region, received_at, submitted_by, doc, salt. */
   observations: unknown[];
-  incidents: RecordWrites;
+  incidents: IncidentRecordWrites;
   violations: RecordWrites;
   /** 8 values per case opening (caseColumns, doc, salt). */
   cases: unknown[];
@@ -95,7 +96,7 @@ function recordWrites<T extends { id: string; revision: number }>(
   list: readonly T[],
   row: (r: T, text: string, salt: string, rows: unknown[]) => void,
   entry: (r: T, text: string, salt: string) => TextLogEntry,
-): RecordWrites {
+): RecordWrites & { latest: readonly T[] } {
   // Each record serialised once, for its row and its entry; each revision sealed by a salt of its own.
   const texts = new Map<T, string>();
   const salts = new Map<T, string>();
@@ -119,18 +120,41 @@ function recordWrites<T extends { id: string; revision: number }>(
     revisions,
     rows,
     entries,
+    latest,
   };
 }
 
-export const incidentWrites = (list: readonly Incident[]): RecordWrites =>
-  recordWrites(list, (r, text, salt, rows) => rows.push(...incidentColumns(r), text, salt), incidentTextEntry);
+/** An incident's rows, with what its box in the probe index needs beyond its columns (incident-probe-rows.ts). */
+export interface IncidentRecordWrites extends RecordWrites {
+  /** Per current row: the sole member's source of a region incident (its lane), else null. */
+  soleSources: (string | null)[];
+}
 
-export const violationWrites = (list: readonly Violation[]): RecordWrites =>
-  recordWrites(
+export function incidentWrites(list: readonly Incident[]): IncidentRecordWrites {
+  const w = recordWrites(
+    list,
+    (r, text, salt, rows) => rows.push(...incidentColumns(r), text, salt),
+    incidentTextEntry,
+  );
+  return {
+    archive: w.archive,
+    revisions: w.revisions,
+    rows: w.rows,
+    entries: w.entries,
+    soleSources: w.latest.map((i) =>
+      i.region !== undefined && i.members.length === 1 ? itemAt(i.members, 0).source : null,
+    ),
+  };
+}
+
+export function violationWrites(list: readonly Violation[]): RecordWrites {
+  const w = recordWrites(
     list,
     (v, text, salt, rows) => rows.push(...violationColumns(v), `,${v.zones.join(',')},`, text, salt),
     violationTextEntry,
   );
+  return { archive: w.archive, revisions: w.revisions, rows: w.rows, entries: w.entries };
+}
 
 /** The rows and entries of one batch, serialising what the server thread left (the incidents, case openings). */
 function batchWrites({ observations, incidents, violations, caseOpenings, caseRevisions }: BatchRecords): BatchWrites {
@@ -171,7 +195,7 @@ export type RecordRows = Omit<RecordWrites, 'entries'>;
 /** A batch as the writer takes it: plain rows and the log's entries hashed (`writerBatch`). */
 export interface WriterBatch {
   observations: unknown[];
-  incidents: RecordRows;
+  incidents: RecordRows & { soleSources: (string | null)[] };
   violations: RecordRows;
   cases: unknown[];
   caseRevisions: unknown[];
@@ -185,7 +209,7 @@ export function writerBatch(records: BatchRecords): WriterBatch {
   const w = batchWrites(records);
   return {
     observations: w.observations,
-    incidents: rowsOnly(w.incidents),
+    incidents: { ...rowsOnly(w.incidents), soleSources: w.incidents.soleSources },
     violations: rowsOnly(w.violations),
     cases: w.cases,
     caseRevisions: w.caseRevisions,
@@ -196,8 +220,11 @@ export function writerBatch(records: BatchRecords): WriterBatch {
 /** Applies batch writes on one connection; the statements are prepared once. */
 export class WriteApplier {
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #probe: IncidentProbeRows;
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database.Database) {
+    this.#probe = new IncidentProbeRows(db, this.#statements);
+  }
 
   /** A statement prepared on first use (a store opened at an older migration never prepares what it cannot run). */
   #stmt(sql: string): Database.Statement {
@@ -225,8 +252,8 @@ export class WriteApplier {
   }
 
   #apply(w: WriterBatch): void {
-    const rows = (target: string, width: number, values: readonly unknown[], tail = '') => {
-      const r = new Rows(this.db, this.#statements, target, width, tail);
+    const rows = (target: string, width: number, values: readonly unknown[], tail = '', returned?: unknown[][]) => {
+      const r = new Rows(this.db, this.#statements, target, width, tail, returned);
       r.addAll(values);
       r.flush();
     };
@@ -242,7 +269,9 @@ export class WriteApplier {
     );
     for (const id of w.incidents.archive) archiveIncident.run(id);
     rows('incident_revisions (id, revision, doc, salt)', 4, w.incidents.revisions);
-    rows(incidentTarget, 14, w.incidents.rows, incidentUpsert);
+    const written: unknown[][] = [];
+    rows(incidentTarget, 14, w.incidents.rows, `${incidentUpsert} RETURNING id, seq`, written);
+    this.#probe.write(w.incidents.rows, w.incidents.soleSources, new Map(written as [string, number][]));
     const archiveViolation = this.#stmt(
       'INSERT INTO violation_revisions (id, revision, doc, salt) SELECT id, revision, doc, salt FROM violations WHERE id = ?',
     );

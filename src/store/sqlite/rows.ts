@@ -18,6 +18,8 @@ export class Rows {
     readonly target: string,
     readonly width: number,
     readonly tail = '',
+    /** When `tail` ends in a RETURNING clause: the rows it returns, as arrays, appended here. */
+    readonly returned?: unknown[][],
   ) {}
 
   add(...row: unknown[]): void {
@@ -48,7 +50,11 @@ export class Rows {
       stmt = this.db.prepare(`INSERT INTO ${this.target} VALUES ${new Array(n).fill(row).join(', ')} ${this.tail}`);
       this.statements.set(key, stmt);
     }
-    this.changes += stmt.run(this.#values).changes;
+    if (this.returned) {
+      const out = stmt.raw(true).all(this.#values) as unknown[][];
+      for (const r of out) this.returned.push(r);
+      this.changes += out.length;
+    } else this.changes += stmt.run(this.#values).changes;
     this.#values.length = 0;
   }
 }

@@ -20,13 +20,27 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const walBytes = (path: string) => statSync(`${path}-wal`).size;
 
 describe('WAL checkpoints on the writer', () => {
-  /** 40 transactions of about 100 KB each, counted as `entries` each; `run` after every one. */
-  function write(path: string, entries: number, every: number): number {
+  /**
+   * 40 transactions of about 100 KB (some 27 frames) each, counted as `entries` each; `run` after every one. The
+   * largest the WAL grew, and the checkpoints run.
+   */
+  function write(
+    path: string,
+    entries: number,
+    everyEntries: number,
+    everyFrames = Infinity,
+  ): { largest: number; checkpoints: number } {
     const db = openConnection(path);
     try {
       db.exec('CREATE TABLE t (x TEXT)');
       const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
-      const checkpoints = new WalCheckpoints(db, every);
+      let checkpointsRun = 0;
+      const pragma = db.pragma.bind(db);
+      db.pragma = ((source: string, options?: Parameters<typeof pragma>[1]) => {
+        if (source.startsWith('wal_checkpoint')) checkpointsRun++;
+        return pragma(source, options);
+      }) as typeof db.pragma;
+      const checkpoints = new WalCheckpoints(db, everyEntries, everyFrames);
       let largest = 0;
       for (let i = 0; i < 40; i++) {
         db.transaction(() => {
@@ -36,7 +50,7 @@ describe('WAL checkpoints on the writer', () => {
         checkpoints.run();
         largest = Math.max(largest, walBytes(path));
       }
-      return largest;
+      return { largest, checkpoints: checkpointsRun };
     } finally {
       db.close();
     }
@@ -45,13 +59,23 @@ describe('WAL checkpoints on the writer', () => {
   it('checkpoints once enough has been written, so the WAL is written again from its start', () => {
     const unchecked = write(join(tmp, 'a.db'), 100, Infinity);
     const checked = write(join(tmp, 'b.db'), 100, 400); // every fourth transaction
-    expect(unchecked).toBeGreaterThan(3_500_000); // 40 x ~100 KB: SQLite's own checkpoint waits for 10,000 pages
-    expect(checked).toBeLessThan(700_000); // about five transactions' worth
+    expect(unchecked.largest).toBeGreaterThan(3_500_000); // 40 x ~100 KB: SQLite's own checkpoint waits for 10,000 pages
+    expect(checked.largest).toBeLessThan(700_000); // about five transactions' worth
   });
 
   it('does nothing below the threshold', () => {
-    const below = write(join(tmp, 'c.db'), 1, 400);
-    expect(below).toBeGreaterThan(3_500_000);
+    const below = write(join(tmp, 'c.db'), 1, 400, 200);
+    expect(below.largest).toBeGreaterThan(3_500_000);
+    expect(below.checkpoints).toBe(0);
+  });
+
+  it('checkpoints sooner when the entries stand for more frames, as its checkpoints find them', () => {
+    // Ten entries for some 27 frames (five times the starting estimate), a checkpoint every 100 frames: the first
+    // comes after 20 transactions (100 frames as first estimated), then one about every fourth.
+    const learnt = write(join(tmp, 'd.db'), 10, Infinity, 100);
+    expect(learnt.checkpoints).toBeGreaterThanOrEqual(5);
+    // By entries alone (400 per checkpoint), once.
+    expect(write(join(tmp, 'e.db'), 10, 400).checkpoints).toBe(1);
   });
 
   it('keeps the writer thread WAL short under ingest', async () => {
