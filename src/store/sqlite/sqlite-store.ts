@@ -58,6 +58,7 @@ import { InFlight } from './in-flight.js';
 import { observationRow, violationWrites, writerBatch } from './ingest-writes.js';
 import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
+import { KnownCases } from '../known-cases.js';
 import { groupPointProbes, matcher } from '../probe-plan.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 import { itemAt } from '../../core/item-at.js';
@@ -166,6 +167,8 @@ export class SqliteStore implements Store {
   #regionProbe: Database.Statement | undefined;
   /** The R*Tree's codes of activities, regions and sources, once committed (they never change). */
   #codes: ProbeCodes | undefined;
+  /** Cases by key as last committed or read (known-cases.ts): lookups skip their rows and documents. */
+  readonly #knownCases = new KnownCases();
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
   /** Where a `from` filter's observations can start (time-floor.ts). */
@@ -281,6 +284,8 @@ export class SqliteStore implements Store {
           // Only what committed is remembered.
           this.#hot.written(out.incidentRevisions);
           this.#recentViolations.remember(out.violations);
+          this.#knownCases.written(out.caseOpenings);
+          this.#knownCases.written(out.caseRevisions ?? []);
           return result;
         },
         (e: unknown) => {
@@ -313,6 +318,7 @@ export class SqliteStore implements Store {
     this.#recovering = this.#inFlight.drained().then(() => {
       this.#nextSeq = undefined;
       this.#hot.reset(); // the write may have committed although it failed to answer
+      this.#knownCases.reset();
       this.#recovering = undefined;
     });
   }
@@ -419,9 +425,14 @@ export class SqliteStore implements Store {
     existingCases: (keys: readonly string[]): ReadonlyMap<string, CaseOpening> => {
       const out = new Map<string, CaseOpening>();
       for (const k of keys) {
-        const held = this.#inFlight.cases.get(k)?.value;
-        const doc = held ? undefined : (this.#s.caseByKey.get(k) as string | undefined);
-        const c = held ?? (doc === undefined ? undefined : (JSON.parse(doc) as CaseOpening));
+        const held = this.#inFlight.cases.get(k)?.value ?? this.#knownCases.get(k);
+        if (held !== undefined) {
+          if (held) out.set(k, held);
+          continue;
+        }
+        const doc = this.#s.caseByKey.get(k) as string | undefined;
+        const c = doc === undefined ? null : (JSON.parse(doc) as CaseOpening);
+        this.#knownCases.learn(k, c);
         if (c) out.set(k, c);
       }
       return out;
