@@ -58,6 +58,8 @@ import { InFlight } from './in-flight.js';
 import { observationRow, violationWrites, writerBatch } from './ingest-writes.js';
 import { apiKeyEntry, freshSalts } from '../log-entries.js';
 import { HotIncidents } from '../hot-incidents.js';
+import { KnownCases } from '../known-cases.js';
+import { groupPointProbes, matcher } from '../probe-plan.js';
 import { InlineWriter, ThreadWriter, type IngestWriter } from './ingest-writer.js';
 import { itemAt } from '../../core/item-at.js';
 import { LONG_UNIT_MS, MAX_LANE, SHORT_UNIT_MS } from '../migrations/0120-incident-probe-tiers.js';
@@ -126,7 +128,7 @@ type Statements = ReturnType<typeof prepareStatements>;
  * has committed, so every page a probe touches counts. Prepared on first use: a store opened at an older migration
  * (tests of the migrations) has no R*Tree.
  */
-const PROBE_FROM = `SELECT i.id, i.revision, i.doc FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
+const PROBE_FROM = `SELECT i.id, i.revision, i.doc, i.start_ms, i.end_ms, i.min_lon, i.min_lat, i.max_lon, i.max_lat FROM incident_rtree r CROSS JOIN incidents i ON i.seq = r.seq
   WHERE r.max_x >= ? AND r.min_x <= ? AND r.max_y >= ? AND r.min_y <= ? AND r.end_t >= ? AND r.start_t <= ?
     AND i.activity = ? AND i.status = 'open' AND i.end_ms >= ? AND i.start_ms <= ?`;
 const POINT_PROBE_SQL = `${PROBE_FROM} AND i.min_lon <= ? AND i.max_lon >= ? AND i.min_lat <= ? AND i.max_lat >= ?`;
@@ -165,6 +167,8 @@ export class SqliteStore implements Store {
   #regionProbe: Database.Statement | undefined;
   /** The R*Tree's codes of activities, regions and sources, once committed (they never change). */
   #codes: ProbeCodes | undefined;
+  /** Cases by key as last committed or read (known-cases.ts): lookups skip their rows and documents. */
+  readonly #knownCases = new KnownCases();
   /** Recently committed violations (recent-records.ts): lookups skip their documents. */
   readonly #recentViolations = new RecentRecords<Violation>();
   /** Where a `from` filter's observations can start (time-floor.ts). */
@@ -280,6 +284,8 @@ export class SqliteStore implements Store {
           // Only what committed is remembered.
           this.#hot.written(out.incidentRevisions);
           this.#recentViolations.remember(out.violations);
+          this.#knownCases.written(out.caseOpenings);
+          this.#knownCases.written(out.caseRevisions ?? []);
           return result;
         },
         (e: unknown) => {
@@ -312,6 +318,7 @@ export class SqliteStore implements Store {
     this.#recovering = this.#inFlight.drained().then(() => {
       this.#nextSeq = undefined;
       this.#hot.reset(); // the write may have committed although it failed to answer
+      this.#knownCases.reset();
       this.#recovering = undefined;
     });
   }
@@ -336,29 +343,36 @@ export class SqliteStore implements Store {
       // On the space-time index, one box per tier and lane: however long other incidents' intervals, however late
       // the report, it reads the incidents of its activity near its place and time (region incidents: of its region,
       // but not those its source alone reported); the exact test on the columns, then the matches parsed.
+      const codes = older.length ? (this.#codes ??= new ProbeCodes(this.db)) : undefined; // prepared on first use
+      const take = (activity: string, rows: ProbeRow[], wanted?: (r: ProbeRow) => boolean) => {
+        for (const r of rows) {
+          if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
+          if (wanted && !wanted(r)) continue;
+          const held = this.#hot.get(activity, r.id);
+          out.set(r.id, held?.revision === r.revision ? held : (JSON.parse(r.doc) as Incident));
+        }
+      };
+      // Point probes: one query per group of overlapping ones (probe-plan.ts), its rows tested against each member.
+      for (const { union: p, members } of groupPointProbes(older)) {
+        const activity = codes?.get('activity', p.activity);
+        if (activity === undefined) continue; // no incident of that activity yet
+        const from = bound(p.from);
+        const to = bound(p.to);
+        const probe = (this.#pointProbe ??= this.db.prepare(POINT_PROBE_SQL));
+        const wanted = members.length > 1 ? rowMatcher(members) : undefined;
+        TIERS.forEach((unit, tier) => {
+          const [x0, x1] = [p.minLon + 400 * tier, p.maxLon + 400 * tier];
+          const [y0, y1] = [p.minLat + 200 * activity, p.maxLat + 200 * activity];
+          const exact = [p.activity, from, to, p.maxLon, p.minLon, p.maxLat, p.minLat];
+          take(p.activity, probe.all(x0, x1, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[], wanted);
+        });
+      }
       for (const p of older) {
-        const codes = (this.#codes ??= new ProbeCodes(this.db)); // prepared on first use, like the probe
+        if (!('region' in p) || !codes) continue;
         const activity = codes.get('activity', p.activity);
         if (activity === undefined) continue; // no incident of that activity yet
         const from = bound(p.from);
         const to = bound(p.to);
-        const take = (rows: ProbeRow[]) => {
-          for (const r of rows) {
-            if (out.has(r.id) || flight.has(r.id)) continue; // in flight: its newer state is tested below
-            const held = this.#hot.get(p.activity, r.id);
-            out.set(r.id, held?.revision === r.revision ? held : (JSON.parse(r.doc) as Incident));
-          }
-        };
-        if (!('region' in p)) {
-          const probe = (this.#pointProbe ??= this.db.prepare(POINT_PROBE_SQL));
-          TIERS.forEach((unit, tier) => {
-            const [x0, x1] = [p.minLon + 400 * tier, p.maxLon + 400 * tier];
-            const [y0, y1] = [p.minLat + 200 * activity, p.maxLat + 200 * activity];
-            const exact = [p.activity, from, to, p.maxLon, p.minLon, p.maxLat, p.minLat];
-            take(probe.all(x0, x1, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
-          });
-          continue;
-        }
         const region = codes.get('region', p.region);
         if (region === undefined) continue; // no incident of that region yet
         const own = p.source === undefined ? undefined : codes.get('source', p.source);
@@ -369,7 +383,7 @@ export class SqliteStore implements Store {
         TIERS.forEach((unit, tier) => {
           const base = -1024 * (2 * activity + tier);
           const lanes = (y0: number, y1: number) =>
-            take(probe.all(x, x, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
+            take(p.activity, probe.all(x, x, y0, y1, from / unit, to / unit, ...exact) as ProbeRow[]);
           if (lane === 0) return lanes(base - MAX_LANE, base);
           if (lane < MAX_LANE) lanes(base - MAX_LANE, base - lane - 1);
           lanes(base - lane + 1, base);
@@ -411,9 +425,14 @@ export class SqliteStore implements Store {
     existingCases: (keys: readonly string[]): ReadonlyMap<string, CaseOpening> => {
       const out = new Map<string, CaseOpening>();
       for (const k of keys) {
-        const held = this.#inFlight.cases.get(k)?.value;
-        const doc = held ? undefined : (this.#s.caseByKey.get(k) as string | undefined);
-        const c = held ?? (doc === undefined ? undefined : (JSON.parse(doc) as CaseOpening));
+        const held = this.#inFlight.cases.get(k)?.value ?? this.#knownCases.get(k);
+        if (held !== undefined) {
+          if (held) out.set(k, held);
+          continue;
+        }
+        const doc = this.#s.caseByKey.get(k) as string | undefined;
+        const c = doc === undefined ? null : (JSON.parse(doc) as CaseOpening);
+        this.#knownCases.learn(k, c);
         if (c) out.set(k, c);
       }
       return out;
@@ -647,6 +666,24 @@ interface ProbeRow {
   id: string;
   revision: number;
   doc: string;
+  start_ms: number;
+  end_ms: number;
+  min_lon: number | null;
+  min_lat: number | null;
+  max_lon: number | null;
+  max_lat: number | null;
+}
+
+/** Does any of these point probes ask for the row? The probe's exact test, on the row's columns. */
+function rowMatcher(probes: readonly IncidentProbe[]): (r: ProbeRow) => boolean {
+  const test = matcher(probes);
+  return (r) =>
+    test({
+      activity: itemAt(probes, 0).activity,
+      start: r.start_ms,
+      end: r.end_ms,
+      box: r.min_lon === null ? null : [r.min_lon, r.min_lat ?? NaN, r.max_lon ?? NaN, r.max_lat ?? NaN],
+    });
 }
 
 interface ObservationRow {
