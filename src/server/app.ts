@@ -12,7 +12,7 @@ import { installContractCheck } from './contract.js';
 import { defaultLimits, type ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler } from './errors.js';
 import { installJsonBody } from './json-body.js';
-import { installPreparedBatch } from './ingest-forward.js';
+import { installRelay } from './ingest-forward.js';
 import { installNdjson } from './ndjson.js';
 import { installFiniteParameters, installStrictQueries, openapiOptions } from './openapi.js';
 import { routePlugins } from './routes/index.js';
@@ -39,7 +39,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   if (deps.contract) installContractCheck(app, deps.contract);
   installJsonBody(app);
-  installPreparedBatch(app, deps.ingestRouting, deps.operations.rules);
+  installRelay(app, deps.ingestRouting, limits.bodyLimit);
   installNdjson(app);
   app.addSchema(errorSchema);
   for (const schema of sharedSchemas) app.addSchema(schema);

@@ -1,43 +1,41 @@
 /**
  * Passing a batch to the server that processes the store's ingest (docs/operations/scaling.md). Servers sharing a
  * PostgreSQL database take the ingest lock in turn; one server doing all of it keeps its caches warm and forms the
- * largest transactions, so the others pass their batches to it and relay its answer. Everything about a batch that
- * needs no stored state is done where it arrived, off the owner's single thread and out of its lock: reading and
- * checking the body, the key, validation, normalising, the canonical documents, and the answer's serialising. The
- * owner receives the documents, one per line, signed with a key its peers share (`peerKeyFor`: derived from the
- * log's private key and the package), and gives them to its store as they are.
+ * largest transactions, so the others relay their batches to it and its answers back. A relaying server does as
+ * little as it can: it reads the body's bytes and passes them on with the client's Authorization, before it checks
+ * the key or parses anything; the owner answers the batch as it answers any client, so every answer (counts, ids,
+ * notes, refusals) is the owner's. On two shared cores the relay's own CPU is what a second server adds, and reading,
+ * validating and re-serialising the batch on the way cost the relaying server several times what they saved the owner.
  *
- * Trust: a signature proves the batch comes from a server holding the mission's log key and running the same
- * package, which could already write any row of the database; the owner still checks the client's API key, what an
- * actor-bound key may submit, and the type and package vocabulary of every field the pipeline decides on
- * (`storedObservationOf`). A batch the owner does not answer (it died, it is unreachable, it refused the batch, or
- * it stopped being the owner while the batch waited: a stalled owner is fenced off, ingest-owner.ts) is processed
- * here, under the same lock: if the owner stored it before it died, its observations are answered as duplicates,
- * as for any resend.
+ * A relayed batch carries the peers' token (`peerToken`, from a key derived from the log's private key and the
+ * package): the owner processes it and never relays it again, and refuses one with another token (401: a server of
+ * another store or package, whose rules would answer the client). A batch the owner does not answer (it died, it is
+ * unreachable, it refused the token, or it stopped being the owner while the batch waited: a stalled owner is fenced
+ * off, ingest-owner.ts) is processed here, under the same lock: if the owner stored it before it died, its
+ * observations are answered as duplicates, as for any resend.
  */
 import { createHash, createHmac, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import type { FastifyInstance } from 'fastify';
-import { storedObservationOf, type Observation, type ObservationRules } from '../core/ops/index.js';
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IngestRouter } from '../core/ports/store.js';
 import { HttpError } from './errors.js';
 
-/** The media type of a batch one server passes to another: canonical observation documents, one per line. */
-export const preparedType = 'application/x-guarantor-batch';
-/** The header carrying the batch's signature (hex HMAC-SHA256 of the body under the peers' key). */
-export const signatureHeader = 'x-guarantor-peer-signature';
+/** The header a relayed batch carries: the peers' token. The server it reaches processes it and never relays it. */
+export const peerHeader = 'x-guarantor-peer';
+/** The same header's value on the answer of a server that refused the token. */
+const refused = 'refused';
 
 /** Set once the server listens and knows its own URL (src/main.ts); until then batches are processed here. */
 export interface IngestRouting {
   router?: IngestRouter;
-  /** The key servers of one store sign the batches they pass with (`peerKeyFor`); without it none is passed. */
+  /** The key of the servers of one store (`peerKeyFor`); without it no batch is relayed. */
   peerKey?: Buffer;
 }
 
 /**
  * The peers' key: from the log's private key (which every server of a store shares, docs/operations/deploy.md) and
  * the package with the options that change validation, so a server running another package (or another late-arrival
- * window) signs with another key and its batches are refused, not trusted.
+ * window) holds another key, and the batches it relays are refused rather than answered by rules it does not run.
  */
 export function peerKeyFor(logKey: KeyObject, packageText: string, options: object): Buffer {
   const salt = createHash('sha256').update(packageText).update('\n').update(JSON.stringify(options)).digest();
@@ -45,12 +43,9 @@ export function peerKeyFor(logKey: KeyObject, packageText: string, options: obje
   return Buffer.from(hkdfSync('sha256', ikm, salt, 'guarantor: batches between the servers of one store', 32));
 }
 
-/** A batch a peer validated: its observations, and their canonical documents as sent. */
-export class PreparedBatch {
-  constructor(
-    readonly observations: readonly Observation[],
-    readonly docs: readonly string[],
-  ) {}
+/** The token a relayed batch carries (hex HMAC-SHA256 of a fixed text under the peers' key). */
+export function peerToken(key: Buffer): string {
+  return createHmac('sha256', key).update('a batch relayed between the servers of one store').digest('hex');
 }
 
 /** Whether a batch that arrived here should go to another server, and to which. */
@@ -58,63 +53,108 @@ export function forwardTarget(routing: IngestRouting | undefined): string | unde
   return routing?.peerKey ? routing.router?.target() : undefined;
 }
 
-const sign = (key: Buffer, body: string) => createHmac('sha256', key).update(body).digest('hex');
+/** An answer to relay to the client. */
+export interface Relayed {
+  status: number;
+  body: Buffer;
+  contentType?: string;
+  retryAfter?: string;
+}
 
 /**
- * Takes the prepared batches a peer sends to POST /v1/observations: the signature checked (401 otherwise), each line
- * parsed and checked as an observation (400 naming the line otherwise).
+ * Relays `POST /v1/observations` to the ingest owner when another server owns it (an `onRequest` hook installed
+ * before the access check, so the key is checked once, by the server that processes the batch). A body without a
+ * Content-Length, or over `bodyLimit`, is not relayed: this server reads it as usual (and refuses it if too large).
  */
-export function installPreparedBatch(
-  app: FastifyInstance,
-  routing: IngestRouting | undefined,
-  rules: ObservationRules,
-): void {
-  app.addContentTypeParser(preparedType, { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string;
-    const given = req.headers[signatureHeader];
-    const key = routing?.peerKey;
-    const ok =
-      key !== undefined &&
-      req.method === 'POST' &&
-      req.routeOptions.url === '/v1/observations' &&
-      typeof given === 'string' &&
-      given.length === 64 &&
-      timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(sign(key, text), 'latin1'));
-    if (!ok)
-      return done(
-        new HttpError(401, {
-          error: 'unauthorized',
-          message: `a ${preparedType} body is taken only from a server of this store, signed with its peers' key`,
-        }),
-        undefined,
-      );
-    const docs = text.split('\n');
-    const observations: Observation[] = [];
-    for (let i = 0; i < docs.length; i++) {
-      let o: Observation | undefined;
-      try {
-        o = storedObservationOf(JSON.parse(docs[i] as string), rules);
-      } catch {
-        o = undefined;
-      }
-      if (!o)
-        return done(
-          new HttpError(400, {
-            error: 'invalid-body',
-            message: `line ${i + 1} of the prepared batch is not a valid stored observation`,
-          }),
-          undefined,
-        );
-      observations.push(o);
+export function installRelay(app: FastifyInstance, routing: IngestRouting | undefined, bodyLimit: number): void {
+  const token = routing?.peerKey ? peerToken(routing.peerKey) : undefined;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || request.routeOptions.url !== '/v1/observations') return;
+    const given = request.headers[peerHeader];
+    if (given !== undefined) {
+      if (
+        token !== undefined &&
+        typeof given === 'string' &&
+        given.length === token.length &&
+        timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(token, 'latin1'))
+      )
+        return;
+      void reply.header(peerHeader, refused); // so the relaying server tells this from a refused client key
+      throw new HttpError(401, {
+        error: 'unauthorized',
+        message: 'a relayed batch is taken only from a server of this store running the same package',
+      });
     }
-    done(null, new PreparedBatch(observations, docs));
+    const target = forwardTarget(routing);
+    const length = Number(request.headers['content-length']);
+    if (target === undefined || token === undefined || !(length > 0 && length <= bodyLimit)) return;
+    reply.hijack();
+    try {
+      const body = await readBody(request.raw, length);
+      if (body === undefined) return void request.raw.destroy();
+      const r = await relayBatch(target, token, request.headers, body, () => routing?.router?.target());
+      if (r !== undefined && r !== refused) return send(reply.raw, r);
+      if (r === refused)
+        request.log.warn(`the ingest owner ${target} refused the peers' token: another package there?`);
+      routing?.router?.failed(target);
+      send(reply.raw, await processHere(app, request, token, body));
+    } catch (e) {
+      request.log.error(e, 'relaying a batch failed');
+      reply.raw.destroy();
+    }
   });
 }
 
-export interface Relayed {
-  status: number;
-  body: string;
-  retryAfter?: string;
+function send(res: ServerResponse, r: Relayed): void {
+  res.writeHead(r.status, {
+    'content-type': r.contentType ?? 'application/json; charset=utf-8',
+    'content-length': r.body.length,
+    ...(r.retryAfter === undefined ? {} : { 'retry-after': r.retryAfter }),
+  });
+  res.end(r.body);
+}
+
+/** The batch through this server's own route; the peer header keeps it from being relayed again. */
+async function processHere(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  token: string,
+  body: Buffer,
+): Promise<Relayed> {
+  const { host: _, connection: __, 'content-length': ___, 'transfer-encoding': ____, ...headers } = request.headers;
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/observations',
+    headers: { ...headers, [peerHeader]: token },
+    payload: body,
+  });
+  return answerOf(res.statusCode, res.headers, res.rawPayload);
+}
+
+function answerOf(status: number, headers: Readonly<Record<string, unknown>>, body: Buffer): Relayed {
+  const contentType = headers['content-type'];
+  const retryAfter = headers['retry-after'];
+  return {
+    status,
+    body,
+    ...(typeof contentType === 'string' ? { contentType } : {}),
+    ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+  };
+}
+
+/** The body's bytes, as many as Content-Length says; undefined if the client sent fewer or more, or went away. */
+function readBody(req: IncomingMessage, length: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= length) chunks.push(c);
+    });
+    req.on('end', () => resolve(size === length ? Buffer.concat(chunks, size) : undefined));
+    req.on('error', () => resolve(undefined));
+    req.on('close', () => resolve(undefined));
+  });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -125,52 +165,43 @@ const TIMEOUT_MS = 30_000;
 const RECHECK_MS = 1_000;
 
 /**
- * POSTs the batch's documents to the owner, signed; its answer, or undefined when it gave none, or `current()`
- * stopped naming it while it had not answered (then the caller processes the batch).
+ * POSTs the batch's bytes to the owner with the client's Content-Type and Authorization and the peers' token; its
+ * answer, `refused` when it refused the token, or undefined when it gave none, or `current()` stopped naming it while
+ * it had not answered (then the caller processes the batch).
  */
-export function forwardBatch(
+export function relayBatch(
   target: string,
-  key: Buffer,
-  authorization: string | undefined,
-  docs: readonly string[],
+  token: string,
+  headers: IncomingMessage['headers'],
+  body: Buffer,
   current: () => string | undefined = () => target,
-): Promise<Relayed | undefined> {
-  const text = docs.join('\n');
-  return new Promise<Relayed | undefined>((resolve) => {
+): Promise<Relayed | typeof refused | undefined> {
+  return new Promise<Relayed | typeof refused | undefined>((resolve) => {
     let u: URL;
     try {
       u = new URL('/v1/observations', target);
     } catch {
       return resolve(undefined);
     }
+    const pass: Record<string, string> = { 'content-length': String(body.length), [peerHeader]: token };
+    for (const h of ['content-type', 'content-encoding', 'authorization']) {
+      const v = headers[h];
+      if (typeof v === 'string') pass[h] = v;
+    }
     const req = request(
-      {
-        agent,
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'POST',
-        timeout: TIMEOUT_MS,
-        headers: {
-          'content-type': preparedType,
-          'content-length': Buffer.byteLength(text),
-          [signatureHeader]: sign(key, text),
-          ...(authorization === undefined ? {} : { authorization }),
-        },
-      },
+      { agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', timeout: TIMEOUT_MS, headers: pass },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', () => resolve(undefined));
         res.on('aborted', () => resolve(undefined));
-        res.on('end', () => {
-          const retryAfter = res.headers['retry-after'];
-          resolve({
-            status: res.statusCode ?? 502,
-            body: Buffer.concat(chunks).toString(),
-            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-          });
-        });
+        res.on('end', () =>
+          resolve(
+            res.headers[peerHeader] === refused
+              ? refused
+              : answerOf(res.statusCode ?? 502, res.headers, Buffer.concat(chunks)),
+          ),
+        );
       },
     );
     req.on('timeout', () => req.destroy(new Error('the ingest owner did not answer in time')));
@@ -180,6 +211,6 @@ export function forwardBatch(
     }, RECHECK_MS);
     recheck.unref();
     req.on('close', () => clearInterval(recheck));
-    req.end(text);
+    req.end(body);
   });
 }

@@ -40,7 +40,6 @@ export {
   observationKey,
   parseObservationBatch,
   pathText,
-  storedObservationOf,
 } from './observation.js';
 export type { Observation, ObservationInput, ObservationRules } from './observation.js';
 export { processBatch } from './pipeline.js';

@@ -166,15 +166,9 @@ export interface Store {
    */
   ingestRouter?(self: string): Promise<IngestRouter>;
   /**
-   * Stores the batch and processes the new observations in one transaction; resolves after commit. `docs`: the
-   * observations' canonical documents (canonicalStoredJson), when the caller already has them.
+   * Stores the batch and processes the new observations in one transaction; resolves after commit.
    */
-  ingest(
-    observations: readonly Observation[],
-    meta: IngestMeta,
-    process: BatchProcessor,
-    docs?: readonly string[],
-  ): Promise<IngestResult>;
+  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult>;
 
   listObservations(q: ObservationFilter): Promise<Page<StoredObservation>>;
   getObservation(seq: number): Promise<StoredObservation | undefined>;

@@ -3,7 +3,7 @@
  * `GET /v1/observations[/:id]`: the raw reports, for analysts.
  */
 import { observationJsonSchema, parseObservationBatch } from '../../core/ops/index.js';
-import type { IngestResult, ObservationFilter } from '../../core/ports/store.js';
+import type { ObservationFilter } from '../../core/ports/store.js';
 import { can, principalOf } from '../access.js';
 import { defaultLimits, type ServerDeps } from '../deps.js';
 import type { RoutePlugin } from '../type-provider.js';
@@ -11,8 +11,6 @@ import { HttpError, sendError, type Problem } from '../errors.js';
 import { exportFormatOf, sendExport } from '../exports.js';
 import { listQuerySchema, exportablePageSchema, storeFilter, text, type RawListQuery } from '../list-query.js';
 import { someOf } from '../words.js';
-import { forwardBatch, forwardTarget, PreparedBatch } from '../ingest-forward.js';
-import { canonicalStoredJson } from '../../core/tlog/canonical-json.js';
 
 /** Problems listed in one answer; the rest are counted. Bounds the size of the reply to a hostile batch. */
 const maxProblems = 1000;
@@ -94,19 +92,6 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
     async (request, reply) => {
       const body: unknown = request.body;
       const principal = principalOf(request);
-      if (body instanceof PreparedBatch) {
-        // A batch another server of this store validated (ingest-forward.ts): stored and processed here, and
-        // answered with the store's result alone; the server it came from writes the client's answer.
-        if (body.observations.length > limits.maxBatch)
-          return sendError(reply, 413, {
-            error: 'batch-too-large',
-            message: `a batch holds at most ${limits.maxBatch} observations; this one has ${body.observations.length}`,
-          });
-        if (principal.actor !== '*') checkOperator(body.observations, principal.actor, operations.model.operators);
-        const meta = { receivedAt: operations.clock.now(), submittedBy: principal.keyId };
-        const result = await store.ingest(body.observations, meta, operations.process, body.docs);
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
-      }
       if (!Array.isArray(body)) {
         return sendError(reply, 400, {
           error: 'invalid-body',
@@ -136,30 +121,11 @@ export const observationRoutes: RoutePlugin<ServerDeps> = async (app, deps) => {
           parsed.errors.length > maxProblems ? { ...answer, problemCount: parsed.errors.length } : answer,
         );
       }
-      let result: IngestResult | undefined;
-      const routing = deps.ingestRouting;
-      const target = forwardTarget(routing);
-      const docs = target === undefined ? undefined : parsed.observations.map(canonicalStoredJson);
-      if (target !== undefined && docs && routing?.peerKey) {
-        // Another server processes this store's ingest: its answer is this batch's.
-        const r = await forwardBatch(target, routing.peerKey, request.headers.authorization, docs, () =>
-          routing.router?.target(),
-        );
-        if (r?.status === 200) result = JSON.parse(r.body) as IngestResult;
-        else if (r?.status === 503) {
-          if (r.retryAfter !== undefined) void reply.header('retry-after', r.retryAfter);
-          return reply.code(503).type('application/json; charset=utf-8').send(r.body);
-        } else {
-          // No answer, or a refusal (another package or log key there, a bug): processed here, under the same lock.
-          if (r) request.log.warn(`the ingest owner ${target} refused a batch (${r.status}): ${r.body.slice(0, 200)}`);
-          routing.router?.failed(target);
-        }
-      }
-      result ??= await store.ingest(
+      // When another server owns the ingest, the batch was relayed to it before this handler (ingest-forward.ts).
+      const result = await store.ingest(
         parsed.observations,
         { receivedAt: now, submittedBy: principal.keyId },
         operations.process,
-        docs,
       );
       // Reports from before the package binds are kept (they are the record of what came before) but are no
       // violations (violation.ts: an incident before a prohibition binds is none); the sender is told so.

@@ -194,15 +194,9 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, options.url, schema, applied, options.hotIncidents ?? 2_000, options.timeFloorBlock);
   }
 
-  ingest(
-    observations: readonly Observation[],
-    meta: IngestMeta,
-    process: BatchProcessor,
-    docs?: readonly string[],
-  ): Promise<IngestResult> {
-    // Serialised before the batch waits for the lock (or by the server that passed the batch): less work while every
-    // server waits.
-    return this.#groups.submit({ observations, meta, process, docs: docs ?? observations.map(canonicalStoredJson) });
+  ingest(observations: readonly Observation[], meta: IngestMeta, process: BatchProcessor): Promise<IngestResult> {
+    // Serialised before the batch waits for the lock: less work while every server waits.
+    return this.#groups.submit({ observations, meta, process, docs: observations.map(canonicalStoredJson) });
   }
 
   /** One transaction for a group of batches (group-commit.ts): each stored and processed in turn, one log append. */
