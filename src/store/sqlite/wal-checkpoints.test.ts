@@ -94,8 +94,11 @@ describe('WAL checkpoints on the writer', () => {
     } finally {
       await store.close();
     }
-    // About 28 batches of 500 write some 50 MB of WAL frames in all; four batches' worth is under 12 MB.
+    // About 28 batches of 500 write some 50 MB of WAL frames in all, and SQLite's own checkpoint waits for 10,000
+    // pages (40 MB). Ours come every ~2,000 frames on their own thread, which the writer outruns by a few batches
+    // while one runs (8-21 MB seen, before and after the frame count, so 16 MB failed now and then): under 24 MB is
+    // ours working.
     expect(parsed.observations.length).toBeGreaterThan(13_000);
-    expect(largest).toBeLessThan(16_000_000);
+    expect(largest).toBeLessThan(24_000_000);
   });
 });
