@@ -22,6 +22,7 @@ import { incidentProbeTiers } from './0120-incident-probe-tiers.js';
 import { observationFilterIndexes } from './0130-observation-filter-indexes.js';
 import { caseSteps } from './0140-case-steps.js';
 import { incidentProbeByWriter } from './0170-incident-probe-by-writer.js';
+import { violationReadsCovered } from './0190-violation-reads-covered.js';
 
 export const migrations: readonly Migration[] = [
   operations,
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   observationFilterIndexes,
   caseSteps,
   incidentProbeByWriter,
+  violationReadsCovered,
 ];
