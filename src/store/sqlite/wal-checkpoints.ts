@@ -17,53 +17,28 @@ import type { MessagePort } from 'node:worker_threads';
 /** Log entries written between checkpoints: a full batch of 500 observations writes about 1,000. */
 export const CHECKPOINT_EVERY_ENTRIES = 4_000;
 
-/**
- * WAL frames (4 KB pages) between checkpoints, at most: an in-order batch of 500 observations writes about 550
- * frames for its 1,050 log entries, so the entries come first. A messy batch (late reports: every time-keyed index,
- * the ids and the R*Tree take their inserts on random pages) writes about 2,300 frames for as many entries: counted
- * by entries alone, four of them passed SQLite's own 10,000-frame checkpoint, which then ran inside the writer's
- * COMMIT.
- */
-export const CHECKPOINT_EVERY_FRAMES = 2_000;
-
-/**
- * Counts what the writer commits (its log entries, which it knows) and checkpoints after `everyEntries`, or sooner
- * once the frames they stand for reach `everyFrames`: each checkpoint's own count of the WAL's frames (`wal_checkpoint`
- * returns it) gives the frames per entry for the next.
- */
 export class WalCheckpoints implements CheckpointSink {
   #since = 0;
-  /** Frames per log entry, as the last checkpoint found it (the in-order figure to start). */
-  #framesPerEntry = 0.5;
-  /** The WAL's frames at the last checkpoint, from which the next one counts (0 when it will be written afresh). */
-  #base = 0;
 
   constructor(
     private readonly db: Database.Database,
     readonly everyEntries = CHECKPOINT_EVERY_ENTRIES,
-    readonly everyFrames = CHECKPOINT_EVERY_FRAMES,
   ) {}
 
-  /** Counts what a transaction wrote (its log entries). */
+  /** Counts what a transaction wrote (its log entries: a measure of its pages). */
   committed(entries: number): void {
     this.#since += entries;
   }
 
   /** Checkpoints if enough was written since the last one. */
   run(): void {
-    if (this.#since < this.everyEntries && this.#since * this.#framesPerEntry < this.everyFrames) return;
+    if (this.#since < this.everyEntries) return;
+    this.#since = 0;
     try {
-      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
-      if (r && r.log >= 0) {
-        // A WAL fully checkpointed is written again from its start by the next transaction.
-        const written = r.log >= this.#base ? r.log - this.#base : r.log;
-        if (written > 0) this.#framesPerEntry = written / this.#since;
-        this.#base = r.checkpointed === r.log ? 0 : r.log;
-      }
+      this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       // Nothing committed depends on it: the WAL holds every frame, and SQLite's own checkpoint comes later.
     }
-    this.#since = 0;
   }
 }
 
