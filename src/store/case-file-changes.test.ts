@@ -47,58 +47,58 @@ describe('a case file change: the entries and task rows it writes', () => {
     return { snapshots };
   }
 
-  it('logs every record that changed, in one case step, with the bytes its own entry would have, and no other record', () => {
+  /** Each case file a pass changed, with the file before it. */
+  function* changedPairs(): Generator<[CaseFile, CaseFile]> {
     const { snapshots } = run();
-    let tasks = 0;
     for (let s = 1; s < snapshots.length; s++) {
       const before = new Map(snapshots[s - 1]!.map((f) => [f.caseId, f]));
       for (const after of snapshots[s]!) {
         const was = before.get(after.caseId);
-        if (!was || was === after) continue;
-        const changes = caseFileChanges(was, after);
-        const old = new Map(caseFileEntries(asStoredFile(was)).map((e) => [e.recordId, bytesOf(e)]));
-        const now = caseFileEntries(asStoredFile(after));
-        // Every entry whose bytes differ from the record's entry before is there, in caseFileEntries' order.
-        const expected = now.filter((e) => old.get(e.recordId) !== bytesOf(e)).map((e) => [e.recordId, bytesOf(e)]);
-        // One step holds the unsealed records that changed, each as its own entry would: exactly those that changed.
-        const steps = changes.entries.filter((e) => e.kind === 'case-step');
-        expect(steps.length).toBe(1);
-        const got = changes.entries.flatMap((e) => {
-          if (e.kind !== 'case-step') return [[e.recordId, bytesOf(e)]];
-          const d = decodeEntry(entryBytes(e)!);
-          if (!d.ok) throw d.error;
-          const subs = caseStepRecords(d.entry.record);
-          if (typeof subs === 'string') throw new Error(subs);
-          return subs.map((x) => [x.recordId, bytesOf(x)]);
-        });
-        expect(got).toEqual(expected);
-        for (const { task, doc } of changes.tasks) {
-          expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(task)));
-          tasks++;
-        }
-        expect(changes.removed).toEqual([]);
+        if (was && was !== after) yield [was, after];
       }
+    }
+  }
+
+  it('logs every record that changed, in one case step, with the bytes its own entry would have, and no other record', () => {
+    let tasks = 0;
+    for (const [was, after] of changedPairs()) {
+      const changes = caseFileChanges(was, after);
+      const old = new Map(caseFileEntries(asStoredFile(was)).map((e) => [e.recordId, bytesOf(e)]));
+      const now = caseFileEntries(asStoredFile(after));
+      // Every entry whose bytes differ from the record's entry before is there, in caseFileEntries' order.
+      const expected = now.filter((e) => old.get(e.recordId) !== bytesOf(e)).map((e) => [e.recordId, bytesOf(e)]);
+      // One step holds the unsealed records that changed, each as its own entry would: exactly those that changed.
+      const steps = changes.entries.filter((e) => e.kind === 'case-step');
+      expect(steps.length).toBe(1);
+      const got = changes.entries.flatMap((e) => {
+        if (e.kind !== 'case-step') return [[e.recordId, bytesOf(e)]];
+        const d = decodeEntry(entryBytes(e)!);
+        if (!d.ok) throw d.error;
+        const subs = caseStepRecords(d.entry.record);
+        if (typeof subs === 'string') throw new Error(subs);
+        return subs.map((x) => [x.recordId, bytesOf(x)]);
+      });
+      expect(got).toEqual(expected);
+      for (const { task, doc } of changes.tasks) {
+        expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(task)));
+        tasks++;
+      }
+      expect(changes.removed).toEqual([]);
     }
     expect(tasks).toBeGreaterThan(30);
   });
 
   it("writes the file's document as JSON.stringify stores it, each changed task in the text of its row", () => {
-    const { snapshots } = run();
     let docs = 0;
-    for (let s = 1; s < snapshots.length; s++) {
-      const before = new Map(snapshots[s - 1]!.map((f) => [f.caseId, f]));
-      for (const after of snapshots[s]!) {
-        const was = before.get(after.caseId);
-        if (!was || was === after) continue;
-        const changes = caseFileChanges(was, after);
-        const doc = caseFileDoc(after, changes);
-        expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(after)));
-        for (const t of changes.tasks) expect(doc).toContain(t.doc);
-        docs++;
-      }
+    for (const [was, after] of changedPairs()) {
+      const changes = caseFileChanges(was, after);
+      const doc = caseFileDoc(after, changes);
+      expect(JSON.parse(doc)).toEqual(JSON.parse(JSON.stringify(after)));
+      for (const t of changes.tasks) expect(doc).toContain(t.doc);
+      docs++;
     }
     expect(docs).toBeGreaterThan(30);
-    const file = snapshots[0]![0]!;
+    const file = run().snapshots[0]![0]!;
     expect(JSON.parse(caseFileDoc(file, caseFileChanges(file, file)))).toEqual(JSON.parse(JSON.stringify(file)));
   });
 
