@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { loadPackageFile } from '../../src/package-files.js';
-import { ManualClock } from '../../src/core/ops/index.js';
+import { geoLocatorFor, ManualClock } from '../../src/core/ops/index.js';
 import type { ZoneLocator } from '../../src/core/ops/index.js';
 import type { LoadedPackage } from '../../src/core/spec/load.js';
 import { roles, type Role, type Store } from '../../src/core/ports/store.js';
@@ -20,6 +20,13 @@ export const testLogKey: ConfiguredLogKey = {
   privateKey: generateKeyPairSync('ed25519').privateKey,
   source: 'the test log key',
 };
+
+/** The example package's operations on the real geo engine, on a clock standing at `now`. */
+export function exampleOperations(now: number): ReturnType<typeof operationsFor> {
+  const geo = geoLocatorFor(examplePackage.model!, examplePackage.geometries);
+  if (!geo.ok) throw new Error('example zones do not build');
+  return operationsFor(examplePackage, { clock: new ManualClock(now), locator: geo.locator });
+}
 
 /** A stand-in for the geo engine: a north-south line at 37.5E, the buffer 15 km either side, Donetsk oblast. */
 export const testLocator: ZoneLocator = {
